@@ -1,0 +1,43 @@
+# iocwall — the two commands a newcomer needs: `make run` and `make test`.
+# Both set everything up on a fresh Debian machine: the missing Debian packages (apt-get), a .venv
+# with the pinned Python packages, then run. A second run does no network work (stamp files).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.iocwall-installed
+SYSSTAMP := .cache/system-packages.ok
+
+.PHONY: run test lint bench setup system clean-venv translations
+
+run: setup
+	@echo "iocwall demo: every demo user's password is 'demo' (ioc.operator, police.commander, ward.dongphu.police, ...)"
+	$(PY) main.py --demo
+
+test: setup
+	$(PY) -m tests.run_all
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m mypy app layouts server
+	$(VENV)/bin/lint-imports
+
+bench: setup
+	$(PY) -m bench
+
+setup: $(SYSSTAMP) $(STAMP)
+
+system: $(SYSSTAMP)
+
+$(SYSSTAMP): scripts/system-packages.txt scripts/bootstrap.sh
+	bash scripts/bootstrap.sh
+	@mkdir -p .cache && touch $@
+
+$(STAMP): pyproject.toml constraints.txt $(SYSSTAMP)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade "pip>=24"
+	$(PY) -m pip install -q -c constraints.txt -e ".[dev]"
+	touch $@
+
+clean-venv:
+	rm -rf $(VENV) .cache

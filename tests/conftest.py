@@ -1,0 +1,61 @@
+"""Suite-wide rules.
+
+- Only loopback: pytest-socket refuses any connection to a host other than 127.0.0.1 / ::1
+  (ONVIF devices advertise their own addresses: we never follow one off loopback).
+- A private Xvfb for the whole run (libvlc needs a real X window), DISPLAY pointed at it before
+  any QApplication exists.
+- Qt warnings fail the test (pyproject: qt_log_level_fail = WARNING).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.xvfb import Xvfb, start_xvfb
+
+LOOPBACK = ("127.0.0.1", "::1")
+
+_xvfb: Xvfb | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _xvfb
+    # Loopback only, also for code that resolves "localhost".
+    config.option.allow_hosts = ",".join(LOOPBACK)
+    config.option.allow_unix_socket = True
+    if os.environ.get("IOCWALL_TEST_DISPLAY"):
+        os.environ["DISPLAY"] = os.environ["IOCWALL_TEST_DISPLAY"]
+    else:
+        _xvfb = start_xvfb()
+        os.environ["DISPLAY"] = _xvfb.display
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    os.environ.setdefault("QT_XCB_GL_INTEGRATION", "none")
+    os.environ.pop("WAYLAND_DISPLAY", None)
+    # Keep every test's state out of the user's real data dir and keyring.
+    os.environ["IOCWALL_DATA_DIR"] = tempfile.mkdtemp(prefix="iocwall-test-data-")
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _xvfb is not None:
+        _xvfb.stop()
+
+
+@pytest.fixture(scope="session")
+def x_display() -> str:
+    """The X display the suite runs on (a private Xvfb)."""
+    return os.environ["DISPLAY"]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh IOCWALL_DATA_DIR for one test."""
+    d = tmp_path / "data"
+    d.mkdir()
+    monkeypatch.setenv("IOCWALL_DATA_DIR", str(d))
+    yield d

@@ -1,0 +1,38 @@
+"""`make test`: static checks (ruff, mypy, import-linter), then the whole pytest suite.
+
+Runs every step even when one fails, so one run shows everything; exits non-zero if any failed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+STEPS: list[tuple[str, list[str]]] = [
+    ("ruff", [sys.executable, "-m", "ruff", "check", "."]),
+    ("mypy", [sys.executable, "-m", "mypy", "app", "layouts", "server"]),
+    ("import-linter", [str(BIN / "lint-imports")]),
+    ("pytest", [sys.executable, "-m", "pytest", *sys.argv[1:]]),
+]
+
+
+def main() -> int:
+    failed: list[str] = []
+    for name, cmd in STEPS:
+        print(f"=== {name}: {' '.join(cmd[1:] if cmd[0] == sys.executable else cmd)}", flush=True)
+        rc = subprocess.call(cmd, cwd=ROOT)
+        if rc != 0:
+            failed.append(f"{name} (exit {rc})")
+    if failed:
+        print("FAILED steps: " + ", ".join(failed), flush=True)
+        return 1
+    print("all steps passed", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

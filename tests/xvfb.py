@@ -1,0 +1,43 @@
+"""A private Xvfb for the suite: video needs a real X server (offscreen cannot host libvlc)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+
+@dataclass
+class Xvfb:
+    process: subprocess.Popen[bytes]
+    display: str
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def start_xvfb(width: int = 1920, height: int = 1080, screens: int = 1) -> Xvfb:
+    """Start Xvfb on a free display number it picks itself (-displayfd) and return it."""
+    if shutil.which("Xvfb") is None:
+        raise RuntimeError("Xvfb is not installed: run 'make test' (it installs xvfb with apt-get)")
+    read_fd, write_fd = os.pipe()
+    args = ["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp", "-noreset"]
+    for n in range(screens):
+        args += ["-screen", str(n), f"{width}x{height}x24"]
+    process = subprocess.Popen(
+        args, pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as reader:
+        number = reader.readline().strip()
+    if not number:
+        process.kill()
+        raise RuntimeError("Xvfb did not report a display number")
+    return Xvfb(process=process, display=f":{number}")
