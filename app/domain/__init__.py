@@ -1,0 +1,5 @@
+"""Plain domain types of the client (no Qt)."""
+
+from app.domain.models import Action, Camera, CameraSystem, Scope, Session, Unit, User, Ward
+
+__all__ = ["Action", "Camera", "CameraSystem", "Scope", "Session", "Unit", "User", "Ward"]

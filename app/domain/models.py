@@ -1,0 +1,93 @@
+"""The client's vocabulary as plain dataclasses (no Qt, no network).
+
+Everything the backend returns is turned into these types at the edge (`app.backend`), so the rest
+of the client never passes loose dicts around. Stream URLs carry camera credentials: they are kept
+out of ``repr`` so that a camera printed in a log or a crash report never leaks them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class CameraSystem(enum.StrEnum):
+    """The three camera systems of the regulation (Art. 3, 6, 7)."""
+
+    SMART_CITY = "smart_city"
+    PUBLIC = "public"
+    TRAFFIC = "traffic"
+
+
+class Action(enum.StrEnum):
+    """What a user may do with a camera; the backend lists them per camera."""
+
+    VIEW = "view"
+    PTZ = "ptz"
+    BOOKMARK = "bookmark"
+    REQUEST_CLIP = "request_clip"
+    APPROVE_CLIP = "approve_clip"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Ward:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: int
+    name: str
+    kind: str
+    ward: Ward | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a user may look: the whole city or some wards, and which systems."""
+
+    city_wide: bool
+    ward_ids: tuple[int, ...] = ()
+    systems: tuple[CameraSystem, ...] = ()
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    full_name: str
+    role: str
+    unit: Unit
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class Session:
+    """A logged-in session: the bearer token is a secret, so it is left out of ``repr``."""
+
+    server_url: str
+    user: User
+    expires_at: datetime | None
+    access_token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Camera:
+    id: int
+    name: str
+    ward: str
+    ward_id: int
+    system: CameraSystem
+    ptz: bool = False
+    public: bool = False
+    location: str = ""
+    actions: frozenset[Action] = frozenset()
+    # Credentialed RTSP URLs (rtsp://user:pass@host/path): never in repr, logs or the UI.
+    main_stream_url: str | None = field(default=None, repr=False)
+    sub_stream_url: str | None = field(default=None, repr=False)
+
+    def can(self, action: Action) -> bool:
+        return action in self.actions

@@ -1,0 +1,80 @@
+"""Typed, versioned settings of the client, stored as JSON in the data dir.
+
+Only non-secret preferences live here (language, server URL, last user). Secrets — the remembered
+session token — go to the OS keyring through :mod:`app.credentials`, never to this file.
+The data dir is ``IOCWALL_DATA_DIR`` when set, else platformdirs' user data dir.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+log = logging.getLogger("iocwall.settings")
+
+SETTINGS_VERSION = 1
+LANGUAGES = ("vi", "en")
+DEFAULT_SERVER_URL = "http://127.0.0.1:8700"
+
+
+def data_dir() -> Path:
+    configured = os.environ.get("IOCWALL_DATA_DIR")
+    path = Path(configured) if configured else Path(platformdirs.user_data_dir("iocwall"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass
+class Settings:
+    version: int = SETTINGS_VERSION
+    language: str = "vi"
+    server_url: str = DEFAULT_SERVER_URL
+    last_user: str = ""
+    remember_me: bool = False
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            self.language = "vi"
+
+
+class SettingsStore:
+    """Loads and saves :class:`Settings` at ``<data dir>/settings.json`` (atomic replace)."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.path = (directory or data_dir()) / "settings.json"
+
+    def load(self) -> Settings:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return Settings()
+        except (OSError, ValueError) as exc:
+            log.warning("settings file %s unreadable (%s); using defaults", self.path, exc)
+            return Settings()
+        return _migrate(raw)
+
+    def save(self, settings: Settings) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(asdict(settings), ensure_ascii=False, indent=2),
+                       encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+def _migrate(raw: Any) -> Settings:
+    """Bring an older settings file up to :data:`SETTINGS_VERSION`; unknown keys are dropped."""
+    if not isinstance(raw, dict):
+        return Settings()
+    known = {f.name for f in fields(Settings)}
+    values = {k: v for k, v in raw.items() if k in known}
+    values["version"] = SETTINGS_VERSION
+    try:
+        return Settings(**values)
+    except TypeError:
+        return Settings()
