@@ -1,0 +1,388 @@
+"""The lab's RTSP server: GStreamer's RTSP server serving pre-encoded H.264 clips, looped.
+
+Runs under Debian's ``/usr/bin/python3`` (the only interpreter here with ``gi``), as a child of
+``lab.Lab`` in the venv. It must import nothing but the stdlib and ``gi``.
+
+Why appsrc and not a file pipeline: looping a file inside a pipeline (segment seeks,
+multifilesrc) restarts or guesses timestamps at the loop point, and clients then see PTS jump
+back. Here one scheduler thread pushes the clip's access units (split on the encoder's access
+unit delimiters, read from an mmap of the Annex-B file) into each active mount's appsrc with PTS
+it computes itself from the pipeline's running time: PTS only ever grows, across loop points,
+freezes and CPU hiccups. Nothing is re-encoded; an idle mount has no pipeline at all, and the
+factories are shared, so N clients of a mount cost one pipeline.
+
+Protocol with the parent (one JSON object per line):
+  stdin, first line: {"port": 0, "address": "127.0.0.1", "mounts": [{"path": "/cam01/main",
+      "camera": "cam01", "file": "...h264", "fps": 25, "user": "...", "password": "..."}]}
+  stdout: {"ready": true, "port": 8554} once the server listens, then one reply per command.
+  stdin commands: {"cmd": "freeze"|"unfreeze"|"stop"|"start", "camera": "cam01"} and
+      {"cmd": "stats"}; replies {"ok": true, ...} or {"ok": false, "error": "..."}.
+  EOF on stdin (the parent died or closed us) ends the process; so does SIGTERM.
+Credentials arrive on stdin only, never on the command line (``ps`` shows argv to everyone).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import heapq
+import json
+import mmap
+import os
+import signal
+import sys
+import threading
+import time
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+
+AUD = b"\x00\x00\x01\x09"
+LEAD_S = 0.010  # push a frame this long before its PTS comes due
+MAX_LATE_S = 0.5  # further behind than this (a stall, a frozen process): re-base on now
+
+
+def log(msg: str) -> None:
+    """Diagnostics go to stderr; stdout belongs to the protocol."""
+    sys.stderr.write("lab.rtsp: " + msg + "\n")
+    sys.stderr.flush()
+
+
+def die_with_parent() -> None:
+    """Ask the kernel for SIGTERM when the parent dies (Linux), besides the stdin-EOF check."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    except OSError:
+        pass
+    if os.getppid() == 1:
+        sys.exit(0)
+
+
+class Clip:
+    """One Annex-B H.264 file, split into access units (offset, length) once, read by mmap."""
+
+    def __init__(self, path: str, fps: int) -> None:
+        self.path = path
+        self.fps = fps
+        with open(path, "rb") as f:
+            self.map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        starts = []
+        pos = self.map.find(AUD)
+        while pos >= 0:
+            # x264 writes the delimiter with a 4-byte start code: keep the leading zero in the AU.
+            starts.append(pos - 1 if pos > 0 and self.map[pos - 1] == 0 else pos)
+            pos = self.map.find(AUD, pos + 4)
+        if not starts:
+            raise ValueError(f"{path}: no access unit delimiters (encode with x264 aud=1)")
+        ends = starts[1:] + [len(self.map)]
+        self.units = [(s, e - s) for s, e in zip(starts, ends, strict=True)]
+
+    def unit(self, index: int) -> bytes:
+        offset, length = self.units[index]
+        return self.map[offset : offset + length]
+
+
+class Feeder:
+    """Pushes one clip into one media's appsrc, in real time, with monotonic PTS."""
+
+    def __init__(self, mount: Mount, appsrc: Gst.Element) -> None:
+        self.mount = mount
+        self.appsrc = appsrc
+        self.frame = 0
+        self.duration = Gst.SECOND // mount.clip.fps
+        self.next_pts: int | None = None
+        self.alive = True
+        self.pushed = 0
+
+    def running_time(self) -> int | None:
+        clock = self.appsrc.get_clock()
+        if clock is None:
+            return None
+        return clock.get_time() - self.appsrc.get_base_time()
+
+    def step(self) -> float | None:
+        """Push what is due; return seconds until the next push, None when finished."""
+        if not self.alive:
+            return None
+        if self.mount.frozen:
+            return 0.05
+        now = self.running_time()
+        if now is None:  # not PLAYING yet: live sources get a clock when the media starts
+            return 0.01
+        if self.next_pts is None or now - self.next_pts > MAX_LATE_S * Gst.SECOND:
+            self.next_pts = now if self.next_pts is None else max(now, self.next_pts)
+        while self.next_pts - now <= LEAD_S * Gst.SECOND:
+            data = self.mount.clip.unit(self.frame)
+            buf = Gst.Buffer.new_wrapped(data)
+            buf.pts = self.next_pts
+            buf.dts = self.next_pts
+            buf.duration = self.duration
+            ret = self.appsrc.emit("push-buffer", buf)
+            if ret not in (Gst.FlowReturn.OK,):
+                if ret == Gst.FlowReturn.FLUSHING:
+                    return 0.02  # media (re)starting: try again soon
+                log(f"{self.mount.path}: push-buffer returned {ret.value_nick}; feeder ends")
+                self.alive = False
+                return None
+            self.pushed += 1
+            self.frame = (self.frame + 1) % len(self.mount.clip.units)
+            self.next_pts += self.duration
+        return max(0.0, (self.next_pts - now) / Gst.SECOND - LEAD_S)
+
+    def thaw(self) -> None:
+        """After a freeze, continue from the next frame at the current running time."""
+        now = self.running_time()
+        if now is not None and self.next_pts is not None:
+            self.next_pts = max(self.next_pts, now)
+
+
+class Scheduler:
+    """One thread for all feeders: a heap of due times (128 mounts would be 128 threads)."""
+
+    def __init__(self) -> None:
+        self.heap: list[tuple[float, int, Feeder]] = []
+        self.cond = threading.Condition()
+        self.seq = 0
+        self.thread = threading.Thread(target=self.run, name="feeders", daemon=True)
+        self.thread.start()
+
+    def add(self, feeder: Feeder, delay: float = 0.0) -> None:
+        with self.cond:
+            self.seq += 1
+            heapq.heappush(self.heap, (time.monotonic() + delay, self.seq, feeder))
+            self.cond.notify()
+
+    def run(self) -> None:
+        while True:
+            with self.cond:
+                while not self.heap:
+                    self.cond.wait()
+                due, _, feeder = self.heap[0]
+                wait = due - time.monotonic()
+                if wait > 0:
+                    self.cond.wait(wait)
+                    continue
+                heapq.heappop(self.heap)
+            delay = feeder.step()
+            if delay is not None:
+                self.add(feeder, delay)
+
+
+class Mount:
+    """One RTSP path (``/camNN/main`` or ``/camNN/sub``) and its shared factory."""
+
+    def __init__(self, spec: dict, clip: Clip, scheduler: Scheduler) -> None:
+        self.path: str = spec["path"]
+        self.camera: str = spec["camera"]
+        self.role = "cam-" + spec["camera"]
+        self.clip = clip
+        self.scheduler = scheduler
+        self.frozen = False
+        self.feeders: list[Feeder] = []
+        self.factory = self.make_factory()
+
+    def make_factory(self) -> GstRtspServer.RTSPMediaFactory:
+        factory = GstRtspServer.RTSPMediaFactory()
+        caps = f"video/x-h264,stream-format=byte-stream,alignment=au,framerate={self.clip.fps}/1"
+        factory.set_launch(
+            f"( appsrc name=src is-live=true format=time do-timestamp=false caps={caps} "
+            "max-bytes=4000000 block=false "
+            "! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
+        )
+        factory.set_shared(True)
+        factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP)
+        perms = Gst.Structure.new_from_string(
+            f"{self.role}, media.factory.access=(boolean)true, "
+            "media.factory.construct=(boolean)true"
+        )
+        factory.add_role_from_structure(perms)
+        factory.connect("media-configure", self.on_media_configure)
+        return factory
+
+    def on_media_configure(self, _factory, media: GstRtspServer.RTSPMedia) -> None:
+        appsrc = media.get_element().get_by_name_recurse_up("src")
+        feeder = Feeder(self, appsrc)
+        self.feeders = [f for f in self.feeders if f.alive] + [feeder]
+        media.connect("unprepared", self.on_unprepared, feeder)
+        self.scheduler.add(feeder)
+
+    def on_unprepared(self, _media, feeder: Feeder) -> None:
+        feeder.alive = False
+        self.feeders = [f for f in self.feeders if f.alive]
+
+    def set_frozen(self, frozen: bool) -> None:
+        self.frozen = frozen
+        if not frozen:
+            for feeder in self.feeders:
+                feeder.thaw()
+
+
+class LabRtspServer:
+    def __init__(self, config: dict) -> None:
+        self.server = GstRtspServer.RTSPServer()
+        self.server.set_address(config.get("address", "127.0.0.1"))
+        self.server.set_service(str(config.get("port", 0)))
+        self.scheduler = Scheduler()
+        self.auth = GstRtspServer.RTSPAuth()
+        self.auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+        self.server.set_auth(self.auth)
+        self.mounts: dict[str, Mount] = {}
+        self.stopped: set[str] = set()
+        self.client_paths: dict[int, set[str]] = {}
+        clips: dict[str, Clip] = {}
+        users: set[str] = set()
+        for spec in config["mounts"]:
+            clip = clips.get(spec["file"])
+            if clip is None:
+                clip = clips[spec["file"]] = Clip(spec["file"], int(spec.get("fps", 25)))
+            mount = Mount(spec, clip, self.scheduler)
+            self.mounts[mount.path] = mount
+            if spec["user"] not in users:
+                users.add(spec["user"])
+                token = GstRtspServer.RTSPToken()
+                token.set_string("media.factory.role", mount.role)
+                self.auth.add_digest(spec["user"], spec["password"], token)
+        points = self.server.get_mount_points()
+        for mount in self.mounts.values():
+            points.add_factory(mount.path, mount.factory)
+        self.server.connect("client-connected", self.on_client_connected)
+
+    # Which client watches which path, so that "stop" can kick exactly a camera's clients.
+    def on_client_connected(self, _server, client: GstRtspServer.RTSPClient) -> None:
+        for signal_name in ("describe-request", "setup-request", "play-request"):
+            client.connect(signal_name, self.on_request)
+        client.connect("closed", self.on_client_closed)
+
+    def on_request(self, client, ctx) -> None:
+        uri = ctx.uri
+        if uri is None:
+            return
+        path = uri.abspath
+        for mount_path in self.mounts:
+            if path == mount_path or path.startswith(mount_path + "/"):
+                self.client_paths.setdefault(hash(client), set()).add(mount_path)
+
+    def on_client_closed(self, client) -> None:
+        self.client_paths.pop(hash(client), None)
+
+    def camera_mounts(self, camera: str) -> list[Mount]:
+        found = [m for m in self.mounts.values() if m.camera == camera]
+        if not found:
+            raise KeyError(f"unknown camera {camera}")
+        return found
+
+    def stop_camera(self, camera: str) -> None:
+        mounts = self.camera_mounts(camera)
+        paths = {m.path for m in mounts}
+        points = self.server.get_mount_points()
+        for m in mounts:
+            points.remove_factory(m.path)
+        self.stopped |= paths
+
+        def kick(_server, client, *_args):
+            watched = self.client_paths.get(hash(client), set())
+            if watched & paths:
+                return GstRtspServer.RTSPFilterResult.REMOVE
+            return GstRtspServer.RTSPFilterResult.KEEP
+
+        self.server.client_filter(kick)
+
+    def start_camera(self, camera: str) -> None:
+        points = self.server.get_mount_points()
+        for m in self.camera_mounts(camera):
+            if m.path in self.stopped:
+                # A fresh factory: the old one may still hold a half-torn-down shared media.
+                m.factory = m.make_factory()
+                points.add_factory(m.path, m.factory)
+                self.stopped.discard(m.path)
+
+    def handle(self, request: dict) -> dict:
+        cmd = request.get("cmd")
+        try:
+            if cmd == "freeze":
+                for m in self.camera_mounts(request["camera"]):
+                    m.set_frozen(True)
+            elif cmd == "unfreeze":
+                for m in self.camera_mounts(request["camera"]):
+                    m.set_frozen(False)
+            elif cmd == "stop":
+                self.stop_camera(request["camera"])
+            elif cmd == "start":
+                self.start_camera(request["camera"])
+            elif cmd == "stats":
+                active = {
+                    m.path: sum(f.pushed for f in m.feeders if f.alive)
+                    for m in self.mounts.values()
+                    if any(f.alive for f in m.feeders)
+                }
+                return {"ok": True, "active": active}
+            else:
+                return {"ok": False, "error": f"unknown command {cmd!r}"}
+        except KeyError as err:
+            return {"ok": False, "error": str(err)}
+        return {"ok": True}
+
+
+def reply(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def main() -> int:
+    die_with_parent()
+    Gst.init(None)
+    first = sys.stdin.readline()
+    if not first:
+        return 0
+    config = json.loads(first)
+    lab = LabRtspServer(config)
+    loop = GLib.MainLoop()
+    if lab.server.attach(None) == 0:
+        reply({"ready": False, "error": f"cannot listen on port {config.get('port')}"})
+        return 1
+    reply({"ready": True, "port": lab.server.get_bound_port()})
+
+    # Expire idle sessions (clients that vanished without TEARDOWN) every few seconds.
+    def cleanup() -> bool:
+        lab.server.get_session_pool().cleanup()
+        return True
+
+    GLib.timeout_add_seconds(2, cleanup)
+
+    def read_commands() -> None:
+        for line in sys.stdin:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                request = json.loads(line)
+            except ValueError:
+                reply({"ok": False, "error": "bad json"})
+                continue
+            done = threading.Event()
+            result: dict = {}
+
+            def run(request=request, result=result, done=done) -> bool:
+                result.update(lab.handle(request))
+                done.set()
+                return False
+
+            GLib.idle_add(run)  # GStreamer objects are touched on the main loop only
+            done.wait()
+            reply(result)
+        GLib.idle_add(loop.quit)  # EOF: the parent is gone or wants us gone
+
+    threading.Thread(target=read_commands, name="commands", daemon=True).start()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        GLib.unix_signal_add(GLib.PRIORITY_HIGH, signum, lambda *_: (loop.quit(), False)[1])
+    loop.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
