@@ -107,6 +107,20 @@ class WallController(QObject):
         for cell in range(len(self._cells)):
             self.clear(cell)
 
+    def stop_for_exit(self) -> list[Camera]:
+        """Stop every tile without queueing audit calls (the loop is ending); return the cameras
+        that were on the wall so the caller can report their ``view_stop`` synchronously."""
+        shown = []
+        for cell, camera_id in enumerate(self._cells):
+            if camera_id is None:
+                continue
+            self._video.stop(self.tile_key(cell))
+            self._cells[cell] = None
+            camera = self._cameras.get(camera_id)
+            if camera is not None:
+                shown.append(camera)
+        return shown
+
     def _report(self, event: str, camera: Camera) -> None:
         if self._audit is None:
             return
