@@ -1,0 +1,242 @@
+"""iocwall — the video wall of the Đồng Hới IOC.
+
+``python main.py`` shows the login dialog; ``python main.py --demo`` starts the camera lab and a demo
+backend when none answers, logs in as the demo duty operator and fills the 2×2 wall.
+Here the services are built once and passed into the windows (no globals).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import logging
+import signal
+import sys
+
+import qasync
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.auth import AuthService
+from app.crash import CrashHandler
+from app.credentials import TokenStore
+from app.demo import DemoStack, LabPorts, backend_answers
+from app.domain import Camera, Session
+from app.errors import BackendError
+from app.i18n import install_translators
+from app.messages import MessageBridge
+from app.ops import Ops
+from app.settings import DEFAULT_SERVER_URL, LANGUAGES, SettingsStore, data_dir
+from app.video import StreamState, VideoService
+from app.wall import WallController
+from widgets.login_dialog import LoginDialog
+from widgets.main_window import MainWindow
+from widgets.theme import apply_theme
+
+log = logging.getLogger("iocwall.main")
+
+DEMO_USER = "ioc.operator"
+DEMO_PASSWORD = "demo"  # the published password of every demo account (README, make run)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="iocwall", description=__doc__)
+    parser.add_argument("--demo", action="store_true",
+                        help="start the lab and a demo backend if none answers; log in as "
+                             f"{DEMO_USER}; fill the wall")
+    parser.add_argument("--server", help=f"backend URL (default: last used, {DEFAULT_SERVER_URL})")
+    parser.add_argument("--lang", choices=LANGUAGES, help="UI language for this run")
+    parser.add_argument("--lab-cameras", type=int, help="demo: number of lab cameras")
+    parser.add_argument("--lab-rtsp-port", type=int, help="demo: the lab's RTSP port")
+    parser.add_argument("--lab-onvif-base-port", type=int, help="demo: first ONVIF port")
+    parser.add_argument("--lab-control-port", type=int, help="demo: the lab's control port")
+    parser.add_argument("--log-level", default="INFO")
+    return parser.parse_args(argv)
+
+
+class Client:
+    """The running client: login dialog ⇄ main window, and an orderly shutdown."""
+
+    def __init__(self, app: QApplication, args: argparse.Namespace, settings: SettingsStore,
+                 messages: MessageBridge, ops: Ops, video: VideoService, auth: AuthService,
+                 server_url: str) -> None:
+        self.app = app
+        self.args = args
+        self.settings = settings
+        self.messages = messages
+        self.ops = ops
+        self.video = video
+        self.auth = auth
+        self.server_url = server_url
+        self.window: MainWindow | None = None
+        self.wall: WallController | None = None
+        self.login_dialog: LoginDialog | None = None
+        self._logging_out = False
+        self._live_reported = False
+
+    def start(self) -> None:
+        saved = self.settings.load()
+        if self.args.demo:
+            self.ops.run(functools.partial(self.auth.login, self.server_url, DEMO_USER,
+                                           DEMO_PASSWORD, False), label="demo login") \
+                .success(self.open_main_window).failure(self._demo_login_failed)
+        elif saved.remember_me and saved.last_user:
+            self.ops.run(functools.partial(self.auth.resume, self.server_url, saved.last_user),
+                         label="resume session") \
+                .success(self._resumed).failure(lambda _error: self.show_login())
+        else:
+            self.show_login()
+
+    def _resumed(self, session: Session | None) -> None:
+        if session is None:
+            self.show_login()
+        else:
+            self.open_main_window(session)
+
+    def _demo_login_failed(self, error: BaseException) -> None:
+        self.messages.error(f"demo login as {DEMO_USER} failed: {error}")
+        self.show_login()
+
+    def show_login(self) -> None:
+        saved = self.settings.load()
+        dialog = LoginDialog(self.auth, self.ops, server_url=self.server_url,
+                             username=saved.last_user, remember=saved.remember_me)
+        dialog.logged_in.connect(self.open_main_window)
+        dialog.rejected.connect(self._login_cancelled)
+        self.login_dialog = dialog
+        dialog.show()
+
+    def _login_cancelled(self) -> None:
+        if self.window is None:
+            self.app.quit()
+
+    def open_main_window(self, session: Session) -> None:
+        self.login_dialog = None
+        self.wall = WallController(self.video, self.ops, self.messages, audit=self.auth)
+        window = MainWindow(session, self.auth, self.wall, self.video, self.ops, self.messages,
+                            self.settings)
+        window.logout_requested.connect(self.logout)
+        window.closing.connect(self._window_closing)
+        if self.args.demo:
+            window.cameras_loaded.connect(self._fill_wall)
+        self.video.tile_status_changed.connect(self._watch_live)
+        self.window = window
+        window.show()
+        window.load_cameras()
+
+    def _fill_wall(self, cameras: list[Camera]) -> None:
+        if self.window is None:
+            return
+        for camera in sorted(cameras, key=lambda c: c.id)[: len(self.window.wall.tiles)]:
+            self.window.wall.add_camera(camera.id)
+
+    def _watch_live(self, _tile_key: str, _status: object) -> None:
+        """Log once when every occupied tile is live (the smoke test and the duty desk read it)."""
+        if self.wall is None or self._live_reported:
+            return
+        keys = [self.wall.tile_key(i) for i, c in enumerate(self.wall.cells) if c is not None]
+        live = [k for k in keys if self.video.status(k).state is StreamState.LIVE]
+        if keys and len(live) == len(keys):
+            self._live_reported = True
+            log.info("wall live: %d/%d tiles", len(live), len(self.wall.cells))
+
+    def logout(self) -> None:
+        if self.window is None or self.wall is None:
+            return
+        self._logging_out = True
+        self.wall.clear_all()
+        window, self.window, self.wall = self.window, None, None
+        self.video.tile_status_changed.disconnect(self._watch_live)
+        self._live_reported = False
+        window.close()
+        window.deleteLater()
+        self.ops.run(self.auth.logout, label="logout").success(lambda _r: self.show_login()) \
+            .failure(lambda _e: self.show_login())
+
+    def _window_closing(self) -> None:
+        if self._logging_out:
+            self._logging_out = False
+            return
+        self.app.quit()
+
+    def shutdown(self) -> None:
+        """Stop the tiles, report view_stop, end a session that was not remembered."""
+        if self.wall is not None:
+            for camera in self.wall.stop_for_exit():
+                try:
+                    self.auth.audit_event("view_stop", camera.id, "client exit")
+                except BackendError as exc:
+                    log.warning("%s: view_stop not recorded: %s", camera.name, exc)
+        self.video.shutdown()
+        if not self.settings.load().remember_me:
+            self.auth.logout()
+
+
+def _install_signal_handlers(app: QApplication) -> QTimer:
+    def request_quit(signum: int, _frame: object) -> None:
+        log.info("signal %d: quitting", signum)
+        QTimer.singleShot(0, app.quit)
+
+    signal.signal(signal.SIGINT, request_quit)
+    signal.signal(signal.SIGTERM, request_quit)
+    # Python runs signal handlers only when it gets control; Qt's loop is C++: wake it regularly.
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
+    return wake
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    data = data_dir()
+    settings = SettingsStore(data)
+    saved = settings.load()
+    server_url = args.server or saved.server_url
+    language = args.lang or saved.language
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("iocwall")
+    app.setQuitOnLastWindowClosed(False)
+    translators = install_translators(app, language)
+    apply_theme(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    messages = MessageBridge()
+    crash = CrashHandler(data, notify=messages.error)
+    crash.install()
+    ops = Ops(messages)
+    wake = _install_signal_handlers(app)
+
+    demo: DemoStack | None = None
+    client: Client | None = None
+    try:
+        if args.demo and not backend_answers(server_url):
+            demo = DemoStack(data, server_url, LabPorts(
+                rtsp=args.lab_rtsp_port, onvif_base=args.lab_onvif_base_port,
+                control=args.lab_control_port, cameras=args.lab_cameras))
+            log.info("no backend at %s: starting the demo lab and backend", server_url)
+            demo.start()
+        video = VideoService()
+        auth = AuthService(settings, TokenStore())
+        client = Client(app, args, settings, messages, ops, video, auth, server_url)
+        client.start()
+        with loop:
+            loop.run_forever()
+        return 0
+    finally:
+        wake.stop()
+        if client is not None:
+            client.shutdown()
+        if demo is not None:
+            demo.stop()
+        crash.uninstall()
+        del translators
+        log.info("iocwall stopped")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
