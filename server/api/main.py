@@ -1,0 +1,12 @@
+"""The ``/api/v1`` router: one module per resource under ``routes``."""
+
+from fastapi import APIRouter
+
+from server.api.routes import audit, auth, cameras, health, me
+
+api_router = APIRouter()
+api_router.include_router(health.router)
+api_router.include_router(auth.router)
+api_router.include_router(me.router)
+api_router.include_router(cameras.router)
+api_router.include_router(audit.router)

@@ -1,0 +1,74 @@
+"""Backend settings, read from the environment so the same code runs the demo, tests and a site.
+
+Environment:
+- ``IOCWALL_DATA_DIR``: where the SQLite file and the secret key file live (default: the user's
+  data dir "iocwall", per docs/contracts.md).
+- ``IOCWALL_DATABASE_URL``: any SQLAlchemy URL (PostgreSQL in a real deployment); default SQLite
+  file ``<data dir>/iocwall.db``.
+- ``IOCWALL_SECRET_KEY``: a Fernet key that encrypts camera credentials at rest; default a key file
+  ``<data dir>/secret.key`` created with mode 0600.
+- ``IOCWALL_ARGON2_TIME_COST`` / ``_MEMORY_COST`` / ``_PARALLELISM``: password hash cost (tests
+  lower it; production keeps the argon2-cffi defaults).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+
+def default_data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The data dir the whole product agrees on (contracts.md: Environment)."""
+    env = os.environ if env is None else env
+    configured = env.get("IOCWALL_DATA_DIR")
+    if configured:
+        return Path(configured)
+    return Path(platformdirs.user_data_dir("iocwall"))
+
+
+class Settings(BaseModel):
+    """Everything the backend needs to know at start; immutable once the app is built."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data_dir: Path
+    database_url: str
+    secret_key: SecretStr | None = None
+    token_ttl: timedelta = timedelta(hours=12)  # one command-room shift
+    lockout_threshold: int = 5
+    lockout_duration: timedelta = timedelta(minutes=15)
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536
+    argon2_parallelism: int = 4
+
+    @property
+    def secret_key_file(self) -> Path:
+        return self.data_dir / "secret.key"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from ``IOCWALL_*`` variables; keyword overrides win."""
+        env = os.environ if env is None else env
+        data_dir = Path(overrides.pop("data_dir", None) or default_data_dir(env))
+        values: dict[str, Any] = {
+            "data_dir": data_dir,
+            "database_url": env.get("IOCWALL_DATABASE_URL")
+            or f"sqlite:///{data_dir / 'iocwall.db'}",
+        }
+        if env.get("IOCWALL_SECRET_KEY"):
+            values["secret_key"] = SecretStr(env["IOCWALL_SECRET_KEY"])
+        for field, var in (
+            ("argon2_time_cost", "IOCWALL_ARGON2_TIME_COST"),
+            ("argon2_memory_cost", "IOCWALL_ARGON2_MEMORY_COST"),
+            ("argon2_parallelism", "IOCWALL_ARGON2_PARALLELISM"),
+        ):
+            if env.get(var):
+                values[field] = int(env[var])
+        values.update(overrides)
+        return cls(**values)

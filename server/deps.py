@@ -1,0 +1,138 @@
+"""FastAPI dependencies: the database session, the clock, the current user, permissions.
+
+The app's shared objects live in one ``Runtime`` on ``app.state`` (built by
+``server.main.create_app``), so tests can run several apps on different databases side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from server import permissions as perm
+from server.config import Settings
+from server.models import AuthToken, User
+from server.security import Passwords, SecretBox, token_hash
+from server.services import VisibleCamera, visible_camera
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    passwords: Passwords
+    secrets: SecretBox
+    clock: Clock
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_db(runtime: RuntimeDep) -> Iterator[Session]:
+    with runtime.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+
+
+def get_now(runtime: RuntimeDep) -> datetime:
+    """The request's "now", from the injected clock (tests move it)."""
+    return runtime.clock()
+
+
+NowDep = Annotated[datetime, Depends(get_now)]
+
+_bearer = HTTPBearer(auto_error=False)
+_UNAUTHENTICATED = HTTPException(
+    status_code=status.HTTP_401_UNAUTHORIZED,
+    detail="Not authenticated: log in again",
+    headers={"WWW-Authenticate": "Bearer"},
+)
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    user: User
+    token: AuthToken
+
+
+def get_auth(
+    session: SessionDep,
+    now: NowDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Authenticated:
+    """The live token's user; expired, revoked or unknown tokens all get the same 401."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise _UNAUTHENTICATED
+    token = session.execute(
+        select(AuthToken).where(AuthToken.token_hash == token_hash(credentials.credentials))
+    ).scalar_one_or_none()
+    if (
+        token is None
+        or token.revoked_at is not None
+        or token.expires_at <= now
+        or not token.user.is_active
+    ):
+        raise _UNAUTHENTICATED
+    return Authenticated(token.user, token)
+
+
+AuthDep = Annotated[Authenticated, Depends(get_auth)]
+
+
+def get_current_user(auth: AuthDep) -> User:
+    return auth.user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def camera_not_found() -> HTTPException:
+    """The one answer for a missing camera and a camera out of scope (no existence leak)."""
+    return HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="Camera not found")
+
+
+def require_camera_access(action: perm.Action) -> Callable[..., VisibleCamera]:
+    """A dependency that resolves ``camera_id`` to a camera the user may ``action`` on.
+
+    Without view the camera is invisible (404); visible but without this action is 403.
+    """
+
+    def dependency(camera_id: int, session: SessionDep, user: CurrentUser,
+                   now: NowDep) -> VisibleCamera:
+        item = visible_camera(session, user, camera_id, now)
+        if item is None:
+            raise camera_not_found()
+        if action not in item.actions:
+            raise HTTPException(status_code=status.HTTP_403_FORBIDDEN,
+                                detail=f"Not allowed: {action.value} on this camera")
+        return item
+
+    return dependency
+
+
+def require_operating_unit(user: CurrentUser) -> User:
+    """Audit reading is the operating unit's job (Art. 10, 15)."""
+    if user.unit.kind != perm.UnitKind.OPERATING_UNIT:
+        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN,
+                            detail="Only the operating unit may read the audit log")
+    return user
+
+
+OperatingUnitUser = Annotated[User, Depends(require_operating_unit)]

@@ -1,0 +1,108 @@
+"""Backend services shared by the routes: building permission contexts and camera views.
+
+Routes stay thin; the regulation lives in ``server.permissions``; this module turns database rows
+into the pure contexts that module needs and into the API's camera shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server import permissions as perm
+from server.models import AccessGrant, Camera, User
+from server.schemas import CameraPublic, MePublic, OnvifPublic, ScopePublic, UnitPublic, WardPublic
+from server.security import SecretBox, url_with_credentials
+
+
+def user_context(session: Session, user: User) -> perm.UserContext:
+    grants: tuple[perm.Grant, ...] = ()
+    kind = perm.UnitKind(user.unit.kind)
+    if kind is perm.UnitKind.OTHER_AGENCY:
+        rows = session.execute(
+            select(AccessGrant).where(AccessGrant.unit_id == user.unit_id)
+        ).scalars()
+        grants = tuple(perm.Grant(g.camera_id, g.valid_from, g.valid_until) for g in rows)
+    ward_id = user.unit.ward_id if kind in perm.WARD_UNIT_KINDS else None
+    return perm.UserContext(unit_kind=kind, role=perm.Role(user.role), ward_id=ward_id,
+                            grants=grants)
+
+
+def camera_context(camera: Camera) -> perm.CameraContext:
+    return perm.CameraContext(id=camera.id, ward_id=camera.ward_id,
+                              system=perm.CameraSystem(camera.system), ptz=camera.ptz)
+
+
+@dataclass(frozen=True)
+class VisibleCamera:
+    camera: Camera
+    actions: frozenset[perm.Action]
+
+
+def visible_cameras(session: Session, user: User, now: datetime) -> list[VisibleCamera]:
+    """The cameras the user may see (any action), ordered by name."""
+    ctx = user_context(session, user)
+    cameras = session.execute(select(Camera).order_by(Camera.name, Camera.id)).scalars().all()
+    result = []
+    for camera in cameras:
+        actions = perm.actions_for(ctx, camera_context(camera), now)
+        if actions:
+            result.append(VisibleCamera(camera, actions))
+    return result
+
+
+def visible_camera(session: Session, user: User, camera_id: int, now: datetime
+                   ) -> VisibleCamera | None:
+    """One camera if the user may see it; None both when missing and when out of scope."""
+    camera = session.get(Camera, camera_id)
+    if camera is None:
+        return None
+    actions = perm.actions_for(user_context(session, user), camera_context(camera), now)
+    return VisibleCamera(camera, actions) if actions else None
+
+
+def camera_public(item: VisibleCamera, box: SecretBox) -> CameraPublic:
+    camera = item.camera
+    main_url = sub_url = None
+    if perm.Action.VIEW in item.actions:
+        username = box.decrypt(camera.rtsp_username_enc)
+        password = box.decrypt(camera.rtsp_password_enc)
+        main_url = url_with_credentials(camera.main_url, username, password)
+        sub_url = url_with_credentials(camera.sub_url, username, password) if camera.sub_url \
+            else None
+    onvif = None
+    if perm.Action.PTZ in item.actions and camera.onvif_host_enc and camera.onvif_port_enc:
+        onvif = OnvifPublic(
+            host=box.decrypt(camera.onvif_host_enc) or "",
+            port=int(box.decrypt(camera.onvif_port_enc) or 0),
+            username=box.decrypt(camera.onvif_username_enc),
+            password=box.decrypt(camera.onvif_password_enc),
+        )
+    return CameraPublic(
+        id=camera.id, name=camera.name, ward=camera.ward.name, ward_id=camera.ward_id,
+        system=camera.system, ptz=camera.ptz, public=camera.public, location=camera.location,
+        owner=camera.owner, actions=perm.ordered(item.actions), main_stream_url=main_url,
+        sub_stream_url=sub_url, onvif=onvif,
+    )
+
+
+def me_public(session: Session, user: User, now: datetime) -> MePublic:
+    ctx = user_context(session, user)
+    granted: list[tuple[perm.CameraSystem, int]] = []
+    current = [g.camera_id for g in ctx.grants if g.valid_from <= now < g.valid_until]
+    if current:
+        for camera in session.execute(select(Camera).where(Camera.id.in_(current))).scalars():
+            granted.append((perm.CameraSystem(camera.system), camera.ward_id))
+    scope = perm.scope_of(ctx, granted)
+    unit = user.unit
+    return MePublic(
+        id=user.id, username=user.username, full_name=user.full_name, role=user.role,
+        unit=UnitPublic(id=unit.id, name=unit.name, kind=unit.kind,
+                        ward=WardPublic(id=unit.ward.id, name=unit.ward.name) if unit.ward
+                        else None),
+        scope=ScopePublic(city_wide=scope.city_wide, ward_ids=list(scope.ward_ids),
+                          systems=[s.value for s in scope.systems]),
+    )
