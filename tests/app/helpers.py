@@ -1,0 +1,77 @@
+"""Fixtures shared by the client's tests (imported by tests/app, tests/widgets, tests/e2e conftests).
+
+The client runs its async work on a qasync loop. In a pytest-qt test the Qt event loop is driven by
+qtbot (waitUntil / waitSignal), so the qasync loop is created "already running" on top of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from app.messages import MessageBridge
+from app.ops import Ops
+
+
+@pytest.fixture
+def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+    qapp.processEvents()
+    # qasync has no public way to end a loop it did not start itself.
+    loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
+    asyncio.events._set_running_loop(None)
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def messages(qapp: QApplication) -> MessageBridge:
+    return MessageBridge()
+
+
+@pytest.fixture
+def ops(qloop: asyncio.AbstractEventLoop, messages: MessageBridge) -> Ops:
+    return Ops(messages)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fake_manifest(path: Path, cameras: int = 8) -> Path:
+    """A lab manifest whose streams do not exist: enough for backend tests that play no video."""
+    entries = []
+    for index in range(cameras):
+        ptz = index % 3 == 0
+        entries.append({
+            "index": index,
+            "name": f"CAM-{index + 1:02d} Test {index + 1}",
+            "location": f"Test street {index + 1}, Đồng Hới",
+            "main_url": f"rtsp://127.0.0.1:9/cam{index + 1:02d}/main",
+            "sub_url": f"rtsp://127.0.0.1:9/cam{index + 1:02d}/sub",
+            "rtsp_username": f"cam{index + 1:02d}",
+            "rtsp_password": f"secret-{index + 1:02d}",
+            "ptz": ptz,
+            "onvif_host": "127.0.0.1" if ptz else None,
+            "onvif_port": 9 if ptz else None,
+            "onvif_username": "admin" if ptz else None,
+            "onvif_password": "onvif-secret" if ptz else None,
+            "main_width": 1920 if index % 4 == 0 else 1280,
+            "main_height": 1080 if index % 4 == 0 else 720,
+        })
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"cameras": entries}, ensure_ascii=False), encoding="utf-8")
+    return path
