@@ -1,0 +1,99 @@
+"""``python -m server``: migrate, optionally seed the demo, and serve; or verify the audit log.
+
+    python -m server [--demo] [--lab-manifest PATH] [--host 127.0.0.1] [--port 8700]
+    python -m server audit verify
+    python -m server permissions-doc
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+log = logging.getLogger("iocwall.server")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m server", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--demo", action="store_true", help="seed the demo organisation")
+    parser.add_argument("--lab-manifest", type=Path, help="lab.json with the demo cameras")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8700)
+    parser.add_argument("--log-level", default="info")
+    commands = parser.add_subparsers(dest="command")
+    audit_cmd = commands.add_parser("audit", help="audit log tools")
+    audit_sub = audit_cmd.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="check the hash chain; non-zero exit if broken")
+    commands.add_parser("permissions-doc", help="print docs/permissions.md from the rules")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    quiet = args.command is not None  # tools print their result; keep library chatter out
+    logging.basicConfig(level="WARNING" if quiet else args.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "permissions-doc":
+        from server.permissions import render_markdown
+
+        sys.stdout.write(render_markdown())
+        return 0
+    if args.command == "audit":
+        return _audit_verify()
+    return _serve(args)
+
+
+def _audit_verify() -> int:
+    from sqlalchemy import inspect
+
+    from server import audit
+    from server.config import Settings
+    from server.db import make_engine, make_sessionmaker
+
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    try:
+        if not inspect(engine).has_table("audit_log"):
+            print("BROKEN: no audit log in this database (not migrated?)")
+            return 2
+        with make_sessionmaker(engine)() as session:
+            result = audit.verify(session)
+    finally:
+        engine.dispose()
+    if result.ok:
+        print(f"OK: {result.rows} rows, chain intact")
+        return 0
+    print(f"BROKEN at row {result.broken_id}: {result.reason} ({result.rows} rows intact before)")
+    return 1
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.config import Settings
+    from server.db import migrate
+    from server.demo import read_manifest, seed_demo
+    from server.main import create_app, utc_now
+
+    settings = Settings.from_env()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate(settings.database_url)
+    app = create_app(settings)
+    if args.lab_manifest is not None and not args.demo:
+        log.warning("--lab-manifest is only used with --demo")
+    if args.demo:
+        runtime = app.state.runtime
+        manifest = read_manifest(args.lab_manifest) if args.lab_manifest else None
+        with runtime.sessions() as session:
+            seed_demo(session, runtime.passwords, runtime.secrets, utc_now(), manifest)
+    log.info("Serving on http://%s:%d/api/v1", args.host, args.port)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""The demo organisation of Đồng Hới and its cameras, seeded idempotently.
+
+Re-running updates what changed (lab ports and credentials change between runs) and never
+duplicates rows; unchanged rows are not touched, so a second run with the same manifest leaves
+the database as it was (the audit log gets a row only when something changed).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server import audit
+from server.models import Camera, Unit, User, Ward
+from server.permissions import CameraSystem, Role, UnitKind
+from server.security import Passwords, SecretBox
+
+log = logging.getLogger("iocwall.server.demo")
+
+DEMO_PASSWORD = "demo"
+
+WARDS = ("Đồng Phú", "Hải Thành", "Bắc Lý")
+
+IOC = "Văn phòng HĐND-UBND thành phố (Trung tâm IOC)"
+CITY_POLICE = "Công an thành phố Đồng Hới"
+TRAFFIC_POLICE = "Đội Cảnh sát Giao thông - Trật tự"
+URBAN_ORDER = "Đội Quy tắc và Trật tự đô thị thành phố"
+AGENCY = "Ban Quản lý dự án đầu tư xây dựng thành phố"
+
+
+def ward_police(ward: str) -> str:
+    return f"Công an phường {ward}"
+
+
+def ward_committee(ward: str) -> str:
+    return f"UBND phường {ward}"
+
+
+def _units() -> list[tuple[str, UnitKind, str | None]]:
+    units: list[tuple[str, UnitKind, str | None]] = [
+        (IOC, UnitKind.OPERATING_UNIT, None),
+        (CITY_POLICE, UnitKind.CITY_POLICE, None),
+        (TRAFFIC_POLICE, UnitKind.TRAFFIC_POLICE, None),
+        (URBAN_ORDER, UnitKind.URBAN_ORDER, None),
+    ]
+    for ward in WARDS:
+        units.append((ward_police(ward), UnitKind.WARD_POLICE, ward))
+        units.append((ward_committee(ward), UnitKind.WARD_COMMITTEE, ward))
+    units.append((AGENCY, UnitKind.OTHER_AGENCY, None))
+    return units
+
+
+UNITS = _units()
+
+# username, full name, unit, role
+USERS: tuple[tuple[str, str, str, Role], ...] = (
+    ("ioc.operator", "Nguyễn Thị Hà (trực IOC)", IOC, Role.OPERATOR),
+    ("ioc.admin", "Trần Văn Bình (quản trị IOC)", IOC, Role.ADMIN),
+    ("police.commander", "Lê Quang Dũng", CITY_POLICE, Role.LEADER),
+    ("police.officer", "Phạm Minh Tuấn", CITY_POLICE, Role.OFFICER),
+    ("traffic.officer", "Hoàng Văn Nam", TRAFFIC_POLICE, Role.OFFICER),
+    ("order.officer", "Võ Thị Lan", URBAN_ORDER, Role.OFFICER),
+    ("ward.dongphu.police", "Đặng Văn Hùng", ward_police("Đồng Phú"), Role.OFFICER),
+    ("ward.dongphu.leader", "Bùi Xuân Sơn", ward_police("Đồng Phú"), Role.LEADER),
+    ("ward.haithanh.police", "Ngô Thanh Tùng", ward_police("Hải Thành"), Role.OFFICER),
+    ("ward.dongphu.committee", "Dương Thị Mai", ward_committee("Đồng Phú"), Role.OFFICER),
+    ("agency.viewer", "Lý Văn Phúc", AGENCY, Role.OFFICER),
+)
+
+SMART_CITY_OWNER = "UBND thành phố Đồng Hới"
+
+
+@dataclass(frozen=True)
+class Placement:
+    ward: str
+    system: CameraSystem
+    owner: str
+    public: bool  # published to the SmartCity app (Art. 11.3.a, Art. 14)
+
+
+# The lab's first eight cameras. Indexes 0..3 are all in Đồng Phú and cover the three systems, so
+# the operator's first four cameras (by name) fill the demo wall with Đồng Phú.
+PLACEMENTS: tuple[Placement, ...] = (
+    Placement("Đồng Phú", CameraSystem.SMART_CITY, SMART_CITY_OWNER, False),
+    Placement("Đồng Phú", CameraSystem.TRAFFIC, SMART_CITY_OWNER, True),
+    Placement("Đồng Phú", CameraSystem.PUBLIC, "Trường THPT Đồng Hới", False),
+    Placement("Đồng Phú", CameraSystem.SMART_CITY, SMART_CITY_OWNER, False),
+    Placement("Hải Thành", CameraSystem.TRAFFIC, SMART_CITY_OWNER, False),
+    Placement("Hải Thành", CameraSystem.SMART_CITY, SMART_CITY_OWNER, False),
+    Placement("Bắc Lý", CameraSystem.PUBLIC, "Bệnh viện Hữu nghị Việt Nam - Cu Ba", False),
+    Placement("Bắc Lý", CameraSystem.TRAFFIC, SMART_CITY_OWNER, True),
+)
+_SYSTEM_CYCLE = (CameraSystem.SMART_CITY, CameraSystem.TRAFFIC, CameraSystem.PUBLIC)
+
+
+def placement(index: int) -> Placement:
+    """Where lab camera ``index`` sits; beyond the table, wards and systems cycle."""
+    if index < len(PLACEMENTS):
+        return PLACEMENTS[index]
+    system = _SYSTEM_CYCLE[(index // len(WARDS)) % len(_SYSTEM_CYCLE)]
+    owner = "Hộ gia đình (kết nối tự nguyện)" if system is CameraSystem.PUBLIC \
+        else SMART_CITY_OWNER
+    return Placement(WARDS[index % len(WARDS)], system, owner, False)
+
+
+class ManifestCamera(BaseModel):
+    """One entry of the lab's ``lab.json`` (docs/contracts.md: Lab)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    index: int
+    name: str
+    location: str
+    main_url: str
+    sub_url: str | None = None
+    rtsp_username: str | None = None
+    rtsp_password: str | None = None
+    ptz: bool = False
+    onvif_host: str | None = None
+    onvif_port: int | None = None
+    onvif_username: str | None = None
+    onvif_password: str | None = None
+
+
+def read_manifest(path: Path) -> list[ManifestCamera]:
+    data: Any = json.loads(path.read_text(encoding="utf-8"))
+    return [ManifestCamera.model_validate(entry) for entry in data["cameras"]]
+
+
+@dataclass
+class SeedReport:
+    created: int = 0
+    updated: int = 0
+
+
+def seed_demo(session: Session, passwords: Passwords, box: SecretBox, now: datetime,
+              manifest: list[ManifestCamera] | None = None) -> SeedReport:
+    """Create or update the demo organisation (and cameras from a manifest); commits."""
+    report = SeedReport()
+    wards: dict[str, Ward] = {}
+    for name in WARDS:
+        ward = session.execute(select(Ward).where(Ward.name == name)).scalar_one_or_none()
+        if ward is None:
+            ward = Ward(name=name)
+            session.add(ward)
+            report.created += 1
+        wards[name] = ward
+    session.flush()
+
+    units: dict[str, Unit] = {}
+    for name, kind, ward_name in UNITS:
+        ward_id = wards[ward_name].id if ward_name else None
+        unit = session.execute(select(Unit).where(Unit.name == name)).scalar_one_or_none()
+        if unit is None:
+            unit = Unit(name=name, kind=kind.value, ward_id=ward_id)
+            session.add(unit)
+            report.created += 1
+        elif (unit.kind, unit.ward_id) != (kind.value, ward_id):
+            unit.kind, unit.ward_id = kind.value, ward_id
+            report.updated += 1
+        units[name] = unit
+    session.flush()
+
+    for username, full_name, unit_name, role in USERS:
+        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        unit_id = units[unit_name].id
+        if user is None:
+            session.add(User(username=username, full_name=full_name, unit_id=unit_id,
+                             role=role.value, password_hash=passwords.hash(DEMO_PASSWORD),
+                             failed_login_count=0, is_active=True))
+            report.created += 1
+        elif (user.full_name, user.unit_id, user.role) != (full_name, unit_id, role.value):
+            user.full_name, user.unit_id, user.role = full_name, unit_id, role.value
+            report.updated += 1
+    session.flush()
+
+    for entry in manifest or []:
+        _upsert_camera(session, box, entry, wards, report)
+
+    if report.created or report.updated:
+        audit.append(session, "admin_seed_demo", now=now, username="system",
+                     detail={"created": report.created, "updated": report.updated,
+                             "cameras_in_manifest": len(manifest or [])})
+    session.commit()
+    log.info("Demo seed: %d created, %d updated", report.created, report.updated)
+    return report
+
+
+def _upsert_camera(session: Session, box: SecretBox, entry: ManifestCamera,
+                   wards: dict[str, Ward], report: SeedReport) -> None:
+    place = placement(entry.index)
+    external_id = f"lab:{entry.index}"
+    camera = session.execute(
+        select(Camera).where(Camera.external_id == external_id)
+    ).scalar_one_or_none()
+    plain: dict[str, Any] = {
+        "name": entry.name, "ward_id": wards[place.ward].id, "system": place.system.value,
+        "owner": place.owner, "location": entry.location, "main_url": entry.main_url,
+        "sub_url": entry.sub_url, "ptz": entry.ptz, "public": place.public,
+    }
+    onvif_port = str(entry.onvif_port) if entry.onvif_port is not None else None
+    secret: dict[str, str | None] = {
+        "rtsp_username_enc": entry.rtsp_username, "rtsp_password_enc": entry.rtsp_password,
+        "onvif_host_enc": entry.onvif_host, "onvif_port_enc": onvif_port,
+        "onvif_username_enc": entry.onvif_username, "onvif_password_enc": entry.onvif_password,
+    }
+    if camera is None:
+        camera = Camera(external_id=external_id, **plain,
+                        **{k: box.encrypt(v) for k, v in secret.items()})
+        session.add(camera)
+        report.created += 1
+        return
+    changed = False
+    for key, value in plain.items():
+        if getattr(camera, key) != value:
+            setattr(camera, key, value)
+            changed = True
+    for key, value in secret.items():
+        # Compare plaintexts: Fernet ciphertexts differ on every encryption.
+        if box.decrypt(getattr(camera, key)) != value:
+            setattr(camera, key, box.encrypt(value))
+            changed = True
+    if changed:
+        report.updated += 1

@@ -1,0 +1,91 @@
+"""Run a real backend as a child process for other parts' tests (client, e2e).
+
+    base_url, process = start_test_server(tmp_path / "data", lab.manifest_path)
+    ...  # base_url is the server root, e.g. http://127.0.0.1:41234; the API is base_url + /api/v1
+    stop_test_server(process)
+
+The server gets its own data dir (database, key file), the demo organisation (password
+``demo``), cheap argon2 parameters, and a free loopback port.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+CHEAP_ARGON2_ENV = {
+    "IOCWALL_ARGON2_TIME_COST": "1",
+    "IOCWALL_ARGON2_MEMORY_COST": "1024",
+    "IOCWALL_ARGON2_PARALLELISM": "1",
+}
+
+
+class TestServerError(RuntimeError):
+    """The backend child process did not come up."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start_test_server(
+    data_dir: Path,
+    lab_manifest: Path | None = None,
+    *,
+    demo: bool = True,
+    timeout: float = 30.0,
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start ``python -m server`` on a free port; return (root URL, process) once healthy."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.pop("IOCWALL_DATABASE_URL", None)
+    env.pop("IOCWALL_SECRET_KEY", None)
+    env["IOCWALL_DATA_DIR"] = str(data_dir)
+    env.update(CHEAP_ARGON2_ENV)
+    log_path = data_dir / "server.log"
+    for _attempt in range(3):
+        port = free_port()
+        cmd = [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port),
+               "--log-level", "warning"]
+        if demo:
+            cmd.append("--demo")
+        if lab_manifest is not None:
+            cmd += ["--lab-manifest", str(lab_manifest)]
+        with open(log_path, "ab") as log_file:
+            process = subprocess.Popen(cmd, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        base_url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                break  # died (port taken?): try another port
+            try:
+                with urllib.request.urlopen(f"{base_url}/api/v1/health", timeout=1) as reply:
+                    if reply.status == 200:
+                        return base_url, process
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.1)
+        else:
+            stop_test_server(process)
+            raise TestServerError(f"backend did not answer /health in {timeout} s; see {log_path}")
+    raise TestServerError(f"backend exited at start; see {log_path}")
+
+
+def stop_test_server(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """Terminate the child and wait for it (kill if it does not stop)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=timeout)
