@@ -158,12 +158,16 @@ def normalize_server_url(url: str) -> str:
     return url
 
 
-def _detail(response: requests.Response) -> Any:
+def _body(response: requests.Response) -> dict[str, Any]:
     try:
         body = response.json()
     except ValueError:
-        return None
-    return body.get("detail") if isinstance(body, dict) else None
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _detail(response: requests.Response) -> Any:
+    return _body(response).get("detail")
 
 
 def _error_for(response: requests.Response, *, authenticated: bool) -> BackendError:
@@ -183,7 +187,12 @@ def _error_for(response: requests.Response, *, authenticated: bool) -> BackendEr
     if status == 422:
         field = None
         message = text or "invalid request"
-        if isinstance(detail, list) and detail and isinstance(detail[0], dict):
+        errors = _body(response).get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+            # This backend: {"detail": "field: message; ...", "errors": [{"field", ...}]}
+            field = str(errors[0].get("field") or "") or None
+        elif isinstance(detail, list) and detail and isinstance(detail[0], dict):
+            # FastAPI's default shape: {"detail": [{"loc": [...], "msg": ...}]}
             loc = [str(p) for p in detail[0].get("loc", []) if p not in ("body", "query", "path")]
             field = ".".join(loc) or None
             message = f"{field or 'request'}: {detail[0].get('msg', 'invalid')}"

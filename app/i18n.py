@@ -21,9 +21,9 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     a garbage-collected QTranslator silently drops the translation)."""
     installed: list[QTranslator] = []
     if language == "en":
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedStates))
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         return installed
-    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Territory.Vietnam))
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     ours = QTranslator(app)
     if ours.load(str(TRANSLATIONS_DIR / f"iocwall_{language}.qm")):
         app.installTranslator(ours)

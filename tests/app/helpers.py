@@ -75,3 +75,16 @@ def fake_manifest(path: Path, cameras: int = 8) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"cameras": entries}, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def backend_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real backend child process (demo organisation, temp DB, fake camera manifest)."""
+    from server.testing import start_test_server, stop_test_server
+
+    root = tmp_path_factory.mktemp("backend")
+    url, process = start_test_server(root / "data", fake_manifest(root / "lab.json"))
+    try:
+        yield url
+    finally:
+        stop_test_server(process)

@@ -1,0 +1,89 @@
+"""The login dialog against a real backend: a wrong password, a locked account and an unreachable
+server each give readable text and leave the dialog open; a good login emits the session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.auth import AuthService
+from app.credentials import TokenStore
+from app.ops import Ops
+from app.settings import SettingsStore
+from tests.app.helpers import free_port
+from widgets.login_dialog import LoginDialog
+
+
+@pytest.fixture
+def auth(tmp_path: Path) -> AuthService:
+    return AuthService(SettingsStore(tmp_path), TokenStore())
+
+
+def make_dialog(qtbot: QtBot, auth: AuthService, ops: Ops, url: str) -> LoginDialog:
+    dialog = LoginDialog(auth, ops, server_url=url)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def submit(qtbot: QtBot, dialog: LoginDialog, user: str, password: str) -> None:
+    dialog.user_edit.setText(user)
+    dialog.password_edit.setText(password)
+    dialog.login_button.click()
+    qtbot.waitUntil(lambda: dialog.login_button.isEnabled(), timeout=10000)
+
+
+def test_wrong_password_keeps_the_dialog_open(qtbot: QtBot, auth: AuthService, ops: Ops,
+                                              backend_url: str) -> None:
+    dialog = make_dialog(qtbot, auth, ops, backend_url)
+    submit(qtbot, dialog, "police.officer", "wrong")
+    assert dialog.isVisible()
+    assert dialog.error_label.isVisible()
+    assert dialog.error_label.text() == "Wrong user name or password."
+    assert dialog.user_edit.text() == "police.officer"  # nothing to retype but the password
+
+
+def test_locked_account_says_so(qtbot: QtBot, auth: AuthService, ops: Ops,
+                                backend_url: str) -> None:
+    dialog = make_dialog(qtbot, auth, ops, backend_url)
+    for _ in range(5):
+        submit(qtbot, dialog, "agency.viewer", "wrong")
+    submit(qtbot, dialog, "agency.viewer", "demo")  # even the right password, while locked
+    assert dialog.isVisible()
+    assert "locked" in dialog.error_label.text()
+
+
+def test_unreachable_server_is_explained(qtbot: QtBot, auth: AuthService, ops: Ops) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    dialog = make_dialog(qtbot, auth, ops, url)
+    submit(qtbot, dialog, "ioc.operator", "demo")
+    assert dialog.isVisible()
+    assert dialog.error_label.text() == (
+        f"Cannot reach the server at {url}. Check the address and the network.")
+
+
+def test_empty_fields_are_refused_without_a_request(qtbot: QtBot, auth: AuthService,
+                                                    ops: Ops) -> None:
+    dialog = make_dialog(qtbot, auth, ops, "http://127.0.0.1:9")
+    dialog.login_button.click()
+    assert dialog.isVisible() and ops.pending() == 0
+    assert dialog.error_label.text().startswith("Enter the server address")
+
+
+def test_good_login_emits_the_session(qtbot: QtBot, auth: AuthService, ops: Ops,
+                                      backend_url: str, tmp_path: Path) -> None:
+    dialog = make_dialog(qtbot, auth, ops, backend_url)
+    dialog.user_edit.setText("ward.dongphu.police")
+    dialog.password_edit.setText("demo")
+    dialog.remember_box.setChecked(True)
+    with qtbot.waitSignal(dialog.logged_in, timeout=10000) as blocker:
+        dialog.login_button.click()
+    assert blocker.args[0].user.username == "ward.dongphu.police"
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=1000)
+    saved = SettingsStore(tmp_path).load()
+    assert saved.last_user == "ward.dongphu.police" and saved.remember_me
+    assert "demo" not in (tmp_path / "settings.json").read_text(encoding="utf-8").replace(
+        "ward.dongphu", "")
