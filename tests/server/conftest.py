@@ -1,0 +1,157 @@
+"""Backend fixtures: a real SQLite database built by the Alembic migration, copied per test.
+
+The migration runs once per session into a template file; the demo seed (from a synthetic
+manifest of 8 cameras) runs once into a second template. Each test gets its own copy, its own
+app and a clock it can move.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from server.config import Settings
+from server.db import migrate
+from server.demo import read_manifest, seed_demo
+from server.main import create_app
+
+SECRET_KEY = Fernet.generate_key().decode("ascii")
+START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def camera_entry(index: int, rtsp_port: int = 8554, onvif_base: int = 8800) -> dict[str, Any]:
+    """One manifest entry as the lab writes it (docs/contracts.md)."""
+    n = index + 1
+    ptz = index % 3 == 0
+    return {
+        "index": index,
+        "name": f"CAM-{n:02d} Điểm giám sát {n}",
+        "location": f"Đường số {n}, Đồng Hới",
+        "main_url": f"rtsp://127.0.0.1:{rtsp_port}/cam{n:02d}/main",
+        "sub_url": f"rtsp://127.0.0.1:{rtsp_port}/cam{n:02d}/sub",
+        "rtsp_username": f"viewer{n}",
+        "rtsp_password": f"RtspSecret-{n}-{rtsp_port}",
+        "ptz": ptz,
+        "onvif_host": "127.0.0.1" if ptz else None,
+        "onvif_port": onvif_base + index if ptz else None,
+        "onvif_username": "onvif-admin" if ptz else None,
+        "onvif_password": f"OnvifSecret-{n}-{onvif_base}" if ptz else None,
+        "main_width": 1920 if index % 4 == 0 else 1280,
+        "main_height": 1080 if index % 4 == 0 else 720,
+    }
+
+
+def write_manifest(path: Path, cameras: int = 8, **kwargs: int) -> Path:
+    path.write_text(json.dumps({"cameras": [camera_entry(i, **kwargs) for i in range(cameras)]},
+                               ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def make_settings(data_dir: Path, db_path: Path) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        database_url=f"sqlite:///{db_path}",
+        secret_key=SecretStr(SECRET_KEY),
+        argon2_time_cost=1,
+        argon2_memory_cost=1024,
+        argon2_parallelism=1,
+    )
+
+
+class MovableClock:
+    """The app's clock in tests: starts at START, moved by ``advance``."""
+
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@dataclass
+class Backend:
+    client: TestClient
+    clock: MovableClock
+    settings: Settings
+    db_path: Path
+
+    def login(self, username: str, password: str = "demo") -> str:
+        reply = self.client.post("/api/v1/auth/login",
+                                 json={"username": username, "password": password})
+        assert reply.status_code == 200, reply.text
+        token: str = reply.json()["access_token"]
+        return token
+
+    def get(self, path: str, token: str, **kwargs: Any) -> Any:
+        return self.client.get(f"/api/v1{path}", headers={"Authorization": f"Bearer {token}"},
+                               **kwargs)
+
+    def post(self, path: str, token: str | None = None, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return self.client.post(f"/api/v1{path}", headers=headers, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def manifest_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_manifest(tmp_path_factory.mktemp("lab") / "lab.json")
+
+
+@pytest.fixture(scope="session")
+def demo_template(migrated_template: Path, manifest_path: Path,
+                  tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("demo-template")
+    path = directory / "demo.db"
+    shutil.copy(migrated_template, path)
+    app = create_app(make_settings(directory, path), clock=MovableClock())
+    runtime = app.state.runtime
+    with runtime.sessions() as session:
+        seed_demo(session, runtime.passwords, runtime.secrets, START,
+                  read_manifest(manifest_path))
+    runtime.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def backend_factory(tmp_path: Path) -> Iterator[Callable[[Path], Backend]]:
+    engines = []
+
+    def build(template: Path) -> Backend:
+        data_dir = tmp_path / f"data{len(engines)}"
+        data_dir.mkdir()
+        db_path = data_dir / "iocwall.db"
+        shutil.copy(template, db_path)
+        settings = make_settings(data_dir, db_path)
+        clock = MovableClock()
+        app = create_app(settings, clock=clock)
+        engines.append(app.state.runtime.engine)
+        return Backend(TestClient(app), clock, settings, db_path)
+
+    yield build
+    for engine in engines:
+        engine.dispose()
+
+
+@pytest.fixture
+def demo(backend_factory: Callable[[Path], Backend], demo_template: Path) -> Backend:
+    """A backend on a fresh copy of the seeded demo database."""
+    return backend_factory(demo_template)

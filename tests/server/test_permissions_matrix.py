@@ -1,0 +1,96 @@
+"""Every demo user × every demo camera × every action: the API equals the regulation.
+
+The expectation below is written from Decision 790/QĐ-UBND directly (one line per user, with the
+article), not by calling ``server.permissions``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.server.conftest import Backend, camera_entry
+
+ALL = {"smart_city", "public", "traffic"}
+SECURITY = {"smart_city", "public"}  # Art. 3.5, 3.6: the "security" systems of Art. 12
+ACTIONS = ("view", "ptz", "bookmark", "request_clip", "approve_clip", "admin")
+
+# The demo placement of the 8 lab cameras (server/demo.py is told to use this fixed table).
+CAMERAS = {
+    0: ("Đồng Phú", "smart_city"),
+    1: ("Đồng Phú", "traffic"),
+    2: ("Đồng Phú", "public"),
+    3: ("Đồng Phú", "smart_city"),
+    4: ("Hải Thành", "traffic"),
+    5: ("Hải Thành", "smart_city"),
+    6: ("Bắc Lý", "public"),
+    7: ("Bắc Lý", "traffic"),
+}
+
+# user: (ward scope or None for city-wide, systems, actions before the PTZ capability)
+EXPECTED: dict[str, tuple[str | None, set[str], set[str]]] = {
+    # IOC duty operator: smart-city city-wide (12.2.a), public (3.6, 7.1), traffic (11.2, 11.3.a);
+    # decides other agencies' written requests (12.2.d).
+    "ioc.operator": (None, ALL, {"view", "ptz", "bookmark", "request_clip", "approve_clip"}),
+    # IOC admin: the same use, and administration (Art. 10) instead of approving.
+    "ioc.admin": (None, ALL, {"view", "ptz", "bookmark", "request_clip", "admin"}),
+    # City police leadership approves ward police's extraction requests (12.2.c).
+    "police.commander": (None, ALL, {"view", "ptz", "bookmark", "request_clip", "approve_clip"}),
+    "police.officer": (None, ALL, {"view", "ptz", "bookmark", "request_clip"}),  # 11.2, 12.2.b
+    "traffic.officer": (None, ALL, {"view", "ptz", "bookmark", "request_clip"}),  # 11.2, 12.2.b
+    "order.officer": (None, ALL, {"view", "ptz", "bookmark", "request_clip"}),  # 11.2, 12.2.b
+    # Ward police: own ward, all three systems, PTZ; a clip request only through the leader.
+    "ward.dongphu.police": ("Đồng Phú", ALL, {"view", "ptz", "bookmark"}),
+    "ward.dongphu.leader": ("Đồng Phú", ALL, {"view", "ptz", "bookmark", "request_clip"}),
+    "ward.haithanh.police": ("Hải Thành", ALL, {"view", "ptz", "bookmark"}),
+    # Ward committee: smart-city and public of its ward with PTZ (12.2.b); no traffic (11.2).
+    "ward.dongphu.committee": ("Đồng Phú", SECURITY,
+                               {"view", "ptz", "bookmark", "request_clip"}),
+    # Other agency: nothing without a grant (12.2.d).
+    "agency.viewer": ("—", set(), set()),
+}
+
+
+def expected_actions(username: str, index: int) -> set[str]:
+    ward_scope, systems, actions = EXPECTED[username]
+    ward, system = CAMERAS[index]
+    if system not in systems or (ward_scope is not None and ward_scope != ward):
+        return set()
+    ptz_capable = index % 3 == 0
+    return {a for a in actions if a != "ptz" or ptz_capable}
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED))
+def test_api_actions_equal_the_regulation(demo: Backend, username: str) -> None:
+    token = demo.login(username)
+    listed = {c["name"]: c for c in demo.get("/cameras", token).json()}
+    # Ids by name, read with the operating unit's city-wide view.
+    all_cameras = {c["name"]: c["id"] for c in demo.get("/cameras", demo.login("ioc.operator"))
+                   .json()}
+    assert len(all_cameras) == 8
+    for index in CAMERAS:
+        name = camera_entry(index)["name"]
+        want = expected_actions(username, index)
+        for action in ACTIONS:
+            got = action in listed[name]["actions"] if name in listed else False
+            assert got == (action in want), (username, name, action)
+        single = demo.get(f"/cameras/{all_cameras[name]}", token)
+        if want:
+            assert single.status_code == 200
+            assert set(single.json()["actions"]) == want
+        else:
+            assert single.status_code == 404
+            assert name not in listed
+
+
+def test_me_scope(demo: Backend) -> None:
+    me = demo.get("/me", demo.login("ward.dongphu.committee")).json()
+    assert me["unit"]["kind"] == "ward_committee"
+    assert me["unit"]["ward"]["name"] == "Đồng Phú"
+    assert me["scope"] == {"city_wide": False, "ward_ids": [me["unit"]["ward"]["id"]],
+                           "systems": ["smart_city", "public"]}
+    me = demo.get("/me", demo.login("police.commander")).json()
+    assert me["role"] == "leader"
+    assert me["scope"]["city_wide"] is True
+    assert me["scope"]["systems"] == ["smart_city", "public", "traffic"]
+    me = demo.get("/me", demo.login("agency.viewer")).json()
+    assert me["scope"] == {"city_wide": False, "ward_ids": [], "systems": []}
