@@ -1,0 +1,324 @@
+"""One camera connection: RTSP in via FFmpeg (PyAV), compressed packets out to sinks.
+
+Debian's libvlc cannot open ``rtsp://`` (built without live555), and the wall must know each
+stream's health itself, so the network side lives here: an ingest thread opens the camera with
+FFmpeg in-process, never decodes, and hands every compressed packet to its sinks (the MPEG-TS
+remuxer that feeds libvlc today; the instant-replay ring of issue 3 tomorrow). One ingest is one
+connection attempt and the session that follows; reconnecting is the service's decision, made on
+the GUI thread with a fresh ingest (a fresh ingest + fresh media recovered fastest here).
+
+The ingest thread never touches Qt or libvlc: it reports through ``on_event`` (the service turns
+that into a queued signal) and through counters the service polls.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal, Protocol
+
+import av
+import av.error
+
+from app.security import mask_url, scrub
+from app.video.policy import ConnectionLimiter
+from app.video.status import OfflineReason
+
+log = logging.getLogger("iocwall.video")
+
+Transport = Literal["tcp", "udp"]
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How to talk to the camera.
+
+    ``open_timeout`` bounds connect + DESCRIBE/SETUP/PLAY; ``read_timeout`` bounds one blocking
+    read (FFmpeg's interrupt callback); the service's watchdog catches a frozen camera sooner.
+    """
+
+    transport: Transport = "tcp"
+    open_timeout: float = 5.0
+    read_timeout: float = 5.0
+    with_audio: bool = False
+
+    def ffmpeg_options(self) -> dict[str, str]:
+        """FFmpeg demuxer options for the RTSP input."""
+        return {
+            "rtsp_transport": self.transport,
+            # socket I/O timeout of the RTSP demuxer, in microseconds
+            "timeout": str(int(self.read_timeout * 1_000_000)),
+            # lower start-up cost: the SDP tells the codec, no long probing needed
+            "fflags": "nobuffer",
+            "analyzeduration": "1000000",
+            "probesize": "500000",
+        }
+
+
+@dataclass(frozen=True)
+class StreamInfo:
+    """What the camera turned out to send (reported once connected)."""
+
+    codec: str
+    width: int
+    height: int
+    frame_rate: float | None
+    has_audio: bool
+
+
+@dataclass(frozen=True)
+class IngestEvent:
+    """Something the service must act on. ``kind`` is "connected" or "ended"."""
+
+    kind: Literal["connected", "ended"]
+    info: StreamInfo | None = None
+    reason: str | None = None
+    detail: str | None = None
+
+
+class PacketSink(Protocol):
+    """Receives one session's compressed packets on the ingest thread (must not block long)."""
+
+    def begin(self, streams: Sequence[av.stream.Stream]) -> None:
+        """A session starts; ``streams`` are the input streams packets will refer to."""
+
+    def write(self, packet: av.Packet) -> None:
+        """One packet with clean, increasing dts/pts (the ingest repairs missing ones)."""
+
+    def end(self) -> None:
+        """The session is over (disconnect, failure or cancel); release resources."""
+
+
+def classify_error(error: BaseException) -> str:
+    """Map an FFmpeg/OS error to the short reason an operator can act on."""
+    if isinstance(error, av.error.HTTPUnauthorizedError):
+        return OfflineReason.AUTH_FAILED
+    if isinstance(error, av.error.HTTPNotFoundError):
+        return OfflineReason.NOT_FOUND
+    if isinstance(error, av.error.HTTPForbiddenError):
+        return OfflineReason.FORBIDDEN
+    if isinstance(error, ConnectionRefusedError):
+        return OfflineReason.REFUSED
+    if isinstance(error, av.error.ExitError | TimeoutError):
+        return OfflineReason.TIMEOUT
+    if isinstance(error, ConnectionResetError | BrokenPipeError | av.error.EOFError):
+        return OfflineReason.DISCONNECTED
+    return OfflineReason.ERROR
+
+
+class _TimestampRepair:
+    """Gives every packet of one stream a dts/pts, strictly increasing in dts.
+
+    RTSP sources hand the first keyframe over without timestamps (it arrives before the first
+    RTCP sync), and cameras sometimes repeat a timestamp; the MPEG-TS muxer refuses both. Packets
+    without a timestamp before any reference are held and back-filled one frame apart.
+    """
+
+    def __init__(self, stream: av.stream.Stream) -> None:
+        rate = getattr(stream, "average_rate", None) or getattr(stream, "guessed_rate", None)
+        time_base = stream.time_base or Fraction(1, 90000)
+        fps = float(rate) if rate else 25.0
+        self._frame_ticks = max(1, round(1 / (fps * float(time_base))))
+        self._last_dts: int | None = None
+        self._held: list[av.Packet] = []
+
+    def feed(self, packet: av.Packet) -> list[av.Packet]:
+        """Packets ready to pass on (possibly several held ones, possibly none)."""
+        if packet.dts is None and packet.pts is None:
+            if self._last_dts is None:
+                self._held.append(packet)
+                return []
+            packet.dts = packet.pts = self._last_dts + self._frame_ticks
+        elif packet.dts is None:
+            packet.dts = packet.pts
+        elif packet.pts is None:
+            packet.pts = packet.dts
+        assert packet.dts is not None and packet.pts is not None
+        out: list[av.Packet] = []
+        if self._held:
+            first = packet.dts - self._frame_ticks * len(self._held)
+            for i, held in enumerate(self._held):
+                held.dts = held.pts = first + i * self._frame_ticks
+            out.extend(self._held)
+            self._last_dts = self._held[-1].dts
+            self._held = []
+        if self._last_dts is not None and packet.dts <= self._last_dts:
+            shift = self._last_dts + 1 - packet.dts
+            packet.dts += shift
+            packet.pts = max(packet.pts, packet.dts)
+        self._last_dts = packet.dts
+        out.append(packet)
+        return out
+
+
+class IngestStats:
+    """Counters the GUI thread polls (plain attribute reads/writes; the GIL keeps them whole)."""
+
+    def __init__(self) -> None:
+        self.opening_at: float | None = None  # holds a connection slot, talking to the camera
+        self.connected_at: float | None = None
+        self.last_packet_at: float | None = None
+        self.packets = 0
+        self.bytes = 0
+        self.keyframes = 0
+
+
+class RtspIngest:
+    """One RTSP connection on its own thread, fanning packets out to sinks.
+
+    ``on_event`` is called on the ingest thread (the service forwards it with a queued signal).
+    :meth:`cancel` never blocks: a thread stuck in a read of a frozen camera is abandoned (its
+    sinks are detached at once) and exits at FFmpeg's read timeout.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        label: str,
+        sinks: Sequence[PacketSink],
+        on_event: Callable[[IngestEvent], None],
+        options: IngestOptions | None = None,
+        limiter: ConnectionLimiter | None = None,
+    ) -> None:
+        self.url = url
+        self.label = label
+        self.options = options or IngestOptions()
+        self.stats = IngestStats()
+        self._sinks = list(sinks)
+        self._on_event = on_event
+        self._limiter = limiter
+        self._cancelled = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name=f"ingest {label}", daemon=True
+        )
+
+    @property
+    def cancelled(self) -> bool:
+        """True once :meth:`cancel` was called; no more events or packets come out after it."""
+        return self._cancelled.is_set()
+
+    def start(self) -> None:
+        """Connect and stream on the ingest thread."""
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Stop feeding sinks and reporting; the thread exits at its next packet or timeout."""
+        self._cancelled.set()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the thread to end; True if it did."""
+        if self._thread.ident is None:
+            return True
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _emit(self, event: IngestEvent) -> None:
+        if not self._cancelled.is_set():
+            self._on_event(event)
+
+    def _run(self) -> None:
+        reason, detail = OfflineReason.DISCONNECTED, "end of stream"
+        began = False
+        try:
+            container = self._open()
+            if container is None:
+                return  # cancelled while waiting for a connection slot
+            try:
+                streams = self._select_streams(container)
+                if not streams:
+                    reason, detail = OfflineReason.NO_VIDEO, "the camera sends no video stream"
+                    return
+                video = container.streams.video[0]
+                info = StreamInfo(
+                    codec=video.codec_context.name,
+                    width=video.codec_context.width,
+                    height=video.codec_context.height,
+                    frame_rate=float(video.average_rate) if video.average_rate else None,
+                    has_audio=len(streams) > 1,
+                )
+                self.stats.connected_at = self.stats.last_packet_at = time.monotonic()
+                if self._cancelled.is_set():
+                    return
+                log.info(
+                    "%s: connected to %s (%s %dx%d, %s)",
+                    self.label, mask_url(self.url), info.codec, info.width, info.height,
+                    self.options.transport,
+                )
+                self._emit(IngestEvent("connected", info=info))
+                for sink in self._sinks:
+                    sink.begin(streams)
+                began = True
+                self._pump(container, streams)
+            finally:
+                container.close()
+        except (av.FFmpegError, OSError) as error:
+            reason = self._classify(error)
+            # strerror only: str(error) carries the URL, credentials included
+            detail = scrub(error.strerror or type(error).__name__)
+            if not self._cancelled.is_set():
+                log.debug("%s: %s (%s): %s", self.label, reason, mask_url(self.url), detail)
+        finally:
+            if began:
+                for sink in self._sinks:
+                    sink.end()
+            if not self._cancelled.is_set():
+                self._emit(IngestEvent("ended", reason=reason, detail=detail))
+
+    def _classify(self, error: BaseException) -> str:
+        reason = classify_error(error)
+        if reason == OfflineReason.ERROR:
+            # FFmpeg's interrupt callback surfaces as whatever the demuxer was doing at the time
+            # (often "invalid data"); if the timeout had run out, that is what happened.
+            started = self.stats.last_packet_at or self.stats.opening_at
+            limit = self.options.read_timeout if self.stats.connected_at else (
+                self.options.open_timeout
+            )
+            if started is not None and time.monotonic() - started >= 0.9 * limit:
+                return OfflineReason.TIMEOUT
+        return reason
+
+    def _open(self) -> av.container.InputContainer | None:
+        if self._limiter is not None and not self._limiter.acquire(self._cancelled):
+            return None
+        self.stats.opening_at = time.monotonic()
+        try:
+            return av.open(
+                self.url,
+                options=self.options.ffmpeg_options(),
+                timeout=(self.options.open_timeout, self.options.read_timeout),
+            )
+        finally:
+            if self._limiter is not None:
+                self._limiter.release()
+
+    def _select_streams(self, container: av.container.InputContainer) -> list[av.stream.Stream]:
+        if not container.streams.video:
+            return []
+        streams: list[av.stream.Stream] = [container.streams.video[0]]
+        if self.options.with_audio and container.streams.audio:
+            streams.append(container.streams.audio[0])
+        return streams
+
+    def _pump(
+        self, container: av.container.InputContainer, streams: Sequence[av.stream.Stream]
+    ) -> None:
+        repairs = {stream.index: _TimestampRepair(stream) for stream in streams}
+        video_index = streams[0].index
+        for packet in container.demux(list(streams)):
+            if self._cancelled.is_set():
+                return
+            if packet.size == 0 and packet.dts is None:
+                return  # PyAV's end-of-stream marker: the server closed the session
+            now = time.monotonic()
+            self.stats.last_packet_at = now
+            self.stats.packets += 1
+            self.stats.bytes += packet.size
+            if packet.stream.index == video_index and packet.is_keyframe:
+                self.stats.keyframes += 1
+            for ready in repairs[packet.stream.index].feed(packet):
+                for sink in self._sinks:
+                    sink.write(ready)

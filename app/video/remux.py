@@ -1,0 +1,85 @@
+"""Compressed packets → MPEG-TS bytes, without decoding.
+
+MPEG-TS is what libvlc's memory input demuxes best for a live, unseekable stream: no header to
+wait for, resync on any 188-byte boundary, and the muxer repeats SPS/PPS before keyframes so a
+decoder can join at any IDR. The output starts at a keyframe, so the first picture libvlc decodes
+is whole instead of a grey smear.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import av
+
+from app.video.tsbuffer import TsByteBuffer
+
+log = logging.getLogger("iocwall.video")
+
+
+class _BufferWriter:
+    """The file-like object PyAV's muxer writes into (called on the ingest thread)."""
+
+    def __init__(self, buffer: TsByteBuffer) -> None:
+        self._buffer = buffer
+
+    def write(self, data: bytes) -> int:
+        self._buffer.write(data)
+        return len(data)
+
+
+class TsRemuxer:
+    """A :class:`~app.video.ingest.PacketSink` that remuxes one session into a TS byte buffer."""
+
+    def __init__(self, buffer: TsByteBuffer, label: str = "") -> None:
+        self.buffer = buffer
+        self.label = label
+        self._output: av.container.OutputContainer | None = None
+        self._map: dict[int, av.stream.Stream] = {}
+        self._video_index: int | None = None
+        self._started = False
+        self.packets_written = 0
+
+    def begin(self, streams: Sequence[av.stream.Stream]) -> None:
+        """Open a TS muxer with the input streams' codec parameters copied over."""
+        self._output = av.open(
+            _BufferWriter(self.buffer),
+            mode="w",
+            format="mpegts",
+            # hand every packet to libvlc at once instead of waiting for a 32 KiB avio buffer
+            options={"flush_packets": "1"},
+        )
+        self._map = {s.index: self._output.add_stream_from_template(s) for s in streams}
+        self._video_index = streams[0].index
+        self._started = False
+
+    def write(self, packet: av.Packet) -> None:
+        """Mux one packet; everything before the first video keyframe is dropped."""
+        if self._output is None or self.buffer.closed:
+            return
+        if not self._started:
+            if packet.stream.index != self._video_index or not packet.is_keyframe:
+                return
+            self._started = True
+        source = packet.stream
+        pts, dts, time_base = packet.pts, packet.dts, packet.time_base
+        packet.stream = self._map[source.index]
+        try:
+            self._output.mux(packet)
+            self.packets_written += 1
+        finally:
+            # the packet is shared with other sinks: give it back untouched
+            packet.stream = source
+            packet.time_base = time_base
+            packet.pts, packet.dts = pts, dts
+
+    def end(self) -> None:
+        """Close the muxer (its trailer is irrelevant to a live reader)."""
+        output, self._output = self._output, None
+        if output is not None:
+            try:
+                output.close()
+            except (av.FFmpegError, OSError) as error:
+                # closing a muxer that never wrote a header fails harmlessly
+                log.debug("%s: closing the TS muxer: %s", self.label, error)

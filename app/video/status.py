@@ -1,0 +1,54 @@
+"""What the wall knows about one tile's stream.
+
+The wall shows these states to the duty operator, so they are few and named after what the
+operator sees: a picture that moves (LIVE), a picture that stopped moving (STALLED), no picture with
+a reason to give the duty desk (OFFLINE), or nothing asked for (STOPPED).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class StreamState(enum.Enum):
+    """Life of one tile's stream, as the operator sees it."""
+
+    CONNECTING = "connecting"
+    LIVE = "live"
+    STALLED = "stalled"
+    OFFLINE = "offline"
+    STOPPED = "stopped"
+
+
+class OfflineReason:
+    """The reasons an OFFLINE tile gives (short, stable strings; widgets translate them)."""
+
+    REFUSED = "refused"
+    AUTH_FAILED = "auth failed"
+    TIMEOUT = "timeout"
+    NOT_FOUND = "not found"
+    FORBIDDEN = "forbidden"
+    DISCONNECTED = "disconnected"
+    NO_VIDEO = "no video"
+    RENDERER = "renderer failed"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class TileStatus:
+    """A snapshot of one tile's health.
+
+    ``last_frame_age`` is the time since libvlc last displayed a new picture (None before the
+    first one); ``fps`` is the displayed frame rate and ``bitrate_kbps`` the compressed rate
+    received from the camera, both over the last second or so.
+    """
+
+    state: StreamState
+    last_frame_age: float | None = None
+    reason: str | None = None
+    fps: float = 0.0
+    bitrate_kbps: float = 0.0
+
+
+STOPPED_STATUS = TileStatus(StreamState.STOPPED)
