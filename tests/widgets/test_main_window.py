@@ -1,0 +1,132 @@
+"""The main window with real services: Vietnamese by default, English when chosen; the tree
+shows the user's cameras; status bar with user, unit and a UTC+7 clock; messages area."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.auth import AuthService
+from app.credentials import TokenStore
+from app.i18n import install_translators, remove_translators
+from app.messages import MessageBridge
+from app.ops import Ops
+from app.settings import Settings, SettingsStore
+from app.video import VideoService
+from app.wall import WallController
+from widgets.main_window import MainWindow
+
+VIETNAMESE = [
+    "iocwall — Màn hình giám sát IOC Đồng Hới", "Danh sách camera", "Thông báo", "Tìm camera…",
+    "Người dùng: ", "Đơn vị: ", "&Hệ thống", "&Ngôn ngữ",
+    "Tải lại danh sách camera", "Đăng xuất", "Thoát",
+]
+ENGLISH = [
+    "iocwall — Đồng Hới IOC video wall", "Cameras", "Messages", "Search cameras…",
+    "User: ", "Unit: ", "&System", "&Language", "Reload camera list", "Log out", "Quit",
+]
+
+
+@pytest.fixture
+def video(qapp: QApplication) -> Iterator[VideoService]:
+    service = VideoService()
+    yield service
+    service.shutdown()
+
+
+def build_window(qtbot: QtBot, qapp: QApplication, tmp_path: Path, backend_url: str,
+                 ops: Ops, messages: MessageBridge, video: VideoService,
+                 user: str = "ioc.operator") -> tuple[MainWindow, AuthService, list[object]]:
+    settings = SettingsStore(tmp_path)
+    translators = install_translators(qapp, settings.load().language)
+    auth = AuthService(settings, TokenStore())
+    session = auth.login(backend_url, user, "demo", False)
+    wall = WallController(video, ops, messages, audit=auth)
+    window = MainWindow(session, auth, wall, video, ops, messages, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window, auth, translators  # type: ignore[return-value]
+
+
+def texts_match(texts: list[str], expected: list[str]) -> list[str]:
+    """Expected texts (or prefixes ending in a space) not found in the window."""
+    return [e for e in expected
+            if not any(t == e or (e.endswith(" ") and t.startswith(e)) for t in texts)]
+
+
+def test_vietnamese_by_default(qtbot: QtBot, qapp: QApplication, tmp_path: Path,
+                               backend_url: str, ops: Ops, messages: MessageBridge,
+                               video: VideoService) -> None:
+    assert SettingsStore(tmp_path).load().language == "vi"
+    window, _auth, translators = build_window(qtbot, qapp, tmp_path, backend_url, ops, messages,
+                                              video)
+    try:
+        texts = window.visible_texts()
+        assert texts_match(texts, VIETNAMESE) == [], texts
+        with qtbot.waitSignal(window.cameras_loaded, timeout=10000) as blocker:
+            window.load_cameras()
+        cameras = blocker.args[0]
+        assert len(cameras) == 8
+        systems = {s for _ward, groups in window.tree.structure() for s, _ in groups}
+        assert {s.rsplit(" (", 1)[0] for s in systems} <= {
+            "Camera đô thị thông minh", "Camera công cộng", "Camera giao thông"}
+    finally:
+        window.close()
+        remove_translators(qapp, translators)  # type: ignore[arg-type]
+
+
+def test_english_when_selected(qtbot: QtBot, qapp: QApplication, tmp_path: Path,
+                               backend_url: str, ops: Ops, messages: MessageBridge,
+                               video: VideoService) -> None:
+    SettingsStore(tmp_path).save(Settings(language="en"))
+    window, _auth, translators = build_window(qtbot, qapp, tmp_path, backend_url, ops, messages,
+                                              video)
+    try:
+        texts = window.visible_texts()
+        assert texts_match(texts, ENGLISH) == [], texts
+        assert not any("Đăng xuất" in t for t in texts)
+    finally:
+        window.close()
+        remove_translators(qapp, translators)  # type: ignore[arg-type]
+
+
+def test_language_menu_saves_the_choice(qtbot: QtBot, qapp: QApplication, tmp_path: Path,
+                                        backend_url: str, ops: Ops, messages: MessageBridge,
+                                        video: VideoService) -> None:
+    window, _auth, translators = build_window(qtbot, qapp, tmp_path, backend_url, ops, messages,
+                                              video)
+    try:
+        assert window.language_actions["vi"].isChecked()
+        with qtbot.waitSignal(messages.posted, timeout=1000):
+            window.language_actions["en"].trigger()
+        assert SettingsStore(tmp_path).load().language == "en"
+        qtbot.waitUntil(lambda: window.messages_list.count() >= 1, timeout=1000)
+        assert "Ngôn ngữ sẽ được đổi" in window.messages_list.item(
+            window.messages_list.count() - 1).text()
+    finally:
+        window.close()
+        remove_translators(qapp, translators)  # type: ignore[arg-type]
+
+
+def test_status_bar_and_clock(qtbot: QtBot, qapp: QApplication, tmp_path: Path,
+                              backend_url: str, ops: Ops, messages: MessageBridge,
+                              video: VideoService) -> None:
+    SettingsStore(tmp_path).save(Settings(language="en"))
+    window, auth, translators = build_window(qtbot, qapp, tmp_path, backend_url, ops, messages,
+                                             video, user="ward.dongphu.police")
+    try:
+        assert "ward.dongphu.police" in window.user_label.text()
+        assert auth.client is not None and auth.client.session is not None
+        assert auth.client.session.user.unit.name in window.unit_label.text()
+        assert MainWindow.clock_text(datetime(2026, 1, 1, 20, 30, tzinfo=UTC)) == \
+            "03:30:00  02/01/2026  (UTC+7)"
+        assert window.clock_label.text().endswith("(UTC+7)")
+    finally:
+        window.close()
+        remove_translators(qapp, translators)  # type: ignore[arg-type]
