@@ -1,0 +1,1 @@
+from tests.app.helpers import messages, ops, qloop  # noqa: F401 (fixtures)

@@ -1,0 +1,130 @@
+"""End to end under Xvfb: the real lab and the real backend as child processes, the real client
+widgets, libvlc tiles. A ward police officer sees only Đồng Phú's cameras; four of them on the wall
+give four distinct pictures that move."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.auth import AuthService
+from app.credentials import TokenStore
+from app.demo import DemoStack, LabPorts
+from app.messages import MessageBridge
+from app.ops import Ops
+from app.settings import SettingsStore
+from app.video import StreamState, VideoService
+from app.wall import WallController
+from tests.app.helpers import free_port
+from widgets.main_window import MainWindow
+
+pytestmark = [pytest.mark.video, pytest.mark.lab]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoStack]:
+    root = tmp_path_factory.mktemp("e2e")
+    demo = DemoStack(root, f"http://127.0.0.1:{free_port()}",
+                     LabPorts(rtsp=free_port(), onvif_base=0, control=free_port(), cameras=8))
+    demo.start(timeout=180)
+    try:
+        yield demo
+    finally:
+        demo.stop()
+    assert all(p.poll() is not None for p in demo.processes)
+
+
+@pytest.fixture
+def video(qapp: QApplication) -> Iterator[VideoService]:
+    service = VideoService()
+    yield service
+    service.shutdown()
+
+
+def tile_image(shot: QImage, rect: QRect) -> QImage:
+    """The tile's picture, shrunk so that compression noise does not count as a difference."""
+    return shot.copy(rect).scaled(64, 36, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                  Qt.TransformationMode.SmoothTransformation) \
+        .convertToFormat(QImage.Format.Format_RGB888)
+
+
+def difference(a: QImage, b: QImage) -> float:
+    """Mean absolute difference per channel (0–255) of two equally sized RGB888 images."""
+    da, db = bytes(a.constBits()), bytes(b.constBits())  # type: ignore[call-overload]
+    assert len(da) == len(db)
+    return sum(abs(x - y) for x, y in zip(da, db, strict=True)) / len(da)
+
+
+def test_ward_police_wall_shows_four_live_distinct_pictures(
+        qtbot: QtBot, qapp: QApplication, stack: DemoStack, tmp_path: Path, ops: Ops,
+        messages: MessageBridge, video: VideoService) -> None:
+    manifest = json.loads(stack.manifest_path.read_text(encoding="utf-8"))["cameras"]
+    settings = SettingsStore(tmp_path)
+    auth = AuthService(settings, TokenStore())
+    session = auth.login(stack.server_url, "ward.dongphu.police", "demo", False)
+    wall = WallController(video, ops, messages, audit=auth)
+    window = MainWindow(session, auth, wall, video, ops, messages, settings)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+
+    with qtbot.waitSignal(window.cameras_loaded, timeout=15000) as blocker:
+        window.load_cameras()
+    cameras = blocker.args[0]
+    # The tree shows Đồng Phú only: the demo places lab cameras 0–3 there (server/demo.py).
+    structure = window.tree.structure()
+    assert [ward for ward, _ in structure] == [f"Đồng Phú ({len(cameras)})"], structure
+    shown = sorted(name for _w, systems in structure for _s, names in systems for name in names)
+    assert shown == sorted(m["name"] for m in manifest[:4])
+    assert {c.ward for c in cameras} == {"Đồng Phú"}
+
+    # Fill the wall: two by double-click (next free tile), two by drop onto a tile.
+    ordered = sorted(cameras, key=lambda c: c.id)
+    for camera in ordered[:2]:
+        index = window.tree.camera_index(camera.id)
+        assert index is not None
+        window.tree.view.activated.emit(index)
+    for cell, camera in zip((2, 3), ordered[2:4], strict=True):
+        window.wall.tiles[cell].camera_dropped.emit(cell, camera.id)
+    assert wall.cells == [c.id for c in ordered[:4]]
+
+    keys = [wall.tile_key(i) for i in range(4)]
+    qtbot.waitUntil(lambda: all(video.status(k).state is StreamState.LIVE for k in keys),
+                    timeout=30000)
+    qtbot.wait(1500)  # a few frames rendered everywhere
+
+    screen = window.screen()
+    first = screen.grabWindow(window.winId()).toImage()
+    qtbot.wait(1000)
+    second = screen.grabWindow(window.winId()).toImage()
+    path = tmp_path / "wall.png"
+    assert first.save(str(path))
+    second.save(str(tmp_path / "wall-1s-later.png"))
+    print(f"\nwall screenshot: {path}")
+
+    rects = []
+    for tile in window.wall.tiles:
+        surface = tile.surface()
+        top_left = surface.mapTo(window, QPoint(0, 0))
+        rects.append(QRect(top_left, surface.size()))
+    before = [tile_image(first, r) for r in rects]
+    after = [tile_image(second, r) for r in rects]
+    for i in range(4):
+        # A black or uniform tile would be the same before and after: demand real pictures.
+        assert difference(before[i], after[i]) > 0.5, f"tile {i} did not change"
+        for j in range(i + 1, 4):
+            assert difference(before[i], before[j]) > 2.0, f"tiles {i} and {j} look the same"
+
+    window.close()
+    assert wall.cells == [c.id for c in ordered[:4]]
+    for camera in wall.stop_for_exit():
+        auth.audit_event("view_stop", camera.id, "e2e end")
+    assert all(video.status(k).state is StreamState.STOPPED for k in keys)

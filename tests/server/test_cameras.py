@@ -1,0 +1,139 @@
+"""Camera listing: scope, order, 404 for out of scope, credentials, grants, secrets at rest."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import create_engine, text
+
+from tests.server.conftest import START, Backend, camera_entry
+
+
+def _ids_by_name(demo: Backend) -> dict[str, int]:
+    cameras = demo.get("/cameras", demo.login("ioc.operator")).json()
+    return {c["name"]: c["id"] for c in cameras}
+
+
+def test_operator_list_ordered_by_name_first_four_in_dong_phu(demo: Backend) -> None:
+    cameras = demo.get("/cameras", demo.login("ioc.operator")).json()
+    names = [c["name"] for c in cameras]
+    assert names == sorted(names)
+    assert names[:4] == [camera_entry(i)["name"] for i in range(4)]
+    assert {c["ward"] for c in cameras[:4]} == {"Đồng Phú"}
+    assert {c["system"] for c in cameras[:4]} == {"smart_city", "public", "traffic"}
+    assert {c["ward"] for c in cameras} == {"Đồng Phú", "Hải Thành", "Bắc Lý"}
+    assert [c["ptz"] for c in cameras] == [i % 3 == 0 for i in range(8)]
+
+
+def test_out_of_scope_is_indistinguishable_from_missing(demo: Backend) -> None:
+    ids = _ids_by_name(demo)
+    token = demo.login("ward.haithanh.police")
+    dong_phu = demo.get(f"/cameras/{ids[camera_entry(0)['name']]}", token)
+    missing = demo.get("/cameras/999999", token)
+    assert dong_phu.status_code == missing.status_code == 404
+    assert dong_phu.content == missing.content
+    assert demo.get(f"/cameras/{ids[camera_entry(4)['name']]}", token).status_code == 200
+
+
+def test_stream_urls_carry_credentials_only_for_viewable_cameras(demo: Backend) -> None:
+    entries = {camera_entry(i)["name"]: camera_entry(i) for i in range(8)}
+    for username in ("ioc.operator", "ward.dongphu.committee", "ward.haithanh.police",
+                     "agency.viewer"):
+        for camera in demo.get("/cameras", demo.login(username)).json():
+            entry = entries[camera["name"]]
+            assert "view" in camera["actions"]
+            for field, source in (("main_stream_url", "main_url"), ("sub_stream_url", "sub_url")):
+                url = urlsplit(camera[field])
+                assert unquote(url.username or "") == entry["rtsp_username"]
+                assert unquote(url.password or "") == entry["rtsp_password"]
+                assert f"rtsp://127.0.0.1:8554{url.path}" == entry[source]
+            if "ptz" in camera["actions"]:
+                assert camera["onvif"] == {"host": "127.0.0.1", "port": entry["onvif_port"],
+                                           "username": entry["onvif_username"],
+                                           "password": entry["onvif_password"]}
+            else:
+                assert camera["onvif"] is None
+    # The committee's traffic camera in its own ward is neither listed nor readable.
+    committee = demo.get("/cameras", demo.login("ward.dongphu.committee")).json()
+    assert camera_entry(1)["name"] not in {c["name"] for c in committee}
+    assert all(entry["rtsp_password"] not in str(committee)
+               for entry in (camera_entry(1), camera_entry(4), camera_entry(7)))
+
+
+def test_credentials_are_encrypted_at_rest(demo: Backend) -> None:
+    demo.get("/cameras", demo.login("ioc.operator"))  # the app has touched the database
+    stored = b"".join(p.read_bytes() for p in demo.db_path.parent.iterdir()
+                      if p.name.startswith("iocwall.db"))
+    for index in range(8):
+        entry = camera_entry(index)
+        assert entry["rtsp_password"].encode() not in stored
+        if entry["onvif_password"]:
+            assert entry["onvif_password"].encode() not in stored
+    assert b"viewer1" not in stored  # RTSP usernames too
+
+
+def _seed_grant(demo: Backend, camera_id: int, hours: int = 2) -> None:
+    engine = create_engine(f"sqlite:///{demo.db_path}")
+    with engine.begin() as conn:
+        unit_id = conn.execute(text(
+            "SELECT unit_id FROM users WHERE username = 'agency.viewer'")).scalar_one()
+        conn.execute(
+            text("INSERT INTO access_grants (unit_id, camera_id, valid_from, valid_until, "
+                 "purpose) VALUES (:u, :c, :f, :t, :p)"),
+            {"u": unit_id, "c": camera_id,
+             "f": (START + timedelta(hours=1)).replace(tzinfo=None),
+             "t": (START + timedelta(hours=1 + hours)).replace(tzinfo=None),
+             "p": "Công văn 12/BQLDA: kiểm tra công trình"},
+        )
+    engine.dispose()
+
+
+def test_agency_sees_a_granted_camera_only_during_the_grant(demo: Backend) -> None:
+    ids = _ids_by_name(demo)
+    granted = ids[camera_entry(3)["name"]]  # smart-city camera in Đồng Phú
+    _seed_grant(demo, granted)
+    token = demo.login("agency.viewer")
+    assert demo.get("/cameras", token).json() == []
+    assert demo.get(f"/cameras/{granted}", token).status_code == 404
+
+    demo.clock.advance(timedelta(hours=1))  # the grant starts
+    cameras = demo.get("/cameras", token).json()
+    assert [c["id"] for c in cameras] == [granted]
+    assert cameras[0]["actions"] == ["view"]
+    assert cameras[0]["main_stream_url"].startswith("rtsp://viewer4:")
+    assert cameras[0]["onvif"] is None
+    assert demo.get(f"/cameras/{granted}", token).status_code == 200
+    other = ids[camera_entry(0)["name"]]
+    assert demo.get(f"/cameras/{other}", token).status_code == 404
+    assert demo.get("/me", token).json()["scope"]["systems"] == ["smart_city"]
+
+    demo.clock.advance(timedelta(hours=2))  # the grant has ended
+    assert demo.get("/cameras", token).json() == []
+    assert demo.get(f"/cameras/{granted}", token).status_code == 404
+
+
+def test_a_grant_of_a_traffic_camera_gives_nothing(demo: Backend) -> None:
+    ids = _ids_by_name(demo)
+    _seed_grant(demo, ids[camera_entry(1)["name"]])  # traffic: Art. 11.2 lists no agencies
+    demo.clock.advance(timedelta(hours=1, minutes=30))
+    assert demo.get("/cameras", demo.login("agency.viewer")).json() == []
+
+
+def test_view_events_need_a_viewable_camera(demo: Backend) -> None:
+    ids = _ids_by_name(demo)
+    token = demo.login("ward.dongphu.police")
+    own = ids[camera_entry(0)["name"]]
+    foreign = ids[camera_entry(4)["name"]]
+    reply = demo.post("/audit/events", token, json={"event": "view_start", "camera_id": own,
+                                                   "detail": "tile 1"})
+    assert reply.status_code == 201
+    assert reply.json()["event"] == "view_start"
+    assert demo.post("/audit/events", token,
+                     json={"event": "view_stop", "camera_id": own}).status_code == 201
+    assert demo.post("/audit/events", token,
+                     json={"event": "view_start", "camera_id": foreign}).status_code == 404
+    rows = demo.get("/audit", demo.login("ioc.operator"),
+                    params={"username": "ward.dongphu.police"}).json()
+    assert [(r["event"], r["camera_id"]) for r in rows if r["event"].startswith("view")] == [
+        ("view_stop", own), ("view_start", own)]
