@@ -9,7 +9,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from app.crash import CrashHandler
-from app.domain import Camera, CameraSystem, Session, Unit, User, Scope
+from app.domain import Camera, CameraSystem, Scope, Session, Unit, User
 from app.messages import Level, MessageBridge
 from app.security import mask_url, scrub
 

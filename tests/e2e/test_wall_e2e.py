@@ -48,18 +48,20 @@ def video(qapp: QApplication) -> Iterator[VideoService]:
     service.shutdown()
 
 
-def tile_image(shot: QImage, rect: QRect) -> QImage:
-    """The tile's picture, shrunk so that compression noise does not count as a difference."""
-    return shot.copy(rect).scaled(64, 36, Qt.AspectRatioMode.IgnoreAspectRatio,
-                                  Qt.TransformationMode.SmoothTransformation) \
-        .convertToFormat(QImage.Format.Format_RGB888)
+def tile_image(shot: QImage, rect: QRect) -> bytes:
+    """The tile's picture at 160×90 RGB, so that the comparison is cheap in pure Python."""
+    image = shot.copy(rect).scaled(160, 90, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                   Qt.TransformationMode.SmoothTransformation)
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    rows = [bytes(image.constScanLine(y))[: image.width() * 3]  # type: ignore[call-overload]
+            for y in range(image.height())]
+    return b"".join(rows)
 
 
-def difference(a: QImage, b: QImage) -> float:
-    """Mean absolute difference per channel (0–255) of two equally sized RGB888 images."""
-    da, db = bytes(a.constBits()), bytes(b.constBits())  # type: ignore[call-overload]
-    assert len(da) == len(db)
-    return sum(abs(x - y) for x, y in zip(da, db, strict=True)) / len(da)
+def changed_fraction(a: bytes, b: bytes, threshold: int = 16) -> float:
+    """Share of colour samples that differ by more than ``threshold`` (0–255)."""
+    assert len(a) == len(b)
+    return sum(1 for x, y in zip(a, b, strict=True) if abs(x - y) > threshold) / len(a)
 
 
 def test_ward_police_wall_shows_four_live_distinct_pictures(
@@ -118,10 +120,10 @@ def test_ward_police_wall_shows_four_live_distinct_pictures(
     before = [tile_image(first, r) for r in rects]
     after = [tile_image(second, r) for r in rects]
     for i in range(4):
-        # A black or uniform tile would be the same before and after: demand real pictures.
-        assert difference(before[i], after[i]) > 0.5, f"tile {i} did not change"
+        # A frozen, black or empty tile is pixel-identical a second later.
+        assert changed_fraction(before[i], after[i]) > 0.0005, f"tile {i} did not change"
         for j in range(i + 1, 4):
-            assert difference(before[i], before[j]) > 2.0, f"tiles {i} and {j} look the same"
+            assert changed_fraction(before[i], before[j]) > 0.02, f"tiles {i}, {j} look alike"
 
     window.close()
     assert wall.cells == [c.id for c in ordered[:4]]
