@@ -1,0 +1,102 @@
+"""``--demo`` seeding: the organisation, camera placement, idempotence, manifest updates."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, select, text
+
+from server.demo import USERS, read_manifest, seed_demo
+from server.main import create_app
+from server.models import Camera
+from tests.server.conftest import START, MovableClock, camera_entry, make_settings, write_manifest
+
+
+def _dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    tables = inspect(engine).get_table_names()
+    with engine.connect() as conn:
+        return {t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY 1"))]
+                for t in tables}
+
+
+def _app(migrated_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    db = tmp_path / "iocwall.db"
+    shutil.copy(migrated_template, db)
+    return create_app(make_settings(tmp_path, db), clock=MovableClock())
+
+
+def test_seeding_twice_yields_the_same_rows(migrated_template: Path, manifest_path: Path,
+                                            tmp_path: Path) -> None:
+    runtime = _app(migrated_template, tmp_path).state.runtime
+    manifest = read_manifest(manifest_path)
+    with runtime.sessions() as session:
+        first = seed_demo(session, runtime.passwords, runtime.secrets, START, manifest)
+    before = _dump(runtime.engine)
+    with runtime.sessions() as session:
+        second = seed_demo(session, runtime.passwords, runtime.secrets,
+                           START + timedelta(hours=1), manifest)
+    after = _dump(runtime.engine)
+    runtime.engine.dispose()
+    assert first.created == 3 + 11 + len(USERS) + 8
+    assert (second.created, second.updated) == (0, 0)
+    assert before == after
+    assert len(after["wards"]) == 3 and len(after["units"]) == 11
+    assert len(after["users"]) == 11 and len(after["cameras"]) == 8
+
+
+def test_reseeding_with_new_ports_updates_cameras_in_place(migrated_template: Path,
+                                                           manifest_path: Path,
+                                                           tmp_path: Path) -> None:
+    runtime = _app(migrated_template, tmp_path).state.runtime
+    with runtime.sessions() as session:
+        seed_demo(session, runtime.passwords, runtime.secrets, START,
+                  read_manifest(manifest_path))
+        ids = dict(session.execute(select(Camera.name, Camera.id)).all())
+    moved = write_manifest(tmp_path / "lab2.json", rtsp_port=9554, onvif_base=9800)
+    with runtime.sessions() as session:
+        report = seed_demo(session, runtime.passwords, runtime.secrets, START, read_manifest(moved))
+        cameras = session.execute(select(Camera)).scalars().all()
+        assert report.created == 0 and report.updated == 8
+        assert dict((c.name, c.id) for c in cameras) == ids  # same rows, same ids
+        for camera in cameras:
+            index = int(camera.external_id.split(":")[1])  # type: ignore[union-attr]
+            entry = camera_entry(index, rtsp_port=9554, onvif_base=9800)
+            assert camera.main_url == entry["main_url"]
+            assert runtime.secrets.decrypt(camera.rtsp_password_enc) == entry["rtsp_password"]
+            assert runtime.secrets.decrypt(camera.onvif_port_enc) == (
+                str(entry["onvif_port"]) if entry["onvif_port"] else None)
+    runtime.engine.dispose()
+
+
+def test_placement_covers_every_ward_and_dong_phu_has_all_systems(
+    migrated_template: Path, manifest_path: Path, tmp_path: Path
+) -> None:
+    runtime = _app(migrated_template, tmp_path).state.runtime
+    with runtime.sessions() as session:
+        seed_demo(session, runtime.passwords, runtime.secrets, START,
+                  read_manifest(manifest_path))
+        cameras = session.execute(select(Camera)).scalars().all()
+        by_ward: dict[str, list[Camera]] = {}
+        for camera in cameras:
+            by_ward.setdefault(camera.ward.name, []).append(camera)
+        assert set(by_ward) == {"Đồng Phú", "Hải Thành", "Bắc Lý"}
+        dong_phu = by_ward["Đồng Phú"]
+        assert len(dong_phu) >= 4
+        assert {c.system for c in dong_phu} == {"smart_city", "public", "traffic"}
+        assert {c.external_id for c in dong_phu} >= {f"lab:{i}" for i in range(4)}
+        for camera in cameras:
+            index = int(camera.external_id.split(":")[1])  # type: ignore[union-attr]
+            assert camera.ptz == (index % 3 == 0)
+            assert (camera.onvif_host_enc is not None) == camera.ptz
+    runtime.engine.dispose()
+
+
+def test_without_manifest_only_the_organisation(migrated_template: Path, tmp_path: Path) -> None:
+    runtime = _app(migrated_template, tmp_path).state.runtime
+    with runtime.sessions() as session:
+        report = seed_demo(session, runtime.passwords, runtime.secrets, START, None)
+        assert session.execute(select(Camera)).first() is None
+    runtime.engine.dispose()
+    assert report.created == 3 + 11 + len(USERS)
