@@ -1,1 +1,1 @@
-from tests.app.helpers import messages, ops, qloop  # noqa: F401 (fixtures)
+from tests.app.helpers import backend_url, messages, ops, qloop  # noqa: F401 (fixtures)
