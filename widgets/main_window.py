@@ -144,7 +144,8 @@ class MainWindow(QMainWindow):
     def _on_cameras(self, cameras: list[Camera]) -> None:
         self.wall_controller.set_cameras(cameras)
         self.tree.set_cameras(cameras)
-        self.statusBar().showMessage(self.tr("%1 cameras").replace("%1", str(len(cameras))), 5000)
+        # Not statusBar().showMessage(): a temporary message hides the user and unit labels.
+        self.tree_dock.setWindowTitle(self.tr("Cameras (%1)").replace("%1", str(len(cameras))))
         self.cameras_loaded.emit(cameras)
 
     def choose_language(self, code: str) -> None:

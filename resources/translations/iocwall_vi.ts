@@ -166,29 +166,118 @@
         <translation>Đang tải danh sách camera</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="147"/>
-        <source>%1 cameras</source>
-        <translation>%1 camera</translation>
+        <location filename="../../widgets/main_window.py" line="148"/>
+        <source>Cameras (%1)</source>
+        <translation>Danh sách camera (%1)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="155"/>
+        <location filename="../../widgets/main_window.py" line="156"/>
         <source>The language changes at the next start.</source>
         <translation>Ngôn ngữ sẽ được đổi ở lần khởi động sau.</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="168"/>
+        <location filename="../../widgets/main_window.py" line="169"/>
         <source>Info</source>
         <translation>Thông tin</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="168"/>
+        <location filename="../../widgets/main_window.py" line="169"/>
         <source>Warning</source>
         <translation>Cảnh báo</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="169"/>
+        <location filename="../../widgets/main_window.py" line="170"/>
         <source>Error</source>
         <translation>Lỗi</translation>
+    </message>
+</context>
+<context>
+    <name>VideoTile</name>
+    <message>
+        <location filename="../../widgets/tile.py" line="109"/>
+        <location filename="../../widgets/tile.py" line="142"/>
+        <source>Connecting…</source>
+        <translation>Đang kết nối…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="116"/>
+        <source>Empty — drop a camera here</source>
+        <translation>Trống — kéo camera vào đây</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="144"/>
+        <source>Live</source>
+        <translation>Trực tiếp</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/tile.py" line="147"/>
+        <source>Frozen %n s</source>
+        <translation><numerusform>Đứng hình %n giây</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="148"/>
+        <source>Frozen</source>
+        <translation>Đứng hình</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="151"/>
+        <source>Offline: %1</source>
+        <translation>Mất tín hiệu: %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="151"/>
+        <source>Offline</source>
+        <translation>Mất tín hiệu</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="152"/>
+        <source>Stopped</source>
+        <translation>Đã dừng</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="156"/>
+        <source>connection refused</source>
+        <translation>bị từ chối kết nối</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="157"/>
+        <source>wrong camera credentials</source>
+        <translation>sai thông tin đăng nhập camera</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="158"/>
+        <source>no answer</source>
+        <translation>không phản hồi</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="159"/>
+        <source>stream not found</source>
+        <translation>không tìm thấy luồng video</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="160"/>
+        <source>access denied</source>
+        <translation>bị từ chối truy cập</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="161"/>
+        <source>disconnected</source>
+        <translation>mất kết nối</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="162"/>
+        <source>no video</source>
+        <translation>không có hình</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="163"/>
+        <source>player error</source>
+        <translation>lỗi trình phát</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="164"/>
+        <source>error</source>
+        <translation>lỗi</translation>
     </message>
 </context>
 </TS>
