@@ -1,0 +1,364 @@
+"""``lab.Lab``: N simulated cameras (RTSP child process + ONVIF endpoints) with test controls.
+
+The RTSP server runs in a child (``/usr/bin/python3 lab/rtsp_server.py``) because only Debian's
+Python has GStreamer's bindings; this side encodes the clips, hands the child its mounts and
+credentials over stdin, and drives it with one JSON line per command. The child exits when its
+stdin reaches EOF, so it cannot outlive this process, however this process ends.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import subprocess
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from aiohttp import web
+
+from lab.cameras import MAX_CAMERAS, LabCamera, describe, main_size, make_camera
+from lab.clips import CameraClips, ClipSpec, encode_all
+from lab.onvif_sim import DeviceControls, OnvifLab
+from lab.util import RtspProbeError, rtsp_describe
+
+log = logging.getLogger("iocwall.lab")
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+RTSP_CHILD = Path(__file__).with_name("rtsp_server.py")
+HOST = "127.0.0.1"
+
+
+class LabError(RuntimeError):
+    """The lab could not start or a control failed (never carries credentials)."""
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get("IOCWALL_DATA_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("iocwall"))
+
+
+def _previous_credentials(manifest: Path) -> dict[int, dict[str, Any]]:
+    """Credentials per camera index from the last run's manifest (empty if none or unreadable)."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        return {int(c["index"]): c for c in data["cameras"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+class _RtspChild:
+    """The GStreamer child and its line protocol (one request, one reply, under a lock)."""
+
+    def __init__(self, config: dict[str, Any], ready_timeout: float) -> None:
+        self.lock = threading.Lock()
+        self.proc = subprocess.Popen(
+            [SYSTEM_PYTHON, str(RTSP_CHILD)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            close_fds=True,  # nobody else may hold our stdin pipe: its EOF is the child's cue
+        )
+        assert self.proc.stdin and self.proc.stdout and self.proc.stderr
+        self.stdin: IO[str] = self.proc.stdin
+        self.stdout: IO[str] = self.proc.stdout
+        threading.Thread(target=self._pump_stderr, args=(self.proc.stderr,),
+                         name="lab-rtsp-stderr", daemon=True).start()
+        self.stdin.write(json.dumps(config) + "\n")
+        self.stdin.flush()
+        reply = self._read(ready_timeout)
+        if not reply.get("ready"):
+            self.close()
+            raise LabError(f"RTSP server did not start: {reply.get('error', reply)}")
+        self.port = int(reply["port"])
+
+    def _pump_stderr(self, stream: IO[str]) -> None:
+        for line in stream:
+            line = line.rstrip()
+            if line:
+                log.warning("rtsp child: %s", line)
+
+    def _read(self, timeout: float) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        done = threading.Event()
+
+        def read() -> None:
+            line = self.stdout.readline()
+            if line:
+                result.update(json.loads(line))
+            done.set()
+
+        threading.Thread(target=read, name="lab-rtsp-reply", daemon=True).start()
+        if not done.wait(timeout):
+            raise LabError(f"RTSP server did not answer within {timeout:.0f} s")
+        if not result:
+            raise LabError(f"RTSP server exited (code {self.proc.poll()})")
+        return result
+
+    def command(self, cmd: str, camera: str | None = None, timeout: float = 10.0) -> dict[str, Any]:
+        with self.lock:
+            if self.proc.poll() is not None:
+                raise LabError(f"RTSP server is not running (exit code {self.proc.returncode})")
+            request = {"cmd": cmd} if camera is None else {"cmd": cmd, "camera": camera}
+            self.stdin.write(json.dumps(request) + "\n")
+            self.stdin.flush()
+            reply = self._read(timeout)
+        if not reply.get("ok"):
+            raise LabError(f"RTSP server refused {cmd}: {reply.get('error')}")
+        return reply
+
+    def close(self) -> None:
+        with self.lock:
+            try:
+                self.stdin.close()  # EOF: the child quits its main loop
+            except BrokenPipeError:
+                pass
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                log.warning("RTSP server ignored EOF; terminating pid %d", self.proc.pid)
+                self.proc.terminate()
+                try:
+                    self.proc.wait(3)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait(3)
+
+
+class Lab:
+    """N simulated cameras on loopback. Use ``Lab.start(...)``; close it (or use ``with``)."""
+
+    def __init__(self, cameras: list[LabCamera], data_dir: Path, rtsp: _RtspChild,
+                 onvif: OnvifLab, controls: dict[int, DeviceControls], control_port: int | None,
+                 clips: Sequence[CameraClips]) -> None:
+        self.cameras = cameras
+        self.data_dir = data_dir
+        self.manifest_path = data_dir / "lab.json"
+        self.control_port = control_port
+        self.rtsp_port = rtsp.port
+        self.clips = list(clips)
+        self._rtsp = rtsp
+        self._onvif = onvif
+        self._controls = controls
+        self._closed = False
+
+    # -- start ----------------------------------------------------------------------------------
+    @classmethod
+    def start(
+        cls,
+        cameras: int = 8,
+        data_dir: Path | None = None,
+        rtsp_port: int = 0,
+        onvif_base_port: int = 0,
+        control_port: int | None = 0,
+        clip_seconds: int = 20,
+        ready_timeout: float = 600.0,
+    ) -> Lab:
+        """Encode (or reuse) the clips, start RTSP + ONVIF, wait until every mount answers.
+
+        ``*_port=0`` picks free ports; ``control_port=None`` starts no HTTP control endpoint.
+        """
+        if not 1 <= cameras <= MAX_CAMERAS:
+            raise ValueError(f"cameras must be 1..{MAX_CAMERAS}")
+        data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        specs = []
+        for i in range(cameras):
+            w, h = main_size(i)
+            specs.append(ClipSpec(index=i, name=describe(i)[0], main_width=w, main_height=h,
+                                  seconds=clip_seconds))
+        clips = encode_all(data_dir / "lab-cache", specs)
+        encoded = time.monotonic()
+
+        # Credentials first (the child needs them), URLs once the child knows its port.
+        previous = _previous_credentials(data_dir / "lab.json")
+        draft = [make_camera(i, HOST, rtsp_port, None, previous.get(i)) for i in range(cameras)]
+        mounts = []
+        for cam, clip in zip(draft, clips, strict=True):
+            for stream, path in (("main", clip.main), ("sub", clip.sub)):
+                mounts.append({"path": f"/{cam.slug}/{stream}", "camera": cam.slug,
+                               "file": str(path), "fps": 25, "user": cam.rtsp_username,
+                               "password": cam.rtsp_password})
+        rtsp = _RtspChild({"port": rtsp_port, "address": HOST, "mounts": mounts},
+                          ready_timeout=60)
+        onvif = OnvifLab()
+        controls: dict[int, DeviceControls] = {}
+        lab: Lab | None = None
+        try:
+            final: list[LabCamera] = []
+            for cam, clip in zip(draft, clips, strict=True):
+                cam = dataclasses.replace(
+                    cam,
+                    main_url=f"rtsp://{HOST}:{rtsp.port}/{cam.slug}/main",
+                    sub_url=f"rtsp://{HOST}:{rtsp.port}/{cam.slug}/sub",
+                )
+                if cam.ptz:
+                    controls[cam.index] = DeviceControls()
+                    wanted = onvif_base_port + cam.index if onvif_base_port else 0
+                    port = onvif.add_device(cam, clip.snapshot.read_bytes(),
+                                            controls[cam.index], wanted)
+                    cam = dataclasses.replace(cam, onvif_port=port)
+                    onvif.set_camera(cam)
+                final.append(cam)
+            lab = cls(final, data_dir, rtsp, onvif, controls, None, clips)
+            if control_port is not None:
+                lab.control_port = onvif.add_app(lab._control_app(), HOST, control_port)
+            lab.wait_ready(timeout=ready_timeout)
+            lab.write_manifest()
+        except BaseException:
+            if lab is not None:
+                lab.close()
+            else:
+                onvif.close()
+                rtsp.close()
+            raise
+        log.info("lab ready: %d cameras, RTSP port %d (clips %.1f s, start %.1f s)",
+                 cameras, rtsp.port, encoded - started, time.monotonic() - encoded)
+        return lab
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        """Block until every mount answers an authenticated DESCRIBE with 200."""
+        deadline = time.monotonic() + timeout
+
+        def probe(cam_url: tuple[LabCamera, str]) -> None:
+            cam, url = cam_url
+            while True:
+                try:
+                    status = rtsp_describe(url, cam.rtsp_username, cam.rtsp_password)
+                    if status == 200:
+                        return
+                    error = f"status {status}"
+                except (OSError, RtspProbeError) as err:
+                    error = str(err)
+                if time.monotonic() > deadline:
+                    raise LabError(f"{cam.name}: {url} not ready: {error}")
+                time.sleep(0.1)
+
+        targets = [(c, u) for c in self.cameras for u in (c.main_url, c.sub_url)]
+        with ThreadPoolExecutor(max_workers=8, thread_name_prefix="lab-probe") as pool:
+            list(pool.map(probe, targets))
+
+    def write_manifest(self) -> None:
+        """``lab.json``: same data as ``cameras`` (with credentials: mode 0600, atomic)."""
+        data = {"cameras": [c.to_json() for c in self.cameras]}
+        tmp = self.manifest_path.with_name(f".lab.json.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, indent=2)
+        os.replace(tmp, self.manifest_path)
+
+    # -- controls -------------------------------------------------------------------------------
+    def camera(self, index: int) -> LabCamera:
+        for cam in self.cameras:
+            if cam.index == index:
+                return cam
+        raise IndexError(f"no lab camera {index}")
+
+    def freeze(self, index: int) -> None:
+        """The RTSP sessions stay up, no more media packets flow (both streams)."""
+        cam = self.camera(index)
+        self._rtsp.command("freeze", cam.slug)
+        log.info("%s: frozen", cam.name)
+
+    def unfreeze(self, index: int) -> None:
+        cam = self.camera(index)
+        self._rtsp.command("unfreeze", cam.slug)
+        log.info("%s: unfrozen", cam.name)
+
+    def stop_stream(self, index: int) -> None:
+        """Kick the camera's RTSP clients and refuse new ones (404) until ``start_stream``."""
+        cam = self.camera(index)
+        self._rtsp.command("stop", cam.slug)
+        log.info("%s: streams stopped", cam.name)
+
+    def start_stream(self, index: int) -> None:
+        cam = self.camera(index)
+        self._rtsp.command("start", cam.slug)
+        log.info("%s: streams started", cam.name)
+
+    def set_clock_skew(self, index: int, seconds: float) -> None:
+        """Skew the camera's ONVIF clock (GetSystemDateAndTime and the WS-Security check)."""
+        self._ptz_controls(index).clock_skew_s = float(seconds)
+
+    def drop_onvif(self, index: int, drop: bool = True) -> None:
+        """While on, the ONVIF endpoint accepts requests and never answers them."""
+        self._ptz_controls(index).drop = bool(drop)
+
+    def _ptz_controls(self, index: int) -> DeviceControls:
+        cam = self.camera(index)
+        if index not in self._controls:
+            raise LabError(f"{cam.name} has no ONVIF endpoint (not a PTZ camera)")
+        return self._controls[index]
+
+    def rtsp_stats(self) -> dict[str, int]:
+        """Frames pushed per active mount (a mount without clients has no pipeline)."""
+        return dict(self._rtsp.command("stats")["active"])
+
+    def rtsp_pid(self) -> int:
+        return int(self._rtsp.proc.pid)
+
+    # -- HTTP control endpoint (for ``python -m lab --control-port``) ---------------------------
+    def _control_app(self) -> web.Application:
+        import asyncio
+
+        app = web.Application()
+
+        async def act(request: web.Request) -> web.Response:
+            try:
+                index = int(request.match_info["index"])
+                action = request.match_info["action"]
+                query = request.query
+                calls = {
+                    "freeze": lambda: self.freeze(index),
+                    "unfreeze": lambda: self.unfreeze(index),
+                    "stop": lambda: self.stop_stream(index),
+                    "start": lambda: self.start_stream(index),
+                    "clock-skew": lambda: self.set_clock_skew(index, float(query["seconds"])),
+                    "drop-onvif": lambda: self.drop_onvif(index, query.get("on", "1") == "1"),
+                }
+                if action not in calls:
+                    return web.json_response({"detail": f"unknown action {action}"}, status=404)
+                await asyncio.to_thread(calls[action])
+            except (LabError, IndexError, KeyError, ValueError) as err:
+                return web.json_response({"detail": str(err)}, status=400)
+            return web.json_response({"ok": True})
+
+        async def cameras(_request: web.Request) -> web.Response:
+            return web.json_response({"cameras": [
+                {"index": c.index, "name": c.name, "main_url": c.main_url, "sub_url": c.sub_url,
+                 "ptz": c.ptz, "onvif_port": c.onvif_port} for c in self.cameras]})
+
+        app.router.add_get("/cameras", cameras)
+        app.router.add_post("/cameras/{index}/{action}", act)
+        return app
+
+    # -- shutdown -------------------------------------------------------------------------------
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._onvif.close()
+        finally:
+            self._rtsp.close()
+        log.info("lab closed")
+
+    def __enter__(self) -> Lab:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
