@@ -85,7 +85,9 @@ class DemoStack:
     def start(self, timeout: float = 90.0) -> None:
         self.demo_dir.mkdir(parents=True, exist_ok=True)
         (self.demo_dir / "server").mkdir(exist_ok=True)
-        self.manifest_path.unlink(missing_ok=True)
+        # The lab reuses the camera credentials of its last manifest, so the old one stays; a fresh
+        # write (after every mount answers) is the readiness signal.
+        before = self.manifest_path.stat().st_mtime_ns if self.manifest_path.exists() else -1
         lab_args = [sys.executable, "-m", "lab", "--data-dir", str(self.demo_dir)]
         for option, value in (("--rtsp-port", self.lab_ports.rtsp),
                               ("--onvif-base-port", self.lab_ports.onvif_base),
@@ -96,7 +98,9 @@ class DemoStack:
         deadline = time.monotonic() + timeout
         try:
             lab = self._spawn("lab", lab_args)
-            self._wait(lambda: self.manifest_path.exists(), lab, "lab manifest", deadline)
+            self._wait(lambda: self.manifest_path.exists()
+                       and self.manifest_path.stat().st_mtime_ns != before, lab, "lab manifest",
+                       deadline)
             parts = urlsplit(normalize_server_url(self.server_url))
             server = self._spawn("server", [
                 sys.executable, "-m", "server", "--demo", "--lab-manifest",
