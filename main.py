@@ -173,9 +173,12 @@ class Client:
             self.auth.logout()
 
 
-def _install_signal_handlers(app: QApplication) -> QTimer:
+def _install_signal_handlers(app: QApplication, loop_running: list[bool]) -> QTimer:
     def request_quit(signum: int, _frame: object) -> None:
         log.info("signal %d: quitting", signum)
+        if not loop_running[0]:
+            # Still starting (e.g. waiting for the demo lab): abort; main()'s finally cleans up.
+            raise KeyboardInterrupt
         QTimer.singleShot(0, app.quit)
 
     signal.signal(signal.SIGINT, request_quit)
@@ -209,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     crash = CrashHandler(data, notify=messages.error)
     crash.install()
     ops = Ops(messages)
-    wake = _install_signal_handlers(app)
+    loop_running = [False]
+    wake = _install_signal_handlers(app, loop_running)
 
     demo: DemoStack | None = None
     client: Client | None = None
@@ -224,10 +228,15 @@ def main(argv: list[str] | None = None) -> int:
         auth = AuthService(settings, TokenStore())
         client = Client(app, args, settings, messages, ops, video, auth, server_url)
         client.start()
+        loop_running[0] = True
         with loop:
             loop.run_forever()
         return 0
+    except KeyboardInterrupt:
+        log.info("interrupted while starting")
+        return 130
     finally:
+        loop_running[0] = False
         wake.stop()
         if client is not None:
             client.shutdown()
