@@ -142,9 +142,10 @@ RULES: tuple[Rule, ...] = (
     Rule(_kinds(UnitKind.WARD_POLICE), ALL_ROLES, SECURITY_SYSTEMS, Scope.OWN_WARD, USE_NO_CLIP,
          "Art. 12.2.c",
          "Smart-city and public cameras of the ward they manage, with camera control."),
-    Rule(_kinds(UnitKind.WARD_POLICE), frozenset({Role.LEADER}), ALL_SYSTEMS, Scope.OWN_WARD,
+    Rule(_kinds(UnitKind.WARD_POLICE), ALL_ROLES, ALL_SYSTEMS, Scope.OWN_WARD,
          frozenset({Action.REQUEST_CLIP}), "Art. 12.2.c",
-         "A ward police extraction request must be proposed by the unit's leader."),
+         "Ward police may ask for an extraction, but the request reaches city police only when "
+         "the unit's leader proposes (endorses) it; city police approve it."),
     Rule(_kinds(UnitKind.WARD_COMMITTEE), ALL_ROLES, SECURITY_SYSTEMS, Scope.OWN_WARD, USE,
          "Art. 12.2.b",
          "Ward People's Committees use smart-city and public cameras within their management "

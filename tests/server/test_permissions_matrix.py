@@ -38,10 +38,11 @@ EXPECTED: dict[str, tuple[str | None, set[str], set[str]]] = {
     "police.officer": (None, ALL, {"view", "ptz", "bookmark", "request_clip"}),  # 11.2, 12.2.b
     "traffic.officer": (None, ALL, {"view", "ptz", "bookmark", "request_clip"}),  # 11.2, 12.2.b
     "order.officer": (None, ALL, {"view", "ptz", "bookmark", "request_clip"}),  # 11.2, 12.2.b
-    # Ward police: own ward, all three systems, PTZ; a clip request only through the leader.
-    "ward.dongphu.police": ("Đồng Phú", ALL, {"view", "ptz", "bookmark"}),
+    # Ward police: own ward, all three systems, PTZ; an officer may ask for a clip, the request
+    # goes on to city police only when the unit's leader endorses it (12.2.c).
+    "ward.dongphu.police": ("Đồng Phú", ALL, {"view", "ptz", "bookmark", "request_clip"}),
     "ward.dongphu.leader": ("Đồng Phú", ALL, {"view", "ptz", "bookmark", "request_clip"}),
-    "ward.haithanh.police": ("Hải Thành", ALL, {"view", "ptz", "bookmark"}),
+    "ward.haithanh.police": ("Hải Thành", ALL, {"view", "ptz", "bookmark", "request_clip"}),
     # Ward committee: smart-city and public of its ward with PTZ (12.2.b); no traffic (11.2).
     "ward.dongphu.committee": ("Đồng Phú", SECURITY,
                                {"view", "ptz", "bookmark", "request_clip"}),
