@@ -303,8 +303,8 @@ class Lab:
             raise LabError(f"{cam.name} has no ONVIF endpoint (not a PTZ camera)")
         return self._controls[index]
 
-    def rtsp_stats(self) -> dict[str, int]:
-        """Frames pushed per active mount (a mount without clients has no pipeline)."""
+    def rtsp_stats(self) -> dict[str, dict[str, int]]:
+        """Per active mount: ``{"pipelines": n, "frames": pushed}``; idle mounts have none."""
         return dict(self._rtsp.command("stats")["active"])
 
     def rtsp_pid(self) -> int:

@@ -23,7 +23,6 @@ Credentials arrive on stdin only, never on the command line (``ps`` shows argv t
 
 from __future__ import annotations
 
-import ctypes
 import heapq
 import json
 import mmap
@@ -49,18 +48,6 @@ def log(msg: str) -> None:
     """Diagnostics go to stderr; stdout belongs to the protocol."""
     sys.stderr.write("lab.rtsp: " + msg + "\n")
     sys.stderr.flush()
-
-
-def die_with_parent() -> None:
-    """Ask the kernel for SIGTERM when the parent dies (Linux), besides the stdin-EOF check."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
-    except OSError:
-        pass
-    if os.getppid() == 1:
-        sys.exit(0)
 
 
 class Clip:
@@ -316,7 +303,10 @@ class LabRtspServer:
                 self.start_camera(request["camera"])
             elif cmd == "stats":
                 active = {
-                    m.path: sum(f.pushed for f in m.feeders if f.alive)
+                    m.path: {
+                        "pipelines": sum(1 for f in m.feeders if f.alive),
+                        "frames": sum(f.pushed for f in m.feeders if f.alive),
+                    }
                     for m in self.mounts.values()
                     if any(f.alive for f in m.feeders)
                 }
@@ -334,7 +324,10 @@ def reply(obj: dict) -> None:
 
 
 def main() -> int:
-    die_with_parent()
+    # No prctl(PR_SET_PDEATHSIG): it fires when the parent *thread* that spawned us exits, and
+    # Lab.start may run on a worker thread. EOF on stdin is the reliable "parent is gone".
+    if os.getppid() == 1:
+        return 0
     Gst.init(None)
     first = sys.stdin.readline()
     if not first:

@@ -1,0 +1,27 @@
+"""Starting a lab from other parts' test fixtures.
+
+    from lab.testing import start_test_lab
+
+    @pytest.fixture(scope="session")
+    def lab(tmp_path_factory):
+        with start_test_lab(tmp_path_factory.mktemp("lab")) as running:
+            yield running
+
+Short clips (4 s) keep the first encode quick and let tests cross a loop point soon; the ports
+are free ones on 127.0.0.1 and no HTTP control endpoint is started.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lab.core import Lab
+
+TEST_CLIP_SECONDS = 4
+
+
+def start_test_lab(data_dir: Path, cameras: int = 4, clip_seconds: int = TEST_CLIP_SECONDS,
+                   control_port: int | None = None) -> Lab:
+    """A running lab in ``data_dir`` (camera 0 and 3 are PTZ; camera 3 is 1920×1080)."""
+    return Lab.start(cameras=cameras, data_dir=data_dir, rtsp_port=0, onvif_base_port=0,
+                     control_port=control_port, clip_seconds=clip_seconds, ready_timeout=120)
