@@ -14,10 +14,13 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -161,3 +164,98 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_id: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Layout(Base):
+    """A saved wall layout of one user, private or shared (read-only) with the owner's unit.
+
+    ``version`` is SQLAlchemy's version counter: an update whose version is stale changes no row
+    (optimistic concurrency, 409). At most one startup layout per owner (partial unique index).
+    """
+
+    __tablename__ = "layouts"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "name", name="uq_layouts_owner_name"),
+        Index("uq_layouts_one_startup_per_owner", "owner_id", unique=True,
+              sqlite_where=text("is_startup"), postgresql_where=text("is_startup")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    template: Mapped[str] = mapped_column(String(32))
+    grid_rows: Mapped[int] = mapped_column(Integer)
+    grid_columns: Mapped[int] = mapped_column(Integer)
+    shared_with_unit: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_startup: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    owner: Mapped[User] = relationship(lazy="joined")
+    items: Mapped[list[LayoutItem]] = relationship(
+        lazy="selectin", order_by="LayoutItem.position", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class LayoutItem(Base):
+    """One cell of a layout; refers to its camera by id (never by URL), or is empty."""
+
+    __tablename__ = "layout_items"
+    __table_args__ = (UniqueConstraint("layout_id", "position", name="uq_layout_items_position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    layout_id: Mapped[int] = mapped_column(ForeignKey("layouts.id", ondelete="CASCADE"),
+                                           index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    cell_row: Mapped[int] = mapped_column(Integer)  # 0-based, as layouts.grid.Cell
+    cell_column: Mapped[int] = mapped_column(Integer)
+    row_span: Mapped[int] = mapped_column(Integer)
+    column_span: Mapped[int] = mapped_column(Integer)
+    camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"), nullable=True,
+                                                  index=True)
+    flags: Mapped[str] = mapped_column(Text)  # canonical JSON object
+
+
+class PtzLease(Base):
+    """The PTZ lease of one camera (``server.ptz_leases``). One row per camera: the row is the
+    lock that serialises acquisitions, and the primary key makes two holders impossible."""
+
+    __tablename__ = "ptz_leases"
+
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), primary_key=True,
+                                           autoincrement=False)
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    holder_priority: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    renewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reserved_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class PtzLeaseWaiter(Base):
+    """A user waiting for a camera's PTZ lease."""
+
+    __tablename__ = "ptz_lease_waiters"
+    __table_args__ = (UniqueConstraint("camera_id", "user_id", name="uq_ptz_waiter"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("ptz_leases.camera_id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    priority: Mapped[int] = mapped_column(Integer)
+    enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    polled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PtzLeasePreemption(Base):
+    """A holder that lost a camera's lease; its next request is refused with the new holder."""
+
+    __tablename__ = "ptz_lease_preemptions"
+
+    camera_id: Mapped[int] = mapped_column(ForeignKey("ptz_leases.camera_id"), primary_key=True,
+                                           autoincrement=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True,
+                                         autoincrement=False)
+    by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+)
 
 
 class StrictInput(BaseModel):
@@ -102,3 +111,149 @@ class AuditRowPublic(BaseModel):
 
 class HealthPublic(BaseModel):
     status: Literal["ok"] = "ok"
+
+
+# --- Saved layouts (issue 3) -------------------------------------------------------------------
+
+MAX_GRID = 16  # rows and columns each; 8×8 = 64 tiles is the largest template
+MAX_LAYOUT_ITEMS = 64
+TEMPLATE_PATTERN = r"^(custom|[1-9][0-9]?x[1-9][0-9]?|[1-9][0-9]?\+[1-9][0-9]?|[1-9])$"
+
+FlagKey = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+FlagValue = StrictBool | StrictInt | StrictFloat | Annotated[str, StringConstraints(max_length=200)]
+
+
+class CellSchema(StrictInput):
+    """Grid geometry of one item, 0-based (as ``layouts.grid.Cell``)."""
+
+    row: int = Field(ge=0, lt=MAX_GRID)
+    column: int = Field(ge=0, lt=MAX_GRID)
+    row_span: int = Field(default=1, ge=1, le=MAX_GRID)
+    column_span: int = Field(default=1, ge=1, le=MAX_GRID)
+
+
+class LayoutItemSchema(StrictInput):
+    cell: CellSchema
+    camera_id: int | None = None
+    flags: dict[FlagKey, FlagValue | None] = Field(default_factory=dict, max_length=32)
+
+
+class LayoutCreate(StrictInput):
+    name: str = Field(min_length=1, max_length=100)
+    template: str = Field(max_length=32, pattern=TEMPLATE_PATTERN)
+    rows: int = Field(ge=1, le=MAX_GRID)
+    columns: int = Field(ge=1, le=MAX_GRID)
+    items: list[LayoutItemSchema] = Field(default_factory=list, max_length=MAX_LAYOUT_ITEMS)
+    shared_with_unit: bool = False
+    is_startup: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+
+class LayoutUpdate(StrictInput):
+    """Changes to a layout the user owns; ``version`` is the one the client last read."""
+
+    version: int = Field(ge=1)
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    template: str | None = Field(default=None, max_length=32, pattern=TEMPLATE_PATTERN)
+    rows: int | None = Field(default=None, ge=1, le=MAX_GRID)
+    columns: int | None = Field(default=None, ge=1, le=MAX_GRID)
+    items: list[LayoutItemSchema] | None = Field(default=None, max_length=MAX_LAYOUT_ITEMS)
+    shared_with_unit: bool | None = None
+    is_startup: bool | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+
+class LayoutItemPublic(BaseModel):
+    cell: CellSchema
+    camera_id: int | None
+    permitted: bool  # false: the reader may not view this camera (no name is given)
+    camera_name: str | None
+    flags: dict[str, Any]
+
+
+class LayoutOwnerPublic(BaseModel):
+    id: int
+    username: str
+    full_name: str
+
+
+class LayoutPublic(BaseModel):
+    id: int
+    name: str
+    template: str
+    rows: int
+    columns: int
+    items: list[LayoutItemPublic]
+    shared_with_unit: bool
+    is_startup: bool
+    owner: LayoutOwnerPublic
+    editable: bool  # the reader owns it
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- PTZ leases (issue 4) ----------------------------------------------------------------------
+
+class PtzLeaseCreate(StrictInput):
+    reserve_seconds: int | None = Field(default=None, ge=1, le=600)
+
+
+class PtzUserPublic(BaseModel):
+    user_id: int
+    username: str
+    full_name: str
+    unit: str
+    priority: str
+
+
+class PtzHolderPublic(PtzUserPublic):
+    granted_at: datetime
+    expires_at: datetime
+    reserved_until: datetime | None
+
+
+class PtzWaiterPublic(PtzUserPublic):
+    position: int
+    enqueued_at: datetime
+
+
+class PtzLeaseGranted(BaseModel):
+    status: Literal["granted"] = "granted"
+    camera_id: int
+    holder: PtzHolderPublic
+    expires_at: datetime
+
+
+class PtzLeaseQueued(BaseModel):
+    status: Literal["queued"] = "queued"
+    camera_id: int
+    position: int
+    holder: PtzHolderPublic | None
+
+
+class PtzLeaseTaken(BaseModel):
+    detail: str
+    holder: PtzHolderPublic
+
+
+class PtzLeasePublic(BaseModel):
+    camera_id: int
+    holder: PtzHolderPublic | None
+    queue: list[PtzWaiterPublic]

@@ -2,11 +2,13 @@
 
 from fastapi import APIRouter
 
-from server.api.routes import audit, auth, cameras, health, me
+from server.api.routes import audit, auth, cameras, health, layouts, me, ptz
 
 api_router = APIRouter()
 api_router.include_router(health.router)
 api_router.include_router(auth.router)
 api_router.include_router(me.router)
 api_router.include_router(cameras.router)
+api_router.include_router(ptz.router)
 api_router.include_router(audit.router)
+api_router.include_router(layouts.router)
