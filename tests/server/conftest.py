@@ -103,6 +103,25 @@ class Backend:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self.client.post(f"/api/v1{path}", headers=headers, **kwargs)
 
+    def put(self, path: str, token: str, **kwargs: Any) -> Any:
+        return self.client.put(f"/api/v1{path}", headers={"Authorization": f"Bearer {token}"},
+                               **kwargs)
+
+    def delete(self, path: str, token: str, **kwargs: Any) -> Any:
+        return self.client.delete(f"/api/v1{path}",
+                                  headers={"Authorization": f"Bearer {token}"}, **kwargs)
+
+    def camera_ids(self) -> dict[int, int]:
+        """Lab index → camera id (the operator sees all eight demo cameras)."""
+        by_name = {c["name"]: c["id"] for c in self.get("/cameras", self.login("ioc.operator")
+                                                       ).json()}
+        return {index: by_name[camera_entry(index)["name"]] for index in range(8)}
+
+    def audit_rows(self, event_prefix: str) -> list[dict[str, Any]]:
+        """Audit rows whose event starts with the prefix, oldest first (read as the IOC admin)."""
+        rows = self.get("/audit", self.login("ioc.admin"), params={"limit": 1000}).json()
+        return [r for r in reversed(rows) if r["event"].startswith(event_prefix)]
+
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
