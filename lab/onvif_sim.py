@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import logging
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -662,12 +663,20 @@ class OnvifLab:
     async def _serve(self, app: web.Application, host: str, port: int) -> int:
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
-        site = web.TCPSite(runner, host, port, reuse_address=True)
-        await site.start()
+        # Bind the socket ourselves: with port 0 this is how we learn the port we got.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            sock.close()
+            await runner.cleanup()
+            raise
+        sock.listen(128)
+        sock.setblocking(False)
+        await web.SockSite(runner, sock).start()
         self.runners.append(runner)
-        server = site._server  # noqa: SLF001 - the only way to learn the port bound for port 0
-        assert server is not None
-        return int(server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+        return int(sock.getsockname()[1])
 
     async def _add(self, camera: LabCamera, snapshot: bytes, controls: DeviceControls,
                    port: int) -> int:
