@@ -38,7 +38,7 @@ class HealthPolicy:
     packet_timeout: float = 4.0
     renderer_timeout: float = 10.0  # packets arrive but no picture → rebuild the pipeline
     healthy_after: float = 5.0  # LIVE this long → the next failure retries quickly again
-    tick: float = 0.25  # watchdog period
+    tick: float = 0.1  # watchdog period (also the granularity of retry delays)
 
 
 @dataclass
@@ -58,7 +58,7 @@ class _Tile:
     live_since: float | None = None
     frames_seen: int = 0
     last_frame_at: float | None = None
-    retry_timer: QTimer | None = None
+    retry_at: float | None = None  # when OFFLINE: the time of the next connection attempt
     sample_at: float = 0.0
     sample_frames: int = 0
     sample_bytes: int = 0
@@ -128,7 +128,6 @@ class VideoService(QObject):
         tile = self._tiles.pop(tile_key, None)
         if tile is None:
             return
-        self._cancel_retry(tile)
         self._drop_ingest(tile)
         tile.player.release()
         log.info("%s: stopped tile %s", tile.label, tile_key)
@@ -164,7 +163,7 @@ class VideoService(QObject):
     # -- pipeline ---------------------------------------------------------------------------
 
     def _connect(self, tile: _Tile) -> None:
-        tile.retry_timer = None
+        tile.retry_at = None
         tile.generation += 1
         generation = tile.generation
         buffer = TsByteBuffer(self._buffer_bytes)
@@ -209,25 +208,8 @@ class VideoService(QObject):
         )
         tile.fps = tile.bitrate_kbps = 0.0
         self._publish(tile, StreamState.OFFLINE, reason)
-        self._cancel_retry(tile)
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.timeout.connect(lambda key=tile.key, t=timer: self._retry(key, t))
-        timer.start(int(delay * 1000))
-        tile.retry_timer = timer
-
-    def _retry(self, key: str, timer: QTimer) -> None:
-        timer.deleteLater()
-        tile = self._tiles.get(key)
-        if tile is None or tile.retry_timer is not timer:
-            return
-        self._connect(tile)
-
-    def _cancel_retry(self, tile: _Tile) -> None:
-        timer, tile.retry_timer = tile.retry_timer, None
-        if timer is not None:
-            timer.stop()
-            timer.deleteLater()
+        # the watchdog tick starts the retry when it is due (no timer objects to churn)
+        tile.retry_at = time.monotonic() + delay
 
     @Slot(str, int, object)
     def _on_ingest_event(self, key: str, generation: int, event: IngestEvent) -> None:
@@ -245,7 +227,9 @@ class VideoService(QObject):
         self._abandoned = [i for i in self._abandoned if not i.join(0)]
         for tile in list(self._tiles.values()):
             if tile.ingest is None:
-                continue  # waiting for a retry
+                if tile.retry_at is not None and now >= tile.retry_at:
+                    self._connect(tile)
+                continue
             self._check_tile(tile, now)
 
     def _check_tile(self, tile: _Tile, now: float) -> None:
