@@ -46,10 +46,32 @@ class Settings(BaseModel):
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 4
+    record: bool = False
+    recordings_dir: Path | None = None
+    segment_seconds: int = 10
+    retention_days: float = 30.0
+    retention_max_bytes: int | None = None
+    clip_max_seconds: int = 7200
+    clip_worker: bool = True
+    clip_readrate: float | None = None
+    ffmpeg: str = "ffmpeg"
+    ffprobe: str = "ffprobe"
 
     @property
     def secret_key_file(self) -> Path:
         return self.data_dir / "secret.key"
+
+    @property
+    def recordings_root(self) -> Path:
+        return self.recordings_dir or self.data_dir / "recordings"
+
+    @property
+    def clips_dir(self) -> Path:
+        return self.data_dir / "clips"
+
+    @property
+    def signing_key_file(self) -> Path:
+        return self.data_dir / "clip-signing.key"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -70,5 +92,25 @@ class Settings(BaseModel):
         ):
             if env.get(var):
                 values[field] = int(env[var])
+        for field, var, kind in (
+            ("record", "IOCWALL_RECORD", _flag),
+            ("recordings_dir", "IOCWALL_RECORDINGS_DIR", Path),
+            ("segment_seconds", "IOCWALL_SEGMENT_SECONDS", int),
+            ("retention_days", "IOCWALL_RETENTION_DAYS", float),
+            ("retention_max_bytes", "IOCWALL_RETENTION_MAX_GB", _gigabytes),
+            ("clip_max_seconds", "IOCWALL_CLIP_MAX_SECONDS", int),
+            ("clip_worker", "IOCWALL_CLIP_WORKER", _flag),
+            ("clip_readrate", "IOCWALL_CLIP_READRATE", float),
+        ):
+            if env.get(var):
+                values[field] = kind(env[var])
         values.update(overrides)
         return cls(**values)
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _gigabytes(value: str) -> int:
+    return int(float(value) * 1024**3)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -107,6 +108,7 @@ class Camera(Base):
     onvif_port_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     onvif_username_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     onvif_password_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    record: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     ward: Mapped[Ward] = relationship(lazy="joined")
 
@@ -259,3 +261,120 @@ class PtzLeasePreemption(Base):
                                          autoincrement=False)
     by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RecordingSegment(Base):
+    """One finished recorder segment on disk (``server.recorder``). Only retention removes rows;
+    no API deletes or alters a segment (Art. 5). Times are wall-clock UTC."""
+
+    __tablename__ = "recording_segments"
+    __table_args__ = (Index("ix_recording_segments_camera_time", "camera_id", "start_at",
+                            "end_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    storage_root: Mapped[str] = mapped_column(String(1000))
+    path: Mapped[str] = mapped_column(String(1000), unique=True)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RecordingGap(Base):
+    """A span without recording (the recorder's ffmpeg died or could not connect).
+    ``to_at`` stays null until recording resumes."""
+
+    __tablename__ = "recording_gaps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
+    from_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    to_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reason: Mapped[str] = mapped_column(String(500))
+
+
+class Bookmark(Base):
+    """A moment on a camera worth keeping: its window protects the recording (evidence lock)."""
+
+    __tablename__ = "bookmarks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(Text)
+    tags: Mapped[str] = mapped_column(Text)  # canonical JSON list of strings
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    author: Mapped[User] = relationship(lazy="joined")
+    camera: Mapped[Camera] = relationship(lazy="joined")
+
+
+class ClipRequest(Base):
+    """A request to extract a clip, moving along the chain of Art. 12.2 (``server.clip_requests``).
+
+    Every transition is a ``ClipRequestEvent`` row (who, when); the columns here are the current
+    state and the people of the chain, for listing and for the manifest.
+    """
+
+    __tablename__ = "clip_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    requester_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    chain: Mapped[str] = mapped_column(String(32))  # auto | ward_police | written
+    state: Mapped[str] = mapped_column(String(32), index=True)
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    purpose: Mapped[str] = mapped_column(Text)
+    commitment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    letter_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    letter_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    letter_filename: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    endorser_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    endorsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    rejected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reject_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    clip_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    manifest_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    clip_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    clip_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    clip_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    camera: Mapped[Camera] = relationship(lazy="joined")
+    requester: Mapped[User] = relationship(lazy="joined", foreign_keys=[requester_id])
+    endorser: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[endorser_id])
+    approver: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[approver_id])
+    events: Mapped[list[ClipRequestEvent]] = relationship(
+        lazy="selectin", order_by="ClipRequestEvent.id")
+
+
+class ClipRequestEvent(Base):
+    """One step of a clip request's chain of custody: who did what, when (downloads too)."""
+
+    __tablename__ = "clip_request_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("clip_requests.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    action: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    detail: Mapped[str] = mapped_column(Text)  # canonical JSON object
+
+    user: Mapped[User | None] = relationship(lazy="joined")

@@ -1,0 +1,510 @@
+"""The recorder: one ffmpeg child per camera writing fixed-length segments, indexed in the database.
+
+Each camera flagged for recording gets a thread that runs
+``ffmpeg -rtsp_transport tcp -i <url> -c copy -f segment -segment_format mpegts ...`` into
+``<recordings>/<camera id>/``. ffmpeg appends a line to a CSV segment list (one per run) when it
+closes a segment; the thread polls that list and indexes each finished segment (start, end, path,
+size, SHA-256). The list's times are relative to the run's first packet, so each run gets one
+wall-clock anchor (the first segment's last write minus its relative end) and consecutive
+segments of a run abut exactly. MPEG-TS keeps a segment cut short by a crash readable: after the
+child dies the unlisted file is probed with ffprobe and indexed too.
+
+A dead child restarts with exponential backoff and the span without recording is stored as a
+``RecordingGap`` (closed when the next segment arrives). Children run in their own process group
+with PDEATHSIG, so they die with the server even when it is killed. Camera credentials are in the
+child's URL only: everything logged or stored goes through ``mask_url``.
+
+Retention (``apply_retention``) removes segments older than the retention age and, per storage
+folder, the oldest ones beyond the size limit, but never a segment overlapping a bookmark's window
+or the range of a clip request that is not closed yet (evidence lock). Nothing else deletes
+segments; no API alters them.
+"""
+
+from __future__ import annotations
+
+import csv
+import ctypes
+import hashlib
+import io
+import logging
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from server import audit
+from server.config import Settings
+from server.models import Bookmark, Camera, ClipRequest, RecordingGap, RecordingSegment
+from server.security import SecretBox, mask_url, url_with_credentials
+
+log = logging.getLogger("iocwall.recorder")
+
+SEGMENT_SUFFIX = ".ts"
+BACKOFF_START = 1.0
+BACKOFF_MAX = 30.0
+STABLE_RUN = 30.0  # a child that lived this long resets the backoff
+POLL_SECONDS = 0.5
+RETENTION_PERIOD = 60.0
+# Clip requests in these states no longer lock their footage.
+CLOSED_CLIP_STATES = ("delivered", "rejected", "failed")
+
+_PR_SET_PDEATHSIG = 1
+_CREDENTIALS_IN_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]+@")
+
+
+def mask_text(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """A line of child output with user info in any URL and the given secrets masked."""
+    text = _CREDENTIALS_IN_URL.sub(r"\1***@", text)
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _child_setup() -> None:  # pragma: no cover - runs in the forked child
+    """Own process group; SIGKILL when the parent thread dies (Linux PDEATHSIG)."""
+    os.setsid()
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def start_child(args: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
+    """Start a helper process (ffmpeg) that cannot outlive the thread that started it."""
+    return subprocess.Popen(args, preexec_fn=_child_setup, stdin=subprocess.DEVNULL,
+                            **kwargs)  # type: ignore[call-overload]
+
+
+def stop_child(process: subprocess.Popen[bytes], timeout: float = 5.0) -> None:
+    """Ask ffmpeg to finish (SIGINT closes the current segment), then kill its group."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout)
+    except ProcessLookupError:
+        process.wait(timeout=timeout)
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def probe_duration(ffprobe: str, path: Path) -> float | None:
+    """The media duration in seconds, None if ffprobe finds no playable content."""
+    try:
+        out = subprocess.run([ffprobe, "-v", "error", "-show_entries", "format=duration",
+                              "-of", "default=nw=1:nk=1", str(path)],
+                             capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    try:
+        value = float(out.stdout.strip())
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
+
+@dataclass(frozen=True)
+class RecordTarget:
+    camera_id: int
+    name: str
+    url: str  # carries the credentials: never log it unmasked
+    secrets: tuple[str, ...] = ()
+
+
+def record_targets(session: Session, box: SecretBox,
+                   camera_ids: Iterable[int] | None = None) -> list[RecordTarget]:
+    """The cameras flagged for recording (optionally only ``camera_ids``), with their URLs."""
+    query = select(Camera).where(Camera.record.is_(True)).order_by(Camera.id)
+    if camera_ids is not None:
+        query = query.where(Camera.id.in_(list(camera_ids)))
+    targets = []
+    for camera in session.execute(query).scalars():
+        username = box.decrypt(camera.rtsp_username_enc)
+        password = box.decrypt(camera.rtsp_password_enc)
+        targets.append(RecordTarget(camera.id, camera.name,
+                                    url_with_credentials(camera.main_url, username, password),
+                                    tuple(s for s in (password,) if s)))
+    return targets
+
+
+@dataclass
+class _Run:
+    """One ffmpeg child's output: its files share ``prefix``; its list is ``list_path``."""
+
+    prefix: str
+    list_path: Path
+    started: datetime
+    anchor: datetime | None = None
+    rows_done: int = 0
+    listed: set[str] = field(default_factory=set)
+    last_rel_end: float | None = None
+
+
+class CameraRecorder:
+    """Records one camera until ``stop``; restarts ffmpeg with backoff, records gaps."""
+
+    def __init__(self, target: RecordTarget, sessions: sessionmaker[Session], settings: Settings,
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.target = target
+        self._sessions = sessions
+        self._settings = settings
+        self._now = now
+        self.directory = settings.recordings_root / str(target.camera_id)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._last_error = ""
+        self.restarts = 0
+
+    # -- control ----------------------------------------------------------------------------
+    def start(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._thread = threading.Thread(target=self._run_forever, daemon=True,
+                                        name=f"recorder-{self.target.camera_id}")
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        with self._lock:
+            process = self._process
+        if process is not None:
+            stop_child(process)
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    @property
+    def pid(self) -> int | None:
+        with self._lock:
+            return self._process.pid if self._process is not None else None
+
+    # -- the loop ----------------------------------------------------------------------------
+    def _command(self, run: _Run) -> list[str]:
+        settings = self._settings
+        pattern = self.directory / f"{run.prefix}-%Y%m%dT%H%M%S{SEGMENT_SUFFIX}"
+        return [settings.ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
+                "-rtsp_transport", "tcp", "-timeout", "10000000", "-i", self.target.url,
+                "-map", "0", "-c", "copy", "-f", "segment",
+                "-segment_time", str(settings.segment_seconds), "-reset_timestamps", "1",
+                "-segment_format", "mpegts", "-segment_list", str(run.list_path),
+                "-segment_list_type", "csv", "-strftime", "1", str(pattern)]
+
+    def _run_forever(self) -> None:
+        backoff = BACKOFF_START
+        self._open_gap_if_resuming()
+        while not self._stop.is_set():
+            started = time.monotonic()
+            code = self._run_once()
+            if self._stop.is_set():
+                break
+            self.restarts += 1
+            lived = time.monotonic() - started
+            if lived >= STABLE_RUN:
+                backoff = BACKOFF_START
+            reason = f"ffmpeg exited with code {code}"
+            if self._last_error:
+                reason += f": {self._last_error}"
+            log.warning("%s: recorder stopped (%s); restarting in %.0f s", self.target.name,
+                        reason, backoff)
+            self._open_gap(reason[:500])
+            if self._stop.wait(backoff):
+                break
+            backoff = min(backoff * 2, BACKOFF_MAX)
+
+    def _run_once(self) -> int | None:
+        stamp = self._now()
+        prefix = stamp.strftime("r%Y%m%d%H%M%S%f")
+        run = _Run(prefix=prefix, list_path=self.directory / f".{prefix}.csv", started=stamp)
+        self._last_error = ""
+        try:
+            process = start_child(self._command(run), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE)
+        except OSError as exc:
+            self._last_error = f"cannot start ffmpeg ({exc.strerror})"
+            return None
+        with self._lock:
+            self._process = process
+        reader = threading.Thread(target=self._read_errors, args=(process,), daemon=True)
+        reader.start()
+        log.info("%s: recording %s", self.target.name, mask_url(self.target.url))
+        try:
+            while process.poll() is None and not self._stop.is_set():
+                self._index_listed(run)
+                self._stop.wait(POLL_SECONDS)
+        finally:
+            stop_child(process)
+            reader.join(5)
+            with self._lock:
+                self._process = None
+            self._index_listed(run)
+            self._index_leftovers(run)
+        return process.returncode
+
+    def _read_errors(self, process: subprocess.Popen[bytes]) -> None:
+        assert process.stderr is not None
+        for raw in process.stderr:
+            line = mask_text(raw.decode("utf-8", "replace").strip(), self.target.secrets)
+            if line:
+                self._last_error = line[-300:]
+                log.debug("%s: ffmpeg: %s", self.target.name, line)
+
+    # -- indexing ----------------------------------------------------------------------------
+    def _index_listed(self, run: _Run) -> None:
+        try:
+            text = run.list_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return
+        rows = [r for r in csv.reader(io.StringIO(text)) if len(r) >= 3]
+        if text and not text.endswith("\n") and rows:
+            rows = rows[:-1]  # the last line is still being written
+        for row in rows[run.rows_done:]:
+            name, rel_start, rel_end = row[0], float(row[1]), float(row[2])
+            path = self.directory / name
+            if not path.exists():
+                run.rows_done += 1
+                continue
+            if run.anchor is None:
+                written = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                run.anchor = written - timedelta(seconds=rel_end)
+            start = run.anchor + timedelta(seconds=rel_start)
+            end = run.anchor + timedelta(seconds=rel_end)
+            self._store(path, start, end)
+            run.listed.add(name)
+            run.last_rel_end = rel_end
+            run.rows_done += 1
+
+    def _index_leftovers(self, run: _Run) -> None:
+        """The segment the child was writing when it died: keep it if it plays."""
+        for path in sorted(self.directory.glob(f"{run.prefix}-*{SEGMENT_SUFFIX}")):
+            if path.name in run.listed:
+                continue
+            duration = probe_duration(self._settings.ffprobe, path)
+            if duration is None:
+                log.info("%s: dropping unplayable fragment %s", self.target.name, path.name)
+                path.unlink(missing_ok=True)
+                continue
+            if run.anchor is not None and run.last_rel_end is not None:
+                start = run.anchor + timedelta(seconds=run.last_rel_end)
+            else:
+                start = datetime.fromtimestamp(path.stat().st_mtime, UTC) - timedelta(
+                    seconds=duration)
+            self._store(path, start, start + timedelta(seconds=duration))
+        run.list_path.unlink(missing_ok=True)
+
+    def _store(self, path: Path, start: datetime, end: datetime) -> None:
+        size = path.stat().st_size
+        digest = sha256_file(path)
+        with self._sessions() as session:
+            exists = session.execute(select(RecordingSegment.id)
+                                     .where(RecordingSegment.path == str(path))).first()
+            if exists:
+                return
+            session.add(RecordingSegment(
+                camera_id=self.target.camera_id, start_at=start, end_at=end,
+                storage_root=str(self._settings.recordings_root), path=str(path),
+                size_bytes=size, sha256=digest, created_at=self._now()))
+            session.execute(update(RecordingGap)
+                            .where(RecordingGap.camera_id == self.target.camera_id,
+                                   RecordingGap.to_at.is_(None))
+                            .values(to_at=start))
+            session.commit()
+
+    # -- gaps --------------------------------------------------------------------------------
+    def _last_end(self, session: Session) -> datetime | None:
+        value: datetime | None = session.execute(
+            select(func.max(RecordingSegment.end_at))
+            .where(RecordingSegment.camera_id == self.target.camera_id)).scalar_one_or_none()
+        return value
+
+    def _open_gap(self, reason: str, at: datetime | None = None) -> None:
+        """Open a gap from the last recorded moment, unless one is already open."""
+        with self._sessions() as session:
+            open_gap = session.execute(
+                select(RecordingGap).where(RecordingGap.camera_id == self.target.camera_id,
+                                           RecordingGap.to_at.is_(None))).scalar_one_or_none()
+            if open_gap is not None:
+                return
+            start = at or self._last_end(session) or self._now()
+            session.add(RecordingGap(camera_id=self.target.camera_id, from_at=start, to_at=None,
+                                     reason=reason))
+            audit.append(session, "recording_gap", now=self._now(), username="system",
+                         camera_id=self.target.camera_id,
+                         detail={"from": start.isoformat(), "reason": reason})
+            session.commit()
+
+    def _open_gap_if_resuming(self) -> None:
+        with self._sessions() as session:
+            last = self._last_end(session)
+        if last is not None:
+            self._open_gap("recorder was not running (server stopped)", last)
+
+
+class Recorder:
+    """All camera recorders of this server, plus periodic retention."""
+
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings, box: SecretBox,
+                 camera_ids: Iterable[int] | None = None) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._box = box
+        self._camera_ids = list(camera_ids) if camera_ids is not None else None
+        self.cameras: dict[int, CameraRecorder] = {}
+        self._stop = threading.Event()
+        self._retention: threading.Thread | None = None
+
+    def start(self) -> None:
+        with self._sessions() as session:
+            targets = record_targets(session, self._box, self._camera_ids)
+        for target in targets:
+            recorder = CameraRecorder(target, self._sessions, self._settings)
+            self.cameras[target.camera_id] = recorder
+            recorder.start()
+        self._retention = threading.Thread(target=self._retention_loop, daemon=True,
+                                           name="recorder-retention")
+        self._retention.start()
+        log.info("Recording %d cameras into %s", len(targets), self._settings.recordings_root)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for recorder in self.cameras.values():
+            recorder.stop()
+        if self._retention is not None:
+            self._retention.join(5)
+
+    def _retention_loop(self) -> None:
+        while not self._stop.wait(RETENTION_PERIOD):
+            with self._sessions() as session:
+                apply_retention(session, self._settings, datetime.now(UTC))
+
+
+# -- retention --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RetentionReport:
+    removed: int
+    removed_bytes: int
+    kept_protected: int
+
+
+def _protected_ranges(session: Session) -> dict[int, list[tuple[datetime, datetime]]]:
+    ranges: dict[int, list[tuple[datetime, datetime]]] = {}
+    for camera_id, start, end in session.execute(
+            select(Bookmark.camera_id, Bookmark.window_start, Bookmark.window_end)):
+        ranges.setdefault(camera_id, []).append((start, end))
+    for camera_id, start, end in session.execute(
+            select(ClipRequest.camera_id, ClipRequest.start_at, ClipRequest.end_at)
+            .where(ClipRequest.state.not_in(CLOSED_CLIP_STATES))):
+        ranges.setdefault(camera_id, []).append((start, end))
+    return ranges
+
+
+def is_protected(segment: RecordingSegment,
+                 ranges: dict[int, list[tuple[datetime, datetime]]]) -> bool:
+    return any(start < segment.end_at and segment.start_at < end
+               for start, end in ranges.get(segment.camera_id, ()))
+
+
+def apply_retention(session: Session, settings: Settings, now: datetime) -> RetentionReport:
+    """Remove expired and over-quota segments that no evidence lock protects; commits."""
+    ranges = _protected_ranges(session)
+    cutoff = now - timedelta(days=settings.retention_days)
+    doomed: dict[int, RecordingSegment] = {}
+    kept = 0
+    for segment in session.execute(select(RecordingSegment)
+                                   .where(RecordingSegment.end_at < cutoff)).scalars():
+        if is_protected(segment, ranges):
+            kept += 1
+        else:
+            doomed[segment.id] = segment
+    if settings.retention_max_bytes is not None:
+        roots = session.execute(select(RecordingSegment.storage_root,
+                                       func.sum(RecordingSegment.size_bytes))
+                                .group_by(RecordingSegment.storage_root)).all()
+        for root, total in roots:
+            excess = int(total or 0) - settings.retention_max_bytes
+            excess -= sum(s.size_bytes for s in doomed.values() if s.storage_root == root)
+            if excess <= 0:
+                continue
+            oldest = session.execute(select(RecordingSegment)
+                                     .where(RecordingSegment.storage_root == root)
+                                     .order_by(RecordingSegment.start_at)).scalars()
+            for segment in oldest:
+                if excess <= 0:
+                    break
+                if segment.id in doomed:
+                    continue
+                if is_protected(segment, ranges):
+                    kept += 1
+                    continue
+                doomed[segment.id] = segment
+                excess -= segment.size_bytes
+    removed_bytes = 0
+    for segment in doomed.values():
+        Path(segment.path).unlink(missing_ok=True)
+        removed_bytes += segment.size_bytes
+        session.delete(segment)
+    if doomed:
+        audit.append(session, "recording_retention", now=now, username="system",
+                     detail={"removed": len(doomed), "bytes": removed_bytes,
+                             "kept_protected": kept})
+        log.info("Retention removed %d segments (%d bytes); %d protected kept", len(doomed),
+                 removed_bytes, kept)
+    session.commit()
+    return RetentionReport(len(doomed), removed_bytes, kept)
+
+
+# -- what is recorded -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RecordedRange:
+    start: datetime
+    end: datetime
+
+
+def recorded_ranges(session: Session, camera_id: int, since: datetime | None = None,
+                    until: datetime | None = None, tolerance: float = 1.0) -> list[RecordedRange]:
+    """Contiguous recorded spans of a camera (segments closer than ``tolerance`` s merge)."""
+    query = select(RecordingSegment.start_at, RecordingSegment.end_at).where(
+        RecordingSegment.camera_id == camera_id)
+    if since is not None:
+        query = query.where(RecordingSegment.end_at > since)
+    if until is not None:
+        query = query.where(RecordingSegment.start_at < until)
+    ranges: list[RecordedRange] = []
+    slack = timedelta(seconds=tolerance)
+    for start, end in session.execute(query.order_by(RecordingSegment.start_at)):
+        if ranges and start <= ranges[-1].end + slack:
+            if end > ranges[-1].end:
+                ranges[-1] = RecordedRange(ranges[-1].start, end)
+        else:
+            ranges.append(RecordedRange(start, end))
+    return ranges
+
+
+def covering_segments(session: Session, camera_id: int, start: datetime,
+                      end: datetime) -> list[RecordingSegment]:
+    return list(session.execute(
+        select(RecordingSegment).where(RecordingSegment.camera_id == camera_id,
+                                       RecordingSegment.end_at > start,
+                                       RecordingSegment.start_at < end)
+        .order_by(RecordingSegment.start_at)).scalars())
