@@ -35,14 +35,11 @@ def camera_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     Tests that freeze or stop a camera use their own camera index and restore it.
     """
-    from lab import Lab
+    from lab.testing import start_test_lab
 
     data_dir: Path = tmp_path_factory.mktemp("lab")
-    lab = Lab.start(cameras=4, data_dir=data_dir, rtsp_port=0, onvif_base_port=0, control_port=0)
-    try:
+    with start_test_lab(data_dir) as lab:
         yield lab
-    finally:
-        lab.close()
 
 
 def sub_url(lab: Any, index: int, password: str | None = None) -> str:
