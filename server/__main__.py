@@ -3,12 +3,17 @@
     python -m server [--demo] [--lab-manifest PATH] [--host 127.0.0.1] [--port 8700]
     python -m server audit verify
     python -m server permissions-doc
+    python -m server clip verify FILE MANIFEST [--public-key PEM]
+        exit 0 intact, 1 altered (hash mismatch), 2 signature invalid
+
+With ``--demo --lab-manifest`` the server records every demo camera unless IOCWALL_RECORD=0.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,6 +34,13 @@ def _parser() -> argparse.ArgumentParser:
     audit_sub = audit_cmd.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="check the hash chain; non-zero exit if broken")
     commands.add_parser("permissions-doc", help="print docs/permissions.md from the rules")
+    clip_cmd = commands.add_parser("clip", help="evidence clip tools")
+    clip_sub = clip_cmd.add_subparsers(dest="clip_command", required=True)
+    verify = clip_sub.add_parser("verify", help="check a clip against its signed manifest")
+    verify.add_argument("file", type=Path)
+    verify.add_argument("manifest", type=Path)
+    verify.add_argument("--public-key", type=Path,
+                        help="PEM public key (GET /api/v1/keys); default: this server's key")
     return parser
 
 
@@ -44,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "audit":
         return _audit_verify()
+    if args.command == "clip":
+        return _clip_verify(args.file, args.manifest, args.public_key)
     return _serve(args)
 
 
@@ -71,6 +85,21 @@ def _audit_verify() -> int:
     return 1
 
 
+def _clip_verify(clip: Path, manifest: Path, public_key_file: Path | None) -> int:
+    from server.clips import Verdict, load_public_key, verify_clip
+    from server.config import Settings
+
+    key_file = public_key_file or Settings.from_env().signing_key_file
+    try:
+        public_key = load_public_key(key_file.read_bytes())
+    except (OSError, ValueError) as exc:
+        print(f"signature invalid: cannot load the public key {key_file} ({exc})")
+        return int(Verdict.SIGNATURE_INVALID)
+    result = verify_clip(clip, manifest, public_key)
+    print(result.message)
+    return int(result.verdict)
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -80,6 +109,8 @@ def _serve(args: argparse.Namespace) -> int:
     from server.main import create_app, utc_now
 
     settings = Settings.from_env()
+    if args.demo and args.lab_manifest is not None and not os.environ.get("IOCWALL_RECORD"):
+        settings = settings.model_copy(update={"record": True})
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate(settings.database_url)
     app = create_app(settings)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine, select
@@ -21,6 +22,10 @@ from server.config import Settings
 from server.models import AuthToken, User
 from server.security import Passwords, SecretBox, token_hash
 from server.services import VisibleCamera, visible_camera
+
+if TYPE_CHECKING:
+    from server.clip_requests import ClipWorker
+    from server.recorder import Recorder
 
 Clock = Callable[[], datetime]
 
@@ -33,6 +38,9 @@ class Runtime:
     passwords: Passwords
     secrets: SecretBox
     clock: Clock
+    signer: Ed25519PrivateKey
+    clip_worker: ClipWorker | None = None  # started by the app's lifespan (not in unit tests)
+    recorder: Recorder | None = None
 
 
 def get_runtime(request: Request) -> Runtime:

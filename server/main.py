@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,9 +14,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from server.api.main import api_router
+from server.clip_requests import ClipWorker
+from server.clips import load_or_create_signing_key
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
 from server.deps import Clock, Runtime
+from server.recorder import Recorder
 from server.security import Passwords, SecretBox
 
 log = logging.getLogger("iocwall.api")
@@ -40,8 +45,30 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         passwords=Passwords(settings),
         secrets=SecretBox.from_settings(settings),
         clock=clock,
+        signer=load_or_create_signing_key(settings.signing_key_file),
     )
+    if settings.clip_worker:
+        runtime.clip_worker = ClipWorker(runtime.sessions, settings, runtime.signer)
+    if settings.record:
+        runtime.recorder = Recorder(runtime.sessions, settings, runtime.secrets)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        """Background work runs only while the app serves (uvicorn, or ``with TestClient``)."""
+        if runtime.clip_worker is not None:
+            runtime.clip_worker.start()
+        if runtime.recorder is not None:
+            runtime.recorder.start()
+        try:
+            yield
+        finally:
+            if runtime.recorder is not None:
+                runtime.recorder.stop()
+            if runtime.clip_worker is not None:
+                runtime.clip_worker.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="iocwall backend",
         summary="Camera access under Decision 790/QĐ-UBND of Đồng Hới",
         version="0.1.0",

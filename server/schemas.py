@@ -257,3 +257,112 @@ class PtzLeasePublic(BaseModel):
     camera_id: int
     holder: PtzHolderPublic | None
     queue: list[PtzWaiterPublic]
+
+
+# --- Bookmarks, clip requests, recordings (issue 5) -------------------------------------------
+
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+class BookmarkCreate(StrictInput):
+    camera_id: int
+    at: datetime | None = None  # default: now
+    before_s: int = Field(default=30, ge=0, le=3600)
+    after_s: int = Field(default=30, ge=0, le=3600)
+    note: str = Field(default="", max_length=2000)
+    tags: list[Tag] = Field(default_factory=list, max_length=16)
+
+
+class UserRefPublic(BaseModel):
+    id: int
+    username: str
+    full_name: str
+    unit: str
+
+
+class BookmarkPublic(BaseModel):
+    id: int
+    camera_id: int
+    camera_name: str
+    ward_id: int
+    ward: str
+    at: datetime
+    before_s: int
+    after_s: int
+    window_start: datetime
+    window_end: datetime
+    note: str
+    tags: list[str]
+    author: UserRefPublic
+    created_at: datetime
+
+
+class ClipRequestCreate(StrictInput):
+    """The JSON (or multipart form) body of ``POST /clips``; agencies add ``letter`` (a PDF)."""
+
+    camera_id: int
+    start: datetime
+    end: datetime
+    purpose: str = Field(default="", max_length=2000)
+    commitment: str | None = Field(default=None, max_length=2000)
+
+
+class ClipRejectBody(StrictInput):
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+class ClipEventPublic(BaseModel):
+    at: datetime
+    action: str
+    state: str
+    user: UserRefPublic | None
+    detail: dict[str, Any]
+
+
+class ClipRequestPublic(BaseModel):
+    id: int
+    camera_id: int
+    camera_name: str
+    ward: str
+    chain: Literal["auto", "ward_police", "written"]
+    state: str
+    start: datetime
+    end: datetime
+    purpose: str
+    commitment: str | None
+    letter: dict[str, str] | None  # {"filename", "sha256"}
+    requester: UserRefPublic
+    endorser: UserRefPublic | None
+    approver: UserRefPublic | None
+    reject_reason: str | None
+    clip_start: datetime | None
+    clip_sha256: str | None
+    clip_size: int | None
+    error: str | None
+    actions: list[str]  # what the reader may do now: endorse, approve, reject, download
+    events: list[ClipEventPublic]
+    created_at: datetime
+    updated_at: datetime
+
+
+class RecordedRangePublic(BaseModel):
+    start: datetime
+    end: datetime
+
+
+class RecordingGapPublic(BaseModel):
+    start: datetime
+    end: datetime | None
+    reason: str
+
+
+class RecordingsPublic(BaseModel):
+    camera_id: int
+    ranges: list[RecordedRangePublic]
+    gaps: list[RecordingGapPublic]
+
+
+class SigningKeyPublic(BaseModel):
+    key_id: str
+    algorithm: Literal["Ed25519"] = "Ed25519"
+    public_key_pem: str

@@ -43,8 +43,13 @@ def start_test_server(
     *,
     demo: bool = True,
     timeout: float = 30.0,
+    record: bool = False,
+    env_overrides: dict[str, str] | None = None,
 ) -> tuple[str, subprocess.Popen[bytes]]:
-    """Start ``python -m server`` on a free port; return (root URL, process) once healthy."""
+    """Start ``python -m server`` on a free port; return (root URL, process) once healthy.
+
+    ``record`` turns the recorder on (off by default, to keep other parts' tests cheap);
+    ``env_overrides`` sets further ``IOCWALL_*`` variables (e.g. segment length)."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
@@ -52,6 +57,8 @@ def start_test_server(
     env.pop("IOCWALL_SECRET_KEY", None)
     env["IOCWALL_DATA_DIR"] = str(data_dir)
     env.update(CHEAP_ARGON2_ENV)
+    env["IOCWALL_RECORD"] = "1" if record else "0"
+    env.update(env_overrides or {})
     log_path = data_dir / "server.log"
     for _attempt in range(3):
         port = free_port()

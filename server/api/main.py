@@ -2,7 +2,18 @@
 
 from fastapi import APIRouter
 
-from server.api.routes import audit, auth, cameras, health, layouts, me, ptz
+from server.api.routes import (
+    audit,
+    auth,
+    bookmarks,
+    cameras,
+    clips,
+    health,
+    keys,
+    layouts,
+    me,
+    ptz,
+)
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -12,3 +23,6 @@ api_router.include_router(cameras.router)
 api_router.include_router(ptz.router)
 api_router.include_router(audit.router)
 api_router.include_router(layouts.router)
+api_router.include_router(bookmarks.router)
+api_router.include_router(clips.router)
+api_router.include_router(keys.router)

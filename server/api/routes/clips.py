@@ -1,0 +1,238 @@
+"""Clip requests (issue 5): create, list, read, endorse, approve, reject, download, manifest;
+and what is recorded on a camera (``/cameras/{id}/recordings``)."""
+
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from server import audit
+from server import clip_requests as service
+from server import permissions as perm
+from server.deps import (
+    CurrentUser,
+    NowDep,
+    RuntimeDep,
+    SessionDep,
+    camera_not_found,
+    require_camera_access,
+)
+from server.models import ClipRequest, RecordingGap, User
+from server.recorder import recorded_ranges, sha256_file
+from server.schemas import (
+    ClipRejectBody,
+    ClipRequestCreate,
+    ClipRequestPublic,
+    RecordedRangePublic,
+    RecordingGapPublic,
+    RecordingsPublic,
+)
+from server.services import VisibleCamera, visible_camera
+
+log = logging.getLogger("iocwall.api")
+router = APIRouter(tags=["clips"])
+
+_FIELDS = ("camera_id", "start", "end", "purpose", "commitment")
+
+
+def _invalid(errors: tuple[tuple[str, str], ...]) -> RequestValidationError:
+    return RequestValidationError([
+        {"type": "value_error", "loc": ("body", field), "msg": message, "input": None}
+        for field, message in errors])
+
+
+async def clip_input(request: Request) -> tuple[ClipRequestCreate, service.Letter | None]:
+    """The body as JSON, or as multipart form fields with the agency's ``letter`` PDF."""
+    letter = None
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form()
+        data: dict[str, object] = {}
+        for key, value in form.multi_items():
+            if key == "letter" and isinstance(value, UploadFile):
+                letter = service.Letter(value.filename or "letter.pdf",
+                                        await value.read(service.MAX_LETTER_BYTES + 1))
+            elif isinstance(value, str):
+                data[key] = value
+            else:
+                data[key] = "(file)"
+    else:
+        try:
+            data = json.loads(await request.body() or b"null")
+        except json.JSONDecodeError as exc:
+            raise RequestValidationError([{"type": "json_invalid", "loc": ("body",),
+                                           "msg": "JSON decode error",
+                                           "ctx": {"error": exc.msg}}]) from None
+    try:
+        return ClipRequestCreate.model_validate(data), letter
+    except ValidationError as exc:
+        raise RequestValidationError([
+            {**error, "loc": ("body", *error["loc"])} for error in exc.errors()]) from None
+
+
+ClipInput = Annotated[tuple[ClipRequestCreate, service.Letter | None], Depends(clip_input)]
+
+
+def _not_found() -> HTTPException:
+    return HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="Clip request not found")
+
+
+def _readable(session: Session, user: User, request_id: int, now: datetime) -> ClipRequest:
+    request = session.get(ClipRequest, request_id)
+    if request is None or not service.can_read(session, user, request, now):
+        raise _not_found()
+    return request
+
+
+def _step_errors(exc: Exception) -> HTTPException:
+    if isinstance(exc, service.ClipDenied):
+        return HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=str(exc))
+    return HTTPException(status_code=status.HTTP_409_CONFLICT, detail=str(exc))
+
+
+@router.post("/clips", status_code=status.HTTP_201_CREATED)
+def create_clip(body: ClipInput, session: SessionDep, user: CurrentUser, now: NowDep,
+                runtime: RuntimeDep) -> ClipRequestPublic:
+    data, letter = body
+    item = visible_camera(session, user, data.camera_id, now)
+    if item is None:
+        raise camera_not_found()
+    try:
+        request = service.create_request(session, user, item, data, letter, runtime.settings,
+                                         now)
+    except service.ClipInvalid as exc:
+        raise _invalid(exc.errors) from None
+    except service.ClipDenied as exc:
+        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=str(exc)) from None
+    session.commit()
+    if runtime.clip_worker is not None and request.state == service.State.APPROVED:
+        runtime.clip_worker.wake()
+    return service.request_public(session, user, request, now)
+
+
+@router.get("/clips")
+def list_clips(session: SessionDep, user: CurrentUser, now: NowDep,
+               box: Literal["mine", "awaiting", "all"] = "all") -> list[ClipRequestPublic]:
+    """``mine``, ``awaiting`` (my endorsement/approval) or ``all`` I may read; newest first."""
+    rows = service.list_requests(session, user, box, now)
+    return [service.request_public(session, user, r, now) for r in rows]
+
+
+@router.get("/clips/{request_id}")
+def read_clip(request_id: int, session: SessionDep, user: CurrentUser,
+              now: NowDep) -> ClipRequestPublic:
+    return service.request_public(session, user, _readable(session, user, request_id, now), now)
+
+
+@router.post("/clips/{request_id}/endorse")
+def endorse_clip(request_id: int, session: SessionDep, user: CurrentUser,
+                 now: NowDep) -> ClipRequestPublic:
+    request = _readable(session, user, request_id, now)
+    try:
+        service.endorse(session, user, request, now)
+    except (service.ClipDenied, service.ClipConflict) as exc:
+        raise _step_errors(exc) from None
+    session.commit()
+    return service.request_public(session, user, request, now)
+
+
+@router.post("/clips/{request_id}/approve")
+def approve_clip(request_id: int, session: SessionDep, user: CurrentUser, now: NowDep,
+                 runtime: RuntimeDep) -> ClipRequestPublic:
+    request = _readable(session, user, request_id, now)
+    try:
+        service.approve(session, user, request, now)
+    except (service.ClipDenied, service.ClipConflict) as exc:
+        raise _step_errors(exc) from None
+    session.commit()
+    if runtime.clip_worker is not None:
+        runtime.clip_worker.wake()
+    return service.request_public(session, user, request, now)
+
+
+@router.post("/clips/{request_id}/reject")
+def reject_clip(request_id: int, body: ClipRejectBody, session: SessionDep, user: CurrentUser,
+                now: NowDep) -> ClipRequestPublic:
+    request = _readable(session, user, request_id, now)
+    try:
+        service.reject(session, user, request, body.reason, now)
+    except (service.ClipDenied, service.ClipConflict) as exc:
+        raise _step_errors(exc) from None
+    session.commit()
+    return service.request_public(session, user, request, now)
+
+
+@router.get("/clips/{request_id}/download", response_class=FileResponse)
+def download_clip(request_id: int, session: SessionDep, user: CurrentUser,
+                  now: NowDep) -> FileResponse:
+    """The MP4 for its requester once ready; audited, the first download marks it delivered.
+    The file is checked against its recorded SHA-256 before it leaves the server."""
+    request = _readable(session, user, request_id, now)
+    if not service.can_download(user, request):
+        if request.state not in (service.State.READY, service.State.DELIVERED):
+            raise HTTPException(status_code=status.HTTP_409_CONFLICT,
+                                detail=f"state: the clip is {request.state}, not ready yet")
+        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN,
+                            detail="Only the requester downloads the clip")
+    assert request.clip_path is not None
+    path = Path(request.clip_path)
+    if sha256_file(path) != request.clip_sha256:
+        log.error("Clip %d on disk does not match its SHA-256: refusing to deliver", request.id)
+        raise HTTPException(status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
+                            detail="The stored clip does not match its recorded hash; the "
+                                   "operating unit has been notified")
+    service.record_download(session, user, request, now)
+    session.commit()
+    return FileResponse(path, media_type="video/mp4", filename=path.name,
+                        headers={"X-Clip-SHA256": request.clip_sha256 or ""})
+
+
+@router.get("/clips/{request_id}/manifest")
+def clip_manifest(request_id: int, session: SessionDep, user: CurrentUser,
+                  now: NowDep) -> JSONResponse:
+    """The signed manifest as stored beside the clip (``{"manifest", "signature"}``)."""
+    request = _readable(session, user, request_id, now)
+    if request.manifest_path is None:
+        raise HTTPException(status_code=status.HTTP_409_CONFLICT,
+                            detail=f"state: the clip is {request.state}, not ready yet")
+    document = json.loads(Path(request.manifest_path).read_text(encoding="utf-8"))
+    audit.append(session, "clip_manifest_read", now=now, user_id=user.id,
+                 username=user.username, camera_id=request.camera_id,
+                 detail={"request_id": request.id})
+    session.commit()
+    return JSONResponse(document)
+
+
+@router.get("/cameras/{camera_id}/recordings")
+def camera_recordings(
+    item: Annotated[VisibleCamera, Depends(require_camera_access(perm.Action.VIEW))],
+    session: SessionDep,
+    now: NowDep,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> RecordingsPublic:
+    """Recorded spans and gaps of a camera (default: the last 24 hours)."""
+    until = (until or now).astimezone(UTC) if (until is None or until.tzinfo) \
+        else until.replace(tzinfo=UTC)
+    since = (since or until - timedelta(hours=24))
+    since = since if since.tzinfo else since.replace(tzinfo=UTC)
+    ranges = recorded_ranges(session, item.camera.id, since, until)[-limit:]
+    gaps = session.execute(
+        select(RecordingGap).where(RecordingGap.camera_id == item.camera.id,
+                                   RecordingGap.from_at < until)
+        .order_by(RecordingGap.from_at.desc()).limit(limit)).scalars().all()
+    return RecordingsPublic(
+        camera_id=item.camera.id,
+        ranges=[RecordedRangePublic(start=r.start, end=r.end) for r in ranges],
+        gaps=[RecordingGapPublic(start=g.from_at, end=g.to_at, reason=g.reason)
+              for g in reversed(gaps) if g.to_at is None or g.to_at > since])

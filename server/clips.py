@@ -1,0 +1,250 @@
+"""Evidence-grade clips: cut from the recorded segments, hash, sign, verify (Art. 5, 12.2).
+
+Extraction is ffmpeg stream copy (no re-encoding, so the pictures are the recorded ones) through
+the concat demuxer. The cut starts at the keyframe at or before the requested start (found with
+ffprobe in the first segment) so the clip decodes from its first frame; the clip's true start is
+kept in the manifest beside the requested one. The MP4 (``-movflags +faststart``) is written to a
+``.part`` file, fsynced and renamed: nothing half-written ever carries the final name.
+
+The manifest is canonical JSON signed with the server's Ed25519 key (``<data dir>/
+clip-signing.key``, mode 0600; public key at ``GET /api/v1/keys``). ``verify`` checks the
+signature first (a changed manifest fails as "signature invalid"), then the MP4's SHA-256 against
+the signed one (a changed MP4 fails as "altered").
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import os
+import stat
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from server.audit import canonical_json
+from server.models import RecordingSegment
+from server.recorder import sha256_file, start_child
+
+log = logging.getLogger("iocwall.clips")
+
+VIETNAM = timezone(timedelta(hours=7), "UTC+07:00")
+MANIFEST_FORMAT = "iocwall-clip-manifest/1"
+
+
+def vn_iso(value: datetime) -> str:
+    """A time as ISO-8601 in UTC+7 (the city's time), as the manifest shows it."""
+    return value.astimezone(VIETNAM).isoformat(timespec="milliseconds")
+
+
+# -- signing key ------------------------------------------------------------------------------
+
+def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
+    """The server's Ed25519 key (PEM, PKCS#8), created owner-only (0600) on first use."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        fd = -1
+    if fd < 0:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if os.name == "posix" and mode & 0o077:
+            log.warning("Clip signing key %s is readable by others (mode %o)", path, mode)
+        existing = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(existing, Ed25519PrivateKey):
+            raise ValueError(f"{path} is not an Ed25519 private key")
+        return existing
+    key = Ed25519PrivateKey.generate()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key.private_bytes(serialization.Encoding.PEM,
+                                       serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    log.info("Created clip signing key %s", path)
+    return key
+
+
+def public_key_pem(key: Ed25519PublicKey) -> str:
+    return key.public_bytes(serialization.Encoding.PEM,
+                            serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+
+
+def key_id(key: Ed25519PublicKey) -> str:
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def load_public_key(data: bytes) -> Ed25519PublicKey:
+    """A public key from PEM (or the private key file, whose public half is taken)."""
+    if b"PRIVATE KEY" in data:
+        private = serialization.load_pem_private_key(data, password=None)
+        if not isinstance(private, Ed25519PrivateKey):
+            raise ValueError("not an Ed25519 key")
+        return private.public_key()
+    public = serialization.load_pem_public_key(data)
+    if not isinstance(public, Ed25519PublicKey):
+        raise ValueError("not an Ed25519 key")
+    return public
+
+
+def sign_manifest(body: dict[str, Any], key: Ed25519PrivateKey) -> dict[str, Any]:
+    signature = key.sign(canonical_json(body).encode("utf-8"))
+    return {"manifest": body,
+            "signature": {"algorithm": "Ed25519", "key_id": key_id(key.public_key()),
+                          "value": base64.b64encode(signature).decode("ascii")}}
+
+
+# -- verification -----------------------------------------------------------------------------
+
+class Verdict(IntEnum):
+    """``python -m server clip verify`` exit codes."""
+
+    INTACT = 0
+    ALTERED = 1
+    SIGNATURE_INVALID = 2
+
+
+@dataclass(frozen=True)
+class Verification:
+    verdict: Verdict
+    message: str
+
+
+def verify_clip(clip: Path, manifest_file: Path, public_key: Ed25519PublicKey) -> Verification:
+    try:
+        document = json.loads(manifest_file.read_text(encoding="utf-8"))
+        body = document["manifest"]
+        signature = base64.b64decode(document["signature"]["value"], validate=True)
+        public_key.verify(signature, canonical_json(body).encode("utf-8"))
+    except InvalidSignature:
+        return Verification(Verdict.SIGNATURE_INVALID,
+                            "signature invalid: the manifest was changed or not signed by this "
+                            "server's key")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return Verification(Verdict.SIGNATURE_INVALID,
+                            f"signature invalid: unreadable manifest ({type(exc).__name__})")
+    expected = body.get("sha256") if isinstance(body, dict) else None
+    try:
+        actual = sha256_file(clip)
+    except OSError as exc:
+        return Verification(Verdict.ALTERED, f"altered: cannot read the clip ({exc.strerror})")
+    if actual != expected:
+        return Verification(Verdict.ALTERED,
+                            f"altered: SHA-256 of the clip is {actual}, the signed manifest says "
+                            f"{expected}")
+    return Verification(Verdict.INTACT,
+                        f"intact: SHA-256 {actual} matches the manifest signed by key "
+                        f"{document['signature'].get('key_id')}")
+
+
+# -- extraction -------------------------------------------------------------------------------
+
+class ExtractionError(RuntimeError):
+    """ffmpeg or ffprobe failed; the message holds no credentials (segments are local files)."""
+
+
+@dataclass(frozen=True)
+class Extracted:
+    path: Path
+    sha256: str
+    size: int
+    clip_start: datetime  # the keyframe the clip starts at (≤ the requested start)
+    clip_end: datetime
+
+
+def _probe(ffprobe: str, path: Path) -> tuple[float, list[float]]:
+    """(file start time, video keyframe times) of a segment, in the file's timestamps."""
+    out = subprocess.run(
+        [ffprobe, "-v", "error", "-select_streams", "v:0", "-show_entries",
+         "format=start_time:packet=pts_time,flags", "-of", "json", str(path)],
+        capture_output=True, text=True, timeout=60, check=False)
+    if out.returncode != 0:
+        raise ExtractionError(f"ffprobe failed on {path.name}: {out.stderr.strip()[-300:]}")
+    data = json.loads(out.stdout or "{}")
+    start = float(data.get("format", {}).get("start_time") or 0.0)
+    keyframes = [float(p["pts_time"]) for p in data.get("packets", [])
+                 if "K" in p.get("flags", "") and p.get("pts_time") not in (None, "N/A")]
+    return start, sorted(keyframes)
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "'\\''") + "'"
+
+
+def extract_clip(segments: list[RecordingSegment], start: datetime, end: datetime,
+                 destination: Path, *, ffmpeg: str = "ffmpeg", ffprobe: str = "ffprobe",
+                 readrate: float | None = None) -> Extracted:
+    """Cut [start, end] out of ``segments`` (ordered, covering it) into ``destination``."""
+    if not segments:
+        raise ExtractionError("no recorded segment covers the requested range")
+    first, last = segments[0], segments[-1]
+    first_path, last_path = Path(first.path), Path(last.path)
+    first_origin, keyframes = _probe(ffprobe, first_path)
+    wanted = first_origin + max(0.0, (start - first.start_at).total_seconds())
+    before = [k for k in keyframes if k <= wanted + 1e-3]
+    inpoint = before[-1] if before else (keyframes[0] if keyframes else first_origin)
+    clip_start = first.start_at + timedelta(seconds=inpoint - first_origin)
+    last_origin = first_origin if last is first else _probe(ffprobe, last_path)[0]
+    outpoint = None
+    if end < last.end_at:
+        outpoint = last_origin + (end - last.start_at).total_seconds()
+    lines = ["ffconcat version 1.0"]
+    for segment in segments:
+        lines.append(f"file {_quote(Path(segment.path))}")
+        if segment is first and inpoint > first_origin:
+            lines.append(f"inpoint {inpoint:.6f}")
+        if segment is last and outpoint is not None:
+            lines.append(f"outpoint {outpoint:.6f}")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    part = destination.with_name(destination.name + ".part")
+    with tempfile.NamedTemporaryFile("w", suffix=".ffconcat", dir=destination.parent,
+                                     delete=False, encoding="utf-8") as listing:
+        listing.write("\n".join(lines) + "\n")
+    try:
+        args = [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
+        if readrate:
+            args += ["-readrate", str(readrate)]
+        args += ["-f", "concat", "-safe", "0", "-i", listing.name, "-map", "0", "-c", "copy",
+                 "-movflags", "+faststart", "-f", "mp4", str(part)]
+        process = start_child(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, errors = process.communicate()
+        if process.returncode != 0:
+            raise ExtractionError(f"ffmpeg exited with code {process.returncode}: "
+                                  f"{errors.decode('utf-8', 'replace').strip()[-300:]}")
+        with open(part, "rb") as handle:
+            os.fsync(handle.fileno())
+        digest = sha256_file(part)
+        size = part.stat().st_size
+        os.replace(part, destination)
+        _fsync_dir(destination.parent)
+    finally:
+        Path(listing.name).unlink(missing_ok=True)
+        part.unlink(missing_ok=True)
+    return Extracted(destination, digest, size, clip_start, end)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    part = path.with_name(path.name + ".part")
+    with open(part, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(part, path)
+    _fsync_dir(path.parent)
