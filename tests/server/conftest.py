@@ -174,3 +174,82 @@ def backend_factory(tmp_path: Path) -> Iterator[Callable[[Path], Backend]]:
 def demo(backend_factory: Callable[[Path], Backend], demo_template: Path) -> Backend:
     """A backend on a fresh copy of the seeded demo database."""
     return backend_factory(demo_template)
+
+
+# --- Recording fixtures (issue 5): a real lab, a real recorder, real segments -----------------
+
+SEGMENT_SECONDS = 2
+
+
+@dataclass
+class Recorded:
+    """The session's recording of lab camera 0: a seeded database with its segment index."""
+
+    lab: Any
+    db_path: Path
+    recordings: Path
+    camera_id: int
+    killed_pid: int
+    restarted_pid: int | None
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from lab.testing import start_test_lab
+
+    with start_test_lab(tmp_path_factory.mktemp("reallab"), cameras=2) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def recorded(lab: Any, migrated_template: Path,
+             tmp_path_factory: pytest.TempPathFactory) -> Recorded:
+    """Record camera 0 for a few segments, kill its ffmpeg, let it restart, record more."""
+    import os
+    import signal
+    import time
+
+    from sqlalchemy import select
+
+    from server.models import Camera
+    from server.recorder import Recorder
+
+    directory = tmp_path_factory.mktemp("recorded")
+    db_path = directory / "iocwall.db"
+    shutil.copy(migrated_template, db_path)
+    settings = make_settings(directory, db_path).model_copy(
+        update={"segment_seconds": SEGMENT_SECONDS})
+    app = create_app(settings, clock=MovableClock())
+    runtime = app.state.runtime
+    with runtime.sessions() as session:
+        seed_demo(session, runtime.passwords, runtime.secrets, START,
+                  read_manifest(lab.manifest_path))
+        camera_id = session.execute(select(Camera.id).where(Camera.external_id == "lab:0")
+                                    ).scalar_one()
+    recorder = Recorder(runtime.sessions, settings, runtime.secrets, camera_ids=[camera_id])
+    recorder.start()
+    try:
+        camera = recorder.cameras[camera_id]
+        deadline = time.monotonic() + 20
+        while camera.pid is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(7.5)
+        killed = camera.pid
+        assert killed is not None
+        os.kill(killed, signal.SIGKILL)
+        while camera.restarts == 0 and time.monotonic() < deadline + 10:
+            time.sleep(0.1)
+        time.sleep(4.5)  # the backoff (1 s), the reconnect and a couple of segments
+        restarted = camera.pid
+    finally:
+        recorder.stop()
+        runtime.engine.dispose()
+    return Recorded(lab, db_path, settings.recordings_root, camera_id, killed, restarted)
+
+
+@pytest.fixture
+def recorded_backend(backend_factory: Callable[[Path], Backend], recorded: Recorded) -> Backend:
+    """A backend on a copy of the recorded database, its clock at the real now."""
+    backend = backend_factory(recorded.db_path)
+    backend.clock.now = datetime.now(UTC)
+    return backend

@@ -1,0 +1,173 @@
+"""The recorder against a real lab camera: indexed segments, restart after a killed ffmpeg with
+the gap recorded, credentials masked; retention by age and size that never removes a segment
+under evidence lock."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psutil
+from sqlalchemy import select, update
+
+from server.models import Bookmark, ClipRequest, RecordingGap, RecordingSegment, User
+from server.recorder import apply_retention, mask_text, probe_duration, sha256_file
+from tests.server.conftest import SEGMENT_SECONDS, Backend, Recorded
+
+
+def _segments(backend: Backend) -> list[RecordingSegment]:
+    with backend.client.app.state.runtime.sessions() as session:
+        return list(session.execute(select(RecordingSegment)
+                                    .order_by(RecordingSegment.start_at)).scalars())
+
+
+def test_segments_are_indexed_and_playable(recorded: Recorded,
+                                           recorded_backend: Backend) -> None:
+    segments = _segments(recorded_backend)
+    assert len(segments) >= 4
+    for segment in segments:
+        path = Path(segment.path)
+        assert path.parent == recorded.recordings / str(recorded.camera_id)
+        assert path.stat().st_size == segment.size_bytes
+        assert sha256_file(path) == segment.sha256
+        assert segment.end_at > segment.start_at
+        duration = probe_duration("ffprobe", path)
+        assert duration is not None
+        # the index's span is the file's media duration (within a frame or two)
+        assert abs((segment.end_at - segment.start_at).total_seconds() - duration) < 0.2
+        assert (segment.end_at - segment.start_at).total_seconds() < SEGMENT_SECONDS + 1.5
+    # no list files or fragments are left behind
+    assert not list((recorded.recordings / str(recorded.camera_id)).glob(".*.csv"))
+    assert {Path(s.path).name for s in segments} == {
+        p.name for p in (recorded.recordings / str(recorded.camera_id)).glob("*.ts")}
+
+
+def test_killed_ffmpeg_restarts_and_the_gap_is_recorded(recorded: Recorded,
+                                                        recorded_backend: Backend) -> None:
+    assert recorded.restarted_pid is not None and recorded.restarted_pid != recorded.killed_pid
+    assert not psutil.pid_exists(recorded.killed_pid) or \
+        psutil.Process(recorded.killed_pid).status() == psutil.STATUS_ZOMBIE
+    segments = _segments(recorded_backend)
+    with recorded_backend.client.app.state.runtime.sessions() as session:
+        gaps = list(session.execute(select(RecordingGap)).scalars())
+    assert len(gaps) == 1
+    gap = gaps[0]
+    assert gap.reason.startswith("ffmpeg exited with code -9")
+    assert gap.to_at is not None and gap.to_at > gap.from_at
+    assert (gap.to_at - gap.from_at).total_seconds() < 10
+    before = [s for s in segments if s.end_at <= gap.from_at + timedelta(milliseconds=1)]
+    after = [s for s in segments if s.start_at >= gap.to_at - timedelta(milliseconds=1)]
+    assert before and after and len(before) + len(after) == len(segments)
+    assert before[-1].end_at == gap.from_at and after[0].start_at == gap.to_at
+    # the ffmpeg children are gone after stop (no orphan recording on)
+    assert recorded.restarted_pid is not None
+    assert not psutil.pid_exists(recorded.restarted_pid) or \
+        psutil.Process(recorded.restarted_pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_ffmpeg_output_is_masked() -> None:
+    line = "[rtsp @ 0x1] method DESCRIBE failed: rtsp://viewer1:S3cret@127.0.0.1:8554/cam01/main"
+    masked = mask_text(line, ["S3cret"])
+    assert "S3cret" not in masked and "viewer1" not in masked
+    assert "rtsp://***@127.0.0.1:8554/cam01/main" in masked
+    assert mask_text("bad password S3cret here", ["S3cret"]) == "bad password *** here"
+
+
+def _local_copy(backend: Backend, recorded: Recorded, tmp_path: Path) -> list[RecordingSegment]:
+    """Copy the segment files so retention can delete them; shift them two days back."""
+    target = tmp_path / "store"
+    target.mkdir()
+    runtime = backend.client.app.state.runtime
+    with runtime.sessions() as session:
+        for segment in session.execute(select(RecordingSegment)).scalars():
+            copy = target / Path(segment.path).name
+            shutil.copy(segment.path, copy)
+            segment.path, segment.storage_root = str(copy), str(target)
+            segment.start_at -= timedelta(days=2)
+            segment.end_at -= timedelta(days=2)
+        session.commit()
+    return _segments(backend)
+
+
+def _bookmark_over(backend: Backend, segment: RecordingSegment) -> None:
+    runtime = backend.client.app.state.runtime
+    with runtime.sessions() as session:
+        user = session.execute(select(User).where(User.username == "ioc.operator")).scalar_one()
+        at = segment.start_at + (segment.end_at - segment.start_at) / 2
+        session.add(Bookmark(camera_id=segment.camera_id, author_id=user.id,
+                             unit_id=user.unit_id, at=at, window_start=at, window_end=at,
+                             note="", tags="[]", created_at=at))
+        session.commit()
+
+
+def _open_request_over(backend: Backend, segment: RecordingSegment, state: str) -> int:
+    runtime = backend.client.app.state.runtime
+    with runtime.sessions() as session:
+        user = session.execute(select(User).where(User.username == "ward.dongphu.police")
+                               ).scalar_one()
+        request = ClipRequest(camera_id=segment.camera_id, requester_id=user.id,
+                              requester_unit_id=user.unit_id, chain="ward_police", state=state,
+                              start_at=segment.start_at, end_at=segment.end_at, purpose="x",
+                              attempts=0, created_at=segment.start_at,
+                              updated_at=segment.start_at)
+        session.add(request)
+        session.commit()
+        return request.id
+
+
+def test_retention_by_age_keeps_protected_segments(recorded: Recorded,
+                                                   recorded_backend: Backend,
+                                                   tmp_path: Path) -> None:
+    segments = _local_copy(recorded_backend, recorded, tmp_path)
+    bookmarked, requested, closed = segments[0], segments[2], segments[3]
+    _bookmark_over(recorded_backend, bookmarked)
+    request_id = _open_request_over(recorded_backend, requested, "endorsed")
+    _open_request_over(recorded_backend, closed, "delivered")
+    runtime = recorded_backend.client.app.state.runtime
+    settings = runtime.settings.model_copy(update={"retention_days": 1.0})
+    with runtime.sessions() as session:
+        report = apply_retention(session, settings, datetime.now(UTC))
+    left = {s.id for s in _segments(recorded_backend)}
+    assert left == {bookmarked.id, requested.id}
+    assert report.removed == len(segments) - 2 and report.kept_protected == 2
+    for segment in segments:
+        assert Path(segment.path).exists() == (segment.id in left)
+    # closing the request lifts its lock; the bookmark's stays
+    with runtime.sessions() as session:
+        session.execute(update(ClipRequest).where(ClipRequest.id == request_id)
+                        .values(state="rejected"))
+        session.commit()
+        apply_retention(session, settings, datetime.now(UTC))
+    assert {s.id for s in _segments(recorded_backend)} == {bookmarked.id}
+    rows = recorded_backend.audit_rows("recording_retention")
+    assert [r["detail"]["removed"] for r in rows] == [len(segments) - 2, 1]
+
+
+def test_retention_by_size_removes_oldest_unprotected_first(recorded: Recorded,
+                                                            recorded_backend: Backend,
+                                                            tmp_path: Path) -> None:
+    segments = _local_copy(recorded_backend, recorded, tmp_path)
+    _bookmark_over(recorded_backend, segments[0])
+    runtime = recorded_backend.client.app.state.runtime
+    quota = segments[0].size_bytes + segments[-1].size_bytes + segments[-2].size_bytes
+    settings = runtime.settings.model_copy(update={"retention_days": 365.0,
+                                                   "retention_max_bytes": quota})
+    with runtime.sessions() as session:
+        apply_retention(session, settings, datetime.now(UTC))
+    # protected bytes count against the quota but are never removed; the oldest go first
+    assert [s.id for s in _segments(recorded_backend)] == [
+        segments[0].id, segments[-2].id, segments[-1].id]
+    # with a quota below the protected bytes alone, only the protected segment is left
+    settings = settings.model_copy(update={"retention_max_bytes": 1})
+    with runtime.sessions() as session:
+        apply_retention(session, settings, datetime.now(UTC))
+    assert [s.id for s in _segments(recorded_backend)] == [segments[0].id]
+    assert Path(segments[0].path).exists()
+
+
+def test_no_route_deletes_or_changes_recordings(recorded_backend: Backend) -> None:
+    for route in recorded_backend.client.app.routes:
+        path = getattr(route, "path", "")
+        if "record" in path or "segment" in path:
+            assert set(getattr(route, "methods", set())) <= {"GET", "HEAD"}, path
