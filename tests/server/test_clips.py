@@ -1,0 +1,327 @@
+"""Clip requests along each chain with the demo users, on real recorded footage; extraction with
+real ffmpeg; signed manifests and ``python -m server clip verify`` on intact and tampered files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from server.clip_requests import ClipWorker
+from server.models import AccessGrant, Camera, RecordingGap, RecordingSegment, Unit, User
+from server.permissions import Role
+from tests.server.conftest import Backend
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _runtime(backend: Backend) -> Any:
+    return backend.client.app.state.runtime
+
+
+def _camera(backend: Backend, index: int = 0) -> int:
+    with _runtime(backend).sessions() as session:
+        return int(session.execute(select(Camera.id).where(
+            Camera.external_id == f"lab:{index}")).scalar_one())
+
+
+def _range(backend: Backend, seconds: float = 3.0) -> tuple[datetime, datetime]:
+    """A span inside the first recorder run (before the gap)."""
+    with _runtime(backend).sessions() as session:
+        first = session.execute(select(RecordingSegment).order_by(RecordingSegment.start_at)
+                                ).scalars().first()
+        gap = session.execute(select(RecordingGap)).scalars().first()
+    assert first is not None and gap is not None
+    start = first.start_at + timedelta(seconds=1.3)
+    end = start + timedelta(seconds=seconds)
+    assert end < gap.from_at
+    return start, end
+
+
+def _extract(backend: Backend) -> int:
+    runtime = _runtime(backend)
+    worker = ClipWorker(runtime.sessions, runtime.settings, runtime.signer)
+    count = 0
+    while worker.run_one():
+        count += 1
+    return count
+
+
+def _request(backend: Backend, token: str, camera_id: int, start: datetime, end: datetime,
+             **extra: Any) -> Any:
+    return backend.post("/clips", token, json={"camera_id": camera_id, "start": start.isoformat(),
+                                               "end": end.isoformat(), **extra})
+
+
+def _verify(backend: Backend, clip: Path, manifest: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, IOCWALL_DATA_DIR=str(backend.settings.data_dir))
+    return subprocess.run([sys.executable, "-m", "server", "clip", "verify", str(clip),
+                           str(manifest)], env=env, capture_output=True, text=True, timeout=60)
+
+
+def _download(backend: Backend, token: str, request_id: int, tmp_path: Path) -> tuple[Path, Path]:
+    reply = backend.get(f"/clips/{request_id}/download", token)
+    assert reply.status_code == 200, reply.text
+    assert reply.headers["content-type"] == "video/mp4"
+    clip = tmp_path / f"clip-{request_id}.mp4"
+    clip.write_bytes(reply.content)
+    assert hashlib.sha256(reply.content).hexdigest() == reply.headers["X-Clip-SHA256"]
+    manifest_reply = backend.get(f"/clips/{request_id}/manifest", token)
+    assert manifest_reply.status_code == 200
+    manifest = tmp_path / f"clip-{request_id}.manifest.json"
+    manifest.write_text(manifest_reply.text, encoding="utf-8")
+    return clip, manifest
+
+
+def _probe(path: Path) -> dict[str, Any]:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_format", "-show_streams",
+                          "-show_entries", "packet=flags,pts_time", "-select_streams", "v:0",
+                          "-of", "json", str(path)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
+def test_ioc_operator_is_auto_approved_extracted_and_verifies(recorded_backend: Backend,
+                                                             tmp_path: Path) -> None:
+    backend = recorded_backend
+    token = backend.login("ioc.operator")
+    start, end = _range(backend)
+    reply = _request(backend, token, _camera(backend), start, end, purpose="Sự cố giao thông")
+    assert reply.status_code == 201, reply.text
+    created = reply.json()
+    assert (created["chain"], created["state"]) == ("auto", "approved")
+    assert [e["action"] for e in created["events"]] == ["request", "approve"]
+    assert created["events"][1]["detail"]["auto"] is True
+    assert backend.get(f"/clips/{created['id']}/download", token).status_code == 409
+    assert _extract(backend) == 1
+    ready = backend.get(f"/clips/{created['id']}", token).json()
+    assert ready["state"] == "ready" and ready["actions"] == ["download"]
+    clip_start = datetime.fromisoformat(ready["clip_start"])
+    assert start - timedelta(seconds=1.05) <= clip_start <= start  # GOP is 1 s in the lab
+    clip, manifest = _download(backend, token, created["id"], tmp_path)
+    # a real MP4 cut by stream copy: starts on a keyframe, moov first, the requested length
+    info = _probe(clip)
+    assert info["format"]["format_name"].startswith("mov,mp4")
+    assert info["packets"][0]["flags"].startswith("K")
+    expected = (end - clip_start).total_seconds()
+    assert abs(float(info["format"]["duration"]) - expected) < 0.3
+    head = clip.read_bytes()[:4096]
+    assert head.find(b"moov") != -1 and (head.find(b"mdat") == -1
+                                         or head.find(b"moov") < head.find(b"mdat"))
+    document = json.loads(manifest.read_text(encoding="utf-8"))
+    body = document["manifest"]
+    assert body["request_id"] == created["id"] and body["ward"] == "Đồng Phú"
+    assert body["start"].endswith("+07:00") and body["requester"]["username"] == "ioc.operator"
+    assert body["sha256"] == hashlib.sha256(clip.read_bytes()).hexdigest()
+    assert document["signature"]["algorithm"] == "Ed25519"
+    keys = backend.client.get("/api/v1/keys").json()
+    assert keys[0]["key_id"] == document["signature"]["key_id"]
+    assert backend.get(f"/clips/{created['id']}", token).json()["state"] == "delivered"
+    events = [r["event"] for r in backend.audit_rows("clip_")]
+    assert events == ["clip_request", "clip_approve", "clip_extracting", "clip_ready",
+                      "clip_download", "clip_manifest_read"]
+    key_path = backend.settings.signing_key_file
+    assert key_path.stat().st_mode & 0o777 == 0o600
+
+    ok = _verify(backend, clip, manifest)
+    assert ok.returncode == 0 and ok.stdout.startswith("intact"), ok.stdout + ok.stderr
+    # one flipped byte in the MP4: altered (1)
+    altered = tmp_path / "altered.mp4"
+    data = bytearray(clip.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    altered.write_bytes(bytes(data))
+    bad = _verify(backend, altered, manifest)
+    assert bad.returncode == 1 and bad.stdout.startswith("altered"), bad.stdout
+    # a changed manifest (even a consistent-looking hash): signature invalid (2)
+    forged = tmp_path / "forged.json"
+    document["manifest"]["sha256"] = hashlib.sha256(bytes(data)).hexdigest()
+    forged.write_text(json.dumps(document), encoding="utf-8")
+    bad = _verify(backend, altered, forged)
+    assert bad.returncode == 2 and bad.stdout.startswith("signature invalid"), bad.stdout
+    document["manifest"]["purpose"] = "khác"
+    bad = _verify(backend, clip, forged)
+    assert bad.returncode == 2
+
+
+def _seed_haithanh_leader(backend: Backend) -> None:
+    runtime = _runtime(backend)
+    with runtime.sessions() as session:
+        unit = session.execute(select(Unit).where(Unit.name == "Công an phường Hải Thành")
+                               ).scalar_one()
+        session.add(User(username="ward.haithanh.leader", full_name="Trưởng CA Hải Thành",
+                         unit_id=unit.id, role=Role.LEADER.value,
+                         password_hash=runtime.passwords.hash("demo"), failed_login_count=0,
+                         is_active=True))
+        session.commit()
+
+
+def test_ward_police_chain_endorse_approve_ready_download(recorded_backend: Backend,
+                                                          tmp_path: Path) -> None:
+    backend = recorded_backend
+    _seed_haithanh_leader(backend)
+    officer = backend.login("ward.dongphu.police")
+    leader = backend.login("ward.dongphu.leader")
+    commander = backend.login("police.commander")
+    start, end = _range(backend, 2.0)
+    reply = _request(backend, officer, _camera(backend), start, end, purpose="Trộm cắp xe máy")
+    assert reply.status_code == 201, reply.text
+    request_id = reply.json()["id"]
+    assert (reply.json()["chain"], reply.json()["state"]) == ("ward_police", "requested")
+    assert [r["id"] for r in backend.get("/clips", officer, params={"box": "mine"}).json()] \
+        == [request_id]
+    # city police cannot approve before the leader proposes it
+    early = backend.post(f"/clips/{request_id}/approve", commander)
+    assert early.status_code == 409 and "endorsed" in early.json()["detail"]
+    # the officer cannot endorse their own; a leader of another ward does not even see it
+    assert backend.post(f"/clips/{request_id}/endorse", officer).status_code == 403
+    other = backend.login("ward.haithanh.leader")
+    assert backend.post(f"/clips/{request_id}/endorse", other).status_code == 404
+    assert backend.get("/clips", other, params={"box": "awaiting"}).json() == []
+    # the own leader has it waiting, and endorses
+    waiting = backend.get("/clips", leader, params={"box": "awaiting"}).json()
+    assert [r["id"] for r in waiting] == [request_id]
+    assert waiting[0]["actions"] == ["endorse", "reject"]
+    endorsed = backend.post(f"/clips/{request_id}/endorse", leader)
+    assert endorsed.status_code == 200 and endorsed.json()["state"] == "endorsed"
+    # nobody approves their own request; ward police, the IOC and police officers do not approve
+    own = backend.post(f"/clips/{request_id}/approve", officer)
+    assert own.status_code == 403 and "own request" in own.json()["detail"]
+    for username in ("ward.dongphu.leader", "police.officer"):
+        assert backend.post(f"/clips/{request_id}/approve", backend.login(username)
+                            ).status_code in (403, 404)
+    ioc = backend.post(f"/clips/{request_id}/approve", backend.login("ioc.operator"))
+    assert ioc.status_code == 403 and "city police" in ioc.json()["detail"]
+    assert [r["id"] for r in backend.get("/clips", commander, params={"box": "awaiting"}
+                                         ).json()] == [request_id]
+    approved = backend.post(f"/clips/{request_id}/approve", commander)
+    assert approved.status_code == 200 and approved.json()["state"] == "approved"
+    assert _extract(backend) == 1
+    # only the requester downloads
+    assert backend.get(f"/clips/{request_id}/download", commander).status_code == 403
+    clip, manifest = _download(backend, officer, request_id, tmp_path)
+    body = json.loads(manifest.read_text(encoding="utf-8"))["manifest"]
+    assert body["requester"]["username"] == "ward.dongphu.police"
+    assert body["endorser"]["username"] == "ward.dongphu.leader"
+    assert body["approver"]["username"] == "police.commander"
+    assert _verify(backend, clip, manifest).returncode == 0
+    final = backend.get(f"/clips/{request_id}", officer).json()
+    assert [(e["action"], e["state"], e["user"] and e["user"]["username"])
+            for e in final["events"]] == [
+        ("request", "requested", "ward.dongphu.police"),
+        ("endorse", "endorsed", "ward.dongphu.leader"),
+        ("approve", "approved", "police.commander"),
+        ("extracting", "extracting", None),
+        ("ready", "ready", None),
+        ("download", "delivered", "ward.dongphu.police"),
+    ]
+
+
+def test_rejection_needs_a_reason_and_ends_the_chain(recorded_backend: Backend) -> None:
+    backend = recorded_backend
+    officer = backend.login("ward.dongphu.police")
+    leader = backend.login("ward.dongphu.leader")
+    start, end = _range(backend, 2.0)
+    request_id = _request(backend, officer, _camera(backend), start, end,
+                          purpose="Kiểm tra").json()["id"]
+    assert backend.post(f"/clips/{request_id}/reject", leader, json={}).status_code == 422
+    reply = backend.post(f"/clips/{request_id}/reject", leader,
+                         json={"reason": "Không đủ căn cứ"})
+    assert reply.status_code == 200
+    assert (reply.json()["state"], reply.json()["reject_reason"]) == ("rejected",
+                                                                     "Không đủ căn cứ")
+    assert backend.post(f"/clips/{request_id}/endorse", leader).status_code == 409
+    assert _extract(backend) == 0
+
+
+def test_leader_request_is_the_proposal_and_goes_to_city_police(recorded_backend: Backend
+                                                                ) -> None:
+    backend = recorded_backend
+    leader = backend.login("ward.dongphu.leader")
+    start, end = _range(backend, 2.0)
+    reply = _request(backend, leader, _camera(backend), start, end, purpose="Đề nghị trích xuất")
+    assert reply.json()["state"] == "endorsed"
+    assert reply.json()["events"][1]["detail"] == {"proposed_by_leader": True}
+    assert backend.post(f"/clips/{reply.json()['id']}/approve", leader).status_code == 403
+
+
+def test_agency_needs_purpose_commitment_and_a_pdf_letter(recorded_backend: Backend,
+                                                          tmp_path: Path) -> None:
+    backend = recorded_backend
+    camera_id = _camera(backend)
+    now = datetime.now(UTC)
+    with _runtime(backend).sessions() as session:
+        agency = session.execute(select(User).where(User.username == "agency.viewer")
+                                 ).scalar_one()
+        session.add(AccessGrant(unit_id=agency.unit_id, camera_id=camera_id,
+                                valid_from=now - timedelta(days=1),
+                                valid_until=now + timedelta(days=1), purpose="Dự án"))
+        session.commit()
+    token = backend.login("agency.viewer")
+    start, end = _range(backend, 2.0)
+    fields = {"camera_id": str(camera_id), "start": start.isoformat(), "end": end.isoformat(),
+              "purpose": "Xác minh thi công công trình", "commitment": "Cam kết sử dụng đúng "
+              "mục đích"}
+    missing = _request(backend, token, camera_id, start, end, purpose=fields["purpose"])
+    assert missing.status_code == 422
+    assert "letter" in missing.json()["detail"] and "commitment" in missing.json()["detail"]
+    not_pdf = backend.post("/clips", token, data=fields,
+                           files={"letter": ("cv.pdf", b"hello", "application/pdf")})
+    assert not_pdf.status_code == 422 and "PDF" in not_pdf.json()["detail"]
+    reply = backend.post("/clips", token, data=fields,
+                         files={"letter": ("cong-van.pdf", PDF, "application/pdf")})
+    assert reply.status_code == 201, reply.text
+    created = reply.json()
+    assert (created["chain"], created["state"]) == ("written", "requested")
+    assert created["letter"] == {"filename": "cong-van.pdf",
+                                 "sha256": hashlib.sha256(PDF).hexdigest()}
+    stored = backend.settings.data_dir / "letters" / f"request-{created['id']}.pdf"
+    assert stored.read_bytes() == PDF
+    # city police do not decide agency requests; the operating unit does
+    assert backend.post(f"/clips/{created['id']}/approve", backend.login("police.commander")
+                        ).status_code in (403, 404)
+    approved = backend.post(f"/clips/{created['id']}/approve", backend.login("ioc.operator"))
+    assert approved.status_code == 200, approved.text
+    assert _extract(backend) == 1
+    clip, manifest = _download(backend, token, created["id"], tmp_path)
+    body = json.loads(manifest.read_text(encoding="utf-8"))["manifest"]
+    assert body["letter_sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert body["commitment"].startswith("Cam kết") and body["approver"]["username"] == \
+        "ioc.operator"
+
+
+def test_range_must_be_recorded_ordered_and_bounded(recorded_backend: Backend) -> None:
+    backend = recorded_backend
+    token = backend.login("ioc.operator")
+    camera_id = _camera(backend)
+    start, end = _range(backend)
+    outside = _request(backend, token, camera_id, start - timedelta(minutes=30),
+                       start - timedelta(minutes=29), purpose="x")
+    assert outside.status_code == 422
+    detail = outside.json()["detail"]
+    assert detail.startswith("start: the range") and "not entirely within recorded footage" in \
+        detail and "recorded ranges on this camera around it (UTC+7):" in detail
+    # the listing shows the two runs around the recorder's restart
+    assert detail.count(" – ") == 3
+    with _runtime(backend).sessions() as session:
+        gap = session.execute(select(RecordingGap)).scalars().one()
+    across = _request(backend, token, camera_id, gap.from_at - timedelta(seconds=1),
+                      gap.to_at + timedelta(seconds=1), purpose="x")  # type: ignore[operator]
+    assert across.status_code == 422 and "recorded footage" in across.json()["detail"]
+    backwards = _request(backend, token, camera_id, end, start, purpose="x")
+    assert backwards.status_code == 422 and backwards.json()["detail"] == \
+        "end: must be after start"
+    long = _request(backend, token, camera_id, start, start + timedelta(hours=2, seconds=1),
+                    purpose="x")
+    assert long.status_code == 422 and "at most 7200 s" in long.json()["detail"]
+    # the camera's recordings are listed for the client too
+    listing = backend.get(f"/cameras/{camera_id}/recordings", token).json()
+    assert len(listing["ranges"]) == 2 and len(listing["gaps"]) == 1
+    assert listing["gaps"][0]["reason"].startswith("ffmpeg exited")
+    assert shutil.which("ffmpeg")
