@@ -32,8 +32,10 @@ class VideoSurface(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow, True)
+        # order matters: without DontCreateNativeAncestors first, going native drags every
+        # ancestor (tile, wall, splitter) into a native window of its own
         self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow, True)
         # No Qt painting over libvlc's pixels; the black comes from the native window background.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, False)
@@ -81,12 +83,20 @@ class VideoTile(QWidget):
         strip_layout.addWidget(self._state_label, 0)
         self._strip = strip
 
-        self._surface = VideoSurface(self)
+        # The native surface sits alone in an alien holder: a native widget with alien siblings
+        # makes Qt (xcb) turn its parent native too, WA_DontCreateNativeAncestors or not, and a
+        # wall of 64 tiles should not become 64 more X windows.
+        holder = QWidget(self)
+        holder.setObjectName("tileVideoHolder")
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        self._surface = VideoSurface(holder)
+        holder_layout.addWidget(self._surface)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(1, 1, 1, 1)
         layout.setSpacing(0)
         layout.addWidget(strip, 0)
-        layout.addWidget(self._surface, 1)
+        layout.addWidget(holder, 1)
         self.clear()
 
     # -- what the wall calls ------------------------------------------------------------------

@@ -52,10 +52,11 @@ class IngestOptions:
             "rtsp_transport": self.transport,
             # socket I/O timeout of the RTSP demuxer, in microseconds
             "timeout": str(int(self.read_timeout * 1_000_000)),
-            # lower start-up cost: the SDP tells the codec, no long probing needed
+            # no probing: the SDP (sprop-parameter-sets, framerate) already tells the codec, and
+            # probing waits for ≈ 1 s of frames before the first packet is handed out
             "fflags": "nobuffer",
-            "analyzeduration": "1000000",
-            "probesize": "500000",
+            "analyzeduration": "0",
+            "probesize": "32",
         }
 
 
