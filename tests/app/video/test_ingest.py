@@ -158,3 +158,25 @@ def test_cancelled_ingest_waiting_for_a_slot_ends_quietly() -> None:
     assert events.items == []
     limiter.release()
     assert limiter.in_flight == 0
+
+
+def test_udp_transport_is_selectable(camera_lab: Any) -> None:
+    buffer = TsByteBuffer(capacity=16 * 1024 * 1024)
+    events = _Events()
+    ingest = RtspIngest(
+        sub_url(camera_lab, 1), "udp cam", [TsRemuxer(buffer, "udp cam")], events,
+        IngestOptions(transport="udp"),
+    )
+    assert ingest.options.ffmpeg_options()["rtsp_transport"] == "udp"
+    ingest.start()
+    deadline = time.monotonic() + 10.0
+    while time.monotonic() < deadline and ingest.stats.packets < 50 and not events.ended.is_set():
+        time.sleep(0.05)
+    ingest.cancel()
+    assert ingest.join(6.0)
+    assert [e.kind for e in events.items][:1] == ["connected"], events.items
+    assert ingest.stats.packets >= 50
+    data = buffer.read(len(buffer), timeout=0.1)
+    with av.open(io.BytesIO(data), format="mpegts") as ts:
+        frames = list(ts.decode(video=0))
+    assert frames and frames[0].key_frame
