@@ -29,7 +29,7 @@ from pathlib import Path
 
 log = logging.getLogger("iocwall.lab")
 
-FORMAT_VERSION = 4  # bump when the ffmpeg command changes in a way the key does not capture
+FORMAT_VERSION = 5  # bump when the ffmpeg command changes in a way the key does not capture
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 NAME_FONT = FONT_DIR / "DejaVuSans-Bold.ttf"
 CLOCK_FONT = FONT_DIR / "DejaVuSansMono-Bold.ttf"
@@ -112,7 +112,7 @@ def _filter_graph(spec: ClipSpec, name_file: Path) -> str:
 
 def _x264(kbps: int, fps: int) -> list[str]:
     return [
-        "-c:v", "libx264", "-preset", "superfast", "-profile:v", "main", "-bf", "0",
+        "-c:v", "libx264", "-preset", "ultrafast", "-profile:v", "main", "-bf", "0",
         "-g", str(fps), "-keyint_min", str(fps), "-sc_threshold", "0",
         "-b:v", f"{kbps}k", "-maxrate", f"{kbps}k", "-bufsize", f"{kbps}k",
         "-x264-params", "aud=1:repeat-headers=1", "-threads", "1", "-f", "h264",

@@ -68,6 +68,10 @@ class Clip:
             raise ValueError(f"{path}: no access unit delimiters (encode with x264 aud=1)")
         ends = starts[1:] + [len(self.map)]
         self.units = [(s, e - s) for s, e in zip(starts, ends, strict=True)]
+        # The scan touched every page; let them go (file-backed, clean) so 64 idle cameras do
+        # not sit in this process's RSS. Mounts with clients fault their pages back in.
+        if hasattr(mmap, "MADV_DONTNEED"):
+            self.map.madvise(mmap.MADV_DONTNEED)
 
     def unit(self, index: int) -> bytes:
         offset, length = self.units[index]
