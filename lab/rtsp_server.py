@@ -42,6 +42,7 @@ from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 AUD = b"\x00\x00\x01\x09"
 LEAD_S = 0.010  # push a frame this long before its PTS comes due
 MAX_LATE_S = 0.5  # further behind than this (a stall, a frozen process): re-base on now
+MAX_AHEAD_S = 1.0  # further ahead than this: the running time was re-based; feed from now
 
 
 def log(msg: str) -> None:
@@ -102,11 +103,20 @@ class Feeder:
             return None
         if self.mount.frozen:
             return 0.05
+        # Only a PLAYING source has a meaningful running time: before that the base time may be
+        # stale, and a PTS computed from it can lie hours ahead, leaving the feeder asleep for
+        # good while the client waits for its first packet (seen under load).
+        if self.appsrc.current_state != Gst.State.PLAYING:
+            return 0.01
         now = self.running_time()
-        if now is None:  # not PLAYING yet: live sources get a clock when the media starts
+        if now is None:
             return 0.01
         if self.next_pts is None or now - self.next_pts > MAX_LATE_S * Gst.SECOND:
             self.next_pts = now if self.next_pts is None else max(now, self.next_pts)
+        elif self.next_pts - now > MAX_AHEAD_S * Gst.SECOND:
+            # The base time moved (the media restarted): continue from now, never wait hours.
+            log(f"{self.mount.path}: running time moved back; feeding from now")
+            self.next_pts = now
         while self.next_pts - now <= LEAD_S * Gst.SECOND:
             data = self.mount.clip.unit(self.frame)
             buf = Gst.Buffer.new_wrapped(data)

@@ -206,3 +206,45 @@ def test_stop_disconnects_and_refuses_then_start_recovers(lab: Lab) -> None:
     # The other cameras were not touched.
     other = lab.cameras[1]
     assert rtsp_describe(other.main_url, other.rtsp_username, other.rtsp_password) == 200
+
+
+def test_rapid_reconnects_always_get_packets(lab: Lab) -> None:
+    """Clients coming and going on the same mounts at once (a wall switching layouts, a recorder
+    restarting) must each get packets. A feeder that stamped its first frame before the media
+    was PLAYING used to sleep for hours and starve that mount's next client."""
+    failures: list[str] = []
+
+    def watch(cam: LabCamera, url: str, packets: int) -> None:
+        try:
+            container = av.open(with_credentials(url, cam), timeout=(5, 5),
+                                options={"rtsp_transport": "tcp", "probesize": "32",
+                                         "analyzeduration": "0"})
+        except av.error.FFmpegError as err:
+            failures.append(f"{urlsplit(url).path}: open: {type(err).__name__}")
+            return
+        try:
+            got = 0
+            for packet in container.demux(video=0):
+                if packet.size == 0:
+                    break
+                got += packet.pts is not None
+                if got >= packets:
+                    break
+            if got < packets:
+                failures.append(f"{urlsplit(url).path}: {got}/{packets} packets")
+        except av.error.FFmpegError as err:
+            failures.append(f"{urlsplit(url).path}: {type(err).__name__} after packets")
+        finally:
+            container.close()
+
+    for round_ in range(8):
+        threads = [
+            threading.Thread(target=watch, args=(cam, url, (3, 10, 25)[(round_ + cam.index) % 3]))
+            for cam in lab.cameras for url in (cam.sub_url, cam.main_url)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        time.sleep((0.0, 0.05, 0.2)[round_ % 3])
+    assert failures == []
