@@ -282,8 +282,9 @@ def render_markdown() -> str:
         "- `granted_cameras`: a grant row (unit, camera, valid from, valid until) exists and "
         "now is in [valid from, valid until); other agencies see nothing without one "
         "(Art. 12.2.d).",
-        "- Clip chain: a ward police leader requests (Art. 12.2.c) → a city police leader "
-        "approves; other agencies' requests go in writing to the operating unit (Art. 12.2.d), "
+        "- Clip chain: a ward police officer asks, the ward police leader endorses (proposes) it "
+        "(Art. 12.2.c) → a city police leader approves; IOC, city police, traffic police, urban "
+        "order and ward committees are approved at once (Art. 12.2.b); other agencies' requests go in writing to the operating unit (Art. 12.2.d), "
         "whose leader or duty operator approves; the extraction itself happens at the IOC "
         "(Art. 12.2.b).",
         "- The operating unit's admins hold `admin` (Art. 10); recording, storage and the audit log "
