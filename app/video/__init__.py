@@ -12,6 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from app.video.status import OfflineReason, StreamState, TileStatus
+from app.video.streams import StreamChoicePolicy, StreamChooser, StreamKind
 
 if TYPE_CHECKING:
     from app.video.ingest import IngestEvent, IngestOptions, PacketSink, RtspIngest, StreamInfo
@@ -51,7 +52,10 @@ __all__ = [
     "OfflineReason",
     "PacketSink",
     "RtspIngest",
+    "StreamChoicePolicy",
+    "StreamChooser",
     "StreamInfo",
+    "StreamKind",
     "StreamState",
     "TileStatus",
     "TsByteBuffer",
