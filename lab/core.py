@@ -15,7 +15,7 @@ import os
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -296,6 +296,24 @@ class Lab:
     def drop_onvif(self, index: int, drop: bool = True) -> None:
         """While on, the ONVIF endpoint accepts requests and never answers them."""
         self._ptz_controls(index).drop = bool(drop)
+
+    def refuse_onvif(self, index: int, actions: Iterable[str] = ()) -> None:
+        """Answer these ONVIF actions (e.g. ``{"GetStatus"}``) with ter:ActionNotSupported."""
+        self._ptz_controls(index).refused = frozenset(actions)
+
+    def advertise_onvif_host(self, index: int, host: str | None) -> None:
+        """Advertise ``host`` in the camera's XAddrs (a camera behind NAT); None: the real one."""
+        self._ptz_controls(index).advertise_host = host
+
+    def on_onvif_request(self, index: int, callback: Callable[[str], None] | None) -> None:
+        """Call ``callback(action)`` on the lab's ONVIF thread as each request arrives (bench)."""
+        self._ptz_controls(index).on_request = callback
+
+    def ptz_position(self, index: int) -> tuple[float, float, float]:
+        """The camera's PTZ position now (pan, tilt in -1..1, zoom in 0..1)."""
+        self._ptz_controls(index)
+        pos = self._onvif.devices[index].ptz.position()
+        return pos.pan, pos.tilt, pos.zoom
 
     def _ptz_controls(self, index: int) -> DeviceControls:
         cam = self.camera(index)

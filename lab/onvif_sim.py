@@ -57,6 +57,8 @@ MAX_PRESETS = 32
 NODE_TOKEN = "PTZNode0"
 PTZ_CONFIG_TOKEN = "PTZConfig0"
 PROFILES = {"Profile_Main": "main", "Profile_Sub": "sub"}
+_MOTION_ACTIONS = frozenset({"ContinuousMove", "RelativeMove", "AbsoluteMove", "Stop",
+                             "GotoPreset", "GotoHomePosition"})
 
 
 class SoapFault(Exception):
@@ -165,6 +167,14 @@ class DeviceControls:
 
     clock_skew_s: float = 0.0
     drop: bool = False
+    # Actions answered with ter:ActionNotSupported (a camera with a partly broken ONVIF stack).
+    refused: frozenset[str] = frozenset()
+    # Host advertised in XAddrs instead of the real one (a camera behind NAT); None = real.
+    advertise_host: str | None = None
+    # Called (on the lab's ONVIF thread) with the action name as soon as a request is parsed.
+    on_request: Callable[[str], None] | None = None
+    # Called after every change of the PTZ motion (the RTSP child renders the picture from it).
+    on_motion: Callable[[PtzState], None] | None = None
 
 
 def _find(el: etree._Element | None, path: str) -> etree._Element | None:
@@ -269,7 +279,8 @@ class OnvifDevice:
     # -- plumbing -------------------------------------------------------------------------------
     @property
     def base(self) -> str:
-        return f"http://{self.camera.onvif_host}:{self.port}/onvif"
+        host = self.controls.advertise_host or self.camera.onvif_host
+        return f"http://{host}:{self.port}/onvif"
 
     def device_now(self) -> datetime:
         return datetime.now(UTC) + timedelta(seconds=self.controls.clock_skew_s)
@@ -292,13 +303,17 @@ class OnvifDevice:
                 raise SoapFault(("ter:WellFormed",), "no SOAP 1.2 Body")
             op = body[0]
             action = etree.QName(op).localname
+            if self.controls.on_request is not None:
+                self.controls.on_request(action)
             handler = self.handlers.get(action)
-            if handler is None:
+            if handler is None or action in self.controls.refused:
                 raise SoapFault(("ter:ActionNotSupported",), f"{action} is not supported",
                                 code="env:Receiver")
             if action != "GetSystemDateAndTime":
                 self.check_auth(root)
             reply = handler(op)
+            if action in _MOTION_ACTIONS and self.controls.on_motion is not None:
+                self.controls.on_motion(self.ptz)
             return web.Response(body=envelope(reply).encode(), status=200,
                                 content_type="application/soap+xml", charset="utf-8")
         except SoapFault as fault:

@@ -1,0 +1,308 @@
+"""The client side of PTZ arbitration (docs/contracts.md, backend "PTZ leases").
+
+``LeaseApi`` speaks the lease endpoints over aiohttp on the qasync loop (one keep-alive session;
+the blocking ``BackendClient`` stays for everything else) using the backend client's public
+``server_url`` and ``session.access_token``. ``PtzLease`` is one camera's lease as the session
+sees it: acquire, renew every ``renew_interval_s`` (≤ 5 s) while in use, poll while queued,
+release, and the ``lost`` signal when another user takes the camera or the lease runs out.
+
+Signals (PtzLease):
+    state_changed(LeaseState): after every answer from the backend that changes what we hold.
+    lost(str): the lease is gone (taken by a higher priority, expired, refused); the text is the
+        backend's ("PTZ taken by <name>, <unit>") or ours. The session stops the camera on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import aiohttp
+from PySide6.QtCore import QObject, Signal
+
+from app.errors import BackendError, BackendUnreachable, Forbidden, NotFound, SessionExpired
+from app.ptz.base import PtzError, PtzErrorKind
+
+log = logging.getLogger("iocwall.ptz")
+
+API_PREFIX = "/api/v1"
+LEASE_TTL_S = 15.0
+RENEW_INTERVAL_S = 4.0
+QUEUE_POLL_S = 2.0
+IDLE_RELEASE_S = 30.0
+HTTP_TIMEOUT_S = 5.0
+
+
+class _SessionLike(Protocol):
+    access_token: str
+
+
+class BackendLike(Protocol):
+    """What we use of ``app.backend.BackendClient`` (public attributes only)."""
+
+    server_url: str
+    session: Any
+
+
+class LeaseStatus(enum.StrEnum):
+    NONE = "none"
+    GRANTED = "granted"
+    QUEUED = "queued"
+    TAKEN = "taken"
+
+
+@dataclass(frozen=True)
+class LeaseHolder:
+    username: str
+    full_name: str
+    unit: str
+    priority: str
+    expires_at: str | None = None
+    reserved_until: str | None = None
+
+    @property
+    def display(self) -> str:
+        return f"{self.full_name}, {self.unit}"
+
+
+@dataclass(frozen=True)
+class LeaseState:
+    camera_id: int
+    status: LeaseStatus
+    holder: LeaseHolder | None = None
+    position: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class OnvifEndpoint:
+    """Where and how to reach a camera's ONVIF service (from ``GET /cameras/{id}``)."""
+
+    host: str
+    port: int
+    username: str
+    password: str
+
+    def __repr__(self) -> str:
+        return f"OnvifEndpoint({self.host}:{self.port}, user={self.username!r})"
+
+
+def _holder(data: Any) -> LeaseHolder | None:
+    if not isinstance(data, dict):
+        return None
+    return LeaseHolder(str(data.get("username", "")), str(data.get("full_name", "")),
+                       str(data.get("unit", "")), str(data.get("priority", "")),
+                       data.get("expires_at"), data.get("reserved_until"))
+
+
+class LeaseApi:
+    """Async client of the lease endpoints; one per logged-in backend client."""
+
+    def __init__(self, backend: BackendLike, *, timeout_s: float = HTTP_TIMEOUT_S) -> None:
+        self._backend = backend
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._http: aiohttp.ClientSession | None = None
+
+    def _headers(self) -> dict[str, str]:
+        session = self._backend.session
+        token = getattr(session, "access_token", None)
+        if not token:
+            raise SessionExpired("not logged in")
+        return {"Authorization": f"Bearer {token}"}
+
+    def _url(self, path: str) -> str:
+        return f"{self._backend.server_url}{API_PREFIX}{path}"
+
+    async def _send(self, method: str, path: str, json: Any = None) -> tuple[int, Any]:
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(timeout=self._timeout)
+        try:
+            async with self._http.request(method, self._url(path), json=json,
+                                          headers=self._headers()) as response:
+                status = response.status
+                try:
+                    body = await response.json(content_type=None) if status != 204 else None
+                except ValueError:
+                    body = None
+        except (TimeoutError, aiohttp.ClientError) as err:
+            raise BackendUnreachable("cannot reach the server for the PTZ lease") from err
+        detail = body.get("detail") if isinstance(body, dict) else None
+        if status == 401:
+            raise SessionExpired(detail or "the session has expired; log in again")
+        if status == 403:
+            raise Forbidden(detail or "not allowed")
+        if status == 404:
+            raise NotFound(detail or "camera not found")
+        if status >= 400 and status != 409:
+            raise BackendError(f"PTZ lease: the server answered {status}")
+        return status, body
+
+    async def acquire(self, camera_id: int, reserve_seconds: int | None = None) -> LeaseState:
+        body = None if reserve_seconds is None else {"reserve_seconds": int(reserve_seconds)}
+        status, data = await self._send("POST", f"/cameras/{int(camera_id)}/ptz/lease", body)
+        data = data if isinstance(data, dict) else {}
+        holder = _holder(data.get("holder"))
+        if status == 200:
+            return LeaseState(camera_id, LeaseStatus.GRANTED, holder)
+        if status == 202:
+            return LeaseState(camera_id, LeaseStatus.QUEUED, holder,
+                              int(data.get("position") or 0))
+        if status == 409:
+            detail = str(data.get("detail") or "PTZ taken by another user")
+            return LeaseState(camera_id, LeaseStatus.TAKEN, holder, detail=detail)
+        raise BackendError(f"PTZ lease: unexpected answer {status}")
+
+    async def release(self, camera_id: int) -> None:
+        await self._send("DELETE", f"/cameras/{int(camera_id)}/ptz/lease")
+
+    async def holder(self, camera_id: int) -> tuple[LeaseHolder | None, list[LeaseHolder]]:
+        _status, data = await self._send("GET", f"/cameras/{int(camera_id)}/ptz/lease")
+        data = data if isinstance(data, dict) else {}
+        queue = [h for h in (_holder(q) for q in data.get("queue") or []) if h is not None]
+        return _holder(data.get("holder")), queue
+
+    async def onvif_endpoint(self, camera_id: int) -> OnvifEndpoint:
+        """The camera's ONVIF address and credentials (present only with ``ptz`` on it)."""
+        _status, data = await self._send("GET", f"/cameras/{int(camera_id)}")
+        onvif = data.get("onvif") if isinstance(data, dict) else None
+        if not isinstance(onvif, dict) or not onvif.get("host"):
+            raise PtzError(PtzErrorKind.NOT_SUPPORTED, "the camera has no ONVIF endpoint")
+        return OnvifEndpoint(str(onvif["host"]), int(onvif["port"]),
+                             str(onvif.get("username") or ""), str(onvif.get("password") or ""))
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
+
+
+class PtzLease(QObject):
+    """One camera's lease: see the module docstring for the signals."""
+
+    state_changed = Signal(object)  # LeaseState
+    lost = Signal(str)
+
+    def __init__(self, api: LeaseApi, camera_id: int, *, renew_interval_s: float = RENEW_INTERVAL_S,
+                 poll_interval_s: float = QUEUE_POLL_S, idle_release_s: float = IDLE_RELEASE_S,
+                 clock: Callable[[], float] = time.monotonic,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        if renew_interval_s > 5.0:
+            raise ValueError("the lease must be renewed at least every 5 s while driving")
+        self.api = api
+        self.camera_id = int(camera_id)
+        self.renew_interval_s = renew_interval_s
+        self.poll_interval_s = poll_interval_s
+        self.idle_release_s = idle_release_s
+        self._clock = clock
+        self.state = LeaseState(self.camera_id, LeaseStatus.NONE)
+        self._granted_at: float | None = None  # clock() of the last 200
+        self._used_at = clock()
+        self._keeper: asyncio.Task[None] | None = None
+        self.keep_alive = False  # a patrol or a held button keeps the lease without input
+
+    @property
+    def granted(self) -> bool:
+        return self.state.status is LeaseStatus.GRANTED and not self._expired()
+
+    def _expired(self) -> bool:
+        return self._granted_at is None or self._clock() - self._granted_at >= LEASE_TTL_S
+
+    def touch(self) -> None:
+        """A command was sent: the lease is in use."""
+        self._used_at = self._clock()
+
+    def _set(self, state: LeaseState) -> None:
+        changed = state != self.state
+        self.state = state
+        if state.status is LeaseStatus.GRANTED:
+            self._granted_at = self._clock()
+        if changed:
+            self.state_changed.emit(state)
+
+    def _lose(self, reason: str, state: LeaseState | None = None) -> None:
+        was_held = self.state.status is LeaseStatus.GRANTED
+        self._granted_at = None
+        self._set(state or LeaseState(self.camera_id, LeaseStatus.NONE, detail=reason))
+        if was_held:
+            log.info("camera %d: PTZ lease lost: %s", self.camera_id, reason)
+            self.lost.emit(reason)
+
+    async def ensure(self) -> LeaseState:
+        """Hold the lease or say why not (raises PtzError NO_LEASE when queued or taken)."""
+        self.touch()
+        if self.granted:
+            return self.state
+        try:
+            state = await self.api.acquire(self.camera_id)
+        except (NotFound, Forbidden) as err:
+            raise PtzError(PtzErrorKind.NO_LEASE, f"PTZ not allowed: {err}") from err
+        except BackendError as err:
+            raise PtzError(PtzErrorKind.NO_LEASE, f"PTZ lease: {err}") from err
+        self._apply(state)
+        self._start_keeper()
+        if state.status is LeaseStatus.GRANTED:
+            return state
+        if state.status is LeaseStatus.QUEUED:
+            who = state.holder.display if state.holder else "?"
+            raise PtzError(PtzErrorKind.NO_LEASE,
+                           f"PTZ in use by {who}; you are number {state.position} in the queue")
+        raise PtzError(PtzErrorKind.NO_LEASE, state.detail or "PTZ taken by another user")
+
+    def _apply(self, state: LeaseState) -> None:
+        if state.status is LeaseStatus.GRANTED:
+            self._set(state)
+        elif state.status is LeaseStatus.TAKEN:
+            self._lose(state.detail, state)
+        elif self.state.status is LeaseStatus.GRANTED:
+            # We thought we held it and the backend queued us: it expired meanwhile.
+            who = state.holder.display if state.holder else "another user"
+            self._lose(f"PTZ taken by {who}", state)
+        else:
+            self._set(state)
+
+    def _start_keeper(self) -> None:
+        if self._keeper is None or self._keeper.done():
+            self._keeper = asyncio.get_event_loop().create_task(self._keep())
+
+    async def _keep(self) -> None:
+        """Renew while in use, poll while queued, release when idle."""
+        while self.state.status in (LeaseStatus.GRANTED, LeaseStatus.QUEUED):
+            queued = self.state.status is LeaseStatus.QUEUED
+            await asyncio.sleep(self.poll_interval_s if queued else self.renew_interval_s)
+            idle = self._clock() - self._used_at
+            if not self.keep_alive and idle >= self.idle_release_s:
+                log.info("camera %d: PTZ idle for %.0f s; releasing", self.camera_id, idle)
+                await self.release()
+                return
+            try:
+                state = await self.api.acquire(self.camera_id)
+            except (NotFound, Forbidden, SessionExpired) as err:
+                self._lose(f"PTZ not allowed any more: {err}")
+                return
+            except BackendError as err:
+                log.warning("camera %d: PTZ lease renewal failed: %s", self.camera_id, err)
+                if self.state.status is LeaseStatus.GRANTED and self._expired():
+                    self._lose("PTZ lease expired (the server could not be reached)")
+                    return
+                continue
+            self._apply(state)
+
+    async def release(self) -> None:
+        keeper, self._keeper = self._keeper, None
+        if keeper is not None and keeper is not asyncio.current_task():
+            keeper.cancel()
+        held = self.state.status in (LeaseStatus.GRANTED, LeaseStatus.QUEUED)
+        self._granted_at = None
+        self._set(LeaseState(self.camera_id, LeaseStatus.NONE))
+        if held:
+            try:
+                await self.api.release(self.camera_id)
+            except BackendError as err:
+                log.warning("camera %d: PTZ lease release failed: %s (it expires in 15 s)",
+                            self.camera_id, err)
