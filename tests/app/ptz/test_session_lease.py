@@ -1,0 +1,245 @@
+"""PtzSession + PtzLease against the real backend (leases) and the lab (ONVIF over HTTP).
+
+Two users on one camera: ioc.operator drives; police.commander preempts and the operator's
+session stops the camera; ioc.admin (same priority as the operator) queues and gets the camera
+when the operator releases. Waiting is done with qtbot.waitUntil on observable state, never on
+time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.backend import BackendClient
+from app.ops import Ops
+from app.ptz.base import PtzError, PtzErrorKind, Velocity
+from app.ptz.lease import LeaseApi, LeaseStatus, PtzLease
+from app.ptz.onvif_controller import OnvifPtzController
+from app.ptz.session import PtzSession
+from lab import Lab
+from tests.app.ptz.conftest import run_on
+from tests.app.ptz.fakes import RecordingController
+
+pytestmark = pytest.mark.lab
+
+CAM = 0  # lab index of the PTZ camera the users fight over
+FAST_RENEW = 0.2  # seconds between renewals in these tests (the product renews every 4 s)
+
+
+@pytest.fixture(scope="module")
+def server(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from server.testing import start_test_server, stop_test_server
+
+    url, process = start_test_server(tmp_path_factory.mktemp("ptz-backend") / "data",
+                                     Path(lab.manifest_path))
+    try:
+        yield url
+    finally:
+        stop_test_server(process)
+
+
+def login(server: str, username: str) -> BackendClient:
+    client = BackendClient(server)
+    client.login(username, "demo")
+    return client
+
+
+@pytest.fixture(scope="module")
+def camera_id(server: str, lab: Lab) -> int:
+    client = login(server, "ioc.operator")
+    try:
+        name = lab.cameras[CAM].name
+        return next(c.id for c in client.cameras() if c.name == name)
+    finally:
+        client.close()
+
+
+class User:
+    """One logged-in client with a session on the camera (real lease, real ONVIF)."""
+
+    def __init__(self, server: str, username: str, camera_id: int, ops: Ops, qtbot: QtBot,
+                 loop: asyncio.AbstractEventLoop) -> None:
+        self.backend = login(server, username)
+        self.api = LeaseApi(self.backend)
+        self.qtbot = qtbot
+        self.loop = loop
+        endpoint = run_on(qtbot, loop, self.api.onvif_endpoint(camera_id))
+        self.controller = OnvifPtzController(endpoint.host, endpoint.port, endpoint.username,
+                                             endpoint.password, label=username)
+        self.lease = PtzLease(self.api, camera_id, renew_interval_s=FAST_RENEW,
+                              poll_interval_s=FAST_RENEW)
+        self.session = PtzSession(self.controller, self.lease, ops, label=username)
+        self.errors: list[PtzError] = []
+        self.lost: list[str] = []
+        self.session.error.connect(self.errors.append)
+        self.session.lease_lost.connect(self.lost.append)
+        run_on(qtbot, loop, self.session.a_connect())
+
+    def close(self) -> None:
+        run_on(self.qtbot, self.loop, self.session.a_close())
+        run_on(self.qtbot, self.loop, self.api.close())
+        self.backend.close()
+
+
+@pytest.fixture
+def users(server: str, camera_id: int, ops: Ops, qtbot: QtBot,
+          qloop: asyncio.AbstractEventLoop, lab: Lab) -> Iterator[dict[str, User]]:
+    made: dict[str, User] = {}
+
+    def make(username: str) -> User:
+        made[username] = User(server, username, camera_id, ops, qtbot, qloop)
+        return made[username]
+
+    yield make  # type: ignore[misc]
+    for user in made.values():
+        user.close()
+
+
+def wait_moving(qtbot: QtBot, lab: Lab, index: int = CAM) -> None:
+    start = lab.ptz_position(index)
+    qtbot.waitUntil(lambda: lab.ptz_position(index) != start, timeout=10000)
+
+
+def wait_still(qtbot: QtBot, lab: Lab, index: int = CAM) -> None:
+    """The head stopped: two reads a Qt event-loop turn apart are equal (the lab's position is
+    a function of time while a velocity is set)."""
+    last = [lab.ptz_position(index)]
+
+    def still() -> bool:
+        now = lab.ptz_position(index)
+        same = now == last[0]
+        last[0] = now
+        return same and lab.ptz_position(index) == now
+
+    qtbot.waitUntil(still, timeout=10000)
+
+
+def centre(qtbot: QtBot, loop: asyncio.AbstractEventLoop, user: User) -> None:
+    run_on(qtbot, loop, user.lease.ensure())
+    run_on(qtbot, loop, user.controller.absolute_move(0.0, 0.0, 0.0))
+
+
+def test_move_then_release_sends_stop(users, lab: Lab, qtbot: QtBot, qloop) -> None:  # type: ignore[no-untyped-def]
+    op = users("ioc.operator")
+    centre(qtbot, qloop, op)
+    op.session.move_direction(1, 0)
+    wait_moving(qtbot, lab)
+    assert op.lease.state.status is LeaseStatus.GRANTED
+    op.session.stop()
+    wait_still(qtbot, lab)
+    assert lab.ptz_position(CAM)[0] > 0.0
+    assert op.errors == []
+
+
+def test_focus_loss_and_window_deactivation_stop(users, lab: Lab, qtbot: QtBot, qloop) -> None:  # type: ignore[no-untyped-def]
+    op = users("ioc.operator")
+    centre(qtbot, qloop, op)
+    op.session.move_direction(0, 1)
+    wait_moving(qtbot, lab)
+    op.session.focus_lost()
+    wait_still(qtbot, lab)
+    op.session.move_direction(0, -1)
+    wait_moving(qtbot, lab)
+    op.session.window_deactivated()
+    wait_still(qtbot, lab)
+    assert op.errors == []
+
+
+def test_commander_preempts_operator_whose_session_stops_the_camera(
+        users, lab: Lab, qtbot: QtBot, qloop) -> None:  # type: ignore[no-untyped-def]
+    op = users("ioc.operator")
+    boss = users("police.commander")
+    centre(qtbot, qloop, op)
+    op.session.move_direction(1, 1)
+    wait_moving(qtbot, lab)
+    # The commander takes the camera (no motion of their own yet).
+    granted = run_on(qtbot, qloop, boss.lease.ensure())
+    assert granted.status is LeaseStatus.GRANTED
+    qtbot.waitUntil(lambda: bool(op.lost), timeout=10000)
+    assert op.lost[0].startswith("PTZ taken by ")
+    assert boss.backend.session is not None
+    assert boss.backend.session.user.full_name in op.lost[0]
+    wait_still(qtbot, lab)  # the operator's session sent Stop on losing the lease
+    # The loser sends nothing but Stop any more: a move is refused without a lease.
+    seen: list[str] = []
+    lab.on_onvif_request(CAM, seen.append)
+    try:
+        with pytest.raises(PtzError) as err:
+            run_on(qtbot, qloop, op.session.a_move(Velocity(pan=1.0)))
+        assert err.value.kind is PtzErrorKind.NO_LEASE
+        assert "ContinuousMove" not in seen
+    finally:
+        lab.on_onvif_request(CAM, None)
+    # The commander drives.
+    run_on(qtbot, qloop, boss.session.a_goto_home())
+
+
+def test_equal_priority_waits_in_the_queue_until_release(
+        users, lab: Lab, qtbot: QtBot, qloop) -> None:  # type: ignore[no-untyped-def]
+    op = users("ioc.operator")
+    admin = users("ioc.admin")
+    centre(qtbot, qloop, op)
+    with pytest.raises(PtzError) as err:
+        run_on(qtbot, qloop, admin.session.a_goto_home())
+    assert err.value.kind is PtzErrorKind.NO_LEASE
+    assert "queue" in str(err.value)
+    assert admin.lease.state.status is LeaseStatus.QUEUED
+    assert admin.lease.state.position == 1
+    run_on(qtbot, qloop, op.lease.release())
+    # The admin's client keeps polling and becomes the holder.
+    qtbot.waitUntil(lambda: admin.lease.state.status is LeaseStatus.GRANTED, timeout=10000)
+    run_on(qtbot, qloop, admin.session.a_goto_home())
+    assert op.lost == []  # a voluntary release is not a loss
+
+
+def test_no_lease_for_a_user_without_ptz(server: str, camera_id: int, ops: Ops,
+                                         qtbot: QtBot, qloop) -> None:  # type: ignore[no-untyped-def]
+    backend = login(server, "agency.viewer")
+    api = LeaseApi(backend)
+    fake = RecordingController()
+    session = PtzSession(fake, PtzLease(api, camera_id), ops)
+    try:
+        with pytest.raises(PtzError) as err:
+            run_on(qtbot, qloop, session.a_move(Velocity(pan=1.0)))
+        assert err.value.kind is PtzErrorKind.NO_LEASE
+        assert "move" not in fake.names()
+    finally:
+        run_on(qtbot, qloop, api.close())
+        backend.close()
+
+
+def test_lease_that_cannot_be_renewed_expires_and_stops(ops: Ops, qtbot: QtBot,
+                                                        qloop) -> None:  # type: ignore[no-untyped-def]
+    """The backend becomes unreachable while driving: after the 15 s TTL (fake clock) the
+    session declares the lease lost and sends Stop."""
+    from app.ptz.lease import LeaseState
+
+    class Backend:
+        server_url = "http://127.0.0.1:9"  # nothing listens there
+
+        class session:  # noqa: N801
+            access_token = "t"
+
+    now = [0.0]
+    api = LeaseApi(Backend())  # type: ignore[arg-type]
+    lease = PtzLease(api, 1, renew_interval_s=0.01, clock=lambda: now[0])
+    fake = RecordingController()
+    session = PtzSession(fake, lease, ops)
+    lost: list[str] = []
+    session.lease_lost.connect(lost.append)
+    lease._set(LeaseState(1, LeaseStatus.GRANTED))  # granted a moment ago
+    run_on(qtbot, qloop, session.a_move(Velocity(pan=1.0)))
+    run_on(qtbot, qloop, session.mover.drain())
+    assert fake.names() == ["move"]
+    lease._start_keeper()
+    qtbot.waitUntil(lambda: lease.state.status is LeaseStatus.GRANTED, timeout=2000)
+    now[0] = 16.0  # past LEASE_TTL with every renewal failing
+    qtbot.waitUntil(lambda: bool(lost), timeout=10000)
+    assert "expired" in lost[0]
+    qtbot.waitUntil(lambda: fake.names()[-1:] == ["stop"], timeout=5000)
+    run_on(qtbot, qloop, api.close())
