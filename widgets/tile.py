@@ -1,15 +1,40 @@
-"""One cell of the video wall: a title strip and a native surface libvlc renders into.
+"""One cell of the video wall: a title strip and native surfaces libvlc renders into.
 
-The surface is a native X11/Win32/Cocoa child window that Qt never paints (libvlc owns its pixels),
-so the widget stays ignorant of VLC and the network: the wall asks for :meth:`video_window_id`,
-hands it to the video service, and feeds :meth:`set_status` from the service's signal.
+The surfaces are native X11/Win32/Cocoa child windows that Qt never paints (libvlc owns their
+pixels), so the widget stays ignorant of VLC and the network: the wall asks for
+:meth:`video_window_id`, hands it to the video service, and feeds :meth:`set_status` from the
+service's signal. Two surfaces sit in the same place so that a new stream can start underneath
+the one on screen and be raised once it has a picture (:meth:`spare_window_id`,
+:meth:`show_surface`): a switch never shows black.
+
+The overlay badge (connecting, LIVE, STALLED n s, offline with its countdown, REPLAY, no
+permission) is a native window too, stacked above the surfaces: Qt cannot paint over a native
+window libvlc draws into, and a native window cannot be transparent, so it is an opaque badge.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QMouseEvent, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+import time
+
+from PySide6.QtCore import QMimeData, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPalette,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.video.status import StreamState, TileStatus
 
@@ -47,16 +72,72 @@ class VideoSurface(QWidget):
         self.setMinimumSize(32, 18)
 
 
+class OverlayBadge(QLabel):
+    """An opaque native label above the video surfaces (see the module docstring)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("tileOverlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.setAutoFillBackground(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setMargin(4)
+        self.kind = ""
+
+    def show_kind(self, kind: str, text: str) -> None:
+        """Show ``text`` styled for ``kind`` (live, stalled, offline, connecting, replay, ...)."""
+        self.kind = kind
+        self.setText(text)
+        background, foreground = _BADGE_COLOURS.get(kind, ("#202020", "#ffffff"))
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(background))
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(foreground))
+        self.setPalette(palette)
+        font = self.font()
+        font.setBold(kind in ("stalled", "replay", "no_permission", "offline"))
+        self.setFont(font)
+        self.setVisible(bool(text))
+
+
+# (background, text): STALLED is red on black so it reads as "not live" at a glance
+_BADGE_COLOURS = {
+    "live": ("#0b6e2e", "#ffffff"),
+    "stalled": ("#000000", "#ff3030"),
+    "offline": ("#3a0d0d", "#ffd0d0"),
+    "connecting": ("#202020", "#e0e0e0"),
+    "replay": ("#8a5a00", "#ffffff"),
+    "no_permission": ("#2a2a2a", "#ffb000"),
+}
+
+
+class _VideoStack(QWidget):
+    """Alien holder of the two surfaces and the badge (all native, no alien siblings)."""
+
+    def __init__(self, tile: VideoTile) -> None:
+        super().__init__(tile)
+        self._tile = tile
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._tile._place_children()
+
+
 class VideoTile(QWidget):
     """A wall cell showing one camera.
 
     Signals:
         activated(int): the operator double-clicked the tile (argument: tile index).
         camera_dropped(int, int): a camera was dropped from the tree (tile index, camera id).
+        replay_requested(int): the replay button or the key R (tile index); the wall toggles
+            the service's replay / back_to_live for the tile.
     """
 
     activated = Signal(int)
     camera_dropped = Signal(int, int)
+    replay_requested = Signal(int)
 
     def __init__(self, index: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,8 +145,11 @@ class VideoTile(QWidget):
         self.camera_id: int | None = None
         self._camera_name = ""
         self._status: TileStatus | None = None
+        self._status_at = 0.0  # monotonic time the status arrived (ages count from there)
+        self._no_permission = False
         self.setAcceptDrops(True)
         self.setObjectName("videoTile")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         self._name_label = QLabel(self)
         self._name_label.setObjectName("tileCameraName")
@@ -79,19 +163,35 @@ class VideoTile(QWidget):
         strip.setObjectName("tileTitleStrip")
         strip_layout = QHBoxLayout(strip)
         strip_layout.setContentsMargins(6, 2, 6, 2)
+        self._replay_button = QToolButton(strip)
+        self._replay_button.setObjectName("tileReplayButton")
+        self._replay_button.setText(self.tr("Replay"))
+        self._replay_button.setToolTip(self.tr("Instant replay of the last 30 s (R)"))
+        self._replay_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._replay_button.clicked.connect(lambda: self.replay_requested.emit(self.index))
         strip_layout.addWidget(self._name_label, 1)
         strip_layout.addWidget(self._state_label, 0)
+        strip_layout.addWidget(self._replay_button, 0)
         self._strip = strip
 
-        # The native surface sits alone in an alien holder: a native widget with alien siblings
-        # makes Qt (xcb) turn its parent native too, WA_DontCreateNativeAncestors or not, and a
-        # wall of 64 tiles should not become 64 more X windows.
-        holder = QWidget(self)
+        # The native surfaces and badge sit alone in an alien holder: a native widget with alien
+        # siblings makes Qt (xcb) turn its parent native too, WA_DontCreateNativeAncestors or
+        # not, and a wall of 64 tiles should not become 64 more X windows.
+        holder = _VideoStack(self)
         holder.setObjectName("tileVideoHolder")
-        holder_layout = QVBoxLayout(holder)
-        holder_layout.setContentsMargins(0, 0, 0, 0)
-        self._surface = VideoSurface(holder)
-        holder_layout.addWidget(self._surface)
+        holder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        holder.setMinimumSize(32, 18)
+        self._holder = holder
+        self._surfaces = [VideoSurface(holder), VideoSurface(holder)]
+        self._surface = self._surfaces[0]  # the one on top
+        self._badge = OverlayBadge(holder)
+        self._badge.hide()
+        # stacking: the front surface, then the badge above it (siblings stack in creation order)
+        self._surface.raise_()
+        self._badge.raise_()
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._refresh_overlay)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(1, 1, 1, 1)
         layout.setSpacing(0)
@@ -102,12 +202,73 @@ class VideoTile(QWidget):
     # -- what the wall calls ------------------------------------------------------------------
 
     def video_window_id(self) -> int:
-        """The native window handle to render into (created on first call)."""
+        """The native window on top, to render into (created on first call)."""
         return int(self._surface.winId())
 
+    def spare_window_id(self) -> int:
+        """The native window underneath: where a switch or a replay starts before it is shown."""
+        return int(self._spare().winId())
+
+    def show_surface(self, window_id: int) -> None:
+        """Raise the surface ``window_id`` (the service's ``stream_switched``); the badge stays
+        above it. Unknown ids are ignored (a late signal for a tile that was reassigned)."""
+        for surface in self._surfaces:
+            if surface.internalWinId() and int(surface.internalWinId()) == window_id:
+                self._surface = surface
+                surface.raise_()
+                self._badge.raise_()
+                return
+
     def surface(self) -> QWidget:
-        """The native video surface (tests grab its screen region)."""
+        """The native video surface on top (tests grab its screen region)."""
         return self._surface
+
+    def overlay(self) -> QLabel:
+        """The badge over the picture (tests read it)."""
+        return self._badge
+
+    def overlay_text(self) -> str:
+        """What the badge says now ("" when hidden)."""
+        return self._badge.text() if self._badge.isVisible() else ""
+
+    def set_no_permission(self, name: str) -> None:
+        """A cell the user may not view (a saved layout names a camera no longer permitted):
+        the name and a "no permission" badge, never a picture."""
+        self.camera_id = None
+        self._camera_name = name
+        self._no_permission = True
+        self._status = None
+        self._name_label.setText(name)
+        self._name_label.setToolTip(name)
+        self._state_label.setText("")
+        self._replay_button.setEnabled(False)
+        self._ticker.stop()
+        self._badge.show_kind("no_permission", self.tr("No permission to view this camera"))
+        self._place_children()
+
+    def _spare(self) -> VideoSurface:
+        return self._surfaces[1] if self._surface is self._surfaces[0] else self._surfaces[0]
+
+    def _place_children(self) -> None:
+        rect = self._holder.rect()
+        for surface in self._surfaces:
+            surface.setGeometry(rect)
+        badge = self._badge
+        kind = badge.kind
+        if kind in ("live", "stalled", "replay"):
+            # a corner badge: the picture stays visible around it
+            badge.setWordWrap(False)
+            hint = badge.sizeHint()
+            width = min(hint.width(), max(24, rect.width() - 8))
+            badge.setGeometry(QRect(4, 4, width, hint.height()))
+        else:
+            badge.setWordWrap(True)
+            width = max(24, min(rect.width() - 16, 420))
+            height = min(rect.height(), badge.heightForWidth(width) if badge.hasHeightForWidth()
+                         else badge.sizeHint().height())
+            badge.setGeometry(QRect((rect.width() - width) // 2,
+                                    (rect.height() - height) // 2, width, max(height, 18)))
+        badge.raise_()
 
     def set_camera(self, camera_id: int, name: str) -> None:
         """Show which camera this tile holds (the stream itself is the service's business)."""
@@ -116,26 +277,85 @@ class VideoTile(QWidget):
         self._name_label.setText(name)
         self._name_label.setToolTip(name)
         self._status = None
+        self._no_permission = False
+        self._replay_button.setEnabled(True)
         self._state_label.setText(self.tr("Connecting…"))
+        self._badge.show_kind("connecting", self.tr("Connecting…"))
+        self._place_children()
 
     def clear(self) -> None:
         """Back to an empty cell."""
         self.camera_id = None
         self._camera_name = ""
         self._status = None
+        self._no_permission = False
         self._name_label.setText(self.tr("Empty — drop a camera here"))
         self._name_label.setToolTip("")
         self._state_label.setText("")
         self._state_label.setProperty("state", "")
+        self._replay_button.setEnabled(False)
+        self._ticker.stop()
+        self._badge.show_kind("", "")
 
     def set_status(self, status: TileStatus) -> None:
-        """Show the stream's health in the title strip."""
+        """Show the stream's health in the title strip and the overlay badge."""
+        if self._no_permission:
+            return  # the wall never plays such a tile; a late status must not hide the badge
         self._status = status
-        self._state_label.setText(self.state_text(status))
+        self._status_at = time.monotonic()
         self._state_label.setProperty("state", status.state.value)
         # let the stylesheet colour the state (e.g. QLabel#tileState[state="offline"])
         self._state_label.style().unpolish(self._state_label)
         self._state_label.style().polish(self._state_label)
+        self._refresh_overlay()
+        counting = status.state in (StreamState.STALLED, StreamState.OFFLINE)
+        if counting and not self._ticker.isActive():
+            self._ticker.start()
+        elif not counting:
+            self._ticker.stop()
+
+    def _aged(self, status: TileStatus) -> TileStatus:
+        """The status with its ages counted on to now (statuses arrive on changes only)."""
+        elapsed = time.monotonic() - self._status_at
+        age = None if status.last_frame_age is None else status.last_frame_age + elapsed
+        retry = None if status.retry_in is None else max(0.0, status.retry_in - elapsed)
+        return TileStatus(
+            status.state, age, status.reason, status.fps, status.bitrate_kbps, retry,
+            status.width, status.height, status.muted, status.replay_offset, status.transport,
+        )
+
+    def _refresh_overlay(self) -> None:
+        status = self._status
+        if status is None or self._no_permission:
+            return
+        status = self._aged(status)
+        self._state_label.setText(self.state_text(status))
+        kind, text = self.overlay_for(status)
+        self._badge.show_kind(kind, text)
+        self._place_children()
+
+    def overlay_for(self, status: TileStatus) -> tuple[str, str]:
+        """The badge (kind, translated text) for a status."""
+        state = status.state
+        if state is StreamState.CONNECTING:
+            return "connecting", self.tr("Connecting…")
+        if state is StreamState.LIVE:
+            return "live", self.tr("LIVE")
+        if state is StreamState.STALLED:
+            seconds = int(status.last_frame_age or 0)
+            return "stalled", self.tr("STALLED — no new picture for %n s", "", seconds)
+        if state is StreamState.OFFLINE:
+            reason = self._reason_text(status.reason) or self.tr("offline")
+            if status.retry_in is None:
+                return "offline", self.tr("Offline: %1").replace("%1", reason)
+            seconds = max(1, int(status.retry_in + 0.999))
+            return "offline", self.tr("Offline: %1 — reconnecting in %n s", "", seconds).replace(
+                "%1", reason
+            )
+        if state is StreamState.REPLAY:
+            behind = int(status.replay_offset or 0)
+            return "replay", self.tr("REPLAY — %n s behind live (R: back to live)", "", behind)
+        return "", ""
 
     def status(self) -> TileStatus | None:
         """The last status shown (None before any)."""
@@ -159,6 +379,8 @@ class VideoTile(QWidget):
         if state is StreamState.OFFLINE:
             reason = self._reason_text(status.reason)
             return self.tr("Offline: %1").replace("%1", reason) if reason else self.tr("Offline")
+        if state is StreamState.REPLAY:
+            return self.tr("Replay")
         return self.tr("Stopped")
 
     def _reason_text(self, reason: str | None) -> str:
@@ -178,6 +400,17 @@ class VideoTile(QWidget):
         return texts.get(reason, reason)
 
     # -- input ----------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if (
+            event.key() == Qt.Key.Key_R
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and self.camera_id is not None
+        ):
+            self.replay_requested.emit(self.index)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
         if event.button() == Qt.MouseButton.LeftButton:

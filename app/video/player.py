@@ -122,8 +122,16 @@ class TilePlayer:
         self._opaque: int | None = None
         self._stats = vlc.MediaStats()
 
-    def play(self, buffer: TsByteBuffer, window_id: int) -> None:
-        """Start rendering ``buffer`` into ``window_id`` (stops what played before)."""
+    @property
+    def playing(self) -> bool:
+        """True between :meth:`play` and :meth:`stop`."""
+        return self._media is not None
+
+    def play(self, buffer: TsByteBuffer, window_id: int, muted: bool = True) -> None:
+        """Start rendering ``buffer`` into ``window_id`` (stops what played before).
+
+        ``muted``: the media gets no audio output at all (no audio device is opened).
+        """
         self.stop()
         self._buffer = buffer
         self._opaque = _register(buffer)
@@ -133,6 +141,8 @@ class TilePlayer:
         if media is None:
             raise RuntimeError(f"{self.label}: libvlc could not create a callback media")
         media.add_option(":demux=ts")
+        if muted:
+            media.add_option(":no-audio")
         self._media = media
         self._player.set_media(media)
         self._attach_window(window_id)

@@ -57,6 +57,18 @@ class ConnectionLimiter:
         self._slots = threading.BoundedSemaphore(limit)
         self._lock = threading.Lock()
         self._in_flight = 0
+        self._high_water = 0
+
+    @property
+    def high_water(self) -> int:
+        """The most attempts that were ever in flight at once (tests and the bench read it)."""
+        with self._lock:
+            return self._high_water
+
+    def reset_high_water(self) -> None:
+        """Start a new high-water measurement from the attempts in flight now."""
+        with self._lock:
+            self._high_water = self._in_flight
 
     @property
     def in_flight(self) -> int:
@@ -70,6 +82,7 @@ class ConnectionLimiter:
             if self._slots.acquire(timeout=poll):
                 with self._lock:
                     self._in_flight += 1
+                    self._high_water = max(self._high_water, self._in_flight)
                 return True
         return False
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import av
 
+from app.video.replay import ReplayRing
 from app.video.tsbuffer import TsByteBuffer
 
 log = logging.getLogger("iocwall.video")
@@ -21,20 +22,36 @@ log = logging.getLogger("iocwall.video")
 class _BufferWriter:
     """The file-like object PyAV's muxer writes into (called on the ingest thread)."""
 
-    def __init__(self, buffer: TsByteBuffer) -> None:
-        self._buffer = buffer
+    def __init__(self, remuxer: TsRemuxer) -> None:
+        self._remuxer = remuxer
 
     def write(self, data: bytes) -> int:
-        self._buffer.write(data)
+        remuxer = self._remuxer
+        if remuxer._feeding_buffer:
+            remuxer.buffer.write(data)
+        ring = remuxer.ring
+        if ring is not None and remuxer._ring_open:
+            ring.write(data)
         return len(data)
 
 
 class TsRemuxer:
-    """A :class:`~app.video.ingest.PacketSink` that remuxes one session into a TS byte buffer."""
+    """A :class:`~app.video.ingest.PacketSink` that remuxes one session into a TS byte buffer.
 
-    def __init__(self, buffer: TsByteBuffer, label: str = "") -> None:
+    With a ``ring``, the same bytes also go to the instant-replay ring, cut at keyframes.
+    :meth:`retarget` moves the live output to a new buffer (at the next keyframe), so that the
+    ring keeps filling while the tile shows a replay and the live player comes back later.
+    """
+
+    def __init__(
+        self, buffer: TsByteBuffer, label: str = "", ring: ReplayRing | None = None
+    ) -> None:
         self.buffer = buffer
         self.label = label
+        self.ring = ring
+        self._feeding_buffer = False
+        self._ring_open = False  # this session has opened a chunk in the ring (at a keyframe)
+        self._next_buffer: TsByteBuffer | None = None
         self._output: av.container.OutputContainer | None = None
         self._map: dict[int, av.stream.Stream] = {}
         self._video_index: int | None = None
@@ -44,7 +61,7 @@ class TsRemuxer:
     def begin(self, streams: Sequence[av.stream.Stream]) -> None:
         """Open a TS muxer with the input streams' codec parameters copied over."""
         self._output = av.open(
-            _BufferWriter(self.buffer),
+            _BufferWriter(self),
             mode="w",
             format="mpegts",
             # hand every packet to libvlc at once instead of waiting for a 32 KiB avio buffer
@@ -54,14 +71,44 @@ class TsRemuxer:
         self._video_index = streams[0].index
         self._started = False
 
+    def attach_ring(self, ring: ReplayRing | None) -> None:
+        """Start (or stop, with None) copying bytes to ``ring``, from the next keyframe on."""
+        self._ring_open = False
+        self.ring = ring
+
+    def retarget(self, buffer: TsByteBuffer) -> None:
+        """Send live bytes to ``buffer`` from the next video keyframe on (any thread)."""
+        self._next_buffer = buffer
+
     def write(self, packet: av.Packet) -> None:
         """Mux one packet; everything before the first video keyframe is dropped."""
-        if self._output is None or self.buffer.closed:
+        if self._output is None or (
+            self.buffer.closed and self.ring is None and self._next_buffer is None
+        ):
             return
+        if self._started and self.buffer.closed and not self._ring_open and not (
+            packet.stream.index == self._video_index and packet.is_keyframe
+        ):
+            return
+        keyframe = packet.stream.index == self._video_index and packet.is_keyframe
         if not self._started:
-            if packet.stream.index != self._video_index or not packet.is_keyframe:
+            if not keyframe:
                 return
             self._started = True
+            self._feeding_buffer = True
+        if keyframe:
+            upcoming = self._next_buffer
+            if upcoming is not None:
+                self._next_buffer = None
+                self.buffer = upcoming
+                self._feeding_buffer = True
+            ring = self.ring
+            if ring is not None:
+                ring.start_chunk()
+                self._ring_open = True
+            self.buffer.mark_keyframe()
+        if self.buffer.closed and self.ring is None:
+            return
         source = packet.stream
         pts, dts, time_base = packet.pts, packet.dts, packet.time_base
         packet.stream = self._map[source.index]

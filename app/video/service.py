@@ -2,30 +2,44 @@
 
 Per tile: an :class:`~app.video.ingest.RtspIngest` thread (network, RTSP, timestamps) feeds a
 :class:`~app.video.remux.TsRemuxer` → :class:`~app.video.tsbuffer.TsByteBuffer` →
-:class:`~app.video.player.TilePlayer` (libvlc decodes and renders). The service itself lives on
-the GUI thread: ingest threads report through a queued signal, and a watchdog timer reads the
-counters, decides LIVE / STALLED / OFFLINE, and schedules reconnects with backoff. Reconnecting
-always builds a fresh ingest and a fresh libvlc media (the fastest recovery measured here).
+:class:`~app.video.player.TilePlayer` (libvlc decodes and renders); the remuxer also keeps the
+tile's last minute in a :class:`~app.video.replay.ReplayRing`. The service itself lives on the GUI
+thread: ingest threads report through a queued signal, and a watchdog timer reads the counters,
+decides LIVE / STALLED / OFFLINE, and schedules reconnects with backoff. Reconnecting always
+builds a fresh ingest and a fresh libvlc media (the fastest recovery measured here).
+
+Switching streams (sub ↔ main, replay ↔ live) is make-before-break: the new pipeline renders into
+a second window underneath; once libvlc has shown its first picture the service emits
+``stream_switched`` (the tile raises that window) and only then stops the old pipeline.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 
 import vlc
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from app.security import mask_url
-from app.video.ingest import IngestEvent, IngestOptions, RtspIngest
+from app.video.ingest import IngestEvent, IngestOptions, RtspIngest, StreamInfo, Transport
 from app.video.player import HwDecode, TilePlayer, instance_args
 from app.video.policy import Backoff, ConnectionLimiter
+from app.video.probe import rtsp_answers
 from app.video.remux import TsRemuxer
+from app.video.replay import ReplayRing
 from app.video.status import STOPPED_STATUS, OfflineReason, StreamState, TileStatus
 from app.video.tsbuffer import TsByteBuffer
 
 log = logging.getLogger("iocwall.video")
+
+# reasons after which the camera may come back by itself: probe for it between full attempts
+_PROBE_REASONS = {
+    OfflineReason.REFUSED, OfflineReason.NOT_FOUND, OfflineReason.TIMEOUT,
+    OfflineReason.DISCONNECTED, OfflineReason.ERROR, OfflineReason.RENDERER,
+}
 
 
 @dataclass
@@ -39,6 +53,27 @@ class HealthPolicy:
     renderer_timeout: float = 10.0  # packets arrive but no picture → rebuild the pipeline
     healthy_after: float = 5.0  # LIVE this long → the next failure retries quickly again
     tick: float = 0.1  # watchdog period (also the granularity of retry delays)
+    probe_interval: float = 1.0  # OFFLINE: DESCRIBE probe period between full attempts
+    probe_timeout: float = 1.0
+    switch_retry: float = 5.0  # a switch whose new stream failed is tried again after this
+
+
+@dataclass
+class _Pipeline:
+    """One ingest (or a replay source) feeding one libvlc player in one window."""
+
+    url: str
+    window_id: int
+    player: TilePlayer
+    buffer: TsByteBuffer
+    generation: int
+    ingest: RtspIngest | None = None
+    remuxer: TsRemuxer | None = None
+    info: StreamInfo | None = None
+    connected_at: float | None = None
+    started: float = 0.0
+    frames_seen: int = 0
+    last_frame_at: float | None = None
 
 
 @dataclass
@@ -47,18 +82,25 @@ class _Tile:
     url: str
     window_id: int
     label: str
-    player: TilePlayer
+    transport: Transport
+    muted: bool = True
+    ring: ReplayRing = field(default_factory=ReplayRing)
     backoff: Backoff = field(default_factory=Backoff)
     generation: int = 0
-    ingest: RtspIngest | None = None
-    connected_at: float | None = None
-    attempt_started: float = 0.0
+    live: _Pipeline | None = None  # the camera's pipeline (None while OFFLINE)
+    pending: _Pipeline | None = None  # a switch being made (renders underneath)
+    pending_kind: str = ""  # "switch" | "replay" | "live"
+    replay: _Pipeline | None = None  # the instant replay on screen
+    replay_offset: float | None = None
+    switch_url: str | None = None  # a failed switch to retry
+    switch_window: int = 0
+    switch_retry_at: float | None = None
     state: StreamState = StreamState.CONNECTING
     reason: str | None = None
     live_since: float | None = None
-    frames_seen: int = 0
-    last_frame_at: float | None = None
     retry_at: float | None = None  # when OFFLINE: the time of the next connection attempt
+    probe_at: float = 0.0
+    probe: Future[bool] | None = None
     sample_at: float = 0.0
     sample_frames: int = 0
     sample_bytes: int = 0
@@ -70,12 +112,16 @@ class VideoService(QObject):
     """Owns the process's ``vlc.Instance`` and every tile's pipeline. GUI thread only.
 
     Signals:
-        tile_status_changed(str, object): ``(tile_key, TileStatus)`` whenever a tile's state or
-            reason changes; always delivered on the GUI thread. :meth:`status` gives fresh
-            numbers (frame age, fps, bitrate) at any time.
+        tile_status_changed(str, object): ``(tile_key, TileStatus)`` whenever a tile's state,
+            reason, stream or replay changes; always delivered on the GUI thread. :meth:`status`
+            gives fresh numbers (frame age, fps, bitrate, retry_in) at any time.
+        stream_switched(str, int): ``(tile_key, window_id)``: the stream started by
+            :meth:`switch`, :meth:`replay` or :meth:`back_to_live` shows its first picture in
+            ``window_id``; raise that window now (the old pipeline stops right after).
     """
 
     tile_status_changed = Signal(str, object)
+    stream_switched = Signal(str, int)
     _ingest_event = Signal(str, int, object)
 
     def __init__(
@@ -87,18 +133,28 @@ class VideoService(QObject):
         limiter: ConnectionLimiter | None = None,
         health: HealthPolicy | None = None,
         buffer_bytes: int = 2 * 1024 * 1024,
+        live_buffer: float | None = 0.3,
+        replay_seconds: float = 60.0,
+        replay_bytes: int = 48 * 1024 * 1024,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._instance: vlc.Instance | None = vlc.Instance(instance_args(hw_decode, muted))
+        # audio is never disabled for the instance: a tile's media carries audio only once the
+        # operator unmutes that tile (muted tiles do not even receive the audio stream)
+        self._instance: vlc.Instance | None = vlc.Instance(instance_args(hw_decode, muted=False))
         if self._instance is None:
             raise RuntimeError("libvlc could not start (is the libvlc package installed?)")
-        self.ingest_options = ingest_options or IngestOptions(with_audio=not muted)
+        self.ingest_options = ingest_options or IngestOptions(with_audio=False)
+        self.default_muted = muted
         self.limiter = limiter or ConnectionLimiter(8)
         self.health = health or HealthPolicy()
+        self.live_buffer = live_buffer
+        self.replay_window = replay_seconds
+        self.replay_bytes = replay_bytes
         self._buffer_bytes = buffer_bytes
         self._tiles: dict[str, _Tile] = {}
         self._abandoned: list[RtspIngest] = []
+        self._probes = ThreadPoolExecutor(max_workers=4, thread_name_prefix="rtsp-probe")
         self._ingest_event.connect(self._on_ingest_event, Qt.ConnectionType.QueuedConnection)
         self._watchdog = QTimer(self)
         self._watchdog.setInterval(int(self.health.tick * 1000))
@@ -106,30 +162,163 @@ class VideoService(QObject):
 
     # -- public API -------------------------------------------------------------------------
 
-    def play(self, tile_key: str, url: str, window_id: int, label: str) -> None:
-        """Play ``url`` (credentials allowed) into the native window ``window_id``."""
+    def play(
+        self, tile_key: str, url: str, window_id: int, label: str,
+        *, transport: Transport | None = None,
+    ) -> None:
+        """Play ``url`` (credentials allowed) into the native window ``window_id``.
+
+        ``transport`` "tcp" or "udp" for this camera (None: the service's default).
+        """
         if self._instance is None:
             raise RuntimeError("the video service was shut down")
         if tile_key in self._tiles:
             self.stop(tile_key)
         tile = _Tile(
             key=tile_key, url=url, window_id=window_id, label=label,
-            player=TilePlayer(self._instance, label),
+            transport=transport or self.ingest_options.transport, muted=self.default_muted,
+            ring=ReplayRing(self.replay_window, self.replay_bytes),
         )
         self._tiles[tile_key] = tile
-        log.info("%s: play %s in tile %s", label, mask_url(url), tile_key)
+        log.info("%s: play %s in tile %s (%s)", label, mask_url(url), tile_key, tile.transport)
         self._publish(tile, StreamState.CONNECTING, None, force=True)
         self._connect(tile)
         if not self._watchdog.isActive():
             self._watchdog.start()
+
+    def switch(self, tile_key: str, url: str, window_id: int) -> None:
+        """Change the tile's stream without a black picture (make-before-break).
+
+        The new stream renders into ``window_id`` (a window underneath the one on screen); when
+        it shows its first picture, ``stream_switched`` fires and the old pipeline stops. A tile
+        that has no picture now (offline, connecting) just reconnects to ``url`` there.
+        """
+        tile = self._tiles.get(tile_key)
+        if tile is None:
+            raise KeyError(f"tile {tile_key} plays nothing")
+        tile.switch_url, tile.switch_retry_at = None, None
+        if url == tile.url and tile.pending is None:
+            return
+        log.info("%s: switch to %s", tile.label, mask_url(url))
+        self._drop_pending(tile)
+        if tile.replay is not None:
+            self._end_replay(tile)
+        if tile.live is None or tile.live.last_frame_at is None or window_id == tile.window_id:
+            # nothing worth keeping on screen: plain reconnect
+            self._drop_live(tile)
+            tile.url = url
+            if window_id != tile.window_id:
+                tile.window_id = window_id
+                self.stream_switched.emit(tile.key, window_id)
+            tile.backoff.reset()
+            self._publish(tile, StreamState.CONNECTING, None)
+            self._connect(tile)
+            return
+        tile.pending = self._new_ingest_pipeline(tile, url, window_id, replay=False)
+        tile.pending_kind = "switch"
+
+    def set_muted(self, tile_key: str, muted: bool) -> None:
+        """Audio of one tile on or off; unmuting one tile mutes every other tile.
+
+        A muted tile does not receive the camera's audio at all, so a change reconnects the
+        tile's stream (with audio, or without).
+        """
+        tile = self._tiles.get(tile_key)
+        if tile is None:
+            raise KeyError(f"tile {tile_key} plays nothing")
+        if not muted:
+            for other in self._tiles.values():
+                if other is not tile and not other.muted:
+                    self._apply_mute(other, True)
+        self._apply_mute(tile, muted)
+
+    def replay(self, tile_key: str, seconds_back: float = 30.0, window_id: int | None = None) -> None:
+        """Show the tile's last ``seconds_back`` seconds (at most what the ring holds).
+
+        With ``window_id`` (the tile's spare window) the replay appears via ``stream_switched``
+        once its first picture shows, and live keeps playing underneath. Without, the replay
+        takes the tile's current window and the live player pauses (the ingest keeps running).
+        """
+        tile = self._tiles.get(tile_key)
+        if tile is None:
+            raise KeyError(f"tile {tile_key} plays nothing")
+        assert self._instance is not None
+        data, offset = tile.ring.snapshot(seconds_back)
+        if not data:
+            log.info("%s: nothing to replay yet", tile.label)
+            return
+        self._drop_pending(tile)
+        if tile.replay is not None:
+            self._end_replay(tile)
+        buffer = TsByteBuffer(capacity=len(data) + 4 * 188)
+        buffer.write(data)
+        buffer.finish()
+        tile.generation += 1
+        target = tile.window_id if window_id is None else window_id
+        pipeline = _Pipeline(
+            url="", window_id=target, player=TilePlayer(self._instance, f"{tile.label} replay"),
+            buffer=buffer, generation=tile.generation, started=time.monotonic(),
+        )
+        log.info("%s: replay from %.1f s back (%d KiB)", tile.label, offset, len(data) // 1024)
+        tile.replay_offset = offset
+        if target == tile.window_id:
+            if tile.live is not None:
+                tile.live.player.stop()  # the live window is the replay's now; ingest runs on
+            pipeline.player.play(buffer, target, muted=True)
+            tile.replay = pipeline
+            self._publish(tile, StreamState.REPLAY, None, force=True)
+        else:
+            pipeline.player.play(buffer, target, muted=True)
+            tile.pending, tile.pending_kind = pipeline, "replay"
+
+    def back_to_live(self, tile_key: str, window_id: int | None = None) -> None:
+        """Leave replay; live comes back in ``window_id`` (or wherever it still plays)."""
+        tile = self._tiles.get(tile_key)
+        if tile is None:
+            return
+        if tile.pending is not None and tile.pending_kind == "replay":
+            self._drop_pending(tile)
+        if tile.replay is None:
+            return
+        live = tile.live
+        if live is not None and live.player.playing and live.window_id != tile.window_id:
+            # live kept playing underneath the replay: raise it, then stop the replay
+            self._promote_window(tile, live.window_id)
+            self._end_replay(tile)
+            self._publish_current(tile, force=True)
+            return
+        self._end_replay(tile)
+        if live is None:
+            self._publish_current(tile, force=True)
+            return
+        # the live player gave its window to the replay: restart it on the next keyframe
+        target = tile.window_id if window_id is None else window_id
+        buffer = self._new_buffer()
+        live.buffer, live.window_id = buffer, target
+        live.frames_seen, live.last_frame_at = 0, None
+        live.player.play(buffer, target, muted=tile.muted)
+        if live.remuxer is not None:
+            live.remuxer.retarget(buffer)
+        if target != tile.window_id:
+            self._promote_window(tile, target)
+        tile.live_since = None
+        self._publish(tile, StreamState.CONNECTING, None, force=True)
+
+    def replay_seconds(self, tile_key: str) -> float:
+        """Seconds of the tile's stream the replay ring holds now."""
+        tile = self._tiles.get(tile_key)
+        return 0.0 if tile is None else tile.ring.span()
 
     def stop(self, tile_key: str) -> None:
         """Stop the tile's stream; returns at once even if the camera is frozen."""
         tile = self._tiles.pop(tile_key, None)
         if tile is None:
             return
-        self._drop_ingest(tile)
-        tile.player.release()
+        self._drop_pending(tile)
+        if tile.replay is not None:
+            self._end_replay(tile)
+        self._drop_live(tile)
+        tile.ring.clear()
         log.info("%s: stopped tile %s", tile.label, tile_key)
         self.tile_status_changed.emit(tile_key, STOPPED_STATUS)
         if not self._tiles:
@@ -149,6 +338,7 @@ class VideoService(QObject):
         for key in list(self._tiles):
             self.stop(key)
         self._watchdog.stop()
+        self._probes.shutdown(wait=False, cancel_futures=True)
         deadline = time.monotonic() + (
             self.ingest_options.read_timeout + 1.0 if join_timeout is None else join_timeout
         )
@@ -162,42 +352,90 @@ class VideoService(QObject):
 
     # -- pipeline ---------------------------------------------------------------------------
 
-    def _connect(self, tile: _Tile) -> None:
-        tile.retry_at = None
+    def _new_buffer(self) -> TsByteBuffer:
+        return TsByteBuffer(self._buffer_bytes, max_delay=self.live_buffer)
+
+    def _new_ingest_pipeline(
+        self, tile: _Tile, url: str, window_id: int, replay: bool = True
+    ) -> _Pipeline:
+        assert self._instance is not None
         tile.generation += 1
         generation = tile.generation
-        buffer = TsByteBuffer(self._buffer_bytes)
+        buffer = self._new_buffer()
         key = tile.key
 
         def forward(event: IngestEvent) -> None:
             # ingest thread → GUI thread
             self._ingest_event.emit(key, generation, event)
 
-        tile.ingest = RtspIngest(
-            tile.url, tile.label, [TsRemuxer(buffer, tile.label)], forward,
-            self.ingest_options, self.limiter,
+        # a switch's new session joins the ring only once it takes over (see _check_pending)
+        remuxer = TsRemuxer(buffer, tile.label, ring=tile.ring if replay else None)
+        options = replace(
+            self.ingest_options, transport=tile.transport, with_audio=not tile.muted
         )
-        tile.connected_at = None
-        tile.attempt_started = time.monotonic()
-        tile.frames_seen = 0
-        tile.last_frame_at = None
-        tile.live_since = None
-        tile.sample_at, tile.sample_frames, tile.sample_bytes = tile.attempt_started, 0, 0
+        pipeline = _Pipeline(
+            url=url, window_id=window_id, player=TilePlayer(self._instance, tile.label),
+            buffer=buffer, generation=generation, remuxer=remuxer, started=time.monotonic(),
+            ingest=RtspIngest(url, tile.label, [remuxer], forward, options, self.limiter),
+        )
         # libvlc starts first and waits in the read callback: its start-up overlaps the connect.
-        tile.player.play(buffer, tile.window_id)
-        tile.ingest.start()
+        pipeline.player.play(buffer, window_id, muted=tile.muted)
+        assert pipeline.ingest is not None
+        pipeline.ingest.start()
+        return pipeline
 
-    def _drop_ingest(self, tile: _Tile) -> None:
-        ingest, tile.ingest = tile.ingest, None
-        if ingest is not None:
-            ingest.cancel()
-            self._abandoned.append(ingest)
-        tile.player.stop()
-        tile.connected_at = None
+    def _connect(self, tile: _Tile) -> None:
+        tile.retry_at = None
+        tile.probe = None
+        tile.live = self._new_ingest_pipeline(tile, tile.url, tile.window_id)
+        tile.live_since = None
+        tile.sample_at, tile.sample_frames, tile.sample_bytes = time.monotonic(), 0, 0
+
+    def _release(self, pipeline: _Pipeline) -> None:
+        if pipeline.ingest is not None:
+            pipeline.ingest.cancel()
+            self._abandoned.append(pipeline.ingest)
+            pipeline.ingest = None
+        pipeline.player.release()
+
+    def _drop_live(self, tile: _Tile) -> None:
+        live, tile.live = tile.live, None
+        if live is not None:
+            self._release(live)
+
+    def _drop_pending(self, tile: _Tile) -> None:
+        pending, tile.pending = tile.pending, None
+        if pending is not None:
+            self._release(pending)
+
+    def _end_replay(self, tile: _Tile) -> None:
+        replay, tile.replay = tile.replay, None
+        tile.replay_offset = None
+        if replay is not None:
+            replay.player.release()
+
+    def _promote_window(self, tile: _Tile, window_id: int) -> None:
+        tile.window_id = window_id
+        self.stream_switched.emit(tile.key, window_id)
+
+    def _apply_mute(self, tile: _Tile, muted: bool) -> None:
+        if tile.muted == muted:
+            return
+        tile.muted = muted
+        log.info("%s: %s", tile.label, "muted" if muted else "unmuted")
+        if tile.live is not None and tile.replay is None:
+            # the audio stream is (not) received from now on: a fresh session
+            self._drop_pending(tile)
+            self._drop_live(tile)
+            self._connect(tile)
+            self._publish(tile, StreamState.CONNECTING, None, force=True)
+        else:
+            self._publish_current(tile, force=True)
 
     def _fail(self, tile: _Tile, reason: str, detail: str | None) -> None:
         """Tear the pipeline down, show OFFLINE with the reason, retry after a backoff delay."""
-        self._drop_ingest(tile)
+        self._drop_live(tile)
+        self._drop_pending(tile)
         delay = tile.backoff.next_delay()
         # a dead camera retries all night: say it once per cause, then only at debug level
         news = (tile.state, tile.reason) != (StreamState.OFFLINE, reason)
@@ -207,76 +445,167 @@ class VideoService(QObject):
             tile.label, reason, f": {detail}" if detail else "", tile.backoff.attempts, delay,
         )
         tile.fps = tile.bitrate_kbps = 0.0
-        self._publish(tile, StreamState.OFFLINE, reason)
+        now = time.monotonic()
         # the watchdog tick starts the retry when it is due (no timer objects to churn)
-        tile.retry_at = time.monotonic() + delay
+        tile.retry_at = now + delay
+        tile.probe_at = now + self.health.probe_interval
+        if tile.replay is None:
+            self._publish(tile, StreamState.OFFLINE, reason, force=True)
+        else:
+            tile.reason = reason
 
     @Slot(str, int, object)
     def _on_ingest_event(self, key: str, generation: int, event: IngestEvent) -> None:
         tile = self._tiles.get(key)
-        if tile is None or generation != tile.generation or tile.ingest is None:
+        if tile is None:
+            return
+        for pipeline in (tile.live, tile.pending):
+            if pipeline is not None and pipeline.generation == generation:
+                break
+        else:
             return  # a late word from an ingest we already dropped
         if event.kind == "connected":
-            tile.connected_at = time.monotonic()
+            pipeline.connected_at = time.monotonic()
+            pipeline.info = event.info
+        elif pipeline is tile.pending:
+            self._pending_failed(tile, f"{event.reason}: {event.detail}")
         else:
             self._fail(tile, event.reason or OfflineReason.ERROR, event.detail)
+
+    def _pending_failed(self, tile: _Tile, why: str) -> None:
+        pending = tile.pending
+        assert pending is not None
+        log.warning("%s: switch to %s failed (%s); keeping the current stream",
+                    tile.label, mask_url(pending.url), why)
+        tile.switch_url, tile.switch_window = pending.url, pending.window_id
+        tile.switch_retry_at = time.monotonic() + self.health.switch_retry
+        self._drop_pending(tile)
 
     @Slot()
     def _check_health(self) -> None:
         now = time.monotonic()
         self._abandoned = [i for i in self._abandoned if not i.join(0)]
         for tile in list(self._tiles.values()):
-            if tile.ingest is None:
-                if tile.retry_at is not None and now >= tile.retry_at:
-                    self._connect(tile)
+            if tile.pending is not None:
+                self._check_pending(tile, now)
+            if tile.replay is not None:
+                self._check_replay(tile)
+            if tile.switch_retry_at is not None and now >= tile.switch_retry_at:
+                url = tile.switch_url
+                tile.switch_retry_at = None
+                if url is not None and tile.key in self._tiles:
+                    self.switch(tile.key, url, tile.switch_window)
+            if tile.live is None:
+                self._check_offline(tile, now)
                 continue
             self._check_tile(tile, now)
 
+    def _check_offline(self, tile: _Tile, now: float) -> None:
+        if tile.retry_at is None:
+            return
+        if tile.probe is not None and tile.probe.done():
+            answered = not tile.probe.cancelled() and tile.probe.exception() is None and (
+                tile.probe.result()
+            )
+            tile.probe = None
+            if answered:
+                log.info("%s: the camera answers again: reconnecting now", tile.label)
+                tile.retry_at = now
+        if now >= tile.retry_at:
+            self._connect(tile)
+            return
+        if (
+            tile.probe is None and tile.reason in _PROBE_REASONS and now >= tile.probe_at
+            and tile.retry_at - now > self.health.probe_interval
+        ):
+            tile.probe_at = now + self.health.probe_interval
+            try:
+                tile.probe = self._probes.submit(rtsp_answers, tile.url, self.health.probe_timeout)
+            except RuntimeError:  # shut down
+                tile.probe = None
+
+    def _check_pending(self, tile: _Tile, now: float) -> None:
+        pending = tile.pending
+        assert pending is not None
+        if pending.player.displayed_pictures() > 0:
+            tile.pending = None
+            kind = tile.pending_kind
+            log.info("%s: %s shows its first picture after %.2f s", tile.label, kind,
+                     now - pending.started)
+            self._promote_window(tile, pending.window_id)
+            if kind == "replay":
+                tile.replay = pending
+                self._publish(tile, StreamState.REPLAY, None, force=True)
+                return
+            old = tile.live
+            tile.live, tile.url = pending, pending.url
+            pending.frames_seen, pending.last_frame_at = pending.player.displayed_pictures(), now
+            if old is not None:
+                if old.remuxer is not None:
+                    old.remuxer.attach_ring(None)
+                self._release(old)
+            if pending.remuxer is not None:
+                pending.remuxer.attach_ring(tile.ring)
+            tile.sample_at, tile.sample_frames, tile.sample_bytes = now, 0, 0
+            self._publish_current(tile, force=True)
+            return
+        limit = self.ingest_options.open_timeout + self.health.renderer_timeout
+        if now - pending.started > limit or pending.player.has_failed():
+            self._pending_failed(tile, "no picture")
+
+    def _check_replay(self, tile: _Tile) -> None:
+        replay = tile.replay
+        assert replay is not None
+        if replay.player.has_failed():
+            log.info("%s: the replay reached live", tile.label)
+            self.back_to_live(tile.key)
+
     def _check_tile(self, tile: _Tile, now: float) -> None:
-        assert tile.ingest is not None
+        live = tile.live
+        assert live is not None and live.ingest is not None
         health = self.health
-        frames = tile.player.displayed_pictures()
-        if frames > tile.frames_seen:
-            tile.frames_seen = frames
-            tile.last_frame_at = now
-        stats = tile.ingest.stats
+        frames = live.player.displayed_pictures()
+        if frames > live.frames_seen:
+            live.frames_seen = frames
+            live.last_frame_at = now
+        stats = live.ingest.stats
         if now - tile.sample_at >= 1.0:
             elapsed = now - tile.sample_at
             tile.fps = max(0, frames - tile.sample_frames) / elapsed
             tile.bitrate_kbps = max(0, stats.bytes - tile.sample_bytes) * 8 / 1000 / elapsed
             tile.sample_at, tile.sample_frames, tile.sample_bytes = now, frames, stats.bytes
 
-        if tile.connected_at is None:
+        if live.connected_at is None:
             # FFmpeg's open timeout should end the attempt; this catches an ingest stuck anyway
             # (time spent queueing for a connection slot does not count)
             opening_limit = self.ingest_options.open_timeout + health.packet_timeout
             if stats.opening_at is not None and now - stats.opening_at > opening_limit:
                 self._fail(tile, OfflineReason.TIMEOUT, "no answer while connecting")
             return
-        last_packet = stats.last_packet_at or tile.connected_at
+        last_packet = stats.last_packet_at or live.connected_at
         if now - last_packet > health.packet_timeout:
             self._fail(
                 tile, OfflineReason.TIMEOUT, f"no packet for {now - last_packet:.1f} s"
             )
             return
-        if tile.player.has_failed():
+        if tile.replay is not None or not live.player.playing:
+            return  # the live player gave its window to a replay; the ingest is still watched
+        if live.player.has_failed():
             self._fail(tile, OfflineReason.RENDERER, "libvlc ended the stream")
             return
-        picture_ref = tile.last_frame_at or tile.connected_at
+        picture_ref = live.last_frame_at or live.connected_at
         if now - picture_ref > health.renderer_timeout:
             self._fail(tile, OfflineReason.RENDERER, "packets arrive but no picture is shown")
             return
-        if tile.last_frame_at is None:
+        if live.last_frame_at is None:
             return  # connected, waiting for the first keyframe to be shown
-        if now - tile.last_frame_at > health.stall_after:
+        if now - live.last_frame_at > health.stall_after:
             tile.live_since = None
             self._publish(tile, StreamState.STALLED, None)
         else:
             if tile.live_since is None:
                 tile.live_since = now
-                log.info(
-                    "%s: live after %.2f s", tile.label, now - tile.attempt_started
-                )
+                log.info("%s: live after %.2f s", tile.label, now - live.started)
             elif now - tile.live_since > health.healthy_after:
                 tile.backoff.reset()
             self._publish(tile, StreamState.LIVE, None)
@@ -284,14 +613,38 @@ class VideoService(QObject):
     # -- status -----------------------------------------------------------------------------
 
     def _snapshot(self, tile: _Tile) -> TileStatus:
-        age = None if tile.last_frame_at is None else time.monotonic() - tile.last_frame_at
+        now = time.monotonic()
+        live = tile.live
+        last = None if live is None else live.last_frame_at
+        info = None if live is None else live.info
+        retry_in = None
+        if tile.state is StreamState.OFFLINE and tile.retry_at is not None:
+            retry_in = max(0.0, tile.retry_at - now)
         return TileStatus(
             state=tile.state,
-            last_frame_age=age,
+            last_frame_age=None if last is None else now - last,
             reason=tile.reason,
             fps=round(tile.fps, 1),
             bitrate_kbps=round(tile.bitrate_kbps, 1),
+            retry_in=retry_in,
+            width=0 if info is None else info.width,
+            height=0 if info is None else info.height,
+            muted=tile.muted,
+            replay_offset=tile.replay_offset if tile.state is StreamState.REPLAY else None,
+            transport=tile.transport,
         )
+
+    def _publish_current(self, tile: _Tile, force: bool = False) -> None:
+        """Re-derive the state after a switch/replay change and publish it."""
+        if tile.replay is not None:
+            self._publish(tile, StreamState.REPLAY, None, force=force)
+        elif tile.live is None:
+            state = StreamState.OFFLINE if tile.retry_at is not None else StreamState.CONNECTING
+            self._publish(tile, state, tile.reason, force=force)
+        elif tile.live.last_frame_at is None:
+            self._publish(tile, StreamState.CONNECTING, None, force=force)
+        else:
+            self._publish(tile, StreamState.LIVE, None, force=force)
 
     def _publish(
         self, tile: _Tile, state: StreamState, reason: str | None, force: bool = False

@@ -19,6 +19,7 @@ class StreamState(enum.Enum):
     STALLED = "stalled"
     OFFLINE = "offline"
     STOPPED = "stopped"
+    REPLAY = "replay"  # the tile shows its instant-replay buffer, not live
 
 
 class OfflineReason:
@@ -41,7 +42,10 @@ class TileStatus:
 
     ``last_frame_age`` is the time since libvlc last displayed a new picture (None before the
     first one); ``fps`` is the displayed frame rate and ``bitrate_kbps`` the compressed rate
-    received from the camera, both over the last second or so.
+    received from the camera, both over the last second or so. ``retry_in`` (OFFLINE) is the time
+    until the next full connection attempt; ``width``/``height`` what the ingest receives (0
+    before it connected); ``replay_offset`` (REPLAY) how far behind live the replay started.
+    Statuses are sent on changes only: a widget counts ages up and ``retry_in`` down itself.
     """
 
     state: StreamState
@@ -49,6 +53,12 @@ class TileStatus:
     reason: str | None = None
     fps: float = 0.0
     bitrate_kbps: float = 0.0
+    retry_in: float | None = None
+    width: int = 0
+    height: int = 0
+    muted: bool = True
+    replay_offset: float | None = None
+    transport: str = "tcp"
 
 
 STOPPED_STATUS = TileStatus(StreamState.STOPPED)
