@@ -111,6 +111,38 @@ class Patrol:
     stops: tuple[PatrolStop, ...] = field(default_factory=tuple)
 
 
+# -- lease state (what the UI shows about who holds the camera) ----------------------------------
+class LeaseStatus(enum.StrEnum):
+    NONE = "none"
+    GRANTED = "granted"
+    QUEUED = "queued"
+    TAKEN = "taken"
+
+
+@dataclass(frozen=True)
+class LeaseHolder:
+    username: str
+    full_name: str
+    unit: str
+    priority: str
+    expires_at: str | None = None
+    reserved_until: str | None = None
+
+    @property
+    def display(self) -> str:
+        return f"{self.full_name}, {self.unit}"
+
+
+@dataclass(frozen=True)
+class LeaseState:
+    camera_id: int
+    status: LeaseStatus
+    holder: LeaseHolder | None = None
+    position: int | None = None
+    detail: str = ""
+
+
+
 class PtzController(ABC):
     """One camera's PTZ head. Methods raise :class:`PtzError`; ``connect`` first."""
 

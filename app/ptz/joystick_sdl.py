@@ -48,8 +48,12 @@ class SdlJoystickSource:
     def poll(self) -> list[JoyEvent]:
         pg = self._pg
         out: list[JoyEvent] = []
-        for event in pg.event.get(list(self._types)):
-            kind = self._types[event.type]
+        # All events, in order (a type-filtered get returns them grouped by type, which would
+        # put a new device's axes before its "added"); SDL here serves nothing but joysticks.
+        for event in pg.event.get():
+            kind = self._types.get(event.type)
+            if kind is None:
+                continue
             if kind is JoyKind.ADDED:
                 stick = pg.joystick.Joystick(event.device_index)
                 self._open[stick.get_instance_id()] = stick

@@ -15,7 +15,6 @@ Signals (PtzLease):
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 import time
 from collections.abc import Callable
@@ -26,7 +25,7 @@ import aiohttp
 from PySide6.QtCore import QObject, Signal
 
 from app.errors import BackendError, BackendUnreachable, Forbidden, NotFound, SessionExpired
-from app.ptz.base import PtzError, PtzErrorKind
+from app.ptz.base import LeaseHolder, LeaseState, LeaseStatus, PtzError, PtzErrorKind
 
 log = logging.getLogger("iocwall.ptz")
 
@@ -47,36 +46,6 @@ class BackendLike(Protocol):
 
     server_url: str
     session: Any
-
-
-class LeaseStatus(enum.StrEnum):
-    NONE = "none"
-    GRANTED = "granted"
-    QUEUED = "queued"
-    TAKEN = "taken"
-
-
-@dataclass(frozen=True)
-class LeaseHolder:
-    username: str
-    full_name: str
-    unit: str
-    priority: str
-    expires_at: str | None = None
-    reserved_until: str | None = None
-
-    @property
-    def display(self) -> str:
-        return f"{self.full_name}, {self.unit}"
-
-
-@dataclass(frozen=True)
-class LeaseState:
-    camera_id: int
-    status: LeaseStatus
-    holder: LeaseHolder | None = None
-    position: int | None = None
-    detail: str = ""
 
 
 @dataclass(frozen=True)

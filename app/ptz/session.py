@@ -31,8 +31,16 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from app.ops import Ops
-from app.ptz.base import Patrol, Preset, PtzCapabilities, PtzController, PtzError, Velocity
-from app.ptz.lease import LeaseState, PtzLease
+from app.ptz.base import (
+    LeaseState,
+    Patrol,
+    Preset,
+    PtzCapabilities,
+    PtzController,
+    PtzError,
+    Velocity,
+)
+from app.ptz.lease import PtzLease
 from app.ptz.throttle import ThrottledMover
 
 log = logging.getLogger("iocwall.ptz")
