@@ -1,0 +1,533 @@
+"""The wall's video cost beside the decode floor and beside QtMultimedia, in one run.
+
+    .venv/bin/python -m bench.bench_wall [--quick] [--seconds 10] [--profile]
+
+Starts its own Xvfb and a camera lab (``lab.Lab``, 32 cameras, clips cached in
+``.cache/bench-lab``), then for N = 1, 4, 9, 16, 25 tiles of 360p sub streams and N = 1, 4 tiles
+of 1080p main streams (the lab's every fourth camera) measures, one after the other:
+
+- **client**: the wall's pipeline (``app.video.VideoService`` into ``widgets.tile.VideoTile``
+  surfaces) in a child process (``bench.wall_client``), so that psutil counts the client alone:
+  CPU (% of one core, user+system ÷ wall time over ``--seconds`` once every tile is live), RSS
+  per tile ((RSS − RSS with the tiles shown and nothing playing) ÷ N), and each tile's time to
+  first picture (``play()`` → the service's first ``LIVE``, which its watchdog reports within one
+  0.1 s tick of libvlc's first displayed picture);
+- **floor**: the same streams decoded by ``ffmpeg -rtsp_transport tcp -i URL -an -f null -``
+  processes (sum of their CPU): the cost of decoding alone, and the client ÷ floor ratio;
+- **peer**: the same tiles played by PySide6's QtMultimedia (``QMediaPlayer`` + ``QVideoWidget``,
+  ``QT_XCB_GL_INTEGRATION=none``): its CPU, RSS and time to first frame.
+
+Also, in the 16-tile client run: a layout switch (stop the 16 tiles, play 16 other cameras in
+the same tiles) until all are live; in the 4-tile client run: reconnects, from
+``lab.start_stream`` after an outage of a few seconds until the tile is ``LIVE`` again.
+
+Scenarios run one at a time: the box has 2 cores, and client, floor and peer running together
+would measure each other. ``--quick`` (development) runs N = 1, 4 at 360p and N = 1 at 1080p,
+a 4-tile switch and one reconnect. Targets are those of issue 3; the table says met / missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import psutil
+
+REPO = Path(__file__).resolve().parent.parent
+LAB_DIR = REPO / ".cache" / "bench-lab"
+LAB_CAMERAS = 32  # 25 sub streams + 16 others for the switch; 1080p mains at 3, 7, 11, 15
+CLIP_SECONDS = 10
+LIVE_TIMEOUT = 30.0  # a tile not live by then counts as failed (the bench goes on)
+
+# issue 3's targets on this 2-core machine
+TARGET_FLOOR_RATIO = 1.3  # client CPU ≤ 1.3 × decode floor at 16 tiles
+TARGET_FIRST_P50 = 0.8
+TARGET_FIRST_P95 = 1.5
+TARGET_SWITCH = 2.0
+TARGET_RSS_PER_TILE_MB = 30.0
+TARGET_RECONNECT = 2.0
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One tile's stream: credentialed URL and a label for logs."""
+
+    url: str
+    label: str
+
+
+@dataclass
+class ClientResult:
+    """One run of N tiles in one client process (the wall's or the peer's)."""
+
+    backend: str
+    tiles: int
+    cpu_percent: float  # of one core
+    rss_mb: float  # at the end of the measurement
+    rss_idle_mb: float  # tiles shown, nothing playing
+    first_frame: list[float]  # seconds, one per tile that went live
+    failed: int  # tiles not live within LIVE_TIMEOUT
+    xserver_cpu_percent: float | None = None  # the X server's CPU in the same window
+    switch_seconds: float | None = None  # stop N, play N others, until all live
+    switch_failed: int = 0
+    reconnects: list[tuple[float, float | None]] = field(default_factory=list)  # (outage, s)
+
+    @property
+    def rss_per_tile_mb(self) -> float:
+        return (self.rss_mb - self.rss_idle_mb) / self.tiles
+
+
+@dataclass
+class FloorResult:
+    tiles: int
+    cpu_percent: float  # sum over the ffmpeg processes, % of one core
+
+
+def with_credentials(url: str, username: str, password: str) -> str:
+    """``rtsp://host/path`` → ``rtsp://user:pass@host/path`` (as the backend hands them out)."""
+    parts = urlsplit(url)
+    netloc = f"{quote(username, safe='')}:{quote(password, safe='')}@{parts.netloc}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def lab_streams(lab: Any, indexes: Sequence[int], which: str) -> list[Stream]:
+    """Credentialed ``sub`` or ``main`` streams of the given lab cameras."""
+    streams = []
+    for index in indexes:
+        camera = lab.cameras[index]
+        url = camera.sub_url if which == "sub" else camera.main_url
+        streams.append(Stream(with_credentials(url, camera.rtsp_username, camera.rtsp_password),
+                              f"{camera.name} ({which})"))
+    return streams
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Linear interpolation between closest ranks (the p95 of 4 values leans to the largest)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _cpu_seconds(processes: Sequence[psutil.Process]) -> float:
+    total = 0.0
+    for process in processes:
+        times = process.cpu_times()
+        total += times.user + times.system
+    return total
+
+
+def measure_cpu(processes: Sequence[psutil.Process], seconds: float,
+                also: Sequence[psutil.Process] = ()) -> tuple[float, float]:
+    """CPU of ``processes`` and, separately, of ``also`` over the next ``seconds``, in % of one
+    core each."""
+    before_wall = time.monotonic()
+    before, before_also = _cpu_seconds(processes), _cpu_seconds(also)
+    time.sleep(seconds)
+    wall = time.monotonic() - before_wall
+    return ((_cpu_seconds(processes) - before) / wall * 100.0,
+            (_cpu_seconds(also) - before_also) / wall * 100.0)
+
+
+# -- the client child process -----------------------------------------------------------------
+
+
+class ClientProcess:
+    """A ``bench.wall_client`` child: send commands, wait for its events."""
+
+    def __init__(self, backend: str, tiles: int, log_path: Path) -> None:
+        env = dict(os.environ)
+        env["QT_QPA_PLATFORM"] = "xcb"
+        env["QT_XCB_GL_INTEGRATION"] = "none"
+        self._log = log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.wall_client", "--backend", backend,
+             "--tiles", str(tiles)],
+            cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=self._log, text=True, bufsize=1,
+        )
+        self.psutil = psutil.Process(self.proc.pid)
+        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.history: list[dict[str, Any]] = []
+        threading.Thread(target=self._read, name="bench-client-out", daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            line = line.strip()
+            if line.startswith("{"):
+                self.events.put(json.loads(line))
+        self.events.put({"ev": "exit"})
+
+    def send(self, command: dict[str, Any]) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(command) + "\n")
+        self.proc.stdin.flush()
+
+    def wait_for(self, done: Callable[[dict[str, Any]], bool], timeout: float) -> bool:
+        """Consume events until ``done(event)`` or the timeout; every event lands in history."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            try:
+                event = self.events.get(timeout=remaining)
+            except queue.Empty:
+                return False
+            self.history.append(event)
+            if event["ev"] == "exit":
+                raise RuntimeError(f"the client exited (code {self.proc.wait()}); see its log")
+            if done(event):
+                return True
+
+    def play_until_live(self, streams: Sequence[Stream], slots: Sequence[int],
+                        timeout: float = LIVE_TIMEOUT) -> tuple[dict[int, float], dict[int, float]]:
+        """Play, wait until every slot is live; returns (play time, first-live time) per slot."""
+        played: dict[int, float] = {}
+        live: dict[int, float] = {}
+        wanted = set(slots)
+
+        def done(event: dict[str, Any]) -> bool:
+            slot = event.get("slot")
+            if slot in wanted:
+                if event["ev"] == "played":
+                    played[slot] = event["t"]
+                elif event["ev"] == "state" and event["state"] == "live" and slot in played:
+                    live.setdefault(slot, event["t"])
+            return set(live) == wanted
+
+        self.send({"cmd": "play", "tiles": [[slot, s.url, s.label]
+                                            for slot, s in zip(slots, streams, strict=True)]})
+        self.wait_for(done, timeout)
+        return played, live
+
+    def rss_mb(self) -> float:
+        return float(self.psutil.memory_info().rss) / 2**20
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.send({"cmd": "quit"})
+                self.proc.wait(timeout=15)
+            except (BrokenPipeError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self._log.close()
+
+
+def measure_client(backend: str, streams: Sequence[Stream], seconds: float, *,
+                   settle: float = 2.0, switch_to: Sequence[Stream] = (),
+                   reconnect: Callable[[ClientProcess], list[tuple[float, float | None]]]
+                   | None = None, log_path: Path | None = None,
+                   on_measure: Callable[[int], None] | None = None,
+                   xserver_pid: int | None = None) -> ClientResult:
+    """Play ``streams`` in N tiles of a fresh client process and measure it (see module doc).
+
+    ``reconnect(client)``: afterwards, measures reconnects (it drives the lab). ``switch_to``:
+    then stop every tile and play these in the same tiles, timed from the first stop to the
+    last new tile live. ``on_measure(pid)`` runs as the CPU window opens (e.g. a profiler).
+    ``xserver_pid``: the X server's CPU is measured in the same window (pictures drawn into X
+    windows cost the server too: not counted as the client's, shown beside it).
+    """
+    log_path = log_path or Path(tempfile.gettempdir()) / "bench-wall-client.log"
+    n = len(streams)
+    client = ClientProcess(backend, n, log_path)
+    try:
+        if not client.wait_for(lambda e: e["ev"] == "ready", 30):
+            raise RuntimeError("the client did not show its tiles within 30 s")
+        time.sleep(0.5)
+        rss_idle = client.rss_mb()
+        slots = list(range(n))
+        played, live = client.play_until_live(streams, slots)
+        first = [live[s] - played[s] for s in slots if s in live]
+        time.sleep(settle)
+        if on_measure is not None:
+            on_measure(client.proc.pid)
+        xserver = [psutil.Process(xserver_pid)] if xserver_pid else []
+        cpu, xcpu = measure_cpu([client.psutil], seconds, also=xserver)
+        rss = client.rss_mb()
+        result = ClientResult(backend, n, cpu, rss, rss_idle, first, n - len(live),
+                              xcpu if xserver else None)
+        if reconnect is not None:
+            result.reconnects = reconnect(client)
+        if switch_to:
+            stopped_at: list[float] = []
+            wanted = set(slots)
+
+            def stopped(event: dict[str, Any]) -> bool:
+                if event["ev"] == "stopped" and event["slot"] in wanted:
+                    stopped_at.append(event["t"])
+                return len(stopped_at) == n
+
+            client.send({"cmd": "stop", "slots": slots})
+            client.wait_for(stopped, 15)
+            _played, new_live = client.play_until_live(switch_to, slots)
+            if stopped_at and len(new_live) == n:
+                result.switch_seconds = max(new_live.values()) - min(stopped_at)
+            result.switch_failed = n - len(new_live)
+        return result
+    finally:
+        client.close()
+
+
+def reconnect_runs(lab: Any, camera_index: int, slot: int,
+                   outages: Sequence[float]) -> Callable[[ClientProcess],
+                                                         list[tuple[float, float | None]]]:
+    """Stop the camera's streams, wait ``outage`` seconds once its tile is offline, start them,
+    and time ``start_stream`` → the tile LIVE again; once per outage."""
+
+    def run(client: ClientProcess) -> list[tuple[float, float | None]]:
+        results: list[tuple[float, float | None]] = []
+        for outage in outages:
+            lab.stop_stream(camera_index)
+            client.wait_for(lambda e: e.get("slot") == slot and e["ev"] == "state"
+                            and e["state"] == "offline", 15)
+            time.sleep(outage)
+            returned = time.monotonic()
+            lab.start_stream(camera_index)
+            back: list[float] = []
+
+            def live_again(event: dict[str, Any], returned: float = returned,
+                           back: list[float] = back) -> bool:
+                if (event.get("slot") == slot and event["ev"] == "state"
+                        and event["state"] == "live" and event["t"] >= returned):
+                    back.append(event["t"])
+                    return True
+                return False
+
+            client.wait_for(live_again, LIVE_TIMEOUT)
+            results.append((outage, back[0] - returned if back else None))
+        return results
+
+    return run
+
+
+# -- the decode floor ---------------------------------------------------------------------------
+
+
+def measure_floor(streams: Sequence[Stream], seconds: float, settle: float = 3.0) -> FloorResult:
+    """The same streams decoded by one ``ffmpeg -f null`` process each: their summed CPU."""
+    processes = [
+        subprocess.Popen(
+            ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
+             "-rtsp_transport", "tcp", "-i", s.url, "-an", "-f", "null", "-"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for s in streams
+    ]
+    try:
+        time.sleep(settle)
+        dead = [p.args for p in processes if p.poll() is not None]
+        if dead:
+            raise RuntimeError(f"{len(dead)} ffmpeg decoders ended early (lab down?)")
+        cpu, _ = measure_cpu([psutil.Process(p.pid) for p in processes], seconds)
+        return FloorResult(len(streams), cpu)
+    finally:
+        for p in processes:
+            p.terminate()
+        for p in processes:
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(timeout=5)
+
+
+# -- the run and its table ----------------------------------------------------------------------
+
+
+@dataclass
+class Scenario:
+    name: str  # "360p" / "1080p"
+    tiles: int
+    client: ClientResult | None = None
+    floor: FloorResult | None = None
+    peer: ClientResult | None = None
+
+
+def _fmt(value: float | None, spec: str = ".2f") -> str:
+    return "—" if value is None or value != value else format(value, spec)
+
+
+def _verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "MISSED")
+
+
+def report(scenarios: Sequence[Scenario], load: tuple[float, float, float]) -> str:
+    lines = [
+        f"load average before the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+        f"({psutil.cpu_count()} cores)",
+        "",
+        "| stream | N | client CPU % (X server) | floor CPU % | client ÷ floor "
+        "| peer CPU % (X server) "
+        "| client RSS MB (per tile) | peer RSS MB (per tile) | client first frame p50 / p95 s "
+        "| peer first frame p50 / p95 s | not live |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for s in scenarios:
+        c, f, p = s.client, s.floor, s.peer
+        ratio = c.cpu_percent / f.cpu_percent if c and f and f.cpu_percent > 0 else None
+        lines.append(
+            f"| {s.name} | {s.tiles} | {_fmt(c and c.cpu_percent, '.1f')} "
+            f"({_fmt(c and c.xserver_cpu_percent, '.1f')}) "
+            f"| {_fmt(f and f.cpu_percent, '.1f')} | {_fmt(ratio)}× "
+            f"| {_fmt(p and p.cpu_percent, '.1f')} ({_fmt(p and p.xserver_cpu_percent, '.1f')}) "
+            f"| {_fmt(c and c.rss_mb, '.0f')} ({_fmt(c and c.rss_per_tile_mb, '.1f')}) "
+            f"| {_fmt(p and p.rss_mb, '.0f')} ({_fmt(p and p.rss_per_tile_mb, '.1f')}) "
+            f"| {_fmt(c and percentile(c.first_frame, 0.5))} / "
+            f"{_fmt(c and percentile(c.first_frame, 0.95))} "
+            f"| {_fmt(p and percentile(p.first_frame, 0.5))} / "
+            f"{_fmt(p and percentile(p.first_frame, 0.95))} "
+            f"| {c.failed if c else '—'} / {p.failed if p else '—'} |"
+        )
+    lines += ["", *targets(scenarios)]
+    return "\n".join(lines)
+
+
+def targets(scenarios: Sequence[Scenario]) -> list[str]:
+    """issue 3's targets, each with the measured number and met / MISSED."""
+    sub = [s for s in scenarios if s.name == "360p" and s.client]
+    # the CPU and RSS targets are stated at 16 tiles; --quick has at most 4
+    head = max(sub, key=lambda s: s.tiles) if sub else None
+    rows = ["| target | measured | verdict |", "| --- | --- | --- |"]
+    if head and head.client:
+        c = head.client
+        label = f"{head.tiles} × 360p"
+        if head.floor and head.floor.cpu_percent > 0:
+            ratio = c.cpu_percent / head.floor.cpu_percent
+            rows.append(f"| client CPU ≤ {TARGET_FLOOR_RATIO}× decode floor ({label}) "
+                        f"| {ratio:.2f}× ({c.cpu_percent:.1f} % vs {head.floor.cpu_percent:.1f} %)"
+                        f" | {_verdict(ratio <= TARGET_FLOOR_RATIO)} |")
+        if head.peer:
+            rows.append(f"| client CPU < QtMultimedia's ({label}) | {c.cpu_percent:.1f} % vs "
+                        f"{head.peer.cpu_percent:.1f} % "
+                        f"| {_verdict(c.cpu_percent < head.peer.cpu_percent)} |")
+        p50, p95 = percentile(c.first_frame, 0.5), percentile(c.first_frame, 0.95)
+        rows.append(f"| first frame p50 ≤ {TARGET_FIRST_P50} s ({label}) | {_fmt(p50)} s "
+                    f"| {_verdict(p50 <= TARGET_FIRST_P50 and not c.failed)} |")
+        rows.append(f"| first frame p95 ≤ {TARGET_FIRST_P95} s ({label}) | {_fmt(p95)} s "
+                    f"| {_verdict(p95 <= TARGET_FIRST_P95 and not c.failed)} |")
+        every = [t for s in scenarios if s.client for t in s.client.first_frame]
+        failed = sum(s.client.failed for s in scenarios if s.client)
+        rows.append(f"| first frame p50 / p95 over every client tile of the run "
+                    f"({len(every)} tiles, {failed} never live) "
+                    f"| {_fmt(percentile(every, 0.5))} / {_fmt(percentile(every, 0.95))} s "
+                    f"| {_verdict(percentile(every, 0.5) <= TARGET_FIRST_P50 and percentile(every, 0.95) <= TARGET_FIRST_P95 and not failed)} |")  # noqa: E501
+        worst = max(sub, key=lambda s: s.client.rss_per_tile_mb if s.client else 0.0)
+        assert worst.client is not None
+        rows.append(f"| RSS ≤ {TARGET_RSS_PER_TILE_MB:.0f} MB per 360p tile (worst N: "
+                    f"{worst.tiles}) | {worst.client.rss_per_tile_mb:.1f} MB "
+                    f"| {_verdict(worst.client.rss_per_tile_mb <= TARGET_RSS_PER_TILE_MB)} |")
+    for s in scenarios:
+        c = s.client
+        if c and (c.switch_seconds is not None or c.switch_failed):
+            rows.append(f"| {s.tiles}-tile layout switch all live ≤ {TARGET_SWITCH} s "
+                        f"| {_fmt(c.switch_seconds)} s ({c.switch_failed} not live) "
+                        f"| {_verdict(c.switch_seconds is not None and not c.switch_failed and c.switch_seconds <= TARGET_SWITCH)} |")  # noqa: E501
+        if c and c.reconnects:
+            times = ", ".join(f"{_fmt(t)} s after {outage:.0f} s out" for outage, t in c.reconnects)
+            ok = all(t is not None and t <= TARGET_RECONNECT for _o, t in c.reconnects)
+            rows.append(f"| reconnect ≤ {TARGET_RECONNECT} s after the camera returns "
+                        f"| {times} | {_verdict(ok)} |")
+    return rows
+
+
+def run(lab: Any, *, quick: bool, seconds: float, work_dir: Path,
+        profile: bool = False, xserver_pid: int | None = None) -> list[Scenario]:
+    log = work_dir / "bench-wall-client.log"
+    plan = [("360p", n) for n in ((1, 4) if quick else (1, 4, 9, 16, 25))]
+    plan += [("1080p", n) for n in ((1,) if quick else (1, 4))]
+    switch_tiles = 4 if quick else 16
+    outages = (2.0,) if quick else (2.0, 5.0, 10.0)
+    mains = [i for i in range(len(lab.cameras)) if i % 4 == 3]
+    scenarios = []
+    for name, n in plan:
+        scenario = Scenario(name, n)
+        streams = (lab_streams(lab, range(n), "sub") if name == "360p"
+                   else lab_streams(lab, mains[:n], "main"))
+        extras: dict[str, Any] = {}
+        if name == "360p" and n == switch_tiles:
+            # the other cameras: from the end of the lab, none of them on screen before
+            others = range(len(lab.cameras) - n, len(lab.cameras))
+            extras["switch_to"] = lab_streams(lab, others, "sub")
+        if name == "360p" and n == 4:
+            extras["reconnect"] = reconnect_runs(lab, camera_index=0, slot=0, outages=outages)
+        if profile and name == "360p" and n == 16:
+            extras["on_measure"] = lambda pid: _profile(pid, seconds, work_dir)
+        print(f"[{name} × {n}] client …", flush=True)
+        scenario.client = measure_client("vlc", streams, seconds, log_path=log,
+                                         xserver_pid=xserver_pid, **extras)
+        print(f"[{name} × {n}] decode floor …", flush=True)
+        scenario.floor = measure_floor(streams, seconds)
+        print(f"[{name} × {n}] QtMultimedia …", flush=True)
+        scenario.peer = measure_client("qtmm", streams, seconds, log_path=log,
+                                       xserver_pid=xserver_pid)
+        scenarios.append(scenario)
+    return scenarios
+
+
+def _profile(pid: int, seconds: float, work_dir: Path) -> None:
+    """py-spy (native frames too) over the CPU window, in the background; output in work_dir."""
+    py_spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which(
+        "py-spy")
+    if py_spy is None:
+        print("py-spy not installed: pip install -e '.[bench]'", flush=True)
+        return
+    out = work_dir / "bench-wall-profile-16.txt"
+    subprocess.Popen(
+        [py_spy, "record", "--pid", str(pid), "--duration", str(int(seconds)), "--native",
+         "--threads", "--format", "raw", "--output", str(out), "--nonblocking"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    print(f"profiling the 16-tile client into {out}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="N = 1, 4 only (development)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="CPU window per run")
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy the 16-tile client over its CPU window")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(REPO))
+    from lab import Lab
+    from tests.xvfb import start_xvfb
+
+    work_dir = REPO / ".cache"
+    work_dir.mkdir(exist_ok=True)
+    load = os.getloadavg()
+    xvfb = start_xvfb(1920, 1080)
+    os.environ["DISPLAY"] = xvfb.display
+    try:
+        print("starting the lab (first time: encoding clips into .cache/bench-lab) …", flush=True)
+        with Lab.start(cameras=LAB_CAMERAS, data_dir=LAB_DIR, rtsp_port=0, onvif_base_port=0,
+                       control_port=None, clip_seconds=CLIP_SECONDS) as lab:
+            scenarios = run(lab, quick=args.quick, seconds=args.seconds, work_dir=work_dir,
+                            profile=args.profile, xserver_pid=xvfb.process.pid)
+    finally:
+        xvfb.stop()
+    print()
+    print(report(scenarios, load))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
