@@ -14,7 +14,18 @@ from typing import Any
 
 import requests
 
-from app.domain import Action, Camera, CameraSystem, Scope, Session, Unit, User, Ward
+from app.domain import (
+    Action,
+    Camera,
+    CameraSystem,
+    Layout,
+    Scope,
+    Session,
+    Unit,
+    User,
+    Ward,
+)
+from app.domain.layouts import layout_body, parse_layout
 from app.errors import (
     AccountLocked,
     AuthFailed,
@@ -145,6 +156,37 @@ class BackendClient:
             body["detail"] = detail
         self._request("POST", "/audit/events", json=body)
 
+    # -- saved layouts (docs/contracts.md, "Saved layouts") ----------------------------------
+    def layouts(self) -> list[Layout]:
+        """The user's own layouts and the unit's shared ones, by name."""
+        data = self._json(self._request("GET", "/layouts"))
+        if not isinstance(data, list):
+            raise BackendError("the server sent an unexpected layout list")
+        return [_layout(item) for item in data]
+
+    def layout(self, layout_id: int) -> Layout:
+        return _layout(self._json(self._request("GET", f"/layouts/{int(layout_id)}")))
+
+    def create_layout(self, layout: Layout) -> Layout:
+        """Save a new layout (``layout.id`` is ignored); 409 → Conflict for a taken name."""
+        return _layout(self._json(self._request("POST", "/layouts", json=layout_body(layout))))
+
+    def update_layout(self, layout_id: int, version: int, layout: Layout | None = None,
+                      **changes: Any) -> Layout:
+        """Change a layout last read at ``version``: every writable field of ``layout`` and/or
+        the given ``changes`` (name, template, rows, columns, shared_with_unit, is_startup).
+        A stale version → BackendError with the server's "version: ..." detail (409)."""
+        body: dict[str, Any] = {}
+        if layout is not None:
+            body.update(layout_body(layout))
+        body.update(changes)
+        body["version"] = int(version)
+        return _layout(self._json(self._request("PUT", f"/layouts/{int(layout_id)}",
+                                                json=body)))
+
+    def delete_layout(self, layout_id: int) -> None:
+        self._request("DELETE", f"/layouts/{int(layout_id)}")
+
     def close(self) -> None:
         self._http.close()
 
@@ -225,6 +267,13 @@ def parse_user(data: Any) -> User:
                     str(data.get("role") or ""), unit, scope)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise BackendError("the server sent an unexpected user record") from exc
+
+
+def _layout(data: Any) -> Layout:
+    try:
+        return parse_layout(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BackendError("the server sent an unexpected layout record") from exc
 
 
 def parse_camera(data: Any) -> Camera:

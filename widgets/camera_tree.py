@@ -2,7 +2,9 @@
 
 Grouping and matching live in :mod:`app.camera_groups`; this widget only renders them. Cameras can
 be double-clicked (``camera_activated``) or dragged onto a tile (mime
-``application/x-iocwall-camera-id``, the camera id as ASCII digits).
+``application/x-iocwall-camera-id``, the camera id as ASCII digits); a ward or system group drags
+out as the ids of every camera under it, in tree order (mime ``application/x-iocwall-camera-ids``,
+comma-separated), and the wall fills free tiles with them.
 
 Signals:
     camera_activated(int): a camera was double-clicked (or Enter pressed on it).
@@ -20,6 +22,7 @@ from app.camera_groups import group_cameras
 from app.domain import Camera, CameraSystem
 
 CAMERA_MIME = "application/x-iocwall-camera-id"
+CAMERA_LIST_MIME = "application/x-iocwall-camera-ids"
 CAMERA_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -30,7 +33,7 @@ class CameraModel(QStandardItemModel):
     """Standard item model whose camera rows drag out as camera ids."""
 
     def mimeTypes(self) -> list[str]:
-        return [CAMERA_MIME]
+        return [CAMERA_MIME, CAMERA_LIST_MIME]
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         data = QMimeData()
@@ -40,7 +43,24 @@ class CameraModel(QStandardItemModel):
                 data.setData(CAMERA_MIME, str(int(camera_id)).encode("ascii"))
                 data.setText(str(index.data(Qt.ItemDataRole.DisplayRole)))
                 break
+            ids = self.camera_ids_under(index)
+            if ids:
+                data.setData(CAMERA_LIST_MIME, ",".join(map(str, ids)).encode("ascii"))
+                data.setText(str(index.data(Qt.ItemDataRole.DisplayRole)))
+                break
         return data
+
+    def camera_ids_under(self, index: QModelIndex) -> list[int]:
+        """Every camera id below a ward or system row, in tree order."""
+        ids: list[int] = []
+        for row in range(self.rowCount(index)):
+            child = self.index(row, 0, index)
+            camera_id = child.data(CAMERA_ID_ROLE)
+            if camera_id is not None:
+                ids.append(int(camera_id))
+            else:
+                ids.extend(self.camera_ids_under(child))
+        return ids
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
@@ -133,5 +153,5 @@ class CameraTree(QWidget):
 def _group_item(text: str, kind: str) -> QStandardItem:
     item = QStandardItem(text)
     item.setData(kind, KIND_ROLE)
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDragEnabled)
     return item

@@ -1,5 +1,7 @@
-"""The command room's main window: camera tree, 2×2 wall, messages, status bar with user, unit and
-a UTC+7 clock; menus for language and logout.
+"""The command room's main window: camera tree, the wall, messages, status bar with user, unit,
+layout and a UTC+7 clock; menus for the system, the wall's template and full screen, saved layouts
+(save, save as, rename, delete, startup, share with the unit; own and shared lists) and language.
+It opens maximised (a command-room wall, not a desktop window).
 
 Services are passed in (no globals); the window loads the camera list through ops and never talks
 to the network itself.
@@ -18,22 +20,26 @@ import logging
 from datetime import UTC, datetime, timedelta, timezone
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QWidget,
 )
 
-from app.domain import Camera, Session
+from app.domain import Camera, Layout, Session
+from app.layout_store import LayoutCache, LayoutLibrary
 from app.messages import Level, Message, MessageBridge
 from app.ops import Ops
 from app.ports import CameraSource, VideoPort
 from app.settings import SettingsStore
 from app.wall import WallController
+from layouts import TemplateError, uniform
 from widgets.camera_tree import CameraTree
 from widgets.wall_view import WallView
 
@@ -51,7 +57,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, session: Session, cameras: CameraSource, wall: WallController,
                  video: VideoPort, ops: Ops, messages: MessageBridge, settings: SettingsStore,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, layouts: LayoutLibrary | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.session = session
@@ -61,7 +67,13 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self.wall_controller = wall
         self.setWindowTitle(self.tr("iocwall — Đồng Hới IOC video wall"))
-        self.resize(1280, 800)
+        self.setWindowState(Qt.WindowState.WindowMaximized)
+        self.layouts = layouts or _library_for(cameras, session, ops, messages, settings, self)
+        self._startup_asked = False
+        self._remember = QTimer(self)  # coalesce wall changes into one cache write
+        self._remember.setSingleShot(True)
+        self._remember.setInterval(500)
+        self._remember.timeout.connect(self._remember_wall)
 
         self.wall = WallView(wall, video, self)
         self.setCentralWidget(self.wall)
@@ -89,6 +101,13 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._build_status_bar()
+        wall.cell_updated.connect(lambda *_args: self._remember.start())
+        wall.template_changed.connect(lambda *_args: self._remember.start())
+        if self.layouts is not None:
+            self.layouts.layouts_changed.connect(self._on_layouts_changed)
+            self.layouts.startup_ready.connect(self._on_startup_layout)
+            self.layouts.saved.connect(self._on_layout_saved)
+        self._update_layout_actions()
 
     # -- construction ---------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -104,6 +123,36 @@ class MainWindow(QMainWindow):
         self.system_menu.addSeparator()
         self.system_menu.addAction(self.logout_action)
         self.system_menu.addAction(self.quit_action)
+
+        self.view_menu = menu_bar.addMenu(self.tr("&View"))
+        self.template_menu = self.view_menu.addMenu(self.tr("Wall template"))
+        for action in self.wall.template_actions:
+            self.template_menu.addAction(action)
+        self.template_menu.addSeparator()
+        self.custom_grid_action = QAction(self.tr("Custom grid…"), self)
+        self.custom_grid_action.triggered.connect(self._ask_custom_grid)
+        self.template_menu.addAction(self.custom_grid_action)
+        self.full_screen_action = QAction(self.tr("Full screen"), self, checkable=True)
+        self.full_screen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.full_screen_action.triggered.connect(self.set_full_screen)
+        self.view_menu.addAction(self.full_screen_action)
+
+        self.layouts_menu = menu_bar.addMenu(self.tr("La&youts"))
+        self.save_layout_action = QAction(self.tr("Save layout"), self)
+        self.save_layout_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_layout_action.triggered.connect(self.save_layout)
+        self.save_layout_as_action = QAction(self.tr("Save layout as…"), self)
+        self.save_layout_as_action.triggered.connect(self._ask_save_as)
+        self.rename_layout_action = QAction(self.tr("Rename layout…"), self)
+        self.rename_layout_action.triggered.connect(self._ask_rename)
+        self.delete_layout_action = QAction(self.tr("Delete layout"), self)
+        self.delete_layout_action.triggered.connect(self._ask_delete)
+        self.startup_layout_action = QAction(self.tr("Open at start"), self, checkable=True)
+        self.startup_layout_action.triggered.connect(self.set_startup_layout)
+        self.share_layout_action = QAction(self.tr("Share with my unit"), self, checkable=True)
+        self.share_layout_action.triggered.connect(self.share_layout)
+        self.layout_actions: list[QAction] = []
+        self._fill_layouts_menu([])
 
         self.language_menu = menu_bar.addMenu(self.tr("&Language"))
         group = QActionGroup(self)
@@ -125,11 +174,14 @@ class MainWindow(QMainWindow):
         self.user_label.setObjectName("userLabel")
         self.unit_label = QLabel(self.tr("Unit: %1").replace("%1", user.unit.name))
         self.unit_label.setObjectName("unitLabel")
+        self.layout_label = QLabel()
+        self.layout_label.setObjectName("layoutLabel")
         self.clock_label = QLabel()
         self.clock_label.setObjectName("clockLabel")
         bar = self.statusBar()
         bar.addWidget(self.user_label)
         bar.addWidget(self.unit_label)
+        bar.addWidget(self.layout_label)
         bar.addPermanentWidget(self.clock_label)
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
@@ -138,8 +190,13 @@ class MainWindow(QMainWindow):
 
     # -- behaviour ------------------------------------------------------------------------------
     def load_cameras(self) -> None:
+        """Load the camera list; the first time also the startup layout (which may arrive first:
+        its tiles wait for the list)."""
         self._ops.run(self._camera_source.cameras, label=self.tr("Loading cameras"), owner=self) \
             .success(self._on_cameras)
+        if not self._startup_asked and self.layouts is not None:
+            self._startup_asked = True
+            self.layouts.load_startup()
 
     def _on_cameras(self, cameras: list[Camera]) -> None:
         self.wall_controller.set_cameras(cameras)
@@ -147,6 +204,191 @@ class MainWindow(QMainWindow):
         # Not statusBar().showMessage(): a temporary message hides the user and unit labels.
         self.tree_dock.setWindowTitle(self.tr("Cameras (%1)").replace("%1", str(len(cameras))))
         self.cameras_loaded.emit(cameras)
+
+    # -- saved layouts --------------------------------------------------------------------------
+    def current_layout(self) -> Layout | None:
+        """The saved layout on the wall (None: an unsaved arrangement)."""
+        return self.wall_controller.layout
+
+    def show_layout(self, layout: Layout) -> None:
+        try:
+            self.wall_controller.apply_layout(layout)
+        except TemplateError as exc:
+            self._messages.error(self.tr("Layout %1 cannot be shown: %2")
+                                 .replace("%1", layout.name).replace("%2", str(exc)))
+            return
+        self._update_layout_actions()
+
+    def save_layout(self) -> None:
+        current = self.current_layout()
+        if self.layouts is None:
+            return
+        if current is None or not current.editable:
+            self._ask_save_as()
+            return
+        self.layouts.save(self._wall_as(current.name, current))
+
+    def save_layout_as(self, name: str, shared: bool = False) -> None:
+        if self.layouts is not None and name.strip():
+            self.layouts.save_as(self._wall_as(name.strip(), None, shared_with_unit=shared))
+
+    def rename_layout(self, name: str) -> None:
+        current = self.current_layout()
+        if self.layouts is not None and current is not None and current.editable \
+                and name.strip():
+            self.layouts.rename(current, name.strip())
+
+    def delete_layout(self) -> None:
+        current = self.current_layout()
+        if self.layouts is not None and current is not None and current.editable:
+            self.layouts.delete(current)
+            self.wall_controller.layout = None
+            self._update_layout_actions()
+
+    def set_startup_layout(self, startup: bool = True) -> None:
+        current = self.current_layout()
+        if self.layouts is not None and current is not None and current.editable:
+            self.layouts.set_startup(current, bool(startup))
+
+    def share_layout(self, shared: bool = True) -> None:
+        current = self.current_layout()
+        if self.layouts is not None and current is not None and current.editable:
+            self.layouts.set_shared(current, bool(shared))
+
+    def set_full_screen(self, on: bool) -> None:
+        if on:
+            self.showFullScreen()
+        else:
+            self.showMaximized()
+        self.full_screen_action.setChecked(on)
+
+    def _wall_as(self, name: str, base: Layout | None, **fields: object) -> Layout:
+        if base is None:
+            return self.wall_controller.to_layout(name, **fields)  # type: ignore[arg-type]
+        return self.wall_controller.to_layout(
+            name, id=base.id, version=base.version, shared_with_unit=base.shared_with_unit,
+            is_startup=base.is_startup, editable=base.editable, owner=base.owner)
+
+    def _ask_save_as(self) -> None:
+        current = self.current_layout()
+        name, ok = QInputDialog.getText(self, self.tr("Save layout as"), self.tr("Name:"),
+                                        text=current.name if current is not None else "")
+        if ok:
+            self.save_layout_as(name)
+
+    def _ask_rename(self) -> None:
+        current = self.current_layout()
+        if current is None:
+            return
+        name, ok = QInputDialog.getText(self, self.tr("Rename layout"), self.tr("New name:"),
+                                        text=current.name)
+        if ok:
+            self.rename_layout(name)
+
+    def _ask_delete(self) -> None:
+        current = self.current_layout()
+        if current is None:
+            return
+        answer = QMessageBox.question(self, self.tr("Delete layout"),
+                                      self.tr("Delete the layout %1?").replace("%1", current.name))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete_layout()
+
+    def _ask_custom_grid(self) -> None:
+        text, ok = QInputDialog.getText(self, self.tr("Custom grid"),
+                                        self.tr("Rows × columns (e.g. 2x3):"), text="2x3")
+        if not ok:
+            return
+        rows, _, columns = text.lower().replace("×", "x").partition("x")
+        try:
+            self.wall_controller.set_template(uniform(int(rows), int(columns)))
+        except (ValueError, TemplateError):
+            self._messages.warning(self.tr("Not a grid: %1").replace("%1", text))
+
+    def _on_layouts_changed(self, layouts: list[Layout]) -> None:
+        current = self.current_layout()
+        if current is not None and current.id is not None:
+            fresh = next((x for x in layouts if x.id == current.id), None)
+            # keep the wall as it is; take the fresh name, version and flags
+            self.wall_controller.layout = fresh
+        self._fill_layouts_menu(layouts)
+        self._update_layout_actions()
+
+    def _on_layout_saved(self, layout: Layout) -> None:
+        self.wall_controller.layout = layout
+        self._update_layout_actions()
+        self._messages.info(self.tr("Layout %1 saved.").replace("%1", layout.name))
+
+    def _on_startup_layout(self, layout: Layout | None, source: str) -> None:
+        if layout is None:
+            return
+        log.info("startup layout %r from the %s", layout.name, source)
+        self.show_layout(layout)
+
+    def _fill_layouts_menu(self, layouts: list[Layout]) -> None:
+        menu = self.layouts_menu
+        menu.clear()
+        for action in (self.save_layout_action, self.save_layout_as_action,
+                       self.rename_layout_action, self.delete_layout_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.startup_layout_action)
+        menu.addAction(self.share_layout_action)
+        self.layout_actions = []
+        own = [x for x in layouts if x.editable]
+        shared = [x for x in layouts if not x.editable]
+        for title, group in ((self.tr("My layouts"), own),
+                             (self.tr("Shared by my unit"), shared)):
+            menu.addSection(title)
+            for layout in group:
+                text = layout.name
+                if not layout.editable and layout.owner is not None:
+                    text = self.tr("%1 (by %2, read-only)").replace("%1", layout.name) \
+                        .replace("%2", layout.owner.full_name or layout.owner.username)
+                elif layout.is_startup:
+                    text = self.tr("%1 (at start)").replace("%1", layout.name)
+                action = QAction(text, self)
+                action.setData(layout.id)
+                action.triggered.connect(functools.partial(self.show_layout, layout))
+                menu.addAction(action)
+                self.layout_actions.append(action)
+            if not group:
+                empty = QAction(self.tr("(none)"), self)
+                empty.setEnabled(False)
+                menu.addAction(empty)
+
+    def _update_layout_actions(self) -> None:
+        current = self.current_layout()
+        available = self.layouts is not None
+        editable = available and current is not None and current.editable
+        self.save_layout_action.setEnabled(available)
+        self.save_layout_as_action.setEnabled(available)
+        for action in (self.rename_layout_action, self.delete_layout_action,
+                       self.startup_layout_action, self.share_layout_action):
+            action.setEnabled(editable)
+        self.startup_layout_action.setChecked(bool(editable and current and current.is_startup))
+        self.share_layout_action.setChecked(bool(editable and current
+                                                 and current.shared_with_unit))
+        if current is None:
+            self.layout_label.setText(self.tr("Layout: (not saved)"))
+        elif current.editable:
+            self.layout_label.setText(self.tr("Layout: %1").replace("%1", current.name))
+        else:
+            self.layout_label.setText(self.tr("Layout: %1 (read-only)")
+                                      .replace("%1", current.name))
+
+    def _remember_wall(self) -> None:
+        if self.layouts is None:
+            return
+        current = self.current_layout()
+        self.layouts.remember_current(self._wall_as(current.name if current else "", current))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
+            self.set_full_screen(False)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def choose_language(self, code: str) -> None:
         settings = self._settings.load()
@@ -182,9 +424,26 @@ class MainWindow(QMainWindow):
                  self.unit_label.text()]
         texts += [a.text() for a in self.menuBar().actions()]
         texts += [a.text() for a in self.system_menu.actions() if a.text()]
+        texts += [a.text() for a in self.layouts_menu.actions() if a.text()]
+        texts += [a.text() for a in self.view_menu.actions() if a.text()]
         return texts
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._clock.stop()
+        if self._remember.isActive():
+            self._remember.stop()
+            self._remember_wall()
         self.closing.emit()
         super().closeEvent(event)
+
+
+def _library_for(cameras: CameraSource, session: Session, ops: Ops, messages: MessageBridge,
+                 settings: SettingsStore, parent: MainWindow) -> LayoutLibrary | None:
+    """A layout library on the camera source's backend client when the caller gave none (the
+    application's AuthService holds the client as ``.client``)."""
+    backend = getattr(cameras, "client", None) or cameras
+    if not all(hasattr(backend, name) for name in ("layouts", "create_layout",
+                                                    "update_layout", "delete_layout")):
+        return None
+    cache = LayoutCache(settings.path.parent, session.server_url, session.user.username)
+    return LayoutLibrary(backend, ops, messages, cache, parent)  # type: ignore[arg-type]

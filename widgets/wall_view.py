@@ -1,46 +1,164 @@
-"""The wall: a grid of VideoTiles built from a layout template, driven by the WallController.
+"""The wall: VideoTiles placed on a layout template's grid, driven by a WallController.
 
-The view only relays: drops and double-clicks become controller commands (with the tile's native
-window id, which the video service renders into); controller and video signals become tile updates.
+The view only relays: drops, clicks and keys become controller commands; controller and video
+signals become tile updates. It can live in any window (one WallView per WallController).
+
+Tiles are kept in a pool and never rebuilt: tile *i* always shows cell *i* of whatever template is
+on the wall, so switching 4×4 → 2×2 leaves the first four streams untouched (same native windows),
+and maximising only changes one tile's geometry (the others are hidden; see app/wall.py for why
+their streams keep playing).
+
+Input:
+    drop a camera (tree) on a tile → that tile; drop a ward/system group → free tiles from there on;
+    drag a tile onto another → swap; click → select; double-click / Enter → maximise, again or Esc →
+    back; Delete → clear the selected tile; numpad digits → select tile N (two digits in a row for
+    tiles 10–64); Ctrl+1…9 → the first nine templates (``template_actions``, shared with menus).
+
+Signals:
+    selection_changed(int): the selected cell.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Sequence
 
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QDrag,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QApplication, QWidget
 
-from app.domain import Camera
 from app.ports import VideoPort
-from app.wall import WallController
+from app.wall import CellKind, WallCell, WallController
+from layouts import TEMPLATE_ORDER, GridTemplate
 from widgets.tile import VideoTile
 
 log = logging.getLogger("iocwall.ui")
 
+CAMERA_MIME = "application/x-iocwall-camera-id"
+CAMERA_LIST_MIME = "application/x-iocwall-camera-ids"  # a group: ids, comma-separated, in order
+TILE_MIME = "application/x-iocwall-wall-tile"  # "<wall id>:<cell>" (a tile dragged to another)
+
+SPACING = 3  # px between tiles; the selection frame is drawn in it
+NUMPAD_DIGIT_WINDOW_MS = 1200  # a second numpad digit within this makes a two-digit tile number
+
+_NUMPAD_KEYS = {getattr(Qt.Key, f"Key_{d}"): d for d in range(10)}
+
+
+def camera_ids_from_mime(mime: QMimeData) -> list[int]:
+    """Camera ids carried by a drag: a group's list, or a single camera."""
+    for fmt in (CAMERA_LIST_MIME, CAMERA_MIME):
+        if mime.hasFormat(fmt):
+            raw = bytes(mime.data(fmt).data()).decode("ascii", "replace")
+            return [int(p) for p in raw.split(",") if p.strip().isdigit()]
+    return []
+
+
+def cell_rects(grid: GridTemplate, area: QRect, spacing: int = SPACING) -> list[QRect]:
+    """Each cell's rectangle in ``area`` (integer-exact: the cells tile the area)."""
+    xs = [area.x() + round(area.width() * c / grid.columns) for c in range(grid.columns + 1)]
+    ys = [area.y() + round(area.height() * r / grid.rows) for r in range(grid.rows + 1)]
+    half = spacing // 2
+    rects = []
+    for cell in grid.cells:
+        left, right = xs[cell.column], xs[cell.column + cell.column_span]
+        top, bottom = ys[cell.row], ys[cell.row + cell.row_span]
+        rects.append(QRect(left + half, top + half, right - left - spacing,
+                           bottom - top - spacing))
+    return rects
+
 
 class WallView(QWidget):
+    selection_changed = Signal(int)
+
     def __init__(self, controller: WallController, video: VideoPort,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("wall")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAcceptDrops(False)  # tiles take drops
         self.controller = controller
+        self._video = video
         self.selected_cell = 0
-        grid = QGridLayout(self)
-        grid.setContentsMargins(2, 2, 2, 2)
-        grid.setSpacing(2)
-        self.tiles: list[VideoTile] = []
-        for index, cell in enumerate(controller.grid.cells):
-            tile = VideoTile(index, self)
-            tile.activated.connect(self._on_tile_activated)
-            tile.camera_dropped.connect(self._on_camera_dropped)
-            grid.addWidget(tile, cell.row, cell.column, cell.row_span, cell.column_span)
-            self.tiles.append(tile)
-        for row in range(controller.grid.rows):
-            grid.setRowStretch(row, 1)
-        for column in range(controller.grid.columns):
-            grid.setColumnStretch(column, 1)
-        controller.cell_changed.connect(self._on_cell_changed)
+        self._pool: list[VideoTile] = []
+        self._drag_start: tuple[int, QPoint] | None = None
+        self._digits = ""
+        self._digit_timer = QTimer(self)
+        self._digit_timer.setSingleShot(True)
+        self._digit_timer.setInterval(NUMPAD_DIGIT_WINDOW_MS)
+        self._digit_timer.timeout.connect(self._end_digits)
+        self._stream_timer = QTimer(self)  # coalesce resizes into one stream re-check
+        self._stream_timer.setSingleShot(True)
+        self._stream_timer.setInterval(300)
+        self._stream_timer.timeout.connect(controller.update_streams)
+
+        self.template_actions: list[QAction] = []
+        for number, grid in enumerate(TEMPLATE_ORDER, start=1):
+            action = QAction(self.template_label(grid), self)
+            action.setCheckable(True)
+            action.setData(grid.key)
+            if number <= 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(functools.partial(self._choose_template, grid))
+            self.addAction(action)
+            self.template_actions.append(action)
+
+        self._ensure_tiles(controller.grid.size)
+        controller.cell_updated.connect(self._on_cell_updated)
+        controller.template_changed.connect(self._on_template_changed)
+        controller.maximised_changed.connect(self._on_maximised)
         video.tile_status_changed.connect(self._on_tile_status)
+        switched = getattr(video, "stream_switched", None)
+        if switched is not None:
+            switched.connect(self._on_stream_switched)
+        self._on_template_changed(controller.grid)
+        for cell in range(controller.grid.size):
+            self._on_cell_updated(cell, controller.cell(cell))
+        controller.attach(self)
+
+    # -- what the controller asks (app.wall.WallSurfaces) ----------------------------------------
+    def window_id(self, cell: int) -> int:
+        return self._pool[cell].video_window_id()
+
+    def spare_window_id(self, cell: int) -> int | None:
+        spare = getattr(self._pool[cell], "spare_window_id", None)
+        return None if spare is None else int(spare())
+
+    def pixel_height(self, cell: int) -> float:
+        tile = self._pool[cell]
+        if tile.isHidden():
+            return 0.0
+        return float(tile.surface().height() * tile.devicePixelRatioF())
+
+    def visible_tiles(self) -> int:
+        return 1 if self.controller.maximised is not None else self.controller.grid.size
+
+    # -- public ---------------------------------------------------------------------------------
+    @property
+    def tiles(self) -> list[VideoTile]:
+        """The tiles of the current template, in cell order."""
+        return self._pool[: self.controller.grid.size]
+
+    def template_label(self, grid: GridTemplate) -> str:
+        if "+" in grid.key:
+            return self.tr("%1 (%2 tiles)").replace("%1", grid.key).replace(
+                "%2", str(grid.size))
+        return self.tr("%1×%2 (%3 tiles)").replace("%1", str(grid.rows)).replace(
+            "%2", str(grid.columns)).replace("%3", str(grid.size))
 
     def add_camera(self, camera_id: int) -> bool:
         """Put a camera in the next free tile, or in the selected tile when the wall is full."""
@@ -50,24 +168,225 @@ class WallView(QWidget):
         return self.show_camera(cell, camera_id)
 
     def show_camera(self, cell: int, camera_id: int) -> bool:
-        tile = self.tiles[cell]
-        return self.controller.assign(cell, camera_id, tile.video_window_id())
+        return self.controller.assign(cell, camera_id)
 
-    def _on_tile_activated(self, index: int) -> None:
-        self.selected_cell = index
+    def drop_cameras(self, cell: int, camera_ids: Sequence[int]) -> list[int]:
+        """A drop on ``cell``: one camera goes there; a group fills free tiles from there on."""
+        self.select(cell)
+        if len(camera_ids) == 1:
+            return [cell] if self.show_camera(cell, camera_ids[0]) else []
+        return self.controller.fill(camera_ids, start=cell)
 
-    def _on_camera_dropped(self, index: int, camera_id: int) -> None:
-        self.selected_cell = index
-        self.show_camera(index, camera_id)
+    def select(self, cell: int) -> None:
+        if not 0 <= cell < self.controller.grid.size:
+            return
+        if cell != self.selected_cell:
+            self.selected_cell = cell
+            self.selection_changed.emit(cell)
+        self.update()
 
-    def _on_cell_changed(self, cell: int, camera: Camera | None) -> None:
-        tile = self.tiles[cell]
-        if camera is None:
+    def tile_mime(self, cell: int) -> QMimeData:
+        """What dragging tile ``cell`` carries (its camera, and where it comes from)."""
+        mime = QMimeData()
+        mime.setData(TILE_MIME, QByteArray(f"{id(self)}:{cell}".encode("ascii")))
+        camera_id = self.controller.cells[cell]
+        if camera_id is not None:
+            mime.setData(CAMERA_MIME, QByteArray(str(camera_id).encode("ascii")))
+        return mime
+
+    def handle_drop(self, cell: int, mime: QMimeData) -> bool:
+        """Apply a drop of ``mime`` on ``cell`` (tile swap, group, camera). False if refused."""
+        if mime.hasFormat(TILE_MIME):
+            wall, _, source = bytes(mime.data(TILE_MIME).data()).decode("ascii").partition(":")
+            if wall == str(id(self)) and source.isdigit():
+                if int(source) < self.controller.grid.size:
+                    self.controller.swap(int(source), cell)
+                    self.select(cell)
+                    return True
+                return False
+        ids = camera_ids_from_mime(mime)
+        if not ids:
+            return False
+        return bool(self.drop_cameras(cell, ids))
+
+    # -- building -------------------------------------------------------------------------------
+    def _ensure_tiles(self, count: int) -> None:
+        while len(self._pool) < count:
+            tile = VideoTile(len(self._pool), self)
+            tile.activated.connect(self._on_tile_activated)
+            tile.camera_dropped.connect(self._on_camera_dropped)
+            replay = getattr(tile, "replay_requested", None)
+            if replay is not None:
+                replay.connect(self.controller.toggle_replay)
+            tile.installEventFilter(self)
+            tile.hide()
+            self._pool.append(tile)
+
+    def _layout_tiles(self) -> None:
+        grid = self.controller.grid
+        area = self.rect().adjusted(SPACING, SPACING, -SPACING, -SPACING)
+        rects = cell_rects(grid, area)
+        maximised = self.controller.maximised
+        for index, tile in enumerate(self._pool):
+            if index >= grid.size or (maximised is not None and index != maximised):
+                tile.hide()
+                continue
+            tile.setGeometry(area.adjusted(1, 1, -1, -1) if index == maximised
+                             else rects[index])
+            tile.show()
+        self.update()
+
+    # -- controller → tiles ---------------------------------------------------------------------
+    def _on_template_changed(self, grid: GridTemplate) -> None:
+        self._ensure_tiles(grid.size)
+        for action in self.template_actions:
+            action.setChecked(action.data() == grid.key)
+        if self.selected_cell >= grid.size:
+            self.select(0)
+        self._layout_tiles()
+
+    def _on_maximised(self, _cell: int | None) -> None:
+        self._layout_tiles()
+
+    def _on_cell_updated(self, cell: int, state: WallCell) -> None:
+        tile = self._pool[cell]
+        if state.kind is CellKind.EMPTY:
             tile.clear()
-        else:
-            tile.set_camera(camera.id, camera.name)
+        elif state.kind is CellKind.CAMERA and state.camera_id is not None:
+            tile.set_camera(state.camera_id, state.name)
+        elif state.kind is CellKind.NO_PERMISSION:
+            name = state.name or self.tr("Camera #%1").replace("%1", str(state.camera_id))
+            no_permission = getattr(tile, "set_no_permission", None)
+            if no_permission is not None:
+                no_permission(name)
+            else:  # before the tile had its own overlay (issue 3)
+                tile.clear()
+                tile.set_camera(state.camera_id or 0, name)
+                tile._state_label.setText(self.tr("No permission"))  # noqa: SLF001
+        else:  # waiting for the camera list
+            tile.set_camera(state.camera_id or 0, state.name)
+            tile._state_label.setText(self.tr("Waiting for the server…"))  # noqa: SLF001
 
     def _on_tile_status(self, tile_key: str, status: object) -> None:
         cell = self.controller.cell_of_tile_key(tile_key)
-        if cell is not None:
-            self.tiles[cell].set_status(status)  # type: ignore[arg-type]
+        if cell is not None and self.controller.cell(cell).kind is CellKind.CAMERA:
+            self._pool[cell].set_status(status)  # type: ignore[arg-type]
+
+    def _on_stream_switched(self, tile_key: str, window_id: int) -> None:
+        cell = self.controller.cell_of_tile_key(tile_key)
+        show = None if cell is None else getattr(self._pool[cell], "show_surface", None)
+        if show is not None:
+            show(window_id)
+
+    # -- input ----------------------------------------------------------------------------------
+    def _choose_template(self, grid: GridTemplate) -> None:
+        self.controller.set_template(grid)
+        for action in self.template_actions:  # a re-chosen template stays checked
+            action.setChecked(action.data() == self.controller.grid.key)
+
+    def _on_tile_activated(self, index: int) -> None:
+        self.select(index)
+        self.controller.toggle_maximise(index)
+
+    def _on_camera_dropped(self, index: int, camera_id: int) -> None:
+        self.drop_cameras(index, [camera_id])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if not isinstance(watched, VideoTile) or watched.index >= self.controller.grid.size:
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            if event.button() == Qt.MouseButton.LeftButton:
+                self.select(watched.index)
+                self.setFocus(Qt.FocusReason.MouseFocusReason)
+                self._drag_start = (watched.index, event.position().toPoint())
+        elif kind == QEvent.Type.MouseMove and isinstance(event, QMouseEvent):
+            self._maybe_drag(watched, event)
+        elif kind == QEvent.Type.MouseButtonRelease:
+            self._drag_start = None
+        elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) \
+                and isinstance(event, QDragEnterEvent | QDropEvent):
+            mime = event.mimeData()
+            if mime.hasFormat(TILE_MIME) or mime.hasFormat(CAMERA_LIST_MIME):
+                event.acceptProposedAction()
+                return True
+        elif kind == QEvent.Type.Drop and isinstance(event, QDropEvent):
+            mime = event.mimeData()
+            if mime.hasFormat(TILE_MIME) or mime.hasFormat(CAMERA_LIST_MIME):
+                if self.handle_drop(watched.index, mime):
+                    event.acceptProposedAction()
+                else:
+                    event.ignore()
+                return True
+        return False
+
+    def _maybe_drag(self, tile: VideoTile, event: QMouseEvent) -> None:
+        if self._drag_start is None or not event.buttons() & Qt.MouseButton.LeftButton:
+            return
+        cell, start = self._drag_start
+        distance = (event.position().toPoint() - start).manhattanLength()
+        if cell != tile.index or distance < QApplication.startDragDistance():
+            return
+        self._drag_start = None
+        if self.controller.cells[cell] is None:
+            return
+        drag = QDrag(tile)
+        drag.setMimeData(self.tile_mime(cell))
+        drag.exec(Qt.DropAction.MoveAction | Qt.DropAction.CopyAction)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        key = event.key()
+        keypad = bool(event.modifiers() & Qt.KeyboardModifier.KeypadModifier)
+        if keypad and key in _NUMPAD_KEYS:
+            self._numpad_digit(_NUMPAD_KEYS[Qt.Key(key)])
+        elif key == Qt.Key.Key_Delete:
+            self.controller.clear(self.selected_cell)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.controller.toggle_maximise(self.selected_cell)
+        elif key == Qt.Key.Key_Escape and self.controller.maximised is not None:
+            self.controller.maximise(None)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def _numpad_digit(self, digit: int) -> None:
+        """Numpad N selects tile N (1-based); a second digit soon after makes tiles 10–64."""
+        size = self.controller.grid.size
+        typed = self._digits + str(digit)
+        if self._digits and 1 <= int(typed) <= size:
+            number = int(typed)
+            self._digits = ""
+            self._digit_timer.stop()
+        else:
+            number = digit
+            self._digits = str(digit) if digit and digit * 10 <= size else ""
+            if self._digits:
+                self._digit_timer.start()
+        if 1 <= number <= size:
+            self.select(number - 1)
+            if self.controller.maximised is not None:
+                self.controller.maximise(number - 1)
+
+    def _end_digits(self) -> None:
+        self._digits = ""
+
+    # -- painting and geometry ------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._layout_tiles()
+        self._stream_timer.start()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        super().paintEvent(event)
+        if not 0 <= self.selected_cell < len(self._pool):
+            return
+        tile = self._pool[self.selected_cell]
+        if tile.isHidden():
+            return
+        painter = QPainter(self)
+        pen = QPen(QColor("#f0b400"))
+        pen.setWidth(SPACING)
+        painter.setPen(pen)
+        painter.drawRect(tile.geometry().adjusted(-2, -2, 1, 1))
+        painter.end()

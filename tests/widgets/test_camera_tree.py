@@ -1,5 +1,5 @@
 """The camera tree groups by ward then system (Vietnamese labels through the translation), the
-search box filters it, double-click and drag hand out camera ids."""
+search box filters it, double-click and drag hand out camera ids (a group: all of its ids)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.domain import Action, Camera, CameraSystem
 from app.i18n import install_translators, remove_translators
-from widgets.camera_tree import CAMERA_ID_ROLE, CAMERA_MIME, CameraTree
+from widgets.camera_tree import CAMERA_ID_ROLE, CAMERA_LIST_MIME, CAMERA_MIME, CameraTree
 
 S, P, T = CameraSystem.SMART_CITY, CameraSystem.PUBLIC, CameraSystem.TRAFFIC
 VIEW = frozenset({Action.VIEW})
@@ -80,6 +80,12 @@ def test_double_click_and_drag_give_camera_ids(qtbot: QtBot) -> None:
     assert blocker.args == [4]
     mime = tree.model.mimeData([index])
     assert bytes(mime.data(CAMERA_MIME).data()) == b"4"
+    # A ward or a system drags out as all of its cameras, in tree order (the wall fills free
+    # tiles with them); never as a single camera.
     ward_index = tree.model.index(0, 0)
-    assert not ward_index.flags() & Qt.ItemFlag.ItemIsDragEnabled
-    assert not tree.model.mimeData([ward_index]).hasFormat(CAMERA_MIME)
+    assert ward_index.flags() & Qt.ItemFlag.ItemIsDragEnabled
+    ward_mime = tree.model.mimeData([ward_index])
+    assert not ward_mime.hasFormat(CAMERA_MIME)
+    assert bytes(ward_mime.data(CAMERA_LIST_MIME).data()) == b"1,3,4"
+    system_index = tree.model.index(0, 0, tree.model.index(1, 0))  # Hải Thành's traffic cameras
+    assert bytes(tree.model.mimeData([system_index]).data(CAMERA_LIST_MIME).data()) == b"2"
