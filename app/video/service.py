@@ -32,6 +32,7 @@ from app.video.remux import TsRemuxer
 from app.video.replay import ReplayRing
 from app.video.status import STOPPED_STATUS, OfflineReason, StreamState, TileStatus
 from app.video.tsbuffer import TsByteBuffer
+from app.video.x11 import keep_contents_on_expose
 
 log = logging.getLogger("iocwall.video")
 
@@ -415,6 +416,9 @@ class VideoService(QObject):
             replay.player.release()
 
     def _promote_window(self, tile: _Tile, window_id: int) -> None:
+        # raising a window clears it to its background until libvlc's next picture: keep the
+        # old picture there instead (no black during a switch)
+        keep_contents_on_expose(window_id)
         tile.window_id = window_id
         self.stream_switched.emit(tile.key, window_id)
 
