@@ -135,14 +135,14 @@ class WallView(QWidget):
         return self._pool[cell].video_window_id()
 
     def spare_window_id(self, cell: int) -> int | None:
-        spare = getattr(self._pool[cell], "spare_window_id", None)
-        return None if spare is None else int(spare())
+        return self._pool[cell].spare_window_id()
 
     def pixel_height(self, cell: int) -> float:
         tile = self._pool[cell]
         if tile.isHidden():
             return 0.0
-        return float(tile.surface().height() * tile.devicePixelRatioF())
+        # the tile's own height: its inner layout (and so the surface) follows a moment later
+        return float(tile.height() * tile.devicePixelRatioF())
 
     def visible_tiles(self) -> int:
         return 1 if self.controller.maximised is not None else self.controller.grid.size
@@ -215,9 +215,7 @@ class WallView(QWidget):
             tile = VideoTile(len(self._pool), self)
             tile.activated.connect(self._on_tile_activated)
             tile.camera_dropped.connect(self._on_camera_dropped)
-            replay = getattr(tile, "replay_requested", None)
-            if replay is not None:
-                replay.connect(self.controller.toggle_replay)
+            tile.replay_requested.connect(self.controller.toggle_replay)
             tile.installEventFilter(self)
             tile.hide()
             self._pool.append(tile)
@@ -255,17 +253,10 @@ class WallView(QWidget):
         elif state.kind is CellKind.CAMERA and state.camera_id is not None:
             tile.set_camera(state.camera_id, state.name)
         elif state.kind is CellKind.NO_PERMISSION:
-            name = state.name or self.tr("Camera #%1").replace("%1", str(state.camera_id))
-            no_permission = getattr(tile, "set_no_permission", None)
-            if no_permission is not None:
-                no_permission(name)
-            else:  # before the tile had its own overlay (issue 3)
-                tile.clear()
-                tile.set_camera(state.camera_id or 0, name)
-                tile._state_label.setText(self.tr("No permission"))  # noqa: SLF001
-        else:  # waiting for the camera list
+            tile.set_no_permission(
+                state.name or self.tr("Camera #%1").replace("%1", str(state.camera_id)))
+        else:  # waiting for the camera list: it plays as soon as the list arrives
             tile.set_camera(state.camera_id or 0, state.name)
-            tile._state_label.setText(self.tr("Waiting for the server…"))  # noqa: SLF001
 
     def _on_tile_status(self, tile_key: str, status: object) -> None:
         cell = self.controller.cell_of_tile_key(tile_key)
@@ -274,9 +265,8 @@ class WallView(QWidget):
 
     def _on_stream_switched(self, tile_key: str, window_id: int) -> None:
         cell = self.controller.cell_of_tile_key(tile_key)
-        show = None if cell is None else getattr(self._pool[cell], "show_surface", None)
-        if show is not None:
-            show(window_id)
+        if cell is not None:
+            self._pool[cell].show_surface(window_id)
 
     # -- input ----------------------------------------------------------------------------------
     def _choose_template(self, grid: GridTemplate) -> None:
