@@ -165,3 +165,32 @@ def encode_all(
                  "(cached for later starts)", len(missing), len(specs), jobs)
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="lab-encode") as pool:
         return list(pool.map(lambda s: encode_camera(cache_dir, s), specs))
+
+
+PANORAMA_SIZE = (2560, 1440)
+
+
+def make_panorama(cache_dir: Path) -> Path:
+    """The scene PTZ cameras look at: one large still (a test pattern under a labelled grid, so
+    every crop differs), made once with ffmpeg and cached."""
+    w, h = PANORAMA_SIZE
+    out = cache_dir / f"panorama-{w}x{h}-v1.jpg"
+    if out.exists():
+        return out
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp.jpg")
+    labels = ",".join(
+        f"drawtext=fontfile={NAME_FONT}:text='{col}{row}':fontsize=48:fontcolor=white:"
+        f"box=1:boxcolor=black@0.6:x={col_i * w // 8 + 20}:y={row - 1} * {h // 6} + 20"
+        for col_i, col in enumerate("ABCDEFGH") for row in range(1, 7)
+    )
+    vf = f"drawgrid=w={w // 8}:h={h // 6}:t=4:c=white@0.8,{labels}"
+    cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+           f"testsrc2=size={w}x{h}:rate=1", "-frames:v", "1", "-vf", vf, "-q:v", "3", str(tmp)]
+    try:
+        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError) as err:
+        tmp.unlink(missing_ok=True)
+        raise ClipError(f"ffmpeg could not make the PTZ panorama: {err}") from err
+    os.replace(tmp, out)
+    return out

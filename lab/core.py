@@ -24,8 +24,8 @@ from typing import IO, Any
 from aiohttp import web
 
 from lab.cameras import MAX_CAMERAS, LabCamera, describe, main_size, make_camera
-from lab.clips import CameraClips, ClipSpec, encode_all
-from lab.onvif_sim import DeviceControls, OnvifLab
+from lab.clips import PANORAMA_SIZE, SUB_SIZE, CameraClips, ClipSpec, encode_all, make_panorama
+from lab.onvif_sim import PAN_TILT_RATE, ZOOM_RATE, DeviceControls, OnvifLab, PtzState
 from lab.util import RtspProbeError, rtsp_describe
 
 log = logging.getLogger("iocwall.lab")
@@ -107,11 +107,14 @@ class _RtspChild:
             raise LabError(f"RTSP server exited (code {self.proc.poll()})")
         return result
 
-    def command(self, cmd: str, camera: str | None = None, timeout: float = 10.0) -> dict[str, Any]:
+    def command(self, cmd: str, camera: str | None = None, timeout: float = 10.0,
+                **extra: Any) -> dict[str, Any]:
         with self.lock:
             if self.proc.poll() is not None:
                 raise LabError(f"RTSP server is not running (exit code {self.proc.returncode})")
-            request = {"cmd": cmd} if camera is None else {"cmd": cmd, "camera": camera}
+            request: dict[str, Any] = {"cmd": cmd, **extra}
+            if camera is not None:
+                request["camera"] = camera
             self.stdin.write(json.dumps(request) + "\n")
             self.stdin.flush()
             reply = self._read(timeout)
@@ -135,6 +138,27 @@ class _RtspChild:
                 except subprocess.TimeoutExpired:
                     self.proc.kill()
                     self.proc.wait(3)
+
+
+def motion_sender(rtsp: _RtspChild, slug: str) -> Callable[[PtzState], None]:
+    """Forward a PTZ camera's motion model to the RTSP child, in order, off the ONVIF loop (the
+    SOAP reply must not wait for the child)."""
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"lab-ptz-{slug}")
+
+    def send(state: dict[str, Any]) -> None:
+        try:
+            rtsp.command("ptz", slug, state=state)
+        except LabError as err:
+            log.warning("%s: PTZ picture not updated: %s", slug, err)
+
+    def on_motion(ptz: PtzState) -> None:
+        o, v = ptz.origin, ptz.velocity
+        state = {"origin": [o.pan, o.tilt, o.zoom], "velocity": [v.pan, v.tilt, v.zoom],
+                 "since": ptz.since, "until": ptz.until,
+                 "rates": [PAN_TILT_RATE, PAN_TILT_RATE, ZOOM_RATE]}
+        worker.submit(send, state)
+
+    return on_motion
 
 
 class Lab:
@@ -187,11 +211,19 @@ class Lab:
         previous = _previous_credentials(data_dir / "lab.json")
         draft = [make_camera(i, HOST, rtsp_port, None, previous.get(i)) for i in range(cameras)]
         mounts = []
+        panorama = make_panorama(data_dir / "lab-cache") if any(c.ptz for c in draft) else None
         for cam, clip in zip(draft, clips, strict=True):
             for stream, path in (("main", clip.main), ("sub", clip.sub)):
-                mounts.append({"path": f"/{cam.slug}/{stream}", "camera": cam.slug,
-                               "file": str(path), "fps": 25, "user": cam.rtsp_username,
-                               "password": cam.rtsp_password})
+                mount: dict[str, Any] = {
+                    "path": f"/{cam.slug}/{stream}", "camera": cam.slug, "file": str(path),
+                    "fps": 25, "user": cam.rtsp_username, "password": cam.rtsp_password,
+                    "name": cam.name}
+                if cam.ptz and panorama is not None:
+                    w, h = (cam.main_width, cam.main_height) if stream == "main" else SUB_SIZE
+                    mount["ptz"] = {"panorama": str(panorama), "pano_width": PANORAMA_SIZE[0],
+                                    "pano_height": PANORAMA_SIZE[1], "width": w, "height": h,
+                                    "kbps": 3000 if stream == "main" else 1000}
+                mounts.append(mount)
         rtsp = _RtspChild({"port": rtsp_port, "address": HOST, "mounts": mounts},
                           ready_timeout=60)
         onvif = OnvifLab()
@@ -206,7 +238,7 @@ class Lab:
                     sub_url=f"rtsp://{HOST}:{rtsp.port}/{cam.slug}/sub",
                 )
                 if cam.ptz:
-                    controls[cam.index] = DeviceControls()
+                    controls[cam.index] = DeviceControls(on_motion=motion_sender(rtsp, cam.slug))
                     wanted = onvif_base_port + cam.index if onvif_base_port else 0
                     port = onvif.add_device(cam, clip.snapshot.read_bytes(),
                                             controls[cam.index], wanted)

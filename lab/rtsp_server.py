@@ -13,9 +13,13 @@ factories are shared, so N clients of a mount cost one pipeline.
 
 Protocol with the parent (one JSON object per line):
   stdin, first line: {"port": 0, "address": "127.0.0.1", "mounts": [{"path": "/cam01/main",
-      "camera": "cam01", "file": "...h264", "fps": 25, "user": "...", "password": "..."}]}
+      "camera": "cam01", "file": "...h264", "fps": 25, "user": "...", "password": "...",
+      "name": "CAM-01 ...", "ptz": null | {"panorama": "...jpg", "pano_width", "pano_height",
+      "width", "height", "kbps"}}]}  (a PTZ mount is encoded live from the panorama)
   stdout: {"ready": true, "port": 8554} once the server listens, then one reply per command.
-  stdin commands: {"cmd": "freeze"|"unfreeze"|"stop"|"start", "camera": "cam01"} and
+  stdin commands: {"cmd": "freeze"|"unfreeze"|"stop"|"start", "camera": "cam01"},
+      {"cmd": "ptz", "camera": "cam01", "state": {"origin": [p, t, z], "velocity": [p, t, z],
+      "since": monotonic, "until": monotonic | null, "rates": [p, t, z]}} and
       {"cmd": "stats"}; replies {"ok": true, ...} or {"ok": false, "error": "..."}.
   EOF on stdin (the parent died or closed us) ends the process; so does SIGTERM.
 Credentials arrive on stdin only, never on the command line (``ps`` shows argv to everyone).
@@ -174,6 +178,84 @@ class Scheduler:
                 self.add(feeder, delay)
 
 
+class PtzView:
+    """A PTZ camera's live picture: a crop of a large panorama, moved by the PTZ state.
+
+    ``imagefreeze`` repeats the panorama at 25 fps; a buffer probe sets ``videocrop``'s edges for
+    every frame from the motion model the parent sends (``origin + velocity × rate × (t − since)``
+    on CLOCK_MONOTONIC, which both processes share), ``videoscale`` brings the crop to the stream
+    size, the name and a clock are burned in, and x264 encodes it (ultrafast, zerolatency, a key
+    frame every 25). Encoding runs only while a client watches (no client, no pipeline).
+    """
+
+    def __init__(self, spec: dict, name: str) -> None:
+        self.panorama: str = spec["panorama"]
+        self.pano_w, self.pano_h = int(spec["pano_width"]), int(spec["pano_height"])
+        self.width, self.height = int(spec["width"]), int(spec["height"])
+        self.kbps = int(spec.get("kbps", 1000))
+        self.name = name
+        self.state: dict = {"origin": [0.0, 0.0, 0.0], "velocity": [0.0, 0.0, 0.0],
+                            "since": time.monotonic(), "until": None, "rates": [0.5, 0.5, 0.25]}
+
+    def launch(self) -> str:
+        text = self.name.replace('"', "'")
+        return (
+            f'( filesrc location="{self.panorama}" ! jpegdec ! videoconvert ! '
+            "imagefreeze is-live=true ! "
+            f"video/x-raw,framerate=25/1 ! videocrop name=crop ! videoscale ! "
+            f"video/x-raw,width={self.width},height={self.height} ! "
+            f'textoverlay text="{text}" valignment=top halignment=left font-desc="Sans Bold 14" ! '
+            'clockoverlay time-format="%H:%M:%S" valignment=top halignment=right '
+            'font-desc="Mono Bold 14" ! videoconvert ! video/x-raw,format=I420 ! '
+            f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 bitrate={self.kbps} "
+            "sliced-threads=false threads=1 "
+            "byte-stream=true ! video/x-h264,profile=constrained-baseline ! "
+            "h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
+        )
+
+    def position(self, now: float) -> tuple[float, float, float]:
+        st = self.state
+        end = now if st["until"] is None else min(now, st["until"])
+        dt = max(0.0, end - st["since"])
+        rates = st["rates"]
+        pan, tilt, zoom = (o + v * r * dt for o, v, r in
+                           zip(st["origin"], st["velocity"], rates, strict=True))
+        return (max(-1.0, min(1.0, pan)), max(-1.0, min(1.0, tilt)), max(0.0, min(1.0, zoom)))
+
+    def crop(self, now: float) -> tuple[int, int, int, int]:
+        """(left, right, top, bottom) of the panorama for the position now."""
+        pan, tilt, zoom = self.position(now)
+        w = self.pano_w / 2 / (1 + 3 * zoom)
+        h = w * self.height / self.width
+        cx = self.pano_w / 2 + pan * (self.pano_w - w) / 2
+        cy = self.pano_h / 2 - tilt * (self.pano_h - h) / 2
+        left = int(cx - w / 2) & ~1
+        top = int(cy - h / 2) & ~1
+        right = max(0, (self.pano_w - left - int(w)) & ~1)
+        bottom = max(0, (self.pano_h - top - int(h)) & ~1)
+        return left, right, top, bottom
+
+    def attach(self, bin_: Gst.Element, mount: Mount) -> None:
+        crop = bin_.get_by_name_recurse_up("crop")
+        last = [None]
+
+        def probe(_pad, _info):
+            if mount.frozen:
+                return Gst.PadProbeReturn.DROP
+            mount.live_frames += 1
+            edges = self.crop(time.monotonic())
+            if edges != last[0]:
+                last[0] = edges
+                crop.set_property("left", edges[0])
+                crop.set_property("right", edges[1])
+                crop.set_property("top", edges[2])
+                crop.set_property("bottom", edges[3])
+            return Gst.PadProbeReturn.OK
+
+        crop.set_property("left", 0)
+        crop.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, probe)
+
+
 class Mount:
     """One RTSP path (``/camNN/main`` or ``/camNN/sub``) and its shared factory."""
 
@@ -185,16 +267,23 @@ class Mount:
         self.scheduler = scheduler
         self.frozen = False
         self.feeders: list[Feeder] = []
+        ptz = spec.get("ptz")
+        self.ptz = PtzView(ptz, spec.get("name", "")) if ptz else None
+        self.live_pipelines = 0
+        self.live_frames = 0
         self.factory = self.make_factory()
 
     def make_factory(self) -> GstRtspServer.RTSPMediaFactory:
         factory = GstRtspServer.RTSPMediaFactory()
         caps = f"video/x-h264,stream-format=byte-stream,alignment=au,framerate={self.clip.fps}/1"
-        factory.set_launch(
-            f"( appsrc name=src is-live=true format=time do-timestamp=false caps={caps} "
-            "max-bytes=4000000 block=false "
-            "! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
-        )
+        if self.ptz is not None:
+            factory.set_launch(self.ptz.launch())
+        else:
+            factory.set_launch(
+                f"( appsrc name=src is-live=true format=time do-timestamp=false caps={caps} "
+                "max-bytes=4000000 block=false "
+                "! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
+            )
         factory.set_shared(True)
         factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP)
         perms = Gst.Structure.new_from_string(
@@ -206,11 +295,19 @@ class Mount:
         return factory
 
     def on_media_configure(self, _factory, media: GstRtspServer.RTSPMedia) -> None:
+        if self.ptz is not None:
+            self.ptz.attach(media.get_element(), self)
+            self.live_pipelines += 1
+            media.connect("unprepared", self.on_live_unprepared)
+            return
         appsrc = media.get_element().get_by_name_recurse_up("src")
         feeder = Feeder(self, appsrc)
         self.feeders = [f for f in self.feeders if f.alive] + [feeder]
         media.connect("unprepared", self.on_unprepared, feeder)
         self.scheduler.add(feeder)
+
+    def on_live_unprepared(self, _media) -> None:
+        self.live_pipelines = max(0, self.live_pipelines - 1)
 
     def on_unprepared(self, _media, feeder: Feeder) -> None:
         feeder.alive = False
@@ -315,6 +412,10 @@ class LabRtspServer:
                 self.stop_camera(request["camera"])
             elif cmd == "start":
                 self.start_camera(request["camera"])
+            elif cmd == "ptz":
+                for m in self.camera_mounts(request["camera"]):
+                    if m.ptz is not None:
+                        m.ptz.state = request["state"]
             elif cmd == "stats":
                 active = {
                     m.path: {
@@ -324,6 +425,10 @@ class LabRtspServer:
                     for m in self.mounts.values()
                     if any(f.alive for f in m.feeders)
                 }
+                for m in self.mounts.values():
+                    if m.live_pipelines:
+                        active[m.path] = {"pipelines": m.live_pipelines, "frames": m.live_frames,
+                                          "live": True}
                 return {"ok": True, "active": active}
             else:
                 return {"ok": False, "error": f"unknown command {cmd!r}"}
