@@ -237,7 +237,7 @@ class PtzView:
 
     def attach(self, bin_: Gst.Element, mount: Mount) -> None:
         crop = bin_.get_by_name_recurse_up("crop")
-        last = [None]
+        last: list[tuple[int, int, int, int] | None] = [None]
 
         def probe(_pad, _info):
             if mount.frozen:
