@@ -123,3 +123,65 @@ def test_double_click_emits_activated_with_the_tile_index(qtbot: QtBot) -> None:
     with qtbot.waitSignal(tile.activated, timeout=1000) as blocker:
         qtbot.mouseDClick(tile.surface(), Qt.MouseButton.LeftButton)
     assert blocker.args == [5]
+
+
+def test_two_native_surfaces_swap_and_the_tile_stays_alien(qtbot: QtBot) -> None:
+    _, tile = _tile_in_window(qtbot)
+    front, spare = tile.video_window_id(), tile.spare_window_id()
+    assert front and spare and front != spare
+    assert tile.internalWinId() == 0, "the tile itself must not become a native window"
+    tile.show_surface(spare)
+    assert tile.video_window_id() == spare and tile.spare_window_id() == front
+    tile.show_surface(12345)  # unknown: ignored
+    assert tile.video_window_id() == spare
+
+
+def test_overlay_follows_the_status_and_counts_by_itself(qtbot: QtBot) -> None:
+    _, tile = _tile_in_window(qtbot)
+    tile.set_camera(7, "CAM-07")
+    assert tile.overlay_text() == "Connecting…"
+    tile.set_status(TileStatus(StreamState.LIVE, last_frame_age=0.04))
+    assert tile.overlay_text() == "LIVE" and tile.overlay().kind == "live"
+    tile.set_status(TileStatus(StreamState.STALLED, last_frame_age=3.2))
+    assert tile.overlay().kind == "stalled" and "3 s" in tile.overlay_text()
+    assert tile.overlay().palette().windowText().color().red() > 200  # red text
+    # one status only: the badge counts on every second
+    qtbot.waitUntil(lambda: "4 s" in tile.overlay_text(), timeout=5000)
+    tile.set_status(TileStatus(StreamState.OFFLINE, reason="refused", retry_in=4.0))
+    assert "connection refused" in tile.overlay_text() and "reconnecting in 4 s" in (
+        tile.overlay_text()
+    )
+    qtbot.waitUntil(lambda: "reconnecting in 3 s" in tile.overlay_text(), timeout=5000)
+    tile.set_status(TileStatus(StreamState.REPLAY, replay_offset=30.4))
+    assert "REPLAY" in tile.overlay_text() and "30" in tile.overlay_text()
+    tile.clear()
+    assert tile.overlay_text() == ""
+
+
+def test_no_permission_shows_a_badge_and_ignores_statuses(qtbot: QtBot) -> None:
+    _, tile = _tile_in_window(qtbot)
+    tile.set_no_permission("CAM-09 Chợ Đồng Hới")
+    assert tile.camera_id is None and tile.camera_name() == "CAM-09 Chợ Đồng Hới"
+    assert "No permission" in tile.overlay_text()
+    tile.set_status(TileStatus(StreamState.LIVE))
+    assert "No permission" in tile.overlay_text()
+    tile.set_camera(9, "CAM-09")
+    assert tile.overlay_text() == "Connecting…"
+
+
+def test_replay_button_and_key_r_request_a_replay(qtbot: QtBot) -> None:
+    _, tile = _tile_in_window(qtbot, index=4)
+    tile.set_camera(1, "CAM-01")
+    button = tile.findChild(QWidget, "tileReplayButton")
+    with qtbot.waitSignal(tile.replay_requested, timeout=1000) as blocker:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [4]
+    tile.setFocus()
+    with qtbot.waitSignal(tile.replay_requested, timeout=1000) as blocker:
+        qtbot.keyClick(tile, Qt.Key.Key_R)
+    assert blocker.args == [4]
+    tile.clear()  # an empty tile has nothing to replay
+    seen: list[int] = []
+    tile.replay_requested.connect(seen.append)
+    qtbot.keyClick(tile, Qt.Key.Key_R)
+    assert seen == []
