@@ -20,7 +20,14 @@ import logging
 from datetime import UTC, datetime, timedelta, timezone
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QInputDialog,
@@ -67,6 +74,11 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self.wall_controller = wall
         self.setWindowTitle(self.tr("iocwall — Đồng Hới IOC video wall"))
+        # Maximised; the geometry first, for a desktop without a window manager (a kiosk X
+        # session, Xvfb), where the state alone leaves the window at its size hint.
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(screen.availableGeometry())
         self.setWindowState(Qt.WindowState.WindowMaximized)
         self.layouts = layouts or _library_for(cameras, session, ops, messages, settings, self)
         self._startup_asked = False

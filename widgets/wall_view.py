@@ -104,6 +104,10 @@ class WallView(QWidget):
         self._stream_timer.setSingleShot(True)
         self._stream_timer.setInterval(300)
         self._stream_timer.timeout.connect(controller.update_streams)
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setSingleShot(True)
+        self._sync_timer.setInterval(0)
+        self._sync_timer.timeout.connect(self._sync_native_windows)
 
         self.template_actions: list[QAction] = []
         for number, grid in enumerate(TEMPLATE_ORDER, start=1):
@@ -233,6 +237,29 @@ class WallView(QWidget):
                              else rects[index])
             tile.show()
         self.update()
+        self._sync_native_windows()
+        self._sync_timer.start()  # again once the tiles' own layouts have settled
+
+    def _sync_native_windows(self) -> None:
+        """Put every native window (video surfaces, overlay badge) where its widget is.
+
+        Qt (6.11, xcb) does not move the X window of a native child when an alien ancestor (the
+        tile) moves without changing its size: after 3×3 → 1+5 the picture stayed at the old
+        place, over the neighbour. Measured with xwininfo; so the wall moves them itself."""
+        for tile in self._pool:
+            if tile.isHidden():
+                continue
+            for child in tile.findChildren(QWidget):
+                handle = child.windowHandle()
+                if handle is None or not child.internalWinId():
+                    continue
+                parent = child.nativeParentWidget()
+                if parent is None:
+                    continue
+                position = child.mapTo(parent, QPoint(0, 0))
+                if handle.position() != position:
+                    handle.setPosition(position)
+                    child.update()  # X leaves the old pixels where libvlc does not draw
 
     # -- controller → tiles ---------------------------------------------------------------------
     def _on_template_changed(self, grid: GridTemplate) -> None:
@@ -251,7 +278,13 @@ class WallView(QWidget):
         if state.kind is CellKind.EMPTY:
             tile.clear()
         elif state.kind is CellKind.CAMERA and state.camera_id is not None:
-            tile.set_camera(state.camera_id, state.name)
+            if tile.camera_id != state.camera_id or tile.camera_name() != state.name:
+                tile.set_camera(state.camera_id, state.name)
+            # A tile that kept its stream (template switch) shows its health as it is now:
+            # statuses only come on changes.
+            status = self._video.status(self.controller.tile_key(cell))
+            if getattr(status, "state", None) is not None and status.state.value != "stopped":
+                tile.set_status(status)
         elif state.kind is CellKind.NO_PERMISSION:
             tile.set_no_permission(
                 state.name or self.tr("Camera #%1").replace("%1", str(state.camera_id)))
