@@ -108,7 +108,7 @@ def test_replay_ring_keeps_sixty_seconds_of_keyframe_chunks() -> None:
 def test_replay_ring_is_bounded_in_bytes() -> None:
     clock = FakeClock()
     ring = ReplayRing(seconds=60, max_bytes=50_000, clock=clock)
-    for second in range(60):
+    for _second in range(60):
         ring.start_chunk()
         for _ in range(10):
             ring.write(bytes(1000))
