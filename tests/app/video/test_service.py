@@ -74,7 +74,9 @@ def test_tile_plays_a_live_moving_picture(
     assert _bright_fraction(blank) < 0.001, "the surface must start black (no Qt painting)"
 
     started = time.monotonic()
-    video_service.play("t0", sub_url(camera_lab, 0), tile.video_window_id(), "CAM-01")
+    # camera 1: a looped clip that moves everywhere (PTZ cameras 0 and 3 show a still panorama
+    # crop until someone pans)
+    video_service.play("t0", sub_url(camera_lab, 1), tile.video_window_id(), "CAM-02")
     status = _wait_state(qtbot, video_service, "t0", StreamState.LIVE, 5.0)
     first_frame_s = time.monotonic() - started
     print(f"time to first frame: {first_frame_s:.2f} s")
@@ -163,9 +165,9 @@ def test_closed_port_is_offline_with_refused(
 def test_tile_goes_offline_when_the_stream_stops_and_comes_back(
     qtbot: QtBot, video_service: VideoService, tile: VideoTile, camera_lab: Any
 ) -> None:
-    index = 3
+    index = 2  # not a PTZ camera: its picture moves by itself
     log = _StatusLog(video_service)
-    video_service.play("t3", sub_url(camera_lab, index), tile.video_window_id(), "CAM-04")
+    video_service.play("t3", sub_url(camera_lab, index), tile.video_window_id(), "CAM-03")
     _wait_state(qtbot, video_service, "t3", StreamState.LIVE, 5.0)
     camera_lab.stop_stream(index)
     try:
