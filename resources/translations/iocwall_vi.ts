@@ -1,25 +1,25 @@
-<?xml version='1.0' encoding='UTF-8'?>
+<?xml version='1.0' encoding='utf-8'?>
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
 <context>
     <name>CameraTree</name>
     <message>
-        <location filename="../../widgets/camera_tree.py" line="57"/>
+        <location filename="../../widgets/camera_tree.py" line="77" />
         <source>Search cameras…</source>
         <translation>Tìm camera…</translation>
     </message>
     <message>
-        <location filename="../../widgets/camera_tree.py" line="79"/>
+        <location filename="../../widgets/camera_tree.py" line="99" />
         <source>Smart-city cameras</source>
         <translation>Camera đô thị thông minh</translation>
     </message>
     <message>
-        <location filename="../../widgets/camera_tree.py" line="80"/>
+        <location filename="../../widgets/camera_tree.py" line="100" />
         <source>Public cameras</source>
         <translation>Camera công cộng</translation>
     </message>
     <message>
-        <location filename="../../widgets/camera_tree.py" line="81"/>
+        <location filename="../../widgets/camera_tree.py" line="101" />
         <source>Traffic cameras</source>
         <translation>Camera giao thông</translation>
     </message>
@@ -27,83 +27,83 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="53"/>
+        <location filename="../../widgets/login_dialog.py" line="53" />
         <source>iocwall — Log in</source>
         <translation>iocwall — Đăng nhập</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="56"/>
+        <location filename="../../widgets/login_dialog.py" line="56" />
         <source>Smart City Monitoring and Operations Center — Đồng Hới</source>
         <translation>Trung tâm Giám sát, điều hành đô thị thông minh — Đồng Hới</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="67"/>
+        <location filename="../../widgets/login_dialog.py" line="67" />
         <source>Remember me on this computer</source>
         <translation>Ghi nhớ đăng nhập trên máy này</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="71"/>
+        <location filename="../../widgets/login_dialog.py" line="71" />
         <source>Server</source>
         <translation>Máy chủ</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="72"/>
+        <location filename="../../widgets/login_dialog.py" line="72" />
         <source>User name</source>
         <translation>Tên đăng nhập</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="73"/>
+        <location filename="../../widgets/login_dialog.py" line="73" />
         <source>Password</source>
         <translation>Mật khẩu</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="85"/>
-        <location filename="../../widgets/login_dialog.py" line="118"/>
+        <location filename="../../widgets/login_dialog.py" line="85" />
+        <location filename="../../widgets/login_dialog.py" line="118" />
         <source>Log in</source>
         <translation>Đăng nhập</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="86"/>
+        <location filename="../../widgets/login_dialog.py" line="86" />
         <source>Cancel</source>
         <translation>Hủy</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="102"/>
+        <location filename="../../widgets/login_dialog.py" line="102" />
         <source>Enter the server address, your user name and password.</source>
         <translation>Nhập địa chỉ máy chủ, tên đăng nhập và mật khẩu.</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="118"/>
+        <location filename="../../widgets/login_dialog.py" line="118" />
         <source>Logging in…</source>
         <translation>Đang đăng nhập…</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="135"/>
+        <location filename="../../widgets/login_dialog.py" line="135" />
         <source>This account is locked after too many failed logins. Try again in 15 minutes or call the IOC duty desk.</source>
         <translation>Tài khoản đã bị khóa do đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút hoặc gọi bộ phận trực IOC.</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="138"/>
+        <location filename="../../widgets/login_dialog.py" line="138" />
         <source>Wrong user name or password.</source>
         <translation>Sai tên đăng nhập hoặc mật khẩu.</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="140"/>
+        <location filename="../../widgets/login_dialog.py" line="140" />
         <source>Cannot reach the server at %1. Check the address and the network.</source>
         <translation>Không kết nối được máy chủ %1. Hãy kiểm tra địa chỉ và mạng.</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="143"/>
+        <location filename="../../widgets/login_dialog.py" line="143" />
         <source>The server rejected the request: %1</source>
         <translation>Máy chủ từ chối yêu cầu: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="145"/>
+        <location filename="../../widgets/login_dialog.py" line="145" />
         <source>Login failed: %1</source>
         <translation>Đăng nhập không thành công: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="147"/>
+        <location filename="../../widgets/login_dialog.py" line="147" />
         <source>Login failed because of an internal error (%1).</source>
         <translation>Đăng nhập không thành công do lỗi nội bộ (%1).</translation>
     </message>
@@ -111,173 +111,495 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="63"/>
+        <location filename="../../widgets/main_window.py" line="76" />
         <source>iocwall — Đồng Hới IOC video wall</source>
         <translation>iocwall — Màn hình giám sát IOC Đồng Hới</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="71"/>
+        <location filename="../../widgets/main_window.py" line="95" />
         <source>Cameras</source>
         <translation>Danh sách camera</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="79"/>
+        <location filename="../../widgets/main_window.py" line="103" />
         <source>Messages</source>
         <translation>Thông báo</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="96"/>
+        <location filename="../../widgets/main_window.py" line="127" />
         <source>&amp;System</source>
         <translation>&amp;Hệ thống</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="97"/>
+        <location filename="../../widgets/main_window.py" line="128" />
         <source>Reload camera list</source>
         <translation>Tải lại danh sách camera</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="99"/>
+        <location filename="../../widgets/main_window.py" line="130" />
         <source>Log out</source>
         <translation>Đăng xuất</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="101"/>
+        <location filename="../../widgets/main_window.py" line="132" />
         <source>Quit</source>
         <translation>Thoát</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="108"/>
+        <location filename="../../widgets/main_window.py" line="139" />
+        <source>&amp;View</source>
+        <translation>&amp;Xem</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="140" />
+        <source>Wall template</source>
+        <translation>Kiểu bố trí màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="144" />
+        <source>Custom grid…</source>
+        <translation>Lưới tùy chọn…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="147" />
+        <source>Full screen</source>
+        <translation>Toàn màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="152" />
+        <source>La&amp;youts</source>
+        <translation>&amp;Bố cục</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="153" />
+        <source>Save layout</source>
+        <translation>Lưu bố cục</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="156" />
+        <source>Save layout as…</source>
+        <translation>Lưu bố cục thành…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="158" />
+        <source>Rename layout…</source>
+        <translation>Đổi tên bố cục…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="160" />
+        <location filename="../../widgets/main_window.py" line="304" />
+        <source>Delete layout</source>
+        <translation>Xóa bố cục</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="162" />
+        <source>Open at start</source>
+        <translation>Mở khi khởi động</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="164" />
+        <source>Share with my unit</source>
+        <translation>Chia sẻ với đơn vị</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="169" />
         <source>&amp;Language</source>
         <translation>&amp;Ngôn ngữ</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="122"/>
+        <location filename="../../widgets/main_window.py" line="183" />
         <source>User: %1 (%2)</source>
         <translation>Người dùng: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="126"/>
+        <location filename="../../widgets/main_window.py" line="187" />
         <source>Unit: %1</source>
         <translation>Đơn vị: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="141"/>
+        <location filename="../../widgets/main_window.py" line="207" />
         <source>Loading cameras</source>
         <translation>Đang tải danh sách camera</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="148"/>
+        <location filename="../../widgets/main_window.py" line="217" />
         <source>Cameras (%1)</source>
         <translation>Danh sách camera (%1)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="156"/>
+        <location filename="../../widgets/main_window.py" line="229" />
+        <source>Layout %1 cannot be shown: %2</source>
+        <translation>Không thể hiển thị bố cục %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="286" />
+        <source>Save layout as</source>
+        <translation>Lưu bố cục thành</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="286" />
+        <source>Name:</source>
+        <translation>Tên:</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="295" />
+        <source>Rename layout</source>
+        <translation>Đổi tên bố cục</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="295" />
+        <source>New name:</source>
+        <translation>Tên mới:</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="305" />
+        <source>Delete the layout %1?</source>
+        <translation>Xóa bố cục %1?</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="310" />
+        <source>Custom grid</source>
+        <translation>Lưới tùy chọn</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="311" />
+        <source>Rows × columns (e.g. 2x3):</source>
+        <translation>Số hàng × số cột (ví dụ 2x3):</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="318" />
+        <source>Not a grid: %1</source>
+        <translation>Không phải lưới hợp lệ: %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="332" />
+        <source>Layout %1 saved.</source>
+        <translation>Đã lưu bố cục %1.</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="352" />
+        <source>My layouts</source>
+        <translation>Bố cục của tôi</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="353" />
+        <source>Shared by my unit</source>
+        <translation>Đơn vị chia sẻ</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="358" />
+        <source>%1 (by %2, read-only)</source>
+        <translation>%1 (của %2, chỉ xem)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="361" />
+        <source>%1 (at start)</source>
+        <translation>%1 (khi khởi động)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="368" />
+        <source>(none)</source>
+        <translation>(không có)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="385" />
+        <source>Layout: (not saved)</source>
+        <translation>Bố cục: (chưa lưu)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="387" />
+        <source>Layout: %1</source>
+        <translation>Bố cục: %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="389" />
+        <source>Layout: %1 (read-only)</source>
+        <translation>Bố cục: %1 (chỉ xem)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="410" />
         <source>The language changes at the next start.</source>
         <translation>Ngôn ngữ sẽ được đổi ở lần khởi động sau.</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="169"/>
+        <location filename="../../widgets/main_window.py" line="423" />
         <source>Info</source>
         <translation>Thông tin</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="169"/>
+        <location filename="../../widgets/main_window.py" line="423" />
         <source>Warning</source>
         <translation>Cảnh báo</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="170"/>
+        <location filename="../../widgets/main_window.py" line="424" />
         <source>Error</source>
         <translation>Lỗi</translation>
     </message>
 </context>
 <context>
+    <name>PtzPad</name>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="66" />
+        <location filename="../../widgets/ptz_pad.py" line="146" />
+        <location filename="../../widgets/ptz_pad.py" line="270" />
+        <source>PTZ: not in use</source>
+        <translation>PTZ: không có ai điều khiển</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="81" />
+        <source>Home</source>
+        <translation>Vị trí gốc</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="85" />
+        <source>Zoom +</source>
+        <translation>Phóng to</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="86" />
+        <source>Zoom −</source>
+        <translation>Thu nhỏ</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="94" />
+        <location filename="../../widgets/ptz_pad.py" line="97" />
+        <source>Speed</source>
+        <translation>Tốc độ</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="102" />
+        <source>Go</source>
+        <translation>Đi tới</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="103" />
+        <source>Save as…</source>
+        <translation>Lưu thành…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="104" />
+        <source>Rename…</source>
+        <translation>Đổi tên…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="105" />
+        <source>Remove</source>
+        <translation>Xóa</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="114" />
+        <source>Set home</source>
+        <translation>Đặt vị trí gốc</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="116" />
+        <location filename="../../widgets/ptz_pad.py" line="254" />
+        <source>Start patrol</source>
+        <translation>Bắt đầu tuần tra</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="128" />
+        <source>Presets</source>
+        <translation>Điểm đặt trước</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="224" />
+        <source>Save preset</source>
+        <translation>Lưu điểm đặt trước</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="224" />
+        <source>Preset name:</source>
+        <translation>Tên điểm đặt trước:</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="232" />
+        <source>Rename preset</source>
+        <translation>Đổi tên điểm đặt trước</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="232" />
+        <source>New name:</source>
+        <translation>Tên mới:</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="247" />
+        <source>All presets</source>
+        <translation>Tất cả điểm đặt trước</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="254" />
+        <source>Stop patrol</source>
+        <translation>Dừng tuần tra</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="260" />
+        <source>PTZ: you hold the camera</source>
+        <translation>PTZ: bạn đang điều khiển camera</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="264" />
+        <source>PTZ in use by %1; you are number %2 in the queue</source>
+        <translation>PTZ đang do %1 điều khiển; bạn xếp hàng thứ %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ptz_pad.py" line="268" />
+        <source>PTZ taken by %1</source>
+        <translation>PTZ đã bị %1 giành quyền</translation>
+    </message>
+</context>
+<context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../widgets/tile.py" line="109"/>
-        <location filename="../../widgets/tile.py" line="142"/>
+        <location filename="../../widgets/tile.py" line="282" />
+        <location filename="../../widgets/tile.py" line="283" />
+        <location filename="../../widgets/tile.py" line="341" />
+        <location filename="../../widgets/tile.py" line="372" />
         <source>Connecting…</source>
         <translation>Đang kết nối…</translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="116"/>
+        <location filename="../../widgets/tile.py" line="292" />
         <source>Empty — drop a camera here</source>
         <translation>Trống — kéo camera vào đây</translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="144"/>
+        <location filename="../../widgets/tile.py" line="374" />
         <source>Live</source>
         <translation>Trực tiếp</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/tile.py" line="147"/>
+        <location filename="../../widgets/tile.py" line="377" />
         <source>Frozen %n s</source>
-        <translation><numerusform>Đứng hình %n giây</numerusform></translation>
+        <translation>
+            <numerusform>Đứng hình %n giây</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="148"/>
+        <location filename="../../widgets/tile.py" line="378" />
         <source>Frozen</source>
         <translation>Đứng hình</translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="151"/>
+        <location filename="../../widgets/tile.py" line="350" />
+        <location filename="../../widgets/tile.py" line="381" />
         <source>Offline: %1</source>
         <translation>Mất tín hiệu: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="151"/>
+        <location filename="../../widgets/tile.py" line="168" />
+        <location filename="../../widgets/tile.py" line="383" />
+        <source>Replay</source>
+        <translation>Xem lại</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="169" />
+        <source>Instant replay of the last 30 s (R)</source>
+        <translation>Xem lại ngay 30 giây vừa qua (R)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="246" />
+        <source>No permission to view this camera</source>
+        <translation>Không có quyền xem camera này</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="343" />
+        <source>LIVE</source>
+        <translation>TRỰC TIẾP</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/tile.py" line="346" />
+        <source>STALLED — no new picture for %n s</source>
+        <translation><numerusform>ĐỨNG HÌNH — không có hình mới trong %n giây</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="348" />
+        <source>offline</source>
+        <translation>mất tín hiệu</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/tile.py" line="352" />
+        <source>Offline: %1 — reconnecting in %n s</source>
+        <translation><numerusform>Mất tín hiệu: %1 — kết nối lại sau %n giây</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/tile.py" line="357" />
+        <source>REPLAY — %n s behind live (R: back to live)</source>
+        <translation><numerusform>XEM LẠI — chậm %n giây so với trực tiếp (R: về trực tiếp)</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/tile.py" line="381" />
         <source>Offline</source>
         <translation>Mất tín hiệu</translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="152"/>
+        <location filename="../../widgets/tile.py" line="384" />
         <source>Stopped</source>
         <translation>Đã dừng</translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="156"/>
+        <location filename="../../widgets/tile.py" line="388" />
         <source>connection refused</source>
         <translation>bị từ chối kết nối</translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="157"/>
+        <location filename="../../widgets/tile.py" line="389" />
         <source>wrong camera credentials</source>
         <translation>sai thông tin đăng nhập camera</translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="158"/>
+        <location filename="../../widgets/tile.py" line="390" />
         <source>no answer</source>
         <translation>không phản hồi</translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="159"/>
+        <location filename="../../widgets/tile.py" line="391" />
         <source>stream not found</source>
         <translation>không tìm thấy luồng video</translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="160"/>
+        <location filename="../../widgets/tile.py" line="392" />
         <source>access denied</source>
         <translation>bị từ chối truy cập</translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="161"/>
+        <location filename="../../widgets/tile.py" line="393" />
         <source>disconnected</source>
         <translation>mất kết nối</translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="162"/>
+        <location filename="../../widgets/tile.py" line="394" />
         <source>no video</source>
         <translation>không có hình</translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="163"/>
+        <location filename="../../widgets/tile.py" line="395" />
         <source>player error</source>
         <translation>lỗi trình phát</translation>
     </message>
     <message>
-        <location filename="../../widgets/tile.py" line="164"/>
+        <location filename="../../widgets/tile.py" line="396" />
         <source>error</source>
         <translation>lỗi</translation>
+    </message>
+</context>
+<context>
+    <name>WallView</name>
+    <message>
+        <location filename="../../widgets/wall_view.py" line="162" />
+        <source>%1 (%2 tiles)</source>
+        <translation>%1 (%2 ô)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_view.py" line="164" />
+        <source>%1×%2 (%3 tiles)</source>
+        <translation>%1×%2 (%3 ô)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_view.py" line="290" />
+        <source>Camera #%1</source>
+        <translation>Camera số %1</translation>
     </message>
 </context>
 </TS>

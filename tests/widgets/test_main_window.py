@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -24,11 +25,14 @@ from widgets.main_window import MainWindow
 VIETNAMESE = [
     "iocwall — Màn hình giám sát IOC Đồng Hới", "Danh sách camera", "Thông báo", "Tìm camera…",
     "Người dùng: ", "Đơn vị: ", "&Hệ thống", "&Ngôn ngữ",
-    "Tải lại danh sách camera", "Đăng xuất", "Thoát",
+    "Tải lại danh sách camera", "Đăng xuất", "Thoát", "&Xem", "&Bố cục", "Lưu bố cục",
+    "Lưu bố cục thành…", "Đổi tên bố cục…", "Xóa bố cục", "Mở khi khởi động",
+    "Chia sẻ với đơn vị", "Toàn màn hình", "Kiểu bố trí màn hình",
 ]
 ENGLISH = [
     "iocwall — Đồng Hới IOC video wall", "Cameras", "Messages", "Search cameras…",
     "User: ", "Unit: ", "&System", "&Language", "Reload camera list", "Log out", "Quit",
+    "&View", "La&youts", "Save layout", "Save layout as…", "Full screen",
 ]
 
 
@@ -129,4 +133,60 @@ def test_status_bar_and_clock(qtbot: QtBot, qapp: QApplication, tmp_path: Path,
         assert window.clock_label.text().endswith("(UTC+7)")
     finally:
         window.close()
+        remove_translators(qapp, translators)  # type: ignore[arg-type]
+
+
+def test_opens_maximised_and_saves_layouts_from_the_menu(
+        qtbot: QtBot, qapp: QApplication, tmp_path: Path, backend_url: str, ops: Ops,
+        messages: MessageBridge, video: VideoService) -> None:
+    SettingsStore(tmp_path).save(Settings(language="en"))
+    window, _auth, translators = build_window(qtbot, qapp, tmp_path, backend_url, ops, messages,
+                                              video, user="ward.dongphu.police")
+    try:
+        # A command-room wall: the whole screen, not 1280×800.
+        assert window.windowState() & Qt.WindowState.WindowMaximized
+        assert window.size() == window.screen().availableGeometry().size()
+        assert window.layouts is not None
+        with qtbot.waitSignal(window.cameras_loaded, timeout=10000) as blocker:
+            window.load_cameras()
+        ids = sorted(c.id for c in blocker.args[0])
+        window.wall.template_actions[7].trigger()  # 1+5
+        window.wall_controller.fill(ids)
+        assert not window.rename_layout_action.isEnabled()
+        with qtbot.waitSignal(window.layouts.saved, timeout=10000):
+            window.save_layout_as("Đồng Phú 1+5", shared=True)
+        assert window.layout_label.text() == "Layout: Đồng Phú 1+5"
+        assert window.rename_layout_action.isEnabled()
+        assert window.share_layout_action.isChecked()
+        qtbot.waitUntil(lambda: [a.text() for a in window.layout_actions] == ["Đồng Phú 1+5"],
+                        timeout=10000)
+        with qtbot.waitSignal(window.layouts.saved, timeout=10000):
+            window.set_startup_layout(True)
+        qtbot.waitUntil(lambda: window.startup_layout_action.isChecked(), timeout=10000)
+        # Full screen and back (F11; Esc leaves full screen).
+        window.full_screen_action.trigger()
+        qtbot.waitUntil(window.isFullScreen, timeout=5000)
+        qtbot.keyClick(window, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=5000)
+    finally:
+        window.close()
+        remove_translators(qapp, translators)  # type: ignore[arg-type]
+
+    # A unit mate (Vietnamese UI) sees it among the unit's shared ones, read-only, and shows it.
+    mate, _auth2, translators = build_window(qtbot, qapp, tmp_path / "mate", backend_url, ops,
+                                             messages, video, user="ward.dongphu.leader")
+    try:
+        assert mate.layouts is not None
+        with qtbot.waitSignal(mate.layouts.layouts_changed, timeout=10000):
+            mate.layouts.refresh()
+        assert [a.text() for a in mate.layout_actions] == [
+            "Đồng Phú 1+5 (của Đặng Văn Hùng, chỉ xem)"]
+        mate.layout_actions[0].trigger()
+        assert mate.wall_controller.grid.key == "1+5"
+        assert mate.layout_label.text() == "Bố cục: Đồng Phú 1+5 (chỉ xem)"
+        assert not mate.rename_layout_action.isEnabled()
+        assert not mate.delete_layout_action.isEnabled()
+    finally:
+        mate.close()
+        mate.wall_controller.stop_for_exit()
         remove_translators(qapp, translators)  # type: ignore[arg-type]
