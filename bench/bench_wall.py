@@ -350,6 +350,30 @@ def measure_floor(streams: Sequence[Stream], seconds: float, settle: float = 3.0
                 p.wait(timeout=5)
 
 
+# -- what the lab itself allows ----------------------------------------------------------------
+
+
+def measure_first_keyframe(streams: Sequence[Stream]) -> list[float]:
+    """Per stream, open (TCP, no probing, as the ingest does) → the first keyframe packet: no
+    player can show a picture sooner. One stream at a time."""
+    import av
+
+    options = {"rtsp_transport": "tcp", "fflags": "nobuffer", "analyzeduration": "0",
+               "probesize": "32"}
+    times = []
+    for stream in streams:
+        started = time.monotonic()
+        container = av.open(stream.url, options=options, timeout=(5, 5))
+        try:
+            for packet in container.demux(video=0):
+                if packet.is_keyframe:
+                    times.append(time.monotonic() - started)
+                    break
+        finally:
+            container.close()
+    return times
+
+
 # -- the run and its table ----------------------------------------------------------------------
 
 
@@ -362,6 +386,12 @@ class Scenario:
     peer: ClientResult | None = None
 
 
+@dataclass
+class RunResult:
+    scenarios: list[Scenario]
+    first_keyframe: list[float]  # the lab's own lower bound on any first frame
+
+
 def _fmt(value: float | None, spec: str = ".2f") -> str:
     return "—" if value is None or value != value else format(value, spec)
 
@@ -370,10 +400,18 @@ def _verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "MISSED")
 
 
-def report(scenarios: Sequence[Scenario], load: tuple[float, float, float]) -> str:
+def report(scenarios: Sequence[Scenario], load: tuple[float, float, float],
+           first_keyframe: Sequence[float] = ()) -> str:
     lines = [
         f"load average before the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
         f"({psutil.cpu_count()} cores)",
+    ]
+    if first_keyframe:
+        lines.append(
+            f"lab's first keyframe after open (PyAV, TCP, no probing; {len(first_keyframe)} "
+            f"streams): p50 {percentile(first_keyframe, 0.5):.2f} s, "
+            f"p95 {percentile(first_keyframe, 0.95):.2f} s — no player can show a picture sooner")
+    lines += [
         "",
         "| stream | N | client CPU % (X server) | floor CPU % | client ÷ floor "
         "| peer CPU % (X server) "
@@ -430,11 +468,11 @@ def targets(scenarios: Sequence[Scenario]) -> list[str]:
                     f"({len(every)} tiles, {failed} never live) "
                     f"| {_fmt(percentile(every, 0.5))} / {_fmt(percentile(every, 0.95))} s "
                     f"| {_verdict(percentile(every, 0.5) <= TARGET_FIRST_P50 and percentile(every, 0.95) <= TARGET_FIRST_P95 and not failed)} |")  # noqa: E501
-        worst = max(sub, key=lambda s: s.client.rss_per_tile_mb if s.client else 0.0)
-        assert worst.client is not None
-        rows.append(f"| RSS ≤ {TARGET_RSS_PER_TILE_MB:.0f} MB per 360p tile (worst N: "
-                    f"{worst.tiles}) | {worst.client.rss_per_tile_mb:.1f} MB "
-                    f"| {_verdict(worst.client.rss_per_tile_mb <= TARGET_RSS_PER_TILE_MB)} |")
+        # per tile = growth over the process with its tiles shown and nothing playing, so the
+        # first tile also carries libvlc's decoder and output modules: judged at the largest N
+        rows.append(f"| RSS ≤ {TARGET_RSS_PER_TILE_MB:.0f} MB per 360p tile ({label}) "
+                    f"| {c.rss_per_tile_mb:.1f} MB "
+                    f"| {_verdict(c.rss_per_tile_mb <= TARGET_RSS_PER_TILE_MB)} |")
     for s in scenarios:
         c = s.client
         if c and (c.switch_seconds is not None or c.switch_failed):
@@ -450,13 +488,15 @@ def targets(scenarios: Sequence[Scenario]) -> list[str]:
 
 
 def run(lab: Any, *, quick: bool, seconds: float, work_dir: Path,
-        profile: bool = False, xserver_pid: int | None = None) -> list[Scenario]:
+        profile: bool = False, xserver_pid: int | None = None) -> RunResult:
     log = work_dir / "bench-wall-client.log"
     plan = [("360p", n) for n in ((1, 4) if quick else (1, 4, 9, 16, 25))]
     plan += [("1080p", n) for n in ((1,) if quick else (1, 4))]
     switch_tiles = 4 if quick else 16
     outages = (2.0,) if quick else (2.0, 5.0, 10.0)
     mains = [i for i in range(len(lab.cameras)) if i % 4 == 3]
+    print("first keyframe from the lab …", flush=True)
+    first_keyframe = measure_first_keyframe(lab_streams(lab, range(4 if quick else 16), "sub"))
     scenarios = []
     for name, n in plan:
         scenario = Scenario(name, n)
@@ -480,7 +520,7 @@ def run(lab: Any, *, quick: bool, seconds: float, work_dir: Path,
         scenario.peer = measure_client("qtmm", streams, seconds, log_path=log,
                                        xserver_pid=xserver_pid)
         scenarios.append(scenario)
-    return scenarios
+    return RunResult(scenarios, first_keyframe)
 
 
 def _profile(pid: int, seconds: float, work_dir: Path) -> None:
@@ -520,12 +560,12 @@ def main(argv: list[str] | None = None) -> int:
         print("starting the lab (first time: encoding clips into .cache/bench-lab) …", flush=True)
         with Lab.start(cameras=LAB_CAMERAS, data_dir=LAB_DIR, rtsp_port=0, onvif_base_port=0,
                        control_port=None, clip_seconds=CLIP_SECONDS) as lab:
-            scenarios = run(lab, quick=args.quick, seconds=args.seconds, work_dir=work_dir,
+            result = run(lab, quick=args.quick, seconds=args.seconds, work_dir=work_dir,
                             profile=args.profile, xserver_pid=xvfb.process.pid)
     finally:
         xvfb.stop()
     print()
-    print(report(scenarios, load))
+    print(report(result.scenarios, load, result.first_keyframe))
     return 0
 
 
