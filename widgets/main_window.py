@@ -113,8 +113,10 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._build_status_bar()
-        wall.cell_updated.connect(lambda *_args: self._remember.start())
-        wall.template_changed.connect(lambda *_args: self._remember.start())
+        # bound methods, not lambdas: a lambda holding self would keep a closed window's
+        # wrapper alive as long as the controller lives
+        wall.cell_updated.connect(self._wall_changed)
+        wall.template_changed.connect(self._wall_changed)
         if self.layouts is not None:
             self.layouts.layouts_changed.connect(self._on_layouts_changed)
             self.layouts.startup_ready.connect(self._on_startup_layout)
@@ -388,6 +390,9 @@ class MainWindow(QMainWindow):
         else:
             self.layout_label.setText(self.tr("Layout: %1 (read-only)")
                                       .replace("%1", current.name))
+
+    def _wall_changed(self, *_args: object) -> None:
+        self._remember.start()
 
     def _remember_wall(self) -> None:
         if self.layouts is None:
