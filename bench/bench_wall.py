@@ -442,8 +442,9 @@ def report(scenarios: Sequence[Scenario], load: tuple[float, float, float],
 def targets(scenarios: Sequence[Scenario]) -> list[str]:
     """issue 3's targets, each with the measured number and met / MISSED."""
     sub = [s for s in scenarios if s.name == "360p" and s.client]
-    # the CPU and RSS targets are stated at 16 tiles; --quick has at most 4
-    head = max(sub, key=lambda s: s.tiles) if sub else None
+    # the targets are stated at 16 tiles; --quick has at most 4: judge its largest N
+    sixteen = [s for s in sub if s.tiles == 16]
+    head = sixteen[0] if sixteen else (max(sub, key=lambda s: s.tiles) if sub else None)
     rows = ["| target | measured | verdict |", "| --- | --- | --- |"]
     if head and head.client:
         c = head.client
@@ -469,7 +470,7 @@ def targets(scenarios: Sequence[Scenario]) -> list[str]:
                     f"| {_fmt(percentile(every, 0.5))} / {_fmt(percentile(every, 0.95))} s "
                     f"| {_verdict(percentile(every, 0.5) <= TARGET_FIRST_P50 and percentile(every, 0.95) <= TARGET_FIRST_P95 and not failed)} |")  # noqa: E501
         # per tile = growth over the process with its tiles shown and nothing playing, so the
-        # first tile also carries libvlc's decoder and output modules: judged at the largest N
+        # first tile also carries libvlc's decoder and output modules: judged at 16 tiles
         rows.append(f"| RSS ≤ {TARGET_RSS_PER_TILE_MB:.0f} MB per 360p tile ({label}) "
                     f"| {c.rss_per_tile_mb:.1f} MB "
                     f"| {_verdict(c.rss_per_tile_mb <= TARGET_RSS_PER_TILE_MB)} |")
