@@ -36,7 +36,7 @@ $(SYSSTAMP): scripts/system-packages.txt scripts/bootstrap.sh
 $(STAMP): pyproject.toml constraints.txt $(SYSSTAMP)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade "pip>=24"
-	$(PY) -m pip install -q -c constraints.txt -e ".[dev]"
+	$(PY) -m pip install -q -c constraints.txt -e ".[dev,bench]"
 	touch $@
 
 clean-venv:
