@@ -59,3 +59,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     d.mkdir()
     monkeypatch.setenv("IOCWALL_DATA_DIR", str(d))
     yield d
+
+
+# The client's one qasync loop for the whole run (see tests/app/helpers.py for why).
+from tests.app.helpers import _session_qloop  # noqa: E402, F401

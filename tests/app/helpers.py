@@ -20,11 +20,20 @@ from app.messages import MessageBridge
 from app.ops import Ops
 
 
-@pytest.fixture
-def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+@pytest.fixture(scope="session")
+def _session_qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """One qasync loop for the whole run, as the application has one for its whole life.
+
+    A loop per test left Qt socket notifiers and timers of finished tests (keep-alive
+    connections, pending callbacks) to be destroyed while a later test spun Qt: PySide crashed
+    with a segmentation fault inside the event loop.
+    """
     loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
+    # Between the tests that use it the loop is not "running" for asyncio, so that plain
+    # asyncio.run() works in tests without Qt; qloop marks it running for its test.
+    asyncio.events._set_running_loop(None)
     yield loop
+    asyncio.events._set_running_loop(loop)
     for task in asyncio.all_tasks(loop):
         task.cancel()
     qapp.processEvents()
@@ -33,6 +42,23 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     asyncio.events._set_running_loop(None)
     loop.close()
     asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def qloop(_session_qloop: asyncio.AbstractEventLoop,
+          qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """The run's qasync loop; tasks a test leaves behind are cancelled when it ends."""
+    asyncio.set_event_loop(_session_qloop)
+    asyncio.events._set_running_loop(_session_qloop)
+    before = asyncio.all_tasks(_session_qloop)
+    try:
+        yield _session_qloop
+    finally:
+        for task in asyncio.all_tasks(_session_qloop) - before:
+            task.cancel()
+        qapp.processEvents()
+        asyncio.events._set_running_loop(None)
+        asyncio.set_event_loop(None)
 
 
 @pytest.fixture
