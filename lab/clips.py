@@ -170,11 +170,17 @@ def encode_all(
 PANORAMA_SIZE = (2560, 1440)
 
 
-def make_panorama(cache_dir: Path) -> Path:
-    """The scene PTZ cameras look at: one large still (a test pattern under a labelled grid, so
-    every crop differs), made once with ffmpeg and cached."""
+PANORAMA_SOURCES = ("testsrc2", "mandelbrot", "smptehdbars", "rgbtestsrc")
+
+
+def make_panorama(cache_dir: Path, variant: int = 0) -> Path:
+    """The scene a PTZ camera looks at: one large still (a test pattern under a labelled grid, so
+    every crop differs), made once with ffmpeg and cached. Each camera gets its own ``variant``:
+    two PTZ cameras on one wall must not show the same picture."""
     w, h = PANORAMA_SIZE
-    out = cache_dir / f"panorama-{w}x{h}-v1.jpg"
+    source = PANORAMA_SOURCES[variant % len(PANORAMA_SOURCES)]
+    hue = (variant // len(PANORAMA_SOURCES)) * 47 % 360
+    out = cache_dir / f"panorama-{w}x{h}-{source}-h{hue}-v2.jpg"
     if out.exists():
         return out
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -184,9 +190,9 @@ def make_panorama(cache_dir: Path) -> Path:
         f"box=1:boxcolor=black@0.6:x={col_i * w // 8 + 20}:y={row - 1} * {h // 6} + 20"
         for col_i, col in enumerate("ABCDEFGH") for row in range(1, 7)
     )
-    vf = f"drawgrid=w={w // 8}:h={h // 6}:t=4:c=white@0.8,{labels}"
+    vf = f"hue=h={hue},drawgrid=w={w // 8}:h={h // 6}:t=4:c=white@0.8,{labels}"
     cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-           f"testsrc2=size={w}x{h}:rate=1", "-frames:v", "1", "-vf", vf, "-q:v", "3", str(tmp)]
+           f"{source}=size={w}x{h}:rate=1", "-frames:v", "1", "-vf", vf, "-q:v", "3", str(tmp)]
     try:
         subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     except (OSError, subprocess.SubprocessError) as err:

@@ -70,6 +70,8 @@ class _RtspChild:
             text=True,
             encoding="utf-8",
             close_fds=True,  # nobody else may hold our stdin pipe: its EOF is the child's cue
+            # Cameras in Đồng Hới burn local time (UTC+7) into the picture, as the wall shows it.
+            env={**os.environ, "TZ": "Asia/Ho_Chi_Minh"},
         )
         assert self.proc.stdin and self.proc.stdout and self.proc.stderr
         self.stdin: IO[str] = self.proc.stdin
@@ -211,14 +213,16 @@ class Lab:
         previous = _previous_credentials(data_dir / "lab.json")
         draft = [make_camera(i, HOST, rtsp_port, None, previous.get(i)) for i in range(cameras)]
         mounts = []
-        panorama = make_panorama(data_dir / "lab-cache") if any(c.ptz for c in draft) else None
+        panoramas = {cam.index: make_panorama(data_dir / "lab-cache", variant)
+                     for variant, cam in enumerate(c for c in draft if c.ptz)}
         for cam, clip in zip(draft, clips, strict=True):
             for stream, path in (("main", clip.main), ("sub", clip.sub)):
                 mount: dict[str, Any] = {
                     "path": f"/{cam.slug}/{stream}", "camera": cam.slug, "file": str(path),
                     "fps": 25, "user": cam.rtsp_username, "password": cam.rtsp_password,
                     "name": cam.name}
-                if cam.ptz and panorama is not None:
+                panorama = panoramas.get(cam.index)
+                if panorama is not None:
                     w, h = (cam.main_width, cam.main_height) if stream == "main" else SUB_SIZE
                     mount["ptz"] = {"panorama": str(panorama), "pano_width": PANORAMA_SIZE[0],
                                     "pano_height": PANORAMA_SIZE[1], "width": w, "height": h,

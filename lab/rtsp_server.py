@@ -94,6 +94,7 @@ class Feeder:
         self.next_pts: int | None = None
         self.alive = True
         self.pushed = 0
+        self.restart_at_key_frame = False  # set from a GStreamer thread, read by the scheduler
 
     def running_time(self) -> int | None:
         clock = self.appsrc.get_clock()
@@ -121,6 +122,9 @@ class Feeder:
             # The base time moved (the media restarted): continue from now, never wait hours.
             log(f"{self.mount.path}: running time moved back; feeding from now")
             self.next_pts = now
+        if self.restart_at_key_frame:
+            self.restart_at_key_frame = False
+            self.frame = 0  # the clip starts with an IDR
         while self.next_pts - now <= LEAD_S * Gst.SECOND:
             data = self.mount.clip.unit(self.frame)
             buf = Gst.Buffer.new_wrapped(data)
@@ -206,7 +210,11 @@ class PtzView:
             f"video/x-raw,width={self.width},height={self.height} ! "
             f'textoverlay text="{text}" valignment=top halignment=left font-desc="Sans Bold 14" ! '
             'clockoverlay time-format="%H:%M:%S" valignment=top halignment=right '
-            'font-desc="Mono Bold 14" ! videoconvert ! video/x-raw,format=I420 ! '
+            'font-desc="Mono Bold 14" shaded-background=true ! '
+            # A running timecode that changes every frame: a still scene must still show that the
+            # picture is live (the wall's operators and its tests tell live from frozen by it).
+            'timeoverlay valignment=bottom halignment=left font-desc="Mono Bold 22" '
+            "shaded-background=true ! videoconvert ! video/x-raw,format=I420 ! "
             f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 bitrate={self.kbps} "
             "sliced-threads=false threads=1 "
             "byte-stream=true ! video/x-h264,profile=constrained-baseline ! "
@@ -284,7 +292,13 @@ class Mount:
                 "max-bytes=4000000 block=false "
                 "! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
             )
-        factory.set_shared(True)
+        # A clip mount gives every client its own pipeline (appsrc → parse → pay costs next to
+        # nothing) that starts on a key frame, as real cameras send an IDR to a new session: with
+        # one shared pipeline a second client (the wall beside the recorder) joined mid-GOP and
+        # waited up to a second for its first picture, and a client arriving while the last
+        # one's shared media was being torn down got 503. Live-encoded PTZ mounts stay shared:
+        # an encoder per client would cost a core.
+        factory.set_shared(self.ptz is not None)
         factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP)
         perms = Gst.Structure.new_from_string(
             f"{self.role}, media.factory.access=(boolean)true, "
@@ -304,7 +318,12 @@ class Mount:
         feeder = Feeder(self, appsrc)
         self.feeders = [f for f in self.feeders if f.alive] + [feeder]
         media.connect("unprepared", self.on_unprepared, feeder)
+        media.connect("new-state", self.on_new_state, feeder)
         self.scheduler.add(feeder)
+
+    def on_new_state(self, _media, state: int, feeder: Feeder) -> None:
+        if state == Gst.State.PLAYING:
+            feeder.restart_at_key_frame = True  # the client's PLAY: start it on a key frame
 
     def on_live_unprepared(self, _media) -> None:
         self.live_pipelines = max(0, self.live_pipelines - 1)

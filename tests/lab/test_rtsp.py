@@ -144,14 +144,25 @@ def test_stream_keeps_flowing_across_the_loop_point_with_monotonic_pts(lab: Lab)
     assert 1.5 < span < 2.6, span
 
 
-def test_two_clients_share_one_pipeline(lab: Lab) -> None:
-    cam = lab.cameras[3]
-    readers = [Reader(with_credentials(cam.sub_url, cam)).start() for _ in range(2)]
+def test_each_client_gets_its_own_pipeline_starting_on_a_key_frame(lab: Lab) -> None:
+    """Like a real camera sending an IDR to each new session: a client joining a mount that
+    another client already watches (the wall beside the recorder) gets a key frame at once."""
+    cam = lab.cameras[2]
+    readers = [Reader(with_credentials(cam.sub_url, cam)).start()]
     try:
+        readers[0].wait_for(30, timeout=10)  # past the first GOP: a shared pipeline is mid-GOP
+        url = with_credentials(cam.sub_url, cam)
+        container = av.open(url, options={"rtsp_transport": "tcp"}, timeout=(5, 5))
+        try:
+            first = next(p for p in container.demux(video=0) if p.pts is not None)
+            assert first.is_keyframe, "a new session must start on a key frame"
+        finally:
+            container.close()
+        readers.append(Reader(url).start())
         for r in readers:
             r.wait_for(40, timeout=10)
         stats = lab.rtsp_stats()
-        assert stats[f"/{cam.slug}/sub"]["pipelines"] == 1, stats
+        assert stats[f"/{cam.slug}/sub"]["pipelines"] == 2, stats
     finally:
         for r in readers:
             r.close()
