@@ -1,6 +1,7 @@
 """Typed, versioned settings of the client, stored as JSON in the data dir.
 
-Only non-secret preferences live here (language, server URL, last user). Secrets — the remembered
+Only non-secret preferences live here (language, server URL, last user, the wall windows and
+where they go, the tour dwell time). Secrets — the remembered
 session token — go to the OS keyring through :mod:`app.credentials`, never to this file.
 The data dir is ``IOCWALL_DATA_DIR`` when set, else platformdirs' user data dir.
 """
@@ -10,15 +11,17 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
+from app.screens import WallWindowState
+
 log = logging.getLogger("iocwall.settings")
 
-SETTINGS_VERSION = 1
+SETTINGS_VERSION = 2  # 2: wall_windows, tour_dwell_s
 LANGUAGES = ("vi", "en")
 DEFAULT_SERVER_URL = "http://127.0.0.1:8700"
 
@@ -37,10 +40,20 @@ class Settings:
     server_url: str = DEFAULT_SERVER_URL
     last_user: str = ""
     remember_me: bool = False
+    # the extra wall windows (multi-monitor), restored at the next start
+    wall_windows: list[WallWindowState] = field(default_factory=list)
+    tour_dwell_s: float = 10.0
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
             self.language = "vi"
+        if not isinstance(self.tour_dwell_s, int | float) or not 1 <= self.tour_dwell_s <= 3600:
+            self.tour_dwell_s = 10.0
+
+    def to_dict(self) -> dict[str, Any]:
+        raw = asdict(self)
+        raw["wall_windows"] = [w.to_dict() for w in self.wall_windows]
+        return raw
 
 
 class SettingsStore:
@@ -62,7 +75,7 @@ class SettingsStore:
     def save(self, settings: Settings) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(asdict(settings), ensure_ascii=False, indent=2),
+        tmp.write_text(json.dumps(settings.to_dict(), ensure_ascii=False, indent=2),
                        encoding="utf-8")
         os.replace(tmp, self.path)
 
@@ -74,6 +87,10 @@ def _migrate(raw: Any) -> Settings:
     known = {f.name for f in fields(Settings)}
     values = {k: v for k, v in raw.items() if k in known}
     values["version"] = SETTINGS_VERSION
+    # version 1 had no wall windows; later ones store a list of dicts
+    windows = values.get("wall_windows")
+    parsed = [WallWindowState.from_dict(w) for w in windows] if isinstance(windows, list) else []
+    values["wall_windows"] = [w for w in parsed if w is not None]
     try:
         return Settings(**values)
     except TypeError:

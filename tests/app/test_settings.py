@@ -97,3 +97,27 @@ def test_data_dir_is_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     target = tmp_path / "x" / "y"
     monkeypatch.setenv("IOCWALL_DATA_DIR", str(target))
     assert resolve_data_dir() == target and target.is_dir()
+
+
+def test_wall_windows_round_trip_and_version_1_migration(data_dir: Path) -> None:
+    from app.screens import Rect, WallWindowState
+
+    store = SettingsStore(data_dir)
+    store.path.write_text(json.dumps({"version": 1, "language": "en", "remember_me": True}),
+                          encoding="utf-8")
+    old = store.load()
+    assert (old.version, old.wall_windows, old.tour_dwell_s) == (SETTINGS_VERSION, [], 10.0)
+    windows = [WallWindowState("screen-1", "DP-2", Rect(1920, 0, 1920, 1080), True, 4, "Cầu",
+                               "2x2", (1, None, 3, None)),
+               WallWindowState("screen-2", "HDMI-1", None, False)]
+    old.wall_windows = windows
+    old.tour_dwell_s = 5.0
+    store.save(old)
+    again = store.load()
+    assert again.wall_windows == windows and again.tour_dwell_s == 5.0
+    raw = json.loads(store.path.read_text(encoding="utf-8"))
+    raw["wall_windows"].append({"nonsense": 1})
+    raw["tour_dwell_s"] = -3
+    store.path.write_text(json.dumps(raw), encoding="utf-8")
+    damaged = store.load()
+    assert damaged.wall_windows == windows and damaged.tour_dwell_s == 10.0
