@@ -7,6 +7,13 @@ frame later): a grab in between shows black, which a switch must never do (measu
 black grab in about two switches). With the background set to None, the server leaves the
 exposed area as it was (the old stream's last picture) until libvlc draws.
 
+Left at None, though, the margins libvlc does not paint (the black bars around a picture whose
+aspect differs from the tile's) keep whatever was there before: after a template switch they
+showed pieces of earlier tiles. So the black background comes back once the raised window has
+been painted: :data:`RESTORE_BLACK_AFTER_S` after the raise (the surface is raised on the new
+stream's first shown picture, and libvlc repaints every frame, 40 ms at 25 fps); later resizes
+and moves then clear the margins to black again.
+
 Plain libX11 through ctypes on a private display connection; errors (a window that vanished)
 are ignored by a no-op Xlib error handler. Anywhere but an X11 session this does nothing.
 """
@@ -23,8 +30,11 @@ from typing import Any
 
 log = logging.getLogger("iocwall.video")
 
+RESTORE_BLACK_AFTER_S = 0.5
+
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
+_restores: dict[int, threading.Timer] = {}
 
 _ErrorHandler = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 
@@ -60,6 +70,14 @@ def _display() -> tuple[Any, Any] | None:
             ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong,
         ]
         lib.XFree.argtypes = [ctypes.c_void_p]
+        lib.XSetWindowBackground.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
+        lib.XDefaultScreen.argtypes = [ctypes.c_void_p]
+        lib.XBlackPixel.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        lib.XBlackPixel.restype = ctypes.c_ulong
+        lib.XClearArea.argtypes = [
+            ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int, ctypes.c_uint,
+            ctypes.c_uint, ctypes.c_int,
+        ]
         lib.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
         display = lib.XOpenDisplay(None)
         if not display:
@@ -71,26 +89,61 @@ def _display() -> tuple[Any, Any] | None:
 
 
 def keep_contents_on_expose(window_id: int) -> None:
-    """Background None for ``window_id`` and its descendants (libvlc's video window)."""
+    """Background None for ``window_id`` and its descendants (libvlc's video window), black
+    again :data:`RESTORE_BLACK_AFTER_S` later (see the module docstring)."""
     opened = _display()
     if opened is None or not window_id:
         return
     lib, display = opened
     with _lock:
-        pending = [window_id]
-        seen = 0
-        while pending and seen < 64:
-            window = pending.pop()
-            seen += 1
+        for window in _tree(lib, display, window_id):
             lib.XSetWindowBackgroundPixmap(display, window, 0)
-            root, parent = ctypes.c_ulong(), ctypes.c_ulong()
-            children = ctypes.POINTER(ctypes.c_ulong)()
-            count = ctypes.c_uint()
-            if lib.XQueryTree(
-                display, window, ctypes.byref(root), ctypes.byref(parent),
-                ctypes.byref(children), ctypes.byref(count),
-            ):
-                pending.extend(children[i] for i in range(count.value))
-                if children:
-                    lib.XFree(children)
         lib.XSync(display, 0)
+        previous = _restores.pop(window_id, None)
+        if previous is not None:
+            previous.cancel()
+        timer = threading.Timer(RESTORE_BLACK_AFTER_S, restore_black_background, (window_id,))
+        timer.daemon = True
+        _restores[window_id] = timer
+        timer.start()
+
+
+def restore_black_background(window_id: int) -> None:
+    """Black background again for ``window_id`` and its descendants. Nothing is repainted now
+    (no flash): the next exposure (a resize, a move) clears the unpainted margins to black."""
+    opened = _display()
+    if opened is None or not window_id:
+        return
+    lib, display = opened
+    with _lock:
+        _restores.pop(window_id, None)
+        black = lib.XBlackPixel(display, lib.XDefaultScreen(display))
+        for window in _tree(lib, display, window_id):
+            lib.XSetWindowBackground(display, window, black)
+        lib.XSync(display, 0)
+
+
+def _tree(lib: Any, display: Any, window_id: int, limit: int = 64) -> list[int]:
+    """``window_id`` and its descendants (at most ``limit``); the caller holds the lock."""
+    found: list[int] = []
+    pending = [window_id]
+    while pending and len(found) < limit:
+        window = pending.pop()
+        found.append(window)
+        root, parent = ctypes.c_ulong(), ctypes.c_ulong()
+        children = ctypes.POINTER(ctypes.c_ulong)()
+        count = ctypes.c_uint()
+        if lib.XQueryTree(
+            display, window, ctypes.byref(root), ctypes.byref(parent),
+            ctypes.byref(children), ctypes.byref(count),
+        ):
+            pending.extend(children[i] for i in range(count.value))
+            if children:
+                lib.XFree(children)
+    return found
+
+
+def restores_pending() -> int:
+    """How many windows still wait for their black background (tests wait for 0)."""
+    with _lock:
+        return len(_restores)
