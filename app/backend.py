@@ -8,9 +8,13 @@ token or a credentialed stream URL.
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import threading
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -38,6 +42,10 @@ from app.errors import (
 )
 from app.security import mask_url
 
+if TYPE_CHECKING:
+    from app.bookmarks import Bookmark, BookmarkDraft, BookmarkFilter
+    from app.clips import ClipRequest, SigningKey
+
 log = logging.getLogger("iocwall.api")
 
 API_PREFIX = "/api/v1"
@@ -64,7 +72,9 @@ class BackendClient:
         return f"{self.server_url}{API_PREFIX}{path}"
 
     def _request(self, method: str, path: str, *, json: Any = None, auth: bool = True,
-                 token: str | None = None) -> requests.Response:
+                 token: str | None = None, params: dict[str, Any] | None = None,
+                 data: dict[str, Any] | None = None, files: dict[str, Any] | None = None,
+                 stream: bool = False) -> requests.Response:
         headers: dict[str, str] = {}
         with self._lock:
             bearer = token or (self._token if auth else None)
@@ -72,6 +82,7 @@ class BackendClient:
             headers["Authorization"] = f"Bearer {bearer}"
         try:
             response = self._http.request(method, self._url(path), json=json, headers=headers,
+                                          params=params, data=data, files=files, stream=stream,
                                           timeout=self._timeout)
         except requests.Timeout as exc:
             raise BackendUnreachable(
@@ -187,8 +198,145 @@ class BackendClient:
     def delete_layout(self, layout_id: int) -> None:
         self._request("DELETE", f"/layouts/{int(layout_id)}")
 
+    # -- bookmarks and clip requests (issue 5; docs/contracts.md, "Backend") -------------------
+    def create_bookmark(self, draft: BookmarkDraft) -> Bookmark:
+        from app.bookmarks import parse_bookmark
+
+        return parse_bookmark(self._json(self._request("POST", "/bookmarks", json=draft.body())))
+
+    def bookmarks(self, where: BookmarkFilter) -> tuple[int, list[Bookmark]]:
+        """(total matching, this page) of the bookmarks the user may read, newest first."""
+        from app.bookmarks import parse_bookmark
+
+        response = self._request("GET", "/bookmarks", params=where.params())
+        data = self._json(response)
+        if not isinstance(data, list):
+            raise BackendError("the server sent an unexpected bookmark list")
+        items = [parse_bookmark(item) for item in data]
+        try:
+            total = int(response.headers.get("X-Total-Count", len(items)))
+        except ValueError:
+            total = len(items)
+        return total, items
+
+    def create_clip(self, camera_id: int, start: datetime, end: datetime, purpose: str,
+                    commitment: str | None = None, letter: Path | None = None) -> ClipRequest:
+        """Ask for a clip; with ``letter`` (an agency's PDF) the body goes as multipart."""
+        from app.clips import parse_clip
+
+        fields: dict[str, Any] = {"camera_id": int(camera_id), "start": start.isoformat(),
+                                  "end": end.isoformat(), "purpose": purpose}
+        if commitment is not None:
+            fields["commitment"] = commitment
+        if letter is None:
+            response = self._request("POST", "/clips", json=fields)
+        else:
+            with open(letter, "rb") as handle:
+                response = self._request(
+                    "POST", "/clips", data={k: str(v) for k, v in fields.items()},
+                    files={"letter": (letter.name, handle, "application/pdf")})
+        return parse_clip(self._json(response))
+
+    def clips(self, box: str = "all") -> list[ClipRequest]:
+        """``mine``, ``awaiting`` (my endorsement/approval) or ``all``; newest first."""
+        from app.clips import parse_clip
+
+        data = self._json(self._request("GET", "/clips", params={"box": box}))
+        if not isinstance(data, list):
+            raise BackendError("the server sent an unexpected clip request list")
+        return [parse_clip(item) for item in data]
+
+    def clip(self, request_id: int) -> ClipRequest:
+        from app.clips import parse_clip
+
+        return parse_clip(self._json(self._request("GET", f"/clips/{int(request_id)}")))
+
+    def clip_step(self, request_id: int, step: str, reason: str | None = None) -> ClipRequest:
+        """``endorse``, ``approve`` or ``reject`` (with a reason); the server decides who may."""
+        from app.clips import parse_clip
+
+        if step not in ("endorse", "approve", "reject"):
+            raise ValueError(f"unknown clip step {step!r}")
+        body = {"reason": reason or ""} if step == "reject" else None
+        return parse_clip(self._json(self._request(
+            "POST", f"/clips/{int(request_id)}/{step}", json=body)))
+
+    def clip_manifest(self, request_id: int) -> dict[str, Any]:
+        """The signed manifest document ``{"manifest", "signature"}`` as stored by the server."""
+        data = self._json(self._request("GET", f"/clips/{int(request_id)}/manifest"))
+        if not isinstance(data, dict) or "manifest" not in data or "signature" not in data:
+            raise BackendError("the server sent an unexpected clip manifest")
+        return data
+
+    def signing_keys(self) -> list[SigningKey]:
+        from app.clips import parse_signing_key
+
+        data = self._json(self._request("GET", "/keys", auth=False))
+        if not isinstance(data, list):
+            raise BackendError("the server sent an unexpected key list")
+        return [parse_signing_key(item) for item in data]
+
+    def recordings(self, camera_id: int, since: datetime | None = None,
+                   until: datetime | None = None) -> list[tuple[datetime, datetime]]:
+        """Recorded spans ``(start, end)`` of a camera (default: the last 24 h), oldest first."""
+        params = {k: v.isoformat() for k, v in (("since", since), ("until", until)) if v}
+        data = self._json(self._request("GET", f"/cameras/{int(camera_id)}/recordings",
+                                        params=params))
+        try:
+            return [(_aware_time(r["start"]), _aware_time(r["end"])) for r in data["ranges"]]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BackendError("the server sent an unexpected recording list") from exc
+
+    def download_clip(self, request_id: int, destination: Path, *,
+                      progress: Callable[[int, int], None] | None = None,
+                      cancelled: Callable[[], bool] | None = None,
+                      chunk_size: int = 256 * 1024) -> str:
+        """Stream the clip's MP4 into ``destination``; return the server's ``X-Clip-SHA256``.
+
+        Blocking (run it through ops). The bytes go to a temporary file beside ``destination``,
+        fsynced and renamed at the end: a cancelled or failed download leaves nothing behind.
+        ``progress(done, total)`` is called from this thread (total 0 when unknown);
+        ``cancelled()`` is polled between chunks and ends the download with
+        :class:`DownloadCancelled`."""
+        destination = Path(destination)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        response = self._request("GET", f"/clips/{int(request_id)}/download", stream=True)
+        fd, part_name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part",
+                                         dir=destination.parent)
+        part = Path(part_name)
+        try:
+            total = int(response.headers.get("Content-Length") or 0)
+            done = 0
+            with os.fdopen(fd, "wb") as handle:
+                if progress is not None:
+                    progress(0, total)
+                for chunk in response.iter_content(chunk_size):
+                    if cancelled is not None and cancelled():
+                        raise DownloadCancelled("the download was cancelled")
+                    handle.write(chunk)
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done, total)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if total and done != total:
+                raise BackendError(f"the download ended early ({done} of {total} bytes)")
+            os.replace(part, destination)
+        except requests.RequestException as exc:
+            raise BackendUnreachable(
+                f"the download from {mask_url(self.server_url)} broke off") from exc
+        finally:
+            response.close()
+            part.unlink(missing_ok=True)
+        log.info("clip %d downloaded: %d bytes", request_id, done)
+        return str(response.headers.get("X-Clip-SHA256") or "")
+
     def close(self) -> None:
         self._http.close()
+
+
+class DownloadCancelled(BackendError):
+    """The user cancelled a download; nothing was left on disk."""
 
 
 def normalize_server_url(url: str) -> str:
@@ -240,7 +388,8 @@ def _error_for(response: requests.Response, *, authenticated: bool) -> BackendEr
             message = f"{field or 'request'}: {detail[0].get('msg', 'invalid')}"
         return ValidationFailed(message, field)
     if status >= 500:
-        return BackendError(f"server error {status}")
+        # the backend's 500s for clips carry a readable detail (e.g. a stored clip off its hash)
+        return BackendError(f"server error {status}" + (f": {text}" if text else ""))
     return BackendError(text or f"unexpected answer {status}")
 
 
@@ -248,6 +397,11 @@ def _parse_time(value: Any) -> datetime | None:
     if not value:
         return None
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def _aware_time(value: Any) -> datetime:
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def parse_user(data: Any) -> User:

@@ -1,0 +1,230 @@
+"""Bookmarks (issue 5): a moment on a camera with a window, a note and tags.
+
+The service creates a bookmark at "now" (key B on a tile, or a button) with the default window of
+30 s before and 30 s after, and lists them with the backend's filters. Every backend call goes off
+the GUI thread through :mod:`app.ops`; results come back as signals.
+
+Signals (BookmarkService):
+    created(Bookmark): a bookmark was stored by the backend.
+    listed(list, int): ``(bookmarks, total)`` of the last :meth:`BookmarkService.refresh`.
+    failed(str): a readable error of the last create or refresh (also posted to the bridge).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app.errors import BackendError
+from app.messages import MessageBridge
+from app.ops import Ops
+
+if TYPE_CHECKING:
+    from app.backend import BackendClient
+
+log = logging.getLogger("iocwall.bookmarks")
+
+VIETNAM = timezone(timedelta(hours=7), "UTC+07:00")
+DEFAULT_BEFORE_S = 30
+DEFAULT_AFTER_S = 30
+MAX_WINDOW_S = 3600
+MAX_TAGS = 16
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """Who did something, as the backend names them."""
+
+    id: int
+    username: str
+    full_name: str
+    unit: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.full_name or self.username} ({self.unit})" if self.unit else \
+            (self.full_name or self.username)
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    id: int
+    camera_id: int
+    camera_name: str
+    ward_id: int
+    ward: str
+    at: datetime
+    before_s: int
+    after_s: int
+    window_start: datetime
+    window_end: datetime
+    note: str
+    tags: tuple[str, ...]
+    author: UserRef
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class BookmarkFilter:
+    """What ``GET /bookmarks`` filters on; empty fields do not filter."""
+
+    camera_id: int | None = None
+    ward_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    tag: str | None = None
+    author: str | None = None
+    text: str | None = None
+    limit: int = 200
+    offset: int = 0
+
+    def params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"limit": self.limit, "offset": self.offset}
+        if self.camera_id is not None:
+            out["camera_id"] = self.camera_id
+        if self.ward_id is not None:
+            out["ward_id"] = self.ward_id
+        if self.since is not None:
+            out["since"] = _aware(self.since).isoformat()
+        if self.until is not None:
+            out["until"] = _aware(self.until).isoformat()
+        for name, value in (("tag", self.tag), ("author", self.author), ("q", self.text)):
+            if value and value.strip():
+                out[name] = value.strip()
+        return out
+
+
+@dataclass(frozen=True)
+class BookmarkDraft:
+    """A bookmark about to be created: the moment is taken when the user asks, not when the
+    dialog closes."""
+
+    camera_id: int
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    before_s: int = DEFAULT_BEFORE_S
+    after_s: int = DEFAULT_AFTER_S
+    note: str = ""
+    tags: tuple[str, ...] = ()
+
+    def body(self) -> dict[str, Any]:
+        return {"camera_id": int(self.camera_id), "at": _aware(self.at).isoformat(),
+                "before_s": int(self.before_s), "after_s": int(self.after_s),
+                "note": self.note, "tags": list(self.tags)}
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """Tags typed as ``a, b; c`` → ``("a", "b", "c")`` (trimmed, no duplicates, order kept)."""
+    seen: dict[str, None] = {}
+    for part in text.replace(";", ",").split(","):
+        tag = part.strip()
+        if tag:
+            seen.setdefault(tag, None)
+    return tuple(seen)
+
+
+def vn_time(value: datetime) -> datetime:
+    """A time in the city's zone (UTC+7), as every panel shows it."""
+    return _aware(value).astimezone(VIETNAM)
+
+
+def vn_text(value: datetime | None, *, seconds: bool = True) -> str:
+    if value is None:
+        return ""
+    return vn_time(value).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def parse_time(value: Any) -> datetime:
+    return _aware(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+
+
+def parse_user_ref(data: Any) -> UserRef:
+    return UserRef(int(data["id"]), str(data["username"]), str(data.get("full_name") or ""),
+                   str(data.get("unit") or ""))
+
+
+def parse_bookmark(data: Any) -> Bookmark:
+    try:
+        return Bookmark(
+            id=int(data["id"]), camera_id=int(data["camera_id"]),
+            camera_name=str(data["camera_name"]), ward_id=int(data["ward_id"]),
+            ward=str(data["ward"]), at=parse_time(data["at"]), before_s=int(data["before_s"]),
+            after_s=int(data["after_s"]), window_start=parse_time(data["window_start"]),
+            window_end=parse_time(data["window_end"]), note=str(data.get("note") or ""),
+            tags=tuple(str(t) for t in data.get("tags") or ()),
+            author=parse_user_ref(data["author"]), created_at=parse_time(data["created_at"]))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BackendError("the server sent an unexpected bookmark record") from exc
+
+
+class BookmarkService(QObject):
+    """Create and list bookmarks; see the module docstring for the signals."""
+
+    created = Signal(object)  # Bookmark
+    listed = Signal(list, int)
+    failed = Signal(str)
+
+    def __init__(self, backend: BackendClient, ops: Ops, messages: MessageBridge,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._backend = backend
+        self._ops = ops
+        self._messages = messages
+        self.default_before_s = DEFAULT_BEFORE_S
+        self.default_after_s = DEFAULT_AFTER_S
+        self.filter = BookmarkFilter()
+        self.bookmarks: list[Bookmark] = []
+        self.total = 0
+
+    def draft(self, camera_id: int, at: datetime | None = None) -> BookmarkDraft:
+        """A draft at ``at`` (default now) with the current default window."""
+        return BookmarkDraft(camera_id, at or datetime.now(UTC), self.default_before_s,
+                             self.default_after_s)
+
+    def create(self, camera_id: int, *, at: datetime | None = None, before_s: int | None = None,
+               after_s: int | None = None, note: str = "", tags: tuple[str, ...] = ()) -> None:
+        """Bookmark ``camera_id`` at ``at`` (default: now) — what key B on a tile calls."""
+        draft = BookmarkDraft(
+            camera_id, at or datetime.now(UTC),
+            self.default_before_s if before_s is None else before_s,
+            self.default_after_s if after_s is None else after_s, note, tuple(tags))
+        self.create_draft(draft)
+
+    def create_draft(self, draft: BookmarkDraft) -> None:
+        (self._ops.run(functools.partial(self._backend.create_bookmark, draft),
+                       label="bookmark")
+         .success(self._on_created).failure(self._on_failed))
+
+    def refresh(self, where: BookmarkFilter | None = None) -> None:
+        if where is not None:
+            self.filter = where
+        (self._ops.run(functools.partial(self._backend.bookmarks, self.filter),
+                       label="bookmarks")
+         .success(self._on_listed).failure(self._on_failed))
+
+    def _on_created(self, bookmark: Bookmark) -> None:
+        log.info("%s: bookmark %d at %s", bookmark.camera_name, bookmark.id,
+                 vn_text(bookmark.at))
+        self._messages.info(f"Bookmark saved: {bookmark.camera_name}, {vn_text(bookmark.at)}")
+        self.created.emit(bookmark)
+        self.refresh()
+
+    def _on_listed(self, result: tuple[int, list[Bookmark]]) -> None:
+        self.total, self.bookmarks = result
+        self.listed.emit(list(self.bookmarks), self.total)
+
+    def _on_failed(self, error: BaseException) -> None:
+        text = str(error) if isinstance(error, BackendError) else \
+            f"{type(error).__name__}: {error}"
+        if not isinstance(error, BackendError):
+            log.error("bookmarks failed", exc_info=error)
+        self._messages.error(f"Bookmarks: {text}")
+        self.failed.emit(text)

@@ -1,0 +1,489 @@
+"""Clip requests, downloads and evidence verification — the client of issue 5.
+
+The server decides who may endorse, approve, reject or download; the client shows what the
+server's ``actions`` list says and reports its 4xx messages as they are (they are readable).
+
+Verification is done here again, independently of the server's code: the manifest's signature is
+checked with Ed25519 against the public key the server publishes (``GET /api/v1/keys``), over the
+canonical JSON of the ``manifest`` object (sorted keys, no spaces, UTF-8); then the MP4's SHA-256
+is compared with the signed one. A changed manifest is "signature invalid"; a changed MP4 is
+"altered".
+
+Signals (ClipService):
+    mine_changed(list): my requests (``ClipRequest``), newest first, after each refresh.
+    awaiting_changed(list): requests awaiting my endorsement/approval.
+    badge_changed(int): how many things need me: awaiting my action + mine ready to download.
+    request_changed(object): a ``ClipRequest`` the user created or acted on.
+    action_failed(str): a create/endorse/approve/reject failed; the server's message.
+    download_progress(int, int, int): ``(request id, bytes done, bytes total)`` on the GUI thread.
+    download_finished(int, object): ``(request id, DownloadResult)``: saved and verified.
+    download_failed(int, str): ``(request id, message)``; cancelled downloads say so.
+    verified(object): a ``Verification`` of :meth:`ClipService.verify_files`.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import functools
+import hashlib
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from app.backend import DownloadCancelled
+from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
+from app.errors import BackendError
+from app.messages import MessageBridge
+from app.ops import Op, Ops
+
+if TYPE_CHECKING:
+    from app.backend import BackendClient
+
+log = logging.getLogger("iocwall.clips")
+
+POLL_INTERVAL_MS = 10_000
+MANIFEST_FORMAT = "iocwall-clip-manifest/1"
+
+
+class ClipState(enum.StrEnum):
+    REQUESTED = "requested"
+    ENDORSED = "endorsed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXTRACTING = "extracting"
+    READY = "ready"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ClipEvent:
+    at: datetime
+    action: str
+    state: str
+    user: UserRef | None
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ClipRequest:
+    id: int
+    camera_id: int
+    camera_name: str
+    ward: str
+    chain: str  # auto | ward_police | written
+    state: str
+    start: datetime
+    end: datetime
+    purpose: str
+    commitment: str | None
+    letter_filename: str | None
+    requester: UserRef
+    endorser: UserRef | None
+    approver: UserRef | None
+    reject_reason: str | None
+    clip_start: datetime | None
+    clip_sha256: str | None
+    clip_size: int | None
+    error: str | None
+    actions: frozenset[str]
+    events: tuple[ClipEvent, ...]
+    created_at: datetime
+    updated_at: datetime
+
+    def may(self, action: str) -> bool:
+        """What the server says the reader may do now (endorse, approve, reject, download)."""
+        return action in self.actions
+
+    @property
+    def range_text(self) -> str:
+        return f"{vn_text(self.start)} – {vn_text(self.end)}"
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    key_id: str
+    algorithm: str
+    public_key_pem: str
+
+
+class Verdict(enum.IntEnum):
+    """The same three outcomes (and numbers) as ``python -m server clip verify``."""
+
+    INTACT = 0
+    ALTERED = 1
+    SIGNATURE_INVALID = 2
+
+
+@dataclass(frozen=True)
+class Verification:
+    verdict: Verdict
+    message: str
+    sha256: str | None = None
+    manifest: dict[str, Any] | None = None  # the manifest body (only trust it when INTACT)
+
+    @property
+    def intact(self) -> bool:
+        return self.verdict is Verdict.INTACT
+
+
+@dataclass(frozen=True)
+class DownloadResult:
+    request_id: int
+    clip_path: Path
+    manifest_path: Path
+    verification: Verification
+
+
+def parse_signing_key(data: Any) -> SigningKey:
+    try:
+        return SigningKey(str(data["key_id"]), str(data.get("algorithm") or "Ed25519"),
+                          str(data["public_key_pem"]))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise BackendError("the server sent an unexpected key record") from exc
+
+
+def parse_clip(data: Any) -> ClipRequest:
+    try:
+        def ref(value: Any) -> UserRef | None:
+            return parse_user_ref(value) if value else None
+
+        def opt_time(value: Any) -> datetime | None:
+            return parse_time(value) if value else None
+
+        letter = data.get("letter") or None
+        return ClipRequest(
+            id=int(data["id"]), camera_id=int(data["camera_id"]),
+            camera_name=str(data["camera_name"]), ward=str(data.get("ward") or ""),
+            chain=str(data["chain"]), state=str(data["state"]), start=parse_time(data["start"]),
+            end=parse_time(data["end"]), purpose=str(data.get("purpose") or ""),
+            commitment=data.get("commitment"),
+            letter_filename=str(letter["filename"]) if letter else None,
+            requester=parse_user_ref(data["requester"]), endorser=ref(data.get("endorser")),
+            approver=ref(data.get("approver")), reject_reason=data.get("reject_reason"),
+            clip_start=opt_time(data.get("clip_start")), clip_sha256=data.get("clip_sha256"),
+            clip_size=data.get("clip_size"), error=data.get("error"),
+            actions=frozenset(str(a) for a in data.get("actions") or ()),
+            events=tuple(ClipEvent(parse_time(e["at"]), str(e["action"]), str(e["state"]),
+                                   ref(e.get("user")), dict(e.get("detail") or {}))
+                         for e in data.get("events") or ()),
+            created_at=parse_time(data["created_at"]), updated_at=parse_time(data["updated_at"]))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BackendError("the server sent an unexpected clip request record") from exc
+
+
+# -- verification (independent of the server's code) -------------------------------------------
+
+def canonical_json(value: Any) -> str:
+    """The bytes the server signs: sorted keys, no spaces, UTF-8 (not ASCII-escaped)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def sha256_file(path: Path, chunk_size: int = 1024 * 1024) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(chunk_size):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_public_key(pem: str | bytes) -> Ed25519PublicKey:
+    data = pem.encode("ascii") if isinstance(pem, str) else pem
+    key = serialization.load_pem_public_key(data)
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError("not an Ed25519 public key")
+    return key
+
+
+def verify_clip(clip: Path, manifest_file: Path, keys: list[SigningKey]) -> Verification:
+    """Check ``manifest_file``'s signature against the server's published ``keys``, then the
+    clip's SHA-256 against the signed one. Blocking (hashes the whole file)."""
+    try:
+        document = json.loads(Path(manifest_file).read_text(encoding="utf-8"))
+        body = document["manifest"]
+        signature_block = document["signature"]
+        signature = base64.b64decode(signature_block["value"], validate=True)
+    except OSError as exc:
+        return Verification(Verdict.SIGNATURE_INVALID,
+                            f"signature invalid: cannot read the manifest ({exc.strerror})")
+    except (ValueError, KeyError, TypeError) as exc:
+        return Verification(Verdict.SIGNATURE_INVALID,
+                            f"signature invalid: unreadable manifest ({type(exc).__name__})")
+    if not isinstance(body, dict) or signature_block.get("algorithm", "Ed25519") != "Ed25519":
+        return Verification(Verdict.SIGNATURE_INVALID,
+                            "signature invalid: not an Ed25519-signed iocwall manifest")
+    wanted = signature_block.get("key_id")
+    candidates = [k for k in keys if k.key_id == wanted] or list(keys)
+    signed_by = None
+    payload = canonical_json(body).encode("utf-8")
+    for key in candidates:
+        try:
+            load_public_key(key.public_key_pem).verify(signature, payload)
+        except InvalidSignature:
+            continue
+        except ValueError as exc:
+            log.warning("server key %s unusable: %s", key.key_id, exc)
+            continue
+        signed_by = key.key_id
+        break
+    if signed_by is None:
+        return Verification(Verdict.SIGNATURE_INVALID,
+                            "signature invalid: the manifest was changed or not signed by this "
+                            "server's key")
+    expected = body.get("sha256")
+    try:
+        actual = sha256_file(Path(clip))
+    except OSError as exc:
+        return Verification(Verdict.ALTERED, f"altered: cannot read the clip ({exc.strerror})",
+                            manifest=body)
+    if actual != expected:
+        return Verification(Verdict.ALTERED,
+                            f"altered: SHA-256 of the clip is {actual}, the signed manifest says "
+                            f"{expected}", actual, body)
+    return Verification(Verdict.INTACT,
+                        f"intact: SHA-256 {actual} matches the manifest signed by key {signed_by}",
+                        actual, body)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    part = path.with_name(f".{path.name}.part")
+    try:
+        with open(part, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+# -- the service --------------------------------------------------------------------------------
+
+class DownloadJob:
+    """A running download; :meth:`cancel` stops it between two chunks (nothing is left)."""
+
+    def __init__(self, request_id: int, destination: Path) -> None:
+        self.request_id = request_id
+        self.destination = destination
+        self._cancel = threading.Event()
+        self.op: Op[DownloadResult] | None = None
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class ClipService(QObject):
+    """Clip requests of the logged-in user; see the module docstring for the signals."""
+
+    mine_changed = Signal(list)
+    awaiting_changed = Signal(list)
+    badge_changed = Signal(int)
+    request_changed = Signal(object)
+    action_failed = Signal(str)
+    download_progress = Signal(int, int, int)
+    download_finished = Signal(int, object)
+    download_failed = Signal(int, str)
+    verified = Signal(object)
+    _progress_queued = Signal(int, int, int)
+
+    def __init__(self, backend: BackendClient, ops: Ops, messages: MessageBridge,
+                 parent: QObject | None = None, *, poll_interval_ms: int = POLL_INTERVAL_MS
+                 ) -> None:
+        super().__init__(parent)
+        self._backend = backend
+        self._ops = ops
+        self._messages = messages
+        self.mine: list[ClipRequest] = []
+        self.awaiting: list[ClipRequest] = []
+        self.badge = 0
+        self._loaded = False
+        self._refreshing: Op[Any] | None = None
+        self._keys: list[SigningKey] | None = None
+        self.downloads: dict[int, DownloadJob] = {}
+        # progress comes from the download's worker thread: hop to the GUI thread
+        self._progress_queued.connect(self.download_progress,
+                                      Qt.ConnectionType.QueuedConnection)
+        self._timer = QTimer(self)
+        self._timer.setInterval(poll_interval_ms)
+        self._timer.timeout.connect(self.refresh)
+
+    # -- lists, polling, notifications ----------------------------------------------------------
+    def start_polling(self) -> None:
+        """Refresh now and then every ~10 s (off the GUI thread)."""
+        self.refresh()
+        self._timer.start()
+
+    def stop_polling(self) -> None:
+        self._timer.stop()
+
+    @property
+    def polling(self) -> bool:
+        return self._timer.isActive()
+
+    def refresh(self) -> None:
+        if self._refreshing is not None and not self._refreshing.done:
+            return
+        self._refreshing = (self._ops.run(self._fetch_boxes, label="clip requests")
+                            .success(self._on_boxes).failure(self._on_poll_failed))
+
+    def _fetch_boxes(self) -> tuple[list[ClipRequest], list[ClipRequest]]:
+        return self._backend.clips("mine"), self._backend.clips("awaiting")
+
+    def _on_boxes(self, boxes: tuple[list[ClipRequest], list[ClipRequest]]) -> None:
+        mine, awaiting = boxes
+        if self._loaded:
+            self._notify(mine, awaiting)
+        self._loaded = True
+        self.mine, self.awaiting = mine, awaiting
+        self.mine_changed.emit(list(mine))
+        self.awaiting_changed.emit(list(awaiting))
+        badge = len(awaiting) + sum(1 for r in mine if r.state == ClipState.READY)
+        self.badge = badge
+        self.badge_changed.emit(badge)
+
+    def _notify(self, mine: list[ClipRequest], awaiting: list[ClipRequest]) -> None:
+        before_awaiting = {r.id for r in self.awaiting}
+        before_state = {r.id: r.state for r in self.mine}
+        for request in awaiting:
+            if request.id not in before_awaiting:
+                self._messages.info(
+                    f"Clip request #{request.id} ({request.camera_name}, "
+                    f"{request.requester.label}) awaits your action")
+        for request in mine:
+            old = before_state.get(request.id)
+            if old == request.state:
+                continue
+            if request.state == ClipState.READY:
+                self._messages.info(f"Clip #{request.id} ({request.camera_name}) is ready to "
+                                    "download")
+            elif request.state == ClipState.REJECTED:
+                self._messages.warning(f"Clip request #{request.id} was rejected: "
+                                       f"{request.reject_reason or ''}")
+            elif request.state == ClipState.FAILED:
+                self._messages.error(f"Clip #{request.id} could not be extracted: "
+                                     f"{request.error or ''}")
+
+    def _on_poll_failed(self, error: BaseException) -> None:
+        # A poll that fails must not flood the bridge every 10 s: log, and tell once.
+        log.warning("clip request refresh failed: %s", error)
+        if not isinstance(error, BackendError):
+            log.error("clip request refresh failed", exc_info=error)
+
+    # -- create and decide -----------------------------------------------------------------------
+    def create_request(self, camera_id: int, start: datetime, end: datetime, purpose: str, *,
+                       commitment: str | None = None, letter: Path | None = None) -> Op[Any]:
+        return (self._ops.run(functools.partial(self._backend.create_clip, camera_id, start, end,
+                                                purpose, commitment, letter),
+                              label="clip request")
+                .success(self._on_request).failure(self._on_action_failed))
+
+    def endorse(self, request_id: int) -> Op[Any]:
+        return self._step(request_id, "endorse")
+
+    def approve(self, request_id: int) -> Op[Any]:
+        return self._step(request_id, "approve")
+
+    def reject(self, request_id: int, reason: str) -> Op[Any]:
+        return self._step(request_id, "reject", reason)
+
+    def _step(self, request_id: int, step: str, reason: str | None = None) -> Op[Any]:
+        return (self._ops.run(functools.partial(self._backend.clip_step, request_id, step, reason),
+                              label=f"clip {step}")
+                .success(self._on_request).failure(self._on_action_failed))
+
+    def _on_request(self, request: ClipRequest) -> None:
+        log.info("clip request %d: %s", request.id, request.state)
+        self.request_changed.emit(request)
+        self.refresh()
+
+    def _on_action_failed(self, error: BaseException) -> None:
+        text = str(error) if isinstance(error, BackendError) else \
+            f"{type(error).__name__}: {error}"
+        if not isinstance(error, BackendError):
+            log.error("clip action failed", exc_info=error)
+        self._messages.error(f"Clip request: {text}")
+        self.action_failed.emit(text)
+
+    # -- download and verify -------------------------------------------------------------------
+    def download(self, request_id: int, directory: Path) -> DownloadJob:
+        """Download clip ``request_id`` into ``directory`` (``clip-<id>.mp4`` + its manifest),
+        then verify it; progress, result and failure come as signals."""
+        destination = Path(directory) / f"clip-{int(request_id)}.mp4"
+        job = DownloadJob(int(request_id), destination)
+        self.downloads[job.request_id] = job
+        job.op = (self._ops.run(functools.partial(self._download, job),
+                                label=f"clip {request_id} download")
+                  .success(self._on_downloaded).failure(
+                      functools.partial(self._on_download_failed, job)))
+        return job
+
+    def _download(self, job: DownloadJob) -> DownloadResult:
+        self._backend.download_clip(
+            job.request_id, job.destination, cancelled=lambda: job.cancelled,
+            progress=lambda done, total: self._progress_queued.emit(job.request_id, done, total))
+        manifest_path = job.destination.with_name(f"clip-{job.request_id}.manifest.json")
+        try:
+            document = self._backend.clip_manifest(job.request_id)
+            write_atomically(manifest_path, (json.dumps(document, ensure_ascii=False, indent=2)
+                                             + "\n").encode("utf-8"))
+            verification = verify_clip(job.destination, manifest_path, self._server_keys())
+        except BaseException:
+            job.destination.unlink(missing_ok=True)
+            raise
+        return DownloadResult(job.request_id, job.destination, manifest_path, verification)
+
+    def _server_keys(self) -> list[SigningKey]:
+        """The server's published keys, fetched once (blocking: worker thread only)."""
+        if self._keys is None:
+            self._keys = self._backend.signing_keys()
+        return self._keys
+
+    def _on_downloaded(self, result: DownloadResult) -> None:
+        self.downloads.pop(result.request_id, None)
+        level = self._messages.info if result.verification.intact else self._messages.error
+        level(f"Clip #{result.request_id} saved to {result.clip_path}: "
+              f"{result.verification.message}")
+        self.download_finished.emit(result.request_id, result)
+        self.refresh()
+
+    def _on_download_failed(self, job: DownloadJob, error: BaseException) -> None:
+        self.downloads.pop(job.request_id, None)
+        if isinstance(error, DownloadCancelled):
+            text = "cancelled"
+            self._messages.info(f"Clip #{job.request_id}: download cancelled")
+        else:
+            text = str(error) if isinstance(error, BackendError) else \
+                f"{type(error).__name__}: {error}"
+            if not isinstance(error, BackendError):
+                log.error("clip download failed", exc_info=error)
+            self._messages.error(f"Clip #{job.request_id}: download failed: {text}")
+        self.download_failed.emit(job.request_id, text)
+
+    def verify_files(self, clip: Path, manifest: Path) -> Op[Verification]:
+        """Verify any clip + manifest on disk against the server's public key."""
+        return (self._ops.run(functools.partial(self._verify_files, Path(clip), Path(manifest)),
+                              label="clip verify")
+                .success(self._on_verified).failure(self._on_action_failed))
+
+    def _verify_files(self, clip: Path, manifest: Path) -> Verification:
+        return verify_clip(clip, manifest, self._server_keys())
+
+    def _on_verified(self, verification: Verification) -> None:
+        level = self._messages.info if verification.intact else self._messages.error
+        level(f"Clip verification: {verification.message}")
+        self.verified.emit(verification)
