@@ -1,8 +1,9 @@
 """Evidence-grade clips: cut from the recorded segments, hash, sign, verify (Art. 5, 12.2).
 
 Extraction is ffmpeg stream copy (no re-encoding, so the pictures are the recorded ones) through
-the concat demuxer. The cut starts at the keyframe at or before the requested start (found with
-ffprobe in the first segment) so the clip decodes from its first frame; the clip's true start is
+the concat demuxer. The cut starts at the keyframe at or before the requested start (found by
+``scan_ts`` reading the first segment's TS packets; ffprobe only for a file that is not MPEG-TS)
+so the clip decodes from its first frame; the clip's true start is
 kept in the manifest beside the requested one. The MP4 (``-movflags +faststart``) is written to a
 ``.part`` file, fsynced and renamed: nothing half-written ever carries the final name.
 
@@ -161,8 +162,98 @@ class Extracted:
     clip_end: datetime
 
 
+_TS_PACKET = 188
+_PTS_WRAP = 1 << 33
+_VIDEO_STREAM_TYPES = {0x01, 0x02, 0x10, 0x1B, 0x24, 0x42, 0xD1, 0xEA}
+
+
+def _pes_pts(payload: bytes) -> int | None:
+    """The PTS (90 kHz) of a PES packet starting in ``payload``, None if it carries none."""
+    if len(payload) < 14 or payload[:3] != b"\x00\x00\x01" or not payload[7] & 0x80:
+        return None
+    p = payload[9:14]
+    return (((p[0] >> 1) & 0x07) << 30) | (p[1] << 22) | ((p[2] >> 1) << 15) | (p[3] << 7) \
+        | (p[4] >> 1)
+
+
+def scan_ts(path: Path) -> tuple[float, list[float]] | None:
+    """(file start time, video keyframe times) of an MPEG-TS segment, read from the TS itself.
+
+    The recorder's ffmpeg (mpegts muxer) marks every video key packet with the adaptation
+    field's random_access_indicator on the TS packet that starts its PES, so one pass over the
+    188-byte packets finds the keyframes without demuxing or decoding: what ``ffprobe -show_entries
+    packet=pts_time,flags`` reports as ``K``, in a fraction of its time. The start time is the
+    smallest first PTS of the elementary streams (ffprobe's ``format=start_time``). None when the
+    file is not MPEG-TS or holds no video stream (the caller falls back to ffprobe).
+    """
+    data = path.read_bytes()
+    if len(data) < _TS_PACKET or data[0] != 0x47:
+        return None
+    pmt_pids: set[int] = set()
+    video_pid: int | None = None
+    elementary: set[int] = set()
+    first_pts: dict[int, int] = {}
+    keyframes: list[int] = []
+    for offset in range(0, len(data) - _TS_PACKET + 1, _TS_PACKET):
+        if data[offset] != 0x47:
+            return None
+        head1 = data[offset + 1]
+        pid = ((head1 & 0x1F) << 8) | data[offset + 2]
+        control = (data[offset + 3] >> 4) & 0x03
+        start = offset + 4
+        random_access = False
+        if control & 0x02:
+            length = data[offset + 4]
+            if length and data[offset + 5] & 0x40:
+                random_access = True
+            start = offset + 5 + length
+        if not control & 0x01 or not head1 & 0x40:
+            continue
+        payload = data[start:offset + _TS_PACKET]
+        if pid == 0 and not pmt_pids and len(payload) > 1:
+            section = payload[1 + payload[0]:]
+            if len(section) >= 8:
+                end = min(len(section), 3 + (((section[1] & 0x0F) << 8) | section[2])) - 4
+                for at in range(8, end - 3, 4):
+                    if (section[at] << 8) | section[at + 1]:  # program 0 is the NIT
+                        pmt_pids.add(((section[at + 2] & 0x1F) << 8) | section[at + 3])
+        elif pid in pmt_pids and not elementary and len(payload) > 1:
+            section = payload[1 + payload[0]:]
+            if len(section) < 12:
+                continue
+            end = min(len(section), 3 + (((section[1] & 0x0F) << 8) | section[2])) - 4
+            at = 12 + (((section[10] & 0x0F) << 8) | section[11])
+            while at + 5 <= end:
+                stream_type = section[at]
+                stream_pid = ((section[at + 1] & 0x1F) << 8) | section[at + 2]
+                elementary.add(stream_pid)
+                if video_pid is None and stream_type in _VIDEO_STREAM_TYPES:
+                    video_pid = stream_pid
+                at += 5 + (((section[at + 3] & 0x0F) << 8) | section[at + 4])
+        elif pid in elementary:
+            pts = _pes_pts(payload)
+            if pts is None:
+                continue
+            first_pts.setdefault(pid, pts)
+            if pid == video_pid and random_access:
+                keyframes.append(pts)
+    if video_pid is None or not first_pts:
+        return None
+    origin = min(first_pts.values())
+
+    def seconds(pts: int) -> float:
+        if pts < origin - _PTS_WRAP // 2:  # wrapped past 2^33 inside the segment
+            pts += _PTS_WRAP
+        return pts / 90000.0
+
+    return seconds(origin), sorted(seconds(k) for k in keyframes)
+
+
 def _probe(ffprobe: str, path: Path) -> tuple[float, list[float]]:
     """(file start time, video keyframe times) of a segment, in the file's timestamps."""
+    scanned = scan_ts(path)
+    if scanned is not None and scanned[1]:
+        return scanned
     out = subprocess.run(
         [ffprobe, "-v", "error", "-select_streams", "v:0", "-show_entries",
          "format=start_time:packet=pts_time,flags", "-of", "json", str(path)],
@@ -174,6 +265,18 @@ def _probe(ffprobe: str, path: Path) -> tuple[float, list[float]]:
     keyframes = [float(p["pts_time"]) for p in data.get("packets", [])
                  if "K" in p.get("flags", "") and p.get("pts_time") not in (None, "N/A")]
     return start, sorted(keyframes)
+
+
+def _ffprobe_reference(ffprobe: str, path: Path) -> tuple[float, list[float]]:
+    """What ffprobe says of a segment (tests compare ``scan_ts`` with it)."""
+    out = subprocess.run(
+        [ffprobe, "-v", "error", "-select_streams", "v:0", "-show_entries",
+         "format=start_time:packet=pts_time,flags", "-of", "json", str(path)],
+        capture_output=True, text=True, timeout=60, check=True)
+    data = json.loads(out.stdout or "{}")
+    start = float(data.get("format", {}).get("start_time") or 0.0)
+    return start, sorted(float(p["pts_time"]) for p in data.get("packets", [])
+                         if "K" in p.get("flags", "") and p.get("pts_time") not in (None, "N/A"))
 
 
 def _quote(path: Path) -> str:
@@ -200,6 +303,12 @@ def extract_clip(segments: list[RecordingSegment], start: datetime, end: datetim
     lines = ["ffconcat version 1.0"]
     for segment in segments:
         lines.append(f"file {_quote(Path(segment.path))}")
+        if segment is not first:
+            # The concat demuxer takes the output's stream parameters from the first file; it
+            # probes every later one again (avformat_find_stream_info, decoding frames), which
+            # was half of ffmpeg's time on a clip of many 2 s segments. The output is
+            # byte-identical without that probe (tests/server/test_clips.py checks it).
+            lines += ["option probesize 32", "option analyzeduration 0"]
         if segment is first and inpoint > first_origin:
             lines.append(f"inpoint {inpoint:.6f}")
         if segment is last and outpoint is not None:

@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
 from server.clip_requests import ClipWorker
 from server.models import AccessGrant, Camera, RecordingGap, RecordingSegment, Unit, User
@@ -325,3 +326,62 @@ def test_range_must_be_recorded_ordered_and_bounded(recorded_backend: Backend) -
     assert len(listing["ranges"]) == 2 and len(listing["gaps"]) == 1
     assert listing["gaps"][0]["reason"].startswith("ffmpeg exited")
     assert shutil.which("ffmpeg")
+
+
+def test_ts_scan_finds_what_ffprobe_finds_on_recorded_segments(recorded: Any) -> None:
+    """The keyframe search reads the TS packets itself (no ffprobe at cut time): on every segment
+    the real recorder wrote, its start time and keyframes are ffprobe's."""
+    from server.clips import _ffprobe_reference, scan_ts
+
+    segments = sorted(recorded.recordings.rglob("*.ts"))
+    assert len(segments) >= 4
+    for path in segments:
+        scanned = scan_ts(path)
+        assert scanned is not None, path
+        reference = _ffprobe_reference("ffprobe", path)
+        assert reference[1], path
+        assert abs(scanned[0] - reference[0]) < 1e-6, path
+        assert len(scanned[1]) == len(reference[1]), path
+        assert all(abs(a - b) < 1e-6 for a, b in zip(scanned[1], reference[1], strict=True))
+
+
+def test_ts_scan_declines_a_file_that_is_not_mpeg_ts(tmp_path: Path) -> None:
+    from server.clips import scan_ts
+
+    other = tmp_path / "x.ts"
+    other.write_bytes(PDF * 20)
+    assert scan_ts(other) is None
+
+
+def test_cut_is_byte_identical_to_a_fully_probed_concat(recorded: Any, tmp_path: Path) -> None:
+    """Skipping the concat demuxer's probe of the later segments changes no byte of the clip."""
+    from server.clips import _ffprobe_reference, extract_clip
+
+    engine = create_engine(f"sqlite:///{recorded.db_path}")
+    with Session(engine) as session:
+        rows = session.execute(select(RecordingSegment).order_by(RecordingSegment.start_at)
+                               ).scalars().all()
+    engine.dispose()
+    run = rows[:3]
+    assert len(run) == 3 and run[0].end_at == run[1].start_at and run[1].end_at == run[2].start_at
+    start = run[0].start_at + timedelta(seconds=1.3)
+    end = run[-1].start_at + timedelta(seconds=1.0)
+    result = extract_clip(list(run), start, end, tmp_path / "fast.mp4")
+    origin, keyframes = _ffprobe_reference("ffprobe", Path(run[0].path))
+    wanted = origin + 1.3
+    inpoint = max(k for k in keyframes if k <= wanted + 1e-3)
+    last_origin = _ffprobe_reference("ffprobe", Path(run[-1].path))[0]
+    listing = tmp_path / "ref.ffconcat"
+    listing.write_text("ffconcat version 1.0\n"
+                       f"file '{run[0].path}'\ninpoint {inpoint:.6f}\n"
+                       f"file '{run[1].path}'\n"
+                       f"file '{run[2].path}'\noutpoint {last_origin + 1.0:.6f}\n",
+                       encoding="utf-8")
+    reference = tmp_path / "reference.mp4"
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "concat", "-safe",
+                    "0", "-i", str(listing), "-map", "0", "-c", "copy", "-movflags",
+                    "+faststart", "-f", "mp4", str(reference)], check=True)
+    assert result.path.read_bytes() == reference.read_bytes()
+    assert result.sha256 == hashlib.sha256(reference.read_bytes()).hexdigest()
+    assert not list(tmp_path.glob("*.part"))
+
