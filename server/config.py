@@ -73,6 +73,11 @@ class Settings(BaseModel):
     def signing_key_file(self) -> Path:
         return self.data_dir / "clip-signing.key"
 
+    @property
+    def calendar_file(self) -> Path:
+        """The operating unit's working-day adjustments (``server.working_calendar``)."""
+        return self.data_dir / "working-calendar.json"
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from ``IOCWALL_*`` variables; keyword overrides win."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date as dt_date
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -366,3 +367,22 @@ class SigningKeyPublic(BaseModel):
     key_id: str
     algorithm: Literal["Ed25519"] = "Ed25519"
     public_key_pem: str
+
+
+# -- working-day calendar (issue 6) -------------------------------------------------------------
+
+class CalendarDayIn(StrictInput):
+    date: dt_date
+    note: str = Field(default="", max_length=300)
+
+
+class CalendarUpdate(StrictInput):
+    """The operating unit's adjustments for the government's yearly decisions."""
+
+    working_days: list[CalendarDayIn] = Field(default_factory=list, max_length=500)
+    days_off: list[CalendarDayIn] = Field(default_factory=list, max_length=500)
+
+
+class CalendarPublic(BaseModel):
+    working_days: list[CalendarDayIn]
+    days_off: list[CalendarDayIn]

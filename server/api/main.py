@@ -6,6 +6,7 @@ from server.api.routes import (
     audit,
     auth,
     bookmarks,
+    calendar,
     cameras,
     clips,
     health,
@@ -26,3 +27,4 @@ api_router.include_router(layouts.router)
 api_router.include_router(bookmarks.router)
 api_router.include_router(clips.router)
 api_router.include_router(keys.router)
+api_router.include_router(calendar.router)
