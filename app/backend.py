@@ -298,6 +298,8 @@ class BackendClient:
         ``progress(done, total)`` is called from this thread (total 0 when unknown);
         ``cancelled()`` is polled between chunks and ends the download with
         :class:`DownloadCancelled`."""
+        from app.clips import DownloadCancelled
+
         destination = Path(destination)
         destination.parent.mkdir(parents=True, exist_ok=True)
         response = self._request("GET", f"/clips/{int(request_id)}/download", stream=True)
@@ -333,10 +335,6 @@ class BackendClient:
 
     def close(self) -> None:
         self._http.close()
-
-
-class DownloadCancelled(BackendError):
-    """The user cancelled a download; nothing was left on disk."""
 
 
 def normalize_server_url(url: str) -> str:

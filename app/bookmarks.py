@@ -16,16 +16,13 @@ import functools
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
 from app.errors import BackendError
 from app.messages import MessageBridge
 from app.ops import Ops
-
-if TYPE_CHECKING:
-    from app.backend import BackendClient
 
 log = logging.getLogger("iocwall.bookmarks")
 
@@ -165,6 +162,14 @@ def parse_bookmark(data: Any) -> Bookmark:
         raise BackendError("the server sent an unexpected bookmark record") from exc
 
 
+class BookmarkBackend(Protocol):
+    """What the service needs of :class:`app.backend.BackendClient` (kept as a protocol so that
+    widgets importing this module do not pull the HTTP client in)."""
+
+    def create_bookmark(self, draft: BookmarkDraft) -> Bookmark: ...
+    def bookmarks(self, where: BookmarkFilter) -> tuple[int, list[Bookmark]]: ...
+
+
 class BookmarkService(QObject):
     """Create and list bookmarks; see the module docstring for the signals."""
 
@@ -172,7 +177,7 @@ class BookmarkService(QObject):
     listed = Signal(list, int)
     failed = Signal(str)
 
-    def __init__(self, backend: BackendClient, ops: Ops, messages: MessageBridge,
+    def __init__(self, backend: BookmarkBackend, ops: Ops, messages: MessageBridge,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._backend = backend
@@ -183,6 +188,7 @@ class BookmarkService(QObject):
         self.filter = BookmarkFilter()
         self.bookmarks: list[Bookmark] = []
         self.total = 0
+        self._generation = 0
 
     def draft(self, camera_id: int, at: datetime | None = None) -> BookmarkDraft:
         """A draft at ``at`` (default now) with the current default window."""
@@ -206,9 +212,13 @@ class BookmarkService(QObject):
     def refresh(self, where: BookmarkFilter | None = None) -> None:
         if where is not None:
             self.filter = where
+        # only the newest refresh is shown: an older answer arriving late is dropped
+        self._generation += 1
+        generation = self._generation
         (self._ops.run(functools.partial(self._backend.bookmarks, self.filter),
                        label="bookmarks")
-         .success(self._on_listed).failure(self._on_failed))
+         .success(lambda result: self._on_listed(result, generation))
+         .failure(self._on_failed))
 
     def _on_created(self, bookmark: Bookmark) -> None:
         log.info("%s: bookmark %d at %s", bookmark.camera_name, bookmark.id,
@@ -217,7 +227,9 @@ class BookmarkService(QObject):
         self.created.emit(bookmark)
         self.refresh()
 
-    def _on_listed(self, result: tuple[int, list[Bookmark]]) -> None:
+    def _on_listed(self, result: tuple[int, list[Bookmark]], generation: int) -> None:
+        if generation != self._generation:
+            return
         self.total, self.bookmarks = result
         self.listed.emit(list(self.bookmarks), self.total)
 

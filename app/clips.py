@@ -31,29 +31,48 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from app.backend import DownloadCancelled
 from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
 from app.errors import BackendError
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 
-if TYPE_CHECKING:
-    from app.backend import BackendClient
-
 log = logging.getLogger("iocwall.clips")
 
 POLL_INTERVAL_MS = 10_000
 MANIFEST_FORMAT = "iocwall-clip-manifest/1"
+
+
+class DownloadCancelled(BackendError):
+    """The user cancelled a download; nothing was left on disk."""
+
+
+class ClipBackend(Protocol):
+    """What the service needs of :class:`app.backend.BackendClient` (widgets import this module,
+    so it must not pull the HTTP client in)."""
+
+    def clips(self, box: str = "all") -> list[ClipRequest]: ...
+    def create_clip(self, camera_id: int, start: datetime, end: datetime, purpose: str,
+                    commitment: str | None = None, letter: Path | None = None
+                    ) -> ClipRequest: ...
+    def clip_step(self, request_id: int, step: str, reason: str | None = None
+                  ) -> ClipRequest: ...
+    def clip_manifest(self, request_id: int) -> dict[str, Any]: ...
+    def signing_keys(self) -> list[SigningKey]: ...
+    def download_clip(self, request_id: int, destination: Path, *,
+                      progress: Callable[[int, int], None] | None = None,
+                      cancelled: Callable[[], bool] | None = None,
+                      chunk_size: int = ...) -> str: ...
 
 
 class ClipState(enum.StrEnum):
@@ -301,7 +320,7 @@ class ClipService(QObject):
     verified = Signal(object)
     _progress_queued = Signal(int, int, int)
 
-    def __init__(self, backend: BackendClient, ops: Ops, messages: MessageBridge,
+    def __init__(self, backend: ClipBackend, ops: Ops, messages: MessageBridge,
                  parent: QObject | None = None, *, poll_interval_ms: int = POLL_INTERVAL_MS
                  ) -> None:
         super().__init__(parent)

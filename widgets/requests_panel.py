@@ -1,0 +1,477 @@
+"""The "Requests" panel (issue 5): my clip requests and those awaiting my action, with the
+buttons the server allows (endorse / approve / reject / download), a download progress bar with
+cancel, the verification verdict, and "Verify file…" for any clip + manifest on disk.
+
+The server decides; the panel shows its messages as they are. Dialogs never block the event
+loop (``open()``), so polling and downloads keep running.
+
+Signals (RequestsPanel):
+    badge_changed(int): how many requests need the user (forwarded from the service).
+    play_requested(object, object): ``(clip path, manifest body)`` — "Play" on a downloaded clip.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.bookmarks import Bookmark, vn_text
+from app.clips import ClipRequest, ClipService, DownloadResult, Verdict, Verification
+from app.domain import Camera
+from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
+
+REQUEST_ROLE = Qt.ItemDataRole.UserRole + 1
+VERDICT_COLOURS = {Verdict.INTACT: "#4caf50", Verdict.ALTERED: "#e06c6c",
+                   Verdict.SIGNATURE_INVALID: "#e06c6c"}
+
+
+class ClipRequestDialog(QDialog):
+    """A new clip request: camera, range (UTC+7), purpose; agencies add a commitment and the
+    official letter (PDF). The server says what is missing for the user's unit."""
+
+    def __init__(self, cameras: list[Camera], parent: QWidget | None = None, *,
+                 bookmark: Bookmark | None = None, camera_id: int | None = None,
+                 start: datetime | None = None, end: datetime | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Request a clip"))
+        form = QFormLayout(self)
+        self.camera_combo = QComboBox()
+        for camera in sorted(cameras, key=lambda c: c.name):
+            self.camera_combo.addItem(camera.name, camera.id)
+        if bookmark is not None:
+            camera_id = bookmark.camera_id
+            start, end = bookmark.window_start, bookmark.window_end
+            if self.camera_combo.findData(camera_id) < 0:
+                self.camera_combo.addItem(bookmark.camera_name, camera_id)
+        if camera_id is not None:
+            self.camera_combo.setCurrentIndex(max(0, self.camera_combo.findData(camera_id)))
+        form.addRow(self.tr("Camera"), self.camera_combo)
+        now = datetime.now(UTC)
+        self.start_edit = vn_editor()
+        self.start_edit.setDateTime(to_vn_qdatetime(start or now - timedelta(minutes=1)))
+        self.end_edit = vn_editor()
+        self.end_edit.setDateTime(to_vn_qdatetime(end or now))
+        form.addRow(self.tr("From (UTC+7)"), self.start_edit)
+        form.addRow(self.tr("To (UTC+7)"), self.end_edit)
+        self.purpose_edit = QPlainTextEdit()
+        self.purpose_edit.setPlaceholderText(self.tr("Content and purpose of the request"))
+        self.purpose_edit.setMaximumHeight(80)
+        if bookmark is not None and bookmark.note:
+            self.purpose_edit.setPlainText(bookmark.note)
+        form.addRow(self.tr("Purpose"), self.purpose_edit)
+        self.commitment_edit = QLineEdit()
+        self.commitment_edit.setPlaceholderText(
+            self.tr("Other agencies: commitment to use it for this purpose only"))
+        form.addRow(self.tr("Commitment"), self.commitment_edit)
+        letter_row = QHBoxLayout()
+        self.letter_edit = QLineEdit()
+        self.letter_edit.setPlaceholderText(self.tr("Other agencies: official letter (PDF)"))
+        browse = QPushButton(self.tr("Choose…"))
+        browse.clicked.connect(self._choose_letter)
+        letter_row.addWidget(self.letter_edit, 1)
+        letter_row.addWidget(browse)
+        form.addRow(self.tr("Letter"), letter_row)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #e06c6c;")
+        self.error_label.hide()
+        form.addRow(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Send request"))
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def _choose_letter(self) -> None:
+        dialog = QFileDialog(self, self.tr("Official letter"), "", self.tr("PDF (*.pdf)"))
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.fileSelected.connect(self.letter_edit.setText)
+        dialog.open()
+
+    def values(self) -> dict[str, Any]:
+        letter = self.letter_edit.text().strip()
+        commitment = self.commitment_edit.text().strip()
+        return {"camera_id": self.camera_combo.currentData(),
+                "start": from_vn_qdatetime(self.start_edit.dateTime()),
+                "end": from_vn_qdatetime(self.end_edit.dateTime()),
+                "purpose": self.purpose_edit.toPlainText().strip(),
+                "commitment": commitment or None,
+                "letter": Path(letter) if letter else None}
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+
+class RejectDialog(QDialog):
+    """The reason of a rejection (required by the server: 3–2000 characters)."""
+
+    def __init__(self, request: ClipRequest, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Reject clip request #%1").replace("%1", str(request.id)))
+        form = QFormLayout(self)
+        self.reason_edit = QPlainTextEdit()
+        self.reason_edit.setPlaceholderText(self.tr("Reason (shown to the requester)"))
+        form.addRow(self.tr("Reason"), self.reason_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def reason(self) -> str:
+        return self.reason_edit.toPlainText().strip()
+
+
+class RequestsPanel(QWidget):
+    badge_changed = Signal(int)
+    play_requested = Signal(object, object)  # Path, manifest body dict
+
+    COLUMNS = ("#", "Camera", "Ward", "Range (UTC+7)", "State", "Requester", "Purpose")
+
+    def __init__(self, service: ClipService, download_dir: Path,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.download_dir = Path(download_dir)
+        self._cameras: list[Camera] = []
+        self._downloaded: dict[int, DownloadResult] = {}
+        self.request_dialog: ClipRequestDialog | None = None
+        self._sending: ClipRequestDialog | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+
+        self.tabs = QTabWidget()
+        self.mine_table = self._table()
+        self.awaiting_table = self._table()
+        self.tabs.addTab(self.mine_table, self.tr("Mine"))
+        self.tabs.addTab(self.awaiting_table, self.tr("Awaiting my action"))
+        layout.addWidget(self.tabs, 1)
+        self.detail_label = QLabel()
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.detail_label)
+
+        actions = QHBoxLayout()
+        self.new_button = QPushButton(self.tr("New request…"))
+        self.endorse_button = QPushButton(self.tr("Endorse"))
+        self.approve_button = QPushButton(self.tr("Approve"))
+        self.reject_button = QPushButton(self.tr("Reject…"))
+        self.download_button = QPushButton(self.tr("Download"))
+        self.play_button = QPushButton(self.tr("Play"))
+        self.verify_button = QPushButton(self.tr("Verify file…"))
+        for button in (self.new_button, self.endorse_button, self.approve_button,
+                       self.reject_button, self.download_button, self.play_button,
+                       self.verify_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+
+        progress_row = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setFormat(self.tr("Downloading… %p%"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
+        layout.addLayout(progress_row)
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status_label)
+
+        self.new_button.clicked.connect(lambda: self.new_request())
+        self.endorse_button.clicked.connect(self.endorse_selected)
+        self.approve_button.clicked.connect(self.approve_selected)
+        self.reject_button.clicked.connect(self._ask_reject)
+        self.download_button.clicked.connect(self.download_selected)
+        self.play_button.clicked.connect(self.play_selected)
+        self.verify_button.clicked.connect(self._ask_verify)
+        self.cancel_button.clicked.connect(self.cancel_download)
+        self.tabs.currentChanged.connect(self._update_buttons)
+        for table in (self.mine_table, self.awaiting_table):
+            table.itemSelectionChanged.connect(self._update_buttons)
+        service.mine_changed.connect(lambda items: self._fill(self.mine_table, items))
+        service.awaiting_changed.connect(self._on_awaiting)
+        service.badge_changed.connect(self.badge_changed)
+        service.action_failed.connect(self._on_action_failed)
+        service.request_changed.connect(self._on_request_changed)
+        service.download_progress.connect(self._on_progress)
+        service.download_finished.connect(self._on_downloaded)
+        service.download_failed.connect(self._on_download_failed)
+        service.verified.connect(self.show_verification)
+        self._update_buttons()
+
+    def _table(self) -> QTableWidget:
+        table = QTableWidget(0, len(self.COLUMNS))
+        table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    def set_cameras(self, cameras: list[Camera]) -> None:
+        self._cameras = list(cameras)
+
+    # -- lists -----------------------------------------------------------------------------------
+    def state_text(self, state: str) -> str:
+        return {"requested": self.tr("requested"), "endorsed": self.tr("endorsed"),
+                "approved": self.tr("approved"), "rejected": self.tr("rejected"),
+                "extracting": self.tr("extracting"), "ready": self.tr("ready"),
+                "delivered": self.tr("delivered"), "failed": self.tr("failed")}.get(state, state)
+
+    def _fill(self, table: QTableWidget, requests: list[ClipRequest]) -> None:
+        selected = self._selected_in(table)
+        table.setRowCount(0)
+        for request in requests:
+            row = table.rowCount()
+            table.insertRow(row)
+            cells = (str(request.id), request.camera_name, request.ward, request.range_text,
+                     self.state_text(request.state), request.requester.label, request.purpose)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 0:
+                    item.setData(REQUEST_ROLE, request)
+                if column == 4 and request.state == "ready":
+                    item.setForeground(Qt.GlobalColor.green)
+                table.setItem(row, column, item)
+            if selected is not None and selected.id == request.id:
+                table.selectRow(row)
+        self._update_buttons()
+
+    def _on_awaiting(self, requests: list[ClipRequest]) -> None:
+        self._fill(self.awaiting_table, requests)
+        title = self.tr("Awaiting my action")
+        self.tabs.setTabText(1, f"{title} ({len(requests)})" if requests else title)
+
+    def requests_in(self, table: QTableWidget) -> list[ClipRequest]:
+        return [table.item(r, 0).data(REQUEST_ROLE) for r in range(table.rowCount())]
+
+    def _selected_in(self, table: QTableWidget) -> ClipRequest | None:
+        rows = table.selectionModel().selectedRows()
+        return table.item(rows[0].row(), 0).data(REQUEST_ROLE) if rows else None
+
+    def selected(self) -> ClipRequest | None:
+        table = self.mine_table if self.tabs.currentIndex() == 0 else self.awaiting_table
+        return self._selected_in(table)
+
+    def select(self, request_id: int, box: str = "mine") -> bool:
+        """Select request ``request_id`` in ``mine`` or ``awaiting`` (shows that tab)."""
+        table = self.mine_table if box == "mine" else self.awaiting_table
+        self.tabs.setCurrentIndex(0 if box == "mine" else 1)
+        for row in range(table.rowCount()):
+            if table.item(row, 0).data(REQUEST_ROLE).id == request_id:
+                table.selectRow(row)
+                return True
+        return False
+
+    def _update_buttons(self) -> None:
+        request = self.selected()
+        self.endorse_button.setEnabled(bool(request and request.may("endorse")))
+        self.approve_button.setEnabled(bool(request and request.may("approve")))
+        self.reject_button.setEnabled(bool(request and request.may("reject")))
+        busy = bool(request and request.id in self._service.downloads)
+        self.download_button.setEnabled(bool(request and request.may("download")) and not busy)
+        self.play_button.setEnabled(bool(request and request.id in self._downloaded))
+        self.detail_label.setText(self._detail(request) if request else "")
+
+    def _detail(self, request: ClipRequest) -> str:
+        lines = [self.tr("Request #%1, %2").replace("%1", str(request.id))
+                 .replace("%2", request.camera_name)]
+        for event in request.events:
+            who = event.user.label if event.user else self.tr("system")
+            lines.append(f"{vn_text(event.at)}  {event.action} → "
+                         f"{self.state_text(event.state)}  ({who})")
+        if request.reject_reason:
+            lines.append(self.tr("Reason: %1").replace("%1", request.reject_reason))
+        if request.error:
+            lines.append(self.tr("Error: %1").replace("%1", request.error))
+        return "\n".join(lines)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def new_request(self, bookmark: Bookmark | None = None) -> ClipRequestDialog:
+        """Open the request dialog (from a bookmark: its camera and window)."""
+        if self.request_dialog is not None:
+            self.request_dialog.close()
+        dialog = ClipRequestDialog(self._cameras, self, bookmark=bookmark)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.buttons.accepted.connect(lambda: self._send_request(dialog))
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        self.request_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _dialog_closed(self, dialog: ClipRequestDialog) -> None:
+        if self.request_dialog is dialog:
+            self.request_dialog = None
+        if self._sending is dialog:
+            self._sending = None
+
+    def _send_request(self, dialog: ClipRequestDialog) -> None:
+        values = dialog.values()
+        if values["camera_id"] is None:
+            dialog.show_error(self.tr("Choose a camera."))
+            return
+        dialog.buttons.setEnabled(False)
+        # the dialog stays open on an error so the user can correct the range or purpose
+        self._sending = dialog
+        self._service.create_request(
+            values["camera_id"], values["start"], values["end"], values["purpose"],
+            commitment=values["commitment"], letter=values["letter"])
+
+    def endorse_selected(self) -> None:
+        request = self.selected()
+        if request is not None:
+            self._service.endorse(request.id)
+
+    def approve_selected(self) -> None:
+        request = self.selected()
+        if request is not None:
+            self._service.approve(request.id)
+
+    def reject_selected(self, reason: str) -> None:
+        request = self.selected()
+        if request is not None:
+            self._service.reject(request.id, reason)
+
+    def _ask_reject(self) -> None:
+        request = self.selected()
+        if request is None:
+            return
+        dialog = RejectDialog(request, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._service.reject(request.id, dialog.reason()))
+        dialog.open()
+
+    def download_selected(self) -> None:
+        request = self.selected()
+        if request is None or not request.may("download"):
+            return
+        self.status_label.setText("")
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self._service.download(request.id, self.download_dir)
+        self._update_buttons()
+
+    def cancel_download(self) -> None:
+        for job in list(self._service.downloads.values()):
+            job.cancel()
+
+    def play_selected(self) -> None:
+        request = self.selected()
+        result = self._downloaded.get(request.id) if request else None
+        if result is not None:
+            self.play_requested.emit(result.clip_path, result.verification.manifest or {})
+
+    def _ask_verify(self) -> None:
+        dialog = QFileDialog(self, self.tr("Clip to verify"), str(self.download_dir),
+                             self.tr("Clips (*.mp4)"))
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def chosen(path: str) -> None:
+            clip = Path(path)
+            manifest = clip.with_name(clip.stem + ".manifest.json")
+            if manifest.exists():
+                self.verify_files(clip, manifest)
+                return
+            second = QFileDialog(self, self.tr("Its manifest"), str(clip.parent),
+                                 self.tr("Manifests (*.json)"))
+            second.setOption(QFileDialog.Option.DontUseNativeDialog)
+            second.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            second.fileSelected.connect(lambda m: self.verify_files(clip, Path(m)))
+            second.open()
+
+        dialog.fileSelected.connect(chosen)
+        dialog.open()
+
+    def verify_files(self, clip: Path, manifest: Path) -> None:
+        self.status_label.setText(self.tr("Verifying %1…").replace("%1", clip.name))
+        self._service.verify_files(clip, manifest)
+
+    # -- results ---------------------------------------------------------------------------------
+    def verdict_text(self, verification: Verification) -> str:
+        return {Verdict.INTACT: self.tr("Intact"), Verdict.ALTERED: self.tr("ALTERED"),
+                Verdict.SIGNATURE_INVALID: self.tr("SIGNATURE INVALID")}[verification.verdict]
+
+    def show_verification(self, verification: Verification) -> None:
+        colour = VERDICT_COLOURS[verification.verdict]
+        self.status_label.setStyleSheet(f"color: {colour};")
+        self.status_label.setText(f"{self.verdict_text(verification)} — {verification.message}")
+
+    def _on_progress(self, request_id: int, done: int, total: int) -> None:
+        if total > 0:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(done * 1000 / total))
+        else:
+            self.progress.setRange(0, 0)
+
+    def _on_downloaded(self, request_id: int, result: DownloadResult) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        self._downloaded[request_id] = result
+        self.show_verification(result.verification)
+        self.status_label.setText(self.status_label.text() + "\n" + str(result.clip_path))
+        self._update_buttons()
+
+    def _on_download_failed(self, request_id: int, text: str) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.status_label.setStyleSheet("color: #e06c6c;")
+        self.status_label.setText(self.tr("Download cancelled") if text == "cancelled"
+                                  else self.tr("Download failed: %1").replace("%1", text))
+        self._update_buttons()
+
+    def _on_action_failed(self, text: str) -> None:
+        self.status_label.setStyleSheet("color: #e06c6c;")
+        self.status_label.setText(text)
+        if self._sending is not None:
+            self._sending.buttons.setEnabled(True)
+            self._sending.show_error(text)
+            self._sending = None
+
+    def _on_request_changed(self, request: ClipRequest) -> None:
+        if self._sending is not None:
+            self._sending.accept()
+            self._sending = None
+        self.status_label.setStyleSheet("")
+        self.status_label.setText(self.tr("Request #%1: %2").replace("%1", str(request.id))
+                                  .replace("%2", self.state_text(request.state)))
+
+
+def manifest_body(path: Path) -> dict[str, Any]:
+    """The manifest body of a file on disk (for the player's times); {} when unreadable."""
+    try:
+        body = json.loads(path.read_text(encoding="utf-8")).get("manifest")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return body if isinstance(body, dict) else {}
