@@ -33,6 +33,7 @@ from app.wall import WallController
 from widgets.login_dialog import LoginDialog
 from widgets.main_window import MainWindow
 from widgets.theme import apply_theme
+from widgets.wall_window import WallWindows
 
 log = logging.getLogger("iocwall.main")
 
@@ -71,6 +72,7 @@ class Client:
         self.server_url = server_url
         self.window: MainWindow | None = None
         self.wall: WallController | None = None
+        self.wall_windows: WallWindows | None = None
         self.login_dialog: LoginDialog | None = None
         self._logging_out = False
         self._live_reported = False
@@ -114,8 +116,10 @@ class Client:
     def open_main_window(self, session: Session) -> None:
         self.login_dialog = None
         self.wall = WallController(self.video, self.ops, self.messages, audit=self.auth)
+        self.wall_windows = WallWindows(self.video, self.ops, self.messages, self.settings,
+                                        audit=self.auth)
         window = MainWindow(session, self.auth, self.wall, self.video, self.ops, self.messages,
-                            self.settings)
+                            self.settings, wall_windows=self.wall_windows)
         window.logout_requested.connect(self.logout)
         window.closing.connect(self._window_closing)
         if self.args.demo:
@@ -123,6 +127,7 @@ class Client:
         self.video.tile_status_changed.connect(self._watch_live)
         self.window = window
         window.show()
+        self.wall_windows.restore()  # the other screens' walls, as the last run left them
         window.load_cameras()
 
     def _fill_wall(self, cameras: list[Camera]) -> None:
@@ -145,6 +150,9 @@ class Client:
         if self.window is None or self.wall is None:
             return
         self._logging_out = True
+        if self.wall_windows is not None:
+            self.wall_windows.close_all()  # saved: the next login brings them back
+            self.wall_windows = None
         self.wall.clear_all()
         window, self.window, self.wall = self.window, None, None
         self.video.tile_status_changed.disconnect(self._watch_live)
@@ -162,12 +170,16 @@ class Client:
 
     def shutdown(self) -> None:
         """Stop the tiles, report view_stop, end a session that was not remembered."""
+        shown: list[Camera] = []  # per wall: each wall reported its own view_start
+        if self.wall_windows is not None:
+            shown += self.wall_windows.stop_for_exit()  # saves the windows for the next start
         if self.wall is not None:
-            for camera in self.wall.stop_for_exit():
-                try:
-                    self.auth.audit_event("view_stop", camera.id, "client exit")
-                except BackendError as exc:
-                    log.warning("%s: view_stop not recorded: %s", camera.name, exc)
+            shown += self.wall.stop_for_exit()
+        for camera in shown:
+            try:
+                self.auth.audit_event("view_stop", camera.id, "client exit")
+            except BackendError as exc:
+                log.warning("%s: view_stop not recorded: %s", camera.name, exc)
         self.video.shutdown()
         if not self.settings.load().remember_me:
             self.auth.logout()

@@ -132,6 +132,10 @@ class WallController(QObject):
     def camera(self, camera_id: int) -> Camera | None:
         return (self._cameras or {}).get(camera_id)
 
+    def camera_list(self) -> list[Camera]:
+        """The cameras this user may see, by id ([] before the list arrived)."""
+        return sorted((self._cameras or {}).values(), key=lambda c: c.id)
+
     @property
     def cameras_loaded(self) -> bool:
         return self._cameras is not None

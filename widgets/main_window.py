@@ -10,6 +10,12 @@ Signals:
     cameras_loaded(list): the camera list arrived and the tree shows it.
     logout_requested(): the operator chose "Log out".
     language_chosen(str): "vi" or "en" was chosen (applied at the next start).
+    Wall windows (multi-monitor, ``widgets.wall_window.WallWindows``): the "Wall windows" menu opens
+one on a chosen screen, and for each open one chooses its layout, full screen, its screen, or
+closes it. Tours: the View menu tours the main wall through the saved layouts (tiles: their
+context menu).
+
+Signals: (the window's own)
     closing(): the window is closing (the application shuts down its services).
 """
 
@@ -49,6 +55,7 @@ from app.wall import WallController
 from layouts import TemplateError, uniform
 from widgets.camera_tree import CameraTree
 from widgets.wall_view import WallView
+from widgets.wall_window import WallWindows
 
 log = logging.getLogger("iocwall.ui")
 
@@ -64,8 +71,10 @@ class MainWindow(QMainWindow):
 
     def __init__(self, session: Session, cameras: CameraSource, wall: WallController,
                  video: VideoPort, ops: Ops, messages: MessageBridge, settings: SettingsStore,
-                 parent: QWidget | None = None, layouts: LayoutLibrary | None = None) -> None:
+                 parent: QWidget | None = None, layouts: LayoutLibrary | None = None,
+                 wall_windows: WallWindows | None = None) -> None:
         super().__init__(parent)
+        self.wall_windows = wall_windows
         self.setObjectName("mainWindow")
         self.session = session
         self._camera_source = cameras
@@ -87,7 +96,7 @@ class MainWindow(QMainWindow):
         self._remember.setInterval(500)
         self._remember.timeout.connect(self._remember_wall)
 
-        self.wall = WallView(wall, video, self)
+        self.wall = WallView(wall, video, self, tour_dwell=settings.load().tour_dwell_s)
         self.setCentralWidget(self.wall)
 
         self.tree = CameraTree()
@@ -121,6 +130,8 @@ class MainWindow(QMainWindow):
             self.layouts.layouts_changed.connect(self._on_layouts_changed)
             self.layouts.startup_ready.connect(self._on_startup_layout)
             self.layouts.saved.connect(self._on_layout_saved)
+            if wall_windows is not None:
+                wall_windows.set_layouts(self.layouts.layouts)
         self._update_layout_actions()
 
     # -- construction ---------------------------------------------------------------------------
@@ -150,6 +161,17 @@ class MainWindow(QMainWindow):
         self.full_screen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
         self.full_screen_action.triggered.connect(self.set_full_screen)
         self.view_menu.addAction(self.full_screen_action)
+
+        self.view_menu.addSeparator()
+        self.wall_tour_action = QAction(self.tr("Tour the wall through my layouts"), self,
+                                        checkable=True)
+        self.wall_tour_action.triggered.connect(self.set_wall_tour)
+        self.view_menu.addAction(self.wall_tour_action)
+        self.wall.tours.tours_changed.connect(self._on_tours_changed)
+
+        self.windows_menu = menu_bar.addMenu(self.tr("&Wall windows"))
+        self.windows_menu.aboutToShow.connect(self._fill_windows_menu)
+        self._fill_windows_menu()
 
         self.layouts_menu = menu_bar.addMenu(self.tr("La&youts"))
         self.save_layout_action = QAction(self.tr("Save layout"), self)
@@ -214,6 +236,8 @@ class MainWindow(QMainWindow):
 
     def _on_cameras(self, cameras: list[Camera]) -> None:
         self.wall_controller.set_cameras(cameras)
+        if self.wall_windows is not None:
+            self.wall_windows.set_cameras(cameras)
         self.tree.set_cameras(cameras)
         # Not statusBar().showMessage(): a temporary message hides the user and unit labels.
         self.tree_dock.setWindowTitle(self.tr("Cameras (%1)").replace("%1", str(len(cameras))))
@@ -320,6 +344,8 @@ class MainWindow(QMainWindow):
             self._messages.warning(self.tr("Not a grid: %1").replace("%1", text))
 
     def _on_layouts_changed(self, layouts: list[Layout]) -> None:
+        if self.wall_windows is not None:
+            self.wall_windows.set_layouts(layouts)
         current = self.current_layout()
         if current is not None and current.id is not None:
             fresh = next((x for x in layouts if x.id == current.id), None)
@@ -390,6 +416,66 @@ class MainWindow(QMainWindow):
         else:
             self.layout_label.setText(self.tr("Layout: %1 (read-only)")
                                       .replace("%1", current.name))
+
+    # -- tours and wall windows -----------------------------------------------------------------
+    def set_wall_tour(self, on: bool) -> None:
+        """Tour the main wall through the saved layouts (own and shared), or stop it."""
+        layouts = self.layouts.layouts if self.layouts is not None else []
+        if on and not self.wall.tours.start_wall_tour(layouts, self.wall.tour_dwell):
+            self._messages.info(self.tr("No saved layouts to tour."))
+        if not on:
+            self.wall.tours.stop(-1)
+        self._on_tours_changed()
+
+    def _on_tours_changed(self) -> None:
+        self.wall_tour_action.setChecked(self.wall.tours.touring(-1))
+
+    def _fill_windows_menu(self) -> None:
+        """Rebuilt each time it opens: the screens and windows there are now."""
+        menu = self.windows_menu
+        menu.clear()
+        manager = self.wall_windows
+        if manager is None:
+            none = menu.addAction(self.tr("(not available)"))
+            none.setEnabled(False)
+            return
+        new = menu.addMenu(self.tr("New wall window on"))
+        for screen in manager.screens():
+            action = new.addAction(self._screen_label(screen.name()))
+            action.triggered.connect(functools.partial(manager.open, screen.name()))
+        layouts = self.layouts.layouts if self.layouts is not None else []
+        for key, window in manager.windows.items():
+            state = window.state()
+            title = self.tr("Wall %1 on %2").replace("%1", key).replace(
+                "%2", state.screen or "?")
+            sub = menu.addMenu(title)
+            shows = sub.addMenu(self.tr("Show layout"))
+            for layout in layouts:
+                action = shows.addAction(layout.name)
+                action.setCheckable(True)
+                action.setChecked(layout.id is not None and layout.id == state.layout_id)
+                action.triggered.connect(functools.partial(manager.show_layout, key, layout))
+            if not layouts:
+                empty = shows.addAction(self.tr("(none)"))
+                empty.setEnabled(False)
+            move = sub.addMenu(self.tr("Move to screen"))
+            for screen in manager.screens():
+                action = move.addAction(self._screen_label(screen.name()))
+                action.setCheckable(True)
+                action.setChecked(screen.name() == state.screen)
+                action.triggered.connect(functools.partial(manager.move_to, key, screen.name()))
+            full = sub.addAction(self.tr("Full screen"))
+            full.setCheckable(True)
+            full.setChecked(state.full_screen)
+            full.triggered.connect(functools.partial(manager.set_full_screen, key))
+            close = sub.addAction(self.tr("Close this wall window"))
+            close.triggered.connect(functools.partial(manager.close, key))
+
+    def _screen_label(self, name: str) -> str:
+        own = self.screen()
+        if own is not None and own.name() == name:
+            return self.tr("%1 (this window's screen)").replace("%1", name)
+        return name
 
     def _wall_changed(self, *_args: object) -> None:
         self._remember.start()

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QMimeData, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -133,11 +134,14 @@ class VideoTile(QWidget):
         camera_dropped(int, int): a camera was dropped from the tree (tile index, camera id).
         replay_requested(int): the replay button or the key R (tile index); the wall toggles
             the service's replay / back_to_live for the tile.
+        menu_requested(int, QPoint): a right click (tile index, global position): the wall
+            shows the tile's context menu (tours).
     """
 
     activated = Signal(int)
     camera_dropped = Signal(int, int)
     replay_requested = Signal(int)
+    menu_requested = Signal(int, QPoint)
 
     def __init__(self, index: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -169,7 +173,12 @@ class VideoTile(QWidget):
         self._replay_button.setToolTip(self.tr("Instant replay of the last 30 s (R)"))
         self._replay_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._replay_button.clicked.connect(lambda: self.replay_requested.emit(self.index))
+        self._tour_label = QLabel(strip)
+        self._tour_label.setObjectName("tileTourBadge")
+        self._tour_label.setToolTip(self.tr("Tour position"))
+        self._tour_label.hide()
         strip_layout.addWidget(self._name_label, 1)
+        strip_layout.addWidget(self._tour_label, 0)
         strip_layout.addWidget(self._state_label, 0)
         strip_layout.addWidget(self._replay_button, 0)
         self._strip = strip
@@ -230,6 +239,15 @@ class VideoTile(QWidget):
     def overlay_text(self) -> str:
         """What the badge says now ("" when hidden)."""
         return self._badge.text() if self._badge.isVisible() else ""
+
+    def set_tour_badge(self, text: str) -> None:
+        """The tour position ("2/5") in the title strip; "" hides it (no tour)."""
+        self._tour_label.setText(self.tr("Tour %1").replace("%1", text) if text else "")
+        self._tour_label.setVisible(bool(text))
+
+    def tour_badge(self) -> str:
+        """What the tour badge says ("" when hidden)."""
+        return self._tour_label.text() if not self._tour_label.isHidden() else ""
 
     def set_no_permission(self, name: str) -> None:
         """A cell the user may not view (a saved layout names a camera no longer permitted):
@@ -411,6 +429,10 @@ class VideoTile(QWidget):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt override)
+        self.menu_requested.emit(self.index, event.globalPos())
+        event.accept()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
         if event.button() == Qt.MouseButton.LeftButton:

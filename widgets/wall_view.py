@@ -14,6 +14,10 @@ Input:
     back; Delete → clear the selected tile; numpad digits → select tile N (two digits in a row for
     tiles 10–64); Ctrl+1…9 → the first nine templates (``template_actions``, shared with menus).
 
+Tours (``app.tours.TourRunner``, one per view): a tile's context menu starts a tour of all the
+cameras, or of the cameras of the tile's ward, through that tile, and stops it; hovering a touring
+tile pauses it, input on it (click, wheel, key) holds it a full dwell; the tile shows "Tour 2/5".
+
 Signals:
     selection_changed(int): the selected cell.
 """
@@ -39,9 +43,10 @@ from PySide6.QtGui import (
     QPen,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from app.ports import VideoPort
+from app.tours import DEFAULT_DWELL_S, WALL, TourRunner
 from app.wall import CellKind, WallCell, WallController
 from layouts import TEMPLATE_ORDER, GridTemplate
 from widgets.tile import VideoTile
@@ -85,7 +90,8 @@ class WallView(QWidget):
     selection_changed = Signal(int)
 
     def __init__(self, controller: WallController, video: VideoPort,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, tours: TourRunner | None = None,
+                 tour_dwell: float = DEFAULT_DWELL_S) -> None:
         super().__init__(parent)
         self.setObjectName("wall")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -121,6 +127,9 @@ class WallView(QWidget):
             self.addAction(action)
             self.template_actions.append(action)
 
+        self.tours = tours or TourRunner(controller, self)
+        self.tour_dwell = tour_dwell
+        self.tours.badge_changed.connect(self._on_tour_badge)
         self._ensure_tiles(controller.grid.size)
         controller.cell_updated.connect(self._on_cell_updated)
         controller.template_changed.connect(self._on_template_changed)
@@ -220,6 +229,7 @@ class WallView(QWidget):
             tile.activated.connect(self._on_tile_activated)
             tile.camera_dropped.connect(self._on_camera_dropped)
             tile.replay_requested.connect(self.controller.toggle_replay)
+            tile.menu_requested.connect(self._tile_menu)
             tile.installEventFilter(self)
             tile.hide()
             self._pool.append(tile)
@@ -296,6 +306,41 @@ class WallView(QWidget):
         if cell is not None and self.controller.cell(cell).kind is CellKind.CAMERA:
             self._pool[cell].set_status(status)  # type: ignore[arg-type]
 
+    def _on_tour_badge(self, cell: int, text: str) -> None:
+        if cell == WALL:  # the wall's tour shows on its first tile
+            self._pool[0].set_tour_badge(text)
+        elif 0 <= cell < len(self._pool):
+            self._pool[cell].set_tour_badge(text)
+
+    # -- tours ----------------------------------------------------------------------------------
+    def tile_menu(self, cell: int) -> QMenu:
+        """The tile's context menu (tours): built fresh each time."""
+        menu = QMenu(self)
+        cameras = self.controller.camera_list()
+        here = self.controller.cell(cell)
+        ward = next((c.ward for c in cameras if c.id == here.camera_id), "")
+        everything = menu.addAction(self.tr("Tour all cameras in this tile"))
+        everything.setEnabled(bool(cameras))
+        everything.triggered.connect(functools.partial(
+            self.start_tile_tour, cell, [c.id for c in cameras]))
+        if ward:
+            local = menu.addAction(self.tr("Tour the cameras of %1 in this tile")
+                                   .replace("%1", ward))
+            local.triggered.connect(functools.partial(
+                self.start_tile_tour, cell, [c.id for c in cameras if c.ward == ward]))
+        stop = menu.addAction(self.tr("Stop this tile's tour"))
+        stop.setEnabled(self.tours.touring(cell))
+        stop.triggered.connect(functools.partial(self.tours.stop, cell))
+        return menu
+
+    def start_tile_tour(self, cell: int, camera_ids: Sequence[int]) -> bool:
+        return self.tours.start_tile_tour(cell, camera_ids, self.tour_dwell)
+
+    def _tile_menu(self, cell: int, position: QPoint) -> None:
+        if cell < self.controller.grid.size:
+            self.select(cell)
+            self.tile_menu(cell).popup(position)
+
     def _on_stream_switched(self, tile_key: str, window_id: int) -> None:
         cell = self.controller.cell_of_tile_key(tile_key)
         if cell is not None:
@@ -318,6 +363,12 @@ class WallView(QWidget):
         if not isinstance(watched, VideoTile) or watched.index >= self.controller.grid.size:
             return False
         kind = event.type()
+        if kind == QEvent.Type.Enter:
+            self.tours.hover(watched.index, True)
+        elif kind == QEvent.Type.Leave:
+            self.tours.hover(watched.index, False)
+        elif kind in (QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.KeyPress):
+            self.tours.touch(watched.index)
         if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
             if event.button() == Qt.MouseButton.LeftButton:
                 self.select(watched.index)
@@ -358,6 +409,7 @@ class WallView(QWidget):
         drag.exec(Qt.DropAction.MoveAction | Qt.DropAction.CopyAction)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        self.tours.touch(self.selected_cell)
         key = event.key()
         keypad = bool(event.modifiers() & Qt.KeyboardModifier.KeypadModifier)
         if keypad and key in _NUMPAD_KEYS:
