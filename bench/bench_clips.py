@@ -7,8 +7,9 @@
    ``--record-seconds``; reports each recorder ffmpeg's CPU (user+sys ÷ wall) beside the CPU of
    the lab's own processes (RTSP server child) over the same interval.
 2. Cuts a 60 s clip from those segments with ``server.clips.extract_clip`` (the worker's code:
-   ffprobe keyframe search, concat demuxer, stream copy, faststart MP4, fsync, SHA-256, rename),
-   and times ``cp`` of the same segment files in the same run (target ≤ 3×).
+   keyframe search in the TS packets, concat protocol, stream copy, faststart MP4, fsync,
+   SHA-256, rename), and times ``cp`` + ``sync -f`` of the same segment files in the same run
+   (both end on the disk: target ≤ 3×), alternating, ``--rounds`` times each; medians.
 3. The ``--long-minutes`` clip: recording 10 minutes in real time is too slow for a bench, so
    the recorded segments are copied over and over (new files, times laid end to end) until they
    span the length, then cut the same way. The bytes and the muxing work are those of a real
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
@@ -91,6 +93,7 @@ def main() -> None:
     parser.add_argument("--cameras", type=int, default=2)
     parser.add_argument("--record-seconds", type=float, default=70.0)
     parser.add_argument("--long-minutes", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=5, help="cp and extract, alternating")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-clips-") as tmp:
         root = Path(tmp)
@@ -142,10 +145,19 @@ def main() -> None:
             end = start + timedelta(seconds=seconds)
             used = [s for s in chosen if s.end_at > start and s.start_at < end]
             size = sum(s.size_bytes for s in used)
-            cp_s = _time_cp([Path(s.path) for s in used], root / f"cp-{label}")
-            ex_s, out_size = _time_extract(used, start, end, root / f"clip-{label}.mp4")
+            cps: list[float] = []
+            extracts: list[float] = []
+            out_size = 0
+            for round_ in range(args.rounds):  # alternating, so load from others hits both
+                cps.append(_time_cp([Path(s.path) for s in used], root / f"cp-{label}-{round_}"))
+                ex_s, out_size = _time_extract(used, start, end,
+                                               root / f"clip-{label}-{round_}.mp4")
+                extracts.append(ex_s)
+            cp_s, ex_s = statistics.median(cps), statistics.median(extracts)
             print(f"{label}: {len(used)} segments, {size / 1e6:.1f} MB in, {out_size / 1e6:.1f} "
-                  f"MB out; extract {ex_s:.2f} s, cp {cp_s:.2f} s, ratio {ex_s / cp_s:.1f}×")
+                  f"MB out; median of {args.rounds}: extract {ex_s:.2f} s, cp {cp_s:.2f} s, "
+                  f"ratio {ex_s / cp_s:.1f}× (extract {', '.join(f'{v:.2f}' for v in extracts)};"
+                  f" cp {', '.join(f'{v:.2f}' for v in cps)})", flush=True)
 
         if (segments[-1].end_at - segments[0].start_at).total_seconds() >= 63:
             clip("60 s", segments, 60)

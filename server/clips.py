@@ -1,11 +1,14 @@
 """Evidence-grade clips: cut from the recorded segments, hash, sign, verify (Art. 5, 12.2).
 
-Extraction is ffmpeg stream copy (no re-encoding, so the pictures are the recorded ones) through
-the concat demuxer. The cut starts at the keyframe at or before the requested start (found by
-``scan_ts`` reading the first segment's TS packets; ffprobe only for a file that is not MPEG-TS)
-so the clip decodes from its first frame; the clip's true start is
-kept in the manifest beside the requested one. The MP4 (``-movflags +faststart``) is written to a
-``.part`` file, fsynced and renamed: nothing half-written ever carries the final name.
+Extraction is ffmpeg stream copy (no re-encoding, so the pictures are the recorded ones). The cut
+starts at the keyframe at or before the requested start so the clip decodes from its first frame;
+the clip's true start is kept in the manifest beside the requested one. The keyframes come from
+``index_ts`` reading the first segment's TS packets (ffprobe only for a file that is not
+MPEG-TS). The recorder's MPEG-TS segments are read as one byte stream (``concatf:`` protocol),
+cut in bytes at the keyframe's PAT/PMT and at the first video packet past the end; anything else
+(audio, an unusual file) goes through the concat demuxer with inpoint/outpoint. Both give the
+same bytes (tests). The MP4 (``-movflags +faststart``) is written to a ``.part`` file, fsynced,
+hashed and renamed: nothing half-written ever carries the final name.
 
 The manifest is canonical JSON signed with the server's Ed25519 key (``<data dir>/
 clip-signing.key``, mode 0600; public key at ``GET /api/v1/keys``). ``verify`` checks the
@@ -167,24 +170,42 @@ _PTS_WRAP = 1 << 33
 _VIDEO_STREAM_TYPES = {0x01, 0x02, 0x10, 0x1B, 0x24, 0x42, 0xD1, 0xEA}
 
 
-def _pes_pts(payload: bytes) -> int | None:
-    """The PTS (90 kHz) of a PES packet starting in ``payload``, None if it carries none."""
+def _pes_times(payload: bytes) -> tuple[int, int] | None:
+    """(PTS, DTS) in 90 kHz of a PES packet starting in ``payload`` (DTS = PTS when absent)."""
     if len(payload) < 14 or payload[:3] != b"\x00\x00\x01" or not payload[7] & 0x80:
         return None
-    p = payload[9:14]
-    return (((p[0] >> 1) & 0x07) << 30) | (p[1] << 22) | ((p[2] >> 1) << 15) | (p[3] << 7) \
-        | (p[4] >> 1)
+
+    def stamp(p: bytes) -> int:
+        return (((p[0] >> 1) & 0x07) << 30) | (p[1] << 22) | ((p[2] >> 1) << 15) | (p[3] << 7) \
+            | (p[4] >> 1)
+
+    pts = stamp(payload[9:14])
+    if payload[7] & 0x40 and len(payload) >= 19:
+        return pts, stamp(payload[14:19])
+    return pts, pts
 
 
-def scan_ts(path: Path) -> tuple[float, list[float]] | None:
-    """(file start time, video keyframe times) of an MPEG-TS segment, read from the TS itself.
+@dataclass(frozen=True)
+class TsIndex:
+    """What one pass over a segment's TS packets tells (times in the file's seconds)."""
+
+    origin: float  # smallest first PTS of the elementary streams (ffprobe's format start_time)
+    keyframes: list[float]  # video key packets' PTS, in file order
+    # byte offset to start reading at for each keyframe: the PAT/PMT run right before it (the
+    # mpegts muxer repeats them before every keyframe), None when there is no such run
+    keyframe_offsets: list[int | None]
+    video_starts: list[tuple[int, float]]  # (byte offset, DTS) of every video PES start
+    video_only: bool  # no other elementary stream carries PES data
+
+
+def index_ts(path: Path) -> TsIndex | None:
+    """Index an MPEG-TS segment from its 188-byte packets, without demuxing or decoding.
 
     The recorder's ffmpeg (mpegts muxer) marks every video key packet with the adaptation
-    field's random_access_indicator on the TS packet that starts its PES, so one pass over the
-    188-byte packets finds the keyframes without demuxing or decoding: what ``ffprobe -show_entries
-    packet=pts_time,flags`` reports as ``K``, in a fraction of its time. The start time is the
-    smallest first PTS of the elementary streams (ffprobe's ``format=start_time``). None when the
-    file is not MPEG-TS or holds no video stream (the caller falls back to ffprobe).
+    field's random_access_indicator on the TS packet that starts its PES, so one pass finds the
+    keyframes: what ``ffprobe -show_entries packet=pts_time,flags`` reports as ``K``, in a
+    fraction of its time (tests compare both on real recordings). None when the file is not
+    MPEG-TS or holds no video stream (the caller falls back to ffprobe and the concat demuxer).
     """
     data = path.read_bytes()
     if len(data) < _TS_PACKET or data[0] != 0x47:
@@ -193,7 +214,12 @@ def scan_ts(path: Path) -> tuple[float, list[float]] | None:
     video_pid: int | None = None
     elementary: set[int] = set()
     first_pts: dict[int, int] = {}
+    with_data: set[int] = set()
     keyframes: list[int] = []
+    offsets: list[int | None] = []
+    starts: list[tuple[int, int]] = []
+    psi_run: int | None = None  # offset of the PAT opening the current run of PSI packets
+    psi_has_pmt = False
     for offset in range(0, len(data) - _TS_PACKET + 1, _TS_PACKET):
         if data[offset] != 0x47:
             return None
@@ -207,7 +233,18 @@ def scan_ts(path: Path) -> tuple[float, list[float]] | None:
             if length and data[offset + 5] & 0x40:
                 random_access = True
             start = offset + 5 + length
+        if pid in elementary:
+            with_data.add(pid)
+        elif pid == 0:
+            if psi_run is None:
+                psi_run, psi_has_pmt = offset, False
+        elif pid in pmt_pids:
+            psi_has_pmt = psi_has_pmt or psi_run is not None
+        elif pid != 0x1FFF and pid != 0x11:  # null packets and the SDT keep a PSI run going
+            psi_run = None
         if not control & 0x01 or not head1 & 0x40:
+            if pid in elementary:
+                psi_run = None
             continue
         payload = data[start:offset + _TS_PACKET]
         if pid == 0 and not pmt_pids and len(payload) > 1:
@@ -231,22 +268,33 @@ def scan_ts(path: Path) -> tuple[float, list[float]] | None:
                     video_pid = stream_pid
                 at += 5 + (((section[at + 3] & 0x0F) << 8) | section[at + 4])
         elif pid in elementary:
-            pts = _pes_pts(payload)
-            if pts is None:
-                continue
-            first_pts.setdefault(pid, pts)
-            if pid == video_pid and random_access:
-                keyframes.append(pts)
+            times = _pes_times(payload)
+            if times is not None:
+                first_pts.setdefault(pid, times[0])
+                if pid == video_pid:
+                    starts.append((offset, times[1]))
+                    if random_access:
+                        keyframes.append(times[0])
+                        offsets.append(psi_run if psi_run is not None and psi_has_pmt
+                                       else None)
+            psi_run = None
     if video_pid is None or not first_pts:
         return None
     origin = min(first_pts.values())
 
-    def seconds(pts: int) -> float:
-        if pts < origin - _PTS_WRAP // 2:  # wrapped past 2^33 inside the segment
-            pts += _PTS_WRAP
-        return pts / 90000.0
+    def seconds(stamp: int) -> float:
+        if stamp < origin - _PTS_WRAP // 2:  # wrapped past 2^33 inside the segment
+            stamp += _PTS_WRAP
+        return stamp / 90000.0
 
-    return seconds(origin), sorted(seconds(k) for k in keyframes)
+    return TsIndex(seconds(origin), [seconds(k) for k in keyframes], offsets,
+                   [(o, seconds(d)) for o, d in starts], with_data <= {video_pid})
+
+
+def scan_ts(path: Path) -> tuple[float, list[float]] | None:
+    """(file start time, sorted video keyframe times) of an MPEG-TS segment (``index_ts``)."""
+    index = index_ts(path)
+    return None if index is None else (index.origin, sorted(index.keyframes))
 
 
 def _probe(ffprobe: str, path: Path) -> tuple[float, list[float]]:
@@ -283,6 +331,43 @@ def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "'\\''") + "'"
 
 
+def _byte_cut(segments: list[RecordingSegment], first: TsIndex, last: TsIndex,
+              inpoint: float, outpoint: float | None) -> list[str] | None:
+    """``concatf`` lines reading the same packets the concat demuxer's inpoint/outpoint keep.
+
+    The recorder's segments are MPEG-TS, which is made to be concatenated: read as one byte
+    stream (the concat protocol), ffmpeg's TS timestamp-discontinuity handling lays the segments
+    end to end exactly as the concat demuxer does, without opening and probing every file (which
+    was most of the time on a clip of many short segments). The cut is in bytes: from the PAT/PMT
+    run before the keyframe, to the first video PES whose DTS reaches the outpoint (the demuxer's
+    rule). Only for video-only segments whose keyframe has that PAT/PMT run (None otherwise:
+    the caller uses the concat demuxer). The output is byte-identical (tests/server/test_clips.py).
+    """
+    if not (first.video_only and last.video_only):
+        return None
+    try:
+        begin = first.keyframe_offsets[first.keyframes.index(inpoint)]
+    except ValueError:
+        return None
+    if begin is None:
+        return None
+    stop = 0
+    if outpoint is not None:
+        stop = next((o for o, dts in last.video_starts if dts >= outpoint - 1e-9), 0)
+        if stop == 0 and last.video_starts and last.video_starts[0][1] >= outpoint:
+            return None  # nothing of the last segment is kept: leave it to the demuxer
+    urls = [f"file:{Path(s.path).resolve()}" for s in segments]
+    if len(segments) == 1:
+        if begin or stop:
+            urls[0] = f"subfile,,start,{begin},end,{stop},,:{urls[0]}"
+        return urls
+    if begin:
+        urls[0] = f"subfile,,start,{begin},end,0,,:{urls[0]}"
+    if stop:
+        urls[-1] = f"subfile,,start,0,end,{stop},,:{urls[-1]}"
+    return urls
+
+
 def extract_clip(segments: list[RecordingSegment], start: datetime, end: datetime,
                  destination: Path, *, ffmpeg: str = "ffmpeg", ffprobe: str = "ffprobe",
                  readrate: float | None = None) -> Extracted:
@@ -291,28 +376,43 @@ def extract_clip(segments: list[RecordingSegment], start: datetime, end: datetim
         raise ExtractionError("no recorded segment covers the requested range")
     first, last = segments[0], segments[-1]
     first_path, last_path = Path(first.path), Path(last.path)
-    first_origin, keyframes = _probe(ffprobe, first_path)
+    first_index = index_ts(first_path)
+    if first_index is not None and first_index.keyframes:
+        first_origin, keyframes = first_index.origin, sorted(first_index.keyframes)
+    else:
+        first_index = None
+        first_origin, keyframes = _probe(ffprobe, first_path)
     wanted = first_origin + max(0.0, (start - first.start_at).total_seconds())
     before = [k for k in keyframes if k <= wanted + 1e-3]
     inpoint = before[-1] if before else (keyframes[0] if keyframes else first_origin)
     clip_start = first.start_at + timedelta(seconds=inpoint - first_origin)
-    last_origin = first_origin if last is first else _probe(ffprobe, last_path)[0]
+    last_index = first_index if last is first else index_ts(last_path)
+    if last_index is not None:
+        last_origin = last_index.origin
+    else:
+        last_origin = first_origin if last is first else _probe(ffprobe, last_path)[0]
     outpoint = None
     if end < last.end_at:
         outpoint = last_origin + (end - last.start_at).total_seconds()
-    lines = ["ffconcat version 1.0"]
-    for segment in segments:
-        lines.append(f"file {_quote(Path(segment.path))}")
-        if segment is not first:
-            # The concat demuxer takes the output's stream parameters from the first file; it
-            # probes every later one again (avformat_find_stream_info, decoding frames), which
-            # was half of ffmpeg's time on a clip of many 2 s segments. The output is
-            # byte-identical without that probe (tests/server/test_clips.py checks it).
-            lines += ["option probesize 32", "option analyzeduration 0"]
-        if segment is first and inpoint > first_origin:
-            lines.append(f"inpoint {inpoint:.6f}")
-        if segment is last and outpoint is not None:
-            lines.append(f"outpoint {outpoint:.6f}")
+    urls = None
+    if first_index is not None and last_index is not None:
+        urls = _byte_cut(segments, first_index, last_index, inpoint, outpoint)
+    if urls is not None:
+        lines = urls
+        source = ["-f", "mpegts"]
+    else:
+        lines = ["ffconcat version 1.0"]
+        for segment in segments:
+            lines.append(f"file {_quote(Path(segment.path))}")
+            if segment is not first:
+                # The demuxer takes the output's stream parameters from the first file; a
+                # probe of every later one (find_stream_info decodes frames) changes no byte.
+                lines += ["option probesize 32", "option analyzeduration 0"]
+            if segment is first and inpoint > first_origin:
+                lines.append(f"inpoint {inpoint:.6f}")
+            if segment is last and outpoint is not None:
+                lines.append(f"outpoint {outpoint:.6f}")
+        source = ["-f", "concat", "-safe", "0"]
     destination.parent.mkdir(parents=True, exist_ok=True)
     part = destination.with_name(destination.name + ".part")
     with tempfile.NamedTemporaryFile("w", suffix=".ffconcat", dir=destination.parent,
@@ -322,7 +422,8 @@ def extract_clip(segments: list[RecordingSegment], start: datetime, end: datetim
         args = [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
         if readrate:
             args += ["-readrate", str(readrate)]
-        args += ["-f", "concat", "-safe", "0", "-i", listing.name, "-map", "0", "-c", "copy",
+        target = f"concatf:{listing.name}" if urls is not None else listing.name
+        args += [*source, "-i", target, "-map", "0", "-c", "copy",
                  "-movflags", "+faststart", "-f", "mp4", str(part)]
         process = start_child(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, errors = process.communicate()

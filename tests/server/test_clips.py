@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
@@ -353,8 +354,14 @@ def test_ts_scan_declines_a_file_that_is_not_mpeg_ts(tmp_path: Path) -> None:
     assert scan_ts(other) is None
 
 
-def test_cut_is_byte_identical_to_a_fully_probed_concat(recorded: Any, tmp_path: Path) -> None:
-    """Skipping the concat demuxer's probe of the later segments changes no byte of the clip."""
+@pytest.mark.parametrize(("count", "into_first", "into_last"),
+                         [(3, 1.3, 1.0), (1, 0.5, 1.7), (2, 0.0, 2.0)])
+def test_cut_is_byte_identical_to_the_concat_demuxer_cut(recorded: Any, tmp_path: Path,
+                                                          count: int, into_first: float,
+                                                          into_last: float) -> None:
+    """The byte-level cut over the concat protocol (and, on its fallback, the demuxer without
+    re-probing) gives the very bytes of the concat demuxer fully probing every segment with
+    ffprobe's keyframe as inpoint: same packets, same timestamps, same MP4."""
     from server.clips import _ffprobe_reference, extract_clip
 
     engine = create_engine(f"sqlite:///{recorded.db_path}")
@@ -362,26 +369,30 @@ def test_cut_is_byte_identical_to_a_fully_probed_concat(recorded: Any, tmp_path:
         rows = session.execute(select(RecordingSegment).order_by(RecordingSegment.start_at)
                                ).scalars().all()
     engine.dispose()
-    run = rows[:3]
-    assert len(run) == 3 and run[0].end_at == run[1].start_at and run[1].end_at == run[2].start_at
-    start = run[0].start_at + timedelta(seconds=1.3)
-    end = run[-1].start_at + timedelta(seconds=1.0)
+    run = rows[1:1 + count]
+    assert len(run) == count
+    assert all(a.end_at == b.start_at for a, b in zip(run, run[1:], strict=False))
+    start = run[0].start_at + timedelta(seconds=into_first)
+    end = run[-1].start_at + timedelta(seconds=into_last)
     result = extract_clip(list(run), start, end, tmp_path / "fast.mp4")
     origin, keyframes = _ffprobe_reference("ffprobe", Path(run[0].path))
-    wanted = origin + 1.3
-    inpoint = max(k for k in keyframes if k <= wanted + 1e-3)
+    inpoint = max(k for k in keyframes if k <= origin + into_first + 1e-3)
     last_origin = _ffprobe_reference("ffprobe", Path(run[-1].path))[0]
+    outpoint = last_origin + into_last
+    lines = ["ffconcat version 1.0"]
+    for index, row in enumerate(run):
+        lines.append(f"file '{row.path}'")
+        if index == 0 and inpoint > origin:
+            lines.append(f"inpoint {inpoint:.6f}")
+        if index == count - 1 and end < row.end_at:
+            lines.append(f"outpoint {outpoint:.6f}")
     listing = tmp_path / "ref.ffconcat"
-    listing.write_text("ffconcat version 1.0\n"
-                       f"file '{run[0].path}'\ninpoint {inpoint:.6f}\n"
-                       f"file '{run[1].path}'\n"
-                       f"file '{run[2].path}'\noutpoint {last_origin + 1.0:.6f}\n",
-                       encoding="utf-8")
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
     reference = tmp_path / "reference.mp4"
     subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "concat", "-safe",
                     "0", "-i", str(listing), "-map", "0", "-c", "copy", "-movflags",
                     "+faststart", "-f", "mp4", str(reference)], check=True)
+    assert result.clip_start == run[0].start_at + timedelta(seconds=inpoint - origin)
     assert result.path.read_bytes() == reference.read_bytes()
     assert result.sha256 == hashlib.sha256(reference.read_bytes()).hexdigest()
     assert not list(tmp_path.glob("*.part"))
-
