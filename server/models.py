@@ -125,6 +125,9 @@ class AccessGrant(Base):
     valid_until: Mapped[datetime] = mapped_column(UTCDateTime())
     purpose: Mapped[str] = mapped_column(Text)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # the access request it answers (issue 6); None for grants made before requests existed
+    access_request_id: Mapped[int | None] = mapped_column(ForeignKey("access_requests.id"),
+                                                          nullable=True, index=True)
 
 
 class AuthToken(Base):
@@ -378,3 +381,156 @@ class ClipRequestEvent(Base):
     detail: Mapped[str] = mapped_column(Text)  # canonical JSON object
 
     user: Mapped[User | None] = relationship(lazy="joined")
+
+
+# -- issue 6: violation cases, incidents, access requests ---------------------------------------
+
+class ViolationCase(Base):
+    """A violation seen through the cameras, followed through the deadlines of Art. 11.3 and 13
+    (``server.cases``). Each step's time is a column; the deadlines are computed from them."""
+
+    __tablename__ = "violation_cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    state: Mapped[str] = mapped_column(String(32), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    bookmark_id: Mapped[int | None] = mapped_column(ForeignKey("bookmarks.id"), nullable=True)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    complex: Mapped[bool] = mapped_column(Boolean, default=False)
+    decision_kind: Mapped[str] = mapped_column(String(32), default="simple")
+    handover_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    conclusion: Mapped[str | None] = mapped_column(Text, nullable=True)
+    conclusion_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime(),
+                                                                   nullable=True)
+    violator_identified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(),
+                                                                   nullable=True)
+    record_made_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    record_handed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+    public_title: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    public_clip_id: Mapped[int | None] = mapped_column(ForeignKey("clip_requests.id"),
+                                                       nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    camera: Mapped[Camera] = relationship(lazy="joined")
+    opened_by: Mapped[User] = relationship(lazy="joined", foreign_keys=[opened_by_id])
+    clips: Mapped[list[ViolationCaseClip]] = relationship(lazy="selectin",
+                                                          order_by="ViolationCaseClip.id")
+    events: Mapped[list[ViolationCaseEvent]] = relationship(lazy="selectin",
+                                                            order_by="ViolationCaseEvent.id")
+
+
+class ViolationCaseClip(Base):
+    """An evidence clip of a case (a clip request on the case's camera)."""
+
+    __tablename__ = "violation_case_clips"
+    __table_args__ = (UniqueConstraint("case_id", "clip_request_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("violation_cases.id"), index=True)
+    clip_request_id: Mapped[int] = mapped_column(ForeignKey("clip_requests.id"))
+
+
+class ViolationCaseEvent(Base):
+    """One step of a case: who recorded it, when, with what."""
+
+    __tablename__ = "violation_case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("violation_cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())  # when it happened (as stated)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    action: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    detail: Mapped[str] = mapped_column(Text)  # canonical JSON object
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Incident(Base):
+    """A camera fault (Art. 8, 15.4). ``open_camera_id`` is the camera while the incident is not
+    resolved and NULL after: a unique column, so at most one open incident per camera on any
+    database (several workstations filing at once meet the constraint, not a duplicate)."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
+    open_camera_id: Mapped[int | None] = mapped_column(Integer, unique=True, nullable=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(32), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    camera: Mapped[Camera] = relationship(lazy="joined")
+    reported_by: Mapped[User] = relationship(lazy="joined", foreign_keys=[reported_by_id])
+    acknowledged_by: Mapped[User | None] = relationship(lazy="joined",
+                                                        foreign_keys=[acknowledged_by_id])
+    resolved_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[resolved_by_id])
+    reports: Mapped[list[IncidentReport]] = relationship(lazy="selectin",
+                                                         order_by="IncidentReport.id")
+
+
+class IncidentReport(Base):
+    """Each filing of an incident (the first and every duplicate), with its snapshot."""
+
+    __tablename__ = "incident_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(32))
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text)
+    snapshot_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    snapshot_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class AccessRequest(Base):
+    """An other agency's written request to view cameras (Art. 12.2.d): content, purpose,
+    commitment, the letter (PDF); granted for named cameras and a limited time, or rejected."""
+
+    __tablename__ = "access_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[str] = mapped_column(String(32), index=True)  # requested | granted | rejected
+    content: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(Text)
+    commitment: Mapped[str] = mapped_column(Text)
+    camera_ids: Mapped[str] = mapped_column(Text)  # canonical JSON list: the cameras asked for
+    wanted_from: Mapped[datetime] = mapped_column(UTCDateTime())
+    wanted_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    letter_path: Mapped[str] = mapped_column(String(1000))
+    letter_sha256: Mapped[str] = mapped_column(String(64))
+    letter_filename: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reject_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    granted_from: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    granted_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+    requester: Mapped[User] = relationship(lazy="joined", foreign_keys=[requester_id])
+    decided_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[decided_by_id])
+    grants: Mapped[list[AccessGrant]] = relationship(lazy="selectin", order_by="AccessGrant.id")

@@ -386,3 +386,83 @@ class CalendarUpdate(StrictInput):
 class CalendarPublic(BaseModel):
     working_days: list[CalendarDayIn]
     days_off: list[CalendarDayIn]
+
+
+# -- violation cases (issue 6) ------------------------------------------------------------------
+
+CaseKind = Literal["red_light", "lane", "stopping_parking", "other_traffic", "public_order",
+                   "other"]
+DecisionKindName = Literal["simple", "transferred", "explanation", "especially_complex"]
+
+
+class CaseCreate(StrictInput):
+    """Open from exactly one of a bookmark or a clip request (its first evidence clip)."""
+
+    kind: CaseKind
+    bookmark_id: int | None = None
+    clip_request_id: int | None = None
+    detected_at: datetime | None = None  # default: the bookmark's moment / the clip's start
+    note: str = Field(default="", max_length=4000)
+
+
+class CaseActionBody(StrictInput):
+    at: datetime | None = None  # when it happened; default now, never in the future
+    note: str = Field(default="", max_length=4000)
+    complex: StrictBool | None = None  # send / conclude: verification gets 2 months
+    decision_kind: DecisionKindName | None = None  # make_record / decide
+    handover_needed: StrictBool | None = None  # make_record: hand to another authority (24 h)
+
+
+class CaseClipAdd(StrictInput):
+    clip_request_id: int
+
+
+class CasePublication(StrictInput):
+    public: StrictBool
+    title: str | None = Field(default=None, min_length=3, max_length=300)
+    clip_request_id: int | None = None
+
+
+class CaseDeadlinePublic(BaseModel):
+    rule: str
+    article: str
+    starts_at: datetime
+    due_at: datetime
+    done_at: datetime | None
+    status: str
+
+
+class CaseEventPublic(BaseModel):
+    at: datetime
+    recorded_at: datetime
+    action: str
+    user: UserRefPublic
+    detail: dict[str, Any]
+
+
+class CasePublic(BaseModel):
+    id: int
+    camera_id: int
+    camera_name: str
+    ward: str
+    kind: str
+    state: str
+    note: str
+    bookmark_id: int | None
+    clip_request_ids: list[int]
+    detected_at: datetime
+    opened_by: UserRefPublic
+    opened_at: datetime
+    complex: bool
+    decision_kind: str
+    handover_needed: bool
+    conclusion: str | None
+    steps: dict[str, datetime | None]
+    deadlines: list[CaseDeadlinePublic]
+    deadline_state: str | None
+    actions: list[str]
+    public: bool
+    public_title: str | None
+    public_clip_id: int | None
+    events: list[CaseEventPublic]
+    updated_at: datetime

@@ -8,6 +8,7 @@ from server.api.routes import (
     bookmarks,
     calendar,
     cameras,
+    cases,
     clips,
     health,
     keys,
@@ -28,3 +29,4 @@ api_router.include_router(bookmarks.router)
 api_router.include_router(clips.router)
 api_router.include_router(keys.router)
 api_router.include_router(calendar.router)
+api_router.include_router(cases.router)

@@ -1,0 +1,124 @@
+"""Violation cases (issue 6): open from a bookmark or clip, record each step, deadlines."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query, status
+
+from server import cases as service
+from server import working_calendar as wc
+from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
+from server.models import ViolationCase
+from server.schemas import CaseActionBody, CaseClipAdd, CaseCreate, CasePublic, CasePublication
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _calendar(runtime: RuntimeDep) -> wc.WorkingCalendar:
+    return wc.WorkingCalendar(wc.load(runtime.settings.calendar_file))
+
+
+def _errors(exc: Exception) -> HTTPException:
+    if isinstance(exc, service.CaseDenied):
+        return HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=str(exc))
+    if isinstance(exc, service.CaseConflict):
+        return HTTPException(status_code=status.HTTP_409_CONFLICT, detail=str(exc))
+    return HTTPException(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc))
+
+
+CASE_ERRORS = (service.CaseDenied, service.CaseConflict, service.CaseInvalid)
+
+
+def _readable(session: SessionDep, user: CurrentUser, case_id: int,
+              now: datetime) -> ViolationCase:
+    case = session.get(ViolationCase, case_id)
+    if case is None or not service.can_read(session, user, case, now):
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="Case not found")
+    return case
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def open_case(body: CaseCreate, session: SessionDep, user: CurrentUser, now: NowDep,
+              runtime: RuntimeDep) -> CasePublic:
+    if body.detected_at is not None:
+        body = body.model_copy(update={"detected_at": _aware(body.detected_at)})
+    try:
+        case = service.open_case(session, user, body, now)
+    except CASE_ERRORS as exc:
+        raise _errors(exc) from exc
+    session.commit()
+    return service.case_public(session, user, case, _calendar(runtime), now)
+
+
+@router.get("")
+def list_cases(
+    session: SessionDep, user: CurrentUser, now: NowDep, runtime: RuntimeDep,
+    state: Annotated[str | None, Query(max_length=32)] = None,
+    kind: Annotated[str | None, Query(max_length=32)] = None,
+    deadline: Literal["due", "due_soon", "overdue"] | None = None,
+    camera_id: int | None = None,
+    since: Annotated[datetime | None, Query(description="detected at or after")] = None,
+    until: Annotated[datetime | None, Query(description="detected before")] = None,
+) -> list[CasePublic]:
+    """Cases the reader's unit handles (operating unit, city police, traffic & order police) on
+    cameras it may view, newest detection first; ``deadline`` = the worst pending deadline."""
+    calendar = _calendar(runtime)
+    where = service.CaseFilter(state=state, kind=kind, deadline=deadline, camera_id=camera_id,
+                               since=_aware(since), until=_aware(until))
+    return [service.case_public(session, user, c, calendar, now)
+            for c in service.list_cases(session, user, where, calendar, now)]
+
+
+@router.get("/{case_id}")
+def get_case(case_id: int, session: SessionDep, user: CurrentUser, now: NowDep,
+             runtime: RuntimeDep) -> CasePublic:
+    case = _readable(session, user, case_id, now)
+    return service.case_public(session, user, case, _calendar(runtime), now)
+
+
+@router.post("/{case_id}/clips")
+def add_clip(case_id: int, body: CaseClipAdd, session: SessionDep, user: CurrentUser,
+             now: NowDep, runtime: RuntimeDep) -> CasePublic:
+    case = _readable(session, user, case_id, now)
+    try:
+        service.add_clip(session, user, case, body.clip_request_id, now)
+    except CASE_ERRORS as exc:
+        raise _errors(exc) from exc
+    session.commit()
+    return service.case_public(session, user, case, _calendar(runtime), now)
+
+
+@router.post("/{case_id}/{action}")
+def act(case_id: int, action: service.Action, body: CaseActionBody, session: SessionDep,
+        user: CurrentUser, now: NowDep, runtime: RuntimeDep) -> CasePublic:
+    """One step of the procedure (``send``, ``conclude``, ``report_conclusion``,
+    ``identify_violator``, ``make_record``, ``hand_over``, ``decide``, ``close``)."""
+    case = _readable(session, user, case_id, now)
+    if body.at is not None:
+        body = body.model_copy(update={"at": _aware(body.at)})
+    try:
+        service.act(session, user, case, action, body, now)
+    except CASE_ERRORS as exc:
+        raise _errors(exc) from exc
+    session.commit()
+    return service.case_public(session, user, case, _calendar(runtime), now)
+
+
+@router.put("/{case_id}/publication")
+def publish(case_id: int, body: CasePublication, session: SessionDep, user: CurrentUser,
+            now: NowDep, runtime: RuntimeDep) -> CasePublic:
+    """Art. 14: the operating unit publishes (or withdraws) a case on ``/public/v1``."""
+    case = _readable(session, user, case_id, now)
+    try:
+        service.set_publication(session, user, case, body.public, body.title,
+                                body.clip_request_id, now)
+    except CASE_ERRORS as exc:
+        raise _errors(exc) from exc
+    session.commit()
+    return service.case_public(session, user, case, _calendar(runtime), now)

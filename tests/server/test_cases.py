@@ -1,0 +1,229 @@
+"""Violation cases: every deadline rule of Art. 11.3 / 13 on fixed dates (answers counted by hand
+on the 2026 calendar: Tết 16–20/2, Hùng Kings 26/4 observed Mon 27/4, 30/4–1/5), the
+due / due soon / overdue states, who may do which step, opening from a bookmark or a clip."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from server.cases import DeadlineStatus, deadline_state, deadlines
+from server.models import ViolationCase
+from server.working_calendar import VIETNAM, WorkingCalendar, default_data
+from tests.server.conftest import Backend
+
+CAL = WorkingCalendar(default_data())
+
+
+def vn(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=VIETNAM)
+
+
+def case(**steps: Any) -> ViolationCase:
+    values: dict[str, Any] = {"detected_at": vn(2026, 2, 13, 10), "complex": False,
+                              "decision_kind": "simple", "handover_needed": False}
+    values.update(steps)
+    return ViolationCase(**values)
+
+
+def due(item: ViolationCase, rule: str, now: datetime) -> tuple[datetime, str]:
+    found = {d.rule: d for d in deadlines(item, CAL, now)}
+    return found[rule].due_at, found[rule].status.value
+
+
+def test_send_within_5_working_days_over_tet() -> None:
+    # detected Fri 13/2/2026; Tết 14–22/2; 23, 24, 25, 26, 27/2 -> end of Fri 27/2
+    item = case()
+    assert due(item, "send_to_police", vn(2026, 2, 14)) == (vn(2026, 2, 28), "due")
+    assert due(item, "send_to_police", vn(2026, 2, 27, 0, 0))[1] == "due_soon"
+    assert due(item, "send_to_police", vn(2026, 2, 28, 0, 0))[1] == "overdue"
+    assert due(case(sent_at=vn(2026, 2, 27, 16)), "send_to_police", vn(2026, 3, 9))[1] == "done"
+    assert due(case(sent_at=vn(2026, 3, 2, 8)), "send_to_police", vn(2026, 3, 9))[1] == \
+        "done_late"
+
+
+def test_verify_within_one_month_or_two_when_complex() -> None:
+    sent = vn(2026, 2, 25, 9)
+    # 25/3/2026 is a Wednesday
+    assert due(case(sent_at=sent), "verify", vn(2026, 3, 1)) == (vn(2026, 3, 26), "due")
+    # 2 months: 25/4 Sat, 26 Sun (Hùng Kings), 27 Mon (observed) -> Tue 28/4
+    assert due(case(sent_at=sent, complex=True), "verify", vn(2026, 3, 1))[0] == vn(2026, 4, 29)
+    # the month window: due soon 3 days before the end
+    assert due(case(sent_at=sent), "verify", vn(2026, 3, 23, 1))[1] == "due_soon"
+    assert due(case(sent_at=sent), "verify", vn(2026, 3, 22, 23))[1] == "due"
+
+
+def test_report_conclusion_within_5_working_days() -> None:
+    # concluded Thu 26/3/2026: 27/3, 30/3, 31/3, 1/4, 2/4 -> end of Thu 2/4
+    item = case(sent_at=vn(2026, 2, 25), concluded_at=vn(2026, 3, 26, 15))
+    assert due(item, "report_conclusion", vn(2026, 3, 27)) == (vn(2026, 4, 3), "due")
+
+
+def test_record_within_3_working_days_over_30_4_and_1_5() -> None:
+    # identified Wed 29/4/2026: 30/4, 1/5 holidays, 2–3/5 weekend: 4, 5, 6/5 -> end of Wed 6/5
+    item = case(sent_at=vn(2026, 4, 1), violator_identified_at=vn(2026, 4, 29, 14))
+    assert due(item, "record", vn(2026, 4, 30)) == (vn(2026, 5, 7), "due")
+
+
+def test_handover_within_24_hours_only_when_needed() -> None:
+    made = vn(2026, 5, 5, 9)
+    base = {"sent_at": vn(2026, 4, 1), "violator_identified_at": vn(2026, 5, 4),
+            "record_made_at": made}
+    assert "hand_over" not in {d.rule for d in deadlines(case(**base), CAL, made)}
+    item = case(handover_needed=True, **base)
+    assert due(item, "hand_over", made) == (vn(2026, 5, 6, 9), "due")
+    assert due(item, "hand_over", vn(2026, 5, 6, 5, 1))[1] == "due_soon"
+    assert due(item, "hand_over", vn(2026, 5, 6, 9))[1] == "overdue"
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    ("simple", vn(2026, 5, 15)),  # 7 wd from Tue 5/5: 6, 7, 8, 11, 12, 13, 14/5
+    ("transferred", vn(2026, 5, 20)),  # 10 wd: ... 15, 18, 19/5
+    ("explanation", vn(2026, 6, 6)),  # 1 month: Fri 5/6
+    ("especially_complex", vn(2026, 7, 7)),  # 2 months: 5/7 is a Sunday -> Mon 6/7
+])
+def test_penalty_decision_deadline_by_kind(kind: str, expected: datetime) -> None:
+    item = case(sent_at=vn(2026, 4, 1), violator_identified_at=vn(2026, 5, 4),
+                record_made_at=vn(2026, 5, 5, 9), decision_kind=kind)
+    assert due(item, f"decision_{kind}", vn(2026, 5, 5, 10)) == (expected, "due")
+
+
+def test_case_state_is_the_worst_pending_deadline_and_closed_cases_have_none() -> None:
+    now = vn(2026, 5, 6, 10)
+    item = case(sent_at=vn(2026, 2, 25), concluded_at=vn(2026, 3, 26),
+                violator_identified_at=vn(2026, 5, 4), record_made_at=vn(2026, 5, 5, 9),
+                handover_needed=True)
+    found = deadlines(item, CAL, now)
+    by_rule = {d.rule: d.status for d in found}
+    assert by_rule["report_conclusion"] is DeadlineStatus.OVERDUE
+    assert by_rule["hand_over"] is DeadlineStatus.OVERDUE
+    assert by_rule["decision_simple"] is DeadlineStatus.DUE
+    assert deadline_state(found) == "overdue"
+    item.closed_at = now
+    assert deadline_state(deadlines(item, CAL, now)) is None
+
+
+# -- the API -----------------------------------------------------------------------------------
+
+def _bookmark(demo: Backend, token: str, at: datetime) -> int:
+    camera_id = next(iter(demo.camera_ids().values()))
+    reply = demo.post("/bookmarks", token, json={"camera_id": camera_id, "at": at.isoformat(),
+                                                 "note": "vượt đèn đỏ"})
+    assert reply.status_code == 201, reply.text
+    return int(reply.json()["id"])
+
+
+def test_case_flow_with_roles_and_deadlines(demo: Backend) -> None:
+    demo.clock.now = vn(2026, 2, 27, 9)
+    ioc = demo.login("ioc.operator")
+    police = demo.login("police.commander")
+    ward = demo.login("ward.dongphu.police")
+    bookmark = _bookmark(demo, ioc, vn(2026, 2, 13, 10))
+    assert demo.post("/cases", police, json={"kind": "red_light", "bookmark_id": bookmark}
+                     ).status_code == 403
+    reply = demo.post("/cases", ioc, json={"kind": "red_light", "bookmark_id": bookmark,
+                                           "clip_request_id": 1})
+    assert reply.status_code == 422 and "bookmark_id" in reply.text
+    reply = demo.post("/cases", ioc, json={"kind": "speeding", "bookmark_id": bookmark})
+    assert reply.status_code == 422 and "kind" in reply.text
+    reply = demo.post("/cases", ioc, json={"kind": "red_light", "bookmark_id": bookmark,
+                                           "note": "xe máy vượt đèn đỏ"})
+    assert reply.status_code == 201, reply.text
+    created = reply.json()
+    case_id = created["id"]
+    assert created["state"] == "opened" and created["detected_at"].startswith("2026-02-13T03:00")
+    assert created["deadlines"] == [{
+        "rule": "send_to_police", "article": "Art. 11.3.b",
+        "starts_at": created["detected_at"], "due_at": "2026-02-27T17:00:00Z",
+        "done_at": None, "status": "due_soon"}]
+    assert created["actions"] == ["send"]
+    # a ward police unit does not handle cases
+    assert demo.get(f"/cases/{case_id}", ward).status_code == 404
+    assert demo.get("/cases", ward).json() == []
+    # police cannot send; the IOC cannot conclude
+    assert demo.post(f"/cases/{case_id}/send", police, json={}).status_code == 403
+    reply = demo.post(f"/cases/{case_id}/conclude", police, json={})
+    assert reply.status_code == 409 and "sent" in reply.text
+    demo.clock.advance(timedelta(days=1))  # 28/2 09:00: past the end of 27/2
+    ioc = demo.login("ioc.operator")
+    police = demo.login("police.commander")
+    overdue = demo.get("/cases?deadline=overdue", police).json()
+    assert [c["id"] for c in overdue] == [case_id]
+    assert demo.get("/cases?deadline=due", police).json() == []
+    reply = demo.post(f"/cases/{case_id}/send", ioc, json={"at": vn(2026, 3, 1).isoformat()})
+    assert reply.status_code == 422 and "at" in reply.text  # in the future
+    reply = demo.post(f"/cases/{case_id}/send", ioc, json={"complex": True})
+    assert reply.status_code == 200, reply.text
+    sent = reply.json()
+    assert sent["state"] == "sent" and sent["complex"] is True
+    rules = {d["rule"]: d for d in sent["deadlines"]}
+    assert rules["send_to_police"]["status"] == "done_late"
+    # sent Sat 28/2 + 2 months = Tue 28/4/2026 (a working day) -> end of 28/4
+    assert rules["verify"]["due_at"] == "2026-04-28T17:00:00Z"
+    assert demo.post(f"/cases/{case_id}/send", ioc, json={}).status_code == 409
+    reply = demo.post(f"/cases/{case_id}/identify_violator", police, json={})
+    assert reply.status_code == 200
+    reply = demo.post(f"/cases/{case_id}/make_record", police,
+                      json={"decision_kind": "transferred", "handover_needed": True})
+    assert reply.status_code == 200, reply.text
+    made = reply.json()
+    assert made["state"] == "record_made" and made["actions"] == [
+        "conclude", "hand_over", "decide", "close"]
+    rules = {d["rule"]: d for d in made["deadlines"]}
+    assert rules["hand_over"]["due_at"] == "2026-03-01T02:00:00Z"  # 24 h after 28/2 09:00
+    # 10 wd from Sat 28/2: 2, 3, 4, 5, 6, 9, 10, 11, 12, 13/3 -> end of Fri 13/3
+    assert rules["decision_transferred"]["due_at"] == "2026-03-13T17:00:00Z"
+    assert demo.post(f"/cases/{case_id}/decide", police, json={}).status_code == 200
+    assert demo.post(f"/cases/{case_id}/close", police, json={}).status_code == 200
+    closed = demo.get(f"/cases/{case_id}", ioc).json()
+    assert closed["state"] == "closed" and closed["actions"] == []
+    assert closed["deadline_state"] is None
+    assert [e["action"] for e in closed["events"]] == [
+        "open", "send", "identify_violator", "make_record", "decide", "close"]
+    events = [r["event"] for r in demo.audit_rows("case_")]
+    assert events == ["case_open", "case_send", "case_identify_violator", "case_make_record",
+                      "case_decide", "case_close"]
+    assert demo.post(f"/cases/{case_id}/hand_over", police, json={}).status_code == 409
+
+
+def insert_ready_clip(demo: Backend, camera_id: int, start: datetime, path: Any = None) -> int:
+    """A clip request row as the worker leaves it (the chain itself is tested in test_clips)."""
+    from sqlalchemy import select
+
+    from server.models import ClipRequest, User
+
+    runtime = demo.client.app.state.runtime
+    with runtime.sessions() as session:
+        user = session.execute(select(User).where(User.username == "ioc.operator")).scalar_one()
+        clip = ClipRequest(camera_id=camera_id, requester_id=user.id,
+                           requester_unit_id=user.unit_id, chain="auto", state="ready",
+                           start_at=start, end_at=start + timedelta(seconds=30),
+                           purpose="Bằng chứng vi phạm", created_at=start, updated_at=start,
+                           attempts=0, clip_path=str(path) if path else None,
+                           clip_sha256="0" * 64 if path else None)
+        session.add(clip)
+        session.commit()
+        return int(clip.id)
+
+
+def test_case_opened_from_a_clip_and_more_evidence(demo: Backend) -> None:
+    demo.clock.now = vn(2026, 3, 2, 9)
+    ioc = demo.login("ioc.operator")
+    camera_id = next(iter(demo.camera_ids().values()))
+    clip = insert_ready_clip(demo, camera_id, vn(2026, 3, 2, 7, 30))
+    other = insert_ready_clip(demo, camera_id, vn(2026, 3, 2, 7, 45))
+    reply = demo.post("/cases", ioc, json={"kind": "stopping_parking", "clip_request_id": 999})
+    assert reply.status_code == 422 and "clip_request_id" in reply.text
+    reply = demo.post("/cases", ioc, json={"kind": "stopping_parking", "clip_request_id": clip})
+    assert reply.status_code == 201, reply.text
+    created = reply.json()
+    assert created["clip_request_ids"] == [clip] and created["camera_id"] == camera_id
+    assert created["detected_at"] == "2026-03-02T00:30:00Z"
+    added = demo.post(f"/cases/{created['id']}/clips", ioc, json={"clip_request_id": other})
+    assert added.status_code == 200 and added.json()["clip_request_ids"] == [clip, other]
+    again = demo.post(f"/cases/{created['id']}/clips", ioc, json={"clip_request_id": other})
+    assert again.status_code == 409
+    # detected Mon 2/3/2026 07:30: 3, 4, 5, 6, 9/3 -> end of Mon 9/3
+    assert created["deadlines"][0]["due_at"] == "2026-03-09T17:00:00Z"
