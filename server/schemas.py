@@ -466,3 +466,47 @@ class CasePublic(BaseModel):
     public_clip_id: int | None
     events: list[CaseEventPublic]
     updated_at: datetime
+
+
+# -- incidents (issue 6) ------------------------------------------------------------------------
+
+class IncidentCreate(StrictInput):
+    camera_id: int
+    kind: Literal["offline", "obstructed", "too_dark", "ptz_broken", "other"]
+    note: str = Field(default="", max_length=2000)
+    automatic: bool = False  # filed by the client after 5 minutes offline
+
+
+class IncidentResolve(StrictInput):
+    resolution: str = Field(min_length=3, max_length=2000)
+
+
+class IncidentReportPublic(BaseModel):
+    id: int
+    user: UserRefPublic
+    at: datetime
+    kind: str
+    automatic: bool
+    note: str
+    snapshot_sha256: str | None
+
+
+class IncidentPublic(BaseModel):
+    id: int
+    camera_id: int
+    camera_name: str
+    ward: str
+    kind: str
+    state: str
+    note: str
+    automatic: bool
+    reported_by: UserRefPublic
+    reported_at: datetime
+    acknowledged_by: UserRefPublic | None
+    acknowledged_at: datetime | None
+    resolved_by: UserRefPublic | None
+    resolved_at: datetime | None
+    resolution: str | None
+    seconds_to_acknowledge: float | None
+    seconds_to_resolve: float | None
+    reports: list[IncidentReportPublic]

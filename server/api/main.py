@@ -11,6 +11,7 @@ from server.api.routes import (
     cases,
     clips,
     health,
+    incidents,
     keys,
     layouts,
     me,
@@ -30,3 +31,4 @@ api_router.include_router(clips.router)
 api_router.include_router(keys.router)
 api_router.include_router(calendar.router)
 api_router.include_router(cases.router)
+api_router.include_router(incidents.router)

@@ -1,0 +1,124 @@
+"""Camera incidents (issue 6): report (JSON or multipart with a ``snapshot``), list,
+acknowledge, resolve, snapshot download."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
+from fastapi.responses import FileResponse
+
+from server import incidents as service
+from server.api.forms import Attached, body_with_file, invalid
+from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep, camera_not_found
+from server.models import Incident, IncidentReport, User
+from server.schemas import IncidentCreate, IncidentPublic, IncidentResolve
+from server.services import visible_camera
+
+router = APIRouter(prefix="/incidents", tags=["incidents"])
+
+
+async def incident_input(request: Request) -> tuple[IncidentCreate, Attached | None]:
+    return await body_with_file(request, IncidentCreate, "snapshot",
+                                service.MAX_SNAPSHOT_BYTES)
+
+
+IncidentInput = Annotated[tuple[IncidentCreate, Attached | None], Depends(incident_input)]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _errors(exc: Exception) -> Exception:
+    if isinstance(exc, service.IncidentDenied):
+        return HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=str(exc))
+    if isinstance(exc, service.IncidentConflict):
+        return HTTPException(status_code=status.HTTP_409_CONFLICT, detail=str(exc))
+    field, _, message = str(exc).partition(": ")
+    return invalid(field, message)
+
+
+ERRORS = (service.IncidentDenied, service.IncidentConflict, service.IncidentInvalid)
+
+
+def _readable(session: SessionDep, user: User, incident_id: int, now: datetime) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None or not service.can_read(session, user, incident, now):
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="Incident not found")
+    return incident
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def report(body: IncidentInput, session: SessionDep, user: CurrentUser, now: NowDep,
+           runtime: RuntimeDep, response: Response) -> IncidentPublic:
+    """201 when this report opened the incident, 200 when it joined the camera's open one."""
+    data, attached = body
+    item = visible_camera(session, user, data.camera_id, now)
+    if item is None:
+        raise camera_not_found()
+    snapshot = service.Snapshot(attached.filename, attached.content) if attached else None
+    try:
+        incident, created = service.report(session, user, item, data, snapshot,
+                                           runtime.settings.data_dir, now)
+    except ERRORS as exc:
+        raise _errors(exc) from exc
+    session.commit()
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return service.incident_public(incident)
+
+
+@router.get("")
+def list_incidents(
+    session: SessionDep, user: CurrentUser, now: NowDep,
+    state: Literal["open", "acknowledged", "resolved"] | None = None,
+    camera_id: int | None = None,
+    since: Annotated[datetime | None, Query(description="reported at or after")] = None,
+    until: Annotated[datetime | None, Query(description="reported before")] = None,
+) -> list[IncidentPublic]:
+    """The operating unit sees all; others those on cameras they may view. Newest first."""
+    return [service.incident_public(i) for i in service.list_incidents(
+        session, user, now, state, camera_id, _aware(since), _aware(until))]
+
+
+@router.get("/{incident_id}")
+def get_incident(incident_id: int, session: SessionDep, user: CurrentUser,
+                 now: NowDep) -> IncidentPublic:
+    return service.incident_public(_readable(session, user, incident_id, now))
+
+
+@router.post("/{incident_id}/acknowledge")
+def acknowledge(incident_id: int, session: SessionDep, user: CurrentUser,
+                now: NowDep) -> IncidentPublic:
+    incident = _readable(session, user, incident_id, now)
+    try:
+        service.acknowledge(session, user, incident, now)
+    except ERRORS as exc:
+        raise _errors(exc) from exc
+    session.commit()
+    return service.incident_public(incident)
+
+
+@router.post("/{incident_id}/resolve")
+def resolve(incident_id: int, body: IncidentResolve, session: SessionDep, user: CurrentUser,
+            now: NowDep) -> IncidentPublic:
+    incident = _readable(session, user, incident_id, now)
+    try:
+        service.resolve(session, user, incident, body.resolution, now)
+    except ERRORS as exc:
+        raise _errors(exc) from exc
+    session.commit()
+    return service.incident_public(incident)
+
+
+@router.get("/{incident_id}/reports/{report_id}/snapshot")
+def snapshot(incident_id: int, report_id: int, session: SessionDep, user: CurrentUser,
+             now: NowDep) -> FileResponse:
+    _readable(session, user, incident_id, now)
+    row = session.get(IncidentReport, report_id)
+    if row is None or row.incident_id != incident_id or row.snapshot_path is None:
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="No snapshot")
+    media = "image/png" if row.snapshot_path.endswith(".png") else "image/jpeg"
+    return FileResponse(row.snapshot_path, media_type=media)
