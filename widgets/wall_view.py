@@ -142,6 +142,8 @@ class WallView(QWidget):
         for cell in range(controller.grid.size):
             self._on_cell_updated(cell, controller.cell(cell))
         controller.attach(self)
+        # a controller that outlives its view (a closed window) must stop asking its tiles
+        self.destroyed.connect(controller.detach)
 
     # -- what the controller asks (app.wall.WallSurfaces) ----------------------------------------
     def window_id(self, cell: int) -> int:
