@@ -510,3 +510,65 @@ class IncidentPublic(BaseModel):
     seconds_to_acknowledge: float | None
     seconds_to_resolve: float | None
     reports: list[IncidentReportPublic]
+
+
+# -- access requests of other agencies (issue 6) ------------------------------------------------
+
+def _id_list(value: Any) -> Any:
+    """Multipart sends ``camera_ids`` as text: "3,5,8" or a JSON list."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            import json
+
+            return json.loads(text)
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return value
+
+
+class AccessRequestCreate(StrictInput):
+    content: str = Field(min_length=10, max_length=4000)
+    purpose: str = Field(min_length=10, max_length=4000)
+    commitment: str = Field(min_length=10, max_length=4000)
+    camera_ids: list[int] = Field(min_length=1, max_length=200)
+    wanted_from: datetime
+    wanted_until: datetime
+
+    _ids = field_validator("camera_ids", mode="before")(_id_list)
+
+
+class AccessGrantBody(StrictInput):
+    camera_ids: list[int] = Field(min_length=1, max_length=200)
+    valid_from: datetime | None = None  # default now
+    valid_until: datetime
+
+
+class AccessRejectBody(StrictInput):
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+class AccessGrantPublic(BaseModel):
+    camera_id: int
+    camera_name: str
+    valid_from: datetime
+    valid_until: datetime
+    active: bool
+
+
+class AccessRequestPublic(BaseModel):
+    id: int
+    unit: str
+    requester: UserRefPublic
+    state: str
+    content: str
+    purpose: str
+    commitment: str
+    camera_ids: list[int]
+    wanted_from: datetime
+    wanted_until: datetime
+    letter: dict[str, str]
+    created_at: datetime
+    decided_by: UserRefPublic | None
+    decided_at: datetime | None
+    reject_reason: str | None
+    grants: list[AccessGrantPublic]

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from server.api.routes import (
+    access_requests,
     audit,
     auth,
     bookmarks,
@@ -32,3 +33,4 @@ api_router.include_router(keys.router)
 api_router.include_router(calendar.router)
 api_router.include_router(cases.router)
 api_router.include_router(incidents.router)
+api_router.include_router(access_requests.router)
