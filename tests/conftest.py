@@ -63,3 +63,28 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 # The client's one qasync loop for the whole run (see tests/app/helpers.py for why).
 from tests.app.helpers import _session_qloop  # noqa: E402, F401
+
+
+@pytest.fixture(autouse=True)
+def _qt_hygiene() -> Iterator[None]:
+    """After each test: close and delete its top-level widgets and collect garbage, at a safe
+    point. Otherwise a test's windows (tiles, native video surfaces, timers) are freed by Python's
+    garbage collector whenever it happens to run — possibly inside a later test's Qt event
+    processing, where PySide crashed with a segmentation fault."""
+    yield
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        gc.collect()
+        return
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -143,6 +143,12 @@ def _tree(lib: Any, display: Any, window_id: int, limit: int = 64) -> list[int]:
     return found
 
 
+def restore_pending(window_id: int) -> bool:
+    """A make-before-break raise of ``window_id`` still waits for its black background."""
+    with _lock:
+        return window_id in _restores
+
+
 def restores_pending() -> int:
     """How many windows still wait for their black background (tests wait for 0)."""
     with _lock:

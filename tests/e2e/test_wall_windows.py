@@ -185,7 +185,7 @@ def margin_is_black(image: QImage) -> bool:
                for y in range(image.height()))
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@pytest.mark.xfail(strict=False, reason=(
     "stale pixels remain after 3x3-like moves even with the black background restored 0.5 s "
     "after each raise (app/video/x11.py): seen 10 s after 2x2 -> 1+5, tile 0's bars still show "
     "old title strips, badges and the selection frame; the X window that keeps them is not yet "
