@@ -54,6 +54,7 @@ class Settings(BaseModel):
     clip_max_seconds: int = 7200
     clip_worker: bool = True
     clip_readrate: float | None = None
+    public_rate_per_minute: int = 60  # /public/v1 requests per client address (issue 6)
     ffmpeg: str = "ffmpeg"
     ffprobe: str = "ffprobe"
 
@@ -106,6 +107,7 @@ class Settings(BaseModel):
             ("clip_max_seconds", "IOCWALL_CLIP_MAX_SECONDS", int),
             ("clip_worker", "IOCWALL_CLIP_WORKER", _flag),
             ("clip_readrate", "IOCWALL_CLIP_READRATE", float),
+            ("public_rate_per_minute", "IOCWALL_PUBLIC_RATE_PER_MINUTE", int),
         ):
             if env.get(var):
                 values[field] = kind(env[var])

@@ -25,6 +25,7 @@ from server.services import VisibleCamera, visible_camera
 
 if TYPE_CHECKING:
     from server.clip_requests import ClipWorker
+    from server.public import RateLimiter
     from server.recorder import Recorder
 
 Clock = Callable[[], datetime]
@@ -41,6 +42,7 @@ class Runtime:
     signer: Ed25519PrivateKey
     clip_worker: ClipWorker | None = None  # started by the app's lifespan (not in unit tests)
     recorder: Recorder | None = None
+    public_limiter: RateLimiter | None = None  # /public/v1 (server.public)
 
 
 def get_runtime(request: Request) -> Runtime:

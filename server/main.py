@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from server.api.main import api_router
+from server.api.public import public_router
 from server.clip_requests import ClipWorker
 from server.clips import load_or_create_signing_key
 from server.config import Settings
@@ -25,6 +26,7 @@ from server.security import Passwords, SecretBox
 log = logging.getLogger("iocwall.api")
 
 API_PREFIX = "/api/v1"
+PUBLIC_PREFIX = "/public/v1"
 
 
 def utc_now() -> datetime:
@@ -76,6 +78,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     )
     app.state.runtime = runtime
     app.include_router(api_router, prefix=API_PREFIX)
+    app.include_router(public_router, prefix=PUBLIC_PREFIX)
     app.add_exception_handler(RequestValidationError, _validation_error)
     return app
 

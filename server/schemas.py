@@ -572,3 +572,27 @@ class AccessRequestPublic(BaseModel):
     decided_at: datetime | None
     reject_reason: str | None
     grants: list[AccessGrantPublic]
+
+
+# -- public API (issue 6, Art. 14): allow-listed fields only -------------------------------------
+
+class PublicCamera(BaseModel):
+    id: int
+    name: str
+    ward: str
+    location: str
+    snapshot: str | None
+
+
+class PublicViolation(BaseModel):
+    id: int
+    kind: str
+    title: str
+    ward: str
+    detected_on: str
+    camera: PublicCamera | None
+    media: str | None
+
+
+class CameraPublicationBody(StrictInput):
+    public: StrictBool

@@ -1,12 +1,12 @@
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, HTTPException, status
 
 from server import audit
 from server import permissions as perm
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep, require_camera_access
-from server.schemas import CameraPublic
+from server.schemas import CameraPublic, CameraPublicationBody
 from server.services import VisibleCamera, camera_public, visible_cameras
 
 log = logging.getLogger("iocwall.api")
@@ -35,3 +35,20 @@ def read_camera(
                  camera_id=item.camera.id)
     session.commit()
     return result
+
+
+@router.put("/{camera_id}/public")
+def set_public(
+    body: CameraPublicationBody,
+    item: Annotated[VisibleCamera, Depends(require_camera_access(perm.Action.VIEW))],
+    session: SessionDep, user: CurrentUser, now: NowDep, runtime: RuntimeDep,
+) -> CameraPublic:
+    """Art. 14: the operating unit marks a camera public (``/public/v1``) or takes it back."""
+    if user.unit.kind != perm.UnitKind.OPERATING_UNIT:
+        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN,
+                            detail="Only the operating unit publishes cameras")
+    item.camera.public = body.public
+    audit.append(session, "camera_publish" if body.public else "camera_unpublish", now=now,
+                 user_id=user.id, username=user.username, camera_id=item.camera.id)
+    session.commit()
+    return camera_public(item, runtime.secrets)

@@ -1,0 +1,73 @@
+"""The ``/public/v1`` router (issue 6, Art. 14): no login, GET only, rate-limited per address,
+only what the operating unit marked public (``server.public``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi.responses import FileResponse
+
+from server import public as service
+from server.deps import NowDep, RuntimeDep, SessionDep
+from server.models import Camera, ViolationCase
+from server.schemas import PublicCamera, PublicViolation
+
+
+def rate_limit(request: Request, runtime: RuntimeDep, now: NowDep) -> None:
+    limiter = runtime.public_limiter
+    if limiter is None:
+        limiter = runtime.public_limiter = service.RateLimiter(
+            runtime.settings.public_rate_per_minute)
+    address = request.client.host if request.client else "unknown"
+    wait = limiter.take(address, now)
+    if wait is not None:
+        raise HTTPException(status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+                            detail="Too many requests: slow down",
+                            headers={"Retry-After": service.retry_after(wait)})
+
+
+public_router = APIRouter(tags=["public"], dependencies=[Depends(rate_limit)])
+
+
+def _missing(what: str) -> HTTPException:
+    return HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=f"{what} not found")
+
+
+@public_router.get("/cameras")
+def cameras(session: SessionDep) -> list[PublicCamera]:
+    return [service.camera_view(session, c) for c in service.public_cameras(session)]
+
+
+@public_router.get("/cameras/{camera_id}/snapshot")
+def snapshot(camera_id: int, session: SessionDep, runtime: RuntimeDep) -> Response:
+    """One JPEG frame from the end of the camera's latest recorded segment."""
+    camera = session.get(Camera, camera_id)
+    if camera is None or not camera.public:
+        raise _missing("Camera")
+    segment = service.latest_segment(session, camera_id)
+    if segment is None:
+        raise _missing("Picture")
+    try:
+        frame = service.SNAPSHOTS.frame(camera_id, Path(segment.path), runtime.settings.ffmpeg)
+    except (RuntimeError, OSError) as exc:
+        raise HTTPException(status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+                            detail="No picture available now") from exc
+    return Response(frame, media_type="image/jpeg", headers={"Cache-Control": "max-age=10"})
+
+
+@public_router.get("/violations")
+def violations(session: SessionDep) -> list[PublicViolation]:
+    return [service.violation_view(session, c) for c in service.public_violations(session)]
+
+
+@public_router.get("/violations/{case_id}/media")
+def media(case_id: int, session: SessionDep) -> FileResponse:
+    case = session.get(ViolationCase, case_id)
+    if case is None or not case.public:
+        raise _missing("Violation")
+    clip = service.published_clip(session, case)
+    if clip is None or clip.clip_path is None:
+        raise _missing("Media")
+    return FileResponse(clip.clip_path, media_type="video/mp4",
+                        filename=f"vi-pham-{case.id}.mp4")
