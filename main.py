@@ -18,7 +18,13 @@ import qasync
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+# The ONVIF stack takes ≈ 0.6 s to import: pay it at start, not on the first PTZ tile.
+from app.ptz.onvif_controller import OnvifPtzController  # isort: skip
 from app.auth import AuthService
+from app.backend import BackendClient
+from app.bookmarks import BookmarkService
+from app.clip_player import ClipPlayer
+from app.clips import ClipService
 from app.crash import CrashHandler
 from app.credentials import TokenStore
 from app.demo import DemoStack, LabPorts, backend_answers
@@ -27,11 +33,16 @@ from app.errors import BackendError
 from app.i18n import install_translators
 from app.messages import MessageBridge
 from app.ops import Ops
+from app.ptz.base import LeaseHolder, PtzError
+from app.ptz.joystick_sdl import JoystickPump, SdlJoystickSource
+from app.ptz.lease import LeaseApi, PtzLease
+from app.ptz.session import PtzSession
 from app.settings import DEFAULT_SERVER_URL, LANGUAGES, SettingsStore, data_dir
 from app.video import StreamState, VideoService
 from app.wall import WallController
 from widgets.login_dialog import LoginDialog
 from widgets.main_window import MainWindow
+from widgets.panels import EvidencePanels, install_panels
 from widgets.theme import apply_theme
 from widgets.wall_window import WallWindows
 
@@ -39,6 +50,73 @@ log = logging.getLogger("iocwall.main")
 
 DEMO_USER = "ioc.operator"
 DEMO_PASSWORD = "demo"  # the published password of every demo account (README, make run)
+
+
+class PtzSessions:
+    """The logged-in user's PTZ sessions, one per camera, opened on first use and kept until
+    logout (the lease itself is released by the session after 30 s idle).
+
+    ``open(camera)`` fetches the camera's ONVIF endpoint from the backend (only cameras with the
+    ptz action have one), builds ``OnvifPtzController`` + ``PtzLease`` + ``PtzSession`` and
+    connects (capabilities, presets). Concurrent opens of one camera share one attempt; a failed
+    attempt is forgotten so the next selection tries again."""
+
+    def __init__(self, backend: BackendClient, ops: Ops,
+                 joystick: JoystickPump | None = None) -> None:
+        self.api = LeaseApi(backend)
+        self.ops = ops
+        self.joystick = joystick
+        self.username = backend.session.user.username if backend.session is not None else ""
+        self._sessions: dict[int, asyncio.Future[PtzSession]] = {}
+
+    async def open(self, camera: Camera) -> PtzSession:
+        future = self._sessions.get(camera.id)
+        if future is None or (future.done() and (future.cancelled() or future.exception())):
+            future = asyncio.ensure_future(self._open(camera))
+            self._sessions[camera.id] = future
+        return await asyncio.shield(future)
+
+    @property
+    def opened(self) -> bool:
+        return bool(self._sessions)
+
+    async def _open(self, camera: Camera) -> PtzSession:
+        endpoint = await self.api.onvif_endpoint(camera.id)
+        controller = OnvifPtzController(endpoint.host, endpoint.port, endpoint.username,
+                                        endpoint.password, label=camera.name)
+        session = PtzSession(controller, PtzLease(self.api, camera.id), self.ops,
+                             label=camera.name)
+        try:
+            await session.a_connect()
+        except (PtzError, OSError):
+            await session.a_close()
+            raise
+        return session
+
+    async def holder(self, camera_id: int) -> LeaseHolder | None:
+        holder, _queue = await self.api.holder(camera_id)
+        return holder
+
+    async def a_close(self) -> None:
+        """Stop what moves, release every lease, close ONVIF and the lease client."""
+        futures, self._sessions = list(self._sessions.values()), {}
+        for future in futures:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                await future.result().a_close()
+            elif not future.done():
+                future.cancel()
+        await self.api.close()
+
+
+def start_joystick() -> JoystickPump | None:
+    """USB joysticks through SDL (dummy video driver, ≈ 0.1 s); None when SDL cannot start."""
+    try:
+        pump = JoystickPump(SdlJoystickSource())
+    except (ImportError, RuntimeError, OSError) as exc:  # pygame.error is a RuntimeError
+        log.warning("joystick input unavailable: %s", exc)
+        return None
+    pump.start()
+    return pump
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -74,6 +152,9 @@ class Client:
         self.wall: WallController | None = None
         self.wall_windows: WallWindows | None = None
         self.login_dialog: LoginDialog | None = None
+        self.panels: EvidencePanels | None = None
+        self.ptz: PtzSessions | None = None
+        self.joystick: JoystickPump | None = None
         self._logging_out = False
         self._live_reported = False
 
@@ -118,8 +199,18 @@ class Client:
         self.wall = WallController(self.video, self.ops, self.messages, audit=self.auth)
         self.wall_windows = WallWindows(self.video, self.ops, self.messages, self.settings,
                                         audit=self.auth)
+        backend = self.auth.client
+        assert backend is not None  # logged in
+        if self.joystick is None:
+            self.joystick = start_joystick()
+        self.ptz = PtzSessions(backend, self.ops, self.joystick)
         window = MainWindow(session, self.auth, self.wall, self.video, self.ops, self.messages,
-                            self.settings, wall_windows=self.wall_windows)
+                            self.settings, wall_windows=self.wall_windows, ptz=self.ptz)
+        self.panels = install_panels(
+            window, BookmarkService(backend, self.ops, self.messages),
+            ClipService(backend, self.ops, self.messages), ClipPlayer(),
+            download_dir=data_dir() / "clips")
+        window.bookmark_requested.connect(self.panels.bookmark_camera)
         window.logout_requested.connect(self.logout)
         window.closing.connect(self._window_closing)
         if self.args.demo:
@@ -155,6 +246,8 @@ class Client:
             self.wall_windows = None
         self.wall.clear_all()
         window, self.window, self.wall = self.window, None, None
+        self.panels = None  # closed by the window's closing signal
+        self._close_ptz()
         self.video.tile_status_changed.disconnect(self._watch_live)
         self._live_reported = False
         window.close()
@@ -162,14 +255,27 @@ class Client:
         self.ops.run(self.auth.logout, label="logout").success(lambda _r: self.show_login()) \
             .failure(lambda _e: self.show_login())
 
+    def _close_ptz(self) -> None:
+        ptz, self.ptz = self.ptz, None
+        if ptz is not None:
+            self.ops.run(ptz.a_close(), label="PTZ close")
+
     def _window_closing(self) -> None:
         if self._logging_out:
             self._logging_out = False
             return
-        self.app.quit()
+        ptz, self.ptz = self.ptz, None
+        if ptz is None or not ptz.opened:
+            self.app.quit()
+            return
+        # Stop what we drive and release our leases before the loop ends (at most 3 s).
+        self.ops.run(asyncio.wait_for(ptz.a_close(), 3.0), label="PTZ close") \
+            .success(lambda _r: self.app.quit()).failure(lambda _e: self.app.quit())
 
     def shutdown(self) -> None:
         """Stop the tiles, report view_stop, end a session that was not remembered."""
+        if self.joystick is not None:
+            self.joystick.stop()
         shown: list[Camera] = []  # per wall: each wall reported its own view_start
         if self.wall_windows is not None:
             shown += self.wall_windows.stop_for_exit()  # saves the windows for the next start

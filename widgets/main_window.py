@@ -15,17 +15,29 @@ one on a chosen screen, and for each open one chooses its layout, full screen, i
 closes it. Tours: the View menu tours the main wall through the saved layouts (tiles: their
 context menu).
 
+PTZ (issue 4): a "PTZ control" dock with the pad follows the selected tile. When that tile's camera
+has the ``ptz`` action the window asks the PTZ provider (passed in; main.py builds sessions on
+ONVIF + the backend's lease) for the camera's session and binds it to the pad, to on-tile input
+(the wall view) and to the joystick pump; otherwise the pad is disabled. The selected tile shows
+who holds PTZ, a lost lease and PTZ errors. Deactivating the window stops any drive.
+
+Evidence (issue 5): the key B / a tile's bookmark button → ``bookmark_requested(camera id, name)``;
+main.py connects it to the evidence panels (``widgets.panels.install_panels``).
+
 Signals: (the window's own)
     closing(): the window is closing (the application shuts down its services).
+    bookmark_requested(int, str): bookmark this camera (id, name) now.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, Protocol
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -45,15 +57,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import Camera, Layout, Session
+from app.domain import Action, Camera, Layout, Session
 from app.layout_store import LayoutCache, LayoutLibrary
 from app.messages import Level, Message, MessageBridge
 from app.ops import Ops
 from app.ports import CameraSource, VideoPort
+from app.ptz.base import LeaseHolder, LeaseState, LeaseStatus, PtzError
 from app.settings import SettingsStore
-from app.wall import WallController
+from app.wall import CellKind, WallController
 from layouts import TemplateError, uniform
 from widgets.camera_tree import CameraTree
+from widgets.ptz_pad import PtzPad
 from widgets.wall_view import WallView
 from widgets.wall_window import WallWindows
 
@@ -63,17 +77,34 @@ VIETNAM_TIME = timezone(timedelta(hours=7), "UTC+7")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
+class PtzProvider(Protocol):
+    """What the window needs to drive PTZ cameras (main.py's ``PtzSessions``): a session per
+    camera (``app.ptz.session.PtzSession``, opened once: ONVIF connect + capabilities), the
+    current holder of a camera's lease, and the joystick pump to point at the selected camera."""
+
+    username: str
+    joystick: Any
+
+    def open(self, camera: Camera) -> Awaitable[Any]: ...
+    def holder(self, camera_id: int) -> Awaitable[LeaseHolder | None]: ...
+
+
 class MainWindow(QMainWindow):
     cameras_loaded = Signal(list)
     logout_requested = Signal()
     language_chosen = Signal(str)
     closing = Signal()
+    bookmark_requested = Signal(int, str)
 
     def __init__(self, session: Session, cameras: CameraSource, wall: WallController,
                  video: VideoPort, ops: Ops, messages: MessageBridge, settings: SettingsStore,
                  parent: QWidget | None = None, layouts: LayoutLibrary | None = None,
-                 wall_windows: WallWindows | None = None) -> None:
+                 wall_windows: WallWindows | None = None,
+                 ptz: PtzProvider | None = None) -> None:
         super().__init__(parent)
+        self._ptz = ptz
+        self.ptz_session: Any = None  # the bound session (the selected tile's camera)
+        self._ptz_camera_id: int | None = None
         self.wall_windows = wall_windows
         self.setObjectName("mainWindow")
         self.session = session
@@ -120,12 +151,25 @@ class MainWindow(QMainWindow):
             self._show_message(message)
         messages.posted.connect(self._show_message)
 
+        self.ptz_pad = PtzPad()
+        self.ptz_dock = QDockWidget(self.tr("PTZ control"), self)
+        self.ptz_dock.setObjectName("ptzDock")
+        self.ptz_dock.setWidget(self.ptz_pad)
+        self.ptz_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                  | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.ptz_dock)
+        self.resizeDocks([self.ptz_dock], [260], Qt.Orientation.Horizontal)
+        self.wall.selection_changed.connect(self._update_ptz)
+        self.wall.bookmark_requested.connect(self._on_bookmark_cell)
+        self._show_ptz_title(None)
+
         self._build_menus()
         self._build_status_bar()
         # bound methods, not lambdas: a lambda holding self would keep a closed window's
         # wrapper alive as long as the controller lives
         wall.cell_updated.connect(self._wall_changed)
         wall.template_changed.connect(self._wall_changed)
+        wall.cell_updated.connect(self._on_cell_updated)
         if self.layouts is not None:
             self.layouts.layouts_changed.connect(self._on_layouts_changed)
             self.layouts.startup_ready.connect(self._on_startup_layout)
@@ -161,6 +205,9 @@ class MainWindow(QMainWindow):
         self.full_screen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
         self.full_screen_action.triggered.connect(self.set_full_screen)
         self.view_menu.addAction(self.full_screen_action)
+        self.ptz_dock_action = self.ptz_dock.toggleViewAction()
+        self.ptz_dock_action.setText(self.tr("PTZ control"))
+        self.view_menu.addAction(self.ptz_dock_action)
 
         self.view_menu.addSeparator()
         self.wall_tour_action = QAction(self.tr("Tour the wall through my layouts"), self,
@@ -242,6 +289,147 @@ class MainWindow(QMainWindow):
         # Not statusBar().showMessage(): a temporary message hides the user and unit labels.
         self.tree_dock.setWindowTitle(self.tr("Cameras (%1)").replace("%1", str(len(cameras))))
         self.cameras_loaded.emit(cameras)
+
+    # -- bookmarks ------------------------------------------------------------------------------
+    def _on_bookmark_cell(self, cell: int) -> None:
+        state = self.wall_controller.cell(cell)
+        if state.kind is CellKind.CAMERA and state.camera_id is not None:
+            self.bookmark_requested.emit(state.camera_id, state.name)
+
+    # -- PTZ ------------------------------------------------------------------------------------
+    def selected_camera(self) -> Camera | None:
+        """The camera of the selected tile when it plays one."""
+        state = self.wall_controller.cell(self.wall.selected_cell)
+        return state.camera if state.kind is CellKind.CAMERA else None
+
+    def _on_cell_updated(self, cell: int, *_args: object) -> None:
+        if cell == self.wall.selected_cell:
+            self._update_ptz()
+
+    def _update_ptz(self, *_args: object) -> None:
+        """Follow the selected tile: bind its camera's session, or disable the pad."""
+        camera = self.selected_camera()
+        if camera is None or not camera.can(Action.PTZ) or self._ptz is None:
+            self._ptz_camera_id = None
+            self._bind_ptz(None)
+            self._show_ptz_title(None)
+            return
+        if camera.id == self._ptz_camera_id:
+            return
+        self._ptz_camera_id = camera.id
+        self._bind_ptz(None)
+        self._show_ptz_title(camera)
+        self.ptz_pad.holder_label.setText(self.tr("Connecting to the PTZ of %1…")
+                                          .replace("%1", camera.name))
+        self._ops.run(self._ptz.open(camera), label=self.tr("PTZ of %1").replace("%1", camera.name),
+                      owner=self) \
+            .success(functools.partial(self._ptz_opened, camera.id)) \
+            .failure(functools.partial(self._ptz_failed, camera.id))
+
+    def _show_ptz_title(self, camera: Camera | None) -> None:
+        if camera is None:
+            self.ptz_dock.setWindowTitle(self.tr("PTZ control"))
+            self.ptz_pad.holder_label.setText(self.tr("The selected camera has no PTZ."))
+        else:
+            self.ptz_dock.setWindowTitle(self.tr("PTZ control — %1").replace("%1", camera.name))
+
+    def _ptz_opened(self, camera_id: int, session: Any) -> None:
+        if camera_id != self._ptz_camera_id:
+            return  # the operator moved on meanwhile
+        self._bind_ptz(session)
+        if self._ptz is not None:
+            self._ops.run(self._ptz.holder(camera_id), owner=self) \
+                .success(functools.partial(self._show_holder, camera_id)) \
+                .failure(lambda _error: None)  # the holder shows after the first command
+
+    def _ptz_failed(self, camera_id: int, error: BaseException) -> None:
+        if camera_id != self._ptz_camera_id:
+            return
+        kind = getattr(error, "kind", None) or type(error).__name__
+        text = self.tr("PTZ unavailable: %1").replace("%1", str(kind))
+        self.ptz_pad.holder_label.setText(f"{text} ({error})")
+        tile = self._ptz_tile()
+        if tile is not None:
+            tile.set_ptz_text(text, problem=True)
+        self._messages.warning(f"{text}: {error}")
+
+    def _bind_ptz(self, session: Any) -> None:
+        """Point the pad, on-tile input and the joystick at ``session`` (None: nothing)."""
+        old, self.ptz_session = self.ptz_session, session
+        if old is not None and old is not session:
+            old.focus_lost()  # a drive on the camera we leave ends here
+            for signal, slot in self._ptz_connections(old):
+                signal.disconnect(slot)
+        for tile in self.wall.tiles:
+            tile.set_ptz_text("")
+        self.ptz_pad.set_session(session)
+        self.wall.set_ptz_session(session)
+        joystick = getattr(self._ptz, "joystick", None)
+        if joystick is not None:
+            joystick.set_session(session)
+        if session is not None and session is not old:
+            for signal, slot in self._ptz_connections(session):
+                signal.connect(slot)
+            self._show_lease(session.lease_state())
+
+    def _ptz_connections(self, session: Any) -> list[tuple[Any, Any]]:
+        return [(session.lease_changed, self._show_lease), (session.lease_lost, self._show_lost),
+                (session.error, self._show_ptz_error)]
+
+    def _ptz_tile(self) -> Any:
+        cell = self.wall.selected_cell
+        if 0 <= cell < len(self.wall.tiles) and self._ptz_camera_id is not None \
+                and self.wall.tiles[cell].camera_id == self._ptz_camera_id:
+            return self.wall.tiles[cell]
+        return None
+
+    def ptz_holder_text(self, state: LeaseState) -> str:
+        if state.status is LeaseStatus.GRANTED:
+            return self.tr("PTZ: you")
+        if state.status is LeaseStatus.QUEUED:
+            who = state.holder.display if state.holder else "?"
+            return self.tr("PTZ: %1 (you wait, number %2)").replace("%1", who) \
+                .replace("%2", str(state.position))
+        if state.status is LeaseStatus.TAKEN:
+            who = state.holder.display if state.holder else "?"
+            return self.tr("PTZ taken by %1").replace("%1", who)
+        return ""
+
+    def _show_lease(self, state: LeaseState) -> None:
+        tile = self._ptz_tile()
+        if tile is not None:
+            tile.set_ptz_text(self.ptz_holder_text(state),
+                              problem=state.status is LeaseStatus.TAKEN)
+
+    def _show_holder(self, camera_id: int, holder: LeaseHolder | None) -> None:
+        tile = self._ptz_tile()
+        if camera_id != self._ptz_camera_id or tile is None or tile.ptz_text():
+            return  # a fresher answer (our own lease) is shown already
+        if holder is None:
+            tile.set_ptz_text(self.tr("PTZ: free"))
+        elif self._ptz is not None and holder.username == self._ptz.username:
+            tile.set_ptz_text(self.tr("PTZ: you"))
+        else:
+            tile.set_ptz_text(self.tr("PTZ: %1").replace("%1", holder.display))
+
+    def _show_lost(self, reason: str) -> None:
+        tile = self._ptz_tile()
+        if tile is not None:
+            tile.set_ptz_text(reason, problem=True)
+
+    def _show_ptz_error(self, error: PtzError) -> None:
+        tile = self._ptz_tile()
+        if tile is not None:
+            tile.set_ptz_text(self.tr("PTZ error: %1").replace("%1", str(error.kind)),
+                              problem=True)
+            tile.setToolTip(str(error))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
+            # another window came to the front: a camera must not go on moving
+            if self.ptz_session is not None:
+                self.ptz_session.window_deactivated()
+        super().changeEvent(event)
 
     # -- saved layouts --------------------------------------------------------------------------
     def current_layout(self) -> Layout | None:
@@ -529,6 +717,7 @@ class MainWindow(QMainWindow):
         texts += [a.text() for a in self.system_menu.actions() if a.text()]
         texts += [a.text() for a in self.layouts_menu.actions() if a.text()]
         texts += [a.text() for a in self.view_menu.actions() if a.text()]
+        texts += [self.ptz_dock.windowTitle()]
         return texts
 
     def closeEvent(self, event: QCloseEvent) -> None:

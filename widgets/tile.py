@@ -136,12 +136,15 @@ class VideoTile(QWidget):
             the service's replay / back_to_live for the tile.
         menu_requested(int, QPoint): a right click (tile index, global position): the wall
             shows the tile's context menu (tours).
+        bookmark_requested(int): the bookmark button or the key B on a tile with a camera (tile
+            index); the main window opens the bookmark dialog for the tile's camera.
     """
 
     activated = Signal(int)
     camera_dropped = Signal(int, int)
     replay_requested = Signal(int)
     menu_requested = Signal(int, QPoint)
+    bookmark_requested = Signal(int)
 
     def __init__(self, index: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,13 +176,24 @@ class VideoTile(QWidget):
         self._replay_button.setToolTip(self.tr("Instant replay of the last 30 s (R)"))
         self._replay_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._replay_button.clicked.connect(lambda: self.replay_requested.emit(self.index))
+        self._bookmark_button = QToolButton(strip)
+        self._bookmark_button.setObjectName("tileBookmarkButton")
+        self._bookmark_button.setText(self.tr("Bookmark"))
+        self._bookmark_button.setToolTip(self.tr("Bookmark this moment of the camera (B)"))
+        self._bookmark_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._bookmark_button.clicked.connect(lambda: self.bookmark_requested.emit(self.index))
+        self._ptz_label = QLabel(strip)
+        self._ptz_label.setObjectName("tilePtzHolder")
+        self._ptz_label.hide()
         self._tour_label = QLabel(strip)
         self._tour_label.setObjectName("tileTourBadge")
         self._tour_label.setToolTip(self.tr("Tour position"))
         self._tour_label.hide()
         strip_layout.addWidget(self._name_label, 1)
         strip_layout.addWidget(self._tour_label, 0)
+        strip_layout.addWidget(self._ptz_label, 0)
         strip_layout.addWidget(self._state_label, 0)
+        strip_layout.addWidget(self._bookmark_button, 0)
         strip_layout.addWidget(self._replay_button, 0)
         self._strip = strip
 
@@ -249,6 +263,22 @@ class VideoTile(QWidget):
         """What the tour badge says ("" when hidden)."""
         return self._tour_label.text() if not self._tour_label.isHidden() else ""
 
+    def set_ptz_text(self, text: str, *, problem: bool = False) -> None:
+        """Who holds PTZ on this camera, or why PTZ failed ("" hides it)."""
+        self._ptz_label.setText(text)
+        self._ptz_label.setToolTip(text)
+        self._ptz_label.setProperty("problem", problem)
+        self._ptz_label.setStyleSheet("color: #ff6060;" if problem else "color: #f0b400;")
+        self._ptz_label.setVisible(bool(text))
+
+    def ptz_text(self) -> str:
+        """What the PTZ label says ("" when hidden)."""
+        return self._ptz_label.text() if not self._ptz_label.isHidden() else ""
+
+    def video_area(self) -> QRect:
+        """The picture's rectangle in tile coordinates (PTZ input happens there)."""
+        return self._holder.geometry()
+
     def set_no_permission(self, name: str) -> None:
         """A cell the user may not view (a saved layout names a camera no longer permitted):
         the name and a "no permission" badge, never a picture."""
@@ -260,6 +290,7 @@ class VideoTile(QWidget):
         self._name_label.setToolTip(name)
         self._state_label.setText("")
         self._replay_button.setEnabled(False)
+        self._bookmark_button.setEnabled(False)
         self._ticker.stop()
         self._badge.show_kind("no_permission", self.tr("No permission to view this camera"))
         self._place_children()
@@ -297,6 +328,8 @@ class VideoTile(QWidget):
         self._status = None
         self._no_permission = False
         self._replay_button.setEnabled(True)
+        self._bookmark_button.setEnabled(True)
+        self.set_ptz_text("")
         self._state_label.setText(self.tr("Connecting…"))
         self._badge.show_kind("connecting", self.tr("Connecting…"))
         self._place_children()
@@ -312,6 +345,8 @@ class VideoTile(QWidget):
         self._state_label.setText("")
         self._state_label.setProperty("state", "")
         self._replay_button.setEnabled(False)
+        self._bookmark_button.setEnabled(False)
+        self.set_ptz_text("")
         self._ticker.stop()
         self._badge.show_kind("", "")
 
@@ -426,6 +461,15 @@ class VideoTile(QWidget):
             and self.camera_id is not None
         ):
             self.replay_requested.emit(self.index)
+            event.accept()
+            return
+        if (
+            event.key() == Qt.Key.Key_B
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and self.camera_id is not None
+            and not event.isAutoRepeat()
+        ):
+            self.bookmark_requested.emit(self.index)
             event.accept()
             return
         super().keyPressEvent(event)

@@ -18,8 +18,19 @@ Tours (``app.tours.TourRunner``, one per view): a tile's context menu starts a t
 cameras, or of the cameras of the tile's ward, through that tile, and stops it; hovering a touring
 tile pauses it, input on it (click, wheel, key) holds it a full dwell; the tile shows "Tour 2/5".
 
+Bookmarks: the key B (on the wall or a focused tile) or a tile's bookmark button →
+``bookmark_requested(cell)``; the main window opens the bookmark dialog for that camera.
+
+PTZ (``set_ptz_session``: the main window's session for the selected tile's camera, or None): on
+the selected tile's picture, press-and-drag drives (speed ∝ distance), release stops, a click
+centres on the point (after the double-click interval, so a double-click still maximises without
+moving the camera), the wheel zooms; with the wall focused, arrows pan/tilt while held, +/- zoom,
+Alt+digit goes to a preset (Ctrl+digit stays the template shortcut). Losing focus stops a drive.
+Dragging a PTZ tile by its title strip still swaps it.
+
 Signals:
     selection_changed(int): the selected cell.
+    bookmark_requested(int): bookmark the camera of this cell now.
 """
 
 from __future__ import annotations
@@ -35,6 +46,7 @@ from PySide6.QtGui import (
     QDrag,
     QDragEnterEvent,
     QDropEvent,
+    QFocusEvent,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
@@ -42,10 +54,21 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QResizeEvent,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from app.ports import VideoPort
+from app.ptz.base import Velocity
+from app.ptz.input import (
+    DragTracker,
+    KeyboardDriver,
+    Kind,
+    PtzCommand,
+    SessionLike,
+    dispatch,
+    wheel_steps,
+)
 from app.tours import DEFAULT_DWELL_S, WALL, TourRunner
 from app.wall import CellKind, WallCell, WallController
 from layouts import TEMPLATE_ORDER, GridTemplate
@@ -72,6 +95,11 @@ def camera_ids_from_mime(mime: QMimeData) -> list[int]:
     return []
 
 
+def zoom_velocity(steps: int) -> Velocity:
+    """A wheel notch as the ZOOM_STEP command's direction."""
+    return Velocity(0.0, 0.0, 1.0 if steps > 0 else -1.0)
+
+
 def cell_rects(grid: GridTemplate, area: QRect, spacing: int = SPACING) -> list[QRect]:
     """Each cell's rectangle in ``area`` (integer-exact: the cells tile the area)."""
     xs = [area.x() + round(area.width() * c / grid.columns) for c in range(grid.columns + 1)]
@@ -88,6 +116,7 @@ def cell_rects(grid: GridTemplate, area: QRect, spacing: int = SPACING) -> list[
 
 class WallView(QWidget):
     selection_changed = Signal(int)
+    bookmark_requested = Signal(int)
 
     def __init__(self, controller: WallController, video: VideoPort,
                  parent: QWidget | None = None, *, tours: TourRunner | None = None,
@@ -126,6 +155,16 @@ class WallView(QWidget):
             action.triggered.connect(functools.partial(self._choose_template, grid))
             self.addAction(action)
             self.template_actions.append(action)
+
+        self.ptz_session: SessionLike | None = None
+        self._ptz_drag = DragTracker()
+        self._ptz_keys = KeyboardDriver()
+        self._ptz_dragging_tile: VideoTile | None = None
+        self._pending_center: PtzCommand | None = None
+        self._center_timer = QTimer(self)  # a click waits: a double-click maximises instead
+        self._center_timer.setSingleShot(True)
+        self._center_timer.setInterval(QApplication.doubleClickInterval())
+        self._center_timer.timeout.connect(self._send_center)
 
         self.tours = tours or TourRunner(controller, self)
         self.tour_dwell = tour_dwell
@@ -200,6 +239,85 @@ class WallView(QWidget):
             self.selection_changed.emit(cell)
         self.update()
 
+    # -- PTZ ------------------------------------------------------------------------------------
+    def set_ptz_session(self, session: SessionLike | None) -> None:
+        """The session driving the selected tile's camera (None: no PTZ on the wall). A drive on
+        the previous session is stopped first."""
+        if session is self.ptz_session:
+            return
+        self._ptz_cancel()
+        self.ptz_session = session
+
+    def _ptz_send(self, commands: list[PtzCommand]) -> None:
+        if self.ptz_session is not None and commands:
+            dispatch(self.ptz_session, commands)
+
+    def _ptz_cancel(self) -> None:
+        """Focus lost, window deactivated, session switched: end any drive (Stop)."""
+        self._center_timer.stop()
+        self._pending_center = None
+        self._ptz_dragging_tile = None
+        commands = self._ptz_drag.cancel() + self._ptz_keys.focus_lost()
+        self._ptz_send(commands[:1])
+        focus_lost = getattr(self.ptz_session, "focus_lost", None)
+        if focus_lost is not None:
+            focus_lost()
+
+    def _send_center(self) -> None:
+        command, self._pending_center = self._pending_center, None
+        if command is not None:
+            self._ptz_send([command])
+
+    def _ptz_tile(self, tile: VideoTile) -> bool:
+        """PTZ input applies to this tile: it is the selected one and has a session."""
+        return self.ptz_session is not None and tile.index == self.selected_cell \
+            and tile.camera_id is not None
+
+    def _ptz_mouse(self, tile: VideoTile, event: QEvent) -> bool:
+        """Mouse input on the selected PTZ tile's picture; True when consumed."""
+        kind = event.type()
+        if kind == QEvent.Type.Wheel and isinstance(event, QWheelEvent):
+            steps = wheel_steps(event.angleDelta().y())
+            if steps:
+                self._ptz_send([PtzCommand(Kind.ZOOM_STEP, zoom_velocity(steps))])
+            return True
+        if not isinstance(event, QMouseEvent):
+            return False
+        area = tile.video_area()
+        point = event.position()
+        if kind == QEvent.Type.MouseButtonPress:
+            if event.button() != Qt.MouseButton.LeftButton \
+                    or not area.contains(point.toPoint()):
+                return False
+            self._ptz_dragging_tile = tile
+            self._ptz_drag.press(point.x() - area.x(), point.y() - area.y(), area.width(),
+                                 area.height())
+            self.setFocus(Qt.FocusReason.MouseFocusReason)
+            return True
+        if self._ptz_dragging_tile is not tile:
+            return False
+        if kind == QEvent.Type.MouseMove:
+            self._ptz_send(self._ptz_drag.move(point.x() - area.x(), point.y() - area.y()))
+            return True
+        if kind == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton:
+            self._ptz_dragging_tile = None
+            commands = self._ptz_drag.release(point.x() - area.x(), point.y() - area.y())
+            if commands and commands[0].kind is Kind.CENTER:
+                self._pending_center = commands[0]
+                self._center_timer.start()
+            else:
+                self._ptz_send(commands)
+            return True
+        if kind == QEvent.Type.MouseButtonDblClick:
+            self._center_timer.stop()
+            self._pending_center = None
+            self._ptz_dragging_tile = None
+        return False
+
+    def _on_tile_bookmark(self, index: int) -> None:
+        self.select(index)
+        self.bookmark_requested.emit(index)
+
     def tile_mime(self, cell: int) -> QMimeData:
         """What dragging tile ``cell`` carries (its camera, and where it comes from)."""
         mime = QMimeData()
@@ -232,6 +350,7 @@ class WallView(QWidget):
             tile.camera_dropped.connect(self._on_camera_dropped)
             tile.replay_requested.connect(self.controller.toggle_replay)
             tile.menu_requested.connect(self._tile_menu)
+            tile.bookmark_requested.connect(self._on_tile_bookmark)
             tile.installEventFilter(self)
             tile.hide()
             self._pool.append(tile)
@@ -371,6 +490,11 @@ class WallView(QWidget):
             self.tours.hover(watched.index, False)
         elif kind in (QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.KeyPress):
             self.tours.touch(watched.index)
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+                    QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick,
+                    QEvent.Type.Wheel) and self._ptz_tile(watched) \
+                and self._ptz_mouse(watched, event):
+            return True
         if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
             if event.button() == Qt.MouseButton.LeftButton:
                 self.select(watched.index)
@@ -414,7 +538,20 @@ class WallView(QWidget):
         self.tours.touch(self.selected_cell)
         key = event.key()
         keypad = bool(event.modifiers() & Qt.KeyboardModifier.KeypadModifier)
-        if keypad and key in _NUMPAD_KEYS:
+        if self.ptz_session is not None and not (keypad and key in _NUMPAD_KEYS):
+            if event.isAutoRepeat() and self._ptz_keys.held:
+                event.accept()  # a held key: the drive goes on, nothing new to send
+                return
+            self._ptz_keys.speed = float(getattr(self.ptz_session, "speed", 0.5))
+            commands = self._ptz_keys.press(Qt.Key(key), event.modifiers())
+            if commands is not None:
+                self._ptz_send(commands)
+                event.accept()
+                return
+        if key == Qt.Key.Key_B and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            if not event.isAutoRepeat() and self.controller.cells[self.selected_cell] is not None:
+                self.bookmark_requested.emit(self.selected_cell)
+        elif keypad and key in _NUMPAD_KEYS:
             self._numpad_digit(_NUMPAD_KEYS[Qt.Key(key)])
         elif key == Qt.Key.Key_Delete:
             self.controller.clear(self.selected_cell)
@@ -426,6 +563,20 @@ class WallView(QWidget):
             super().keyPressEvent(event)
             return
         event.accept()
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if self.ptz_session is not None and not event.isAutoRepeat():
+            commands = self._ptz_keys.release(Qt.Key(event.key()))
+            if commands is not None:
+                self._ptz_send(commands)
+                event.accept()
+                return
+        super().keyReleaseEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt override)
+        # a drag on a tile keeps the wall focused; anything else taking focus ends a drive
+        self._ptz_cancel()
+        super().focusOutEvent(event)
 
     def _numpad_digit(self, digit: int) -> None:
         """Numpad N selects tile N (1-based); a second digit soon after makes tiles 10–64."""
