@@ -17,6 +17,7 @@ from server.api.routes import (
     layouts,
     me,
     ptz,
+    reports,
 )
 
 api_router = APIRouter()
@@ -34,3 +35,4 @@ api_router.include_router(calendar.router)
 api_router.include_router(cases.router)
 api_router.include_router(incidents.router)
 api_router.include_router(access_requests.router)
+api_router.include_router(reports.router)
