@@ -596,3 +596,10 @@ class PublicViolation(BaseModel):
 
 class CameraPublicationBody(StrictInput):
     public: StrictBool
+
+
+class AuditVerifyPublic(BaseModel):
+    ok: bool
+    rows: int
+    broken_id: int | None
+    reason: str | None

@@ -1,3 +1,5 @@
+import csv
+import io
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -7,8 +9,14 @@ from sqlalchemy import func, select
 from server import audit
 from server.deps import CurrentUser, NowDep, OperatingUnitUser, SessionDep, camera_not_found
 from server.models import AuditLog
-from server.schemas import AuditEventCreate, AuditEventPublic, AuditRowPublic
+from server.schemas import (
+    AuditEventCreate,
+    AuditEventPublic,
+    AuditRowPublic,
+    AuditVerifyPublic,
+)
 from server.services import visible_camera
+from server.working_calendar import VIETNAM
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -73,3 +81,72 @@ def list_audit(
     session.commit()
     response.headers["X-Total-Count"] = str(total)
     return result
+
+
+def _verdict(result: audit.VerifyResult) -> str:
+    if result.ok:
+        return f"Chuỗi băm toàn vẹn: {result.rows} bản ghi"
+    return f"Chuỗi băm BỊ PHÁ VỠ tại bản ghi {result.broken_id}: {result.reason}"
+
+
+@router.get("/verify")
+def verify_chain(session: SessionDep, user: OperatingUnitUser,
+                 now: NowDep) -> AuditVerifyPublic:
+    """Walk the whole hash chain (what ``python -m server audit verify`` does)."""
+    result = audit.verify(session)
+    audit.append(session, "audit_verify", now=now, user_id=user.id, username=user.username,
+                 detail={"ok": result.ok, "rows": result.rows, "broken_id": result.broken_id})
+    session.commit()
+    return AuditVerifyPublic(ok=result.ok, rows=result.rows, broken_id=result.broken_id,
+                             reason=result.reason)
+
+
+@router.get("/export")
+def export_csv(
+    session: SessionDep,
+    user: OperatingUnitUser,
+    now: NowDep,
+    since: Annotated[datetime | None, Query(description="rows at or after (ISO-8601)")] = None,
+    until: Annotated[datetime | None, Query(description="rows before (ISO-8601)")] = None,
+    username: Annotated[str | None, Query(max_length=150)] = None,
+    event: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    """The filtered rows oldest first as a Vietnamese CSV (UTF-8 with BOM, ``;``), headed by the
+    chain verification result of the whole log at export time. The export itself is audited
+    after the rows are read, so it is not in its own file."""
+    result = audit.verify(session)
+    query = select(AuditLog)
+    since, until = _aware(since), _aware(until)
+    if since is not None:
+        query = query.where(AuditLog.ts >= since)
+    if until is not None:
+        query = query.where(AuditLog.ts < until)
+    if username is not None:
+        query = query.where(AuditLog.username == username)
+    if event is not None:
+        query = query.where(AuditLog.event == event)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Nhật ký truy cập hệ thống camera IOC Đồng Hới"])
+    writer.writerow(["Kiểm tra chuỗi băm", "toàn vẹn" if result.ok else "bị phá vỡ",
+                     _verdict(result)])
+    writer.writerow(["Xuất lúc", now.astimezone(VIETNAM).isoformat(), "Người xuất",
+                     user.username])
+    writer.writerow([])
+    writer.writerow(["Số TT", "Thời gian (UTC+7)", "Sự kiện", "Tài khoản", "Mã người dùng",
+                     "Camera", "Chi tiết", "Băm trước", "Băm"])
+    count = 0
+    for row in session.execute(query.order_by(AuditLog.id)).scalars():
+        writer.writerow([row.id, row.ts.astimezone(VIETNAM).isoformat(), row.event,
+                         row.username or "", "" if row.user_id is None else row.user_id,
+                         "" if row.camera_id is None else row.camera_id, row.detail,
+                         row.prev_hash, row.hash])
+        count += 1
+    audit.append(session, "audit_export", now=now, user_id=user.id, username=user.username,
+                 detail={"rows": count, "chain_ok": result.ok})
+    session.commit()
+    name = f"nhat-ky-{now.astimezone(VIETNAM):%Y%m%d-%H%M}.csv"
+    return Response(("\ufeff" + out.getvalue()).encode("utf-8"),
+                    media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Audit-Chain": "ok" if result.ok else "broken"})
