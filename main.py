@@ -33,7 +33,7 @@ from app.errors import BackendError
 from app.i18n import install_translators
 from app.messages import MessageBridge
 from app.ops import Ops
-from app.ptz.base import LeaseHolder, PtzError
+from app.ptz.base import LeaseHolder
 from app.ptz.joystick_sdl import JoystickPump, SdlJoystickSource
 from app.ptz.lease import LeaseApi, PtzLease
 from app.ptz.session import PtzSession
@@ -88,7 +88,7 @@ class PtzSessions:
                              label=camera.name)
         try:
             await session.a_connect()
-        except (PtzError, OSError):
+        except BaseException:  # failed or cancelled (closed meanwhile): no ONVIF left open
             await session.a_close()
             raise
         return session
