@@ -63,6 +63,37 @@ def client(qapp: QApplication, qtbot: QtBot, tmp_path: Path, backend_url: str, o
         auth.logout()
 
 
+def test_vietnamese_evidence_and_ptz_texts(qapp: QApplication, qtbot: QtBot, tmp_path: Path,
+                                           backend_url: str, ops: Ops,
+                                           messages: MessageBridge) -> None:
+    from app.i18n import install_translators, remove_translators
+
+    translators = install_translators(qapp, "vi")
+    settings = SettingsStore(tmp_path)
+    video = VideoService()
+    auth = AuthService(settings, TokenStore())
+    app = _App()
+    running = Client(app, parse_args([]), settings, messages, ops, video,  # type: ignore[arg-type]
+                     auth, backend_url)
+    try:
+        running.open_main_window(auth.login(backend_url, "ioc.operator", "demo", False))
+        window = running.window
+        assert window is not None and running.panels is not None
+        menus = [a.text() for a in window.menuBar().actions()]
+        assert "&Chứng cứ" in menus, menus
+        assert window.ptz_dock.windowTitle() == "Điều khiển PTZ"
+        assert running.panels.bookmarks_dock.windowTitle() == "Đánh dấu"
+        assert running.panels.requests_dock.windowTitle().startswith("Yêu cầu trích xuất")
+        button = window.wall.tiles[0].findChild(QToolButton, "tileBookmarkButton")
+        assert button is not None and button.text() == "Đánh dấu"
+        window.close()
+        qtbot.waitUntil(lambda: app.quit_calls == 1, timeout=10_000)
+    finally:
+        video.shutdown()
+        auth.logout()
+        remove_translators(qapp, translators)
+
+
 def _dialog(window: Any) -> BookmarkDialog | None:
     dialogs = [d for d in window.findChildren(BookmarkDialog) if d.isVisible()]
     return dialogs[-1] if dialogs else None
