@@ -16,7 +16,7 @@ import sys
 
 import qasync
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 # The ONVIF stack takes ≈ 0.6 s to import: pay it at start, not on the first PTZ tile.
 from app.ptz.onvif_controller import OnvifPtzController  # isort: skip
@@ -218,6 +218,10 @@ class Client:
         self.video.tile_status_changed.connect(self._watch_live)
         self.window = window
         window.show()
+        log.info("main window: menus %s; docks %s",
+                 ", ".join(a.text().replace("&", "") for a in window.menuBar().actions()),
+                 ", ".join(d.objectName() for d in window.findChildren(QDockWidget)
+                           if not d.isHidden()))
         self.wall_windows.restore()  # the other screens' walls, as the last run left them
         window.load_cameras()
 

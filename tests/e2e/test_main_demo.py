@@ -57,6 +57,9 @@ def test_main_demo_starts_logs_in_fills_the_wall_and_exits_cleanly(tmp_path: Pat
             time.sleep(0.2)
         log = "".join(lines)
         assert "logged in as ioc.operator" in log
+        window = next(line for line in lines if "main window: menus" in line)
+        assert "Chứng cứ" in window or "Evidence" in window, window  # the evidence panels
+        assert "ptzDock" in window and "bookmarks_dock" in window, window
         shot = tmp_path / "main-demo.png"
         subprocess.run(["import", "-window", "root", str(shot)], check=True, timeout=30)
         print(f"\nmain.py --demo screenshot: {shot}")
