@@ -250,7 +250,7 @@ class Client:
             self.wall_windows = None
         self.wall.clear_all()
         window, self.window, self.wall = self.window, None, None
-        self.panels = None  # closed by the window's closing signal
+        self._close_panels()
         self._close_ptz()
         self.video.tile_status_changed.disconnect(self._watch_live)
         self._live_reported = False
@@ -258,6 +258,16 @@ class Client:
         window.deleteLater()
         self.ops.run(self.auth.logout, label="logout").success(lambda _r: self.show_login()) \
             .failure(lambda _e: self.show_login())
+
+    def _close_panels(self) -> None:
+        """Stop polling and downloads; cut the services off the window's panels (which are
+        deleted with the window) so a reply still in flight reaches no deleted widget."""
+        panels, self.panels = self.panels, None
+        if panels is None:
+            return
+        panels.close()
+        for service in (panels.bookmarks, panels.clips):
+            service.disconnect(service)  # every connection of its signals
 
     def _close_ptz(self) -> None:
         ptz, self.ptz = self.ptz, None
