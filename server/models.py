@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -534,3 +535,20 @@ class AccessRequest(Base):
     requester: Mapped[User] = relationship(lazy="joined", foreign_keys=[requester_id])
     decided_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[decided_by_id])
     grants: Mapped[list[AccessGrant]] = relationship(lazy="selectin", order_by="AccessGrant.id")
+
+
+class CameraHealthReport(Base):
+    """What a client saw of a camera over an interval while showing it (issue 6: availability
+    in the reports beside the recorder's view): seconds live, seconds down, reconnects."""
+
+    __tablename__ = "camera_health_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    from_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    to_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    live_seconds: Mapped[float] = mapped_column(Float)
+    down_seconds: Mapped[float] = mapped_column(Float)
+    reconnects: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -3,7 +3,8 @@
 For a period (in the city's time, UTC+7; its end never beyond "now"):
 - availability per recorded camera: the share of the period covered by recorded segments (the
   recorder's index, ``RecordingSegment``), with the recorded gaps and the time an ``offline``
-  incident was open beside it;
+  incident was open beside it, and what the clients saw (``CameraHealthReport``: seconds live
+  and down they reported, prorated to the period; live ÷ (live + down));
 - incidents reported in the period: count by kind and state, mean time to acknowledge and to
   resolve (over those acknowledged / resolved);
 - clip requests made in the period: by the requesting unit and outcome (approved = approved,
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 from server.cases import DeadlineStatus, deadline_state, deadlines
 from server.models import (
     Camera,
+    CameraHealthReport,
     ClipRequest,
     Incident,
     RecordingGap,
@@ -150,12 +152,23 @@ def build(session: Session, period: Period, calendar: WorkingCalendar,
             Incident.reported_at < end)).scalars().all()
         offline_seconds = sum(_overlap(i.reported_at, i.resolved_at or end, start, end)
                               for i in offline)
+        live = down = 0.0
+        for health in session.execute(select(CameraHealthReport).where(
+                CameraHealthReport.camera_id == camera.id, CameraHealthReport.from_at < end,
+                CameraHealthReport.to_at > start)).scalars():
+            span = (health.to_at - health.from_at).total_seconds()
+            share = _overlap(health.from_at, health.to_at, start, end) / span if span else 0.0
+            live += health.live_seconds * share
+            down += health.down_seconds * share
         availability.append({
             "camera_id": camera.id, "camera": camera.name, "ward": camera.ward.name,
             "recorded_seconds": round(recorded, 1), "period_seconds": round(length, 1),
             "availability_percent": round(100 * recorded / length, 2) if length else None,
             "gap_seconds": round(gap_seconds, 1),
-            "offline_incident_seconds": round(offline_seconds, 1)})
+            "offline_incident_seconds": round(offline_seconds, 1),
+            "client_live_seconds": round(live, 1), "client_down_seconds": round(down, 1),
+            "client_availability_percent": (round(100 * live / (live + down), 2)
+                                            if live + down else None)})
 
     # incidents
     incidents = session.execute(select(Incident).where(Incident.reported_at >= start,
@@ -235,12 +248,14 @@ def to_csv(report: dict[str, Any]) -> bytes:
     w.writerow([])
     w.writerow(["1. Tình trạng hoạt động camera"])
     w.writerow(["Camera", "Phường", "Thời gian ghi hình (giờ)", "Tỷ lệ hoạt động (%)",
-                "Gián đoạn ghi hình (giờ)", "Sự cố mất kết nối (giờ)"])
+                "Gián đoạn ghi hình (giờ)", "Sự cố mất kết nối (giờ)",
+                "Máy trạm: tỷ lệ có hình (%)"])
     for row in report["availability"]:
-        percent = row["availability_percent"]
+        percent, seen = row["availability_percent"], row["client_availability_percent"]
         w.writerow([row["camera"], row["ward"], _hours(row["recorded_seconds"]),
                     "" if percent is None else f"{percent:.2f}".replace(".", ","),
-                    _hours(row["gap_seconds"]), _hours(row["offline_incident_seconds"])])
+                    _hours(row["gap_seconds"]), _hours(row["offline_incident_seconds"]),
+                    "" if seen is None else f"{seen:.2f}".replace(".", ",")])
     w.writerow([])
     inc = report["incidents"]
     w.writerow(["2. Sự cố"])
@@ -345,11 +360,13 @@ def to_pdf(report: dict[str, Any]) -> bytes:
     pdf.ln(2)
 
     heading("1. Tình trạng hoạt động của hệ thống camera")
-    rows = [[r["camera"][:40], r["ward"], _hours(r["recorded_seconds"]),
+    rows = [[r["camera"][:34], r["ward"], _hours(r["recorded_seconds"]),
              "" if r["availability_percent"] is None else f"{r['availability_percent']:.2f} %",
-             _hours(r["offline_incident_seconds"])] for r in report["availability"]]
-    table(["Camera", "Phường", "Ghi hình (giờ)", "Hoạt động", "Mất kết nối (giờ)"], rows,
-          [70, 35, 28, 25, 32])
+             _hours(r["offline_incident_seconds"]),
+             "" if r["client_availability_percent"] is None
+             else f"{r['client_availability_percent']:.2f} %"] for r in report["availability"]]
+    table(["Camera", "Phường", "Ghi hình (giờ)", "Hoạt động", "Mất kết nối", "Máy trạm"],
+          rows, [60, 30, 26, 24, 24, 26])
     if report["availability"]:
         plot(_bar_png("Tỷ lệ hoạt động theo camera",
                       [r["camera"][:30] for r in report["availability"]],

@@ -603,3 +603,23 @@ class AuditVerifyPublic(BaseModel):
     rows: int
     broken_id: int | None
     reason: str | None
+
+
+class CameraHealthCreate(StrictInput):
+    """A client's account of a camera over ``from_at``..``to_at`` while it showed it."""
+
+    from_at: datetime
+    to_at: datetime
+    live_seconds: float = Field(ge=0, le=3600)
+    down_seconds: float = Field(ge=0, le=3600)
+    reconnects: int = Field(default=0, ge=0, le=100000)
+
+
+class CameraHealthPublic(BaseModel):
+    id: int
+    camera_id: int
+    from_at: datetime
+    to_at: datetime
+    live_seconds: float
+    down_seconds: float
+    reconnects: int

@@ -92,8 +92,9 @@ def _seed(demo: Backend) -> dict[str, Any]:
         session.commit()
         units = {u.username: u.unit.name for u in (ioc, ward)}
         names = (a.name, b.name)
+        ids = (a.id, b.id)
         del leader
-    return {"a": names[0], "b": names[1], "ioc_unit": units["ioc.operator"],
+    return {"a": names[0], "b": names[1], "a_id": ids[0], "ioc_unit": units["ioc.operator"],
             "ward_unit": units["ward.dongphu.police"]}
 
 
@@ -101,6 +102,16 @@ def test_ad_hoc_report_matches_hand_computed_figures(demo: Backend) -> None:
     seeded = _seed(demo)
     demo.clock.now = vn(10, 12)
     token = demo.login("ioc.operator")
+    police = demo.login("police.officer")
+    camera_a = seeded["a_id"]
+    for start, end, live, down in (
+            (vn(2, 10), vn(2, 10, 30), 1500, 300),
+            (vn(2, 23, 30), vn(3, 0, 30), 3000, 600),  # half of it in the day
+            (vn(3, 10), vn(3, 10, 10), 600, 0)):  # outside
+        reply = demo.post(f"/cameras/{camera_a}/health", police,
+                          json={"from_at": start.isoformat(), "to_at": end.isoformat(),
+                                "live_seconds": live, "down_seconds": down, "reconnects": 1})
+        assert reply.status_code == 201, reply.text
     reply = demo.get("/reports?kind=ad_hoc&start=2026-03-02&end=2026-03-02", token)
     assert reply.status_code == 200, reply.text
     report = reply.json()
@@ -112,6 +123,11 @@ def test_ad_hoc_report_matches_hand_computed_figures(demo: Backend) -> None:
     assert rows[seeded["a"]]["gap_seconds"] == 5 * 3600
     assert rows[seeded["a"]]["offline_incident_seconds"] == 2 * 3600
     assert rows[seeded["b"]]["availability_percent"] == 0.0
+    # clients: live 1500 + 1500, down 300 + 300 -> 3000 / 3600
+    assert rows[seeded["a"]]["client_live_seconds"] == 3000
+    assert rows[seeded["a"]]["client_down_seconds"] == 600
+    assert rows[seeded["a"]]["client_availability_percent"] == 83.33
+    assert rows[seeded["b"]]["client_availability_percent"] is None
     assert report["incidents"] == {"count": 2, "by_kind": {"obstructed": 1, "offline": 1},
                                    "by_state": {"acknowledged": 1, "resolved": 1},
                                    "mean_seconds_to_acknowledge": 900.0,  # (10 + 20 min) / 2
@@ -135,7 +151,7 @@ def test_ad_hoc_report_matches_hand_computed_figures(demo: Backend) -> None:
     table = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig")), delimiter=";"))
     assert table[0] == ["Báo cáo đột xuất", "02/03/2026 – 02/03/2026"]
     camera_row = next(r for r in table if r and r[0] == seeded["a"])
-    assert camera_row[2:] == ["7,00", "29,17", "5,00", "2,00"]
+    assert camera_row[2:] == ["7,00", "29,17", "5,00", "2,00", "83,33"]
     assert ["Tổng số", "2"] in table
     assert ["Thời gian tiếp nhận trung bình (phút)", "15,0"] in table
     assert ["Thời gian khắc phục trung bình (phút)", "120,0"] in table
@@ -179,3 +195,24 @@ def test_only_the_operating_unit_and_fields_are_checked(demo: Backend) -> None:
     assert reply.status_code == 422 and "end" in reply.text
     reply = demo.get("/reports?kind=monthly&year=2026", ioc)
     assert reply.status_code == 422 and "kind" in reply.text
+
+
+def test_health_reports_are_checked(demo: Backend) -> None:
+    demo.clock.now = vn(2, 12)
+    police = demo.login("police.officer")
+    agency = demo.login("agency.viewer")
+    camera = next(iter(demo.camera_ids().values()))
+
+    def send(token: str, start: datetime, end: datetime, live: float, down: float) -> Any:
+        return demo.post(f"/cameras/{camera}/health", token,
+                         json={"from_at": start.isoformat(), "to_at": end.isoformat(),
+                               "live_seconds": live, "down_seconds": down})
+
+    assert send(agency, vn(2, 10), vn(2, 10, 1), 60, 0).status_code == 404
+    reply = send(police, vn(2, 10), vn(2, 9), 0, 0)
+    assert reply.status_code == 422 and "to_at" in reply.text
+    reply = send(police, vn(2, 10), vn(2, 10, 1), 50, 20)
+    assert reply.status_code == 422 and "down_seconds" in reply.text
+    reply = send(police, vn(2, 12), vn(2, 12, 10), 600, 0)
+    assert reply.status_code == 422 and "future" in reply.text
+    assert send(police, vn(2, 10), vn(2, 10, 1), 50, 10).status_code == 201

@@ -1,12 +1,20 @@
 import logging
+from datetime import UTC, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
 from server import audit
 from server import permissions as perm
+from server.api.forms import invalid
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep, require_camera_access
-from server.schemas import CameraPublic, CameraPublicationBody
+from server.models import CameraHealthReport
+from server.schemas import (
+    CameraHealthCreate,
+    CameraHealthPublic,
+    CameraPublic,
+    CameraPublicationBody,
+)
 from server.services import VisibleCamera, camera_public, visible_cameras
 
 log = logging.getLogger("iocwall.api")
@@ -52,3 +60,33 @@ def set_public(
                  user_id=user.id, username=user.username, camera_id=item.camera.id)
     session.commit()
     return camera_public(item, runtime.secrets)
+
+
+@router.post("/{camera_id}/health", status_code=status.HTTP_201_CREATED)
+def report_health(
+    body: CameraHealthCreate,
+    item: Annotated[VisibleCamera, Depends(require_camera_access(perm.Action.VIEW))],
+    session: SessionDep, user: CurrentUser, now: NowDep,
+) -> CameraHealthPublic:
+    """What the client saw of a camera it showed (availability in the reports). Not audited:
+    it is a measurement, not an access; the view itself is audited by ``/audit/events``."""
+    start = body.from_at if body.from_at.tzinfo else body.from_at.replace(tzinfo=UTC)
+    end = body.to_at if body.to_at.tzinfo else body.to_at.replace(tzinfo=UTC)
+    span = (end - start).total_seconds()
+    if span <= 0:
+        raise invalid("to_at", "must be after from_at")
+    if span > 3600:
+        raise invalid("to_at", "an interval is at most one hour")
+    if end > now + timedelta(minutes=1):
+        raise invalid("to_at", "in the future")
+    if body.live_seconds + body.down_seconds > span + 1:
+        raise invalid("down_seconds", "live and down seconds exceed the interval")
+    row = CameraHealthReport(camera_id=item.camera.id, user_id=user.id, from_at=start,
+                             to_at=end, live_seconds=body.live_seconds,
+                             down_seconds=body.down_seconds, reconnects=body.reconnects,
+                             created_at=now)
+    session.add(row)
+    session.commit()
+    return CameraHealthPublic(id=row.id, camera_id=row.camera_id, from_at=row.from_at,
+                              to_at=row.to_at, live_seconds=row.live_seconds,
+                              down_seconds=row.down_seconds, reconnects=row.reconnects)
