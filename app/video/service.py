@@ -32,7 +32,7 @@ from app.video.remux import TsRemuxer
 from app.video.replay import ReplayRing
 from app.video.status import STOPPED_STATUS, OfflineReason, StreamState, TileStatus
 from app.video.tsbuffer import TsByteBuffer
-from app.video.x11 import keep_contents_on_expose, restore_black_background, restore_pending
+from app.video.x11 import keep_contents_on_expose
 
 log = logging.getLogger("iocwall.video")
 
@@ -610,11 +610,6 @@ class VideoService(QObject):
             if tile.live_since is None:
                 tile.live_since = now
                 log.info("%s: live after %.2f s", tile.label, now - live.started)
-                if not restore_pending(live.window_id):
-                    # Qt creates native windows with no background: the letterbox margins libvlc
-                    # does not paint would keep whatever was there before a later move or
-                    # resize. Black from now on (libvlc's own window exists once it shows).
-                    restore_black_background(live.window_id)
             elif now - tile.live_since > health.healthy_after:
                 tile.backoff.reset()
             self._publish(tile, StreamState.LIVE, None)

@@ -99,13 +99,10 @@ def keep_contents_on_expose(window_id: int) -> None:
         for window in _tree(lib, display, window_id):
             lib.XSetWindowBackgroundPixmap(display, window, 0)
         lib.XSync(display, 0)
-        previous = _restores.pop(window_id, None)
-        if previous is not None:
-            previous.cancel()
-        timer = threading.Timer(RESTORE_BLACK_AFTER_S, restore_black_background, (window_id,))
-        timer.daemon = True
-        _restores[window_id] = timer
-        timer.start()
+        # Not restored to black afterwards: a window raised again later (back from replay) was
+        # then cleared to black until libvlc's next picture, a flash the replay test caught.
+        # Stale letterbox margins after moves remain a known defect (see tests/e2e/
+        # test_wall_windows.py, xfail).
 
 
 def restore_black_background(window_id: int) -> None:
@@ -141,12 +138,6 @@ def _tree(lib: Any, display: Any, window_id: int, limit: int = 64) -> list[int]:
             if children:
                 lib.XFree(children)
     return found
-
-
-def restore_pending(window_id: int) -> bool:
-    """A make-before-break raise of ``window_id`` still waits for its black background."""
-    with _lock:
-        return window_id in _restores
 
 
 def restores_pending() -> int:
