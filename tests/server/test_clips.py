@@ -192,6 +192,7 @@ def test_ward_police_chain_endorse_approve_ready_download(recorded_backend: Back
     assert waiting[0]["actions"] == ["endorse", "reject"]
     endorsed = backend.post(f"/clips/{request_id}/endorse", leader)
     assert endorsed.status_code == 200 and endorsed.json()["state"] == "endorsed"
+    assert endorsed.json()["endorser"]["username"] == "ward.dongphu.leader"  # in the answer too
     # nobody approves their own request; ward police, the IOC and police officers do not approve
     own = backend.post(f"/clips/{request_id}/approve", officer)
     assert own.status_code == 403 and "own request" in own.json()["detail"]
@@ -204,6 +205,7 @@ def test_ward_police_chain_endorse_approve_ready_download(recorded_backend: Back
                                          ).json()] == [request_id]
     approved = backend.post(f"/clips/{request_id}/approve", commander)
     assert approved.status_code == 200 and approved.json()["state"] == "approved"
+    assert approved.json()["approver"]["username"] == "police.commander"
     assert _extract(backend) == 1
     # only the requester downloads
     assert backend.get(f"/clips/{request_id}/download", commander).status_code == 403

@@ -142,6 +142,7 @@ def endorse_clip(request_id: int, session: SessionDep, user: CurrentUser,
     except (service.ClipDenied, service.ClipConflict) as exc:
         raise _step_errors(exc) from None
     session.commit()
+    session.refresh(request)  # the endorser/approver relationships were loaded before the step
     return service.request_public(session, user, request, now)
 
 
@@ -156,6 +157,7 @@ def approve_clip(request_id: int, session: SessionDep, user: CurrentUser, now: N
     session.commit()
     if runtime.clip_worker is not None:
         runtime.clip_worker.wake()
+    session.refresh(request)
     return service.request_public(session, user, request, now)
 
 
@@ -168,6 +170,7 @@ def reject_clip(request_id: int, body: ClipRejectBody, session: SessionDep, user
     except (service.ClipDenied, service.ClipConflict) as exc:
         raise _step_errors(exc) from None
     session.commit()
+    session.refresh(request)  # the endorser/approver relationships were loaded before the step
     return service.request_public(session, user, request, now)
 
 
