@@ -13,6 +13,7 @@ import functools
 import logging
 import signal
 import sys
+from collections.abc import Callable
 
 import qasync
 from PySide6.QtCore import QTimer
@@ -278,11 +279,16 @@ class Client:
         if self._logging_out:
             self._logging_out = False
             return
+        self.quit()
+
+    def quit(self) -> None:
+        """End the application (window closed, SIGTERM/SIGINT): first stop what we drive and
+        release our PTZ leases (at most 3 s), since no camera may be left moving; the loop ends
+        after that. A second request while closing quits at once."""
         ptz, self.ptz = self.ptz, None
         if ptz is None or not ptz.opened:
             self.app.quit()
             return
-        # Stop what we drive and release our leases before the loop ends (at most 3 s).
         self.ops.run(asyncio.wait_for(ptz.a_close(), 3.0), label="PTZ close") \
             .success(lambda _r: self.app.quit()).failure(lambda _e: self.app.quit())
 
@@ -305,13 +311,16 @@ class Client:
             self.auth.logout()
 
 
-def _install_signal_handlers(app: QApplication, loop_running: list[bool]) -> QTimer:
+def _install_signal_handlers(app: QApplication, loop_running: list[bool],
+                             quit_app: Callable[[], None] | None = None) -> QTimer:
+    """SIGINT/SIGTERM end the run through ``quit_app`` (``Client.quit``: PTZ stopped and released
+    first), or ``app.quit`` when there is no client."""
     def request_quit(signum: int, _frame: object) -> None:
         log.info("signal %d: quitting", signum)
         if not loop_running[0]:
             # Still starting (e.g. waiting for the demo lab): abort; main()'s finally cleans up.
             raise KeyboardInterrupt
-        QTimer.singleShot(0, app.quit)
+        QTimer.singleShot(0, quit_app or app.quit)
 
     signal.signal(signal.SIGINT, request_quit)
     signal.signal(signal.SIGTERM, request_quit)
@@ -345,10 +354,17 @@ def main(argv: list[str] | None = None) -> int:
     crash.install()
     ops = Ops(messages)
     loop_running = [False]
-    wake = _install_signal_handlers(app, loop_running)
+    client: Client | None = None
+
+    def quit_app() -> None:
+        if client is not None:
+            client.quit()
+        else:
+            app.quit()
+
+    wake = _install_signal_handlers(app, loop_running, quit_app)
 
     demo: DemoStack | None = None
-    client: Client | None = None
     try:
         if args.demo and not backend_answers(server_url):
             demo = DemoStack(data, server_url, LabPorts(
