@@ -326,3 +326,46 @@ def test_sigterm_stops_the_camera_and_releases_the_lease_before_quitting(
     assert running.ptz is None and session.lease.state.status is LeaseStatus.NONE
     assert session.lease.camera_id == camera_id
     qtbot.keyRelease(window.wall, Qt.Key.Key_Right)
+
+
+def _centre_grab(picture: QWidget) -> bytes:
+    """The middle half of the tile's picture as grey bytes, from the screen (what the operator
+    sees; the burned-in clock and timecode sit in the corners, outside it)."""
+    from PySide6.QtGui import QGuiApplication, QImage
+
+    w, h = picture.width(), picture.height()
+    origin = picture.mapToGlobal(QPoint(w // 4, h // 4))
+    shot = QGuiApplication.primaryScreen().grabWindow(0, origin.x(), origin.y(), w // 2, h // 2)
+    image = shot.toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    return bytes(image.constBits())[: image.sizeInBytes()]
+
+
+def _changed(a: bytes, b: bytes) -> float:
+    return sum(1 for x, y in zip(a, b, strict=True) if abs(x - y) > 24) / max(1, len(a))
+
+
+def test_the_picture_on_the_wall_follows_a_pan(client: tuple[Client, _App], lab: Lab,
+                                               qtbot: QtBot) -> None:
+    running, _app = client
+    picture = bound_ptz_tile(running, lab, qtbot)
+    window = running.window
+    assert window is not None
+    qtbot.waitUntil(lambda: window.wall.tiles[0].overlay_text() == "LIVE", timeout=30_000)
+    settled(lab, PTZ_INDEX, qtbot)
+    qtbot.wait(1500)  # the stopped picture is on screen
+    still_a = _centre_grab(picture)
+    qtbot.wait(700)
+    still_b = _centre_grab(picture)
+    assert _changed(still_a, still_b) < 0.02, "a still camera's scene should not change"
+    pad = window.ptz_pad
+    before = lab.ptz_position(PTZ_INDEX)
+    sign = -1 if before[0] > 0 else 1  # pan away from the nearer limit (earlier tests moved it)
+    arrow = pad.arrows[(sign, 0)]
+    qtbot.mousePress(arrow, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: sign * (lab.ptz_position(PTZ_INDEX)[0] - before[0]) > 0.15,
+                    timeout=10_000)
+    qtbot.mouseRelease(arrow, Qt.MouseButton.LeftButton)
+    settled(lab, PTZ_INDEX, qtbot)
+    qtbot.wait(1500)  # the panned picture reached the screen
+    moved = _centre_grab(picture)
+    assert _changed(still_b, moved) > 0.10, "the picture did not follow the pan"
