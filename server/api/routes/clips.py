@@ -10,14 +10,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
 
 from server import audit
 from server import clip_requests as service
 from server import permissions as perm
+from server.api.forms import body_with_file
 from server.deps import (
     CurrentUser,
     NowDep,
@@ -52,31 +51,11 @@ def _invalid(errors: tuple[tuple[str, str], ...]) -> RequestValidationError:
 
 async def clip_input(request: Request) -> tuple[ClipRequestCreate, service.Letter | None]:
     """The body as JSON, or as multipart form fields with the agency's ``letter`` PDF."""
-    letter = None
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith("multipart/form-data"):
-        form = await request.form()
-        data: dict[str, object] = {}
-        for key, value in form.multi_items():
-            if key == "letter" and isinstance(value, UploadFile):
-                letter = service.Letter(value.filename or "letter.pdf",
-                                        await value.read(service.MAX_LETTER_BYTES + 1))
-            elif isinstance(value, str):
-                data[key] = value
-            else:
-                data[key] = "(file)"
-    else:
-        try:
-            data = json.loads(await request.body() or b"null")
-        except json.JSONDecodeError as exc:
-            raise RequestValidationError([{"type": "json_invalid", "loc": ("body",),
-                                           "msg": "JSON decode error",
-                                           "ctx": {"error": exc.msg}}]) from None
-    try:
-        return ClipRequestCreate.model_validate(data), letter
-    except ValidationError as exc:
-        raise RequestValidationError([
-            {**error, "loc": ("body", *error["loc"])} for error in exc.errors()]) from None
+    fields, attached = await body_with_file(request, ClipRequestCreate, "letter",
+                                            service.MAX_LETTER_BYTES)
+    letter = (service.Letter(attached.filename or "letter.pdf", attached.content)
+              if attached is not None else None)
+    return fields, letter
 
 
 ClipInput = Annotated[tuple[ClipRequestCreate, service.Letter | None], Depends(clip_input)]
