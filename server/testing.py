@@ -11,6 +11,7 @@ The server gets its own data dir (database, key file), the demo organisation (pa
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -69,7 +70,8 @@ def start_test_server(
         if lab_manifest is not None:
             cmd += ["--lab-manifest", str(lab_manifest)]
         with open(log_path, "ab") as log_file:
-            process = subprocess.Popen(cmd, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(cmd, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                                       preexec_fn=_die_with_parent)
         base_url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -85,6 +87,15 @@ def start_test_server(
             stop_test_server(process)
             raise TestServerError(f"backend did not answer /health in {timeout} s; see {log_path}")
     raise TestServerError(f"backend exited at start; see {log_path}")
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the test process dies, even by a crash, so a
+    crashed run leaves no backend behind (Linux; elsewhere nothing)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def stop_test_server(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
 import subprocess
+import sys
 from dataclasses import dataclass
 
 
@@ -23,6 +26,12 @@ class Xvfb:
                 self.process.wait(timeout=5)
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: a crashed test run takes its Xvfb with it (Linux)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def start_xvfb(width: int = 1920, height: int = 1080, screens: int = 1) -> Xvfb:
     """Start Xvfb on a free display number it picks itself (-displayfd) and return it."""
     if shutil.which("Xvfb") is None:
@@ -32,7 +41,8 @@ def start_xvfb(width: int = 1920, height: int = 1080, screens: int = 1) -> Xvfb:
     for n in range(screens):
         args += ["-screen", str(n), f"{width}x{height}x24"]
     process = subprocess.Popen(
-        args, pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        args, pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent,
     )
     os.close(write_fd)
     with os.fdopen(read_fd) as reader:
