@@ -572,8 +572,14 @@ class VideoService(QObject):
         if frames > live.frames_seen:
             live.frames_seen = frames
             live.last_frame_at = now
+        elif live.last_frame_at is None and live.player.first_picture_shown():
+            live.last_frame_at = now  # on screen before libvlc's counter moves (see player)
         stats = live.ingest.stats
-        if now - tile.sample_at >= 1.0:
+        if frames == 0:
+            # libvlc's counter has not moved yet: start the rate window at its first picture,
+            # not at play (a window over the start-up would report a few fps for a second)
+            tile.sample_at, tile.sample_frames, tile.sample_bytes = now, 0, stats.bytes
+        elif now - tile.sample_at >= 1.0:
             elapsed = now - tile.sample_at
             tile.fps = max(0, frames - tile.sample_frames) / elapsed
             tile.bitrate_kbps = max(0, stats.bytes - tile.sample_bytes) * 8 / 1000 / elapsed
