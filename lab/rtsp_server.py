@@ -41,7 +41,8 @@ import gi
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+gi.require_version("GstVideo", "1.0")
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer, GstVideo  # noqa: E402
 
 AUD = b"\x00\x00\x01\x09"
 LEAD_S = 0.010  # push a frame this long before its PTS comes due
@@ -215,7 +216,8 @@ class PtzView:
             # picture is live (the wall's operators and its tests tell live from frozen by it).
             'timeoverlay valignment=bottom halignment=left font-desc="Mono Bold 22" '
             "shaded-background=true ! videoconvert ! video/x-raw,format=I420 ! "
-            f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 bitrate={self.kbps} "
+            "x264enc name=enc tune=zerolatency speed-preset=ultrafast key-int-max=25 "
+            f"bitrate={self.kbps} "
             "sliced-threads=false threads=1 "
             "byte-stream=true ! video/x-h264,profile=constrained-baseline ! "
             "h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
@@ -278,6 +280,7 @@ class Mount:
         ptz = spec.get("ptz")
         self.ptz = PtzView(ptz, spec.get("name", "")) if ptz else None
         self.live_pipelines = 0
+        self.encoders: list[Gst.Element] = []  # the shared live pipelines' x264enc
         self.live_frames = 0
         self.factory = self.make_factory()
 
@@ -312,7 +315,10 @@ class Mount:
         if self.ptz is not None:
             self.ptz.attach(media.get_element(), self)
             self.live_pipelines += 1
-            media.connect("unprepared", self.on_live_unprepared)
+            encoder = media.get_element().get_by_name_recurse_up("enc")
+            if encoder is not None:
+                self.encoders.append(encoder)
+            media.connect("unprepared", self.on_live_unprepared, encoder)
             return
         appsrc = media.get_element().get_by_name_recurse_up("src")
         feeder = Feeder(self, appsrc)
@@ -325,8 +331,19 @@ class Mount:
         if state == Gst.State.PLAYING:
             feeder.restart_at_key_frame = True  # the client's PLAY: start it on a key frame
 
-    def on_live_unprepared(self, _media) -> None:
+    def on_live_unprepared(self, _media, encoder: Gst.Element | None) -> None:
         self.live_pipelines = max(0, self.live_pipelines - 1)
+        if encoder in self.encoders:
+            self.encoders.remove(encoder)
+
+    def force_key_frame(self) -> bool:
+        """A client joins a shared live mount: ask x264 for a key frame now (as real cameras
+        send an IDR to a new session) instead of leaving it to wait up to a GOP."""
+        for encoder in self.encoders:
+            event = GstVideo.video_event_new_upstream_force_key_unit(
+                Gst.CLOCK_TIME_NONE, True, 0)
+            encoder.get_static_pad("src").send_event(event)
+        return False  # as a GLib timeout: once
 
     def on_unprepared(self, _media, feeder: Feeder) -> None:
         feeder.alive = False
@@ -373,6 +390,7 @@ class LabRtspServer:
     def on_client_connected(self, _server, client: GstRtspServer.RTSPClient) -> None:
         for signal_name in ("describe-request", "setup-request", "play-request"):
             client.connect(signal_name, self.on_request)
+        client.connect("play-request", self.on_play)
         client.connect("closed", self.on_client_closed)
 
     def on_request(self, client, ctx) -> None:
@@ -383,6 +401,16 @@ class LabRtspServer:
         for mount_path in self.mounts:
             if path == mount_path or path.startswith(mount_path + "/"):
                 self.client_paths.setdefault(hash(client), set()).add(mount_path)
+
+    def on_play(self, _client, ctx) -> None:
+        uri = ctx.uri
+        if uri is None:
+            return
+        for mount_path, mount in self.mounts.items():
+            if mount.ptz is not None and (uri.abspath == mount_path
+                                          or uri.abspath.startswith(mount_path + "/")):
+                # once the PLAY reply is on its way the new client's transport is live
+                GLib.timeout_add(60, mount.force_key_frame)
 
     def on_client_closed(self, client) -> None:
         self.client_paths.pop(hash(client), None)

@@ -259,3 +259,30 @@ def test_rapid_reconnects_always_get_packets(lab: Lab) -> None:
             thread.join(30)
         time.sleep((0.0, 0.05, 0.2)[round_ % 3])
     assert failures == []
+
+
+def test_joining_a_watched_ptz_camera_gets_a_key_frame_at_once(lab: Lab) -> None:
+    """A PTZ camera's live encoder is shared by its clients; a client joining it mid-GOP is sent
+    a fresh key frame (x264 force-key-unit on PLAY) rather than waiting for the next GOP: its
+    first key packet comes within a few packets, not anywhere in the 25 of a GOP."""
+    cam = next(c for c in lab.cameras if c.ptz)
+    watcher = Reader(with_credentials(cam.sub_url, cam)).start()
+    try:
+        watcher.wait_for(30, timeout=10)
+        positions = []
+        for _ in range(4):
+            time.sleep(0.37)  # join at another point of the GOP each time
+            container = av.open(with_credentials(cam.sub_url, cam), timeout=(5, 5),
+                                options={"rtsp_transport": "tcp", "probesize": "32",
+                                         "analyzeduration": "0"})
+            try:
+                for index, packet in enumerate(p for p in container.demux(video=0)
+                                               if p.pts is not None):
+                    if packet.is_keyframe or index >= 30:
+                        positions.append(index)
+                        break
+            finally:
+                container.close()
+    finally:
+        watcher.close()
+    assert max(positions) < 10, positions
