@@ -243,3 +243,39 @@ def test_lease_that_cannot_be_renewed_expires_and_stops(ops: Ops, qtbot: QtBot,
     assert "expired" in lost[0]
     qtbot.waitUntil(lambda: fake.names()[-1:] == ["stop"], timeout=5000)
     run_on(qtbot, qloop, api.close())
+
+
+def test_patrol_visits_its_presets_until_manual_input_stops_it(
+        users, lab: Lab, qtbot: QtBot, qloop) -> None:  # type: ignore[no-untyped-def]
+    from app.ptz.base import Patrol, PatrolStop
+
+    op = users("ioc.operator")
+    centre(qtbot, qloop, op)
+    tokens = []
+    for pan in (-0.5, 0.5):
+        run_on(qtbot, qloop, op.controller.absolute_move(pan, 0.0, 0.0))
+        qtbot.waitUntil(lambda pan=pan: abs(lab.ptz_position(CAM)[0] - pan) < 0.01,
+                        timeout=5000)
+        tokens.append(run_on(qtbot, qloop, op.controller.save_preset(f"patrol {pan:+.1f}")))
+    try:
+        visits: list[float] = [0.5]  # where the head is (the second preset was saved last)
+
+        def record() -> bool:
+            pan = round(lab.ptz_position(CAM)[0], 2)
+            if pan in (-0.5, 0.5) and (not visits or visits[-1] != pan):
+                visits.append(pan)
+            return len(visits) >= 4  # then -0.5, +0.5, -0.5: it goes round and loops
+
+        op.session.start_patrol(Patrol("test", tuple(PatrolStop(t, 0.4) for t in tokens)))
+        assert op.session.patrolling
+        qtbot.waitUntil(record, timeout=15000)
+        assert visits[:4] == [0.5, -0.5, 0.5, -0.5]
+        op.session.move_direction(0, 1)  # any manual input ends the patrol
+        qtbot.waitUntil(lambda: not op.session.patrolling, timeout=5000)
+        wait_moving(qtbot, lab)
+        op.session.stop()
+        wait_still(qtbot, lab)
+        assert op.errors == []
+    finally:
+        for token in tokens:
+            run_on(qtbot, qloop, op.controller.remove_preset(token))
