@@ -97,7 +97,7 @@ class FloorResult:
 
 
 def with_credentials(url: str, username: str, password: str) -> str:
-    """``rtsp://host/path`` → ``rtsp://user:pass@host/path`` (as the backend hands them out)."""
+    """Credentials into a URL, for example ``rtsp://host/p`` → ``rtsp://user:pass@host/p``."""
     parts = urlsplit(url)
     netloc = f"{quote(username, safe='')}:{quote(password, safe='')}@{parts.netloc}"
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))

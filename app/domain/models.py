@@ -85,7 +85,7 @@ class Camera:
     public: bool = False
     location: str = ""
     actions: frozenset[Action] = frozenset()
-    # Credentialed RTSP URLs (rtsp://user:pass@host/path): never in repr, logs or the UI.
+    # Credentialed RTSP URLs (for example rtsp://user:pass@host/path): never in repr, logs or UI.
     main_stream_url: str | None = field(default=None, repr=False)
     sub_stream_url: str | None = field(default=None, repr=False)
 
