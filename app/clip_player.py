@@ -14,7 +14,6 @@ Signals:
 from __future__ import annotations
 
 import logging
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ import vlc
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.bookmarks import parse_time, vn_time
-from app.video.player import instance_args
+from app.video.player import attach_window, instance_args
 
 log = logging.getLogger("iocwall.video")
 
@@ -80,12 +79,7 @@ class ClipPlayer(QObject):
             raise RuntimeError(f"libvlc cannot open {self.path.name}")
         self._media = media
         self._player.set_media(media)
-        if sys.platform.startswith("win"):
-            self._player.set_hwnd(window_id)
-        elif sys.platform == "darwin":
-            self._player.set_nsobject(window_id)
-        else:
-            self._player.set_xwindow(window_id)
+        attach_window(self._player, window_id)
         self._set_state("opening")
         if autoplay:
             self.play()

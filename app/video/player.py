@@ -112,6 +112,16 @@ def instance_args(hw_decode: HwDecode = "auto", muted: bool = True) -> list[str]
     return args
 
 
+def attach_window(player: vlc.MediaPlayer, window_id: int) -> None:
+    """Render ``player`` into the native window ``window_id`` (the platform's own call)."""
+    if sys.platform.startswith("win"):
+        player.set_hwnd(window_id)
+    elif sys.platform == "darwin":
+        player.set_nsobject(window_id)
+    else:
+        player.set_xwindow(window_id)
+
+
 class TilePlayer:
     """One libvlc media player bound to one native window. GUI thread only."""
 
@@ -157,12 +167,7 @@ class TilePlayer:
             raise RuntimeError(f"{self.label}: libvlc refused to play")
 
     def _attach_window(self, window_id: int) -> None:
-        if sys.platform.startswith("win"):
-            self._player.set_hwnd(window_id)
-        elif sys.platform == "darwin":
-            self._player.set_nsobject(window_id)
-        else:
-            self._player.set_xwindow(window_id)
+        attach_window(self._player, window_id)
 
     def first_picture_shown(self) -> bool:
         """The first picture is on screen.

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from server import audit
 from server.deps import CurrentUser, NowDep, OperatingUnitUser, SessionDep, camera_not_found
@@ -27,6 +27,22 @@ def _aware(value: datetime | None) -> datetime | None:
         return value
     return value.replace(tzinfo=UTC)
 
+
+
+def _filtered(since: datetime | None, until: datetime | None, username: str | None,
+              event: str | None) -> Select[AuditLog]:
+    """The audit rows matching the list and export filters (one rule for both)."""
+    query = select(AuditLog)
+    since, until = _aware(since), _aware(until)
+    if since is not None:
+        query = query.where(AuditLog.ts >= since)
+    if until is not None:
+        query = query.where(AuditLog.ts < until)
+    if username is not None:
+        query = query.where(AuditLog.username == username)
+    if event is not None:
+        query = query.where(AuditLog.event == event)
+    return query
 
 @router.post("/events", status_code=status.HTTP_201_CREATED)
 def post_event(body: AuditEventCreate, session: SessionDep, user: CurrentUser,
@@ -56,16 +72,7 @@ def list_audit(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[AuditRowPublic]:
     """Audit rows, newest first; the total matching count is in ``X-Total-Count``."""
-    query = select(AuditLog)
-    since, until = _aware(since), _aware(until)
-    if since is not None:
-        query = query.where(AuditLog.ts >= since)
-    if until is not None:
-        query = query.where(AuditLog.ts < until)
-    if username is not None:
-        query = query.where(AuditLog.username == username)
-    if event is not None:
-        query = query.where(AuditLog.event == event)
+    query = _filtered(since, until, username, event)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.execute(
         query.order_by(AuditLog.id.desc()).limit(limit).offset(offset)
@@ -115,16 +122,7 @@ def export_csv(
     chain verification result of the whole log at export time. The export itself is audited
     after the rows are read, so it is not in its own file."""
     result = audit.verify(session)
-    query = select(AuditLog)
-    since, until = _aware(since), _aware(until)
-    if since is not None:
-        query = query.where(AuditLog.ts >= since)
-    if until is not None:
-        query = query.where(AuditLog.ts < until)
-    if username is not None:
-        query = query.where(AuditLog.username == username)
-    if event is not None:
-        query = query.where(AuditLog.event == event)
+    query = _filtered(since, until, username, event)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["Nhật ký truy cập hệ thống camera IOC Đồng Hới"])
