@@ -106,6 +106,37 @@ class BackendClient:
             raise BackendError(f"the server sent a malformed answer ({response.status_code})") \
                 from exc
 
+    # -- generic calls for the feature clients (app/cases.py, app/incidents.py, ...) -----------
+    def call(self, method: str, path: str, *, json: Any = None,
+             params: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
+             files: dict[str, Any] | None = None) -> Any:
+        """One authenticated API call; the parsed JSON answer (None for an empty body). Blocking:
+        run it through ops. Errors are :class:`BackendError` subclasses with the server's message."""
+        response = self._request(method, path, json=json, params=params, data=data, files=files)
+        if response.status_code == 204 or not response.content:
+            return None
+        return self._json(response)
+
+    def get_bytes(self, path: str, *, params: dict[str, Any] | None = None,
+                  limit: int = 64 * 1024 * 1024) -> tuple[bytes, str]:
+        """A small binary answer (a PDF report, a CSV, a snapshot, a letter) and its content type.
+        Bodies above ``limit`` bytes are refused rather than held in memory."""
+        response = self._request("GET", path, params=params, stream=True)
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_content(256 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise BackendError(f"the server's answer is larger than {limit} bytes")
+                chunks.append(chunk)
+        except requests.RequestException as exc:
+            raise BackendUnreachable(
+                f"the answer from {mask_url(self.server_url)} broke off") from exc
+        finally:
+            response.close()
+        return b"".join(chunks), str(response.headers.get("Content-Type") or "")
+
     # -- API ------------------------------------------------------------------------------------
     def health(self) -> bool:
         data = self._json(self._request("GET", "/health", auth=False))

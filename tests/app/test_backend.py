@@ -80,3 +80,17 @@ def test_unreachable_server() -> None:
     with pytest.raises(BackendUnreachable) as info:
         client.login("ioc.operator", "demo")
     assert "127.0.0.1" in str(info.value)
+
+
+def test_generic_call_and_get_bytes(client: BackendClient) -> None:
+    """The feature clients' plumbing: JSON in and out, 4xx as a readable error, binary bodies."""
+    client.login("ioc.operator", "demo")
+    verdict = client.call("GET", "/audit/verify")
+    assert isinstance(verdict, dict) and verdict
+    with pytest.raises(NotFound):
+        client.call("GET", "/incidents/999999")
+    body, content_type = client.get_bytes("/audit/export", params={"format": "csv"})
+    assert content_type.startswith("text/csv")
+    assert body.count(b"\n") >= 2
+    with pytest.raises(Exception, match="larger than"):
+        client.get_bytes("/audit/export", params={"format": "csv"}, limit=10)
