@@ -30,7 +30,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def _filtered(since: datetime | None, until: datetime | None, username: str | None,
-              event: str | None) -> Select[AuditLog]:
+              event: str | None, camera_id: int | None = None) -> Select[AuditLog]:
     """The audit rows matching the list and export filters (one rule for both)."""
     query = select(AuditLog)
     since, until = _aware(since), _aware(until)
@@ -42,6 +42,8 @@ def _filtered(since: datetime | None, until: datetime | None, username: str | No
         query = query.where(AuditLog.username == username)
     if event is not None:
         query = query.where(AuditLog.event == event)
+    if camera_id is not None:
+        query = query.where(AuditLog.camera_id == camera_id)
     return query
 
 @router.post("/events", status_code=status.HTTP_201_CREATED)
@@ -68,11 +70,12 @@ def list_audit(
     until: Annotated[datetime | None, Query(description="rows before (ISO-8601)")] = None,
     username: Annotated[str | None, Query(max_length=150)] = None,
     event: Annotated[str | None, Query(max_length=64)] = None,
+    camera_id: Annotated[int | None, Query(ge=1)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[AuditRowPublic]:
     """Audit rows, newest first; the total matching count is in ``X-Total-Count``."""
-    query = _filtered(since, until, username, event)
+    query = _filtered(since, until, username, event, camera_id)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.execute(
         query.order_by(AuditLog.id.desc()).limit(limit).offset(offset)
@@ -117,12 +120,13 @@ def export_csv(
     until: Annotated[datetime | None, Query(description="rows before (ISO-8601)")] = None,
     username: Annotated[str | None, Query(max_length=150)] = None,
     event: Annotated[str | None, Query(max_length=64)] = None,
+    camera_id: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     """The filtered rows oldest first as a Vietnamese CSV (UTF-8 with BOM, ``;``), headed by the
     chain verification result of the whole log at export time. The export itself is audited
     after the rows are read, so it is not in its own file."""
     result = audit.verify(session)
-    query = _filtered(since, until, username, event)
+    query = _filtered(since, until, username, event, camera_id)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["Nhật ký truy cập hệ thống camera IOC Đồng Hới"])
