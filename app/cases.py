@@ -1,0 +1,437 @@
+"""Violation cases (issue 6, regulation Art. 11.3, 13) — the client of ``/cases``.
+
+The server decides everything: which steps the reader's unit may take now (``actions``), every
+deadline and its state (due / due soon / overdue, computed on each read from the working-day
+calendar). The client lists, opens cases from a bookmark or a clip request, adds evidence clips,
+records steps, and shows what the server said. Nothing here recomputes a deadline.
+
+Overdue cases are told once through the message bridge: a case is announced when it becomes
+overdue, and again only when its set of overdue deadlines changes (a later step overdue too), not
+at every poll.
+
+Signals (CaseService):
+    cases_changed(list): the cases of the current filter (``Case``), newest detection first.
+    overdue_changed(int): how many readable cases have an overdue deadline (the dock's badge).
+    case_changed(object): a ``Case`` the user opened or acted on (the server's answer).
+    action_failed(str): an open/step/add-clip failed; the server's readable message.
+    sources_loaded(list, list): ``(bookmarks, clip requests)`` to open a case from.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from app.bookmarks import Bookmark, UserRef, parse_bookmark, parse_time, parse_user_ref, vn_text
+from app.clips import ClipRequest, parse_clip
+from app.errors import BackendError
+from app.messages import MessageBridge
+from app.ops import Op, Ops
+
+log = logging.getLogger("iocwall.cases")
+
+POLL_INTERVAL_MS = 30_000
+# more new overdue cases than this in one poll → one summary message instead of one each
+NOTIFY_EACH_UP_TO = 5
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("CaseService", text)
+
+
+class ApiClient(Protocol):
+    """What the feature clients need of :class:`app.backend.BackendClient` (widgets import this
+    module, so it must not pull the HTTP client in)."""
+
+    def call(self, method: str, path: str, *, json: Any = None,
+             params: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
+             files: dict[str, Any] | None = None) -> Any: ...
+
+    def get_bytes(self, path: str, *, params: dict[str, Any] | None = None,
+                  limit: int = ...) -> tuple[bytes, str]: ...
+
+
+class CaseKind(enum.StrEnum):
+    RED_LIGHT = "red_light"
+    LANE = "lane"
+    STOPPING_PARKING = "stopping_parking"
+    OTHER_TRAFFIC = "other_traffic"
+    PUBLIC_ORDER = "public_order"
+    OTHER = "other"
+
+
+class CaseState(enum.StrEnum):
+    OPENED = "opened"
+    SENT = "sent"
+    CONCLUDED = "concluded"
+    CONCLUSION_REPORTED = "conclusion_reported"
+    RECORD_MADE = "record_made"
+    DECIDED = "decided"
+    CLOSED = "closed"
+
+
+class CaseAction(enum.StrEnum):
+    """The procedure's steps, in order (``POST /cases/{id}/{action}``)."""
+
+    SEND = "send"
+    CONCLUDE = "conclude"
+    REPORT_CONCLUSION = "report_conclusion"
+    IDENTIFY_VIOLATOR = "identify_violator"
+    MAKE_RECORD = "make_record"
+    HAND_OVER = "hand_over"
+    DECIDE = "decide"
+    CLOSE = "close"
+
+
+class DeadlineStatus(enum.StrEnum):
+    DONE = "done"
+    DONE_LATE = "done_late"
+    DUE = "due"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+
+class DecisionKind(enum.StrEnum):
+    SIMPLE = "simple"
+    TRANSFERRED = "transferred"
+    EXPLANATION = "explanation"
+    ESPECIALLY_COMPLEX = "especially_complex"
+
+
+# the step column each action fills (``Case.steps``)
+STEP_OF_ACTION = {
+    CaseAction.SEND: "sent", CaseAction.CONCLUDE: "concluded",
+    CaseAction.REPORT_CONCLUSION: "conclusion_reported",
+    CaseAction.IDENTIFY_VIOLATOR: "violator_identified",
+    CaseAction.MAKE_RECORD: "record_made", CaseAction.HAND_OVER: "record_handed",
+    CaseAction.DECIDE: "decided", CaseAction.CLOSE: "closed",
+}
+# units that read cases (the server answers 403/404 to others); the panel is shown to these
+CASE_UNITS = frozenset({"operating_unit", "city_police", "traffic_police"})
+
+
+@dataclass(frozen=True)
+class Deadline:
+    rule: str
+    article: str
+    starts_at: datetime
+    due_at: datetime
+    done_at: datetime | None
+    status: str  # DeadlineStatus value, as the server computed it
+
+    @property
+    def pending(self) -> bool:
+        return self.status in (DeadlineStatus.DUE, DeadlineStatus.DUE_SOON,
+                               DeadlineStatus.OVERDUE)
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    at: datetime
+    recorded_at: datetime
+    action: str
+    user: UserRef | None
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    camera_id: int
+    camera_name: str
+    ward: str
+    kind: str
+    state: str
+    note: str
+    bookmark_id: int | None
+    clip_request_ids: tuple[int, ...]
+    detected_at: datetime
+    opened_by: UserRef
+    opened_at: datetime
+    complex: bool
+    decision_kind: str
+    handover_needed: bool
+    conclusion: str | None
+    steps: dict[str, datetime | None]
+    deadlines: tuple[Deadline, ...]
+    deadline_state: str | None  # the worst pending deadline, or None
+    actions: frozenset[str]
+    public: bool
+    public_title: str | None
+    events: tuple[CaseEvent, ...]
+    updated_at: datetime
+
+    def may(self, action: str) -> bool:
+        """What the server says the reader may do now."""
+        return action in self.actions
+
+    @property
+    def overdue_rules(self) -> frozenset[str]:
+        return frozenset(d.rule for d in self.deadlines if d.status == DeadlineStatus.OVERDUE)
+
+    @property
+    def next_due(self) -> Deadline | None:
+        """The pending deadline that ends first."""
+        pending = [d for d in self.deadlines if d.pending]
+        return min(pending, key=lambda d: d.due_at) if pending else None
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """``GET /cases`` filters; ``ward`` is applied by the client (the server has no such
+    filter). Empty fields do not filter."""
+
+    state: str | None = None
+    kind: str | None = None
+    deadline: str | None = None  # due | due_soon | overdue
+    camera_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    ward: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in ("state", "kind", "deadline", "camera_id"):
+            value = getattr(self, name)
+            if value not in (None, ""):
+                out[name] = value
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = _aware(value).isoformat()
+        return out
+
+    def keep(self, case: Case) -> bool:
+        return not self.ward or case.ward == self.ward
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _opt_time(value: Any) -> datetime | None:
+    return parse_time(value) if value else None
+
+
+def parse_case(data: Any) -> Case:
+    try:
+        return Case(
+            id=int(data["id"]), camera_id=int(data["camera_id"]),
+            camera_name=str(data["camera_name"]), ward=str(data.get("ward") or ""),
+            kind=str(data["kind"]), state=str(data["state"]), note=str(data.get("note") or ""),
+            bookmark_id=data.get("bookmark_id"),
+            clip_request_ids=tuple(int(i) for i in data.get("clip_request_ids") or ()),
+            detected_at=parse_time(data["detected_at"]),
+            opened_by=parse_user_ref(data["opened_by"]), opened_at=parse_time(data["opened_at"]),
+            complex=bool(data.get("complex")),
+            decision_kind=str(data.get("decision_kind") or DecisionKind.SIMPLE.value),
+            handover_needed=bool(data.get("handover_needed")),
+            conclusion=data.get("conclusion"),
+            steps={str(k): _opt_time(v) for k, v in (data.get("steps") or {}).items()},
+            deadlines=tuple(Deadline(str(d["rule"]), str(d.get("article") or ""),
+                                     parse_time(d["starts_at"]), parse_time(d["due_at"]),
+                                     _opt_time(d.get("done_at")), str(d["status"]))
+                            for d in data.get("deadlines") or ()),
+            deadline_state=data.get("deadline_state"),
+            actions=frozenset(str(a) for a in data.get("actions") or ()),
+            public=bool(data.get("public")), public_title=data.get("public_title"),
+            events=tuple(CaseEvent(parse_time(e["at"]), parse_time(e["recorded_at"]),
+                                   str(e["action"]),
+                                   parse_user_ref(e["user"]) if e.get("user") else None,
+                                   dict(e.get("detail") or {}))
+                         for e in data.get("events") or ()),
+            updated_at=parse_time(data["updated_at"]))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BackendError("the server sent an unexpected case record") from exc
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """The body of one step (``POST /cases/{id}/{action}``); None fields are left out."""
+
+    at: datetime | None = None
+    note: str = ""
+    complex: bool | None = None
+    decision_kind: str | None = None
+    handover_needed: bool | None = None
+
+    def body(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"note": self.note}
+        if self.at is not None:
+            out["at"] = _aware(self.at).isoformat()
+        for name in ("complex", "decision_kind", "handover_needed"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+
+class CaseService(QObject):
+    """Cases the user's unit handles; see the module docstring for the signals."""
+
+    cases_changed = Signal(list)
+    overdue_changed = Signal(int)
+    case_changed = Signal(object)
+    action_failed = Signal(str)
+    sources_loaded = Signal(list, list)
+
+    def __init__(self, backend: ApiClient, ops: Ops, messages: MessageBridge,
+                 parent: QObject | None = None, *, poll_interval_ms: int = POLL_INTERVAL_MS
+                 ) -> None:
+        super().__init__(parent)
+        self._backend = backend
+        self._ops = ops
+        self._messages = messages
+        self.filter = CaseFilter()
+        self.cases: list[Case] = []
+        self.overdue: list[Case] = []
+        self._announced: dict[int, frozenset[str]] = {}  # case id → overdue rules told
+        self._refreshing: Op[Any] | None = None
+        self._again = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(poll_interval_ms)
+        self._timer.timeout.connect(self.refresh)
+
+    # -- lists, polling, notifications ---------------------------------------------------------
+    def start_polling(self) -> None:
+        self.refresh()
+        self._timer.start()
+
+    def stop_polling(self) -> None:
+        self._timer.stop()
+
+    @property
+    def polling(self) -> bool:
+        return self._timer.isActive()
+
+    def set_filter(self, where: CaseFilter) -> None:
+        self.filter = where
+        self.refresh()
+
+    def refresh(self) -> None:
+        """The filtered list and the overdue ones (for the badge and the notifications)."""
+        if self._refreshing is not None and not self._refreshing.done:
+            self._again = True  # a filter changed meanwhile: fetch once more after this one
+            return
+        self._again = False
+        where = self.filter
+        self._refreshing = (self._ops.run(functools.partial(self._fetch, where),
+                                          label=_tr("Cases"), owner=self)
+                            .success(self._on_lists).failure(self._on_poll_failed))
+
+    def _fetch(self, where: CaseFilter) -> tuple[CaseFilter, list[Case], list[Case]]:
+        listed = [parse_case(c) for c in self._backend.call("GET", "/cases",
+                                                            params=where.params()) or ()]
+        overdue = [parse_case(c) for c in self._backend.call(
+            "GET", "/cases", params={"deadline": DeadlineStatus.OVERDUE.value}) or ()]
+        return where, [c for c in listed if where.keep(c)], overdue
+
+    def _on_lists(self, result: tuple[CaseFilter, list[Case], list[Case]]) -> None:
+        where, listed, overdue = result
+        self._notify(overdue)
+        self.overdue = overdue
+        self.overdue_changed.emit(len(overdue))
+        if where == self.filter:
+            self.cases = listed
+            self.cases_changed.emit(list(listed))
+        if self._again:
+            self.refresh()
+
+    def _notify(self, overdue: list[Case]) -> None:
+        """Tell each case once when it becomes overdue, and again only when its overdue
+        deadlines change; forget cases no longer overdue (a later lapse is news again)."""
+        fresh = [c for c in overdue if self._announced.get(c.id) != c.overdue_rules]
+        self._announced = {c.id: c.overdue_rules for c in overdue}
+        if len(fresh) > NOTIFY_EACH_UP_TO:
+            self._messages.warning(_tr("%1 violation cases are overdue").replace(
+                "%1", str(len(fresh))))
+            return
+        for case in fresh:
+            due = min((d.due_at for d in case.deadlines if d.status == DeadlineStatus.OVERDUE),
+                      default=None)
+            self._messages.warning(
+                _tr("Violation case #%1 (%2) is overdue: due %3 (UTC+7)")
+                .replace("%1", str(case.id)).replace("%2", case.camera_name)
+                .replace("%3", vn_text(due, seconds=False)))
+
+    def _on_poll_failed(self, error: BaseException) -> None:
+        # a poll failing every 30 s must not flood the bridge: log it
+        log.warning("case refresh failed: %s", error)
+        if not isinstance(error, BackendError):
+            log.error("case refresh failed", exc_info=error)
+        if self._again:
+            self.refresh()
+
+    def case(self, case_id: int) -> Op[Case]:
+        """One case, fresh (``case_changed`` on success)."""
+        return (self._ops.run(functools.partial(self._get, case_id), label=_tr("Case"),
+                              owner=self)
+                .success(self.case_changed.emit).failure(self._on_action_failed))
+
+    def _get(self, case_id: int) -> Case:
+        return parse_case(self._backend.call("GET", f"/cases/{int(case_id)}"))
+
+    # -- open, evidence, steps -----------------------------------------------------------------
+    def open_case(self, kind: str, *, bookmark_id: int | None = None,
+                  clip_request_id: int | None = None, detected_at: datetime | None = None,
+                  note: str = "") -> Op[Case]:
+        """Open a case from exactly one bookmark or clip request (the server checks)."""
+        body: dict[str, Any] = {"kind": kind, "note": note}
+        if bookmark_id is not None:
+            body["bookmark_id"] = int(bookmark_id)
+        if clip_request_id is not None:
+            body["clip_request_id"] = int(clip_request_id)
+        if detected_at is not None:
+            body["detected_at"] = _aware(detected_at).isoformat()
+        return self._post("/cases", body, _tr("Open case"))
+
+    def add_clip(self, case_id: int, clip_request_id: int) -> Op[Case]:
+        return self._post(f"/cases/{int(case_id)}/clips",
+                          {"clip_request_id": int(clip_request_id)}, _tr("Add evidence"))
+
+    def act(self, case_id: int, action: str, step: StepInput | None = None) -> Op[Case]:
+        action = CaseAction(action).value
+        return self._post(f"/cases/{int(case_id)}/{action}", (step or StepInput()).body(),
+                          _tr("Case step"))
+
+    def _post(self, path: str, body: dict[str, Any], label: str) -> Op[Case]:
+        def work() -> Case:
+            return parse_case(self._backend.call("POST", path, json=body))
+
+        return (self._ops.run(work, label=label, owner=self)
+                .success(self._on_case).failure(self._on_action_failed))
+
+    def _on_case(self, case: Case) -> None:
+        log.info("case %d (%s): %s", case.id, case.camera_name, case.state)
+        self.case_changed.emit(case)
+        self.refresh()
+
+    def _on_action_failed(self, error: BaseException) -> None:
+        text = str(error) if isinstance(error, BackendError) else \
+            f"{type(error).__name__}: {error}"
+        if not isinstance(error, BackendError):
+            log.error("case action failed", exc_info=error)
+        self._messages.error(_tr("Violation case: %1").replace("%1", text))
+        self.action_failed.emit(text)
+
+    # -- where cases come from -----------------------------------------------------------------
+    def load_sources(self) -> Op[Any]:
+        """The bookmarks and clip requests the user may open a case from or add as evidence
+        (``sources_loaded``)."""
+        return (self._ops.run(self._fetch_sources, label=_tr("Bookmarks and clips"),
+                              owner=self)
+                .success(lambda pair: self.sources_loaded.emit(*pair))
+                .failure(self._on_action_failed))
+
+    def _fetch_sources(self) -> tuple[list[Bookmark], list[ClipRequest]]:
+        bookmarks = [parse_bookmark(b) for b in
+                     self._backend.call("GET", "/bookmarks", params={"limit": 200}) or ()]
+        clips = [parse_clip(c) for c in
+                 self._backend.call("GET", "/clips", params={"box": "all"}) or ()]
+        return bookmarks, clips
