@@ -1,0 +1,420 @@
+"""Camera incidents (issue 6, regulation Art. 8, 15.4) — the client of ``/incidents``.
+
+Anyone reports a fault on a camera they may view (offline, obstructed, too dark, PTZ broken,
+other) with a note and a snapshot of the tile; the operating unit's duty desk acknowledges and
+resolves. The server keeps one open incident per camera: a second report, from this or another
+workstation, joins it (the answer then carries more than one report).
+
+:class:`OfflineWatcher` files an incident by itself when a camera this client shows has been
+down (offline or frozen, on every tile showing it) for 5 minutes: once per outage and camera;
+a camera seen live again may be filed again after its next 5 minutes. Its clock is injectable.
+
+Signals (IncidentService):
+    incidents_changed(list): the incidents of the current state filter (``Incident``), newest
+        first.
+    open_count_changed(int): open (not acknowledged) incidents, for the desk's badge.
+    incident_changed(object): an ``Incident`` the user reported on or acted on.
+    reported(object, bool): ``(incident, opened)``: a report was stored; ``opened`` is False
+        when it joined the camera's open incident.
+    action_failed(str): a report/acknowledge/resolve failed; the server's message.
+    snapshot_loaded(int, int, bytes, str): ``(incident id, report id, image, content type)``.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
+from app.cases import ApiClient
+from app.errors import BackendError
+from app.health_reports import (
+    SWEEP_MS,
+    Availability,
+    CameraChange,
+    CameraOf,
+    CameraWatch,
+    Clock,
+    VideoSource,
+    utc_now,
+)
+from app.messages import MessageBridge
+from app.ops import Op, Ops
+
+log = logging.getLogger("iocwall.incidents")
+
+POLL_INTERVAL_MS = 20_000
+OFFLINE_AFTER = timedelta(minutes=5)
+RETRY_AFTER = timedelta(minutes=1)
+MAX_SNAPSHOT_BYTES = 5 * 1024 * 1024
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("IncidentService", text)
+
+
+class IncidentKind(enum.StrEnum):
+    OFFLINE = "offline"
+    OBSTRUCTED = "obstructed"
+    TOO_DARK = "too_dark"
+    PTZ_BROKEN = "ptz_broken"
+    OTHER = "other"
+
+
+class IncidentState(enum.StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True)
+class IncidentReport:
+    id: int
+    user: UserRef
+    at: datetime
+    kind: str
+    automatic: bool
+    note: str
+    snapshot_sha256: str | None
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: int
+    camera_id: int
+    camera_name: str
+    ward: str
+    kind: str
+    state: str
+    note: str
+    automatic: bool
+    reported_by: UserRef
+    reported_at: datetime
+    acknowledged_by: UserRef | None
+    acknowledged_at: datetime | None
+    resolved_by: UserRef | None
+    resolved_at: datetime | None
+    resolution: str | None
+    seconds_to_acknowledge: float | None
+    seconds_to_resolve: float | None
+    reports: tuple[IncidentReport, ...]
+
+    @property
+    def snapshots(self) -> list[IncidentReport]:
+        return [r for r in self.reports if r.snapshot_sha256]
+
+
+def parse_incident(data: Any) -> Incident:
+    try:
+        def ref(value: Any) -> UserRef | None:
+            return parse_user_ref(value) if value else None
+
+        def at(value: Any) -> datetime | None:
+            return parse_time(value) if value else None
+
+        def seconds(value: Any) -> float | None:
+            return None if value is None else float(value)
+
+        return Incident(
+            id=int(data["id"]), camera_id=int(data["camera_id"]),
+            camera_name=str(data["camera_name"]), ward=str(data.get("ward") or ""),
+            kind=str(data["kind"]), state=str(data["state"]), note=str(data.get("note") or ""),
+            automatic=bool(data.get("automatic")), reported_by=parse_user_ref(data["reported_by"]),
+            reported_at=parse_time(data["reported_at"]),
+            acknowledged_by=ref(data.get("acknowledged_by")),
+            acknowledged_at=at(data.get("acknowledged_at")),
+            resolved_by=ref(data.get("resolved_by")), resolved_at=at(data.get("resolved_at")),
+            resolution=data.get("resolution"),
+            seconds_to_acknowledge=seconds(data.get("seconds_to_acknowledge")),
+            seconds_to_resolve=seconds(data.get("seconds_to_resolve")),
+            reports=tuple(IncidentReport(int(r["id"]), parse_user_ref(r["user"]),
+                                         parse_time(r["at"]), str(r["kind"]),
+                                         bool(r.get("automatic")), str(r.get("note") or ""),
+                                         r.get("snapshot_sha256"))
+                          for r in data.get("reports") or ()))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BackendError("the server sent an unexpected incident record") from exc
+
+
+def snapshot_type(content: bytes) -> str | None:
+    """The media type of a JPEG or PNG snapshot, None for anything else."""
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
+class IncidentService(QObject):
+    """Report, list, acknowledge and resolve; see the module docstring for the signals."""
+
+    incidents_changed = Signal(list)
+    open_count_changed = Signal(int)
+    incident_changed = Signal(object)
+    reported = Signal(object, bool)
+    action_failed = Signal(str)
+    snapshot_loaded = Signal(int, int, bytes, str)
+
+    def __init__(self, backend: ApiClient, ops: Ops, messages: MessageBridge,
+                 parent: QObject | None = None, *, poll_interval_ms: int = POLL_INTERVAL_MS,
+                 notify_new: bool = False) -> None:
+        super().__init__(parent)
+        self._backend = backend
+        self._ops = ops
+        self._messages = messages
+        self.notify_new = notify_new  # the duty desk is told of each new incident
+        self.state_filter: str | None = None
+        self.incidents: list[Incident] = []
+        self._seen_open: set[int] | None = None
+        self._refreshing: Op[Any] | None = None
+        self._again = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(poll_interval_ms)
+        self._timer.timeout.connect(self.refresh)
+
+    # -- list ----------------------------------------------------------------------------------
+    def start_polling(self) -> None:
+        self.refresh()
+        self._timer.start()
+
+    def stop_polling(self) -> None:
+        self._timer.stop()
+
+    @property
+    def polling(self) -> bool:
+        return self._timer.isActive()
+
+    def set_state_filter(self, state: str | None) -> None:
+        self.state_filter = state or None
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._refreshing is not None and not self._refreshing.done:
+            self._again = True
+            return
+        self._again = False
+        state = self.state_filter
+        self._refreshing = (self._ops.run(functools.partial(self._fetch, state),
+                                          label=_tr("Incidents"), owner=self)
+                            .success(self._on_lists).failure(self._on_poll_failed))
+
+    def _fetch(self, state: str | None) -> tuple[str | None, list[Incident], list[Incident]]:
+        params = {"state": state} if state else {}
+        listed = [parse_incident(i) for i in self._backend.call("GET", "/incidents",
+                                                                params=params) or ()]
+        if state == IncidentState.OPEN:
+            return state, listed, listed
+        opened = [parse_incident(i) for i in self._backend.call(
+            "GET", "/incidents", params={"state": IncidentState.OPEN.value}) or ()]
+        return state, listed, opened
+
+    def _on_lists(self, result: tuple[str | None, list[Incident], list[Incident]]) -> None:
+        state, listed, opened = result
+        ids = {i.id for i in opened}
+        if self.notify_new and self._seen_open is not None:
+            for incident in opened:
+                if incident.id not in self._seen_open:
+                    self._messages.warning(
+                        _tr("New incident #%1: %2 — %3").replace("%1", str(incident.id))
+                        .replace("%2", incident.camera_name)
+                        .replace("%3", kind_text(incident.kind)))
+        self._seen_open = ids
+        self.open_count_changed.emit(len(opened))
+        if state == self.state_filter:
+            self.incidents = listed
+            self.incidents_changed.emit(list(listed))
+        if self._again:
+            self.refresh()
+
+    def _on_poll_failed(self, error: BaseException) -> None:
+        log.warning("incident refresh failed: %s", error)
+        if not isinstance(error, BackendError):
+            log.error("incident refresh failed", exc_info=error)
+        if self._again:
+            self.refresh()
+
+    # -- report ---------------------------------------------------------------------------------
+    def report(self, camera_id: int, kind: str, note: str = "", snapshot: bytes | None = None,
+               *, automatic: bool = False) -> Op[tuple[Incident, bool]]:
+        """File a fault on ``camera_id`` (with a JPEG/PNG ``snapshot`` when given)."""
+        kind = IncidentKind(kind).value
+        return (self._ops.run(functools.partial(self.report_blocking, camera_id, kind, note,
+                                                snapshot, automatic),
+                              label=_tr("Fault report"), owner=self)
+                .success(self._on_reported).failure(self._on_action_failed))
+
+    def report_blocking(self, camera_id: int, kind: str, note: str = "",
+                        snapshot: bytes | None = None,
+                        automatic: bool = False) -> tuple[Incident, bool]:
+        """The call itself (worker thread): ``(incident, opened by this report)``."""
+        if snapshot:
+            media = snapshot_type(snapshot)
+            if media is None:
+                raise BackendError("snapshot: not a JPEG or PNG image")
+            if len(snapshot) > MAX_SNAPSHOT_BYTES:
+                raise BackendError("snapshot: larger than 5 MB")
+            name = "snapshot.jpg" if media == "image/jpeg" else "snapshot.png"
+            answer = self._backend.call(
+                "POST", "/incidents",
+                data={"camera_id": str(int(camera_id)), "kind": kind, "note": note,
+                      "automatic": "true" if automatic else "false"},
+                files={"snapshot": (name, snapshot, media)})
+        else:
+            answer = self._backend.call("POST", "/incidents", json={
+                "camera_id": int(camera_id), "kind": kind, "note": note,
+                "automatic": automatic})
+        incident = parse_incident(answer)
+        # 201 opened it, 200 joined: this report is the incident's only one iff it opened it
+        return incident, len(incident.reports) == 1
+
+    def _on_reported(self, result: tuple[Incident, bool]) -> None:
+        incident, opened = result
+        log.info("incident %d (%s): %s", incident.id, incident.camera_name,
+                 "opened" if opened else "joined")
+        if opened:
+            self._messages.info(_tr("Fault reported: incident #%1 (%2) opened")
+                                .replace("%1", str(incident.id))
+                                .replace("%2", incident.camera_name))
+        else:
+            self._messages.info(_tr("Fault reported: added to open incident #%1 (%2)")
+                                .replace("%1", str(incident.id))
+                                .replace("%2", incident.camera_name))
+        self.reported.emit(incident, opened)
+        self.incident_changed.emit(incident)
+        self.refresh()
+
+    # -- the duty desk --------------------------------------------------------------------------
+    def acknowledge(self, incident_id: int) -> Op[Incident]:
+        return self._step(f"/incidents/{int(incident_id)}/acknowledge", None,
+                          _tr("Acknowledge incident"))
+
+    def resolve(self, incident_id: int, resolution: str) -> Op[Incident]:
+        return self._step(f"/incidents/{int(incident_id)}/resolve",
+                          {"resolution": resolution}, _tr("Resolve incident"))
+
+    def _step(self, path: str, body: dict[str, Any] | None, label: str) -> Op[Incident]:
+        def work() -> Incident:
+            return parse_incident(self._backend.call("POST", path, json=body))
+
+        return (self._ops.run(work, label=label, owner=self)
+                .success(self._on_incident).failure(self._on_action_failed))
+
+    def _on_incident(self, incident: Incident) -> None:
+        log.info("incident %d (%s): %s", incident.id, incident.camera_name, incident.state)
+        self.incident_changed.emit(incident)
+        self.refresh()
+
+    def load_snapshot(self, incident_id: int, report_id: int) -> Op[tuple[bytes, str]]:
+        path = f"/incidents/{int(incident_id)}/reports/{int(report_id)}/snapshot"
+        return (self._ops.run(functools.partial(self._backend.get_bytes, path,
+                                                limit=MAX_SNAPSHOT_BYTES + 1024),
+                              label=_tr("Snapshot"), owner=self)
+                .success(lambda pair: self.snapshot_loaded.emit(incident_id, report_id,
+                                                                pair[0], pair[1]))
+                .failure(self._on_action_failed))
+
+    def _on_action_failed(self, error: BaseException) -> None:
+        text = str(error) if isinstance(error, BackendError) else \
+            f"{type(error).__name__}: {error}"
+        if not isinstance(error, BackendError):
+            log.error("incident action failed", exc_info=error)
+        self._messages.error(_tr("Incident: %1").replace("%1", text))
+        self.action_failed.emit(text)
+
+
+def kind_text(kind: str) -> str:
+    texts: dict[str, str] = {
+        IncidentKind.OFFLINE: _tr("offline"),
+        IncidentKind.OBSTRUCTED: _tr("obstructed"),
+        IncidentKind.TOO_DARK: _tr("too dark"),
+        IncidentKind.PTZ_BROKEN: _tr("PTZ broken"),
+        IncidentKind.OTHER: _tr("other"),
+    }
+    return texts.get(kind, kind)
+
+
+class OfflineWatcher(CameraWatch):
+    """Files an ``offline`` incident (``automatic``) for a camera this client has shown down for
+    :data:`OFFLINE_AFTER`; once per outage. The server joins reports of other workstations.
+
+    Signals:
+        filed(object, bool): ``(incident, opened)`` after an automatic report was stored.
+    """
+
+    filed = Signal(object, bool)
+
+    def __init__(self, backend: ApiClient, ops: Ops, messages: MessageBridge,
+                 video: VideoSource, camera_of: CameraOf, *, clock: Clock = utc_now,
+                 after: timedelta = OFFLINE_AFTER, sweep_ms: int = SWEEP_MS,
+                 parent: QObject | None = None) -> None:
+        super().__init__(video, camera_of, clock=clock, sweep_ms=sweep_ms, parent=parent)
+        self._service = IncidentService(backend, ops, messages, self)
+        self._ops = ops
+        self._messages = messages
+        self.after = after
+        self.down_since: dict[int, datetime] = {}
+        self._reasons: dict[int, str | None] = {}
+        self.filed_cameras: set[int] = set()
+        self._filing: set[int] = set()
+        self._retry_at: dict[int, datetime] = {}  # a failed filing waits a minute
+
+    def on_change(self, change: CameraChange, now: datetime) -> None:
+        camera = change.camera_id
+        if change.new is Availability.DOWN:
+            self.down_since.setdefault(camera, now)
+            self._reasons[camera] = change.reason
+        elif change.new is Availability.UP or change.new is None:
+            # live again (or no longer shown): the outage is over for this client
+            self.down_since.pop(camera, None)
+            self._reasons.pop(camera, None)
+            self.filed_cameras.discard(camera)
+        # PENDING (a reconnect attempt shown as connecting) keeps the outage running
+
+    def on_tick(self, now: datetime) -> None:
+        for camera, since in list(self.down_since.items()):
+            if camera in self.filed_cameras or camera in self._filing \
+                    or now < self._retry_at.get(camera, now):
+                continue
+            if now - since >= self.after:
+                self._file(camera, since)
+
+    def _file(self, camera_id: int, since: datetime) -> None:
+        self._filing.add(camera_id)
+        minutes = int(self.after.total_seconds() // 60)
+        note = (QCoreApplication.translate(
+            "OfflineWatcher", "No picture since %1 (UTC+7), %2 min or more; filed by the client")
+                .replace("%1", vn_text(since)).replace("%2", str(minutes)))
+        reason = self._reasons.get(camera_id)
+        if reason:
+            note += f" ({reason})"
+        (self._ops.run(functools.partial(self._service.report_blocking, camera_id,
+                                         IncidentKind.OFFLINE.value, note, None, True),
+                       label="automatic incident", owner=self)
+         .success(functools.partial(self._on_filed, camera_id))
+         .failure(functools.partial(self._on_failed, camera_id)))
+
+    def _on_filed(self, camera_id: int, result: tuple[Incident, bool]) -> None:
+        self._filing.discard(camera_id)
+        incident, opened = result
+        if camera_id in self.down_since:  # still down: do not file this outage again
+            self.filed_cameras.add(camera_id)
+        log.info("%s: offline for %s: incident %d %s", incident.camera_name, self.after,
+                 incident.id, "opened" if opened else "joined")
+        self._messages.warning(
+            QCoreApplication.translate(
+                "OfflineWatcher", "%1 has been offline for %3 min: incident #%2 filed")
+            .replace("%1", incident.camera_name).replace("%2", str(incident.id))
+            .replace("%3", str(int(self.after.total_seconds() // 60))))
+        self.filed.emit(incident, opened)
+
+    def _on_failed(self, camera_id: int, error: BaseException) -> None:
+        # tried again at the next sweep; logged, not posted (it may repeat every few seconds)
+        self._filing.discard(camera_id)
+        self._retry_at[camera_id] = self.clock() + RETRY_AFTER
+        log.warning("camera %d: automatic incident not filed: %s", camera_id, error)
