@@ -1,0 +1,339 @@
+"""Other agencies' access requests (issue 6, Art. 12.2.d): the client of ``/access-requests``.
+
+An agency files a request (content, purpose, commitment, the cameras and the time wanted, and
+its official letter as a PDF); the operating unit reads the letter and grants named cameras for
+a limited time, rejects with a reason, or revokes a running grant. The server decides who may do
+what and its grant rows are what the agency's camera list follows; this service only tells the
+window when that list should be read again: when a refresh shows the set of running grants
+changed, and at the moment a grant starts or ends (a timer), so granted cameras appear after the
+decision and disappear when the grant ends without anyone acting.
+
+Signals (AccessRequestService):
+    listed(list): the requests the user may read (:class:`AccessRequest`), newest first.
+    request_changed(object): an :class:`AccessRequest` the user filed or decided.
+    action_failed(str): filing/deciding failed; the readable message (also on the bridge).
+    letter_saved(int, object): ``(request id, Path)`` — the letter saved for reading.
+    cameras_changed(): the cameras this user may see have changed: reload the camera list.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
+from app.clips import write_atomically
+from app.errors import BackendError, ValidationFailed
+from app.messages import MessageBridge
+from app.ops import Op, Ops
+from app.reports import ReportBackend
+
+log = logging.getLogger("iocwall.access")
+
+POLL_INTERVAL_MS = 15_000
+MAX_LETTER_BYTES = 10 * 1024 * 1024
+REASON_MIN = 3
+TEXT_MIN = 10
+# a grant boundary is acted on this long after it (the server's "now" decides; clocks drift)
+BOUNDARY_SLACK_MS = 1_000
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("AccessRequestService", text)
+
+
+@dataclass(frozen=True)
+class AccessGrant:
+    camera_id: int
+    camera_name: str
+    valid_from: datetime
+    valid_until: datetime
+    active: bool
+
+
+@dataclass(frozen=True)
+class AccessRequest:
+    id: int
+    unit: str
+    requester: UserRef
+    state: str  # requested | granted | rejected
+    content: str
+    purpose: str
+    commitment: str
+    camera_ids: tuple[int, ...]
+    wanted_from: datetime
+    wanted_until: datetime
+    letter_filename: str
+    letter_sha256: str
+    created_at: datetime
+    decided_by: UserRef | None
+    decided_at: datetime | None
+    reject_reason: str | None
+    grants: tuple[AccessGrant, ...]
+
+    @property
+    def grant_end(self) -> datetime | None:
+        """When the grant ends (the latest end of its cameras), None if never granted."""
+        return max((g.valid_until for g in self.grants), default=None)
+
+    @property
+    def active_camera_ids(self) -> frozenset[int]:
+        return frozenset(g.camera_id for g in self.grants if g.active)
+
+    @property
+    def running(self) -> bool:
+        return bool(self.active_camera_ids)
+
+
+def parse_access_request(data: Any) -> AccessRequest:
+    try:
+        decided = data.get("decided_by")
+        letter = data.get("letter") or {}
+        return AccessRequest(
+            id=int(data["id"]), unit=str(data.get("unit") or ""),
+            requester=parse_user_ref(data["requester"]), state=str(data["state"]),
+            content=str(data.get("content") or ""), purpose=str(data.get("purpose") or ""),
+            commitment=str(data.get("commitment") or ""),
+            camera_ids=tuple(int(c) for c in data.get("camera_ids") or ()),
+            wanted_from=parse_time(data["wanted_from"]),
+            wanted_until=parse_time(data["wanted_until"]),
+            letter_filename=str(letter.get("filename") or ""),
+            letter_sha256=str(letter.get("sha256") or ""),
+            created_at=parse_time(data["created_at"]),
+            decided_by=parse_user_ref(decided) if decided else None,
+            decided_at=parse_time(data["decided_at"]) if data.get("decided_at") else None,
+            reject_reason=data.get("reject_reason"),
+            grants=tuple(AccessGrant(int(g["camera_id"]), str(g.get("camera_name") or ""),
+                                     parse_time(g["valid_from"]), parse_time(g["valid_until"]),
+                                     bool(g.get("active")))
+                         for g in data.get("grants") or ()))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BackendError("the server sent an unexpected access request record") from exc
+
+
+def read_letter(path: Path) -> bytes:
+    """The letter's bytes, or a readable :class:`ValidationFailed` (not a PDF, too large,
+    unreadable) before anything is sent."""
+    path = Path(path)
+    if not str(path).strip() or not path.name:
+        raise ValidationFailed(_tr("letter: choose the official letter (a PDF file)"), "letter")
+    try:
+        size = path.stat().st_size
+        if size > MAX_LETTER_BYTES:
+            raise ValidationFailed(_tr("letter: %1 is larger than 10 MB").replace(
+                "%1", path.name), "letter")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationFailed(_tr("letter: cannot read %1 (%2)").replace("%1", path.name)
+                               .replace("%2", exc.strerror or type(exc).__name__),
+                               "letter") from exc
+    if not data.startswith(b"%PDF-"):
+        raise ValidationFailed(_tr("letter: %1 is not a PDF file; attach the official letter "
+                                   "as a PDF").replace("%1", path.name), "letter")
+    return data
+
+
+def _iso(value: datetime) -> str:
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+class AccessRequestService(QObject):
+    """Access requests of the logged-in user; see the module docstring for the signals."""
+
+    listed = Signal(list)
+    request_changed = Signal(object)
+    action_failed = Signal(str)
+    letter_saved = Signal(int, object)
+    cameras_changed = Signal()
+
+    def __init__(self, backend: ReportBackend, ops: Ops, messages: MessageBridge,
+                 parent: QObject | None = None, *, poll_interval_ms: int = POLL_INTERVAL_MS
+                 ) -> None:
+        super().__init__(parent)
+        self._backend = backend
+        self._ops = ops
+        self._messages = messages
+        self.requests: list[AccessRequest] = []
+        self._loaded = False
+        self._active: frozenset[int] = frozenset()
+        self._refreshing: Op[Any] | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(poll_interval_ms)
+        self._poll.timeout.connect(self.refresh)
+        self._boundary = QTimer(self)
+        self._boundary.setSingleShot(True)
+        self._boundary.timeout.connect(self._boundary_reached)
+        self.next_boundary: datetime | None = None
+
+    # -- lists ------------------------------------------------------------------------------------
+    def start_polling(self) -> None:
+        self.refresh()
+        self._poll.start()
+
+    def stop(self) -> None:
+        self._poll.stop()
+        self._boundary.stop()
+
+    def refresh(self) -> None:
+        if self._refreshing is not None and not self._refreshing.done:
+            return
+        self._refreshing = (self._ops.run(self._list, label=_tr("Access requests"), owner=self)
+                            .success(self._on_listed).failure(self._on_poll_failed))
+
+    def _list(self) -> list[AccessRequest]:
+        return [parse_access_request(r) for r in self._backend.call("GET", "/access-requests")]
+
+    def _on_listed(self, requests: list[AccessRequest]) -> None:
+        if self._loaded:
+            self._notify(requests)
+        self.requests = requests
+        active = frozenset().union(*(r.active_camera_ids for r in requests))
+        changed = self._loaded and active != self._active
+        self._loaded = True
+        self._active = active
+        self._schedule(requests)
+        self.listed.emit(list(requests))
+        if changed:
+            log.info("running grants changed: cameras %s", sorted(active))
+            self.cameras_changed.emit()
+
+    def _notify(self, requests: list[AccessRequest]) -> None:
+        before = {r.id: r.state for r in self.requests}
+        for request in requests:
+            old = before.get(request.id)
+            if old is None:
+                if request.state == "requested":
+                    self._messages.info(_tr("Access request #%1 from %2 awaits a decision")
+                                        .replace("%1", str(request.id))
+                                        .replace("%2", request.unit))
+            elif old != request.state:
+                if request.state == "granted":
+                    self._messages.info(_tr("Access request #%1 was granted until %2")
+                                        .replace("%1", str(request.id))
+                                        .replace("%2", _vn(request.grant_end)))
+                elif request.state == "rejected":
+                    self._messages.warning(_tr("Access request #%1 was rejected: %2")
+                                           .replace("%1", str(request.id))
+                                           .replace("%2", request.reject_reason or ""))
+
+    def _schedule(self, requests: list[AccessRequest]) -> None:
+        """Wake at the next start or end of a grant, to read the camera list again then."""
+        now = datetime.now(UTC)
+        moments = [t for r in requests for g in r.grants for t in (g.valid_from, g.valid_until)
+                   if t > now]
+        self._boundary.stop()
+        self.next_boundary = min(moments, default=None)
+        if self.next_boundary is None:
+            return
+        delay = (self.next_boundary - now) / timedelta(milliseconds=1) + BOUNDARY_SLACK_MS
+        self._boundary.start(int(min(delay, 24 * 3600 * 1000)))
+
+    def _boundary_reached(self) -> None:
+        log.info("a grant started or ended: refreshing")
+        self._refreshing = (self._ops.run(self._list, label=_tr("Access requests"), owner=self)
+                            .success(self._on_listed).failure(self._on_poll_failed))
+
+    def _on_poll_failed(self, error: BaseException) -> None:
+        log.warning("access request refresh failed: %s", error)
+        if not isinstance(error, BackendError):
+            log.error("access request refresh failed", exc_info=error)
+
+    # -- file and decide --------------------------------------------------------------------------
+    def file_request(self, content: str, purpose: str, commitment: str, camera_ids: list[int],
+                     wanted_from: datetime, wanted_until: datetime, letter: Path) -> Op[Any]:
+        return (self._ops.run(functools.partial(self._file, content, purpose, commitment,
+                                                list(camera_ids), wanted_from, wanted_until,
+                                                Path(letter)),
+                              label=_tr("Access request"), owner=self)
+                .success(self._on_request).failure(self._on_action_failed))
+
+    def _file(self, content: str, purpose: str, commitment: str, camera_ids: list[int],
+              wanted_from: datetime, wanted_until: datetime, letter: Path) -> AccessRequest:
+        if not camera_ids:
+            raise ValidationFailed(_tr("camera_ids: name at least one camera"), "camera_ids")
+        pdf = read_letter(letter)
+        data = {"content": content.strip(), "purpose": purpose.strip(),
+                "commitment": commitment.strip(), "camera_ids": json.dumps(camera_ids),
+                "wanted_from": _iso(wanted_from), "wanted_until": _iso(wanted_until)}
+        files = {"letter": (letter.name, pdf, "application/pdf")}
+        return parse_access_request(self._backend.call("POST", "/access-requests", data=data,
+                                                       files=files))
+
+    def grant(self, request_id: int, camera_ids: list[int], valid_until: datetime,
+              valid_from: datetime | None = None) -> Op[Any]:
+        body: dict[str, Any] = {"camera_ids": list(camera_ids),
+                                "valid_until": _iso(valid_until)}
+        if valid_from is not None:
+            body["valid_from"] = _iso(valid_from)
+        return self._step(request_id, "grant", body)
+
+    def reject(self, request_id: int, reason: str) -> Op[Any]:
+        return self._step(request_id, "reject", {"reason": reason.strip()})
+
+    def revoke(self, request_id: int) -> Op[Any]:
+        return self._step(request_id, "revoke", None)
+
+    def _step(self, request_id: int, step: str, body: dict[str, Any] | None) -> Op[Any]:
+        def work() -> AccessRequest:
+            if step == "reject" and len((body or {}).get("reason", "")) < REASON_MIN:
+                raise ValidationFailed(_tr("reason: a rejection needs a reason (at least 3 "
+                                           "characters)"), "reason")
+            if step == "grant" and not (body or {}).get("camera_ids"):
+                raise ValidationFailed(_tr("camera_ids: choose at least one camera to grant"),
+                                       "camera_ids")
+            return parse_access_request(self._backend.call(
+                "POST", f"/access-requests/{int(request_id)}/{step}", json=body))
+
+        return (self._ops.run(work, label=_tr("Access request"), owner=self)
+                .success(self._on_request).failure(self._on_action_failed))
+
+    def _on_request(self, request: AccessRequest) -> None:
+        # what this user did needs no notification at the next refresh
+        self.requests = [request] + [r for r in self.requests if r.id != request.id]
+        log.info("access request %d: %s", request.id, request.state)
+        self.request_changed.emit(request)
+        self.refresh_now()
+
+    def refresh_now(self) -> None:
+        """Refresh even when a poll is in flight (its answer may predate the change)."""
+        self._refreshing = None
+        self.refresh()
+
+    def _on_action_failed(self, error: BaseException) -> None:
+        if isinstance(error, BackendError):
+            text = str(error)
+        else:
+            log.error("access request action failed", exc_info=error)
+            text = f"{type(error).__name__}: {error}"
+        self._messages.error(_tr("Access request: %1").replace("%1", text))
+        self.action_failed.emit(text)
+
+    # -- the letter -------------------------------------------------------------------------------
+    def save_letter(self, request_id: int, directory: Path) -> Op[Any]:
+        """Save request ``request_id``'s letter as ``access-<id>.pdf`` in ``directory``."""
+        return (self._ops.run(functools.partial(self._save_letter, int(request_id),
+                                                Path(directory)),
+                              label=_tr("Letter"), owner=self)
+                .success(lambda path: self.letter_saved.emit(int(request_id), path))
+                .failure(self._on_action_failed))
+
+    def _save_letter(self, request_id: int, directory: Path) -> Path:
+        body, _type = self._backend.get_bytes(f"/access-requests/{request_id}/letter",
+                                              limit=MAX_LETTER_BYTES + 1024)
+        if not body.startswith(b"%PDF-"):
+            raise BackendError(_tr("the server did not send a PDF letter"))
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"access-{request_id}.pdf"
+        write_atomically(path, body)
+        return path
+
+
+def _vn(value: datetime | None) -> str:
+    return vn_text(value, seconds=False) if value is not None else ""

@@ -1,0 +1,251 @@
+"""The audit viewer's client (issue 6): pages of ``GET /audit``, the chain check
+``GET /audit/verify`` and the Vietnamese CSV of ``GET /audit/export`` (operating unit only; the
+server answers 403 to anyone else and that message is shown as it is).
+
+A page is asked for with one row more than shown, so the viewer knows whether a next page exists
+without the ``X-Total-Count`` header (the generic client returns bodies only).
+
+Signals (AuditLogService):
+    page_loaded(object): an :class:`AuditPage`.
+    verified(object): a :class:`ChainVerdict` of the whole log.
+    exported(object): an :class:`AuditExport` (file saved atomically).
+    failed(str): a load, verification or export failed; readable message (also on the bridge).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from app.bookmarks import parse_time
+from app.clips import write_atomically
+from app.errors import BackendError
+from app.messages import MessageBridge
+from app.ops import Op, Ops
+from app.reports import ReportBackend
+
+log = logging.getLogger("iocwall.audit")
+
+PAGE_SIZE = 100
+MAX_EXPORT_BYTES = 256 * 1024 * 1024
+
+# the events the server writes (for the filter's list; any other text may be typed)
+KNOWN_EVENTS = (
+    "login", "login_failed", "login_locked", "logout", "camera_list", "camera_read",
+    "camera_publish", "camera_unpublish", "view_start", "view_stop", "layout_create",
+    "layout_update", "layout_delete", "ptz_lease_grant", "ptz_lease_preempt",
+    "ptz_lease_release", "ptz_lease_expire", "bookmark_create", "clip_request", "clip_endorse",
+    "clip_approve", "clip_reject", "clip_download", "clip_manifest_read", "case_open",
+    "case_send", "case_close", "incident_report", "incident_acknowledge", "incident_resolve",
+    "access_request", "access_grant", "access_reject", "access_revoke", "calendar_update",
+    "recording_gap", "recording_retention", "report_export", "audit_read", "audit_verify",
+    "audit_export",
+)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("AuditLogService", text)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Rows with ``since`` ≤ ts < ``until``, of this user name, event and camera (None = any)."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    username: str | None = None
+    event: str | None = None
+    camera_id: int | None = None
+
+    def params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        if self.since is not None:
+            params["since"] = _iso(self.since)
+        if self.until is not None:
+            params["until"] = _iso(self.until)
+        if self.username:
+            params["username"] = self.username
+        if self.event:
+            params["event"] = self.event
+        if self.camera_id is not None:
+            params["camera_id"] = self.camera_id
+        return params
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    ts: datetime
+    event: str
+    user_id: int | None
+    username: str | None
+    camera_id: int | None
+    detail: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    where: AuditFilter
+    offset: int
+    limit: int
+    rows: tuple[AuditRow, ...]
+    has_more: bool
+
+    @property
+    def first(self) -> int:
+        """1-based number of the first row shown (0 when empty)."""
+        return self.offset + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.offset + len(self.rows)
+
+
+@dataclass(frozen=True)
+class ChainVerdict:
+    ok: bool
+    rows: int
+    broken_id: int | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class AuditExport:
+    path: Path
+    rows: int
+    chain_ok: bool
+    chain_text: str = ""
+    header: list[str] = field(default_factory=list)
+
+
+def _iso(value: datetime) -> str:
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+def parse_row(data: Any) -> AuditRow:
+    try:
+        return AuditRow(
+            id=int(data["id"]), ts=parse_time(data["ts"]), event=str(data["event"]),
+            user_id=None if data.get("user_id") is None else int(data["user_id"]),
+            username=data.get("username"),
+            camera_id=None if data.get("camera_id") is None else int(data["camera_id"]),
+            detail=dict(data.get("detail") or {}), prev_hash=str(data.get("prev_hash") or ""),
+            hash=str(data.get("hash") or ""))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BackendError("the server sent an unexpected audit row") from exc
+
+
+def parse_export(content: bytes, path: Path) -> AuditExport:
+    """Read back the chain line and count the rows of an export (a check that it parses)."""
+    try:
+        table = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+        chain = table[1]
+        start = next(i for i, row in enumerate(table) if row and row[0] == "Số TT")
+    except (UnicodeDecodeError, csv.Error, IndexError, StopIteration) as exc:
+        raise BackendError(_tr("the server sent an unreadable audit export")) from exc
+    return AuditExport(path, sum(1 for row in table[start + 1:] if row), chain[1] == "toàn vẹn",
+                       chain[2] if len(chain) > 2 else "", table[start])
+
+
+class AuditLogService(QObject):
+    """See the module docstring for the signals."""
+
+    page_loaded = Signal(object)
+    verified = Signal(object)
+    exported = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, backend: ReportBackend, ops: Ops, messages: MessageBridge,
+                 parent: QObject | None = None, *, page_size: int = PAGE_SIZE) -> None:
+        super().__init__(parent)
+        self._backend = backend
+        self._ops = ops
+        self._messages = messages
+        self.page_size = page_size
+        self.page: AuditPage | None = None
+        self.verdict: ChainVerdict | None = None
+
+    def load(self, where: AuditFilter, offset: int = 0) -> Op[AuditPage]:
+        return (self._ops.run(functools.partial(self._load, where, max(0, offset)),
+                              label=_tr("Audit log"), owner=self)
+                .success(self._on_page).failure(self._on_failed))
+
+    def _load(self, where: AuditFilter, offset: int) -> AuditPage:
+        params = {**where.params(), "limit": self.page_size + 1, "offset": offset}
+        rows = [parse_row(r) for r in self._backend.call("GET", "/audit", params=params)]
+        return AuditPage(where, offset, self.page_size, tuple(rows[: self.page_size]),
+                         len(rows) > self.page_size)
+
+    def _on_page(self, page: AuditPage) -> None:
+        self.page = page
+        self.page_loaded.emit(page)
+
+    def next_page(self) -> None:
+        if self.page is not None and self.page.has_more:
+            self.load(self.page.where, self.page.offset + self.page.limit)
+
+    def previous_page(self) -> None:
+        if self.page is not None and self.page.offset > 0:
+            self.load(self.page.where, self.page.offset - self.page.limit)
+
+    def verify(self) -> Op[ChainVerdict]:
+        return (self._ops.run(self._verify, label=_tr("Audit chain check"), owner=self)
+                .success(self._on_verified).failure(self._on_failed))
+
+    def _verify(self) -> ChainVerdict:
+        data = self._backend.call("GET", "/audit/verify")
+        try:
+            return ChainVerdict(bool(data["ok"]), int(data["rows"]),
+                                None if data.get("broken_id") is None else int(data["broken_id"]),
+                                data.get("reason"))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BackendError("the server sent an unexpected verification") from exc
+
+    def _on_verified(self, verdict: ChainVerdict) -> None:
+        self.verdict = verdict
+        if not verdict.ok:
+            self._messages.error(_tr("The audit log's hash chain is BROKEN at row %1: %2")
+                                 .replace("%1", str(verdict.broken_id))
+                                 .replace("%2", verdict.reason or ""))
+        self.verified.emit(verdict)
+
+    def export(self, where: AuditFilter, path: Path) -> Op[AuditExport]:
+        """The filtered rows as the server's Vietnamese CSV, saved atomically to ``path``."""
+        return (self._ops.run(functools.partial(self._export, where, Path(path)),
+                              label=_tr("Audit export"), owner=self)
+                .success(self._on_exported).failure(self._on_failed))
+
+    def _export(self, where: AuditFilter, path: Path) -> AuditExport:
+        body, _type = self._backend.get_bytes("/audit/export", params=where.params(),
+                                              limit=MAX_EXPORT_BYTES)
+        result = parse_export(body, path)
+        try:
+            write_atomically(path, body)
+        except OSError as exc:
+            raise BackendError(_tr("cannot write %1: %2").replace("%1", str(path))
+                               .replace("%2", exc.strerror or type(exc).__name__)) from exc
+        return result
+
+    def _on_exported(self, result: AuditExport) -> None:
+        self._messages.info(_tr("Audit log: %1 rows saved to %2").replace("%1", str(result.rows))
+                            .replace("%2", str(result.path)))
+        self.exported.emit(result)
+
+    def _on_failed(self, error: BaseException) -> None:
+        if isinstance(error, BackendError):
+            text = str(error)
+        else:
+            log.error("audit viewer failed", exc_info=error)
+            text = f"{type(error).__name__}: {error}"
+        self._messages.error(_tr("Audit log: %1").replace("%1", text))
+        self.failed.emit(text)

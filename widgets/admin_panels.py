@@ -1,0 +1,156 @@
+"""Install the administration panels of issue 6 (reports, access requests, audit log) into the
+main window, as docks hidden until opened from an "Administration" menu. Only the entries the
+user's unit may use are added (the server stays the authority and refuses anything else):
+
+- Reports and Audit log: the operating unit (``/reports``, ``/audit`` answer 403 to others);
+- Access requests: the operating unit (decides) and other agencies (file theirs).
+
+The owner calls it once after login::
+
+    admin = install_admin_panels(window, backend, ops, messages, session.user)
+
+The services are children of the window: they go with it at logout, and their pending work
+(``ops`` with the service as owner) is dropped then. When the running grants of the user's unit
+change (granted, revoked, ended by time) the window reads its camera list again
+(``window.load_cameras()``), so granted cameras appear and disappear in the tree and the wall.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
+
+from app.access_requests import AccessRequestService
+from app.audit_log import AuditLogService
+from app.domain import Camera, User
+from app.messages import MessageBridge
+from app.ops import Ops
+from app.reports import ReportBackend, ReportService
+from app.settings import data_dir
+from widgets.access_panel import AccessPanel
+from widgets.audit_panel import AuditPanel
+from widgets.reports_panel import ReportsPanel
+
+OPERATING_UNIT = "operating_unit"
+OTHER_AGENCY = "other_agency"
+
+
+def may_use_reports(user: User) -> bool:
+    return user.unit.kind == OPERATING_UNIT
+
+
+def may_use_audit(user: User) -> bool:
+    return user.unit.kind == OPERATING_UNIT
+
+
+def may_decide_access(user: User) -> bool:
+    return user.unit.kind == OPERATING_UNIT
+
+
+def may_file_access(user: User) -> bool:
+    return user.unit.kind == OTHER_AGENCY
+
+
+@dataclass
+class AdminPanels:
+    window: QMainWindow
+    user: User
+    menu: QMenu | None
+    reports: ReportService | None = None
+    reports_panel: ReportsPanel | None = None
+    reports_dock: QDockWidget | None = None
+    access: AccessRequestService | None = None
+    access_panel: AccessPanel | None = None
+    access_dock: QDockWidget | None = None
+    audit: AuditLogService | None = None
+    audit_panel: AuditPanel | None = None
+    audit_dock: QDockWidget | None = None
+
+    def set_cameras(self, cameras: list[Camera]) -> None:
+        if self.access_panel is not None:
+            self.access_panel.set_cameras(cameras)
+        if self.audit_panel is not None:
+            self.audit_panel.set_cameras(cameras)
+
+    def open(self, dock: QDockWidget | None) -> None:
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+
+    def close(self) -> None:
+        if self.access is not None:
+            self.access.stop()
+
+    @property
+    def docks(self) -> list[QDockWidget]:
+        return [d for d in (self.reports_dock, self.access_dock, self.audit_dock)
+                if d is not None]
+
+
+def _dock(window: QMainWindow, title: str, name: str, widget: QWidget) -> QDockWidget:
+    dock = QDockWidget(title, window)
+    dock.setObjectName(name)
+    dock.setWidget(widget)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    dock.hide()
+    return dock
+
+
+def install_admin_panels(window: QMainWindow, backend: ReportBackend, ops: Ops,
+                         messages: MessageBridge, user: User, *, poll: bool = True,
+                         letter_dir: Path | None = None) -> AdminPanels:
+    """Add the docks the user may use and the "Administration" menu listing them (no menu at all
+    for a user who may use none)."""
+    tr = window.tr
+    panels = AdminPanels(window, user, None)
+    entries: list[tuple[str, QDockWidget]] = []
+    if may_use_reports(user):
+        panels.reports = ReportService(backend, ops, messages, window)
+        panels.reports_panel = ReportsPanel(panels.reports)
+        panels.reports_dock = _dock(window, tr("Reports"), "reports_dock", panels.reports_panel)
+        entries.append((tr("Reports"), panels.reports_dock))
+    if may_decide_access(user) or may_file_access(user):
+        panels.access = AccessRequestService(backend, ops, messages, window)
+        panels.access_panel = AccessPanel(
+            panels.access, can_file=may_file_access(user), can_decide=may_decide_access(user),
+            letter_dir=letter_dir or data_dir() / "letters")
+        panels.access_dock = _dock(window, tr("Access requests"), "access_requests_dock",
+                                   panels.access_panel)
+        entries.append((tr("Access requests"), panels.access_dock))
+        load_cameras: Any = getattr(window, "load_cameras", None)
+        if load_cameras is not None:
+            panels.access.cameras_changed.connect(load_cameras)
+        if poll:
+            panels.access.start_polling()
+        else:
+            panels.access.refresh()
+    if may_use_audit(user):
+        panels.audit = AuditLogService(backend, ops, messages, window)
+        panels.audit_panel = AuditPanel(panels.audit)
+        panels.audit_dock = _dock(window, tr("Audit log"), "audit_dock", panels.audit_panel)
+        entries.append((tr("Audit log"), panels.audit_dock))
+        audit_panel, audit_dock = panels.audit_panel, panels.audit_dock
+        audit_dock.visibilityChanged.connect(
+            lambda shown: audit_panel.refresh() if shown and audit_panel.page is None else None)
+    if len(panels.docks) > 1:
+        first = panels.docks[0]
+        for dock in panels.docks[1:]:
+            window.tabifyDockWidget(first, dock)
+    if entries:
+        menu = window.menuBar().addMenu(tr("&Administration"))
+        for text, dock in entries:
+            action = dock.toggleViewAction()
+            action.setText(text)
+            menu.addAction(action)
+        panels.menu = menu
+    cameras_loaded = getattr(window, "cameras_loaded", None)
+    if cameras_loaded is not None:
+        cameras_loaded.connect(panels.set_cameras)
+    closing = getattr(window, "closing", None)
+    if closing is not None:
+        closing.connect(panels.close)
+    return panels
