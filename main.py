@@ -41,6 +41,7 @@ from app.ptz.session import PtzSession
 from app.settings import DEFAULT_SERVER_URL, LANGUAGES, SettingsStore, data_dir
 from app.video import StreamState, VideoService
 from app.wall import WallController
+from widgets.admin_panels import install_admin_panels
 from widgets.login_dialog import LoginDialog
 from widgets.main_window import MainWindow
 from widgets.panels import EvidencePanels, install_panels
@@ -211,6 +212,7 @@ class Client:
             window, BookmarkService(backend, self.ops, self.messages),
             ClipService(backend, self.ops, self.messages), ClipPlayer(),
             download_dir=data_dir() / "clips")
+        install_admin_panels(window, backend, self.ops, self.messages, session.user)
         window.bookmark_requested.connect(self.panels.bookmark_camera)
         window.logout_requested.connect(self.logout)
         window.closing.connect(self._window_closing)
