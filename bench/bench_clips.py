@@ -7,9 +7,11 @@
    ``--record-seconds``; reports each recorder ffmpeg's CPU (user+sys ÷ wall) beside the CPU of
    the lab's own processes (RTSP server child) over the same interval.
 2. Cuts a 60 s clip from those segments with ``server.clips.extract_clip`` (the worker's code:
-   keyframe search in the TS packets, concat protocol, stream copy, faststart MP4, fsync,
-   SHA-256, rename), and times ``cp`` + ``sync -f`` of the same segment files in the same run
-   (both end on the disk: target ≤ 3×), alternating, ``--rounds`` times each; medians.
+   keyframe search in the TS packets, byte cut, in-process stream copy through PyAV's
+   libavformat, faststart MP4, fsync beside the SHA-256, rename), and times ``cp`` + ``sync -f`` of the same segment files in the same run
+   (both end on the disk: target ≤ 3×), alternating, ``--rounds`` times each; medians. A
+   ``sync`` before each timed step (not timed) starts both from the same dirty-page state, so
+   neither pays for writeback left by the other or by other work on the machine.
 3. The ``--long-minutes`` clip: recording 10 minutes in real time is too slow for a bench, so
    the recorded segments are copied over and over (new files, times laid end to end) until they
    span the length, then cut the same way. The bytes and the muxing work are those of a real
@@ -19,6 +21,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -56,8 +59,15 @@ def _cpu(process: psutil.Process) -> float:
     return float(times.user + times.system + times.children_user + times.children_system)
 
 
+def _settle() -> None:
+    """Write back every dirty page first (``sync``), so that cp and the extraction each start
+    from the same state and neither pays for the other's (or another process's) writeback."""
+    subprocess.run(["sync"], check=True)
+
+
 def _time_cp(files: list[Path], target: Path) -> float:
     target.mkdir()
+    _settle()
     started = time.perf_counter()
     subprocess.run(["cp", *map(str, files), str(target)], check=True)
     subprocess.run(["sync", "-f", str(target)], check=True)
@@ -66,6 +76,7 @@ def _time_cp(files: list[Path], target: Path) -> float:
 
 def _time_extract(segments: list[Segment], start: datetime, end: datetime,
                   out: Path) -> tuple[float, int]:
+    _settle()
     started = time.perf_counter()
     result = extract_clip(segments, start, end, out)  # type: ignore[arg-type]
     return time.perf_counter() - started, result.size
@@ -134,6 +145,8 @@ def main() -> None:
             segments = [Segment(r.path, r.start_at, r.end_at, r.size_bytes) for r in rows]
         runtime.engine.dispose()
 
+        print("load average at the start of the cuts: "
+              + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
         print(f"recorded {wall:.0f} s, {args.cameras} cameras, {restarts} restarts")
         for cid, value in rec_cpu.items():
             print(f"  recorder ffmpeg camera {cid}: {value:.1f} % of one core")
@@ -167,6 +180,7 @@ def main() -> None:
             long_seconds = args.long_minutes * 60
             stretched = _stretch(segments, long_seconds + 4, root / "stretched")
             clip(f"{args.long_minutes:g} min", stretched, long_seconds)
+        print("load average at the end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
 
 
 if __name__ == "__main__":

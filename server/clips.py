@@ -22,16 +22,19 @@ import base64
 import hashlib
 import json
 import logging
+import mmap
 import os
 import stat
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
+import av
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -368,6 +371,116 @@ def _byte_cut(segments: list[RecordingSegment], first: TsIndex, last: TsIndex,
     return urls
 
 
+# What the in-process remux asks of libavformat's probe of the cut: the stream parameters are in
+# the keyframe's SPS right after the PAT/PMT the cut starts at; a longer probe changes nothing.
+_PROBE_OPTIONS = {"probesize": "65536", "analyzeduration": "0"}
+
+
+_AV_TIME_BASE = 1_000_000
+_DTS_DELTA_THRESHOLD = 10 * _AV_TIME_BASE  # ffmpeg's -dts_delta_threshold default (10 s)
+
+
+def _rescale(value: int, from_num: int, from_den: int, to_num: int, to_den: int) -> int:
+    """``av_rescale_q`` (round to nearest, halves away from zero) on integers."""
+    numerator, denominator = value * from_num * to_den, from_den * to_num
+    half = denominator // 2
+    if numerator >= 0:
+        return (numerator + half) // denominator
+    return -((-numerator + half) // denominator)
+
+
+def _remux_in_process(url: str, part: Path) -> None:
+    """Stream copy of the MPEG-TS at ``url`` into a fast-start MP4, inside this process.
+
+    The same libavformat work as ``ffmpeg -i url -map 0 -c copy -movflags +faststart`` (the
+    mpegts demuxer, the mp4 muxer writing the samples and then moving the moov to the front),
+    without starting a process or probing seconds of input: the TS was indexed already. The
+    command's timestamp rules for a stream copy are repeated here exactly, since they decide
+    every sample time in the MP4: all timestamps shifted by the input's start time (the clip
+    starts at 0, no edit list), and at each backward jump (the recorder restarts timestamps in
+    every segment: ``-reset_timestamps 1``) or jump over 10 s, the following packets moved to
+    follow the previous packet end to end (ffmpeg's TS discontinuity handling, in
+    AV_TIME_BASE units with its roundings). Video only (``_byte_cut`` declines anything else);
+    tests compare the result with the command's MP4 byte for byte.
+    """
+    with av.open(url, format="mpegts", options=dict(_PROBE_OPTIONS)) as source:
+        if len(source.streams) != 1 or not source.streams.video:
+            raise ExtractionError("not a single video stream")
+        video = source.streams.video[0]
+        time_base = video.time_base
+        if time_base is None or source.start_time is None:
+            raise ExtractionError("no start time in the cut")
+        num, den = time_base.numerator, time_base.denominator
+
+        def to_us(value: int) -> int:
+            return _rescale(value, num, den, 1, _AV_TIME_BASE)
+
+        def from_us(value: int) -> int:
+            return _rescale(value, 1, _AV_TIME_BASE, num, den)
+
+        offset = -int(source.start_time)  # ffmpeg's ts_offset, in AV_TIME_BASE units
+        next_dts: int | None = None  # where the next packet is expected (µs)
+        last_dts: int | None = None  # ist->dts after the previous packet (µs)
+        frame_us = 0
+        if video.average_rate:
+            frame_us = int(_AV_TIME_BASE * video.average_rate.denominator
+                           // video.average_rate.numerator)
+        with av.open(str(part), "w", format="mp4",
+                     options={"movflags": "+faststart"}) as target:
+            stream = target.add_stream_from_template(video)
+            for packet in source.demux(video):
+                if packet.dts is None and packet.pts is None:
+                    continue  # the demuxer's flush packet
+                if packet.dts is None:
+                    raise ExtractionError("a packet without a decoding time")
+                shift = from_us(offset)
+                packet.dts += shift
+                if packet.pts is not None:
+                    packet.pts += shift
+                if next_dts is not None and last_dts is not None:
+                    delta = to_us(packet.dts) - next_dts
+                    if (abs(delta) > _DTS_DELTA_THRESHOLD
+                            or to_us(packet.dts) + _AV_TIME_BASE // 10 < last_dts):
+                        offset -= delta
+                        packet.dts -= from_us(delta)
+                        if packet.pts is not None:
+                            packet.pts -= from_us(delta)
+                last_dts = to_us(packet.dts)
+                next_dts = last_dts + (to_us(packet.duration) if packet.duration else frame_us)
+                packet.stream = stream
+                target.mux(packet)
+
+
+def _fsync_and_hash(path: Path) -> tuple[str, int]:
+    """(SHA-256, size) of ``path`` once it is on the disk.
+
+    The writeback that fsync waits for and the hash (of the pages still in the cache, mapped, not
+    copied) run side by side: the thread waits on the disk while this one hashes.
+    """
+    with open(path, "rb") as handle:
+        synced: list[BaseException] = []
+
+        def sync() -> None:
+            try:
+                os.fsync(handle.fileno())
+            except OSError as exc:
+                synced.append(exc)
+
+        syncer = threading.Thread(target=sync, name="clip-fsync")
+        syncer.start()
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            digest = hashlib.sha256()
+            if size:
+                with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                    digest.update(mapped)
+        finally:
+            syncer.join()
+        if synced:
+            raise synced[0]
+    return digest.hexdigest(), size
+
+
 def extract_clip(segments: list[RecordingSegment], start: datetime, end: datetime,
                  destination: Path, *, ffmpeg: str = "ffmpeg", ffprobe: str = "ffprobe",
                  readrate: float | None = None) -> Extracted:
@@ -419,21 +532,28 @@ def extract_clip(segments: list[RecordingSegment], start: datetime, end: datetim
                                      delete=False, encoding="utf-8") as listing:
         listing.write("\n".join(lines) + "\n")
     try:
-        args = [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
-        if readrate:
-            args += ["-readrate", str(readrate)]
-        target = f"concatf:{listing.name}" if urls is not None else listing.name
-        args += [*source, "-i", target, "-map", "0", "-c", "copy",
-                 "-movflags", "+faststart", "-f", "mp4", str(part)]
-        process = start_child(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, errors = process.communicate()
-        if process.returncode != 0:
-            raise ExtractionError(f"ffmpeg exited with code {process.returncode}: "
-                                  f"{errors.decode('utf-8', 'replace').strip()[-300:]}")
-        with open(part, "rb") as handle:
-            os.fsync(handle.fileno())
-        digest = sha256_file(part)
-        size = part.stat().st_size
+        remuxed = False
+        if urls is not None and not readrate and first_index is not None:
+            try:
+                _remux_in_process(f"concatf:{listing.name}", part)
+                remuxed = True
+            except (av.FFmpegError, ExtractionError, ValueError) as exc:
+                log.warning("In-process remux failed (%s); falling back to the ffmpeg command",
+                            exc)
+                part.unlink(missing_ok=True)
+        if not remuxed:
+            args = [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
+            if readrate:
+                args += ["-readrate", str(readrate)]
+            target = f"concatf:{listing.name}" if urls is not None else listing.name
+            args += [*source, "-i", target, "-map", "0", "-c", "copy",
+                     "-movflags", "+faststart", "-f", "mp4", str(part)]
+            process = start_child(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            _, errors = process.communicate()
+            if process.returncode != 0:
+                raise ExtractionError(f"ffmpeg exited with code {process.returncode}: "
+                                      f"{errors.decode('utf-8', 'replace').strip()[-300:]}")
+        digest, size = _fsync_and_hash(part)
         os.replace(part, destination)
         _fsync_dir(destination.parent)
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -356,16 +357,34 @@ def test_ts_scan_declines_a_file_that_is_not_mpeg_ts(tmp_path: Path) -> None:
     assert scan_ts(other) is None
 
 
-@pytest.mark.parametrize(("count", "into_first", "into_last"),
-                         [(3, 1.3, 1.0), (1, 0.5, 1.7), (2, 0.0, 2.0)])
+def _muxer_tag(data: bytes) -> bytes:
+    """The MP4 with the muxer's version tag ("Lavf59.27.100" from the ffmpeg command, PyAV's own
+    libavformat in process) blanked: the one place the two ways may differ."""
+    return re.sub(rb"Lavf\d+\.\d+\.\d+", b"Lavf", data)
+
+
+@pytest.mark.parametrize(("count", "into_first", "into_last", "in_process"),
+                         [(3, 1.3, 1.0, True), (1, 0.5, 1.7, True), (2, 0.0, 2.0, True),
+                          (3, 1.3, 1.0, False), (1, 0.5, 1.7, False)])
 def test_cut_is_byte_identical_to_the_concat_demuxer_cut(recorded: Any, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
                                                           count: int, into_first: float,
-                                                          into_last: float) -> None:
-    """The byte-level cut over the concat protocol (and, on its fallback, the demuxer without
-    re-probing) gives the very bytes of the concat demuxer fully probing every segment with
-    ffprobe's keyframe as inpoint: same packets, same timestamps, same MP4."""
+                                                          into_last: float,
+                                                          in_process: bool) -> None:
+    """The byte-level cut (in process through PyAV's libavformat, or on its fallback the ffmpeg
+    command over the concat protocol) gives the very bytes of the ffmpeg command's concat demuxer
+    fully probing every segment with ffprobe's keyframe as inpoint: same packets, same
+    timestamps, same MP4 — the in-process MP4 differs only in the muxer's version tag, which
+    names PyAV's libavformat (proof the fast path ran)."""
+    import av
+
+    import server.clips
     from server.clips import _ffprobe_reference, extract_clip
 
+    if not in_process:
+        def refuse(url: str, part: Path) -> None:
+            raise server.clips.ExtractionError("in-process remux switched off by the test")
+        monkeypatch.setattr(server.clips, "_remux_in_process", refuse)
     engine = create_engine(f"sqlite:///{recorded.db_path}")
     with Session(engine) as session:
         rows = session.execute(select(RecordingSegment).order_by(RecordingSegment.start_at)
@@ -403,6 +422,13 @@ def test_cut_is_byte_identical_to_the_concat_demuxer_cut(recorded: Any, tmp_path
                     "0", "-i", str(listing), "-map", "0", "-c", "copy", "-movflags",
                     "+faststart", "-f", "mp4", str(reference)], check=True)
     assert result.clip_start == run[0].start_at + timedelta(seconds=inpoint - origin)
-    assert result.path.read_bytes() == reference.read_bytes()
-    assert result.sha256 == hashlib.sha256(reference.read_bytes()).hexdigest()
+    ours, theirs = result.path.read_bytes(), reference.read_bytes()
+    assert result.sha256 == hashlib.sha256(ours).hexdigest() and result.size == len(ours)
+    major, minor, micro = av.library_versions["libavformat"]
+    tag = f"Lavf{major}.{minor}.{micro}".encode()
+    if in_process:
+        assert tag in ours[:8192] and _muxer_tag(ours) == _muxer_tag(theirs)
+        assert ours.find(b"moov") < ours.find(b"mdat")  # fast start, without the command
+    else:
+        assert ours == theirs
     assert not list(tmp_path.glob("*.part"))
