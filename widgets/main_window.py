@@ -27,6 +27,7 @@ main.py connects it to the evidence panels (``widgets.panels.install_panels``).
 Signals: (the window's own)
     closing(): the window is closing (the application shuts down its services).
     bookmark_requested(int, str): bookmark this camera (id, name) now.
+    fault_report_requested(int): "Report a fault…" on this wall cell (``widgets.operations``).
 """
 
 from __future__ import annotations
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
     language_chosen = Signal(str)
     closing = Signal()
     bookmark_requested = Signal(int, str)
+    fault_report_requested = Signal(int)
 
     def __init__(self, session: Session, cameras: CameraSource, wall: WallController,
                  video: VideoPort, ops: Ops, messages: MessageBridge, settings: SettingsStore,
@@ -171,6 +173,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.ptz_dock], [260], Qt.Orientation.Horizontal)
         self.wall.selection_changed.connect(self._update_ptz)
         self.wall.bookmark_requested.connect(self._on_bookmark_cell)
+        self.wall.fault_report_requested.connect(self.fault_report_requested)
         self._show_ptz_title(None)
 
         self._build_menus()

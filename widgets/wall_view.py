@@ -31,6 +31,7 @@ Dragging a PTZ tile by its title strip still swaps it.
 Signals:
     selection_changed(int): the selected cell.
     bookmark_requested(int): bookmark the camera of this cell now.
+    fault_report_requested(int): "Report a fault…" in a camera tile's context menu (cell).
 """
 
 from __future__ import annotations
@@ -117,6 +118,7 @@ def cell_rects(grid: GridTemplate, area: QRect, spacing: int = SPACING) -> list[
 class WallView(QWidget):
     selection_changed = Signal(int)
     bookmark_requested = Signal(int)
+    fault_report_requested = Signal(int)
 
     def __init__(self, controller: WallController, video: VideoPort,
                  parent: QWidget | None = None, *, tours: TourRunner | None = None,
@@ -452,6 +454,10 @@ class WallView(QWidget):
         stop = menu.addAction(self.tr("Stop this tile's tour"))
         stop.setEnabled(self.tours.touring(cell))
         stop.triggered.connect(functools.partial(self.tours.stop, cell))
+        menu.addSeparator()
+        fault = menu.addAction(self.tr("Report a fault…"))
+        fault.setEnabled(here.kind is CellKind.CAMERA)
+        fault.triggered.connect(functools.partial(self.fault_report_requested.emit, cell))
         return menu
 
     def start_tile_tour(self, cell: int, camera_ids: Sequence[int]) -> bool:
