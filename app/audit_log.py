@@ -18,8 +18,8 @@ import csv
 import functools
 import io
 import logging
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +100,9 @@ class AuditPage:
     limit: int
     rows: tuple[AuditRow, ...]
     has_more: bool
+    # the filter the following pages use: ``until`` pinned just after the first page's newest
+    # row, since reading the log adds rows to it (``audit_read``) and would shift the offsets
+    anchor: AuditFilter | None = None
 
     @property
     def first(self) -> int:
@@ -183,20 +186,27 @@ class AuditLogService(QObject):
     def _load(self, where: AuditFilter, offset: int) -> AuditPage:
         params = {**where.params(), "limit": self.page_size + 1, "offset": offset}
         rows = [parse_row(r) for r in self._backend.call("GET", "/audit", params=params)]
+        anchor = where
+        if offset == 0 and rows:
+            pin = rows[0].ts + timedelta(microseconds=1)
+            if where.until is None or where.until > pin:
+                anchor = replace(where, until=pin)
         return AuditPage(where, offset, self.page_size, tuple(rows[: self.page_size]),
-                         len(rows) > self.page_size)
+                         len(rows) > self.page_size, anchor)
 
     def _on_page(self, page: AuditPage) -> None:
         self.page = page
         self.page_loaded.emit(page)
 
     def next_page(self) -> None:
-        if self.page is not None and self.page.has_more:
-            self.load(self.page.where, self.page.offset + self.page.limit)
+        page = self.page
+        if page is not None and page.has_more:
+            self.load(page.anchor or page.where, page.offset + page.limit)
 
     def previous_page(self) -> None:
-        if self.page is not None and self.page.offset > 0:
-            self.load(self.page.where, self.page.offset - self.page.limit)
+        page = self.page
+        if page is not None and page.offset > 0:
+            self.load(page.anchor or page.where, max(0, page.offset - page.limit))
 
     def verify(self) -> Op[ChainVerdict]:
         return (self._ops.run(self._verify, label=_tr("Audit chain check"), owner=self)
