@@ -1,0 +1,611 @@
+"""The "Cases" panel (issue 6, Art. 11.3, 13): violation cases of the IOC and the police.
+
+A table filtered by state, kind, ward and deadline state; a detail pane with the case's steps
+in order, each deadline in UTC+7 coloured by the state the server computed (due / due soon /
+overdue / done / done late), and the events; one button per step, enabled when the server lists
+it in the case's ``actions`` for this user. "Open case…" (operating unit) picks a bookmark or a
+clip request of the user; "Add evidence clip…" adds a clip request to the selected case.
+
+Dialogs never block the event loop (``open()``): polling goes on while one is open.
+
+Signals (CasesPanel):
+    badge_changed(int): how many cases are overdue (forwarded from the service).
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.bookmarks import Bookmark, vn_text
+from app.cases import (
+    STEP_OF_ACTION,
+    Case,
+    CaseAction,
+    CaseFilter,
+    CaseKind,
+    CaseService,
+    CaseState,
+    DeadlineStatus,
+    DecisionKind,
+    StepInput,
+)
+from app.clips import ClipRequest
+from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
+
+CASE_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_COLOURS = {
+    DeadlineStatus.OVERDUE: "#e06c6c",
+    DeadlineStatus.DUE_SOON: "#f0b400",
+    DeadlineStatus.DUE: "#4caf50",
+    DeadlineStatus.DONE: "#9e9e9e",
+    DeadlineStatus.DONE_LATE: "#d08040",
+}
+
+
+class CaseTexts:
+    """The translated names of the server's codes (one place for the panel and dialogs)."""
+
+    def __init__(self, owner: QWidget) -> None:
+        tr = owner.tr
+        self.kinds = {
+            CaseKind.RED_LIGHT: tr("Red light"), CaseKind.LANE: tr("Wrong lane"),
+            CaseKind.STOPPING_PARKING: tr("Stopping / parking"),
+            CaseKind.OTHER_TRAFFIC: tr("Other traffic violation"),
+            CaseKind.PUBLIC_ORDER: tr("Public order"), CaseKind.OTHER: tr("Other"),
+        }
+        self.states = {
+            CaseState.OPENED: tr("opened"), CaseState.SENT: tr("sent to police"),
+            CaseState.CONCLUDED: tr("verified"),
+            CaseState.CONCLUSION_REPORTED: tr("conclusion reported"),
+            CaseState.RECORD_MADE: tr("record made"), CaseState.DECIDED: tr("decided"),
+            CaseState.CLOSED: tr("closed"),
+        }
+        self.deadline_states = {
+            DeadlineStatus.DUE: tr("due"), DeadlineStatus.DUE_SOON: tr("due soon"),
+            DeadlineStatus.OVERDUE: tr("overdue"), DeadlineStatus.DONE: tr("done"),
+            DeadlineStatus.DONE_LATE: tr("done late"),
+        }
+        self.actions = {
+            CaseAction.SEND: tr("Send to police"), CaseAction.CONCLUDE: tr("Verified"),
+            CaseAction.REPORT_CONCLUSION: tr("Report conclusion"),
+            CaseAction.IDENTIFY_VIOLATOR: tr("Violator identified"),
+            CaseAction.MAKE_RECORD: tr("Record made"),
+            CaseAction.HAND_OVER: tr("Record handed over"),
+            CaseAction.DECIDE: tr("Penalty decided"), CaseAction.CLOSE: tr("Close"),
+        }
+        self.steps = {
+            "sent": tr("Sent to city police"), "concluded": tr("Verification concluded"),
+            "conclusion_reported": tr("Conclusion reported to the IOC"),
+            "violator_identified": tr("Violator identified"),
+            "record_made": tr("Record of violation made"),
+            "record_handed": tr("Record handed over"), "decided": tr("Penalty decision"),
+            "closed": tr("Closed"),
+        }
+        self.rules = {
+            "send_to_police": tr("Send to city police (5 working days)"),
+            "verify": tr("Verify (1 month, 2 if complex)"),
+            "report_conclusion": tr("Report the conclusion (5 working days)"),
+            "record": tr("Record of violation (3 working days)"),
+            "hand_over": tr("Hand the record over (24 hours)"),
+            "decision_simple": tr("Decision (7 working days)"),
+            "decision_transferred": tr("Decision, transferred (10 working days)"),
+            "decision_explanation": tr("Decision, explanation requested (1 month)"),
+            "decision_especially_complex": tr("Decision, especially complex (2 months)"),
+        }
+        self.decisions = {
+            DecisionKind.SIMPLE: tr("Simple (7 working days)"),
+            DecisionKind.TRANSFERRED: tr("Transferred (10 working days)"),
+            DecisionKind.EXPLANATION: tr("Explanation or verification (1 month)"),
+            DecisionKind.ESPECIALLY_COMPLEX: tr("Especially complex (2 months)"),
+        }
+
+    def kind(self, value: str) -> str:
+        return self.kinds.get(value, value)  # type: ignore[call-overload]
+
+    def state(self, value: str) -> str:
+        return self.states.get(value, value)  # type: ignore[call-overload]
+
+    def deadline(self, value: str | None) -> str:
+        return "" if value is None else self.deadline_states.get(value, value)  # type: ignore
+
+
+class OpenCaseDialog(QDialog):
+    """Kind, the evidence it starts from (one bookmark or one clip request), optionally another
+    detection time, and a note. The server checks the rest."""
+
+    def __init__(self, bookmarks: list[Bookmark], clips: list[ClipRequest],
+                 parent: QWidget | None = None, *, bookmark: Bookmark | None = None,
+                 clip: ClipRequest | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Open a violation case"))
+        texts = CaseTexts(self)
+        form = QFormLayout(self)
+        self.kind_combo = QComboBox()
+        for kind in CaseKind:
+            self.kind_combo.addItem(texts.kind(kind), kind.value)
+        form.addRow(self.tr("Violation"), self.kind_combo)
+        self.source_combo = QComboBox()
+        if bookmark is not None and all(b.id != bookmark.id for b in bookmarks):
+            bookmarks = [bookmark, *bookmarks]
+        if clip is not None and all(c.id != clip.id for c in clips):
+            clips = [clip, *clips]
+        for item in bookmarks:
+            label = self.tr("Bookmark #%1: %2, %3 %4").replace("%1", str(item.id)).replace(
+                "%2", item.camera_name).replace("%3", vn_text(item.at)).replace("%4", item.note)
+            self.source_combo.addItem(label.strip(), ("bookmark", item.id))
+        for request in clips:
+            label = self.tr("Clip request #%1: %2, %3").replace("%1", str(request.id)).replace(
+                "%2", request.camera_name).replace("%3", request.range_text)
+            self.source_combo.addItem(label, ("clip", request.id))
+        if bookmark is not None:
+            self.source_combo.setCurrentIndex(self.source_combo.findData(("bookmark",
+                                                                          bookmark.id)))
+        elif clip is not None:
+            self.source_combo.setCurrentIndex(self.source_combo.findData(("clip", clip.id)))
+        form.addRow(self.tr("From"), self.source_combo)
+        self.detected_check = QCheckBox(self.tr("Detected at another time (UTC+7)"))
+        self.detected_edit = vn_editor()
+        self.detected_edit.setDateTime(to_vn_qdatetime(datetime.now(UTC)))
+        self.detected_edit.setEnabled(False)
+        self.detected_check.toggled.connect(self.detected_edit.setEnabled)
+        form.addRow(self.detected_check, self.detected_edit)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setMaximumHeight(80)
+        form.addRow(self.tr("Note"), self.note_edit)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #e06c6c;")
+        self.error_label.hide()
+        form.addRow(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Open case"))
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def values(self) -> dict[str, object]:
+        source = self.source_combo.currentData()
+        return {
+            "kind": self.kind_combo.currentData(),
+            "bookmark_id": source[1] if source and source[0] == "bookmark" else None,
+            "clip_request_id": source[1] if source and source[0] == "clip" else None,
+            "detected_at": from_vn_qdatetime(self.detected_edit.dateTime())
+            if self.detected_check.isChecked() else None,
+            "note": self.note_edit.toPlainText().strip(),
+        }
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+        self.buttons.setEnabled(True)
+
+
+class StepDialog(QDialog):
+    """When the step happened (UTC+7, default now), a note, and the step's own choices."""
+
+    def __init__(self, case: Case, action: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        texts = CaseTexts(self)
+        self.action = action
+        self.setWindowTitle(self.tr("Case #%1: %2").replace("%1", str(case.id)).replace(
+            "%2", texts.actions.get(CaseAction(action), action)))
+        form = QFormLayout(self)
+        self.at_edit = vn_editor()
+        self.at_edit.setDateTime(to_vn_qdatetime(datetime.now(UTC)))
+        form.addRow(self.tr("When (UTC+7)"), self.at_edit)
+        self.complex_check: QCheckBox | None = None
+        self.decision_combo: QComboBox | None = None
+        self.handover_check: QCheckBox | None = None
+        if action in (CaseAction.SEND, CaseAction.CONCLUDE):
+            self.complex_check = QCheckBox(self.tr("Complex: verification takes 2 months"))
+            self.complex_check.setChecked(case.complex)
+            form.addRow(self.complex_check)
+        if action in (CaseAction.MAKE_RECORD, CaseAction.DECIDE):
+            self.decision_combo = QComboBox()
+            for kind in DecisionKind:
+                self.decision_combo.addItem(texts.decisions[kind], kind.value)
+            self.decision_combo.setCurrentIndex(
+                max(0, self.decision_combo.findData(case.decision_kind)))
+            form.addRow(self.tr("Decision period"), self.decision_combo)
+        if action == CaseAction.MAKE_RECORD:
+            self.handover_check = QCheckBox(
+                self.tr("The record must be handed to another authority (24 hours)"))
+            form.addRow(self.handover_check)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setMaximumHeight(80)
+        if action == CaseAction.CONCLUDE:
+            self.note_edit.setPlaceholderText(self.tr("Conclusion of the verification"))
+        form.addRow(self.tr("Note"), self.note_edit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def step(self) -> StepInput:
+        return StepInput(
+            at=from_vn_qdatetime(self.at_edit.dateTime()),
+            note=self.note_edit.toPlainText().strip(),
+            complex=self.complex_check.isChecked() if self.complex_check else None,
+            decision_kind=self.decision_combo.currentData() if self.decision_combo else None,
+            handover_needed=self.handover_check.isChecked() if self.handover_check else None)
+
+
+class AddClipDialog(QDialog):
+    """Pick one of the user's clip requests as further evidence of a case."""
+
+    def __init__(self, case: Case, clips: list[ClipRequest],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Add evidence to case #%1").replace("%1", str(case.id)))
+        form = QFormLayout(self)
+        self.clip_combo = QComboBox()
+        for request in clips:
+            if request.id in case.clip_request_ids:
+                continue
+            self.clip_combo.addItem(
+                self.tr("Clip request #%1: %2, %3").replace("%1", str(request.id))
+                .replace("%2", request.camera_name).replace("%3", request.range_text),
+                request.id)
+        form.addRow(self.tr("Clip request"), self.clip_combo)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
+            self.clip_combo.count() > 0)
+        form.addRow(self.buttons)
+
+    def clip_id(self) -> int | None:
+        value = self.clip_combo.currentData()
+        return int(value) if value is not None else None
+
+
+class CasesPanel(QWidget):
+    badge_changed = Signal(int)
+
+    COLUMNS = ("#", "Camera", "Ward", "Violation", "State", "Detected (UTC+7)",
+               "Next deadline (UTC+7)", "Deadline")
+
+    def __init__(self, service: CaseService, *, can_open: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.texts = CaseTexts(self)
+        self.can_open = can_open
+        self._bookmarks: list[Bookmark] = []
+        self._clips: list[ClipRequest] = []
+        self._wards: set[str] = set()
+        self._pending_open: tuple[Bookmark | None, ClipRequest | None] | None = None
+        self._pending_clip_case: Case | None = None
+        self.open_dialog: OpenCaseDialog | None = None
+        self._shown: Case | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        filters = QHBoxLayout()
+        self.state_combo = QComboBox()
+        self.state_combo.addItem(self.tr("All states"), None)
+        for state in CaseState:
+            self.state_combo.addItem(self.texts.state(state), state.value)
+        self.kind_combo = QComboBox()
+        self.kind_combo.addItem(self.tr("All violations"), None)
+        for kind in CaseKind:
+            self.kind_combo.addItem(self.texts.kind(kind), kind.value)
+        self.ward_combo = QComboBox()
+        self.ward_combo.addItem(self.tr("All wards"), None)
+        self.deadline_combo = QComboBox()
+        self.deadline_combo.addItem(self.tr("Any deadline"), None)
+        for status in (DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON, DeadlineStatus.DUE):
+            self.deadline_combo.addItem(self.texts.deadline(status), status.value)
+        for label, combo in ((self.tr("State"), self.state_combo),
+                             (self.tr("Violation"), self.kind_combo),
+                             (self.tr("Ward"), self.ward_combo),
+                             (self.tr("Deadline"), self.deadline_combo)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(combo)
+            combo.currentIndexChanged.connect(self.apply_filter)
+        filters.addStretch(1)
+        layout.addLayout(filters)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("caseDetail")
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout.addWidget(split, 1)
+
+        buttons = QHBoxLayout()
+        self.open_button = QPushButton(self.tr("Open case…"))
+        self.open_button.setVisible(can_open)
+        self.add_clip_button = QPushButton(self.tr("Add evidence clip…"))
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.add_clip_button)
+        self.action_buttons: dict[str, QPushButton] = {}
+        for action in CaseAction:
+            button = QPushButton(self.texts.actions[action] + "…")
+            button.setObjectName(f"case_{action.value}")
+            button.clicked.connect(lambda _checked=False, a=action.value: self.ask_step(a))
+            buttons.addWidget(button)
+            self.action_buttons[action.value] = button
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+
+        self.open_button.clicked.connect(lambda: self.open_case())
+        self.add_clip_button.clicked.connect(self.ask_add_clip)
+        self.table.itemSelectionChanged.connect(self._update)
+        service.cases_changed.connect(self._fill)
+        service.overdue_changed.connect(self.badge_changed)
+        service.case_changed.connect(self._on_case)
+        service.action_failed.connect(self._on_failed)
+        service.sources_loaded.connect(self._on_sources)
+        self._update()
+
+    # -- list ------------------------------------------------------------------------------------
+    def current_filter(self) -> CaseFilter:
+        return CaseFilter(state=self.state_combo.currentData(),
+                          kind=self.kind_combo.currentData(),
+                          deadline=self.deadline_combo.currentData(),
+                          ward=self.ward_combo.currentData())
+
+    def apply_filter(self) -> None:
+        self._service.set_filter(self.current_filter())
+
+    def set_wards(self, wards: list[str]) -> None:
+        """The wards to filter on (from the camera list; the cases add theirs)."""
+        self._add_wards(wards)
+
+    def _add_wards(self, wards: list[str] | set[str]) -> None:
+        new = {w for w in wards if w} - self._wards
+        if not new:
+            return
+        self._wards |= new
+        current = self.ward_combo.currentData()
+        self.ward_combo.blockSignals(True)
+        self.ward_combo.clear()
+        self.ward_combo.addItem(self.tr("All wards"), None)
+        for ward in sorted(self._wards):
+            self.ward_combo.addItem(ward, ward)
+        self.ward_combo.setCurrentIndex(max(0, self.ward_combo.findData(current)))
+        self.ward_combo.blockSignals(False)
+
+    def cases(self) -> list[Case]:
+        return [self.table.item(r, 0).data(CASE_ROLE) for r in range(self.table.rowCount())]
+
+    def selected(self) -> Case | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.table.item(rows[0].row(), 0).data(CASE_ROLE) if rows else None
+
+    def select(self, case_id: int) -> bool:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(CASE_ROLE).id == case_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def deadline_cell(self, case_id: int) -> QTableWidgetItem | None:
+        """The deadline-state cell of a case's row (tests read its text and colour)."""
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(CASE_ROLE).id == case_id:
+                return self.table.item(row, len(self.COLUMNS) - 1)
+        return None
+
+    def _fill(self, cases: list[Case]) -> None:
+        selected = self.selected()
+        self._add_wards({c.ward for c in cases})
+        self.table.blockSignals(True)
+        self.table.setRowCount(0)
+        for case in cases:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            due = case.next_due
+            cells = (str(case.id), case.camera_name, case.ward, self.texts.kind(case.kind),
+                     self.texts.state(case.state), vn_text(case.detected_at, seconds=False),
+                     vn_text(due.due_at, seconds=False) if due else "",
+                     self.texts.deadline(case.deadline_state))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 0:
+                    item.setData(CASE_ROLE, case)
+                if column == len(cells) - 1 and case.deadline_state:
+                    item.setForeground(QColor(STATUS_COLOURS.get(
+                        DeadlineStatus(case.deadline_state), "#ffffff")))
+                self.table.setItem(row, column, item)
+            if selected is not None and selected.id == case.id:
+                self.table.selectRow(row)
+        self.table.blockSignals(False)
+        self._update()
+
+    # -- detail and buttons ------------------------------------------------------------------------
+    def _update(self) -> None:
+        case = self.selected()
+        self._shown = case
+        for action, button in self.action_buttons.items():
+            button.setEnabled(bool(case and case.may(action)))
+            button.setVisible(bool(case and case.may(action)) or action in self._role_actions())
+        self.add_clip_button.setEnabled(case is not None and case.state != CaseState.CLOSED)
+        self.detail.setHtml(self.detail_html(case) if case else "")
+
+    def _role_actions(self) -> set[str]:
+        """Steps this unit takes at some point (buttons kept visible, greyed when not now)."""
+        if self.can_open:
+            return {CaseAction.SEND.value, CaseAction.CLOSE.value}
+        return {a.value for a in CaseAction} - {CaseAction.SEND.value}
+
+    def detail_html(self, case: Case) -> str:
+        e = html.escape
+        parts = [f"<h3>{e(self.tr('Case #%1').replace('%1', str(case.id)))} — "
+                 f"{e(self.texts.kind(case.kind))}</h3>",
+                 f"<p>{e(case.camera_name)}, {e(case.ward)}<br>"
+                 f"{e(self.tr('Detected'))}: {e(vn_text(case.detected_at))} (UTC+7)<br>"
+                 f"{e(self.tr('State'))}: <b>{e(self.texts.state(case.state))}</b></p>"]
+        if case.note:
+            parts.append(f"<p>{e(case.note)}</p>")
+        if case.conclusion:
+            parts.append(f"<p>{e(self.tr('Conclusion'))}: {e(case.conclusion)}</p>")
+        parts.append(f"<h4>{e(self.tr('Steps'))}</h4><table cellspacing='4'>")
+        parts.append(f"<tr><td>{e(self.tr('Opened'))}</td>"
+                     f"<td>{e(vn_text(case.opened_at))}</td>"
+                     f"<td>{e(case.opened_by.label)}</td></tr>")
+        users = {e_.action: e_.user for e_ in case.events}
+        for action, step in STEP_OF_ACTION.items():
+            if step == "record_handed" and not case.handover_needed:
+                continue
+            at = case.steps.get(step)
+            who = users.get(action.value)
+            parts.append(f"<tr><td>{e(self.texts.steps[step])}</td>"
+                         f"<td>{e(vn_text(at)) if at else '—'}</td>"
+                         f"<td>{e(who.label) if at and who else ''}</td></tr>")
+        parts.append("</table>")
+        if case.deadlines:
+            parts.append(f"<h4>{e(self.tr('Deadlines (UTC+7)'))}</h4><table cellspacing='4'>")
+            for deadline in case.deadlines:
+                colour = STATUS_COLOURS.get(DeadlineStatus(deadline.status), "#ffffff")
+                done = (self.tr("done %1").replace("%1", vn_text(deadline.done_at,
+                                                                 seconds=False))
+                        if deadline.done_at else "")
+                parts.append(
+                    f"<tr><td>{e(self.texts.rules.get(deadline.rule, deadline.rule))} "
+                    f"({e(deadline.article)})</td>"
+                    f"<td>{e(vn_text(deadline.due_at, seconds=False))}</td>"
+                    f"<td style='color:{colour}'><b>{e(self.texts.deadline(deadline.status))}"
+                    f"</b></td><td>{e(done)}</td></tr>")
+            parts.append("</table>")
+        if case.clip_request_ids:
+            parts.append(f"<p>{e(self.tr('Evidence clips'))}: "
+                         f"{', '.join('#' + str(i) for i in case.clip_request_ids)}</p>")
+        if case.events:
+            parts.append(f"<h4>{e(self.tr('History'))}</h4><ul>")
+            for event in case.events:
+                by = event.user.label if event.user else ""
+                note = event.detail.get("note") or ""
+                parts.append(f"<li>{e(vn_text(event.at))} — {e(event.action)} ({e(by)})"
+                             f"{' — ' + e(str(note)) if note else ''}</li>")
+            parts.append("</ul>")
+        return "".join(parts)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def open_case(self, bookmark: Bookmark | None = None,
+                  clip: ClipRequest | None = None) -> None:
+        """Open a case, from ``bookmark`` / ``clip`` when given (the hook for the evidence
+        panels): the user's bookmarks and clip requests are loaded first for the picker."""
+        self._pending_open = (bookmark, clip)
+        self.status_label.setText(self.tr("Loading bookmarks and clip requests…"))
+        self._service.load_sources()
+
+    def ask_add_clip(self) -> None:
+        case = self.selected()
+        if case is None:
+            return
+        self._pending_clip_case = case
+        self._service.load_sources()
+
+    def _on_sources(self, bookmarks: list[Bookmark], clips: list[ClipRequest]) -> None:
+        self._bookmarks, self._clips = bookmarks, clips
+        self.status_label.setText("")
+        if self._pending_open is not None:
+            bookmark, clip = self._pending_open
+            self._pending_open = None
+            self._show_open_dialog(bookmark, clip)
+        if self._pending_clip_case is not None:
+            case, self._pending_clip_case = self._pending_clip_case, None
+            dialog = AddClipDialog(case, clips, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.accepted.connect(lambda: self._add_clip(case, dialog.clip_id()))
+            dialog.open()
+
+    def _add_clip(self, case: Case, clip_id: int | None) -> None:
+        if clip_id is not None:
+            self._service.add_clip(case.id, clip_id)
+
+    def _show_open_dialog(self, bookmark: Bookmark | None, clip: ClipRequest | None) -> None:
+        if self.open_dialog is not None:
+            self.open_dialog.close()
+        dialog = OpenCaseDialog(self._bookmarks, self._clips, self, bookmark=bookmark,
+                                clip=clip)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.buttons.accepted.connect(lambda: self._send_open(dialog))
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
+        self.open_dialog = dialog
+        dialog.open()
+
+    def _dialog_closed(self, dialog: OpenCaseDialog) -> None:
+        if self.open_dialog is dialog:
+            self.open_dialog = None
+
+    def _send_open(self, dialog: OpenCaseDialog) -> None:
+        values = dialog.values()
+        if values["bookmark_id"] is None and values["clip_request_id"] is None:
+            dialog.show_error(self.tr("Choose a bookmark or a clip request."))
+            return
+        dialog.buttons.setEnabled(False)  # the dialog stays open on an error
+        self._service.open_case(
+            str(values["kind"]), bookmark_id=values["bookmark_id"],  # type: ignore[arg-type]
+            clip_request_id=values["clip_request_id"],  # type: ignore[arg-type]
+            detected_at=values["detected_at"], note=str(values["note"]))  # type: ignore[arg-type]
+
+    def ask_step(self, action: str) -> StepDialog | None:
+        case = self.selected()
+        if case is None or not case.may(action):
+            return None
+        dialog = StepDialog(case, action, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._service.act(case.id, action, dialog.step()))
+        dialog.open()
+        return dialog
+
+    def _on_case(self, case: Case) -> None:
+        if self.open_dialog is not None:
+            self.open_dialog.accept()
+            self.open_dialog = None
+        self.status_label.setStyleSheet("")
+        self.status_label.setText(self.tr("Case #%1: %2").replace("%1", str(case.id))
+                                  .replace("%2", self.texts.state(case.state)))
+        # show the answer at once; the refresh that follows replaces the row
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(CASE_ROLE).id == case.id:
+                self.table.item(row, 0).setData(CASE_ROLE, case)
+        self._update()
+
+    def _on_failed(self, text: str) -> None:
+        self.status_label.setStyleSheet("color: #e06c6c;")
+        self.status_label.setText(text)
+        if self.open_dialog is not None:
+            self.open_dialog.show_error(text)

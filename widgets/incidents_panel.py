@@ -1,0 +1,437 @@
+"""Incidents (issue 6, Art. 8, 15.4): the fault report from a tile, and the duty desk's dock.
+
+"Report a fault…" (a tile's context menu) grabs the tile's picture first — from the screen, as
+the X server shows libvlc's pixels (the widget never touches VLC) — then asks kind and note;
+the snapshot is attached unless the user unticks it. The "Incidents" dock (operating unit) lists
+open / acknowledged / resolved incidents with their times to acknowledge and resolve, shows each
+report and its snapshot, and acknowledges or resolves with a note.
+
+Signals (IncidentsPanel):
+    badge_changed(int): open incidents not yet acknowledged (forwarded from the service).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.bookmarks import vn_text
+from app.incidents import Incident, IncidentKind, IncidentService, IncidentState
+
+INCIDENT_ROLE = Qt.ItemDataRole.UserRole + 1
+STATE_COLOURS = {IncidentState.OPEN: "#e06c6c", IncidentState.ACKNOWLEDGED: "#f0b400",
+                 IncidentState.RESOLVED: "#4caf50"}
+SNAPSHOT_QUALITY = 85
+
+
+def grab_picture(surface: QWidget) -> bytes | None:
+    """The picture of a native video surface as the screen shows it, as JPEG; None when the
+    surface is not on screen. libvlc draws into the X window, so only the screen has it."""
+    if not surface.isVisible() or surface.width() < 2 or surface.height() < 2:
+        return None
+    screen = surface.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return None
+    origin = surface.mapToGlobal(surface.rect().topLeft()) - screen.geometry().topLeft()
+    pixmap = screen.grabWindow(0, origin.x(), origin.y(), surface.width(), surface.height())
+    if pixmap.isNull():
+        return None
+    return jpeg_bytes(pixmap.toImage())
+
+
+def jpeg_bytes(image: QImage) -> bytes | None:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, b"JPG", SNAPSHOT_QUALITY):
+        return None
+    return bytes(data.data())
+
+
+def kind_names(owner: QWidget) -> dict[str, str]:
+    tr = owner.tr
+    return {IncidentKind.OFFLINE: tr("Offline / no picture"),
+            IncidentKind.OBSTRUCTED: tr("View obstructed"),
+            IncidentKind.TOO_DARK: tr("Too dark"), IncidentKind.PTZ_BROKEN: tr("PTZ broken"),
+            IncidentKind.OTHER: tr("Other")}
+
+
+def duration_text(owner: QWidget, seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return owner.tr("%1 min").replace("%1", str(minutes))
+    return owner.tr("%1 h %2 min").replace("%1", str(minutes // 60)).replace(
+        "%2", str(minutes % 60))
+
+
+class FaultReportDialog(QDialog):
+    """Kind, note and the tile's snapshot (taken when the user asked, before this opened)."""
+
+    def __init__(self, camera_id: int, camera_name: str, snapshot: bytes | None,
+                 parent: QWidget | None = None, *, kind: str | None = None) -> None:
+        super().__init__(parent)
+        self.camera_id = camera_id
+        self.snapshot = snapshot
+        self.setWindowTitle(self.tr("Report a fault: %1").replace("%1", camera_name))
+        form = QFormLayout(self)
+        self.kind_combo = QComboBox()
+        for value, name in kind_names(self).items():
+            self.kind_combo.addItem(name, value)
+        if kind is not None:
+            self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
+        form.addRow(self.tr("Fault"), self.kind_combo)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setPlaceholderText(self.tr("What do you see? (optional)"))
+        self.note_edit.setMaximumHeight(80)
+        form.addRow(self.tr("Note"), self.note_edit)
+        self.preview = QLabel()
+        self.preview.setObjectName("faultSnapshot")
+        self.attach_check = QCheckBox(self.tr("Attach the tile's picture"))
+        if snapshot:
+            pixmap = QPixmap()
+            pixmap.loadFromData(snapshot)
+            self.preview.setPixmap(pixmap.scaledToWidth(min(320, max(1, pixmap.width()))))
+            self.attach_check.setChecked(True)
+        else:
+            self.preview.setText(self.tr("No picture to attach"))
+            self.attach_check.setEnabled(False)
+        form.addRow(self.preview)
+        form.addRow(self.attach_check)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #e06c6c;")
+        self.error_label.hide()
+        form.addRow(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Report"))
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def kind(self) -> str:
+        return str(self.kind_combo.currentData())
+
+    def note(self) -> str:
+        return self.note_edit.toPlainText().strip()
+
+    def attached(self) -> bytes | None:
+        return self.snapshot if self.attach_check.isChecked() else None
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+        self.buttons.setEnabled(True)
+
+
+def ask_fault_report(parent: QWidget, service: IncidentService, camera_id: int,
+                     camera_name: str, snapshot: bytes | None) -> FaultReportDialog:
+    """Open the fault dialog; Report sends it (the dialog stays open on an error)."""
+    dialog = FaultReportDialog(camera_id, camera_name, snapshot, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    connections: list[tuple[Any, Any]] = []
+
+    def send() -> None:
+        dialog.buttons.setEnabled(False)
+        service.report(camera_id, dialog.kind(), dialog.note(), dialog.attached())
+
+    def done(incident: Incident, _opened: bool) -> None:
+        if incident.camera_id == camera_id:
+            dialog.accept()
+
+    def cleanup() -> None:
+        for signal, slot in connections:
+            signal.disconnect(slot)
+        connections.clear()
+
+    dialog.buttons.accepted.connect(send)
+    service.reported.connect(done)
+    service.action_failed.connect(dialog.show_error)
+    connections += [(service.reported, done), (service.action_failed, dialog.show_error)]
+    dialog.finished.connect(lambda _r: cleanup())
+    dialog.open()
+    return dialog
+
+
+class ResolveDialog(QDialog):
+    def __init__(self, incident: Incident, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Resolve incident #%1").replace("%1", str(incident.id)))
+        form = QFormLayout(self)
+        self.resolution_edit = QPlainTextEdit()
+        self.resolution_edit.setPlaceholderText(self.tr("What was done (at least 3 characters)"))
+        form.addRow(self.tr("Resolution"), self.resolution_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def resolution(self) -> str:
+        return self.resolution_edit.toPlainText().strip()
+
+
+class IncidentsPanel(QWidget):
+    badge_changed = Signal(int)
+
+    COLUMNS = ("#", "Camera", "Ward", "Fault", "State", "Reported (UTC+7)", "Reports",
+               "To acknowledge", "To resolve")
+
+    def __init__(self, service: IncidentService, *, can_handle: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.kinds = kind_names(self)
+        self.can_handle = can_handle
+        self._snapshot: tuple[int, int] | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        top = QHBoxLayout()
+        self.state_combo = QComboBox()
+        self.state_combo.addItem(self.tr("Open and acknowledged"), "active")
+        for state in IncidentState:
+            self.state_combo.addItem(self.state_text(state), state.value)
+        self.state_combo.addItem(self.tr("All"), None)
+        top.addWidget(QLabel(self.tr("Show")))
+        top.addWidget(self.state_combo)
+        top.addStretch(1)
+        layout.addLayout(top)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.detail = QTextBrowser()
+        self.snapshot_label = QLabel()
+        self.snapshot_label.setObjectName("incidentSnapshot")
+        self.snapshot_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.snapshot_label.setMinimumHeight(120)
+        self.report_combo = QComboBox()
+        right_layout.addWidget(self.detail, 1)
+        right_layout.addWidget(self.report_combo)
+        right_layout.addWidget(self.snapshot_label, 1)
+        split.addWidget(self.table)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout.addWidget(split, 1)
+
+        buttons = QHBoxLayout()
+        self.acknowledge_button = QPushButton(self.tr("Acknowledge"))
+        self.resolve_button = QPushButton(self.tr("Resolve…"))
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        for button in (self.acknowledge_button, self.resolve_button, self.refresh_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+
+        self.state_combo.currentIndexChanged.connect(self.apply_filter)
+        self.table.itemSelectionChanged.connect(self._update)
+        self.report_combo.currentIndexChanged.connect(self._load_snapshot)
+        self.acknowledge_button.clicked.connect(self.acknowledge_selected)
+        self.resolve_button.clicked.connect(self.ask_resolve)
+        self.refresh_button.clicked.connect(service.refresh)
+        service.incidents_changed.connect(self._fill)
+        service.open_count_changed.connect(self.badge_changed)
+        service.incident_changed.connect(self._on_incident)
+        service.action_failed.connect(self._on_failed)
+        service.snapshot_loaded.connect(self._on_snapshot)
+        self._update()
+
+    def state_text(self, state: str) -> str:
+        return {IncidentState.OPEN: self.tr("open"),
+                IncidentState.ACKNOWLEDGED: self.tr("acknowledged"),
+                IncidentState.RESOLVED: self.tr("resolved")}.get(state, state)  # type: ignore
+
+    # -- list -------------------------------------------------------------------------------------
+    def apply_filter(self) -> None:
+        value = self.state_combo.currentData()
+        self._service.set_state_filter(None if value in (None, "active") else value)
+
+    def _visible(self, incident: Incident) -> bool:
+        if self.state_combo.currentData() == "active":
+            return incident.state != IncidentState.RESOLVED
+        return True
+
+    def incidents(self) -> list[Incident]:
+        return [self.table.item(r, 0).data(INCIDENT_ROLE) for r in range(self.table.rowCount())]
+
+    def selected(self) -> Incident | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.table.item(rows[0].row(), 0).data(INCIDENT_ROLE) if rows else None
+
+    def select(self, incident_id: int) -> bool:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(INCIDENT_ROLE).id == incident_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def _fill(self, incidents: list[Incident]) -> None:
+        selected = self.selected()
+        self.table.blockSignals(True)
+        self.table.setRowCount(0)
+        for incident in incidents:
+            if not self._visible(incident):
+                continue
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            cells = (str(incident.id), incident.camera_name, incident.ward,
+                     self.kinds.get(incident.kind, incident.kind)
+                     + (" " + self.tr("(automatic)") if incident.automatic else ""),
+                     self.state_text(incident.state), vn_text(incident.reported_at),
+                     str(len(incident.reports)),
+                     duration_text(self, incident.seconds_to_acknowledge),
+                     duration_text(self, incident.seconds_to_resolve))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 0:
+                    item.setData(INCIDENT_ROLE, incident)
+                if column == 4:
+                    item.setForeground(QColor(STATE_COLOURS.get(
+                        IncidentState(incident.state), "#ffffff")))
+                self.table.setItem(row, column, item)
+            if selected is not None and selected.id == incident.id:
+                self.table.selectRow(row)
+        self.table.blockSignals(False)
+        self._update()
+
+    # -- detail -------------------------------------------------------------------------------------
+    def _update(self) -> None:
+        incident = self.selected()
+        state = incident.state if incident else None
+        self.acknowledge_button.setEnabled(self.can_handle and state == IncidentState.OPEN)
+        self.resolve_button.setEnabled(self.can_handle and state in (
+            IncidentState.OPEN, IncidentState.ACKNOWLEDGED))
+        self.detail.setHtml(self.detail_html(incident) if incident else "")
+        shown = self._snapshot
+        self.report_combo.blockSignals(True)
+        self.report_combo.clear()
+        for report in incident.snapshots if incident else []:
+            self.report_combo.addItem(
+                self.tr("Snapshot of report #%1 (%2, %3)").replace("%1", str(report.id))
+                .replace("%2", report.user.label).replace("%3", vn_text(report.at)),
+                (incident.id if incident else 0, report.id))
+        self.report_combo.blockSignals(False)
+        self.report_combo.setVisible(self.report_combo.count() > 0)
+        if self.report_combo.count() == 0:
+            self._snapshot = None
+            self.snapshot_label.clear()
+        elif shown is None or self.report_combo.findData(shown) < 0:
+            self._load_snapshot()
+        else:
+            self.report_combo.setCurrentIndex(self.report_combo.findData(shown))
+
+    def detail_html(self, incident: Incident) -> str:
+        e = html.escape
+        parts = [f"<h3>{e(self.tr('Incident #%1').replace('%1', str(incident.id)))} — "
+                 f"{e(self.kinds.get(incident.kind, incident.kind))}</h3>",
+                 f"<p>{e(incident.camera_name)}, {e(incident.ward)}<br>"
+                 f"{e(self.tr('State'))}: <b>{e(self.state_text(incident.state))}</b></p>",
+                 "<table cellspacing='4'>"]
+        rows = [(self.tr("Reported"), incident.reported_at, incident.reported_by, None),
+                (self.tr("Acknowledged"), incident.acknowledged_at, incident.acknowledged_by,
+                 incident.seconds_to_acknowledge),
+                (self.tr("Resolved"), incident.resolved_at, incident.resolved_by,
+                 incident.seconds_to_resolve)]
+        for label, at, who, seconds in rows:
+            if at is None:
+                continue
+            after = self.tr("after %1").replace("%1", duration_text(self, seconds)) \
+                if seconds is not None else ""
+            parts.append(f"<tr><td>{e(label)}</td><td>{e(vn_text(at))} (UTC+7)</td>"
+                         f"<td>{e(who.label) if who else ''}</td><td>{e(after)}</td></tr>")
+        parts.append("</table>")
+        if incident.resolution:
+            parts.append(f"<p>{e(self.tr('Resolution'))}: {e(incident.resolution)}</p>")
+        parts.append(f"<h4>{e(self.tr('Reports'))}</h4><ul>")
+        for report in incident.reports:
+            auto = f" — {e(self.tr('automatic'))}" if report.automatic else ""
+            note = f": {e(report.note)}" if report.note else ""
+            parts.append(f"<li>{e(vn_text(report.at))} — {e(report.user.label)} — "
+                         f"{e(self.kinds.get(report.kind, report.kind))}{auto}{note}</li>")
+        parts.append("</ul>")
+        return "".join(parts)
+
+    def _load_snapshot(self) -> None:
+        data = self.report_combo.currentData()
+        if not data:
+            return
+        self._snapshot = (int(data[0]), int(data[1]))
+        self._service.load_snapshot(*self._snapshot)
+
+    def _on_snapshot(self, incident_id: int, report_id: int, content: bytes,
+                     _media: str) -> None:
+        if self._snapshot != (incident_id, report_id):
+            return
+        pixmap = QPixmap()
+        if not pixmap.loadFromData(content):
+            self.snapshot_label.setText(self.tr("The snapshot cannot be shown"))
+            return
+        self.snapshot_label.setPixmap(pixmap.scaled(
+            max(1, self.snapshot_label.width()), max(120, self.snapshot_label.height()),
+            Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+
+    def snapshot_shown(self) -> bool:
+        pixmap = self.snapshot_label.pixmap()
+        return pixmap is not None and not pixmap.isNull()
+
+    # -- actions ------------------------------------------------------------------------------------
+    def acknowledge_selected(self) -> None:
+        incident = self.selected()
+        if incident is not None:
+            self._service.acknowledge(incident.id)
+
+    def ask_resolve(self) -> ResolveDialog | None:
+        incident = self.selected()
+        if incident is None:
+            return None
+        dialog = ResolveDialog(incident, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._service.resolve(incident.id, dialog.resolution()))
+        dialog.open()
+        return dialog
+
+    def _on_incident(self, incident: Incident) -> None:
+        self.status_label.setStyleSheet("")
+        self.status_label.setText(self.tr("Incident #%1: %2").replace("%1", str(incident.id))
+                                  .replace("%2", self.state_text(incident.state)))
+
+    def _on_failed(self, text: str) -> None:
+        self.status_label.setStyleSheet("color: #e06c6c;")
+        self.status_label.setText(text)

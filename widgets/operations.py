@@ -1,0 +1,253 @@
+"""Install the operations part of issue 6 into the main window: violation cases, incidents,
+the automatic offline incident and the camera-health reports. main.py calls it once after
+login::
+
+    install_operations(window, backend, ops, messages, video, evidence=panels)
+
+- "Cases" dock (operating unit, city police, traffic & order police): the overdue count on its
+  title; overdue cases told once through the message bridge.
+- "Incidents" dock (the operating unit's duty desk): open/acknowledged/resolved, acknowledge,
+  resolve, snapshots; the open count on its title; each new incident told.
+- Any user: "Report a fault…" from a tile's context menu (``window.fault_report_requested``) or
+  the Operations menu (the selected tile), with the tile's picture.
+- Every client: an ``OfflineWatcher`` (an incident after 5 minutes offline) and a
+  ``HealthReporter`` (``POST /cameras/{id}/health``) over the cameras its walls show.
+- An "Operations" menu with the docks, "Open case…", "Open case from the selected bookmark /
+  clip request…" (when the evidence panels are given) and "Report a fault…".
+
+Nothing here talks to the network or libvlc: the services in ``app/`` do, through ops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
+
+from app.cases import CASE_UNITS, ApiClient, CaseService
+from app.health_reports import HealthReporter, VideoSource
+from app.incidents import IncidentKind, IncidentService, OfflineWatcher
+from app.messages import MessageBridge
+from app.ops import Ops
+from app.video.status import StreamState
+from app.wall import CellKind
+from widgets.cases_panel import CasesPanel
+from widgets.incidents_panel import (
+    FaultReportDialog,
+    IncidentsPanel,
+    ask_fault_report,
+    grab_picture,
+)
+
+DESK_UNIT = "operating_unit"
+
+
+@dataclass
+class Operations:
+    window: QMainWindow
+    incidents: IncidentService
+    watcher: OfflineWatcher
+    health: HealthReporter
+    menu: QMenu
+    messages: MessageBridge
+    cases: CaseService | None = None
+    cases_panel: CasesPanel | None = None
+    cases_dock: QDockWidget | None = None
+    incidents_panel: IncidentsPanel | None = None
+    incidents_dock: QDockWidget | None = None
+    evidence: Any = None
+    actions: dict[str, QAction] = field(default_factory=dict)
+    closed: bool = False
+
+    def camera_of(self, tile_key: str) -> int | None:
+        """The camera a tile of any of the window's walls shows now (None: none)."""
+        for controller in self._controllers():
+            cell = controller.cell_of_tile_key(tile_key)
+            if cell is not None:
+                state = controller.cell(cell)
+                return state.camera_id if state.kind is CellKind.CAMERA else None
+        return None
+
+    def _controllers(self) -> list[Any]:
+        found = []
+        main = getattr(self.window, "wall_controller", None)
+        if main is not None:
+            found.append(main)
+        windows = getattr(self.window, "wall_windows", None)
+        for wall_window in getattr(windows, "windows", {}).values():
+            found.append(wall_window.controller)
+        return found
+
+    def report_fault(self, cell: int | None = None) -> FaultReportDialog | None:
+        """The fault dialog for a main-wall cell (default: the selected tile), with its
+        picture grabbed now, before the dialog covers anything."""
+        wall = getattr(self.window, "wall", None)
+        if wall is None:
+            return None
+        cell = wall.selected_cell if cell is None else cell
+        if not 0 <= cell < len(wall.tiles):
+            return None
+        state = wall.controller.cell(cell)
+        if state.kind is not CellKind.CAMERA or state.camera_id is None:
+            self.messages.info(self.window.tr("Choose a tile that shows a camera."))
+            return None
+        tile = wall.tiles[cell]
+        snapshot = grab_picture(tile.surface())
+        dialog = ask_fault_report(self.window, self.incidents, state.camera_id, state.name,
+                                  snapshot)
+        status = tile.status()
+        if status is not None and status.state in (StreamState.OFFLINE, StreamState.STALLED):
+            dialog.kind_combo.setCurrentIndex(
+                dialog.kind_combo.findData(IncidentKind.OFFLINE.value))
+        return dialog
+
+    def open_case(self) -> None:
+        if self.cases_panel is not None and self.cases_dock is not None:
+            self.cases_dock.show()
+            self.cases_dock.raise_()
+            self.cases_panel.open_case()
+
+    def open_case_from_bookmark(self) -> None:
+        panel = getattr(self.evidence, "bookmarks_panel", None)
+        bookmark = panel.selected() if panel is not None else None
+        if bookmark is None:
+            self.messages.info(self.window.tr("Select a bookmark first."))
+            return
+        if self.cases_panel is not None and self.cases_dock is not None:
+            self.cases_dock.show()
+            self.cases_dock.raise_()
+            self.cases_panel.open_case(bookmark=bookmark)
+
+    def open_case_from_clip(self) -> None:
+        panel = getattr(self.evidence, "requests_panel", None)
+        clip = panel.selected() if panel is not None else None
+        if clip is None:
+            self.messages.info(self.window.tr("Select a clip request first."))
+            return
+        if self.cases_panel is not None and self.cases_dock is not None:
+            self.cases_dock.show()
+            self.cases_dock.raise_()
+            self.cases_panel.open_case(clip=clip)
+
+    def set_cameras(self, cameras: list[Any]) -> None:
+        if self.cases_panel is not None:
+            self.cases_panel.set_wards(sorted({str(c.ward) for c in cameras}))
+
+    def close(self) -> None:
+        """Stop polling and watching; send the health intervals measured so far."""
+        if self.closed:
+            return
+        self.closed = True
+        self.health.flush_all()
+        self.health.stop()
+        self.watcher.stop()
+        self.incidents.stop_polling()
+        if self.cases is not None:
+            self.cases.stop_polling()
+
+
+def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
+                       messages: MessageBridge, video: VideoSource, *, evidence: Any = None,
+                       poll: bool = True) -> Operations:
+    """Add the docks and the Operations menu, start polling and watching (see the module
+    docstring). The result is also kept as ``window.operations``."""
+    tr = window.tr
+    session = getattr(window, "session", None)
+    unit_kind = session.user.unit.kind if session is not None else ""
+    desk = unit_kind == DESK_UNIT
+
+    incidents = IncidentService(backend, ops, messages, window, notify_new=desk)
+    menu = window.menuBar().addMenu(tr("&Operations"))
+    holder: dict[str, Operations] = {}
+
+    def camera_of(key: str) -> int | None:
+        return holder["ops"].camera_of(key) if "ops" in holder else None
+
+    watcher = OfflineWatcher(backend, ops, messages, video, camera_of, parent=window)
+    health = HealthReporter(backend, ops, video, camera_of, parent=window)
+    result = Operations(window, incidents, watcher, health, menu, messages, evidence=evidence)
+    holder["ops"] = result
+
+    if unit_kind in CASE_UNITS:
+        cases = CaseService(backend, ops, messages, window)
+        panel = CasesPanel(cases, can_open=desk)
+        dock = QDockWidget(tr("Cases"), window)
+        dock.setObjectName("cases_dock")
+        dock.setWidget(panel)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        result.cases, result.cases_panel, result.cases_dock = cases, panel, dock
+        action = dock.toggleViewAction()
+        action.setText(tr("Cases"))
+        menu.addAction(action)
+        result.actions["cases"] = action
+
+        def cases_badge(count: int) -> None:
+            title = tr("Cases")
+            text = tr("%1 (%2 overdue)").replace("%1", title).replace("%2", str(count)) \
+                if count else title
+            dock.setWindowTitle(text)
+            action.setText(text)
+
+        cases.overdue_changed.connect(cases_badge)
+
+    if desk:
+        incidents_panel = IncidentsPanel(incidents, can_handle=True)
+        incidents_dock = QDockWidget(tr("Incidents"), window)
+        incidents_dock.setObjectName("incidents_dock")
+        incidents_dock.setWidget(incidents_panel)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, incidents_dock)
+        if result.cases_dock is not None:
+            window.tabifyDockWidget(result.cases_dock, incidents_dock)
+        result.incidents_panel, result.incidents_dock = incidents_panel, incidents_dock
+        action = incidents_dock.toggleViewAction()
+        action.setText(tr("Incidents"))
+        menu.addAction(action)
+        result.actions["incidents"] = action
+
+        def incidents_badge(count: int) -> None:
+            title = tr("Incidents")
+            text = tr("%1 (%2 open)").replace("%1", title).replace("%2", str(count)) \
+                if count else title
+            incidents_dock.setWindowTitle(text)
+            action.setText(text)
+
+        incidents.open_count_changed.connect(incidents_badge)
+
+    menu.addSeparator()
+    if result.cases is not None and desk:
+        open_case = menu.addAction(tr("Open case…"))
+        open_case.triggered.connect(result.open_case)
+        result.actions["open_case"] = open_case
+        if evidence is not None:
+            from_bookmark = menu.addAction(tr("Open case from the selected bookmark…"))
+            from_bookmark.triggered.connect(result.open_case_from_bookmark)
+            from_clip = menu.addAction(tr("Open case from the selected clip request…"))
+            from_clip.triggered.connect(result.open_case_from_clip)
+            result.actions["open_case_bookmark"] = from_bookmark
+            result.actions["open_case_clip"] = from_clip
+    fault = menu.addAction(tr("Report a fault on the selected tile…"))
+    fault.triggered.connect(lambda: result.report_fault())
+    result.actions["report_fault"] = fault
+
+    requested = getattr(window, "fault_report_requested", None)
+    if requested is not None:
+        requested.connect(result.report_fault)
+    cameras_loaded = getattr(window, "cameras_loaded", None)
+    if cameras_loaded is not None:
+        cameras_loaded.connect(result.set_cameras)
+    closing = getattr(window, "closing", None)
+    if closing is not None:
+        closing.connect(result.close)
+
+    watcher.start()
+    health.start()
+    if poll:
+        if desk:
+            incidents.start_polling()
+        if result.cases is not None:
+            result.cases.start_polling()
+    window.operations = result  # type: ignore[attr-defined]
+    return result
