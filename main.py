@@ -44,6 +44,7 @@ from app.wall import WallController
 from widgets.admin_panels import install_admin_panels
 from widgets.login_dialog import LoginDialog
 from widgets.main_window import MainWindow
+from widgets.operations import install_operations
 from widgets.panels import EvidencePanels, install_panels
 from widgets.theme import apply_theme
 from widgets.wall_window import WallWindows
@@ -214,6 +215,8 @@ class Client:
             download_dir=data_dir() / "clips")
         install_admin_panels(window, backend, self.ops, self.messages, session.user)
         window.bookmark_requested.connect(self.panels.bookmark_camera)
+        install_operations(window, backend, self.ops, self.messages, self.video,
+                           evidence=self.panels)
         window.logout_requested.connect(self.logout)
         window.closing.connect(self._window_closing)
         if self.args.demo:
