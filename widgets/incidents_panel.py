@@ -65,7 +65,7 @@ def jpeg_bytes(image: QImage) -> bytes | None:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, b"JPG", SNAPSHOT_QUALITY):
+    if not image.save(buffer, "JPG", SNAPSHOT_QUALITY):  # type: ignore[call-overload]
         return None
     return bytes(data.data())
 

@@ -1,0 +1,203 @@
+"""Incidents end to end on the real lab and backend: a city police officer's client (as main.py
+wires it) shows a live lab camera; "Report a fault…" in the tile's context menu opens the
+dialog with the tile's picture; Report files the incident with that snapshot; the duty desk's
+Incidents panel (operating unit) lists it, shows the snapshot, acknowledges and resolves it
+with a note, and shows the times. The operator's own window has the Incidents dock."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QDockWidget
+from pytestqt.qtbot import QtBot
+
+from app.auth import AuthService
+from app.backend import BackendClient
+from app.credentials import TokenStore
+from app.incidents import IncidentService
+from app.messages import MessageBridge
+from app.ops import Ops
+from app.settings import SettingsStore
+from app.video import StreamState, VideoService
+from lab.testing import start_test_lab
+from main import Client, parse_args
+from server.testing import start_test_server, stop_test_server
+from widgets.incidents_panel import FaultReportDialog, IncidentsPanel, ResolveDialog
+
+pytestmark = [pytest.mark.video, pytest.mark.lab]
+
+
+class _App:
+    def __init__(self) -> None:
+        self.quit_calls = 0
+
+    def quit(self) -> None:
+        self.quit_calls += 1
+
+
+@pytest.fixture(scope="module")
+def live_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("incidents-lab")
+    lab = start_test_lab(root / "lab", cameras=2)
+    try:
+        url, process = start_test_server(root / "data", lab.manifest_path)
+        try:
+            yield url
+        finally:
+            stop_test_server(process)
+    finally:
+        lab.close()
+
+
+def _client(qtbot: QtBot, tmp_path: Path, url: str, username: str, ops: Ops,
+            messages: MessageBridge) -> tuple[Client, _App, VideoService, AuthService]:
+    settings = SettingsStore(tmp_path / username)
+    video = VideoService()
+    auth = AuthService(settings, TokenStore())
+    app = _App()
+    running = Client(app, parse_args([]), settings, messages, ops, video,  # type: ignore[arg-type]
+                     auth, url)
+    running.open_main_window(auth.login(url, username, "demo", False))
+    window = running.window
+    assert window is not None
+    qtbot.waitUntil(lambda: bool(window.wall_controller.camera_list()), timeout=20_000)
+    return running, app, video, auth
+
+
+def _close(qtbot: QtBot, running: Client, app: _App, video: VideoService,
+           auth: AuthService) -> None:
+    window = running.window
+    if running.wall is not None:
+        running.wall.clear_all()
+    if window is not None:
+        window.close()
+        qtbot.waitUntil(lambda: app.quit_calls == 1, timeout=10_000)
+    video.shutdown()
+    auth.logout()
+
+
+def _fault_dialog(window: Any) -> FaultReportDialog | None:
+    found = [d for d in window.findChildren(FaultReportDialog) if d.isVisible()]
+    return found[-1] if found else None
+
+
+def _spread(jpeg: bytes) -> int:
+    """How different the picture's pixels are (0: one flat colour)."""
+    image = QImage.fromData(jpeg).convertToFormat(QImage.Format.Format_Grayscale8)
+    values = [image.pixelColor(x, y).value() for x in range(0, image.width(), 7)
+              for y in range(0, image.height(), 7)]
+    return max(values) - min(values)
+
+
+def test_a_fault_reported_from_a_tile_reaches_the_duty_desk(
+        qapp: QApplication, qtbot: QtBot, tmp_path: Path, live_backend: str, ops: Ops,
+        messages: MessageBridge) -> None:
+    running, app, video, auth = _client(qtbot, tmp_path, live_backend, "police.officer", ops,
+                                        messages)
+    desk_client = BackendClient(live_backend)
+    desk_client.login("ioc.operator", "demo")
+    try:
+        window = running.window
+        assert window is not None
+        operations = window.operations  # type: ignore[attr-defined]
+        assert operations.incidents_dock is None  # not the duty desk
+        assert "report_fault" in operations.actions
+        camera = sorted(window.wall_controller.camera_list(), key=lambda c: c.id)[1]
+        assert window.wall.show_camera(0, camera.id)
+        key = window.wall_controller.tile_key(0)
+        qtbot.waitUntil(lambda: video.status(key).state is StreamState.LIVE, timeout=30_000)
+        qtbot.wait(500)  # a few pictures on screen
+
+        menu = window.wall.tile_menu(0)
+        action = next(a for a in menu.actions() if a.text() == "Report a fault…")
+        assert action.isEnabled()
+        action.trigger()
+        qtbot.waitUntil(lambda: _fault_dialog(window) is not None, timeout=5000)
+        dialog = _fault_dialog(window)
+        assert dialog is not None and dialog.camera_id == camera.id
+        assert dialog.snapshot is not None and dialog.attach_check.isChecked()
+        assert QImage.fromData(dialog.snapshot).width() > 100
+        assert _spread(dialog.snapshot) > 40, "the lab's picture, not a flat surface"
+        dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("obstructed"))
+        dialog.note_edit.setPlainText("Biển quảng cáo che một phần khung hình")
+        with qtbot.waitSignal(operations.incidents.reported, timeout=20_000) as reported:
+            dialog.buttons.accepted.emit()
+        incident, opened = reported.args
+        assert opened and incident.camera_id == camera.id and incident.kind == "obstructed"
+        qtbot.waitUntil(lambda: _fault_dialog(window) is None, timeout=5000)
+        assert incident.reports[0].snapshot_sha256 == hashlib.sha256(dialog.snapshot).hexdigest()
+
+        # the duty desk
+        desk = IncidentService(desk_client, ops, messages)
+        panel = IncidentsPanel(desk)
+        qtbot.addWidget(panel)
+        panel.resize(1000, 500)
+        panel.show()
+        with qtbot.waitSignal(desk.incidents_changed, timeout=15_000):
+            desk.refresh()
+        assert panel.select(incident.id)
+        assert panel.acknowledge_button.isEnabled() and panel.resolve_button.isEnabled()
+        assert "Biển quảng cáo" in panel.detail.toPlainText()
+        qtbot.waitUntil(panel.snapshot_shown, timeout=15_000)
+
+        with qtbot.waitSignal(desk.incident_changed, timeout=15_000) as acked:
+            panel.acknowledge_button.click()
+        assert acked.args[0].state == "acknowledged"
+        qtbot.waitUntil(lambda: panel.select(incident.id) and
+                        panel.selected().state == "acknowledged", timeout=15_000)
+        assert not panel.acknowledge_button.isEnabled()
+        row = next(r for r in range(panel.table.rowCount())
+                   if panel.table.item(r, 0).text() == str(incident.id))
+        assert panel.table.item(row, 7).text().endswith("min")  # time to acknowledge
+
+        def fill_resolution() -> None:
+            dialogs = [d for d in panel.findChildren(ResolveDialog) if d.isVisible()]
+            dialogs[-1].resolution_edit.setPlainText("Đã yêu cầu tháo biển quảng cáo")
+            dialogs[-1].accept()
+
+        QTimer.singleShot(200, fill_resolution)
+        with qtbot.waitSignal(desk.incident_changed, timeout=15_000) as resolved:
+            panel.ask_resolve()
+        assert resolved.args[0].state == "resolved"
+        assert resolved.args[0].resolution == "Đã yêu cầu tháo biển quảng cáo"
+        assert resolved.args[0].seconds_to_resolve is not None
+        # "open and acknowledged" no longer lists it; "resolved" does
+        qtbot.waitUntil(lambda: incident.id not in {i.id for i in panel.incidents()},
+                        timeout=15_000)
+        with qtbot.waitSignal(desk.incidents_changed, timeout=15_000):
+            panel.state_combo.setCurrentIndex(panel.state_combo.findData("resolved"))
+        assert panel.select(incident.id)
+        assert "Đã yêu cầu tháo" in panel.detail.toPlainText()
+    finally:
+        desk_client.close()
+        _close(qtbot, running, app, video, auth)
+
+
+def test_the_operator_window_has_the_incidents_and_cases_docks(
+        qapp: QApplication, qtbot: QtBot, tmp_path: Path, live_backend: str, ops: Ops,
+        messages: MessageBridge) -> None:
+    running, app, video, auth = _client(qtbot, tmp_path, live_backend, "ioc.operator", ops,
+                                        messages)
+    try:
+        window = running.window
+        assert window is not None
+        names = {d.objectName() for d in window.findChildren(QDockWidget)}
+        assert {"cases_dock", "incidents_dock"} <= names
+        menus = [a.text() for a in window.menuBar().actions()]
+        assert "&Operations" in menus
+        operations = window.operations  # type: ignore[attr-defined]
+        assert {"cases", "incidents", "open_case", "open_case_bookmark", "report_fault"} <= \
+            set(operations.actions)
+        # an empty tile offers no fault report
+        window.wall.controller.clear(0)
+        action = next(a for a in window.wall.tile_menu(0).actions()
+                      if a.text() == "Report a fault…")
+        assert not action.isEnabled()
+    finally:
+        _close(qtbot, running, app, video, auth)
