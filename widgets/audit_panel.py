@@ -55,6 +55,7 @@ class AuditPanel(QWidget):
     def __init__(self, service: AuditLogService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
+        self.service = service
         self._cameras: dict[int, str] = {}
         self.page: AuditPage | None = None
         self.export_result: AuditExport | None = None
