@@ -54,7 +54,7 @@ def camera_id_from_mime(mime: QMimeData) -> int | None:
 
 
 class VideoSurface(QWidget):
-    """The native child window libvlc draws into; Qt paints nothing on it."""
+    """The native child window libvlc draws into; Qt paints it black around libvlc's window."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,8 +62,11 @@ class VideoSurface(QWidget):
         # ancestor (tile, wall, splitter) into a native window of its own
         self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors, True)
         self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow, True)
-        # No Qt painting over libvlc's pixels; the black comes from the native window background.
-        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        # Qt fills it black (autoFillBackground below): libvlc's picture is a child X window placed
+        # on the letterboxed rectangle, and X clips Qt's fill by it, so only the margins are painted.
+        # Opaque (no fill), Qt flushed whatever its backing store last held there on each expose:
+        # after a template switch the margins showed earlier tiles' title strips and badges.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, False)
         self.setAutoFillBackground(True)
         palette = self.palette()
