@@ -1,18 +1,17 @@
 """Keep the old picture on screen while a new video window is raised (X11 only).
 
-libvlc's X11 output renders into a child window of the tile's surface, created with a black
-background pixel. When the tile raises a surface for a make-before-break switch, the X server
-clears that window to black at once and libvlc paints it only with its next picture (up to a
-frame later): a grab in between shows black, which a switch must never do (measured here: one
-black grab in about two switches). With the background set to None, the server leaves the
-exposed area as it was (the old stream's last picture) until libvlc draws.
+libvlc's X11 output (VLC 3, xcb) renders into a child window of the tile's surface, placed on the
+letterboxed picture rectangle and created with a black background pixel. When the tile raises a
+surface for a make-before-break switch, the X server clears that window to black at once and
+libvlc paints it only with its next picture (up to a frame later): a grab in between shows black,
+which a switch must never do (measured here: one black grab in about two switches). With the
+background set to None, the server leaves the exposed area as it was (the old stream's last
+picture) until libvlc draws.
 
-Left at None, though, the margins libvlc does not paint (the black bars around a picture whose
-aspect differs from the tile's) keep whatever was there before: after a template switch they
-showed pieces of earlier tiles. So the black background comes back once the raised window has
-been painted: :data:`RESTORE_BLACK_AFTER_S` after the raise (the surface is raised on the new
-stream's first shown picture, and libvlc repaints every frame, 40 ms at 25 fps); later resizes
-and moves then clear the margins to black again.
+It is never set back to black: a window raised again later (back from replay) was then cleared
+to black until libvlc's next picture, a flash the replay test caught. The letterbox margins around
+libvlc's window belong to the tile's surface, which Qt fills black (``widgets.tile.VideoSurface``;
+X clips that fill by libvlc's window, so it never covers the picture).
 
 Plain libX11 through ctypes on a private display connection; errors (a window that vanished)
 are ignored by a no-op Xlib error handler. Anywhere but an X11 session this does nothing.
@@ -30,11 +29,8 @@ from typing import Any
 
 log = logging.getLogger("iocwall.video")
 
-RESTORE_BLACK_AFTER_S = 0.5
-
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
-_restores: dict[int, threading.Timer] = {}
 
 _ErrorHandler = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 
@@ -70,14 +66,6 @@ def _display() -> tuple[Any, Any] | None:
             ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong,
         ]
         lib.XFree.argtypes = [ctypes.c_void_p]
-        lib.XSetWindowBackground.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
-        lib.XDefaultScreen.argtypes = [ctypes.c_void_p]
-        lib.XBlackPixel.argtypes = [ctypes.c_void_p, ctypes.c_int]
-        lib.XBlackPixel.restype = ctypes.c_ulong
-        lib.XClearArea.argtypes = [
-            ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int, ctypes.c_uint,
-            ctypes.c_uint, ctypes.c_int,
-        ]
         lib.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
         display = lib.XOpenDisplay(None)
         if not display:
@@ -89,8 +77,8 @@ def _display() -> tuple[Any, Any] | None:
 
 
 def keep_contents_on_expose(window_id: int) -> None:
-    """Background None for ``window_id`` and its descendants (libvlc's video window), black
-    again :data:`RESTORE_BLACK_AFTER_S` later (see the module docstring)."""
+    """Background None for ``window_id`` and its descendants (libvlc's video window), so that
+    raising it keeps the old picture until libvlc draws (see the module docstring)."""
     opened = _display()
     if opened is None or not window_id:
         return
@@ -98,25 +86,6 @@ def keep_contents_on_expose(window_id: int) -> None:
     with _lock:
         for window in _tree(lib, display, window_id):
             lib.XSetWindowBackgroundPixmap(display, window, 0)
-        lib.XSync(display, 0)
-        # Not restored to black afterwards: a window raised again later (back from replay) was
-        # then cleared to black until libvlc's next picture, a flash the replay test caught.
-        # Stale letterbox margins after moves remain a known defect (see tests/e2e/
-        # test_wall_windows.py, xfail).
-
-
-def restore_black_background(window_id: int) -> None:
-    """Black background again for ``window_id`` and its descendants. Nothing is repainted now
-    (no flash): the next exposure (a resize, a move) clears the unpainted margins to black."""
-    opened = _display()
-    if opened is None or not window_id:
-        return
-    lib, display = opened
-    with _lock:
-        _restores.pop(window_id, None)
-        black = lib.XBlackPixel(display, lib.XDefaultScreen(display))
-        for window in _tree(lib, display, window_id):
-            lib.XSetWindowBackground(display, window, black)
         lib.XSync(display, 0)
 
 
@@ -138,9 +107,3 @@ def _tree(lib: Any, display: Any, window_id: int, limit: int = 64) -> list[int]:
             if children:
                 lib.XFree(children)
     return found
-
-
-def restores_pending() -> int:
-    """How many windows still wait for their black background (tests wait for 0)."""
-    with _lock:
-        return len(_restores)
