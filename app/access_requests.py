@@ -40,7 +40,6 @@ log = logging.getLogger("iocwall.access")
 POLL_INTERVAL_MS = 15_000
 MAX_LETTER_BYTES = 10 * 1024 * 1024
 REASON_MIN = 3
-TEXT_MIN = 10
 # a grant boundary is acted on this long after it (the server's "now" decides; clocks drift)
 BOUNDARY_SLACK_MS = 1_000
 
