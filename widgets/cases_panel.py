@@ -155,16 +155,16 @@ class OpenCaseDialog(QDialog):
         for item in bookmarks:
             label = self.tr("Bookmark #%1: %2, %3 %4").replace("%1", str(item.id)).replace(
                 "%2", item.camera_name).replace("%3", vn_text(item.at)).replace("%4", item.note)
-            self.source_combo.addItem(label.strip(), ("bookmark", item.id))
+            self.source_combo.addItem(label.strip(), f"bookmark:{item.id}")
         for request in clips:
             label = self.tr("Clip request #%1: %2, %3").replace("%1", str(request.id)).replace(
                 "%2", request.camera_name).replace("%3", request.range_text)
-            self.source_combo.addItem(label, ("clip", request.id))
+            self.source_combo.addItem(label, f"clip:{request.id}")
         if bookmark is not None:
-            self.source_combo.setCurrentIndex(self.source_combo.findData(("bookmark",
-                                                                          bookmark.id)))
+            self.source_combo.setCurrentIndex(
+                self.source_combo.findData(f"bookmark:{bookmark.id}"))
         elif clip is not None:
-            self.source_combo.setCurrentIndex(self.source_combo.findData(("clip", clip.id)))
+            self.source_combo.setCurrentIndex(self.source_combo.findData(f"clip:{clip.id}"))
         form.addRow(self.tr("From"), self.source_combo)
         self.detected_check = QCheckBox(self.tr("Detected at another time (UTC+7)"))
         self.detected_edit = vn_editor()
@@ -187,7 +187,8 @@ class OpenCaseDialog(QDialog):
         form.addRow(self.buttons)
 
     def values(self) -> dict[str, object]:
-        source = self.source_combo.currentData()
+        kind, _, number = str(self.source_combo.currentData() or "").partition(":")
+        source = (kind, int(number)) if number.isdigit() else None
         return {
             "kind": self.kind_combo.currentData(),
             "bookmark_id": source[1] if source and source[0] == "bookmark" else None,
