@@ -259,10 +259,11 @@ class ReportsPanel(QWidget):
     def _kind_changed(self) -> None:
         kind = self.kind()
         ad_hoc = kind is ReportKind.AD_HOC
-        for widget in (self.start_edit, self.end_edit, self.range_label):
-            widget.setVisible(ad_hoc)
-        for widget in (self.year_spin, self.period_label):
-            widget.setVisible(not ad_hoc)
+        shown: list[tuple[QWidget, bool]] = [
+            (self.start_edit, ad_hoc), (self.end_edit, ad_hoc), (self.range_label, ad_hoc),
+            (self.year_spin, not ad_hoc), (self.period_label, not ad_hoc)]
+        for widget, visible in shown:
+            widget.setVisible(visible)
         self.part_combo.setVisible(kind in (ReportKind.QUARTERLY, ReportKind.SIX_MONTHLY))
         self.part_combo.clear()
         if kind is ReportKind.QUARTERLY:
