@@ -1,13 +1,13 @@
 """Other agencies' access requests (issue 6): file with a PDF letter, grant, reject, revoke."""
 
-from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import FileResponse
 
 from server import access_requests as service
-from server.api.forms import Attached, body_with_file, invalid
+from server.api.forms import Attached, body_with_file
+from server.api.steps import StepErrors, aware, commit_step, load_or_404
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 from server.models import AccessRequest, User
 from server.schemas import (
@@ -20,52 +20,30 @@ from server.schemas import (
 router = APIRouter(prefix="/access-requests", tags=["access requests"])
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
-
-
 async def request_input(request: Request) -> tuple[AccessRequestCreate, Attached | None]:
     body, letter = await body_with_file(request, AccessRequestCreate, "letter",
                                         service.MAX_LETTER_BYTES)
-    body = body.model_copy(update={"wanted_from": _aware(body.wanted_from),
-                                   "wanted_until": _aware(body.wanted_until)})
+    body = body.model_copy(update={"wanted_from": aware(body.wanted_from),
+                                   "wanted_until": aware(body.wanted_until)})
     return body, letter
 
 
 RequestInput = Annotated[tuple[AccessRequestCreate, Attached | None], Depends(request_input)]
-ERRORS = (service.AccessDenied, service.AccessConflict, service.AccessInvalid)
-
-
-def _errors(exc: Exception) -> Exception:
-    if isinstance(exc, service.AccessDenied):
-        return HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=str(exc))
-    if isinstance(exc, service.AccessConflict):
-        return HTTPException(status_code=status.HTTP_409_CONFLICT, detail=str(exc))
-    field, _, message = str(exc).partition(": ")
-    return invalid(field, message)
+ERRORS = StepErrors(service.AccessDenied, service.AccessConflict, service.AccessInvalid)
 
 
 def _readable(session: SessionDep, user: User, request_id: int) -> AccessRequest:
-    request = session.get(AccessRequest, request_id)
-    if request is None or not service.can_read(user, request):
-        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND,
-                            detail="Access request not found")
-    return request
+    return load_or_404(session, AccessRequest, request_id,
+                       lambda r: service.can_read(user, r), "Access request not found")
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def file_request(body: RequestInput, session: SessionDep, user: CurrentUser, now: NowDep,
                  runtime: RuntimeDep) -> AccessRequestPublic:
     data, letter = body
-    try:
-        request = service.create(session, user, data, letter.filename if letter else None,
-                                 letter.content if letter else None, runtime.settings.data_dir,
-                                 now)
-    except ERRORS as exc:
-        raise _errors(exc) from exc
-    session.commit()
+    request = commit_step(session, ERRORS, lambda: service.create(
+        session, user, data, letter.filename if letter else None,
+        letter.content if letter else None, runtime.settings.data_dir, now))
     return service.request_public(session, request, now)
 
 
@@ -94,13 +72,9 @@ def letter(request_id: int, session: SessionDep, user: CurrentUser) -> FileRespo
 def grant(request_id: int, body: AccessGrantBody, session: SessionDep, user: CurrentUser,
           now: NowDep) -> AccessRequestPublic:
     request = _readable(session, user, request_id)
-    body = body.model_copy(update={"valid_from": _aware(body.valid_from),
-                                   "valid_until": _aware(body.valid_until)})
-    try:
-        service.grant(session, user, request, body, now)
-    except ERRORS as exc:
-        raise _errors(exc) from exc
-    session.commit()
+    body = body.model_copy(update={"valid_from": aware(body.valid_from),
+                                   "valid_until": aware(body.valid_until)})
+    commit_step(session, ERRORS, lambda: service.grant(session, user, request, body, now))
     return service.request_public(session, request, now)
 
 
@@ -108,11 +82,8 @@ def grant(request_id: int, body: AccessGrantBody, session: SessionDep, user: Cur
 def reject(request_id: int, body: AccessRejectBody, session: SessionDep, user: CurrentUser,
            now: NowDep) -> AccessRequestPublic:
     request = _readable(session, user, request_id)
-    try:
-        service.reject(session, user, request, body.reason, now)
-    except ERRORS as exc:
-        raise _errors(exc) from exc
-    session.commit()
+    commit_step(session, ERRORS,
+                lambda: service.reject(session, user, request, body.reason, now))
     return service.request_public(session, request, now)
 
 
@@ -120,9 +91,5 @@ def reject(request_id: int, body: AccessRejectBody, session: SessionDep, user: C
 def revoke(request_id: int, session: SessionDep, user: CurrentUser,
            now: NowDep) -> AccessRequestPublic:
     request = _readable(session, user, request_id)
-    try:
-        service.revoke(session, user, request, now)
-    except ERRORS as exc:
-        raise _errors(exc) from exc
-    session.commit()
+    commit_step(session, ERRORS, lambda: service.revoke(session, user, request, now))
     return service.request_public(session, request, now)

@@ -1,12 +1,13 @@
 """Violation cases (issue 6): open from a bookmark or clip, record each step, deadlines."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, status
 
 from server import cases as service
 from server import working_calendar as wc
+from server.api.steps import StepErrors, aware, commit_step, load_or_404
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 from server.models import ViolationCase
 from server.schemas import CaseActionBody, CaseClipAdd, CaseCreate, CasePublic, CasePublication
@@ -14,45 +15,27 @@ from server.schemas import CaseActionBody, CaseClipAdd, CaseCreate, CasePublic, 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
-
-
 def _calendar(runtime: RuntimeDep) -> wc.WorkingCalendar:
     return wc.WorkingCalendar(wc.load(runtime.settings.calendar_file))
 
 
-def _errors(exc: Exception) -> HTTPException:
-    if isinstance(exc, service.CaseDenied):
-        return HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=str(exc))
-    if isinstance(exc, service.CaseConflict):
-        return HTTPException(status_code=status.HTTP_409_CONFLICT, detail=str(exc))
-    return HTTPException(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc))
-
-
-CASE_ERRORS = (service.CaseDenied, service.CaseConflict, service.CaseInvalid)
+# 422 with the service's message as the plain detail (as before the shared helper)
+CASE_ERRORS = StepErrors(service.CaseDenied, service.CaseConflict, service.CaseInvalid,
+                         fields=False)
 
 
 def _readable(session: SessionDep, user: CurrentUser, case_id: int,
               now: datetime) -> ViolationCase:
-    case = session.get(ViolationCase, case_id)
-    if case is None or not service.can_read(session, user, case, now):
-        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="Case not found")
-    return case
+    return load_or_404(session, ViolationCase, case_id,
+                       lambda c: service.can_read(session, user, c, now), "Case not found")
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def open_case(body: CaseCreate, session: SessionDep, user: CurrentUser, now: NowDep,
               runtime: RuntimeDep) -> CasePublic:
     if body.detected_at is not None:
-        body = body.model_copy(update={"detected_at": _aware(body.detected_at)})
-    try:
-        case = service.open_case(session, user, body, now)
-    except CASE_ERRORS as exc:
-        raise _errors(exc) from exc
-    session.commit()
+        body = body.model_copy(update={"detected_at": aware(body.detected_at)})
+    case = commit_step(session, CASE_ERRORS, lambda: service.open_case(session, user, body, now))
     return service.case_public(session, user, case, _calendar(runtime), now)
 
 
@@ -70,7 +53,7 @@ def list_cases(
     cameras it may view, newest detection first; ``deadline`` = the worst pending deadline."""
     calendar = _calendar(runtime)
     where = service.CaseFilter(state=state, kind=kind, deadline=deadline, camera_id=camera_id,
-                               since=_aware(since), until=_aware(until))
+                               since=aware(since), until=aware(until))
     return [service.case_public(session, user, c, calendar, now)
             for c in service.list_cases(session, user, where, calendar, now)]
 
@@ -86,11 +69,8 @@ def get_case(case_id: int, session: SessionDep, user: CurrentUser, now: NowDep,
 def add_clip(case_id: int, body: CaseClipAdd, session: SessionDep, user: CurrentUser,
              now: NowDep, runtime: RuntimeDep) -> CasePublic:
     case = _readable(session, user, case_id, now)
-    try:
-        service.add_clip(session, user, case, body.clip_request_id, now)
-    except CASE_ERRORS as exc:
-        raise _errors(exc) from exc
-    session.commit()
+    commit_step(session, CASE_ERRORS,
+                lambda: service.add_clip(session, user, case, body.clip_request_id, now))
     return service.case_public(session, user, case, _calendar(runtime), now)
 
 
@@ -101,12 +81,8 @@ def act(case_id: int, action: service.Action, body: CaseActionBody, session: Ses
     ``identify_violator``, ``make_record``, ``hand_over``, ``decide``, ``close``)."""
     case = _readable(session, user, case_id, now)
     if body.at is not None:
-        body = body.model_copy(update={"at": _aware(body.at)})
-    try:
-        service.act(session, user, case, action, body, now)
-    except CASE_ERRORS as exc:
-        raise _errors(exc) from exc
-    session.commit()
+        body = body.model_copy(update={"at": aware(body.at)})
+    commit_step(session, CASE_ERRORS, lambda: service.act(session, user, case, action, body, now))
     return service.case_public(session, user, case, _calendar(runtime), now)
 
 
@@ -115,10 +91,6 @@ def publish(case_id: int, body: CasePublication, session: SessionDep, user: Curr
             now: NowDep, runtime: RuntimeDep) -> CasePublic:
     """Art. 14: the operating unit publishes (or withdraws) a case on ``/public/v1``."""
     case = _readable(session, user, case_id, now)
-    try:
-        service.set_publication(session, user, case, body.public, body.title,
-                                body.clip_request_id, now)
-    except CASE_ERRORS as exc:
-        raise _errors(exc) from exc
-    session.commit()
+    commit_step(session, CASE_ERRORS, lambda: service.set_publication(
+        session, user, case, body.public, body.title, body.clip_request_id, now))
     return service.case_public(session, user, case, _calendar(runtime), now)

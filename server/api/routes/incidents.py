@@ -1,14 +1,15 @@
 """Camera incidents (issue 6): report (JSON or multipart with a ``snapshot``), list,
 acknowledge, resolve, snapshot download."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import FileResponse
 
 from server import incidents as service
-from server.api.forms import Attached, body_with_file, invalid
+from server.api.forms import Attached, body_with_file
+from server.api.steps import StepErrors, aware, commit_step, load_or_404
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep, camera_not_found
 from server.models import Incident, IncidentReport, User
 from server.schemas import IncidentCreate, IncidentPublic, IncidentResolve
@@ -25,29 +26,12 @@ async def incident_input(request: Request) -> tuple[IncidentCreate, Attached | N
 IncidentInput = Annotated[tuple[IncidentCreate, Attached | None], Depends(incident_input)]
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
-
-
-def _errors(exc: Exception) -> Exception:
-    if isinstance(exc, service.IncidentDenied):
-        return HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=str(exc))
-    if isinstance(exc, service.IncidentConflict):
-        return HTTPException(status_code=status.HTTP_409_CONFLICT, detail=str(exc))
-    field, _, message = str(exc).partition(": ")
-    return invalid(field, message)
-
-
-ERRORS = (service.IncidentDenied, service.IncidentConflict, service.IncidentInvalid)
+ERRORS = StepErrors(service.IncidentDenied, service.IncidentConflict, service.IncidentInvalid)
 
 
 def _readable(session: SessionDep, user: User, incident_id: int, now: datetime) -> Incident:
-    incident = session.get(Incident, incident_id)
-    if incident is None or not service.can_read(session, user, incident, now):
-        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="Incident not found")
-    return incident
+    return load_or_404(session, Incident, incident_id,
+                       lambda i: service.can_read(session, user, i, now), "Incident not found")
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -59,12 +43,8 @@ def report(body: IncidentInput, session: SessionDep, user: CurrentUser, now: Now
     if item is None:
         raise camera_not_found()
     snapshot = service.Snapshot(attached.filename, attached.content) if attached else None
-    try:
-        incident, created = service.report(session, user, item, data, snapshot,
-                                           runtime.settings.data_dir, now)
-    except ERRORS as exc:
-        raise _errors(exc) from exc
-    session.commit()
+    incident, created = commit_step(session, ERRORS, lambda: service.report(
+        session, user, item, data, snapshot, runtime.settings.data_dir, now))
     if not created:
         response.status_code = status.HTTP_200_OK
     return service.incident_public(incident)
@@ -80,7 +60,7 @@ def list_incidents(
 ) -> list[IncidentPublic]:
     """The operating unit sees all; others those on cameras they may view. Newest first."""
     return [service.incident_public(i) for i in service.list_incidents(
-        session, user, now, state, camera_id, _aware(since), _aware(until))]
+        session, user, now, state, camera_id, aware(since), aware(until))]
 
 
 @router.get("/{incident_id}")
@@ -93,11 +73,7 @@ def get_incident(incident_id: int, session: SessionDep, user: CurrentUser,
 def acknowledge(incident_id: int, session: SessionDep, user: CurrentUser,
                 now: NowDep) -> IncidentPublic:
     incident = _readable(session, user, incident_id, now)
-    try:
-        service.acknowledge(session, user, incident, now)
-    except ERRORS as exc:
-        raise _errors(exc) from exc
-    session.commit()
+    commit_step(session, ERRORS, lambda: service.acknowledge(session, user, incident, now))
     return service.incident_public(incident)
 
 
@@ -105,11 +81,8 @@ def acknowledge(incident_id: int, session: SessionDep, user: CurrentUser,
 def resolve(incident_id: int, body: IncidentResolve, session: SessionDep, user: CurrentUser,
             now: NowDep) -> IncidentPublic:
     incident = _readable(session, user, incident_id, now)
-    try:
-        service.resolve(session, user, incident, body.resolution, now)
-    except ERRORS as exc:
-        raise _errors(exc) from exc
-    session.commit()
+    commit_step(session, ERRORS,
+                lambda: service.resolve(session, user, incident, body.resolution, now))
     return service.incident_public(incident)
 
 
