@@ -20,10 +20,12 @@ Nothing here talks to the network or libvlc: the services in ``app/`` do, throug
 
 from __future__ import annotations
 
+import functools
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
@@ -47,7 +49,7 @@ DESK_UNIT = "operating_unit"
 
 @dataclass
 class Operations:
-    window: QMainWindow
+    window_ref: weakref.ref[QMainWindow]  # no cycle: window.operations holds this object
     incidents: IncidentService
     watcher: OfflineWatcher
     health: HealthReporter
@@ -62,6 +64,15 @@ class Operations:
     actions: dict[str, QAction] = field(default_factory=dict)
     closed: bool = False
 
+    @property
+    def window(self) -> QMainWindow | None:
+        return self.window_ref()
+
+    def tr(self, text: str) -> str:
+        window = self.window
+        return QCoreApplication.translate(type(window).__name__ if window else "MainWindow",
+                                          text)
+
     def camera_of(self, tile_key: str) -> int | None:
         """The camera a tile of any of the window's walls shows now (None: none)."""
         for controller in self._controllers():
@@ -72,7 +83,9 @@ class Operations:
         return None
 
     def _controllers(self) -> list[Any]:
-        found = []
+        found: list[Any] = []
+        if self.window is None:
+            return found
         main = getattr(self.window, "wall_controller", None)
         if main is not None:
             found.append(main)
@@ -81,28 +94,43 @@ class Operations:
             found.append(wall_window.controller)
         return found
 
-    def report_fault(self, cell: int | None = None) -> FaultReportDialog | None:
-        """The fault dialog for a main-wall cell (default: the selected tile), with its
-        picture grabbed now, before the dialog covers anything."""
-        wall = getattr(self.window, "wall", None)
-        if wall is None:
+    def report_fault(self, cell: int | None = None, view: Any = None
+                     ) -> FaultReportDialog | None:
+        """The fault dialog for a cell of ``view`` (default: the main wall; cell default: the
+        selected tile), with its picture grabbed now, before the dialog covers anything."""
+        window = self.window
+        wall = view if view is not None else getattr(window, "wall", None)
+        if window is None or wall is None:
             return None
         cell = wall.selected_cell if cell is None else cell
         if not 0 <= cell < len(wall.tiles):
             return None
         state = wall.controller.cell(cell)
         if state.kind is not CellKind.CAMERA or state.camera_id is None:
-            self.messages.info(self.window.tr("Choose a tile that shows a camera."))
+            self.messages.info(self.tr("Choose a tile that shows a camera."))
             return None
         tile = wall.tiles[cell]
         snapshot = grab_picture(tile.surface())
-        dialog = ask_fault_report(self.window, self.incidents, state.camera_id, state.name,
-                                  snapshot)
+        dialog = ask_fault_report(wall.window() if view is not None else window,
+                                  self.incidents, state.camera_id, state.name, snapshot)
         status = tile.status()
         if status is not None and status.state in (StreamState.OFFLINE, StreamState.STALLED):
             dialog.kind_combo.setCurrentIndex(
                 dialog.kind_combo.findData(IncidentKind.OFFLINE.value))
         return dialog
+
+    def wire_wall_windows(self) -> None:
+        """The other screens' walls: their tiles' "Report a fault…" too."""
+        windows = getattr(self.window, "wall_windows", None)
+        for wall_window in list(getattr(windows, "windows", {}).values()):
+            view = wall_window.wall
+            if view.property("operationsWired"):
+                continue
+            view.setProperty("operationsWired", True)
+            view.fault_report_requested.connect(functools.partial(self._report_on, view))
+
+    def _report_on(self, view: Any, cell: int) -> None:
+        self.report_fault(cell, view)
 
     def open_case(self) -> None:
         if self.cases_panel is not None and self.cases_dock is not None:
@@ -114,7 +142,7 @@ class Operations:
         panel = getattr(self.evidence, "bookmarks_panel", None)
         bookmark = panel.selected() if panel is not None else None
         if bookmark is None:
-            self.messages.info(self.window.tr("Select a bookmark first."))
+            self.messages.info(self.tr("Select a bookmark first."))
             return
         if self.cases_panel is not None and self.cases_dock is not None:
             self.cases_dock.show()
@@ -125,7 +153,7 @@ class Operations:
         panel = getattr(self.evidence, "requests_panel", None)
         clip = panel.selected() if panel is not None else None
         if clip is None:
-            self.messages.info(self.window.tr("Select a clip request first."))
+            self.messages.info(self.tr("Select a clip request first."))
             return
         if self.cases_panel is not None and self.cases_dock is not None:
             self.cases_dock.show()
@@ -141,6 +169,7 @@ class Operations:
         if self.closed:
             return
         self.closed = True
+        self.evidence = None  # it holds the window: no cycle left behind
         self.health.flush_all()
         self.health.stop()
         self.watcher.stop()
@@ -154,7 +183,11 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
                        poll: bool = True) -> Operations:
     """Add the docks and the Operations menu, start polling and watching (see the module
     docstring). The result is also kept as ``window.operations``."""
-    tr = window.tr
+    context = type(window).__name__
+
+    def tr(text: str) -> str:  # window.tr without holding the window in the closures below
+        return QCoreApplication.translate(context, text)
+
     session = getattr(window, "session", None)
     unit_kind = session.user.unit.kind if session is not None else ""
     desk = unit_kind == DESK_UNIT
@@ -168,7 +201,7 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
 
     watcher = OfflineWatcher(backend, ops, messages, video, camera_of, parent=window)
     health = HealthReporter(backend, ops, video, camera_of, parent=window)
-    result = Operations(window, incidents, watcher, health, menu, messages, evidence=evidence)
+    result = Operations(weakref.ref(window), incidents, watcher, health, menu, messages, evidence=evidence)
     holder["ops"] = result
 
     if unit_kind in CASE_UNITS:
@@ -241,6 +274,10 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
     closing = getattr(window, "closing", None)
     if closing is not None:
         closing.connect(result.close)
+    wall_windows = getattr(window, "wall_windows", None)
+    if wall_windows is not None:
+        wall_windows.windows_changed.connect(result.wire_wall_windows)
+        result.wire_wall_windows()
 
     watcher.start()
     health.start()

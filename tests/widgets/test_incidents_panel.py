@@ -73,6 +73,8 @@ def _client(qtbot: QtBot, tmp_path: Path, url: str, username: str, ops: Ops,
 def _close(qtbot: QtBot, running: Client, app: _App, video: VideoService,
            auth: AuthService) -> None:
     window = running.window
+    if running.wall_windows is not None:
+        running.wall_windows.close_all()
     if running.wall is not None:
         running.wall.clear_all()
     if window is not None:
@@ -199,5 +201,23 @@ def test_the_operator_window_has_the_incidents_and_cases_docks(
         action = next(a for a in window.wall.tile_menu(0).actions()
                       if a.text() == "Report a fault…")
         assert not action.isEnabled()
+        # a wall window on another screen: its tiles report faults too
+        assert running.wall_windows is not None
+        other = running.wall_windows.open("", full_screen=False)
+        assert other is not None
+        camera = sorted(window.wall_controller.camera_list(), key=lambda c: c.id)[0]
+        qtbot.waitUntil(lambda: other.wall.show_camera(0, camera.id), timeout=10_000)
+        action = next(a for a in other.wall.tile_menu(0).actions()
+                      if a.text() == "Report a fault…")
+        assert action.isEnabled()
+        action.trigger()
+
+        def dialogs() -> list[FaultReportDialog]:
+            return [w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, FaultReportDialog) and w.isVisible()]
+
+        qtbot.waitUntil(lambda: bool(dialogs()), timeout=5000)
+        assert dialogs()[0].camera_id == camera.id
+        dialogs()[0].reject()
     finally:
         _close(qtbot, running, app, video, auth)
