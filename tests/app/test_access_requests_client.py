@@ -17,7 +17,7 @@ from app.access_requests import AccessRequest, AccessRequestService, read_letter
 from app.backend import BackendClient
 from app.domain import CameraSystem
 from app.errors import ValidationFailed
-from app.messages import MessageBridge
+from app.messages import Message, MessageBridge
 from app.ops import Ops
 from tests.app.admin_helpers import PDF, LiveBackend, live_backend
 
@@ -114,9 +114,17 @@ def test_reject_needs_a_reason_and_revoke_ends_a_grant(
         qtbot: Any, tmp_path: Path) -> None:
     agency_client, ioc_client = clients
     camera = next(c.id for c in ioc_client.cameras() if c.system is CameraSystem.SMART_CITY)
+    posted: list[Message] = []
+    messages.posted.connect(posted.append)
     agency = AccessRequestService(agency_client, ops, messages)
     ioc = AccessRequestService(ioc_client, ops, messages)
+    with qtbot.waitSignal(ioc.listed, timeout=20_000):
+        ioc.refresh()
     first = _file(agency, qtbot, [camera], _letter(tmp_path))
+    with qtbot.waitSignal(ioc.listed, timeout=20_000):
+        ioc.refresh()  # the operating unit's next poll tells of the new request
+    qtbot.waitUntil(lambda: any(f"Access request #{first.id} from" in m.text
+                                and "awaits a decision" in m.text for m in posted))
     with qtbot.waitSignal(ioc.action_failed, timeout=20_000) as failed:
         ioc.reject(first.id, "  ")
     assert failed.args[0].startswith("reason:")

@@ -226,3 +226,12 @@ def test_reject_with_reason(live: LiveBackend, operator_panel: AccessPanel, ops:
         assert not operator_panel.grant_button.isEnabled()
     finally:
         agency.close()
+
+
+def test_camera_numbers_are_parsed() -> None:
+    from widgets.access_panel import parse_camera_ids
+
+    assert parse_camera_ids("3, 5 7;3") == [3, 5, 7]
+    assert parse_camera_ids("") is None
+    assert parse_camera_ids("3, cam5") is None
+    assert parse_camera_ids("0") is None
