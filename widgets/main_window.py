@@ -66,8 +66,9 @@ from app.ports import CameraSource, VideoPort
 from app.ptz.base import LeaseHolder, LeaseState, LeaseStatus, PtzError
 from app.settings import SettingsStore
 from app.wall import CellKind, WallController
-from layouts import TemplateError, uniform
+from layouts import TemplateError
 from widgets.camera_tree import CameraTree
+from widgets.grid_editor import GridEditor
 from widgets.ptz_pad import PtzPad
 from widgets.wall_view import WallView
 from widgets.wall_window import WallWindows
@@ -534,15 +535,11 @@ class MainWindow(QMainWindow):
             self.delete_layout()
 
     def _ask_custom_grid(self) -> None:
-        text, ok = QInputDialog.getText(self, self.tr("Custom grid"),
-                                        self.tr("Rows × columns (e.g. 2x3):"), text="2x3")
-        if not ok:
-            return
-        rows, _, columns = text.lower().replace("×", "x").partition("x")
-        try:
-            self.wall_controller.set_template(uniform(int(rows), int(columns)))
-        except (ValueError, TemplateError):
-            self._messages.warning(self.tr("Not a grid: %1").replace("%1", text))
+        """The grid editor (rows, columns, merged cells) on the wall's template; OK applies it."""
+        editor = GridEditor.for_wall(self.wall_controller, self)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.accepted.connect(self._update_layout_actions)
+        editor.open()
 
     def _on_layouts_changed(self, layouts: list[Layout]) -> None:
         if self.wall_windows is not None:
