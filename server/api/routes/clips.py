@@ -194,6 +194,23 @@ def clip_manifest(request_id: int, session: SessionDep, user: CurrentUser,
     return JSONResponse(document)
 
 
+@router.get("/clips/{request_id}/letter", response_class=FileResponse)
+def clip_letter(request_id: int, session: SessionDep, user: CurrentUser,
+                now: NowDep) -> FileResponse:
+    """An agency's official letter (PDF) to whoever may read the request (the operating unit
+    deciding it, the requester); audited as ``clip_letter_read``."""
+    request = _readable(session, user, request_id, now)
+    if request.letter_path is None or not Path(request.letter_path).is_file():
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND,
+                            detail="letter: this request has no letter")
+    audit.append(session, "clip_letter_read", now=now, user_id=user.id,
+                 username=user.username, camera_id=request.camera_id,
+                 detail={"request_id": request.id, "sha256": request.letter_sha256})
+    session.commit()
+    return FileResponse(request.letter_path, media_type="application/pdf",
+                        filename=request.letter_filename or f"letter-{request.id}.pdf")
+
+
 @router.get("/cameras/{camera_id}/recordings")
 def camera_recordings(
     item: Annotated[VisibleCamera, Depends(require_camera_access(perm.Action.VIEW))],
