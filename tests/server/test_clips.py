@@ -103,6 +103,8 @@ def test_ioc_operator_is_auto_approved_extracted_and_verifies(recorded_backend: 
     assert [e["action"] for e in created["events"]] == ["request", "approve"]
     assert created["events"][1]["detail"]["auto"] is True
     assert backend.get(f"/clips/{created['id']}/download", token).status_code == 409
+    no_letter = backend.get(f"/clips/{created['id']}/letter", token)
+    assert no_letter.status_code == 404 and "letter" in no_letter.json()["detail"]
     assert _extract(backend) == 1
     ready = backend.get(f"/clips/{created['id']}", token).json()
     assert ready["state"] == "ready" and ready["actions"] == ["download"]
@@ -288,10 +290,19 @@ def test_agency_needs_purpose_commitment_and_a_pdf_letter(recorded_backend: Back
                                  "sha256": hashlib.sha256(PDF).hexdigest()}
     stored = backend.settings.data_dir / "letters" / f"request-{created['id']}.pdf"
     assert stored.read_bytes() == PDF
+    # the operating unit deciding it reads the letter (audited); others do not see it
+    operator = backend.login("ioc.operator")
+    letter = backend.get(f"/clips/{created['id']}/letter", operator)
+    assert letter.status_code == 200 and letter.content == PDF
+    assert letter.headers["content-type"] == "application/pdf"
+    assert "cong-van.pdf" in letter.headers["content-disposition"]
+    assert backend.get(f"/clips/{created['id']}/letter", backend.login("ward.dongphu.police")
+                       ).status_code == 404
+    assert [r["event"] for r in backend.audit_rows("clip_letter")] == ["clip_letter_read"]
     # city police do not decide agency requests; the operating unit does
     assert backend.post(f"/clips/{created['id']}/approve", backend.login("police.commander")
                         ).status_code in (403, 404)
-    approved = backend.post(f"/clips/{created['id']}/approve", backend.login("ioc.operator"))
+    approved = backend.post(f"/clips/{created['id']}/approve", operator)
     assert approved.status_code == 200, approved.text
     assert _extract(backend) == 1
     clip, manifest = _download(backend, token, created["id"], tmp_path)
@@ -363,28 +374,31 @@ def _muxer_tag(data: bytes) -> bytes:
     return re.sub(rb"Lavf\d+\.\d+\.\d+", b"Lavf", data)
 
 
-@pytest.mark.parametrize(("count", "into_first", "into_last", "in_process"),
-                         [(3, 1.3, 1.0, True), (1, 0.5, 1.7, True), (2, 0.0, 2.0, True),
-                          (3, 1.3, 1.0, False), (1, 0.5, 1.7, False)])
+@pytest.mark.parametrize(("count", "into_first", "into_last", "way"),
+                         [(3, 1.3, 1.0, "memory"), (1, 0.5, 1.7, "memory"),
+                          (2, 0.0, 2.0, "memory"), (3, 1.3, 1.0, "file"), (2, 0.0, 2.0, "file"),
+                          (3, 1.3, 1.0, "command"), (1, 0.5, 1.7, "command")])
 def test_cut_is_byte_identical_to_the_concat_demuxer_cut(recorded: Any, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch,
                                                           count: int, into_first: float,
-                                                          into_last: float,
-                                                          in_process: bool) -> None:
-    """The byte-level cut (in process through PyAV's libavformat, or on its fallback the ffmpeg
-    command over the concat protocol) gives the very bytes of the ffmpeg command's concat demuxer
-    fully probing every segment with ffprobe's keyframe as inpoint: same packets, same
-    timestamps, same MP4 — the in-process MP4 differs only in the muxer's version tag, which
-    names PyAV's libavformat (proof the fast path ran)."""
+                                                          into_last: float, way: str) -> None:
+    """The byte-level cut (in process through PyAV's libavformat: muxed in memory with the moov
+    moved to the front here, or on the disk with libavformat's +faststart for long clips; or on
+    its fallback the ffmpeg command over the concat protocol) gives the very bytes of the ffmpeg
+    command's concat demuxer fully probing every segment with ffprobe's keyframe as inpoint:
+    same packets, same timestamps, same MP4 — the in-process MP4 differs only in the muxer's
+    version tag, which names PyAV's libavformat (proof the fast path ran)."""
     import av
 
     import server.clips
     from server.clips import _ffprobe_reference, extract_clip
 
-    if not in_process:
-        def refuse(url: str, part: Path) -> None:
+    if way == "command":
+        def refuse(*args: Any, **kwargs: Any) -> None:
             raise server.clips.ExtractionError("in-process remux switched off by the test")
         monkeypatch.setattr(server.clips, "_remux_in_process", refuse)
+    elif way == "file":
+        monkeypatch.setattr(server.clips, "IN_MEMORY_BYTES", 0)
     engine = create_engine(f"sqlite:///{recorded.db_path}")
     with Session(engine) as session:
         rows = session.execute(select(RecordingSegment).order_by(RecordingSegment.start_at)
@@ -426,7 +440,7 @@ def test_cut_is_byte_identical_to_the_concat_demuxer_cut(recorded: Any, tmp_path
     assert result.sha256 == hashlib.sha256(ours).hexdigest() and result.size == len(ours)
     major, minor, micro = av.library_versions["libavformat"]
     tag = f"Lavf{major}.{minor}.{micro}".encode()
-    if in_process:
+    if way != "command":
         assert tag in ours[:8192] and _muxer_tag(ours) == _muxer_tag(theirs)
         assert ours.find(b"moov") < ours.find(b"mdat")  # fast start, without the command
     else:
