@@ -19,6 +19,9 @@ Signals (ClipService):
     download_finished(int, object): ``(request id, DownloadResult)``: saved and verified.
     download_failed(int, str): ``(request id, message)``; cancelled downloads say so.
     verified(object): a ``Verification`` of :meth:`ClipService.verify_files`.
+    user_known(object): the logged-in ``User`` (read once with the first refresh): the request
+        dialog asks agencies (unit kind ``other_agency``) for the commitment and the letter.
+    letter_saved(int, object): ``(request id, Path)``: an agency's letter fetched for reading.
 """
 
 from __future__ import annotations
@@ -40,9 +43,10 @@ from typing import Any, Protocol
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
+from app.domain import User
 from app.errors import BackendError
 from app.messages import MessageBridge
 from app.ops import Op, Ops
@@ -50,7 +54,44 @@ from app.ops import Op, Ops
 log = logging.getLogger("iocwall.clips")
 
 POLL_INTERVAL_MS = 10_000
+
+
+def _args(text: str, *arguments: object) -> str:
+    """A translated text (``QCoreApplication.translate("ClipService", …)``, literal at each call
+    so that lupdate finds it) with ``%1``, ``%2``… replaced in order."""
+    for index, value in enumerate(arguments, start=1):
+        text = text.replace(f"%{index}", str(value))
+    return text
+
+
 MANIFEST_FORMAT = "iocwall-clip-manifest/1"
+AGENCY_KIND = "other_agency"  # the unit kind whose requests take the written chain
+PDF_MAGIC = b"%PDF-"
+MAX_LETTER_BYTES = 10 * 1024 * 1024  # the server's limit (server.clip_requests)
+
+
+def check_letter(path: Path | None) -> str | None:
+    """Why ``path`` cannot be sent as the official letter (None when it can): it must be a
+    readable PDF file (``%PDF-`` first, as the server checks), at most 10 MB. Blocking, but
+    reads five bytes."""
+    if path is None:
+        return QCoreApplication.translate(
+            "ClipService", "Attach the official request letter (a PDF file).")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            head = handle.read(len(PDF_MAGIC))
+    except OSError as exc:
+        return _args(QCoreApplication.translate("ClipService", "Cannot read the letter %1: %2"),
+                     path.name, exc.strerror or type(exc).__name__)
+    if head != PDF_MAGIC:
+        return _args(QCoreApplication.translate(
+            "ClipService", "The letter must be a PDF file; %1 is not a PDF."), path.name)
+    if size > MAX_LETTER_BYTES:
+        return _args(QCoreApplication.translate(
+            "ClipService", "The letter may be at most %1 MB; %2 is larger."),
+            MAX_LETTER_BYTES // (1024 * 1024), path.name)
+    return None
 
 
 class DownloadCancelled(BackendError):
@@ -61,6 +102,8 @@ class ClipBackend(Protocol):
     """What the service needs of :class:`app.backend.BackendClient` (widgets import this module,
     so it must not pull the HTTP client in)."""
 
+    def me(self) -> User: ...
+    def get_bytes(self, path: str) -> tuple[bytes, str]: ...
     def clips(self, box: str = "all") -> list[ClipRequest]: ...
     def create_clip(self, camera_id: int, start: datetime, end: datetime, purpose: str,
                     commitment: str | None = None, letter: Path | None = None
@@ -234,14 +277,17 @@ def verify_clip(clip: Path, manifest_file: Path, keys: list[SigningKey]) -> Veri
         signature_block = document["signature"]
         signature = base64.b64decode(signature_block["value"], validate=True)
     except OSError as exc:
+        text = QCoreApplication.translate("ClipService",
+                                          "signature invalid: cannot read the manifest (%1)")
         return Verification(Verdict.SIGNATURE_INVALID,
-                            f"signature invalid: cannot read the manifest ({exc.strerror})")
+                            _args(text, exc.strerror or type(exc).__name__))
     except (ValueError, KeyError, TypeError) as exc:
-        return Verification(Verdict.SIGNATURE_INVALID,
-                            f"signature invalid: unreadable manifest ({type(exc).__name__})")
+        text = QCoreApplication.translate("ClipService",
+                                          "signature invalid: unreadable manifest (%1)")
+        return Verification(Verdict.SIGNATURE_INVALID, _args(text, type(exc).__name__))
     if not isinstance(body, dict) or signature_block.get("algorithm", "Ed25519") != "Ed25519":
-        return Verification(Verdict.SIGNATURE_INVALID,
-                            "signature invalid: not an Ed25519-signed iocwall manifest")
+        return Verification(Verdict.SIGNATURE_INVALID, QCoreApplication.translate(
+            "ClipService", "signature invalid: not an Ed25519-signed iocwall manifest"))
     wanted = signature_block.get("key_id")
     candidates = [k for k in keys if k.key_id == wanted] or list(keys)
     signed_by = None
@@ -257,22 +303,23 @@ def verify_clip(clip: Path, manifest_file: Path, keys: list[SigningKey]) -> Veri
         signed_by = key.key_id
         break
     if signed_by is None:
-        return Verification(Verdict.SIGNATURE_INVALID,
-                            "signature invalid: the manifest was changed or not signed by this "
-                            "server's key")
+        return Verification(Verdict.SIGNATURE_INVALID, QCoreApplication.translate(
+            "ClipService",
+            "signature invalid: the manifest was changed or not signed by this server's key"))
     expected = body.get("sha256")
     try:
         actual = sha256_file(Path(clip))
     except OSError as exc:
-        return Verification(Verdict.ALTERED, f"altered: cannot read the clip ({exc.strerror})",
+        text = QCoreApplication.translate("ClipService", "altered: cannot read the clip (%1)")
+        return Verification(Verdict.ALTERED, _args(text, exc.strerror or type(exc).__name__),
                             manifest=body)
     if actual != expected:
-        return Verification(Verdict.ALTERED,
-                            f"altered: SHA-256 of the clip is {actual}, the signed manifest says "
-                            f"{expected}", actual, body)
-    return Verification(Verdict.INTACT,
-                        f"intact: SHA-256 {actual} matches the manifest signed by key {signed_by}",
-                        actual, body)
+        text = QCoreApplication.translate(
+            "ClipService", "altered: SHA-256 of the clip is %1, the signed manifest says %2")
+        return Verification(Verdict.ALTERED, _args(text, actual, expected), actual, body)
+    text = QCoreApplication.translate(
+        "ClipService", "intact: SHA-256 %1 matches the manifest signed by key %2")
+    return Verification(Verdict.INTACT, _args(text, actual, signed_by), actual, body)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -318,6 +365,8 @@ class ClipService(QObject):
     download_finished = Signal(int, object)
     download_failed = Signal(int, str)
     verified = Signal(object)
+    user_known = Signal(object)
+    letter_saved = Signal(int, object)
     _progress_queued = Signal(int, int, int)
 
     def __init__(self, backend: ClipBackend, ops: Ops, messages: MessageBridge,
@@ -330,6 +379,7 @@ class ClipService(QObject):
         self.mine: list[ClipRequest] = []
         self.awaiting: list[ClipRequest] = []
         self.badge = 0
+        self.user: User | None = None
         self._loaded = False
         self._refreshing: Op[Any] | None = None
         self._keys: list[SigningKey] | None = None
@@ -360,11 +410,22 @@ class ClipService(QObject):
         self._refreshing = (self._ops.run(self._fetch_boxes, label="clip requests")
                             .success(self._on_boxes).failure(self._on_poll_failed))
 
-    def _fetch_boxes(self) -> tuple[list[ClipRequest], list[ClipRequest]]:
-        return self._backend.clips("mine"), self._backend.clips("awaiting")
+    def _fetch_boxes(self) -> tuple[list[ClipRequest], list[ClipRequest], User | None]:
+        user = self._backend.me() if self.user is None else None
+        return self._backend.clips("mine"), self._backend.clips("awaiting"), user
 
-    def _on_boxes(self, boxes: tuple[list[ClipRequest], list[ClipRequest]]) -> None:
-        mine, awaiting = boxes
+    @property
+    def needs_letter(self) -> bool | None:
+        """Whether the user's requests take the written chain (another agency: a commitment and
+        the official letter, decided by the operating unit); None until the user is known."""
+        return None if self.user is None else self.user.unit.kind == AGENCY_KIND
+
+    def _on_boxes(self, boxes: tuple[list[ClipRequest], list[ClipRequest], User | None]
+                  ) -> None:
+        mine, awaiting, user = boxes
+        if user is not None and self.user is None:
+            self.user = user
+            self.user_known.emit(user)
         if self._loaded:
             self._notify(mine, awaiting)
         self._loaded = True
@@ -380,22 +441,26 @@ class ClipService(QObject):
         before_state = {r.id: r.state for r in self.mine}
         for request in awaiting:
             if request.id not in before_awaiting:
-                self._messages.info(
-                    f"Clip request #{request.id} ({request.camera_name}, "
-                    f"{request.requester.label}) awaits your action")
+                text = QCoreApplication.translate(
+                    "ClipService", "Clip request #%1 (%2, %3) awaits your action")
+                self._messages.info(_args(text, request.id, request.camera_name,
+                                          request.requester.label))
         for request in mine:
             old = before_state.get(request.id)
             if old == request.state:
                 continue
             if request.state == ClipState.READY:
-                self._messages.info(f"Clip #{request.id} ({request.camera_name}) is ready to "
-                                    "download")
+                text = QCoreApplication.translate("ClipService",
+                                                  "Clip #%1 (%2) is ready to download")
+                self._messages.info(_args(text, request.id, request.camera_name))
             elif request.state == ClipState.REJECTED:
-                self._messages.warning(f"Clip request #{request.id} was rejected: "
-                                       f"{request.reject_reason or ''}")
+                text = QCoreApplication.translate("ClipService",
+                                                  "Clip request #%1 was rejected: %2")
+                self._messages.warning(_args(text, request.id, request.reject_reason or ""))
             elif request.state == ClipState.FAILED:
-                self._messages.error(f"Clip #{request.id} could not be extracted: "
-                                     f"{request.error or ''}")
+                text = QCoreApplication.translate("ClipService",
+                                                  "Clip #%1 could not be extracted: %2")
+                self._messages.error(_args(text, request.id, request.error or ""))
 
     def _on_poll_failed(self, error: BaseException) -> None:
         # A poll that fails must not flood the bridge every 10 s: log, and tell once.
@@ -435,8 +500,28 @@ class ClipService(QObject):
             f"{type(error).__name__}: {error}"
         if not isinstance(error, BackendError):
             log.error("clip action failed", exc_info=error)
-        self._messages.error(f"Clip request: {text}")
+        self._messages.error(_args(QCoreApplication.translate("ClipService", "Clip request: %1"),
+                                   text))
         self.action_failed.emit(text)
+
+    # -- the agency's letter -------------------------------------------------------------------
+    def open_letter(self, request: ClipRequest, directory: Path) -> Op[Any]:
+        """Fetch request ``request``'s official letter into ``directory`` (``letter-<id>.pdf``)
+        for reading; ``letter_saved`` says where. Only a PDF is written."""
+        destination = Path(directory) / f"letter-{int(request.id)}.pdf"
+        return (self._ops.run(functools.partial(self._fetch_letter, request.id, destination),
+                              label=f"clip {request.id} letter")
+                .success(lambda path: self.letter_saved.emit(request.id, path))
+                .failure(self._on_action_failed))
+
+    def _fetch_letter(self, request_id: int, destination: Path) -> Path:
+        data, _content_type = self._backend.get_bytes(f"/clips/{int(request_id)}/letter")
+        if not data.startswith(PDF_MAGIC):
+            raise BackendError(QCoreApplication.translate(
+                "ClipService", "the server's letter is not a PDF file"))
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(destination, data)
+        return destination
 
     # -- download and verify -------------------------------------------------------------------
     def download(self, request_id: int, directory: Path) -> DownloadJob:
@@ -475,8 +560,8 @@ class ClipService(QObject):
     def _on_downloaded(self, result: DownloadResult) -> None:
         self.downloads.pop(result.request_id, None)
         level = self._messages.info if result.verification.intact else self._messages.error
-        level(f"Clip #{result.request_id} saved to {result.clip_path}: "
-              f"{result.verification.message}")
+        text = QCoreApplication.translate("ClipService", "Clip #%1 saved to %2: %3")
+        level(_args(text, result.request_id, result.clip_path, result.verification.message))
         self.download_finished.emit(result.request_id, result)
         self.refresh()
 
@@ -484,13 +569,15 @@ class ClipService(QObject):
         self.downloads.pop(job.request_id, None)
         if isinstance(error, DownloadCancelled):
             text = "cancelled"
-            self._messages.info(f"Clip #{job.request_id}: download cancelled")
+            self._messages.info(_args(QCoreApplication.translate(
+                "ClipService", "Clip #%1: download cancelled"), job.request_id))
         else:
             text = str(error) if isinstance(error, BackendError) else \
                 f"{type(error).__name__}: {error}"
             if not isinstance(error, BackendError):
                 log.error("clip download failed", exc_info=error)
-            self._messages.error(f"Clip #{job.request_id}: download failed: {text}")
+            self._messages.error(_args(QCoreApplication.translate(
+                "ClipService", "Clip #%1: download failed: %2"), job.request_id, text))
         self.download_failed.emit(job.request_id, text)
 
     def verify_files(self, clip: Path, manifest: Path) -> Op[Verification]:
@@ -504,5 +591,6 @@ class ClipService(QObject):
 
     def _on_verified(self, verification: Verification) -> None:
         level = self._messages.info if verification.intact else self._messages.error
-        level(f"Clip verification: {verification.message}")
+        level(_args(QCoreApplication.translate("ClipService", "Clip verification: %1"),
+                    verification.message))
         self.verified.emit(verification)

@@ -126,7 +126,11 @@ def ask_bookmark(parent: QWidget | None, service: BookmarkService, camera_id: in
 class BookmarksPanel(QWidget):
     clip_requested = Signal(object)  # Bookmark
 
-    COLUMNS = ("Time (UTC+7)", "Camera", "Ward", "Window", "Note", "Tags", "Author")
+    COLUMN_COUNT = 7
+
+    def column_titles(self) -> list[str]:
+        return [self.tr("Time (UTC+7)"), self.tr("Camera"), self.tr("Ward"), self.tr("Window"),
+                self.tr("Note"), self.tr("Tags"), self.tr("Author")]
 
     def __init__(self, service: BookmarkService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -168,8 +172,8 @@ class BookmarksPanel(QWidget):
         layout.addLayout(filters)
         self._fill_combos()
 
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table = QTableWidget(0, self.COLUMN_COUNT)
+        self.table.setHorizontalHeaderLabels(self.column_titles())
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

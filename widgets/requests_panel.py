@@ -13,11 +13,13 @@ Signals (RequestsPanel):
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -40,7 +42,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.bookmarks import Bookmark, vn_text
-from app.clips import ClipRequest, ClipService, DownloadResult, Verdict, Verification
+from app.clips import (
+    ClipRequest,
+    ClipService,
+    DownloadResult,
+    Verdict,
+    Verification,
+    check_letter,
+)
 from app.domain import Camera
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
 
@@ -50,13 +59,18 @@ VERDICT_COLOURS = {Verdict.INTACT: "#4caf50", Verdict.ALTERED: "#e06c6c",
 
 
 class ClipRequestDialog(QDialog):
-    """A new clip request: camera, range (UTC+7), purpose; agencies add a commitment and the
-    official letter (PDF). The server says what is missing for the user's unit."""
+    """A new clip request: camera, range (UTC+7), purpose; other agencies (``agency``) add the
+    commitment and the official letter (PDF), both required, the letter checked to be a PDF
+    when chosen and when sent. ``agency`` None (the user is not known yet): both fields are
+    shown and optional, and the server says what is missing for the user's unit; False: hidden.
+    """
 
     def __init__(self, cameras: list[Camera], parent: QWidget | None = None, *,
                  bookmark: Bookmark | None = None, camera_id: int | None = None,
-                 start: datetime | None = None, end: datetime | None = None) -> None:
+                 start: datetime | None = None, end: datetime | None = None,
+                 agency: bool | None = None) -> None:
         super().__init__(parent)
+        self.agency = agency
         self.setWindowTitle(self.tr("Request a clip"))
         form = QFormLayout(self)
         self.camera_combo = QComboBox()
@@ -84,17 +98,32 @@ class ClipRequestDialog(QDialog):
             self.purpose_edit.setPlainText(bookmark.note)
         form.addRow(self.tr("Purpose"), self.purpose_edit)
         self.commitment_edit = QLineEdit()
-        self.commitment_edit.setPlaceholderText(
-            self.tr("Other agencies: commitment to use it for this purpose only"))
-        form.addRow(self.tr("Commitment"), self.commitment_edit)
         letter_row = QHBoxLayout()
         self.letter_edit = QLineEdit()
-        self.letter_edit.setPlaceholderText(self.tr("Other agencies: official letter (PDF)"))
-        browse = QPushButton(self.tr("Choose…"))
-        browse.clicked.connect(self._choose_letter)
+        self.browse_button = QPushButton(self.tr("Choose…"))
+        self.browse_button.clicked.connect(self._choose_letter)
         letter_row.addWidget(self.letter_edit, 1)
-        letter_row.addWidget(browse)
-        form.addRow(self.tr("Letter"), letter_row)
+        letter_row.addWidget(self.browse_button)
+        self.letter_dialog: QFileDialog | None = None
+        if agency:
+            self.commitment_edit.setPlaceholderText(
+                self.tr("I commit to use the clip only for the stated purpose"))
+            self.letter_edit.setPlaceholderText(self.tr("The official request letter (PDF)"))
+            form.addRow(self.tr("Commitment *"), self.commitment_edit)
+            form.addRow(self.tr("Official letter (PDF) *"), letter_row)
+            note = QLabel(self.tr("Requests of other agencies are decided by the operating unit "
+                                  "on the official letter."))
+            note.setWordWrap(True)
+            form.addRow(note)
+        else:
+            self.commitment_edit.setPlaceholderText(
+                self.tr("Other agencies: commitment to use it for this purpose only"))
+            self.letter_edit.setPlaceholderText(self.tr("Other agencies: official letter (PDF)"))
+            form.addRow(self.tr("Commitment"), self.commitment_edit)
+            form.addRow(self.tr("Letter"), letter_row)
+            if agency is False:  # the user's requests take another chain: nothing to attach
+                form.setRowVisible(self.commitment_edit, False)
+                form.setRowVisible(letter_row, False)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #e06c6c;")
@@ -109,8 +138,33 @@ class ClipRequestDialog(QDialog):
     def _choose_letter(self) -> None:
         dialog = QFileDialog(self, self.tr("Official letter"), "", self.tr("PDF (*.pdf)"))
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-        dialog.fileSelected.connect(self.letter_edit.setText)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self._letter_chosen)
+        self.letter_dialog = dialog
         dialog.open()
+
+    def _letter_chosen(self, path: str) -> None:
+        self.letter_edit.setText(path)
+        problem = check_letter(Path(path))
+        if problem:
+            self.show_error(problem)
+        else:
+            self.error_label.hide()
+
+    def problem(self) -> str | None:
+        """What must be corrected before sending (None: send; the server checks the rest)."""
+        values = self.values()
+        if values["camera_id"] is None:
+            return self.tr("Choose a camera.")
+        if self.agency and not values["purpose"]:
+            return self.tr("State the content and purpose of the request.")
+        if self.agency and not values["commitment"]:
+            return self.tr("Other agencies must commit to use the clip only for the stated "
+                           "purpose.")
+        if self.agency or values["letter"] is not None:
+            return check_letter(values["letter"])
+        return None
 
     def values(self) -> dict[str, Any]:
         letter = self.letter_edit.text().strip()
@@ -151,7 +205,9 @@ class RequestsPanel(QWidget):
     badge_changed = Signal(int)
     play_requested = Signal(object, object)  # Path, manifest body dict
 
-    COLUMNS = ("#", "Camera", "Ward", "Range (UTC+7)", "State", "Requester", "Purpose")
+    COLUMN_COUNT = 7
+    # how a fetched letter is shown: the desktop's PDF viewer (tests put a recorder here)
+    open_url: Callable[[QUrl], object] = staticmethod(QDesktopServices.openUrl)
 
     def __init__(self, service: ClipService, download_dir: Path,
                  parent: QWidget | None = None) -> None:
@@ -184,9 +240,11 @@ class RequestsPanel(QWidget):
         self.download_button = QPushButton(self.tr("Download"))
         self.play_button = QPushButton(self.tr("Play"))
         self.verify_button = QPushButton(self.tr("Verify file…"))
+        self.letter_button = QPushButton(self.tr("Open letter"))
+        self.letter_button.setToolTip(self.tr("The requesting agency's official letter (PDF)"))
         for button in (self.new_button, self.endorse_button, self.approve_button,
                        self.reject_button, self.download_button, self.play_button,
-                       self.verify_button):
+                       self.letter_button, self.verify_button):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -212,6 +270,7 @@ class RequestsPanel(QWidget):
         self.download_button.clicked.connect(self.download_selected)
         self.play_button.clicked.connect(self.play_selected)
         self.verify_button.clicked.connect(self._ask_verify)
+        self.letter_button.clicked.connect(self.open_letter_selected)
         self.cancel_button.clicked.connect(self.cancel_download)
         self.tabs.currentChanged.connect(self._update_buttons)
         for table in (self.mine_table, self.awaiting_table):
@@ -225,11 +284,12 @@ class RequestsPanel(QWidget):
         service.download_finished.connect(self._on_downloaded)
         service.download_failed.connect(self._on_download_failed)
         service.verified.connect(self.show_verification)
+        service.letter_saved.connect(self._on_letter_saved)
         self._update_buttons()
 
     def _table(self) -> QTableWidget:
-        table = QTableWidget(0, len(self.COLUMNS))
-        table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        table = QTableWidget(0, self.COLUMN_COUNT)
+        table.setHorizontalHeaderLabels(self.column_titles())
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -237,6 +297,10 @@ class RequestsPanel(QWidget):
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
         return table
+
+    def column_titles(self) -> list[str]:
+        return [self.tr("#"), self.tr("Camera"), self.tr("Ward"), self.tr("Range (UTC+7)"),
+                self.tr("State"), self.tr("Requester"), self.tr("Purpose")]
 
     def set_cameras(self, cameras: list[Camera]) -> None:
         self._cameras = list(cameras)
@@ -247,6 +311,14 @@ class RequestsPanel(QWidget):
                 "approved": self.tr("approved"), "rejected": self.tr("rejected"),
                 "extracting": self.tr("extracting"), "ready": self.tr("ready"),
                 "delivered": self.tr("delivered"), "failed": self.tr("failed")}.get(state, state)
+
+    def action_text(self, action: str) -> str:
+        """A step of the request's history, as the server names it (``request``, ``endorse``…)."""
+        return {"request": self.tr("request"), "endorse": self.tr("endorse"),
+                "approve": self.tr("approve"), "reject": self.tr("reject"),
+                "extracting": self.tr("extraction started"), "ready": self.tr("extracted"),
+                "download": self.tr("download"),
+                "failed": self.tr("extraction failed")}.get(action, action)
 
     def _fill(self, table: QTableWidget, requests: list[ClipRequest]) -> None:
         selected = self._selected_in(table)
@@ -301,6 +373,7 @@ class RequestsPanel(QWidget):
         busy = bool(request and request.id in self._service.downloads)
         self.download_button.setEnabled(bool(request and request.may("download")) and not busy)
         self.play_button.setEnabled(bool(request and request.id in self._downloaded))
+        self.letter_button.setEnabled(bool(request and request.letter_filename))
         self.detail_label.setText(self._detail(request) if request else "")
 
     def _detail(self, request: ClipRequest) -> str:
@@ -308,8 +381,12 @@ class RequestsPanel(QWidget):
                  .replace("%2", request.camera_name)]
         for event in request.events:
             who = event.user.label if event.user else self.tr("system")
-            lines.append(f"{vn_text(event.at)}  {event.action} → "
+            lines.append(f"{vn_text(event.at)}  {self.action_text(event.action)} → "
                          f"{self.state_text(event.state)}  ({who})")
+        if request.commitment:
+            lines.append(self.tr("Commitment: %1").replace("%1", request.commitment))
+        if request.letter_filename:
+            lines.append(self.tr("Official letter: %1").replace("%1", request.letter_filename))
         if request.reject_reason:
             lines.append(self.tr("Reason: %1").replace("%1", request.reject_reason))
         if request.error:
@@ -321,7 +398,8 @@ class RequestsPanel(QWidget):
         """Open the request dialog (from a bookmark: its camera and window)."""
         if self.request_dialog is not None:
             self.request_dialog.close()
-        dialog = ClipRequestDialog(self._cameras, self, bookmark=bookmark)
+        dialog = ClipRequestDialog(self._cameras, self, bookmark=bookmark,
+                                   agency=self._service.needs_letter)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.buttons.accepted.connect(lambda: self._send_request(dialog))
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
@@ -337,8 +415,9 @@ class RequestsPanel(QWidget):
 
     def _send_request(self, dialog: ClipRequestDialog) -> None:
         values = dialog.values()
-        if values["camera_id"] is None:
-            dialog.show_error(self.tr("Choose a camera."))
+        problem = dialog.problem()
+        if problem:
+            dialog.show_error(problem)
             return
         dialog.buttons.setEnabled(False)
         # the dialog stays open on an error so the user can correct the range or purpose
@@ -370,6 +449,23 @@ class RequestsPanel(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._service.reject(request.id, dialog.reason()))
         dialog.open()
+
+    def open_letter_selected(self) -> None:
+        """Fetch the selected request's letter into the download folder, then open it with the
+        desktop's PDF viewer."""
+        request = self.selected()
+        if request is None or not request.letter_filename:
+            return
+        self.status_label.setStyleSheet("")
+        self.status_label.setText(self.tr("Fetching the letter of request #%1…")
+                                  .replace("%1", str(request.id)))
+        self._service.open_letter(request, self.download_dir / "letters")
+
+    def _on_letter_saved(self, request_id: int, path: Path) -> None:
+        self.status_label.setStyleSheet("")
+        self.status_label.setText(self.tr("Letter of request #%1: %2")
+                                  .replace("%1", str(request_id)).replace("%2", str(path)))
+        self.open_url(QUrl.fromLocalFile(str(path)))
 
     def download_selected(self) -> None:
         request = self.selected()
