@@ -23,12 +23,19 @@ import enum
 import functools
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from app.bookmarks import Bookmark, UserRef, parse_bookmark, parse_time, parse_user_ref, vn_text
+from app.bookmarks import (
+    Bookmark,
+    UserRef,
+    parse_bookmark,
+    parse_time,
+    parse_user_ref,
+    vn_time,
+)
 from app.clips import ClipRequest, parse_clip
 from app.errors import BackendError
 from app.messages import MessageBridge
@@ -211,6 +218,17 @@ class CaseFilter:
         return not self.ward or case.ward == self.ward
 
 
+def due_text(value: datetime | None) -> str:
+    """A deadline in UTC+7 as the regulation says it: the end of a day is "24:00" of that day
+    (the server gives it as 00:00 of the next one)."""
+    if value is None:
+        return ""
+    local = vn_time(value)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return f"{(local - timedelta(days=1)).strftime('%d/%m/%Y')} 24:00"
+    return local.strftime("%d/%m/%Y %H:%M")
+
+
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
@@ -358,7 +376,7 @@ class CaseService(QObject):
             self._messages.warning(
                 _tr("Violation case #%1 (%2) is overdue: due %3 (UTC+7)")
                 .replace("%1", str(case.id)).replace("%2", case.camera_name)
-                .replace("%3", vn_text(due, seconds=False)))
+                .replace("%3", due_text(due)))
 
     def _on_poll_failed(self, error: BaseException) -> None:
         # a poll failing every 30 s must not flood the bridge: log it

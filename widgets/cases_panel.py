@@ -51,6 +51,7 @@ from app.cases import (
     DeadlineStatus,
     DecisionKind,
     StepInput,
+    due_text,
 )
 from app.clips import ClipRequest
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
@@ -439,7 +440,7 @@ class CasesPanel(QWidget):
             due = case.next_due
             cells = (str(case.id), case.camera_name, case.ward, self.texts.kind(case.kind),
                      self.texts.state(case.state), vn_text(case.detected_at, seconds=False),
-                     vn_text(due.due_at, seconds=False) if due else "",
+                     due_text(due.due_at) if due else "",
                      self.texts.deadline(case.deadline_state))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -505,7 +506,7 @@ class CasesPanel(QWidget):
                 parts.append(
                     f"<tr><td>{e(self.texts.rules.get(deadline.rule, deadline.rule))} "
                     f"({e(deadline.article)})</td>"
-                    f"<td>{e(vn_text(deadline.due_at, seconds=False))}</td>"
+                    f"<td>{e(due_text(deadline.due_at))}</td>"
                     f"<td style='color:{colour}'><b>{e(self.texts.deadline(deadline.status))}"
                     f"</b></td><td>{e(done)}</td></tr>")
             parts.append("</table>")

@@ -223,6 +223,15 @@ def test_sources_are_the_users_bookmarks_and_clips(seeded: dict[str, Any], qtbot
         client.close()
 
 
+def test_due_text_says_24_00_for_the_end_of_a_day() -> None:
+    from app.bookmarks import VIETNAM
+    from app.cases import due_text
+
+    assert due_text(datetime(2026, 2, 28, 0, 0, tzinfo=VIETNAM)) == "27/02/2026 24:00"
+    assert due_text(datetime(2026, 5, 6, 2, 0, tzinfo=UTC)) == "06/05/2026 09:00"
+    assert due_text(None) == ""
+
+
 def test_parse_refuses_a_broken_record() -> None:
     with pytest.raises(BackendError):
         parse_case({"id": 1})

@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from app.auth import AuthService
 from app.backend import BackendClient
 from app.bookmarks import VIETNAM
-from app.cases import CaseService
+from app.cases import CaseService, due_text
 from app.credentials import TokenStore
 from app.messages import Message, MessageBridge
 from app.ops import Ops
@@ -115,7 +115,8 @@ def test_detail_shows_steps_and_deadlines_in_utc7(
     assert panel.select(case.id)
     text = panel.detail.toPlainText()
     verify = next(d for d in case.deadlines if d.rule == "verify")
-    assert verify.due_at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") in text
+    assert due_text(verify.due_at) in text
+    assert due_text(verify.due_at).endswith("24:00")  # the end of a day, as the rule says
     assert "due soon" in text and "Sent to city police" in text
     assert case.detected_at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S") in text
     assert STATUS_COLOURS[DeadlineStatus.DUE_SOON] in panel.detail.toHtml().lower()
