@@ -25,7 +25,6 @@ import logging
 import mmap
 import os
 import stat
-import struct
 import subprocess
 import tempfile
 import threading
@@ -377,9 +376,6 @@ def _byte_cut(segments: list[RecordingSegment], first: TsIndex, last: TsIndex,
 _PROBE_OPTIONS = {"probesize": "32", "analyzeduration": "0"}
 
 
-# Clips cut from at most this many bytes of segments are muxed in memory and written once (the
-# server extracts one clip at a time); longer ones are written by libavformat with +faststart.
-IN_MEMORY_BYTES = 512 * 1024 * 1024
 _AV_TIME_BASE = 1_000_000
 _DTS_DELTA_THRESHOLD = 10 * _AV_TIME_BASE  # ffmpeg's -dts_delta_threshold default (10 s)
 
@@ -393,39 +389,7 @@ def _rescale(value: int, from_num: int, from_den: int, to_num: int, to_den: int)
     return -((-numerator + half) // denominator)
 
 
-class _MemoryFile:
-    """A seekable file in memory for libavformat's mp4 muxer (which writes the samples, then
-    seeks back once to set the mdat size, then appends the moov). Allocated once at about the
-    expected size (the MP4 of a stream copy is a little smaller than its MPEG-TS)."""
-
-    def __init__(self, capacity: int) -> None:
-        self.data = bytearray(capacity)
-        self.length = 0
-        self.position = 0
-
-    def write(self, block: bytes) -> int:
-        size = len(block)
-        end = self.position + size
-        if end > len(self.data):
-            self.data.extend(bytes(max(end - len(self.data), len(self.data) // 4)))
-        self.data[self.position:end] = block
-        self.position = end
-        self.length = max(self.length, end)
-        return size
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self.position, os.SEEK_END: self.length}[whence]
-        self.position = base + offset
-        return self.position
-
-    def tell(self) -> int:
-        return self.position
-
-    def view(self) -> memoryview:
-        return memoryview(self.data)[:self.length]
-
-
-def _remux_in_process(url: str, part: Path, *, in_memory: int = 0) -> tuple[str, int] | None:
+def _remux_in_process(url: str, part: Path) -> None:
     """Stream copy of the MPEG-TS at ``url`` into a fast-start MP4 at ``part``, in this process.
 
     The same libavformat work as ``ffmpeg -i url -map 0 -c copy -movflags +faststart`` (the
@@ -436,13 +400,12 @@ def _remux_in_process(url: str, part: Path, *, in_memory: int = 0) -> tuple[str,
     recorder restarts timestamps in every segment: ``-reset_timestamps 1``) or jump over 10 s,
     the following packets moved to follow the previous packet end to end (ffmpeg's TS
     discontinuity handling, in AV_TIME_BASE units with its roundings). Video only
-    (``_byte_cut`` declines anything else).
+    (``_byte_cut`` declines anything else). Tests compare the MP4 with the command's byte for
+    byte.
 
-    ``in_memory`` (the expected size, 0 = on the disk): the muxer writes into memory (moov last), the moov is moved to the front here
-    (``_fast_start``: what ``+faststart``'s second pass does on the disk), and the file is written
-    once while the SHA-256 is computed beside it; returns (SHA-256, size), the file already
-    fsynced. Otherwise libavformat writes ``part`` with ``+faststart`` and None is returned (the
-    caller hashes and syncs). Tests compare both with the command's MP4 byte for byte.
+    Measured and not kept: muxing into memory, then moving the moov to the front while writing
+    the file once, hashed beside the write. It was slower (memory to fill, then the page cache)
+    than letting +faststart shift the file within the page cache (docs/benchmarks.md).
     """
     with av.open(url, format="mpegts", options=dict(_PROBE_OPTIONS)) as source:
         if len(source.streams) != 1 or not source.streams.video:
@@ -467,14 +430,11 @@ def _remux_in_process(url: str, part: Path, *, in_memory: int = 0) -> tuple[str,
         if video.average_rate:
             frame_us = int(_AV_TIME_BASE * video.average_rate.denominator
                            // video.average_rate.numerator)
-        memory = _MemoryFile(in_memory) if in_memory else None
         # no flush at every packet (libavformat's default for a seekable output it does not
         # know): 1 MiB writes instead of one per picture
-        options = {"flush_packets": "0"}
-        if memory is None:
-            options["movflags"] = "+faststart"
-        target = av.open(memory if memory is not None else str(part), "w", format="mp4",
-                         options=options, buffer_size=1 << 20)
+        target = av.open(str(part), "w", format="mp4",
+                         options={"flush_packets": "0", "movflags": "+faststart"},
+                         buffer_size=1 << 20)
         with target:
             stream = target.add_stream_from_template(video)
             mux = target.mux_one
@@ -507,94 +467,6 @@ def _remux_in_process(url: str, part: Path, *, in_memory: int = 0) -> tuple[str,
                 next_dts = dts_us + (to_us(duration) if duration else frame_us)
                 packet.stream = stream
                 mux(packet)
-    if memory is None:
-        return None
-    return _write_fast_start(memory.view(), part)
-
-
-def _boxes(data: bytearray | memoryview, start: int, end: int
-           ) -> list[tuple[bytes, int, int, int]]:
-    """(type, offset, header size, total size) of the MP4 boxes in ``data[start:end]``."""
-    found = []
-    at = start
-    while at + 8 <= end:
-        size, kind = struct.unpack_from(">I4s", data, at)
-        header = 8
-        if size == 1:
-            (size,) = struct.unpack_from(">Q", data, at + 8)
-            header = 16
-        elif size == 0:
-            size = end - at
-        if size < header or at + size > end:
-            raise ExtractionError(f"unexpected MP4 box {kind!r} at {at}")
-        found.append((kind, at, header, size))
-        at += size
-    return found
-
-
-_CONTAINERS = {b"trak", b"mdia", b"minf", b"stbl"}
-
-
-def _fast_start(data: memoryview) -> tuple[bytes, bytearray, memoryview]:
-    """(ftyp, moov with every chunk offset moved past itself, the rest) of an MP4 written as
-    ftyp, free, mdat, moov: the file ``+faststart`` leaves (ftyp, moov, free, mdat)."""
-    top = _boxes(data, 0, len(data))
-    if [kind for kind, *_ in top] != [b"ftyp", b"free", b"mdat", b"moov"]:
-        raise ExtractionError("unexpected MP4 layout: "
-                              + ", ".join(kind.decode("latin-1") for kind, *_ in top))
-    _, _, _, ftyp_size = top[0]
-    _, moov_at, _, moov_size = top[3]
-    moov = bytearray(data[moov_at:moov_at + moov_size])
-
-    def patch(start: int, end: int) -> None:
-        for kind, at, header, size in _boxes(moov, start, end):
-            if kind in _CONTAINERS:
-                patch(at + header, at + size)
-            elif kind == b"co64":
-                raise ExtractionError("64-bit chunk offsets")
-            elif kind == b"stco":
-                (count,) = struct.unpack_from(">I", moov, at + header + 4)
-                first = at + header + 8
-                offsets = struct.unpack_from(f">{count}I", moov, first)
-                if offsets and offsets[-1] + moov_size > 0xFFFFFFFF:
-                    raise ExtractionError("chunk offsets past 4 GiB")
-                struct.pack_into(f">{count}I", moov, first,
-                                 *(o + moov_size for o in offsets))
-
-    body = _boxes(moov, 8, moov_size)
-    for kind, at, header, size in body:
-        if kind == b"trak":
-            patch(at + header, at + size)
-    return bytes(data[:ftyp_size]), moov, data[ftyp_size:moov_at]
-
-
-def _write_fast_start(data: memoryview, part: Path) -> tuple[str, int]:
-    """Write the fast-start form of the MP4 in ``data`` to ``part`` once, hashing it beside the
-    write (another thread: hashlib and the write both release the GIL), then fsync."""
-    pieces = _fast_start(data)
-    digest = hashlib.sha256()
-
-    def hash_all() -> None:
-        for piece in pieces:
-            digest.update(piece)
-
-    hasher = threading.Thread(target=hash_all, name="clip-sha256")
-    hasher.start()
-    size = 0
-    try:
-        with open(part, "wb", buffering=0) as handle:
-            for piece in pieces:
-                view = memoryview(piece)
-                while view:
-                    written = handle.write(view)
-                    if not written:
-                        raise OSError("short write")
-                    view = view[written:]
-                    size += written
-            os.fsync(handle.fileno())
-    finally:
-        hasher.join()
-    return digest.hexdigest(), size
 
 
 def _fsync_and_hash(path: Path) -> tuple[str, int]:
@@ -679,13 +551,9 @@ def extract_clip(segments: list[RecordingSegment], start: datetime, end: datetim
         listing.write("\n".join(lines) + "\n")
     try:
         remuxed = False
-        hashed: tuple[str, int] | None = None
         if urls is not None and not readrate and first_index is not None:
-            expected = sum(_size(s) for s in segments) + (1 << 20)
-            in_memory = expected if expected <= IN_MEMORY_BYTES else 0
             try:
-                hashed = _remux_in_process(f"concatf:{listing.name}", part,
-                                           in_memory=in_memory)
+                _remux_in_process(f"concatf:{listing.name}", part)
                 remuxed = True
             except (av.FFmpegError, ExtractionError, ValueError) as exc:
                 log.warning("In-process remux failed (%s); falling back to the ffmpeg command",
@@ -703,20 +571,13 @@ def extract_clip(segments: list[RecordingSegment], start: datetime, end: datetim
             if process.returncode != 0:
                 raise ExtractionError(f"ffmpeg exited with code {process.returncode}: "
                                       f"{errors.decode('utf-8', 'replace').strip()[-300:]}")
-        digest, size = hashed if hashed is not None else _fsync_and_hash(part)
+        digest, size = _fsync_and_hash(part)
         os.replace(part, destination)
         _fsync_dir(destination.parent)
     finally:
         Path(listing.name).unlink(missing_ok=True)
         part.unlink(missing_ok=True)
     return Extracted(destination, digest, size, clip_start, end)
-
-
-def _size(segment: RecordingSegment) -> int:
-    try:
-        return Path(segment.path).stat().st_size
-    except OSError:
-        return 0
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -375,16 +375,15 @@ def _muxer_tag(data: bytes) -> bytes:
 
 
 @pytest.mark.parametrize(("count", "into_first", "into_last", "way"),
-                         [(3, 1.3, 1.0, "memory"), (1, 0.5, 1.7, "memory"),
-                          (2, 0.0, 2.0, "memory"), (3, 1.3, 1.0, "file"), (2, 0.0, 2.0, "file"),
-                          (3, 1.3, 1.0, "command"), (1, 0.5, 1.7, "command")])
+                         [(3, 1.3, 1.0, "in process"), (1, 0.5, 1.7, "in process"),
+                          (2, 0.0, 2.0, "in process"), (3, 1.3, 1.0, "command"),
+                          (1, 0.5, 1.7, "command")])
 def test_cut_is_byte_identical_to_the_concat_demuxer_cut(recorded: Any, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch,
                                                           count: int, into_first: float,
                                                           into_last: float, way: str) -> None:
-    """The byte-level cut (in process through PyAV's libavformat: muxed in memory with the moov
-    moved to the front here, or on the disk with libavformat's +faststart for long clips; or on
-    its fallback the ffmpeg command over the concat protocol) gives the very bytes of the ffmpeg
+    """The byte-level cut (in process through PyAV's libavformat, or on its fallback the ffmpeg
+    command over the concat protocol) gives the very bytes of the ffmpeg
     command's concat demuxer fully probing every segment with ffprobe's keyframe as inpoint:
     same packets, same timestamps, same MP4 — the in-process MP4 differs only in the muxer's
     version tag, which names PyAV's libavformat (proof the fast path ran)."""
@@ -397,8 +396,6 @@ def test_cut_is_byte_identical_to_the_concat_demuxer_cut(recorded: Any, tmp_path
         def refuse(*args: Any, **kwargs: Any) -> None:
             raise server.clips.ExtractionError("in-process remux switched off by the test")
         monkeypatch.setattr(server.clips, "_remux_in_process", refuse)
-    elif way == "file":
-        monkeypatch.setattr(server.clips, "IN_MEMORY_BYTES", 0)
     engine = create_engine(f"sqlite:///{recorded.db_path}")
     with Session(engine) as session:
         rows = session.execute(select(RecordingSegment).order_by(RecordingSegment.start_at)
