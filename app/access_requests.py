@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer, Signal
 
 from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
 from app.clips import write_atomically
@@ -44,8 +44,10 @@ REASON_MIN = 3
 BOUNDARY_SLACK_MS = 1_000
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AccessRequestService", text)
+def _letter_error(source: object, name: str = "", reason: str = "") -> ValidationFailed:
+    """A refused letter (context ``AccessRequestService``; sources marked where they are)."""
+    text = QCoreApplication.translate("AccessRequestService", str(source))
+    return ValidationFailed(text.replace("%1", name).replace("%2", reason), "letter")
 
 
 @dataclass(frozen=True)
@@ -122,20 +124,22 @@ def read_letter(path: Path) -> bytes:
     unreadable) before anything is sent."""
     path = Path(path)
     if not str(path).strip() or not path.name:
-        raise ValidationFailed(_tr("letter: choose the official letter (a PDF file)"), "letter")
+        raise _letter_error(QT_TRANSLATE_NOOP(
+            "AccessRequestService", "letter: choose the official letter (a PDF file)"))
     try:
         size = path.stat().st_size
         if size > MAX_LETTER_BYTES:
-            raise ValidationFailed(_tr("letter: %1 is larger than 10 MB").replace(
-                "%1", path.name), "letter")
+            raise _letter_error(QT_TRANSLATE_NOOP(
+                "AccessRequestService", "letter: %1 is larger than 10 MB"), path.name)
         data = path.read_bytes()
     except OSError as exc:
-        raise ValidationFailed(_tr("letter: cannot read %1 (%2)").replace("%1", path.name)
-                               .replace("%2", exc.strerror or type(exc).__name__),
-                               "letter") from exc
+        raise _letter_error(QT_TRANSLATE_NOOP("AccessRequestService",
+                                              "letter: cannot read %1 (%2)"),
+                            path.name, exc.strerror or type(exc).__name__) from exc
     if not data.startswith(b"%PDF-"):
-        raise ValidationFailed(_tr("letter: %1 is not a PDF file; attach the official letter "
-                                   "as a PDF").replace("%1", path.name), "letter")
+        raise _letter_error(QT_TRANSLATE_NOOP(
+            "AccessRequestService",
+            "letter: %1 is not a PDF file; attach the official letter as a PDF"), path.name)
     return data
 
 
@@ -183,7 +187,7 @@ class AccessRequestService(QObject):
     def refresh(self) -> None:
         if self._refreshing is not None and not self._refreshing.done:
             return
-        self._refreshing = (self._ops.run(self._list, label=_tr("Access requests"), owner=self)
+        self._refreshing = (self._ops.run(self._list, label=self.tr("Access requests"), owner=self)
                             .success(self._on_listed).failure(self._on_poll_failed))
 
     def _list(self) -> list[AccessRequest]:
@@ -209,16 +213,16 @@ class AccessRequestService(QObject):
             old = before.get(request.id)
             if old is None:
                 if request.state == "requested":
-                    self._messages.info(_tr("Access request #%1 from %2 awaits a decision")
+                    self._messages.info(self.tr("Access request #%1 from %2 awaits a decision")
                                         .replace("%1", str(request.id))
                                         .replace("%2", request.unit))
             elif old != request.state:
                 if request.state == "granted":
-                    self._messages.info(_tr("Access request #%1 was granted until %2")
+                    self._messages.info(self.tr("Access request #%1 was granted until %2")
                                         .replace("%1", str(request.id))
                                         .replace("%2", _vn(request.grant_end)))
                 elif request.state == "rejected":
-                    self._messages.warning(_tr("Access request #%1 was rejected: %2")
+                    self._messages.warning(self.tr("Access request #%1 was rejected: %2")
                                            .replace("%1", str(request.id))
                                            .replace("%2", request.reject_reason or ""))
 
@@ -236,7 +240,7 @@ class AccessRequestService(QObject):
 
     def _boundary_reached(self) -> None:
         log.info("a grant started or ended: refreshing")
-        self._refreshing = (self._ops.run(self._list, label=_tr("Access requests"), owner=self)
+        self._refreshing = (self._ops.run(self._list, label=self.tr("Access requests"), owner=self)
                             .success(self._on_listed).failure(self._on_poll_failed))
 
     def _on_poll_failed(self, error: BaseException) -> None:
@@ -250,13 +254,13 @@ class AccessRequestService(QObject):
         return (self._ops.run(functools.partial(self._file, content, purpose, commitment,
                                                 list(camera_ids), wanted_from, wanted_until,
                                                 Path(letter)),
-                              label=_tr("Access request"), owner=self)
+                              label=self.tr("Access request"), owner=self)
                 .success(self._on_request).failure(self._on_action_failed))
 
     def _file(self, content: str, purpose: str, commitment: str, camera_ids: list[int],
               wanted_from: datetime, wanted_until: datetime, letter: Path) -> AccessRequest:
         if not camera_ids:
-            raise ValidationFailed(_tr("camera_ids: name at least one camera"), "camera_ids")
+            raise ValidationFailed(self.tr("camera_ids: name at least one camera"), "camera_ids")
         pdf = read_letter(letter)
         data = {"content": content.strip(), "purpose": purpose.strip(),
                 "commitment": commitment.strip(), "camera_ids": json.dumps(camera_ids),
@@ -282,15 +286,15 @@ class AccessRequestService(QObject):
     def _step(self, request_id: int, step: str, body: dict[str, Any] | None) -> Op[Any]:
         def work() -> AccessRequest:
             if step == "reject" and len((body or {}).get("reason", "")) < REASON_MIN:
-                raise ValidationFailed(_tr("reason: a rejection needs a reason (at least 3 "
+                raise ValidationFailed(self.tr("reason: a rejection needs a reason (at least 3 "
                                            "characters)"), "reason")
             if step == "grant" and not (body or {}).get("camera_ids"):
-                raise ValidationFailed(_tr("camera_ids: choose at least one camera to grant"),
+                raise ValidationFailed(self.tr("camera_ids: choose at least one camera to grant"),
                                        "camera_ids")
             return parse_access_request(self._backend.call(
                 "POST", f"/access-requests/{int(request_id)}/{step}", json=body))
 
-        return (self._ops.run(work, label=_tr("Access request"), owner=self)
+        return (self._ops.run(work, label=self.tr("Access request"), owner=self)
                 .success(self._on_request).failure(self._on_action_failed))
 
     def _on_request(self, request: AccessRequest) -> None:
@@ -311,7 +315,7 @@ class AccessRequestService(QObject):
         else:
             log.error("access request action failed", exc_info=error)
             text = f"{type(error).__name__}: {error}"
-        self._messages.error(_tr("Access request: %1").replace("%1", text))
+        self._messages.error(self.tr("Access request: %1").replace("%1", text))
         self.action_failed.emit(text)
 
     # -- the letter -------------------------------------------------------------------------------
@@ -319,7 +323,7 @@ class AccessRequestService(QObject):
         """Save request ``request_id``'s letter as ``access-<id>.pdf`` in ``directory``."""
         return (self._ops.run(functools.partial(self._save_letter, int(request_id),
                                                 Path(directory)),
-                              label=_tr("Letter"), owner=self)
+                              label=self.tr("Letter"), owner=self)
                 .success(lambda path: self.letter_saved.emit(int(request_id), path))
                 .failure(self._on_action_failed))
 
@@ -327,7 +331,7 @@ class AccessRequestService(QObject):
         body, _type = self._backend.get_bytes(f"/access-requests/{request_id}/letter",
                                               limit=MAX_LETTER_BYTES + 1024)
         if not body.startswith(b"%PDF-"):
-            raise BackendError(_tr("the server did not send a PDF letter"))
+            raise BackendError(self.tr("the server did not send a PDF letter"))
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"access-{request_id}.pdf"
         write_atomically(path, body)

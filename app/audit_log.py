@@ -51,8 +51,9 @@ KNOWN_EVENTS = (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AuditLogService", text)
+def _unreadable_export() -> str:
+    return QCoreApplication.translate("AuditLogService",
+                                      "the server sent an unreadable audit export")
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def parse_export(content: bytes, path: Path) -> AuditExport:
         chain = table[1]
         start = next(i for i, row in enumerate(table) if row and row[0] == "Số TT")
     except (UnicodeDecodeError, csv.Error, IndexError, StopIteration) as exc:
-        raise BackendError(_tr("the server sent an unreadable audit export")) from exc
+        raise BackendError(_unreadable_export()) from exc
     return AuditExport(path, sum(1 for row in table[start + 1:] if row), chain[1] == "toàn vẹn",
                        chain[2] if len(chain) > 2 else "", table[start])
 
@@ -180,7 +181,7 @@ class AuditLogService(QObject):
 
     def load(self, where: AuditFilter, offset: int = 0) -> Op[AuditPage]:
         return (self._ops.run(functools.partial(self._load, where, max(0, offset)),
-                              label=_tr("Audit log"), owner=self)
+                              label=self.tr("Audit log"), owner=self)
                 .success(self._on_page).failure(self._on_failed))
 
     def _load(self, where: AuditFilter, offset: int) -> AuditPage:
@@ -209,7 +210,7 @@ class AuditLogService(QObject):
             self.load(page.anchor or page.where, max(0, page.offset - page.limit))
 
     def verify(self) -> Op[ChainVerdict]:
-        return (self._ops.run(self._verify, label=_tr("Audit chain check"), owner=self)
+        return (self._ops.run(self._verify, label=self.tr("Audit chain check"), owner=self)
                 .success(self._on_verified).failure(self._on_failed))
 
     def _verify(self) -> ChainVerdict:
@@ -224,7 +225,7 @@ class AuditLogService(QObject):
     def _on_verified(self, verdict: ChainVerdict) -> None:
         self.verdict = verdict
         if not verdict.ok:
-            self._messages.error(_tr("The audit log's hash chain is BROKEN at row %1: %2")
+            self._messages.error(self.tr("The audit log's hash chain is BROKEN at row %1: %2")
                                  .replace("%1", str(verdict.broken_id))
                                  .replace("%2", verdict.reason or ""))
         self.verified.emit(verdict)
@@ -232,7 +233,7 @@ class AuditLogService(QObject):
     def export(self, where: AuditFilter, path: Path) -> Op[AuditExport]:
         """The filtered rows as the server's Vietnamese CSV, saved atomically to ``path``."""
         return (self._ops.run(functools.partial(self._export, where, Path(path)),
-                              label=_tr("Audit export"), owner=self)
+                              label=self.tr("Audit export"), owner=self)
                 .success(self._on_exported).failure(self._on_failed))
 
     def _export(self, where: AuditFilter, path: Path) -> AuditExport:
@@ -242,13 +243,13 @@ class AuditLogService(QObject):
         try:
             write_atomically(path, body)
         except OSError as exc:
-            raise BackendError(_tr("cannot write %1: %2").replace("%1", str(path))
+            raise BackendError(self.tr("cannot write %1: %2").replace("%1", str(path))
                                .replace("%2", exc.strerror or type(exc).__name__)) from exc
         return result
 
     def _on_exported(self, result: AuditExport) -> None:
-        self._messages.info(_tr("Audit log: %1 rows saved to %2").replace("%1", str(result.rows))
-                            .replace("%2", str(result.path)))
+        text = self.tr("Audit log: %1 rows saved to %2")
+        self._messages.info(text.replace("%1", str(result.rows)).replace("%2", str(result.path)))
         self.exported.emit(result)
 
     def _on_failed(self, error: BaseException) -> None:
@@ -257,5 +258,5 @@ class AuditLogService(QObject):
         else:
             log.error("audit viewer failed", exc_info=error)
             text = f"{type(error).__name__}: {error}"
-        self._messages.error(_tr("Audit log: %1").replace("%1", text))
+        self._messages.error(self.tr("Audit log: %1").replace("%1", text))
         self.failed.emit(text)

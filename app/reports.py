@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.bookmarks import parse_time
 from app.clips import write_atomically
@@ -31,10 +31,6 @@ from app.messages import MessageBridge
 from app.ops import Op, Ops
 
 log = logging.getLogger("iocwall.reports")
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ReportService", text)
 
 
 class ReportBackend(Protocol):
@@ -211,7 +207,7 @@ class ReportService(QObject):
         self.query: ReportQuery | None = None
 
     def fetch(self, query: ReportQuery) -> Op[Report]:
-        return (self._ops.run(functools.partial(self._fetch, query), label=_tr("Report"),
+        return (self._ops.run(functools.partial(self._fetch, query), label=self.tr("Report"),
                               owner=self)
                 .success(lambda report: self._on_loaded(query, report))
                 .failure(self._on_failed))
@@ -227,23 +223,23 @@ class ReportService(QObject):
         """Save the server's CSV or PDF of ``query`` to ``path`` (atomically)."""
         return (self._ops.run(functools.partial(self._export, query, ExportFormat(fmt),
                                                 Path(path)),
-                              label=_tr("Report export"), owner=self)
+                              label=self.tr("Report export"), owner=self)
                 .success(self._on_exported).failure(self._on_failed))
 
     def _export(self, query: ReportQuery, fmt: ExportFormat, path: Path) -> Path:
         body, _content_type = self._backend.get_bytes("/reports", params=query.params(fmt.value))
         if not body.startswith(MAGIC[fmt]):
-            raise BackendError(_tr("the server did not send a %1 file").replace(
+            raise BackendError(self.tr("the server did not send a %1 file").replace(
                 "%1", fmt.value.upper()))
         try:
             write_atomically(path, body)
         except OSError as exc:
-            raise BackendError(_tr("cannot write %1: %2").replace("%1", str(path))
+            raise BackendError(self.tr("cannot write %1: %2").replace("%1", str(path))
                                .replace("%2", exc.strerror or type(exc).__name__)) from exc
         return path
 
     def _on_exported(self, path: Path) -> None:
-        self._messages.info(_tr("Report saved to %1").replace("%1", str(path)))
+        self._messages.info(self.tr("Report saved to %1").replace("%1", str(path)))
         self.exported.emit(path)
 
     def _on_failed(self, error: BaseException) -> None:
@@ -252,5 +248,5 @@ class ReportService(QObject):
         else:
             log.error("report failed", exc_info=error)
             text = f"{type(error).__name__}: {error}"
-        self._messages.error(_tr("Report: %1").replace("%1", text))
+        self._messages.error(self.tr("Report: %1").replace("%1", text))
         self.failed.emit(text)

@@ -16,7 +16,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, Qt, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -215,8 +215,12 @@ class AccessPanel(QWidget):
 
     letter_opened = Signal(object)
 
-    COLUMNS = ("#", "Agency", "Requester", "State", "Cameras", "Wanted (UTC+7)",
-               "Grant ends (UTC+7)")
+    COLUMNS = (QT_TRANSLATE_NOOP("AccessPanel", "#"), QT_TRANSLATE_NOOP("AccessPanel", "Agency"),
+               QT_TRANSLATE_NOOP("AccessPanel", "Requester"),
+               QT_TRANSLATE_NOOP("AccessPanel", "State"),
+               QT_TRANSLATE_NOOP("AccessPanel", "Cameras"),
+               QT_TRANSLATE_NOOP("AccessPanel", "Wanted (UTC+7)"),
+               QT_TRANSLATE_NOOP("AccessPanel", "Grant ends (UTC+7)"))
 
     def __init__(self, service: AccessRequestService, *, can_file: bool, can_decide: bool,
                  letter_dir: Path, open_letters: bool = True,
@@ -233,7 +237,7 @@ class AccessPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -283,7 +287,7 @@ class AccessPanel(QWidget):
         self._cameras = list(cameras)
         self._names.update({c.id: c.name for c in cameras})
 
-    # -- list ---------------------------------------------------------------------------------------
+    # -- list --------------------------------------------------------------------------------------
     def state_text(self, state: str) -> str:
         return {"requested": self.tr("awaiting decision"), "granted": self.tr("granted"),
                 "rejected": self.tr("rejected")}.get(state, state)
@@ -376,7 +380,7 @@ class AccessPanel(QWidget):
                                   else self.tr("not running")))
         return "\n".join(lines)
 
-    # -- agency: file ---------------------------------------------------------------------------------
+    # -- agency: file ------------------------------------------------------------------------------
     def new_request(self) -> AccessRequestDialog:
         dialog = AccessRequestDialog(self._cameras, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -407,7 +411,7 @@ class AccessPanel(QWidget):
             from_vn_qdatetime(dialog.from_edit.dateTime()),
             from_vn_qdatetime(dialog.until_edit.dateTime()), Path(letter))
 
-    # -- operating unit: decide ---------------------------------------------------------------------
+    # -- operating unit: decide --------------------------------------------------------------------
     def ask_grant(self) -> GrantDialog | None:
         request = self.selected()
         if request is None:
@@ -461,7 +465,7 @@ class AccessPanel(QWidget):
             self.status_label.setText(self.tr("Fetching the letter…"))
             self._service.save_letter(request.id, self.letter_dir)
 
-    # -- results --------------------------------------------------------------------------------------
+    # -- results -----------------------------------------------------------------------------------
     def _on_letter_saved(self, _request_id: int, path: Path) -> None:
         self.status_label.setText(self.tr("Letter saved to %1").replace("%1", str(path)))
         if self.open_letters:

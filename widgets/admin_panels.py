@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from app.access_requests import AccessRequestService
@@ -35,6 +35,7 @@ from widgets.access_panel import AccessPanel
 from widgets.audit_panel import AuditPanel
 from widgets.reports_panel import ReportsPanel
 
+translate = QCoreApplication.translate  # lupdate reads translate("AdminPanels", "text")
 OPERATING_UNIT = "operating_unit"
 OTHER_AGENCY = "other_agency"
 
@@ -105,22 +106,24 @@ def install_admin_panels(window: QMainWindow, backend: ReportBackend, ops: Ops,
                          letter_dir: Path | None = None) -> AdminPanels:
     """Add the docks the user may use and the "Administration" menu listing them (no menu at all
     for a user who may use none)."""
-    tr = window.tr
+    reports_title = translate("AdminPanels", "Reports")
+    access_title = translate("AdminPanels", "Access requests")
+    audit_title = translate("AdminPanels", "Audit log")
     panels = AdminPanels(window, user, None)
     entries: list[tuple[str, QDockWidget]] = []
     if may_use_reports(user):
         panels.reports = ReportService(backend, ops, messages, window)
         panels.reports_panel = ReportsPanel(panels.reports)
-        panels.reports_dock = _dock(window, tr("Reports"), "reports_dock", panels.reports_panel)
-        entries.append((tr("Reports"), panels.reports_dock))
+        panels.reports_dock = _dock(window, reports_title, "reports_dock", panels.reports_panel)
+        entries.append((reports_title, panels.reports_dock))
     if may_decide_access(user) or may_file_access(user):
         panels.access = AccessRequestService(backend, ops, messages, window)
         panels.access_panel = AccessPanel(
             panels.access, can_file=may_file_access(user), can_decide=may_decide_access(user),
             letter_dir=letter_dir or data_dir() / "letters")
-        panels.access_dock = _dock(window, tr("Access requests"), "access_requests_dock",
+        panels.access_dock = _dock(window, access_title, "access_requests_dock",
                                    panels.access_panel)
-        entries.append((tr("Access requests"), panels.access_dock))
+        entries.append((access_title, panels.access_dock))
         load_cameras: Any = getattr(window, "load_cameras", None)
         if load_cameras is not None:
             panels.access.cameras_changed.connect(load_cameras)
@@ -131,8 +134,8 @@ def install_admin_panels(window: QMainWindow, backend: ReportBackend, ops: Ops,
     if may_use_audit(user):
         panels.audit = AuditLogService(backend, ops, messages, window)
         panels.audit_panel = AuditPanel(panels.audit)
-        panels.audit_dock = _dock(window, tr("Audit log"), "audit_dock", panels.audit_panel)
-        entries.append((tr("Audit log"), panels.audit_dock))
+        panels.audit_dock = _dock(window, audit_title, "audit_dock", panels.audit_panel)
+        entries.append((audit_title, panels.audit_dock))
         audit_panel, audit_dock = panels.audit_panel, panels.audit_dock
         audit_dock.visibilityChanged.connect(
             lambda shown: audit_panel.refresh() if shown and audit_panel.page is None else None)
@@ -141,7 +144,7 @@ def install_admin_panels(window: QMainWindow, backend: ReportBackend, ops: Ops,
         for dock in panels.docks[1:]:
             window.tabifyDockWidget(first, dock)
     if entries:
-        menu = window.menuBar().addMenu(tr("&Administration"))
+        menu = window.menuBar().addMenu(translate("AdminPanels", "&Administration"))
         for text, dock in entries:
             action = dock.toggleViewAction()
             action.setText(text)

@@ -10,7 +10,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -50,7 +50,11 @@ PENDING_STYLE = "padding: 6px;"
 class AuditPanel(QWidget):
     """Filters, pages, chain banner and export of the audit log."""
 
-    COLUMNS = ("#", "Time (UTC+7)", "Event", "User", "Camera", "Detail", "Hash")
+    COLUMNS = (QT_TRANSLATE_NOOP("AuditPanel", "#"),
+               QT_TRANSLATE_NOOP("AuditPanel", "Time (UTC+7)"),
+               QT_TRANSLATE_NOOP("AuditPanel", "Event"), QT_TRANSLATE_NOOP("AuditPanel", "User"),
+               QT_TRANSLATE_NOOP("AuditPanel", "Camera"),
+               QT_TRANSLATE_NOOP("AuditPanel", "Detail"), QT_TRANSLATE_NOOP("AuditPanel", "Hash"))
 
     def __init__(self, service: AuditLogService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,7 +111,7 @@ class AuditPanel(QWidget):
         layout.addLayout(filters)
 
         self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -156,7 +160,7 @@ class AuditPanel(QWidget):
         self.camera_combo.setCurrentIndex(max(0, self.camera_combo.findData(current)))
         self.camera_combo.blockSignals(False)
 
-    # -- filters and pages --------------------------------------------------------------------------
+    # -- filters and pages -------------------------------------------------------------------------
     def current_filter(self) -> AuditFilter:
         event = self.event_combo.currentText().strip()
         if self.event_combo.currentIndex() == 0 and event == self.event_combo.itemText(0):
@@ -221,7 +225,7 @@ class AuditPanel(QWidget):
         return [[self.table.item(r, c).text() for c in range(self.table.columnCount())]
                 for r in range(self.table.rowCount())]
 
-    # -- the chain ----------------------------------------------------------------------------------
+    # -- the chain ---------------------------------------------------------------------------------
     def verify(self) -> None:
         self.chain_label.setStyleSheet(PENDING_STYLE)
         self.chain_label.setText(self.tr("Checking the hash chain…"))
@@ -238,7 +242,7 @@ class AuditPanel(QWidget):
                                      .replace("%1", str(verdict.broken_id))
                                      .replace("%2", verdict.reason or ""))
 
-    # -- export -------------------------------------------------------------------------------------
+    # -- export ------------------------------------------------------------------------------------
     def ask_export(self) -> QFileDialog:
         where = self.current_filter()
         name = f"nhat-ky-{datetime.now(UTC):%Y%m%d-%H%M}.csv"

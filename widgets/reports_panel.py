@@ -199,7 +199,8 @@ class ReportsPanel(QWidget):
         self.tabs = QTabWidget()
         self.cameras_table = _table([
             self.tr("Camera"), self.tr("Ward"), self.tr("Recorded (h)"),
-            self.tr("Availability"), self.tr("Recording gaps (h)"), self.tr("Offline incidents (h)"),
+            self.tr("Availability"), self.tr("Recording gaps (h)"),
+            self.tr("Offline incidents (h)"),
             self.tr("Seen live by clients")])
         self.tabs.addTab(self.cameras_table, self.tr("Cameras"))
         incidents = QWidget()

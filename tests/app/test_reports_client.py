@@ -24,7 +24,8 @@ DAY = ReportQuery(ReportKind.AD_HOC, start=date(2026, 3, 2), end=date(2026, 3, 2
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveBackend, dict[str, Any]]]:
+def seeded(tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[tuple[LiveBackend, dict[str, Any]]]:
     with live_backend(tmp_path_factory.mktemp("reports-client")) as live:
         yield live, live.seed_report_data()
 

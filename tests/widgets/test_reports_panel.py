@@ -25,7 +25,8 @@ from widgets.reports_panel import ReportsPanel, cells
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveBackend, dict[str, Any]]]:
+def seeded(tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[tuple[LiveBackend, dict[str, Any]]]:
     with live_backend(tmp_path_factory.mktemp("reports-panel")) as live:
         yield live, live.seed_report_data()
 
