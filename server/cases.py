@@ -229,8 +229,11 @@ def actions_for(user: User, case: ViolationCase) -> list[str]:
 
 def _event(session: Session, case: ViolationCase, action: str, user: User, at: datetime,
            now: datetime, **detail: Any) -> None:
-    session.add(ViolationCaseEvent(case_id=case.id, at=at, recorded_at=now, action=action,
-                                   user_id=user.id, detail=audit.canonical_json(detail)))
+    # appended to the loaded collection (not only added to the session): the sessions do not
+    # expire on commit, so the step's answer would list the events as they were before it
+    case.events.append(ViolationCaseEvent(case_id=case.id, at=at, recorded_at=now,
+                                          action=action, user_id=user.id,
+                                          detail=audit.canonical_json(detail)))
     audit.append(session, f"case_{action}", now=now, user_id=user.id, username=user.username,
                  camera_id=case.camera_id,
                  detail={"case_id": case.id, "state": case.state, "at": at.isoformat(),

@@ -227,3 +227,42 @@ def test_case_opened_from_a_clip_and_more_evidence(demo: Backend) -> None:
     assert again.status_code == 409
     # detected Mon 2/3/2026 07:30: 3, 4, 5, 6, 9/3 -> end of Mon 9/3
     assert created["deadlines"][0]["due_at"] == "2026-03-09T17:00:00Z"
+
+
+def test_each_steps_answer_lists_its_own_event(demo: Backend) -> None:
+    """The answer to a step is the case as it is after the step: its event included (the
+    events were loaded with the case before the new row was added)."""
+    demo.clock.now = vn(2026, 3, 2, 9)
+    ioc = demo.login("ioc.operator")
+    police = demo.login("police.commander")
+    camera_id = next(iter(demo.camera_ids().values()))
+    clip = insert_ready_clip(demo, camera_id, vn(2026, 3, 2, 7, 30), path=__file__)
+    other = insert_ready_clip(demo, camera_id, vn(2026, 3, 2, 7, 45))
+    reply = demo.post("/cases", ioc, json={"kind": "red_light", "clip_request_id": clip})
+    assert reply.status_code == 201, reply.text
+    case_id = reply.json()["id"]
+    expected = ["open"]
+    assert [e["action"] for e in reply.json()["events"]] == expected
+    steps: list[tuple[str, str, str, dict[str, Any]]] = [
+        ("POST", f"/cases/{case_id}/clips", ioc, {"clip_request_id": other}),
+        ("POST", f"/cases/{case_id}/send", ioc, {}),
+        ("POST", f"/cases/{case_id}/conclude", police, {"note": "Đã xác minh"}),
+        ("POST", f"/cases/{case_id}/identify_violator", police, {}),
+        ("POST", f"/cases/{case_id}/make_record", police, {"handover_needed": True}),
+        ("POST", f"/cases/{case_id}/hand_over", police, {}),
+        ("PUT", f"/cases/{case_id}/publication", ioc,
+         {"public": True, "title": "Vượt đèn đỏ", "clip_request_id": clip}),
+        ("PUT", f"/cases/{case_id}/publication", ioc, {"public": False}),
+        ("POST", f"/cases/{case_id}/decide", police, {}),
+        ("POST", f"/cases/{case_id}/close", police, {}),
+    ]
+    for method, path, token, body in steps:
+        action = {"clips": "add_clip", "publication": "publish" if body.get("public")
+                  else "unpublish"}.get(path.rsplit("/", 1)[1], path.rsplit("/", 1)[1])
+        expected.append(action)
+        reply = demo.client.request(method, f"/api/v1{path}", json=body,
+                                    headers={"Authorization": f"Bearer {token}"})
+        assert reply.status_code == 200, (path, reply.text)
+        assert [e["action"] for e in reply.json()["events"]] == expected, path
+        assert [e["action"] for e in demo.get(f"/cases/{case_id}", ioc).json()["events"]] == \
+            expected
