@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -274,7 +275,7 @@ class AccessPanel(QWidget):
         self.letter_button.clicked.connect(self.open_letter)
         self.grant_button.clicked.connect(lambda: self.ask_grant())
         self.reject_button.clicked.connect(lambda: self.ask_reject())
-        self.revoke_button.clicked.connect(self.revoke_selected)
+        self.revoke_button.clicked.connect(lambda: self.ask_revoke())
         self.refresh_button.clicked.connect(service.refresh_now)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         service.listed.connect(self.set_requests)
@@ -453,10 +454,23 @@ class AccessPanel(QWidget):
         dialog.open()
         return dialog
 
-    def revoke_selected(self) -> None:
+    def ask_revoke(self) -> QMessageBox | None:
+        """Revoking ends the agency's access at once: ask first."""
         request = self.selected()
-        if request is not None:
-            self._service.revoke(request.id)
+        if request is None:
+            return None
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Revoke access"),
+                          self.tr("End the access granted to %1 (request #%2) now? Its cameras "
+                                  "disappear from the agency's list at once.")
+                          .replace("%1", request.unit).replace("%2", str(request.id)),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        box.buttonClicked.connect(
+            lambda button: self._service.revoke(request.id) if button is yes else None)
+        box.open()
+        return box
 
     def open_letter(self) -> None:
         request = self.selected()

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.access_requests import AccessRequestService
@@ -224,6 +224,37 @@ def test_reject_with_reason(live: LiveBackend, operator_panel: AccessPanel, ops:
         operator_panel.select(request_id)
         assert "Reason: Thiếu chữ ký" in operator_panel.detail_label.text()
         assert not operator_panel.grant_button.isEnabled()
+        assert not operator_panel.revoke_button.isEnabled()
+
+        # a running grant is revoked after a confirmation ("No" changes nothing)
+        camera = _smart_cameras(live)[:1]
+        with qtbot.waitSignal(service.request_changed, timeout=20_000) as second:
+            service.file_request("Xem camera khu vực cầu Nhật Lệ", "Xác minh tai nạn giao thông",
+                                 "Cam kết chỉ sử dụng cho mục đích đã nêu", camera, now,
+                                 now + timedelta(days=1), letter)
+        second_id = second.args[0].id
+        operator_panel.refresh_button.click()
+        qtbot.waitUntil(lambda: operator_panel.select(second_id), timeout=20_000)
+        grant = operator_panel.ask_grant()
+        assert grant is not None
+        grant.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: operator_panel.row_texts(second_id)[3] == "granted",
+                        timeout=20_000)
+        assert [c.id for c in agency.cameras()] == camera
+        operator_panel.select(second_id)
+        assert operator_panel.revoke_button.isEnabled()
+        box = operator_panel.ask_revoke()
+        assert box is not None and box.isVisible()
+        box.button(QMessageBox.StandardButton.No).click()
+        qtbot.wait(300)
+        assert [c.id for c in agency.cameras()] == camera
+        box = operator_panel.ask_revoke()
+        assert box is not None
+        with qtbot.waitSignal(operator_panel._service.request_changed, timeout=20_000):
+            box.button(QMessageBox.StandardButton.Yes).click()
+        assert agency.cameras() == []
+        qtbot.waitUntil(lambda: operator_panel.row_texts(second_id)[6].startswith("ended "),
+                        timeout=20_000)
     finally:
         agency.close()
 
