@@ -1,6 +1,7 @@
 """The wall's video cost beside the decode floor and beside QtMultimedia, in one run.
 
-    .venv/bin/python -m bench.bench_wall [--quick] [--seconds 10] [--profile]
+    .venv/bin/python -m bench.bench_wall [--quick] [--tiles 16[,25]] [--seconds 10]
+                                         [--no-peer] [--profile] [--perf] [--repeat K]
 
 Starts its own Xvfb and a camera lab (``lab.Lab``, 32 cameras, clips cached in
 ``.cache/bench-lab``), then for N = 1, 4, 9, 16, 25 tiles of 360p sub streams and N = 1, 4 tiles
@@ -23,7 +24,15 @@ the same tiles) until all are live; in the 4-tile client run: reconnects, from
 
 Scenarios run one at a time: the box has 2 cores, and client, floor and peer running together
 would measure each other. ``--quick`` (development) runs N = 1, 4 at 360p and N = 1 at 1080p,
-a 4-tile switch and one reconnect. Targets are those of issue 3; the table says met / missed.
+a 4-tile switch and one reconnect. ``--tiles 16`` (development) runs only those N at 360p (the
+switch at the largest, no reconnect, no 1080p); ``--no-peer`` leaves QtMultimedia out;
+``--repeat K`` runs each scenario K times in a row (numbers are noisy on a shared box). Targets
+are those of issue 3; the table says met / missed.
+
+Profiles of the client over its CPU window at 16 tiles (or the largest N of the run):
+``--profile`` py-spy (Python-owned threads only), ``--perf`` Linux perf (every thread, native
+code: libvlc's decoder and video output included), reported by shared object, by symbol and by
+thread into ``.cache/bench-wall-perf-N.txt``.
 """
 
 from __future__ import annotations
@@ -151,10 +160,12 @@ def measure_cpu(processes: Sequence[psutil.Process], seconds: float,
 class ClientProcess:
     """A ``bench.wall_client`` child: send commands, wait for its events."""
 
-    def __init__(self, backend: str, tiles: int, log_path: Path) -> None:
+    def __init__(self, backend: str, tiles: int, log_path: Path,
+                 video_options: dict[str, Any] | None = None) -> None:
         env = dict(os.environ)
         env["QT_QPA_PLATFORM"] = "xcb"
         env["QT_XCB_GL_INTEGRATION"] = "none"
+        env["BENCH_WALL_VIDEO"] = json.dumps(video_options or {})
         self._log = log_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bench.wall_client", "--backend", backend,
@@ -237,7 +248,8 @@ def measure_client(backend: str, streams: Sequence[Stream], seconds: float, *,
                    reconnect: Callable[[ClientProcess], list[tuple[float, float | None]]]
                    | None = None, log_path: Path | None = None,
                    on_measure: Callable[[int], None] | None = None,
-                   xserver_pid: int | None = None) -> ClientResult:
+                   xserver_pid: int | None = None,
+                   video_options: dict[str, Any] | None = None) -> ClientResult:
     """Play ``streams`` in N tiles of a fresh client process and measure it (see module doc).
 
     ``reconnect(client)``: afterwards, measures reconnects (it drives the lab). ``switch_to``:
@@ -248,7 +260,7 @@ def measure_client(backend: str, streams: Sequence[Stream], seconds: float, *,
     """
     log_path = log_path or Path(tempfile.gettempdir()) / "bench-wall-client.log"
     n = len(streams)
-    client = ClientProcess(backend, n, log_path)
+    client = ClientProcess(backend, n, log_path, video_options)
     try:
         if not client.wait_for(lambda e: e["ev"] == "ready", 30):
             raise RuntimeError("the client did not show its tiles within 30 s")
@@ -489,12 +501,21 @@ def targets(scenarios: Sequence[Scenario]) -> list[str]:
 
 
 def run(lab: Any, *, quick: bool, seconds: float, work_dir: Path,
-        profile: bool = False, xserver_pid: int | None = None) -> RunResult:
+        profile: bool = False, xserver_pid: int | None = None,
+        tiles: Sequence[int] = (), peer: bool = True, perf: bool = False,
+        repeat: int = 1) -> RunResult:
     log = work_dir / "bench-wall-client.log"
-    plan = [("360p", n) for n in ((1, 4) if quick else (1, 4, 9, 16, 25))]
-    plan += [("1080p", n) for n in ((1,) if quick else (1, 4))]
-    switch_tiles = 4 if quick else 16
-    outages = (2.0,) if quick else (2.0, 5.0, 10.0)
+    if tiles:
+        plan = [("360p", n) for n in tiles]
+        switch_tiles = max(tiles)
+        outages: tuple[float, ...] = ()
+    else:
+        plan = [("360p", n) for n in ((1, 4) if quick else (1, 4, 9, 16, 25))]
+        plan += [("1080p", n) for n in ((1,) if quick else (1, 4))]
+        switch_tiles = 4 if quick else 16
+        outages = (2.0,) if quick else (2.0, 5.0, 10.0)
+    profiled = 16 if any(n == 16 for _name, n in plan) else max(n for _name, n in plan)
+    plan = [step for step in plan for _ in range(max(1, repeat))]
     mains = [i for i in range(len(lab.cameras)) if i % 4 == 3]
     print("first keyframe from the lab …", flush=True)
     first_keyframe = measure_first_keyframe(lab_streams(lab, range(4 if quick else 16), "sub"))
@@ -508,20 +529,71 @@ def run(lab: Any, *, quick: bool, seconds: float, work_dir: Path,
             # the other cameras: from the end of the lab, none of them on screen before
             others = range(len(lab.cameras) - n, len(lab.cameras))
             extras["switch_to"] = lab_streams(lab, others, "sub")
-        if name == "360p" and n == 4:
+        if name == "360p" and n == 4 and outages:
             extras["reconnect"] = reconnect_runs(lab, camera_index=0, slot=0, outages=outages)
-        if profile and name == "360p" and n == 16:
-            extras["on_measure"] = lambda pid: _profile(pid, seconds, work_dir)
+        if name == "360p" and n == profiled and (profile or perf):
+            def on_measure(pid: int, n: int = n) -> None:
+                if profile:
+                    _profile(pid, seconds, work_dir)
+                if perf:
+                    _perf(pid, seconds, work_dir, n)
+
+            extras["on_measure"] = on_measure
         print(f"[{name} × {n}] client …", flush=True)
         scenario.client = measure_client("vlc", streams, seconds, log_path=log,
                                          xserver_pid=xserver_pid, **extras)
         print(f"[{name} × {n}] decode floor …", flush=True)
         scenario.floor = measure_floor(streams, seconds)
-        print(f"[{name} × {n}] QtMultimedia …", flush=True)
-        scenario.peer = measure_client("qtmm", streams, seconds, log_path=log,
-                                       xserver_pid=xserver_pid)
+        if peer:
+            print(f"[{name} × {n}] QtMultimedia …", flush=True)
+            scenario.peer = measure_client("qtmm", streams, seconds, log_path=log,
+                                           xserver_pid=xserver_pid)
         scenarios.append(scenario)
+        c, f = scenario.client, scenario.floor
+        print(f"[{name} × {n}] client {c.cpu_percent:.1f} % (X {_fmt(c.xserver_cpu_percent, '.1f')})"
+              f", floor {f.cpu_percent:.1f} %, ratio {c.cpu_percent / max(f.cpu_percent, 1e-9):.2f}×"
+              + (f", peer {scenario.peer.cpu_percent:.1f} %" if scenario.peer else ""),
+              flush=True)
     return RunResult(scenarios, first_keyframe)
+
+
+def run_ab(lab: Any, variants: Sequence[dict[str, Any]], *, tiles: int, seconds: float,
+           rounds: int, work_dir: Path, xserver_pid: int | None = None) -> str:
+    """The wall client at ``tiles`` × 360p with each ``VideoService`` variant in turn, ``rounds``
+    times (A B A B …: a shared machine's load drifts), and the decode floor once per round."""
+    log = work_dir / "bench-wall-client.log"
+    streams = lab_streams(lab, range(tiles), "sub")
+    cpu: dict[int, list[float]] = {i: [] for i in range(len(variants))}
+    first: dict[int, list[float]] = {i: [] for i in range(len(variants))}
+    rss: dict[int, list[float]] = {i: [] for i in range(len(variants))}
+    floors: list[float] = []
+    loads: list[float] = []
+    for round_ in range(rounds):
+        for i, variant in enumerate(variants):
+            loads.append(os.getloadavg()[0])
+            result = measure_client("vlc", streams, seconds, log_path=log,
+                                    xserver_pid=xserver_pid, video_options=variant)
+            cpu[i].append(result.cpu_percent)
+            first[i].extend(result.first_frame)
+            rss[i].append(result.rss_per_tile_mb)
+            print(f"round {round_ + 1} {json.dumps(variant)}: {result.cpu_percent:.1f} % "
+                  f"(first frame p50 {percentile(result.first_frame, 0.5):.2f} s, "
+                  f"{result.failed} not live)", flush=True)
+        floors.append(measure_floor(streams, seconds).cpu_percent)
+        print(f"round {round_ + 1} floor: {floors[-1]:.1f} %", flush=True)
+    floor = percentile(floors, 0.5)
+    lines = [f"A/B at {tiles} × 360p, {rounds} rounds of {seconds:.0f} s; load average (1 min) "
+             f"{min(loads):.2f}–{max(loads):.2f}; decode floor median {floor:.1f} % "
+             f"({', '.join(f'{f:.1f}' for f in floors)})", "",
+             "| variant | client CPU % median (each run) | ÷ floor | first frame p50 / p95 s "
+             "| RSS per tile MB |", "| --- | --- | --- | --- | --- |"]
+    for i, variant in enumerate(variants):
+        median = percentile(cpu[i], 0.5)
+        lines.append(f"| `{json.dumps(variant)}` | {median:.1f} "
+                     f"({', '.join(f'{c:.1f}' for c in cpu[i])}) | {median / floor:.2f}× "
+                     f"| {percentile(first[i], 0.5):.2f} / {percentile(first[i], 0.95):.2f} "
+                     f"| {percentile(rss[i], 0.5):.1f} |")
+    return "\n".join(lines)
 
 
 def _profile(pid: int, seconds: float, work_dir: Path) -> None:
@@ -540,12 +612,69 @@ def _profile(pid: int, seconds: float, work_dir: Path) -> None:
     print(f"profiling the 16-tile client into {out}", flush=True)
 
 
+PERF_FREQUENCY = 499  # samples per second per thread (a prime, off the 25 fps beat)
+
+
+_perf_runs: list[tuple[subprocess.Popen[bytes], Path, Path]] = []
+
+
+def _perf(pid: int, seconds: float, work_dir: Path, tiles: int) -> None:
+    """Linux perf over the CPU window (every thread of ``pid``, native code), in the
+    background; :func:`finish_perf` writes the reports (after the run: perf report costs CPU)."""
+    perf = shutil.which("perf")
+    if perf is None:
+        print("perf not installed: apt-get install linux-perf", flush=True)
+        return
+    data = work_dir / f"bench-wall-perf-{tiles}.data"
+    out = work_dir / f"bench-wall-perf-{tiles}.txt"
+    process = subprocess.Popen(
+        [perf, "record", "-F", str(PERF_FREQUENCY), "-g", "-p", str(pid), "-o", str(data),
+         "--", "sleep", str(seconds)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    _perf_runs.append((process, data, out))
+    print(f"perf on the {tiles}-tile client into {data}", flush=True)
+
+
+def finish_perf() -> None:
+    """Wait for the perf recordings of the run and write their reports."""
+    perf = shutil.which("perf") or "perf"
+    while _perf_runs:
+        process, data, out = _perf_runs.pop(0)
+        process.wait()
+        out.write_text(perf_report(perf, data))
+        print(f"perf report: {out}", flush=True)
+
+
+def perf_report(perf: str, data: Path) -> str:
+    """Flat (self-time) views of a perf recording: by shared object, by symbol, by thread."""
+    parts = []
+    for title, sort in (("by shared object", "dso"), ("by symbol", "dso,sym"),
+                        ("by thread", "comm,pid"), ("by thread and shared object", "comm,dso")):
+        done = subprocess.run(
+            [perf, "report", "-i", str(data), "--no-children", "--sort", sort, "--stdio",
+             "--percent-limit", "0.3", "-g", "none"],
+            capture_output=True, text=True, check=False,
+        )
+        parts.append(f"## {title}\n{done.stdout}")
+    return "\n".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="N = 1, 4 only (development)")
     parser.add_argument("--seconds", type=float, default=10.0, help="CPU window per run")
+    parser.add_argument("--tiles", type=lambda v: [int(n) for n in v.split(",")], default=[],
+                        help="only these N at 360p, e.g. 16 or 4,16 (development)")
+    parser.add_argument("--no-peer", action="store_true", help="leave QtMultimedia out")
+    parser.add_argument("--repeat", type=int, default=1, help="run each scenario K times")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy the 16-tile client over its CPU window")
+    parser.add_argument("--ab", action="append", type=json.loads, default=[], metavar="JSON",
+                        help="A/B mode: a VideoService variant, e.g. '{\"feed\": \"callback\"}' "
+                        "(give two or more; client only, at --tiles, --repeat rounds)")
+    parser.add_argument("--perf", action="store_true",
+                        help="Linux perf the 16-tile client over its CPU window (every thread)")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(REPO))
@@ -561,12 +690,24 @@ def main(argv: list[str] | None = None) -> int:
         print("starting the lab (first time: encoding clips into .cache/bench-lab) …", flush=True)
         with Lab.start(cameras=LAB_CAMERAS, data_dir=LAB_DIR, rtsp_port=0, onvif_base_port=0,
                        control_port=None, clip_seconds=CLIP_SECONDS) as lab:
+            if args.ab:
+                text = run_ab(lab, args.ab, tiles=max(args.tiles or [16]), seconds=args.seconds,
+                              rounds=args.repeat, work_dir=work_dir,
+                              xserver_pid=xvfb.process.pid)
+                print()
+                print(f"load average before the run: {' '.join(f'{v:.2f}' for v in load)}")
+                print(text)
+                return 0
             result = run(lab, quick=args.quick, seconds=args.seconds, work_dir=work_dir,
-                            profile=args.profile, xserver_pid=xvfb.process.pid)
+                         profile=args.profile, xserver_pid=xvfb.process.pid,
+                         tiles=args.tiles, peer=not args.no_peer, perf=args.perf,
+                         repeat=args.repeat)
     finally:
         xvfb.stop()
+    finish_perf()
     print()
     print(report(result.scenarios, load, result.first_keyframe))
+    print(f"load average after the run: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     return 0
 
 

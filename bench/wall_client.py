@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import threading
 import time
@@ -72,6 +73,20 @@ class _Backend(QObject):
         raise NotImplementedError
 
 
+def _video_options() -> dict[str, Any]:
+    """``VideoService`` keyword arguments from ``BENCH_WALL_VIDEO`` (JSON; bench A/B runs):
+    ``feed``, and ``decoder_threads`` / ``scaler`` for its ``DecodeOptions``."""
+    raw = json.loads(os.environ.get("BENCH_WALL_VIDEO") or "{}")
+    options: dict[str, Any] = {}
+    if "feed" in raw:
+        options["feed"] = raw.pop("feed")
+    if raw:
+        from app.video.player import DecodeOptions
+
+        options["decode"] = DecodeOptions(**raw)
+    return options
+
+
 class VlcBackend(_Backend):
     """The wall's pipeline: ``VideoService`` rendering into ``VideoTile`` native surfaces."""
 
@@ -81,7 +96,7 @@ class VlcBackend(_Backend):
         from widgets.tile import VideoTile
 
         self._stopped = StreamState.STOPPED
-        self.video = VideoService()
+        self.video = VideoService(**_video_options())
         self.video.tile_status_changed.connect(self._on_status)
         self.tiles = []
         for i in range(tiles):

@@ -1,9 +1,20 @@
 """libvlc side of a tile: decode the TS byte buffer and render into a native window.
 
-Everything here runs on the GUI thread except the three C callbacks, which libvlc calls on its
-input thread. Those callbacks touch only the thread-safe :class:`TsByteBuffer` (never libvlc, never
-Qt), and they are module-level singletons so that ctypes can never free a callback a player still
-uses. Each media gets a small non-zero integer as its opaque pointer (0 would read as NULL).
+How the bytes reach libvlc (``Feed``):
+
+- ``"pipe"`` (POSIX default): the buffer pushes them into an OS pipe and the media reads its other
+  end, ``stream:///dev/fd/N``, in C on libvlc's own threads. The ``stream`` access marks the input
+  live (no pace control: libvlc's clock follows the camera's, as with the memory input), and
+  libvlc's read is interruptible, so ``stop()`` never waits on it. Its access would buffer 1 s
+  before the first picture: the media asks for the memory input's 300 ms. At 16 × 360p the pipe
+  cut the client's CPU by ≈ 5 points of a core against the read callback, which re-entered
+  Python (GIL, condition variable) for every read (docs/benchmarks.md, issue 3).
+- ``"callback"``: libvlc's memory input calls three C callbacks on its input thread. Those touch
+  only the thread-safe :class:`TsByteBuffer` (never libvlc, never Qt), and they are module-level
+  singletons so that ctypes can never free a callback a player still uses. Each media gets a small
+  non-zero integer as its opaque pointer (0 would read as NULL).
+
+Everything else here runs on the GUI thread.
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ import os
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from typing import Literal
 
 import vlc
@@ -24,6 +36,13 @@ from app.video.tsbuffer import TsByteBuffer
 log = logging.getLogger("iocwall.video")
 
 HwDecode = Literal["auto", "none", "any"]
+Feed = Literal["pipe", "callback"]
+
+# libvlc's buffering before the first picture of a pipe-fed media (its "file" access would wait
+# 1000 ms): the memory input's fixed 300 ms, which the first-frame measurements were taken with.
+PIPE_CACHING_MS = 300
+
+DEFAULT_FEED: Feed = "pipe" if os.name == "posix" and os.path.isdir("/dev/fd") else "callback"
 
 _UNKNOWN_SIZE = 2**64 - 1
 
@@ -95,8 +114,32 @@ def resolve_hw_decode(setting: HwDecode) -> str:
     return "any"
 
 
-def instance_args(hw_decode: HwDecode = "auto", muted: bool = True) -> list[str]:
-    """Command-line options for the process-wide ``vlc.Instance``."""
+@dataclass(frozen=True)
+class DecodeOptions:
+    """How libvlc decodes and draws a tile (process-wide ``vlc.Instance`` options).
+
+    Measured at 16 × 360p on 2 cores without a GPU (docs/benchmarks.md, issue 3):
+
+    - ``decoder_threads`` 1: FFmpeg's frame threads (libvlc picks cores + 1 = 3 here) cost thread
+      hand-offs on every frame of a small stream and hold back one frame per extra thread; one
+      thread per tile cut the first picture from 1.7 to 1.05 s and ≈ 5 MB per tile. 0 = libvlc's
+      choice (big pictures on a machine with cores to spare).
+    - ``scaler`` 0 (swscale "fast bilinear"): libvlc's X11 output converts and scales every picture
+      to the tile in software; the default (2, bicubic) was the largest single cost of the client.
+      Other values: 1 bilinear, 2 bicubic, 4 nearest, 5 area, 9 lanczos.
+    """
+
+    decoder_threads: int = 1
+    scaler: int = 0
+
+
+def instance_args(
+    hw_decode: HwDecode = "auto", muted: bool = True, decode: DecodeOptions | None = None
+) -> list[str]:
+    """Command-line options for the process-wide ``vlc.Instance``.
+
+    Without ``decode``, libvlc's own decoding and scaling defaults (the clip player).
+    """
     args = [
         f"--avcodec-hw={resolve_hw_decode(hw_decode)}",
         "--no-video-title-show",
@@ -107,6 +150,8 @@ def instance_args(hw_decode: HwDecode = "auto", muted: bool = True) -> list[str]
         "--no-xlib",
         "--quiet",
     ]
+    if decode is not None:
+        args += [f"--avcodec-threads={decode.decoder_threads}", f"--swscale-mode={decode.scaler}"]
     if muted:
         args.append("--no-audio")
     return args
@@ -125,8 +170,9 @@ def attach_window(player: vlc.MediaPlayer, window_id: int) -> None:
 class TilePlayer:
     """One libvlc media player bound to one native window. GUI thread only."""
 
-    def __init__(self, instance: vlc.Instance, label: str) -> None:
+    def __init__(self, instance: vlc.Instance, label: str, feed: Feed = DEFAULT_FEED) -> None:
         self.label = label
+        self.feed = feed
         self._instance = instance
         self._player: vlc.MediaPlayer = instance.media_player_new()
         # let the tile (Qt) receive clicks and keys, not libvlc's own window
@@ -135,6 +181,7 @@ class TilePlayer:
         self._media: vlc.Media | None = None
         self._buffer: TsByteBuffer | None = None
         self._opaque: int | None = None
+        self._pipe: int | None = None  # the pipe's read end, while libvlc may read it
         self._stats = vlc.MediaStats()
         self._size_seen_at: float | None = None
 
@@ -151,12 +198,19 @@ class TilePlayer:
         self.stop()
         self._size_seen_at = None
         self._buffer = buffer
-        self._opaque = _register(buffer)
-        media = self._instance.media_new_callbacks(
-            _open_cb, _read_cb, None, _close_cb, ctypes.c_void_p(self._opaque)
-        )
+        if self.feed == "pipe":
+            self._pipe = buffer.open_pipe()
+            media = self._instance.media_new_location(f"stream:///dev/fd/{self._pipe}")
+            if media is not None:
+                media.add_option(f":file-caching={PIPE_CACHING_MS}")
+        else:
+            self._opaque = _register(buffer)
+            media = self._instance.media_new_callbacks(
+                _open_cb, _read_cb, None, _close_cb, ctypes.c_void_p(self._opaque)
+            )
         if media is None:
-            raise RuntimeError(f"{self.label}: libvlc could not create a callback media")
+            self.stop()
+            raise RuntimeError(f"{self.label}: libvlc could not create a media")
         media.add_option(":demux=ts")
         if muted:
             media.add_option(":no-audio")
@@ -207,7 +261,7 @@ class TilePlayer:
         return self._player.get_state() in (vlc.State.Error, vlc.State.Ended)
 
     def stop(self) -> None:
-        """Stop rendering. Closes the buffer first so libvlc's read callback returns at once."""
+        """Stop rendering. Closes the buffer first so libvlc's read returns at once."""
         if self._buffer is not None:
             self._buffer.close()
         if self._media is not None:
@@ -217,6 +271,10 @@ class TilePlayer:
         if self._opaque is not None:
             _unregister(self._opaque)
             self._opaque = None
+        if self._pipe is not None:
+            # libvlc opened its own descriptor of the pipe (and closed it at stop)
+            os.close(self._pipe)
+            self._pipe = None
         self._buffer = None
 
     def release(self) -> None:

@@ -25,7 +25,14 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from app.security import mask_url
 from app.video.ingest import IngestEvent, IngestOptions, RtspIngest, StreamInfo, Transport
-from app.video.player import HwDecode, TilePlayer, instance_args
+from app.video.player import (
+    DEFAULT_FEED,
+    DecodeOptions,
+    Feed,
+    HwDecode,
+    TilePlayer,
+    instance_args,
+)
 from app.video.policy import Backoff, ConnectionLimiter
 from app.video.probe import rtsp_answers
 from app.video.remux import TsRemuxer
@@ -137,12 +144,18 @@ class VideoService(QObject):
         live_buffer: float | None = 0.3,
         replay_seconds: float = 60.0,
         replay_bytes: int = 48 * 1024 * 1024,
+        decode: DecodeOptions | None = None,
+        feed: Feed = DEFAULT_FEED,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.decode = decode or DecodeOptions()
+        self.feed = feed
         # audio is never disabled for the instance: a tile's media carries audio only once the
         # operator unmutes that tile (muted tiles do not even receive the audio stream)
-        self._instance: vlc.Instance | None = vlc.Instance(instance_args(hw_decode, muted=False))
+        self._instance: vlc.Instance | None = vlc.Instance(
+            instance_args(hw_decode, muted=False, decode=self.decode)
+        )
         if self._instance is None:
             raise RuntimeError("libvlc could not start (is the libvlc package installed?)")
         self.ingest_options = ingest_options or IngestOptions(with_audio=False)
@@ -257,7 +270,8 @@ class VideoService(QObject):
         tile.generation += 1
         target = tile.window_id if window_id is None else window_id
         pipeline = _Pipeline(
-            url="", window_id=target, player=TilePlayer(self._instance, f"{tile.label} replay"),
+            url="", window_id=target,
+            player=TilePlayer(self._instance, f"{tile.label} replay", self.feed),
             buffer=buffer, generation=tile.generation, started=time.monotonic(),
         )
         log.info("%s: replay from %.1f s back (%d KiB)", tile.label, offset, len(data) // 1024)
@@ -375,7 +389,7 @@ class VideoService(QObject):
             self.ingest_options, transport=tile.transport, with_audio=not tile.muted
         )
         pipeline = _Pipeline(
-            url=url, window_id=window_id, player=TilePlayer(self._instance, tile.label),
+            url=url, window_id=window_id, player=TilePlayer(self._instance, tile.label, self.feed),
             buffer=buffer, generation=generation, remuxer=remuxer, started=time.monotonic(),
             ingest=RtspIngest(url, tile.label, [remuxer], forward, options, self.limiter),
         )

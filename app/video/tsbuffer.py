@@ -1,21 +1,44 @@
 """The bounded byte pipe between one tile's ingest thread and libvlc's input thread.
 
-libvlc pulls bytes through its read callback at its own pace; the ingest pushes whenever the
-camera sends. When the renderer stalls (a busy machine, a hidden window) the buffer must not grow
-without bound: it drops the oldest whole 188-byte MPEG-TS packets, so the demuxer resyncs at the
-next packet boundary instead of choking on a torn one. Reads wait in short slices and return 0
-(end of stream) as soon as the buffer is closed, because a read callback that never returns makes
-``libvlc_media_player_stop`` hang the GUI thread.
+Two ways out, one per player:
+
+- **OS pipe** (:meth:`TsByteBuffer.open_pipe`, the default on POSIX): the writing thread pushes
+  bytes on into a non-blocking pipe at once, and libvlc reads the pipe's other end in C
+  (``stream:///dev/fd/N``): no Python, no GIL, no condition variable on libvlc's side. What the pipe
+  cannot take now (a key frame larger than the pipe, a renderer that stalls) stays in the buffer,
+  under the same caps, and one shared pump thread moves it on when the pipe has room.
+- **read callback** (:meth:`TsByteBuffer.read`): libvlc pulls bytes through its memory-input
+  callback, re-entering Python for each read. Kept for platforms without the pipe.
+
+The ingest pushes whenever the camera sends. When the renderer stalls (a busy machine, a hidden
+window) the buffer must not grow without bound: it drops the oldest whole 188-byte MPEG-TS
+packets, so the demuxer resyncs at the next packet boundary instead of choking on a torn one.
+Reads wait in short slices and return 0 (end of stream) as soon as the buffer is closed, because a
+read callback that never returns makes ``libvlc_media_player_stop`` hang the GUI thread; the
+pipe's write end is closed at once on close (the reader sees end of stream).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import logging
+import os
+import select
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 
+log = logging.getLogger("iocwall.video")
+
 TS_PACKET_SIZE = 188
+
+# Room in the OS pipe to libvlc. Bytes in the pipe are out of reach of the live-buffer caps (a
+# reader that stalls finds them first), so the pipe holds about one 360p key frame, not seconds:
+# 64 KiB ≈ 0.5 s of a 1 Mbit/s sub stream, 0.13 s at 4 Mbit/s. Larger frames go in pieces.
+PIPE_BYTES = 64 * 1024
+_F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 
 
 class TsByteBuffer:
@@ -42,9 +65,12 @@ class TsByteBuffer:
         self._read_offset = 0  # bytes of the stream consumed so far (TS alignment reference)
         self._writes: deque[tuple[int, float]] = deque()  # (stream offset, time) of each write
         self._keyframes: deque[int] = deque()  # stream offsets where a keyframe's bytes start
+        self._pipe: int | None = None  # write end of the pipe to the reader (open_pipe)
+        self._pump_waits = False  # the shared pump thread flushes the rest when the pipe has room
         self.written_bytes = 0
         self.dropped_bytes = 0
         self.skips = 0  # times the live buffer skipped ahead to a keyframe
+        self.pipe_writes = 0  # write() calls on the pipe (pump and writer together)
 
     @property
     def closed(self) -> bool:
@@ -69,7 +95,10 @@ class TsByteBuffer:
                 self._drop_oldest(excess)
             if self.max_delay is not None:
                 self._enforce_delay()
-            self._cond.notify_all()
+            if self._pipe is None:
+                self._cond.notify_all()
+            elif not self._pump_waits:  # else the pump moves everything on when there is room
+                self._flush_locked()
 
     def mark_keyframe(self) -> None:
         """The next bytes written start a keyframe (a place the reader can jump to)."""
@@ -81,7 +110,92 @@ class TsByteBuffer:
         """No more writes: readers drain what is left, then get b"" (end of stream)."""
         with self._cond:
             self._finished = True
+            if self._pipe is not None and not self._data:
+                self._close_pipe_locked()
             self._cond.notify_all()
+
+    # -- OS pipe output ----------------------------------------------------------------------
+
+    def open_pipe(self, pipe_bytes: int = PIPE_BYTES) -> int:
+        """Deliver the bytes into a new OS pipe from now on (instead of :meth:`read`).
+
+        Returns the pipe's read end; the caller hands it to the reader and closes it once the
+        reader is gone. Bytes already buffered (a replay) go on at once, as far as the pipe takes
+        them. The write end closes at :meth:`close`, or once a finished buffer is drained: the
+        reader then sees end of stream.
+        """
+        read_end, write_end = os.pipe()
+        os.set_blocking(write_end, False)
+        with contextlib.suppress(OSError):  # a smaller pipe only (the kernel's default is 64 KiB)
+            fcntl.fcntl(write_end, _F_SETPIPE_SZ, pipe_bytes)
+        with self._cond:
+            if self._pipe is not None:
+                os.close(read_end)
+                os.close(write_end)
+                raise RuntimeError("the buffer already feeds a pipe")
+            self._pipe = write_end
+            if self._closed:
+                self._close_pipe_locked()
+            elif self._data:
+                self._flush_locked()
+            elif self._finished:
+                self._close_pipe_locked()
+            self._cond.notify_all()  # a reader blocked in read() leaves: the pipe has the bytes
+        return read_end
+
+    @property
+    def feeds_pipe(self) -> bool:
+        """True while the buffer's bytes go on into an OS pipe (its write end is open)."""
+        return self._pipe is not None
+
+    def _flush_locked(self) -> None:
+        """Move buffered bytes into the pipe without blocking; the pump takes the rest."""
+        pipe = self._pipe
+        assert pipe is not None
+        while self._data:
+            try:
+                count = os.write(pipe, self._data)
+            except BlockingIOError:
+                self._set_pump_waits(True)
+                return
+            except OSError as error:  # the reader closed its end: nobody will read again
+                log.debug("TS pipe closed by its reader: %s", error)
+                self._data.clear()
+                self._close_pipe_locked()
+                return
+            self.pipe_writes += 1
+            del self._data[:count]
+            self._read_offset += count
+        self._set_pump_waits(False)
+        if self._finished:
+            self._close_pipe_locked()
+
+    def _set_pump_waits(self, waits: bool) -> None:
+        # with the lock held: the pump's list changes together with the flag, so a write that
+        # fills the pipe again can never be forgotten between the pump's flush and its bookkeeping
+        if waits != self._pump_waits:
+            self._pump_waits = waits
+            if waits:
+                _PUMP.want(self)
+            else:
+                _PUMP.forget(self)
+
+    def _close_pipe_locked(self) -> None:
+        pipe, self._pipe = self._pipe, None
+        self._set_pump_waits(False)
+        if pipe is not None:
+            os.close(pipe)
+
+    def _pump_fd(self) -> int | None:
+        """For the pump: the write end to wait on, or None when nothing waits any more."""
+        with self._cond:
+            return self._pipe if self._pump_waits else None
+
+    def _pump(self, fd: int) -> None:
+        """For the pump: the pipe ``fd`` has room."""
+        with self._cond:
+            if self._pipe == fd and self._pump_waits:
+                self._flush_locked()
 
     def delay(self) -> float:
         """Age in seconds of the oldest unread byte (0 when empty or not tracked)."""
@@ -151,8 +265,72 @@ class TsByteBuffer:
             return chunk
 
     def close(self) -> None:
-        """Wake every reader; from now on reads return b"" (end of stream) and writes are ignored."""
+        """Wake every reader; from now on reads return b"" (end of stream) and writes are ignored.
+
+        The pipe's write end (if any) closes now: its reader drains what the pipe holds, then
+        sees end of stream.
+        """
         with self._cond:
             self._closed = True
             self._data.clear()
+            self._close_pipe_locked()
             self._cond.notify_all()
+
+
+class _PipePump:
+    """One thread for every buffer whose pipe was full: waits until a pipe has room, flushes.
+
+    Idle (no thread wake-ups at all) while every pipe keeps up, which is the usual case: the
+    writing thread's own non-blocking write takes the bytes.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: set[TsByteBuffer] = set()
+        self._thread: threading.Thread | None = None
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_r, False)
+        os.set_blocking(self._wake_w, False)
+
+    def want(self, buffer: TsByteBuffer) -> None:
+        """``buffer`` has bytes its pipe could not take (called with the buffer's lock held)."""
+        with self._lock:
+            self._waiting.add(buffer)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="ts-pipe-pump", daemon=True)
+                self._thread.start()
+        with contextlib.suppress(BlockingIOError):
+            os.write(self._wake_w, b"\0")
+
+    def forget(self, buffer: TsByteBuffer) -> None:
+        """``buffer`` waits no more (called with the buffer's lock held)."""
+        with self._lock:
+            self._waiting.discard(buffer)
+
+    def waiting(self) -> int:
+        """Buffers waiting for room in their pipe (tests)."""
+        with self._lock:
+            return len(self._waiting)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                buffers = list(self._waiting)
+            poller = select.poll()
+            poller.register(self._wake_r, select.POLLIN)
+            by_fd: dict[int, TsByteBuffer] = {}
+            for buffer in buffers:
+                fd = buffer._pump_fd()
+                if fd is not None:
+                    by_fd[fd] = buffer
+                    poller.register(fd, select.POLLOUT)
+            for fd, _events in poller.poll():
+                if fd == self._wake_r:
+                    with contextlib.suppress(BlockingIOError):
+                        while os.read(self._wake_r, 4096):
+                            pass
+                elif fd in by_fd:
+                    by_fd[fd]._pump(fd)
+
+
+_PUMP = _PipePump()
