@@ -58,7 +58,8 @@ def may_file_access(user: User) -> bool:
 
 @dataclass
 class AdminPanels:
-    window: QMainWindow
+    """What was installed (no reference to the window: nothing here keeps it alive)."""
+
     user: User
     menu: QMenu | None
     reports: ReportService | None = None
@@ -109,7 +110,7 @@ def install_admin_panels(window: QMainWindow, backend: ReportBackend, ops: Ops,
     reports_title = translate("AdminPanels", "Reports")
     access_title = translate("AdminPanels", "Access requests")
     audit_title = translate("AdminPanels", "Audit log")
-    panels = AdminPanels(window, user, None)
+    panels = AdminPanels(user, None)
     entries: list[tuple[str, QDockWidget]] = []
     if may_use_reports(user):
         panels.reports = ReportService(backend, ops, messages, window)
