@@ -12,8 +12,10 @@ at every poll.
 Signals (CaseService):
     cases_changed(list): the cases of the current filter (``Case``), newest detection first.
     overdue_changed(int): how many readable cases have an overdue deadline (the dock's badge).
-    case_changed(object): a ``Case`` the user opened or acted on (the server's answer).
-    action_failed(str): an open/step/add-clip failed; the server's readable message.
+    case_changed(object): a ``Case`` the user opened, acted on or (un)published (the server's
+        answer).
+    action_failed(str): an open/step/add-clip/publication failed; the server's readable
+        message.
     sources_loaded(list, list): ``(bookmarks, clip requests)`` to open a case from.
 """
 
@@ -171,6 +173,7 @@ class Case:
     actions: frozenset[str]
     public: bool
     public_title: str | None
+    public_clip_id: int | None
     events: tuple[CaseEvent, ...]
     updated_at: datetime
 
@@ -259,6 +262,8 @@ def parse_case(data: Any) -> Case:
             deadline_state=data.get("deadline_state"),
             actions=frozenset(str(a) for a in data.get("actions") or ()),
             public=bool(data.get("public")), public_title=data.get("public_title"),
+            public_clip_id=(int(data["public_clip_id"])
+                            if data.get("public_clip_id") is not None else None),
             events=tuple(CaseEvent(parse_time(e["at"]), parse_time(e["recorded_at"]),
                                    str(e["action"]),
                                    parse_user_ref(e["user"]) if e.get("user") else None,
@@ -418,9 +423,24 @@ class CaseService(QObject):
         return self._post(f"/cases/{int(case_id)}/{action}", (step or StepInput()).body(),
                           _tr("Case step"))
 
-    def _post(self, path: str, body: dict[str, Any], label: str) -> Op[Case]:
+    def publish(self, case_id: int, title: str, clip_request_id: int | None = None
+                ) -> Op[Case]:
+        """Art. 14: show the case on the public API (the operating unit; the server keeps to
+        its allow-list: type, ward, date, this title and the chosen ready evidence clip)."""
+        body: dict[str, Any] = {"public": True, "title": title}
+        if clip_request_id is not None:
+            body["clip_request_id"] = int(clip_request_id)
+        return self._post(f"/cases/{int(case_id)}/publication", body, _tr("Publish case"),
+                          method="PUT")
+
+    def unpublish(self, case_id: int) -> Op[Case]:
+        return self._post(f"/cases/{int(case_id)}/publication", {"public": False},
+                          _tr("Unpublish case"), method="PUT")
+
+    def _post(self, path: str, body: dict[str, Any], label: str, *,
+              method: str = "POST") -> Op[Case]:
         def work() -> Case:
-            return parse_case(self._backend.call("POST", path, json=body))
+            return parse_case(self._backend.call(method, path, json=body))
 
         return (self._ops.run(work, label=label, owner=self)
                 .success(self._on_case).failure(self._on_action_failed))

@@ -4,7 +4,9 @@ A table filtered by state, kind, ward and deadline state; a detail pane with the
 in order, each deadline in UTC+7 coloured by the state the server computed (due / due soon /
 overdue / done / done late), and the events; one button per step, enabled when the server lists
 it in the case's ``actions`` for this user. "Open case…" (operating unit) picks a bookmark or a
-clip request of the user; "Add evidence clip…" adds a clip request to the selected case.
+clip request of the user; "Add evidence clip…" adds a clip request to the selected case;
+"Publish…" / "Unpublish" (operating unit, Art. 14) show the case on the public API with a title
+and one extracted evidence clip, or take it back.
 
 Dialogs never block the event loop (``open()``): polling goes on while one is open.
 
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -286,6 +289,67 @@ class AddClipDialog(QDialog):
         return int(value) if value is not None else None
 
 
+class PublishDialog(QDialog):
+    """Art. 14: what the public will see of a case — its type, ward and date, this title and
+    optionally one extracted evidence clip; never a person, a note or who handled it."""
+
+    def __init__(self, case: Case, clips: list[ClipRequest],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Publish case #%1").replace("%1", str(case.id)))
+        self.setMinimumWidth(560)
+        outer = QVBoxLayout(self)
+        hint = QLabel(self.tr(
+            "The public API will show the violation type, the ward, the date, this title and "
+            "the chosen clip. Write no names, number plates or other personal details in the "
+            "title."))
+        hint.setWordWrap(True)
+        outer.addWidget(hint)
+        form = QFormLayout()
+        outer.addLayout(form)
+        self.title_edit = QLineEdit(case.public_title or "")
+        self.title_edit.setMaxLength(300)
+        self.title_edit.setPlaceholderText(self.tr("e.g. Red-light violation at the junction"))
+        form.addRow(self.tr("Public title"), self.title_edit)
+        self.clip_combo = QComboBox()
+        self.clip_combo.addItem(self.tr("No clip"), None)
+        by_id = {c.id: c for c in clips}
+        for clip_id in case.clip_request_ids:
+            request = by_id.get(clip_id)
+            if request is None or request.clip_sha256 is None:
+                continue  # not extracted: the server would refuse it
+            self.clip_combo.addItem(
+                self.tr("Clip request #%1: %2, %3").replace("%1", str(request.id))
+                .replace("%2", request.camera_name).replace("%3", request.range_text),
+                request.id)
+        if self.clip_combo.count() > 1:
+            self.clip_combo.setCurrentIndex(max(1, self.clip_combo.findData(
+                case.public_clip_id)))
+        form.addRow(self.tr("Clip"), self.clip_combo)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #e06c6c;")
+        self.error_label.hide()
+        form.addRow(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Publish"))
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def title(self) -> str:
+        return self.title_edit.text().strip()
+
+    def clip_id(self) -> int | None:
+        value = self.clip_combo.currentData()
+        return int(value) if value is not None else None
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+        self.buttons.setEnabled(True)
+
+
 class CasesPanel(QWidget):
     badge_changed = Signal(int)
 
@@ -303,7 +367,9 @@ class CasesPanel(QWidget):
         self._wards: set[str] = set()
         self._pending_open: tuple[Bookmark | None, ClipRequest | None] | None = None
         self._pending_clip_case: Case | None = None
+        self._pending_publish: Case | None = None
         self.open_dialog: OpenCaseDialog | None = None
+        self.publish_dialog: PublishDialog | None = None
         self._shown: Case | None = None
 
         layout = QVBoxLayout(self)
@@ -355,8 +421,14 @@ class CasesPanel(QWidget):
         self.open_button = QPushButton(self.tr("Open case…"))
         self.open_button.setVisible(can_open)
         self.add_clip_button = QPushButton(self.tr("Add evidence clip…"))
+        self.publish_button = QPushButton(self.tr("Publish…"))
+        self.unpublish_button = QPushButton(self.tr("Unpublish"))
+        for button in (self.publish_button, self.unpublish_button):
+            button.setVisible(can_open)  # the operating unit publishes (Art. 14)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.add_clip_button)
+        buttons.addWidget(self.publish_button)
+        buttons.addWidget(self.unpublish_button)
         self.action_buttons: dict[str, QPushButton] = {}
         for action in CaseAction:
             button = QPushButton(self.texts.actions[action] + "…")
@@ -372,6 +444,8 @@ class CasesPanel(QWidget):
 
         self.open_button.clicked.connect(lambda: self.open_case())
         self.add_clip_button.clicked.connect(self.ask_add_clip)
+        self.publish_button.clicked.connect(self.ask_publish)
+        self.unpublish_button.clicked.connect(self.unpublish)
         self.table.itemSelectionChanged.connect(self._update)
         service.cases_changed.connect(self._fill)
         service.overdue_changed.connect(self.badge_changed)
@@ -463,6 +537,8 @@ class CasesPanel(QWidget):
             button.setEnabled(bool(case and case.may(action)))
             button.setVisible(bool(case and case.may(action)) or action in self._role_actions())
         self.add_clip_button.setEnabled(case is not None and case.state != CaseState.CLOSED)
+        self.publish_button.setEnabled(case is not None and not case.public)
+        self.unpublish_button.setEnabled(case is not None and case.public)
         self.detail.setHtml(self.detail_html(case) if case else "")
 
     def _role_actions(self) -> set[str]:
@@ -513,6 +589,11 @@ class CasesPanel(QWidget):
         if case.clip_request_ids:
             parts.append(f"<p>{e(self.tr('Evidence clips'))}: "
                          f"{', '.join('#' + str(i) for i in case.clip_request_ids)}</p>")
+        if case.public:
+            clip = (" — " + self.tr("clip #%1").replace("%1", str(case.public_clip_id))
+                    if case.public_clip_id is not None else "")
+            parts.append(f"<p>{e(self.tr('Published'))}: {e(case.public_title or '')}"
+                         f"{e(clip)}</p>")
         if case.events:
             parts.append(f"<h4>{e(self.tr('History'))}</h4><ul>")
             for event in case.events:
@@ -539,6 +620,41 @@ class CasesPanel(QWidget):
         self._pending_clip_case = case
         self._service.load_sources()
 
+    def ask_publish(self) -> None:
+        """The publish dialog for the selected case, once the clips are loaded (only its
+        extracted evidence clips are offered)."""
+        case = self.selected()
+        if case is None or case.public:
+            return
+        self._pending_publish = case
+        self._service.load_sources()
+
+    def unpublish(self) -> None:
+        case = self.selected()
+        if case is not None and case.public:
+            self._service.unpublish(case.id)
+
+    def _show_publish_dialog(self, case: Case, clips: list[ClipRequest]) -> None:
+        if self.publish_dialog is not None:
+            self.publish_dialog.close()
+        dialog = PublishDialog(case, clips, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.buttons.accepted.connect(lambda: self._send_publish(case, dialog))
+        dialog.finished.connect(lambda _r: self._publish_closed(dialog))
+        self.publish_dialog = dialog
+        dialog.open()
+
+    def _publish_closed(self, dialog: PublishDialog) -> None:
+        if self.publish_dialog is dialog:
+            self.publish_dialog = None
+
+    def _send_publish(self, case: Case, dialog: PublishDialog) -> None:
+        if len(dialog.title()) < 3:
+            dialog.show_error(self.tr("Give the public a title (at least 3 characters)."))
+            return
+        dialog.buttons.setEnabled(False)  # the dialog stays open on an error
+        self._service.publish(case.id, dialog.title(), dialog.clip_id())
+
     def _on_sources(self, bookmarks: list[Bookmark], clips: list[ClipRequest]) -> None:
         self._bookmarks, self._clips = bookmarks, clips
         self.status_label.setText("")
@@ -552,6 +668,9 @@ class CasesPanel(QWidget):
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.accepted.connect(lambda: self._add_clip(case, dialog.clip_id()))
             dialog.open()
+        if self._pending_publish is not None:
+            case, self._pending_publish = self._pending_publish, None
+            self._show_publish_dialog(case, clips)
 
     def _add_clip(self, case: Case, clip_id: int | None) -> None:
         if clip_id is not None:
@@ -597,6 +716,9 @@ class CasesPanel(QWidget):
         if self.open_dialog is not None:
             self.open_dialog.accept()
             self.open_dialog = None
+        if self.publish_dialog is not None and case.public:
+            self.publish_dialog.accept()
+            self.publish_dialog = None
         self.status_label.setStyleSheet("")
         self.status_label.setText(self.tr("Case #%1: %2").replace("%1", str(case.id))
                                   .replace("%2", self.texts.state(case.state)))
@@ -611,3 +733,5 @@ class CasesPanel(QWidget):
         self.status_label.setText(text)
         if self.open_dialog is not None:
             self.open_dialog.show_error(text)
+        if self.publish_dialog is not None:
+            self.publish_dialog.show_error(text)

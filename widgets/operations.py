@@ -13,7 +13,8 @@ login::
 - Every client: an ``OfflineWatcher`` (an incident after 5 minutes offline) and a
   ``HealthReporter`` (``POST /cameras/{id}/health``) over the cameras its walls show.
 - An "Operations" menu with the docks, "Open case…", "Open case from the selected bookmark /
-  clip request…" (when the evidence panels are given) and "Report a fault…".
+  clip request…" (when the evidence panels are given), "Public cameras…" (the operating unit,
+  Art. 14) and "Report a fault…".
 
 Nothing here talks to the network or libvlc: the services in ``app/`` do, through ops.
 """
@@ -43,6 +44,7 @@ from widgets.incidents_panel import (
     ask_fault_report,
     grab_picture,
 )
+from widgets.public_cameras import PublicCamerasDialog, open_public_cameras
 
 DESK_UNIT = "operating_unit"
 
@@ -62,6 +64,9 @@ class Operations:
     incidents_dock: QDockWidget | None = None
     evidence: Any = None
     actions: dict[str, QAction] = field(default_factory=dict)
+    # the operating unit's "Public cameras…" (Art. 14): what it needs to open the dialog
+    publisher: tuple[ApiClient, Ops] | None = None
+    public_cameras_dialog: PublicCamerasDialog | None = None
     closed: bool = False
 
     @property
@@ -160,6 +165,19 @@ class Operations:
             self.cases_dock.raise_()
             self.cases_panel.open_case(clip=clip)
 
+    def open_public_cameras(self) -> PublicCamerasDialog | None:
+        """The "Public cameras" dialog (one at a time; raised when open already)."""
+        if self.publisher is None or self.window is None:
+            return None
+        if self.public_cameras_dialog is not None:
+            self.public_cameras_dialog.raise_()
+            return self.public_cameras_dialog
+        backend, ops = self.publisher
+        dialog = open_public_cameras(backend, ops, self.messages, self.window)
+        dialog.finished.connect(lambda _r: setattr(self, "public_cameras_dialog", None))
+        self.public_cameras_dialog = dialog
+        return dialog
+
     def set_cameras(self, cameras: list[Any]) -> None:
         if self.cases_panel is not None:
             self.cases_panel.set_wards(sorted({str(c.ward) for c in cameras}))
@@ -170,6 +188,8 @@ class Operations:
             return
         self.closed = True
         self.evidence = None  # it holds the window: no cycle left behind
+        if self.public_cameras_dialog is not None:
+            self.public_cameras_dialog.close()
         self.health.flush_all()
         self.health.stop()
         self.watcher.stop()
@@ -201,7 +221,8 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
 
     watcher = OfflineWatcher(backend, ops, messages, video, camera_of, parent=window)
     health = HealthReporter(backend, ops, video, camera_of, parent=window)
-    result = Operations(weakref.ref(window), incidents, watcher, health, menu, messages, evidence=evidence)
+    result = Operations(weakref.ref(window), incidents, watcher, health, menu, messages,
+                        evidence=evidence)
     holder["ops"] = result
 
     if unit_kind in CASE_UNITS:
@@ -261,6 +282,11 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
             from_clip.triggered.connect(result.open_case_from_clip)
             result.actions["open_case_bookmark"] = from_bookmark
             result.actions["open_case_clip"] = from_clip
+    if desk:
+        result.publisher = (backend, ops)
+        public = menu.addAction(tr("Public cameras…"))
+        public.triggered.connect(result.open_public_cameras)
+        result.actions["public_cameras"] = public
     fault = menu.addAction(tr("Report a fault on the selected tile…"))
     fault.triggered.connect(lambda: result.report_fault())
     result.actions["report_fault"] = fault

@@ -151,6 +151,8 @@ def test_send_from_the_panel_then_police_verify(
         with qtbot.waitSignal(police_service.cases_changed, timeout=15_000):
             police_service.refresh()
         assert police_panel.open_button.isHidden()
+        # publishing (Art. 14) is the operating unit's
+        assert police_panel.publish_button.isHidden() and police_panel.unpublish_button.isHidden()
         assert police_panel.select(case.id)
         assert police_panel.action_buttons["send"].isHidden()
         assert police_panel.action_buttons["conclude"].isEnabled()

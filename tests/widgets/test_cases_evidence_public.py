@@ -1,0 +1,350 @@
+"""Cases from clip requests and public sharing (issue 6, Art. 11.3 and 14) in the IOC operator's
+real main window (main.Client, as a login opens it) against a real backend recording one lab
+camera (2 s segments, two clips of 2 s each):
+
+- "Open case from the selected clip request…" (Operations menu) opens a case whose evidence is
+  the selected ready clip; "Add evidence clip…" adds the second; the case shows both;
+- "Publish…" with a title and the case's extracted clip puts exactly that case on the
+  unauthenticated ``/public/v1/violations`` (its media playable, nothing about people), a title
+  too short is refused in the dialog, "Unpublish" takes it back;
+- "Public cameras…" (Operations menu; on the cheap eight-camera backend): ticking a camera puts
+  exactly the ticked cameras on ``/public/v1/cameras``; unticking takes it off again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from app.auth import AuthService
+from app.backend import BackendClient
+from app.credentials import TokenStore
+from app.messages import MessageBridge
+from app.ops import Ops
+from app.public_cameras import PublicCameraService
+from app.settings import SettingsStore
+from app.video import VideoService
+from lab.testing import start_test_lab
+from main import Client, parse_args
+from server.testing import start_test_server, stop_test_server
+from widgets.cases_panel import AddClipDialog, CasesPanel, OpenCaseDialog, PublishDialog
+from widgets.public_cameras import PublicCamerasDialog
+
+pytestmark = pytest.mark.lab
+
+NOTE = "Nguyễn Văn An, biển số 73A-555.66"
+SHOTS = Path(os.environ.get("IOCWALL_SCREENSHOTS", "/tmp/iocwall-shots"))
+
+
+def _shot(widget: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(SHOTS / f"{name}.png"))
+
+
+@dataclass
+class Footage:
+    base_url: str
+    camera_id: int  # CAM-01
+    clips: tuple[int, int]  # two ready clip requests of the operator on it
+
+    def client(self, username: str = "ioc.operator") -> BackendClient:
+        client = BackendClient(self.base_url)
+        client.login(username, "demo")
+        return client
+
+    def public(self, path: str) -> Any:
+        """The unauthenticated public API, as anyone on the internet reads it."""
+        with urllib.request.urlopen(f"{self.base_url}/public/v1{path}", timeout=10) as reply:
+            assert reply.status == 200
+            return json.loads(reply.read())
+
+
+def _ready_clips(client: BackendClient, camera_id: int) -> tuple[int, int]:
+    """Two 2 s clips of what is recorded now (whole seconds), extracted."""
+    deadline = time.monotonic() + 90
+    while True:
+        ranges = client.recordings(camera_id)
+        if ranges and (ranges[-1][1] - ranges[-1][0]).total_seconds() >= 6:
+            break
+        assert time.monotonic() < deadline, "the recorder did not record 6 s in 90 s"
+        time.sleep(0.3)
+    end = datetime.fromtimestamp(math.floor(ranges[-1][1].timestamp()) - 1, UTC)
+    first = client.create_clip(camera_id, end - timedelta(seconds=4), end - timedelta(seconds=2),
+                               "Bằng chứng vi phạm 1")
+    second = client.create_clip(camera_id, end - timedelta(seconds=2), end,
+                                "Bằng chứng vi phạm 2")
+    for request in (first, second):
+        while client.clip(request.id).state != "ready":
+            assert time.monotonic() < deadline + 60, "the clip was not extracted in time"
+            time.sleep(0.3)
+    return first.id, second.id
+
+
+@pytest.fixture(scope="module")
+def footage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Footage]:
+    root = tmp_path_factory.mktemp("cases-evidence")
+    lab = start_test_lab(root / "lab", cameras=1)
+    try:
+        base, process = start_test_server(root / "data", lab.manifest_path, record=True,
+                                          env_overrides={"IOCWALL_SEGMENT_SECONDS": "2"})
+        try:
+            client = BackendClient(base)
+            client.login("ioc.operator", "demo")
+            try:
+                camera = next(c for c in client.cameras() if c.name.startswith("CAM-01"))
+                clips = _ready_clips(client, camera.id)
+            finally:
+                client.close()
+            yield Footage(base, camera.id, clips)
+        finally:
+            stop_test_server(process)
+    finally:
+        lab.close()
+
+
+class _App:
+    def quit(self) -> None:
+        pass
+
+
+@dataclass
+class Main:
+    client: Client
+    window: Any
+
+    @property
+    def operations(self) -> Any:
+        return self.window.operations
+
+    @property
+    def cases_panel(self) -> CasesPanel:
+        panel = self.operations.cases_panel
+        assert panel is not None
+        return panel
+
+
+@pytest.fixture
+def open_main(qapp: QApplication, qtbot: QtBot, tmp_path: Path,
+              qloop: asyncio.AbstractEventLoop) -> Iterator[Any]:
+    """``open_main(base_url)``: the IOC operator's main window as a login opens it."""
+    opened: list[tuple[Client, VideoService, AuthService]] = []
+
+    def open_(base_url: str) -> Main:
+        messages = MessageBridge()
+        ops = Ops(messages)
+        settings = SettingsStore(tmp_path)
+        video = VideoService()
+        auth = AuthService(settings, TokenStore())
+        running = Client(_App(), parse_args([]), settings, messages, ops,  # type: ignore[arg-type]
+                         video, auth, base_url)
+        opened.append((running, video, auth))
+        running.open_main_window(auth.login(base_url, "ioc.operator", "demo", False))
+        assert running.window is not None
+        running.window.resize(1400, 900)
+        return Main(running, running.window)
+
+    yield open_
+    for running, video, auth in opened:
+        if running.window is not None:
+            running.window.close()
+        video.shutdown()
+        auth.logout()
+
+
+@pytest.fixture
+def operator_window(footage: Footage, open_main: Any) -> Main:
+    main: Main = open_main(footage.base_url)
+    return main
+
+
+def _ok(qtbot: QtBot, buttons: QDialogButtonBox) -> None:
+    qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+
+
+def _visible(parent: Any, kind: type) -> Any:
+    found = [d for d in parent.findChildren(kind) if d.isVisible()]
+    return found[0] if len(found) == 1 else None
+
+
+def test_case_from_a_ready_clip_request_then_a_second_clip_as_evidence(
+        footage: Footage, operator_window: Main, qtbot: QtBot) -> None:
+    main = operator_window
+    first, second = footage.clips
+    requests = main.client.panels.requests_panel  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: requests.select(first), timeout=20_000)
+    assert requests.selected().state == "ready"  # type: ignore[union-attr]
+
+    main.operations.actions["open_case_clip"].trigger()
+    panel = main.cases_panel
+    qtbot.waitUntil(lambda: panel.open_dialog is not None, timeout=15_000)
+    dialog = panel.open_dialog
+    assert isinstance(dialog, OpenCaseDialog)
+    assert dialog.source_combo.currentData() == f"clip:{first}"
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("red_light"))
+    dialog.note_edit.setPlainText("Xe máy vượt đèn đỏ")
+    with qtbot.waitSignal(main.operations.cases.case_changed, timeout=15_000) as opened:
+        _ok(qtbot, dialog.buttons)
+    case = opened.args[0]
+    reader = footage.client()
+    try:
+        clip = reader.clip(first)
+    finally:
+        reader.close()
+    assert (case.kind, case.state, case.camera_id, case.bookmark_id) == (
+        "red_light", "opened", footage.camera_id, None)
+    assert case.clip_request_ids == (first,)
+    assert case.detected_at == clip.start  # detected when the clip starts
+    assert [e.action for e in case.events] == ["open"]
+    qtbot.waitUntil(lambda: panel.open_dialog is None, timeout=5000)
+
+    # "Add evidence clip…" on the selected case: the first clip is not offered again
+    qtbot.waitUntil(lambda: panel.select(case.id), timeout=15_000)
+    qtbot.mouseClick(panel.add_clip_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _visible(panel, AddClipDialog) is not None, timeout=15_000)
+    add = _visible(panel, AddClipDialog)
+    offered = {add.clip_combo.itemData(i) for i in range(add.clip_combo.count())}
+    assert second in offered and first not in offered
+    add.clip_combo.setCurrentIndex(add.clip_combo.findData(second))
+    with qtbot.waitSignal(main.operations.cases.case_changed, timeout=15_000) as added:
+        _ok(qtbot, add.buttons)
+    assert added.args[0].clip_request_ids == (first, second)
+    assert [e.action for e in added.args[0].events] == ["open", "add_clip"]
+    qtbot.waitUntil(lambda: panel.select(case.id)
+                    and panel.selected().clip_request_ids == (first, second),  # type: ignore
+                    timeout=15_000)
+    assert f"Evidence clips: #{first}, #{second}" in panel.detail.toPlainText()
+    _shot(panel, "case_two_clips")
+    # and so says the server, read afresh
+    reader = footage.client()
+    try:
+        assert reader.call("GET", f"/cases/{case.id}")["clip_request_ids"] == [first, second]
+    finally:
+        reader.close()
+
+
+def test_publish_a_case_and_take_it_back_through_the_gui(
+        footage: Footage, operator_window: Main, qtbot: QtBot) -> None:
+    main = operator_window
+    first, second = footage.clips
+    operator = footage.client()
+    try:
+        case_id = operator.call("POST", "/cases", json={
+            "kind": "lane", "clip_request_id": second, "note": NOTE})["id"]
+        before_violations = {v["id"] for v in footage.public("/violations")}
+        assert case_id not in before_violations
+
+        panel = main.cases_panel
+        assert panel.publish_button.isVisible() and panel.unpublish_button.isVisible()
+        main.operations.cases.refresh()  # (a poll may be running: it fetches once more)
+        qtbot.waitUntil(lambda: panel.select(case_id), timeout=15_000)
+        assert panel.publish_button.isEnabled() and not panel.unpublish_button.isEnabled()
+        qtbot.mouseClick(panel.publish_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: panel.publish_dialog is not None, timeout=15_000)
+        dialog = panel.publish_dialog
+        assert isinstance(dialog, PublishDialog)
+        # only this case's extracted evidence clip is offered (or none)
+        assert [dialog.clip_combo.itemData(i) for i in range(dialog.clip_combo.count())] == [
+            None, second]
+        assert dialog.clip_id() == second
+        dialog.title_edit.setText("ab")
+        _ok(qtbot, dialog.buttons)
+        assert dialog.isVisible() and "title" in dialog.error_label.text()
+        _shot(dialog, "case_publish_dialog")
+        assert {v["id"] for v in footage.public("/violations")} == before_violations
+
+        dialog.title_edit.setText("Đi sai làn đường tại nút giao")
+        with qtbot.waitSignal(main.operations.cases.case_changed, timeout=15_000) as published:
+            _ok(qtbot, dialog.buttons)
+        case = published.args[0]
+        assert case.public and case.public_title == "Đi sai làn đường tại nút giao"
+        assert case.public_clip_id == second
+        qtbot.waitUntil(lambda: panel.publish_dialog is None, timeout=5000)
+        assert "Published: Đi sai làn đường tại nút giao" in panel.detail.toPlainText()
+        assert panel.unpublish_button.isEnabled() and not panel.publish_button.isEnabled()
+
+        listed = footage.public("/violations")
+        assert {v["id"] for v in listed} == before_violations | {case_id}
+        shown = next(v for v in listed if v["id"] == case_id)
+        assert shown["title"] == "Đi sai làn đường tại nút giao" and shown["kind"] == "lane"
+        assert shown["media"] == f"/public/v1/violations/{case_id}/media"
+        text = json.dumps(listed, ensure_ascii=False)
+        for private in (NOTE, "73A-555.66", "ioc.operator", "rtsp://"):
+            assert private not in text
+        with urllib.request.urlopen(f"{footage.base_url}{shown['media']}", timeout=10) as media:
+            assert media.headers["Content-Type"] == "video/mp4"
+            assert b"ftyp" in media.read(64)
+
+        with qtbot.waitSignal(main.operations.cases.case_changed, timeout=15_000) as withdrawn:
+            qtbot.mouseClick(panel.unpublish_button, Qt.MouseButton.LeftButton)
+        assert not withdrawn.args[0].public
+        assert [e.action for e in withdrawn.args[0].events] == ["open", "publish", "unpublish"]
+        assert {v["id"] for v in footage.public("/violations")} == before_violations
+
+    finally:
+        operator.close()
+
+
+def _public(base_url: str, path: str) -> Any:
+    with urllib.request.urlopen(f"{base_url}/public/v1{path}", timeout=10) as reply:
+        assert reply.status == 200
+        return json.loads(reply.read())
+
+
+def test_public_cameras_dialog_publishes_exactly_the_ticked_cameras(
+        backend_url: str, open_main: Any, qtbot: QtBot) -> None:
+    """On the eight-camera backend (the demo publishes some already): the Operations menu's
+    "Public cameras…" shows the server's flags; a tick and an untick each change exactly that
+    camera on the unauthenticated ``/public/v1/cameras``; nothing but the allow-list leaves."""
+    main: Main = open_main(backend_url)
+    main.operations.actions["public_cameras"].trigger()
+    qtbot.waitUntil(lambda: main.operations.public_cameras_dialog is not None
+                    and bool(main.operations.public_cameras_dialog.rows()), timeout=15_000)
+    cameras: PublicCamerasDialog = main.operations.public_cameras_dialog
+    service = cameras.findChild(PublicCameraService)
+    assert service is not None
+
+    def public_ids() -> set[int]:
+        return {c["id"] for c in _public(backend_url, "/cameras")}
+
+    before = public_ids()
+    assert cameras.checked_ids() == before and len(cameras.rows()) > len(before) + 1
+    marked = next(r for r in cameras.rows() if not r.public)
+    taken_back = next((r for r in cameras.rows() if r.public), None)
+
+    def toggle(camera_id: int, state: Qt.CheckState) -> None:
+        box = cameras.checkbox(camera_id)
+        assert box is not None
+        with qtbot.waitSignal(service.camera_changed, timeout=15_000):
+            box.setCheckState(state)  # the user's tick
+
+    toggle(marked.id, Qt.CheckState.Checked)
+    assert public_ids() == cameras.checked_ids() == before | {marked.id}
+    assert cameras.status_label.text() == f"{marked.name} is public now"
+    _shot(cameras, "public_cameras_dialog")
+    listed = _public(backend_url, "/cameras")
+    assert all(set(c) == {"id", "name", "ward", "location", "snapshot"} for c in listed)
+    assert "rtsp://" not in json.dumps(listed)
+    toggle(marked.id, Qt.CheckState.Unchecked)
+    assert public_ids() == cameras.checked_ids() == before
+    if taken_back is not None:  # one the demo published: off, then on again as it was
+        toggle(taken_back.id, Qt.CheckState.Unchecked)
+        assert public_ids() == cameras.checked_ids() == before - {taken_back.id}
+        toggle(taken_back.id, Qt.CheckState.Checked)
+        assert public_ids() == before
+    cameras.close()
+    qtbot.waitUntil(lambda: main.operations.public_cameras_dialog is None, timeout=5000)
