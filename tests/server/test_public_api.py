@@ -146,3 +146,35 @@ def test_snapshot_of_a_public_recorded_camera(recorded_backend: Backend) -> None
     assert shot.status_code == 200 and shot.headers["content-type"] == "image/jpeg"
     assert shot.content.startswith(b"\xff\xd8") and len(shot.content) > 1000
     assert re.search(rb"\xff\xd9$", shot.content)
+
+
+def test_publication_refusals_name_the_field(demo: Backend, tmp_path: Path) -> None:
+    demo.clock.now = vn(2026, 3, 2, 9)
+    ioc = demo.login("ioc.operator")
+    police = demo.login("police.commander")
+    camera = next(c for c in demo.get("/cameras", ioc).json() if not c["public"])
+    for body, field in (({"public": "yes"}, "public"), ({}, "public"),
+                        ({"public": True, "extra": 1}, "extra")):
+        reply = demo.put(f"/cameras/{camera['id']}/public", ioc, json=body)
+        assert reply.status_code == 422 and field in reply.text, (body, reply.text)
+    assert demo.put("/cameras/99999/public", ioc, json={"public": True}).status_code == 404
+    assert camera["id"] not in {c["id"] for c in demo.client.get("/public/v1/cameras").json()}
+    clip_file = _clip_file(tmp_path)
+    ready = insert_ready_clip(demo, camera["id"], vn(2026, 3, 2, 7, 30), clip_file)
+    unextracted = insert_ready_clip(demo, camera["id"], vn(2026, 3, 2, 7, 40))
+    elsewhere = insert_ready_clip(demo, camera["id"], vn(2026, 3, 2, 7, 50), clip_file)
+    case = demo.post("/cases", ioc, json={"kind": "red_light", "clip_request_id": ready}).json()
+    demo.post(f"/cases/{case['id']}/clips", ioc, json={"clip_request_id": unextracted})
+    path = f"/cases/{case['id']}/publication"
+    for body, field in (({"public": True}, "title"), ({"public": True, "title": "ab"}, "title"),
+                        ({"public": True, "title": "Vượt đèn đỏ", "clip_request_id": elsewhere},
+                         "clip_request_id"),
+                        ({"public": True, "title": "Vượt đèn đỏ",
+                          "clip_request_id": unextracted}, "clip_request_id")):
+        reply = demo.put(path, ioc, json=body)
+        assert reply.status_code == 422 and field in reply.text, (body, reply.text)
+    assert demo.put(path, police, json={"public": True, "title": "Vượt đèn đỏ"}
+                    ).status_code == 403
+    assert demo.client.get("/public/v1/violations").json() == []
+    assert [e["action"] for e in demo.get(f"/cases/{case['id']}", ioc).json()["events"]] == [
+        "open", "add_clip"]
