@@ -32,7 +32,7 @@ are those of issue 3; the table says met / missed.
 Profiles of the client over its CPU window at 16 tiles (or the largest N of the run):
 ``--profile`` py-spy (Python-owned threads only), ``--perf`` Linux perf (every thread, native
 code: libvlc's decoder and video output included), reported by shared object, by symbol and by
-thread into ``.cache/bench-wall-perf-N.txt``.
+thread into ``.cache/bench-wall-perf-N.txt`` (its decode floor: ``-N-floor.txt``).
 """
 
 from __future__ import annotations
@@ -334,8 +334,10 @@ def reconnect_runs(lab: Any, camera_index: int, slot: int,
 # -- the decode floor ---------------------------------------------------------------------------
 
 
-def measure_floor(streams: Sequence[Stream], seconds: float, settle: float = 3.0) -> FloorResult:
-    """The same streams decoded by one ``ffmpeg -f null`` process each: their summed CPU."""
+def measure_floor(streams: Sequence[Stream], seconds: float, settle: float = 3.0,
+                  on_measure: Callable[[list[int]], None] | None = None) -> FloorResult:
+    """The same streams decoded by one ``ffmpeg -f null`` process each: their summed CPU.
+    ``on_measure(pids)`` runs as the CPU window opens (e.g. a profiler)."""
     processes = [
         subprocess.Popen(
             ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
@@ -349,6 +351,8 @@ def measure_floor(streams: Sequence[Stream], seconds: float, settle: float = 3.0
         dead = [p.args for p in processes if p.poll() is not None]
         if dead:
             raise RuntimeError(f"{len(dead)} ffmpeg decoders ended early (lab down?)")
+        if on_measure is not None:
+            on_measure([p.pid for p in processes])
         cpu, _ = measure_cpu([psutil.Process(p.pid) for p in processes], seconds)
         return FloorResult(len(streams), cpu)
     finally:
@@ -525,6 +529,7 @@ def run(lab: Any, *, quick: bool, seconds: float, work_dir: Path,
         streams = (lab_streams(lab, range(n), "sub") if name == "360p"
                    else lab_streams(lab, mains[:n], "main"))
         extras: dict[str, Any] = {}
+        floor_extras: dict[str, Any] = {}
         if name == "360p" and n == switch_tiles:
             # the other cameras: from the end of the lab, none of them on screen before
             others = range(len(lab.cameras) - n, len(lab.cameras))
@@ -536,14 +541,17 @@ def run(lab: Any, *, quick: bool, seconds: float, work_dir: Path,
                 if profile:
                     _profile(pid, seconds, work_dir)
                 if perf:
-                    _perf(pid, seconds, work_dir, n)
+                    _perf([pid], seconds, work_dir, f"{n}")
 
             extras["on_measure"] = on_measure
+            if perf:
+                floor_extras["on_measure"] = lambda pids, n=n: _perf(pids, seconds, work_dir,
+                                                                      f"{n}-floor")
         print(f"[{name} × {n}] client …", flush=True)
         scenario.client = measure_client("vlc", streams, seconds, log_path=log,
                                          xserver_pid=xserver_pid, **extras)
         print(f"[{name} × {n}] decode floor …", flush=True)
-        scenario.floor = measure_floor(streams, seconds)
+        scenario.floor = measure_floor(streams, seconds, **floor_extras)
         if peer:
             print(f"[{name} × {n}] QtMultimedia …", flush=True)
             scenario.peer = measure_client("qtmm", streams, seconds, log_path=log,
@@ -618,22 +626,24 @@ PERF_FREQUENCY = 499  # samples per second per thread (a prime, off the 25 fps b
 _perf_runs: list[tuple[subprocess.Popen[bytes], Path, Path]] = []
 
 
-def _perf(pid: int, seconds: float, work_dir: Path, tiles: int) -> None:
-    """Linux perf over the CPU window (every thread of ``pid``, native code), in the
-    background; :func:`finish_perf` writes the reports (after the run: perf report costs CPU)."""
+def _perf(pids: Sequence[int], seconds: float, work_dir: Path, name: str) -> None:
+    """Linux perf over the CPU window (every thread of ``pids``, native code), in the
+    background; :func:`finish_perf` writes the reports (after the run: perf report costs CPU).
+    ``name``: "16" for the 16-tile client, "16-floor" for its decode floor."""
     perf = shutil.which("perf")
     if perf is None:
         print("perf not installed: apt-get install linux-perf", flush=True)
         return
-    data = work_dir / f"bench-wall-perf-{tiles}.data"
-    out = work_dir / f"bench-wall-perf-{tiles}.txt"
+    data = work_dir / f"bench-wall-perf-{name}.data"
+    out = work_dir / f"bench-wall-perf-{name}.txt"
     process = subprocess.Popen(
-        [perf, "record", "-F", str(PERF_FREQUENCY), "-g", "-p", str(pid), "-o", str(data),
+        [perf, "record", "-F", str(PERF_FREQUENCY), "-g", "-p", ",".join(map(str, pids)),
+         "-o", str(data),
          "--", "sleep", str(seconds)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     _perf_runs.append((process, data, out))
-    print(f"perf on the {tiles}-tile client into {data}", flush=True)
+    print(f"perf on {name} into {data}", flush=True)
 
 
 def finish_perf() -> None:
