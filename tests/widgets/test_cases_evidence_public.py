@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QStyle, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from app.auth import AuthService
@@ -327,10 +327,20 @@ def test_public_cameras_dialog_publishes_exactly_the_ticked_cameras(
     taken_back = next((r for r in cameras.rows() if r.public), None)
 
     def toggle(camera_id: int, state: Qt.CheckState) -> None:
+        """A mouse click on the camera's check box, as the user ticks it."""
         box = cameras.checkbox(camera_id)
-        assert box is not None
+        assert box is not None and box.checkState() != state
+        option = QStyleOptionViewItem()
+        option.initFrom(cameras.table)
+        option.rect = cameras.table.visualItemRect(box)
+        option.features = QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+        option.checkState = box.checkState()
+        spot = cameras.table.style().subElementRect(
+            QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, cameras.table).center()
         with qtbot.waitSignal(service.camera_changed, timeout=15_000):
-            box.setCheckState(state)  # the user's tick
+            qtbot.mouseClick(cameras.table.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+            assert not box.flags() & Qt.ItemFlag.ItemIsEnabled  # until the server answers
+        assert box.checkState() == state and box.flags() & Qt.ItemFlag.ItemIsEnabled
 
     toggle(marked.id, Qt.CheckState.Checked)
     assert public_ids() == cameras.checked_ids() == before | {marked.id}
@@ -348,3 +358,30 @@ def test_public_cameras_dialog_publishes_exactly_the_ticked_cameras(
         assert public_ids() == before
     cameras.close()
     qtbot.waitUntil(lambda: main.operations.public_cameras_dialog is None, timeout=5000)
+
+
+def test_a_refused_tick_is_put_back_and_told(backend_url: str, ops: Ops,
+                                             messages: MessageBridge, qtbot: QtBot) -> None:
+    """The dialog on a unit that may not publish (city police; the menu does not offer it to
+    them): the server's 403 is shown and the box shows the server's flag again."""
+    police = BackendClient(backend_url)
+    police.login("police.commander", "demo")
+    try:
+        service = PublicCameraService(police, ops, messages)
+        cameras = PublicCamerasDialog(service)
+        qtbot.addWidget(cameras)
+        cameras.show()
+        qtbot.waitUntil(lambda: bool(cameras.rows()), timeout=15_000)
+        before = {c["id"] for c in _public(backend_url, "/cameras")}
+        target = next(r for r in cameras.rows() if not r.public)
+        box = cameras.checkbox(target.id)
+        assert box is not None
+        with qtbot.waitSignal(service.failed, timeout=15_000) as failed:
+            box.setCheckState(Qt.CheckState.Checked)
+        assert failed.args[0] == target.id and "operating unit" in failed.args[1]
+        assert box.checkState() == Qt.CheckState.Unchecked
+        assert box.flags() & Qt.ItemFlag.ItemIsEnabled
+        assert "operating unit" in cameras.status_label.text()
+        assert {c["id"] for c in _public(backend_url, "/cameras")} == before
+    finally:
+        police.close()
