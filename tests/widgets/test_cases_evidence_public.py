@@ -44,8 +44,6 @@ from server.testing import start_test_server, stop_test_server
 from widgets.cases_panel import AddClipDialog, CasesPanel, OpenCaseDialog, PublishDialog
 from widgets.public_cameras import PublicCamerasDialog
 
-pytestmark = pytest.mark.lab
-
 NOTE = "Nguyễn Văn An, biển số 73A-555.66"
 SHOTS = Path(os.environ.get("IOCWALL_SCREENSHOTS", "/tmp/iocwall-shots"))
 
@@ -181,6 +179,7 @@ def _visible(parent: Any, kind: type) -> Any:
     return found[0] if len(found) == 1 else None
 
 
+@pytest.mark.lab
 def test_case_from_a_ready_clip_request_then_a_second_clip_as_evidence(
         footage: Footage, operator_window: Main, qtbot: QtBot) -> None:
     main = operator_window
@@ -237,6 +236,7 @@ def test_case_from_a_ready_clip_request_then_a_second_clip_as_evidence(
         reader.close()
 
 
+@pytest.mark.lab
 def test_publish_a_case_and_take_it_back_through_the_gui(
         footage: Footage, operator_window: Main, qtbot: QtBot) -> None:
     main = operator_window
