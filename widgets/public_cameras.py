@@ -8,7 +8,7 @@ Non-modal (``open()``): polling and the wall go on while it is shown.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,7 +30,10 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class PublicCamerasDialog(QDialog):
-    COLUMNS = ("Public", "Camera", "Ward", "Location")
+    COLUMNS = (QT_TRANSLATE_NOOP("PublicCamerasDialog", "Public"),
+               QT_TRANSLATE_NOOP("PublicCamerasDialog", "Camera"),
+               QT_TRANSLATE_NOOP("PublicCamerasDialog", "Ward"),
+               QT_TRANSLATE_NOOP("PublicCamerasDialog", "Location"))
 
     def __init__(self, service: PublicCameraService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
