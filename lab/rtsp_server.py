@@ -361,6 +361,17 @@ class LabRtspServer:
         self.server = GstRtspServer.RTSPServer()
         self.server.set_address(config.get("address", "127.0.0.1"))
         self.server.set_service(str(config.get("port", 0)))
+        # Clients are served by the pool's one client thread, and GStreamer stops that thread when
+        # its last client leaves, while the thread is still tearing down that client's shared
+        # (PTZ) media. The next client then got a fresh thread, found the half-unprepared media
+        # in the factory's cache and was answered 503 ("was not unprepared"; GStreamer 1.22 does
+        # not skip such a media, later versions check gst_rtsp_media_can_be_shared). Holding the
+        # client thread from the start keeps it alive: every client stays on it, one request
+        # after another, so a DESCRIBE comes after the teardown has finished. (Serving clients
+        # on the main loop instead, set_max_threads(0), made tests/lab/test_rtsp.py's rapid
+        # reconnects get too few packets.)
+        self.client_thread = self.server.get_thread_pool().get_thread(
+            GstRtspServer.RTSPThreadType.CLIENT, GstRtspServer.RTSPContext())
         self.scheduler = Scheduler()
         self.auth = GstRtspServer.RTSPAuth()
         self.auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
