@@ -346,6 +346,10 @@ def set_publication(session: Session, user: User, case: ViolationCase, public: b
     """Art. 14: the operating unit publishes a case's media (title, one ready clip)."""
     if _kind(user) not in OPERATING:
         raise CaseDenied("Only the operating unit publishes")
+    if not public and not case.public:
+        # nothing to withdraw: no event, no audit row (a stale client view, a double click)
+        raise CaseConflict(f"Case #{case.id} is not public (never published or already "
+                           "withdrawn): nothing to unpublish")
     if public:
         if not title:
             raise CaseInvalid("title: a public case needs a title")

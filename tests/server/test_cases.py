@@ -266,3 +266,31 @@ def test_each_steps_answer_lists_its_own_event(demo: Backend) -> None:
         assert [e["action"] for e in reply.json()["events"]] == expected, path
         assert [e["action"] for e in demo.get(f"/cases/{case_id}", ioc).json()["events"]] == \
             expected
+
+
+def test_unpublishing_a_case_that_is_not_public_is_a_conflict(demo: Backend) -> None:
+    """Withdrawing what was never shown (or is withdrawn already) is refused with 409 naming
+    the state; it records no event and no audit row. Publishing then withdrawing still works."""
+    demo.clock.now = vn(2026, 3, 2, 9)
+    ioc = demo.login("ioc.operator")
+    camera_id = next(iter(demo.camera_ids().values()))
+    clip = insert_ready_clip(demo, camera_id, vn(2026, 3, 2, 7, 30))
+    case_id = demo.post("/cases", ioc, json={"kind": "lane", "clip_request_id": clip}).json()["id"]
+    path = f"/cases/{case_id}/publication"
+    audited = len(demo.audit_rows("case_"))
+
+    reply = demo.put(path, ioc, json={"public": False})
+    assert reply.status_code == 409, reply.text
+    assert reply.json()["detail"] == (f"Case #{case_id} is not public (never published or "
+                                      "already withdrawn): nothing to unpublish")
+    assert [e["action"] for e in demo.get(f"/cases/{case_id}", ioc).json()["events"]] == ["open"]
+    assert len(demo.audit_rows("case_")) == audited
+
+    assert demo.put(path, ioc, json={"public": True, "title": "Đi sai làn"}).status_code == 200
+    assert demo.put(path, ioc, json={"public": False}).status_code == 200
+    again = demo.put(path, ioc, json={"public": False})
+    assert again.status_code == 409 and "not public" in again.json()["detail"]
+    assert [e["action"] for e in demo.get(f"/cases/{case_id}", ioc).json()["events"]] == [
+        "open", "publish", "unpublish"]
+    assert [r["event"] for r in demo.audit_rows("case_")][audited:] == [
+        "case_publish", "case_unpublish"]
