@@ -135,6 +135,28 @@ def fill(ts_file: Path, fills: dict[tuple[str, str], str]) -> int:
     return filled
 
 
+def without_context(ts_file: Path | None = None) -> list[tuple[str, str]]:
+    """(file, source) of the messages lupdate could not give a context: unreachable at run time
+    (QTranslator looks a string up under the caller's class name and has no fallback)."""
+    if ts_file is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / TS_FILE.name
+            shutil.copy(TS_FILE, copy)
+            lupdate(copy)
+            return without_context(copy)
+    out: list[tuple[str, str]] = []
+    for ctx, message in _messages(ET.parse(ts_file)):
+        if not ctx:
+            location = message.find("location")
+            where = location.get("filename", "?") if location is not None else "?"
+            try:
+                where = str((ts_file.parent / where).resolve().relative_to(ROOT))
+            except ValueError:
+                pass
+            out.append((where, message.findtext("source") or ""))
+    return out
+
+
 def check_current() -> list[tuple[str, str]]:
     """Run lupdate on a copy of the catalogue: the strings in the sources lacking Vietnamese."""
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -71,11 +71,14 @@ def jpeg_bytes(image: QImage) -> bytes | None:
 
 
 def kind_names(owner: QWidget) -> dict[str, str]:
-    tr = owner.tr
-    return {IncidentKind.OFFLINE: tr("Offline / no picture"),
-            IncidentKind.OBSTRUCTED: tr("View obstructed"),
-            IncidentKind.TOO_DARK: tr("Too dark"), IncidentKind.PTZ_BROKEN: tr("PTZ broken"),
-            IncidentKind.OTHER: tr("Other")}
+    """The fault kinds' names (one context, "IncidentKinds", whoever shows them)."""
+    return {
+        IncidentKind.OFFLINE: QCoreApplication.translate("IncidentKinds", "Offline / no picture"),
+        IncidentKind.OBSTRUCTED: QCoreApplication.translate("IncidentKinds", "View obstructed"),
+        IncidentKind.TOO_DARK: QCoreApplication.translate("IncidentKinds", "Too dark"),
+        IncidentKind.PTZ_BROKEN: QCoreApplication.translate("IncidentKinds", "PTZ broken"),
+        IncidentKind.OTHER: QCoreApplication.translate("IncidentKinds", "Other"),
+    }
 
 
 def duration_text(owner: QWidget, seconds: float | None) -> str:
@@ -83,9 +86,9 @@ def duration_text(owner: QWidget, seconds: float | None) -> str:
         return ""
     minutes = int(seconds // 60)
     if minutes < 60:
-        return owner.tr("%1 min").replace("%1", str(minutes))
-    return owner.tr("%1 h %2 min").replace("%1", str(minutes // 60)).replace(
-        "%2", str(minutes % 60))
+        return QCoreApplication.translate("IncidentKinds", "%1 min").replace("%1", str(minutes))
+    text = QCoreApplication.translate("IncidentKinds", "%1 h %2 min")
+    return text.replace("%1", str(minutes // 60)).replace("%2", str(minutes % 60))
 
 
 class FaultReportDialog(QDialog):

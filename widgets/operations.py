@@ -74,9 +74,9 @@ class Operations:
         return self.window_ref()
 
     def tr(self, text: str) -> str:
-        window = self.window
-        return QCoreApplication.translate(type(window).__name__ if window else "MainWindow",
-                                          text)
+        """This module's strings have one context, "Operations" (lupdate reads it from the class
+        name for ``self.tr`` and from the literal in ``install_operations``)."""
+        return QCoreApplication.translate("Operations", text)
 
     def camera_of(self, tile_key: str) -> int | None:
         """The camera a tile of any of the window's walls shows now (None: none)."""
@@ -203,17 +203,13 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
                        poll: bool = True) -> Operations:
     """Add the docks and the Operations menu, start polling and watching (see the module
     docstring). The result is also kept as ``window.operations``."""
-    context = type(window).__name__
-
-    def tr(text: str) -> str:  # window.tr without holding the window in the closures below
-        return QCoreApplication.translate(context, text)
 
     session = getattr(window, "session", None)
     unit_kind = session.user.unit.kind if session is not None else ""
     desk = unit_kind == DESK_UNIT
 
     incidents = IncidentService(backend, ops, messages, window, notify_new=desk)
-    menu = window.menuBar().addMenu(tr("&Operations"))
+    menu = window.menuBar().addMenu(QCoreApplication.translate("Operations", "&Operations"))
     holder: dict[str, Operations] = {}
 
     def camera_of(key: str) -> int | None:
@@ -228,20 +224,20 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
     if unit_kind in CASE_UNITS:
         cases = CaseService(backend, ops, messages, window)
         panel = CasesPanel(cases, can_open=desk)
-        dock = QDockWidget(tr("Cases"), window)
+        dock = QDockWidget(QCoreApplication.translate("Operations", "Cases"), window)
         dock.setObjectName("cases_dock")
         dock.setWidget(panel)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         result.cases, result.cases_panel, result.cases_dock = cases, panel, dock
         action = dock.toggleViewAction()
-        action.setText(tr("Cases"))
+        action.setText(QCoreApplication.translate("Operations", "Cases"))
         menu.addAction(action)
         result.actions["cases"] = action
 
         def cases_badge(count: int) -> None:
-            title = tr("Cases")
-            text = tr("%1 (%2 overdue)").replace("%1", title).replace("%2", str(count)) \
-                if count else title
+            title = QCoreApplication.translate("Operations", "Cases")
+            text = QCoreApplication.translate("Operations", "%1 (%2 overdue)")
+            text = text.replace("%1", title).replace("%2", str(count)) if count else title
             dock.setWindowTitle(text)
             action.setText(text)
 
@@ -249,7 +245,7 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
 
     if desk:
         incidents_panel = IncidentsPanel(incidents, can_handle=True)
-        incidents_dock = QDockWidget(tr("Incidents"), window)
+        incidents_dock = QDockWidget(QCoreApplication.translate("Operations", "Incidents"), window)
         incidents_dock.setObjectName("incidents_dock")
         incidents_dock.setWidget(incidents_panel)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, incidents_dock)
@@ -257,14 +253,14 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
             window.tabifyDockWidget(result.cases_dock, incidents_dock)
         result.incidents_panel, result.incidents_dock = incidents_panel, incidents_dock
         action = incidents_dock.toggleViewAction()
-        action.setText(tr("Incidents"))
+        action.setText(QCoreApplication.translate("Operations", "Incidents"))
         menu.addAction(action)
         result.actions["incidents"] = action
 
         def incidents_badge(count: int) -> None:
-            title = tr("Incidents")
-            text = tr("%1 (%2 open)").replace("%1", title).replace("%2", str(count)) \
-                if count else title
+            title = QCoreApplication.translate("Operations", "Incidents")
+            text = QCoreApplication.translate("Operations", "%1 (%2 open)")
+            text = text.replace("%1", title).replace("%2", str(count)) if count else title
             incidents_dock.setWindowTitle(text)
             action.setText(text)
 
@@ -272,22 +268,25 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
 
     menu.addSeparator()
     if result.cases is not None and desk:
-        open_case = menu.addAction(tr("Open case…"))
+        open_case = menu.addAction(QCoreApplication.translate("Operations", "Open case…"))
         open_case.triggered.connect(result.open_case)
         result.actions["open_case"] = open_case
         if evidence is not None:
-            from_bookmark = menu.addAction(tr("Open case from the selected bookmark…"))
+            from_bookmark = menu.addAction(
+                QCoreApplication.translate("Operations", "Open case from the selected bookmark…"))
             from_bookmark.triggered.connect(result.open_case_from_bookmark)
-            from_clip = menu.addAction(tr("Open case from the selected clip request…"))
+            from_clip = menu.addAction(
+                QCoreApplication.translate("Operations", "Open case from the selected clip request…"))
             from_clip.triggered.connect(result.open_case_from_clip)
             result.actions["open_case_bookmark"] = from_bookmark
             result.actions["open_case_clip"] = from_clip
     if desk:
         result.publisher = (backend, ops)
-        public = menu.addAction(tr("Public cameras…"))
+        public = menu.addAction(QCoreApplication.translate("Operations", "Public cameras…"))
         public.triggered.connect(result.open_public_cameras)
         result.actions["public_cameras"] = public
-    fault = menu.addAction(tr("Report a fault on the selected tile…"))
+    fault = menu.addAction(
+        QCoreApplication.translate("Operations", "Report a fault on the selected tile…"))
     fault.triggered.connect(lambda: result.report_fault())
     result.actions["report_fault"] = fault
 
