@@ -17,9 +17,10 @@ Signals (CasesPanel):
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,6 +61,13 @@ from app.clips import ClipRequest
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
+_PLACEHOLDER = re.compile(r"%(\d)")
+
+
+def _fill(template: str, *values: str) -> str:
+    """``%1``… replaced in one pass (a value holding "%2" stays as it is)."""
+    return _PLACEHOLDER.sub(lambda m: values[int(m.group(1)) - 1]
+                            if 0 < int(m.group(1)) <= len(values) else m.group(0), template)
 STATUS_COLOURS = {
     DeadlineStatus.OVERDUE: "#e06c6c",
     DeadlineStatus.DUE_SOON: "#f0b400",
@@ -69,62 +77,110 @@ STATUS_COLOURS = {
 }
 
 
-class CaseTexts:
-    """The translated names of the server's codes (one place for the panel and dialogs)."""
+def _t(source: object) -> str:
+    return QCoreApplication.translate("CaseTexts", str(source))
 
-    def __init__(self, owner: QWidget) -> None:
-        tr = owner.tr
+
+# the history's label of each event code the server records (``<case>.events[].action``)
+EVENT_LABELS: dict[str, object] = {
+    "open": QT_TRANSLATE_NOOP("CaseTexts", "Case opened"),
+    "add_clip": QT_TRANSLATE_NOOP("CaseTexts", "Evidence clip added"),
+    "send": QT_TRANSLATE_NOOP("CaseTexts", "Sent to city police"),
+    "conclude": QT_TRANSLATE_NOOP("CaseTexts", "Verification concluded"),
+    "report_conclusion": QT_TRANSLATE_NOOP("CaseTexts", "Conclusion reported to the IOC"),
+    "identify_violator": QT_TRANSLATE_NOOP("CaseTexts", "Violator identified"),
+    "make_record": QT_TRANSLATE_NOOP("CaseTexts", "Record of violation made"),
+    "hand_over": QT_TRANSLATE_NOOP("CaseTexts", "Record handed over"),
+    "decide": QT_TRANSLATE_NOOP("CaseTexts", "Penalty decided"),
+    "close": QT_TRANSLATE_NOOP("CaseTexts", "Case closed"),
+    "publish": QT_TRANSLATE_NOOP("CaseTexts", "Made public"),
+    "unpublish": QT_TRANSLATE_NOOP("CaseTexts", "Withdrawn from the public"),
+}
+
+
+class CaseTexts:
+    """The translated names of the server's codes (one place for the panel and dialogs), under
+    the one context ``CaseTexts`` whichever widget shows them."""
+
+    def __init__(self, owner: QWidget | None = None) -> None:
+        tr = _t
         self.kinds = {
-            CaseKind.RED_LIGHT: tr("Red light"), CaseKind.LANE: tr("Wrong lane"),
-            CaseKind.STOPPING_PARKING: tr("Stopping / parking"),
-            CaseKind.OTHER_TRAFFIC: tr("Other traffic violation"),
-            CaseKind.PUBLIC_ORDER: tr("Public order"), CaseKind.OTHER: tr("Other"),
+            CaseKind.RED_LIGHT: tr(QT_TRANSLATE_NOOP("CaseTexts", "Red light")),
+            CaseKind.LANE: tr(QT_TRANSLATE_NOOP("CaseTexts", "Wrong lane")),
+            CaseKind.STOPPING_PARKING: tr(QT_TRANSLATE_NOOP("CaseTexts", "Stopping / parking")),
+            CaseKind.OTHER_TRAFFIC: tr(QT_TRANSLATE_NOOP("CaseTexts", "Other traffic violation")),
+            CaseKind.PUBLIC_ORDER: tr(QT_TRANSLATE_NOOP("CaseTexts", "Public order")),
+            CaseKind.OTHER: tr(QT_TRANSLATE_NOOP("CaseTexts", "Other")),
         }
         self.states = {
-            CaseState.OPENED: tr("opened"), CaseState.SENT: tr("sent to police"),
-            CaseState.CONCLUDED: tr("verified"),
-            CaseState.CONCLUSION_REPORTED: tr("conclusion reported"),
-            CaseState.RECORD_MADE: tr("record made"), CaseState.DECIDED: tr("decided"),
-            CaseState.CLOSED: tr("closed"),
+            CaseState.OPENED: tr(QT_TRANSLATE_NOOP("CaseTexts", "opened")),
+            CaseState.SENT: tr(QT_TRANSLATE_NOOP("CaseTexts", "sent to police")),
+            CaseState.CONCLUDED: tr(QT_TRANSLATE_NOOP("CaseTexts", "verified")),
+            CaseState.CONCLUSION_REPORTED: tr(QT_TRANSLATE_NOOP("CaseTexts",
+                                                                "conclusion reported")),
+            CaseState.RECORD_MADE: tr(QT_TRANSLATE_NOOP("CaseTexts", "record made")),
+            CaseState.DECIDED: tr(QT_TRANSLATE_NOOP("CaseTexts", "decided")),
+            CaseState.CLOSED: tr(QT_TRANSLATE_NOOP("CaseTexts", "closed")),
         }
         self.deadline_states = {
-            DeadlineStatus.DUE: tr("due"), DeadlineStatus.DUE_SOON: tr("due soon"),
-            DeadlineStatus.OVERDUE: tr("overdue"), DeadlineStatus.DONE: tr("done"),
-            DeadlineStatus.DONE_LATE: tr("done late"),
+            DeadlineStatus.DUE: tr(QT_TRANSLATE_NOOP("CaseTexts", "due")),
+            DeadlineStatus.DUE_SOON: tr(QT_TRANSLATE_NOOP("CaseTexts", "due soon")),
+            DeadlineStatus.OVERDUE: tr(QT_TRANSLATE_NOOP("CaseTexts", "overdue")),
+            DeadlineStatus.DONE: tr(QT_TRANSLATE_NOOP("CaseTexts", "done")),
+            DeadlineStatus.DONE_LATE: tr(QT_TRANSLATE_NOOP("CaseTexts", "done late")),
         }
         self.actions = {
-            CaseAction.SEND: tr("Send to police"), CaseAction.CONCLUDE: tr("Verified"),
-            CaseAction.REPORT_CONCLUSION: tr("Report conclusion"),
-            CaseAction.IDENTIFY_VIOLATOR: tr("Violator identified"),
-            CaseAction.MAKE_RECORD: tr("Record made"),
-            CaseAction.HAND_OVER: tr("Record handed over"),
-            CaseAction.DECIDE: tr("Penalty decided"), CaseAction.CLOSE: tr("Close"),
+            CaseAction.SEND: tr(QT_TRANSLATE_NOOP("CaseTexts", "Send to police")),
+            CaseAction.CONCLUDE: tr(QT_TRANSLATE_NOOP("CaseTexts", "Verified")),
+            CaseAction.REPORT_CONCLUSION: tr(QT_TRANSLATE_NOOP("CaseTexts", "Report conclusion")),
+            CaseAction.IDENTIFY_VIOLATOR: tr(QT_TRANSLATE_NOOP("CaseTexts",
+                                                               "Violator identified")),
+            CaseAction.MAKE_RECORD: tr(QT_TRANSLATE_NOOP("CaseTexts", "Record made")),
+            CaseAction.HAND_OVER: tr(QT_TRANSLATE_NOOP("CaseTexts", "Record handed over")),
+            CaseAction.DECIDE: tr(QT_TRANSLATE_NOOP("CaseTexts", "Penalty decided")),
+            CaseAction.CLOSE: tr(QT_TRANSLATE_NOOP("CaseTexts", "Close")),
         }
         self.steps = {
-            "sent": tr("Sent to city police"), "concluded": tr("Verification concluded"),
-            "conclusion_reported": tr("Conclusion reported to the IOC"),
-            "violator_identified": tr("Violator identified"),
-            "record_made": tr("Record of violation made"),
-            "record_handed": tr("Record handed over"), "decided": tr("Penalty decision"),
-            "closed": tr("Closed"),
+            "sent": tr(QT_TRANSLATE_NOOP("CaseTexts", "Sent to city police")),
+            "concluded": tr(QT_TRANSLATE_NOOP("CaseTexts", "Verification concluded")),
+            "conclusion_reported": tr(QT_TRANSLATE_NOOP("CaseTexts",
+                                                        "Conclusion reported to the IOC")),
+            "violator_identified": tr(QT_TRANSLATE_NOOP("CaseTexts", "Violator identified")),
+            "record_made": tr(QT_TRANSLATE_NOOP("CaseTexts", "Record of violation made")),
+            "record_handed": tr(QT_TRANSLATE_NOOP("CaseTexts", "Record handed over")),
+            "decided": tr(QT_TRANSLATE_NOOP("CaseTexts", "Penalty decision")),
+            "closed": tr(QT_TRANSLATE_NOOP("CaseTexts", "Closed")),
         }
         self.rules = {
-            "send_to_police": tr("Send to city police (5 working days)"),
-            "verify": tr("Verify (1 month, 2 if complex)"),
-            "report_conclusion": tr("Report the conclusion (5 working days)"),
-            "record": tr("Record of violation (3 working days)"),
-            "hand_over": tr("Hand the record over (24 hours)"),
-            "decision_simple": tr("Decision (7 working days)"),
-            "decision_transferred": tr("Decision, transferred (10 working days)"),
-            "decision_explanation": tr("Decision, explanation requested (1 month)"),
-            "decision_especially_complex": tr("Decision, especially complex (2 months)"),
+            "send_to_police": tr(QT_TRANSLATE_NOOP("CaseTexts",
+                                                   "Send to city police (5 working days)")),
+            "verify": tr(QT_TRANSLATE_NOOP("CaseTexts", "Verify (1 month, 2 if complex)")),
+            "report_conclusion": tr(QT_TRANSLATE_NOOP(
+                "CaseTexts", "Report the conclusion (5 working days)")),
+            "record": tr(QT_TRANSLATE_NOOP("CaseTexts", "Record of violation (3 working days)")),
+            "hand_over": tr(QT_TRANSLATE_NOOP("CaseTexts", "Hand the record over (24 hours)")),
+            "decision_simple": tr(QT_TRANSLATE_NOOP("CaseTexts", "Decision (7 working days)")),
+            "decision_transferred": tr(QT_TRANSLATE_NOOP(
+                "CaseTexts", "Decision, transferred (10 working days)")),
+            "decision_explanation": tr(QT_TRANSLATE_NOOP(
+                "CaseTexts", "Decision, explanation requested (1 month)")),
+            "decision_especially_complex": tr(QT_TRANSLATE_NOOP(
+                "CaseTexts", "Decision, especially complex (2 months)")),
         }
         self.decisions = {
-            DecisionKind.SIMPLE: tr("Simple (7 working days)"),
-            DecisionKind.TRANSFERRED: tr("Transferred (10 working days)"),
-            DecisionKind.EXPLANATION: tr("Explanation or verification (1 month)"),
-            DecisionKind.ESPECIALLY_COMPLEX: tr("Especially complex (2 months)"),
+            DecisionKind.SIMPLE: tr(QT_TRANSLATE_NOOP("CaseTexts", "Simple (7 working days)")),
+            DecisionKind.TRANSFERRED: tr(QT_TRANSLATE_NOOP("CaseTexts",
+                                                           "Transferred (10 working days)")),
+            DecisionKind.EXPLANATION: tr(QT_TRANSLATE_NOOP(
+                "CaseTexts", "Explanation or verification (1 month)")),
+            DecisionKind.ESPECIALLY_COMPLEX: tr(QT_TRANSLATE_NOOP(
+                "CaseTexts", "Especially complex (2 months)")),
         }
+        self.events = {code: tr(source) for code, source in EVENT_LABELS.items()}
+
+    def event(self, code: str) -> str:
+        """The history's label of an event code; an unknown code is shown as it is."""
+        return self.events.get(code, code)
 
     def kind(self, value: str) -> str:
         return self.kinds.get(value, value)  # type: ignore[call-overload]
@@ -596,13 +652,30 @@ class CasesPanel(QWidget):
                          f"{e(clip)}</p>")
         if case.events:
             parts.append(f"<h4>{e(self.tr('History'))}</h4><ul>")
-            for event in case.events:
-                by = event.user.label if event.user else ""
-                note = event.detail.get("note") or ""
-                parts.append(f"<li>{e(vn_text(event.at))} — {e(event.action)} ({e(by)})"
-                             f"{' — ' + e(str(note)) if note else ''}</li>")
+            parts.extend(f"<li>{e(line)}</li>" for line in self.history_lines(case))
             parts.append("</ul>")
         return "".join(parts)
+
+    def history_lines(self, case: Case) -> list[str]:
+        """One line per event, oldest first: when (UTC+7), what happened (a label, never the
+        server's code unless it is one the client does not know), who, and the note."""
+        lines = []
+        for event in case.events:
+            what = self.texts.event(event.action)
+            clip = event.detail.get("clip_request_id")
+            if event.action == "add_clip" and clip is not None:
+                what = f"{what} (#{clip})"
+            title = event.detail.get("title")
+            if event.action == "publish" and title:
+                what = f"{what}: {title}"
+            if event.user is not None:
+                line = _fill(self.tr("%1 (UTC+7): %2, by %3"), vn_text(event.at), what,
+                             event.user.label)
+            else:
+                line = _fill(self.tr("%1 (UTC+7): %2"), vn_text(event.at), what)
+            note = event.detail.get("note")
+            lines.append(f"{line} — {note}" if note else line)
+        return lines
 
     # -- actions ---------------------------------------------------------------------------------
     def open_case(self, bookmark: Bookmark | None = None,
@@ -731,6 +804,9 @@ class CasesPanel(QWidget):
     def _on_failed(self, text: str) -> None:
         self.status_label.setStyleSheet("color: #e06c6c;")
         self.status_label.setText(text)
+        # a refusal often means this view is stale (another desk acted): read the cases again,
+        # so the buttons follow the server (e.g. Unpublish greys once the case is not public)
+        self._service.refresh()
         if self.open_dialog is not None:
             self.open_dialog.show_error(text)
         if self.publish_dialog is not None:

@@ -7,19 +7,22 @@ window the dock title carries the overdue count and an overdue case is told exac
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.auth import AuthService
 from app.backend import BackendClient
-from app.bookmarks import VIETNAM
+from app.bookmarks import VIETNAM, vn_text
 from app.cases import CaseService, due_text
 from app.credentials import TokenStore
 from app.messages import Message, MessageBridge
@@ -245,3 +248,87 @@ def test_main_window_badge_and_one_overdue_notification(
     finally:
         video.shutdown()
         auth.logout()
+
+
+def _operator_case(backend_url: str, camera_id: int, note: str) -> tuple[BackendClient, int]:
+    operator = login(backend_url, "ioc.operator")
+    case = seed_case(operator, camera_id, detection_for(DeadlineStatus.DUE, datetime.now(UTC)),
+                     "lane", note)
+    return operator, case.id
+
+
+def test_history_shows_labels_who_and_when_in_utc7(
+        seeded: dict[str, Any], qtbot: QtBot, operator_panel: tuple[CasesPanel, CaseService],
+        backend_url: str) -> None:
+    panel, service = operator_panel
+    operator, case_id = _operator_case(backend_url, seeded["camera"]["id"], "Panel: lịch sử")
+    try:
+        operator.call("POST", f"/cases/{case_id}/send", json={"note": "Chuyển hồ sơ"})
+        operator.call("PUT", f"/cases/{case_id}/publication",
+                      json={"public": True, "title": "Đi sai làn đường"})
+        operator.call("PUT", f"/cases/{case_id}/publication", json={"public": False})
+    finally:
+        operator.close()
+    with qtbot.waitSignal(service.cases_changed, timeout=15_000):
+        service.refresh()
+    assert panel.select(case_id)
+    case = panel.selected()
+    assert case is not None
+    assert [e.action for e in case.events] == ["open", "send", "publish", "unpublish"]
+    lines = panel.history_lines(case)
+    labels = ["Case opened", "Sent to city police", "Made public: Đi sai làn đường",
+              "Withdrawn from the public"]
+    for line, event, label in zip(lines, case.events, labels, strict=True):
+        assert event.user is not None
+        assert line.startswith(f"{vn_text(event.at)} (UTC+7): {label}, by "
+                               f"{event.user.label}"), line
+        assert event.at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") in line
+        # the server's code is not shown for an action the client knows
+        assert re.search(rf"\b{event.action}\b", line) is None, line
+    assert lines[1].endswith(" — Chuyển hồ sơ")
+    history = panel.detail.toPlainText().split("History", 1)[1]
+    for label in labels:
+        assert label in history
+    for code in ("open", "send", "publish", "unpublish"):
+        assert re.search(rf"\b{code}\b", history) is None, history
+
+    # a code this client does not know yet is shown as it is
+    odd = replace(case, events=(replace(case.events[0], action="reopen_by_court"),))
+    assert panel.history_lines(odd)[0].startswith(
+        f"{vn_text(case.events[0].at)} (UTC+7): reopen_by_court, by ")
+
+
+def test_unpublish_only_for_a_public_case_and_a_stale_click_is_told(
+        seeded: dict[str, Any], qtbot: QtBot, operator_panel: tuple[CasesPanel, CaseService],
+        backend_url: str) -> None:
+    panel, service = operator_panel
+    other, case_id = _operator_case(backend_url, seeded["camera"]["id"], "Panel: công khai")
+    try:
+        with qtbot.waitSignal(service.cases_changed, timeout=15_000):
+            service.refresh()
+        assert panel.select(case_id)
+        assert panel.unpublish_button.isVisible() and not panel.unpublish_button.isEnabled()
+        assert panel.publish_button.isEnabled()
+
+        other.call("PUT", f"/cases/{case_id}/publication",
+                   json={"public": True, "title": "Đi sai làn đường"})
+        with qtbot.waitSignal(service.cases_changed, timeout=15_000):
+            service.refresh()
+        assert panel.select(case_id) and panel.selected().public
+        assert panel.unpublish_button.isEnabled() and not panel.publish_button.isEnabled()
+
+        # another desk withdraws it; this panel still shows it public and its click is refused
+        other.call("PUT", f"/cases/{case_id}/publication", json={"public": False})
+        assert panel.unpublish_button.isEnabled()
+        with qtbot.waitSignal(service.action_failed, timeout=15_000) as refused:
+            qtbot.mouseClick(panel.unpublish_button, Qt.MouseButton.LeftButton)
+        assert "is not public" in refused.args[0] and "nothing to unpublish" in refused.args[0]
+        assert "is not public" in panel.status_label.text()
+        # the panel reads the cases again: the button follows the server
+        qtbot.waitUntil(lambda: panel.select(case_id) and not panel.selected().public,
+                        timeout=15_000)
+        assert not panel.unpublish_button.isEnabled() and panel.publish_button.isEnabled()
+        events = [e["action"] for e in other.call("GET", f"/cases/{case_id}")["events"]]
+        assert events == ["open", "publish", "unpublish"]
+    finally:
+        other.close()
