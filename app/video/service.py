@@ -61,6 +61,9 @@ class HealthPolicy:
     renderer_timeout: float = 10.0  # packets arrive but no picture → rebuild the pipeline
     healthy_after: float = 5.0  # LIVE this long → the next failure retries quickly again
     tick: float = 0.1  # watchdog period (also the granularity of retry delays)
+    # every tile LIVE with nothing pending: a slower watchdog (16 tiles × 10 checks a second was
+    # ≈ 1 % of a core); a stall is then seen ≤ this much later. Any change goes back to ``tick``.
+    steady_tick: float = 0.5
     probe_interval: float = 1.0  # OFFLINE: DESCRIBE probe period between full attempts
     probe_timeout: float = 1.0
     switch_retry: float = 5.0  # a switch whose new stream failed is tried again after this
@@ -174,6 +177,24 @@ class VideoService(QObject):
         self._watchdog.setInterval(int(self.health.tick * 1000))
         self._watchdog.timeout.connect(self._check_health)
 
+    def _watch_closely(self) -> None:
+        """Something changes: the watchdog checks every ``tick`` again (until all is steady)."""
+        fast = int(self.health.tick * 1000)
+        if self._watchdog.interval() != fast:
+            self._watchdog.setInterval(fast)
+
+    def _watch_steadily(self) -> None:
+        slow = int(max(self.health.tick, self.health.steady_tick) * 1000)
+        if self._watchdog.interval() != slow:
+            self._watchdog.setInterval(slow)
+
+    @staticmethod
+    def _steady(tile: _Tile) -> bool:
+        return (
+            tile.state is StreamState.LIVE and tile.live is not None and tile.pending is None
+            and tile.replay is None and tile.switch_retry_at is None
+        )
+
     # -- public API -------------------------------------------------------------------------
 
     def play(
@@ -197,6 +218,7 @@ class VideoService(QObject):
         log.info("%s: play %s in tile %s (%s)", label, mask_url(url), tile_key, tile.transport)
         self._publish(tile, StreamState.CONNECTING, None, force=True)
         self._connect(tile)
+        self._watch_closely()
         if not self._watchdog.isActive():
             self._watchdog.start()
 
@@ -210,6 +232,7 @@ class VideoService(QObject):
         tile = self._tiles.get(tile_key)
         if tile is None:
             raise KeyError(f"tile {tile_key} plays nothing")
+        self._watch_closely()
         tile.switch_url, tile.switch_retry_at = None, None
         if url == tile.url and tile.pending is None:
             return
@@ -240,6 +263,7 @@ class VideoService(QObject):
         tile = self._tiles.get(tile_key)
         if tile is None:
             raise KeyError(f"tile {tile_key} plays nothing")
+        self._watch_closely()
         if not muted:
             for other in self._tiles.values():
                 if other is not tile and not other.muted:
@@ -257,6 +281,7 @@ class VideoService(QObject):
         if tile is None:
             raise KeyError(f"tile {tile_key} plays nothing")
         assert self._instance is not None
+        self._watch_closely()
         data, offset = tile.ring.snapshot(seconds_back)
         if not data:
             log.info("%s: nothing to replay yet", tile.label)
@@ -291,6 +316,7 @@ class VideoService(QObject):
         tile = self._tiles.get(tile_key)
         if tile is None:
             return
+        self._watch_closely()
         if tile.pending is not None and tile.pending_kind == "replay":
             self._drop_pending(tile)
         if tile.replay is None:
@@ -452,6 +478,7 @@ class VideoService(QObject):
 
     def _fail(self, tile: _Tile, reason: str, detail: str | None) -> None:
         """Tear the pipeline down, show OFFLINE with the reason, retry after a backoff delay."""
+        self._watch_closely()
         self._drop_live(tile)
         self._drop_pending(tile)
         delay = tile.backoff.next_delay()
@@ -477,6 +504,7 @@ class VideoService(QObject):
         tile = self._tiles.get(key)
         if tile is None:
             return
+        self._watch_closely()
         for pipeline in (tile.live, tile.pending):
             if pipeline is not None and pipeline.generation == generation:
                 break
@@ -517,6 +545,10 @@ class VideoService(QObject):
                 self._check_offline(tile, now)
                 continue
             self._check_tile(tile, now)
+        if self._tiles and all(self._steady(t) for t in self._tiles.values()):
+            self._watch_steadily()
+        else:
+            self._watch_closely()
 
     def _check_offline(self, tile: _Tile, now: float) -> None:
         if tile.retry_at is None:

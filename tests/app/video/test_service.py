@@ -205,3 +205,25 @@ def test_shutdown_stops_every_tile_and_joins_ingests(
     alive = {t.name for t in threading.enumerate() if t.name.startswith("ingest ")}
     assert not alive, alive
     service.shutdown()  # idempotent
+
+
+def test_watchdog_slows_down_while_every_tile_is_live_and_speeds_up_on_any_change(
+    qtbot: QtBot, video_service: VideoService, tile: VideoTile, camera_lab: Any
+) -> None:
+    fast = int(video_service.health.tick * 1000)
+    slow = int(video_service.health.steady_tick * 1000)
+    assert slow > fast
+    video_service.play("w", sub_url(camera_lab, 1), tile.video_window_id(), "CAM-02")
+    assert video_service._watchdog.interval() == fast  # connecting: watched closely
+    _wait_state(qtbot, video_service, "w", StreamState.LIVE, 5.0)
+    qtbot.waitUntil(lambda: video_service._watchdog.interval() == slow, timeout=2000)
+    assert video_service.status("w").state is StreamState.LIVE
+
+    # a change (here: the tile's audio, which reconnects it) is watched closely again at once
+    video_service.set_muted("w", False)
+    assert video_service._watchdog.interval() == fast
+    assert video_service.status("w").state is StreamState.CONNECTING
+    _wait_state(qtbot, video_service, "w", StreamState.LIVE, 5.0)
+    qtbot.waitUntil(lambda: video_service._watchdog.interval() == slow, timeout=2000)
+    # the rate is still measured with the slower watchdog
+    qtbot.waitUntil(lambda: video_service.status("w").fps > 10, timeout=5000)
