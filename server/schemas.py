@@ -576,6 +576,16 @@ class AccessRequestPublic(BaseModel):
 
 # -- public API (issue 6, Art. 14): allow-listed fields only -------------------------------------
 
+class AccessCameraPublic(BaseModel):
+    """A camera an agency may name in an access request: what it needs to choose, no more
+    (never stream URLs, credentials, the system or who runs it)."""
+
+    id: int
+    name: str
+    ward: str
+    location: str
+
+
 class PublicCamera(BaseModel):
     id: int
     name: str
