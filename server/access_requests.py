@@ -25,8 +25,9 @@ from server import audit
 from server import permissions as perm
 from server.bookmarks import user_ref
 from server.clips import write_atomically
-from server.models import AccessGrant, AccessRequest, Camera, User
+from server.models import AccessGrant, AccessRequest, Camera, User, Ward
 from server.schemas import (
+    AccessCameraPublic,
     AccessGrantBody,
     AccessGrantPublic,
     AccessRequestCreate,
@@ -112,6 +113,27 @@ def create(session: Session, user: User, body: AccessRequestCreate, letter_name:
                          "letter_sha256": request.letter_sha256})
     session.flush()
     return request
+
+
+def catalogue(session: Session, user: User, now: datetime) -> list[AccessCameraPublic]:
+    """The cameras an agency may name in a request: every smart-city and public camera (the
+    ones a grant can cover; traffic cameras never), by ward and name, with id, name, ward and
+    location only. An agency has no camera before a grant, so it cannot choose from ``/cameras``;
+    the operating unit, who decides the requests, reads the same list. Other units see their
+    cameras by their rights and file no requests: 403. Audited like ``GET /cameras``."""
+    if user.unit.kind not in (perm.UnitKind.OTHER_AGENCY, perm.UnitKind.OPERATING_UNIT):
+        raise AccessDenied("Only other agencies file access requests (and the operating unit "
+                           "decides them); units of the regulation see their cameras by their "
+                           "rights")
+    query = (select(Camera).join(Ward, Camera.ward_id == Ward.id)
+             .where(Camera.system.in_(sorted(GRANTABLE)))
+             .order_by(Ward.name, Camera.name, Camera.id))
+    result = [AccessCameraPublic(id=c.id, name=c.name, ward=c.ward.name, location=c.location)
+              for c in session.execute(query).scalars().unique().all()]
+    audit.append(session, "access_camera_catalogue", now=now, user_id=user.id,
+                 username=user.username, detail={"count": len(result)})
+    session.flush()
+    return result
 
 
 def _decidable(user: User, request: AccessRequest) -> None:

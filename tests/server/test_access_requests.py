@@ -137,3 +137,45 @@ def test_requests_are_checked(demo: Backend) -> None:
                                    "wanted_until": (demo.clock.now + timedelta(days=1)
                                                     ).isoformat()})
     assert reply.status_code == 422 and "letter" in reply.text
+
+
+def test_agencies_choose_from_a_camera_catalogue_without_stream_fields(demo: Backend) -> None:
+    """An agency has no camera before a grant, so ``/cameras`` is empty for it; the catalogue
+    names what it may ask for (smart-city and public, never traffic): id, name, ward and
+    location only. The operating unit reads the same list; other units get 403. Audited."""
+    agency = demo.login("agency.viewer")
+    ioc = demo.login("ioc.operator")
+    all_cameras = {c["id"]: c for c in demo.get("/cameras", ioc).json()}
+    grantable = {i for i, c in all_cameras.items() if c["system"] in ("smart_city", "public")}
+    assert grantable and grantable != set(all_cameras)  # the demo has traffic cameras too
+    before = len(demo.audit_rows("access_camera_catalogue"))
+
+    reply = demo.get("/access-requests/cameras", agency)
+    assert reply.status_code == 200, reply.text
+    listed = reply.json()
+    assert {c["id"] for c in listed} == grantable
+    assert all(set(c) == {"id", "name", "ward", "location"} for c in listed)
+    for row in listed:
+        camera = all_cameras[row["id"]]
+        assert (row["name"], row["ward"], row["location"]) == (
+            camera["name"], camera["ward"], camera["location"])
+    assert [(c["ward"], c["name"]) for c in listed] == sorted((c["ward"], c["name"])
+                                                              for c in listed)
+    text = reply.text
+    for secret in ("rtsp://", "stream", "onvif", "password", "owner", "user"):
+        assert secret not in text.lower(), secret
+    assert demo.get("/cameras", agency).json() == []  # the catalogue grants nothing
+
+    # what the agency files from it is accepted; the operating unit sees the same catalogue
+    assert _file(demo, agency, [listed[0]["id"], listed[-1]["id"]]).status_code == 201
+    assert demo.get("/access-requests/cameras", ioc).json() == listed
+    for username in ("police.officer", "traffic.officer", "ward.dongphu.police",
+                     "ward.dongphu.committee"):
+        refused = demo.get("/access-requests/cameras", demo.login(username))
+        assert refused.status_code == 403, (username, refused.text)
+        assert "Only other agencies file access requests" in refused.json()["detail"]
+    assert demo.client.get("/api/v1/access-requests/cameras").status_code == 401
+
+    rows = demo.audit_rows("access_camera_catalogue")[before:]
+    assert [(r["username"], r["detail"]) for r in rows] == [
+        ("agency.viewer", {"count": len(grantable)}), ("ioc.operator", {"count": len(grantable)})]
