@@ -11,6 +11,7 @@ from server.api.steps import StepErrors, aware, commit_step, load_or_404
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 from server.models import AccessRequest, User
 from server.schemas import (
+    AccessCameraPublic,
     AccessGrantBody,
     AccessRejectBody,
     AccessRequestCreate,
@@ -45,6 +46,13 @@ def file_request(body: RequestInput, session: SessionDep, user: CurrentUser, now
         session, user, data, letter.filename if letter else None,
         letter.content if letter else None, runtime.settings.data_dir, now))
     return service.request_public(session, request, now)
+
+
+@router.get("/cameras")
+def camera_catalogue(session: SessionDep, user: CurrentUser,
+                     now: NowDep) -> list[AccessCameraPublic]:
+    """The cameras an agency may ask for (smart-city and public): id, name, ward, location."""
+    return commit_step(session, ERRORS, lambda: service.catalogue(session, user, now))
 
 
 @router.get("")
