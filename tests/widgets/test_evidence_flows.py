@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ pytestmark = pytest.mark.lab
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 POLL_MS = 300  # the service's poll interval knob (10 s in the application)
+SHOTS = Path(os.environ.get("IOCWALL_SCREENSHOTS", "/tmp/iocwall-shots"))
 
 
 @dataclass
@@ -231,6 +233,8 @@ def test_agency_request_with_letter_through_the_dialog_and_the_operating_unit(
     assert dialog.error_label.text() == expected and dialog.error_label.isVisible()
     _send(qtbot, dialog)
     assert dialog.error_label.text() == expected and dialog.isVisible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(SHOTS / "clip_request_dialog_agency.png"))
     qtbot.wait(2 * POLL_MS)
     assert agency.clips.mine == []  # nothing was sent
     # the real letter
@@ -266,6 +270,7 @@ def test_agency_request_with_letter_through_the_dialog_and_the_operating_unit(
     opened = Path(urls[0].toLocalFile())
     assert opened.read_bytes() == PDF and opened.suffix == ".pdf"
     assert str(opened) in panel.status_label.text()
+    operator.window.grab().save(str(SHOTS / "requests_panel_operator_letter.png"))
     with qtbot.waitSignal(operator.clips.request_changed, timeout=30_000) as approved:
         qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
     assert approved.args[0].state in ("approved", "extracting", "ready")
