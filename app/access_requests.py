@@ -13,6 +13,7 @@ Signals (AccessRequestService):
     request_changed(object): an :class:`AccessRequest` the user filed or decided.
     action_failed(str): filing/deciding failed; the readable message (also on the bridge).
     letter_saved(int, object): ``(request id, Path)`` — the letter saved for reading.
+    catalogue_loaded(list): the cameras an agency may ask for (:class:`RequestableCamera`).
     cameras_changed(): the cameras this user may see have changed: reload the camera list.
 """
 
@@ -93,6 +94,25 @@ class AccessRequest:
         return bool(self.active_camera_ids)
 
 
+@dataclass(frozen=True)
+class RequestableCamera:
+    """A camera an agency may name in a request (``GET /access-requests/cameras``): what it
+    needs to choose, nothing to reach the camera with."""
+
+    id: int
+    name: str
+    ward: str
+    location: str
+
+
+def parse_requestable_camera(data: Any) -> RequestableCamera:
+    try:
+        return RequestableCamera(int(data["id"]), str(data["name"]), str(data.get("ward") or ""),
+                                 str(data.get("location") or ""))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BackendError("the server sent an unexpected camera catalogue") from exc
+
+
 def parse_access_request(data: Any) -> AccessRequest:
     try:
         decided = data.get("decided_by")
@@ -155,6 +175,7 @@ class AccessRequestService(QObject):
     action_failed = Signal(str)
     letter_saved = Signal(int, object)
     cameras_changed = Signal()
+    catalogue_loaded = Signal(list)
 
     def __init__(self, backend: ReportBackend, ops: Ops, messages: MessageBridge,
                  parent: QObject | None = None, *, poll_interval_ms: int = POLL_INTERVAL_MS
@@ -249,6 +270,18 @@ class AccessRequestService(QObject):
             log.error("access request refresh failed", exc_info=error)
 
     # -- file and decide --------------------------------------------------------------------------
+    def load_catalogue(self) -> Op[Any]:
+        """The cameras an agency may ask for → ``catalogue_loaded`` (the server's order: by ward
+        and name). An agency sees no camera before a grant: this is what it chooses from."""
+        return (self._ops.run(self._catalogue, label=self.tr("Cameras to request"), owner=self)
+                .success(self.catalogue_loaded.emit).failure(self._on_action_failed))
+
+    def _catalogue(self) -> list[RequestableCamera]:
+        rows = self._backend.call("GET", "/access-requests/cameras")
+        if not isinstance(rows, list):
+            raise BackendError(self.tr("the server sent an unexpected camera catalogue"))
+        return [parse_requestable_camera(r) for r in rows]
+
     def file_request(self, content: str, purpose: str, commitment: str, camera_ids: list[int],
                      wanted_from: datetime, wanted_until: datetime, letter: Path) -> Op[Any]:
         return (self._ops.run(functools.partial(self._file, content, purpose, commitment,

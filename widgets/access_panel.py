@@ -12,7 +12,6 @@ Signals (AccessPanel):
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,21 +38,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.access_requests import REASON_MIN, AccessRequest, AccessRequestService
+from app.access_requests import (
+    REASON_MIN,
+    AccessRequest,
+    AccessRequestService,
+    RequestableCamera,
+)
 from app.bookmarks import vn_text
 from app.domain import Camera
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
 
 REQUEST_ROLE = Qt.ItemDataRole.UserRole + 1
 CAMERA_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def parse_camera_ids(text: str) -> list[int] | None:
-    """"3, 5 7" → [3, 5, 7]; None when something other than numbers was typed."""
-    parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
-    if not parts or not all(p.isdigit() and int(p) > 0 for p in parts):
-        return None
-    return list(dict.fromkeys(int(p) for p in parts))
 
 
 def _error_label() -> QLabel:
@@ -65,11 +61,13 @@ def _error_label() -> QLabel:
 
 
 class AccessRequestDialog(QDialog):
-    """A new access request of an agency."""
+    """A new access request of an agency. The cameras are ticked in the catalogue of those an
+    agency may ask for (``set_catalogue``, read from the server when the dialog opens)."""
 
-    def __init__(self, cameras: list[Camera], parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Request access to cameras"))
+        self._loaded = False
         form = QFormLayout(self)
         self.content_edit = QPlainTextEdit()
         self.content_edit.setPlaceholderText(self.tr("What you need to see (at least 10 "
@@ -84,13 +82,20 @@ class AccessRequestDialog(QDialog):
         form.addRow(self.tr("Content"), self.content_edit)
         form.addRow(self.tr("Purpose"), self.purpose_edit)
         form.addRow(self.tr("Commitment"), self.commitment_edit)
-        self.cameras_edit = QLineEdit()
-        self.cameras_edit.setPlaceholderText(
-            self.tr("Camera numbers from the operating unit's list, e.g. 3, 5"))
-        known = ", ".join(f"{c.id}: {c.name}" for c in sorted(cameras, key=lambda c: c.id))
-        if known:
-            self.cameras_edit.setToolTip(known)
-        form.addRow(self.tr("Cameras"), self.cameras_edit)
+        cameras_box = QVBoxLayout()
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(self.tr("Filter by name, ward or location"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._filter)
+        self.cameras_list = QListWidget()
+        self.cameras_list.setMinimumHeight(160)
+        self.cameras_list.itemChanged.connect(self._count_checked)
+        self.cameras_status = QLabel(self.tr("Loading the cameras you may ask for…"))
+        self.cameras_status.setWordWrap(True)
+        cameras_box.addWidget(self.filter_edit)
+        cameras_box.addWidget(self.cameras_list)
+        cameras_box.addWidget(self.cameras_status)
+        form.addRow(self.tr("Cameras"), cameras_box)
         now = datetime.now(UTC)
         self.from_edit = vn_editor()
         self.from_edit.setDateTime(to_vn_qdatetime(now))
@@ -114,6 +119,54 @@ class AccessRequestDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
         self.file_dialog: QFileDialog | None = None
+
+    def set_catalogue(self, cameras: list[RequestableCamera]) -> None:
+        """The cameras to choose from (the server's order); ticks already made are kept."""
+        checked = set(self.camera_ids())
+        self.cameras_list.blockSignals(True)
+        self.cameras_list.clear()
+        for camera in cameras:
+            item = QListWidgetItem(self.tr("#%1 %2 — %3, %4").replace("%1", str(camera.id))
+                                   .replace("%2", camera.name).replace("%3", camera.ward)
+                                   .replace("%4", camera.location))
+            item.setData(CAMERA_ROLE, camera.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if camera.id in checked
+                               else Qt.CheckState.Unchecked)
+            self.cameras_list.addItem(item)
+        self.cameras_list.blockSignals(False)
+        self._loaded = True
+        self._filter(self.filter_edit.text())
+        self._count_checked()
+
+    def item_of(self, camera_id: int) -> QListWidgetItem | None:
+        for row in range(self.cameras_list.count()):
+            item = self.cameras_list.item(row)
+            if item.data(CAMERA_ROLE) == camera_id:
+                return item
+        return None
+
+    def camera_ids(self) -> list[int]:
+        """The ticked cameras, in the list's order."""
+        return [int(self.cameras_list.item(i).data(CAMERA_ROLE))
+                for i in range(self.cameras_list.count())
+                if self.cameras_list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().casefold()
+        for row in range(self.cameras_list.count()):
+            item = self.cameras_list.item(row)
+            item.setHidden(bool(needle) and needle not in item.text().casefold())
+
+    def _count_checked(self, _item: QListWidgetItem | None = None) -> None:
+        if not self._loaded:
+            return
+        if self.cameras_list.count() == 0:
+            self.cameras_status.setText(self.tr("No camera can be requested at the moment."))
+            return
+        self.cameras_status.setText(self.tr("%1 of %2 cameras chosen")
+                                    .replace("%1", str(len(self.camera_ids())))
+                                    .replace("%2", str(self.cameras_list.count())))
 
     def _choose_letter(self) -> None:
         dialog = QFileDialog(self, self.tr("Official letter"), "", self.tr("PDF (*.pdf)"))
@@ -233,7 +286,7 @@ class AccessPanel(QWidget):
         self.letter_dir = Path(letter_dir)
         self.open_letters = open_letters
         self._names: dict[int, str] = {}
-        self._cameras: list[Camera] = []
+        self._catalogue: list[RequestableCamera] | None = None
         self.dialog: QDialog | None = None  # the open dialog waiting for the server
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -282,10 +335,12 @@ class AccessPanel(QWidget):
         service.request_changed.connect(self._on_request_changed)
         service.action_failed.connect(self._on_failed)
         service.letter_saved.connect(self._on_letter_saved)
+        service.catalogue_loaded.connect(self._on_catalogue)
         self._update_buttons()
 
     def set_cameras(self, cameras: list[Camera]) -> None:
-        self._cameras = list(cameras)
+        """The user's camera list: names for the table (an agency's is only what it was
+        granted; it chooses from the catalogue instead)."""
         self._names.update({c.id: c.name for c in cameras})
 
     # -- list --------------------------------------------------------------------------------------
@@ -383,22 +438,33 @@ class AccessPanel(QWidget):
 
     # -- agency: file ------------------------------------------------------------------------------
     def new_request(self) -> AccessRequestDialog:
-        dialog = AccessRequestDialog(self._cameras, self)
+        """The request dialog; the cameras to choose from are read from the server each time
+        (shown at once from the last reading meanwhile)."""
+        dialog = AccessRequestDialog(self)
+        if self._catalogue is not None:
+            dialog.set_catalogue(self._catalogue)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.buttons.accepted.connect(lambda: self._send(dialog))
         dialog.finished.connect(lambda _r: self._closed(dialog))
         self.dialog = dialog
         dialog.open()
+        self._service.load_catalogue()
         return dialog
+
+    def _on_catalogue(self, cameras: list[RequestableCamera]) -> None:
+        self._catalogue = list(cameras)
+        self._names.update({c.id: c.name for c in cameras})
+        if isinstance(self.dialog, AccessRequestDialog):
+            self.dialog.set_catalogue(self._catalogue)
 
     def _closed(self, dialog: QDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
 
     def _send(self, dialog: AccessRequestDialog) -> None:
-        ids = parse_camera_ids(dialog.cameras_edit.text())
-        if ids is None:
-            dialog.show_error(self.tr("Cameras: type the camera numbers, separated by commas."))
+        ids = dialog.camera_ids()
+        if not ids:
+            dialog.show_error(self.tr("Cameras: tick at least one camera in the list."))
             return
         letter = dialog.letter_edit.text().strip()
         if not letter:

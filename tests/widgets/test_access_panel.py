@@ -3,7 +3,8 @@
 the Administration menu's panel (a non-PDF is refused with a clear message); the operating unit
 (ioc.operator's panel) opens the letter, cannot reject without a reason, and grants one camera
 for a few seconds; the agency's camera tree then shows that camera, and it is gone when the
-grant ends, with nobody acting."""
+grant ends, with nobody acting. The agency ticks the cameras it asks for in the catalogue the
+server sends it (GET /access-requests/cameras), with real mouse clicks."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from app.access_requests import AccessRequestService
@@ -29,7 +30,13 @@ from app.settings import SettingsStore
 from app.video import VideoService
 from main import Client, parse_args
 from tests.app.admin_helpers import PDF, LiveBackend, live_backend
-from widgets.access_panel import AccessPanel, AccessRejectDialog, AccessRequestDialog, GrantDialog
+from widgets.access_panel import (
+    CAMERA_ROLE,
+    AccessPanel,
+    AccessRejectDialog,
+    AccessRequestDialog,
+    GrantDialog,
+)
 from widgets.camera_tree import CAMERA_ID_ROLE
 
 
@@ -105,6 +112,32 @@ def _tree_camera_ids(window: Any) -> list[int]:
     return sorted(found)
 
 
+def _click_check(qtbot: QtBot, dialog: AccessRequestDialog, camera_id: int) -> None:
+    """A real mouse click on the camera's check box in the list."""
+    view = dialog.cameras_list
+    item = dialog.item_of(camera_id)
+    assert item is not None, camera_id
+    before = item.checkState()
+    view.scrollToItem(item)
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    option.rect = view.visualItemRect(item)
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+    box = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option,
+                                      view)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=box.center())
+    assert item.checkState() != before, camera_id
+
+
+def _requestable_cameras(live: LiveBackend) -> list[int]:
+    client = live.client("ioc.operator")
+    try:
+        return [c.id for c in client.cameras()
+                if c.system in (CameraSystem.SMART_CITY, CameraSystem.PUBLIC)]
+    finally:
+        client.close()
+
+
 def _smart_cameras(live: LiveBackend) -> list[int]:
     client = live.client("ioc.operator")
     try:
@@ -138,10 +171,22 @@ def test_agency_request_granted_then_gone(agency_client: Client, operator_panel:
     dialog.content_edit.setPlainText("Xem camera khu vực chợ Đồng Hới")
     dialog.purpose_edit.setPlainText("Điều tra vụ trộm cắp tài sản ngày 12")
     dialog.commitment_edit.setPlainText("Cam kết chỉ sử dụng cho mục đích đã nêu")
-    dialog.cameras_edit.setText("abc")
-    dialog.buttons.accepted.emit()
-    assert dialog.error_label.text().startswith("Cameras:")
-    dialog.cameras_edit.setText(", ".join(map(str, wanted)))
+    # the cameras are ticked in the catalogue the server sends (the agency sees no camera yet)
+    qtbot.waitUntil(lambda: dialog.cameras_list.count() > 0, timeout=20_000)
+    listed = [int(dialog.cameras_list.item(i).data(CAMERA_ROLE))
+              for i in range(dialog.cameras_list.count())]
+    assert sorted(listed) == sorted(_requestable_cameras(live))
+    assert "0 of" in dialog.cameras_status.text()
+    dialog.buttons.accepted.emit()  # nothing ticked: told, nothing sent
+    assert dialog.error_label.text() == "Cameras: tick at least one camera in the list."
+    assert dialog.isVisible() and panel.requests() == []
+    dialog.filter_edit.setText("no such camera anywhere")
+    assert all(dialog.cameras_list.item(i).isHidden() for i in range(len(listed)))
+    dialog.filter_edit.clear()
+    for camera_id in wanted:
+        _click_check(qtbot, dialog, camera_id)
+    assert dialog.camera_ids() == [c for c in listed if c in wanted]
+    assert dialog.cameras_status.text().startswith("2 of ")
     notes = tmp_path / "cong-van.odt"
     notes.write_bytes(b"PK\x03\x04 a word processor file")
     dialog.letter_edit.setText(str(notes))
@@ -156,7 +201,8 @@ def test_agency_request_granted_then_gone(agency_client: Client, operator_panel:
     qtbot.waitUntil(lambda: _gone(dialog), timeout=20_000)
     qtbot.waitUntil(lambda: len(panel.requests()) == 1, timeout=20_000)
     filed = panel.requests()[0]
-    assert filed.state == "requested" and list(filed.camera_ids) == wanted
+    assert filed.state == "requested" and sorted(filed.camera_ids) == wanted
+    wanted = list(filed.camera_ids)  # the order ticked in (the catalogue's: ward, name)
     assert panel.row_texts(filed.id)[3] == "awaiting decision"
 
     # the operating unit: the letter, no rejection without a reason, then a short grant
@@ -258,11 +304,3 @@ def test_reject_with_reason(live: LiveBackend, operator_panel: AccessPanel, ops:
     finally:
         agency.close()
 
-
-def test_camera_numbers_are_parsed() -> None:
-    from widgets.access_panel import parse_camera_ids
-
-    assert parse_camera_ids("3, 5 7;3") == [3, 5, 7]
-    assert parse_camera_ids("") is None
-    assert parse_camera_ids("3, cam5") is None
-    assert parse_camera_ids("0") is None
