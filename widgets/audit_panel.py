@@ -39,6 +39,7 @@ from app.audit_log import (
 from app.bookmarks import vn_text
 from app.domain import Camera
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
+from widgets.tables import texts
 
 OK_STYLE = ("background: #1e5631; color: white; font-weight: bold; padding: 6px; "
             "border-radius: 3px;")
@@ -222,8 +223,7 @@ class AuditPanel(QWidget):
                                     .replace("%2", str(page.last)))
 
     def rows(self) -> list[list[str]]:
-        return [[self.table.item(r, c).text() for c in range(self.table.columnCount())]
-                for r in range(self.table.rowCount())]
+        return texts(self.table)
 
     # -- the chain ---------------------------------------------------------------------------------
     def verify(self) -> None:

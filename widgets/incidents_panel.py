@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from app.bookmarks import vn_text
 from app.incidents import Incident, IncidentKind, IncidentService, IncidentState
+from widgets.tables import cell_data
 
 INCIDENT_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_COLOURS = {IncidentState.OPEN: "#e06c6c", IncidentState.ACKNOWLEDGED: "#f0b400",
@@ -292,15 +293,15 @@ class IncidentsPanel(QWidget):
         return True
 
     def incidents(self) -> list[Incident]:
-        return [self.table.item(r, 0).data(INCIDENT_ROLE) for r in range(self.table.rowCount())]
+        return [cell_data(self.table, r, INCIDENT_ROLE) for r in range(self.table.rowCount())]
 
     def selected(self) -> Incident | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.table.item(rows[0].row(), 0).data(INCIDENT_ROLE) if rows else None
+        return cell_data(self.table, rows[0].row(), INCIDENT_ROLE) if rows else None
 
     def select(self, incident_id: int) -> bool:
         for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(INCIDENT_ROLE).id == incident_id:
+            if cell_data(self.table, row, INCIDENT_ROLE).id == incident_id:
                 self.table.selectRow(row)
                 return True
         return False

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable
+from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Protocol
 
@@ -97,8 +97,8 @@ class PtzProvider(Protocol):
     username: str
     joystick: Any
 
-    def open(self, camera: Camera) -> Awaitable[Any]: ...
-    def holder(self, camera_id: int) -> Awaitable[LeaseHolder | None]: ...
+    def open(self, camera: Camera) -> Coroutine[Any, Any, Any]: ...
+    def holder(self, camera_id: int) -> Coroutine[Any, Any, LeaseHolder | None]: ...
 
 
 class MainWindow(QMainWindow):

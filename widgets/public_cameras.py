@@ -25,6 +25,7 @@ from app.cases import ApiClient
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.public_cameras import PublicCameraRow, PublicCameraService
+from widgets.tables import cell, cell_data, is_checked
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -47,7 +48,7 @@ class PublicCamerasDialog(QDialog):
         hint.setWordWrap(True)
         layout.addWidget(hint)
         self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
@@ -70,11 +71,11 @@ class PublicCamerasDialog(QDialog):
 
     # -- rows ------------------------------------------------------------------------------------
     def rows(self) -> list[PublicCameraRow]:
-        return [self.table.item(r, 0).data(ROW_ROLE) for r in range(self.table.rowCount())]
+        return [cell_data(self.table, r, ROW_ROLE) for r in range(self.table.rowCount())]
 
     def checkbox(self, camera_id: int) -> QTableWidgetItem | None:
         for row in range(self.table.rowCount()):
-            item = self.table.item(row, 0)
+            item = cell(self.table, row)
             if item.data(ROW_ROLE).id == camera_id:
                 return item
         return None
@@ -82,8 +83,8 @@ class PublicCamerasDialog(QDialog):
     def checked_ids(self) -> set[int]:
         found = set()
         for row in range(self.table.rowCount()):
-            item = self.table.item(row, 0)
-            if item.checkState() == Qt.CheckState.Checked:
+            item = cell(self.table, row)
+            if is_checked(item):
                 found.add(item.data(ROW_ROLE).id)
         return found
 

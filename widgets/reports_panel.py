@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.bookmarks import vn_text, vn_time
 from app.reports import ExportFormat, Report, ReportKind, ReportQuery, ReportService
+from widgets.tables import texts
 
 BAR_COLOUR = QColor("#2b6cb0")
 
@@ -130,8 +131,7 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
 
 def cells(table: QTableWidget) -> list[list[str]]:
     """The table's texts, row by row (for tests and copy)."""
-    return [[table.item(r, c).text() if table.item(r, c) else ""
-             for c in range(table.columnCount())] for r in range(table.rowCount())]
+    return texts(table)
 
 
 class ReportsPanel(QWidget):
