@@ -282,6 +282,10 @@ def render_markdown() -> str:
         "- `granted_cameras`: a grant row (unit, camera, valid from, valid until) exists and "
         "now is in [valid from, valid until); other agencies see nothing without one "
         "(Art. 12.2.d).",
+        "- The request names the cameras (Art. 12.2.d), so other agencies (and the operating "
+        "unit, who decides) read `GET /access-requests/cameras`: the smart-city and public "
+        "cameras by id, name, ward and location only — no stream, no action; other units get "
+        "403. Audited `access_camera_catalogue`.",
         "- Clip chain: a ward police officer asks, the ward police leader endorses (proposes) it "
         "(Art. 12.2.c) → a city police leader approves; IOC, city police, traffic police, urban "
         "order and ward committees are approved at once (Art. 12.2.b); other agencies' requests go in writing to the operating unit (Art. 12.2.d), "
