@@ -47,6 +47,7 @@ from widgets.incidents_panel import (
 from widgets.public_cameras import PublicCamerasDialog, open_public_cameras
 
 DESK_UNIT = "operating_unit"
+BOTTOM_DOCK_HEIGHT = 230  # px: the evidence/operations tab strip under the wall
 
 
 @dataclass
@@ -198,6 +199,21 @@ class Operations:
             self.cases.stop_polling()
 
 
+def _share_the_evidence_tabs(window: QMainWindow, evidence: Any,
+                             docks: list[QDockWidget | None]) -> None:
+    """The wall keeps the screen: the operations docks join the evidence docks' tab group at the
+    bottom (one strip of tabs, not a second column of panels squeezing the tiles), the clip
+    requests stay in front, and the strip keeps a modest height."""
+    anchor = getattr(evidence, "requests_dock", None)
+    present = [dock for dock in docks if dock is not None]
+    if anchor is None or not present:
+        return
+    for dock in present:
+        window.tabifyDockWidget(anchor, dock)
+    anchor.raise_()
+    window.resizeDocks([anchor], [BOTTOM_DOCK_HEIGHT], Qt.Orientation.Vertical)
+
+
 def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
                        messages: MessageBridge, video: VideoSource, *, evidence: Any = None,
                        poll: bool = True) -> Operations:
@@ -265,6 +281,8 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
             action.setText(text)
 
         incidents.open_count_changed.connect(incidents_badge)
+
+    _share_the_evidence_tabs(window, evidence, [result.cases_dock, result.incidents_dock])
 
     menu.addSeparator()
     if result.cases is not None and desk:

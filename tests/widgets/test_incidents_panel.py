@@ -191,6 +191,12 @@ def test_the_operator_window_has_the_incidents_and_cases_docks(
         assert window is not None
         names = {d.objectName() for d in window.findChildren(QDockWidget)}
         assert {"cases_dock", "incidents_dock"} <= names
+        # one tab strip under the wall, not a second column of panels squeezing the tiles
+        requests_dock = window.findChild(QDockWidget, "requests_dock")
+        assert requests_dock is not None
+        tabbed = {d.objectName() for d in window.tabifiedDockWidgets(requests_dock)}
+        assert {"cases_dock", "incidents_dock", "bookmarks_dock"} <= tabbed
+        qtbot.waitUntil(lambda: window.wall.height() > window.height() / 2, timeout=5_000)
         menus = [a.text() for a in window.menuBar().actions()]
         assert "&Operations" in menus
         operations = window.operations  # type: ignore[attr-defined]
