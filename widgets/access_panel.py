@@ -287,6 +287,7 @@ class AccessPanel(QWidget):
         self.open_letters = open_letters
         self._names: dict[int, str] = {}
         self._catalogue: list[RequestableCamera] | None = None
+        self._catalogue_asked = False
         self.dialog: QDialog | None = None  # the open dialog waiting for the server
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -354,6 +355,12 @@ class AccessPanel(QWidget):
                          for c in request.camera_ids)
 
     def set_requests(self, requests: list[AccessRequest]) -> None:
+        if self.can_file and self._catalogue is None and not self._catalogue_asked \
+                and any(not self._names.get(c) for r in requests for c in r.camera_ids):
+            # an agency's own requests name cameras it cannot see yet: their names are in the
+            # catalogue (read once here; again each time the request dialog opens)
+            self._catalogue_asked = True
+            self._service.load_catalogue()
         selected = self.selected()
         self.table.setRowCount(0)
         now = datetime.now(UTC)
@@ -456,6 +463,8 @@ class AccessPanel(QWidget):
         self._names.update({c.id: c.name for c in cameras})
         if isinstance(self.dialog, AccessRequestDialog):
             self.dialog.set_catalogue(self._catalogue)
+        if self.table.rowCount():
+            self.set_requests(self.requests())  # the names of the cameras asked for
 
     def _closed(self, dialog: QDialog) -> None:
         if self.dialog is dialog:

@@ -138,6 +138,14 @@ def _requestable_cameras(live: LiveBackend) -> list[int]:
         client.close()
 
 
+def _camera_names(live: LiveBackend) -> dict[int, str]:
+    client = live.client("ioc.operator")
+    try:
+        return {c.id: c.name for c in client.cameras()}
+    finally:
+        client.close()
+
+
 def _smart_cameras(live: LiveBackend) -> list[int]:
     client = live.client("ioc.operator")
     try:
@@ -204,6 +212,8 @@ def test_agency_request_granted_then_gone(agency_client: Client, operator_panel:
     assert filed.state == "requested" and sorted(filed.camera_ids) == wanted
     wanted = list(filed.camera_ids)  # the order ticked in (the catalogue's: ward, name)
     assert panel.row_texts(filed.id)[3] == "awaiting decision"
+    names = _camera_names(live)
+    assert panel.row_texts(filed.id)[4] == ", ".join(names[c] for c in wanted)
 
     # the operating unit: the letter, no rejection without a reason, then a short grant
     operator_panel.refresh_button.click()
@@ -257,6 +267,16 @@ def test_reject_with_reason(live: LiveBackend, operator_panel: AccessPanel, ops:
                                  "Cam kết chỉ sử dụng cho mục đích đã nêu",
                                  _smart_cameras(live)[:1], now, now + timedelta(days=1), letter)
         request_id = filed.args[0].id
+        # the agency's own panel names the camera it asked for (from the catalogue: it cannot
+        # see the camera itself yet)
+        agency_panel = AccessPanel(AccessRequestService(agency, ops, messages), can_file=True,
+                                   can_decide=False, letter_dir=tmp_path / "own",
+                                   open_letters=False)
+        qtbot.addWidget(agency_panel)
+        agency_panel._service.refresh()
+        name = _camera_names(live)[_smart_cameras(live)[0]]
+        qtbot.waitUntil(lambda: agency_panel.row_texts(request_id)[4:5] == [name],
+                        timeout=20_000)
         operator_panel.refresh_button.click()
         qtbot.waitUntil(lambda: operator_panel.select(request_id), timeout=20_000)
         dialog = operator_panel.ask_reject()
