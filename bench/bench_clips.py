@@ -59,6 +59,18 @@ def _cpu(process: psutil.Process) -> float:
     return float(times.user + times.system + times.children_user + times.children_system)
 
 
+def _contention() -> str:
+    """The load average and, where the kernel has it, the share of time tasks waited for a core
+    (``/proc/pressure/cpu``, "some" over 10 s): the load average alone understates contention."""
+    text = "load average " + ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    try:
+        first = Path("/proc/pressure/cpu").read_text(encoding="ascii").splitlines()[0]
+    except (OSError, IndexError):
+        return text
+    fields = dict(part.split("=", 1) for part in first.split()[1:] if "=" in part)
+    return f"{text}; CPU pressure {fields.get('avg10', '?')} % (10 s)"
+
+
 def _settle() -> None:
     """Write back every dirty page first (``sync``), so that cp and the extraction each start
     from the same state and neither pays for the other's (or another process's) writeback."""
@@ -145,8 +157,7 @@ def main() -> None:
             segments = [Segment(r.path, r.start_at, r.end_at, r.size_bytes) for r in rows]
         runtime.engine.dispose()
 
-        print("load average at the start of the cuts: "
-              + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+        print(f"at the start of the cuts: {_contention()}")
         print(f"recorded {wall:.0f} s, {args.cameras} cameras, {restarts} restarts")
         for cid, value in rec_cpu.items():
             print(f"  recorder ffmpeg camera {cid}: {value:.1f} % of one core")
@@ -180,7 +191,7 @@ def main() -> None:
             long_seconds = args.long_minutes * 60
             stretched = _stretch(segments, long_seconds + 4, root / "stretched")
             clip(f"{args.long_minutes:g} min", stretched, long_seconds)
-        print("load average at the end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+        print(f"at the end: {_contention()}")
 
 
 if __name__ == "__main__":
