@@ -335,3 +335,25 @@ def test_player_plays_a_downloaded_clip_and_seeks(operator_clip: tuple[Path, Pat
         qtbot.waitUntil(lambda: player.state in ("playing", "ended"), timeout=10_000)
     finally:
         player.release()
+
+
+def test_check_letter_names_what_is_wrong(tmp_path: Path) -> None:
+    """The request dialog's check of the agency's letter, before anything is sent: a PDF passes;
+    none, a missing file, a renamed Word file and one over the server's 10 MB each get a
+    sentence naming the file."""
+    from app.clips import MAX_LETTER_BYTES, check_letter
+
+    pdf = tmp_path / "cong-van.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    assert check_letter(pdf) is None
+    assert check_letter(None) == "Attach the official request letter (a PDF file)."
+    assert check_letter(tmp_path / "missing.pdf") == \
+        "Cannot read the letter missing.pdf: No such file or directory"
+    word = tmp_path / "de-nghi.pdf"
+    word.write_bytes(b"PK\x03\x04 word/document.xml")
+    assert check_letter(word) == "The letter must be a PDF file; de-nghi.pdf is not a PDF."
+    big = tmp_path / "scan.pdf"
+    with open(big, "wb") as handle:
+        handle.write(b"%PDF-1.7\n")
+        handle.truncate(MAX_LETTER_BYTES + 1)
+    assert check_letter(big) == "The letter may be at most 10 MB; scan.pdf is larger."
