@@ -47,6 +47,7 @@ from app.bookmarks import (
     vn_time,
 )
 from app.domain import Camera
+from widgets.tables import cell_data
 
 BOOKMARK_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -255,11 +256,11 @@ class BookmarksPanel(QWidget):
 
     # -- list ------------------------------------------------------------------------------------
     def bookmarks(self) -> list[Bookmark]:
-        return [self.table.item(r, 0).data(BOOKMARK_ROLE) for r in range(self.table.rowCount())]
+        return [cell_data(self.table, r, BOOKMARK_ROLE) for r in range(self.table.rowCount())]
 
     def selected(self) -> Bookmark | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.table.item(rows[0].row(), 0).data(BOOKMARK_ROLE) if rows else None
+        return cell_data(self.table, rows[0].row(), BOOKMARK_ROLE) if rows else None
 
     def _on_listed(self, bookmarks: list[Bookmark], total: int) -> None:
         self.error_label.hide()

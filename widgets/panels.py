@@ -108,7 +108,11 @@ def install_panels(window: QMainWindow, bookmarks: BookmarkService, clips: ClipS
                             player_widget, bookmarks_dock, requests_dock, player_dock, menu,
                             requests_action)
     new_request.triggered.connect(lambda: panels.request_clip())
-    verify.triggered.connect(lambda: (requests_dock.show(), requests_panel._ask_verify()))
+    def verify_file() -> None:
+        requests_dock.show()
+        requests_panel.ask_verify()
+
+    verify.triggered.connect(verify_file)
     refresh.triggered.connect(clips.refresh)
     bookmarks_panel.clip_requested.connect(panels.request_clip)
     requests_panel.play_requested.connect(panels.play)

@@ -52,6 +52,7 @@ from app.clips import (
 )
 from app.domain import Camera
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
+from widgets.tables import cell_data
 
 REQUEST_ROLE = Qt.ItemDataRole.UserRole + 1
 VERDICT_COLOURS = {Verdict.INTACT: "#4caf50", Verdict.ALTERED: "#e06c6c",
@@ -269,7 +270,7 @@ class RequestsPanel(QWidget):
         self.reject_button.clicked.connect(self._ask_reject)
         self.download_button.clicked.connect(self.download_selected)
         self.play_button.clicked.connect(self.play_selected)
-        self.verify_button.clicked.connect(self._ask_verify)
+        self.verify_button.clicked.connect(self.ask_verify)
         self.letter_button.clicked.connect(self.open_letter_selected)
         self.cancel_button.clicked.connect(self.cancel_download)
         self.tabs.currentChanged.connect(self._update_buttons)
@@ -345,11 +346,11 @@ class RequestsPanel(QWidget):
         self.tabs.setTabText(1, f"{title} ({len(requests)})" if requests else title)
 
     def requests_in(self, table: QTableWidget) -> list[ClipRequest]:
-        return [table.item(r, 0).data(REQUEST_ROLE) for r in range(table.rowCount())]
+        return [cell_data(table, r, REQUEST_ROLE) for r in range(table.rowCount())]
 
     def _selected_in(self, table: QTableWidget) -> ClipRequest | None:
         rows = table.selectionModel().selectedRows()
-        return table.item(rows[0].row(), 0).data(REQUEST_ROLE) if rows else None
+        return cell_data(table, rows[0].row(), REQUEST_ROLE) if rows else None
 
     def selected(self) -> ClipRequest | None:
         table = self.mine_table if self.tabs.currentIndex() == 0 else self.awaiting_table
@@ -360,7 +361,7 @@ class RequestsPanel(QWidget):
         table = self.mine_table if box == "mine" else self.awaiting_table
         self.tabs.setCurrentIndex(0 if box == "mine" else 1)
         for row in range(table.rowCount()):
-            if table.item(row, 0).data(REQUEST_ROLE).id == request_id:
+            if cell_data(table, row, REQUEST_ROLE).id == request_id:
                 table.selectRow(row)
                 return True
         return False
@@ -488,7 +489,7 @@ class RequestsPanel(QWidget):
         if result is not None:
             self.play_requested.emit(result.clip_path, result.verification.manifest or {})
 
-    def _ask_verify(self) -> None:
+    def ask_verify(self) -> None:
         dialog = QFileDialog(self, self.tr("Clip to verify"), str(self.download_dir),
                              self.tr("Clips (*.mp4)"))
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
