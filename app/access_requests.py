@@ -270,11 +270,18 @@ class AccessRequestService(QObject):
             log.error("access request refresh failed", exc_info=error)
 
     # -- file and decide --------------------------------------------------------------------------
-    def load_catalogue(self) -> Op[Any]:
+    def load_catalogue(self, *, quiet: bool = False) -> Op[Any]:
         """The cameras an agency may ask for → ``catalogue_loaded`` (the server's order: by ward
-        and name). An agency sees no camera before a grant: this is what it chooses from."""
+        and name). An agency sees no camera before a grant: this is what it chooses from.
+        ``quiet``: a failure is only logged (a background lookup of names, not the user's act)."""
         return (self._ops.run(self._catalogue, label=self.tr("Cameras to request"), owner=self)
-                .success(self.catalogue_loaded.emit).failure(self._on_action_failed))
+                .success(self.catalogue_loaded.emit)
+                .failure(self._on_lookup_failed if quiet else self._on_action_failed))
+
+    def _on_lookup_failed(self, error: BaseException) -> None:
+        log.warning("camera catalogue lookup failed: %s", error)
+        if not isinstance(error, BackendError):
+            log.error("camera catalogue lookup failed", exc_info=error)
 
     def _catalogue(self) -> list[RequestableCamera]:
         rows = self._backend.call("GET", "/access-requests/cameras")

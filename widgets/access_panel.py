@@ -360,7 +360,7 @@ class AccessPanel(QWidget):
             # an agency's own requests name cameras it cannot see yet: their names are in the
             # catalogue (read once here; again each time the request dialog opens)
             self._catalogue_asked = True
-            self._service.load_catalogue()
+            self._service.load_catalogue(quiet=True)
         selected = self.selected()
         self.table.setRowCount(0)
         now = datetime.now(UTC)
