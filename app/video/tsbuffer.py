@@ -21,7 +21,6 @@ pipe's write end is closed at once on close (the reader sees end of stream).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import select
@@ -38,7 +37,7 @@ TS_PACKET_SIZE = 188
 # reader that stalls finds them first), so the pipe holds about one 360p key frame, not seconds:
 # 64 KiB ≈ 0.5 s of a 1 Mbit/s sub stream, 0.13 s at 4 Mbit/s. Larger frames go in pieces.
 PIPE_BYTES = 64 * 1024
-_F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
+_F_SETPIPE_SZ = 1031  # Linux's fcntl; Python ≥ 3.10 names it fcntl.F_SETPIPE_SZ
 
 
 class TsByteBuffer:
@@ -124,10 +123,12 @@ class TsByteBuffer:
         them. The write end closes at :meth:`close`, or once a finished buffer is drained: the
         reader then sees end of stream.
         """
+        import fcntl  # POSIX only, as the pipe feed (app.video.player.DEFAULT_FEED)
+
         read_end, write_end = os.pipe()
         os.set_blocking(write_end, False)
-        with contextlib.suppress(OSError):  # a smaller pipe only (the kernel's default is 64 KiB)
-            fcntl.fcntl(write_end, _F_SETPIPE_SZ, pipe_bytes)
+        with contextlib.suppress(OSError):  # Linux; elsewhere the system's own pipe size
+            fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", _F_SETPIPE_SZ), pipe_bytes)
         with self._cond:
             if self._pipe is not None:
                 os.close(read_end)
@@ -288,15 +289,16 @@ class _PipePump:
         self._lock = threading.Lock()
         self._waiting: set[TsByteBuffer] = set()
         self._thread: threading.Thread | None = None
-        self._wake_r, self._wake_w = os.pipe()
-        os.set_blocking(self._wake_r, False)
-        os.set_blocking(self._wake_w, False)
+        self._wake_r = self._wake_w = -1  # created with the thread (POSIX only, as the feed)
 
     def want(self, buffer: TsByteBuffer) -> None:
         """``buffer`` has bytes its pipe could not take (called with the buffer's lock held)."""
         with self._lock:
             self._waiting.add(buffer)
             if self._thread is None:
+                self._wake_r, self._wake_w = os.pipe()
+                os.set_blocking(self._wake_r, False)
+                os.set_blocking(self._wake_w, False)
                 self._thread = threading.Thread(target=self._run, name="ts-pipe-pump", daemon=True)
                 self._thread.start()
         with contextlib.suppress(BlockingIOError):

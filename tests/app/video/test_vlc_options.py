@@ -169,3 +169,21 @@ def test_pipe_feed_stops_at_once_while_libvlc_waits_for_bytes(
     assert time.monotonic() - started < 1.0, "stop() waited for libvlc's blocked read"
     assert not buffer.feeds_pipe and buffer.closed
     player.release()
+
+
+def test_callback_feed_still_plays_and_ends(
+    qtbot: QtBot, tile: VideoTile, instance: vlc.Instance
+) -> None:
+    # the feed for platforms without /dev/fd (Windows): libvlc's memory-input read callback
+    frames = _ts_frames()
+    buffer = TsByteBuffer()
+    player = TilePlayer(instance, "callback test", feed="callback")
+    try:
+        player.play(buffer, tile.video_window_id())
+        _feed_live(qtbot, buffer, frames)
+        buffer.finish()
+        qtbot.waitUntil(player.has_failed, timeout=10_000)
+        assert player.displayed_pictures() > len(frames) // 2
+        assert not buffer.feeds_pipe
+    finally:
+        player.release()
