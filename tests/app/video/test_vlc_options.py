@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -187,3 +188,22 @@ def test_callback_feed_still_plays_and_ends(
         assert not buffer.feeds_pipe
     finally:
         player.release()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts Linux descriptors")
+def test_pipe_feed_leaves_no_descriptor_behind_over_restarts(
+    qtbot: QtBot, tile: VideoTile, instance: vlc.Instance
+) -> None:
+    # a tile restarts its player on every reconnect, switch and replay: each start makes a pipe
+    frames = _ts_frames(0.5)
+    counts = []
+    for _ in range(6):
+        player = TilePlayer(instance, "restart test", feed="pipe")
+        player.play(TsByteBuffer(), tile.video_window_id())
+        buffer = player._buffer
+        assert buffer is not None and buffer.feeds_pipe
+        _feed_live(qtbot, buffer, frames)
+        player.release()
+        assert not buffer.feeds_pipe
+        counts.append(len(os.listdir("/proc/self/fd")))
+    assert counts[-1] <= counts[1], counts  # the first start may open libvlc's own for good
