@@ -7,6 +7,7 @@ without the ``X-Total-Count`` header (the generic client returns bodies only).
 
 Signals (AuditLogService):
     page_loaded(object): an :class:`AuditPage`.
+    events_loaded(object): the event names the log holds (``list[str]``, sorted).
     verified(object): a :class:`ChainVerdict` of the whole log.
     exported(object): an :class:`AuditExport` (file saved atomically).
     failed(str): a load, verification or export failed; readable message (also on the bridge).
@@ -37,7 +38,7 @@ log = logging.getLogger("iocwall.audit")
 PAGE_SIZE = 100
 MAX_EXPORT_BYTES = 256 * 1024 * 1024
 
-# the events the server writes (for the filter's list; any other text may be typed)
+# the filter's list until the server's own (GET /audit/events) arrives; any text may be typed
 KNOWN_EVENTS = (
     "login", "login_failed", "login_locked", "logout", "camera_list", "camera_read",
     "camera_publish", "camera_unpublish", "view_start", "view_stop", "layout_create",
@@ -165,6 +166,7 @@ class AuditLogService(QObject):
     """See the module docstring for the signals."""
 
     page_loaded = Signal(object)
+    events_loaded = Signal(object)
     verified = Signal(object)
     exported = Signal(object)
     failed = Signal(str)
@@ -208,6 +210,17 @@ class AuditLogService(QObject):
         page = self.page
         if page is not None and page.offset > 0:
             self.load(page.anchor or page.where, max(0, page.offset - page.limit))
+
+    def load_events(self) -> Op[list[str]]:
+        """The event names in the log (for the filter list); ``events_loaded(list[str])``."""
+        return (self._ops.run(self._events, label=self.tr("Audit log"), owner=self)
+                .success(self.events_loaded.emit).failure(self._on_failed))
+
+    def _events(self) -> list[str]:
+        data = self._backend.call("GET", "/audit/events")
+        if not isinstance(data, list) or not all(isinstance(e, str) for e in data):
+            raise BackendError("the server sent an unexpected event list")
+        return data
 
     def verify(self) -> Op[ChainVerdict]:
         return (self._ops.run(self._verify, label=self.tr("Audit chain check"), owner=self)

@@ -145,10 +145,24 @@ class AuditPanel(QWidget):
         self.since_edit.setEnabled(False)
         self.until_edit.setEnabled(False)
         service.page_loaded.connect(self.set_page)
+        service.events_loaded.connect(self.set_events)
         service.verified.connect(self.show_verdict)
         service.exported.connect(self._on_exported)
         service.failed.connect(self._on_failed)
         self._update_paging()
+
+    def set_events(self, events: list[str]) -> None:
+        """The server's event names replace the built-in list; a typed filter is kept."""
+        typed = self.event_combo.currentText()
+        index = self.event_combo.currentIndex()
+        self.event_combo.blockSignals(True)
+        while self.event_combo.count() > 1:
+            self.event_combo.removeItem(1)
+        for event in events:
+            self.event_combo.addItem(event, event)
+        if index > 0 or typed != self.event_combo.itemText(0):
+            self.event_combo.setEditText(typed)
+        self.event_combo.blockSignals(False)
 
     def set_cameras(self, cameras: list[Camera]) -> None:
         self._cameras = {c.id: c.name for c in cameras}
@@ -190,6 +204,7 @@ class AuditPanel(QWidget):
         """Load the first page with the current filters and check the chain."""
         self.apply_filters()
         self.verify()
+        self._service.load_events()
 
     def set_page(self, page: AuditPage) -> None:
         self.page = page

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from app.audit_log import AuditLogService
 from app.backend import BackendClient
+from app.errors import Forbidden
 from app.messages import MessageBridge
 from app.ops import Ops
 from tests.app.admin_helpers import LiveBackend, live_backend
@@ -122,3 +123,29 @@ def test_export_then_tampered_chain(panel: AuditPanel, live: LiveBackend, qtbot:
     qtbot.waitUntil(lambda: panel.chain_label.styleSheet() == BROKEN_STYLE, timeout=20_000)
     assert panel.chain_label.text() == (
         f"Hash chain BROKEN at row {row_id}: content does not match its hash")
+
+
+def test_the_event_list_is_the_servers(panel: AuditPanel, live: LiveBackend,
+                                       qtbot: QtBot) -> None:
+    """The filter offers what the log holds — including events the client never heard of."""
+    client = live.client("agency.viewer")
+    try:
+        client.call("GET", "/access-requests/cameras")  # audited as access_camera_catalogue
+    finally:
+        client.close()
+    with qtbot.waitSignal(panel.service.events_loaded, timeout=20_000) as loaded:
+        panel.refresh()
+    events = loaded.args[0]
+    assert events == sorted(events) and "login" in events
+    offered = [panel.event_combo.itemText(i) for i in range(1, panel.event_combo.count())]
+    assert offered == events and "access_camera_catalogue" in offered
+    assert "view_start" in offered  # seeded by the fixture's views
+
+
+def test_audit_events_is_for_the_operating_unit_only(live: LiveBackend) -> None:
+    client = live.client("police.commander")
+    try:
+        with pytest.raises(Forbidden):
+            client.call("GET", "/audit/events")
+    finally:
+        client.close()

@@ -93,6 +93,14 @@ def list_audit(
     return result
 
 
+@router.get("/events")
+def audit_events(session: SessionDep, user: OperatingUnitUser) -> list[str]:
+    """The event names the log holds (sorted): the viewer's filter list follows what the server
+    actually writes instead of a list kept by hand in the client."""
+    return list(session.execute(
+        select(AuditLog.event).distinct().order_by(AuditLog.event)).scalars())
+
+
 def _verdict(result: audit.VerifyResult) -> str:
     if result.ok:
         return f"Chuỗi băm toàn vẹn: {result.rows} bản ghi"
