@@ -389,7 +389,29 @@ def _rescale(value: int, from_num: int, from_den: int, to_num: int, to_den: int)
     return -((-numerator + half) // denominator)
 
 
-def _remux_in_process(url: str, part: Path) -> None:
+class _NeedsParser(Exception):
+    """The parser-free demux cannot promise the parsed packets here: demux with the parser."""
+
+
+def _is_idr(view: memoryview) -> bool:
+    """Whether an H.264 access unit (Annex B) holds an IDR slice: its first slice NAL unit is of
+    type 5 (what the h264 parser calls a key frame on the recorder's streams)."""
+    window = 256
+    while True:
+        data = bytes(view[:window])
+        at = 0
+        while (at := data.find(b"\x00\x00\x01", at)) >= 0 and at + 3 < len(data):
+            kind = data[at + 3] & 0x1F
+            if 1 <= kind <= 5:
+                return kind == 5
+            at += 3
+        if window >= len(view):
+            return False
+        window *= 8
+
+
+def _remux_in_process(url: str, part: Path, first_keys: frozenset[int] = frozenset(),
+                      first_end: int | None = None) -> None:
     """Stream copy of the MPEG-TS at ``url`` into a fast-start MP4 at ``part``, in this process.
 
     The same libavformat work as ``ffmpeg -i url -map 0 -c copy -movflags +faststart`` (the
@@ -403,18 +425,56 @@ def _remux_in_process(url: str, part: Path) -> None:
     (``_byte_cut`` declines anything else). Tests compare the MP4 with the command's byte for
     byte.
 
+    First without the h264 parser (half of the demux's time): the recorder's TS carries one
+    access unit per PES, so the packets are the same; what the parser adds is set here — the
+    key flag (an IDR slice), the duration (one frame at the stream's frame rate, rounded down as
+    libavformat does) and the start time (the first packet's). Where that could differ, the
+    parsed demux is used instead: H.264 only, a known frame rate, no B-frames, no packet shown
+    before the first, and on the first segment (``first_keys``: the keyframe PTS its TS marks
+    random-access, up to PTS ``first_end``) exactly the same keyframes.
+
     Measured and not kept: muxing into memory, then moving the moov to the front while writing
     the file once, hashed beside the write. It was slower (memory to fill, then the page cache)
     than letting +faststart shift the file within the page cache (docs/benchmarks.md).
     """
-    with av.open(url, format="mpegts", options=dict(_PROBE_OPTIONS)) as source:
+    if first_end is not None:
+        try:
+            _remux(url, part, parsed=False, first_keys=first_keys, first_end=first_end)
+            return
+        except _NeedsParser as exc:
+            log.info("Clip cut demuxed with the h264 parser: %s", exc)
+            part.unlink(missing_ok=True)
+    _remux(url, part, parsed=True)
+
+
+def _remux(url: str, part: Path, *, parsed: bool, first_keys: frozenset[int] = frozenset(),
+           first_end: int | None = None) -> None:
+    options = dict(_PROBE_OPTIONS)
+    if not parsed:
+        options["fflags"] = "+noparse+nofillin"
+    with av.open(url, format="mpegts", options=options) as source:
         if len(source.streams) != 1 or not source.streams.video:
             raise ExtractionError("not a single video stream")
         video = source.streams.video[0]
         time_base = video.time_base
-        if time_base is None or source.start_time is None:
-            raise ExtractionError("no start time in the cut")
+        if time_base is None:
+            raise ExtractionError("no time base in the cut")
         num, den = time_base.numerator, time_base.denominator
+        frame_ticks = 0  # the parser's packet duration (parser-free only)
+        if parsed:
+            if source.start_time is None:
+                raise ExtractionError("no start time in the cut")
+            start_us: int | None = int(source.start_time)
+        else:
+            context = video.codec_context
+            rate = context.framerate
+            if context.name != "h264" or not rate or context.has_b_frames:
+                raise _NeedsParser("not H.264 at a known frame rate without B-frames")
+            # libavformat: av_rescale_rnd(1, rate.den * tb.den, rate.num * tb.num, ROUND_DOWN)
+            frame_ticks = (rate.denominator * den) // (rate.numerator * num)
+            if frame_ticks <= 0:
+                raise _NeedsParser("frame rate")
+            start_us = None
 
         def to_us(value: int) -> int:
             return _rescale(value, num, den, 1, _AV_TIME_BASE)
@@ -422,7 +482,7 @@ def _remux_in_process(url: str, part: Path) -> None:
         def from_us(value: int) -> int:
             return _rescale(value, 1, _AV_TIME_BASE, num, den)
 
-        offset = -int(source.start_time)  # ffmpeg's ts_offset, in AV_TIME_BASE units
+        offset = -start_us if start_us is not None else 0  # ffmpeg's ts_offset (µs)
         shift = from_us(offset)
         next_dts: int | None = None  # where the next packet is expected (µs)
         last_dts = 0  # ist->dts after the previous packet (µs)
@@ -430,6 +490,10 @@ def _remux_in_process(url: str, part: Path) -> None:
         if video.average_rate:
             frame_us = int(_AV_TIME_BASE * video.average_rate.denominator
                            // video.average_rate.numerator)
+        first_pts: int | None = None
+        prev_raw_dts: int | None = None
+        in_first = not parsed  # still in the first segment (parser-free checks)
+        wrap = 1 << 33
         # no flush at every packet (libavformat's default for a seekable output it does not
         # know): 1 MiB writes instead of one per picture
         target = av.open(str(part), "w", format="mp4",
@@ -440,12 +504,36 @@ def _remux_in_process(url: str, part: Path) -> None:
             mux = target.mux_one
             for packet in source.demux(video):
                 dts = packet.dts
+                pts = packet.pts
                 if dts is None:
-                    if packet.pts is None:
+                    if pts is None:
                         continue  # the demuxer's flush packet
                     raise ExtractionError("a packet without a decoding time")
+                if not parsed:
+                    if pts is None:
+                        raise _NeedsParser("a packet without a presentation time")
+                    key = _is_idr(memoryview(packet))
+                    if prev_raw_dts is not None and dts < prev_raw_dts:
+                        in_first = False  # the next segment, its timestamps restarted
+                    prev_raw_dts = dts
+                    if first_pts is None:
+                        if not key:
+                            raise _NeedsParser("the cut does not start on an IDR picture")
+                        first_pts = pts
+                        offset = -to_us(pts)  # the input's start time, as probing finds it
+                        shift = from_us(offset)
+                    elif in_first and pts < first_pts:
+                        raise _NeedsParser("a picture shown before the first one")
+                    if in_first:
+                        raw = pts % wrap
+                        if first_end is not None and raw > first_end:
+                            in_first = False
+                        elif key != (raw in first_keys):
+                            raise _NeedsParser("keyframes differ from the segment's index")
+                    if key:
+                        packet.is_keyframe = True
+                    packet.duration = frame_ticks
                 dts += shift
-                pts = packet.pts
                 if pts is not None:
                     pts += shift
                 dts_us = to_us(dts)
@@ -460,6 +548,7 @@ def _remux_in_process(url: str, part: Path) -> None:
                         if pts is not None:
                             pts -= jump
                         dts_us = to_us(dts)
+                        in_first = False
                 packet.dts = dts
                 packet.pts = pts
                 last_dts = dts_us
@@ -555,7 +644,11 @@ def extract_clip(segments: list[RecordingSegment], start: datetime, end: datetim
         remuxed = False
         if urls is not None and not readrate and first_index is not None:
             try:
-                _remux_in_process(f"concatf:{listing.name}", part)
+                keys = frozenset(round(k * 90000) % (1 << 33) for k in first_index.keyframes
+                                 if k >= inpoint - 1e-9)
+                first_end = max((round(d * 90000) % (1 << 33)
+                                 for _, d in first_index.video_starts), default=None)
+                _remux_in_process(f"concatf:{listing.name}", part, keys, first_end)
                 remuxed = True
             except (av.FFmpegError, ExtractionError, ValueError) as exc:
                 log.warning("In-process remux failed (%s); falling back to the ffmpeg command",

@@ -376,14 +376,17 @@ def _muxer_tag(data: bytes) -> bytes:
 
 @pytest.mark.parametrize(("count", "into_first", "into_last", "way"),
                          [(3, 1.3, 1.0, "in process"), (1, 0.5, 1.7, "in process"),
-                          (2, 0.0, 2.0, "in process"), (3, 1.3, 1.0, "command"),
+                          (2, 0.0, 2.0, "in process"), (3, 1.3, 1.0, "parsed"),
+                          (2, 0.0, 2.0, "parsed"), (3, 1.3, 1.0, "mislabelled"),
+                          (3, 1.3, 1.0, "command"),
                           (1, 0.5, 1.7, "command")])
 def test_cut_is_byte_identical_to_the_concat_demuxer_cut(recorded: Any, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch,
                                                           count: int, into_first: float,
                                                           into_last: float, way: str) -> None:
-    """The byte-level cut (in process through PyAV's libavformat, or on its fallback the ffmpeg
-    command over the concat protocol) gives the very bytes of the ffmpeg
+    """The byte-level cut (in process through PyAV's libavformat without the h264 parser, or with
+    it when the parser-free demux declines — forced here by seeing no IDR picture —, or on its
+    fallback the ffmpeg command over the concat protocol) gives the very bytes of the ffmpeg
     command's concat demuxer fully probing every segment with ffprobe's keyframe as inpoint:
     same packets, same timestamps, same MP4 — the in-process MP4 differs only in the muxer's
     version tag, which names PyAV's libavformat (proof the fast path ran)."""
@@ -396,6 +399,20 @@ def test_cut_is_byte_identical_to_the_concat_demuxer_cut(recorded: Any, tmp_path
         def refuse(*args: Any, **kwargs: Any) -> None:
             raise server.clips.ExtractionError("in-process remux switched off by the test")
         monkeypatch.setattr(server.clips, "_remux_in_process", refuse)
+    declined: list[str] = []
+    real_remux = server.clips._remux
+
+    def remux(url: str, part: Path, **kwargs: Any) -> None:
+        try:
+            real_remux(url, part, **kwargs)
+        except server.clips._NeedsParser as exc:
+            declined.append(str(exc))
+            raise
+    monkeypatch.setattr(server.clips, "_remux", remux)
+    if way == "parsed":
+        monkeypatch.setattr(server.clips, "_is_idr", lambda view: False)
+    elif way == "mislabelled":  # keyframes unlike the TS's random-access marks: not trusted
+        monkeypatch.setattr(server.clips, "_is_idr", lambda view: True)
     engine = create_engine(f"sqlite:///{recorded.db_path}")
     with Session(engine) as session:
         rows = session.execute(select(RecordingSegment).order_by(RecordingSegment.start_at)
@@ -437,6 +454,10 @@ def test_cut_is_byte_identical_to_the_concat_demuxer_cut(recorded: Any, tmp_path
     assert result.sha256 == hashlib.sha256(ours).hexdigest() and result.size == len(ours)
     major, minor, micro = av.library_versions["libavformat"]
     tag = f"Lavf{major}.{minor}.{micro}".encode()
+    # the parser-free demux ran in process (and declined only when forced to)
+    assert declined == {"parsed": ["the cut does not start on an IDR picture"],
+                        "mislabelled": ["keyframes differ from the segment's index"]
+                        }.get(way, [])
     if way != "command":
         assert tag in ours[:8192] and _muxer_tag(ours) == _muxer_tag(theirs)
         assert ours.find(b"moov") < ours.find(b"mdat")  # fast start, without the command
