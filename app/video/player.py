@@ -5,9 +5,9 @@ How the bytes reach libvlc (``Feed``):
 - ``"pipe"`` (POSIX default): the buffer pushes them into an OS pipe and the media reads its other
   end, ``stream:///dev/fd/N``, in C on libvlc's own threads. The ``stream`` access marks the input
   live (no pace control: libvlc's clock follows the camera's, as with the memory input), and
-  libvlc's read is interruptible, so ``stop()`` never waits on it. Its access would buffer 1 s
-  before the first picture: the media asks for the memory input's 300 ms. At 16 × 360p the pipe
-  cut the client's CPU by ≈ 5 points of a core against the read callback, which re-entered
+  libvlc's read is interruptible, so ``stop()`` never waits on it. Its file access would buffer
+  1000 ms (``file-caching``): the media asks for the memory input's 300 ms. At 16 × 360p the pipe
+  cut the client's CPU by ≈ 4–5 points of a core against the read callback, which re-entered
   Python (GIL, condition variable) for every read (docs/benchmarks.md, issue 3).
 - ``"callback"``: libvlc's memory input calls three C callbacks on its input thread. Those touch
   only the thread-safe :class:`TsByteBuffer` (never libvlc, never Qt), and they are module-level
