@@ -396,7 +396,7 @@ class _NeedsParser(Exception):
 def _is_idr(view: memoryview) -> bool:
     """Whether an H.264 access unit (Annex B) holds an IDR slice: its first slice NAL unit is of
     type 5 (what the h264 parser calls a key frame on the recorder's streams)."""
-    window = 256
+    window = 64
     while True:
         data = bytes(view[:window])
         at = 0
