@@ -24,6 +24,7 @@ import json
 import logging
 import mmap
 import os
+import re
 import stat
 import subprocess
 import tempfile
@@ -359,7 +360,7 @@ def _byte_cut(segments: list[RecordingSegment], first: TsIndex, last: TsIndex,
         stop = next((o for o, dts in last.video_starts if dts >= outpoint - 1e-9), 0)
         if stop == 0 and last.video_starts and last.video_starts[0][1] >= outpoint:
             return None  # nothing of the last segment is kept: leave it to the demuxer
-    urls = [f"file:{Path(s.path).resolve()}" for s in segments]
+    urls = [f"file:{os.path.abspath(s.path)}" for s in segments]
     if len(segments) == 1:
         if begin or stop:
             urls[0] = f"subfile,,start,{begin},end,{stop},,:{urls[0]}"
@@ -393,21 +394,15 @@ class _NeedsParser(Exception):
     """The parser-free demux cannot promise the parsed packets here: demux with the parser."""
 
 
-def _is_idr(view: memoryview) -> bool:
-    """Whether an H.264 access unit (Annex B) holds an IDR slice: its first slice NAL unit is of
-    type 5 (what the h264 parser calls a key frame on the recorder's streams)."""
-    window = 64
-    while True:
-        data = bytes(view[:window])
-        at = 0
-        while (at := data.find(b"\x00\x00\x01", at)) >= 0 and at + 3 < len(data):
-            kind = data[at + 3] & 0x1F
-            if 1 <= kind <= 5:
-                return kind == 5
-            at += 3
-        if window >= len(view):
-            return False
-        window *= 8
+# the first slice NAL unit after a start code (types 1–5, any nal_ref_idc)
+_FIRST_SLICE = re.compile(rb"\x00\x00\x01([\x01-\x05\x21-\x25\x41-\x45\x61-\x65])")
+
+
+def _is_idr(packet: Any) -> bool:
+    """Whether an H.264 access unit (Annex B; any buffer) holds an IDR picture: its first slice
+    NAL unit is of type 5 (what the h264 parser calls a key frame on the recorder's streams)."""
+    found = _FIRST_SLICE.search(packet)
+    return found is not None and found.group(1)[0] & 0x1F == 5
 
 
 def _remux_in_process(url: str, part: Path, first_keys: frozenset[int] = frozenset(),
@@ -512,7 +507,7 @@ def _remux(url: str, part: Path, *, parsed: bool, first_keys: frozenset[int] = f
                 if not parsed:
                     if pts is None:
                         raise _NeedsParser("a packet without a presentation time")
-                    key = _is_idr(memoryview(packet))
+                    key = _is_idr(packet)
                     if prev_raw_dts is not None and dts < prev_raw_dts:
                         in_first = False  # the next segment, its timestamps restarted
                     prev_raw_dts = dts

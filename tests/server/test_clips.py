@@ -410,9 +410,9 @@ def test_cut_is_byte_identical_to_the_concat_demuxer_cut(recorded: Any, tmp_path
             raise
     monkeypatch.setattr(server.clips, "_remux", remux)
     if way == "parsed":
-        monkeypatch.setattr(server.clips, "_is_idr", lambda view: False)
+        monkeypatch.setattr(server.clips, "_is_idr", lambda packet: False)
     elif way == "mislabelled":  # keyframes unlike the TS's random-access marks: not trusted
-        monkeypatch.setattr(server.clips, "_is_idr", lambda view: True)
+        monkeypatch.setattr(server.clips, "_is_idr", lambda packet: True)
     engine = create_engine(f"sqlite:///{recorded.db_path}")
     with Session(engine) as session:
         rows = session.execute(select(RecordingSegment).order_by(RecordingSegment.start_at)
