@@ -1,14 +1,17 @@
 """Evidence-grade clips: cut from the recorded segments, hash, sign, verify (Art. 5, 12.2).
 
-Extraction is ffmpeg stream copy (no re-encoding, so the pictures are the recorded ones). The cut
+Extraction is FFmpeg stream copy (no re-encoding, so the pictures are the recorded ones). The cut
 starts at the keyframe at or before the requested start so the clip decodes from its first frame;
 the clip's true start is kept in the manifest beside the requested one. The keyframes come from
 ``index_ts`` reading the first segment's TS packets (ffprobe only for a file that is not
 MPEG-TS). The recorder's MPEG-TS segments are read as one byte stream (``concatf:`` protocol),
-cut in bytes at the keyframe's PAT/PMT and at the first video packet past the end; anything else
-(audio, an unusual file) goes through the concat demuxer with inpoint/outpoint. Both give the
-same bytes (tests). The MP4 (``-movflags +faststart``) is written to a ``.part`` file, fsynced,
-hashed and renamed: nothing half-written ever carries the final name.
+cut in bytes at the keyframe's PAT/PMT and at the first video packet past the end, and remuxed
+inside this process through PyAV's libavformat (``_remux_in_process``: no process to start, no
+probing); the ``ffmpeg`` command does the same where that does not apply, and anything else
+(audio, an unusual file) goes through its concat demuxer with inpoint/outpoint. All give the
+same MP4 bytes but the muxer's version tag (tests). The MP4 (``+faststart``: moov first) is
+written to a ``.part`` file, fsynced while it is hashed, and renamed: nothing half-written ever
+carries the final name.
 
 The manifest is canonical JSON signed with the server's Ed25519 key (``<data dir>/
 clip-signing.key``, mode 0600; public key at ``GET /api/v1/keys``). ``verify`` checks the
