@@ -38,7 +38,7 @@ from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -77,16 +77,6 @@ log = logging.getLogger("iocwall.ui")
 
 VIETNAM_TIME = timezone(timedelta(hours=7), "UTC+7")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
-
-# widgets/panels.py titles the evidence docks and menu with this window's tr(): at run time the
-# context is "MainWindow", which lupdate cannot see through the alias, so they are listed here.
-EVIDENCE_TEXTS = (
-    QT_TRANSLATE_NOOP("MainWindow", "Bookmarks"), QT_TRANSLATE_NOOP("MainWindow", "Requests"),
-    QT_TRANSLATE_NOOP("MainWindow", "Clip player"), QT_TRANSLATE_NOOP("MainWindow", "&Evidence"),
-    QT_TRANSLATE_NOOP("MainWindow", "New clip request…"),
-    QT_TRANSLATE_NOOP("MainWindow", "Verify clip file…"),
-    QT_TRANSLATE_NOOP("MainWindow", "Refresh requests"),
-)
 
 
 class PtzProvider(Protocol):

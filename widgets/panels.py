@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
@@ -71,18 +71,17 @@ def install_panels(window: QMainWindow, bookmarks: BookmarkService, clips: ClipS
                    clip_player: Any, *, download_dir: Path, poll: bool = True) -> EvidencePanels:
     """Add the docks (bookmarks, requests — tabbed at the bottom; the player floating, hidden
     until a clip is played) and an "Evidence" menu; start polling the requests (~10 s)."""
-    tr = window.tr
     bookmarks_panel = BookmarksPanel(bookmarks)
     requests_panel = RequestsPanel(clips, download_dir)
     player_widget = ClipPlayerWidget(clip_player)
 
-    bookmarks_dock = QDockWidget(tr("Bookmarks"), window)
+    bookmarks_dock = QDockWidget(QCoreApplication.translate("EvidencePanels", "Bookmarks"), window)
     bookmarks_dock.setObjectName("bookmarks_dock")
     bookmarks_dock.setWidget(bookmarks_panel)
-    requests_dock = QDockWidget(tr("Requests"), window)
+    requests_dock = QDockWidget(QCoreApplication.translate("EvidencePanels", "Requests"), window)
     requests_dock.setObjectName("requests_dock")
     requests_dock.setWidget(requests_panel)
-    player_dock = QDockWidget(tr("Clip player"), window)
+    player_dock = QDockWidget(QCoreApplication.translate("EvidencePanels", "Clip player"), window)
     player_dock.setObjectName("clip_player_dock")
     player_dock.setWidget(player_widget)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, bookmarks_dock)
@@ -91,18 +90,19 @@ def install_panels(window: QMainWindow, bookmarks: BookmarkService, clips: ClipS
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, player_dock)
     player_dock.hide()
 
-    menu = window.menuBar().addMenu(tr("&Evidence"))
+    menu = window.menuBar().addMenu(QCoreApplication.translate("EvidencePanels", "&Evidence"))
     bookmarks_action = bookmarks_dock.toggleViewAction()
-    bookmarks_action.setText(tr("Bookmarks"))
+    bookmarks_action.setText(QCoreApplication.translate("EvidencePanels", "Bookmarks"))
     requests_action = requests_dock.toggleViewAction()
-    requests_action.setText(tr("Requests"))
+    requests_action.setText(QCoreApplication.translate("EvidencePanels", "Requests"))
     menu.addAction(bookmarks_action)
     menu.addAction(requests_action)
     menu.addAction(player_dock.toggleViewAction())
     menu.addSeparator()
-    new_request = menu.addAction(tr("New clip request…"))
-    verify = menu.addAction(tr("Verify clip file…"))
-    refresh = menu.addAction(tr("Refresh requests"))
+    new_request = menu.addAction(
+        QCoreApplication.translate("EvidencePanels", "New clip request…"))
+    verify = menu.addAction(QCoreApplication.translate("EvidencePanels", "Verify clip file…"))
+    refresh = menu.addAction(QCoreApplication.translate("EvidencePanels", "Refresh requests"))
 
     panels = EvidencePanels(window, bookmarks, clips, bookmarks_panel, requests_panel,
                             player_widget, bookmarks_dock, requests_dock, player_dock, menu,
@@ -118,7 +118,7 @@ def install_panels(window: QMainWindow, bookmarks: BookmarkService, clips: ClipS
     requests_panel.play_requested.connect(panels.play)
 
     def show_badge(count: int) -> None:
-        title = tr("Requests")
+        title = QCoreApplication.translate("EvidencePanels", "Requests")
         text = f"{title} ({count})" if count else title
         requests_dock.setWindowTitle(text)
         requests_action.setText(text)

@@ -1,1271 +1,3483 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
-<context>
-    <name></name>
-    <message>
-        <location filename="../../widgets/panels.py" line="79"/>
-        <location filename="../../widgets/panels.py" line="96"/>
-        <source>Bookmarks</source>
-        <translation>Đánh dấu</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/panels.py" line="82"/>
-        <location filename="../../widgets/panels.py" line="98"/>
-        <location filename="../../widgets/panels.py" line="117"/>
-        <source>Requests</source>
-        <translation>Yêu cầu trích xuất</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/panels.py" line="85"/>
-        <source>Clip player</source>
-        <translation>Trình phát đoạn video</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/panels.py" line="94"/>
-        <source>&amp;Evidence</source>
-        <translation>&amp;Chứng cứ</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/panels.py" line="103"/>
-        <source>New clip request…</source>
-        <translation>Yêu cầu trích xuất mới…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/panels.py" line="104"/>
-        <source>Verify clip file…</source>
-        <translation>Kiểm tra tệp đoạn video…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/panels.py" line="105"/>
-        <source>Refresh requests</source>
-        <translation>Làm mới danh sách yêu cầu</translation>
-    </message>
-</context>
-<context>
-    <name>BookmarkDialog</name>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="81"/>
-        <source>Bookmark</source>
-        <translation>Đánh dấu</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="83"/>
-        <source>Camera</source>
-        <translation>Camera</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="84"/>
-        <source>Moment (UTC+7)</source>
-        <translation>Thời điểm (UTC+7)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="87"/>
-        <location filename="../../widgets/bookmarks_panel.py" line="91"/>
-        <source> s</source>
-        <translation> giây</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="93"/>
-        <source>Before</source>
-        <translation>Trước</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="94"/>
-        <source>After</source>
-        <translation>Sau</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="96"/>
-        <source>What happened</source>
-        <translation>Sự việc xảy ra</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="98"/>
-        <source>Note</source>
-        <translation>Ghi chú</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="100"/>
-        <source>tags, separated by commas</source>
-        <translation>nhãn, cách nhau bằng dấu phẩy</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="101"/>
-        <source>Tags</source>
-        <translation>Nhãn</translation>
-    </message>
-</context>
-<context>
-    <name>BookmarksPanel</name>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="140"/>
-        <source>Search notes and tags</source>
-        <translation>Tìm trong ghi chú và nhãn</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="145"/>
-        <source>Camera</source>
-        <translation>Camera</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="147"/>
-        <source>Ward</source>
-        <translation>Phường</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="150"/>
-        <source>exact tag</source>
-        <translation>nhãn chính xác</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="152"/>
-        <source>user name</source>
-        <translation>tên đăng nhập</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="153"/>
-        <source>Tag</source>
-        <translation>Nhãn</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="155"/>
-        <source>Author</source>
-        <translation>Người tạo</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="157"/>
-        <source>From</source>
-        <translation>Từ</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="159"/>
-        <source>To</source>
-        <translation>Đến</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="185"/>
-        <source>Refresh</source>
-        <translation>Làm mới</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="186"/>
-        <source>Request clip…</source>
-        <translation>Yêu cầu trích xuất…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/bookmarks_panel.py" line="226"/>
-        <source>All</source>
-        <translation>Tất cả</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/bookmarks_panel.py" line="276"/>
-        <source>%n bookmark(s)</source>
-        <translation>
-            <numerusform>%n đánh dấu</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>CameraTree</name>
-    <message>
-        <location filename="../../widgets/camera_tree.py" line="77"/>
-        <source>Search cameras…</source>
-        <translation>Tìm camera…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/camera_tree.py" line="99"/>
-        <source>Smart-city cameras</source>
-        <translation>Camera đô thị thông minh</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/camera_tree.py" line="100"/>
-        <source>Public cameras</source>
-        <translation>Camera công cộng</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/camera_tree.py" line="101"/>
-        <source>Traffic cameras</source>
-        <translation>Camera giao thông</translation>
-    </message>
-</context>
-<context>
-    <name>ClipPlayerWidget</name>
-    <message>
-        <location filename="../../widgets/clip_player.py" line="30"/>
-        <source>No clip open</source>
-        <translation>Chưa mở đoạn video nào</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/clip_player.py" line="39"/>
-        <location filename="../../widgets/clip_player.py" line="108"/>
-        <source>Play</source>
-        <translation>Phát</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/clip_player.py" line="65"/>
-        <source>request #%1</source>
-        <translation>yêu cầu số %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/clip_player.py" line="108"/>
-        <source>Pause</source>
-        <translation>Tạm dừng</translation>
-    </message>
-</context>
-<context>
-    <name>ClipRequestDialog</name>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="60"/>
-        <source>Request a clip</source>
-        <translation>Yêu cầu trích xuất đoạn video</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="72"/>
-        <source>Camera</source>
-        <translation>Camera</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="78"/>
-        <source>From (UTC+7)</source>
-        <translation>Từ (UTC+7)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="79"/>
-        <source>To (UTC+7)</source>
-        <translation>Đến (UTC+7)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="81"/>
-        <source>Content and purpose of the request</source>
-        <translation>Nội dung và mục đích yêu cầu</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="85"/>
-        <source>Purpose</source>
-        <translation>Mục đích</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="88"/>
-        <source>Other agencies: commitment to use it for this purpose only</source>
-        <translation>Cơ quan khác: cam kết chỉ sử dụng đúng mục đích đã nêu</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="89"/>
-        <source>Commitment</source>
-        <translation>Cam kết</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="92"/>
-        <source>Other agencies: official letter (PDF)</source>
-        <translation>Cơ quan khác: công văn đề nghị (PDF)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="93"/>
-        <source>Choose…</source>
-        <translation>Chọn…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="97"/>
-        <source>Letter</source>
-        <translation>Công văn</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="105"/>
-        <source>Send request</source>
-        <translation>Gửi yêu cầu</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="110"/>
-        <source>Official letter</source>
-        <translation>Công văn</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="110"/>
-        <source>PDF (*.pdf)</source>
-        <translation>PDF (*.pdf)</translation>
-    </message>
-</context>
-<context>
-    <name>LoginDialog</name>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="53"/>
-        <source>iocwall — Log in</source>
-        <translation>iocwall — Đăng nhập</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="56"/>
-        <source>Smart City Monitoring and Operations Center — Đồng Hới</source>
-        <translation>Trung tâm Giám sát, điều hành đô thị thông minh — Đồng Hới</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="67"/>
-        <source>Remember me on this computer</source>
-        <translation>Ghi nhớ đăng nhập trên máy này</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="71"/>
-        <source>Server</source>
-        <translation>Máy chủ</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="72"/>
-        <source>User name</source>
-        <translation>Tên đăng nhập</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="73"/>
-        <source>Password</source>
-        <translation>Mật khẩu</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="85"/>
-        <location filename="../../widgets/login_dialog.py" line="118"/>
-        <source>Log in</source>
-        <translation>Đăng nhập</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="86"/>
-        <source>Cancel</source>
-        <translation>Hủy</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="102"/>
-        <source>Enter the server address, your user name and password.</source>
-        <translation>Nhập địa chỉ máy chủ, tên đăng nhập và mật khẩu.</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="118"/>
-        <source>Logging in…</source>
-        <translation>Đang đăng nhập…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="135"/>
-        <source>This account is locked after too many failed logins. Try again in 15 minutes or call the IOC duty desk.</source>
-        <translation>Tài khoản đã bị khóa do đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút hoặc gọi bộ phận trực IOC.</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="138"/>
-        <source>Wrong user name or password.</source>
-        <translation>Sai tên đăng nhập hoặc mật khẩu.</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="140"/>
-        <source>Cannot reach the server at %1. Check the address and the network.</source>
-        <translation>Không kết nối được máy chủ %1. Hãy kiểm tra địa chỉ và mạng.</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="143"/>
-        <source>The server rejected the request: %1</source>
-        <translation>Máy chủ từ chối yêu cầu: %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="145"/>
-        <source>Login failed: %1</source>
-        <translation>Đăng nhập không thành công: %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="147"/>
-        <source>Login failed because of an internal error (%1).</source>
-        <translation>Đăng nhập không thành công do lỗi nội bộ (%1).</translation>
-    </message>
-</context>
-<context>
-    <name>MainWindow</name>
-    <message>
-        <location filename="../../widgets/main_window.py" line="82"/>
-        <source>Bookmarks</source>
-        <translation>Đánh dấu</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="82"/>
-        <source>Requests</source>
-        <translation>Yêu cầu trích xuất</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="83"/>
-        <source>Clip player</source>
-        <translation>Trình phát đoạn video</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="83"/>
-        <source>&amp;Evidence</source>
-        <translation>&amp;Chứng cứ</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="84"/>
-        <source>New clip request…</source>
-        <translation>Yêu cầu trích xuất mới…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="85"/>
-        <source>Verify clip file…</source>
-        <translation>Kiểm tra tệp đoạn video…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="86"/>
-        <source>Refresh requests</source>
-        <translation>Làm mới danh sách yêu cầu</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="126"/>
-        <source>iocwall — Đồng Hới IOC video wall</source>
-        <translation>iocwall — Màn hình giám sát IOC Đồng Hới</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="145"/>
-        <source>Cameras</source>
-        <translation>Danh sách camera</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="153"/>
-        <source>Messages</source>
-        <translation>Thông báo</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="165"/>
-        <location filename="../../widgets/main_window.py" line="219"/>
-        <location filename="../../widgets/main_window.py" line="341"/>
-        <source>PTZ control</source>
-        <translation>Điều khiển PTZ</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="194"/>
-        <source>&amp;System</source>
-        <translation>&amp;Hệ thống</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="195"/>
-        <source>Reload camera list</source>
-        <translation>Tải lại danh sách camera</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="197"/>
-        <source>Log out</source>
-        <translation>Đăng xuất</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="199"/>
-        <source>Quit</source>
-        <translation>Thoát</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="206"/>
-        <source>&amp;View</source>
-        <translation>&amp;Xem</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="207"/>
-        <source>Wall template</source>
-        <translation>Kiểu bố trí màn hình</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="211"/>
-        <source>Custom grid…</source>
-        <translation>Lưới tùy chọn…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="214"/>
-        <location filename="../../widgets/main_window.py" line="665"/>
-        <source>Full screen</source>
-        <translation>Toàn màn hình</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="223"/>
-        <source>Tour the wall through my layouts</source>
-        <translation>Tuần tra màn hình qua các bố cục của tôi</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="229"/>
-        <source>&amp;Wall windows</source>
-        <translation>&amp;Cửa sổ màn hình tường</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="233"/>
-        <source>La&amp;youts</source>
-        <translation>&amp;Bố cục</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="234"/>
-        <source>Save layout</source>
-        <translation>Lưu bố cục</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="237"/>
-        <source>Save layout as…</source>
-        <translation>Lưu bố cục thành…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="239"/>
-        <source>Rename layout…</source>
-        <translation>Đổi tên bố cục…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="241"/>
-        <location filename="../../widgets/main_window.py" line="528"/>
-        <source>Delete layout</source>
-        <translation>Xóa bố cục</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="243"/>
-        <source>Open at start</source>
-        <translation>Mở khi khởi động</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="245"/>
-        <source>Share with my unit</source>
-        <translation>Chia sẻ với đơn vị</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="250"/>
-        <source>&amp;Language</source>
-        <translation>&amp;Ngôn ngữ</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="264"/>
-        <source>User: %1 (%2)</source>
-        <translation>Người dùng: %1 (%2)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="268"/>
-        <source>Unit: %1</source>
-        <translation>Đơn vị: %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="288"/>
-        <source>Loading cameras</source>
-        <translation>Đang tải danh sách camera</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="300"/>
-        <source>Cameras (%1)</source>
-        <translation>Danh sách camera (%1)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="332"/>
-        <source>Connecting to the PTZ of %1…</source>
-        <translation>Đang kết nối điều khiển PTZ của %1…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="334"/>
-        <source>PTZ of %1</source>
-        <translation>PTZ của %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="342"/>
-        <source>The selected camera has no PTZ.</source>
-        <translation>Camera đang chọn không có chức năng PTZ.</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="344"/>
-        <source>PTZ control — %1</source>
-        <translation>Điều khiển PTZ — %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="359"/>
-        <source>PTZ unavailable: %1</source>
-        <translation>Không điều khiển được PTZ: %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="398"/>
-        <location filename="../../widgets/main_window.py" line="421"/>
-        <source>PTZ: you</source>
-        <translation>PTZ: bạn đang điều khiển</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="401"/>
-        <source>PTZ: %1 (you wait, number %2)</source>
-        <translation>PTZ: %1 (bạn đang chờ, thứ tự %2)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="405"/>
-        <source>PTZ taken by %1</source>
-        <translation>PTZ đã bị %1 giành quyền</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="419"/>
-        <source>PTZ: free</source>
-        <translation>PTZ: đang rảnh</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="423"/>
-        <source>PTZ: %1</source>
-        <translation>PTZ: %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="433"/>
-        <source>PTZ error: %1</source>
-        <translation>Lỗi PTZ: %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="453"/>
-        <source>Layout %1 cannot be shown: %2</source>
-        <translation>Không thể hiển thị bố cục %1: %2</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="510"/>
-        <source>Save layout as</source>
-        <translation>Lưu bố cục thành</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="510"/>
-        <source>Name:</source>
-        <translation>Tên:</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="519"/>
-        <source>Rename layout</source>
-        <translation>Đổi tên bố cục</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="519"/>
-        <source>New name:</source>
-        <translation>Tên mới:</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="529"/>
-        <source>Delete the layout %1?</source>
-        <translation>Xóa bố cục %1?</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="534"/>
-        <source>Custom grid</source>
-        <translation>Lưới tùy chọn</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="535"/>
-        <source>Rows × columns (e.g. 2x3):</source>
-        <translation>Số hàng × số cột (ví dụ 2x3):</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="542"/>
-        <source>Not a grid: %1</source>
-        <translation>Không phải lưới hợp lệ: %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="558"/>
-        <source>Layout %1 saved.</source>
-        <translation>Đã lưu bố cục %1.</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="578"/>
-        <source>My layouts</source>
-        <translation>Bố cục của tôi</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="579"/>
-        <source>Shared by my unit</source>
-        <translation>Đơn vị chia sẻ</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="584"/>
-        <source>%1 (by %2, read-only)</source>
-        <translation>%1 (của %2, chỉ xem)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="587"/>
-        <source>%1 (at start)</source>
-        <translation>%1 (khi khởi động)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="594"/>
-        <location filename="../../widgets/main_window.py" line="657"/>
-        <source>(none)</source>
-        <translation>(không có)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="611"/>
-        <source>Layout: (not saved)</source>
-        <translation>Bố cục: (chưa lưu)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="613"/>
-        <source>Layout: %1</source>
-        <translation>Bố cục: %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="615"/>
-        <source>Layout: %1 (read-only)</source>
-        <translation>Bố cục: %1 (chỉ xem)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="623"/>
-        <source>No saved layouts to tour.</source>
-        <translation>Không có bố cục đã lưu để tuần tra.</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="637"/>
-        <source>(not available)</source>
-        <translation>(không khả dụng)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="640"/>
-        <source>New wall window on</source>
-        <translation>Mở cửa sổ màn hình tường mới trên</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="647"/>
-        <source>Wall %1 on %2</source>
-        <translation>Màn hình tường %1 trên %2</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="650"/>
-        <source>Show layout</source>
-        <translation>Hiển thị bố cục</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="659"/>
-        <source>Move to screen</source>
-        <translation>Chuyển sang màn hình</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="669"/>
-        <source>Close this wall window</source>
-        <translation>Đóng cửa sổ màn hình tường này</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="675"/>
-        <source>%1 (this window&apos;s screen)</source>
-        <translation>%1 (màn hình của cửa sổ này)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="699"/>
-        <source>The language changes at the next start.</source>
-        <translation>Ngôn ngữ sẽ được đổi ở lần khởi động sau.</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="712"/>
-        <source>Info</source>
-        <translation>Thông tin</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="712"/>
-        <source>Warning</source>
-        <translation>Cảnh báo</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="713"/>
-        <source>Error</source>
-        <translation>Lỗi</translation>
-    </message>
-</context>
-<context>
-    <name>PtzPad</name>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="66"/>
-        <location filename="../../widgets/ptz_pad.py" line="146"/>
-        <location filename="../../widgets/ptz_pad.py" line="270"/>
-        <source>PTZ: not in use</source>
-        <translation>PTZ: không có ai điều khiển</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="81"/>
-        <source>Home</source>
-        <translation>Vị trí gốc</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="85"/>
-        <source>Zoom +</source>
-        <translation>Phóng to</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="86"/>
-        <source>Zoom −</source>
-        <translation>Thu nhỏ</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="94"/>
-        <location filename="../../widgets/ptz_pad.py" line="97"/>
-        <source>Speed</source>
-        <translation>Tốc độ</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="102"/>
-        <source>Go</source>
-        <translation>Đi tới</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="103"/>
-        <source>Save as…</source>
-        <translation>Lưu thành…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="104"/>
-        <source>Rename…</source>
-        <translation>Đổi tên…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="105"/>
-        <source>Remove</source>
-        <translation>Xóa</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="114"/>
-        <source>Set home</source>
-        <translation>Đặt vị trí gốc</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="116"/>
-        <location filename="../../widgets/ptz_pad.py" line="254"/>
-        <source>Start patrol</source>
-        <translation>Bắt đầu tuần tra</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="128"/>
-        <source>Presets</source>
-        <translation>Điểm đặt trước</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="224"/>
-        <source>Save preset</source>
-        <translation>Lưu điểm đặt trước</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="224"/>
-        <source>Preset name:</source>
-        <translation>Tên điểm đặt trước:</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="232"/>
-        <source>Rename preset</source>
-        <translation>Đổi tên điểm đặt trước</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="232"/>
-        <source>New name:</source>
-        <translation>Tên mới:</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="247"/>
-        <source>All presets</source>
-        <translation>Tất cả điểm đặt trước</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="254"/>
-        <source>Stop patrol</source>
-        <translation>Dừng tuần tra</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="260"/>
-        <source>PTZ: you hold the camera</source>
-        <translation>PTZ: bạn đang điều khiển camera</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="264"/>
-        <source>PTZ in use by %1; you are number %2 in the queue</source>
-        <translation>PTZ đang do %1 điều khiển; bạn xếp hàng thứ %2</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ptz_pad.py" line="268"/>
-        <source>PTZ taken by %1</source>
-        <translation>PTZ đã bị %1 giành quyền</translation>
-    </message>
-</context>
-<context>
-    <name>RejectDialog</name>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="135"/>
-        <source>Reject clip request #%1</source>
-        <translation>Từ chối yêu cầu trích xuất số %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="138"/>
-        <source>Reason (shown to the requester)</source>
-        <translation>Lý do (hiển thị cho người yêu cầu)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="139"/>
-        <source>Reason</source>
-        <translation>Lý do</translation>
-    </message>
-</context>
-<context>
-    <name>RequestsPanel</name>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="171"/>
-        <source>Mine</source>
-        <translation>Của tôi</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="172"/>
-        <location filename="../../widgets/requests_panel.py" line="272"/>
-        <source>Awaiting my action</source>
-        <translation>Chờ tôi xử lý</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="180"/>
-        <source>New request…</source>
-        <translation>Yêu cầu mới…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="181"/>
-        <source>Endorse</source>
-        <translation>Đề xuất</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="182"/>
-        <source>Approve</source>
-        <translation>Phê duyệt</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="183"/>
-        <source>Reject…</source>
-        <translation>Từ chối…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="184"/>
-        <source>Download</source>
-        <translation>Tải về</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="185"/>
-        <source>Play</source>
-        <translation>Phát</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="186"/>
-        <source>Verify file…</source>
-        <translation>Kiểm tra tệp…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="196"/>
-        <source>Downloading… %p%</source>
-        <translation>Đang tải về… %p%</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="197"/>
-        <source>Cancel</source>
-        <translation>Hủy</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="246"/>
-        <source>requested</source>
-        <translation>đã yêu cầu</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="246"/>
-        <source>endorsed</source>
-        <translation>đã đề xuất</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="247"/>
-        <source>approved</source>
-        <translation>đã phê duyệt</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="247"/>
-        <source>rejected</source>
-        <translation>bị từ chối</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="248"/>
-        <source>extracting</source>
-        <translation>đang trích xuất</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="248"/>
-        <source>ready</source>
-        <translation>sẵn sàng</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="249"/>
-        <source>delivered</source>
-        <translation>đã giao</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="249"/>
-        <source>failed</source>
-        <translation>thất bại</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="307"/>
-        <source>Request #%1, %2</source>
-        <translation>Yêu cầu số %1, %2</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="310"/>
-        <source>system</source>
-        <translation>hệ thống</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="314"/>
-        <source>Reason: %1</source>
-        <translation>Lý do: %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="316"/>
-        <source>Error: %1</source>
-        <translation>Lỗi: %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="341"/>
-        <source>Choose a camera.</source>
-        <translation>Hãy chọn một camera.</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="396"/>
-        <source>Clip to verify</source>
-        <translation>Đoạn video cần kiểm tra</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="397"/>
-        <source>Clips (*.mp4)</source>
-        <translation>Đoạn video (*.mp4)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="407"/>
-        <source>Its manifest</source>
-        <translation>Tệp kê khai của đoạn video</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="408"/>
-        <source>Manifests (*.json)</source>
-        <translation>Tệp kê khai (*.json)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="418"/>
-        <source>Verifying %1…</source>
-        <translation>Đang kiểm tra %1…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="423"/>
-        <source>Intact</source>
-        <translation>Nguyên vẹn</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="423"/>
-        <source>ALTERED</source>
-        <translation>ĐÃ BỊ THAY ĐỔI</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="424"/>
-        <source>SIGNATURE INVALID</source>
-        <translation>CHỮ KÝ KHÔNG HỢP LỆ</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="450"/>
-        <source>Download cancelled</source>
-        <translation>Đã hủy tải về</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="451"/>
-        <source>Download failed: %1</source>
-        <translation>Tải về thất bại: %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/requests_panel.py" line="467"/>
-        <source>Request #%1: %2</source>
-        <translation>Yêu cầu số %1: %2</translation>
-    </message>
-</context>
-<context>
-    <name>VideoTile</name>
-    <message>
-        <location filename="../../widgets/tile.py" line="333"/>
-        <location filename="../../widgets/tile.py" line="334"/>
-        <location filename="../../widgets/tile.py" line="394"/>
-        <location filename="../../widgets/tile.py" line="425"/>
-        <source>Connecting…</source>
-        <translation>Đang kết nối…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="343"/>
-        <source>Empty — drop a camera here</source>
-        <translation>Trống — kéo camera vào đây</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="427"/>
-        <source>Live</source>
-        <translation>Trực tiếp</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/tile.py" line="430"/>
-        <source>Frozen %n s</source>
-        <translation>
-            <numerusform>Đứng hình %n giây</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="431"/>
-        <source>Frozen</source>
-        <translation>Đứng hình</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="403"/>
-        <location filename="../../widgets/tile.py" line="434"/>
-        <source>Offline: %1</source>
-        <translation>Mất tín hiệu: %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="175"/>
-        <location filename="../../widgets/tile.py" line="436"/>
-        <source>Replay</source>
-        <translation>Xem lại</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="176"/>
-        <source>Instant replay of the last 30 s (R)</source>
-        <translation>Xem lại ngay 30 giây vừa qua (R)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="181"/>
-        <source>Bookmark</source>
-        <translation>Đánh dấu</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="182"/>
-        <source>Bookmark this moment of the camera (B)</source>
-        <translation>Đánh dấu thời điểm này của camera (B)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="190"/>
-        <source>Tour position</source>
-        <translation>Vị trí tuần tra</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="259"/>
-        <source>Tour %1</source>
-        <translation>Tuần tra %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="295"/>
-        <source>No permission to view this camera</source>
-        <translation>Không có quyền xem camera này</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="396"/>
-        <source>LIVE</source>
-        <translation>TRỰC TIẾP</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/tile.py" line="399"/>
-        <source>STALLED — no new picture for %n s</source>
-        <translation>
-            <numerusform>ĐỨNG HÌNH — không có hình mới trong %n giây</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="401"/>
-        <source>offline</source>
-        <translation>mất tín hiệu</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/tile.py" line="405"/>
-        <source>Offline: %1 — reconnecting in %n s</source>
-        <translation>
-            <numerusform>Mất tín hiệu: %1 — kết nối lại sau %n giây</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/tile.py" line="410"/>
-        <source>REPLAY — %n s behind live (R: back to live)</source>
-        <translation>
-            <numerusform>XEM LẠI — chậm %n giây so với trực tiếp (R: về trực tiếp)</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="434"/>
-        <source>Offline</source>
-        <translation>Mất tín hiệu</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="437"/>
-        <source>Stopped</source>
-        <translation>Đã dừng</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="441"/>
-        <source>connection refused</source>
-        <translation>bị từ chối kết nối</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="442"/>
-        <source>wrong camera credentials</source>
-        <translation>sai thông tin đăng nhập camera</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="443"/>
-        <source>no answer</source>
-        <translation>không phản hồi</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="444"/>
-        <source>stream not found</source>
-        <translation>không tìm thấy luồng video</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="445"/>
-        <source>access denied</source>
-        <translation>bị từ chối truy cập</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="446"/>
-        <source>disconnected</source>
-        <translation>mất kết nối</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="447"/>
-        <source>no video</source>
-        <translation>không có hình</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="448"/>
-        <source>player error</source>
-        <translation>lỗi trình phát</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/tile.py" line="449"/>
-        <source>error</source>
-        <translation>lỗi</translation>
-    </message>
-</context>
-<context>
-    <name>WallView</name>
-    <message>
-        <location filename="../../widgets/wall_view.py" line="212"/>
-        <source>%1 (%2 tiles)</source>
-        <translation>%1 (%2 ô)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_view.py" line="214"/>
-        <source>%1×%2 (%3 tiles)</source>
-        <translation>%1×%2 (%3 ô)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_view.py" line="421"/>
-        <source>Camera #%1</source>
-        <translation>Camera số %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_view.py" line="443"/>
-        <source>Tour all cameras in this tile</source>
-        <translation>Tuần tra mọi camera trong ô này</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_view.py" line="448"/>
-        <source>Tour the cameras of %1 in this tile</source>
-        <translation>Tuần tra các camera của %1 trong ô này</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_view.py" line="452"/>
-        <source>Stop this tile&apos;s tour</source>
-        <translation>Dừng tuần tra của ô này</translation>
-    </message>
-</context>
-<context>
-    <name>WallWindow</name>
-    <message>
-        <location filename="../../widgets/wall_window.py" line="71"/>
-        <source>iocwall — wall %1</source>
-        <translation>iocwall — màn hình tường %1</translation>
-    </message>
-</context>
-<context>
-    <name>WallWindows</name>
-    <message>
-        <location filename="../../widgets/wall_window.py" line="209"/>
-        <source>Layout %1 cannot be shown: %2</source>
-        <translation>Không thể hiển thị bố cục %1: %2</translation>
-    </message>
-</context>
+    <context>
+        <name>AccessPanel</name>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="272" />
+            <source>#</source>
+            <translation>Số</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="272" />
+            <source>Agency</source>
+            <translation>Cơ quan</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="273" />
+            <source>Requester</source>
+            <translation>Người đề nghị</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="274" />
+            <source>State</source>
+            <translation>Trạng thái</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="275" />
+            <source>Cameras</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="276" />
+            <source>Wanted (UTC+7)</source>
+            <translation>Thời gian đề nghị (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="277" />
+            <source>Grant ends (UTC+7)</source>
+            <translation>Hết hạn quyền (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="309" />
+            <source>New request…</source>
+            <translation>Đề nghị mới…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="310" />
+            <source>Open letter</source>
+            <translation>Mở công văn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="311" />
+            <source>Grant…</source>
+            <translation>Cấp quyền…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="312" />
+            <source>Reject…</source>
+            <translation>Từ chối…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="313" />
+            <source>Revoke</source>
+            <translation>Thu hồi</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="314" />
+            <source>Refresh</source>
+            <translation>Làm mới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="349" />
+            <source>awaiting decision</source>
+            <translation>chờ quyết định</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="349" />
+            <source>granted</source>
+            <translation>đã cấp quyền</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="350" />
+            <source>rejected</source>
+            <translation>bị từ chối</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="376" />
+            <source>ended %1</source>
+            <translation>đã hết hạn %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="426" />
+            <source>Request #%1 of %2, filed %3</source>
+            <translation>Yêu cầu số %1 của %2, gửi lúc %3</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="428" />
+            <source>Content: %1</source>
+            <translation>Nội dung: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="429" />
+            <source>Purpose: %1</source>
+            <translation>Mục đích: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="430" />
+            <source>Commitment: %1</source>
+            <translation>Cam kết: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="431" />
+            <source>Letter: %1 (SHA-256 %2)</source>
+            <translation>Công văn: %1 (SHA-256 %2)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="434" />
+            <source>Decided by %1 at %2</source>
+            <translation>Quyết định bởi %1 lúc %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="437" />
+            <source>Reason: %1</source>
+            <translation>Lý do: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="439" />
+            <source>%1: %2 – %3 (%4)</source>
+            <translation>%1: %2 – %3 (%4)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="442" />
+            <source>running</source>
+            <translation>đang hiệu lực</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="443" />
+            <source>not running</source>
+            <translation>không hiệu lực</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="476" />
+            <source>Cameras: tick at least one camera in the list.</source>
+            <translation>Camera: hãy đánh dấu ít nhất một camera trong danh sách.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="480" />
+            <source>Letter: choose the official letter (a PDF file).</source>
+            <translation>Công văn: chọn công văn đề nghị (tệp PDF).</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="501" />
+            <source>Check at least one camera.</source>
+            <translation>Chọn ít nhất một camera.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="537" />
+            <source>Revoke access</source>
+            <translation>Thu hồi quyền truy cập</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="538" />
+            <source>End the access granted to %1 (request #%2) now? Its cameras disappear from the agency's list at once.</source>
+            <translation>Chấm dứt ngay quyền truy cập đã cấp cho %1 (yêu cầu số %2)? Các camera sẽ biến mất khỏi danh sách của cơ quan đó ngay lập tức.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="554" />
+            <source>Fetching the letter…</source>
+            <translation>Đang tải công văn…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="559" />
+            <source>Letter saved to %1</source>
+            <translation>Đã lưu công văn vào %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="569" />
+            <source>Request #%1: %2</source>
+            <translation>Yêu cầu số %1: %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>AccessRejectDialog</name>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="238" />
+            <source>Reject access request #%1</source>
+            <translation>Từ chối yêu cầu truy cập số %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="241" />
+            <source>Reason (shown to the agency; required)</source>
+            <translation>Lý do (gửi cho cơ quan đề nghị; bắt buộc)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="242" />
+            <source>Reason</source>
+            <translation>Lý do</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="248" />
+            <source>Reject</source>
+            <translation>Từ chối</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="260" />
+            <source>A rejection needs a reason</source>
+            <translation>Từ chối phải nêu lý do</translation>
+        </message>
+    </context>
+    <context>
+        <name>AccessRequestDialog</name>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="69" />
+            <source>Request access to cameras</source>
+            <translation>Đề nghị truy cập camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="73" />
+            <source>What you need to see (at least 10 characters)</source>
+            <translation>Nội dung cần xem (ít nhất 10 ký tự)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="76" />
+            <source>Why (the case or task)</source>
+            <translation>Mục đích (vụ việc hoặc nhiệm vụ)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="79" />
+            <source>We commit to use the pictures for this purpose only</source>
+            <translation>Cam kết chỉ sử dụng hình ảnh cho mục đích đã nêu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="82" />
+            <source>Content</source>
+            <translation>Nội dung</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="83" />
+            <source>Purpose</source>
+            <translation>Mục đích</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="84" />
+            <source>Commitment</source>
+            <translation>Cam kết</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="87" />
+            <source>Filter by name, ward or location</source>
+            <translation>Lọc theo tên, phường hoặc vị trí</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="93" />
+            <source>Loading the cameras you may ask for…</source>
+            <translation>Đang tải danh sách camera được phép đề nghị…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="98" />
+            <source>Cameras</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="104" />
+            <source>From (UTC+7)</source>
+            <translation>Từ (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="105" />
+            <source>Until (UTC+7)</source>
+            <translation>Đến (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="108" />
+            <source>Official letter (PDF)</source>
+            <translation>Công văn đề nghị (PDF)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="109" />
+            <source>Choose…</source>
+            <translation>Chọn…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="113" />
+            <source>Letter</source>
+            <translation>Công văn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="118" />
+            <source>Send request</source>
+            <translation>Gửi đề nghị</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="129" />
+            <source>#%1 %2 — %3, %4</source>
+            <translation>#%1 %2 — %3, %4</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="165" />
+            <source>No camera can be requested at the moment.</source>
+            <translation>Hiện không có camera nào có thể đề nghị.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="167" />
+            <source>%1 of %2 cameras chosen</source>
+            <translation>Đã chọn %1/%2 camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="172" />
+            <source>Official letter</source>
+            <translation>Công văn đề nghị</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="172" />
+            <source>PDF (*.pdf)</source>
+            <translation>PDF (*.pdf)</translation>
+        </message>
+    </context>
+    <context>
+        <name>AccessRequestService</name>
+        <message>
+            <location filename="../../app/access_requests.py" line="147" />
+            <source>letter: choose the official letter (a PDF file)</source>
+            <translation>letter: chọn công văn đề nghị (tệp PDF)</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="152" />
+            <source>letter: %1 is larger than 10 MB</source>
+            <translation>letter: %1 lớn hơn 10 MB</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="156" />
+            <source>letter: cannot read %1 (%2)</source>
+            <translation>letter: không đọc được %1 (%2)</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="160" />
+            <source>letter: %1 is not a PDF file; attach the official letter as a PDF</source>
+            <translation>letter: %1 không phải tệp PDF; hãy đính kèm công văn đề nghị dạng PDF</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="211" />
+            <location filename="../../app/access_requests.py" line="264" />
+            <source>Access requests</source>
+            <translation>Yêu cầu truy cập</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="237" />
+            <source>Access request #%1 from %2 awaits a decision</source>
+            <translation>Yêu cầu truy cập số %1 của %2 đang chờ quyết định</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="242" />
+            <source>Access request #%1 was granted until %2</source>
+            <translation>Yêu cầu truy cập số %1 đã được cấp quyền đến %2</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="246" />
+            <source>Access request #%1 was rejected: %2</source>
+            <translation>Yêu cầu truy cập số %1 bị từ chối: %2</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="277" />
+            <source>Cameras to request</source>
+            <translation>Camera có thể đề nghị</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="289" />
+            <source>the server sent an unexpected camera catalogue</source>
+            <translation>máy chủ gửi danh sách camera không hợp lệ</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="297" />
+            <location filename="../../app/access_requests.py" line="337" />
+            <source>Access request</source>
+            <translation>Yêu cầu truy cập</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="303" />
+            <source>camera_ids: name at least one camera</source>
+            <translation>camera_ids: nêu ít nhất một camera</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="329" />
+            <source>reason: a rejection needs a reason (at least 3 characters)</source>
+            <translation>reason: từ chối phải nêu lý do (ít nhất 3 ký tự)</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="332" />
+            <source>camera_ids: choose at least one camera to grant</source>
+            <translation>camera_ids: chọn ít nhất một camera để cấp quyền</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="358" />
+            <source>Access request: %1</source>
+            <translation>Yêu cầu truy cập: %1</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="366" />
+            <source>Letter</source>
+            <translation>Công văn</translation>
+        </message>
+        <message>
+            <location filename="../../app/access_requests.py" line="374" />
+            <source>the server did not send a PDF letter</source>
+            <translation>máy chủ không gửi công văn PDF</translation>
+        </message>
+    </context>
+    <context>
+        <name>AddClipDialog</name>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="324" />
+            <source>Add evidence to case #%1</source>
+            <translation>Bổ sung chứng cứ cho vụ việc #%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="331" />
+            <source>Clip request #%1: %2, %3</source>
+            <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="334" />
+            <source>Clip request</source>
+            <translation>Yêu cầu trích xuất</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminPanels</name>
+        <message>
+            <location filename="../../widgets/admin_panels.py" line="110" />
+            <source>Reports</source>
+            <translation>Báo cáo</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_panels.py" line="111" />
+            <source>Access requests</source>
+            <translation>Yêu cầu truy cập</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_panels.py" line="112" />
+            <source>Audit log</source>
+            <translation>Nhật ký</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_panels.py" line="148" />
+            <source>&amp;Administration</source>
+            <translation>&amp;Quản trị</translation>
+        </message>
+    </context>
+    <context>
+        <name>AuditLogService</name>
+        <message>
+            <location filename="../../app/audit_log.py" line="56" />
+            <source>the server sent an unreadable audit export</source>
+            <translation>máy chủ gửi tệp nhật ký không đọc được</translation>
+        </message>
+        <message>
+            <location filename="../../app/audit_log.py" line="186" />
+            <location filename="../../app/audit_log.py" line="216" />
+            <source>Audit log</source>
+            <translation>Nhật ký</translation>
+        </message>
+        <message>
+            <location filename="../../app/audit_log.py" line="226" />
+            <source>Audit chain check</source>
+            <translation>Kiểm tra chuỗi băm nhật ký</translation>
+        </message>
+        <message>
+            <location filename="../../app/audit_log.py" line="241" />
+            <source>The audit log's hash chain is BROKEN at row %1: %2</source>
+            <translation>Chuỗi băm của nhật ký BỊ PHÁ VỠ tại bản ghi %1: %2</translation>
+        </message>
+        <message>
+            <location filename="../../app/audit_log.py" line="249" />
+            <source>Audit export</source>
+            <translation>Xuất nhật ký</translation>
+        </message>
+        <message>
+            <location filename="../../app/audit_log.py" line="259" />
+            <source>cannot write %1: %2</source>
+            <translation>không ghi được %1: %2</translation>
+        </message>
+        <message>
+            <location filename="../../app/audit_log.py" line="264" />
+            <source>Audit log: %1 rows saved to %2</source>
+            <translation>Nhật ký: đã lưu %1 bản ghi vào %2</translation>
+        </message>
+        <message>
+            <location filename="../../app/audit_log.py" line="274" />
+            <source>Audit log: %1</source>
+            <translation>Nhật ký: %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>AuditPanel</name>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="54" />
+            <source>#</source>
+            <translation>Số TT</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="55" />
+            <source>Time (UTC+7)</source>
+            <translation>Thời gian (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="56" />
+            <location filename="../../widgets/audit_panel.py" line="104" />
+            <source>Event</source>
+            <translation>Sự kiện</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="56" />
+            <location filename="../../widgets/audit_panel.py" line="102" />
+            <source>User</source>
+            <translation>Tài khoản</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="57" />
+            <location filename="../../widgets/audit_panel.py" line="106" />
+            <source>Camera</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="58" />
+            <source>Detail</source>
+            <translation>Chi tiết</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="58" />
+            <source>Hash</source>
+            <translation>Băm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="71" />
+            <source>Hash chain not checked yet</source>
+            <translation>Chưa kiểm tra chuỗi băm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="77" />
+            <source>Check chain</source>
+            <translation>Kiểm tra chuỗi băm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="83" />
+            <source>From (UTC+7)</source>
+            <translation>Từ (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="86" />
+            <source>Until (UTC+7)</source>
+            <translation>Đến (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="90" />
+            <source>user name</source>
+            <translation>tên tài khoản</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="93" />
+            <source>(any event)</source>
+            <translation>(mọi sự kiện)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="97" />
+            <location filename="../../widgets/audit_panel.py" line="172" />
+            <source>(any camera)</source>
+            <translation>(mọi camera)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="108" />
+            <source>Apply filters</source>
+            <translation>Lọc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="109" />
+            <source>Export CSV…</source>
+            <translation>Xuất CSV…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="125" />
+            <source>◀ Newer</source>
+            <translation>◀ Mới hơn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="126" />
+            <source>Older ▶</source>
+            <translation>Cũ hơn ▶</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="200" />
+            <source>Loading…</source>
+            <translation>Đang tải…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="235" />
+            <source>No rows match</source>
+            <translation>Không có bản ghi phù hợp</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="237" />
+            <source>Rows %1–%2</source>
+            <translation>Bản ghi %1–%2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="246" />
+            <source>Checking the hash chain…</source>
+            <translation>Đang kiểm tra chuỗi băm…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="252" />
+            <source>Hash chain intact: %1 rows checked</source>
+            <translation>Chuỗi băm toàn vẹn: đã kiểm tra %1 bản ghi</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="256" />
+            <source>Hash chain BROKEN at row %1: %2</source>
+            <translation>Chuỗi băm BỊ PHÁ VỠ tại bản ghi %1: %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="264" />
+            <source>Export the audit log</source>
+            <translation>Xuất nhật ký</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="265" />
+            <source>CSV (*.csv)</source>
+            <translation>CSV (*.csv)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="277" />
+            <source>Exporting…</source>
+            <translation>Đang xuất…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="284" />
+            <source>%1 rows saved to %2</source>
+            <translation>Đã lưu %1 bản ghi vào %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/audit_panel.py" line="287" />
+            <source>the file records that the hash chain is broken</source>
+            <translation>tệp ghi nhận chuỗi băm bị phá vỡ</translation>
+        </message>
+    </context>
+    <context>
+        <name>BarChart</name>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="89" />
+            <source>No data in this period</source>
+            <translation>Không có dữ liệu trong kỳ này</translation>
+        </message>
+    </context>
+    <context>
+        <name>BookmarkDialog</name>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="82" />
+            <source>Bookmark</source>
+            <translation>Đánh dấu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="84" />
+            <source>Camera</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="85" />
+            <source>Moment (UTC+7)</source>
+            <translation>Thời điểm (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="88" />
+            <location filename="../../widgets/bookmarks_panel.py" line="92" />
+            <source> s</source>
+            <translation> giây</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="94" />
+            <source>Before</source>
+            <translation>Trước</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="95" />
+            <source>After</source>
+            <translation>Sau</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="97" />
+            <source>What happened</source>
+            <translation>Sự việc xảy ra</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="99" />
+            <source>Note</source>
+            <translation>Ghi chú</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="101" />
+            <source>tags, separated by commas</source>
+            <translation>nhãn, cách nhau bằng dấu phẩy</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="102" />
+            <source>Tags</source>
+            <translation>Nhãn</translation>
+        </message>
+    </context>
+    <context>
+        <name>BookmarksPanel</name>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="145" />
+            <source>Search notes and tags</source>
+            <translation>Tìm trong ghi chú và nhãn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="133" />
+            <location filename="../../widgets/bookmarks_panel.py" line="150" />
+            <source>Camera</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="133" />
+            <location filename="../../widgets/bookmarks_panel.py" line="152" />
+            <source>Ward</source>
+            <translation>Phường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="155" />
+            <source>exact tag</source>
+            <translation>nhãn chính xác</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="157" />
+            <source>user name</source>
+            <translation>tên đăng nhập</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="158" />
+            <source>Tag</source>
+            <translation>Nhãn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="134" />
+            <location filename="../../widgets/bookmarks_panel.py" line="160" />
+            <source>Author</source>
+            <translation>Người tạo</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="133" />
+            <source>Time (UTC+7)</source>
+            <translation>Thời điểm (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="133" />
+            <source>Window</source>
+            <translation>Khoảng ghi</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="134" />
+            <source>Note</source>
+            <translation>Ghi chú</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="134" />
+            <source>Tags</source>
+            <translation>Nhãn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="162" />
+            <source>From</source>
+            <translation>Từ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="164" />
+            <source>To</source>
+            <translation>Đến</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="190" />
+            <source>Refresh</source>
+            <translation>Làm mới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="191" />
+            <source>Request clip…</source>
+            <translation>Yêu cầu trích xuất…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/bookmarks_panel.py" line="231" />
+            <source>All</source>
+            <translation>Tất cả</translation>
+        </message>
+        <message numerus="yes">
+            <location filename="../../widgets/bookmarks_panel.py" line="281" />
+            <source>%n bookmark(s)</source>
+            <translation>
+                <numerusform>%n đánh dấu</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>CameraTree</name>
+        <message>
+            <location filename="../../widgets/camera_tree.py" line="77" />
+            <source>Search cameras…</source>
+            <translation>Tìm camera…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_tree.py" line="99" />
+            <source>Smart-city cameras</source>
+            <translation>Camera đô thị thông minh</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_tree.py" line="100" />
+            <source>Public cameras</source>
+            <translation>Camera công cộng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_tree.py" line="101" />
+            <source>Traffic cameras</source>
+            <translation>Camera giao thông</translation>
+        </message>
+    </context>
+    <context>
+        <name>CaseTexts</name>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="86" />
+            <source>Case opened</source>
+            <translation>Đã mở vụ việc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="87" />
+            <source>Evidence clip added</source>
+            <translation>Đã bổ sung đoạn trích làm chứng cứ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="88" />
+            <location filename="../../widgets/cases_panel.py" line="144" />
+            <source>Sent to city police</source>
+            <translation>Đã chuyển Công an thành phố</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="89" />
+            <location filename="../../widgets/cases_panel.py" line="145" />
+            <source>Verification concluded</source>
+            <translation>Đã kết luận xác minh</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="90" />
+            <location filename="../../widgets/cases_panel.py" line="146" />
+            <source>Conclusion reported to the IOC</source>
+            <translation>Đã báo cáo kết luận về Trung tâm IOC</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="91" />
+            <location filename="../../widgets/cases_panel.py" line="136" />
+            <location filename="../../widgets/cases_panel.py" line="148" />
+            <source>Violator identified</source>
+            <translation>Đã xác định người vi phạm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="92" />
+            <location filename="../../widgets/cases_panel.py" line="149" />
+            <source>Record of violation made</source>
+            <translation>Đã lập biên bản vi phạm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="93" />
+            <location filename="../../widgets/cases_panel.py" line="139" />
+            <location filename="../../widgets/cases_panel.py" line="150" />
+            <source>Record handed over</source>
+            <translation>Đã chuyển biên bản</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="94" />
+            <location filename="../../widgets/cases_panel.py" line="140" />
+            <source>Penalty decided</source>
+            <translation>Đã ra quyết định xử phạt</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="95" />
+            <source>Case closed</source>
+            <translation>Đã kết thúc vụ việc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="96" />
+            <source>Made public</source>
+            <translation>Đã công khai</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="97" />
+            <source>Withdrawn from the public</source>
+            <translation>Đã thôi công khai</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="108" />
+            <source>Red light</source>
+            <translation>Vượt đèn đỏ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="109" />
+            <source>Wrong lane</source>
+            <translation>Đi sai làn đường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="110" />
+            <source>Stopping / parking</source>
+            <translation>Dừng, đỗ xe sai quy định</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="111" />
+            <source>Other traffic violation</source>
+            <translation>Vi phạm giao thông khác</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="112" />
+            <source>Public order</source>
+            <translation>Trật tự công cộng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="113" />
+            <source>Other</source>
+            <translation>Khác</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="116" />
+            <source>opened</source>
+            <translation>đã mở</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="117" />
+            <source>sent to police</source>
+            <translation>đã chuyển Công an</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="118" />
+            <source>verified</source>
+            <translation>đã xác minh</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="119" />
+            <source>conclusion reported</source>
+            <translation>đã báo cáo kết luận</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="121" />
+            <source>record made</source>
+            <translation>đã lập biên bản</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="122" />
+            <source>decided</source>
+            <translation>đã ra quyết định</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="123" />
+            <source>closed</source>
+            <translation>đã kết thúc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="126" />
+            <source>due</source>
+            <translation>còn hạn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="127" />
+            <source>due soon</source>
+            <translation>sắp đến hạn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="128" />
+            <source>overdue</source>
+            <translation>quá hạn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="129" />
+            <source>done</source>
+            <translation>đã xong</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="130" />
+            <source>done late</source>
+            <translation>xong nhưng trễ hạn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="133" />
+            <source>Send to police</source>
+            <translation>Chuyển Công an</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="134" />
+            <source>Verified</source>
+            <translation>Đã xác minh</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="135" />
+            <source>Report conclusion</source>
+            <translation>Báo cáo kết luận</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="138" />
+            <source>Record made</source>
+            <translation>Đã lập biên bản</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="141" />
+            <source>Close</source>
+            <translation>Kết thúc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="151" />
+            <source>Penalty decision</source>
+            <translation>Quyết định xử phạt</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="152" />
+            <source>Closed</source>
+            <translation>Kết thúc vụ việc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="155" />
+            <source>Send to city police (5 working days)</source>
+            <translation>Chuyển Công an thành phố (5 ngày làm việc)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="157" />
+            <source>Verify (1 month, 2 if complex)</source>
+            <translation>Xác minh (1 tháng, phức tạp 2 tháng)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="158" />
+            <source>Report the conclusion (5 working days)</source>
+            <translation>Báo cáo kết luận (5 ngày làm việc)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="160" />
+            <source>Record of violation (3 working days)</source>
+            <translation>Lập biên bản vi phạm (3 ngày làm việc)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="161" />
+            <source>Hand the record over (24 hours)</source>
+            <translation>Chuyển biên bản (24 giờ)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="162" />
+            <source>Decision (7 working days)</source>
+            <translation>Ra quyết định (7 ngày làm việc)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="163" />
+            <source>Decision, transferred (10 working days)</source>
+            <translation>Ra quyết định, chuyển hồ sơ (10 ngày làm việc)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="165" />
+            <source>Decision, explanation requested (1 month)</source>
+            <translation>Ra quyết định, có giải trình (1 tháng)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="167" />
+            <source>Decision, especially complex (2 months)</source>
+            <translation>Ra quyết định, đặc biệt phức tạp (2 tháng)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="171" />
+            <source>Simple (7 working days)</source>
+            <translation>Đơn giản (7 ngày làm việc)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="172" />
+            <source>Transferred (10 working days)</source>
+            <translation>Chuyển hồ sơ (10 ngày làm việc)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="174" />
+            <source>Explanation or verification (1 month)</source>
+            <translation>Giải trình hoặc xác minh (1 tháng)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="176" />
+            <source>Especially complex (2 months)</source>
+            <translation>Đặc biệt phức tạp (2 tháng)</translation>
+        </message>
+    </context>
+    <context>
+        <name>CasesPanel</name>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="435" />
+            <source>All states</source>
+            <translation>Mọi trạng thái</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="439" />
+            <source>All violations</source>
+            <translation>Mọi hành vi vi phạm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="443" />
+            <location filename="../../widgets/cases_panel.py" line="535" />
+            <source>All wards</source>
+            <translation>Mọi phường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="445" />
+            <source>Any deadline</source>
+            <translation>Mọi thời hạn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="448" />
+            <source>State</source>
+            <translation>Trạng thái</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="449" />
+            <source>Violation</source>
+            <translation>Hành vi vi phạm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="450" />
+            <source>Ward</source>
+            <translation>Phường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="451" />
+            <source>Deadline</source>
+            <translation>Thời hạn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="477" />
+            <source>Open case…</source>
+            <translation>Mở vụ việc…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="479" />
+            <source>Add evidence clip…</source>
+            <translation>Bổ sung đoạn trích làm chứng cứ…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="480" />
+            <source>Publish…</source>
+            <translation>Công khai…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="481" />
+            <source>Unpublish</source>
+            <translation>Thôi công khai</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="635" />
+            <source>done %1</source>
+            <translation>xong %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="649" />
+            <source>clip #%1</source>
+            <translation>đoạn trích #%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="672" />
+            <source>%1 (UTC+7): %2, by %3</source>
+            <translation>%1 (UTC+7): %2, người thực hiện: %3</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="675" />
+            <source>%1 (UTC+7): %2</source>
+            <translation>%1 (UTC+7): %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="686" />
+            <source>Loading bookmarks and clip requests…</source>
+            <translation>Đang tải đánh dấu và yêu cầu trích xuất…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="726" />
+            <source>Give the public a title (at least 3 characters).</source>
+            <translation>Nhập tiêu đề công khai (ít nhất 3 ký tự).</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="770" />
+            <source>Choose a bookmark or a clip request.</source>
+            <translation>Hãy chọn một đánh dấu hoặc một yêu cầu trích xuất.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="796" />
+            <source>Case #%1: %2</source>
+            <translation>Vụ việc #%1: %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>ClipPlayerWidget</name>
+        <message>
+            <location filename="../../widgets/clip_player.py" line="30" />
+            <source>No clip open</source>
+            <translation>Chưa mở đoạn video nào</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/clip_player.py" line="39" />
+            <location filename="../../widgets/clip_player.py" line="108" />
+            <source>Play</source>
+            <translation>Phát</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/clip_player.py" line="65" />
+            <source>request #%1</source>
+            <translation>yêu cầu số %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/clip_player.py" line="108" />
+            <source>Pause</source>
+            <translation>Tạm dừng</translation>
+        </message>
+    </context>
+    <context>
+        <name>ClipRequestDialog</name>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="75" />
+            <source>Request a clip</source>
+            <translation>Yêu cầu trích xuất đoạn video</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="87" />
+            <source>Camera</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="93" />
+            <source>From (UTC+7)</source>
+            <translation>Từ (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="94" />
+            <source>To (UTC+7)</source>
+            <translation>Đến (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="96" />
+            <source>Content and purpose of the request</source>
+            <translation>Nội dung và mục đích yêu cầu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="100" />
+            <source>Purpose</source>
+            <translation>Mục đích</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="111" />
+            <source>I commit to use the clip only for the stated purpose</source>
+            <translation>Tôi cam kết chỉ sử dụng đoạn video cho mục đích đã nêu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="112" />
+            <source>The official request letter (PDF)</source>
+            <translation>Công văn đề nghị (PDF)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="113" />
+            <source>Commitment *</source>
+            <translation>Cam kết *</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="114" />
+            <source>Official letter (PDF) *</source>
+            <translation>Công văn (PDF) *</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="115" />
+            <source>Requests of other agencies are decided by the operating unit on the official letter.</source>
+            <translation>Yêu cầu của cơ quan khác do đơn vị vận hành xem xét, quyết định theo công văn.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="121" />
+            <source>Other agencies: commitment to use it for this purpose only</source>
+            <translation>Cơ quan khác: cam kết chỉ sử dụng đúng mục đích đã nêu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="123" />
+            <source>Commitment</source>
+            <translation>Cam kết</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="160" />
+            <source>Choose a camera.</source>
+            <translation>Hãy chọn một camera.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="162" />
+            <source>State the content and purpose of the request.</source>
+            <translation>Hãy nêu nội dung và mục đích của yêu cầu.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="164" />
+            <source>Other agencies must commit to use the clip only for the stated purpose.</source>
+            <translation>Cơ quan khác phải cam kết chỉ sử dụng đoạn video cho mục đích đã nêu.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="122" />
+            <source>Other agencies: official letter (PDF)</source>
+            <translation>Cơ quan khác: công văn đề nghị (PDF)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="104" />
+            <source>Choose…</source>
+            <translation>Chọn…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="124" />
+            <source>Letter</source>
+            <translation>Công văn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="135" />
+            <source>Send request</source>
+            <translation>Gửi yêu cầu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="140" />
+            <source>Official letter</source>
+            <translation>Công văn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="140" />
+            <source>PDF (*.pdf)</source>
+            <translation>PDF (*.pdf)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ClipService</name>
+        <message>
+            <location filename="../../app/clips.py" line="78" />
+            <source>Attach the official request letter (a PDF file).</source>
+            <translation>Hãy đính kèm công văn đề nghị (tệp PDF).</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="85" />
+            <source>Cannot read the letter %1: %2</source>
+            <translation>Không đọc được công văn %1: %2</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="88" />
+            <source>The letter must be a PDF file; %1 is not a PDF.</source>
+            <translation>Công văn phải là tệp PDF; %1 không phải tệp PDF.</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="91" />
+            <source>The letter may be at most %1 MB; %2 is larger.</source>
+            <translation>Công văn tối đa %1 MB; %2 lớn hơn mức này.</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="280" />
+            <source>signature invalid: cannot read the manifest (%1)</source>
+            <translation>chữ ký không hợp lệ: không đọc được tệp mô tả (%1)</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="285" />
+            <source>signature invalid: unreadable manifest (%1)</source>
+            <translation>chữ ký không hợp lệ: tệp mô tả không đọc được (%1)</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="289" />
+            <source>signature invalid: not an Ed25519-signed iocwall manifest</source>
+            <translation>chữ ký không hợp lệ: không phải tệp mô tả iocwall ký bằng Ed25519</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="306" />
+            <source>signature invalid: the manifest was changed or not signed by this server's key</source>
+            <translation>chữ ký không hợp lệ: tệp mô tả đã bị sửa đổi hoặc không được ký bằng khóa của máy chủ này</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="313" />
+            <source>altered: cannot read the clip (%1)</source>
+            <translation>đã bị sửa đổi: không đọc được đoạn video (%1)</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="317" />
+            <source>altered: SHA-256 of the clip is %1, the signed manifest says %2</source>
+            <translation>đã bị sửa đổi: SHA-256 của đoạn video là %1, tệp mô tả đã ký ghi %2</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="320" />
+            <source>intact: SHA-256 %1 matches the manifest signed by key %2</source>
+            <translation>nguyên vẹn: SHA-256 %1 khớp với tệp mô tả được ký bằng khóa %2</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="444" />
+            <source>Clip request #%1 (%2, %3) awaits your action</source>
+            <translation>Yêu cầu trích xuất số %1 (%2, %3) đang chờ đồng chí xử lý</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="453" />
+            <source>Clip #%1 (%2) is ready to download</source>
+            <translation>Đoạn video số %1 (%2) đã sẵn sàng để tải về</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="457" />
+            <source>Clip request #%1 was rejected: %2</source>
+            <translation>Yêu cầu trích xuất số %1 bị từ chối: %2</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="461" />
+            <source>Clip #%1 could not be extracted: %2</source>
+            <translation>Không trích xuất được đoạn video số %1: %2</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="503" />
+            <source>Clip request: %1</source>
+            <translation>Yêu cầu trích xuất: %1</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="520" />
+            <source>the server's letter is not a PDF file</source>
+            <translation>công văn máy chủ gửi về không phải tệp PDF</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="563" />
+            <source>Clip #%1 saved to %2: %3</source>
+            <translation>Đã lưu đoạn video số %1 vào %2: %3</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="572" />
+            <source>Clip #%1: download cancelled</source>
+            <translation>Đoạn video số %1: đã hủy tải về</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="579" />
+            <source>Clip #%1: download failed: %2</source>
+            <translation>Đoạn video số %1: tải về thất bại: %2</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="594" />
+            <source>Clip verification: %1</source>
+            <translation>Kiểm tra đoạn video: %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>EvidencePanels</name>
+        <message>
+            <location filename="../../widgets/panels.py" line="78" />
+            <location filename="../../widgets/panels.py" line="95" />
+            <source>Bookmarks</source>
+            <translation>Đánh dấu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/panels.py" line="81" />
+            <location filename="../../widgets/panels.py" line="97" />
+            <location filename="../../widgets/panels.py" line="121" />
+            <source>Requests</source>
+            <translation>Yêu cầu trích xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/panels.py" line="84" />
+            <source>Clip player</source>
+            <translation>Trình phát đoạn video</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/panels.py" line="93" />
+            <source>&amp;Evidence</source>
+            <translation>&amp;Chứng cứ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/panels.py" line="103" />
+            <source>New clip request…</source>
+            <translation>Yêu cầu trích xuất mới…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/panels.py" line="104" />
+            <source>Verify clip file…</source>
+            <translation>Kiểm tra tệp đoạn video…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/panels.py" line="105" />
+            <source>Refresh requests</source>
+            <translation>Làm mới danh sách yêu cầu</translation>
+        </message>
+    </context>
+    <context>
+        <name>FaultReportDialog</name>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="103" />
+            <source>Report a fault: %1</source>
+            <translation>Báo lỗi camera: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="110" />
+            <source>Fault</source>
+            <translation>Lỗi</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="112" />
+            <source>What do you see? (optional)</source>
+            <translation>Anh/chị thấy gì? (không bắt buộc)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="114" />
+            <source>Note</source>
+            <translation>Ghi chú</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="117" />
+            <source>Attach the tile's picture</source>
+            <translation>Đính kèm hình của ô</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="124" />
+            <source>No picture to attach</source>
+            <translation>Không có hình để đính kèm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="135" />
+            <source>Report</source>
+            <translation>Báo lỗi</translation>
+        </message>
+    </context>
+    <context>
+        <name>GrantDialog</name>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="190" />
+            <source>Grant access request #%1</source>
+            <translation>Cấp quyền theo yêu cầu truy cập số %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="192" />
+            <source>%1 asks for these cameras; uncheck those not granted.</source>
+            <translation>%1 đề nghị các camera sau; bỏ chọn camera không cấp quyền.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="196" />
+            <source>Camera #%1</source>
+            <translation>Camera số %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="202" />
+            <source>Cameras</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="210" />
+            <source>From (UTC+7)</source>
+            <translation>Từ (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="211" />
+            <source>Until (UTC+7)</source>
+            <translation>Đến (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/access_panel.py" line="216" />
+            <source>Grant</source>
+            <translation>Cấp quyền</translation>
+        </message>
+    </context>
+    <context>
+        <name>GridEditor</name>
+        <message>
+            <location filename="../../widgets/grid_editor.py" line="171" />
+            <source>Custom grid</source>
+            <translation>Lưới tùy chọn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/grid_editor.py" line="184" />
+            <source>Split</source>
+            <translation>Tách ô</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/grid_editor.py" line="185" />
+            <source>Split the selected merged cell into single cells</source>
+            <translation>Tách ô đã gộp đang chọn thành các ô đơn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/grid_editor.py" line="186" />
+            <source>Reset</source>
+            <translation>Đặt lại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/grid_editor.py" line="187" />
+            <source>Make every cell single again</source>
+            <translation>Đưa mọi ô về ô đơn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/grid_editor.py" line="196" />
+            <source>Rows:</source>
+            <translation>Số hàng:</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/grid_editor.py" line="197" />
+            <source>Columns:</source>
+            <translation>Số cột:</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/grid_editor.py" line="263" />
+            <source>The selection was extended to include the merged cells it cut through: merged cells cannot be cut.</source>
+            <translation>Vùng chọn đã được mở rộng để bao trọn các ô đã gộp mà nó cắt qua: không thể cắt ngang một ô đã gộp.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/grid_editor.py" line="266" />
+            <source>Merged into one cell of %1 rows × %2 columns.</source>
+            <translation>Đã gộp thành một ô gồm %1 hàng × %2 cột.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/grid_editor.py" line="276" />
+            <source>Select a merged cell first (click it), then Split.</source>
+            <translation>Hãy chọn một ô đã gộp trước (bấm vào ô đó), rồi bấm Tách ô.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/grid_editor.py" line="279" />
+            <source>Split into single cells.</source>
+            <translation>Đã tách thành các ô đơn.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/grid_editor.py" line="305" />
+            <source>Camera #%1</source>
+            <translation>Camera #%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/grid_editor.py" line="309" />
+            <source>%1 tiles</source>
+            <translation>%1 ô</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/grid_editor.py" line="313" />
+            <source>Drag across cells to merge them into one; click a merged cell and press Split to undo it.</source>
+            <translation>Kéo chuột qua các ô để gộp thành một ô; bấm vào một ô đã gộp rồi bấm Tách ô để bỏ gộp.</translation>
+        </message>
+    </context>
+    <context>
+        <name>IncidentKinds</name>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="77" />
+            <source>Offline / no picture</source>
+            <translation>Mất kết nối / không có hình</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="78" />
+            <source>View obstructed</source>
+            <translation>Bị che khuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="79" />
+            <source>Too dark</source>
+            <translation>Quá tối</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="80" />
+            <source>PTZ broken</source>
+            <translation>Hỏng PTZ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="81" />
+            <source>Other</source>
+            <translation>Khác</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="90" />
+            <source>%1 min</source>
+            <translation>%1 phút</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="91" />
+            <source>%1 h %2 min</source>
+            <translation>%1 giờ %2 phút</translation>
+        </message>
+    </context>
+    <context>
+        <name>IncidentsPanel</name>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="218" />
+            <source>Open and acknowledged</source>
+            <translation>Đang mở và đã tiếp nhận</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="221" />
+            <source>All</source>
+            <translation>Tất cả</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="222" />
+            <source>Show</source>
+            <translation>Hiển thị</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="256" />
+            <source>Acknowledge</source>
+            <translation>Tiếp nhận</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="257" />
+            <source>Resolve…</source>
+            <translation>Khắc phục…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="258" />
+            <source>Refresh</source>
+            <translation>Làm mới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="281" />
+            <source>open</source>
+            <translation>đang mở</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="282" />
+            <source>acknowledged</source>
+            <translation>đã tiếp nhận</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="283" />
+            <source>resolved</source>
+            <translation>đã khắc phục</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="320" />
+            <source>(automatic)</source>
+            <translation>(tự động)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="351" />
+            <source>Snapshot of report #%1 (%2, %3)</source>
+            <translation>Ảnh chụp của báo lỗi #%1 (%2, %3)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="371" />
+            <source>Reported</source>
+            <translation>Báo lỗi lúc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="372" />
+            <source>Acknowledged</source>
+            <translation>Đã tiếp nhận</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="374" />
+            <source>Resolved</source>
+            <translation>Đã khắc phục</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="379" />
+            <source>after %1</source>
+            <translation>sau %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="408" />
+            <source>The snapshot cannot be shown</source>
+            <translation>Không hiển thị được ảnh chụp</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="436" />
+            <source>Incident #%1: %2</source>
+            <translation>Sự cố #%1: %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>LoginDialog</name>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="53" />
+            <source>iocwall — Log in</source>
+            <translation>iocwall — Đăng nhập</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="56" />
+            <source>Smart City Monitoring and Operations Center — Đồng Hới</source>
+            <translation>Trung tâm Giám sát, điều hành đô thị thông minh — Đồng Hới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="67" />
+            <source>Remember me on this computer</source>
+            <translation>Ghi nhớ đăng nhập trên máy này</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="71" />
+            <source>Server</source>
+            <translation>Máy chủ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="72" />
+            <source>User name</source>
+            <translation>Tên đăng nhập</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="73" />
+            <source>Password</source>
+            <translation>Mật khẩu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="85" />
+            <location filename="../../widgets/login_dialog.py" line="118" />
+            <source>Log in</source>
+            <translation>Đăng nhập</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="86" />
+            <source>Cancel</source>
+            <translation>Hủy</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="102" />
+            <source>Enter the server address, your user name and password.</source>
+            <translation>Nhập địa chỉ máy chủ, tên đăng nhập và mật khẩu.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="118" />
+            <source>Logging in…</source>
+            <translation>Đang đăng nhập…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="135" />
+            <source>This account is locked after too many failed logins. Try again in 15 minutes or call the IOC duty desk.</source>
+            <translation>Tài khoản đã bị khóa do đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút hoặc gọi bộ phận trực IOC.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="138" />
+            <source>Wrong user name or password.</source>
+            <translation>Sai tên đăng nhập hoặc mật khẩu.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="140" />
+            <source>Cannot reach the server at %1. Check the address and the network.</source>
+            <translation>Không kết nối được máy chủ %1. Hãy kiểm tra địa chỉ và mạng.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="143" />
+            <source>The server rejected the request: %1</source>
+            <translation>Máy chủ từ chối yêu cầu: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="145" />
+            <source>Login failed: %1</source>
+            <translation>Đăng nhập không thành công: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="147" />
+            <source>Login failed because of an internal error (%1).</source>
+            <translation>Đăng nhập không thành công do lỗi nội bộ (%1).</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <location filename="../../widgets/main_window.py" line="119" />
+            <source>iocwall — Đồng Hới IOC video wall</source>
+            <translation>iocwall — Màn hình giám sát IOC Đồng Hới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="138" />
+            <source>Cameras</source>
+            <translation>Danh sách camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="146" />
+            <source>Messages</source>
+            <translation>Thông báo</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="158" />
+            <location filename="../../widgets/main_window.py" line="213" />
+            <location filename="../../widgets/main_window.py" line="335" />
+            <source>PTZ control</source>
+            <translation>Điều khiển PTZ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="188" />
+            <source>&amp;System</source>
+            <translation>&amp;Hệ thống</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="189" />
+            <source>Reload camera list</source>
+            <translation>Tải lại danh sách camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="191" />
+            <source>Log out</source>
+            <translation>Đăng xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="193" />
+            <source>Quit</source>
+            <translation>Thoát</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="200" />
+            <source>&amp;View</source>
+            <translation>&amp;Xem</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="201" />
+            <source>Wall template</source>
+            <translation>Kiểu bố trí màn hình</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="205" />
+            <source>Custom grid…</source>
+            <translation>Lưới tùy chọn…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="208" />
+            <location filename="../../widgets/main_window.py" line="655" />
+            <source>Full screen</source>
+            <translation>Toàn màn hình</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="217" />
+            <source>Tour the wall through my layouts</source>
+            <translation>Tuần tra màn hình qua các bố cục của tôi</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="223" />
+            <source>&amp;Wall windows</source>
+            <translation>&amp;Cửa sổ màn hình tường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="227" />
+            <source>La&amp;youts</source>
+            <translation>&amp;Bố cục</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="228" />
+            <source>Save layout</source>
+            <translation>Lưu bố cục</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="231" />
+            <source>Save layout as…</source>
+            <translation>Lưu bố cục thành…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="233" />
+            <source>Rename layout…</source>
+            <translation>Đổi tên bố cục…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="235" />
+            <location filename="../../widgets/main_window.py" line="522" />
+            <source>Delete layout</source>
+            <translation>Xóa bố cục</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="237" />
+            <source>Open at start</source>
+            <translation>Mở khi khởi động</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="239" />
+            <source>Share with my unit</source>
+            <translation>Chia sẻ với đơn vị</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="244" />
+            <source>&amp;Language</source>
+            <translation>&amp;Ngôn ngữ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="258" />
+            <source>User: %1 (%2)</source>
+            <translation>Người dùng: %1 (%2)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="262" />
+            <source>Unit: %1</source>
+            <translation>Đơn vị: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="282" />
+            <source>Loading cameras</source>
+            <translation>Đang tải danh sách camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="294" />
+            <source>Cameras (%1)</source>
+            <translation>Danh sách camera (%1)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="326" />
+            <source>Connecting to the PTZ of %1…</source>
+            <translation>Đang kết nối điều khiển PTZ của %1…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="328" />
+            <source>PTZ of %1</source>
+            <translation>PTZ của %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="336" />
+            <source>The selected camera has no PTZ.</source>
+            <translation>Camera đang chọn không có chức năng PTZ.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="338" />
+            <source>PTZ control — %1</source>
+            <translation>Điều khiển PTZ — %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="353" />
+            <source>PTZ unavailable: %1</source>
+            <translation>Không điều khiển được PTZ: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="392" />
+            <location filename="../../widgets/main_window.py" line="415" />
+            <source>PTZ: you</source>
+            <translation>PTZ: bạn đang điều khiển</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="395" />
+            <source>PTZ: %1 (you wait, number %2)</source>
+            <translation>PTZ: %1 (bạn đang chờ, thứ tự %2)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="399" />
+            <source>PTZ taken by %1</source>
+            <translation>PTZ đã bị %1 giành quyền</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="413" />
+            <source>PTZ: free</source>
+            <translation>PTZ: đang rảnh</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="417" />
+            <source>PTZ: %1</source>
+            <translation>PTZ: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="427" />
+            <source>PTZ error: %1</source>
+            <translation>Lỗi PTZ: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="447" />
+            <source>Layout %1 cannot be shown: %2</source>
+            <translation>Không thể hiển thị bố cục %1: %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="504" />
+            <source>Save layout as</source>
+            <translation>Lưu bố cục thành</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="504" />
+            <source>Name:</source>
+            <translation>Tên:</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="513" />
+            <source>Rename layout</source>
+            <translation>Đổi tên bố cục</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="513" />
+            <source>New name:</source>
+            <translation>Tên mới:</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="523" />
+            <source>Delete the layout %1?</source>
+            <translation>Xóa bố cục %1?</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="548" />
+            <source>Layout %1 saved.</source>
+            <translation>Đã lưu bố cục %1.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="568" />
+            <source>My layouts</source>
+            <translation>Bố cục của tôi</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="569" />
+            <source>Shared by my unit</source>
+            <translation>Đơn vị chia sẻ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="574" />
+            <source>%1 (by %2, read-only)</source>
+            <translation>%1 (của %2, chỉ xem)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="577" />
+            <source>%1 (at start)</source>
+            <translation>%1 (khi khởi động)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="584" />
+            <location filename="../../widgets/main_window.py" line="647" />
+            <source>(none)</source>
+            <translation>(không có)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="601" />
+            <source>Layout: (not saved)</source>
+            <translation>Bố cục: (chưa lưu)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="603" />
+            <source>Layout: %1</source>
+            <translation>Bố cục: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="605" />
+            <source>Layout: %1 (read-only)</source>
+            <translation>Bố cục: %1 (chỉ xem)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="613" />
+            <source>No saved layouts to tour.</source>
+            <translation>Không có bố cục đã lưu để tuần tra.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="627" />
+            <source>(not available)</source>
+            <translation>(không khả dụng)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="630" />
+            <source>New wall window on</source>
+            <translation>Mở cửa sổ màn hình tường mới trên</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="637" />
+            <source>Wall %1 on %2</source>
+            <translation>Màn hình tường %1 trên %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="640" />
+            <source>Show layout</source>
+            <translation>Hiển thị bố cục</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="649" />
+            <source>Move to screen</source>
+            <translation>Chuyển sang màn hình</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="659" />
+            <source>Close this wall window</source>
+            <translation>Đóng cửa sổ màn hình tường này</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="665" />
+            <source>%1 (this window's screen)</source>
+            <translation>%1 (màn hình của cửa sổ này)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="689" />
+            <source>The language changes at the next start.</source>
+            <translation>Ngôn ngữ sẽ được đổi ở lần khởi động sau.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="702" />
+            <source>Info</source>
+            <translation>Thông tin</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="702" />
+            <source>Warning</source>
+            <translation>Cảnh báo</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="703" />
+            <source>Error</source>
+            <translation>Lỗi</translation>
+        </message>
+    </context>
+    <context>
+        <name>OfflineWatcher</name>
+        <message>
+            <location filename="../../app/incidents.py" line="390" />
+            <source>No picture since %1 (UTC+7), %2 min or more; filed by the client</source>
+            <translation>Không có hình từ %1 (UTC+7), từ %2 phút trở lên; máy trạm tự động báo</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="410" />
+            <source>%1 has been offline for %3 min: incident #%2 filed</source>
+            <translation>%1 mất kết nối đã %3 phút: đã báo sự cố #%2</translation>
+        </message>
+    </context>
+    <context>
+        <name>OpenCaseDialog</name>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="203" />
+            <source>Open a violation case</source>
+            <translation>Mở vụ việc vi phạm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="209" />
+            <source>Violation</source>
+            <translation>Hành vi vi phạm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="216" />
+            <source>Bookmark #%1: %2, %3 %4</source>
+            <translation>Đánh dấu #%1: %2, %3 %4</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="220" />
+            <source>Clip request #%1: %2, %3</source>
+            <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="228" />
+            <source>From</source>
+            <translation>Từ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="229" />
+            <source>Detected at another time (UTC+7)</source>
+            <translation>Phát hiện vào thời điểm khác (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="237" />
+            <source>Note</source>
+            <translation>Ghi chú</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="245" />
+            <source>Open case</source>
+            <translation>Mở vụ việc</translation>
+        </message>
+    </context>
+    <context>
+        <name>Operations</name>
+        <message>
+            <location filename="../../widgets/operations.py" line="116" />
+            <source>Choose a tile that shows a camera.</source>
+            <translation>Hãy chọn một ô đang hiển thị camera.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="151" />
+            <source>Select a bookmark first.</source>
+            <translation>Hãy chọn một đánh dấu trước.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="162" />
+            <source>Select a clip request first.</source>
+            <translation>Hãy chọn một yêu cầu trích xuất trước.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="228" />
+            <source>&amp;Operations</source>
+            <translation>&amp;Vận hành</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="243" />
+            <location filename="../../widgets/operations.py" line="249" />
+            <location filename="../../widgets/operations.py" line="254" />
+            <source>Cases</source>
+            <translation>Vụ việc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="255" />
+            <source>%1 (%2 overdue)</source>
+            <translation>%1 (%2 quá hạn)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="264" />
+            <location filename="../../widgets/operations.py" line="272" />
+            <location filename="../../widgets/operations.py" line="277" />
+            <source>Incidents</source>
+            <translation>Sự cố</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="278" />
+            <source>%1 (%2 open)</source>
+            <translation>%1 (%2 đang mở)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="289" />
+            <source>Open case…</source>
+            <translation>Mở vụ việc…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="294" />
+            <source>Open case from the selected bookmark…</source>
+            <translation>Mở vụ việc từ đánh dấu đang chọn…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="297" />
+            <source>Open case from the selected clip request…</source>
+            <translation>Mở vụ việc từ yêu cầu trích xuất đang chọn…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="303" />
+            <source>Public cameras…</source>
+            <translation>Camera công khai…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="307" />
+            <source>Report a fault on the selected tile…</source>
+            <translation>Báo lỗi camera ở ô đang chọn…</translation>
+        </message>
+    </context>
+    <context>
+        <name>PtzPad</name>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="66" />
+            <location filename="../../widgets/ptz_pad.py" line="146" />
+            <location filename="../../widgets/ptz_pad.py" line="270" />
+            <source>PTZ: not in use</source>
+            <translation>PTZ: không có ai điều khiển</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="81" />
+            <source>Home</source>
+            <translation>Vị trí gốc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="85" />
+            <source>Zoom +</source>
+            <translation>Phóng to</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="86" />
+            <source>Zoom −</source>
+            <translation>Thu nhỏ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="94" />
+            <location filename="../../widgets/ptz_pad.py" line="97" />
+            <source>Speed</source>
+            <translation>Tốc độ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="102" />
+            <source>Go</source>
+            <translation>Đi tới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="103" />
+            <source>Save as…</source>
+            <translation>Lưu thành…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="104" />
+            <source>Rename…</source>
+            <translation>Đổi tên…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="105" />
+            <source>Remove</source>
+            <translation>Xóa</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="114" />
+            <source>Set home</source>
+            <translation>Đặt vị trí gốc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="116" />
+            <location filename="../../widgets/ptz_pad.py" line="254" />
+            <source>Start patrol</source>
+            <translation>Bắt đầu tuần tra</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="128" />
+            <source>Presets</source>
+            <translation>Điểm đặt trước</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="224" />
+            <source>Save preset</source>
+            <translation>Lưu điểm đặt trước</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="224" />
+            <source>Preset name:</source>
+            <translation>Tên điểm đặt trước:</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="232" />
+            <source>Rename preset</source>
+            <translation>Đổi tên điểm đặt trước</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="232" />
+            <source>New name:</source>
+            <translation>Tên mới:</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="247" />
+            <source>All presets</source>
+            <translation>Tất cả điểm đặt trước</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="254" />
+            <source>Stop patrol</source>
+            <translation>Dừng tuần tra</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="260" />
+            <source>PTZ: you hold the camera</source>
+            <translation>PTZ: bạn đang điều khiển camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="264" />
+            <source>PTZ in use by %1; you are number %2 in the queue</source>
+            <translation>PTZ đang do %1 điều khiển; bạn xếp hàng thứ %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_pad.py" line="268" />
+            <source>PTZ taken by %1</source>
+            <translation>PTZ đã bị %1 giành quyền</translation>
+        </message>
+    </context>
+    <context>
+        <name>PublicCamerasDialog</name>
+        <message>
+            <location filename="../../widgets/public_cameras.py" line="34" />
+            <source>Public</source>
+            <translation>Công khai</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/public_cameras.py" line="35" />
+            <source>Camera</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/public_cameras.py" line="36" />
+            <source>Ward</source>
+            <translation>Phường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/public_cameras.py" line="37" />
+            <source>Location</source>
+            <translation>Vị trí</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/public_cameras.py" line="42" />
+            <source>Public cameras</source>
+            <translation>Camera công khai</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/public_cameras.py" line="46" />
+            <source>A ticked camera is shown to the public without login (Art. 14): its name, ward, location and a recent picture. Never its stream or its credentials.</source>
+            <translation>Camera được đánh dấu sẽ hiển thị công khai cho người dân, không cần đăng nhập (Điều 14): tên, phường, vị trí và một hình ảnh gần nhất. Không bao giờ công khai luồng video hay thông tin đăng nhập của camera.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/public_cameras.py" line="59" />
+            <source>Loading cameras…</source>
+            <translation>Đang tải danh sách camera…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/public_cameras.py" line="107" />
+            <source>%1 of %2 cameras are public</source>
+            <translation>%1/%2 camera đang được công khai</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/public_cameras.py" line="128" />
+            <source>Saving %1…</source>
+            <translation>Đang lưu %1…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/public_cameras.py" line="141" />
+            <source>%1 is public now</source>
+            <translation>%1 đã được công khai</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/public_cameras.py" line="141" />
+            <source>%1 is no longer public</source>
+            <translation>%1 đã thôi công khai</translation>
+        </message>
+    </context>
+    <context>
+        <name>PublishDialog</name>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="355" />
+            <source>Publish case #%1</source>
+            <translation>Công khai vụ việc #%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="359" />
+            <source>The public API will show the violation type, the ward, the date, this title and the chosen clip. Write no names, number plates or other personal details in the title.</source>
+            <translation>Cổng thông tin công khai sẽ hiển thị loại vi phạm, phường, ngày, tiêu đề này và đoạn trích đã chọn. Không ghi họ tên, biển số xe hoặc thông tin cá nhân khác vào tiêu đề.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="368" />
+            <source>e.g. Red-light violation at the junction</source>
+            <translation>ví dụ: Vi phạm vượt đèn đỏ tại nút giao</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="369" />
+            <source>Public title</source>
+            <translation>Tiêu đề công khai</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="371" />
+            <source>No clip</source>
+            <translation>Không kèm đoạn trích</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="378" />
+            <source>Clip request #%1: %2, %3</source>
+            <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="384" />
+            <source>Clip</source>
+            <translation>Đoạn trích</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="392" />
+            <source>Publish</source>
+            <translation>Công khai</translation>
+        </message>
+    </context>
+    <context>
+        <name>RejectDialog</name>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="190" />
+            <source>Reject clip request #%1</source>
+            <translation>Từ chối yêu cầu trích xuất số %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="193" />
+            <source>Reason (shown to the requester)</source>
+            <translation>Lý do (hiển thị cho người yêu cầu)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="194" />
+            <source>Reason</source>
+            <translation>Lý do</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportService</name>
+        <message>
+            <location filename="../../app/reports.py" line="210" />
+            <source>Report</source>
+            <translation>Báo cáo</translation>
+        </message>
+        <message>
+            <location filename="../../app/reports.py" line="226" />
+            <source>Report export</source>
+            <translation>Xuất báo cáo</translation>
+        </message>
+        <message>
+            <location filename="../../app/reports.py" line="232" />
+            <source>the server did not send a %1 file</source>
+            <translation>máy chủ không gửi tệp %1</translation>
+        </message>
+        <message>
+            <location filename="../../app/reports.py" line="237" />
+            <source>cannot write %1: %2</source>
+            <translation>không ghi được %1: %2</translation>
+        </message>
+        <message>
+            <location filename="../../app/reports.py" line="242" />
+            <source>Report saved to %1</source>
+            <translation>Đã lưu báo cáo vào %1</translation>
+        </message>
+        <message>
+            <location filename="../../app/reports.py" line="251" />
+            <source>Report: %1</source>
+            <translation>Báo cáo: %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportsPanel</name>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="150" />
+            <source>Quarterly</source>
+            <translation>Báo cáo quý</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="151" />
+            <source>6-monthly</source>
+            <translation>Báo cáo 6 tháng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="152" />
+            <source>Yearly</source>
+            <translation>Báo cáo năm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="153" />
+            <source>Ad hoc</source>
+            <translation>Báo cáo đột xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="155" />
+            <source>Report</source>
+            <translation>Báo cáo</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="164" />
+            <source>Year and part</source>
+            <translation>Năm và kỳ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="178" />
+            <source>From – to (UTC+7, inclusive)</source>
+            <translation>Từ ngày – đến ngày (UTC+7, tính cả hai ngày)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="183" />
+            <source>Show report</source>
+            <translation>Xem báo cáo</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="184" />
+            <source>Export PDF…</source>
+            <translation>Xuất PDF…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="185" />
+            <source>Export CSV…</source>
+            <translation>Xuất CSV…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="201" />
+            <source>Camera</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="201" />
+            <source>Ward</source>
+            <translation>Phường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="201" />
+            <source>Recorded (h)</source>
+            <translation>Thời gian ghi hình (giờ)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="202" />
+            <source>Availability</source>
+            <translation>Tỷ lệ hoạt động</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="202" />
+            <source>Recording gaps (h)</source>
+            <translation>Gián đoạn ghi hình (giờ)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="203" />
+            <source>Offline incidents (h)</source>
+            <translation>Sự cố mất kết nối (giờ)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="204" />
+            <source>Seen live by clients</source>
+            <translation>Máy trạm: tỷ lệ có hình</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="205" />
+            <source>Cameras</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="210" />
+            <location filename="../../widgets/reports_panel.py" line="228" />
+            <source>Figure</source>
+            <translation>Chỉ tiêu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="210" />
+            <location filename="../../widgets/reports_panel.py" line="228" />
+            <source>Count</source>
+            <translation>Số lượng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="213" />
+            <source>Incidents</source>
+            <translation>Sự cố</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="218" />
+            <source>Unit</source>
+            <translation>Đơn vị</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="218" />
+            <source>Requests</source>
+            <translation>Số yêu cầu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="218" />
+            <source>Approved</source>
+            <translation>Được duyệt</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="219" />
+            <source>Rejected</source>
+            <translation>Bị từ chối</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="219" />
+            <source>Pending</source>
+            <translation>Đang chờ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="220" />
+            <source>Mean time to approve (min)</source>
+            <translation>Thời gian duyệt trung bình (phút)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="223" />
+            <source>Clip requests</source>
+            <translation>Yêu cầu trích xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="231" />
+            <source>Violation cases</source>
+            <translation>Vụ việc vi phạm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="234" />
+            <source>Availability by camera</source>
+            <translation>Tỷ lệ hoạt động theo camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="235" />
+            <source>Incidents by kind</source>
+            <translation>Sự cố theo loại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="235" />
+            <source>incidents</source>
+            <translation>sự cố</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="236" />
+            <source>Clip requests by unit</source>
+            <translation>Yêu cầu trích xuất theo đơn vị</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="236" />
+            <source>requests</source>
+            <translation>yêu cầu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="237" />
+            <source>Violation cases by state</source>
+            <translation>Vụ việc theo trạng thái</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="237" />
+            <source>cases</source>
+            <translation>vụ việc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="246" />
+            <source>Plots</source>
+            <translation>Biểu đồ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="272" />
+            <source>Quarter %1</source>
+            <translation>Quý %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="274" />
+            <source>First half</source>
+            <translation>6 tháng đầu năm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="275" />
+            <source>Second half</source>
+            <translation>6 tháng cuối năm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="304" />
+            <source>Loading the report…</source>
+            <translation>Đang tải báo cáo…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="310" />
+            <source>%1: %2 (%3 – %4, UTC+7); made %5</source>
+            <translation>%1: %2 (%3 – %4, UTC+7); lập lúc %5</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="324" />
+            <source>%1 incidents; mean time to acknowledge %2 min, to resolve %3 min</source>
+            <translation>%1 sự cố; thời gian tiếp nhận trung bình %2 phút, khắc phục trung bình %3 phút</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="329" />
+            <location filename="../../widgets/reports_panel.py" line="346" />
+            <source>Kind: %1</source>
+            <translation>Loại: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="331" />
+            <location filename="../../widgets/reports_panel.py" line="348" />
+            <source>State: %1</source>
+            <translation>Trạng thái: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="334" />
+            <source>%1 clip requests; mean time to approve %2 min</source>
+            <translation>%1 yêu cầu trích xuất; thời gian duyệt trung bình %2 phút</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="341" />
+            <source>%1 violation cases; %2 overdue now; %3 steps done late</source>
+            <translation>%1 vụ việc vi phạm; %2 đang quá hạn; %3 bước xử lý trễ hạn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="350" />
+            <source>Overdue now</source>
+            <translation>Đang quá hạn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="351" />
+            <source>Steps done late</source>
+            <translation>Bước xử lý trễ hạn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="361" />
+            <source>offline</source>
+            <translation>mất kết nối</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="361" />
+            <source>obstructed</source>
+            <translation>bị che khuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="362" />
+            <source>too dark</source>
+            <translation>quá tối</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="362" />
+            <source>PTZ broken</source>
+            <translation>hỏng PTZ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="363" />
+            <location filename="../../widgets/reports_panel.py" line="373" />
+            <source>other</source>
+            <translation>khác</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="366" />
+            <source>open</source>
+            <translation>đang mở</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="366" />
+            <source>acknowledged</source>
+            <translation>đã tiếp nhận</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="367" />
+            <source>resolved</source>
+            <translation>đã khắc phục</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="370" />
+            <source>red light</source>
+            <translation>vượt đèn đỏ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="370" />
+            <source>wrong lane</source>
+            <translation>sai làn đường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="371" />
+            <source>stopping, parking</source>
+            <translation>dừng, đỗ sai quy định</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="372" />
+            <source>other traffic</source>
+            <translation>vi phạm giao thông khác</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="373" />
+            <source>public order</source>
+            <translation>trật tự công cộng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="377" />
+            <source>opened</source>
+            <translation>mới mở</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="377" />
+            <source>sent to police</source>
+            <translation>đã chuyển Công an</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="378" />
+            <source>verified</source>
+            <translation>đã xác minh</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="379" />
+            <source>conclusion reported</source>
+            <translation>đã báo kết quả</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="380" />
+            <source>record made</source>
+            <translation>đã lập biên bản</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="380" />
+            <source>decided</source>
+            <translation>đã ra quyết định</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="381" />
+            <source>closed</source>
+            <translation>đã đóng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="389" />
+            <source>Save the report</source>
+            <translation>Lưu báo cáo</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="390" />
+            <source>PDF (*.pdf)</source>
+            <translation>PDF (*.pdf)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="391" />
+            <source>CSV (*.csv)</source>
+            <translation>CSV (*.csv)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="403" />
+            <source>Exporting…</source>
+            <translation>Đang xuất…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_panel.py" line="408" />
+            <source>Saved to %1</source>
+            <translation>Đã lưu vào %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>RequestsPanel</name>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="228" />
+            <source>Mine</source>
+            <translation>Của tôi</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="229" />
+            <location filename="../../widgets/requests_panel.py" line="345" />
+            <source>Awaiting my action</source>
+            <translation>Chờ tôi xử lý</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="237" />
+            <source>New request…</source>
+            <translation>Yêu cầu mới…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="238" />
+            <source>Endorse</source>
+            <translation>Đề xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="239" />
+            <source>Approve</source>
+            <translation>Phê duyệt</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="240" />
+            <source>Reject…</source>
+            <translation>Từ chối…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="241" />
+            <source>Download</source>
+            <translation>Tải về</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="242" />
+            <source>Play</source>
+            <translation>Phát</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="243" />
+            <source>Verify file…</source>
+            <translation>Kiểm tra tệp…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="244" />
+            <source>Open letter</source>
+            <translation>Mở công văn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="245" />
+            <source>The requesting agency's official letter (PDF)</source>
+            <translation>Công văn đề nghị của cơ quan yêu cầu (PDF)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="255" />
+            <source>Downloading… %p%</source>
+            <translation>Đang tải về… %p%</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="256" />
+            <source>Cancel</source>
+            <translation>Hủy</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="303" />
+            <source>#</source>
+            <translation>Số</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="303" />
+            <source>Camera</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="303" />
+            <source>Ward</source>
+            <translation>Phường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="303" />
+            <source>Range (UTC+7)</source>
+            <translation>Khoảng thời gian (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="304" />
+            <source>State</source>
+            <translation>Trạng thái</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="304" />
+            <source>Requester</source>
+            <translation>Người yêu cầu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="304" />
+            <source>Purpose</source>
+            <translation>Mục đích</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="311" />
+            <source>requested</source>
+            <translation>đã yêu cầu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="311" />
+            <source>endorsed</source>
+            <translation>đã đề xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="312" />
+            <source>approved</source>
+            <translation>đã phê duyệt</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="312" />
+            <source>rejected</source>
+            <translation>bị từ chối</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="313" />
+            <source>extracting</source>
+            <translation>đang trích xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="313" />
+            <source>ready</source>
+            <translation>sẵn sàng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="314" />
+            <source>delivered</source>
+            <translation>đã giao</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="314" />
+            <source>failed</source>
+            <translation>thất bại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="318" />
+            <source>request</source>
+            <translation>yêu cầu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="318" />
+            <source>endorse</source>
+            <translation>đề xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="319" />
+            <source>approve</source>
+            <translation>phê duyệt</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="319" />
+            <source>reject</source>
+            <translation>từ chối</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="320" />
+            <source>extraction started</source>
+            <translation>bắt đầu trích xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="320" />
+            <source>extracted</source>
+            <translation>đã trích xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="321" />
+            <source>download</source>
+            <translation>tải về</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="322" />
+            <source>extraction failed</source>
+            <translation>trích xuất thất bại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="381" />
+            <source>Request #%1, %2</source>
+            <translation>Yêu cầu số %1, %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="384" />
+            <source>system</source>
+            <translation>hệ thống</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="388" />
+            <source>Commitment: %1</source>
+            <translation>Cam kết: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="390" />
+            <source>Official letter: %1</source>
+            <translation>Công văn: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="392" />
+            <source>Reason: %1</source>
+            <translation>Lý do: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="394" />
+            <source>Error: %1</source>
+            <translation>Lỗi: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="461" />
+            <source>Fetching the letter of request #%1…</source>
+            <translation>Đang tải công văn của yêu cầu số %1…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="467" />
+            <source>Letter of request #%1: %2</source>
+            <translation>Công văn của yêu cầu số %1: %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="493" />
+            <source>Clip to verify</source>
+            <translation>Đoạn video cần kiểm tra</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="494" />
+            <source>Clips (*.mp4)</source>
+            <translation>Đoạn video (*.mp4)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="504" />
+            <source>Its manifest</source>
+            <translation>Tệp kê khai của đoạn video</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="505" />
+            <source>Manifests (*.json)</source>
+            <translation>Tệp kê khai (*.json)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="515" />
+            <source>Verifying %1…</source>
+            <translation>Đang kiểm tra %1…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="520" />
+            <source>Intact</source>
+            <translation>Nguyên vẹn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="520" />
+            <source>ALTERED</source>
+            <translation>ĐÃ BỊ THAY ĐỔI</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="521" />
+            <source>SIGNATURE INVALID</source>
+            <translation>CHỮ KÝ KHÔNG HỢP LỆ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="547" />
+            <source>Download cancelled</source>
+            <translation>Đã hủy tải về</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="548" />
+            <source>Download failed: %1</source>
+            <translation>Tải về thất bại: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="564" />
+            <source>Request #%1: %2</source>
+            <translation>Yêu cầu số %1: %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>ResolveDialog</name>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="186" />
+            <source>Resolve incident #%1</source>
+            <translation>Khắc phục sự cố #%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="189" />
+            <source>What was done (at least 3 characters)</source>
+            <translation>Đã xử lý thế nào (ít nhất 3 ký tự)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="190" />
+            <source>Resolution</source>
+            <translation>Biện pháp khắc phục</translation>
+        </message>
+    </context>
+    <context>
+        <name>StepDialog</name>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="274" />
+            <source>Case #%1: %2</source>
+            <translation>Vụ việc #%1: %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="279" />
+            <source>When (UTC+7)</source>
+            <translation>Thời điểm (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="284" />
+            <source>Complex: verification takes 2 months</source>
+            <translation>Phức tạp: xác minh trong 2 tháng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="293" />
+            <source>Decision period</source>
+            <translation>Thời hạn ra quyết định</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="296" />
+            <source>The record must be handed to another authority (24 hours)</source>
+            <translation>Biên bản phải chuyển cho cơ quan có thẩm quyền khác (24 giờ)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="301" />
+            <source>Conclusion of the verification</source>
+            <translation>Kết luận xác minh</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="302" />
+            <source>Note</source>
+            <translation>Ghi chú</translation>
+        </message>
+    </context>
+    <context>
+        <name>VideoTile</name>
+        <message>
+            <location filename="../../widgets/tile.py" line="336" />
+            <location filename="../../widgets/tile.py" line="337" />
+            <location filename="../../widgets/tile.py" line="397" />
+            <location filename="../../widgets/tile.py" line="428" />
+            <source>Connecting…</source>
+            <translation>Đang kết nối…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="346" />
+            <source>Empty — drop a camera here</source>
+            <translation>Trống — kéo camera vào đây</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="430" />
+            <source>Live</source>
+            <translation>Trực tiếp</translation>
+        </message>
+        <message numerus="yes">
+            <location filename="../../widgets/tile.py" line="433" />
+            <source>Frozen %n s</source>
+            <translation>
+                <numerusform>Đứng hình %n giây</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="434" />
+            <source>Frozen</source>
+            <translation>Đứng hình</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="406" />
+            <location filename="../../widgets/tile.py" line="437" />
+            <source>Offline: %1</source>
+            <translation>Mất tín hiệu: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="178" />
+            <location filename="../../widgets/tile.py" line="439" />
+            <source>Replay</source>
+            <translation>Xem lại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="179" />
+            <source>Instant replay of the last 30 s (R)</source>
+            <translation>Xem lại ngay 30 giây vừa qua (R)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="184" />
+            <source>Bookmark</source>
+            <translation>Đánh dấu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="185" />
+            <source>Bookmark this moment of the camera (B)</source>
+            <translation>Đánh dấu thời điểm này của camera (B)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="193" />
+            <source>Tour position</source>
+            <translation>Vị trí tuần tra</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="262" />
+            <source>Tour %1</source>
+            <translation>Tuần tra %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="298" />
+            <source>No permission to view this camera</source>
+            <translation>Không có quyền xem camera này</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="399" />
+            <source>LIVE</source>
+            <translation>TRỰC TIẾP</translation>
+        </message>
+        <message numerus="yes">
+            <location filename="../../widgets/tile.py" line="402" />
+            <source>STALLED — no new picture for %n s</source>
+            <translation>
+                <numerusform>ĐỨNG HÌNH — không có hình mới trong %n giây</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="404" />
+            <source>offline</source>
+            <translation>mất tín hiệu</translation>
+        </message>
+        <message numerus="yes">
+            <location filename="../../widgets/tile.py" line="408" />
+            <source>Offline: %1 — reconnecting in %n s</source>
+            <translation>
+                <numerusform>Mất tín hiệu: %1 — kết nối lại sau %n giây</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location filename="../../widgets/tile.py" line="413" />
+            <source>REPLAY — %n s behind live (R: back to live)</source>
+            <translation>
+                <numerusform>XEM LẠI — chậm %n giây so với trực tiếp (R: về trực tiếp)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="437" />
+            <source>Offline</source>
+            <translation>Mất tín hiệu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="440" />
+            <source>Stopped</source>
+            <translation>Đã dừng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="444" />
+            <source>connection refused</source>
+            <translation>bị từ chối kết nối</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="445" />
+            <source>wrong camera credentials</source>
+            <translation>sai thông tin đăng nhập camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="446" />
+            <source>no answer</source>
+            <translation>không phản hồi</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="447" />
+            <source>stream not found</source>
+            <translation>không tìm thấy luồng video</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="448" />
+            <source>access denied</source>
+            <translation>bị từ chối truy cập</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="449" />
+            <source>disconnected</source>
+            <translation>mất kết nối</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="450" />
+            <source>no video</source>
+            <translation>không có hình</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="451" />
+            <source>player error</source>
+            <translation>lỗi trình phát</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="452" />
+            <source>error</source>
+            <translation>lỗi</translation>
+        </message>
+    </context>
+    <context>
+        <name>WallView</name>
+        <message>
+            <location filename="../../widgets/wall_view.py" line="214" />
+            <source>%1 (%2 tiles)</source>
+            <translation>%1 (%2 ô)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_view.py" line="216" />
+            <source>%1×%2 (%3 tiles)</source>
+            <translation>%1×%2 (%3 ô)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_view.py" line="423" />
+            <source>Camera #%1</source>
+            <translation>Camera số %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_view.py" line="445" />
+            <source>Tour all cameras in this tile</source>
+            <translation>Tuần tra mọi camera trong ô này</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_view.py" line="450" />
+            <source>Tour the cameras of %1 in this tile</source>
+            <translation>Tuần tra các camera của %1 trong ô này</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_view.py" line="454" />
+            <source>Stop this tile's tour</source>
+            <translation>Dừng tuần tra của ô này</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/wall_view.py" line="458" />
+            <source>Report a fault…</source>
+            <translation>Báo lỗi camera…</translation>
+        </message>
+    </context>
+    <context>
+        <name>WallWindow</name>
+        <message>
+            <location filename="../../widgets/wall_window.py" line="71" />
+            <source>iocwall — wall %1</source>
+            <translation>iocwall — màn hình tường %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>WallWindows</name>
+        <message>
+            <location filename="../../widgets/wall_window.py" line="209" />
+            <source>Layout %1 cannot be shown: %2</source>
+            <translation>Không thể hiển thị bố cục %1: %2</translation>
+        </message>
+    </context>
 </TS>
