@@ -19,7 +19,7 @@ test: setup
 
 lint: setup
 	$(PY) -m ruff check .
-	$(PY) -m mypy app layouts server
+	$(PY) -m mypy app layouts server widgets main.py
 	$(VENV)/bin/lint-imports
 
 bench: setup

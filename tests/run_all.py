@@ -14,7 +14,7 @@ BIN = Path(sys.executable).parent
 
 STEPS: list[tuple[str, list[str]]] = [
     ("ruff", [sys.executable, "-m", "ruff", "check", "."]),
-    ("mypy", [sys.executable, "-m", "mypy", "app", "layouts", "server"]),
+    ("mypy", [sys.executable, "-m", "mypy", "app", "layouts", "server", "widgets", "main.py"]),
     ("import-linter", [str(BIN / "lint-imports")]),
     ("pytest", [sys.executable, "-m", "pytest", *sys.argv[1:]]),
 ]

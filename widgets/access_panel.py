@@ -47,6 +47,7 @@ from app.access_requests import (
 from app.bookmarks import vn_text
 from app.domain import Camera
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
+from widgets.tables import find_row, row_objects, selected_object, texts
 
 REQUEST_ROLE = Qt.ItemDataRole.UserRole + 1
 CAMERA_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -393,24 +394,20 @@ class AccessPanel(QWidget):
         self._update_buttons()
 
     def requests(self) -> list[AccessRequest]:
-        return [self.table.item(r, 0).data(REQUEST_ROLE) for r in range(self.table.rowCount())]
+        return row_objects(self.table, REQUEST_ROLE)
 
     def row_texts(self, request_id: int) -> list[str]:
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(REQUEST_ROLE).id == request_id:
-                return [self.table.item(row, c).text() for c in range(self.table.columnCount())]
-        return []
+        row = find_row(self.table, REQUEST_ROLE, request_id)
+        return [] if row is None else texts(self.table)[row]
 
     def selected(self) -> AccessRequest | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.table.item(rows[0].row(), 0).data(REQUEST_ROLE) if rows else None
+        return selected_object(self.table, REQUEST_ROLE)  # type: ignore[no-any-return]
 
     def select(self, request_id: int) -> bool:
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(REQUEST_ROLE).id == request_id:
-                self.table.selectRow(row)
-                return True
-        return False
+        row = find_row(self.table, REQUEST_ROLE, request_id)
+        if row is not None:
+            self.table.selectRow(row)
+        return row is not None
 
     def _update_buttons(self) -> None:
         request = self.selected()

@@ -47,7 +47,7 @@ from app.bookmarks import (
     vn_time,
 )
 from app.domain import Camera
-from widgets.tables import cell_data
+from widgets.tables import row_objects, selected_object
 
 BOOKMARK_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -256,11 +256,10 @@ class BookmarksPanel(QWidget):
 
     # -- list ------------------------------------------------------------------------------------
     def bookmarks(self) -> list[Bookmark]:
-        return [cell_data(self.table, r, BOOKMARK_ROLE) for r in range(self.table.rowCount())]
+        return row_objects(self.table, BOOKMARK_ROLE)
 
     def selected(self) -> Bookmark | None:
-        rows = self.table.selectionModel().selectedRows()
-        return cell_data(self.table, rows[0].row(), BOOKMARK_ROLE) if rows else None
+        return selected_object(self.table, BOOKMARK_ROLE)  # type: ignore[no-any-return]
 
     def _on_listed(self, bookmarks: list[Bookmark], total: int) -> None:
         self.error_label.hide()

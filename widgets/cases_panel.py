@@ -59,6 +59,7 @@ from app.cases import (
 )
 from app.clips import ClipRequest
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
+from widgets.tables import cell, find_row, row_objects, selected_object
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
 _PLACEHOLDER = re.compile(r"%(\d)")
@@ -539,25 +540,21 @@ class CasesPanel(QWidget):
         self.ward_combo.blockSignals(False)
 
     def cases(self) -> list[Case]:
-        return [self.table.item(r, 0).data(CASE_ROLE) for r in range(self.table.rowCount())]
+        return row_objects(self.table, CASE_ROLE)
 
     def selected(self) -> Case | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.table.item(rows[0].row(), 0).data(CASE_ROLE) if rows else None
+        return selected_object(self.table, CASE_ROLE)  # type: ignore[no-any-return]
 
     def select(self, case_id: int) -> bool:
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(CASE_ROLE).id == case_id:
-                self.table.selectRow(row)
-                return True
-        return False
+        row = find_row(self.table, CASE_ROLE, case_id)
+        if row is not None:
+            self.table.selectRow(row)
+        return row is not None
 
     def deadline_cell(self, case_id: int) -> QTableWidgetItem | None:
         """The deadline-state cell of a case's row (tests read its text and colour)."""
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(CASE_ROLE).id == case_id:
-                return self.table.item(row, len(self.COLUMNS) - 1)
-        return None
+        row = find_row(self.table, CASE_ROLE, case_id)
+        return None if row is None else cell(self.table, row, len(self.COLUMNS) - 1)
 
     def _fill(self, cases: list[Case]) -> None:
         selected = self.selected()
@@ -796,9 +793,9 @@ class CasesPanel(QWidget):
         self.status_label.setText(self.tr("Case #%1: %2").replace("%1", str(case.id))
                                   .replace("%2", self.texts.state(case.state)))
         # show the answer at once; the refresh that follows replaces the row
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(CASE_ROLE).id == case.id:
-                self.table.item(row, 0).setData(CASE_ROLE, case)
+        row = find_row(self.table, CASE_ROLE, case.id)
+        if row is not None:
+            cell(self.table, row).setData(CASE_ROLE, case)
         self._update()
 
     def _on_failed(self, text: str) -> None:

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from app.bookmarks import vn_text
 from app.incidents import Incident, IncidentKind, IncidentService, IncidentState
-from widgets.tables import cell_data
+from widgets.tables import find_row, row_objects, selected_object
 
 INCIDENT_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_COLOURS = {IncidentState.OPEN: "#e06c6c", IncidentState.ACKNOWLEDGED: "#f0b400",
@@ -293,18 +293,16 @@ class IncidentsPanel(QWidget):
         return True
 
     def incidents(self) -> list[Incident]:
-        return [cell_data(self.table, r, INCIDENT_ROLE) for r in range(self.table.rowCount())]
+        return row_objects(self.table, INCIDENT_ROLE)
 
     def selected(self) -> Incident | None:
-        rows = self.table.selectionModel().selectedRows()
-        return cell_data(self.table, rows[0].row(), INCIDENT_ROLE) if rows else None
+        return selected_object(self.table, INCIDENT_ROLE)  # type: ignore[no-any-return]
 
     def select(self, incident_id: int) -> bool:
-        for row in range(self.table.rowCount()):
-            if cell_data(self.table, row, INCIDENT_ROLE).id == incident_id:
-                self.table.selectRow(row)
-                return True
-        return False
+        row = find_row(self.table, INCIDENT_ROLE, incident_id)
+        if row is not None:
+            self.table.selectRow(row)
+        return row is not None
 
     def _fill(self, incidents: list[Incident]) -> None:
         selected = self.selected()

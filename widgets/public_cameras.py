@@ -25,7 +25,7 @@ from app.cases import ApiClient
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.public_cameras import PublicCameraRow, PublicCameraService
-from widgets.tables import cell, cell_data, is_checked
+from widgets.tables import cell, is_checked, row_objects
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -71,7 +71,7 @@ class PublicCamerasDialog(QDialog):
 
     # -- rows ------------------------------------------------------------------------------------
     def rows(self) -> list[PublicCameraRow]:
-        return [cell_data(self.table, r, ROW_ROLE) for r in range(self.table.rowCount())]
+        return row_objects(self.table, ROW_ROLE)
 
     def checkbox(self, camera_id: int) -> QTableWidgetItem | None:
         for row in range(self.table.rowCount()):

@@ -52,7 +52,7 @@ from app.clips import (
 )
 from app.domain import Camera
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
-from widgets.tables import cell_data
+from widgets.tables import find_row, row_objects, selected_object
 
 REQUEST_ROLE = Qt.ItemDataRole.UserRole + 1
 VERDICT_COLOURS = {Verdict.INTACT: "#4caf50", Verdict.ALTERED: "#e06c6c",
@@ -346,11 +346,10 @@ class RequestsPanel(QWidget):
         self.tabs.setTabText(1, f"{title} ({len(requests)})" if requests else title)
 
     def requests_in(self, table: QTableWidget) -> list[ClipRequest]:
-        return [cell_data(table, r, REQUEST_ROLE) for r in range(table.rowCount())]
+        return row_objects(table, REQUEST_ROLE)
 
     def _selected_in(self, table: QTableWidget) -> ClipRequest | None:
-        rows = table.selectionModel().selectedRows()
-        return cell_data(table, rows[0].row(), REQUEST_ROLE) if rows else None
+        return selected_object(table, REQUEST_ROLE)  # type: ignore[no-any-return]
 
     def selected(self) -> ClipRequest | None:
         table = self.mine_table if self.tabs.currentIndex() == 0 else self.awaiting_table
@@ -360,11 +359,10 @@ class RequestsPanel(QWidget):
         """Select request ``request_id`` in ``mine`` or ``awaiting`` (shows that tab)."""
         table = self.mine_table if box == "mine" else self.awaiting_table
         self.tabs.setCurrentIndex(0 if box == "mine" else 1)
-        for row in range(table.rowCount()):
-            if cell_data(table, row, REQUEST_ROLE).id == request_id:
-                table.selectRow(row)
-                return True
-        return False
+        row = find_row(table, REQUEST_ROLE, request_id)
+        if row is not None:
+            table.selectRow(row)
+        return row is not None
 
     def _update_buttons(self) -> None:
         request = self.selected()

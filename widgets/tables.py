@@ -35,3 +35,22 @@ def texts(table: QTableWidget) -> list[list[str]]:
 
 def is_checked(item: QTableWidgetItem) -> bool:
     return item.checkState() == Qt.CheckState.Checked
+
+
+def row_objects(table: QTableWidget, role: int) -> list[Any]:
+    """The objects stored in the rows (first column, ``role``), top to bottom."""
+    return [cell_data(table, row, role) for row in range(table.rowCount())]
+
+
+def selected_object(table: QTableWidget, role: int) -> Any:
+    """The object of the first selected row, or None."""
+    rows = table.selectionModel().selectedRows()
+    return cell_data(table, rows[0].row(), role) if rows else None
+
+
+def find_row(table: QTableWidget, role: int, object_id: int) -> int | None:
+    """The row whose stored object has ``id == object_id``, or None."""
+    for row in range(table.rowCount()):
+        if cell_data(table, row, role).id == object_id:
+            return row
+    return None
