@@ -18,13 +18,11 @@ from pathlib import Path
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -32,7 +30,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -47,7 +44,7 @@ from app.access_requests import (
 from app.bookmarks import vn_text
 from app.domain import Camera
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
-from widgets.tables import find_row, row_objects, selected_object, texts
+from widgets.tables import find_row, read_only_table, row_objects, selected_object, texts
 
 REQUEST_ROLE = Qt.ItemDataRole.UserRole + 1
 CAMERA_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -292,15 +289,7 @@ class AccessPanel(QWidget):
         self.dialog: QDialog | None = None  # the open dialog waiting for the server
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = read_only_table([self.tr(str(c)) for c in self.COLUMNS])
         layout.addWidget(self.table, 1)
         self.detail_label = QLabel()
         self.detail_label.setWordWrap(True)

@@ -18,11 +18,9 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -39,7 +37,7 @@ from app.audit_log import (
 from app.bookmarks import vn_text
 from app.domain import Camera
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
-from widgets.tables import texts
+from widgets.tables import read_only_table, texts
 
 OK_STYLE = ("background: #1e5631; color: white; font-weight: bold; padding: 6px; "
             "border-radius: 3px;")
@@ -111,14 +109,8 @@ class AuditPanel(QWidget):
         filters.addWidget(self.export_button, 2, 3)
         layout.addLayout(filters)
 
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = read_only_table([self.tr(str(c)) for c in self.COLUMNS],
+                                     selection=QAbstractItemView.SelectionMode.ExtendedSelection)
         layout.addWidget(self.table, 1)
 
         pages = QHBoxLayout()

@@ -13,7 +13,6 @@ from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
@@ -22,13 +21,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -47,7 +44,7 @@ from app.bookmarks import (
     vn_time,
 )
 from app.domain import Camera
-from widgets.tables import row_objects, selected_object
+from widgets.tables import read_only_table, row_objects, selected_object
 
 BOOKMARK_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -173,15 +170,7 @@ class BookmarksPanel(QWidget):
         layout.addLayout(filters)
         self._fill_combos()
 
-        self.table = QTableWidget(0, self.COLUMN_COUNT)
-        self.table.setHorizontalHeaderLabels(self.column_titles())
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(self.column_titles())
         layout.addWidget(self.table, 1)
 
         row = QHBoxLayout()

@@ -13,9 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -25,7 +23,7 @@ from app.cases import ApiClient
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.public_cameras import PublicCameraRow, PublicCameraService
-from widgets.tables import cell, is_checked, row_objects
+from widgets.tables import cell, is_checked, read_only_table, row_objects
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -47,14 +45,8 @@ class PublicCamerasDialog(QDialog):
             "location and a recent picture. Never its stream or its credentials."))
         hint.setWordWrap(True)
         layout.addWidget(hint)
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table([self.tr(str(c)) for c in self.COLUMNS],
+                                     selection=QAbstractItemView.SelectionMode.NoSelection)
         layout.addWidget(self.table, 1)
         self.status_label = QLabel(self.tr("Loading cameras…"))
         self.status_label.setWordWrap(True)

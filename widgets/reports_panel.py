@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.bookmarks import vn_text, vn_time
 from app.reports import ExportFormat, Report, ReportKind, ReportQuery, ReportService
-from widgets.tables import texts
+from widgets.tables import read_only_table, texts
 
 BAR_COLOUR = QColor("#2b6cb0")
 
@@ -107,14 +106,7 @@ class BarChart(QWidget):
 
 
 def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+    return read_only_table(headers, selection=QAbstractItemView.SelectionMode.ExtendedSelection)
 
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:

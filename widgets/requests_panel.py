@@ -21,14 +21,12 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -52,7 +50,7 @@ from app.clips import (
 )
 from app.domain import Camera
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
-from widgets.tables import find_row, row_objects, selected_object
+from widgets.tables import find_row, read_only_table, row_objects, selected_object
 
 REQUEST_ROLE = Qt.ItemDataRole.UserRole + 1
 VERDICT_COLOURS = {Verdict.INTACT: "#4caf50", Verdict.ALTERED: "#e06c6c",
@@ -289,15 +287,7 @@ class RequestsPanel(QWidget):
         self._update_buttons()
 
     def _table(self) -> QTableWidget:
-        table = QTableWidget(0, self.COLUMN_COUNT)
-        table.setHorizontalHeaderLabels(self.column_titles())
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
-        return table
+        return read_only_table(self.column_titles())
 
     def column_titles(self) -> list[str]:
         return [self.tr("#"), self.tr("Camera"), self.tr("Ward"), self.tr("Range (UTC+7)"),

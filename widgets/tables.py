@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 
 def cell(table: QTableWidget, row: int, column: int = 0) -> QTableWidgetItem:
@@ -54,3 +54,18 @@ def find_row(table: QTableWidget, role: int, object_id: int) -> int | None:
         if cell_data(table, row, role).id == object_id:
             return row
     return None
+
+
+def read_only_table(headers: list[str], *, selection: QAbstractItemView.SelectionMode =
+                    QAbstractItemView.SelectionMode.SingleSelection) -> QTableWidget:
+    """The panels' list: whole rows selected, nothing edited in place, no row numbers, columns
+    sized to their contents and the last one stretched."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(selection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
