@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.bookmarks import (
     Bookmark,
@@ -42,6 +42,7 @@ from app.clips import ClipRequest, parse_clip
 from app.errors import BackendError
 from app.messages import MessageBridge
 from app.ops import Op, Ops
+from app.polling import Poller
 
 log = logging.getLogger("iocwall.cases")
 
@@ -315,23 +316,18 @@ class CaseService(QObject):
         self.cases: list[Case] = []
         self.overdue: list[Case] = []
         self._announced: dict[int, frozenset[str]] = {}  # case id → overdue rules told
-        self._refreshing: Op[Any] | None = None
-        self._again = False
-        self._timer = QTimer(self)
-        self._timer.setInterval(poll_interval_ms)
-        self._timer.timeout.connect(self.refresh)
+        self._poller = Poller(self, poll_interval_ms, self._start_refresh)
 
     # -- lists, polling, notifications ---------------------------------------------------------
     def start_polling(self) -> None:
-        self.refresh()
-        self._timer.start()
+        self._poller.start()
 
     def stop_polling(self) -> None:
-        self._timer.stop()
+        self._poller.stop()
 
     @property
     def polling(self) -> bool:
-        return self._timer.isActive()
+        return self._poller.active
 
     def set_filter(self, where: CaseFilter) -> None:
         self.filter = where
@@ -339,14 +335,12 @@ class CaseService(QObject):
 
     def refresh(self) -> None:
         """The filtered list and the overdue ones (for the badge and the notifications)."""
-        if self._refreshing is not None and not self._refreshing.done:
-            self._again = True  # a filter changed meanwhile: fetch once more after this one
-            return
-        self._again = False
-        where = self.filter
-        self._refreshing = (self._ops.run(functools.partial(self._fetch, where),
-                                          label=_tr("Cases"), owner=self)
-                            .success(self._on_lists).failure(self._on_poll_failed))
+        self._poller.request()
+
+    def _start_refresh(self) -> Op[Any]:
+        return (self._ops.run(functools.partial(self._fetch, self.filter), label=_tr("Cases"),
+                              owner=self)
+                .success(self._on_lists).failure(self._on_poll_failed))
 
     def _fetch(self, where: CaseFilter) -> tuple[CaseFilter, list[Case], list[Case]]:
         listed = [parse_case(c) for c in self._backend.call("GET", "/cases",
@@ -363,8 +357,7 @@ class CaseService(QObject):
         if where == self.filter:
             self.cases = listed
             self.cases_changed.emit(list(listed))
-        if self._again:
-            self.refresh()
+        self._poller.settled()
 
     def _notify(self, overdue: list[Case]) -> None:
         """Tell each case once when it becomes overdue, and again only when its overdue
@@ -388,8 +381,7 @@ class CaseService(QObject):
         log.warning("case refresh failed: %s", error)
         if not isinstance(error, BackendError):
             log.error("case refresh failed", exc_info=error)
-        if self._again:
-            self.refresh()
+        self._poller.settled()
 
     def case(self, case_id: int) -> Op[Case]:
         """One case, fresh (``case_changed`` on success)."""

@@ -43,13 +43,14 @@ from typing import Any, Protocol
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 
 from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
 from app.domain import User
 from app.errors import BackendError
 from app.messages import MessageBridge
 from app.ops import Op, Ops
+from app.polling import Poller
 
 log = logging.getLogger("iocwall.clips")
 
@@ -381,34 +382,31 @@ class ClipService(QObject):
         self.badge = 0
         self.user: User | None = None
         self._loaded = False
-        self._refreshing: Op[Any] | None = None
         self._keys: list[SigningKey] | None = None
         self.downloads: dict[int, DownloadJob] = {}
         # progress comes from the download's worker thread: hop to the GUI thread
         self._progress_queued.connect(self.download_progress,
                                       Qt.ConnectionType.QueuedConnection)
-        self._timer = QTimer(self)
-        self._timer.setInterval(poll_interval_ms)
-        self._timer.timeout.connect(self.refresh)
+        self._poller = Poller(self, poll_interval_ms, self._start_refresh)
 
     # -- lists, polling, notifications ----------------------------------------------------------
     def start_polling(self) -> None:
         """Refresh now and then every ~10 s (off the GUI thread)."""
-        self.refresh()
-        self._timer.start()
+        self._poller.start()
 
     def stop_polling(self) -> None:
-        self._timer.stop()
+        self._poller.stop()
 
     @property
     def polling(self) -> bool:
-        return self._timer.isActive()
+        return self._poller.active
 
     def refresh(self) -> None:
-        if self._refreshing is not None and not self._refreshing.done:
-            return
-        self._refreshing = (self._ops.run(self._fetch_boxes, label="clip requests")
-                            .success(self._on_boxes).failure(self._on_poll_failed))
+        self._poller.request()
+
+    def _start_refresh(self) -> Op[Any]:
+        return (self._ops.run(self._fetch_boxes, label="clip requests", owner=self)
+                .success(self._on_boxes).failure(self._on_poll_failed))
 
     def _fetch_boxes(self) -> tuple[list[ClipRequest], list[ClipRequest], User | None]:
         user = self._backend.me() if self.user is None else None
@@ -435,6 +433,7 @@ class ClipService(QObject):
         badge = len(awaiting) + sum(1 for r in mine if r.state == ClipState.READY)
         self.badge = badge
         self.badge_changed.emit(badge)
+        self._poller.settled()
 
     def _notify(self, mine: list[ClipRequest], awaiting: list[ClipRequest]) -> None:
         before_awaiting = {r.id for r in self.awaiting}
@@ -467,6 +466,7 @@ class ClipService(QObject):
         log.warning("clip request refresh failed: %s", error)
         if not isinstance(error, BackendError):
             log.error("clip request refresh failed", exc_info=error)
+        self._poller.settled()
 
     # -- create and decide -----------------------------------------------------------------------
     def create_request(self, camera_id: int, start: datetime, end: datetime, purpose: str, *,

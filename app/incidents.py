@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
 from app.cases import ApiClient
@@ -46,6 +46,7 @@ from app.health_reports import (
 )
 from app.messages import MessageBridge
 from app.ops import Op, Ops
+from app.polling import Poller
 
 log = logging.getLogger("iocwall.incidents")
 
@@ -172,37 +173,30 @@ class IncidentService(QObject):
         self.state_filter: str | None = None
         self.incidents: list[Incident] = []
         self._seen_open: set[int] | None = None
-        self._refreshing: Op[Any] | None = None
-        self._again = False
-        self._timer = QTimer(self)
-        self._timer.setInterval(poll_interval_ms)
-        self._timer.timeout.connect(self.refresh)
+        self._poller = Poller(self, poll_interval_ms, self._start_refresh)
 
     # -- list ----------------------------------------------------------------------------------
     def start_polling(self) -> None:
-        self.refresh()
-        self._timer.start()
+        self._poller.start()
 
     def stop_polling(self) -> None:
-        self._timer.stop()
+        self._poller.stop()
 
     @property
     def polling(self) -> bool:
-        return self._timer.isActive()
+        return self._poller.active
 
     def set_state_filter(self, state: str | None) -> None:
         self.state_filter = state or None
         self.refresh()
 
     def refresh(self) -> None:
-        if self._refreshing is not None and not self._refreshing.done:
-            self._again = True
-            return
-        self._again = False
-        state = self.state_filter
-        self._refreshing = (self._ops.run(functools.partial(self._fetch, state),
-                                          label=_tr("Incidents"), owner=self)
-                            .success(self._on_lists).failure(self._on_poll_failed))
+        self._poller.request()
+
+    def _start_refresh(self) -> Op[Any]:
+        return (self._ops.run(functools.partial(self._fetch, self.state_filter),
+                              label=_tr("Incidents"), owner=self)
+                .success(self._on_lists).failure(self._on_poll_failed))
 
     def _fetch(self, state: str | None) -> tuple[str | None, list[Incident], list[Incident]]:
         params = {"state": state} if state else {}
@@ -229,15 +223,13 @@ class IncidentService(QObject):
         if state == self.state_filter:
             self.incidents = listed
             self.incidents_changed.emit(list(listed))
-        if self._again:
-            self.refresh()
+        self._poller.settled()
 
     def _on_poll_failed(self, error: BaseException) -> None:
         log.warning("incident refresh failed: %s", error)
         if not isinstance(error, BackendError):
             log.error("incident refresh failed", exc_info=error)
-        if self._again:
-            self.refresh()
+        self._poller.settled()
 
     # -- report ---------------------------------------------------------------------------------
     def report(self, camera_id: int, kind: str, note: str = "", snapshot: bytes | None = None,
