@@ -44,18 +44,11 @@ from app.access_requests import (
 from app.bookmarks import vn_text
 from app.domain import Camera
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
+from widgets.forms import ERROR_STYLE, ReasonDialog, error_label
 from widgets.tables import find_row, read_only_table, row_objects, selected_object, texts
 
 REQUEST_ROLE = Qt.ItemDataRole.UserRole + 1
 CAMERA_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #e06c6c;")
-    label.hide()
-    return label
 
 
 class AccessRequestDialog(QDialog):
@@ -109,7 +102,7 @@ class AccessRequestDialog(QDialog):
         letter_row.addWidget(self.letter_edit, 1)
         letter_row.addWidget(browse)
         form.addRow(self.tr("Letter"), letter_row)
-        self.error_label = _error_label()
+        self.error_label = error_label()
         form.addRow(self.error_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -207,7 +200,7 @@ class GrantDialog(QDialog):
         self.until_edit.setDateTime(to_vn_qdatetime(end))
         form.addRow(self.tr("From (UTC+7)"), self.from_edit)
         form.addRow(self.tr("Until (UTC+7)"), self.until_edit)
-        self.error_label = _error_label()
+        self.error_label = error_label()
         form.addRow(self.error_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -228,38 +221,16 @@ class GrantDialog(QDialog):
         self.error_label.show()
 
 
-class AccessRejectDialog(QDialog):
-    """The reason of a rejection: required (the OK button waits for 3 characters)."""
+class AccessRejectDialog(ReasonDialog):
+    """The reason of a rejection: required (OK waits for 3 characters); the panel closes it when
+    the server has agreed."""
 
     def __init__(self, request: AccessRequest, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Reject access request #%1").replace("%1", str(request.id)))
-        form = QFormLayout(self)
-        self.reason_edit = QPlainTextEdit()
-        self.reason_edit.setPlaceholderText(self.tr("Reason (shown to the agency; required)"))
-        form.addRow(self.tr("Reason"), self.reason_edit)
-        self.error_label = _error_label()
-        form.addRow(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Reject"))
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
-        self.reason_edit.textChanged.connect(self._reason_changed)
-        self._reason_changed()
-
-    def reason(self) -> str:
-        return self.reason_edit.toPlainText().strip()
-
-    def _reason_changed(self) -> None:
-        enough = len(self.reason()) >= REASON_MIN
-        self.ok_button.setEnabled(enough)
-        self.ok_button.setToolTip("" if enough else self.tr("A rejection needs a reason"))
-
-    def show_error(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.show()
+        super().__init__(
+            self.tr("Reject access request #%1").replace("%1", str(request.id)),
+            self.tr("Reason"), self.tr("Reason (shown to the agency; required)"),
+            ok_text=self.tr("Reject"), hint=self.tr("A rejection needs a reason"),
+            min_chars=REASON_MIN, accept_on_ok=False, parent=parent)
 
 
 class AccessPanel(QWidget):
@@ -556,7 +527,7 @@ class AccessPanel(QWidget):
                                   .replace("%2", self.state_text(request.state)))
 
     def _on_failed(self, text: str) -> None:
-        self.status_label.setStyleSheet("color: #e06c6c;")
+        self.status_label.setStyleSheet(ERROR_STYLE)
         self.status_label.setText(text)
         dialog = self.dialog
         if isinstance(dialog, AccessRequestDialog | GrantDialog | AccessRejectDialog):

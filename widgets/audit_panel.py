@@ -37,6 +37,7 @@ from app.audit_log import (
 from app.bookmarks import vn_text
 from app.domain import Camera
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
+from widgets.forms import ERROR_STYLE
 from widgets.tables import read_only_table, texts
 
 OK_STYLE = ("background: #1e5631; color: white; font-weight: bold; padding: 6px; "
@@ -272,7 +273,7 @@ class AuditPanel(QWidget):
     def _on_exported(self, result: AuditExport) -> None:
         self.export_result = result
         self.status_label.setStyleSheet("color: #4caf50;" if result.chain_ok
-                                        else "color: #e06c6c;")
+                                        else ERROR_STYLE)
         text = self.tr("%1 rows saved to %2").replace("%1", str(result.rows)) \
             .replace("%2", str(result.path))
         if not result.chain_ok:
@@ -280,5 +281,5 @@ class AuditPanel(QWidget):
         self.status_label.setText(text)
 
     def _on_failed(self, text: str) -> None:
-        self.status_label.setStyleSheet("color: #e06c6c;")
+        self.status_label.setStyleSheet(ERROR_STYLE)
         self.status_label.setText(text)

@@ -44,6 +44,7 @@ from app.bookmarks import (
     vn_time,
 )
 from app.domain import Camera
+from widgets.forms import error_label
 from widgets.tables import read_only_table, row_objects, selected_object
 
 BOOKMARK_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -182,10 +183,7 @@ class BookmarksPanel(QWidget):
         row.addWidget(self.refresh_button)
         row.addWidget(self.request_button)
         layout.addLayout(row)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #e06c6c;")
-        self.error_label.hide()
+        self.error_label = error_label()
         layout.addWidget(self.error_label)
 
         # typing filters: apply after a short pause, off the GUI thread through the service

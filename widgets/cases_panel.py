@@ -56,6 +56,7 @@ from app.cases import (
 )
 from app.clips import ClipRequest
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
+from widgets.forms import ERROR_STYLE, error_label
 from widgets.tables import cell, find_row, read_only_table, row_objects, selected_object
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -233,10 +234,7 @@ class OpenCaseDialog(QDialog):
         self.note_edit = QPlainTextEdit()
         self.note_edit.setMaximumHeight(80)
         form.addRow(self.tr("Note"), self.note_edit)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #e06c6c;")
-        self.error_label.hide()
+        self.error_label = error_label()
         form.addRow(self.error_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -380,10 +378,7 @@ class PublishDialog(QDialog):
             self.clip_combo.setCurrentIndex(max(1, self.clip_combo.findData(
                 case.public_clip_id)))
         form.addRow(self.tr("Clip"), self.clip_combo)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #e06c6c;")
-        self.error_label.hide()
+        self.error_label = error_label()
         form.addRow(self.error_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -788,7 +783,7 @@ class CasesPanel(QWidget):
         self._update()
 
     def _on_failed(self, text: str) -> None:
-        self.status_label.setStyleSheet("color: #e06c6c;")
+        self.status_label.setStyleSheet(ERROR_STYLE)
         self.status_label.setText(text)
         # a refusal often means this view is stale (another desk acted): read the cases again,
         # so the buttons follow the server (e.g. Unpublish greys once the case is not public)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.bookmarks import vn_text
 from app.incidents import Incident, IncidentKind, IncidentService, IncidentState
+from widgets.forms import ERROR_STYLE, ReasonDialog, error_label
 from widgets.tables import find_row, read_only_table, row_objects, selected_object
 
 INCIDENT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -122,10 +123,7 @@ class FaultReportDialog(QDialog):
             self.attach_check.setEnabled(False)
         form.addRow(self.preview)
         form.addRow(self.attach_check)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #e06c6c;")
-        self.error_label.hide()
+        self.error_label = error_label()
         form.addRow(self.error_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -177,22 +175,18 @@ def ask_fault_report(parent: QWidget, service: IncidentService, camera_id: int,
     return dialog
 
 
-class ResolveDialog(QDialog):
+class ResolveDialog(ReasonDialog):
+    """What was done (the server keeps it with the time to resolve)."""
+
     def __init__(self, incident: Incident, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Resolve incident #%1").replace("%1", str(incident.id)))
-        form = QFormLayout(self)
-        self.resolution_edit = QPlainTextEdit()
-        self.resolution_edit.setPlaceholderText(self.tr("What was done (at least 3 characters)"))
-        form.addRow(self.tr("Resolution"), self.resolution_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        super().__init__(
+            self.tr("Resolve incident #%1").replace("%1", str(incident.id)),
+            self.tr("Resolution"), self.tr("What was done (at least 3 characters)"),
+            parent=parent)
+        self.resolution_edit = self.reason_edit
 
     def resolution(self) -> str:
-        return self.resolution_edit.toPlainText().strip()
+        return self.reason()
 
 
 class IncidentsPanel(QWidget):
@@ -424,5 +418,5 @@ class IncidentsPanel(QWidget):
                                   .replace("%2", self.state_text(incident.state)))
 
     def _on_failed(self, text: str) -> None:
-        self.status_label.setStyleSheet("color: #e06c6c;")
+        self.status_label.setStyleSheet(ERROR_STYLE)
         self.status_label.setText(text)

@@ -23,6 +23,7 @@ from app.cases import ApiClient
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.public_cameras import PublicCameraRow, PublicCameraService
+from widgets.forms import ERROR_STYLE
 from widgets.tables import cell, is_checked, read_only_table, row_objects
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -134,7 +135,7 @@ class PublicCamerasDialog(QDialog):
             .replace("%1", camera.name))
 
     def _on_failed(self, camera_id: int, text: str) -> None:
-        self.status_label.setStyleSheet("color: #e06c6c;")
+        self.status_label.setStyleSheet(ERROR_STYLE)
         self.status_label.setText(text)
         item = self.checkbox(camera_id) if camera_id else None
         if item is not None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.bookmarks import vn_text, vn_time
 from app.reports import ExportFormat, Report, ReportKind, ReportQuery, ReportService
+from widgets.forms import ERROR_STYLE
 from widgets.tables import read_only_table, texts
 
 BAR_COLOUR = QColor("#2b6cb0")
@@ -400,5 +401,5 @@ class ReportsPanel(QWidget):
         self.status_label.setText(self.tr("Saved to %1").replace("%1", str(path)))
 
     def _on_failed(self, text: str) -> None:
-        self.status_label.setStyleSheet("color: #e06c6c;")
+        self.status_label.setStyleSheet(ERROR_STYLE)
         self.status_label.setText(text)

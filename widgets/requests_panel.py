@@ -50,6 +50,7 @@ from app.clips import (
 )
 from app.domain import Camera
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
+from widgets.forms import ERROR_STYLE, ReasonDialog, error_label
 from widgets.tables import find_row, read_only_table, row_objects, selected_object
 
 REQUEST_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -123,10 +124,7 @@ class ClipRequestDialog(QDialog):
             if agency is False:  # the user's requests take another chain: nothing to attach
                 form.setRowVisible(self.commitment_edit, False)
                 form.setRowVisible(letter_row, False)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #e06c6c;")
-        self.error_label.hide()
+        self.error_label = error_label()
         form.addRow(self.error_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -180,24 +178,14 @@ class ClipRequestDialog(QDialog):
         self.error_label.show()
 
 
-class RejectDialog(QDialog):
+class RejectDialog(ReasonDialog):
     """The reason of a rejection (required by the server: 3–2000 characters)."""
 
     def __init__(self, request: ClipRequest, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Reject clip request #%1").replace("%1", str(request.id)))
-        form = QFormLayout(self)
-        self.reason_edit = QPlainTextEdit()
-        self.reason_edit.setPlaceholderText(self.tr("Reason (shown to the requester)"))
-        form.addRow(self.tr("Reason"), self.reason_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def reason(self) -> str:
-        return self.reason_edit.toPlainText().strip()
+        super().__init__(
+            self.tr("Reject clip request #%1").replace("%1", str(request.id)),
+            self.tr("Reason"), self.tr("Reason (shown to the requester)"),
+            hint=self.tr("A rejection needs a reason"), parent=parent)
 
 
 class RequestsPanel(QWidget):
@@ -531,13 +519,13 @@ class RequestsPanel(QWidget):
     def _on_download_failed(self, request_id: int, text: str) -> None:
         self.progress.hide()
         self.cancel_button.hide()
-        self.status_label.setStyleSheet("color: #e06c6c;")
+        self.status_label.setStyleSheet(ERROR_STYLE)
         self.status_label.setText(self.tr("Download cancelled") if text == "cancelled"
                                   else self.tr("Download failed: %1").replace("%1", text))
         self._update_buttons()
 
     def _on_action_failed(self, text: str) -> None:
-        self.status_label.setStyleSheet("color: #e06c6c;")
+        self.status_label.setStyleSheet(ERROR_STYLE)
         self.status_label.setText(text)
         if self._sending is not None:
             self._sending.buttons.setEnabled(True)

@@ -4,177 +4,177 @@
     <context>
         <name>AccessPanel</name>
         <message>
-            <location filename="../../widgets/access_panel.py" line="272" />
+            <location filename="../../widgets/access_panel.py" line="241" />
             <source>#</source>
             <translation>Số</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="272" />
+            <location filename="../../widgets/access_panel.py" line="241" />
             <source>Agency</source>
             <translation>Cơ quan</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="273" />
+            <location filename="../../widgets/access_panel.py" line="242" />
             <source>Requester</source>
             <translation>Người đề nghị</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="274" />
+            <location filename="../../widgets/access_panel.py" line="243" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="275" />
+            <location filename="../../widgets/access_panel.py" line="244" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="276" />
+            <location filename="../../widgets/access_panel.py" line="245" />
             <source>Wanted (UTC+7)</source>
             <translation>Thời gian đề nghị (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="277" />
+            <location filename="../../widgets/access_panel.py" line="246" />
             <source>Grant ends (UTC+7)</source>
             <translation>Hết hạn quyền (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="309" />
+            <location filename="../../widgets/access_panel.py" line="270" />
             <source>New request…</source>
             <translation>Đề nghị mới…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="310" />
+            <location filename="../../widgets/access_panel.py" line="271" />
             <source>Open letter</source>
             <translation>Mở công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="311" />
+            <location filename="../../widgets/access_panel.py" line="272" />
             <source>Grant…</source>
             <translation>Cấp quyền…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="312" />
+            <location filename="../../widgets/access_panel.py" line="273" />
             <source>Reject…</source>
             <translation>Từ chối…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="313" />
+            <location filename="../../widgets/access_panel.py" line="274" />
             <source>Revoke</source>
             <translation>Thu hồi</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="314" />
+            <location filename="../../widgets/access_panel.py" line="275" />
             <source>Refresh</source>
             <translation>Làm mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="349" />
+            <location filename="../../widgets/access_panel.py" line="310" />
             <source>awaiting decision</source>
             <translation>chờ quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="349" />
+            <location filename="../../widgets/access_panel.py" line="310" />
             <source>granted</source>
             <translation>đã cấp quyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="350" />
+            <location filename="../../widgets/access_panel.py" line="311" />
             <source>rejected</source>
             <translation>bị từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="376" />
+            <location filename="../../widgets/access_panel.py" line="337" />
             <source>ended %1</source>
             <translation>đã hết hạn %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="426" />
+            <location filename="../../widgets/access_panel.py" line="383" />
             <source>Request #%1 of %2, filed %3</source>
             <translation>Yêu cầu số %1 của %2, gửi lúc %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="428" />
+            <location filename="../../widgets/access_panel.py" line="385" />
             <source>Content: %1</source>
             <translation>Nội dung: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="429" />
+            <location filename="../../widgets/access_panel.py" line="386" />
             <source>Purpose: %1</source>
             <translation>Mục đích: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="430" />
+            <location filename="../../widgets/access_panel.py" line="387" />
             <source>Commitment: %1</source>
             <translation>Cam kết: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="431" />
+            <location filename="../../widgets/access_panel.py" line="388" />
             <source>Letter: %1 (SHA-256 %2)</source>
             <translation>Công văn: %1 (SHA-256 %2)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="434" />
+            <location filename="../../widgets/access_panel.py" line="391" />
             <source>Decided by %1 at %2</source>
             <translation>Quyết định bởi %1 lúc %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="437" />
+            <location filename="../../widgets/access_panel.py" line="394" />
             <source>Reason: %1</source>
             <translation>Lý do: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="439" />
+            <location filename="../../widgets/access_panel.py" line="396" />
             <source>%1: %2 – %3 (%4)</source>
             <translation>%1: %2 – %3 (%4)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="442" />
+            <location filename="../../widgets/access_panel.py" line="399" />
             <source>running</source>
             <translation>đang hiệu lực</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="443" />
+            <location filename="../../widgets/access_panel.py" line="400" />
             <source>not running</source>
             <translation>không hiệu lực</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="476" />
+            <location filename="../../widgets/access_panel.py" line="433" />
             <source>Cameras: tick at least one camera in the list.</source>
             <translation>Camera: hãy đánh dấu ít nhất một camera trong danh sách.</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="480" />
+            <location filename="../../widgets/access_panel.py" line="437" />
             <source>Letter: choose the official letter (a PDF file).</source>
             <translation>Công văn: chọn công văn đề nghị (tệp PDF).</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="501" />
+            <location filename="../../widgets/access_panel.py" line="458" />
             <source>Check at least one camera.</source>
             <translation>Chọn ít nhất một camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="537" />
+            <location filename="../../widgets/access_panel.py" line="494" />
             <source>Revoke access</source>
             <translation>Thu hồi quyền truy cập</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="538" />
+            <location filename="../../widgets/access_panel.py" line="495" />
             <source>End the access granted to %1 (request #%2) now? Its cameras disappear from the agency's list at once.</source>
             <translation>Chấm dứt ngay quyền truy cập đã cấp cho %1 (yêu cầu số %2)? Các camera sẽ biến mất khỏi danh sách của cơ quan đó ngay lập tức.</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="554" />
+            <location filename="../../widgets/access_panel.py" line="511" />
             <source>Fetching the letter…</source>
             <translation>Đang tải công văn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="559" />
+            <location filename="../../widgets/access_panel.py" line="516" />
             <source>Letter saved to %1</source>
             <translation>Đã lưu công văn vào %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="569" />
+            <location filename="../../widgets/access_panel.py" line="526" />
             <source>Request #%1: %2</source>
             <translation>Yêu cầu số %1: %2</translation>
         </message>
@@ -182,27 +182,27 @@
     <context>
         <name>AccessRejectDialog</name>
         <message>
-            <location filename="../../widgets/access_panel.py" line="238" />
+            <location filename="../../widgets/access_panel.py" line="230" />
             <source>Reject access request #%1</source>
             <translation>Từ chối yêu cầu truy cập số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="241" />
+            <location filename="../../widgets/access_panel.py" line="231" />
             <source>Reason (shown to the agency; required)</source>
             <translation>Lý do (gửi cho cơ quan đề nghị; bắt buộc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="242" />
+            <location filename="../../widgets/access_panel.py" line="231" />
             <source>Reason</source>
             <translation>Lý do</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="248" />
+            <location filename="../../widgets/access_panel.py" line="232" />
             <source>Reject</source>
             <translation>Từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="260" />
+            <location filename="../../widgets/access_panel.py" line="232" />
             <source>A rejection needs a reason</source>
             <translation>Từ chối phải nêu lý do</translation>
         </message>
@@ -210,107 +210,107 @@
     <context>
         <name>AccessRequestDialog</name>
         <message>
-            <location filename="../../widgets/access_panel.py" line="69" />
+            <location filename="../../widgets/access_panel.py" line="60" />
             <source>Request access to cameras</source>
             <translation>Đề nghị truy cập camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="73" />
+            <location filename="../../widgets/access_panel.py" line="64" />
             <source>What you need to see (at least 10 characters)</source>
             <translation>Nội dung cần xem (ít nhất 10 ký tự)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="76" />
+            <location filename="../../widgets/access_panel.py" line="67" />
             <source>Why (the case or task)</source>
             <translation>Mục đích (vụ việc hoặc nhiệm vụ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="79" />
+            <location filename="../../widgets/access_panel.py" line="70" />
             <source>We commit to use the pictures for this purpose only</source>
             <translation>Cam kết chỉ sử dụng hình ảnh cho mục đích đã nêu</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="82" />
+            <location filename="../../widgets/access_panel.py" line="73" />
             <source>Content</source>
             <translation>Nội dung</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="83" />
+            <location filename="../../widgets/access_panel.py" line="74" />
             <source>Purpose</source>
             <translation>Mục đích</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="84" />
+            <location filename="../../widgets/access_panel.py" line="75" />
             <source>Commitment</source>
             <translation>Cam kết</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="87" />
+            <location filename="../../widgets/access_panel.py" line="78" />
             <source>Filter by name, ward or location</source>
             <translation>Lọc theo tên, phường hoặc vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="93" />
+            <location filename="../../widgets/access_panel.py" line="84" />
             <source>Loading the cameras you may ask for…</source>
             <translation>Đang tải danh sách camera được phép đề nghị…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="98" />
+            <location filename="../../widgets/access_panel.py" line="89" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="104" />
+            <location filename="../../widgets/access_panel.py" line="95" />
             <source>From (UTC+7)</source>
             <translation>Từ (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="105" />
+            <location filename="../../widgets/access_panel.py" line="96" />
             <source>Until (UTC+7)</source>
             <translation>Đến (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="108" />
+            <location filename="../../widgets/access_panel.py" line="99" />
             <source>Official letter (PDF)</source>
             <translation>Công văn đề nghị (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="109" />
+            <location filename="../../widgets/access_panel.py" line="100" />
             <source>Choose…</source>
             <translation>Chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="113" />
+            <location filename="../../widgets/access_panel.py" line="104" />
             <source>Letter</source>
             <translation>Công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="118" />
+            <location filename="../../widgets/access_panel.py" line="109" />
             <source>Send request</source>
             <translation>Gửi đề nghị</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="129" />
+            <location filename="../../widgets/access_panel.py" line="120" />
             <source>#%1 %2 — %3, %4</source>
             <translation>#%1 %2 — %3, %4</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="165" />
+            <location filename="../../widgets/access_panel.py" line="156" />
             <source>No camera can be requested at the moment.</source>
             <translation>Hiện không có camera nào có thể đề nghị.</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="167" />
+            <location filename="../../widgets/access_panel.py" line="158" />
             <source>%1 of %2 cameras chosen</source>
             <translation>Đã chọn %1/%2 camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="172" />
+            <location filename="../../widgets/access_panel.py" line="163" />
             <source>Official letter</source>
             <translation>Công văn đề nghị</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="172" />
+            <location filename="../../widgets/access_panel.py" line="163" />
             <source>PDF (*.pdf)</source>
             <translation>PDF (*.pdf)</translation>
         </message>
@@ -408,17 +408,17 @@
     <context>
         <name>AddClipDialog</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="324" />
+            <location filename="../../widgets/cases_panel.py" line="320" />
             <source>Add evidence to case #%1</source>
             <translation>Bổ sung chứng cứ cho vụ việc #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="331" />
+            <location filename="../../widgets/cases_panel.py" line="327" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="334" />
+            <location filename="../../widgets/cases_panel.py" line="330" />
             <source>Clip request</source>
             <translation>Yêu cầu trích xuất</translation>
         </message>
@@ -493,151 +493,151 @@
     <context>
         <name>AuditPanel</name>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="54" />
+            <location filename="../../widgets/audit_panel.py" line="53" />
             <source>#</source>
             <translation>Số TT</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="55" />
+            <location filename="../../widgets/audit_panel.py" line="54" />
             <source>Time (UTC+7)</source>
             <translation>Thời gian (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="56" />
-            <location filename="../../widgets/audit_panel.py" line="104" />
+            <location filename="../../widgets/audit_panel.py" line="55" />
+            <location filename="../../widgets/audit_panel.py" line="103" />
             <source>Event</source>
             <translation>Sự kiện</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="56" />
-            <location filename="../../widgets/audit_panel.py" line="102" />
+            <location filename="../../widgets/audit_panel.py" line="55" />
+            <location filename="../../widgets/audit_panel.py" line="101" />
             <source>User</source>
             <translation>Tài khoản</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="57" />
-            <location filename="../../widgets/audit_panel.py" line="106" />
+            <location filename="../../widgets/audit_panel.py" line="56" />
+            <location filename="../../widgets/audit_panel.py" line="105" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="58" />
+            <location filename="../../widgets/audit_panel.py" line="57" />
             <source>Detail</source>
             <translation>Chi tiết</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="58" />
+            <location filename="../../widgets/audit_panel.py" line="57" />
             <source>Hash</source>
             <translation>Băm</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="71" />
+            <location filename="../../widgets/audit_panel.py" line="70" />
             <source>Hash chain not checked yet</source>
             <translation>Chưa kiểm tra chuỗi băm</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="77" />
+            <location filename="../../widgets/audit_panel.py" line="76" />
             <source>Check chain</source>
             <translation>Kiểm tra chuỗi băm</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="83" />
+            <location filename="../../widgets/audit_panel.py" line="82" />
             <source>From (UTC+7)</source>
             <translation>Từ (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="86" />
+            <location filename="../../widgets/audit_panel.py" line="85" />
             <source>Until (UTC+7)</source>
             <translation>Đến (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="90" />
+            <location filename="../../widgets/audit_panel.py" line="89" />
             <source>user name</source>
             <translation>tên tài khoản</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="93" />
+            <location filename="../../widgets/audit_panel.py" line="92" />
             <source>(any event)</source>
             <translation>(mọi sự kiện)</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="97" />
-            <location filename="../../widgets/audit_panel.py" line="172" />
+            <location filename="../../widgets/audit_panel.py" line="96" />
+            <location filename="../../widgets/audit_panel.py" line="165" />
             <source>(any camera)</source>
             <translation>(mọi camera)</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="108" />
+            <location filename="../../widgets/audit_panel.py" line="107" />
             <source>Apply filters</source>
             <translation>Lọc</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="109" />
+            <location filename="../../widgets/audit_panel.py" line="108" />
             <source>Export CSV…</source>
             <translation>Xuất CSV…</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="125" />
+            <location filename="../../widgets/audit_panel.py" line="118" />
             <source>◀ Newer</source>
             <translation>◀ Mới hơn</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="126" />
+            <location filename="../../widgets/audit_panel.py" line="119" />
             <source>Older ▶</source>
             <translation>Cũ hơn ▶</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="200" />
+            <location filename="../../widgets/audit_panel.py" line="193" />
             <source>Loading…</source>
             <translation>Đang tải…</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="235" />
+            <location filename="../../widgets/audit_panel.py" line="228" />
             <source>No rows match</source>
             <translation>Không có bản ghi phù hợp</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="237" />
+            <location filename="../../widgets/audit_panel.py" line="230" />
             <source>Rows %1–%2</source>
             <translation>Bản ghi %1–%2</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="246" />
+            <location filename="../../widgets/audit_panel.py" line="239" />
             <source>Checking the hash chain…</source>
             <translation>Đang kiểm tra chuỗi băm…</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="252" />
+            <location filename="../../widgets/audit_panel.py" line="245" />
             <source>Hash chain intact: %1 rows checked</source>
             <translation>Chuỗi băm toàn vẹn: đã kiểm tra %1 bản ghi</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="256" />
+            <location filename="../../widgets/audit_panel.py" line="249" />
             <source>Hash chain BROKEN at row %1: %2</source>
             <translation>Chuỗi băm BỊ PHÁ VỠ tại bản ghi %1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="264" />
+            <location filename="../../widgets/audit_panel.py" line="257" />
             <source>Export the audit log</source>
             <translation>Xuất nhật ký</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="265" />
+            <location filename="../../widgets/audit_panel.py" line="258" />
             <source>CSV (*.csv)</source>
             <translation>CSV (*.csv)</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="277" />
+            <location filename="../../widgets/audit_panel.py" line="270" />
             <source>Exporting…</source>
             <translation>Đang xuất…</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="284" />
+            <location filename="../../widgets/audit_panel.py" line="277" />
             <source>%1 rows saved to %2</source>
             <translation>Đã lưu %1 bản ghi vào %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="287" />
+            <location filename="../../widgets/audit_panel.py" line="280" />
             <source>the file records that the hash chain is broken</source>
             <translation>tệp ghi nhận chuỗi băm bị phá vỡ</translation>
         </message>
@@ -653,53 +653,53 @@
     <context>
         <name>BookmarkDialog</name>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="82" />
+            <location filename="../../widgets/bookmarks_panel.py" line="80" />
             <source>Bookmark</source>
             <translation>Đánh dấu</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="84" />
+            <location filename="../../widgets/bookmarks_panel.py" line="82" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="85" />
+            <location filename="../../widgets/bookmarks_panel.py" line="83" />
             <source>Moment (UTC+7)</source>
             <translation>Thời điểm (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="88" />
-            <location filename="../../widgets/bookmarks_panel.py" line="92" />
+            <location filename="../../widgets/bookmarks_panel.py" line="86" />
+            <location filename="../../widgets/bookmarks_panel.py" line="90" />
             <source> s</source>
             <translation> giây</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="94" />
+            <location filename="../../widgets/bookmarks_panel.py" line="92" />
             <source>Before</source>
             <translation>Trước</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="95" />
+            <location filename="../../widgets/bookmarks_panel.py" line="93" />
             <source>After</source>
             <translation>Sau</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="97" />
+            <location filename="../../widgets/bookmarks_panel.py" line="95" />
             <source>What happened</source>
             <translation>Sự việc xảy ra</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="99" />
+            <location filename="../../widgets/bookmarks_panel.py" line="97" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="101" />
+            <location filename="../../widgets/bookmarks_panel.py" line="99" />
             <source>tags, separated by commas</source>
             <translation>nhãn, cách nhau bằng dấu phẩy</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="102" />
+            <location filename="../../widgets/bookmarks_panel.py" line="100" />
             <source>Tags</source>
             <translation>Nhãn</translation>
         </message>
@@ -707,90 +707,90 @@
     <context>
         <name>BookmarksPanel</name>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="145" />
+            <location filename="../../widgets/bookmarks_panel.py" line="143" />
             <source>Search notes and tags</source>
             <translation>Tìm trong ghi chú và nhãn</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="133" />
-            <location filename="../../widgets/bookmarks_panel.py" line="150" />
+            <location filename="../../widgets/bookmarks_panel.py" line="131" />
+            <location filename="../../widgets/bookmarks_panel.py" line="148" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="133" />
-            <location filename="../../widgets/bookmarks_panel.py" line="152" />
+            <location filename="../../widgets/bookmarks_panel.py" line="131" />
+            <location filename="../../widgets/bookmarks_panel.py" line="150" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="155" />
+            <location filename="../../widgets/bookmarks_panel.py" line="153" />
             <source>exact tag</source>
             <translation>nhãn chính xác</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="157" />
+            <location filename="../../widgets/bookmarks_panel.py" line="155" />
             <source>user name</source>
             <translation>tên đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="158" />
+            <location filename="../../widgets/bookmarks_panel.py" line="156" />
             <source>Tag</source>
             <translation>Nhãn</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="134" />
-            <location filename="../../widgets/bookmarks_panel.py" line="160" />
+            <location filename="../../widgets/bookmarks_panel.py" line="132" />
+            <location filename="../../widgets/bookmarks_panel.py" line="158" />
             <source>Author</source>
             <translation>Người tạo</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="133" />
+            <location filename="../../widgets/bookmarks_panel.py" line="131" />
             <source>Time (UTC+7)</source>
             <translation>Thời điểm (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="133" />
+            <location filename="../../widgets/bookmarks_panel.py" line="131" />
             <source>Window</source>
             <translation>Khoảng ghi</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="134" />
+            <location filename="../../widgets/bookmarks_panel.py" line="132" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="134" />
+            <location filename="../../widgets/bookmarks_panel.py" line="132" />
             <source>Tags</source>
             <translation>Nhãn</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="162" />
+            <location filename="../../widgets/bookmarks_panel.py" line="160" />
             <source>From</source>
             <translation>Từ</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="164" />
+            <location filename="../../widgets/bookmarks_panel.py" line="162" />
             <source>To</source>
             <translation>Đến</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="190" />
+            <location filename="../../widgets/bookmarks_panel.py" line="180" />
             <source>Refresh</source>
             <translation>Làm mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="191" />
+            <location filename="../../widgets/bookmarks_panel.py" line="181" />
             <source>Request clip…</source>
             <translation>Yêu cầu trích xuất…</translation>
         </message>
         <message>
-            <location filename="../../widgets/bookmarks_panel.py" line="231" />
+            <location filename="../../widgets/bookmarks_panel.py" line="218" />
             <source>All</source>
             <translation>Tất cả</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../widgets/bookmarks_panel.py" line="281" />
+            <location filename="../../widgets/bookmarks_panel.py" line="267" />
             <source>%n bookmark(s)</source>
             <translation>
                 <numerusform>%n đánh dấu</numerusform>
@@ -823,261 +823,261 @@
     <context>
         <name>CaseTexts</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="86" />
+            <location filename="../../widgets/cases_panel.py" line="85" />
             <source>Case opened</source>
             <translation>Đã mở vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="87" />
+            <location filename="../../widgets/cases_panel.py" line="86" />
             <source>Evidence clip added</source>
             <translation>Đã bổ sung đoạn trích làm chứng cứ</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="88" />
-            <location filename="../../widgets/cases_panel.py" line="144" />
+            <location filename="../../widgets/cases_panel.py" line="87" />
+            <location filename="../../widgets/cases_panel.py" line="143" />
             <source>Sent to city police</source>
             <translation>Đã chuyển Công an thành phố</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="89" />
-            <location filename="../../widgets/cases_panel.py" line="145" />
+            <location filename="../../widgets/cases_panel.py" line="88" />
+            <location filename="../../widgets/cases_panel.py" line="144" />
             <source>Verification concluded</source>
             <translation>Đã kết luận xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="90" />
-            <location filename="../../widgets/cases_panel.py" line="146" />
+            <location filename="../../widgets/cases_panel.py" line="89" />
+            <location filename="../../widgets/cases_panel.py" line="145" />
             <source>Conclusion reported to the IOC</source>
             <translation>Đã báo cáo kết luận về Trung tâm IOC</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="91" />
-            <location filename="../../widgets/cases_panel.py" line="136" />
-            <location filename="../../widgets/cases_panel.py" line="148" />
+            <location filename="../../widgets/cases_panel.py" line="90" />
+            <location filename="../../widgets/cases_panel.py" line="135" />
+            <location filename="../../widgets/cases_panel.py" line="147" />
             <source>Violator identified</source>
             <translation>Đã xác định người vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="92" />
-            <location filename="../../widgets/cases_panel.py" line="149" />
+            <location filename="../../widgets/cases_panel.py" line="91" />
+            <location filename="../../widgets/cases_panel.py" line="148" />
             <source>Record of violation made</source>
             <translation>Đã lập biên bản vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="93" />
-            <location filename="../../widgets/cases_panel.py" line="139" />
-            <location filename="../../widgets/cases_panel.py" line="150" />
+            <location filename="../../widgets/cases_panel.py" line="92" />
+            <location filename="../../widgets/cases_panel.py" line="138" />
+            <location filename="../../widgets/cases_panel.py" line="149" />
             <source>Record handed over</source>
             <translation>Đã chuyển biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="94" />
-            <location filename="../../widgets/cases_panel.py" line="140" />
+            <location filename="../../widgets/cases_panel.py" line="93" />
+            <location filename="../../widgets/cases_panel.py" line="139" />
             <source>Penalty decided</source>
             <translation>Đã ra quyết định xử phạt</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="95" />
+            <location filename="../../widgets/cases_panel.py" line="94" />
             <source>Case closed</source>
             <translation>Đã kết thúc vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="96" />
+            <location filename="../../widgets/cases_panel.py" line="95" />
             <source>Made public</source>
             <translation>Đã công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="97" />
+            <location filename="../../widgets/cases_panel.py" line="96" />
             <source>Withdrawn from the public</source>
             <translation>Đã thôi công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="108" />
+            <location filename="../../widgets/cases_panel.py" line="107" />
             <source>Red light</source>
             <translation>Vượt đèn đỏ</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="109" />
+            <location filename="../../widgets/cases_panel.py" line="108" />
             <source>Wrong lane</source>
             <translation>Đi sai làn đường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="110" />
+            <location filename="../../widgets/cases_panel.py" line="109" />
             <source>Stopping / parking</source>
             <translation>Dừng, đỗ xe sai quy định</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="111" />
+            <location filename="../../widgets/cases_panel.py" line="110" />
             <source>Other traffic violation</source>
             <translation>Vi phạm giao thông khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="112" />
+            <location filename="../../widgets/cases_panel.py" line="111" />
             <source>Public order</source>
             <translation>Trật tự công cộng</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="113" />
+            <location filename="../../widgets/cases_panel.py" line="112" />
             <source>Other</source>
             <translation>Khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="116" />
+            <location filename="../../widgets/cases_panel.py" line="115" />
             <source>opened</source>
             <translation>đã mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="117" />
+            <location filename="../../widgets/cases_panel.py" line="116" />
             <source>sent to police</source>
             <translation>đã chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="118" />
+            <location filename="../../widgets/cases_panel.py" line="117" />
             <source>verified</source>
             <translation>đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="119" />
+            <location filename="../../widgets/cases_panel.py" line="118" />
             <source>conclusion reported</source>
             <translation>đã báo cáo kết luận</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="121" />
+            <location filename="../../widgets/cases_panel.py" line="120" />
             <source>record made</source>
             <translation>đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="122" />
+            <location filename="../../widgets/cases_panel.py" line="121" />
             <source>decided</source>
             <translation>đã ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="123" />
+            <location filename="../../widgets/cases_panel.py" line="122" />
             <source>closed</source>
             <translation>đã kết thúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="126" />
+            <location filename="../../widgets/cases_panel.py" line="125" />
             <source>due</source>
             <translation>còn hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="127" />
+            <location filename="../../widgets/cases_panel.py" line="126" />
             <source>due soon</source>
             <translation>sắp đến hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="128" />
+            <location filename="../../widgets/cases_panel.py" line="127" />
             <source>overdue</source>
             <translation>quá hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="129" />
+            <location filename="../../widgets/cases_panel.py" line="128" />
             <source>done</source>
             <translation>đã xong</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="130" />
+            <location filename="../../widgets/cases_panel.py" line="129" />
             <source>done late</source>
             <translation>xong nhưng trễ hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="133" />
+            <location filename="../../widgets/cases_panel.py" line="132" />
             <source>Send to police</source>
             <translation>Chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="134" />
+            <location filename="../../widgets/cases_panel.py" line="133" />
             <source>Verified</source>
             <translation>Đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="135" />
+            <location filename="../../widgets/cases_panel.py" line="134" />
             <source>Report conclusion</source>
             <translation>Báo cáo kết luận</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="138" />
+            <location filename="../../widgets/cases_panel.py" line="137" />
             <source>Record made</source>
             <translation>Đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="141" />
+            <location filename="../../widgets/cases_panel.py" line="140" />
             <source>Close</source>
             <translation>Kết thúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="151" />
+            <location filename="../../widgets/cases_panel.py" line="150" />
             <source>Penalty decision</source>
             <translation>Quyết định xử phạt</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="152" />
+            <location filename="../../widgets/cases_panel.py" line="151" />
             <source>Closed</source>
             <translation>Kết thúc vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="155" />
+            <location filename="../../widgets/cases_panel.py" line="154" />
             <source>Send to city police (5 working days)</source>
             <translation>Chuyển Công an thành phố (5 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="157" />
+            <location filename="../../widgets/cases_panel.py" line="156" />
             <source>Verify (1 month, 2 if complex)</source>
             <translation>Xác minh (1 tháng, phức tạp 2 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="158" />
+            <location filename="../../widgets/cases_panel.py" line="157" />
             <source>Report the conclusion (5 working days)</source>
             <translation>Báo cáo kết luận (5 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="160" />
+            <location filename="../../widgets/cases_panel.py" line="159" />
             <source>Record of violation (3 working days)</source>
             <translation>Lập biên bản vi phạm (3 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="161" />
+            <location filename="../../widgets/cases_panel.py" line="160" />
             <source>Hand the record over (24 hours)</source>
             <translation>Chuyển biên bản (24 giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="162" />
+            <location filename="../../widgets/cases_panel.py" line="161" />
             <source>Decision (7 working days)</source>
             <translation>Ra quyết định (7 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="163" />
+            <location filename="../../widgets/cases_panel.py" line="162" />
             <source>Decision, transferred (10 working days)</source>
             <translation>Ra quyết định, chuyển hồ sơ (10 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="165" />
+            <location filename="../../widgets/cases_panel.py" line="164" />
             <source>Decision, explanation requested (1 month)</source>
             <translation>Ra quyết định, có giải trình (1 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="167" />
+            <location filename="../../widgets/cases_panel.py" line="166" />
             <source>Decision, especially complex (2 months)</source>
             <translation>Ra quyết định, đặc biệt phức tạp (2 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="171" />
+            <location filename="../../widgets/cases_panel.py" line="170" />
             <source>Simple (7 working days)</source>
             <translation>Đơn giản (7 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="172" />
+            <location filename="../../widgets/cases_panel.py" line="171" />
             <source>Transferred (10 working days)</source>
             <translation>Chuyển hồ sơ (10 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="174" />
+            <location filename="../../widgets/cases_panel.py" line="173" />
             <source>Explanation or verification (1 month)</source>
             <translation>Giải trình hoặc xác minh (1 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="176" />
+            <location filename="../../widgets/cases_panel.py" line="175" />
             <source>Especially complex (2 months)</source>
             <translation>Đặc biệt phức tạp (2 tháng)</translation>
         </message>
@@ -1085,103 +1085,103 @@
     <context>
         <name>CasesPanel</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="435" />
+            <location filename="../../widgets/cases_panel.py" line="428" />
             <source>All states</source>
             <translation>Mọi trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="439" />
+            <location filename="../../widgets/cases_panel.py" line="432" />
             <source>All violations</source>
             <translation>Mọi hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="443" />
-            <location filename="../../widgets/cases_panel.py" line="535" />
+            <location filename="../../widgets/cases_panel.py" line="436" />
+            <location filename="../../widgets/cases_panel.py" line="520" />
             <source>All wards</source>
             <translation>Mọi phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="445" />
+            <location filename="../../widgets/cases_panel.py" line="438" />
             <source>Any deadline</source>
             <translation>Mọi thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="448" />
+            <location filename="../../widgets/cases_panel.py" line="441" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="449" />
+            <location filename="../../widgets/cases_panel.py" line="442" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="450" />
+            <location filename="../../widgets/cases_panel.py" line="443" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="451" />
+            <location filename="../../widgets/cases_panel.py" line="444" />
             <source>Deadline</source>
             <translation>Thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="477" />
+            <location filename="../../widgets/cases_panel.py" line="462" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="479" />
+            <location filename="../../widgets/cases_panel.py" line="464" />
             <source>Add evidence clip…</source>
             <translation>Bổ sung đoạn trích làm chứng cứ…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="480" />
+            <location filename="../../widgets/cases_panel.py" line="465" />
             <source>Publish…</source>
             <translation>Công khai…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="481" />
+            <location filename="../../widgets/cases_panel.py" line="466" />
             <source>Unpublish</source>
             <translation>Thôi công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="635" />
+            <location filename="../../widgets/cases_panel.py" line="616" />
             <source>done %1</source>
             <translation>xong %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="649" />
+            <location filename="../../widgets/cases_panel.py" line="630" />
             <source>clip #%1</source>
             <translation>đoạn trích #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="672" />
+            <location filename="../../widgets/cases_panel.py" line="653" />
             <source>%1 (UTC+7): %2, by %3</source>
             <translation>%1 (UTC+7): %2, người thực hiện: %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="675" />
+            <location filename="../../widgets/cases_panel.py" line="656" />
             <source>%1 (UTC+7): %2</source>
             <translation>%1 (UTC+7): %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="686" />
+            <location filename="../../widgets/cases_panel.py" line="667" />
             <source>Loading bookmarks and clip requests…</source>
             <translation>Đang tải đánh dấu và yêu cầu trích xuất…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="726" />
+            <location filename="../../widgets/cases_panel.py" line="707" />
             <source>Give the public a title (at least 3 characters).</source>
             <translation>Nhập tiêu đề công khai (ít nhất 3 ký tự).</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="770" />
+            <location filename="../../widgets/cases_panel.py" line="751" />
             <source>Choose a bookmark or a clip request.</source>
             <translation>Hãy chọn một đánh dấu hoặc một yêu cầu trích xuất.</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="796" />
+            <location filename="../../widgets/cases_panel.py" line="777" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
         </message>
@@ -1213,112 +1213,112 @@
     <context>
         <name>ClipRequestDialog</name>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="75" />
+            <location filename="../../widgets/requests_panel.py" line="74" />
             <source>Request a clip</source>
             <translation>Yêu cầu trích xuất đoạn video</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="87" />
+            <location filename="../../widgets/requests_panel.py" line="86" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="93" />
+            <location filename="../../widgets/requests_panel.py" line="92" />
             <source>From (UTC+7)</source>
             <translation>Từ (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="94" />
+            <location filename="../../widgets/requests_panel.py" line="93" />
             <source>To (UTC+7)</source>
             <translation>Đến (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="96" />
+            <location filename="../../widgets/requests_panel.py" line="95" />
             <source>Content and purpose of the request</source>
             <translation>Nội dung và mục đích yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="100" />
+            <location filename="../../widgets/requests_panel.py" line="99" />
             <source>Purpose</source>
             <translation>Mục đích</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="111" />
+            <location filename="../../widgets/requests_panel.py" line="110" />
             <source>I commit to use the clip only for the stated purpose</source>
             <translation>Tôi cam kết chỉ sử dụng đoạn video cho mục đích đã nêu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="112" />
+            <location filename="../../widgets/requests_panel.py" line="111" />
             <source>The official request letter (PDF)</source>
             <translation>Công văn đề nghị (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="113" />
+            <location filename="../../widgets/requests_panel.py" line="112" />
             <source>Commitment *</source>
             <translation>Cam kết *</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="114" />
+            <location filename="../../widgets/requests_panel.py" line="113" />
             <source>Official letter (PDF) *</source>
             <translation>Công văn (PDF) *</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="115" />
+            <location filename="../../widgets/requests_panel.py" line="114" />
             <source>Requests of other agencies are decided by the operating unit on the official letter.</source>
             <translation>Yêu cầu của cơ quan khác do đơn vị vận hành xem xét, quyết định theo công văn.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="121" />
+            <location filename="../../widgets/requests_panel.py" line="120" />
             <source>Other agencies: commitment to use it for this purpose only</source>
             <translation>Cơ quan khác: cam kết chỉ sử dụng đúng mục đích đã nêu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="123" />
+            <location filename="../../widgets/requests_panel.py" line="122" />
             <source>Commitment</source>
             <translation>Cam kết</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="160" />
+            <location filename="../../widgets/requests_panel.py" line="156" />
             <source>Choose a camera.</source>
             <translation>Hãy chọn một camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="162" />
+            <location filename="../../widgets/requests_panel.py" line="158" />
             <source>State the content and purpose of the request.</source>
             <translation>Hãy nêu nội dung và mục đích của yêu cầu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="164" />
+            <location filename="../../widgets/requests_panel.py" line="160" />
             <source>Other agencies must commit to use the clip only for the stated purpose.</source>
             <translation>Cơ quan khác phải cam kết chỉ sử dụng đoạn video cho mục đích đã nêu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="122" />
+            <location filename="../../widgets/requests_panel.py" line="121" />
             <source>Other agencies: official letter (PDF)</source>
             <translation>Cơ quan khác: công văn đề nghị (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="104" />
+            <location filename="../../widgets/requests_panel.py" line="103" />
             <source>Choose…</source>
             <translation>Chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="124" />
+            <location filename="../../widgets/requests_panel.py" line="123" />
             <source>Letter</source>
             <translation>Công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="135" />
+            <location filename="../../widgets/requests_panel.py" line="131" />
             <source>Send request</source>
             <translation>Gửi yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="140" />
+            <location filename="../../widgets/requests_panel.py" line="136" />
             <source>Official letter</source>
             <translation>Công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="140" />
+            <location filename="../../widgets/requests_panel.py" line="136" />
             <source>PDF (*.pdf)</source>
             <translation>PDF (*.pdf)</translation>
         </message>
@@ -1326,77 +1326,77 @@
     <context>
         <name>ClipService</name>
         <message>
-            <location filename="../../app/clips.py" line="78" />
+            <location filename="../../app/clips.py" line="79" />
             <source>Attach the official request letter (a PDF file).</source>
             <translation>Hãy đính kèm công văn đề nghị (tệp PDF).</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="85" />
+            <location filename="../../app/clips.py" line="86" />
             <source>Cannot read the letter %1: %2</source>
             <translation>Không đọc được công văn %1: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="88" />
+            <location filename="../../app/clips.py" line="89" />
             <source>The letter must be a PDF file; %1 is not a PDF.</source>
             <translation>Công văn phải là tệp PDF; %1 không phải tệp PDF.</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="91" />
+            <location filename="../../app/clips.py" line="92" />
             <source>The letter may be at most %1 MB; %2 is larger.</source>
             <translation>Công văn tối đa %1 MB; %2 lớn hơn mức này.</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="280" />
+            <location filename="../../app/clips.py" line="281" />
             <source>signature invalid: cannot read the manifest (%1)</source>
             <translation>chữ ký không hợp lệ: không đọc được tệp mô tả (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="285" />
+            <location filename="../../app/clips.py" line="286" />
             <source>signature invalid: unreadable manifest (%1)</source>
             <translation>chữ ký không hợp lệ: tệp mô tả không đọc được (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="289" />
+            <location filename="../../app/clips.py" line="290" />
             <source>signature invalid: not an Ed25519-signed iocwall manifest</source>
             <translation>chữ ký không hợp lệ: không phải tệp mô tả iocwall ký bằng Ed25519</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="306" />
+            <location filename="../../app/clips.py" line="307" />
             <source>signature invalid: the manifest was changed or not signed by this server's key</source>
             <translation>chữ ký không hợp lệ: tệp mô tả đã bị sửa đổi hoặc không được ký bằng khóa của máy chủ này</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="313" />
+            <location filename="../../app/clips.py" line="314" />
             <source>altered: cannot read the clip (%1)</source>
             <translation>đã bị sửa đổi: không đọc được đoạn video (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="317" />
+            <location filename="../../app/clips.py" line="318" />
             <source>altered: SHA-256 of the clip is %1, the signed manifest says %2</source>
             <translation>đã bị sửa đổi: SHA-256 của đoạn video là %1, tệp mô tả đã ký ghi %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="320" />
+            <location filename="../../app/clips.py" line="321" />
             <source>intact: SHA-256 %1 matches the manifest signed by key %2</source>
             <translation>nguyên vẹn: SHA-256 %1 khớp với tệp mô tả được ký bằng khóa %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="444" />
+            <location filename="../../app/clips.py" line="443" />
             <source>Clip request #%1 (%2, %3) awaits your action</source>
             <translation>Yêu cầu trích xuất số %1 (%2, %3) đang chờ đồng chí xử lý</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="453" />
+            <location filename="../../app/clips.py" line="452" />
             <source>Clip #%1 (%2) is ready to download</source>
             <translation>Đoạn video số %1 (%2) đã sẵn sàng để tải về</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="457" />
+            <location filename="../../app/clips.py" line="456" />
             <source>Clip request #%1 was rejected: %2</source>
             <translation>Yêu cầu trích xuất số %1 bị từ chối: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="461" />
+            <location filename="../../app/clips.py" line="460" />
             <source>Clip #%1 could not be extracted: %2</source>
             <translation>Không trích xuất được đoạn video số %1: %2</translation>
         </message>
@@ -1475,37 +1475,37 @@
     <context>
         <name>FaultReportDialog</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="103" />
+            <location filename="../../widgets/incidents_panel.py" line="101" />
             <source>Report a fault: %1</source>
             <translation>Báo lỗi camera: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="110" />
+            <location filename="../../widgets/incidents_panel.py" line="108" />
             <source>Fault</source>
             <translation>Lỗi</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="112" />
+            <location filename="../../widgets/incidents_panel.py" line="110" />
             <source>What do you see? (optional)</source>
             <translation>Anh/chị thấy gì? (không bắt buộc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="114" />
+            <location filename="../../widgets/incidents_panel.py" line="112" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="117" />
+            <location filename="../../widgets/incidents_panel.py" line="115" />
             <source>Attach the tile's picture</source>
             <translation>Đính kèm hình của ô</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="124" />
+            <location filename="../../widgets/incidents_panel.py" line="122" />
             <source>No picture to attach</source>
             <translation>Không có hình để đính kèm</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="135" />
+            <location filename="../../widgets/incidents_panel.py" line="130" />
             <source>Report</source>
             <translation>Báo lỗi</translation>
         </message>
@@ -1513,37 +1513,37 @@
     <context>
         <name>GrantDialog</name>
         <message>
-            <location filename="../../widgets/access_panel.py" line="190" />
+            <location filename="../../widgets/access_panel.py" line="181" />
             <source>Grant access request #%1</source>
             <translation>Cấp quyền theo yêu cầu truy cập số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="192" />
+            <location filename="../../widgets/access_panel.py" line="183" />
             <source>%1 asks for these cameras; uncheck those not granted.</source>
             <translation>%1 đề nghị các camera sau; bỏ chọn camera không cấp quyền.</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="196" />
+            <location filename="../../widgets/access_panel.py" line="187" />
             <source>Camera #%1</source>
             <translation>Camera số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="202" />
+            <location filename="../../widgets/access_panel.py" line="193" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="210" />
+            <location filename="../../widgets/access_panel.py" line="201" />
             <source>From (UTC+7)</source>
             <translation>Từ (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="211" />
+            <location filename="../../widgets/access_panel.py" line="202" />
             <source>Until (UTC+7)</source>
             <translation>Đến (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="216" />
+            <location filename="../../widgets/access_panel.py" line="207" />
             <source>Grant</source>
             <translation>Cấp quyền</translation>
         </message>
@@ -1624,37 +1624,37 @@
     <context>
         <name>IncidentKinds</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="77" />
+            <location filename="../../widgets/incidents_panel.py" line="75" />
             <source>Offline / no picture</source>
             <translation>Mất kết nối / không có hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="78" />
+            <location filename="../../widgets/incidents_panel.py" line="76" />
             <source>View obstructed</source>
             <translation>Bị che khuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="79" />
+            <location filename="../../widgets/incidents_panel.py" line="77" />
             <source>Too dark</source>
             <translation>Quá tối</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="80" />
+            <location filename="../../widgets/incidents_panel.py" line="78" />
             <source>PTZ broken</source>
             <translation>Hỏng PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="81" />
+            <location filename="../../widgets/incidents_panel.py" line="79" />
             <source>Other</source>
             <translation>Khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="90" />
+            <location filename="../../widgets/incidents_panel.py" line="88" />
             <source>%1 min</source>
             <translation>%1 phút</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="91" />
+            <location filename="../../widgets/incidents_panel.py" line="89" />
             <source>%1 h %2 min</source>
             <translation>%1 giờ %2 phút</translation>
         </message>
@@ -1662,87 +1662,87 @@
     <context>
         <name>IncidentsPanel</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="218" />
+            <location filename="../../widgets/incidents_panel.py" line="209" />
             <source>Open and acknowledged</source>
             <translation>Đang mở và đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="221" />
+            <location filename="../../widgets/incidents_panel.py" line="212" />
             <source>All</source>
             <translation>Tất cả</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="222" />
+            <location filename="../../widgets/incidents_panel.py" line="213" />
             <source>Show</source>
             <translation>Hiển thị</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="256" />
+            <location filename="../../widgets/incidents_panel.py" line="239" />
             <source>Acknowledge</source>
             <translation>Tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="257" />
+            <location filename="../../widgets/incidents_panel.py" line="240" />
             <source>Resolve…</source>
             <translation>Khắc phục…</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="258" />
+            <location filename="../../widgets/incidents_panel.py" line="241" />
             <source>Refresh</source>
             <translation>Làm mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="281" />
+            <location filename="../../widgets/incidents_panel.py" line="264" />
             <source>open</source>
             <translation>đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="282" />
+            <location filename="../../widgets/incidents_panel.py" line="265" />
             <source>acknowledged</source>
             <translation>đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="283" />
+            <location filename="../../widgets/incidents_panel.py" line="266" />
             <source>resolved</source>
             <translation>đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="320" />
+            <location filename="../../widgets/incidents_panel.py" line="301" />
             <source>(automatic)</source>
             <translation>(tự động)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="351" />
+            <location filename="../../widgets/incidents_panel.py" line="332" />
             <source>Snapshot of report #%1 (%2, %3)</source>
             <translation>Ảnh chụp của báo lỗi #%1 (%2, %3)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="371" />
+            <location filename="../../widgets/incidents_panel.py" line="352" />
             <source>Reported</source>
             <translation>Báo lỗi lúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="372" />
+            <location filename="../../widgets/incidents_panel.py" line="353" />
             <source>Acknowledged</source>
             <translation>Đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="374" />
+            <location filename="../../widgets/incidents_panel.py" line="355" />
             <source>Resolved</source>
             <translation>Đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="379" />
+            <location filename="../../widgets/incidents_panel.py" line="360" />
             <source>after %1</source>
             <translation>sau %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="408" />
+            <location filename="../../widgets/incidents_panel.py" line="389" />
             <source>The snapshot cannot be shown</source>
             <translation>Không hiển thị được ảnh chụp</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="436" />
+            <location filename="../../widgets/incidents_panel.py" line="417" />
             <source>Incident #%1: %2</source>
             <translation>Sự cố #%1: %2</translation>
         </message>
@@ -2163,12 +2163,12 @@
     <context>
         <name>OfflineWatcher</name>
         <message>
-            <location filename="../../app/incidents.py" line="390" />
+            <location filename="../../app/incidents.py" line="382" />
             <source>No picture since %1 (UTC+7), %2 min or more; filed by the client</source>
             <translation>Không có hình từ %1 (UTC+7), từ %2 phút trở lên; máy trạm tự động báo</translation>
         </message>
         <message>
-            <location filename="../../app/incidents.py" line="410" />
+            <location filename="../../app/incidents.py" line="402" />
             <source>%1 has been offline for %3 min: incident #%2 filed</source>
             <translation>%1 mất kết nối đã %3 phút: đã báo sự cố #%2</translation>
         </message>
@@ -2176,42 +2176,42 @@
     <context>
         <name>OpenCaseDialog</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="203" />
+            <location filename="../../widgets/cases_panel.py" line="202" />
             <source>Open a violation case</source>
             <translation>Mở vụ việc vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="209" />
+            <location filename="../../widgets/cases_panel.py" line="208" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="216" />
+            <location filename="../../widgets/cases_panel.py" line="215" />
             <source>Bookmark #%1: %2, %3 %4</source>
             <translation>Đánh dấu #%1: %2, %3 %4</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="220" />
+            <location filename="../../widgets/cases_panel.py" line="219" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="228" />
+            <location filename="../../widgets/cases_panel.py" line="227" />
             <source>From</source>
             <translation>Từ</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="229" />
+            <location filename="../../widgets/cases_panel.py" line="228" />
             <source>Detected at another time (UTC+7)</source>
             <translation>Phát hiện vào thời điểm khác (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="237" />
+            <location filename="../../widgets/cases_panel.py" line="236" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="245" />
+            <location filename="../../widgets/cases_panel.py" line="241" />
             <source>Open case</source>
             <translation>Mở vụ việc</translation>
         </message>
@@ -2403,57 +2403,57 @@
     <context>
         <name>PublicCamerasDialog</name>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="34" />
+            <location filename="../../widgets/public_cameras.py" line="33" />
             <source>Public</source>
             <translation>Công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="35" />
+            <location filename="../../widgets/public_cameras.py" line="34" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="36" />
+            <location filename="../../widgets/public_cameras.py" line="35" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="37" />
+            <location filename="../../widgets/public_cameras.py" line="36" />
             <source>Location</source>
             <translation>Vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="42" />
+            <location filename="../../widgets/public_cameras.py" line="41" />
             <source>Public cameras</source>
             <translation>Camera công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="46" />
+            <location filename="../../widgets/public_cameras.py" line="45" />
             <source>A ticked camera is shown to the public without login (Art. 14): its name, ward, location and a recent picture. Never its stream or its credentials.</source>
             <translation>Camera được đánh dấu sẽ hiển thị công khai cho người dân, không cần đăng nhập (Điều 14): tên, phường, vị trí và một hình ảnh gần nhất. Không bao giờ công khai luồng video hay thông tin đăng nhập của camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="59" />
+            <location filename="../../widgets/public_cameras.py" line="52" />
             <source>Loading cameras…</source>
             <translation>Đang tải danh sách camera…</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="107" />
+            <location filename="../../widgets/public_cameras.py" line="100" />
             <source>%1 of %2 cameras are public</source>
             <translation>%1/%2 camera đang được công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="128" />
+            <location filename="../../widgets/public_cameras.py" line="121" />
             <source>Saving %1…</source>
             <translation>Đang lưu %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="141" />
+            <location filename="../../widgets/public_cameras.py" line="134" />
             <source>%1 is public now</source>
             <translation>%1 đã được công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="141" />
+            <location filename="../../widgets/public_cameras.py" line="134" />
             <source>%1 is no longer public</source>
             <translation>%1 đã thôi công khai</translation>
         </message>
@@ -2461,42 +2461,42 @@
     <context>
         <name>PublishDialog</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="355" />
+            <location filename="../../widgets/cases_panel.py" line="351" />
             <source>Publish case #%1</source>
             <translation>Công khai vụ việc #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="359" />
+            <location filename="../../widgets/cases_panel.py" line="355" />
             <source>The public API will show the violation type, the ward, the date, this title and the chosen clip. Write no names, number plates or other personal details in the title.</source>
             <translation>Cổng thông tin công khai sẽ hiển thị loại vi phạm, phường, ngày, tiêu đề này và đoạn trích đã chọn. Không ghi họ tên, biển số xe hoặc thông tin cá nhân khác vào tiêu đề.</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="368" />
+            <location filename="../../widgets/cases_panel.py" line="364" />
             <source>e.g. Red-light violation at the junction</source>
             <translation>ví dụ: Vi phạm vượt đèn đỏ tại nút giao</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="369" />
+            <location filename="../../widgets/cases_panel.py" line="365" />
             <source>Public title</source>
             <translation>Tiêu đề công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="371" />
+            <location filename="../../widgets/cases_panel.py" line="367" />
             <source>No clip</source>
             <translation>Không kèm đoạn trích</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="378" />
+            <location filename="../../widgets/cases_panel.py" line="374" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="384" />
+            <location filename="../../widgets/cases_panel.py" line="380" />
             <source>Clip</source>
             <translation>Đoạn trích</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="392" />
+            <location filename="../../widgets/cases_panel.py" line="385" />
             <source>Publish</source>
             <translation>Công khai</translation>
         </message>
@@ -2504,19 +2504,24 @@
     <context>
         <name>RejectDialog</name>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="190" />
+            <location filename="../../widgets/requests_panel.py" line="186" />
             <source>Reject clip request #%1</source>
             <translation>Từ chối yêu cầu trích xuất số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="193" />
+            <location filename="../../widgets/requests_panel.py" line="187" />
             <source>Reason (shown to the requester)</source>
             <translation>Lý do (hiển thị cho người yêu cầu)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="194" />
+            <location filename="../../widgets/requests_panel.py" line="187" />
             <source>Reason</source>
             <translation>Lý do</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="188" />
+            <source>A rejection needs a reason</source>
+            <translation>Từ chối cần có lý do</translation>
         </message>
     </context>
     <context>
@@ -2555,377 +2560,377 @@
     <context>
         <name>ReportsPanel</name>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="150" />
+            <location filename="../../widgets/reports_panel.py" line="143" />
             <source>Quarterly</source>
             <translation>Báo cáo quý</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="151" />
+            <location filename="../../widgets/reports_panel.py" line="144" />
             <source>6-monthly</source>
             <translation>Báo cáo 6 tháng</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="152" />
+            <location filename="../../widgets/reports_panel.py" line="145" />
             <source>Yearly</source>
             <translation>Báo cáo năm</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="153" />
+            <location filename="../../widgets/reports_panel.py" line="146" />
             <source>Ad hoc</source>
             <translation>Báo cáo đột xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="155" />
+            <location filename="../../widgets/reports_panel.py" line="148" />
             <source>Report</source>
             <translation>Báo cáo</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="164" />
+            <location filename="../../widgets/reports_panel.py" line="157" />
             <source>Year and part</source>
             <translation>Năm và kỳ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="178" />
+            <location filename="../../widgets/reports_panel.py" line="171" />
             <source>From – to (UTC+7, inclusive)</source>
             <translation>Từ ngày – đến ngày (UTC+7, tính cả hai ngày)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="183" />
+            <location filename="../../widgets/reports_panel.py" line="176" />
             <source>Show report</source>
             <translation>Xem báo cáo</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="184" />
+            <location filename="../../widgets/reports_panel.py" line="177" />
             <source>Export PDF…</source>
             <translation>Xuất PDF…</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="185" />
+            <location filename="../../widgets/reports_panel.py" line="178" />
             <source>Export CSV…</source>
             <translation>Xuất CSV…</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="201" />
+            <location filename="../../widgets/reports_panel.py" line="194" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="201" />
+            <location filename="../../widgets/reports_panel.py" line="194" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="201" />
+            <location filename="../../widgets/reports_panel.py" line="194" />
             <source>Recorded (h)</source>
             <translation>Thời gian ghi hình (giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="202" />
+            <location filename="../../widgets/reports_panel.py" line="195" />
             <source>Availability</source>
             <translation>Tỷ lệ hoạt động</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="202" />
+            <location filename="../../widgets/reports_panel.py" line="195" />
             <source>Recording gaps (h)</source>
             <translation>Gián đoạn ghi hình (giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="203" />
+            <location filename="../../widgets/reports_panel.py" line="196" />
             <source>Offline incidents (h)</source>
             <translation>Sự cố mất kết nối (giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="204" />
+            <location filename="../../widgets/reports_panel.py" line="197" />
             <source>Seen live by clients</source>
             <translation>Máy trạm: tỷ lệ có hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="205" />
+            <location filename="../../widgets/reports_panel.py" line="198" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="210" />
-            <location filename="../../widgets/reports_panel.py" line="228" />
+            <location filename="../../widgets/reports_panel.py" line="203" />
+            <location filename="../../widgets/reports_panel.py" line="221" />
             <source>Figure</source>
             <translation>Chỉ tiêu</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="210" />
-            <location filename="../../widgets/reports_panel.py" line="228" />
+            <location filename="../../widgets/reports_panel.py" line="203" />
+            <location filename="../../widgets/reports_panel.py" line="221" />
             <source>Count</source>
             <translation>Số lượng</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="213" />
+            <location filename="../../widgets/reports_panel.py" line="206" />
             <source>Incidents</source>
             <translation>Sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="218" />
+            <location filename="../../widgets/reports_panel.py" line="211" />
             <source>Unit</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="218" />
+            <location filename="../../widgets/reports_panel.py" line="211" />
             <source>Requests</source>
             <translation>Số yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="218" />
+            <location filename="../../widgets/reports_panel.py" line="211" />
             <source>Approved</source>
             <translation>Được duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="219" />
+            <location filename="../../widgets/reports_panel.py" line="212" />
             <source>Rejected</source>
             <translation>Bị từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="219" />
+            <location filename="../../widgets/reports_panel.py" line="212" />
             <source>Pending</source>
             <translation>Đang chờ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="220" />
+            <location filename="../../widgets/reports_panel.py" line="213" />
             <source>Mean time to approve (min)</source>
             <translation>Thời gian duyệt trung bình (phút)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="223" />
+            <location filename="../../widgets/reports_panel.py" line="216" />
             <source>Clip requests</source>
             <translation>Yêu cầu trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="231" />
+            <location filename="../../widgets/reports_panel.py" line="224" />
             <source>Violation cases</source>
             <translation>Vụ việc vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="234" />
+            <location filename="../../widgets/reports_panel.py" line="227" />
             <source>Availability by camera</source>
             <translation>Tỷ lệ hoạt động theo camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="235" />
+            <location filename="../../widgets/reports_panel.py" line="228" />
             <source>Incidents by kind</source>
             <translation>Sự cố theo loại</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="235" />
+            <location filename="../../widgets/reports_panel.py" line="228" />
             <source>incidents</source>
             <translation>sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="236" />
+            <location filename="../../widgets/reports_panel.py" line="229" />
             <source>Clip requests by unit</source>
             <translation>Yêu cầu trích xuất theo đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="236" />
+            <location filename="../../widgets/reports_panel.py" line="229" />
             <source>requests</source>
             <translation>yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="237" />
+            <location filename="../../widgets/reports_panel.py" line="230" />
             <source>Violation cases by state</source>
             <translation>Vụ việc theo trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="237" />
+            <location filename="../../widgets/reports_panel.py" line="230" />
             <source>cases</source>
             <translation>vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="246" />
+            <location filename="../../widgets/reports_panel.py" line="239" />
             <source>Plots</source>
             <translation>Biểu đồ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="272" />
+            <location filename="../../widgets/reports_panel.py" line="265" />
             <source>Quarter %1</source>
             <translation>Quý %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="274" />
+            <location filename="../../widgets/reports_panel.py" line="267" />
             <source>First half</source>
             <translation>6 tháng đầu năm</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="275" />
+            <location filename="../../widgets/reports_panel.py" line="268" />
             <source>Second half</source>
             <translation>6 tháng cuối năm</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="304" />
+            <location filename="../../widgets/reports_panel.py" line="297" />
             <source>Loading the report…</source>
             <translation>Đang tải báo cáo…</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="310" />
+            <location filename="../../widgets/reports_panel.py" line="303" />
             <source>%1: %2 (%3 – %4, UTC+7); made %5</source>
             <translation>%1: %2 (%3 – %4, UTC+7); lập lúc %5</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="324" />
+            <location filename="../../widgets/reports_panel.py" line="317" />
             <source>%1 incidents; mean time to acknowledge %2 min, to resolve %3 min</source>
             <translation>%1 sự cố; thời gian tiếp nhận trung bình %2 phút, khắc phục trung bình %3 phút</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="329" />
-            <location filename="../../widgets/reports_panel.py" line="346" />
+            <location filename="../../widgets/reports_panel.py" line="322" />
+            <location filename="../../widgets/reports_panel.py" line="339" />
             <source>Kind: %1</source>
             <translation>Loại: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="331" />
-            <location filename="../../widgets/reports_panel.py" line="348" />
+            <location filename="../../widgets/reports_panel.py" line="324" />
+            <location filename="../../widgets/reports_panel.py" line="341" />
             <source>State: %1</source>
             <translation>Trạng thái: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="334" />
+            <location filename="../../widgets/reports_panel.py" line="327" />
             <source>%1 clip requests; mean time to approve %2 min</source>
             <translation>%1 yêu cầu trích xuất; thời gian duyệt trung bình %2 phút</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="341" />
+            <location filename="../../widgets/reports_panel.py" line="334" />
             <source>%1 violation cases; %2 overdue now; %3 steps done late</source>
             <translation>%1 vụ việc vi phạm; %2 đang quá hạn; %3 bước xử lý trễ hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="350" />
+            <location filename="../../widgets/reports_panel.py" line="343" />
             <source>Overdue now</source>
             <translation>Đang quá hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="351" />
+            <location filename="../../widgets/reports_panel.py" line="344" />
             <source>Steps done late</source>
             <translation>Bước xử lý trễ hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="361" />
+            <location filename="../../widgets/reports_panel.py" line="354" />
             <source>offline</source>
             <translation>mất kết nối</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="361" />
+            <location filename="../../widgets/reports_panel.py" line="354" />
             <source>obstructed</source>
             <translation>bị che khuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="362" />
+            <location filename="../../widgets/reports_panel.py" line="355" />
             <source>too dark</source>
             <translation>quá tối</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="362" />
+            <location filename="../../widgets/reports_panel.py" line="355" />
             <source>PTZ broken</source>
             <translation>hỏng PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="363" />
-            <location filename="../../widgets/reports_panel.py" line="373" />
+            <location filename="../../widgets/reports_panel.py" line="356" />
+            <location filename="../../widgets/reports_panel.py" line="366" />
             <source>other</source>
             <translation>khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="366" />
+            <location filename="../../widgets/reports_panel.py" line="359" />
             <source>open</source>
             <translation>đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="366" />
+            <location filename="../../widgets/reports_panel.py" line="359" />
             <source>acknowledged</source>
             <translation>đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="367" />
+            <location filename="../../widgets/reports_panel.py" line="360" />
             <source>resolved</source>
             <translation>đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="370" />
+            <location filename="../../widgets/reports_panel.py" line="363" />
             <source>red light</source>
             <translation>vượt đèn đỏ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="370" />
+            <location filename="../../widgets/reports_panel.py" line="363" />
             <source>wrong lane</source>
             <translation>sai làn đường</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="371" />
+            <location filename="../../widgets/reports_panel.py" line="364" />
             <source>stopping, parking</source>
             <translation>dừng, đỗ sai quy định</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="372" />
+            <location filename="../../widgets/reports_panel.py" line="365" />
             <source>other traffic</source>
             <translation>vi phạm giao thông khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="373" />
+            <location filename="../../widgets/reports_panel.py" line="366" />
             <source>public order</source>
             <translation>trật tự công cộng</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="377" />
+            <location filename="../../widgets/reports_panel.py" line="370" />
             <source>opened</source>
             <translation>mới mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="377" />
+            <location filename="../../widgets/reports_panel.py" line="370" />
             <source>sent to police</source>
             <translation>đã chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="378" />
+            <location filename="../../widgets/reports_panel.py" line="371" />
             <source>verified</source>
             <translation>đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="379" />
+            <location filename="../../widgets/reports_panel.py" line="372" />
             <source>conclusion reported</source>
             <translation>đã báo kết quả</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="380" />
+            <location filename="../../widgets/reports_panel.py" line="373" />
             <source>record made</source>
             <translation>đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="380" />
+            <location filename="../../widgets/reports_panel.py" line="373" />
             <source>decided</source>
             <translation>đã ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="381" />
+            <location filename="../../widgets/reports_panel.py" line="374" />
             <source>closed</source>
             <translation>đã đóng</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="389" />
+            <location filename="../../widgets/reports_panel.py" line="382" />
             <source>Save the report</source>
             <translation>Lưu báo cáo</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="390" />
+            <location filename="../../widgets/reports_panel.py" line="383" />
             <source>PDF (*.pdf)</source>
             <translation>PDF (*.pdf)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="391" />
+            <location filename="../../widgets/reports_panel.py" line="384" />
             <source>CSV (*.csv)</source>
             <translation>CSV (*.csv)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="403" />
+            <location filename="../../widgets/reports_panel.py" line="396" />
             <source>Exporting…</source>
             <translation>Đang xuất…</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="408" />
+            <location filename="../../widgets/reports_panel.py" line="401" />
             <source>Saved to %1</source>
             <translation>Đã lưu vào %1</translation>
         </message>
@@ -2933,278 +2938,278 @@
     <context>
         <name>RequestsPanel</name>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="228" />
+            <location filename="../../widgets/requests_panel.py" line="214" />
             <source>Mine</source>
             <translation>Của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="229" />
-            <location filename="../../widgets/requests_panel.py" line="345" />
+            <location filename="../../widgets/requests_panel.py" line="215" />
+            <location filename="../../widgets/requests_panel.py" line="323" />
             <source>Awaiting my action</source>
             <translation>Chờ tôi xử lý</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="237" />
+            <location filename="../../widgets/requests_panel.py" line="223" />
             <source>New request…</source>
             <translation>Yêu cầu mới…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="238" />
+            <location filename="../../widgets/requests_panel.py" line="224" />
             <source>Endorse</source>
             <translation>Đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="239" />
+            <location filename="../../widgets/requests_panel.py" line="225" />
             <source>Approve</source>
             <translation>Phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="240" />
+            <location filename="../../widgets/requests_panel.py" line="226" />
             <source>Reject…</source>
             <translation>Từ chối…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="241" />
+            <location filename="../../widgets/requests_panel.py" line="227" />
             <source>Download</source>
             <translation>Tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="242" />
+            <location filename="../../widgets/requests_panel.py" line="228" />
             <source>Play</source>
             <translation>Phát</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="243" />
+            <location filename="../../widgets/requests_panel.py" line="229" />
             <source>Verify file…</source>
             <translation>Kiểm tra tệp…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="244" />
+            <location filename="../../widgets/requests_panel.py" line="230" />
             <source>Open letter</source>
             <translation>Mở công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="245" />
+            <location filename="../../widgets/requests_panel.py" line="231" />
             <source>The requesting agency's official letter (PDF)</source>
             <translation>Công văn đề nghị của cơ quan yêu cầu (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="255" />
+            <location filename="../../widgets/requests_panel.py" line="241" />
             <source>Downloading… %p%</source>
             <translation>Đang tải về… %p%</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="256" />
+            <location filename="../../widgets/requests_panel.py" line="242" />
             <source>Cancel</source>
             <translation>Hủy</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="303" />
+            <location filename="../../widgets/requests_panel.py" line="281" />
             <source>#</source>
             <translation>Số</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="303" />
+            <location filename="../../widgets/requests_panel.py" line="281" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="303" />
+            <location filename="../../widgets/requests_panel.py" line="281" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="303" />
+            <location filename="../../widgets/requests_panel.py" line="281" />
             <source>Range (UTC+7)</source>
             <translation>Khoảng thời gian (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="304" />
+            <location filename="../../widgets/requests_panel.py" line="282" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="304" />
+            <location filename="../../widgets/requests_panel.py" line="282" />
             <source>Requester</source>
             <translation>Người yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="304" />
+            <location filename="../../widgets/requests_panel.py" line="282" />
             <source>Purpose</source>
             <translation>Mục đích</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="311" />
+            <location filename="../../widgets/requests_panel.py" line="289" />
             <source>requested</source>
             <translation>đã yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="311" />
+            <location filename="../../widgets/requests_panel.py" line="289" />
             <source>endorsed</source>
             <translation>đã đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="312" />
+            <location filename="../../widgets/requests_panel.py" line="290" />
             <source>approved</source>
             <translation>đã phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="312" />
+            <location filename="../../widgets/requests_panel.py" line="290" />
             <source>rejected</source>
             <translation>bị từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="313" />
+            <location filename="../../widgets/requests_panel.py" line="291" />
             <source>extracting</source>
             <translation>đang trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="313" />
+            <location filename="../../widgets/requests_panel.py" line="291" />
             <source>ready</source>
             <translation>sẵn sàng</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="314" />
+            <location filename="../../widgets/requests_panel.py" line="292" />
             <source>delivered</source>
             <translation>đã giao</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="314" />
+            <location filename="../../widgets/requests_panel.py" line="292" />
             <source>failed</source>
             <translation>thất bại</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="318" />
+            <location filename="../../widgets/requests_panel.py" line="296" />
             <source>request</source>
             <translation>yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="318" />
+            <location filename="../../widgets/requests_panel.py" line="296" />
             <source>endorse</source>
             <translation>đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="319" />
+            <location filename="../../widgets/requests_panel.py" line="297" />
             <source>approve</source>
             <translation>phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="319" />
+            <location filename="../../widgets/requests_panel.py" line="297" />
             <source>reject</source>
             <translation>từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="320" />
+            <location filename="../../widgets/requests_panel.py" line="298" />
             <source>extraction started</source>
             <translation>bắt đầu trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="320" />
+            <location filename="../../widgets/requests_panel.py" line="298" />
             <source>extracted</source>
             <translation>đã trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="321" />
+            <location filename="../../widgets/requests_panel.py" line="299" />
             <source>download</source>
             <translation>tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="322" />
+            <location filename="../../widgets/requests_panel.py" line="300" />
             <source>extraction failed</source>
             <translation>trích xuất thất bại</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="381" />
+            <location filename="../../widgets/requests_panel.py" line="357" />
             <source>Request #%1, %2</source>
             <translation>Yêu cầu số %1, %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="384" />
+            <location filename="../../widgets/requests_panel.py" line="360" />
             <source>system</source>
             <translation>hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="388" />
+            <location filename="../../widgets/requests_panel.py" line="364" />
             <source>Commitment: %1</source>
             <translation>Cam kết: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="390" />
+            <location filename="../../widgets/requests_panel.py" line="366" />
             <source>Official letter: %1</source>
             <translation>Công văn: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="392" />
+            <location filename="../../widgets/requests_panel.py" line="368" />
             <source>Reason: %1</source>
             <translation>Lý do: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="394" />
+            <location filename="../../widgets/requests_panel.py" line="370" />
             <source>Error: %1</source>
             <translation>Lỗi: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="461" />
+            <location filename="../../widgets/requests_panel.py" line="437" />
             <source>Fetching the letter of request #%1…</source>
             <translation>Đang tải công văn của yêu cầu số %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="467" />
+            <location filename="../../widgets/requests_panel.py" line="443" />
             <source>Letter of request #%1: %2</source>
             <translation>Công văn của yêu cầu số %1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="493" />
+            <location filename="../../widgets/requests_panel.py" line="469" />
             <source>Clip to verify</source>
             <translation>Đoạn video cần kiểm tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="494" />
+            <location filename="../../widgets/requests_panel.py" line="470" />
             <source>Clips (*.mp4)</source>
             <translation>Đoạn video (*.mp4)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="504" />
+            <location filename="../../widgets/requests_panel.py" line="480" />
             <source>Its manifest</source>
             <translation>Tệp kê khai của đoạn video</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="505" />
+            <location filename="../../widgets/requests_panel.py" line="481" />
             <source>Manifests (*.json)</source>
             <translation>Tệp kê khai (*.json)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="515" />
+            <location filename="../../widgets/requests_panel.py" line="491" />
             <source>Verifying %1…</source>
             <translation>Đang kiểm tra %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="520" />
+            <location filename="../../widgets/requests_panel.py" line="496" />
             <source>Intact</source>
             <translation>Nguyên vẹn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="520" />
+            <location filename="../../widgets/requests_panel.py" line="496" />
             <source>ALTERED</source>
             <translation>ĐÃ BỊ THAY ĐỔI</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="521" />
+            <location filename="../../widgets/requests_panel.py" line="497" />
             <source>SIGNATURE INVALID</source>
             <translation>CHỮ KÝ KHÔNG HỢP LỆ</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="547" />
+            <location filename="../../widgets/requests_panel.py" line="523" />
             <source>Download cancelled</source>
             <translation>Đã hủy tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="548" />
+            <location filename="../../widgets/requests_panel.py" line="524" />
             <source>Download failed: %1</source>
             <translation>Tải về thất bại: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="564" />
+            <location filename="../../widgets/requests_panel.py" line="540" />
             <source>Request #%1: %2</source>
             <translation>Yêu cầu số %1: %2</translation>
         </message>
@@ -3212,17 +3217,17 @@
     <context>
         <name>ResolveDialog</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="186" />
+            <location filename="../../widgets/incidents_panel.py" line="183" />
             <source>Resolve incident #%1</source>
             <translation>Khắc phục sự cố #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="189" />
+            <location filename="../../widgets/incidents_panel.py" line="184" />
             <source>What was done (at least 3 characters)</source>
             <translation>Đã xử lý thế nào (ít nhất 3 ký tự)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="190" />
+            <location filename="../../widgets/incidents_panel.py" line="184" />
             <source>Resolution</source>
             <translation>Biện pháp khắc phục</translation>
         </message>
@@ -3230,37 +3235,37 @@
     <context>
         <name>StepDialog</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="274" />
+            <location filename="../../widgets/cases_panel.py" line="270" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="279" />
+            <location filename="../../widgets/cases_panel.py" line="275" />
             <source>When (UTC+7)</source>
             <translation>Thời điểm (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="284" />
+            <location filename="../../widgets/cases_panel.py" line="280" />
             <source>Complex: verification takes 2 months</source>
             <translation>Phức tạp: xác minh trong 2 tháng</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="293" />
+            <location filename="../../widgets/cases_panel.py" line="289" />
             <source>Decision period</source>
             <translation>Thời hạn ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="296" />
+            <location filename="../../widgets/cases_panel.py" line="292" />
             <source>The record must be handed to another authority (24 hours)</source>
             <translation>Biên bản phải chuyển cho cơ quan có thẩm quyền khác (24 giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="301" />
+            <location filename="../../widgets/cases_panel.py" line="297" />
             <source>Conclusion of the verification</source>
             <translation>Kết luận xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="302" />
+            <location filename="../../widgets/cases_panel.py" line="298" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
