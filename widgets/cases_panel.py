@@ -402,8 +402,16 @@ class PublishDialog(QDialog):
 class CasesPanel(QWidget):
     badge_changed = Signal(int)
 
-    COLUMNS = ("#", "Camera", "Ward", "Violation", "State", "Detected (UTC+7)",
-               "Next deadline (UTC+7)", "Deadline")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("CasesPanel", "#"),
+        QT_TRANSLATE_NOOP("CasesPanel", "Camera"),
+        QT_TRANSLATE_NOOP("CasesPanel", "Ward"),
+        QT_TRANSLATE_NOOP("CasesPanel", "Violation"),
+        QT_TRANSLATE_NOOP("CasesPanel", "State"),
+        QT_TRANSLATE_NOOP("CasesPanel", "Detected (UTC+7)"),
+        QT_TRANSLATE_NOOP("CasesPanel", "Next deadline (UTC+7)"),
+        QT_TRANSLATE_NOOP("CasesPanel", "Deadline"),
+    )
 
     def __init__(self, service: CaseService, *, can_open: bool = False,
                  parent: QWidget | None = None) -> None:
@@ -449,7 +457,7 @@ class CasesPanel(QWidget):
         layout.addLayout(filters)
 
         split = QSplitter(Qt.Orientation.Horizontal)
-        self.table = read_only_table([self.tr(c) for c in self.COLUMNS])
+        self.table = read_only_table([self.tr(str(c)) for c in self.COLUMNS])
         self.detail = QTextBrowser()
         self.detail.setObjectName("caseDetail")
         split.addWidget(self.table)

@@ -15,7 +15,15 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -192,8 +200,17 @@ class ResolveDialog(ReasonDialog):
 class IncidentsPanel(QWidget):
     badge_changed = Signal(int)
 
-    COLUMNS = ("#", "Camera", "Ward", "Fault", "State", "Reported (UTC+7)", "Reports",
-               "To acknowledge", "To resolve")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("IncidentsPanel", "#"),
+        QT_TRANSLATE_NOOP("IncidentsPanel", "Camera"),
+        QT_TRANSLATE_NOOP("IncidentsPanel", "Ward"),
+        QT_TRANSLATE_NOOP("IncidentsPanel", "Fault"),
+        QT_TRANSLATE_NOOP("IncidentsPanel", "State"),
+        QT_TRANSLATE_NOOP("IncidentsPanel", "Reported (UTC+7)"),
+        QT_TRANSLATE_NOOP("IncidentsPanel", "Reports"),
+        QT_TRANSLATE_NOOP("IncidentsPanel", "To acknowledge"),
+        QT_TRANSLATE_NOOP("IncidentsPanel", "To resolve"),
+    )
 
     def __init__(self, service: IncidentService, *, can_handle: bool = True,
                  parent: QWidget | None = None) -> None:
@@ -216,7 +233,7 @@ class IncidentsPanel(QWidget):
         layout.addLayout(top)
 
         split = QSplitter(Qt.Orientation.Horizontal)
-        self.table = read_only_table([self.tr(c) for c in self.COLUMNS])
+        self.table = read_only_table([self.tr(str(c)) for c in self.COLUMNS])
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)

@@ -1085,103 +1085,127 @@
     <context>
         <name>CasesPanel</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="428" />
+            <location filename="../../widgets/cases_panel.py" line="436" />
             <source>All states</source>
             <translation>Mọi trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="432" />
+            <location filename="../../widgets/cases_panel.py" line="440" />
             <source>All violations</source>
             <translation>Mọi hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="436" />
-            <location filename="../../widgets/cases_panel.py" line="520" />
+            <location filename="../../widgets/cases_panel.py" line="444" />
+            <location filename="../../widgets/cases_panel.py" line="528" />
             <source>All wards</source>
             <translation>Mọi phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="438" />
+            <location filename="../../widgets/cases_panel.py" line="446" />
             <source>Any deadline</source>
             <translation>Mọi thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="441" />
+            <location filename="../../widgets/cases_panel.py" line="410" />
+            <location filename="../../widgets/cases_panel.py" line="449" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="442" />
+            <location filename="../../widgets/cases_panel.py" line="409" />
+            <location filename="../../widgets/cases_panel.py" line="450" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="443" />
+            <location filename="../../widgets/cases_panel.py" line="408" />
+            <location filename="../../widgets/cases_panel.py" line="451" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="444" />
+            <location filename="../../widgets/cases_panel.py" line="406" />
+            <source>#</source>
+            <translation>#</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="407" />
+            <source>Camera</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="411" />
+            <source>Detected (UTC+7)</source>
+            <translation>Phát hiện (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="412" />
+            <source>Next deadline (UTC+7)</source>
+            <translation>Hạn gần nhất (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="413" />
+            <location filename="../../widgets/cases_panel.py" line="452" />
             <source>Deadline</source>
             <translation>Thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="462" />
+            <location filename="../../widgets/cases_panel.py" line="470" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="464" />
+            <location filename="../../widgets/cases_panel.py" line="472" />
             <source>Add evidence clip…</source>
             <translation>Bổ sung đoạn trích làm chứng cứ…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="465" />
+            <location filename="../../widgets/cases_panel.py" line="473" />
             <source>Publish…</source>
             <translation>Công khai…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="466" />
+            <location filename="../../widgets/cases_panel.py" line="474" />
             <source>Unpublish</source>
             <translation>Thôi công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="616" />
+            <location filename="../../widgets/cases_panel.py" line="624" />
             <source>done %1</source>
             <translation>xong %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="630" />
+            <location filename="../../widgets/cases_panel.py" line="638" />
             <source>clip #%1</source>
             <translation>đoạn trích #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="653" />
+            <location filename="../../widgets/cases_panel.py" line="661" />
             <source>%1 (UTC+7): %2, by %3</source>
             <translation>%1 (UTC+7): %2, người thực hiện: %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="656" />
+            <location filename="../../widgets/cases_panel.py" line="664" />
             <source>%1 (UTC+7): %2</source>
             <translation>%1 (UTC+7): %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="667" />
+            <location filename="../../widgets/cases_panel.py" line="675" />
             <source>Loading bookmarks and clip requests…</source>
             <translation>Đang tải đánh dấu và yêu cầu trích xuất…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="707" />
+            <location filename="../../widgets/cases_panel.py" line="715" />
             <source>Give the public a title (at least 3 characters).</source>
             <translation>Nhập tiêu đề công khai (ít nhất 3 ký tự).</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="751" />
+            <location filename="../../widgets/cases_panel.py" line="759" />
             <source>Choose a bookmark or a clip request.</source>
             <translation>Hãy chọn một đánh dấu hoặc một yêu cầu trích xuất.</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="777" />
+            <location filename="../../widgets/cases_panel.py" line="785" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
         </message>
@@ -1475,37 +1499,37 @@
     <context>
         <name>FaultReportDialog</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="101" />
+            <location filename="../../widgets/incidents_panel.py" line="109" />
             <source>Report a fault: %1</source>
             <translation>Báo lỗi camera: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="108" />
+            <location filename="../../widgets/incidents_panel.py" line="116" />
             <source>Fault</source>
             <translation>Lỗi</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="110" />
+            <location filename="../../widgets/incidents_panel.py" line="118" />
             <source>What do you see? (optional)</source>
             <translation>Anh/chị thấy gì? (không bắt buộc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="112" />
+            <location filename="../../widgets/incidents_panel.py" line="120" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="115" />
+            <location filename="../../widgets/incidents_panel.py" line="123" />
             <source>Attach the tile's picture</source>
             <translation>Đính kèm hình của ô</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="122" />
+            <location filename="../../widgets/incidents_panel.py" line="130" />
             <source>No picture to attach</source>
             <translation>Không có hình để đính kèm</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="130" />
+            <location filename="../../widgets/incidents_panel.py" line="138" />
             <source>Report</source>
             <translation>Báo lỗi</translation>
         </message>
@@ -1624,37 +1648,37 @@
     <context>
         <name>IncidentKinds</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="75" />
+            <location filename="../../widgets/incidents_panel.py" line="83" />
             <source>Offline / no picture</source>
             <translation>Mất kết nối / không có hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="76" />
+            <location filename="../../widgets/incidents_panel.py" line="84" />
             <source>View obstructed</source>
             <translation>Bị che khuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="77" />
+            <location filename="../../widgets/incidents_panel.py" line="85" />
             <source>Too dark</source>
             <translation>Quá tối</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="78" />
+            <location filename="../../widgets/incidents_panel.py" line="86" />
             <source>PTZ broken</source>
             <translation>Hỏng PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="79" />
+            <location filename="../../widgets/incidents_panel.py" line="87" />
             <source>Other</source>
             <translation>Khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="88" />
+            <location filename="../../widgets/incidents_panel.py" line="96" />
             <source>%1 min</source>
             <translation>%1 phút</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="89" />
+            <location filename="../../widgets/incidents_panel.py" line="97" />
             <source>%1 h %2 min</source>
             <translation>%1 giờ %2 phút</translation>
         </message>
@@ -1662,87 +1686,132 @@
     <context>
         <name>IncidentsPanel</name>
         <message>
+            <location filename="../../widgets/incidents_panel.py" line="204" />
+            <source>#</source>
+            <translation>#</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="205" />
+            <source>Camera</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="206" />
+            <source>Ward</source>
+            <translation>Phường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="207" />
+            <source>Fault</source>
+            <translation>Lỗi</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="208" />
+            <source>State</source>
+            <translation>Trạng thái</translation>
+        </message>
+        <message>
             <location filename="../../widgets/incidents_panel.py" line="209" />
+            <source>Reported (UTC+7)</source>
+            <translation>Báo lỗi lúc (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="210" />
+            <source>Reports</source>
+            <translation>Báo lỗi</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="211" />
+            <source>To acknowledge</source>
+            <translation>Thời gian tiếp nhận</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="212" />
+            <source>To resolve</source>
+            <translation>Thời gian khắc phục</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/incidents_panel.py" line="226" />
             <source>Open and acknowledged</source>
             <translation>Đang mở và đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="212" />
+            <location filename="../../widgets/incidents_panel.py" line="229" />
             <source>All</source>
             <translation>Tất cả</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="213" />
+            <location filename="../../widgets/incidents_panel.py" line="230" />
             <source>Show</source>
             <translation>Hiển thị</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="239" />
+            <location filename="../../widgets/incidents_panel.py" line="256" />
             <source>Acknowledge</source>
             <translation>Tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="240" />
+            <location filename="../../widgets/incidents_panel.py" line="257" />
             <source>Resolve…</source>
             <translation>Khắc phục…</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="241" />
+            <location filename="../../widgets/incidents_panel.py" line="258" />
             <source>Refresh</source>
             <translation>Làm mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="264" />
+            <location filename="../../widgets/incidents_panel.py" line="281" />
             <source>open</source>
             <translation>đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="265" />
+            <location filename="../../widgets/incidents_panel.py" line="282" />
             <source>acknowledged</source>
             <translation>đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="266" />
+            <location filename="../../widgets/incidents_panel.py" line="283" />
             <source>resolved</source>
             <translation>đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="301" />
+            <location filename="../../widgets/incidents_panel.py" line="318" />
             <source>(automatic)</source>
             <translation>(tự động)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="332" />
+            <location filename="../../widgets/incidents_panel.py" line="349" />
             <source>Snapshot of report #%1 (%2, %3)</source>
             <translation>Ảnh chụp của báo lỗi #%1 (%2, %3)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="352" />
+            <location filename="../../widgets/incidents_panel.py" line="369" />
             <source>Reported</source>
             <translation>Báo lỗi lúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="353" />
+            <location filename="../../widgets/incidents_panel.py" line="370" />
             <source>Acknowledged</source>
             <translation>Đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="355" />
+            <location filename="../../widgets/incidents_panel.py" line="372" />
             <source>Resolved</source>
             <translation>Đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="360" />
+            <location filename="../../widgets/incidents_panel.py" line="377" />
             <source>after %1</source>
             <translation>sau %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="389" />
+            <location filename="../../widgets/incidents_panel.py" line="406" />
             <source>The snapshot cannot be shown</source>
             <translation>Không hiển thị được ảnh chụp</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="417" />
+            <location filename="../../widgets/incidents_panel.py" line="434" />
             <source>Incident #%1: %2</source>
             <translation>Sự cố #%1: %2</translation>
         </message>
@@ -3217,17 +3286,17 @@
     <context>
         <name>ResolveDialog</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="183" />
+            <location filename="../../widgets/incidents_panel.py" line="191" />
             <source>Resolve incident #%1</source>
             <translation>Khắc phục sự cố #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="184" />
+            <location filename="../../widgets/incidents_panel.py" line="192" />
             <source>What was done (at least 3 characters)</source>
             <translation>Đã xử lý thế nào (ít nhất 3 ký tự)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="184" />
+            <location filename="../../widgets/incidents_panel.py" line="192" />
             <source>Resolution</source>
             <translation>Biện pháp khắc phục</translation>
         </message>
