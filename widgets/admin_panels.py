@@ -93,12 +93,30 @@ class AdminPanels:
                 if d is not None]
 
 
+ADMIN_WINDOW_SIZE = (1100, 700)  # px: a report or a page of the audit log readable at once
+
+
 def _dock(window: QMainWindow, title: str, name: str, widget: QWidget) -> QDockWidget:
+    """Administration is desk work beside the wall, not a strip squeezed under the PTZ pad: each
+    panel opens as its own floating window (still dockable), centred over the main window the
+    first time it is shown."""
     dock = QDockWidget(title, window)
     dock.setObjectName(name)
     dock.setWidget(widget)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    dock.setFloating(True)
+    dock.resize(*ADMIN_WINDOW_SIZE)
     dock.hide()
+    placed: list[bool] = []
+
+    def place(shown: bool) -> None:
+        if shown and not placed and dock.isFloating():
+            placed.append(True)
+            frame = window.frameGeometry()
+            dock.move(frame.center().x() - dock.width() // 2,
+                      frame.center().y() - dock.height() // 2)
+
+    dock.visibilityChanged.connect(place)
     return dock
 
 
@@ -140,10 +158,6 @@ def install_admin_panels(window: QMainWindow, backend: ReportBackend, ops: Ops,
         audit_panel, audit_dock = panels.audit_panel, panels.audit_dock
         audit_dock.visibilityChanged.connect(
             lambda shown: audit_panel.refresh() if shown and audit_panel.page is None else None)
-    if len(panels.docks) > 1:
-        first = panels.docks[0]
-        for dock in panels.docks[1:]:
-            window.tabifyDockWidget(first, dock)
     if entries:
         menu = window.menuBar().addMenu(translate("AdminPanels", "&Administration"))
         for text, dock in entries:

@@ -101,6 +101,8 @@ def test_opening_the_audit_log_loads_it_and_logout_is_clean(start: Any, qtbot: Q
     assert isinstance(panel, AuditPanel)
     qtbot.waitUntil(lambda: panel.chain_label.styleSheet() == OK_STYLE and bool(panel.rows()),
                     timeout=20_000)
+    # its own window, with room for a page of rows (it was a strip under the PTZ pad)
+    assert dock.isFloating() and panel.table.viewport().height() >= 300
     next(a for a in menu.actions() if a.text() == "Reports").trigger()
     reports = _dock(operator, "reports_dock")
     assert reports is not None and reports.isVisible()
