@@ -30,8 +30,8 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer, Signal
 
 from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
-from app.clips import write_atomically
 from app.errors import BackendError, ValidationFailed
+from app.letters import LetterFault, fetch_letter, inspect_letter
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.reports import ReportBackend
@@ -39,7 +39,6 @@ from app.reports import ReportBackend
 log = logging.getLogger("iocwall.access")
 
 POLL_INTERVAL_MS = 15_000
-MAX_LETTER_BYTES = 10 * 1024 * 1024
 REASON_MIN = 3
 # a grant boundary is acted on this long after it (the server's "now" decides; clocks drift)
 BOUNDARY_SLACK_MS = 1_000
@@ -142,25 +141,26 @@ def parse_access_request(data: Any) -> AccessRequest:
 def read_letter(path: Path) -> bytes:
     """The letter's bytes, or a readable :class:`ValidationFailed` (not a PDF, too large,
     unreadable) before anything is sent."""
-    path = Path(path)
-    if not str(path).strip() or not path.name:
-        raise _letter_error(QT_TRANSLATE_NOOP(
-            "AccessRequestService", "letter: choose the official letter (a PDF file)"))
+    problem = inspect_letter(Path(path))
+    if problem is not None:
+        messages = {
+            LetterFault.MISSING: QT_TRANSLATE_NOOP(
+                "AccessRequestService", "letter: choose the official letter (a PDF file)"),
+            LetterFault.TOO_LARGE: QT_TRANSLATE_NOOP(
+                "AccessRequestService", "letter: %1 is larger than 10 MB"),
+            LetterFault.UNREADABLE: QT_TRANSLATE_NOOP(
+                "AccessRequestService", "letter: cannot read %1 (%2)"),
+            LetterFault.NOT_PDF: QT_TRANSLATE_NOOP(
+                "AccessRequestService",
+                "letter: %1 is not a PDF file; attach the official letter as a PDF"),
+        }
+        raise _letter_error(messages[problem.fault], problem.name, problem.reason)
     try:
-        size = path.stat().st_size
-        if size > MAX_LETTER_BYTES:
-            raise _letter_error(QT_TRANSLATE_NOOP(
-                "AccessRequestService", "letter: %1 is larger than 10 MB"), path.name)
-        data = path.read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise _letter_error(QT_TRANSLATE_NOOP("AccessRequestService",
                                               "letter: cannot read %1 (%2)"),
-                            path.name, exc.strerror or type(exc).__name__) from exc
-    if not data.startswith(b"%PDF-"):
-        raise _letter_error(QT_TRANSLATE_NOOP(
-            "AccessRequestService",
-            "letter: %1 is not a PDF file; attach the official letter as a PDF"), path.name)
-    return data
+                            Path(path).name, exc.strerror or type(exc).__name__) from exc
 
 
 def _iso(value: datetime) -> str:
@@ -368,14 +368,9 @@ class AccessRequestService(QObject):
                 .failure(self._on_action_failed))
 
     def _save_letter(self, request_id: int, directory: Path) -> Path:
-        body, _type = self._backend.get_bytes(f"/access-requests/{request_id}/letter",
-                                              limit=MAX_LETTER_BYTES + 1024)
-        if not body.startswith(b"%PDF-"):
-            raise BackendError(self.tr("the server did not send a PDF letter"))
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"access-{request_id}.pdf"
-        write_atomically(path, body)
-        return path
+        return fetch_letter(self._backend, f"/access-requests/{request_id}/letter",
+                            directory / f"access-{request_id}.pdf",
+                            self.tr("the server did not send a PDF letter"))
 
 
 def _vn(value: datetime | None) -> str:

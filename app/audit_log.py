@@ -27,8 +27,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.bookmarks import parse_time
-from app.clips import write_atomically
 from app.errors import BackendError
+from app.files import write_atomically
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.reports import ReportBackend

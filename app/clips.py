@@ -32,7 +32,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,6 +47,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
 from app.domain import User
 from app.errors import BackendError
+from app.files import write_atomically
+from app.letters import MAX_LETTER_BYTES, LetterFault, fetch_letter, inspect_letter
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.polling import Poller
@@ -67,32 +68,27 @@ def _args(text: str, *arguments: object) -> str:
 
 MANIFEST_FORMAT = "iocwall-clip-manifest/1"
 AGENCY_KIND = "other_agency"  # the unit kind whose requests take the written chain
-PDF_MAGIC = b"%PDF-"
-MAX_LETTER_BYTES = 10 * 1024 * 1024  # the server's limit (server.clip_requests)
 
 
 def check_letter(path: Path | None) -> str | None:
     """Why ``path`` cannot be sent as the official letter (None when it can): it must be a
     readable PDF file (``%PDF-`` first, as the server checks), at most 10 MB. Blocking, but
     reads five bytes."""
-    if path is None:
+    problem = inspect_letter(path)
+    if problem is None:
+        return None
+    if problem.fault is LetterFault.MISSING:
         return QCoreApplication.translate(
             "ClipService", "Attach the official request letter (a PDF file).")
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as handle:
-            head = handle.read(len(PDF_MAGIC))
-    except OSError as exc:
+    if problem.fault is LetterFault.UNREADABLE:
         return _args(QCoreApplication.translate("ClipService", "Cannot read the letter %1: %2"),
-                     path.name, exc.strerror or type(exc).__name__)
-    if head != PDF_MAGIC:
+                     problem.name, problem.reason)
+    if problem.fault is LetterFault.NOT_PDF:
         return _args(QCoreApplication.translate(
-            "ClipService", "The letter must be a PDF file; %1 is not a PDF."), path.name)
-    if size > MAX_LETTER_BYTES:
-        return _args(QCoreApplication.translate(
-            "ClipService", "The letter may be at most %1 MB; %2 is larger."),
-            MAX_LETTER_BYTES // (1024 * 1024), path.name)
-    return None
+            "ClipService", "The letter must be a PDF file; %1 is not a PDF."), problem.name)
+    return _args(QCoreApplication.translate(
+        "ClipService", "The letter may be at most %1 MB; %2 is larger."),
+        MAX_LETTER_BYTES // (1024 * 1024), problem.name)
 
 
 class DownloadCancelled(BackendError):
@@ -104,7 +100,8 @@ class ClipBackend(Protocol):
     so it must not pull the HTTP client in)."""
 
     def me(self) -> User: ...
-    def get_bytes(self, path: str) -> tuple[bytes, str]: ...
+    def get_bytes(self, path: str, *, params: dict[str, Any] | None = None,
+                  limit: int = ...) -> tuple[bytes, str]: ...
     def clips(self, box: str = "all") -> list[ClipRequest]: ...
     def create_clip(self, camera_id: int, start: datetime, end: datetime, purpose: str,
                     commitment: str | None = None, letter: Path | None = None
@@ -323,18 +320,6 @@ def verify_clip(clip: Path, manifest_file: Path, keys: list[SigningKey]) -> Veri
     return Verification(Verdict.INTACT, _args(text, actual, signed_by), actual, body)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    part = path.with_name(f".{path.name}.part")
-    try:
-        with open(part, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
-
-
 # -- the service --------------------------------------------------------------------------------
 
 class DownloadJob:
@@ -515,13 +500,9 @@ class ClipService(QObject):
                 .failure(self._on_action_failed))
 
     def _fetch_letter(self, request_id: int, destination: Path) -> Path:
-        data, _content_type = self._backend.get_bytes(f"/clips/{int(request_id)}/letter")
-        if not data.startswith(PDF_MAGIC):
-            raise BackendError(QCoreApplication.translate(
-                "ClipService", "the server's letter is not a PDF file"))
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(destination, data)
-        return destination
+        return fetch_letter(self._backend, f"/clips/{int(request_id)}/letter", destination,
+                            QCoreApplication.translate(
+                                "ClipService", "the server's letter is not a PDF file"))
 
     # -- download and verify -------------------------------------------------------------------
     def download(self, request_id: int, directory: Path) -> DownloadJob:

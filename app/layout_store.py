@@ -24,7 +24,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +33,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.domain import Layout
 from app.domain.layouts import layout_to_json, parse_layout
+from app.files import write_atomically
 from app.messages import MessageBridge
 from app.ops import Ops
 
@@ -94,12 +94,9 @@ class LayoutCache:
                 "layouts": [layout_to_json(layout) for layout in cached.layouts],
                 "current": None if cached.current is None else layout_to_json(cached.current)}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_suffix(".tmp")
         try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                json.dump(data, file, ensure_ascii=False)
-            os.replace(temp, self.path)
+            write_atomically(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"),
+                             mode=0o600)
         except OSError as exc:
             log.warning("layout cache %s not written: %s", self.path, exc)
 

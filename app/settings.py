@@ -17,6 +17,7 @@ from typing import Any
 
 import platformdirs
 
+from app.files import write_atomically
 from app.screens import WallWindowState
 
 log = logging.getLogger("iocwall.settings")
@@ -74,10 +75,8 @@ class SettingsStore:
 
     def save(self, settings: Settings) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(settings.to_dict(), ensure_ascii=False, indent=2),
-                       encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomically(self.path, json.dumps(settings.to_dict(), ensure_ascii=False,
+                                               indent=2).encode("utf-8"))
 
 
 def _migrate(raw: Any) -> Settings:
