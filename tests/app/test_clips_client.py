@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,57 +23,15 @@ from app.clip_player import ClipPlayer
 from app.clips import ClipRequest, ClipService, DownloadResult, Verdict, Verification
 from app.messages import Message, MessageBridge
 from app.ops import Ops
-from lab.testing import start_test_lab
-from server.testing import start_test_server, stop_test_server
+from tests.footage import Footage, recorded_footage
 
 pytestmark = pytest.mark.lab
 
 
-@dataclass
-class Footage:
-    base_url: str
-    data_dir: Path
-    camera_id: int  # CAM-01, in Đồng Phú
-
-    def client(self, username: str) -> BackendClient:
-        client = BackendClient(self.base_url)
-        client.login(username, "demo")
-        return client
-
-    def recorded_range(self, seconds: float = 4.0) -> tuple[datetime, datetime]:
-        """A span inside what is recorded now (waits until that much is recorded)."""
-        client = self.client("ioc.operator")
-        try:
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline:
-                ranges = client.recordings(self.camera_id)
-                if ranges and (ranges[-1][1] - ranges[-1][0]).total_seconds() >= seconds + 2:
-                    end = ranges[-1][1] - timedelta(seconds=0.5)
-                    return end - timedelta(seconds=seconds), end
-                time.sleep(0.3)
-        finally:
-            client.close()
-        raise AssertionError(f"the recorder did not record {seconds + 2} s in 90 s")
-
-
 @pytest.fixture(scope="module")
 def footage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Footage]:
-    root = tmp_path_factory.mktemp("clips-client")
-    lab = start_test_lab(root / "lab", cameras=1)
-    data_dir = root / "data"
-    try:
-        base, process = start_test_server(data_dir, lab.manifest_path, record=True,
-                                          env_overrides={"IOCWALL_SEGMENT_SECONDS": "2"})
-        try:
-            client = BackendClient(base)
-            client.login("ioc.operator", "demo")
-            camera = next(c for c in client.cameras() if c.name.startswith("CAM-01"))
-            client.close()
-            yield Footage(base, data_dir, camera.id)
-        finally:
-            stop_test_server(process)
-    finally:
-        lab.close()
+    with recorded_footage(tmp_path_factory.mktemp("clips-client")) as recorded:
+        yield recorded
 
 
 def _service(client: BackendClient, ops: Ops, messages: MessageBridge,

@@ -38,9 +38,8 @@ from app.ops import Ops
 from app.public_cameras import PublicCameraService
 from app.settings import SettingsStore
 from app.video import VideoService
-from lab.testing import start_test_lab
 from main import Client, parse_args
-from server.testing import start_test_server, stop_test_server
+from tests.footage import Footage, recorded_footage
 from widgets.cases_panel import AddClipDialog, CasesPanel, OpenCaseDialog, PublishDialog
 from widgets.public_cameras import PublicCamerasDialog
 
@@ -54,21 +53,8 @@ def _shot(widget: Any, name: str) -> None:
 
 
 @dataclass
-class Footage:
-    base_url: str
-    camera_id: int  # CAM-01
-    clips: tuple[int, int]  # two ready clip requests of the operator on it
-
-    def client(self, username: str = "ioc.operator") -> BackendClient:
-        client = BackendClient(self.base_url)
-        client.login(username, "demo")
-        return client
-
-    def public(self, path: str) -> Any:
-        """The unauthenticated public API, as anyone on the internet reads it."""
-        with urllib.request.urlopen(f"{self.base_url}/public/v1{path}", timeout=10) as reply:
-            assert reply.status == 200
-            return json.loads(reply.read())
+class CaseFootage(Footage):
+    clips: tuple[int, int] = (0, 0)  # two ready clip requests of the operator on CAM-01
 
 
 def _ready_clips(client: BackendClient, camera_id: int) -> tuple[int, int]:
@@ -93,25 +79,14 @@ def _ready_clips(client: BackendClient, camera_id: int) -> tuple[int, int]:
 
 
 @pytest.fixture(scope="module")
-def footage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Footage]:
-    root = tmp_path_factory.mktemp("cases-evidence")
-    lab = start_test_lab(root / "lab", cameras=1)
-    try:
-        base, process = start_test_server(root / "data", lab.manifest_path, record=True,
-                                          env_overrides={"IOCWALL_SEGMENT_SECONDS": "2"})
+def footage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CaseFootage]:
+    with recorded_footage(tmp_path_factory.mktemp("cases-evidence")) as recorded:
+        client = recorded.client()
         try:
-            client = BackendClient(base)
-            client.login("ioc.operator", "demo")
-            try:
-                camera = next(c for c in client.cameras() if c.name.startswith("CAM-01"))
-                clips = _ready_clips(client, camera.id)
-            finally:
-                client.close()
-            yield Footage(base, camera.id, clips)
+            clips = _ready_clips(client, recorded.camera_id)
         finally:
-            stop_test_server(process)
-    finally:
-        lab.close()
+            client.close()
+        yield CaseFootage(recorded.base_url, recorded.data_dir, recorded.camera_id, clips)
 
 
 class _App:
@@ -164,7 +139,7 @@ def open_main(qapp: QApplication, qtbot: QtBot, tmp_path: Path,
 
 
 @pytest.fixture
-def operator_window(footage: Footage, open_main: Any) -> Main:
+def operator_window(footage: CaseFootage, open_main: Any) -> Main:
     main: Main = open_main(footage.base_url)
     return main
 
@@ -181,7 +156,7 @@ def _visible(parent: Any, kind: type) -> Any:
 
 @pytest.mark.lab
 def test_case_from_a_ready_clip_request_then_a_second_clip_as_evidence(
-        footage: Footage, operator_window: Main, qtbot: QtBot) -> None:
+        footage: CaseFootage, operator_window: Main, qtbot: QtBot) -> None:
     main = operator_window
     first, second = footage.clips
     requests = main.client.panels.requests_panel  # type: ignore[union-attr]
@@ -238,7 +213,7 @@ def test_case_from_a_ready_clip_request_then_a_second_clip_as_evidence(
 
 @pytest.mark.lab
 def test_publish_a_case_and_take_it_back_through_the_gui(
-        footage: Footage, operator_window: Main, qtbot: QtBot) -> None:
+        footage: CaseFootage, operator_window: Main, qtbot: QtBot) -> None:
     main = operator_window
     first, second = footage.clips
     operator = footage.client()

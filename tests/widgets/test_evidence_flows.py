@@ -13,9 +13,7 @@ wires them), against a real backend recording a real lab camera with ffmpeg:
 from __future__ import annotations
 
 import json
-import math
 import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,8 +31,7 @@ from app.clip_player import ClipPlayer
 from app.clips import ClipRequest, ClipService
 from app.messages import Message, MessageBridge
 from app.ops import Ops
-from lab.testing import start_test_lab
-from server.testing import start_test_server, stop_test_server
+from tests.footage import Footage, recorded_footage
 from widgets.bookmarks_panel import to_vn_qdatetime
 from widgets.panels import EvidencePanels, install_panels
 from widgets.requests_panel import ClipRequestDialog
@@ -46,51 +43,10 @@ POLL_MS = 300  # the service's poll interval knob (10 s in the application)
 SHOTS = Path(os.environ.get("IOCWALL_SCREENSHOTS", "/tmp/iocwall-shots"))
 
 
-@dataclass
-class Footage:
-    base_url: str
-    camera_id: int  # CAM-01, in Đồng Phú
-
-    def client(self, username: str) -> BackendClient:
-        client = BackendClient(self.base_url)
-        client.login(username, "demo")
-        return client
-
-    def recorded_range(self, seconds: float = 6.0) -> tuple[datetime, datetime]:
-        """Whole seconds (the dialog's editors have no finer unit) inside what is recorded."""
-        client = self.client("ioc.operator")
-        try:
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline:
-                ranges = client.recordings(self.camera_id)
-                if ranges and (ranges[-1][1] - ranges[-1][0]).total_seconds() >= seconds + 2:
-                    end = ranges[-1][1] - timedelta(seconds=0.5)
-                    start = end - timedelta(seconds=seconds)
-                    whole = datetime.fromtimestamp(math.ceil(start.timestamp()), UTC)
-                    return whole, datetime.fromtimestamp(math.floor(end.timestamp()), UTC)
-                time.sleep(0.3)
-        finally:
-            client.close()
-        raise AssertionError(f"the recorder did not record {seconds + 2} s in 90 s")
-
-
 @pytest.fixture(scope="module")
 def footage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Footage]:
-    root = tmp_path_factory.mktemp("evidence-flows")
-    lab = start_test_lab(root / "lab", cameras=1)
-    try:
-        base, process = start_test_server(root / "data", lab.manifest_path, record=True,
-                                          env_overrides={"IOCWALL_SEGMENT_SECONDS": "2"})
-        try:
-            client = BackendClient(base)
-            client.login("ioc.operator", "demo")
-            camera = next(c for c in client.cameras() if c.name.startswith("CAM-01"))
-            client.close()
-            yield Footage(base, camera.id)
-        finally:
-            stop_test_server(process)
-    finally:
-        lab.close()
+    with recorded_footage(tmp_path_factory.mktemp("evidence-flows")) as recorded:
+        yield recorded
 
 
 @dataclass
@@ -213,7 +169,7 @@ def test_agency_request_with_letter_through_the_dialog_and_the_operating_unit(
     agency = open_window("agency.viewer")
     operator = open_window("ioc.operator")
     assert agency.clips.needs_letter is True and operator.clips.needs_letter is False
-    start, end = footage.recorded_range(6.0)
+    start, end = footage.recorded_range(6.0, whole_seconds=True)
 
     dialog = _dialog(qtbot, agency, start, end, "Xác minh thi công công trình trên phố")
     # the dialog asks an agency for the commitment and the letter, both required
@@ -291,7 +247,7 @@ def test_ward_leader_badge_and_notifications_through_the_panels(
     before = leader.clips.badge
     officer_before = officer.clips.badge
     assert leader.title() == _title(before)
-    start, end = footage.recorded_range(5.0)
+    start, end = footage.recorded_range(5.0, whole_seconds=True)
 
     # the officer files through his own panel: no commitment or letter asked of the ward police
     dialog = _dialog(qtbot, officer, start, end, "Trộm cắp tài sản tại chợ Đồng Phú")
