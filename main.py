@@ -211,7 +211,7 @@ class Client:
                             self.settings, wall_windows=self.wall_windows, ptz=self.ptz)
         self.panels = install_panels(
             window, BookmarkService(backend, self.ops, self.messages),
-            ClipService(backend, self.ops, self.messages), ClipPlayer(),
+            ClipService(backend, self.ops, self.messages, user=session.user), ClipPlayer(),
             download_dir=data_dir() / "clips")
         install_admin_panels(window, backend, self.ops, self.messages, session.user)
         window.bookmark_requested.connect(self.panels.bookmark_camera)

@@ -356,8 +356,10 @@ class ClipService(QObject):
     _progress_queued = Signal(int, int, int)
 
     def __init__(self, backend: ClipBackend, ops: Ops, messages: MessageBridge,
-                 parent: QObject | None = None, *, poll_interval_ms: int = POLL_INTERVAL_MS
-                 ) -> None:
+                 parent: QObject | None = None, *, poll_interval_ms: int = POLL_INTERVAL_MS,
+                 user: User | None = None) -> None:
+        """``user``: the logged-in user when the caller knows it (the session does), so the
+        first refresh need not ask ``GET /me`` again."""
         super().__init__(parent)
         self._backend = backend
         self._ops = ops
@@ -365,7 +367,7 @@ class ClipService(QObject):
         self.mine: list[ClipRequest] = []
         self.awaiting: list[ClipRequest] = []
         self.badge = 0
-        self.user: User | None = None
+        self.user: User | None = user
         self._loaded = False
         self._keys: list[SigningKey] | None = None
         self.downloads: dict[int, DownloadJob] = {}

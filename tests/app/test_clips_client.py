@@ -314,3 +314,28 @@ def test_check_letter_names_what_is_wrong(tmp_path: Path) -> None:
         handle.write(b"%PDF-1.7\n")
         handle.truncate(MAX_LETTER_BYTES + 1)
     assert check_letter(big) == "The letter may be at most 10 MB; scan.pdf is larger."
+
+
+def test_a_known_user_is_not_asked_for_again(ops: Ops, messages: MessageBridge,
+                                             qtbot: Any) -> None:
+    """The session knows who logged in: the first refresh asks for the two boxes, not /me."""
+    from app.domain import Scope, Unit, User
+
+    calls: list[str] = []
+
+    class Backend:
+        def me(self) -> User:
+            calls.append("me")
+            raise AssertionError("GET /me asked again")
+
+        def clips(self, box: str = "all") -> list[ClipRequest]:
+            calls.append(box)
+            return []
+
+    agency = User(7, "agency.viewer", "Lý Văn Phúc", "officer",
+                  Unit(9, "Sở Tài nguyên", "other_agency", None), Scope(False, ()))
+    service = ClipService(Backend(), ops, messages, user=agency)  # type: ignore[arg-type]
+    assert service.needs_letter is True  # known before any refresh
+    with qtbot.waitSignal(service.badge_changed, timeout=5000):
+        service.refresh()
+    assert calls == ["mine", "awaiting"]
