@@ -5,6 +5,8 @@
 - A private Xvfb for the whole run (libvlc needs a real X window), DISPLAY pointed at it before
   any QApplication exists.
 - Qt warnings fail the test (pyproject: qt_log_level_fail = WARNING).
+- Every program the run starts must come from a package of scripts/system-packages.txt: a
+  program installed here by hand fails the run with its name (tests/programs.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.programs import ProgramCheck, ProgramRecorder, is_ours
 from tests.xvfb import Xvfb, start_xvfb
 
 LOOPBACK = ("127.0.0.1", "::1")
@@ -25,6 +28,7 @@ _xvfb: Xvfb | None = None
 
 def pytest_configure(config: pytest.Config) -> None:
     global _xvfb
+    ProgramRecorder.install()  # before Xvfb: it is the first program the run starts
     # Loopback only, also for code that resolves "localhost".
     config.option.allow_hosts = ",".join(LOOPBACK)
     config.option.allow_unix_socket = True
@@ -39,6 +43,26 @@ def pytest_configure(config: pytest.Config) -> None:
     # Keep every test's state out of the user's real data dir and keyring.
     os.environ["IOCWALL_DATA_DIR"] = tempfile.mkdtemp(prefix="iocwall-test-data-")
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a test started a program that no listed package provides."""
+    started = [p for p in ProgramRecorder.install().programs if not is_ours(p)]
+    if not started:
+        return
+    check = ProgramCheck()
+    problems = sorted({problem for p in started if (problem := check.problem(p)) is not None})
+    if problems:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = ["programs started by the tests that a fresh machine would not have:",
+                 *problems]
+        if reporter is not None:
+            reporter.write_sep("=", "system packages", red=True)
+            for line in lines:
+                reporter.write_line(line)
+        else:
+            print("\n".join(lines))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
