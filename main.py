@@ -1,7 +1,8 @@
 """iocwall — the video wall of the Đồng Hới IOC.
 
 ``python main.py`` shows the login dialog; ``python main.py --demo`` starts the camera lab and a demo
-backend when none answers, logs in as the demo duty operator and fills the 2×2 wall.
+backend when none answers, logs in as the demo duty operator (``--user NAME``: another demo user)
+and fills the 2×2 wall.
 Here the services are built once and passed into the windows (no globals).
 """
 
@@ -28,7 +29,7 @@ from app.clip_player import ClipPlayer
 from app.clips import ClipService
 from app.crash import CrashHandler
 from app.credentials import TokenStore
-from app.demo import DemoStack, LabPorts, backend_answers
+from app.demo import DemoProgress, DemoStack, LabPorts, backend_answers
 from app.domain import Camera, Session
 from app.errors import BackendError
 from app.i18n import install_translators
@@ -46,6 +47,7 @@ from widgets.login_dialog import LoginDialog
 from widgets.main_window import MainWindow
 from widgets.operations import install_operations
 from widgets.panels import EvidencePanels, install_panels
+from widgets.splash import StartupSplash
 from widgets.theme import apply_theme
 from widgets.wall_window import WallWindows
 
@@ -127,6 +129,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--demo", action="store_true",
                         help="start the lab and a demo backend if none answers; log in as "
                              f"{DEMO_USER}; fill the wall")
+    parser.add_argument("--user", metavar="NAME",
+                        help="with --demo: log in as this demo user (every demo password is "
+                             "'demo'); otherwise: the user name the login dialog starts with. "
+                             "A password is never taken from the command line")
     parser.add_argument("--server", help=f"backend URL (default: last used, {DEFAULT_SERVER_URL})")
     parser.add_argument("--lang", choices=LANGUAGES, help="UI language for this run")
     parser.add_argument("--lab-cameras", type=int, help="demo: number of lab cameras")
@@ -164,15 +170,20 @@ class Client:
     def start(self) -> None:
         saved = self.settings.load()
         if self.args.demo:
-            self.ops.run(functools.partial(self.auth.login, self.server_url, DEMO_USER,
+            self.ops.run(functools.partial(self.auth.login, self.server_url, self.demo_user,
                                            DEMO_PASSWORD, False), label="demo login") \
                 .success(self.open_main_window).failure(self._demo_login_failed)
-        elif saved.remember_me and saved.last_user:
+        elif saved.remember_me and saved.last_user and self.args.user in (None,
+                                                                          saved.last_user):
             self.ops.run(functools.partial(self.auth.resume, self.server_url, saved.last_user),
                          label="resume session") \
                 .success(self._resumed).failure(lambda _error: self.show_login())
         else:
             self.show_login()
+
+    @property
+    def demo_user(self) -> str:
+        return str(self.args.user or DEMO_USER)
 
     def _resumed(self, session: Session | None) -> None:
         if session is None:
@@ -181,13 +192,14 @@ class Client:
             self.open_main_window(session)
 
     def _demo_login_failed(self, error: BaseException) -> None:
-        self.messages.error(f"demo login as {DEMO_USER} failed: {error}")
+        self.messages.error(f"demo login as {self.demo_user} failed: {error}")
         self.show_login()
 
     def show_login(self) -> None:
         saved = self.settings.load()
         dialog = LoginDialog(self.auth, self.ops, server_url=self.server_url,
-                             username=saved.last_user, remember=saved.remember_me)
+                             username=self.args.user or saved.last_user,
+                             remember=saved.remember_me)
         dialog.logged_in.connect(self.open_main_window)
         dialog.rejected.connect(self._login_cancelled)
         self.login_dialog = dialog
@@ -336,6 +348,28 @@ def _install_signal_handlers(app: QApplication, loop_running: list[bool],
     return wake
 
 
+def start_demo(demo: DemoStack, app: QApplication) -> None:
+    """Start the demo's lab and backend under a splash, each step also printed in the terminal
+    (the first start encodes the lab's clips: a minute on a loaded machine)."""
+    splash = StartupSplash()
+    splash.show()
+    app.processEvents()
+    printed = [""]
+
+    def progress(step: DemoProgress) -> None:
+        line = step.describe()
+        if line != printed[0]:
+            printed[0] = line
+            print(f"iocwall: {line}", flush=True)
+        splash.show_step(step.stage, step.done, step.total)
+
+    try:
+        demo.start(progress=progress)
+    finally:
+        splash.close()
+        splash.deleteLater()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
@@ -376,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
                 rtsp=args.lab_rtsp_port, onvif_base=args.lab_onvif_base_port,
                 control=args.lab_control_port, cameras=args.lab_cameras))
             log.info("no backend at %s: starting the demo lab and backend", server_url)
-            demo.start()
+            start_demo(demo, app)
         video = VideoService()
         auth = AuthService(settings, TokenStore())
         client = Client(app, args, settings, messages, ops, video, auth, server_url)

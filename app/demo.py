@@ -11,10 +11,12 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,6 +37,29 @@ class LabPorts:
     onvif_base: int | None = None
     control: int | None = None
     cameras: int | None = None
+
+
+@dataclass(frozen=True)
+class DemoProgress:
+    """How far the demo's start is: ``clips`` (the lab encodes its clips: only the first start
+    takes long), ``streams`` (its RTSP mounts answering), ``backend`` (seconds waited so far,
+    ``total`` 0)."""
+
+    stage: str
+    done: int
+    total: int
+
+    def describe(self) -> str:
+        """For the terminal (the splash has its own translated wording)."""
+        if self.stage == "clips":
+            return f"preparing camera lab: {self.done}/{self.total} clips…"
+        if self.stage == "streams":
+            return f"starting camera lab: {self.done}/{self.total} streams answer…"
+        return f"starting the demo backend… {self.done} s"
+
+
+# The lab's progress lines (lab/clips.py report_progress; docs/contracts.md).
+_LAB_PROGRESS = re.compile(r"iocwall\.lab\.progress \w+ progress (\w+) (\d+)/(\d+)")
 
 
 def backend_answers(server_url: str, timeout: float = 1.0) -> bool:
@@ -61,6 +86,7 @@ class DemoStack:
     server_url: str
     lab_ports: LabPorts = field(default_factory=LabPorts)
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    _last_lab_progress: DemoProgress | None = field(default=None, init=False, repr=False)
 
     @property
     def demo_dir(self) -> Path:
@@ -82,7 +108,11 @@ class DemoStack:
         log.info("started %s (pid %d), log %s", name, process.pid, log_path)
         return process
 
-    def start(self, timeout: float = 90.0) -> None:
+    def start(self, timeout: float = 600.0,
+              progress: Callable[[DemoProgress], None] | None = None) -> None:
+        """Start the lab, then the backend; ``progress`` hears every step (it may pump the GUI:
+        it is called on this thread, between waits)."""
+        report = progress or (lambda _p: None)
         self.demo_dir.mkdir(parents=True, exist_ok=True)
         (self.demo_dir / "server").mkdir(exist_ok=True)
         # The lab reuses the camera credentials of its last manifest, so the old one stays; a fresh
@@ -96,32 +126,60 @@ class DemoStack:
             if value is not None:
                 lab_args += [option, str(value)]
         deadline = time.monotonic() + timeout
+        lab_log = self.demo_dir / "lab.log"
+        lab_log_start = lab_log.stat().st_size if lab_log.exists() else 0
         try:
             lab = self._spawn("lab", lab_args)
             self._wait(lambda: self.manifest_path.exists()
                        and self.manifest_path.stat().st_mtime_ns != before, lab, "lab manifest",
-                       deadline)
+                       deadline, on_tick=lambda: self._lab_progress(lab_log, lab_log_start,
+                                                                    report))
             parts = urlsplit(normalize_server_url(self.server_url))
             server = self._spawn("server", [
                 sys.executable, "-m", "server", "--demo", "--lab-manifest",
                 str(self.manifest_path), "--host", parts.hostname or "127.0.0.1",
                 "--port", str(parts.port or 8700)])
+            waiting_since = time.monotonic()
+            report(DemoProgress("backend", 0, 0))
             self._wait(lambda: backend_answers(self.server_url, 0.5), server, "backend health",
-                       deadline)
+                       deadline, on_tick=lambda: report(DemoProgress(
+                           "backend", int(time.monotonic() - waiting_since), 0)))
         except BaseException:
             self.stop()
             raise
 
+    def _lab_progress(self, log_path: Path, start: int,
+                      report: Callable[[DemoProgress], None]) -> None:
+        """Report the newest progress line the lab wrote since this start (if it is new)."""
+        try:
+            with open(log_path, "rb") as log_file:
+                log_file.seek(start)
+                text = log_file.read().decode("utf-8", "replace")
+        except OSError:
+            return
+        matches = _LAB_PROGRESS.findall(text)
+        if not matches:
+            return
+        stage, done, total = matches[-1]
+        latest = DemoProgress(stage, int(done), int(total))
+        if latest != self._last_lab_progress:
+            self._last_lab_progress = latest
+            report(latest)
+
     def _wait(self, ready: object, process: subprocess.Popen[bytes], what: str,
-              deadline: float) -> None:
+              deadline: float, on_tick: Callable[[], None] | None = None) -> None:
         assert callable(ready)
         while not ready():
+            if on_tick is not None:
+                on_tick()
             if process.poll() is not None:
                 raise RuntimeError(f"{what}: the child process exited with {process.returncode}"
                                    f" (see {self.demo_dir})")
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{what} not ready in time (see {self.demo_dir})")
             time.sleep(0.2)
+        if on_tick is not None:
+            on_tick()  # the last step, which made it ready
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM each child's process group, then SIGKILL what is left; reap them all."""

@@ -41,3 +41,13 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
 def remove_translators(app: QCoreApplication, translators: list[QTranslator]) -> None:
     for translator in translators:
         app.removeTranslator(translator)
+
+
+def arg(text: str, *values: object) -> str:
+    """Qt's ``QString::arg`` for a translated string (PySide6's ``tr`` returns a Python str):
+    ``arg(self.tr("%1 of %2"), done, total)``. ``lupdate`` still sees the literal in ``tr``,
+    and a translation may put the markers in another order."""
+    # Highest marker first, so that %1 does not eat the start of %10.
+    for number in range(len(values), 0, -1):
+        text = text.replace(f"%{number}", str(values[number - 1]))
+    return text

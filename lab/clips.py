@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -157,14 +157,34 @@ def encode_camera(cache_dir: Path, spec: ClipSpec) -> CameraClips:
 def encode_all(
     cache_dir: Path, specs: Sequence[ClipSpec], workers: int | None = None
 ) -> list[CameraClips]:
-    """Encode the missing clips in parallel: one single-threaded ffmpeg per core."""
+    """Encode the missing clips in parallel: one single-threaded ffmpeg per core. The first
+    start of a lab takes a minute on a loaded 2-core machine, so each finished camera is
+    reported (:func:`report_progress`)."""
     jobs = workers or max(1, os.cpu_count() or 1)
     missing = [s for s in specs if not paths_for(cache_dir, s).main.exists()]
     if missing:
         log.info("encoding clips for %d of %d cameras with %d ffmpeg processes "
                  "(cached for later starts)", len(missing), len(specs), jobs)
+    done = len(specs) - len(missing)
+    report_progress("clips", done, len(specs))
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="lab-encode") as pool:
-        return list(pool.map(lambda s: encode_camera(cache_dir, s), specs))
+        futures = {pool.submit(encode_camera, cache_dir, s): s.index for s in specs}
+        results: dict[int, CameraClips] = {}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if futures[future] in {s.index for s in missing}:
+                done += 1
+                report_progress("clips", done, len(specs))
+    return [results[s.index] for s in specs]
+
+
+progress_log = logging.getLogger("iocwall.lab.progress")
+
+
+def report_progress(stage: str, done: int, total: int) -> None:
+    """One line ``progress STAGE DONE/TOTAL`` in the lab's log: the demo launcher reads it
+    to show how far the lab's start is (docs/contracts.md)."""
+    progress_log.info("progress %s %d/%d", stage, done, total)
 
 
 PANORAMA_SIZE = (2560, 1440)

@@ -24,7 +24,15 @@ from typing import IO, Any
 from aiohttp import web
 
 from lab.cameras import MAX_CAMERAS, LabCamera, describe, main_size, make_camera
-from lab.clips import PANORAMA_SIZE, SUB_SIZE, CameraClips, ClipSpec, encode_all, make_panorama
+from lab.clips import (
+    PANORAMA_SIZE,
+    SUB_SIZE,
+    CameraClips,
+    ClipSpec,
+    encode_all,
+    make_panorama,
+    report_progress,
+)
 from lab.onvif_sim import PAN_TILT_RATE, ZOOM_RATE, DeviceControls, OnvifLab, PtzState
 from lab.util import RtspProbeError, rtsp_describe
 
@@ -269,12 +277,20 @@ class Lab:
         """Block until every mount answers an authenticated DESCRIBE with 200."""
         deadline = time.monotonic() + timeout
 
+        targets = [(c, u) for c in self.cameras for u in (c.main_url, c.sub_url)]
+        answered = [0]
+        answered_lock = threading.Lock()
+        report_progress("streams", 0, len(targets))
+
         def probe(cam_url: tuple[LabCamera, str]) -> None:
             cam, url = cam_url
             while True:
                 try:
                     status = rtsp_describe(url, cam.rtsp_username, cam.rtsp_password)
                     if status == 200:
+                        with answered_lock:
+                            answered[0] += 1
+                            report_progress("streams", answered[0], len(targets))
                         return
                     error = f"status {status}"
                 except (OSError, RtspProbeError) as err:
@@ -283,7 +299,6 @@ class Lab:
                     raise LabError(f"{cam.name}: {url} not ready: {error}")
                 time.sleep(0.1)
 
-        targets = [(c, u) for c in self.cameras for u in (c.main_url, c.sub_url)]
         with ThreadPoolExecutor(max_workers=8, thread_name_prefix="lab-probe") as pool:
             list(pool.map(probe, targets))
 

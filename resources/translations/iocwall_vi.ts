@@ -323,17 +323,18 @@
             <translation>letter: chọn công văn đề nghị (tệp PDF)</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="152" />
+            <location filename="../../app/access_requests.py" line="149" />
             <source>letter: %1 is larger than 10 MB</source>
             <translation>letter: %1 lớn hơn 10 MB</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="156" />
+            <location filename="../../app/access_requests.py" line="151" />
+            <location filename="../../app/access_requests.py" line="161" />
             <source>letter: cannot read %1 (%2)</source>
             <translation>letter: không đọc được %1 (%2)</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="160" />
+            <location filename="../../app/access_requests.py" line="153" />
             <source>letter: %1 is not a PDF file; attach the official letter as a PDF</source>
             <translation>letter: %1 không phải tệp PDF; hãy đính kèm công văn đề nghị dạng PDF</translation>
         </message>
@@ -400,7 +401,7 @@
             <translation>Công văn</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="374" />
+            <location filename="../../app/access_requests.py" line="373" />
             <source>the server did not send a PDF letter</source>
             <translation>máy chủ không gửi công văn PDF</translation>
         </message>
@@ -426,22 +427,22 @@
     <context>
         <name>AdminPanels</name>
         <message>
-            <location filename="../../widgets/admin_panels.py" line="110" />
+            <location filename="../../widgets/admin_panels.py" line="128" />
             <source>Reports</source>
             <translation>Báo cáo</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_panels.py" line="111" />
+            <location filename="../../widgets/admin_panels.py" line="129" />
             <source>Access requests</source>
             <translation>Yêu cầu truy cập</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_panels.py" line="112" />
+            <location filename="../../widgets/admin_panels.py" line="130" />
             <source>Audit log</source>
             <translation>Nhật ký</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_panels.py" line="148" />
+            <location filename="../../widgets/admin_panels.py" line="162" />
             <source>&amp;Administration</source>
             <translation>&amp;Quản trị</translation>
         </message>
@@ -1350,107 +1351,107 @@
     <context>
         <name>ClipService</name>
         <message>
-            <location filename="../../app/clips.py" line="79" />
+            <location filename="../../app/clips.py" line="81" />
             <source>Attach the official request letter (a PDF file).</source>
             <translation>Hãy đính kèm công văn đề nghị (tệp PDF).</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="86" />
+            <location filename="../../app/clips.py" line="84" />
             <source>Cannot read the letter %1: %2</source>
             <translation>Không đọc được công văn %1: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="89" />
+            <location filename="../../app/clips.py" line="87" />
             <source>The letter must be a PDF file; %1 is not a PDF.</source>
             <translation>Công văn phải là tệp PDF; %1 không phải tệp PDF.</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="92" />
+            <location filename="../../app/clips.py" line="89" />
             <source>The letter may be at most %1 MB; %2 is larger.</source>
             <translation>Công văn tối đa %1 MB; %2 lớn hơn mức này.</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="281" />
+            <location filename="../../app/clips.py" line="278" />
             <source>signature invalid: cannot read the manifest (%1)</source>
             <translation>chữ ký không hợp lệ: không đọc được tệp mô tả (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="286" />
+            <location filename="../../app/clips.py" line="283" />
             <source>signature invalid: unreadable manifest (%1)</source>
             <translation>chữ ký không hợp lệ: tệp mô tả không đọc được (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="290" />
+            <location filename="../../app/clips.py" line="287" />
             <source>signature invalid: not an Ed25519-signed iocwall manifest</source>
             <translation>chữ ký không hợp lệ: không phải tệp mô tả iocwall ký bằng Ed25519</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="307" />
+            <location filename="../../app/clips.py" line="304" />
             <source>signature invalid: the manifest was changed or not signed by this server's key</source>
             <translation>chữ ký không hợp lệ: tệp mô tả đã bị sửa đổi hoặc không được ký bằng khóa của máy chủ này</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="314" />
+            <location filename="../../app/clips.py" line="311" />
             <source>altered: cannot read the clip (%1)</source>
             <translation>đã bị sửa đổi: không đọc được đoạn video (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="318" />
+            <location filename="../../app/clips.py" line="315" />
             <source>altered: SHA-256 of the clip is %1, the signed manifest says %2</source>
             <translation>đã bị sửa đổi: SHA-256 của đoạn video là %1, tệp mô tả đã ký ghi %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="321" />
+            <location filename="../../app/clips.py" line="318" />
             <source>intact: SHA-256 %1 matches the manifest signed by key %2</source>
             <translation>nguyên vẹn: SHA-256 %1 khớp với tệp mô tả được ký bằng khóa %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="443" />
+            <location filename="../../app/clips.py" line="430" />
             <source>Clip request #%1 (%2, %3) awaits your action</source>
             <translation>Yêu cầu trích xuất số %1 (%2, %3) đang chờ đồng chí xử lý</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="452" />
+            <location filename="../../app/clips.py" line="439" />
             <source>Clip #%1 (%2) is ready to download</source>
             <translation>Đoạn video số %1 (%2) đã sẵn sàng để tải về</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="456" />
+            <location filename="../../app/clips.py" line="443" />
             <source>Clip request #%1 was rejected: %2</source>
             <translation>Yêu cầu trích xuất số %1 bị từ chối: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="460" />
+            <location filename="../../app/clips.py" line="447" />
             <source>Clip #%1 could not be extracted: %2</source>
             <translation>Không trích xuất được đoạn video số %1: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="503" />
+            <location filename="../../app/clips.py" line="490" />
             <source>Clip request: %1</source>
             <translation>Yêu cầu trích xuất: %1</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="520" />
+            <location filename="../../app/clips.py" line="506" />
             <source>the server's letter is not a PDF file</source>
             <translation>công văn máy chủ gửi về không phải tệp PDF</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="563" />
+            <location filename="../../app/clips.py" line="546" />
             <source>Clip #%1 saved to %2: %3</source>
             <translation>Đã lưu đoạn video số %1 vào %2: %3</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="572" />
+            <location filename="../../app/clips.py" line="555" />
             <source>Clip #%1: download cancelled</source>
             <translation>Đoạn video số %1: đã hủy tải về</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="579" />
+            <location filename="../../app/clips.py" line="562" />
             <source>Clip #%1: download failed: %2</source>
             <translation>Đoạn video số %1: tải về thất bại: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="594" />
+            <location filename="../../app/clips.py" line="577" />
             <source>Clip verification: %1</source>
             <translation>Kiểm tra đoạn video: %1</translation>
         </message>
@@ -3299,6 +3300,34 @@
             <location filename="../../widgets/incidents_panel.py" line="192" />
             <source>Resolution</source>
             <translation>Biện pháp khắc phục</translation>
+        </message>
+    </context>
+    <context>
+        <name>StartupSplash</name>
+        <message>
+            <location filename="../../widgets/splash.py" line="27" />
+            <source>iocwall — Video wall of the Đồng Hới IOC</source>
+            <translation>iocwall — Tường video IOC Đồng Hới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/splash.py" line="28" />
+            <source>Starting…</source>
+            <translation>Đang khởi động…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/splash.py" line="40" />
+            <source>Preparing the camera lab: %1/%2 clips (only the first start takes this long)…</source>
+            <translation>Đang chuẩn bị phòng thử camera: %1/%2 đoạn video (chỉ lần khởi động đầu tiên mới lâu như vậy)…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/splash.py" line="43" />
+            <source>Starting the camera lab: %1/%2 streams answer…</source>
+            <translation>Đang khởi động phòng thử camera: %1/%2 luồng đã trả lời…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/splash.py" line="46" />
+            <source>Starting the demo backend… %1 s</source>
+            <translation>Đang khởi động máy chủ demo… %1 giây</translation>
         </message>
     </context>
     <context>

@@ -57,6 +57,11 @@ def test_main_demo_starts_logs_in_fills_the_wall_and_exits_cleanly(tmp_path: Pat
             time.sleep(0.2)
         log = "".join(lines)
         assert "logged in as ioc.operator" in log
+        # A fresh data dir: the lab encodes its clips first, and the terminal says how far.
+        assert "iocwall: preparing camera lab: 0/4 clips…" in log
+        assert "iocwall: preparing camera lab: 4/4 clips…" in log
+        assert "iocwall: starting camera lab: 8/8 streams answer…" in log
+        assert "iocwall: starting the demo backend… 0 s" in log
         window = next(line for line in lines if "main window: menus" in line)
         assert "Chứng cứ" in window or "Evidence" in window, window  # the evidence panels
         assert "ptzDock" in window and "bookmarks_dock" in window, window

@@ -39,8 +39,9 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 
 def make_client(qapp: QApplication, tmp_path: Path, url: str, ops: Ops,
-                messages: MessageBridge, video: VideoService) -> Client:
-    args: argparse.Namespace = parse_args(["--server", url])
+                messages: MessageBridge, video: VideoService,
+                extra_args: tuple[str, ...] = ()) -> Client:
+    args: argparse.Namespace = parse_args(["--server", url, *extra_args])
     settings = SettingsStore(tmp_path)
     return Client(qapp, args, settings, messages, ops, video,  # type: ignore[arg-type]
                   AuthService(settings, TokenStore()), url)
@@ -91,3 +92,41 @@ def test_remembered_session_resumes(qtbot: QtBot, qapp: QApplication, tmp_path: 
     assert "order.officer" in window.user_label.text()
     client.shutdown()  # remembered: the session stays valid for the next start
     assert memory_keyring.store
+
+
+def test_user_option_prefills_the_login_dialog_instead_of_resuming_another_user(
+        qtbot: QtBot, qapp: QApplication, tmp_path: Path, backend_url: str, ops: Ops,
+        messages: MessageBridge, video: VideoService, memory_keyring: MemoryKeyring) -> None:
+    AuthService(SettingsStore(tmp_path), TokenStore()).login(backend_url, "order.officer",
+                                                             "demo", True)
+    client = make_client(qapp, tmp_path, backend_url, ops, messages, video,
+                         ("--user", "ward.dongphu.police"))
+    client.start()
+    dialog = client.login_dialog
+    assert dialog is not None and dialog.isVisible() and client.window is None
+    qtbot.addWidget(dialog)
+    assert dialog.user_edit.text() == "ward.dongphu.police"
+    assert dialog.password_edit.text() == ""  # never a password from the command line
+    dialog.close()
+
+
+def test_demo_user_option_logs_in_as_that_demo_user(
+        qtbot: QtBot, qapp: QApplication, tmp_path: Path, backend_url: str, ops: Ops,
+        messages: MessageBridge, video: VideoService, memory_keyring: MemoryKeyring) -> None:
+    client = make_client(qapp, tmp_path, backend_url, ops, messages, video,
+                         ("--demo", "--user", "ward.dongphu.police"))
+    client.start()
+    qtbot.waitUntil(lambda: client.window is not None, timeout=10000)
+    window = client.window
+    assert window is not None and client.login_dialog is None
+    qtbot.addWidget(window)
+    assert "ward.dongphu.police" in window.user_label.text()
+    client.logout()
+    qtbot.waitUntil(lambda: client.login_dialog is not None, timeout=10000)
+    qtbot.addWidget(client.login_dialog)
+    client.login_dialog.close()
+
+
+def test_password_is_not_an_option() -> None:
+    with pytest.raises(SystemExit):
+        parse_args(["--demo", "--password", "demo"])
