@@ -385,14 +385,15 @@ def _body(response: requests.Response) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _detail(response: requests.Response) -> Any:
-    return _body(response).get("detail")
+def _message(response: requests.Response) -> str | None:
+    """The readable sentence of the backend's one error shape (server.api.errors)."""
+    message = _body(response).get("message")
+    return message if isinstance(message, str) and message else None
 
 
 def _error_for(response: requests.Response, *, authenticated: bool) -> BackendError:
     status = response.status_code
-    detail = _detail(response)
-    text = detail if isinstance(detail, str) else None
+    text = _message(response)
     if status == 401:
         if authenticated:
             return SessionExpired(text or "the session has expired; log in again")
@@ -404,20 +405,11 @@ def _error_for(response: requests.Response, *, authenticated: bool) -> BackendEr
     if status == 404:
         return NotFound(text or "not found")
     if status == 422:
-        field = None
-        message = text or "invalid request"
-        errors = _body(response).get("errors")
-        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-            # This backend: {"detail": "field: message; ...", "errors": [{"field", ...}]}
-            field = str(errors[0].get("field") or "") or None
-        elif isinstance(detail, list) and detail and isinstance(detail[0], dict):
-            # FastAPI's default shape: {"detail": [{"loc": [...], "msg": ...}]}
-            loc = [str(p) for p in detail[0].get("loc", []) if p not in ("body", "query", "path")]
-            field = ".".join(loc) or None
-            message = f"{field or 'request'}: {detail[0].get('msg', 'invalid')}"
-        return ValidationFailed(message, field)
+        field = _body(response).get("field")
+        return ValidationFailed(text or "invalid request",
+                                str(field) if isinstance(field, str) and field else None)
     if status >= 500:
-        # the backend's 500s for clips carry a readable detail (e.g. a stored clip off its hash)
+        # the backend's 500s for clips carry a readable message (e.g. a stored clip off its hash)
         return BackendError(f"server error {status}" + (f": {text}" if text else ""))
     return BackendError(text or f"unexpected answer {status}")
 

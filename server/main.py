@@ -6,13 +6,10 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
 
-from fastapi import FastAPI, Request, status
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
+from server.api import errors
 from server.api.main import api_router
 from server.api.public import public_router
 from server.clip_requests import ClipWorker
@@ -79,36 +76,5 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     app.state.runtime = runtime
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(public_router, prefix=PUBLIC_PREFIX)
-    app.add_exception_handler(RequestValidationError, _validation_error)
+    errors.install(app)
     return app
-
-
-def _location(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc]
-    if len(parts) > 1 and parts[0] in ("body", "query", "path", "header"):
-        parts = parts[1:]
-    return ".".join(parts)
-
-
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    """422 with a sentence that names the field; the submitted values are never echoed back
-    (they may hold a password)."""
-    assert isinstance(exc, RequestValidationError)
-    errors = []
-    sentences = []
-    for error in exc.errors():
-        loc = tuple(error.get("loc", ()))
-        if error.get("type") == "json_invalid":
-            reason = (error.get("ctx") or {}).get("error", "")
-            message = f"malformed JSON ({reason})" if reason else "malformed JSON"
-            where = "body"
-        else:
-            message = str(error.get("msg", "invalid"))
-            where = _location(loc) or "body"
-        sentences.append(f"{where}: {message}")
-        errors.append({"field": where, "loc": list(loc), "type": error.get("type"),
-                       "msg": message})
-    return JSONResponse(
-        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-        content=jsonable_encoder({"detail": "; ".join(sentences), "errors": errors}),
-    )

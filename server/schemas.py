@@ -249,11 +249,6 @@ class PtzLeaseQueued(BaseModel):
     holder: PtzHolderPublic | None
 
 
-class PtzLeaseTaken(BaseModel):
-    detail: str
-    holder: PtzHolderPublic
-
-
 class PtzLeasePublic(BaseModel):
     camera_id: int
     holder: PtzHolderPublic | None

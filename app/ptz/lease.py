@@ -100,7 +100,7 @@ class LeaseApi:
                     body = None
         except (TimeoutError, aiohttp.ClientError) as err:
             raise BackendUnreachable("cannot reach the server for the PTZ lease") from err
-        detail = body.get("detail") if isinstance(body, dict) else None
+        detail = body.get("message") if isinstance(body, dict) else None
         if status == 401:
             raise SessionExpired(detail or "the session has expired; log in again")
         if status == 403:
@@ -115,15 +115,17 @@ class LeaseApi:
         body = None if reserve_seconds is None else {"reserve_seconds": int(reserve_seconds)}
         status, data = await self._send("POST", f"/cameras/{int(camera_id)}/ptz/lease", body)
         data = data if isinstance(data, dict) else {}
+        if status == 409:  # the backend's error shape: who took it is in its context
+            context = data.get("context")
+            context = context if isinstance(context, dict) else {}
+            return LeaseState(camera_id, LeaseStatus.TAKEN, _holder(context.get("holder")),
+                              detail=str(data.get("message") or "PTZ taken by another user"))
         holder = _holder(data.get("holder"))
         if status == 200:
             return LeaseState(camera_id, LeaseStatus.GRANTED, holder)
         if status == 202:
             return LeaseState(camera_id, LeaseStatus.QUEUED, holder,
                               int(data.get("position") or 0))
-        if status == 409:
-            detail = str(data.get("detail") or "PTZ taken by another user")
-            return LeaseState(camera_id, LeaseStatus.TAKEN, holder, detail=detail)
         raise BackendError(f"PTZ lease: unexpected answer {status}")
 
     async def release(self, camera_id: int) -> None:

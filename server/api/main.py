@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
+from server.api.errors import documented
 from server.api.routes import (
     access_requests,
     audit,
@@ -20,7 +21,8 @@ from server.api.routes import (
     reports,
 )
 
-api_router = APIRouter()
+# Every route may answer these, in the one error shape (server.api.errors).
+api_router = APIRouter(responses=documented(400, 401, 403, 404, 409, 413, 422, 423, 429))
 api_router.include_router(health.router)
 api_router.include_router(auth.router)
 api_router.include_router(me.router)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.responses import FileResponse
 
 from server import public as service
+from server.api.errors import documented
 from server.deps import NowDep, RuntimeDep, SessionDep
 from server.models import Camera, ViolationCase
 from server.schemas import PublicCamera, PublicViolation
@@ -27,7 +28,8 @@ def rate_limit(request: Request, runtime: RuntimeDep, now: NowDep) -> None:
                             headers={"Retry-After": service.retry_after(wait)})
 
 
-public_router = APIRouter(tags=["public"], dependencies=[Depends(rate_limit)])
+public_router = APIRouter(tags=["public"], dependencies=[Depends(rate_limit)],
+                          responses=documented(400, 404, 422, 429, 503))
 
 
 def _missing(what: str) -> HTTPException:

@@ -173,7 +173,7 @@ def test_agencies_choose_from_a_camera_catalogue_without_stream_fields(demo: Bac
                      "ward.dongphu.committee"):
         refused = demo.get("/access-requests/cameras", demo.login(username))
         assert refused.status_code == 403, (username, refused.text)
-        assert "Only other agencies file access requests" in refused.json()["detail"]
+        assert "Only other agencies file access requests" in refused.json()["message"]
     assert demo.client.get("/api/v1/access-requests/cameras").status_code == 401
 
     rows = demo.audit_rows("access_camera_catalogue")[before:]

@@ -28,7 +28,8 @@ def test_wrong_password_and_unknown_user_are_401(demo: Backend) -> None:
     assert _login(demo, "police.officer", "nope")[0] == 401
     status, body = _login(demo, "nobody", "demo")
     assert status == 401
-    assert body == {"detail": "Wrong username or password"}
+    assert body == {"code": "unauthenticated", "message": "Wrong username or password",
+                    "errors": []}
 
 
 def test_five_failures_lock_for_fifteen_minutes(demo: Backend) -> None:
@@ -36,7 +37,7 @@ def test_five_failures_lock_for_fifteen_minutes(demo: Backend) -> None:
         assert _login(demo, "police.officer", "wrong")[0] == 401
     status, body = _login(demo, "police.officer", "wrong")
     assert status == 423
-    assert "locked" in body["detail"]
+    assert body["code"] == "locked" and "locked" in body["message"]
     # Locked: even the right password is refused, until 15 minutes have passed.
     assert _login(demo, "police.officer", "demo")[0] == 423
     demo.clock.advance(timedelta(minutes=14, seconds=59))

@@ -32,11 +32,11 @@ def test_without_bookmark_right_the_camera_is_not_found(demo: Backend) -> None:
     # Hải Thành police do not see Đồng Phú cameras; the agency has no grant; both get 404
     for username in ("ward.haithanh.police", "agency.viewer"):
         reply = demo.post("/bookmarks", demo.login(username), json={"camera_id": cams[0]})
-        assert reply.status_code == 404 and reply.json() == {"detail": "Camera not found"}
+        assert reply.status_code == 404 and reply.json()["message"] == "Camera not found"
     reply = demo.post("/bookmarks", demo.login("ioc.operator"),
                       json={"camera_id": cams[0], "before_s": 4000, "colour": "red"})
     assert reply.status_code == 422
-    assert "before_s" in reply.json()["detail"] and "colour" in reply.json()["detail"]
+    assert "before_s" in reply.json()["message"] and "colour" in reply.json()["message"]
 
 
 def test_filters_and_unit_scope(demo: Backend) -> None:

@@ -281,7 +281,7 @@ def test_unpublishing_a_case_that_is_not_public_is_a_conflict(demo: Backend) -> 
 
     reply = demo.put(path, ioc, json={"public": False})
     assert reply.status_code == 409, reply.text
-    assert reply.json()["detail"] == (f"Case #{case_id} is not public (never published or "
+    assert reply.json()["message"] == (f"Case #{case_id} is not public (never published or "
                                       "already withdrawn): nothing to unpublish")
     assert [e["action"] for e in demo.get(f"/cases/{case_id}", ioc).json()["events"]] == ["open"]
     assert len(demo.audit_rows("case_")) == audited
@@ -289,7 +289,7 @@ def test_unpublishing_a_case_that_is_not_public_is_a_conflict(demo: Backend) -> 
     assert demo.put(path, ioc, json={"public": True, "title": "Đi sai làn"}).status_code == 200
     assert demo.put(path, ioc, json={"public": False}).status_code == 200
     again = demo.put(path, ioc, json={"public": False})
-    assert again.status_code == 409 and "not public" in again.json()["detail"]
+    assert again.status_code == 409 and "not public" in again.json()["message"]
     assert [e["action"] for e in demo.get(f"/cases/{case_id}", ioc).json()["events"]] == [
         "open", "publish", "unpublish"]
     assert [r["event"] for r in demo.audit_rows("case_")][audited:] == [

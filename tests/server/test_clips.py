@@ -104,7 +104,7 @@ def test_ioc_operator_is_auto_approved_extracted_and_verifies(recorded_backend: 
     assert created["events"][1]["detail"]["auto"] is True
     assert backend.get(f"/clips/{created['id']}/download", token).status_code == 409
     no_letter = backend.get(f"/clips/{created['id']}/letter", token)
-    assert no_letter.status_code == 404 and "letter" in no_letter.json()["detail"]
+    assert no_letter.status_code == 404 and "letter" in no_letter.json()["message"]
     assert _extract(backend) == 1
     ready = backend.get(f"/clips/{created['id']}", token).json()
     assert ready["state"] == "ready" and ready["actions"] == ["download"]
@@ -183,7 +183,7 @@ def test_ward_police_chain_endorse_approve_ready_download(recorded_backend: Back
         == [request_id]
     # city police cannot approve before the leader proposes it
     early = backend.post(f"/clips/{request_id}/approve", commander)
-    assert early.status_code == 409 and "endorsed" in early.json()["detail"]
+    assert early.status_code == 409 and "endorsed" in early.json()["message"]
     # the officer cannot endorse their own; a leader of another ward does not even see it
     assert backend.post(f"/clips/{request_id}/endorse", officer).status_code == 403
     other = backend.login("ward.haithanh.leader")
@@ -198,12 +198,12 @@ def test_ward_police_chain_endorse_approve_ready_download(recorded_backend: Back
     assert endorsed.json()["endorser"]["username"] == "ward.dongphu.leader"  # in the answer too
     # nobody approves their own request; ward police, the IOC and police officers do not approve
     own = backend.post(f"/clips/{request_id}/approve", officer)
-    assert own.status_code == 403 and "own request" in own.json()["detail"]
+    assert own.status_code == 403 and "own request" in own.json()["message"]
     for username in ("ward.dongphu.leader", "police.officer"):
         assert backend.post(f"/clips/{request_id}/approve", backend.login(username)
                             ).status_code in (403, 404)
     ioc = backend.post(f"/clips/{request_id}/approve", backend.login("ioc.operator"))
-    assert ioc.status_code == 403 and "city police" in ioc.json()["detail"]
+    assert ioc.status_code == 403 and "city police" in ioc.json()["message"]
     assert [r["id"] for r in backend.get("/clips", commander, params={"box": "awaiting"}
                                          ).json()] == [request_id]
     approved = backend.post(f"/clips/{request_id}/approve", commander)
@@ -277,10 +277,10 @@ def test_agency_needs_purpose_commitment_and_a_pdf_letter(recorded_backend: Back
               "mục đích"}
     missing = _request(backend, token, camera_id, start, end, purpose=fields["purpose"])
     assert missing.status_code == 422
-    assert "letter" in missing.json()["detail"] and "commitment" in missing.json()["detail"]
+    assert "letter" in missing.json()["message"] and "commitment" in missing.json()["message"]
     not_pdf = backend.post("/clips", token, data=fields,
                            files={"letter": ("cv.pdf", b"hello", "application/pdf")})
-    assert not_pdf.status_code == 422 and "PDF" in not_pdf.json()["detail"]
+    assert not_pdf.status_code == 422 and "PDF" in not_pdf.json()["message"]
     reply = backend.post("/clips", token, data=fields,
                          files={"letter": ("cong-van.pdf", PDF, "application/pdf")})
     assert reply.status_code == 201, reply.text
@@ -320,7 +320,7 @@ def test_range_must_be_recorded_ordered_and_bounded(recorded_backend: Backend) -
     outside = _request(backend, token, camera_id, start - timedelta(minutes=30),
                        start - timedelta(minutes=29), purpose="x")
     assert outside.status_code == 422
-    detail = outside.json()["detail"]
+    detail = outside.json()["message"]
     assert detail.startswith("start: the range") and "not entirely within recorded footage" in \
         detail and "recorded ranges on this camera around it (UTC+7):" in detail
     # the listing shows the two runs around the recorder's restart
@@ -329,13 +329,13 @@ def test_range_must_be_recorded_ordered_and_bounded(recorded_backend: Backend) -
         gap = session.execute(select(RecordingGap)).scalars().one()
     across = _request(backend, token, camera_id, gap.from_at - timedelta(seconds=1),
                       gap.to_at + timedelta(seconds=1), purpose="x")  # type: ignore[operator]
-    assert across.status_code == 422 and "recorded footage" in across.json()["detail"]
+    assert across.status_code == 422 and "recorded footage" in across.json()["message"]
     backwards = _request(backend, token, camera_id, end, start, purpose="x")
-    assert backwards.status_code == 422 and backwards.json()["detail"] == \
+    assert backwards.status_code == 422 and backwards.json()["message"] == \
         "end: must be after start"
     long = _request(backend, token, camera_id, start, start + timedelta(hours=2, seconds=1),
                     purpose="x")
-    assert long.status_code == 422 and "at most 7200 s" in long.json()["detail"]
+    assert long.status_code == 422 and "at most 7200 s" in long.json()["message"]
     # the camera's recordings are listed for the client too
     listing = backend.get(f"/cameras/{camera_id}/recordings", token).json()
     assert len(listing["ranges"]) == 2 and len(listing["gaps"]) == 1

@@ -87,7 +87,7 @@ def test_shared_with_the_unit_is_read_only_for_others(demo: Backend) -> None:
     assert demo.get(f"/layouts/{private['id']}", colleague).status_code == 404
 
     put = demo.put(f"/layouts/{shared['id']}", colleague, json={"version": 1, "name": "X"})
-    assert put.status_code == 403 and "read-only" in put.json()["detail"]
+    assert put.status_code == 403 and "read-only" in put.json()["message"]
     assert demo.delete(f"/layouts/{shared['id']}", colleague).status_code == 403
     assert demo.put(f"/layouts/{private['id']}", colleague,
                     json={"version": 1, "name": "X"}).status_code == 404
@@ -122,8 +122,8 @@ def test_an_item_whose_camera_the_reader_may_not_view_shows_no_permission(
     # Cameras outside the agency's grant cannot be put in a layout (as if they did not exist).
     refused = demo.post("/layouts", token, json=_layout(ids))
     assert refused.status_code == 422
-    assert "items.0.camera_id: camera not found" in refused.json()["detail"]
-    assert "items.3.camera_id" not in refused.json()["detail"]
+    assert "items.0.camera_id: camera not found" in refused.json()["message"]
+    assert "items.3.camera_id" not in refused.json()["message"]
     body = _layout(ids, "Công trình", template="1x2", rows=1, columns=2, items=[
         {"cell": {"row": 0, "column": 0}, "camera_id": ids[3]},
         {"cell": {"row": 0, "column": 1}, "camera_id": None}])
@@ -172,29 +172,29 @@ def test_geometry_errors_name_the_field(demo: Backend) -> None:
         {"cell": {"row": 1, "column": 1}, "camera_id": ids[1]}])
     reply = demo.post("/layouts", token, json=overlap)
     assert reply.status_code == 422
-    assert reply.json()["detail"] == "items.1.cell: cell overlaps item 0 at row 1, column 1"
+    assert reply.json()["message"] == "items.1.cell: cell overlaps item 0 at row 1, column 1"
     assert reply.json()["errors"][0]["field"] == "items.1.cell"
 
     outside = _layout(ids, items=[{"cell": {"row": 1, "column": 1, "column_span": 2}}])
     reply = demo.post("/layouts", token, json=outside)
     assert reply.status_code == 422
-    assert reply.json()["detail"].startswith("items.0.cell: cell (row 1, column 1, span 1×2) "
+    assert reply.json()["message"].startswith("items.0.cell: cell (row 1, column 1, span 1×2) "
                                              "is outside the 2×2 grid")
     zero_span = _layout(ids, items=[{"cell": {"row": 0, "column": 0, "row_span": 0}}])
-    assert demo.post("/layouts", token, json=zero_span).json()["detail"].startswith(
+    assert demo.post("/layouts", token, json=zero_span).json()["message"].startswith(
         "items.0.cell.row_span:")
     too_many = _layout(ids, template="custom", rows=9, columns=8,
                        items=[{"cell": {"row": i // 8, "column": i % 8}} for i in range(65)])
-    assert demo.post("/layouts", token, json=too_many).json()["detail"].startswith("items:")
-    assert demo.post("/layouts", token, json=_layout(ids, name="")).json()["detail"].startswith(
+    assert demo.post("/layouts", token, json=too_many).json()["message"].startswith("items:")
+    assert demo.post("/layouts", token, json=_layout(ids, name="")).json()["message"].startswith(
         "name:")
-    assert demo.post("/layouts", token, json=_layout(ids, rows=3)).json()["detail"].startswith(
+    assert demo.post("/layouts", token, json=_layout(ids, rows=3)).json()["message"].startswith(
         "template: template 2x2 needs rows=2")
     unknown = demo.post("/layouts", token, json=_layout(ids, colour="red"))
-    assert unknown.json()["detail"] == "colour: Extra inputs are not permitted"
+    assert unknown.json()["message"] == "colour: Extra inputs are not permitted"
     cell_typo = _layout(ids, items=[{"cell": {"row": 0, "col": 0}}])
     assert "items.0.cell.col: Extra inputs are not permitted" in demo.post(
-        "/layouts", token, json=cell_typo).json()["detail"]
+        "/layouts", token, json=cell_typo).json()["message"]
     # A full 8×8 wall is fine.
     full = _layout(ids, "8×8", template="8x8", rows=8, columns=8,
                    items=[{"cell": {"row": i // 8, "column": i % 8}} for i in range(64)])
@@ -204,7 +204,7 @@ def test_geometry_errors_name_the_field(demo: Backend) -> None:
     shrink = demo.put(f"/layouts/{layout['id']}", token,
                       json={"version": 1, "template": "1x2", "rows": 1})
     assert shrink.status_code == 422
-    assert "items.2.cell: cell (row 1, column 0" in shrink.json()["detail"]
+    assert "items.2.cell: cell (row 1, column 0" in shrink.json()["message"]
 
 
 def test_duplicate_name_and_stale_version_are_409(demo: Backend) -> None:
@@ -212,14 +212,14 @@ def test_duplicate_name_and_stale_version_are_409(demo: Backend) -> None:
     token = demo.login("police.officer")
     layout = demo.post("/layouts", token, json=_layout(ids, "Trung tâm")).json()
     duplicate = demo.post("/layouts", token, json=_layout(ids, "Trung tâm"))
-    assert duplicate.status_code == 409 and duplicate.json()["detail"].startswith("name:")
+    assert duplicate.status_code == 409 and duplicate.json()["message"].startswith("name:")
     path = f"/layouts/{layout['id']}"
     assert demo.put(path, token, json={"version": 1, "shared_with_unit": True}).status_code == 200
     stale = demo.put(path, token, json={"version": 1, "name": "Ghi đè"})
     assert stale.status_code == 409
-    assert stale.json()["detail"] == (
+    assert stale.json()["message"] == (
         "version: the layout was changed since you loaded it (you sent version 1, the current "
         "one is 2); reload it and try again")
     assert demo.get(path, token).json()["name"] == "Trung tâm"
-    assert demo.put(path, token, json={"name": "Ghi đè"}).json()["detail"] == (
+    assert demo.put(path, token, json={"name": "Ghi đè"}).json()["message"] == (
         "version: Field required")

@@ -91,9 +91,10 @@ def test_commander_preempts_and_the_loser_hears_who(demo: Backend) -> None:
     lost = demo.post(path, officer)  # the officer's client renews
     assert lost.status_code == 409
     body = lost.json()
-    assert body["detail"] == "PTZ taken by Lê Quang Dũng, Công an thành phố Đồng Hới"
-    assert body["holder"]["username"] == "police.commander"
-    assert body["holder"]["priority"] == "commander"
+    assert body["code"] == "ptz_taken"
+    assert body["message"] == "PTZ taken by Lê Quang Dũng, Công an thành phố Đồng Hới"
+    assert body["context"]["holder"]["username"] == "police.commander"
+    assert body["context"]["holder"]["priority"] == "commander"
     # Asking again, the officer waits behind the commander.
     again = demo.post(path, officer)
     assert again.status_code == 202 and again.json()["position"] == 1
@@ -171,11 +172,11 @@ def test_reservation_only_for_commanders_and_at_most_600_seconds(demo: Backend) 
     officer = demo.login("police.officer")
     refused = demo.post(path, officer, json={"reserve_seconds": 60})
     assert refused.status_code == 403
-    assert "commanders" in refused.json()["detail"]
+    assert "commanders" in refused.json()["message"]
     assert demo.get(path, officer).json()["holder"] is None  # nothing was granted
     commander = demo.login("police.commander")
     too_long = demo.post(path, commander, json={"reserve_seconds": 601})
-    assert too_long.status_code == 422 and too_long.json()["detail"].startswith(
+    assert too_long.status_code == 422 and too_long.json()["message"].startswith(
         "reserve_seconds:")
     assert demo.post(path, commander, json={"reserve": 60}).status_code == 422
     reserved = demo.post(path, commander, json={"reserve_seconds": 600})

@@ -9,13 +9,13 @@ from fastapi.responses import JSONResponse
 from server import permissions as perm
 from server import ptz_leases as leases
 from server import ptz_store
+from server.api.errors import ApiError, ErrorBody
 from server.deps import CurrentUser, NowDep, SessionDep, camera_not_found
 from server.schemas import (
     PtzLeaseCreate,
     PtzLeaseGranted,
     PtzLeasePublic,
     PtzLeaseQueued,
-    PtzLeaseTaken,
 )
 from server.services import VisibleCamera, visible_camera
 
@@ -39,7 +39,9 @@ PtzCamera = Annotated[VisibleCamera, Depends(require_ptz)]
 @router.post(
     "/{camera_id}/ptz/lease",
     response_model=PtzLeaseGranted,
-    responses={202: {"model": PtzLeaseQueued}, 409: {"model": PtzLeaseTaken}},
+    responses={202: {"model": PtzLeaseQueued},
+               409: {"model": ErrorBody, "description": "`ptz_taken`: a higher priority took "
+                     "the lease; `context.holder` says who holds it"}},
 )
 def acquire_lease(
     item: PtzCamera, session: SessionDep, user: CurrentUser, now: NowDep,
@@ -68,9 +70,9 @@ def acquire_lease(
     assert lease.holder is not None
     log.info("PTZ on %s: %s lost the lease to %s", item.camera.name, user.username,
              lease.holder.username)
-    taken = PtzLeaseTaken(detail=f"PTZ taken by {lease.holder.full_name}, {lease.holder.unit}",
-                          holder=lease.holder)
-    return JSONResponse(status_code=status.HTTP_409_CONFLICT, content=taken.model_dump(mode="json"))
+    raise ApiError(status.HTTP_409_CONFLICT,
+                   f"PTZ taken by {lease.holder.full_name}, {lease.holder.unit}", code="ptz_taken",
+                   context={"holder": lease.holder.model_dump(mode="json")})
 
 
 @router.delete("/{camera_id}/ptz/lease", status_code=status.HTTP_204_NO_CONTENT)
