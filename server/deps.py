@@ -18,6 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from server import permissions as perm
+from server.api.params import Id
 from server.config import Settings
 from server.models import AuthToken, User
 from server.security import Passwords, SecretBox, token_hash
@@ -124,7 +125,7 @@ def require_camera_access(action: perm.Action) -> Callable[..., VisibleCamera]:
     Without view the camera is invisible (404); visible but without this action is 403.
     """
 
-    def dependency(camera_id: int, session: SessionDep, user: CurrentUser,
+    def dependency(camera_id: Id, session: SessionDep, user: CurrentUser,
                    now: NowDep) -> VisibleCamera:
         item = visible_camera(session, user, camera_id, now)
         if item is None:

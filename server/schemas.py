@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,6 +17,30 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
+
+# What a request may carry. Integers fit the databases' INTEGER columns (PostgreSQL's is 32-bit;
+# a larger value would fail inside the database instead of being refused); times and days lie in
+# a window where the calendars, deadlines and file names all work.
+DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
+FIRST_DAY, LAST_DAY = dt_date(2000, 1, 1), dt_date(2099, 12, 31)
+
+
+def within_window(value: datetime) -> datetime:
+    day = value.date()
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"must lie between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}")
+    return value
+
+
+def day_within_window(value: dt_date) -> dt_date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"must lie between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}")
+    return value
+
+
+DbInt = Annotated[int, Field(ge=DB_INT_MIN, le=DB_INT_MAX)]
+Moment = Annotated[datetime, AfterValidator(within_window)]
+Day = Annotated[dt_date, AfterValidator(day_within_window)]
 
 
 class StrictInput(BaseModel):
@@ -29,7 +54,7 @@ class LoginCreate(StrictInput):
 
 class AuditEventCreate(StrictInput):
     event: Literal["view_start", "view_stop"]
-    camera_id: int
+    camera_id: DbInt
     detail: str | None = Field(default=None, max_length=500)
 
 
@@ -135,7 +160,7 @@ class CellSchema(StrictInput):
 
 class LayoutItemSchema(StrictInput):
     cell: CellSchema
-    camera_id: int | None = None
+    camera_id: DbInt | None = None
     flags: dict[FlagKey, FlagValue | None] = Field(default_factory=dict, max_length=32)
 
 
@@ -160,7 +185,7 @@ class LayoutCreate(StrictInput):
 class LayoutUpdate(StrictInput):
     """Changes to a layout the user owns; ``version`` is the one the client last read."""
 
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=DB_INT_MAX)
     name: str | None = Field(default=None, min_length=1, max_length=100)
     template: str | None = Field(default=None, max_length=32, pattern=TEMPLATE_PATTERN)
     rows: int | None = Field(default=None, ge=1, le=MAX_GRID)
@@ -261,8 +286,8 @@ Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_
 
 
 class BookmarkCreate(StrictInput):
-    camera_id: int
-    at: datetime | None = None  # default: now
+    camera_id: DbInt
+    at: Moment | None = None  # default: now
     before_s: int = Field(default=30, ge=0, le=3600)
     after_s: int = Field(default=30, ge=0, le=3600)
     note: str = Field(default="", max_length=2000)
@@ -296,9 +321,9 @@ class BookmarkPublic(BaseModel):
 class ClipRequestCreate(StrictInput):
     """The JSON (or multipart form) body of ``POST /clips``; agencies add ``letter`` (a PDF)."""
 
-    camera_id: int
-    start: datetime
-    end: datetime
+    camera_id: DbInt
+    start: Moment
+    end: Moment
     purpose: str = Field(default="", max_length=2000)
     commitment: str | None = Field(default=None, max_length=2000)
 
@@ -367,7 +392,7 @@ class SigningKeyPublic(BaseModel):
 # -- working-day calendar (issue 6) -------------------------------------------------------------
 
 class CalendarDayIn(StrictInput):
-    date: dt_date
+    date: Day
     note: str = Field(default="", max_length=300)
 
 
@@ -394,14 +419,14 @@ class CaseCreate(StrictInput):
     """Open from exactly one of a bookmark or a clip request (its first evidence clip)."""
 
     kind: CaseKind
-    bookmark_id: int | None = None
-    clip_request_id: int | None = None
-    detected_at: datetime | None = None  # default: the bookmark's moment / the clip's start
+    bookmark_id: DbInt | None = None
+    clip_request_id: DbInt | None = None
+    detected_at: Moment | None = None  # default: the bookmark's moment / the clip's start
     note: str = Field(default="", max_length=4000)
 
 
 class CaseActionBody(StrictInput):
-    at: datetime | None = None  # when it happened; default now, never in the future
+    at: Moment | None = None  # when it happened; default now, never in the future
     note: str = Field(default="", max_length=4000)
     complex: StrictBool | None = None  # send / conclude: verification gets 2 months
     decision_kind: DecisionKindName | None = None  # make_record / decide
@@ -409,13 +434,13 @@ class CaseActionBody(StrictInput):
 
 
 class CaseClipAdd(StrictInput):
-    clip_request_id: int
+    clip_request_id: DbInt
 
 
 class CasePublication(StrictInput):
     public: StrictBool
     title: str | None = Field(default=None, min_length=3, max_length=300)
-    clip_request_id: int | None = None
+    clip_request_id: DbInt | None = None
 
 
 class CaseDeadlinePublic(BaseModel):
@@ -466,7 +491,7 @@ class CasePublic(BaseModel):
 # -- incidents (issue 6) ------------------------------------------------------------------------
 
 class IncidentCreate(StrictInput):
-    camera_id: int
+    camera_id: DbInt
     kind: Literal["offline", "obstructed", "too_dark", "ptz_broken", "other"]
     note: str = Field(default="", max_length=2000)
     automatic: bool = False  # filed by the client after 5 minutes offline
@@ -525,17 +550,17 @@ class AccessRequestCreate(StrictInput):
     content: str = Field(min_length=10, max_length=4000)
     purpose: str = Field(min_length=10, max_length=4000)
     commitment: str = Field(min_length=10, max_length=4000)
-    camera_ids: list[int] = Field(min_length=1, max_length=200)
-    wanted_from: datetime
-    wanted_until: datetime
+    camera_ids: list[DbInt] = Field(min_length=1, max_length=200)
+    wanted_from: Moment
+    wanted_until: Moment
 
     _ids = field_validator("camera_ids", mode="before")(_id_list)
 
 
 class AccessGrantBody(StrictInput):
-    camera_ids: list[int] = Field(min_length=1, max_length=200)
-    valid_from: datetime | None = None  # default now
-    valid_until: datetime
+    camera_ids: list[DbInt] = Field(min_length=1, max_length=200)
+    valid_from: Moment | None = None  # default now
+    valid_until: Moment
 
 
 class AccessRejectBody(StrictInput):
@@ -613,8 +638,8 @@ class AuditVerifyPublic(BaseModel):
 class CameraHealthCreate(StrictInput):
     """A client's account of a camera over ``from_at``..``to_at`` while it showed it."""
 
-    from_at: datetime
-    to_at: datetime
+    from_at: Moment
+    to_at: Moment
     live_seconds: float = Field(ge=0, le=3600)
     down_seconds: float = Field(ge=0, le=3600)
     reconnects: int = Field(default=0, ge=0, le=100000)

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 
 from server import public as service
 from server.api.errors import documented
+from server.api.params import Id
 from server.deps import NowDep, RuntimeDep, SessionDep
 from server.models import Camera, ViolationCase
 from server.schemas import PublicCamera, PublicViolation
@@ -42,7 +43,7 @@ def cameras(session: SessionDep) -> list[PublicCamera]:
 
 
 @public_router.get("/cameras/{camera_id}/snapshot")
-def snapshot(camera_id: int, session: SessionDep, runtime: RuntimeDep) -> Response:
+def snapshot(camera_id: Id, session: SessionDep, runtime: RuntimeDep) -> Response:
     """One JPEG frame from the end of the camera's latest recorded segment."""
     camera = session.get(Camera, camera_id)
     if camera is None or not camera.public:
@@ -64,7 +65,7 @@ def violations(session: SessionDep) -> list[PublicViolation]:
 
 
 @public_router.get("/violations/{case_id}/media")
-def media(case_id: int, session: SessionDep) -> FileResponse:
+def media(case_id: Id, session: SessionDep) -> FileResponse:
     case = session.get(ViolationCase, case_id)
     if case is None or not case.public:
         raise _missing("Violation")

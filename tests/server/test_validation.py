@@ -40,3 +40,41 @@ def test_openapi_is_served(demo: Backend) -> None:
     assert "/api/v1/cameras/{camera_id}" in spec["paths"]
     assert "/api/v1/auth/login" in spec["paths"]
     assert demo.client.get("/api/v1/health").json() == {"status": "ok"}
+
+
+BIG = 2**63  # one past SQLite's and PostgreSQL's largest integer
+
+
+def test_integers_the_database_cannot_hold_are_a_422_naming_the_field(demo: Backend) -> None:
+    token = demo.login("ioc.operator")
+    for path, field in ((f"/cameras/{BIG}", "camera_id"), (f"/cases/{2**31}", "case_id"),
+                        (f"/audit?offset={BIG}", "offset"),
+                        (f"/audit?camera_id={BIG}", "camera_id"),
+                        (f"/incidents?camera_id={-BIG}", "camera_id")):
+        reply = demo.get(path, token)
+        assert reply.status_code == 422, (path, reply.text)
+        assert reply.json()["code"] == "validation_error"
+        assert reply.json()["field"] == field, path
+    reply = demo.post("/bookmarks", token, json={"camera_id": BIG})
+    assert reply.status_code == 422 and reply.json()["field"] == "camera_id"
+    reply = demo.post("/audit/events", token, json={"event": "view_start", "camera_id": -BIG})
+    assert reply.status_code == 422 and reply.json()["field"] == "camera_id"
+
+
+def test_times_outside_the_working_window_are_a_422_naming_the_field(demo: Backend) -> None:
+    token = demo.login("ioc.operator")
+    camera = demo.camera_ids()[0]
+    for start, end in (("0001-01-01T00:00:00Z", "0001-01-01T00:01:00Z"),
+                       ("9999-12-31T23:58:00Z", "9999-12-31T23:59:59Z")):
+        reply = demo.post("/clips", token, json={"camera_id": camera, "start": start,
+                                                 "end": end, "purpose": "kiểm tra"})
+        assert reply.status_code == 422, reply.text
+        assert reply.json()["field"] == "start"
+        assert "between 2000-01-01 and 2099-12-31" in reply.json()["message"]
+    reply = demo.post("/bookmarks", token, json={"camera_id": camera,
+                                                 "at": "9999-01-01T00:00:00Z"})
+    assert reply.status_code == 422 and reply.json()["field"] == "at"
+    reply = demo.get("/audit?since=0001-01-01T00:00:00Z", token)
+    assert reply.status_code == 422 and reply.json()["field"] == "since"
+    reply = demo.get("/reports?kind=ad_hoc&start=0001-01-01&end=9999-12-31", token)
+    assert reply.status_code == 422 and reply.json()["field"] in ("start", "end")

@@ -7,6 +7,7 @@ from fastapi.responses import FileResponse
 
 from server import access_requests as service
 from server.api.forms import Attached, body_with_file
+from server.api.params import Id
 from server.api.steps import StepErrors, aware, commit_step, load_or_404
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 from server.models import AccessRequest, User
@@ -33,7 +34,7 @@ RequestInput = Annotated[tuple[AccessRequestCreate, Attached | None], Depends(re
 ERRORS = StepErrors(service.AccessDenied, service.AccessConflict, service.AccessInvalid)
 
 
-def _readable(session: SessionDep, user: User, request_id: int) -> AccessRequest:
+def _readable(session: SessionDep, user: User, request_id: Id) -> AccessRequest:
     return load_or_404(session, AccessRequest, request_id,
                        lambda r: service.can_read(user, r), "Access request not found")
 
@@ -64,20 +65,20 @@ def list_requests(session: SessionDep, user: CurrentUser,
 
 
 @router.get("/{request_id}")
-def get_request(request_id: int, session: SessionDep, user: CurrentUser,
+def get_request(request_id: Id, session: SessionDep, user: CurrentUser,
                 now: NowDep) -> AccessRequestPublic:
     return service.request_public(session, _readable(session, user, request_id), now)
 
 
 @router.get("/{request_id}/letter")
-def letter(request_id: int, session: SessionDep, user: CurrentUser) -> FileResponse:
+def letter(request_id: Id, session: SessionDep, user: CurrentUser) -> FileResponse:
     request = _readable(session, user, request_id)
     return FileResponse(request.letter_path, media_type="application/pdf",
                         filename=request.letter_filename)
 
 
 @router.post("/{request_id}/grant")
-def grant(request_id: int, body: AccessGrantBody, session: SessionDep, user: CurrentUser,
+def grant(request_id: Id, body: AccessGrantBody, session: SessionDep, user: CurrentUser,
           now: NowDep) -> AccessRequestPublic:
     request = _readable(session, user, request_id)
     body = body.model_copy(update={"valid_from": aware(body.valid_from),
@@ -87,7 +88,7 @@ def grant(request_id: int, body: AccessGrantBody, session: SessionDep, user: Cur
 
 
 @router.post("/{request_id}/reject")
-def reject(request_id: int, body: AccessRejectBody, session: SessionDep, user: CurrentUser,
+def reject(request_id: Id, body: AccessRejectBody, session: SessionDep, user: CurrentUser,
            now: NowDep) -> AccessRequestPublic:
     request = _readable(session, user, request_id)
     commit_step(session, ERRORS,
@@ -96,7 +97,7 @@ def reject(request_id: int, body: AccessRejectBody, session: SessionDep, user: C
 
 
 @router.post("/{request_id}/revoke")
-def revoke(request_id: int, session: SessionDep, user: CurrentUser,
+def revoke(request_id: Id, session: SessionDep, user: CurrentUser,
            now: NowDep) -> AccessRequestPublic:
     request = _readable(session, user, request_id)
     commit_step(session, ERRORS, lambda: service.revoke(session, user, request, now))

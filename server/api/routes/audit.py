@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import Select, func, select
 
 from server import audit
+from server.api.params import IdQuery, Offset, OptionalMoment
 from server.deps import CurrentUser, NowDep, OperatingUnitUser, SessionDep, camera_not_found
 from server.models import AuditLog
 from server.schemas import (
@@ -66,13 +67,13 @@ def list_audit(
     user: OperatingUnitUser,
     now: NowDep,
     response: Response,
-    since: Annotated[datetime | None, Query(description="rows at or after (ISO-8601)")] = None,
-    until: Annotated[datetime | None, Query(description="rows before (ISO-8601)")] = None,
+    since: Annotated[OptionalMoment, Query(description="rows at or after (ISO-8601)")] = None,
+    until: Annotated[OptionalMoment, Query(description="rows before (ISO-8601)")] = None,
     username: Annotated[str | None, Query(max_length=150)] = None,
     event: Annotated[str | None, Query(max_length=64)] = None,
-    camera_id: Annotated[int | None, Query(ge=1)] = None,
+    camera_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[AuditRowPublic]:
     """Audit rows, newest first; the total matching count is in ``X-Total-Count``."""
     query = _filtered(since, until, username, event, camera_id)
@@ -124,11 +125,11 @@ def export_csv(
     session: SessionDep,
     user: OperatingUnitUser,
     now: NowDep,
-    since: Annotated[datetime | None, Query(description="rows at or after (ISO-8601)")] = None,
-    until: Annotated[datetime | None, Query(description="rows before (ISO-8601)")] = None,
+    since: Annotated[OptionalMoment, Query(description="rows at or after (ISO-8601)")] = None,
+    until: Annotated[OptionalMoment, Query(description="rows before (ISO-8601)")] = None,
     username: Annotated[str | None, Query(max_length=150)] = None,
     event: Annotated[str | None, Query(max_length=64)] = None,
-    camera_id: Annotated[int | None, Query(ge=1)] = None,
+    camera_id: IdQuery = None,
 ) -> Response:
     """The filtered rows oldest first as a Vietnamese CSV (UTF-8 with BOM, ``;``), headed by the
     chain verification result of the whole log at export time. The export itself is audited

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from server import bookmarks as service
 from server import permissions as perm
+from server.api.params import IdQuery, Offset, OptionalMoment
 from server.deps import CurrentUser, NowDep, SessionDep, camera_not_found
 from server.schemas import BookmarkCreate, BookmarkPublic
 from server.services import visible_camera
@@ -40,15 +41,15 @@ def list_bookmarks(
     user: CurrentUser,
     now: NowDep,
     response: Response,
-    camera_id: int | None = None,
-    ward_id: int | None = None,
-    since: Annotated[datetime | None, Query(description="bookmarks at or after")] = None,
-    until: Annotated[datetime | None, Query(description="bookmarks before")] = None,
+    camera_id: IdQuery = None,
+    ward_id: IdQuery = None,
+    since: Annotated[OptionalMoment, Query(description="bookmarks at or after")] = None,
+    until: Annotated[OptionalMoment, Query(description="bookmarks before")] = None,
     tag: Annotated[str | None, Query(max_length=40)] = None,
     author: Annotated[str | None, Query(max_length=150, description="username")] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in note or tags")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[BookmarkPublic]:
     """Newest first; the total matching count is in ``X-Total-Count``."""
     where = service.BookmarkFilter(camera_id=camera_id, ward_id=ward_id, since=_aware(since),

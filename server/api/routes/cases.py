@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, status
 
 from server import cases as service
 from server import working_calendar as wc
+from server.api.params import Id, IdQuery, OptionalMoment
 from server.api.steps import StepErrors, aware, commit_step, load_or_404
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 from server.models import ViolationCase
@@ -24,7 +25,7 @@ CASE_ERRORS = StepErrors(service.CaseDenied, service.CaseConflict, service.CaseI
                          fields=False)
 
 
-def _readable(session: SessionDep, user: CurrentUser, case_id: int,
+def _readable(session: SessionDep, user: CurrentUser, case_id: Id,
               now: datetime) -> ViolationCase:
     return load_or_404(session, ViolationCase, case_id,
                        lambda c: service.can_read(session, user, c, now), "Case not found")
@@ -45,9 +46,9 @@ def list_cases(
     state: Annotated[str | None, Query(max_length=32)] = None,
     kind: Annotated[str | None, Query(max_length=32)] = None,
     deadline: Literal["due", "due_soon", "overdue"] | None = None,
-    camera_id: int | None = None,
-    since: Annotated[datetime | None, Query(description="detected at or after")] = None,
-    until: Annotated[datetime | None, Query(description="detected before")] = None,
+    camera_id: IdQuery = None,
+    since: Annotated[OptionalMoment, Query(description="detected at or after")] = None,
+    until: Annotated[OptionalMoment, Query(description="detected before")] = None,
 ) -> list[CasePublic]:
     """Cases the reader's unit handles (operating unit, city police, traffic & order police) on
     cameras it may view, newest detection first; ``deadline`` = the worst pending deadline."""
@@ -59,14 +60,14 @@ def list_cases(
 
 
 @router.get("/{case_id}")
-def get_case(case_id: int, session: SessionDep, user: CurrentUser, now: NowDep,
+def get_case(case_id: Id, session: SessionDep, user: CurrentUser, now: NowDep,
              runtime: RuntimeDep) -> CasePublic:
     case = _readable(session, user, case_id, now)
     return service.case_public(session, user, case, _calendar(runtime), now)
 
 
 @router.post("/{case_id}/clips")
-def add_clip(case_id: int, body: CaseClipAdd, session: SessionDep, user: CurrentUser,
+def add_clip(case_id: Id, body: CaseClipAdd, session: SessionDep, user: CurrentUser,
              now: NowDep, runtime: RuntimeDep) -> CasePublic:
     case = _readable(session, user, case_id, now)
     commit_step(session, CASE_ERRORS,
@@ -75,7 +76,7 @@ def add_clip(case_id: int, body: CaseClipAdd, session: SessionDep, user: Current
 
 
 @router.post("/{case_id}/{action}")
-def act(case_id: int, action: service.Action, body: CaseActionBody, session: SessionDep,
+def act(case_id: Id, action: service.Action, body: CaseActionBody, session: SessionDep,
         user: CurrentUser, now: NowDep, runtime: RuntimeDep) -> CasePublic:
     """One step of the procedure (``send``, ``conclude``, ``report_conclusion``,
     ``identify_violator``, ``make_record``, ``hand_over``, ``decide``, ``close``)."""
@@ -87,7 +88,7 @@ def act(case_id: int, action: service.Action, body: CaseActionBody, session: Ses
 
 
 @router.put("/{case_id}/publication")
-def publish(case_id: int, body: CasePublication, session: SessionDep, user: CurrentUser,
+def publish(case_id: Id, body: CasePublication, session: SessionDep, user: CurrentUser,
             now: NowDep, runtime: RuntimeDep) -> CasePublic:
     """Art. 14: the operating unit publishes (or withdraws) a case on ``/public/v1``."""
     case = _readable(session, user, case_id, now)

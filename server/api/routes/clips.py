@@ -17,6 +17,7 @@ from server import audit
 from server import clip_requests as service
 from server import permissions as perm
 from server.api.forms import body_with_file
+from server.api.params import Id, OptionalMoment
 from server.deps import (
     CurrentUser,
     NowDep,
@@ -65,7 +66,7 @@ def _not_found() -> HTTPException:
     return HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="Clip request not found")
 
 
-def _readable(session: Session, user: User, request_id: int, now: datetime) -> ClipRequest:
+def _readable(session: Session, user: User, request_id: Id, now: datetime) -> ClipRequest:
     request = session.get(ClipRequest, request_id)
     if request is None or not service.can_read(session, user, request, now):
         raise _not_found()
@@ -107,13 +108,13 @@ def list_clips(session: SessionDep, user: CurrentUser, now: NowDep,
 
 
 @router.get("/clips/{request_id}")
-def read_clip(request_id: int, session: SessionDep, user: CurrentUser,
+def read_clip(request_id: Id, session: SessionDep, user: CurrentUser,
               now: NowDep) -> ClipRequestPublic:
     return service.request_public(session, user, _readable(session, user, request_id, now), now)
 
 
 @router.post("/clips/{request_id}/endorse")
-def endorse_clip(request_id: int, session: SessionDep, user: CurrentUser,
+def endorse_clip(request_id: Id, session: SessionDep, user: CurrentUser,
                  now: NowDep) -> ClipRequestPublic:
     request = _readable(session, user, request_id, now)
     try:
@@ -126,7 +127,7 @@ def endorse_clip(request_id: int, session: SessionDep, user: CurrentUser,
 
 
 @router.post("/clips/{request_id}/approve")
-def approve_clip(request_id: int, session: SessionDep, user: CurrentUser, now: NowDep,
+def approve_clip(request_id: Id, session: SessionDep, user: CurrentUser, now: NowDep,
                  runtime: RuntimeDep) -> ClipRequestPublic:
     request = _readable(session, user, request_id, now)
     try:
@@ -141,7 +142,7 @@ def approve_clip(request_id: int, session: SessionDep, user: CurrentUser, now: N
 
 
 @router.post("/clips/{request_id}/reject")
-def reject_clip(request_id: int, body: ClipRejectBody, session: SessionDep, user: CurrentUser,
+def reject_clip(request_id: Id, body: ClipRejectBody, session: SessionDep, user: CurrentUser,
                 now: NowDep) -> ClipRequestPublic:
     request = _readable(session, user, request_id, now)
     try:
@@ -154,7 +155,7 @@ def reject_clip(request_id: int, body: ClipRejectBody, session: SessionDep, user
 
 
 @router.get("/clips/{request_id}/download", response_class=FileResponse)
-def download_clip(request_id: int, session: SessionDep, user: CurrentUser,
+def download_clip(request_id: Id, session: SessionDep, user: CurrentUser,
                   now: NowDep) -> FileResponse:
     """The MP4 for its requester once ready; audited, the first download marks it delivered.
     The file is checked against its recorded SHA-256 before it leaves the server."""
@@ -179,7 +180,7 @@ def download_clip(request_id: int, session: SessionDep, user: CurrentUser,
 
 
 @router.get("/clips/{request_id}/manifest")
-def clip_manifest(request_id: int, session: SessionDep, user: CurrentUser,
+def clip_manifest(request_id: Id, session: SessionDep, user: CurrentUser,
                   now: NowDep) -> JSONResponse:
     """The signed manifest as stored beside the clip (``{"manifest", "signature"}``)."""
     request = _readable(session, user, request_id, now)
@@ -195,7 +196,7 @@ def clip_manifest(request_id: int, session: SessionDep, user: CurrentUser,
 
 
 @router.get("/clips/{request_id}/letter", response_class=FileResponse)
-def clip_letter(request_id: int, session: SessionDep, user: CurrentUser,
+def clip_letter(request_id: Id, session: SessionDep, user: CurrentUser,
                 now: NowDep) -> FileResponse:
     """An agency's official letter (PDF) to whoever may read the request (the operating unit
     deciding it, the requester); audited as ``clip_letter_read``."""
@@ -216,8 +217,8 @@ def camera_recordings(
     item: Annotated[VisibleCamera, Depends(require_camera_access(perm.Action.VIEW))],
     session: SessionDep,
     now: NowDep,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: OptionalMoment = None,
+    until: OptionalMoment = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> RecordingsPublic:
     """Recorded spans and gaps of a camera (default: the last 24 hours)."""

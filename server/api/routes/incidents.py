@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse
 
 from server import incidents as service
 from server.api.forms import Attached, body_with_file
+from server.api.params import Id, IdQuery, OptionalMoment
 from server.api.steps import StepErrors, aware, commit_step, load_or_404
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep, camera_not_found
 from server.models import Incident, IncidentReport, User
@@ -29,7 +30,7 @@ IncidentInput = Annotated[tuple[IncidentCreate, Attached | None], Depends(incide
 ERRORS = StepErrors(service.IncidentDenied, service.IncidentConflict, service.IncidentInvalid)
 
 
-def _readable(session: SessionDep, user: User, incident_id: int, now: datetime) -> Incident:
+def _readable(session: SessionDep, user: User, incident_id: Id, now: datetime) -> Incident:
     return load_or_404(session, Incident, incident_id,
                        lambda i: service.can_read(session, user, i, now), "Incident not found")
 
@@ -54,9 +55,9 @@ def report(body: IncidentInput, session: SessionDep, user: CurrentUser, now: Now
 def list_incidents(
     session: SessionDep, user: CurrentUser, now: NowDep,
     state: Literal["open", "acknowledged", "resolved"] | None = None,
-    camera_id: int | None = None,
-    since: Annotated[datetime | None, Query(description="reported at or after")] = None,
-    until: Annotated[datetime | None, Query(description="reported before")] = None,
+    camera_id: IdQuery = None,
+    since: Annotated[OptionalMoment, Query(description="reported at or after")] = None,
+    until: Annotated[OptionalMoment, Query(description="reported before")] = None,
 ) -> list[IncidentPublic]:
     """The operating unit sees all; others those on cameras they may view. Newest first."""
     return [service.incident_public(i) for i in service.list_incidents(
@@ -64,13 +65,13 @@ def list_incidents(
 
 
 @router.get("/{incident_id}")
-def get_incident(incident_id: int, session: SessionDep, user: CurrentUser,
+def get_incident(incident_id: Id, session: SessionDep, user: CurrentUser,
                  now: NowDep) -> IncidentPublic:
     return service.incident_public(_readable(session, user, incident_id, now))
 
 
 @router.post("/{incident_id}/acknowledge")
-def acknowledge(incident_id: int, session: SessionDep, user: CurrentUser,
+def acknowledge(incident_id: Id, session: SessionDep, user: CurrentUser,
                 now: NowDep) -> IncidentPublic:
     incident = _readable(session, user, incident_id, now)
     commit_step(session, ERRORS, lambda: service.acknowledge(session, user, incident, now))
@@ -78,7 +79,7 @@ def acknowledge(incident_id: int, session: SessionDep, user: CurrentUser,
 
 
 @router.post("/{incident_id}/resolve")
-def resolve(incident_id: int, body: IncidentResolve, session: SessionDep, user: CurrentUser,
+def resolve(incident_id: Id, body: IncidentResolve, session: SessionDep, user: CurrentUser,
             now: NowDep) -> IncidentPublic:
     incident = _readable(session, user, incident_id, now)
     commit_step(session, ERRORS,
@@ -87,7 +88,7 @@ def resolve(incident_id: int, body: IncidentResolve, session: SessionDep, user: 
 
 
 @router.get("/{incident_id}/reports/{report_id}/snapshot")
-def snapshot(incident_id: int, report_id: int, session: SessionDep, user: CurrentUser,
+def snapshot(incident_id: Id, report_id: Id, session: SessionDep, user: CurrentUser,
              now: NowDep) -> FileResponse:
     _readable(session, user, incident_id, now)
     row = session.get(IncidentReport, report_id)

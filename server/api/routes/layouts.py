@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from server import layouts as service
+from server.api.params import Id
 from server.deps import CurrentUser, NowDep, SessionDep
 from server.models import Layout, User
 from server.schemas import LayoutCreate, LayoutPublic, LayoutUpdate
@@ -32,7 +33,7 @@ def _conflict(message: str) -> HTTPException:
     return HTTPException(status_code=status.HTTP_409_CONFLICT, detail=message)
 
 
-def _owned(session: Session, user: User, layout_id: int) -> Layout:
+def _owned(session: Session, user: User, layout_id: Id) -> Layout:
     try:
         layout = service.owned_layout(session, user, layout_id)
     except service.LayoutReadOnly as exc:
@@ -66,7 +67,7 @@ def create_layout(body: LayoutCreate, session: SessionDep, user: CurrentUser,
 
 
 @router.get("/{layout_id}")
-def read_layout(layout_id: int, session: SessionDep, user: CurrentUser,
+def read_layout(layout_id: Id, session: SessionDep, user: CurrentUser,
                 now: NowDep) -> LayoutPublic:
     layout = service.readable_layout(session, user, layout_id)
     if layout is None:
@@ -75,7 +76,7 @@ def read_layout(layout_id: int, session: SessionDep, user: CurrentUser,
 
 
 @router.put("/{layout_id}")
-def update_layout(layout_id: int, body: LayoutUpdate, session: SessionDep, user: CurrentUser,
+def update_layout(layout_id: Id, body: LayoutUpdate, session: SessionDep, user: CurrentUser,
                   now: NowDep) -> LayoutPublic:
     """Change a layout the user owns; a stale ``version`` answers 409 (reload and retry)."""
     layout = _owned(session, user, layout_id)
@@ -98,7 +99,7 @@ def update_layout(layout_id: int, body: LayoutUpdate, session: SessionDep, user:
 
 
 @router.delete("/{layout_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_layout(layout_id: int, session: SessionDep, user: CurrentUser,
+def delete_layout(layout_id: Id, session: SessionDep, user: CurrentUser,
                   now: NowDep) -> Response:
     layout = _owned(session, user, layout_id)
     service.delete_layout(session, user, layout, now)

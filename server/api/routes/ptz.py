@@ -10,6 +10,7 @@ from server import permissions as perm
 from server import ptz_leases as leases
 from server import ptz_store
 from server.api.errors import ApiError, ErrorBody
+from server.api.params import Id
 from server.deps import CurrentUser, NowDep, SessionDep, camera_not_found
 from server.schemas import (
     PtzLeaseCreate,
@@ -23,7 +24,7 @@ log = logging.getLogger("iocwall.api")
 router = APIRouter(prefix="/cameras", tags=["ptz"])
 
 
-def require_ptz(camera_id: int, session: SessionDep, user: CurrentUser,
+def require_ptz(camera_id: Id, session: SessionDep, user: CurrentUser,
                 now: NowDep) -> VisibleCamera:
     """The camera if the user holds ``ptz`` on it; otherwise 404, as for a camera out of scope
     (a lease is no business of someone who may not move the camera)."""

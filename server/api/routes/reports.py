@@ -1,6 +1,5 @@
 """Operating reports (issue 6): JSON, Vietnamese CSV or PDF with plots (``server.reports``)."""
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
@@ -10,6 +9,7 @@ from server import permissions as perm
 from server import reports as service
 from server import working_calendar as wc
 from server.api.forms import invalid
+from server.api.params import OptionalDay
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -19,10 +19,12 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 def report(
     session: SessionDep, user: CurrentUser, now: NowDep, runtime: RuntimeDep,
     kind: Literal["quarterly", "six_monthly", "yearly", "ad_hoc"],
-    year: Annotated[int | None, Query(description="quarterly, six_monthly, yearly")] = None,
-    part: Annotated[int | None, Query(description="the quarter (1–4) or the half (1–2)")] = None,
-    start: Annotated[date | None, Query(description="ad_hoc: first day (UTC+7)")] = None,
-    end: Annotated[date | None, Query(description="ad_hoc: last day, inclusive")] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2099,
+                                      description="quarterly, six_monthly, yearly")] = None,
+    part: Annotated[int | None, Query(ge=1, le=4,
+                                      description="the quarter (1–4) or the half (1–2)")] = None,
+    start: Annotated[OptionalDay, Query(description="ad_hoc: first day (UTC+7)")] = None,
+    end: Annotated[OptionalDay, Query(description="ad_hoc: last day, inclusive")] = None,
     format: Literal["json", "csv", "pdf"] = "json",
 ) -> Any:
     """The operating unit's periodic and ad hoc reports (Art. 15.3)."""
