@@ -83,6 +83,22 @@ class Authenticated:
     token: AuthToken
 
 
+def authenticate(session: Session, raw_token: str, now: datetime) -> Authenticated | None:
+    """The live token's user, or None for an expired, revoked or unknown token or an inactive
+    user (the request guard asks this before a body is read, the routes through ``get_auth``)."""
+    token = session.execute(
+        select(AuthToken).where(AuthToken.token_hash == token_hash(raw_token))
+    ).scalar_one_or_none()
+    if (
+        token is None
+        or token.revoked_at is not None
+        or token.expires_at <= now
+        or not token.user.is_active
+    ):
+        return None
+    return Authenticated(token.user, token)
+
+
 def get_auth(
     session: SessionDep,
     now: NowDep,
@@ -91,17 +107,10 @@ def get_auth(
     """The live token's user; expired, revoked or unknown tokens all get the same 401."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _UNAUTHENTICATED
-    token = session.execute(
-        select(AuthToken).where(AuthToken.token_hash == token_hash(credentials.credentials))
-    ).scalar_one_or_none()
-    if (
-        token is None
-        or token.revoked_at is not None
-        or token.expires_at <= now
-        or not token.user.is_active
-    ):
+    found = authenticate(session, credentials.credentials, now)
+    if found is None:
         raise _UNAUTHENTICATED
-    return Authenticated(token.user, token)
+    return found
 
 
 AuthDep = Annotated[Authenticated, Depends(get_auth)]

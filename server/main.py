@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 
 from server.api import errors
+from server.api.guards import RequestGuard
 from server.api.main import api_router
 from server.api.public import public_router
 from server.clip_requests import ClipWorker
@@ -77,4 +78,5 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(public_router, prefix=PUBLIC_PREFIX)
     errors.install(app)
+    app.add_middleware(RequestGuard, runtime=runtime)
     return app

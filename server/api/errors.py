@@ -96,7 +96,9 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, ApiError):
         body = ErrorBody(code=exc.code, message=message, field=exc.field, context=exc.context)
     else:
-        body = ErrorBody(code=CODES.get(exc.status_code, "error"), message=message)
+        # FastAPI and Starlette answer 400 only for a body they could not parse at all
+        field = "body" if exc.status_code == 400 else None
+        body = ErrorBody(code=CODES.get(exc.status_code, "error"), message=message, field=field)
     return _response(exc.status_code, body, exc.headers)
 
 

@@ -47,6 +47,11 @@ async def body_with_file(request: Request, model: type[Model], file_field: str,
             raise RequestValidationError([{"type": "json_invalid", "loc": ("body",),
                                            "msg": "JSON decode error",
                                            "ctx": {"error": exc.msg}}]) from None
+        except (UnicodeDecodeError, RecursionError) as exc:  # not UTF-8; nested too deep
+            reason = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else "nested too deep"
+            raise RequestValidationError([{"type": "json_invalid", "loc": ("body",),
+                                           "msg": "JSON decode error",
+                                           "ctx": {"error": reason}}]) from None
     try:
         return model.model_validate(data), attached
     except ValidationError as exc:
