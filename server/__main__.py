@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from server.config import PRIVATE_UMASK
+
+    os.umask(PRIVATE_UMASK)  # everything the server and its ffmpeg children write: 0600 / 0700
     args = _parser().parse_args(argv)
     quiet = args.command is not None  # tools print their result; keep library chatter out
     logging.basicConfig(level="WARNING" if quiet else args.log_level.upper(),
@@ -103,7 +106,7 @@ def _clip_verify(clip: Path, manifest: Path, public_key_file: Path | None) -> in
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from server.config import Settings
+    from server.config import Settings, prepare_private_dir
     from server.db import migrate
     from server.demo import read_manifest, seed_demo
     from server.main import create_app, utc_now
@@ -111,7 +114,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if args.demo and args.lab_manifest is not None and not os.environ.get("IOCWALL_RECORD"):
         settings = settings.model_copy(update={"record": True})
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_private_dir(settings.data_dir)
     migrate(settings.database_url)
     app = create_app(settings)
     if args.lab_manifest is not None and not args.demo:

@@ -121,3 +121,14 @@ def _flag(value: str) -> bool:
 
 def _gigabytes(value: str) -> int:
     return int(float(value) * 1024**3)
+
+
+PRIVATE_UMASK = 0o077  # files 0600, folders 0700: recordings, letters and keys are personal data
+
+
+def prepare_private_dir(path: Path) -> None:
+    """Create ``path`` (or tighten an existing one) so that only this service's user may enter
+    it; what the server writes inside is private by its umask (``server.__main__``)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_uid == os.getuid():
+        path.chmod(0o700)

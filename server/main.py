@@ -15,7 +15,7 @@ from server.api.main import api_router
 from server.api.public import public_router
 from server.clip_requests import ClipWorker
 from server.clips import load_or_create_signing_key
-from server.config import Settings
+from server.config import Settings, prepare_private_dir
 from server.db import make_engine, make_sessionmaker
 from server.deps import Clock, Runtime
 from server.recorder import Recorder
@@ -36,7 +36,9 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
 
     ``clock`` is injectable so tests can move time (lockout, token expiry, grants).
     """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_private_dir(settings.data_dir)
+    if settings.record:
+        prepare_private_dir(settings.recordings_root)
     engine = make_engine(settings.database_url)
     runtime = Runtime(
         settings=settings,
