@@ -31,11 +31,11 @@ from app.domain import (
 )
 from app.domain.layouts import layout_body, parse_layout
 from app.errors import (
-    AccountLocked,
     AuthFailed,
     BackendError,
     BackendUnreachable,
     Forbidden,
+    LoginThrottled,
     NotFound,
     SessionExpired,
     ValidationFailed,
@@ -391,6 +391,11 @@ def _message(response: requests.Response) -> str | None:
     return message if isinstance(message, str) and message else None
 
 
+def _retry_after(response: requests.Response) -> int | None:
+    value = response.headers.get("Retry-After", "")
+    return int(value) if value.isdigit() else None
+
+
 def _error_for(response: requests.Response, *, authenticated: bool) -> BackendError:
     status = response.status_code
     text = _message(response)
@@ -398,8 +403,8 @@ def _error_for(response: requests.Response, *, authenticated: bool) -> BackendEr
         if authenticated:
             return SessionExpired(text or "the session has expired; log in again")
         return AuthFailed(text or "wrong user name or password")
-    if status == 423:
-        return AccountLocked(text or "the account is locked after too many failed logins")
+    if status == 429 and not authenticated:
+        return LoginThrottled(text or "too many failed logins", _retry_after(response))
     if status == 403:
         return Forbidden(text or "not allowed")
     if status == 404:

@@ -23,8 +23,13 @@ class SessionExpired(AuthFailed):
     """An authenticated call got 401: the token expired or was revoked."""
 
 
-class AccountLocked(BackendError):
-    """Too many failed logins (423): the account is locked for a while."""
+class LoginThrottled(BackendError):
+    """429 at login: too many failed logins for this user name or from this address; the
+    server says how many seconds to wait."""
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class Forbidden(BackendError):

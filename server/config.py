@@ -41,8 +41,17 @@ class Settings(BaseModel):
     database_url: str
     secret_key: SecretStr | None = None
     token_ttl: timedelta = timedelta(hours=12)  # one command-room shift
-    lockout_threshold: int = 5
-    lockout_duration: timedelta = timedelta(minutes=15)
+    # Login protection (server.login_guard): after this many failures in a row a user name
+    # waits before its next attempt, 30 s, then twice as long each time, at most 15 min; known
+    # and unknown names alike. A client address with this many failed logins in 15 min waits
+    # too (0: off; workstations behind one NAT share an address).
+    login_free_attempts: int = 5
+    login_first_delay: timedelta = timedelta(seconds=30)
+    login_max_delay: timedelta = timedelta(minutes=15)
+    login_address_limit: int = 50
+    # Reverse proxies whose X-Forwarded-For is believed (never a client's own header).
+    trusted_proxies: tuple[str, ...] = ()
+    max_sessions_per_user: int = 10
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 4
@@ -108,11 +117,18 @@ class Settings(BaseModel):
             ("clip_worker", "IOCWALL_CLIP_WORKER", _flag),
             ("clip_readrate", "IOCWALL_CLIP_READRATE", float),
             ("public_rate_per_minute", "IOCWALL_PUBLIC_RATE_PER_MINUTE", int),
+            ("login_address_limit", "IOCWALL_LOGIN_ADDRESS_LIMIT", int),
+            ("trusted_proxies", "IOCWALL_TRUSTED_PROXIES", _addresses),
+            ("max_sessions_per_user", "IOCWALL_MAX_SESSIONS_PER_USER", int),
         ):
             if env.get(var):
                 values[field] = kind(env[var])
         values.update(overrides)
         return cls(**values)
+
+
+def _addresses(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 def _flag(value: str) -> bool:

@@ -175,7 +175,7 @@ def seed_demo(session: Session, passwords: Passwords, box: SecretBox, now: datet
         if user is None:
             session.add(User(username=username, full_name=full_name, unit_id=unit_id,
                              role=role.value, password_hash=passwords.hash(DEMO_PASSWORD),
-                             failed_login_count=0, is_active=True))
+                             is_active=True))
             report.created += 1
         elif (user.full_name, user.unit_id, user.role) != (full_name, unit_id, role.value):
             user.full_name, user.unit_id, user.role = full_name, unit_id, role.value

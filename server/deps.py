@@ -22,10 +22,11 @@ from server.api.params import Id
 from server.config import Settings
 from server.models import AuthToken, User
 from server.security import Passwords, SecretBox, token_hash
-from server.services import VisibleCamera, visible_camera
+from server.services import VisibleCamera, user_context, visible_camera
 
 if TYPE_CHECKING:
     from server.clip_requests import ClipWorker
+    from server.login_guard import AddressLimiter
     from server.public import RateLimiter
     from server.recorder import Recorder
 
@@ -44,6 +45,7 @@ class Runtime:
     clip_worker: ClipWorker | None = None  # started by the app's lifespan (not in unit tests)
     recorder: Recorder | None = None
     public_limiter: RateLimiter | None = None  # /public/v1 (server.public)
+    login_addresses: AddressLimiter | None = None  # failed logins per address
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -156,3 +158,14 @@ def require_operating_unit(user: CurrentUser) -> User:
 
 
 OperatingUnitUser = Annotated[User, Depends(require_operating_unit)]
+
+
+def require_admin(session: SessionDep, user: CurrentUser) -> User:
+    """The operating unit's administrators (Art. 10): user lists, sessions, software."""
+    if not perm.administers(user_context(session, user)):
+        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN,
+                            detail="Only the operating unit's administrators may do this")
+    return user
+
+
+AdminUser = Annotated[User, Depends(require_admin)]

@@ -80,8 +80,6 @@ class User(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     role: Mapped[str] = mapped_column(String(32))
     password_hash: Mapped[str] = mapped_column(String(255))
-    failed_login_count: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     unit: Mapped[Unit] = relationship(lazy="joined")
@@ -144,6 +142,17 @@ class AuthToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginThrottle(Base):
+    """Failed logins in a row per user name — any name, known or not, so that the answers
+    do not tell which accounts exist (``server.login_guard``)."""
+
+    __tablename__ = "login_throttles"
+
+    username: Mapped[str] = mapped_column(String(150), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class AuditLog(Base):

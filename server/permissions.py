@@ -160,6 +160,13 @@ RULES: tuple[Rule, ...] = (
 ACTION_ORDER: tuple[Action, ...] = tuple(Action)
 
 
+def administers(user: UserContext) -> bool:
+    """Whether the user holds ``admin`` (user lists, sessions, software: Art. 10): a city-wide
+    right of the rule table, not a per-user flag."""
+    return any(Action.ADMIN in rule.actions and user.unit_kind in rule.unit_kinds
+               and user.role in rule.roles for rule in RULES)
+
+
 def _in_scope(rule: Rule, user: UserContext, camera: CameraContext, now: datetime) -> bool:
     if rule.scope is Scope.CITY_WIDE:
         return True

@@ -52,6 +52,19 @@ class LoginCreate(StrictInput):
     password: str = Field(min_length=1, max_length=1024)
 
 
+class PasswordChange(StrictInput):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=10, max_length=1024)
+
+
+class SessionPublic(BaseModel):
+    """A live login session of a user (never its token)."""
+
+    id: int
+    created_at: datetime
+    expires_at: datetime
+
+
 class AuditEventCreate(StrictInput):
     event: Literal["view_start", "view_stop"]
     camera_id: DbInt

@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 
 from app.domain import Session
 from app.errors import (
-    AccountLocked,
     AuthFailed,
     BackendError,
     BackendUnreachable,
+    LoginThrottled,
     ValidationFailed,
 )
+from app.i18n import arg
 from app.ops import Op, Ops
 from app.ports import LoginService
 from app.security import mask_url
@@ -131,9 +132,10 @@ class LoginDialog(QDialog):
 
     def describe(self, error: BaseException) -> str:
         """A readable, translated reason for a failed login (never the raw exception)."""
-        if isinstance(error, AccountLocked):
-            return self.tr("This account is locked after too many failed logins. "
-                           "Try again in 15 minutes or call the IOC duty desk.")
+        if isinstance(error, LoginThrottled):
+            wait = error.retry_after or 60
+            return arg(self.tr("Too many failed logins. Try again in %1 s, or call the IOC "
+                               "duty desk."), wait)
         if isinstance(error, AuthFailed):
             return self.tr("Wrong user name or password.")
         if isinstance(error, BackendUnreachable):

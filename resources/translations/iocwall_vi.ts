@@ -1820,83 +1820,83 @@
     <context>
         <name>LoginDialog</name>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="53" />
+            <location filename="../../widgets/login_dialog.py" line="54" />
             <source>iocwall — Log in</source>
             <translation>iocwall — Đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="56" />
+            <location filename="../../widgets/login_dialog.py" line="57" />
             <source>Smart City Monitoring and Operations Center — Đồng Hới</source>
             <translation>Trung tâm Giám sát, điều hành đô thị thông minh — Đồng Hới</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="67" />
+            <location filename="../../widgets/login_dialog.py" line="68" />
             <source>Remember me on this computer</source>
             <translation>Ghi nhớ đăng nhập trên máy này</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="71" />
+            <location filename="../../widgets/login_dialog.py" line="72" />
             <source>Server</source>
             <translation>Máy chủ</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="72" />
+            <location filename="../../widgets/login_dialog.py" line="73" />
             <source>User name</source>
             <translation>Tên đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="73" />
+            <location filename="../../widgets/login_dialog.py" line="74" />
             <source>Password</source>
             <translation>Mật khẩu</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="85" />
-            <location filename="../../widgets/login_dialog.py" line="118" />
+            <location filename="../../widgets/login_dialog.py" line="86" />
+            <location filename="../../widgets/login_dialog.py" line="119" />
             <source>Log in</source>
             <translation>Đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="86" />
+            <location filename="../../widgets/login_dialog.py" line="87" />
             <source>Cancel</source>
             <translation>Hủy</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="102" />
+            <location filename="../../widgets/login_dialog.py" line="103" />
             <source>Enter the server address, your user name and password.</source>
             <translation>Nhập địa chỉ máy chủ, tên đăng nhập và mật khẩu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="118" />
+            <location filename="../../widgets/login_dialog.py" line="119" />
             <source>Logging in…</source>
             <translation>Đang đăng nhập…</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="135" />
-            <source>This account is locked after too many failed logins. Try again in 15 minutes or call the IOC duty desk.</source>
-            <translation>Tài khoản đã bị khóa do đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút hoặc gọi bộ phận trực IOC.</translation>
+            <location filename="../../widgets/login_dialog.py" line="137" />
+            <source>Too many failed logins. Try again in %1 s, or call the IOC duty desk.</source>
+            <translation>Đăng nhập sai quá nhiều lần. Hãy thử lại sau %1 giây, hoặc gọi trực ban IOC.</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="138" />
+            <location filename="../../widgets/login_dialog.py" line="140" />
             <source>Wrong user name or password.</source>
             <translation>Sai tên đăng nhập hoặc mật khẩu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="140" />
+            <location filename="../../widgets/login_dialog.py" line="142" />
             <source>Cannot reach the server at %1. Check the address and the network.</source>
             <translation>Không kết nối được máy chủ %1. Hãy kiểm tra địa chỉ và mạng.</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="143" />
+            <location filename="../../widgets/login_dialog.py" line="145" />
             <source>The server rejected the request: %1</source>
             <translation>Máy chủ từ chối yêu cầu: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="145" />
+            <location filename="../../widgets/login_dialog.py" line="147" />
             <source>Login failed: %1</source>
             <translation>Đăng nhập không thành công: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="147" />
+            <location filename="../../widgets/login_dialog.py" line="149" />
             <source>Login failed because of an internal error (%1).</source>
             <translation>Đăng nhập không thành công do lỗi nội bộ (%1).</translation>
         </message>

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from server.api.errors import documented
 from server.api.routes import (
     access_requests,
+    admin,
     audit,
     auth,
     bookmarks,
@@ -38,3 +39,4 @@ api_router.include_router(cases.router)
 api_router.include_router(incidents.router)
 api_router.include_router(access_requests.router)
 api_router.include_router(reports.router)
+api_router.include_router(admin.router)

@@ -162,7 +162,7 @@ def _seed_haithanh_leader(backend: Backend) -> None:
                                ).scalar_one()
         session.add(User(username="ward.haithanh.leader", full_name="Trưởng CA Hải Thành",
                          unit_id=unit.id, role=Role.LEADER.value,
-                         password_hash=runtime.passwords.hash("demo"), failed_login_count=0,
+                         password_hash=runtime.passwords.hash("demo"),
                          is_active=True))
         session.commit()
 
