@@ -7,8 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.iocwall-installed
 SYSSTAMP := .cache/system-packages.ok
+PKGSTAMP := $(VENV)/.iocwall-package-installed
 
-.PHONY: run test lint bench setup system clean-venv translations
+.PHONY: run test lint bench setup system clean-venv translations package package-check
 
 run: setup
 	@echo "iocwall demo: every demo user's password is 'demo' (ioc.operator, police.commander, ward.dongphu.police, ...)"
@@ -25,6 +26,15 @@ lint: setup
 bench: setup
 	$(PY) -m bench
 
+# The operator-workstation client: a PyInstaller one-dir bundle in a .deb (dist/);
+# installer/README.md says what it holds and why.
+package: $(PKGSTAMP)
+	$(PY) installer/build_deb.py
+
+# Extract the .deb and run its self-check against a one-camera lab on a private Xvfb.
+package-check: package
+	$(PY) installer/package_check.py
+
 setup: $(SYSSTAMP) $(STAMP)
 
 system: $(SYSSTAMP)
@@ -37,6 +47,10 @@ $(STAMP): pyproject.toml constraints.txt $(SYSSTAMP)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade "pip>=24"
 	$(PY) -m pip install -q -c constraints.txt -e ".[dev,bench]"
+	touch $@
+
+$(PKGSTAMP): $(STAMP)
+	$(PY) -m pip install -q -c constraints.txt -e ".[package]"
 	touch $@
 
 clean-venv:
