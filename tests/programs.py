@@ -59,6 +59,10 @@ DYNAMIC_SITES: dict[str, frozenset[str]] = {
     "bench/bench_wall.py::perf_report": frozenset({"perf"}),
     # this checker looks programs up by the name it is given
     "tests/programs.py::is_ours": frozenset(),
+    # the test cluster's initdb and postgres from Debian's /usr/lib/postgresql/N/bin (package
+    # postgresql): versioned and off PATH, so the run's recorder checks them by their path
+    "tests/pg.py::start_cluster": frozenset(),
+    "tests/pg.py::_start_server": frozenset(),
 }
 
 # Interpreter spellings that mean "this venv's Python" (provided by python3 + python3-venv).

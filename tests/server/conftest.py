@@ -1,7 +1,9 @@
-"""Backend fixtures: a real SQLite database built by the Alembic migration, copied per test.
+"""Backend fixtures: a real database built by the Alembic migration, copied per test.
 
-The migration runs once per session into a template file; the demo seed (from a synthetic
-manifest of 8 cameras) runs once into a second template. Each test gets its own copy, its own
+Every test that uses a database runs twice, on SQLite and on PostgreSQL (the ``database``
+fixture's parameters): a site may run either. The migration runs once per session and database
+into a template; the demo seed (from a synthetic manifest of 8 cameras) runs once into a second
+template. Each test gets its own copy (a file copy, or ``CREATE DATABASE … TEMPLATE``), its own
 app and a clock it can move.
 """
 
@@ -13,17 +15,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from sqlalchemy import Engine, make_url
 
 from server.config import Settings
 from server.db import migrate
 from server.demo import read_manifest, seed_demo
 from server.main import create_app
+from tests.pg import PostgresCluster, start_cluster
 
 SECRET_KEY = Fernet.generate_key().decode("ascii")
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -57,10 +61,10 @@ def write_manifest(path: Path, cameras: int = 8, **kwargs: int) -> Path:
     return path
 
 
-def make_settings(data_dir: Path, db_path: Path) -> Settings:
+def make_settings(data_dir: Path, database_url: str) -> Settings:
     return Settings(
         data_dir=data_dir,
-        database_url=f"sqlite:///{db_path}",
+        database_url=database_url,
         secret_key=SecretStr(SECRET_KEY),
         argon2_time_cost=1,
         argon2_memory_cost=1024,
@@ -81,12 +85,103 @@ class MovableClock:
         self.now += delta
 
 
+# --- The databases: SQLite and PostgreSQL behind one interface ------------------------------
+
+DATABASES = ("sqlite", "postgresql")
+
+
+class TestDatabases(Protocol):
+    """Where a test's databases come from; ``create`` copies a template, ``drop`` removes it."""
+
+    dialect: str
+
+    def create(self, directory: Path, template: str | None = None) -> str:
+        """The URL of a new database: empty, or a copy of the ``template`` database (a URL).
+        ``directory`` is the test's data dir (where SQLite keeps its file)."""
+        ...
+
+    def drop(self, url: str) -> None: ...
+
+    def stored_bytes(self, url: str) -> bytes:
+        """Everything the database holds on disk, to look for what must never be stored."""
+        ...
+
+
+def sqlite_path(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///"))
+
+
+class SqliteDatabases:
+    dialect = "sqlite"
+
+    def create(self, directory: Path, template: str | None = None) -> str:
+        path = directory / "iocwall.db"
+        if template is not None:
+            shutil.copy(sqlite_path(template), path)
+        return f"sqlite:///{path}"
+
+    def drop(self, url: str) -> None:
+        """Nothing: the file goes with the test's temporary directory."""
+
+    def stored_bytes(self, url: str) -> bytes:
+        path = sqlite_path(url)  # the database, its WAL and shared-memory files
+        return b"".join(p.read_bytes() for p in sorted(path.parent.glob(f"{path.name}*")))
+
+
+class PostgresDatabases:
+    dialect = "postgresql"
+
+    def __init__(self, cluster: PostgresCluster) -> None:
+        self.cluster = cluster
+
+    def create(self, directory: Path, template: str | None = None) -> str:
+        name = self.cluster.create_database(
+            make_url(template).database if template is not None else None)
+        return self.cluster.url(name)
+
+    def drop(self, url: str) -> None:
+        database = make_url(url).database
+        assert database is not None
+        self.cluster.drop_database(database)
+
+    def stored_bytes(self, url: str) -> bytes:
+        database = make_url(url).database
+        assert database is not None
+        return b"".join(p.read_bytes() for p in self.cluster.database_files(database))
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One throwaway cluster for the run, started only when a PostgreSQL test needs it."""
+    cluster = start_cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database(request: pytest.FixtureRequest) -> TestDatabases:
+    """The database every backend fixture builds on; each test that uses one runs on both."""
+    if request.param == "postgresql":
+        return PostgresDatabases(request.getfixturevalue("postgres_cluster"))
+    return SqliteDatabases()
+
+
 @dataclass
 class Backend:
     client: TestClient
     clock: MovableClock
     settings: Settings
-    db_path: Path
+    database: TestDatabases
+
+    @property
+    def database_url(self) -> str:
+        return self.settings.database_url
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.data_dir
 
     def login(self, username: str, password: str = "demo") -> str:
         reply = self.client.post("/api/v1/auth/login",
@@ -124,10 +219,11 @@ class Backend:
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "migrated.db"
-    migrate(f"sqlite:///{path}")
-    return path
+def migrated_template(database: TestDatabases, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of a database at the newest migration, nothing in it."""
+    url = database.create(tmp_path_factory.mktemp("template"))
+    migrate(url)
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -136,34 +232,48 @@ def manifest_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_template(migrated_template: Path, manifest_path: Path,
-                  tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_template(database: TestDatabases, migrated_template: str, manifest_path: Path,
+                  tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of a migrated database with the demo organisation and 8 cameras."""
     directory = tmp_path_factory.mktemp("demo-template")
-    path = directory / "demo.db"
-    shutil.copy(migrated_template, path)
-    app = create_app(make_settings(directory, path), clock=MovableClock())
+    url = database.create(directory, migrated_template)
+    app = create_app(make_settings(directory, url), clock=MovableClock())
     runtime = app.state.runtime
     with runtime.sessions() as session:
         seed_demo(session, runtime.passwords, runtime.secrets, START,
                   read_manifest(manifest_path))
-    runtime.engine.dispose()
-    return path
+    runtime.engine.dispose()  # a template is copied only while nobody is connected to it
+    return url
 
 
 @pytest.fixture
-def backend_factory(tmp_path: Path) -> Iterator[Callable[[Path], Backend]]:
-    engines = []
+def new_database(database: TestDatabases, tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """``new_database(directory, template=None)``: a database for this test, dropped after it
+    (the test disposes its engines first)."""
+    urls: list[str] = []
 
-    def build(template: Path) -> Backend:
+    def create(directory: Path, template: str | None = None) -> str:
+        urls.append(database.create(directory, template))
+        return urls[-1]
+
+    yield create
+    for url in urls:
+        database.drop(url)
+
+
+@pytest.fixture
+def backend_factory(database: TestDatabases, new_database: Callable[..., str],
+                    tmp_path: Path) -> Iterator[Callable[[str], Backend]]:
+    engines: list[Engine] = []
+
+    def build(template: str) -> Backend:
         data_dir = tmp_path / f"data{len(engines)}"
         data_dir.mkdir()
-        db_path = data_dir / "iocwall.db"
-        shutil.copy(template, db_path)
-        settings = make_settings(data_dir, db_path)
+        settings = make_settings(data_dir, new_database(data_dir, template))
         clock = MovableClock()
         app = create_app(settings, clock=clock)
         engines.append(app.state.runtime.engine)
-        return Backend(TestClient(app), clock, settings, db_path)
+        return Backend(TestClient(app), clock, settings, database)
 
     yield build
     for engine in engines:
@@ -171,7 +281,7 @@ def backend_factory(tmp_path: Path) -> Iterator[Callable[[Path], Backend]]:
 
 
 @pytest.fixture
-def demo(backend_factory: Callable[[Path], Backend], demo_template: Path) -> Backend:
+def demo(backend_factory: Callable[[str], Backend], demo_template: str) -> Backend:
     """A backend on a fresh copy of the seeded demo database."""
     return backend_factory(demo_template)
 
@@ -186,7 +296,7 @@ class Recorded:
     """The session's recording of lab camera 0: a seeded database with its segment index."""
 
     lab: Any
-    db_path: Path
+    database_url: str  # a template: copy it (``backend_factory``) to change anything
     recordings: Path
     camera_id: int
     killed_pid: int
@@ -202,7 +312,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def recorded(lab: Any, migrated_template: Path,
+def recorded(lab: Any, database: TestDatabases, migrated_template: str,
              tmp_path_factory: pytest.TempPathFactory) -> Recorded:
     """Record camera 0 for a few segments, kill its ffmpeg, let it restart, record more."""
     import os
@@ -215,9 +325,8 @@ def recorded(lab: Any, migrated_template: Path,
     from server.recorder import Recorder
 
     directory = tmp_path_factory.mktemp("recorded")
-    db_path = directory / "iocwall.db"
-    shutil.copy(migrated_template, db_path)
-    settings = make_settings(directory, db_path).model_copy(
+    url = database.create(directory, migrated_template)
+    settings = make_settings(directory, url).model_copy(
         update={"segment_seconds": SEGMENT_SECONDS})
     app = create_app(settings, clock=MovableClock())
     runtime = app.state.runtime
@@ -244,12 +353,12 @@ def recorded(lab: Any, migrated_template: Path,
     finally:
         recorder.stop()
         runtime.engine.dispose()
-    return Recorded(lab, db_path, settings.recordings_root, camera_id, killed, restarted)
+    return Recorded(lab, url, settings.recordings_root, camera_id, killed, restarted)
 
 
 @pytest.fixture
-def recorded_backend(backend_factory: Callable[[Path], Backend], recorded: Recorded) -> Backend:
+def recorded_backend(backend_factory: Callable[[str], Backend], recorded: Recorded) -> Backend:
     """A backend on a copy of the recorded database, its clock at the real now."""
-    backend = backend_factory(recorded.db_path)
+    backend = backend_factory(recorded.database_url)
     backend.clock.now = datetime.now(UTC)
     return backend

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import threading
-from datetime import timedelta
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from server import audit
 from server.__main__ import main as server_main
 from server.db import make_engine, make_sessionmaker
+from server.models import AuditLog
 from tests.server.conftest import START, Backend
 
 
@@ -28,107 +31,120 @@ def _activity(demo: Backend) -> None:
     demo.post("/auth/logout", token)
 
 
-def _verify(db_path: Path, monkeypatch: pytest.MonkeyPatch,
+def _verify(demo: Backend, monkeypatch: pytest.MonkeyPatch,
             capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    monkeypatch.setenv("IOCWALL_DATA_DIR", str(db_path.parent))
-    monkeypatch.setenv("IOCWALL_DATABASE_URL", f"sqlite:///{db_path}")
+    monkeypatch.setenv("IOCWALL_DATA_DIR", str(demo.data_dir))
+    monkeypatch.setenv("IOCWALL_DATABASE_URL", demo.database_url)
     code = server_main(["audit", "verify"])
     return code, capsys.readouterr().out
 
 
-def _snapshot(source: Path, target: Path) -> Path:
-    """A consistent copy of a live WAL-mode database (a plain file copy misses the WAL)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return target
+@contextmanager
+def _behind_the_apps_back(demo: Backend) -> Iterator[Connection]:
+    """A connection of its own to the backend's database; what it does is committed at exit."""
+    engine = make_engine(demo.database_url)
+    try:
+        with engine.begin() as conn:
+            yield conn
+    finally:
+        engine.dispose()
 
 
-def _row_count(db_path: Path) -> int:
-    with sqlite3.connect(db_path) as conn:
-        count: int = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+def _row_count(demo: Backend) -> int:
+    with _behind_the_apps_back(demo) as conn:
+        count: int = conn.execute(select(func.count()).select_from(AuditLog)).scalar_one()
     return count
+
+
+def _row(demo: Backend, row_id: int) -> dict[str, Any]:
+    with _behind_the_apps_back(demo) as conn:
+        return dict(conn.execute(select(AuditLog.__table__).where(AuditLog.id == row_id)
+                                 ).one()._mapping)
+
+
+def _put_back(demo: Backend, row: dict[str, Any]) -> None:
+    """Restore a row as it was (re-inserted if it was removed)."""
+    with _behind_the_apps_back(demo) as conn:
+        conn.execute(delete(AuditLog).where(AuditLog.id == row["id"]))
+        conn.execute(insert(AuditLog).values(row))
 
 
 def test_intact_chain_verifies(demo: Backend, monkeypatch: pytest.MonkeyPatch,
                                capsys: pytest.CaptureFixture[str]) -> None:
     _activity(demo)
-    rows = _row_count(demo.db_path)
+    rows = _row_count(demo)
     assert rows >= 8
-    code, out = _verify(demo.db_path, monkeypatch, capsys)
+    code, out = _verify(demo, monkeypatch, capsys)
     assert code == 0
     assert out.strip() == f"OK: {rows} rows, chain intact"
 
 
 @pytest.mark.parametrize("column, value", [("detail", '{"count":0}'), ("username", "someone"),
-                                           ("event", "login"), ("ts", "2020-01-01 00:00:00")])
+                                           ("event", "login"),
+                                           ("ts", datetime(2020, 1, 1, tzinfo=UTC))])
 def test_editing_any_row_breaks_the_chain_at_that_row(
-    demo: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str], column: str, value: str,
+    demo: Backend, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    column: str, value: object,
 ) -> None:
     _activity(demo)
-    rows = _row_count(demo.db_path)
+    rows = _row_count(demo)
     edited = 0
     for row_id in range(1, rows + 1):
-        copy = _snapshot(demo.db_path, tmp_path / f"edit-{column}-{row_id}" / "iocwall.db")
-        with sqlite3.connect(copy) as conn:
-            changed = conn.execute(f"UPDATE audit_log SET {column} = ? WHERE id = ? AND "
-                                   f"{column} IS NOT ?", (value, row_id, value)).rowcount
+        original = _row(demo, row_id)
+        with _behind_the_apps_back(demo) as conn:
+            changed = conn.execute(
+                update(AuditLog).where(AuditLog.id == row_id,
+                                       getattr(AuditLog, column).is_distinct_from(value))
+                .values({column: value})).rowcount
         if not changed:
             continue  # the row already held that value: nothing was edited
         edited += 1
-        code, out = _verify(copy, monkeypatch, capsys)
+        code, out = _verify(demo, monkeypatch, capsys)
         assert code == 1, out
         assert out.startswith(f"BROKEN at row {row_id}:"), out
+        _put_back(demo, original)
     assert edited >= rows - 3
+    assert _verify(demo, monkeypatch, capsys)[0] == 0  # every row put back as it was
 
 
-def test_removed_or_rehashed_rows_are_found(demo: Backend, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch,
+def test_removed_or_rehashed_rows_are_found(demo: Backend, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     _activity(demo)
-    rows = _row_count(demo.db_path)
-    middle = _snapshot(demo.db_path, tmp_path / "middle" / "iocwall.db")
-    with sqlite3.connect(middle) as conn:
-        conn.execute("DELETE FROM audit_log WHERE id = 3")
-    code, out = _verify(middle, monkeypatch, capsys)
+    rows = _row_count(demo)
+    middle = _row(demo, 3)
+    with _behind_the_apps_back(demo) as conn:
+        conn.execute(delete(AuditLog).where(AuditLog.id == 3))
+    code, out = _verify(demo, monkeypatch, capsys)
     assert code == 1 and out.startswith("BROKEN at row 4:")
-    tail = _snapshot(demo.db_path, tmp_path / "tail" / "iocwall.db")
-    with sqlite3.connect(tail) as conn:
-        conn.execute("DELETE FROM audit_log WHERE id = ?", (rows,))
-    code, out = _verify(tail, monkeypatch, capsys)
+    _put_back(demo, middle)
+    tail = _row(demo, rows)
+    with _behind_the_apps_back(demo) as conn:
+        conn.execute(delete(AuditLog).where(AuditLog.id == rows))
+    code, out = _verify(demo, monkeypatch, capsys)
     assert code == 1 and out.startswith(f"BROKEN at row {rows}:")
+    _put_back(demo, tail)
     # Editing a row and recomputing its own hash still breaks the link of the next row.
-    rehash = _snapshot(demo.db_path, tmp_path / "rehash" / "iocwall.db")
-    with sqlite3.connect(rehash) as conn:
-        row = conn.execute("SELECT id, ts, event, user_id, username, camera_id, detail, "
-                           "prev_hash FROM audit_log WHERE id = 2").fetchone()
-    engine = make_engine(f"sqlite:///{rehash}")
-    with make_sessionmaker(engine)() as session:
-        stored = session.get(audit.AuditLog, 2)  # type: ignore[attr-defined]
-        assert stored is not None
-        forged = audit.chain_hash(row[7], audit.row_content(
-            id=2, ts=stored.ts, event=row[2], user_id=row[3], username="forged",
-            camera_id=row[5], detail=row[6]))
-    engine.dispose()
-    with sqlite3.connect(rehash) as conn:
-        conn.execute("UPDATE audit_log SET username = 'forged', hash = ? WHERE id = 2", (forged,))
-    code, out = _verify(rehash, monkeypatch, capsys)
+    row = _row(demo, 2)
+    forged = audit.chain_hash(row["prev_hash"], audit.row_content(
+        id=2, ts=row["ts"], event=row["event"], user_id=row["user_id"], username="forged",
+        camera_id=row["camera_id"], detail=row["detail"]))
+    with _behind_the_apps_back(demo) as conn:
+        conn.execute(update(AuditLog).where(AuditLog.id == 2)
+                     .values(username="forged", hash=forged))
+    code, out = _verify(demo, monkeypatch, capsys)
     assert code == 1 and out.startswith("BROKEN at row 3:")
 
 
 def test_cli_as_a_process(demo: Backend) -> None:
     _activity(demo)
-    env = dict(os.environ, IOCWALL_DATA_DIR=str(demo.db_path.parent),
-               IOCWALL_DATABASE_URL=f"sqlite:///{demo.db_path}")
+    env = dict(os.environ, IOCWALL_DATA_DIR=str(demo.data_dir),
+               IOCWALL_DATABASE_URL=demo.database_url)
     done = subprocess.run([sys.executable, "-m", "server", "audit", "verify"], env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("OK: ")
-    with sqlite3.connect(demo.db_path) as conn:
-        conn.execute("UPDATE audit_log SET detail = '{}' WHERE id = 5")
+    with _behind_the_apps_back(demo) as conn:
+        conn.execute(update(AuditLog).where(AuditLog.id == 5).values(detail="{}"))
     done = subprocess.run([sys.executable, "-m", "server", "audit", "verify"], env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
@@ -136,7 +152,7 @@ def test_cli_as_a_process(demo: Backend) -> None:
 
 
 def test_concurrent_appends_do_not_fork_the_chain(demo: Backend) -> None:
-    engine = make_engine(f"sqlite:///{demo.db_path}")
+    engine = make_engine(demo.database_url)
     sessions = make_sessionmaker(engine)
     errors: list[BaseException] = []
 
@@ -150,7 +166,7 @@ def test_concurrent_appends_do_not_fork_the_chain(demo: Backend) -> None:
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread and re-raised
             errors.append(exc)
 
-    before = _row_count(demo.db_path)
+    before = _row_count(demo)
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
     for thread in threads:
         thread.start()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from server.db import make_engine
 from tests.server.conftest import Backend
 
 
@@ -138,12 +139,12 @@ def test_no_token_or_garbage_token_is_401(demo: Backend) -> None:
 
 def test_tokens_are_stored_hashed(demo: Backend) -> None:
     token = demo.login("ioc.operator")
-    engine = create_engine(f"sqlite:///{demo.db_path}")
+    engine = make_engine(demo.database_url)
     with engine.connect() as conn:
         hashes = [row[0] for row in conn.execute(text("SELECT token_hash FROM auth_tokens"))]
     engine.dispose()
     assert hashes and token not in hashes
-    assert token.encode() not in demo.db_path.read_bytes()
+    assert token.encode() not in demo.database.stored_bytes(demo.database_url)
 
 
 def test_logins_and_failures_are_audited(demo: Backend) -> None:

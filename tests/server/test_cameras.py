@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import insert, text
 
+from server.db import make_engine
+from server.models import AccessGrant
 from tests.server.conftest import START, Backend, camera_entry
 
 
@@ -63,8 +65,7 @@ def test_stream_urls_carry_credentials_only_for_viewable_cameras(demo: Backend) 
 
 def test_credentials_are_encrypted_at_rest(demo: Backend) -> None:
     demo.get("/cameras", demo.login("ioc.operator"))  # the app has touched the database
-    stored = b"".join(p.read_bytes() for p in demo.db_path.parent.iterdir()
-                      if p.name.startswith("iocwall.db"))
+    stored = demo.database.stored_bytes(demo.database_url)
     for index in range(8):
         entry = camera_entry(index)
         assert entry["rtsp_password"].encode() not in stored
@@ -74,18 +75,15 @@ def test_credentials_are_encrypted_at_rest(demo: Backend) -> None:
 
 
 def _seed_grant(demo: Backend, camera_id: int, hours: int = 2) -> None:
-    engine = create_engine(f"sqlite:///{demo.db_path}")
+    engine = make_engine(demo.database_url)
     with engine.begin() as conn:
         unit_id = conn.execute(text(
             "SELECT unit_id FROM users WHERE username = 'agency.viewer'")).scalar_one()
-        conn.execute(
-            text("INSERT INTO access_grants (unit_id, camera_id, valid_from, valid_until, "
-                 "purpose) VALUES (:u, :c, :f, :t, :p)"),
-            {"u": unit_id, "c": camera_id,
-             "f": (START + timedelta(hours=1)).replace(tzinfo=None),
-             "t": (START + timedelta(hours=1 + hours)).replace(tzinfo=None),
-             "p": "Công văn 12/BQLDA: kiểm tra công trình"},
-        )
+        # through the model's column types: the times are stored as the app stores them
+        conn.execute(insert(AccessGrant).values(
+            unit_id=unit_id, camera_id=camera_id, valid_from=START + timedelta(hours=1),
+            valid_until=START + timedelta(hours=1 + hours),
+            purpose="Công văn 12/BQLDA: kiểm tra công trình"))
     engine.dispose()
 
 

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.clip_requests import ClipWorker
+from server.db import make_engine
 from server.models import AccessGrant, Camera, RecordingGap, RecordingSegment, Unit, User
 from server.permissions import Role
 from tests.server.conftest import Backend
@@ -413,7 +414,7 @@ def test_cut_is_byte_identical_to_the_concat_demuxer_cut(recorded: Any, tmp_path
         monkeypatch.setattr(server.clips, "_is_idr", lambda packet: False)
     elif way == "mislabelled":  # keyframes unlike the TS's random-access marks: not trusted
         monkeypatch.setattr(server.clips, "_is_idr", lambda packet: True)
-    engine = create_engine(f"sqlite:///{recorded.db_path}")
+    engine = make_engine(recorded.database_url)
     with Session(engine) as session:
         rows = session.execute(select(RecordingSegment).order_by(RecordingSegment.start_at)
                                ).scalars().all()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,15 +21,16 @@ def _dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
                 for t in tables}
 
 
-def _app(migrated_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    db = tmp_path / "iocwall.db"
-    shutil.copy(migrated_template, db)
-    return create_app(make_settings(tmp_path, db), clock=MovableClock())
+def _app(new_database: Callable[..., str], migrated_template: str,  # type: ignore[no-untyped-def]
+         tmp_path: Path):
+    url = new_database(tmp_path, migrated_template)
+    return create_app(make_settings(tmp_path, url), clock=MovableClock())
 
 
-def test_seeding_twice_yields_the_same_rows(migrated_template: Path, manifest_path: Path,
+def test_seeding_twice_yields_the_same_rows(new_database: Callable[..., str],
+                                            migrated_template: str, manifest_path: Path,
                                             tmp_path: Path) -> None:
-    runtime = _app(migrated_template, tmp_path).state.runtime
+    runtime = _app(new_database, migrated_template, tmp_path).state.runtime
     manifest = read_manifest(manifest_path)
     with runtime.sessions() as session:
         first = seed_demo(session, runtime.passwords, runtime.secrets, START, manifest)
@@ -46,10 +47,11 @@ def test_seeding_twice_yields_the_same_rows(migrated_template: Path, manifest_pa
     assert len(after["users"]) == 11 and len(after["cameras"]) == 8
 
 
-def test_reseeding_with_new_ports_updates_cameras_in_place(migrated_template: Path,
+def test_reseeding_with_new_ports_updates_cameras_in_place(new_database: Callable[..., str],
+                                                           migrated_template: str,
                                                            manifest_path: Path,
                                                            tmp_path: Path) -> None:
-    runtime = _app(migrated_template, tmp_path).state.runtime
+    runtime = _app(new_database, migrated_template, tmp_path).state.runtime
     with runtime.sessions() as session:
         seed_demo(session, runtime.passwords, runtime.secrets, START,
                   read_manifest(manifest_path))
@@ -71,9 +73,9 @@ def test_reseeding_with_new_ports_updates_cameras_in_place(migrated_template: Pa
 
 
 def test_placement_covers_every_ward_and_dong_phu_has_all_systems(
-    migrated_template: Path, manifest_path: Path, tmp_path: Path
+    new_database: Callable[..., str], migrated_template: str, manifest_path: Path, tmp_path: Path
 ) -> None:
-    runtime = _app(migrated_template, tmp_path).state.runtime
+    runtime = _app(new_database, migrated_template, tmp_path).state.runtime
     with runtime.sessions() as session:
         seed_demo(session, runtime.passwords, runtime.secrets, START,
                   read_manifest(manifest_path))
@@ -93,8 +95,9 @@ def test_placement_covers_every_ward_and_dong_phu_has_all_systems(
     runtime.engine.dispose()
 
 
-def test_without_manifest_only_the_organisation(migrated_template: Path, tmp_path: Path) -> None:
-    runtime = _app(migrated_template, tmp_path).state.runtime
+def test_without_manifest_only_the_organisation(new_database: Callable[..., str],
+                                                migrated_template: str, tmp_path: Path) -> None:
+    runtime = _app(new_database, migrated_template, tmp_path).state.runtime
     with runtime.sessions() as session:
         report = seed_demo(session, runtime.passwords, runtime.secrets, START, None)
         assert session.execute(select(Camera)).first() is None

@@ -3,35 +3,68 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import Engine, inspect
 
-from server.db import alembic_config, migrate
+from server.db import alembic_config, make_engine, migrate
 from server.models import Base
 from server.permissions import render_markdown
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_upgrade_on_empty_database_and_no_pending_diff(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+def _pending_diff(engine: Engine) -> list[Any]:
+    with engine.connect() as conn:
+        return list(compare_metadata(MigrationContext.configure(conn), Base.metadata))
+
+
+def _alembic(engine: Engine, url: str, step: Callable[..., None], revision: str) -> None:
+    """One Alembic command on the app's engine (SQLite with its foreign keys on), as
+    ``server.db.migrate`` runs them."""
+    with engine.begin() as connection:
+        config = alembic_config(url)
+        config.attributes["connection"] = connection
+        step(config, revision)
+
+
+def test_upgrade_on_empty_database_and_no_pending_diff(new_database: Callable[..., str],
+                                                       tmp_path: Path) -> None:
+    url = new_database(tmp_path)
     migrate(url)
     migrate(url)  # idempotent: a second start finds it at head
-    engine = create_engine(url)
+    engine = make_engine(url)
     try:
         tables = set(inspect(engine).get_table_names())
         assert {"wards", "units", "users", "cameras", "access_grants", "auth_tokens",
                 "audit_log", "audit_head", "alembic_version", "layouts", "layout_items",
                 "ptz_leases", "ptz_lease_waiters", "ptz_lease_preemptions"} <= tables
-        with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = _pending_diff(engine)
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_downgrade_to_base_and_upgrade_again(new_database: Callable[..., str],
+                                             tmp_path: Path) -> None:
+    """Every migration's downgrade runs, and the chain builds the same schema a second time."""
+    url = new_database(tmp_path)
+    engine = make_engine(url)
+    try:
+        _alembic(engine, url, command.upgrade, "head")
+        _alembic(engine, url, command.downgrade, "base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        _alembic(engine, url, command.upgrade, "head")
+        tables = set(inspect(engine).get_table_names())
+        assert tables == set(Base.metadata.tables) | {"alembic_version"}
+        assert _pending_diff(engine) == []
+    finally:
+        engine.dispose()
 
 
 def test_migrations_render_for_postgresql() -> None:
