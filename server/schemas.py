@@ -42,9 +42,31 @@ DbInt = Annotated[int, Field(ge=DB_INT_MIN, le=DB_INT_MAX)]
 Moment = Annotated[datetime, AfterValidator(within_window)]
 Day = Annotated[dt_date, AfterValidator(day_within_window)]
 
+# PostgreSQL's text types cannot hold U+0000 (SQLite's can): a request string with one is refused
+# with a 422 naming the field, instead of failing inside the database.
+NUL_MESSAGE = "must not contain the NUL character (U+0000)"
+
+
+def holds_nul(value: object) -> bool:
+    """A NUL in a string, or in the strings of a list or dict (keys too)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    return False
+
 
 class StrictInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if holds_nul(value):
+            raise ValueError(NUL_MESSAGE)
+        return value
 
 
 class LoginCreate(StrictInput):

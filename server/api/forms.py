@@ -15,6 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
+from server.schemas import NUL_MESSAGE, holds_nul
+
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -35,6 +37,8 @@ async def body_with_file(request: Request, model: type[Model], file_field: str,
         data: dict[str, object] = {}
         for key, value in form.multi_items():
             if key == file_field and isinstance(value, UploadFile):
+                if holds_nul(value.filename):  # no file system has one; the name is stored
+                    raise invalid(file_field, f"file name: {NUL_MESSAGE}")
                 attached = Attached(value.filename or file_field, await value.read(max_bytes + 1))
             elif isinstance(value, str):
                 data[key] = value

@@ -1,8 +1,9 @@
 """The ``/api/v1`` router: one module per resource under ``routes``."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from server.api.errors import documented
+from server.api.params import refuse_nul
 from server.api.routes import (
     access_requests,
     admin,
@@ -23,7 +24,8 @@ from server.api.routes import (
 )
 
 # Every route may answer these, in the one error shape (server.api.errors).
-api_router = APIRouter(responses=documented(400, 401, 403, 404, 409, 413, 422, 423, 429))
+api_router = APIRouter(responses=documented(400, 401, 403, 404, 409, 413, 422, 423, 429),
+                       dependencies=[Depends(refuse_nul)])
 api_router.include_router(health.router)
 api_router.include_router(auth.router)
 api_router.include_router(me.router)

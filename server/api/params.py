@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator
 
-from server.schemas import DB_INT_MAX, day_within_window, within_window
+from server.schemas import DB_INT_MAX, NUL_MESSAGE, day_within_window, within_window
 
 
 def _moment_or_none(value: datetime | None) -> datetime | None:
@@ -26,3 +27,15 @@ Offset = Annotated[int, Query(ge=0, le=DB_INT_MAX)]
 # Use inside Annotated[..., Query(description=...)] (nested Annotated flattens).
 OptionalMoment = Annotated[datetime | None, AfterValidator(_moment_or_none)]
 OptionalDay = Annotated[date | None, AfterValidator(_day_or_none)]
+
+
+def refuse_nul(request: Request) -> None:
+    """Every route's query and path parameters, as ``server.schemas.StrictInput`` does for
+    bodies: a NUL character, which PostgreSQL's text cannot hold, is a 422 naming the parameter."""
+    errors = [{"type": "value_error", "loc": (where, name), "msg": f"Value error, {NUL_MESSAGE}",
+               "input": None}
+              for where, items in (("query", request.query_params.multi_items()),
+                                   ("path", request.path_params.items()))
+              for name, value in items if "\x00" in f"{name}{value}"]
+    if errors:
+        raise RequestValidationError(errors)

@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse
 
 from server import public as service
 from server.api.errors import documented
-from server.api.params import Id
+from server.api.params import Id, refuse_nul
 from server.deps import NowDep, RuntimeDep, SessionDep
 from server.models import Camera, ViolationCase
 from server.schemas import PublicCamera, PublicViolation
@@ -29,7 +29,7 @@ def rate_limit(request: Request, runtime: RuntimeDep, now: NowDep) -> None:
                             headers={"Retry-After": service.retry_after(wait)})
 
 
-public_router = APIRouter(tags=["public"], dependencies=[Depends(rate_limit)],
+public_router = APIRouter(tags=["public"], dependencies=[Depends(rate_limit), Depends(refuse_nul)],
                           responses=documented(400, 404, 422, 429, 503))
 
 
