@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -47,6 +48,11 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# A file's size in bytes: a two-hour clip passes 2 GiB, PostgreSQL's INTEGER does not (SQLite's
+# INTEGER holds 64 bits already, so its columns stay as they are).
+FileSize = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Base(DeclarativeBase):
@@ -290,7 +296,7 @@ class RecordingSegment(Base):
     end_at: Mapped[datetime] = mapped_column(UTCDateTime())
     storage_root: Mapped[str] = mapped_column(String(1000))
     path: Mapped[str] = mapped_column(String(1000), unique=True)
-    size_bytes: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(FileSize)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -360,7 +366,7 @@ class ClipRequest(Base):
     clip_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     manifest_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     clip_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    clip_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    clip_size: Mapped[int | None] = mapped_column(FileSize, nullable=True)
     clip_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

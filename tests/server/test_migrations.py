@@ -78,6 +78,7 @@ def test_migrations_render_for_postgresql() -> None:
     assert "CREATE UNIQUE INDEX uq_layouts_one_startup_per_owner ON layouts (owner_id) " \
         "WHERE is_startup;" in sql
     assert "UPDATE alembic_version SET version_num='0002'" in sql
+    assert "ALTER TABLE clip_requests ALTER COLUMN clip_size TYPE BIGINT;" in sql
 
 
 def test_permissions_doc_is_generated_from_the_rules() -> None:
