@@ -89,14 +89,19 @@ def list_bookmarks(session: Session, user: User, now: datetime,
     if where.until is not None:
         query = query.where(Bookmark.at < where.until)
     if where.tag:
-        # tags are a canonical JSON list: match the quoted element exactly
-        query = query.where(Bookmark.tags.contains(json.dumps(where.tag, ensure_ascii=False)))
+        # tags are a canonical JSON list: the quoted element, exactly. replace() is a plain,
+        # case-sensitive substring test on every database (LIKE has wildcards, and ignores
+        # ASCII case on SQLite).
+        quoted = json.dumps(where.tag, ensure_ascii=False)
+        query = query.where(func.replace(Bookmark.tags, quoted, "") != Bookmark.tags)
     if where.author:
         query = query.where(Bookmark.author.has(User.username == where.author))
     if where.text:
-        needle = f"%{where.text.lower()}%"
-        query = query.where(func.lower(Bookmark.note).like(needle)
-                            | func.lower(Bookmark.tags).like(needle))
+        # "%" and "_" in the text are plain characters (autoescape); lower() folds Vietnamese
+        # letters on SQLite too (server.db)
+        needle = where.text.lower()
+        query = query.where(func.lower(Bookmark.note).contains(needle, autoescape=True)
+                            | func.lower(Bookmark.tags).contains(needle, autoescape=True))
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.execute(query.order_by(Bookmark.at.desc(), Bookmark.id.desc())
                            .limit(where.limit).offset(where.offset)).unique().scalars().all()

@@ -76,3 +76,28 @@ def test_filters_and_unit_scope(demo: Backend) -> None:
     assert ids(operator, limit=1, offset=1) == [a["id"]]
     reply = demo.get("/bookmarks", operator, params={"limit": 1})
     assert reply.headers["X-Total-Count"] == "3"
+
+
+def test_search_folds_vietnamese_case_and_takes_wildcards_literally(demo: Backend) -> None:
+    """The same answers on SQLite and PostgreSQL: text search ignores case, Vietnamese letters
+    too (SQLite's own lower() folds ASCII only); "%" and "_" are plain characters; a tag matches
+    exactly, case included (SQLite's LIKE ignores ASCII case)."""
+    cams = demo.camera_ids()
+    token = demo.login("ioc.operator")
+    street = _create(demo, token, cams[0], note="ĐƯỜNG Trần Hưng Đạo ùn tắc", tags=["Giao thông"])
+    percent = _create(demo, token, cams[0], note="Giảm 100% làn xe", tags=["làn_xe"])
+    plain = _create(demo, token, cams[0], note="Không có gì", tags=["lanhxe", "giao thông"])
+
+    def ids(**params: object) -> list[int]:
+        return sorted(m["id"] for m in demo.get("/bookmarks", token, params=params).json())
+
+    assert ids(q="đường trần") == [street["id"]]
+    assert ids(q="HƯNG ĐẠO") == [street["id"]]
+    assert ids(q="giao THÔNG") == sorted([street["id"], plain["id"]])  # in the tags too
+    assert ids(q="100%") == [percent["id"]]
+    assert ids(q="%") == [percent["id"]]
+    assert ids(q="_") == [percent["id"]]
+    assert ids(tag="làn_xe") == [percent["id"]]
+    assert ids(tag="làn%") == []
+    assert ids(tag="Giao thông") == [street["id"]]
+    assert ids(tag="giao thông") == [plain["id"]]
