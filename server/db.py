@@ -12,7 +12,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger("iocwall.server.db")
@@ -20,8 +20,18 @@ log = logging.getLogger("iocwall.server.db")
 ALEMBIC_DIR = Path(__file__).resolve().parent / "alembic"
 
 
+def engine_url(database_url: str) -> str:
+    """The URL with its driver: ``postgresql://`` (libpq's spelling, which a site's DBA hands
+    out) would make SQLAlchemy look for psycopg2; iocwall's driver is psycopg 3."""
+    url = make_url(database_url)
+    if url.drivername in ("postgresql", "postgres"):
+        return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return database_url
+
+
 def make_engine(database_url: str) -> Engine:
     """An engine; SQLite gets foreign keys, WAL and a busy timeout for the server's threads."""
+    database_url = engine_url(database_url)
     if database_url.startswith("sqlite"):
         engine = create_engine(
             database_url,
@@ -54,7 +64,7 @@ def alembic_config(database_url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(ALEMBIC_DIR))
     # Config values go through ConfigParser interpolation: escape "%" in passwords in the URL.
-    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    config.set_main_option("sqlalchemy.url", engine_url(database_url).replace("%", "%%"))
     return config
 
 
