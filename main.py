@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import functools
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -39,6 +40,7 @@ from app.ptz.base import LeaseHolder
 from app.ptz.joystick_sdl import JoystickPump, SdlJoystickSource
 from app.ptz.lease import LeaseApi, PtzLease
 from app.ptz.session import PtzSession
+from app.self_check import LIBRARY_CHECKS
 from app.settings import DEFAULT_SERVER_URL, LANGUAGES, SettingsStore, data_dir
 from app.video import StreamState, VideoService
 from app.wall import WallController
@@ -47,6 +49,7 @@ from widgets.login_dialog import LoginDialog
 from widgets.main_window import MainWindow
 from widgets.operations import install_operations
 from widgets.panels import EvidencePanels, install_panels
+from widgets.self_check import run_self_check
 from widgets.splash import StartupSplash
 from widgets.theme import apply_theme
 from widgets.wall_window import WallWindows
@@ -139,6 +142,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--lab-rtsp-port", type=int, help="demo: the lab's RTSP port")
     parser.add_argument("--lab-onvif-base-port", type=int, help="demo: first ONVIF port")
     parser.add_argument("--lab-control-port", type=int, help="demo: the lab's control port")
+    parser.add_argument("--self-check", action="store_true",
+                        help="check that Qt, libvlc, PyAV and ONVIF load and that a stream URL "
+                             "read from standard input plays in a tile; exit 0 when all pass")
     parser.add_argument("--log-level", default="INFO")
     return parser.parse_args(argv)
 
@@ -372,6 +378,11 @@ def start_demo(demo: DemoStack, app: QApplication) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # The tiles are native X windows (libvlc draws into them): never Wayland or offscreen.
+    os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+    if args.self_check:  # the URL comes on stdin: a camera password never on the command line
+        url = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.readline().strip()
+        return run_self_check(url or None, LIBRARY_CHECKS, VideoService)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     data = data_dir()

@@ -18,7 +18,6 @@ import argparse
 import configparser
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -125,11 +124,11 @@ def check_desktop_integration(tree: Path) -> None:
         raise PackageProblem(f"icon /{build_deb.ICON}: {exc}") from exc
     if not root_tag.endswith("svg"):
         raise PackageProblem(f"icon /{build_deb.ICON} is not an SVG")
-    if shutil.which("desktop-file-validate"):
-        result = subprocess.run(["desktop-file-validate", str(desktop)], capture_output=True,
-                                text=True, check=False)
-        if result.returncode != 0:
-            raise PackageProblem(f"desktop-file-validate: {result.stdout}{result.stderr}")
+    # desktop-file-utils is a listed system package: the entry is always validated
+    result = subprocess.run(["desktop-file-validate", str(desktop)], capture_output=True,
+                            text=True, check=False)
+    if result.returncode != 0:
+        raise PackageProblem(f"desktop-file-validate: {result.stdout}{result.stderr}")
 
 
 def with_credentials(url: str, username: str, password: str) -> str:

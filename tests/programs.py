@@ -63,6 +63,13 @@ DYNAMIC_SITES: dict[str, frozenset[str]] = {
     # postgresql): versioned and off PATH, so the run's recorder checks them by their path
     "tests/pg.py::start_cluster": frozenset(),
     "tests/pg.py::_start_server": frozenset(),
+    # the freshly built bundle's own executable (a temporary directory)
+    "installer/package_check.py::run_self_check": frozenset(),
+}
+
+# Programs that tools we run start themselves, out of sight of both the scan and the recorder.
+TOOL_PROGRAMS: dict[str, frozenset[str]] = {
+    "PyInstaller (make package)": frozenset({"objdump", "ldd"}),
 }
 
 # Interpreter spellings that mean "this venv's Python" (provided by python3 + python3-venv).

@@ -16,6 +16,7 @@ import pytest
 
 from tests.programs import (
     DYNAMIC_SITES,
+    TOOL_PROGRAMS,
     ProgramCheck,
     ProgramRecorder,
     find_program,
@@ -46,6 +47,7 @@ def test_every_program_the_sources_start_comes_from_a_listed_package(check: Prog
                            "tests/programs.py DYNAMIC_SITES with the programs it starts")
     programs = {site.program for site in sites if site.program is not None}
     programs |= {program for names in DYNAMIC_SITES.values() for program in names}
+    programs |= {program for names in TOOL_PROGRAMS.values() for program in names}
     assert {"ffmpeg", "Xvfb", "xrandr", "/usr/bin/python3"} <= programs
     problems = sorted(filter(None, (check.problem(p) for p in programs if not is_ours(p))))
     assert problems == []

@@ -49,8 +49,11 @@ _DARK = bytes(range(BRIGHT_LEVEL + 1))
 class LibraryCheck(Protocol):
     """``app.self_check.LibraryCheck``: ``run()`` describes what it found or raises."""
 
-    name: str
-    run: Callable[[], str]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def run(self) -> Callable[[], str]: ...
 
 
 class SelfCheckVideo(VideoPort, Protocol):

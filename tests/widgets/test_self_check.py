@@ -23,22 +23,13 @@ from widgets.self_check import bright_share, run_self_check
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
-# What `main.py --self-check` does: the URL comes on standard input.
-SELF_CHECK_PROGRAM = """
-import sys
-from app.self_check import LIBRARY_CHECKS
-from app.video import VideoService
-from widgets.self_check import run_self_check
-url = sys.stdin.readline().strip()
-sys.exit(run_self_check(url or None, LIBRARY_CHECKS, VideoService))
-"""
 
 
 def run_child(stream_url: str | None, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, **env}
     for name in [k for k, v in env.items() if v == ""]:
         environment.pop(name)
-    return subprocess.run([sys.executable, "-c", SELF_CHECK_PROGRAM],
+    return subprocess.run([sys.executable, "main.py", "--self-check"],
                           input=(stream_url or "") + "\n", capture_output=True, text=True,
                           env=environment, cwd=ROOT, timeout=120, check=False)
 
