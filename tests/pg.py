@@ -16,6 +16,7 @@ system user ``iocwall-test`` created for it), otherwise as the current user.
 
 from __future__ import annotations
 
+import itertools
 import os
 import pwd
 import secrets
@@ -26,6 +27,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,7 +129,11 @@ class PostgresCluster:
     password: str
     process: subprocess.Popen[bytes]
     log_path: Path
-    _counter: int = field(default=0)
+    _numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _spares: dict[str, Future[str]] = field(default_factory=dict)
+    _ahead: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="iocwall-pg-copies"))
+    _drops: list[Future[None]] = field(default_factory=list)
 
     @property
     def data_dir(self) -> Path:
@@ -146,13 +153,24 @@ class PostgresCluster:
     def create_database(self, template: str | None = None) -> str:
         """A new database's name: empty, or a copy of ``template`` (which nobody may be connected
         to while it is copied)."""
-        self._counter += 1
-        name = f"test_{self._counter}"
+        name = f"test_{next(self._numbers)}"
         statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-        if template is not None:
-            statement = sql.SQL("{} TEMPLATE {}").format(statement, sql.Identifier(template))
         with self.connect() as conn:
+            if template is not None:
+                statement = sql.SQL("{} TEMPLATE {}").format(statement, sql.Identifier(template))
+                if conn.info.server_version >= 150000:
+                    # a small template copies faster as files than through the WAL (15's
+                    # default): 15 ms instead of 75 ms, once per test
+                    statement = sql.SQL("{} STRATEGY FILE_COPY").format(statement)
             conn.execute(statement)
+        return name
+
+    def copy_database(self, template: str) -> str:
+        """A copy of ``template``, as ``create_database``; the next copy of the same template is
+        made meanwhile, so the server copies files while the test runs (another core)."""
+        spare = self._spares.pop(template, None)
+        name = spare.result() if spare is not None else self.create_database(template)
+        self._spares[template] = self._ahead.submit(self.create_database, template)
         return name
 
     def drop_database(self, name: str) -> None:
@@ -160,6 +178,10 @@ class PostgresCluster:
         with self.connect() as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
                          .format(sql.Identifier(name)))
+
+    def drop_database_later(self, name: str) -> None:
+        """``drop_database`` beside the next test; a failure is raised by ``stop``."""
+        self._drops.append(self._ahead.submit(self.drop_database, name))
 
     def database_files(self, name: str) -> list[Path]:
         """The files of one database as they are on disk now (after a checkpoint)."""
@@ -171,6 +193,10 @@ class PostgresCluster:
         return sorted(p for p in (self.data_dir / "base" / str(row[0])).iterdir() if p.is_file())
 
     def stop(self) -> None:
+        """Stop the server and remove its files; raise the first failed later drop."""
+        self._ahead.shutdown(wait=True, cancel_futures=True)
+        failed = next((f.exception() for f in self._drops
+                       if not f.cancelled() and f.exception() is not None), None)
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)  # fast shutdown: end sessions, then exit
             try:
@@ -179,6 +205,8 @@ class PostgresCluster:
                 self.process.kill()
                 self.process.wait(timeout=10)
         shutil.rmtree(self.root, ignore_errors=True)
+        if failed is not None:
+            raise failed
 
 
 def start_cluster(timeout: float = 60.0) -> PostgresCluster:

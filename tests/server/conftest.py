@@ -135,14 +135,15 @@ class PostgresDatabases:
         self.cluster = cluster
 
     def create(self, directory: Path, template: str | None = None) -> str:
-        name = self.cluster.create_database(
-            make_url(template).database if template is not None else None)
+        source = make_url(template).database if template is not None else None
+        name = (self.cluster.create_database() if source is None
+                else self.cluster.copy_database(source))
         return self.cluster.url(name)
 
     def drop(self, url: str) -> None:
         database = make_url(url).database
         assert database is not None
-        self.cluster.drop_database(database)
+        self.cluster.drop_database_later(database)
 
     def stored_bytes(self, url: str) -> bytes:
         database = make_url(url).database
