@@ -1,6 +1,8 @@
 """``python -m server``: migrate, optionally seed the demo, and serve; or verify the audit log.
 
     python -m server [--demo] [--lab-manifest PATH] [--host 127.0.0.1] [--port 8700]
+    python -m server migrate
+        only the migration (serving migrates too): a site runs it as the schema's owner
     python -m server audit verify
     python -m server permissions-doc
     python -m server clip verify FILE MANIFEST [--public-key PEM]
@@ -30,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=8700)
     parser.add_argument("--log-level", default="info")
     commands = parser.add_subparsers(dest="command")
+    commands.add_parser("migrate", help="bring the database (IOCWALL_DATABASE_URL) to the "
+                                        "newest schema revision and exit")
     audit_cmd = commands.add_parser("audit", help="audit log tools")
     audit_sub = audit_cmd.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="check the hash chain; non-zero exit if broken")
@@ -57,11 +61,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         sys.stdout.write(render_markdown())
         return 0
+    if args.command == "migrate":
+        return _migrate()
     if args.command == "audit":
         return _audit_verify()
     if args.command == "clip":
         return _clip_verify(args.file, args.manifest, args.public_key)
     return _serve(args)
+
+
+def _migrate() -> int:
+    from alembic.script import ScriptDirectory
+
+    from server.config import Settings
+    from server.db import alembic_config, migrate
+
+    settings = Settings.from_env()
+    migrate(settings.database_url)
+    head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
+    print(f"OK: the database is at revision {head}")
+    return 0
 
 
 def _audit_verify() -> int:

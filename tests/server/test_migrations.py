@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +13,7 @@ from typing import Any
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from server.db import alembic_config, make_engine, migrate
@@ -62,6 +66,24 @@ def test_downgrade_to_base_and_upgrade_again(new_database: Callable[..., str],
         _alembic(engine, url, command.upgrade, "head")
         tables = set(inspect(engine).get_table_names())
         assert tables == set(Base.metadata.tables) | {"alembic_version"}
+        assert _pending_diff(engine) == []
+    finally:
+        engine.dispose()
+
+
+def test_migrate_command_takes_the_url_a_site_writes(new_database: Callable[..., str],
+                                                     tmp_path: Path) -> None:
+    """``python -m server migrate`` as a process, twice; PostgreSQL's URL in libpq's spelling."""
+    url = new_database(tmp_path).replace("postgresql+psycopg://", "postgresql://")
+    env = dict(os.environ, IOCWALL_DATABASE_URL=url, IOCWALL_DATA_DIR=str(tmp_path))
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    for _run in range(2):
+        done = subprocess.run([sys.executable, "-m", "server", "migrate"], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == f"OK: the database is at revision {head}\n"
+    engine = make_engine(url)
+    try:
         assert _pending_diff(engine) == []
     finally:
         engine.dispose()
