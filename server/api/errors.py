@@ -138,3 +138,10 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for a router or route: these statuses answer with :class:`ErrorBody`."""
     return {code: {"model": ErrorBody, "description": CODES.get(code, "error").replace("_", " ")}
             for code in statuses}
+
+
+def file_answer(*media_types: str, description: str = "the file") -> dict[int | str, Any]:
+    """``responses=`` for a route whose 200 is a file, not JSON."""
+    return {200: {"description": description,
+                  "content": {media: {"schema": {"type": "string", "format": "binary"}}
+                              for media in media_types}}}

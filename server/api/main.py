@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from server.api.errors import documented
-from server.api.params import refuse_nul
+from server.api.params import refuse_nul, strict_query
 from server.api.routes import (
     access_requests,
     admin,
@@ -24,8 +24,8 @@ from server.api.routes import (
 )
 
 # Every route may answer these, in the one error shape (server.api.errors).
-api_router = APIRouter(responses=documented(400, 401, 403, 404, 409, 413, 422, 423, 429),
-                       dependencies=[Depends(refuse_nul)])
+api_router = APIRouter(responses=documented(400, 401, 403, 404, 409, 413, 422, 429),
+                       dependencies=[Depends(refuse_nul), Depends(strict_query)])
 api_router.include_router(health.router)
 api_router.include_router(auth.router)
 api_router.include_router(me.router)

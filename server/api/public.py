@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.responses import FileResponse
 
 from server import public as service
-from server.api.errors import documented
-from server.api.params import Id, refuse_nul
+from server.api.errors import documented, file_answer
+from server.api.params import Id, refuse_nul, strict_query
 from server.deps import NowDep, RuntimeDep, SessionDep
 from server.models import Camera, ViolationCase
 from server.schemas import PublicCamera, PublicViolation
@@ -29,7 +29,9 @@ def rate_limit(request: Request, runtime: RuntimeDep, now: NowDep) -> None:
                             headers={"Retry-After": service.retry_after(wait)})
 
 
-public_router = APIRouter(tags=["public"], dependencies=[Depends(rate_limit), Depends(refuse_nul)],
+public_router = APIRouter(tags=["public"],
+                          dependencies=[Depends(rate_limit), Depends(refuse_nul),
+                                        Depends(strict_query)],
                           responses=documented(400, 404, 422, 429, 503))
 
 
@@ -42,7 +44,8 @@ def cameras(session: SessionDep) -> list[PublicCamera]:
     return [service.camera_view(session, c) for c in service.public_cameras(session)]
 
 
-@public_router.get("/cameras/{camera_id}/snapshot")
+@public_router.get("/cameras/{camera_id}/snapshot", response_class=Response,
+                   responses=file_answer("image/jpeg", description="a recent frame"))
 def snapshot(camera_id: Id, session: SessionDep, runtime: RuntimeDep) -> Response:
     """One JPEG frame from the end of the camera's latest recorded segment."""
     camera = session.get(Camera, camera_id)
@@ -64,7 +67,8 @@ def violations(session: SessionDep) -> list[PublicViolation]:
     return [service.violation_view(session, c) for c in service.public_violations(session)]
 
 
-@public_router.get("/violations/{case_id}/media")
+@public_router.get("/violations/{case_id}/media", response_class=FileResponse,
+                   responses=file_answer("video/mp4", description="the published clip"))
 def media(case_id: Id, session: SessionDep) -> FileResponse:
     case = session.get(ViolationCase, case_id)
     if case is None or not case.public:

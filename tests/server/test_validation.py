@@ -132,3 +132,14 @@ def _multipart(demo: Backend, token: str, path: str, fields: dict[str, str], fil
     return demo.client.post(f"/api/v1{path}", content=b"".join(parts),
                             headers={"Authorization": f"Bearer {token}",
                                      "Content-Type": f"multipart/form-data; boundary={boundary}"})
+
+
+def test_an_unknown_or_repeated_query_parameter_is_named(demo: Backend) -> None:
+    token = demo.login("ioc.operator")
+    reply = demo.get("/bookmarks?tga=xe", token)  # a typo must not silently list everything
+    assert reply.status_code == 422 and reply.json()["field"] == "tga"
+    reply = demo.get("/bookmarks?tag=a&tag=b", token)
+    assert reply.status_code == 422 and reply.json()["field"] == "tag"
+    assert demo.get("/bookmarks?tag=a&limit=5", token).status_code == 200
+    reply = demo.client.get("/public/v1/cameras?x=1")
+    assert reply.status_code == 422 and reply.json()["field"] == "x"

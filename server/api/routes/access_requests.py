@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import FileResponse
 
 from server import access_requests as service
+from server.api.errors import file_answer
 from server.api.forms import Attached, body_with_file
 from server.api.params import Id
 from server.api.steps import StepErrors, aware, commit_step, load_or_404
@@ -70,7 +71,8 @@ def get_request(request_id: Id, session: SessionDep, user: CurrentUser,
     return service.request_public(session, _readable(session, user, request_id), now)
 
 
-@router.get("/{request_id}/letter")
+@router.get("/{request_id}/letter", response_class=FileResponse,
+            responses=file_answer("application/pdf", description="the letter"))
 def letter(request_id: Id, session: SessionDep, user: CurrentUser) -> FileResponse:
     request = _readable(session, user, request_id)
     return FileResponse(request.letter_path, media_type="application/pdf",

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import Select, func, select
 
 from server import audit
+from server.api.errors import file_answer
 from server.api.params import IdQuery, Offset, OptionalMoment
 from server.deps import CurrentUser, NowDep, OperatingUnitUser, SessionDep, camera_not_found
 from server.models import AuditLog
@@ -120,7 +121,7 @@ def verify_chain(session: SessionDep, user: OperatingUnitUser,
                              reason=result.reason)
 
 
-@router.get("/export")
+@router.get("/export", responses=file_answer("text/csv", description="the log as CSV"))
 def export_csv(
     session: SessionDep,
     user: OperatingUnitUser,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from server import audit
 from server import clip_requests as service
 from server import permissions as perm
+from server.api.errors import file_answer
 from server.api.forms import body_with_file
 from server.api.params import Id, OptionalMoment
 from server.deps import (
@@ -154,7 +155,8 @@ def reject_clip(request_id: Id, body: ClipRejectBody, session: SessionDep, user:
     return service.request_public(session, user, request, now)
 
 
-@router.get("/clips/{request_id}/download", response_class=FileResponse)
+@router.get("/clips/{request_id}/download", response_class=FileResponse,
+            responses=file_answer("video/mp4", description="the signed clip"))
 def download_clip(request_id: Id, session: SessionDep, user: CurrentUser,
                   now: NowDep) -> FileResponse:
     """The MP4 for its requester once ready; audited, the first download marks it delivered.
@@ -195,7 +197,8 @@ def clip_manifest(request_id: Id, session: SessionDep, user: CurrentUser,
     return JSONResponse(document)
 
 
-@router.get("/clips/{request_id}/letter", response_class=FileResponse)
+@router.get("/clips/{request_id}/letter", response_class=FileResponse,
+            responses=file_answer("application/pdf", description="the letter"))
 def clip_letter(request_id: Id, session: SessionDep, user: CurrentUser,
                 now: NowDep) -> FileResponse:
     """An agency's official letter (PDF) to whoever may read the request (the operating unit

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response,
 from fastapi.responses import FileResponse
 
 from server import incidents as service
+from server.api.errors import file_answer
 from server.api.forms import Attached, body_with_file
 from server.api.params import Id, IdQuery, OptionalMoment
 from server.api.steps import StepErrors, aware, commit_step, load_or_404
@@ -87,7 +88,8 @@ def resolve(incident_id: Id, body: IncidentResolve, session: SessionDep, user: C
     return service.incident_public(incident)
 
 
-@router.get("/{incident_id}/reports/{report_id}/snapshot")
+@router.get("/{incident_id}/reports/{report_id}/snapshot", response_class=FileResponse,
+            responses=file_answer("image/jpeg", "image/png", description="the picture"))
 def snapshot(incident_id: Id, report_id: Id, session: SessionDep, user: CurrentUser,
              now: NowDep) -> FileResponse:
     _readable(session, user, incident_id, now)

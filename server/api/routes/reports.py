@@ -15,7 +15,11 @@ from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 
-@router.get("", response_model=None)
+@router.get("", response_model=None, responses={200: {
+    "description": "the report: figures as JSON, or the document as CSV or PDF (`format`)",
+    "content": {"application/json": {"schema": {"type": "object"}},
+                "text/csv": {"schema": {"type": "string"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
 def report(
     session: SessionDep, user: CurrentUser, now: NowDep, runtime: RuntimeDep,
     kind: Literal["quarterly", "six_monthly", "yearly", "ad_hoc"],
