@@ -30,6 +30,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import or_, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from server import audit
@@ -442,8 +443,14 @@ class ClipWorker:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            while not self._stop.is_set() and self.run_one():
-                pass
+            try:
+                while not self._stop.is_set() and self.run_one():
+                    pass
+            except OperationalError as exc:
+                # the database is unreachable (PostgreSQL restarting, the network): a request
+                # left 'extracting' is taken up again on a later round, as after a restart
+                log.error("Clip worker: the database is unreachable; retrying (%s)",
+                          exc.orig or exc)
             self._wake.wait(1.0)
             self._wake.clear()
 

@@ -37,8 +37,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from server import audit
@@ -176,6 +178,10 @@ class CameraRecorder:
         self._process: subprocess.Popen[bytes] | None = None
         self._last_error = ""
         self.restarts = 0
+        # finished segments the database could not take yet (oldest first), and whether that
+        # has been logged: a database that restarts must not stop the recording
+        self._unindexed: list[tuple[Path, datetime, datetime]] = []
+        self._database_down = False
 
     # -- control ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -211,7 +217,7 @@ class CameraRecorder:
 
     def _run_forever(self) -> None:
         backoff = BACKOFF_START
-        self._open_gap_if_resuming()
+        self._unless_database_down(self._open_gap_if_resuming)
         while not self._stop.is_set():
             started = time.monotonic()
             code = self._run_once()
@@ -226,10 +232,14 @@ class CameraRecorder:
                 reason += f": {self._last_error}"
             log.warning("%s: recorder stopped (%s); restarting in %.0f s", self.target.name,
                         reason, backoff)
-            self._open_gap(reason[:500])
+            self._unless_database_down(self._open_gap, reason[:500])
             if self._stop.wait(backoff):
                 break
             backoff = min(backoff * 2, BACKOFF_MAX)
+        if self._unindexed:
+            log.error("%s: stopped with %d recorded segments the database never took: %s",
+                      self.target.name, len(self._unindexed),
+                      ", ".join(str(path) for path, _start, _end in self._unindexed))
 
     def _run_once(self) -> int | None:
         stamp = self._now()
@@ -250,6 +260,7 @@ class CameraRecorder:
         try:
             while process.poll() is None and not self._stop.is_set():
                 self._index_listed(run)
+                self._index_unindexed()
                 self._stop.wait(POLL_SECONDS)
         finally:
             stop_child(process)
@@ -258,6 +269,7 @@ class CameraRecorder:
                 self._process = None
             self._index_listed(run)
             self._index_leftovers(run)
+            self._index_unindexed()
         return process.returncode
 
     def _read_errors(self, process: subprocess.Popen[bytes]) -> None:
@@ -312,6 +324,35 @@ class CameraRecorder:
         run.list_path.unlink(missing_ok=True)
 
     def _store(self, path: Path, start: datetime, end: datetime) -> None:
+        """Index a finished segment, after any the database could not take before."""
+        self._unindexed.append((path, start, end))
+        self._index_unindexed()
+
+    def _index_unindexed(self) -> None:
+        while self._unindexed:
+            path, start, end = self._unindexed[0]
+            if not self._unless_database_down(self._insert, path, start, end):
+                return  # ffmpeg records on; the next poll tries again
+            self._unindexed.pop(0)
+
+    def _unless_database_down(self, work: Callable[..., None], *args: Any) -> bool:
+        """Run ``work(*args)``; False when the database cannot be reached (PostgreSQL
+        restarting, the network), logged once per outage, instead of ending the thread."""
+        try:
+            work(*args)
+        except OperationalError as exc:
+            if not self._database_down:
+                log.error("%s: the database is unreachable; recording goes on, its index "
+                          "waits (%s)", self.target.name, exc.orig or exc)
+            self._database_down = True
+            return False
+        if self._database_down:
+            log.warning("%s: the database is back; indexing what was recorded meanwhile",
+                        self.target.name)
+            self._database_down = False
+        return True
+
+    def _insert(self, path: Path, start: datetime, end: datetime) -> None:
         size = path.stat().st_size
         digest = sha256_file(path)
         with self._sessions() as session:
@@ -393,8 +434,11 @@ class Recorder:
 
     def _retention_loop(self) -> None:
         while not self._stop.wait(RETENTION_PERIOD):
-            with self._sessions() as session:
-                apply_retention(session, self._settings, datetime.now(UTC))
+            try:
+                with self._sessions() as session:
+                    apply_retention(session, self._settings, datetime.now(UTC))
+            except OperationalError as exc:
+                log.error("Retention skipped: the database is unreachable (%s)", exc.orig or exc)
 
 
 # -- retention --------------------------------------------------------------------------------

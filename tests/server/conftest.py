@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import OperationalError
 
 from server.config import Settings
 from server.db import migrate
@@ -287,6 +289,28 @@ def demo(backend_factory: Callable[[str], Backend], demo_template: str) -> Backe
     return backend_factory(demo_template)
 
 
+class DatabaseOutage:
+    """A sessionmaker that refuses like an unreachable database (PostgreSQL restarting, the
+    network) while ``down``, for the background threads that must outlive that."""
+
+    def __init__(self, sessions: Callable[[], Any]) -> None:
+        self.sessions = sessions
+        self.down = True
+        self.refused = 0
+
+    def __call__(self) -> Any:
+        if self.down:
+            self.refused += 1
+            raise OperationalError("SELECT 1", None, ConnectionRefusedError("the server is down"))
+        return self.sessions()
+
+    def wait_refused(self, times: int, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.refused < times:
+            assert time.monotonic() < deadline, f"refused {self.refused} times, not {times}"
+            time.sleep(0.05)
+
+
 # --- Recording fixtures (issue 5): a real lab, a real recorder, real segments -----------------
 
 SEGMENT_SECONDS = 2
@@ -318,7 +342,6 @@ def recorded(lab: Any, database: TestDatabases, migrated_template: str,
     """Record camera 0 for a few segments, kill its ffmpeg, let it restart, record more."""
     import os
     import signal
-    import time
 
     from sqlalchemy import select
 

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from server.clip_requests import ClipWorker
 from server.db import make_engine
 from server.models import AccessGrant, Camera, RecordingGap, RecordingSegment, Unit, User
 from server.permissions import Role
-from tests.server.conftest import Backend
+from tests.server.conftest import Backend, DatabaseOutage
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -465,3 +466,19 @@ def test_cut_is_byte_identical_to_the_concat_demuxer_cut(recorded: Any, tmp_path
     else:
         assert ours == theirs
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_the_clip_worker_outlives_a_database_outage(demo: Backend) -> None:
+    runtime = _runtime(demo)
+    outage = DatabaseOutage(runtime.sessions)
+    worker = ClipWorker(outage, runtime.settings, runtime.signer)  # type: ignore[arg-type]
+    worker.start()
+    try:
+        outage.wait_refused(2)  # one round, and the next after the poll
+        outage.down = False
+        worker.wake()
+        time.sleep(0.5)
+        assert worker._thread is not None and worker._thread.is_alive()
+    finally:
+        worker.stop()
+    assert not worker._thread.is_alive()

@@ -5,6 +5,7 @@ under evidence lock."""
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,8 +13,15 @@ import psutil
 from sqlalchemy import select, update
 
 from server.models import Bookmark, ClipRequest, RecordingGap, RecordingSegment, User
-from server.recorder import apply_retention, mask_text, probe_duration, sha256_file
-from tests.server.conftest import SEGMENT_SECONDS, Backend, Recorded
+from server.recorder import (
+    CameraRecorder,
+    RecordTarget,
+    apply_retention,
+    mask_text,
+    probe_duration,
+    sha256_file,
+)
+from tests.server.conftest import SEGMENT_SECONDS, Backend, DatabaseOutage, Recorded
 
 
 def _segments(backend: Backend) -> list[RecordingSegment]:
@@ -171,3 +179,39 @@ def test_no_route_deletes_or_changes_recordings(recorded_backend: Backend) -> No
         path = getattr(route, "path", "")
         if "record" in path or "segment" in path:
             assert set(getattr(route, "methods", set())) <= {"GET", "HEAD"}, path
+
+
+def test_a_database_outage_neither_stops_the_recorder_nor_loses_a_segment(
+        demo: Backend, tmp_path: Path) -> None:
+    """PostgreSQL restarting (or the network to it failing) must not end the recording: a
+    finished segment waits for the database, the thread lives on and catches up."""
+    runtime = demo.client.app.state.runtime
+    camera_id = demo.camera_ids()[0]
+    outage = DatabaseOutage(runtime.sessions)
+    # "ffmpeg" that exits at once: each run ends, a gap is due, the recorder restarts it
+    settings = runtime.settings.model_copy(update={"ffmpeg": "false",
+                                                   "recordings_dir": tmp_path / "recordings"})
+    recorder = CameraRecorder(RecordTarget(camera_id, "CAM-01", "rtsp://127.0.0.1:9/cam01"),
+                              outage, settings)  # type: ignore[arg-type]
+    segment = tmp_path / "finished.ts"
+    segment.write_bytes(b"\x47" + bytes(187))
+    end = datetime.now(UTC)
+    recorder._store(segment, end - timedelta(seconds=10), end)
+    assert outage.refused == 1 and _segments(demo) == []
+    recorder.start()
+    try:
+        outage.wait_refused(3)  # the resume check, the gap, the waiting segment
+        outage.down = False
+        deadline = time.monotonic() + 15
+        while not (_segments(demo) and _gaps(demo)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert recorder._thread is not None and recorder._thread.is_alive()
+    finally:
+        recorder.stop()
+    assert [s.path for s in _segments(demo)] == [str(segment)]
+    assert [g.reason for g in _gaps(demo)][:1] == ["ffmpeg exited with code 1"]
+
+
+def _gaps(backend: Backend) -> list[RecordingGap]:
+    with backend.client.app.state.runtime.sessions() as session:
+        return list(session.execute(select(RecordingGap).order_by(RecordingGap.id)).scalars())
