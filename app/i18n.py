@@ -7,6 +7,7 @@ standard buttons and dialogs) is loaded too when PySide6 ships it.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
@@ -43,11 +44,21 @@ def remove_translators(app: QCoreApplication, translators: list[QTranslator]) ->
         app.removeTranslator(translator)
 
 
+_MARKER = re.compile(r"%(\d+)")
+
+
 def arg(text: str, *values: object) -> str:
     """Qt's ``QString::arg`` for a translated string (PySide6's ``tr`` returns a Python str):
     ``arg(self.tr("%1 of %2"), done, total)``. ``lupdate`` still sees the literal in ``tr``,
-    and a translation may put the markers in another order."""
-    # Highest marker first, so that %1 does not eat the start of %10.
-    for number in range(len(values), 0, -1):
-        text = text.replace(f"%{number}", str(values[number - 1]))
-    return text
+    and a translation may put the markers in another order.
+
+    One pass over the text: a value that itself contains ``%2`` (a URL-encoded path, an error
+    message) is inserted as it is, never filled in turn; ``%10`` is the tenth value, not ``%1``
+    followed by ``0``. A marker without a value is left as it is."""
+
+    def fill(marker: re.Match[str]) -> str:
+        number = int(marker.group(1))
+        return str(values[number - 1]) if 1 <= number <= len(values) else marker.group(0)
+
+    return _MARKER.sub(fill, text)
+
