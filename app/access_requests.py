@@ -31,6 +31,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer,
 
 from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
 from app.errors import BackendError, ValidationFailed
+from app.i18n import arg
 from app.letters import LetterFault, fetch_letter, inspect_letter
 from app.messages import MessageBridge
 from app.ops import Op, Ops
@@ -47,7 +48,7 @@ BOUNDARY_SLACK_MS = 1_000
 def _letter_error(source: object, name: str = "", reason: str = "") -> ValidationFailed:
     """A refused letter (context ``AccessRequestService``; sources marked where they are)."""
     text = QCoreApplication.translate("AccessRequestService", str(source))
-    return ValidationFailed(text.replace("%1", name).replace("%2", reason), "letter")
+    return ValidationFailed(arg(text, name, reason), "letter")
 
 
 @dataclass(frozen=True)
@@ -234,18 +235,15 @@ class AccessRequestService(QObject):
             old = before.get(request.id)
             if old is None:
                 if request.state == "requested":
-                    self._messages.info(self.tr("Access request #%1 from %2 awaits a decision")
-                                        .replace("%1", str(request.id))
-                                        .replace("%2", request.unit))
+                    self._messages.info(arg(self.tr("Access request #%1 from %2 awaits a decision"),
+                                            request.id, request.unit))
             elif old != request.state:
                 if request.state == "granted":
-                    self._messages.info(self.tr("Access request #%1 was granted until %2")
-                                        .replace("%1", str(request.id))
-                                        .replace("%2", _vn(request.grant_end)))
+                    self._messages.info(arg(self.tr("Access request #%1 was granted until %2"),
+                                            request.id, _vn(request.grant_end)))
                 elif request.state == "rejected":
-                    self._messages.warning(self.tr("Access request #%1 was rejected: %2")
-                                           .replace("%1", str(request.id))
-                                           .replace("%2", request.reject_reason or ""))
+                    self._messages.warning(arg(self.tr("Access request #%1 was rejected: %2"),
+                                               request.id, request.reject_reason or ""))
 
     def _schedule(self, requests: list[AccessRequest]) -> None:
         """Wake at the next start or end of a grant, to read the camera list again then."""
@@ -355,7 +353,7 @@ class AccessRequestService(QObject):
         else:
             log.error("access request action failed", exc_info=error)
             text = f"{type(error).__name__}: {error}"
-        self._messages.error(self.tr("Access request: %1").replace("%1", text))
+        self._messages.error(arg(self.tr("Access request: %1"), text))
         self.action_failed.emit(text)
 
     # -- the letter -------------------------------------------------------------------------------

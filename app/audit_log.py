@@ -29,6 +29,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from app.bookmarks import parse_time
 from app.errors import BackendError
 from app.files import write_atomically
+from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.reports import ReportBackend
@@ -238,9 +239,8 @@ class AuditLogService(QObject):
     def _on_verified(self, verdict: ChainVerdict) -> None:
         self.verdict = verdict
         if not verdict.ok:
-            self._messages.error(self.tr("The audit log's hash chain is BROKEN at row %1: %2")
-                                 .replace("%1", str(verdict.broken_id))
-                                 .replace("%2", verdict.reason or ""))
+            self._messages.error(arg(self.tr("The audit log's hash chain is BROKEN at row %1: %2"),
+                                     verdict.broken_id, verdict.reason or ""))
         self.verified.emit(verdict)
 
     def export(self, where: AuditFilter, path: Path) -> Op[AuditExport]:
@@ -256,13 +256,13 @@ class AuditLogService(QObject):
         try:
             write_atomically(path, body)
         except OSError as exc:
-            raise BackendError(self.tr("cannot write %1: %2").replace("%1", str(path))
-                               .replace("%2", exc.strerror or type(exc).__name__)) from exc
+            raise BackendError(arg(self.tr("cannot write %1: %2"), path,
+                                   exc.strerror or type(exc).__name__)) from exc
         return result
 
     def _on_exported(self, result: AuditExport) -> None:
         text = self.tr("Audit log: %1 rows saved to %2")
-        self._messages.info(text.replace("%1", str(result.rows)).replace("%2", str(result.path)))
+        self._messages.info(arg(text, result.rows, result.path))
         self.exported.emit(result)
 
     def _on_failed(self, error: BaseException) -> None:
@@ -271,5 +271,5 @@ class AuditLogService(QObject):
         else:
             log.error("audit viewer failed", exc_info=error)
             text = f"{type(error).__name__}: {error}"
-        self._messages.error(self.tr("Audit log: %1").replace("%1", text))
+        self._messages.error(arg(self.tr("Audit log: %1"), text))
         self.failed.emit(text)

@@ -40,6 +40,7 @@ from app.bookmarks import (
 )
 from app.clips import ClipRequest, parse_clip
 from app.errors import BackendError
+from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.polling import Poller
@@ -365,16 +366,14 @@ class CaseService(QObject):
         fresh = [c for c in overdue if self._announced.get(c.id) != c.overdue_rules]
         self._announced = {c.id: c.overdue_rules for c in overdue}
         if len(fresh) > NOTIFY_EACH_UP_TO:
-            self._messages.warning(_tr("%1 violation cases are overdue").replace(
-                "%1", str(len(fresh))))
+            self._messages.warning(arg(_tr("%1 violation cases are overdue"), len(fresh)))
             return
         for case in fresh:
             due = min((d.due_at for d in case.deadlines if d.status == DeadlineStatus.OVERDUE),
                       default=None)
             self._messages.warning(
-                _tr("Violation case #%1 (%2) is overdue: due %3 (UTC+7)")
-                .replace("%1", str(case.id)).replace("%2", case.camera_name)
-                .replace("%3", due_text(due)))
+                arg(_tr("Violation case #%1 (%2) is overdue: due %3 (UTC+7)"), case.id,
+                    case.camera_name, due_text(due)))
 
     def _on_poll_failed(self, error: BaseException) -> None:
         # a poll failing every 30 s must not flood the bridge: log it
@@ -447,7 +446,7 @@ class CaseService(QObject):
             f"{type(error).__name__}: {error}"
         if not isinstance(error, BackendError):
             log.error("case action failed", exc_info=error)
-        self._messages.error(_tr("Violation case: %1").replace("%1", text))
+        self._messages.error(arg(_tr("Violation case: %1"), text))
         self.action_failed.emit(text)
 
     # -- where cases come from -----------------------------------------------------------------

@@ -48,6 +48,7 @@ from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
 from app.domain import User
 from app.errors import BackendError
 from app.files import write_atomically
+from app.i18n import arg
 from app.letters import MAX_LETTER_BYTES, LetterFault, fetch_letter, inspect_letter
 from app.messages import MessageBridge
 from app.ops import Op, Ops
@@ -56,14 +57,6 @@ from app.polling import Poller
 log = logging.getLogger("iocwall.clips")
 
 POLL_INTERVAL_MS = 10_000
-
-
-def _args(text: str, *arguments: object) -> str:
-    """A translated text (``QCoreApplication.translate("ClipService", …)``, literal at each call
-    so that lupdate finds it) with ``%1``, ``%2``… replaced in order."""
-    for index, value in enumerate(arguments, start=1):
-        text = text.replace(f"%{index}", str(value))
-    return text
 
 
 MANIFEST_FORMAT = "iocwall-clip-manifest/1"
@@ -81,12 +74,12 @@ def check_letter(path: Path | None) -> str | None:
         return QCoreApplication.translate(
             "ClipService", "Attach the official request letter (a PDF file).")
     if problem.fault is LetterFault.UNREADABLE:
-        return _args(QCoreApplication.translate("ClipService", "Cannot read the letter %1: %2"),
-                     problem.name, problem.reason)
+        return arg(QCoreApplication.translate("ClipService", "Cannot read the letter %1: %2"),
+                   problem.name, problem.reason)
     if problem.fault is LetterFault.NOT_PDF:
-        return _args(QCoreApplication.translate(
+        return arg(QCoreApplication.translate(
             "ClipService", "The letter must be a PDF file; %1 is not a PDF."), problem.name)
-    return _args(QCoreApplication.translate(
+    return arg(QCoreApplication.translate(
         "ClipService", "The letter may be at most %1 MB; %2 is larger."),
         MAX_LETTER_BYTES // (1024 * 1024), problem.name)
 
@@ -278,11 +271,11 @@ def verify_clip(clip: Path, manifest_file: Path, keys: list[SigningKey]) -> Veri
         text = QCoreApplication.translate("ClipService",
                                           "signature invalid: cannot read the manifest (%1)")
         return Verification(Verdict.SIGNATURE_INVALID,
-                            _args(text, exc.strerror or type(exc).__name__))
+                            arg(text, exc.strerror or type(exc).__name__))
     except (ValueError, KeyError, TypeError) as exc:
         text = QCoreApplication.translate("ClipService",
                                           "signature invalid: unreadable manifest (%1)")
-        return Verification(Verdict.SIGNATURE_INVALID, _args(text, type(exc).__name__))
+        return Verification(Verdict.SIGNATURE_INVALID, arg(text, type(exc).__name__))
     if not isinstance(body, dict) or signature_block.get("algorithm", "Ed25519") != "Ed25519":
         return Verification(Verdict.SIGNATURE_INVALID, QCoreApplication.translate(
             "ClipService", "signature invalid: not an Ed25519-signed iocwall manifest"))
@@ -309,15 +302,15 @@ def verify_clip(clip: Path, manifest_file: Path, keys: list[SigningKey]) -> Veri
         actual = sha256_file(Path(clip))
     except OSError as exc:
         text = QCoreApplication.translate("ClipService", "altered: cannot read the clip (%1)")
-        return Verification(Verdict.ALTERED, _args(text, exc.strerror or type(exc).__name__),
+        return Verification(Verdict.ALTERED, arg(text, exc.strerror or type(exc).__name__),
                             manifest=body)
     if actual != expected:
         text = QCoreApplication.translate(
             "ClipService", "altered: SHA-256 of the clip is %1, the signed manifest says %2")
-        return Verification(Verdict.ALTERED, _args(text, actual, expected), actual, body)
+        return Verification(Verdict.ALTERED, arg(text, actual, expected), actual, body)
     text = QCoreApplication.translate(
         "ClipService", "intact: SHA-256 %1 matches the manifest signed by key %2")
-    return Verification(Verdict.INTACT, _args(text, actual, signed_by), actual, body)
+    return Verification(Verdict.INTACT, arg(text, actual, signed_by), actual, body)
 
 
 # -- the service --------------------------------------------------------------------------------
@@ -429,8 +422,8 @@ class ClipService(QObject):
             if request.id not in before_awaiting:
                 text = QCoreApplication.translate(
                     "ClipService", "Clip request #%1 (%2, %3) awaits your action")
-                self._messages.info(_args(text, request.id, request.camera_name,
-                                          request.requester.label))
+                self._messages.info(arg(text, request.id, request.camera_name,
+                                        request.requester.label))
         for request in mine:
             old = before_state.get(request.id)
             if old == request.state:
@@ -438,15 +431,15 @@ class ClipService(QObject):
             if request.state == ClipState.READY:
                 text = QCoreApplication.translate("ClipService",
                                                   "Clip #%1 (%2) is ready to download")
-                self._messages.info(_args(text, request.id, request.camera_name))
+                self._messages.info(arg(text, request.id, request.camera_name))
             elif request.state == ClipState.REJECTED:
                 text = QCoreApplication.translate("ClipService",
                                                   "Clip request #%1 was rejected: %2")
-                self._messages.warning(_args(text, request.id, request.reject_reason or ""))
+                self._messages.warning(arg(text, request.id, request.reject_reason or ""))
             elif request.state == ClipState.FAILED:
                 text = QCoreApplication.translate("ClipService",
                                                   "Clip #%1 could not be extracted: %2")
-                self._messages.error(_args(text, request.id, request.error or ""))
+                self._messages.error(arg(text, request.id, request.error or ""))
 
     def _on_poll_failed(self, error: BaseException) -> None:
         # A poll that fails must not flood the bridge every 10 s: log, and tell once.
@@ -487,8 +480,8 @@ class ClipService(QObject):
             f"{type(error).__name__}: {error}"
         if not isinstance(error, BackendError):
             log.error("clip action failed", exc_info=error)
-        self._messages.error(_args(QCoreApplication.translate("ClipService", "Clip request: %1"),
-                                   text))
+        self._messages.error(arg(QCoreApplication.translate("ClipService", "Clip request: %1"),
+                                 text))
         self.action_failed.emit(text)
 
     # -- the agency's letter -------------------------------------------------------------------
@@ -544,7 +537,7 @@ class ClipService(QObject):
         self.downloads.pop(result.request_id, None)
         level = self._messages.info if result.verification.intact else self._messages.error
         text = QCoreApplication.translate("ClipService", "Clip #%1 saved to %2: %3")
-        level(_args(text, result.request_id, result.clip_path, result.verification.message))
+        level(arg(text, result.request_id, result.clip_path, result.verification.message))
         self.download_finished.emit(result.request_id, result)
         self.refresh()
 
@@ -552,14 +545,14 @@ class ClipService(QObject):
         self.downloads.pop(job.request_id, None)
         if isinstance(error, DownloadCancelled):
             text = "cancelled"
-            self._messages.info(_args(QCoreApplication.translate(
+            self._messages.info(arg(QCoreApplication.translate(
                 "ClipService", "Clip #%1: download cancelled"), job.request_id))
         else:
             text = str(error) if isinstance(error, BackendError) else \
                 f"{type(error).__name__}: {error}"
             if not isinstance(error, BackendError):
                 log.error("clip download failed", exc_info=error)
-            self._messages.error(_args(QCoreApplication.translate(
+            self._messages.error(arg(QCoreApplication.translate(
                 "ClipService", "Clip #%1: download failed: %2"), job.request_id, text))
         self.download_failed.emit(job.request_id, text)
 
@@ -574,6 +567,6 @@ class ClipService(QObject):
 
     def _on_verified(self, verification: Verification) -> None:
         level = self._messages.info if verification.intact else self._messages.error
-        level(_args(QCoreApplication.translate("ClipService", "Clip verification: %1"),
-                    verification.message))
+        level(arg(QCoreApplication.translate("ClipService", "Clip verification: %1"),
+                  verification.message))
         self.verified.emit(verification)

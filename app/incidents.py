@@ -44,6 +44,7 @@ from app.health_reports import (
     VideoSource,
     utc_now,
 )
+from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.polling import Poller
@@ -215,9 +216,8 @@ class IncidentService(QObject):
             for incident in opened:
                 if incident.id not in self._seen_open:
                     self._messages.warning(
-                        _tr("New incident #%1: %2 — %3").replace("%1", str(incident.id))
-                        .replace("%2", incident.camera_name)
-                        .replace("%3", kind_text(incident.kind)))
+                        arg(_tr("New incident #%1: %2 — %3"), incident.id, incident.camera_name,
+                            kind_text(incident.kind)))
         self._seen_open = ids
         self.open_count_changed.emit(len(opened))
         if state == self.state_filter:
@@ -270,13 +270,11 @@ class IncidentService(QObject):
         log.info("incident %d (%s): %s", incident.id, incident.camera_name,
                  "opened" if opened else "joined")
         if opened:
-            self._messages.info(_tr("Fault reported: incident #%1 (%2) opened")
-                                .replace("%1", str(incident.id))
-                                .replace("%2", incident.camera_name))
+            self._messages.info(arg(_tr("Fault reported: incident #%1 (%2) opened"), incident.id,
+                                    incident.camera_name))
         else:
-            self._messages.info(_tr("Fault reported: added to open incident #%1 (%2)")
-                                .replace("%1", str(incident.id))
-                                .replace("%2", incident.camera_name))
+            self._messages.info(arg(_tr("Fault reported: added to open incident #%1 (%2)"),
+                                    incident.id, incident.camera_name))
         self.reported.emit(incident, opened)
         self.incident_changed.emit(incident)
         self.refresh()
@@ -316,7 +314,7 @@ class IncidentService(QObject):
             f"{type(error).__name__}: {error}"
         if not isinstance(error, BackendError):
             log.error("incident action failed", exc_info=error)
-        self._messages.error(_tr("Incident: %1").replace("%1", text))
+        self._messages.error(arg(_tr("Incident: %1"), text))
         self.action_failed.emit(text)
 
 
@@ -379,9 +377,9 @@ class OfflineWatcher(CameraWatch):
     def _file(self, camera_id: int, since: datetime) -> None:
         self._filing.add(camera_id)
         minutes = int(self.after.total_seconds() // 60)
-        note = (QCoreApplication.translate(
-            "OfflineWatcher", "No picture since %1 (UTC+7), %2 min or more; filed by the client")
-                .replace("%1", vn_text(since)).replace("%2", str(minutes)))
+        note = arg(QCoreApplication.translate(
+            "OfflineWatcher", "No picture since %1 (UTC+7), %2 min or more; filed by the client"),
+            vn_text(since), minutes)
         reason = self._reasons.get(camera_id)
         if reason:
             note += f" ({reason})"
@@ -399,10 +397,9 @@ class OfflineWatcher(CameraWatch):
         log.info("%s: offline for %s: incident %d %s", incident.camera_name, self.after,
                  incident.id, "opened" if opened else "joined")
         self._messages.warning(
-            QCoreApplication.translate(
-                "OfflineWatcher", "%1 has been offline for %3 min: incident #%2 filed")
-            .replace("%1", incident.camera_name).replace("%2", str(incident.id))
-            .replace("%3", str(int(self.after.total_seconds() // 60))))
+            arg(QCoreApplication.translate(
+                "OfflineWatcher", "%1 has been offline for %3 min: incident #%2 filed"),
+                incident.camera_name, incident.id, int(self.after.total_seconds() // 60)))
         self.filed.emit(incident, opened)
 
     def _on_failed(self, camera_id: int, error: BaseException) -> None:

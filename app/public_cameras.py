@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.cases import ApiClient
 from app.errors import BackendError
+from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 
@@ -91,5 +92,5 @@ class PublicCameraService(QObject):
             f"{type(error).__name__}: {error}"
         if not isinstance(error, BackendError):
             log.error("public camera change failed", exc_info=error)
-        self._messages.error(_tr("Public cameras: %1").replace("%1", text))
+        self._messages.error(arg(_tr("Public cameras: %1"), text))
         self.failed.emit(camera_id, text)

@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, Signal
 from app.bookmarks import parse_time
 from app.errors import BackendError
 from app.files import write_atomically
+from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 
@@ -229,17 +230,16 @@ class ReportService(QObject):
     def _export(self, query: ReportQuery, fmt: ExportFormat, path: Path) -> Path:
         body, _content_type = self._backend.get_bytes("/reports", params=query.params(fmt.value))
         if not body.startswith(MAGIC[fmt]):
-            raise BackendError(self.tr("the server did not send a %1 file").replace(
-                "%1", fmt.value.upper()))
+            raise BackendError(arg(self.tr("the server did not send a %1 file"), fmt.value.upper()))
         try:
             write_atomically(path, body)
         except OSError as exc:
-            raise BackendError(self.tr("cannot write %1: %2").replace("%1", str(path))
-                               .replace("%2", exc.strerror or type(exc).__name__)) from exc
+            raise BackendError(arg(self.tr("cannot write %1: %2"), path,
+                                   exc.strerror or type(exc).__name__)) from exc
         return path
 
     def _on_exported(self, path: Path) -> None:
-        self._messages.info(self.tr("Report saved to %1").replace("%1", str(path)))
+        self._messages.info(arg(self.tr("Report saved to %1"), path))
         self.exported.emit(path)
 
     def _on_failed(self, error: BaseException) -> None:
@@ -248,5 +248,5 @@ class ReportService(QObject):
         else:
             log.error("report failed", exc_info=error)
             text = f"{type(error).__name__}: {error}"
-        self._messages.error(self.tr("Report: %1").replace("%1", text))
+        self._messages.error(arg(self.tr("Report: %1"), text))
         self.failed.emit(text)

@@ -43,6 +43,7 @@ from app.access_requests import (
 )
 from app.bookmarks import vn_text
 from app.domain import Camera
+from app.i18n import arg
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
 from widgets.forms import ERROR_STYLE, ReasonDialog, error_label
 from widgets.tables import find_row, read_only_table, row_objects, selected_object, texts
@@ -117,9 +118,8 @@ class AccessRequestDialog(QDialog):
         self.cameras_list.blockSignals(True)
         self.cameras_list.clear()
         for camera in cameras:
-            item = QListWidgetItem(self.tr("#%1 %2 — %3, %4").replace("%1", str(camera.id))
-                                   .replace("%2", camera.name).replace("%3", camera.ward)
-                                   .replace("%4", camera.location))
+            item = QListWidgetItem(arg(self.tr("#%1 %2 — %3, %4"), camera.id, camera.name,
+                                       camera.ward, camera.location))
             item.setData(CAMERA_ROLE, camera.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if camera.id in checked
@@ -155,9 +155,8 @@ class AccessRequestDialog(QDialog):
         if self.cameras_list.count() == 0:
             self.cameras_status.setText(self.tr("No camera can be requested at the moment."))
             return
-        self.cameras_status.setText(self.tr("%1 of %2 cameras chosen")
-                                    .replace("%1", str(len(self.camera_ids())))
-                                    .replace("%2", str(self.cameras_list.count())))
+        self.cameras_status.setText(arg(self.tr("%1 of %2 cameras chosen"), len(self.camera_ids()),
+                                        self.cameras_list.count()))
 
     def _choose_letter(self) -> None:
         dialog = QFileDialog(self, self.tr("Official letter"), "", self.tr("PDF (*.pdf)"))
@@ -178,14 +177,13 @@ class GrantDialog(QDialog):
     def __init__(self, request: AccessRequest, names: dict[int, str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Grant access request #%1").replace("%1", str(request.id)))
+        self.setWindowTitle(arg(self.tr("Grant access request #%1"), request.id))
         form = QFormLayout(self)
-        form.addRow(QLabel(self.tr("%1 asks for these cameras; uncheck those not granted.")
-                           .replace("%1", request.unit)))
+        form.addRow(QLabel(arg(self.tr("%1 asks for these cameras; uncheck those not granted."),
+                               request.unit)))
         self.cameras_list = QListWidget()
         for camera_id in request.camera_ids:
-            item = QListWidgetItem(names.get(camera_id) or self.tr("Camera #%1")
-                                   .replace("%1", str(camera_id)))
+            item = QListWidgetItem(names.get(camera_id) or arg(self.tr("Camera #%1"), camera_id))
             item.setData(CAMERA_ROLE, camera_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
@@ -227,7 +225,7 @@ class AccessRejectDialog(ReasonDialog):
 
     def __init__(self, request: AccessRequest, parent: QWidget | None = None) -> None:
         super().__init__(
-            self.tr("Reject access request #%1").replace("%1", str(request.id)),
+            arg(self.tr("Reject access request #%1"), request.id),
             self.tr("Reason"), self.tr("Reason (shown to the agency; required)"),
             ok_text=self.tr("Reject"), hint=self.tr("A rejection needs a reason"),
             min_chars=REASON_MIN, accept_on_ok=False, parent=parent)
@@ -334,7 +332,7 @@ class AccessPanel(QWidget):
             elif request.running:
                 grant = vn_text(end, seconds=False)
             else:
-                grant = self.tr("ended %1").replace("%1", vn_text(end, seconds=False)) \
+                grant = arg(self.tr("ended %1"), vn_text(end, seconds=False)) \
                     if end <= now else vn_text(end, seconds=False)
             texts = (str(request.id), request.unit, request.requester.label,
                      self.state_text(request.state), self._camera_text(request),
@@ -380,24 +378,23 @@ class AccessPanel(QWidget):
         self.detail_label.setText(self._detail(request) if request else "")
 
     def _detail(self, request: AccessRequest) -> str:
-        lines = [self.tr("Request #%1 of %2, filed %3").replace("%1", str(request.id))
-                 .replace("%2", request.unit).replace("%3", vn_text(request.created_at)),
-                 self.tr("Content: %1").replace("%1", request.content),
-                 self.tr("Purpose: %1").replace("%1", request.purpose),
-                 self.tr("Commitment: %1").replace("%1", request.commitment),
-                 self.tr("Letter: %1 (SHA-256 %2)").replace("%1", request.letter_filename)
-                 .replace("%2", request.letter_sha256[:16] + "…")]
+        lines = [arg(self.tr("Request #%1 of %2, filed %3"), request.id, request.unit,
+                     vn_text(request.created_at)),
+                 arg(self.tr("Content: %1"), request.content),
+                 arg(self.tr("Purpose: %1"), request.purpose),
+                 arg(self.tr("Commitment: %1"), request.commitment),
+                 arg(self.tr("Letter: %1 (SHA-256 %2)"), request.letter_filename,
+                     request.letter_sha256[:16] + "…")]
         if request.decided_by is not None:
-            lines.append(self.tr("Decided by %1 at %2").replace("%1", request.decided_by.label)
-                         .replace("%2", vn_text(request.decided_at)))
+            lines.append(arg(self.tr("Decided by %1 at %2"), request.decided_by.label,
+                             vn_text(request.decided_at)))
         if request.reject_reason:
-            lines.append(self.tr("Reason: %1").replace("%1", request.reject_reason))
+            lines.append(arg(self.tr("Reason: %1"), request.reject_reason))
         for grant in request.grants:
-            lines.append(self.tr("%1: %2 – %3 (%4)").replace("%1", grant.camera_name)
-                         .replace("%2", vn_text(grant.valid_from, seconds=False))
-                         .replace("%3", vn_text(grant.valid_until, seconds=False))
-                         .replace("%4", self.tr("running") if grant.active
-                                  else self.tr("not running")))
+            lines.append(arg(self.tr("%1: %2 – %3 (%4)"), grant.camera_name,
+                             vn_text(grant.valid_from, seconds=False),
+                             vn_text(grant.valid_until, seconds=False),
+                             self.tr("running") if grant.active else self.tr("not running")))
         return "\n".join(lines)
 
     # -- agency: file ------------------------------------------------------------------------------
@@ -492,9 +489,9 @@ class AccessPanel(QWidget):
         if request is None:
             return None
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Revoke access"),
-                          self.tr("End the access granted to %1 (request #%2) now? Its cameras "
-                                  "disappear from the agency's list at once.")
-                          .replace("%1", request.unit).replace("%2", str(request.id)),
+                          arg(self.tr("End the access granted to %1 (request #%2) now? Its "
+                                      "cameras disappear from the agency's list at once."),
+                              request.unit, request.id),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -513,7 +510,7 @@ class AccessPanel(QWidget):
 
     # -- results -----------------------------------------------------------------------------------
     def _on_letter_saved(self, _request_id: int, path: Path) -> None:
-        self.status_label.setText(self.tr("Letter saved to %1").replace("%1", str(path)))
+        self.status_label.setText(arg(self.tr("Letter saved to %1"), path))
         if self.open_letters:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         self.letter_opened.emit(path)
@@ -523,8 +520,8 @@ class AccessPanel(QWidget):
             self.dialog.accept()
             self.dialog = None
         self.status_label.setStyleSheet("")
-        self.status_label.setText(self.tr("Request #%1: %2").replace("%1", str(request.id))
-                                  .replace("%2", self.state_text(request.state)))
+        self.status_label.setText(arg(self.tr("Request #%1: %2"), request.id,
+                                      self.state_text(request.state)))
 
     def _on_failed(self, text: str) -> None:
         self.status_label.setStyleSheet(ERROR_STYLE)

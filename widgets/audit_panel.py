@@ -36,6 +36,7 @@ from app.audit_log import (
 )
 from app.bookmarks import vn_text
 from app.domain import Camera
+from app.i18n import arg
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
 from widgets.forms import ERROR_STYLE
 from widgets.tables import read_only_table, texts
@@ -227,8 +228,7 @@ class AuditPanel(QWidget):
         elif not page.rows:
             self.page_label.setText(self.tr("No rows match"))
         else:
-            self.page_label.setText(self.tr("Rows %1–%2").replace("%1", str(page.first))
-                                    .replace("%2", str(page.last)))
+            self.page_label.setText(arg(self.tr("Rows %1–%2"), page.first, page.last))
 
     def rows(self) -> list[list[str]]:
         return texts(self.table)
@@ -242,13 +242,12 @@ class AuditPanel(QWidget):
     def show_verdict(self, verdict: ChainVerdict) -> None:
         if verdict.ok:
             self.chain_label.setStyleSheet(OK_STYLE)
-            self.chain_label.setText(self.tr("Hash chain intact: %1 rows checked")
-                                     .replace("%1", str(verdict.rows)))
+            self.chain_label.setText(arg(self.tr("Hash chain intact: %1 rows checked"),
+                                         verdict.rows))
         else:
             self.chain_label.setStyleSheet(BROKEN_STYLE)
-            self.chain_label.setText(self.tr("Hash chain BROKEN at row %1: %2")
-                                     .replace("%1", str(verdict.broken_id))
-                                     .replace("%2", verdict.reason or ""))
+            self.chain_label.setText(arg(self.tr("Hash chain BROKEN at row %1: %2"),
+                                         verdict.broken_id, verdict.reason or ""))
 
     # -- export ------------------------------------------------------------------------------------
     def ask_export(self) -> QFileDialog:
@@ -274,8 +273,7 @@ class AuditPanel(QWidget):
         self.export_result = result
         self.status_label.setStyleSheet("color: #4caf50;" if result.chain_ok
                                         else ERROR_STYLE)
-        text = self.tr("%1 rows saved to %2").replace("%1", str(result.rows)) \
-            .replace("%2", str(result.path))
+        text = arg(self.tr("%1 rows saved to %2"), result.rows, result.path)
         if not result.chain_ok:
             text += " — " + self.tr("the file records that the hash chain is broken")
         self.status_label.setText(text)

@@ -55,6 +55,7 @@ from app.cases import (
     due_text,
 )
 from app.clips import ClipRequest
+from app.i18n import arg
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
 from widgets.forms import ERROR_STYLE, error_label
 from widgets.tables import cell, find_row, read_only_table, row_objects, selected_object
@@ -212,12 +213,12 @@ class OpenCaseDialog(QDialog):
         if clip is not None and all(c.id != clip.id for c in clips):
             clips = [clip, *clips]
         for item in bookmarks:
-            label = self.tr("Bookmark #%1: %2, %3 %4").replace("%1", str(item.id)).replace(
-                "%2", item.camera_name).replace("%3", vn_text(item.at)).replace("%4", item.note)
+            label = arg(self.tr("Bookmark #%1: %2, %3 %4"), item.id, item.camera_name,
+                        vn_text(item.at), item.note)
             self.source_combo.addItem(label.strip(), f"bookmark:{item.id}")
         for request in clips:
-            label = self.tr("Clip request #%1: %2, %3").replace("%1", str(request.id)).replace(
-                "%2", request.camera_name).replace("%3", request.range_text)
+            label = arg(self.tr("Clip request #%1: %2, %3"), request.id, request.camera_name,
+                        request.range_text)
             self.source_combo.addItem(label, f"clip:{request.id}")
         if bookmark is not None:
             self.source_combo.setCurrentIndex(
@@ -267,8 +268,8 @@ class StepDialog(QDialog):
         super().__init__(parent)
         texts = CaseTexts(self)
         self.action = action
-        self.setWindowTitle(self.tr("Case #%1: %2").replace("%1", str(case.id)).replace(
-            "%2", texts.actions.get(CaseAction(action), action)))
+        self.setWindowTitle(arg(self.tr("Case #%1: %2"), case.id,
+                                texts.actions.get(CaseAction(action), action)))
         form = QFormLayout(self)
         self.at_edit = vn_editor()
         self.at_edit.setDateTime(to_vn_qdatetime(datetime.now(UTC)))
@@ -317,15 +318,15 @@ class AddClipDialog(QDialog):
     def __init__(self, case: Case, clips: list[ClipRequest],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Add evidence to case #%1").replace("%1", str(case.id)))
+        self.setWindowTitle(arg(self.tr("Add evidence to case #%1"), case.id))
         form = QFormLayout(self)
         self.clip_combo = QComboBox()
         for request in clips:
             if request.id in case.clip_request_ids:
                 continue
             self.clip_combo.addItem(
-                self.tr("Clip request #%1: %2, %3").replace("%1", str(request.id))
-                .replace("%2", request.camera_name).replace("%3", request.range_text),
+                arg(self.tr("Clip request #%1: %2, %3"), request.id, request.camera_name,
+                    request.range_text),
                 request.id)
         form.addRow(self.tr("Clip request"), self.clip_combo)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -348,7 +349,7 @@ class PublishDialog(QDialog):
     def __init__(self, case: Case, clips: list[ClipRequest],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Publish case #%1").replace("%1", str(case.id)))
+        self.setWindowTitle(arg(self.tr("Publish case #%1"), case.id))
         self.setMinimumWidth(560)
         outer = QVBoxLayout(self)
         hint = QLabel(self.tr(
@@ -371,8 +372,8 @@ class PublishDialog(QDialog):
             if request is None or request.clip_sha256 is None:
                 continue  # not extracted: the server would refuse it
             self.clip_combo.addItem(
-                self.tr("Clip request #%1: %2, %3").replace("%1", str(request.id))
-                .replace("%2", request.camera_name).replace("%3", request.range_text),
+                arg(self.tr("Clip request #%1: %2, %3"), request.id, request.camera_name,
+                    request.range_text),
                 request.id)
         if self.clip_combo.count() > 1:
             self.clip_combo.setCurrentIndex(max(1, self.clip_combo.findData(
@@ -594,7 +595,7 @@ class CasesPanel(QWidget):
 
     def detail_html(self, case: Case) -> str:
         e = html.escape
-        parts = [f"<h3>{e(self.tr('Case #%1').replace('%1', str(case.id)))} — "
+        parts = [f"<h3>{e(arg(self.tr('Case #%1'), case.id))} — "
                  f"{e(self.texts.kind(case.kind))}</h3>",
                  f"<p>{e(case.camera_name)}, {e(case.ward)}<br>"
                  f"{e(self.tr('Detected'))}: {e(vn_text(case.detected_at))} (UTC+7)<br>"
@@ -621,8 +622,7 @@ class CasesPanel(QWidget):
             parts.append(f"<h4>{e(self.tr('Deadlines (UTC+7)'))}</h4><table cellspacing='4'>")
             for deadline in case.deadlines:
                 colour = STATUS_COLOURS.get(DeadlineStatus(deadline.status), "#ffffff")
-                done = (self.tr("done %1").replace("%1", vn_text(deadline.done_at,
-                                                                 seconds=False))
+                done = (arg(self.tr("done %1"), vn_text(deadline.done_at, seconds=False))
                         if deadline.done_at else "")
                 parts.append(
                     f"<tr><td>{e(self.texts.rules.get(deadline.rule, deadline.rule))} "
@@ -635,7 +635,7 @@ class CasesPanel(QWidget):
             parts.append(f"<p>{e(self.tr('Evidence clips'))}: "
                          f"{', '.join('#' + str(i) for i in case.clip_request_ids)}</p>")
         if case.public:
-            clip = (" — " + self.tr("clip #%1").replace("%1", str(case.public_clip_id))
+            clip = (" — " + arg(self.tr("clip #%1"), case.public_clip_id)
                     if case.public_clip_id is not None else "")
             parts.append(f"<p>{e(self.tr('Published'))}: {e(case.public_title or '')}"
                          f"{e(clip)}</p>")
@@ -782,8 +782,8 @@ class CasesPanel(QWidget):
             self.publish_dialog.accept()
             self.publish_dialog = None
         self.status_label.setStyleSheet("")
-        self.status_label.setText(self.tr("Case #%1: %2").replace("%1", str(case.id))
-                                  .replace("%2", self.texts.state(case.state)))
+        self.status_label.setText(arg(self.tr("Case #%1: %2"), case.id,
+                                      self.texts.state(case.state)))
         # show the answer at once; the refresh that follows replaces the row
         row = find_row(self.table, CASE_ROLE, case.id)
         if row is not None:

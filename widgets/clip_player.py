@@ -14,6 +14,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
+from app.i18n import arg
+
 
 def _clock(ms: int) -> str:
     seconds = max(0, ms) // 1000
@@ -62,7 +64,7 @@ class ClipPlayerWidget(QWidget):
         name = camera.get("name") if isinstance(camera, dict) else None
         request = manifest.get("request_id")
         self.title_label.setText(" — ".join(str(p) for p in (
-            name, self.tr("request #%1").replace("%1", str(request)) if request else None,
+            name, arg(self.tr("request #%1"), request) if request else None,
             Path(path).name) if p))
         self.play_button.setEnabled(True)
         self.slider.setEnabled(True)

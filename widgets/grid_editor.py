@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Layout
+from app.i18n import arg
 from app.wall import WallController
 from layouts import Cell, GridTemplate
 from layouts.editor import MAX_EDITOR_GRID, GridDraft, Square, carry_cameras
@@ -263,9 +264,8 @@ class GridEditor(QDialog):
             self._say(self.tr("The selection was extended to include the merged cells it cut "
                               "through: merged cells cannot be cut."))
         else:
-            self._say(self.tr("Merged into one cell of %1 rows × %2 columns.")
-                      .replace("%1", str(result.cell.row_span))
-                      .replace("%2", str(result.cell.column_span)))
+            self._say(arg(self.tr("Merged into one cell of %1 rows × %2 columns."),
+                          result.cell.row_span, result.cell.column_span))
         self.preview.selected = result.cell
         self._refresh()
         return result.cell
@@ -302,11 +302,11 @@ class GridEditor(QDialog):
     def _refresh(self) -> None:
         grid = self.template()
         self.preview.labels = {
-            cell: self._names.get(camera, self.tr("Camera #%1").replace("%1", str(camera)))
+            cell: self._names.get(camera, arg(self.tr("Camera #%1"), camera))
             for cell, camera in zip(grid.cells, self.cameras(), strict=True) if camera is not None}
         selected = self.preview.selected
         self.split_button.setEnabled(selected is not None and selected.area > 1)
-        self.summary.setText(self.tr("%1 tiles").replace("%1", str(grid.size)))
+        self.summary.setText(arg(self.tr("%1 tiles"), grid.size))
         self.preview.update()
 
     def _default_hint(self) -> str:

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bookmarks import vn_text
+from app.i18n import arg
 from app.incidents import Incident, IncidentKind, IncidentService, IncidentState
 from widgets.forms import ERROR_STYLE, ReasonDialog, error_label
 from widgets.tables import find_row, read_only_table, row_objects, selected_object
@@ -93,9 +94,9 @@ def duration_text(owner: QWidget, seconds: float | None) -> str:
         return ""
     minutes = int(seconds // 60)
     if minutes < 60:
-        return QCoreApplication.translate("IncidentKinds", "%1 min").replace("%1", str(minutes))
+        return arg(QCoreApplication.translate("IncidentKinds", "%1 min"), minutes)
     text = QCoreApplication.translate("IncidentKinds", "%1 h %2 min")
-    return text.replace("%1", str(minutes // 60)).replace("%2", str(minutes % 60))
+    return arg(text, minutes // 60, minutes % 60)
 
 
 class FaultReportDialog(QDialog):
@@ -106,7 +107,7 @@ class FaultReportDialog(QDialog):
         super().__init__(parent)
         self.camera_id = camera_id
         self.snapshot = snapshot
-        self.setWindowTitle(self.tr("Report a fault: %1").replace("%1", camera_name))
+        self.setWindowTitle(arg(self.tr("Report a fault: %1"), camera_name))
         form = QFormLayout(self)
         self.kind_combo = QComboBox()
         for value, name in kind_names(self).items():
@@ -188,7 +189,7 @@ class ResolveDialog(ReasonDialog):
 
     def __init__(self, incident: Incident, parent: QWidget | None = None) -> None:
         super().__init__(
-            self.tr("Resolve incident #%1").replace("%1", str(incident.id)),
+            arg(self.tr("Resolve incident #%1"), incident.id),
             self.tr("Resolution"), self.tr("What was done (at least 3 characters)"),
             parent=parent)
         self.resolution_edit = self.reason_edit
@@ -346,8 +347,8 @@ class IncidentsPanel(QWidget):
         self.report_combo.clear()
         for report in incident.snapshots if incident else []:
             self.report_combo.addItem(
-                self.tr("Snapshot of report #%1 (%2, %3)").replace("%1", str(report.id))
-                .replace("%2", report.user.label).replace("%3", vn_text(report.at)),
+                arg(self.tr("Snapshot of report #%1 (%2, %3)"), report.id, report.user.label,
+                    vn_text(report.at)),
                 (incident.id if incident else 0, report.id))
         self.report_combo.blockSignals(False)
         self.report_combo.setVisible(self.report_combo.count() > 0)
@@ -361,7 +362,7 @@ class IncidentsPanel(QWidget):
 
     def detail_html(self, incident: Incident) -> str:
         e = html.escape
-        parts = [f"<h3>{e(self.tr('Incident #%1').replace('%1', str(incident.id)))} — "
+        parts = [f"<h3>{e(arg(self.tr('Incident #%1'), incident.id))} — "
                  f"{e(self.kinds.get(incident.kind, incident.kind))}</h3>",
                  f"<p>{e(incident.camera_name)}, {e(incident.ward)}<br>"
                  f"{e(self.tr('State'))}: <b>{e(self.state_text(incident.state))}</b></p>",
@@ -374,7 +375,7 @@ class IncidentsPanel(QWidget):
         for label, at, who, seconds in rows:
             if at is None:
                 continue
-            after = self.tr("after %1").replace("%1", duration_text(self, seconds)) \
+            after = arg(self.tr("after %1"), duration_text(self, seconds)) \
                 if seconds is not None else ""
             parts.append(f"<tr><td>{e(label)}</td><td>{e(vn_text(at))} (UTC+7)</td>"
                          f"<td>{e(who.label) if who else ''}</td><td>{e(after)}</td></tr>")
@@ -431,8 +432,8 @@ class IncidentsPanel(QWidget):
 
     def _on_incident(self, incident: Incident) -> None:
         self.status_label.setStyleSheet("")
-        self.status_label.setText(self.tr("Incident #%1: %2").replace("%1", str(incident.id))
-                                  .replace("%2", self.state_text(incident.state)))
+        self.status_label.setText(arg(self.tr("Incident #%1: %2"), incident.id,
+                                      self.state_text(incident.state)))
 
     def _on_failed(self, text: str) -> None:
         self.status_label.setStyleSheet(ERROR_STYLE)

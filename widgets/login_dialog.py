@@ -139,15 +139,14 @@ class LoginDialog(QDialog):
         if isinstance(error, AuthFailed):
             return self.tr("Wrong user name or password.")
         if isinstance(error, BackendUnreachable):
-            return self.tr("Cannot reach the server at %1. Check the address and the network.") \
-                .replace("%1", mask_url(self.server_edit.text().strip()))
+            return arg(self.tr("Cannot reach the server at %1. Check the address and the network."),
+                       mask_url(self.server_edit.text().strip()))
         if isinstance(error, ValidationFailed):
-            return self.tr("The server rejected the request: %1").replace("%1", str(error))
+            return arg(self.tr("The server rejected the request: %1"), error)
         if isinstance(error, BackendError):
-            return self.tr("Login failed: %1").replace("%1", str(error))
+            return arg(self.tr("Login failed: %1"), error)
         log.error("login failed unexpectedly", exc_info=error)
-        return self.tr("Login failed because of an internal error (%1).").replace(
-            "%1", type(error).__name__)
+        return arg(self.tr("Login failed because of an internal error (%1)."), type(error).__name__)
 
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)

@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Action, Camera, Layout, Session
+from app.i18n import arg
 from app.layout_store import LayoutCache, LayoutLibrary
 from app.messages import Level, Message, MessageBridge
 from app.ops import Ops
@@ -255,11 +256,10 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         user = self.session.user
-        self.user_label = QLabel(self.tr("User: %1 (%2)").replace("%1", user.full_name or
-                                                                  user.username)
-                                 .replace("%2", user.username))
+        self.user_label = QLabel(arg(self.tr("User: %1 (%2)"), user.full_name or user.username,
+                                     user.username))
         self.user_label.setObjectName("userLabel")
-        self.unit_label = QLabel(self.tr("Unit: %1").replace("%1", user.unit.name))
+        self.unit_label = QLabel(arg(self.tr("Unit: %1"), user.unit.name))
         self.unit_label.setObjectName("unitLabel")
         self.layout_label = QLabel()
         self.layout_label.setObjectName("layoutLabel")
@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
             self.wall_windows.set_cameras(cameras)
         self.tree.set_cameras(cameras)
         # Not statusBar().showMessage(): a temporary message hides the user and unit labels.
-        self.tree_dock.setWindowTitle(self.tr("Cameras (%1)").replace("%1", str(len(cameras))))
+        self.tree_dock.setWindowTitle(arg(self.tr("Cameras (%1)"), len(cameras)))
         self.cameras_loaded.emit(cameras)
 
     # -- bookmarks ------------------------------------------------------------------------------
@@ -323,9 +323,9 @@ class MainWindow(QMainWindow):
         self._ptz_camera_id = camera.id
         self._bind_ptz(None)
         self._show_ptz_title(camera)
-        self.ptz_pad.holder_label.setText(self.tr("Connecting to the PTZ of %1…")
-                                          .replace("%1", camera.name))
-        self._ops.run(self._ptz.open(camera), label=self.tr("PTZ of %1").replace("%1", camera.name),
+        self.ptz_pad.holder_label.setText(arg(self.tr("Connecting to the PTZ of %1…"),
+                                              camera.name))
+        self._ops.run(self._ptz.open(camera), label=arg(self.tr("PTZ of %1"), camera.name),
                       owner=self) \
             .success(functools.partial(self._ptz_opened, camera.id)) \
             .failure(functools.partial(self._ptz_failed, camera.id))
@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
             self.ptz_dock.setWindowTitle(self.tr("PTZ control"))
             self.ptz_pad.holder_label.setText(self.tr("The selected camera has no PTZ."))
         else:
-            self.ptz_dock.setWindowTitle(self.tr("PTZ control — %1").replace("%1", camera.name))
+            self.ptz_dock.setWindowTitle(arg(self.tr("PTZ control — %1"), camera.name))
 
     def _ptz_opened(self, camera_id: int, session: Any) -> None:
         if camera_id != self._ptz_camera_id:
@@ -350,7 +350,7 @@ class MainWindow(QMainWindow):
         if camera_id != self._ptz_camera_id:
             return
         kind = getattr(error, "kind", None) or type(error).__name__
-        text = self.tr("PTZ unavailable: %1").replace("%1", str(kind))
+        text = arg(self.tr("PTZ unavailable: %1"), kind)
         self.ptz_pad.holder_label.setText(f"{text} ({error})")
         tile = self._ptz_tile()
         if tile is not None:
@@ -392,11 +392,10 @@ class MainWindow(QMainWindow):
             return self.tr("PTZ: you")
         if state.status is LeaseStatus.QUEUED:
             who = state.holder.display if state.holder else "?"
-            return self.tr("PTZ: %1 (you wait, number %2)").replace("%1", who) \
-                .replace("%2", str(state.position))
+            return arg(self.tr("PTZ: %1 (you wait, number %2)"), who, state.position)
         if state.status is LeaseStatus.TAKEN:
             who = state.holder.display if state.holder else "?"
-            return self.tr("PTZ taken by %1").replace("%1", who)
+            return arg(self.tr("PTZ taken by %1"), who)
         return ""
 
     def _show_lease(self, state: LeaseState) -> None:
@@ -414,7 +413,7 @@ class MainWindow(QMainWindow):
         elif self._ptz is not None and holder.username == self._ptz.username:
             tile.set_ptz_text(self.tr("PTZ: you"))
         else:
-            tile.set_ptz_text(self.tr("PTZ: %1").replace("%1", holder.display))
+            tile.set_ptz_text(arg(self.tr("PTZ: %1"), holder.display))
 
     def _show_lost(self, reason: str) -> None:
         tile = self._ptz_tile()
@@ -424,7 +423,7 @@ class MainWindow(QMainWindow):
     def _show_ptz_error(self, error: PtzError) -> None:
         tile = self._ptz_tile()
         if tile is not None:
-            tile.set_ptz_text(self.tr("PTZ error: %1").replace("%1", str(error.kind)),
+            tile.set_ptz_text(arg(self.tr("PTZ error: %1"), error.kind),
                               problem=True)
             tile.setToolTip(str(error))
 
@@ -444,8 +443,7 @@ class MainWindow(QMainWindow):
         try:
             self.wall_controller.apply_layout(layout)
         except TemplateError as exc:
-            self._messages.error(self.tr("Layout %1 cannot be shown: %2")
-                                 .replace("%1", layout.name).replace("%2", str(exc)))
+            self._messages.error(arg(self.tr("Layout %1 cannot be shown: %2"), layout.name, exc))
             return
         self._update_layout_actions()
 
@@ -520,7 +518,7 @@ class MainWindow(QMainWindow):
         if current is None:
             return
         answer = QMessageBox.question(self, self.tr("Delete layout"),
-                                      self.tr("Delete the layout %1?").replace("%1", current.name))
+                                      arg(self.tr("Delete the layout %1?"), current.name))
         if answer == QMessageBox.StandardButton.Yes:
             self.delete_layout()
 
@@ -545,7 +543,7 @@ class MainWindow(QMainWindow):
     def _on_layout_saved(self, layout: Layout) -> None:
         self.wall_controller.layout = layout
         self._update_layout_actions()
-        self._messages.info(self.tr("Layout %1 saved.").replace("%1", layout.name))
+        self._messages.info(arg(self.tr("Layout %1 saved."), layout.name))
 
     def _on_startup_layout(self, layout: Layout | None, source: str) -> None:
         if layout is None:
@@ -571,10 +569,10 @@ class MainWindow(QMainWindow):
             for layout in group:
                 text = layout.name
                 if not layout.editable and layout.owner is not None:
-                    text = self.tr("%1 (by %2, read-only)").replace("%1", layout.name) \
-                        .replace("%2", layout.owner.full_name or layout.owner.username)
+                    text = arg(self.tr("%1 (by %2, read-only)"), layout.name,
+                               layout.owner.full_name or layout.owner.username)
                 elif layout.is_startup:
-                    text = self.tr("%1 (at start)").replace("%1", layout.name)
+                    text = arg(self.tr("%1 (at start)"), layout.name)
                 action = QAction(text, self)
                 action.setData(layout.id)
                 action.triggered.connect(functools.partial(self.show_layout, layout))
@@ -600,10 +598,9 @@ class MainWindow(QMainWindow):
         if current is None:
             self.layout_label.setText(self.tr("Layout: (not saved)"))
         elif current.editable:
-            self.layout_label.setText(self.tr("Layout: %1").replace("%1", current.name))
+            self.layout_label.setText(arg(self.tr("Layout: %1"), current.name))
         else:
-            self.layout_label.setText(self.tr("Layout: %1 (read-only)")
-                                      .replace("%1", current.name))
+            self.layout_label.setText(arg(self.tr("Layout: %1 (read-only)"), current.name))
 
     # -- tours and wall windows -----------------------------------------------------------------
     def set_wall_tour(self, on: bool) -> None:
@@ -634,8 +631,7 @@ class MainWindow(QMainWindow):
         layouts = self.layouts.layouts if self.layouts is not None else []
         for key, window in manager.windows.items():
             state = window.state()
-            title = self.tr("Wall %1 on %2").replace("%1", key).replace(
-                "%2", state.screen or "?")
+            title = arg(self.tr("Wall %1 on %2"), key, state.screen or "?")
             sub = menu.addMenu(title)
             shows = sub.addMenu(self.tr("Show layout"))
             for layout in layouts:
@@ -662,7 +658,7 @@ class MainWindow(QMainWindow):
     def _screen_label(self, name: str) -> str:
         own = self.screen()
         if own is not None and own.name() == name:
-            return self.tr("%1 (this window's screen)").replace("%1", name)
+            return arg(self.tr("%1 (this window's screen)"), name)
         return name
 
     def _wall_changed(self, *_args: object) -> None:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
 from app.cases import CASE_UNITS, ApiClient, CaseService
 from app.health_reports import HealthReporter, VideoSource
+from app.i18n import arg
 from app.incidents import IncidentKind, IncidentService, OfflineWatcher
 from app.messages import MessageBridge
 from app.ops import Ops
@@ -253,7 +254,7 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
         def cases_badge(count: int) -> None:
             title = QCoreApplication.translate("Operations", "Cases")
             text = QCoreApplication.translate("Operations", "%1 (%2 overdue)")
-            text = text.replace("%1", title).replace("%2", str(count)) if count else title
+            text = arg(text, title, count) if count else title
             dock.setWindowTitle(text)
             action.setText(text)
 
@@ -276,7 +277,7 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
         def incidents_badge(count: int) -> None:
             title = QCoreApplication.translate("Operations", "Incidents")
             text = QCoreApplication.translate("Operations", "%1 (%2 open)")
-            text = text.replace("%1", title).replace("%2", str(count)) if count else title
+            text = arg(text, title, count) if count else title
             incidents_dock.setWindowTitle(text)
             action.setText(text)
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.i18n import arg
 from app.ptz.base import LeaseState, LeaseStatus, Patrol, PatrolStop, Preset, PtzError, Velocity
 
 PATROL_DWELL_S = 10.0
@@ -261,11 +262,11 @@ class PtzPad(QWidget):
         elif state.status is LeaseStatus.QUEUED:
             who = state.holder.display if state.holder else "?"
             self.holder_label.setText(
-                self.tr("PTZ in use by %1; you are number %2 in the queue")
-                .replace("%1", who).replace("%2", str(state.position)))
+                arg(self.tr("PTZ in use by %1; you are number %2 in the queue"), who,
+                    state.position))
         elif state.status is LeaseStatus.TAKEN and state.holder is not None:
             self.holder_label.setText(
-                self.tr("PTZ taken by %1").replace("%1", state.holder.display))
+                arg(self.tr("PTZ taken by %1"), state.holder.display))
         else:
             self.holder_label.setText(self.tr("PTZ: not in use"))
 

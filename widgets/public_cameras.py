@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.cases import ApiClient
+from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.public_cameras import PublicCameraRow, PublicCameraService
@@ -97,8 +98,8 @@ class PublicCamerasDialog(QDialog):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self._filling = False
         self.status_label.setStyleSheet("")
-        self.status_label.setText(self.tr("%1 of %2 cameras are public").replace(
-            "%1", str(sum(r.public for r in rows))).replace("%2", str(len(rows))))
+        self.status_label.setText(arg(self.tr("%1 of %2 cameras are public"),
+                                      sum(r.public for r in rows), len(rows)))
 
     def _set_box(self, item: QTableWidgetItem, public: bool, enabled: bool = True) -> None:
         self._filling = True
@@ -118,7 +119,7 @@ class PublicCamerasDialog(QDialog):
             return
         self._set_box(item, public, enabled=False)  # until the server answers
         self.status_label.setStyleSheet("")
-        self.status_label.setText(self.tr("Saving %1…").replace("%1", camera.name))
+        self.status_label.setText(arg(self.tr("Saving %1…"), camera.name))
         self._service.set_public(camera.id, public)
 
     def _on_changed(self, camera: PublicCameraRow) -> None:
@@ -131,8 +132,8 @@ class PublicCamerasDialog(QDialog):
         self._set_box(item, camera.public)
         self.status_label.setStyleSheet("")
         self.status_label.setText(
-            (self.tr("%1 is public now") if camera.public else self.tr("%1 is no longer public"))
-            .replace("%1", camera.name))
+            arg(self.tr("%1 is public now") if camera.public else self.tr("%1 is no longer public"),
+                camera.name))
 
     def _on_failed(self, camera_id: int, text: str) -> None:
         self.status_label.setStyleSheet(ERROR_STYLE)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bookmarks import vn_text, vn_time
+from app.i18n import arg
 from app.reports import ExportFormat, Report, ReportKind, ReportQuery, ReportService
 from widgets.forms import ERROR_STYLE
 from widgets.tables import read_only_table, texts
@@ -262,7 +263,7 @@ class ReportsPanel(QWidget):
         self.part_combo.clear()
         if kind is ReportKind.QUARTERLY:
             for quarter in range(1, 5):
-                self.part_combo.addItem(self.tr("Quarter %1").replace("%1", str(quarter)), quarter)
+                self.part_combo.addItem(arg(self.tr("Quarter %1"), quarter), quarter)
         elif kind is ReportKind.SIX_MONTHLY:
             self.part_combo.addItem(self.tr("First half"), 1)
             self.part_combo.addItem(self.tr("Second half"), 2)
@@ -300,13 +301,12 @@ class ReportsPanel(QWidget):
     def set_report(self, report: Report) -> None:
         self.report = report
         self.status_label.setText("")
-        self.title_label.setText(self.tr("%1: %2 (%3 – %4, UTC+7); made %5")
-                                 .replace("%1", self.kind_combo.itemText(
-                                     max(0, self.kind_combo.findData(ReportKind(report.kind)))))
-                                 .replace("%2", report.label)
-                                 .replace("%3", vn_text(report.start, seconds=False))
-                                 .replace("%4", vn_text(report.end, seconds=False))
-                                 .replace("%5", vn_text(report.generated_at)))
+        self.title_label.setText(arg(self.tr("%1: %2 (%3 – %4, UTC+7); made %5"),
+                                     self.kind_combo.itemText(
+                                         max(0, self.kind_combo.findData(ReportKind(report.kind)))),
+                                     report.label, vn_text(report.start, seconds=False),
+                                     vn_text(report.end, seconds=False),
+                                     vn_text(report.generated_at)))
         _fill(self.cameras_table, [
             [r.camera, r.ward, hours_text(r.recorded_seconds),
              percent_text(r.availability_percent), hours_text(r.gap_seconds),
@@ -314,31 +314,28 @@ class ReportsPanel(QWidget):
              percent_text(r.client_availability_percent)] for r in report.availability])
         inc = report.incidents
         self.incidents_label.setText(
-            self.tr("%1 incidents; mean time to acknowledge %2 min, to resolve %3 min")
-            .replace("%1", str(inc.count))
-            .replace("%2", minutes_text(inc.mean_seconds_to_acknowledge))
-            .replace("%3", minutes_text(inc.mean_seconds_to_resolve)))
+            arg(self.tr("%1 incidents; mean time to acknowledge %2 min, to resolve %3 min"),
+                inc.count, minutes_text(inc.mean_seconds_to_acknowledge),
+                minutes_text(inc.mean_seconds_to_resolve)))
         _fill(self.incidents_table,
-              [[self.tr("Kind: %1").replace("%1", self.incident_kind(k)), str(v)]
+              [[arg(self.tr("Kind: %1"), self.incident_kind(k)), str(v)]
                for k, v in inc.by_kind.items()]
-              + [[self.tr("State: %1").replace("%1", self.incident_state(s)), str(v)]
+              + [[arg(self.tr("State: %1"), self.incident_state(s)), str(v)]
                  for s, v in inc.by_state.items()])
         clips = report.clip_requests
-        self.clips_label.setText(self.tr("%1 clip requests; mean time to approve %2 min")
-                                 .replace("%1", str(clips.count))
-                                 .replace("%2", minutes_text(clips.mean_seconds_to_approve)))
+        self.clips_label.setText(arg(self.tr("%1 clip requests; mean time to approve %2 min"),
+                                     clips.count, minutes_text(clips.mean_seconds_to_approve)))
         _fill(self.clips_table, [
             [r.unit, str(r.count), str(r.approved), str(r.rejected), str(r.pending),
              minutes_text(r.mean_seconds_to_approve)] for r in clips.by_unit])
         cases = report.cases
-        self.cases_label.setText(self.tr("%1 violation cases; %2 overdue now; %3 steps done late")
-                                 .replace("%1", str(cases.count))
-                                 .replace("%2", str(cases.overdue_now))
-                                 .replace("%3", str(cases.steps_done_late)))
+        self.cases_label.setText(
+            arg(self.tr("%1 violation cases; %2 overdue now; %3 steps done late"),
+                cases.count, cases.overdue_now, cases.steps_done_late))
         _fill(self.cases_table,
-              [[self.tr("Kind: %1").replace("%1", self.case_kind(k)), str(v)]
+              [[arg(self.tr("Kind: %1"), self.case_kind(k)), str(v)]
                for k, v in cases.by_kind.items()]
-              + [[self.tr("State: %1").replace("%1", self.case_state(s)), str(v)]
+              + [[arg(self.tr("State: %1"), self.case_state(s)), str(v)]
                  for s, v in cases.by_state.items()]
               + [[self.tr("Overdue now"), str(cases.overdue_now)],
                  [self.tr("Steps done late"), str(cases.steps_done_late)]])
@@ -398,7 +395,7 @@ class ReportsPanel(QWidget):
 
     def _on_exported(self, path: Path) -> None:
         self.status_label.setStyleSheet("color: #4caf50;")
-        self.status_label.setText(self.tr("Saved to %1").replace("%1", str(path)))
+        self.status_label.setText(arg(self.tr("Saved to %1"), path))
 
     def _on_failed(self, text: str) -> None:
         self.status_label.setStyleSheet(ERROR_STYLE)

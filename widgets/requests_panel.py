@@ -49,6 +49,7 @@ from app.clips import (
     check_letter,
 )
 from app.domain import Camera
+from app.i18n import arg
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
 from widgets.forms import ERROR_STYLE, ReasonDialog, error_label
 from widgets.tables import find_row, read_only_table, row_objects, selected_object
@@ -183,7 +184,7 @@ class RejectDialog(ReasonDialog):
 
     def __init__(self, request: ClipRequest, parent: QWidget | None = None) -> None:
         super().__init__(
-            self.tr("Reject clip request #%1").replace("%1", str(request.id)),
+            arg(self.tr("Reject clip request #%1"), request.id),
             self.tr("Reason"), self.tr("Reason (shown to the requester)"),
             hint=self.tr("A rejection needs a reason"), parent=parent)
 
@@ -354,20 +355,19 @@ class RequestsPanel(QWidget):
         self.detail_label.setText(self._detail(request) if request else "")
 
     def _detail(self, request: ClipRequest) -> str:
-        lines = [self.tr("Request #%1, %2").replace("%1", str(request.id))
-                 .replace("%2", request.camera_name)]
+        lines = [arg(self.tr("Request #%1, %2"), request.id, request.camera_name)]
         for event in request.events:
             who = event.user.label if event.user else self.tr("system")
             lines.append(f"{vn_text(event.at)}  {self.action_text(event.action)} → "
                          f"{self.state_text(event.state)}  ({who})")
         if request.commitment:
-            lines.append(self.tr("Commitment: %1").replace("%1", request.commitment))
+            lines.append(arg(self.tr("Commitment: %1"), request.commitment))
         if request.letter_filename:
-            lines.append(self.tr("Official letter: %1").replace("%1", request.letter_filename))
+            lines.append(arg(self.tr("Official letter: %1"), request.letter_filename))
         if request.reject_reason:
-            lines.append(self.tr("Reason: %1").replace("%1", request.reject_reason))
+            lines.append(arg(self.tr("Reason: %1"), request.reject_reason))
         if request.error:
-            lines.append(self.tr("Error: %1").replace("%1", request.error))
+            lines.append(arg(self.tr("Error: %1"), request.error))
         return "\n".join(lines)
 
     # -- actions ---------------------------------------------------------------------------------
@@ -434,14 +434,12 @@ class RequestsPanel(QWidget):
         if request is None or not request.letter_filename:
             return
         self.status_label.setStyleSheet("")
-        self.status_label.setText(self.tr("Fetching the letter of request #%1…")
-                                  .replace("%1", str(request.id)))
+        self.status_label.setText(arg(self.tr("Fetching the letter of request #%1…"), request.id))
         self._service.open_letter(request, self.download_dir / "letters")
 
     def _on_letter_saved(self, request_id: int, path: Path) -> None:
         self.status_label.setStyleSheet("")
-        self.status_label.setText(self.tr("Letter of request #%1: %2")
-                                  .replace("%1", str(request_id)).replace("%2", str(path)))
+        self.status_label.setText(arg(self.tr("Letter of request #%1: %2"), request_id, path))
         self.open_url(QUrl.fromLocalFile(str(path)))
 
     def download_selected(self) -> None:
@@ -488,7 +486,7 @@ class RequestsPanel(QWidget):
         dialog.open()
 
     def verify_files(self, clip: Path, manifest: Path) -> None:
-        self.status_label.setText(self.tr("Verifying %1…").replace("%1", clip.name))
+        self.status_label.setText(arg(self.tr("Verifying %1…"), clip.name))
         self._service.verify_files(clip, manifest)
 
     # -- results ---------------------------------------------------------------------------------
@@ -521,7 +519,7 @@ class RequestsPanel(QWidget):
         self.cancel_button.hide()
         self.status_label.setStyleSheet(ERROR_STYLE)
         self.status_label.setText(self.tr("Download cancelled") if text == "cancelled"
-                                  else self.tr("Download failed: %1").replace("%1", text))
+                                  else arg(self.tr("Download failed: %1"), text))
         self._update_buttons()
 
     def _on_action_failed(self, text: str) -> None:
@@ -537,8 +535,8 @@ class RequestsPanel(QWidget):
             self._sending.accept()
             self._sending = None
         self.status_label.setStyleSheet("")
-        self.status_label.setText(self.tr("Request #%1: %2").replace("%1", str(request.id))
-                                  .replace("%2", self.state_text(request.state)))
+        self.status_label.setText(arg(self.tr("Request #%1: %2"), request.id,
+                                      self.state_text(request.state)))
 
 
 def manifest_body(path: Path) -> dict[str, Any]:

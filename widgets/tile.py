@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.i18n import arg
 from app.video.status import StreamState, TileStatus
 
 CAMERA_MIME_TYPE = "application/x-iocwall-camera-id"
@@ -259,7 +260,7 @@ class VideoTile(QWidget):
 
     def set_tour_badge(self, text: str) -> None:
         """The tour position ("2/5") in the title strip; "" hides it (no tour)."""
-        self._tour_label.setText(self.tr("Tour %1").replace("%1", text) if text else "")
+        self._tour_label.setText(arg(self.tr("Tour %1"), text) if text else "")
         self._tour_label.setVisible(bool(text))
 
     def tour_badge(self) -> str:
@@ -403,11 +404,10 @@ class VideoTile(QWidget):
         if state is StreamState.OFFLINE:
             reason = self._reason_text(status.reason) or self.tr("offline")
             if status.retry_in is None:
-                return "offline", self.tr("Offline: %1").replace("%1", reason)
+                return "offline", arg(self.tr("Offline: %1"), reason)
             seconds = max(1, int(status.retry_in + 0.999))
-            return "offline", self.tr("Offline: %1 — reconnecting in %n s", "", seconds).replace(
-                "%1", reason
-            )
+            return "offline", arg(self.tr("Offline: %1 — reconnecting in %n s", "", seconds),
+                                  reason)
         if state is StreamState.REPLAY:
             behind = int(status.replay_offset or 0)
             return "replay", self.tr("REPLAY — %n s behind live (R: back to live)", "", behind)
@@ -434,7 +434,7 @@ class VideoTile(QWidget):
             return self.tr("Frozen")
         if state is StreamState.OFFLINE:
             reason = self._reason_text(status.reason)
-            return self.tr("Offline: %1").replace("%1", reason) if reason else self.tr("Offline")
+            return arg(self.tr("Offline: %1"), reason) if reason else self.tr("Offline")
         if state is StreamState.REPLAY:
             return self.tr("Replay")
         return self.tr("Stopped")

@@ -59,6 +59,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
+from app.i18n import arg
 from app.ports import VideoPort
 from app.ptz.base import Velocity
 from app.ptz.input import (
@@ -211,10 +212,8 @@ class WallView(QWidget):
 
     def template_label(self, grid: GridTemplate) -> str:
         if "+" in grid.key:
-            return self.tr("%1 (%2 tiles)").replace("%1", grid.key).replace(
-                "%2", str(grid.size))
-        return self.tr("%1×%2 (%3 tiles)").replace("%1", str(grid.rows)).replace(
-            "%2", str(grid.columns)).replace("%3", str(grid.size))
+            return arg(self.tr("%1 (%2 tiles)"), grid.key, grid.size)
+        return arg(self.tr("%1×%2 (%3 tiles)"), grid.rows, grid.columns, grid.size)
 
     def add_camera(self, camera_id: int) -> bool:
         """Put a camera in the next free tile, or in the selected tile when the wall is full."""
@@ -420,7 +419,7 @@ class WallView(QWidget):
                 tile.set_status(status)
         elif state.kind is CellKind.NO_PERMISSION:
             tile.set_no_permission(
-                state.name or self.tr("Camera #%1").replace("%1", str(state.camera_id)))
+                state.name or arg(self.tr("Camera #%1"), state.camera_id))
         else:  # waiting for the camera list: it plays as soon as the list arrives
             tile.set_camera(state.camera_id or 0, state.name)
 
@@ -447,8 +446,7 @@ class WallView(QWidget):
         everything.triggered.connect(functools.partial(
             self.start_tile_tour, cell, [c.id for c in cameras]))
         if ward:
-            local = menu.addAction(self.tr("Tour the cameras of %1 in this tile")
-                                   .replace("%1", ward))
+            local = menu.addAction(arg(self.tr("Tour the cameras of %1 in this tile"), ward))
             local.triggered.connect(functools.partial(
                 self.start_tile_tour, cell, [c.id for c in cameras if c.ward == ward]))
         stop = menu.addAction(self.tr("Stop this tile's tour"))

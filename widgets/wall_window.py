@@ -24,6 +24,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QScreen
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.domain import Camera, Layout
+from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.ports import AuditSink, VideoPort
@@ -68,7 +69,7 @@ class WallWindow(QWidget):
             self.addAction(action)
         self._pending_layout: tuple[int | None, str] = (None, "")
         self._closing_for_exit = False
-        self.setWindowTitle(self.tr("iocwall — wall %1").replace("%1", key))
+        self.setWindowTitle(arg(self.tr("iocwall — wall %1"), key))
 
     def place(self, screen: QScreen, geometry: Rect, full_screen: bool) -> None:
         """Put the window on ``screen`` (the native video windows move with it)."""
@@ -206,8 +207,7 @@ class WallWindows(QObject):
         try:
             window.show_layout(layout)
         except TemplateError as exc:
-            self._messages.error(self.tr("Layout %1 cannot be shown: %2")
-                                 .replace("%1", layout.name).replace("%2", str(exc)))
+            self._messages.error(arg(self.tr("Layout %1 cannot be shown: %2"), layout.name, exc))
             return
         self._changed()
 

@@ -4,177 +4,177 @@
     <context>
         <name>AccessPanel</name>
         <message>
-            <location filename="../../widgets/access_panel.py" line="241" />
+            <location filename="../../widgets/access_panel.py" line="239" />
             <source>#</source>
             <translation>Số</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="241" />
+            <location filename="../../widgets/access_panel.py" line="239" />
             <source>Agency</source>
             <translation>Cơ quan</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="242" />
+            <location filename="../../widgets/access_panel.py" line="240" />
             <source>Requester</source>
             <translation>Người đề nghị</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="243" />
+            <location filename="../../widgets/access_panel.py" line="241" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="244" />
+            <location filename="../../widgets/access_panel.py" line="242" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="245" />
+            <location filename="../../widgets/access_panel.py" line="243" />
             <source>Wanted (UTC+7)</source>
             <translation>Thời gian đề nghị (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="246" />
+            <location filename="../../widgets/access_panel.py" line="244" />
             <source>Grant ends (UTC+7)</source>
             <translation>Hết hạn quyền (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="270" />
+            <location filename="../../widgets/access_panel.py" line="268" />
             <source>New request…</source>
             <translation>Đề nghị mới…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="271" />
+            <location filename="../../widgets/access_panel.py" line="269" />
             <source>Open letter</source>
             <translation>Mở công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="272" />
+            <location filename="../../widgets/access_panel.py" line="270" />
             <source>Grant…</source>
             <translation>Cấp quyền…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="273" />
+            <location filename="../../widgets/access_panel.py" line="271" />
             <source>Reject…</source>
             <translation>Từ chối…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="274" />
+            <location filename="../../widgets/access_panel.py" line="272" />
             <source>Revoke</source>
             <translation>Thu hồi</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="275" />
+            <location filename="../../widgets/access_panel.py" line="273" />
             <source>Refresh</source>
             <translation>Làm mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="310" />
+            <location filename="../../widgets/access_panel.py" line="308" />
             <source>awaiting decision</source>
             <translation>chờ quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="310" />
+            <location filename="../../widgets/access_panel.py" line="308" />
             <source>granted</source>
             <translation>đã cấp quyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="311" />
+            <location filename="../../widgets/access_panel.py" line="309" />
             <source>rejected</source>
             <translation>bị từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="337" />
+            <location filename="../../widgets/access_panel.py" line="335" />
             <source>ended %1</source>
             <translation>đã hết hạn %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="383" />
+            <location filename="../../widgets/access_panel.py" line="381" />
             <source>Request #%1 of %2, filed %3</source>
             <translation>Yêu cầu số %1 của %2, gửi lúc %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="385" />
+            <location filename="../../widgets/access_panel.py" line="383" />
             <source>Content: %1</source>
             <translation>Nội dung: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="386" />
+            <location filename="../../widgets/access_panel.py" line="384" />
             <source>Purpose: %1</source>
             <translation>Mục đích: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="387" />
+            <location filename="../../widgets/access_panel.py" line="385" />
             <source>Commitment: %1</source>
             <translation>Cam kết: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="388" />
+            <location filename="../../widgets/access_panel.py" line="386" />
             <source>Letter: %1 (SHA-256 %2)</source>
             <translation>Công văn: %1 (SHA-256 %2)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="391" />
+            <location filename="../../widgets/access_panel.py" line="389" />
             <source>Decided by %1 at %2</source>
             <translation>Quyết định bởi %1 lúc %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="394" />
+            <location filename="../../widgets/access_panel.py" line="392" />
             <source>Reason: %1</source>
             <translation>Lý do: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="396" />
+            <location filename="../../widgets/access_panel.py" line="394" />
             <source>%1: %2 – %3 (%4)</source>
             <translation>%1: %2 – %3 (%4)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="399" />
+            <location filename="../../widgets/access_panel.py" line="397" />
             <source>running</source>
             <translation>đang hiệu lực</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="400" />
+            <location filename="../../widgets/access_panel.py" line="397" />
             <source>not running</source>
             <translation>không hiệu lực</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="433" />
+            <location filename="../../widgets/access_panel.py" line="430" />
             <source>Cameras: tick at least one camera in the list.</source>
             <translation>Camera: hãy đánh dấu ít nhất một camera trong danh sách.</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="437" />
+            <location filename="../../widgets/access_panel.py" line="434" />
             <source>Letter: choose the official letter (a PDF file).</source>
             <translation>Công văn: chọn công văn đề nghị (tệp PDF).</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="458" />
+            <location filename="../../widgets/access_panel.py" line="455" />
             <source>Check at least one camera.</source>
             <translation>Chọn ít nhất một camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="494" />
+            <location filename="../../widgets/access_panel.py" line="491" />
             <source>Revoke access</source>
             <translation>Thu hồi quyền truy cập</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="495" />
+            <location filename="../../widgets/access_panel.py" line="492" />
             <source>End the access granted to %1 (request #%2) now? Its cameras disappear from the agency's list at once.</source>
             <translation>Chấm dứt ngay quyền truy cập đã cấp cho %1 (yêu cầu số %2)? Các camera sẽ biến mất khỏi danh sách của cơ quan đó ngay lập tức.</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="511" />
+            <location filename="../../widgets/access_panel.py" line="508" />
             <source>Fetching the letter…</source>
             <translation>Đang tải công văn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="516" />
+            <location filename="../../widgets/access_panel.py" line="513" />
             <source>Letter saved to %1</source>
             <translation>Đã lưu công văn vào %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="526" />
+            <location filename="../../widgets/access_panel.py" line="523" />
             <source>Request #%1: %2</source>
             <translation>Yêu cầu số %1: %2</translation>
         </message>
@@ -182,27 +182,27 @@
     <context>
         <name>AccessRejectDialog</name>
         <message>
-            <location filename="../../widgets/access_panel.py" line="230" />
+            <location filename="../../widgets/access_panel.py" line="228" />
             <source>Reject access request #%1</source>
             <translation>Từ chối yêu cầu truy cập số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="231" />
+            <location filename="../../widgets/access_panel.py" line="229" />
             <source>Reason (shown to the agency; required)</source>
             <translation>Lý do (gửi cho cơ quan đề nghị; bắt buộc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="231" />
+            <location filename="../../widgets/access_panel.py" line="229" />
             <source>Reason</source>
             <translation>Lý do</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="232" />
+            <location filename="../../widgets/access_panel.py" line="230" />
             <source>Reject</source>
             <translation>Từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="232" />
+            <location filename="../../widgets/access_panel.py" line="230" />
             <source>A rejection needs a reason</source>
             <translation>Từ chối phải nêu lý do</translation>
         </message>
@@ -210,87 +210,87 @@
     <context>
         <name>AccessRequestDialog</name>
         <message>
-            <location filename="../../widgets/access_panel.py" line="60" />
+            <location filename="../../widgets/access_panel.py" line="61" />
             <source>Request access to cameras</source>
             <translation>Đề nghị truy cập camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="64" />
+            <location filename="../../widgets/access_panel.py" line="65" />
             <source>What you need to see (at least 10 characters)</source>
             <translation>Nội dung cần xem (ít nhất 10 ký tự)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="67" />
+            <location filename="../../widgets/access_panel.py" line="68" />
             <source>Why (the case or task)</source>
             <translation>Mục đích (vụ việc hoặc nhiệm vụ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="70" />
+            <location filename="../../widgets/access_panel.py" line="71" />
             <source>We commit to use the pictures for this purpose only</source>
             <translation>Cam kết chỉ sử dụng hình ảnh cho mục đích đã nêu</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="73" />
+            <location filename="../../widgets/access_panel.py" line="74" />
             <source>Content</source>
             <translation>Nội dung</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="74" />
+            <location filename="../../widgets/access_panel.py" line="75" />
             <source>Purpose</source>
             <translation>Mục đích</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="75" />
+            <location filename="../../widgets/access_panel.py" line="76" />
             <source>Commitment</source>
             <translation>Cam kết</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="78" />
+            <location filename="../../widgets/access_panel.py" line="79" />
             <source>Filter by name, ward or location</source>
             <translation>Lọc theo tên, phường hoặc vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="84" />
+            <location filename="../../widgets/access_panel.py" line="85" />
             <source>Loading the cameras you may ask for…</source>
             <translation>Đang tải danh sách camera được phép đề nghị…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="89" />
+            <location filename="../../widgets/access_panel.py" line="90" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="95" />
+            <location filename="../../widgets/access_panel.py" line="96" />
             <source>From (UTC+7)</source>
             <translation>Từ (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="96" />
+            <location filename="../../widgets/access_panel.py" line="97" />
             <source>Until (UTC+7)</source>
             <translation>Đến (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="99" />
+            <location filename="../../widgets/access_panel.py" line="100" />
             <source>Official letter (PDF)</source>
             <translation>Công văn đề nghị (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="100" />
+            <location filename="../../widgets/access_panel.py" line="101" />
             <source>Choose…</source>
             <translation>Chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="104" />
+            <location filename="../../widgets/access_panel.py" line="105" />
             <source>Letter</source>
             <translation>Công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="109" />
+            <location filename="../../widgets/access_panel.py" line="110" />
             <source>Send request</source>
             <translation>Gửi đề nghị</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="120" />
+            <location filename="../../widgets/access_panel.py" line="121" />
             <source>#%1 %2 — %3, %4</source>
             <translation>#%1 %2 — %3, %4</translation>
         </message>
@@ -305,12 +305,12 @@
             <translation>Đã chọn %1/%2 camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="163" />
+            <location filename="../../widgets/access_panel.py" line="162" />
             <source>Official letter</source>
             <translation>Công văn đề nghị</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="163" />
+            <location filename="../../widgets/access_panel.py" line="162" />
             <source>PDF (*.pdf)</source>
             <translation>PDF (*.pdf)</translation>
         </message>
@@ -318,34 +318,34 @@
     <context>
         <name>AccessRequestService</name>
         <message>
-            <location filename="../../app/access_requests.py" line="147" />
+            <location filename="../../app/access_requests.py" line="148" />
             <source>letter: choose the official letter (a PDF file)</source>
             <translation>letter: chọn công văn đề nghị (tệp PDF)</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="149" />
+            <location filename="../../app/access_requests.py" line="150" />
             <source>letter: %1 is larger than 10 MB</source>
             <translation>letter: %1 lớn hơn 10 MB</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="151" />
-            <location filename="../../app/access_requests.py" line="161" />
+            <location filename="../../app/access_requests.py" line="152" />
+            <location filename="../../app/access_requests.py" line="162" />
             <source>letter: cannot read %1 (%2)</source>
             <translation>letter: không đọc được %1 (%2)</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="153" />
+            <location filename="../../app/access_requests.py" line="154" />
             <source>letter: %1 is not a PDF file; attach the official letter as a PDF</source>
             <translation>letter: %1 không phải tệp PDF; hãy đính kèm công văn đề nghị dạng PDF</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="211" />
-            <location filename="../../app/access_requests.py" line="264" />
+            <location filename="../../app/access_requests.py" line="212" />
+            <location filename="../../app/access_requests.py" line="262" />
             <source>Access requests</source>
             <translation>Yêu cầu truy cập</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="237" />
+            <location filename="../../app/access_requests.py" line="238" />
             <source>Access request #%1 from %2 awaits a decision</source>
             <translation>Yêu cầu truy cập số %1 của %2 đang chờ quyết định</translation>
         </message>
@@ -355,53 +355,53 @@
             <translation>Yêu cầu truy cập số %1 đã được cấp quyền đến %2</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="246" />
+            <location filename="../../app/access_requests.py" line="245" />
             <source>Access request #%1 was rejected: %2</source>
             <translation>Yêu cầu truy cập số %1 bị từ chối: %2</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="277" />
+            <location filename="../../app/access_requests.py" line="275" />
             <source>Cameras to request</source>
             <translation>Camera có thể đề nghị</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="289" />
+            <location filename="../../app/access_requests.py" line="287" />
             <source>the server sent an unexpected camera catalogue</source>
             <translation>máy chủ gửi danh sách camera không hợp lệ</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="297" />
-            <location filename="../../app/access_requests.py" line="337" />
+            <location filename="../../app/access_requests.py" line="295" />
+            <location filename="../../app/access_requests.py" line="335" />
             <source>Access request</source>
             <translation>Yêu cầu truy cập</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="303" />
+            <location filename="../../app/access_requests.py" line="301" />
             <source>camera_ids: name at least one camera</source>
             <translation>camera_ids: nêu ít nhất một camera</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="329" />
+            <location filename="../../app/access_requests.py" line="327" />
             <source>reason: a rejection needs a reason (at least 3 characters)</source>
             <translation>reason: từ chối phải nêu lý do (ít nhất 3 ký tự)</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="332" />
+            <location filename="../../app/access_requests.py" line="330" />
             <source>camera_ids: choose at least one camera to grant</source>
             <translation>camera_ids: chọn ít nhất một camera để cấp quyền</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="358" />
+            <location filename="../../app/access_requests.py" line="356" />
             <source>Access request: %1</source>
             <translation>Yêu cầu truy cập: %1</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="366" />
+            <location filename="../../app/access_requests.py" line="364" />
             <source>Letter</source>
             <translation>Công văn</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="373" />
+            <location filename="../../app/access_requests.py" line="371" />
             <source>the server did not send a PDF letter</source>
             <translation>máy chủ không gửi công văn PDF</translation>
         </message>
@@ -409,17 +409,17 @@
     <context>
         <name>AddClipDialog</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="320" />
+            <location filename="../../widgets/cases_panel.py" line="321" />
             <source>Add evidence to case #%1</source>
             <translation>Bổ sung chứng cứ cho vụ việc #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="327" />
+            <location filename="../../widgets/cases_panel.py" line="328" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="330" />
+            <location filename="../../widgets/cases_panel.py" line="331" />
             <source>Clip request</source>
             <translation>Yêu cầu trích xuất</translation>
         </message>
@@ -450,23 +450,23 @@
     <context>
         <name>AuditLogService</name>
         <message>
-            <location filename="../../app/audit_log.py" line="56" />
+            <location filename="../../app/audit_log.py" line="57" />
             <source>the server sent an unreadable audit export</source>
             <translation>máy chủ gửi tệp nhật ký không đọc được</translation>
         </message>
         <message>
-            <location filename="../../app/audit_log.py" line="186" />
-            <location filename="../../app/audit_log.py" line="216" />
+            <location filename="../../app/audit_log.py" line="187" />
+            <location filename="../../app/audit_log.py" line="217" />
             <source>Audit log</source>
             <translation>Nhật ký</translation>
         </message>
         <message>
-            <location filename="../../app/audit_log.py" line="226" />
+            <location filename="../../app/audit_log.py" line="227" />
             <source>Audit chain check</source>
             <translation>Kiểm tra chuỗi băm nhật ký</translation>
         </message>
         <message>
-            <location filename="../../app/audit_log.py" line="241" />
+            <location filename="../../app/audit_log.py" line="242" />
             <source>The audit log's hash chain is BROKEN at row %1: %2</source>
             <translation>Chuỗi băm của nhật ký BỊ PHÁ VỠ tại bản ghi %1: %2</translation>
         </message>
@@ -494,111 +494,111 @@
     <context>
         <name>AuditPanel</name>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="53" />
+            <location filename="../../widgets/audit_panel.py" line="54" />
             <source>#</source>
             <translation>Số TT</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="54" />
+            <location filename="../../widgets/audit_panel.py" line="55" />
             <source>Time (UTC+7)</source>
             <translation>Thời gian (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="55" />
-            <location filename="../../widgets/audit_panel.py" line="103" />
+            <location filename="../../widgets/audit_panel.py" line="56" />
+            <location filename="../../widgets/audit_panel.py" line="104" />
             <source>Event</source>
             <translation>Sự kiện</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="55" />
-            <location filename="../../widgets/audit_panel.py" line="101" />
+            <location filename="../../widgets/audit_panel.py" line="56" />
+            <location filename="../../widgets/audit_panel.py" line="102" />
             <source>User</source>
             <translation>Tài khoản</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="56" />
-            <location filename="../../widgets/audit_panel.py" line="105" />
+            <location filename="../../widgets/audit_panel.py" line="57" />
+            <location filename="../../widgets/audit_panel.py" line="106" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="57" />
+            <location filename="../../widgets/audit_panel.py" line="58" />
             <source>Detail</source>
             <translation>Chi tiết</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="57" />
+            <location filename="../../widgets/audit_panel.py" line="58" />
             <source>Hash</source>
             <translation>Băm</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="70" />
+            <location filename="../../widgets/audit_panel.py" line="71" />
             <source>Hash chain not checked yet</source>
             <translation>Chưa kiểm tra chuỗi băm</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="76" />
+            <location filename="../../widgets/audit_panel.py" line="77" />
             <source>Check chain</source>
             <translation>Kiểm tra chuỗi băm</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="82" />
+            <location filename="../../widgets/audit_panel.py" line="83" />
             <source>From (UTC+7)</source>
             <translation>Từ (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="85" />
+            <location filename="../../widgets/audit_panel.py" line="86" />
             <source>Until (UTC+7)</source>
             <translation>Đến (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="89" />
+            <location filename="../../widgets/audit_panel.py" line="90" />
             <source>user name</source>
             <translation>tên tài khoản</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="92" />
+            <location filename="../../widgets/audit_panel.py" line="93" />
             <source>(any event)</source>
             <translation>(mọi sự kiện)</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="96" />
-            <location filename="../../widgets/audit_panel.py" line="165" />
+            <location filename="../../widgets/audit_panel.py" line="97" />
+            <location filename="../../widgets/audit_panel.py" line="166" />
             <source>(any camera)</source>
             <translation>(mọi camera)</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="107" />
+            <location filename="../../widgets/audit_panel.py" line="108" />
             <source>Apply filters</source>
             <translation>Lọc</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="108" />
+            <location filename="../../widgets/audit_panel.py" line="109" />
             <source>Export CSV…</source>
             <translation>Xuất CSV…</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="118" />
+            <location filename="../../widgets/audit_panel.py" line="119" />
             <source>◀ Newer</source>
             <translation>◀ Mới hơn</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="119" />
+            <location filename="../../widgets/audit_panel.py" line="120" />
             <source>Older ▶</source>
             <translation>Cũ hơn ▶</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="193" />
+            <location filename="../../widgets/audit_panel.py" line="194" />
             <source>Loading…</source>
             <translation>Đang tải…</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="228" />
+            <location filename="../../widgets/audit_panel.py" line="229" />
             <source>No rows match</source>
             <translation>Không có bản ghi phù hợp</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="230" />
+            <location filename="../../widgets/audit_panel.py" line="231" />
             <source>Rows %1–%2</source>
             <translation>Bản ghi %1–%2</translation>
         </message>
@@ -618,27 +618,27 @@
             <translation>Chuỗi băm BỊ PHÁ VỠ tại bản ghi %1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="257" />
+            <location filename="../../widgets/audit_panel.py" line="256" />
             <source>Export the audit log</source>
             <translation>Xuất nhật ký</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="258" />
+            <location filename="../../widgets/audit_panel.py" line="257" />
             <source>CSV (*.csv)</source>
             <translation>CSV (*.csv)</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="270" />
+            <location filename="../../widgets/audit_panel.py" line="269" />
             <source>Exporting…</source>
             <translation>Đang xuất…</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="277" />
+            <location filename="../../widgets/audit_panel.py" line="276" />
             <source>%1 rows saved to %2</source>
             <translation>Đã lưu %1 bản ghi vào %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/audit_panel.py" line="280" />
+            <location filename="../../widgets/audit_panel.py" line="278" />
             <source>the file records that the hash chain is broken</source>
             <translation>tệp ghi nhận chuỗi băm bị phá vỡ</translation>
         </message>
@@ -646,7 +646,7 @@
     <context>
         <name>BarChart</name>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="89" />
+            <location filename="../../widgets/reports_panel.py" line="90" />
             <source>No data in this period</source>
             <translation>Không có dữ liệu trong kỳ này</translation>
         </message>
@@ -824,261 +824,261 @@
     <context>
         <name>CaseTexts</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="85" />
+            <location filename="../../widgets/cases_panel.py" line="86" />
             <source>Case opened</source>
             <translation>Đã mở vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="86" />
+            <location filename="../../widgets/cases_panel.py" line="87" />
             <source>Evidence clip added</source>
             <translation>Đã bổ sung đoạn trích làm chứng cứ</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="87" />
-            <location filename="../../widgets/cases_panel.py" line="143" />
+            <location filename="../../widgets/cases_panel.py" line="88" />
+            <location filename="../../widgets/cases_panel.py" line="144" />
             <source>Sent to city police</source>
             <translation>Đã chuyển Công an thành phố</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="88" />
-            <location filename="../../widgets/cases_panel.py" line="144" />
+            <location filename="../../widgets/cases_panel.py" line="89" />
+            <location filename="../../widgets/cases_panel.py" line="145" />
             <source>Verification concluded</source>
             <translation>Đã kết luận xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="89" />
-            <location filename="../../widgets/cases_panel.py" line="145" />
+            <location filename="../../widgets/cases_panel.py" line="90" />
+            <location filename="../../widgets/cases_panel.py" line="146" />
             <source>Conclusion reported to the IOC</source>
             <translation>Đã báo cáo kết luận về Trung tâm IOC</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="90" />
-            <location filename="../../widgets/cases_panel.py" line="135" />
-            <location filename="../../widgets/cases_panel.py" line="147" />
+            <location filename="../../widgets/cases_panel.py" line="91" />
+            <location filename="../../widgets/cases_panel.py" line="136" />
+            <location filename="../../widgets/cases_panel.py" line="148" />
             <source>Violator identified</source>
             <translation>Đã xác định người vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="91" />
-            <location filename="../../widgets/cases_panel.py" line="148" />
+            <location filename="../../widgets/cases_panel.py" line="92" />
+            <location filename="../../widgets/cases_panel.py" line="149" />
             <source>Record of violation made</source>
             <translation>Đã lập biên bản vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="92" />
-            <location filename="../../widgets/cases_panel.py" line="138" />
-            <location filename="../../widgets/cases_panel.py" line="149" />
+            <location filename="../../widgets/cases_panel.py" line="93" />
+            <location filename="../../widgets/cases_panel.py" line="139" />
+            <location filename="../../widgets/cases_panel.py" line="150" />
             <source>Record handed over</source>
             <translation>Đã chuyển biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="93" />
-            <location filename="../../widgets/cases_panel.py" line="139" />
+            <location filename="../../widgets/cases_panel.py" line="94" />
+            <location filename="../../widgets/cases_panel.py" line="140" />
             <source>Penalty decided</source>
             <translation>Đã ra quyết định xử phạt</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="94" />
+            <location filename="../../widgets/cases_panel.py" line="95" />
             <source>Case closed</source>
             <translation>Đã kết thúc vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="95" />
+            <location filename="../../widgets/cases_panel.py" line="96" />
             <source>Made public</source>
             <translation>Đã công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="96" />
+            <location filename="../../widgets/cases_panel.py" line="97" />
             <source>Withdrawn from the public</source>
             <translation>Đã thôi công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="107" />
+            <location filename="../../widgets/cases_panel.py" line="108" />
             <source>Red light</source>
             <translation>Vượt đèn đỏ</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="108" />
+            <location filename="../../widgets/cases_panel.py" line="109" />
             <source>Wrong lane</source>
             <translation>Đi sai làn đường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="109" />
+            <location filename="../../widgets/cases_panel.py" line="110" />
             <source>Stopping / parking</source>
             <translation>Dừng, đỗ xe sai quy định</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="110" />
+            <location filename="../../widgets/cases_panel.py" line="111" />
             <source>Other traffic violation</source>
             <translation>Vi phạm giao thông khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="111" />
+            <location filename="../../widgets/cases_panel.py" line="112" />
             <source>Public order</source>
             <translation>Trật tự công cộng</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="112" />
+            <location filename="../../widgets/cases_panel.py" line="113" />
             <source>Other</source>
             <translation>Khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="115" />
+            <location filename="../../widgets/cases_panel.py" line="116" />
             <source>opened</source>
             <translation>đã mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="116" />
+            <location filename="../../widgets/cases_panel.py" line="117" />
             <source>sent to police</source>
             <translation>đã chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="117" />
+            <location filename="../../widgets/cases_panel.py" line="118" />
             <source>verified</source>
             <translation>đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="118" />
+            <location filename="../../widgets/cases_panel.py" line="119" />
             <source>conclusion reported</source>
             <translation>đã báo cáo kết luận</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="120" />
+            <location filename="../../widgets/cases_panel.py" line="121" />
             <source>record made</source>
             <translation>đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="121" />
+            <location filename="../../widgets/cases_panel.py" line="122" />
             <source>decided</source>
             <translation>đã ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="122" />
+            <location filename="../../widgets/cases_panel.py" line="123" />
             <source>closed</source>
             <translation>đã kết thúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="125" />
+            <location filename="../../widgets/cases_panel.py" line="126" />
             <source>due</source>
             <translation>còn hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="126" />
+            <location filename="../../widgets/cases_panel.py" line="127" />
             <source>due soon</source>
             <translation>sắp đến hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="127" />
+            <location filename="../../widgets/cases_panel.py" line="128" />
             <source>overdue</source>
             <translation>quá hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="128" />
+            <location filename="../../widgets/cases_panel.py" line="129" />
             <source>done</source>
             <translation>đã xong</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="129" />
+            <location filename="../../widgets/cases_panel.py" line="130" />
             <source>done late</source>
             <translation>xong nhưng trễ hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="132" />
+            <location filename="../../widgets/cases_panel.py" line="133" />
             <source>Send to police</source>
             <translation>Chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="133" />
+            <location filename="../../widgets/cases_panel.py" line="134" />
             <source>Verified</source>
             <translation>Đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="134" />
+            <location filename="../../widgets/cases_panel.py" line="135" />
             <source>Report conclusion</source>
             <translation>Báo cáo kết luận</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="137" />
+            <location filename="../../widgets/cases_panel.py" line="138" />
             <source>Record made</source>
             <translation>Đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="140" />
+            <location filename="../../widgets/cases_panel.py" line="141" />
             <source>Close</source>
             <translation>Kết thúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="150" />
+            <location filename="../../widgets/cases_panel.py" line="151" />
             <source>Penalty decision</source>
             <translation>Quyết định xử phạt</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="151" />
+            <location filename="../../widgets/cases_panel.py" line="152" />
             <source>Closed</source>
             <translation>Kết thúc vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="154" />
+            <location filename="../../widgets/cases_panel.py" line="155" />
             <source>Send to city police (5 working days)</source>
             <translation>Chuyển Công an thành phố (5 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="156" />
+            <location filename="../../widgets/cases_panel.py" line="157" />
             <source>Verify (1 month, 2 if complex)</source>
             <translation>Xác minh (1 tháng, phức tạp 2 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="157" />
+            <location filename="../../widgets/cases_panel.py" line="158" />
             <source>Report the conclusion (5 working days)</source>
             <translation>Báo cáo kết luận (5 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="159" />
+            <location filename="../../widgets/cases_panel.py" line="160" />
             <source>Record of violation (3 working days)</source>
             <translation>Lập biên bản vi phạm (3 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="160" />
+            <location filename="../../widgets/cases_panel.py" line="161" />
             <source>Hand the record over (24 hours)</source>
             <translation>Chuyển biên bản (24 giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="161" />
+            <location filename="../../widgets/cases_panel.py" line="162" />
             <source>Decision (7 working days)</source>
             <translation>Ra quyết định (7 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="162" />
+            <location filename="../../widgets/cases_panel.py" line="163" />
             <source>Decision, transferred (10 working days)</source>
             <translation>Ra quyết định, chuyển hồ sơ (10 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="164" />
+            <location filename="../../widgets/cases_panel.py" line="165" />
             <source>Decision, explanation requested (1 month)</source>
             <translation>Ra quyết định, có giải trình (1 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="166" />
+            <location filename="../../widgets/cases_panel.py" line="167" />
             <source>Decision, especially complex (2 months)</source>
             <translation>Ra quyết định, đặc biệt phức tạp (2 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="170" />
+            <location filename="../../widgets/cases_panel.py" line="171" />
             <source>Simple (7 working days)</source>
             <translation>Đơn giản (7 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="171" />
+            <location filename="../../widgets/cases_panel.py" line="172" />
             <source>Transferred (10 working days)</source>
             <translation>Chuyển hồ sơ (10 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="173" />
+            <location filename="../../widgets/cases_panel.py" line="174" />
             <source>Explanation or verification (1 month)</source>
             <translation>Giải trình hoặc xác minh (1 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="175" />
+            <location filename="../../widgets/cases_panel.py" line="176" />
             <source>Especially complex (2 months)</source>
             <translation>Đặc biệt phức tạp (2 tháng)</translation>
         </message>
@@ -1086,92 +1086,92 @@
     <context>
         <name>CasesPanel</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="436" />
+            <location filename="../../widgets/cases_panel.py" line="437" />
             <source>All states</source>
             <translation>Mọi trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="440" />
+            <location filename="../../widgets/cases_panel.py" line="441" />
             <source>All violations</source>
             <translation>Mọi hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="444" />
-            <location filename="../../widgets/cases_panel.py" line="528" />
+            <location filename="../../widgets/cases_panel.py" line="445" />
+            <location filename="../../widgets/cases_panel.py" line="529" />
             <source>All wards</source>
             <translation>Mọi phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="446" />
+            <location filename="../../widgets/cases_panel.py" line="447" />
             <source>Any deadline</source>
             <translation>Mọi thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="410" />
-            <location filename="../../widgets/cases_panel.py" line="449" />
+            <location filename="../../widgets/cases_panel.py" line="411" />
+            <location filename="../../widgets/cases_panel.py" line="450" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="409" />
-            <location filename="../../widgets/cases_panel.py" line="450" />
+            <location filename="../../widgets/cases_panel.py" line="410" />
+            <location filename="../../widgets/cases_panel.py" line="451" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="408" />
-            <location filename="../../widgets/cases_panel.py" line="451" />
+            <location filename="../../widgets/cases_panel.py" line="409" />
+            <location filename="../../widgets/cases_panel.py" line="452" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="406" />
+            <location filename="../../widgets/cases_panel.py" line="407" />
             <source>#</source>
             <translation>#</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="407" />
+            <location filename="../../widgets/cases_panel.py" line="408" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="411" />
+            <location filename="../../widgets/cases_panel.py" line="412" />
             <source>Detected (UTC+7)</source>
             <translation>Phát hiện (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="412" />
+            <location filename="../../widgets/cases_panel.py" line="413" />
             <source>Next deadline (UTC+7)</source>
             <translation>Hạn gần nhất (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="413" />
-            <location filename="../../widgets/cases_panel.py" line="452" />
+            <location filename="../../widgets/cases_panel.py" line="414" />
+            <location filename="../../widgets/cases_panel.py" line="453" />
             <source>Deadline</source>
             <translation>Thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="470" />
+            <location filename="../../widgets/cases_panel.py" line="471" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="472" />
+            <location filename="../../widgets/cases_panel.py" line="473" />
             <source>Add evidence clip…</source>
             <translation>Bổ sung đoạn trích làm chứng cứ…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="473" />
+            <location filename="../../widgets/cases_panel.py" line="474" />
             <source>Publish…</source>
             <translation>Công khai…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="474" />
+            <location filename="../../widgets/cases_panel.py" line="475" />
             <source>Unpublish</source>
             <translation>Thôi công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="624" />
+            <location filename="../../widgets/cases_panel.py" line="625" />
             <source>done %1</source>
             <translation>xong %1</translation>
         </message>
@@ -1214,23 +1214,23 @@
     <context>
         <name>ClipPlayerWidget</name>
         <message>
-            <location filename="../../widgets/clip_player.py" line="30" />
+            <location filename="../../widgets/clip_player.py" line="32" />
             <source>No clip open</source>
             <translation>Chưa mở đoạn video nào</translation>
         </message>
         <message>
-            <location filename="../../widgets/clip_player.py" line="39" />
-            <location filename="../../widgets/clip_player.py" line="108" />
+            <location filename="../../widgets/clip_player.py" line="41" />
+            <location filename="../../widgets/clip_player.py" line="110" />
             <source>Play</source>
             <translation>Phát</translation>
         </message>
         <message>
-            <location filename="../../widgets/clip_player.py" line="65" />
+            <location filename="../../widgets/clip_player.py" line="67" />
             <source>request #%1</source>
             <translation>yêu cầu số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/clip_player.py" line="108" />
+            <location filename="../../widgets/clip_player.py" line="110" />
             <source>Pause</source>
             <translation>Tạm dừng</translation>
         </message>
@@ -1238,112 +1238,112 @@
     <context>
         <name>ClipRequestDialog</name>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="74" />
+            <location filename="../../widgets/requests_panel.py" line="75" />
             <source>Request a clip</source>
             <translation>Yêu cầu trích xuất đoạn video</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="86" />
+            <location filename="../../widgets/requests_panel.py" line="87" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="92" />
+            <location filename="../../widgets/requests_panel.py" line="93" />
             <source>From (UTC+7)</source>
             <translation>Từ (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="93" />
+            <location filename="../../widgets/requests_panel.py" line="94" />
             <source>To (UTC+7)</source>
             <translation>Đến (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="95" />
+            <location filename="../../widgets/requests_panel.py" line="96" />
             <source>Content and purpose of the request</source>
             <translation>Nội dung và mục đích yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="99" />
+            <location filename="../../widgets/requests_panel.py" line="100" />
             <source>Purpose</source>
             <translation>Mục đích</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="110" />
+            <location filename="../../widgets/requests_panel.py" line="111" />
             <source>I commit to use the clip only for the stated purpose</source>
             <translation>Tôi cam kết chỉ sử dụng đoạn video cho mục đích đã nêu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="111" />
+            <location filename="../../widgets/requests_panel.py" line="112" />
             <source>The official request letter (PDF)</source>
             <translation>Công văn đề nghị (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="112" />
+            <location filename="../../widgets/requests_panel.py" line="113" />
             <source>Commitment *</source>
             <translation>Cam kết *</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="113" />
+            <location filename="../../widgets/requests_panel.py" line="114" />
             <source>Official letter (PDF) *</source>
             <translation>Công văn (PDF) *</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="114" />
+            <location filename="../../widgets/requests_panel.py" line="115" />
             <source>Requests of other agencies are decided by the operating unit on the official letter.</source>
             <translation>Yêu cầu của cơ quan khác do đơn vị vận hành xem xét, quyết định theo công văn.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="120" />
+            <location filename="../../widgets/requests_panel.py" line="121" />
             <source>Other agencies: commitment to use it for this purpose only</source>
             <translation>Cơ quan khác: cam kết chỉ sử dụng đúng mục đích đã nêu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="122" />
+            <location filename="../../widgets/requests_panel.py" line="123" />
             <source>Commitment</source>
             <translation>Cam kết</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="156" />
+            <location filename="../../widgets/requests_panel.py" line="157" />
             <source>Choose a camera.</source>
             <translation>Hãy chọn một camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="158" />
+            <location filename="../../widgets/requests_panel.py" line="159" />
             <source>State the content and purpose of the request.</source>
             <translation>Hãy nêu nội dung và mục đích của yêu cầu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="160" />
+            <location filename="../../widgets/requests_panel.py" line="161" />
             <source>Other agencies must commit to use the clip only for the stated purpose.</source>
             <translation>Cơ quan khác phải cam kết chỉ sử dụng đoạn video cho mục đích đã nêu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="121" />
+            <location filename="../../widgets/requests_panel.py" line="122" />
             <source>Other agencies: official letter (PDF)</source>
             <translation>Cơ quan khác: công văn đề nghị (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="103" />
+            <location filename="../../widgets/requests_panel.py" line="104" />
             <source>Choose…</source>
             <translation>Chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="123" />
+            <location filename="../../widgets/requests_panel.py" line="124" />
             <source>Letter</source>
             <translation>Công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="131" />
+            <location filename="../../widgets/requests_panel.py" line="132" />
             <source>Send request</source>
             <translation>Gửi yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="136" />
+            <location filename="../../widgets/requests_panel.py" line="137" />
             <source>Official letter</source>
             <translation>Công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="136" />
+            <location filename="../../widgets/requests_panel.py" line="137" />
             <source>PDF (*.pdf)</source>
             <translation>PDF (*.pdf)</translation>
         </message>
@@ -1500,37 +1500,37 @@
     <context>
         <name>FaultReportDialog</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="109" />
+            <location filename="../../widgets/incidents_panel.py" line="110" />
             <source>Report a fault: %1</source>
             <translation>Báo lỗi camera: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="116" />
+            <location filename="../../widgets/incidents_panel.py" line="117" />
             <source>Fault</source>
             <translation>Lỗi</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="118" />
+            <location filename="../../widgets/incidents_panel.py" line="119" />
             <source>What do you see? (optional)</source>
             <translation>Anh/chị thấy gì? (không bắt buộc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="120" />
+            <location filename="../../widgets/incidents_panel.py" line="121" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="123" />
+            <location filename="../../widgets/incidents_panel.py" line="124" />
             <source>Attach the tile's picture</source>
             <translation>Đính kèm hình của ô</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="130" />
+            <location filename="../../widgets/incidents_panel.py" line="131" />
             <source>No picture to attach</source>
             <translation>Không có hình để đính kèm</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="138" />
+            <location filename="../../widgets/incidents_panel.py" line="139" />
             <source>Report</source>
             <translation>Báo lỗi</translation>
         </message>
@@ -1538,37 +1538,37 @@
     <context>
         <name>GrantDialog</name>
         <message>
-            <location filename="../../widgets/access_panel.py" line="181" />
+            <location filename="../../widgets/access_panel.py" line="180" />
             <source>Grant access request #%1</source>
             <translation>Cấp quyền theo yêu cầu truy cập số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="183" />
+            <location filename="../../widgets/access_panel.py" line="182" />
             <source>%1 asks for these cameras; uncheck those not granted.</source>
             <translation>%1 đề nghị các camera sau; bỏ chọn camera không cấp quyền.</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="187" />
+            <location filename="../../widgets/access_panel.py" line="186" />
             <source>Camera #%1</source>
             <translation>Camera số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="193" />
+            <location filename="../../widgets/access_panel.py" line="191" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="201" />
+            <location filename="../../widgets/access_panel.py" line="199" />
             <source>From (UTC+7)</source>
             <translation>Từ (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="202" />
+            <location filename="../../widgets/access_panel.py" line="200" />
             <source>Until (UTC+7)</source>
             <translation>Đến (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="207" />
+            <location filename="../../widgets/access_panel.py" line="205" />
             <source>Grant</source>
             <translation>Cấp quyền</translation>
         </message>
@@ -1576,47 +1576,47 @@
     <context>
         <name>GridEditor</name>
         <message>
-            <location filename="../../widgets/grid_editor.py" line="171" />
+            <location filename="../../widgets/grid_editor.py" line="172" />
             <source>Custom grid</source>
             <translation>Lưới tùy chọn</translation>
         </message>
         <message>
-            <location filename="../../widgets/grid_editor.py" line="184" />
+            <location filename="../../widgets/grid_editor.py" line="185" />
             <source>Split</source>
             <translation>Tách ô</translation>
         </message>
         <message>
-            <location filename="../../widgets/grid_editor.py" line="185" />
+            <location filename="../../widgets/grid_editor.py" line="186" />
             <source>Split the selected merged cell into single cells</source>
             <translation>Tách ô đã gộp đang chọn thành các ô đơn</translation>
         </message>
         <message>
-            <location filename="../../widgets/grid_editor.py" line="186" />
+            <location filename="../../widgets/grid_editor.py" line="187" />
             <source>Reset</source>
             <translation>Đặt lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/grid_editor.py" line="187" />
+            <location filename="../../widgets/grid_editor.py" line="188" />
             <source>Make every cell single again</source>
             <translation>Đưa mọi ô về ô đơn</translation>
         </message>
         <message>
-            <location filename="../../widgets/grid_editor.py" line="196" />
+            <location filename="../../widgets/grid_editor.py" line="197" />
             <source>Rows:</source>
             <translation>Số hàng:</translation>
         </message>
         <message>
-            <location filename="../../widgets/grid_editor.py" line="197" />
+            <location filename="../../widgets/grid_editor.py" line="198" />
             <source>Columns:</source>
             <translation>Số cột:</translation>
         </message>
         <message>
-            <location filename="../../widgets/grid_editor.py" line="263" />
+            <location filename="../../widgets/grid_editor.py" line="264" />
             <source>The selection was extended to include the merged cells it cut through: merged cells cannot be cut.</source>
             <translation>Vùng chọn đã được mở rộng để bao trọn các ô đã gộp mà nó cắt qua: không thể cắt ngang một ô đã gộp.</translation>
         </message>
         <message>
-            <location filename="../../widgets/grid_editor.py" line="266" />
+            <location filename="../../widgets/grid_editor.py" line="267" />
             <source>Merged into one cell of %1 rows × %2 columns.</source>
             <translation>Đã gộp thành một ô gồm %1 hàng × %2 cột.</translation>
         </message>
@@ -1649,37 +1649,37 @@
     <context>
         <name>IncidentKinds</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="83" />
+            <location filename="../../widgets/incidents_panel.py" line="84" />
             <source>Offline / no picture</source>
             <translation>Mất kết nối / không có hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="84" />
+            <location filename="../../widgets/incidents_panel.py" line="85" />
             <source>View obstructed</source>
             <translation>Bị che khuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="85" />
+            <location filename="../../widgets/incidents_panel.py" line="86" />
             <source>Too dark</source>
             <translation>Quá tối</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="86" />
+            <location filename="../../widgets/incidents_panel.py" line="87" />
             <source>PTZ broken</source>
             <translation>Hỏng PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="87" />
+            <location filename="../../widgets/incidents_panel.py" line="88" />
             <source>Other</source>
             <translation>Khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="96" />
+            <location filename="../../widgets/incidents_panel.py" line="97" />
             <source>%1 min</source>
             <translation>%1 phút</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="97" />
+            <location filename="../../widgets/incidents_panel.py" line="98" />
             <source>%1 h %2 min</source>
             <translation>%1 giờ %2 phút</translation>
         </message>
@@ -1687,132 +1687,132 @@
     <context>
         <name>IncidentsPanel</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="204" />
+            <location filename="../../widgets/incidents_panel.py" line="205" />
             <source>#</source>
             <translation>#</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="205" />
+            <location filename="../../widgets/incidents_panel.py" line="206" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="206" />
+            <location filename="../../widgets/incidents_panel.py" line="207" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="207" />
+            <location filename="../../widgets/incidents_panel.py" line="208" />
             <source>Fault</source>
             <translation>Lỗi</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="208" />
+            <location filename="../../widgets/incidents_panel.py" line="209" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="209" />
+            <location filename="../../widgets/incidents_panel.py" line="210" />
             <source>Reported (UTC+7)</source>
             <translation>Báo lỗi lúc (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="210" />
+            <location filename="../../widgets/incidents_panel.py" line="211" />
             <source>Reports</source>
             <translation>Báo lỗi</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="211" />
+            <location filename="../../widgets/incidents_panel.py" line="212" />
             <source>To acknowledge</source>
             <translation>Thời gian tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="212" />
+            <location filename="../../widgets/incidents_panel.py" line="213" />
             <source>To resolve</source>
             <translation>Thời gian khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="226" />
+            <location filename="../../widgets/incidents_panel.py" line="227" />
             <source>Open and acknowledged</source>
             <translation>Đang mở và đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="229" />
+            <location filename="../../widgets/incidents_panel.py" line="230" />
             <source>All</source>
             <translation>Tất cả</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="230" />
+            <location filename="../../widgets/incidents_panel.py" line="231" />
             <source>Show</source>
             <translation>Hiển thị</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="256" />
+            <location filename="../../widgets/incidents_panel.py" line="257" />
             <source>Acknowledge</source>
             <translation>Tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="257" />
+            <location filename="../../widgets/incidents_panel.py" line="258" />
             <source>Resolve…</source>
             <translation>Khắc phục…</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="258" />
+            <location filename="../../widgets/incidents_panel.py" line="259" />
             <source>Refresh</source>
             <translation>Làm mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="281" />
+            <location filename="../../widgets/incidents_panel.py" line="282" />
             <source>open</source>
             <translation>đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="282" />
+            <location filename="../../widgets/incidents_panel.py" line="283" />
             <source>acknowledged</source>
             <translation>đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="283" />
+            <location filename="../../widgets/incidents_panel.py" line="284" />
             <source>resolved</source>
             <translation>đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="318" />
+            <location filename="../../widgets/incidents_panel.py" line="319" />
             <source>(automatic)</source>
             <translation>(tự động)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="349" />
+            <location filename="../../widgets/incidents_panel.py" line="350" />
             <source>Snapshot of report #%1 (%2, %3)</source>
             <translation>Ảnh chụp của báo lỗi #%1 (%2, %3)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="369" />
+            <location filename="../../widgets/incidents_panel.py" line="370" />
             <source>Reported</source>
             <translation>Báo lỗi lúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="370" />
+            <location filename="../../widgets/incidents_panel.py" line="371" />
             <source>Acknowledged</source>
             <translation>Đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="372" />
+            <location filename="../../widgets/incidents_panel.py" line="373" />
             <source>Resolved</source>
             <translation>Đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="377" />
+            <location filename="../../widgets/incidents_panel.py" line="378" />
             <source>after %1</source>
             <translation>sau %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="406" />
+            <location filename="../../widgets/incidents_panel.py" line="407" />
             <source>The snapshot cannot be shown</source>
             <translation>Không hiển thị được ảnh chụp</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="434" />
+            <location filename="../../widgets/incidents_panel.py" line="435" />
             <source>Incident #%1: %2</source>
             <translation>Sự cố #%1: %2</translation>
         </message>
@@ -1904,121 +1904,121 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../widgets/main_window.py" line="119" />
+            <location filename="../../widgets/main_window.py" line="120" />
             <source>iocwall — Đồng Hới IOC video wall</source>
             <translation>iocwall — Màn hình giám sát IOC Đồng Hới</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="138" />
+            <location filename="../../widgets/main_window.py" line="139" />
             <source>Cameras</source>
             <translation>Danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="146" />
+            <location filename="../../widgets/main_window.py" line="147" />
             <source>Messages</source>
             <translation>Thông báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="158" />
-            <location filename="../../widgets/main_window.py" line="213" />
+            <location filename="../../widgets/main_window.py" line="159" />
+            <location filename="../../widgets/main_window.py" line="214" />
             <location filename="../../widgets/main_window.py" line="335" />
             <source>PTZ control</source>
             <translation>Điều khiển PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="188" />
+            <location filename="../../widgets/main_window.py" line="189" />
             <source>&amp;System</source>
             <translation>&amp;Hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="189" />
+            <location filename="../../widgets/main_window.py" line="190" />
             <source>Reload camera list</source>
             <translation>Tải lại danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="191" />
+            <location filename="../../widgets/main_window.py" line="192" />
             <source>Log out</source>
             <translation>Đăng xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="193" />
+            <location filename="../../widgets/main_window.py" line="194" />
             <source>Quit</source>
             <translation>Thoát</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="200" />
+            <location filename="../../widgets/main_window.py" line="201" />
             <source>&amp;View</source>
             <translation>&amp;Xem</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="201" />
+            <location filename="../../widgets/main_window.py" line="202" />
             <source>Wall template</source>
             <translation>Kiểu bố trí màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="205" />
+            <location filename="../../widgets/main_window.py" line="206" />
             <source>Custom grid…</source>
             <translation>Lưới tùy chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="208" />
-            <location filename="../../widgets/main_window.py" line="655" />
+            <location filename="../../widgets/main_window.py" line="209" />
+            <location filename="../../widgets/main_window.py" line="651" />
             <source>Full screen</source>
             <translation>Toàn màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="217" />
+            <location filename="../../widgets/main_window.py" line="218" />
             <source>Tour the wall through my layouts</source>
             <translation>Tuần tra màn hình qua các bố cục của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="223" />
+            <location filename="../../widgets/main_window.py" line="224" />
             <source>&amp;Wall windows</source>
             <translation>&amp;Cửa sổ màn hình tường</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="227" />
+            <location filename="../../widgets/main_window.py" line="228" />
             <source>La&amp;youts</source>
             <translation>&amp;Bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="228" />
+            <location filename="../../widgets/main_window.py" line="229" />
             <source>Save layout</source>
             <translation>Lưu bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="231" />
+            <location filename="../../widgets/main_window.py" line="232" />
             <source>Save layout as…</source>
             <translation>Lưu bố cục thành…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="233" />
+            <location filename="../../widgets/main_window.py" line="234" />
             <source>Rename layout…</source>
             <translation>Đổi tên bố cục…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="235" />
-            <location filename="../../widgets/main_window.py" line="522" />
+            <location filename="../../widgets/main_window.py" line="236" />
+            <location filename="../../widgets/main_window.py" line="520" />
             <source>Delete layout</source>
             <translation>Xóa bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="237" />
+            <location filename="../../widgets/main_window.py" line="238" />
             <source>Open at start</source>
             <translation>Mở khi khởi động</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="239" />
+            <location filename="../../widgets/main_window.py" line="240" />
             <source>Share with my unit</source>
             <translation>Chia sẻ với đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="244" />
+            <location filename="../../widgets/main_window.py" line="245" />
             <source>&amp;Language</source>
             <translation>&amp;Ngôn ngữ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="258" />
+            <location filename="../../widgets/main_window.py" line="259" />
             <source>User: %1 (%2)</source>
             <translation>Người dùng: %1 (%2)</translation>
         </message>
@@ -2064,7 +2064,7 @@
         </message>
         <message>
             <location filename="../../widgets/main_window.py" line="392" />
-            <location filename="../../widgets/main_window.py" line="415" />
+            <location filename="../../widgets/main_window.py" line="414" />
             <source>PTZ: you</source>
             <translation>PTZ: bạn đang điều khiển</translation>
         </message>
@@ -2074,158 +2074,158 @@
             <translation>PTZ: %1 (bạn đang chờ, thứ tự %2)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="399" />
+            <location filename="../../widgets/main_window.py" line="398" />
             <source>PTZ taken by %1</source>
             <translation>PTZ đã bị %1 giành quyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="413" />
+            <location filename="../../widgets/main_window.py" line="412" />
             <source>PTZ: free</source>
             <translation>PTZ: đang rảnh</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="417" />
+            <location filename="../../widgets/main_window.py" line="416" />
             <source>PTZ: %1</source>
             <translation>PTZ: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="427" />
+            <location filename="../../widgets/main_window.py" line="426" />
             <source>PTZ error: %1</source>
             <translation>Lỗi PTZ: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="447" />
+            <location filename="../../widgets/main_window.py" line="446" />
             <source>Layout %1 cannot be shown: %2</source>
             <translation>Không thể hiển thị bố cục %1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="504" />
+            <location filename="../../widgets/main_window.py" line="502" />
             <source>Save layout as</source>
             <translation>Lưu bố cục thành</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="504" />
+            <location filename="../../widgets/main_window.py" line="502" />
             <source>Name:</source>
             <translation>Tên:</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="513" />
+            <location filename="../../widgets/main_window.py" line="511" />
             <source>Rename layout</source>
             <translation>Đổi tên bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="513" />
+            <location filename="../../widgets/main_window.py" line="511" />
             <source>New name:</source>
             <translation>Tên mới:</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="523" />
+            <location filename="../../widgets/main_window.py" line="521" />
             <source>Delete the layout %1?</source>
             <translation>Xóa bố cục %1?</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="548" />
+            <location filename="../../widgets/main_window.py" line="546" />
             <source>Layout %1 saved.</source>
             <translation>Đã lưu bố cục %1.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="568" />
+            <location filename="../../widgets/main_window.py" line="566" />
             <source>My layouts</source>
             <translation>Bố cục của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="569" />
+            <location filename="../../widgets/main_window.py" line="567" />
             <source>Shared by my unit</source>
             <translation>Đơn vị chia sẻ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="574" />
+            <location filename="../../widgets/main_window.py" line="572" />
             <source>%1 (by %2, read-only)</source>
             <translation>%1 (của %2, chỉ xem)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="577" />
+            <location filename="../../widgets/main_window.py" line="575" />
             <source>%1 (at start)</source>
             <translation>%1 (khi khởi động)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="584" />
-            <location filename="../../widgets/main_window.py" line="647" />
+            <location filename="../../widgets/main_window.py" line="582" />
+            <location filename="../../widgets/main_window.py" line="643" />
             <source>(none)</source>
             <translation>(không có)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="601" />
+            <location filename="../../widgets/main_window.py" line="599" />
             <source>Layout: (not saved)</source>
             <translation>Bố cục: (chưa lưu)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="603" />
+            <location filename="../../widgets/main_window.py" line="601" />
             <source>Layout: %1</source>
             <translation>Bố cục: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="605" />
+            <location filename="../../widgets/main_window.py" line="603" />
             <source>Layout: %1 (read-only)</source>
             <translation>Bố cục: %1 (chỉ xem)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="613" />
+            <location filename="../../widgets/main_window.py" line="610" />
             <source>No saved layouts to tour.</source>
             <translation>Không có bố cục đã lưu để tuần tra.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="627" />
+            <location filename="../../widgets/main_window.py" line="624" />
             <source>(not available)</source>
             <translation>(không khả dụng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="630" />
+            <location filename="../../widgets/main_window.py" line="627" />
             <source>New wall window on</source>
             <translation>Mở cửa sổ màn hình tường mới trên</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="637" />
+            <location filename="../../widgets/main_window.py" line="634" />
             <source>Wall %1 on %2</source>
             <translation>Màn hình tường %1 trên %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="640" />
+            <location filename="../../widgets/main_window.py" line="636" />
             <source>Show layout</source>
             <translation>Hiển thị bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="649" />
+            <location filename="../../widgets/main_window.py" line="645" />
             <source>Move to screen</source>
             <translation>Chuyển sang màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="659" />
+            <location filename="../../widgets/main_window.py" line="655" />
             <source>Close this wall window</source>
             <translation>Đóng cửa sổ màn hình tường này</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="665" />
+            <location filename="../../widgets/main_window.py" line="661" />
             <source>%1 (this window's screen)</source>
             <translation>%1 (màn hình của cửa sổ này)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="689" />
+            <location filename="../../widgets/main_window.py" line="685" />
             <source>The language changes at the next start.</source>
             <translation>Ngôn ngữ sẽ được đổi ở lần khởi động sau.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="702" />
+            <location filename="../../widgets/main_window.py" line="698" />
             <source>Info</source>
             <translation>Thông tin</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="702" />
+            <location filename="../../widgets/main_window.py" line="698" />
             <source>Warning</source>
             <translation>Cảnh báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="703" />
+            <location filename="../../widgets/main_window.py" line="699" />
             <source>Error</source>
             <translation>Lỗi</translation>
         </message>
@@ -2233,12 +2233,12 @@
     <context>
         <name>OfflineWatcher</name>
         <message>
-            <location filename="../../app/incidents.py" line="382" />
+            <location filename="../../app/incidents.py" line="380" />
             <source>No picture since %1 (UTC+7), %2 min or more; filed by the client</source>
             <translation>Không có hình từ %1 (UTC+7), từ %2 phút trở lên; máy trạm tự động báo</translation>
         </message>
         <message>
-            <location filename="../../app/incidents.py" line="402" />
+            <location filename="../../app/incidents.py" line="400" />
             <source>%1 has been offline for %3 min: incident #%2 filed</source>
             <translation>%1 mất kết nối đã %3 phút: đã báo sự cố #%2</translation>
         </message>
@@ -2246,42 +2246,42 @@
     <context>
         <name>OpenCaseDialog</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="202" />
+            <location filename="../../widgets/cases_panel.py" line="203" />
             <source>Open a violation case</source>
             <translation>Mở vụ việc vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="208" />
+            <location filename="../../widgets/cases_panel.py" line="209" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="215" />
+            <location filename="../../widgets/cases_panel.py" line="216" />
             <source>Bookmark #%1: %2, %3 %4</source>
             <translation>Đánh dấu #%1: %2, %3 %4</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="219" />
+            <location filename="../../widgets/cases_panel.py" line="220" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="227" />
+            <location filename="../../widgets/cases_panel.py" line="228" />
             <source>From</source>
             <translation>Từ</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="228" />
+            <location filename="../../widgets/cases_panel.py" line="229" />
             <source>Detected at another time (UTC+7)</source>
             <translation>Phát hiện vào thời điểm khác (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="236" />
+            <location filename="../../widgets/cases_panel.py" line="237" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="241" />
+            <location filename="../../widgets/cases_panel.py" line="242" />
             <source>Open case</source>
             <translation>Mở vụ việc</translation>
         </message>
@@ -2289,71 +2289,71 @@
     <context>
         <name>Operations</name>
         <message>
-            <location filename="../../widgets/operations.py" line="116" />
+            <location filename="../../widgets/operations.py" line="117" />
             <source>Choose a tile that shows a camera.</source>
             <translation>Hãy chọn một ô đang hiển thị camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="151" />
+            <location filename="../../widgets/operations.py" line="152" />
             <source>Select a bookmark first.</source>
             <translation>Hãy chọn một đánh dấu trước.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="162" />
+            <location filename="../../widgets/operations.py" line="163" />
             <source>Select a clip request first.</source>
             <translation>Hãy chọn một yêu cầu trích xuất trước.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="228" />
+            <location filename="../../widgets/operations.py" line="229" />
             <source>&amp;Operations</source>
             <translation>&amp;Vận hành</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="243" />
-            <location filename="../../widgets/operations.py" line="249" />
-            <location filename="../../widgets/operations.py" line="254" />
+            <location filename="../../widgets/operations.py" line="244" />
+            <location filename="../../widgets/operations.py" line="250" />
+            <location filename="../../widgets/operations.py" line="255" />
             <source>Cases</source>
             <translation>Vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="255" />
+            <location filename="../../widgets/operations.py" line="256" />
             <source>%1 (%2 overdue)</source>
             <translation>%1 (%2 quá hạn)</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="264" />
-            <location filename="../../widgets/operations.py" line="272" />
-            <location filename="../../widgets/operations.py" line="277" />
+            <location filename="../../widgets/operations.py" line="265" />
+            <location filename="../../widgets/operations.py" line="273" />
+            <location filename="../../widgets/operations.py" line="278" />
             <source>Incidents</source>
             <translation>Sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="278" />
+            <location filename="../../widgets/operations.py" line="279" />
             <source>%1 (%2 open)</source>
             <translation>%1 (%2 đang mở)</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="289" />
+            <location filename="../../widgets/operations.py" line="290" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="294" />
+            <location filename="../../widgets/operations.py" line="295" />
             <source>Open case from the selected bookmark…</source>
             <translation>Mở vụ việc từ đánh dấu đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="297" />
+            <location filename="../../widgets/operations.py" line="298" />
             <source>Open case from the selected clip request…</source>
             <translation>Mở vụ việc từ yêu cầu trích xuất đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="303" />
+            <location filename="../../widgets/operations.py" line="304" />
             <source>Public cameras…</source>
             <translation>Camera công khai…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="307" />
+            <location filename="../../widgets/operations.py" line="308" />
             <source>Report a fault on the selected tile…</source>
             <translation>Báo lỗi camera ở ô đang chọn…</translation>
         </message>
@@ -2361,111 +2361,111 @@
     <context>
         <name>PtzPad</name>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="66" />
-            <location filename="../../widgets/ptz_pad.py" line="146" />
-            <location filename="../../widgets/ptz_pad.py" line="270" />
+            <location filename="../../widgets/ptz_pad.py" line="67" />
+            <location filename="../../widgets/ptz_pad.py" line="147" />
+            <location filename="../../widgets/ptz_pad.py" line="271" />
             <source>PTZ: not in use</source>
             <translation>PTZ: không có ai điều khiển</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="81" />
+            <location filename="../../widgets/ptz_pad.py" line="82" />
             <source>Home</source>
             <translation>Vị trí gốc</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="85" />
+            <location filename="../../widgets/ptz_pad.py" line="86" />
             <source>Zoom +</source>
             <translation>Phóng to</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="86" />
+            <location filename="../../widgets/ptz_pad.py" line="87" />
             <source>Zoom −</source>
             <translation>Thu nhỏ</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="94" />
-            <location filename="../../widgets/ptz_pad.py" line="97" />
+            <location filename="../../widgets/ptz_pad.py" line="95" />
+            <location filename="../../widgets/ptz_pad.py" line="98" />
             <source>Speed</source>
             <translation>Tốc độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="102" />
+            <location filename="../../widgets/ptz_pad.py" line="103" />
             <source>Go</source>
             <translation>Đi tới</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="103" />
+            <location filename="../../widgets/ptz_pad.py" line="104" />
             <source>Save as…</source>
             <translation>Lưu thành…</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="104" />
+            <location filename="../../widgets/ptz_pad.py" line="105" />
             <source>Rename…</source>
             <translation>Đổi tên…</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="105" />
+            <location filename="../../widgets/ptz_pad.py" line="106" />
             <source>Remove</source>
             <translation>Xóa</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="114" />
+            <location filename="../../widgets/ptz_pad.py" line="115" />
             <source>Set home</source>
             <translation>Đặt vị trí gốc</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="116" />
-            <location filename="../../widgets/ptz_pad.py" line="254" />
+            <location filename="../../widgets/ptz_pad.py" line="117" />
+            <location filename="../../widgets/ptz_pad.py" line="255" />
             <source>Start patrol</source>
             <translation>Bắt đầu tuần tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="128" />
+            <location filename="../../widgets/ptz_pad.py" line="129" />
             <source>Presets</source>
             <translation>Điểm đặt trước</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="224" />
+            <location filename="../../widgets/ptz_pad.py" line="225" />
             <source>Save preset</source>
             <translation>Lưu điểm đặt trước</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="224" />
+            <location filename="../../widgets/ptz_pad.py" line="225" />
             <source>Preset name:</source>
             <translation>Tên điểm đặt trước:</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="232" />
+            <location filename="../../widgets/ptz_pad.py" line="233" />
             <source>Rename preset</source>
             <translation>Đổi tên điểm đặt trước</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="232" />
+            <location filename="../../widgets/ptz_pad.py" line="233" />
             <source>New name:</source>
             <translation>Tên mới:</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="247" />
+            <location filename="../../widgets/ptz_pad.py" line="248" />
             <source>All presets</source>
             <translation>Tất cả điểm đặt trước</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="254" />
+            <location filename="../../widgets/ptz_pad.py" line="255" />
             <source>Stop patrol</source>
             <translation>Dừng tuần tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="260" />
+            <location filename="../../widgets/ptz_pad.py" line="261" />
             <source>PTZ: you hold the camera</source>
             <translation>PTZ: bạn đang điều khiển camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="264" />
+            <location filename="../../widgets/ptz_pad.py" line="265" />
             <source>PTZ in use by %1; you are number %2 in the queue</source>
             <translation>PTZ đang do %1 điều khiển; bạn xếp hàng thứ %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="268" />
+            <location filename="../../widgets/ptz_pad.py" line="269" />
             <source>PTZ taken by %1</source>
             <translation>PTZ đã bị %1 giành quyền</translation>
         </message>
@@ -2473,57 +2473,57 @@
     <context>
         <name>PublicCamerasDialog</name>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="33" />
+            <location filename="../../widgets/public_cameras.py" line="34" />
             <source>Public</source>
             <translation>Công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="34" />
+            <location filename="../../widgets/public_cameras.py" line="35" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="35" />
+            <location filename="../../widgets/public_cameras.py" line="36" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="36" />
+            <location filename="../../widgets/public_cameras.py" line="37" />
             <source>Location</source>
             <translation>Vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="41" />
+            <location filename="../../widgets/public_cameras.py" line="42" />
             <source>Public cameras</source>
             <translation>Camera công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="45" />
+            <location filename="../../widgets/public_cameras.py" line="46" />
             <source>A ticked camera is shown to the public without login (Art. 14): its name, ward, location and a recent picture. Never its stream or its credentials.</source>
             <translation>Camera được đánh dấu sẽ hiển thị công khai cho người dân, không cần đăng nhập (Điều 14): tên, phường, vị trí và một hình ảnh gần nhất. Không bao giờ công khai luồng video hay thông tin đăng nhập của camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="52" />
+            <location filename="../../widgets/public_cameras.py" line="53" />
             <source>Loading cameras…</source>
             <translation>Đang tải danh sách camera…</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="100" />
+            <location filename="../../widgets/public_cameras.py" line="101" />
             <source>%1 of %2 cameras are public</source>
             <translation>%1/%2 camera đang được công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="121" />
+            <location filename="../../widgets/public_cameras.py" line="122" />
             <source>Saving %1…</source>
             <translation>Đang lưu %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="134" />
+            <location filename="../../widgets/public_cameras.py" line="135" />
             <source>%1 is public now</source>
             <translation>%1 đã được công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="134" />
+            <location filename="../../widgets/public_cameras.py" line="135" />
             <source>%1 is no longer public</source>
             <translation>%1 đã thôi công khai</translation>
         </message>
@@ -2531,42 +2531,42 @@
     <context>
         <name>PublishDialog</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="351" />
+            <location filename="../../widgets/cases_panel.py" line="352" />
             <source>Publish case #%1</source>
             <translation>Công khai vụ việc #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="355" />
+            <location filename="../../widgets/cases_panel.py" line="356" />
             <source>The public API will show the violation type, the ward, the date, this title and the chosen clip. Write no names, number plates or other personal details in the title.</source>
             <translation>Cổng thông tin công khai sẽ hiển thị loại vi phạm, phường, ngày, tiêu đề này và đoạn trích đã chọn. Không ghi họ tên, biển số xe hoặc thông tin cá nhân khác vào tiêu đề.</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="364" />
+            <location filename="../../widgets/cases_panel.py" line="365" />
             <source>e.g. Red-light violation at the junction</source>
             <translation>ví dụ: Vi phạm vượt đèn đỏ tại nút giao</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="365" />
+            <location filename="../../widgets/cases_panel.py" line="366" />
             <source>Public title</source>
             <translation>Tiêu đề công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="367" />
+            <location filename="../../widgets/cases_panel.py" line="368" />
             <source>No clip</source>
             <translation>Không kèm đoạn trích</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="374" />
+            <location filename="../../widgets/cases_panel.py" line="375" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="380" />
+            <location filename="../../widgets/cases_panel.py" line="381" />
             <source>Clip</source>
             <translation>Đoạn trích</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="385" />
+            <location filename="../../widgets/cases_panel.py" line="386" />
             <source>Publish</source>
             <translation>Công khai</translation>
         </message>
@@ -2574,22 +2574,22 @@
     <context>
         <name>RejectDialog</name>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="186" />
+            <location filename="../../widgets/requests_panel.py" line="187" />
             <source>Reject clip request #%1</source>
             <translation>Từ chối yêu cầu trích xuất số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="187" />
+            <location filename="../../widgets/requests_panel.py" line="188" />
             <source>Reason (shown to the requester)</source>
             <translation>Lý do (hiển thị cho người yêu cầu)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="187" />
+            <location filename="../../widgets/requests_panel.py" line="188" />
             <source>Reason</source>
             <translation>Lý do</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="188" />
+            <location filename="../../widgets/requests_panel.py" line="189" />
             <source>A rejection needs a reason</source>
             <translation>Từ chối cần có lý do</translation>
         </message>
@@ -2597,17 +2597,17 @@
     <context>
         <name>ReportService</name>
         <message>
-            <location filename="../../app/reports.py" line="210" />
+            <location filename="../../app/reports.py" line="211" />
             <source>Report</source>
             <translation>Báo cáo</translation>
         </message>
         <message>
-            <location filename="../../app/reports.py" line="226" />
+            <location filename="../../app/reports.py" line="227" />
             <source>Report export</source>
             <translation>Xuất báo cáo</translation>
         </message>
         <message>
-            <location filename="../../app/reports.py" line="232" />
+            <location filename="../../app/reports.py" line="233" />
             <source>the server did not send a %1 file</source>
             <translation>máy chủ không gửi tệp %1</translation>
         </message>
@@ -2630,214 +2630,214 @@
     <context>
         <name>ReportsPanel</name>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="143" />
+            <location filename="../../widgets/reports_panel.py" line="144" />
             <source>Quarterly</source>
             <translation>Báo cáo quý</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="144" />
+            <location filename="../../widgets/reports_panel.py" line="145" />
             <source>6-monthly</source>
             <translation>Báo cáo 6 tháng</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="145" />
+            <location filename="../../widgets/reports_panel.py" line="146" />
             <source>Yearly</source>
             <translation>Báo cáo năm</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="146" />
+            <location filename="../../widgets/reports_panel.py" line="147" />
             <source>Ad hoc</source>
             <translation>Báo cáo đột xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="148" />
+            <location filename="../../widgets/reports_panel.py" line="149" />
             <source>Report</source>
             <translation>Báo cáo</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="157" />
+            <location filename="../../widgets/reports_panel.py" line="158" />
             <source>Year and part</source>
             <translation>Năm và kỳ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="171" />
+            <location filename="../../widgets/reports_panel.py" line="172" />
             <source>From – to (UTC+7, inclusive)</source>
             <translation>Từ ngày – đến ngày (UTC+7, tính cả hai ngày)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="176" />
+            <location filename="../../widgets/reports_panel.py" line="177" />
             <source>Show report</source>
             <translation>Xem báo cáo</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="177" />
+            <location filename="../../widgets/reports_panel.py" line="178" />
             <source>Export PDF…</source>
             <translation>Xuất PDF…</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="178" />
+            <location filename="../../widgets/reports_panel.py" line="179" />
             <source>Export CSV…</source>
             <translation>Xuất CSV…</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="194" />
+            <location filename="../../widgets/reports_panel.py" line="195" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="194" />
+            <location filename="../../widgets/reports_panel.py" line="195" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="194" />
+            <location filename="../../widgets/reports_panel.py" line="195" />
             <source>Recorded (h)</source>
             <translation>Thời gian ghi hình (giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="195" />
+            <location filename="../../widgets/reports_panel.py" line="196" />
             <source>Availability</source>
             <translation>Tỷ lệ hoạt động</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="195" />
+            <location filename="../../widgets/reports_panel.py" line="196" />
             <source>Recording gaps (h)</source>
             <translation>Gián đoạn ghi hình (giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="196" />
+            <location filename="../../widgets/reports_panel.py" line="197" />
             <source>Offline incidents (h)</source>
             <translation>Sự cố mất kết nối (giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="197" />
+            <location filename="../../widgets/reports_panel.py" line="198" />
             <source>Seen live by clients</source>
             <translation>Máy trạm: tỷ lệ có hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="198" />
+            <location filename="../../widgets/reports_panel.py" line="199" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="203" />
-            <location filename="../../widgets/reports_panel.py" line="221" />
+            <location filename="../../widgets/reports_panel.py" line="204" />
+            <location filename="../../widgets/reports_panel.py" line="222" />
             <source>Figure</source>
             <translation>Chỉ tiêu</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="203" />
-            <location filename="../../widgets/reports_panel.py" line="221" />
+            <location filename="../../widgets/reports_panel.py" line="204" />
+            <location filename="../../widgets/reports_panel.py" line="222" />
             <source>Count</source>
             <translation>Số lượng</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="206" />
+            <location filename="../../widgets/reports_panel.py" line="207" />
             <source>Incidents</source>
             <translation>Sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="211" />
+            <location filename="../../widgets/reports_panel.py" line="212" />
             <source>Unit</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="211" />
+            <location filename="../../widgets/reports_panel.py" line="212" />
             <source>Requests</source>
             <translation>Số yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="211" />
+            <location filename="../../widgets/reports_panel.py" line="212" />
             <source>Approved</source>
             <translation>Được duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="212" />
+            <location filename="../../widgets/reports_panel.py" line="213" />
             <source>Rejected</source>
             <translation>Bị từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="212" />
+            <location filename="../../widgets/reports_panel.py" line="213" />
             <source>Pending</source>
             <translation>Đang chờ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="213" />
+            <location filename="../../widgets/reports_panel.py" line="214" />
             <source>Mean time to approve (min)</source>
             <translation>Thời gian duyệt trung bình (phút)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="216" />
+            <location filename="../../widgets/reports_panel.py" line="217" />
             <source>Clip requests</source>
             <translation>Yêu cầu trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="224" />
+            <location filename="../../widgets/reports_panel.py" line="225" />
             <source>Violation cases</source>
             <translation>Vụ việc vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="227" />
+            <location filename="../../widgets/reports_panel.py" line="228" />
             <source>Availability by camera</source>
             <translation>Tỷ lệ hoạt động theo camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="228" />
+            <location filename="../../widgets/reports_panel.py" line="229" />
             <source>Incidents by kind</source>
             <translation>Sự cố theo loại</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="228" />
+            <location filename="../../widgets/reports_panel.py" line="229" />
             <source>incidents</source>
             <translation>sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="229" />
+            <location filename="../../widgets/reports_panel.py" line="230" />
             <source>Clip requests by unit</source>
             <translation>Yêu cầu trích xuất theo đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="229" />
+            <location filename="../../widgets/reports_panel.py" line="230" />
             <source>requests</source>
             <translation>yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="230" />
+            <location filename="../../widgets/reports_panel.py" line="231" />
             <source>Violation cases by state</source>
             <translation>Vụ việc theo trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="230" />
+            <location filename="../../widgets/reports_panel.py" line="231" />
             <source>cases</source>
             <translation>vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="239" />
+            <location filename="../../widgets/reports_panel.py" line="240" />
             <source>Plots</source>
             <translation>Biểu đồ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="265" />
+            <location filename="../../widgets/reports_panel.py" line="266" />
             <source>Quarter %1</source>
             <translation>Quý %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="267" />
+            <location filename="../../widgets/reports_panel.py" line="268" />
             <source>First half</source>
             <translation>6 tháng đầu năm</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="268" />
+            <location filename="../../widgets/reports_panel.py" line="269" />
             <source>Second half</source>
             <translation>6 tháng cuối năm</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="297" />
+            <location filename="../../widgets/reports_panel.py" line="298" />
             <source>Loading the report…</source>
             <translation>Đang tải báo cáo…</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="303" />
+            <location filename="../../widgets/reports_panel.py" line="304" />
             <source>%1: %2 (%3 – %4, UTC+7); made %5</source>
             <translation>%1: %2 (%3 – %4, UTC+7); lập lúc %5</translation>
         </message>
@@ -2847,160 +2847,160 @@
             <translation>%1 sự cố; thời gian tiếp nhận trung bình %2 phút, khắc phục trung bình %3 phút</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="322" />
-            <location filename="../../widgets/reports_panel.py" line="339" />
+            <location filename="../../widgets/reports_panel.py" line="321" />
+            <location filename="../../widgets/reports_panel.py" line="336" />
             <source>Kind: %1</source>
             <translation>Loại: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="324" />
-            <location filename="../../widgets/reports_panel.py" line="341" />
+            <location filename="../../widgets/reports_panel.py" line="323" />
+            <location filename="../../widgets/reports_panel.py" line="338" />
             <source>State: %1</source>
             <translation>Trạng thái: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="327" />
+            <location filename="../../widgets/reports_panel.py" line="326" />
             <source>%1 clip requests; mean time to approve %2 min</source>
             <translation>%1 yêu cầu trích xuất; thời gian duyệt trung bình %2 phút</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="334" />
+            <location filename="../../widgets/reports_panel.py" line="333" />
             <source>%1 violation cases; %2 overdue now; %3 steps done late</source>
             <translation>%1 vụ việc vi phạm; %2 đang quá hạn; %3 bước xử lý trễ hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="343" />
+            <location filename="../../widgets/reports_panel.py" line="340" />
             <source>Overdue now</source>
             <translation>Đang quá hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="344" />
+            <location filename="../../widgets/reports_panel.py" line="341" />
             <source>Steps done late</source>
             <translation>Bước xử lý trễ hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="354" />
+            <location filename="../../widgets/reports_panel.py" line="351" />
             <source>offline</source>
             <translation>mất kết nối</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="354" />
+            <location filename="../../widgets/reports_panel.py" line="351" />
             <source>obstructed</source>
             <translation>bị che khuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="355" />
+            <location filename="../../widgets/reports_panel.py" line="352" />
             <source>too dark</source>
             <translation>quá tối</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="355" />
+            <location filename="../../widgets/reports_panel.py" line="352" />
             <source>PTZ broken</source>
             <translation>hỏng PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="356" />
-            <location filename="../../widgets/reports_panel.py" line="366" />
+            <location filename="../../widgets/reports_panel.py" line="353" />
+            <location filename="../../widgets/reports_panel.py" line="363" />
             <source>other</source>
             <translation>khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="359" />
+            <location filename="../../widgets/reports_panel.py" line="356" />
             <source>open</source>
             <translation>đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="359" />
+            <location filename="../../widgets/reports_panel.py" line="356" />
             <source>acknowledged</source>
             <translation>đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="360" />
+            <location filename="../../widgets/reports_panel.py" line="357" />
             <source>resolved</source>
             <translation>đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="363" />
+            <location filename="../../widgets/reports_panel.py" line="360" />
             <source>red light</source>
             <translation>vượt đèn đỏ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="363" />
+            <location filename="../../widgets/reports_panel.py" line="360" />
             <source>wrong lane</source>
             <translation>sai làn đường</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="364" />
+            <location filename="../../widgets/reports_panel.py" line="361" />
             <source>stopping, parking</source>
             <translation>dừng, đỗ sai quy định</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="365" />
+            <location filename="../../widgets/reports_panel.py" line="362" />
             <source>other traffic</source>
             <translation>vi phạm giao thông khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="366" />
+            <location filename="../../widgets/reports_panel.py" line="363" />
             <source>public order</source>
             <translation>trật tự công cộng</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="370" />
+            <location filename="../../widgets/reports_panel.py" line="367" />
             <source>opened</source>
             <translation>mới mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="370" />
+            <location filename="../../widgets/reports_panel.py" line="367" />
             <source>sent to police</source>
             <translation>đã chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="371" />
+            <location filename="../../widgets/reports_panel.py" line="368" />
             <source>verified</source>
             <translation>đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="372" />
+            <location filename="../../widgets/reports_panel.py" line="369" />
             <source>conclusion reported</source>
             <translation>đã báo kết quả</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="373" />
+            <location filename="../../widgets/reports_panel.py" line="370" />
             <source>record made</source>
             <translation>đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="373" />
+            <location filename="../../widgets/reports_panel.py" line="370" />
             <source>decided</source>
             <translation>đã ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="374" />
+            <location filename="../../widgets/reports_panel.py" line="371" />
             <source>closed</source>
             <translation>đã đóng</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="382" />
+            <location filename="../../widgets/reports_panel.py" line="379" />
             <source>Save the report</source>
             <translation>Lưu báo cáo</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="383" />
+            <location filename="../../widgets/reports_panel.py" line="380" />
             <source>PDF (*.pdf)</source>
             <translation>PDF (*.pdf)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="384" />
+            <location filename="../../widgets/reports_panel.py" line="381" />
             <source>CSV (*.csv)</source>
             <translation>CSV (*.csv)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="396" />
+            <location filename="../../widgets/reports_panel.py" line="393" />
             <source>Exporting…</source>
             <translation>Đang xuất…</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="401" />
+            <location filename="../../widgets/reports_panel.py" line="398" />
             <source>Saved to %1</source>
             <translation>Đã lưu vào %1</translation>
         </message>
@@ -3008,188 +3008,188 @@
     <context>
         <name>RequestsPanel</name>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="214" />
+            <location filename="../../widgets/requests_panel.py" line="215" />
             <source>Mine</source>
             <translation>Của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="215" />
-            <location filename="../../widgets/requests_panel.py" line="323" />
+            <location filename="../../widgets/requests_panel.py" line="216" />
+            <location filename="../../widgets/requests_panel.py" line="324" />
             <source>Awaiting my action</source>
             <translation>Chờ tôi xử lý</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="223" />
+            <location filename="../../widgets/requests_panel.py" line="224" />
             <source>New request…</source>
             <translation>Yêu cầu mới…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="224" />
+            <location filename="../../widgets/requests_panel.py" line="225" />
             <source>Endorse</source>
             <translation>Đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="225" />
+            <location filename="../../widgets/requests_panel.py" line="226" />
             <source>Approve</source>
             <translation>Phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="226" />
+            <location filename="../../widgets/requests_panel.py" line="227" />
             <source>Reject…</source>
             <translation>Từ chối…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="227" />
+            <location filename="../../widgets/requests_panel.py" line="228" />
             <source>Download</source>
             <translation>Tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="228" />
+            <location filename="../../widgets/requests_panel.py" line="229" />
             <source>Play</source>
             <translation>Phát</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="229" />
+            <location filename="../../widgets/requests_panel.py" line="230" />
             <source>Verify file…</source>
             <translation>Kiểm tra tệp…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="230" />
+            <location filename="../../widgets/requests_panel.py" line="231" />
             <source>Open letter</source>
             <translation>Mở công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="231" />
+            <location filename="../../widgets/requests_panel.py" line="232" />
             <source>The requesting agency's official letter (PDF)</source>
             <translation>Công văn đề nghị của cơ quan yêu cầu (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="241" />
+            <location filename="../../widgets/requests_panel.py" line="242" />
             <source>Downloading… %p%</source>
             <translation>Đang tải về… %p%</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="242" />
+            <location filename="../../widgets/requests_panel.py" line="243" />
             <source>Cancel</source>
             <translation>Hủy</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="281" />
+            <location filename="../../widgets/requests_panel.py" line="282" />
             <source>#</source>
             <translation>Số</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="281" />
+            <location filename="../../widgets/requests_panel.py" line="282" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="281" />
+            <location filename="../../widgets/requests_panel.py" line="282" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="281" />
+            <location filename="../../widgets/requests_panel.py" line="282" />
             <source>Range (UTC+7)</source>
             <translation>Khoảng thời gian (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="282" />
+            <location filename="../../widgets/requests_panel.py" line="283" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="282" />
+            <location filename="../../widgets/requests_panel.py" line="283" />
             <source>Requester</source>
             <translation>Người yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="282" />
+            <location filename="../../widgets/requests_panel.py" line="283" />
             <source>Purpose</source>
             <translation>Mục đích</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="289" />
+            <location filename="../../widgets/requests_panel.py" line="290" />
             <source>requested</source>
             <translation>đã yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="289" />
+            <location filename="../../widgets/requests_panel.py" line="290" />
             <source>endorsed</source>
             <translation>đã đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="290" />
+            <location filename="../../widgets/requests_panel.py" line="291" />
             <source>approved</source>
             <translation>đã phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="290" />
+            <location filename="../../widgets/requests_panel.py" line="291" />
             <source>rejected</source>
             <translation>bị từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="291" />
+            <location filename="../../widgets/requests_panel.py" line="292" />
             <source>extracting</source>
             <translation>đang trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="291" />
+            <location filename="../../widgets/requests_panel.py" line="292" />
             <source>ready</source>
             <translation>sẵn sàng</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="292" />
+            <location filename="../../widgets/requests_panel.py" line="293" />
             <source>delivered</source>
             <translation>đã giao</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="292" />
+            <location filename="../../widgets/requests_panel.py" line="293" />
             <source>failed</source>
             <translation>thất bại</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="296" />
+            <location filename="../../widgets/requests_panel.py" line="297" />
             <source>request</source>
             <translation>yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="296" />
+            <location filename="../../widgets/requests_panel.py" line="297" />
             <source>endorse</source>
             <translation>đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="297" />
+            <location filename="../../widgets/requests_panel.py" line="298" />
             <source>approve</source>
             <translation>phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="297" />
+            <location filename="../../widgets/requests_panel.py" line="298" />
             <source>reject</source>
             <translation>từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="298" />
+            <location filename="../../widgets/requests_panel.py" line="299" />
             <source>extraction started</source>
             <translation>bắt đầu trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="298" />
+            <location filename="../../widgets/requests_panel.py" line="299" />
             <source>extracted</source>
             <translation>đã trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="299" />
+            <location filename="../../widgets/requests_panel.py" line="300" />
             <source>download</source>
             <translation>tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="300" />
+            <location filename="../../widgets/requests_panel.py" line="301" />
             <source>extraction failed</source>
             <translation>trích xuất thất bại</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="357" />
+            <location filename="../../widgets/requests_panel.py" line="358" />
             <source>Request #%1, %2</source>
             <translation>Yêu cầu số %1, %2</translation>
         </message>
@@ -3224,62 +3224,62 @@
             <translation>Đang tải công văn của yêu cầu số %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="443" />
+            <location filename="../../widgets/requests_panel.py" line="442" />
             <source>Letter of request #%1: %2</source>
             <translation>Công văn của yêu cầu số %1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="469" />
+            <location filename="../../widgets/requests_panel.py" line="467" />
             <source>Clip to verify</source>
             <translation>Đoạn video cần kiểm tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="470" />
+            <location filename="../../widgets/requests_panel.py" line="468" />
             <source>Clips (*.mp4)</source>
             <translation>Đoạn video (*.mp4)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="480" />
+            <location filename="../../widgets/requests_panel.py" line="478" />
             <source>Its manifest</source>
             <translation>Tệp kê khai của đoạn video</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="481" />
+            <location filename="../../widgets/requests_panel.py" line="479" />
             <source>Manifests (*.json)</source>
             <translation>Tệp kê khai (*.json)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="491" />
+            <location filename="../../widgets/requests_panel.py" line="489" />
             <source>Verifying %1…</source>
             <translation>Đang kiểm tra %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="496" />
+            <location filename="../../widgets/requests_panel.py" line="494" />
             <source>Intact</source>
             <translation>Nguyên vẹn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="496" />
+            <location filename="../../widgets/requests_panel.py" line="494" />
             <source>ALTERED</source>
             <translation>ĐÃ BỊ THAY ĐỔI</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="497" />
+            <location filename="../../widgets/requests_panel.py" line="495" />
             <source>SIGNATURE INVALID</source>
             <translation>CHỮ KÝ KHÔNG HỢP LỆ</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="523" />
+            <location filename="../../widgets/requests_panel.py" line="521" />
             <source>Download cancelled</source>
             <translation>Đã hủy tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="524" />
+            <location filename="../../widgets/requests_panel.py" line="522" />
             <source>Download failed: %1</source>
             <translation>Tải về thất bại: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="540" />
+            <location filename="../../widgets/requests_panel.py" line="538" />
             <source>Request #%1: %2</source>
             <translation>Yêu cầu số %1: %2</translation>
         </message>
@@ -3287,17 +3287,17 @@
     <context>
         <name>ResolveDialog</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="191" />
+            <location filename="../../widgets/incidents_panel.py" line="192" />
             <source>Resolve incident #%1</source>
             <translation>Khắc phục sự cố #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="192" />
+            <location filename="../../widgets/incidents_panel.py" line="193" />
             <source>What was done (at least 3 characters)</source>
             <translation>Đã xử lý thế nào (ít nhất 3 ký tự)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="192" />
+            <location filename="../../widgets/incidents_panel.py" line="193" />
             <source>Resolution</source>
             <translation>Biện pháp khắc phục</translation>
         </message>
@@ -3333,37 +3333,37 @@
     <context>
         <name>StepDialog</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="270" />
+            <location filename="../../widgets/cases_panel.py" line="271" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="275" />
+            <location filename="../../widgets/cases_panel.py" line="276" />
             <source>When (UTC+7)</source>
             <translation>Thời điểm (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="280" />
+            <location filename="../../widgets/cases_panel.py" line="281" />
             <source>Complex: verification takes 2 months</source>
             <translation>Phức tạp: xác minh trong 2 tháng</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="289" />
+            <location filename="../../widgets/cases_panel.py" line="290" />
             <source>Decision period</source>
             <translation>Thời hạn ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="292" />
+            <location filename="../../widgets/cases_panel.py" line="293" />
             <source>The record must be handed to another authority (24 hours)</source>
             <translation>Biên bản phải chuyển cho cơ quan có thẩm quyền khác (24 giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="297" />
+            <location filename="../../widgets/cases_panel.py" line="298" />
             <source>Conclusion of the verification</source>
             <translation>Kết luận xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="298" />
+            <location filename="../../widgets/cases_panel.py" line="299" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
@@ -3371,15 +3371,15 @@
     <context>
         <name>VideoTile</name>
         <message>
-            <location filename="../../widgets/tile.py" line="336" />
             <location filename="../../widgets/tile.py" line="337" />
-            <location filename="../../widgets/tile.py" line="397" />
+            <location filename="../../widgets/tile.py" line="338" />
+            <location filename="../../widgets/tile.py" line="398" />
             <location filename="../../widgets/tile.py" line="428" />
             <source>Connecting…</source>
             <translation>Đang kết nối…</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="346" />
+            <location filename="../../widgets/tile.py" line="347" />
             <source>Empty — drop a camera here</source>
             <translation>Trống — kéo camera vào đây</translation>
         </message>
@@ -3401,66 +3401,66 @@
             <translation>Đứng hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="406" />
+            <location filename="../../widgets/tile.py" line="407" />
             <location filename="../../widgets/tile.py" line="437" />
             <source>Offline: %1</source>
             <translation>Mất tín hiệu: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="178" />
+            <location filename="../../widgets/tile.py" line="179" />
             <location filename="../../widgets/tile.py" line="439" />
             <source>Replay</source>
             <translation>Xem lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="179" />
+            <location filename="../../widgets/tile.py" line="180" />
             <source>Instant replay of the last 30 s (R)</source>
             <translation>Xem lại ngay 30 giây vừa qua (R)</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="184" />
+            <location filename="../../widgets/tile.py" line="185" />
             <source>Bookmark</source>
             <translation>Đánh dấu</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="185" />
+            <location filename="../../widgets/tile.py" line="186" />
             <source>Bookmark this moment of the camera (B)</source>
             <translation>Đánh dấu thời điểm này của camera (B)</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="193" />
+            <location filename="../../widgets/tile.py" line="194" />
             <source>Tour position</source>
             <translation>Vị trí tuần tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="262" />
+            <location filename="../../widgets/tile.py" line="263" />
             <source>Tour %1</source>
             <translation>Tuần tra %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="298" />
+            <location filename="../../widgets/tile.py" line="299" />
             <source>No permission to view this camera</source>
             <translation>Không có quyền xem camera này</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="399" />
+            <location filename="../../widgets/tile.py" line="400" />
             <source>LIVE</source>
             <translation>TRỰC TIẾP</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../widgets/tile.py" line="402" />
+            <location filename="../../widgets/tile.py" line="403" />
             <source>STALLED — no new picture for %n s</source>
             <translation>
                 <numerusform>ĐỨNG HÌNH — không có hình mới trong %n giây</numerusform>
             </translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="404" />
+            <location filename="../../widgets/tile.py" line="405" />
             <source>offline</source>
             <translation>mất tín hiệu</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../widgets/tile.py" line="408" />
+            <location filename="../../widgets/tile.py" line="409" />
             <source>Offline: %1 — reconnecting in %n s</source>
             <translation>
                 <numerusform>Mất tín hiệu: %1 — kết nối lại sau %n giây</numerusform>
@@ -3532,7 +3532,7 @@
     <context>
         <name>WallView</name>
         <message>
-            <location filename="../../widgets/wall_view.py" line="214" />
+            <location filename="../../widgets/wall_view.py" line="215" />
             <source>%1 (%2 tiles)</source>
             <translation>%1 (%2 ô)</translation>
         </message>
@@ -3542,27 +3542,27 @@
             <translation>%1×%2 (%3 ô)</translation>
         </message>
         <message>
-            <location filename="../../widgets/wall_view.py" line="423" />
+            <location filename="../../widgets/wall_view.py" line="422" />
             <source>Camera #%1</source>
             <translation>Camera số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/wall_view.py" line="445" />
+            <location filename="../../widgets/wall_view.py" line="444" />
             <source>Tour all cameras in this tile</source>
             <translation>Tuần tra mọi camera trong ô này</translation>
         </message>
         <message>
-            <location filename="../../widgets/wall_view.py" line="450" />
+            <location filename="../../widgets/wall_view.py" line="449" />
             <source>Tour the cameras of %1 in this tile</source>
             <translation>Tuần tra các camera của %1 trong ô này</translation>
         </message>
         <message>
-            <location filename="../../widgets/wall_view.py" line="454" />
+            <location filename="../../widgets/wall_view.py" line="452" />
             <source>Stop this tile's tour</source>
             <translation>Dừng tuần tra của ô này</translation>
         </message>
         <message>
-            <location filename="../../widgets/wall_view.py" line="458" />
+            <location filename="../../widgets/wall_view.py" line="456" />
             <source>Report a fault…</source>
             <translation>Báo lỗi camera…</translation>
         </message>
@@ -3570,7 +3570,7 @@
     <context>
         <name>WallWindow</name>
         <message>
-            <location filename="../../widgets/wall_window.py" line="71" />
+            <location filename="../../widgets/wall_window.py" line="72" />
             <source>iocwall — wall %1</source>
             <translation>iocwall — màn hình tường %1</translation>
         </message>
@@ -3578,7 +3578,7 @@
     <context>
         <name>WallWindows</name>
         <message>
-            <location filename="../../widgets/wall_window.py" line="209" />
+            <location filename="../../widgets/wall_window.py" line="210" />
             <source>Layout %1 cannot be shown: %2</source>
             <translation>Không thể hiển thị bố cục %1: %2</translation>
         </message>
