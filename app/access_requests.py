@@ -1,4 +1,4 @@
-"""Other agencies' access requests (issue 6, Art. 12.2.d): the client of ``/access-requests``.
+"""Other agencies' access requests (Art. 12.2.d): the client of ``/access-requests``.
 
 An agency files a request (content, purpose, commitment, the cameras and the time wanted, and
 its official letter as a PDF); the operating unit reads the letter and grants named cameras for

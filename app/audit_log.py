@@ -1,4 +1,4 @@
-"""The audit viewer's client (issue 6): pages of ``GET /audit``, the chain check
+"""The audit viewer's client: pages of ``GET /audit``, the chain check
 ``GET /audit/verify`` and the Vietnamese CSV of ``GET /audit/export`` (operating unit only; the
 server answers 403 to anyone else and that message is shown as it is).
 

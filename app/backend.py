@@ -229,7 +229,7 @@ class BackendClient:
     def delete_layout(self, layout_id: int) -> None:
         self._request("DELETE", f"/layouts/{int(layout_id)}")
 
-    # -- bookmarks and clip requests (issue 5; docs/contracts.md, "Backend") -------------------
+    # -- bookmarks and clip requests (docs/contracts.md, "Backend") ----------------------------
     def create_bookmark(self, draft: BookmarkDraft) -> Bookmark:
         from app.bookmarks import parse_bookmark
 

@@ -1,4 +1,4 @@
-"""Bookmarks (issue 5): a moment on a camera with a window, a note and tags.
+"""Bookmarks: a moment on a camera with a window, a note and tags.
 
 The service creates a bookmark at "now" (key B on a tile, or a button) with the default window of
 30 s before and 30 s after, and lists them with the backend's filters. Every backend call goes off

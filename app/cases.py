@@ -1,4 +1,4 @@
-"""Violation cases (issue 6, regulation Art. 11.3, 13) — the client of ``/cases``.
+"""Violation cases (regulation Art. 11.3, 13) — the client of ``/cases``.
 
 The server decides everything: which steps the reader's unit may take now (``actions``), every
 deadline and its state (due / due soon / overdue, computed on each read from the working-day

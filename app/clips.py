@@ -1,4 +1,4 @@
-"""Clip requests, downloads and evidence verification — the client of issue 5.
+"""Clip requests, downloads and evidence verification — the client of ``/clips``.
 
 The server decides who may endorse, approve, reject or download; the client shows what the
 server's ``actions`` list says and reports its 4xx messages as they are (they are readable).

@@ -1,4 +1,4 @@
-"""What this client sees of each camera it shows, for the availability reports (issue 6).
+"""What this client sees of each camera it shows, for the availability reports.
 
 The video service tells the state of each *tile* (``tile_status_changed``); a camera may be on
 several tiles (the main wall and a wall window), and a tile may change camera without stopping.

@@ -1,4 +1,4 @@
-"""Camera incidents (issue 6, regulation Art. 8, 15.4) — the client of ``/incidents``.
+"""Camera incidents (regulation Art. 8, 15.4) — the client of ``/incidents``.
 
 Anyone reports a fault on a camera they may view (offline, obstructed, too dark, PTZ broken,
 other) with a note and a snapshot of the tile; the operating unit's duty desk acknowledges and

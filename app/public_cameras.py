@@ -1,4 +1,4 @@
-"""Which cameras the public may see (Art. 14; issue 6): the operating unit marks a camera public
+"""Which cameras the public may see (Art. 14): the operating unit marks a camera public
 (``PUT /cameras/{id}/public``) and ``/public/v1/cameras`` lists it, without login.
 
 Only what the choice needs is kept of a camera here (id, name, ward, location, the flag): never

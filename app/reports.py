@@ -1,4 +1,4 @@
-"""Operating reports (issue 6, Art. 15.3, 11.3.a): the client of ``GET /reports``.
+"""Operating reports (Art. 15.3, 11.3.a): the client of ``GET /reports``.
 
 The server computes every figure (``server.reports``); the client asks for a period, shows the
 JSON answer as tables and plots, and saves the server's own Vietnamese CSV or PDF to a file the

@@ -10,7 +10,7 @@ lab's manifest), logs in as ioc.operator and, on a plain asyncio loop:
   throttle, ContinuousMove) until the lab's request hook fires, one move per throttle window;
 - Stop after release: ``PtzSession.a_stop`` → the lab receiving ``Stop``;
 - lease acquire: ``LeaseApi.acquire`` right after a release (grant + audit row).
-Targets (issue 4): input → device p95 ≤ 30 ms; lease acquire p95 ≤ 20 ms.
+Targets: input → device p95 ≤ 30 ms; lease acquire p95 ≤ 20 ms.
 """
 
 from __future__ import annotations

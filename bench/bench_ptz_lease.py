@@ -7,7 +7,7 @@ organisation, SQLite in a temporary data dir) and, over one keep-alive connectio
 - ``GET /health`` (no auth, no database): the floor of a request;
 - a fresh acquire (``POST .../ptz/lease`` right after a ``DELETE``): lock, grant, audit row;
 - a renewal by the holder (``POST`` again): lock, no audit row.
-Target (issue 4): acquire p95 ≤ 20 ms on loopback.
+Target: acquire p95 ≤ 20 ms on loopback.
 """
 
 from __future__ import annotations

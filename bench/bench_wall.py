@@ -26,8 +26,8 @@ Scenarios run one at a time: the box has 2 cores, and client, floor and peer run
 would measure each other. ``--quick`` (development) runs N = 1, 4 at 360p and N = 1 at 1080p,
 a 4-tile switch and one reconnect. ``--tiles 16`` (development) runs only those N at 360p (the
 switch at the largest, no reconnect, no 1080p); ``--no-peer`` leaves QtMultimedia out;
-``--repeat K`` runs each scenario K times in a row (numbers are noisy on a shared box). Targets
-are those of issue 3; the table says met / missed.
+``--repeat K`` runs each scenario K times in a row (numbers are noisy on a shared box). The table
+says whether each target is met or missed.
 
 Profiles of the client over its CPU window at 16 tiles (or the largest N of the run):
 ``--profile`` py-spy (Python-owned threads only), ``--perf`` Linux perf (every thread, native
@@ -61,7 +61,7 @@ LAB_CAMERAS = 32  # 25 sub streams + 16 others for the switch; 1080p mains at 3,
 CLIP_SECONDS = 10
 LIVE_TIMEOUT = 30.0  # a tile not live by then counts as failed (the bench goes on)
 
-# issue 3's targets on this 2-core machine
+# the wall's targets on this 2-core machine
 TARGET_FLOOR_RATIO = 1.3  # client CPU ≤ 1.3 × decode floor at 16 tiles
 TARGET_FIRST_P50 = 0.8
 TARGET_FIRST_P95 = 1.5
@@ -456,7 +456,7 @@ def report(scenarios: Sequence[Scenario], load: tuple[float, float, float],
 
 
 def targets(scenarios: Sequence[Scenario]) -> list[str]:
-    """issue 3's targets, each with the measured number and met / MISSED."""
+    """The wall's targets, each with the measured number and met / MISSED."""
     sub = [s for s in scenarios if s.name == "360p" and s.client]
     # the targets are stated at 16 tiles; --quick has at most 4: judge its largest N
     sixteen = [s for s in sub if s.tiles == 16]

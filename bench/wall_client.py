@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from PySide6.QtCore import QThreadPool
 
-        # as in the probe behind the reference numbers (thread pool raised to 32)
+        # as in the probe behind the reference numbers (thread pool raised to 32)
         QThreadPool.globalInstance().setMaxThreadCount(32)
         backend = QtMultimediaBackend(grid, args.tiles)
     window.setGeometry(0, 0, args.width, args.height)

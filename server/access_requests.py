@@ -1,4 +1,4 @@
-"""Other agencies' written access requests (Art. 12.2.d; issue 6).
+"""Other agencies' written access requests (Art. 12.2.d).
 
 An agency states the content and purpose of its request and commits to use the pictures for that
 purpose only, with its official letter (PDF) attached, naming the cameras and the time it wants.

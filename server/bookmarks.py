@@ -1,4 +1,4 @@
-"""Bookmarks (issue 5): a moment on a camera with a window, a note and tags.
+"""Bookmarks: a moment on a camera with a window, a note and tags.
 
 Creating one needs ``bookmark`` on the camera. Reading follows the unit: a unit sees its own
 unit's bookmarks; the operating unit and city police see every bookmark in their scope. Either

@@ -1,4 +1,4 @@
-"""Violation cases and their deadlines (Art. 11.3, 13; issue 6).
+"""Violation cases and their deadlines (Art. 11.3, 13).
 
 The operating unit opens a case from a bookmark or a clip request (its first evidence clip) and
 sends it to city police; city police (and the traffic & order police team, part of it) record

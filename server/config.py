@@ -63,7 +63,7 @@ class Settings(BaseModel):
     clip_max_seconds: int = 7200
     clip_worker: bool = True
     clip_readrate: float | None = None
-    public_rate_per_minute: int = 60  # /public/v1 requests per client address (issue 6)
+    public_rate_per_minute: int = 60  # /public/v1 requests per client address
     ffmpeg: str = "ffmpeg"
     ffprobe: str = "ffprobe"
 

@@ -1,4 +1,4 @@
-"""Camera incidents (Art. 8, 15.4; issue 6): report → acknowledged → resolved, with times.
+"""Camera incidents (Art. 8, 15.4): report → acknowledged → resolved, with times.
 
 Anyone may report a fault on a camera they may view (offline, obstructed, too dark, PTZ broken,
 other) with a note and a snapshot; the client files one by itself when a camera it shows has been

@@ -1,4 +1,4 @@
-"""Saved wall layouts (issue 3): geometry checks, who may read or change which, the API shape.
+"""Saved wall layouts: geometry checks, who may read or change which, the API shape.
 
 A layout belongs to its owner; shared with the owner's unit it is read-only for the others. Its
 items refer to cameras by id. The reader sees every item, but an item whose camera the reader may

@@ -130,7 +130,7 @@ class AccessGrant(Base):
     valid_until: Mapped[datetime] = mapped_column(UTCDateTime())
     purpose: Mapped[str] = mapped_column(Text)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    # the access request it answers (issue 6); None for grants made before requests existed
+    # the written access request it answers; None for a grant made without one
     access_request_id: Mapped[int | None] = mapped_column(ForeignKey("access_requests.id"),
                                                           nullable=True, index=True)
 
@@ -399,7 +399,7 @@ class ClipRequestEvent(Base):
     user: Mapped[User | None] = relationship(lazy="joined")
 
 
-# -- issue 6: violation cases, incidents, access requests ---------------------------------------
+# -- violation cases, incidents, access requests ------------------------------------------------
 
 class ViolationCase(Base):
     """A violation seen through the cameras, followed through the deadlines of Art. 11.3 and 13
@@ -553,8 +553,8 @@ class AccessRequest(Base):
 
 
 class CameraHealthReport(Base):
-    """What a client saw of a camera over an interval while showing it (issue 6: availability
-    in the reports beside the recorder's view): seconds live, seconds down, reconnects."""
+    """What a client saw of a camera over an interval while showing it (availability in the
+    reports beside the recorder's view): seconds live, seconds down, reconnects."""
 
     __tablename__ = "camera_health_reports"
 

@@ -1,4 +1,4 @@
-"""PTZ arbitration between users of one camera (issue 4), as pure state transitions.
+"""PTZ arbitration between users of one camera, as pure state transitions.
 
 Several units may drive the same PTZ camera (Art. 11.2, 12.2.b/c). Who gets it follows the
 regulation's order of authority, computed from the unit and role, never stored per user:

@@ -1,4 +1,4 @@
-"""What the public may see (Art. 14; issue 6): the cameras and the violation media the operating
+"""What the public may see (Art. 14): the cameras and the violation media the operating
 unit marked public, through ``/public/v1`` without login, read-only and rate-limited.
 
 Only an allow-list of fields leaves: a public camera's id, name, ward, location and whether a

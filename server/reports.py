@@ -1,4 +1,4 @@
-"""Operating reports (Art. 15.3, 11.3.a; issue 6): quarterly, 6-monthly, yearly and ad hoc.
+"""Operating reports (Art. 15.3, 11.3.a): quarterly, 6-monthly, yearly and ad hoc.
 
 For a period (in the city's time, UTC+7; its end never beyond "now"):
 - availability per recorded camera: the share of the period covered by recorded segments (the

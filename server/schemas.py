@@ -174,7 +174,7 @@ class HealthPublic(BaseModel):
     status: Literal["ok"] = "ok"
 
 
-# --- Saved layouts (issue 3) -------------------------------------------------------------------
+# --- Saved layouts -----------------------------------------------------------------------------
 
 MAX_GRID = 16  # rows and columns each; 8×8 = 64 tiles is the largest template
 MAX_LAYOUT_ITEMS = 64
@@ -270,7 +270,7 @@ class LayoutPublic(BaseModel):
     updated_at: datetime
 
 
-# --- PTZ leases (issue 4) ----------------------------------------------------------------------
+# --- PTZ leases --------------------------------------------------------------------------------
 
 class PtzLeaseCreate(StrictInput):
     reserve_seconds: int | None = Field(default=None, ge=1, le=600)
@@ -315,7 +315,7 @@ class PtzLeasePublic(BaseModel):
     queue: list[PtzWaiterPublic]
 
 
-# --- Bookmarks, clip requests, recordings (issue 5) -------------------------------------------
+# --- Bookmarks, clip requests, recordings -----------------------------------------------------
 
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
@@ -424,7 +424,7 @@ class SigningKeyPublic(BaseModel):
     public_key_pem: str
 
 
-# -- working-day calendar (issue 6) -------------------------------------------------------------
+# -- working-day calendar -----------------------------------------------------------------------
 
 class CalendarDayIn(StrictInput):
     date: Day
@@ -443,7 +443,7 @@ class CalendarPublic(BaseModel):
     days_off: list[CalendarDayIn]
 
 
-# -- violation cases (issue 6) ------------------------------------------------------------------
+# -- violation cases ----------------------------------------------------------------------------
 
 CaseKind = Literal["red_light", "lane", "stopping_parking", "other_traffic", "public_order",
                    "other"]
@@ -523,7 +523,7 @@ class CasePublic(BaseModel):
     updated_at: datetime
 
 
-# -- incidents (issue 6) ------------------------------------------------------------------------
+# -- incidents ----------------------------------------------------------------------------------
 
 class IncidentCreate(StrictInput):
     camera_id: DbInt
@@ -567,7 +567,7 @@ class IncidentPublic(BaseModel):
     reports: list[IncidentReportPublic]
 
 
-# -- access requests of other agencies (issue 6) ------------------------------------------------
+# -- access requests of other agencies ----------------------------------------------------------
 
 def _id_list(value: Any) -> Any:
     """Multipart sends ``camera_ids`` as text: "3,5,8" or a JSON list."""
@@ -629,7 +629,7 @@ class AccessRequestPublic(BaseModel):
     grants: list[AccessGrantPublic]
 
 
-# -- public API (issue 6, Art. 14): allow-listed fields only -------------------------------------
+# -- public API (Art. 14): allow-listed fields only ----------------------------------------------
 
 class AccessCameraPublic(BaseModel):
     """A camera an agency may name in an access request: what it needs to choose, no more

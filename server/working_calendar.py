@@ -1,4 +1,4 @@
-"""Vietnam's working-day calendar and the deadline arithmetic of the regulation (issue 6).
+"""Vietnam's working-day calendar and the deadline arithmetic of the regulation.
 
 Working days are Monday to Friday, minus the public holidays of the Labour Code (the ``holidays``
 package's Vietnam calendar: New Year, the lunar Tết, the Hùng Kings' day, 30/4, 1/5, National

@@ -1,4 +1,4 @@
-"""The "Access requests" panel (issue 6, Art. 12.2.d).
+"""The "Access requests" panel (Art. 12.2.d).
 
 An agency files a request (content, purpose, commitment, cameras and time wanted, the official
 letter as a PDF) and follows its state and the grant's end; the operating unit reads the

@@ -1,4 +1,4 @@
-"""Install the administration panels of issue 6 (reports, access requests, audit log) into the
+"""Install the administration panels (reports, access requests, audit log) into the
 main window, as docks hidden until opened from an "Administration" menu. Only the entries the
 user's unit may use are added (the server stays the authority and refuses anything else):
 

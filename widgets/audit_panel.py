@@ -1,7 +1,7 @@
-"""The "Audit log" panel (issue 6): the operating unit browses the tamper-evident audit log in
-pages with filters (time range in UTC+7, user, event, camera), sees the hash chain's check in a
-green or red banner (intact / broken at row N and why), and exports the filtered rows to the
-server's Vietnamese CSV.
+"""The "Audit log" panel: the operating unit browses the tamper-evident audit log in pages with
+filters (time range in UTC+7, user, event, camera), sees the hash chain's check in a green or red
+banner (intact / broken at row N and why), and exports the filtered rows to the server's
+Vietnamese CSV.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The bookmarks panel (issue 5): list, filter and search bookmarks; a quick dialog for a new one.
+"""The bookmarks panel: list, filter and search bookmarks; a quick dialog for a new one.
 
 Times are shown and entered in the city's zone (UTC+7), whatever the machine's zone. The panel
 only renders what :class:`app.bookmarks.BookmarkService` lists and calls it back.

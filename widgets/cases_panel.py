@@ -1,4 +1,4 @@
-"""The "Cases" panel (issue 6, Art. 11.3, 13): violation cases of the IOC and the police.
+"""The "Cases" panel (Art. 11.3, 13): violation cases of the IOC and the police.
 
 A table filtered by state, kind, ward and deadline state; a detail pane with the case's steps
 in order, each deadline in UTC+7 coloured by the state the server computed (due / due soon /

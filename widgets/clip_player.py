@@ -1,5 +1,5 @@
-"""The clip player widget (issue 5): a native surface for libvlc, play/pause, a seek slider and
-the recorded time in UTC+7 (from the manifest's ``clip_start``).
+"""The clip player widget: a native surface for libvlc, play/pause, a seek slider and the
+recorded time in UTC+7 (from the manifest's ``clip_start``).
 
 The widget never touches libvlc: it drives a player object with the methods of
 :class:`app.clip_player.ClipPlayer` (``open``, ``toggle``, ``seek``, ``wall_time``, signals

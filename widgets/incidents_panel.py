@@ -1,4 +1,4 @@
-"""Incidents (issue 6, Art. 8, 15.4): the fault report from a tile, and the duty desk's dock.
+"""Incidents (Art. 8, 15.4): the fault report from a tile, and the duty desk's dock.
 
 "Report a fault…" (a tile's context menu) grabs the tile's picture first — from the screen, as
 the X server shows libvlc's pixels (the widget never touches VLC) — then asks kind and note;

@@ -15,13 +15,13 @@ one on a chosen screen, and for each open one chooses its layout, full screen, i
 closes it. Tours: the View menu tours the main wall through the saved layouts (tiles: their
 context menu).
 
-PTZ (issue 4): a "PTZ control" dock with the pad follows the selected tile. When that tile's camera
+PTZ: a "PTZ control" dock with the pad follows the selected tile. When that tile's camera
 has the ``ptz`` action the window asks the PTZ provider (passed in; main.py builds sessions on
 ONVIF + the backend's lease) for the camera's session and binds it to the pad, to on-tile input
 (the wall view) and to the joystick pump; otherwise the pad is disabled. The selected tile shows
 who holds PTZ, a lost lease and PTZ errors. Deactivating the window stops any drive.
 
-Evidence (issue 5): the key B / a tile's bookmark button → ``bookmark_requested(camera id, name)``;
+Evidence: the key B / a tile's bookmark button → ``bookmark_requested(camera id, name)``;
 main.py connects it to the evidence panels (``widgets.panels.install_panels``).
 
 Signals: (the window's own)

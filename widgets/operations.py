@@ -1,6 +1,5 @@
-"""Install the operations part of issue 6 into the main window: violation cases, incidents,
-the automatic offline incident and the camera-health reports. main.py calls it once after
-login::
+"""Install the operations into the main window: violation cases, incidents, the automatic
+offline incident and the camera-health reports. main.py calls it once after login::
 
     install_operations(window, backend, ops, messages, video, evidence=panels)
 

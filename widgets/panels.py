@@ -1,4 +1,4 @@
-"""Install the evidence panels of issue 5 (bookmarks, clip requests, clip player) into an existing
+"""Install the evidence panels (bookmarks, clip requests, clip player) into an existing
 QMainWindow, as docks, with an "Evidence" menu. The main window's owner calls it once after login::
 
     panels = install_panels(window, bookmark_service, clip_service, clip_player,

@@ -1,4 +1,4 @@
-"""The operating unit's "Public cameras" dialog (Art. 14; issue 6): every camera of its scope
+"""The operating unit's "Public cameras" dialog (Art. 14): every camera of its scope
 with a checkbox; ticking one marks it public at once (``/public/v1/cameras`` lists it without
 login), unticking takes it back. Each change is the server's (audited there); a refused one
 is shown in the dialog and the box goes back to what the server holds.

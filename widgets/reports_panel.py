@@ -1,5 +1,5 @@
-"""The "Reports" panel (issue 6, Art. 15.3, 11.3.a): pick a quarterly, 6-monthly, yearly or ad
-hoc period, see the server's figures in tables and as bar plots, and save the server's PDF or
+"""The "Reports" panel (Art. 15.3, 11.3.a): pick a quarterly, 6-monthly, yearly or ad hoc
+period, see the server's figures in tables and as bar plots, and save the server's PDF or
 CSV (Vietnamese) to a file the user picks.
 
 The figures are the server's (``ReportService``); this panel only lays them out. File dialogs

@@ -1,6 +1,6 @@
-"""The "Requests" panel (issue 5): my clip requests and those awaiting my action, with the
-buttons the server allows (endorse / approve / reject / download), a download progress bar with
-cancel, the verification verdict, and "Verify file…" for any clip + manifest on disk.
+"""The "Requests" panel: my clip requests and those awaiting my action, with the buttons the
+server allows (endorse / approve / reject / download), a download progress bar with cancel, the
+verification verdict, and "Verify file…" for any clip + manifest on disk.
 
 The server decides; the panel shows its messages as they are. Dialogs never block the event
 loop (``open()``), so polling and downloads keep running.

@@ -1,9 +1,9 @@
 """Client video: RTSP ingest (PyAV) → MPEG-TS → libvlc, per tile, with health and reconnects.
 
 The wall only uses :class:`VideoService`, :class:`TileStatus` and :class:`StreamState`; the other
-names are exported for tests, benchmarks and issue 3's replay/sub-main switching. The status types
-load eagerly; everything that pulls in libvlc or FFmpeg loads on first use, so that widgets can
-show a :class:`TileStatus` without importing ``vlc`` or ``av``.
+names are exported for tests and benchmarks. The status types load eagerly; everything that pulls
+in libvlc or FFmpeg loads on first use, so that widgets can show a :class:`TileStatus` without
+importing ``vlc`` or ``av``.
 """
 
 from __future__ import annotations

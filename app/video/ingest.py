@@ -3,7 +3,7 @@
 Debian's libvlc cannot open ``rtsp://`` (built without live555), and the wall must know each
 stream's health itself, so the network side lives here: an ingest thread opens the camera with
 FFmpeg in-process, never decodes, and hands every compressed packet to its sinks (the MPEG-TS
-remuxer that feeds libvlc today; the instant-replay ring of issue 3 tomorrow). One ingest is one
+remuxer that feeds libvlc and, through it, the tile's instant-replay ring). One ingest is one
 connection attempt and the session that follows; reconnecting is the service's decision, made on
 the GUI thread with a fresh ingest (a fresh ingest + fresh media recovered fastest here).
 

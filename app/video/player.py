@@ -8,7 +8,7 @@ How the bytes reach libvlc (``Feed``):
   libvlc's read is interruptible, so ``stop()`` never waits on it. Its file access would buffer
   1000 ms (``file-caching``): the media asks for the memory input's 300 ms. At 16 × 360p the pipe
   cut the client's CPU by ≈ 4–5 points of a core against the read callback, which re-entered
-  Python (GIL, condition variable) for every read (docs/benchmarks.md, issue 3).
+  Python (GIL, condition variable) for every read (docs/benchmarks.md).
 - ``"callback"``: libvlc's memory input calls three C callbacks on its input thread. Those touch
   only the thread-safe :class:`TsByteBuffer` (never libvlc, never Qt), and they are module-level
   singletons so that ctypes can never free a callback a player still uses. Each media gets a small
@@ -118,7 +118,7 @@ def resolve_hw_decode(setting: HwDecode) -> str:
 class DecodeOptions:
     """How libvlc decodes and draws a tile (process-wide ``vlc.Instance`` options).
 
-    Measured at 16 × 360p on 2 cores without a GPU (docs/benchmarks.md, issue 3):
+    Measured at 16 × 360p on 2 cores without a GPU (docs/benchmarks.md):
 
     - ``decoder_threads`` 1: FFmpeg's frame threads (libvlc picks cores + 1 = 3 here) cost thread
       hand-offs on every frame of a small stream and hold back one frame per extra thread; one

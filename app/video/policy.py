@@ -3,7 +3,7 @@
 A command room restarts switches and NVRs; 64 tiles retrying in lock-step would hammer a camera
 that just came back (and each RTSP DESCRIBE costs the camera CPU). So retries back off
 exponentially with jitter, and at most a fixed number of connection attempts are in flight at once
-across the whole process (issue 3 asks for 8).
+across the whole process (8 by default).
 """
 
 from __future__ import annotations

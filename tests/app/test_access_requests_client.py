@@ -1,4 +1,4 @@
-"""The access request client (issue 6, Art. 12.2.d) on a real backend: an agency files a request
+"""The access request client (Art. 12.2.d) on a real backend: an agency files a request
 with a PDF letter (a non-PDF is refused before sending), the operating unit reads the letter,
 grants a camera for a few seconds: the agency's service says its cameras changed at the grant
 and again when the grant ends by itself, and its camera list follows; a rejection needs a

@@ -1,4 +1,4 @@
-"""The audit viewer's client (issue 6) on a real backend: pages newest first with a next-page
+"""The audit viewer's client on a real backend: pages newest first with a next-page
 flag, filters by user, event, camera and time, the chain check (intact, then broken at the row a
 test changed directly in the database), and the CSV export saved atomically and parsed."""
 

@@ -1,4 +1,4 @@
-"""The violation-case client (issue 6) on a real backend: cases opened from bookmarks with
+"""The violation-case client on a real backend: cases opened from bookmarks with
 detection times chosen so that the server computes due / due soon / overdue; the service lists
 and filters them, shows the server's deadline states and actions per unit, records steps, and
 tells an overdue case exactly once however often it polls."""

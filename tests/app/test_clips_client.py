@@ -1,4 +1,4 @@
-"""The clip client (issue 5) against a real backend recording a real lab camera with ffmpeg:
+"""The clip client against a real backend recording a real lab camera with ffmpeg:
 requests along the chains, polling and badge, streamed download with progress, independent
 Ed25519 + SHA-256 verification, and the libvlc clip player seeking in a downloaded clip."""
 

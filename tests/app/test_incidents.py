@@ -1,4 +1,4 @@
-"""The incident client (issue 6) on a real backend: a fault reported with a snapshot opens an
+"""The incident client on a real backend: a fault reported with a snapshot opens an
 incident, a second report joins it, the duty desk acknowledges and resolves it; a real video
 tile that cannot reach its camera goes offline and, 5 minutes later on an injected clock, the
 watchers of two workstations file one incident between them and no second one; the health

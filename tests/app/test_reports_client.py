@@ -1,4 +1,4 @@
-"""The reports client (issue 6) against a real backend with the server tests' seeded day
+"""The reports client against a real backend with the server tests' seeded day
 (2/3/2026, UTC+7): the figures arrive parsed; the PDF and CSV exports are saved atomically and
 parse; a refused or invalid request becomes a readable failure; nothing half-written."""
 

@@ -221,8 +221,8 @@ def test_stop_disconnects_and_refuses_then_start_recovers(lab: Lab) -> None:
 
 def test_rapid_reconnects_always_get_packets(lab: Lab) -> None:
     """Clients coming and going on the same mounts at once (a wall switching layouts, a recorder
-    restarting) must each get packets. A feeder that stamped its first frame before the media
-    was PLAYING used to sleep for hours and starve that mount's next client."""
+    restarting) must each get packets. A feeder that stamps its first frame before the media is
+    PLAYING sleeps for hours and starves that mount's next client."""
     failures: list[str] = []
 
     def watch(cam: LabCamera, url: str, packets: int) -> None:

@@ -1,4 +1,4 @@
-"""Access requests in the client (issue 6, Art. 12.2.d), end to end on a real backend: the agency
+"""Access requests in the client (Art. 12.2.d), end to end on a real backend: the agency
 (agency.viewer, in the main window as main.py wires it) files a request with its PDF letter from
 the Administration menu's panel (a non-PDF is refused with a clear message); the operating unit
 (ioc.operator's panel) opens the letter, cannot reject without a reason, and grants one camera

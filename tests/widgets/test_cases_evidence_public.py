@@ -1,4 +1,4 @@
-"""Cases from clip requests and public sharing (issue 6, Art. 11.3 and 14) in the IOC operator's
+"""Cases from clip requests and public sharing (Art. 11.3 and 14) in the IOC operator's
 real main window (main.Client, as a login opens it) against a real backend recording one lab
 camera (2 s segments, two clips of 2 s each):
 

@@ -141,7 +141,7 @@ def _choose(qtbot: QtBot, dialog: ClipRequestDialog, path: Path) -> None:
 
 
 def _grant(footage: Footage, agency: BackendClient, operator: BackendClient) -> None:
-    """The agency's access to CAM-01 (issue 6's written access request, granted by the IOC)."""
+    """The agency's access to CAM-01 (a written access request, granted by the IOC)."""
     now = datetime.now(UTC)
     filed = agency.call("POST", "/access-requests", data={
         "content": "Xem camera quảng trường", "purpose": "Xác minh thi công công trình",

@@ -1,4 +1,4 @@
-"""The evidence panels of issue 5 on a real backend: bookmarks created through the quick dialog and
+"""The evidence panels on a real backend: bookmarks created through the quick dialog and
 found with each filter; the requests panel shows the server's refusal readably and the badge;
 install_panels on a QMainWindow; the clip player widget seeks in a real MP4 with libvlc."""
 

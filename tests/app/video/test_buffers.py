@@ -1,4 +1,4 @@
-"""Issue 3's plumbing without a network: the live buffer bound, the replay ring, the limiter's
+"""The video plumbing without a network: the live buffer bound, the replay ring, the limiter's
 high-water mark (fake clocks, real threads)."""
 
 from __future__ import annotations

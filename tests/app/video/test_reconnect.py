@@ -1,4 +1,4 @@
-"""Issue 3's health and reconnect on the real lab: STALLED, OFFLINE with backoff, back soon after
+"""Health and reconnect on the real lab: STALLED, OFFLINE with backoff, back soon after
 the camera returns (probe), and never more than 8 connection attempts in flight for 16 cameras."""
 
 from __future__ import annotations

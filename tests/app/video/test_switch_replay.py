@@ -1,4 +1,4 @@
-"""Issue 3 on the real pipeline: sub → main without a black picture, instant replay, mute, UDP."""
+"""The real pipeline: sub → main without a black picture, instant replay, mute, UDP."""
 
 from __future__ import annotations
 
