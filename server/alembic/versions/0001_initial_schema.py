@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-27 23:33:04.196092
 
-The schema of the backend core (issue 2), and the audit chain's genesis tip.
+The schema of the backend core, and the audit chain's genesis tip.
 """
 
 from collections.abc import Sequence

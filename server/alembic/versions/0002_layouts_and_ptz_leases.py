@@ -4,9 +4,9 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-27 23:39:37.314096
 
-Saved wall layouts (issue 3) and PTZ leases (issue 4). The one-startup-layout rule is a partial
-unique index (SQLite and PostgreSQL both have them); ``ptz_leases`` has one row per camera, the
-row every acquisition locks.
+Saved wall layouts and PTZ leases. The one-startup-layout rule is a partial unique index (SQLite
+and PostgreSQL both have them); ``ptz_leases`` has one row per camera, the row every acquisition
+locks.
 """
 
 from collections.abc import Sequence

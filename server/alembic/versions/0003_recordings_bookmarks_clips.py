@@ -4,8 +4,8 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-27 23:45:53.435742
 
-Recording (issue 5): the segment index and gaps of ``server.recorder``; bookmarks; clip requests
-and the events of their chain of custody (``server.clip_requests``).
+Recording: the segment index and gaps of ``server.recorder``; bookmarks; clip requests and the
+events of their chain of custody (``server.clip_requests``).
 """
 
 from collections.abc import Sequence

@@ -4,9 +4,9 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-28 00:53:20.955036
 
-Issue 6: violation cases (their clips and steps), incidents (one open per camera through the
-unique ``open_camera_id``) and their reports, other agencies' access requests, and the link from
-an access grant to the request it answers.
+Violation cases (their clips and steps), incidents (one open per camera through the unique
+``open_camera_id``) and their reports, other agencies' access requests, and the link from an
+access grant to the request it answers.
 """
 
 from collections.abc import Sequence

@@ -4,8 +4,8 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-28 01:04:57.883846
 
-Issue 6: what clients saw of each camera (seconds live and down per interval), for the
-availability figures of the reports beside the recorder's segment index.
+What clients saw of each camera (seconds live and down per interval), for the availability
+figures of the reports beside the recorder's segment index.
 """
 
 from collections.abc import Sequence
