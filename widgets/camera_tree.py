@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
@@ -25,8 +25,6 @@ CAMERA_MIME = "application/x-iocwall-camera-id"
 CAMERA_LIST_MIME = "application/x-iocwall-camera-ids"
 CAMERA_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class CameraModel(QStandardItemModel):

@@ -12,7 +12,6 @@ Signals (RequestsPanel):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -52,7 +51,7 @@ from app.domain import Camera
 from app.i18n import arg
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
 from widgets.forms import ERROR_STYLE, ReasonDialog, error_label
-from widgets.tables import find_row, read_only_table, row_objects, selected_object
+from widgets.tables import find_row, read_only_table, selected_object
 
 REQUEST_ROLE = Qt.ItemDataRole.UserRole + 1
 VERDICT_COLOURS = {Verdict.INTACT: "#4caf50", Verdict.ALTERED: "#e06c6c",
@@ -324,9 +323,6 @@ class RequestsPanel(QWidget):
         title = self.tr("Awaiting my action")
         self.tabs.setTabText(1, f"{title} ({len(requests)})" if requests else title)
 
-    def requests_in(self, table: QTableWidget) -> list[ClipRequest]:
-        return row_objects(table, REQUEST_ROLE)
-
     def _selected_in(self, table: QTableWidget) -> ClipRequest | None:
         return selected_object(table, REQUEST_ROLE)  # type: ignore[no-any-return]
 
@@ -412,11 +408,6 @@ class RequestsPanel(QWidget):
         request = self.selected()
         if request is not None:
             self._service.approve(request.id)
-
-    def reject_selected(self, reason: str) -> None:
-        request = self.selected()
-        if request is not None:
-            self._service.reject(request.id, reason)
 
     def _ask_reject(self) -> None:
         request = self.selected()
@@ -537,12 +528,3 @@ class RequestsPanel(QWidget):
         self.status_label.setStyleSheet("")
         self.status_label.setText(arg(self.tr("Request #%1: %2"), request.id,
                                       self.state_text(request.state)))
-
-
-def manifest_body(path: Path) -> dict[str, Any]:
-    """The manifest body of a file on disk (for the player's times); {} when unreadable."""
-    try:
-        body = json.loads(path.read_text(encoding="utf-8")).get("manifest")
-    except (OSError, ValueError, AttributeError):
-        return {}
-    return body if isinstance(body, dict) else {}

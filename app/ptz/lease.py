@@ -37,10 +37,6 @@ IDLE_RELEASE_S = 30.0
 HTTP_TIMEOUT_S = 5.0
 
 
-class _SessionLike(Protocol):
-    access_token: str
-
-
 class BackendLike(Protocol):
     """What we use of ``app.backend.BackendClient`` (public attributes only)."""
 
