@@ -1,12 +1,17 @@
-"""Pieces the panels' dialogs share: the red error line and the dialog that asks for a required
-reason (rejecting a clip or an access request, resolving an incident)."""
+"""Pieces the panels' dialogs share: the red error line, the dialog that asks for a required
+reason (rejecting a clip or an access request, resolving an incident), and a one-line question
+that does not block the event loop."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QInputDialog,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -14,6 +19,23 @@ from PySide6.QtWidgets import (
 )
 
 ERROR_STYLE = "color: #e06c6c;"
+
+
+def ask_text(parent: QWidget, title: str, label: str, on_text: Callable[[str], None],
+             text: str = "") -> QInputDialog:
+    """Ask for one line of text; ``on_text`` gets it when the user presses OK (not on Cancel).
+
+    ``QInputDialog.getText`` would run a nested event loop until the answer, and the wall's
+    asyncio tasks (polling, PTZ leases, video health) run on the Qt loop through qasync: a
+    question left open would stall them. The dialog is window-modal and deletes itself."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(text)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.textValueSelected.connect(on_text)
+    dialog.open()
+    return dialog
 
 
 def error_label() -> QLabel:

@@ -69,6 +69,7 @@ from app.settings import SettingsStore
 from app.wall import CellKind, WallController
 from layouts import TemplateError
 from widgets.camera_tree import CameraTree
+from widgets.forms import ask_text
 from widgets.grid_editor import GridEditor
 from widgets.ptz_pad import PtzPad
 from widgets.wall_view import WallView
@@ -466,11 +467,14 @@ class MainWindow(QMainWindow):
                 and name.strip():
             self.layouts.rename(current, name.strip())
 
-    def delete_layout(self) -> None:
+    def delete_layout(self, layout: Layout | None = None) -> None:
+        """Delete ``layout`` (the current one by default); the wall keeps its tiles, unsaved."""
         current = self.current_layout()
-        if self.layouts is not None and current is not None and current.editable:
-            self.layouts.delete(current)
-            self.wall_controller.layout = None
+        target = layout if layout is not None else current
+        if self.layouts is not None and target is not None and target.editable:
+            self.layouts.delete(target)
+            if current is not None and current.id == target.id:
+                self.wall_controller.layout = None
             self._update_layout_actions()
 
     def set_startup_layout(self, startup: bool = True) -> None:
@@ -497,30 +501,35 @@ class MainWindow(QMainWindow):
             name, id=base.id, version=base.version, shared_with_unit=base.shared_with_unit,
             is_startup=base.is_startup, editable=base.editable, owner=base.owner)
 
-    def _ask_save_as(self) -> None:
+    # The questions below are opened, not exec()'d: a nested event loop would hold up the
+    # qasync tasks (polling, PTZ leases, video health) for as long as the question stays open.
+    def _ask_save_as(self) -> QInputDialog:
         current = self.current_layout()
-        name, ok = QInputDialog.getText(self, self.tr("Save layout as"), self.tr("Name:"),
-                                        text=current.name if current is not None else "")
-        if ok:
-            self.save_layout_as(name)
+        return ask_text(self, self.tr("Save layout as"), self.tr("Name:"), self.save_layout_as,
+                        text=current.name if current is not None else "")
 
-    def _ask_rename(self) -> None:
+    def _ask_rename(self) -> QInputDialog | None:
         current = self.current_layout()
         if current is None:
-            return
-        name, ok = QInputDialog.getText(self, self.tr("Rename layout"), self.tr("New name:"),
-                                        text=current.name)
-        if ok:
-            self.rename_layout(name)
+            return None
+        return ask_text(self, self.tr("Rename layout"), self.tr("New name:"), self.rename_layout,
+                        text=current.name)
 
-    def _ask_delete(self) -> None:
+    def _ask_delete(self) -> QMessageBox | None:
+        """Deleting is not undone: ask first. Yes deletes the layout the question named, even if
+        a tour has moved the wall on meanwhile; No or closing the box keeps it."""
         current = self.current_layout()
         if current is None:
-            return
-        answer = QMessageBox.question(self, self.tr("Delete layout"),
-                                      arg(self.tr("Delete the layout %1?"), current.name))
-        if answer == QMessageBox.StandardButton.Yes:
-            self.delete_layout()
+            return None
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Delete layout"),
+                          arg(self.tr("Delete the layout %1?"), current.name),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        box.buttonClicked.connect(
+            lambda button: self.delete_layout(current) if button is yes else None)
+        box.open()
+        return box
 
     def _ask_custom_grid(self) -> None:
         """The grid editor (rows, columns, merged cells) on the wall's template; OK applies it."""

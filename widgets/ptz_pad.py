@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import arg
 from app.ptz.base import LeaseState, LeaseStatus, Patrol, PatrolStop, Preset, PtzError, Velocity
+from widgets.forms import ask_text
 
 PATROL_DWELL_S = 10.0
 
@@ -221,18 +222,24 @@ class PtzPad(QWidget):
         if token is not None:
             self._call("goto_preset", token)
 
-    def _save_as(self) -> None:
-        name, ok = QInputDialog.getText(self, self.tr("Save preset"), self.tr("Preset name:"))
-        if ok and name.strip():
-            self._call("save_preset", name.strip())
+    # Opened, not exec()'d: the lease renewals and the camera's answers run on the same loop.
+    def _save_as(self) -> QInputDialog:
+        def save(name: str) -> None:
+            if name.strip():
+                self._call("save_preset", name.strip())
 
-    def _rename(self) -> None:
+        return ask_text(self, self.tr("Save preset"), self.tr("Preset name:"), save)
+
+    def _rename(self) -> QInputDialog | None:
         token = self.selected_token()
         if token is None:
-            return
-        name, ok = QInputDialog.getText(self, self.tr("Rename preset"), self.tr("New name:"))
-        if ok and name.strip():
-            self._call("rename_preset", token, name.strip())
+            return None
+
+        def rename(name: str) -> None:
+            if name.strip():
+                self._call("rename_preset", token, name.strip())
+
+        return ask_text(self, self.tr("Rename preset"), self.tr("New name:"), rename)
 
     def _remove(self) -> None:
         token = self.selected_token()

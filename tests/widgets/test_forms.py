@@ -1,13 +1,14 @@
-"""The shared dialog pieces: a required reason keeps OK disabled until it is long enough."""
+"""The shared dialog pieces: a required reason keeps OK disabled until it is long enough; a
+one-line question is opened, not run in a nested event loop."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from widgets.forms import ERROR_STYLE, ReasonDialog, error_label
+from widgets.forms import ERROR_STYLE, ReasonDialog, ask_text, error_label
 
 
 def test_error_label_starts_hidden_and_red(qtbot: QtBot) -> None:
@@ -57,3 +58,23 @@ def test_the_clip_reject_dialog_is_a_reason_dialog(qtbot: QtBot) -> None:
     dialog = RejectDialog(request)
     qtbot.addWidget(dialog)
     assert "#7" in dialog.windowTitle() and not dialog.ok_button.isEnabled()
+
+
+def test_ask_text_does_not_block_and_answers_on_ok_only(qtbot: QtBot) -> None:
+    """The question is shown and the call returns at once (no nested event loop): OK hands the
+    text over, Cancel nothing."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    answers: list[str] = []
+    dialog = ask_text(parent, "Rename", "New name:", answers.append, text="Ca ngày")
+    assert dialog.isVisible() and dialog.parent() is parent
+    assert dialog.textValue() == "Ca ngày" and dialog.labelText() == "New name:"
+    dialog.setTextValue("Ca đêm")
+    with qtbot.waitSignal(dialog.finished, timeout=2000):
+        dialog.accept()
+    assert answers == ["Ca đêm"]
+    dialog = ask_text(parent, "Rename", "New name:", answers.append)
+    with qtbot.waitSignal(dialog.finished, timeout=2000):
+        dialog.reject()
+    assert answers == ["Ca đêm"]

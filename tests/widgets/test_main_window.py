@@ -1,15 +1,17 @@
 """The main window with real services: Vietnamese by default, English when chosen; the tree
-shows the user's cameras; status bar with user, unit and a UTC+7 clock; messages area."""
+shows the user's cameras; status bar with user, unit and a UTC+7 clock; messages area; the
+layout questions open without blocking the event loop."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.auth import AuthService
@@ -189,4 +191,66 @@ def test_opens_maximised_and_saves_layouts_from_the_menu(
     finally:
         mate.close()
         mate.wall_controller.stop_for_exit()
+        remove_translators(qapp, translators)  # type: ignore[arg-type]
+
+
+QDialogT = TypeVar("QDialogT", bound=QDialog)
+
+
+def _shown(window: MainWindow, kind: type[QDialogT]) -> QDialogT:
+    """The one question of that kind the window has open (visible, not yet answered)."""
+    shown = [d for d in window.findChildren(kind) if d.isVisible()]
+    assert len(shown) == 1, shown
+    return shown[0]
+
+
+def test_layout_questions_do_not_block_and_delete_only_on_yes(
+        qtbot: QtBot, qapp: QApplication, tmp_path: Path, backend_url: str, ops: Ops,
+        messages: MessageBridge, video: VideoService) -> None:
+    """Save as… and Delete ask without a nested event loop (the action returns with the
+    question open, the qasync tasks go on); No keeps the layout, Yes deletes it."""
+    SettingsStore(tmp_path).save(Settings(language="en"))
+    window, _auth, translators = build_window(qtbot, qapp, tmp_path, backend_url, ops, messages,
+                                              video, user="ward.haithanh.police")
+    try:
+        layouts = window.layouts
+        assert layouts is not None
+        with qtbot.waitSignal(window.cameras_loaded, timeout=10000) as blocker:
+            window.load_cameras()
+        window.wall.template_actions[1].trigger()  # 2×2
+        window.wall_controller.fill(sorted(c.id for c in blocker.args[0]))
+
+        window.save_layout_as_action.trigger()
+        asked = _shown(window, QInputDialog)
+        asked.setTextValue("Hải Thành 2×2")
+        with qtbot.waitSignal(layouts.saved, timeout=10000):
+            asked.accept()
+        saved = window.current_layout()
+        assert saved is not None and saved.name == "Hải Thành 2×2"
+
+        window.delete_layout_action.trigger()
+        box = _shown(window, QMessageBox)
+        assert box.text() == "Delete the layout Hải Thành 2×2?"
+        assert box.windowModality() == Qt.WindowModality.WindowModal  # open(), not exec()
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.No), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not box.isVisible(), timeout=5000)
+        with qtbot.waitSignal(layouts.layouts_changed, timeout=10000):
+            layouts.refresh()
+        assert [x.id for x in layouts.own()] == [saved.id]
+        assert window.current_layout() == saved
+
+        window.delete_layout_action.trigger()
+        box = _shown(window, QMessageBox)
+        with qtbot.waitSignal(layouts.layouts_changed, timeout=10000):
+            qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes),
+                             Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: layouts.own() == [], timeout=10000)
+        assert window.current_layout() is None
+        assert window.layout_label.text() == "Layout: (not saved)"
+        with qtbot.waitSignal(layouts.layouts_changed, timeout=10000):
+            layouts.refresh()
+        assert layouts.own() == []
+    finally:
+        window.close()
+        window.wall_controller.stop_for_exit()
         remove_translators(qapp, translators)  # type: ignore[arg-type]

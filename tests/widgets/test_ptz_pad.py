@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
 from app.ptz.base import (
@@ -136,3 +137,33 @@ def test_without_session_the_pad_is_disabled(qtbot: QtBot) -> None:
     pad = PtzPad()
     qtbot.addWidget(pad)
     assert not pad.isEnabled()
+
+
+def _open_question(pad: PtzPad) -> QInputDialog:
+    shown = [d for d in pad.findChildren(QInputDialog) if d.isVisible()]
+    assert len(shown) == 1
+    return shown[0]
+
+
+def test_preset_names_are_asked_without_blocking(qtbot: QtBot) -> None:
+    """Save as… and Rename… open their question and return (the lease keeps renewing on the
+    loop meanwhile); OK with a name calls the session, Cancel or a blank name does not."""
+    pad, session = make(qtbot)
+    qtbot.mouseClick(pad.save_button, Qt.MouseButton.LeftButton)
+    dialog = _open_question(pad)
+    dialog.setTextValue("  Bến xe  ")
+    dialog.accept()
+    pad.preset_list.setCurrentRow(0)
+    qtbot.mouseClick(pad.rename_button, Qt.MouseButton.LeftButton)
+    dialog = _open_question(pad)
+    dialog.setTextValue("   ")
+    dialog.accept()
+    qtbot.mouseClick(pad.rename_button, Qt.MouseButton.LeftButton)
+    dialog = _open_question(pad)
+    dialog.setTextValue("Cổng chợ mới")
+    dialog.reject()
+    qtbot.mouseClick(pad.rename_button, Qt.MouseButton.LeftButton)
+    dialog = _open_question(pad)
+    dialog.setTextValue("Chợ")
+    dialog.accept()
+    assert session.calls == [("save_preset", ("Bến xe",)), ("rename_preset", ("P1", "Chợ"))]
