@@ -801,22 +801,22 @@
     <context>
         <name>CameraTree</name>
         <message>
-            <location filename="../../widgets/camera_tree.py" line="77" />
+            <location filename="../../widgets/camera_tree.py" line="75" />
             <source>Search cameras…</source>
             <translation>Tìm camera…</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_tree.py" line="99" />
+            <location filename="../../widgets/camera_tree.py" line="97" />
             <source>Smart-city cameras</source>
             <translation>Camera đô thị thông minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_tree.py" line="100" />
+            <location filename="../../widgets/camera_tree.py" line="98" />
             <source>Public cameras</source>
             <translation>Camera công cộng</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_tree.py" line="101" />
+            <location filename="../../widgets/camera_tree.py" line="99" />
             <source>Traffic cameras</source>
             <translation>Camera giao thông</translation>
         </message>
@@ -1238,112 +1238,112 @@
     <context>
         <name>ClipRequestDialog</name>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="75" />
+            <location filename="../../widgets/requests_panel.py" line="74" />
             <source>Request a clip</source>
             <translation>Yêu cầu trích xuất đoạn video</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="87" />
+            <location filename="../../widgets/requests_panel.py" line="86" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="93" />
+            <location filename="../../widgets/requests_panel.py" line="92" />
             <source>From (UTC+7)</source>
             <translation>Từ (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="94" />
+            <location filename="../../widgets/requests_panel.py" line="93" />
             <source>To (UTC+7)</source>
             <translation>Đến (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="96" />
+            <location filename="../../widgets/requests_panel.py" line="95" />
             <source>Content and purpose of the request</source>
             <translation>Nội dung và mục đích yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="100" />
+            <location filename="../../widgets/requests_panel.py" line="99" />
             <source>Purpose</source>
             <translation>Mục đích</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="111" />
+            <location filename="../../widgets/requests_panel.py" line="110" />
             <source>I commit to use the clip only for the stated purpose</source>
             <translation>Tôi cam kết chỉ sử dụng đoạn video cho mục đích đã nêu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="112" />
+            <location filename="../../widgets/requests_panel.py" line="111" />
             <source>The official request letter (PDF)</source>
             <translation>Công văn đề nghị (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="113" />
+            <location filename="../../widgets/requests_panel.py" line="112" />
             <source>Commitment *</source>
             <translation>Cam kết *</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="114" />
+            <location filename="../../widgets/requests_panel.py" line="113" />
             <source>Official letter (PDF) *</source>
             <translation>Công văn (PDF) *</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="115" />
+            <location filename="../../widgets/requests_panel.py" line="114" />
             <source>Requests of other agencies are decided by the operating unit on the official letter.</source>
             <translation>Yêu cầu của cơ quan khác do đơn vị vận hành xem xét, quyết định theo công văn.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="121" />
+            <location filename="../../widgets/requests_panel.py" line="120" />
             <source>Other agencies: commitment to use it for this purpose only</source>
             <translation>Cơ quan khác: cam kết chỉ sử dụng đúng mục đích đã nêu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="123" />
+            <location filename="../../widgets/requests_panel.py" line="122" />
             <source>Commitment</source>
             <translation>Cam kết</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="157" />
+            <location filename="../../widgets/requests_panel.py" line="156" />
             <source>Choose a camera.</source>
             <translation>Hãy chọn một camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="159" />
+            <location filename="../../widgets/requests_panel.py" line="158" />
             <source>State the content and purpose of the request.</source>
             <translation>Hãy nêu nội dung và mục đích của yêu cầu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="161" />
+            <location filename="../../widgets/requests_panel.py" line="160" />
             <source>Other agencies must commit to use the clip only for the stated purpose.</source>
             <translation>Cơ quan khác phải cam kết chỉ sử dụng đoạn video cho mục đích đã nêu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="122" />
+            <location filename="../../widgets/requests_panel.py" line="121" />
             <source>Other agencies: official letter (PDF)</source>
             <translation>Cơ quan khác: công văn đề nghị (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="104" />
+            <location filename="../../widgets/requests_panel.py" line="103" />
             <source>Choose…</source>
             <translation>Chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="124" />
+            <location filename="../../widgets/requests_panel.py" line="123" />
             <source>Letter</source>
             <translation>Công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="132" />
+            <location filename="../../widgets/requests_panel.py" line="131" />
             <source>Send request</source>
             <translation>Gửi yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="137" />
+            <location filename="../../widgets/requests_panel.py" line="136" />
             <source>Official letter</source>
             <translation>Công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="137" />
+            <location filename="../../widgets/requests_panel.py" line="136" />
             <source>PDF (*.pdf)</source>
             <translation>PDF (*.pdf)</translation>
         </message>
@@ -1351,107 +1351,107 @@
     <context>
         <name>ClipService</name>
         <message>
-            <location filename="../../app/clips.py" line="81" />
+            <location filename="../../app/clips.py" line="74" />
             <source>Attach the official request letter (a PDF file).</source>
             <translation>Hãy đính kèm công văn đề nghị (tệp PDF).</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="84" />
+            <location filename="../../app/clips.py" line="77" />
             <source>Cannot read the letter %1: %2</source>
             <translation>Không đọc được công văn %1: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="87" />
+            <location filename="../../app/clips.py" line="80" />
             <source>The letter must be a PDF file; %1 is not a PDF.</source>
             <translation>Công văn phải là tệp PDF; %1 không phải tệp PDF.</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="89" />
+            <location filename="../../app/clips.py" line="82" />
             <source>The letter may be at most %1 MB; %2 is larger.</source>
             <translation>Công văn tối đa %1 MB; %2 lớn hơn mức này.</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="278" />
+            <location filename="../../app/clips.py" line="271" />
             <source>signature invalid: cannot read the manifest (%1)</source>
             <translation>chữ ký không hợp lệ: không đọc được tệp mô tả (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="283" />
+            <location filename="../../app/clips.py" line="276" />
             <source>signature invalid: unreadable manifest (%1)</source>
             <translation>chữ ký không hợp lệ: tệp mô tả không đọc được (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="287" />
+            <location filename="../../app/clips.py" line="280" />
             <source>signature invalid: not an Ed25519-signed iocwall manifest</source>
             <translation>chữ ký không hợp lệ: không phải tệp mô tả iocwall ký bằng Ed25519</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="304" />
+            <location filename="../../app/clips.py" line="297" />
             <source>signature invalid: the manifest was changed or not signed by this server's key</source>
             <translation>chữ ký không hợp lệ: tệp mô tả đã bị sửa đổi hoặc không được ký bằng khóa của máy chủ này</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="311" />
+            <location filename="../../app/clips.py" line="304" />
             <source>altered: cannot read the clip (%1)</source>
             <translation>đã bị sửa đổi: không đọc được đoạn video (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="315" />
+            <location filename="../../app/clips.py" line="308" />
             <source>altered: SHA-256 of the clip is %1, the signed manifest says %2</source>
             <translation>đã bị sửa đổi: SHA-256 của đoạn video là %1, tệp mô tả đã ký ghi %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="318" />
+            <location filename="../../app/clips.py" line="311" />
             <source>intact: SHA-256 %1 matches the manifest signed by key %2</source>
             <translation>nguyên vẹn: SHA-256 %1 khớp với tệp mô tả được ký bằng khóa %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="430" />
+            <location filename="../../app/clips.py" line="423" />
             <source>Clip request #%1 (%2, %3) awaits your action</source>
             <translation>Yêu cầu trích xuất số %1 (%2, %3) đang chờ đồng chí xử lý</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="439" />
+            <location filename="../../app/clips.py" line="432" />
             <source>Clip #%1 (%2) is ready to download</source>
             <translation>Đoạn video số %1 (%2) đã sẵn sàng để tải về</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="443" />
+            <location filename="../../app/clips.py" line="436" />
             <source>Clip request #%1 was rejected: %2</source>
             <translation>Yêu cầu trích xuất số %1 bị từ chối: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="447" />
+            <location filename="../../app/clips.py" line="440" />
             <source>Clip #%1 could not be extracted: %2</source>
             <translation>Không trích xuất được đoạn video số %1: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="490" />
+            <location filename="../../app/clips.py" line="483" />
             <source>Clip request: %1</source>
             <translation>Yêu cầu trích xuất: %1</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="506" />
+            <location filename="../../app/clips.py" line="499" />
             <source>the server's letter is not a PDF file</source>
             <translation>công văn máy chủ gửi về không phải tệp PDF</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="546" />
+            <location filename="../../app/clips.py" line="539" />
             <source>Clip #%1 saved to %2: %3</source>
             <translation>Đã lưu đoạn video số %1 vào %2: %3</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="555" />
+            <location filename="../../app/clips.py" line="548" />
             <source>Clip #%1: download cancelled</source>
             <translation>Đoạn video số %1: đã hủy tải về</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="562" />
+            <location filename="../../app/clips.py" line="555" />
             <source>Clip #%1: download failed: %2</source>
             <translation>Đoạn video số %1: tải về thất bại: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="577" />
+            <location filename="../../app/clips.py" line="570" />
             <source>Clip verification: %1</source>
             <translation>Kiểm tra đoạn video: %1</translation>
         </message>
@@ -1904,328 +1904,328 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../widgets/main_window.py" line="120" />
+            <location filename="../../widgets/main_window.py" line="121" />
             <source>iocwall — Đồng Hới IOC video wall</source>
             <translation>iocwall — Màn hình giám sát IOC Đồng Hới</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="139" />
+            <location filename="../../widgets/main_window.py" line="140" />
             <source>Cameras</source>
             <translation>Danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="147" />
+            <location filename="../../widgets/main_window.py" line="148" />
             <source>Messages</source>
             <translation>Thông báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="159" />
-            <location filename="../../widgets/main_window.py" line="214" />
-            <location filename="../../widgets/main_window.py" line="335" />
+            <location filename="../../widgets/main_window.py" line="160" />
+            <location filename="../../widgets/main_window.py" line="215" />
+            <location filename="../../widgets/main_window.py" line="336" />
             <source>PTZ control</source>
             <translation>Điều khiển PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="189" />
+            <location filename="../../widgets/main_window.py" line="190" />
             <source>&amp;System</source>
             <translation>&amp;Hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="190" />
+            <location filename="../../widgets/main_window.py" line="191" />
             <source>Reload camera list</source>
             <translation>Tải lại danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="192" />
+            <location filename="../../widgets/main_window.py" line="193" />
             <source>Log out</source>
             <translation>Đăng xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="194" />
+            <location filename="../../widgets/main_window.py" line="195" />
             <source>Quit</source>
             <translation>Thoát</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="201" />
+            <location filename="../../widgets/main_window.py" line="202" />
             <source>&amp;View</source>
             <translation>&amp;Xem</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="202" />
+            <location filename="../../widgets/main_window.py" line="203" />
             <source>Wall template</source>
             <translation>Kiểu bố trí màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="206" />
+            <location filename="../../widgets/main_window.py" line="207" />
             <source>Custom grid…</source>
             <translation>Lưới tùy chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="209" />
-            <location filename="../../widgets/main_window.py" line="651" />
+            <location filename="../../widgets/main_window.py" line="210" />
+            <location filename="../../widgets/main_window.py" line="660" />
             <source>Full screen</source>
             <translation>Toàn màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="218" />
+            <location filename="../../widgets/main_window.py" line="219" />
             <source>Tour the wall through my layouts</source>
             <translation>Tuần tra màn hình qua các bố cục của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="224" />
+            <location filename="../../widgets/main_window.py" line="225" />
             <source>&amp;Wall windows</source>
             <translation>&amp;Cửa sổ màn hình tường</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="228" />
+            <location filename="../../widgets/main_window.py" line="229" />
             <source>La&amp;youts</source>
             <translation>&amp;Bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="229" />
+            <location filename="../../widgets/main_window.py" line="230" />
             <source>Save layout</source>
             <translation>Lưu bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="232" />
+            <location filename="../../widgets/main_window.py" line="233" />
             <source>Save layout as…</source>
             <translation>Lưu bố cục thành…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="234" />
+            <location filename="../../widgets/main_window.py" line="235" />
             <source>Rename layout…</source>
             <translation>Đổi tên bố cục…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="236" />
-            <location filename="../../widgets/main_window.py" line="520" />
+            <location filename="../../widgets/main_window.py" line="237" />
+            <location filename="../../widgets/main_window.py" line="524" />
             <source>Delete layout</source>
             <translation>Xóa bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="238" />
+            <location filename="../../widgets/main_window.py" line="239" />
             <source>Open at start</source>
             <translation>Mở khi khởi động</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="240" />
+            <location filename="../../widgets/main_window.py" line="241" />
             <source>Share with my unit</source>
             <translation>Chia sẻ với đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="245" />
+            <location filename="../../widgets/main_window.py" line="246" />
             <source>&amp;Language</source>
             <translation>&amp;Ngôn ngữ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="259" />
+            <location filename="../../widgets/main_window.py" line="260" />
             <source>User: %1 (%2)</source>
             <translation>Người dùng: %1 (%2)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="262" />
+            <location filename="../../widgets/main_window.py" line="263" />
             <source>Unit: %1</source>
             <translation>Đơn vị: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="282" />
+            <location filename="../../widgets/main_window.py" line="283" />
             <source>Loading cameras</source>
             <translation>Đang tải danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="294" />
+            <location filename="../../widgets/main_window.py" line="295" />
             <source>Cameras (%1)</source>
             <translation>Danh sách camera (%1)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="326" />
+            <location filename="../../widgets/main_window.py" line="327" />
             <source>Connecting to the PTZ of %1…</source>
             <translation>Đang kết nối điều khiển PTZ của %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="328" />
+            <location filename="../../widgets/main_window.py" line="329" />
             <source>PTZ of %1</source>
             <translation>PTZ của %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="336" />
+            <location filename="../../widgets/main_window.py" line="337" />
             <source>The selected camera has no PTZ.</source>
             <translation>Camera đang chọn không có chức năng PTZ.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="338" />
+            <location filename="../../widgets/main_window.py" line="339" />
             <source>PTZ control — %1</source>
             <translation>Điều khiển PTZ — %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="353" />
+            <location filename="../../widgets/main_window.py" line="354" />
             <source>PTZ unavailable: %1</source>
             <translation>Không điều khiển được PTZ: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="392" />
-            <location filename="../../widgets/main_window.py" line="414" />
+            <location filename="../../widgets/main_window.py" line="393" />
+            <location filename="../../widgets/main_window.py" line="415" />
             <source>PTZ: you</source>
             <translation>PTZ: bạn đang điều khiển</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="395" />
+            <location filename="../../widgets/main_window.py" line="396" />
             <source>PTZ: %1 (you wait, number %2)</source>
             <translation>PTZ: %1 (bạn đang chờ, thứ tự %2)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="398" />
+            <location filename="../../widgets/main_window.py" line="399" />
             <source>PTZ taken by %1</source>
             <translation>PTZ đã bị %1 giành quyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="412" />
+            <location filename="../../widgets/main_window.py" line="413" />
             <source>PTZ: free</source>
             <translation>PTZ: đang rảnh</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="416" />
+            <location filename="../../widgets/main_window.py" line="417" />
             <source>PTZ: %1</source>
             <translation>PTZ: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="426" />
+            <location filename="../../widgets/main_window.py" line="427" />
             <source>PTZ error: %1</source>
             <translation>Lỗi PTZ: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="446" />
+            <location filename="../../widgets/main_window.py" line="447" />
             <source>Layout %1 cannot be shown: %2</source>
             <translation>Không thể hiển thị bố cục %1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="502" />
+            <location filename="../../widgets/main_window.py" line="508" />
             <source>Save layout as</source>
             <translation>Lưu bố cục thành</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="502" />
+            <location filename="../../widgets/main_window.py" line="508" />
             <source>Name:</source>
             <translation>Tên:</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="511" />
+            <location filename="../../widgets/main_window.py" line="515" />
             <source>Rename layout</source>
             <translation>Đổi tên bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="511" />
+            <location filename="../../widgets/main_window.py" line="515" />
             <source>New name:</source>
             <translation>Tên mới:</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="521" />
+            <location filename="../../widgets/main_window.py" line="525" />
             <source>Delete the layout %1?</source>
             <translation>Xóa bố cục %1?</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="546" />
+            <location filename="../../widgets/main_window.py" line="555" />
             <source>Layout %1 saved.</source>
             <translation>Đã lưu bố cục %1.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="566" />
+            <location filename="../../widgets/main_window.py" line="575" />
             <source>My layouts</source>
             <translation>Bố cục của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="567" />
+            <location filename="../../widgets/main_window.py" line="576" />
             <source>Shared by my unit</source>
             <translation>Đơn vị chia sẻ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="572" />
+            <location filename="../../widgets/main_window.py" line="581" />
             <source>%1 (by %2, read-only)</source>
             <translation>%1 (của %2, chỉ xem)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="575" />
+            <location filename="../../widgets/main_window.py" line="584" />
             <source>%1 (at start)</source>
             <translation>%1 (khi khởi động)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="582" />
-            <location filename="../../widgets/main_window.py" line="643" />
+            <location filename="../../widgets/main_window.py" line="591" />
+            <location filename="../../widgets/main_window.py" line="652" />
             <source>(none)</source>
             <translation>(không có)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="599" />
+            <location filename="../../widgets/main_window.py" line="608" />
             <source>Layout: (not saved)</source>
             <translation>Bố cục: (chưa lưu)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="601" />
+            <location filename="../../widgets/main_window.py" line="610" />
             <source>Layout: %1</source>
             <translation>Bố cục: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="603" />
+            <location filename="../../widgets/main_window.py" line="612" />
             <source>Layout: %1 (read-only)</source>
             <translation>Bố cục: %1 (chỉ xem)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="610" />
+            <location filename="../../widgets/main_window.py" line="619" />
             <source>No saved layouts to tour.</source>
             <translation>Không có bố cục đã lưu để tuần tra.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="624" />
+            <location filename="../../widgets/main_window.py" line="633" />
             <source>(not available)</source>
             <translation>(không khả dụng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="627" />
+            <location filename="../../widgets/main_window.py" line="636" />
             <source>New wall window on</source>
             <translation>Mở cửa sổ màn hình tường mới trên</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="634" />
+            <location filename="../../widgets/main_window.py" line="643" />
             <source>Wall %1 on %2</source>
             <translation>Màn hình tường %1 trên %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="636" />
+            <location filename="../../widgets/main_window.py" line="645" />
             <source>Show layout</source>
             <translation>Hiển thị bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="645" />
+            <location filename="../../widgets/main_window.py" line="654" />
             <source>Move to screen</source>
             <translation>Chuyển sang màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="655" />
+            <location filename="../../widgets/main_window.py" line="664" />
             <source>Close this wall window</source>
             <translation>Đóng cửa sổ màn hình tường này</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="661" />
+            <location filename="../../widgets/main_window.py" line="670" />
             <source>%1 (this window's screen)</source>
             <translation>%1 (màn hình của cửa sổ này)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="685" />
+            <location filename="../../widgets/main_window.py" line="694" />
             <source>The language changes at the next start.</source>
             <translation>Ngôn ngữ sẽ được đổi ở lần khởi động sau.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="698" />
+            <location filename="../../widgets/main_window.py" line="707" />
             <source>Info</source>
             <translation>Thông tin</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="698" />
+            <location filename="../../widgets/main_window.py" line="707" />
             <source>Warning</source>
             <translation>Cảnh báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="699" />
+            <location filename="../../widgets/main_window.py" line="708" />
             <source>Error</source>
             <translation>Lỗi</translation>
         </message>
@@ -2289,71 +2289,71 @@
     <context>
         <name>Operations</name>
         <message>
-            <location filename="../../widgets/operations.py" line="117" />
+            <location filename="../../widgets/operations.py" line="116" />
             <source>Choose a tile that shows a camera.</source>
             <translation>Hãy chọn một ô đang hiển thị camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="152" />
+            <location filename="../../widgets/operations.py" line="151" />
             <source>Select a bookmark first.</source>
             <translation>Hãy chọn một đánh dấu trước.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="163" />
+            <location filename="../../widgets/operations.py" line="162" />
             <source>Select a clip request first.</source>
             <translation>Hãy chọn một yêu cầu trích xuất trước.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="229" />
+            <location filename="../../widgets/operations.py" line="228" />
             <source>&amp;Operations</source>
             <translation>&amp;Vận hành</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="244" />
-            <location filename="../../widgets/operations.py" line="250" />
-            <location filename="../../widgets/operations.py" line="255" />
+            <location filename="../../widgets/operations.py" line="243" />
+            <location filename="../../widgets/operations.py" line="249" />
+            <location filename="../../widgets/operations.py" line="254" />
             <source>Cases</source>
             <translation>Vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="256" />
+            <location filename="../../widgets/operations.py" line="255" />
             <source>%1 (%2 overdue)</source>
             <translation>%1 (%2 quá hạn)</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="265" />
-            <location filename="../../widgets/operations.py" line="273" />
-            <location filename="../../widgets/operations.py" line="278" />
+            <location filename="../../widgets/operations.py" line="264" />
+            <location filename="../../widgets/operations.py" line="272" />
+            <location filename="../../widgets/operations.py" line="277" />
             <source>Incidents</source>
             <translation>Sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="279" />
+            <location filename="../../widgets/operations.py" line="278" />
             <source>%1 (%2 open)</source>
             <translation>%1 (%2 đang mở)</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="290" />
+            <location filename="../../widgets/operations.py" line="289" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="295" />
+            <location filename="../../widgets/operations.py" line="294" />
             <source>Open case from the selected bookmark…</source>
             <translation>Mở vụ việc từ đánh dấu đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="298" />
+            <location filename="../../widgets/operations.py" line="297" />
             <source>Open case from the selected clip request…</source>
             <translation>Mở vụ việc từ yêu cầu trích xuất đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="304" />
+            <location filename="../../widgets/operations.py" line="303" />
             <source>Public cameras…</source>
             <translation>Camera công khai…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="308" />
+            <location filename="../../widgets/operations.py" line="307" />
             <source>Report a fault on the selected tile…</source>
             <translation>Báo lỗi camera ở ô đang chọn…</translation>
         </message>
@@ -2361,111 +2361,111 @@
     <context>
         <name>PtzPad</name>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="67" />
-            <location filename="../../widgets/ptz_pad.py" line="147" />
-            <location filename="../../widgets/ptz_pad.py" line="271" />
+            <location filename="../../widgets/ptz_pad.py" line="68" />
+            <location filename="../../widgets/ptz_pad.py" line="148" />
+            <location filename="../../widgets/ptz_pad.py" line="278" />
             <source>PTZ: not in use</source>
             <translation>PTZ: không có ai điều khiển</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="82" />
+            <location filename="../../widgets/ptz_pad.py" line="83" />
             <source>Home</source>
             <translation>Vị trí gốc</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="86" />
+            <location filename="../../widgets/ptz_pad.py" line="87" />
             <source>Zoom +</source>
             <translation>Phóng to</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="87" />
+            <location filename="../../widgets/ptz_pad.py" line="88" />
             <source>Zoom −</source>
             <translation>Thu nhỏ</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="95" />
-            <location filename="../../widgets/ptz_pad.py" line="98" />
+            <location filename="../../widgets/ptz_pad.py" line="96" />
+            <location filename="../../widgets/ptz_pad.py" line="99" />
             <source>Speed</source>
             <translation>Tốc độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="103" />
+            <location filename="../../widgets/ptz_pad.py" line="104" />
             <source>Go</source>
             <translation>Đi tới</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="104" />
+            <location filename="../../widgets/ptz_pad.py" line="105" />
             <source>Save as…</source>
             <translation>Lưu thành…</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="105" />
+            <location filename="../../widgets/ptz_pad.py" line="106" />
             <source>Rename…</source>
             <translation>Đổi tên…</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="106" />
+            <location filename="../../widgets/ptz_pad.py" line="107" />
             <source>Remove</source>
             <translation>Xóa</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="115" />
+            <location filename="../../widgets/ptz_pad.py" line="116" />
             <source>Set home</source>
             <translation>Đặt vị trí gốc</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="117" />
-            <location filename="../../widgets/ptz_pad.py" line="255" />
+            <location filename="../../widgets/ptz_pad.py" line="118" />
+            <location filename="../../widgets/ptz_pad.py" line="262" />
             <source>Start patrol</source>
             <translation>Bắt đầu tuần tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="129" />
+            <location filename="../../widgets/ptz_pad.py" line="130" />
             <source>Presets</source>
             <translation>Điểm đặt trước</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="225" />
+            <location filename="../../widgets/ptz_pad.py" line="231" />
             <source>Save preset</source>
             <translation>Lưu điểm đặt trước</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="225" />
+            <location filename="../../widgets/ptz_pad.py" line="231" />
             <source>Preset name:</source>
             <translation>Tên điểm đặt trước:</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="233" />
+            <location filename="../../widgets/ptz_pad.py" line="242" />
             <source>Rename preset</source>
             <translation>Đổi tên điểm đặt trước</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="233" />
+            <location filename="../../widgets/ptz_pad.py" line="242" />
             <source>New name:</source>
             <translation>Tên mới:</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="248" />
+            <location filename="../../widgets/ptz_pad.py" line="255" />
             <source>All presets</source>
             <translation>Tất cả điểm đặt trước</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="255" />
+            <location filename="../../widgets/ptz_pad.py" line="262" />
             <source>Stop patrol</source>
             <translation>Dừng tuần tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="261" />
+            <location filename="../../widgets/ptz_pad.py" line="268" />
             <source>PTZ: you hold the camera</source>
             <translation>PTZ: bạn đang điều khiển camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="265" />
+            <location filename="../../widgets/ptz_pad.py" line="272" />
             <source>PTZ in use by %1; you are number %2 in the queue</source>
             <translation>PTZ đang do %1 điều khiển; bạn xếp hàng thứ %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_pad.py" line="269" />
+            <location filename="../../widgets/ptz_pad.py" line="276" />
             <source>PTZ taken by %1</source>
             <translation>PTZ đã bị %1 giành quyền</translation>
         </message>
@@ -2574,22 +2574,22 @@
     <context>
         <name>RejectDialog</name>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="187" />
+            <location filename="../../widgets/requests_panel.py" line="186" />
             <source>Reject clip request #%1</source>
             <translation>Từ chối yêu cầu trích xuất số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="188" />
+            <location filename="../../widgets/requests_panel.py" line="187" />
             <source>Reason (shown to the requester)</source>
             <translation>Lý do (hiển thị cho người yêu cầu)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="188" />
+            <location filename="../../widgets/requests_panel.py" line="187" />
             <source>Reason</source>
             <translation>Lý do</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="189" />
+            <location filename="../../widgets/requests_panel.py" line="188" />
             <source>A rejection needs a reason</source>
             <translation>Từ chối cần có lý do</translation>
         </message>
@@ -3008,278 +3008,278 @@
     <context>
         <name>RequestsPanel</name>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="215" />
+            <location filename="../../widgets/requests_panel.py" line="214" />
             <source>Mine</source>
             <translation>Của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="216" />
-            <location filename="../../widgets/requests_panel.py" line="324" />
+            <location filename="../../widgets/requests_panel.py" line="215" />
+            <location filename="../../widgets/requests_panel.py" line="323" />
             <source>Awaiting my action</source>
             <translation>Chờ tôi xử lý</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="224" />
+            <location filename="../../widgets/requests_panel.py" line="223" />
             <source>New request…</source>
             <translation>Yêu cầu mới…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="225" />
+            <location filename="../../widgets/requests_panel.py" line="224" />
             <source>Endorse</source>
             <translation>Đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="226" />
+            <location filename="../../widgets/requests_panel.py" line="225" />
             <source>Approve</source>
             <translation>Phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="227" />
+            <location filename="../../widgets/requests_panel.py" line="226" />
             <source>Reject…</source>
             <translation>Từ chối…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="228" />
+            <location filename="../../widgets/requests_panel.py" line="227" />
             <source>Download</source>
             <translation>Tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="229" />
+            <location filename="../../widgets/requests_panel.py" line="228" />
             <source>Play</source>
             <translation>Phát</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="230" />
+            <location filename="../../widgets/requests_panel.py" line="229" />
             <source>Verify file…</source>
             <translation>Kiểm tra tệp…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="231" />
+            <location filename="../../widgets/requests_panel.py" line="230" />
             <source>Open letter</source>
             <translation>Mở công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="232" />
+            <location filename="../../widgets/requests_panel.py" line="231" />
             <source>The requesting agency's official letter (PDF)</source>
             <translation>Công văn đề nghị của cơ quan yêu cầu (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="242" />
+            <location filename="../../widgets/requests_panel.py" line="241" />
             <source>Downloading… %p%</source>
             <translation>Đang tải về… %p%</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="243" />
+            <location filename="../../widgets/requests_panel.py" line="242" />
             <source>Cancel</source>
             <translation>Hủy</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="282" />
+            <location filename="../../widgets/requests_panel.py" line="281" />
             <source>#</source>
             <translation>Số</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="282" />
+            <location filename="../../widgets/requests_panel.py" line="281" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="282" />
+            <location filename="../../widgets/requests_panel.py" line="281" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="282" />
+            <location filename="../../widgets/requests_panel.py" line="281" />
             <source>Range (UTC+7)</source>
             <translation>Khoảng thời gian (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="283" />
+            <location filename="../../widgets/requests_panel.py" line="282" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="283" />
+            <location filename="../../widgets/requests_panel.py" line="282" />
             <source>Requester</source>
             <translation>Người yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="283" />
+            <location filename="../../widgets/requests_panel.py" line="282" />
             <source>Purpose</source>
             <translation>Mục đích</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="290" />
+            <location filename="../../widgets/requests_panel.py" line="289" />
             <source>requested</source>
             <translation>đã yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="290" />
+            <location filename="../../widgets/requests_panel.py" line="289" />
             <source>endorsed</source>
             <translation>đã đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="291" />
+            <location filename="../../widgets/requests_panel.py" line="290" />
             <source>approved</source>
             <translation>đã phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="291" />
+            <location filename="../../widgets/requests_panel.py" line="290" />
             <source>rejected</source>
             <translation>bị từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="292" />
+            <location filename="../../widgets/requests_panel.py" line="291" />
             <source>extracting</source>
             <translation>đang trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="292" />
+            <location filename="../../widgets/requests_panel.py" line="291" />
             <source>ready</source>
             <translation>sẵn sàng</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="293" />
+            <location filename="../../widgets/requests_panel.py" line="292" />
             <source>delivered</source>
             <translation>đã giao</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="293" />
+            <location filename="../../widgets/requests_panel.py" line="292" />
             <source>failed</source>
             <translation>thất bại</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="297" />
+            <location filename="../../widgets/requests_panel.py" line="296" />
             <source>request</source>
             <translation>yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="297" />
+            <location filename="../../widgets/requests_panel.py" line="296" />
             <source>endorse</source>
             <translation>đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="298" />
+            <location filename="../../widgets/requests_panel.py" line="297" />
             <source>approve</source>
             <translation>phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="298" />
+            <location filename="../../widgets/requests_panel.py" line="297" />
             <source>reject</source>
             <translation>từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="299" />
+            <location filename="../../widgets/requests_panel.py" line="298" />
             <source>extraction started</source>
             <translation>bắt đầu trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="299" />
+            <location filename="../../widgets/requests_panel.py" line="298" />
             <source>extracted</source>
             <translation>đã trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="300" />
+            <location filename="../../widgets/requests_panel.py" line="299" />
             <source>download</source>
             <translation>tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="301" />
+            <location filename="../../widgets/requests_panel.py" line="300" />
             <source>extraction failed</source>
             <translation>trích xuất thất bại</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="358" />
+            <location filename="../../widgets/requests_panel.py" line="354" />
             <source>Request #%1, %2</source>
             <translation>Yêu cầu số %1, %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="360" />
+            <location filename="../../widgets/requests_panel.py" line="356" />
             <source>system</source>
             <translation>hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="364" />
+            <location filename="../../widgets/requests_panel.py" line="360" />
             <source>Commitment: %1</source>
             <translation>Cam kết: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="366" />
+            <location filename="../../widgets/requests_panel.py" line="362" />
             <source>Official letter: %1</source>
             <translation>Công văn: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="368" />
+            <location filename="../../widgets/requests_panel.py" line="364" />
             <source>Reason: %1</source>
             <translation>Lý do: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="370" />
+            <location filename="../../widgets/requests_panel.py" line="366" />
             <source>Error: %1</source>
             <translation>Lỗi: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="437" />
+            <location filename="../../widgets/requests_panel.py" line="428" />
             <source>Fetching the letter of request #%1…</source>
             <translation>Đang tải công văn của yêu cầu số %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="442" />
+            <location filename="../../widgets/requests_panel.py" line="433" />
             <source>Letter of request #%1: %2</source>
             <translation>Công văn của yêu cầu số %1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="467" />
+            <location filename="../../widgets/requests_panel.py" line="458" />
             <source>Clip to verify</source>
             <translation>Đoạn video cần kiểm tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="468" />
+            <location filename="../../widgets/requests_panel.py" line="459" />
             <source>Clips (*.mp4)</source>
             <translation>Đoạn video (*.mp4)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="478" />
+            <location filename="../../widgets/requests_panel.py" line="469" />
             <source>Its manifest</source>
             <translation>Tệp kê khai của đoạn video</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="479" />
+            <location filename="../../widgets/requests_panel.py" line="470" />
             <source>Manifests (*.json)</source>
             <translation>Tệp kê khai (*.json)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="489" />
+            <location filename="../../widgets/requests_panel.py" line="480" />
             <source>Verifying %1…</source>
             <translation>Đang kiểm tra %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="494" />
+            <location filename="../../widgets/requests_panel.py" line="485" />
             <source>Intact</source>
             <translation>Nguyên vẹn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="494" />
+            <location filename="../../widgets/requests_panel.py" line="485" />
             <source>ALTERED</source>
             <translation>ĐÃ BỊ THAY ĐỔI</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="495" />
+            <location filename="../../widgets/requests_panel.py" line="486" />
             <source>SIGNATURE INVALID</source>
             <translation>CHỮ KÝ KHÔNG HỢP LỆ</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="521" />
+            <location filename="../../widgets/requests_panel.py" line="512" />
             <source>Download cancelled</source>
             <translation>Đã hủy tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="522" />
+            <location filename="../../widgets/requests_panel.py" line="513" />
             <source>Download failed: %1</source>
             <translation>Tải về thất bại: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="538" />
+            <location filename="../../widgets/requests_panel.py" line="529" />
             <source>Request #%1: %2</source>
             <translation>Yêu cầu số %1: %2</translation>
         </message>
