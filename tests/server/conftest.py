@@ -311,7 +311,7 @@ class DatabaseOutage:
             time.sleep(0.05)
 
 
-# --- Recording fixtures (issue 5): a real lab, a real recorder, real segments -----------------
+# --- Recording fixtures: a real lab, a real recorder, real segments ---------------------------
 
 SEGMENT_SECONDS = 2
 
