@@ -1,6 +1,10 @@
 """`make test`: static checks (ruff, mypy, import-linter), then the whole pytest suite.
 
-Runs every step even when one fails, so one run shows everything; exits non-zero if any failed.
+The suite runs in two parts: the tests that need no real video or camera lab on every core
+(pytest-xdist, a file's tests on one worker so its fixtures are built once), then the video and
+lab tests one at a time, since their timing (first picture, reconnects) is what they check and
+must not share the CPU with the rest. Runs every step even when one fails, so one run shows
+everything; exits non-zero if any failed. Extra arguments go to both pytest runs.
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ STEPS: list[tuple[str, list[str]]] = [
     ("ruff", [sys.executable, "-m", "ruff", "check", "."]),
     ("mypy", [sys.executable, "-m", "mypy", "app", "layouts", "server", "widgets", "main.py"]),
     ("import-linter", [str(BIN / "lint-imports")]),
-    ("pytest", [sys.executable, "-m", "pytest", *sys.argv[1:]]),
+    ("pytest (parallel)", [sys.executable, "-m", "pytest", "-n", "auto", "--dist", "loadfile",
+                           "-m", "not video and not lab", *sys.argv[1:]]),
+    ("pytest (video and lab, serial)", [sys.executable, "-m", "pytest", "-m", "video or lab",
+                                        *sys.argv[1:]]),
 ]
 
 

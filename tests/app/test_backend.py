@@ -89,8 +89,8 @@ def test_generic_call_and_get_bytes(client: BackendClient) -> None:
     assert isinstance(verdict, dict) and verdict
     with pytest.raises(NotFound):
         client.call("GET", "/incidents/999999")
-    body, content_type = client.get_bytes("/audit/export", params={"format": "csv"})
+    body, content_type = client.get_bytes("/audit/export")
     assert content_type.startswith("text/csv")
     assert body.count(b"\n") >= 2
     with pytest.raises(Exception, match="larger than"):
-        client.get_bytes("/audit/export", params={"format": "csv"}, limit=10)
+        client.get_bytes("/audit/export", limit=10)
