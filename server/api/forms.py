@@ -1,4 +1,4 @@
-"""A request body as JSON, or as multipart form fields with one attached file (issue 6).
+"""A request body as JSON, or as multipart form fields with one attached file.
 
 Used for the clip requests' letter too (``server.api.routes.clips.clip_input``): the fields are
 validated by the same pydantic model either way, so a 422 names the field the same way.

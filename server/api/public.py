@@ -1,4 +1,4 @@
-"""The ``/public/v1`` router (issue 6, Art. 14): no login, GET only, rate-limited per address,
+"""The ``/public/v1`` router (Art. 14): no login, GET only, rate-limited per address,
 only what the operating unit marked public (``server.public``)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Other agencies' access requests (issue 6): file with a PDF letter, grant, reject, revoke."""
+"""Other agencies' access requests: file with a PDF letter, grant, reject, revoke."""
 
 from typing import Annotated
 

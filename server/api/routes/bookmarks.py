@@ -1,4 +1,4 @@
-"""Bookmarks (issue 5): create at a moment on a camera; list what the user's unit may read."""
+"""Bookmarks: create at a moment on a camera; list what the user's unit may read."""
 
 from datetime import UTC, datetime
 from typing import Annotated

@@ -1,4 +1,4 @@
-"""The working-day calendar's adjustments (issue 6): read by anyone logged in, edited by the
+"""The working-day calendar's adjustments: read by anyone logged in, edited by the
 operating unit (``server.working_calendar``)."""
 
 from fastapi import APIRouter, HTTPException, status

@@ -1,4 +1,4 @@
-"""Violation cases (issue 6): open from a bookmark or clip, record each step, deadlines."""
+"""Violation cases: open from a bookmark or clip, record each step, deadlines."""
 
 from datetime import datetime
 from typing import Annotated, Literal

@@ -1,4 +1,4 @@
-"""Clip requests (issue 5): create, list, read, endorse, approve, reject, download, manifest;
+"""Clip requests: create, list, read, endorse, approve, reject, download, manifest;
 and what is recorded on a camera (``/cameras/{id}/recordings``)."""
 
 import json

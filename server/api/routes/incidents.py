@@ -1,4 +1,4 @@
-"""Camera incidents (issue 6): report (JSON or multipart with a ``snapshot``), list,
+"""Camera incidents: report (JSON or multipart with a ``snapshot``), list,
 acknowledge, resolve, snapshot download."""
 
 from datetime import datetime

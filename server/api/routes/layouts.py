@@ -1,4 +1,4 @@
-"""Saved wall layouts: the user's own and those shared with the user's unit (issue 3)."""
+"""Saved wall layouts: the user's own and those shared with the user's unit."""
 
 import logging
 

@@ -1,4 +1,4 @@
-"""PTZ lease arbitration between users of one camera (issue 4; rules in server.ptz_leases)."""
+"""PTZ lease arbitration between users of one camera (rules in server.ptz_leases)."""
 
 import logging
 from typing import Annotated

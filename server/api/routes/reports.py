@@ -1,4 +1,4 @@
-"""Operating reports (issue 6): JSON, Vietnamese CSV or PDF with plots (``server.reports``)."""
+"""Operating reports: JSON, Vietnamese CSV or PDF with plots (``server.reports``)."""
 
 from typing import Annotated, Any, Literal
 
