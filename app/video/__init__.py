@@ -15,10 +15,11 @@ from app.video.status import OfflineReason, StreamState, TileStatus
 from app.video.streams import StreamChoicePolicy, StreamChooser, StreamKind
 
 if TYPE_CHECKING:
+    from app.video.health import HealthPolicy
     from app.video.ingest import IngestEvent, IngestOptions, PacketSink, RtspIngest, StreamInfo
     from app.video.policy import Backoff, ConnectionLimiter
     from app.video.remux import TsRemuxer
-    from app.video.service import HealthPolicy, VideoService
+    from app.video.service import VideoService
     from app.video.tsbuffer import TsByteBuffer
 
 _LAZY = {
@@ -30,7 +31,7 @@ _LAZY = {
     "Backoff": "app.video.policy",
     "ConnectionLimiter": "app.video.policy",
     "TsRemuxer": "app.video.remux",
-    "HealthPolicy": "app.video.service",
+    "HealthPolicy": "app.video.health",
     "VideoService": "app.video.service",
     "TsByteBuffer": "app.video.tsbuffer",
 }

@@ -24,6 +24,7 @@ import vlc
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from app.security import mask_url
+from app.video.health import HealthPolicy, LiveSample, Verdict, judge
 from app.video.ingest import IngestEvent, IngestOptions, RtspIngest, StreamInfo, Transport
 from app.video.player import (
     DEFAULT_FEED,
@@ -48,25 +49,6 @@ _PROBE_REASONS = {
     OfflineReason.REFUSED, OfflineReason.NOT_FOUND, OfflineReason.TIMEOUT,
     OfflineReason.DISCONNECTED, OfflineReason.ERROR, OfflineReason.RENDERER,
 }
-
-
-@dataclass
-class HealthPolicy:
-    """When a tile counts as stalled or dead (seconds)."""
-
-    stall_after: float = 3.0  # no new picture → STALLED
-    # no packet from the camera → drop the connection and reconnect; below FFmpeg's read timeout
-    # (5 s), which on a frozen camera flushes a held RTP packet and so resets the clock once
-    packet_timeout: float = 4.0
-    renderer_timeout: float = 10.0  # packets arrive but no picture → rebuild the pipeline
-    healthy_after: float = 5.0  # LIVE this long → the next failure retries quickly again
-    tick: float = 0.1  # watchdog period (also the granularity of retry delays)
-    # every tile LIVE with nothing pending: a slower watchdog (16 tiles × 10 checks a second was
-    # ≈ 1 % of a core); a stall is then seen ≤ this much later. Any change goes back to ``tick``.
-    steady_tick: float = 0.5
-    probe_interval: float = 1.0  # OFFLINE: DESCRIBE probe period between full attempts
-    probe_timeout: float = 1.0
-    switch_retry: float = 5.0  # a switch whose new stream failed is tried again after this
 
 
 @dataclass
@@ -631,34 +613,18 @@ class VideoService(QObject):
             tile.bitrate_kbps = max(0, stats.bytes - tile.sample_bytes) * 8 / 1000 / elapsed
             tile.sample_at, tile.sample_frames, tile.sample_bytes = now, frames, stats.bytes
 
-        if live.connected_at is None:
-            # FFmpeg's open timeout should end the attempt; this catches an ingest stuck anyway
-            # (time spent queueing for a connection slot does not count)
-            opening_limit = self.ingest_options.open_timeout + health.packet_timeout
-            if stats.opening_at is not None and now - stats.opening_at > opening_limit:
-                self._fail(tile, OfflineReason.TIMEOUT, "no answer while connecting")
-            return
-        last_packet = stats.last_packet_at or live.connected_at
-        if now - last_packet > health.packet_timeout:
-            self._fail(
-                tile, OfflineReason.TIMEOUT, f"no packet for {now - last_packet:.1f} s"
-            )
-            return
-        if tile.replay is not None or not live.player.playing:
-            return  # the live player gave its window to a replay; the ingest is still watched
-        if live.player.has_failed():
-            self._fail(tile, OfflineReason.RENDERER, "libvlc ended the stream")
-            return
-        picture_ref = live.last_frame_at or live.connected_at
-        if now - picture_ref > health.renderer_timeout:
-            self._fail(tile, OfflineReason.RENDERER, "packets arrive but no picture is shown")
-            return
-        if live.last_frame_at is None:
-            return  # connected, waiting for the first keyframe to be shown
-        if now - live.last_frame_at > health.stall_after:
+        judgement = judge(LiveSample(
+            now=now, connected_at=live.connected_at, opening_at=stats.opening_at,
+            last_packet_at=stats.last_packet_at, last_picture_at=live.last_frame_at,
+            rendering=tile.replay is None and live.player.playing,
+            player_failed=live.player.has_failed()), health, self.ingest_options.open_timeout)
+        if judgement.verdict is Verdict.FAIL:
+            assert judgement.reason is not None
+            self._fail(tile, judgement.reason, judgement.detail)
+        elif judgement.verdict is Verdict.STALLED:
             tile.live_since = None
             self._publish(tile, StreamState.STALLED, None)
-        else:
+        elif judgement.verdict is Verdict.LIVE:
             if tile.live_since is None:
                 tile.live_since = now
                 log.info("%s: live after %.2f s", tile.label, now - live.started)
