@@ -1904,328 +1904,271 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../widgets/main_window.py" line="121" />
+            <location filename="../../widgets/main_window.py" line="105" />
             <source>iocwall — Đồng Hới IOC video wall</source>
             <translation>iocwall — Màn hình giám sát IOC Đồng Hới</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="140" />
+            <location filename="../../widgets/main_window.py" line="124" />
             <source>Cameras</source>
             <translation>Danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="148" />
+            <location filename="../../widgets/main_window.py" line="132" />
             <source>Messages</source>
             <translation>Thông báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="160" />
-            <location filename="../../widgets/main_window.py" line="215" />
-            <location filename="../../widgets/main_window.py" line="336" />
+            <location filename="../../widgets/main_window.py" line="144" />
+            <location filename="../../widgets/main_window.py" line="199" />
             <source>PTZ control</source>
             <translation>Điều khiển PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="190" />
+            <location filename="../../widgets/main_window.py" line="174" />
             <source>&amp;System</source>
             <translation>&amp;Hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="191" />
+            <location filename="../../widgets/main_window.py" line="175" />
             <source>Reload camera list</source>
             <translation>Tải lại danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="193" />
+            <location filename="../../widgets/main_window.py" line="177" />
             <source>Log out</source>
             <translation>Đăng xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="195" />
+            <location filename="../../widgets/main_window.py" line="179" />
             <source>Quit</source>
             <translation>Thoát</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="202" />
+            <location filename="../../widgets/main_window.py" line="186" />
             <source>&amp;View</source>
             <translation>&amp;Xem</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="203" />
+            <location filename="../../widgets/main_window.py" line="187" />
             <source>Wall template</source>
             <translation>Kiểu bố trí màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="207" />
+            <location filename="../../widgets/main_window.py" line="191" />
             <source>Custom grid…</source>
             <translation>Lưới tùy chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="210" />
-            <location filename="../../widgets/main_window.py" line="660" />
+            <location filename="../../widgets/main_window.py" line="194" />
+            <location filename="../../widgets/main_window.py" line="526" />
             <source>Full screen</source>
             <translation>Toàn màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="219" />
+            <location filename="../../widgets/main_window.py" line="203" />
             <source>Tour the wall through my layouts</source>
             <translation>Tuần tra màn hình qua các bố cục của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="225" />
+            <location filename="../../widgets/main_window.py" line="209" />
             <source>&amp;Wall windows</source>
             <translation>&amp;Cửa sổ màn hình tường</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="229" />
+            <location filename="../../widgets/main_window.py" line="213" />
             <source>La&amp;youts</source>
             <translation>&amp;Bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="230" />
+            <location filename="../../widgets/main_window.py" line="214" />
             <source>Save layout</source>
             <translation>Lưu bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="233" />
+            <location filename="../../widgets/main_window.py" line="217" />
             <source>Save layout as…</source>
             <translation>Lưu bố cục thành…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="235" />
+            <location filename="../../widgets/main_window.py" line="219" />
             <source>Rename layout…</source>
             <translation>Đổi tên bố cục…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="237" />
-            <location filename="../../widgets/main_window.py" line="524" />
+            <location filename="../../widgets/main_window.py" line="221" />
+            <location filename="../../widgets/main_window.py" line="390" />
             <source>Delete layout</source>
             <translation>Xóa bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="239" />
+            <location filename="../../widgets/main_window.py" line="223" />
             <source>Open at start</source>
             <translation>Mở khi khởi động</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="241" />
+            <location filename="../../widgets/main_window.py" line="225" />
             <source>Share with my unit</source>
             <translation>Chia sẻ với đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="246" />
+            <location filename="../../widgets/main_window.py" line="230" />
             <source>&amp;Language</source>
             <translation>&amp;Ngôn ngữ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="260" />
+            <location filename="../../widgets/main_window.py" line="244" />
             <source>User: %1 (%2)</source>
             <translation>Người dùng: %1 (%2)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="263" />
+            <location filename="../../widgets/main_window.py" line="247" />
             <source>Unit: %1</source>
             <translation>Đơn vị: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="283" />
+            <location filename="../../widgets/main_window.py" line="267" />
             <source>Loading cameras</source>
             <translation>Đang tải danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="295" />
+            <location filename="../../widgets/main_window.py" line="279" />
             <source>Cameras (%1)</source>
             <translation>Danh sách camera (%1)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="327" />
-            <source>Connecting to the PTZ of %1…</source>
-            <translation>Đang kết nối điều khiển PTZ của %1…</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/main_window.py" line="329" />
-            <source>PTZ of %1</source>
-            <translation>PTZ của %1</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/main_window.py" line="337" />
-            <source>The selected camera has no PTZ.</source>
-            <translation>Camera đang chọn không có chức năng PTZ.</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/main_window.py" line="339" />
-            <source>PTZ control — %1</source>
-            <translation>Điều khiển PTZ — %1</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/main_window.py" line="354" />
-            <source>PTZ unavailable: %1</source>
-            <translation>Không điều khiển được PTZ: %1</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/main_window.py" line="393" />
-            <location filename="../../widgets/main_window.py" line="415" />
-            <source>PTZ: you</source>
-            <translation>PTZ: bạn đang điều khiển</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/main_window.py" line="396" />
-            <source>PTZ: %1 (you wait, number %2)</source>
-            <translation>PTZ: %1 (bạn đang chờ, thứ tự %2)</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/main_window.py" line="399" />
-            <source>PTZ taken by %1</source>
-            <translation>PTZ đã bị %1 giành quyền</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/main_window.py" line="413" />
-            <source>PTZ: free</source>
-            <translation>PTZ: đang rảnh</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/main_window.py" line="417" />
-            <source>PTZ: %1</source>
-            <translation>PTZ: %1</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/main_window.py" line="427" />
-            <source>PTZ error: %1</source>
-            <translation>Lỗi PTZ: %1</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/main_window.py" line="447" />
+            <location filename="../../widgets/main_window.py" line="313" />
             <source>Layout %1 cannot be shown: %2</source>
             <translation>Không thể hiển thị bố cục %1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="508" />
+            <location filename="../../widgets/main_window.py" line="374" />
             <source>Save layout as</source>
             <translation>Lưu bố cục thành</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="508" />
+            <location filename="../../widgets/main_window.py" line="374" />
             <source>Name:</source>
             <translation>Tên:</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="515" />
+            <location filename="../../widgets/main_window.py" line="381" />
             <source>Rename layout</source>
             <translation>Đổi tên bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="515" />
+            <location filename="../../widgets/main_window.py" line="381" />
             <source>New name:</source>
             <translation>Tên mới:</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="525" />
+            <location filename="../../widgets/main_window.py" line="391" />
             <source>Delete the layout %1?</source>
             <translation>Xóa bố cục %1?</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="555" />
+            <location filename="../../widgets/main_window.py" line="421" />
             <source>Layout %1 saved.</source>
             <translation>Đã lưu bố cục %1.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="575" />
+            <location filename="../../widgets/main_window.py" line="441" />
             <source>My layouts</source>
             <translation>Bố cục của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="576" />
+            <location filename="../../widgets/main_window.py" line="442" />
             <source>Shared by my unit</source>
             <translation>Đơn vị chia sẻ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="581" />
+            <location filename="../../widgets/main_window.py" line="447" />
             <source>%1 (by %2, read-only)</source>
             <translation>%1 (của %2, chỉ xem)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="584" />
+            <location filename="../../widgets/main_window.py" line="450" />
             <source>%1 (at start)</source>
             <translation>%1 (khi khởi động)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="591" />
-            <location filename="../../widgets/main_window.py" line="652" />
+            <location filename="../../widgets/main_window.py" line="457" />
+            <location filename="../../widgets/main_window.py" line="518" />
             <source>(none)</source>
             <translation>(không có)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="608" />
+            <location filename="../../widgets/main_window.py" line="474" />
             <source>Layout: (not saved)</source>
             <translation>Bố cục: (chưa lưu)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="610" />
+            <location filename="../../widgets/main_window.py" line="476" />
             <source>Layout: %1</source>
             <translation>Bố cục: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="612" />
+            <location filename="../../widgets/main_window.py" line="478" />
             <source>Layout: %1 (read-only)</source>
             <translation>Bố cục: %1 (chỉ xem)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="619" />
+            <location filename="../../widgets/main_window.py" line="485" />
             <source>No saved layouts to tour.</source>
             <translation>Không có bố cục đã lưu để tuần tra.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="633" />
+            <location filename="../../widgets/main_window.py" line="499" />
             <source>(not available)</source>
             <translation>(không khả dụng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="636" />
+            <location filename="../../widgets/main_window.py" line="502" />
             <source>New wall window on</source>
             <translation>Mở cửa sổ màn hình tường mới trên</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="643" />
+            <location filename="../../widgets/main_window.py" line="509" />
             <source>Wall %1 on %2</source>
             <translation>Màn hình tường %1 trên %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="645" />
+            <location filename="../../widgets/main_window.py" line="511" />
             <source>Show layout</source>
             <translation>Hiển thị bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="654" />
+            <location filename="../../widgets/main_window.py" line="520" />
             <source>Move to screen</source>
             <translation>Chuyển sang màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="664" />
+            <location filename="../../widgets/main_window.py" line="530" />
             <source>Close this wall window</source>
             <translation>Đóng cửa sổ màn hình tường này</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="670" />
+            <location filename="../../widgets/main_window.py" line="536" />
             <source>%1 (this window's screen)</source>
             <translation>%1 (màn hình của cửa sổ này)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="694" />
+            <location filename="../../widgets/main_window.py" line="560" />
             <source>The language changes at the next start.</source>
             <translation>Ngôn ngữ sẽ được đổi ở lần khởi động sau.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="707" />
+            <location filename="../../widgets/main_window.py" line="573" />
             <source>Info</source>
             <translation>Thông tin</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="707" />
+            <location filename="../../widgets/main_window.py" line="573" />
             <source>Warning</source>
             <translation>Cảnh báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="708" />
+            <location filename="../../widgets/main_window.py" line="574" />
             <source>Error</source>
             <translation>Lỗi</translation>
         </message>
@@ -2356,6 +2299,70 @@
             <location filename="../../widgets/operations.py" line="307" />
             <source>Report a fault on the selected tile…</source>
             <translation>Báo lỗi camera ở ô đang chọn…</translation>
+        </message>
+    </context>
+    <context>
+        <name>PtzBinding</name>
+        <message>
+            <location filename="../../widgets/ptz_binding.py" line="80" />
+            <source>Connecting to the PTZ of %1…</source>
+            <translation>Đang kết nối điều khiển PTZ của %1…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_binding.py" line="82" />
+            <source>PTZ of %1</source>
+            <translation>PTZ của %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_binding.py" line="89" />
+            <source>PTZ control</source>
+            <translation>Điều khiển PTZ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_binding.py" line="90" />
+            <source>The selected camera has no PTZ.</source>
+            <translation>Camera đang chọn không có chức năng PTZ.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_binding.py" line="92" />
+            <source>PTZ control — %1</source>
+            <translation>Điều khiển PTZ — %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_binding.py" line="107" />
+            <source>PTZ unavailable: %1</source>
+            <translation>Không điều khiển được PTZ: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_binding.py" line="146" />
+            <location filename="../../widgets/ptz_binding.py" line="168" />
+            <source>PTZ: you</source>
+            <translation>PTZ: bạn đang điều khiển</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_binding.py" line="149" />
+            <source>PTZ: %1 (you wait, number %2)</source>
+            <translation>PTZ: %1 (bạn đang chờ, thứ tự %2)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_binding.py" line="152" />
+            <source>PTZ taken by %1</source>
+            <translation>PTZ đã bị %1 giành quyền</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_binding.py" line="166" />
+            <source>PTZ: free</source>
+            <translation>PTZ: đang rảnh</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_binding.py" line="170" />
+            <source>PTZ: %1</source>
+            <translation>PTZ: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/ptz_binding.py" line="180" />
+            <source>PTZ error: %1</source>
+            <translation>Lỗi PTZ: %1</translation>
         </message>
     </context>
     <context>
