@@ -12,6 +12,7 @@ from typing import Any
 import requests
 
 from server.testing import start_test_server, stop_test_server
+from tests.server.conftest import TestDatabases
 from tests.server.test_access_requests import PDF
 
 
@@ -19,12 +20,15 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_everything_the_server_writes_is_private(tmp_path: Path, lab: Any) -> None:
+def test_everything_the_server_writes_is_private(tmp_path: Path, lab: Any,
+                                                database: TestDatabases) -> None:
     data = tmp_path / "data"
     data.mkdir(mode=0o755)  # as an installer might leave it
     data.chmod(0o755)
+    database_url = database.create(data)
     url, process = start_test_server(data, lab.manifest_path, record=True,
-                                     env_overrides={"IOCWALL_SEGMENT_SECONDS": "1"})
+                                     env_overrides={"IOCWALL_SEGMENT_SECONDS": "1",
+                                                    "IOCWALL_DATABASE_URL": database_url})
     try:
         api = f"{url}/api/v1"
         token = requests.post(f"{api}/auth/login", json={"username": "agency.viewer",
@@ -51,7 +55,7 @@ def test_everything_the_server_writes_is_private(tmp_path: Path, lab: Any) -> No
     written = [p for p in data.rglob("*") if p.name != "server.log"]  # the test's own log
     assert any(p.suffix == ".ts" for p in written), "no recording was written"
     assert any(p.parent.name == "letters" for p in written), "no letter was stored"
-    assert any(p.name.endswith(".db") for p in written)
+    assert any(p.name.endswith(".db") for p in written) == (database.dialect == "sqlite")
     assert any(p.name.endswith(".key") for p in written)
     assert _mode(data) == 0o700
     loose = [f"{p.relative_to(data)} {oct(_mode(p))}" for p in written
