@@ -95,6 +95,8 @@ DATABASES = ("sqlite", "postgresql")
 class TestDatabases(Protocol):
     """Where a test's databases come from; ``create`` copies a template, ``drop`` removes it."""
 
+    __test__ = False  # not a test class, whatever its name
+
     dialect: str
 
     def create(self, directory: Path, template: str | None = None) -> str:
