@@ -1,0 +1,192 @@
+"""The words client and server exchange: every enumerated value of the API, defined once.
+
+The values are what travels in JSON and query strings (``StrEnum``: a member equals its string).
+Where a response schema types a field as a plain string, these are still the only values the
+server writes (tests/test_contract_openapi.py checks the schema's enums against these).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+# -- who may do what (regulation Art. 11, 12; server.permissions applies them) ------------------
+
+
+class Action(StrEnum):
+    """What a user may do with a camera; the server lists them per camera, in this order."""
+
+    VIEW = "view"
+    PTZ = "ptz"
+    BOOKMARK = "bookmark"
+    REQUEST_CLIP = "request_clip"
+    APPROVE_CLIP = "approve_clip"
+    ADMIN = "admin"
+
+
+class UnitKind(StrEnum):
+    OPERATING_UNIT = "operating_unit"
+    CITY_POLICE = "city_police"
+    TRAFFIC_POLICE = "traffic_police"
+    URBAN_ORDER = "urban_order"
+    WARD_POLICE = "ward_police"
+    WARD_COMMITTEE = "ward_committee"
+    OTHER_AGENCY = "other_agency"
+
+
+class Role(StrEnum):
+    LEADER = "leader"
+    OFFICER = "officer"
+    OPERATOR = "operator"
+    ADMIN = "admin"
+
+
+class CameraSystem(StrEnum):
+    """The three camera systems of the regulation (Art. 3, 6, 7)."""
+
+    SMART_CITY = "smart_city"
+    PUBLIC = "public"
+    TRAFFIC = "traffic"
+
+
+class Scope(StrEnum):
+    """Where a permission rule applies (a column of docs/permissions.md)."""
+
+    CITY_WIDE = "city_wide"
+    OWN_WARD = "own_ward"
+    GRANTED_CAMERAS = "granted_cameras"
+
+
+# -- clip requests (Art. 12.2) ------------------------------------------------------------------
+
+
+class ClipState(StrEnum):
+    REQUESTED = "requested"
+    ENDORSED = "endorsed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXTRACTING = "extracting"
+    READY = "ready"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class ClipBox(StrEnum):
+    """Which clip requests ``GET /clips?box=`` lists."""
+
+    MINE = "mine"
+    AWAITING = "awaiting"  # awaiting the reader's endorsement or approval
+    ALL = "all"
+
+
+class ClipChain(StrEnum):
+    """Who decides a request: nobody more (auto), the ward police leader then city police, or
+    the operating unit on an agency's written request."""
+
+    AUTO = "auto"
+    WARD_POLICE = "ward_police"
+    WRITTEN = "written"
+
+
+# -- violation cases (Art. 11.3, 13) ------------------------------------------------------------
+
+
+class CaseKind(StrEnum):
+    RED_LIGHT = "red_light"
+    LANE = "lane"
+    STOPPING_PARKING = "stopping_parking"
+    OTHER_TRAFFIC = "other_traffic"
+    PUBLIC_ORDER = "public_order"
+    OTHER = "other"
+
+
+class CaseState(StrEnum):
+    OPENED = "opened"
+    SENT = "sent"
+    CONCLUDED = "concluded"
+    CONCLUSION_REPORTED = "conclusion_reported"
+    RECORD_MADE = "record_made"
+    DECIDED = "decided"
+    CLOSED = "closed"
+
+
+class CaseAction(StrEnum):
+    """The procedure's steps, in order (``POST /cases/{id}/{action}``)."""
+
+    SEND = "send"
+    CONCLUDE = "conclude"
+    REPORT_CONCLUSION = "report_conclusion"
+    IDENTIFY_VIOLATOR = "identify_violator"
+    MAKE_RECORD = "make_record"
+    HAND_OVER = "hand_over"
+    DECIDE = "decide"
+    CLOSE = "close"
+
+
+class DeadlineStatus(StrEnum):
+    DONE = "done"
+    DONE_LATE = "done_late"
+    DUE = "due"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+
+PENDING_DEADLINES = frozenset({DeadlineStatus.DUE, DeadlineStatus.DUE_SOON, DeadlineStatus.OVERDUE})
+"""A deadline not met yet (what ``GET /cases?deadline=`` filters on)."""
+
+
+class DecisionKind(StrEnum):
+    SIMPLE = "simple"  # 7 working days
+    TRANSFERRED = "transferred"  # 10 working days
+    EXPLANATION = "explanation"  # explanation requested or facts to verify: 1 month
+    ESPECIALLY_COMPLEX = "especially_complex"  # 2 months
+
+
+# -- incidents (camera faults) ------------------------------------------------------------------
+
+
+class IncidentKind(StrEnum):
+    OFFLINE = "offline"
+    OBSTRUCTED = "obstructed"
+    TOO_DARK = "too_dark"
+    PTZ_BROKEN = "ptz_broken"
+    OTHER = "other"
+
+
+class IncidentState(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+# -- other agencies' access requests (Art. 12.2.d) and reports (Art. 15.3) ----------------------
+
+
+class AccessRequestState(StrEnum):
+    REQUESTED = "requested"
+    GRANTED = "granted"
+    REJECTED = "rejected"
+
+
+class ReportKind(StrEnum):
+    QUARTERLY = "quarterly"
+    SIX_MONTHLY = "six_monthly"
+    YEARLY = "yearly"
+    AD_HOC = "ad_hoc"
+
+
+class ReportFormat(StrEnum):
+    """``GET /reports?format=``: the figures as JSON, or the files (CSV, PDF)."""
+
+    JSON = "json"
+    CSV = "csv"
+    PDF = "pdf"
+
+
+# -- the audit log (Art. 5) ---------------------------------------------------------------------
+
+
+class ViewEvent(StrEnum):
+    """The audit events a client reports itself (``POST /audit/events``)."""
+
+    VIEW_START = "view_start"
+    VIEW_STOP = "view_stop"
