@@ -108,7 +108,8 @@ def _audit_verify() -> int:
 
 
 def _clip_verify(clip: Path, manifest: Path, public_key_file: Path | None) -> int:
-    from server.clips import Verdict, load_public_key, verify_clip
+    from common.evidence import Verdict
+    from server.clips import load_public_key, verify_clip
     from server.config import Settings
 
     key_file = public_key_file or Settings.from_env().signing_key_file

@@ -15,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.evidence import canonical_json
+from common.vocabulary import AccessRequestState
 from server import audit
 from server import permissions as perm
 from server.bookmarks import user_ref
@@ -37,12 +38,6 @@ from server.schemas import (
 MAX_LETTER_BYTES = 10 * 1024 * 1024
 MAX_GRANT = timedelta(days=90)
 GRANTABLE = frozenset({perm.CameraSystem.SMART_CITY.value, perm.CameraSystem.PUBLIC.value})
-
-
-class State(StrEnum):
-    REQUESTED = "requested"
-    GRANTED = "granted"
-    REJECTED = "rejected"
 
 
 class AccessDenied(Exception):
@@ -95,10 +90,10 @@ def create(session: Session, user: User, body: AccessRequestCreate, letter_name:
     _window(body.wanted_from, body.wanted_until, "wanted_until")
     cameras = _check_cameras(session, body.camera_ids, "camera_ids")
     request = AccessRequest(
-        unit_id=user.unit_id, requester_id=user.id, state=State.REQUESTED.value,
+        unit_id=user.unit_id, requester_id=user.id, state=AccessRequestState.REQUESTED.value,
         content=body.content.strip(), purpose=body.purpose.strip(),
         commitment=body.commitment.strip(),
-        camera_ids=audit.canonical_json([c.id for c in cameras]),
+        camera_ids=canonical_json([c.id for c in cameras]),
         wanted_from=body.wanted_from, wanted_until=body.wanted_until, letter_path="",
         letter_sha256=hashlib.sha256(letter).hexdigest(),
         letter_filename=Path(letter_name or "letter.pdf").name[:255], created_at=now)
@@ -139,7 +134,7 @@ def catalogue(session: Session, user: User, now: datetime) -> list[AccessCameraP
 def _decidable(user: User, request: AccessRequest) -> None:
     if not _operating(user):
         raise AccessDenied("Only the operating unit decides access requests")
-    if request.state != State.REQUESTED:
+    if request.state != AccessRequestState.REQUESTED:
         raise AccessConflict(f"The request is {request.state}")
 
 
@@ -159,7 +154,7 @@ def grant(session: Session, user: User, request: AccessRequest, body: AccessGran
         session.add(AccessGrant(unit_id=request.unit_id, camera_id=camera.id, valid_from=start,
                                 valid_until=body.valid_until, purpose=request.purpose,
                                 granted_by_id=user.id, access_request_id=request.id))
-    request.state = State.GRANTED.value
+    request.state = AccessRequestState.GRANTED.value
     request.decided_by_id, request.decided_at = user.id, now
     request.granted_from, request.granted_until = start, body.valid_until
     audit.append(session, "access_grant", now=now, user_id=user.id, username=user.username,
@@ -173,7 +168,7 @@ def grant(session: Session, user: User, request: AccessRequest, body: AccessGran
 def reject(session: Session, user: User, request: AccessRequest, reason: str,
            now: datetime) -> None:
     _decidable(user, request)
-    request.state = State.REJECTED.value
+    request.state = AccessRequestState.REJECTED.value
     request.decided_by_id, request.decided_at = user.id, now
     request.reject_reason = reason
     audit.append(session, "access_reject", now=now, user_id=user.id, username=user.username,
@@ -185,7 +180,7 @@ def revoke(session: Session, user: User, request: AccessRequest, now: datetime) 
     """End a grant early: every grant of the request still running ends now."""
     if not _operating(user):
         raise AccessDenied("Only the operating unit revokes access")
-    if request.state != State.GRANTED:
+    if request.state != AccessRequestState.GRANTED:
         raise AccessConflict(f"The request is {request.state}")
     ended = []
     for row in request.grants:

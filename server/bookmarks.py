@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.evidence import canonical_json
 from server import audit
 from server import permissions as perm
 from server.models import Bookmark, Camera, User
@@ -48,7 +49,7 @@ def create_bookmark(session: Session, user: User, item: VisibleCamera, body: Boo
     bookmark = Bookmark(camera_id=item.camera.id, author_id=user.id, unit_id=user.unit_id,
                         at=at, window_start=at - timedelta(seconds=body.before_s),
                         window_end=at + timedelta(seconds=body.after_s), note=body.note,
-                        tags=audit.canonical_json(tags), created_at=now)
+                        tags=canonical_json(tags), created_at=now)
     session.add(bookmark)
     session.flush()
     audit.append(session, "bookmark_create", now=now, user_id=user.id, username=user.username,

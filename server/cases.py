@@ -26,12 +26,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.evidence import canonical_json
+from common.vocabulary import CaseAction, CaseState, DeadlineStatus, DecisionKind
 from server import audit
 from server import permissions as perm
 from server.bookmarks import user_ref
@@ -53,68 +54,23 @@ from server.schemas import (
 from server.services import visible_camera
 from server.working_calendar import WorkingCalendar
 
-
-class Kind(StrEnum):
-    RED_LIGHT = "red_light"
-    LANE = "lane"
-    STOPPING_PARKING = "stopping_parking"
-    OTHER_TRAFFIC = "other_traffic"
-    PUBLIC_ORDER = "public_order"
-    OTHER = "other"
-
-
-class DecisionKind(StrEnum):
-    SIMPLE = "simple"  # 7 working days
-    TRANSFERRED = "transferred"  # 10 working days
-    EXPLANATION = "explanation"  # explanation requested or facts to verify: 1 month
-    ESPECIALLY_COMPLEX = "especially_complex"  # 2 months
-
-
-class State(StrEnum):
-    OPENED = "opened"
-    SENT = "sent"
-    CONCLUDED = "concluded"
-    CONCLUSION_REPORTED = "conclusion_reported"
-    RECORD_MADE = "record_made"
-    DECIDED = "decided"
-    CLOSED = "closed"
-
-
-class Action(StrEnum):
-    SEND = "send"
-    CONCLUDE = "conclude"
-    REPORT_CONCLUSION = "report_conclusion"
-    IDENTIFY_VIOLATOR = "identify_violator"
-    MAKE_RECORD = "make_record"
-    HAND_OVER = "hand_over"
-    DECIDE = "decide"
-    CLOSE = "close"
-
-
-class DeadlineStatus(StrEnum):
-    DONE = "done"
-    DONE_LATE = "done_late"
-    DUE = "due"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-
-
 READERS = frozenset({perm.UnitKind.OPERATING_UNIT, perm.UnitKind.CITY_POLICE,
                      perm.UnitKind.TRAFFIC_POLICE})
 POLICE = frozenset({perm.UnitKind.CITY_POLICE, perm.UnitKind.TRAFFIC_POLICE})
 OPERATING = frozenset({perm.UnitKind.OPERATING_UNIT})
 
 # action -> (who, column it sets, column it needs, state after)
-STEPS: dict[Action, tuple[frozenset[perm.UnitKind], str, str | None, State | None]] = {
-    Action.SEND: (OPERATING, "sent_at", "detected_at", State.SENT),
-    Action.CONCLUDE: (POLICE, "concluded_at", "sent_at", State.CONCLUDED),
-    Action.REPORT_CONCLUSION: (POLICE, "conclusion_reported_at", "concluded_at",
-                               State.CONCLUSION_REPORTED),
-    Action.IDENTIFY_VIOLATOR: (POLICE, "violator_identified_at", "sent_at", None),
-    Action.MAKE_RECORD: (POLICE, "record_made_at", "violator_identified_at", State.RECORD_MADE),
-    Action.HAND_OVER: (POLICE, "record_handed_at", "record_made_at", None),
-    Action.DECIDE: (POLICE, "decided_at", "record_made_at", State.DECIDED),
-    Action.CLOSE: (OPERATING | POLICE, "closed_at", "sent_at", State.CLOSED),
+STEPS: dict[CaseAction, tuple[frozenset[perm.UnitKind], str, str | None, CaseState | None]] = {
+    CaseAction.SEND: (OPERATING, "sent_at", "detected_at", CaseState.SENT),
+    CaseAction.CONCLUDE: (POLICE, "concluded_at", "sent_at", CaseState.CONCLUDED),
+    CaseAction.REPORT_CONCLUSION: (POLICE, "conclusion_reported_at", "concluded_at",
+                                   CaseState.CONCLUSION_REPORTED),
+    CaseAction.IDENTIFY_VIOLATOR: (POLICE, "violator_identified_at", "sent_at", None),
+    CaseAction.MAKE_RECORD: (POLICE, "record_made_at", "violator_identified_at",
+                             CaseState.RECORD_MADE),
+    CaseAction.HAND_OVER: (POLICE, "record_handed_at", "record_made_at", None),
+    CaseAction.DECIDE: (POLICE, "decided_at", "record_made_at", CaseState.DECIDED),
+    CaseAction.CLOSE: (OPERATING | POLICE, "closed_at", "sent_at", CaseState.CLOSED),
 }
 
 
@@ -221,7 +177,7 @@ def actions_for(user: User, case: ViolationCase) -> list[str]:
             continue
         if case.closed_at is not None or (needs and getattr(case, needs) is None):
             continue
-        if action is Action.HAND_OVER and not case.handover_needed:
+        if action is CaseAction.HAND_OVER and not case.handover_needed:
             continue
         result.append(action.value)
     return result
@@ -233,7 +189,7 @@ def _event(session: Session, case: ViolationCase, action: str, user: User, at: d
     # expire on commit, so the step's answer would list the events as they were before it
     case.events.append(ViolationCaseEvent(case_id=case.id, at=at, recorded_at=now,
                                           action=action, user_id=user.id,
-                                          detail=audit.canonical_json(detail)))
+                                          detail=canonical_json(detail)))
     audit.append(session, f"case_{action}", now=now, user_id=user.id, username=user.username,
                  camera_id=case.camera_id,
                  detail={"case_id": case.id, "state": case.state, "at": at.isoformat(),
@@ -265,7 +221,7 @@ def open_case(session: Session, user: User, body: CaseCreate, now: datetime) -> 
     detected = body.detected_at or detected
     if detected > now:
         raise CaseInvalid("detected_at: in the future")
-    case = ViolationCase(camera_id=camera_id, kind=body.kind, state=State.OPENED.value,
+    case = ViolationCase(camera_id=camera_id, kind=body.kind, state=CaseState.OPENED.value,
                          note=body.note, bookmark_id=body.bookmark_id, detected_at=detected,
                          opened_by_id=user.id, opened_at=now, complex=False,
                          decision_kind=DecisionKind.SIMPLE.value, handover_needed=False,
@@ -295,8 +251,8 @@ def add_clip(session: Session, user: User, case: ViolationCase, clip_id: int,
     session.refresh(case)
 
 
-def act(session: Session, user: User, case: ViolationCase, action: Action, body: CaseActionBody,
-        now: datetime) -> None:
+def act(session: Session, user: User, case: ViolationCase, action: CaseAction,
+        body: CaseActionBody, now: datetime) -> None:
     who, column, needs, state = STEPS[action]
     if _kind(user) not in who:
         raise CaseDenied(f"Not allowed: {action.value} is not this unit's step")
@@ -306,7 +262,7 @@ def act(session: Session, user: User, case: ViolationCase, action: Action, body:
         raise CaseConflict(f"{action.value} is done already")
     if needs is not None and getattr(case, needs) is None:
         raise CaseConflict(f"{action.value} needs {needs.removesuffix('_at')} first")
-    if action is Action.HAND_OVER and not case.handover_needed:
+    if action is CaseAction.HAND_OVER and not case.handover_needed:
         raise CaseConflict("This case's record needs no handover")
     at = body.at or now
     if at > now:
@@ -315,21 +271,21 @@ def act(session: Session, user: User, case: ViolationCase, action: Action, body:
         raise CaseInvalid(f"at: before {needs.removesuffix('_at')}")
     detail: dict[str, Any] = {}
     if body.complex is not None:
-        if action not in (Action.SEND, Action.CONCLUDE) and body.complex != case.complex:
+        if action not in (CaseAction.SEND, CaseAction.CONCLUDE) and body.complex != case.complex:
             raise CaseInvalid("complex: set when sending or before concluding")
         case.complex = body.complex
         detail["complex"] = body.complex
     if body.decision_kind is not None:
-        if action not in (Action.MAKE_RECORD, Action.DECIDE):
+        if action not in (CaseAction.MAKE_RECORD, CaseAction.DECIDE):
             raise CaseInvalid("decision_kind: set with make_record or decide")
         case.decision_kind = body.decision_kind
         detail["decision_kind"] = body.decision_kind
     if body.handover_needed is not None:
-        if action is not Action.MAKE_RECORD:
+        if action is not CaseAction.MAKE_RECORD:
             raise CaseInvalid("handover_needed: set with make_record")
         case.handover_needed = body.handover_needed
         detail["handover_needed"] = body.handover_needed
-    if action is Action.CONCLUDE:
+    if action is CaseAction.CONCLUDE:
         case.conclusion = body.note
     setattr(case, column, at)
     if state is not None:

@@ -24,7 +24,6 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +32,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from common.evidence import MANIFEST_FORMAT, canonical_json
+from common.vocabulary import ClipChain, ClipState
 from server import audit
 from server import permissions as perm
 from server.bookmarks import user_ref
 from server.clips import (
-    MANIFEST_FORMAT,
     ExtractionError,
     extract_clip,
     key_id,
@@ -56,23 +56,6 @@ log = logging.getLogger("iocwall.clips")
 MAX_LETTER_BYTES = 10 * 1024 * 1024
 MAX_ATTEMPTS = 3
 COVERAGE_TOLERANCE = 1.0  # seconds of slack at segment joins
-
-
-class State(StrEnum):
-    REQUESTED = "requested"
-    ENDORSED = "endorsed"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    EXTRACTING = "extracting"
-    READY = "ready"
-    DELIVERED = "delivered"
-    FAILED = "failed"
-
-
-class Chain(StrEnum):
-    AUTO = "auto"
-    WARD_POLICE = "ward_police"
-    WRITTEN = "written"
 
 
 AUTO_KINDS = frozenset({perm.UnitKind.OPERATING_UNIT, perm.UnitKind.CITY_POLICE,
@@ -105,7 +88,7 @@ def _now_event(session: Session, request: ClipRequest, action: str, user: User |
                now: datetime, **detail: Any) -> None:
     session.add(ClipRequestEvent(request_id=request.id, at=now, action=action,
                                  state=request.state, user_id=user.id if user else None,
-                                 detail=audit.canonical_json(detail)))
+                                 detail=canonical_json(detail)))
     audit.append(session, f"clip_{action}", now=now, user_id=user.id if user else None,
                  username=user.username if user else "system", camera_id=request.camera_id,
                  detail={"request_id": request.id, "state": request.state, **detail})
@@ -116,14 +99,14 @@ def _actions_on(session: Session, user: User, request: ClipRequest,
     return perm.actions_for(user_context(session, user), camera_context(request.camera), now)
 
 
-def chain_for(user: User) -> Chain | None:
+def chain_for(user: User) -> ClipChain | None:
     kind = perm.UnitKind(user.unit.kind)
     if kind in AUTO_KINDS:
-        return Chain.AUTO
+        return ClipChain.AUTO
     if kind is perm.UnitKind.WARD_POLICE:
-        return Chain.WARD_POLICE
+        return ClipChain.WARD_POLICE
     if kind is perm.UnitKind.OTHER_AGENCY:
-        return Chain.WRITTEN
+        return ClipChain.WRITTEN
     return None
 
 
@@ -160,7 +143,7 @@ def create_request(session: Session, user: User, item: VisibleCamera, body: Clip
     chain = chain_for(user)
     if chain is None:
         raise ClipDenied("Your unit may not request clips")
-    needed = perm.Action.VIEW if chain is Chain.WRITTEN else perm.Action.REQUEST_CLIP
+    needed = perm.Action.VIEW if chain is ClipChain.WRITTEN else perm.Action.REQUEST_CLIP
     if needed not in item.actions:
         raise ClipDenied("Not allowed: request_clip on this camera")
     start, end = body.start.astimezone(UTC), body.end.astimezone(UTC)
@@ -170,7 +153,7 @@ def create_request(session: Session, user: User, item: VisibleCamera, body: Clip
     elif (end - start).total_seconds() > settings.clip_max_seconds:
         errors.append(("end", f"the clip may be at most {settings.clip_max_seconds} s long"))
     purpose = body.purpose.strip()
-    if chain is Chain.WRITTEN:
+    if chain is ClipChain.WRITTEN:
         if len(purpose) < 10:
             errors.append(("purpose", "state the content and purpose of the request "
                                       "(Art. 12.2.d), at least 10 characters"))
@@ -189,16 +172,16 @@ def create_request(session: Session, user: User, item: VisibleCamera, body: Clip
         errors += coverage_errors(session, item.camera.id, start, end)
     if errors:
         raise ClipInvalid(tuple(errors))
-    state = State.APPROVED if chain is Chain.AUTO else State.REQUESTED
-    leader_proposes = chain is Chain.WARD_POLICE and user.role == perm.Role.LEADER
+    state = ClipState.APPROVED if chain is ClipChain.AUTO else ClipState.REQUESTED
+    leader_proposes = chain is ClipChain.WARD_POLICE and user.role == perm.Role.LEADER
     if leader_proposes:
-        state = State.ENDORSED
+        state = ClipState.ENDORSED
     request = ClipRequest(
         camera_id=item.camera.id, requester_id=user.id, requester_unit_id=user.unit_id,
         chain=chain.value, state=state.value, start_at=start, end_at=end, purpose=purpose,
         commitment=(body.commitment or "").strip() or None, created_at=now, updated_at=now,
         attempts=0)
-    if chain is Chain.AUTO:
+    if chain is ClipChain.AUTO:
         request.approved_at = now
     if leader_proposes:
         request.endorser_id, request.endorsed_at = user.id, now
@@ -215,7 +198,7 @@ def create_request(session: Session, user: User, item: VisibleCamera, body: Clip
     _now_event(session, request, "request", user, now, chain=chain.value,
                start=start.isoformat(), end=end.isoformat(),
                **({"letter_sha256": request.letter_sha256} if request.letter_sha256 else {}))
-    if chain is Chain.AUTO:
+    if chain is ClipChain.AUTO:
         _now_event(session, request, "approve", None, now, auto=True,
                    reason=f"{user.unit.kind}: executed at once (Art. 12.2.b)")
     if leader_proposes:
@@ -225,7 +208,7 @@ def create_request(session: Session, user: User, item: VisibleCamera, body: Clip
 
 
 def can_endorse(user: User, request: ClipRequest) -> bool:
-    return (request.chain == Chain.WARD_POLICE and request.state == State.REQUESTED
+    return (request.chain == ClipChain.WARD_POLICE and request.state == ClipState.REQUESTED
             and user.id != request.requester_id and user.unit_id == request.requester_unit_id
             and user.role == perm.Role.LEADER)
 
@@ -234,11 +217,11 @@ def can_approve(session: Session, user: User, request: ClipRequest, now: datetim
     if user.id == request.requester_id:
         return False
     kind = perm.UnitKind(user.unit.kind)
-    if request.chain == Chain.WARD_POLICE:
-        if request.state != State.ENDORSED or kind is not perm.UnitKind.CITY_POLICE:
+    if request.chain == ClipChain.WARD_POLICE:
+        if request.state != ClipState.ENDORSED or kind is not perm.UnitKind.CITY_POLICE:
             return False
-    elif request.chain == Chain.WRITTEN:
-        if request.state != State.REQUESTED or kind is not perm.UnitKind.OPERATING_UNIT:
+    elif request.chain == ClipChain.WRITTEN:
+        if request.state != ClipState.REQUESTED or kind is not perm.UnitKind.OPERATING_UNIT:
             return False
     else:
         return False
@@ -246,7 +229,7 @@ def can_approve(session: Session, user: User, request: ClipRequest, now: datetim
 
 
 def endorse(session: Session, user: User, request: ClipRequest, now: datetime) -> None:
-    if request.state != State.REQUESTED or request.chain != Chain.WARD_POLICE:
+    if request.state != ClipState.REQUESTED or request.chain != ClipChain.WARD_POLICE:
         raise ClipConflict(f"state: the request is {request.state}; only a ward police request "
                            "that is requested can be endorsed")
     if user.id == request.requester_id:
@@ -254,50 +237,51 @@ def endorse(session: Session, user: User, request: ClipRequest, now: datetime) -
     if not can_endorse(user, request):
         raise ClipDenied("Only the leader of the requester's own ward police unit may endorse "
                          "this request (Art. 12.2.c)")
-    request.state, request.endorser_id, request.endorsed_at = State.ENDORSED, user.id, now
+    request.state, request.endorser_id, request.endorsed_at = ClipState.ENDORSED, user.id, now
     request.updated_at = now
     _now_event(session, request, "endorse", user, now)
 
 
 def approve(session: Session, user: User, request: ClipRequest, now: datetime) -> None:
-    waiting = State.ENDORSED if request.chain == Chain.WARD_POLICE else State.REQUESTED
-    if request.chain == Chain.AUTO or request.state != waiting:
+    waiting = ClipState.ENDORSED if request.chain == ClipChain.WARD_POLICE else ClipState.REQUESTED
+    if request.chain == ClipChain.AUTO or request.state != waiting:
         raise ClipConflict(f"state: the request is {request.state}; it cannot be approved now"
                            + (" (it must be endorsed by the ward police leader first)"
-                              if request.state == State.REQUESTED else ""))
+                              if request.state == ClipState.REQUESTED else ""))
     if user.id == request.requester_id:
         raise ClipDenied("Nobody approves their own request")
     if not can_approve(session, user, request, now):
-        who = "city police (approve_clip)" if request.chain == Chain.WARD_POLICE \
+        who = "city police (approve_clip)" if request.chain == ClipChain.WARD_POLICE \
             else "the operating unit (approve_clip)"
         raise ClipDenied(f"Only {who} may approve this request")
-    request.state, request.approver_id, request.approved_at = State.APPROVED, user.id, now
+    request.state, request.approver_id, request.approved_at = ClipState.APPROVED, user.id, now
     request.updated_at = now
     _now_event(session, request, "approve", user, now)
 
 
 def reject(session: Session, user: User, request: ClipRequest, reason: str,
            now: datetime) -> None:
-    if request.state not in (State.REQUESTED, State.ENDORSED):
+    if request.state not in (ClipState.REQUESTED, ClipState.ENDORSED):
         raise ClipConflict(f"state: the request is {request.state}; it cannot be rejected now")
     if user.id == request.requester_id:
         raise ClipDenied("Nobody decides their own request")
     if not (can_endorse(user, request) or can_approve(session, user, request, now)):
         raise ClipDenied("Only whoever must endorse or approve this request now may reject it")
-    request.state, request.rejected_by_id, request.rejected_at = State.REJECTED, user.id, now
+    request.state, request.rejected_by_id, request.rejected_at = ClipState.REJECTED, user.id, now
     request.reject_reason = reason.strip()
     request.updated_at = now
     _now_event(session, request, "reject", user, now, reason=request.reject_reason)
 
 
 def can_download(user: User, request: ClipRequest) -> bool:
-    return request.state in (State.READY, State.DELIVERED) and user.id == request.requester_id
+    return (request.state in (ClipState.READY, ClipState.DELIVERED)
+            and user.id == request.requester_id)
 
 
 def record_download(session: Session, user: User, request: ClipRequest, now: datetime) -> None:
-    first = request.state == State.READY
+    first = request.state == ClipState.READY
     if first:
-        request.state, request.delivered_at = State.DELIVERED, now
+        request.state, request.delivered_at = ClipState.DELIVERED, now
     request.updated_at = now
     _now_event(session, request, "download", user, now, sha256=request.clip_sha256,
                first=first)
@@ -340,7 +324,7 @@ def request_public(session: Session, user: User, request: ClipRequest,
               if request.letter_sha256 else None)
     return ClipRequestPublic(
         id=request.id, camera_id=request.camera_id, camera_name=request.camera.name,
-        ward=request.camera.ward.name, chain=Chain(request.chain).value, state=request.state,
+        ward=request.camera.ward.name, chain=ClipChain(request.chain).value, state=request.state,
         start=request.start_at, end=request.end_at, purpose=request.purpose,
         commitment=request.commitment, letter=letter, requester=user_ref(request.requester),
         endorser=user_ref(request.endorser) if request.endorser else None,
@@ -359,7 +343,7 @@ def list_requests(session: Session, user: User, box: str, now: datetime) -> list
         return list(session.execute(query.order_by(ClipRequest.id.desc())).unique().scalars())
     query = select(ClipRequest)
     if box == "awaiting":
-        query = query.where(ClipRequest.state.in_([State.REQUESTED, State.ENDORSED]))
+        query = query.where(ClipRequest.state.in_([ClipState.REQUESTED, ClipState.ENDORSED]))
     rows = session.execute(query.order_by(ClipRequest.id.desc())).unique().scalars()
     if box == "awaiting":
         return [r for r in rows if can_endorse(user, r) or can_approve(session, user, r, now)]
@@ -395,7 +379,7 @@ def build_manifest(request: ClipRequest, clip_sha256: str, size: int, clip_start
         "requester": _person(request.requester),
         "endorser": _person(request.endorser),
         "approver": _person(request.approver) or ({"auto": "executed at once (Art. 12.2.b)"}
-                                                  if request.chain == Chain.AUTO else None),
+                                                  if request.chain == ClipChain.AUTO else None),
         "purpose": request.purpose,
         "commitment": request.commitment,
         "letter_sha256": request.letter_sha256,
@@ -458,14 +442,14 @@ class ClipWorker:
         now = datetime.now(UTC)
         with self._sessions() as session:
             request = session.execute(
-                select(ClipRequest).where(or_(ClipRequest.state == State.EXTRACTING,
-                                              ClipRequest.state == State.APPROVED))
+                select(ClipRequest).where(or_(ClipRequest.state == ClipState.EXTRACTING,
+                                              ClipRequest.state == ClipState.APPROVED))
                 .order_by(ClipRequest.state.desc(), ClipRequest.id).limit(1)
             ).unique().scalar_one_or_none()
             if request is None:
                 return None
-            resumed = request.state == State.EXTRACTING
-            request.state = State.EXTRACTING
+            resumed = request.state == ClipState.EXTRACTING
+            request.state = ClipState.EXTRACTING
             request.attempts += 1
             request.updated_at = now
             _now_event(session, request, "extracting", None, now, attempt=request.attempts,
@@ -505,7 +489,7 @@ class ClipWorker:
             request.clip_path, request.manifest_path = str(clip_path), str(manifest_path)
             request.clip_sha256, request.clip_size = result.sha256, result.size
             request.clip_start_at, request.ready_at = result.clip_start, now
-            request.state, request.error, request.updated_at = State.READY, None, now
+            request.state, request.error, request.updated_at = ClipState.READY, None, now
             _now_event(session, request, "ready", None, now, sha256=result.sha256,
                        size=result.size)
             session.commit()
@@ -521,8 +505,8 @@ class ClipWorker:
             request.error = message[:1000]
             request.updated_at = now
             if request.attempts >= MAX_ATTEMPTS:
-                request.state = State.FAILED
+                request.state = ClipState.FAILED
                 _now_event(session, request, "failed", None, now, error=request.error)
             else:
-                request.state = State.APPROVED  # retried on the next round
+                request.state = ClipState.APPROVED  # retried on the next round
             session.commit()

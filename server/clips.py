@@ -34,7 +34,6 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +42,14 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from server.audit import canonical_json
+from common import evidence
+from common.evidence import Finding, TrustedKey, Verdict, Verification, canonical_json
 from server.models import RecordingSegment
-from server.recorder import sha256_file, start_child
+from server.recorder import start_child
 
 log = logging.getLogger("iocwall.clips")
 
 VIETNAM = timezone(timedelta(hours=7), "UTC+07:00")
-MANIFEST_FORMAT = "iocwall-clip-manifest/1"
 
 
 def vn_iso(value: datetime) -> str:
@@ -116,45 +115,37 @@ def sign_manifest(body: dict[str, Any], key: Ed25519PrivateKey) -> dict[str, Any
 
 # -- verification -----------------------------------------------------------------------------
 
-class Verdict(IntEnum):
-    """``python -m server clip verify`` exit codes."""
-
-    INTACT = 0
-    ALTERED = 1
-    SIGNATURE_INVALID = 2
-
-
-@dataclass(frozen=True)
-class Verification:
-    verdict: Verdict
-    message: str
+def _ed25519_valid(public_key: bytes, message: bytes, signature: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except InvalidSignature:
+        return False
+    return True
 
 
 def verify_clip(clip: Path, manifest_file: Path, public_key: Ed25519PublicKey) -> Verification:
-    try:
-        document = json.loads(manifest_file.read_text(encoding="utf-8"))
-        body = document["manifest"]
-        signature = base64.b64decode(document["signature"]["value"], validate=True)
-        public_key.verify(signature, canonical_json(body).encode("utf-8"))
-    except InvalidSignature:
+    """The shared check (``common.evidence``) against this server's key, worded for
+    ``python -m server clip verify``."""
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    found = evidence.verify_clip(clip, manifest_file, [TrustedKey(key_id(public_key), raw)],
+                                 _ed25519_valid)
+    if found.finding in (Finding.MANIFEST_UNREADABLE, Finding.MANIFEST_MALFORMED):
+        return Verification(Verdict.SIGNATURE_INVALID, "signature invalid: unreadable manifest "
+                            f"({type(found.error).__name__})")
+    if found.finding is Finding.SIGNATURE_MISMATCH:
         return Verification(Verdict.SIGNATURE_INVALID,
                             "signature invalid: the manifest was changed or not signed by this "
                             "server's key")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return Verification(Verdict.SIGNATURE_INVALID,
-                            f"signature invalid: unreadable manifest ({type(exc).__name__})")
-    expected = body.get("sha256") if isinstance(body, dict) else None
-    try:
-        actual = sha256_file(clip)
-    except OSError as exc:
-        return Verification(Verdict.ALTERED, f"altered: cannot read the clip ({exc.strerror})")
-    if actual != expected:
+    if found.finding is Finding.CLIP_UNREADABLE:
+        return Verification(Verdict.ALTERED, "altered: cannot read the clip "
+                            f"({getattr(found.error, 'strerror', None)})")
+    if found.finding is Finding.HASH_MISMATCH:
         return Verification(Verdict.ALTERED,
-                            f"altered: SHA-256 of the clip is {actual}, the signed manifest says "
-                            f"{expected}")
+                            f"altered: SHA-256 of the clip is {found.sha256}, the signed manifest "
+                            f"says {found.expected_sha256}")
     return Verification(Verdict.INTACT,
-                        f"intact: SHA-256 {actual} matches the manifest signed by key "
-                        f"{document['signature'].get('key_id')}")
+                        f"intact: SHA-256 {found.sha256} matches the manifest signed by key "
+                        f"{found.claimed_key_id}")
 
 
 # -- extraction -------------------------------------------------------------------------------

@@ -16,13 +16,13 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from common.vocabulary import IncidentState
 from server import audit
 from server import permissions as perm
 from server.bookmarks import user_ref
@@ -33,20 +33,6 @@ from server.services import VisibleCamera, visible_camera
 
 MAX_SNAPSHOT_BYTES = 5 * 1024 * 1024
 SNAPSHOT_TYPES = {b"\xff\xd8\xff": ("jpg", "image/jpeg"), b"\x89PNG\r\n\x1a\n": ("png", "image/png")}
-
-
-class Kind(StrEnum):
-    OFFLINE = "offline"
-    OBSTRUCTED = "obstructed"
-    TOO_DARK = "too_dark"
-    PTZ_BROKEN = "ptz_broken"
-    OTHER = "other"
-
-
-class State(StrEnum):
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    RESOLVED = "resolved"
 
 
 class IncidentDenied(Exception):
@@ -95,7 +81,7 @@ def report(session: Session, user: User, item: VisibleCamera, body: IncidentCrea
         created = incident is None
         if incident is None:
             incident = Incident(camera_id=camera_id, open_camera_id=camera_id, kind=body.kind,
-                                state=State.OPEN.value, note=body.note,
+                                state=IncidentState.OPEN.value, note=body.note,
                                 automatic=body.automatic, reported_by_id=user.id,
                                 reported_at=now)
             session.add(incident)
@@ -136,9 +122,9 @@ def _desk(user: User) -> None:
 
 def acknowledge(session: Session, user: User, incident: Incident, now: datetime) -> None:
     _desk(user)
-    if incident.state != State.OPEN:
+    if incident.state != IncidentState.OPEN:
         raise IncidentConflict(f"The incident is {incident.state}")
-    incident.state = State.ACKNOWLEDGED.value
+    incident.state = IncidentState.ACKNOWLEDGED.value
     incident.acknowledged_by_id, incident.acknowledged_at = user.id, now
     audit.append(session, "incident_acknowledge", now=now, user_id=user.id,
                  username=user.username, camera_id=incident.camera_id,
@@ -150,11 +136,11 @@ def resolve(session: Session, user: User, incident: Incident, resolution: str,
             now: datetime) -> None:
     """Resolving frees the camera for a new incident; an open one is acknowledged on the way."""
     _desk(user)
-    if incident.state == State.RESOLVED:
+    if incident.state == IncidentState.RESOLVED:
         raise IncidentConflict("The incident is resolved already")
     if incident.acknowledged_at is None:
         incident.acknowledged_by_id, incident.acknowledged_at = user.id, now
-    incident.state = State.RESOLVED.value
+    incident.state = IncidentState.RESOLVED.value
     incident.resolved_by_id, incident.resolved_at = user.id, now
     incident.resolution = resolution
     incident.open_camera_id = None

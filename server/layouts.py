@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from common.evidence import canonical_json
 from server import audit
 from server import permissions as perm
 from server.models import Layout, LayoutItem, User
@@ -106,7 +107,7 @@ def _camera_errors(items: Sequence[LayoutItemSchema], viewable: dict[int, str],
 def _new_items(items: Sequence[LayoutItemSchema]) -> list[LayoutItem]:
     return [LayoutItem(position=index, cell_row=item.cell.row, cell_column=item.cell.column,
                        row_span=item.cell.row_span, column_span=item.cell.column_span,
-                       camera_id=item.camera_id, flags=audit.canonical_json(item.flags))
+                       camera_id=item.camera_id, flags=canonical_json(item.flags))
             for index, item in enumerate(items)]
 
 

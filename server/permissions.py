@@ -12,50 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-
-class Action(StrEnum):
-    VIEW = "view"
-    PTZ = "ptz"
-    BOOKMARK = "bookmark"
-    REQUEST_CLIP = "request_clip"
-    APPROVE_CLIP = "approve_clip"
-    ADMIN = "admin"
-
-
-class UnitKind(StrEnum):
-    OPERATING_UNIT = "operating_unit"
-    CITY_POLICE = "city_police"
-    TRAFFIC_POLICE = "traffic_police"
-    URBAN_ORDER = "urban_order"
-    WARD_POLICE = "ward_police"
-    WARD_COMMITTEE = "ward_committee"
-    OTHER_AGENCY = "other_agency"
-
+# The words are common's (client and server share them); the server keeps saying perm.Role,
+# perm.UnitKind… where it applies the rules.
+from common.vocabulary import Action, CameraSystem, Role, Scope, UnitKind
 
 WARD_UNIT_KINDS = frozenset({UnitKind.WARD_POLICE, UnitKind.WARD_COMMITTEE})
-
-
-class Role(StrEnum):
-    LEADER = "leader"
-    OFFICER = "officer"
-    OPERATOR = "operator"
-    ADMIN = "admin"
-
-
-class CameraSystem(StrEnum):
-    SMART_CITY = "smart_city"
-    PUBLIC = "public"
-    TRAFFIC = "traffic"
-
-
-class Scope(StrEnum):
-    CITY_WIDE = "city_wide"
-    OWN_WARD = "own_ward"
-    GRANTED_CAMERAS = "granted_cameras"
-
-
 ALL_ROLES = frozenset(Role)
 ALL_SYSTEMS = frozenset(CameraSystem)
 SECURITY_SYSTEMS = frozenset({CameraSystem.SMART_CITY, CameraSystem.PUBLIC})

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import ctypes
-import hashlib
 import io
 import logging
 import os
@@ -43,10 +42,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from common.evidence import sha256_file
+from common.urls import mask_url
 from server import audit
 from server.config import Settings
 from server.models import Bookmark, Camera, ClipRequest, RecordingGap, RecordingSegment
-from server.security import SecretBox, mask_url, url_with_credentials
+from server.security import SecretBox, url_with_credentials
 
 log = logging.getLogger("iocwall.recorder")
 
@@ -100,14 +101,6 @@ def stop_child(process: subprocess.Popen[bytes], timeout: float = 5.0) -> None:
         process.wait(timeout=timeout)
     except ProcessLookupError:
         process.wait(timeout=timeout)
-
-
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def probe_duration(ffprobe: str, path: Path) -> float | None:

@@ -31,7 +31,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.cases import DeadlineStatus, deadline_state, deadlines
+from common.vocabulary import DeadlineStatus
+from server.cases import deadline_state, deadlines
 from server.models import (
     Camera,
     CameraHealthReport,

@@ -3,7 +3,7 @@
 Art. 5 of the regulation forbids leaking account credentials or stream configuration, so camera
 credentials are stored encrypted (Fernet, key outside the database), tokens are stored only as
 hashes (a copied database cannot be replayed), and every URL that is logged goes through
-``mask_url``.
+``common.urls.mask_url``.
 """
 
 from __future__ import annotations
@@ -23,17 +23,6 @@ from cryptography.fernet import Fernet, InvalidToken
 from server.config import Settings
 
 log = logging.getLogger("iocwall.server.security")
-
-
-def mask_url(url: str | None) -> str:
-    """The URL with any user info replaced by ``***`` — safe to log or show."""
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
 
 
 def url_with_credentials(url: str, username: str | None, password: str | None) -> str:

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
+from common.vocabulary import CaseAction
 from server import cases as service
 from server import working_calendar as wc
 from server.api.params import Id, IdQuery, OptionalMoment
@@ -76,7 +77,7 @@ def add_clip(case_id: Id, body: CaseClipAdd, session: SessionDep, user: CurrentU
 
 
 @router.post("/{case_id}/{action}")
-def act(case_id: Id, action: service.Action, body: CaseActionBody, session: SessionDep,
+def act(case_id: Id, action: CaseAction, body: CaseActionBody, session: SessionDep,
         user: CurrentUser, now: NowDep, runtime: RuntimeDep) -> CasePublic:
     """One step of the procedure (``send``, ``conclude``, ``report_conclusion``,
     ``identify_violator``, ``make_record``, ``hand_over``, ``decide``, ``close``)."""

@@ -13,6 +13,8 @@ from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.evidence import sha256_file
+from common.vocabulary import ClipState
 from server import audit
 from server import clip_requests as service
 from server import permissions as perm
@@ -28,7 +30,7 @@ from server.deps import (
     require_camera_access,
 )
 from server.models import ClipRequest, RecordingGap, User
-from server.recorder import recorded_ranges, sha256_file
+from server.recorder import recorded_ranges
 from server.schemas import (
     ClipRejectBody,
     ClipRequestCreate,
@@ -95,7 +97,7 @@ def create_clip(body: ClipInput, session: SessionDep, user: CurrentUser, now: No
     except service.ClipDenied as exc:
         raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=str(exc)) from None
     session.commit()
-    if runtime.clip_worker is not None and request.state == service.State.APPROVED:
+    if runtime.clip_worker is not None and request.state == ClipState.APPROVED:
         runtime.clip_worker.wake()
     return service.request_public(session, user, request, now)
 
@@ -163,7 +165,7 @@ def download_clip(request_id: Id, session: SessionDep, user: CurrentUser,
     The file is checked against its recorded SHA-256 before it leaves the server."""
     request = _readable(session, user, request_id, now)
     if not service.can_download(user, request):
-        if request.state not in (service.State.READY, service.State.DELIVERED):
+        if request.state not in (ClipState.READY, ClipState.DELIVERED):
             raise HTTPException(status_code=status.HTTP_409_CONFLICT,
                                 detail=f"state: the clip is {request.state}, not ready yet")
         raise HTTPException(status_code=status.HTTP_403_FORBIDDEN,
