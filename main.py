@@ -44,6 +44,7 @@ from app.self_check import LIBRARY_CHECKS
 from app.settings import DEFAULT_SERVER_URL, LANGUAGES, SettingsStore, data_dir
 from app.video import StreamState, VideoService
 from app.wall import WallController
+from common.vocabulary import ViewEvent
 from widgets.admin_panels import install_admin_panels
 from widgets.login_dialog import LoginDialog
 from widgets.main_window import MainWindow
@@ -326,7 +327,7 @@ class Client:
             shown += self.wall.stop_for_exit()
         for camera in shown:
             try:
-                self.auth.audit_event("view_stop", camera.id, "client exit")
+                self.auth.audit_event(ViewEvent.VIEW_STOP, camera.id, "client exit")
             except BackendError as exc:
                 log.warning("%s: view_stop not recorded: %s", camera.name, exc)
         self.video.shutdown()

@@ -36,6 +36,7 @@ from app.letters import LetterFault, fetch_letter, inspect_letter
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.reports import ReportBackend
+from common.vocabulary import AccessRequestState
 
 log = logging.getLogger("iocwall.access")
 
@@ -234,14 +235,14 @@ class AccessRequestService(QObject):
         for request in requests:
             old = before.get(request.id)
             if old is None:
-                if request.state == "requested":
+                if request.state == AccessRequestState.REQUESTED:
                     self._messages.info(arg(self.tr("Access request #%1 from %2 awaits a decision"),
                                             request.id, request.unit))
             elif old != request.state:
-                if request.state == "granted":
+                if request.state == AccessRequestState.GRANTED:
                     self._messages.info(arg(self.tr("Access request #%1 was granted until %2"),
                                             request.id, _vn(request.grant_end)))
-                elif request.state == "rejected":
+                elif request.state == AccessRequestState.REJECTED:
                     self._messages.warning(arg(self.tr("Access request #%1 was rejected: %2"),
                                                request.id, request.reject_reason or ""))
 

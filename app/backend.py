@@ -19,9 +19,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from app.domain import (
-    Action,
     Camera,
-    CameraSystem,
     Layout,
     Scope,
     Session,
@@ -40,7 +38,8 @@ from app.errors import (
     SessionExpired,
     ValidationFailed,
 )
-from app.security import mask_url
+from common.urls import mask_url
+from common.vocabulary import Action, CameraSystem, ClipBox
 
 if TYPE_CHECKING:
     from app.bookmarks import Bookmark, BookmarkDraft, BookmarkFilter
@@ -268,7 +267,7 @@ class BackendClient:
                     files={"letter": (letter.name, handle, "application/pdf")})
         return parse_clip(self._json(response))
 
-    def clips(self, box: str = "all") -> list[ClipRequest]:
+    def clips(self, box: str = ClipBox.ALL) -> list[ClipRequest]:
         """``mine``, ``awaiting`` (my endorsement/approval) or ``all``; newest first."""
         from app.clips import parse_clip
 

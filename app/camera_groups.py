@@ -8,7 +8,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from app.domain import Camera, CameraSystem
+from app.domain import Camera
+from common.vocabulary import CameraSystem
 
 SYSTEM_ORDER = (CameraSystem.SMART_CITY, CameraSystem.PUBLIC, CameraSystem.TRAFFIC)
 

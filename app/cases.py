@@ -21,7 +21,6 @@ Signals (CaseService):
 
 from __future__ import annotations
 
-import enum
 import functools
 import logging
 from dataclasses import dataclass
@@ -44,6 +43,13 @@ from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.polling import Poller
+from common.vocabulary import (
+    PENDING_DEADLINES,
+    CaseAction,
+    DeadlineStatus,
+    DecisionKind,
+    UnitKind,
+)
 
 log = logging.getLogger("iocwall.cases")
 
@@ -68,53 +74,6 @@ class ApiClient(Protocol):
                   limit: int = ...) -> tuple[bytes, str]: ...
 
 
-class CaseKind(enum.StrEnum):
-    RED_LIGHT = "red_light"
-    LANE = "lane"
-    STOPPING_PARKING = "stopping_parking"
-    OTHER_TRAFFIC = "other_traffic"
-    PUBLIC_ORDER = "public_order"
-    OTHER = "other"
-
-
-class CaseState(enum.StrEnum):
-    OPENED = "opened"
-    SENT = "sent"
-    CONCLUDED = "concluded"
-    CONCLUSION_REPORTED = "conclusion_reported"
-    RECORD_MADE = "record_made"
-    DECIDED = "decided"
-    CLOSED = "closed"
-
-
-class CaseAction(enum.StrEnum):
-    """The procedure's steps, in order (``POST /cases/{id}/{action}``)."""
-
-    SEND = "send"
-    CONCLUDE = "conclude"
-    REPORT_CONCLUSION = "report_conclusion"
-    IDENTIFY_VIOLATOR = "identify_violator"
-    MAKE_RECORD = "make_record"
-    HAND_OVER = "hand_over"
-    DECIDE = "decide"
-    CLOSE = "close"
-
-
-class DeadlineStatus(enum.StrEnum):
-    DONE = "done"
-    DONE_LATE = "done_late"
-    DUE = "due"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-
-
-class DecisionKind(enum.StrEnum):
-    SIMPLE = "simple"
-    TRANSFERRED = "transferred"
-    EXPLANATION = "explanation"
-    ESPECIALLY_COMPLEX = "especially_complex"
-
-
 # the step column each action fills (``Case.steps``)
 STEP_OF_ACTION = {
     CaseAction.SEND: "sent", CaseAction.CONCLUDE: "concluded",
@@ -124,7 +83,8 @@ STEP_OF_ACTION = {
     CaseAction.DECIDE: "decided", CaseAction.CLOSE: "closed",
 }
 # units that read cases (the server answers 403/404 to others); the panel is shown to these
-CASE_UNITS = frozenset({"operating_unit", "city_police", "traffic_police"})
+CASE_UNITS = frozenset({UnitKind.OPERATING_UNIT, UnitKind.CITY_POLICE,
+                        UnitKind.TRAFFIC_POLICE})
 
 
 @dataclass(frozen=True)
@@ -138,8 +98,7 @@ class Deadline:
 
     @property
     def pending(self) -> bool:
-        return self.status in (DeadlineStatus.DUE, DeadlineStatus.DUE_SOON,
-                               DeadlineStatus.OVERDUE)
+        return self.status in PENDING_DEADLINES
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,12 @@
 The server decides who may endorse, approve, reject or download; the client shows what the
 server's ``actions`` list says and reports its 4xx messages as they are (they are readable).
 
-Verification is done here again, independently of the server's code: the manifest's signature is
-checked with Ed25519 against the public key the server publishes (``GET /api/v1/keys``), over the
-canonical JSON of the ``manifest`` object (sorted keys, no spaces, UTF-8); then the MP4's SHA-256
-is compared with the signed one. A changed manifest is "signature invalid"; a changed MP4 is
-"altered".
+Every download is verified on the workstation with the check the server's ``clip verify`` runs
+(``common.evidence.verify_clip``): the manifest's Ed25519 signature against the public keys the
+server publishes (``GET /api/v1/keys``), over the canonical JSON of the ``manifest`` object; then
+the MP4's SHA-256 against the signed one. A changed manifest is "signature invalid"; a changed
+MP4 is "altered". The signature primitive (``cryptography``) and the wording (translated) are
+this module's.
 
 Signals (ClipService):
     mine_changed(list): my requests (``ClipRequest``), newest first, after each refresh.
@@ -26,10 +27,7 @@ Signals (ClipService):
 
 from __future__ import annotations
 
-import base64
-import enum
 import functools
-import hashlib
 import json
 import logging
 import threading
@@ -53,14 +51,15 @@ from app.letters import MAX_LETTER_BYTES, LetterFault, fetch_letter, inspect_let
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.polling import Poller
+from common import evidence
+from common.evidence import Finding, TrustedKey, Verdict, Verification
+from common.vocabulary import ClipBox, ClipState, UnitKind
 
 log = logging.getLogger("iocwall.clips")
 
 POLL_INTERVAL_MS = 10_000
 
 
-MANIFEST_FORMAT = "iocwall-clip-manifest/1"
-AGENCY_KIND = "other_agency"  # the unit kind whose requests take the written chain
 
 
 def check_letter(path: Path | None) -> str | None:
@@ -95,7 +94,7 @@ class ClipBackend(Protocol):
     def me(self) -> User: ...
     def get_bytes(self, path: str, *, params: dict[str, Any] | None = None,
                   limit: int = ...) -> tuple[bytes, str]: ...
-    def clips(self, box: str = "all") -> list[ClipRequest]: ...
+    def clips(self, box: str = ClipBox.ALL) -> list[ClipRequest]: ...
     def create_clip(self, camera_id: int, start: datetime, end: datetime, purpose: str,
                     commitment: str | None = None, letter: Path | None = None
                     ) -> ClipRequest: ...
@@ -107,17 +106,6 @@ class ClipBackend(Protocol):
                       progress: Callable[[int, int], None] | None = None,
                       cancelled: Callable[[], bool] | None = None,
                       chunk_size: int = ...) -> str: ...
-
-
-class ClipState(enum.StrEnum):
-    REQUESTED = "requested"
-    ENDORSED = "endorsed"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    EXTRACTING = "extracting"
-    READY = "ready"
-    DELIVERED = "delivered"
-    FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -171,26 +159,6 @@ class SigningKey:
     public_key_pem: str
 
 
-class Verdict(enum.IntEnum):
-    """The same three outcomes (and numbers) as ``python -m server clip verify``."""
-
-    INTACT = 0
-    ALTERED = 1
-    SIGNATURE_INVALID = 2
-
-
-@dataclass(frozen=True)
-class Verification:
-    verdict: Verdict
-    message: str
-    sha256: str | None = None
-    manifest: dict[str, Any] | None = None  # the manifest body (only trust it when INTACT)
-
-    @property
-    def intact(self) -> bool:
-        return self.verdict is Verdict.INTACT
-
-
 @dataclass(frozen=True)
 class DownloadResult:
     request_id: int
@@ -236,20 +204,7 @@ def parse_clip(data: Any) -> ClipRequest:
         raise BackendError("the server sent an unexpected clip request record") from exc
 
 
-# -- verification (independent of the server's code) -------------------------------------------
-
-def canonical_json(value: Any) -> str:
-    """The bytes the server signs: sorted keys, no spaces, UTF-8 (not ASCII-escaped)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def sha256_file(path: Path, chunk_size: int = 1024 * 1024) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(chunk_size):
-            digest.update(chunk)
-    return digest.hexdigest()
-
+# -- verification (common.evidence's check, worded in the user's language) -------------------
 
 def load_public_key(pem: str | bytes) -> Ed25519PublicKey:
     data = pem.encode("ascii") if isinstance(pem, str) else pem
@@ -259,58 +214,52 @@ def load_public_key(pem: str | bytes) -> Ed25519PublicKey:
     return key
 
 
+def _ed25519_valid(public_key: bytes, message: bytes, signature: bytes) -> bool:
+    """The signature primitive for the shared check: ``public_key`` is a server key's PEM
+    (ValueError when it is not a usable Ed25519 key)."""
+    try:
+        load_public_key(public_key).verify(signature, message)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def _reason(error: Exception | None) -> str:
+    return getattr(error, "strerror", None) or type(error).__name__
+
+
 def verify_clip(clip: Path, manifest_file: Path, keys: list[SigningKey]) -> Verification:
     """Check ``manifest_file``'s signature against the server's published ``keys``, then the
     clip's SHA-256 against the signed one. Blocking (hashes the whole file)."""
-    try:
-        document = json.loads(Path(manifest_file).read_text(encoding="utf-8"))
-        body = document["manifest"]
-        signature_block = document["signature"]
-        signature = base64.b64decode(signature_block["value"], validate=True)
-    except OSError as exc:
+    trusted = [TrustedKey(k.key_id, k.public_key_pem.encode("utf-8")) for k in keys]
+    found = evidence.verify_clip(Path(clip), Path(manifest_file), trusted, _ed25519_valid)
+    for key_id, exc in found.unusable_keys:
+        log.warning("server key %s unusable: %s", key_id, exc)
+    if found.finding is Finding.MANIFEST_UNREADABLE:
         text = QCoreApplication.translate("ClipService",
                                           "signature invalid: cannot read the manifest (%1)")
-        return Verification(Verdict.SIGNATURE_INVALID,
-                            arg(text, exc.strerror or type(exc).__name__))
-    except (ValueError, KeyError, TypeError) as exc:
+        return Verification(Verdict.SIGNATURE_INVALID, arg(text, _reason(found.error)))
+    if found.finding is Finding.MANIFEST_MALFORMED:
         text = QCoreApplication.translate("ClipService",
                                           "signature invalid: unreadable manifest (%1)")
-        return Verification(Verdict.SIGNATURE_INVALID, arg(text, type(exc).__name__))
-    if not isinstance(body, dict) or signature_block.get("algorithm", "Ed25519") != "Ed25519":
-        return Verification(Verdict.SIGNATURE_INVALID, QCoreApplication.translate(
-            "ClipService", "signature invalid: not an Ed25519-signed iocwall manifest"))
-    wanted = signature_block.get("key_id")
-    candidates = [k for k in keys if k.key_id == wanted] or list(keys)
-    signed_by = None
-    payload = canonical_json(body).encode("utf-8")
-    for key in candidates:
-        try:
-            load_public_key(key.public_key_pem).verify(signature, payload)
-        except InvalidSignature:
-            continue
-        except ValueError as exc:
-            log.warning("server key %s unusable: %s", key.key_id, exc)
-            continue
-        signed_by = key.key_id
-        break
-    if signed_by is None:
+        return Verification(Verdict.SIGNATURE_INVALID, arg(text, type(found.error).__name__))
+    if found.finding is Finding.SIGNATURE_MISMATCH:
         return Verification(Verdict.SIGNATURE_INVALID, QCoreApplication.translate(
             "ClipService",
             "signature invalid: the manifest was changed or not signed by this server's key"))
-    expected = body.get("sha256")
-    try:
-        actual = sha256_file(Path(clip))
-    except OSError as exc:
+    if found.finding is Finding.CLIP_UNREADABLE:
         text = QCoreApplication.translate("ClipService", "altered: cannot read the clip (%1)")
-        return Verification(Verdict.ALTERED, arg(text, exc.strerror or type(exc).__name__),
-                            manifest=body)
-    if actual != expected:
+        return Verification(Verdict.ALTERED, arg(text, _reason(found.error)),
+                            manifest=found.manifest)
+    if found.finding is Finding.HASH_MISMATCH:
         text = QCoreApplication.translate(
             "ClipService", "altered: SHA-256 of the clip is %1, the signed manifest says %2")
-        return Verification(Verdict.ALTERED, arg(text, actual, expected), actual, body)
+        return Verification(Verdict.ALTERED, arg(text, found.sha256, found.expected_sha256),
+                            found.sha256, found.manifest)
     text = QCoreApplication.translate(
         "ClipService", "intact: SHA-256 %1 matches the manifest signed by key %2")
-    return Verification(Verdict.INTACT, arg(text, actual, signed_by), actual, body)
+    return Verification(Verdict.INTACT, arg(text, found.sha256, found.signed_by), found.sha256,
+                        found.manifest)
 
 
 # -- the service --------------------------------------------------------------------------------
@@ -390,13 +339,13 @@ class ClipService(QObject):
 
     def _fetch_boxes(self) -> tuple[list[ClipRequest], list[ClipRequest], User | None]:
         user = self._backend.me() if self.user is None else None
-        return self._backend.clips("mine"), self._backend.clips("awaiting"), user
+        return self._backend.clips(ClipBox.MINE), self._backend.clips(ClipBox.AWAITING), user
 
     @property
     def needs_letter(self) -> bool | None:
         """Whether the user's requests take the written chain (another agency: a commitment and
         the official letter, decided by the operating unit); None until the user is known."""
-        return None if self.user is None else self.user.unit.kind == AGENCY_KIND
+        return None if self.user is None else self.user.unit.kind == UnitKind.OTHER_AGENCY
 
     def _on_boxes(self, boxes: tuple[list[ClipRequest], list[ClipRequest], User | None]
                   ) -> None:

@@ -22,7 +22,6 @@ Signals (IncidentService):
 
 from __future__ import annotations
 
-import enum
 import functools
 import logging
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.polling import Poller
+from common.vocabulary import IncidentKind, IncidentState
 
 log = logging.getLogger("iocwall.incidents")
 
@@ -59,20 +59,6 @@ MAX_SNAPSHOT_BYTES = 5 * 1024 * 1024
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("IncidentService", text)
-
-
-class IncidentKind(enum.StrEnum):
-    OFFLINE = "offline"
-    OBSTRUCTED = "obstructed"
-    TOO_DARK = "too_dark"
-    PTZ_BROKEN = "ptz_broken"
-    OTHER = "other"
-
-
-class IncidentState(enum.StrEnum):
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    RESOLVED = "resolved"
 
 
 @dataclass(frozen=True)

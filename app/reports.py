@@ -30,6 +30,7 @@ from app.files import write_atomically
 from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
+from common.vocabulary import ReportFormat, ReportKind
 
 log = logging.getLogger("iocwall.reports")
 
@@ -42,13 +43,6 @@ class ReportBackend(Protocol):
              files: dict[str, Any] | None = None) -> Any: ...
     def get_bytes(self, path: str, *, params: dict[str, Any] | None = None,
                   limit: int = ...) -> tuple[bytes, str]: ...
-
-
-class ReportKind(enum.StrEnum):
-    QUARTERLY = "quarterly"
-    SIX_MONTHLY = "six_monthly"
-    YEARLY = "yearly"
-    AD_HOC = "ad_hoc"
 
 
 class ExportFormat(enum.StrEnum):
@@ -67,7 +61,7 @@ class ReportQuery:
     start: date | None = None
     end: date | None = None
 
-    def params(self, fmt: str = "json") -> dict[str, Any]:
+    def params(self, fmt: str = ReportFormat.JSON) -> dict[str, Any]:
         params: dict[str, Any] = {"kind": self.kind.value, "format": fmt}
         if self.kind is ReportKind.AD_HOC:
             if self.start is not None:

@@ -40,12 +40,13 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.domain import Action, Camera, Layout
+from app.domain import Camera, Layout
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.ports import AuditSink, VideoPort
-from app.security import mask_url
 from app.video.streams import StreamChooser, StreamKind
+from common.urls import mask_url
+from common.vocabulary import Action, ViewEvent
 from layouts import DEFAULT_TEMPLATE, GridTemplate, template
 
 log = logging.getLogger("iocwall.wall")
@@ -455,13 +456,13 @@ class WallController(QObject):
     def _add_view(self, camera: Camera) -> None:
         self._viewing[camera.id] += 1
         if self._viewing[camera.id] == 1:
-            self._report("view_start", camera)
+            self._report(ViewEvent.VIEW_START, camera)
 
     def _remove_view(self, camera: Camera) -> None:
         self._viewing[camera.id] -= 1
         if self._viewing[camera.id] <= 0:
             del self._viewing[camera.id]
-            self._report("view_stop", camera)
+            self._report(ViewEvent.VIEW_STOP, camera)
 
     def _report(self, event: str, camera: Camera) -> None:
         if self._audit is None:

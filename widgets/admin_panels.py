@@ -31,13 +31,14 @@ from app.messages import MessageBridge
 from app.ops import Ops
 from app.reports import ReportBackend, ReportService
 from app.settings import data_dir
+from common.vocabulary import UnitKind
 from widgets.access_panel import AccessPanel
 from widgets.audit_panel import AuditPanel
 from widgets.reports_panel import ReportsPanel
 
 translate = QCoreApplication.translate  # lupdate reads translate("AdminPanels", "text")
-OPERATING_UNIT = "operating_unit"
-OTHER_AGENCY = "other_agency"
+OPERATING_UNIT = UnitKind.OPERATING_UNIT
+OTHER_AGENCY = UnitKind.OTHER_AGENCY
 
 
 def may_use_reports(user: User) -> bool:

@@ -19,7 +19,8 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
 from app.camera_groups import group_cameras
-from app.domain import Camera, CameraSystem
+from app.domain import Camera
+from common.vocabulary import CameraSystem
 
 CAMERA_MIME = "application/x-iocwall-camera-id"
 CAMERA_LIST_MIME = "application/x-iocwall-camera-ids"

@@ -41,21 +41,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.bookmarks import Bookmark, vn_text
-from app.cases import (
-    STEP_OF_ACTION,
-    Case,
-    CaseAction,
-    CaseFilter,
-    CaseKind,
-    CaseService,
-    CaseState,
-    DeadlineStatus,
-    DecisionKind,
-    StepInput,
-    due_text,
-)
+from app.cases import STEP_OF_ACTION, Case, CaseFilter, CaseService, StepInput, due_text
 from app.clips import ClipRequest
 from app.i18n import arg
+from common.vocabulary import CaseAction, CaseKind, CaseState, DeadlineStatus, DecisionKind
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
 from widgets.forms import ERROR_STYLE, error_label
 from widgets.tables import cell, find_row, read_only_table, row_objects, selected_object

@@ -44,7 +44,8 @@ from PySide6.QtWidgets import (
 
 from app.bookmarks import vn_text
 from app.i18n import arg
-from app.incidents import Incident, IncidentKind, IncidentService, IncidentState
+from app.incidents import Incident, IncidentService
+from common.vocabulary import IncidentKind, IncidentState
 from widgets.forms import ERROR_STYLE, ReasonDialog, error_label
 from widgets.tables import find_row, read_only_table, row_objects, selected_object
 

@@ -36,7 +36,7 @@ from app.errors import (
 from app.i18n import arg
 from app.ops import Op, Ops
 from app.ports import LoginService
-from app.security import mask_url
+from common.urls import mask_url
 
 log = logging.getLogger("iocwall.ui")
 

@@ -32,11 +32,12 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 from app.cases import CASE_UNITS, ApiClient, CaseService
 from app.health_reports import HealthReporter, VideoSource
 from app.i18n import arg
-from app.incidents import IncidentKind, IncidentService, OfflineWatcher
+from app.incidents import IncidentService, OfflineWatcher
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.video.status import StreamState
 from app.wall import CellKind
+from common.vocabulary import IncidentKind, UnitKind
 from widgets.cases_panel import CasesPanel
 from widgets.incidents_panel import (
     FaultReportDialog,
@@ -46,7 +47,7 @@ from widgets.incidents_panel import (
 )
 from widgets.public_cameras import PublicCamerasDialog, open_public_cameras
 
-DESK_UNIT = "operating_unit"
+DESK_UNIT = UnitKind.OPERATING_UNIT
 BOTTOM_DOCK_HEIGHT = 230  # px: the evidence/operations tab strip under the wall
 
 

@@ -14,12 +14,13 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDockWidget
 
-from app.domain import Action, Camera
+from app.domain import Camera
 from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.ptz.base import LeaseHolder, LeaseState, LeaseStatus, PtzError
 from app.wall import CellKind, WallController
+from common.vocabulary import Action
 from widgets.ptz_pad import PtzPad
 from widgets.wall_view import WallView
 

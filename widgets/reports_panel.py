@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from app.bookmarks import vn_text, vn_time
 from app.i18n import arg
-from app.reports import ExportFormat, Report, ReportKind, ReportQuery, ReportService
+from app.reports import ExportFormat, Report, ReportQuery, ReportService
+from common.vocabulary import ReportKind
 from widgets.forms import ERROR_STYLE
 from widgets.tables import read_only_table, texts
 

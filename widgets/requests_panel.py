@@ -39,16 +39,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.bookmarks import Bookmark, vn_text
-from app.clips import (
-    ClipRequest,
-    ClipService,
-    DownloadResult,
-    Verdict,
-    Verification,
-    check_letter,
-)
+from app.clips import ClipRequest, ClipService, DownloadResult, check_letter
 from app.domain import Camera
 from app.i18n import arg
+from common.evidence import Verdict, Verification
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
 from widgets.forms import ERROR_STYLE, ReasonDialog, error_label
 from widgets.tables import find_row, read_only_table, selected_object

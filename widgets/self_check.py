@@ -32,8 +32,8 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from app.i18n import TRANSLATIONS_DIR
 from app.ports import VideoPort
-from app.security import mask_url
 from app.video.status import StreamState, TileStatus
+from common.urls import mask_url
 from widgets.theme import THEME_PATH
 from widgets.tile import VideoTile
 

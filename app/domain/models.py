@@ -1,34 +1,17 @@
 """The client's vocabulary as plain dataclasses (no Qt, no network).
 
 Everything the backend returns is turned into these types at the edge (`app.backend`), so the rest
-of the client never passes loose dicts around. Stream URLs carry camera credentials: they are kept
+of the client never passes loose dicts around. The words (camera systems, actions…) are
+``common.vocabulary``'s, the server's own. Stream URLs carry camera credentials: they are kept
 out of ``repr`` so that a camera printed in a log or a crash report never leaks them.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-
-class CameraSystem(enum.StrEnum):
-    """The three camera systems of the regulation (Art. 3, 6, 7)."""
-
-    SMART_CITY = "smart_city"
-    PUBLIC = "public"
-    TRAFFIC = "traffic"
-
-
-class Action(enum.StrEnum):
-    """What a user may do with a camera; the backend lists them per camera."""
-
-    VIEW = "view"
-    PTZ = "ptz"
-    BOOKMARK = "bookmark"
-    REQUEST_CLIP = "request_clip"
-    APPROVE_CLIP = "approve_clip"
-    ADMIN = "admin"
+from common.vocabulary import Action, CameraSystem
 
 
 @dataclass(frozen=True)

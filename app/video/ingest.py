@@ -24,9 +24,10 @@ from typing import Literal, Protocol
 import av
 import av.error
 
-from app.security import mask_url, scrub
+from app.security import scrub
 from app.video.policy import ConnectionLimiter
 from app.video.status import OfflineReason
+from common.urls import mask_url
 
 log = logging.getLogger("iocwall.video")
 

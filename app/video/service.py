@@ -23,7 +23,6 @@ from dataclasses import dataclass, field, replace
 import vlc
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from app.security import mask_url
 from app.video.health import HealthPolicy, LiveSample, Verdict, judge
 from app.video.ingest import IngestEvent, IngestOptions, RtspIngest, StreamInfo, Transport
 from app.video.player import (
@@ -41,6 +40,7 @@ from app.video.replay import ReplayRing
 from app.video.status import STOPPED_STATUS, OfflineReason, StreamState, TileStatus
 from app.video.tsbuffer import TsByteBuffer
 from app.video.x11 import keep_contents_on_expose
+from common.urls import mask_url
 
 log = logging.getLogger("iocwall.video")
 
