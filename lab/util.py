@@ -1,7 +1,7 @@
-"""Small helpers of the lab: URL masking, free ports, and an RTSP DESCRIBE probe.
+"""Small helpers of the lab: free ports and an RTSP DESCRIBE probe.
 
-The lab may not import the client (``app``) or the server, so it carries its own copy of
-``mask_url`` (see docs/contracts.md).
+The lab imports nothing of the product (import-linter): it prints no credentialed URL, so it
+needs no ``mask_url`` (the product's is ``common.urls.mask_url``).
 """
 
 from __future__ import annotations
@@ -9,19 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import socket
-from urllib.parse import urlsplit, urlunsplit
-
-
-def mask_url(url: str) -> str:
-    """``rtsp://user:secret@host/p`` → ``rtsp://***@host/p``: never log or show credentials."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+from urllib.parse import urlsplit
 
 
 def free_port(host: str = "127.0.0.1") -> int:
