@@ -226,6 +226,16 @@ def find_program(program: str) -> Path | None:
     return None
 
 
+def find_library(soname: str) -> Path | None:
+    """Where the dynamic linker finds ``soname`` (``ldconfig -p``), outside ``/usr/local``."""
+    listing = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True, check=False)
+    for line in listing.stdout.splitlines():
+        name, _, path = line.strip().partition(" => ")
+        if name.split(" ")[0] == soname and not path.startswith("/usr/local"):
+            return Path(path)
+    return None
+
+
 @dataclass
 class ProgramCheck:
     """Decides for each program whether the listed packages give it on a fresh machine."""
@@ -255,6 +265,20 @@ class ProgramCheck:
             return f"{program} ({found}): no Debian package owns it"
         if not any(owner in self.provided for owner in owners):
             return (f"{program} ({found}) comes from the Debian package {owners[-1]}, which "
+                    f"neither scripts/system-packages.txt nor their dependencies install")
+        return None
+
+
+    def library_problem(self, soname: str) -> str | None:
+        """None when a listed package (or the base system) installs the shared library."""
+        found = find_library(soname)
+        if found is None:
+            return f"{soname}: no listed package installs it"
+        owners = [owner for owner in (owner_of(found), owner_of(Path(os.path.realpath(found))))
+                  if owner is not None]
+        if not any(owner in self.provided for owner in owners):
+            return (f"{soname} ({found}) comes from "
+                    f"{owners[-1] if owners else 'no Debian package'}, which "
                     f"neither scripts/system-packages.txt nor their dependencies install")
         return None
 

@@ -105,3 +105,16 @@ def test_the_recorder_sees_every_program_a_test_starts() -> None:
     recorder = ProgramRecorder.install()
     subprocess.run(["true"], check=True)
     assert "true" in recorder.programs
+
+
+# Shared libraries that tools load rather than start: PyInstaller bundles Debian's libpython
+# (a clean machine without it failed make package: "Python shared library … was not found").
+TOOL_LIBRARIES = {"PyInstaller (make package)": ["libpython3.11.so.1.0"]}
+
+
+def test_the_libraries_tools_load_come_from_a_listed_package(check: ProgramCheck) -> None:
+    problems = [problem for libraries in TOOL_LIBRARIES.values() for soname in libraries
+                if (problem := check.library_problem(soname)) is not None]
+    assert problems == []
+    without = [p for p in listed_packages() if p != "libpython3.11"]
+    assert ProgramCheck(packages=without).library_problem("libpython3.11.so.1.0") is not None
