@@ -28,11 +28,11 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.bookmarks import parse_time
 from app.errors import BackendError
-from app.files import write_atomically
 from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.reports import ReportBackend
+from common.files import write_atomically
 
 log = logging.getLogger("iocwall.audit")
 

@@ -45,7 +45,6 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
 from app.domain import User
 from app.errors import BackendError
-from app.files import write_atomically
 from app.i18n import arg
 from app.letters import MAX_LETTER_BYTES, LetterFault, fetch_letter, inspect_letter
 from app.messages import MessageBridge
@@ -53,6 +52,7 @@ from app.ops import Op, Ops
 from app.polling import Poller
 from common import evidence
 from common.evidence import Finding, TrustedKey, Verdict, Verification
+from common.files import write_atomically
 from common.vocabulary import ClipBox, ClipState, UnitKind
 
 log = logging.getLogger("iocwall.clips")

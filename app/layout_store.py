@@ -33,9 +33,9 @@ from PySide6.QtCore import QObject, Signal
 
 from app.domain import Layout
 from app.domain.layouts import layout_to_json, parse_layout
-from app.files import write_atomically
 from app.messages import MessageBridge
 from app.ops import Ops
+from common.files import write_atomically
 
 log = logging.getLogger("iocwall.layouts")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from app.errors import BackendError
-from app.files import write_atomically
+from common.files import write_atomically
 
 PDF_MAGIC = b"%PDF-"
 MAX_LETTER_BYTES = 10 * 1024 * 1024  # server.clip_requests / server.access_requests

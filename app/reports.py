@@ -26,10 +26,10 @@ from PySide6.QtCore import QObject, Signal
 
 from app.bookmarks import parse_time
 from app.errors import BackendError
-from app.files import write_atomically
 from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
+from common.files import write_atomically
 from common.vocabulary import ReportFormat, ReportKind
 
 log = logging.getLogger("iocwall.reports")

@@ -17,8 +17,8 @@ from typing import Any
 
 import platformdirs
 
-from app.files import write_atomically
 from app.screens import WallWindowState
+from common.files import write_atomically
 
 log = logging.getLogger("iocwall.settings")
 

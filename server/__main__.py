@@ -109,8 +109,8 @@ def _audit_verify() -> int:
 
 def _clip_verify(clip: Path, manifest: Path, public_key_file: Path | None) -> int:
     from common.evidence import Verdict
-    from server.clips import load_public_key, verify_clip
     from server.config import Settings
+    from server.signing import load_public_key, verify_clip
 
     key_file = public_key_file or Settings.from_env().signing_key_file
     try:

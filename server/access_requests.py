@@ -21,11 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.evidence import canonical_json
+from common.files import write_atomically
 from common.vocabulary import AccessRequestState
 from server import audit
 from server import permissions as perm
 from server.bookmarks import user_ref
-from server.clips import write_atomically
 from server.models import AccessGrant, AccessRequest, Camera, User, Ward
 from server.schemas import (
     AccessCameraPublic,

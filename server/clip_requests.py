@@ -33,23 +33,18 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.evidence import MANIFEST_FORMAT, canonical_json
+from common.files import write_atomically
 from common.vocabulary import ClipChain, ClipState
 from server import audit
 from server import permissions as perm
 from server.bookmarks import user_ref
-from server.clips import (
-    ExtractionError,
-    extract_clip,
-    key_id,
-    sign_manifest,
-    vn_iso,
-    write_atomically,
-)
+from server.clips import ExtractionError, extract_clip
 from server.config import Settings
 from server.models import ClipRequest, ClipRequestEvent, User
 from server.recorder import covering_segments, recorded_ranges
 from server.schemas import ClipEventPublic, ClipRequestCreate, ClipRequestPublic
 from server.services import VisibleCamera, camera_context, user_context
+from server.signing import key_id, sign_manifest, vn_iso
 
 log = logging.getLogger("iocwall.clips")
 

@@ -1,4 +1,5 @@
-"""Evidence-grade clips: cut from the recorded segments, hash, sign, verify (Art. 5, 12.2).
+"""Evidence-grade clips cut from the recorded segments and hashed (Art. 5, 12.2); signing and
+verifying are in ``server.signing``, reading the segments' key frames in ``server.ts_index``.
 
 Extraction is FFmpeg stream copy (no re-encoding, so the pictures are the recorded ones). The cut
 starts at the keyframe at or before the requested start so the clip decodes from its first frame;
@@ -12,143 +13,32 @@ probing); the ``ffmpeg`` command does the same where that does not apply, and an
 same MP4 bytes but the muxer's version tag (tests). The MP4 (``+faststart``: moov first) is
 written to a ``.part`` file, fsynced while it is hashed, and renamed: nothing half-written ever
 carries the final name.
-
-The manifest is canonical JSON signed with the server's Ed25519 key (``<data dir>/
-clip-signing.key``, mode 0600; public key at ``GET /api/v1/keys``). ``verify`` checks the
-signature first (a changed manifest fails as "signature invalid"), then the MP4's SHA-256 against
-the signed one (a changed MP4 fails as "altered").
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import logging
 import mmap
 import os
 import re
-import stat
 import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import av
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from common import evidence
-from common.evidence import Finding, TrustedKey, Verdict, Verification, canonical_json
+from common.files import fsync_dir
 from server.models import RecordingSegment
 from server.recorder import start_child
+from server.ts_index import TsIndex, index_ts, scan_ts
 
 log = logging.getLogger("iocwall.clips")
-
-VIETNAM = timezone(timedelta(hours=7), "UTC+07:00")
-
-
-def vn_iso(value: datetime) -> str:
-    """A time as ISO-8601 in UTC+7 (the city's time), as the manifest shows it."""
-    return value.astimezone(VIETNAM).isoformat(timespec="milliseconds")
-
-
-# -- signing key ------------------------------------------------------------------------------
-
-def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
-    """The server's Ed25519 key (PEM, PKCS#8), created owner-only (0600) on first use."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        fd = -1
-    if fd < 0:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if os.name == "posix" and mode & 0o077:
-            log.warning("Clip signing key %s is readable by others (mode %o)", path, mode)
-        existing = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(existing, Ed25519PrivateKey):
-            raise ValueError(f"{path} is not an Ed25519 private key")
-        return existing
-    key = Ed25519PrivateKey.generate()
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key.private_bytes(serialization.Encoding.PEM,
-                                       serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()))
-    log.info("Created clip signing key %s", path)
-    return key
-
-
-def public_key_pem(key: Ed25519PublicKey) -> str:
-    return key.public_bytes(serialization.Encoding.PEM,
-                            serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
-
-
-def key_id(key: Ed25519PublicKey) -> str:
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
-
-
-def load_public_key(data: bytes) -> Ed25519PublicKey:
-    """A public key from PEM (or the private key file, whose public half is taken)."""
-    if b"PRIVATE KEY" in data:
-        private = serialization.load_pem_private_key(data, password=None)
-        if not isinstance(private, Ed25519PrivateKey):
-            raise ValueError("not an Ed25519 key")
-        return private.public_key()
-    public = serialization.load_pem_public_key(data)
-    if not isinstance(public, Ed25519PublicKey):
-        raise ValueError("not an Ed25519 key")
-    return public
-
-
-def sign_manifest(body: dict[str, Any], key: Ed25519PrivateKey) -> dict[str, Any]:
-    signature = key.sign(canonical_json(body).encode("utf-8"))
-    return {"manifest": body,
-            "signature": {"algorithm": "Ed25519", "key_id": key_id(key.public_key()),
-                          "value": base64.b64encode(signature).decode("ascii")}}
-
-
-# -- verification -----------------------------------------------------------------------------
-
-def _ed25519_valid(public_key: bytes, message: bytes, signature: bytes) -> bool:
-    try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
-    except InvalidSignature:
-        return False
-    return True
-
-
-def verify_clip(clip: Path, manifest_file: Path, public_key: Ed25519PublicKey) -> Verification:
-    """The shared check (``common.evidence``) against this server's key, worded for
-    ``python -m server clip verify``."""
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    found = evidence.verify_clip(clip, manifest_file, [TrustedKey(key_id(public_key), raw)],
-                                 _ed25519_valid)
-    if found.finding in (Finding.MANIFEST_UNREADABLE, Finding.MANIFEST_MALFORMED):
-        return Verification(Verdict.SIGNATURE_INVALID, "signature invalid: unreadable manifest "
-                            f"({type(found.error).__name__})")
-    if found.finding is Finding.SIGNATURE_MISMATCH:
-        return Verification(Verdict.SIGNATURE_INVALID,
-                            "signature invalid: the manifest was changed or not signed by this "
-                            "server's key")
-    if found.finding is Finding.CLIP_UNREADABLE:
-        return Verification(Verdict.ALTERED, "altered: cannot read the clip "
-                            f"({getattr(found.error, 'strerror', None)})")
-    if found.finding is Finding.HASH_MISMATCH:
-        return Verification(Verdict.ALTERED,
-                            f"altered: SHA-256 of the clip is {found.sha256}, the signed manifest "
-                            f"says {found.expected_sha256}")
-    return Verification(Verdict.INTACT,
-                        f"intact: SHA-256 {found.sha256} matches the manifest signed by key "
-                        f"{found.claimed_key_id}")
-
-
-# -- extraction -------------------------------------------------------------------------------
 
 class ExtractionError(RuntimeError):
     """ffmpeg or ffprobe failed; the message holds no credentials (segments are local files)."""
@@ -161,138 +51,6 @@ class Extracted:
     size: int
     clip_start: datetime  # the keyframe the clip starts at (≤ the requested start)
     clip_end: datetime
-
-
-_TS_PACKET = 188
-_PTS_WRAP = 1 << 33
-_VIDEO_STREAM_TYPES = {0x01, 0x02, 0x10, 0x1B, 0x24, 0x42, 0xD1, 0xEA}
-
-
-def _pes_times(payload: bytes) -> tuple[int, int] | None:
-    """(PTS, DTS) in 90 kHz of a PES packet starting in ``payload`` (DTS = PTS when absent)."""
-    if len(payload) < 14 or payload[:3] != b"\x00\x00\x01" or not payload[7] & 0x80:
-        return None
-
-    def stamp(p: bytes) -> int:
-        return (((p[0] >> 1) & 0x07) << 30) | (p[1] << 22) | ((p[2] >> 1) << 15) | (p[3] << 7) \
-            | (p[4] >> 1)
-
-    pts = stamp(payload[9:14])
-    if payload[7] & 0x40 and len(payload) >= 19:
-        return pts, stamp(payload[14:19])
-    return pts, pts
-
-
-@dataclass(frozen=True)
-class TsIndex:
-    """What one pass over a segment's TS packets tells (times in the file's seconds)."""
-
-    origin: float  # smallest first PTS of the elementary streams (ffprobe's format start_time)
-    keyframes: list[float]  # video key packets' PTS, in file order
-    # byte offset to start reading at for each keyframe: the PAT/PMT run right before it (the
-    # mpegts muxer repeats them before every keyframe), None when there is no such run
-    keyframe_offsets: list[int | None]
-    video_starts: list[tuple[int, float]]  # (byte offset, DTS) of every video PES start
-    video_only: bool  # no other elementary stream carries PES data
-
-
-def index_ts(path: Path) -> TsIndex | None:
-    """Index an MPEG-TS segment from its 188-byte packets, without demuxing or decoding.
-
-    The recorder's ffmpeg (mpegts muxer) marks every video key packet with the adaptation
-    field's random_access_indicator on the TS packet that starts its PES, so one pass finds the
-    keyframes: what ``ffprobe -show_entries packet=pts_time,flags`` reports as ``K``, in a
-    fraction of its time (tests compare both on real recordings). None when the file is not
-    MPEG-TS or holds no video stream (the caller falls back to ffprobe and the concat demuxer).
-    """
-    data = path.read_bytes()
-    if len(data) < _TS_PACKET or data[0] != 0x47:
-        return None
-    pmt_pids: set[int] = set()
-    video_pid: int | None = None
-    elementary: set[int] = set()
-    first_pts: dict[int, int] = {}
-    with_data: set[int] = set()
-    keyframes: list[int] = []
-    offsets: list[int | None] = []
-    starts: list[tuple[int, int]] = []
-    psi_run: int | None = None  # offset of the PAT opening the current run of PSI packets
-    psi_has_pmt = False
-    for offset in range(0, len(data) - _TS_PACKET + 1, _TS_PACKET):
-        if data[offset] != 0x47:
-            return None
-        head1 = data[offset + 1]
-        pid = ((head1 & 0x1F) << 8) | data[offset + 2]
-        control = (data[offset + 3] >> 4) & 0x03
-        start = offset + 4
-        random_access = False
-        if control & 0x02:
-            length = data[offset + 4]
-            if length and data[offset + 5] & 0x40:
-                random_access = True
-            start = offset + 5 + length
-        if pid in elementary:
-            with_data.add(pid)
-        elif pid == 0:
-            if psi_run is None:
-                psi_run, psi_has_pmt = offset, False
-        elif pid in pmt_pids:
-            psi_has_pmt = psi_has_pmt or psi_run is not None
-        elif pid != 0x1FFF and pid != 0x11:  # null packets and the SDT keep a PSI run going
-            psi_run = None
-        if not control & 0x01 or not head1 & 0x40:
-            if pid in elementary:
-                psi_run = None
-            continue
-        payload = data[start:offset + _TS_PACKET]
-        if pid == 0 and not pmt_pids and len(payload) > 1:
-            section = payload[1 + payload[0]:]
-            if len(section) >= 8:
-                end = min(len(section), 3 + (((section[1] & 0x0F) << 8) | section[2])) - 4
-                for at in range(8, end - 3, 4):
-                    if (section[at] << 8) | section[at + 1]:  # program 0 is the NIT
-                        pmt_pids.add(((section[at + 2] & 0x1F) << 8) | section[at + 3])
-        elif pid in pmt_pids and not elementary and len(payload) > 1:
-            section = payload[1 + payload[0]:]
-            if len(section) < 12:
-                continue
-            end = min(len(section), 3 + (((section[1] & 0x0F) << 8) | section[2])) - 4
-            at = 12 + (((section[10] & 0x0F) << 8) | section[11])
-            while at + 5 <= end:
-                stream_type = section[at]
-                stream_pid = ((section[at + 1] & 0x1F) << 8) | section[at + 2]
-                elementary.add(stream_pid)
-                if video_pid is None and stream_type in _VIDEO_STREAM_TYPES:
-                    video_pid = stream_pid
-                at += 5 + (((section[at + 3] & 0x0F) << 8) | section[at + 4])
-        elif pid in elementary:
-            times = _pes_times(payload)
-            if times is not None:
-                first_pts.setdefault(pid, times[0])
-                if pid == video_pid:
-                    starts.append((offset, times[1]))
-                    if random_access:
-                        keyframes.append(times[0])
-                        offsets.append(psi_run if psi_run is not None and psi_has_pmt
-                                       else None)
-            psi_run = None
-    if video_pid is None or not first_pts:
-        return None
-    origin = min(first_pts.values())
-
-    def seconds(stamp: int) -> float:
-        if stamp < origin - _PTS_WRAP // 2:  # wrapped past 2^33 inside the segment
-            stamp += _PTS_WRAP
-        return stamp / 90000.0
-
-    return TsIndex(seconds(origin), [seconds(k) for k in keyframes], offsets,
-                   [(o, seconds(d)) for o, d in starts], with_data <= {video_pid})
-
-
-def scan_ts(path: Path) -> tuple[float, list[float]] | None:
-    """(file start time, sorted video keyframe times) of an MPEG-TS segment (``index_ts``)."""
-    index = index_ts(path)
-    return None if index is None else (index.origin, sorted(index.keyframes))
 
 
 def _probe(ffprobe: str, path: Path) -> tuple[float, list[float]]:
@@ -657,26 +415,10 @@ def extract_clip(segments: list[RecordingSegment], start: datetime, end: datetim
                                       f"{errors.decode('utf-8', 'replace').strip()[-300:]}")
         digest, size = _fsync_and_hash(part)
         os.replace(part, destination)
-        _fsync_dir(destination.parent)
+        fsync_dir(destination.parent)
     finally:
         Path(listing.name).unlink(missing_ok=True)
         part.unlink(missing_ok=True)
     return Extracted(destination, digest, size, clip_start, end)
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    part = path.with_name(path.name + ".part")
-    with open(part, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(part, path)
-    _fsync_dir(path.parent)

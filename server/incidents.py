@@ -22,11 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from common.files import write_atomically
 from common.vocabulary import IncidentState
 from server import audit
 from server import permissions as perm
 from server.bookmarks import user_ref
-from server.clips import write_atomically
 from server.models import Incident, IncidentReport, User
 from server.schemas import IncidentCreate, IncidentPublic, IncidentReportPublic
 from server.services import VisibleCamera, visible_camera

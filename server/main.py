@@ -14,12 +14,12 @@ from server.api.guards import RequestGuard
 from server.api.main import api_router
 from server.api.public import public_router
 from server.clip_requests import ClipWorker
-from server.clips import load_or_create_signing_key
 from server.config import Settings, prepare_private_dir
 from server.db import make_engine, make_sessionmaker
 from server.deps import Clock, Runtime
 from server.recorder import Recorder
 from server.security import Passwords, SecretBox
+from server.signing import load_or_create_signing_key
 
 log = logging.getLogger("iocwall.api")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from app.errors import BackendError
-from app.files import write_atomically
 from app.letters import MAX_LETTER_BYTES, LetterFault, fetch_letter, inspect_letter
+from common.files import write_atomically
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

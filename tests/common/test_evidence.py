@@ -2,7 +2,7 @@
 
 The check is exercised with a stand-in signature (SHA-256 of key + message) so that it is tested
 without ``cryptography``; the last tests run the real Ed25519 wrappers of the server
-(``server.clips.verify_clip``) and the client (``app.clips.verify_clip``) on the same files: they
+(``server.signing.verify_clip``) and the client (``app.clips.verify_clip``) on the same files: they
 must reach the same verdict.
 """
 
@@ -172,8 +172,8 @@ def test_server_and_client_reach_the_same_verdicts(tmp_path: Path) -> None:
 
     from app.clips import SigningKey
     from app.clips import verify_clip as client_verify
-    from server.clips import key_id, public_key_pem, sign_manifest
-    from server.clips import verify_clip as server_verify
+    from server.signing import key_id, public_key_pem, sign_manifest
+    from server.signing import verify_clip as server_verify
 
     private = Ed25519PrivateKey.generate()
     public = private.public_key()

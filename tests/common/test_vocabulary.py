@@ -56,7 +56,7 @@ def test_both_sides_hold_the_same_objects() -> None:
     from app import cases, clips, domain, incidents, reports
     from server import access_requests, clip_requests, permissions
     from server import cases as server_cases
-    from server import clips as server_clips
+    from server import signing as server_signing
 
     assert permissions.Role is vocabulary.Role and permissions.UnitKind is vocabulary.UnitKind
     assert permissions.Action is domain.Action is vocabulary.Action
@@ -67,8 +67,8 @@ def test_both_sides_hold_the_same_objects() -> None:
     assert access_requests.AccessRequestState is vocabulary.AccessRequestState
     assert incidents.IncidentKind is vocabulary.IncidentKind
     assert reports.ReportKind is vocabulary.ReportKind
-    assert server_clips.Verdict is clips.Verdict is evidence.Verdict
-    assert server_clips.Verification is clips.Verification is evidence.Verification
+    assert server_signing.Verdict is clips.Verdict is evidence.Verdict
+    assert server_signing.Verification is clips.Verification is evidence.Verification
 
 
 def test_every_word_is_a_lower_case_identifier() -> None:

@@ -348,7 +348,8 @@ def test_range_must_be_recorded_ordered_and_bounded(recorded_backend: Backend) -
 def test_ts_scan_finds_what_ffprobe_finds_on_recorded_segments(recorded: Any) -> None:
     """The keyframe search reads the TS packets itself (no ffprobe at cut time): on every segment
     the real recorder wrote, its start time and keyframes are ffprobe's."""
-    from server.clips import _ffprobe_reference, scan_ts
+    from server.clips import _ffprobe_reference
+    from server.ts_index import scan_ts
 
     segments = sorted(recorded.recordings.rglob("*.ts"))
     assert len(segments) >= 4
@@ -363,7 +364,7 @@ def test_ts_scan_finds_what_ffprobe_finds_on_recorded_segments(recorded: Any) ->
 
 
 def test_ts_scan_declines_a_file_that_is_not_mpeg_ts(tmp_path: Path) -> None:
-    from server.clips import scan_ts
+    from server.ts_index import scan_ts
 
     other = tmp_path / "x.ts"
     other.write_bytes(PDF * 20)

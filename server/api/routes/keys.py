@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter
 
-from server.clips import key_id, public_key_pem
 from server.deps import RuntimeDep
 from server.schemas import SigningKeyPublic
+from server.signing import key_id, public_key_pem
 
 router = APIRouter(tags=["keys"])
 
