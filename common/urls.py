@@ -1,7 +1,8 @@
 """Credentials kept out of every URL that is logged or shown (regulation Art. 5).
 
-Stream URLs carry the camera's RTSP user and password (``rtsp://user:pass@host/path``); whatever
-prints one — a log line, a dialog, a crash report — prints :func:`mask_url` of it.
+Stream URLs carry the camera's RTSP user and password in their authority (user, a colon, the
+password, an at sign, then the host); whatever prints one — a log line, a dialog, a crash
+report — prints :func:`mask_url` of it.
 """
 
 from __future__ import annotations
