@@ -48,7 +48,6 @@ from common.vocabulary import (
     CaseAction,
     DeadlineStatus,
     DecisionKind,
-    UnitKind,
 )
 
 log = logging.getLogger("iocwall.cases")
@@ -82,9 +81,6 @@ STEP_OF_ACTION = {
     CaseAction.MAKE_RECORD: "record_made", CaseAction.HAND_OVER: "record_handed",
     CaseAction.DECIDE: "decided", CaseAction.CLOSE: "closed",
 }
-# units that read cases (the server answers 403/404 to others); the panel is shown to these
-CASE_UNITS = frozenset({UnitKind.OPERATING_UNIT, UnitKind.CITY_POLICE,
-                        UnitKind.TRAFFIC_POLICE})
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,11 @@ import requests
 
 from app.backend import normalize_server_url
 
+# the demo's accounts: the duty operator logs in unless --user names another; every demo
+# account's password is published (README, make run)
+DEMO_USER = "ioc.operator"
+DEMO_PASSWORD = "demo"
+
 log = logging.getLogger("iocwall.demo")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

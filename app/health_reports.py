@@ -145,6 +145,10 @@ class CameraWatch(QObject):
         self.sweep()
         self._timer.start()
 
+    @property
+    def active(self) -> bool:
+        return self._timer.isActive()
+
     def stop(self) -> None:
         self._timer.stop()
         if self._connected:

@@ -35,7 +35,7 @@ DPKG_STATUS = Path("/var/lib/dpkg/status")
 
 # Folders whose Python starts programs (the venv and fetched trees are not ours).
 SOURCE_DIRS = ("app", "server", "lab", "widgets", "layouts", "bench", "tests", "scripts",
-               "installer", "common", "gateway")
+               "installer", "common", "gateway", "shell")
 SOURCE_FILES = ("main.py",)
 
 # Calls whose program comes from an argument or a setting the scan cannot follow: where, and

@@ -18,7 +18,7 @@ BIN = Path(sys.executable).parent
 
 STEPS: list[tuple[str, list[str]]] = [
     ("ruff", [sys.executable, "-m", "ruff", "check", "."]),
-    ("mypy", [sys.executable, "-m", "mypy", "app", "layouts", "server", "widgets", "main.py",
+    ("mypy", [sys.executable, "-m", "mypy", "app", "layouts", "server", "widgets", "shell", "main.py",
               "common"]),
     ("import-linter", [str(BIN / "lint-imports")]),
     ("pytest (parallel)", [sys.executable, "-m", "pytest", "-n", "auto", "--dist", "loadfile",

@@ -1,67 +1,41 @@
 """Install the administration panels (reports, access requests, audit log) into the
-main window, as docks hidden until opened from an "Administration" menu. Only the entries the
-user's unit may use are added (the server stays the authority and refuses anything else):
+main window, as docks hidden until opened from an "Administration" menu. The shell calls it once
+after login with the session's services (``app.context``), which exist only for the units that
+may use them (``app.capabilities``; the server stays the authority and refuses anything else):
 
 - Reports and Audit log: the operating unit (``/reports``, ``/audit`` answer 403 to others);
 - Access requests: the operating unit (decides) and other agencies (file theirs).
 
-The owner calls it once after login::
+::
 
-    admin = install_admin_panels(window, backend, ops, messages, session.user)
-
-The services are children of the window: they go with it at logout, and their pending work
-(``ops`` with the service as owner) is dropped then. When the running grants of the user's unit
-change (granted, revoked, ended by time) the window reads its camera list again
-(``window.load_cameras()``), so granted cameras appear and disappear in the tree and the wall.
+    admin = install_admin_panels(window, capabilities, reports=..., access=..., audit=...,
+                                 letter_dir=data_dir / "letters")
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from app.access_requests import AccessRequestService
 from app.audit_log import AuditLogService
-from app.domain import Camera, User
-from app.messages import MessageBridge
-from app.ops import Ops
-from app.reports import ReportBackend, ReportService
-from app.settings import data_dir
-from common.vocabulary import UnitKind
+from app.capabilities import Capabilities
+from app.domain import Camera
+from app.reports import ReportService
 from widgets.access_panel import AccessPanel
 from widgets.audit_panel import AuditPanel
 from widgets.reports_panel import ReportsPanel
 
 translate = QCoreApplication.translate  # lupdate reads translate("AdminPanels", "text")
-OPERATING_UNIT = UnitKind.OPERATING_UNIT
-OTHER_AGENCY = UnitKind.OTHER_AGENCY
-
-
-def may_use_reports(user: User) -> bool:
-    return user.unit.kind == OPERATING_UNIT
-
-
-def may_use_audit(user: User) -> bool:
-    return user.unit.kind == OPERATING_UNIT
-
-
-def may_decide_access(user: User) -> bool:
-    return user.unit.kind == OPERATING_UNIT
-
-
-def may_file_access(user: User) -> bool:
-    return user.unit.kind == OTHER_AGENCY
 
 
 @dataclass
 class AdminPanels:
     """What was installed (no reference to the window: nothing here keeps it alive)."""
 
-    user: User
     menu: QMenu | None
     reports: ReportService | None = None
     reports_panel: ReportsPanel | None = None
@@ -83,10 +57,6 @@ class AdminPanels:
         if dock is not None:
             dock.show()
             dock.raise_()
-
-    def close(self) -> None:
-        if self.access is not None:
-            self.access.stop()
 
     @property
     def docks(self) -> list[QDockWidget]:
@@ -121,39 +91,34 @@ def _dock(window: QMainWindow, title: str, name: str, widget: QWidget) -> QDockW
     return dock
 
 
-def install_admin_panels(window: QMainWindow, backend: ReportBackend, ops: Ops,
-                         messages: MessageBridge, user: User, *, poll: bool = True,
-                         letter_dir: Path | None = None) -> AdminPanels:
-    """Add the docks the user may use and the "Administration" menu listing them (no menu at all
-    for a user who may use none)."""
+def install_admin_panels(window: QMainWindow, capabilities: Capabilities, *,
+                         reports: ReportService | None = None,
+                         access: AccessRequestService | None = None,
+                         audit: AuditLogService | None = None,
+                         letter_dir: Path) -> AdminPanels:
+    """Add the docks of the services given and the "Administration" menu listing them (no menu
+    at all when none is given)."""
     reports_title = translate("AdminPanels", "Reports")
     access_title = translate("AdminPanels", "Access requests")
     audit_title = translate("AdminPanels", "Audit log")
-    panels = AdminPanels(user, None)
+    panels = AdminPanels(None)
     entries: list[tuple[str, QDockWidget]] = []
-    if may_use_reports(user):
-        panels.reports = ReportService(backend, ops, messages, window)
-        panels.reports_panel = ReportsPanel(panels.reports)
+    if reports is not None:
+        panels.reports = reports
+        panels.reports_panel = ReportsPanel(reports)
         panels.reports_dock = _dock(window, reports_title, "reports_dock", panels.reports_panel)
         entries.append((reports_title, panels.reports_dock))
-    if may_decide_access(user) or may_file_access(user):
-        panels.access = AccessRequestService(backend, ops, messages, window)
+    if access is not None:
+        panels.access = access
         panels.access_panel = AccessPanel(
-            panels.access, can_file=may_file_access(user), can_decide=may_decide_access(user),
-            letter_dir=letter_dir or data_dir() / "letters")
+            access, can_file=capabilities.file_access, can_decide=capabilities.decide_access,
+            letter_dir=letter_dir)
         panels.access_dock = _dock(window, access_title, "access_requests_dock",
                                    panels.access_panel)
         entries.append((access_title, panels.access_dock))
-        load_cameras: Any = getattr(window, "load_cameras", None)
-        if load_cameras is not None:
-            panels.access.cameras_changed.connect(load_cameras)
-        if poll:
-            panels.access.start_polling()
-        else:
-            panels.access.refresh()
-    if may_use_audit(user):
-        panels.audit = AuditLogService(backend, ops, messages, window)
-        panels.audit_panel = AuditPanel(panels.audit)
+    if audit is not None:
+        panels.audit = audit
+        panels.audit_panel = AuditPanel(audit)
         panels.audit_dock = _dock(window, audit_title, "audit_dock", panels.audit_panel)
         entries.append((audit_title, panels.audit_dock))
         audit_panel, audit_dock = panels.audit_panel, panels.audit_dock
@@ -166,10 +131,4 @@ def install_admin_panels(window: QMainWindow, backend: ReportBackend, ops: Ops,
             action.setText(text)
             menu.addAction(action)
         panels.menu = menu
-    cameras_loaded = getattr(window, "cameras_loaded", None)
-    if cameras_loaded is not None:
-        cameras_loaded.connect(panels.set_cameras)
-    closing = getattr(window, "closing", None)
-    if closing is not None:
-        closing.connect(panels.close)
     return panels

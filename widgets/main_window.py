@@ -16,13 +16,13 @@ closes it. Tours: the View menu tours the main wall through the saved layouts (t
 context menu).
 
 PTZ: a "PTZ control" dock with the pad follows the selected tile. When that tile's camera
-has the ``ptz`` action the window asks the PTZ provider (passed in; main.py builds sessions on
-ONVIF + the backend's lease) for the camera's session and binds it to the pad, to on-tile input
+has the ``ptz`` action the window asks the PTZ provider (passed in; the session context builds
+sessions on ONVIF + the backend's lease) for the camera's session and binds it to the pad, to on-tile input
 (the wall view) and to the joystick pump; otherwise the pad is disabled. The selected tile shows
 who holds PTZ, a lost lease and PTZ errors. Deactivating the window stops any drive.
 
 Evidence: the key B / a tile's bookmark button → ``bookmark_requested(camera id, name)``;
-main.py connects it to the evidence panels (``widgets.panels.install_panels``).
+the shell connects it to the evidence panels (``widgets.panels.install_panels``).
 
 Signals: (the window's own)
     closing(): the window is closing (the application shuts down its services).
@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import Camera, Layout, Session
 from app.i18n import arg
-from app.layout_store import LayoutCache, LayoutLibrary
+from app.layout_store import LayoutLibrary
 from app.messages import Level, Message, MessageBridge
 from app.ops import Ops
 from app.ports import CameraSource, VideoPort
@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         if screen is not None:
             self.setGeometry(screen.availableGeometry())
         self.setWindowState(Qt.WindowState.WindowMaximized)
-        self.layouts = layouts or _library_for(cameras, session, ops, messages, settings, self)
+        self.layouts = layouts  # None: no saved layouts (the Layouts menu stays empty)
         self._startup_asked = False
         self._remember = QTimer(self)  # coalesce wall changes into one cache write
         self._remember.setSingleShot(True)
@@ -598,15 +598,3 @@ class MainWindow(QMainWindow):
             self._remember_wall()
         self.closing.emit()
         super().closeEvent(event)
-
-
-def _library_for(cameras: CameraSource, session: Session, ops: Ops, messages: MessageBridge,
-                 settings: SettingsStore, parent: MainWindow) -> LayoutLibrary | None:
-    """A layout library on the camera source's backend client when the caller gave none (the
-    application's AuthService holds the client as ``.client``)."""
-    backend = getattr(cameras, "client", None) or cameras
-    if not all(hasattr(backend, name) for name in ("layouts", "create_layout",
-                                                    "update_layout", "delete_layout")):
-        return None
-    cache = LayoutCache(settings.path.parent, session.server_url, session.user.username)
-    return LayoutLibrary(backend, ops, messages, cache, parent)  # type: ignore[arg-type]

@@ -1,21 +1,23 @@
-"""Install the operations into the main window: violation cases, incidents, the automatic
-offline incident and the camera-health reports. main.py calls it once after login::
+"""Install the operations into the main window: violation cases, incidents and fault reports.
+The shell calls it once after login with the session's services (``app.context``)::
 
-    install_operations(window, backend, ops, messages, video, evidence=panels)
+    operations = install_operations(window, capabilities=..., incidents=..., cases=...,
+                                    public_cameras=..., messages=..., main_view=window.wall,
+                                    wall_windows=walls, evidence=panels)
 
 - "Cases" dock (operating unit, city police, traffic & order police): the overdue count on its
   title; overdue cases told once through the message bridge.
 - "Incidents" dock (the operating unit's duty desk): open/acknowledged/resolved, acknowledge,
   resolve, snapshots; the open count on its title; each new incident told.
-- Any user: "Report a fault…" from a tile's context menu (``window.fault_report_requested``) or
-  the Operations menu (the selected tile), with the tile's picture.
-- Every client: an ``OfflineWatcher`` (an incident after 5 minutes offline) and a
-  ``HealthReporter`` (``POST /cameras/{id}/health``) over the cameras its walls show.
+- Any user: "Report a fault…" from a tile's context menu (:meth:`Operations.report_fault`, also
+  for the other screens' walls) or the Operations menu (the selected tile), with the tile's
+  picture.
 - An "Operations" menu with the docks, "Open case…", "Open case from the selected bookmark /
   clip request…" (when the evidence panels are given), "Public cameras…" (the operating unit,
   Art. 14) and "Report a fault…".
 
-Nothing here talks to the network or libvlc: the services in ``app/`` do, through ops.
+The offline watcher and the health reports run in the session context, not here. Nothing here
+talks to the network or libvlc: the services in ``app/`` do, through ops.
 """
 
 from __future__ import annotations
@@ -23,21 +25,21 @@ from __future__ import annotations
 import functools
 import weakref
 from dataclasses import dataclass, field
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
-from app.cases import CASE_UNITS, ApiClient, CaseService
-from app.health_reports import HealthReporter, VideoSource
+from app.capabilities import Capabilities
+from app.cases import CaseService
+from app.domain import Camera
 from app.i18n import arg
-from app.incidents import IncidentService, OfflineWatcher
+from app.incidents import IncidentService
 from app.messages import MessageBridge
-from app.ops import Ops
+from app.public_cameras import PublicCameraService
 from app.video.status import StreamState
 from app.wall import CellKind
-from common.vocabulary import IncidentKind, UnitKind
+from common.vocabulary import IncidentKind
 from widgets.cases_panel import CasesPanel
 from widgets.incidents_panel import (
     FaultReportDialog,
@@ -45,29 +47,31 @@ from widgets.incidents_panel import (
     ask_fault_report,
     grab_picture,
 )
+from widgets.panels import EvidencePanels
 from widgets.public_cameras import PublicCamerasDialog, open_public_cameras
+from widgets.wall_view import WallView
+from widgets.wall_window import WallWindows
 
-DESK_UNIT = UnitKind.OPERATING_UNIT
 BOTTOM_DOCK_HEIGHT = 230  # px: the evidence/operations tab strip under the wall
 
 
 @dataclass
 class Operations:
-    window_ref: weakref.ref[QMainWindow]  # no cycle: window.operations holds this object
+    window_ref: weakref.ref[QMainWindow]  # no cycle: the window's children hold this object
     incidents: IncidentService
-    watcher: OfflineWatcher
-    health: HealthReporter
     menu: QMenu
     messages: MessageBridge
+    main_view: WallView
+    wall_windows: WallWindows | None = None
     cases: CaseService | None = None
     cases_panel: CasesPanel | None = None
     cases_dock: QDockWidget | None = None
     incidents_panel: IncidentsPanel | None = None
     incidents_dock: QDockWidget | None = None
-    evidence: Any = None
+    evidence: EvidencePanels | None = None
     actions: dict[str, QAction] = field(default_factory=dict)
-    # the operating unit's "Public cameras…" (Art. 14): what it needs to open the dialog
-    publisher: tuple[ApiClient, Ops] | None = None
+    # the operating unit's "Public cameras…" (Art. 14)
+    public_cameras: PublicCameraService | None = None
     public_cameras_dialog: PublicCamerasDialog | None = None
     closed: bool = False
 
@@ -80,34 +84,13 @@ class Operations:
         name for ``self.tr`` and from the literal in ``install_operations``)."""
         return QCoreApplication.translate("Operations", text)
 
-    def camera_of(self, tile_key: str) -> int | None:
-        """The camera a tile of any of the window's walls shows now (None: none)."""
-        for controller in self._controllers():
-            cell = controller.cell_of_tile_key(tile_key)
-            if cell is not None:
-                state = controller.cell(cell)
-                return state.camera_id if state.kind is CellKind.CAMERA else None
-        return None
-
-    def _controllers(self) -> list[Any]:
-        found: list[Any] = []
-        if self.window is None:
-            return found
-        main = getattr(self.window, "wall_controller", None)
-        if main is not None:
-            found.append(main)
-        windows = getattr(self.window, "wall_windows", None)
-        for wall_window in getattr(windows, "windows", {}).values():
-            found.append(wall_window.controller)
-        return found
-
-    def report_fault(self, cell: int | None = None, view: Any = None
+    def report_fault(self, cell: int | None = None, view: WallView | None = None
                      ) -> FaultReportDialog | None:
         """The fault dialog for a cell of ``view`` (default: the main wall; cell default: the
         selected tile), with its picture grabbed now, before the dialog covers anything."""
         window = self.window
-        wall = view if view is not None else getattr(window, "wall", None)
-        if window is None or wall is None:
+        wall = view if view is not None else self.main_view
+        if window is None:
             return None
         cell = wall.selected_cell if cell is None else cell
         if not 0 <= cell < len(wall.tiles):
@@ -128,15 +111,16 @@ class Operations:
 
     def wire_wall_windows(self) -> None:
         """The other screens' walls: their tiles' "Report a fault…" too."""
-        windows = getattr(self.window, "wall_windows", None)
-        for wall_window in list(getattr(windows, "windows", {}).values()):
+        if self.wall_windows is None:
+            return
+        for wall_window in list(self.wall_windows.windows.values()):
             view = wall_window.wall
             if view.property("operationsWired"):
                 continue
             view.setProperty("operationsWired", True)
             view.fault_report_requested.connect(functools.partial(self._report_on, view))
 
-    def _report_on(self, view: Any, cell: int) -> None:
+    def _report_on(self, view: WallView, cell: int) -> None:
         self.report_fault(cell, view)
 
     def open_case(self) -> None:
@@ -146,8 +130,7 @@ class Operations:
             self.cases_panel.open_case()
 
     def open_case_from_bookmark(self) -> None:
-        panel = getattr(self.evidence, "bookmarks_panel", None)
-        bookmark = panel.selected() if panel is not None else None
+        bookmark = self.evidence.bookmarks_panel.selected() if self.evidence is not None else None
         if bookmark is None:
             self.messages.info(self.tr("Select a bookmark first."))
             return
@@ -157,8 +140,7 @@ class Operations:
             self.cases_panel.open_case(bookmark=bookmark)
 
     def open_case_from_clip(self) -> None:
-        panel = getattr(self.evidence, "requests_panel", None)
-        clip = panel.selected() if panel is not None else None
+        clip = self.evidence.requests_panel.selected() if self.evidence is not None else None
         if clip is None:
             self.messages.info(self.tr("Select a clip request first."))
             return
@@ -169,43 +151,36 @@ class Operations:
 
     def open_public_cameras(self) -> PublicCamerasDialog | None:
         """The "Public cameras" dialog (one at a time; raised when open already)."""
-        if self.publisher is None or self.window is None:
+        if self.public_cameras is None or self.window is None:
             return None
         if self.public_cameras_dialog is not None:
             self.public_cameras_dialog.raise_()
             return self.public_cameras_dialog
-        backend, ops = self.publisher
-        dialog = open_public_cameras(backend, ops, self.messages, self.window)
+        dialog = open_public_cameras(self.public_cameras, self.window)
         dialog.finished.connect(lambda _r: setattr(self, "public_cameras_dialog", None))
         self.public_cameras_dialog = dialog
         return dialog
 
-    def set_cameras(self, cameras: list[Any]) -> None:
+    def set_cameras(self, cameras: list[Camera]) -> None:
         if self.cases_panel is not None:
             self.cases_panel.set_wards(sorted({str(c.ward) for c in cameras}))
 
     def close(self) -> None:
-        """Stop polling and watching; send the health intervals measured so far."""
+        """Close the dialog it opened; the services stop with the session context."""
         if self.closed:
             return
         self.closed = True
         self.evidence = None  # it holds the window: no cycle left behind
         if self.public_cameras_dialog is not None:
             self.public_cameras_dialog.close()
-        self.health.flush_all()
-        self.health.stop()
-        self.watcher.stop()
-        self.incidents.stop_polling()
-        if self.cases is not None:
-            self.cases.stop_polling()
 
 
-def _share_the_evidence_tabs(window: QMainWindow, evidence: Any,
+def _share_the_evidence_tabs(window: QMainWindow, evidence: EvidencePanels | None,
                              docks: list[QDockWidget | None]) -> None:
     """The wall keeps the screen: the operations docks join the evidence docks' tab group at the
     bottom (one strip of tabs, not a second column of panels squeezing the tiles), the clip
     requests stay in front, and the strip keeps a modest height."""
-    anchor = getattr(evidence, "requests_dock", None)
+    anchor = evidence.requests_dock if evidence is not None else None
     present = [dock for dock in docks if dock is not None]
     if anchor is None or not present:
         return
@@ -215,32 +190,20 @@ def _share_the_evidence_tabs(window: QMainWindow, evidence: Any,
     window.resizeDocks([anchor], [BOTTOM_DOCK_HEIGHT], Qt.Orientation.Vertical)
 
 
-def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
-                       messages: MessageBridge, video: VideoSource, *, evidence: Any = None,
-                       poll: bool = True) -> Operations:
-    """Add the docks and the Operations menu, start polling and watching (see the module
-    docstring). The result is also kept as ``window.operations``."""
-
-    session = getattr(window, "session", None)
-    unit_kind = session.user.unit.kind if session is not None else ""
-    desk = unit_kind == DESK_UNIT
-
-    incidents = IncidentService(backend, ops, messages, window, notify_new=desk)
+def install_operations(window: QMainWindow, *, capabilities: Capabilities,
+                       incidents: IncidentService, cases: CaseService | None,
+                       public_cameras: PublicCameraService | None, messages: MessageBridge,
+                       main_view: WallView, wall_windows: WallWindows | None = None,
+                       evidence: EvidencePanels | None = None) -> Operations:
+    """Add the docks and the Operations menu the user's unit may use (see the module
+    docstring)."""
+    desk = capabilities.incident_desk
     menu = window.menuBar().addMenu(QCoreApplication.translate("Operations", "&Operations"))
-    holder: dict[str, Operations] = {}
+    result = Operations(weakref.ref(window), incidents, menu, messages, main_view,
+                        wall_windows=wall_windows, evidence=evidence)
 
-    def camera_of(key: str) -> int | None:
-        return holder["ops"].camera_of(key) if "ops" in holder else None
-
-    watcher = OfflineWatcher(backend, ops, messages, video, camera_of, parent=window)
-    health = HealthReporter(backend, ops, video, camera_of, parent=window)
-    result = Operations(weakref.ref(window), incidents, watcher, health, menu, messages,
-                        evidence=evidence)
-    holder["ops"] = result
-
-    if unit_kind in CASE_UNITS:
-        cases = CaseService(backend, ops, messages, window)
-        panel = CasesPanel(cases, can_open=desk)
+    if cases is not None:
+        panel = CasesPanel(cases, can_open=capabilities.open_cases)
         dock = QDockWidget(QCoreApplication.translate("Operations", "Cases"), window)
         dock.setObjectName("cases_dock")
         dock.setWidget(panel)
@@ -286,7 +249,7 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
     _share_the_evidence_tabs(window, evidence, [result.cases_dock, result.incidents_dock])
 
     menu.addSeparator()
-    if result.cases is not None and desk:
+    if result.cases is not None and capabilities.open_cases:
         open_case = menu.addAction(QCoreApplication.translate("Operations", "Open case…"))
         open_case.triggered.connect(result.open_case)
         result.actions["open_case"] = open_case
@@ -299,8 +262,8 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
             from_clip.triggered.connect(result.open_case_from_clip)
             result.actions["open_case_bookmark"] = from_bookmark
             result.actions["open_case_clip"] = from_clip
-    if desk:
-        result.publisher = (backend, ops)
+    if public_cameras is not None:
+        result.public_cameras = public_cameras
         public = menu.addAction(QCoreApplication.translate("Operations", "Public cameras…"))
         public.triggered.connect(result.open_public_cameras)
         result.actions["public_cameras"] = public
@@ -309,26 +272,7 @@ def install_operations(window: QMainWindow, backend: ApiClient, ops: Ops,
     fault.triggered.connect(lambda: result.report_fault())
     result.actions["report_fault"] = fault
 
-    requested = getattr(window, "fault_report_requested", None)
-    if requested is not None:
-        requested.connect(result.report_fault)
-    cameras_loaded = getattr(window, "cameras_loaded", None)
-    if cameras_loaded is not None:
-        cameras_loaded.connect(result.set_cameras)
-    closing = getattr(window, "closing", None)
-    if closing is not None:
-        closing.connect(result.close)
-    wall_windows = getattr(window, "wall_windows", None)
     if wall_windows is not None:
         wall_windows.windows_changed.connect(result.wire_wall_windows)
         result.wire_wall_windows()
-
-    watcher.start()
-    health.start()
-    if poll:
-        if desk:
-            incidents.start_polling()
-        if result.cases is not None:
-            result.cases.start_polling()
-    window.operations = result  # type: ignore[attr-defined]
     return result

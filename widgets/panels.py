@@ -1,13 +1,14 @@
 """Install the evidence panels (bookmarks, clip requests, clip player) into an existing
-QMainWindow, as docks, with an "Evidence" menu. The main window's owner calls it once after login::
+QMainWindow, as docks, with an "Evidence" menu. The shell calls it once after login with the
+session's services (``app.context``) and connects the window to it::
 
     panels = install_panels(window, bookmark_service, clip_service, clip_player,
                             download_dir=data_dir() / "clips")
     tile B / bookmark button  →  panels.bookmark_camera(camera_id, camera_name)
     camera list loaded        →  panels.set_cameras(cameras)
-    closing                   →  panels.close()
 
-Signals are the services' own; nothing here talks to the network or libvlc.
+The services poll and stop with the session (``SessionContext.start``/``close``); nothing here
+talks to the network or libvlc.
 """
 
 from __future__ import annotations
@@ -60,17 +61,12 @@ class EvidencePanels:
         self.player_dock.raise_()
         self.player_widget.open_clip(path, manifest)
 
-    def close(self) -> None:
-        self.clips.stop_polling()
-        for job in list(self.clips.downloads.values()):
-            job.cancel()
-        self.player_widget.player.stop()
 
 
 def install_panels(window: QMainWindow, bookmarks: BookmarkService, clips: ClipService,
-                   clip_player: Any, *, download_dir: Path, poll: bool = True) -> EvidencePanels:
+                   clip_player: Any, *, download_dir: Path) -> EvidencePanels:
     """Add the docks (bookmarks, requests — tabbed at the bottom; the player floating, hidden
-    until a clip is played) and an "Evidence" menu; start polling the requests (~10 s)."""
+    until a clip is played) and an "Evidence" menu."""
     bookmarks_panel = BookmarksPanel(bookmarks)
     requests_panel = RequestsPanel(clips, download_dir)
     player_widget = ClipPlayerWidget(clip_player)
@@ -124,13 +120,4 @@ def install_panels(window: QMainWindow, bookmarks: BookmarkService, clips: ClipS
         requests_action.setText(text)
 
     clips.badge_changed.connect(show_badge)
-    cameras_loaded = getattr(window, "cameras_loaded", None)
-    if cameras_loaded is not None:
-        cameras_loaded.connect(panels.set_cameras)
-    closing = getattr(window, "closing", None)
-    if closing is not None:
-        closing.connect(panels.close)
-    bookmarks.refresh()
-    if poll:
-        clips.start_polling()
     return panels

@@ -26,7 +26,7 @@ from widgets.wall_view import WallView
 
 
 class PtzProvider(Protocol):
-    """What the window needs to drive PTZ cameras (main.py's ``PtzSessions``): a session per
+    """What the window needs to drive PTZ cameras (``app.ptz.sessions.PtzSessions``): a session per
     camera (``app.ptz.session.PtzSession``, opened once: ONVIF connect + capabilities), the
     current holder of a camera's lease, and the joystick pump to point at the selected camera."""
 
@@ -123,7 +123,7 @@ class PtzBinding(QObject):
             tile.set_ptz_text("")
         self._pad.set_session(session)
         self.wall.set_ptz_session(session)
-        joystick = getattr(self._ptz, "joystick", None)
+        joystick = self._ptz.joystick if self._ptz is not None else None
         if joystick is not None:
             joystick.set_session(session)
         if session is not None and session is not old:

@@ -19,10 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cases import ApiClient
 from app.i18n import arg
-from app.messages import MessageBridge
-from app.ops import Ops
 from app.public_cameras import PublicCameraRow, PublicCameraService
 from widgets.forms import ERROR_STYLE
 from widgets.tables import cell, is_checked, read_only_table, row_objects
@@ -143,12 +140,10 @@ class PublicCamerasDialog(QDialog):
             self._set_box(item, item.data(ROW_ROLE).public)
 
 
-def open_public_cameras(backend: ApiClient, ops: Ops, messages: MessageBridge,
+def open_public_cameras(service: PublicCameraService,
                         parent: QWidget | None = None) -> PublicCamerasDialog:
-    """The dialog with its own service (gone with it when closed)."""
-    service = PublicCameraService(backend, ops, messages)
+    """The dialog over the session's service (the dialog is deleted when closed)."""
     dialog = PublicCamerasDialog(service, parent)
-    service.setParent(dialog)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog

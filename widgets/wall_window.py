@@ -1,7 +1,8 @@
 """Extra wall windows, one per screen of the command room (multi-monitor).
 
-A :class:`WallWindow` is a top-level window hosting its own :class:`WallView` and
-:class:`WallController` (its own ``key_prefix``, so its tiles are its own in the video service),
+A :class:`WallWindow` is a top-level window hosting its own :class:`WallView` over its own
+:class:`WallController` (made by the session context with its own ``key_prefix``, so its tiles are
+its own in the video service and the watchers know them),
 frameless full screen on its screen or an ordinary window. :class:`WallWindows` keeps them: opens
 one on a chosen screen, closes one, shows a saved layout in one, saves what each shows and where
 (settings ``wall_windows``) and restores them at the next start (``app.screens.place``: the same
@@ -26,8 +27,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from app.domain import Camera, Layout
 from app.i18n import arg
 from app.messages import MessageBridge
-from app.ops import Ops
-from app.ports import AuditSink, VideoPort
+from app.ports import VideoPort
 from app.screens import Rect, ScreenInfo, WallWindowState, place
 from app.settings import SettingsStore
 from app.wall import WallController
@@ -52,15 +52,15 @@ class WallWindow(QWidget):
 
     closed = Signal(str)
 
-    def __init__(self, key: str, video: VideoPort, ops: Ops, messages: MessageBridge,
-                 audit: AuditSink | None = None, tour_dwell: float = 10.0) -> None:
+    def __init__(self, key: str, controller: WallController, video: VideoPort,
+                 tour_dwell: float = 10.0) -> None:
         super().__init__(None)
         self.setObjectName("wallWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.key = key
         self.screen_name = ""
         self.full_screen = True
-        self.controller = WallController(video, ops, messages, audit=audit, key_prefix=key)
+        self.controller = controller
         self.wall = WallView(self.controller, video, self, tour_dwell=tour_dwell)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -151,16 +151,19 @@ class WallWindow(QWidget):
 class WallWindows(QObject):
     windows_changed = Signal()
 
-    def __init__(self, video: VideoPort, ops: Ops, messages: MessageBridge,
-                 settings: SettingsStore, audit: AuditSink | None = None,
+    def __init__(self, video: VideoPort, messages: MessageBridge, settings: SettingsStore,
+                 new_wall: Callable[[str], WallController],
+                 forget_wall: Callable[[str], None] | None = None,
                  parent: QObject | None = None, *,
                  screens: Callable[[], list[QScreen]] | None = None) -> None:
+        """``new_wall(key)`` makes the controller of a new window's wall (``key`` its tile key
+        prefix); ``forget_wall(key)`` is told when that window is gone."""
         super().__init__(parent)
         self._video = video
-        self._ops = ops
         self._messages = messages
         self._settings = settings
-        self._audit = audit
+        self._new_wall = new_wall
+        self._forget_wall = forget_wall
         self._screens = screens or QGuiApplication.screens
         self.windows: dict[str, WallWindow] = {}
         self._cameras: list[Camera] | None = None
@@ -294,7 +297,7 @@ class WallWindows(QObject):
         infos = [screen_info(s) for s in available]
         [placement] = place([state], infos)
         screen = next(s for s in available if s.name() == placement.screen.name)
-        window = WallWindow(state.key, self._video, self._ops, self._messages, self._audit,
+        window = WallWindow(state.key, self._new_wall(state.key), self._video,
                             self._settings.load().tour_dwell_s)
         self.windows[state.key] = window
         window.closed.connect(self._on_closed)
@@ -320,6 +323,8 @@ class WallWindows(QObject):
         window = self.windows.pop(key, None)
         if window is not None:
             window.deleteLater()
+        if self._forget_wall is not None:
+            self._forget_wall(key)
         self._changed()
 
     def _wall_changed(self, *_args: object) -> None:

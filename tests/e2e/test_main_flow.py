@@ -13,12 +13,15 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.auth import AuthService
+from app.context import Runtime
 from app.credentials import TokenStore
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.settings import SettingsStore
+from app.settings import data_dir as client_data_dir
 from app.video import VideoService
-from main import Client, parse_args
+from main import parse_args
+from shell.client import Client
 from tests.app.test_settings import MemoryKeyring
 
 
@@ -43,8 +46,9 @@ def make_client(qapp: QApplication, tmp_path: Path, url: str, ops: Ops,
                 extra_args: tuple[str, ...] = ()) -> Client:
     args: argparse.Namespace = parse_args(["--server", url, *extra_args])
     settings = SettingsStore(tmp_path)
-    return Client(qapp, args, settings, messages, ops, video,  # type: ignore[arg-type]
-                  AuthService(settings, TokenStore()), url)
+    return Client(qapp, args, Runtime(settings, messages, ops, video,
+                                      AuthService(settings, TokenStore()), client_data_dir()),
+                  url)
 
 
 def test_login_logout_cycle(qtbot: QtBot, qapp: QApplication, tmp_path: Path, backend_url: str,

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.auth import AuthService
+from app.context import layout_library
 from app.credentials import TokenStore
 from app.demo import DemoStack, LabPorts
 from app.messages import MessageBridge
@@ -72,7 +73,8 @@ def test_ward_police_wall_shows_four_live_distinct_pictures(
     auth = AuthService(settings, TokenStore())
     session = auth.login(stack.server_url, "ward.dongphu.police", "demo", False)
     wall = WallController(video, ops, messages, audit=auth)
-    window = MainWindow(session, auth, wall, video, ops, messages, settings)
+    window = MainWindow(session, auth, wall, video, ops, messages, settings,
+                        layouts=layout_library(auth.client, session, ops, messages, settings))
     qtbot.addWidget(window)
     window.resize(1400, 900)
     window.show()

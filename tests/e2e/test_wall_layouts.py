@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.auth import AuthService
+from app.context import layout_library
 from app.credentials import TokenStore
 from app.messages import MessageBridge
 from app.ops import Ops
@@ -58,7 +59,8 @@ def open_window(qtbot: QtBot, server: str, tmp_path: Path, ops: Ops, messages: M
     auth = AuthService(settings, TokenStore())
     session = auth.login(server, "ioc.operator", "demo", False)
     wall = WallController(video, ops, messages, audit=auth)
-    window = MainWindow(session, auth, wall, video, ops, messages, settings)
+    window = MainWindow(session, auth, wall, video, ops, messages, settings,
+                        layouts=layout_library(auth.client, session, ops, messages, settings))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

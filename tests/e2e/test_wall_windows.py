@@ -107,7 +107,10 @@ def test_two_screens_restored_and_a_removed_screens_wall_moves_on_playing(
     ]
     settings.save(saved)
     audit = AuditLog()
-    walls = WallWindows(video, ops, messages, settings, audit=audit)  # type: ignore[arg-type]
+    def new_wall(key: str) -> WallController:
+        return WallController(video, ops, messages, audit=audit, key_prefix=key)  # type: ignore[arg-type]
+
+    walls = WallWindows(video, messages, settings, new_wall)
     try:
         walls.restore()
         walls.set_cameras(cameras)

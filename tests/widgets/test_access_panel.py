@@ -22,13 +22,16 @@ from pytestqt.qtbot import QtBot
 from app.access_requests import AccessRequestService
 from app.auth import AuthService
 from app.backend import BackendClient
+from app.context import Runtime
 from app.credentials import TokenStore
 from app.domain import CameraSystem
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.settings import SettingsStore
+from app.settings import data_dir as client_data_dir
 from app.video import VideoService
-from main import Client, parse_args
+from main import parse_args
+from shell.client import Client
 from tests.app.admin_helpers import PDF, LiveBackend, live_backend
 from widgets.access_panel import (
     CAMERA_ROLE,
@@ -61,8 +64,8 @@ def agency_client(qapp: QApplication, qtbot: QtBot, tmp_path: Path, live: LiveBa
     video = VideoService()
     auth = AuthService(settings, TokenStore())
     app = _App()
-    running = Client(app, parse_args([]), settings, messages, ops, video,  # type: ignore[arg-type]
-                     auth, live.url)
+    running = Client(app, parse_args([]),  # type: ignore[arg-type]
+                     Runtime(settings, messages, ops, video, auth, client_data_dir()), live.url)
     running.open_main_window(auth.login(live.url, "agency.viewer", "demo", False))
     window = running.window
     assert window is not None

@@ -1,4 +1,4 @@
-"""The administration panels as main.py wires them after login: the "Administration" menu lists
+"""The administration panels as the shell wires them after login: the "Administration" menu lists
 what the user's unit may use (operating unit: reports, access requests, audit log; other
 agencies: access requests; anyone else: no menu), the docks are hidden until opened, opening
 the audit log loads its rows and checks the chain, and logging out with a reply in flight
@@ -15,12 +15,15 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from app.auth import AuthService
+from app.context import Runtime
 from app.credentials import TokenStore
 from app.messages import Level, Message, MessageBridge
 from app.ops import Ops
 from app.settings import SettingsStore
+from app.settings import data_dir as client_data_dir
 from app.video import VideoService
-from main import Client, parse_args
+from main import parse_args
+from shell.client import Client
 from widgets.audit_panel import OK_STYLE, AuditPanel
 from widgets.reports_panel import ReportsPanel
 
@@ -43,8 +46,8 @@ def start(qapp: QApplication, qtbot: QtBot, tmp_path: Path, backend_url: str, op
         video = VideoService()
         auth = AuthService(settings, TokenStore())
         app = _App()
-        client = Client(app, parse_args([]), settings, messages, ops,  # type: ignore[arg-type]
-                        video, auth, backend_url)
+        client = Client(app, parse_args([]),  # type: ignore[arg-type]
+        Runtime(settings, messages, ops, video, auth, client_data_dir()), backend_url)
         client.open_main_window(auth.login(backend_url, username, "demo", False))
         started.append((client, app, video, auth))
         return client
@@ -125,7 +128,9 @@ def test_vietnamese_texts_reach_the_panels_and_services(qapp: QApplication, tmp_
     marked with QT_TRANSLATE_NOOP, a panel text and a service's message."""
     from PySide6.QtCore import QTranslator
 
+    from app.audit_log import AuditLogService
     from app.backend import BackendClient
+    from app.capabilities import Capabilities
     from app.reports import ReportKind, ReportQuery, ReportService
     from scripts import translations
     from widgets.admin_panels import install_admin_panels
@@ -151,8 +156,12 @@ def test_vietnamese_texts_reach_the_panels_and_services(qapp: QApplication, tmp_
         client.login("police.commander", "demo")
         window = QMainWindow()
         qtbot.addWidget(window)
-        admin = install_admin_panels(window, auth.client, ops, messages, session.user,
-                                     poll=False)
+        backend = auth.client
+        assert backend is not None
+        admin = install_admin_panels(
+            window, Capabilities.of(session.user),
+            reports=ReportService(backend, ops, messages, window),
+            audit=AuditLogService(backend, ops, messages, window), letter_dir=tmp_path)
         assert admin.menu is not None and admin.menu.title() == "&Quản trị"
         assert admin.audit_panel is not None and admin.reports_panel is not None
         assert admin.audit_panel.table.horizontalHeaderItem(2).text() == "Sự kiện"

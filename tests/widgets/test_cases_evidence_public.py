@@ -32,13 +32,16 @@ from pytestqt.qtbot import QtBot
 
 from app.auth import AuthService
 from app.backend import BackendClient
+from app.context import Runtime
 from app.credentials import TokenStore
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.public_cameras import PublicCameraService
 from app.settings import SettingsStore
+from app.settings import data_dir as client_data_dir
 from app.video import VideoService
-from main import Client, parse_args
+from main import parse_args
+from shell.client import Client
 from tests.footage import Footage, recorded_footage
 from widgets.cases_panel import AddClipDialog, CasesPanel, OpenCaseDialog, PublishDialog
 from widgets.public_cameras import PublicCamerasDialog
@@ -101,7 +104,7 @@ class Main:
 
     @property
     def operations(self) -> Any:
-        return self.window.operations
+        return self.client.operations
 
     @property
     def cases_panel(self) -> CasesPanel:
@@ -122,8 +125,9 @@ def open_main(qapp: QApplication, qtbot: QtBot, tmp_path: Path,
         settings = SettingsStore(tmp_path)
         video = VideoService()
         auth = AuthService(settings, TokenStore())
-        running = Client(_App(), parse_args([]), settings, messages, ops,  # type: ignore[arg-type]
-                         video, auth, base_url)
+        running = Client(_App(), parse_args([]),  # type: ignore[arg-type]
+                         Runtime(settings, messages, ops, video, auth, client_data_dir()),
+                         base_url)
         opened.append((running, video, auth))
         running.open_main_window(auth.login(base_url, "ioc.operator", "demo", False))
         assert running.window is not None
@@ -290,8 +294,8 @@ def test_public_cameras_dialog_publishes_exactly_the_ticked_cameras(
     qtbot.waitUntil(lambda: main.operations.public_cameras_dialog is not None
                     and bool(main.operations.public_cameras_dialog.rows()), timeout=15_000)
     cameras: PublicCamerasDialog = main.operations.public_cameras_dialog
-    service = cameras.findChild(PublicCameraService)
-    assert service is not None
+    service = main.operations.public_cameras  # the session's service, handed to the dialog
+    assert isinstance(service, PublicCameraService)
 
     def public_ids() -> set[int]:
         return {c["id"] for c in _public(backend_url, "/cameras")}

@@ -24,13 +24,16 @@ from app.auth import AuthService
 from app.backend import BackendClient
 from app.bookmarks import VIETNAM, vn_text
 from app.cases import CaseService, due_text
+from app.context import Runtime
 from app.credentials import TokenStore
 from app.messages import Message, MessageBridge
 from app.ops import Ops
 from app.settings import SettingsStore
+from app.settings import data_dir as client_data_dir
 from app.video import VideoService
-from main import Client, parse_args
+from main import parse_args
 from server.cases import DeadlineStatus
+from shell.client import Client
 from tests.app.test_cases import detection_for, seed_case
 from widgets.cases_panel import STATUS_COLOURS, CasesPanel, OpenCaseDialog, StepDialog
 
@@ -223,13 +226,14 @@ def test_main_window_badge_and_one_overdue_notification(
     video = VideoService()
     auth = AuthService(settings, TokenStore())
     app = _App()
-    running = Client(app, parse_args([]), settings, messages, ops, video,  # type: ignore[arg-type]
-                     auth, backend_url)
+    running = Client(app, parse_args([]),  # type: ignore[arg-type]
+        Runtime(settings, messages, ops, video, auth, client_data_dir()), backend_url)
     running.open_main_window(auth.login(backend_url, "ioc.operator", "demo", False))
     window = running.window
     try:
         assert window is not None
-        operations = window.operations  # type: ignore[attr-defined]
+        operations = running.operations
+        assert operations is not None
         dock = operations.cases_dock
         assert dock is not None
         qtbot.waitUntil(lambda: "overdue" in dock.windowTitle(), timeout=15_000)

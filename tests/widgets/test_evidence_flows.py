@@ -66,7 +66,7 @@ class Window:
         return self.panels.requests_dock.windowTitle()
 
     def close(self) -> None:
-        self.panels.close()
+        self.clips.stop_polling()
         self.player.release()
         self.window.close()
         self.client.close()
@@ -84,9 +84,10 @@ def open_window(footage: Footage, ops: Ops, messages: MessageBridge, qtbot: QtBo
         qtbot.addWidget(window)
         clips = ClipService(client, ops, messages, poll_interval_ms=POLL_MS)
         player = ClipPlayer()
+        panels = install_panels(window, BookmarkService(client, ops, messages), clips,
+                                player, download_dir=tmp_path / username)
         with qtbot.waitSignal(clips.badge_changed, timeout=30_000):  # the first refresh
-            panels = install_panels(window, BookmarkService(client, ops, messages), clips,
-                                    player, download_dir=tmp_path / username)
+            clips.start_polling()
         panels.set_cameras(client.cameras())
         window.resize(1100, 600)
         window.show()

@@ -187,9 +187,10 @@ def test_install_panels_adds_docks_menu_and_badge(
     clips = ClipService(operator, ops, messages)
     player = ClipPlayer()
     try:
+        panels = install_panels(window, bookmarks, clips, player, download_dir=tmp_path)
+        assert not clips.polling  # the session context starts the services, not the panels
         with qtbot.waitSignal(clips.badge_changed, timeout=20_000):
-            panels = install_panels(window, bookmarks, clips, player, download_dir=tmp_path)
-        assert clips.polling
+            clips.start_polling()
         panels.set_cameras(operator.cameras())
         assert [a.text() for a in panels.menu.actions() if a.text()][:2] == ["Bookmarks",
                                                                              "Requests"]
@@ -200,7 +201,6 @@ def test_install_panels_adds_docks_menu_and_badge(
         window.show()
         qtbot.waitExposed(window)
         _shot(window, "main_window_with_panels")
-        panels.close()
-        assert not clips.polling
+        clips.stop_polling()
     finally:
         player.release()

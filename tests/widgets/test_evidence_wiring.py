@@ -18,12 +18,15 @@ from pytestqt.qtbot import QtBot
 from app.auth import AuthService
 from app.backend import BackendClient
 from app.bookmarks import BookmarkFilter
+from app.context import Runtime
 from app.credentials import TokenStore
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.settings import SettingsStore
+from app.settings import data_dir as client_data_dir
 from app.video import VideoService
-from main import Client, parse_args
+from main import parse_args
+from shell.client import Client
 from widgets.bookmarks_panel import BookmarkDialog
 
 
@@ -44,8 +47,8 @@ def client(qapp: QApplication, qtbot: QtBot, tmp_path: Path, backend_url: str, o
     video = VideoService()
     auth = AuthService(settings, TokenStore())
     app = _App()
-    running = Client(app, parse_args([]), settings, messages, ops, video,  # type: ignore[arg-type]
-                     auth, backend_url)
+    running = Client(app, parse_args([]),  # type: ignore[arg-type]
+        Runtime(settings, messages, ops, video, auth, client_data_dir()), backend_url)
     session = auth.login(backend_url, "ioc.operator", "demo", False)
     running.open_main_window(session)  # as main.py does after login
     window = running.window
@@ -73,8 +76,8 @@ def test_vietnamese_evidence_and_ptz_texts(qapp: QApplication, qtbot: QtBot, tmp
     video = VideoService()
     auth = AuthService(settings, TokenStore())
     app = _App()
-    running = Client(app, parse_args([]), settings, messages, ops, video,  # type: ignore[arg-type]
-                     auth, backend_url)
+    running = Client(app, parse_args([]),  # type: ignore[arg-type]
+        Runtime(settings, messages, ops, video, auth, client_data_dir()), backend_url)
     try:
         running.open_main_window(auth.login(backend_url, "ioc.operator", "demo", False))
         window = running.window

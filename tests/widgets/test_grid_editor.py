@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from app.auth import AuthService
+from app.context import layout_library
 from app.credentials import TokenStore
 from app.domain import Action, Camera, CameraSystem
 from app.messages import MessageBridge
@@ -188,7 +189,8 @@ def test_main_window_edits_saves_and_reopens_a_spanning_layout(
     auth = AuthService(settings, TokenStore())
     session = auth.login(backend_url, "ioc.operator", "demo", False)
     wall = WallController(video, ops, messages, audit=auth)
-    window = MainWindow(session, auth, wall, video, ops, messages, settings)
+    window = MainWindow(session, auth, wall, video, ops, messages, settings,
+                        layouts=layout_library(auth.client, session, ops, messages, settings))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -19,15 +19,18 @@ from pytestqt.qtbot import QtBot
 
 from app.auth import AuthService
 from app.backend import BackendClient
+from app.context import Runtime
 from app.credentials import TokenStore
 from app.incidents import IncidentService
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.settings import SettingsStore
+from app.settings import data_dir as client_data_dir
 from app.video import StreamState, VideoService
 from lab.testing import start_test_lab
-from main import Client, parse_args
+from main import parse_args
 from server.testing import start_test_server, stop_test_server
+from shell.client import Client
 from widgets.incidents_panel import FaultReportDialog, IncidentsPanel, ResolveDialog
 
 pytestmark = [pytest.mark.video, pytest.mark.lab]
@@ -61,8 +64,8 @@ def _client(qtbot: QtBot, tmp_path: Path, url: str, username: str, ops: Ops,
     video = VideoService()
     auth = AuthService(settings, TokenStore())
     app = _App()
-    running = Client(app, parse_args([]), settings, messages, ops, video,  # type: ignore[arg-type]
-                     auth, url)
+    running = Client(app, parse_args([]),  # type: ignore[arg-type]
+        Runtime(settings, messages, ops, video, auth, client_data_dir()), url)
     running.open_main_window(auth.login(url, username, "demo", False))
     window = running.window
     assert window is not None
@@ -107,7 +110,8 @@ def test_a_fault_reported_from_a_tile_reaches_the_duty_desk(
     try:
         window = running.window
         assert window is not None
-        operations = window.operations  # type: ignore[attr-defined]
+        operations = running.operations
+        assert operations is not None
         assert operations.incidents_dock is None  # not the duty desk
         assert "report_fault" in operations.actions
         camera = sorted(window.wall_controller.camera_list(), key=lambda c: c.id)[1]
@@ -199,7 +203,8 @@ def test_the_operator_window_has_the_incidents_and_cases_docks(
         qtbot.waitUntil(lambda: window.wall.height() > window.height() / 2, timeout=5_000)
         menus = [a.text() for a in window.menuBar().actions()]
         assert "&Operations" in menus
-        operations = window.operations  # type: ignore[attr-defined]
+        operations = running.operations
+        assert operations is not None
         assert {"cases", "incidents", "open_case", "open_case_bookmark", "report_fault"} <= \
             set(operations.actions)
         # an empty tile offers no fault report

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.auth import AuthService
+from app.context import layout_library
 from app.credentials import TokenStore
 from app.i18n import install_translators, remove_translators
 from app.messages import MessageBridge
@@ -53,7 +54,8 @@ def build_window(qtbot: QtBot, qapp: QApplication, tmp_path: Path, backend_url: 
     auth = AuthService(settings, TokenStore())
     session = auth.login(backend_url, user, "demo", False)
     wall = WallController(video, ops, messages, audit=auth)
-    window = MainWindow(session, auth, wall, video, ops, messages, settings)
+    window = MainWindow(session, auth, wall, video, ops, messages, settings,
+                        layouts=layout_library(auth.client, session, ops, messages, settings))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -21,16 +21,20 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.auth import AuthService
+from app.context import Runtime
 from app.credentials import TokenStore
 from app.domain import Action, Camera
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.ptz.base import LeaseStatus
 from app.settings import SettingsStore
+from app.settings import data_dir as client_data_dir
 from app.video import VideoService
 from lab import Lab
 from lab.testing import start_test_lab
-from main import Client, _install_signal_handlers, parse_args
+from main import parse_args
+from shell.client import Client
+from shell.run import install_signal_handlers as _install_signal_handlers
 
 pytestmark = pytest.mark.lab
 
@@ -71,8 +75,8 @@ def client(qapp: QApplication, qtbot: QtBot, tmp_path: Path, server: str, ops: O
     video = VideoService()
     auth = AuthService(settings, TokenStore())
     app = _App()
-    running = Client(app, parse_args([]), settings, messages, ops, video,  # type: ignore[arg-type]
-                     auth, server)
+    running = Client(app, parse_args([]),  # type: ignore[arg-type]
+        Runtime(settings, messages, ops, video, auth, client_data_dir()), server)
     running.open_main_window(auth.login(server, "ioc.operator", "demo", False))
     window = running.window
     assert window is not None
@@ -323,7 +327,8 @@ def test_sigterm_stops_the_camera_and_releases_the_lease_before_quitting(
     # the quit came after the Stop and the release
     assert not session.mover.moving
     settled(lab, PTZ_INDEX, qtbot)
-    assert running.ptz is None and session.lease.state.status is LeaseStatus.NONE
+    assert running.ptz is not None and running.ptz.closing and not running.ptz.opened
+    assert session.lease.state.status is LeaseStatus.NONE
     assert session.lease.camera_id == camera_id
     qtbot.keyRelease(window.wall, Qt.Key.Key_Right)
 
