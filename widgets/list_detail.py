@@ -199,7 +199,7 @@ class ListDetailPanel(QWidget, Generic[T]):
         self.buttons: dict[str, QPushButton] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        self._layout = layout
+        self.main_layout = layout
         self.filter_row = QHBoxLayout()  # in the panel once a filter is added
         self.filter_row.addStretch(1)
 
@@ -253,7 +253,7 @@ class ListDetailPanel(QWidget, Generic[T]):
         """A filter widget (a combo box or a check box) on the filter row; ``on_change`` asks
         the service for the matching list."""
         if self.filter_row.parent() is None:
-            self._layout.insertLayout(0, self.filter_row)
+            self.main_layout.insertLayout(0, self.filter_row)
         if label is not None:
             self.filter_row.insertWidget(self.filter_row.count() - 1, QLabel(label))
         self.filter_row.insertWidget(self.filter_row.count() - 1, widget)
@@ -275,6 +275,10 @@ class ListDetailPanel(QWidget, Generic[T]):
         self.buttons[action.key] = button
         self._update_action(action, self.selected())
         return button
+
+    def add_row(self, row: QHBoxLayout) -> None:
+        """A row of the panel's own (a progress bar…) between the buttons and the status."""
+        self.main_layout.insertLayout(self.main_layout.indexOf(self.status_label), row)
 
     # -- the lists ---------------------------------------------------------------------------------
     def set_items(self, items: Sequence[T], box: int = 0) -> None:
@@ -299,11 +303,14 @@ class ListDetailPanel(QWidget, Generic[T]):
     def selected(self) -> T | None:
         return self.current_list().selected()
 
-    def select(self, item_id: int, box: int | None = None) -> bool:
-        """Select an item (in list ``box``, shown; the current one when None)."""
-        if box is not None and self.tabs is not None:
-            self.tabs.setCurrentIndex(box)
+    def select(self, item_id: int) -> bool:
+        """Select an item in the list shown."""
         return self.current_list().select(item_id)
+
+    def show_box(self, box: int) -> None:
+        """Show list ``box`` (a tab) when there are several."""
+        if self.tabs is not None:
+            self.tabs.setCurrentIndex(box)
 
     def cell(self, item_id: int, column: int, box: int = 0) -> QTableWidgetItem | None:
         return self.lists[box].cell(item_id, column)
