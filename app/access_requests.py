@@ -8,6 +8,9 @@ window when that list should be read again: when a refresh shows the set of runn
 changed, and at the moment a grant starts or ends (a timer), so granted cameras appear after the
 decision and disappear when the grant ends without anyone acting.
 
+The list is ``AccessRequestService.list``, an :class:`app.polled.PolledList` (its
+``item_changed`` carries a request the user filed or decided, for the panel's row).
+
 Signals (AccessRequestService):
     listed(list): the requests the user may read (:class:`AccessRequest`), newest first.
     request_changed(object): an :class:`AccessRequest` the user filed or decided.

@@ -9,6 +9,9 @@ Overdue cases are told once through the message bridge: a case is announced when
 overdue, and again only when its set of overdue deadlines changes (a later step overdue too), not
 at every poll.
 
+The list is ``CaseService.list``, an :class:`app.polled.PolledList` (its ``item_changed`` carries
+a case an action answered, for the panel's row).
+
 Signals (CaseService):
     cases_changed(list): the cases of the current filter (``Case``), newest detection first.
     overdue_changed(int): how many readable cases have an overdue deadline (the dock's badge).

@@ -10,6 +10,10 @@ the MP4's SHA-256 against the signed one. A changed manifest is "signature inval
 MP4 is "altered". The signature primitive (``cryptography``) and the wording (translated) are
 this module's.
 
+Both boxes are read in one round trip by ``ClipService.list``, an :class:`app.polled.PolledList`
+whose items are the requests of either box (its ``item_changed`` carries a request a step
+answered, for the panel's rows).
+
 Signals (ClipService):
     mine_changed(list): my requests (``ClipRequest``), newest first, after each refresh.
     awaiting_changed(list): requests awaiting my endorsement/approval.

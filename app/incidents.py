@@ -9,6 +9,9 @@ workstation, joins it (the answer then carries more than one report).
 down (offline or frozen, on every tile showing it) for 5 minutes: once per outage and camera;
 a camera seen live again may be filed again after its next 5 minutes. Its clock is injectable.
 
+The list is ``IncidentService.list``, an :class:`app.polled.PolledList` (its ``item_changed``
+carries an incident a step answered, for the panel's row).
+
 Signals (IncidentService):
     incidents_changed(list): the incidents of the current state filter (``Incident``), newest
         first.
