@@ -74,17 +74,18 @@ class CasesPanel(ListDetailPanel[Case]):
 
     def __init__(self, service: CaseService, *, can_open: bool = False,
                  parent: QWidget | None = None) -> None:
-        self.texts = CaseTexts()
-        texts = self.texts
+        texts = CaseTexts()
         cells = (lambda c: str(c.id), lambda c: c.camera_name, lambda c: c.ward,
                  lambda c: texts.kind(c.kind), lambda c: texts.state(c.state),
                  lambda c: vn_text(c.detected_at, seconds=False),
                  lambda c: due_text(c.next_due.due_at) if c.next_due else "",
                  lambda c: texts.deadline(c.deadline_state))
-        columns = [Column[Case](QCoreApplication.translate("CasesPanel", str(title)), text)
-                   for title, text in zip(self.COLUMNS, cells, strict=True)]
-        columns[-1] = Column(columns[-1].title, columns[-1].text, colour=_deadline_colour)
+        last = len(cells) - 1  # the deadline state, coloured
+        columns = [Column[Case](QCoreApplication.translate("CasesPanel", str(title)), text,
+                                colour=_deadline_colour if index == last else None)
+                   for index, (title, text) in enumerate(zip(self.COLUMNS, cells, strict=True))]
         super().__init__(columns, render=self.detail_html, parent=parent)
+        self.texts = texts
         self._service = service
         self.can_open = can_open
         self._bookmarks: list[Bookmark] = []
