@@ -4,7 +4,8 @@ An agency files a request (content, purpose, commitment, cameras and time wanted
 letter as a PDF) and follows its state and the grant's end; the operating unit reads the
 letter and grants named cameras for a limited time, rejects with a reason, or revokes a running
 grant. Which buttons exist follows the user's unit; the server decides every step and its
-messages are shown as they are. Dialogs never block the event loop (``open()``).
+messages are shown as they are. Dialogs never block the event loop (``open()``). The list,
+the detail and the buttons are a :class:`widgets.list_detail.ListDetailPanel`.
 
 Signals (AccessPanel):
     letter_opened(object): the :class:`Path` of a letter saved and handed to the desktop viewer.

@@ -4,7 +4,8 @@
 the X server shows libvlc's pixels (the widget never touches VLC) — then asks kind and note;
 the snapshot is attached unless the user unticks it. The "Incidents" dock (operating unit) lists
 open / acknowledged / resolved incidents with their times to acknowledge and resolve, shows each
-report and its snapshot, and acknowledges or resolves with a note.
+report and its snapshot, and acknowledges or resolves with a note. The dock is a
+:class:`widgets.list_detail.ListDetailPanel` with the snapshots under its detail.
 
 Signals (IncidentsPanel):
     badge_changed(int): open incidents not yet acknowledged (forwarded from the service).

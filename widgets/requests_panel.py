@@ -2,8 +2,9 @@
 server allows (endorse / approve / reject / download), a download progress bar with cancel, the
 verification verdict, and "Verify file…" for any clip + manifest on disk.
 
-The server decides; the panel shows its messages as they are. Dialogs never block the event
-loop (``open()``), so polling and downloads keep running.
+The two lists (tabs), the detail and the buttons are a
+:class:`widgets.list_detail.ListDetailPanel`. The server decides; the panel shows its messages as
+they are. Dialogs never block the event loop (``open()``), so polling and downloads keep running.
 
 Signals (RequestsPanel):
     badge_changed(int): how many requests need the user (forwarded from the service).
