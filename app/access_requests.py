@@ -8,6 +8,9 @@ window when that list should be read again: when a refresh shows the set of runn
 changed, and at the moment a grant starts or ends (a timer), so granted cameras appear after the
 decision and disappear when the grant ends without anyone acting.
 
+The list is ``AccessRequestService.list``, an :class:`app.polled.PolledList` (its
+``item_changed`` carries a request the user filed or decided, for the panel's row).
+
 Signals (AccessRequestService):
     listed(list): the requests the user may read (:class:`AccessRequest`), newest first.
     request_changed(object): an :class:`AccessRequest` the user filed or decided.
@@ -35,6 +38,7 @@ from app.i18n import arg
 from app.letters import LetterFault, fetch_letter, inspect_letter
 from app.messages import MessageBridge
 from app.ops import Op, Ops
+from app.polled import PolledList, report_action_failure
 from app.reports import ReportBackend
 from common.vocabulary import AccessRequestState
 
@@ -186,49 +190,58 @@ class AccessRequestService(QObject):
         self._backend = backend
         self._ops = ops
         self._messages = messages
-        self.requests: list[AccessRequest] = []
-        self._loaded = False
         self._active: frozenset[int] = frozenset()
-        self._refreshing: Op[Any] | None = None
-        self._poll = QTimer(self)
-        self._poll.setInterval(poll_interval_ms)
-        self._poll.timeout.connect(self.refresh)
+        self.list: PolledList[AccessRequest, None, list[AccessRequest]] = PolledList(
+            ops, self._list, None, on_answer=self._on_listed, interval_ms=poll_interval_ms,
+            label=self.tr("Access requests"), logger=log, parent=self)
+        self.list.items_changed.connect(self.listed)
         self._boundary = QTimer(self)
         self._boundary.setSingleShot(True)
         self._boundary.timeout.connect(self._boundary_reached)
         self.next_boundary: datetime | None = None
 
     # -- lists ------------------------------------------------------------------------------------
+    @property
+    def requests(self) -> list[AccessRequest]:
+        """The requests as last read (one the user just filed or decided included)."""
+        return self.list.items
+
     def start_polling(self) -> None:
-        self.refresh()
-        self._poll.start()
+        self.list.start()
 
     def stop(self) -> None:
-        self._poll.stop()
+        self.list.stop()
         self._boundary.stop()
 
-    def refresh(self) -> None:
-        if self._refreshing is not None and not self._refreshing.done:
-            return
-        self._refreshing = (self._ops.run(self._list, label=self.tr("Access requests"), owner=self)
-                            .success(self._on_listed).failure(self._on_poll_failed))
+    def stop_polling(self) -> None:
+        self.stop()
 
-    def _list(self) -> list[AccessRequest]:
+    @property
+    def polling(self) -> bool:
+        return self.list.active
+
+    def refresh(self) -> None:
+        self.list.refresh()
+
+    def _list(self, _where: None) -> list[AccessRequest]:
         return [parse_access_request(r) for r in self._backend.call("GET", "/access-requests")]
 
-    def _on_listed(self, requests: list[AccessRequest]) -> None:
-        if self._loaded:
+    def _on_listed(self, requests: list[AccessRequest], current: bool) -> None:
+        """Before the list is replaced: tell what changed since the last reading, and whether
+        the cameras the user may see changed."""
+        if not current:
+            return  # an answer older than the user's own step: the next one follows
+        loaded = self.list.loaded
+        if loaded:
             self._notify(requests)
-        self.requests = requests
         active = frozenset().union(*(r.active_camera_ids for r in requests))
-        changed = self._loaded and active != self._active
-        self._loaded = True
+        changed = loaded and active != self._active
         self._active = active
         self._schedule(requests)
-        self.listed.emit(list(requests))
         if changed:
             log.info("running grants changed: cameras %s", sorted(active))
-            self.cameras_changed.emit()
+            # after the list is shown: the window reads its camera list again
+            QTimer.singleShot(0, self, self.cameras_changed.emit)
 
     def _notify(self, requests: list[AccessRequest]) -> None:
         before = {r.id: r.state for r in self.requests}
@@ -260,13 +273,7 @@ class AccessRequestService(QObject):
 
     def _boundary_reached(self) -> None:
         log.info("a grant started or ended: refreshing")
-        self._refreshing = (self._ops.run(self._list, label=self.tr("Access requests"), owner=self)
-                            .success(self._on_listed).failure(self._on_poll_failed))
-
-    def _on_poll_failed(self, error: BaseException) -> None:
-        log.warning("access request refresh failed: %s", error)
-        if not isinstance(error, BackendError):
-            log.error("access request refresh failed", exc_info=error)
+        self.refresh()
 
     # -- file and decide --------------------------------------------------------------------------
     def load_catalogue(self, *, quiet: bool = False) -> Op[Any]:
@@ -337,25 +344,20 @@ class AccessRequestService(QObject):
                 .success(self._on_request).failure(self._on_action_failed))
 
     def _on_request(self, request: AccessRequest) -> None:
-        # what this user did needs no notification at the next refresh
-        self.requests = [request] + [r for r in self.requests if r.id != request.id]
         log.info("access request %d: %s", request.id, request.state)
         self.request_changed.emit(request)
-        self.refresh_now()
+        # kept in the list at once, so what this user did needs no notification at the next
+        # refresh; a refresh in flight predates the change and is followed by a fresh one
+        self.list.replace(request)
 
     def refresh_now(self) -> None:
-        """Refresh even when a poll is in flight (its answer may predate the change)."""
-        self._refreshing = None
+        """Read the list now, or right after the reading in flight (its answer may predate a
+        change)."""
         self.refresh()
 
     def _on_action_failed(self, error: BaseException) -> None:
-        if isinstance(error, BackendError):
-            text = str(error)
-        else:
-            log.error("access request action failed", exc_info=error)
-            text = f"{type(error).__name__}: {error}"
-        self._messages.error(arg(self.tr("Access request: %1"), text))
-        self.action_failed.emit(text)
+        self.action_failed.emit(report_action_failure(
+            self._messages, log, self.tr("Access request: %1"), error))
 
     # -- the letter -------------------------------------------------------------------------------
     def save_letter(self, request_id: int, directory: Path) -> Op[Any]:

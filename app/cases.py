@@ -9,6 +9,9 @@ Overdue cases are told once through the message bridge: a case is announced when
 overdue, and again only when its set of overdue deadlines changes (a later step overdue too), not
 at every poll.
 
+The list is ``CaseService.list``, an :class:`app.polled.PolledList` (its ``item_changed`` carries
+a case an action answered, for the panel's row).
+
 Signals (CaseService):
     cases_changed(list): the cases of the current filter (``Case``), newest detection first.
     overdue_changed(int): how many readable cases have an overdue deadline (the dock's badge).
@@ -42,7 +45,7 @@ from app.errors import BackendError
 from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
-from app.polling import Poller
+from app.polled import PolledList, report_action_failure
 from common.vocabulary import (
     PENDING_DEADLINES,
     CaseAction,
@@ -252,6 +255,10 @@ class StepInput:
         return out
 
 
+# one fetch: the filter it used, its cases, and all overdue cases (the badge)
+_Lists = tuple[CaseFilter, list[Case], list[Case]]
+
+
 class CaseService(QObject):
     """Cases the user's unit handles; see the module docstring for the signals."""
 
@@ -268,52 +275,55 @@ class CaseService(QObject):
         self._backend = backend
         self._ops = ops
         self._messages = messages
-        self.filter = CaseFilter()
-        self.cases: list[Case] = []
         self.overdue: list[Case] = []
         self._announced: dict[int, frozenset[str]] = {}  # case id → overdue rules told
-        self._poller = Poller(self, poll_interval_ms, self._start_refresh)
+        self.list: PolledList[Case, CaseFilter, _Lists] = PolledList(
+            ops, self._fetch, CaseFilter(), items_of=lambda lists: lists[1],
+            on_answer=self._on_lists, interval_ms=poll_interval_ms, label=_tr("Cases"),
+            logger=log, parent=self)
+        self.list.items_changed.connect(self.cases_changed)
 
     # -- lists, polling, notifications ---------------------------------------------------------
+    @property
+    def filter(self) -> CaseFilter:
+        return self.list.where
+
+    @property
+    def cases(self) -> list[Case]:
+        """The cases of the current filter, as last read (an action's answer replaces its case
+        at once)."""
+        return self.list.items
+
     def start_polling(self) -> None:
-        self._poller.start()
+        self.list.start()
 
     def stop_polling(self) -> None:
-        self._poller.stop()
+        self.list.stop()
 
     @property
     def polling(self) -> bool:
-        return self._poller.active
+        return self.list.active
 
     def set_filter(self, where: CaseFilter) -> None:
-        self.filter = where
-        self.refresh()
+        self.list.set_filter(where)
 
     def refresh(self) -> None:
         """The filtered list and the overdue ones (for the badge and the notifications)."""
-        self._poller.request()
+        self.list.refresh()
 
-    def _start_refresh(self) -> Op[Any]:
-        return (self._ops.run(functools.partial(self._fetch, self.filter), label=_tr("Cases"),
-                              owner=self)
-                .success(self._on_lists).failure(self._on_poll_failed))
-
-    def _fetch(self, where: CaseFilter) -> tuple[CaseFilter, list[Case], list[Case]]:
+    def _fetch(self, where: CaseFilter) -> _Lists:
         listed = [parse_case(c) for c in self._backend.call("GET", "/cases",
                                                             params=where.params()) or ()]
         overdue = [parse_case(c) for c in self._backend.call(
             "GET", "/cases", params={"deadline": DeadlineStatus.OVERDUE.value}) or ()]
         return where, [c for c in listed if where.keep(c)], overdue
 
-    def _on_lists(self, result: tuple[CaseFilter, list[Case], list[Case]]) -> None:
-        where, listed, overdue = result
+    def _on_lists(self, result: _Lists, _current: bool) -> None:
+        """Every answer counts for the badge, even one whose filter is no longer shown."""
+        _where, _listed, overdue = result
         self._notify(overdue)
         self.overdue = overdue
         self.overdue_changed.emit(len(overdue))
-        if where == self.filter:
-            self.cases = listed
-            self.cases_changed.emit(list(listed))
-        self._poller.settled()
 
     def _notify(self, overdue: list[Case]) -> None:
         """Tell each case once when it becomes overdue, and again only when its overdue
@@ -330,18 +340,15 @@ class CaseService(QObject):
                 arg(_tr("Violation case #%1 (%2) is overdue: due %3 (UTC+7)"), case.id,
                     case.camera_name, due_text(due)))
 
-    def _on_poll_failed(self, error: BaseException) -> None:
-        # a poll failing every 30 s must not flood the bridge: log it
-        log.warning("case refresh failed: %s", error)
-        if not isinstance(error, BackendError):
-            log.error("case refresh failed", exc_info=error)
-        self._poller.settled()
-
     def case(self, case_id: int) -> Op[Case]:
         """One case, fresh (``case_changed`` on success)."""
         return (self._ops.run(functools.partial(self._get, case_id), label=_tr("Case"),
                               owner=self)
-                .success(self.case_changed.emit).failure(self._on_action_failed))
+                .success(self._on_read).failure(self._on_action_failed))
+
+    def _on_read(self, case: Case) -> None:
+        self.case_changed.emit(case)
+        self.list.replace(case, refresh=False)
 
     def _get(self, case_id: int) -> Case:
         return parse_case(self._backend.call("GET", f"/cases/{int(case_id)}"))
@@ -394,15 +401,12 @@ class CaseService(QObject):
     def _on_case(self, case: Case) -> None:
         log.info("case %d (%s): %s", case.id, case.camera_name, case.state)
         self.case_changed.emit(case)
-        self.refresh()
+        # shown at once; the refresh that follows reads the list again
+        self.list.replace(case)
 
     def _on_action_failed(self, error: BaseException) -> None:
-        text = str(error) if isinstance(error, BackendError) else \
-            f"{type(error).__name__}: {error}"
-        if not isinstance(error, BackendError):
-            log.error("case action failed", exc_info=error)
-        self._messages.error(arg(_tr("Violation case: %1"), text))
-        self.action_failed.emit(text)
+        self.action_failed.emit(report_action_failure(self._messages, log,
+                                                      _tr("Violation case: %1"), error))
 
     # -- where cases come from -----------------------------------------------------------------
     def load_sources(self) -> Op[Any]:

@@ -10,6 +10,10 @@ the MP4's SHA-256 against the signed one. A changed manifest is "signature inval
 MP4 is "altered". The signature primitive (``cryptography``) and the wording (translated) are
 this module's.
 
+Both boxes are read in one round trip by ``ClipService.list``, an :class:`app.polled.PolledList`
+whose items are the requests of either box (its ``item_changed`` carries a request a step
+answered, for the panel's rows).
+
 Signals (ClipService):
     mine_changed(list): my requests (``ClipRequest``), newest first, after each refresh.
     awaiting_changed(list): requests awaiting my endorsement/approval.
@@ -49,7 +53,7 @@ from app.i18n import arg
 from app.letters import MAX_LETTER_BYTES, LetterFault, fetch_letter, inspect_letter
 from app.messages import MessageBridge
 from app.ops import Op, Ops
-from app.polling import Poller
+from app.polled import PolledList, readable, report_action_failure
 from common import evidence
 from common.evidence import Finding, TrustedKey, Verdict, Verification
 from common.files import write_atomically
@@ -281,6 +285,16 @@ class DownloadJob:
         return self._cancel.is_set()
 
 
+# one fetch: my requests, those awaiting me, and the user when not known yet
+_Boxes = tuple[list[ClipRequest], list[ClipRequest], User | None]
+
+
+def _both_boxes(boxes: _Boxes) -> list[ClipRequest]:
+    mine, awaiting, _user = boxes
+    listed = {r.id for r in mine}
+    return [*mine, *(r for r in awaiting if r.id not in listed)]
+
+
 class ClipService(QObject):
     """Clip requests of the logged-in user; see the module docstring for the signals."""
 
@@ -310,34 +324,32 @@ class ClipService(QObject):
         self.awaiting: list[ClipRequest] = []
         self.badge = 0
         self.user: User | None = user
-        self._loaded = False
         self._keys: list[SigningKey] | None = None
         self.downloads: dict[int, DownloadJob] = {}
         # progress comes from the download's worker thread: hop to the GUI thread
         self._progress_queued.connect(self.download_progress,
                                       Qt.ConnectionType.QueuedConnection)
-        self._poller = Poller(self, poll_interval_ms, self._start_refresh)
+        # both boxes in one round trip; the list's items are every request shown in either
+        self.list: PolledList[ClipRequest, None, _Boxes] = PolledList(
+            ops, self._fetch_boxes, None, items_of=_both_boxes, on_answer=self._on_boxes,
+            interval_ms=poll_interval_ms, label="clip requests", logger=log, parent=self)
 
     # -- lists, polling, notifications ----------------------------------------------------------
     def start_polling(self) -> None:
         """Refresh now and then every ~10 s (off the GUI thread)."""
-        self._poller.start()
+        self.list.start()
 
     def stop_polling(self) -> None:
-        self._poller.stop()
+        self.list.stop()
 
     @property
     def polling(self) -> bool:
-        return self._poller.active
+        return self.list.active
 
     def refresh(self) -> None:
-        self._poller.request()
+        self.list.refresh()
 
-    def _start_refresh(self) -> Op[Any]:
-        return (self._ops.run(self._fetch_boxes, label="clip requests", owner=self)
-                .success(self._on_boxes).failure(self._on_poll_failed))
-
-    def _fetch_boxes(self) -> tuple[list[ClipRequest], list[ClipRequest], User | None]:
+    def _fetch_boxes(self, _where: None) -> _Boxes:
         user = self._backend.me() if self.user is None else None
         return self._backend.clips(ClipBox.MINE), self._backend.clips(ClipBox.AWAITING), user
 
@@ -347,22 +359,21 @@ class ClipService(QObject):
         the official letter, decided by the operating unit); None until the user is known."""
         return None if self.user is None else self.user.unit.kind == UnitKind.OTHER_AGENCY
 
-    def _on_boxes(self, boxes: tuple[list[ClipRequest], list[ClipRequest], User | None]
-                  ) -> None:
+    def _on_boxes(self, boxes: _Boxes, current: bool) -> None:
         mine, awaiting, user = boxes
         if user is not None and self.user is None:
             self.user = user
             self.user_known.emit(user)
-        if self._loaded:
+        if not current:
+            return  # older than the user's own step: the next answer follows
+        if self.list.loaded:
             self._notify(mine, awaiting)
-        self._loaded = True
         self.mine, self.awaiting = mine, awaiting
         self.mine_changed.emit(list(mine))
         self.awaiting_changed.emit(list(awaiting))
         badge = len(awaiting) + sum(1 for r in mine if r.state == ClipState.READY)
         self.badge = badge
         self.badge_changed.emit(badge)
-        self._poller.settled()
 
     def _notify(self, mine: list[ClipRequest], awaiting: list[ClipRequest]) -> None:
         before_awaiting = {r.id for r in self.awaiting}
@@ -390,13 +401,6 @@ class ClipService(QObject):
                                                   "Clip #%1 could not be extracted: %2")
                 self._messages.error(arg(text, request.id, request.error or ""))
 
-    def _on_poll_failed(self, error: BaseException) -> None:
-        # A poll that fails must not flood the bridge every 10 s: log, and tell once.
-        log.warning("clip request refresh failed: %s", error)
-        if not isinstance(error, BackendError):
-            log.error("clip request refresh failed", exc_info=error)
-        self._poller.settled()
-
     # -- create and decide -----------------------------------------------------------------------
     def create_request(self, camera_id: int, start: datetime, end: datetime, purpose: str, *,
                        commitment: str | None = None, letter: Path | None = None) -> Op[Any]:
@@ -422,16 +426,15 @@ class ClipService(QObject):
     def _on_request(self, request: ClipRequest) -> None:
         log.info("clip request %d: %s", request.id, request.state)
         self.request_changed.emit(request)
-        self.refresh()
+        # shown at once in the box that lists it; the refresh that follows reads both again
+        self.mine = [request if r.id == request.id else r for r in self.mine]
+        self.awaiting = [request if r.id == request.id else r for r in self.awaiting]
+        self.list.replace(request)
 
     def _on_action_failed(self, error: BaseException) -> None:
-        text = str(error) if isinstance(error, BackendError) else \
-            f"{type(error).__name__}: {error}"
-        if not isinstance(error, BackendError):
-            log.error("clip action failed", exc_info=error)
-        self._messages.error(arg(QCoreApplication.translate("ClipService", "Clip request: %1"),
-                                 text))
-        self.action_failed.emit(text)
+        self.action_failed.emit(report_action_failure(
+            self._messages, log, QCoreApplication.translate("ClipService", "Clip request: %1"),
+            error))
 
     # -- the agency's letter -------------------------------------------------------------------
     def open_letter(self, request: ClipRequest, directory: Path) -> Op[Any]:
@@ -497,8 +500,7 @@ class ClipService(QObject):
             self._messages.info(arg(QCoreApplication.translate(
                 "ClipService", "Clip #%1: download cancelled"), job.request_id))
         else:
-            text = str(error) if isinstance(error, BackendError) else \
-                f"{type(error).__name__}: {error}"
+            text = readable(error)
             if not isinstance(error, BackendError):
                 log.error("clip download failed", exc_info=error)
             self._messages.error(arg(QCoreApplication.translate(

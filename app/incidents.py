@@ -9,6 +9,9 @@ workstation, joins it (the answer then carries more than one report).
 down (offline or frozen, on every tile showing it) for 5 minutes: once per outage and camera;
 a camera seen live again may be filed again after its next 5 minutes. Its clock is injectable.
 
+The list is ``IncidentService.list``, an :class:`app.polled.PolledList` (its ``item_changed``
+carries an incident a step answered, for the panel's row).
+
 Signals (IncidentService):
     incidents_changed(list): the incidents of the current state filter (``Incident``), newest
         first.
@@ -46,7 +49,7 @@ from app.health_reports import (
 from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
-from app.polling import Poller
+from app.polled import PolledList, report_action_failure
 from common.vocabulary import IncidentKind, IncidentState
 
 log = logging.getLogger("iocwall.incidents")
@@ -139,6 +142,10 @@ def snapshot_type(content: bytes) -> str | None:
     return None
 
 
+# one fetch: the state filter it used, its incidents, and the open ones (the badge)
+_Lists = tuple[str | None, list[Incident], list[Incident]]
+
+
 class IncidentService(QObject):
     """Report, list, acknowledge and resolve; see the module docstring for the signals."""
 
@@ -157,35 +164,38 @@ class IncidentService(QObject):
         self._ops = ops
         self._messages = messages
         self.notify_new = notify_new  # the duty desk is told of each new incident
-        self.state_filter: str | None = None
-        self.incidents: list[Incident] = []
         self._seen_open: set[int] | None = None
-        self._poller = Poller(self, poll_interval_ms, self._start_refresh)
+        self.list: PolledList[Incident, str | None, _Lists] = PolledList(
+            ops, self._fetch, None, items_of=lambda lists: lists[1], on_answer=self._on_lists,
+            interval_ms=poll_interval_ms, label=_tr("Incidents"), logger=log, parent=self)
+        self.list.items_changed.connect(self.incidents_changed)
 
     # -- list ----------------------------------------------------------------------------------
+    @property
+    def state_filter(self) -> str | None:
+        return self.list.where
+
+    @property
+    def incidents(self) -> list[Incident]:
+        return self.list.items
+
     def start_polling(self) -> None:
-        self._poller.start()
+        self.list.start()
 
     def stop_polling(self) -> None:
-        self._poller.stop()
+        self.list.stop()
 
     @property
     def polling(self) -> bool:
-        return self._poller.active
+        return self.list.active
 
     def set_state_filter(self, state: str | None) -> None:
-        self.state_filter = state or None
-        self.refresh()
+        self.list.set_filter(state or None)
 
     def refresh(self) -> None:
-        self._poller.request()
+        self.list.refresh()
 
-    def _start_refresh(self) -> Op[Any]:
-        return (self._ops.run(functools.partial(self._fetch, self.state_filter),
-                              label=_tr("Incidents"), owner=self)
-                .success(self._on_lists).failure(self._on_poll_failed))
-
-    def _fetch(self, state: str | None) -> tuple[str | None, list[Incident], list[Incident]]:
+    def _fetch(self, state: str | None) -> _Lists:
         params = {"state": state} if state else {}
         listed = [parse_incident(i) for i in self._backend.call("GET", "/incidents",
                                                                 params=params) or ()]
@@ -195,8 +205,9 @@ class IncidentService(QObject):
             "GET", "/incidents", params={"state": IncidentState.OPEN.value}) or ()]
         return state, listed, opened
 
-    def _on_lists(self, result: tuple[str | None, list[Incident], list[Incident]]) -> None:
-        state, listed, opened = result
+    def _on_lists(self, result: _Lists, _current: bool) -> None:
+        """Every answer counts for the badge and the desk's notifications."""
+        _state, _listed, opened = result
         ids = {i.id for i in opened}
         if self.notify_new and self._seen_open is not None:
             for incident in opened:
@@ -206,16 +217,6 @@ class IncidentService(QObject):
                             kind_text(incident.kind)))
         self._seen_open = ids
         self.open_count_changed.emit(len(opened))
-        if state == self.state_filter:
-            self.incidents = listed
-            self.incidents_changed.emit(list(listed))
-        self._poller.settled()
-
-    def _on_poll_failed(self, error: BaseException) -> None:
-        log.warning("incident refresh failed: %s", error)
-        if not isinstance(error, BackendError):
-            log.error("incident refresh failed", exc_info=error)
-        self._poller.settled()
 
     # -- report ---------------------------------------------------------------------------------
     def report(self, camera_id: int, kind: str, note: str = "", snapshot: bytes | None = None,
@@ -263,7 +264,7 @@ class IncidentService(QObject):
                                     incident.id, incident.camera_name))
         self.reported.emit(incident, opened)
         self.incident_changed.emit(incident)
-        self.refresh()
+        self.list.replace(incident)
 
     # -- the duty desk --------------------------------------------------------------------------
     def acknowledge(self, incident_id: int) -> Op[Incident]:
@@ -284,7 +285,7 @@ class IncidentService(QObject):
     def _on_incident(self, incident: Incident) -> None:
         log.info("incident %d (%s): %s", incident.id, incident.camera_name, incident.state)
         self.incident_changed.emit(incident)
-        self.refresh()
+        self.list.replace(incident)
 
     def load_snapshot(self, incident_id: int, report_id: int) -> Op[tuple[bytes, str]]:
         path = f"/incidents/{int(incident_id)}/reports/{int(report_id)}/snapshot"
@@ -296,12 +297,8 @@ class IncidentService(QObject):
                 .failure(self._on_action_failed))
 
     def _on_action_failed(self, error: BaseException) -> None:
-        text = str(error) if isinstance(error, BackendError) else \
-            f"{type(error).__name__}: {error}"
-        if not isinstance(error, BackendError):
-            log.error("incident action failed", exc_info=error)
-        self._messages.error(arg(_tr("Incident: %1"), text))
-        self.action_failed.emit(text)
+        self.action_failed.emit(report_action_failure(self._messages, log, _tr("Incident: %1"),
+                                                      error))
 
 
 def kind_text(kind: str) -> str:

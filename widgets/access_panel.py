@@ -4,7 +4,8 @@ An agency files a request (content, purpose, commitment, cameras and time wanted
 letter as a PDF) and follows its state and the grant's end; the operating unit reads the
 letter and grants named cameras for a limited time, rejects with a reason, or revokes a running
 grant. Which buttons exist follows the user's unit; the server decides every step and its
-messages are shown as they are. Dialogs never block the event loop (``open()``).
+messages are shown as they are. Dialogs never block the event loop (``open()``). The list,
+the detail and the buttons are a :class:`widgets.list_detail.ListDetailPanel`.
 
 Signals (AccessPanel):
     letter_opened(object): the :class:`Path` of a letter saved and handed to the desktop viewer.
@@ -12,10 +13,11 @@ Signals (AccessPanel):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,7 +32,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -45,10 +46,10 @@ from app.bookmarks import vn_text
 from app.domain import Camera
 from app.i18n import arg
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
-from widgets.forms import ERROR_STYLE, ReasonDialog, error_label
-from widgets.tables import find_row, read_only_table, row_objects, selected_object, texts
+from widgets.forms import ReasonDialog, error_label
+from widgets.list_detail import Action, Column, ListDetailPanel, always, with_item
+from widgets.tables import texts
 
-REQUEST_ROLE = Qt.ItemDataRole.UserRole + 1
 CAMERA_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
@@ -231,7 +232,7 @@ class AccessRejectDialog(ReasonDialog):
             min_chars=REASON_MIN, accept_on_ok=False, parent=parent)
 
 
-class AccessPanel(QWidget):
+class AccessPanel(ListDetailPanel[AccessRequest]):
     """Requests list with the steps this user's unit may take."""
 
     letter_opened = Signal(object)
@@ -246,7 +247,19 @@ class AccessPanel(QWidget):
     def __init__(self, service: AccessRequestService, *, can_file: bool, can_decide: bool,
                  letter_dir: Path, open_letters: bool = True,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        cells: tuple[Callable[[AccessRequest], str], ...] = (
+            lambda r: str(r.id), lambda r: r.unit, lambda r: r.requester.label,
+            lambda r: self.state_text(r.state), self._camera_text,
+            lambda r: f"{vn_text(r.wanted_from, seconds=False)} – "
+                      f"{vn_text(r.wanted_until, seconds=False)}",
+            self._grant_text)
+        colours: dict[int, Callable[[AccessRequest], Qt.GlobalColor | None]] = {
+            3: lambda r: Qt.GlobalColor.yellow if r.state == "requested" else None,
+            6: lambda r: Qt.GlobalColor.green if r.running else None}
+        columns = [Column(QCoreApplication.translate("AccessPanel", str(title)), text,
+                          colour=colours.get(index))
+                   for index, (title, text) in enumerate(zip(self.COLUMNS, cells, strict=True))]
+        super().__init__(columns, render=self._detail, detail_beside=False, parent=parent)
         self._service = service
         self.can_file = can_file
         self.can_decide = can_decide
@@ -256,47 +269,32 @@ class AccessPanel(QWidget):
         self._catalogue: list[RequestableCamera] | None = None
         self._catalogue_asked = False
         self.dialog: QDialog | None = None  # the open dialog waiting for the server
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        self.table = read_only_table([self.tr(str(c)) for c in self.COLUMNS])
-        layout.addWidget(self.table, 1)
-        self.detail_label = QLabel()
-        self.detail_label.setWordWrap(True)
-        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.detail_label)
-        buttons = QHBoxLayout()
-        self.new_button = QPushButton(self.tr("New request…"))
-        self.letter_button = QPushButton(self.tr("Open letter"))
-        self.grant_button = QPushButton(self.tr("Grant…"))
-        self.reject_button = QPushButton(self.tr("Reject…"))
-        self.revoke_button = QPushButton(self.tr("Revoke"))
-        self.refresh_button = QPushButton(self.tr("Refresh"))
-        for button in (self.new_button, self.letter_button, self.grant_button,
-                       self.reject_button, self.revoke_button, self.refresh_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        self.new_button.setVisible(can_file)
-        for button in (self.grant_button, self.reject_button, self.revoke_button):
-            button.setVisible(can_decide)
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.status_label)
 
-        self.new_button.clicked.connect(lambda: self.new_request())
-        self.letter_button.clicked.connect(self.open_letter)
-        self.grant_button.clicked.connect(lambda: self.ask_grant())
-        self.reject_button.clicked.connect(lambda: self.ask_reject())
-        self.revoke_button.clicked.connect(lambda: self.ask_revoke())
-        self.refresh_button.clicked.connect(service.refresh_now)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
+        def pending(request: AccessRequest | None) -> bool:
+            return bool(request and request.state == "requested")
+
+        self.new_button = self.add_action(Action(
+            "new", self.tr("New request…"), lambda: self.new_request(), always, shown=can_file))
+        self.letter_button = self.add_action(Action(
+            "letter", self.tr("Open letter"), self.open_letter, with_item))
+        self.grant_button = self.add_action(Action(
+            "grant", self.tr("Grant…"), lambda: self.ask_grant(), pending, shown=can_decide))
+        self.reject_button = self.add_action(Action(
+            "reject", self.tr("Reject…"), lambda: self.ask_reject(), pending, shown=can_decide))
+        self.revoke_button = self.add_action(Action(
+            "revoke", self.tr("Revoke"), lambda: self.ask_revoke(),
+            lambda r: bool(r and r.state == "granted" and r.running), shown=can_decide))
+        self.refresh_button = self.add_action(Action(
+            "refresh", self.tr("Refresh"), service.refresh_now, always))
+
         service.listed.connect(self.set_requests)
+        service.list.item_changed.connect(self.replace_item)
         service.request_changed.connect(self._on_request_changed)
         service.action_failed.connect(self._on_failed)
         service.letter_saved.connect(self._on_letter_saved)
         service.catalogue_loaded.connect(self._on_catalogue)
-        self._update_buttons()
+        self.update_selection()
 
     def set_cameras(self, cameras: list[Camera]) -> None:
         """The user's camera list: names for the table (an agency's is only what it was
@@ -313,6 +311,14 @@ class AccessPanel(QWidget):
         return ", ".join(names.get(c) or self._names.get(c) or f"#{c}"
                          for c in request.camera_ids)
 
+    def _grant_text(self, request: AccessRequest) -> str:
+        end = request.grant_end
+        if end is None:
+            return ""
+        if request.running or end > datetime.now(UTC):
+            return vn_text(end, seconds=False)
+        return arg(self.tr("ended %1"), vn_text(end, seconds=False))
+
     def set_requests(self, requests: list[AccessRequest]) -> None:
         if self.can_file and self._catalogue is None and not self._catalogue_asked \
                 and any(not self._names.get(c) for r in requests for c in r.camera_ids):
@@ -320,62 +326,14 @@ class AccessPanel(QWidget):
             # catalogue (read once here; again each time the request dialog opens)
             self._catalogue_asked = True
             self._service.load_catalogue(quiet=True)
-        selected = self.selected()
-        self.table.setRowCount(0)
-        now = datetime.now(UTC)
-        for request in requests:
-            row = self.table.rowCount()
-            self.table.insertRow(row)
-            end = request.grant_end
-            if end is None:
-                grant = ""
-            elif request.running:
-                grant = vn_text(end, seconds=False)
-            else:
-                grant = arg(self.tr("ended %1"), vn_text(end, seconds=False)) \
-                    if end <= now else vn_text(end, seconds=False)
-            texts = (str(request.id), request.unit, request.requester.label,
-                     self.state_text(request.state), self._camera_text(request),
-                     f"{vn_text(request.wanted_from, seconds=False)} – "
-                     f"{vn_text(request.wanted_until, seconds=False)}", grant)
-            for column, text in enumerate(texts):
-                item = QTableWidgetItem(text)
-                if column == 0:
-                    item.setData(REQUEST_ROLE, request)
-                if column == 3 and request.state == "requested":
-                    item.setForeground(Qt.GlobalColor.yellow)
-                if column == 6 and request.running:
-                    item.setForeground(Qt.GlobalColor.green)
-                self.table.setItem(row, column, item)
-            if selected is not None and selected.id == request.id:
-                self.table.selectRow(row)
-        self._update_buttons()
+        self.set_items(requests)
 
     def requests(self) -> list[AccessRequest]:
-        return row_objects(self.table, REQUEST_ROLE)
+        return self.items()
 
     def row_texts(self, request_id: int) -> list[str]:
-        row = find_row(self.table, REQUEST_ROLE, request_id)
+        row = self.lists[0].row_of(request_id)
         return [] if row is None else texts(self.table)[row]
-
-    def selected(self) -> AccessRequest | None:
-        return selected_object(self.table, REQUEST_ROLE)  # type: ignore[no-any-return]
-
-    def select(self, request_id: int) -> bool:
-        row = find_row(self.table, REQUEST_ROLE, request_id)
-        if row is not None:
-            self.table.selectRow(row)
-        return row is not None
-
-    def _update_buttons(self) -> None:
-        request = self.selected()
-        self.letter_button.setEnabled(request is not None)
-        pending = bool(request and request.state == "requested")
-        self.grant_button.setEnabled(pending)
-        self.reject_button.setEnabled(pending)
-        self.revoke_button.setEnabled(bool(request and request.state == "granted"
-                                           and request.running))
-        self.detail_label.setText(self._detail(request) if request else "")
 
     def _detail(self, request: AccessRequest) -> str:
         lines = [arg(self.tr("Request #%1 of %2, filed %3"), request.id, request.unit,
@@ -504,8 +462,7 @@ class AccessPanel(QWidget):
     def open_letter(self) -> None:
         request = self.selected()
         if request is not None:
-            self.status_label.setStyleSheet("")
-            self.status_label.setText(self.tr("Fetching the letter…"))
+            self.show_status(self.tr("Fetching the letter…"))
             self._service.save_letter(request.id, self.letter_dir)
 
     # -- results -----------------------------------------------------------------------------------
@@ -519,13 +476,11 @@ class AccessPanel(QWidget):
         if self.dialog is not None:
             self.dialog.accept()
             self.dialog = None
-        self.status_label.setStyleSheet("")
-        self.status_label.setText(arg(self.tr("Request #%1: %2"), request.id,
-                                      self.state_text(request.state)))
+        self.show_status(arg(self.tr("Request #%1: %2"), request.id,
+                             self.state_text(request.state)))
 
     def _on_failed(self, text: str) -> None:
-        self.status_label.setStyleSheet(ERROR_STYLE)
-        self.status_label.setText(text)
+        self.show_error(text)
         dialog = self.dialog
         if isinstance(dialog, AccessRequestDialog | GrantDialog | AccessRejectDialog):
             dialog.buttons.setEnabled(True)  # stays open: the user corrects and sends again

@@ -4,7 +4,8 @@
 the X server shows libvlc's pixels (the widget never touches VLC) — then asks kind and note;
 the snapshot is attached unless the user unticks it. The "Incidents" dock (operating unit) lists
 open / acknowledged / resolved incidents with their times to acknowledge and resolve, shows each
-report and its snapshot, and acknowledges or resolves with a note.
+report and its snapshot, and acknowledges or resolves with a note. The dock is a
+:class:`widgets.list_detail.ListDetailPanel` with the snapshots under its detail.
 
 Signals (IncidentsPanel):
     badge_changed(int): open incidents not yet acknowledged (forwarded from the service).
@@ -13,6 +14,7 @@ Signals (IncidentsPanel):
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -24,21 +26,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPixmap
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
-    QSplitter,
-    QTableWidgetItem,
-    QTextBrowser,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -46,12 +42,15 @@ from app.bookmarks import vn_text
 from app.i18n import arg
 from app.incidents import Incident, IncidentService
 from common.vocabulary import IncidentKind, IncidentState
-from widgets.forms import ERROR_STYLE, ReasonDialog, error_label
-from widgets.tables import find_row, read_only_table, row_objects, selected_object
+from widgets.forms import ReasonDialog, error_label
+from widgets.list_detail import Action, Column, ListDetailPanel, always
 
-INCIDENT_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_COLOURS = {IncidentState.OPEN: "#e06c6c", IncidentState.ACKNOWLEDGED: "#f0b400",
                  IncidentState.RESOLVED: "#4caf50"}
+
+
+def _state_colour(incident: Incident) -> str:
+    return STATE_COLOURS.get(IncidentState(incident.state), "#ffffff")
 SNAPSHOT_QUALITY = 85
 
 
@@ -199,7 +198,7 @@ class ResolveDialog(ReasonDialog):
         return self.reason()
 
 
-class IncidentsPanel(QWidget):
+class IncidentsPanel(ListDetailPanel[Incident]):
     badge_changed = Signal(int)
 
     COLUMNS = (
@@ -216,73 +215,63 @@ class IncidentsPanel(QWidget):
 
     def __init__(self, service: IncidentService, *, can_handle: bool = True,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        cells: tuple[Callable[[Incident], str], ...] = (
+            lambda i: str(i.id), lambda i: i.camera_name, lambda i: i.ward, self._fault_text,
+            lambda i: self.state_text(i.state), lambda i: vn_text(i.reported_at),
+            lambda i: str(len(i.reports)),
+            lambda i: duration_text(self, i.seconds_to_acknowledge),
+            lambda i: duration_text(self, i.seconds_to_resolve))
+        columns = [Column(QCoreApplication.translate("IncidentsPanel", str(title)), text,
+                          colour=_state_colour if index == 4 else None)
+                   for index, (title, text) in enumerate(zip(self.COLUMNS, cells, strict=True))]
+        super().__init__(columns, render=self.detail_html, keep=self._visible, parent=parent)
         self._service = service
         self.kinds = kind_names(self)
         self.can_handle = can_handle
         self._snapshot: tuple[int, int] | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        top = QHBoxLayout()
         self.state_combo = QComboBox()
         self.state_combo.addItem(self.tr("Open and acknowledged"), "active")
         for state in IncidentState:
             self.state_combo.addItem(self.state_text(state), state.value)
         self.state_combo.addItem(self.tr("All"), None)
-        top.addWidget(QLabel(self.tr("Show")))
-        top.addWidget(self.state_combo)
-        top.addStretch(1)
-        layout.addLayout(top)
+        self.add_filter(self.tr("Show"), self.state_combo, self.apply_filter)
 
-        split = QSplitter(Qt.Orientation.Horizontal)
-        self.table = read_only_table([self.tr(str(c)) for c in self.COLUMNS])
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        self.detail = QTextBrowser()
         self.snapshot_label = QLabel()
         self.snapshot_label.setObjectName("incidentSnapshot")
         self.snapshot_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.snapshot_label.setMinimumHeight(120)
         self.report_combo = QComboBox()
-        right_layout.addWidget(self.detail, 1)
-        right_layout.addWidget(self.report_combo)
-        right_layout.addWidget(self.snapshot_label, 1)
-        split.addWidget(self.table)
-        split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        layout.addWidget(split, 1)
+        self.detail_column.addWidget(self.report_combo)
+        self.detail_column.addWidget(self.snapshot_label, 1)
 
-        buttons = QHBoxLayout()
-        self.acknowledge_button = QPushButton(self.tr("Acknowledge"))
-        self.resolve_button = QPushButton(self.tr("Resolve…"))
-        self.refresh_button = QPushButton(self.tr("Refresh"))
-        for button in (self.acknowledge_button, self.resolve_button, self.refresh_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        layout.addWidget(self.status_label)
+        self.acknowledge_button = self.add_action(Action(
+            "acknowledge", self.tr("Acknowledge"), self.acknowledge_selected,
+            lambda i: self.can_handle and i is not None and i.state == IncidentState.OPEN))
+        self.resolve_button = self.add_action(Action(
+            "resolve", self.tr("Resolve…"), self.ask_resolve,
+            lambda i: self.can_handle and i is not None and i.state in (
+                IncidentState.OPEN, IncidentState.ACKNOWLEDGED)))
+        self.refresh_button = self.add_action(Action(
+            "refresh", self.tr("Refresh"), service.refresh, always))
 
-        self.state_combo.currentIndexChanged.connect(self.apply_filter)
-        self.table.itemSelectionChanged.connect(self._update)
+        self.selection_changed.connect(self._show_snapshots)
         self.report_combo.currentIndexChanged.connect(self._load_snapshot)
-        self.acknowledge_button.clicked.connect(self.acknowledge_selected)
-        self.resolve_button.clicked.connect(self.ask_resolve)
-        self.refresh_button.clicked.connect(service.refresh)
-        service.incidents_changed.connect(self._fill)
+        service.incidents_changed.connect(self.set_items)
+        service.list.item_changed.connect(self.replace_item)
         service.open_count_changed.connect(self.badge_changed)
         service.incident_changed.connect(self._on_incident)
-        service.action_failed.connect(self._on_failed)
+        service.action_failed.connect(self.show_error)
         service.snapshot_loaded.connect(self._on_snapshot)
-        self._update()
+        self.update_selection()
 
     def state_text(self, state: str) -> str:
         return {IncidentState.OPEN: self.tr("open"),
                 IncidentState.ACKNOWLEDGED: self.tr("acknowledged"),
                 IncidentState.RESOLVED: self.tr("resolved")}.get(state, state)  # type: ignore
+
+    def _fault_text(self, incident: Incident) -> str:
+        return self.kinds.get(incident.kind, incident.kind) \
+            + (" " + self.tr("(automatic)") if incident.automatic else "")
 
     # -- list -------------------------------------------------------------------------------------
     def apply_filter(self) -> None:
@@ -295,54 +284,11 @@ class IncidentsPanel(QWidget):
         return True
 
     def incidents(self) -> list[Incident]:
-        return row_objects(self.table, INCIDENT_ROLE)
-
-    def selected(self) -> Incident | None:
-        return selected_object(self.table, INCIDENT_ROLE)  # type: ignore[no-any-return]
-
-    def select(self, incident_id: int) -> bool:
-        row = find_row(self.table, INCIDENT_ROLE, incident_id)
-        if row is not None:
-            self.table.selectRow(row)
-        return row is not None
-
-    def _fill(self, incidents: list[Incident]) -> None:
-        selected = self.selected()
-        self.table.blockSignals(True)
-        self.table.setRowCount(0)
-        for incident in incidents:
-            if not self._visible(incident):
-                continue
-            row = self.table.rowCount()
-            self.table.insertRow(row)
-            cells = (str(incident.id), incident.camera_name, incident.ward,
-                     self.kinds.get(incident.kind, incident.kind)
-                     + (" " + self.tr("(automatic)") if incident.automatic else ""),
-                     self.state_text(incident.state), vn_text(incident.reported_at),
-                     str(len(incident.reports)),
-                     duration_text(self, incident.seconds_to_acknowledge),
-                     duration_text(self, incident.seconds_to_resolve))
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column == 0:
-                    item.setData(INCIDENT_ROLE, incident)
-                if column == 4:
-                    item.setForeground(QColor(STATE_COLOURS.get(
-                        IncidentState(incident.state), "#ffffff")))
-                self.table.setItem(row, column, item)
-            if selected is not None and selected.id == incident.id:
-                self.table.selectRow(row)
-        self.table.blockSignals(False)
-        self._update()
+        return self.items()
 
     # -- detail -------------------------------------------------------------------------------------
-    def _update(self) -> None:
-        incident = self.selected()
-        state = incident.state if incident else None
-        self.acknowledge_button.setEnabled(self.can_handle and state == IncidentState.OPEN)
-        self.resolve_button.setEnabled(self.can_handle and state in (
-            IncidentState.OPEN, IncidentState.ACKNOWLEDGED))
-        self.detail.setHtml(self.detail_html(incident) if incident else "")
+    def _show_snapshots(self, incident: Incident | None) -> None:
+        """The selected incident's snapshots to choose from; the one shown stays shown."""
         shown = self._snapshot
         self.report_combo.blockSignals(True)
         self.report_combo.clear()
@@ -432,10 +378,5 @@ class IncidentsPanel(QWidget):
         return dialog
 
     def _on_incident(self, incident: Incident) -> None:
-        self.status_label.setStyleSheet("")
-        self.status_label.setText(arg(self.tr("Incident #%1: %2"), incident.id,
-                                      self.state_text(incident.state)))
-
-    def _on_failed(self, text: str) -> None:
-        self.status_label.setStyleSheet(ERROR_STYLE)
-        self.status_label.setText(text)
+        self.show_status(arg(self.tr("Incident #%1: %2"), incident.id,
+                             self.state_text(incident.state)))

@@ -2,8 +2,9 @@
 server allows (endorse / approve / reject / download), a download progress bar with cancel, the
 verification verdict, and "Verify file…" for any clip + manifest on disk.
 
-The server decides; the panel shows its messages as they are. Dialogs never block the event
-loop (``open()``), so polling and downloads keep running.
+The two lists (tabs), the detail and the buttons are a
+:class:`widgets.list_detail.ListDetailPanel`. The server decides; the panel shows its messages as
+they are. Dialogs never block the event loop (``open()``), so polling and downloads keep running.
 
 Signals (RequestsPanel):
     badge_changed(int): how many requests need the user (forwarded from the service).
@@ -17,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,10 +32,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -45,11 +42,14 @@ from app.i18n import arg
 from common.evidence import Verdict, Verification
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
 from widgets.forms import ERROR_STYLE, ReasonDialog, error_label
-from widgets.tables import find_row, read_only_table, selected_object
+from widgets.list_detail import Action, Column, ListDetailPanel, always
 
-REQUEST_ROLE = Qt.ItemDataRole.UserRole + 1
 VERDICT_COLOURS = {Verdict.INTACT: "#4caf50", Verdict.ALTERED: "#e06c6c",
                    Verdict.SIGNATURE_INVALID: "#e06c6c"}
+
+
+def _ready_colour(request: ClipRequest) -> Qt.GlobalColor | None:
+    return Qt.GlobalColor.green if request.state == "ready" else None
 
 
 class ClipRequestDialog(QDialog):
@@ -182,7 +182,7 @@ class RejectDialog(ReasonDialog):
             hint=self.tr("A rejection needs a reason"), parent=parent)
 
 
-class RequestsPanel(QWidget):
+class RequestsPanel(ListDetailPanel[ClipRequest]):
     badge_changed = Signal(int)
     play_requested = Signal(object, object)  # Path, manifest body dict
 
@@ -192,43 +192,49 @@ class RequestsPanel(QWidget):
 
     def __init__(self, service: ClipService, download_dir: Path,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        cells: tuple[Callable[[ClipRequest], str], ...] = (
+            lambda r: str(r.id), lambda r: r.camera_name, lambda r: r.ward,
+            lambda r: r.range_text, lambda r: self.state_text(r.state),
+            lambda r: r.requester.label, lambda r: r.purpose)
+        columns = [Column(title, text, colour=_ready_colour if index == 4 else None)
+                   for index, (title, text) in enumerate(zip(self.column_titles(), cells,
+                                                             strict=True))]
+        super().__init__(columns, render=self._detail, detail_beside=False,
+                         boxes=(QCoreApplication.translate("RequestsPanel", "Mine"),
+                                QCoreApplication.translate("RequestsPanel",
+                                                           "Awaiting my action")),
+                         parent=parent)
         self._service = service
         self.download_dir = Path(download_dir)
         self._cameras: list[Camera] = []
         self._downloaded: dict[int, DownloadResult] = {}
         self.request_dialog: ClipRequestDialog | None = None
         self._sending: ClipRequestDialog | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        self.mine_table = self.lists[0].widget
+        self.awaiting_table = self.lists[1].widget
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.tabs = QTabWidget()
-        self.mine_table = self._table()
-        self.awaiting_table = self._table()
-        self.tabs.addTab(self.mine_table, self.tr("Mine"))
-        self.tabs.addTab(self.awaiting_table, self.tr("Awaiting my action"))
-        layout.addWidget(self.tabs, 1)
-        self.detail_label = QLabel()
-        self.detail_label.setWordWrap(True)
-        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.detail_label)
-
-        actions = QHBoxLayout()
-        self.new_button = QPushButton(self.tr("New request…"))
-        self.endorse_button = QPushButton(self.tr("Endorse"))
-        self.approve_button = QPushButton(self.tr("Approve"))
-        self.reject_button = QPushButton(self.tr("Reject…"))
-        self.download_button = QPushButton(self.tr("Download"))
-        self.play_button = QPushButton(self.tr("Play"))
-        self.verify_button = QPushButton(self.tr("Verify file…"))
-        self.letter_button = QPushButton(self.tr("Open letter"))
+        self.new_button = self.add_action(Action(
+            "new", self.tr("New request…"), lambda: self.new_request(), always))
+        self.endorse_button = self.add_action(Action(
+            "endorse", self.tr("Endorse"), self.endorse_selected))
+        self.approve_button = self.add_action(Action(
+            "approve", self.tr("Approve"), self.approve_selected))
+        self.reject_button = self.add_action(Action(
+            "reject", self.tr("Reject…"), self._ask_reject))
+        self.download_button = self.add_action(Action(
+            "download", self.tr("Download"), self.download_selected,
+            lambda r: r is not None and r.may("download")
+            and r.id not in self._service.downloads))
+        self.play_button = self.add_action(Action(
+            "play", self.tr("Play"), self.play_selected,
+            lambda r: bool(r and r.id in self._downloaded)))
+        self.letter_button = self.add_action(Action(
+            "letter", self.tr("Open letter"), self.open_letter_selected,
+            lambda r: bool(r and r.letter_filename)))
         self.letter_button.setToolTip(self.tr("The requesting agency's official letter (PDF)"))
-        for button in (self.new_button, self.endorse_button, self.approve_button,
-                       self.reject_button, self.download_button, self.play_button,
-                       self.letter_button, self.verify_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        layout.addLayout(actions)
+        self.verify_button = self.add_action(Action(
+            "verify", self.tr("Verify file…"), self.ask_verify, always))
 
         progress_row = QHBoxLayout()
         self.progress = QProgressBar()
@@ -236,28 +242,14 @@ class RequestsPanel(QWidget):
         self.cancel_button = QPushButton(self.tr("Cancel"))
         progress_row.addWidget(self.progress, 1)
         progress_row.addWidget(self.cancel_button)
-        layout.addLayout(progress_row)
+        self.add_row(progress_row)
         self.progress.hide()
         self.cancel_button.hide()
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.status_label)
 
-        self.new_button.clicked.connect(lambda: self.new_request())
-        self.endorse_button.clicked.connect(self.endorse_selected)
-        self.approve_button.clicked.connect(self.approve_selected)
-        self.reject_button.clicked.connect(self._ask_reject)
-        self.download_button.clicked.connect(self.download_selected)
-        self.play_button.clicked.connect(self.play_selected)
-        self.verify_button.clicked.connect(self.ask_verify)
-        self.letter_button.clicked.connect(self.open_letter_selected)
         self.cancel_button.clicked.connect(self.cancel_download)
-        self.tabs.currentChanged.connect(self._update_buttons)
-        for table in (self.mine_table, self.awaiting_table):
-            table.itemSelectionChanged.connect(self._update_buttons)
-        service.mine_changed.connect(lambda items: self._fill(self.mine_table, items))
+        service.mine_changed.connect(lambda items: self.set_items(items, 0))
         service.awaiting_changed.connect(self._on_awaiting)
+        service.list.item_changed.connect(self.replace_item)
         service.badge_changed.connect(self.badge_changed)
         service.action_failed.connect(self._on_action_failed)
         service.request_changed.connect(self._on_request_changed)
@@ -266,14 +258,16 @@ class RequestsPanel(QWidget):
         service.download_failed.connect(self._on_download_failed)
         service.verified.connect(self.show_verification)
         service.letter_saved.connect(self._on_letter_saved)
-        self._update_buttons()
-
-    def _table(self) -> QTableWidget:
-        return read_only_table(self.column_titles())
+        self.update_selection()
 
     def column_titles(self) -> list[str]:
-        return [self.tr("#"), self.tr("Camera"), self.tr("Ward"), self.tr("Range (UTC+7)"),
-                self.tr("State"), self.tr("Requester"), self.tr("Purpose")]
+        return [QCoreApplication.translate("RequestsPanel", "#"),
+                QCoreApplication.translate("RequestsPanel", "Camera"),
+                QCoreApplication.translate("RequestsPanel", "Ward"),
+                QCoreApplication.translate("RequestsPanel", "Range (UTC+7)"),
+                QCoreApplication.translate("RequestsPanel", "State"),
+                QCoreApplication.translate("RequestsPanel", "Requester"),
+                QCoreApplication.translate("RequestsPanel", "Purpose")]
 
     def set_cameras(self, cameras: list[Camera]) -> None:
         self._cameras = list(cameras)
@@ -293,56 +287,16 @@ class RequestsPanel(QWidget):
                 "download": self.tr("download"),
                 "failed": self.tr("extraction failed")}.get(action, action)
 
-    def _fill(self, table: QTableWidget, requests: list[ClipRequest]) -> None:
-        selected = self._selected_in(table)
-        table.setRowCount(0)
-        for request in requests:
-            row = table.rowCount()
-            table.insertRow(row)
-            cells = (str(request.id), request.camera_name, request.ward, request.range_text,
-                     self.state_text(request.state), request.requester.label, request.purpose)
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column == 0:
-                    item.setData(REQUEST_ROLE, request)
-                if column == 4 and request.state == "ready":
-                    item.setForeground(Qt.GlobalColor.green)
-                table.setItem(row, column, item)
-            if selected is not None and selected.id == request.id:
-                table.selectRow(row)
-        self._update_buttons()
-
     def _on_awaiting(self, requests: list[ClipRequest]) -> None:
-        self._fill(self.awaiting_table, requests)
+        self.set_items(requests, 1)
         title = self.tr("Awaiting my action")
-        self.tabs.setTabText(1, f"{title} ({len(requests)})" if requests else title)
-
-    def _selected_in(self, table: QTableWidget) -> ClipRequest | None:
-        return selected_object(table, REQUEST_ROLE)  # type: ignore[no-any-return]
-
-    def selected(self) -> ClipRequest | None:
-        table = self.mine_table if self.tabs.currentIndex() == 0 else self.awaiting_table
-        return self._selected_in(table)
+        if self.tabs is not None:
+            self.tabs.setTabText(1, f"{title} ({len(requests)})" if requests else title)
 
     def select(self, request_id: int, box: str = "mine") -> bool:
         """Select request ``request_id`` in ``mine`` or ``awaiting`` (shows that tab)."""
-        table = self.mine_table if box == "mine" else self.awaiting_table
-        self.tabs.setCurrentIndex(0 if box == "mine" else 1)
-        row = find_row(table, REQUEST_ROLE, request_id)
-        if row is not None:
-            table.selectRow(row)
-        return row is not None
-
-    def _update_buttons(self) -> None:
-        request = self.selected()
-        self.endorse_button.setEnabled(bool(request and request.may("endorse")))
-        self.approve_button.setEnabled(bool(request and request.may("approve")))
-        self.reject_button.setEnabled(bool(request and request.may("reject")))
-        busy = bool(request and request.id in self._service.downloads)
-        self.download_button.setEnabled(bool(request and request.may("download")) and not busy)
-        self.play_button.setEnabled(bool(request and request.id in self._downloaded))
-        self.letter_button.setEnabled(bool(request and request.letter_filename))
-        self.detail_label.setText(self._detail(request) if request else "")
+        self.show_box(0 if box == "mine" else 1)
+        return super().select(request_id)
 
     def _detail(self, request: ClipRequest) -> str:
         lines = [arg(self.tr("Request #%1, %2"), request.id, request.camera_name)]
@@ -436,7 +390,7 @@ class RequestsPanel(QWidget):
         self.progress.show()
         self.cancel_button.show()
         self._service.download(request.id, self.download_dir)
-        self._update_buttons()
+        self.update_selection()
 
     def cancel_download(self) -> None:
         for job in list(self._service.downloads.values()):
@@ -497,7 +451,7 @@ class RequestsPanel(QWidget):
         self._downloaded[request_id] = result
         self.show_verification(result.verification)
         self.status_label.setText(self.status_label.text() + "\n" + str(result.clip_path))
-        self._update_buttons()
+        self.update_selection()
 
     def _on_download_failed(self, request_id: int, text: str) -> None:
         self.progress.hide()
@@ -505,11 +459,10 @@ class RequestsPanel(QWidget):
         self.status_label.setStyleSheet(ERROR_STYLE)
         self.status_label.setText(self.tr("Download cancelled") if text == "cancelled"
                                   else arg(self.tr("Download failed: %1"), text))
-        self._update_buttons()
+        self.update_selection()
 
     def _on_action_failed(self, text: str) -> None:
-        self.status_label.setStyleSheet(ERROR_STYLE)
-        self.status_label.setText(text)
+        self.show_error(text)
         if self._sending is not None:
             self._sending.buttons.setEnabled(True)
             self._sending.show_error(text)
@@ -519,6 +472,5 @@ class RequestsPanel(QWidget):
         if self._sending is not None:
             self._sending.accept()
             self._sending = None
-        self.status_label.setStyleSheet("")
-        self.status_label.setText(arg(self.tr("Request #%1: %2"), request.id,
-                                      self.state_text(request.state)))
+        self.show_status(arg(self.tr("Request #%1: %2"), request.id,
+                             self.state_text(request.state)))

@@ -1,0 +1,363 @@
+"""The Cases panel's dialogs and the translated names of the server's case codes.
+
+Open a case (from a bookmark or a clip request), record a step, add an evidence clip, publish a
+case (Art. 14). Each dialog only collects what the user chose; the panel sends it and keeps the
+dialog open on the server's refusal (``show_error``). Dialogs are opened with ``open()``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.bookmarks import Bookmark, vn_text
+from app.cases import Case, StepInput
+from app.clips import ClipRequest
+from app.i18n import arg
+from common.vocabulary import CaseAction, CaseKind, CaseState, DeadlineStatus, DecisionKind
+from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
+from widgets.forms import error_label
+
+STATUS_COLOURS = {
+    DeadlineStatus.OVERDUE: "#e06c6c",
+    DeadlineStatus.DUE_SOON: "#f0b400",
+    DeadlineStatus.DUE: "#4caf50",
+    DeadlineStatus.DONE: "#9e9e9e",
+    DeadlineStatus.DONE_LATE: "#d08040",
+}
+
+
+def _t(source: object) -> str:
+    return QCoreApplication.translate("CaseTexts", str(source))
+
+
+# the history's label of each event code the server records (``<case>.events[].action``)
+EVENT_LABELS: dict[str, object] = {
+    "open": QT_TRANSLATE_NOOP("CaseTexts", "Case opened"),
+    "add_clip": QT_TRANSLATE_NOOP("CaseTexts", "Evidence clip added"),
+    "send": QT_TRANSLATE_NOOP("CaseTexts", "Sent to city police"),
+    "conclude": QT_TRANSLATE_NOOP("CaseTexts", "Verification concluded"),
+    "report_conclusion": QT_TRANSLATE_NOOP("CaseTexts", "Conclusion reported to the IOC"),
+    "identify_violator": QT_TRANSLATE_NOOP("CaseTexts", "Violator identified"),
+    "make_record": QT_TRANSLATE_NOOP("CaseTexts", "Record of violation made"),
+    "hand_over": QT_TRANSLATE_NOOP("CaseTexts", "Record handed over"),
+    "decide": QT_TRANSLATE_NOOP("CaseTexts", "Penalty decided"),
+    "close": QT_TRANSLATE_NOOP("CaseTexts", "Case closed"),
+    "publish": QT_TRANSLATE_NOOP("CaseTexts", "Made public"),
+    "unpublish": QT_TRANSLATE_NOOP("CaseTexts", "Withdrawn from the public"),
+}
+
+
+class CaseTexts:
+    """The translated names of the server's codes (one place for the panel and dialogs), under
+    the one context ``CaseTexts`` whichever widget shows them."""
+
+    def __init__(self, owner: QWidget | None = None) -> None:
+        tr = _t
+        self.kinds = {
+            CaseKind.RED_LIGHT: tr(QT_TRANSLATE_NOOP("CaseTexts", "Red light")),
+            CaseKind.LANE: tr(QT_TRANSLATE_NOOP("CaseTexts", "Wrong lane")),
+            CaseKind.STOPPING_PARKING: tr(QT_TRANSLATE_NOOP("CaseTexts", "Stopping / parking")),
+            CaseKind.OTHER_TRAFFIC: tr(QT_TRANSLATE_NOOP("CaseTexts", "Other traffic violation")),
+            CaseKind.PUBLIC_ORDER: tr(QT_TRANSLATE_NOOP("CaseTexts", "Public order")),
+            CaseKind.OTHER: tr(QT_TRANSLATE_NOOP("CaseTexts", "Other")),
+        }
+        self.states = {
+            CaseState.OPENED: tr(QT_TRANSLATE_NOOP("CaseTexts", "opened")),
+            CaseState.SENT: tr(QT_TRANSLATE_NOOP("CaseTexts", "sent to police")),
+            CaseState.CONCLUDED: tr(QT_TRANSLATE_NOOP("CaseTexts", "verified")),
+            CaseState.CONCLUSION_REPORTED: tr(QT_TRANSLATE_NOOP("CaseTexts",
+                                                                "conclusion reported")),
+            CaseState.RECORD_MADE: tr(QT_TRANSLATE_NOOP("CaseTexts", "record made")),
+            CaseState.DECIDED: tr(QT_TRANSLATE_NOOP("CaseTexts", "decided")),
+            CaseState.CLOSED: tr(QT_TRANSLATE_NOOP("CaseTexts", "closed")),
+        }
+        self.deadline_states = {
+            DeadlineStatus.DUE: tr(QT_TRANSLATE_NOOP("CaseTexts", "due")),
+            DeadlineStatus.DUE_SOON: tr(QT_TRANSLATE_NOOP("CaseTexts", "due soon")),
+            DeadlineStatus.OVERDUE: tr(QT_TRANSLATE_NOOP("CaseTexts", "overdue")),
+            DeadlineStatus.DONE: tr(QT_TRANSLATE_NOOP("CaseTexts", "done")),
+            DeadlineStatus.DONE_LATE: tr(QT_TRANSLATE_NOOP("CaseTexts", "done late")),
+        }
+        self.actions = {
+            CaseAction.SEND: tr(QT_TRANSLATE_NOOP("CaseTexts", "Send to police")),
+            CaseAction.CONCLUDE: tr(QT_TRANSLATE_NOOP("CaseTexts", "Verified")),
+            CaseAction.REPORT_CONCLUSION: tr(QT_TRANSLATE_NOOP("CaseTexts", "Report conclusion")),
+            CaseAction.IDENTIFY_VIOLATOR: tr(QT_TRANSLATE_NOOP("CaseTexts",
+                                                               "Violator identified")),
+            CaseAction.MAKE_RECORD: tr(QT_TRANSLATE_NOOP("CaseTexts", "Record made")),
+            CaseAction.HAND_OVER: tr(QT_TRANSLATE_NOOP("CaseTexts", "Record handed over")),
+            CaseAction.DECIDE: tr(QT_TRANSLATE_NOOP("CaseTexts", "Penalty decided")),
+            CaseAction.CLOSE: tr(QT_TRANSLATE_NOOP("CaseTexts", "Close")),
+        }
+        self.steps = {
+            "sent": tr(QT_TRANSLATE_NOOP("CaseTexts", "Sent to city police")),
+            "concluded": tr(QT_TRANSLATE_NOOP("CaseTexts", "Verification concluded")),
+            "conclusion_reported": tr(QT_TRANSLATE_NOOP("CaseTexts",
+                                                        "Conclusion reported to the IOC")),
+            "violator_identified": tr(QT_TRANSLATE_NOOP("CaseTexts", "Violator identified")),
+            "record_made": tr(QT_TRANSLATE_NOOP("CaseTexts", "Record of violation made")),
+            "record_handed": tr(QT_TRANSLATE_NOOP("CaseTexts", "Record handed over")),
+            "decided": tr(QT_TRANSLATE_NOOP("CaseTexts", "Penalty decision")),
+            "closed": tr(QT_TRANSLATE_NOOP("CaseTexts", "Closed")),
+        }
+        self.rules = {
+            "send_to_police": tr(QT_TRANSLATE_NOOP("CaseTexts",
+                                                   "Send to city police (5 working days)")),
+            "verify": tr(QT_TRANSLATE_NOOP("CaseTexts", "Verify (1 month, 2 if complex)")),
+            "report_conclusion": tr(QT_TRANSLATE_NOOP(
+                "CaseTexts", "Report the conclusion (5 working days)")),
+            "record": tr(QT_TRANSLATE_NOOP("CaseTexts", "Record of violation (3 working days)")),
+            "hand_over": tr(QT_TRANSLATE_NOOP("CaseTexts", "Hand the record over (24 hours)")),
+            "decision_simple": tr(QT_TRANSLATE_NOOP("CaseTexts", "Decision (7 working days)")),
+            "decision_transferred": tr(QT_TRANSLATE_NOOP(
+                "CaseTexts", "Decision, transferred (10 working days)")),
+            "decision_explanation": tr(QT_TRANSLATE_NOOP(
+                "CaseTexts", "Decision, explanation requested (1 month)")),
+            "decision_especially_complex": tr(QT_TRANSLATE_NOOP(
+                "CaseTexts", "Decision, especially complex (2 months)")),
+        }
+        self.decisions = {
+            DecisionKind.SIMPLE: tr(QT_TRANSLATE_NOOP("CaseTexts", "Simple (7 working days)")),
+            DecisionKind.TRANSFERRED: tr(QT_TRANSLATE_NOOP("CaseTexts",
+                                                           "Transferred (10 working days)")),
+            DecisionKind.EXPLANATION: tr(QT_TRANSLATE_NOOP(
+                "CaseTexts", "Explanation or verification (1 month)")),
+            DecisionKind.ESPECIALLY_COMPLEX: tr(QT_TRANSLATE_NOOP(
+                "CaseTexts", "Especially complex (2 months)")),
+        }
+        self.events = {code: tr(source) for code, source in EVENT_LABELS.items()}
+
+    def event(self, code: str) -> str:
+        """The history's label of an event code; an unknown code is shown as it is."""
+        return self.events.get(code, code)
+
+    def kind(self, value: str) -> str:
+        return self.kinds.get(value, value)  # type: ignore[call-overload]
+
+    def state(self, value: str) -> str:
+        return self.states.get(value, value)  # type: ignore[call-overload]
+
+    def deadline(self, value: str | None) -> str:
+        return "" if value is None else self.deadline_states.get(value, value)  # type: ignore
+
+
+class OpenCaseDialog(QDialog):
+    """Kind, the evidence it starts from (one bookmark or one clip request), optionally another
+    detection time, and a note. The server checks the rest."""
+
+    def __init__(self, bookmarks: list[Bookmark], clips: list[ClipRequest],
+                 parent: QWidget | None = None, *, bookmark: Bookmark | None = None,
+                 clip: ClipRequest | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Open a violation case"))
+        texts = CaseTexts(self)
+        form = QFormLayout(self)
+        self.kind_combo = QComboBox()
+        for kind in CaseKind:
+            self.kind_combo.addItem(texts.kind(kind), kind.value)
+        form.addRow(self.tr("Violation"), self.kind_combo)
+        self.source_combo = QComboBox()
+        if bookmark is not None and all(b.id != bookmark.id for b in bookmarks):
+            bookmarks = [bookmark, *bookmarks]
+        if clip is not None and all(c.id != clip.id for c in clips):
+            clips = [clip, *clips]
+        for item in bookmarks:
+            label = arg(self.tr("Bookmark #%1: %2, %3 %4"), item.id, item.camera_name,
+                        vn_text(item.at), item.note)
+            self.source_combo.addItem(label.strip(), f"bookmark:{item.id}")
+        for request in clips:
+            label = arg(self.tr("Clip request #%1: %2, %3"), request.id, request.camera_name,
+                        request.range_text)
+            self.source_combo.addItem(label, f"clip:{request.id}")
+        if bookmark is not None:
+            self.source_combo.setCurrentIndex(
+                self.source_combo.findData(f"bookmark:{bookmark.id}"))
+        elif clip is not None:
+            self.source_combo.setCurrentIndex(self.source_combo.findData(f"clip:{clip.id}"))
+        form.addRow(self.tr("From"), self.source_combo)
+        self.detected_check = QCheckBox(self.tr("Detected at another time (UTC+7)"))
+        self.detected_edit = vn_editor()
+        self.detected_edit.setDateTime(to_vn_qdatetime(datetime.now(UTC)))
+        self.detected_edit.setEnabled(False)
+        self.detected_check.toggled.connect(self.detected_edit.setEnabled)
+        form.addRow(self.detected_check, self.detected_edit)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setMaximumHeight(80)
+        form.addRow(self.tr("Note"), self.note_edit)
+        self.error_label = error_label()
+        form.addRow(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Open case"))
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def values(self) -> dict[str, object]:
+        kind, _, number = str(self.source_combo.currentData() or "").partition(":")
+        source = (kind, int(number)) if number.isdigit() else None
+        return {
+            "kind": self.kind_combo.currentData(),
+            "bookmark_id": source[1] if source and source[0] == "bookmark" else None,
+            "clip_request_id": source[1] if source and source[0] == "clip" else None,
+            "detected_at": from_vn_qdatetime(self.detected_edit.dateTime())
+            if self.detected_check.isChecked() else None,
+            "note": self.note_edit.toPlainText().strip(),
+        }
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+        self.buttons.setEnabled(True)
+
+
+class StepDialog(QDialog):
+    """When the step happened (UTC+7, default now), a note, and the step's own choices."""
+
+    def __init__(self, case: Case, action: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        texts = CaseTexts(self)
+        self.action = action
+        self.setWindowTitle(arg(self.tr("Case #%1: %2"), case.id,
+                                texts.actions.get(CaseAction(action), action)))
+        form = QFormLayout(self)
+        self.at_edit = vn_editor()
+        self.at_edit.setDateTime(to_vn_qdatetime(datetime.now(UTC)))
+        form.addRow(self.tr("When (UTC+7)"), self.at_edit)
+        self.complex_check: QCheckBox | None = None
+        self.decision_combo: QComboBox | None = None
+        self.handover_check: QCheckBox | None = None
+        if action in (CaseAction.SEND, CaseAction.CONCLUDE):
+            self.complex_check = QCheckBox(self.tr("Complex: verification takes 2 months"))
+            self.complex_check.setChecked(case.complex)
+            form.addRow(self.complex_check)
+        if action in (CaseAction.MAKE_RECORD, CaseAction.DECIDE):
+            self.decision_combo = QComboBox()
+            for kind in DecisionKind:
+                self.decision_combo.addItem(texts.decisions[kind], kind.value)
+            self.decision_combo.setCurrentIndex(
+                max(0, self.decision_combo.findData(case.decision_kind)))
+            form.addRow(self.tr("Decision period"), self.decision_combo)
+        if action == CaseAction.MAKE_RECORD:
+            self.handover_check = QCheckBox(
+                self.tr("The record must be handed to another authority (24 hours)"))
+            form.addRow(self.handover_check)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setMaximumHeight(80)
+        if action == CaseAction.CONCLUDE:
+            self.note_edit.setPlaceholderText(self.tr("Conclusion of the verification"))
+        form.addRow(self.tr("Note"), self.note_edit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def step(self) -> StepInput:
+        return StepInput(
+            at=from_vn_qdatetime(self.at_edit.dateTime()),
+            note=self.note_edit.toPlainText().strip(),
+            complex=self.complex_check.isChecked() if self.complex_check else None,
+            decision_kind=self.decision_combo.currentData() if self.decision_combo else None,
+            handover_needed=self.handover_check.isChecked() if self.handover_check else None)
+
+
+class AddClipDialog(QDialog):
+    """Pick one of the user's clip requests as further evidence of a case."""
+
+    def __init__(self, case: Case, clips: list[ClipRequest],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(arg(self.tr("Add evidence to case #%1"), case.id))
+        form = QFormLayout(self)
+        self.clip_combo = QComboBox()
+        for request in clips:
+            if request.id in case.clip_request_ids:
+                continue
+            self.clip_combo.addItem(
+                arg(self.tr("Clip request #%1: %2, %3"), request.id, request.camera_name,
+                    request.range_text),
+                request.id)
+        form.addRow(self.tr("Clip request"), self.clip_combo)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
+            self.clip_combo.count() > 0)
+        form.addRow(self.buttons)
+
+    def clip_id(self) -> int | None:
+        value = self.clip_combo.currentData()
+        return int(value) if value is not None else None
+
+
+class PublishDialog(QDialog):
+    """Art. 14: what the public will see of a case — its type, ward and date, this title and
+    optionally one extracted evidence clip; never a person, a note or who handled it."""
+
+    def __init__(self, case: Case, clips: list[ClipRequest],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(arg(self.tr("Publish case #%1"), case.id))
+        self.setMinimumWidth(560)
+        outer = QVBoxLayout(self)
+        hint = QLabel(self.tr(
+            "The public API will show the violation type, the ward, the date, this title and "
+            "the chosen clip. Write no names, number plates or other personal details in the "
+            "title."))
+        hint.setWordWrap(True)
+        outer.addWidget(hint)
+        form = QFormLayout()
+        outer.addLayout(form)
+        self.title_edit = QLineEdit(case.public_title or "")
+        self.title_edit.setMaxLength(300)
+        self.title_edit.setPlaceholderText(self.tr("e.g. Red-light violation at the junction"))
+        form.addRow(self.tr("Public title"), self.title_edit)
+        self.clip_combo = QComboBox()
+        self.clip_combo.addItem(self.tr("No clip"), None)
+        by_id = {c.id: c for c in clips}
+        for clip_id in case.clip_request_ids:
+            request = by_id.get(clip_id)
+            if request is None or request.clip_sha256 is None:
+                continue  # not extracted: the server would refuse it
+            self.clip_combo.addItem(
+                arg(self.tr("Clip request #%1: %2, %3"), request.id, request.camera_name,
+                    request.range_text),
+                request.id)
+        if self.clip_combo.count() > 1:
+            self.clip_combo.setCurrentIndex(max(1, self.clip_combo.findData(
+                case.public_clip_id)))
+        form.addRow(self.tr("Clip"), self.clip_combo)
+        self.error_label = error_label()
+        form.addRow(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Publish"))
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def title(self) -> str:
+        return self.title_edit.text().strip()
+
+    def clip_id(self) -> int | None:
+        value = self.clip_combo.currentData()
+        return int(value) if value is not None else None
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+        self.buttons.setEnabled(True)
