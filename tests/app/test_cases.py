@@ -57,13 +57,13 @@ def seed_case(client: BackendClient, camera_id: int, when: tuple[datetime, bool]
     """As the server tests do: a bookmark, then a case opened from it (operating unit), sent
     an hour after detection when asked."""
     detected, send = when
-    bookmark = client.call("POST", "/bookmarks", json={
+    bookmark = client._call("POST", "/bookmarks", json={
         "camera_id": camera_id, "at": detected.isoformat(), "note": note})
-    case = parse_case(client.call("POST", "/cases", json={
+    case = parse_case(client._call("POST", "/cases", json={
         "kind": kind, "bookmark_id": bookmark["id"], "detected_at": detected.isoformat(),
         "note": note}))
     if send:
-        case = parse_case(client.call("POST", f"/cases/{case.id}/send", json={
+        case = parse_case(client._call("POST", f"/cases/{case.id}/send", json={
             "at": (detected + timedelta(hours=1)).isoformat()}))
     return case
 
@@ -72,7 +72,7 @@ def seed_case(client: BackendClient, camera_id: int, when: tuple[datetime, bool]
 def seeded(backend_url: str) -> Iterator[dict[str, Any]]:
     operator = login(backend_url, "ioc.operator")
     now = datetime.now(UTC)
-    cameras = sorted(operator.call("GET", "/cameras"), key=lambda c: c["id"])
+    cameras = sorted(operator._call("GET", "/cameras"), key=lambda c: c["id"])
     camera = cameras[0]
     try:
         cases = {
@@ -162,7 +162,7 @@ def test_steps_follow_what_the_server_allows_each_unit(seeded: dict[str, Any], q
     try:
         camera = seeded["camera"]
         detected = datetime.now(UTC) - timedelta(hours=2)
-        bookmark = operator.call("POST", "/bookmarks", json={
+        bookmark = operator._call("POST", "/bookmarks", json={
             "camera_id": camera["id"], "at": detected.isoformat(), "note": "Gây rối trật tự"})
         with qtbot.waitSignal(operator_service.case_changed, timeout=15_000) as opened:
             operator_service.open_case("public_order", bookmark_id=bookmark["id"],

@@ -63,7 +63,7 @@ def operator(backend_url: str) -> Iterator[BackendClient]:
 
 
 def _cameras(client: BackendClient) -> list[dict[str, Any]]:
-    return sorted(client.call("GET", "/cameras"), key=lambda c: c["id"])
+    return sorted(client._call("GET", "/cameras"), key=lambda c: c["id"])
 
 
 def test_report_with_snapshot_then_acknowledge_and_resolve(
@@ -196,7 +196,7 @@ def test_offline_five_minutes_files_one_incident_across_two_clients(
         for watcher in watchers:
             watcher.sweep()
         qtbot.wait(500)
-        open_ones = operator.call("GET", "/incidents",
+        open_ones = operator._call("GET", "/incidents",
                                   params={"state": "open", "camera_id": camera["id"]})
         assert len(open_ones) == 1
         reports = open_ones[0]["reports"]
@@ -249,7 +249,7 @@ def test_health_reports_reach_the_availability_report(
             video.stop("wall/0")
         assert 19 <= last.args[0].down_seconds <= 21
         today = (datetime.now(UTC) + timedelta(hours=7)).date().isoformat()  # UTC+7
-        answer = operator.call("GET", "/reports", params={
+        answer = operator._call("GET", "/reports", params={
             "kind": "ad_hoc", "start": today, "end": today, "format": "json"})
         row = next(r for r in answer["availability"] if r["camera_id"] == camera["id"])
         assert row["client_down_seconds"] >= 80, row

@@ -45,7 +45,7 @@ def login(url: str, username: str) -> BackendClient:
 def seeded(backend_url: str) -> Iterator[dict[str, Any]]:
     operator = login(backend_url, "ioc.operator")
     now = datetime.now(UTC)
-    camera = sorted(operator.call("GET", "/cameras"), key=lambda c: c["id"])[5]
+    camera = sorted(operator._call("GET", "/cameras"), key=lambda c: c["id"])[5]
     try:
         yield {"camera": camera, "cases": {
             "overdue": seed_case(operator, camera["id"],
@@ -181,7 +181,7 @@ def test_open_case_from_a_bookmark(seeded: dict[str, Any], qtbot: QtBot,
     operator = login(backend_url, "ioc.operator")
     try:
         at = datetime.now(UTC) - timedelta(minutes=30)
-        bookmark = operator.call("POST", "/bookmarks", json={
+        bookmark = operator._call("POST", "/bookmarks", json={
             "camera_id": seeded["camera"]["id"], "at": at.isoformat(),
             "note": "Dừng xe trên vạch"})
     finally:
@@ -263,10 +263,10 @@ def test_history_shows_labels_who_and_when_in_utc7(
     panel, service = operator_panel
     operator, case_id = _operator_case(backend_url, seeded["camera"]["id"], "Panel: lịch sử")
     try:
-        operator.call("POST", f"/cases/{case_id}/send", json={"note": "Chuyển hồ sơ"})
-        operator.call("PUT", f"/cases/{case_id}/publication",
+        operator._call("POST", f"/cases/{case_id}/send", json={"note": "Chuyển hồ sơ"})
+        operator._call("PUT", f"/cases/{case_id}/publication",
                       json={"public": True, "title": "Đi sai làn đường"})
-        operator.call("PUT", f"/cases/{case_id}/publication", json={"public": False})
+        operator._call("PUT", f"/cases/{case_id}/publication", json={"public": False})
     finally:
         operator.close()
     with qtbot.waitSignal(service.cases_changed, timeout=15_000):
@@ -310,7 +310,7 @@ def test_unpublish_only_for_a_public_case_and_a_stale_click_is_told(
         assert panel.unpublish_button.isVisible() and not panel.unpublish_button.isEnabled()
         assert panel.publish_button.isEnabled()
 
-        other.call("PUT", f"/cases/{case_id}/publication",
+        other._call("PUT", f"/cases/{case_id}/publication",
                    json={"public": True, "title": "Đi sai làn đường"})
         with qtbot.waitSignal(service.cases_changed, timeout=15_000):
             service.refresh()
@@ -318,7 +318,7 @@ def test_unpublish_only_for_a_public_case_and_a_stale_click_is_told(
         assert panel.unpublish_button.isEnabled() and not panel.publish_button.isEnabled()
 
         # another desk withdraws it; this panel still shows it public and its click is refused
-        other.call("PUT", f"/cases/{case_id}/publication", json={"public": False})
+        other._call("PUT", f"/cases/{case_id}/publication", json={"public": False})
         assert panel.unpublish_button.isEnabled()
         with qtbot.waitSignal(service.action_failed, timeout=15_000) as refused:
             qtbot.mouseClick(panel.unpublish_button, Qt.MouseButton.LeftButton)
@@ -328,7 +328,7 @@ def test_unpublish_only_for_a_public_case_and_a_stale_click_is_told(
         qtbot.waitUntil(lambda: panel.select(case_id) and not panel.selected().public,
                         timeout=15_000)
         assert not panel.unpublish_button.isEnabled() and panel.publish_button.isEnabled()
-        events = [e["action"] for e in other.call("GET", f"/cases/{case_id}")["events"]]
+        events = [e["action"] for e in other._call("GET", f"/cases/{case_id}")["events"]]
         assert events == ["open", "publish", "unpublish"]
     finally:
         other.close()

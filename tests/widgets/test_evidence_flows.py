@@ -143,14 +143,14 @@ def _choose(qtbot: QtBot, dialog: ClipRequestDialog, path: Path) -> None:
 def _grant(footage: Footage, agency: BackendClient, operator: BackendClient) -> None:
     """The agency's access to CAM-01 (a written access request, granted by the IOC)."""
     now = datetime.now(UTC)
-    filed = agency.call("POST", "/access-requests", data={
+    filed = agency._call("POST", "/access-requests", data={
         "content": "Xem camera quảng trường", "purpose": "Xác minh thi công công trình",
         "commitment": "Cam kết chỉ sử dụng cho mục đích đã nêu",
         "camera_ids": json.dumps([footage.camera_id]),
         "wanted_from": (now - timedelta(hours=1)).isoformat(),
         "wanted_until": (now + timedelta(days=1)).isoformat()},
         files={"letter": ("de-nghi.pdf", PDF, "application/pdf")})
-    operator.call("POST", f"/access-requests/{filed['id']}/grant", json={
+    operator._call("POST", f"/access-requests/{filed['id']}/grant", json={
         "camera_ids": [footage.camera_id], "valid_from": (now - timedelta(hours=1)).isoformat(),
         "valid_until": (now + timedelta(days=1)).isoformat()})
 
