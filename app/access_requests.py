@@ -23,23 +23,22 @@ Signals (AccessRequestService):
 from __future__ import annotations
 
 import functools
-import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer, Signal
 
 from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
 from app.errors import BackendError, ValidationFailed
 from app.i18n import arg
-from app.letters import LetterFault, fetch_letter, inspect_letter
+from app.letters import LetterFault, inspect_letter, save_letter
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.polled import PolledList, report_action_failure
-from app.reports import ReportBackend
 from common.vocabulary import AccessRequestState
 
 log = logging.getLogger("iocwall.access")
@@ -169,8 +168,21 @@ def read_letter(path: Path) -> bytes:
                             Path(path).name, exc.strerror or type(exc).__name__) from exc
 
 
-def _iso(value: datetime) -> str:
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+class AccessRequestBackend(Protocol):
+    """The endpoints :class:`AccessRequestService` uses (:class:`app.api.BackendApi`'s typed
+    methods)."""
+
+    def access_requests(self) -> list[AccessRequest]: ...
+    def requestable_cameras(self) -> list[RequestableCamera]: ...
+    def file_access_request(self, *, content: str, purpose: str, commitment: str,
+                            camera_ids: list[int], wanted_from: datetime,
+                            wanted_until: datetime, letter_name: str,
+                            letter: bytes) -> AccessRequest: ...
+    def grant_access(self, request_id: int, camera_ids: list[int], valid_until: datetime,
+                     valid_from: datetime | None = None) -> AccessRequest: ...
+    def reject_access(self, request_id: int, reason: str) -> AccessRequest: ...
+    def revoke_access(self, request_id: int) -> AccessRequest: ...
+    def access_request_letter(self, request_id: int) -> bytes: ...
 
 
 class AccessRequestService(QObject):
@@ -183,7 +195,7 @@ class AccessRequestService(QObject):
     cameras_changed = Signal()
     catalogue_loaded = Signal(list)
 
-    def __init__(self, backend: ReportBackend, ops: Ops, messages: MessageBridge,
+    def __init__(self, backend: AccessRequestBackend, ops: Ops, messages: MessageBridge,
                  parent: QObject | None = None, *, poll_interval_ms: int = POLL_INTERVAL_MS
                  ) -> None:
         super().__init__(parent)
@@ -224,7 +236,7 @@ class AccessRequestService(QObject):
         self.list.refresh()
 
     def _list(self, _where: None) -> list[AccessRequest]:
-        return [parse_access_request(r) for r in self._backend.call("GET", "/access-requests")]
+        return self._backend.access_requests()
 
     def _on_listed(self, requests: list[AccessRequest], current: bool) -> None:
         """Before the list is replaced: tell what changed since the last reading, and whether
@@ -290,10 +302,7 @@ class AccessRequestService(QObject):
             log.error("camera catalogue lookup failed", exc_info=error)
 
     def _catalogue(self) -> list[RequestableCamera]:
-        rows = self._backend.call("GET", "/access-requests/cameras")
-        if not isinstance(rows, list):
-            raise BackendError(self.tr("the server sent an unexpected camera catalogue"))
-        return [parse_requestable_camera(r) for r in rows]
+        return self._backend.requestable_cameras()
 
     def file_request(self, content: str, purpose: str, commitment: str, camera_ids: list[int],
                      wanted_from: datetime, wanted_until: datetime, letter: Path) -> Op[Any]:
@@ -308,38 +317,35 @@ class AccessRequestService(QObject):
         if not camera_ids:
             raise ValidationFailed(self.tr("camera_ids: name at least one camera"), "camera_ids")
         pdf = read_letter(letter)
-        data = {"content": content.strip(), "purpose": purpose.strip(),
-                "commitment": commitment.strip(), "camera_ids": json.dumps(camera_ids),
-                "wanted_from": _iso(wanted_from), "wanted_until": _iso(wanted_until)}
-        files = {"letter": (letter.name, pdf, "application/pdf")}
-        return parse_access_request(self._backend.call("POST", "/access-requests", data=data,
-                                                       files=files))
+        return self._backend.file_access_request(
+            content=content.strip(), purpose=purpose.strip(), commitment=commitment.strip(),
+            camera_ids=camera_ids, wanted_from=wanted_from, wanted_until=wanted_until,
+            letter_name=letter.name, letter=pdf)
 
     def grant(self, request_id: int, camera_ids: list[int], valid_until: datetime,
               valid_from: datetime | None = None) -> Op[Any]:
-        body: dict[str, Any] = {"camera_ids": list(camera_ids),
-                                "valid_until": _iso(valid_until)}
-        if valid_from is not None:
-            body["valid_from"] = _iso(valid_from)
-        return self._step(request_id, "grant", body)
-
-    def reject(self, request_id: int, reason: str) -> Op[Any]:
-        return self._step(request_id, "reject", {"reason": reason.strip()})
-
-    def revoke(self, request_id: int) -> Op[Any]:
-        return self._step(request_id, "revoke", None)
-
-    def _step(self, request_id: int, step: str, body: dict[str, Any] | None) -> Op[Any]:
         def work() -> AccessRequest:
-            if step == "reject" and len((body or {}).get("reason", "")) < REASON_MIN:
-                raise ValidationFailed(self.tr("reason: a rejection needs a reason (at least 3 "
-                                           "characters)"), "reason")
-            if step == "grant" and not (body or {}).get("camera_ids"):
+            if not camera_ids:
                 raise ValidationFailed(self.tr("camera_ids: choose at least one camera to grant"),
                                        "camera_ids")
-            return parse_access_request(self._backend.call(
-                "POST", f"/access-requests/{int(request_id)}/{step}", json=body))
+            return self._backend.grant_access(request_id, list(camera_ids), valid_until,
+                                              valid_from)
 
+        return self._step(work)
+
+    def reject(self, request_id: int, reason: str) -> Op[Any]:
+        def work() -> AccessRequest:
+            if len(reason.strip()) < REASON_MIN:
+                raise ValidationFailed(self.tr("reason: a rejection needs a reason (at least 3 "
+                                           "characters)"), "reason")
+            return self._backend.reject_access(request_id, reason.strip())
+
+        return self._step(work)
+
+    def revoke(self, request_id: int) -> Op[Any]:
+        return self._step(functools.partial(self._backend.revoke_access, request_id))
+
+    def _step(self, work: Callable[[], AccessRequest]) -> Op[Any]:
         return (self._ops.run(work, label=self.tr("Access request"), owner=self)
                 .success(self._on_request).failure(self._on_action_failed))
 
@@ -369,9 +375,9 @@ class AccessRequestService(QObject):
                 .failure(self._on_action_failed))
 
     def _save_letter(self, request_id: int, directory: Path) -> Path:
-        return fetch_letter(self._backend, f"/access-requests/{request_id}/letter",
-                            directory / f"access-{request_id}.pdf",
-                            self.tr("the server did not send a PDF letter"))
+        return save_letter(self._backend.access_request_letter(request_id),
+                           directory / f"access-{request_id}.pdf",
+                           self.tr("the server did not send a PDF letter"))
 
 
 def _vn(value: datetime | None) -> str:

@@ -22,7 +22,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
@@ -31,7 +31,6 @@ from app.errors import BackendError
 from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
-from app.reports import ReportBackend
 from common.files import write_atomically
 
 log = logging.getLogger("iocwall.audit")
@@ -163,6 +162,17 @@ def parse_export(content: bytes, path: Path) -> AuditExport:
                        chain[2] if len(chain) > 2 else "", table[start])
 
 
+class AuditBackend(Protocol):
+    """The endpoints :class:`AuditLogService` uses (:class:`app.api.BackendApi`'s typed
+    methods)."""
+
+    def audit_rows(self, where: AuditFilter, *, limit: int, offset: int = 0
+                   ) -> list[AuditRow]: ...
+    def audit_event_names(self) -> list[str]: ...
+    def verify_audit(self) -> ChainVerdict: ...
+    def audit_export(self, where: AuditFilter, *, limit: int = ...) -> bytes: ...
+
+
 class AuditLogService(QObject):
     """See the module docstring for the signals."""
 
@@ -172,7 +182,7 @@ class AuditLogService(QObject):
     exported = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, backend: ReportBackend, ops: Ops, messages: MessageBridge,
+    def __init__(self, backend: AuditBackend, ops: Ops, messages: MessageBridge,
                  parent: QObject | None = None, *, page_size: int = PAGE_SIZE) -> None:
         super().__init__(parent)
         self._backend = backend
@@ -188,8 +198,7 @@ class AuditLogService(QObject):
                 .success(self._on_page).failure(self._on_failed))
 
     def _load(self, where: AuditFilter, offset: int) -> AuditPage:
-        params = {**where.params(), "limit": self.page_size + 1, "offset": offset}
-        rows = [parse_row(r) for r in self._backend.call("GET", "/audit", params=params)]
+        rows = self._backend.audit_rows(where, limit=self.page_size + 1, offset=offset)
         anchor = where
         if offset == 0 and rows:
             pin = rows[0].ts + timedelta(microseconds=1)
@@ -218,23 +227,14 @@ class AuditLogService(QObject):
                 .success(self.events_loaded.emit).failure(self._on_failed))
 
     def _events(self) -> list[str]:
-        data = self._backend.call("GET", "/audit/events")
-        if not isinstance(data, list) or not all(isinstance(e, str) for e in data):
-            raise BackendError("the server sent an unexpected event list")
-        return data
+        return self._backend.audit_event_names()
 
     def verify(self) -> Op[ChainVerdict]:
         return (self._ops.run(self._verify, label=self.tr("Audit chain check"), owner=self)
                 .success(self._on_verified).failure(self._on_failed))
 
     def _verify(self) -> ChainVerdict:
-        data = self._backend.call("GET", "/audit/verify")
-        try:
-            return ChainVerdict(bool(data["ok"]), int(data["rows"]),
-                                None if data.get("broken_id") is None else int(data["broken_id"]),
-                                data.get("reason"))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise BackendError("the server sent an unexpected verification") from exc
+        return self._backend.verify_audit()
 
     def _on_verified(self, verdict: ChainVerdict) -> None:
         self.verdict = verdict
@@ -250,8 +250,7 @@ class AuditLogService(QObject):
                 .success(self._on_exported).failure(self._on_failed))
 
     def _export(self, where: AuditFilter, path: Path) -> AuditExport:
-        body, _type = self._backend.get_bytes("/audit/export", params=where.params(),
-                                              limit=MAX_EXPORT_BYTES)
+        body = self._backend.audit_export(where, limit=MAX_EXPORT_BYTES)
         result = parse_export(body, path)
         try:
             write_atomically(path, body)

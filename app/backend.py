@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from app.api import DEFAULT_BYTES_LIMIT, BackendApi
 from app.domain import (
     Camera,
     Layout,
@@ -28,16 +29,7 @@ from app.domain import (
     Ward,
 )
 from app.domain.layouts import layout_body, parse_layout
-from app.errors import (
-    AuthFailed,
-    BackendError,
-    BackendUnreachable,
-    Forbidden,
-    LoginThrottled,
-    NotFound,
-    SessionExpired,
-    ValidationFailed,
-)
+from app.errors import BackendError, BackendUnreachable, error_for
 from common.urls import mask_url
 from common.vocabulary import Action, CameraSystem, ClipBox
 
@@ -52,9 +44,13 @@ CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 10.0
 
 
-class BackendClient:
+class BackendClient(BackendApi):
     """One server, one (optional) logged-in session. Thread-safe enough for ops: the token is
-    guarded by a lock and requests' connection pool is shared."""
+    guarded by a lock and requests' connection pool is shared.
+
+    The transport of :class:`app.api.BackendApi` (the feature services' typed endpoints); the
+    session, camera, layout, bookmark and clip endpoints are here, beside the transport, because
+    they read headers or stream bodies."""
 
     def __init__(self, server_url: str, *, timeout: tuple[float, float] = (CONNECT_TIMEOUT,
                                                                            READ_TIMEOUT)) -> None:
@@ -105,10 +101,10 @@ class BackendClient:
             raise BackendError(f"the server sent a malformed answer ({response.status_code})") \
                 from exc
 
-    # -- generic calls for the feature clients (app/cases.py, app/incidents.py, ...) -----------
-    def call(self, method: str, path: str, *, json: Any = None,
-             params: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
-             files: dict[str, Any] | None = None) -> Any:
+    # -- the raw calls under app.api's typed endpoints: private to the client -------------------
+    def _call(self, method: str, path: str, *, json: Any = None,
+              params: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
+              files: dict[str, Any] | None = None) -> Any:
         """One authenticated API call; the parsed JSON answer (None for an empty body). Blocking:
         run it through ops. Errors are :class:`BackendError` subclasses with the server's message."""
         response = self._request(method, path, json=json, params=params, data=data, files=files)
@@ -116,8 +112,8 @@ class BackendClient:
             return None
         return self._json(response)
 
-    def get_bytes(self, path: str, *, params: dict[str, Any] | None = None,
-                  limit: int = 64 * 1024 * 1024) -> tuple[bytes, str]:
+    def _get_bytes(self, path: str, *, params: dict[str, Any] | None = None,
+                   limit: int = DEFAULT_BYTES_LIMIT) -> tuple[bytes, str]:
         """A small binary answer (a PDF report, a CSV, a snapshot, a letter) and its content type.
         Bodies above ``limit`` bytes are refused rather than held in memory."""
         response = self._request("GET", path, params=params, stream=True)
@@ -216,7 +212,7 @@ class BackendClient:
                       **changes: Any) -> Layout:
         """Change a layout last read at ``version``: every writable field of ``layout`` and/or
         the given ``changes`` (name, template, rows, columns, shared_with_unit, is_startup).
-        A stale version → BackendError with the server's "version: ..." detail (409)."""
+        A stale version or a taken name → :class:`app.errors.Conflict` (409)."""
         body: dict[str, Any] = {}
         if layout is not None:
             body.update(layout_body(layout))
@@ -384,38 +380,15 @@ def _body(response: requests.Response) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _message(response: requests.Response) -> str | None:
-    """The readable sentence of the backend's one error shape (server.api.errors)."""
-    message = _body(response).get("message")
-    return message if isinstance(message, str) and message else None
-
-
 def _retry_after(response: requests.Response) -> int | None:
     value = response.headers.get("Retry-After", "")
     return int(value) if value.isdigit() else None
 
 
 def _error_for(response: requests.Response, *, authenticated: bool) -> BackendError:
-    status = response.status_code
-    text = _message(response)
-    if status == 401:
-        if authenticated:
-            return SessionExpired(text or "the session has expired; log in again")
-        return AuthFailed(text or "wrong user name or password")
-    if status == 429 and not authenticated:
-        return LoginThrottled(text or "too many failed logins", _retry_after(response))
-    if status == 403:
-        return Forbidden(text or "not allowed")
-    if status == 404:
-        return NotFound(text or "not found")
-    if status == 422:
-        field = _body(response).get("field")
-        return ValidationFailed(text or "invalid request",
-                                str(field) if isinstance(field, str) and field else None)
-    if status >= 500:
-        # the backend's 500s for clips carry a readable message (e.g. a stored clip off its hash)
-        return BackendError(f"server error {status}" + (f": {text}" if text else ""))
-    return BackendError(text or f"unexpected answer {status}")
+    """The typed error of a refused request, read from the server's one error envelope."""
+    return error_for(response.status_code, _body(response), authenticated=authenticated,
+                     retry_after=_retry_after(response))
 
 
 def _parse_time(value: Any) -> datetime | None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -34,21 +35,25 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.bookmarks import (
     Bookmark,
+    BookmarkFilter,
     UserRef,
-    parse_bookmark,
     parse_time,
     parse_user_ref,
     vn_time,
 )
-from app.clips import ClipRequest, parse_clip
+from app.clips import ClipRequest
 from app.errors import BackendError
+from app.health_reports import HealthBackend
 from app.i18n import arg
+from app.incidents import IncidentBackend
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.polled import PolledList, report_action_failure
+from app.public_cameras import PublicCameraBackend
 from common.vocabulary import (
     PENDING_DEADLINES,
     CaseAction,
+    ClipBox,
     DeadlineStatus,
     DecisionKind,
 )
@@ -64,16 +69,28 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("CaseService", text)
 
 
-class ApiClient(Protocol):
-    """What the feature clients need of :class:`app.backend.BackendClient` (widgets import this
-    module, so it must not pull the HTTP client in)."""
+class CaseBackend(Protocol):
+    """The endpoints :class:`CaseService` uses (:class:`app.api.BackendApi`'s typed methods)."""
 
-    def call(self, method: str, path: str, *, json: Any = None,
-             params: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
-             files: dict[str, Any] | None = None) -> Any: ...
+    def cases(self, where: CaseFilter) -> list[Case]: ...
+    def case(self, case_id: int) -> Case: ...
+    def open_case(self, kind: str, *, bookmark_id: int | None = None,
+                  clip_request_id: int | None = None, detected_at: datetime | None = None,
+                  note: str = "") -> Case: ...
+    def add_case_clip(self, case_id: int, clip_request_id: int) -> Case: ...
+    def case_step(self, case_id: int, action: CaseAction | str,
+                  step: StepInput | None = None) -> Case: ...
+    def publish_case(self, case_id: int, title: str,
+                     clip_request_id: int | None = None) -> Case: ...
+    def unpublish_case(self, case_id: int) -> Case: ...
+    def bookmarks(self, where: BookmarkFilter) -> tuple[int, list[Bookmark]]: ...
+    def clips(self, box: str = ClipBox.ALL) -> list[ClipRequest]: ...
 
-    def get_bytes(self, path: str, *, params: dict[str, Any] | None = None,
-                  limit: int = ...) -> tuple[bytes, str]: ...
+
+class ApiClient(CaseBackend, IncidentBackend, HealthBackend, PublicCameraBackend, Protocol):
+    """What the operations panels hand their services (cases, incidents, camera health, public
+    cameras): :class:`app.backend.BackendClient` is one. A protocol, so that widgets importing
+    this module do not pull the HTTP client in."""
 
 
 # the step column each action fills (``Case.steps``)
@@ -312,10 +329,8 @@ class CaseService(QObject):
         self.list.refresh()
 
     def _fetch(self, where: CaseFilter) -> _Lists:
-        listed = [parse_case(c) for c in self._backend.call("GET", "/cases",
-                                                            params=where.params()) or ()]
-        overdue = [parse_case(c) for c in self._backend.call(
-            "GET", "/cases", params={"deadline": DeadlineStatus.OVERDUE.value}) or ()]
+        listed = self._backend.cases(where)
+        overdue = self._backend.cases(CaseFilter(deadline=DeadlineStatus.OVERDUE.value))
         return where, [c for c in listed if where.keep(c)], overdue
 
     def _on_lists(self, result: _Lists, _current: bool) -> None:
@@ -351,50 +366,38 @@ class CaseService(QObject):
         self.list.replace(case, refresh=False)
 
     def _get(self, case_id: int) -> Case:
-        return parse_case(self._backend.call("GET", f"/cases/{int(case_id)}"))
+        return self._backend.case(case_id)
 
     # -- open, evidence, steps -----------------------------------------------------------------
     def open_case(self, kind: str, *, bookmark_id: int | None = None,
                   clip_request_id: int | None = None, detected_at: datetime | None = None,
                   note: str = "") -> Op[Case]:
         """Open a case from exactly one bookmark or clip request (the server checks)."""
-        body: dict[str, Any] = {"kind": kind, "note": note}
-        if bookmark_id is not None:
-            body["bookmark_id"] = int(bookmark_id)
-        if clip_request_id is not None:
-            body["clip_request_id"] = int(clip_request_id)
-        if detected_at is not None:
-            body["detected_at"] = _aware(detected_at).isoformat()
-        return self._post("/cases", body, _tr("Open case"))
+        return self._act(functools.partial(
+            self._backend.open_case, kind, bookmark_id=bookmark_id,
+            clip_request_id=clip_request_id, detected_at=detected_at, note=note),
+            _tr("Open case"))
 
     def add_clip(self, case_id: int, clip_request_id: int) -> Op[Case]:
-        return self._post(f"/cases/{int(case_id)}/clips",
-                          {"clip_request_id": int(clip_request_id)}, _tr("Add evidence"))
+        return self._act(functools.partial(self._backend.add_case_clip, case_id,
+                                           clip_request_id), _tr("Add evidence"))
 
     def act(self, case_id: int, action: str, step: StepInput | None = None) -> Op[Case]:
-        action = CaseAction(action).value
-        return self._post(f"/cases/{int(case_id)}/{action}", (step or StepInput()).body(),
-                          _tr("Case step"))
+        return self._act(functools.partial(self._backend.case_step, case_id, CaseAction(action),
+                                           step or StepInput()), _tr("Case step"))
 
     def publish(self, case_id: int, title: str, clip_request_id: int | None = None
                 ) -> Op[Case]:
         """Art. 14: show the case on the public API (the operating unit; the server keeps to
         its allow-list: type, ward, date, this title and the chosen ready evidence clip)."""
-        body: dict[str, Any] = {"public": True, "title": title}
-        if clip_request_id is not None:
-            body["clip_request_id"] = int(clip_request_id)
-        return self._post(f"/cases/{int(case_id)}/publication", body, _tr("Publish case"),
-                          method="PUT")
+        return self._act(functools.partial(self._backend.publish_case, case_id, title,
+                                           clip_request_id), _tr("Publish case"))
 
     def unpublish(self, case_id: int) -> Op[Case]:
-        return self._post(f"/cases/{int(case_id)}/publication", {"public": False},
-                          _tr("Unpublish case"), method="PUT")
+        return self._act(functools.partial(self._backend.unpublish_case, case_id),
+                         _tr("Unpublish case"))
 
-    def _post(self, path: str, body: dict[str, Any], label: str, *,
-              method: str = "POST") -> Op[Case]:
-        def work() -> Case:
-            return parse_case(self._backend.call(method, path, json=body))
-
+    def _act(self, work: Callable[[], Case], label: str) -> Op[Case]:
         return (self._ops.run(work, label=label, owner=self)
                 .success(self._on_case).failure(self._on_action_failed))
 
@@ -418,8 +421,5 @@ class CaseService(QObject):
                 .failure(self._on_action_failed))
 
     def _fetch_sources(self) -> tuple[list[Bookmark], list[ClipRequest]]:
-        bookmarks = [parse_bookmark(b) for b in
-                     self._backend.call("GET", "/bookmarks", params={"limit": 200}) or ()]
-        clips = [parse_clip(c) for c in
-                 self._backend.call("GET", "/clips", params={"box": "all"}) or ()]
-        return bookmarks, clips
+        _total, bookmarks = self._backend.bookmarks(BookmarkFilter(limit=200))
+        return bookmarks, self._backend.clips(ClipBox.ALL)

@@ -50,7 +50,7 @@ from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
 from app.domain import User
 from app.errors import BackendError
 from app.i18n import arg
-from app.letters import MAX_LETTER_BYTES, LetterFault, fetch_letter, inspect_letter
+from app.letters import MAX_LETTER_BYTES, LetterFault, inspect_letter, save_letter
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.polled import PolledList, readable, report_action_failure
@@ -96,8 +96,7 @@ class ClipBackend(Protocol):
     so it must not pull the HTTP client in)."""
 
     def me(self) -> User: ...
-    def get_bytes(self, path: str, *, params: dict[str, Any] | None = None,
-                  limit: int = ...) -> tuple[bytes, str]: ...
+    def clip_letter(self, request_id: int) -> bytes: ...
     def clips(self, box: str = ClipBox.ALL) -> list[ClipRequest]: ...
     def create_clip(self, camera_id: int, start: datetime, end: datetime, purpose: str,
                     commitment: str | None = None, letter: Path | None = None
@@ -447,9 +446,9 @@ class ClipService(QObject):
                 .failure(self._on_action_failed))
 
     def _fetch_letter(self, request_id: int, destination: Path) -> Path:
-        return fetch_letter(self._backend, f"/clips/{int(request_id)}/letter", destination,
-                            QCoreApplication.translate(
-                                "ClipService", "the server's letter is not a PDF file"))
+        return save_letter(self._backend.clip_letter(request_id), destination,
+                           QCoreApplication.translate(
+                               "ClipService", "the server's letter is not a PDF file"))
 
     # -- download and verify -------------------------------------------------------------------
     def download(self, request_id: int, directory: Path) -> DownloadJob:

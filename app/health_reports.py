@@ -216,10 +216,10 @@ class HealthReport:
                 "reconnects": self.reconnects}
 
 
-class ApiCall(Protocol):
-    def call(self, method: str, path: str, *, json: Any = None,
-             params: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
-             files: dict[str, Any] | None = None) -> Any: ...
+class HealthBackend(Protocol):
+    """The endpoint :class:`HealthReporter` uses (:class:`app.api.BackendApi`'s)."""
+
+    def report_health(self, report: HealthReport) -> None: ...
 
 
 class HealthReporter(CameraWatch):
@@ -231,7 +231,7 @@ class HealthReporter(CameraWatch):
 
     sent = Signal(object)
 
-    def __init__(self, backend: ApiCall, ops: Ops, video: VideoSource, camera_of: CameraOf, *,
+    def __init__(self, backend: HealthBackend, ops: Ops, video: VideoSource, camera_of: CameraOf, *,
                  clock: Clock = utc_now, period: timedelta = REPORT_PERIOD,
                  sweep_ms: int = SWEEP_MS, parent: QObject | None = None) -> None:
         super().__init__(video, camera_of, clock=clock, sweep_ms=sweep_ms, parent=parent)
@@ -289,7 +289,7 @@ class HealthReporter(CameraWatch):
          .success(self._on_sent).failure(self._on_failed))
 
     def _post(self, report: HealthReport) -> HealthReport:
-        self._backend.call("POST", f"/cameras/{report.camera_id}/health", json=report.body())
+        self._backend.report_health(report)
         return report
 
     def _on_sent(self, report: HealthReport) -> None:

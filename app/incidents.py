@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
-from app.cases import ApiClient
 from app.errors import BackendError
 from app.health_reports import (
     SWEEP_MS,
@@ -58,6 +58,20 @@ POLL_INTERVAL_MS = 20_000
 OFFLINE_AFTER = timedelta(minutes=5)
 RETRY_AFTER = timedelta(minutes=1)
 MAX_SNAPSHOT_BYTES = 5 * 1024 * 1024
+
+
+class IncidentBackend(Protocol):
+    """The endpoints :class:`IncidentService` uses (:class:`app.api.BackendApi`'s typed
+    methods)."""
+
+    def incidents(self, state: IncidentState | str | None = None) -> list[Incident]: ...
+    def report_incident(self, camera_id: int, kind: IncidentKind | str, note: str = "", *,
+                        automatic: bool = False, snapshot: bytes | None = None,
+                        snapshot_type: str = "image/jpeg") -> Incident: ...
+    def acknowledge_incident(self, incident_id: int) -> Incident: ...
+    def resolve_incident(self, incident_id: int, resolution: str) -> Incident: ...
+    def incident_snapshot(self, incident_id: int, report_id: int, *,
+                          limit: int = ...) -> tuple[bytes, str]: ...
 
 
 def _tr(text: str) -> str:
@@ -156,7 +170,7 @@ class IncidentService(QObject):
     action_failed = Signal(str)
     snapshot_loaded = Signal(int, int, bytes, str)
 
-    def __init__(self, backend: ApiClient, ops: Ops, messages: MessageBridge,
+    def __init__(self, backend: IncidentBackend, ops: Ops, messages: MessageBridge,
                  parent: QObject | None = None, *, poll_interval_ms: int = POLL_INTERVAL_MS,
                  notify_new: bool = False) -> None:
         super().__init__(parent)
@@ -196,13 +210,10 @@ class IncidentService(QObject):
         self.list.refresh()
 
     def _fetch(self, state: str | None) -> _Lists:
-        params = {"state": state} if state else {}
-        listed = [parse_incident(i) for i in self._backend.call("GET", "/incidents",
-                                                                params=params) or ()]
+        listed = self._backend.incidents(state)
         if state == IncidentState.OPEN:
             return state, listed, listed
-        opened = [parse_incident(i) for i in self._backend.call(
-            "GET", "/incidents", params={"state": IncidentState.OPEN.value}) or ()]
+        opened = self._backend.incidents(IncidentState.OPEN)
         return state, listed, opened
 
     def _on_lists(self, result: _Lists, _current: bool) -> None:
@@ -238,17 +249,10 @@ class IncidentService(QObject):
                 raise BackendError("snapshot: not a JPEG or PNG image")
             if len(snapshot) > MAX_SNAPSHOT_BYTES:
                 raise BackendError("snapshot: larger than 5 MB")
-            name = "snapshot.jpg" if media == "image/jpeg" else "snapshot.png"
-            answer = self._backend.call(
-                "POST", "/incidents",
-                data={"camera_id": str(int(camera_id)), "kind": kind, "note": note,
-                      "automatic": "true" if automatic else "false"},
-                files={"snapshot": (name, snapshot, media)})
+            incident = self._backend.report_incident(camera_id, kind, note, automatic=automatic,
+                                                     snapshot=snapshot, snapshot_type=media)
         else:
-            answer = self._backend.call("POST", "/incidents", json={
-                "camera_id": int(camera_id), "kind": kind, "note": note,
-                "automatic": automatic})
-        incident = parse_incident(answer)
+            incident = self._backend.report_incident(camera_id, kind, note, automatic=automatic)
         # 201 opened it, 200 joined: this report is the incident's only one iff it opened it
         return incident, len(incident.reports) == 1
 
@@ -268,17 +272,14 @@ class IncidentService(QObject):
 
     # -- the duty desk --------------------------------------------------------------------------
     def acknowledge(self, incident_id: int) -> Op[Incident]:
-        return self._step(f"/incidents/{int(incident_id)}/acknowledge", None,
+        return self._step(functools.partial(self._backend.acknowledge_incident, incident_id),
                           _tr("Acknowledge incident"))
 
     def resolve(self, incident_id: int, resolution: str) -> Op[Incident]:
-        return self._step(f"/incidents/{int(incident_id)}/resolve",
-                          {"resolution": resolution}, _tr("Resolve incident"))
+        return self._step(functools.partial(self._backend.resolve_incident, incident_id,
+                                            resolution), _tr("Resolve incident"))
 
-    def _step(self, path: str, body: dict[str, Any] | None, label: str) -> Op[Incident]:
-        def work() -> Incident:
-            return parse_incident(self._backend.call("POST", path, json=body))
-
+    def _step(self, work: Callable[[], Incident], label: str) -> Op[Incident]:
         return (self._ops.run(work, label=label, owner=self)
                 .success(self._on_incident).failure(self._on_action_failed))
 
@@ -288,9 +289,8 @@ class IncidentService(QObject):
         self.list.replace(incident)
 
     def load_snapshot(self, incident_id: int, report_id: int) -> Op[tuple[bytes, str]]:
-        path = f"/incidents/{int(incident_id)}/reports/{int(report_id)}/snapshot"
-        return (self._ops.run(functools.partial(self._backend.get_bytes, path,
-                                                limit=MAX_SNAPSHOT_BYTES + 1024),
+        return (self._ops.run(functools.partial(self._backend.incident_snapshot, incident_id,
+                                                report_id, limit=MAX_SNAPSHOT_BYTES + 1024),
                               label=_tr("Snapshot"), owner=self)
                 .success(lambda pair: self.snapshot_loaded.emit(incident_id, report_id,
                                                                 pair[0], pair[1]))
@@ -322,7 +322,7 @@ class OfflineWatcher(CameraWatch):
 
     filed = Signal(object, bool)
 
-    def __init__(self, backend: ApiClient, ops: Ops, messages: MessageBridge,
+    def __init__(self, backend: IncidentBackend, ops: Ops, messages: MessageBridge,
                  video: VideoSource, camera_of: CameraOf, *, clock: Clock = utc_now,
                  after: timedelta = OFFLINE_AFTER, sweep_ms: int = SWEEP_MS,
                  parent: QObject | None = None) -> None:

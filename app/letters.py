@@ -7,7 +7,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from app.errors import BackendError
 from common.files import write_atomically
@@ -49,15 +48,9 @@ def inspect_letter(path: Path | None) -> LetterProblem | None:
     return None
 
 
-class _Fetcher(Protocol):
-    def get_bytes(self, path: str, *, limit: int = ...) -> tuple[bytes, str]: ...
-
-
-def fetch_letter(backend: _Fetcher, api_path: str, destination: Path,
-                 not_pdf_message: str) -> Path:
-    """Save the letter at ``api_path`` to ``destination`` (atomically) for reading; a body that is
-    not a PDF is refused with ``not_pdf_message`` and nothing is written. Blocking."""
-    body, _type = backend.get_bytes(api_path, limit=MAX_LETTER_BYTES + 1024)
+def save_letter(body: bytes, destination: Path, not_pdf_message: str) -> Path:
+    """Save a letter the server sent (``body``) to ``destination`` (atomically) for reading; a
+    body that is not a PDF is refused with ``not_pdf_message`` and nothing is written."""
     if not body.startswith(PDF_MAGIC):
         raise BackendError(not_pdf_message)
     destination.parent.mkdir(parents=True, exist_ok=True)

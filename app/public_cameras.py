@@ -15,11 +15,10 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from app.cases import ApiClient
 from app.errors import BackendError
 from app.i18n import arg
 from app.messages import MessageBridge
@@ -51,6 +50,13 @@ def parse_row(data: Any) -> PublicCameraRow:
         raise BackendError("the server sent an unexpected camera record") from exc
 
 
+class PublicCameraBackend(Protocol):
+    """The endpoints :class:`PublicCameraService` uses (:class:`app.api.BackendApi`'s)."""
+
+    def public_camera_rows(self) -> list[PublicCameraRow]: ...
+    def set_camera_public(self, camera_id: int, public: bool) -> PublicCameraRow: ...
+
+
 class PublicCameraService(QObject):
     """See the module docstring for the signals."""
 
@@ -58,7 +64,7 @@ class PublicCameraService(QObject):
     camera_changed = Signal(object)
     failed = Signal(int, str)
 
-    def __init__(self, backend: ApiClient, ops: Ops, messages: MessageBridge,
+    def __init__(self, backend: PublicCameraBackend, ops: Ops, messages: MessageBridge,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._backend = backend
@@ -71,13 +77,12 @@ class PublicCameraService(QObject):
                 .failure(functools.partial(self._on_failed, 0)))
 
     def _fetch(self) -> list[PublicCameraRow]:
-        rows = [parse_row(c) for c in self._backend.call("GET", "/cameras") or ()]
+        rows = self._backend.public_camera_rows()
         return sorted(rows, key=lambda r: (r.name, r.id))
 
     def set_public(self, camera_id: int, public: bool) -> Op[PublicCameraRow]:
         def work() -> PublicCameraRow:
-            return parse_row(self._backend.call("PUT", f"/cameras/{int(camera_id)}/public",
-                                                json={"public": bool(public)}))
+            return self._backend.set_camera_public(camera_id, public)
 
         return (self._ops.run(work, label=_tr("Public camera"), owner=self)
                 .success(self._on_changed)

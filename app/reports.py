@@ -24,6 +24,8 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from app.access_requests import AccessRequestBackend
+from app.audit_log import AuditBackend
 from app.bookmarks import parse_time
 from app.errors import BackendError
 from app.i18n import arg
@@ -33,16 +35,6 @@ from common.files import write_atomically
 from common.vocabulary import ReportFormat, ReportKind
 
 log = logging.getLogger("iocwall.reports")
-
-
-class ReportBackend(Protocol):
-    """What the service needs of :class:`app.backend.BackendClient`."""
-
-    def call(self, method: str, path: str, *, json: Any = None,
-             params: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
-             files: dict[str, Any] | None = None) -> Any: ...
-    def get_bytes(self, path: str, *, params: dict[str, Any] | None = None,
-                  limit: int = ...) -> tuple[bytes, str]: ...
 
 
 class ExportFormat(enum.StrEnum):
@@ -185,6 +177,15 @@ def parse_report(data: Any) -> Report:
 MAGIC = {ExportFormat.PDF: b"%PDF-", ExportFormat.CSV: "\ufeff".encode()}
 
 
+class ReportBackend(AccessRequestBackend, AuditBackend, Protocol):
+    """What the administration panels hand their services (reports, access requests, the audit
+    log): :class:`app.backend.BackendClient` is one. :class:`ReportService` itself uses the report
+    endpoints (:class:`app.api.BackendApi`'s typed methods)."""
+
+    def report(self, query: ReportQuery) -> Report: ...
+    def report_file(self, query: ReportQuery, fmt: ExportFormat) -> bytes: ...
+
+
 class ReportService(QObject):
     """Fetches reports and saves their exports; see the module docstring for the signals."""
 
@@ -208,7 +209,7 @@ class ReportService(QObject):
                 .failure(self._on_failed))
 
     def _fetch(self, query: ReportQuery) -> Report:
-        return parse_report(self._backend.call("GET", "/reports", params=query.params()))
+        return self._backend.report(query)
 
     def _on_loaded(self, query: ReportQuery, report: Report) -> None:
         self.query, self.report = query, report
@@ -222,7 +223,7 @@ class ReportService(QObject):
                 .success(self._on_exported).failure(self._on_failed))
 
     def _export(self, query: ReportQuery, fmt: ExportFormat, path: Path) -> Path:
-        body, _content_type = self._backend.get_bytes("/reports", params=query.params(fmt.value))
+        body = self._backend.report_file(query, fmt)
         if not body.startswith(MAGIC[fmt]):
             raise BackendError(arg(self.tr("the server did not send a %1 file"), fmt.value.upper()))
         try:

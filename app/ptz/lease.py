@@ -24,7 +24,14 @@ from typing import Any, Protocol
 import aiohttp
 from PySide6.QtCore import QObject, Signal
 
-from app.errors import BackendError, BackendUnreachable, Forbidden, NotFound, SessionExpired
+from app.errors import (
+    BackendError,
+    BackendUnreachable,
+    Forbidden,
+    NotFound,
+    SessionExpired,
+    error_for,
+)
 from app.ptz.base import LeaseHolder, LeaseState, LeaseStatus, PtzError, PtzErrorKind
 
 log = logging.getLogger("iocwall.ptz")
@@ -96,15 +103,8 @@ class LeaseApi:
                     body = None
         except (TimeoutError, aiohttp.ClientError) as err:
             raise BackendUnreachable("cannot reach the server for the PTZ lease") from err
-        detail = body.get("message") if isinstance(body, dict) else None
-        if status == 401:
-            raise SessionExpired(detail or "the session has expired; log in again")
-        if status == 403:
-            raise Forbidden(detail or "not allowed")
-        if status == 404:
-            raise NotFound(detail or "camera not found")
-        if status >= 400 and status != 409:
-            raise BackendError(f"PTZ lease: the server answered {status}")
+        if status >= 400 and status != 409:  # a 409 is an answer here: who holds the lease
+            raise error_for(status, body if isinstance(body, dict) else {}, authenticated=True)
         return status, body
 
     async def acquire(self, camera_id: int, reserve_seconds: int | None = None) -> LeaseState:

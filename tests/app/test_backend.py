@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import http.server
+import json
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from app.audit_log import AuditFilter, AuditRow, ChainVerdict
 from app.backend import BackendClient
-from app.domain import Action, CameraSystem
-from app.errors import AuthFailed, BackendUnreachable, NotFound, SessionExpired, ValidationFailed
+from app.cases import CaseFilter
+from app.domain import Action, CameraSystem, Layout
+from app.errors import (
+    AuthFailed,
+    BackendError,
+    BackendUnreachable,
+    Conflict,
+    Forbidden,
+    NotFound,
+    SessionExpired,
+    Unavailable,
+    ValidationFailed,
+)
+from app.incidents import Incident
+from app.public_cameras import PublicCameraRow
+from app.reports import ReportQuery
+from common.vocabulary import IncidentState, ReportKind
+from layouts import template
 from tests.app.helpers import free_port
 
 
@@ -82,15 +103,129 @@ def test_unreachable_server() -> None:
     assert "127.0.0.1" in str(info.value)
 
 
-def test_generic_call_and_get_bytes(client: BackendClient) -> None:
-    """The feature clients' plumbing: JSON in and out, 4xx as a readable error, binary bodies."""
+def test_typed_endpoints_answer_the_apps_types(client: BackendClient) -> None:
+    """The feature services' endpoints: dataclasses in and out, binary bodies, their limit."""
     client.login("ioc.operator", "demo")
-    verdict = client.call("GET", "/audit/verify")
-    assert isinstance(verdict, dict) and verdict
-    with pytest.raises(NotFound):
-        client.call("GET", "/incidents/999999")
-    body, content_type = client.get_bytes("/audit/export")
-    assert content_type.startswith("text/csv")
+    verdict = client.verify_audit()
+    assert isinstance(verdict, ChainVerdict) and verdict.ok and verdict.rows > 0
+    assert all(isinstance(row, AuditRow) for row in client.audit_rows(AuditFilter(), limit=5))
+    body = client.audit_export(AuditFilter())
     assert body.count(b"\n") >= 2
-    with pytest.raises(Exception, match="larger than"):
-        client.get_bytes("/audit/export", limit=10)
+    with pytest.raises(BackendError, match="larger than"):
+        client.audit_export(AuditFilter(), limit=10)
+    rows = client.public_camera_rows()
+    assert rows and all(isinstance(row, PublicCameraRow) for row in rows)
+    assert all(isinstance(i, Incident) and i.state == IncidentState.OPEN
+               for i in client.incidents(IncidentState.OPEN))
+
+
+# -- the typed errors, each from the real server's error envelope -----------------------------
+
+def test_a_404_is_not_found(client: BackendClient) -> None:
+    client.login("ioc.operator", "demo")
+    with pytest.raises(NotFound) as info:
+        client.case(999_999)
+    assert info.value.status == 404 and info.value.code == "not_found"
+    assert str(info.value)
+    with pytest.raises(NotFound):
+        client.acknowledge_incident(999_999)
+
+
+def test_a_403_is_forbidden_with_the_servers_reason(client: BackendClient) -> None:
+    client.login("police.officer", "demo")
+    with pytest.raises(Forbidden) as info:
+        client.report(ReportQuery(ReportKind.YEARLY, year=2026))
+    error = info.value
+    assert error.status == 403 and error.code == "forbidden"
+    assert error.reason == "Only the operating unit makes reports"
+    assert str(error) == error.reason  # the sentence the panels show is kept
+
+
+def test_a_409_is_a_conflict_taken_name_and_stale_version(client: BackendClient) -> None:
+    client.login("ioc.operator", "demo")
+    ids = [c.id for c in client.cameras()]
+    saved = client.create_layout(Layout.from_wall("Xung đột", template("2x2"), ids[:4]))
+    try:
+        with pytest.raises(Conflict) as taken:
+            client.create_layout(Layout.from_wall("Xung đột", template("1x1"), ids[:1]))
+        assert taken.value.status == 409 and taken.value.code == "conflict"
+        assert isinstance(taken.value, BackendError) and str(taken.value)
+        assert saved.id is not None and saved.version is not None
+        client.update_layout(saved.id, saved.version, name="Xung đột 2")
+        with pytest.raises(Conflict, match="version"):
+            client.update_layout(saved.id, saved.version, name="Xung đột 3")
+    finally:
+        assert saved.id is not None
+        client.delete_layout(saved.id)
+
+
+def test_a_422_names_its_field(client: BackendClient) -> None:
+    client.login("ioc.operator", "demo")
+    with pytest.raises(ValidationFailed) as info:
+        client.report(ReportQuery(ReportKind.YEARLY, year=1999))
+    error = info.value
+    assert error.status == 422 and error.code == "validation_error"
+    assert error.field == "year"
+    assert [field for field, _message in error.errors] == ["year"]
+    with pytest.raises(ValidationFailed) as state:
+        client.incidents("bogus")
+    assert state.value.field == "state"
+
+
+def test_no_answer_is_unreachable_not_a_server_error() -> None:
+    client = BackendClient(f"http://127.0.0.1:{free_port()}", timeout=(1.0, 1.0))
+    try:
+        with pytest.raises(BackendUnreachable) as info:
+            client.cases(CaseFilter())
+        assert not isinstance(info.value, Unavailable)  # nobody answered at all
+        assert info.value.status is None
+    finally:
+        client.close()
+
+
+class _Answers(http.server.BaseHTTPRequestHandler):
+    """A stand-in for a proxy in front of the server: 503 with the envelope, 502 without."""
+
+    def do_GET(self) -> None:  # noqa: N802 (the handler's name)
+        if self.path.startswith("/api/v1/cases"):
+            body = json.dumps({"code": "unavailable", "message": "Back in a minute"}).encode()
+            self.send_response(503)
+            self.send_header("Content-Type", "application/json")
+        else:
+            body = b"<html>bad gateway</html>"
+            self.send_response(502)
+            self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
+        pass
+
+
+@pytest.fixture
+def proxy_url() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Answers)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_a_503_or_502_is_unavailable(proxy_url: str) -> None:
+    client = BackendClient(proxy_url)
+    try:
+        with pytest.raises(Unavailable) as info:
+            client.cases(CaseFilter())
+        assert isinstance(info.value, BackendUnreachable)  # callers catching that keep working
+        assert info.value.status == 503 and info.value.code == "unavailable"
+        assert "Back in a minute" in str(info.value)
+        with pytest.raises(Unavailable) as gateway:
+            client.audit_export(AuditFilter())
+        assert gateway.value.status == 502 and gateway.value.code is None
+    finally:
+        client.close()

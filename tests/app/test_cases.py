@@ -13,10 +13,12 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.backend import BackendClient
+from app.bookmarks import BookmarkDraft
 from app.cases import Case, CaseFilter, CaseService, StepInput, parse_case
 from app.errors import BackendError
 from app.messages import Message, MessageBridge
 from app.ops import Ops
+from common.vocabulary import CaseAction
 from server.cases import DeadlineStatus, deadlines
 from server.models import ViolationCase
 from server.working_calendar import WorkingCalendar, default_data
@@ -57,14 +59,11 @@ def seed_case(client: BackendClient, camera_id: int, when: tuple[datetime, bool]
     """As the server tests do: a bookmark, then a case opened from it (operating unit), sent
     an hour after detection when asked."""
     detected, send = when
-    bookmark = client.call("POST", "/bookmarks", json={
-        "camera_id": camera_id, "at": detected.isoformat(), "note": note})
-    case = parse_case(client.call("POST", "/cases", json={
-        "kind": kind, "bookmark_id": bookmark["id"], "detected_at": detected.isoformat(),
-        "note": note}))
+    bookmark = client.create_bookmark(BookmarkDraft(camera_id, detected, note=note))
+    case = client.open_case(kind, bookmark_id=bookmark.id, detected_at=detected, note=note)
     if send:
-        case = parse_case(client.call("POST", f"/cases/{case.id}/send", json={
-            "at": (detected + timedelta(hours=1)).isoformat()}))
+        case = client.case_step(case.id, CaseAction.SEND,
+                                StepInput(at=detected + timedelta(hours=1), note=""))
     return case
 
 
@@ -72,17 +71,17 @@ def seed_case(client: BackendClient, camera_id: int, when: tuple[datetime, bool]
 def seeded(backend_url: str) -> Iterator[dict[str, Any]]:
     operator = login(backend_url, "ioc.operator")
     now = datetime.now(UTC)
-    cameras = sorted(operator.call("GET", "/cameras"), key=lambda c: c["id"])
+    cameras = sorted(operator.cameras(), key=lambda c: c.id)
     camera = cameras[0]
     try:
         cases = {
-            "overdue": seed_case(operator, camera["id"],
+            "overdue": seed_case(operator, camera.id,
                                  detection_for(DeadlineStatus.OVERDUE, now), "red_light",
                                  "Vượt đèn đỏ — quá hạn"),
-            "due_soon": seed_case(operator, camera["id"],
+            "due_soon": seed_case(operator, camera.id,
                                   detection_for(DeadlineStatus.DUE_SOON, now), "lane",
                                   "Sai làn — sắp đến hạn"),
-            "due": seed_case(operator, camera["id"], detection_for(DeadlineStatus.DUE, now),
+            "due": seed_case(operator, camera.id, detection_for(DeadlineStatus.DUE, now),
                              "stopping_parking", "Dừng đỗ sai — còn hạn"),
         }
         yield {"cases": cases, "camera": camera}
@@ -123,7 +122,7 @@ def test_list_filters_and_overdue_badge(seeded: dict[str, Any], qtbot: QtBot, op
         assert {c.deadline_state for c in only_soon.args[0]} == {"due_soon"}
 
         with qtbot.waitSignal(service.cases_changed, timeout=15_000) as by_kind:
-            service.set_filter(CaseFilter(kind="lane", ward=seeded["camera"]["ward"]))
+            service.set_filter(CaseFilter(kind="lane", ward=seeded["camera"].ward))
         assert by_kind.args[0] and {c.kind for c in by_kind.args[0]} == {"lane"}
         with qtbot.waitSignal(service.cases_changed, timeout=15_000) as elsewhere:
             service.set_filter(CaseFilter(ward="no such ward"))
@@ -162,14 +161,14 @@ def test_steps_follow_what_the_server_allows_each_unit(seeded: dict[str, Any], q
     try:
         camera = seeded["camera"]
         detected = datetime.now(UTC) - timedelta(hours=2)
-        bookmark = operator.call("POST", "/bookmarks", json={
-            "camera_id": camera["id"], "at": detected.isoformat(), "note": "Gây rối trật tự"})
+        bookmark = operator.create_bookmark(BookmarkDraft(camera.id, detected,
+                                                          note="Gây rối trật tự"))
         with qtbot.waitSignal(operator_service.case_changed, timeout=15_000) as opened:
-            operator_service.open_case("public_order", bookmark_id=bookmark["id"],
+            operator_service.open_case("public_order", bookmark_id=bookmark.id,
                                        note="Gây rối trật tự")
         case: Case = opened.args[0]
-        assert case.state == "opened" and case.bookmark_id == bookmark["id"]
-        assert case.detected_at == datetime.fromisoformat(bookmark["at"])
+        assert case.state == "opened" and case.bookmark_id == bookmark.id
+        assert case.detected_at == bookmark.at
         assert case.may("send") and not case.may("conclude")
 
         # police may not send: the server's 403 comes back as a readable message

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.backend import BackendClient
+from app.domain import Camera
 from app.health_reports import (
     Availability,
     CameraStates,
@@ -26,7 +27,9 @@ from app.health_reports import (
 from app.incidents import Incident, IncidentService, OfflineWatcher, snapshot_type
 from app.messages import Message, MessageBridge
 from app.ops import Ops
+from app.reports import ReportQuery
 from app.video import StreamState, VideoService
+from common.vocabulary import IncidentState, ReportKind
 
 
 def login(url: str, username: str) -> BackendClient:
@@ -62,8 +65,8 @@ def operator(backend_url: str) -> Iterator[BackendClient]:
     client.close()
 
 
-def _cameras(client: BackendClient) -> list[dict[str, Any]]:
-    return sorted(client.call("GET", "/cameras"), key=lambda c: c["id"])
+def _cameras(client: BackendClient) -> list[Camera]:
+    return sorted(client.cameras(), key=lambda c: c.id)
 
 
 def test_report_with_snapshot_then_acknowledge_and_resolve(
@@ -77,15 +80,15 @@ def test_report_with_snapshot_then_acknowledge_and_resolve(
         picture = jpeg()
         assert snapshot_type(picture) == "image/jpeg"
         with qtbot.waitSignal(reporter.reported, timeout=15_000) as first:
-            reporter.report(camera["id"], "obstructed", "Cây che khuất ống kính", picture)
+            reporter.report(camera.id, "obstructed", "Cây che khuất ống kính", picture)
         incident: Incident = first.args[0]
         assert first.args[1] is True
         assert (incident.camera_id, incident.kind, incident.state) == \
-            (camera["id"], "obstructed", "open")
+            (camera.id, "obstructed", "open")
         assert incident.reports[0].snapshot_sha256 and incident.snapshots
 
         with qtbot.waitSignal(desk.reported, timeout=15_000) as second:
-            desk.report(camera["id"], "too_dark", "Thêm: quá tối")
+            desk.report(camera.id, "too_dark", "Thêm: quá tối")
         assert second.args[0].id == incident.id and second.args[1] is False
         assert len(second.args[0].reports) == 2
 
@@ -124,7 +127,7 @@ def test_a_bad_snapshot_is_refused_with_a_message(qtbot: QtBot, ops: Ops,
     camera = _cameras(operator)[3]
     service = IncidentService(operator, ops, messages)
     with qtbot.waitSignal(service.action_failed, timeout=15_000) as failed:
-        service.report(camera["id"], "other", "not an image", b"GIF89a....")
+        service.report(camera.id, "other", "not an image", b"GIF89a....")
     assert failed.args[0].startswith("snapshot")
 
 
@@ -147,7 +150,7 @@ def test_camera_states_fold_tiles_into_cameras() -> None:
 
 
 def _play(video: VideoService, qtbot: QtBot, camera: dict[str, Any], window: int) -> None:
-    video.play("wall/0", camera["sub_stream_url"], window, camera["name"])
+    video.play("wall/0", camera.sub_stream_url, window, camera.name)
     qtbot.waitUntil(lambda: video.status("wall/0").state is StreamState.OFFLINE, timeout=20_000)
 
 
@@ -168,7 +171,7 @@ def test_offline_five_minutes_files_one_incident_across_two_clients(
     clock = Clock(datetime.now(UTC) - timedelta(minutes=6))
 
     def camera_of(key: str) -> int | None:
-        return int(camera["id"]) if key == "wall/0" else None
+        return int(camera.id) if key == "wall/0" else None
 
     watchers = [OfflineWatcher(client, ops, messages, video, camera_of, clock=clock,
                                sweep_ms=3_600_000) for client in (operator, second)]
@@ -176,7 +179,7 @@ def test_offline_five_minutes_files_one_incident_across_two_clients(
         for watcher in watchers:
             watcher.start()
         _play(video, qtbot, camera, int(surface.winId()))
-        qtbot.waitUntil(lambda: all(camera["id"] in w.down_since for w in watchers),
+        qtbot.waitUntil(lambda: all(camera.id in w.down_since for w in watchers),
                         timeout=5000)
         clock.now += timedelta(minutes=4, seconds=50)
         for watcher in watchers:
@@ -196,13 +199,12 @@ def test_offline_five_minutes_files_one_incident_across_two_clients(
         for watcher in watchers:
             watcher.sweep()
         qtbot.wait(500)
-        open_ones = operator.call("GET", "/incidents",
-                                  params={"state": "open", "camera_id": camera["id"]})
+        open_ones = [i for i in operator.incidents(IncidentState.OPEN) if i.camera_id == camera.id]
         assert len(open_ones) == 1
-        reports = open_ones[0]["reports"]
-        assert len(reports) == 2 and all(r["automatic"] for r in reports)
-        assert {r["user"]["username"] for r in reports} == {"ioc.operator", "police.officer"}
-        assert open_ones[0]["kind"] == "offline" and open_ones[0]["automatic"]
+        reports = open_ones[0].reports
+        assert len(reports) == 2 and all(r.automatic for r in reports)
+        assert {r.user.username for r in reports} == {"ioc.operator", "police.officer"}
+        assert open_ones[0].kind == "offline" and open_ones[0].automatic
         assert sum("offline for 5 min" in m.text for m in posted) == 2
     finally:
         for watcher in watchers:
@@ -222,16 +224,16 @@ def test_health_reports_reach_the_availability_report(
     video = VideoService()
     clock = Clock(datetime.now(UTC) - timedelta(minutes=3))
     reporter = HealthReporter(operator, ops, video,
-                              lambda key: int(camera["id"]) if key == "wall/0" else None,
+                              lambda key: int(camera.id) if key == "wall/0" else None,
                               clock=clock, sweep_ms=3_600_000)
     sent: list[HealthReport] = []
     reporter.sent.connect(sent.append)
     try:
         reporter.start()
-        video.play("wall/0", camera["sub_stream_url"], int(surface.winId()), camera["name"])
+        video.play("wall/0", camera.sub_stream_url, int(surface.winId()), camera.name)
         qtbot.waitUntil(lambda: video.status("wall/0").state is StreamState.OFFLINE,
                         timeout=20_000)
-        qtbot.waitUntil(lambda: reporter.states.camera(camera["id"]) is Availability.DOWN,
+        qtbot.waitUntil(lambda: reporter.states.camera(camera.id) is Availability.DOWN,
                         timeout=5000)
         clock.now += timedelta(seconds=30)
         reporter.sweep()
@@ -241,19 +243,18 @@ def test_health_reports_reach_the_availability_report(
         with qtbot.waitSignal(reporter.sent, timeout=15_000) as first:
             reporter.sweep()
         report: HealthReport = first.args[0]
-        assert report.camera_id == camera["id"] and report.live_seconds == 0
+        assert report.camera_id == camera.id and report.live_seconds == 0
         assert 60 <= report.down_seconds <= 62
         # the camera leaves the wall: its last interval is sent
         clock.now += timedelta(seconds=20)
         with qtbot.waitSignal(reporter.sent, timeout=15_000) as last:
             video.stop("wall/0")
         assert 19 <= last.args[0].down_seconds <= 21
-        today = (datetime.now(UTC) + timedelta(hours=7)).date().isoformat()  # UTC+7
-        answer = operator.call("GET", "/reports", params={
-            "kind": "ad_hoc", "start": today, "end": today, "format": "json"})
-        row = next(r for r in answer["availability"] if r["camera_id"] == camera["id"])
-        assert row["client_down_seconds"] >= 80, row
-        assert row["client_availability_percent"] == 0
+        today = (datetime.now(UTC) + timedelta(hours=7)).date()  # UTC+7
+        answer = operator.report(ReportQuery(ReportKind.AD_HOC, start=today, end=today))
+        row = next(r for r in answer.availability if r.camera_id == camera.id)
+        assert row.client_down_seconds >= 80, row
+        assert row.client_availability_percent == 0
     finally:
         reporter.stop()
         video.shutdown()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from app.api import BackendApi
 from app.errors import BackendError
-from app.letters import MAX_LETTER_BYTES, LetterFault, fetch_letter, inspect_letter
+from app.letters import MAX_LETTER_BYTES, LetterFault, inspect_letter, save_letter
 from common.files import write_atomically
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -36,25 +38,33 @@ def test_inspect_letter_names_each_fault(tmp_path: Path) -> None:
     assert str(tmp_path) not in problem.name  # the name only, never the folder
 
 
-class _Server:
+class _Server(BackendApi):
+    """The typed client over a transport that answers every download with ``body``."""
+
     def __init__(self, body: bytes) -> None:
         self.body = body
         self.asked: list[tuple[str, int]] = []
 
-    def get_bytes(self, path: str, *, limit: int = 0) -> tuple[bytes, str]:
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        raise AssertionError(f"unexpected {method} {path}")
+
+    def _get_bytes(self, path: str, *, params: dict[str, Any] | None = None,
+                   limit: int = 0) -> tuple[bytes, str]:
         self.asked.append((path, limit))
         return self.body, "application/pdf"
 
 
-def test_fetch_letter_writes_only_a_pdf(tmp_path: Path) -> None:
+def test_save_letter_writes_only_a_pdf(tmp_path: Path) -> None:
     target = tmp_path / "letters" / "letter-7.pdf"
     server = _Server(PDF)
-    assert fetch_letter(server, "/clips/7/letter", target, "not a PDF") == target
+    assert save_letter(server.clip_letter(7), target, "not a PDF") == target
     assert target.read_bytes() == PDF
-    assert server.asked == [("/clips/7/letter", MAX_LETTER_BYTES + 1024)]
+    assert server.access_request_letter(9) == PDF
+    assert server.asked == [("/clips/7/letter", MAX_LETTER_BYTES + 1024),
+                            ("/access-requests/9/letter", MAX_LETTER_BYTES + 1024)]
     other = tmp_path / "letters" / "letter-8.pdf"
     with pytest.raises(BackendError, match="not a PDF"):
-        fetch_letter(_Server(b"<html>error</html>"), "/clips/8/letter", other, "not a PDF")
+        save_letter(_Server(b"<html>error</html>").clip_letter(8), other, "not a PDF")
     assert not other.exists() and sorted(p.name for p in other.parent.iterdir()) == [target.name]
 
 

@@ -130,7 +130,7 @@ def test_the_event_list_is_the_servers(panel: AuditPanel, live: LiveBackend,
     """The filter offers what the log holds — including events the client never heard of."""
     client = live.client("agency.viewer")
     try:
-        client.call("GET", "/access-requests/cameras")  # audited as access_camera_catalogue
+        client.requestable_cameras()  # audited as access_camera_catalogue
     finally:
         client.close()
     with qtbot.waitSignal(panel.service.events_loaded, timeout=20_000) as loaded:
@@ -146,6 +146,6 @@ def test_audit_events_is_for_the_operating_unit_only(live: LiveBackend) -> None:
     client = live.client("police.commander")
     try:
         with pytest.raises(Forbidden):
-            client.call("GET", "/audit/events")
+            client.audit_event_names()
     finally:
         client.close()

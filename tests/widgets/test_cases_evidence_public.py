@@ -210,7 +210,7 @@ def test_case_from_a_ready_clip_request_then_a_second_clip_as_evidence(
     # and so says the server, read afresh
     reader = footage.client()
     try:
-        assert reader.call("GET", f"/cases/{case.id}")["clip_request_ids"] == [first, second]
+        assert list(reader.case(case.id).clip_request_ids) == [first, second]
     finally:
         reader.close()
 
@@ -222,8 +222,7 @@ def test_publish_a_case_and_take_it_back_through_the_gui(
     first, second = footage.clips
     operator = footage.client()
     try:
-        case_id = operator.call("POST", "/cases", json={
-            "kind": "lane", "clip_request_id": second, "note": NOTE})["id"]
+        case_id = operator.open_case("lane", clip_request_id=second, note=NOTE).id
         before_violations = {v["id"] for v in footage.public("/violations")}
         assert case_id not in before_violations
 

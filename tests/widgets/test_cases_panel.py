@@ -22,8 +22,8 @@ from pytestqt.qtbot import QtBot
 
 from app.auth import AuthService
 from app.backend import BackendClient
-from app.bookmarks import VIETNAM, vn_text
-from app.cases import CaseService, due_text
+from app.bookmarks import VIETNAM, BookmarkDraft, vn_text
+from app.cases import CaseService, StepInput, due_text
 from app.context import Runtime
 from app.credentials import TokenStore
 from app.messages import Message, MessageBridge
@@ -31,6 +31,7 @@ from app.ops import Ops
 from app.settings import SettingsStore
 from app.settings import data_dir as client_data_dir
 from app.video import VideoService
+from common.vocabulary import CaseAction
 from main import parse_args
 from server.cases import DeadlineStatus
 from shell.client import Client
@@ -48,16 +49,16 @@ def login(url: str, username: str) -> BackendClient:
 def seeded(backend_url: str) -> Iterator[dict[str, Any]]:
     operator = login(backend_url, "ioc.operator")
     now = datetime.now(UTC)
-    camera = sorted(operator.call("GET", "/cameras"), key=lambda c: c["id"])[5]
+    camera = sorted(operator.cameras(), key=lambda c: c.id)[5]
     try:
         yield {"camera": camera, "cases": {
-            "overdue": seed_case(operator, camera["id"],
+            "overdue": seed_case(operator, camera.id,
                                  detection_for(DeadlineStatus.OVERDUE, now), "red_light",
                                  "Panel: quá hạn"),
-            "due_soon": seed_case(operator, camera["id"],
+            "due_soon": seed_case(operator, camera.id,
                                   detection_for(DeadlineStatus.DUE_SOON, now), "lane",
                                   "Panel: sắp đến hạn"),
-            "due": seed_case(operator, camera["id"], detection_for(DeadlineStatus.DUE, now),
+            "due": seed_case(operator, camera.id, detection_for(DeadlineStatus.DUE, now),
                              "public_order", "Panel: còn hạn"),
         }}
     finally:
@@ -101,7 +102,7 @@ def test_filters_narrow_the_table(seeded: dict[str, Any], qtbot: QtBot,
     assert {c.deadline_state for c in panel.cases()} == {"overdue"}
     with qtbot.waitSignal(service.cases_changed, timeout=15_000):
         panel.deadline_combo.setCurrentIndex(0)
-    ward = seeded["camera"]["ward"]
+    ward = seeded["camera"].ward
     assert panel.ward_combo.findData(ward) >= 0
     with qtbot.waitSignal(service.cases_changed, timeout=15_000):
         panel.ward_combo.setCurrentIndex(panel.ward_combo.findData(ward))
@@ -184,16 +185,15 @@ def test_open_case_from_a_bookmark(seeded: dict[str, Any], qtbot: QtBot,
     operator = login(backend_url, "ioc.operator")
     try:
         at = datetime.now(UTC) - timedelta(minutes=30)
-        bookmark = operator.call("POST", "/bookmarks", json={
-            "camera_id": seeded["camera"]["id"], "at": at.isoformat(),
-            "note": "Dừng xe trên vạch"})
+        bookmark = operator.create_bookmark(BookmarkDraft(seeded["camera"].id, at,
+                                                          note="Dừng xe trên vạch"))
     finally:
         operator.close()
     panel.open_case()
     qtbot.waitUntil(lambda: panel.open_dialog is not None, timeout=15_000)
     dialog = panel.open_dialog
     assert isinstance(dialog, OpenCaseDialog)
-    index = dialog.source_combo.findData(f"bookmark:{bookmark['id']}")
+    index = dialog.source_combo.findData(f"bookmark:{bookmark.id}")
     assert index >= 0
     dialog.source_combo.setCurrentIndex(index)
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("stopping_parking"))
@@ -201,7 +201,7 @@ def test_open_case_from_a_bookmark(seeded: dict[str, Any], qtbot: QtBot,
     with qtbot.waitSignal(service.case_changed, timeout=15_000) as opened:
         dialog.buttons.accepted.emit()
     case = opened.args[0]
-    assert (case.kind, case.bookmark_id, case.state) == ("stopping_parking", bookmark["id"],
+    assert (case.kind, case.bookmark_id, case.state) == ("stopping_parking", bookmark.id,
                                                          "opened")
     qtbot.waitUntil(lambda: panel.open_dialog is None, timeout=5000)
     qtbot.waitUntil(lambda: panel.select(case.id), timeout=15_000)
@@ -265,12 +265,11 @@ def test_history_shows_labels_who_and_when_in_utc7(
         seeded: dict[str, Any], qtbot: QtBot, operator_panel: tuple[CasesPanel, CaseService],
         backend_url: str) -> None:
     panel, service = operator_panel
-    operator, case_id = _operator_case(backend_url, seeded["camera"]["id"], "Panel: lịch sử")
+    operator, case_id = _operator_case(backend_url, seeded["camera"].id, "Panel: lịch sử")
     try:
-        operator.call("POST", f"/cases/{case_id}/send", json={"note": "Chuyển hồ sơ"})
-        operator.call("PUT", f"/cases/{case_id}/publication",
-                      json={"public": True, "title": "Đi sai làn đường"})
-        operator.call("PUT", f"/cases/{case_id}/publication", json={"public": False})
+        operator.case_step(case_id, CaseAction.SEND, StepInput(note="Chuyển hồ sơ"))
+        operator.publish_case(case_id, "Đi sai làn đường")
+        operator.unpublish_case(case_id)
     finally:
         operator.close()
     with qtbot.waitSignal(service.cases_changed, timeout=15_000):
@@ -306,7 +305,7 @@ def test_unpublish_only_for_a_public_case_and_a_stale_click_is_told(
         seeded: dict[str, Any], qtbot: QtBot, operator_panel: tuple[CasesPanel, CaseService],
         backend_url: str) -> None:
     panel, service = operator_panel
-    other, case_id = _operator_case(backend_url, seeded["camera"]["id"], "Panel: công khai")
+    other, case_id = _operator_case(backend_url, seeded["camera"].id, "Panel: công khai")
     try:
         with qtbot.waitSignal(service.cases_changed, timeout=15_000):
             service.refresh()
@@ -314,15 +313,14 @@ def test_unpublish_only_for_a_public_case_and_a_stale_click_is_told(
         assert panel.unpublish_button.isVisible() and not panel.unpublish_button.isEnabled()
         assert panel.publish_button.isEnabled()
 
-        other.call("PUT", f"/cases/{case_id}/publication",
-                   json={"public": True, "title": "Đi sai làn đường"})
+        other.publish_case(case_id, "Đi sai làn đường")
         with qtbot.waitSignal(service.cases_changed, timeout=15_000):
             service.refresh()
         assert panel.select(case_id) and panel.selected().public
         assert panel.unpublish_button.isEnabled() and not panel.publish_button.isEnabled()
 
         # another desk withdraws it; this panel still shows it public and its click is refused
-        other.call("PUT", f"/cases/{case_id}/publication", json={"public": False})
+        other.unpublish_case(case_id)
         assert panel.unpublish_button.isEnabled()
         with qtbot.waitSignal(service.action_failed, timeout=15_000) as refused:
             qtbot.mouseClick(panel.unpublish_button, Qt.MouseButton.LeftButton)
@@ -332,7 +330,7 @@ def test_unpublish_only_for_a_public_case_and_a_stale_click_is_told(
         qtbot.waitUntil(lambda: panel.select(case_id) and not panel.selected().public,
                         timeout=15_000)
         assert not panel.unpublish_button.isEnabled() and panel.publish_button.isEnabled()
-        events = [e["action"] for e in other.call("GET", f"/cases/{case_id}")["events"]]
+        events = [e.action for e in other.case(case_id).events]
         assert events == ["open", "publish", "unpublish"]
     finally:
         other.close()

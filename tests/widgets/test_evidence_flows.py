@@ -12,7 +12,6 @@ wires them), against a real backend recording a real lab camera with ffmpeg:
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -144,16 +143,13 @@ def _choose(qtbot: QtBot, dialog: ClipRequestDialog, path: Path) -> None:
 def _grant(footage: Footage, agency: BackendClient, operator: BackendClient) -> None:
     """The agency's access to CAM-01 (a written access request, granted by the IOC)."""
     now = datetime.now(UTC)
-    filed = agency.call("POST", "/access-requests", data={
-        "content": "Xem camera quảng trường", "purpose": "Xác minh thi công công trình",
-        "commitment": "Cam kết chỉ sử dụng cho mục đích đã nêu",
-        "camera_ids": json.dumps([footage.camera_id]),
-        "wanted_from": (now - timedelta(hours=1)).isoformat(),
-        "wanted_until": (now + timedelta(days=1)).isoformat()},
-        files={"letter": ("de-nghi.pdf", PDF, "application/pdf")})
-    operator.call("POST", f"/access-requests/{filed['id']}/grant", json={
-        "camera_ids": [footage.camera_id], "valid_from": (now - timedelta(hours=1)).isoformat(),
-        "valid_until": (now + timedelta(days=1)).isoformat()})
+    filed = agency.file_access_request(
+        content="Xem camera quảng trường", purpose="Xác minh thi công công trình",
+        commitment="Cam kết chỉ sử dụng cho mục đích đã nêu", camera_ids=[footage.camera_id],
+        wanted_from=now - timedelta(hours=1), wanted_until=now + timedelta(days=1),
+        letter_name="de-nghi.pdf", letter=PDF)
+    operator.grant_access(filed.id, [footage.camera_id], valid_until=now + timedelta(days=1),
+                          valid_from=now - timedelta(hours=1))
 
 
 def test_agency_request_with_letter_through_the_dialog_and_the_operating_unit(

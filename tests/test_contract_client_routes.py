@@ -1,0 +1,243 @@
+"""Every route the typed backend client calls exists in the server's OpenAPI, and nothing outside
+the client calls the raw transport (docs/contracts.md, "Backend").
+
+1. Routes. Each public method of :class:`app.backend.BackendClient` is called once (``CALLS``)
+   with its transport replaced by a recorder; every ``(method, path)`` it asks for must match a
+   path template of the server's OpenAPI with that method, and every query parameter it sends
+   must be one the operation declares. A route renamed or removed on either side fails here; a
+   new client method without an entry in ``CALLS`` fails too.
+2. Layering. No module of ``app/`` or ``widgets/`` (nor ``main.py``) other than the client
+   (``app/backend.py``, ``app/api.py``) calls the raw transport (``call``, ``get_bytes``,
+   ``_call``, ``_get_bytes``, ``_request``): services go through the typed methods.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
+
+from app.api import BackendApi
+from app.audit_log import AuditFilter
+from app.backend import BackendClient
+from app.bookmarks import BookmarkDraft, BookmarkFilter
+from app.cases import CaseFilter, StepInput
+from app.domain import Layout
+from app.health_reports import HealthReport
+from app.reports import ExportFormat, ReportQuery
+from common.vocabulary import CaseAction, ClipBox, IncidentKind, IncidentState, ReportKind
+from layouts import template
+from server.config import Settings
+from server.main import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+API_PREFIX = "/api/v1"
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+LAYOUT = Layout.from_wall("Cổng chợ", template("1x1"), [1])
+PDF = b"%PDF-1.4\n%%EOF\n"
+DOWNLOADS = Path(tempfile.gettempdir()) / "iocwall-contract"  # the download's folder is made first
+
+
+class Asked(Exception):
+    """What the client asked the transport for: the request ends here."""
+
+    def __init__(self, method: str, path: str, params: dict[str, Any] | None) -> None:
+        super().__init__(f"{method} {path}")
+        self.method, self.path, self.params = method, path, dict(params or {})
+
+
+def recording_client() -> BackendClient:
+    client = BackendClient("http://127.0.0.1:9")
+
+    def request(method: str, path: str, *, params: dict[str, Any] | None = None,
+                **_kwargs: Any) -> Any:
+        raise Asked(method, path, params)
+
+    client._request = request  # type: ignore[method-assign,assignment]
+    client._token = "token"  # logout asks the server only with a session
+    return client
+
+
+Call = Callable[[BackendClient], Any]
+
+
+# each public method of the client → the calls that exercise its routes
+CALLS: dict[str, list[Call]] = {
+    "health": [lambda c: c.health()],
+    "login": [lambda c: c.login("ioc.operator", "demo")],
+    "resume": [lambda c: c.resume("token")],
+    "logout": [lambda c: c.logout()],
+    "me": [lambda c: c.me()],
+    "cameras": [lambda c: c.cameras()],
+    "camera": [lambda c: c.camera(3)],
+    "audit_event": [lambda c: c.audit_event("view_start", 3, "tile")],
+    "layouts": [lambda c: c.layouts()],
+    "layout": [lambda c: c.layout(4)],
+    "create_layout": [lambda c: c.create_layout(LAYOUT)],
+    "update_layout": [lambda c: c.update_layout(4, 1, LAYOUT, is_startup=True)],
+    "delete_layout": [lambda c: c.delete_layout(4)],
+    "create_bookmark": [lambda c: c.create_bookmark(BookmarkDraft(3, NOW, note="x"))],
+    "bookmarks": [lambda c: c.bookmarks(BookmarkFilter(camera_id=3, ward_id=1, since=NOW,
+                                                       until=NOW, tag="t", author="a",
+                                                       text="q"))],
+    "create_clip": [lambda c: c.create_clip(3, NOW, NOW + timedelta(minutes=1), "p", "c")],
+    "clips": [lambda c: c.clips(ClipBox.AWAITING)],
+    "clip": [lambda c: c.clip(5)],
+    "clip_step": [lambda c: c.clip_step(5, "endorse"), lambda c: c.clip_step(5, "approve"),
+                  lambda c: c.clip_step(5, "reject", "no")],
+    "clip_manifest": [lambda c: c.clip_manifest(5)],
+    "signing_keys": [lambda c: c.signing_keys()],
+    "recordings": [lambda c: c.recordings(3, NOW, NOW + timedelta(hours=1))],
+    "download_clip": [lambda c: c.download_clip(5, DOWNLOADS / "clip.mp4")],
+    # app.api.BackendApi
+    "cases": [lambda c: c.cases(CaseFilter(state="opened", kind="lane", deadline="overdue",
+                                           camera_id=3, since=NOW, until=NOW))],
+    "case": [lambda c: c.case(6)],
+    "open_case": [lambda c: c.open_case("lane", bookmark_id=1, detected_at=NOW, note="n")],
+    "add_case_clip": [lambda c: c.add_case_clip(6, 5)],
+    "case_step": [(lambda c, a=action: c.case_step(6, a, StepInput(at=NOW)))
+                  for action in CaseAction],
+    "publish_case": [lambda c: c.publish_case(6, "title", 5)],
+    "unpublish_case": [lambda c: c.unpublish_case(6)],
+    "incidents": [lambda c: c.incidents(IncidentState.OPEN), lambda c: c.incidents()],
+    "report_incident": [lambda c: c.report_incident(3, IncidentKind.OFFLINE, "n"),
+                        lambda c: c.report_incident(3, IncidentKind.OFFLINE, "n",
+                                                    snapshot=b"\xff\xd8\xff")],
+    "acknowledge_incident": [lambda c: c.acknowledge_incident(7)],
+    "resolve_incident": [lambda c: c.resolve_incident(7, "fixed")],
+    "incident_snapshot": [lambda c: c.incident_snapshot(7, 8)],
+    "report_health": [lambda c: c.report_health(HealthReport(3, NOW, NOW, 1.0, 0.0, 0))],
+    "public_camera_rows": [lambda c: c.public_camera_rows()],
+    "set_camera_public": [lambda c: c.set_camera_public(3, True)],
+    "access_requests": [lambda c: c.access_requests()],
+    "requestable_cameras": [lambda c: c.requestable_cameras()],
+    "file_access_request": [lambda c: c.file_access_request(
+        content="c", purpose="p", commitment="m", camera_ids=[3], wanted_from=NOW,
+        wanted_until=NOW, letter_name="cong-van.pdf", letter=PDF)],
+    "grant_access": [lambda c: c.grant_access(9, [3], NOW, NOW)],
+    "reject_access": [lambda c: c.reject_access(9, "no reason")],
+    "revoke_access": [lambda c: c.revoke_access(9)],
+    "access_request_letter": [lambda c: c.access_request_letter(9)],
+    "clip_letter": [lambda c: c.clip_letter(5)],
+    "audit_rows": [lambda c: c.audit_rows(AuditFilter(NOW, NOW, "u", "view_start", 3),
+                                          limit=10, offset=10)],
+    "audit_event_names": [lambda c: c.audit_event_names()],
+    "verify_audit": [lambda c: c.verify_audit()],
+    "audit_export": [lambda c: c.audit_export(AuditFilter(NOW, NOW, "u", "view_start", 3))],
+    "report": [lambda c: c.report(ReportQuery(ReportKind.QUARTERLY, 2026, 1)),
+               lambda c: c.report(ReportQuery(ReportKind.AD_HOC, start=date(2026, 3, 1),
+                                              end=date(2026, 3, 2)))],
+    "report_file": [lambda c: c.report_file(ReportQuery(ReportKind.YEARLY, 2026),
+                                            ExportFormat.PDF)],
+}
+NOT_ENDPOINTS = {"close"}
+
+
+@pytest.fixture(scope="module")
+def spec(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    data_dir = tmp_path_factory.mktemp("openapi")
+    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir}/iocwall.db",
+                        secret_key=SecretStr(Fernet.generate_key().decode("ascii")),
+                        argon2_time_cost=1, argon2_memory_cost=1024, argon2_parallelism=1)
+    return create_app(settings).openapi()
+
+
+def public_methods() -> set[str]:
+    return {name for name, member in inspect.getmembers(BackendClient, inspect.isfunction)
+            if not name.startswith("_")} - NOT_ENDPOINTS
+
+
+def asked(call: Call) -> Asked:
+    client = recording_client()
+    try:
+        call(client)
+    except Asked as request:
+        return request
+    finally:
+        client.close()
+    raise AssertionError("the call asked the server nothing")
+
+
+def route_of(spec: dict[str, Any], method: str, path: str) -> dict[str, Any] | None:
+    """The OpenAPI operation serving ``method`` ``path`` (a concrete path), if any."""
+    for template_path, operations in spec["paths"].items():
+        if not template_path.startswith(API_PREFIX):
+            continue
+        pattern = re.sub(r"\\{[^/]+\\}", "[^/]+", re.escape(template_path[len(API_PREFIX):]))
+        if re.fullmatch(pattern, path) and method.lower() in operations:
+            operation: dict[str, Any] = operations[method.lower()]
+            return operation
+    return None
+
+
+def test_every_public_method_of_the_client_is_called_here() -> None:
+    assert public_methods() - set(CALLS) == set(), "add the new endpoints to CALLS"
+    assert set(CALLS) - public_methods() == set(), "CALLS names methods the client lost"
+    assert {name for name, _ in inspect.getmembers(BackendApi, inspect.isfunction)
+            if not name.startswith("_")} <= set(CALLS)
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_the_routes_the_client_calls_exist_on_the_server(spec: dict[str, Any],
+                                                         name: str) -> None:
+    for call in CALLS[name]:
+        request = asked(call)
+        operation = route_of(spec, request.method, request.path)
+        assert operation is not None, f"{name}: {request.method} {request.path} is no route"
+        declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+        unknown = set(request.params) - declared
+        assert not unknown, f"{name}: {request.method} {request.path} has no query {unknown}"
+
+
+def test_a_missing_route_or_query_is_caught(spec: dict[str, Any]) -> None:
+    """The matcher itself: a renamed route or method does not pass."""
+    assert route_of(spec, "GET", "/cases/6") is not None
+    assert route_of(spec, "GET", "/casez/6") is None
+    assert route_of(spec, "DELETE", "/cases/6") is None
+    assert route_of(spec, "POST", "/cases/6/send/again") is None
+
+
+# -- 2. nobody else calls the raw transport ---------------------------------------------------------
+
+RAW = {"call", "get_bytes", "_call", "_get_bytes", "_request"}
+CLIENT = {Path("app/backend.py"), Path("app/api.py")}
+
+
+def raw_calls(source: str) -> list[tuple[int, str]]:
+    """``(line, name)`` of each use of an attribute named like the raw transport on another
+    object (``backend.call(…)``, ``functools.partial(self._backend.get_bytes, …)``); a class's
+    own private helper of that name (``self._call`` of the ONVIF controller) is not one."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in RAW \
+                and not isinstance(node.ctx, ast.Store) \
+                and not (isinstance(node.value, ast.Name) and node.value.id == "self"):
+            found.append((node.lineno, node.attr))
+    return sorted(set(found))
+
+
+def test_the_scan_sees_a_raw_call() -> None:
+    assert raw_calls('self._backend.call("GET", "/cases")') == [(1, "call")]
+    assert raw_calls("run(functools.partial(backend.get_bytes, path))") == [(1, "get_bytes")]
+    assert raw_calls("client._call('GET', '/x')") == [(1, "_call")]
+    assert raw_calls("self._backend._request('GET', '/x')") == [(1, "_request")]
+    assert raw_calls("self._backend.cases(where)") == []
+    assert raw_calls("self._call(device.ptz.Stop, token)") == []
+
+
+def test_only_the_client_calls_the_raw_transport() -> None:
+    files = [*ROOT.glob("app/**/*.py"), *ROOT.glob("widgets/**/*.py"), ROOT / "main.py"]
+    assert len(files) > 40
+    offenders = [f"{path.relative_to(ROOT)}:{line}: .{name}"
+                 for path in files if path.relative_to(ROOT) not in CLIENT
+                 for line, name in raw_calls(path.read_text(encoding="utf-8"))]
+    assert not offenders, "use the typed methods of app.api / app.backend instead"
