@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from common.evidence import MANIFEST_FORMAT, canonical_json
 from common.files import write_atomically
@@ -430,6 +431,9 @@ class ClipWorker:
                 # left 'extracting' is taken up again on a later round, as after a restart
                 log.error("Clip worker: the database is unreachable; retrying (%s)",
                           exc.orig or exc)
+            except StaleDataError:
+                # another backend's worker on the same database claimed the request first
+                log.info("Clip worker: a request was claimed elsewhere meanwhile")
             self._wake.wait(1.0)
             self._wake.clear()
 

@@ -342,6 +342,11 @@ class ClipRequest(Base):
     """
 
     __tablename__ = "clip_requests"
+    # the step guard: every UPDATE says which version it read, so of two people acting on the
+    # same record at once the second changes no row and gets 409 (StaleDataError), never a
+    # second approval or a step taken on a state that is gone
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
@@ -406,6 +411,11 @@ class ViolationCase(Base):
     (``server.cases``). Each step's time is a column; the deadlines are computed from them."""
 
     __tablename__ = "violation_cases"
+    # the step guard: every UPDATE says which version it read, so of two people acting on the
+    # same record at once the second changes no row and gets 409 (StaleDataError), never a
+    # second approval or a step taken on a state that is gone
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
@@ -477,6 +487,11 @@ class Incident(Base):
     database (several workstations filing at once meet the constraint, not a duplicate)."""
 
     __tablename__ = "incidents"
+    # the step guard: every UPDATE says which version it read, so of two people acting on the
+    # same record at once the second changes no row and gets 409 (StaleDataError), never a
+    # second approval or a step taken on a state that is gone
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
@@ -525,6 +540,11 @@ class AccessRequest(Base):
     commitment, the letter (PDF); granted for named cameras and a limited time, or rejected."""
 
     __tablename__ = "access_requests"
+    # the step guard: every UPDATE says which version it read, so of two people acting on the
+    # same record at once the second changes no row and gets 409 (StaleDataError), never a
+    # second approval or a step taken on a state that is gone
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)

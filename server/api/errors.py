@@ -21,6 +21,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("iocwall.api")
@@ -57,7 +58,7 @@ class ErrorBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(description="stable machine-readable reason: " + ", ".join(
-        sorted(set(CODES.values()) | {"ptz_taken", "rate_limited"})))
+        sorted(set(CODES.values()) | {"ptz_taken", "rate_limited", "changed_meanwhile"})))
     message: str
     field: str | None = None
     errors: list[FieldError] = Field(default_factory=list)
@@ -122,6 +123,15 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return _response(status.HTTP_422_UNPROCESSABLE_CONTENT, body)
 
 
+async def _changed_meanwhile(request: Request, exc: Exception) -> JSONResponse:
+    """Two people acted on the same record at once (its version moved between the read and the
+    write): the later one changed nothing and reads it again."""
+    log.info("%s %s: the record changed meanwhile (%s)", request.method, request.url.path, exc)
+    return _response(409, ErrorBody(
+        code="changed_meanwhile",
+        message="someone else changed this record meanwhile; nothing was saved — read it again"))
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     """A bug: logged with its traceback, answered without one."""
     log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
@@ -131,6 +141,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StaleDataError, _changed_meanwhile)
     app.add_exception_handler(Exception, _unexpected)
 
 
