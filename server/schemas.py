@@ -18,6 +18,8 @@ from pydantic import (
     field_validator,
 )
 
+from common.records import UserRef
+
 # What a request may carry. Integers fit the databases' INTEGER columns (PostgreSQL's is 32-bit;
 # a larger value would fail inside the database instead of being refused); times and days lie in
 # a window where the calendars, deadlines and file names all work.
@@ -156,18 +158,6 @@ class AuditEventPublic(BaseModel):
     id: int
     ts: datetime
     event: str
-
-
-class AuditRowPublic(BaseModel):
-    id: int
-    ts: datetime
-    event: str
-    user_id: int | None
-    username: str | None
-    camera_id: int | None
-    detail: dict[str, Any]
-    prev_hash: str
-    hash: str
 
 
 class HealthPublic(BaseModel):
@@ -329,30 +319,6 @@ class BookmarkCreate(StrictInput):
     tags: list[Tag] = Field(default_factory=list, max_length=16)
 
 
-class UserRefPublic(BaseModel):
-    id: int
-    username: str
-    full_name: str
-    unit: str
-
-
-class BookmarkPublic(BaseModel):
-    id: int
-    camera_id: int
-    camera_name: str
-    ward_id: int
-    ward: str
-    at: datetime
-    before_s: int
-    after_s: int
-    window_start: datetime
-    window_end: datetime
-    note: str
-    tags: list[str]
-    author: UserRefPublic
-    created_at: datetime
-
-
 class ClipRequestCreate(StrictInput):
     """The JSON (or multipart form) body of ``POST /clips``; agencies add ``letter`` (a PDF)."""
 
@@ -371,7 +337,7 @@ class ClipEventPublic(BaseModel):
     at: datetime
     action: str
     state: str
-    user: UserRefPublic | None
+    user: UserRef | None
     detail: dict[str, Any]
 
 
@@ -387,9 +353,9 @@ class ClipRequestPublic(BaseModel):
     purpose: str
     commitment: str | None
     letter: dict[str, str] | None  # {"filename", "sha256"}
-    requester: UserRefPublic
-    endorser: UserRefPublic | None
-    approver: UserRefPublic | None
+    requester: UserRef
+    endorser: UserRef | None
+    approver: UserRef | None
     reject_reason: str | None
     clip_start: datetime | None
     clip_sha256: str | None
@@ -478,51 +444,6 @@ class CasePublication(StrictInput):
     clip_request_id: DbInt | None = None
 
 
-class CaseDeadlinePublic(BaseModel):
-    rule: str
-    article: str
-    starts_at: datetime
-    due_at: datetime
-    done_at: datetime | None
-    status: str
-
-
-class CaseEventPublic(BaseModel):
-    at: datetime
-    recorded_at: datetime
-    action: str
-    user: UserRefPublic
-    detail: dict[str, Any]
-
-
-class CasePublic(BaseModel):
-    id: int
-    camera_id: int
-    camera_name: str
-    ward: str
-    kind: str
-    state: str
-    note: str
-    bookmark_id: int | None
-    clip_request_ids: list[int]
-    detected_at: datetime
-    opened_by: UserRefPublic
-    opened_at: datetime
-    complex: bool
-    decision_kind: str
-    handover_needed: bool
-    conclusion: str | None
-    steps: dict[str, datetime | None]
-    deadlines: list[CaseDeadlinePublic]
-    deadline_state: str | None
-    actions: list[str]
-    public: bool
-    public_title: str | None
-    public_clip_id: int | None
-    events: list[CaseEventPublic]
-    updated_at: datetime
-
-
 # -- incidents ----------------------------------------------------------------------------------
 
 class IncidentCreate(StrictInput):
@@ -534,37 +455,6 @@ class IncidentCreate(StrictInput):
 
 class IncidentResolve(StrictInput):
     resolution: str = Field(min_length=3, max_length=2000)
-
-
-class IncidentReportPublic(BaseModel):
-    id: int
-    user: UserRefPublic
-    at: datetime
-    kind: str
-    automatic: bool
-    note: str
-    snapshot_sha256: str | None
-
-
-class IncidentPublic(BaseModel):
-    id: int
-    camera_id: int
-    camera_name: str
-    ward: str
-    kind: str
-    state: str
-    note: str
-    automatic: bool
-    reported_by: UserRefPublic
-    reported_at: datetime
-    acknowledged_by: UserRefPublic | None
-    acknowledged_at: datetime | None
-    resolved_by: UserRefPublic | None
-    resolved_at: datetime | None
-    resolution: str | None
-    seconds_to_acknowledge: float | None
-    seconds_to_resolve: float | None
-    reports: list[IncidentReportPublic]
 
 
 # -- access requests of other agencies ----------------------------------------------------------
@@ -613,7 +503,7 @@ class AccessGrantPublic(BaseModel):
 class AccessRequestPublic(BaseModel):
     id: int
     unit: str
-    requester: UserRefPublic
+    requester: UserRef
     state: str
     content: str
     purpose: str
@@ -623,7 +513,7 @@ class AccessRequestPublic(BaseModel):
     wanted_until: datetime
     letter: dict[str, str]
     created_at: datetime
-    decided_by: UserRefPublic | None
+    decided_by: UserRef | None
     decided_at: datetime | None
     reject_reason: str | None
     grants: list[AccessGrantPublic]
@@ -678,13 +568,3 @@ class CameraHealthCreate(StrictInput):
     live_seconds: float = Field(ge=0, le=3600)
     down_seconds: float = Field(ge=0, le=3600)
     reconnects: int = Field(default=0, ge=0, le=100000)
-
-
-class CameraHealthPublic(BaseModel):
-    id: int
-    camera_id: int
-    from_at: datetime
-    to_at: datetime
-    live_seconds: float
-    down_seconds: float
-    reconnects: int

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import Select, func, select
 
+from common.records import AuditRow
 from server import audit
 from server.api.errors import file_answer
 from server.api.params import IdQuery, Offset, OptionalMoment
@@ -14,7 +15,6 @@ from server.models import AuditLog
 from server.schemas import (
     AuditEventCreate,
     AuditEventPublic,
-    AuditRowPublic,
     AuditVerifyPublic,
 )
 from server.services import visible_camera
@@ -75,7 +75,7 @@ def list_audit(
     camera_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
-) -> list[AuditRowPublic]:
+) -> list[AuditRow]:
     """Audit rows, newest first; the total matching count is in ``X-Total-Count``."""
     query = _filtered(since, until, username, event, camera_id)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
@@ -83,9 +83,9 @@ def list_audit(
         query.order_by(AuditLog.id.desc()).limit(limit).offset(offset)
     ).scalars().all()
     result = [
-        AuditRowPublic(id=r.id, ts=r.ts, event=r.event, user_id=r.user_id, username=r.username,
-                       camera_id=r.camera_id, detail=audit.decoded_detail(r),
-                       prev_hash=r.prev_hash, hash=r.hash)
+        AuditRow(id=r.id, ts=r.ts, event=r.event, user_id=r.user_id, username=r.username,
+                 camera_id=r.camera_id, detail=audit.decoded_detail(r),
+                 prev_hash=r.prev_hash, hash=r.hash)
         for r in rows
     ]
     audit.append(session, "audit_read", now=now, user_id=user.id, username=user.username,
