@@ -25,9 +25,12 @@ from typing import Any, TypeVar
 
 from common.vocabulary import (
     PENDING_DEADLINES,
+    AccessRequestState,
     CaseAction,
     CaseKind,
     CaseState,
+    ClipChain,
+    ClipState,
     DeadlineStatus,
     DecisionKind,
     IncidentKind,
@@ -109,6 +112,61 @@ class BookmarkFilter:
             if value and value.strip():
                 out[name] = value.strip()
         return out
+
+
+# -- clip requests ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Letter:
+    """An official letter (a PDF) sent with a request: its file name and SHA-256."""
+
+    filename: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ClipEvent:
+    """One step of a clip request's approval chain (``user`` None: the system's own)."""
+
+    at: datetime
+    action: str
+    state: ClipState
+    user: UserRef | None
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ClipRequest:
+    """A request for a recorded clip (Art. 12.2), its approval chain and the extracted clip."""
+
+    id: int
+    camera_id: int
+    camera_name: str
+    ward: str
+    chain: ClipChain
+    state: ClipState
+    start: datetime
+    end: datetime
+    purpose: str
+    commitment: str | None
+    letter: Letter | None  # agencies' requests only
+    requester: UserRef
+    endorser: UserRef | None
+    approver: UserRef | None
+    reject_reason: str | None
+    clip_start: datetime | None
+    clip_sha256: str | None
+    clip_size: int | None
+    error: str | None
+    actions: tuple[str, ...]  # what the reader may do now: endorse, approve, reject, download
+    events: tuple[ClipEvent, ...]
+    created_at: datetime
+    updated_at: datetime
+
+    def may(self, action: str) -> bool:
+        """What the server says the reader may do now (endorse, approve, reject, download)."""
+        return action in self.actions
 
 
 # -- violation cases ------------------------------------------------------------------------------
@@ -230,6 +288,66 @@ class Incident:
         return [r for r in self.reports if r.snapshot_sha256]
 
 
+# -- other agencies' access requests (Art. 12.2.d) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestableCamera:
+    """A camera an agency may name in an access request: what it needs to choose, no more
+    (never stream URLs, credentials, the system or who runs it)."""
+
+    id: int
+    name: str
+    ward: str
+    location: str
+
+
+@dataclass(frozen=True)
+class AccessGrant:
+    """Access to one camera granted for ``valid_from``..``valid_until``."""
+
+    camera_id: int
+    camera_name: str
+    valid_from: datetime
+    valid_until: datetime
+    active: bool
+
+
+@dataclass(frozen=True)
+class AccessRequest:
+    """Another agency's written request for access to cameras, and the grants it was given."""
+
+    id: int
+    unit: str
+    requester: UserRef
+    state: AccessRequestState
+    content: str
+    purpose: str
+    commitment: str
+    camera_ids: tuple[int, ...]
+    wanted_from: datetime
+    wanted_until: datetime
+    letter: Letter
+    created_at: datetime
+    decided_by: UserRef | None
+    decided_at: datetime | None
+    reject_reason: str | None
+    grants: tuple[AccessGrant, ...]
+
+    @property
+    def grant_end(self) -> datetime | None:
+        """When the grant ends (the latest end of its cameras), None if never granted."""
+        return max((g.valid_until for g in self.grants), default=None)
+
+    @property
+    def active_camera_ids(self) -> frozenset[int]:
+        return frozenset(g.camera_id for g in self.grants if g.active)
+
+    @property
+    def running(self) -> bool:
+        return bool(self.active_camera_ids)
+
+
 # -- the audit log --------------------------------------------------------------------------------
 
 
@@ -246,6 +364,16 @@ class AuditRow:
     detail: dict[str, Any]
     prev_hash: str
     hash: str
+
+
+@dataclass(frozen=True)
+class ChainVerdict:
+    """The server's check of the audit log's hash chain (``broken_id``: the first bad row)."""
+
+    ok: bool
+    rows: int
+    broken_id: int | None
+    reason: str | None
 
 
 # -- camera health --------------------------------------------------------------------------------
