@@ -31,10 +31,10 @@ from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from common.files import write_atomically
-from common.records import AuditRow, MalformedRecord, from_json
+from common.records import AuditRow, ChainVerdict, MalformedRecord, from_json
 
-# AuditRow: common.records' (the server answers with the same record); the widgets import it
-# from here
+# AuditRow, ChainVerdict: common.records' (the server answers with the same records); the
+# widgets import them from here
 
 log = logging.getLogger("iocwall.audit")
 
@@ -104,14 +104,6 @@ class AuditPage:
     @property
     def last(self) -> int:
         return self.offset + len(self.rows)
-
-
-@dataclass(frozen=True)
-class ChainVerdict:
-    ok: bool
-    rows: int
-    broken_id: int | None
-    reason: str | None
 
 
 @dataclass(frozen=True)
