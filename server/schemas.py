@@ -18,8 +18,6 @@ from pydantic import (
     field_validator,
 )
 
-from common.records import UserRef
-
 # What a request may carry. Integers fit the databases' INTEGER columns (PostgreSQL's is 32-bit;
 # a larger value would fail inside the database instead of being refused); times and days lie in
 # a window where the calendars, deadlines and file names all work.
@@ -333,40 +331,6 @@ class ClipRejectBody(StrictInput):
     reason: str = Field(min_length=3, max_length=2000)
 
 
-class ClipEventPublic(BaseModel):
-    at: datetime
-    action: str
-    state: str
-    user: UserRef | None
-    detail: dict[str, Any]
-
-
-class ClipRequestPublic(BaseModel):
-    id: int
-    camera_id: int
-    camera_name: str
-    ward: str
-    chain: Literal["auto", "ward_police", "written"]
-    state: str
-    start: datetime
-    end: datetime
-    purpose: str
-    commitment: str | None
-    letter: dict[str, str] | None  # {"filename", "sha256"}
-    requester: UserRef
-    endorser: UserRef | None
-    approver: UserRef | None
-    reject_reason: str | None
-    clip_start: datetime | None
-    clip_sha256: str | None
-    clip_size: int | None
-    error: str | None
-    actions: list[str]  # what the reader may do now: endorse, approve, reject, download
-    events: list[ClipEventPublic]
-    created_at: datetime
-    updated_at: datetime
-
-
 class RecordedRangePublic(BaseModel):
     start: datetime
     end: datetime
@@ -492,44 +456,7 @@ class AccessRejectBody(StrictInput):
     reason: str = Field(min_length=3, max_length=2000)
 
 
-class AccessGrantPublic(BaseModel):
-    camera_id: int
-    camera_name: str
-    valid_from: datetime
-    valid_until: datetime
-    active: bool
-
-
-class AccessRequestPublic(BaseModel):
-    id: int
-    unit: str
-    requester: UserRef
-    state: str
-    content: str
-    purpose: str
-    commitment: str
-    camera_ids: list[int]
-    wanted_from: datetime
-    wanted_until: datetime
-    letter: dict[str, str]
-    created_at: datetime
-    decided_by: UserRef | None
-    decided_at: datetime | None
-    reject_reason: str | None
-    grants: list[AccessGrantPublic]
-
-
 # -- public API (Art. 14): allow-listed fields only ----------------------------------------------
-
-class AccessCameraPublic(BaseModel):
-    """A camera an agency may name in an access request: what it needs to choose, no more
-    (never stream URLs, credentials, the system or who runs it)."""
-
-    id: int
-    name: str
-    ward: str
-    location: str
-
 
 class PublicCamera(BaseModel):
     id: int
@@ -551,13 +478,6 @@ class PublicViolation(BaseModel):
 
 class CameraPublicationBody(StrictInput):
     public: StrictBool
-
-
-class AuditVerifyPublic(BaseModel):
-    ok: bool
-    rows: int
-    broken_id: int | None
-    reason: str | None
 
 
 class CameraHealthCreate(StrictInput):

@@ -1,13 +1,14 @@
 """The server's API description and the client agree (docs/contracts.md, "The shared vocabulary").
 
-1. Words. Every enumerated value the server's OpenAPI lists — a schema's field, a query or path
+1. Words. Every enumerated value the server's OpenAPI lists — a schema's field, an enum component
+   (the records of ``common.records`` type their words with the shared enums), a query or path
    parameter — and the request models it reads from multipart forms (not in the OpenAPI) are one
    of ``common.vocabulary``'s enums, value for value, both ways (``WORDS`` says which). A value
    added to the server's schema alone, or to the shared enum alone, fails; so does a new
    enumerated field that is not mapped here.
 2. Words in plain strings. Response fields the schema types as a plain string but that carry the
-   words (a camera's system, a user's role, every state…: ``RESPONSE_WORDS``) must exist, and the
-   client's parser must accept every value of the enum there.
+   words (a camera's system, a user's role…: ``RESPONSE_WORDS``) must exist; the client's parser
+   must accept every value of the enum there, and every value of each enumerated field.
 3. Fields. Each client parser (``PARSERS``) is fed a body made from the response schema of the
    endpoint it reads; every key it reads must be a property of that schema: a field the server
    dropped or renamed, or one the client expects but the server never sends, fails. Where the
@@ -61,7 +62,6 @@ WORDS: dict[str, Words] = {
     "CaseAction": CaseAction,  # POST /cases/{case_id}/{action}
     "CaseCreate.kind": CaseKind,
     "CaseActionBody.decision_kind": DecisionKind,
-    "ClipRequestPublic.chain": ClipChain,
     "AuditEventCreate.event": ViewEvent,
     "IncidentCreate.kind": IncidentKind,
     "GET /api/v1/cases query:deadline": PENDING_DEADLINES,
@@ -76,6 +76,9 @@ WORDS: dict[str, Words] = {
     "DeadlineStatus": DeadlineStatus,  # Deadline.status, Case.deadline_state
     "IncidentKind": IncidentKind,  # Incident.kind, IncidentReport.kind
     "IncidentState": IncidentState,  # Incident.state
+    "ClipChain": ClipChain,  # ClipRequest.chain
+    "ClipState": ClipState,  # ClipRequest.state, ClipEvent.state
+    "AccessRequestState": AccessRequestState,  # AccessRequest.state
 }
 # request models read from multipart forms: not in the OpenAPI, checked from their own schemas
 FORM_MODELS: tuple[type[BaseModel], ...] = (ClipRequestCreate, AccessRequestCreate, IncidentCreate)
@@ -87,9 +90,6 @@ RESPONSE_WORDS: dict[str, Words] = {
     "ScopePublic.systems": CameraSystem,
     "CameraPublic.system": CameraSystem,
     "CameraPublic.actions": Action,
-    "ClipRequestPublic.state": ClipState,
-    "ClipEventPublic.state": ClipState,
-    "AccessRequestPublic.state": AccessRequestState,
     "PublicViolation.kind": CaseKind,
 }
 
@@ -123,10 +123,7 @@ PARSERS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
 
 
 # keys the client reads from objects the schema declares only as maps (dict[str, str])
-MAP_KEYS: dict[str, set[str]] = {
-    "ClipRequestPublic.letter": {"filename"},  # the server writes {"filename", "sha256"}
-    "AccessRequestPublic.letter": {"filename", "sha256"},  # the same
-}
+MAP_KEYS: dict[str, set[str]] = {}
 
 
 def values(words: Words) -> set[str]:

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import Select, func, select
 
-from common.records import AuditRow
+from common.records import AuditRow, ChainVerdict
 from server import audit
 from server.api.errors import file_answer
 from server.api.params import IdQuery, Offset, OptionalMoment
@@ -15,7 +15,6 @@ from server.models import AuditLog
 from server.schemas import (
     AuditEventCreate,
     AuditEventPublic,
-    AuditVerifyPublic,
 )
 from server.services import visible_camera
 from server.working_calendar import VIETNAM
@@ -103,7 +102,7 @@ def audit_events(session: SessionDep, user: OperatingUnitUser) -> list[str]:
         select(AuditLog.event).distinct().order_by(AuditLog.event)).scalars())
 
 
-def _verdict(result: audit.VerifyResult) -> str:
+def _verdict(result: ChainVerdict) -> str:
     if result.ok:
         return f"Chuỗi băm toàn vẹn: {result.rows} bản ghi"
     return f"Chuỗi băm BỊ PHÁ VỠ tại bản ghi {result.broken_id}: {result.reason}"
@@ -111,14 +110,13 @@ def _verdict(result: audit.VerifyResult) -> str:
 
 @router.get("/verify")
 def verify_chain(session: SessionDep, user: OperatingUnitUser,
-                 now: NowDep) -> AuditVerifyPublic:
+                 now: NowDep) -> ChainVerdict:
     """Walk the whole hash chain (what ``python -m server audit verify`` does)."""
     result = audit.verify(session)
     audit.append(session, "audit_verify", now=now, user_id=user.id, username=user.username,
                  detail={"ok": result.ok, "rows": result.rows, "broken_id": result.broken_id})
     session.commit()
-    return AuditVerifyPublic(ok=result.ok, rows=result.rows, broken_id=result.broken_id,
-                             reason=result.reason)
+    return result
 
 
 @router.get("/export", responses=file_answer("text/csv", description="the log as CSV"))
