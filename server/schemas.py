@@ -1,4 +1,8 @@
-"""API shapes (docs/contracts.md). Inputs forbid unknown fields so typos fail loudly (422)."""
+"""API shapes (docs/contracts.md). Inputs forbid unknown fields so typos fail loudly (422).
+
+The answers the client reads back into records (cases, incidents, bookmarks, clip and access
+requests, audit rows…) are not here: they are ``common.records``' dataclasses, shared with it.
+"""
 
 from __future__ import annotations
 
