@@ -23,18 +23,11 @@ from PySide6.QtCore import QObject, Signal
 from app.errors import BackendError
 from app.messages import MessageBridge
 from app.ops import Ops
-from common.records import (
-    Bookmark,
-    BookmarkFilter,
-    MalformedRecord,
-    UserRef,
-    aware,
-    from_json,
-)
+from common.records import Bookmark, BookmarkFilter, MalformedRecord, aware, from_json
 from common.records import parse_time as parse_time
 
-# UserRef, Bookmark, BookmarkFilter, parse_time: common.records' (the server answers with the
-# same records); the widgets and the other services import them from here
+# Bookmark, BookmarkFilter, parse_time: common.records' (the server answers with the same
+# records); the widgets and the other services import them from here
 
 log = logging.getLogger("iocwall.bookmarks")
 
@@ -82,11 +75,6 @@ def vn_text(value: datetime | None, *, seconds: bool = True) -> str:
     if value is None:
         return ""
     return vn_time(value).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
-
-
-def parse_user_ref(data: Any) -> UserRef:
-    """Raises :class:`common.records.MalformedRecord` (a ValueError) on a malformed body."""
-    return from_json(UserRef, data)
 
 
 def parse_bookmark(data: Any) -> Bookmark:

@@ -451,7 +451,7 @@ def _fields(cls: type) -> tuple[tuple[str, Any, bool], ...]:
 _ABSENT = object()
 
 
-def _convert(kind: Any, value: Any, path: str) -> Any:  # noqa: C901 — one branch per kind
+def _convert(kind: Any, value: Any, path: str) -> Any:
     origin = typing.get_origin(kind)
     args = typing.get_args(kind)
     if kind is Any:
