@@ -23,8 +23,7 @@ from enum import Enum
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel
 
 from app import access_requests, audit_log, bookmarks, cases, clips, incidents, public_cameras
 from app.backend import BackendClient, parse_camera, parse_user
@@ -51,9 +50,8 @@ from common.vocabulary import (
     UnitKind,
     ViewEvent,
 )
-from server.config import Settings
-from server.main import create_app
 from server.schemas import AccessRequestCreate, ClipRequestCreate, IncidentCreate
+from tests.openapi import server_openapi
 
 Words = type[Enum] | frozenset[Enum]
 
@@ -132,11 +130,7 @@ def values(words: Words) -> set[str]:
 
 @pytest.fixture(scope="module")
 def spec(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    data_dir = tmp_path_factory.mktemp("openapi")
-    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir}/iocwall.db",
-                        secret_key=SecretStr(Fernet.generate_key().decode("ascii")),
-                        argon2_time_cost=1, argon2_memory_cost=1024, argon2_parallelism=1)
-    return create_app(settings).openapi()
+    return server_openapi(tmp_path_factory.mktemp("openapi"))
 
 
 # -- 1. words -------------------------------------------------------------------------------------

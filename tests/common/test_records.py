@@ -11,8 +11,6 @@ from enum import Enum
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
-from pydantic import SecretStr
 
 from common import records
 from common.records import (
@@ -37,6 +35,7 @@ from common.vocabulary import (
     DecisionKind,
     IncidentKind,
 )
+from tests.openapi import server_openapi
 
 USER = {"id": 7, "username": "ioc.operator", "full_name": "Nguyễn Văn A", "unit": "IOC"}
 
@@ -173,14 +172,7 @@ def test_the_bookmark_query_string() -> None:
 
 @pytest.fixture(scope="module")
 def spec(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from server.config import Settings
-    from server.main import create_app
-
-    data_dir = tmp_path_factory.mktemp("openapi")
-    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir}/iocwall.db",
-                        secret_key=SecretStr(Fernet.generate_key().decode("ascii")),
-                        argon2_time_cost=1, argon2_memory_cost=1024, argon2_parallelism=1)
-    return create_app(settings).openapi()
+    return server_openapi(tmp_path_factory.mktemp("openapi"))
 
 
 # records that are not an answer's shape: a query (its bounds are checked below) and what a
