@@ -25,21 +25,24 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer, Signal
 
-from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
+from app.bookmarks import vn_text
 from app.errors import BackendError, ValidationFailed
 from app.i18n import arg
 from app.letters import LetterFault, inspect_letter, save_letter
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.polled import PolledList, report_action_failure
+from common.records import AccessRequest, MalformedRecord, RequestableCamera, from_json
 from common.vocabulary import AccessRequestState
+
+# AccessRequest, RequestableCamera: common.records' (the server answers with the
+# same records); the widgets import them from here
 
 log = logging.getLogger("iocwall.access")
 
@@ -55,91 +58,17 @@ def _letter_error(source: object, name: str = "", reason: str = "") -> Validatio
     return ValidationFailed(arg(text, name, reason), "letter")
 
 
-@dataclass(frozen=True)
-class AccessGrant:
-    camera_id: int
-    camera_name: str
-    valid_from: datetime
-    valid_until: datetime
-    active: bool
-
-
-@dataclass(frozen=True)
-class AccessRequest:
-    id: int
-    unit: str
-    requester: UserRef
-    state: str  # requested | granted | rejected
-    content: str
-    purpose: str
-    commitment: str
-    camera_ids: tuple[int, ...]
-    wanted_from: datetime
-    wanted_until: datetime
-    letter_filename: str
-    letter_sha256: str
-    created_at: datetime
-    decided_by: UserRef | None
-    decided_at: datetime | None
-    reject_reason: str | None
-    grants: tuple[AccessGrant, ...]
-
-    @property
-    def grant_end(self) -> datetime | None:
-        """When the grant ends (the latest end of its cameras), None if never granted."""
-        return max((g.valid_until for g in self.grants), default=None)
-
-    @property
-    def active_camera_ids(self) -> frozenset[int]:
-        return frozenset(g.camera_id for g in self.grants if g.active)
-
-    @property
-    def running(self) -> bool:
-        return bool(self.active_camera_ids)
-
-
-@dataclass(frozen=True)
-class RequestableCamera:
-    """A camera an agency may name in a request (``GET /access-requests/cameras``): what it
-    needs to choose, nothing to reach the camera with."""
-
-    id: int
-    name: str
-    ward: str
-    location: str
-
-
 def parse_requestable_camera(data: Any) -> RequestableCamera:
     try:
-        return RequestableCamera(int(data["id"]), str(data["name"]), str(data.get("ward") or ""),
-                                 str(data.get("location") or ""))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return from_json(RequestableCamera, data)
+    except MalformedRecord as exc:
         raise BackendError("the server sent an unexpected camera catalogue") from exc
 
 
 def parse_access_request(data: Any) -> AccessRequest:
     try:
-        decided = data.get("decided_by")
-        letter = data.get("letter") or {}
-        return AccessRequest(
-            id=int(data["id"]), unit=str(data.get("unit") or ""),
-            requester=parse_user_ref(data["requester"]), state=str(data["state"]),
-            content=str(data.get("content") or ""), purpose=str(data.get("purpose") or ""),
-            commitment=str(data.get("commitment") or ""),
-            camera_ids=tuple(int(c) for c in data.get("camera_ids") or ()),
-            wanted_from=parse_time(data["wanted_from"]),
-            wanted_until=parse_time(data["wanted_until"]),
-            letter_filename=str(letter.get("filename") or ""),
-            letter_sha256=str(letter.get("sha256") or ""),
-            created_at=parse_time(data["created_at"]),
-            decided_by=parse_user_ref(decided) if decided else None,
-            decided_at=parse_time(data["decided_at"]) if data.get("decided_at") else None,
-            reject_reason=data.get("reject_reason"),
-            grants=tuple(AccessGrant(int(g["camera_id"]), str(g.get("camera_name") or ""),
-                                     parse_time(g["valid_from"]), parse_time(g["valid_until"]),
-                                     bool(g.get("active")))
-                         for g in data.get("grants") or ()))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return from_json(AccessRequest, data)
+    except MalformedRecord as exc:
         raise BackendError("the server sent an unexpected access request record") from exc
 
 

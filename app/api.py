@@ -32,6 +32,7 @@ from app.letters import MAX_LETTER_BYTES
 from app.public_cameras import PublicCameraRow
 from app.public_cameras import parse_row as parse_public_camera
 from app.reports import ExportFormat, Report, ReportQuery, parse_report
+from common.records import MalformedRecord, from_json
 from common.vocabulary import CaseAction, IncidentKind, IncidentState
 
 DEFAULT_BYTES_LIMIT = 64 * 1024 * 1024
@@ -234,10 +235,8 @@ class BackendApi(ABC):
         """The server's check of the log's hash chain."""
         data = self._call("GET", "/audit/verify")
         try:
-            return ChainVerdict(bool(data["ok"]), int(data["rows"]),
-                                None if data.get("broken_id") is None else int(data["broken_id"]),
-                                data.get("reason"))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            return from_json(ChainVerdict, data)
+        except MalformedRecord as exc:
             raise BackendError("the server sent an unexpected verification") from exc
 
     def audit_export(self, where: AuditFilter, *, limit: int = DEFAULT_BYTES_LIMIT) -> bytes:

@@ -26,12 +26,15 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from app.bookmarks import parse_time
 from app.errors import BackendError
 from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from common.files import write_atomically
+from common.records import AuditRow, ChainVerdict, MalformedRecord, from_json
+
+# AuditRow, ChainVerdict: common.records' (the server answers with the same records); the
+# widgets import them from here
 
 log = logging.getLogger("iocwall.audit")
 
@@ -83,19 +86,6 @@ class AuditFilter:
 
 
 @dataclass(frozen=True)
-class AuditRow:
-    id: int
-    ts: datetime
-    event: str
-    user_id: int | None
-    username: str | None
-    camera_id: int | None
-    detail: dict[str, Any]
-    prev_hash: str
-    hash: str
-
-
-@dataclass(frozen=True)
 class AuditPage:
     where: AuditFilter
     offset: int
@@ -117,14 +107,6 @@ class AuditPage:
 
 
 @dataclass(frozen=True)
-class ChainVerdict:
-    ok: bool
-    rows: int
-    broken_id: int | None
-    reason: str | None
-
-
-@dataclass(frozen=True)
 class AuditExport:
     path: Path
     rows: int
@@ -139,14 +121,8 @@ def _iso(value: datetime) -> str:
 
 def parse_row(data: Any) -> AuditRow:
     try:
-        return AuditRow(
-            id=int(data["id"]), ts=parse_time(data["ts"]), event=str(data["event"]),
-            user_id=None if data.get("user_id") is None else int(data["user_id"]),
-            username=data.get("username"),
-            camera_id=None if data.get("camera_id") is None else int(data["camera_id"]),
-            detail=dict(data.get("detail") or {}), prev_hash=str(data.get("prev_hash") or ""),
-            hash=str(data.get("hash") or ""))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return from_json(AuditRow, data)
+    except MalformedRecord as exc:
         raise BackendError("the server sent an unexpected audit row") from exc
 
 

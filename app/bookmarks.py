@@ -23,6 +23,11 @@ from PySide6.QtCore import QObject, Signal
 from app.errors import BackendError
 from app.messages import MessageBridge
 from app.ops import Ops
+from common.records import Bookmark, BookmarkFilter, MalformedRecord, aware, from_json
+from common.records import parse_time as parse_time
+
+# Bookmark, BookmarkFilter, parse_time: common.records' (the server answers with the same
+# records); the widgets and the other services import them from here
 
 log = logging.getLogger("iocwall.bookmarks")
 
@@ -31,69 +36,6 @@ DEFAULT_BEFORE_S = 30
 DEFAULT_AFTER_S = 30
 MAX_WINDOW_S = 3600
 MAX_TAGS = 16
-
-
-@dataclass(frozen=True)
-class UserRef:
-    """Who did something, as the backend names them."""
-
-    id: int
-    username: str
-    full_name: str
-    unit: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.full_name or self.username} ({self.unit})" if self.unit else \
-            (self.full_name or self.username)
-
-
-@dataclass(frozen=True)
-class Bookmark:
-    id: int
-    camera_id: int
-    camera_name: str
-    ward_id: int
-    ward: str
-    at: datetime
-    before_s: int
-    after_s: int
-    window_start: datetime
-    window_end: datetime
-    note: str
-    tags: tuple[str, ...]
-    author: UserRef
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class BookmarkFilter:
-    """What ``GET /bookmarks`` filters on; empty fields do not filter."""
-
-    camera_id: int | None = None
-    ward_id: int | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    tag: str | None = None
-    author: str | None = None
-    text: str | None = None
-    limit: int = 200
-    offset: int = 0
-
-    def params(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"limit": self.limit, "offset": self.offset}
-        if self.camera_id is not None:
-            out["camera_id"] = self.camera_id
-        if self.ward_id is not None:
-            out["ward_id"] = self.ward_id
-        if self.since is not None:
-            out["since"] = _aware(self.since).isoformat()
-        if self.until is not None:
-            out["until"] = _aware(self.until).isoformat()
-        for name, value in (("tag", self.tag), ("author", self.author), ("q", self.text)):
-            if value and value.strip():
-                out[name] = value.strip()
-        return out
 
 
 @dataclass(frozen=True)
@@ -109,7 +51,7 @@ class BookmarkDraft:
     tags: tuple[str, ...] = ()
 
     def body(self) -> dict[str, Any]:
-        return {"camera_id": int(self.camera_id), "at": _aware(self.at).isoformat(),
+        return {"camera_id": int(self.camera_id), "at": aware(self.at).isoformat(),
                 "before_s": int(self.before_s), "after_s": int(self.after_s),
                 "note": self.note, "tags": list(self.tags)}
 
@@ -126,7 +68,7 @@ def parse_tags(text: str) -> tuple[str, ...]:
 
 def vn_time(value: datetime) -> datetime:
     """A time in the city's zone (UTC+7), as every panel shows it."""
-    return _aware(value).astimezone(VIETNAM)
+    return aware(value).astimezone(VIETNAM)
 
 
 def vn_text(value: datetime | None, *, seconds: bool = True) -> str:
@@ -135,30 +77,10 @@ def vn_text(value: datetime | None, *, seconds: bool = True) -> str:
     return vn_time(value).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def parse_time(value: Any) -> datetime:
-    return _aware(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
-
-
-def parse_user_ref(data: Any) -> UserRef:
-    return UserRef(int(data["id"]), str(data["username"]), str(data.get("full_name") or ""),
-                   str(data.get("unit") or ""))
-
-
 def parse_bookmark(data: Any) -> Bookmark:
     try:
-        return Bookmark(
-            id=int(data["id"]), camera_id=int(data["camera_id"]),
-            camera_name=str(data["camera_name"]), ward_id=int(data["ward_id"]),
-            ward=str(data["ward"]), at=parse_time(data["at"]), before_s=int(data["before_s"]),
-            after_s=int(data["after_s"]), window_start=parse_time(data["window_start"]),
-            window_end=parse_time(data["window_end"]), note=str(data.get("note") or ""),
-            tags=tuple(str(t) for t in data.get("tags") or ()),
-            author=parse_user_ref(data["author"]), created_at=parse_time(data["created_at"]))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return from_json(Bookmark, data)
+    except MalformedRecord as exc:
         raise BackendError("the server sent an unexpected bookmark record") from exc
 
 

@@ -28,19 +28,12 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from app.bookmarks import (
-    Bookmark,
-    BookmarkFilter,
-    UserRef,
-    parse_time,
-    parse_user_ref,
-    vn_time,
-)
+from app.bookmarks import Bookmark, BookmarkFilter, vn_time
 from app.clips import ClipRequest
 from app.errors import BackendError
 from app.health_reports import HealthBackend
@@ -50,13 +43,13 @@ from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.polled import PolledList, report_action_failure
 from app.public_cameras import PublicCameraBackend
-from common.vocabulary import (
-    PENDING_DEADLINES,
-    CaseAction,
-    ClipBox,
-    DeadlineStatus,
-    DecisionKind,
-)
+from common.records import Case, MalformedRecord, aware, from_json
+from common.records import CaseEvent as CaseEvent
+from common.records import Deadline as Deadline
+from common.vocabulary import CaseAction, ClipBox, DeadlineStatus
+
+# Case, CaseEvent, Deadline: common.records' (the server answers with the same records); the
+# widgets import them from here
 
 log = logging.getLogger("iocwall.cases")
 
@@ -104,72 +97,6 @@ STEP_OF_ACTION = {
 
 
 @dataclass(frozen=True)
-class Deadline:
-    rule: str
-    article: str
-    starts_at: datetime
-    due_at: datetime
-    done_at: datetime | None
-    status: str  # DeadlineStatus value, as the server computed it
-
-    @property
-    def pending(self) -> bool:
-        return self.status in PENDING_DEADLINES
-
-
-@dataclass(frozen=True)
-class CaseEvent:
-    at: datetime
-    recorded_at: datetime
-    action: str
-    user: UserRef | None
-    detail: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Case:
-    id: int
-    camera_id: int
-    camera_name: str
-    ward: str
-    kind: str
-    state: str
-    note: str
-    bookmark_id: int | None
-    clip_request_ids: tuple[int, ...]
-    detected_at: datetime
-    opened_by: UserRef
-    opened_at: datetime
-    complex: bool
-    decision_kind: str
-    handover_needed: bool
-    conclusion: str | None
-    steps: dict[str, datetime | None]
-    deadlines: tuple[Deadline, ...]
-    deadline_state: str | None  # the worst pending deadline, or None
-    actions: frozenset[str]
-    public: bool
-    public_title: str | None
-    public_clip_id: int | None
-    events: tuple[CaseEvent, ...]
-    updated_at: datetime
-
-    def may(self, action: str) -> bool:
-        """What the server says the reader may do now."""
-        return action in self.actions
-
-    @property
-    def overdue_rules(self) -> frozenset[str]:
-        return frozenset(d.rule for d in self.deadlines if d.status == DeadlineStatus.OVERDUE)
-
-    @property
-    def next_due(self) -> Deadline | None:
-        """The pending deadline that ends first."""
-        pending = [d for d in self.deadlines if d.pending]
-        return min(pending, key=lambda d: d.due_at) if pending else None
-
-
-@dataclass(frozen=True)
 class CaseFilter:
     """``GET /cases`` filters; ``ward`` is applied by the client (the server has no such
     filter). Empty fields do not filter."""
@@ -191,7 +118,7 @@ class CaseFilter:
         for name in ("since", "until"):
             value = getattr(self, name)
             if value is not None:
-                out[name] = _aware(value).isoformat()
+                out[name] = aware(value).isoformat()
         return out
 
     def keep(self, case: Case) -> bool:
@@ -209,45 +136,10 @@ def due_text(value: datetime | None) -> str:
     return local.strftime("%d/%m/%Y %H:%M")
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def _opt_time(value: Any) -> datetime | None:
-    return parse_time(value) if value else None
-
-
 def parse_case(data: Any) -> Case:
     try:
-        return Case(
-            id=int(data["id"]), camera_id=int(data["camera_id"]),
-            camera_name=str(data["camera_name"]), ward=str(data.get("ward") or ""),
-            kind=str(data["kind"]), state=str(data["state"]), note=str(data.get("note") or ""),
-            bookmark_id=data.get("bookmark_id"),
-            clip_request_ids=tuple(int(i) for i in data.get("clip_request_ids") or ()),
-            detected_at=parse_time(data["detected_at"]),
-            opened_by=parse_user_ref(data["opened_by"]), opened_at=parse_time(data["opened_at"]),
-            complex=bool(data.get("complex")),
-            decision_kind=str(data.get("decision_kind") or DecisionKind.SIMPLE.value),
-            handover_needed=bool(data.get("handover_needed")),
-            conclusion=data.get("conclusion"),
-            steps={str(k): _opt_time(v) for k, v in (data.get("steps") or {}).items()},
-            deadlines=tuple(Deadline(str(d["rule"]), str(d.get("article") or ""),
-                                     parse_time(d["starts_at"]), parse_time(d["due_at"]),
-                                     _opt_time(d.get("done_at")), str(d["status"]))
-                            for d in data.get("deadlines") or ()),
-            deadline_state=data.get("deadline_state"),
-            actions=frozenset(str(a) for a in data.get("actions") or ()),
-            public=bool(data.get("public")), public_title=data.get("public_title"),
-            public_clip_id=(int(data["public_clip_id"])
-                            if data.get("public_clip_id") is not None else None),
-            events=tuple(CaseEvent(parse_time(e["at"]), parse_time(e["recorded_at"]),
-                                   str(e["action"]),
-                                   parse_user_ref(e["user"]) if e.get("user") else None,
-                                   dict(e.get("detail") or {}))
-                         for e in data.get("events") or ()),
-            updated_at=parse_time(data["updated_at"]))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return from_json(Case, data)
+    except MalformedRecord as exc:
         raise BackendError("the server sent an unexpected case record") from exc
 
 
@@ -264,7 +156,7 @@ class StepInput:
     def body(self) -> dict[str, Any]:
         out: dict[str, Any] = {"note": self.note}
         if self.at is not None:
-            out["at"] = _aware(self.at).isoformat()
+            out["at"] = aware(self.at).isoformat()
         for name in ("complex", "decision_kind", "handover_needed"):
             value = getattr(self, name)
             if value is not None:

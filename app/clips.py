@@ -46,7 +46,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 
-from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
+from app.bookmarks import vn_text
 from app.domain import User
 from app.errors import BackendError
 from app.i18n import arg
@@ -57,7 +57,11 @@ from app.polled import PolledList, readable, report_action_failure
 from common import evidence
 from common.evidence import Finding, TrustedKey, Verdict, Verification
 from common.files import write_atomically
+from common.records import ClipRequest, MalformedRecord, from_json
 from common.vocabulary import ClipBox, ClipState, UnitKind
+
+# ClipRequest: common.records' (the server answers with the same record); the widgets import it
+# from here
 
 log = logging.getLogger("iocwall.clips")
 
@@ -111,48 +115,9 @@ class ClipBackend(Protocol):
                       chunk_size: int = ...) -> str: ...
 
 
-@dataclass(frozen=True)
-class ClipEvent:
-    at: datetime
-    action: str
-    state: str
-    user: UserRef | None
-    detail: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class ClipRequest:
-    id: int
-    camera_id: int
-    camera_name: str
-    ward: str
-    chain: str  # auto | ward_police | written
-    state: str
-    start: datetime
-    end: datetime
-    purpose: str
-    commitment: str | None
-    letter_filename: str | None
-    requester: UserRef
-    endorser: UserRef | None
-    approver: UserRef | None
-    reject_reason: str | None
-    clip_start: datetime | None
-    clip_sha256: str | None
-    clip_size: int | None
-    error: str | None
-    actions: frozenset[str]
-    events: tuple[ClipEvent, ...]
-    created_at: datetime
-    updated_at: datetime
-
-    def may(self, action: str) -> bool:
-        """What the server says the reader may do now (endorse, approve, reject, download)."""
-        return action in self.actions
-
-    @property
-    def range_text(self) -> str:
-        return f"{vn_text(self.start)} – {vn_text(self.end)}"
+def range_text(request: ClipRequest) -> str:
+    """The requested span in UTC+7, as the panels show it."""
+    return f"{vn_text(request.start)} – {vn_text(request.end)}"
 
 
 @dataclass(frozen=True)
@@ -180,30 +145,8 @@ def parse_signing_key(data: Any) -> SigningKey:
 
 def parse_clip(data: Any) -> ClipRequest:
     try:
-        def ref(value: Any) -> UserRef | None:
-            return parse_user_ref(value) if value else None
-
-        def opt_time(value: Any) -> datetime | None:
-            return parse_time(value) if value else None
-
-        letter = data.get("letter") or None
-        return ClipRequest(
-            id=int(data["id"]), camera_id=int(data["camera_id"]),
-            camera_name=str(data["camera_name"]), ward=str(data.get("ward") or ""),
-            chain=str(data["chain"]), state=str(data["state"]), start=parse_time(data["start"]),
-            end=parse_time(data["end"]), purpose=str(data.get("purpose") or ""),
-            commitment=data.get("commitment"),
-            letter_filename=str(letter["filename"]) if letter else None,
-            requester=parse_user_ref(data["requester"]), endorser=ref(data.get("endorser")),
-            approver=ref(data.get("approver")), reject_reason=data.get("reject_reason"),
-            clip_start=opt_time(data.get("clip_start")), clip_sha256=data.get("clip_sha256"),
-            clip_size=data.get("clip_size"), error=data.get("error"),
-            actions=frozenset(str(a) for a in data.get("actions") or ()),
-            events=tuple(ClipEvent(parse_time(e["at"]), str(e["action"]), str(e["state"]),
-                                   ref(e.get("user")), dict(e.get("detail") or {}))
-                         for e in data.get("events") or ()),
-            created_at=parse_time(data["created_at"]), updated_at=parse_time(data["updated_at"]))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return from_json(ClipRequest, data)
+    except MalformedRecord as exc:
         raise BackendError("the server sent an unexpected clip request record") from exc
 
 

@@ -28,6 +28,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.errors import BackendError
 from app.ops import Ops
 from app.video.status import StreamState
+from common.records import HealthReport
+
+# HealthReport: common.records' (the server answers with the same record, and its id)
 
 log = logging.getLogger("iocwall.health")
 
@@ -199,21 +202,6 @@ class _Interval:
         elif self.current is Availability.DOWN:
             self.down += seconds
         self.mark = max(self.mark, now)
-
-
-@dataclass(frozen=True)
-class HealthReport:
-    camera_id: int
-    from_at: datetime
-    to_at: datetime
-    live_seconds: float
-    down_seconds: float
-    reconnects: int
-
-    def body(self) -> dict[str, Any]:
-        return {"from_at": self.from_at.isoformat(), "to_at": self.to_at.isoformat(),
-                "live_seconds": self.live_seconds, "down_seconds": self.down_seconds,
-                "reconnects": self.reconnects}
 
 
 class HealthBackend(Protocol):

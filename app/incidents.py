@@ -28,13 +28,12 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from app.bookmarks import UserRef, parse_time, parse_user_ref, vn_text
+from app.bookmarks import vn_text
 from app.errors import BackendError
 from app.health_reports import (
     SWEEP_MS,
@@ -50,7 +49,12 @@ from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.polled import PolledList, report_action_failure
+from common.records import Incident, MalformedRecord, from_json
+from common.records import IncidentReport as IncidentReport
 from common.vocabulary import IncidentKind, IncidentState
+
+# Incident, IncidentReport: common.records' (the server answers with the same records); the
+# widgets import them from here
 
 log = logging.getLogger("iocwall.incidents")
 
@@ -78,72 +82,10 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("IncidentService", text)
 
 
-@dataclass(frozen=True)
-class IncidentReport:
-    id: int
-    user: UserRef
-    at: datetime
-    kind: str
-    automatic: bool
-    note: str
-    snapshot_sha256: str | None
-
-
-@dataclass(frozen=True)
-class Incident:
-    id: int
-    camera_id: int
-    camera_name: str
-    ward: str
-    kind: str
-    state: str
-    note: str
-    automatic: bool
-    reported_by: UserRef
-    reported_at: datetime
-    acknowledged_by: UserRef | None
-    acknowledged_at: datetime | None
-    resolved_by: UserRef | None
-    resolved_at: datetime | None
-    resolution: str | None
-    seconds_to_acknowledge: float | None
-    seconds_to_resolve: float | None
-    reports: tuple[IncidentReport, ...]
-
-    @property
-    def snapshots(self) -> list[IncidentReport]:
-        return [r for r in self.reports if r.snapshot_sha256]
-
-
 def parse_incident(data: Any) -> Incident:
     try:
-        def ref(value: Any) -> UserRef | None:
-            return parse_user_ref(value) if value else None
-
-        def at(value: Any) -> datetime | None:
-            return parse_time(value) if value else None
-
-        def seconds(value: Any) -> float | None:
-            return None if value is None else float(value)
-
-        return Incident(
-            id=int(data["id"]), camera_id=int(data["camera_id"]),
-            camera_name=str(data["camera_name"]), ward=str(data.get("ward") or ""),
-            kind=str(data["kind"]), state=str(data["state"]), note=str(data.get("note") or ""),
-            automatic=bool(data.get("automatic")), reported_by=parse_user_ref(data["reported_by"]),
-            reported_at=parse_time(data["reported_at"]),
-            acknowledged_by=ref(data.get("acknowledged_by")),
-            acknowledged_at=at(data.get("acknowledged_at")),
-            resolved_by=ref(data.get("resolved_by")), resolved_at=at(data.get("resolved_at")),
-            resolution=data.get("resolution"),
-            seconds_to_acknowledge=seconds(data.get("seconds_to_acknowledge")),
-            seconds_to_resolve=seconds(data.get("seconds_to_resolve")),
-            reports=tuple(IncidentReport(int(r["id"]), parse_user_ref(r["user"]),
-                                         parse_time(r["at"]), str(r["kind"]),
-                                         bool(r.get("automatic")), str(r.get("note") or ""),
-                                         r.get("snapshot_sha256"))
-                          for r in data.get("reports") or ()))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return from_json(Incident, data)
+    except MalformedRecord as exc:
         raise BackendError("the server sent an unexpected incident record") from exc
 
 

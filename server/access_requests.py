@@ -20,19 +20,18 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common import records
 from common.evidence import canonical_json
 from common.files import write_atomically
+from common.records import Letter, RequestableCamera
 from common.vocabulary import AccessRequestState
 from server import audit
 from server import permissions as perm
 from server.bookmarks import user_ref
 from server.models import AccessGrant, AccessRequest, Camera, User, Ward
 from server.schemas import (
-    AccessCameraPublic,
     AccessGrantBody,
-    AccessGrantPublic,
     AccessRequestCreate,
-    AccessRequestPublic,
 )
 
 MAX_LETTER_BYTES = 10 * 1024 * 1024
@@ -110,7 +109,7 @@ def create(session: Session, user: User, body: AccessRequestCreate, letter_name:
     return request
 
 
-def catalogue(session: Session, user: User, now: datetime) -> list[AccessCameraPublic]:
+def catalogue(session: Session, user: User, now: datetime) -> list[RequestableCamera]:
     """The cameras an agency may name in a request: every smart-city and public camera (the
     ones a grant can cover; traffic cameras never), by ward and name, with id, name, ward and
     location only. An agency has no camera before a grant, so it cannot choose from ``/cameras``;
@@ -123,7 +122,7 @@ def catalogue(session: Session, user: User, now: datetime) -> list[AccessCameraP
     query = (select(Camera).join(Ward, Camera.ward_id == Ward.id)
              .where(Camera.system.in_(sorted(GRANTABLE)))
              .order_by(Ward.name, Camera.name, Camera.id))
-    result = [AccessCameraPublic(id=c.id, name=c.name, ward=c.ward.name, location=c.location)
+    result = [RequestableCamera(id=c.id, name=c.name, ward=c.ward.name, location=c.location)
               for c in session.execute(query).scalars().unique().all()]
     audit.append(session, "access_camera_catalogue", now=now, user_id=user.id,
                  username=user.username, detail={"count": len(result)})
@@ -208,20 +207,22 @@ def list_requests(session: Session, user: User) -> list[AccessRequest]:
 
 
 def request_public(session: Session, request: AccessRequest, now: datetime
-                   ) -> AccessRequestPublic:
+                   ) -> records.AccessRequest:
     grants = []
     for row in request.grants:
         camera = session.get(Camera, row.camera_id)
-        grants.append(AccessGrantPublic(camera_id=row.camera_id,
-                                        camera_name=camera.name if camera else "",
-                                        valid_from=row.valid_from, valid_until=row.valid_until,
-                                        active=row.valid_from <= now < row.valid_until))
-    return AccessRequestPublic(
+        grants.append(records.AccessGrant(camera_id=row.camera_id,
+                                          camera_name=camera.name if camera else "",
+                                          valid_from=row.valid_from, valid_until=row.valid_until,
+                                          active=row.valid_from <= now < row.valid_until))
+    return records.AccessRequest(
         id=request.id, unit=request.unit.name, requester=user_ref(request.requester),
-        state=request.state, content=request.content, purpose=request.purpose,
-        commitment=request.commitment, camera_ids=json.loads(request.camera_ids),
-        wanted_from=request.wanted_from, wanted_until=request.wanted_until,
-        letter={"filename": request.letter_filename, "sha256": request.letter_sha256},
+        state=AccessRequestState(request.state), content=request.content,
+        purpose=request.purpose, commitment=request.commitment,
+        camera_ids=tuple(json.loads(request.camera_ids)), wanted_from=request.wanted_from,
+        wanted_until=request.wanted_until,
+        letter=Letter(filename=request.letter_filename, sha256=request.letter_sha256),
         created_at=request.created_at,
         decided_by=user_ref(request.decided_by) if request.decided_by else None,
-        decided_at=request.decided_at, reject_reason=request.reject_reason, grants=grants)
+        decided_at=request.decided_at, reject_reason=request.reject_reason,
+        grants=tuple(grants))

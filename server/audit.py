@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from common.evidence import canonical_json
+from common.records import ChainVerdict
 from server.models import AuditHead, AuditLog
 
 GENESIS_HASH = "0" * 64
@@ -90,15 +90,7 @@ def append(
     return row
 
 
-@dataclass(frozen=True)
-class VerifyResult:
-    ok: bool
-    rows: int
-    broken_id: int | None = None
-    reason: str | None = None
-
-
-def verify(session: Session, batch: int = 1000) -> VerifyResult:
+def verify(session: Session, batch: int = 1000) -> ChainVerdict:
     """Walk the chain in order; report the first row whose link or content does not hold."""
     expected_prev = GENESIS_HASH
     expected_id = 1
@@ -112,15 +104,15 @@ def verify(session: Session, batch: int = 1000) -> VerifyResult:
             break
         for row in rows:
             if row.id != expected_id:
-                return VerifyResult(False, count, row.id,
+                return ChainVerdict(False, count, row.id,
                                     f"row {expected_id} is missing before row {row.id}")
             if row.prev_hash != expected_prev:
-                return VerifyResult(False, count, row.id, "previous-hash link does not match")
+                return ChainVerdict(False, count, row.id, "previous-hash link does not match")
             content = row_content(id=row.id, ts=row.ts, event=row.event, user_id=row.user_id,
                                   username=row.username, camera_id=row.camera_id,
                                   detail=row.detail)
             if chain_hash(row.prev_hash, content) != row.hash:
-                return VerifyResult(False, count, row.id, "content does not match its hash")
+                return ChainVerdict(False, count, row.id, "content does not match its hash")
             expected_prev = row.hash
             expected_id += 1
             count += 1
@@ -128,9 +120,9 @@ def verify(session: Session, batch: int = 1000) -> VerifyResult:
         session.expunge_all()
     head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one_or_none()
     if head is None or head.last_id != count or head.last_hash != expected_prev:
-        return VerifyResult(False, count, count + 1,
+        return ChainVerdict(False, count, count + 1,
                             "rows after the last intact row are missing (chain tip differs)")
-    return VerifyResult(True, count)
+    return ChainVerdict(True, count, None, None)
 
 
 def decoded_detail(row: AuditLog) -> dict[str, Any]:

@@ -9,36 +9,37 @@ the recording (``server.recorder.apply_retention``). Creation is audited.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common import records
 from common.evidence import canonical_json
+from common.records import BookmarkFilter, UserRef
 from server import audit
 from server import permissions as perm
 from server.models import Bookmark, Camera, User
-from server.schemas import BookmarkCreate, BookmarkPublic, UserRefPublic
+from server.schemas import BookmarkCreate
 from server.services import VisibleCamera, visible_cameras
 
 SEE_ALL_IN_SCOPE = frozenset({perm.UnitKind.OPERATING_UNIT, perm.UnitKind.CITY_POLICE})
 
 
-def user_ref(user: User) -> UserRefPublic:
-    return UserRefPublic(id=user.id, username=user.username, full_name=user.full_name,
+def user_ref(user: User) -> UserRef:
+    return UserRef(id=user.id, username=user.username, full_name=user.full_name,
                          unit=user.unit.name)
 
 
-def bookmark_public(bookmark: Bookmark) -> BookmarkPublic:
+def bookmark_public(bookmark: Bookmark) -> records.Bookmark:
     camera = bookmark.camera
-    return BookmarkPublic(
+    return records.Bookmark(
         id=bookmark.id, camera_id=camera.id, camera_name=camera.name, ward_id=camera.ward_id,
         ward=camera.ward.name, at=bookmark.at,
         before_s=round((bookmark.at - bookmark.window_start).total_seconds()),
         after_s=round((bookmark.window_end - bookmark.at).total_seconds()),
         window_start=bookmark.window_start, window_end=bookmark.window_end, note=bookmark.note,
-        tags=json.loads(bookmark.tags), author=user_ref(bookmark.author),
+        tags=tuple(json.loads(bookmark.tags)), author=user_ref(bookmark.author),
         created_at=bookmark.created_at)
 
 
@@ -57,19 +58,6 @@ def create_bookmark(session: Session, user: User, item: VisibleCamera, body: Boo
                  detail={"bookmark_id": bookmark.id, "at": at.isoformat(),
                          "before_s": body.before_s, "after_s": body.after_s, "tags": tags})
     return bookmark
-
-
-@dataclass(frozen=True)
-class BookmarkFilter:
-    camera_id: int | None = None
-    ward_id: int | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    tag: str | None = None
-    author: str | None = None
-    text: str | None = None
-    limit: int = 100
-    offset: int = 0
 
 
 def list_bookmarks(session: Session, user: User, now: datetime,

@@ -24,7 +24,7 @@ before that; a done one is ``done`` or ``done_late``. A closed case keeps only i
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -32,7 +32,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.evidence import canonical_json
-from common.vocabulary import CaseAction, CaseState, DeadlineStatus, DecisionKind
+from common.records import Case, CaseEvent, Deadline
+from common.vocabulary import CaseAction, CaseKind, CaseState, DeadlineStatus, DecisionKind
 from server import audit
 from server import permissions as perm
 from server.bookmarks import user_ref
@@ -44,13 +45,7 @@ from server.models import (
     ViolationCaseClip,
     ViolationCaseEvent,
 )
-from server.schemas import (
-    CaseActionBody,
-    CaseCreate,
-    CaseDeadlinePublic,
-    CaseEventPublic,
-    CasePublic,
-)
+from server.schemas import CaseActionBody, CaseCreate
 from server.services import visible_camera
 from server.working_calendar import WorkingCalendar
 
@@ -84,16 +79,6 @@ class CaseConflict(Exception):
 
 class CaseInvalid(Exception):
     """422 naming the field."""
-
-
-@dataclass(frozen=True)
-class Deadline:
-    rule: str
-    article: str
-    starts_at: datetime
-    due_at: datetime
-    done_at: datetime | None
-    status: DeadlineStatus
 
 
 def _status(due: datetime, done: datetime | None, now: datetime,
@@ -155,10 +140,10 @@ def deadlines(case: ViolationCase, calendar: WorkingCalendar, now: datetime) -> 
 SEVERITY = {DeadlineStatus.DUE: 1, DeadlineStatus.DUE_SOON: 2, DeadlineStatus.OVERDUE: 3}
 
 
-def deadline_state(items: list[Deadline]) -> str | None:
+def deadline_state(items: list[Deadline]) -> DeadlineStatus | None:
     """The worst pending deadline: overdue > due_soon > due; None when nothing is pending."""
     pending = [d.status for d in items if d.status in SEVERITY]
-    return max(pending, key=lambda s: SEVERITY[s]).value if pending else None
+    return max(pending, key=lambda s: SEVERITY[s]) if pending else None
 
 
 def _kind(user: User) -> perm.UnitKind:
@@ -170,7 +155,7 @@ def can_read(session: Session, user: User, case: ViolationCase, now: datetime) -
                                                      now) is not None
 
 
-def actions_for(user: User, case: ViolationCase) -> list[str]:
+def actions_for(user: User, case: ViolationCase) -> list[CaseAction]:
     result = []
     for action, (who, column, needs, _) in STEPS.items():
         if _kind(user) not in who or getattr(case, column) is not None:
@@ -179,7 +164,7 @@ def actions_for(user: User, case: ViolationCase) -> list[str]:
             continue
         if action is CaseAction.HAND_OVER and not case.handover_needed:
             continue
-        result.append(action.value)
+        result.append(action)
     return result
 
 
@@ -325,28 +310,26 @@ def set_publication(session: Session, user: User, case: ViolationCase, public: b
 
 
 def case_public(session: Session, user: User, case: ViolationCase, calendar: WorkingCalendar,
-                now: datetime) -> CasePublic:
+                now: datetime) -> Case:
     items = deadlines(case, calendar, now)
     users = {e.user_id: e.user for e in case.events}
-    return CasePublic(
+    return Case(
         id=case.id, camera_id=case.camera_id, camera_name=case.camera.name,
-        ward=case.camera.ward.name, kind=case.kind, state=case.state, note=case.note,
-        bookmark_id=case.bookmark_id, clip_request_ids=[c.clip_request_id for c in case.clips],
+        ward=case.camera.ward.name, kind=CaseKind(case.kind), state=CaseState(case.state),
+        note=case.note, bookmark_id=case.bookmark_id,
+        clip_request_ids=tuple(c.clip_request_id for c in case.clips),
         detected_at=case.detected_at, opened_by=user_ref(case.opened_by), opened_at=case.opened_at,
-        complex=case.complex, decision_kind=case.decision_kind,
+        complex=case.complex, decision_kind=DecisionKind(case.decision_kind),
         handover_needed=case.handover_needed, conclusion=case.conclusion,
         steps={name: getattr(case, f"{name}_at") for name in
                ("sent", "concluded", "conclusion_reported", "violator_identified", "record_made",
                 "record_handed", "decided", "closed")},
-        deadlines=[CaseDeadlinePublic(rule=d.rule, article=d.article, starts_at=d.starts_at,
-                                      due_at=d.due_at.astimezone(UTC), done_at=d.done_at,
-                                      status=d.status.value)
-                   for d in items],
-        deadline_state=deadline_state(items), actions=actions_for(user, case),
+        deadlines=tuple(replace(d, due_at=d.due_at.astimezone(UTC)) for d in items),
+        deadline_state=deadline_state(items), actions=tuple(actions_for(user, case)),
         public=case.public, public_title=case.public_title, public_clip_id=case.public_clip_id,
-        events=[CaseEventPublic(at=e.at, recorded_at=e.recorded_at, action=e.action,
-                                user=user_ref(users[e.user_id]), detail=json.loads(e.detail))
-                for e in case.events],
+        events=tuple(CaseEvent(at=e.at, recorded_at=e.recorded_at, action=e.action,
+                               user=user_ref(users[e.user_id]), detail=json.loads(e.detail))
+                     for e in case.events),
         updated_at=case.updated_at)
 
 

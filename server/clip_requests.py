@@ -33,6 +33,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from common import records
 from common.evidence import MANIFEST_FORMAT, canonical_json
 from common.files import write_atomically
 from common.vocabulary import ClipChain, ClipState
@@ -43,7 +44,7 @@ from server.clips import ExtractionError, extract_clip
 from server.config import Settings
 from server.models import ClipRequest, ClipRequestEvent, User
 from server.recorder import covering_segments, recorded_ranges
-from server.schemas import ClipEventPublic, ClipRequestCreate, ClipRequestPublic
+from server.schemas import ClipRequestCreate
 from server.services import VisibleCamera, camera_context, user_context
 from server.signing import key_id, sign_manifest, vn_iso
 
@@ -312,22 +313,24 @@ def reader_actions(session: Session, user: User, request: ClipRequest,
 
 
 def request_public(session: Session, user: User, request: ClipRequest,
-                   now: datetime) -> ClipRequestPublic:
-    events = [ClipEventPublic(at=e.at, action=e.action, state=e.state,
-                              user=user_ref(e.user) if e.user else None,
-                              detail=json.loads(e.detail)) for e in request.events]
-    letter = ({"filename": request.letter_filename or "", "sha256": request.letter_sha256}
+                   now: datetime) -> records.ClipRequest:
+    events = tuple(records.ClipEvent(at=e.at, action=e.action, state=ClipState(e.state),
+                                     user=user_ref(e.user) if e.user else None,
+                                     detail=json.loads(e.detail)) for e in request.events)
+    letter = (records.Letter(filename=request.letter_filename or "",
+                             sha256=request.letter_sha256)
               if request.letter_sha256 else None)
-    return ClipRequestPublic(
+    return records.ClipRequest(
         id=request.id, camera_id=request.camera_id, camera_name=request.camera.name,
-        ward=request.camera.ward.name, chain=ClipChain(request.chain).value, state=request.state,
-        start=request.start_at, end=request.end_at, purpose=request.purpose,
-        commitment=request.commitment, letter=letter, requester=user_ref(request.requester),
+        ward=request.camera.ward.name, chain=ClipChain(request.chain),
+        state=ClipState(request.state), start=request.start_at, end=request.end_at,
+        purpose=request.purpose, commitment=request.commitment, letter=letter,
+        requester=user_ref(request.requester),
         endorser=user_ref(request.endorser) if request.endorser else None,
         approver=user_ref(request.approver) if request.approver else None,
         reject_reason=request.reject_reason, clip_start=request.clip_start_at,
         clip_sha256=request.clip_sha256, clip_size=request.clip_size, error=request.error,
-        actions=reader_actions(session, user, request, now), events=events,
+        actions=tuple(reader_actions(session, user, request, now)), events=events,
         created_at=request.created_at, updated_at=request.updated_at)
 
 

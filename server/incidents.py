@@ -22,13 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from common import records
 from common.files import write_atomically
-from common.vocabulary import IncidentState
+from common.vocabulary import IncidentKind, IncidentState
 from server import audit
 from server import permissions as perm
 from server.bookmarks import user_ref
 from server.models import Incident, IncidentReport, User
-from server.schemas import IncidentCreate, IncidentPublic, IncidentReportPublic
+from server.schemas import IncidentCreate
 from server.services import VisibleCamera, visible_camera
 
 MAX_SNAPSHOT_BYTES = 5 * 1024 * 1024
@@ -160,11 +161,11 @@ def _seconds(start: datetime, end: datetime | None) -> float | None:
     return None if end is None else (end - start).total_seconds()
 
 
-def incident_public(incident: Incident) -> IncidentPublic:
-    return IncidentPublic(
+def incident_public(incident: Incident) -> records.Incident:
+    return records.Incident(
         id=incident.id, camera_id=incident.camera_id, camera_name=incident.camera.name,
-        ward=incident.camera.ward.name, kind=incident.kind, state=incident.state,
-        note=incident.note, automatic=incident.automatic,
+        ward=incident.camera.ward.name, kind=IncidentKind(incident.kind),
+        state=IncidentState(incident.state), note=incident.note, automatic=incident.automatic,
         reported_by=user_ref(incident.reported_by), reported_at=incident.reported_at,
         acknowledged_by=user_ref(incident.acknowledged_by) if incident.acknowledged_by else None,
         acknowledged_at=incident.acknowledged_at,
@@ -172,10 +173,10 @@ def incident_public(incident: Incident) -> IncidentPublic:
         resolved_at=incident.resolved_at, resolution=incident.resolution,
         seconds_to_acknowledge=_seconds(incident.reported_at, incident.acknowledged_at),
         seconds_to_resolve=_seconds(incident.reported_at, incident.resolved_at),
-        reports=[IncidentReportPublic(id=r.id, user=user_ref(r.user), at=r.at, kind=r.kind,
-                                      automatic=r.automatic, note=r.note,
-                                      snapshot_sha256=r.snapshot_sha256)
-                 for r in incident.reports])
+        reports=tuple(records.IncidentReport(
+            id=r.id, user=user_ref(r.user), at=r.at, kind=IncidentKind(r.kind),
+            automatic=r.automatic, note=r.note, snapshot_sha256=r.snapshot_sha256)
+            for r in incident.reports))
 
 
 def list_incidents(session: Session, user: User, now: datetime, state: str | None,

@@ -1,4 +1,8 @@
-"""API shapes (docs/contracts.md). Inputs forbid unknown fields so typos fail loudly (422)."""
+"""API shapes (docs/contracts.md). Inputs forbid unknown fields so typos fail loudly (422).
+
+The answers the client reads back into records (cases, incidents, bookmarks, clip and access
+requests, audit rows…) are not here: they are ``common.records``' dataclasses, shared with it.
+"""
 
 from __future__ import annotations
 
@@ -156,18 +160,6 @@ class AuditEventPublic(BaseModel):
     id: int
     ts: datetime
     event: str
-
-
-class AuditRowPublic(BaseModel):
-    id: int
-    ts: datetime
-    event: str
-    user_id: int | None
-    username: str | None
-    camera_id: int | None
-    detail: dict[str, Any]
-    prev_hash: str
-    hash: str
 
 
 class HealthPublic(BaseModel):
@@ -329,30 +321,6 @@ class BookmarkCreate(StrictInput):
     tags: list[Tag] = Field(default_factory=list, max_length=16)
 
 
-class UserRefPublic(BaseModel):
-    id: int
-    username: str
-    full_name: str
-    unit: str
-
-
-class BookmarkPublic(BaseModel):
-    id: int
-    camera_id: int
-    camera_name: str
-    ward_id: int
-    ward: str
-    at: datetime
-    before_s: int
-    after_s: int
-    window_start: datetime
-    window_end: datetime
-    note: str
-    tags: list[str]
-    author: UserRefPublic
-    created_at: datetime
-
-
 class ClipRequestCreate(StrictInput):
     """The JSON (or multipart form) body of ``POST /clips``; agencies add ``letter`` (a PDF)."""
 
@@ -365,40 +333,6 @@ class ClipRequestCreate(StrictInput):
 
 class ClipRejectBody(StrictInput):
     reason: str = Field(min_length=3, max_length=2000)
-
-
-class ClipEventPublic(BaseModel):
-    at: datetime
-    action: str
-    state: str
-    user: UserRefPublic | None
-    detail: dict[str, Any]
-
-
-class ClipRequestPublic(BaseModel):
-    id: int
-    camera_id: int
-    camera_name: str
-    ward: str
-    chain: Literal["auto", "ward_police", "written"]
-    state: str
-    start: datetime
-    end: datetime
-    purpose: str
-    commitment: str | None
-    letter: dict[str, str] | None  # {"filename", "sha256"}
-    requester: UserRefPublic
-    endorser: UserRefPublic | None
-    approver: UserRefPublic | None
-    reject_reason: str | None
-    clip_start: datetime | None
-    clip_sha256: str | None
-    clip_size: int | None
-    error: str | None
-    actions: list[str]  # what the reader may do now: endorse, approve, reject, download
-    events: list[ClipEventPublic]
-    created_at: datetime
-    updated_at: datetime
 
 
 class RecordedRangePublic(BaseModel):
@@ -478,51 +412,6 @@ class CasePublication(StrictInput):
     clip_request_id: DbInt | None = None
 
 
-class CaseDeadlinePublic(BaseModel):
-    rule: str
-    article: str
-    starts_at: datetime
-    due_at: datetime
-    done_at: datetime | None
-    status: str
-
-
-class CaseEventPublic(BaseModel):
-    at: datetime
-    recorded_at: datetime
-    action: str
-    user: UserRefPublic
-    detail: dict[str, Any]
-
-
-class CasePublic(BaseModel):
-    id: int
-    camera_id: int
-    camera_name: str
-    ward: str
-    kind: str
-    state: str
-    note: str
-    bookmark_id: int | None
-    clip_request_ids: list[int]
-    detected_at: datetime
-    opened_by: UserRefPublic
-    opened_at: datetime
-    complex: bool
-    decision_kind: str
-    handover_needed: bool
-    conclusion: str | None
-    steps: dict[str, datetime | None]
-    deadlines: list[CaseDeadlinePublic]
-    deadline_state: str | None
-    actions: list[str]
-    public: bool
-    public_title: str | None
-    public_clip_id: int | None
-    events: list[CaseEventPublic]
-    updated_at: datetime
-
-
 # -- incidents ----------------------------------------------------------------------------------
 
 class IncidentCreate(StrictInput):
@@ -534,37 +423,6 @@ class IncidentCreate(StrictInput):
 
 class IncidentResolve(StrictInput):
     resolution: str = Field(min_length=3, max_length=2000)
-
-
-class IncidentReportPublic(BaseModel):
-    id: int
-    user: UserRefPublic
-    at: datetime
-    kind: str
-    automatic: bool
-    note: str
-    snapshot_sha256: str | None
-
-
-class IncidentPublic(BaseModel):
-    id: int
-    camera_id: int
-    camera_name: str
-    ward: str
-    kind: str
-    state: str
-    note: str
-    automatic: bool
-    reported_by: UserRefPublic
-    reported_at: datetime
-    acknowledged_by: UserRefPublic | None
-    acknowledged_at: datetime | None
-    resolved_by: UserRefPublic | None
-    resolved_at: datetime | None
-    resolution: str | None
-    seconds_to_acknowledge: float | None
-    seconds_to_resolve: float | None
-    reports: list[IncidentReportPublic]
 
 
 # -- access requests of other agencies ----------------------------------------------------------
@@ -602,44 +460,7 @@ class AccessRejectBody(StrictInput):
     reason: str = Field(min_length=3, max_length=2000)
 
 
-class AccessGrantPublic(BaseModel):
-    camera_id: int
-    camera_name: str
-    valid_from: datetime
-    valid_until: datetime
-    active: bool
-
-
-class AccessRequestPublic(BaseModel):
-    id: int
-    unit: str
-    requester: UserRefPublic
-    state: str
-    content: str
-    purpose: str
-    commitment: str
-    camera_ids: list[int]
-    wanted_from: datetime
-    wanted_until: datetime
-    letter: dict[str, str]
-    created_at: datetime
-    decided_by: UserRefPublic | None
-    decided_at: datetime | None
-    reject_reason: str | None
-    grants: list[AccessGrantPublic]
-
-
 # -- public API (Art. 14): allow-listed fields only ----------------------------------------------
-
-class AccessCameraPublic(BaseModel):
-    """A camera an agency may name in an access request: what it needs to choose, no more
-    (never stream URLs, credentials, the system or who runs it)."""
-
-    id: int
-    name: str
-    ward: str
-    location: str
-
 
 class PublicCamera(BaseModel):
     id: int
@@ -663,13 +484,6 @@ class CameraPublicationBody(StrictInput):
     public: StrictBool
 
 
-class AuditVerifyPublic(BaseModel):
-    ok: bool
-    rows: int
-    broken_id: int | None
-    reason: str | None
-
-
 class CameraHealthCreate(StrictInput):
     """A client's account of a camera over ``from_at``..``to_at`` while it showed it."""
 
@@ -678,13 +492,3 @@ class CameraHealthCreate(StrictInput):
     live_seconds: float = Field(ge=0, le=3600)
     down_seconds: float = Field(ge=0, le=3600)
     reconnects: int = Field(default=0, ge=0, le=100000)
-
-
-class CameraHealthPublic(BaseModel):
-    id: int
-    camera_id: int
-    from_at: datetime
-    to_at: datetime
-    live_seconds: float
-    down_seconds: float
-    reconnects: int

@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
-from pydantic import SecretStr
 
 from app.api import BackendApi
 from app.audit_log import AuditFilter
@@ -36,8 +34,7 @@ from app.health_reports import HealthReport
 from app.reports import ExportFormat, ReportQuery
 from common.vocabulary import CaseAction, ClipBox, IncidentKind, IncidentState, ReportKind
 from layouts import template
-from server.config import Settings
-from server.main import create_app
+from tests.openapi import server_openapi
 
 ROOT = Path(__file__).resolve().parents[1]
 API_PREFIX = "/api/v1"
@@ -144,11 +141,7 @@ NOT_ENDPOINTS = {"close"}
 
 @pytest.fixture(scope="module")
 def spec(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    data_dir = tmp_path_factory.mktemp("openapi")
-    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir}/iocwall.db",
-                        secret_key=SecretStr(Fernet.generate_key().decode("ascii")),
-                        argon2_time_cost=1, argon2_memory_cost=1024, argon2_parallelism=1)
-    return create_app(settings).openapi()
+    return server_openapi(tmp_path_factory.mktemp("openapi"))
 
 
 def public_methods() -> set[str]:

@@ -1,13 +1,14 @@
 """The server's API description and the client agree (docs/contracts.md, "The shared vocabulary").
 
-1. Words. Every enumerated value the server's OpenAPI lists — a schema's field, a query or path
+1. Words. Every enumerated value the server's OpenAPI lists — a schema's field, an enum component
+   (the records of ``common.records`` type their words with the shared enums), a query or path
    parameter — and the request models it reads from multipart forms (not in the OpenAPI) are one
    of ``common.vocabulary``'s enums, value for value, both ways (``WORDS`` says which). A value
    added to the server's schema alone, or to the shared enum alone, fails; so does a new
    enumerated field that is not mapped here.
 2. Words in plain strings. Response fields the schema types as a plain string but that carry the
-   words (a camera's system, a user's role, every state…: ``RESPONSE_WORDS``) must exist, and the
-   client's parser must accept every value of the enum there.
+   words (a camera's system, a user's role…: ``RESPONSE_WORDS``) must exist; the client's parser
+   must accept every value of the enum there, and every value of each enumerated field.
 3. Fields. Each client parser (``PARSERS``) is fed a body made from the response schema of the
    endpoint it reads; every key it reads must be a property of that schema: a field the server
    dropped or renamed, or one the client expects but the server never sends, fails. Where the
@@ -22,8 +23,7 @@ from enum import Enum
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel
 
 from app import access_requests, audit_log, bookmarks, cases, clips, incidents, public_cameras
 from app.backend import BackendClient, parse_camera, parse_user
@@ -50,9 +50,8 @@ from common.vocabulary import (
     UnitKind,
     ViewEvent,
 )
-from server.config import Settings
-from server.main import create_app
 from server.schemas import AccessRequestCreate, ClipRequestCreate, IncidentCreate
+from tests.openapi import server_openapi
 
 Words = type[Enum] | frozenset[Enum]
 
@@ -61,7 +60,6 @@ WORDS: dict[str, Words] = {
     "CaseAction": CaseAction,  # POST /cases/{case_id}/{action}
     "CaseCreate.kind": CaseKind,
     "CaseActionBody.decision_kind": DecisionKind,
-    "ClipRequestPublic.chain": ClipChain,
     "AuditEventCreate.event": ViewEvent,
     "IncidentCreate.kind": IncidentKind,
     "GET /api/v1/cases query:deadline": PENDING_DEADLINES,
@@ -69,6 +67,16 @@ WORDS: dict[str, Words] = {
     "GET /api/v1/incidents query:state": IncidentState,
     "GET /api/v1/reports query:kind": ReportKind,
     "GET /api/v1/reports query:format": ReportFormat,
+    # the records of common.records type these fields with the shared enums (schema components)
+    "CaseKind": CaseKind,  # Case.kind
+    "CaseState": CaseState,  # Case.state
+    "DecisionKind": DecisionKind,  # Case.decision_kind
+    "DeadlineStatus": DeadlineStatus,  # Deadline.status, Case.deadline_state
+    "IncidentKind": IncidentKind,  # Incident.kind, IncidentReport.kind
+    "IncidentState": IncidentState,  # Incident.state
+    "ClipChain": ClipChain,  # ClipRequest.chain
+    "ClipState": ClipState,  # ClipRequest.state, ClipEvent.state
+    "AccessRequestState": AccessRequestState,  # AccessRequest.state
 }
 # request models read from multipart forms: not in the OpenAPI, checked from their own schemas
 FORM_MODELS: tuple[type[BaseModel], ...] = (ClipRequestCreate, AccessRequestCreate, IncidentCreate)
@@ -80,18 +88,6 @@ RESPONSE_WORDS: dict[str, Words] = {
     "ScopePublic.systems": CameraSystem,
     "CameraPublic.system": CameraSystem,
     "CameraPublic.actions": Action,
-    "ClipRequestPublic.state": ClipState,
-    "ClipEventPublic.state": ClipState,
-    "CasePublic.kind": CaseKind,
-    "CasePublic.state": CaseState,
-    "CasePublic.decision_kind": DecisionKind,
-    "CasePublic.deadline_state": PENDING_DEADLINES,
-    "CasePublic.actions": CaseAction,
-    "CaseDeadlinePublic.status": DeadlineStatus,
-    "IncidentPublic.kind": IncidentKind,
-    "IncidentPublic.state": IncidentState,
-    "IncidentReportPublic.kind": IncidentKind,
-    "AccessRequestPublic.state": AccessRequestState,
     "PublicViolation.kind": CaseKind,
 }
 
@@ -125,10 +121,7 @@ PARSERS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
 
 
 # keys the client reads from objects the schema declares only as maps (dict[str, str])
-MAP_KEYS: dict[str, set[str]] = {
-    "ClipRequestPublic.letter": {"filename"},  # the server writes {"filename", "sha256"}
-    "AccessRequestPublic.letter": {"filename", "sha256"},  # the same
-}
+MAP_KEYS: dict[str, set[str]] = {}
 
 
 def values(words: Words) -> set[str]:
@@ -137,11 +130,7 @@ def values(words: Words) -> set[str]:
 
 @pytest.fixture(scope="module")
 def spec(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    data_dir = tmp_path_factory.mktemp("openapi")
-    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir}/iocwall.db",
-                        secret_key=SecretStr(Fernet.generate_key().decode("ascii")),
-                        argon2_time_cost=1, argon2_memory_cost=1024, argon2_parallelism=1)
-    return create_app(settings).openapi()
+    return server_openapi(tmp_path_factory.mktemp("openapi"))
 
 
 # -- 1. words -------------------------------------------------------------------------------------
@@ -268,11 +257,11 @@ class Bodies:
         self.map_reads: set[tuple[str, str]] = set()
 
     def make(self, node: dict[str, Any], where: str = "") -> Any:
+        if where in self.chosen:
+            return self.chosen[where]
         if "$ref" in node:
             name = node["$ref"].rsplit("/", 1)[-1]
             return self.make(self.schemas[name], name)
-        if where in self.chosen:
-            return self.chosen[where]
         options = [o for o in node.get("anyOf", []) if o.get("type") != "null"]
         if options:
             return self.make(options[0], where)
@@ -303,8 +292,24 @@ def answer_schema(spec: dict[str, Any], method: str, path: str) -> dict[str, Any
     return schema.get("items", schema) if schema.get("type") == "array" else schema
 
 
-def _words_under(spec: dict[str, Any], node: dict[str, Any], seen: set[str]) -> Iterator[str]:
-    """The RESPONSE_WORDS fields reachable from ``node``."""
+def _enum_words(spec: dict[str, Any], node: dict[str, Any]) -> set[str]:
+    """The words of an enumerated field: an enum component it refers to (or its items, or one
+    of its anyOf options do), or an inline enum."""
+    if "$ref" in node:
+        target = spec["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+        return {str(v) for v in target.get("enum", [])}
+    found = {str(v) for v in node.get("enum", [])}
+    for sub in node.get("anyOf", []):
+        found |= _enum_words(spec, sub)
+    if isinstance(node.get("items"), dict):
+        found |= _enum_words(spec, node["items"])
+    return found
+
+
+def _words_under(spec: dict[str, Any], node: dict[str, Any],
+                 seen: set[str]) -> Iterator[tuple[str, set[str]]]:
+    """The fields carrying words reachable from ``node`` and their words: RESPONSE_WORDS'
+    plain strings, and the fields typed with an enum."""
     if "$ref" in node:
         name = node["$ref"].rsplit("/", 1)[-1]
         if name in seen:
@@ -312,7 +317,9 @@ def _words_under(spec: dict[str, Any], node: dict[str, Any], seen: set[str]) -> 
         seen.add(name)
         for field, sub in spec["components"]["schemas"][name].get("properties", {}).items():
             if f"{name}.{field}" in RESPONSE_WORDS:
-                yield f"{name}.{field}"
+                yield f"{name}.{field}", values(RESPONSE_WORDS[f"{name}.{field}"])
+            elif words := _enum_words(spec, sub):
+                yield f"{name}.{field}", words
             yield from _words_under(spec, sub, seen)
     for sub in node.get("anyOf", []):
         yield from _words_under(spec, sub, seen)
@@ -339,7 +346,7 @@ def test_the_client_accepts_every_word_the_server_may_send(spec: dict[str, Any],
                                                            name: str) -> None:
     method, path, parse = PARSERS[name]
     schema = answer_schema(spec, method, path)
-    for where in _words_under(spec, schema, set()):
+    for where, words in _words_under(spec, schema, set()):
         array = field_schema(spec, where).get("type") == "array"
-        for word in sorted(values(RESPONSE_WORDS[where])):
+        for word in sorted(words):
             parse(Bodies(spec, {where: [word] if array else word}).make(schema))  # no error

@@ -341,8 +341,8 @@ class AccessPanel(ListDetailPanel[AccessRequest]):
                  arg(self.tr("Content: %1"), request.content),
                  arg(self.tr("Purpose: %1"), request.purpose),
                  arg(self.tr("Commitment: %1"), request.commitment),
-                 arg(self.tr("Letter: %1 (SHA-256 %2)"), request.letter_filename,
-                     request.letter_sha256[:16] + "…")]
+                 arg(self.tr("Letter: %1 (SHA-256 %2)"), request.letter.filename,
+                     request.letter.sha256[:16] + "…")]
         if request.decided_by is not None:
             lines.append(arg(self.tr("Decided by %1 at %2"), request.decided_by.label,
                              vn_text(request.decided_at)))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.bookmarks import Bookmark, vn_text
 from app.cases import Case, StepInput
-from app.clips import ClipRequest
+from app.clips import ClipRequest, range_text
 from app.i18n import arg
 from common.vocabulary import CaseAction, CaseKind, CaseState, DeadlineStatus, DecisionKind
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
@@ -181,7 +181,7 @@ class OpenCaseDialog(QDialog):
             self.source_combo.addItem(label.strip(), f"bookmark:{item.id}")
         for request in clips:
             label = arg(self.tr("Clip request #%1: %2, %3"), request.id, request.camera_name,
-                        request.range_text)
+                        range_text(request))
             self.source_combo.addItem(label, f"clip:{request.id}")
         if bookmark is not None:
             self.source_combo.setCurrentIndex(
@@ -289,7 +289,7 @@ class AddClipDialog(QDialog):
                 continue
             self.clip_combo.addItem(
                 arg(self.tr("Clip request #%1: %2, %3"), request.id, request.camera_name,
-                    request.range_text),
+                    range_text(request)),
                 request.id)
         form.addRow(self.tr("Clip request"), self.clip_combo)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -336,7 +336,7 @@ class PublishDialog(QDialog):
                 continue  # not extracted: the server would refuse it
             self.clip_combo.addItem(
                 arg(self.tr("Clip request #%1: %2, %3"), request.id, request.camera_name,
-                    request.range_text),
+                    range_text(request)),
                 request.id)
         if self.clip_combo.count() > 1:
             self.clip_combo.setCurrentIndex(max(1, self.clip_combo.findData(

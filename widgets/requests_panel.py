@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bookmarks import Bookmark, vn_text
-from app.clips import ClipRequest, ClipService, DownloadResult, check_letter
+from app.clips import ClipRequest, ClipService, DownloadResult, check_letter, range_text
 from app.domain import Camera
 from app.i18n import arg
 from common.evidence import Verdict, Verification
@@ -194,7 +194,7 @@ class RequestsPanel(ListDetailPanel[ClipRequest]):
                  parent: QWidget | None = None) -> None:
         cells: tuple[Callable[[ClipRequest], str], ...] = (
             lambda r: str(r.id), lambda r: r.camera_name, lambda r: r.ward,
-            lambda r: r.range_text, lambda r: self.state_text(r.state),
+            range_text, lambda r: self.state_text(r.state),
             lambda r: r.requester.label, lambda r: r.purpose)
         columns = [Column(title, text, colour=_ready_colour if index == 4 else None)
                    for index, (title, text) in enumerate(zip(self.column_titles(), cells,
@@ -231,7 +231,7 @@ class RequestsPanel(ListDetailPanel[ClipRequest]):
             lambda r: bool(r and r.id in self._downloaded)))
         self.letter_button = self.add_action(Action(
             "letter", self.tr("Open letter"), self.open_letter_selected,
-            lambda r: bool(r and r.letter_filename)))
+            lambda r: bool(r and r.letter and r.letter.filename)))
         self.letter_button.setToolTip(self.tr("The requesting agency's official letter (PDF)"))
         self.verify_button = self.add_action(Action(
             "verify", self.tr("Verify file…"), self.ask_verify, always))
@@ -306,8 +306,8 @@ class RequestsPanel(ListDetailPanel[ClipRequest]):
                          f"{self.state_text(event.state)}  ({who})")
         if request.commitment:
             lines.append(arg(self.tr("Commitment: %1"), request.commitment))
-        if request.letter_filename:
-            lines.append(arg(self.tr("Official letter: %1"), request.letter_filename))
+        if request.letter and request.letter.filename:
+            lines.append(arg(self.tr("Official letter: %1"), request.letter.filename))
         if request.reject_reason:
             lines.append(arg(self.tr("Reason: %1"), request.reject_reason))
         if request.error:
@@ -370,7 +370,7 @@ class RequestsPanel(ListDetailPanel[ClipRequest]):
         """Fetch the selected request's letter into the download folder, then open it with the
         desktop's PDF viewer."""
         request = self.selected()
-        if request is None or not request.letter_filename:
+        if request is None or not (request.letter and request.letter.filename):
             return
         self.status_label.setStyleSheet("")
         self.status_label.setText(arg(self.tr("Fetching the letter of request #%1…"), request.id))

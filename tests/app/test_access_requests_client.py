@@ -84,7 +84,7 @@ def test_grant_shows_and_ends_by_itself(clients: tuple[BackendClient, BackendCli
         agency.refresh()
     filed = _file(agency, qtbot, smart[:2], _letter(tmp_path))
     assert filed.state == "requested" and list(filed.camera_ids) == smart[:2]
-    assert filed.letter_filename == "cong-van.pdf"
+    assert filed.letter.filename == "cong-van.pdf"
     qtbot.waitUntil(lambda: any(r.id == filed.id for r in agency.requests), timeout=20_000)
     # the operating unit reads the letter
     with qtbot.waitSignal(ioc.letter_saved, timeout=20_000) as saved:

@@ -200,7 +200,7 @@ def test_agency_request_with_letter_through_the_dialog_and_the_operating_unit(
         _send(qtbot, dialog)
     request: ClipRequest = created.args[0]
     assert (request.chain, request.state) == ("written", "requested")
-    assert request.letter_filename == "cong-van-so-15.pdf"
+    assert request.letter is not None and request.letter.filename == "cong-van-so-15.pdf"
     assert request.commitment is not None and request.commitment.startswith("Cam kết")
     qtbot.waitUntil(lambda: agency.panels.requests_panel.request_dialog is None, timeout=5000)
 

@@ -53,7 +53,9 @@ def test_the_clip_reject_dialog_is_a_reason_dialog(qtbot: QtBot) -> None:
     request = parse_clip({
         "id": 7, "camera_id": 1, "camera_name": "CAM-01", "ward": "Đồng Phú", "start": now,
         "end": now, "purpose": "p", "chain": "ward_police", "state": "requested",
-        "created_at": now, "updated_at": now, "events": [], "actions": ["reject"],
+        "commitment": None, "letter": None, "endorser": None, "approver": None,
+        "reject_reason": None, "clip_start": None, "clip_sha256": None, "clip_size": None,
+        "error": None, "created_at": now, "updated_at": now, "events": [], "actions": ["reject"],
         "requester": {"id": 1, "username": "u", "full_name": "U", "unit": "Công an phường"}})
     dialog = RejectDialog(request)
     qtbot.addWidget(dialog)

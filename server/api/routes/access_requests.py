@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import FileResponse
 
+from common import records
 from server import access_requests as service
 from server.api.errors import file_answer
 from server.api.forms import Attached, body_with_file
@@ -13,11 +14,9 @@ from server.api.steps import StepErrors, aware, commit_step, load_or_404
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 from server.models import AccessRequest, User
 from server.schemas import (
-    AccessCameraPublic,
     AccessGrantBody,
     AccessRejectBody,
     AccessRequestCreate,
-    AccessRequestPublic,
 )
 
 router = APIRouter(prefix="/access-requests", tags=["access requests"])
@@ -42,7 +41,7 @@ def _readable(session: SessionDep, user: User, request_id: Id) -> AccessRequest:
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def file_request(body: RequestInput, session: SessionDep, user: CurrentUser, now: NowDep,
-                 runtime: RuntimeDep) -> AccessRequestPublic:
+                 runtime: RuntimeDep) -> records.AccessRequest:
     data, letter = body
     request = commit_step(session, ERRORS, lambda: service.create(
         session, user, data, letter.filename if letter else None,
@@ -52,14 +51,14 @@ def file_request(body: RequestInput, session: SessionDep, user: CurrentUser, now
 
 @router.get("/cameras")
 def camera_catalogue(session: SessionDep, user: CurrentUser,
-                     now: NowDep) -> list[AccessCameraPublic]:
+                     now: NowDep) -> list[records.RequestableCamera]:
     """The cameras an agency may ask for (smart-city and public): id, name, ward, location."""
     return commit_step(session, ERRORS, lambda: service.catalogue(session, user, now))
 
 
 @router.get("")
 def list_requests(session: SessionDep, user: CurrentUser,
-                  now: NowDep) -> list[AccessRequestPublic]:
+                  now: NowDep) -> list[records.AccessRequest]:
     """The operating unit sees every request; an agency its own unit's. Newest first."""
     return [service.request_public(session, r, now)
             for r in service.list_requests(session, user)]
@@ -67,7 +66,7 @@ def list_requests(session: SessionDep, user: CurrentUser,
 
 @router.get("/{request_id}")
 def get_request(request_id: Id, session: SessionDep, user: CurrentUser,
-                now: NowDep) -> AccessRequestPublic:
+                now: NowDep) -> records.AccessRequest:
     return service.request_public(session, _readable(session, user, request_id), now)
 
 
@@ -81,7 +80,7 @@ def letter(request_id: Id, session: SessionDep, user: CurrentUser) -> FileRespon
 
 @router.post("/{request_id}/grant")
 def grant(request_id: Id, body: AccessGrantBody, session: SessionDep, user: CurrentUser,
-          now: NowDep) -> AccessRequestPublic:
+          now: NowDep) -> records.AccessRequest:
     request = _readable(session, user, request_id)
     body = body.model_copy(update={"valid_from": aware(body.valid_from),
                                    "valid_until": aware(body.valid_until)})
@@ -91,7 +90,7 @@ def grant(request_id: Id, body: AccessGrantBody, session: SessionDep, user: Curr
 
 @router.post("/{request_id}/reject")
 def reject(request_id: Id, body: AccessRejectBody, session: SessionDep, user: CurrentUser,
-           now: NowDep) -> AccessRequestPublic:
+           now: NowDep) -> records.AccessRequest:
     request = _readable(session, user, request_id)
     commit_step(session, ERRORS,
                 lambda: service.reject(session, user, request, body.reason, now))
@@ -100,7 +99,7 @@ def reject(request_id: Id, body: AccessRejectBody, session: SessionDep, user: Cu
 
 @router.post("/{request_id}/revoke")
 def revoke(request_id: Id, session: SessionDep, user: CurrentUser,
-           now: NowDep) -> AccessRequestPublic:
+           now: NowDep) -> records.AccessRequest:
     request = _readable(session, user, request_id)
     commit_step(session, ERRORS, lambda: service.revoke(session, user, request, now))
     return service.request_public(session, request, now)

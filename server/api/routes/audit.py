@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import Select, func, select
 
+from common.records import AuditRow, ChainVerdict
 from server import audit
 from server.api.errors import file_answer
 from server.api.params import IdQuery, Offset, OptionalMoment
@@ -14,8 +15,6 @@ from server.models import AuditLog
 from server.schemas import (
     AuditEventCreate,
     AuditEventPublic,
-    AuditRowPublic,
-    AuditVerifyPublic,
 )
 from server.services import visible_camera
 from server.working_calendar import VIETNAM
@@ -75,7 +74,7 @@ def list_audit(
     camera_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
-) -> list[AuditRowPublic]:
+) -> list[AuditRow]:
     """Audit rows, newest first; the total matching count is in ``X-Total-Count``."""
     query = _filtered(since, until, username, event, camera_id)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
@@ -83,9 +82,9 @@ def list_audit(
         query.order_by(AuditLog.id.desc()).limit(limit).offset(offset)
     ).scalars().all()
     result = [
-        AuditRowPublic(id=r.id, ts=r.ts, event=r.event, user_id=r.user_id, username=r.username,
-                       camera_id=r.camera_id, detail=audit.decoded_detail(r),
-                       prev_hash=r.prev_hash, hash=r.hash)
+        AuditRow(id=r.id, ts=r.ts, event=r.event, user_id=r.user_id, username=r.username,
+                 camera_id=r.camera_id, detail=audit.decoded_detail(r),
+                 prev_hash=r.prev_hash, hash=r.hash)
         for r in rows
     ]
     audit.append(session, "audit_read", now=now, user_id=user.id, username=user.username,
@@ -103,7 +102,7 @@ def audit_events(session: SessionDep, user: OperatingUnitUser) -> list[str]:
         select(AuditLog.event).distinct().order_by(AuditLog.event)).scalars())
 
 
-def _verdict(result: audit.VerifyResult) -> str:
+def _verdict(result: ChainVerdict) -> str:
     if result.ok:
         return f"Chuỗi băm toàn vẹn: {result.rows} bản ghi"
     return f"Chuỗi băm BỊ PHÁ VỠ tại bản ghi {result.broken_id}: {result.reason}"
@@ -111,14 +110,13 @@ def _verdict(result: audit.VerifyResult) -> str:
 
 @router.get("/verify")
 def verify_chain(session: SessionDep, user: OperatingUnitUser,
-                 now: NowDep) -> AuditVerifyPublic:
+                 now: NowDep) -> ChainVerdict:
     """Walk the whole hash chain (what ``python -m server audit verify`` does)."""
     result = audit.verify(session)
     audit.append(session, "audit_verify", now=now, user_id=user.id, username=user.username,
                  detail={"ok": result.ok, "rows": result.rows, "broken_id": result.broken_id})
     session.commit()
-    return AuditVerifyPublic(ok=result.ok, rows=result.rows, broken_id=result.broken_id,
-                             reason=result.reason)
+    return result
 
 
 @router.get("/export", responses=file_answer("text/csv", description="the log as CSV"))

@@ -5,11 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from common.records import BOOKMARK_PAGE, MAX_BOOKMARK_PAGE, Bookmark, BookmarkFilter
 from server import bookmarks as service
 from server import permissions as perm
 from server.api.params import IdQuery, Offset, OptionalMoment
 from server.deps import CurrentUser, NowDep, SessionDep, camera_not_found
-from server.schemas import BookmarkCreate, BookmarkPublic
+from server.schemas import BookmarkCreate
 from server.services import visible_camera
 
 router = APIRouter(prefix="/bookmarks", tags=["bookmarks"])
@@ -23,7 +24,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_bookmark(body: BookmarkCreate, session: SessionDep, user: CurrentUser,
-                    now: NowDep) -> BookmarkPublic:
+                    now: NowDep) -> Bookmark:
     """Needs ``bookmark`` on the camera; without it the camera is "not found" (404)."""
     item = visible_camera(session, user, body.camera_id, now)
     if item is None or perm.Action.BOOKMARK not in item.actions:
@@ -48,13 +49,13 @@ def list_bookmarks(
     tag: Annotated[str | None, Query(max_length=40)] = None,
     author: Annotated[str | None, Query(max_length=150, description="username")] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in note or tags")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Annotated[int, Query(ge=1, le=MAX_BOOKMARK_PAGE)] = BOOKMARK_PAGE,
     offset: Offset = 0,
-) -> list[BookmarkPublic]:
+) -> list[Bookmark]:
     """Newest first; the total matching count is in ``X-Total-Count``."""
-    where = service.BookmarkFilter(camera_id=camera_id, ward_id=ward_id, since=_aware(since),
-                                   until=_aware(until), tag=tag, author=author, text=q,
-                                   limit=limit, offset=offset)
+    where = BookmarkFilter(camera_id=camera_id, ward_id=ward_id, since=_aware(since),
+                           until=_aware(until), tag=tag, author=author, text=q, limit=limit,
+                           offset=offset)
     total, rows = service.list_bookmarks(session, user, now, where)
     response.headers["X-Total-Count"] = str(total)
     return [service.bookmark_public(b) for b in rows]

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
+from common.records import StoredHealthReport
 from server import audit
 from server import permissions as perm
 from server.api.forms import invalid
@@ -11,7 +12,6 @@ from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep, require_cam
 from server.models import CameraHealthReport
 from server.schemas import (
     CameraHealthCreate,
-    CameraHealthPublic,
     CameraPublic,
     CameraPublicationBody,
 )
@@ -67,7 +67,7 @@ def report_health(
     body: CameraHealthCreate,
     item: Annotated[VisibleCamera, Depends(require_camera_access(perm.Action.VIEW))],
     session: SessionDep, user: CurrentUser, now: NowDep,
-) -> CameraHealthPublic:
+) -> StoredHealthReport:
     """What the client saw of a camera it showed (availability in the reports). Not audited:
     it is a measurement, not an access; the view itself is audited by ``/audit/events``."""
     start = body.from_at if body.from_at.tzinfo else body.from_at.replace(tzinfo=UTC)
@@ -87,6 +87,6 @@ def report_health(
                              created_at=now)
     session.add(row)
     session.commit()
-    return CameraHealthPublic(id=row.id, camera_id=row.camera_id, from_at=row.from_at,
+    return StoredHealthReport(id=row.id, camera_id=row.camera_id, from_at=row.from_at,
                               to_at=row.to_at, live_seconds=row.live_seconds,
                               down_seconds=row.down_seconds, reconnects=row.reconnects)

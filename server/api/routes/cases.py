@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
+from common.records import Case
 from common.vocabulary import CaseAction
 from server import cases as service
 from server import working_calendar as wc
@@ -12,7 +13,7 @@ from server.api.params import Id, IdQuery, OptionalMoment
 from server.api.steps import StepErrors, aware, commit_step, load_or_404
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 from server.models import ViolationCase
-from server.schemas import CaseActionBody, CaseClipAdd, CaseCreate, CasePublic, CasePublication
+from server.schemas import CaseActionBody, CaseClipAdd, CaseCreate, CasePublication
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -34,7 +35,7 @@ def _readable(session: SessionDep, user: CurrentUser, case_id: Id,
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def open_case(body: CaseCreate, session: SessionDep, user: CurrentUser, now: NowDep,
-              runtime: RuntimeDep) -> CasePublic:
+              runtime: RuntimeDep) -> Case:
     if body.detected_at is not None:
         body = body.model_copy(update={"detected_at": aware(body.detected_at)})
     case = commit_step(session, CASE_ERRORS, lambda: service.open_case(session, user, body, now))
@@ -50,7 +51,7 @@ def list_cases(
     camera_id: IdQuery = None,
     since: Annotated[OptionalMoment, Query(description="detected at or after")] = None,
     until: Annotated[OptionalMoment, Query(description="detected before")] = None,
-) -> list[CasePublic]:
+) -> list[Case]:
     """Cases the reader's unit handles (operating unit, city police, traffic & order police) on
     cameras it may view, newest detection first; ``deadline`` = the worst pending deadline."""
     calendar = _calendar(runtime)
@@ -62,14 +63,14 @@ def list_cases(
 
 @router.get("/{case_id}")
 def get_case(case_id: Id, session: SessionDep, user: CurrentUser, now: NowDep,
-             runtime: RuntimeDep) -> CasePublic:
+             runtime: RuntimeDep) -> Case:
     case = _readable(session, user, case_id, now)
     return service.case_public(session, user, case, _calendar(runtime), now)
 
 
 @router.post("/{case_id}/clips")
 def add_clip(case_id: Id, body: CaseClipAdd, session: SessionDep, user: CurrentUser,
-             now: NowDep, runtime: RuntimeDep) -> CasePublic:
+             now: NowDep, runtime: RuntimeDep) -> Case:
     case = _readable(session, user, case_id, now)
     commit_step(session, CASE_ERRORS,
                 lambda: service.add_clip(session, user, case, body.clip_request_id, now))
@@ -78,7 +79,7 @@ def add_clip(case_id: Id, body: CaseClipAdd, session: SessionDep, user: CurrentU
 
 @router.post("/{case_id}/{action}")
 def act(case_id: Id, action: CaseAction, body: CaseActionBody, session: SessionDep,
-        user: CurrentUser, now: NowDep, runtime: RuntimeDep) -> CasePublic:
+        user: CurrentUser, now: NowDep, runtime: RuntimeDep) -> Case:
     """One step of the procedure (``send``, ``conclude``, ``report_conclusion``,
     ``identify_violator``, ``make_record``, ``hand_over``, ``decide``, ``close``)."""
     case = _readable(session, user, case_id, now)
@@ -90,7 +91,7 @@ def act(case_id: Id, action: CaseAction, body: CaseActionBody, session: SessionD
 
 @router.put("/{case_id}/publication")
 def publish(case_id: Id, body: CasePublication, session: SessionDep, user: CurrentUser,
-            now: NowDep, runtime: RuntimeDep) -> CasePublic:
+            now: NowDep, runtime: RuntimeDep) -> Case:
     """Art. 14: the operating unit publishes (or withdraws) a case on ``/public/v1``."""
     case = _readable(session, user, case_id, now)
     commit_step(session, CASE_ERRORS, lambda: service.set_publication(

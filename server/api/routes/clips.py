@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common import records
 from common.evidence import sha256_file
 from common.vocabulary import ClipState
 from server import audit
@@ -34,7 +35,6 @@ from server.recorder import recorded_ranges
 from server.schemas import (
     ClipRejectBody,
     ClipRequestCreate,
-    ClipRequestPublic,
     RecordedRangePublic,
     RecordingGapPublic,
     RecordingsPublic,
@@ -84,7 +84,7 @@ def _step_errors(exc: Exception) -> HTTPException:
 
 @router.post("/clips", status_code=status.HTTP_201_CREATED)
 def create_clip(body: ClipInput, session: SessionDep, user: CurrentUser, now: NowDep,
-                runtime: RuntimeDep) -> ClipRequestPublic:
+                runtime: RuntimeDep) -> records.ClipRequest:
     data, letter = body
     item = visible_camera(session, user, data.camera_id, now)
     if item is None:
@@ -104,7 +104,7 @@ def create_clip(body: ClipInput, session: SessionDep, user: CurrentUser, now: No
 
 @router.get("/clips")
 def list_clips(session: SessionDep, user: CurrentUser, now: NowDep,
-               box: Literal["mine", "awaiting", "all"] = "all") -> list[ClipRequestPublic]:
+               box: Literal["mine", "awaiting", "all"] = "all") -> list[records.ClipRequest]:
     """``mine``, ``awaiting`` (my endorsement/approval) or ``all`` I may read; newest first."""
     rows = service.list_requests(session, user, box, now)
     return [service.request_public(session, user, r, now) for r in rows]
@@ -112,13 +112,13 @@ def list_clips(session: SessionDep, user: CurrentUser, now: NowDep,
 
 @router.get("/clips/{request_id}")
 def read_clip(request_id: Id, session: SessionDep, user: CurrentUser,
-              now: NowDep) -> ClipRequestPublic:
+              now: NowDep) -> records.ClipRequest:
     return service.request_public(session, user, _readable(session, user, request_id, now), now)
 
 
 @router.post("/clips/{request_id}/endorse")
 def endorse_clip(request_id: Id, session: SessionDep, user: CurrentUser,
-                 now: NowDep) -> ClipRequestPublic:
+                 now: NowDep) -> records.ClipRequest:
     request = _readable(session, user, request_id, now)
     try:
         service.endorse(session, user, request, now)
@@ -131,7 +131,7 @@ def endorse_clip(request_id: Id, session: SessionDep, user: CurrentUser,
 
 @router.post("/clips/{request_id}/approve")
 def approve_clip(request_id: Id, session: SessionDep, user: CurrentUser, now: NowDep,
-                 runtime: RuntimeDep) -> ClipRequestPublic:
+                 runtime: RuntimeDep) -> records.ClipRequest:
     request = _readable(session, user, request_id, now)
     try:
         service.approve(session, user, request, now)
@@ -146,7 +146,7 @@ def approve_clip(request_id: Id, session: SessionDep, user: CurrentUser, now: No
 
 @router.post("/clips/{request_id}/reject")
 def reject_clip(request_id: Id, body: ClipRejectBody, session: SessionDep, user: CurrentUser,
-                now: NowDep) -> ClipRequestPublic:
+                now: NowDep) -> records.ClipRequest:
     request = _readable(session, user, request_id, now)
     try:
         service.reject(session, user, request, body.reason, now)

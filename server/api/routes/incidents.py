@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import FileResponse
 
+from common import records
 from server import incidents as service
 from server.api.errors import file_answer
 from server.api.forms import Attached, body_with_file
@@ -14,7 +15,7 @@ from server.api.params import Id, IdQuery, OptionalMoment
 from server.api.steps import StepErrors, aware, commit_step, load_or_404
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep, camera_not_found
 from server.models import Incident, IncidentReport, User
-from server.schemas import IncidentCreate, IncidentPublic, IncidentResolve
+from server.schemas import IncidentCreate, IncidentResolve
 from server.services import visible_camera
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
@@ -38,7 +39,7 @@ def _readable(session: SessionDep, user: User, incident_id: Id, now: datetime) -
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def report(body: IncidentInput, session: SessionDep, user: CurrentUser, now: NowDep,
-           runtime: RuntimeDep, response: Response) -> IncidentPublic:
+           runtime: RuntimeDep, response: Response) -> records.Incident:
     """201 when this report opened the incident, 200 when it joined the camera's open one."""
     data, attached = body
     item = visible_camera(session, user, data.camera_id, now)
@@ -59,7 +60,7 @@ def list_incidents(
     camera_id: IdQuery = None,
     since: Annotated[OptionalMoment, Query(description="reported at or after")] = None,
     until: Annotated[OptionalMoment, Query(description="reported before")] = None,
-) -> list[IncidentPublic]:
+) -> list[records.Incident]:
     """The operating unit sees all; others those on cameras they may view. Newest first."""
     return [service.incident_public(i) for i in service.list_incidents(
         session, user, now, state, camera_id, aware(since), aware(until))]
@@ -67,13 +68,13 @@ def list_incidents(
 
 @router.get("/{incident_id}")
 def get_incident(incident_id: Id, session: SessionDep, user: CurrentUser,
-                 now: NowDep) -> IncidentPublic:
+                 now: NowDep) -> records.Incident:
     return service.incident_public(_readable(session, user, incident_id, now))
 
 
 @router.post("/{incident_id}/acknowledge")
 def acknowledge(incident_id: Id, session: SessionDep, user: CurrentUser,
-                now: NowDep) -> IncidentPublic:
+                now: NowDep) -> records.Incident:
     incident = _readable(session, user, incident_id, now)
     commit_step(session, ERRORS, lambda: service.acknowledge(session, user, incident, now))
     return service.incident_public(incident)
@@ -81,7 +82,7 @@ def acknowledge(incident_id: Id, session: SessionDep, user: CurrentUser,
 
 @router.post("/{incident_id}/resolve")
 def resolve(incident_id: Id, body: IncidentResolve, session: SessionDep, user: CurrentUser,
-            now: NowDep) -> IncidentPublic:
+            now: NowDep) -> records.Incident:
     incident = _readable(session, user, incident_id, now)
     commit_step(session, ERRORS,
                 lambda: service.resolve(session, user, incident, body.resolution, now))
