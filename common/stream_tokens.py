@@ -143,6 +143,23 @@ def _b64decode(text: str) -> bytes:
         raise MalformedToken("not base64url") from exc
 
 
+def session_url(host: str, port: int, camera_id: int, stream: str, token: str) -> str:
+    """Where a viewer opens a session: ``rtsp://host:port/cam/<id>/<stream>?token=<token>``.
+
+    The token rides in the query, not as the URL's password: FFmpeg (PyAV, ffprobe) cuts a
+    URL's user info at 127 bytes, and a token is longer. Whatever logs or shows a session URL
+    logs :func:`mask_token` of it."""
+    return f"rtsp://{host}:{port}/cam/{camera_id}/{stream}?token={token}"
+
+
+_TOKEN_IN_URL = re.compile(r"""(?P<name>[?&]token=)[^&#\s'"]*""")
+
+
+def mask_token(text: str) -> str:
+    """``text`` (a URL, an error message quoting one) with every ``token=`` value as ``***``."""
+    return _TOKEN_IN_URL.sub(r"\g<name>***", text)
+
+
 def encode(token: StreamToken, sign: Sign) -> str:
     """The token text: the canonical payload and its signature, base64url, joined by a dot."""
     StreamToken.from_payload(token.payload())  # never sign what decode would refuse

@@ -10,6 +10,7 @@ import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from common import stream_tokens
 from common.evidence import canonical_json
 from common.stream_tokens import (
     BadSignature,
@@ -172,3 +173,13 @@ def test_no_message_carries_the_token() -> None:
         assert token.split(".")[0][:20] not in str(caught.value)
         assert token.split(".")[1][:20] not in str(caught.value)
 
+
+
+def test_a_session_url_carries_the_token_in_its_query_and_masks() -> None:
+    token = encode(CLAIMS, KEY.sign)
+    url = stream_tokens.session_url("127.0.0.1", 8555, 12, "main", token)
+    assert url == f"rtsp://127.0.0.1:8555/cam/12/main?token={token}"
+    assert stream_tokens.mask_token(url) == "rtsp://127.0.0.1:8555/cam/12/main?token=***"
+    message = f"Server returned 401 Unauthorized: '{url}'"
+    assert token not in stream_tokens.mask_token(message)
+    assert stream_tokens.mask_token("rtsp://h/p?a=1&token=x.y&b=2") == "rtsp://h/p?a=1&token=***&b=2"
