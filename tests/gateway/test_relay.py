@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gateway.process import GatewayProcess
 from lab import Lab
-from tests.gateway.helpers import camera_id, issue, probe_video, session_url
+from tests.gateway.helpers import Reader, camera_id, issue, probe_video, session_url, wait_until
 
 pytestmark = pytest.mark.lab
 
@@ -22,3 +22,51 @@ def test_a_session_url_gives_the_cameras_h264_at_its_size(
     size = (cam.main_width, cam.main_height) if stream == "main" else (640, 360)
     assert info["codec_name"] == "h264"
     assert (info["width"], info["height"]) == size
+
+
+def test_each_session_start_and_end_is_one_event_line(
+        lab: Lab, gateway: GatewayProcess, signing_key: Ed25519PrivateKey) -> None:
+    claims = issue(signing_key, camera_id(lab.cameras[2]), "sub", user_id=42,
+                   username="Trần Thị Bình")
+    probe_video(session_url(gateway, claims, signing_key))
+    start = gateway.wait_for(lambda e: e.get("event") == "session_start"
+                             and e.get("session_id") == claims.session_id, 5)
+    end = gateway.wait_for(lambda e: e.get("event") == "session_end"
+                           and e.get("session_id") == claims.session_id, 10)
+    assert start is not None and end is not None
+    for event in (start, end):
+        assert {k: event[k] for k in ("user_id", "username", "camera_id", "stream")} == {
+            "user_id": 42, "username": "Trần Thị Bình", "camera_id": claims.camera_id,
+            "stream": "sub"}
+    assert 0 < end["duration_s"] < 30
+    assert end["reason"] in ("teardown", "closed")
+
+
+def test_eight_viewers_share_one_upstream_session_released_after_the_last(
+        lab: Lab, gateway: GatewayProcess, signing_key: Ed25519PrivateKey) -> None:
+    cam = lab.cameras[1]  # a clip camera: the lab gives each of its sessions its own pipeline
+    mount = f"/{cam.slug}/sub"
+    readers = []
+    try:
+        for n in range(8):
+            claims = issue(signing_key, camera_id(cam), "sub", user_id=100 + n)
+            readers.append(Reader(session_url(gateway, claims, signing_key)).start())
+        for reader in readers:
+            reader.wait_playing()
+        assert lab.rtsp_stats()[mount]["pipelines"] == 1
+        (row,) = [s for s in gateway.stats()["streams"] if s["path"] == f"/cam/{camera_id(cam)}/sub"]
+        assert row["viewers"] == 8 and row["upstream_connected"] and row["bytes"] > 0
+    finally:
+        for reader in readers:
+            reader.close()
+    assert wait_until(lambda: mount not in lab.rtsp_stats(), 15), lab.rtsp_stats()
+    (row,) = [s for s in gateway.stats()["streams"] if s["path"] == f"/cam/{camera_id(cam)}/sub"]
+    assert row["viewers"] == 0 and not row["upstream_connected"]
+
+
+def test_the_next_viewer_after_a_release_plays_again(
+        lab: Lab, gateway: GatewayProcess, signing_key: Ed25519PrivateKey) -> None:
+    cam = lab.cameras[1]
+    for _ in range(2):
+        claims = issue(signing_key, camera_id(cam), "sub")
+        assert probe_video(session_url(gateway, claims, signing_key))["codec_name"] == "h264"
