@@ -30,7 +30,9 @@ Protocol with the parent:
           [, "session_id", "user_id", "username", "token_camera_id", "token_stream" once the
           signature held]}
   stderr: diagnostics for people (``iocwall.gateway`` log lines), camera URLs masked, no token.
-  Viewers: ``rtsp://<session id>:<token>@<host>:<rtsp port>/cam/<camera id>/<main|sub>`` (RTSP
-  Basic; RTSP over TCP). Control: HTTP on loopback, see :mod:`gateway.control`.
+  Viewers: ``rtsp://<host>:<rtsp port>/cam/<camera id>/<main|sub>?token=<token>``
+  (``common.stream_tokens.session_url``; log it through ``mask_token``), RTSP over TCP. RTSP
+  Basic ``<session id>:<token>`` works too, but not from FFmpeg (PyAV, ffprobe), which cuts a
+  URL's user info at 127 bytes. Control: HTTP on loopback, see :mod:`gateway.control`.
 Files: it writes none; its umask is 077, so anything a library writes for it is owner-only.
 """

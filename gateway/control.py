@@ -45,7 +45,7 @@ def parse_revocation(body: Any) -> Revocation:
     if name in ("user_id", "camera_id"):
         if not isinstance(value, int) or isinstance(value, bool):
             raise BadRequest(f"{name}: not an integer")
-        return Revocation(**{name: value})
+        return Revocation(user_id=value) if name == "user_id" else Revocation(camera_id=value)
     raise BadRequest(f"unknown field {name}")
 
 

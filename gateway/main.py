@@ -60,11 +60,12 @@ def main() -> int:
         return 2
     del first
 
-    from gi.repository import GLib, Gst
+    from gateway.relay import Relay, on_main_loop  # first: it names the GStreamer versions
+
+    from gi.repository import GLib, Gst  # isort: skip
 
     from gateway.access import Gate
     from gateway.control import ControlServer
-    from gateway.relay import Relay, on_main_loop
 
     Gst.init(None)
     gate = Gate(make_verifier(config.token_keys), config.max_token_lifetime_s, time.time)

@@ -14,14 +14,15 @@ Two traps of GStreamer's RTSP server (measured, ``../shared/notes/video-pipeline
 - taking a viewer's credentials away only refuses its next request; a playing viewer is cut by
   removing its client (:meth:`Relay.revoke`), which ends it within milliseconds.
 
-Authentication (:class:`TokenAuth`): RTSP Basic with user = session id, password = token. The
-default ``RTSPAuth`` only knows fixed credentials, and Python cannot set a request's token, so
-:meth:`TokenAuth.do_check` decides each media check itself with :class:`~gateway.access.Gate` and
-then leaves the answer to the default check: credentials it admits are registered with
-``add_basic`` and the stream's role token (the role grants that one mount only: a token for
-camera A meets 404 on camera B), credentials it refuses are removed, so the default check sends
-the 401. Only DESCRIBE and SETUP check the media: a playing session is never checked again
-(expiry gates the start only).
+Authentication (:class:`TokenAuth`): the viewer presents its token in the URL's query
+(``/cam/<id>/<stream>?token=...``: FFmpeg, hence PyAV and ffprobe, cut a URL's user info at 127
+bytes, far shorter than a signed token), or as RTSP Basic credentials ``<session id>:<token>``
+for clients that send them whole. :meth:`Relay._decide` checks it with :class:`~gateway.access.
+Gate` at DESCRIBE and binds the session to the client connection (SETUP and PLAY URLs lose the
+query); the default check then answers, with the stream's role token as the auth's default token
+for the length of that one check when admitted (the role opens that one mount only), and none
+when refused, which makes it send the 401. Only DESCRIBE and SETUP check the media: a playing
+session is never checked again (expiry gates the start only); a revocation cuts it.
 
 Everything here runs on GStreamer's threads or the GLib main loop; :class:`Relay` keeps its own
 state under one lock.
