@@ -107,8 +107,9 @@ def test_revocation_bodies() -> None:
     assert parse_revocation({"session_ids": ["a", "b"]}) == Revocation(session_ids=("a", "b"))
     assert parse_revocation({"user_id": 3}) == Revocation(user_id=3)
     assert parse_revocation({"camera_id": 5}) == Revocation(camera_id=5)
-    for bad in ({}, {"user_id": True}, {"session_ids": "a"}, {"x": 1}, [], {"user_id": 1,
-                                                                          "camera_id": 2}):
+    bad_bodies: list[object] = [{}, {"user_id": True}, {"session_ids": "a"}, {"x": 1}, [],
+                                {"user_id": 1, "camera_id": 2}]
+    for bad in bad_bodies:
         with pytest.raises(BadRequest):
             parse_revocation(bad)
 
