@@ -4,7 +4,7 @@ Every request carries ``Authorization: Bearer <control secret>`` (the secret cam
 anything else gets 401. Routes:
 - ``GET /health`` → ``{"ok": true}``
 - ``GET /stats`` → ``{"streams": [{"path", "camera_id", "stream", "upstream_connected",
-  "viewers", "bytes"}], "revocations": n}``
+  "upstream_failures", "viewers", "bytes"}], "revocations": n}``
 - ``POST /revoke`` with exactly one of ``{"session_ids": ["..."]}``, ``{"user_id": N}``,
   ``{"camera_id": N}`` → ``{"cut": connections}``: the matching live viewers are cut at once and
   the matching tokens refused until they expire.

@@ -87,6 +87,7 @@ class StreamFactory(GstRtspServer.RTSPMediaFactory):
         self.bytes_in = 0
         self.connected = False
         self.medias = 0
+        self.failures = 0  # upstream connections that never played
         self.connect("media-configure", self._on_media_configure)
 
     def do_gen_key(self, url: GstRtsp.RTSPUrl) -> str:
@@ -117,8 +118,9 @@ class StreamFactory(GstRtspServer.RTSPMediaFactory):
         self.medias += 1
         pay = media.get_element().get_by_name_recurse_up("pay0")
         pay.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, self._count)
-        media.connect("prepared", self._on_prepared)
-        media.connect("unprepared", self._on_unprepared)
+        prepared = [False]
+        media.connect("prepared", self._on_prepared, prepared)
+        media.connect("unprepared", self._on_unprepared, prepared)
 
     def _count(self, _pad: Gst.Pad, info: Gst.PadProbeInfo) -> Gst.PadProbeReturn:
         buffer = info.get_buffer()
@@ -126,13 +128,19 @@ class StreamFactory(GstRtspServer.RTSPMediaFactory):
             self.bytes_in += buffer.get_size()
         return Gst.PadProbeReturn.OK
 
-    def _on_prepared(self, _media: GstRtspServer.RTSPMedia) -> None:
+    def _on_prepared(self, _media: GstRtspServer.RTSPMedia, prepared: list[bool]) -> None:
+        prepared[0] = True
         self.connected = True
         log.info("%s: upstream connected", self.upstream.label)
 
-    def _on_unprepared(self, _media: GstRtspServer.RTSPMedia) -> None:
+    def _on_unprepared(self, _media: GstRtspServer.RTSPMedia, prepared: list[bool]) -> None:
         self.connected = False
-        log.info("%s: upstream released", self.upstream.label)
+        if prepared[0]:
+            log.info("%s: upstream released", self.upstream.label)
+        else:  # the viewer got 503
+            self.failures += 1
+            log.warning("%s: upstream %s failed (unreachable, refused, or no H.264 video)",
+                        self.upstream.label, self.upstream.masked_url)
 
 
 @dataclass
@@ -383,8 +391,8 @@ class Relay:
                         watching[path] = watching.get(path, 0) + 1
         return {"streams": [
             {"path": path, "camera_id": f.upstream.camera_id, "stream": f.upstream.stream,
-             "upstream_connected": f.connected, "viewers": watching.get(path, 0),
-             "bytes": f.bytes_in}
+             "upstream_connected": f.connected, "upstream_failures": f.failures,
+             "viewers": watching.get(path, 0), "bytes": f.bytes_in}
             for path, f in self.factories.items()],
             "revocations": self.gate.revoked_count()}
 

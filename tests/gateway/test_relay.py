@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gateway.process import GatewayProcess
 from lab import Lab
-from tests.gateway.helpers import Reader, camera_id, issue, probe_video, session_url, wait_until
+from tests.gateway.helpers import (
+    Reader,
+    camera_id,
+    ffprobe,
+    issue,
+    probe_video,
+    session_url,
+    wait_until,
+)
 
 pytestmark = pytest.mark.lab
 
@@ -70,3 +80,39 @@ def test_the_next_viewer_after_a_release_plays_again(
     for _ in range(2):
         claims = issue(signing_key, camera_id(cam), "sub")
         assert probe_video(session_url(gateway, claims, signing_key))["codec_name"] == "h264"
+
+
+def test_a_camera_down_answers_at_once_and_plays_again_once_back(
+        lab: Lab, gateway: GatewayProcess, signing_key: Ed25519PrivateKey) -> None:
+    cam = lab.cameras[2]
+    path = f"/cam/{camera_id(cam)}/sub"
+
+    def row() -> dict:
+        (found,) = [s for s in gateway.stats()["streams"] if s["path"] == path]
+        return dict(found)
+
+    failures = row()["upstream_failures"]
+    lab.stop_stream(cam.index)
+    try:
+        started = time.monotonic()
+        result = ffprobe(session_url(gateway, issue(signing_key, camera_id(cam), "sub"),
+                                     signing_key))
+        assert result.returncode != 0 and time.monotonic() - started < 10
+        assert row()["upstream_failures"] == failures + 1
+        assert any("upstream" in line and "failed" in line and cam.rtsp_password not in line
+                   for line in gateway.stderr_lines)
+    finally:
+        lab.start_stream(cam.index)
+    viewer = Reader(session_url(gateway, issue(signing_key, camera_id(cam), "sub"),
+                                signing_key)).start()
+    try:
+        viewer.wait_playing()
+        lab.stop_stream(cam.index)  # the camera drops under a playing viewer: it ends too
+        try:
+            assert viewer.ended.wait(10)
+        finally:
+            lab.start_stream(cam.index)
+    finally:
+        viewer.close()
+    claims = issue(signing_key, camera_id(cam), "sub")
+    assert probe_video(session_url(gateway, claims, signing_key))["codec_name"] == "h264"
