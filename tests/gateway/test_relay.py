@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
 import time
 
 import pytest
@@ -116,3 +118,25 @@ def test_a_camera_down_answers_at_once_and_plays_again_once_back(
         viewer.close()
     claims = issue(signing_key, camera_id(cam), "sub")
     assert probe_video(session_url(gateway, claims, signing_key))["codec_name"] == "h264"
+
+
+def test_a_viewer_killed_without_teardown_ends_its_session_and_releases_the_upstream(
+        lab: Lab, gateway: GatewayProcess, signing_key: Ed25519PrivateKey) -> None:
+    cam = lab.cameras[1]
+    mount = f"/{cam.slug}/main"
+    claims = issue(signing_key, camera_id(cam), "main")
+    viewer = subprocess.Popen(
+        ["ffmpeg", "-v", "error", "-rtsp_transport", "tcp", "-i",
+         session_url(gateway, claims, signing_key), "-c", "copy", "-f", "null", "-"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert gateway.wait_for(lambda e: e.get("event") == "session_start"
+                                and e.get("session_id") == claims.session_id, 15)
+        assert mount in lab.rtsp_stats()
+    finally:
+        viewer.send_signal(signal.SIGKILL)
+        viewer.wait(10)
+    end = gateway.wait_for(lambda e: e.get("event") == "session_end"
+                           and e.get("session_id") == claims.session_id, 10)
+    assert end is not None and end["reason"] == "closed"
+    assert wait_until(lambda: mount not in lab.rtsp_stats(), 10), lab.rtsp_stats()
