@@ -83,3 +83,21 @@ def test_a_bad_configuration_fails_loudly_without_echoing_it(
     with pytest.raises(GatewayError, match="token_keys") as caught:
         GatewayProcess(config)
     assert lab.cameras[0].rtsp_password not in str(caught.value)
+
+
+def test_stopping_ends_every_live_session_with_a_line(
+        lab: Lab, signing_key: Ed25519PrivateKey) -> None:
+    gateway = GatewayProcess(gateway_config(lab, signing_key))
+    claims = issue(signing_key, camera_id(lab.cameras[1]), "sub")
+    viewer = Reader(session_url(gateway, claims, signing_key)).start()
+    try:
+        viewer.wait_playing()
+        gateway.stop()  # EOF on its stdin, as when the backend goes away
+        assert viewer.ended.wait(10)
+    finally:
+        viewer.close()
+        gateway.stop()
+    end = gateway.wait_for(lambda e: e.get("event") == "session_end"
+                           and e.get("session_id") == claims.session_id, 5)
+    assert end is not None and end["reason"] == "shutdown"
+    assert gateway.proc.returncode == 0
