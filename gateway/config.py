@@ -48,8 +48,9 @@ class Upstream:
 
     @property
     def label(self) -> str:
-        """How logs name it: the camera first, then the stream."""
-        return f"camera {self.camera_id} {self.stream}"
+        """How logs name it: the camera's name first, then its id and the stream."""
+        ident = f"camera {self.camera_id} {self.stream}"
+        return f"{self.name} ({ident})" if self.name else ident
 
     @property
     def masked_url(self) -> str:

@@ -56,6 +56,8 @@ def test_each_session_start_and_end_is_one_event_line(
 
 def test_eight_viewers_share_one_upstream_session_released_after_the_last(
         lab: Lab, gateway: GatewayProcess, signing_key: Ed25519PrivateKey) -> None:
+    """Each viewer's URL differs by its token (the query): GStreamer's default sharing key
+    holds the query, and would give each viewer its own camera session."""
     cam = lab.cameras[1]  # a clip camera: the lab gives each of its sessions its own pipeline
     mount = f"/{cam.slug}/sub"
     readers = []
