@@ -1,0 +1,198 @@
+"""Stream session tokens: what the backend signs and the media gateway checks offline.
+
+A viewer (a wall tile, the recorder) opens a camera stream at the gateway with a token the backend
+issued for one session: one user, one camera, one stream, a short lifetime. The gateway holds no
+database and asks nobody: it checks the backend's Ed25519 signature with the public key it was
+given at start. Expiry gates only the start of a session: a viewer already playing is cut by a
+revocation, not by the clock.
+
+Format: ``base64url(payload) "." base64url(signature)`` without padding (URL-safe: it travels as
+the password of an RTSP URL). ``payload`` is the canonical JSON (``common.evidence``) of
+``{"format", "session_id", "user_id", "username", "camera_id", "stream", "issued_at",
+"expires_at"}`` (times in Unix seconds, integers); the signature is over exactly those payload
+bytes, and a payload that is not in canonical form is malformed (a token has one spelling only).
+``format`` keeps a token from being confused with anything else the same key might sign.
+
+The signature primitive is the caller's, as in :func:`common.evidence.verify_clip` (this package
+may not import a crypto library): :func:`encode` takes ``sign(message) -> signature`` and
+:func:`decode_and_verify` ``verify_signature(message, signature) -> bool``. The checks run in
+this order, and the first that fails names the exception: shape (:class:`MalformedToken`),
+signature (:class:`BadSignature`), fields (:class:`MalformedToken`), expiry
+(:class:`ExpiredToken`), camera and stream (:class:`WrongStream`). No message carries the token.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from common.evidence import canonical_json
+
+TOKEN_FORMAT = "iocwall-stream-token/1"
+STREAMS = ("main", "sub")
+# The session id is the user name of the RTSP URL: no ':', '@', '/' or spaces.
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+MAX_TOKEN_CHARS = 4096
+FIELDS = ("format", "session_id", "user_id", "username", "camera_id", "stream", "issued_at",
+          "expires_at")
+
+Sign = Callable[[bytes], bytes]
+"""``sign(message) -> signature`` (Ed25519: 64 bytes)."""
+VerifySignature = Callable[[bytes, bytes], bool]
+"""``verify_signature(message, signature) -> True`` when one trusted key verifies it."""
+
+
+class TokenError(ValueError):
+    """A token was refused; ``reason`` is a stable word for logs and audit lines."""
+
+    reason = "refused"
+
+
+class MalformedToken(TokenError):
+    """Not a token: bad shape, not base64url, not canonical JSON, a field missing or wrong."""
+
+    reason = "malformed"
+
+
+class BadSignature(TokenError):
+    """Well formed, but no trusted key signed it (altered, or signed by another key)."""
+
+    reason = "bad_signature"
+
+
+class ExpiredToken(TokenError):
+    """Signed and valid, but past its ``expires_at``: it may no longer start a session."""
+
+    reason = "expired"
+
+    def __init__(self, message: str, token: StreamToken) -> None:
+        super().__init__(message)
+        self.token = token
+
+
+class WrongStream(TokenError):
+    """Signed and valid, but for another camera or stream than the one asked for."""
+
+    reason = "wrong_stream"
+
+    def __init__(self, message: str, token: StreamToken) -> None:
+        super().__init__(message)
+        self.token = token
+
+
+@dataclass(frozen=True)
+class StreamToken:
+    """The signed claims of one viewing session."""
+
+    session_id: str
+    user_id: int
+    username: str
+    camera_id: int
+    stream: str
+    issued_at: int
+    expires_at: int
+
+    def payload(self) -> dict[str, Any]:
+        return {"format": TOKEN_FORMAT, **asdict(self)}
+
+    def expired(self, now: float) -> bool:
+        return now >= self.expires_at
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> StreamToken:
+        """The claims of a decoded payload; :class:`MalformedToken` when one is wrong."""
+        if not isinstance(payload, dict):
+            raise MalformedToken("payload is not a JSON object")
+        if set(payload) != set(FIELDS):
+            missing = sorted(set(FIELDS) - set(payload))
+            extra = sorted(set(payload) - set(FIELDS))
+            raise MalformedToken(f"payload fields wrong (missing {missing}, unknown {extra})")
+        if payload["format"] != TOKEN_FORMAT:
+            raise MalformedToken("not a stream token (format)")
+        for name in ("user_id", "camera_id", "issued_at", "expires_at"):
+            value = payload[name]
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise MalformedToken(f"{name} is not an integer")
+        for name in ("session_id", "username", "stream"):
+            if not isinstance(payload[name], str):
+                raise MalformedToken(f"{name} is not a string")
+        if not SESSION_ID.fullmatch(payload["session_id"]):
+            raise MalformedToken("session_id is not 8-64 characters of [A-Za-z0-9_-]")
+        if payload["stream"] not in STREAMS:
+            raise MalformedToken(f"stream is not one of {', '.join(STREAMS)}")
+        if payload["expires_at"] <= payload["issued_at"]:
+            raise MalformedToken("expires_at is not after issued_at")
+        return cls(**{name: payload[name] for name in FIELDS if name != "format"})
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64decode(text: str) -> bytes:
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", text) or len(text) % 4 == 1:
+        raise MalformedToken("not base64url")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise MalformedToken("not base64url") from exc
+
+
+def session_url(host: str, port: int, camera_id: int, stream: str, token: str) -> str:
+    """Where a viewer opens a session: ``rtsp://host:port/cam/<id>/<stream>?token=<token>``.
+
+    The token rides in the query, not as the URL's password: FFmpeg (PyAV, ffprobe) cuts a
+    URL's user info at 127 bytes, and a token is longer. Whatever logs or shows a session URL
+    logs :func:`mask_token` of it."""
+    return f"rtsp://{host}:{port}/cam/{camera_id}/{stream}?token={token}"
+
+
+_TOKEN_IN_URL = re.compile(r"""(?P<name>[?&]token=)[^&#\s'"]*""")
+
+
+def mask_token(text: str) -> str:
+    """``text`` (a URL, an error message quoting one) with every ``token=`` value as ``***``."""
+    return _TOKEN_IN_URL.sub(r"\g<name>***", text)
+
+
+def encode(token: StreamToken, sign: Sign) -> str:
+    """The token text: the canonical payload and its signature, base64url, joined by a dot."""
+    StreamToken.from_payload(token.payload())  # never sign what decode would refuse
+    message = canonical_json(token.payload()).encode("utf-8")
+    return f"{_b64encode(message)}.{_b64encode(sign(message))}"
+
+
+def decode_and_verify(text: str, verify_signature: VerifySignature, now: float, *,
+                      camera_id: int | None = None, stream: str | None = None) -> StreamToken:
+    """The token's claims once its signature holds, it has not expired at ``now`` (Unix
+    seconds) and, when given, it is for ``camera_id`` and ``stream``; a :class:`TokenError`
+    subclass otherwise (see the module's docstring for the order)."""
+    if not isinstance(text, str) or not text or len(text) > MAX_TOKEN_CHARS:
+        raise MalformedToken("empty or oversized token")
+    parts = text.split(".")
+    if len(parts) != 2 or not all(parts):
+        raise MalformedToken("not two dot-separated parts")
+    message, signature = _b64decode(parts[0]), _b64decode(parts[1])
+    if _b64encode(message) != parts[0] or _b64encode(signature) != parts[1]:
+        raise MalformedToken("not canonical base64url")
+    try:
+        document = json.loads(message.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise MalformedToken("payload is not UTF-8 JSON") from exc
+    if canonical_json(document).encode("utf-8") != message:
+        raise MalformedToken("payload is not canonical JSON")
+    if not verify_signature(message, signature):
+        raise BadSignature("signature does not verify with a trusted key")
+    token = StreamToken.from_payload(document)
+    if token.expired(now):
+        raise ExpiredToken(f"expired {now - token.expires_at:.0f} s ago", token)
+    if camera_id is not None and token.camera_id != camera_id:
+        raise WrongStream(f"issued for camera {token.camera_id}, not {camera_id}", token)
+    if stream is not None and token.stream != stream:
+        raise WrongStream(f"issued for the {token.stream} stream, not {stream}", token)
+    return token

@@ -1,0 +1,38 @@
+"""The media gateway: the only process that holds camera credentials.
+
+It keeps one connection per camera stream while anyone watches and fans it out to any number of
+viewers, each presenting a session token the backend signed (checked offline,
+:mod:`common.stream_tokens`). Run by Debian's ``/usr/bin/python3`` (the interpreter with ``gi``
+and ``nacl``) as ``python3 -m gateway``, a child of the backend or of a test; it imports only the
+standard library, ``gi``, ``nacl`` and ``common``. ``gateway.process`` is the parent's side.
+
+Protocol with the parent:
+  stdin, first line, one JSON object (secrets travel here only, never on argv or in the
+  environment):
+      {"rtsp": {"address": "127.0.0.1", "port": 8554},
+       "control": {"address": "127.0.0.1", "port": 0, "secret": "<≥ 16 chars>"},
+       "token_keys": ["<Ed25519 public key: PEM or base64 of the 32 raw bytes>", ...],
+       "max_token_lifetime_s": 3600,
+       "cameras": [{"camera_id": 1, "stream": "main" | "sub", "url": "rtsp://host:554/...",
+                    "username": "...", "password": "...", "transport": "auto" | "tcp" | "udp",
+                    "name": "CAM-01 ..."}, ...]}
+      Port 0 picks a free port. EOF on stdin later (the parent died or let go) ends the process;
+      so does SIGTERM or SIGINT.
+  stdout, one JSON object per line, each with "event" and "at" (Unix seconds):
+      {"event": "ready", "ok": true, "rtsp_port": p, "control_port": q, "pid": n}
+          or {"event": "ready", "ok": false, "error": "..."} and exit code 2
+      {"event": "session_start", "session_id", "user_id", "username", "camera_id", "stream",
+          "started_at"}                                          at a viewer's first PLAY
+      {"event": "session_end", ... the same ..., "duration_s", "reason": "closed" | "teardown"
+          | "revoked" | "shutdown"}
+      {"event": "session_refused", "reason": "malformed" | "bad_signature" | "expired" |
+          "wrong_stream" | "revoked" | "session_mismatch", "camera_id", "stream"
+          [, "session_id", "user_id", "username", "token_camera_id", "token_stream" once the
+          signature held]}
+  stderr: diagnostics for people (``iocwall.gateway`` log lines), camera URLs masked, no token.
+  Viewers: ``rtsp://<host>:<rtsp port>/cam/<camera id>/<main|sub>?token=<token>``
+  (``common.stream_tokens.session_url``; log it through ``mask_token``), RTSP over TCP. RTSP
+  Basic ``<session id>:<token>`` works too, but not from FFmpeg (PyAV, ffprobe), which cuts a
+  URL's user info at 127 bytes. Control: HTTP on loopback, see :mod:`gateway.control`.
+Files: it writes none; its umask is 077, so anything a library writes for it is owner-only.
+"""

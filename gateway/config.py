@@ -1,0 +1,198 @@
+"""The gateway's configuration, read once from the first line of stdin, and its camera table.
+
+Nothing here comes from argv or the environment: both are readable by others (``ps``,
+``/proc/<pid>/environ``), and this is where camera passwords and the control secret arrive.
+:class:`CameraTable` is the only holder of the upstream credentials; the relay asks it for one
+camera stream at a time. Today it is fed in clear from the configuration; a later change feeds it
+credentials sealed to the gateway's own key without the relay noticing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from common.stream_tokens import STREAMS
+from common.urls import mask_url
+
+TRANSPORTS = ("auto", "tcp", "udp")
+DEFAULT_MAX_TOKEN_LIFETIME_S = 3600
+# DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): the raw 32-byte key follows it.
+ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used (the message names the field, never a secret)."""
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """One camera stream as the gateway reaches it. The password stays out of ``repr``."""
+
+    camera_id: int
+    stream: str
+    url: str  # never with credentials in it: they are split off into username/password
+    username: str = field(default="", repr=False)
+    password: str = field(default="", repr=False)
+    transport: str = "auto"
+    name: str = ""
+
+    @property
+    def path(self) -> str:
+        """The gateway's mount for this stream."""
+        return mount_path(self.camera_id, self.stream)
+
+    @property
+    def label(self) -> str:
+        """How logs name it: the camera's name first, then its id and the stream."""
+        ident = f"camera {self.camera_id} {self.stream}"
+        return f"{self.name} ({ident})" if self.name else ident
+
+    @property
+    def masked_url(self) -> str:
+        return mask_url(self.url)
+
+
+def mount_path(camera_id: int, stream: str) -> str:
+    return f"/cam/{camera_id}/{stream}"
+
+
+def parse_mount_path(path: str) -> tuple[int, str] | None:
+    """``/cam/<id>/<stream>`` (or a control URL under it, ``.../stream=0``) → (id, stream)."""
+    parts = path.strip("/").split("/")
+    if len(parts) < 3 or parts[0] != "cam" or parts[2] not in STREAMS:
+        return None
+    if not parts[1].isdigit() or len(parts[1]) > 12:
+        return None
+    return int(parts[1]), parts[2]
+
+
+def split_credentials(url: str) -> tuple[str, str, str]:
+    """``(url without user info, user, password)``: a URL's own credentials become properties."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, "", ""
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, _, password = userinfo.partition(":")
+    bare = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return bare, unquote(user), unquote(password)
+
+
+class CameraTable:
+    """The camera streams the gateway may relay, by (camera id, stream)."""
+
+    def __init__(self, upstreams: list[Upstream]) -> None:
+        self._streams: dict[tuple[int, str], Upstream] = {}
+        for upstream in upstreams:
+            key = (upstream.camera_id, upstream.stream)
+            if key in self._streams:
+                raise ConfigError(f"cameras: {upstream.label} is listed twice")
+            self._streams[key] = upstream
+
+    @classmethod
+    def from_config(cls, entries: Any) -> CameraTable:
+        """From ``[{"camera_id", "stream", "url", "username", "password", "transport",
+        "name"}]`` in clear (credentials inside ``url`` are split off as well)."""
+        if not isinstance(entries, list):
+            raise ConfigError("cameras: not a list")
+        upstreams = []
+        for n, entry in enumerate(entries):
+            if not isinstance(entry, Mapping):
+                raise ConfigError(f"cameras[{n}]: not an object")
+            camera_id, stream = entry.get("camera_id"), entry.get("stream")
+            if not isinstance(camera_id, int) or isinstance(camera_id, bool) or camera_id < 0:
+                raise ConfigError(f"cameras[{n}].camera_id: not a non-negative integer")
+            if stream not in STREAMS:
+                raise ConfigError(f"cameras[{n}].stream: not one of {', '.join(STREAMS)}")
+            url = entry.get("url")
+            if not isinstance(url, str) or not url.startswith(("rtsp://", "rtsps://")):
+                raise ConfigError(f"cameras[{n}].url: not an rtsp:// URL")
+            bare, user, password = split_credentials(url)
+            transport = entry.get("transport", "auto")
+            if transport not in TRANSPORTS:
+                raise ConfigError(f"cameras[{n}].transport: not one of {', '.join(TRANSPORTS)}")
+            upstreams.append(Upstream(
+                camera_id=camera_id, stream=stream, url=bare,
+                username=str(entry.get("username") or user),
+                password=str(entry.get("password") or password),
+                transport=transport, name=str(entry.get("name", ""))))
+        return cls(upstreams)
+
+    def get(self, camera_id: int, stream: str) -> Upstream | None:
+        return self._streams.get((camera_id, stream))
+
+    def __iter__(self) -> Iterator[Upstream]:
+        return iter(self._streams.values())
+
+    def __len__(self) -> int:
+        return len(self._streams)
+
+
+def public_key_bytes(text: str) -> bytes:
+    """A raw Ed25519 public key from PEM (SubjectPublicKeyInfo, as the backend publishes it at
+    ``GET /keys``) or from base64 of the 32 raw bytes."""
+    body = text.strip()
+    if body.startswith("-----BEGIN PUBLIC KEY-----"):
+        lines = [line for line in body.splitlines() if not line.startswith("-----")]
+        body = "".join(lines)
+    try:
+        data = base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ConfigError("token_keys: a key is neither PEM nor base64") from exc
+    if len(data) == 44 and data.startswith(ED25519_SPKI_PREFIX):
+        data = data[len(ED25519_SPKI_PREFIX):]
+    if len(data) != 32:
+        raise ConfigError("token_keys: a key is not an Ed25519 public key")
+    return data
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    """Everything the gateway is told at start."""
+
+    cameras: CameraTable
+    token_keys: tuple[bytes, ...]
+    control_secret: str = field(repr=False)
+    rtsp_address: str = "127.0.0.1"
+    rtsp_port: int = 8554
+    control_address: str = "127.0.0.1"
+    control_port: int = 0
+    max_token_lifetime_s: int = DEFAULT_MAX_TOKEN_LIFETIME_S
+
+    @classmethod
+    def from_json(cls, data: Any) -> GatewayConfig:
+        if not isinstance(data, Mapping):
+            raise ConfigError("configuration: not a JSON object")
+        rtsp = data.get("rtsp", {})
+        control = data.get("control", {})
+        if not isinstance(rtsp, Mapping) or not isinstance(control, Mapping):
+            raise ConfigError("rtsp/control: not objects")
+        secret = control.get("secret")
+        if not isinstance(secret, str) or len(secret) < 16:
+            raise ConfigError("control.secret: missing or shorter than 16 characters")
+        keys = data.get("token_keys")
+        if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
+            raise ConfigError("token_keys: not a non-empty list of keys")
+        lifetime = data.get("max_token_lifetime_s", DEFAULT_MAX_TOKEN_LIFETIME_S)
+        if not isinstance(lifetime, int) or lifetime <= 0:
+            raise ConfigError("max_token_lifetime_s: not a positive integer")
+        return cls(
+            cameras=CameraTable.from_config(data.get("cameras")),
+            token_keys=tuple(public_key_bytes(k) for k in keys),
+            control_secret=secret,
+            rtsp_address=str(rtsp.get("address", "127.0.0.1")),
+            rtsp_port=_port(rtsp.get("port", 8554), "rtsp.port"),
+            control_address=str(control.get("address", "127.0.0.1")),
+            control_port=_port(control.get("port", 0), "control.port"),
+            max_token_lifetime_s=lifetime,
+        )
+
+
+def _port(value: Any, name: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 65535:
+        raise ConfigError(f"{name}: not a port number")
+    return value

@@ -1,0 +1,104 @@
+"""The gateway process: read the configuration, start relay and control, run until told to stop."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from typing import Any
+
+from gateway.config import ConfigError, GatewayConfig
+from gateway.events import Events
+
+log = logging.getLogger("iocwall.gateway")
+
+
+def make_verifier(keys: tuple[bytes, ...]) -> Any:
+    """``verify(message, signature) -> bool`` over the trusted Ed25519 keys (PyNaCl)."""
+    from nacl.exceptions import BadSignatureError
+    from nacl.signing import VerifyKey
+
+    verify_keys = [VerifyKey(key) for key in keys]
+
+    def verify(message: bytes, signature: bytes) -> bool:
+        if len(signature) != 64:
+            return False
+        for key in verify_keys:
+            try:
+                key.verify(message, signature)
+            except BadSignatureError:
+                continue
+            return True
+        return False
+
+    return verify
+
+
+def main() -> int:
+    os.umask(0o077)
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    events = Events()
+    if os.getppid() == 1:
+        return 0  # orphaned before we began: nobody to serve
+    # GStreamer's own debug log can print RTSP requests, Basic credentials included.
+    for name in ("GST_DEBUG", "GST_DEBUG_FILE", "GST_TRACERS"):
+        os.environ.pop(name, None)
+    first = sys.stdin.readline()
+    if not first:
+        return 0
+    try:
+        config = GatewayConfig.from_json(json.loads(first))
+    except (ConfigError, ValueError) as err:
+        message = str(err) if isinstance(err, ConfigError) else "configuration is not JSON"
+        events.emit({"event": "ready", "ok": False, "error": message})
+        log.error("gateway not started: %s", message)
+        return 2
+    del first
+
+    from gateway.relay import Relay, on_main_loop  # first: it names the GStreamer versions
+
+    from gi.repository import GLib, Gst  # isort: skip
+
+    from gateway.access import Gate
+    from gateway.control import ControlServer
+
+    Gst.init(None)
+    gate = Gate(make_verifier(config.token_keys), config.max_token_lifetime_s, time.time)
+    relay = Relay(config.cameras, gate, events, config.rtsp_address, config.rtsp_port)
+    try:
+        rtsp_port = relay.attach()
+        control = ControlServer(
+            config.control_address, config.control_port, config.control_secret,
+            stats=lambda: on_main_loop(relay.stats),
+            revoke=lambda revocation: on_main_loop(lambda: relay.revoke(revocation)))
+    except OSError as err:
+        events.emit({"event": "ready", "ok": False, "error": str(err)})
+        log.error("gateway not started: %s", err)
+        return 2
+    control.start()
+    loop = GLib.MainLoop()
+    GLib.timeout_add_seconds(2, relay.cleanup_sessions)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        GLib.unix_signal_add(GLib.PRIORITY_HIGH, signum, lambda *_: (loop.quit(), False)[1])
+
+    def wait_for_eof() -> None:
+        for _line in sys.stdin:
+            pass  # nothing is read after the configuration; EOF is the parent letting go
+        GLib.idle_add(loop.quit)
+
+    threading.Thread(target=wait_for_eof, name="stdin", daemon=True).start()
+    log.info("gateway ready: %d camera stream(s), RTSP %s:%d, control %s:%d",
+             len(config.cameras), config.rtsp_address, rtsp_port, config.control_address,
+             control.port)
+    events.emit({"event": "ready", "ok": True, "rtsp_port": rtsp_port,
+                 "control_port": control.port, "pid": os.getpid()})
+    loop.run()
+    log.info("gateway stopping")
+    control.close()
+    relay.close_all()
+    return 0

@@ -1,0 +1,170 @@
+"""The parent's side of the gateway: start it, hand it its configuration, read its events.
+
+Runs in any Python (the backend's venv, a test): standard library only. The child is Debian's
+``/usr/bin/python3 -m gateway`` (the interpreter with ``gi`` and ``nacl``); the configuration,
+camera passwords and control secret included, goes down its stdin, never on its command line or
+in its environment. The child gets a minimal environment of its own (not the parent's, which may
+hold the backend's database URL). It exits when its stdin reaches EOF, so it cannot outlive this
+object's process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+log = logging.getLogger("iocwall.gateway")
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+ROOT = Path(__file__).resolve().parent.parent
+PASSED_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "XDG_CACHE_HOME", "TZ")
+
+
+class GatewayError(RuntimeError):
+    """The gateway did not start or a control call failed (never carries a secret)."""
+
+
+class GatewayProcess:
+    """A running gateway child. ``events`` holds every stdout line received, in order."""
+
+    def __init__(self, config: dict[str, Any], ready_timeout: float = 30.0,
+                 cwd: Path | None = None) -> None:
+        self.secret = str(config["control"]["secret"])
+        self.control_address = str(config["control"].get("address", "127.0.0.1"))
+        self.events: list[dict[str, Any]] = []
+        self.stderr_lines: list[str] = []
+        self._cond = threading.Condition()
+        self._eof = False
+        env = {name: os.environ[name] for name in PASSED_ENVIRONMENT if name in os.environ}
+        env["PYTHONPATH"] = str(ROOT)
+        self.proc = subprocess.Popen(
+            [SYSTEM_PYTHON, "-m", "gateway"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, encoding="utf-8", close_fds=True, env=env,
+            cwd=str(cwd or ROOT))
+        assert self.proc.stdin and self.proc.stdout and self.proc.stderr
+        self.stdin: IO[str] = self.proc.stdin
+        self.pid = self.proc.pid
+        threading.Thread(target=self._read_events, args=(self.proc.stdout,),
+                         name="gateway-events", daemon=True).start()
+        threading.Thread(target=self._read_stderr, args=(self.proc.stderr,),
+                         name="gateway-stderr", daemon=True).start()
+        self.stdin.write(json.dumps(config) + "\n")
+        self.stdin.flush()
+        ready = self.wait_for(lambda e: e.get("event") == "ready", ready_timeout)
+        if ready is None or not ready.get("ok"):
+            self.stop()
+            reason = ready.get("error") if ready else f"no answer within {ready_timeout:.0f} s"
+            raise GatewayError(f"gateway did not start: {reason}")
+        self.rtsp_port = int(ready["rtsp_port"])
+        self.control_port = int(ready["control_port"])
+
+    def _read_events(self, stream: IO[str]) -> None:
+        for line in stream:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                log.warning("gateway: not an event line: %.80s", line)
+                continue
+            with self._cond:
+                self.events.append(event)
+                self._cond.notify_all()
+        with self._cond:
+            self._eof = True
+            self._cond.notify_all()
+
+    def _read_stderr(self, stream: IO[str]) -> None:
+        for line in stream:
+            line = line.rstrip()
+            if line:
+                with self._cond:
+                    self.stderr_lines.append(line)
+                log.info("gateway child: %s", line)
+
+    def wait_for(self, match: Callable[[dict[str, Any]], bool],
+                 timeout: float) -> dict[str, Any] | None:
+        """The first event (received so far or within ``timeout``) that ``match`` accepts."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for event in self.events:
+                    if match(event):
+                        return event
+                left = deadline - time.monotonic()
+                if left <= 0 or self._eof:
+                    return None
+                self._cond.wait(left)
+
+    # -- control endpoint ------------------------------------------------------------------------
+    def control(self, method: str, path: str, body: Any = None,
+                timeout: float = 10.0) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            f"http://{self.control_address}:{self.control_port}{path}", data=data,
+            method=method, headers={"Authorization": f"Bearer {self.secret}",
+                                    "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+                return answer.status, json.loads(answer.read() or b"null")
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read() or b"null")
+
+    def _ok(self, method: str, path: str, body: Any = None) -> Any:
+        status, answer = self.control(method, path, body)
+        if status != 200:
+            raise GatewayError(f"{method} {path}: {status} {answer}")
+        return answer
+
+    def stats(self) -> dict[str, Any]:
+        return dict(self._ok("GET", "/stats"))
+
+    def health(self) -> bool:
+        return bool(self._ok("GET", "/health").get("ok"))
+
+    def revoke(self, *, session_ids: list[str] | None = None, user_id: int | None = None,
+               camera_id: int | None = None) -> int:
+        body: dict[str, Any] = {}
+        if session_ids is not None:
+            body["session_ids"] = session_ids
+        if user_id is not None:
+            body["user_id"] = user_id
+        if camera_id is not None:
+            body["camera_id"] = camera_id
+        return int(self._ok("POST", "/revoke", body)["cut"])
+
+    # -- end -------------------------------------------------------------------------------------
+    def kill(self) -> None:
+        """SIGKILL, as a crash would end it (tests of a restart)."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        try:
+            self.stdin.close()  # EOF: the child quits its main loop
+        except BrokenPipeError:
+            pass
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            log.warning("gateway ignored EOF; terminating pid %d", self.proc.pid)
+            self.proc.terminate()
+            try:
+                self.proc.wait(3)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(3)
+
+    def __enter__(self) -> GatewayProcess:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()

@@ -1,0 +1,425 @@
+"""The relay: GStreamer's RTSP server with one shared media per camera stream.
+
+Each camera stream of the :class:`~gateway.config.CameraTable` is a mount ``/cam/<id>/<stream>``
+served by a :class:`StreamFactory`: one upstream ``rtspsrc`` (the camera's credentials set as
+properties, never in a URL) whose H.264 is depayloaded, parsed and payloaded again without
+re-encoding, shared by every viewer of that mount. GStreamer builds the media when the first
+viewer arrives and tears it down after the last one leaves, so an unwatched camera costs no
+connection. Viewers get RTSP over TCP only.
+
+Two traps of GStreamer's RTSP server (measured, ``../shared/notes/video-pipeline.md``):
+- the factory's default sharing key holds the request URL's query, so anything per viewer in
+  the URL splits the shared media (one camera session per viewer): :meth:`StreamFactory.
+  do_gen_key` returns the mount path alone;
+- taking a viewer's credentials away only refuses its next request; a playing viewer is cut by
+  removing its client (:meth:`Relay.revoke`), which ends it within milliseconds.
+
+Authentication (:class:`TokenAuth`): the viewer presents its token in the URL's query
+(``/cam/<id>/<stream>?token=...``: FFmpeg, hence PyAV and ffprobe, cut a URL's user info at 127
+bytes, far shorter than a signed token), or as RTSP Basic credentials ``<session id>:<token>``
+for clients that send them whole. :meth:`Relay._decide` checks it with :class:`~gateway.access.
+Gate` at DESCRIBE and binds the session to the client connection (SETUP and PLAY URLs lose the
+query); the default check then answers, with the stream's role token as the auth's default token
+for the length of that one check when admitted (the role opens that one mount only), and none
+when refused, which makes it send the 401. Only DESCRIBE and SETUP check the media: a playing
+session is never checked again (expiry gates the start only); a revocation cuts it.
+
+Everything here runs on GStreamer's threads or the GLib main loop; :class:`Relay` keeps its own
+state under one lock.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+
+from common.stream_tokens import StreamToken, TokenError  # noqa: E402
+from gateway.access import Gate, Revocation  # noqa: E402
+from gateway.config import CameraTable, Upstream  # noqa: E402
+from gateway.events import Events  # noqa: E402
+
+log = logging.getLogger("iocwall.gateway")
+
+UPSTREAM_LATENCY_MS = 100
+UPSTREAM_TIMEOUT_US = 5_000_000  # rtspsrc: give up on a silent camera after 5 s
+PROTOCOLS = {
+    "tcp": GstRtsp.RTSPLowerTrans.TCP,
+    "udp": GstRtsp.RTSPLowerTrans.UDP,
+    "auto": GstRtsp.RTSPLowerTrans.UDP | GstRtsp.RTSPLowerTrans.UDP_MCAST
+    | GstRtsp.RTSPLowerTrans.TCP,
+}
+PIPELINE = (
+    "( rtspsrc name=src ! rtph264depay ! h264parse ! "
+    "rtph264pay name=pay0 pt=96 config-interval=-1 )"
+)
+
+
+class StreamFactory(GstRtspServer.RTSPMediaFactory):
+    """One camera stream's mount: a shared media fed by one upstream connection."""
+
+    def __init__(self, upstream: Upstream) -> None:
+        super().__init__()
+        self.upstream = upstream
+        self.role = f"viewer-{upstream.camera_id}-{upstream.stream}"
+        # The token every admitted viewer of this mount gets; held here for the process's life
+        # because GStreamer's context borrows it without a reference.
+        self.role_token = GstRtspServer.RTSPToken()
+        self.role_token.set_string("media.factory.role", self.role)
+        self.set_shared(True)
+        self.set_protocols(GstRtsp.RTSPLowerTrans.TCP)
+        self.add_role_from_structure(Gst.Structure.new_from_string(
+            f"{self.role}, media.factory.access=(boolean)true, "
+            "media.factory.construct=(boolean)true"))
+        self.bytes_in = 0
+        self.connected = False
+        self.medias = 0
+        self.failures = 0  # upstream connections that never played
+        self.connect("media-configure", self._on_media_configure)
+
+    def do_gen_key(self, url: GstRtsp.RTSPUrl) -> str:
+        """Every viewer of this mount shares one media, whatever its URL carries."""
+        return self.upstream.path
+
+    def do_create_element(self, url: GstRtsp.RTSPUrl) -> Gst.Element:
+        bin_ = Gst.parse_launch(PIPELINE)
+        src = bin_.get_by_name("src")
+        src.set_property("location", self.upstream.url)
+        if self.upstream.username:
+            src.set_property("user-id", self.upstream.username)
+            src.set_property("user-pw", self.upstream.password)
+        src.set_property("protocols", PROTOCOLS[self.upstream.transport])
+        src.set_property("latency", UPSTREAM_LATENCY_MS)
+        src.set_property("timeout", UPSTREAM_TIMEOUT_US)
+        src.connect("select-stream", self._select_stream)
+        log.info("%s: connecting upstream %s", self.upstream.label, self.upstream.masked_url)
+        return bin_
+
+    def _select_stream(self, _src: Gst.Element, _num: int, caps: Gst.Caps) -> bool:
+        """Video (H.264) only: an audio stream would have nowhere to go and stall the media."""
+        structure = caps.get_structure(0)
+        return bool(structure.get_string("media") == "video"
+                    and (structure.get_string("encoding-name") or "").upper() == "H264")
+
+    def _on_media_configure(self, _factory: Any, media: GstRtspServer.RTSPMedia) -> None:
+        self.medias += 1
+        pay = media.get_element().get_by_name_recurse_up("pay0")
+        pay.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, self._count)
+        prepared = [False]
+        media.connect("prepared", self._on_prepared, prepared)
+        media.connect("unprepared", self._on_unprepared, prepared)
+
+    def _count(self, _pad: Gst.Pad, info: Gst.PadProbeInfo) -> Gst.PadProbeReturn:
+        buffer = info.get_buffer()
+        if buffer is not None:
+            self.bytes_in += buffer.get_size()
+        return Gst.PadProbeReturn.OK
+
+    def _on_prepared(self, _media: GstRtspServer.RTSPMedia, prepared: list[bool]) -> None:
+        prepared[0] = True
+        self.connected = True
+        log.info("%s: upstream connected", self.upstream.label)
+
+    def _on_unprepared(self, _media: GstRtspServer.RTSPMedia, prepared: list[bool]) -> None:
+        self.connected = False
+        if prepared[0]:
+            log.info("%s: upstream released", self.upstream.label)
+        else:  # the viewer got 503
+            self.failures += 1
+            log.warning("%s: upstream %s failed (unreachable, refused, or no H.264 video)",
+                        self.upstream.label, self.upstream.masked_url)
+
+
+@dataclass
+class Viewer:
+    """One admitted session on one client connection."""
+
+    client: GstRtspServer.RTSPClient
+    token: StreamToken
+    factory: StreamFactory
+    started: float | None = None  # wall time of its first PLAY
+    started_mono: float = 0.0
+    end_reason: str = "closed"
+
+
+def parse_basic(ctx: GstRtspServer.RTSPContext) -> tuple[str, str] | None:
+    """``(user, password)`` of a request's Basic Authorization, or None."""
+    request = ctx.request
+    if request is None:
+        return None
+    result, value = request.get_header(GstRtsp.RTSPHeaderField.AUTHORIZATION, 0)
+    if result != GstRtsp.RTSPResult.OK or not value:
+        return None
+    scheme, _, encoded = value.strip().partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return None
+    try:
+        text = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    user, colon, password = text.partition(":")
+    return (user, password) if colon else None
+
+
+def presented_token(ctx: GstRtspServer.RTSPContext) -> tuple[str | None, str] | None:
+    """``(session id or None, token)`` a request presents: the URL's ``token`` query (FFmpeg,
+    hence PyAV and ffprobe, cut a URL's user info at 127 bytes, far shorter than a token), or
+    Basic credentials ``<session id>:<token>`` for clients that carry them whole."""
+    uri = ctx.uri
+    query = uri.query if uri is not None else None
+    if query:
+        values = parse_qs(query.split("/", 1)[0]).get("token")
+        if values:
+            return None, values[0]
+    basic = parse_basic(ctx)
+    if basic is not None:
+        return basic
+    return None
+
+
+class TokenAuth(GstRtspServer.RTSPAuth):
+    """Decides each media check itself, then lets the default check answer.
+
+    Python cannot set a request's token, and the default check takes the auth's default token
+    when no registered credentials match: so for the length of one check (under one lock) the
+    default token is the stream's role token when ``decide`` admits the request, and none when
+    it refuses, which makes the default check send the 401.
+    """
+
+    def __init__(self, decide: Callable[[Any], GstRtspServer.RTSPToken | None],
+                 lock: threading.RLock) -> None:
+        super().__init__()
+        self._decide = decide
+        self._lock = lock
+
+    def do_check(self, ctx: GstRtspServer.RTSPContext, check: str) -> bool:
+        if not check.startswith("auth.check.media.factory."):
+            return bool(GstRtspServer.RTSPAuth.do_check(self, ctx, check))
+        with self._lock:
+            self.set_default_token(self._decide(ctx))
+            try:
+                return bool(GstRtspServer.RTSPAuth.do_check(self, ctx, check))
+            finally:
+                self.set_default_token(None)
+
+
+class Relay:
+    """The RTSP server, its mounts, its viewers and their revocation."""
+
+    def __init__(self, cameras: CameraTable, gate: Gate, events: Events, address: str,
+                 port: int) -> None:
+        self.gate = gate
+        self.events = events
+        self.lock = threading.RLock()
+        self.viewers: dict[Any, list[Viewer]] = {}  # RTSPClient → its sessions
+        self.refused: dict[Any, str] = {}  # RTSPClient → the last refusal logged for it
+        self.factories: dict[str, StreamFactory] = {}
+        self.server = GstRtspServer.RTSPServer()
+        self.server.set_address(address)
+        self.server.set_service(str(port))
+        self.auth = TokenAuth(self._decide, self.lock)
+        self.server.set_auth(self.auth)
+        # As in the lab: hold the pool's client thread for the process's life. GStreamer 1.22
+        # stops it when the last client leaves while that client's shared media is still being
+        # torn down, and the next viewer, on a fresh thread, finds the half-unprepared media in
+        # the factory's cache and gets 503.
+        self._client_thread = self.server.get_thread_pool().get_thread(
+            GstRtspServer.RTSPThreadType.CLIENT, GstRtspServer.RTSPContext())
+        points = self.server.get_mount_points()
+        for upstream in cameras:
+            factory = StreamFactory(upstream)
+            self.factories[upstream.path] = factory
+            points.add_factory(upstream.path, factory)
+        self.server.connect("client-connected", self._on_client_connected)
+
+    def attach(self) -> int:
+        """Listen; the bound port. GStreamer answers 0 without a word when the port is taken:
+        that is raised here, so the gateway fails loudly instead of serving nothing."""
+        if self.server.attach(None) == 0:
+            raise OSError(f"cannot listen on {self.server.get_address()} port "
+                          f"{self.server.get_service()} (in use?)")
+        return int(self.server.get_bound_port())
+
+    # -- admission (GStreamer's client thread) -------------------------------------------------
+    def _decide(self, ctx: GstRtspServer.RTSPContext) -> GstRtspServer.RTSPToken | None:
+        """The role token of the asked mount when this request may use it, else None."""
+        factory = ctx.factory
+        if not isinstance(factory, StreamFactory):
+            return None
+        client = ctx.client
+        upstream = factory.upstream
+        for viewer in self.viewers.get(client, []):
+            if viewer.factory is factory:
+                # Admitted at DESCRIBE on this connection (SETUP URLs lose the query): only a
+                # revocation stops it now, not the clock.
+                try:
+                    self.gate.check_revoked(viewer.token)
+                except TokenError as err:
+                    self._refuse(client, upstream, err)
+                    return None
+                return factory.role_token
+        presented = presented_token(ctx)
+        if presented is None:
+            return None  # nothing presented: the default check asks for credentials (401)
+        session_id, token_text = presented
+        try:
+            token = self.gate.admit(token_text, upstream.camera_id, upstream.stream,
+                                    session_id=session_id)
+        except TokenError as err:
+            self._refuse(client, upstream, err)
+            return None
+        self.refused.pop(client, None)
+        self.viewers.setdefault(client, []).append(Viewer(client, token, factory))
+        log.info("%s: session %s of user %d (%s) admitted", upstream.label, token.session_id,
+                 token.user_id, token.username)
+        return factory.role_token
+
+    def _refuse(self, client: Any, upstream: Upstream, err: TokenError) -> None:
+        token: StreamToken | None = getattr(err, "token", None)
+        if self.refused.get(client) == err.reason:
+            return  # the same answer to the same connection: logged once
+        self.refused[client] = err.reason
+        who = (f"session {token.session_id} of user {token.user_id}" if token is not None
+               else "an unverified token")
+        log.warning("%s: refused %s: %s (%s)", upstream.label, who, err.reason, err)
+        event: dict[str, Any] = {"event": "session_refused", "reason": err.reason,
+                                 "camera_id": upstream.camera_id, "stream": upstream.stream}
+        if token is not None:  # the claims are only worth repeating once the signature held
+            event.update(session_id=token.session_id, user_id=token.user_id,
+                         username=token.username, token_camera_id=token.camera_id,
+                         token_stream=token.stream)
+        self.events.emit(event)
+
+    # -- session life ------------------------------------------------------------------------
+    def _on_client_connected(self, _server: Any, client: GstRtspServer.RTSPClient) -> None:
+        client.connect("play-request", self._on_play)
+        client.connect("teardown-request", self._on_teardown)
+        client.connect("closed", self._on_closed)
+
+    def _on_play(self, client: GstRtspServer.RTSPClient, _ctx: Any) -> None:
+        with self.lock:
+            for viewer in self.viewers.get(client, []):
+                if viewer.started is None:
+                    viewer.started = time.time()
+                    viewer.started_mono = time.monotonic()
+                    self._emit_session("session_start", viewer)
+
+    def _on_teardown(self, client: GstRtspServer.RTSPClient, _ctx: Any) -> None:
+        self._end(client, "teardown")
+
+    def _on_closed(self, client: GstRtspServer.RTSPClient) -> None:
+        self._end(client, None)
+        with self.lock:
+            self.refused.pop(client, None)
+
+    def _end(self, client: Any, reason: str | None) -> None:
+        with self.lock:
+            viewers = self.viewers.pop(client, [])
+        for viewer in viewers:
+            if viewer.started is None:
+                continue
+            duration = round(time.monotonic() - viewer.started_mono, 3)
+            self._emit_session("session_end", viewer, duration_s=duration,
+                               reason=reason if viewer.end_reason == "closed" and reason
+                               else viewer.end_reason)
+
+    def _emit_session(self, kind: str, viewer: Viewer, **extra: Any) -> None:
+        token = viewer.token
+        log.info("%s: %s session %s of user %d (%s)%s", viewer.factory.upstream.label,
+                 "start of" if kind == "session_start" else "end of", token.session_id,
+                 token.user_id, token.username,
+                 f" after {extra['duration_s']:.1f} s" if "duration_s" in extra else "")
+        self.events.emit({"event": kind, "session_id": token.session_id,
+                          "user_id": token.user_id, "username": token.username,
+                          "camera_id": token.camera_id, "stream": token.stream,
+                          "started_at": viewer.started, **extra})
+
+    # -- control (main loop) -----------------------------------------------------------------
+    def revoke(self, revocation: Revocation) -> int:
+        """Refuse the matching tokens from now on and cut their live viewers; how many were
+        cut. Call on the main loop."""
+        with self.lock:
+            known = [v.token for vs in self.viewers.values() for v in vs]
+            self.gate.revoke(revocation, known)
+            doomed = set()
+            for client, viewers in self.viewers.items():
+                for viewer in viewers:
+                    if revocation.matches(viewer.token):
+                        viewer.end_reason = "revoked"
+                        doomed.add(client)
+
+        def cut(_server: Any, client: Any, *_args: Any) -> GstRtspServer.RTSPFilterResult:
+            if client in doomed:
+                return GstRtspServer.RTSPFilterResult.REMOVE
+            return GstRtspServer.RTSPFilterResult.KEEP
+
+        if doomed:
+            self.server.client_filter(cut)
+        log.info("revocation %s: %d connection(s) cut", revocation, len(doomed))
+        return len(doomed)
+
+    def close_all(self) -> None:
+        """Cut every viewer (shutting down); their end lines say so."""
+        with self.lock:
+            clients = list(self.viewers)
+        for client in clients:
+            for viewer in self.viewers.get(client, []):
+                viewer.end_reason = "shutdown"
+            self._end(client, None)
+        self.server.client_filter(lambda *_args: GstRtspServer.RTSPFilterResult.REMOVE)
+
+    def stats(self) -> dict[str, Any]:
+        with self.lock:
+            watching: dict[str, int] = {}
+            for viewers in self.viewers.values():
+                for viewer in viewers:
+                    if viewer.started is not None:
+                        path = viewer.factory.upstream.path
+                        watching[path] = watching.get(path, 0) + 1
+        return {"streams": [
+            {"path": path, "camera_id": f.upstream.camera_id, "stream": f.upstream.stream,
+             "upstream_connected": f.connected, "upstream_failures": f.failures,
+             "viewers": watching.get(path, 0), "bytes": f.bytes_in}
+            for path, f in self.factories.items()],
+            "revocations": self.gate.revoked_count()}
+
+    def cleanup_sessions(self) -> bool:
+        """Drop sessions whose viewer vanished without TEARDOWN (a GLib timeout: repeats)."""
+        self.server.get_session_pool().cleanup()
+        return True
+
+
+def on_main_loop(call: Callable[[], Any], timeout: float = 5.0) -> Any:
+    """Run ``call`` on the GLib main loop (GStreamer objects are touched there) and wait."""
+    done = threading.Event()
+    result: list[Any] = []
+    failure: list[BaseException] = []
+
+    def run() -> bool:
+        try:
+            result.append(call())
+        except Exception as exc:  # noqa: BLE001 - handed back to the waiting thread as it is
+            failure.append(exc)
+        finally:
+            done.set()
+        return False
+
+    GLib.idle_add(run)
+    if not done.wait(timeout):
+        raise TimeoutError("the main loop did not answer")
+    if failure:
+        raise failure[0]
+    return result[0]
