@@ -20,7 +20,7 @@ test: setup
 
 lint: setup
 	$(PY) -m ruff check .
-	$(PY) -m mypy app layouts server widgets shell main.py common
+	$(PY) -m mypy app layouts server widgets shell main.py common gateway
 	$(VENV)/bin/lint-imports
 
 bench: setup

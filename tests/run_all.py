@@ -19,7 +19,7 @@ BIN = Path(sys.executable).parent
 STEPS: list[tuple[str, list[str]]] = [
     ("ruff", [sys.executable, "-m", "ruff", "check", "."]),
     ("mypy", [sys.executable, "-m", "mypy", "app", "layouts", "server", "widgets", "shell", "main.py",
-              "common"]),
+              "common", "gateway"]),
     ("import-linter", [str(BIN / "lint-imports")]),
     ("pytest (parallel)", [sys.executable, "-m", "pytest", "-n", "auto", "--dist", "loadfile",
                            "-m", "not video and not lab", *sys.argv[1:]]),
