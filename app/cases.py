@@ -36,13 +36,10 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from app.bookmarks import Bookmark, BookmarkFilter, vn_time
 from app.clips import ClipRequest
 from app.errors import BackendError
-from app.health_reports import HealthBackend
 from app.i18n import arg
-from app.incidents import IncidentBackend
 from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.polled import PolledList, report_action_failure
-from app.public_cameras import PublicCameraBackend
 from common.records import Case, MalformedRecord, aware, from_json
 from common.records import CaseEvent as CaseEvent
 from common.records import Deadline as Deadline
@@ -78,12 +75,6 @@ class CaseBackend(Protocol):
     def unpublish_case(self, case_id: int) -> Case: ...
     def bookmarks(self, where: BookmarkFilter) -> tuple[int, list[Bookmark]]: ...
     def clips(self, box: str = ClipBox.ALL) -> list[ClipRequest]: ...
-
-
-class ApiClient(CaseBackend, IncidentBackend, HealthBackend, PublicCameraBackend, Protocol):
-    """What the operations panels hand their services (cases, incidents, camera health, public
-    cameras): :class:`app.backend.BackendClient` is one. A protocol, so that widgets importing
-    this module do not pull the HTTP client in."""
 
 
 # the step column each action fills (``Case.steps``)
@@ -177,7 +168,7 @@ class CaseService(QObject):
     action_failed = Signal(str)
     sources_loaded = Signal(list, list)
 
-    def __init__(self, backend: ApiClient, ops: Ops, messages: MessageBridge,
+    def __init__(self, backend: CaseBackend, ops: Ops, messages: MessageBridge,
                  parent: QObject | None = None, *, poll_interval_ms: int = POLL_INTERVAL_MS
                  ) -> None:
         super().__init__(parent)

@@ -24,8 +24,6 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from app.access_requests import AccessRequestBackend
-from app.audit_log import AuditBackend
 from app.bookmarks import parse_time
 from app.errors import BackendError
 from app.i18n import arg
@@ -177,10 +175,9 @@ def parse_report(data: Any) -> Report:
 MAGIC = {ExportFormat.PDF: b"%PDF-", ExportFormat.CSV: "\ufeff".encode()}
 
 
-class ReportBackend(AccessRequestBackend, AuditBackend, Protocol):
-    """What the administration panels hand their services (reports, access requests, the audit
-    log): :class:`app.backend.BackendClient` is one. :class:`ReportService` itself uses the report
-    endpoints (:class:`app.api.BackendApi`'s typed methods)."""
+class ReportBackend(Protocol):
+    """The endpoints :class:`ReportService` uses (:class:`app.api.BackendApi`'s typed
+    methods)."""
 
     def report(self, query: ReportQuery) -> Report: ...
     def report_file(self, query: ReportQuery, fmt: ExportFormat) -> bytes: ...
