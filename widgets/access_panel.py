@@ -21,7 +21,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, Qt, Q
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -46,7 +45,7 @@ from app.bookmarks import vn_text
 from app.domain import Camera
 from app.i18n import arg
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
-from widgets.forms import ReasonDialog, error_label
+from widgets.forms import ReasonDialog, form_footer
 from widgets.list_detail import Action, Column, ListDetailPanel, always, with_item
 from widgets.tables import texts
 
@@ -104,13 +103,7 @@ class AccessRequestDialog(QDialog):
         letter_row.addWidget(self.letter_edit, 1)
         letter_row.addWidget(browse)
         form.addRow(self.tr("Letter"), letter_row)
-        self.error_label = error_label()
-        form.addRow(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Send request"))
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
+        self.error_label, self.buttons = form_footer(self, form, self.tr("Send request"))
         self.file_dialog: QFileDialog | None = None
 
     def set_catalogue(self, cameras: list[RequestableCamera]) -> None:
@@ -199,13 +192,7 @@ class GrantDialog(QDialog):
         self.until_edit.setDateTime(to_vn_qdatetime(end))
         form.addRow(self.tr("From (UTC+7)"), self.from_edit)
         form.addRow(self.tr("Until (UTC+7)"), self.until_edit)
-        self.error_label = error_label()
-        form.addRow(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Grant"))
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
+        self.error_label, self.buttons = form_footer(self, form, self.tr("Grant"))
 
     def camera_ids(self) -> list[int]:
         return [int(self.cameras_list.item(i).data(CAMERA_ROLE))

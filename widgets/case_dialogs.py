@@ -29,7 +29,7 @@ from app.clips import ClipRequest, range_text
 from app.i18n import arg
 from common.vocabulary import CaseAction, CaseKind, CaseState, DeadlineStatus, DecisionKind
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
-from widgets.forms import error_label
+from widgets.forms import form_footer
 
 STATUS_COLOURS = {
     DeadlineStatus.OVERDUE: "#e06c6c",
@@ -198,13 +198,7 @@ class OpenCaseDialog(QDialog):
         self.note_edit = QPlainTextEdit()
         self.note_edit.setMaximumHeight(80)
         form.addRow(self.tr("Note"), self.note_edit)
-        self.error_label = error_label()
-        form.addRow(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Open case"))
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
+        self.error_label, self.buttons = form_footer(self, form, self.tr("Open case"))
 
     def values(self) -> dict[str, object]:
         kind, _, number = str(self.source_combo.currentData() or "").partition(":")
@@ -342,13 +336,7 @@ class PublishDialog(QDialog):
             self.clip_combo.setCurrentIndex(max(1, self.clip_combo.findData(
                 case.public_clip_id)))
         form.addRow(self.tr("Clip"), self.clip_combo)
-        self.error_label = error_label()
-        form.addRow(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Publish"))
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
+        self.error_label, self.buttons = form_footer(self, form, self.tr("Publish"))
 
     def title(self) -> str:
         return self.title_edit.text().strip()

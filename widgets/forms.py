@@ -47,6 +47,21 @@ def error_label() -> QLabel:
     return label
 
 
+def form_footer(dialog: QDialog, form: QFormLayout, ok_text: str
+                ) -> tuple[QLabel, QDialogButtonBox]:
+    """The last rows of a dialog's form: the (hidden) error line, then OK/Cancel with OK saying
+    ``ok_text``. Cancel rejects; what OK does is the dialog's to connect (usually: send, and
+    close when the server has agreed)."""
+    label = error_label()
+    form.addRow(label)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    return label, buttons
+
+
 class ReasonDialog(QDialog):
     """A required free text: OK stays disabled until it has ``min_chars`` characters (the server
     asks for 3–2000). With ``accept_on_ok`` OK closes the dialog; without, the caller connects

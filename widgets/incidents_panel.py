@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QPlainTextEdit,
@@ -42,7 +41,7 @@ from app.bookmarks import vn_text
 from app.i18n import arg
 from app.incidents import Incident, IncidentService
 from common.vocabulary import IncidentKind, IncidentState
-from widgets.forms import ReasonDialog, error_label
+from widgets.forms import ReasonDialog, form_footer
 from widgets.list_detail import Action, Column, ListDetailPanel, always
 
 STATE_COLOURS = {IncidentState.OPEN: "#e06c6c", IncidentState.ACKNOWLEDGED: "#f0b400",
@@ -132,13 +131,7 @@ class FaultReportDialog(QDialog):
             self.attach_check.setEnabled(False)
         form.addRow(self.preview)
         form.addRow(self.attach_check)
-        self.error_label = error_label()
-        form.addRow(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Report"))
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
+        self.error_label, self.buttons = form_footer(self, form, self.tr("Report"))
 
     def kind(self) -> str:
         return str(self.kind_combo.currentData())

@@ -23,7 +23,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -41,7 +40,7 @@ from app.domain import Camera
 from app.i18n import arg
 from common.evidence import Verdict, Verification
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
-from widgets.forms import ERROR_STYLE, ReasonDialog, error_label
+from widgets.forms import ERROR_STYLE, ReasonDialog, form_footer
 from widgets.list_detail import Action, Column, ListDetailPanel, always
 
 VERDICT_COLOURS = {Verdict.INTACT: "#4caf50", Verdict.ALTERED: "#e06c6c",
@@ -118,13 +117,7 @@ class ClipRequestDialog(QDialog):
             if agency is False:  # the user's requests take another chain: nothing to attach
                 form.setRowVisible(self.commitment_edit, False)
                 form.setRowVisible(letter_row, False)
-        self.error_label = error_label()
-        form.addRow(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Send request"))
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
+        self.error_label, self.buttons = form_footer(self, form, self.tr("Send request"))
 
     def _choose_letter(self) -> None:
         dialog = QFileDialog(self, self.tr("Official letter"), "", self.tr("PDF (*.pdf)"))
