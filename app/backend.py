@@ -444,6 +444,7 @@ def parse_camera(data: Any) -> Camera:
             actions=actions,
             main_stream_url=data.get("main_stream_url") or None,
             sub_stream_url=data.get("sub_stream_url") or None,
+            streams=tuple(str(s) for s in data.get("streams") or ()),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise BackendError("the server sent an unexpected camera record") from exc

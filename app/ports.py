@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from app.domain import Camera, Session
+from app.video.sources import StreamSource
 
 
 class LoginService(Protocol):
@@ -35,7 +36,7 @@ class VideoPort(Protocol):
 
     tile_status_changed: Any  # Signal(str, TileStatus)
 
-    def play(self, tile_key: str, url: str, window_id: int, label: str) -> None: ...
+    def play(self, tile_key: str, url: StreamSource, window_id: int, label: str) -> None: ...
 
     def stop(self, tile_key: str) -> None: ...
 

@@ -34,7 +34,7 @@ import functools
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -44,8 +44,8 @@ from app.domain import Camera, Layout
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.ports import AuditSink, VideoPort
+from app.video.sources import SessionSource, StreamSource, describe
 from app.video.streams import StreamChooser, StreamKind
-from common.urls import mask_url
 from common.vocabulary import Action, ViewEvent
 from layouts import DEFAULT_TEMPLATE, GridTemplate, template
 
@@ -70,6 +70,9 @@ class WallCell:
 
 
 EMPTY_CELL = WallCell()
+
+
+SessionIssuer = Callable[[int, str], str]  # (camera id, stream) → a session URL; blocking
 
 
 class WallSurfaces(Protocol):
@@ -100,9 +103,13 @@ class WallController(QObject):
     def __init__(self, video: VideoPort, ops: Ops, messages: MessageBridge,
                  audit: AuditSink | None = None, grid: GridTemplate | None = None,
                  parent: QObject | None = None, *, key_prefix: str = "wall",
-                 chooser: StreamChooser | None = None) -> None:
+                 chooser: StreamChooser | None = None,
+                 sessions: SessionIssuer | None = None) -> None:
+        """``sessions(camera_id, stream)`` asks the backend for a gateway session URL (blocking:
+        the video service calls it on its ingest thread) for cameras served by the gateway."""
         super().__init__(parent)
         self._video = video
+        self._sessions = sessions
         self._ops = ops
         self._messages = messages
         self._audit = audit
@@ -198,7 +205,7 @@ class WallController(QObject):
         if camera is None:
             self._messages.warning(f"Camera {camera_id} is not available to this user")
             return False
-        if not camera.can(Action.VIEW) or not (camera.sub_stream_url or camera.main_stream_url):
+        if not camera.can(Action.VIEW) or not camera.playable:
             self._messages.warning(f"{camera.name}: no permission to view this camera")
             return False
         if window_id is not None:
@@ -317,7 +324,7 @@ class WallController(QObject):
             camera = (self._cameras or {}).get(camera_id)
             if wanted is None or wanted is kind or camera is None:
                 continue
-            if _url(camera, wanted) == _url(camera, kind):
+            if self._source(camera, wanted) == self._source(camera, kind):
                 continue  # a camera with one stream
             self._play(cell, camera, wanted, switch=True)
 
@@ -349,7 +356,7 @@ class WallController(QObject):
             return WallCell(CellKind.WAITING, camera_id, name)
         camera = self._cameras.get(camera_id)
         if camera is None or not camera.can(Action.VIEW) \
-                or not (camera.sub_stream_url or camera.main_stream_url):
+                or not camera.playable:
             return WallCell(CellKind.NO_PERMISSION, camera_id)
         return WallCell(CellKind.CAMERA, camera.id, camera.name, camera)
 
@@ -433,19 +440,28 @@ class WallController(QObject):
                                             self._surfaces.visible_tiles(),
                                             cell == self.maximised, time.monotonic())
             kind = kind or StreamKind.SUB
-        url = _url(camera, kind)
+        url = self._source(camera, kind)
         if url is None:
             return
         spare = self._surfaces.spare_window_id(cell) if self._surfaces is not None else None
         switcher = getattr(self._video, "switch", None)
         if switch and switcher is not None and spare is not None:
             log.info("%s: cell %d switches to %s %s", camera.name, cell, kind.value,
-                     mask_url(url))
+                     describe(url))
             switcher(key, url, spare)
         else:
-            log.info("%s: cell %d plays %s %s", camera.name, cell, kind.value, mask_url(url))
+            log.info("%s: cell %d plays %s %s", camera.name, cell, kind.value, describe(url))
             self._video.play(key, url, window, camera.name)
         self._playing[cell] = (camera.id, kind)
+
+    def _source(self, camera: Camera, kind: StreamKind) -> StreamSource | None:
+        """The camera's own URL for ``kind`` (or its other stream), else a gateway session."""
+        url = _url(camera, kind)
+        if url is not None or not camera.streams or self._sessions is None:
+            return url
+        stream = kind.value if kind.value in camera.streams else camera.streams[0]
+        return SessionSource(camera.id, stream,
+                             functools.partial(self._sessions, camera.id, stream))
 
     def _start_pending(self) -> None:
         for cell, state in enumerate(self._cells):

@@ -449,6 +449,8 @@ class VideoTile(QWidget):
             "disconnected": self.tr("disconnected"),
             "no video": self.tr("no video"),
             "renderer failed": self.tr("player error"),
+            "gateway": self.tr("video gateway unreachable"),
+            "no session": self.tr("the server granted no viewing session"),
             "error": self.tr("error"),
         }
         if reason is None:

@@ -71,6 +71,14 @@ class Camera:
     # Credentialed RTSP URLs (for example rtsp://user:pass@host/path): never in repr, logs or UI.
     main_stream_url: str | None = field(default=None, repr=False)
     sub_stream_url: str | None = field(default=None, repr=False)
+    # the streams served through the media gateway ("main", "sub"): played through sessions the
+    # backend issues, never with the camera's address or password
+    streams: tuple[str, ...] = ()
 
     def can(self, action: Action) -> bool:
         return action in self.actions
+
+    @property
+    def playable(self) -> bool:
+        """It has a stream this client can open (a direct URL or a gateway stream)."""
+        return bool(self.sub_stream_url or self.main_stream_url or self.streams)

@@ -26,8 +26,8 @@ import av.error
 
 from app.security import scrub
 from app.video.policy import ConnectionLimiter
+from app.video.sources import SessionSource, SourceUnavailable, StreamSource, describe, resolve
 from app.video.status import OfflineReason
-from common.urls import mask_url
 
 log = logging.getLogger("iocwall.video")
 
@@ -179,7 +179,7 @@ class RtspIngest:
 
     def __init__(
         self,
-        url: str,
+        url: StreamSource,
         label: str,
         sinks: Sequence[PacketSink],
         on_event: Callable[[IngestEvent], None],
@@ -247,7 +247,7 @@ class RtspIngest:
                     return
                 log.info(
                     "%s: connected to %s (%s %dx%d, %s)",
-                    self.label, mask_url(self.url), info.codec, info.width, info.height,
+                    self.label, describe(self.url), info.codec, info.width, info.height,
                     self.options.transport,
                 )
                 self._emit(IngestEvent("connected", info=info))
@@ -257,12 +257,16 @@ class RtspIngest:
                 self._pump(container, streams)
             finally:
                 container.close()
+        except SourceUnavailable as error:
+            reason, detail = error.reason, scrub(error.detail)
+            if not self._cancelled.is_set():
+                log.info("%s: no session to play (%s): %s", self.label, reason, detail)
         except (av.FFmpegError, OSError) as error:
             reason = self._classify(error)
-            # strerror only: str(error) carries the URL, credentials included
+            # strerror only: str(error) carries the URL, credentials or session token included
             detail = scrub(error.strerror or type(error).__name__)
             if not self._cancelled.is_set():
-                log.debug("%s: %s (%s): %s", self.label, reason, mask_url(self.url), detail)
+                log.debug("%s: %s (%s): %s", self.label, reason, describe(self.url), detail)
         finally:
             if began:
                 for sink in self._sinks:
@@ -271,6 +275,15 @@ class RtspIngest:
                 self._emit(IngestEvent("ended", reason=reason, detail=detail))
 
     def _classify(self, error: BaseException) -> str:
+        reason = self._classify_ffmpeg(error)
+        if isinstance(self.url, SessionSource) and not self.stats.connected_at:
+            if reason in (OfflineReason.REFUSED, OfflineReason.TIMEOUT):
+                return OfflineReason.GATEWAY  # the camera is the gateway's business, not ours
+            if reason == OfflineReason.AUTH_FAILED:
+                return OfflineReason.FORBIDDEN  # the gateway refused the session (revoked)
+        return reason
+
+    def _classify_ffmpeg(self, error: BaseException) -> str:
         reason = classify_error(error)
         if reason == OfflineReason.ERROR:
             # FFmpeg's interrupt callback surfaces as whatever the demuxer was doing at the time
@@ -286,10 +299,11 @@ class RtspIngest:
     def _open(self) -> av.container.InputContainer | None:
         if self._limiter is not None and not self._limiter.acquire(self._cancelled):
             return None
-        self.stats.opening_at = time.monotonic()
         try:
+            url = resolve(self.url)  # a session source asks the backend (blocking) for a URL
+            self.stats.opening_at = time.monotonic()
             return av.open(
-                self.url,
+                url,
                 options=self.options.ffmpeg_options(),
                 timeout=(self.options.open_timeout, self.options.read_timeout),
             )

@@ -44,6 +44,12 @@ def rtsp_answers(url: str, timeout: float = 1.0) -> bool:
     Any socket error, timeout, malformed reply or other status is False: the caller keeps
     waiting. Basic auth is not attempted (it would send the password in clear on each probe).
     """
+    return rtsp_status(url, timeout) == 200
+
+
+def rtsp_status(url: str, timeout: float = 1.0) -> int:
+    """The status of a DESCRIBE on ``url`` (after a digest round when asked and possible); 0
+    for no RTSP answer at all."""
     plain, user, password = _without_credentials(url)
     parts = urlsplit(plain)
     host, port = parts.hostname or "127.0.0.1", parts.port or 554
@@ -82,6 +88,6 @@ def rtsp_answers(url: str, timeout: float = 1.0) -> bool:
                 status, _ = describe(
                     f"Authorization: {_digest(challenge, 'DESCRIBE', plain, user, password)}\r\n"
                 )
-            return status == 200
+            return status
     except (OSError, ValueError):
-        return False
+        return 0

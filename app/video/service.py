@@ -37,16 +37,16 @@ from app.video.policy import Backoff, ConnectionLimiter
 from app.video.probe import rtsp_answers
 from app.video.remux import TsRemuxer
 from app.video.replay import ReplayRing
+from app.video.sources import SessionSource, StreamSource, describe, gateway_answers
 from app.video.status import STOPPED_STATUS, OfflineReason, StreamState, TileStatus
 from app.video.tsbuffer import TsByteBuffer
 from app.video.x11 import keep_contents_on_expose
-from common.urls import mask_url
 
 log = logging.getLogger("iocwall.video")
 
 # reasons after which the camera may come back by itself: probe for it between full attempts
 _PROBE_REASONS = {
-    OfflineReason.REFUSED, OfflineReason.NOT_FOUND, OfflineReason.TIMEOUT,
+    OfflineReason.GATEWAY, OfflineReason.REFUSED, OfflineReason.NOT_FOUND, OfflineReason.TIMEOUT,
     OfflineReason.DISCONNECTED, OfflineReason.ERROR, OfflineReason.RENDERER,
 }
 
@@ -55,7 +55,7 @@ _PROBE_REASONS = {
 class _Pipeline:
     """One ingest (or a replay source) feeding one libvlc player in one window."""
 
-    url: str
+    url: StreamSource
     window_id: int
     player: TilePlayer
     buffer: TsByteBuffer
@@ -72,7 +72,7 @@ class _Pipeline:
 @dataclass
 class _Tile:
     key: str
-    url: str
+    url: StreamSource
     window_id: int
     label: str
     transport: Transport
@@ -85,7 +85,7 @@ class _Tile:
     pending_kind: str = ""  # "switch" | "replay" | "live"
     replay: _Pipeline | None = None  # the instant replay on screen
     replay_offset: float | None = None
-    switch_url: str | None = None  # a failed switch to retry
+    switch_url: StreamSource | None = None  # a failed switch to retry
     switch_window: int = 0
     switch_retry_at: float | None = None
     state: StreamState = StreamState.CONNECTING
@@ -180,10 +180,10 @@ class VideoService(QObject):
     # -- public API -------------------------------------------------------------------------
 
     def play(
-        self, tile_key: str, url: str, window_id: int, label: str,
+        self, tile_key: str, url: StreamSource, window_id: int, label: str,
         *, transport: Transport | None = None,
     ) -> None:
-        """Play ``url`` (credentials allowed) into the native window ``window_id``.
+        """Play ``url`` (credentials allowed, or a gateway session source) into the native window ``window_id``.
 
         ``transport`` "tcp" or "udp" for this camera (None: the service's default).
         """
@@ -197,14 +197,14 @@ class VideoService(QObject):
             ring=ReplayRing(self.replay_window, self.replay_bytes),
         )
         self._tiles[tile_key] = tile
-        log.info("%s: play %s in tile %s (%s)", label, mask_url(url), tile_key, tile.transport)
+        log.info("%s: play %s in tile %s (%s)", label, describe(url), tile_key, tile.transport)
         self._publish(tile, StreamState.CONNECTING, None, force=True)
         self._connect(tile)
         self._watch_closely()
         if not self._watchdog.isActive():
             self._watchdog.start()
 
-    def switch(self, tile_key: str, url: str, window_id: int) -> None:
+    def switch(self, tile_key: str, url: StreamSource, window_id: int) -> None:
         """Change the tile's stream without a black picture (make-before-break).
 
         The new stream renders into ``window_id`` (a window underneath the one on screen); when
@@ -218,7 +218,7 @@ class VideoService(QObject):
         tile.switch_url, tile.switch_retry_at = None, None
         if url == tile.url and tile.pending is None:
             return
-        log.info("%s: switch to %s", tile.label, mask_url(url))
+        log.info("%s: switch to %s", tile.label, describe(url))
         self._drop_pending(tile)
         if tile.replay is not None:
             self._end_replay(tile)
@@ -379,7 +379,7 @@ class VideoService(QObject):
         return TsByteBuffer(self._buffer_bytes, max_delay=self.live_buffer)
 
     def _new_ingest_pipeline(
-        self, tile: _Tile, url: str, window_id: int, replay: bool = True
+        self, tile: _Tile, url: StreamSource, window_id: int, replay: bool = True
     ) -> _Pipeline:
         assert self._instance is not None
         tile.generation += 1
@@ -504,7 +504,7 @@ class VideoService(QObject):
         pending = tile.pending
         assert pending is not None
         log.warning("%s: switch to %s failed (%s); keeping the current stream",
-                    tile.label, mask_url(pending.url), why)
+                    tile.label, describe(pending.url), why)
         tile.switch_url, tile.switch_window = pending.url, pending.window_id
         tile.switch_retry_at = time.monotonic() + self.health.switch_retry
         self._drop_pending(tile)
@@ -549,10 +549,13 @@ class VideoService(QObject):
         if (
             tile.probe is None and tile.reason in _PROBE_REASONS and now >= tile.probe_at
             and tile.retry_at - now > self.health.probe_interval
+            # behind the gateway only the gateway's return is probed: a probe of a camera there
+            # would ask the backend for a session every second
+            and (not isinstance(tile.url, SessionSource) or tile.reason == OfflineReason.GATEWAY)
         ):
             tile.probe_at = now + self.health.probe_interval
             try:
-                tile.probe = self._probes.submit(rtsp_answers, tile.url, self.health.probe_timeout)
+                tile.probe = self._probes.submit(_answers, tile.url, self.health.probe_timeout)
             except RuntimeError:  # shut down
                 tile.probe = None
 
@@ -677,3 +680,10 @@ class VideoService(QObject):
             log.info("%s: %s → %s", tile.label, tile.state.value, state.value)
         tile.state, tile.reason = state, reason
         self.tile_status_changed.emit(tile.key, self._snapshot(tile))
+
+
+def _answers(source: StreamSource, timeout: float) -> bool:
+    """The probe: the camera answers (a URL), or the gateway answers again (a session)."""
+    if isinstance(source, SessionSource):
+        return gateway_answers(source, timeout)
+    return rtsp_answers(source, timeout)

@@ -33,6 +33,8 @@ class OfflineReason:
     DISCONNECTED = "disconnected"
     NO_VIDEO = "no video"
     RENDERER = "renderer failed"
+    GATEWAY = "gateway"  # the media gateway does not answer (its session URL is refused)
+    NO_SESSION = "no session"  # the backend granted no session to watch through the gateway
     ERROR = "error"
 
 

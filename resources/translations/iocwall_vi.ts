@@ -4,52 +4,52 @@
     <context>
         <name>AccessPanel</name>
         <message>
-            <location filename="../../widgets/access_panel.py" line="239" />
+            <location filename="../../widgets/access_panel.py" line="227" />
             <source>#</source>
             <translation>Số</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="239" />
+            <location filename="../../widgets/access_panel.py" line="227" />
             <source>Agency</source>
             <translation>Cơ quan</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="240" />
+            <location filename="../../widgets/access_panel.py" line="228" />
             <source>Requester</source>
             <translation>Người đề nghị</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="241" />
+            <location filename="../../widgets/access_panel.py" line="229" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="242" />
+            <location filename="../../widgets/access_panel.py" line="230" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="243" />
+            <location filename="../../widgets/access_panel.py" line="231" />
             <source>Wanted (UTC+7)</source>
             <translation>Thời gian đề nghị (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="244" />
+            <location filename="../../widgets/access_panel.py" line="232" />
             <source>Grant ends (UTC+7)</source>
             <translation>Hết hạn quyền (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="268" />
+            <location filename="../../widgets/access_panel.py" line="265" />
             <source>New request…</source>
             <translation>Đề nghị mới…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="269" />
+            <location filename="../../widgets/access_panel.py" line="267" />
             <source>Open letter</source>
             <translation>Mở công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="270" />
+            <location filename="../../widgets/access_panel.py" line="269" />
             <source>Grant…</source>
             <translation>Cấp quyền…</translation>
         </message>
@@ -59,122 +59,122 @@
             <translation>Từ chối…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="272" />
+            <location filename="../../widgets/access_panel.py" line="273" />
             <source>Revoke</source>
             <translation>Thu hồi</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="273" />
+            <location filename="../../widgets/access_panel.py" line="276" />
             <source>Refresh</source>
             <translation>Làm mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="308" />
+            <location filename="../../widgets/access_panel.py" line="293" />
             <source>awaiting decision</source>
             <translation>chờ quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="308" />
+            <location filename="../../widgets/access_panel.py" line="293" />
             <source>granted</source>
             <translation>đã cấp quyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="309" />
+            <location filename="../../widgets/access_panel.py" line="294" />
             <source>rejected</source>
             <translation>bị từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="335" />
+            <location filename="../../widgets/access_panel.py" line="307" />
             <source>ended %1</source>
             <translation>đã hết hạn %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="381" />
+            <location filename="../../widgets/access_panel.py" line="326" />
             <source>Request #%1 of %2, filed %3</source>
             <translation>Yêu cầu số %1 của %2, gửi lúc %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="383" />
+            <location filename="../../widgets/access_panel.py" line="328" />
             <source>Content: %1</source>
             <translation>Nội dung: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="384" />
+            <location filename="../../widgets/access_panel.py" line="329" />
             <source>Purpose: %1</source>
             <translation>Mục đích: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="385" />
+            <location filename="../../widgets/access_panel.py" line="330" />
             <source>Commitment: %1</source>
             <translation>Cam kết: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="386" />
+            <location filename="../../widgets/access_panel.py" line="331" />
             <source>Letter: %1 (SHA-256 %2)</source>
             <translation>Công văn: %1 (SHA-256 %2)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="389" />
+            <location filename="../../widgets/access_panel.py" line="334" />
             <source>Decided by %1 at %2</source>
             <translation>Quyết định bởi %1 lúc %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="392" />
+            <location filename="../../widgets/access_panel.py" line="337" />
             <source>Reason: %1</source>
             <translation>Lý do: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="394" />
+            <location filename="../../widgets/access_panel.py" line="339" />
             <source>%1: %2 – %3 (%4)</source>
             <translation>%1: %2 – %3 (%4)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="397" />
+            <location filename="../../widgets/access_panel.py" line="342" />
             <source>running</source>
             <translation>đang hiệu lực</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="397" />
+            <location filename="../../widgets/access_panel.py" line="342" />
             <source>not running</source>
             <translation>không hiệu lực</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="430" />
+            <location filename="../../widgets/access_panel.py" line="375" />
             <source>Cameras: tick at least one camera in the list.</source>
             <translation>Camera: hãy đánh dấu ít nhất một camera trong danh sách.</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="434" />
+            <location filename="../../widgets/access_panel.py" line="379" />
             <source>Letter: choose the official letter (a PDF file).</source>
             <translation>Công văn: chọn công văn đề nghị (tệp PDF).</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="455" />
+            <location filename="../../widgets/access_panel.py" line="400" />
             <source>Check at least one camera.</source>
             <translation>Chọn ít nhất một camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="491" />
+            <location filename="../../widgets/access_panel.py" line="436" />
             <source>Revoke access</source>
             <translation>Thu hồi quyền truy cập</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="492" />
+            <location filename="../../widgets/access_panel.py" line="437" />
             <source>End the access granted to %1 (request #%2) now? Its cameras disappear from the agency's list at once.</source>
             <translation>Chấm dứt ngay quyền truy cập đã cấp cho %1 (yêu cầu số %2)? Các camera sẽ biến mất khỏi danh sách của cơ quan đó ngay lập tức.</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="508" />
+            <location filename="../../widgets/access_panel.py" line="452" />
             <source>Fetching the letter…</source>
             <translation>Đang tải công văn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="513" />
+            <location filename="../../widgets/access_panel.py" line="457" />
             <source>Letter saved to %1</source>
             <translation>Đã lưu công văn vào %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="523" />
+            <location filename="../../widgets/access_panel.py" line="466" />
             <source>Request #%1: %2</source>
             <translation>Yêu cầu số %1: %2</translation>
         </message>
@@ -182,27 +182,27 @@
     <context>
         <name>AccessRejectDialog</name>
         <message>
-            <location filename="../../widgets/access_panel.py" line="228" />
+            <location filename="../../widgets/access_panel.py" line="216" />
             <source>Reject access request #%1</source>
             <translation>Từ chối yêu cầu truy cập số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="229" />
+            <location filename="../../widgets/access_panel.py" line="217" />
             <source>Reason (shown to the agency; required)</source>
             <translation>Lý do (gửi cho cơ quan đề nghị; bắt buộc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="229" />
+            <location filename="../../widgets/access_panel.py" line="217" />
             <source>Reason</source>
             <translation>Lý do</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="230" />
+            <location filename="../../widgets/access_panel.py" line="218" />
             <source>Reject</source>
             <translation>Từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="230" />
+            <location filename="../../widgets/access_panel.py" line="218" />
             <source>A rejection needs a reason</source>
             <translation>Từ chối phải nêu lý do</translation>
         </message>
@@ -285,32 +285,32 @@
             <translation>Công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="110" />
+            <location filename="../../widgets/access_panel.py" line="106" />
             <source>Send request</source>
             <translation>Gửi đề nghị</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="121" />
+            <location filename="../../widgets/access_panel.py" line="115" />
             <source>#%1 %2 — %3, %4</source>
             <translation>#%1 %2 — %3, %4</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="156" />
+            <location filename="../../widgets/access_panel.py" line="150" />
             <source>No camera can be requested at the moment.</source>
             <translation>Hiện không có camera nào có thể đề nghị.</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="158" />
+            <location filename="../../widgets/access_panel.py" line="152" />
             <source>%1 of %2 cameras chosen</source>
             <translation>Đã chọn %1/%2 camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="162" />
+            <location filename="../../widgets/access_panel.py" line="156" />
             <source>Official letter</source>
             <translation>Công văn đề nghị</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="162" />
+            <location filename="../../widgets/access_panel.py" line="156" />
             <source>PDF (*.pdf)</source>
             <translation>PDF (*.pdf)</translation>
         </message>
@@ -318,90 +318,84 @@
     <context>
         <name>AccessRequestService</name>
         <message>
-            <location filename="../../app/access_requests.py" line="148" />
+            <location filename="../../app/access_requests.py" line="81" />
             <source>letter: choose the official letter (a PDF file)</source>
             <translation>letter: chọn công văn đề nghị (tệp PDF)</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="150" />
+            <location filename="../../app/access_requests.py" line="83" />
             <source>letter: %1 is larger than 10 MB</source>
             <translation>letter: %1 lớn hơn 10 MB</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="152" />
-            <location filename="../../app/access_requests.py" line="162" />
+            <location filename="../../app/access_requests.py" line="85" />
+            <location filename="../../app/access_requests.py" line="95" />
             <source>letter: cannot read %1 (%2)</source>
             <translation>letter: không đọc được %1 (%2)</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="154" />
+            <location filename="../../app/access_requests.py" line="87" />
             <source>letter: %1 is not a PDF file; attach the official letter as a PDF</source>
             <translation>letter: %1 không phải tệp PDF; hãy đính kèm công văn đề nghị dạng PDF</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="212" />
-            <location filename="../../app/access_requests.py" line="262" />
+            <location filename="../../app/access_requests.py" line="137" />
             <source>Access requests</source>
             <translation>Yêu cầu truy cập</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="238" />
+            <location filename="../../app/access_requests.py" line="193" />
             <source>Access request #%1 from %2 awaits a decision</source>
             <translation>Yêu cầu truy cập số %1 của %2 đang chờ quyết định</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="242" />
+            <location filename="../../app/access_requests.py" line="197" />
             <source>Access request #%1 was granted until %2</source>
             <translation>Yêu cầu truy cập số %1 đã được cấp quyền đến %2</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="245" />
+            <location filename="../../app/access_requests.py" line="200" />
             <source>Access request #%1 was rejected: %2</source>
             <translation>Yêu cầu truy cập số %1 bị từ chối: %2</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="275" />
+            <location filename="../../app/access_requests.py" line="224" />
             <source>Cameras to request</source>
             <translation>Camera có thể đề nghị</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="287" />
-            <source>the server sent an unexpected camera catalogue</source>
-            <translation>máy chủ gửi danh sách camera không hợp lệ</translation>
-        </message>
-        <message>
-            <location filename="../../app/access_requests.py" line="295" />
-            <location filename="../../app/access_requests.py" line="335" />
+            <location filename="../../app/access_requests.py" line="241" />
+            <location filename="../../app/access_requests.py" line="278" />
             <source>Access request</source>
             <translation>Yêu cầu truy cập</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="301" />
+            <location filename="../../app/access_requests.py" line="247" />
             <source>camera_ids: name at least one camera</source>
             <translation>camera_ids: nêu ít nhất một camera</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="327" />
+            <location filename="../../app/access_requests.py" line="268" />
             <source>reason: a rejection needs a reason (at least 3 characters)</source>
             <translation>reason: từ chối phải nêu lý do (ít nhất 3 ký tự)</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="330" />
+            <location filename="../../app/access_requests.py" line="258" />
             <source>camera_ids: choose at least one camera to grant</source>
             <translation>camera_ids: chọn ít nhất một camera để cấp quyền</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="356" />
+            <location filename="../../app/access_requests.py" line="295" />
             <source>Access request: %1</source>
             <translation>Yêu cầu truy cập: %1</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="364" />
+            <location filename="../../app/access_requests.py" line="302" />
             <source>Letter</source>
             <translation>Công văn</translation>
         </message>
         <message>
-            <location filename="../../app/access_requests.py" line="371" />
+            <location filename="../../app/access_requests.py" line="309" />
             <source>the server did not send a PDF letter</source>
             <translation>máy chủ không gửi công văn PDF</translation>
         </message>
@@ -409,17 +403,17 @@
     <context>
         <name>AddClipDialog</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="321" />
+            <location filename="../../widgets/case_dialogs.py" line="278" />
             <source>Add evidence to case #%1</source>
             <translation>Bổ sung chứng cứ cho vụ việc #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="328" />
+            <location filename="../../widgets/case_dialogs.py" line="285" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="331" />
+            <location filename="../../widgets/case_dialogs.py" line="288" />
             <source>Clip request</source>
             <translation>Yêu cầu trích xuất</translation>
         </message>
@@ -427,22 +421,22 @@
     <context>
         <name>AdminPanels</name>
         <message>
-            <location filename="../../widgets/admin_panels.py" line="128" />
+            <location filename="../../widgets/admin_panels.py" line="101" />
             <source>Reports</source>
             <translation>Báo cáo</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_panels.py" line="129" />
+            <location filename="../../widgets/admin_panels.py" line="102" />
             <source>Access requests</source>
             <translation>Yêu cầu truy cập</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_panels.py" line="130" />
+            <location filename="../../widgets/admin_panels.py" line="103" />
             <source>Audit log</source>
             <translation>Nhật ký</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_panels.py" line="162" />
+            <location filename="../../widgets/admin_panels.py" line="128" />
             <source>&amp;Administration</source>
             <translation>&amp;Quản trị</translation>
         </message>
@@ -450,43 +444,43 @@
     <context>
         <name>AuditLogService</name>
         <message>
-            <location filename="../../app/audit_log.py" line="57" />
+            <location filename="../../app/audit_log.py" line="59" />
             <source>the server sent an unreadable audit export</source>
             <translation>máy chủ gửi tệp nhật ký không đọc được</translation>
         </message>
         <message>
-            <location filename="../../app/audit_log.py" line="187" />
-            <location filename="../../app/audit_log.py" line="217" />
+            <location filename="../../app/audit_log.py" line="173" />
+            <location filename="../../app/audit_log.py" line="202" />
             <source>Audit log</source>
             <translation>Nhật ký</translation>
         </message>
         <message>
-            <location filename="../../app/audit_log.py" line="227" />
+            <location filename="../../app/audit_log.py" line="209" />
             <source>Audit chain check</source>
             <translation>Kiểm tra chuỗi băm nhật ký</translation>
         </message>
         <message>
-            <location filename="../../app/audit_log.py" line="242" />
+            <location filename="../../app/audit_log.py" line="218" />
             <source>The audit log's hash chain is BROKEN at row %1: %2</source>
             <translation>Chuỗi băm của nhật ký BỊ PHÁ VỠ tại bản ghi %1: %2</translation>
         </message>
         <message>
-            <location filename="../../app/audit_log.py" line="249" />
+            <location filename="../../app/audit_log.py" line="225" />
             <source>Audit export</source>
             <translation>Xuất nhật ký</translation>
         </message>
         <message>
-            <location filename="../../app/audit_log.py" line="259" />
+            <location filename="../../app/audit_log.py" line="234" />
             <source>cannot write %1: %2</source>
             <translation>không ghi được %1: %2</translation>
         </message>
         <message>
-            <location filename="../../app/audit_log.py" line="264" />
+            <location filename="../../app/audit_log.py" line="239" />
             <source>Audit log: %1 rows saved to %2</source>
             <translation>Nhật ký: đã lưu %1 bản ghi vào %2</translation>
         </message>
         <message>
-            <location filename="../../app/audit_log.py" line="274" />
+            <location filename="../../app/audit_log.py" line="249" />
             <source>Audit log: %1</source>
             <translation>Nhật ký: %1</translation>
         </message>
@@ -646,7 +640,7 @@
     <context>
         <name>BarChart</name>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="90" />
+            <location filename="../../widgets/reports_panel.py" line="91" />
             <source>No data in this period</source>
             <translation>Không có dữ liệu trong kỳ này</translation>
         </message>
@@ -801,22 +795,22 @@
     <context>
         <name>CameraTree</name>
         <message>
-            <location filename="../../widgets/camera_tree.py" line="75" />
+            <location filename="../../widgets/camera_tree.py" line="76" />
             <source>Search cameras…</source>
             <translation>Tìm camera…</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_tree.py" line="97" />
+            <location filename="../../widgets/camera_tree.py" line="98" />
             <source>Smart-city cameras</source>
             <translation>Camera đô thị thông minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_tree.py" line="98" />
+            <location filename="../../widgets/camera_tree.py" line="99" />
             <source>Public cameras</source>
             <translation>Camera công cộng</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_tree.py" line="99" />
+            <location filename="../../widgets/camera_tree.py" line="100" />
             <source>Traffic cameras</source>
             <translation>Camera giao thông</translation>
         </message>
@@ -824,261 +818,261 @@
     <context>
         <name>CaseTexts</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="86" />
+            <location filename="../../widgets/case_dialogs.py" line="49" />
             <source>Case opened</source>
             <translation>Đã mở vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="87" />
+            <location filename="../../widgets/case_dialogs.py" line="50" />
             <source>Evidence clip added</source>
             <translation>Đã bổ sung đoạn trích làm chứng cứ</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="88" />
-            <location filename="../../widgets/cases_panel.py" line="144" />
+            <location filename="../../widgets/case_dialogs.py" line="51" />
+            <location filename="../../widgets/case_dialogs.py" line="107" />
             <source>Sent to city police</source>
             <translation>Đã chuyển Công an thành phố</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="89" />
-            <location filename="../../widgets/cases_panel.py" line="145" />
+            <location filename="../../widgets/case_dialogs.py" line="52" />
+            <location filename="../../widgets/case_dialogs.py" line="108" />
             <source>Verification concluded</source>
             <translation>Đã kết luận xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="90" />
-            <location filename="../../widgets/cases_panel.py" line="146" />
+            <location filename="../../widgets/case_dialogs.py" line="53" />
+            <location filename="../../widgets/case_dialogs.py" line="109" />
             <source>Conclusion reported to the IOC</source>
             <translation>Đã báo cáo kết luận về Trung tâm IOC</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="91" />
-            <location filename="../../widgets/cases_panel.py" line="136" />
-            <location filename="../../widgets/cases_panel.py" line="148" />
+            <location filename="../../widgets/case_dialogs.py" line="54" />
+            <location filename="../../widgets/case_dialogs.py" line="99" />
+            <location filename="../../widgets/case_dialogs.py" line="111" />
             <source>Violator identified</source>
             <translation>Đã xác định người vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="92" />
-            <location filename="../../widgets/cases_panel.py" line="149" />
+            <location filename="../../widgets/case_dialogs.py" line="55" />
+            <location filename="../../widgets/case_dialogs.py" line="112" />
             <source>Record of violation made</source>
             <translation>Đã lập biên bản vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="93" />
-            <location filename="../../widgets/cases_panel.py" line="139" />
-            <location filename="../../widgets/cases_panel.py" line="150" />
+            <location filename="../../widgets/case_dialogs.py" line="56" />
+            <location filename="../../widgets/case_dialogs.py" line="102" />
+            <location filename="../../widgets/case_dialogs.py" line="113" />
             <source>Record handed over</source>
             <translation>Đã chuyển biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="94" />
-            <location filename="../../widgets/cases_panel.py" line="140" />
+            <location filename="../../widgets/case_dialogs.py" line="57" />
+            <location filename="../../widgets/case_dialogs.py" line="103" />
             <source>Penalty decided</source>
             <translation>Đã ra quyết định xử phạt</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="95" />
+            <location filename="../../widgets/case_dialogs.py" line="58" />
             <source>Case closed</source>
             <translation>Đã kết thúc vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="96" />
+            <location filename="../../widgets/case_dialogs.py" line="59" />
             <source>Made public</source>
             <translation>Đã công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="97" />
+            <location filename="../../widgets/case_dialogs.py" line="60" />
             <source>Withdrawn from the public</source>
             <translation>Đã thôi công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="108" />
+            <location filename="../../widgets/case_dialogs.py" line="71" />
             <source>Red light</source>
             <translation>Vượt đèn đỏ</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="109" />
+            <location filename="../../widgets/case_dialogs.py" line="72" />
             <source>Wrong lane</source>
             <translation>Đi sai làn đường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="110" />
+            <location filename="../../widgets/case_dialogs.py" line="73" />
             <source>Stopping / parking</source>
             <translation>Dừng, đỗ xe sai quy định</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="111" />
+            <location filename="../../widgets/case_dialogs.py" line="74" />
             <source>Other traffic violation</source>
             <translation>Vi phạm giao thông khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="112" />
+            <location filename="../../widgets/case_dialogs.py" line="75" />
             <source>Public order</source>
             <translation>Trật tự công cộng</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="113" />
+            <location filename="../../widgets/case_dialogs.py" line="76" />
             <source>Other</source>
             <translation>Khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="116" />
+            <location filename="../../widgets/case_dialogs.py" line="79" />
             <source>opened</source>
             <translation>đã mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="117" />
+            <location filename="../../widgets/case_dialogs.py" line="80" />
             <source>sent to police</source>
             <translation>đã chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="118" />
+            <location filename="../../widgets/case_dialogs.py" line="81" />
             <source>verified</source>
             <translation>đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="119" />
+            <location filename="../../widgets/case_dialogs.py" line="82" />
             <source>conclusion reported</source>
             <translation>đã báo cáo kết luận</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="121" />
+            <location filename="../../widgets/case_dialogs.py" line="84" />
             <source>record made</source>
             <translation>đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="122" />
+            <location filename="../../widgets/case_dialogs.py" line="85" />
             <source>decided</source>
             <translation>đã ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="123" />
+            <location filename="../../widgets/case_dialogs.py" line="86" />
             <source>closed</source>
             <translation>đã kết thúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="126" />
+            <location filename="../../widgets/case_dialogs.py" line="89" />
             <source>due</source>
             <translation>còn hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="127" />
+            <location filename="../../widgets/case_dialogs.py" line="90" />
             <source>due soon</source>
             <translation>sắp đến hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="128" />
+            <location filename="../../widgets/case_dialogs.py" line="91" />
             <source>overdue</source>
             <translation>quá hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="129" />
+            <location filename="../../widgets/case_dialogs.py" line="92" />
             <source>done</source>
             <translation>đã xong</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="130" />
+            <location filename="../../widgets/case_dialogs.py" line="93" />
             <source>done late</source>
             <translation>xong nhưng trễ hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="133" />
+            <location filename="../../widgets/case_dialogs.py" line="96" />
             <source>Send to police</source>
             <translation>Chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="134" />
+            <location filename="../../widgets/case_dialogs.py" line="97" />
             <source>Verified</source>
             <translation>Đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="135" />
+            <location filename="../../widgets/case_dialogs.py" line="98" />
             <source>Report conclusion</source>
             <translation>Báo cáo kết luận</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="138" />
+            <location filename="../../widgets/case_dialogs.py" line="101" />
             <source>Record made</source>
             <translation>Đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="141" />
+            <location filename="../../widgets/case_dialogs.py" line="104" />
             <source>Close</source>
             <translation>Kết thúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="151" />
+            <location filename="../../widgets/case_dialogs.py" line="114" />
             <source>Penalty decision</source>
             <translation>Quyết định xử phạt</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="152" />
+            <location filename="../../widgets/case_dialogs.py" line="115" />
             <source>Closed</source>
             <translation>Kết thúc vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="155" />
+            <location filename="../../widgets/case_dialogs.py" line="118" />
             <source>Send to city police (5 working days)</source>
             <translation>Chuyển Công an thành phố (5 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="157" />
+            <location filename="../../widgets/case_dialogs.py" line="120" />
             <source>Verify (1 month, 2 if complex)</source>
             <translation>Xác minh (1 tháng, phức tạp 2 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="158" />
+            <location filename="../../widgets/case_dialogs.py" line="121" />
             <source>Report the conclusion (5 working days)</source>
             <translation>Báo cáo kết luận (5 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="160" />
+            <location filename="../../widgets/case_dialogs.py" line="123" />
             <source>Record of violation (3 working days)</source>
             <translation>Lập biên bản vi phạm (3 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="161" />
+            <location filename="../../widgets/case_dialogs.py" line="124" />
             <source>Hand the record over (24 hours)</source>
             <translation>Chuyển biên bản (24 giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="162" />
+            <location filename="../../widgets/case_dialogs.py" line="125" />
             <source>Decision (7 working days)</source>
             <translation>Ra quyết định (7 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="163" />
+            <location filename="../../widgets/case_dialogs.py" line="126" />
             <source>Decision, transferred (10 working days)</source>
             <translation>Ra quyết định, chuyển hồ sơ (10 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="165" />
+            <location filename="../../widgets/case_dialogs.py" line="128" />
             <source>Decision, explanation requested (1 month)</source>
             <translation>Ra quyết định, có giải trình (1 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="167" />
+            <location filename="../../widgets/case_dialogs.py" line="130" />
             <source>Decision, especially complex (2 months)</source>
             <translation>Ra quyết định, đặc biệt phức tạp (2 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="171" />
+            <location filename="../../widgets/case_dialogs.py" line="134" />
             <source>Simple (7 working days)</source>
             <translation>Đơn giản (7 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="172" />
+            <location filename="../../widgets/case_dialogs.py" line="135" />
             <source>Transferred (10 working days)</source>
             <translation>Chuyển hồ sơ (10 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="174" />
+            <location filename="../../widgets/case_dialogs.py" line="137" />
             <source>Explanation or verification (1 month)</source>
             <translation>Giải trình hoặc xác minh (1 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="176" />
+            <location filename="../../widgets/case_dialogs.py" line="139" />
             <source>Especially complex (2 months)</source>
             <translation>Đặc biệt phức tạp (2 tháng)</translation>
         </message>
@@ -1086,127 +1080,127 @@
     <context>
         <name>CasesPanel</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="437" />
+            <location filename="../../widgets/cases_panel.py" line="103" />
             <source>All states</source>
             <translation>Mọi trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="441" />
+            <location filename="../../widgets/cases_panel.py" line="107" />
             <source>All violations</source>
             <translation>Mọi hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="445" />
-            <location filename="../../widgets/cases_panel.py" line="529" />
+            <location filename="../../widgets/cases_panel.py" line="111" />
+            <location filename="../../widgets/cases_panel.py" line="171" />
             <source>All wards</source>
             <translation>Mọi phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="447" />
+            <location filename="../../widgets/cases_panel.py" line="113" />
             <source>Any deadline</source>
             <translation>Mọi thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="411" />
-            <location filename="../../widgets/cases_panel.py" line="450" />
+            <location filename="../../widgets/cases_panel.py" line="69" />
+            <location filename="../../widgets/cases_panel.py" line="116" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="410" />
-            <location filename="../../widgets/cases_panel.py" line="451" />
+            <location filename="../../widgets/cases_panel.py" line="68" />
+            <location filename="../../widgets/cases_panel.py" line="117" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="409" />
-            <location filename="../../widgets/cases_panel.py" line="452" />
+            <location filename="../../widgets/cases_panel.py" line="67" />
+            <location filename="../../widgets/cases_panel.py" line="118" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="407" />
+            <location filename="../../widgets/cases_panel.py" line="65" />
             <source>#</source>
             <translation>#</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="408" />
+            <location filename="../../widgets/cases_panel.py" line="66" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="412" />
+            <location filename="../../widgets/cases_panel.py" line="70" />
             <source>Detected (UTC+7)</source>
             <translation>Phát hiện (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="413" />
+            <location filename="../../widgets/cases_panel.py" line="71" />
             <source>Next deadline (UTC+7)</source>
             <translation>Hạn gần nhất (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="414" />
-            <location filename="../../widgets/cases_panel.py" line="453" />
+            <location filename="../../widgets/cases_panel.py" line="72" />
+            <location filename="../../widgets/cases_panel.py" line="119" />
             <source>Deadline</source>
             <translation>Thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="471" />
+            <location filename="../../widgets/cases_panel.py" line="123" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="473" />
+            <location filename="../../widgets/cases_panel.py" line="125" />
             <source>Add evidence clip…</source>
             <translation>Bổ sung đoạn trích làm chứng cứ…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="474" />
+            <location filename="../../widgets/cases_panel.py" line="129" />
             <source>Publish…</source>
             <translation>Công khai…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="475" />
+            <location filename="../../widgets/cases_panel.py" line="132" />
             <source>Unpublish</source>
             <translation>Thôi công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="625" />
+            <location filename="../../widgets/cases_panel.py" line="229" />
             <source>done %1</source>
             <translation>xong %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="638" />
+            <location filename="../../widgets/cases_panel.py" line="242" />
             <source>clip #%1</source>
             <translation>đoạn trích #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="661" />
+            <location filename="../../widgets/cases_panel.py" line="265" />
             <source>%1 (UTC+7): %2, by %3</source>
             <translation>%1 (UTC+7): %2, người thực hiện: %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="664" />
+            <location filename="../../widgets/cases_panel.py" line="268" />
             <source>%1 (UTC+7): %2</source>
             <translation>%1 (UTC+7): %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="675" />
+            <location filename="../../widgets/cases_panel.py" line="279" />
             <source>Loading bookmarks and clip requests…</source>
             <translation>Đang tải đánh dấu và yêu cầu trích xuất…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="715" />
+            <location filename="../../widgets/cases_panel.py" line="319" />
             <source>Give the public a title (at least 3 characters).</source>
             <translation>Nhập tiêu đề công khai (ít nhất 3 ký tự).</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="759" />
+            <location filename="../../widgets/cases_panel.py" line="363" />
             <source>Choose a bookmark or a clip request.</source>
             <translation>Hãy chọn một đánh dấu hoặc một yêu cầu trích xuất.</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="785" />
+            <location filename="../../widgets/cases_panel.py" line="388" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
         </message>
@@ -1238,112 +1232,112 @@
     <context>
         <name>ClipRequestDialog</name>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="74" />
+            <location filename="../../widgets/requests_panel.py" line="67" />
             <source>Request a clip</source>
             <translation>Yêu cầu trích xuất đoạn video</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="86" />
+            <location filename="../../widgets/requests_panel.py" line="79" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="92" />
+            <location filename="../../widgets/requests_panel.py" line="85" />
             <source>From (UTC+7)</source>
             <translation>Từ (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="93" />
+            <location filename="../../widgets/requests_panel.py" line="86" />
             <source>To (UTC+7)</source>
             <translation>Đến (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="95" />
+            <location filename="../../widgets/requests_panel.py" line="88" />
             <source>Content and purpose of the request</source>
             <translation>Nội dung và mục đích yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="99" />
+            <location filename="../../widgets/requests_panel.py" line="92" />
             <source>Purpose</source>
             <translation>Mục đích</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="110" />
+            <location filename="../../widgets/requests_panel.py" line="103" />
             <source>I commit to use the clip only for the stated purpose</source>
             <translation>Tôi cam kết chỉ sử dụng đoạn video cho mục đích đã nêu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="111" />
+            <location filename="../../widgets/requests_panel.py" line="104" />
             <source>The official request letter (PDF)</source>
             <translation>Công văn đề nghị (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="112" />
+            <location filename="../../widgets/requests_panel.py" line="105" />
             <source>Commitment *</source>
             <translation>Cam kết *</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="113" />
+            <location filename="../../widgets/requests_panel.py" line="106" />
             <source>Official letter (PDF) *</source>
             <translation>Công văn (PDF) *</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="114" />
+            <location filename="../../widgets/requests_panel.py" line="107" />
             <source>Requests of other agencies are decided by the operating unit on the official letter.</source>
             <translation>Yêu cầu của cơ quan khác do đơn vị vận hành xem xét, quyết định theo công văn.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="120" />
+            <location filename="../../widgets/requests_panel.py" line="113" />
             <source>Other agencies: commitment to use it for this purpose only</source>
             <translation>Cơ quan khác: cam kết chỉ sử dụng đúng mục đích đã nêu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="122" />
+            <location filename="../../widgets/requests_panel.py" line="115" />
             <source>Commitment</source>
             <translation>Cam kết</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="156" />
+            <location filename="../../widgets/requests_panel.py" line="143" />
             <source>Choose a camera.</source>
             <translation>Hãy chọn một camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="158" />
+            <location filename="../../widgets/requests_panel.py" line="145" />
             <source>State the content and purpose of the request.</source>
             <translation>Hãy nêu nội dung và mục đích của yêu cầu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="160" />
+            <location filename="../../widgets/requests_panel.py" line="147" />
             <source>Other agencies must commit to use the clip only for the stated purpose.</source>
             <translation>Cơ quan khác phải cam kết chỉ sử dụng đoạn video cho mục đích đã nêu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="121" />
+            <location filename="../../widgets/requests_panel.py" line="114" />
             <source>Other agencies: official letter (PDF)</source>
             <translation>Cơ quan khác: công văn đề nghị (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="103" />
+            <location filename="../../widgets/requests_panel.py" line="96" />
             <source>Choose…</source>
             <translation>Chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="123" />
+            <location filename="../../widgets/requests_panel.py" line="116" />
             <source>Letter</source>
             <translation>Công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="131" />
+            <location filename="../../widgets/requests_panel.py" line="120" />
             <source>Send request</source>
             <translation>Gửi yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="136" />
+            <location filename="../../widgets/requests_panel.py" line="123" />
             <source>Official letter</source>
             <translation>Công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="136" />
+            <location filename="../../widgets/requests_panel.py" line="123" />
             <source>PDF (*.pdf)</source>
             <translation>PDF (*.pdf)</translation>
         </message>
@@ -1351,107 +1345,102 @@
     <context>
         <name>ClipService</name>
         <message>
-            <location filename="../../app/clips.py" line="74" />
+            <location filename="../../app/clips.py" line="81" />
             <source>Attach the official request letter (a PDF file).</source>
             <translation>Hãy đính kèm công văn đề nghị (tệp PDF).</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="77" />
+            <location filename="../../app/clips.py" line="84" />
             <source>Cannot read the letter %1: %2</source>
             <translation>Không đọc được công văn %1: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="80" />
+            <location filename="../../app/clips.py" line="87" />
             <source>The letter must be a PDF file; %1 is not a PDF.</source>
             <translation>Công văn phải là tệp PDF; %1 không phải tệp PDF.</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="82" />
+            <location filename="../../app/clips.py" line="89" />
             <source>The letter may be at most %1 MB; %2 is larger.</source>
             <translation>Công văn tối đa %1 MB; %2 lớn hơn mức này.</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="271" />
+            <location filename="../../app/clips.py" line="185" />
             <source>signature invalid: cannot read the manifest (%1)</source>
             <translation>chữ ký không hợp lệ: không đọc được tệp mô tả (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="276" />
+            <location filename="../../app/clips.py" line="189" />
             <source>signature invalid: unreadable manifest (%1)</source>
             <translation>chữ ký không hợp lệ: tệp mô tả không đọc được (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="280" />
-            <source>signature invalid: not an Ed25519-signed iocwall manifest</source>
-            <translation>chữ ký không hợp lệ: không phải tệp mô tả iocwall ký bằng Ed25519</translation>
-        </message>
-        <message>
-            <location filename="../../app/clips.py" line="297" />
+            <location filename="../../app/clips.py" line="193" />
             <source>signature invalid: the manifest was changed or not signed by this server's key</source>
             <translation>chữ ký không hợp lệ: tệp mô tả đã bị sửa đổi hoặc không được ký bằng khóa của máy chủ này</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="304" />
+            <location filename="../../app/clips.py" line="197" />
             <source>altered: cannot read the clip (%1)</source>
             <translation>đã bị sửa đổi: không đọc được đoạn video (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="308" />
+            <location filename="../../app/clips.py" line="201" />
             <source>altered: SHA-256 of the clip is %1, the signed manifest says %2</source>
             <translation>đã bị sửa đổi: SHA-256 của đoạn video là %1, tệp mô tả đã ký ghi %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="311" />
+            <location filename="../../app/clips.py" line="205" />
             <source>intact: SHA-256 %1 matches the manifest signed by key %2</source>
             <translation>nguyên vẹn: SHA-256 %1 khớp với tệp mô tả được ký bằng khóa %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="423" />
+            <location filename="../../app/clips.py" line="325" />
             <source>Clip request #%1 (%2, %3) awaits your action</source>
             <translation>Yêu cầu trích xuất số %1 (%2, %3) đang chờ đồng chí xử lý</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="432" />
+            <location filename="../../app/clips.py" line="334" />
             <source>Clip #%1 (%2) is ready to download</source>
             <translation>Đoạn video số %1 (%2) đã sẵn sàng để tải về</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="436" />
+            <location filename="../../app/clips.py" line="338" />
             <source>Clip request #%1 was rejected: %2</source>
             <translation>Yêu cầu trích xuất số %1 bị từ chối: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="440" />
+            <location filename="../../app/clips.py" line="342" />
             <source>Clip #%1 could not be extracted: %2</source>
             <translation>Không trích xuất được đoạn video số %1: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="483" />
+            <location filename="../../app/clips.py" line="378" />
             <source>Clip request: %1</source>
             <translation>Yêu cầu trích xuất: %1</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="499" />
+            <location filename="../../app/clips.py" line="393" />
             <source>the server's letter is not a PDF file</source>
             <translation>công văn máy chủ gửi về không phải tệp PDF</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="539" />
+            <location filename="../../app/clips.py" line="433" />
             <source>Clip #%1 saved to %2: %3</source>
             <translation>Đã lưu đoạn video số %1 vào %2: %3</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="548" />
+            <location filename="../../app/clips.py" line="442" />
             <source>Clip #%1: download cancelled</source>
             <translation>Đoạn video số %1: đã hủy tải về</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="555" />
+            <location filename="../../app/clips.py" line="448" />
             <source>Clip #%1: download failed: %2</source>
             <translation>Đoạn video số %1: tải về thất bại: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="570" />
+            <location filename="../../app/clips.py" line="463" />
             <source>Clip verification: %1</source>
             <translation>Kiểm tra đoạn video: %1</translation>
         </message>
@@ -1459,40 +1448,40 @@
     <context>
         <name>EvidencePanels</name>
         <message>
-            <location filename="../../widgets/panels.py" line="78" />
-            <location filename="../../widgets/panels.py" line="95" />
+            <location filename="../../widgets/panels.py" line="74" />
+            <location filename="../../widgets/panels.py" line="91" />
             <source>Bookmarks</source>
             <translation>Đánh dấu</translation>
         </message>
         <message>
-            <location filename="../../widgets/panels.py" line="81" />
-            <location filename="../../widgets/panels.py" line="97" />
-            <location filename="../../widgets/panels.py" line="121" />
+            <location filename="../../widgets/panels.py" line="77" />
+            <location filename="../../widgets/panels.py" line="93" />
+            <location filename="../../widgets/panels.py" line="117" />
             <source>Requests</source>
             <translation>Yêu cầu trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/panels.py" line="84" />
+            <location filename="../../widgets/panels.py" line="80" />
             <source>Clip player</source>
             <translation>Trình phát đoạn video</translation>
         </message>
         <message>
-            <location filename="../../widgets/panels.py" line="93" />
+            <location filename="../../widgets/panels.py" line="89" />
             <source>&amp;Evidence</source>
             <translation>&amp;Chứng cứ</translation>
         </message>
         <message>
-            <location filename="../../widgets/panels.py" line="103" />
+            <location filename="../../widgets/panels.py" line="99" />
             <source>New clip request…</source>
             <translation>Yêu cầu trích xuất mới…</translation>
         </message>
         <message>
-            <location filename="../../widgets/panels.py" line="104" />
+            <location filename="../../widgets/panels.py" line="100" />
             <source>Verify clip file…</source>
             <translation>Kiểm tra tệp đoạn video…</translation>
         </message>
         <message>
-            <location filename="../../widgets/panels.py" line="105" />
+            <location filename="../../widgets/panels.py" line="101" />
             <source>Refresh requests</source>
             <translation>Làm mới danh sách yêu cầu</translation>
         </message>
@@ -1500,37 +1489,37 @@
     <context>
         <name>FaultReportDialog</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="110" />
+            <location filename="../../widgets/incidents_panel.py" line="109" />
             <source>Report a fault: %1</source>
             <translation>Báo lỗi camera: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="117" />
+            <location filename="../../widgets/incidents_panel.py" line="116" />
             <source>Fault</source>
             <translation>Lỗi</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="119" />
+            <location filename="../../widgets/incidents_panel.py" line="118" />
             <source>What do you see? (optional)</source>
             <translation>Anh/chị thấy gì? (không bắt buộc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="121" />
+            <location filename="../../widgets/incidents_panel.py" line="120" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="124" />
+            <location filename="../../widgets/incidents_panel.py" line="123" />
             <source>Attach the tile's picture</source>
             <translation>Đính kèm hình của ô</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="131" />
+            <location filename="../../widgets/incidents_panel.py" line="130" />
             <source>No picture to attach</source>
             <translation>Không có hình để đính kèm</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="139" />
+            <location filename="../../widgets/incidents_panel.py" line="134" />
             <source>Report</source>
             <translation>Báo lỗi</translation>
         </message>
@@ -1538,37 +1527,37 @@
     <context>
         <name>GrantDialog</name>
         <message>
-            <location filename="../../widgets/access_panel.py" line="180" />
+            <location filename="../../widgets/access_panel.py" line="174" />
             <source>Grant access request #%1</source>
             <translation>Cấp quyền theo yêu cầu truy cập số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="182" />
+            <location filename="../../widgets/access_panel.py" line="176" />
             <source>%1 asks for these cameras; uncheck those not granted.</source>
             <translation>%1 đề nghị các camera sau; bỏ chọn camera không cấp quyền.</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="186" />
+            <location filename="../../widgets/access_panel.py" line="180" />
             <source>Camera #%1</source>
             <translation>Camera số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="191" />
+            <location filename="../../widgets/access_panel.py" line="185" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="199" />
+            <location filename="../../widgets/access_panel.py" line="193" />
             <source>From (UTC+7)</source>
             <translation>Từ (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="200" />
+            <location filename="../../widgets/access_panel.py" line="194" />
             <source>Until (UTC+7)</source>
             <translation>Đến (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/access_panel.py" line="205" />
+            <location filename="../../widgets/access_panel.py" line="195" />
             <source>Grant</source>
             <translation>Cấp quyền</translation>
         </message>
@@ -1649,37 +1638,37 @@
     <context>
         <name>IncidentKinds</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="84" />
+            <location filename="../../widgets/incidents_panel.py" line="83" />
             <source>Offline / no picture</source>
             <translation>Mất kết nối / không có hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="85" />
+            <location filename="../../widgets/incidents_panel.py" line="84" />
             <source>View obstructed</source>
             <translation>Bị che khuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="86" />
+            <location filename="../../widgets/incidents_panel.py" line="85" />
             <source>Too dark</source>
             <translation>Quá tối</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="87" />
+            <location filename="../../widgets/incidents_panel.py" line="86" />
             <source>PTZ broken</source>
             <translation>Hỏng PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="88" />
+            <location filename="../../widgets/incidents_panel.py" line="87" />
             <source>Other</source>
             <translation>Khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="97" />
+            <location filename="../../widgets/incidents_panel.py" line="96" />
             <source>%1 min</source>
             <translation>%1 phút</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="98" />
+            <location filename="../../widgets/incidents_panel.py" line="97" />
             <source>%1 h %2 min</source>
             <translation>%1 giờ %2 phút</translation>
         </message>
@@ -1687,132 +1676,132 @@
     <context>
         <name>IncidentsPanel</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="205" />
+            <location filename="../../widgets/incidents_panel.py" line="198" />
             <source>#</source>
             <translation>#</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="206" />
+            <location filename="../../widgets/incidents_panel.py" line="199" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="207" />
+            <location filename="../../widgets/incidents_panel.py" line="200" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="208" />
+            <location filename="../../widgets/incidents_panel.py" line="201" />
             <source>Fault</source>
             <translation>Lỗi</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="209" />
+            <location filename="../../widgets/incidents_panel.py" line="202" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="210" />
+            <location filename="../../widgets/incidents_panel.py" line="203" />
             <source>Reported (UTC+7)</source>
             <translation>Báo lỗi lúc (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="211" />
+            <location filename="../../widgets/incidents_panel.py" line="204" />
             <source>Reports</source>
             <translation>Báo lỗi</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="212" />
+            <location filename="../../widgets/incidents_panel.py" line="205" />
             <source>To acknowledge</source>
             <translation>Thời gian tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="213" />
+            <location filename="../../widgets/incidents_panel.py" line="206" />
             <source>To resolve</source>
             <translation>Thời gian khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="227" />
+            <location filename="../../widgets/incidents_panel.py" line="226" />
             <source>Open and acknowledged</source>
             <translation>Đang mở và đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="230" />
+            <location filename="../../widgets/incidents_panel.py" line="229" />
             <source>All</source>
             <translation>Tất cả</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="231" />
+            <location filename="../../widgets/incidents_panel.py" line="230" />
             <source>Show</source>
             <translation>Hiển thị</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="257" />
+            <location filename="../../widgets/incidents_panel.py" line="241" />
             <source>Acknowledge</source>
             <translation>Tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="258" />
+            <location filename="../../widgets/incidents_panel.py" line="244" />
             <source>Resolve…</source>
             <translation>Khắc phục…</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="259" />
+            <location filename="../../widgets/incidents_panel.py" line="248" />
             <source>Refresh</source>
             <translation>Làm mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="282" />
+            <location filename="../../widgets/incidents_panel.py" line="261" />
             <source>open</source>
             <translation>đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="283" />
+            <location filename="../../widgets/incidents_panel.py" line="262" />
             <source>acknowledged</source>
             <translation>đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="284" />
+            <location filename="../../widgets/incidents_panel.py" line="263" />
             <source>resolved</source>
             <translation>đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="319" />
+            <location filename="../../widgets/incidents_panel.py" line="267" />
             <source>(automatic)</source>
             <translation>(tự động)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="350" />
+            <location filename="../../widgets/incidents_panel.py" line="290" />
             <source>Snapshot of report #%1 (%2, %3)</source>
             <translation>Ảnh chụp của báo lỗi #%1 (%2, %3)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="370" />
+            <location filename="../../widgets/incidents_panel.py" line="310" />
             <source>Reported</source>
             <translation>Báo lỗi lúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="371" />
+            <location filename="../../widgets/incidents_panel.py" line="311" />
             <source>Acknowledged</source>
             <translation>Đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="373" />
+            <location filename="../../widgets/incidents_panel.py" line="313" />
             <source>Resolved</source>
             <translation>Đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="378" />
+            <location filename="../../widgets/incidents_panel.py" line="318" />
             <source>after %1</source>
             <translation>sau %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="407" />
+            <location filename="../../widgets/incidents_panel.py" line="347" />
             <source>The snapshot cannot be shown</source>
             <translation>Không hiển thị được ảnh chụp</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="435" />
+            <location filename="../../widgets/incidents_panel.py" line="374" />
             <source>Incident #%1: %2</source>
             <translation>Sự cố #%1: %2</translation>
         </message>
@@ -2176,12 +2165,12 @@
     <context>
         <name>OfflineWatcher</name>
         <message>
-            <location filename="../../app/incidents.py" line="380" />
+            <location filename="../../app/incidents.py" line="305" />
             <source>No picture since %1 (UTC+7), %2 min or more; filed by the client</source>
             <translation>Không có hình từ %1 (UTC+7), từ %2 phút trở lên; máy trạm tự động báo</translation>
         </message>
         <message>
-            <location filename="../../app/incidents.py" line="400" />
+            <location filename="../../app/incidents.py" line="325" />
             <source>%1 has been offline for %3 min: incident #%2 filed</source>
             <translation>%1 mất kết nối đã %3 phút: đã báo sự cố #%2</translation>
         </message>
@@ -2189,42 +2178,42 @@
     <context>
         <name>OpenCaseDialog</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="203" />
+            <location filename="../../widgets/case_dialogs.py" line="166" />
             <source>Open a violation case</source>
             <translation>Mở vụ việc vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="209" />
+            <location filename="../../widgets/case_dialogs.py" line="172" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="216" />
+            <location filename="../../widgets/case_dialogs.py" line="179" />
             <source>Bookmark #%1: %2, %3 %4</source>
             <translation>Đánh dấu #%1: %2, %3 %4</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="220" />
+            <location filename="../../widgets/case_dialogs.py" line="183" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="228" />
+            <location filename="../../widgets/case_dialogs.py" line="191" />
             <source>From</source>
             <translation>Từ</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="229" />
+            <location filename="../../widgets/case_dialogs.py" line="192" />
             <source>Detected at another time (UTC+7)</source>
             <translation>Phát hiện vào thời điểm khác (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="237" />
+            <location filename="../../widgets/case_dialogs.py" line="200" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="242" />
+            <location filename="../../widgets/case_dialogs.py" line="201" />
             <source>Open case</source>
             <translation>Mở vụ việc</translation>
         </message>
@@ -2232,71 +2221,71 @@
     <context>
         <name>Operations</name>
         <message>
-            <location filename="../../widgets/operations.py" line="116" />
+            <location filename="../../widgets/operations.py" line="100" />
             <source>Choose a tile that shows a camera.</source>
             <translation>Hãy chọn một ô đang hiển thị camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="151" />
+            <location filename="../../widgets/operations.py" line="135" />
             <source>Select a bookmark first.</source>
             <translation>Hãy chọn một đánh dấu trước.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="162" />
+            <location filename="../../widgets/operations.py" line="145" />
             <source>Select a clip request first.</source>
             <translation>Hãy chọn một yêu cầu trích xuất trước.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="228" />
+            <location filename="../../widgets/operations.py" line="201" />
             <source>&amp;Operations</source>
             <translation>&amp;Vận hành</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="243" />
-            <location filename="../../widgets/operations.py" line="249" />
-            <location filename="../../widgets/operations.py" line="254" />
+            <location filename="../../widgets/operations.py" line="207" />
+            <location filename="../../widgets/operations.py" line="213" />
+            <location filename="../../widgets/operations.py" line="218" />
             <source>Cases</source>
             <translation>Vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="255" />
+            <location filename="../../widgets/operations.py" line="219" />
             <source>%1 (%2 overdue)</source>
             <translation>%1 (%2 quá hạn)</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="264" />
-            <location filename="../../widgets/operations.py" line="272" />
-            <location filename="../../widgets/operations.py" line="277" />
+            <location filename="../../widgets/operations.py" line="228" />
+            <location filename="../../widgets/operations.py" line="236" />
+            <location filename="../../widgets/operations.py" line="241" />
             <source>Incidents</source>
             <translation>Sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="278" />
+            <location filename="../../widgets/operations.py" line="242" />
             <source>%1 (%2 open)</source>
             <translation>%1 (%2 đang mở)</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="289" />
+            <location filename="../../widgets/operations.py" line="253" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="294" />
+            <location filename="../../widgets/operations.py" line="258" />
             <source>Open case from the selected bookmark…</source>
             <translation>Mở vụ việc từ đánh dấu đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="297" />
+            <location filename="../../widgets/operations.py" line="261" />
             <source>Open case from the selected clip request…</source>
             <translation>Mở vụ việc từ yêu cầu trích xuất đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="303" />
+            <location filename="../../widgets/operations.py" line="267" />
             <source>Public cameras…</source>
             <translation>Camera công khai…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="307" />
+            <location filename="../../widgets/operations.py" line="271" />
             <source>Report a fault on the selected tile…</source>
             <translation>Báo lỗi camera ở ô đang chọn…</translation>
         </message>
@@ -2304,63 +2293,63 @@
     <context>
         <name>PtzBinding</name>
         <message>
-            <location filename="../../widgets/ptz_binding.py" line="80" />
+            <location filename="../../widgets/ptz_binding.py" line="81" />
             <source>Connecting to the PTZ of %1…</source>
             <translation>Đang kết nối điều khiển PTZ của %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_binding.py" line="82" />
+            <location filename="../../widgets/ptz_binding.py" line="83" />
             <source>PTZ of %1</source>
             <translation>PTZ của %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_binding.py" line="89" />
+            <location filename="../../widgets/ptz_binding.py" line="90" />
             <source>PTZ control</source>
             <translation>Điều khiển PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_binding.py" line="90" />
+            <location filename="../../widgets/ptz_binding.py" line="91" />
             <source>The selected camera has no PTZ.</source>
             <translation>Camera đang chọn không có chức năng PTZ.</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_binding.py" line="92" />
+            <location filename="../../widgets/ptz_binding.py" line="93" />
             <source>PTZ control — %1</source>
             <translation>Điều khiển PTZ — %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_binding.py" line="107" />
+            <location filename="../../widgets/ptz_binding.py" line="108" />
             <source>PTZ unavailable: %1</source>
             <translation>Không điều khiển được PTZ: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_binding.py" line="146" />
-            <location filename="../../widgets/ptz_binding.py" line="168" />
+            <location filename="../../widgets/ptz_binding.py" line="147" />
+            <location filename="../../widgets/ptz_binding.py" line="169" />
             <source>PTZ: you</source>
             <translation>PTZ: bạn đang điều khiển</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_binding.py" line="149" />
+            <location filename="../../widgets/ptz_binding.py" line="150" />
             <source>PTZ: %1 (you wait, number %2)</source>
             <translation>PTZ: %1 (bạn đang chờ, thứ tự %2)</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_binding.py" line="152" />
+            <location filename="../../widgets/ptz_binding.py" line="153" />
             <source>PTZ taken by %1</source>
             <translation>PTZ đã bị %1 giành quyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_binding.py" line="166" />
+            <location filename="../../widgets/ptz_binding.py" line="167" />
             <source>PTZ: free</source>
             <translation>PTZ: đang rảnh</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_binding.py" line="170" />
+            <location filename="../../widgets/ptz_binding.py" line="171" />
             <source>PTZ: %1</source>
             <translation>PTZ: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/ptz_binding.py" line="180" />
+            <location filename="../../widgets/ptz_binding.py" line="181" />
             <source>PTZ error: %1</source>
             <translation>Lỗi PTZ: %1</translation>
         </message>
@@ -2480,57 +2469,57 @@
     <context>
         <name>PublicCamerasDialog</name>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="34" />
+            <location filename="../../widgets/public_cameras.py" line="31" />
             <source>Public</source>
             <translation>Công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="35" />
+            <location filename="../../widgets/public_cameras.py" line="32" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="36" />
+            <location filename="../../widgets/public_cameras.py" line="33" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="37" />
+            <location filename="../../widgets/public_cameras.py" line="34" />
             <source>Location</source>
             <translation>Vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="42" />
+            <location filename="../../widgets/public_cameras.py" line="39" />
             <source>Public cameras</source>
             <translation>Camera công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="46" />
+            <location filename="../../widgets/public_cameras.py" line="43" />
             <source>A ticked camera is shown to the public without login (Art. 14): its name, ward, location and a recent picture. Never its stream or its credentials.</source>
             <translation>Camera được đánh dấu sẽ hiển thị công khai cho người dân, không cần đăng nhập (Điều 14): tên, phường, vị trí và một hình ảnh gần nhất. Không bao giờ công khai luồng video hay thông tin đăng nhập của camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="53" />
+            <location filename="../../widgets/public_cameras.py" line="50" />
             <source>Loading cameras…</source>
             <translation>Đang tải danh sách camera…</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="101" />
+            <location filename="../../widgets/public_cameras.py" line="98" />
             <source>%1 of %2 cameras are public</source>
             <translation>%1/%2 camera đang được công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="122" />
+            <location filename="../../widgets/public_cameras.py" line="119" />
             <source>Saving %1…</source>
             <translation>Đang lưu %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="135" />
+            <location filename="../../widgets/public_cameras.py" line="132" />
             <source>%1 is public now</source>
             <translation>%1 đã được công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/public_cameras.py" line="135" />
+            <location filename="../../widgets/public_cameras.py" line="132" />
             <source>%1 is no longer public</source>
             <translation>%1 đã thôi công khai</translation>
         </message>
@@ -2538,42 +2527,42 @@
     <context>
         <name>PublishDialog</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="352" />
+            <location filename="../../widgets/case_dialogs.py" line="309" />
             <source>Publish case #%1</source>
             <translation>Công khai vụ việc #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="356" />
+            <location filename="../../widgets/case_dialogs.py" line="313" />
             <source>The public API will show the violation type, the ward, the date, this title and the chosen clip. Write no names, number plates or other personal details in the title.</source>
             <translation>Cổng thông tin công khai sẽ hiển thị loại vi phạm, phường, ngày, tiêu đề này và đoạn trích đã chọn. Không ghi họ tên, biển số xe hoặc thông tin cá nhân khác vào tiêu đề.</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="365" />
+            <location filename="../../widgets/case_dialogs.py" line="322" />
             <source>e.g. Red-light violation at the junction</source>
             <translation>ví dụ: Vi phạm vượt đèn đỏ tại nút giao</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="366" />
+            <location filename="../../widgets/case_dialogs.py" line="323" />
             <source>Public title</source>
             <translation>Tiêu đề công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="368" />
+            <location filename="../../widgets/case_dialogs.py" line="325" />
             <source>No clip</source>
             <translation>Không kèm đoạn trích</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="375" />
+            <location filename="../../widgets/case_dialogs.py" line="332" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="381" />
+            <location filename="../../widgets/case_dialogs.py" line="338" />
             <source>Clip</source>
             <translation>Đoạn trích</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="386" />
+            <location filename="../../widgets/case_dialogs.py" line="339" />
             <source>Publish</source>
             <translation>Công khai</translation>
         </message>
@@ -2581,22 +2570,22 @@
     <context>
         <name>RejectDialog</name>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="186" />
+            <location filename="../../widgets/requests_panel.py" line="173" />
             <source>Reject clip request #%1</source>
             <translation>Từ chối yêu cầu trích xuất số %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="187" />
+            <location filename="../../widgets/requests_panel.py" line="174" />
             <source>Reason (shown to the requester)</source>
             <translation>Lý do (hiển thị cho người yêu cầu)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="187" />
+            <location filename="../../widgets/requests_panel.py" line="174" />
             <source>Reason</source>
             <translation>Lý do</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="188" />
+            <location filename="../../widgets/requests_panel.py" line="175" />
             <source>A rejection needs a reason</source>
             <translation>Từ chối cần có lý do</translation>
         </message>
@@ -2604,32 +2593,32 @@
     <context>
         <name>ReportService</name>
         <message>
-            <location filename="../../app/reports.py" line="211" />
+            <location filename="../../app/reports.py" line="203" />
             <source>Report</source>
             <translation>Báo cáo</translation>
         </message>
         <message>
-            <location filename="../../app/reports.py" line="227" />
+            <location filename="../../app/reports.py" line="219" />
             <source>Report export</source>
             <translation>Xuất báo cáo</translation>
         </message>
         <message>
-            <location filename="../../app/reports.py" line="233" />
+            <location filename="../../app/reports.py" line="225" />
             <source>the server did not send a %1 file</source>
             <translation>máy chủ không gửi tệp %1</translation>
         </message>
         <message>
-            <location filename="../../app/reports.py" line="237" />
+            <location filename="../../app/reports.py" line="229" />
             <source>cannot write %1: %2</source>
             <translation>không ghi được %1: %2</translation>
         </message>
         <message>
-            <location filename="../../app/reports.py" line="242" />
+            <location filename="../../app/reports.py" line="234" />
             <source>Report saved to %1</source>
             <translation>Đã lưu báo cáo vào %1</translation>
         </message>
         <message>
-            <location filename="../../app/reports.py" line="251" />
+            <location filename="../../app/reports.py" line="243" />
             <source>Report: %1</source>
             <translation>Báo cáo: %1</translation>
         </message>
@@ -2637,377 +2626,377 @@
     <context>
         <name>ReportsPanel</name>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="144" />
+            <location filename="../../widgets/reports_panel.py" line="145" />
             <source>Quarterly</source>
             <translation>Báo cáo quý</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="145" />
+            <location filename="../../widgets/reports_panel.py" line="146" />
             <source>6-monthly</source>
             <translation>Báo cáo 6 tháng</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="146" />
+            <location filename="../../widgets/reports_panel.py" line="147" />
             <source>Yearly</source>
             <translation>Báo cáo năm</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="147" />
+            <location filename="../../widgets/reports_panel.py" line="148" />
             <source>Ad hoc</source>
             <translation>Báo cáo đột xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="149" />
+            <location filename="../../widgets/reports_panel.py" line="150" />
             <source>Report</source>
             <translation>Báo cáo</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="158" />
+            <location filename="../../widgets/reports_panel.py" line="159" />
             <source>Year and part</source>
             <translation>Năm và kỳ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="172" />
+            <location filename="../../widgets/reports_panel.py" line="173" />
             <source>From – to (UTC+7, inclusive)</source>
             <translation>Từ ngày – đến ngày (UTC+7, tính cả hai ngày)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="177" />
+            <location filename="../../widgets/reports_panel.py" line="178" />
             <source>Show report</source>
             <translation>Xem báo cáo</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="178" />
+            <location filename="../../widgets/reports_panel.py" line="179" />
             <source>Export PDF…</source>
             <translation>Xuất PDF…</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="179" />
+            <location filename="../../widgets/reports_panel.py" line="180" />
             <source>Export CSV…</source>
             <translation>Xuất CSV…</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="195" />
+            <location filename="../../widgets/reports_panel.py" line="196" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="195" />
+            <location filename="../../widgets/reports_panel.py" line="196" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="195" />
+            <location filename="../../widgets/reports_panel.py" line="196" />
             <source>Recorded (h)</source>
             <translation>Thời gian ghi hình (giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="196" />
+            <location filename="../../widgets/reports_panel.py" line="197" />
             <source>Availability</source>
             <translation>Tỷ lệ hoạt động</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="196" />
+            <location filename="../../widgets/reports_panel.py" line="197" />
             <source>Recording gaps (h)</source>
             <translation>Gián đoạn ghi hình (giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="197" />
+            <location filename="../../widgets/reports_panel.py" line="198" />
             <source>Offline incidents (h)</source>
             <translation>Sự cố mất kết nối (giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="198" />
+            <location filename="../../widgets/reports_panel.py" line="199" />
             <source>Seen live by clients</source>
             <translation>Máy trạm: tỷ lệ có hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="199" />
+            <location filename="../../widgets/reports_panel.py" line="200" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="204" />
-            <location filename="../../widgets/reports_panel.py" line="222" />
+            <location filename="../../widgets/reports_panel.py" line="205" />
+            <location filename="../../widgets/reports_panel.py" line="223" />
             <source>Figure</source>
             <translation>Chỉ tiêu</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="204" />
-            <location filename="../../widgets/reports_panel.py" line="222" />
+            <location filename="../../widgets/reports_panel.py" line="205" />
+            <location filename="../../widgets/reports_panel.py" line="223" />
             <source>Count</source>
             <translation>Số lượng</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="207" />
+            <location filename="../../widgets/reports_panel.py" line="208" />
             <source>Incidents</source>
             <translation>Sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="212" />
+            <location filename="../../widgets/reports_panel.py" line="213" />
             <source>Unit</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="212" />
+            <location filename="../../widgets/reports_panel.py" line="213" />
             <source>Requests</source>
             <translation>Số yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="212" />
+            <location filename="../../widgets/reports_panel.py" line="213" />
             <source>Approved</source>
             <translation>Được duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="213" />
+            <location filename="../../widgets/reports_panel.py" line="214" />
             <source>Rejected</source>
             <translation>Bị từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="213" />
+            <location filename="../../widgets/reports_panel.py" line="214" />
             <source>Pending</source>
             <translation>Đang chờ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="214" />
+            <location filename="../../widgets/reports_panel.py" line="215" />
             <source>Mean time to approve (min)</source>
             <translation>Thời gian duyệt trung bình (phút)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="217" />
+            <location filename="../../widgets/reports_panel.py" line="218" />
             <source>Clip requests</source>
             <translation>Yêu cầu trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="225" />
+            <location filename="../../widgets/reports_panel.py" line="226" />
             <source>Violation cases</source>
             <translation>Vụ việc vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="228" />
+            <location filename="../../widgets/reports_panel.py" line="229" />
             <source>Availability by camera</source>
             <translation>Tỷ lệ hoạt động theo camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="229" />
+            <location filename="../../widgets/reports_panel.py" line="230" />
             <source>Incidents by kind</source>
             <translation>Sự cố theo loại</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="229" />
+            <location filename="../../widgets/reports_panel.py" line="230" />
             <source>incidents</source>
             <translation>sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="230" />
+            <location filename="../../widgets/reports_panel.py" line="231" />
             <source>Clip requests by unit</source>
             <translation>Yêu cầu trích xuất theo đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="230" />
+            <location filename="../../widgets/reports_panel.py" line="231" />
             <source>requests</source>
             <translation>yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="231" />
+            <location filename="../../widgets/reports_panel.py" line="232" />
             <source>Violation cases by state</source>
             <translation>Vụ việc theo trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="231" />
+            <location filename="../../widgets/reports_panel.py" line="232" />
             <source>cases</source>
             <translation>vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="240" />
+            <location filename="../../widgets/reports_panel.py" line="241" />
             <source>Plots</source>
             <translation>Biểu đồ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="266" />
+            <location filename="../../widgets/reports_panel.py" line="267" />
             <source>Quarter %1</source>
             <translation>Quý %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="268" />
+            <location filename="../../widgets/reports_panel.py" line="269" />
             <source>First half</source>
             <translation>6 tháng đầu năm</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="269" />
+            <location filename="../../widgets/reports_panel.py" line="270" />
             <source>Second half</source>
             <translation>6 tháng cuối năm</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="298" />
+            <location filename="../../widgets/reports_panel.py" line="299" />
             <source>Loading the report…</source>
             <translation>Đang tải báo cáo…</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="304" />
+            <location filename="../../widgets/reports_panel.py" line="305" />
             <source>%1: %2 (%3 – %4, UTC+7); made %5</source>
             <translation>%1: %2 (%3 – %4, UTC+7); lập lúc %5</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="317" />
+            <location filename="../../widgets/reports_panel.py" line="318" />
             <source>%1 incidents; mean time to acknowledge %2 min, to resolve %3 min</source>
             <translation>%1 sự cố; thời gian tiếp nhận trung bình %2 phút, khắc phục trung bình %3 phút</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="321" />
-            <location filename="../../widgets/reports_panel.py" line="336" />
+            <location filename="../../widgets/reports_panel.py" line="322" />
+            <location filename="../../widgets/reports_panel.py" line="337" />
             <source>Kind: %1</source>
             <translation>Loại: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="323" />
-            <location filename="../../widgets/reports_panel.py" line="338" />
+            <location filename="../../widgets/reports_panel.py" line="324" />
+            <location filename="../../widgets/reports_panel.py" line="339" />
             <source>State: %1</source>
             <translation>Trạng thái: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="326" />
+            <location filename="../../widgets/reports_panel.py" line="327" />
             <source>%1 clip requests; mean time to approve %2 min</source>
             <translation>%1 yêu cầu trích xuất; thời gian duyệt trung bình %2 phút</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="333" />
+            <location filename="../../widgets/reports_panel.py" line="334" />
             <source>%1 violation cases; %2 overdue now; %3 steps done late</source>
             <translation>%1 vụ việc vi phạm; %2 đang quá hạn; %3 bước xử lý trễ hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="340" />
+            <location filename="../../widgets/reports_panel.py" line="341" />
             <source>Overdue now</source>
             <translation>Đang quá hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="341" />
+            <location filename="../../widgets/reports_panel.py" line="342" />
             <source>Steps done late</source>
             <translation>Bước xử lý trễ hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="351" />
+            <location filename="../../widgets/reports_panel.py" line="352" />
             <source>offline</source>
             <translation>mất kết nối</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="351" />
+            <location filename="../../widgets/reports_panel.py" line="352" />
             <source>obstructed</source>
             <translation>bị che khuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="352" />
+            <location filename="../../widgets/reports_panel.py" line="353" />
             <source>too dark</source>
             <translation>quá tối</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="352" />
+            <location filename="../../widgets/reports_panel.py" line="353" />
             <source>PTZ broken</source>
             <translation>hỏng PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="353" />
-            <location filename="../../widgets/reports_panel.py" line="363" />
+            <location filename="../../widgets/reports_panel.py" line="354" />
+            <location filename="../../widgets/reports_panel.py" line="364" />
             <source>other</source>
             <translation>khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="356" />
+            <location filename="../../widgets/reports_panel.py" line="357" />
             <source>open</source>
             <translation>đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="356" />
+            <location filename="../../widgets/reports_panel.py" line="357" />
             <source>acknowledged</source>
             <translation>đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="357" />
+            <location filename="../../widgets/reports_panel.py" line="358" />
             <source>resolved</source>
             <translation>đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="360" />
+            <location filename="../../widgets/reports_panel.py" line="361" />
             <source>red light</source>
             <translation>vượt đèn đỏ</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="360" />
+            <location filename="../../widgets/reports_panel.py" line="361" />
             <source>wrong lane</source>
             <translation>sai làn đường</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="361" />
+            <location filename="../../widgets/reports_panel.py" line="362" />
             <source>stopping, parking</source>
             <translation>dừng, đỗ sai quy định</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="362" />
+            <location filename="../../widgets/reports_panel.py" line="363" />
             <source>other traffic</source>
             <translation>vi phạm giao thông khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="363" />
+            <location filename="../../widgets/reports_panel.py" line="364" />
             <source>public order</source>
             <translation>trật tự công cộng</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="367" />
+            <location filename="../../widgets/reports_panel.py" line="368" />
             <source>opened</source>
             <translation>mới mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="367" />
+            <location filename="../../widgets/reports_panel.py" line="368" />
             <source>sent to police</source>
             <translation>đã chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="368" />
+            <location filename="../../widgets/reports_panel.py" line="369" />
             <source>verified</source>
             <translation>đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="369" />
+            <location filename="../../widgets/reports_panel.py" line="370" />
             <source>conclusion reported</source>
             <translation>đã báo kết quả</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="370" />
+            <location filename="../../widgets/reports_panel.py" line="371" />
             <source>record made</source>
             <translation>đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="370" />
+            <location filename="../../widgets/reports_panel.py" line="371" />
             <source>decided</source>
             <translation>đã ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="371" />
+            <location filename="../../widgets/reports_panel.py" line="372" />
             <source>closed</source>
             <translation>đã đóng</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="379" />
+            <location filename="../../widgets/reports_panel.py" line="380" />
             <source>Save the report</source>
             <translation>Lưu báo cáo</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="380" />
+            <location filename="../../widgets/reports_panel.py" line="381" />
             <source>PDF (*.pdf)</source>
             <translation>PDF (*.pdf)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="381" />
+            <location filename="../../widgets/reports_panel.py" line="382" />
             <source>CSV (*.csv)</source>
             <translation>CSV (*.csv)</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="393" />
+            <location filename="../../widgets/reports_panel.py" line="394" />
             <source>Exporting…</source>
             <translation>Đang xuất…</translation>
         </message>
         <message>
-            <location filename="../../widgets/reports_panel.py" line="398" />
+            <location filename="../../widgets/reports_panel.py" line="399" />
             <source>Saved to %1</source>
             <translation>Đã lưu vào %1</translation>
         </message>
@@ -3015,278 +3004,278 @@
     <context>
         <name>RequestsPanel</name>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="214" />
+            <location filename="../../widgets/requests_panel.py" line="196" />
             <source>Mine</source>
             <translation>Của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="215" />
-            <location filename="../../widgets/requests_panel.py" line="323" />
+            <location filename="../../widgets/requests_panel.py" line="197" />
+            <location filename="../../widgets/requests_panel.py" line="285" />
             <source>Awaiting my action</source>
             <translation>Chờ tôi xử lý</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="223" />
+            <location filename="../../widgets/requests_panel.py" line="211" />
             <source>New request…</source>
             <translation>Yêu cầu mới…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="224" />
+            <location filename="../../widgets/requests_panel.py" line="213" />
             <source>Endorse</source>
             <translation>Đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="225" />
+            <location filename="../../widgets/requests_panel.py" line="215" />
             <source>Approve</source>
             <translation>Phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="226" />
+            <location filename="../../widgets/requests_panel.py" line="217" />
             <source>Reject…</source>
             <translation>Từ chối…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="227" />
+            <location filename="../../widgets/requests_panel.py" line="219" />
             <source>Download</source>
             <translation>Tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="228" />
+            <location filename="../../widgets/requests_panel.py" line="223" />
             <source>Play</source>
             <translation>Phát</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="229" />
+            <location filename="../../widgets/requests_panel.py" line="230" />
             <source>Verify file…</source>
             <translation>Kiểm tra tệp…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="230" />
+            <location filename="../../widgets/requests_panel.py" line="226" />
             <source>Open letter</source>
             <translation>Mở công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="231" />
+            <location filename="../../widgets/requests_panel.py" line="228" />
             <source>The requesting agency's official letter (PDF)</source>
             <translation>Công văn đề nghị của cơ quan yêu cầu (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="241" />
+            <location filename="../../widgets/requests_panel.py" line="234" />
             <source>Downloading… %p%</source>
             <translation>Đang tải về… %p%</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="242" />
+            <location filename="../../widgets/requests_panel.py" line="235" />
             <source>Cancel</source>
             <translation>Hủy</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="281" />
+            <location filename="../../widgets/requests_panel.py" line="257" />
             <source>#</source>
             <translation>Số</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="281" />
+            <location filename="../../widgets/requests_panel.py" line="258" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="281" />
+            <location filename="../../widgets/requests_panel.py" line="259" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="281" />
+            <location filename="../../widgets/requests_panel.py" line="260" />
             <source>Range (UTC+7)</source>
             <translation>Khoảng thời gian (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="282" />
+            <location filename="../../widgets/requests_panel.py" line="261" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="282" />
+            <location filename="../../widgets/requests_panel.py" line="262" />
             <source>Requester</source>
             <translation>Người yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="282" />
+            <location filename="../../widgets/requests_panel.py" line="263" />
             <source>Purpose</source>
             <translation>Mục đích</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="289" />
+            <location filename="../../widgets/requests_panel.py" line="270" />
             <source>requested</source>
             <translation>đã yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="289" />
+            <location filename="../../widgets/requests_panel.py" line="270" />
             <source>endorsed</source>
             <translation>đã đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="290" />
+            <location filename="../../widgets/requests_panel.py" line="271" />
             <source>approved</source>
             <translation>đã phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="290" />
+            <location filename="../../widgets/requests_panel.py" line="271" />
             <source>rejected</source>
             <translation>bị từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="291" />
+            <location filename="../../widgets/requests_panel.py" line="272" />
             <source>extracting</source>
             <translation>đang trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="291" />
+            <location filename="../../widgets/requests_panel.py" line="272" />
             <source>ready</source>
             <translation>sẵn sàng</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="292" />
+            <location filename="../../widgets/requests_panel.py" line="273" />
             <source>delivered</source>
             <translation>đã giao</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="292" />
+            <location filename="../../widgets/requests_panel.py" line="273" />
             <source>failed</source>
             <translation>thất bại</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="296" />
+            <location filename="../../widgets/requests_panel.py" line="277" />
             <source>request</source>
             <translation>yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="296" />
+            <location filename="../../widgets/requests_panel.py" line="277" />
             <source>endorse</source>
             <translation>đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="297" />
+            <location filename="../../widgets/requests_panel.py" line="278" />
             <source>approve</source>
             <translation>phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="297" />
+            <location filename="../../widgets/requests_panel.py" line="278" />
             <source>reject</source>
             <translation>từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="298" />
+            <location filename="../../widgets/requests_panel.py" line="279" />
             <source>extraction started</source>
             <translation>bắt đầu trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="298" />
+            <location filename="../../widgets/requests_panel.py" line="279" />
             <source>extracted</source>
             <translation>đã trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="299" />
+            <location filename="../../widgets/requests_panel.py" line="280" />
             <source>download</source>
             <translation>tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="300" />
+            <location filename="../../widgets/requests_panel.py" line="281" />
             <source>extraction failed</source>
             <translation>trích xuất thất bại</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="354" />
+            <location filename="../../widgets/requests_panel.py" line="295" />
             <source>Request #%1, %2</source>
             <translation>Yêu cầu số %1, %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="356" />
+            <location filename="../../widgets/requests_panel.py" line="297" />
             <source>system</source>
             <translation>hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="360" />
+            <location filename="../../widgets/requests_panel.py" line="301" />
             <source>Commitment: %1</source>
             <translation>Cam kết: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="362" />
+            <location filename="../../widgets/requests_panel.py" line="303" />
             <source>Official letter: %1</source>
             <translation>Công văn: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="364" />
+            <location filename="../../widgets/requests_panel.py" line="305" />
             <source>Reason: %1</source>
             <translation>Lý do: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="366" />
+            <location filename="../../widgets/requests_panel.py" line="307" />
             <source>Error: %1</source>
             <translation>Lỗi: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="428" />
+            <location filename="../../widgets/requests_panel.py" line="369" />
             <source>Fetching the letter of request #%1…</source>
             <translation>Đang tải công văn của yêu cầu số %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="433" />
+            <location filename="../../widgets/requests_panel.py" line="374" />
             <source>Letter of request #%1: %2</source>
             <translation>Công văn của yêu cầu số %1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="458" />
+            <location filename="../../widgets/requests_panel.py" line="399" />
             <source>Clip to verify</source>
             <translation>Đoạn video cần kiểm tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="459" />
+            <location filename="../../widgets/requests_panel.py" line="400" />
             <source>Clips (*.mp4)</source>
             <translation>Đoạn video (*.mp4)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="469" />
+            <location filename="../../widgets/requests_panel.py" line="410" />
             <source>Its manifest</source>
             <translation>Tệp kê khai của đoạn video</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="470" />
+            <location filename="../../widgets/requests_panel.py" line="411" />
             <source>Manifests (*.json)</source>
             <translation>Tệp kê khai (*.json)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="480" />
+            <location filename="../../widgets/requests_panel.py" line="421" />
             <source>Verifying %1…</source>
             <translation>Đang kiểm tra %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="485" />
+            <location filename="../../widgets/requests_panel.py" line="426" />
             <source>Intact</source>
             <translation>Nguyên vẹn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="485" />
+            <location filename="../../widgets/requests_panel.py" line="426" />
             <source>ALTERED</source>
             <translation>ĐÃ BỊ THAY ĐỔI</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="486" />
+            <location filename="../../widgets/requests_panel.py" line="427" />
             <source>SIGNATURE INVALID</source>
             <translation>CHỮ KÝ KHÔNG HỢP LỆ</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="512" />
+            <location filename="../../widgets/requests_panel.py" line="453" />
             <source>Download cancelled</source>
             <translation>Đã hủy tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="513" />
+            <location filename="../../widgets/requests_panel.py" line="454" />
             <source>Download failed: %1</source>
             <translation>Tải về thất bại: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="529" />
+            <location filename="../../widgets/requests_panel.py" line="468" />
             <source>Request #%1: %2</source>
             <translation>Yêu cầu số %1: %2</translation>
         </message>
@@ -3294,17 +3283,17 @@
     <context>
         <name>ResolveDialog</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="192" />
+            <location filename="../../widgets/incidents_panel.py" line="185" />
             <source>Resolve incident #%1</source>
             <translation>Khắc phục sự cố #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="193" />
+            <location filename="../../widgets/incidents_panel.py" line="186" />
             <source>What was done (at least 3 characters)</source>
             <translation>Đã xử lý thế nào (ít nhất 3 ký tự)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="193" />
+            <location filename="../../widgets/incidents_panel.py" line="186" />
             <source>Resolution</source>
             <translation>Biện pháp khắc phục</translation>
         </message>
@@ -3340,37 +3329,37 @@
     <context>
         <name>StepDialog</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="271" />
+            <location filename="../../widgets/case_dialogs.py" line="228" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="276" />
+            <location filename="../../widgets/case_dialogs.py" line="233" />
             <source>When (UTC+7)</source>
             <translation>Thời điểm (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="281" />
+            <location filename="../../widgets/case_dialogs.py" line="238" />
             <source>Complex: verification takes 2 months</source>
             <translation>Phức tạp: xác minh trong 2 tháng</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="290" />
+            <location filename="../../widgets/case_dialogs.py" line="247" />
             <source>Decision period</source>
             <translation>Thời hạn ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="293" />
+            <location filename="../../widgets/case_dialogs.py" line="250" />
             <source>The record must be handed to another authority (24 hours)</source>
             <translation>Biên bản phải chuyển cho cơ quan có thẩm quyền khác (24 giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="298" />
+            <location filename="../../widgets/case_dialogs.py" line="255" />
             <source>Conclusion of the verification</source>
             <translation>Kết luận xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="299" />
+            <location filename="../../widgets/case_dialogs.py" line="256" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
@@ -3532,6 +3521,16 @@
         </message>
         <message>
             <location filename="../../widgets/tile.py" line="452" />
+            <source>video gateway unreachable</source>
+            <translation>không kết nối được cổng video</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="453" />
+            <source>the server granted no viewing session</source>
+            <translation>máy chủ không cấp phiên xem</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="454" />
             <source>error</source>
             <translation>lỗi</translation>
         </message>
@@ -3585,7 +3584,7 @@
     <context>
         <name>WallWindows</name>
         <message>
-            <location filename="../../widgets/wall_window.py" line="210" />
+            <location filename="../../widgets/wall_window.py" line="213" />
             <source>Layout %1 cannot be shown: %2</source>
             <translation>Không thể hiển thị bố cục %1: %2</translation>
         </message>
