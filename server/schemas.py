@@ -154,6 +154,9 @@ class CameraPublic(BaseModel):
     main_stream_url: str | None
     sub_stream_url: str | None
     onvif: OnvifPublic | None
+    # the streams ("main", "sub") a viewer plays through a gateway session
+    # (POST /cameras/{id}/streams/{stream}/session); empty while the camera has no gateway
+    streams: list[str] = Field(default_factory=list)
 
 
 class AuditEventPublic(BaseModel):
