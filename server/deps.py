@@ -42,6 +42,7 @@ class Runtime:
     secrets: SecretBox
     clock: Clock
     signer: Ed25519PrivateKey
+    stream_key: Ed25519PrivateKey  # signs stream session tokens (server.stream_sessions)
     clip_worker: ClipWorker | None = None  # started by the app's lifespan (not in unit tests)
     recorder: Recorder | None = None
     public_limiter: RateLimiter | None = None  # /public/v1 (server.public)

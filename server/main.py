@@ -20,6 +20,7 @@ from server.deps import Clock, Runtime
 from server.recorder import Recorder
 from server.security import Passwords, SecretBox
 from server.signing import load_or_create_signing_key
+from server.stream_sessions import load_or_create_token_key
 
 log = logging.getLogger("iocwall.api")
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         secrets=SecretBox.from_settings(settings),
         clock=clock,
         signer=load_or_create_signing_key(settings.signing_key_file),
+        stream_key=load_or_create_token_key(settings.stream_token_key_file),
     )
     if settings.clip_worker:
         runtime.clip_worker = ClipWorker(runtime.sessions, settings, runtime.signer)
