@@ -246,7 +246,7 @@ def demo_template(database: TestDatabases, migrated_template: str, manifest_path
     runtime = app.state.runtime
     with runtime.sessions() as session:
         seed_demo(session, runtime.passwords, runtime.secrets, START,
-                  read_manifest(manifest_path))
+                  read_manifest(manifest_path), runtime.settings)
     runtime.engine.dispose()  # a template is copied only while nobody is connected to it
     return url
 
