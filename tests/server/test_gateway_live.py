@@ -219,3 +219,45 @@ def test_an_ending_grant_cuts_the_agency_on_that_camera_within_5_s(live: Backend
     cut_after = datetime.now(UTC) - ends
     assert cut_after <= timedelta(seconds=CUT_WITHIN_S), cut_after
     assert open_session(live, agency, camera_id).status_code == 404
+
+
+def test_no_secret_on_the_gateways_argv_environment_or_logs(live: Backend, lab: Any) -> None:
+    supervisor = supervisor_of(live)
+    process = supervisor.process
+    assert process is not None and supervisor.pid is not None
+    runtime = runtime_of(live)
+    with runtime.sessions() as session:
+        row = session.execute(select(Gateway)).scalar_one()
+        control_secret = runtime.secrets.decrypt(row.control_secret_enc)
+    assert control_secret
+    secrets = [control_secret, *(cam.rtsp_password for cam in lab.cameras),
+               *(cam.onvif_password for cam in lab.cameras if cam.onvif_password)]
+    proc = Path(f"/proc/{supervisor.pid}")
+    exposed = (proc / "cmdline").read_bytes() + (proc / "environ").read_bytes()
+    play(live, live.login("ioc.operator"), camera_of(live, 0)).close()
+    logs = "\n".join(process.stderr_lines).encode()
+    for secret in secrets:
+        assert secret.encode() not in exposed
+        assert secret.encode() not in logs
+    assert "IOCWALL_DATABASE_URL" not in exposed.decode(errors="replace")
+
+
+def test_an_early_revoke_of_a_grant_cuts_the_agency(live: Backend) -> None:
+    from tests.server.test_access_requests import _file
+
+    agency = live.login("agency.viewer")
+    ioc = live.login("ioc.operator")
+    camera_id = camera_of(live, 0)
+    filed = _file(live, agency, [camera_id])
+    assert filed.status_code == 201, filed.text
+    request_id = filed.json()["id"]
+    until = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
+    granted = live.post(f"/access-requests/{request_id}/grant", ioc,
+                        json={"camera_ids": [camera_id], "valid_until": until})
+    assert granted.status_code == 200, granted.text
+    reader = play(live, agency, camera_id)
+    asked = time.monotonic()
+    assert live.post(f"/access-requests/{request_id}/revoke", ioc).status_code == 200
+    assert reader.ended.wait(CUT_WITHIN_S), "the agency still plays after the revoke"
+    assert reader.ended_at is not None and reader.ended_at - asked <= CUT_WITHIN_S
+    assert open_session(live, agency, camera_id).status_code == 404
