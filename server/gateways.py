@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from nacl.public import PublicKey, SealedBox
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,7 +42,7 @@ from gateway.process import GatewayError, GatewayProcess
 from server import audit
 from server.config import Settings
 from server.models import AccessGrant, Camera, Gateway, User
-from server.security import SecretBox
+from server.security import SecretBox, SecretKeyMismatch
 from server.services import visible_camera
 
 log = logging.getLogger("iocwall.gateway")
@@ -305,12 +305,14 @@ class GatewaySupervisor:
 
     # -- the child -------------------------------------------------------------------------
     def _run(self) -> None:
+        self._mark_unseen()
         delay = FIRST_BACKOFF_S
         while not self._stopping.is_set():
             started = time.monotonic()
             try:
                 process = self._launch()
-            except (GatewayError, SQLAlchemyError, OSError) as err:
+            except (GatewayError, SQLAlchemyError, OSError, ValueError,
+                    SecretKeyMismatch) as err:
                 log.error("gateway %s did not start: %s; again in %.1f s",
                           self._settings.gateway_name, err, delay)
                 self._last_port = None  # the port may be taken: the configured one next
@@ -332,6 +334,18 @@ class GatewaySupervisor:
                         delay)
             self._stopping.wait(delay)
             delay = min(delay * 2, MAX_BACKOFF_S)
+
+    def _mark_unseen(self) -> None:
+        """Until this run's gateway is up, no session URL points at it (503, "try again"):
+        one that never comes up must not be handed out from an earlier run's address."""
+        try:
+            with self._sessions() as session:
+                session.execute(update(Gateway).where(Gateway.name == self._settings.gateway_name)
+                                .values(last_seen_at=None))
+                session.commit()
+        except SQLAlchemyError as err:
+            log.warning("gateway %s: could not mark it down: %s", self._settings.gateway_name,
+                        err)
 
     def _launch(self) -> GatewayProcess:
         """Start the child; once more when it reports a key the cameras were not sealed to."""

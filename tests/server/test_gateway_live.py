@@ -261,3 +261,31 @@ def test_an_early_revoke_of_a_grant_cuts_the_agency(live: Backend) -> None:
     assert reader.ended.wait(CUT_WITHIN_S), "the agency still plays after the revoke"
     assert reader.ended_at is not None and reader.ended_at - asked <= CUT_WITHIN_S
     assert open_session(live, agency, camera_id).status_code == 404
+
+
+def test_a_gateway_that_does_not_come_up_gets_no_sessions(
+        database: TestDatabases, demo_template: str, new_database: Callable[..., str],
+        tmp_path: Path) -> None:
+    """An earlier run's address is not handed out while this run's gateway is not up: 503."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    settings = make_settings(data_dir, new_database(data_dir, demo_template)).model_copy(
+        update={"gateway_rtsp_address": "192.0.2.1", "clip_worker": False})  # not ours: no bind
+    app = create_app(settings, clock=RealClock())
+    runtime = app.state.runtime
+    with runtime.sessions() as session:  # as an earlier run left it
+        session.execute(update(Gateway).values(last_seen_at=datetime.now(UTC), rtsp_port=8555))
+        session.commit()
+    try:
+        with TestClient(app) as client:
+            backend = Backend(client, RealClock(), settings, database)
+            supervisor = supervisor_of(backend)
+            camera_id = backend.camera_ids()[0]
+            token = backend.login("ioc.operator")
+            assert wait_until(lambda: open_session(backend, token, camera_id).status_code
+                              == 503, 10)
+            time.sleep(1.0)  # it tried, and failed
+            assert not supervisor.ready.is_set() and supervisor.pid is None
+            assert open_session(backend, token, camera_id).status_code == 503
+    finally:
+        runtime.engine.dispose()
