@@ -376,6 +376,20 @@ class ChainVerdict:
     reason: str | None
 
 
+# -- stream sessions (the media gateway) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StreamSession:
+    """Where a viewer plays one camera stream: a session URL at the camera's media gateway
+    with a token in its query (a secret: show and log it through
+    ``common.stream_tokens.mask_token``). ``expires_at`` gates only the start: open it
+    before then; a session already playing goes on until it is closed or revoked."""
+
+    url: str
+    expires_at: datetime
+
+
 # -- camera health --------------------------------------------------------------------------------
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# a camera's streams (main|sub): defined beside the stream token that names one, spoken here too
+from common.stream_tokens import CameraStream as CameraStream
+
 # -- who may do what (regulation Art. 11, 12; server.permissions applies them) ------------------
 
 

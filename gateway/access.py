@@ -2,7 +2,7 @@
 
 A session starts when a viewer presents, as RTSP Basic credentials, its session id and the
 token the backend signed for it (:mod:`common.stream_tokens`). :meth:`Gate.admit` decides; the
-relay only applies the answer. Revocations (by session, user or camera) are kept until every
+relay only applies the answer. Revocations (by session, user, camera, or user on a camera) are kept until every
 token they can match has expired: a session id until its token's ``expires_at``, a user or a
 camera for ``max_token_lifetime_s`` (tokens living longer are refused), and they match tokens
 issued at or before the revocation's second (the backend gives a user whose rights came back a
@@ -46,15 +46,19 @@ class NotThisSession(TokenError):
 
 @dataclass(frozen=True)
 class Revocation:
-    """What ``POST /revoke`` names: session ids, a user or a camera (one of them)."""
+    """What ``POST /revoke`` names: session ids, a user, a camera, or a user on one camera
+    (both ids: the camera left that user's scope; the user's other cameras play on)."""
 
     session_ids: tuple[str, ...] = ()
     user_id: int | None = None
     camera_id: int | None = None
 
     def matches(self, token: StreamToken) -> bool:
-        return (token.session_id in self.session_ids
-                or (self.user_id is not None and token.user_id == self.user_id)
+        if token.session_id in self.session_ids:
+            return True
+        if self.user_id is not None and self.camera_id is not None:
+            return token.user_id == self.user_id and token.camera_id == self.camera_id
+        return ((self.user_id is not None and token.user_id == self.user_id)
                 or (self.camera_id is not None and token.camera_id == self.camera_id))
 
 
@@ -70,6 +74,7 @@ class Gate:
         self._sessions: dict[str, float] = {}  # session id → keep until
         self._users: dict[int, float] = {}  # user id → revoked at (Unix seconds)
         self._cameras: dict[int, float] = {}
+        self._user_cameras: dict[tuple[int, int], float] = {}
 
     def admit(self, token_text: str, camera_id: int, stream: str, *,
               session_id: str | None = None) -> StreamToken:
@@ -97,6 +102,9 @@ class Gate:
             at = self._cameras.get(token.camera_id)
             if at is not None and token.issued_at <= at:
                 raise Revoked(f"camera {token.camera_id} revoked", token)
+            at = self._user_cameras.get((token.user_id, token.camera_id))
+            if at is not None and token.issued_at <= at:
+                raise Revoked(f"user {token.user_id} on camera {token.camera_id} revoked", token)
 
     def revoke(self, revocation: Revocation, known: list[StreamToken]) -> None:
         """Refuse the matching tokens from now on; ``known`` are the live sessions' tokens
@@ -107,18 +115,22 @@ class Gate:
             for session_id in revocation.session_ids:
                 until = expiries.get(session_id, now + self._max_lifetime)
                 self._sessions[session_id] = max(until, self._sessions.get(session_id, 0))
-            if revocation.user_id is not None:
+            if revocation.user_id is not None and revocation.camera_id is not None:
+                self._user_cameras[(revocation.user_id, revocation.camera_id)] = now
+            elif revocation.user_id is not None:
                 self._users[revocation.user_id] = now
-            if revocation.camera_id is not None:
+            elif revocation.camera_id is not None:
                 self._cameras[revocation.camera_id] = now
 
     def revoked_count(self) -> int:
         with self._lock:
             self._prune(self._clock())
-            return len(self._sessions) + len(self._users) + len(self._cameras)
+            return (len(self._sessions) + len(self._users) + len(self._cameras)
+                    + len(self._user_cameras))
 
     def _prune(self, now: float) -> None:
         self._sessions = {s: until for s, until in self._sessions.items() if until > now}
         horizon = now - self._max_lifetime
         self._users = {u: at for u, at in self._users.items() if at > horizon}
         self._cameras = {c: at for c, at in self._cameras.items() if at > horizon}
+        self._user_cameras = {k: at for k, at in self._user_cameras.items() if at > horizon}

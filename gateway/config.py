@@ -3,16 +3,19 @@
 Nothing here comes from argv or the environment: both are readable by others (``ps``,
 ``/proc/<pid>/environ``), and this is where camera passwords and the control secret arrive.
 :class:`CameraTable` is the only holder of the upstream credentials; the relay asks it for one
-camera stream at a time. Today it is fed in clear from the configuration; a later change feeds it
-credentials sealed to the gateway's own key without the relay noticing.
+camera stream at a time. A camera's password arrives in clear (``"password"``: tests, a site
+without a backend) or sealed to the gateway's own X25519 key (``"sealed_password"``: base64 of a
+libsodium sealed box, what the backend stores and sends); the gateway opens it with the private
+key in its ``"key_file"``, which it creates and nobody else reads.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -27,6 +30,11 @@ ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
 
 class ConfigError(ValueError):
     """The configuration cannot be used (the message names the field, never a secret)."""
+
+
+OpenSealed = Callable[[bytes], bytes]
+"""``open_sealed(sealed box) -> plaintext`` with the gateway's private key; raises
+:class:`ConfigError` when the box was not sealed to it."""
 
 
 @dataclass(frozen=True)
@@ -94,9 +102,10 @@ class CameraTable:
             self._streams[key] = upstream
 
     @classmethod
-    def from_config(cls, entries: Any) -> CameraTable:
-        """From ``[{"camera_id", "stream", "url", "username", "password", "transport",
-        "name"}]`` in clear (credentials inside ``url`` are split off as well)."""
+    def from_config(cls, entries: Any, open_sealed: OpenSealed | None = None) -> CameraTable:
+        """From ``[{"camera_id", "stream", "url", "username", "password" | "sealed_password",
+        "transport", "name"}]`` (credentials inside ``url`` are split off as well; a sealed
+        password is opened with ``open_sealed``)."""
         if not isinstance(entries, list):
             raise ConfigError("cameras: not a list")
         upstreams = []
@@ -115,6 +124,9 @@ class CameraTable:
             transport = entry.get("transport", "auto")
             if transport not in TRANSPORTS:
                 raise ConfigError(f"cameras[{n}].transport: not one of {', '.join(TRANSPORTS)}")
+            sealed = entry.get("sealed_password")
+            if sealed is not None:
+                password = _open_password(sealed, open_sealed, f"cameras[{n}].sealed_password")
             upstreams.append(Upstream(
                 camera_id=camera_id, stream=stream, url=bare,
                 username=str(entry.get("username") or user),
@@ -130,6 +142,21 @@ class CameraTable:
 
     def __len__(self) -> int:
         return len(self._streams)
+
+
+def _open_password(sealed: Any, open_sealed: OpenSealed | None, name: str) -> str:
+    if open_sealed is None:
+        raise ConfigError(f"{name}: a sealed password needs the gateway's key_file")
+    if not isinstance(sealed, str):
+        raise ConfigError(f"{name}: not base64")
+    try:
+        box = base64.b64decode(sealed, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ConfigError(f"{name}: not base64") from exc
+    try:
+        return open_sealed(box).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{name}: not UTF-8 once opened") from exc
 
 
 def public_key_bytes(text: str) -> bytes:
@@ -162,9 +189,21 @@ class GatewayConfig:
     control_address: str = "127.0.0.1"
     control_port: int = 0
     max_token_lifetime_s: int = DEFAULT_MAX_TOKEN_LIFETIME_S
+    key_file: Path | None = None
+
+    @staticmethod
+    def key_file_of(data: Any) -> Path | None:
+        """The configuration's ``"key_file"`` (read before the cameras: their sealed passwords
+        need the key it holds)."""
+        if not isinstance(data, Mapping) or data.get("key_file") is None:
+            return None
+        value = data["key_file"]
+        if not isinstance(value, str) or not value.startswith("/"):
+            raise ConfigError("key_file: not an absolute path")
+        return Path(value)
 
     @classmethod
-    def from_json(cls, data: Any) -> GatewayConfig:
+    def from_json(cls, data: Any, open_sealed: OpenSealed | None = None) -> GatewayConfig:
         if not isinstance(data, Mapping):
             raise ConfigError("configuration: not a JSON object")
         rtsp = data.get("rtsp", {})
@@ -181,7 +220,7 @@ class GatewayConfig:
         if not isinstance(lifetime, int) or lifetime <= 0:
             raise ConfigError("max_token_lifetime_s: not a positive integer")
         return cls(
-            cameras=CameraTable.from_config(data.get("cameras")),
+            cameras=CameraTable.from_config(data.get("cameras"), open_sealed),
             token_keys=tuple(public_key_bytes(k) for k in keys),
             control_secret=secret,
             rtsp_address=str(rtsp.get("address", "127.0.0.1")),
@@ -189,6 +228,7 @@ class GatewayConfig:
             control_address=str(control.get("address", "127.0.0.1")),
             control_port=_port(control.get("port", 0), "control.port"),
             max_token_lifetime_s=lifetime,
+            key_file=cls.key_file_of(data),
         )
 
 

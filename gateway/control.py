@@ -6,8 +6,9 @@ anything else gets 401. Routes:
 - ``GET /stats`` → ``{"streams": [{"path", "camera_id", "stream", "upstream_connected",
   "upstream_failures", "viewers", "bytes"}], "revocations": n}``
 - ``POST /revoke`` with exactly one of ``{"session_ids": ["..."]}``, ``{"user_id": N}``,
-  ``{"camera_id": N}`` → ``{"cut": connections}``: the matching live viewers are cut at once and
-  the matching tokens refused until they expire.
+  ``{"camera_id": N}``, ``{"user_id": N, "camera_id": M}`` (that user on that camera only)
+  → ``{"cut": connections}``: the matching live viewers are cut at once and the matching
+  tokens refused until they expire.
 The handlers run on the server's threads and reach GStreamer through ``on_main_loop``.
 """
 
@@ -33,9 +34,18 @@ class BadRequest(ValueError):
     """The body is not a revocation (the message says why)."""
 
 
+def _id(body: dict[str, Any], name: str) -> int:
+    value = body[name]
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BadRequest(f"{name}: not an integer")
+    return value
+
+
 def parse_revocation(body: Any) -> Revocation:
+    if isinstance(body, dict) and set(body) == {"user_id", "camera_id"}:
+        return Revocation(user_id=_id(body, "user_id"), camera_id=_id(body, "camera_id"))
     if not isinstance(body, dict) or len(body) != 1:
-        raise BadRequest("give exactly one of session_ids, user_id, camera_id")
+        raise BadRequest("give exactly one of session_ids, user_id, camera_id, or both ids")
     ((name, value),) = body.items()
     if name == "session_ids":
         if (not isinstance(value, list) or not value

@@ -51,11 +51,26 @@ def main() -> int:
     first = sys.stdin.readline()
     if not first:
         return 0
+    public_key: str | None = None
     try:
-        config = GatewayConfig.from_json(json.loads(first))
-    except (ConfigError, ValueError) as err:
-        message = str(err) if isinstance(err, ConfigError) else "configuration is not JSON"
-        events.emit({"event": "ready", "ok": False, "error": message})
+        data = json.loads(first)
+        key_file = GatewayConfig.key_file_of(data)
+        open_sealed = None
+        if key_file is not None:
+            from gateway.keys import load_or_create_key, opener, public_key_text
+
+            key = load_or_create_key(key_file)
+            public_key, open_sealed = public_key_text(key), opener(key)
+            del key
+        config = GatewayConfig.from_json(data, open_sealed)
+        del data
+    except (ConfigError, ValueError, OSError) as err:
+        message = str(err) if isinstance(err, (ConfigError, OSError)) \
+            else "configuration is not JSON"
+        failed: dict[str, Any] = {"event": "ready", "ok": False, "error": message}
+        if public_key is not None:
+            failed["public_key"] = public_key  # a password sealed to an old key: seal again
+        events.emit(failed)
         log.error("gateway not started: %s", message)
         return 2
     del first
@@ -95,8 +110,11 @@ def main() -> int:
     log.info("gateway ready: %d camera stream(s), RTSP %s:%d, control %s:%d",
              len(config.cameras), config.rtsp_address, rtsp_port, config.control_address,
              control.port)
-    events.emit({"event": "ready", "ok": True, "rtsp_port": rtsp_port,
-                 "control_port": control.port, "pid": os.getpid()})
+    ready: dict[str, Any] = {"event": "ready", "ok": True, "rtsp_port": rtsp_port,
+                             "control_port": control.port, "pid": os.getpid()}
+    if public_key is not None:
+        ready["public_key"] = public_key
+    events.emit(ready)
     loop.run()
     log.info("gateway stopping")
     control.close()

@@ -31,17 +31,30 @@ PASSED_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "XDG_CACHE_HOME", "TZ")
 
 
 class GatewayError(RuntimeError):
-    """The gateway did not start or a control call failed (never carries a secret)."""
+    """The gateway did not start or a control call failed (never carries a secret).
+    ``public_key``: what a gateway that refused its configuration reported (a password sealed
+    to a key it no longer has), else None."""
+
+    def __init__(self, message: str, public_key: str | None = None) -> None:
+        super().__init__(message)
+        self.public_key = public_key
 
 
 class GatewayProcess:
     """A running gateway child. ``events`` holds every stdout line received, in order."""
 
     def __init__(self, config: dict[str, Any], ready_timeout: float = 30.0,
-                 cwd: Path | None = None) -> None:
+                 cwd: Path | None = None,
+                 on_event: Callable[[dict[str, Any]], None] | None = None,
+                 keep_events: int | None = None) -> None:
+        """``on_event(event)`` is called on the reader thread for each stdout event as it
+        arrives (a supervisor forwarding sessions to the audit log); ``keep_events`` bounds
+        ``events`` to the newest that many (a long-lived gateway), None keeps them all."""
         self.secret = str(config["control"]["secret"])
         self.control_address = str(config["control"].get("address", "127.0.0.1"))
         self.events: list[dict[str, Any]] = []
+        self._on_event = on_event
+        self._keep_events = keep_events
         self.stderr_lines: list[str] = []
         self._cond = threading.Condition()
         self._eof = False
@@ -61,10 +74,12 @@ class GatewayProcess:
         self.stdin.write(json.dumps(config) + "\n")
         self.stdin.flush()
         ready = self.wait_for(lambda e: e.get("event") == "ready", ready_timeout)
+        # the gateway's X25519 public key (base64), with a "key_file" in the configuration
+        self.public_key: str | None = ready.get("public_key") if ready else None
         if ready is None or not ready.get("ok"):
             self.stop()
             reason = ready.get("error") if ready else f"no answer within {ready_timeout:.0f} s"
-            raise GatewayError(f"gateway did not start: {reason}")
+            raise GatewayError(f"gateway did not start: {reason}", self.public_key)
         self.rtsp_port = int(ready["rtsp_port"])
         self.control_port = int(ready["control_port"])
 
@@ -77,7 +92,11 @@ class GatewayProcess:
                 continue
             with self._cond:
                 self.events.append(event)
+                if self._keep_events is not None and len(self.events) > self._keep_events:
+                    del self.events[:len(self.events) - self._keep_events]
                 self._cond.notify_all()
+            if self._on_event is not None:
+                self._on_event(event)
         with self._cond:
             self._eof = True
             self._cond.notify_all()
@@ -142,6 +161,16 @@ class GatewayProcess:
         return int(self._ok("POST", "/revoke", body)["cut"])
 
     # -- end -------------------------------------------------------------------------------------
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def wait(self, timeout: float) -> int | None:
+        """The exit code once it ended within ``timeout``, else None."""
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
     def kill(self) -> None:
         """SIGKILL, as a crash would end it (tests of a restart)."""
         self.proc.send_signal(signal.SIGKILL)

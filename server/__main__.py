@@ -143,7 +143,8 @@ def _serve(args: argparse.Namespace) -> int:
         runtime = app.state.runtime
         manifest = read_manifest(args.lab_manifest) if args.lab_manifest else None
         with runtime.sessions() as session:
-            seed_demo(session, runtime.passwords, runtime.secrets, utc_now(), manifest)
+            seed_demo(session, runtime.passwords, runtime.secrets, utc_now(), manifest,
+                      settings)
     log.info("Serving on http://%s:%d/api/v1", args.host, args.port)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0

@@ -175,8 +175,9 @@ def reject(session: Session, user: User, request: AccessRequest, reason: str,
     session.flush()
 
 
-def revoke(session: Session, user: User, request: AccessRequest, now: datetime) -> None:
-    """End a grant early: every grant of the request still running ends now."""
+def revoke(session: Session, user: User, request: AccessRequest, now: datetime) -> list[int]:
+    """End a grant early: every grant of the request still running ends now. The cameras
+    whose grant ended (their live streams are cut: ``server.gateways``)."""
     if not _operating(user):
         raise AccessDenied("Only the operating unit revokes access")
     if request.state != AccessRequestState.GRANTED:
@@ -192,6 +193,7 @@ def revoke(session: Session, user: User, request: AccessRequest, now: datetime) 
     audit.append(session, "access_revoke", now=now, user_id=user.id, username=user.username,
                  detail={"request_id": request.id, "camera_ids": ended})
     session.flush()
+    return ended
 
 
 def can_read(user: User, request: AccessRequest) -> bool:

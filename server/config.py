@@ -7,6 +7,9 @@ Environment:
   file ``<data dir>/iocwall.db``.
 - ``IOCWALL_SECRET_KEY``: a Fernet key that encrypts camera credentials at rest; default a key file
   ``<data dir>/secret.key`` created with mode 0600.
+- ``IOCWALL_GATEWAY``: ``embedded`` (default: run and supervise a local media gateway) or
+  ``off``; ``IOCWALL_GATEWAY_RTSP_PORT`` (8555; 0 any free port), ``_RTSP_HOST`` (as viewers
+  reach it), ``_RTSP_ADDRESS`` (where it listens); ``IOCWALL_STREAM_TOKEN_LIFETIME_S`` (60).
 - ``IOCWALL_ARGON2_TIME_COST`` / ``_MEMORY_COST`` / ``_PARALLELISM``: password hash cost (tests
   lower it; production keeps the argon2-cffi defaults).
 """
@@ -17,7 +20,7 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, SecretStr
@@ -64,6 +67,17 @@ class Settings(BaseModel):
     clip_worker: bool = True
     clip_readrate: float | None = None
     public_rate_per_minute: int = 60  # /public/v1 requests per client address
+    # Stream sessions at the media gateway (server.stream_sessions, server.gateways): a token
+    # opens a session until this long after it was issued (expiry gates only the start).
+    stream_token_lifetime_s: int = 60
+    # "embedded": the backend runs and supervises a local gateway for the cameras assigned to
+    # it (the demo, `python -m server`); "off": it starts none (gateways run elsewhere, or a
+    # test that needs none).
+    gateway: Literal["embedded", "off"] = "embedded"
+    gateway_name: str = "local"
+    gateway_rtsp_host: str = "127.0.0.1"  # as viewers reach it (session URLs)
+    gateway_rtsp_address: str = "127.0.0.1"  # where it listens
+    gateway_rtsp_port: int = 8555  # 0: any free port (tests)
     ffmpeg: str = "ffmpeg"
     ffprobe: str = "ffprobe"
 
@@ -82,6 +96,18 @@ class Settings(BaseModel):
     @property
     def signing_key_file(self) -> Path:
         return self.data_dir / "clip-signing.key"
+
+    @property
+    def stream_token_key_file(self) -> Path:
+        """The Ed25519 key that signs stream session tokens: not the evidence key (another
+        purpose, another key; replacing one must not invalidate the other)."""
+        return self.data_dir / "stream-token.key"
+
+    @property
+    def gateway_dir(self) -> Path:
+        """The embedded gateway's own directory: its X25519 key file, which only the gateway
+        reads (the backend seals to the public half it reports)."""
+        return self.data_dir / "gateway-local"
 
     @property
     def calendar_file(self) -> Path:
@@ -120,6 +146,11 @@ class Settings(BaseModel):
             ("login_address_limit", "IOCWALL_LOGIN_ADDRESS_LIMIT", int),
             ("trusted_proxies", "IOCWALL_TRUSTED_PROXIES", _addresses),
             ("max_sessions_per_user", "IOCWALL_MAX_SESSIONS_PER_USER", int),
+            ("stream_token_lifetime_s", "IOCWALL_STREAM_TOKEN_LIFETIME_S", int),
+            ("gateway", "IOCWALL_GATEWAY", _gateway_mode),
+            ("gateway_rtsp_host", "IOCWALL_GATEWAY_RTSP_HOST", str),
+            ("gateway_rtsp_address", "IOCWALL_GATEWAY_RTSP_ADDRESS", str),
+            ("gateway_rtsp_port", "IOCWALL_GATEWAY_RTSP_PORT", int),
         ):
             if env.get(var):
                 values[field] = kind(env[var])
@@ -129,6 +160,15 @@ class Settings(BaseModel):
 
 def _addresses(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _gateway_mode(value: str) -> str:
+    mode = value.strip().lower()
+    if mode in ("0", "off", "no", "false"):
+        return "off"
+    if mode in ("1", "on", "yes", "true", "embedded"):
+        return "embedded"
+    raise ValueError(f"IOCWALL_GATEWAY: {value!r} is neither embedded nor off")
 
 
 def _flag(value: str) -> bool:

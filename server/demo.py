@@ -19,7 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import audit
-from server.models import Camera, Unit, User, Ward
+from server.config import Settings
+from server.gateways import ensure_local_gateway, seal
+from server.models import Camera, Gateway, Unit, User, Ward
 from server.permissions import CameraSystem, Role, UnitKind
 from server.security import Passwords, SecretBox
 
@@ -142,8 +144,13 @@ class SeedReport:
 
 
 def seed_demo(session: Session, passwords: Passwords, box: SecretBox, now: datetime,
-              manifest: list[ManifestCamera] | None = None) -> SeedReport:
-    """Create or update the demo organisation (and cameras from a manifest); commits."""
+              manifest: list[ManifestCamera] | None = None,
+              settings: Settings | None = None) -> SeedReport:
+    """Create or update the demo organisation (and cameras from a manifest); commits.
+
+    With ``settings``, every demo camera is served by the local media gateway (its row made
+    if needed), its passwords sealed to that gateway's key once it is known (else the
+    gateway's supervisor seals them at its first start)."""
     report = SeedReport()
     wards: dict[str, Ward] = {}
     for name in WARDS:
@@ -182,8 +189,9 @@ def seed_demo(session: Session, passwords: Passwords, box: SecretBox, now: datet
             report.updated += 1
     session.flush()
 
+    gateway = ensure_local_gateway(session, settings, box) if settings is not None else None
     for entry in manifest or []:
-        _upsert_camera(session, box, entry, wards, report)
+        _upsert_camera(session, box, entry, wards, report, gateway)
 
     if report.created or report.updated:
         audit.append(session, "admin_seed_demo", now=now, username="system",
@@ -195,7 +203,7 @@ def seed_demo(session: Session, passwords: Passwords, box: SecretBox, now: datet
 
 
 def _upsert_camera(session: Session, box: SecretBox, entry: ManifestCamera,
-                   wards: dict[str, Ward], report: SeedReport) -> None:
+                   wards: dict[str, Ward], report: SeedReport, gateway: Gateway | None) -> None:
     place = placement(entry.index)
     external_id = f"lab:{entry.index}"
     camera = session.execute(
@@ -212,9 +220,14 @@ def _upsert_camera(session: Session, box: SecretBox, entry: ManifestCamera,
         "onvif_host_enc": entry.onvif_host, "onvif_port_enc": onvif_port,
         "onvif_username_enc": entry.onvif_username, "onvif_password_enc": entry.onvif_password,
     }
+    if gateway is not None:
+        plain["gateway_id"] = gateway.id
+    sealed = {"rtsp_password_sealed": entry.rtsp_password,
+              "onvif_password_sealed": entry.onvif_password}
     if camera is None:
         camera = Camera(external_id=external_id, **plain,
                         **{k: box.encrypt(v) for k, v in secret.items()})
+        _seal(camera, gateway, sealed)
         session.add(camera)
         report.created += 1
         return
@@ -228,5 +241,16 @@ def _upsert_camera(session: Session, box: SecretBox, entry: ManifestCamera,
         if box.decrypt(getattr(camera, key)) != value:
             setattr(camera, key, box.encrypt(value))
             changed = True
+    if changed or (gateway is not None and gateway.public_key is not None
+                   and any(getattr(camera, k) is None for k, v in sealed.items() if v)):
+        _seal(camera, gateway, sealed)
     if changed:
         report.updated += 1
+
+
+def _seal(camera: Camera, gateway: Gateway | None, sealed: dict[str, str | None]) -> None:
+    """The passwords sealed to the serving gateway's key; without a known key, none (sealed
+    by the gateway's supervisor when it reports its key)."""
+    key = gateway.public_key if gateway is not None else None
+    for column, password in sealed.items():
+        setattr(camera, column, seal(key, password) if key and password else None)

@@ -26,6 +26,7 @@ from server.services import VisibleCamera, user_context, visible_camera
 
 if TYPE_CHECKING:
     from server.clip_requests import ClipWorker
+    from server.gateways import Gateways, GatewaySupervisor, GrantEnds
     from server.login_guard import AddressLimiter
     from server.public import RateLimiter
     from server.recorder import Recorder
@@ -42,6 +43,10 @@ class Runtime:
     secrets: SecretBox
     clock: Clock
     signer: Ed25519PrivateKey
+    stream_key: Ed25519PrivateKey  # signs stream session tokens (server.stream_sessions)
+    gateways: Gateways | None = None  # tells the media gateways what to revoke
+    gateway_supervisor: GatewaySupervisor | None = None  # the embedded gateway (lifespan)
+    grant_ends: GrantEnds | None = None  # cuts streams when access grants end (lifespan)
     clip_worker: ClipWorker | None = None  # started by the app's lifespan (not in unit tests)
     recorder: Recorder | None = None
     public_limiter: RateLimiter | None = None  # /public/v1 (server.public)

@@ -17,9 +17,11 @@ from server.clip_requests import ClipWorker
 from server.config import Settings, prepare_private_dir
 from server.db import make_engine, make_sessionmaker
 from server.deps import Clock, Runtime
+from server.gateways import Gateways, GatewaySupervisor, GrantEnds
 from server.recorder import Recorder
 from server.security import Passwords, SecretBox
 from server.signing import load_or_create_signing_key
+from server.stream_sessions import load_or_create_token_key, public_key_base64
 
 log = logging.getLogger("iocwall.api")
 
@@ -48,7 +50,15 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         secrets=SecretBox.from_settings(settings),
         clock=clock,
         signer=load_or_create_signing_key(settings.signing_key_file),
+        stream_key=load_or_create_token_key(settings.stream_token_key_file),
     )
+    runtime.gateways = Gateways(runtime.sessions, runtime.secrets,
+                                settings.stream_token_lifetime_s)
+    runtime.grant_ends = GrantEnds(runtime.sessions, runtime.gateways, clock)
+    if settings.gateway == "embedded":
+        runtime.gateway_supervisor = GatewaySupervisor(
+            runtime.sessions, settings, runtime.secrets, public_key_base64(runtime.stream_key),
+            runtime.gateways, clock)
     if settings.clip_worker:
         runtime.clip_worker = ClipWorker(runtime.sessions, settings, runtime.signer)
     if settings.record:
@@ -57,6 +67,10 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         """Background work runs only while the app serves (uvicorn, or ``with TestClient``)."""
+        if runtime.gateway_supervisor is not None:
+            runtime.gateway_supervisor.start()
+        if runtime.grant_ends is not None:
+            runtime.grant_ends.start()
         if runtime.clip_worker is not None:
             runtime.clip_worker.start()
         if runtime.recorder is not None:
@@ -68,6 +82,10 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
                 runtime.recorder.stop()
             if runtime.clip_worker is not None:
                 runtime.clip_worker.stop()
+            if runtime.grant_ends is not None:
+                runtime.grant_ends.stop()
+            if runtime.gateway_supervisor is not None:
+                runtime.gateway_supervisor.stop()
 
     app = FastAPI(
         lifespan=lifespan,

@@ -91,8 +91,38 @@ class User(Base):
     unit: Mapped[Unit] = relationship(lazy="joined")
 
 
+class Gateway(Base):
+    """A media gateway (``gateway/``): the process that holds the credentials of the cameras
+    it serves and relays their streams to viewers with a session token.
+
+    ``rtsp_host``/``rtsp_port`` are where viewers reach it (session URLs are built on them);
+    ``control_url`` is its control endpoint (revocations), ``control_secret_enc`` that
+    endpoint's bearer secret, Fernet-encrypted like the other secrets at rest. ``public_key``
+    is the gateway's X25519 key (base64 of 32 bytes) as it reported it: camera passwords are
+    sealed to it and only the gateway's private key, which the backend never sees, opens them.
+    """
+
+    __tablename__ = "gateways"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    rtsp_host: Mapped[str] = mapped_column(String(255))
+    rtsp_port: Mapped[int] = mapped_column(Integer)
+    control_url: Mapped[str] = mapped_column(String(500))
+    control_secret_enc: Mapped[str] = mapped_column(Text)
+    public_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
 class Camera(Base):
-    """A camera; stream URLs carry no credentials, credentials are Fernet ciphertext."""
+    """A camera; stream URLs carry no credentials, credentials are Fernet ciphertext.
+
+    A camera served by a media gateway (``gateway_id``) also has its passwords sealed to that
+    gateway's public key (``*_password_sealed``, base64 of a libsodium sealed box): the
+    backend writes them and cannot read them back. The Fernet columns stay while the client
+    still receives credentialed URLs (until it plays session URLs from the gateway).
+    """
 
     __tablename__ = "cameras"
 
@@ -114,6 +144,10 @@ class Camera(Base):
     onvif_username_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     onvif_password_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     record: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    gateway_id: Mapped[int | None] = mapped_column(ForeignKey("gateways.id"), nullable=True,
+                                                   index=True)
+    rtsp_password_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
+    onvif_password_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     ward: Mapped[Ward] = relationship(lazy="joined")
 

@@ -33,6 +33,7 @@ from common.vocabulary import (
     PENDING_DEADLINES,
     AccessRequestState,
     Action,
+    CameraStream,
     CameraSystem,
     CaseAction,
     CaseKind,
@@ -77,6 +78,7 @@ WORDS: dict[str, Words] = {
     "ClipChain": ClipChain,  # ClipRequest.chain
     "ClipState": ClipState,  # ClipRequest.state, ClipEvent.state
     "AccessRequestState": AccessRequestState,  # AccessRequest.state
+    "CameraStream": CameraStream,  # POST /cameras/{camera_id}/streams/{stream}/session
 }
 # request models read from multipart forms: not in the OpenAPI, checked from their own schemas
 FORM_MODELS: tuple[type[BaseModel], ...] = (ClipRequestCreate, AccessRequestCreate, IncidentCreate)

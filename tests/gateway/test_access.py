@@ -103,12 +103,26 @@ def test_a_camera_revocation_refuses_every_older_token_of_that_camera(gate: Gate
         gate.admit(text, 4, "sub")
 
 
+def test_a_user_revoked_on_one_camera_keeps_the_others(gate: Gate) -> None:
+    _, on_four = token(camera=4, user=9)
+    _, on_five = token(camera=5, user=9)
+    _, other_user = token(camera=4, user=10)
+    gate.revoke(Revocation(user_id=9, camera_id=4), [])
+    with pytest.raises(Revoked, match="user 9 on camera 4"):
+        gate.admit(on_four, 4, "sub")
+    assert gate.admit(on_five, 5, "sub").camera_id == 5
+    assert gate.admit(other_user, 4, "sub").user_id == 10
+    assert Revocation(user_id=9, camera_id=4).matches(gate.admit(on_five, 5, "sub")) is False
+
+
 def test_revocation_bodies() -> None:
     assert parse_revocation({"session_ids": ["a", "b"]}) == Revocation(session_ids=("a", "b"))
     assert parse_revocation({"user_id": 3}) == Revocation(user_id=3)
     assert parse_revocation({"camera_id": 5}) == Revocation(camera_id=5)
+    assert parse_revocation({"user_id": 1, "camera_id": 2}) == Revocation(user_id=1, camera_id=2)
     bad_bodies: list[object] = [{}, {"user_id": True}, {"session_ids": "a"}, {"x": 1}, [],
-                                {"user_id": 1, "camera_id": 2}]
+                                {"user_id": 1, "camera_id": "2"},
+                                {"user_id": 1, "camera_id": 2, "session_ids": ["a"]}]
     for bad in bad_bodies:
         with pytest.raises(BadRequest):
             parse_revocation(bad)

@@ -16,12 +16,12 @@ pytestmark = pytest.mark.lab
 CUT_WITHIN_S = 5.0
 
 
-@pytest.mark.parametrize("by", ["session", "user", "camera"])
+@pytest.mark.parametrize("by", ["session", "user", "camera", "user_on_camera"])
 def test_revocation_cuts_the_viewer_within_5_s_and_refuses_a_reconnect(
         lab: Lab, gateway: GatewayProcess, signing_key: Ed25519PrivateKey, by: str) -> None:
     # Each case its own user and camera: a user's or camera's revocation outlives the test.
-    cam = lab.cameras[{"session": 1, "user": 1, "camera": 2}[by]]
-    user = {"session": 301, "user": 302, "camera": 303}[by]
+    cam = lab.cameras[{"session": 1, "user": 1, "camera": 2, "user_on_camera": 0}[by]]
+    user = {"session": 301, "user": 302, "camera": 303, "user_on_camera": 304}[by]
     claims = issue(signing_key, camera_id(cam), "sub", user_id=user)
     url = session_url(gateway, claims, signing_key)
     # Who must not be cut: another session of the same user / another user of the camera /
@@ -30,6 +30,8 @@ def test_revocation_cuts_the_viewer_within_5_s_and_refuses_a_reconnect(
         "session": issue(signing_key, camera_id(cam), "sub", user_id=user),
         "user": issue(signing_key, camera_id(cam), "sub", user_id=399),
         "camera": issue(signing_key, camera_id(lab.cameras[1]), "sub", user_id=303),
+        # the same user on another camera: only this camera left the user's scope
+        "user_on_camera": issue(signing_key, camera_id(lab.cameras[1]), "sub", user_id=304),
     }[by]
     viewer = Reader(url).start()
     bystander = Reader(session_url(gateway, bystander_claims, signing_key)).start()
@@ -41,6 +43,8 @@ def test_revocation_cuts_the_viewer_within_5_s_and_refuses_a_reconnect(
             cut = gateway.revoke(session_ids=[claims.session_id])
         elif by == "user":
             cut = gateway.revoke(user_id=user)
+        elif by == "user_on_camera":
+            cut = gateway.revoke(user_id=user, camera_id=camera_id(cam))
         else:
             cut = gateway.revoke(camera_id=camera_id(cam))
         assert cut == 1
@@ -78,6 +82,8 @@ def test_the_control_endpoint_wants_the_secret_and_a_well_formed_body(
         gateway.secret = secret
     assert gateway.health()
     assert gateway.control("POST", "/revoke", {"user_id": "1"})[0] == 400
-    assert gateway.control("POST", "/revoke", {"user_id": 1, "camera_id": 2})[0] == 400
+    assert gateway.control("POST", "/revoke", {"user_id": 1, "camera_id": "2"})[0] == 400
+    assert gateway.control("POST", "/revoke",
+                           {"user_id": 1, "camera_id": 2, "session_ids": ["s-1"]})[0] == 400
     assert gateway.control("POST", "/revoke", {"session_ids": []})[0] == 400
     assert gateway.control("GET", "/nothing")[0] == 404

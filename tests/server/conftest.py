@@ -246,7 +246,7 @@ def demo_template(database: TestDatabases, migrated_template: str, manifest_path
     runtime = app.state.runtime
     with runtime.sessions() as session:
         seed_demo(session, runtime.passwords, runtime.secrets, START,
-                  read_manifest(manifest_path))
+                  read_manifest(manifest_path), runtime.settings)
     runtime.engine.dispose()  # a template is copied only while nobody is connected to it
     return url
 
@@ -388,3 +388,32 @@ def recorded_backend(backend_factory: Callable[[str], Backend], recorded: Record
     backend = backend_factory(recorded.database_url)
     backend.clock.now = datetime.now(UTC)
     return backend
+
+
+# --- Media gateways ---------------------------------------------------------------------------
+
+def serve_by_gateway(backend: Backend, *, ready: bool = True, rtsp_port: int = 8555,
+                     public_key: str | None = None) -> int:
+    """Every camera served by the gateway named "local" (created if the seed did not), marked
+    heard from when ``ready``, without running one: for the routes that only issue sessions.
+    Returns its id."""
+    from sqlalchemy import select, update
+
+    from server.models import Camera, Gateway
+
+    runtime = backend.client.app.state.runtime  # type: ignore[attr-defined]
+    with runtime.sessions() as session:
+        gateway = session.execute(select(Gateway).where(Gateway.name == "local")
+                                  ).scalar_one_or_none()
+        if gateway is None:
+            gateway = Gateway(name="local", rtsp_host="127.0.0.1", rtsp_port=rtsp_port,
+                              control_url="http://127.0.0.1:9", is_active=True,
+                              control_secret_enc=runtime.secrets.encrypt("x" * 24))
+            session.add(gateway)
+        gateway.rtsp_port = rtsp_port
+        gateway.public_key = public_key
+        gateway.last_seen_at = backend.clock() if ready else None
+        session.flush()
+        session.execute(update(Camera).values(gateway_id=gateway.id))
+        session.commit()
+        return gateway.id

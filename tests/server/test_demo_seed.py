@@ -103,3 +103,45 @@ def test_without_manifest_only_the_organisation(new_database: Callable[..., str]
         assert session.execute(select(Camera)).first() is None
     runtime.engine.dispose()
     assert report.created == 3 + 11 + len(USERS)
+
+
+def test_every_demo_camera_is_served_by_the_local_gateway_and_sealed_to_its_key(
+        new_database: Callable[..., str], migrated_template: str, manifest_path: Path,
+        tmp_path: Path) -> None:
+    import base64
+
+    from nacl.public import PrivateKey, SealedBox
+
+    from server.models import Gateway
+
+    runtime = _app(new_database, migrated_template, tmp_path).state.runtime
+    settings = runtime.settings
+    manifest = read_manifest(manifest_path)
+    with runtime.sessions() as session:
+        seed_demo(session, runtime.passwords, runtime.secrets, START, manifest, settings)
+        gateway = session.execute(select(Gateway)).scalar_one()
+        cameras = session.execute(select(Camera)).scalars().all()
+        assert gateway.name == settings.gateway_name and gateway.public_key is None
+        assert {c.gateway_id for c in cameras} == {gateway.id}
+        # no key known yet: nothing sealed (the supervisor seals at the gateway's first start)
+        assert {c.rtsp_password_sealed for c in cameras} == {None}
+        key = PrivateKey.generate()
+        gateway.public_key = base64.b64encode(bytes(key.public_key)).decode()
+        session.commit()
+    before = _dump(runtime.engine)
+    with runtime.sessions() as session:  # the key known: a re-seed seals what is missing
+        seed_demo(session, runtime.passwords, runtime.secrets, START, manifest, settings)
+    with runtime.sessions() as session:
+        for camera in session.execute(select(Camera)).scalars():
+            entry = camera_entry(int((camera.external_id or "").removeprefix("lab:")))
+            box = SealedBox(key)
+            assert box.decrypt(base64.b64decode(camera.rtsp_password_sealed or "")).decode() \
+                == entry["rtsp_password"]
+            if entry["onvif_password"]:
+                assert box.decrypt(base64.b64decode(camera.onvif_password_sealed or "")
+                                   ).decode() == entry["onvif_password"]
+    sealed = _dump(runtime.engine)
+    with runtime.sessions() as session:  # and a third run changes nothing
+        seed_demo(session, runtime.passwords, runtime.secrets, START, manifest, settings)
+    assert _dump(runtime.engine) == sealed != before
+    runtime.engine.dispose()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.server.conftest import Backend, camera_entry
+from tests.server.conftest import Backend, camera_entry, serve_by_gateway
 
 ALL = {"smart_city", "public", "traffic"}
 SECURITY = {"smart_city", "public"}  # Art. 3.5, 3.6: the "security" systems of Art. 12
@@ -62,6 +62,7 @@ def expected_actions(username: str, index: int) -> set[str]:
 
 @pytest.mark.parametrize("username", sorted(EXPECTED))
 def test_api_actions_equal_the_regulation(demo: Backend, username: str) -> None:
+    serve_by_gateway(demo)
     token = demo.login(username)
     listed = {c["name"]: c for c in demo.get("/cameras", token).json()}
     # Ids by name, read with the operating unit's city-wide view.
@@ -75,12 +76,17 @@ def test_api_actions_equal_the_regulation(demo: Backend, username: str) -> None:
             got = action in listed[name]["actions"] if name in listed else False
             assert got == (action in want), (username, name, action)
         single = demo.get(f"/cameras/{all_cameras[name]}", token)
+        # a stream session at the camera's gateway: exactly for those who may view it
+        sessions = [demo.post(f"/cameras/{all_cameras[name]}/streams/{stream}/session", token)
+                    for stream in ("main", "sub")]
         if want:
             assert single.status_code == 200
             assert set(single.json()["actions"]) == want
+            assert [s.status_code for s in sessions] == [201, 201], (username, name)
         else:
             assert single.status_code == 404
             assert name not in listed
+            assert [s.status_code for s in sessions] == [404, 404], (username, name)
 
 
 def test_me_scope(demo: Backend) -> None:

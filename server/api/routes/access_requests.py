@@ -12,6 +12,7 @@ from server.api.forms import Attached, body_with_file
 from server.api.params import Id
 from server.api.steps import StepErrors, aware, commit_step, load_or_404
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
+from server.gateways import cut_lost_cameras
 from server.models import AccessRequest, User
 from server.schemas import (
     AccessGrantBody,
@@ -98,8 +99,10 @@ def reject(request_id: Id, body: AccessRejectBody, session: SessionDep, user: Cu
 
 
 @router.post("/{request_id}/revoke")
-def revoke(request_id: Id, session: SessionDep, user: CurrentUser,
-           now: NowDep) -> records.AccessRequest:
+def revoke(request_id: Id, session: SessionDep, user: CurrentUser, now: NowDep,
+           runtime: RuntimeDep) -> records.AccessRequest:
     request = _readable(session, user, request_id)
-    commit_step(session, ERRORS, lambda: service.revoke(session, user, request, now))
+    ended = commit_step(session, ERRORS, lambda: service.revoke(session, user, request, now))
+    if runtime.gateways is not None:
+        cut_lost_cameras(session, runtime.gateways, request.unit_id, ended, now)
     return service.request_public(session, request, now)

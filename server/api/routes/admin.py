@@ -4,7 +4,7 @@ from fastapi import APIRouter, HTTPException, Response, status
 
 from server import audit, sessions
 from server.api.params import Id
-from server.deps import AdminUser, NowDep, SessionDep
+from server.deps import AdminUser, NowDep, RuntimeDep, SessionDep
 from server.models import AuthToken, User
 from server.schemas import SessionPublic
 
@@ -56,14 +56,18 @@ def end_session(user_id: Id, session_id: Id, session: SessionDep, admin: AdminUs
 
 
 @router.post("/users/{user_id}/deactivate", status_code=status.HTTP_204_NO_CONTENT)
-def deactivate(user_id: Id, session: SessionDep, admin: AdminUser, now: NowDep) -> Response:
-    """The account stops at once: its sessions end and stay ended if it is activated again."""
+def deactivate(user_id: Id, session: SessionDep, admin: AdminUser, now: NowDep,
+               runtime: RuntimeDep) -> Response:
+    """The account stops at once: its sessions end and stay ended if it is activated again,
+    and so do its live camera streams at the media gateways."""
     user = _user(session, user_id)
     if user.id == admin.id:
         raise HTTPException(status_code=status.HTTP_409_CONFLICT,
                             detail="An administrator cannot deactivate their own account")
     sessions.deactivate(session, user, now, admin)
     session.commit()
+    if runtime.gateways is not None:
+        runtime.gateways.revoke_user(user.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

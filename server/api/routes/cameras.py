@@ -4,12 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
-from common.records import StoredHealthReport
-from server import audit
+from common.records import StoredHealthReport, StreamSession
+from common.vocabulary import CameraStream
+from server import audit, stream_sessions
 from server import permissions as perm
+from server.api.errors import documented
 from server.api.forms import invalid
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep, require_camera_access
-from server.models import CameraHealthReport
+from server.models import CameraHealthReport, Gateway
 from server.schemas import (
     CameraHealthCreate,
     CameraPublic,
@@ -90,3 +92,35 @@ def report_health(
     return StoredHealthReport(id=row.id, camera_id=row.camera_id, from_at=row.from_at,
                               to_at=row.to_at, live_seconds=row.live_seconds,
                               down_seconds=row.down_seconds, reconnects=row.reconnects)
+
+
+@router.post("/{camera_id}/streams/{stream}/session", status_code=status.HTTP_201_CREATED,
+             responses=documented(503))
+def open_stream_session(
+    stream: CameraStream,
+    item: Annotated[VisibleCamera, Depends(require_camera_access(perm.Action.VIEW))],
+    session: SessionDep, user: CurrentUser, now: NowDep, runtime: RuntimeDep,
+) -> StreamSession:
+    """A session URL for one stream of the camera at the media gateway serving it, its token
+    bound to this user, camera and stream. Open it before ``expires_at``; once playing it lasts
+    until closed, or revoked (deactivation, a grant ending, the camera leaving the scope)."""
+    camera = item.camera
+    if camera.gateway_id is None:
+        raise HTTPException(status_code=status.HTTP_409_CONFLICT,
+                            detail=f"Camera {camera.id} is served by no media gateway: an "
+                                   "administrator must assign it to one")
+    gateway = session.get(Gateway, camera.gateway_id)
+    if gateway is None or not stream_sessions.gateway_ready(gateway):
+        name = gateway.name if gateway is not None else str(camera.gateway_id)
+        raise HTTPException(status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+                            detail=f"The media gateway {name} serving this camera is not "
+                                   "available now; try again in a few seconds")
+    issued = stream_sessions.issue(runtime.stream_key, gateway, user, camera.id, stream, now,
+                                   runtime.settings.stream_token_lifetime_s)
+    audit.append(session, "stream_session_issue", now=now, user_id=user.id,
+                 username=user.username, camera_id=camera.id,
+                 detail={"stream": stream.value, "session_id": issued.token.session_id,
+                         "gateway": gateway.name,
+                         "expires_at": issued.session.expires_at.isoformat()})
+    session.commit()
+    return issued.session

@@ -1,0 +1,71 @@
+"""The gateway's own X25519 key pair: camera passwords arrive sealed to its public half.
+
+The private key lives in one file (``"key_file"`` of the configuration), created by the gateway
+with mode 0600 and read by nobody else: the backend learns the public key from the ``ready``
+event and seals each camera password to it (libsodium's sealed box), so what the backend stores
+and sends down stdin is opened here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import os
+import stat
+from pathlib import Path
+
+from nacl.exceptions import CryptoError
+from nacl.public import PrivateKey, SealedBox
+
+from gateway.config import ConfigError, OpenSealed
+
+log = logging.getLogger("iocwall.gateway")
+
+
+def load_or_create_key(path: Path) -> PrivateKey:
+    """The key pair in ``path`` (base64 of the 32 private bytes), created owner-only on first
+    use (its folder too)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_key(path)
+    key = PrivateKey.generate()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(base64.b64encode(bytes(key)) + b"\n")
+    log.info("created the gateway key file %s", path)
+    return key
+
+
+def _read_key(path: Path) -> PrivateKey:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        log.warning("gateway key file %s is readable by others (mode %o)", path, mode)
+    try:
+        raw = base64.b64decode(path.read_bytes().strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ConfigError("key_file: not a gateway key") from exc
+    if len(raw) != 32:
+        raise ConfigError("key_file: not a gateway key")
+    return PrivateKey(raw)
+
+
+def public_key_text(key: PrivateKey) -> str:
+    """The public half as the ``ready`` event reports it: base64 of 32 bytes."""
+    return base64.b64encode(bytes(key.public_key)).decode("ascii")
+
+
+def opener(key: PrivateKey) -> OpenSealed:
+    """``open_sealed(box) -> plaintext``; a box sealed to another key is a :class:`ConfigError`
+    (the backend sealed to a key this gateway no longer has: the password must be entered, or
+    re-sealed by the gateway that holds it)."""
+    box = SealedBox(key)
+
+    def open_sealed(sealed: bytes) -> bytes:
+        try:
+            return bytes(box.decrypt(sealed))
+        except CryptoError as exc:
+            raise ConfigError("a sealed password was not sealed to this gateway's key") from exc
+
+    return open_sealed

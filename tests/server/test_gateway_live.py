@@ -1,0 +1,291 @@
+"""The embedded media gateway, for real: a lab of two cameras, the backend with its lifespan
+(the supervisor starts the gateway as `python -m server` does), viewers reading session URLs
+the route issued. Passwords reach the gateway sealed; sessions are audited with their
+duration; a killed gateway comes back; a deactivated user or an ended grant is cut in ≤ 5 s."""
+
+from __future__ import annotations
+
+import base64
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import av
+import pytest
+from fastapi.testclient import TestClient
+from nacl.exceptions import CryptoError
+from nacl.public import PrivateKey, SealedBox
+from sqlalchemy import select, update
+
+from server.demo import read_manifest, seed_demo
+from server.gateways import GatewaySupervisor
+from server.main import create_app
+from server.models import AccessGrant, Camera, Gateway, Unit
+from tests.gateway.helpers import Reader, wait_until
+from tests.server.conftest import Backend, MovableClock, TestDatabases, make_settings
+
+pytestmark = pytest.mark.lab
+
+CUT_WITHIN_S = 5.0
+
+
+class RealClock(MovableClock):
+    """The gateway checks tokens against the real time: so must the backend issue them."""
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def runtime_of(backend: Backend) -> Any:
+    return backend.client.app.state.runtime  # type: ignore[attr-defined]
+
+
+def supervisor_of(backend: Backend) -> GatewaySupervisor:
+    supervisor = runtime_of(backend).gateway_supervisor
+    assert supervisor is not None
+    return supervisor  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def live(lab: Any, database: TestDatabases, migrated_template: str,
+         new_database: Callable[..., str], tmp_path: Path) -> Iterator[Backend]:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    settings = make_settings(data_dir, new_database(data_dir, migrated_template)).model_copy(
+        update={"gateway_rtsp_port": 0, "clip_worker": False})
+    clock = RealClock()
+    app = create_app(settings, clock=clock)
+    runtime = app.state.runtime
+    with runtime.sessions() as session:
+        seed_demo(session, runtime.passwords, runtime.secrets, clock(),
+                  read_manifest(lab.manifest_path), settings)
+    try:
+        with TestClient(app) as client:
+            backend = Backend(client, clock, settings, database)
+            assert supervisor_of(backend).ready.wait(30), "the embedded gateway did not start"
+            yield backend
+    finally:
+        runtime.engine.dispose()
+
+
+def camera_of(backend: Backend, index: int) -> int:
+    with runtime_of(backend).sessions() as session:
+        return int(session.execute(select(Camera.id).where(
+            Camera.external_id == f"lab:{index}")).scalar_one())
+
+
+def open_session(backend: Backend, token: str, camera_id: int, stream: str = "sub") -> Any:
+    return backend.post(f"/cameras/{camera_id}/streams/{stream}/session", token)
+
+
+def play(backend: Backend, token: str, camera_id: int, stream: str = "sub") -> Reader:
+    reply = open_session(backend, token, camera_id, stream)
+    assert reply.status_code == 201, reply.text
+    reader = Reader(reply.json()["url"]).start()
+    reader.wait_playing()
+    return reader
+
+
+def audit_rows(backend: Backend, event: str) -> list[dict[str, Any]]:
+    return backend.audit_rows(event)
+
+
+def test_passwords_reach_the_gateway_sealed_and_it_plays_without_a_clear_copy(
+        live: Backend, lab: Any) -> None:
+    supervisor = supervisor_of(live)
+    runtime = runtime_of(live)
+    key_file = live.settings.gateway_dir / "x25519.key"
+    gateway_key = PrivateKey(base64.b64decode(key_file.read_bytes()))  # the test, not the backend
+    with runtime.sessions() as session:
+        row = session.execute(select(Gateway)).scalar_one()
+        cameras = session.execute(select(Camera).order_by(Camera.external_id)).scalars().all()
+        assert row.public_key == base64.b64encode(bytes(gateway_key.public_key)).decode()
+        for camera, lab_camera in zip(cameras, lab.cameras, strict=True):
+            assert camera.gateway_id == row.id
+            sealed = base64.b64decode(camera.rtsp_password_sealed or "")
+            assert lab_camera.rtsp_password.encode() not in sealed
+            # the gateway's private key opens it; no key the backend holds does
+            assert SealedBox(gateway_key).decrypt(sealed).decode() == lab_camera.rtsp_password
+            for other in (PrivateKey.generate(),
+                          PrivateKey(runtime.stream_key.private_bytes_raw()),
+                          PrivateKey(runtime.signer.private_bytes_raw())):
+                with pytest.raises(CryptoError):
+                    SealedBox(other).decrypt(sealed)
+    # what goes down the gateway's stdin: sealed passwords only, no clear one
+    config = supervisor._configuration()
+    text = str(config)
+    assert all("sealed_password" in entry and "password" not in entry
+               for entry in config["cameras"])
+    assert not any(cam.rtsp_password in text for cam in lab.cameras)
+    # the backend forgets its Fernet copies (as it will once the client plays session URLs):
+    # a gateway started afresh still opens what was sealed to it and plays
+    with runtime.sessions() as session:
+        session.execute(update(Camera).values(rtsp_password_enc=None, onvif_password_enc=None))
+        session.commit()
+    old_pid = supervisor.pid
+    assert old_pid is not None
+    supervisor.ready.clear()
+    os.kill(old_pid, signal.SIGKILL)
+    assert supervisor.ready.wait(20)
+    reader = play(live, live.login("ioc.operator"), camera_of(live, 0))
+    reader.close()
+    with runtime.sessions() as session:
+        assert all(c.rtsp_password_sealed for c in session.execute(select(Camera)).scalars())
+    process = supervisor.process
+    assert process is not None
+    logs = "\n".join(process.stderr_lines)
+    assert not any(cam.rtsp_password in logs for cam in lab.cameras)
+
+
+def test_each_session_start_and_end_is_audited_with_its_duration(live: Backend) -> None:
+    token = live.login("ioc.operator")
+    camera_id = camera_of(live, 1)
+    reader = play(live, token, camera_id, "main")
+    time.sleep(1.5)
+    reader.close()
+    assert wait_until(lambda: audit_rows(live, "stream_session_end"), 10)
+    (issued,) = audit_rows(live, "stream_session_issue")
+    (start,) = audit_rows(live, "stream_session_start")
+    (end,) = audit_rows(live, "stream_session_end")
+    for row in (issued, start, end):
+        assert (row["username"], row["camera_id"]) == ("ioc.operator", camera_id)
+        assert row["detail"]["stream"] == "main"
+        assert row["detail"]["session_id"] == issued["detail"]["session_id"]
+    assert start["user_id"] == end["user_id"] == issued["user_id"]
+    assert 1.0 <= end["detail"]["duration_s"] < 30
+    assert end["detail"]["reason"] in ("teardown", "closed")
+    assert "token" not in str([issued, start, end])  # no token (nor URL) in the log
+
+
+def test_a_killed_gateway_is_restarted_and_a_new_session_plays(live: Backend) -> None:
+    supervisor = supervisor_of(live)
+    token = live.login("ioc.operator")
+    camera_id = camera_of(live, 0)
+    play(live, token, camera_id).close()
+    pid = supervisor.pid
+    assert pid is not None
+    killed_at = time.monotonic()
+    os.kill(pid, signal.SIGKILL)
+    assert wait_until(lambda: supervisor.restarts == 1 and supervisor.ready.is_set()
+                      and supervisor.pid not in (None, pid), 15)
+    reader = play(live, token, camera_id)
+    assert time.monotonic() - killed_at < 10, "a new session plays within a few seconds"
+    reader.close()
+
+
+def test_a_deactivated_user_is_cut_within_5_s_and_cannot_start_again(live: Backend) -> None:
+    admin = live.login("ioc.admin")
+    token = live.login("ward.dongphu.police")
+    bystander = live.login("ioc.operator")
+    camera_id = camera_of(live, 0)
+    reader = play(live, token, camera_id)
+    other = play(live, bystander, camera_id)
+    # a URL issued before the deactivation, not opened yet
+    unused = open_session(live, token, camera_id).json()["url"]
+    me = live.get("/me", token).json()
+    asked = time.monotonic()
+    assert live.post(f"/admin/users/{me['id']}/deactivate", admin).status_code == 204
+    assert reader.ended.wait(CUT_WITHIN_S), "the deactivated user's stream still plays"
+    assert reader.ended_at is not None and reader.ended_at - asked <= CUT_WITHIN_S
+    assert not other.ended.is_set(), "another user's stream was cut"
+    other.close()
+    # a new session: refused by the route; and the unused URL by the gateway
+    assert open_session(live, token, camera_id).status_code == 401
+    with pytest.raises(av.error.FFmpegError):
+        Reader(unused).start()
+    assert wait_until(lambda: any(r["detail"]["reason"] == "revoked"
+                                  for r in audit_rows(live, "stream_session_end")), 10)
+
+
+def test_an_ending_grant_cuts_the_agency_on_that_camera_within_5_s(live: Backend) -> None:
+    agency = live.login("agency.viewer")
+    camera_id = camera_of(live, 0)  # smart city: grantable
+    runtime = runtime_of(live)
+    with runtime.sessions() as session:
+        unit_id = session.execute(select(Unit.id).where(Unit.kind == "other_agency")
+                                  ).scalars().first()
+        now = datetime.now(UTC)
+        session.add(AccessGrant(unit_id=unit_id, camera_id=camera_id,
+                                valid_from=now - timedelta(minutes=1),
+                                valid_until=now + timedelta(seconds=4), purpose="Điều tra"))
+        session.commit()
+    reader = play(live, agency, camera_id)
+    ends = now + timedelta(seconds=4)
+    assert reader.ended.wait(20)
+    cut_after = datetime.now(UTC) - ends
+    assert cut_after <= timedelta(seconds=CUT_WITHIN_S), cut_after
+    assert open_session(live, agency, camera_id).status_code == 404
+
+
+def test_no_secret_on_the_gateways_argv_environment_or_logs(live: Backend, lab: Any) -> None:
+    supervisor = supervisor_of(live)
+    process = supervisor.process
+    assert process is not None and supervisor.pid is not None
+    runtime = runtime_of(live)
+    with runtime.sessions() as session:
+        row = session.execute(select(Gateway)).scalar_one()
+        control_secret = runtime.secrets.decrypt(row.control_secret_enc)
+    assert control_secret
+    secrets = [control_secret, *(cam.rtsp_password for cam in lab.cameras),
+               *(cam.onvif_password for cam in lab.cameras if cam.onvif_password)]
+    proc = Path(f"/proc/{supervisor.pid}")
+    exposed = (proc / "cmdline").read_bytes() + (proc / "environ").read_bytes()
+    play(live, live.login("ioc.operator"), camera_of(live, 0)).close()
+    logs = "\n".join(process.stderr_lines).encode()
+    for secret in secrets:
+        assert secret.encode() not in exposed
+        assert secret.encode() not in logs
+    assert "IOCWALL_DATABASE_URL" not in exposed.decode(errors="replace")
+
+
+def test_an_early_revoke_of_a_grant_cuts_the_agency(live: Backend) -> None:
+    from tests.server.test_access_requests import _file
+
+    agency = live.login("agency.viewer")
+    ioc = live.login("ioc.operator")
+    camera_id = camera_of(live, 0)
+    filed = _file(live, agency, [camera_id])
+    assert filed.status_code == 201, filed.text
+    request_id = filed.json()["id"]
+    until = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
+    granted = live.post(f"/access-requests/{request_id}/grant", ioc,
+                        json={"camera_ids": [camera_id], "valid_until": until})
+    assert granted.status_code == 200, granted.text
+    reader = play(live, agency, camera_id)
+    asked = time.monotonic()
+    assert live.post(f"/access-requests/{request_id}/revoke", ioc).status_code == 200
+    assert reader.ended.wait(CUT_WITHIN_S), "the agency still plays after the revoke"
+    assert reader.ended_at is not None and reader.ended_at - asked <= CUT_WITHIN_S
+    assert open_session(live, agency, camera_id).status_code == 404
+
+
+def test_a_gateway_that_does_not_come_up_gets_no_sessions(
+        database: TestDatabases, demo_template: str, new_database: Callable[..., str],
+        tmp_path: Path) -> None:
+    """An earlier run's address is not handed out while this run's gateway is not up: 503."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    settings = make_settings(data_dir, new_database(data_dir, demo_template)).model_copy(
+        update={"gateway_rtsp_address": "192.0.2.1", "clip_worker": False})  # not ours: no bind
+    app = create_app(settings, clock=RealClock())
+    runtime = app.state.runtime
+    with runtime.sessions() as session:  # as an earlier run left it
+        session.execute(update(Gateway).values(last_seen_at=datetime.now(UTC), rtsp_port=8555))
+        session.commit()
+    try:
+        with TestClient(app) as client:
+            backend = Backend(client, RealClock(), settings, database)
+            supervisor = supervisor_of(backend)
+            camera_id = backend.camera_ids()[0]
+            token = backend.login("ioc.operator")
+            assert wait_until(lambda: open_session(backend, token, camera_id).status_code
+                              == 503, 10)
+            time.sleep(1.0)  # it tried, and failed
+            assert not supervisor.ready.is_set() and supervisor.pid is None
+            assert open_session(backend, token, camera_id).status_code == 503
+    finally:
+        runtime.engine.dispose()
