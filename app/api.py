@@ -32,7 +32,7 @@ from app.letters import MAX_LETTER_BYTES
 from app.public_cameras import PublicCameraRow
 from app.public_cameras import parse_row as parse_public_camera
 from app.reports import ExportFormat, Report, ReportQuery, parse_report
-from common.records import MalformedRecord, from_json
+from common.records import MalformedRecord, StreamSession, from_json
 from common.vocabulary import CaseAction, IncidentKind, IncidentState
 
 DEFAULT_BYTES_LIMIT = 64 * 1024 * 1024
@@ -152,6 +152,18 @@ class BackendApi(ABC):
     # -- camera health and publication -----------------------------------------------------------
     def report_health(self, report: HealthReport) -> None:
         self._call("POST", f"/cameras/{int(report.camera_id)}/health", json=report.body())
+
+    def stream_session(self, camera_id: int, stream: str) -> StreamSession:
+        """A session of one camera stream at its media gateway (the URL carries a short-lived
+        token: open it at once; each reconnect asks again)."""
+        try:
+            return from_json(StreamSession, self._call(
+                "POST", f"/cameras/{int(camera_id)}/streams/{stream}/session"))
+        except MalformedRecord as exc:
+            raise BackendError("the server sent an unexpected stream session") from exc
+
+    def stream_session_url(self, camera_id: int, stream: str) -> str:
+        return self.stream_session(camera_id, stream).url
 
     def public_camera_rows(self) -> list[PublicCameraRow]:
         """Every camera the user sees, with whether it is on the public API."""

@@ -135,7 +135,8 @@ class SessionContext(QObject):
         on another screen), known to the watchers until :meth:`forget_wall`."""
         runtime = self.runtime
         controller = WallController(runtime.video, runtime.ops, runtime.messages,
-                                    audit=runtime.auth, key_prefix=key)
+                                    audit=runtime.auth, key_prefix=key,
+                                    sessions=self.backend.stream_session_url)
         self._walls[key] = controller
         return controller
 

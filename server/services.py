@@ -67,7 +67,11 @@ def visible_camera(session: Session, user: User, camera_id: int, now: datetime
 def camera_public(item: VisibleCamera, box: SecretBox) -> CameraPublic:
     camera = item.camera
     main_url = sub_url = None
-    if perm.Action.VIEW in item.actions:
+    streams: list[str] = []
+    if perm.Action.VIEW in item.actions and camera.gateway_id is not None:
+        # behind a gateway the viewer gets sessions, never the camera's address or password
+        streams = ["main", "sub"] if camera.sub_url else ["main"]
+    elif perm.Action.VIEW in item.actions:
         username = box.decrypt(camera.rtsp_username_enc)
         password = box.decrypt(camera.rtsp_password_enc)
         main_url = url_with_credentials(camera.main_url, username, password)
@@ -85,7 +89,7 @@ def camera_public(item: VisibleCamera, box: SecretBox) -> CameraPublic:
         id=camera.id, name=camera.name, ward=camera.ward.name, ward_id=camera.ward_id,
         system=camera.system, ptz=camera.ptz, public=camera.public, location=camera.location,
         owner=camera.owner, actions=perm.ordered(item.actions), main_stream_url=main_url,
-        sub_stream_url=sub_url, onvif=onvif,
+        sub_stream_url=sub_url, onvif=onvif, streams=streams,
     )
 
 

@@ -114,6 +114,8 @@ CALLS: dict[str, list[Call]] = {
     "incident_snapshot": [lambda c: c.incident_snapshot(7, 8)],
     "report_health": [lambda c: c.report_health(HealthReport(3, NOW, NOW, 1.0, 0.0, 0))],
     "public_camera_rows": [lambda c: c.public_camera_rows()],
+    "stream_session": [lambda c: c.stream_session(3, "main")],
+    "stream_session_url": [lambda c: c.stream_session_url(3, "sub")],
     "set_camera_public": [lambda c: c.set_camera_public(3, True)],
     "access_requests": [lambda c: c.access_requests()],
     "requestable_cameras": [lambda c: c.requestable_cameras()],
