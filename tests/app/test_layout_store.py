@@ -187,7 +187,7 @@ def test_a_camera_that_moved_to_another_ward_shows_no_permission(
 
     video = SpyVideo()
     try:
-        wall = WallController(video, ops, messages)
+        wall = WallController(video, ops, messages, sessions=officer.stream_session_url)
         wall.set_cameras(cameras)
         surfaces = Surfaces(qtbot)
         wall.attach(surfaces)

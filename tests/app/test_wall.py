@@ -66,7 +66,8 @@ def test_assign_plays_the_sub_stream_and_audits(qtbot: QtBot, ops: Ops, messages
                                                 video: VideoService, operator: BackendClient,
                                                 surface: QWidget) -> None:
     cameras = operator.cameras()
-    wall = WallController(video, ops, messages, audit=operator)
+    wall = WallController(video, ops, messages, audit=operator,
+                          sessions=operator.stream_session_url)
     wall.set_cameras(cameras)
     camera: Camera = cameras[0]
     assert wall.next_free_cell() == 0

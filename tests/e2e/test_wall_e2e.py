@@ -72,7 +72,8 @@ def test_ward_police_wall_shows_four_live_distinct_pictures(
     settings = SettingsStore(tmp_path)
     auth = AuthService(settings, TokenStore())
     session = auth.login(stack.server_url, "ward.dongphu.police", "demo", False)
-    wall = WallController(video, ops, messages, audit=auth)
+    wall = WallController(video, ops, messages, audit=auth,
+                          sessions=auth.client.stream_session_url)  # type: ignore[union-attr]
     window = MainWindow(session, auth, wall, video, ops, messages, settings,
                         layouts=layout_library(auth.client, session, ops, messages, settings))
     qtbot.addWidget(window)

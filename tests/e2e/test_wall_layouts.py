@@ -58,7 +58,8 @@ def open_window(qtbot: QtBot, server: str, tmp_path: Path, ops: Ops, messages: M
     settings = SettingsStore(tmp_path)
     auth = AuthService(settings, TokenStore())
     session = auth.login(server, "ioc.operator", "demo", False)
-    wall = WallController(video, ops, messages, audit=auth)
+    wall = WallController(video, ops, messages, audit=auth,
+                          sessions=auth.client.stream_session_url)  # type: ignore[union-attr]
     window = MainWindow(session, auth, wall, video, ops, messages, settings,
                         layouts=layout_library(auth.client, session, ops, messages, settings))
     qtbot.addWidget(window)

@@ -188,7 +188,8 @@ def test_main_window_edits_saves_and_reopens_a_spanning_layout(
     settings = SettingsStore(tmp_path)
     auth = AuthService(settings, TokenStore())
     session = auth.login(backend_url, "ioc.operator", "demo", False)
-    wall = WallController(video, ops, messages, audit=auth)
+    wall = WallController(video, ops, messages, audit=auth,
+                          sessions=auth.client.stream_session_url)  # type: ignore[union-attr]
     window = MainWindow(session, auth, wall, video, ops, messages, settings,
                         layouts=layout_library(auth.client, session, ops, messages, settings))
     qtbot.addWidget(window)

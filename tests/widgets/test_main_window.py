@@ -53,7 +53,8 @@ def build_window(qtbot: QtBot, qapp: QApplication, tmp_path: Path, backend_url: 
     translators = install_translators(qapp, settings.load().language)
     auth = AuthService(settings, TokenStore())
     session = auth.login(backend_url, user, "demo", False)
-    wall = WallController(video, ops, messages, audit=auth)
+    wall = WallController(video, ops, messages, audit=auth,
+                          sessions=auth.client.stream_session_url)  # type: ignore[union-attr]
     window = MainWindow(session, auth, wall, video, ops, messages, settings,
                         layouts=layout_library(auth.client, session, ops, messages, settings))
     qtbot.addWidget(window)
