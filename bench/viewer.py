@@ -41,7 +41,7 @@ class Watch:
 
 
 def watch(url: str, seconds: float, decode_all: bool = False,
-          stop: threading.Event | None = None, opened: threading.Event | None = None,
+          stop: threading.Event | None = None, pictured: threading.Event | None = None,
           open_timeout: float = 20.0) -> Watch:
     """Open ``url`` (RTSP over TCP), read it for ``seconds`` after the first picture (or until
     ``stop``), and say when the first picture came and when the viewer was live."""
@@ -53,8 +53,6 @@ def watch(url: str, seconds: float, decode_all: bool = False,
     except av.error.FFmpegError as err:
         result.error = f"open: {err}"
         return result
-    if opened is not None:
-        opened.set()
     try:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
@@ -66,15 +64,17 @@ def watch(url: str, seconds: float, decode_all: bool = False,
             now = time.monotonic() - started
             result.frames += 1
             result.arrivals.append(now)
-            pictured = result.first_picture is not None
-            if not pictured or decode_all:
+            had_picture = result.first_picture is not None
+            if not had_picture or decode_all:
                 for frame in packet.decode():
                     if result.first_picture is None:
                         result.first_picture = time.monotonic() - started
                         until = result.first_picture + seconds
+                        if pictured is not None:
+                            pictured.set()
                     if frame.time is not None:
                         result.pts.append(float(frame.time))
-            if pictured and result.live_at is None:
+            if had_picture and result.live_at is None:
                 assert result.first_picture is not None
                 previous = result.arrivals[-2]
                 if now - previous >= FRAME_INTERVAL_S / 2:
