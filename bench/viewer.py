@@ -42,13 +42,19 @@ class Watch:
 
 def watch(url: str, seconds: float, decode_all: bool = False,
           stop: threading.Event | None = None, pictured: threading.Event | None = None,
-          open_timeout: float = 20.0) -> Watch:
+          open_timeout: float = 20.0, fps_probe_frames: int | None = None) -> Watch:
     """Open ``url`` (RTSP over TCP), read it for ``seconds`` after the first picture (or until
-    ``stop``), and say when the first picture came and when the viewer was live."""
+    ``stop``), and say when the first picture came and when the viewer was live.
+    ``fps_probe_frames``: FFmpeg's ``fpsprobesize`` (how many frames with growing timestamps
+    ``av.open`` waits for to guess the frame rate, 20 by default; 0 = none, as a player that
+    shows the first decoded frame at once)."""
     result = Watch()
     started = time.monotonic()
+    options = {"rtsp_transport": "tcp"}
+    if fps_probe_frames is not None:
+        options["fpsprobesize"] = str(fps_probe_frames)
     try:
-        container = av.open(url, options={"rtsp_transport": "tcp"},
+        container = av.open(url, options=options,
                             timeout=(open_timeout, open_timeout))
     except av.error.FFmpegError as err:
         result.error = f"open: {err}"
