@@ -16,7 +16,14 @@ from bench.viewer import FRAME_INTERVAL_S, watch
 from gateway.process import GatewayProcess
 from lab import Lab, LabCamera
 from lab.testing import start_test_lab
-from tests.gateway.helpers import Reader, camera_id, gateway_config, issue, session_url
+from tests.gateway.helpers import (
+    Reader,
+    camera_id,
+    gateway_config,
+    issue,
+    probe_video,
+    session_url,
+)
 
 pytestmark = pytest.mark.lab
 
@@ -94,3 +101,17 @@ def test_eight_kept_viewers_make_one_camera_session(
     finally:
         for reader in readers:
             reader.close()
+
+
+def test_keeper_false_keeps_the_plain_relay(lab: Lab, signing_key: Ed25519PrivateKey) -> None:
+    """The switch in the camera entry: the recorder's streams take the relay (camera pacing)."""
+    config = gateway_config(lab, signing_key)
+    for entry in config["cameras"]:
+        entry["keeper"] = False
+    cam = lab.cameras[2]
+    with GatewayProcess(config) as relay:
+        claims = issue(signing_key, camera_id(cam))
+        assert probe_video(session_url(relay, claims, signing_key))["codec_name"] == "h264"
+        (row,) = [s for s in relay.stats()["streams"]
+                  if s["path"] == f"/cam/{camera_id(cam)}/sub"]
+        assert row["keeper"] is False and "kept_frames" not in row and row["bytes"] > 0
