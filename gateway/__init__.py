@@ -15,7 +15,9 @@ Protocol with the parent:
        "max_token_lifetime_s": 3600,
        "cameras": [{"camera_id": 1, "stream": "main" | "sub", "url": "rtsp://host:554/...",
                     "username": "...", "password": "...", "transport": "auto" | "tcp" | "udp",
-                    "name": "CAM-01 ..."}, ...]}
+                    "name": "CAM-01 ...", "keeper": true}, ...]}
+      "keeper" (default true): viewers start on the stream's kept GOP (gateway/keeper.py);
+      false: the plain relay (one shared media; for the recorder: the camera's pacing).
       Port 0 picks a free port. EOF on stdin later (the parent died or let go) ends the process;
       so does SIGTERM or SIGINT.
   stdout, one JSON object per line, each with "event" and "at" (Unix seconds):

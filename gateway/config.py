@@ -48,6 +48,7 @@ class Upstream:
     password: str = field(default="", repr=False)
     transport: str = "auto"
     name: str = ""
+    keeper: bool = True  # serve viewers from the GOP keeper (gateway/keeper.py), else relay
 
     @property
     def path(self) -> str:
@@ -127,11 +128,14 @@ class CameraTable:
             sealed = entry.get("sealed_password")
             if sealed is not None:
                 password = _open_password(sealed, open_sealed, f"cameras[{n}].sealed_password")
+            keeper = entry.get("keeper", True)  # the GOP keeper's switch
+            if not isinstance(keeper, bool):
+                raise ConfigError(f"cameras[{n}].keeper: not true or false")
             upstreams.append(Upstream(
                 camera_id=camera_id, stream=stream, url=bare,
                 username=str(entry.get("username") or user),
                 password=str(entry.get("password") or password),
-                transport=transport, name=str(entry.get("name", ""))))
+                transport=transport, name=str(entry.get("name", "")), keeper=keeper))
         return cls(upstreams)
 
     def get(self, camera_id: int, stream: str) -> Upstream | None:

@@ -51,6 +51,7 @@ from common.stream_tokens import StreamToken, TokenError  # noqa: E402
 from gateway.access import Gate, Revocation  # noqa: E402
 from gateway.config import CameraTable, Upstream  # noqa: E402
 from gateway.events import Events  # noqa: E402
+from gateway.keeper import VIEWER_PIPELINE, Feed, GopKeeper  # noqa: E402
 
 log = logging.getLogger("iocwall.gateway")
 
@@ -96,7 +97,12 @@ class StreamFactory(GstRtspServer.RTSPMediaFactory):
 
     def do_create_element(self, url: GstRtsp.RTSPUrl) -> Gst.Element:
         bin_ = Gst.parse_launch(PIPELINE)
-        src = bin_.get_by_name("src")
+        self.configure_source(bin_.get_by_name("src"))
+        log.info("%s: connecting upstream %s", self.upstream.label, self.upstream.masked_url)
+        return bin_
+
+    def configure_source(self, src: Gst.Element) -> None:
+        """The camera's ``rtspsrc``: location, credentials as properties, transport, limits."""
         src.set_property("location", self.upstream.url)
         if self.upstream.username:
             src.set_property("user-id", self.upstream.username)
@@ -105,8 +111,6 @@ class StreamFactory(GstRtspServer.RTSPMediaFactory):
         src.set_property("latency", UPSTREAM_LATENCY_MS)
         src.set_property("timeout", UPSTREAM_TIMEOUT_US)
         src.connect("select-stream", self._select_stream)
-        log.info("%s: connecting upstream %s", self.upstream.label, self.upstream.masked_url)
-        return bin_
 
     def _select_stream(self, _src: Gst.Element, _num: int, caps: Gst.Caps) -> bool:
         """Video (H.264) only: an audio stream would have nowhere to go and stall the media."""
@@ -133,6 +137,10 @@ class StreamFactory(GstRtspServer.RTSPMediaFactory):
         self.connected = True
         log.info("%s: upstream connected", self.upstream.label)
 
+    def stats_row(self) -> dict[str, Any]:
+        return {"upstream_connected": self.connected, "upstream_failures": self.failures,
+                "bytes": self.bytes_in}
+
     def _on_unprepared(self, _media: GstRtspServer.RTSPMedia, prepared: list[bool]) -> None:
         self.connected = False
         if prepared[0]:
@@ -141,6 +149,34 @@ class StreamFactory(GstRtspServer.RTSPMediaFactory):
             self.failures += 1
             log.warning("%s: upstream %s failed (unreachable, refused, or no H.264 video)",
                         self.upstream.label, self.upstream.masked_url)
+
+
+class KeeperFactory(StreamFactory):
+    """A camera stream's mount served from its :class:`~gateway.keeper.GopKeeper`: one shared
+    ingest, and a small pipeline per viewer (not shared) that starts on the kept key frame."""
+
+    def __init__(self, upstream: Upstream, on_lost: Callable[[str], None]) -> None:
+        super().__init__(upstream)
+        self.set_shared(False)
+        self.keeper = GopKeeper(upstream.label, self.configure_source,
+                                lambda: on_lost(upstream.path))
+
+    def do_create_element(self, url: GstRtsp.RTSPUrl) -> Gst.Element:
+        return Gst.parse_launch(VIEWER_PIPELINE)
+
+    def _on_media_configure(self, _factory: Any, media: GstRtspServer.RTSPMedia) -> None:
+        self.medias += 1
+        feed = Feed(media.get_element().get_by_name_recurse_up("src"))
+        media.connect("unprepared", lambda _media: self.keeper.detach(feed))
+        if self.keeper.pipeline is None:
+            log.info("%s: connecting upstream %s", self.upstream.label,
+                     self.upstream.masked_url)
+        self.keeper.attach(feed)
+
+    def stats_row(self) -> dict[str, Any]:
+        return {"upstream_connected": self.keeper.connected,
+                "upstream_failures": self.keeper.failures, "bytes": self.keeper.bytes_in,
+                **self.keeper.stats()}
 
 
 @dataclass
@@ -240,7 +276,8 @@ class Relay:
             GstRtspServer.RTSPThreadType.CLIENT, GstRtspServer.RTSPContext())
         points = self.server.get_mount_points()
         for upstream in cameras:
-            factory = StreamFactory(upstream)
+            factory = (KeeperFactory(upstream, self._cut_stream) if upstream.keeper
+                       else StreamFactory(upstream))
             self.factories[upstream.path] = factory
             points.add_factory(upstream.path, factory)
         self.server.connect("client-connected", self._on_client_connected)
@@ -371,6 +408,19 @@ class Relay:
         log.info("revocation %s: %d connection(s) cut", revocation, len(doomed))
         return len(doomed)
 
+    def _cut_stream(self, path: str) -> None:
+        """A kept stream's upstream is gone under its playing viewers: cut them (the relay's
+        shared media ends its viewers itself). Called on the main loop."""
+        with self.lock:
+            doomed = {client for client, viewers in self.viewers.items()
+                      if any(v.factory.upstream.path == path and v.started is not None
+                             for v in viewers)}
+        if doomed:
+            self.server.client_filter(
+                lambda _server, client, *_args: GstRtspServer.RTSPFilterResult.REMOVE
+                if client in doomed else GstRtspServer.RTSPFilterResult.KEEP)
+        log.info("%s: upstream lost, %d viewer connection(s) cut", path, len(doomed))
+
     def close_all(self) -> None:
         """Cut every viewer (shutting down); their end lines say so."""
         with self.lock:
@@ -391,8 +441,7 @@ class Relay:
                         watching[path] = watching.get(path, 0) + 1
         return {"streams": [
             {"path": path, "camera_id": f.upstream.camera_id, "stream": f.upstream.stream,
-             "upstream_connected": f.connected, "upstream_failures": f.failures,
-             "viewers": watching.get(path, 0), "bytes": f.bytes_in}
+             "viewers": watching.get(path, 0), "keeper": f.upstream.keeper, **f.stats_row()}
             for path, f in self.factories.items()],
             "revocations": self.gate.revoked_count()}
 

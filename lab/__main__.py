@@ -26,6 +26,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="camera i's ONVIF port is base + i; 0 = any free ports")
     p.add_argument("--control-port", type=int, default=8790, help="HTTP controls; 0 = any")
     p.add_argument("--clip-seconds", type=int, default=20, help="length of the looped clips")
+    p.add_argument("--gop", type=int, default=1, metavar="SECONDS",
+                   help="seconds between key frames, every camera (default 1)")
+    p.add_argument("--join-mid-gop", action="store_true",
+                   help="a new session starts where the camera is, not on a key frame")
     return p.parse_args(argv)
 
 
@@ -44,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         lab = Lab.start(cameras=args.cameras, data_dir=data_dir, rtsp_port=args.rtsp_port,
                         onvif_base_port=args.onvif_base_port, control_port=args.control_port,
-                        clip_seconds=args.clip_seconds)
+                        clip_seconds=args.clip_seconds, gop_seconds=args.gop,
+                        key_frame_on_connect=not args.join_mid_gop)
     except (LabError, ClipError, OSError, ValueError) as err:
         log.error("lab did not start: %s", err)
         return 1

@@ -47,6 +47,7 @@ class LabCamera:
     onvif_password: str | None
     main_width: int
     main_height: int
+    gop_seconds: int = 1  # seconds between key frames, both streams
 
     @property
     def slug(self) -> str:
@@ -59,8 +60,9 @@ class LabCamera:
     def summary(self) -> str:
         """One line for the console, without credentials."""
         onvif = f"  ONVIF {self.onvif_host}:{self.onvif_port}" if self.ptz else ""
+        gop = f" GOP {self.gop_seconds} s" if self.gop_seconds != 1 else ""
         return (
-            f"{self.name:<48} {self.main_width}x{self.main_height} {self.main_url}  "
+            f"{self.name:<48} {self.main_width}x{self.main_height}{gop} {self.main_url}  "
             f"{self.sub_url}{onvif}"
         )
 
@@ -82,7 +84,7 @@ def main_size(index: int) -> tuple[int, int]:
 
 def make_camera(
     index: int, host: str, rtsp_port: int, onvif_port: int | None,
-    previous: dict[str, Any] | None = None,
+    previous: dict[str, Any] | None = None, gop_seconds: int = 1,
 ) -> LabCamera:
     """A camera with random credentials, or those of ``previous`` (its entry in the last manifest).
 
@@ -108,4 +110,5 @@ def make_camera(
         onvif_password=str(prev.get("onvif_password") or secrets.token_urlsafe(12)) if ptz else None,
         main_width=width,
         main_height=height,
+        gop_seconds=gop_seconds,
     )

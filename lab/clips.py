@@ -8,7 +8,9 @@ tile is visible), encoded once into ``<data_dir>/lab-cache`` and then served loo
 
 The files are raw Annex-B H.264 with an access unit delimiter before every frame (the RTSP child
 splits on them), SPS/PPS repeated before every IDR, no B-frames (PTS = DTS, so the child can stamp
-frames in order) and a fixed GOP of one second. Cache entries are keyed by every parameter that
+frames in order) and a fixed GOP (one second unless the camera asks for more: ``gop_seconds``;
+the clip is then lengthened to a whole number of GOPs, so the loop point keeps the rhythm). Cache
+entries are keyed by every parameter that
 changes the bytes, and written atomically (temporary name, then rename), so parallel labs and
 interrupted runs never see half a file.
 """
@@ -52,9 +54,13 @@ class ClipSpec:
     fps: int = 25
     main_kbps: int = 3000
     sub_kbps: int = 1000
+    gop_seconds: int = 1
 
     def key(self) -> str:
-        payload = json.dumps({"v": FORMAT_VERSION, **asdict(self)}, sort_keys=True)
+        fields = asdict(self)
+        if self.gop_seconds == 1:
+            del fields["gop_seconds"]  # today's clips keep their cached files
+        payload = json.dumps({"v": FORMAT_VERSION, **fields}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
 
@@ -110,10 +116,16 @@ def _filter_graph(spec: ClipSpec, name_file: Path) -> str:
     )
 
 
-def _x264(kbps: int, fps: int) -> list[str]:
+def clip_seconds_for(seconds: int, gop_seconds: int) -> int:
+    """The clip's length: at least ``seconds``, a whole number of GOPs (the loop starts a GOP)."""
+    return -(-max(seconds, gop_seconds) // gop_seconds) * gop_seconds
+
+
+def _x264(kbps: int, fps: int, gop_seconds: int = 1) -> list[str]:
+    gop = str(fps * gop_seconds)
     return [
         "-c:v", "libx264", "-preset", "ultrafast", "-profile:v", "main", "-bf", "0",
-        "-g", str(fps), "-keyint_min", str(fps), "-sc_threshold", "0",
+        "-g", gop, "-keyint_min", gop, "-sc_threshold", "0",
         "-b:v", f"{kbps}k", "-maxrate", f"{kbps}k", "-bufsize", f"{kbps}k",
         "-x264-params", "aud=1:repeat-headers=1", "-threads", "1", "-f", "h264",
     ]  # fmt: skip
@@ -138,12 +150,12 @@ def encode_camera(cache_dir: Path, spec: ClipSpec) -> CameraClips:
         cmd = [
             ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
             "-filter_threads", "1", "-filter_complex", _filter_graph(spec, name_file),
-            "-map", "[main]", *_x264(spec.main_kbps, spec.fps), str(main),
-            "-map", "[sub]", *_x264(spec.sub_kbps, spec.fps), str(sub),
+            "-map", "[main]", *_x264(spec.main_kbps, spec.fps, spec.gop_seconds), str(main),
+            "-map", "[sub]", *_x264(spec.sub_kbps, spec.fps, spec.gop_seconds), str(sub),
             "-map", "[snap]", "-frames:v", "1", "-q:v", "4", str(snap),
         ]  # fmt: skip
-        log.info("%s: encoding %ss clips (%dx%d + %dx%d)", spec.name, spec.seconds,
-                 spec.main_width, spec.main_height, *SUB_SIZE)
+        log.info("%s: encoding %ss clips (%dx%d + %dx%d, GOP %d s)", spec.name, spec.seconds,
+                 spec.main_width, spec.main_height, *SUB_SIZE, spec.gop_seconds)
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0 or not main.exists() or main.stat().st_size == 0:
             raise ClipError(f"ffmpeg failed for {spec.name}: {proc.stderr.strip()[-800:]}")

@@ -15,7 +15,7 @@ import os
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -29,6 +29,7 @@ from lab.clips import (
     SUB_SIZE,
     CameraClips,
     ClipSpec,
+    clip_seconds_for,
     encode_all,
     make_panorama,
     report_progress,
@@ -199,13 +200,24 @@ class Lab:
         control_port: int | None = 0,
         clip_seconds: int = 20,
         ready_timeout: float = 600.0,
+        gop_seconds: int | Mapping[int, int] = 1,
+        key_frame_on_connect: bool = True,
     ) -> Lab:
         """Encode (or reuse) the clips, start RTSP + ONVIF, wait until every mount answers.
 
         ``*_port=0`` picks free ports; ``control_port=None`` starts no HTTP control endpoint.
+        ``gop_seconds``: seconds between key frames, for every camera or by camera index (the
+        others 1 s); a clip is lengthened to a whole number of GOPs. ``key_frame_on_connect``
+        False: a new RTSP session of a clip camera starts at the frame the camera is at now (its
+        encoder runs on its own clock, as a camera that does not restart its GOP for a client),
+        so a viewer waits for the next key frame; True (default) starts it on a key frame.
         """
         if not 1 <= cameras <= MAX_CAMERAS:
             raise ValueError(f"cameras must be 1..{MAX_CAMERAS}")
+        gops = {i: (gop_seconds.get(i, 1) if isinstance(gop_seconds, Mapping) else gop_seconds)
+                for i in range(cameras)}
+        if any(not isinstance(g, int) or g < 1 for g in gops.values()):
+            raise ValueError("gop_seconds must be whole seconds ≥ 1")
         data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         data_dir.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
@@ -213,13 +225,15 @@ class Lab:
         for i in range(cameras):
             w, h = main_size(i)
             specs.append(ClipSpec(index=i, name=describe(i)[0], main_width=w, main_height=h,
-                                  seconds=clip_seconds))
+                                  seconds=clip_seconds_for(clip_seconds, gops[i]),
+                                  gop_seconds=gops[i]))
         clips = encode_all(data_dir / "lab-cache", specs)
         encoded = time.monotonic()
 
         # Credentials first (the child needs them), URLs once the child knows its port.
         previous = _previous_credentials(data_dir / "lab.json")
-        draft = [make_camera(i, HOST, rtsp_port, None, previous.get(i)) for i in range(cameras)]
+        draft = [make_camera(i, HOST, rtsp_port, None, previous.get(i), gops[i])
+                 for i in range(cameras)]
         mounts = []
         panoramas = {cam.index: make_panorama(data_dir / "lab-cache", variant)
                      for variant, cam in enumerate(c for c in draft if c.ptz)}
@@ -228,7 +242,8 @@ class Lab:
                 mount: dict[str, Any] = {
                     "path": f"/{cam.slug}/{stream}", "camera": cam.slug, "file": str(path),
                     "fps": 25, "user": cam.rtsp_username, "password": cam.rtsp_password,
-                    "name": cam.name}
+                    "name": cam.name, "gop_seconds": cam.gop_seconds,
+                    "key_frame_on_connect": key_frame_on_connect}
                 panorama = panoramas.get(cam.index)
                 if panorama is not None:
                     w, h = (cam.main_width, cam.main_height) if stream == "main" else SUB_SIZE

@@ -14,8 +14,11 @@ factories are shared, so N clients of a mount cost one pipeline.
 Protocol with the parent (one JSON object per line):
   stdin, first line: {"port": 0, "address": "127.0.0.1", "mounts": [{"path": "/cam01/main",
       "camera": "cam01", "file": "...h264", "fps": 25, "user": "...", "password": "...",
-      "name": "CAM-01 ...", "ptz": null | {"panorama": "...jpg", "pano_width", "pano_height",
+      "name": "CAM-01 ...", "gop_seconds": 1, "key_frame_on_connect": true,
+      "ptz": null | {"panorama": "...jpg", "pano_width", "pano_height",
       "width", "height", "kbps"}}]}  (a PTZ mount is encoded live from the panorama)
+      key_frame_on_connect false: a clip session starts where the camera's own clock is in the
+      clip (a viewer waits for the next key frame), not on a key frame.
   stdout: {"ready": true, "port": 8554} once the server listens, then one reply per command.
   stdin commands: {"cmd": "freeze"|"unfreeze"|"stop"|"start", "camera": "cam01"},
       {"cmd": "ptz", "camera": "cam01", "state": {"origin": [p, t, z], "velocity": [p, t, z],
@@ -90,7 +93,7 @@ class Feeder:
     def __init__(self, mount: Mount, appsrc: Gst.Element) -> None:
         self.mount = mount
         self.appsrc = appsrc
-        self.frame = 0
+        self.frame = mount.start_frame()
         self.duration = Gst.SECOND // mount.clip.fps
         self.next_pts: int | None = None
         self.alive = True
@@ -125,7 +128,7 @@ class Feeder:
             self.next_pts = now
         if self.restart_at_key_frame:
             self.restart_at_key_frame = False
-            self.frame = 0  # the clip starts with an IDR
+            self.frame = self.mount.start_frame()
         while self.next_pts - now <= LEAD_S * Gst.SECOND:
             data = self.mount.clip.unit(self.frame)
             buf = Gst.Buffer.new_wrapped(data)
@@ -193,7 +196,8 @@ class PtzView:
     frame every 25). Encoding runs only while a client watches (no client, no pipeline).
     """
 
-    def __init__(self, spec: dict, name: str) -> None:
+    def __init__(self, spec: dict, name: str, gop_frames: int = 25) -> None:
+        self.gop_frames = gop_frames
         self.panorama: str = spec["panorama"]
         self.pano_w, self.pano_h = int(spec["pano_width"]), int(spec["pano_height"])
         self.width, self.height = int(spec["width"]), int(spec["height"])
@@ -216,7 +220,8 @@ class PtzView:
             # picture is live (the wall's operators and its tests tell live from frozen by it).
             'timeoverlay valignment=bottom halignment=left font-desc="Mono Bold 22" '
             "shaded-background=true ! videoconvert ! video/x-raw,format=I420 ! "
-            "x264enc name=enc tune=zerolatency speed-preset=ultrafast key-int-max=25 "
+            "x264enc name=enc tune=zerolatency speed-preset=ultrafast "
+            f"key-int-max={self.gop_frames} "
             f"bitrate={self.kbps} "
             "sliced-threads=false threads=1 "
             "byte-stream=true ! video/x-h264,profile=constrained-baseline ! "
@@ -277,8 +282,11 @@ class Mount:
         self.scheduler = scheduler
         self.frozen = False
         self.feeders: list[Feeder] = []
+        self.key_frame_on_connect = bool(spec.get("key_frame_on_connect", True))
+        self.epoch = time.monotonic()  # the camera's own clock, for sessions joining mid-GOP
         ptz = spec.get("ptz")
-        self.ptz = PtzView(ptz, spec.get("name", "")) if ptz else None
+        self.ptz = (PtzView(ptz, spec.get("name", ""), clip.fps * int(spec.get("gop_seconds", 1)))
+                    if ptz else None)
         self.live_pipelines = 0
         self.encoders: list[Gst.Element] = []  # the shared live pipelines' x264enc
         self.live_frames = 0
@@ -326,6 +334,13 @@ class Mount:
         media.connect("unprepared", self.on_unprepared, feeder)
         media.connect("new-state", self.on_new_state, feeder)
         self.scheduler.add(feeder)
+
+    def start_frame(self) -> int:
+        """Where a new session starts: on the clip's first key frame, or where the camera's
+        own clock is (a camera that does not restart its GOP for a client)."""
+        if self.key_frame_on_connect:
+            return 0  # the clip starts with an IDR
+        return int((time.monotonic() - self.epoch) * self.clip.fps) % len(self.clip.units)
 
     def on_new_state(self, _media, state: int, feeder: Feeder) -> None:
         if state == Gst.State.PLAYING:
@@ -418,8 +433,8 @@ class LabRtspServer:
         if uri is None:
             return
         for mount_path, mount in self.mounts.items():
-            if mount.ptz is not None and (uri.abspath == mount_path
-                                          or uri.abspath.startswith(mount_path + "/")):
+            if (mount.ptz is not None and mount.key_frame_on_connect
+                    and (uri.abspath == mount_path or uri.abspath.startswith(mount_path + "/"))):
                 # once the PLAY reply is on its way the new client's transport is live
                 GLib.timeout_add(60, mount.force_key_frame)
 

@@ -13,6 +13,7 @@ are free ones on 127.0.0.1 and no HTTP control endpoint is started.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from lab.core import Lab
@@ -21,7 +22,10 @@ TEST_CLIP_SECONDS = 4
 
 
 def start_test_lab(data_dir: Path, cameras: int = 4, clip_seconds: int = TEST_CLIP_SECONDS,
-                   control_port: int | None = None) -> Lab:
-    """A running lab in ``data_dir`` (camera 0 and 3 are PTZ; camera 3 is 1920×1080)."""
+                   control_port: int | None = None, gop_seconds: int | Mapping[int, int] = 1,
+                   key_frame_on_connect: bool = True) -> Lab:
+    """A running lab in ``data_dir`` (camera 0 and 3 are PTZ; camera 3 is 1920×1080); see
+    ``Lab.start`` for ``gop_seconds`` and ``key_frame_on_connect``."""
     return Lab.start(cameras=cameras, data_dir=data_dir, rtsp_port=0, onvif_base_port=0,
-                     control_port=control_port, clip_seconds=clip_seconds, ready_timeout=120)
+                     control_port=control_port, clip_seconds=clip_seconds, ready_timeout=120,
+                     gop_seconds=gop_seconds, key_frame_on_connect=key_frame_on_connect)

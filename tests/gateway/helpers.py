@@ -92,6 +92,7 @@ class Reader:
     """PyAV reading one session URL on a thread, counting video packets until EOF or error."""
 
     url: str
+    open_timeout: float = 10  # a camera with a long GOP and nothing kept: up to a GOP
     packets: int = 0
     ended_at: float | None = None
     error: BaseException | None = None
@@ -100,7 +101,8 @@ class Reader:
     first_packet: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> Reader:
-        self.container = av.open(self.url, options={"rtsp_transport": "tcp"}, timeout=(10, 10))
+        self.container = av.open(self.url, options={"rtsp_transport": "tcp"},
+                                 timeout=(self.open_timeout, 10))
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
         return self
