@@ -29,24 +29,12 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from enum import StrEnum
 from typing import Any
 
 from common.evidence import canonical_json
+from common.vocabulary import CameraStream
 
 TOKEN_FORMAT = "iocwall-stream-token/1"
-
-
-class CameraStream(StrEnum):
-    """A camera's two streams: the full picture and the small one for crowded walls.
-
-    Defined here, beside the token that names one, and spoken by the API
-    (``POST /cameras/{id}/streams/{stream}/session``; ``common.vocabulary`` re-exports it).
-    The client's ``app.video.streams.StreamKind`` still spells the same two words: it should
-    become this enum, and this definition move into ``common.vocabulary`` with it."""
-
-    MAIN = "main"
-    SUB = "sub"
 
 
 STREAMS = tuple(stream.value for stream in CameraStream)

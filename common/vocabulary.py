@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-# a camera's streams (main|sub): defined beside the stream token that names one, spoken here too
-from common.stream_tokens import CameraStream as CameraStream
+
+class CameraStream(StrEnum):
+    """A camera's two streams: the full picture and the small one for crowded walls (the
+    session route's ``{stream}``, a stream token's ``stream``, the wall's choice)."""
+
+    MAIN = "main"
+    SUB = "sub"
+
 
 # -- who may do what (regulation Art. 11, 12; server.permissions applies them) ------------------
 

@@ -12,15 +12,11 @@ an explicit operator request: it and its return act at once.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
+from common.vocabulary import CameraStream
 
-class StreamKind(enum.Enum):
-    """One of a camera's two streams."""
-
-    MAIN = "main"
-    SUB = "sub"
+StreamKind = CameraStream  # the wall's name for the shared word
 
 
 @dataclass(frozen=True)
