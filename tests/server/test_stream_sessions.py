@@ -7,24 +7,14 @@ import stat
 from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
-from cryptography.exceptions import InvalidSignature
-
 from common.stream_tokens import BadSignature, decode_and_verify
 from server.signing import load_public_key
+from tests.common.test_stream_tokens import verifier
 from tests.server.conftest import Backend, serve_by_gateway
 
 
 def _verifier(demo: Backend) -> object:
-    public = load_public_key(demo.settings.stream_token_key_file.read_bytes())
-
-    def verify(message: bytes, signature: bytes) -> bool:
-        try:
-            public.verify(signature, message)
-        except InvalidSignature:
-            return False
-        return True
-
-    return verify
+    return verifier(load_public_key(demo.settings.stream_token_key_file.read_bytes()))
 
 
 def test_a_session_url_carries_a_token_bound_to_user_camera_and_stream(demo: Backend) -> None:
@@ -62,17 +52,9 @@ def test_the_token_key_is_its_own_private_file(demo: Backend) -> None:
     assert path.read_bytes() != demo.settings.signing_key_file.read_bytes()
     # the evidence key does not verify a stream token
     (text,) = parse_qs(urlsplit(reply.json()["url"]).query)["token"]
-    evidence = load_public_key(demo.settings.signing_key_file.read_bytes())
-
-    def verify(message: bytes, signature: bytes) -> bool:
-        try:
-            evidence.verify(signature, message)
-        except InvalidSignature:
-            return False
-        return True
-
+    evidence = verifier(load_public_key(demo.settings.signing_key_file.read_bytes()))
     try:
-        decode_and_verify(text, verify, demo.clock().timestamp())
+        decode_and_verify(text, evidence, demo.clock().timestamp())
     except BadSignature:
         pass
     else:
