@@ -301,7 +301,10 @@ class Lab:
             cam, url = cam_url
             while True:
                 try:
-                    status = rtsp_describe(url, cam.rtsp_username, cam.rtsp_password)
+                    # a camera that does not restart its GOP for a new session answers DESCRIBE
+                    # only at its next key frame: wait longer than one GOP
+                    status = rtsp_describe(url, cam.rtsp_username, cam.rtsp_password,
+                                           timeout=5.0 + cam.gop_seconds)
                     if status == 200:
                         with answered_lock:
                             answered[0] += 1
