@@ -390,6 +390,10 @@ class StreamSession:
     expires_at: datetime
 
 
+GATEWAY_UNAVAILABLE = "gateway_unavailable"
+"""The error code of a session refused because the camera's media gateway is not up (503)."""
+
+
 # -- camera health --------------------------------------------------------------------------------
 
 

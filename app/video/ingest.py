@@ -26,12 +26,22 @@ import av.error
 
 from app.security import scrub
 from app.video.policy import ConnectionLimiter
-from app.video.sources import SessionSource, SourceUnavailable, StreamSource, describe, resolve
+from app.video.sources import (
+    SessionSource,
+    SourceUnavailable,
+    StreamSource,
+    describe,
+    gateway_answers,
+    resolve,
+)
 from app.video.status import OfflineReason
 
 log = logging.getLogger("iocwall.video")
 
 Transport = Literal["tcp", "udp"]
+# After a session's stream ended: how long the gateway has to answer before the tile says the
+# gateway is down (on loopback or a LAN it answers in milliseconds)
+GATEWAY_CHECK_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -271,6 +281,12 @@ class RtspIngest:
             if began:
                 for sink in self._sinks:
                     sink.end()
+            if (reason == OfflineReason.DISCONNECTED and isinstance(self.url, SessionSource)
+                    and not self._cancelled.is_set()
+                    and not gateway_answers(self.url, GATEWAY_CHECK_S)):
+                # a gateway ends the stream of a camera it lost; one that ended with the
+                # stream is down itself: say so, not "disconnected" (the camera may be fine)
+                reason, detail = OfflineReason.GATEWAY, "the media gateway does not answer"
             if not self._cancelled.is_set():
                 self._emit(IngestEvent("ended", reason=reason, detail=detail))
 

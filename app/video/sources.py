@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from app.errors import BackendError, Forbidden, NotFound
 from app.video.status import OfflineReason
+from common.records import GATEWAY_UNAVAILABLE
 from common.stream_tokens import mask_token
 from common.urls import mask_url
 
@@ -50,6 +51,8 @@ class SessionSource:
             # the camera left the user's scope, or a grant ended
             raise SourceUnavailable(OfflineReason.FORBIDDEN, str(exc)) from exc
         except BackendError as exc:  # the backend is down, the login expired, …
+            if exc.code == GATEWAY_UNAVAILABLE:  # the backend is up, the camera's gateway not
+                raise SourceUnavailable(OfflineReason.GATEWAY, str(exc)) from exc
             raise SourceUnavailable(OfflineReason.NO_SESSION, str(exc)) from exc
 
 

@@ -4,9 +4,15 @@ give four distinct pictures that move."""
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import signal
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
@@ -21,10 +27,12 @@ from app.demo import DemoStack, LabPorts
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.settings import SettingsStore
-from app.video import StreamState, VideoService
+from app.video import OfflineReason, StreamState, TileStatus, VideoService
+from app.video.sources import SessionSource
 from app.wall import WallController
 from tests.app.helpers import free_port
 from widgets.main_window import MainWindow
+from widgets.tile import VideoTile
 
 pytestmark = [pytest.mark.video, pytest.mark.lab]
 
@@ -133,3 +141,83 @@ def test_ward_police_wall_shows_four_live_distinct_pictures(
     for camera in wall.stop_for_exit():
         auth.audit_event("view_stop", camera.id, "e2e end")
     assert all(video.status(k).state is StreamState.STOPPED for k in keys)
+
+
+def _gateway_pid(parent_pid: int) -> int | None:
+    """The embedded media gateway: the backend's child running ``-m gateway``."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == parent_pid and b"-m" in cmdline and b"gateway" in cmdline:
+            return int(entry.name)
+    return None
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def test_killed_gateway_darkens_tiles_with_the_reason_and_they_are_live_within_3_s_of_its_return(
+        qtbot: QtBot, qapp: QApplication, stack: DemoStack, tmp_path: Path, ops: Ops,
+        messages: MessageBridge, video: VideoService) -> None:
+    settings = SettingsStore(tmp_path)
+    auth = AuthService(settings, TokenStore())
+    auth.login(stack.server_url, "ward.dongphu.police", "demo", False)
+    client = auth.client
+    assert client is not None
+    cameras = sorted((c for c in client.cameras() if c.streams), key=lambda c: c.id)[:4]
+    assert len(cameras) == 4
+    tiles = []
+    for n, camera in enumerate(cameras):
+        tile = VideoTile(n)
+        qtbot.addWidget(tile)
+        tile.setGeometry(480 * (n % 2), 280 * (n // 2), 480, 270)
+        tile.show()
+        qtbot.waitExposed(tile)
+        tiles.append(tile)
+        issue = functools.partial(client.stream_session_url, camera.id, "sub")
+        video.play(f"g{n}", SessionSource(camera.id, "sub", issue),
+                   tile.video_window_id(), camera.name)
+    keys = [f"g{n}" for n in range(4)]
+    qtbot.waitUntil(lambda: all(video.status(k).state is StreamState.LIVE for k in keys),
+                    timeout=30000)
+    port = int(urlsplit(client.stream_session_url(cameras[0].id, "sub")).port or 0)
+
+    backend = stack.processes[-1]
+    old = _gateway_pid(backend.pid)
+    assert old is not None, "the backend runs no gateway"
+    said: dict[str, str] = {}  # what each tile said when it went offline for the gateway
+
+    def offline(key: str, status: TileStatus) -> None:
+        if key in keys and status.state is StreamState.OFFLINE \
+                and status.reason == OfflineReason.GATEWAY:
+            tile = tiles[keys.index(key)]
+            tile.set_status(status)
+            said.setdefault(key, tile.overlay_text().lower())
+
+    video.tile_status_changed.connect(offline)
+    os.kill(old, signal.SIGKILL)
+    # Each tile says why: the gateway (not the camera, not "disconnected").
+    qtbot.waitUntil(lambda: len(said) == len(keys), timeout=15000)
+    assert all("gateway" in text or "cổng" in text for text in said.values()), said
+
+    # The supervisor brings it back (after its backoff) on the same port; from the moment it
+    # listens again, every tile must be live within 3 s.
+    qtbot.waitUntil(lambda: (_gateway_pid(backend.pid) not in (None, old)
+                             and _listening(port)), timeout=30000)
+    returned = time.monotonic()
+    qtbot.waitUntil(lambda: all(video.status(k).state is StreamState.LIVE for k in keys),
+                    timeout=3000)
+    print(f"\nlive again {time.monotonic() - returned:.2f} s after the gateway's return")
+    for key in keys:
+        video.stop(key)

@@ -7,6 +7,7 @@ import stat
 from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
+from common.records import GATEWAY_UNAVAILABLE
 from common.stream_tokens import BadSignature, decode_and_verify
 from server.signing import load_public_key
 from tests.common.test_stream_tokens import verifier
@@ -107,5 +108,5 @@ def test_no_gateway_is_409_and_a_gateway_not_heard_from_is_503(demo: Backend) ->
     serve_by_gateway(demo, ready=False)
     down = demo.post(f"/cameras/{ids[0]}/streams/main/session", token)
     assert down.status_code == 503
-    assert down.json()["code"] == "unavailable" and "local" in down.json()["message"]
+    assert down.json()["code"] == GATEWAY_UNAVAILABLE and "local" in down.json()["message"]
     assert not demo.audit_rows("stream_session")

@@ -4,11 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
-from common.records import StoredHealthReport, StreamSession
+from common.records import GATEWAY_UNAVAILABLE, StoredHealthReport, StreamSession
 from common.vocabulary import CameraStream
 from server import audit, stream_sessions
 from server import permissions as perm
-from server.api.errors import documented
+from server.api.errors import ApiError, documented
 from server.api.forms import invalid
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep, require_camera_access
 from server.models import CameraHealthReport, Gateway
@@ -112,9 +112,9 @@ def open_stream_session(
     gateway = session.get(Gateway, camera.gateway_id)
     if gateway is None or not stream_sessions.gateway_ready(gateway):
         name = gateway.name if gateway is not None else str(camera.gateway_id)
-        raise HTTPException(status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-                            detail=f"The media gateway {name} serving this camera is not "
-                                   "available now; try again in a few seconds")
+        raise ApiError(status.HTTP_503_SERVICE_UNAVAILABLE,
+                       f"The media gateway {name} serving this camera is not available now; "
+                       "try again in a few seconds", code=GATEWAY_UNAVAILABLE)
     issued = stream_sessions.issue(runtime.stream_key, gateway, user, camera.id, stream, now,
                                    runtime.settings.stream_token_lifetime_s)
     audit.append(session, "stream_session_issue", now=now, user_id=user.id,

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.errors import BackendUnreachable, Forbidden
+from app.errors import BackendUnreachable, Forbidden, Unavailable
 from app.video import OfflineReason, StreamState, VideoService
 from app.video.sources import SessionSource, describe, resolve, scrub_url
+from common.records import GATEWAY_UNAVAILABLE
 from tests.app.video.conftest import closed_port, sub_url
 from widgets.tile import VideoTile
 
@@ -60,6 +61,9 @@ def test_each_attempt_asks_for_a_fresh_session_off_the_gui_thread(
 @pytest.mark.parametrize(("answer", "reason"), [
     (Forbidden("the grant has ended"), OfflineReason.FORBIDDEN),
     (BackendUnreachable("cannot reach the server"), OfflineReason.NO_SESSION),
+    (Unavailable("the media gateway is not available now", code=GATEWAY_UNAVAILABLE,
+                 status=503), OfflineReason.GATEWAY),
+    (Unavailable("a proxy answered 503", status=503), OfflineReason.NO_SESSION),
 ])
 def test_a_session_refused_or_not_issued_is_a_readable_offline_reason(
         qtbot: QtBot, video_service: VideoService, tile: VideoTile, answer: Exception,
