@@ -12,7 +12,7 @@ Protocol with the parent:
       {"rtsp": {"address": "127.0.0.1", "port": 8554},
        "control": {"address": "127.0.0.1", "port": 0, "secret": "<≥ 16 chars>"},
        "token_keys": ["<Ed25519 public key: PEM or base64 of the 32 raw bytes>", ...],
-       "max_token_lifetime_s": 3600,
+       "max_token_lifetime_s": 3600, "cameras_version": "<the backend's name for the table>",
        "cameras": [{"camera_id": 1, "stream": "main" | "sub", "url": "rtsp://host:554/...",
                     "username": "...", "password": "...", "transport": "auto" | "tcp" | "udp",
                     "name": "CAM-01 ...", "keeper": true}, ...]}
@@ -26,7 +26,7 @@ Protocol with the parent:
       {"event": "session_start", "session_id", "user_id", "username", "camera_id", "stream",
           "started_at"}                                          at a viewer's first PLAY
       {"event": "session_end", ... the same ..., "duration_s", "reason": "closed" | "teardown"
-          | "revoked" | "shutdown"}
+          | "revoked" | "moved" | "shutdown"}       ("moved": its camera left this gateway)
       {"event": "session_refused", "reason": "malformed" | "bad_signature" | "expired" |
           "wrong_stream" | "revoked" | "session_mismatch", "camera_id", "stream"
           [, "session_id", "user_id", "username", "token_camera_id", "token_stream" once the
@@ -35,6 +35,7 @@ Protocol with the parent:
   Viewers: ``rtsp://<host>:<rtsp port>/cam/<camera id>/<main|sub>?token=<token>``
   (``common.stream_tokens.session_url``; log it through ``mask_token``), RTSP over TCP. RTSP
   Basic ``<session id>:<token>`` works too, but not from FFmpeg (PyAV, ffprobe), which cuts a
-  URL's user info at 127 bytes. Control: HTTP on loopback, see :mod:`gateway.control`.
+  URL's user info at 127 bytes. Control: HTTP on loopback, see :mod:`gateway.control`; the
+  camera table can be replaced there while the gateway runs (``PUT /cameras``).
 Files: it writes none; its umask is 077, so anything a library writes for it is owner-only.
 """

@@ -194,6 +194,7 @@ class GatewayConfig:
     control_port: int = 0
     max_token_lifetime_s: int = DEFAULT_MAX_TOKEN_LIFETIME_S
     key_file: Path | None = None
+    cameras_version: str = ""  # the backend's name for this camera table (``GET /health``)
 
     @staticmethod
     def key_file_of(data: Any) -> Path | None:
@@ -233,6 +234,7 @@ class GatewayConfig:
             control_port=_port(control.get("port", 0), "control.port"),
             max_token_lifetime_s=lifetime,
             key_file=cls.key_file_of(data),
+            cameras_version=str(data.get("cameras_version", "")),
         )
 
 

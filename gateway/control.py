@@ -9,6 +9,14 @@ anything else gets 401. Routes:
   ``{"camera_id": N}``, ``{"user_id": N, "camera_id": M}`` (that user on that camera only)
   → ``{"cut": connections}``: the matching live viewers are cut at once and the matching
   tokens refused until they expire.
+- ``PUT /cameras`` with ``{"cameras": [...], "version": "..."}`` (entries as in the start
+  configuration, passwords sealed) → ``{"streams", "mounted", "unmounted", "cut"}``: the camera
+  table is replaced live; streams gone or changed lose their viewers, unchanged ones play on.
+  ``version`` is the backend's name for that table, answered by ``GET /health`` (``{"ok": true,
+  "cameras_version": "..."}``) so that it can tell a gateway that restarted with an old table.
+- ``POST /reseal`` with ``{"sealed": "<box sealed to this gateway>", "to": "<X25519 public
+  key, base64>"}`` → ``{"sealed": "<the same secret sealed to that key>"}``: a camera moves to
+  another gateway without its password ever being readable by the backend.
 The handlers run on the server's threads and reach GStreamer through ``on_main_loop``.
 """
 
@@ -28,6 +36,7 @@ from gateway.access import Revocation
 log = logging.getLogger("iocwall.gateway.control")
 
 MAX_BODY = 64 * 1024
+MAX_TABLE_BODY = 16 * 1024 * 1024  # a camera table: a few hundred bytes per stream
 
 
 class BadRequest(ValueError):
@@ -64,7 +73,12 @@ class ControlServer:
 
     def __init__(self, address: str, port: int, secret: str,
                  stats: Callable[[], dict[str, Any]],
-                 revoke: Callable[[Revocation], int]) -> None:
+                 revoke: Callable[[Revocation], int],
+                 replace_cameras: Callable[[Any, str], dict[str, int]] | None = None,
+                 reseal: Callable[[str, str], str] | None = None,
+                 cameras_version: Callable[[], str] = lambda: "") -> None:
+        """``replace_cameras(entries, version)`` and ``reseal(sealed, to_key)`` raise
+        :class:`BadRequest` (or ``ValueError``) naming what is wrong with their input."""
         expected = f"Bearer {secret}".encode()
 
         class Handler(BaseHTTPRequestHandler):
@@ -92,27 +106,52 @@ class ControlServer:
                 if not self._authorized():
                     return
                 if self.path == "/health":
-                    self._answer(HTTPStatus.OK, {"ok": True})
+                    self._answer(HTTPStatus.OK, {"ok": True,
+                                                 "cameras_version": cameras_version()})
                 elif self.path == "/stats":
                     self._answer(HTTPStatus.OK, stats())
                 else:
                     self._answer(HTTPStatus.NOT_FOUND, {"error": "not found"})
 
+            def _body(self, limit: int = MAX_BODY) -> Any:
+                length = int(self.headers.get("Content-Length") or 0)
+                if not 0 < length <= limit:
+                    raise BadRequest("body missing or too large")
+                return json.loads(self.rfile.read(length))
+
             def do_POST(self) -> None:  # noqa: N802
                 if not self._authorized():
                     return
-                if self.path != "/revoke":
+                try:
+                    if self.path == "/revoke":
+                        revocation = parse_revocation(self._body())
+                        self._answer(HTTPStatus.OK, {"cut": revoke(revocation)})
+                    elif self.path == "/reseal" and reseal is not None:
+                        body = self._body()
+                        if not isinstance(body, dict) or set(body) != {"sealed", "to"}:
+                            raise BadRequest("give sealed and to")
+                        self._answer(HTTPStatus.OK,
+                                     {"sealed": reseal(str(body["sealed"]), str(body["to"]))})
+                    else:
+                        self._answer(HTTPStatus.NOT_FOUND, {"error": "not found"})
+                except (BadRequest, ValueError) as err:
+                    self._answer(HTTPStatus.BAD_REQUEST, {"error": str(err)})
+
+            def do_PUT(self) -> None:  # noqa: N802
+                if not self._authorized():
+                    return
+                if self.path != "/cameras" or replace_cameras is None:
                     self._answer(HTTPStatus.NOT_FOUND, {"error": "not found"})
                     return
                 try:
-                    length = int(self.headers.get("Content-Length") or 0)
-                    if not 0 < length <= MAX_BODY:
-                        raise BadRequest("body missing or too large")
-                    revocation = parse_revocation(json.loads(self.rfile.read(length)))
+                    body = self._body(MAX_TABLE_BODY)
+                    if not isinstance(body, dict) or not isinstance(body.get("version"), str):
+                        raise BadRequest("give cameras and version")
+                    result = replace_cameras(body.get("cameras"), body["version"])
                 except (BadRequest, ValueError) as err:
                     self._answer(HTTPStatus.BAD_REQUEST, {"error": str(err)})
                     return
-                self._answer(HTTPStatus.OK, {"cut": revoke(revocation)})
+                self._answer(HTTPStatus.OK, result)
 
         self.httpd = ThreadingHTTPServer((address, port), Handler)
         self.httpd.daemon_threads = True

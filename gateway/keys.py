@@ -13,10 +13,11 @@ import binascii
 import logging
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from nacl.exceptions import CryptoError
-from nacl.public import PrivateKey, SealedBox
+from nacl.public import PrivateKey, PublicKey, SealedBox
 
 from gateway.config import ConfigError, OpenSealed
 
@@ -69,3 +70,24 @@ def opener(key: PrivateKey) -> OpenSealed:
             raise ConfigError("a sealed password was not sealed to this gateway's key") from exc
 
     return open_sealed
+
+
+def resealer(key: PrivateKey) -> Callable[[str, str], str]:
+    """``reseal(sealed, to_key) -> sealed``, all base64: a secret sealed to this gateway, sealed
+    to another gateway's public key instead. The clear text exists only in this process, for
+    the moment of the call: this is how a camera moves between gateways while the backend
+    that carries the boxes can read neither."""
+    open_sealed = opener(key)
+
+    def reseal(sealed: str, to_key: str) -> str:
+        try:
+            box = base64.b64decode(sealed, validate=True)
+            raw_key = base64.b64decode(to_key, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ConfigError("sealed, to: not base64") from exc
+        if len(raw_key) != 32:
+            raise ConfigError("to: not an X25519 public key")
+        secret = open_sealed(box)
+        return base64.b64encode(SealedBox(PublicKey(raw_key)).encrypt(secret)).decode("ascii")
+
+    return reseal

@@ -11,7 +11,7 @@ import threading
 import time
 from typing import Any
 
-from gateway.config import ConfigError, GatewayConfig
+from gateway.config import CameraTable, ConfigError, GatewayConfig
 from gateway.events import Events
 
 log = logging.getLogger("iocwall.gateway")
@@ -55,12 +55,12 @@ def main() -> int:
     try:
         data = json.loads(first)
         key_file = GatewayConfig.key_file_of(data)
-        open_sealed = None
+        open_sealed = reseal = None
         if key_file is not None:
-            from gateway.keys import load_or_create_key, opener, public_key_text
+            from gateway.keys import load_or_create_key, opener, public_key_text, resealer
 
             key = load_or_create_key(key_file)
-            public_key, open_sealed = public_key_text(key), opener(key)
+            public_key, open_sealed, reseal = public_key_text(key), opener(key), resealer(key)
             del key
         config = GatewayConfig.from_json(data, open_sealed)
         del data
@@ -85,12 +85,22 @@ def main() -> int:
     Gst.init(None)
     gate = Gate(make_verifier(config.token_keys), config.max_token_lifetime_s, time.time)
     relay = Relay(config.cameras, gate, events, config.rtsp_address, config.rtsp_port)
+    version = [config.cameras_version]
+
+    def replace_cameras(entries: Any, new_version: str) -> dict[str, int]:
+        table = CameraTable.from_config(entries, open_sealed)  # ConfigError names the field
+        result: dict[str, int] = on_main_loop(lambda: relay.replace_cameras(table))
+        version[0] = new_version
+        return result
+
     try:
         rtsp_port = relay.attach()
         control = ControlServer(
             config.control_address, config.control_port, config.control_secret,
             stats=lambda: on_main_loop(relay.stats),
-            revoke=lambda revocation: on_main_loop(lambda: relay.revoke(revocation)))
+            revoke=lambda revocation: on_main_loop(lambda: relay.revoke(revocation)),
+            replace_cameras=replace_cameras, reseal=reseal,
+            cameras_version=lambda: version[0])
     except OSError as err:
         events.emit({"event": "ready", "ok": False, "error": str(err)})
         log.error("gateway not started: %s", err)

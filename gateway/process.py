@@ -160,6 +160,14 @@ class GatewayProcess:
             body["camera_id"] = camera_id
         return int(self._ok("POST", "/revoke", body)["cut"])
 
+    def replace_cameras(self, cameras: list[dict[str, Any]], version: str) -> dict[str, int]:
+        """Serve exactly these camera streams from now on (``PUT /cameras``)."""
+        return dict(self._ok("PUT", "/cameras", {"cameras": cameras, "version": version}))
+
+    def reseal(self, sealed: str, to_public_key: str) -> str:
+        """A secret sealed to this gateway, sealed to another gateway's key instead."""
+        return str(self._ok("POST", "/reseal", {"sealed": sealed, "to": to_public_key})["sealed"])
+
     # -- end -------------------------------------------------------------------------------------
     def alive(self) -> bool:
         return self.proc.poll() is None

@@ -274,13 +274,48 @@ class Relay:
         # the factory's cache and gets 503.
         self._client_thread = self.server.get_thread_pool().get_thread(
             GstRtspServer.RTSPThreadType.CLIENT, GstRtspServer.RTSPContext())
-        points = self.server.get_mount_points()
         for upstream in cameras:
-            factory = (KeeperFactory(upstream, self._cut_stream) if upstream.keeper
-                       else StreamFactory(upstream))
-            self.factories[upstream.path] = factory
-            points.add_factory(upstream.path, factory)
+            self._mount(upstream)
         self.server.connect("client-connected", self._on_client_connected)
+
+    def _mount(self, upstream: Upstream) -> None:
+        factory = (KeeperFactory(upstream, self._cut_stream) if upstream.keeper
+                   else StreamFactory(upstream))
+        self.factories[upstream.path] = factory
+        self.server.get_mount_points().add_factory(upstream.path, factory)
+
+    def replace_cameras(self, cameras: CameraTable) -> dict[str, int]:
+        """Serve exactly ``cameras`` from now on (the backend moved cameras between gateways,
+        changed an address or a password). A stream that is gone or changed loses its mount and
+        its viewers (they reconnect and are sent where the camera is now); an unchanged one
+        plays on. Call on the main loop."""
+        wanted = {upstream.path: upstream for upstream in cameras}
+        with self.lock:
+            doomed_paths = {path for path, factory in self.factories.items()
+                            if wanted.get(path) != factory.upstream}
+            doomed = {client for client, viewers in self.viewers.items()
+                      if any(v.factory.upstream.path in doomed_paths for v in viewers)}
+            for viewers in self.viewers.values():
+                for viewer in viewers:
+                    if viewer.factory.upstream.path in doomed_paths:
+                        viewer.end_reason = "moved"
+        points = self.server.get_mount_points()
+        for path in doomed_paths:
+            points.remove_factory(path)
+            del self.factories[path]
+        if doomed:
+            self.server.client_filter(
+                lambda _server, client, *_args: GstRtspServer.RTSPFilterResult.REMOVE
+                if client in doomed else GstRtspServer.RTSPFilterResult.KEEP)
+        added = 0
+        for path, upstream in wanted.items():
+            if path not in self.factories:
+                self._mount(upstream)
+                added += 1
+        log.info("camera table replaced: %d stream(s), %d mounted, %d unmounted, %d viewer "
+                 "connection(s) cut", len(wanted), added, len(doomed_paths), len(doomed))
+        return {"streams": len(wanted), "mounted": added, "unmounted": len(doomed_paths),
+                "cut": len(doomed)}
 
     def attach(self) -> int:
         """Listen; the bound port. GStreamer answers 0 without a word when the port is taken:
