@@ -390,6 +390,33 @@ class StreamSession:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class GatewayInfo:
+    """A media gateway as its administrators see it (``/admin/gateways``): where viewers and
+    the backend reach it, whether it has reported its key (passwords are sealed to it), whether
+    it answers, and how many cameras it serves. Its control secret is never answered."""
+
+    id: int
+    name: str
+    rtsp_host: str
+    rtsp_port: int
+    control_url: str
+    public_key: str | None
+    is_active: bool
+    last_seen_at: datetime | None
+    cameras: int
+
+
+@dataclass(frozen=True)
+class CameraPlacement:
+    """Which gateway serves a camera now, and whether that gateway holds its RTSP password."""
+
+    camera_id: int
+    gateway_id: int
+    gateway: str
+    has_credentials: bool
+
+
 GATEWAY_UNAVAILABLE = "gateway_unavailable"
 """The error code of a session refused because the camera's media gateway is not up (503)."""
 

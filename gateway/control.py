@@ -13,7 +13,8 @@ anything else gets 401. Routes:
   configuration, passwords sealed) → ``{"streams", "mounted", "unmounted", "cut"}``: the camera
   table is replaced live; streams gone or changed lose their viewers, unchanged ones play on.
   ``version`` is the backend's name for that table, answered by ``GET /health`` (``{"ok": true,
-  "cameras_version": "..."}``) so that it can tell a gateway that restarted with an old table.
+  "cameras_version": "...", "public_key": "<X25519, base64>" | null}``) so that the backend can
+  tell a gateway that restarted with an old table, and learn the key to seal passwords to.
 - ``POST /reseal`` with ``{"sealed": "<box sealed to this gateway>", "to": "<X25519 public
   key, base64>"}`` → ``{"sealed": "<the same secret sealed to that key>"}``: a camera moves to
   another gateway without its password ever being readable by the backend.
@@ -76,7 +77,8 @@ class ControlServer:
                  revoke: Callable[[Revocation], int],
                  replace_cameras: Callable[[Any, str], dict[str, int]] | None = None,
                  reseal: Callable[[str, str], str] | None = None,
-                 cameras_version: Callable[[], str] = lambda: "") -> None:
+                 cameras_version: Callable[[], str] = lambda: "",
+                 public_key: str | None = None) -> None:
         """``replace_cameras(entries, version)`` and ``reseal(sealed, to_key)`` raise
         :class:`BadRequest` (or ``ValueError``) naming what is wrong with their input."""
         expected = f"Bearer {secret}".encode()
@@ -107,7 +109,8 @@ class ControlServer:
                     return
                 if self.path == "/health":
                     self._answer(HTTPStatus.OK, {"ok": True,
-                                                 "cameras_version": cameras_version()})
+                                                 "cameras_version": cameras_version(),
+                                                 "public_key": public_key})
                 elif self.path == "/stats":
                     self._answer(HTTPStatus.OK, stats())
                 else:

@@ -100,7 +100,7 @@ def main() -> int:
             stats=lambda: on_main_loop(relay.stats),
             revoke=lambda revocation: on_main_loop(lambda: relay.revoke(revocation)),
             replace_cameras=replace_cameras, reseal=reseal,
-            cameras_version=lambda: version[0])
+            cameras_version=lambda: version[0], public_key=public_key)
     except OSError as err:
         events.emit({"event": "ready", "ok": False, "error": str(err)})
         log.error("gateway not started: %s", err)

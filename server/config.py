@@ -78,6 +78,9 @@ class Settings(BaseModel):
     gateway_rtsp_host: str = "127.0.0.1"  # as viewers reach it (session URLs)
     gateway_rtsp_address: str = "127.0.0.1"  # where it listens
     gateway_rtsp_port: int = 8555  # 0: any free port (tests)
+    # Keep every gateway's camera table equal to the database (server.gateway_fleet); off only
+    # for a backend whose gateways nobody may reach (tests of the API alone)
+    gateway_sync: bool = True
     ffmpeg: str = "ffmpeg"
     ffprobe: str = "ffprobe"
 

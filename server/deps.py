@@ -26,6 +26,7 @@ from server.services import VisibleCamera, user_context, visible_camera
 
 if TYPE_CHECKING:
     from server.clip_requests import ClipWorker
+    from server.gateway_fleet import GatewaySync
     from server.gateways import Gateways, GatewaySupervisor, GrantEnds
     from server.login_guard import AddressLimiter
     from server.public import RateLimiter
@@ -47,6 +48,7 @@ class Runtime:
     gateways: Gateways | None = None  # tells the media gateways what to revoke
     gateway_supervisor: GatewaySupervisor | None = None  # the embedded gateway (lifespan)
     grant_ends: GrantEnds | None = None  # cuts streams when access grants end (lifespan)
+    gateway_sync: GatewaySync | None = None  # keeps the gateways' camera tables (lifespan)
     clip_worker: ClipWorker | None = None  # started by the app's lifespan (not in unit tests)
     recorder: Recorder | None = None
     public_limiter: RateLimiter | None = None  # /public/v1 (server.public)

@@ -20,6 +20,7 @@ A site runs one or more gateways (``gateway/``), each serving the cameras assign
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import queue
@@ -38,6 +39,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from common.evidence import canonical_json
 from gateway.process import GatewayError, GatewayProcess
 from server import audit
 from server.config import Settings
@@ -100,6 +102,31 @@ def set_gateway_key(session: Session, gateway: Gateway, public_key: str,
 
 
 # -- the rows ---------------------------------------------------------------------------------
+
+def camera_entries(session: Session, gateway: Gateway, box: SecretBox) -> list[dict[str, Any]]:
+    """The camera streams ``gateway`` serves, in its configuration's shape (sealed passwords)."""
+    cameras = session.execute(select(Camera).where(Camera.gateway_id == gateway.id)
+                              .order_by(Camera.id)).scalars().all()
+    entries = []
+    for camera in cameras:
+        username = box.decrypt(camera.rtsp_username_enc) or ""
+        for stream, url in (("main", camera.main_url), ("sub", camera.sub_url)):
+            if not url:
+                continue
+            entry: dict[str, Any] = {"camera_id": camera.id, "stream": stream, "url": url,
+                                     "username": username, "transport": "tcp",
+                                     "name": camera.name}
+            if camera.rtsp_password_sealed is not None:
+                entry["sealed_password"] = camera.rtsp_password_sealed
+            entries.append(entry)
+    return entries
+
+
+def table_version(entries: list[dict[str, Any]]) -> str:
+    """A name for a camera table: equal tables, equal names (the gateway repeats it)."""
+    return hashlib.sha256(canonical_json(entries).encode()).hexdigest()[:32]
+
+
 
 def ensure_local_gateway(session: Session, settings: Settings, box: SecretBox) -> Gateway:
     """The embedded gateway's row (created on first use, its viewers' address from the
@@ -372,22 +399,11 @@ class GatewaySupervisor:
         with self._sessions() as session:
             gateway = ensure_local_gateway(session, settings, self._box)
             cameras = session.execute(select(Camera).where(Camera.gateway_id == gateway.id)
-                                      .order_by(Camera.id)).scalars().all()
+                                      ).scalars().all()
             for camera in cameras:
                 seal_camera(camera, gateway, self._box, only_missing=True)
             session.commit()
-            entries = []
-            for camera in cameras:
-                username = self._box.decrypt(camera.rtsp_username_enc) or ""
-                for stream, url in (("main", camera.main_url), ("sub", camera.sub_url)):
-                    if not url:
-                        continue
-                    entry: dict[str, Any] = {"camera_id": camera.id, "stream": stream,
-                                             "url": url, "username": username,
-                                             "transport": "tcp", "name": camera.name}
-                    if camera.rtsp_password_sealed is not None:
-                        entry["sealed_password"] = camera.rtsp_password_sealed
-                    entries.append(entry)
+            entries = camera_entries(session, gateway, self._box)
             secret = self._box.decrypt(gateway.control_secret_enc) or ""
         port = self._last_port if self._last_port is not None else settings.gateway_rtsp_port
         return {"rtsp": {"address": settings.gateway_rtsp_address, "port": port},
@@ -395,7 +411,7 @@ class GatewaySupervisor:
                 "token_keys": [self._token_key],
                 "max_token_lifetime_s": settings.stream_token_lifetime_s,
                 "key_file": str(settings.gateway_dir / "x25519.key"),
-                "cameras": entries}
+                "cameras": entries, "cameras_version": table_version(entries)}
 
     def _new_key(self, public_key: str) -> bool:
         """Store a key the row did not have and seal to it; False when it is the known one."""

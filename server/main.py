@@ -17,6 +17,7 @@ from server.clip_requests import ClipWorker
 from server.config import Settings, prepare_private_dir
 from server.db import make_engine, make_sessionmaker
 from server.deps import Clock, Runtime
+from server.gateway_fleet import GatewaySync
 from server.gateways import Gateways, GatewaySupervisor, GrantEnds
 from server.recorder import Recorder
 from server.security import Passwords, SecretBox
@@ -55,6 +56,10 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     runtime.gateways = Gateways(runtime.sessions, runtime.secrets,
                                 settings.stream_token_lifetime_s)
     runtime.grant_ends = GrantEnds(runtime.sessions, runtime.gateways, clock)
+    if settings.gateway_sync:
+        runtime.gateway_sync = GatewaySync(
+            runtime.sessions, runtime.secrets, clock,
+            embedded=settings.gateway_name if settings.gateway == "embedded" else None)
     if settings.gateway == "embedded":
         runtime.gateway_supervisor = GatewaySupervisor(
             runtime.sessions, settings, runtime.secrets, public_key_base64(runtime.stream_key),
@@ -71,6 +76,8 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
             runtime.gateway_supervisor.start()
         if runtime.grant_ends is not None:
             runtime.grant_ends.start()
+        if runtime.gateway_sync is not None:
+            runtime.gateway_sync.start()
         if runtime.clip_worker is not None:
             runtime.clip_worker.start()
         if runtime.recorder is not None:
@@ -84,6 +91,8 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
                 runtime.clip_worker.stop()
             if runtime.grant_ends is not None:
                 runtime.grant_ends.stop()
+            if runtime.gateway_sync is not None:
+                runtime.gateway_sync.stop()
             if runtime.gateway_supervisor is not None:
                 runtime.gateway_supervisor.stop()
 

@@ -495,3 +495,39 @@ class CameraHealthCreate(StrictInput):
     live_seconds: float = Field(ge=0, le=3600)
     down_seconds: float = Field(ge=0, le=3600)
     reconnects: int = Field(default=0, ge=0, le=100000)
+
+
+# -- media gateways (administrators) ----------------------------------------------------------
+
+HOST_PATTERN = r"^[A-Za-z0-9.\-:\[\]]+$"  # a host name or an IPv4/IPv6 address
+CONTROL_URL_PATTERN = r"^https?://[A-Za-z0-9.\-:\[\]]+(/[A-Za-z0-9._~/-]*)?$"
+
+
+class GatewayCreate(StrictInput):
+    """A gateway the site runs elsewhere (``python3 -m gateway --config FILE``): where viewers
+    reach it, its control endpoint and that endpoint's secret (write-only)."""
+
+    name: str = Field(min_length=1, max_length=100)
+    rtsp_host: str = Field(min_length=1, max_length=255, pattern=HOST_PATTERN)
+    rtsp_port: int = Field(ge=1, le=65535)
+    control_url: str = Field(min_length=1, max_length=500, pattern=CONTROL_URL_PATTERN)
+    control_secret: str = Field(min_length=16, max_length=256)
+
+
+class GatewayUpdate(StrictInput):
+    rtsp_host: str | None = Field(default=None, min_length=1, max_length=255,
+                                  pattern=HOST_PATTERN)
+    rtsp_port: int | None = Field(default=None, ge=1, le=65535)
+    control_url: str | None = Field(default=None, min_length=1, max_length=500,
+                                    pattern=CONTROL_URL_PATTERN)
+    control_secret: str | None = Field(default=None, min_length=16, max_length=256)
+    is_active: bool | None = None
+
+
+class CameraPlacementChange(StrictInput):
+    """Serve the camera by another gateway. Passwords given here are sealed to that gateway's
+    key and forgotten; left out, the gateway holding them re-seals them."""
+
+    gateway_id: DbInt
+    rtsp_password: str | None = Field(default=None, min_length=1, max_length=256)
+    onvif_password: str | None = Field(default=None, min_length=1, max_length=256)

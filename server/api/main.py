@@ -14,6 +14,7 @@ from server.api.routes import (
     cameras,
     cases,
     clips,
+    gateways,
     health,
     incidents,
     keys,
@@ -31,6 +32,7 @@ api_router.include_router(auth.router)
 api_router.include_router(me.router)
 api_router.include_router(cameras.router)
 api_router.include_router(ptz.router)
+api_router.include_router(gateways.router)
 api_router.include_router(audit.router)
 api_router.include_router(layouts.router)
 api_router.include_router(bookmarks.router)

@@ -71,6 +71,8 @@ def make_settings(data_dir: Path, database_url: str) -> Settings:
         argon2_time_cost=1,
         argon2_memory_cost=1024,
         argon2_parallelism=1,
+        gateway_sync=False,  # the API's tests: no gateway to reach (test_gateway_live has them)
+        gateway_rtsp_port=0,  # tests run side by side: each embedded gateway on a free port
     )
 
 

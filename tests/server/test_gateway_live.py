@@ -21,10 +21,12 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, SealedBox
 from sqlalchemy import select, update
 
+from gateway.process import GatewayProcess
 from server.demo import read_manifest, seed_demo
 from server.gateways import GatewaySupervisor
 from server.main import create_app
 from server.models import AccessGrant, Camera, Gateway, Unit
+from server.stream_sessions import public_key_base64
 from tests.gateway.helpers import Reader, wait_until
 from tests.server.conftest import Backend, MovableClock, TestDatabases, make_settings
 
@@ -56,7 +58,7 @@ def live(lab: Any, database: TestDatabases, migrated_template: str,
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     settings = make_settings(data_dir, new_database(data_dir, migrated_template)).model_copy(
-        update={"gateway_rtsp_port": 0, "clip_worker": False})
+        update={"gateway_rtsp_port": 0, "clip_worker": False, "gateway_sync": True})
     clock = RealClock()
     app = create_app(settings, clock=clock)
     runtime = app.state.runtime
@@ -289,3 +291,152 @@ def test_a_gateway_that_does_not_come_up_gets_no_sessions(
             assert open_session(backend, token, camera_id).status_code == 503
     finally:
         runtime.engine.dispose()
+
+
+# -- a site of several gateways ---------------------------------------------------------------
+
+@pytest.fixture
+def remote(live: Backend, tmp_path: Path) -> Iterator[GatewayProcess]:
+    """A second gateway, as a site runs one near its cameras: its own key, no camera yet."""
+    runtime = runtime_of(live)
+    config = {"rtsp": {"address": "127.0.0.1", "port": 0},
+              "control": {"address": "127.0.0.1", "port": 0,
+                          "secret": "remote-control-secret-0123456789"},
+              "token_keys": [public_key_base64(runtime.stream_key)],
+              "key_file": str(remote_key_file(live)), "cameras": []}
+    with GatewayProcess(config) as process:
+        yield process
+
+
+def remote_key_file(backend: Backend) -> Path:
+    return backend.data_dir.parent / "remote" / "x25519.key"
+
+
+def register(backend: Backend, admin: str, gateway: GatewayProcess) -> dict[str, Any]:
+    reply = backend.post("/admin/gateways", admin, json={
+        "name": "ward-box", "rtsp_host": "127.0.0.1", "rtsp_port": gateway.rtsp_port,
+        "control_url": f"http://127.0.0.1:{gateway.control_port}",
+        "control_secret": gateway.secret})
+    assert reply.status_code == 201, reply.text
+    info: dict[str, Any] = reply.json()
+    assert "secret" not in str(info).replace("control_url", "")
+    return info
+
+
+def gateway_row(backend: Backend, gateway_id: int) -> Gateway:
+    with runtime_of(backend).sessions() as session:
+        row = session.get(Gateway, gateway_id)
+        assert row is not None
+        session.expunge(row)
+        return row
+
+
+def test_a_camera_moves_to_another_gateway_sealed_and_its_viewers_follow(
+        live: Backend, remote: GatewayProcess, lab: Any) -> None:
+    admin = live.login("ioc.admin")
+    operator = live.login("ioc.operator")
+    info = register(live, admin, remote)
+    runtime = runtime_of(live)
+    sync = runtime.gateway_sync
+    assert sync is not None
+    # the backend learns the new gateway's key from the gateway itself
+    assert wait_until(lambda: sync.sync([info["id"]]) == {info["id"]: True}, 10)
+    assert gateway_row(live, info["id"]).public_key == remote.public_key
+    camera_id = camera_of(live, 1)
+    viewer = play(live, operator, camera_id)
+    try:
+        reply = live.put(f"/admin/cameras/{camera_id}/gateway", admin,
+                         json={"gateway_id": info["id"]})
+        assert reply.status_code == 200, reply.text
+        assert reply.json() == {"camera_id": camera_id, "gateway_id": info["id"],
+                                "gateway": "ward-box", "has_credentials": True}
+        # the old gateway lets the viewer go; a new session plays through the new gateway
+        assert viewer.ended.wait(CUT_WITHIN_S + 3), "the viewer stayed on the old gateway"
+    finally:
+        viewer.close()
+    session_reply = open_session(live, operator, camera_id)
+    assert session_reply.status_code == 201, session_reply.text
+    assert f":{remote.rtsp_port}/cam/{camera_id}/" in session_reply.json()["url"]
+    assert wait_until(lambda: any(s["camera_id"] == camera_id
+                                  for s in remote.stats()["streams"]), 10)
+    moved = play(live, operator, camera_id)
+    moved.close()
+    # the password went from one gateway's key to the other's through the gateways only
+    with runtime.sessions() as session:
+        camera = session.get(Camera, camera_id)
+        assert camera is not None and camera.gateway_id == info["id"]
+        sealed = base64.b64decode(camera.rtsp_password_sealed or "")
+    remote_key = PrivateKey(base64.b64decode(remote_key_file(live).read_bytes()))
+    assert SealedBox(remote_key).decrypt(sealed).decode() == lab.cameras[1].rtsp_password
+    (row,) = [r for r in live.audit_rows("camera_gateway_change")
+              if r["camera_id"] == camera_id]
+    assert row["detail"]["after"] == info["id"] and row["detail"]["passwords_entered"] == []
+
+
+def test_a_camera_whose_gateway_is_down_moves_only_with_its_password_entered(
+        live: Backend, remote: GatewayProcess, lab: Any) -> None:
+    admin = live.login("ioc.admin")
+    info = register(live, admin, remote)
+    sync = runtime_of(live).gateway_sync
+    assert sync is not None and wait_until(lambda: sync.sync([info["id"]])[info["id"]], 10)
+    camera_id = camera_of(live, 0)
+    assert live.put(f"/admin/cameras/{camera_id}/gateway", admin,
+                    json={"gateway_id": info["id"]}).status_code == 200
+    remote.stop()  # the gateway holding the password is gone
+    local = runtime_of(live).gateway_supervisor
+    assert local is not None
+    with runtime_of(live).sessions() as session:
+        local_id = session.execute(select(Gateway.id).where(Gateway.name == "local")
+                                   ).scalar_one()
+    back = live.put(f"/admin/cameras/{camera_id}/gateway", admin, json={"gateway_id": local_id})
+    assert back.status_code == 409, back.text
+    assert back.json()["code"] == "credentials_needed"
+    assert back.json()["field"] == "rtsp_password"
+    with runtime_of(live).sessions() as session:
+        assert session.get(Camera, camera_id).gateway_id == info["id"]  # type: ignore[union-attr]
+    passwords = {"rtsp_password": lab.cameras[0].rtsp_password}
+    half = live.put(f"/admin/cameras/{camera_id}/gateway", admin,
+                    json={"gateway_id": local_id, **passwords})
+    assert half.status_code == 409 and half.json()["field"] == "onvif_password"  # a PTZ camera
+    passwords["onvif_password"] = lab.cameras[0].onvif_password
+    entered = live.put(f"/admin/cameras/{camera_id}/gateway", admin,
+                       json={"gateway_id": local_id, **passwords})
+    assert entered.status_code == 200, entered.text
+    audit_text = str(live.audit_rows("camera_gateway_change"))
+    for secret in passwords.values():
+        assert secret not in entered.text and secret not in audit_text
+    # the embedded gateway gets it back in its table and plays it
+    assert wait_until(lambda: sync.sync() is not None and any(
+        s["camera_id"] == camera_id for s in local.process.stats()["streams"]  # type: ignore[union-attr]
+    ), 10)
+    play(live, live.login("ioc.operator"), camera_id).close()
+
+
+def test_only_administrators_manage_gateways_and_a_busy_one_stays_on(
+        live: Backend, remote: GatewayProcess) -> None:
+    admin = live.login("ioc.admin")
+    for user in ("ioc.operator", "police.commander", "ward.dongphu.police"):
+        token = live.login(user)
+        assert live.get("/admin/gateways", token).status_code == 403
+        assert live.post("/admin/gateways", token, json={}).status_code == 403
+    short = live.post("/admin/gateways", admin, json={
+        "name": "x", "rtsp_host": "127.0.0.1", "rtsp_port": 8554,
+        "control_url": "http://127.0.0.1:1", "control_secret": "short"})
+    assert short.status_code == 422 and short.json()["field"] == "control_secret"
+    listed = live.get("/admin/gateways", admin).json()
+    local = next(g for g in listed if g["name"] == "local")
+    assert local["cameras"] == 2 and local["public_key"]
+    off = live.client.patch(f"/api/v1/admin/gateways/{local['id']}", json={"is_active": False},
+                            headers={"Authorization": f"Bearer {admin}"})
+    assert off.status_code == 409 and off.json()["field"] == "is_active"
+    info = register(live, admin, remote)
+    again = live.post("/admin/gateways", admin, json={
+        "name": "ward-box", "rtsp_host": "127.0.0.1", "rtsp_port": 1,
+        "control_url": "http://127.0.0.1:1", "control_secret": "x" * 16})
+    assert again.status_code == 409 and again.json()["field"] == "name"
+    quiet = live.client.patch(f"/api/v1/admin/gateways/{info['id']}", json={"is_active": False},
+                              headers={"Authorization": f"Bearer {admin}"})
+    assert quiet.status_code == 200 and quiet.json()["is_active"] is False
+    (row,) = live.audit_rows("gateway_update")
+    assert row["detail"]["before"]["is_active"] is True
+    assert remote.secret not in str(live.audit_rows("gateway_create")) + str(row)

@@ -6,6 +6,8 @@ article), not by calling ``server.permissions``.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.server.conftest import Backend, camera_entry, serve_by_gateway
@@ -101,3 +103,21 @@ def test_me_scope(demo: Backend) -> None:
     assert me["scope"]["systems"] == ["smart_city", "public", "traffic"]
     me = demo.get("/me", demo.login("agency.viewer")).json()
     assert me["scope"] == {"city_wide": False, "ward_ids": [], "systems": []}
+
+
+@pytest.mark.parametrize("username", sorted(u for u, (_w, _s, actions) in EXPECTED.items()
+                                            if "admin" not in actions))
+def test_every_admin_route_refuses_everyone_but_administrators(demo: Backend,
+                                                               username: str) -> None:
+    """Whatever administration route is added, the regulation's other actors get 403 from it
+    (before their input is even looked at) and nobody anonymous gets in."""
+    token = demo.login(username)
+    paths = demo.client.get("/openapi.json").json()["paths"]
+    routes = [(method.upper(), path) for path, operations in paths.items()
+              if path.startswith("/api/v1/admin/") for method in operations]
+    assert len(routes) >= 8
+    for method, path in routes:
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        for headers, expected in (({"Authorization": f"Bearer {token}"}, 403), ({}, 401)):
+            reply = demo.client.request(method, url, headers=headers, json={})
+            assert reply.status_code == expected, (method, path, reply.status_code)

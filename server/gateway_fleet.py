@@ -1,0 +1,209 @@
+"""A site's media gateways: which cameras each serves, kept in step while they run.
+
+A city grows past one box by running several gateways near its cameras; the backend records
+which gateway serves which camera (``cameras.gateway_id``) and keeps each gateway's camera table
+equal to that record:
+- **The table.** :func:`camera_entries` is what one gateway serves (passwords sealed to its key),
+  :func:`table_version` names it. The embedded gateway starts with it (``GatewaySupervisor``);
+  :class:`GatewaySync` asks every active gateway for its health every few seconds, learns a new
+  gateway's key, notes who is up (``last_seen_at``: sessions point only at gateways up), and
+  sends the table (``PUT /cameras``) to a gateway whose version differs — after an
+  administrator's change, or to a gateway that restarted and forgot the table it was sent.
+- **Moving a camera.** :func:`move_camera` re-seals its passwords to the new gateway's key
+  through the gateway that holds them (``POST /reseal``): the backend carries the boxes and
+  can open none. When that gateway does not answer, the administrator enters the passwords again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from server.gateways import CONTROL_TIMEOUT_S, camera_entries, seal, set_gateway_key, table_version
+from server.models import Camera, Gateway
+from server.security import SecretBox
+
+log = logging.getLogger("iocwall.gateway")
+
+SYNC_INTERVAL_S = 3.0
+SECRET_COLUMNS = {"rtsp_password": "rtsp_password_sealed",
+                  "onvif_password": "onvif_password_sealed"}
+
+
+class GatewayUnreachable(OSError):
+    """The gateway's control endpoint did not answer (or answered nonsense)."""
+
+
+class GatewayRefused(ValueError):
+    """The gateway answered 4xx; the message is its own, naming what it refused."""
+
+
+class CredentialsNeeded(ValueError):
+    """A camera cannot move without its password being entered again; ``field`` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def control_request(gateway: Gateway, box: SecretBox, method: str, path: str,
+                    body: Any = None, timeout: float = CONTROL_TIMEOUT_S) -> Any:
+    """One call to a gateway's control endpoint; its JSON answer."""
+    secret = box.decrypt(gateway.control_secret_enc) or ""
+    request = urllib.request.Request(
+        f"{gateway.control_url.rstrip('/')}{path}", method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+            return json.loads(answer.read() or b"null")
+    except urllib.error.HTTPError as err:
+        try:
+            said = json.loads(err.read() or b"null")
+        except ValueError:
+            said = None
+        message = said.get("error") if isinstance(said, dict) else None
+        if 400 <= err.code < 500:
+            raise GatewayRefused(f"gateway {gateway.name}: {message or err.code}") from err
+        raise GatewayUnreachable(f"gateway {gateway.name}: HTTP {err.code}") from err
+    except (OSError, ValueError) as err:
+        raise GatewayUnreachable(f"gateway {gateway.name}: {err}") from err
+
+
+def move_camera(session: Session, camera: Camera, target: Gateway, box: SecretBox, *,
+                passwords: dict[str, str | None]) -> None:
+    """Serve ``camera`` by ``target`` from now on; the caller commits (then syncs both
+    gateways). A password given in ``passwords`` (``rtsp_password``, ``onvif_password``) is
+    sealed to the target's key; one not given is re-sealed by the gateway that holds it.
+    :class:`CredentialsNeeded` when that is impossible (no key yet, holder down)."""
+    if target.public_key is None:
+        raise CredentialsNeeded("gateway_id", f"the gateway {target.name} has not reported its "
+                                "key yet: start it, then move the camera")
+    source = session.get(Gateway, camera.gateway_id) if camera.gateway_id is not None else None
+    for field, column in SECRET_COLUMNS.items():
+        given = passwords.get(field)
+        current = getattr(camera, column)
+        if given:
+            setattr(camera, column, seal(target.public_key, given))
+        elif current is None or (source is not None and source.id == target.id):
+            continue
+        elif source is None or source.public_key is None:
+            raise CredentialsNeeded(field, "no gateway holds this password: enter it again")
+        elif source.last_seen_at is None or not source.is_active:
+            # not heard from (down, or just moved to an address not yet answering): asking it
+            # would only wait for a timeout
+            raise CredentialsNeeded(field, f"the gateway {source.name} that holds the password "
+                                    "is not answering: enter it again")
+        else:
+            try:
+                answer = control_request(source, box, "POST", "/reseal",
+                                         {"sealed": current, "to": target.public_key})
+            except (GatewayUnreachable, GatewayRefused) as err:
+                raise CredentialsNeeded(field, f"the gateway {source.name} that holds the "
+                                        f"password cannot hand it over ({err}): enter it "
+                                        "again") from err
+            if not isinstance(answer, dict) or not isinstance(answer.get("sealed"), str):
+                raise CredentialsNeeded(field, f"the gateway {source.name} answered no "
+                                        "password: enter it again")
+            setattr(camera, column, answer["sealed"])
+    camera.gateway_id = target.id
+
+
+class GatewaySync:
+    """Keeps every active gateway's camera table equal to the database (see the module)."""
+
+    def __init__(self, sessions: sessionmaker[Session], box: SecretBox,
+                 clock: Callable[[], datetime], *, embedded: str | None = None,
+                 interval_s: float = SYNC_INTERVAL_S) -> None:
+        """``embedded``: the name of the gateway this backend runs; its supervisor says when
+        it is up (a pass that raced its restart must not mark it down)."""
+        self._sessions = sessions
+        self._embedded = embedded
+        self._box = box
+        self._clock = clock
+        self._interval = interval_s
+        self._stopping = threading.Event()
+        self._wake = threading.Event()
+        self._lock = threading.Lock()  # one pass at a time (the thread, a route's sync_now)
+        self._down: set[int] = set()  # logged as down: said once, not every pass
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="gateway-sync", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(10)
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.wait(self._interval)
+            self._wake.clear()
+            if self._stopping.is_set():
+                break
+            try:
+                self.sync()
+            except SQLAlchemyError as err:
+                log.warning("gateway sync: database unavailable (%s)", err)
+
+    def sync_soon(self) -> None:
+        """After a change: the next pass now, not at the next interval."""
+        self._wake.set()
+
+    def sync(self, gateway_ids: Iterable[int] | None = None) -> dict[int, bool]:
+        """One pass over the active gateways (or the given ones): whether each is up and
+        serving the table it should."""
+        with self._lock, self._sessions() as session:
+            query = select(Gateway).where(Gateway.is_active.is_(True))
+            if gateway_ids is not None:
+                query = query.where(Gateway.id.in_(list(gateway_ids)))
+            result = {}
+            for gateway in session.execute(query).scalars().all():
+                result[gateway.id] = self._sync_one(session, gateway)
+                session.commit()
+            return result
+
+    def _sync_one(self, session: Session, gateway: Gateway) -> bool:
+        if gateway.control_url.endswith(":0"):
+            return False  # the embedded gateway before its first start: nothing to ask
+        try:
+            health = control_request(gateway, self._box, "GET", "/health")
+            if not isinstance(health, dict) or not health.get("ok"):
+                raise GatewayUnreachable(f"gateway {gateway.name}: not healthy")
+            key = health.get("public_key")
+            if isinstance(key, str) and key and key != gateway.public_key:
+                log.info("gateway %s reports a new key", gateway.name)
+                set_gateway_key(session, gateway, key, self._box)
+            entries = camera_entries(session, gateway, self._box)
+            version = table_version(entries)
+            if health.get("cameras_version") != version:
+                answer = control_request(gateway, self._box, "PUT", "/cameras",
+                                         {"cameras": entries, "version": version},
+                                         timeout=CONTROL_TIMEOUT_S * 5)
+                log.info("gateway %s: camera table sent (%s)", gateway.name, answer)
+        except (GatewayUnreachable, GatewayRefused) as err:
+            if gateway.id not in self._down:
+                log.warning("%s; its cameras get no sessions until it answers", err)
+                self._down.add(gateway.id)
+            if gateway.name != self._embedded:
+                gateway.last_seen_at = None
+            return False
+        if gateway.id in self._down:
+            log.info("gateway %s answers again", gateway.name)
+            self._down.discard(gateway.id)
+        if gateway.name != self._embedded:
+            gateway.last_seen_at = self._clock()
+        return True
