@@ -121,11 +121,10 @@ def test_passwords_reach_the_gateway_sealed_and_it_plays_without_a_clear_copy(
     assert all("sealed_password" in entry and "password" not in entry
                for entry in config["cameras"])
     assert not any(cam.rtsp_password in text for cam in lab.cameras)
-    # the backend forgets its Fernet copies (as it will once the client plays session URLs):
-    # a gateway started afresh still opens what was sealed to it and plays
-    with runtime.sessions() as session:
-        session.execute(update(Camera).values(rtsp_password_enc=None, onvif_password_enc=None))
-        session.commit()
+    # the backend keeps no other copy (no column could hold one): a gateway started afresh
+    # opens what was sealed to it and plays
+    assert not any("password" in c.name and not c.name.endswith("_sealed")
+                   for c in Camera.__table__.columns)
     old_pid = supervisor.pid
     assert old_pid is not None
     supervisor.ready.clear()
@@ -139,6 +138,33 @@ def test_passwords_reach_the_gateway_sealed_and_it_plays_without_a_clear_copy(
     assert process is not None
     logs = "\n".join(process.stderr_lines)
     assert not any(cam.rtsp_password in logs for cam in lab.cameras)
+
+
+def test_a_gateway_back_with_a_new_key_leaves_its_cameras_needing_credentials(
+        live: Backend, caplog: pytest.LogCaptureFixture) -> None:
+    """Nothing can seal the passwords to the new key (the backend cannot open the old boxes,
+    and keeps no clear copy): they are dropped, the administrator sees it, the gateway runs."""
+    supervisor = supervisor_of(live)
+    runtime = runtime_of(live)
+    key_file = live.settings.gateway_dir / "x25519.key"
+    old_pid = supervisor.pid
+    assert old_pid is not None
+    key_file.unlink()  # lost with a disk, or replaced
+    supervisor.ready.clear()
+    os.kill(old_pid, signal.SIGKILL)
+    with caplog.at_level("WARNING", logger="iocwall.gateway"):
+        assert supervisor.ready.wait(20)
+    assert "enter the credentials of" in caplog.text
+    with runtime.sessions() as session:
+        row = session.execute(select(Gateway)).scalar_one()
+        assert row.public_key == base64.b64encode(
+            bytes(PrivateKey(base64.b64decode(key_file.read_bytes())).public_key)).decode()
+        cameras = session.execute(select(Camera)).scalars().all()
+        assert {c.rtsp_password_sealed for c in cameras} == {None}
+        assert {c.onvif_password_sealed for c in cameras} == {None}
+    answer = live.get("/cameras", live.login("ioc.admin")).json()
+    assert answer and {c["has_credentials"] for c in answer} == {False}
+    assert supervisor.pid not in (None, old_pid)
 
 
 def test_each_session_start_and_end_is_audited_with_its_duration(live: Backend) -> None:
