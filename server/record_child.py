@@ -176,11 +176,15 @@ def record(job: Job, stop: list[bool]) -> int:
             print("the input has no video", file=sys.stderr, flush=True)
             return 1
         kind = container_format(source)
-        output: Any = av.open(
-            job.pattern + SUFFIXES[kind], "w", format="segment",
-            options={"segment_time": f"{job.segment_seconds:g}", "segment_format": kind,
-                     "segment_list": job.list_path, "segment_list_type": "csv",
-                     "reset_timestamps": "1", "strftime": "1" if job.strftime else "0"})
+        options = {"segment_time": f"{job.segment_seconds:g}", "segment_format": kind,
+                   "segment_list": job.list_path, "segment_list_type": "csv",
+                   "reset_timestamps": "1", "strftime": "1" if job.strftime else "0"}
+        if kind == "matroska":
+            # Matroska holds a cluster in memory until it is closed (5 s by default): a crash
+            # would lose it all. Short clusters, written out at once, lose at most a second.
+            options["segment_format_options"] = "cluster_time_limit=1000:flush_packets=1"
+        output: Any = av.open(job.pattern + SUFFIXES[kind], "w", format="segment",
+                              options=options)
         code = 0
         with output:
             streams = {}
