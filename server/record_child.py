@@ -192,19 +192,35 @@ def record(job: Job, stop: list[bool]) -> int:
                 if stream.type in ("video", "audio"):
                     streams[stream.index] = output.add_stream_from_template(stream)
             rebase = Rebase()
+            # Each packet waits for the next of its stream, which gives its duration: a
+            # segment's listed end (its last packet's end) is then the next one's start, as
+            # with a camera's own even timestamps; arrival times are not evenly spaced.
+            held: dict[int, av.Packet] = {}
+
+            def write(packet: av.Packet) -> None:
+                index = packet.stream.index
+                before = held.pop(index, None)
+                if before is not None:
+                    assert before.dts is not None and packet.dts is not None
+                    before.duration = packet.dts - before.dts
+                    before.stream = streams[index]
+                    output.mux(before)
+                held[index] = packet
+
             try:
                 for packet in kept_packets(source, stop):
-                    target = streams.get(packet.stream.index)
-                    if target is None:
+                    if packet.stream.index not in streams:
                         continue
                     for ready in rebase.stamp(packet):
-                        ready.stream = streams[ready.stream.index]
-                        output.mux(ready)
+                        write(ready)
             except av.error.FFmpegError as err:
                 if not stop[0]:
                     print(f"the input failed: {mask_token(str(err))}", file=sys.stderr,
                           flush=True)
                     code = 1
+            for index, last in held.items():
+                last.stream = streams[index]
+                output.mux(last)
         return code
 
 

@@ -315,3 +315,57 @@ def test_a_gateway_that_does_not_come_up_gets_no_sessions(
             assert open_session(backend, token, camera_id).status_code == 503
     finally:
         runtime.engine.dispose()
+
+
+def test_the_recorder_shares_the_viewers_camera_session_and_a_gateway_restart_is_a_gap(
+        live: Backend, lab: Any, tmp_path: Path) -> None:
+    """The recorder reads the live mount of the stream a viewer watches: the lab camera sees
+    one session. The gateway killed under it: a gap, then it records again on its own."""
+    from server.models import RecordingGap, RecordingSegment
+    from server.recorder import CameraRecorder, GatewaySessions, RecordTarget
+
+    runtime = runtime_of(live)
+    supervisor = supervisor_of(live)
+    camera_id = camera_of(live, 1)  # a clip camera: the lab gives each session a pipeline
+    mount = f"/{lab.cameras[1].slug}/main"
+    settings = live.settings.model_copy(update={"segment_seconds": 1,
+                                                "recordings_dir": tmp_path / "recordings"})
+    sessions = GatewaySessions(runtime.sessions, settings, runtime.stream_key)
+    recorder = CameraRecorder(RecordTarget(camera_id, "CAM-02", sessions.for_camera(camera_id)),
+                              runtime.sessions, settings)
+
+    def segments() -> list[Any]:
+        with runtime.sessions() as session:
+            return list(session.execute(select(RecordingSegment).where(
+                RecordingSegment.camera_id == camera_id).order_by(RecordingSegment.start_at)
+            ).scalars())
+
+    def gaps() -> list[Any]:
+        with runtime.sessions() as session:
+            return list(session.execute(select(RecordingGap).where(
+                RecordingGap.camera_id == camera_id)).scalars())
+
+    recorder.start()
+    try:
+        assert wait_until(lambda: mount in lab.rtsp_stats() and segments(), 30)
+        viewer = play(live, live.login("ioc.operator"), camera_id, "main")
+        try:
+            assert lab.rtsp_stats()[mount]["pipelines"] == 1
+            process = supervisor.process
+            assert process is not None
+            (row,) = [s for s in process.stats()["streams"]
+                      if s["path"] == f"/cam/{camera_id}/main"]
+            assert row["viewers"] == 2 and row["live_readers"] == 1
+        finally:
+            viewer.close()
+        pid = supervisor.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        assert wait_until(lambda: any(g.to_at is not None for g in gaps()), 45), gaps()
+    finally:
+        recorder.stop()
+    (gap,) = gaps()
+    after = [s for s in segments() if s.start_at >= gap.to_at]
+    assert after and gap.to_at > gap.from_at
+    assert "record child" in gap.reason or "no session" in gap.reason
+    assert "token=" not in gap.reason or "token=***" in gap.reason

@@ -104,10 +104,6 @@ def test_no_password_or_token_where_others_can_read_it(recorded: Recorded) -> No
                for url in recorded.session_urls)
 
 
-def test_the_recorder_and_a_viewer_share_one_camera_session(recorded: Recorded) -> None:
-    assert recorded.camera_sessions == 1
-
-
 def test_the_recorders_sessions_are_audited_as_the_recorder(recorded: Recorded,
                                                             recorded_backend: Backend) -> None:
     issued = [r for r in recorded_backend.audit_rows("stream_session_issue")
