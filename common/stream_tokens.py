@@ -38,6 +38,9 @@ TOKEN_FORMAT = "iocwall-stream-token/1"
 
 
 STREAMS = tuple(stream.value for stream in CameraStream)
+# The last part of a stream's live mount at the gateway: the same upstream as its viewers, no
+# kept GOP, timestamps as the frames arrive (for recording).
+LIVE_MOUNT = "live"
 # The session id is the user name of the RTSP URL: no ':', '@', '/' or spaces.
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_TOKEN_CHARS = 4096
@@ -146,13 +149,16 @@ def _b64decode(text: str) -> bytes:
         raise MalformedToken("not base64url") from exc
 
 
-def session_url(host: str, port: int, camera_id: int, stream: str, token: str) -> str:
-    """Where a viewer opens a session: ``rtsp://host:port/cam/<id>/<stream>?token=<token>``.
+def session_url(host: str, port: int, camera_id: int, stream: str, token: str, *,
+                live: bool = False) -> str:
+    """Where a viewer opens a session: ``rtsp://host:port/cam/<id>/<stream>?token=<token>``
+    (``live``: the stream's live mount, ``.../<stream>/live?token=...``, for recording).
 
     The token rides in the query, not as the URL's password: FFmpeg (PyAV, ffprobe) cuts a
     URL's user info at 127 bytes, and a token is longer. Whatever logs or shows a session URL
     logs :func:`mask_token` of it."""
-    return f"rtsp://{host}:{port}/cam/{camera_id}/{stream}?token={token}"
+    mount = f"/cam/{camera_id}/{stream}" + (f"/{LIVE_MOUNT}" if live else "")
+    return f"rtsp://{host}:{port}{mount}?token={token}"
 
 
 _TOKEN_IN_URL = re.compile(r"""(?P<name>[?&]token=)[^&#\s'"]*""")

@@ -17,7 +17,7 @@ Protocol with the parent:
                     "username": "...", "password": "...", "transport": "auto" | "tcp" | "udp",
                     "name": "CAM-01 ...", "keeper": true}, ...]}
       "keeper" (default true): viewers start on the stream's kept GOP (gateway/keeper.py);
-      false: the plain relay (one shared media; for the recorder: the camera's pacing).
+      false: the plain relay (one shared media, viewers wait for the camera's key frame).
       Port 0 picks a free port. EOF on stdin later (the parent died or let go) ends the process;
       so does SIGTERM or SIGINT.
   stdout, one JSON object per line, each with "event" and "at" (Unix seconds):
@@ -33,7 +33,11 @@ Protocol with the parent:
           signature held]}
   stderr: diagnostics for people (``iocwall.gateway`` log lines), camera URLs masked, no token.
   Viewers: ``rtsp://<host>:<rtsp port>/cam/<camera id>/<main|sub>?token=<token>``
-  (``common.stream_tokens.session_url``; log it through ``mask_token``), RTSP over TCP. RTSP
+  (``common.stream_tokens.session_url``; log it through ``mask_token``), RTSP over TCP.
+  Recorders: ``.../cam/<camera id>/<main|sub>/live?token=<token>`` (``session_url(...,
+  live=True)``), the same token: the same upstream session as the viewers', without the kept
+  GOP; it starts at the next key frame and its timestamps are the frames' arrival (the camera's
+  pace, DTS always growing), fit for recording. Its sessions are events like any other. RTSP
   Basic ``<session id>:<token>`` works too, but not from FFmpeg (PyAV, ffprobe), which cuts a
   URL's user info at 127 bytes. Control: HTTP on loopback, see :mod:`gateway.control`; the
   camera table can be replaced there while the gateway runs (``PUT /cameras``).

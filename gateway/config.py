@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from common.stream_tokens import STREAMS
+from common.stream_tokens import LIVE_MOUNT, STREAMS
 from common.urls import mask_url
 
 TRANSPORTS = ("auto", "tcp", "udp")
@@ -68,6 +68,11 @@ class Upstream:
 
 def mount_path(camera_id: int, stream: str) -> str:
     return f"/cam/{camera_id}/{stream}"
+
+
+def live_path(path: str) -> str:
+    """A stream's live mount: the same upstream, no kept GOP (the recorder's)."""
+    return f"{path}/{LIVE_MOUNT}"
 
 
 def parse_mount_path(path: str) -> tuple[int, str] | None:

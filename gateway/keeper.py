@@ -11,7 +11,10 @@ sees every frame once and in order. ``do-timestamp`` stamps the frames as they l
 viewer's ``appsrc``: the kept GOP goes out as a burst (the viewer decodes the key frame at once
 and catches up to live), then live frames at the camera's pace. Keeping the camera's timestamps
 instead made viewers wait or stall (``../shared/notes/video-pipeline.md``, measured). The burst
-makes these timestamps unfit for recording: the recorder uses the relay (``"keeper": false``).
+makes these timestamps unfit for recording: the recorder reads the stream's live mount
+(``/cam/<id>/<stream>/live``), whose feeds (``live=True``) skip the kept GOP and start at the
+ingest's next key frame, so every frame is stamped as it arrives (the camera's pace, DTS
+always growing) from the same ingest as the viewers'.
 
 Threads: samples arrive on the ingest's streaming thread; feeds start on their ``appsrc``'s
 streaming thread (``need-data``); attach/detach come from GStreamer's RTSP threads; the bus
@@ -62,8 +65,9 @@ class Feed:
     frame once live). 250 kept frames (10 s at 25 fps) end 0.25 s ahead of the clock.
     """
 
-    def __init__(self, appsrc: Gst.Element) -> None:
+    def __init__(self, appsrc: Gst.Element, live: bool = False) -> None:
         self.appsrc = appsrc
+        self.live = live  # no kept GOP: starts at the ingest's next key frame
         self.caps: Gst.Caps | None = None
         self.ready = False  # its pipeline runs and asked for data
         self.playing = False
@@ -162,7 +166,7 @@ class GopKeeper:
             if feed.ready or feed.ended or feed not in self.feeds:
                 return
             feed.ready = True
-            if self.gop:
+            if self.gop and not feed.live:
                 for buffer in self.gop:
                     feed.push(buffer, self.caps)
                 feed.playing = True

@@ -91,3 +91,25 @@ def resealer(key: PrivateKey) -> Callable[[str, str], str]:
         return base64.b64encode(SealedBox(PublicKey(raw_key)).encrypt(secret)).decode("ascii")
 
     return reseal
+
+
+def keygen_main(argv: list[str]) -> int:
+    """``python3 -m gateway keygen --key-file F``: the key pair in ``F`` (made if missing); its
+    public half on stdout. Exit 2 when the file is not a gateway key."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python3 -m gateway keygen")
+    parser.add_argument("--key-file", type=Path, required=True)
+    args = parser.parse_args(argv)
+    if not args.key_file.is_absolute():
+        print("--key-file: not an absolute path", file=sys.stderr)
+        return 2
+    os.umask(0o077)
+    try:
+        key = load_or_create_key(args.key_file)
+    except (ConfigError, OSError) as err:
+        print(f"gateway keygen: {err}", file=sys.stderr)
+        return 2
+    print(public_key_text(key))
+    return 0

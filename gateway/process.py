@@ -40,6 +40,24 @@ class GatewayError(RuntimeError):
         self.public_key = public_key
 
 
+def gateway_public_key(key_file: Path, timeout: float = 30.0) -> str:
+    """The public half (base64) of the gateway key pair in ``key_file``, which the gateway
+    creates if missing (``python3 -m gateway keygen``): the backend seals to it before the
+    gateway first runs, and never reads the private half."""
+    env = {name: os.environ[name] for name in PASSED_ENVIRONMENT if name in os.environ}
+    env["PYTHONPATH"] = str(ROOT)
+    try:
+        done = subprocess.run([SYSTEM_PYTHON, "-m", "gateway", "keygen", "--key-file",
+                               str(key_file)], capture_output=True, text=True, env=env,
+                              cwd=str(ROOT), timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise GatewayError(f"gateway keygen did not run: {err}") from err
+    key = done.stdout.strip()
+    if done.returncode != 0 or not key:
+        raise GatewayError(f"gateway keygen failed: {done.stderr.strip()[-300:]}")
+    return key
+
+
 class GatewayProcess:
     """A running gateway child. ``events`` holds every stdout line received, in order."""
 

@@ -5,7 +5,13 @@ served by a :class:`StreamFactory`: one upstream ``rtspsrc`` (the camera's crede
 properties, never in a URL) whose H.264 is depayloaded, parsed and payloaded again without
 re-encoding, shared by every viewer of that mount. GStreamer builds the media when the first
 viewer arrives and tears it down after the last one leaves, so an unwatched camera costs no
-connection. Viewers get RTSP over TCP only.
+connection. Viewers get RTSP over TCP only. A kept stream (:class:`KeeperFactory`) has a
+pipeline per viewer fed by its one :class:`~gateway.keeper.GopKeeper` ingest instead.
+
+Each stream also has a live mount ``/cam/<id>/<stream>/live`` on the same upstream session, for
+the recorder: no kept GOP, the first frame is the ingest's next key frame, stamped as frames
+arrive (the camera's pace, DTS always growing). The same token opens it (bound to the camera and
+the stream, not to the mount).
 
 Two traps of GStreamer's RTSP server (measured, ``../shared/notes/video-pipeline.md``):
 - the factory's default sharing key holds the request URL's query, so anything per viewer in
@@ -49,7 +55,7 @@ from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 from common.stream_tokens import StreamToken, TokenError  # noqa: E402
 from gateway.access import Gate, Revocation  # noqa: E402
-from gateway.config import CameraTable, Upstream  # noqa: E402
+from gateway.config import CameraTable, Upstream, live_path  # noqa: E402
 from gateway.events import Events  # noqa: E402
 from gateway.keeper import VIEWER_PIPELINE, Feed, GopKeeper  # noqa: E402
 
@@ -153,20 +159,29 @@ class StreamFactory(GstRtspServer.RTSPMediaFactory):
 
 class KeeperFactory(StreamFactory):
     """A camera stream's mount served from its :class:`~gateway.keeper.GopKeeper`: one shared
-    ingest, and a small pipeline per viewer (not shared) that starts on the kept key frame."""
+    ingest, and a small pipeline per viewer (not shared) that starts on the kept key frame.
 
-    def __init__(self, upstream: Upstream, on_lost: Callable[[str], None]) -> None:
+    :meth:`live_mount` is the same stream's ``/live`` mount: the same keeper (hence the same
+    one upstream session), but its feeds skip the kept GOP and start at the next key frame, so
+    their timestamps are the frames' arrival (what a recording needs)."""
+
+    def __init__(self, upstream: Upstream, on_lost: Callable[[str], None],
+                 keeper: GopKeeper | None = None, live: bool = False) -> None:
         super().__init__(upstream)
         self.set_shared(False)
-        self.keeper = GopKeeper(upstream.label, self.configure_source,
-                                lambda: on_lost(upstream.path))
+        self.live = live
+        self.keeper = keeper if keeper is not None else GopKeeper(
+            upstream.label, self.configure_source, lambda: on_lost(upstream.path))
+
+    def live_mount(self) -> KeeperFactory:
+        return KeeperFactory(self.upstream, lambda _path: None, keeper=self.keeper, live=True)
 
     def do_create_element(self, url: GstRtsp.RTSPUrl) -> Gst.Element:
         return Gst.parse_launch(VIEWER_PIPELINE)
 
     def _on_media_configure(self, _factory: Any, media: GstRtspServer.RTSPMedia) -> None:
         self.medias += 1
-        feed = Feed(media.get_element().get_by_name_recurse_up("src"))
+        feed = Feed(media.get_element().get_by_name_recurse_up("src"), live=self.live)
         media.connect("unprepared", lambda _media: self.keeper.detach(feed))
         if self.keeper.pipeline is None:
             log.info("%s: connecting upstream %s", self.upstream.label,
@@ -189,6 +204,7 @@ class Viewer:
     started: float | None = None  # wall time of its first PLAY
     started_mono: float = 0.0
     end_reason: str = "closed"
+    live: bool = False  # on the stream's live mount (a recorder)
 
 
 def parse_basic(ctx: GstRtspServer.RTSPContext) -> tuple[str, str] | None:
@@ -279,10 +295,15 @@ class Relay:
         self.server.connect("client-connected", self._on_client_connected)
 
     def _mount(self, upstream: Upstream) -> None:
+        points = self.server.get_mount_points()
         factory = (KeeperFactory(upstream, self._cut_stream) if upstream.keeper
                    else StreamFactory(upstream))
         self.factories[upstream.path] = factory
-        self.server.get_mount_points().add_factory(upstream.path, factory)
+        points.add_factory(upstream.path, factory)
+        # The relay's shared media already has the camera's pacing: its live mount is the
+        # same factory (hence the same media, the same upstream session).
+        live = factory.live_mount() if isinstance(factory, KeeperFactory) else factory
+        points.add_factory(live_path(upstream.path), live)
 
     def replace_cameras(self, cameras: CameraTable) -> dict[str, int]:
         """Serve exactly ``cameras`` from now on (the backend moved cameras between gateways,
@@ -302,6 +323,7 @@ class Relay:
         points = self.server.get_mount_points()
         for path in doomed_paths:
             points.remove_factory(path)
+            points.remove_factory(live_path(path))
             del self.factories[path]
         if doomed:
             self.server.client_filter(
@@ -354,7 +376,9 @@ class Relay:
             self._refuse(client, upstream, err)
             return None
         self.refused.pop(client, None)
-        self.viewers.setdefault(client, []).append(Viewer(client, token, factory))
+        uri = ctx.uri
+        live = uri is not None and (uri.abspath or "").rstrip("/") == live_path(upstream.path)
+        self.viewers.setdefault(client, []).append(Viewer(client, token, factory, live=live))
         log.info("%s: session %s of user %d (%s) admitted", upstream.label, token.session_id,
                  token.user_id, token.username)
         return factory.role_token
@@ -469,14 +493,18 @@ class Relay:
     def stats(self) -> dict[str, Any]:
         with self.lock:
             watching: dict[str, int] = {}
+            live: dict[str, int] = {}
             for viewers in self.viewers.values():
                 for viewer in viewers:
                     if viewer.started is not None:
                         path = viewer.factory.upstream.path
                         watching[path] = watching.get(path, 0) + 1
+                        if viewer.live:
+                            live[path] = live.get(path, 0) + 1
         return {"streams": [
             {"path": path, "camera_id": f.upstream.camera_id, "stream": f.upstream.stream,
-             "viewers": watching.get(path, 0), "keeper": f.upstream.keeper, **f.stats_row()}
+             "viewers": watching.get(path, 0), "live_readers": live.get(path, 0),
+             "keeper": f.upstream.keeper, **f.stats_row()}
             for path, f in self.factories.items()],
             "revocations": self.gate.revoked_count()}
 

@@ -10,7 +10,9 @@ cut in bytes at the keyframe's PAT/PMT and at the first video packet past the en
 inside this process through PyAV's libavformat (``_remux_in_process``: no process to start, no
 probing); the ``ffmpeg`` command does the same where that does not apply, and anything else
 (audio, an unusual file) goes through its concat demuxer with inpoint/outpoint. All give the
-same MP4 bytes but the muxer's version tag (tests). The MP4 (``+faststart``: moov first) is
+same MP4 bytes but the muxer's version tag (tests). Matroska segments (the recorder's, for a
+camera with G.711 sound) take the concat demuxer, their sound re-encoded to AAC: MP4 cannot
+hold G.711. The MP4 (``+faststart``: moov first) is
 written to a ``.part`` file, fsynced while it is hashed, and renamed: nothing half-written ever
 carries the final name.
 """
@@ -81,6 +83,17 @@ def _ffprobe_reference(ffprobe: str, path: Path) -> tuple[float, list[float]]:
     start = float(data.get("format", {}).get("start_time") or 0.0)
     return start, sorted(float(p["pts_time"]) for p in data.get("packets", [])
                          if "K" in p.get("flags", "") and p.get("pts_time") not in (None, "N/A"))
+
+
+G711 = ("pcm_alaw", "pcm_mulaw")
+
+
+def _g711_audio(ffprobe: str, path: Path) -> bool:
+    """Whether the segment's audio is G.711, which MP4 cannot hold."""
+    out = subprocess.run([ffprobe, "-v", "error", "-select_streams", "a", "-show_entries",
+                          "stream=codec_name", "-of", "csv=p=0", str(path)],
+                         capture_output=True, text=True, timeout=60, check=False)
+    return any(line.strip() in G711 for line in out.stdout.splitlines())
 
 
 def _quote(path: Path) -> str:
@@ -364,6 +377,7 @@ def extract_clip(segments: list[RecordingSegment], start: datetime, end: datetim
     if end < last.end_at:
         outpoint = last_origin + (end - last.start_at).total_seconds()
     urls = None
+    codecs = ["-c", "copy"]
     if first_index is not None and last_index is not None:
         urls = _byte_cut(segments, first_index, last_index, inpoint, outpoint)
     if urls is not None:
@@ -382,6 +396,10 @@ def extract_clip(segments: list[RecordingSegment], start: datetime, end: datetim
             if segment is last and outpoint is not None:
                 lines.append(f"outpoint {outpoint:.6f}")
         source = ["-f", "concat", "-safe", "0"]
+        if _g711_audio(ffprobe, first_path):
+            # MP4 cannot hold G.711 (the recorder's Matroska segments): the sound is
+            # re-encoded, the pictures are still copied as recorded
+            codecs = ["-c:v", "copy", "-c:a", "aac"]
     destination.parent.mkdir(parents=True, exist_ok=True)
     part = destination.with_name(destination.name + ".part")
     with tempfile.NamedTemporaryFile("w", suffix=".ffconcat", dir=destination.parent,
@@ -406,7 +424,7 @@ def extract_clip(segments: list[RecordingSegment], start: datetime, end: datetim
             if readrate:
                 args += ["-readrate", str(readrate)]
             target = f"concatf:{listing.name}" if urls is not None else listing.name
-            args += [*source, "-i", target, "-map", "0", "-c", "copy",
+            args += [*source, "-i", target, "-map", "0", *codecs,
                      "-movflags", "+faststart", "-f", "mp4", str(part)]
             process = start_child(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             _, errors = process.communicate()

@@ -149,8 +149,9 @@ def seed_demo(session: Session, passwords: Passwords, box: SecretBox, now: datet
     """Create or update the demo organisation (and cameras from a manifest); commits.
 
     With ``settings``, every demo camera is served by the local media gateway (its row made
-    if needed), its passwords sealed to that gateway's key once it is known (else the
-    gateway's supervisor seals them at its first start)."""
+    if needed, its key made and learnt if it has none: ``settings.gateway`` embedded), its
+    passwords sealed to that gateway's key; without, the cameras get no password (nothing
+    could open it)."""
     report = SeedReport()
     wards: dict[str, Ward] = {}
     for name in WARDS:
@@ -216,9 +217,8 @@ def _upsert_camera(session: Session, box: SecretBox, entry: ManifestCamera,
     }
     onvif_port = str(entry.onvif_port) if entry.onvif_port is not None else None
     secret: dict[str, str | None] = {
-        "rtsp_username_enc": entry.rtsp_username, "rtsp_password_enc": entry.rtsp_password,
-        "onvif_host_enc": entry.onvif_host, "onvif_port_enc": onvif_port,
-        "onvif_username_enc": entry.onvif_username, "onvif_password_enc": entry.onvif_password,
+        "rtsp_username_enc": entry.rtsp_username, "onvif_host_enc": entry.onvif_host,
+        "onvif_port_enc": onvif_port, "onvif_username_enc": entry.onvif_username,
     }
     if gateway is not None:
         plain["gateway_id"] = gateway.id
@@ -241,16 +241,17 @@ def _upsert_camera(session: Session, box: SecretBox, entry: ManifestCamera,
         if box.decrypt(getattr(camera, key)) != value:
             setattr(camera, key, box.encrypt(value))
             changed = True
-    if changed or (gateway is not None and gateway.public_key is not None
-                   and any(getattr(camera, k) is None for k, v in sealed.items() if v)):
+    # A sealed password cannot be compared (the backend cannot open it): it is sealed again
+    # when the camera changed (the lab changes its ports with its credentials) or is missing.
+    if changed or any(getattr(camera, k) is None for k, v in sealed.items() if v):
         _seal(camera, gateway, sealed)
     if changed:
         report.updated += 1
 
 
 def _seal(camera: Camera, gateway: Gateway | None, sealed: dict[str, str | None]) -> None:
-    """The passwords sealed to the serving gateway's key; without a known key, none (sealed
-    by the gateway's supervisor when it reports its key)."""
+    """The passwords sealed to the serving gateway's key; without a gateway and its key, none
+    (nothing could open them)."""
     key = gateway.public_key if gateway is not None else None
     for column, password in sealed.items():
         setattr(camera, column, seal(key, password) if key and password else None)

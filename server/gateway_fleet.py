@@ -186,7 +186,7 @@ class GatewaySync:
             key = health.get("public_key")
             if isinstance(key, str) and key and key != gateway.public_key:
                 log.info("gateway %s reports a new key", gateway.name)
-                set_gateway_key(session, gateway, key, self._box)
+                set_gateway_key(session, gateway, key)
             entries = camera_entries(session, gateway, self._box)
             version = table_version(entries)
             if health.get("cameras_version") != version:

@@ -3,10 +3,11 @@
 A site runs one or more gateways (``gateway/``), each serving the cameras assigned to it
 (``cameras.gateway_id``). The backend never holds what a gateway needs in clear for long:
 - **Sealing.** A gateway keeps its own X25519 key pair (a file only it reads) and reports the
-  public half; the backend seals each camera password to it (libsodium sealed box, PyNaCl) and
-  stores and sends only that. It cannot open it again. While the client still receives
-  credentialed URLs the Fernet copies stay (``server.security``), and are what a new key is
-  sealed from; once they go, a new gateway key means asking the administrator again.
+  public half (the embedded one's is known before its first start: ``python3 -m gateway
+  keygen``); the backend seals each camera password to it (libsodium sealed box, PyNaCl) when
+  it is written, and stores and sends only that. It cannot open it again, and keeps no clear
+  copy: a gateway that comes back with a new key cannot open its cameras' passwords any more,
+  so they are dropped and the cameras need their credentials entered again.
 - **Revocation.** When a user is deactivated, a grant ends or a camera leaves a user's scope,
   :class:`Gateways` tells every gateway concerned (``POST /revoke`` on its control endpoint):
   live sessions end at once, tokens issued before are refused.
@@ -40,7 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.evidence import canonical_json
-from gateway.process import GatewayError, GatewayProcess
+from gateway.process import GatewayError, GatewayProcess, gateway_public_key
 from server import audit
 from server.config import Settings
 from server.models import AccessGrant, Camera, Gateway, User
@@ -53,6 +54,7 @@ CONTROL_TIMEOUT_S = 2.0
 FIRST_BACKOFF_S = 0.5
 MAX_BACKOFF_S = 10.0
 STABLE_AFTER_S = 60.0  # a gateway that ran this long starts again from the first backoff
+KEY_FILE = "x25519.key"  # in settings.gateway_dir
 
 
 # -- sealing ----------------------------------------------------------------------------------
@@ -64,41 +66,22 @@ def seal(public_key: str, plaintext: str) -> str:
     return base64.b64encode(box.encrypt(plaintext.encode("utf-8"))).decode("ascii")
 
 
-def seal_camera(camera: Camera, gateway: Gateway, box: SecretBox, *,
-                only_missing: bool) -> bool:
-    """Seal the camera's passwords to ``gateway``'s key from the Fernet copies (the passage
-    while the client still receives credentialed URLs). False when a password it needs is no
-    longer there to seal: the administrator must enter it again."""
-    if gateway.public_key is None:
-        return False
-    complete = True
-    for clear_column, sealed_column in (("rtsp_password_enc", "rtsp_password_sealed"),
-                                        ("onvif_password_enc", "onvif_password_sealed")):
-        if only_missing and getattr(camera, sealed_column) is not None:
-            continue
-        password = box.decrypt(getattr(camera, clear_column))
-        if password is None:
-            if getattr(camera, sealed_column) is not None:
-                setattr(camera, sealed_column, None)  # sealed to a key the gateway lost
-                complete = False
-            continue
-        setattr(camera, sealed_column, seal(gateway.public_key, password))
-    return complete
-
-
-def set_gateway_key(session: Session, gateway: Gateway, public_key: str,
-                    box: SecretBox) -> None:
+def set_gateway_key(session: Session, gateway: Gateway, public_key: str) -> list[str]:
     """The gateway reported a key it did not have before (first start, key file replaced):
-    what was sealed to the old one is sealed again to the new one."""
+    what was sealed to another key can no longer be opened, so it is dropped (the cameras
+    need their credentials entered again; there is no clear copy to seal anew). The names of
+    those cameras."""
     gateway.public_key = public_key
-    unsealable = []
+    lost = []
     for camera in session.execute(select(Camera).where(Camera.gateway_id == gateway.id)
                                   ).scalars():
-        if not seal_camera(camera, gateway, box, only_missing=False):
-            unsealable.append(camera.name)
-    if unsealable:
-        log.warning("gateway %s has a new key; enter the passwords of %s again",
-                    gateway.name, ", ".join(unsealable))
+        if camera.rtsp_password_sealed is not None or camera.onvif_password_sealed is not None:
+            camera.rtsp_password_sealed = camera.onvif_password_sealed = None
+            lost.append(camera.name)
+    if lost:
+        log.warning("gateway %s has a new key and cannot open the passwords sealed to its old "
+                    "one: enter the credentials of %s again", gateway.name, ", ".join(lost))
+    return lost
 
 
 # -- the rows ---------------------------------------------------------------------------------
@@ -127,7 +110,6 @@ def table_version(entries: list[dict[str, Any]]) -> str:
     return hashlib.sha256(canonical_json(entries).encode()).hexdigest()[:32]
 
 
-
 def ensure_local_gateway(session: Session, settings: Settings, box: SecretBox) -> Gateway:
     """The embedded gateway's row (created on first use, its viewers' address from the
     settings); the caller commits."""
@@ -142,6 +124,9 @@ def ensure_local_gateway(session: Session, settings: Settings, box: SecretBox) -
         session.flush()
     elif gateway.rtsp_host != settings.gateway_rtsp_host:
         gateway.rtsp_host = settings.gateway_rtsp_host
+    if gateway.public_key is None and settings.gateway == "embedded":
+        # known before its first start, so that passwords written now are sealed to it
+        set_gateway_key(session, gateway, gateway_public_key(settings.gateway_dir / KEY_FILE))
     return gateway
 
 
@@ -398,10 +383,6 @@ class GatewaySupervisor:
         settings = self._settings
         with self._sessions() as session:
             gateway = ensure_local_gateway(session, settings, self._box)
-            cameras = session.execute(select(Camera).where(Camera.gateway_id == gateway.id)
-                                      ).scalars().all()
-            for camera in cameras:
-                seal_camera(camera, gateway, self._box, only_missing=True)
             session.commit()
             entries = camera_entries(session, gateway, self._box)
             secret = self._box.decrypt(gateway.control_secret_enc) or ""
@@ -410,7 +391,7 @@ class GatewaySupervisor:
                 "control": {"address": "127.0.0.1", "port": 0, "secret": secret},
                 "token_keys": [self._token_key],
                 "max_token_lifetime_s": settings.stream_token_lifetime_s,
-                "key_file": str(settings.gateway_dir / "x25519.key"),
+                "key_file": str(settings.gateway_dir / KEY_FILE),
                 "cameras": entries, "cameras_version": table_version(entries)}
 
     def _new_key(self, public_key: str) -> bool:
@@ -419,8 +400,8 @@ class GatewaySupervisor:
             gateway = ensure_local_gateway(session, self._settings, self._box)
             if gateway.public_key == public_key:
                 return False
-            log.info("gateway %s: new key; sealing its cameras' passwords to it", gateway.name)
-            set_gateway_key(session, gateway, public_key, self._box)
+            log.info("gateway %s: new key", gateway.name)
+            set_gateway_key(session, gateway, public_key)
             session.commit()
         return True
 

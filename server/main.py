@@ -67,7 +67,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     if settings.clip_worker:
         runtime.clip_worker = ClipWorker(runtime.sessions, settings, runtime.signer)
     if settings.record:
-        runtime.recorder = Recorder(runtime.sessions, settings, runtime.secrets)
+        runtime.recorder = Recorder(runtime.sessions, settings, runtime.stream_key, clock=clock)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

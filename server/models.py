@@ -116,12 +116,12 @@ class Gateway(Base):
 
 
 class Camera(Base):
-    """A camera; stream URLs carry no credentials, credentials are Fernet ciphertext.
+    """A camera; stream URLs carry no credentials.
 
-    A camera served by a media gateway (``gateway_id``) also has its passwords sealed to that
-    gateway's public key (``*_password_sealed``, base64 of a libsodium sealed box): the
-    backend writes them and cannot read them back. The Fernet columns stay while the client
-    still receives credentialed URLs (until it plays session URLs from the gateway).
+    Its passwords exist here only sealed to the public key of the media gateway serving it
+    (``gateway_id``; ``*_password_sealed``, base64 of a libsodium sealed box): the backend
+    writes them and cannot read them back. A camera without a gateway has none. Addresses and
+    user names that are not for everyone are Fernet ciphertext (``*_enc``).
     """
 
     __tablename__ = "cameras"
@@ -138,11 +138,9 @@ class Camera(Base):
     ptz: Mapped[bool] = mapped_column(Boolean, default=False)
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     rtsp_username_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
-    rtsp_password_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     onvif_host_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     onvif_port_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     onvif_username_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
-    onvif_password_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     record: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     gateway_id: Mapped[int | None] = mapped_column(ForeignKey("gateways.id"), nullable=True,
                                                    index=True)

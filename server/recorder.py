@@ -1,18 +1,27 @@
-"""The recorder: one ffmpeg child per camera writing fixed-length segments, indexed in the database.
+"""The recorder: one child per camera writing fixed-length segments, indexed in the database.
 
-Each camera flagged for recording gets a thread that runs
-``ffmpeg -rtsp_transport tcp -i <url> -c copy -f segment -segment_format mpegts ...`` into
-``<recordings>/<camera id>/``. ffmpeg appends a line to a CSV segment list (one per run) when it
-closes a segment; the thread polls that list and indexes each finished segment (start, end, path,
-size, SHA-256). The list's times are relative to the run's first packet, so each run gets one
-wall-clock anchor (the first segment's last write minus its relative end) and consecutive
-segments of a run abut exactly. MPEG-TS keeps a segment cut short by a crash readable: after the
+A camera flagged for recording is recorded through the media gateway that serves it: from the
+live mount of its main stream (``/cam/<id>/main/live``, the viewers' one upstream session, no
+kept GOP, arrival timestamps), with a session token the backend signs for the recorder (user id
+0, ``recorder``: the gateway's session events, hence the audit log, name it), a fresh one at
+every (re)connection. The recorder never holds a camera password; a camera served by no gateway
+is not recorded (logged, and in ``Recorder.unrecorded``).
+
+Each camera gets a thread that runs ``python -m server.record_child`` (this venv's Python),
+hands it the session URL as a JSON line on its stdin (never on its command line or in its
+environment, which others can read), and lets it write segments into
+``<recordings>/<camera id>/``. The child appends a line to a CSV segment list (one per run) when
+it closes a segment; the thread polls that list and indexes each finished segment (start, end,
+path, size, SHA-256). The list's times are relative to the run's first packet, so each run gets
+one wall-clock anchor (the first segment's last write minus its relative end) and consecutive
+segments of a run abut exactly. Segments are MPEG-TS, or Matroska when the stream carries G.711
+audio (``server.record_child``); both keep a segment cut short by a crash readable: after the
 child dies the unlisted file is probed with ffprobe and indexed too.
 
-A dead child restarts with exponential backoff and the span without recording is stored as a
-``RecordingGap`` (closed when the next segment arrives). Children run in their own process group
-with PDEATHSIG, so they die with the server even when it is killed. Camera credentials are in the
-child's URL only: everything logged or stored goes through ``mask_url``.
+A dead child (or a gateway not up: no session to open) restarts with exponential backoff and
+the span without recording is stored as a ``RecordingGap`` (closed when the next segment
+arrives). Children run in their own process group with PDEATHSIG, so they die with the server
+even when it is killed. Everything logged goes through ``mask_token``.
 
 Retention (``apply_retention``) removes segments older than the retention age and, per storage
 folder, the oldest ones beyond the size limit, but never a segment overlapping a bookmark's window
@@ -25,11 +34,13 @@ from __future__ import annotations
 import csv
 import ctypes
 import io
+import json
 import logging
 import os
 import re
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -38,20 +49,27 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.evidence import sha256_file
-from common.urls import mask_url
-from server import audit
+from common.stream_tokens import mask_token
+from common.vocabulary import CameraStream
+from server import audit, stream_sessions
 from server.config import Settings
-from server.models import Bookmark, Camera, ClipRequest, RecordingGap, RecordingSegment
-from server.security import SecretBox, url_with_credentials
+from server.models import Bookmark, Camera, ClipRequest, Gateway, RecordingGap, RecordingSegment
 
 log = logging.getLogger("iocwall.recorder")
 
-SEGMENT_SUFFIX = ".ts"
+SEGMENT_SUFFIXES = (".ts", ".mkv")  # server.record_child: MPEG-TS, Matroska for G.711 audio
+RECORDER_USER_ID = 0  # the recorder's sessions at a gateway: no row of ``users`` has id 0
+RECORDER_USERNAME = "recorder"
+RECORDED_STREAM = CameraStream.MAIN
+# What a child may inherit: never the backend's own (its database URL, its secret key).
+CHILD_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TZ")
+ROOT = Path(__file__).resolve().parent.parent
 BACKOFF_START = 1.0
 BACKOFF_MAX = 30.0
 STABLE_RUN = 30.0  # a child that lived this long resets the backoff
@@ -65,8 +83,9 @@ _CREDENTIALS_IN_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]+@")
 
 
 def mask_text(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """A line of child output with user info in any URL and the given secrets masked."""
-    text = _CREDENTIALS_IN_URL.sub(r"\1***@", text)
+    """A line of child output with user info in any URL, any token and the given secrets
+    masked."""
+    text = mask_token(_CREDENTIALS_IN_URL.sub(r"\1***@", text))
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")
@@ -84,13 +103,22 @@ def _child_setup() -> None:  # pragma: no cover - runs in the forked child
 
 
 def start_child(args: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
-    """Start a helper process (ffmpeg) that cannot outlive the thread that started it."""
-    return subprocess.Popen(args, preexec_fn=_child_setup, stdin=subprocess.DEVNULL,
+    """Start a helper process (ffmpeg, the record child) that cannot outlive the thread that
+    started it."""
+    kwargs.setdefault("stdin", subprocess.DEVNULL)
+    return subprocess.Popen(args, preexec_fn=_child_setup,
                             **kwargs)  # type: ignore[call-overload]
 
 
+def child_environment() -> dict[str, str]:
+    """The environment of a Python child of the backend: the few variables it needs."""
+    env = {name: os.environ[name] for name in CHILD_ENVIRONMENT if name in os.environ}
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
 def stop_child(process: subprocess.Popen[bytes], timeout: float = 5.0) -> None:
-    """Ask ffmpeg to finish (SIGINT closes the current segment), then kill its group."""
+    """Ask the child to finish (SIGINT closes the current segment), then kill its group."""
     if process.poll() is not None:
         return
     try:
@@ -104,7 +132,8 @@ def stop_child(process: subprocess.Popen[bytes], timeout: float = 5.0) -> None:
 
 
 def probe_duration(ffprobe: str, path: Path) -> float | None:
-    """The media duration in seconds, None if ffprobe finds no playable content."""
+    """The media duration in seconds, None if ffprobe finds no playable content. A Matroska
+    file cut by a crash has no duration in its header: its packets' last end tells it."""
     try:
         out = subprocess.run([ffprobe, "-v", "error", "-show_entries", "format=duration",
                               "-of", "default=nw=1:nk=1", str(path)],
@@ -114,37 +143,111 @@ def probe_duration(ffprobe: str, path: Path) -> float | None:
     try:
         value = float(out.stdout.strip())
     except ValueError:
-        return None
+        return _packets_span(ffprobe, path)
     return value if value > 0 else None
+
+
+def _packets_span(ffprobe: str, path: Path) -> float | None:
+    try:
+        out = subprocess.run([ffprobe, "-v", "error", "-show_entries",
+                              "packet=pts_time,duration_time", "-of", "csv=p=0", str(path)],
+                             capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    starts, ends = [], []
+    for line in out.stdout.splitlines():
+        pts, _, duration = line.partition(",")
+        try:
+            start = float(pts)
+        except ValueError:
+            continue
+        starts.append(start)
+        try:
+            ends.append(start + float(duration))
+        except ValueError:
+            ends.append(start)
+    if not starts:
+        return None
+    span = max(ends) - min(starts)
+    return span if span > 0 else None
+
+
+SessionUrl = Callable[[], str]
+"""A fresh session URL (its token signed now) for one run; :class:`NoSession` when none can
+be had now (the gateway is down)."""
+
+
+class NoSession(RuntimeError):
+    """No session can be opened now (the message says why; it carries no token)."""
 
 
 @dataclass(frozen=True)
 class RecordTarget:
     camera_id: int
     name: str
-    url: str  # carries the credentials: never log it unmasked
-    secrets: tuple[str, ...] = ()
+    session_url: SessionUrl  # its URL carries a token: log it through mask_token only
 
 
-def record_targets(session: Session, box: SecretBox,
-                   camera_ids: Iterable[int] | None = None) -> list[RecordTarget]:
-    """The cameras flagged for recording (optionally only ``camera_ids``), with their URLs."""
+class GatewaySessions:
+    """Session URLs at a camera's gateway for the recorder, signed with the stream token key,
+    each issue in the audit log (the gateway's session events follow under the same id)."""
+
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings,
+                 stream_key: Ed25519PrivateKey,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._key = stream_key
+        self._clock = clock
+
+    def for_camera(self, camera_id: int) -> SessionUrl:
+        return lambda: self.open(camera_id)
+
+    def open(self, camera_id: int) -> str:
+        now = self._clock()
+        with self._sessions() as session:
+            camera = session.get(Camera, camera_id)
+            gateway = (session.get(Gateway, camera.gateway_id)
+                       if camera is not None and camera.gateway_id is not None else None)
+            if gateway is None:
+                raise NoSession("served by no media gateway")
+            if not stream_sessions.gateway_ready(gateway):
+                raise NoSession(f"media gateway {gateway.name} not available")
+            issued = stream_sessions.issue_for(
+                self._key, gateway, RECORDER_USER_ID, RECORDER_USERNAME, camera_id,
+                RECORDED_STREAM, now, self._settings.stream_token_lifetime_s, live=True)
+            audit.append(session, "stream_session_issue", now=now, user_id=RECORDER_USER_ID,
+                         username=RECORDER_USERNAME, camera_id=camera_id,
+                         detail={"stream": RECORDED_STREAM.value,
+                                 "session_id": issued.token.session_id,
+                                 "gateway": gateway.name, "live": True,
+                                 "expires_at": issued.session.expires_at.isoformat()})
+            session.commit()
+        return issued.session.url
+
+
+def record_targets(session: Session, gateway_sessions: GatewaySessions,
+                   camera_ids: Iterable[int] | None = None
+                   ) -> tuple[list[RecordTarget], dict[int, str]]:
+    """The cameras flagged for recording (optionally only ``camera_ids``) that a gateway
+    serves, and why each other one is not recorded (camera id → reason)."""
     query = select(Camera).where(Camera.record.is_(True)).order_by(Camera.id)
     if camera_ids is not None:
         query = query.where(Camera.id.in_(list(camera_ids)))
     targets = []
+    unrecorded = {}
     for camera in session.execute(query).scalars():
-        username = box.decrypt(camera.rtsp_username_enc)
-        password = box.decrypt(camera.rtsp_password_enc)
+        if camera.gateway_id is None:
+            unrecorded[camera.id] = "served by no media gateway"
+            continue
         targets.append(RecordTarget(camera.id, camera.name,
-                                    url_with_credentials(camera.main_url, username, password),
-                                    tuple(s for s in (password,) if s)))
-    return targets
+                                    gateway_sessions.for_camera(camera.id)))
+    return targets, unrecorded
 
 
 @dataclass
 class _Run:
-    """One ffmpeg child's output: its files share ``prefix``; its list is ``list_path``."""
+    """One record child's output: its files share ``prefix``; its list is ``list_path``."""
 
     prefix: str
     list_path: Path
@@ -156,7 +259,7 @@ class _Run:
 
 
 class CameraRecorder:
-    """Records one camera until ``stop``; restarts ffmpeg with backoff, records gaps."""
+    """Records one camera until ``stop``; restarts its child with backoff, records gaps."""
 
     def __init__(self, target: RecordTarget, sessions: sessionmaker[Session], settings: Settings,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
@@ -198,15 +301,11 @@ class CameraRecorder:
             return self._process.pid if self._process is not None else None
 
     # -- the loop ----------------------------------------------------------------------------
-    def _command(self, run: _Run) -> list[str]:
+    def _job(self, run: _Run, url: str) -> dict[str, Any]:
         settings = self._settings
-        pattern = self.directory / f"{run.prefix}-%Y%m%dT%H%M%S{SEGMENT_SUFFIX}"
-        return [settings.ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
-                "-rtsp_transport", "tcp", "-timeout", "10000000", "-i", self.target.url,
-                "-map", "0", "-c", "copy", "-f", "segment",
-                "-segment_time", str(settings.segment_seconds), "-reset_timestamps", "1",
-                "-segment_format", "mpegts", "-segment_list", str(run.list_path),
-                "-segment_list_type", "csv", "-strftime", "1", str(pattern)]
+        return {"url": url, "pattern": str(self.directory / f"{run.prefix}-%Y%m%dT%H%M%S"),
+                "list": str(run.list_path), "segment_seconds": settings.segment_seconds,
+                "timeout_s": 10}
 
     def _run_forever(self) -> None:
         backoff = BACKOFF_START
@@ -220,7 +319,8 @@ class CameraRecorder:
             lived = time.monotonic() - started
             if lived >= STABLE_RUN:
                 backoff = BACKOFF_START
-            reason = f"ffmpeg exited with code {code}"
+            reason = (f"record child exited with code {code}" if code is not None
+                      else "record child not started")
             if self._last_error:
                 reason += f": {self._last_error}"
             log.warning("%s: recorder stopped (%s); restarting in %.0f s", self.target.name,
@@ -240,16 +340,30 @@ class CameraRecorder:
         run = _Run(prefix=prefix, list_path=self.directory / f".{prefix}.csv", started=stamp)
         self._last_error = ""
         try:
-            process = start_child(self._command(run), stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE)
+            url = self.target.session_url()
+        except (NoSession, OperationalError) as exc:
+            self._last_error = f"no session: {exc}"
+            return None
+        try:
+            process = start_child([sys.executable, "-m", "server.record_child"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, env=child_environment(),
+                                  cwd=str(ROOT))
         except OSError as exc:
-            self._last_error = f"cannot start ffmpeg ({exc.strerror})"
+            self._last_error = f"cannot start the record child ({exc.strerror})"
             return None
         with self._lock:
             self._process = process
+        assert process.stdin is not None
+        try:
+            process.stdin.write((json.dumps(self._job(run, url)) + "\n").encode("utf-8"))
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # it died at once: its exit code and stderr say why
+        del url
         reader = threading.Thread(target=self._read_errors, args=(process,), daemon=True)
         reader.start()
-        log.info("%s: recording %s", self.target.name, mask_url(self.target.url))
+        log.info("%s: recording through its gateway (pid %d)", self.target.name, process.pid)
         try:
             while process.poll() is None and not self._stop.is_set():
                 self._index_listed(run)
@@ -268,10 +382,10 @@ class CameraRecorder:
     def _read_errors(self, process: subprocess.Popen[bytes]) -> None:
         assert process.stderr is not None
         for raw in process.stderr:
-            line = mask_text(raw.decode("utf-8", "replace").strip(), self.target.secrets)
+            line = mask_text(raw.decode("utf-8", "replace").strip())
             if line:
                 self._last_error = line[-300:]
-                log.debug("%s: ffmpeg: %s", self.target.name, line)
+                log.debug("%s: record child: %s", self.target.name, line)
 
     # -- indexing ----------------------------------------------------------------------------
     def _index_listed(self, run: _Run) -> None:
@@ -300,8 +414,8 @@ class CameraRecorder:
 
     def _index_leftovers(self, run: _Run) -> None:
         """The segment the child was writing when it died: keep it if it plays."""
-        for path in sorted(self.directory.glob(f"{run.prefix}-*{SEGMENT_SUFFIX}")):
-            if path.name in run.listed:
+        for path in sorted(self.directory.glob(f"{run.prefix}-*")):
+            if path.suffix not in SEGMENT_SUFFIXES or path.name in run.listed:
                 continue
             duration = probe_duration(self._settings.ffprobe, path)
             if duration is None:
@@ -325,7 +439,7 @@ class CameraRecorder:
         while self._unindexed:
             path, start, end = self._unindexed[0]
             if not self._unless_database_down(self._insert, path, start, end):
-                return  # ffmpeg records on; the next poll tries again
+                return  # the child records on; the next poll tries again
             self._unindexed.pop(0)
 
     def _unless_database_down(self, work: Callable[..., None], *args: Any) -> bool:
@@ -394,21 +508,29 @@ class CameraRecorder:
 
 
 class Recorder:
-    """All camera recorders of this server, plus periodic retention."""
+    """All camera recorders of this server, plus periodic retention. ``unrecorded``: the
+    cameras flagged for recording that are not, and why."""
 
-    def __init__(self, sessions: sessionmaker[Session], settings: Settings, box: SecretBox,
-                 camera_ids: Iterable[int] | None = None) -> None:
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings,
+                 stream_key: Ed25519PrivateKey, camera_ids: Iterable[int] | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._sessions = sessions
         self._settings = settings
-        self._box = box
+        self._gateway_sessions = GatewaySessions(sessions, settings, stream_key, clock)
         self._camera_ids = list(camera_ids) if camera_ids is not None else None
         self.cameras: dict[int, CameraRecorder] = {}
+        self.unrecorded: dict[int, str] = {}
         self._stop = threading.Event()
         self._retention: threading.Thread | None = None
 
     def start(self) -> None:
         with self._sessions() as session:
-            targets = record_targets(session, self._box, self._camera_ids)
+            targets, self.unrecorded = record_targets(session, self._gateway_sessions,
+                                                      self._camera_ids)
+            names = dict(session.execute(select(Camera.id, Camera.name)
+                                         .where(Camera.id.in_(list(self.unrecorded)))).all())
+        for camera_id, reason in self.unrecorded.items():
+            log.warning("%s: not recorded: %s", names.get(camera_id, camera_id), reason)
         for target in targets:
             recorder = CameraRecorder(target, self._sessions, self._settings)
             self.cameras[target.camera_id] = recorder

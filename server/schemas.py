@@ -132,12 +132,12 @@ class TokenPublic(BaseModel):
 
 
 class OnvifPublic(BaseModel):
-    """ONVIF address and credentials, given only to users holding ``ptz`` on the camera."""
+    """ONVIF address and user name, given only to users holding ``ptz`` on the camera (never
+    the password: only the camera's gateway can open it)."""
 
     host: str
     port: int
     username: str | None
-    password: str | None
 
 
 class CameraPublic(BaseModel):
@@ -151,12 +151,17 @@ class CameraPublic(BaseModel):
     location: str
     owner: str
     actions: list[str]
+    # always null: cameras are played through gateway sessions (``streams``), never from a URL
+    # with credentials; kept for clients that still read them
     main_stream_url: str | None
     sub_stream_url: str | None
     onvif: OnvifPublic | None
     # the streams ("main", "sub") a viewer plays through a gateway session
     # (POST /cameras/{id}/streams/{stream}/session); empty while the camera has no gateway
     streams: list[str] = Field(default_factory=list)
+    # for users holding ``admin``: whether the camera's gateway holds its password (false: an
+    # administrator must enter it, e.g. after the gateway's key changed); null for others
+    has_credentials: bool | None = None
 
 
 class AuditEventPublic(BaseModel):

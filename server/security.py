@@ -1,9 +1,10 @@
 """Secrets handling for the backend: password hashes, bearer tokens, credentials at rest.
 
-Art. 5 of the regulation forbids leaking account credentials or stream configuration, so camera
-credentials are stored encrypted (Fernet, key outside the database), tokens are stored only as
-hashes (a copied database cannot be replayed), and every URL that is logged goes through
-``common.urls.mask_url``.
+Art. 5 of the regulation forbids leaking account credentials or stream configuration, so what
+the backend keeps of a camera's access (address, user name) is encrypted (Fernet, key outside
+the database), its passwords only sealed to its gateway (``server.gateways``), tokens are stored
+only as hashes (a copied database cannot be replayed), and every URL that is logged goes
+through ``common.urls.mask_url``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import os
 import secrets
 import stat
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -23,18 +23,6 @@ from cryptography.fernet import Fernet, InvalidToken
 from server.config import Settings
 
 log = logging.getLogger("iocwall.server.security")
-
-
-def url_with_credentials(url: str, username: str | None, password: str | None) -> str:
-    """Embed RTSP credentials (percent-encoded) into a credential-free stream URL."""
-    if not username:
-        return url
-    parts = urlsplit(url)
-    userinfo = quote(username, safe="")
-    if password:
-        userinfo += ":" + quote(password, safe="")
-    return urlunsplit((parts.scheme, f"{userinfo}@{parts.netloc}", parts.path, parts.query,
-                       parts.fragment))
 
 
 class Passwords:
@@ -71,7 +59,8 @@ def token_hash(token: str) -> str:
 
 
 class SecretBox:
-    """Encrypts camera credentials at rest with a key that is not in the database."""
+    """Encrypts camera addresses and user names (not passwords: those are sealed to the
+    gateway) and gateway control secrets at rest, with a key that is not in the database."""
 
     def __init__(self, key: bytes) -> None:
         self._fernet = Fernet(key)

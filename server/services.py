@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from server import permissions as perm
 from server.models import AccessGrant, Camera, User
 from server.schemas import CameraPublic, MePublic, OnvifPublic, ScopePublic, UnitPublic, WardPublic
-from server.security import SecretBox, url_with_credentials
+from server.security import SecretBox
 
 
 def user_context(session: Session, user: User) -> perm.UserContext:
@@ -65,31 +65,28 @@ def visible_camera(session: Session, user: User, camera_id: int, now: datetime
 
 
 def camera_public(item: VisibleCamera, box: SecretBox) -> CameraPublic:
+    """The camera as its user may see it. Never a password, nor a URL with credentials: a
+    viewer plays ``streams`` through gateway sessions, and a camera served by no gateway has
+    none. Administrators also learn whether its gateway holds its credentials."""
     camera = item.camera
-    main_url = sub_url = None
     streams: list[str] = []
     if perm.Action.VIEW in item.actions and camera.gateway_id is not None:
-        # behind a gateway the viewer gets sessions, never the camera's address or password
         streams = ["main", "sub"] if camera.sub_url else ["main"]
-    elif perm.Action.VIEW in item.actions:
-        username = box.decrypt(camera.rtsp_username_enc)
-        password = box.decrypt(camera.rtsp_password_enc)
-        main_url = url_with_credentials(camera.main_url, username, password)
-        sub_url = url_with_credentials(camera.sub_url, username, password) if camera.sub_url \
-            else None
     onvif = None
     if perm.Action.PTZ in item.actions and camera.onvif_host_enc and camera.onvif_port_enc:
         onvif = OnvifPublic(
             host=box.decrypt(camera.onvif_host_enc) or "",
             port=int(box.decrypt(camera.onvif_port_enc) or 0),
             username=box.decrypt(camera.onvif_username_enc),
-            password=box.decrypt(camera.onvif_password_enc),
         )
+    has_credentials = None
+    if perm.Action.ADMIN in item.actions:
+        has_credentials = camera.gateway_id is not None and camera.rtsp_password_sealed is not None
     return CameraPublic(
         id=camera.id, name=camera.name, ward=camera.ward.name, ward_id=camera.ward_id,
         system=camera.system, ptz=camera.ptz, public=camera.public, location=camera.location,
-        owner=camera.owner, actions=perm.ordered(item.actions), main_stream_url=main_url,
-        sub_stream_url=sub_url, onvif=onvif, streams=streams,
+        owner=camera.owner, actions=perm.ordered(item.actions), main_stream_url=None,
+        sub_stream_url=None, onvif=onvif, streams=streams, has_credentials=has_credentials,
     )
 
 

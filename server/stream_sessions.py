@@ -50,13 +50,21 @@ class IssuedSession:
 def issue(key: Ed25519PrivateKey, gateway: Gateway, user: User, camera_id: int,
           stream: CameraStream, now: datetime, lifetime_s: int) -> IssuedSession:
     """A signed token for one session of ``user`` on the camera's stream at ``gateway``."""
+    return issue_for(key, gateway, user.id, user.username, camera_id, stream, now, lifetime_s)
+
+
+def issue_for(key: Ed25519PrivateKey, gateway: Gateway, user_id: int, username: str,
+              camera_id: int, stream: CameraStream, now: datetime, lifetime_s: int, *,
+              live: bool = False) -> IssuedSession:
+    """A signed token for one session of a principal (a user, or the recorder: not a row of
+    ``users``); ``live``: the URL of the stream's live mount (recording)."""
     issued_at = int(now.timestamp())
-    token = StreamToken(session_id="s-" + secrets.token_urlsafe(12), user_id=user.id,
-                        username=user.username, camera_id=camera_id, stream=stream.value,
+    token = StreamToken(session_id="s-" + secrets.token_urlsafe(12), user_id=user_id,
+                        username=username, camera_id=camera_id, stream=stream.value,
                         issued_at=issued_at, expires_at=issued_at + lifetime_s)
     text = stream_tokens.encode(token, key.sign)
     url = stream_tokens.session_url(gateway.rtsp_host, gateway.rtsp_port, camera_id,
-                                    stream.value, text)
+                                    stream.value, text, live=live)
     expires = datetime.fromtimestamp(token.expires_at, UTC)
     return IssuedSession(token, StreamSession(url=url, expires_at=expires))
 

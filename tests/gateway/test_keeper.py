@@ -23,7 +23,9 @@ from tests.gateway.helpers import (
     issue,
     probe_video,
     session_url,
+    wait_until,
 )
+from tests.gateway.test_live_mount import live_url, read_packets, timed
 
 pytestmark = pytest.mark.lab
 
@@ -104,7 +106,8 @@ def test_eight_kept_viewers_make_one_camera_session(
 
 
 def test_keeper_false_keeps_the_plain_relay(lab: Lab, signing_key: Ed25519PrivateKey) -> None:
-    """The switch in the camera entry: the recorder's streams take the relay (camera pacing)."""
+    """The switch in the camera entry: a camera served by the plain relay (one shared media),
+    its live mount on the same media."""
     config = gateway_config(lab, signing_key)
     for entry in config["cameras"]:
         entry["keeper"] = False
@@ -115,3 +118,44 @@ def test_keeper_false_keeps_the_plain_relay(lab: Lab, signing_key: Ed25519Privat
         (row,) = [s for s in relay.stats()["streams"]
                   if s["path"] == f"/cam/{camera_id(cam)}/sub"]
         assert row["keeper"] is False and "kept_frames" not in row and row["bytes"] > 0
+        viewer = Reader(session_url(relay, issue(signing_key, camera_id(cam)),
+                                    signing_key)).start()
+        try:
+            viewer.wait_playing()
+            live = Reader(live_url(relay, signing_key, camera_id(cam))).start()
+            try:
+                live.wait_playing()
+                assert lab.rtsp_stats()[f"/{cam.slug}/sub"]["pipelines"] == 1
+            finally:
+                live.close()
+        finally:
+            viewer.close()
+
+
+def test_the_live_mount_skips_the_kept_gop_and_waits_for_the_next_key_frame(
+        gop_lab: Lab, gop_gateway: GatewayProcess, signing_key: Ed25519PrivateKey) -> None:
+    """The recorder's mount: a viewer opening now would get a burst of kept frames 1 ms apart;
+    a live reader gets none of them, only frames from the camera's next key frame on, at the
+    camera's pace (its DTS are fit for a recording)."""
+    cam = gop_lab.cameras[CAMERA]
+    ident = camera_id(cam)
+    holder = Reader(session_url(gop_gateway, issue(signing_key, ident), signing_key),
+                    open_timeout=GOP_S + 15).start()
+    try:
+        holder.wait_playing(GOP_S + 15)
+
+        def kept() -> int:
+            (row,) = [s for s in gop_gateway.stats()["streams"]
+                      if s["path"] == f"/cam/{ident}/sub"]
+            return int(row["kept_frames"])
+
+        assert wait_until(lambda: kept() >= 25, GOP_S + 5)  # a second of GOP is kept
+        packets = read_packets(live_url(gop_gateway, signing_key, ident), 25)
+    finally:
+        holder.close()
+    assert packets[0][1], "the live mount did not start at a key frame"
+    assert sum(1 for _dts, key, _s in packets if key) <= 2  # one GOP's start, no kept frames
+    stamped = timed(packets)
+    gaps = [b - a for (_a, a), (_b, b) in zip(stamped, stamped[1:], strict=False)]
+    assert all(gap > 0 for gap in gaps), gaps
+    assert sum(1 for gap in gaps if gap < 0.005) <= 2, gaps  # a burst: every gap 1 ms

@@ -89,6 +89,13 @@ class MovableClock:
         self.now += delta
 
 
+class RealClock(MovableClock):
+    """The gateway checks tokens against the real time: so must a backend issuing them."""
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC)
+
+
 # --- The databases: SQLite and PostgreSQL behind one interface ------------------------------
 
 DATABASES = ("sqlite", "postgresql")
@@ -322,7 +329,8 @@ SEGMENT_SECONDS = 2
 
 @dataclass
 class Recorded:
-    """The session's recording of lab camera 0: a seeded database with its segment index."""
+    """The session's recording of lab camera 0 through the embedded gateway: a seeded database
+    with its segment index, and what was seen of the record children while they ran."""
 
     lab: Any
     database_url: str  # a template: copy it (``backend_factory``) to change anything
@@ -330,6 +338,8 @@ class Recorded:
     camera_id: int
     killed_pid: int
     restarted_pid: int | None
+    session_urls: list[str]  # what the recorder was given, tokens included (one per run)
+    exposed: dict[int, bytes]  # child pid → its /proc cmdline and environ, read while it ran
 
 
 @pytest.fixture(scope="session")
@@ -340,48 +350,90 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield running
 
 
+def proc_exposed(pid: int) -> bytes:
+    """What anyone on the machine can read of a process: its command line and environment."""
+    proc = Path(f"/proc/{pid}")
+    return (proc / "cmdline").read_bytes() + b"\0" + (proc / "environ").read_bytes()
+
+
+def wait_for(condition: Callable[[], Any], timeout: float, step: float = 0.05) -> Any:
+    """Poll ``condition()`` until it is truthy (threads and children give no signal)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(step)
+
+
 @pytest.fixture(scope="session")
 def recorded(lab: Any, database: TestDatabases, migrated_template: str,
-             tmp_path_factory: pytest.TempPathFactory) -> Recorded:
-    """Record camera 0 for a few segments, kill its ffmpeg, let it restart, record more."""
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recorded]:
+    """Record camera 0 through the embedded gateway for a few segments while a viewer watches
+    its main stream too, kill the record child, let it restart, record more."""
     import os
     import signal
 
     from sqlalchemy import select
 
     from server.models import Camera
-    from server.recorder import Recorder
+    from server.recorder import CameraRecorder, GatewaySessions, RecordTarget
+    from tests.gateway.helpers import Reader
 
     directory = tmp_path_factory.mktemp("recorded")
     url = database.create(directory, migrated_template)
     settings = make_settings(directory, url).model_copy(
-        update={"segment_seconds": SEGMENT_SECONDS})
-    app = create_app(settings, clock=MovableClock())
+        update={"segment_seconds": SEGMENT_SECONDS, "gateway_rtsp_port": 0,
+                "clip_worker": False})
+    clock = RealClock()
+    app = create_app(settings, clock=clock)
     runtime = app.state.runtime
     with runtime.sessions() as session:
-        seed_demo(session, runtime.passwords, runtime.secrets, START,
-                  read_manifest(lab.manifest_path))
+        seed_demo(session, runtime.passwords, runtime.secrets, clock(),
+                  read_manifest(lab.manifest_path), settings)
         camera_id = session.execute(select(Camera.id).where(Camera.external_id == "lab:0")
                                     ).scalar_one()
-    recorder = Recorder(runtime.sessions, settings, runtime.secrets, camera_ids=[camera_id])
-    recorder.start()
-    try:
-        camera = recorder.cameras[camera_id]
-        deadline = time.monotonic() + 20
-        while camera.pid is None and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(7.5)
-        killed = camera.pid
-        assert killed is not None
-        os.kill(killed, signal.SIGKILL)
-        while camera.restarts == 0 and time.monotonic() < deadline + 10:
-            time.sleep(0.1)
-        time.sleep(4.5)  # the backoff (1 s), the reconnect and a couple of segments
-        restarted = camera.pid
-    finally:
-        recorder.stop()
-        runtime.engine.dispose()
-    return Recorded(lab, url, settings.recordings_root, camera_id, killed, restarted)
+    urls: list[str] = []
+    exposed: dict[int, bytes] = {}
+    gateway_sessions = GatewaySessions(runtime.sessions, settings, runtime.stream_key)
+
+    def session_url() -> str:
+        urls.append(gateway_sessions.open(camera_id))
+        return urls[-1]
+
+    mount = f"/{lab.cameras[0].slug}/main"
+    with TestClient(app):
+        assert runtime.gateway_supervisor.ready.wait(30), "the embedded gateway did not start"
+        recorder = CameraRecorder(RecordTarget(camera_id, "CAM-01", session_url),
+                                  runtime.sessions, settings)
+        recorder.start()
+        viewer = None
+        try:
+            first = wait_for(lambda: recorder.pid, 20)
+            exposed[first] = proc_exposed(first)
+            wait_for(lambda: mount in lab.rtsp_stats(), 20)
+            backend = Backend(TestClient(app), clock, settings, database)
+            reply = backend.post(f"/cameras/{camera_id}/streams/main/session",
+                                 backend.login("ioc.operator"))
+            assert reply.status_code == 201, reply.text
+            viewer = Reader(reply.json()["url"]).start()
+            viewer.wait_playing()
+            time.sleep(7.5)  # a few segments
+            killed = recorder.pid
+            assert killed is not None
+            os.kill(killed, signal.SIGKILL)
+            restarted = wait_for(lambda: recorder.restarts and recorder.pid, 15)
+            exposed[restarted] = proc_exposed(restarted)
+            time.sleep(4.5)  # the reconnect and a couple of segments
+            restarted = recorder.pid
+        finally:
+            if viewer is not None:
+                viewer.close()
+            recorder.stop()
+    runtime.engine.dispose()
+    yield Recorded(lab, url, settings.recordings_root, camera_id, killed, restarted, urls,
+                   exposed)
 
 
 @pytest.fixture

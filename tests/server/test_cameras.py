@@ -50,12 +50,14 @@ def test_viewers_get_gateway_streams_never_a_camera_address_or_password(demo: Ba
             assert camera["streams"] == ["main", "sub"]
             assert camera["main_stream_url"] is None and camera["sub_stream_url"] is None
             assert entry["rtsp_password"] not in str(camera)
-            if "ptz" in camera["actions"]:  # PTZ is not brokered yet: the lease gives ONVIF
+            if entry["onvif_password"]:
+                assert entry["onvif_password"] not in str(camera)
+            if "ptz" in camera["actions"]:  # the address, never the password
                 assert camera["onvif"] == {"host": "127.0.0.1", "port": entry["onvif_port"],
-                                           "username": entry["onvif_username"],
-                                           "password": entry["onvif_password"]}
+                                           "username": entry["onvif_username"]}
             else:
                 assert camera["onvif"] is None
+            assert camera["has_credentials"] is None  # not an administrator
     # The committee's traffic camera in its own ward is neither listed nor readable.
     committee = demo.get("/cameras", demo.login("ward.dongphu.committee")).json()
     assert camera_entry(1)["name"] not in {c["name"] for c in committee}
@@ -135,3 +137,38 @@ def test_view_events_need_a_viewable_camera(demo: Backend) -> None:
                     params={"username": "ward.dongphu.police"}).json()
     assert [(r["event"], r["camera_id"]) for r in rows if r["event"].startswith("view")] == [
         ("view_stop", own), ("view_start", own)]
+
+
+def test_administrators_learn_whether_the_gateway_holds_a_cameras_password(
+        demo: Backend) -> None:
+    from sqlalchemy import select, update
+
+    from server.models import Camera
+
+    admin = demo.login("ioc.admin")
+    cameras = demo.get("/cameras", admin).json()
+    assert cameras and {c["has_credentials"] for c in cameras} == {True}
+    runtime = demo.client.app.state.runtime  # type: ignore[attr-defined]
+    with runtime.sessions() as session:  # as after the gateway's key changed
+        first = session.execute(select(Camera).order_by(Camera.name)).scalars().first()
+        assert first is not None
+        first.rtsp_password_sealed = None
+        # and a camera no gateway serves: no stream, no URL, no credentials
+        second = cameras[1]["id"]
+        session.execute(update(Camera).where(Camera.id == second).values(gateway_id=None))
+        session.commit()
+    answer = {c["id"]: c for c in demo.get("/cameras", admin).json()}
+    assert answer[cameras[0]["id"]]["has_credentials"] is False
+    assert answer[second]["has_credentials"] is False and answer[second]["streams"] == []
+    assert answer[second]["main_stream_url"] is None and answer[second]["sub_stream_url"] is None
+    assert all(c["has_credentials"] for i, c in answer.items() if i not in
+               (cameras[0]["id"], second))
+
+
+def test_no_column_holds_a_camera_password_the_backend_could_read(demo: Backend) -> None:
+    from server.models import Camera
+
+    columns = {c.name for c in Camera.__table__.columns}
+    assert not {"rtsp_password_enc", "onvif_password_enc"} & columns
+    assert {c for c in columns if "password" in c} == {"rtsp_password_sealed",
+                                                      "onvif_password_sealed"}

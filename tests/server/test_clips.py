@@ -341,7 +341,7 @@ def test_range_must_be_recorded_ordered_and_bounded(recorded_backend: Backend) -
     # the camera's recordings are listed for the client too
     listing = backend.get(f"/cameras/{camera_id}/recordings", token).json()
     assert len(listing["ranges"]) == 2 and len(listing["gaps"]) == 1
-    assert listing["gaps"][0]["reason"].startswith("ffmpeg exited")
+    assert listing["gaps"][0]["reason"].startswith("record child exited")
     assert shutil.which("ffmpeg")
 
 
@@ -483,3 +483,35 @@ def test_the_clip_worker_outlives_a_database_outage(demo: Backend) -> None:
     finally:
         worker.stop()
     assert not worker._thread.is_alive()
+
+
+def test_a_clip_of_matroska_segments_with_g711_sound(tmp_path: Path) -> None:
+    """The recorder writes Matroska for a camera with G.711 sound (MPEG-TS cannot carry it
+    playably): a clip of its segments is an MP4 with the pictures copied and the sound in AAC
+    (MP4 cannot hold G.711), covering the range asked."""
+    import av
+
+    from server.clips import extract_clip
+    from tests.server.test_record_child import job, listed, make_input, run_child
+
+    source = make_input(tmp_path / "in.mkv", "pcm_alaw")
+    out = tmp_path / "out"
+    out.mkdir()
+    done = run_child(job(source, out))
+    assert done.returncode == 0, done.stderr
+    anchor = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    segments = [RecordingSegment(camera_id=1, start_at=anchor + timedelta(seconds=start),
+                                 end_at=anchor + timedelta(seconds=end), storage_root=str(out),
+                                 path=str(out / name), size_bytes=(out / name).stat().st_size)
+                for name, start, end in listed(out)]
+    assert all(s.path.endswith(".mkv") for s in segments) and len(segments) >= 3
+    start, end = anchor + timedelta(seconds=1), anchor + timedelta(seconds=5)
+    covering = [s for s in segments if s.end_at > start and s.start_at < end]
+    clip = extract_clip(covering, start, end, tmp_path / "clip.mp4")
+    with av.open(str(clip.path)) as container:
+        assert "mp4" in container.format.name
+        assert {s.codec_context.name for s in container.streams} == {"h264", "aac"}
+        duration = float(container.duration or 0) / 1_000_000
+    assert clip.clip_start <= start
+    assert abs(duration - (end - clip.clip_start).total_seconds()) < 0.3
+    assert hashlib.sha256(clip.path.read_bytes()).hexdigest() == clip.sha256

@@ -66,9 +66,10 @@ def test_reseeding_with_new_ports_updates_cameras_in_place(new_database: Callabl
             index = int(camera.external_id.split(":")[1])  # type: ignore[union-attr]
             entry = camera_entry(index, rtsp_port=9554, onvif_base=9800)
             assert camera.main_url == entry["main_url"]
-            assert runtime.secrets.decrypt(camera.rtsp_password_enc) == entry["rtsp_password"]
             assert runtime.secrets.decrypt(camera.onvif_port_enc) == (
                 str(entry["onvif_port"]) if entry["onvif_port"] else None)
+            # no gateway: no key to seal to, and no other way to keep a password
+            assert camera.rtsp_password_sealed is None and camera.onvif_password_sealed is None
     runtime.engine.dispose()
 
 
@@ -108,7 +109,11 @@ def test_without_manifest_only_the_organisation(new_database: Callable[..., str]
 def test_every_demo_camera_is_served_by_the_local_gateway_and_sealed_to_its_key(
         new_database: Callable[..., str], migrated_template: str, manifest_path: Path,
         tmp_path: Path) -> None:
+    """The seed learns the embedded gateway's key (made by ``python3 -m gateway keygen``, which
+    only the gateway reads) and seals every password to it; a re-seed changes nothing; new lab
+    ports (new credentials) are sealed again."""
     import base64
+    import stat
 
     from nacl.public import PrivateKey, SealedBox
 
@@ -119,29 +124,36 @@ def test_every_demo_camera_is_served_by_the_local_gateway_and_sealed_to_its_key(
     manifest = read_manifest(manifest_path)
     with runtime.sessions() as session:
         seed_demo(session, runtime.passwords, runtime.secrets, START, manifest, settings)
-        gateway = session.execute(select(Gateway)).scalar_one()
-        cameras = session.execute(select(Camera)).scalars().all()
-        assert gateway.name == settings.gateway_name and gateway.public_key is None
-        assert {c.gateway_id for c in cameras} == {gateway.id}
-        # no key known yet: nothing sealed (the supervisor seals at the gateway's first start)
-        assert {c.rtsp_password_sealed for c in cameras} == {None}
-        key = PrivateKey.generate()
-        gateway.public_key = base64.b64encode(bytes(key.public_key)).decode()
-        session.commit()
-    before = _dump(runtime.engine)
-    with runtime.sessions() as session:  # the key known: a re-seed seals what is missing
-        seed_demo(session, runtime.passwords, runtime.secrets, START, manifest, settings)
-    with runtime.sessions() as session:
-        for camera in session.execute(select(Camera)).scalars():
-            entry = camera_entry(int((camera.external_id or "").removeprefix("lab:")))
-            box = SealedBox(key)
-            assert box.decrypt(base64.b64decode(camera.rtsp_password_sealed or "")).decode() \
-                == entry["rtsp_password"]
-            if entry["onvif_password"]:
-                assert box.decrypt(base64.b64decode(camera.onvif_password_sealed or "")
-                                   ).decode() == entry["onvif_password"]
+    key_file = settings.gateway_dir / "x25519.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = PrivateKey(base64.b64decode(key_file.read_bytes()))  # the test reads it, not the seed
+
+    def opened(manifest_ports: dict[str, int]) -> None:
+        with runtime.sessions() as session:
+            gateway = session.execute(select(Gateway)).scalar_one()
+            assert gateway.name == settings.gateway_name
+            assert gateway.public_key == base64.b64encode(bytes(key.public_key)).decode()
+            for camera in session.execute(select(Camera)).scalars():
+                assert camera.gateway_id == gateway.id
+                index = int((camera.external_id or "").removeprefix("lab:"))
+                entry = camera_entry(index, **manifest_ports)
+                box = SealedBox(key)
+                assert box.decrypt(base64.b64decode(camera.rtsp_password_sealed or "")
+                                   ).decode() == entry["rtsp_password"]
+                if entry["onvif_password"]:
+                    assert box.decrypt(base64.b64decode(camera.onvif_password_sealed or "")
+                                       ).decode() == entry["onvif_password"]
+                else:
+                    assert camera.onvif_password_sealed is None
+
+    opened({})
     sealed = _dump(runtime.engine)
-    with runtime.sessions() as session:  # and a third run changes nothing
+    with runtime.sessions() as session:  # a second run changes nothing
         seed_demo(session, runtime.passwords, runtime.secrets, START, manifest, settings)
-    assert _dump(runtime.engine) == sealed != before
+    assert _dump(runtime.engine) == sealed
+    moved = write_manifest(tmp_path / "lab2.json", rtsp_port=9554, onvif_base=9800)
+    with runtime.sessions() as session:
+        seed_demo(session, runtime.passwords, runtime.secrets, START, read_manifest(moved),
+                  settings)
+    opened({"rtsp_port": 9554, "onvif_base": 9800})
     runtime.engine.dispose()

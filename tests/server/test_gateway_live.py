@@ -123,11 +123,10 @@ def test_passwords_reach_the_gateway_sealed_and_it_plays_without_a_clear_copy(
     assert all("sealed_password" in entry and "password" not in entry
                for entry in config["cameras"])
     assert not any(cam.rtsp_password in text for cam in lab.cameras)
-    # the backend forgets its Fernet copies (as it will once the client plays session URLs):
-    # a gateway started afresh still opens what was sealed to it and plays
-    with runtime.sessions() as session:
-        session.execute(update(Camera).values(rtsp_password_enc=None, onvif_password_enc=None))
-        session.commit()
+    # the backend keeps no other copy (no column could hold one): a gateway started afresh
+    # opens what was sealed to it and plays
+    assert not any("password" in c.name and not c.name.endswith("_sealed")
+                   for c in Camera.__table__.columns)
     old_pid = supervisor.pid
     assert old_pid is not None
     supervisor.ready.clear()
@@ -141,6 +140,33 @@ def test_passwords_reach_the_gateway_sealed_and_it_plays_without_a_clear_copy(
     assert process is not None
     logs = "\n".join(process.stderr_lines)
     assert not any(cam.rtsp_password in logs for cam in lab.cameras)
+
+
+def test_a_gateway_back_with_a_new_key_leaves_its_cameras_needing_credentials(
+        live: Backend, caplog: pytest.LogCaptureFixture) -> None:
+    """Nothing can seal the passwords to the new key (the backend cannot open the old boxes,
+    and keeps no clear copy): they are dropped, the administrator sees it, the gateway runs."""
+    supervisor = supervisor_of(live)
+    runtime = runtime_of(live)
+    key_file = live.settings.gateway_dir / "x25519.key"
+    old_pid = supervisor.pid
+    assert old_pid is not None
+    key_file.unlink()  # lost with a disk, or replaced
+    supervisor.ready.clear()
+    os.kill(old_pid, signal.SIGKILL)
+    with caplog.at_level("WARNING", logger="iocwall.gateway"):
+        assert supervisor.ready.wait(20)
+    assert "enter the credentials of" in caplog.text
+    with runtime.sessions() as session:
+        row = session.execute(select(Gateway)).scalar_one()
+        assert row.public_key == base64.b64encode(
+            bytes(PrivateKey(base64.b64decode(key_file.read_bytes())).public_key)).decode()
+        cameras = session.execute(select(Camera)).scalars().all()
+        assert {c.rtsp_password_sealed for c in cameras} == {None}
+        assert {c.onvif_password_sealed for c in cameras} == {None}
+    answer = live.get("/cameras", live.login("ioc.admin")).json()
+    assert answer and {c["has_credentials"] for c in answer} == {False}
+    assert supervisor.pid not in (None, old_pid)
 
 
 def test_each_session_start_and_end_is_audited_with_its_duration(live: Backend) -> None:
@@ -291,6 +317,60 @@ def test_a_gateway_that_does_not_come_up_gets_no_sessions(
             assert open_session(backend, token, camera_id).status_code == 503
     finally:
         runtime.engine.dispose()
+
+
+def test_the_recorder_shares_the_viewers_camera_session_and_a_gateway_restart_is_a_gap(
+        live: Backend, lab: Any, tmp_path: Path) -> None:
+    """The recorder reads the live mount of the stream a viewer watches: the lab camera sees
+    one session. The gateway killed under it: a gap, then it records again on its own."""
+    from server.models import RecordingGap, RecordingSegment
+    from server.recorder import CameraRecorder, GatewaySessions, RecordTarget
+
+    runtime = runtime_of(live)
+    supervisor = supervisor_of(live)
+    camera_id = camera_of(live, 1)  # a clip camera: the lab gives each session a pipeline
+    mount = f"/{lab.cameras[1].slug}/main"
+    settings = live.settings.model_copy(update={"segment_seconds": 1,
+                                                "recordings_dir": tmp_path / "recordings"})
+    sessions = GatewaySessions(runtime.sessions, settings, runtime.stream_key)
+    recorder = CameraRecorder(RecordTarget(camera_id, "CAM-02", sessions.for_camera(camera_id)),
+                              runtime.sessions, settings)
+
+    def segments() -> list[Any]:
+        with runtime.sessions() as session:
+            return list(session.execute(select(RecordingSegment).where(
+                RecordingSegment.camera_id == camera_id).order_by(RecordingSegment.start_at)
+            ).scalars())
+
+    def gaps() -> list[Any]:
+        with runtime.sessions() as session:
+            return list(session.execute(select(RecordingGap).where(
+                RecordingGap.camera_id == camera_id)).scalars())
+
+    recorder.start()
+    try:
+        assert wait_until(lambda: mount in lab.rtsp_stats() and segments(), 30)
+        viewer = play(live, live.login("ioc.operator"), camera_id, "main")
+        try:
+            assert lab.rtsp_stats()[mount]["pipelines"] == 1
+            process = supervisor.process
+            assert process is not None
+            (row,) = [s for s in process.stats()["streams"]
+                      if s["path"] == f"/cam/{camera_id}/main"]
+            assert row["viewers"] == 2 and row["live_readers"] == 1
+        finally:
+            viewer.close()
+        pid = supervisor.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        assert wait_until(lambda: any(g.to_at is not None for g in gaps()), 45), gaps()
+    finally:
+        recorder.stop()
+    (gap,) = gaps()
+    after = [s for s in segments() if s.start_at >= gap.to_at]
+    assert after and gap.to_at > gap.from_at
+    assert "record child" in gap.reason or "no session" in gap.reason
+    assert "token=" not in gap.reason or "token=***" in gap.reason
 
 
 # -- a site of several gateways ---------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The recorder against a real lab camera: indexed segments, restart after a killed ffmpeg with
-the gap recorded, credentials masked; retention by age and size that never removes a segment
-under evidence lock."""
+"""The recorder against a real lab camera through the embedded gateway: indexed segments, restart
+after a killed record child with the gap recorded, no password or token where others can read
+it, one camera session shared with a viewer; retention by age and size that never removes a
+segment under evidence lock."""
 
 from __future__ import annotations
 
@@ -61,25 +62,59 @@ def test_killed_ffmpeg_restarts_and_the_gap_is_recorded(recorded: Recorded,
         gaps = list(session.execute(select(RecordingGap)).scalars())
     assert len(gaps) == 1
     gap = gaps[0]
-    assert gap.reason.startswith("ffmpeg exited with code -9")
+    assert gap.reason.startswith("record child exited with code -9")
     assert gap.to_at is not None and gap.to_at > gap.from_at
     assert (gap.to_at - gap.from_at).total_seconds() < 10
     before = [s for s in segments if s.end_at <= gap.from_at + timedelta(milliseconds=1)]
     after = [s for s in segments if s.start_at >= gap.to_at - timedelta(milliseconds=1)]
     assert before and after and len(before) + len(after) == len(segments)
     assert before[-1].end_at == gap.from_at and after[0].start_at == gap.to_at
-    # the ffmpeg children are gone after stop (no orphan recording on)
+    # the record children are gone after stop (no orphan recording on)
     assert recorded.restarted_pid is not None
     assert not psutil.pid_exists(recorded.restarted_pid) or \
         psutil.Process(recorded.restarted_pid).status() == psutil.STATUS_ZOMBIE
 
 
-def test_ffmpeg_output_is_masked() -> None:
+def test_child_output_is_masked() -> None:
     line = "[rtsp @ 0x1] method DESCRIBE failed: rtsp://viewer1:S3cret@127.0.0.1:8554/cam01/main"
     masked = mask_text(line, ["S3cret"])
     assert "S3cret" not in masked and "viewer1" not in masked
     assert "rtsp://***@127.0.0.1:8554/cam01/main" in masked
     assert mask_text("bad password S3cret here", ["S3cret"]) == "bad password *** here"
+    line = "404: rtsp://127.0.0.1:8555/cam/1/main/live?token=eyJh.c2ln failed"
+    assert mask_text(line) == "404: rtsp://127.0.0.1:8555/cam/1/main/live?token=*** failed"
+
+
+def test_no_password_or_token_where_others_can_read_it(recorded: Recorded) -> None:
+    """Every record child's command line and environment (``ps``, ``/proc``), read while it
+    ran: no camera password, no session token, nor the backend's own secrets."""
+    assert len(recorded.exposed) == 2 and len(recorded.session_urls) >= 2
+    tokens = [url.split("token=", 1)[1] for url in recorded.session_urls]
+    assert all(len(token) > 100 for token in tokens)
+    secrets = [*tokens, *(cam.rtsp_password for cam in recorded.lab.cameras),
+               *(cam.onvif_password for cam in recorded.lab.cameras if cam.onvif_password)]
+    for pid, exposed in recorded.exposed.items():
+        assert b"server.record_child" in exposed, pid
+        for secret in secrets:
+            assert secret.encode() not in exposed, pid
+        assert b"IOCWALL_" not in exposed  # not the backend's environment either
+    # each run had its own session (a token is short-lived), on the stream's live mount
+    assert len(set(tokens)) == len(tokens)
+    assert all(f"/cam/{recorded.camera_id}/main/live?token=" in url
+               for url in recorded.session_urls)
+
+
+def test_the_recorders_sessions_are_audited_as_the_recorder(recorded: Recorded,
+                                                            recorded_backend: Backend) -> None:
+    issued = [r for r in recorded_backend.audit_rows("stream_session_issue")
+              if r["username"] == "recorder"]
+    started = [r for r in recorded_backend.audit_rows("stream_session_start")
+               if r["username"] == "recorder"]
+    assert len(issued) == len(recorded.session_urls)
+    assert started and {r["user_id"] for r in started} == {0}
+    assert {r["camera_id"] for r in started} == {recorded.camera_id}
+    assert {r["detail"]["session_id"] for r in started} <= {
+        r["detail"]["session_id"] for r in issued}
 
 
 def _local_copy(backend: Backend, recorded: Recorded, tmp_path: Path) -> list[RecordingSegment]:
@@ -188,10 +223,10 @@ def test_a_database_outage_neither_stops_the_recorder_nor_loses_a_segment(
     runtime = demo.client.app.state.runtime
     camera_id = demo.camera_ids()[0]
     outage = DatabaseOutage(runtime.sessions)
-    # "ffmpeg" that exits at once: each run ends, a gap is due, the recorder restarts it
-    settings = runtime.settings.model_copy(update={"ffmpeg": "false",
-                                                   "recordings_dir": tmp_path / "recordings"})
-    recorder = CameraRecorder(RecordTarget(camera_id, "CAM-01", "rtsp://127.0.0.1:9/cam01"),
+    # a session URL nothing answers: each run ends at once, a gap is due, the recorder restarts
+    settings = runtime.settings.model_copy(update={"recordings_dir": tmp_path / "recordings"})
+    recorder = CameraRecorder(RecordTarget(camera_id, "CAM-01",
+                                           lambda: "rtsp://127.0.0.1:9/cam/1/main/live?token=x"),
                               outage, settings)  # type: ignore[arg-type]
     segment = tmp_path / "finished.ts"
     segment.write_bytes(b"\x47" + bytes(187))
@@ -209,7 +244,9 @@ def test_a_database_outage_neither_stops_the_recorder_nor_loses_a_segment(
     finally:
         recorder.stop()
     assert [s.path for s in _segments(demo)] == [str(segment)]
-    assert [g.reason for g in _gaps(demo)][:1] == ["ffmpeg exited with code 1"]
+    reasons = [g.reason for g in _gaps(demo)]
+    assert reasons[:1] and reasons[0].startswith("record child exited with code 1: "), reasons
+    assert "token=x" not in reasons[0]
 
 
 def _gaps(backend: Backend) -> list[RecordingGap]:
