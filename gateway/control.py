@@ -9,6 +9,11 @@ anything else gets 401. Routes:
   ``{"camera_id": N}``, ``{"user_id": N, "camera_id": M}`` (that user on that camera only)
   → ``{"cut": connections}``: the matching live viewers are cut at once and the matching
   tokens refused until they expire.
+- ``POST /ptz/holder`` with ``{"camera_id", "user_id", "username", "full_name", "until"}``
+  (``until``: Unix seconds, the lease's end) → ``{"ok": true}``: that user holds the camera's
+  PTZ lease, and the PTZ broker forwards commands for that user only; ``{"camera_id"}`` alone:
+  nobody holds it. The backend sends it at every grant, renewal and release, and again for
+  every live lease when the gateway has restarted.
 The handlers run on the server's threads and reach GStreamer through ``on_main_loop``.
 """
 
@@ -24,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from gateway.access import Revocation
+from gateway.ptz import Holder
 
 log = logging.getLogger("iocwall.gateway.control")
 
@@ -59,12 +65,31 @@ def parse_revocation(body: Any) -> Revocation:
     raise BadRequest(f"unknown field {name}")
 
 
+def parse_holder(body: Any) -> tuple[int, Holder | None]:
+    """(camera id, its holder or None) of a ``POST /ptz/holder`` body."""
+    if not isinstance(body, dict) or "camera_id" not in body:
+        raise BadRequest("give camera_id, and the holder's user_id, username, full_name, until")
+    camera_id = _id(body, "camera_id")
+    if set(body) == {"camera_id"}:
+        return camera_id, None
+    if set(body) != {"camera_id", "user_id", "username", "full_name", "until"}:
+        raise BadRequest("give camera_id, and the holder's user_id, username, full_name, until")
+    until = body["until"]
+    if not isinstance(until, (int, float)) or isinstance(until, bool):
+        raise BadRequest("until: not a number")
+    if not isinstance(body["username"], str) or not isinstance(body["full_name"], str):
+        raise BadRequest("username, full_name: not strings")
+    return camera_id, Holder(_id(body, "user_id"), body["username"], body["full_name"],
+                             float(until))
+
+
 class ControlServer:
     """Serves the routes above on a thread; ``port`` is the bound one."""
 
     def __init__(self, address: str, port: int, secret: str,
                  stats: Callable[[], dict[str, Any]],
-                 revoke: Callable[[Revocation], int]) -> None:
+                 revoke: Callable[[Revocation], int],
+                 set_holder: Callable[[int, Holder | None], None]) -> None:
         expected = f"Bearer {secret}".encode()
 
         class Handler(BaseHTTPRequestHandler):
@@ -101,18 +126,26 @@ class ControlServer:
             def do_POST(self) -> None:  # noqa: N802
                 if not self._authorized():
                     return
-                if self.path != "/revoke":
+                if self.path not in ("/revoke", "/ptz/holder"):
                     self._answer(HTTPStatus.NOT_FOUND, {"error": "not found"})
                     return
                 try:
                     length = int(self.headers.get("Content-Length") or 0)
                     if not 0 < length <= MAX_BODY:
                         raise BadRequest("body missing or too large")
-                    revocation = parse_revocation(json.loads(self.rfile.read(length)))
+                    body = json.loads(self.rfile.read(length))
+                    if self.path == "/ptz/holder":
+                        camera_id, holder = parse_holder(body)
+                    else:
+                        revocation = parse_revocation(body)
                 except (BadRequest, ValueError) as err:
                     self._answer(HTTPStatus.BAD_REQUEST, {"error": str(err)})
                     return
-                self._answer(HTTPStatus.OK, {"cut": revoke(revocation)})
+                if self.path == "/ptz/holder":
+                    set_holder(camera_id, holder)
+                    self._answer(HTTPStatus.OK, {"ok": True})
+                else:
+                    self._answer(HTTPStatus.OK, {"cut": revoke(revocation)})
 
         self.httpd = ThreadingHTTPServer((address, port), Handler)
         self.httpd.daemon_threads = True

@@ -82,6 +82,7 @@ class GatewayProcess:
             raise GatewayError(f"gateway did not start: {reason}", self.public_key)
         self.rtsp_port = int(ready["rtsp_port"])
         self.control_port = int(ready["control_port"])
+        self.ptz_port = int(ready["ptz_port"])
 
     def _read_events(self, stream: IO[str]) -> None:
         for line in stream:
@@ -159,6 +160,10 @@ class GatewayProcess:
         if camera_id is not None:
             body["camera_id"] = camera_id
         return int(self._ok("POST", "/revoke", body)["cut"])
+
+    def set_ptz_holder(self, camera_id: int, holder: dict[str, Any] | None) -> None:
+        """``holder``: ``{"user_id", "username", "full_name", "until"}``, None: nobody."""
+        self._ok("POST", "/ptz/holder", {"camera_id": camera_id, **(holder or {})})
 
     # -- end -------------------------------------------------------------------------------------
     def alive(self) -> bool:
