@@ -78,6 +78,7 @@ class Settings(BaseModel):
     gateway_rtsp_host: str = "127.0.0.1"  # as viewers reach it (session URLs)
     gateway_rtsp_address: str = "127.0.0.1"  # where it listens
     gateway_rtsp_port: int = 8555  # 0: any free port (tests)
+    gateway_ptz_port: int = 8556  # its PTZ broker (ONVIF), on the RTSP address; 0: any
     ffmpeg: str = "ffmpeg"
     ffprobe: str = "ffprobe"
 
@@ -151,6 +152,7 @@ class Settings(BaseModel):
             ("gateway_rtsp_host", "IOCWALL_GATEWAY_RTSP_HOST", str),
             ("gateway_rtsp_address", "IOCWALL_GATEWAY_RTSP_ADDRESS", str),
             ("gateway_rtsp_port", "IOCWALL_GATEWAY_RTSP_PORT", int),
+            ("gateway_ptz_port", "IOCWALL_GATEWAY_PTZ_PORT", int),
         ):
             if env.get(var):
                 values[field] = kind(env[var])

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from server.clip_requests import ClipWorker
     from server.gateways import Gateways, GatewaySupervisor, GrantEnds
     from server.login_guard import AddressLimiter
+    from server.ptz_broker import HolderNotices
     from server.public import RateLimiter
     from server.recorder import Recorder
 
@@ -46,6 +47,7 @@ class Runtime:
     stream_key: Ed25519PrivateKey  # signs stream session tokens (server.stream_sessions)
     gateways: Gateways | None = None  # tells the media gateways what to revoke
     gateway_supervisor: GatewaySupervisor | None = None  # the embedded gateway (lifespan)
+    ptz_holders: HolderNotices | None = None  # tells gateways who holds each PTZ lease
     grant_ends: GrantEnds | None = None  # cuts streams when access grants end (lifespan)
     clip_worker: ClipWorker | None = None  # started by the app's lifespan (not in unit tests)
     recorder: Recorder | None = None

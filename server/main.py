@@ -18,6 +18,7 @@ from server.config import Settings, prepare_private_dir
 from server.db import make_engine, make_sessionmaker
 from server.deps import Clock, Runtime
 from server.gateways import Gateways, GatewaySupervisor, GrantEnds
+from server.ptz_broker import HolderNotices
 from server.recorder import Recorder
 from server.security import Passwords, SecretBox
 from server.signing import load_or_create_signing_key
@@ -55,6 +56,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     runtime.gateways = Gateways(runtime.sessions, runtime.secrets,
                                 settings.stream_token_lifetime_s)
     runtime.grant_ends = GrantEnds(runtime.sessions, runtime.gateways, clock)
+    runtime.ptz_holders = HolderNotices(runtime.secrets)
     if settings.gateway == "embedded":
         runtime.gateway_supervisor = GatewaySupervisor(
             runtime.sessions, settings, runtime.secrets, public_key_base64(runtime.stream_key),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from server import permissions as perm
 from server.models import AccessGrant, Camera, User
-from server.schemas import CameraPublic, MePublic, OnvifPublic, ScopePublic, UnitPublic, WardPublic
+from server.schemas import CameraPublic, MePublic, ScopePublic, UnitPublic, WardPublic
 from server.security import SecretBox, url_with_credentials
 
 
@@ -77,19 +77,12 @@ def camera_public(item: VisibleCamera, box: SecretBox) -> CameraPublic:
         main_url = url_with_credentials(camera.main_url, username, password)
         sub_url = url_with_credentials(camera.sub_url, username, password) if camera.sub_url \
             else None
-    onvif = None
-    if perm.Action.PTZ in item.actions and camera.onvif_host_enc and camera.onvif_port_enc:
-        onvif = OnvifPublic(
-            host=box.decrypt(camera.onvif_host_enc) or "",
-            port=int(box.decrypt(camera.onvif_port_enc) or 0),
-            username=box.decrypt(camera.onvif_username_enc),
-            password=box.decrypt(camera.onvif_password_enc),
-        )
+    # no ONVIF address nor password: PTZ goes through the gateway's broker (server.ptz_broker)
     return CameraPublic(
         id=camera.id, name=camera.name, ward=camera.ward.name, ward_id=camera.ward_id,
         system=camera.system, ptz=camera.ptz, public=camera.public, location=camera.location,
         owner=camera.owner, actions=perm.ordered(item.actions), main_stream_url=main_url,
-        sub_stream_url=sub_url, onvif=onvif, streams=streams,
+        sub_stream_url=sub_url, streams=streams,
     )
 
 
