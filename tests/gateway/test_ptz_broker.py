@@ -82,9 +82,11 @@ def controller(gateway: GatewayProcess, text: str) -> OnvifPtzController:
     return OnvifPtzController("127.0.0.1", gateway.ptz_port, text, text, label="via gateway")
 
 
-def soap(gateway: GatewayProcess, operation: str, username: str | None = None, *,
+def soap(gateway: GatewayProcess | int, operation: str, username: str | None = None, *,
          password: str | None = None, service: str = "ptz_service") -> tuple[int, str]:
-    """A hand-made SOAP 1.2 request (urllib), signed like any ONVIF client signs it."""
+    """A hand-made SOAP 1.2 request (urllib) to a gateway's PTZ port, signed like any ONVIF
+    client signs it."""
+    port = gateway if isinstance(gateway, int) else gateway.ptz_port
     header = ""
     if username is not None:
         nonce = os.urandom(16)
@@ -101,7 +103,7 @@ def soap(gateway: GatewayProcess, operation: str, username: str | None = None, *
     data = (f'<?xml version="1.0"?><s:Envelope xmlns:s="{SOAP_ENV}">{header}<s:Body>'
             f"{operation}</s:Body></s:Envelope>").encode()
     request = urllib.request.Request(
-        f"http://127.0.0.1:{gateway.ptz_port}/onvif/{service}", data=data, method="POST",
+        f"http://127.0.0.1:{port}/onvif/{service}", data=data, method="POST",
         headers={"Content-Type": "application/soap+xml; charset=utf-8"})
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310

@@ -71,6 +71,7 @@ def make_settings(data_dir: Path, database_url: str) -> Settings:
         argon2_time_cost=1,
         argon2_memory_cost=1024,
         argon2_parallelism=1,
+        gateway_ptz_port=0,  # an embedded gateway's PTZ broker on any free port
     )
 
 
