@@ -101,7 +101,7 @@ def main() -> int:
             config.control_address, config.control_port, config.control_secret,
             stats=stats,
             revoke=lambda revocation: on_main_loop(lambda: relay.revoke(revocation)),
-            set_holder=holders.set)
+            set_holder=broker.set_holder)
     except OSError as err:
         events.emit({"event": "ready", "ok": False, "error": str(err)})
         log.error("gateway not started: %s", err)

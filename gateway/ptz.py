@@ -15,8 +15,10 @@ ONVIF password never leaves the gateway. Each request:
    the user the backend said holds the camera's lease (:class:`Holders`); anybody else gets a
    fault naming the holder ("PTZ held by <full name>", subcode ``iw:PtzNotHolder``). A Stop
    is also let through for the last holder while nobody holds the lease, and with a token
-   expired less than ``STOP_GRACE_S`` ago: a camera is never left moving because a lease ran
-   out;
+   expired less than ``STOP_GRACE_S`` ago; and when the lease changes hands (or is released)
+   while the last command forwarded was a ContinuousMove, the gateway stops the camera itself
+   before it answers the backend (so before the new holder has its token): a camera is never
+   left moving because its lease ran out or was taken;
 5. is forwarded to the camera's configured host and port, signed with the camera's own
    UsernameToken (PasswordDigest, ``Created`` on the camera's clock: its skew is read from its
    GetSystemDateAndTime, again once when it refuses us), over kept-alive connections;
@@ -82,6 +84,8 @@ READS = {
 }
 COMMANDS = frozenset({"ContinuousMove", "Stop", "AbsoluteMove", "RelativeMove", "GotoPreset",
                       "SetPreset", "RemovePreset", "GotoHomePosition", "SetHomePosition"})
+# commands after which the camera no longer moves on its own (ONVIF: a move ends another)
+HALTS = frozenset({"Stop", "AbsoluteMove", "RelativeMove", "GotoPreset", "GotoHomePosition"})
 MAX_BODY = 256 * 1024
 CLOCK_TOLERANCE_S = 300  # a client's WS-Security Created may be this far off the gateway clock
 STOP_GRACE_S = 30.0
@@ -213,13 +217,16 @@ class Holders:
         self._holders: dict[int, Holder] = {}
         self._last: dict[int, int] = {}  # camera → the user id of its last holder
 
-    def set(self, camera_id: int, holder: Holder | None) -> None:
+    def set(self, camera_id: int, holder: Holder | None) -> Holder | None:
+        """The holder it replaces (None: there was none)."""
         with self._lock:
             if holder is None:
-                self._holders.pop(camera_id, None)
+                previous = self._holders.pop(camera_id, None)
             else:
+                previous = self._holders.get(camera_id)
                 self._holders[camera_id] = holder
                 self._last[camera_id] = holder.user_id
+            return previous
 
     def count(self) -> int:
         now = self._clock()
@@ -423,6 +430,40 @@ class PtzBroker:
         self._max_lifetime = max_token_lifetime_s
         self._emit = emit
         self._clock = clock
+        self._moving: dict[int, str] = {}  # camera → the profile of its last ContinuousMove
+        self._moving_lock = threading.Lock()
+
+    def set_holder(self, camera_id: int, holder: Holder | None) -> None:
+        """The backend's word on who holds the camera; a camera left moving by a holder who
+        lost the lease (taken, released, ran out) is stopped here."""
+        previous = self.holders.set(camera_id, holder)
+        if holder is not None and previous is not None and previous.user_id == holder.user_id:
+            return
+        with self._moving_lock:
+            profile = self._moving.pop(camera_id, None)
+        link = self.links.get(camera_id)
+        if profile is None or link is None:
+            return
+        stop = (f'<tptz:Stop xmlns:tptz="{NS["tptz"]}"><tptz:ProfileToken>{escape(profile)}'
+                "</tptz:ProfileToken><tptz:PanTilt>true</tptz:PanTilt><tptz:Zoom>true"
+                "</tptz:Zoom></tptz:Stop>")
+        try:
+            status, _body = link.call(link.path("ptz_service"), stop.encode())
+        except (CameraUnreachable, Fault) as err:
+            log.warning("%s: could not stop the camera its last holder left moving: %s",
+                        link.target.label, err)
+            return
+        log.info("%s: stopped the camera its last holder left moving (HTTP %d)",
+                 link.target.label, status)
+
+    def _moved(self, camera_id: int, operation: str, op: ET.Element) -> None:
+        """Remember whether the last command forwarded leaves the camera moving."""
+        with self._moving_lock:
+            if operation == "ContinuousMove":
+                profile = (op.findtext("tptz:ProfileToken", "", NS) or "").strip()
+                self._moving[camera_id] = profile
+            elif operation in HALTS:
+                self._moving.pop(camera_id, None)
 
     def handle(self, data: bytes, host: str) -> Answer:
         operation = "?"
@@ -448,7 +489,10 @@ class PtzBroker:
                 except Fault as fault:
                     self._refused(token, operation, "not_holder")
                     raise fault from None
-            return self._forward(link, namespace, operation, op, host)
+            answer = self._forward(link, namespace, operation, op, host)
+            if operation in COMMANDS and answer.status == 200:
+                self._moved(token.camera_id, operation, op)
+            return answer
         except Fault as fault:
             if fault.code == "env:Sender":
                 log.info("PTZ %s refused: %s", operation, fault.reason)

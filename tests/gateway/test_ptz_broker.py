@@ -292,6 +292,26 @@ def test_when_the_lease_ends_only_its_last_holder_may_still_stop_the_camera(
         signing_key, BYSTANDER, camera))[0] == 400, 5)
 
 
+def test_a_camera_left_moving_by_a_holder_who_lost_the_lease_is_stopped_by_the_gateway(
+        broker: GatewayProcess, lab: Lab, signing_key: Ed25519PrivateKey,
+        seen: list[str]) -> None:
+    camera = camera_id(lab.cameras[CAM])
+    hold(broker, camera, DRIVER)
+    assert soap(broker, continuous_move(-0.2), token(signing_key, DRIVER, camera))[0] == 200
+    seen[:] = [a for a in seen if a == "ContinuousMove"]  # no first contact's clock, paths
+    hold(broker, camera, DRIVER)  # a renewal: it drives on
+    assert seen == ["ContinuousMove"]
+    hold(broker, camera, BYSTANDER)  # taken: stopped before the new holder is told it holds
+    assert seen == ["ContinuousMove", "Stop"]
+    still = lab.ptz_position(CAM)
+    assert soap(broker, '<GetStatus xmlns="http://www.onvif.org/ver20/ptz/wsdl">'
+                "<ProfileToken>Profile_Main</ProfileToken></GetStatus>",
+                token(signing_key, BYSTANDER, camera))[0] == 200
+    assert lab.ptz_position(CAM) == still
+    hold(broker, camera, None)  # nothing moving: nothing sent
+    assert seen == ["ContinuousMove", "Stop", "GetStatus"]
+
+
 def test_a_token_for_a_camera_without_ptz_here_and_the_date_without_login(
         broker: GatewayProcess, lab: Lab, signing_key: Ed25519PrivateKey) -> None:
     status, body = soap(broker, '<GetPresets xmlns="http://www.onvif.org/ver20/ptz/wsdl">'
