@@ -308,3 +308,55 @@ def test_patrol_visits_its_presets_until_manual_input_stops_it(
     finally:
         for token in tokens:
             run_on(qtbot, qloop, op.controller.remove_preset(token))
+
+
+def test_the_product_opens_a_session_through_the_gateway_and_drives(
+        server: str, camera_id: int, lab: Lab, ops: Ops, qtbot: QtBot, qloop) -> None:  # type: ignore[no-untyped-def]
+    """``PtzSessions.open`` as the wall does it: no ONVIF address nor password from the backend,
+    the camera driven through the gateway's broker."""
+    from app.ptz.sessions import PtzSessions
+
+    backend = login(server, "ioc.operator")
+    sessions = PtzSessions(backend, ops)
+    try:
+        camera = next(c for c in backend.cameras() if c.id == camera_id)
+        session = run_on(qtbot, qloop, sessions.open(camera))
+        controller = session.controller
+        assert isinstance(controller, OnvifPtzController)
+        assert controller.port != lab.cameras[CAM].onvif_port
+        assert session.capabilities.probed and session.capabilities.presets
+        run_on(qtbot, qloop, session.a_move(Velocity(pan=-1.0)))
+        wait_moving(qtbot, lab)
+        run_on(qtbot, qloop, session.a_stop())
+        wait_still(qtbot, lab)
+    finally:
+        run_on(qtbot, qloop, sessions.a_close())
+        backend.close()
+
+
+def test_the_access_is_reused_while_it_lives_and_a_grants_one_wins(qtbot: QtBot, qloop) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    from app.ptz.base import LeaseState
+    from common.records import PtzAccess
+
+    def access(token: str, seconds: float = 15) -> PtzAccess:
+        return PtzAccess("127.0.0.1", 8556, token, datetime.now(UTC) + timedelta(seconds=seconds))
+
+    class Api:
+        asked = 0
+
+        async def onvif_endpoint(self, camera_id: int) -> PtzAccess:
+            self.asked += 1
+            return access(f"asked-{self.asked}")
+
+    now = [0.0]
+    api = Api()
+    lease = PtzLease(api, 1, clock=lambda: now[0])  # type: ignore[arg-type]
+    assert run_on(qtbot, qloop, lease.credentials()) == ("asked-1", "asked-1")
+    now[0] = 12.0  # 13 s of its 15 left
+    assert run_on(qtbot, qloop, lease.credentials())[0] == "asked-1"
+    now[0] = 13.5  # under the margin: asked again
+    assert run_on(qtbot, qloop, lease.credentials())[0] == "asked-2"
+    lease._set(LeaseState(1, LeaseStatus.GRANTED, access=access("granted")))
+    assert run_on(qtbot, qloop, lease.credentials())[0] == "granted" and api.asked == 2
