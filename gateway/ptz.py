@@ -598,6 +598,9 @@ class PtzServer:
         class Handler(BaseHTTPRequestHandler):
             server_version = "iocwall-gateway"
             protocol_version = "HTTP/1.1"
+            # headers and body leave in two writes: without this, Nagle's algorithm holds the
+            # body back for the client's delayed ACK
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 log.debug("ptz: " + format, *args)
