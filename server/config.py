@@ -9,7 +9,8 @@ Environment:
   ``<data dir>/secret.key`` created with mode 0600.
 - ``IOCWALL_GATEWAY``: ``embedded`` (default: run and supervise a local media gateway) or
   ``off``; ``IOCWALL_GATEWAY_RTSP_PORT`` (8555; 0 any free port), ``_RTSP_HOST`` (as viewers
-  reach it), ``_RTSP_ADDRESS`` (where it listens); ``IOCWALL_STREAM_TOKEN_LIFETIME_S`` (60).
+  reach it), ``_RTSP_ADDRESS`` (where it listens), ``_PTZ_PORT`` (8556: its PTZ broker, on the
+  same address); ``IOCWALL_STREAM_TOKEN_LIFETIME_S`` (60).
 - ``IOCWALL_ARGON2_TIME_COST`` / ``_MEMORY_COST`` / ``_PARALLELISM``: password hash cost (tests
   lower it; production keeps the argon2-cffi defaults).
 """
