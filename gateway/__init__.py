@@ -35,7 +35,7 @@ Protocol with the parent:
           "wrong_stream" | "revoked" | "session_mismatch", "camera_id", "stream"
           [, "session_id", "user_id", "username", "token_camera_id", "token_stream" once the
           signature held]}
-      {"event": "ptz_refused", "reason": "not_holder" | "expired" | "malformed" |
+      {"event": "ptz_refused", "reason": "not_holder" | "expired" | "revoked" | "malformed" |
           "bad_signature", "operation" [, "camera_id", "user_id", "username" once the
           signature held]}
   stderr: diagnostics for people (``iocwall.gateway`` log lines), camera URLs masked, no token.

@@ -79,7 +79,7 @@ def main() -> int:
 
     from gi.repository import GLib, Gst  # isort: skip
 
-    from gateway.access import Gate
+    from gateway.access import Gate, Revocation
     from gateway.control import ControlServer
     from gateway.ptz import Holders, PtzBroker, PtzServer
 
@@ -89,7 +89,12 @@ def main() -> int:
     relay = Relay(config.cameras, gate, events, config.rtsp_address, config.rtsp_port)
     holders = Holders()
     broker = PtzBroker(dict(config.ptz_cameras), verify, config.max_token_lifetime_s, holders,
-                       events.emit)
+                       events.emit, revoked=gate.revoked_claims)
+
+    def revoke(revocation: Revocation) -> int:
+        cut = on_main_loop(lambda: relay.revoke(revocation))
+        broker.revoke(revocation.user_id, revocation.camera_id)
+        return int(cut)
 
     def stats() -> dict[str, Any]:
         return {**on_main_loop(relay.stats), "ptz_holders": holders.count()}
@@ -100,7 +105,7 @@ def main() -> int:
         control = ControlServer(
             config.control_address, config.control_port, config.control_secret,
             stats=stats,
-            revoke=lambda revocation: on_main_loop(lambda: relay.revoke(revocation)),
+            revoke=revoke,
             set_holder=broker.set_holder)
     except OSError as err:
         events.emit({"event": "ready", "ok": False, "error": str(err)})

@@ -10,7 +10,8 @@ ONVIF password never leaves the gateway. Each request:
    client's controller reads it to align its WS-Security timestamps with ours);
 3. any other operation carries a WS-Security UsernameToken whose user name and password are a
    PTZ token (:mod:`common.ptz_tokens`): the PasswordDigest and the token's signature, expiry
-   and camera are checked (``ter:NotAuthorized`` otherwise);
+   and camera are checked, and the token must not be covered by a revocation of its user or
+   camera (``ter:NotAuthorized`` otherwise);
 4. a command (anything that moves the camera or changes its presets or home) goes on only for
    the user the backend said holds the camera's lease (:class:`Holders`); anybody else gets a
    fault naming the holder ("PTZ held by <full name>", subcode ``iw:PtzNotHolder``). A Stop
@@ -228,6 +229,10 @@ class Holders:
                 self._last[camera_id] = holder.user_id
             return previous
 
+    def current(self) -> dict[int, Holder]:
+        with self._lock:
+            return dict(self._holders)
+
     def count(self) -> int:
         now = self._clock()
         with self._lock:
@@ -423,12 +428,16 @@ class PtzBroker:
     def __init__(self, cameras: dict[int, OnvifTarget], verify: VerifySignature,
                  max_token_lifetime_s: int, holders: Holders,
                  emit: Callable[[dict[str, Any]], None],
+                 revoked: Callable[[int, int, int], bool] = lambda *_claims: False,
                  clock: Callable[[], float] = time.time) -> None:
+        """``revoked(user_id, camera_id, issued_at)``: the revocation list's word on a token
+        (:meth:`gateway.access.Gate.revoked_claims`)."""
         self.links = {camera_id: CameraLink(target) for camera_id, target in cameras.items()}
         self.holders = holders
         self._verify = verify
         self._max_lifetime = max_token_lifetime_s
         self._emit = emit
+        self._revoked = revoked
         self._clock = clock
         self._moving: dict[int, str] = {}  # camera → the profile of its last ContinuousMove
         self._moving_lock = threading.Lock()
@@ -455,6 +464,16 @@ class PtzBroker:
             return
         log.info("%s: stopped the camera its last holder left moving (HTTP %d)",
                  link.target.label, status)
+
+    def revoke(self, user_id: int | None, camera_id: int | None) -> None:
+        """A revocation of a user, a camera or a user on a camera: a holder it covers holds
+        nothing any more (and what it left moving is stopped)."""
+        if user_id is None and camera_id is None:
+            return  # sessions named by id: viewers, not PTZ
+        for camera, holder in self.holders.current().items():
+            if ((user_id is None or holder.user_id == user_id)
+                    and (camera_id is None or camera == camera_id)):
+                self.set_holder(camera, None)
 
     def _moved(self, camera_id: int, operation: str, op: ET.Element) -> None:
         """Remember whether the last command forwarded leaves the camera moving."""
@@ -515,6 +534,9 @@ class PtzBroker:
         if token.expires_at - token.issued_at > self._max_lifetime:
             self._refused(token, operation, "malformed")
             raise Fault(("ter:NotAuthorized",), "Sender not Authorized")
+        if self._revoked(token.user_id, token.camera_id, token.issued_at):
+            self._refused(token, operation, "revoked")
+            raise Fault(("ter:NotAuthorized",), "PTZ token revoked")
         return token
 
     def _refused(self, token: PtzToken, operation: str, reason: str) -> None:

@@ -405,3 +405,25 @@ def test_concurrent_holders_on_two_cameras(broker: GatewayProcess, lab: Lab,
     for thread in threads:
         thread.join(30)
     assert results == [200] * 10
+
+
+def test_a_revoked_user_is_no_holder_and_its_tokens_are_refused(
+        broker: GatewayProcess, lab: Lab, signing_key: Ed25519PrivateKey,
+        seen: list[str]) -> None:
+    camera = camera_id(lab.cameras[CAM])
+    revoked = (31, "ward.leaving", "Đỗ Văn Khoa")
+    hold(broker, camera, revoked)
+    before = token(signing_key, revoked, camera)
+    assert soap(broker, continuous_move(0.2), before)[0] == 200
+    broker.revoke(session_ids=["s-someone-else"])  # a viewer's session: PTZ untouched
+    assert soap(broker, continuous_move(0.1), before)[0] == 200
+    broker.revoke(user_id=revoked[0])  # deactivated
+    assert seen[-1] == "Stop"  # what it left moving is stopped
+    status, body = soap(broker, continuous_move(0.2), before)
+    assert status == 400 and "revoked" in body
+    assert soap(broker, STOP_CAM, token(signing_key, DRIVER, camera))[0] == 400  # no holder
+    assert seen.count("ContinuousMove") == 2
+
+
+STOP_CAM = ('<Stop xmlns="http://www.onvif.org/ver20/ptz/wsdl">'
+            "<ProfileToken>Profile_Main</ProfileToken></Stop>")

@@ -103,3 +103,17 @@ def test_no_onvif_secret_reaches_a_client_or_the_gateways_stdin(
     for secret in secrets:
         assert secret not in str(config) and secret not in answers
     assert str(lab.cameras[0].onvif_port) not in answers
+
+
+def test_a_deactivated_holder_is_cut_from_ptz_at_once(live: Backend) -> None:  # noqa: F811
+    camera_id = camera_of(live, 0)
+    holder = live.login("ward.dongphu.police")
+    granted = lease(live, holder, camera_id)
+    assert granted.status_code == 200, granted.text
+    access = granted.json()["access"]
+    assert command(access, continuous_move(0.2))[0] == 200
+    me = live.get("/me", holder).json()
+    assert live.post(f"/admin/users/{me['id']}/deactivate",
+                     live.login("ioc.admin")).status_code == 204
+    status, body = command(access, STOP)
+    assert status == 400 and "NotAuthorized" in body
