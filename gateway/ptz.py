@@ -238,6 +238,12 @@ class Holders:
         with self._lock:
             return sum(1 for h in self._holders.values() if h.until > now)
 
+    def holds(self, camera_id: int, user_id: int) -> bool:
+        now = self._clock()
+        with self._lock:
+            holder = self._holders.get(camera_id)
+            return holder is not None and holder.user_id == user_id and holder.until > now
+
     def check(self, camera_id: int, user_id: int, operation: str) -> None:
         """Nothing when ``user_id`` may send ``operation`` to the camera now; the fault the
         others get."""
@@ -448,6 +454,9 @@ class PtzBroker:
         previous = self.holders.set(camera_id, holder)
         if holder is not None and previous is not None and previous.user_id == holder.user_id:
             return
+        self._stop_if_moving(camera_id)
+
+    def _stop_if_moving(self, camera_id: int) -> None:
         with self._moving_lock:
             profile = self._moving.pop(camera_id, None)
         link = self.links.get(camera_id)
@@ -511,6 +520,10 @@ class PtzBroker:
             answer = self._forward(link, namespace, operation, op, host)
             if operation in COMMANDS and answer.status == 200:
                 self._moved(token.camera_id, operation, op)
+                if operation == "ContinuousMove" and not self.holders.holds(
+                        token.camera_id, token.user_id):
+                    # the lease changed hands while this move was on its way
+                    self._stop_if_moving(token.camera_id)
             return answer
         except Fault as fault:
             if fault.code == "env:Sender":
