@@ -421,6 +421,23 @@ GATEWAY_UNAVAILABLE = "gateway_unavailable"
 """The error code of a session refused because the camera's media gateway is not up (503)."""
 
 
+@dataclass(frozen=True)
+class PtzAccess:
+    """Where and how a PTZ user speaks ONVIF to a camera: the PTZ broker of the camera's media
+    gateway (its device service at ``http://<host>:<port>/onvif/device_service``), with
+    ``token`` (a secret: never log it) as both the WS-Security user name and password. It
+    reads the camera for anybody holding ``ptz`` on it and moves it for the lease holder only;
+    ask again before ``expires_at`` (a holder gets a new one with each lease renewal)."""
+
+    host: str
+    port: int
+    token: str
+    expires_at: datetime
+
+    def __repr__(self) -> str:  # never the token
+        return f"PtzAccess({self.host}:{self.port}, expires_at={self.expires_at.isoformat()})"
+
+
 # -- camera health --------------------------------------------------------------------------------
 
 

@@ -169,18 +169,22 @@ def mask_token(text: str) -> str:
     return _TOKEN_IN_URL.sub(r"\g<name>***", text)
 
 
-def encode(token: StreamToken, sign: Sign) -> str:
-    """The token text: the canonical payload and its signature, base64url, joined by a dot."""
-    StreamToken.from_payload(token.payload())  # never sign what decode would refuse
-    message = canonical_json(token.payload()).encode("utf-8")
+def sign_payload(payload: dict[str, Any], sign: Sign) -> str:
+    """A signed token's text: the canonical payload and its signature, base64url, joined by a
+    dot (every token format of this project: :mod:`common.ptz_tokens` too)."""
+    message = canonical_json(payload).encode("utf-8")
     return f"{_b64encode(message)}.{_b64encode(sign(message))}"
 
 
-def decode_and_verify(text: str, verify_signature: VerifySignature, now: float, *,
-                      camera_id: int | None = None, stream: str | None = None) -> StreamToken:
-    """The token's claims once its signature holds, it has not expired at ``now`` (Unix
-    seconds) and, when given, it is for ``camera_id`` and ``stream``; a :class:`TokenError`
-    subclass otherwise (see the module's docstring for the order)."""
+def encode(token: StreamToken, sign: Sign) -> str:
+    """The token text: the canonical payload and its signature, base64url, joined by a dot."""
+    StreamToken.from_payload(token.payload())  # never sign what decode would refuse
+    return sign_payload(token.payload(), sign)
+
+
+def verified_payload(text: str, verify_signature: VerifySignature) -> Any:
+    """The decoded payload of a token whose shape is right and whose signature holds (its
+    fields are the caller's to check): :class:`MalformedToken` or :class:`BadSignature`."""
     if not isinstance(text, str) or not text or len(text) > MAX_TOKEN_CHARS:
         raise MalformedToken("empty or oversized token")
     parts = text.split(".")
@@ -197,7 +201,15 @@ def decode_and_verify(text: str, verify_signature: VerifySignature, now: float, 
         raise MalformedToken("payload is not canonical JSON")
     if not verify_signature(message, signature):
         raise BadSignature("signature does not verify with a trusted key")
-    token = StreamToken.from_payload(document)
+    return document
+
+
+def decode_and_verify(text: str, verify_signature: VerifySignature, now: float, *,
+                      camera_id: int | None = None, stream: str | None = None) -> StreamToken:
+    """The token's claims once its signature holds, it has not expired at ``now`` (Unix
+    seconds) and, when given, it is for ``camera_id`` and ``stream``; a :class:`TokenError`
+    subclass otherwise (see the module's docstring for the order)."""
+    token = StreamToken.from_payload(verified_payload(text, verify_signature))
     if token.expired(now):
         raise ExpiredToken(f"expired {now - token.expires_at:.0f} s ago", token)
     if camera_id is not None and token.camera_id != camera_id:

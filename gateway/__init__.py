@@ -15,13 +15,17 @@ Protocol with the parent:
        "max_token_lifetime_s": 3600, "cameras_version": "<the backend's name for the table>",
        "cameras": [{"camera_id": 1, "stream": "main" | "sub", "url": "rtsp://host:554/...",
                     "username": "...", "password": "...", "transport": "auto" | "tcp" | "udp",
-                    "name": "CAM-01 ...", "keeper": true}, ...]}
+                    "name": "CAM-01 ...", "keeper": true}, ...],
+       "ptz": {"address": "127.0.0.1", "port": 0},
+       "ptz_cameras": [{"camera_id": 1, "host": "10.0.0.5", "port": 80, "username": "...",
+                        "password" | "sealed_password": "...", "name": "CAM-01 ..."}, ...]}
       "keeper" (default true): viewers start on the stream's kept GOP (gateway/keeper.py);
       false: the plain relay (one shared media, viewers wait for the camera's key frame).
       Port 0 picks a free port. EOF on stdin later (the parent died or let go) ends the process;
       so does SIGTERM or SIGINT.
   stdout, one JSON object per line, each with "event" and "at" (Unix seconds):
-      {"event": "ready", "ok": true, "rtsp_port": p, "control_port": q, "pid": n}
+      {"event": "ready", "ok": true, "rtsp_port": p, "control_port": q, "ptz_port": r,
+          "pid": n}
           or {"event": "ready", "ok": false, "error": "..."} and exit code 2
       {"event": "session_start", "session_id", "user_id", "username", "camera_id", "stream",
           "started_at"}                                          at a viewer's first PLAY
@@ -30,6 +34,9 @@ Protocol with the parent:
       {"event": "session_refused", "reason": "malformed" | "bad_signature" | "expired" |
           "wrong_stream" | "revoked" | "session_mismatch", "camera_id", "stream"
           [, "session_id", "user_id", "username", "token_camera_id", "token_stream" once the
+          signature held]}
+      {"event": "ptz_refused", "reason": "not_holder" | "expired" | "revoked" | "malformed" |
+          "bad_signature", "operation" [, "camera_id", "user_id", "username" once the
           signature held]}
   stderr: diagnostics for people (``iocwall.gateway`` log lines), camera URLs masked, no token.
   Viewers: ``rtsp://<host>:<rtsp port>/cam/<camera id>/<main|sub>?token=<token>``
@@ -41,5 +48,8 @@ Protocol with the parent:
   Basic ``<session id>:<token>`` works too, but not from FFmpeg (PyAV, ffprobe), which cuts a
   URL's user info at 127 bytes. Control: HTTP on loopback, see :mod:`gateway.control`; the
   camera table can be replaced there while the gateway runs (``PUT /cameras``).
+  PTZ: ONVIF SOAP at ``http://<host>:<ptz port>/onvif/device_service``, WS-Security user name
+  and password = a PTZ token (:mod:`common.ptz_tokens`); commands for the lease holder only
+  (told on the control endpoint), see :mod:`gateway.ptz`.
 Files: it writes none; its umask is 077, so anything a library writes for it is owner-only.
 """

@@ -106,6 +106,17 @@ class Gate:
             if at is not None and token.issued_at <= at:
                 raise Revoked(f"user {token.user_id} on camera {token.camera_id} revoked", token)
 
+    def revoked_claims(self, user_id: int, camera_id: int, issued_at: int) -> bool:
+        """Whether a user, camera or user-on-camera revocation covers a token with these
+        claims issued then (a PTZ token: it has no session to revoke)."""
+        with self._lock:
+            self._prune(self._clock())
+            for at in (self._users.get(user_id), self._cameras.get(camera_id),
+                       self._user_cameras.get((user_id, camera_id))):
+                if at is not None and issued_at <= at:
+                    return True
+        return False
+
     def revoke(self, revocation: Revocation, known: list[StreamToken]) -> None:
         """Refuse the matching tokens from now on; ``known`` are the live sessions' tokens
         (a revoked session id is kept until its token expires, or for the longest lifetime)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,60 @@ class Upstream:
     @property
     def masked_url(self) -> str:
         return mask_url(self.url)
+
+
+@dataclass(frozen=True)
+class OnvifTarget:
+    """One camera's ONVIF service as the gateway's PTZ broker reaches it: always this host and
+    port (never an address the device advertises). The password stays out of ``repr``."""
+
+    camera_id: int
+    host: str
+    port: int
+    username: str = field(default="", repr=False)
+    password: str = field(default="", repr=False)
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (camera {self.camera_id})" if self.name else \
+            f"camera {self.camera_id}"
+
+
+# a host name or an address literal: nothing that could carry a path, user info or a port
+_HOST = re.compile(r"[A-Za-z0-9._-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]")
+
+
+def onvif_targets(entries: Any, open_sealed: OpenSealed | None = None) -> dict[int, OnvifTarget]:
+    """From ``[{"camera_id", "host", "port", "username", "password" | "sealed_password",
+    "name"}]`` (``"ptz_cameras"``), by camera id."""
+    if entries is None:
+        return {}
+    if not isinstance(entries, list):
+        raise ConfigError("ptz_cameras: not a list")
+    targets: dict[int, OnvifTarget] = {}
+    for n, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            raise ConfigError(f"ptz_cameras[{n}]: not an object")
+        camera_id = entry.get("camera_id")
+        if not isinstance(camera_id, int) or isinstance(camera_id, bool) or camera_id < 0:
+            raise ConfigError(f"ptz_cameras[{n}].camera_id: not a non-negative integer")
+        if camera_id in targets:
+            raise ConfigError(f"ptz_cameras[{n}]: camera {camera_id} is listed twice")
+        host = entry.get("host")
+        if not isinstance(host, str) or not _HOST.fullmatch(host):
+            raise ConfigError(f"ptz_cameras[{n}].host: not a host name or address")
+        port = _port(entry.get("port"), f"ptz_cameras[{n}].port")
+        if port == 0:
+            raise ConfigError(f"ptz_cameras[{n}].port: not a port number")
+        password = entry.get("password") or ""
+        sealed = entry.get("sealed_password")
+        if sealed is not None:
+            password = _open_password(sealed, open_sealed, f"ptz_cameras[{n}].sealed_password")
+        targets[camera_id] = OnvifTarget(
+            camera_id=camera_id, host=host, port=port, username=str(entry.get("username") or ""),
+            password=str(password), name=str(entry.get("name", "")))
+    return targets
 
 
 def mount_path(camera_id: int, stream: str) -> str:
@@ -200,6 +255,9 @@ class GatewayConfig:
     max_token_lifetime_s: int = DEFAULT_MAX_TOKEN_LIFETIME_S
     key_file: Path | None = None
     cameras_version: str = ""  # the backend's name for this camera table (``GET /health``)
+    ptz_address: str = "127.0.0.1"
+    ptz_port: int = 0
+    ptz_cameras: Mapping[int, OnvifTarget] = field(default_factory=dict)
 
     @staticmethod
     def key_file_of(data: Any) -> Path | None:
@@ -218,8 +276,9 @@ class GatewayConfig:
             raise ConfigError("configuration: not a JSON object")
         rtsp = data.get("rtsp", {})
         control = data.get("control", {})
-        if not isinstance(rtsp, Mapping) or not isinstance(control, Mapping):
-            raise ConfigError("rtsp/control: not objects")
+        ptz = data.get("ptz", {})
+        if not all(isinstance(part, Mapping) for part in (rtsp, control, ptz)):
+            raise ConfigError("rtsp/control/ptz: not objects")
         secret = control.get("secret")
         if not isinstance(secret, str) or len(secret) < 16:
             raise ConfigError("control.secret: missing or shorter than 16 characters")
@@ -240,6 +299,9 @@ class GatewayConfig:
             max_token_lifetime_s=lifetime,
             key_file=cls.key_file_of(data),
             cameras_version=str(data.get("cameras_version", "")),
+            ptz_address=str(ptz.get("address", "127.0.0.1")),
+            ptz_port=_port(ptz.get("port", 0), "ptz.port"),
+            ptz_cameras=onvif_targets(data.get("ptz_cameras"), open_sealed),
         )
 
 

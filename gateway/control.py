@@ -18,6 +18,11 @@ anything else gets 401. Routes:
 - ``POST /reseal`` with ``{"sealed": "<box sealed to this gateway>", "to": "<X25519 public
   key, base64>"}`` → ``{"sealed": "<the same secret sealed to that key>"}``: a camera moves to
   another gateway without its password ever being readable by the backend.
+- ``POST /ptz/holder`` with ``{"camera_id", "user_id", "username", "full_name", "until"}``
+  (``until``: Unix seconds, the lease's end) → ``{"ok": true}``: that user holds the camera's
+  PTZ lease, and the PTZ broker forwards commands for that user only; ``{"camera_id"}`` alone:
+  nobody holds it. The backend sends it at every grant, renewal and release, and again for
+  every live lease when the gateway has restarted.
 The handlers run on the server's threads and reach GStreamer through ``on_main_loop``.
 """
 
@@ -33,6 +38,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from gateway.access import Revocation
+from gateway.ptz import Holder
 
 log = logging.getLogger("iocwall.gateway.control")
 
@@ -69,12 +75,31 @@ def parse_revocation(body: Any) -> Revocation:
     raise BadRequest(f"unknown field {name}")
 
 
+def parse_holder(body: Any) -> tuple[int, Holder | None]:
+    """(camera id, its holder or None) of a ``POST /ptz/holder`` body."""
+    if not isinstance(body, dict) or "camera_id" not in body:
+        raise BadRequest("give camera_id, and the holder's user_id, username, full_name, until")
+    camera_id = _id(body, "camera_id")
+    if set(body) == {"camera_id"}:
+        return camera_id, None
+    if set(body) != {"camera_id", "user_id", "username", "full_name", "until"}:
+        raise BadRequest("give camera_id, and the holder's user_id, username, full_name, until")
+    until = body["until"]
+    if not isinstance(until, (int, float)) or isinstance(until, bool):
+        raise BadRequest("until: not a number")
+    if not isinstance(body["username"], str) or not isinstance(body["full_name"], str):
+        raise BadRequest("username, full_name: not strings")
+    return camera_id, Holder(_id(body, "user_id"), body["username"], body["full_name"],
+                             float(until))
+
+
 class ControlServer:
     """Serves the routes above on a thread; ``port`` is the bound one."""
 
     def __init__(self, address: str, port: int, secret: str,
                  stats: Callable[[], dict[str, Any]],
                  revoke: Callable[[Revocation], int],
+                 set_holder: Callable[[int, Holder | None], None],
                  replace_cameras: Callable[[Any, str], dict[str, int]] | None = None,
                  reseal: Callable[[str, str], str] | None = None,
                  cameras_version: Callable[[], str] = lambda: "",
@@ -129,6 +154,10 @@ class ControlServer:
                     if self.path == "/revoke":
                         revocation = parse_revocation(self._body())
                         self._answer(HTTPStatus.OK, {"cut": revoke(revocation)})
+                    elif self.path == "/ptz/holder":
+                        camera_id, holder = parse_holder(self._body())
+                        set_holder(camera_id, holder)
+                        self._answer(HTTPStatus.OK, {"ok": True})
                     elif self.path == "/reseal" and reseal is not None:
                         body = self._body()
                         if not isinstance(body, dict) or set(body) != {"sealed", "to"}:

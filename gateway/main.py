@@ -79,11 +79,13 @@ def main() -> int:
 
     from gi.repository import GLib, Gst  # isort: skip
 
-    from gateway.access import Gate
+    from gateway.access import Gate, Revocation
     from gateway.control import ControlServer
+    from gateway.ptz import Holders, PtzBroker, PtzServer
 
     Gst.init(None)
-    gate = Gate(make_verifier(config.token_keys), config.max_token_lifetime_s, time.time)
+    verify = make_verifier(config.token_keys)
+    gate = Gate(verify, config.max_token_lifetime_s, time.time)
     relay = Relay(config.cameras, gate, events, config.rtsp_address, config.rtsp_port)
     version = [config.cameras_version]
 
@@ -93,12 +95,26 @@ def main() -> int:
         version[0] = new_version
         return result
 
+    holders = Holders()
+    broker = PtzBroker(dict(config.ptz_cameras), verify, config.max_token_lifetime_s, holders,
+                       events.emit, revoked=gate.revoked_claims)
+
+    def revoke(revocation: Revocation) -> int:
+        cut = on_main_loop(lambda: relay.revoke(revocation))
+        broker.revoke(revocation.user_id, revocation.camera_id)
+        return int(cut)
+
+    def stats() -> dict[str, Any]:
+        return {**on_main_loop(relay.stats), "ptz_holders": holders.count()}
+
     try:
         rtsp_port = relay.attach()
+        ptz = PtzServer(config.ptz_address, config.ptz_port, broker)
         control = ControlServer(
             config.control_address, config.control_port, config.control_secret,
-            stats=lambda: on_main_loop(relay.stats),
-            revoke=lambda revocation: on_main_loop(lambda: relay.revoke(revocation)),
+            stats=stats,
+            revoke=revoke,
+            set_holder=broker.set_holder,
             replace_cameras=replace_cameras, reseal=reseal,
             cameras_version=lambda: version[0], public_key=public_key)
     except OSError as err:
@@ -106,6 +122,7 @@ def main() -> int:
         log.error("gateway not started: %s", err)
         return 2
     control.start()
+    ptz.start()
     loop = GLib.MainLoop()
     GLib.timeout_add_seconds(2, relay.cleanup_sessions)
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -117,16 +134,19 @@ def main() -> int:
         GLib.idle_add(loop.quit)
 
     threading.Thread(target=wait_for_eof, name="stdin", daemon=True).start()
-    log.info("gateway ready: %d camera stream(s), RTSP %s:%d, control %s:%d",
-             len(config.cameras), config.rtsp_address, rtsp_port, config.control_address,
-             control.port)
+    log.info("gateway ready: %d camera stream(s), RTSP %s:%d, control %s:%d, PTZ for %d "
+             "camera(s) on %s:%d", len(config.cameras), config.rtsp_address, rtsp_port,
+             config.control_address, control.port, len(config.ptz_cameras),
+             config.ptz_address, ptz.port)
     ready: dict[str, Any] = {"event": "ready", "ok": True, "rtsp_port": rtsp_port,
-                             "control_port": control.port, "pid": os.getpid()}
+                             "control_port": control.port, "ptz_port": ptz.port,
+                             "pid": os.getpid()}
     if public_key is not None:
         ready["public_key"] = public_key
     events.emit(ready)
     loop.run()
     log.info("gateway stopping")
     control.close()
+    ptz.close()
     relay.close_all()
     return 0

@@ -100,6 +100,7 @@ class GatewayProcess:
             raise GatewayError(f"gateway did not start: {reason}", self.public_key)
         self.rtsp_port = int(ready["rtsp_port"])
         self.control_port = int(ready["control_port"])
+        self.ptz_port = int(ready["ptz_port"])
 
     def _read_events(self, stream: IO[str]) -> None:
         for line in stream:
@@ -185,6 +186,9 @@ class GatewayProcess:
     def reseal(self, sealed: str, to_public_key: str) -> str:
         """A secret sealed to this gateway, sealed to another gateway's key instead."""
         return str(self._ok("POST", "/reseal", {"sealed": sealed, "to": to_public_key})["sealed"])
+    def set_ptz_holder(self, camera_id: int, holder: dict[str, Any] | None) -> None:
+        """``holder``: ``{"user_id", "username", "full_name", "until"}``, None: nobody."""
+        self._ok("POST", "/ptz/holder", {"camera_id": camera_id, **(holder or {})})
 
     # -- end -------------------------------------------------------------------------------------
     def alive(self) -> bool:

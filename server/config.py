@@ -9,7 +9,8 @@ Environment:
   ``<data dir>/secret.key`` created with mode 0600.
 - ``IOCWALL_GATEWAY``: ``embedded`` (default: run and supervise a local media gateway) or
   ``off``; ``IOCWALL_GATEWAY_RTSP_PORT`` (8555; 0 any free port), ``_RTSP_HOST`` (as viewers
-  reach it), ``_RTSP_ADDRESS`` (where it listens); ``IOCWALL_STREAM_TOKEN_LIFETIME_S`` (60).
+  reach it), ``_RTSP_ADDRESS`` (where it listens), ``_PTZ_PORT`` (8556: its PTZ broker, on the
+  same address); ``IOCWALL_STREAM_TOKEN_LIFETIME_S`` (60).
 - ``IOCWALL_ARGON2_TIME_COST`` / ``_MEMORY_COST`` / ``_PARALLELISM``: password hash cost (tests
   lower it; production keeps the argon2-cffi defaults).
 """
@@ -81,6 +82,7 @@ class Settings(BaseModel):
     # Keep every gateway's camera table equal to the database (server.gateway_fleet); off only
     # for a backend whose gateways nobody may reach (tests of the API alone)
     gateway_sync: bool = True
+    gateway_ptz_port: int = 8556  # its PTZ broker (ONVIF), on the RTSP address; 0: any
     ffmpeg: str = "ffmpeg"
     ffprobe: str = "ffprobe"
 
@@ -154,6 +156,7 @@ class Settings(BaseModel):
             ("gateway_rtsp_host", "IOCWALL_GATEWAY_RTSP_HOST", str),
             ("gateway_rtsp_address", "IOCWALL_GATEWAY_RTSP_ADDRESS", str),
             ("gateway_rtsp_port", "IOCWALL_GATEWAY_RTSP_PORT", int),
+            ("gateway_ptz_port", "IOCWALL_GATEWAY_PTZ_PORT", int),
         ):
             if env.get(var):
                 values[field] = kind(env[var])

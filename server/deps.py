@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from server.gateway_fleet import GatewaySync
     from server.gateways import Gateways, GatewaySupervisor, GrantEnds
     from server.login_guard import AddressLimiter
+    from server.ptz_broker import HolderNotices
     from server.public import RateLimiter
     from server.recorder import Recorder
 
@@ -47,6 +48,7 @@ class Runtime:
     stream_key: Ed25519PrivateKey  # signs stream session tokens (server.stream_sessions)
     gateways: Gateways | None = None  # tells the media gateways what to revoke
     gateway_supervisor: GatewaySupervisor | None = None  # the embedded gateway (lifespan)
+    ptz_holders: HolderNotices | None = None  # tells gateways who holds each PTZ lease
     grant_ends: GrantEnds | None = None  # cuts streams when access grants end (lifespan)
     gateway_sync: GatewaySync | None = None  # keeps the gateways' camera tables (lifespan)
     clip_worker: ClipWorker | None = None  # started by the app's lifespan (not in unit tests)

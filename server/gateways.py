@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from common.evidence import canonical_json
 from gateway.process import GatewayError, GatewayProcess, gateway_public_key
-from server import audit
+from server import audit, ptz_broker
 from server.config import Settings
 from server.models import AccessGrant, Camera, Gateway, User
 from server.security import SecretBox, SecretKeyMismatch
@@ -286,6 +286,7 @@ class GatewaySupervisor:
         self._events: queue.Queue[dict[str, Any]] = queue.Queue()
         self._process: GatewayProcess | None = None
         self._last_port: int | None = None
+        self._last_ptz_port: int | None = None
         self._threads: list[threading.Thread] = []
         self.restarts = 0
         self.ready = threading.Event()  # set at each ready, cleared when the child dies
@@ -327,7 +328,8 @@ class GatewaySupervisor:
                     SecretKeyMismatch) as err:
                 log.error("gateway %s did not start: %s; again in %.1f s",
                           self._settings.gateway_name, err, delay)
-                self._last_port = None  # the port may be taken: the configured one next
+                # the ports may be taken: the configured ones next
+                self._last_port = self._last_ptz_port = None
                 self._stopping.wait(delay)
                 delay = min(delay * 2, MAX_BACKOFF_S)
                 continue
@@ -385,6 +387,9 @@ class GatewaySupervisor:
             gateway = ensure_local_gateway(session, settings, self._box)
             session.commit()
             entries = camera_entries(session, gateway, self._box)
+            cameras = session.execute(select(Camera).where(Camera.gateway_id == gateway.id)
+                                      .order_by(Camera.id)).scalars().all()
+            ptz_cameras = ptz_broker.onvif_entries(list(cameras), self._box)
             secret = self._box.decrypt(gateway.control_secret_enc) or ""
         port = self._last_port if self._last_port is not None else settings.gateway_rtsp_port
         return {"rtsp": {"address": settings.gateway_rtsp_address, "port": port},
@@ -392,7 +397,12 @@ class GatewaySupervisor:
                 "token_keys": [self._token_key],
                 "max_token_lifetime_s": settings.stream_token_lifetime_s,
                 "key_file": str(settings.gateway_dir / KEY_FILE),
-                "cameras": entries, "cameras_version": table_version(entries)}
+                "cameras": entries, "cameras_version": table_version(entries),
+                # clients keep the PTZ port they were given across a restart: the same one
+                "ptz": {"address": settings.gateway_rtsp_address,
+                        "port": self._last_ptz_port if self._last_ptz_port is not None
+                        else settings.gateway_ptz_port},
+                "ptz_cameras": ptz_cameras}
 
     def _new_key(self, public_key: str) -> bool:
         """Store a key the row did not have and seal to it; False when it is the known one."""
@@ -406,10 +416,11 @@ class GatewaySupervisor:
         return True
 
     def _after_ready(self, process: GatewayProcess) -> None:
-        self._last_port = process.rtsp_port
+        self._last_port, self._last_ptz_port = process.rtsp_port, process.ptz_port
         with self._sessions() as session:
             gateway = ensure_local_gateway(session, self._settings, self._box)
             gateway.rtsp_port = process.rtsp_port
+            gateway.ptz_port = process.ptz_port
             gateway.control_url = f"http://127.0.0.1:{process.control_port}"
             gateway.last_seen_at = self._clock()
             session.commit()
@@ -418,9 +429,22 @@ class GatewaySupervisor:
                 process.revoke(user_id=revocation.user_id, camera_id=revocation.camera_id)
             except (GatewayError, OSError) as err:
                 log.warning("gateway: replaying %s failed: %s", revocation.body(), err)
+        self._replay_ptz_holders(process, gateway.id)
         log.info("gateway %s ready: pid %d, RTSP port %d", self._settings.gateway_name,
                  process.pid, process.rtsp_port)
         self.ready.set()
+
+    def _replay_ptz_holders(self, process: GatewayProcess, gateway_id: int) -> None:
+        """A restarted gateway knows no PTZ lease holder: tell it every live one."""
+        def tell(camera_id: int, holder: dict[str, Any]) -> None:
+            try:
+                process.set_ptz_holder(camera_id, holder)
+            except (GatewayError, OSError) as err:
+                log.warning("gateway: replaying the PTZ holder of camera %d failed: %s",
+                            camera_id, err)
+
+        with self._sessions() as session:
+            ptz_broker.replay_holders(session, gateway_id, self._clock(), tell)
 
     # -- its sessions in the audit log -----------------------------------------------------
     def _write_audit(self) -> None:

@@ -19,6 +19,7 @@ from server.db import make_engine, make_sessionmaker
 from server.deps import Clock, Runtime
 from server.gateway_fleet import GatewaySync
 from server.gateways import Gateways, GatewaySupervisor, GrantEnds
+from server.ptz_broker import HolderNotices
 from server.recorder import Recorder
 from server.security import Passwords, SecretBox
 from server.signing import load_or_create_signing_key
@@ -60,6 +61,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         runtime.gateway_sync = GatewaySync(
             runtime.sessions, runtime.secrets, clock,
             embedded=settings.gateway_name if settings.gateway == "embedded" else None)
+    runtime.ptz_holders = HolderNotices(runtime.secrets)
     if settings.gateway == "embedded":
         runtime.gateway_supervisor = GatewaySupervisor(
             runtime.sessions, settings, runtime.secrets, public_key_base64(runtime.stream_key),

@@ -95,7 +95,8 @@ class Gateway(Base):
     """A media gateway (``gateway/``): the process that holds the credentials of the cameras
     it serves and relays their streams to viewers with a session token.
 
-    ``rtsp_host``/``rtsp_port`` are where viewers reach it (session URLs are built on them);
+    ``rtsp_host``/``rtsp_port`` are where viewers reach it (session URLs are built on them),
+    ``rtsp_host``/``ptz_port`` where PTZ users reach its ONVIF broker (``gateway/ptz.py``);
     ``control_url`` is its control endpoint (revocations), ``control_secret_enc`` that
     endpoint's bearer secret, Fernet-encrypted like the other secrets at rest. ``public_key``
     is the gateway's X25519 key (base64 of 32 bytes) as it reported it: camera passwords are
@@ -108,6 +109,7 @@ class Gateway(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     rtsp_host: Mapped[str] = mapped_column(String(255))
     rtsp_port: Mapped[int] = mapped_column(Integer)
+    ptz_port: Mapped[int | None] = mapped_column(Integer, nullable=True)  # its PTZ broker
     control_url: Mapped[str] = mapped_column(String(500))
     control_secret_enc: Mapped[str] = mapped_column(Text)
     public_key: Mapped[str | None] = mapped_column(String(64), nullable=True)

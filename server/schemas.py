@@ -22,6 +22,8 @@ from pydantic import (
     field_validator,
 )
 
+from common.records import PtzAccess
+
 # What a request may carry. Integers fit the databases' INTEGER columns (PostgreSQL's is 32-bit;
 # a larger value would fail inside the database instead of being refused); times and days lie in
 # a window where the calendars, deadlines and file names all work.
@@ -131,15 +133,6 @@ class TokenPublic(BaseModel):
     user: MePublic
 
 
-class OnvifPublic(BaseModel):
-    """ONVIF address and user name, given only to users holding ``ptz`` on the camera (never
-    the password: only the camera's gateway can open it)."""
-
-    host: str
-    port: int
-    username: str | None
-
-
 class CameraPublic(BaseModel):
     id: int
     name: str
@@ -155,7 +148,6 @@ class CameraPublic(BaseModel):
     # with credentials; kept for clients that still read them
     main_stream_url: str | None
     sub_stream_url: str | None
-    onvif: OnvifPublic | None
     # the streams ("main", "sub") a viewer plays through a gateway session
     # (POST /cameras/{id}/streams/{stream}/session); empty while the camera has no gateway
     streams: list[str] = Field(default_factory=list)
@@ -300,6 +292,9 @@ class PtzLeaseGranted(BaseModel):
     camera_id: int
     holder: PtzHolderPublic
     expires_at: datetime
+    # the holder's way to the camera, renewed with the lease; None while the camera's media
+    # gateway is not up (or it has none): no command can reach the camera then
+    access: PtzAccess | None = None
 
 
 class PtzLeaseQueued(BaseModel):

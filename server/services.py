@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from server import permissions as perm
 from server.models import AccessGrant, Camera, User
-from server.schemas import CameraPublic, MePublic, OnvifPublic, ScopePublic, UnitPublic, WardPublic
+from server.schemas import CameraPublic, MePublic, ScopePublic, UnitPublic, WardPublic
 from server.security import SecretBox
 
 
@@ -72,13 +72,7 @@ def camera_public(item: VisibleCamera, box: SecretBox) -> CameraPublic:
     streams: list[str] = []
     if perm.Action.VIEW in item.actions and camera.gateway_id is not None:
         streams = ["main", "sub"] if camera.sub_url else ["main"]
-    onvif = None
-    if perm.Action.PTZ in item.actions and camera.onvif_host_enc and camera.onvif_port_enc:
-        onvif = OnvifPublic(
-            host=box.decrypt(camera.onvif_host_enc) or "",
-            port=int(box.decrypt(camera.onvif_port_enc) or 0),
-            username=box.decrypt(camera.onvif_username_enc),
-        )
+    # no ONVIF address nor password: PTZ goes through the gateway's broker (server.ptz_broker)
     has_credentials = None
     if perm.Action.ADMIN in item.actions:
         has_credentials = camera.gateway_id is not None and camera.rtsp_password_sealed is not None
@@ -86,7 +80,7 @@ def camera_public(item: VisibleCamera, box: SecretBox) -> CameraPublic:
         id=camera.id, name=camera.name, ward=camera.ward.name, ward_id=camera.ward_id,
         system=camera.system, ptz=camera.ptz, public=camera.public, location=camera.location,
         owner=camera.owner, actions=perm.ordered(item.actions), main_stream_url=None,
-        sub_stream_url=None, onvif=onvif, streams=streams, has_credentials=has_credentials,
+        sub_stream_url=None, streams=streams, has_credentials=has_credentials,
     )
 
 

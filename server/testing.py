@@ -60,6 +60,7 @@ def start_test_server(
     env.update(CHEAP_ARGON2_ENV)
     env["IOCWALL_RECORD"] = "1" if record else "0"
     env["IOCWALL_GATEWAY_RTSP_PORT"] = "0"  # its embedded gateway on any free port
+    env["IOCWALL_GATEWAY_PTZ_PORT"] = "0"
     env.update(env_overrides or {})
     log_path = data_dir / "server.log"
     for _attempt in range(3):

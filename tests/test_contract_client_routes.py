@@ -14,10 +14,11 @@ the client calls the raw transport (docs/contracts.md, "Backend").
 from __future__ import annotations
 
 import ast
+import asyncio
 import inspect
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from app.bookmarks import BookmarkDraft, BookmarkFilter
 from app.cases import CaseFilter, StepInput
 from app.domain import Layout
 from app.health_reports import HealthReport
+from app.ptz.lease import LeaseApi
 from app.reports import ExportFormat, ReportQuery
 from common.vocabulary import CaseAction, ClipBox, IncidentKind, IncidentState, ReportKind
 from layouts import template
@@ -191,6 +193,38 @@ def test_the_routes_the_client_calls_exist_on_the_server(spec: dict[str, Any],
         declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
         unknown = set(request.params) - declared
         assert not unknown, f"{name}: {request.method} {request.path} has no query {unknown}"
+
+
+# -- the PTZ lease client (app.ptz.lease.LeaseApi: aiohttp on the qasync loop) -----------------
+
+class RecordingLeaseApi(LeaseApi):
+    async def _send(self, method: str, path: str, json: Any = None) -> tuple[int, Any]:
+        raise Asked(method, path, None)
+
+
+LEASE_CALLS: dict[str, list[Callable[[LeaseApi], Coroutine[Any, Any, Any]]]] = {
+    "acquire": [lambda a: a.acquire(3), lambda a: a.acquire(3, reserve_seconds=60)],
+    "release": [lambda a: a.release(3)],
+    "holder": [lambda a: a.holder(3)],
+    "onvif_endpoint": [lambda a: a.onvif_endpoint(3)],
+}
+
+
+def test_every_public_method_of_the_lease_client_is_called_here() -> None:
+    methods = {name for name, _ in inspect.getmembers(LeaseApi, inspect.isfunction)
+               if not name.startswith("_")} - {"close"}
+    assert methods == set(LEASE_CALLS), "add the new PTZ endpoints to LEASE_CALLS"
+
+
+@pytest.mark.parametrize("name", sorted(LEASE_CALLS))
+def test_the_routes_the_lease_client_calls_exist_on_the_server(spec: dict[str, Any],
+                                                               name: str) -> None:
+    api = RecordingLeaseApi(recording_client())
+    for call in LEASE_CALLS[name]:
+        with pytest.raises(Asked) as request:
+            asyncio.run(call(api))
+        operation = route_of(spec, request.value.method, request.value.path)
+        assert operation is not None, f"{name}: {request.value.method} {request.value.path}"
 
 
 def test_a_missing_route_or_query_is_caught(spec: dict[str, Any]) -> None:

@@ -12,6 +12,8 @@ import enum
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
+from common.records import PtzAccess
+
 
 class PtzErrorKind(enum.StrEnum):
     AUTH_FAILED = "auth failed"
@@ -140,6 +142,8 @@ class LeaseState:
     holder: LeaseHolder | None = None
     position: int | None = None
     detail: str = ""
+    # a grant's way to the camera (its PTZ token changes with every renewal: not compared)
+    access: PtzAccess | None = field(default=None, compare=False, repr=False)
 
 
 

@@ -6,6 +6,12 @@ the blocking ``BackendClient`` stays for everything else) using the backend clie
 sees it: acquire, renew every ``renew_interval_s`` (≤ 5 s) while in use, poll while queued,
 release, and the ``lost`` signal when another user takes the camera or the lease runs out.
 
+It is also the way to the camera: ONVIF goes to the PTZ broker of the camera's media gateway
+with a PTZ token (``common.records.PtzAccess``), never to the camera. Every grant brings the
+holder a new token; anybody else (and the holder before its first grant) asks for one
+(``POST /cameras/{id}/ptz/access``) when the one it has runs out. The controller asks
+:meth:`PtzLease.credentials` before each call.
+
 Signals (PtzLease):
     state_changed(LeaseState): after every answer from the backend that changes what we hold.
     lost(str): the lease is gone (taken by a higher priority, expired, refused); the text is the
@@ -19,6 +25,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import aiohttp
@@ -33,6 +40,7 @@ from app.errors import (
     error_for,
 )
 from app.ptz.base import LeaseHolder, LeaseState, LeaseStatus, PtzError, PtzErrorKind
+from common.records import MalformedRecord, PtzAccess, from_json
 
 log = logging.getLogger("iocwall.ptz")
 
@@ -42,6 +50,8 @@ RENEW_INTERVAL_S = 4.0
 QUEUE_POLL_S = 2.0
 IDLE_RELEASE_S = 30.0
 HTTP_TIMEOUT_S = 5.0
+ACCESS_MARGIN_S = 2.0  # a token with less life than this left is renewed before a call
+ACCESS_FALLBACK_S = 10.0  # the life assumed when our clock disagrees with the server's
 
 
 class BackendLike(Protocol):
@@ -52,16 +62,29 @@ class BackendLike(Protocol):
 
 
 @dataclass(frozen=True)
-class OnvifEndpoint:
-    """Where and how to reach a camera's ONVIF service (from ``GET /cameras/{id}``)."""
+class GrantedAccess:
+    """A PTZ access and when (our monotonic clock) it should be renewed: the server's
+    ``expires_at`` turned into a duration as it arrived, so that a client clock that is off
+    does not make every token look dead or everlasting."""
 
-    host: str
-    port: int
-    username: str
-    password: str
+    access: PtzAccess
+    renew_at: float
 
-    def __repr__(self) -> str:
-        return f"OnvifEndpoint({self.host}:{self.port}, user={self.username!r})"
+    @classmethod
+    def arrived(cls, access: PtzAccess, clock: Callable[[], float]) -> GrantedAccess:
+        left = (access.expires_at - datetime.now(UTC)).total_seconds()
+        if not 0 < left <= 600:
+            left = ACCESS_FALLBACK_S
+        return cls(access, clock() + left - ACCESS_MARGIN_S)
+
+
+def _access(data: Any) -> PtzAccess | None:
+    if not isinstance(data, dict):
+        return None
+    try:
+        return from_json(PtzAccess, data)
+    except MalformedRecord as err:
+        raise BackendError(f"PTZ access: {err}") from err
 
 
 def _holder(data: Any) -> LeaseHolder | None:
@@ -118,7 +141,8 @@ class LeaseApi:
                               detail=str(data.get("message") or "PTZ taken by another user"))
         holder = _holder(data.get("holder"))
         if status == 200:
-            return LeaseState(camera_id, LeaseStatus.GRANTED, holder)
+            return LeaseState(camera_id, LeaseStatus.GRANTED, holder,
+                              access=_access(data.get("access")))
         if status == 202:
             return LeaseState(camera_id, LeaseStatus.QUEUED, holder,
                               int(data.get("position") or 0))
@@ -133,14 +157,21 @@ class LeaseApi:
         queue = [h for h in (_holder(q) for q in data.get("queue") or []) if h is not None]
         return _holder(data.get("holder")), queue
 
-    async def onvif_endpoint(self, camera_id: int) -> OnvifEndpoint:
-        """The camera's ONVIF address and credentials (present only with ``ptz`` on it)."""
-        _status, data = await self._send("GET", f"/cameras/{int(camera_id)}")
-        onvif = data.get("onvif") if isinstance(data, dict) else None
-        if not isinstance(onvif, dict) or not onvif.get("host"):
-            raise PtzError(PtzErrorKind.NOT_SUPPORTED, "the camera has no ONVIF endpoint")
-        return OnvifEndpoint(str(onvif["host"]), int(onvif["port"]),
-                             str(onvif.get("username") or ""), str(onvif.get("password") or ""))
+    async def onvif_endpoint(self, camera_id: int) -> PtzAccess:
+        """The way to the camera's ONVIF service through its media gateway (for a user with
+        ``ptz`` on it): reads for anybody, commands for the lease holder only."""
+        try:
+            _status, data = await self._send("POST", f"/cameras/{int(camera_id)}/ptz/access")
+        except (NotFound, Forbidden) as err:
+            raise PtzError(PtzErrorKind.NOT_SUPPORTED, f"no PTZ on this camera: {err}") from err
+        except BackendUnreachable as err:
+            raise PtzError(PtzErrorKind.UNREACHABLE, str(err)) from err
+        except BackendError as err:  # no gateway serves it (409), or it is down (503)
+            raise PtzError(PtzErrorKind.UNREACHABLE, f"PTZ: {err}") from err
+        access = _access(data)
+        if access is None:
+            raise PtzError(PtzErrorKind.MALFORMED, "PTZ access: not an answer")
+        return access
 
     async def close(self) -> None:
         if self._http is not None:
@@ -172,6 +203,27 @@ class PtzLease(QObject):
         self._used_at = clock()
         self._keeper: asyncio.Task[None] | None = None
         self.keep_alive = False  # a patrol or a held button keeps the lease without input
+        self._access: GrantedAccess | None = None  # the newest way to the camera
+        self._asking: asyncio.Future[PtzAccess] | None = None
+
+    async def access(self) -> PtzAccess:
+        """A PTZ access with some life left: the newest held, else a new one asked for."""
+        held = self._access
+        if held is not None and self._clock() < held.renew_at:
+            return held.access
+        if self._asking is None or self._asking.done():
+            self._asking = asyncio.ensure_future(self.api.onvif_endpoint(self.camera_id))
+        asking = self._asking
+        access = await asyncio.shield(asking)
+        if self._access is held:  # no grant brought a newer one while we asked
+            self._access = GrantedAccess.arrived(access, self._clock)
+        assert self._access is not None
+        return self._access.access
+
+    async def credentials(self) -> tuple[str, str]:
+        """The WS-Security user name and password for the next ONVIF call: the token, twice."""
+        access = await self.access()
+        return access.token, access.token
 
     @property
     def granted(self) -> bool:
@@ -189,6 +241,8 @@ class PtzLease(QObject):
         self.state = state
         if state.status is LeaseStatus.GRANTED:
             self._granted_at = self._clock()
+        if state.access is not None:
+            self._access = GrantedAccess.arrived(state.access, self._clock)
         if changed:
             self.state_changed.emit(state)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -43,6 +44,9 @@ from app.ptz.base import (
 
 log = logging.getLogger("iocwall.ptz")
 
+Credentials = Callable[[], Awaitable[tuple[str, str]]]
+"""``await credentials()`` → (user name, password) to sign the next call with."""
+
 # Expected failures of a device call (Home Assistant's GET_CAPABILITIES_EXCEPTIONS style).
 ONVIF_ERRORS = (ONVIFError, zeep.exceptions.Fault, zeep.exceptions.Error, aiohttp.ClientError,
                 asyncio.TimeoutError, ValueError, AttributeError, TypeError)
@@ -50,6 +54,9 @@ CALL_TIMEOUT_S = 5.0
 _AUTH_SUBCODES = {"NotAuthorized", "FailedAuthentication", "InvalidSecurity"}
 _UNSUPPORTED_SUBCODES = {"ActionNotSupported", "NotSupported", "NoPTZProfile",
                          "InvalidActionNotSupported"}
+# the media gateway's PTZ broker (gateway/ptz.py): its reason is meant for people
+_NOT_HOLDER_SUBCODES = {"PtzNotHolder", "TokenExpired"}
+_GATEWAY_UNREACHABLE_SUBCODES = {"CameraUnreachable"}
 
 
 def _subcodes(fault: zeep.exceptions.Fault) -> set[str]:
@@ -72,6 +79,10 @@ def classify(error: BaseException, what: str) -> PtzError:
             return err
         if isinstance(err, zeep.exceptions.Fault):
             codes = _subcodes(err)
+            if codes & _NOT_HOLDER_SUBCODES:
+                return PtzError(PtzErrorKind.NO_LEASE, f"{what}: {err.message or 'PTZ held'}")
+            if codes & _GATEWAY_UNREACHABLE_SUBCODES:
+                return PtzError(PtzErrorKind.UNREACHABLE, f"{what}: {err.message}")
             if codes & _AUTH_SUBCODES:
                 return PtzError(PtzErrorKind.AUTH_FAILED, f"{what}: the camera refused the "
                                 "user name or password")
@@ -121,7 +132,11 @@ class OnvifPtzController(PtzController):
     """One camera's PTZ over ONVIF. Create and use it on one event loop; ``await close()``."""
 
     def __init__(self, host: str, port: int, username: str, password: str, *, label: str = "",
-                 profile_token: str | None = None, timeout_s: float = CALL_TIMEOUT_S) -> None:
+                 profile_token: str | None = None, timeout_s: float = CALL_TIMEOUT_S,
+                 credentials: Credentials | None = None) -> None:
+        """``credentials``: asked before each call for the (user name, password) to sign it
+        with, when they change over time (a PTZ token at the media gateway, renewed with the
+        lease)."""
         self.host = host
         self.port = int(port)
         self.label = label or f"{host}:{port}"
@@ -129,6 +144,7 @@ class OnvifPtzController(PtzController):
         self._password = password
         self._wanted_profile = profile_token
         self._timeout = timeout_s
+        self._credentials = credentials
         self._camera: ONVIFCamera | None = None
         self._ptz: Any = None
         self.profile_token: str | None = None
@@ -137,7 +153,25 @@ class OnvifPtzController(PtzController):
     def __repr__(self) -> str:  # never the password
         return f"OnvifPtzController({self.label!r}, {self.host}:{self.port})"
 
+    def set_credentials(self, username: str, password: str) -> None:
+        """Sign the next calls with these. The library keeps the credentials in each service's
+        WS-Security object, made once per service: those are updated in place."""
+        self._username, self._password = username, password
+        camera = self._camera
+        if camera is None:
+            return
+        camera.user, camera.passwd = username, password
+        for service in camera.services.values():
+            service.user, service.passwd = username, password
+            wsse = getattr(service.zeep_client, "wsse", None)
+            if wsse is not None:
+                wsse.username, wsse.password = username, password
+
     async def _call(self, what: str, coro_factory: Any) -> Any:
+        if self._credentials is not None:
+            username, password = await self._credentials()
+            if (username, password) != (self._username, self._password):
+                self.set_credentials(username, password)
         try:
             return await asyncio.wait_for(coro_factory(), self._timeout)
         except ONVIF_ERRORS as err:

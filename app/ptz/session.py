@@ -38,6 +38,7 @@ from app.ptz.base import (
     PtzCapabilities,
     PtzController,
     PtzError,
+    PtzErrorKind,
     Velocity,
 )
 from app.ptz.lease import PtzLease
@@ -155,7 +156,19 @@ class PtzSession(QObject):
     def _on_lease_lost(self, reason: str) -> None:
         self._end_patrol()
         self.lease_lost.emit(reason)
-        self.stop()
+        self._run(self._stop_after_loss(), "stop")
+
+    async def _stop_after_loss(self) -> None:
+        """Stop what we drove. When the lease went to someone else the media gateway has
+        stopped the camera already and refuses our Stop (the camera is theirs now): no error
+        to show for that."""
+        self.lease.keep_alive = False
+        try:
+            await self.mover.stop()
+        except PtzError as err:
+            if err.kind is not PtzErrorKind.NO_LEASE:
+                raise
+            log.info("%s: Stop after losing the lease refused: %s", self.label, err)
 
     async def a_zoom_step(self, direction: int) -> None:
         """One wheel notch: zoom for ``ZOOM_STEP_S`` then Stop."""

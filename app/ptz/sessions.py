@@ -21,9 +21,10 @@ class PtzSessions:
     """One PTZ session per camera, opened on first use and kept until logout (the lease itself is
     released by the session after 30 s idle).
 
-    ``open(camera)`` fetches the camera's ONVIF endpoint from the backend (only cameras with the
-    ptz action have one), builds ``OnvifPtzController`` + ``PtzLease`` + ``PtzSession`` and
-    connects (capabilities, presets). Concurrent opens of one camera share one attempt; a failed
+    ``open(camera)`` asks the backend for the way to the camera's ONVIF service (its media
+    gateway's PTZ broker and a PTZ token: only for cameras with the ptz action), builds
+    ``PtzLease`` + ``OnvifPtzController`` (signing each call with the lease's newest token) +
+    ``PtzSession`` and connects (capabilities, presets). Concurrent opens of one camera share one attempt; a failed
     attempt is forgotten so the next selection tries again."""
 
     def __init__(self, backend: BackendClient, ops: Ops,
@@ -47,11 +48,11 @@ class PtzSessions:
         return bool(self._sessions)
 
     async def _open(self, camera: Camera) -> PtzSession:
-        endpoint = await self.api.onvif_endpoint(camera.id)
-        controller = OnvifPtzController(endpoint.host, endpoint.port, endpoint.username,
-                                        endpoint.password, label=camera.name)
-        session = PtzSession(controller, PtzLease(self.api, camera.id), self.ops,
-                             label=camera.name)
+        lease = PtzLease(self.api, camera.id)
+        access = await lease.access()
+        controller = OnvifPtzController(access.host, access.port, access.token, access.token,
+                                        label=camera.name, credentials=lease.credentials)
+        session = PtzSession(controller, lease, self.ops, label=camera.name)
         try:
             await session.a_connect()
         except BaseException:  # failed or cancelled (closed meanwhile): no ONVIF left open

@@ -73,6 +73,7 @@ def make_settings(data_dir: Path, database_url: str) -> Settings:
         argon2_parallelism=1,
         gateway_sync=False,  # the API's tests: no gateway to reach (test_gateway_live has them)
         gateway_rtsp_port=0,  # tests run side by side: each embedded gateway on a free port
+        gateway_ptz_port=0,  # an embedded gateway's PTZ broker on any free port
     )
 
 
@@ -447,7 +448,7 @@ def recorded_backend(backend_factory: Callable[[str], Backend], recorded: Record
 # --- Media gateways ---------------------------------------------------------------------------
 
 def serve_by_gateway(backend: Backend, *, ready: bool = True, rtsp_port: int = 8555,
-                     public_key: str | None = None) -> int:
+                     public_key: str | None = None, ptz_port: int | None = 8556) -> int:
     """Every camera served by the gateway named "local" (created if the seed did not), marked
     heard from when ``ready``, without running one: for the routes that only issue sessions.
     Returns its id."""
@@ -465,6 +466,7 @@ def serve_by_gateway(backend: Backend, *, ready: bool = True, rtsp_port: int = 8
                               control_secret_enc=runtime.secrets.encrypt("x" * 24))
             session.add(gateway)
         gateway.rtsp_port = rtsp_port
+        gateway.ptz_port = ptz_port
         gateway.public_key = public_key
         gateway.last_seen_at = backend.clock() if ready else None
         session.flush()

@@ -81,6 +81,9 @@ def test_api_actions_equal_the_regulation(demo: Backend, username: str) -> None:
         # a stream session at the camera's gateway: exactly for those who may view it
         sessions = [demo.post(f"/cameras/{all_cameras[name]}/streams/{stream}/session", token)
                     for stream in ("main", "sub")]
+        # the way to its ONVIF service through the gateway: exactly for those who may drive it
+        ptz_access = demo.post(f"/cameras/{all_cameras[name]}/ptz/access", token)
+        assert ptz_access.status_code == (201 if "ptz" in want else 404), (username, name)
         if want:
             assert single.status_code == 200
             assert set(single.json()["actions"]) == want

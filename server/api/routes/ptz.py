@@ -1,18 +1,25 @@
-"""PTZ lease arbitration between users of one camera (rules in server.ptz_leases)."""
+"""PTZ lease arbitration between users of one camera (rules in server.ptz_leases), and the way
+to the camera through its media gateway's PTZ broker (server.ptz_broker)."""
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Response, status
 from fastapi.responses import JSONResponse
 
+from common.records import PtzAccess
 from server import permissions as perm
+from server import ptz_broker, ptz_store
 from server import ptz_leases as leases
-from server import ptz_store
-from server.api.errors import ApiError, ErrorBody
+from server.api.errors import ApiError, ErrorBody, documented
 from server.api.params import Id
-from server.deps import CurrentUser, NowDep, SessionDep, camera_not_found
+from server.deps import CurrentUser, NowDep, Runtime, RuntimeDep, SessionDep, camera_not_found
+from server.models import Gateway, User
 from server.schemas import (
+    PtzHolderPublic,
     PtzLeaseCreate,
     PtzLeaseGranted,
     PtzLeasePublic,
@@ -37,6 +44,34 @@ def require_ptz(camera_id: Id, session: SessionDep, user: CurrentUser,
 PtzCamera = Annotated[VisibleCamera, Depends(require_ptz)]
 
 
+@contextmanager
+def holder_change(runtime: Runtime, camera_id: int) -> Iterator[None]:
+    """Around a lease change and the notice to the gateway: one camera's notices in order."""
+    with runtime.ptz_holders.ordered(camera_id) if runtime.ptz_holders else nullcontext():
+        yield
+
+
+def tell_holder(runtime: Runtime, session: SessionDep, camera_id: int,
+                holder: PtzHolderPublic | None) -> None:
+    if runtime.ptz_holders is not None:
+        runtime.ptz_holders.tell(session, camera_id, holder)
+
+
+def ptz_gateway(session: SessionDep, item: VisibleCamera) -> Gateway | None:
+    """The camera's gateway if its PTZ broker can be reached now."""
+    camera = item.camera
+    gateway = session.get(Gateway, camera.gateway_id) if camera.gateway_id is not None else None
+    return gateway if ptz_broker.gateway_ready(gateway) else None
+
+
+def access_for(runtime: Runtime, session: SessionDep, item: VisibleCamera, user: User,
+               now: datetime, until: datetime | None) -> PtzAccess | None:
+    gateway = ptz_gateway(session, item)
+    if gateway is None:
+        return None
+    return ptz_broker.issue(runtime.stream_key, gateway, user, item.camera.id, now, until)
+
+
 @router.post(
     "/{camera_id}/ptz/lease",
     response_model=PtzLeaseGranted,
@@ -45,23 +80,28 @@ PtzCamera = Annotated[VisibleCamera, Depends(require_ptz)]
                      "the lease; `context.holder` says who holds it"}},
 )
 def acquire_lease(
-    item: PtzCamera, session: SessionDep, user: CurrentUser, now: NowDep,
+    item: PtzCamera, session: SessionDep, user: CurrentUser, now: NowDep, runtime: RuntimeDep,
     body: Annotated[PtzLeaseCreate | None, Body()] = None,
 ) -> PtzLeaseGranted | JSONResponse:
     """Acquire or renew (the holder renews at least every few seconds while it drives the
-    camera); 202 queued; 409 when this user's lease was taken by a higher priority."""
+    camera); 202 queued; 409 when this user's lease was taken by a higher priority. A grant
+    carries the holder's ``access`` to the camera (its media gateway's PTZ broker and a token
+    that lasts no longer than the lease): use the newest."""
     camera_id = item.camera.id
     reserve = body.reserve_seconds if body is not None else None
-    try:
-        outcome, lease = ptz_store.acquire(session, camera_id, user, now, reserve)
-    except leases.ReservationNotAllowed as exc:
-        session.rollback()
-        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=str(exc)) from None
-    session.commit()
+    with holder_change(runtime, camera_id):
+        try:
+            outcome, lease = ptz_store.acquire(session, camera_id, user, now, reserve)
+        except leases.ReservationNotAllowed as exc:
+            session.rollback()
+            raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=str(exc)) from None
+        session.commit()
+        tell_holder(runtime, session, camera_id, lease.holder)
     if outcome.status is leases.Status.GRANTED:
         assert lease.holder is not None
-        return PtzLeaseGranted(camera_id=camera_id, holder=lease.holder,
-                               expires_at=lease.holder.expires_at)
+        return PtzLeaseGranted(
+            camera_id=camera_id, holder=lease.holder, expires_at=lease.holder.expires_at,
+            access=access_for(runtime, session, item, user, now, lease.holder.expires_at))
     if outcome.status is leases.Status.QUEUED:
         assert outcome.position is not None
         queued = PtzLeaseQueued(camera_id=camera_id, position=outcome.position,
@@ -78,10 +118,12 @@ def acquire_lease(
 
 @router.delete("/{camera_id}/ptz/lease", status_code=status.HTTP_204_NO_CONTENT)
 def release_lease(item: PtzCamera, session: SessionDep, user: CurrentUser,
-                  now: NowDep) -> Response:
+                  now: NowDep, runtime: RuntimeDep) -> Response:
     """Release the lease (or leave the queue); 204 also when the user held nothing."""
-    ptz_store.release(session, item.camera.id, user, now)
-    session.commit()
+    with holder_change(runtime, item.camera.id):
+        lease = ptz_store.release(session, item.camera.id, user, now)
+        session.commit()
+        tell_holder(runtime, session, item.camera.id, lease.holder)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -92,3 +134,24 @@ def read_lease(item: PtzCamera, session: SessionDep, user: CurrentUser,
     lease = ptz_store.current(session, item.camera.id, user, now)
     session.commit()
     return lease
+
+
+@router.post("/{camera_id}/ptz/access", status_code=status.HTTP_201_CREATED,
+             responses=documented(409, 503))
+def open_ptz_access(item: PtzCamera, session: SessionDep, user: CurrentUser, now: NowDep,
+                    runtime: RuntimeDep) -> PtzAccess:
+    """The way to the camera's ONVIF service through its media gateway, for a user holding
+    ``ptz`` on it: read its profiles, presets and position; only the lease holder's commands
+    reach the camera (the holder's own access comes with each lease grant). The token lasts
+    seconds: ask again when it runs out."""
+    camera = item.camera
+    if camera.gateway_id is None:
+        raise HTTPException(status_code=status.HTTP_409_CONFLICT,
+                            detail=f"Camera {camera.id} is served by no media gateway: an "
+                                   "administrator must assign it to one")
+    access = access_for(runtime, session, item, user, now, None)
+    if access is None:
+        raise HTTPException(status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+                            detail="The media gateway serving this camera is not available "
+                                   "now; try again in a few seconds")
+    return access

@@ -9,6 +9,8 @@ time.
 from __future__ import annotations
 
 import asyncio
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from app.ptz.session import PtzSession
 from lab import Lab
 from tests.app.ptz.conftest import run_on
 from tests.app.ptz.fakes import RecordingController
+from tests.gateway.helpers import wait_until
 
 pytestmark = pytest.mark.lab
 
@@ -51,10 +54,26 @@ def login(server: str, username: str) -> BackendClient:
 
 @pytest.fixture(scope="module")
 def camera_id(server: str, lab: Lab) -> int:
+    """The PTZ camera's id, once the backend's embedded gateway brokers its PTZ."""
     client = login(server, "ioc.operator")
     try:
         name = lab.cameras[CAM].name
-        return next(c.id for c in client.cameras() if c.name == name)
+        found = next(c.id for c in client.cameras() if c.name == name)
+        assert client.session is not None
+        request = urllib.request.Request(
+            f"{server}/api/v1/cameras/{found}/ptz/access", method="POST",
+            headers={"Authorization": f"Bearer {client.session.access_token}"})
+
+        def brokered() -> bool:
+            try:
+                with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310
+                    return bool(answer.status == 201)
+            except urllib.error.HTTPError as err:
+                assert err.code == 503, err  # the gateway is still starting
+                return False
+
+        assert wait_until(brokered, 30), "the backend's gateway never brokered PTZ"
+        return found
     finally:
         client.close()
 
@@ -68,11 +87,13 @@ class User:
         self.api = LeaseApi(self.backend)
         self.qtbot = qtbot
         self.loop = loop
-        endpoint = run_on(qtbot, loop, self.api.onvif_endpoint(camera_id))
-        self.controller = OnvifPtzController(endpoint.host, endpoint.port, endpoint.username,
-                                             endpoint.password, label=username)
         self.lease = PtzLease(self.api, camera_id, renew_interval_s=FAST_RENEW,
                               poll_interval_s=FAST_RENEW)
+        # the camera's ONVIF through the backend's embedded gateway, as sessions.py does
+        access = run_on(qtbot, loop, self.lease.access())
+        self.controller = OnvifPtzController(access.host, access.port, access.token,
+                                             access.token, label=username,
+                                             credentials=self.lease.credentials)
         self.session = PtzSession(self.controller, self.lease, ops, label=username)
         self.errors: list[PtzError] = []
         self.lost: list[str] = []
@@ -164,7 +185,8 @@ def test_commander_preempts_operator_whose_session_stops_the_camera(
     assert op.lost[0].startswith("PTZ taken by ")
     assert boss.backend.session is not None
     assert boss.backend.session.user.full_name in op.lost[0]
-    wait_still(qtbot, lab)  # the operator's session sent Stop on losing the lease
+    wait_still(qtbot, lab)  # the gateway stopped what the operator left moving
+    assert op.errors == []  # its own Stop, refused (the camera is the commander's), is no error
     # The loser sends nothing but Stop any more: a move is refused without a lease.
     seen: list[str] = []
     lab.on_onvif_request(CAM, seen.append)
@@ -190,6 +212,13 @@ def test_equal_priority_waits_in_the_queue_until_release(
     assert "queue" in str(err.value)
     assert admin.lease.state.status is LeaseStatus.QUEUED
     assert admin.lease.state.position == 1
+    # its controller, past its own lease check, is refused by the gateway: not the holder
+    before = lab.ptz_position(CAM)
+    with pytest.raises(PtzError) as refused:
+        run_on(qtbot, qloop, admin.controller.continuous_move(Velocity(pan=1.0)))
+    assert refused.value.kind is PtzErrorKind.NO_LEASE
+    assert "PTZ held by Nguyễn Thị Hà (trực IOC)" in str(refused.value)
+    assert lab.ptz_position(CAM) == before
     run_on(qtbot, qloop, op.lease.release())
     # The admin's client keeps polling and becomes the holder.
     qtbot.waitUntil(lambda: admin.lease.state.status is LeaseStatus.GRANTED, timeout=10000)
@@ -279,3 +308,55 @@ def test_patrol_visits_its_presets_until_manual_input_stops_it(
     finally:
         for token in tokens:
             run_on(qtbot, qloop, op.controller.remove_preset(token))
+
+
+def test_the_product_opens_a_session_through_the_gateway_and_drives(
+        server: str, camera_id: int, lab: Lab, ops: Ops, qtbot: QtBot, qloop) -> None:  # type: ignore[no-untyped-def]
+    """``PtzSessions.open`` as the wall does it: no ONVIF address nor password from the backend,
+    the camera driven through the gateway's broker."""
+    from app.ptz.sessions import PtzSessions
+
+    backend = login(server, "ioc.operator")
+    sessions = PtzSessions(backend, ops)
+    try:
+        camera = next(c for c in backend.cameras() if c.id == camera_id)
+        session = run_on(qtbot, qloop, sessions.open(camera))
+        controller = session.controller
+        assert isinstance(controller, OnvifPtzController)
+        assert controller.port != lab.cameras[CAM].onvif_port
+        assert session.capabilities.probed and session.capabilities.presets
+        run_on(qtbot, qloop, session.a_move(Velocity(pan=-1.0)))
+        wait_moving(qtbot, lab)
+        run_on(qtbot, qloop, session.a_stop())
+        wait_still(qtbot, lab)
+    finally:
+        run_on(qtbot, qloop, sessions.a_close())
+        backend.close()
+
+
+def test_the_access_is_reused_while_it_lives_and_a_grants_one_wins(qtbot: QtBot, qloop) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    from app.ptz.base import LeaseState
+    from common.records import PtzAccess
+
+    def access(token: str, seconds: float = 15) -> PtzAccess:
+        return PtzAccess("127.0.0.1", 8556, token, datetime.now(UTC) + timedelta(seconds=seconds))
+
+    class Api:
+        asked = 0
+
+        async def onvif_endpoint(self, camera_id: int) -> PtzAccess:
+            self.asked += 1
+            return access(f"asked-{self.asked}")
+
+    now = [0.0]
+    api = Api()
+    lease = PtzLease(api, 1, clock=lambda: now[0])  # type: ignore[arg-type]
+    assert run_on(qtbot, qloop, lease.credentials()) == ("asked-1", "asked-1")
+    now[0] = 12.0  # 13 s of its 15 left
+    assert run_on(qtbot, qloop, lease.credentials())[0] == "asked-1"
+    now[0] = 13.5  # under the margin: asked again
+    assert run_on(qtbot, qloop, lease.credentials())[0] == "asked-2"
+    lease._set(LeaseState(1, LeaseStatus.GRANTED, access=access("granted")))
+    assert run_on(qtbot, qloop, lease.credentials())[0] == "granted" and api.asked == 2
