@@ -43,10 +43,13 @@ SOURCE_FILES = ("main.py",)
 DYNAMIC_SITES: dict[str, frozenset[str]] = {
     # the recorder's, the clip cutter's and the public API's ffmpeg/ffprobe are settings
     # (server/config.py; by default the Debian ffmpeg on PATH)
+    # (start_child: the clip cutter's ffmpeg, and the record child on this venv's Python)
     "server/recorder.py::start_child": frozenset({"ffmpeg"}),
     "server/recorder.py::probe_duration": frozenset({"ffprobe"}),
+    "server/recorder.py::_packets_span": frozenset({"ffprobe"}),
     "server/clips.py::_probe": frozenset({"ffprobe"}),
     "server/clips.py::_ffprobe_reference": frozenset({"ffprobe"}),
+    "server/clips.py::_g711_audio": frozenset({"ffprobe"}),
     "server/public.py::frame": frozenset({"ffmpeg"}),
     # the demo's children (lab, server) and make test's steps: this venv's Python and tools
     "app/demo.py::_spawn": frozenset(),
