@@ -24,10 +24,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from common.stream_tokens import (
-    MalformedToken,
+    RefusedClaims,
     Sign,
-    TokenError,
     VerifySignature,
+    claims_of,
     sign_payload,
     verified_payload,
 )
@@ -36,24 +36,18 @@ TOKEN_FORMAT = "iocwall-ptz-token/1"
 FIELDS = ("format", "user_id", "username", "camera_id", "issued_at", "expires_at")
 
 
-class ExpiredPtzToken(TokenError):
+class ExpiredPtzToken(RefusedClaims):
     """Signed and valid, but past its ``expires_at``."""
 
     reason = "expired"
-
-    def __init__(self, message: str, token: PtzToken) -> None:
-        super().__init__(message)
-        self.token = token
+    token: PtzToken
 
 
-class WrongCamera(TokenError):
+class WrongCamera(RefusedClaims):
     """Signed and valid, but for another camera."""
 
     reason = "wrong_camera"
-
-    def __init__(self, message: str, token: PtzToken) -> None:
-        super().__init__(message)
-        self.token = token
+    token: PtzToken
 
 
 @dataclass(frozen=True)
@@ -74,23 +68,7 @@ class PtzToken:
 
     @classmethod
     def from_payload(cls, payload: Any) -> PtzToken:
-        if not isinstance(payload, dict):
-            raise MalformedToken("payload is not a JSON object")
-        if set(payload) != set(FIELDS):
-            missing = sorted(set(FIELDS) - set(payload))
-            extra = sorted(set(payload) - set(FIELDS))
-            raise MalformedToken(f"payload fields wrong (missing {missing}, unknown {extra})")
-        if payload["format"] != TOKEN_FORMAT:
-            raise MalformedToken("not a PTZ token (format)")
-        for name in ("user_id", "camera_id", "issued_at", "expires_at"):
-            value = payload[name]
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise MalformedToken(f"{name} is not an integer")
-        if not isinstance(payload["username"], str):
-            raise MalformedToken("username is not a string")
-        if payload["expires_at"] <= payload["issued_at"]:
-            raise MalformedToken("expires_at is not after issued_at")
-        return cls(**{name: payload[name] for name in FIELDS if name != "format"})
+        return cls(**claims_of(payload, TOKEN_FORMAT, "PTZ token", FIELDS, strings=("username",)))
 
 
 def encode(token: PtzToken, sign: Sign) -> str:

@@ -71,24 +71,55 @@ class BadSignature(TokenError):
     reason = "bad_signature"
 
 
-class ExpiredToken(TokenError):
+class RefusedClaims(TokenError):
+    """Signed and well formed, but its claims refuse this use: ``token`` carries them (a refusal
+    is logged with who it was for). Each token format names its own refusals."""
+
+    def __init__(self, message: str, token: Any) -> None:
+        super().__init__(message)
+        self.token = token
+
+
+class ExpiredToken(RefusedClaims):
     """Signed and valid, but past its ``expires_at``: it may no longer start a session."""
 
     reason = "expired"
-
-    def __init__(self, message: str, token: StreamToken) -> None:
-        super().__init__(message)
-        self.token = token
+    token: StreamToken
 
 
-class WrongStream(TokenError):
+class WrongStream(RefusedClaims):
     """Signed and valid, but for another camera or stream than the one asked for."""
 
     reason = "wrong_stream"
+    token: StreamToken
 
-    def __init__(self, message: str, token: StreamToken) -> None:
-        super().__init__(message)
-        self.token = token
+
+def claims_of(payload: Any, token_format: str, kind: str, fields: tuple[str, ...], *,
+              strings: tuple[str, ...]) -> dict[str, Any]:
+    """The claims of a decoded payload, ``format`` left out, once its keys are exactly
+    ``fields``, its format is ``token_format``, the ``strings`` are strings and every other
+    claim an integer, and it expires after it was issued; :class:`MalformedToken` naming the
+    first that is wrong otherwise (``kind``: how the message names the token)."""
+    if not isinstance(payload, dict):
+        raise MalformedToken("payload is not a JSON object")
+    if set(payload) != set(fields):
+        missing = sorted(set(fields) - set(payload))
+        extra = sorted(set(payload) - set(fields))
+        raise MalformedToken(f"payload fields wrong (missing {missing}, unknown {extra})")
+    if payload["format"] != token_format:
+        raise MalformedToken(f"not a {kind} (format)")
+    for name in fields:
+        if name == "format" or name in strings:
+            continue
+        value = payload[name]
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise MalformedToken(f"{name} is not an integer")
+    for name in strings:
+        if not isinstance(payload[name], str):
+            raise MalformedToken(f"{name} is not a string")
+    if payload["expires_at"] <= payload["issued_at"]:
+        raise MalformedToken("expires_at is not after issued_at")
+    return {name: payload[name] for name in fields if name != "format"}
 
 
 @dataclass(frozen=True)
@@ -112,28 +143,13 @@ class StreamToken:
     @classmethod
     def from_payload(cls, payload: Any) -> StreamToken:
         """The claims of a decoded payload; :class:`MalformedToken` when one is wrong."""
-        if not isinstance(payload, dict):
-            raise MalformedToken("payload is not a JSON object")
-        if set(payload) != set(FIELDS):
-            missing = sorted(set(FIELDS) - set(payload))
-            extra = sorted(set(payload) - set(FIELDS))
-            raise MalformedToken(f"payload fields wrong (missing {missing}, unknown {extra})")
-        if payload["format"] != TOKEN_FORMAT:
-            raise MalformedToken("not a stream token (format)")
-        for name in ("user_id", "camera_id", "issued_at", "expires_at"):
-            value = payload[name]
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise MalformedToken(f"{name} is not an integer")
-        for name in ("session_id", "username", "stream"):
-            if not isinstance(payload[name], str):
-                raise MalformedToken(f"{name} is not a string")
-        if not SESSION_ID.fullmatch(payload["session_id"]):
+        claims = claims_of(payload, TOKEN_FORMAT, "stream token", FIELDS,
+                           strings=("session_id", "username", "stream"))
+        if not SESSION_ID.fullmatch(claims["session_id"]):
             raise MalformedToken("session_id is not 8-64 characters of [A-Za-z0-9_-]")
-        if payload["stream"] not in STREAMS:
+        if claims["stream"] not in STREAMS:
             raise MalformedToken(f"stream is not one of {', '.join(STREAMS)}")
-        if payload["expires_at"] <= payload["issued_at"]:
-            raise MalformedToken("expires_at is not after issued_at")
-        return cls(**{name: payload[name] for name in FIELDS if name != "format"})
+        return cls(**claims)
 
 
 def _b64encode(data: bytes) -> str:
