@@ -10,7 +10,6 @@ import os
 import signal
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,38 +22,17 @@ from pytestqt.qtbot import QtBot
 from app.auth import AuthService
 from app.context import layout_library
 from app.credentials import TokenStore
-from app.demo import DemoStack, LabPorts
+from app.demo import DemoStack
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.settings import SettingsStore
 from app.video import OfflineReason, StreamState, TileStatus, VideoService
 from app.video.sources import SessionSource
 from app.wall import WallController
-from tests.app.helpers import free_port
 from widgets.main_window import MainWindow
 from widgets.tile import VideoTile
 
 pytestmark = [pytest.mark.video, pytest.mark.lab]
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoStack]:
-    root = tmp_path_factory.mktemp("e2e")
-    demo = DemoStack(root, f"http://127.0.0.1:{free_port()}",
-                     LabPorts(rtsp=free_port(), onvif_base=0, control=free_port(), cameras=8))
-    demo.start(timeout=180)
-    try:
-        yield demo
-    finally:
-        demo.stop()
-    assert all(p.poll() is not None for p in demo.processes)
-
-
-@pytest.fixture
-def video(qapp: QApplication) -> Iterator[VideoService]:
-    service = VideoService()
-    yield service
-    service.shutdown()
 
 
 def tile_image(shot: QImage, rect: QRect) -> bytes:
