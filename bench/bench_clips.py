@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psutil
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from lab.testing import start_test_lab
@@ -121,17 +122,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-clips-") as tmp:
         root = Path(tmp)
         with start_test_lab(root / "lab", cameras=args.cameras) as lab:
+            # the product's way: the backend's embedded gateway, the recorder through it
             settings = Settings.from_env({}, data_dir=root / "data", segment_seconds=2,
                                          argon2_time_cost=1, argon2_memory_cost=1024,
-                                         argon2_parallelism=1)
+                                         argon2_parallelism=1, gateway_rtsp_port=0,
+                                         gateway_ptz_port=0, clip_worker=False)
             migrate(settings.database_url)
-            runtime = create_app(settings).state.runtime
+            app = create_app(settings)
+            runtime = app.state.runtime
             with runtime.sessions() as session:
                 seed_demo(session, runtime.passwords, runtime.secrets, datetime.now(UTC),
-                          read_manifest(lab.manifest_path))
+                          read_manifest(lab.manifest_path), settings)
             me = psutil.Process()
             before_children = {p.pid for p in me.children(recursive=True)}
-            recorder = Recorder(runtime.sessions, settings, runtime.secrets)
+            backend = TestClient(app).__enter__()  # its lifespan: the gateway
+            supervisor = runtime.gateway_supervisor
+            assert supervisor is not None and supervisor.ready.wait(60), "no gateway"
+            recorder = Recorder(runtime.sessions, settings, runtime.stream_key)
             recorder.start()
             time.sleep(3)  # connected
             pids = {cid: cam.pid for cid, cam in recorder.cameras.items()}
@@ -148,6 +155,7 @@ def main() -> None:
                        - lab_start) / wall * 100
             recorder.stop()
             restarts = sum(c.restarts for c in recorder.cameras.values())
+            backend.__exit__(None, None, None)
         with runtime.sessions() as session:
             camera_id = session.execute(select(Camera.id).where(Camera.external_id == "lab:0")
                                         ).scalar_one()
@@ -160,7 +168,7 @@ def main() -> None:
         print(f"at the start of the cuts: {_contention()}")
         print(f"recorded {wall:.0f} s, {args.cameras} cameras, {restarts} restarts")
         for cid, value in rec_cpu.items():
-            print(f"  recorder ffmpeg camera {cid}: {value:.1f} % of one core")
+            print(f"  recorder child camera {cid}: {value:.1f} % of one core")
         print(f"  lab (RTSP child + this process, which also runs the recorder threads): "
               f"{lab_cpu:.1f} % of one core")
 
