@@ -2,10 +2,11 @@
 
     .venv/bin/python -m bench.bench_clips [--cameras 2] [--record-seconds 70] [--long-minutes 10]
 
-1. Starts the camera lab (``lab.testing.start_test_lab``) and the real recorder
-   (``server.recorder.Recorder``, 2 s MPEG-TS segments, stream copy) on every lab camera for
-   ``--record-seconds``; reports each recorder ffmpeg's CPU (user+sys ÷ wall) beside the CPU of
-   the lab's own processes (RTSP server child) over the same interval.
+1. Starts the camera lab (``lab.testing.start_test_lab``), the backend's embedded media gateway
+   and the real recorder (``server.recorder.Recorder``, 2 s MPEG-TS segments, stream copy
+   through the gateway's live mount) on every lab camera for ``--record-seconds``; reports
+   each record child's CPU (user+sys ÷ wall) beside the CPU of the lab's own processes (RTSP
+   server child) over the same interval (the gateway's is not in either).
 2. Cuts a 60 s clip from those segments with ``server.clips.extract_clip`` (the worker's code:
    keyframe search in the TS packets, byte cut, in-process stream copy through PyAV's
    libavformat, faststart MP4, fsync beside the SHA-256, rename), and times ``cp`` + ``sync -f`` of the same segment files in the same run
