@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.bench_wall [--quick] [--tiles 16[,25]] [--seconds 10]
                                          [--no-peer] [--profile] [--perf] [--repeat K]
+                                         [--gateway]
 
 Starts its own Xvfb and a camera lab (``lab.Lab``, 32 cameras, clips cached in
 ``.cache/bench-lab``), then for N = 1, 4, 9, 16, 25 tiles of 360p sub streams and N = 1, 4 tiles
@@ -21,6 +22,11 @@ of 1080p main streams (the lab's every fourth camera) measures, one after the ot
 Also, in the 16-tile client run: a layout switch (stop the 16 tiles, play 16 other cameras in
 the same tiles) until all are live; in the 4-tile client run: reconnects, from
 ``lab.start_stream`` after an outage of a few seconds until the tile is ``LIVE`` again.
+
+``--gateway``: only the wall at ``--tiles`` (16) × 360p played direct and through a media
+gateway (``python3 -m gateway`` before the lab, session URLs with tokens), alternating
+``--repeat`` times, with the gateway's CPU in the same window: the gateway must not make the
+wall costlier (target ≤ 1.1×).
 
 Scenarios run one at a time: the box has 2 cores, and client, floor and peer running together
 would measure each other. ``--quick`` (development) runs N = 1, 4 at 360p and N = 1 at 1080p,
@@ -604,6 +610,103 @@ def run_ab(lab: Any, variants: Sequence[dict[str, Any]], *, tiles: int, seconds:
     return "\n".join(lines)
 
 
+TARGET_GATEWAY_RATIO = 1.1  # the wall's CPU through the media gateway ≤ 1.1 × direct
+
+
+class BackgroundCpu:
+    """One process's CPU over ``seconds`` (% of one core), measured on a thread from
+    :meth:`start` (``measure_client``'s ``on_measure``: the client's own CPU window)."""
+
+    def __init__(self, process: psutil.Process, seconds: float) -> None:
+        self._process = process
+        self._seconds = seconds
+        self._value: list[float] = []
+        self._thread: threading.Thread | None = None
+
+    def start(self, _client_pid: int) -> None:
+        self._thread = threading.Thread(target=lambda: self._value.append(
+            measure_cpu([self._process], self._seconds)[0]), daemon=True)
+        self._thread.start()
+
+    def result(self) -> float | None:
+        if self._thread is None:
+            return None
+        self._thread.join()
+        return self._value[0] if self._value else None
+
+
+def gateway_streams(lab: Any, gateway: Any, key: Any, indexes: Sequence[int]) -> list[Stream]:
+    """The ``sub`` streams of the given lab cameras as the wall plays them: session URLs at the
+    gateway, a token each (signed by ``key``, as the backend signs them)."""
+    from common import stream_tokens
+    from tests.gateway.helpers import camera_id, issue
+
+    streams = []
+    for index in indexes:
+        camera = lab.cameras[index]
+        claims = issue(key, camera_id(camera), "sub", lifetime=600)
+        url = stream_tokens.session_url("127.0.0.1", gateway.rtsp_port, claims.camera_id, "sub",
+                                        stream_tokens.encode(claims, key.sign))
+        streams.append(Stream(url, f"{camera.name} (sub, gateway)"))
+    return streams
+
+
+def run_gateway(lab: Any, *, tiles: int, seconds: float, rounds: int, work_dir: Path,
+                xserver_pid: int | None = None) -> str:
+    """The wall client at ``tiles`` × 360p, direct to the cameras and through a media gateway
+    (``python3 -m gateway``, GOP keeper on) in turn, ``rounds`` times (A B A B …); the
+    gateway's own CPU in the same window."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from gateway.process import GatewayProcess
+    from tests.gateway.helpers import gateway_config
+
+    log = work_dir / "bench-wall-client.log"
+    key = Ed25519PrivateKey.generate()
+    direct = lab_streams(lab, range(tiles), "sub")
+    cpu: dict[str, list[float]] = {"direct": [], "gateway": []}
+    first: dict[str, list[float]] = {"direct": [], "gateway": []}
+    gateway_cpu: list[float] = []
+    loads: list[float] = []
+    with GatewayProcess(gateway_config(lab, key)) as gateway:
+        gateway_process = psutil.Process(gateway.pid)
+        for round_ in range(rounds):
+            for way in ("direct", "gateway"):
+                streams = direct if way == "direct" else gateway_streams(
+                    lab, gateway, key, range(tiles))
+                gateway_window = BackgroundCpu(gateway_process, seconds)
+                loads.append(os.getloadavg()[0])
+                result = measure_client("vlc", streams, seconds, log_path=log,
+                                        xserver_pid=xserver_pid,
+                                        on_measure=gateway_window.start
+                                        if way == "gateway" else None)
+                measured = gateway_window.result()
+                cpu[way].append(result.cpu_percent)
+                first[way].extend(result.first_frame)
+                if measured is not None:
+                    gateway_cpu.append(measured)
+                print(f"round {round_ + 1} {way}: client {result.cpu_percent:.1f} %"
+                      + (f", gateway {measured:.1f} %" if measured is not None else "")
+                      + f" (first frame p50 {percentile(result.first_frame, 0.5):.2f} s, "
+                      f"{result.failed} not live)", flush=True)
+    client_direct, client_gateway = percentile(cpu["direct"], 0.5), percentile(cpu["gateway"],
+                                                                               0.5)
+    ratio = client_gateway / client_direct
+    lines = [f"The wall at {tiles} × 360p, direct and through the media gateway, {rounds} rounds "
+             f"of {seconds:.0f} s; load average (1 min) {min(loads):.2f}–{max(loads):.2f}", "",
+             "| way | client CPU % median (each run) | ratio | first frame p50 / p95 s "
+             "| gateway CPU % median |", "| --- | --- | --- | --- | --- |"]
+    for way in ("direct", "gateway"):
+        median = percentile(cpu[way], 0.5)
+        gw = f"{percentile(gateway_cpu, 0.5):.1f}" if way == "gateway" and gateway_cpu else "–"
+        lines.append(f"| {way} | {median:.1f} ({', '.join(f'{c:.1f}' for c in cpu[way])}) "
+                     f"| {median / client_direct:.2f}× | {percentile(first[way], 0.5):.2f} / "
+                     f"{percentile(first[way], 0.95):.2f} | {gw} |")
+    lines += ["", f"target: the wall through the gateway ≤ {TARGET_GATEWAY_RATIO}× direct: "
+              f"{ratio:.2f}× — {_verdict(ratio <= TARGET_GATEWAY_RATIO)}"]
+    return "\n".join(lines)
+
+
 def _profile(pid: int, seconds: float, work_dir: Path) -> None:
     """py-spy (native frames too) over the CPU window, in the background; output in work_dir."""
     py_spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -683,6 +786,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ab", action="append", type=json.loads, default=[], metavar="JSON",
                         help="A/B mode: a VideoService variant, e.g. '{\"feed\": \"callback\"}' "
                         "(give two or more; client only, at --tiles, --repeat rounds)")
+    parser.add_argument("--gateway", action="store_true",
+                        help="only the wall direct and through a media gateway, A/B")
     parser.add_argument("--perf", action="store_true",
                         help="Linux perf the 16-tile client over its CPU window (every thread)")
     args = parser.parse_args(argv)
@@ -700,6 +805,14 @@ def main(argv: list[str] | None = None) -> int:
         print("starting the lab (first time: encoding clips into .cache/bench-lab) …", flush=True)
         with Lab.start(cameras=LAB_CAMERAS, data_dir=LAB_DIR, rtsp_port=0, onvif_base_port=0,
                        control_port=None, clip_seconds=CLIP_SECONDS) as lab:
+            if args.gateway:
+                text = run_gateway(lab, tiles=max(args.tiles or [16]), seconds=args.seconds,
+                                   rounds=args.repeat, work_dir=work_dir,
+                                   xserver_pid=xvfb.process.pid)
+                print()
+                print(f"load average before the run: {' '.join(f'{v:.2f}' for v in load)}")
+                print(text)
+                return 0
             if args.ab:
                 text = run_ab(lab, args.ab, tiles=max(args.tiles or [16]), seconds=args.seconds,
                               rounds=args.repeat, work_dir=work_dir,
