@@ -295,7 +295,8 @@ class GatewayConfig:
         if not isinstance(lifetime, int) or lifetime <= 0:
             raise ConfigError("max_token_lifetime_s: not a positive integer")
         return cls(
-            cameras=CameraTable.from_config(data.get("cameras"), open_sealed),
+            # a gateway on another machine starts with none: the backend sends them
+            cameras=CameraTable.from_config(data.get("cameras", []), open_sealed),
             token_keys=tuple(public_key_bytes(k) for k in keys),
             control_secret=secret,
             rtsp_address=str(rtsp.get("address", "127.0.0.1")),

@@ -32,7 +32,7 @@ def write_config(path: Path, config: dict[str, Any], mode: int) -> Path:
 def site_config(lab: Lab, key: Ed25519PrivateKey, tmp_path: Path) -> dict[str, Any]:
     """What an administrator writes: ports, secret, token key, key file; no camera."""
     config = gateway_config(lab, key)
-    config["cameras"] = []
+    del config["cameras"]
     config["key_file"] = str(tmp_path / "state" / "x25519.key")
     config["ptz"] = {"address": "127.0.0.1", "port": 0}
     return config
