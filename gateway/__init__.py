@@ -29,7 +29,7 @@ Protocol with the parent:
       (not with ``--config``: stdin is not read); so does SIGTERM or SIGINT.
   stdout, one JSON object per line, each with "event" and "at" (Unix seconds):
       {"event": "ready", "ok": true, "rtsp_port": p, "control_port": q, "ptz_port": r,
-          "pid": n}
+          "pid": n [, "public_key": "<X25519, base64>" with a "key_file"]}
           or {"event": "ready", "ok": false, "error": "..."} and exit code 2
       {"event": "session_start", "session_id", "user_id", "username", "camera_id", "stream",
           "started_at"}                                          at a viewer's first PLAY

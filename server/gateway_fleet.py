@@ -127,10 +127,13 @@ class GatewaySync:
 
     def __init__(self, sessions: sessionmaker[Session], box: SecretBox,
                  clock: Callable[[], datetime], *, embedded: str | None = None,
-                 interval_s: float = SYNC_INTERVAL_S) -> None:
+                 interval_s: float = SYNC_INTERVAL_S,
+                 holders: ptz_broker.HolderNotices | None = None) -> None:
         """``embedded``: the name of the gateway this backend runs; its supervisor says when
-        it is up (a pass that raced its restart must not mark it down)."""
+        it is up (a pass that raced its restart must not mark it down). ``holders``: the PTZ
+        lease notices, whose per-camera order the replay after a new table keeps."""
         self._sessions = sessions
+        self._holders = holders if holders is not None else ptz_broker.HolderNotices(box)
         self._embedded = embedded
         self._box = box
         self._clock = clock
@@ -195,7 +198,8 @@ class GatewaySync:
                 answer = control_request(gateway, self._box, "PUT", "/cameras", table.body(),
                                          timeout=CONTROL_TIMEOUT_S * 5)
                 log.info("gateway %s: camera table sent (%s)", gateway.name, answer)
-                self._tell_holders(session, gateway)
+                session.commit()  # a key learnt above: not held across the holders' locks
+                self._tell_holders(gateway)
         except (GatewayUnreachable, GatewayRefused) as err:
             if gateway.id not in self._down:
                 log.warning("%s; its cameras get no sessions until it answers", err)
@@ -210,7 +214,7 @@ class GatewaySync:
             gateway.last_seen_at = self._clock()
         return True
 
-    def _tell_holders(self, session: Session, gateway: Gateway) -> None:
+    def _tell_holders(self, gateway: Gateway) -> None:
         """Every live PTZ lease of the gateway's cameras (after a new table: a camera that
         moved here was leased while another gateway served it)."""
         def tell(camera_id: int, holder: dict[str, Any]) -> None:
@@ -221,4 +225,4 @@ class GatewaySync:
                 # the holder's next renewal, within seconds, tells it again
                 log.warning("%s: the PTZ holder of camera %d not delivered", err, camera_id)
 
-        ptz_broker.replay_holders(session, gateway.id, self._clock(), tell)
+        self._holders.replay(self._sessions, gateway.id, self._clock, tell)
