@@ -14,11 +14,13 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gateway.process import PASSED_ENVIRONMENT, ROOT, SYSTEM_PYTHON, GatewayProcess
+from gateway.process import PASSED_ENVIRONMENT, ROOT, GatewayProcess
 from lab import Lab
 from tests.gateway.helpers import Reader, camera_id, gateway_config, issue, refused, session_url
 
 pytestmark = pytest.mark.lab
+
+SYSTEM_PYTHON = "/usr/bin/python3"  # as systemd's unit starts it
 
 
 def write_config(path: Path, config: dict[str, Any], mode: int) -> Path:
