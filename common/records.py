@@ -400,6 +400,7 @@ class GatewayInfo:
     name: str
     rtsp_host: str
     rtsp_port: int
+    ptz_port: int | None  # its PTZ broker, on rtsp_host; None: its cameras get no PTZ
     control_url: str
     public_key: str | None
     is_active: bool

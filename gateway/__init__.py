@@ -3,12 +3,16 @@
 It keeps one connection per camera stream while anyone watches and fans it out to any number of
 viewers, each presenting a session token the backend signed (checked offline,
 :mod:`common.stream_tokens`). Run by Debian's ``/usr/bin/python3`` (the interpreter with ``gi``
-and ``nacl``) as ``python3 -m gateway``, a child of the backend or of a test; it imports only the
-standard library, ``gi``, ``nacl`` and ``common``. ``gateway.process`` is the parent's side.
+and ``nacl``) as ``python3 -m gateway``, a child of the backend or of a test, or as
+``python3 -m gateway --config FILE``, a service on a machine near its cameras (systemd:
+``installer/iocwall-gateway.service``); it imports only the standard library, ``gi``, ``nacl``
+and ``common``. ``gateway.process`` is the parent's side.
 
 Protocol with the parent:
   stdin, first line, one JSON object (secrets travel here only, never on argv or in the
-  environment):
+  environment); or, with ``--config FILE``, the same object in FILE, a regular file with no
+  permission for group or others (else the gateway refuses to start, exit code 2), and usually
+  without cameras: the backend sends them (``PUT /cameras``) once it knows the gateway:
       {"rtsp": {"address": "127.0.0.1", "port": 8554},
        "control": {"address": "127.0.0.1", "port": 0, "secret": "<≥ 16 chars>"},
        "token_keys": ["<Ed25519 public key: PEM or base64 of the 32 raw bytes>", ...],
@@ -21,11 +25,11 @@ Protocol with the parent:
                         "password" | "sealed_password": "...", "name": "CAM-01 ..."}, ...]}
       "keeper" (default true): viewers start on the stream's kept GOP (gateway/keeper.py);
       false: the plain relay (one shared media, viewers wait for the camera's key frame).
-      Port 0 picks a free port. EOF on stdin later (the parent died or let go) ends the process;
-      so does SIGTERM or SIGINT.
+      Port 0 picks a free port. EOF on stdin later (the parent died or let go) ends the process
+      (not with ``--config``: stdin is not read); so does SIGTERM or SIGINT.
   stdout, one JSON object per line, each with "event" and "at" (Unix seconds):
       {"event": "ready", "ok": true, "rtsp_port": p, "control_port": q, "ptz_port": r,
-          "pid": n}
+          "pid": n [, "public_key": "<X25519, base64>" with a "key_file"]}
           or {"event": "ready", "ok": false, "error": "..."} and exit code 2
       {"event": "session_start", "session_id", "user_id", "username", "camera_id", "stream",
           "started_at"}                                          at a viewer's first PLAY
@@ -46,8 +50,9 @@ Protocol with the parent:
   GOP; it starts at the next key frame and its timestamps are the frames' arrival (the camera's
   pace, DTS always growing), fit for recording. Its sessions are events like any other. RTSP
   Basic ``<session id>:<token>`` works too, but not from FFmpeg (PyAV, ffprobe), which cuts a
-  URL's user info at 127 bytes. Control: HTTP on loopback, see :mod:`gateway.control`; the
-  camera table can be replaced there while the gateway runs (``PUT /cameras``).
+  URL's user info at 127 bytes. Control: HTTP (loopback for a child; the address facing the
+  backend for a gateway on another machine), see :mod:`gateway.control`; the camera table and
+  the PTZ cameras can be replaced there while the gateway runs (``PUT /cameras``).
   PTZ: ONVIF SOAP at ``http://<host>:<ptz port>/onvif/device_service``, WS-Security user name
   and password = a PTZ token (:mod:`common.ptz_tokens`); commands for the lease holder only
   (told on the control endpoint), see :mod:`gateway.ptz`.

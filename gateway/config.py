@@ -1,7 +1,10 @@
-"""The gateway's configuration, read once from the first line of stdin, and its camera table.
+"""The gateway's configuration, read once (the first line of stdin, or an owner-only file),
+and its camera table.
 
 Nothing here comes from argv or the environment: both are readable by others (``ps``,
-``/proc/<pid>/environ``), and this is where camera passwords and the control secret arrive.
+``/proc/<pid>/environ``), and this is where camera passwords and the control secret arrive. A
+gateway on another machine reads the same JSON from a file (``--config FILE``,
+:func:`read_config_file`), which must be a regular file its owner alone may read or write.
 :class:`CameraTable` is the only holder of the upstream credentials; the relay asks it for one
 camera stream at a time. A camera's password arrives in clear (``"password"``: tests, a site
 without a backend) or sealed to the gateway's own X25519 key (``"sealed_password"``: base64 of a
@@ -13,7 +16,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +29,7 @@ from common.stream_tokens import LIVE_MOUNT, STREAMS
 from common.urls import mask_url
 
 TRANSPORTS = ("auto", "tcp", "udp")
+MAX_CONFIG_FILE = 16 * 1024 * 1024  # a site without a backend may list its cameras there
 DEFAULT_MAX_TOKEN_LIFETIME_S = 3600
 # DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): the raw 32-byte key follows it.
 ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
@@ -289,7 +295,8 @@ class GatewayConfig:
         if not isinstance(lifetime, int) or lifetime <= 0:
             raise ConfigError("max_token_lifetime_s: not a positive integer")
         return cls(
-            cameras=CameraTable.from_config(data.get("cameras"), open_sealed),
+            # a gateway on another machine starts with none: the backend sends them
+            cameras=CameraTable.from_config(data.get("cameras", []), open_sealed),
             token_keys=tuple(public_key_bytes(k) for k in keys),
             control_secret=secret,
             rtsp_address=str(rtsp.get("address", "127.0.0.1")),
@@ -303,6 +310,36 @@ class GatewayConfig:
             ptz_port=_port(ptz.get("port", 0), "ptz.port"),
             ptz_cameras=onvif_targets(data.get("ptz_cameras"), open_sealed),
         )
+
+
+def read_config_file(path: Path) -> str:
+    """The text of a configuration file (``--config``). It holds the control secret, and whoever
+    can write it can name the keys whose tokens the gateway trusts: :class:`ConfigError` unless
+    it is a regular file with no permission for group or others. The checks are on the open
+    descriptor, so the file cannot be swapped between the check and the read."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer before it is refused
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot be opened ({err.strerror})") from err
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(f"{path}: not a regular file")
+        mode = stat.S_IMODE(info.st_mode)
+        if mode & 0o077:
+            raise ConfigError(f"{path}: file mode {mode:04o} lets group or others read or write "
+                              f"it (it holds the control secret): chmod 600 {path}")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(MAX_CONFIG_FILE + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_CONFIG_FILE:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_FILE // 2**20} MiB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not UTF-8") from err
 
 
 def _port(value: Any, name: str) -> int:

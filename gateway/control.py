@@ -1,6 +1,6 @@
 """The control endpoint: a small HTTP server on loopback for the gateway's parent.
 
-Every request carries ``Authorization: Bearer <control secret>`` (the secret came on stdin);
+Every request carries ``Authorization: Bearer <control secret>`` (from the configuration);
 anything else gets 401. Routes:
 - ``GET /health`` → ``{"ok": true}``
 - ``GET /stats`` → ``{"streams": [{"path", "camera_id", "stream", "upstream_connected",
@@ -9,9 +9,12 @@ anything else gets 401. Routes:
   ``{"camera_id": N}``, ``{"user_id": N, "camera_id": M}`` (that user on that camera only)
   → ``{"cut": connections}``: the matching live viewers are cut at once and the matching
   tokens refused until they expire.
-- ``PUT /cameras`` with ``{"cameras": [...], "version": "..."}`` (entries as in the start
-  configuration, passwords sealed) → ``{"streams", "mounted", "unmounted", "cut"}``: the camera
-  table is replaced live; streams gone or changed lose their viewers, unchanged ones play on.
+- ``PUT /cameras`` with ``{"cameras": [...], "ptz_cameras": [...], "version": "..."}``
+  (entries as in the start configuration, passwords sealed; no ``"ptz_cameras"``: none) →
+  ``{"streams", "mounted", "unmounted", "cut", "ptz_cameras", "ptz_removed"}``: the camera
+  table and the PTZ broker's ONVIF targets are replaced live, both or (a mistake in either)
+  neither; streams gone or changed lose their viewers, unchanged ones play on; a PTZ camera
+  gone loses its holder (stopped first if it was left moving) and is refused from then on.
   ``version`` is the backend's name for that table, answered by ``GET /health`` (``{"ok": true,
   "cameras_version": "...", "public_key": "<X25519, base64>" | null}``) so that the backend can
   tell a gateway that restarted with an old table, and learn the key to seal passwords to.
@@ -100,11 +103,11 @@ class ControlServer:
                  stats: Callable[[], dict[str, Any]],
                  revoke: Callable[[Revocation], int],
                  set_holder: Callable[[int, Holder | None], None],
-                 replace_cameras: Callable[[Any, str], dict[str, int]] | None = None,
+                 replace_cameras: Callable[[Any, Any, str], dict[str, int]] | None = None,
                  reseal: Callable[[str, str], str] | None = None,
                  cameras_version: Callable[[], str] = lambda: "",
                  public_key: str | None = None) -> None:
-        """``replace_cameras(entries, version)`` and ``reseal(sealed, to_key)`` raise
+        """``replace_cameras(entries, ptz_entries, version)`` and ``reseal(sealed, to_key)`` raise
         :class:`BadRequest` (or ``ValueError``) naming what is wrong with their input."""
         expected = f"Bearer {secret}".encode()
 
@@ -179,7 +182,8 @@ class ControlServer:
                     body = self._body(MAX_TABLE_BODY)
                     if not isinstance(body, dict) or not isinstance(body.get("version"), str):
                         raise BadRequest("give cameras and version")
-                    result = replace_cameras(body.get("cameras"), body["version"])
+                    result = replace_cameras(body.get("cameras"), body.get("ptz_cameras"),
+                                             body["version"])
                 except (BadRequest, ValueError) as err:
                     self._answer(HTTPStatus.BAD_REQUEST, {"error": str(err)})
                     return

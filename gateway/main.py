@@ -1,7 +1,14 @@
-"""The gateway process: read the configuration, start relay and control, run until told to stop."""
+"""The gateway process: read the configuration, start relay and control, run until told to stop.
+
+Two ways to run: a child of the backend (configuration on the first line of stdin; EOF on stdin
+later ends it, so it never outlives its parent), or a service on a machine near its cameras
+(``--config FILE``; stdin means nothing, SIGTERM ends it: systemd's
+``installer/iocwall-gateway.service``).
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import os
@@ -9,9 +16,10 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
-from gateway.config import CameraTable, ConfigError, GatewayConfig
+from gateway.config import CameraTable, ConfigError, GatewayConfig, onvif_targets, read_config_file
 from gateway.events import Events
 
 log = logging.getLogger("iocwall.gateway")
@@ -38,21 +46,37 @@ def make_verifier(keys: tuple[bytes, ...]) -> Any:
     return verify
 
 
-def main() -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python3 -m gateway", description="The iocwall media gateway. Without --config it "
+        "reads its configuration from the first line of stdin and ends at EOF on stdin.")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="read the configuration (JSON) from FILE, which only its owner may "
+                        "read or write; stdin is not read, SIGTERM ends the gateway")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    args = parse_args(argv)
     events = Events()
-    if os.getppid() == 1:
-        return 0  # orphaned before we began: nobody to serve
+    config_file: Path | None = args.config
+    # a child orphaned before it began has nobody to serve; a service's parent is init
+    if config_file is None and os.getppid() == 1:
+        return 0
     # GStreamer's own debug log can print RTSP requests, Basic credentials included.
     for name in ("GST_DEBUG", "GST_DEBUG_FILE", "GST_TRACERS"):
         os.environ.pop(name, None)
-    first = sys.stdin.readline()
-    if not first:
-        return 0
     public_key: str | None = None
     try:
+        if config_file is None:
+            first = sys.stdin.readline()
+            if not first:
+                return 0
+        else:
+            first = read_config_file(config_file)
         data = json.loads(first)
         key_file = GatewayConfig.key_file_of(data)
         open_sealed = reseal = None
@@ -89,15 +113,20 @@ def main() -> int:
     relay = Relay(config.cameras, gate, events, config.rtsp_address, config.rtsp_port)
     version = [config.cameras_version]
 
-    def replace_cameras(entries: Any, new_version: str) -> dict[str, int]:
-        table = CameraTable.from_config(entries, open_sealed)  # ConfigError names the field
-        result: dict[str, int] = on_main_loop(lambda: relay.replace_cameras(table))
-        version[0] = new_version
-        return result
-
     holders = Holders()
     broker = PtzBroker(dict(config.ptz_cameras), verify, config.max_token_lifetime_s, holders,
                        events.emit, revoked=gate.revoked_claims)
+    replacing = threading.Lock()  # two tables at once would leave a mix of both
+
+    def replace_cameras(entries: Any, ptz_entries: Any, new_version: str) -> dict[str, int]:
+        # both read before either is applied: a mistake in one changes nothing
+        table = CameraTable.from_config(entries, open_sealed)  # ConfigError names the field
+        targets = onvif_targets(ptz_entries, open_sealed)
+        with replacing:
+            result: dict[str, int] = on_main_loop(lambda: relay.replace_cameras(table))
+            result.update(broker.replace_targets(targets))
+            version[0] = new_version
+        return result
 
     def revoke(revocation: Revocation) -> int:
         cut = on_main_loop(lambda: relay.revoke(revocation))
@@ -133,11 +162,13 @@ def main() -> int:
             pass  # nothing is read after the configuration; EOF is the parent letting go
         GLib.idle_add(loop.quit)
 
-    threading.Thread(target=wait_for_eof, name="stdin", daemon=True).start()
+    if config_file is None:
+        threading.Thread(target=wait_for_eof, name="stdin", daemon=True).start()
     log.info("gateway ready: %d camera stream(s), RTSP %s:%d, control %s:%d, PTZ for %d "
-             "camera(s) on %s:%d", len(config.cameras), config.rtsp_address, rtsp_port,
+             "camera(s) on %s:%d%s", len(config.cameras), config.rtsp_address, rtsp_port,
              config.control_address, control.port, len(config.ptz_cameras),
-             config.ptz_address, ptz.port)
+             config.ptz_address, ptz.port,
+             f", configured by {config_file}" if config_file is not None else "")
     ready: dict[str, Any] = {"event": "ready", "ok": True, "rtsp_port": rtsp_port,
                              "control_port": control.port, "ptz_port": ptz.port,
                              "pid": os.getpid()}

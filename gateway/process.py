@@ -5,7 +5,8 @@ Runs in any Python (the backend's venv, a test): standard library only. The chil
 camera passwords and control secret included, goes down its stdin, never on its command line or
 in its environment. The child gets a minimal environment of its own (not the parent's, which may
 hold the backend's database URL). It exits when its stdin reaches EOF, so it cannot outlive this
-object's process.
+object's process. A gateway given a configuration file instead (``--config``, as systemd runs one
+on another machine) ignores its stdin and ends at SIGTERM: :meth:`GatewayProcess.stop` sends it.
 """
 
 from __future__ import annotations
@@ -64,10 +65,14 @@ class GatewayProcess:
     def __init__(self, config: dict[str, Any], ready_timeout: float = 30.0,
                  cwd: Path | None = None,
                  on_event: Callable[[dict[str, Any]], None] | None = None,
-                 keep_events: int | None = None) -> None:
+                 keep_events: int | None = None, config_file: Path | None = None) -> None:
         """``on_event(event)`` is called on the reader thread for each stdout event as it
         arrives (a supervisor forwarding sessions to the audit log); ``keep_events`` bounds
-        ``events`` to the newest that many (a long-lived gateway), None keeps them all."""
+        ``events`` to the newest that many (a long-lived gateway), None keeps them all.
+        ``config_file``: the gateway reads its configuration from there (``config`` is what
+        the file holds: the control secret is read from it) and nothing goes down its stdin,
+        which is closed once it is ready."""
+        self.config_file = config_file
         self.secret = str(config["control"]["secret"])
         self.control_address = str(config["control"].get("address", "127.0.0.1"))
         self.events: list[dict[str, Any]] = []
@@ -78,8 +83,11 @@ class GatewayProcess:
         self._eof = False
         env = {name: os.environ[name] for name in PASSED_ENVIRONMENT if name in os.environ}
         env["PYTHONPATH"] = str(ROOT)
+        command = [SYSTEM_PYTHON, "-m", "gateway"]
+        if config_file is not None:
+            command += ["--config", str(config_file)]
         self.proc = subprocess.Popen(
-            [SYSTEM_PYTHON, "-m", "gateway"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, encoding="utf-8", close_fds=True, env=env,
             cwd=str(cwd or ROOT))
         assert self.proc.stdin and self.proc.stdout and self.proc.stderr
@@ -89,8 +97,9 @@ class GatewayProcess:
                          name="gateway-events", daemon=True).start()
         threading.Thread(target=self._read_stderr, args=(self.proc.stderr,),
                          name="gateway-stderr", daemon=True).start()
-        self.stdin.write(json.dumps(config) + "\n")
-        self.stdin.flush()
+        if config_file is None:
+            self.stdin.write(json.dumps(config) + "\n")
+            self.stdin.flush()
         ready = self.wait_for(lambda e: e.get("event") == "ready", ready_timeout)
         # the gateway's X25519 public key (base64), with a "key_file" in the configuration
         self.public_key: str | None = ready.get("public_key") if ready else None
@@ -101,6 +110,8 @@ class GatewayProcess:
         self.rtsp_port = int(ready["rtsp_port"])
         self.control_port = int(ready["control_port"])
         self.ptz_port = int(ready["ptz_port"])
+        if config_file is not None:
+            self.stdin.close()  # it must go on: a service's stdin is nothing to it
 
     def _read_events(self, stream: IO[str]) -> None:
         for line in stream:
@@ -179,13 +190,18 @@ class GatewayProcess:
             body["camera_id"] = camera_id
         return int(self._ok("POST", "/revoke", body)["cut"])
 
-    def replace_cameras(self, cameras: list[dict[str, Any]], version: str) -> dict[str, int]:
-        """Serve exactly these camera streams from now on (``PUT /cameras``)."""
-        return dict(self._ok("PUT", "/cameras", {"cameras": cameras, "version": version}))
+    def replace_cameras(self, cameras: list[dict[str, Any]], version: str,
+                        ptz_cameras: list[dict[str, Any]] | None = None) -> dict[str, int]:
+        """Serve exactly these camera streams, and broker PTZ for exactly these cameras, from
+        now on (``PUT /cameras``)."""
+        return dict(self._ok("PUT", "/cameras", {"cameras": cameras,
+                                                 "ptz_cameras": ptz_cameras or [],
+                                                 "version": version}))
 
     def reseal(self, sealed: str, to_public_key: str) -> str:
         """A secret sealed to this gateway, sealed to another gateway's key instead."""
         return str(self._ok("POST", "/reseal", {"sealed": sealed, "to": to_public_key})["sealed"])
+
     def set_ptz_holder(self, camera_id: int, holder: dict[str, Any] | None) -> None:
         """``holder``: ``{"user_id", "username", "full_name", "until"}``, None: nobody."""
         self._ok("POST", "/ptz/holder", {"camera_id": camera_id, **(holder or {})})
@@ -207,14 +223,17 @@ class GatewayProcess:
         self.proc.wait(10)
 
     def stop(self) -> None:
+        """EOF on its stdin (SIGTERM for a gateway with a configuration file), then harder."""
         try:
             self.stdin.close()  # EOF: the child quits its main loop
         except BrokenPipeError:
             pass
+        if self.config_file is not None and self.proc.poll() is None:
+            self.proc.terminate()
         try:
             self.proc.wait(5)
         except subprocess.TimeoutExpired:
-            log.warning("gateway ignored EOF; terminating pid %d", self.proc.pid)
+            log.warning("gateway did not stop; terminating pid %d", self.proc.pid)
             self.proc.terminate()
             try:
                 self.proc.wait(3)

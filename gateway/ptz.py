@@ -233,6 +233,12 @@ class Holders:
         with self._lock:
             return dict(self._holders)
 
+    def forget(self, camera_id: int) -> None:
+        """The camera left this gateway: neither its holder nor its last one counts here."""
+        with self._lock:
+            self._holders.pop(camera_id, None)
+            self._last.pop(camera_id, None)
+
     def count(self) -> int:
         now = self._clock()
         with self._lock:
@@ -447,6 +453,7 @@ class PtzBroker:
         self._clock = clock
         self._moving: dict[int, str] = {}  # camera → the profile of its last ContinuousMove
         self._moving_lock = threading.Lock()
+        self._links_lock = threading.Lock()  # one replacement of the targets at a time
 
     def set_holder(self, camera_id: int, holder: Holder | None) -> None:
         """The backend's word on who holds the camera; a camera left moving by a holder who
@@ -473,6 +480,37 @@ class PtzBroker:
             return
         log.info("%s: stopped the camera its last holder left moving (HTTP %d)",
                  link.target.label, status)
+
+    def replace_targets(self, targets: dict[int, OnvifTarget]) -> dict[str, int]:
+        """Broker exactly ``targets`` from now on (the backend's camera table changed). A camera
+        that left is stopped if its holder left it moving, then forgotten with its holder (it
+        is driven through its new gateway); a changed one (host, port, user, password) gets a
+        new link and keeps its holder (the lease is the backend's, not the address's); an
+        unchanged one keeps its link (clock offset, service paths). The counts, for the log."""
+        with self._links_lock:
+            gone = [camera for camera in self.links if camera not in targets]
+            for camera in gone:
+                self.set_holder(camera, None)  # stops it while its link is still there
+                self.holders.forget(camera)
+            links: dict[int, CameraLink] = {}
+            replaced: list[CameraLink] = []
+            for camera, target in targets.items():
+                link = self.links.get(camera)
+                if link is not None and link.target == target:
+                    links[camera] = link
+                    continue
+                if link is not None:
+                    replaced.append(link)
+                links[camera] = CameraLink(target)
+            replaced += [self.links[camera] for camera in gone]
+            self.links = links  # one assignment: a request sees the old table or the new one
+        with self._moving_lock:
+            for camera in gone:
+                self._moving.pop(camera, None)
+        for link in replaced:
+            link.close()
+        log.info("PTZ targets replaced: %d camera(s), %d gone", len(links), len(gone))
+        return {"ptz_cameras": len(links), "ptz_removed": len(gone)}
 
     def revoke(self, user_id: int | None, camera_id: int | None) -> None:
         """A revocation of a user, a camera or a user on a camera: a holder it covers holds

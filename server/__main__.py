@@ -5,6 +5,8 @@
         only the migration (serving migrates too): a site runs it as the schema's owner
     python -m server audit verify
     python -m server permissions-doc
+    python -m server gateway-token-key
+        the public key a gateway on another machine trusts tokens from (its "token_keys")
     python -m server clip verify FILE MANIFEST [--public-key PEM]
         exit 0 intact, 1 altered (hash mismatch), 2 signature invalid
 
@@ -38,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     audit_sub = audit_cmd.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="check the hash chain; non-zero exit if broken")
     commands.add_parser("permissions-doc", help="print docs/permissions.md from the rules")
+    commands.add_parser("gateway-token-key", help="print the stream token public key (base64), "
+                                                  "a gateway configuration's token_keys entry")
     clip_cmd = commands.add_parser("clip", help="evidence clip tools")
     clip_sub = clip_cmd.add_subparsers(dest="clip_command", required=True)
     verify = clip_sub.add_parser("verify", help="check a clip against its signed manifest")
@@ -63,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "migrate":
         return _migrate()
+    if args.command == "gateway-token-key":
+        return _gateway_token_key()
     if args.command == "audit":
         return _audit_verify()
     if args.command == "clip":
@@ -80,6 +86,16 @@ def _migrate() -> int:
     migrate(settings.database_url)
     head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
     print(f"OK: the database is at revision {head}")
+    return 0
+
+
+def _gateway_token_key() -> int:
+    from server.config import Settings
+    from server.stream_sessions import load_or_create_token_key, public_key_base64
+
+    # created here if the backend has not run yet: the one it will sign with
+    key = load_or_create_token_key(Settings.from_env().stream_token_key_file)
+    print(public_key_base64(key))
     return 0
 
 

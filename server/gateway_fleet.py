@@ -3,12 +3,14 @@
 A city grows past one box by running several gateways near its cameras; the backend records
 which gateway serves which camera (``cameras.gateway_id``) and keeps each gateway's camera table
 equal to that record:
-- **The table.** :func:`camera_entries` is what one gateway serves (passwords sealed to its key),
-  :func:`table_version` names it. The embedded gateway starts with it (``GatewaySupervisor``);
-  :class:`GatewaySync` asks every active gateway for its health every few seconds, learns a new
-  gateway's key, notes who is up (``last_seen_at``: sessions point only at gateways up), and
-  sends the table (``PUT /cameras``) to a gateway whose version differs — after an
-  administrator's change, or to a gateway that restarted and forgot the table it was sent.
+- **The table.** :func:`gateway_table` is what one gateway serves, video streams and PTZ
+  cameras (passwords sealed to its key), with its version. The embedded gateway starts with it
+  (``GatewaySupervisor``); :class:`GatewaySync` asks every active gateway for its health every
+  few seconds, learns a new gateway's key, notes who is up (``last_seen_at``: sessions point
+  only at gateways up), and sends the table (``PUT /cameras``) to a gateway whose version
+  differs — after an administrator's change, or to a gateway that restarted and forgot the
+  table it was sent — then tells it every live PTZ lease of its cameras (a camera that just
+  came, a gateway that forgot its holders).
 - **Moving a camera.** :func:`move_camera` re-seals its passwords to the new gateway's key
   through the gateway that holds them (``POST /reseal``): the backend carries the boxes and
   can open none. When that gateway does not answer, the administrator enters the passwords again.
@@ -29,7 +31,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.gateways import CONTROL_TIMEOUT_S, camera_entries, seal, set_gateway_key, table_version
+from server import ptz_broker
+from server.gateways import CONTROL_TIMEOUT_S, gateway_table, seal, set_gateway_key
 from server.models import Camera, Gateway
 from server.security import SecretBox
 
@@ -124,10 +127,13 @@ class GatewaySync:
 
     def __init__(self, sessions: sessionmaker[Session], box: SecretBox,
                  clock: Callable[[], datetime], *, embedded: str | None = None,
-                 interval_s: float = SYNC_INTERVAL_S) -> None:
+                 interval_s: float = SYNC_INTERVAL_S,
+                 holders: ptz_broker.HolderNotices | None = None) -> None:
         """``embedded``: the name of the gateway this backend runs; its supervisor says when
-        it is up (a pass that raced its restart must not mark it down)."""
+        it is up (a pass that raced its restart must not mark it down). ``holders``: the PTZ
+        lease notices, whose per-camera order the replay after a new table keeps."""
         self._sessions = sessions
+        self._holders = holders if holders is not None else ptz_broker.HolderNotices(box)
         self._embedded = embedded
         self._box = box
         self._clock = clock
@@ -187,13 +193,13 @@ class GatewaySync:
             if isinstance(key, str) and key and key != gateway.public_key:
                 log.info("gateway %s reports a new key", gateway.name)
                 set_gateway_key(session, gateway, key)
-            entries = camera_entries(session, gateway, self._box)
-            version = table_version(entries)
-            if health.get("cameras_version") != version:
-                answer = control_request(gateway, self._box, "PUT", "/cameras",
-                                         {"cameras": entries, "version": version},
+            table = gateway_table(session, gateway, self._box)
+            if health.get("cameras_version") != table.version:
+                answer = control_request(gateway, self._box, "PUT", "/cameras", table.body(),
                                          timeout=CONTROL_TIMEOUT_S * 5)
                 log.info("gateway %s: camera table sent (%s)", gateway.name, answer)
+                session.commit()  # a key learnt above: not held across the holders' locks
+                self._tell_holders(gateway)
         except (GatewayUnreachable, GatewayRefused) as err:
             if gateway.id not in self._down:
                 log.warning("%s; its cameras get no sessions until it answers", err)
@@ -207,3 +213,16 @@ class GatewaySync:
         if gateway.name != self._embedded:
             gateway.last_seen_at = self._clock()
         return True
+
+    def _tell_holders(self, gateway: Gateway) -> None:
+        """Every live PTZ lease of the gateway's cameras (after a new table: a camera that
+        moved here was leased while another gateway served it)."""
+        def tell(camera_id: int, holder: dict[str, Any]) -> None:
+            try:
+                control_request(gateway, self._box, "POST", "/ptz/holder",
+                                {"camera_id": camera_id, **holder})
+            except (GatewayUnreachable, GatewayRefused) as err:
+                # the holder's next renewal, within seconds, tells it again
+                log.warning("%s: the PTZ holder of camera %d not delivered", err, camera_id)
+
+        self._holders.replay(self._sessions, gateway.id, self._clock, tell)

@@ -105,9 +105,38 @@ def camera_entries(session: Session, gateway: Gateway, box: SecretBox) -> list[d
     return entries
 
 
-def table_version(entries: list[dict[str, Any]]) -> str:
-    """A name for a camera table: equal tables, equal names (the gateway repeats it)."""
-    return hashlib.sha256(canonical_json(entries).encode()).hexdigest()[:32]
+def table_version(cameras: list[dict[str, Any]], ptz_cameras: list[dict[str, Any]]) -> str:
+    """A name for a gateway's table, video and PTZ: equal tables, equal names (the gateway
+    repeats it in ``GET /health``)."""
+    both = {"cameras": cameras, "ptz_cameras": ptz_cameras}
+    return hashlib.sha256(canonical_json(both).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class GatewayTable:
+    """What one gateway serves: its camera streams and its PTZ cameras' ONVIF targets
+    (passwords sealed to its key), and the table's name. The embedded gateway starts with it
+    (``GatewaySupervisor``); every gateway is sent it when its version differs
+    (``GatewaySync``, ``PUT /cameras``)."""
+
+    cameras: list[dict[str, Any]]
+    ptz_cameras: list[dict[str, Any]]
+
+    @property
+    def version(self) -> str:
+        return table_version(self.cameras, self.ptz_cameras)
+
+    def body(self) -> dict[str, Any]:
+        """``PUT /cameras``'s body."""
+        return {"cameras": self.cameras, "ptz_cameras": self.ptz_cameras,
+                "version": self.version}
+
+
+def gateway_table(session: Session, gateway: Gateway, box: SecretBox) -> GatewayTable:
+    cameras = session.execute(select(Camera).where(Camera.gateway_id == gateway.id)
+                              .order_by(Camera.id)).scalars().all()
+    return GatewayTable(cameras=camera_entries(session, gateway, box),
+                        ptz_cameras=ptz_broker.onvif_entries(list(cameras), box))
 
 
 def ensure_local_gateway(session: Session, settings: Settings, box: SecretBox) -> Gateway:
@@ -372,7 +401,7 @@ class GatewaySupervisor:
                     raise
                 continue
             if (process.public_key is not None and self._new_key(process.public_key)
-                    and config["cameras"]):
+                    and (config["cameras"] or config["ptz_cameras"])):
                 # its cameras were sealed to another key (or not yet): again, sealed anew,
                 # on the port it had
                 self._last_port = process.rtsp_port
@@ -386,10 +415,7 @@ class GatewaySupervisor:
         with self._sessions() as session:
             gateway = ensure_local_gateway(session, settings, self._box)
             session.commit()
-            entries = camera_entries(session, gateway, self._box)
-            cameras = session.execute(select(Camera).where(Camera.gateway_id == gateway.id)
-                                      .order_by(Camera.id)).scalars().all()
-            ptz_cameras = ptz_broker.onvif_entries(list(cameras), self._box)
+            table = gateway_table(session, gateway, self._box)
             secret = self._box.decrypt(gateway.control_secret_enc) or ""
         port = self._last_port if self._last_port is not None else settings.gateway_rtsp_port
         return {"rtsp": {"address": settings.gateway_rtsp_address, "port": port},
@@ -397,12 +423,12 @@ class GatewaySupervisor:
                 "token_keys": [self._token_key],
                 "max_token_lifetime_s": settings.stream_token_lifetime_s,
                 "key_file": str(settings.gateway_dir / KEY_FILE),
-                "cameras": entries, "cameras_version": table_version(entries),
+                "cameras": table.cameras, "cameras_version": table.version,
                 # clients keep the PTZ port they were given across a restart: the same one
                 "ptz": {"address": settings.gateway_rtsp_address,
                         "port": self._last_ptz_port if self._last_ptz_port is not None
                         else settings.gateway_ptz_port},
-                "ptz_cameras": ptz_cameras}
+                "ptz_cameras": table.ptz_cameras}
 
     def _new_key(self, public_key: str) -> bool:
         """Store a key the row did not have and seal to it; False when it is the known one."""

@@ -57,11 +57,12 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     runtime.gateways = Gateways(runtime.sessions, runtime.secrets,
                                 settings.stream_token_lifetime_s)
     runtime.grant_ends = GrantEnds(runtime.sessions, runtime.gateways, clock)
+    runtime.ptz_holders = HolderNotices(runtime.secrets)
     if settings.gateway_sync:
         runtime.gateway_sync = GatewaySync(
             runtime.sessions, runtime.secrets, clock,
-            embedded=settings.gateway_name if settings.gateway == "embedded" else None)
-    runtime.ptz_holders = HolderNotices(runtime.secrets)
+            embedded=settings.gateway_name if settings.gateway == "embedded" else None,
+            holders=runtime.ptz_holders)
     if settings.gateway == "embedded":
         runtime.gateway_supervisor = GatewaySupervisor(
             runtime.sessions, settings, runtime.secrets, public_key_base64(runtime.stream_key),

@@ -28,7 +28,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from common import ptz_tokens
 from common.ptz_tokens import PtzToken
@@ -132,6 +132,36 @@ class HolderNotices:
         except (OSError, ValueError) as err:
             log.warning("gateway %s: PTZ holder of camera %d not delivered: %s", gateway.name,
                         camera_id, err)
+
+    def replay(self, sessions: sessionmaker[Session], gateway_id: int,
+               clock: Callable[[], datetime],
+               tell: Callable[[int, dict[str, Any]], None]) -> int:
+        """Every live lease of the gateway's cameras told again with ``tell(camera_id, body)``
+        (a camera that just moved there, a gateway that forgot), each read afresh and told
+        under its camera's lock: a lease changing meanwhile is told after it, never overtaken
+        by the holder it replaced. How many were told."""
+        with sessions() as session:
+            camera_ids = session.execute(
+                select(PtzLease.camera_id).join(Camera, Camera.id == PtzLease.camera_id)
+                .where(Camera.gateway_id == gateway_id, PtzLease.expires_at > clock())
+            ).scalars().all()
+        told = 0
+        for camera_id in camera_ids:
+            with self.ordered(camera_id), sessions() as session:
+                row = session.execute(
+                    select(User, PtzLease.expires_at)
+                    .join(PtzLease, PtzLease.holder_id == User.id)
+                    .join(Camera, Camera.id == PtzLease.camera_id)
+                    .where(PtzLease.camera_id == camera_id, Camera.gateway_id == gateway_id,
+                           PtzLease.expires_at > clock())).first()
+                if row is None:
+                    continue
+                user, expires_at = row
+                assert expires_at is not None
+                tell(camera_id, {"user_id": user.id, "username": user.username,
+                                 "full_name": user.full_name, "until": expires_at.timestamp()})
+                told += 1
+        return told
 
 
 def replay_holders(session: Session, gateway_id: int, now: datetime,

@@ -512,12 +512,15 @@ class GatewayCreate(StrictInput):
     rtsp_port: int = Field(ge=1, le=65535)
     control_url: str = Field(min_length=1, max_length=500, pattern=CONTROL_URL_PATTERN)
     control_secret: str = Field(min_length=16, max_length=256)
+    # where PTZ users reach its ONVIF broker (on rtsp_host); none: its cameras get no PTZ
+    ptz_port: int | None = Field(default=None, ge=1, le=65535)
 
 
 class GatewayUpdate(StrictInput):
     rtsp_host: str | None = Field(default=None, min_length=1, max_length=255,
                                   pattern=HOST_PATTERN)
     rtsp_port: int | None = Field(default=None, ge=1, le=65535)
+    ptz_port: int | None = Field(default=None, ge=1, le=65535)
     control_url: str | None = Field(default=None, min_length=1, max_length=500,
                                     pattern=CONTROL_URL_PATTERN)
     control_secret: str | None = Field(default=None, min_length=16, max_length=256)

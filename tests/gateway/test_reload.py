@@ -45,7 +45,8 @@ def test_a_replaced_table_cuts_only_what_moved_and_mounts_what_came(
             playing.wait_playing()
             new_table = [e for e in everything if e["camera_id"] in (staying, coming)]
             result = gateway.replace_cameras(new_table, "v2")
-            assert result == {"streams": 4, "mounted": 2, "unmounted": 2, "cut": 1}
+            assert result == {"streams": 4, "mounted": 2, "unmounted": 2, "cut": 1,
+                              "ptz_cameras": 0, "ptz_removed": 0}
             assert leaving.ended.wait(5), "a viewer of a camera that left still plays"
             end = gateway.wait_for(lambda e: e.get("event") == "session_end"
                                    and e.get("session_id") == gone.session_id, 5)
@@ -94,3 +95,58 @@ def test_a_password_is_resealed_to_another_gateway_only_by_the_one_that_holds_it
             gateway.reseal(foreign, other_public)
         with pytest.raises(GatewayError, match="400"):
             gateway.reseal(sealed, "bm90IGEga2V5")
+
+
+def test_ptz_cameras_follow_the_table_and_a_camera_that_left_loses_its_holder(
+        lab: Lab, signing_key: Ed25519PrivateKey) -> None:
+    from tests.gateway.test_ptz_broker import (
+        CAM,
+        DRIVER,
+        OTHER,
+        continuous_move,
+        hold,
+        ptz_entries,
+        soap,
+        token,
+    )
+
+    leaving, coming = camera_id(lab.cameras[CAM]), camera_id(lab.cameras[OTHER])
+    everything = ptz_entries(lab)
+    config = gateway_config(lab, signing_key)
+    config["ptz_cameras"] = [e for e in everything if e["camera_id"] == leaving]
+    seen: list[str] = []
+    lab.on_onvif_request(CAM, seen.append)
+    try:
+        with GatewayProcess(config) as gateway:
+            hold(gateway, leaving, DRIVER)
+            assert soap(gateway, continuous_move(0.2), token(signing_key, DRIVER, leaving)
+                        )[0] == 200
+            status, body = soap(gateway, continuous_move(0.2), token(signing_key, DRIVER,
+                                                                     coming))
+            assert status == 500 and "NoPtzCamera" in body
+            # a mistake in the PTZ part changes neither part
+            bad = [{**everything[0], "host": "cam/../x"}]
+            status, answer = gateway.control("PUT", "/cameras", {
+                "cameras": [], "ptz_cameras": bad, "version": "bad"})
+            assert status == 400 and "ptz_cameras[0].host" in answer["error"]
+            assert gateway.stats()["streams"]  # the video table was not emptied either
+            result = gateway.replace_cameras(
+                config["cameras"], "v2", [e for e in everything if e["camera_id"] == coming])
+            assert (result["ptz_cameras"], result["ptz_removed"]) == (1, 1)
+            # it was left moving: stopped before it was let go
+            assert seen[-1] == "Stop"
+            status, body = soap(gateway, continuous_move(0.2), token(signing_key, DRIVER,
+                                                                     leaving))
+            assert status == 500 and "NoPtzCamera" in body
+            assert gateway.stats()["ptz_holders"] == 0
+            hold(gateway, coming, DRIVER)
+            assert soap(gateway, continuous_move(0.0), token(signing_key, DRIVER, coming)
+                        )[0] == 200
+            # back again: its holder here was forgotten, the backend tells it anew
+            gateway.replace_cameras(config["cameras"], "v3", everything)
+            status, body = soap(gateway, continuous_move(0.2), token(signing_key, DRIVER,
+                                                                     leaving))
+            assert status == 400 and "PtzNotHolder" in body
+            assert gateway.control("GET", "/health")[1]["cameras_version"] == "v3"
+    finally:
+        lab.on_onvif_request(CAM, None)

@@ -6,6 +6,7 @@ duration; a killed gateway comes back; a deactivated user or an ended grant is c
 from __future__ import annotations
 
 import base64
+import json
 import os
 import signal
 import time
@@ -377,14 +378,19 @@ def test_the_recorder_shares_the_viewers_camera_session_and_a_gateway_restart_is
 
 @pytest.fixture
 def remote(live: Backend, tmp_path: Path) -> Iterator[GatewayProcess]:
-    """A second gateway, as a site runs one near its cameras: its own key, no camera yet."""
+    """A second gateway, as a site runs one near its cameras (``--config FILE``, as systemd
+    starts it): its own key, no camera yet."""
     runtime = runtime_of(live)
     config = {"rtsp": {"address": "127.0.0.1", "port": 0},
               "control": {"address": "127.0.0.1", "port": 0,
                           "secret": "remote-control-secret-0123456789"},
+              "ptz": {"address": "127.0.0.1", "port": 0},
               "token_keys": [public_key_base64(runtime.stream_key)],
-              "key_file": str(remote_key_file(live)), "cameras": []}
-    with GatewayProcess(config) as process:
+              "key_file": str(remote_key_file(live))}
+    config_file = tmp_path / "remote-gateway.json"
+    config_file.write_text(json.dumps(config), encoding="utf-8")
+    config_file.chmod(0o600)
+    with GatewayProcess(config, config_file=config_file) as process:
         yield process
 
 
@@ -395,7 +401,7 @@ def remote_key_file(backend: Backend) -> Path:
 def register(backend: Backend, admin: str, gateway: GatewayProcess) -> dict[str, Any]:
     reply = backend.post("/admin/gateways", admin, json={
         "name": "ward-box", "rtsp_host": "127.0.0.1", "rtsp_port": gateway.rtsp_port,
-        "control_url": f"http://127.0.0.1:{gateway.control_port}",
+        "ptz_port": gateway.ptz_port, "control_url": f"http://127.0.0.1:{gateway.control_port}",
         "control_secret": gateway.secret})
     assert reply.status_code == 201, reply.text
     info: dict[str, Any] = reply.json()
@@ -520,3 +526,79 @@ def test_only_administrators_manage_gateways_and_a_busy_one_stays_on(
     (row,) = live.audit_rows("gateway_update")
     assert row["detail"]["before"]["is_active"] is True
     assert remote.secret not in str(live.audit_rows("gateway_create")) + str(row)
+
+
+def test_a_ptz_camera_moved_to_another_gateway_is_driven_there_and_refused_by_the_first(
+        live: Backend, remote: GatewayProcess, lab: Any) -> None:
+    from tests.gateway.test_ptz_broker import continuous_move, soap
+
+    stop = ('<Stop xmlns="http://www.onvif.org/ver20/ptz/wsdl">'
+            "<ProfileToken>Profile_Main</ProfileToken></Stop>")
+    status_of = ('<GetStatus xmlns="http://www.onvif.org/ver20/ptz/wsdl">'
+                 "<ProfileToken>Profile_Main</ProfileToken></GetStatus>")
+    admin = live.login("ioc.admin")
+    operator = live.login("ioc.operator")
+    info = register(live, admin, remote)
+    assert info["ptz_port"] == remote.ptz_port
+    sync = runtime_of(live).gateway_sync
+    assert sync is not None and wait_until(lambda: sync.sync([info["id"]])[info["id"]], 10)
+    local = supervisor_of(live).process
+    assert local is not None
+    camera_id = camera_of(live, 0)  # a PTZ camera
+    seen: list[str] = []
+    lab.on_onvif_request(0, seen.append)
+    try:
+        granted = live.post(f"/cameras/{camera_id}/ptz/lease", operator)
+        assert granted.status_code == 200, granted.text
+        before = granted.json()["access"]
+        assert before["port"] == local.ptz_port
+        assert soap(before["port"], continuous_move(0.3), before["token"])[0] == 200
+        moved = live.put(f"/admin/cameras/{camera_id}/gateway", admin,
+                         json={"gateway_id": info["id"]})
+        assert moved.status_code == 200, moved.text
+        # the first gateway lets it go (stopping what its holder left moving) ...
+        assert wait_until(lambda: soap(before["port"], status_of, before["token"])[0] == 500,
+                          10)
+        status, body = soap(before["port"], continuous_move(0.3), before["token"])
+        assert status == 500 and "ActionNotSupported" in body and "NoPtzCamera" in body
+        assert "Stop" in seen[seen.index("ContinuousMove"):]
+        # ... and the second drives it for the lease holder, who kept the lease
+        access = live.post(f"/cameras/{camera_id}/ptz/access", operator)
+        assert access.status_code == 201, access.text
+        after = access.json()
+        assert after["port"] == remote.ptz_port
+        seen.clear()
+        assert soap(after["port"], continuous_move(-0.3), after["token"])[0] == 200
+        assert soap(after["port"], stop, after["token"])[0] == 200
+        assert seen[-2:] == ["ContinuousMove", "Stop"]
+        # somebody else is refused there, naming the holder
+        other = live.post(f"/cameras/{camera_id}/ptz/access", admin).json()
+        status, body = soap(other["port"], continuous_move(0.3), other["token"])
+        assert status == 400 and "PTZ held by Nguyễn Thị Hà (trực IOC)" in body
+        # the table the backend sends names the PTZ camera: its password sealed, not clear
+        with runtime_of(live).sessions() as session:
+            from server.gateways import gateway_table
+
+            table = gateway_table(session, gateway_row(live, info["id"]), runtime_of(live).secrets)
+        (entry,) = table.ptz_cameras
+        assert entry["camera_id"] == camera_id and "password" not in entry
+        assert remote.control("GET", "/health")[1]["cameras_version"] == table.version
+    finally:
+        lab.on_onvif_request(0, None)
+
+
+def test_the_backend_prints_the_token_key_a_gateway_elsewhere_trusts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from server.__main__ import main as server_main
+    from server.config import Settings
+    from server.stream_sessions import load_or_create_token_key
+
+    monkeypatch.setenv("IOCWALL_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("IOCWALL_DATABASE_URL", raising=False)
+    assert server_main(["gateway-token-key"]) == 0
+    printed = capsys.readouterr().out.strip()
+    key = load_or_create_token_key(Settings.from_env().stream_token_key_file)
+    assert printed == public_key_base64(key) and len(base64.b64decode(printed)) == 32
+    assert server_main(["gateway-token-key"]) == 0  # the same key, not a new one
+    assert capsys.readouterr().out.strip() == printed

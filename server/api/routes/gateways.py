@@ -25,7 +25,8 @@ def _info(session: SessionDep, gateway: Gateway) -> GatewayInfo:
     cameras = session.execute(select(func.count()).select_from(Camera)
                               .where(Camera.gateway_id == gateway.id)).scalar_one()
     return GatewayInfo(id=gateway.id, name=gateway.name, rtsp_host=gateway.rtsp_host,
-                       rtsp_port=gateway.rtsp_port, control_url=gateway.control_url,
+                       rtsp_port=gateway.rtsp_port, ptz_port=gateway.ptz_port,
+                       control_url=gateway.control_url,
                        public_key=gateway.public_key, is_active=gateway.is_active,
                        last_seen_at=gateway.last_seen_at, cameras=int(cameras))
 
@@ -33,7 +34,8 @@ def _info(session: SessionDep, gateway: Gateway) -> GatewayInfo:
 def _shown(gateway: Gateway) -> dict[str, Any]:
     """What the audit keeps of a gateway (its secret never)."""
     return {"name": gateway.name, "rtsp_host": gateway.rtsp_host,
-            "rtsp_port": gateway.rtsp_port, "control_url": gateway.control_url,
+            "rtsp_port": gateway.rtsp_port, "ptz_port": gateway.ptz_port,
+            "control_url": gateway.control_url,
             "is_active": gateway.is_active}
 
 
@@ -66,7 +68,7 @@ def create_gateway(body: GatewayCreate, session: SessionDep, admin: AdminUser, n
         raise ApiError(status.HTTP_409_CONFLICT, "name: a gateway of that name exists",
                        code="conflict", field="name")
     gateway = Gateway(name=body.name, rtsp_host=body.rtsp_host, rtsp_port=body.rtsp_port,
-                      control_url=body.control_url, is_active=True,
+                      ptz_port=body.ptz_port, control_url=body.control_url, is_active=True,
                       control_secret_enc=runtime.secrets.encrypt(body.control_secret) or "")
     session.add(gateway)
     session.flush()
@@ -91,7 +93,7 @@ def update_gateway(gateway_id: Id, body: GatewayUpdate, session: SessionDep, adm
             raise ApiError(status.HTTP_409_CONFLICT,
                            f"is_active: the gateway still serves {serving} camera(s); move "
                            "them to another gateway first", code="conflict", field="is_active")
-    for name in ("rtsp_host", "rtsp_port", "control_url", "is_active"):
+    for name in ("rtsp_host", "rtsp_port", "ptz_port", "control_url", "is_active"):
         value = getattr(body, name)
         if value is not None:
             setattr(gateway, name, value)
