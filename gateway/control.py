@@ -34,14 +34,14 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import threading
 from collections.abc import Callable
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from gateway.access import Revocation
 from gateway.ptz import Holder
+from gateway.served import ServedHttp
 
 log = logging.getLogger("iocwall.gateway.control")
 
@@ -96,7 +96,7 @@ def parse_holder(body: Any) -> tuple[int, Holder | None]:
                              float(until))
 
 
-class ControlServer:
+class ControlServer(ServedHttp):
     """Serves the routes above on a thread; ``port`` is the bound one."""
 
     def __init__(self, address: str, port: int, secret: str,
@@ -189,15 +189,4 @@ class ControlServer:
                     return
                 self._answer(HTTPStatus.OK, result)
 
-        self.httpd = ThreadingHTTPServer((address, port), Handler)
-        self.httpd.daemon_threads = True
-        self.port = int(self.httpd.server_address[1])
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name="control",
-                                       daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(address, port, Handler, "control")

@@ -45,7 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
@@ -53,6 +53,7 @@ from xml.sax.saxutils import escape
 from common.ptz_tokens import ExpiredPtzToken, PtzToken, decode_and_verify
 from common.stream_tokens import TokenError, VerifySignature
 from gateway.config import OnvifTarget
+from gateway.served import ServedHttp
 
 log = logging.getLogger("iocwall.gateway.ptz")
 
@@ -661,7 +662,7 @@ class PtzBroker:
             link.close()
 
 
-class PtzServer:
+class PtzServer(ServedHttp):
     """Serves a :class:`PtzBroker` over HTTP/1.1 (kept alive) on a thread; ``port`` is the
     bound one."""
 
@@ -706,16 +707,9 @@ class PtzServer:
                     ("ter:ActionNotSupported",), "SOAP over POST only"))))
 
         self.broker = broker
-        self.httpd = ThreadingHTTPServer((address, port), Handler)
-        self.httpd.daemon_threads = True
-        self.port = bound_port = int(self.httpd.server_address[1])
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name="ptz",
-                                       daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
+        super().__init__(address, port, Handler, "ptz")
+        bound_port = self.port
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().close()
         self.broker.close()
