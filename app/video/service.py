@@ -81,10 +81,6 @@ class _Tile:
     backoff: Backoff = field(default_factory=Backoff)
     generation: int = 0
     live: _Pipeline | None = None  # the camera's pipeline (None while OFFLINE)
-    # while OFFLINE: the failed pipeline's player, kept with its last picture on screen (its
-    # ingest gone, its buffer open: libvlc waits for data and shows what it had) until the
-    # next pipeline shows a picture over it
-    frozen: _Pipeline | None = None
     pending: _Pipeline | None = None  # a switch being made (renders underneath)
     pending_kind: str = ""  # "switch" | "replay" | "live"
     replay: _Pipeline | None = None  # the instant replay on screen
@@ -429,28 +425,6 @@ class VideoService(QObject):
         live, tile.live = tile.live, None
         if live is not None:
             self._release(live)
-        self._drop_frozen(tile)
-
-    def _drop_frozen(self, tile: _Tile) -> None:
-        frozen, tile.frozen = tile.frozen, None
-        if frozen is not None:
-            frozen.player.release()
-
-    def _freeze_live(self, tile: _Tile) -> None:
-        """The live pipeline failed: its ingest goes, its player stays with the last picture
-        (an operator sees what the camera showed last, under the OFFLINE badge, not black)."""
-        live, tile.live = tile.live, None
-        if live is None:
-            return
-        if live.last_frame_at is None or tile.replay is not None:
-            self._release(live)  # nothing shown yet (or a replay covers it): nothing to keep
-            return
-        if live.ingest is not None:
-            live.ingest.cancel()
-            self._abandoned.append(live.ingest)
-            live.ingest = None
-        self._drop_frozen(tile)
-        tile.frozen = live
 
     def _drop_pending(self, tile: _Tile) -> None:
         pending, tile.pending = tile.pending, None
@@ -487,7 +461,7 @@ class VideoService(QObject):
     def _fail(self, tile: _Tile, reason: str, detail: str | None) -> None:
         """Tear the pipeline down, show OFFLINE with the reason, retry after a backoff delay."""
         self._watch_closely()
-        self._freeze_live(tile)
+        self._drop_live(tile)
         self._drop_pending(tile)
         delay = tile.backoff.next_delay()
         # a dead camera retries all night: say it once per cause, then only at debug level
@@ -657,7 +631,6 @@ class VideoService(QObject):
             if tile.live_since is None:
                 tile.live_since = now
                 log.info("%s: live after %.2f s", tile.label, now - live.started)
-                self._drop_frozen(tile)  # the new picture is on screen over the old one
             elif now - tile.live_since > health.healthy_after:
                 tile.backoff.reset()
             self._publish(tile, StreamState.LIVE, None)

@@ -163,27 +163,19 @@ def test_closed_port_is_offline_with_refused(
     assert status.reason == OfflineReason.REFUSED
 
 
-def test_tile_goes_offline_over_its_last_picture_when_the_stream_stops_and_comes_back(
+def test_tile_goes_offline_when_the_stream_stops_and_comes_back(
     qtbot: QtBot, video_service: VideoService, tile: VideoTile, camera_lab: Any
 ) -> None:
     index = 2  # not a PTZ camera: its picture moves by itself
     log = _StatusLog(video_service)
     video_service.play("t3", sub_url(camera_lab, index), tile.video_window_id(), "CAM-03")
     _wait_state(qtbot, video_service, "t3", StreamState.LIVE, 5.0)
-    qtbot.wait(500)
-    last_live = _grab(tile)
     camera_lab.stop_stream(index)
     try:
         status = _wait_state(qtbot, video_service, "t3", StreamState.OFFLINE, 8.0)
         assert status.reason is not None
         qtbot.wait(2000)  # retries against a stopped stream keep it OFFLINE
         assert video_service.status("t3").state is StreamState.OFFLINE
-        # the camera's last picture stays under the OFFLINE badge (not black), and still
-        offline = _grab(tile)
-        assert _bright_fraction(offline) > 0.01, "the tile went black while offline"
-        assert _diff_fraction(last_live, offline) < 0.5, "not the camera's last picture"
-        qtbot.wait(1000)
-        assert _diff_fraction(offline, _grab(tile)) < 0.001, "a picture moves while offline"
     finally:
         camera_lab.start_stream(index)
     # backoff is at most 15 s; the lab answers again within a few seconds
