@@ -9,7 +9,6 @@ the installer's sheet would be on a real site; nothing else is exempt."""
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import re
@@ -26,10 +25,9 @@ from app.auth import AuthService
 from app.credentials import TokenStore
 from app.demo import DemoStack
 from app.settings import SettingsStore
-from app.video import StreamState, VideoService
-from app.video.sources import SessionSource
+from app.video import VideoService
 from server.demo import DEMO_PASSWORD, USERS
-from widgets.tile import VideoTile
+from tests.e2e.helpers import play_four_tiles
 
 pytestmark = [pytest.mark.video, pytest.mark.lab]
 
@@ -113,20 +111,7 @@ def test_no_camera_password_in_any_answer_log_process_or_file_while_it_all_runs(
     auth.login(stack.server_url, "ward.dongphu.police", DEMO_PASSWORD, False)
     client = auth.client
     assert client is not None
-    cameras = sorted((c for c in client.cameras() if c.streams), key=lambda c: c.id)[:4]
-    assert len(cameras) == 4
-    keys = []
-    for n, camera in enumerate(cameras):
-        tile = VideoTile(n)
-        qtbot.addWidget(tile)
-        tile.setGeometry(480 * (n % 2), 280 * (n // 2), 480, 270)
-        tile.show()
-        qtbot.waitExposed(tile)
-        keys.append(f"leak{n}")
-        video.play(keys[-1], SessionSource(camera.id, "sub", functools.partial(
-            client.stream_session_url, camera.id, "sub")), tile.video_window_id(), camera.name)
-    qtbot.waitUntil(lambda: all(video.status(k).state is StreamState.LIVE for k in keys),
-                    timeout=30000)
+    keys, _tiles, _ids = play_four_tiles(qtbot, video, client, "leak")
 
     # a commander holds a PTZ lease (its answer carries the gateway's PTZ access)
     operator = Api(base, "police.commander")

@@ -4,7 +4,6 @@ give four distinct pictures that move."""
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import signal
@@ -27,10 +26,9 @@ from app.messages import MessageBridge
 from app.ops import Ops
 from app.settings import SettingsStore
 from app.video import OfflineReason, StreamState, TileStatus, VideoService
-from app.video.sources import SessionSource
 from app.wall import WallController
+from tests.e2e.helpers import play_four_tiles
 from widgets.main_window import MainWindow
-from widgets.tile import VideoTile
 
 pytestmark = [pytest.mark.video, pytest.mark.lab]
 
@@ -153,23 +151,8 @@ def test_killed_gateway_darkens_tiles_with_the_reason_and_they_are_live_within_3
     auth.login(stack.server_url, "ward.dongphu.police", "demo", False)
     client = auth.client
     assert client is not None
-    cameras = sorted((c for c in client.cameras() if c.streams), key=lambda c: c.id)[:4]
-    assert len(cameras) == 4
-    tiles = []
-    for n, camera in enumerate(cameras):
-        tile = VideoTile(n)
-        qtbot.addWidget(tile)
-        tile.setGeometry(480 * (n % 2), 280 * (n // 2), 480, 270)
-        tile.show()
-        qtbot.waitExposed(tile)
-        tiles.append(tile)
-        issue = functools.partial(client.stream_session_url, camera.id, "sub")
-        video.play(f"g{n}", SessionSource(camera.id, "sub", issue),
-                   tile.video_window_id(), camera.name)
-    keys = [f"g{n}" for n in range(4)]
-    qtbot.waitUntil(lambda: all(video.status(k).state is StreamState.LIVE for k in keys),
-                    timeout=30000)
-    port = int(urlsplit(client.stream_session_url(cameras[0].id, "sub")).port or 0)
+    keys, tiles, camera_ids = play_four_tiles(qtbot, video, client, "g")
+    port = int(urlsplit(client.stream_session_url(camera_ids[0], "sub")).port or 0)
 
     backend = stack.processes[-1]
     old = _gateway_pid(backend.pid)

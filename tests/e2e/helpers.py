@@ -1,0 +1,36 @@
+"""What the end-to-end tests share beyond fixtures."""
+
+from __future__ import annotations
+
+import functools
+
+from pytestqt.qtbot import QtBot
+
+from app.backend import BackendClient
+from app.video import StreamState, VideoService
+from app.video.sources import SessionSource
+from widgets.tile import VideoTile
+
+
+def play_four_tiles(qtbot: QtBot, video: VideoService, client: BackendClient,
+                    prefix: str) -> tuple[list[str], list[VideoTile], list[int]]:
+    """The first four cameras the client may view, each in a shown 480×270 tile through a
+    gateway session of its sub stream, until all four are live: their keys, tiles and camera
+    ids."""
+    cameras = sorted((c for c in client.cameras() if c.streams), key=lambda c: c.id)[:4]
+    assert len(cameras) == 4
+    keys, tiles = [], []
+    for n, camera in enumerate(cameras):
+        tile = VideoTile(n)
+        qtbot.addWidget(tile)
+        tile.setGeometry(480 * (n % 2), 280 * (n // 2), 480, 270)
+        tile.show()
+        qtbot.waitExposed(tile)
+        tiles.append(tile)
+        keys.append(f"{prefix}{n}")
+        issue = functools.partial(client.stream_session_url, camera.id, "sub")
+        video.play(keys[-1], SessionSource(camera.id, "sub", issue), tile.video_window_id(),
+                   camera.name)
+    qtbot.waitUntil(lambda: all(video.status(k).state is StreamState.LIVE for k in keys),
+                    timeout=30000)
+    return keys, tiles, [camera.id for camera in cameras]
