@@ -805,18 +805,12 @@ def main(argv: list[str] | None = None) -> int:
         print("starting the lab (first time: encoding clips into .cache/bench-lab) …", flush=True)
         with Lab.start(cameras=LAB_CAMERAS, data_dir=LAB_DIR, rtsp_port=0, onvif_base_port=0,
                        control_port=None, clip_seconds=CLIP_SECONDS) as lab:
-            if args.gateway:
-                text = run_gateway(lab, tiles=max(args.tiles or [16]), seconds=args.seconds,
-                                   rounds=args.repeat, work_dir=work_dir,
-                                   xserver_pid=xvfb.process.pid)
-                print()
-                print(f"load average before the run: {' '.join(f'{v:.2f}' for v in load)}")
-                print(text)
-                return 0
-            if args.ab:
-                text = run_ab(lab, args.ab, tiles=max(args.tiles or [16]), seconds=args.seconds,
-                              rounds=args.repeat, work_dir=work_dir,
-                              xserver_pid=xvfb.process.pid)
+            if args.gateway or args.ab:
+                common = {"tiles": max(args.tiles or [16]), "seconds": args.seconds,
+                          "rounds": args.repeat, "work_dir": work_dir,
+                          "xserver_pid": xvfb.process.pid}
+                text = (run_gateway(lab, **common) if args.gateway
+                        else run_ab(lab, args.ab, **common))
                 print()
                 print(f"load average before the run: {' '.join(f'{v:.2f}' for v in load)}")
                 print(text)
