@@ -36,7 +36,8 @@ class VideoPort(Protocol):
 
     tile_status_changed: Any  # Signal(str, TileStatus)
 
-    def play(self, tile_key: str, url: StreamSource, window_id: int, label: str) -> None: ...
+    def play(self, tile_key: str, url: StreamSource, window_id: int, label: str,
+             *, spare_window: int | None = None) -> None: ...
 
     def stop(self, tile_key: str) -> None: ...
 

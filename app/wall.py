@@ -451,7 +451,7 @@ class WallController(QObject):
             switcher(key, url, spare)
         else:
             log.info("%s: cell %d plays %s %s", camera.name, cell, kind.value, describe(url))
-            self._video.play(key, url, window, camera.name)
+            self._video.play(key, url, window, camera.name, spare_window=spare)
         self._playing[cell] = (camera.id, kind)
 
     def _source(self, camera: Camera, kind: StreamKind) -> StreamSource | None:

@@ -11,6 +11,13 @@ builds a fresh ingest and a fresh libvlc media (the fastest recovery measured he
 Switching streams (sub ↔ main, replay ↔ live) is make-before-break: the new pipeline renders into
 a second window underneath; once libvlc has shown its first picture the service emits
 ``stream_switched`` (the tile raises that window) and only then stops the old pipeline.
+
+A tile that fails (OFFLINE) keeps its last picture under the badge, and so does every reconnect
+attempt until one shows a picture: the failed pipeline's ingest stops but its libvlc player is
+held (waiting in its read callback, the last picture on screen), and the reconnect renders into
+the tile's other window, raised like a switch once it has a picture. libvlc embeds only one
+player per window: a second player given the held player's window would open a top-level window
+of its own, so a tile without a second window (``spare_window`` not given) goes black instead.
 """
 
 from __future__ import annotations
@@ -76,11 +83,14 @@ class _Tile:
     window_id: int
     label: str
     transport: Transport
+    spare_window: int | None = None  # the tile's second window (None: it has one only)
+    first_window: int = 0  # the window play() was given (the pair is first and spare)
     muted: bool = True
     ring: ReplayRing = field(default_factory=ReplayRing)
     backoff: Backoff = field(default_factory=Backoff)
     generation: int = 0
     live: _Pipeline | None = None  # the camera's pipeline (None while OFFLINE)
+    held: _Pipeline | None = None  # a failed pipeline whose player still shows the last picture
     pending: _Pipeline | None = None  # a switch being made (renders underneath)
     pending_kind: str = ""  # "switch" | "replay" | "live"
     replay: _Pipeline | None = None  # the instant replay on screen
@@ -181,11 +191,13 @@ class VideoService(QObject):
 
     def play(
         self, tile_key: str, url: StreamSource, window_id: int, label: str,
-        *, transport: Transport | None = None,
+        *, transport: Transport | None = None, spare_window: int | None = None,
     ) -> None:
         """Play ``url`` (credentials allowed, or a gateway session source) into the native window ``window_id``.
 
         ``transport`` "tcp" or "udp" for this camera (None: the service's default).
+        ``spare_window``: the tile's second window (the one underneath); with it a reconnect
+        keeps the last picture on screen until the new one shows (``stream_switched`` then).
         """
         if self._instance is None:
             raise RuntimeError("the video service was shut down")
@@ -194,6 +206,8 @@ class VideoService(QObject):
         tile = _Tile(
             key=tile_key, url=url, window_id=window_id, label=label,
             transport=transport or self.ingest_options.transport, muted=self.default_muted,
+            spare_window=spare_window if spare_window != window_id else None,
+            first_window=window_id,
             ring=ReplayRing(self.replay_window, self.replay_bytes),
         )
         self._tiles[tile_key] = tile
@@ -223,12 +237,14 @@ class VideoService(QObject):
         if tile.replay is not None:
             self._end_replay(tile)
         if tile.live is None or tile.live.last_frame_at is None or window_id == tile.window_id:
-            # nothing worth keeping on screen: plain reconnect
+            # no live picture to switch from: plain reconnect (under the held picture, if any)
             self._drop_live(tile)
             tile.url = url
             if window_id != tile.window_id:
-                tile.window_id = window_id
-                self.stream_switched.emit(tile.key, window_id)
+                self._learn_windows(tile, window_id)
+                if tile.held is None:
+                    tile.window_id = window_id
+                    self.stream_switched.emit(tile.key, window_id)
             tile.backoff.reset()
             self._publish(tile, StreamState.CONNECTING, None)
             self._connect(tile)
@@ -271,6 +287,14 @@ class VideoService(QObject):
         self._drop_pending(tile)
         if tile.replay is not None:
             self._end_replay(tile)
+        if tile.held is not None:
+            # the replay takes the held picture's window: a reconnect may render in the other
+            self._drop_held(tile)
+            window_id = None
+        if window_id is not None:
+            self._learn_windows(tile, window_id)
+            if tile.live is not None and tile.live.window_id == window_id:
+                window_id = None  # live renders there (a reconnect underneath)
         buffer = TsByteBuffer(capacity=len(data) + 4 * 188)
         buffer.write(data)
         buffer.finish()
@@ -341,6 +365,7 @@ class VideoService(QObject):
         if tile.replay is not None:
             self._end_replay(tile)
         self._drop_live(tile)
+        self._drop_held(tile)
         tile.ring.clear()
         log.info("%s: stopped tile %s", tile.label, tile_key)
         self.tile_status_changed.emit(tile_key, STOPPED_STATUS)
@@ -410,7 +435,7 @@ class VideoService(QObject):
     def _connect(self, tile: _Tile) -> None:
         tile.retry_at = None
         tile.probe = None
-        tile.live = self._new_ingest_pipeline(tile, tile.url, tile.window_id)
+        tile.live = self._new_ingest_pipeline(tile, tile.url, self._free_window(tile))
         tile.live_since = None
         tile.sample_at, tile.sample_frames, tile.sample_bytes = time.monotonic(), 0, 0
 
@@ -425,6 +450,46 @@ class VideoService(QObject):
         live, tile.live = tile.live, None
         if live is not None:
             self._release(live)
+
+    def _other_window(self, tile: _Tile) -> int | None:
+        if tile.spare_window is None:
+            return None
+        return tile.spare_window if tile.window_id != tile.spare_window else tile.first_window
+
+    def _learn_windows(self, tile: _Tile, window_id: int) -> None:
+        """``window_id`` (given to switch or replay) is the tile's other window."""
+        if tile.spare_window is None and window_id != tile.window_id:
+            tile.spare_window = window_id
+
+    def _free_window(self, tile: _Tile) -> int:
+        """The window a new live pipeline renders into: the tile's window on screen unless a
+        held picture or a replay shows there (then the other one, raised at its first picture)."""
+        taken = {p.window_id for p in (tile.held, tile.replay, tile.pending) if p is not None}
+        if tile.window_id not in taken:
+            return tile.window_id
+        other = self._other_window(tile)
+        if other is not None and other not in taken:
+            return other
+        self._drop_held(tile)  # no window left: the held picture gives way
+        if tile.pending is not None and tile.pending.window_id == tile.window_id:
+            self._drop_pending(tile)
+        return tile.window_id
+
+    def _hold(self, tile: _Tile, pipeline: _Pipeline) -> None:
+        """Stop ``pipeline``'s ingest but keep its player: its last picture stays on screen."""
+        self._drop_held(tile)
+        if pipeline.ingest is not None:
+            pipeline.ingest.cancel()
+            self._abandoned.append(pipeline.ingest)
+            pipeline.ingest = None
+        # an exposed part of the window (the badge changing size) keeps the picture too
+        keep_contents_on_expose(pipeline.window_id)
+        tile.held = pipeline
+
+    def _drop_held(self, tile: _Tile) -> None:
+        held, tile.held = tile.held, None
+        if held is not None:
+            self._release(held)
 
     def _drop_pending(self, tile: _Tile) -> None:
         pending, tile.pending = tile.pending, None
@@ -461,7 +526,15 @@ class VideoService(QObject):
     def _fail(self, tile: _Tile, reason: str, detail: str | None) -> None:
         """Tear the pipeline down, show OFFLINE with the reason, retry after a backoff delay."""
         self._watch_closely()
-        self._drop_live(tile)
+        live, tile.live = tile.live, None
+        if live is not None:
+            if (
+                live.last_frame_at is not None and live.window_id == tile.window_id
+                and tile.replay is None and self._other_window(tile) is not None
+            ):
+                self._hold(tile, live)
+            else:
+                self._release(live)
         self._drop_pending(tile)
         delay = tile.backoff.next_delay()
         # a dead camera retries all night: say it once per cause, then only at debug level
@@ -605,6 +678,12 @@ class VideoService(QObject):
             live.last_frame_at = now
         elif live.last_frame_at is None and live.player.first_picture_shown():
             live.last_frame_at = now  # on screen before libvlc's counter moves (see player)
+        if tile.held is not None and live.last_frame_at is not None:
+            # the reconnect shows a picture underneath the held one: raise it, free the old
+            log.info("%s: reconnected picture replaces the held one", tile.label)
+            if live.window_id != tile.window_id:
+                self._promote_window(tile, live.window_id)
+            self._drop_held(tile)
         stats = live.ingest.stats
         if frames == 0:
             # libvlc's counter has not moved yet: start the rate window at its first picture,

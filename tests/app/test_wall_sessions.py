@@ -21,7 +21,8 @@ class RecordingVideo(QObject):
         super().__init__()
         self.played: list[tuple[str, Any, int]] = []
 
-    def play(self, tile_key: str, url: Any, window_id: int, label: str) -> None:
+    def play(self, tile_key: str, url: Any, window_id: int, label: str,
+             **kwargs: Any) -> None:
         self.played.append((tile_key, url, window_id))
 
     def stop(self, tile_key: str) -> None:

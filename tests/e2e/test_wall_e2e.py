@@ -27,6 +27,7 @@ from app.ops import Ops
 from app.settings import SettingsStore
 from app.video import OfflineReason, StreamState, TileStatus, VideoService
 from app.wall import WallController
+from tests.app.video.grabs import grab_tile, mean_luma
 from tests.e2e.helpers import play_four_tiles
 from widgets.main_window import MainWindow
 
@@ -166,11 +167,23 @@ def test_killed_gateway_darkens_tiles_with_the_reason_and_they_are_live_within_3
             tile.set_status(status)
             said.setdefault(key, tile.overlay_text().lower())
 
+    qtbot.wait(500)
+    live = [grab_tile(tile) for tile in tiles]
+    # the picture's top quarter: above the centred OFFLINE badge
+    top = [(0, 0, image.width(), image.height() // 4) for image in live]
+    assert all(mean_luma(image, box) > 30 for image, box in zip(live, top, strict=True))
+
     video.tile_status_changed.connect(offline)
     os.kill(old, signal.SIGKILL)
     # Each tile says why: the gateway (not the camera, not "disconnected").
     qtbot.waitUntil(lambda: len(said) == len(keys), timeout=15000)
     assert all("gateway" in text or "cổng" in text for text in said.values()), said
+    # ... over its last picture, through the reconnect attempts while the gateway is away
+    qtbot.wait(1000)
+    for n, tile in enumerate(tiles):
+        if video.status(keys[n]).state is StreamState.OFFLINE:
+            held = mean_luma(grab_tile(tile), top[n])
+            assert held > mean_luma(live[n], top[n]) / 2, f"tile {n} is black while offline"
 
     # The supervisor brings it back (after its backoff) on the same port; from the moment it
     # listens again, every tile must be live within 3 s.

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.video import StreamState, TileStatus, VideoService
 from app.video.probe import rtsp_answers
 from tests.app.video.conftest import closed_port, sub_url, with_credentials
+from tests.app.video.grabs import grab_tile, luma_difference, mean_luma
 from widgets.tile import VideoTile
 
 pytestmark = [pytest.mark.video, pytest.mark.lab]
@@ -90,6 +91,68 @@ def test_stopped_camera_backs_off_then_is_live_soon_after_it_returns(
     # the next full attempt may be seconds away; the probe brings it forward (2 s is the
     # target, measured by the bench; here a generous bound)
     _wait_state(qtbot, video_service, "t1", StreamState.LIVE, 6.0)
+
+
+def test_offline_tile_keeps_its_last_picture_and_the_reconnect_replaces_it_in_the_tile(
+    qtbot: QtBot, video_service: VideoService, camera_lab: Any
+) -> None:
+    index = 2
+    # away from the screen's origin: a libvlc player that cannot embed opens its own window
+    # there, and a tile at the origin would mistake that window's picture for its own
+    tile = VideoTile(2)
+    qtbot.addWidget(tile)
+    tile.setGeometry(900, 500, 640, 400)
+    tile.show()
+    qtbot.waitExposed(tile)
+    video_service.tile_status_changed.connect(lambda key, status: tile.set_status(status))
+    video_service.stream_switched.connect(lambda key, window_id: tile.show_surface(window_id))
+    tile.set_camera(3, "CAM-03")
+    first_window = tile.video_window_id()
+    video_service.play("t3", sub_url(camera_lab, index), first_window, "CAM-03",
+                       spare_window=tile.spare_window_id())
+    _wait_state(qtbot, video_service, "t3", StreamState.LIVE, 8.0)
+    qtbot.wait(500)
+    live = grab_tile(tile)
+    live_luma = mean_luma(live)
+    assert live_luma > 30, f"the live picture is too dark to tell from black ({live_luma:.1f})"
+    qtbot.wait(1000)
+    motion = luma_difference(live, grab_tile(tile))  # how much the live picture changes in a second
+    assert motion > 1.0, f"the live picture hardly moves ({motion:.2f}): nothing to compare"
+    width, height = live.width(), live.height()
+    # the picture around the centred badge: its top and bottom bands
+    bands = [(0, 0, width, height // 4), (0, height - height // 4, width, height // 4)]
+
+    camera_lab.stop_stream(index)
+    try:
+        _wait_state(qtbot, video_service, "t3", StreamState.OFFLINE, 8.0)
+        assert tile.overlay().kind == "offline"
+        # a few failed attempts later (each one renders underneath) the picture is still there
+        qtbot.wait(2500)
+        held = grab_tile(tile)
+        for box in bands:
+            assert mean_luma(held, box) > mean_luma(live, box) / 2, (
+                f"the offline tile lost its last picture in {box}: "
+                f"{mean_luma(held, box):.1f} vs {mean_luma(live, box):.1f} live"
+            )
+        assert tile.video_window_id() == first_window
+        # the held picture is the last one: it does not move
+        qtbot.wait(500)
+        assert luma_difference(held, grab_tile(tile)) < motion / 4
+    finally:
+        camera_lab.start_stream(index)
+    _wait_state(qtbot, video_service, "t3", StreamState.LIVE, 8.0)
+    # the reconnect rendered into the tile's other surface and that surface is on top now
+    assert tile.video_window_id() != first_window
+    qtbot.wait(500)
+    before = grab_tile(tile)
+    qtbot.wait(1000)
+    after = grab_tile(tile)
+    moved = luma_difference(before, after)
+    assert moved > motion / 2, (
+        f"the tile shows a still picture after the reconnect ({moved:.2f} vs {motion:.2f} live)"
+    )
+    assert mean_luma(after) > 30
+    print(f"\nmotion per second: live {motion:.2f}, after the reconnect {moved:.2f}")
 
 
 def test_sixteen_cameras_dropped_at_once_never_exceed_eight_attempts(

@@ -6,11 +6,11 @@ import time
 from typing import Any
 
 import pytest
-from PySide6.QtGui import QGuiApplication, QImage
 from pytestqt.qtbot import QtBot
 
 from app.video import StreamState, TileStatus, VideoService
 from tests.app.video.conftest import sub_url, with_credentials
+from tests.app.video.grabs import grab_tile, mean_luma
 from widgets.tile import VideoTile
 
 pytestmark = [pytest.mark.video, pytest.mark.lab]
@@ -19,23 +19,6 @@ pytestmark = [pytest.mark.video, pytest.mark.lab]
 def main_url(lab: Any, index: int) -> str:
     camera = lab.cameras[index]
     return with_credentials(camera.main_url, camera.rtsp_username, camera.rtsp_password)
-
-
-def _grab_stack(tile: VideoTile) -> QImage:
-    """The tile's video area as the X server shows it (whichever surface is on top)."""
-    surface = tile.surface()
-    origin = surface.mapToGlobal(surface.rect().topLeft())
-    pixmap = QGuiApplication.primaryScreen().grabWindow(
-        0, origin.x(), origin.y(), surface.width(), surface.height()
-    )
-    return pixmap.toImage().convertToFormat(QImage.Format.Format_Grayscale8)
-
-
-def _mean_luma(image: QImage) -> float:
-    width, height, stride = image.width(), image.height(), image.bytesPerLine()
-    raw = bytes(image.constBits())
-    total = sum(sum(raw[y * stride : y * stride + width]) for y in range(0, height, 2))
-    return total / (width * ((height + 1) // 2))
 
 
 def _wait_state(
@@ -60,7 +43,7 @@ def test_switch_sub_to_main_never_shows_black(
     status = _wait_state(qtbot, video_service, "t1", StreamState.LIVE, 8.0)
     assert (status.width, status.height) == (640, 360)
     qtbot.wait(300)
-    live_luma = _mean_luma(_grab_stack(tile))
+    live_luma = mean_luma(grab_tile(tile))
     assert live_luma > 30, f"the live sub picture is too dark to tell from black ({live_luma:.1f})"
     first_window = tile.video_window_id()
 
@@ -71,7 +54,7 @@ def test_switch_sub_to_main_never_shows_black(
     grabs_at_switch: int | None = None
     deadline = time.monotonic() + 15.0
     while time.monotonic() < deadline:  # grab every ~100 ms until 10 grabs after the switch
-        lumas.append(_mean_luma(_grab_stack(tile)))
+        lumas.append(mean_luma(grab_tile(tile)))
         if switched and grabs_at_switch is None:
             grabs_at_switch = len(lumas)
         if grabs_at_switch is not None and len(lumas) >= grabs_at_switch + 10:
@@ -101,13 +84,13 @@ def test_replay_plays_the_past_and_returns_to_live(
     assert status.replay_offset is not None and status.replay_offset >= 8.0
     assert "REPLAY" in tile.overlay_text()
     qtbot.wait(1000)
-    assert _mean_luma(_grab_stack(tile)) > 30, "the replay shows a black picture"
+    assert mean_luma(grab_tile(tile)) > 30, "the replay shows a black picture"
 
     video_service.back_to_live("t0", tile.spare_window_id())
     status = _wait_state(qtbot, video_service, "t0", StreamState.LIVE, 8.0)
     assert status.replay_offset is None
     assert tile.overlay_text() == "LIVE"
-    assert _mean_luma(_grab_stack(tile)) > 30
+    assert mean_luma(grab_tile(tile)) > 30
 
 
 def test_replay_in_the_same_window_ends_by_itself_and_live_resumes(
