@@ -1,6 +1,7 @@
 """The media gateway and its GOP keeper, beside direct connections to the same cameras.
 
     .venv/bin/python -m bench.bench_gateway [--quick] [--opens 8] [--rounds 2] [--cpu-seconds 10]
+        [--processes] [--many-only] [--fps-probe-frames N]
 
 For each camera GOP (1, 4, 10 s; ``--quick``: 1 and 4) a lab of 8 cameras is started whose
 camera 1 (360p sub stream) and camera 7 (1080p main stream) have that GOP and do not restart it
@@ -19,7 +20,12 @@ and waits for the camera's key frame like a direct one). Then, for each stream:
 - **CPU** (``/proc``: utime + stime over ``--cpu-seconds``) with 16 viewers of one camera:
   the gateway, the lab's RTSP server, and this process's 16 PyAV readers (demux only), first
   through the gateway, then 16 direct readers (GOP 1 lab only).
-The baselines are measured in the same run. Numbers depend on the machine's load: the report
+With ``--processes`` every viewer of an N = 16 open runs in a process of its own (a pool started
+beforehand), as 16 players on 16 workstations or a wall's 16 decoders would, and the same
+16 gateway viewers are also opened as threads of this one process in the same round (rows
+"… one process"): the difference is the bench's own queue (one interpreter handshaking,
+probing and decoding 16 key frames at once), not the gateway's. ``--many-only`` measures only
+the N = 16 opens. The baselines are measured in the same run. Numbers depend on the machine's load: the report
 starts with the load average.
 """
 
@@ -33,6 +39,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +63,8 @@ CONNECTION_COUNTS = (1, 8, 16)
 MANY = 16
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 FPS_PROBE_FRAMES: int | None = None  # --fps-probe-frames: av.open's fpsprobesize
+POOL: ProcessPoolExecutor | None = None  # --processes: one viewer per process
+ONE_PROCESS = " one process"  # the label suffix of the rows opened as threads beside the pool
 
 
 def watch(url: str, seconds: float, **kwargs: Any) -> Watch:
@@ -161,9 +170,33 @@ class Holder:
             thread.join(30)
 
 
+def _watch_at(start_at: float, url: str, seconds: float, open_timeout: float,
+              fps_probe_frames: int | None) -> Watch:
+    """In a pool process: wait for ``start_at`` (CLOCK_MONOTONIC is the machine's), then watch."""
+    time.sleep(max(0.0, start_at - time.monotonic()))
+    return bench.viewer.watch(url, seconds, open_timeout=open_timeout,
+                              fps_probe_frames=fps_probe_frames)
+
+
+def start_pool(workers: int) -> ProcessPoolExecutor:
+    """``workers`` processes with PyAV loaded, each busy once so that all of them exist."""
+    pool = ProcessPoolExecutor(max_workers=workers)
+    ready = [pool.submit(time.sleep, 0.5) for _ in range(workers)]
+    for future in ready:
+        future.result()
+    return pool
+
+
 def open_together(urls: Sequence[str], seconds: float = 2.0,
-                  open_timeout: float = 20.0) -> list[Watch]:
-    """Open every URL at the same instant, each on its own thread; what each saw."""
+                  open_timeout: float = 20.0, pool: ProcessPoolExecutor | None = None
+                  ) -> list[Watch]:
+    """Open every URL at the same instant, each on its own thread (or, with ``pool``, in its
+    own process); what each saw."""
+    if pool is not None:
+        start_at = time.monotonic() + 0.5  # every process is past its queue by then
+        futures = [pool.submit(_watch_at, start_at, url, seconds, open_timeout,
+                               FPS_PROBE_FRAMES) for url in urls]
+        return [f.result(timeout=open_timeout + seconds + 60) for f in futures]
     results: list[Watch | None] = [None] * len(urls)
     barrier = threading.Barrier(len(urls))
 
@@ -186,6 +219,7 @@ class Timings:
 
     gateway: list[Watch] = field(default_factory=list)
     direct: list[Watch] = field(default_factory=list)
+    one_process: list[Watch] = field(default_factory=list)  # --processes: gateway as threads
 
 
 def measure_opens(s: Site, cam: LabCamera, stream: str, gop: int, viewers: int, repeats: int,
@@ -203,9 +237,13 @@ def measure_opens(s: Site, cam: LabCamera, stream: str, gop: int, viewers: int, 
             out.direct.append(direct)
         else:
             out.gateway += open_together([s.gateway_url(cam, stream) for _ in range(viewers)],
-                                         open_timeout=timeout)
+                                         open_timeout=timeout, pool=POOL)
+            if POOL is not None:
+                pause(rng.uniform(0, gop))
+                out.one_process += open_together(
+                    [s.gateway_url(cam, stream) for _ in range(viewers)], open_timeout=timeout)
             out.direct += open_together([s.direct_url(cam, stream) for _ in range(viewers)],
-                                        open_timeout=timeout)
+                                        open_timeout=timeout, pool=POOL)
         wait_released(s, cam, stream, keep=1)  # the holder's session stays
     return out
 
@@ -284,14 +322,18 @@ def timing_rows(results: dict[tuple[str, int, int], Timings]) -> list[str]:
              "| ratio (p50) | failed (gw / direct) |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for (label, gop, n), t in results.items():
-        failed = (f"{sum(w.first_picture is None for w in t.gateway)} / "
-                  f"{sum(w.first_picture is None for w in t.direct)}")
-        lines.append(
-            f"| {label} | {gop} | {n} | {_stat(t.gateway, 'first_picture')} | "
-            f"{_stat(t.direct, 'first_picture')} | "
-            f"{_ratio(t.gateway, t.direct, 'first_picture')} | {_stat(t.gateway, 'live_at')} | "
-            f"{_stat(t.direct, 'live_at')} | {_ratio(t.gateway, t.direct, 'live_at')} | "
-            f"{failed} |")
+        ways = [("", t.gateway)]
+        if t.one_process:
+            ways.append((ONE_PROCESS, t.one_process))
+        for suffix, kept in ways:
+            failed = (f"{sum(w.first_picture is None for w in kept)} / "
+                      f"{sum(w.first_picture is None for w in t.direct)}")
+            lines.append(
+                f"| {label}{suffix} | {gop} | {n} | {_stat(kept, 'first_picture')} | "
+                f"{_stat(t.direct, 'first_picture')} | "
+                f"{_ratio(kept, t.direct, 'first_picture')} | {_stat(kept, 'live_at')} | "
+                f"{_stat(t.direct, 'live_at')} | {_ratio(kept, t.direct, 'live_at')} | "
+                f"{failed} |")
     return lines
 
 
@@ -330,17 +372,24 @@ def main() -> None:
     parser.add_argument("--fps-probe-frames", type=int, default=None,
                         help="av.open's fpsprobesize for every viewer (FFmpeg's default: 20 "
                         "frames with growing timestamps before the first picture; 0: none)")
+    parser.add_argument("--processes", action="store_true",
+                        help="N = 16: each viewer in its own process (and as threads beside)")
+    parser.add_argument("--many-only", action="store_true",
+                        help="only the N = 16 opens (no N = 1, connection or CPU rows)")
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir())
                         / "iocwall-bench-gateway", help="the labs' clips are cached here")
     args = parser.parse_args()
-    global FPS_PROBE_FRAMES
+    global FPS_PROBE_FRAMES, POOL
     FPS_PROBE_FRAMES = args.fps_probe_frames
+    if args.processes:
+        POOL = start_pool(MANY)
     gops = GOPS[:2] if args.quick else GOPS
     opens = 3 if args.quick else args.opens
     rounds = 1 if args.quick else args.rounds
     rng = random.Random(20261206)
     print(f"start: {load()}; av.open fpsprobesize "
-          f"{'FFmpeg default' if FPS_PROBE_FRAMES is None else FPS_PROBE_FRAMES}", flush=True)
+          f"{'FFmpeg default' if FPS_PROBE_FRAMES is None else FPS_PROBE_FRAMES}; N = {MANY} "
+          f"{'one process per viewer' if POOL else 'threads of this process'}", flush=True)
     timings: dict[tuple[str, int, int], Timings] = {}
     conn_rows: list[tuple[int, int, int]] = []
     cpu: dict[str, tuple[Cpu, Cpu]] = {}
@@ -356,13 +405,14 @@ def main() -> None:
                               f"gateway) got no picture in {holder_timeout:.0f} s: skipped |",
                               flush=True)
                         continue
-                    for n, repeats in ((1, opens), (MANY, rounds)):
+                    sizes = ((MANY, rounds),) if args.many_only else ((1, opens), (MANY, rounds))
+                    for n, repeats in sizes:
                         timings[(label, gop, n)] = measure_opens(s, cam, stream, gop, n,
                                                                  repeats, rng)
                         print("\n".join(timing_rows({(label, gop, n):
                                                      timings[(label, gop, n)]})[2:]),
                               flush=True)
-                if gop == gops[0]:
+                if gop == gops[0] and not args.many_only:
                     if stream == "sub":
                         conn_rows = connections(s, cam, stream, CONNECTION_COUNTS,
                                                 holder_timeout + 10)
@@ -394,4 +444,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        if POOL is not None:
+            POOL.shutdown(cancel_futures=True)
