@@ -107,10 +107,11 @@ class OverlayBadge(QLabel):
         self.setVisible(bool(text))
 
 
-# (background, text): STALLED is red on black so it reads as "not live" at a glance
+# (background, text): STALLED is amber (a warning: the picture under it is the last one, not
+# live), OFFLINE dark red, REPLAY brown
 _BADGE_COLOURS = {
     "live": ("#0b6e2e", "#ffffff"),
-    "stalled": ("#000000", "#ff3030"),
+    "stalled": ("#ffb000", "#000000"),
     "offline": ("#3a0d0d", "#ffd0d0"),
     "connecting": ("#202020", "#e0e0e0"),
     "replay": ("#8a5a00", "#ffffff"),

@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal, Protocol
 
@@ -73,20 +73,24 @@ class IngestOptions:
 
 @dataclass(frozen=True)
 class StreamInfo:
-    """What the camera turned out to send (reported once connected)."""
+    """What the camera turned out to send (reported once connected, again when learnt better:
+    the size from the first key frame's SPS when the SDP did not say, the frame rate measured
+    from the frames' timestamps)."""
 
     codec: str
     width: int
     height: int
     frame_rate: float | None
     has_audio: bool
+    audio_codec: str | None = None
 
 
 @dataclass(frozen=True)
 class IngestEvent:
-    """Something the service must act on. ``kind`` is "connected" or "ended"."""
+    """Something the service must act on: "connected", "info" (a better :class:`StreamInfo`)
+    or "ended"."""
 
-    kind: Literal["connected", "ended"]
+    kind: Literal["connected", "info", "ended"]
     info: StreamInfo | None = None
     reason: str | None = None
     detail: str | None = None
@@ -120,6 +124,23 @@ def classify_error(error: BaseException) -> str:
     if isinstance(error, ConnectionResetError | BrokenPipeError | av.error.EOFError):
         return OfflineReason.DISCONNECTED
     return OfflineReason.ERROR
+
+
+def _size_from_keyframe(packet: av.Packet) -> tuple[int, int]:
+    """Width and height of a key frame's picture (its SPS), by decoding that one frame."""
+    stream = packet.stream
+    try:
+        codec = av.CodecContext.create(stream.codec_context.name, "r")
+        extradata = stream.codec_context.extradata
+        if extradata:
+            codec.extradata = extradata
+        for frame in codec.decode(packet):
+            return int(frame.width), int(frame.height)
+        for frame in codec.decode(None):
+            return int(frame.width), int(frame.height)
+    except (av.FFmpegError, ValueError) as error:
+        log.debug("the key frame's size is unknown: %s", error)
+    return 0, 0
 
 
 class _TimestampRepair:
@@ -167,6 +188,40 @@ class _TimestampRepair:
         return out
 
 
+class FrameClock:
+    """The stream's frame interval, from its video timestamps (not from what the SDP claims).
+
+    The median of the last deltas between frames: a gateway's burst of kept frames (1 ms apart)
+    and gaps (a lost frame, a pause) are left out, so one odd delta does not move it.
+    """
+
+    WINDOW = 15
+    MIN_DELTA = 0.005  # seconds: closer frames are a burst, not the camera's pace
+    MAX_DELTA = 5.0
+
+    def __init__(self) -> None:
+        self._last: float | None = None
+        self._deltas: list[float] = []
+
+    def add(self, seconds: float) -> None:
+        """One video frame's timestamp, in seconds."""
+        last, self._last = self._last, seconds
+        if last is None:
+            return
+        delta = seconds - last
+        if self.MIN_DELTA <= delta <= self.MAX_DELTA:
+            self._deltas.append(delta)
+            del self._deltas[:-self.WINDOW]
+
+    @property
+    def interval(self) -> float | None:
+        """Seconds between frames, once 5 deltas are known (None before)."""
+        if len(self._deltas) < 5:
+            return None
+        ordered = sorted(self._deltas)
+        return ordered[len(ordered) // 2]
+
+
 class IngestStats:
     """Counters the GUI thread polls (plain attribute reads/writes; the GIL keeps them whole)."""
 
@@ -174,9 +229,11 @@ class IngestStats:
         self.opening_at: float | None = None  # holds a connection slot, talking to the camera
         self.connected_at: float | None = None
         self.last_packet_at: float | None = None
+        self.first_keyframe_at: float | None = None
         self.packets = 0
         self.bytes = 0
         self.keyframes = 0
+        self.frame_interval: float | None = None  # seconds, measured (see FrameClock)
 
 
 class RtspIngest:
@@ -204,6 +261,7 @@ class RtspIngest:
         self._on_event = on_event
         self._limiter = limiter
         self._cancelled = threading.Event()
+        self._info: StreamInfo | None = None
         self._thread = threading.Thread(
             target=self._run, name=f"ingest {label}", daemon=True
         )
@@ -245,13 +303,16 @@ class RtspIngest:
                     reason, detail = OfflineReason.NO_VIDEO, "the camera sends no video stream"
                     return
                 video = container.streams.video[0]
+                audio = container.streams.audio[0] if container.streams.audio else None
                 info = StreamInfo(
                     codec=video.codec_context.name,
                     width=video.codec_context.width,
                     height=video.codec_context.height,
                     frame_rate=float(video.average_rate) if video.average_rate else None,
                     has_audio=len(streams) > 1,
+                    audio_codec=None if audio is None else audio.codec_context.name,
                 )
+                self._info = info
                 self.stats.connected_at = self.stats.last_packet_at = time.monotonic()
                 if self._cancelled.is_set():
                     return
@@ -335,11 +396,36 @@ class RtspIngest:
             streams.append(container.streams.audio[0])
         return streams
 
+    def _learn(self, packet: av.Packet, clock: FrameClock) -> None:
+        """What the video's packets tell beyond the SDP: the size (from the first key frame's
+        SPS, when the SDP did not carry it, e.g. beside an audio track) and the real frame
+        rate. A better :class:`StreamInfo` goes out as an "info" event."""
+        info = self._info
+        if info is None:
+            return
+        if packet.dts is not None and packet.time_base is not None:
+            clock.add(float(packet.dts * packet.time_base))
+        interval = clock.interval
+        self.stats.frame_interval = interval
+        better = info
+        if not info.width and packet.is_keyframe:
+            width, height = _size_from_keyframe(packet)
+            if width:
+                better = replace(better, width=width, height=height)
+        if interval is not None:
+            rate = round(1.0 / interval, 2)
+            if info.frame_rate is None or abs(rate - info.frame_rate) > 0.2 * info.frame_rate:
+                better = replace(better, frame_rate=rate)
+        if better != info:
+            self._info = better
+            self._emit(IngestEvent("info", info=better))
+
     def _pump(
         self, container: av.container.InputContainer, streams: Sequence[av.stream.Stream]
     ) -> None:
         repairs = {stream.index: _TimestampRepair(stream) for stream in streams}
         video_index = streams[0].index
+        clock = FrameClock()
         for packet in container.demux(list(streams)):
             if self._cancelled.is_set():
                 return
@@ -349,8 +435,12 @@ class RtspIngest:
             self.stats.last_packet_at = now
             self.stats.packets += 1
             self.stats.bytes += packet.size
-            if packet.stream.index == video_index and packet.is_keyframe:
-                self.stats.keyframes += 1
+            if packet.stream.index == video_index:
+                if packet.is_keyframe:
+                    self.stats.keyframes += 1
+                    if self.stats.first_keyframe_at is None:
+                        self.stats.first_keyframe_at = now
+                self._learn(packet, clock)
             for ready in repairs[packet.stream.index].feed(packet):
                 for sink in self._sinks:
                     sink.write(ready)

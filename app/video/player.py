@@ -41,6 +41,19 @@ Feed = Literal["pipe", "callback"]
 # libvlc's buffering before the first picture of a pipe-fed media (its "file" access would wait
 # 1000 ms): the memory input's fixed 300 ms, which the first-frame measurements were taken with.
 PIPE_CACHING_MS = 300
+MAX_CACHING_MS = 2000
+
+
+def caching_for(frame_interval: float | None) -> int:
+    """libvlc's input caching (ms) for a stream with ``frame_interval`` seconds between frames.
+
+    A fixed 300 ms was measured too short for a 5 fps 1440p/4K camera: libvlc dropped every
+    picture that came late and the tile froze; 700 ms (3.5 frame intervals) played it. Fast
+    streams keep the 300 ms that makes a tile nearly live.
+    """
+    if frame_interval is None:
+        return PIPE_CACHING_MS
+    return int(min(MAX_CACHING_MS, max(PIPE_CACHING_MS, 3500 * frame_interval)))
 
 DEFAULT_FEED: Feed = "pipe" if os.name == "posix" and os.path.isdir("/dev/fd") else "callback"
 
@@ -184,25 +197,29 @@ class TilePlayer:
         self._pipe: int | None = None  # the pipe's read end, while libvlc may read it
         self._stats = vlc.MediaStats()
         self._size_seen_at: float | None = None
+        self.caching_ms = PIPE_CACHING_MS
 
     @property
     def playing(self) -> bool:
         """True between :meth:`play` and :meth:`stop`."""
         return self._media is not None
 
-    def play(self, buffer: TsByteBuffer, window_id: int, muted: bool = True) -> None:
+    def play(self, buffer: TsByteBuffer, window_id: int, muted: bool = True,
+             caching_ms: int = PIPE_CACHING_MS) -> None:
         """Start rendering ``buffer`` into ``window_id`` (stops what played before).
 
         ``muted``: the media gets no audio output at all (no audio device is opened).
+        ``caching_ms``: how far behind the stream libvlc plays (see :func:`caching_for`).
         """
         self.stop()
         self._size_seen_at = None
         self._buffer = buffer
+        self.caching_ms = caching_ms
         if self.feed == "pipe":
             self._pipe = buffer.open_pipe()
             media = self._instance.media_new_location(f"stream:///dev/fd/{self._pipe}")
             if media is not None:
-                media.add_option(f":file-caching={PIPE_CACHING_MS}")
+                media.add_option(f":file-caching={caching_ms}")
         else:
             self._opaque = _register(buffer)
             media = self._instance.media_new_callbacks(
@@ -249,10 +266,25 @@ class TilePlayer:
         return now - self._size_seen_at >= PICTURE_SIZE_GRACE
 
     def displayed_pictures(self) -> int:
-        """Pictures libvlc has shown since play (0 when nothing plays)."""
+        """Pictures libvlc has displayed since play (0 when nothing plays). It counts the
+        redisplays of a picture too (a 5 fps stream showed 2–3× its rate): for "a new picture
+        reached the screen" use :meth:`new_pictures`."""
         if self._media is None or not self._media.get_stats(self._stats):
             return 0
         return int(self._stats.displayed_pictures)
+
+    def new_pictures(self) -> int:
+        """New pictures since play that libvlc decoded and did not drop as late: each is a
+        different picture on screen, never a redisplay of the last one."""
+        if self._media is None or not self._media.get_stats(self._stats):
+            return 0
+        return max(0, int(self._stats.decoded_video) - int(self._stats.lost_pictures))
+
+    def decoded_audio(self) -> int:
+        """Audio blocks libvlc decoded since play (0 when muted: no audio is received)."""
+        if self._media is None or not self._media.get_stats(self._stats):
+            return 0
+        return int(self._stats.decoded_audio)
 
     def has_failed(self) -> bool:
         """True when libvlc gave up on the media (error or end of stream)."""

@@ -4,12 +4,18 @@ MPEG-TS is what libvlc's memory input demuxes best for a live, unseekable stream
 wait for, resync on any 188-byte boundary, and the muxer repeats SPS/PPS before keyframes so a
 decoder can join at any IDR. The output starts at a keyframe, so the first picture libvlc decodes
 is whole instead of a grey smear.
+
+Audio is copied too, except G.711 (PCMA/PCMU, common on CCTV): MPEG-TS has no stream type for
+it, FFmpeg muxes it as private data, and libvlc never plays that. It is transcoded to AAC at its
+own sample rate (8 kHz mono: a few kbit/s and well under 1 % of a core), only while the tile is
+unmuted, since a muted tile receives no audio at all.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from fractions import Fraction
 
 import av
 
@@ -35,6 +41,36 @@ class _BufferWriter:
         return len(data)
 
 
+# audio codecs MPEG-TS cannot carry for libvlc: transcoded to AAC
+TRANSCODED_AUDIO = frozenset({"pcm_alaw", "pcm_mulaw"})
+AAC_BITRATE = 32_000
+
+
+class _AudioTranscoder:
+    """One G.711 input stream → AAC packets for the TS muxer's audio stream."""
+
+    def __init__(self, source: av.stream.Stream, output: av.container.OutputContainer) -> None:
+        context = source.codec_context
+        rate = int(getattr(context, "sample_rate", 0) or 8000)
+        self.decoder: av.AudioCodecContext = av.CodecContext.create(  # type: ignore[assignment]
+            context.name, "r")
+        self.decoder.sample_rate = rate
+        self.decoder.layout = "mono"
+        self.stream = output.add_stream("aac", rate=rate, layout="mono")
+        self.stream.bit_rate = AAC_BITRATE
+        self.rate = rate
+
+    def packets(self, packet: av.Packet) -> list[av.Packet]:
+        """AAC packets for one G.711 packet (often none: AAC frames hold 1024 samples)."""
+        out: list[av.Packet] = []
+        for frame in self.decoder.decode(packet):
+            if packet.pts is not None and packet.time_base is not None:
+                frame.pts = int(packet.pts * packet.time_base * self.rate)
+                frame.time_base = Fraction(1, self.rate)
+            out.extend(self.stream.encode(frame))
+        return out
+
+
 class TsRemuxer:
     """A :class:`~app.video.ingest.PacketSink` that remuxes one session into a TS byte buffer.
 
@@ -54,6 +90,7 @@ class TsRemuxer:
         self._next_buffer: TsByteBuffer | None = None
         self._output: av.container.OutputContainer | None = None
         self._map: dict[int, av.stream.Stream] = {}
+        self._transcoders: dict[int, _AudioTranscoder] = {}
         self._video_index: int | None = None
         self._started = False
         self.packets_written = 0
@@ -67,7 +104,13 @@ class TsRemuxer:
             # hand every packet to libvlc at once instead of waiting for a 32 KiB avio buffer
             options={"flush_packets": "1"},
         )
-        self._map = {s.index: self._output.add_stream_from_template(s) for s in streams}
+        self._map = {}
+        self._transcoders = {}
+        for stream in streams:
+            if stream.type == "audio" and stream.codec_context.name in TRANSCODED_AUDIO:
+                self._transcoders[stream.index] = _AudioTranscoder(stream, self._output)
+            else:
+                self._map[stream.index] = self._output.add_stream_from_template(stream)
         self._video_index = streams[0].index
         self._started = False
 
@@ -108,6 +151,15 @@ class TsRemuxer:
                 self._ring_open = True
             self.buffer.mark_keyframe()
         if self.buffer.closed and self.ring is None:
+            return
+        transcoder = self._transcoders.get(packet.stream.index)
+        if transcoder is not None:
+            try:
+                for encoded in transcoder.packets(packet):
+                    self._output.mux(encoded)
+                    self.packets_written += 1
+            except (av.FFmpegError, ValueError) as error:
+                log.debug("%s: audio packet dropped: %s", self.label, error)
             return
         source = packet.stream
         pts, dts, time_base = packet.pts, packet.dts, packet.time_base

@@ -38,6 +38,7 @@ from app.video.player import (
     Feed,
     HwDecode,
     TilePlayer,
+    caching_for,
     instance_args,
 )
 from app.video.policy import Backoff, ConnectionLimiter
@@ -109,6 +110,9 @@ class _Tile:
     sample_bytes: int = 0
     fps: float = 0.0
     bitrate_kbps: float = 0.0
+    # the stream's measured frame interval (kept across reconnects: the next player starts
+    # with the caching it needs)
+    frame_interval: float | None = None
 
 
 class VideoService(QObject):
@@ -403,6 +407,11 @@ class VideoService(QObject):
     def _new_buffer(self) -> TsByteBuffer:
         return TsByteBuffer(self._buffer_bytes, max_delay=self.live_buffer)
 
+    def _tune_buffer(self, tile: _Tile, buffer: TsByteBuffer) -> None:
+        """The live buffer never skips what libvlc's caching still needs to hold."""
+        if self.live_buffer is not None:
+            buffer.max_delay = max(self.live_buffer, caching_for(tile.frame_interval) / 1000)
+
     def _new_ingest_pipeline(
         self, tile: _Tile, url: StreamSource, window_id: int, replay: bool = True
     ) -> _Pipeline:
@@ -427,7 +436,9 @@ class VideoService(QObject):
             ingest=RtspIngest(url, tile.label, [remuxer], forward, options, self.limiter),
         )
         # libvlc starts first and waits in the read callback: its start-up overlaps the connect.
-        pipeline.player.play(buffer, window_id, muted=tile.muted)
+        self._tune_buffer(tile, buffer)
+        pipeline.player.play(buffer, window_id, muted=tile.muted,
+                             caching_ms=caching_for(tile.frame_interval))
         assert pipeline.ingest is not None
         pipeline.ingest.start()
         return pipeline
@@ -568,10 +579,43 @@ class VideoService(QObject):
         if event.kind == "connected":
             pipeline.connected_at = time.monotonic()
             pipeline.info = event.info
+        elif event.kind == "info":
+            pipeline.info = event.info
+            if pipeline is tile.live:
+                self._learn_stream(tile, pipeline)
+                self._publish_current(tile, force=True)
         elif pipeline is tile.pending:
             self._pending_failed(tile, f"{event.reason}: {event.detail}")
         else:
             self._fail(tile, event.reason or OfflineReason.ERROR, event.detail)
+
+    def _learn_stream(self, tile: _Tile, live: _Pipeline) -> None:
+        """The stream's real frame interval is known: its live cache must follow it. A player
+        started with too little caching for a slow stream drops late pictures and freezes, so
+        it is replaced: in place while nothing is on screen yet, else by a fresh session
+        rendered underneath and raised at its first picture (no black)."""
+        info = live.info
+        if info is None or not info.frame_rate:
+            return
+        tile.frame_interval = 1.0 / info.frame_rate
+        needed = caching_for(tile.frame_interval)
+        if live.buffer is not None:
+            self._tune_buffer(tile, live.buffer)
+        if needed <= live.player.caching_ms * 1.25 or tile.replay is not None:
+            return
+        log.info("%s: %.1f fps: live cache %d → %d ms", tile.label, info.frame_rate,
+                 live.player.caching_ms, needed)
+        if live.last_frame_at is None and live.remuxer is not None:
+            buffer = self._new_buffer()
+            self._tune_buffer(tile, buffer)
+            live.buffer = buffer
+            live.player.play(buffer, live.window_id, muted=tile.muted, caching_ms=needed)
+            live.remuxer.retarget(buffer)
+            return
+        other = self._other_window(tile)
+        if other is not None and tile.pending is None and tile.held is None:
+            tile.pending = self._new_ingest_pipeline(tile, tile.url, other, replay=False)
+            tile.pending_kind = "switch"
 
     def _pending_failed(self, tile: _Tile, why: str) -> None:
         pending = tile.pending
@@ -647,7 +691,7 @@ class VideoService(QObject):
                 return
             old = tile.live
             tile.live, tile.url = pending, pending.url
-            pending.frames_seen, pending.last_frame_at = pending.player.displayed_pictures(), now
+            pending.frames_seen, pending.last_frame_at = pending.player.new_pictures(), now
             if old is not None:
                 if old.remuxer is not None:
                     old.remuxer.attach_ring(None)
@@ -672,7 +716,7 @@ class VideoService(QObject):
         live = tile.live
         assert live is not None and live.ingest is not None
         health = self.health
-        frames = live.player.displayed_pictures()
+        frames = live.player.new_pictures()
         if frames > live.frames_seen:
             live.frames_seen = frames
             live.last_frame_at = now
@@ -699,7 +743,10 @@ class VideoService(QObject):
             now=now, connected_at=live.connected_at, opening_at=stats.opening_at,
             last_packet_at=stats.last_packet_at, last_picture_at=live.last_frame_at,
             rendering=tile.replay is None and live.player.playing,
-            player_failed=live.player.has_failed()), health, self.ingest_options.open_timeout)
+            player_failed=live.player.has_failed(),
+            first_keyframe_at=stats.first_keyframe_at, frame_interval=tile.frame_interval,
+            keyframe_gated=isinstance(live.url, SessionSource),
+        ), health, self.ingest_options.open_timeout)
         if judgement.verdict is Verdict.FAIL:
             assert judgement.reason is not None
             self._fail(tile, judgement.reason, judgement.detail)

@@ -1,0 +1,78 @@
+"""The remuxer alone, on files made by Debian's ffmpeg: G.711 audio becomes AAC in the TS."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import av
+import pytest
+
+from app.video.ingest import FrameClock, _TimestampRepair
+from app.video.remux import TsRemuxer
+from app.video.tsbuffer import TsByteBuffer
+
+
+def _camera_file(tmp_path: Path, audio_codec: str, fps: int = 25) -> Path:
+    """Three seconds of H.264 (GOP 1 s) with 8 kHz mono ``audio_codec``, as a camera sends."""
+    path = tmp_path / f"camera-{audio_codec}.mkv"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y",
+         "-f", "lavfi", "-i", f"testsrc=size=320x240:rate={fps}",
+         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000",
+         "-t", "3", "-c:v", "libx264", "-g", str(fps), "-pix_fmt", "yuv420p",
+         "-c:a", audio_codec, "-ac", "1", "-ar", "8000", str(path)],
+        check=True, timeout=60)
+    return path
+
+
+def _remux(path: Path) -> bytes:
+    buffer = TsByteBuffer(capacity=16 * 1024 * 1024)
+    remuxer = TsRemuxer(buffer, "test")
+    with av.open(str(path)) as source:
+        streams = [source.streams.video[0], source.streams.audio[0]]
+        remuxer.begin(streams)
+        repairs = {stream.index: _TimestampRepair(stream) for stream in streams}
+        for packet in source.demux(streams):
+            if packet.size == 0:
+                continue  # the demuxer's end marker
+            for ready in repairs[packet.stream.index].feed(packet):  # as the ingest does
+                remuxer.write(ready)
+        remuxer.end()
+    buffer.finish()
+    data = bytearray()
+    while chunk := buffer.read(65536, timeout=0.1):
+        data += chunk
+    return bytes(data)
+
+
+@pytest.mark.parametrize("audio_codec", ["pcm_alaw", "pcm_mulaw"])
+def test_g711_audio_is_transcoded_to_aac_that_decodes(tmp_path: Path, audio_codec: str) -> None:
+    ts = tmp_path / "out.ts"
+    ts.write_bytes(_remux(_camera_file(tmp_path, audio_codec)))
+    with av.open(str(ts)) as out:
+        assert out.streams.video[0].codec_context.name == "h264"
+        audio = out.streams.audio[0]
+        assert audio.codec_context.name == "aac"
+        assert audio.codec_context.sample_rate == 8000
+        samples = sum(frame.samples for packet in out.demux(audio) for frame in packet.decode())
+    # about 3 s of sound came through (the encoder holds back its last partial frame)
+    assert 2.5 * 8000 <= samples <= 3.2 * 8000, samples
+
+
+def test_aac_audio_is_copied_as_it_is(tmp_path: Path) -> None:
+    ts = tmp_path / "out.ts"
+    ts.write_bytes(_remux(_camera_file(tmp_path, "aac")))
+    with av.open(str(ts)) as out:
+        assert out.streams.audio[0].codec_context.name == "aac"
+        assert out.streams.video[0].codec_context.name == "h264"
+
+
+def test_the_frame_clock_measures_the_camera_pace_not_a_burst() -> None:
+    clock = FrameClock()
+    for n in range(30):  # a gateway's kept GOP: frames 1 ms apart
+        clock.add(n * 0.001)
+    assert clock.interval is None
+    for n in range(1, 10):  # then the camera's 5 fps, with one lost frame
+        clock.add(0.029 + n * 0.2 + (0.2 if n > 5 else 0.0))
+    assert clock.interval == pytest.approx(0.2)
