@@ -15,6 +15,7 @@ window libvlc draws into, and a native window cannot be transparent, so it is an
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from PySide6.QtCore import QMimeData, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -38,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import arg
-from app.video.status import StreamState, TileStatus
+from app.video.status import OfflineReason, StreamState, TileStatus
 
 CAMERA_MIME_TYPE = "application/x-iocwall-camera-id"
 
@@ -366,7 +367,8 @@ class VideoTile(QWidget):
         self._state_label.style().unpolish(self._state_label)
         self._state_label.style().polish(self._state_label)
         self._refresh_overlay()
-        counting = status.state in (StreamState.STALLED, StreamState.OFFLINE)
+        counting = status.state in (StreamState.STALLED, StreamState.OFFLINE) or (
+            status.state is StreamState.CONNECTING and status.reason == OfflineReason.KEYFRAME)
         if counting and not self._ticker.isActive():
             self._ticker.start()
         elif not counting:
@@ -377,10 +379,8 @@ class VideoTile(QWidget):
         elapsed = time.monotonic() - self._status_at
         age = None if status.last_frame_age is None else status.last_frame_age + elapsed
         retry = None if status.retry_in is None else max(0.0, status.retry_in - elapsed)
-        return TileStatus(
-            status.state, age, status.reason, status.fps, status.bitrate_kbps, retry,
-            status.width, status.height, status.muted, status.replay_offset, status.transport,
-        )
+        waiting = None if status.waiting_s is None else status.waiting_s + elapsed
+        return replace(status, last_frame_age=age, retry_in=retry, waiting_s=waiting)
 
     def _refresh_overlay(self) -> None:
         status = self._status
@@ -396,6 +396,10 @@ class VideoTile(QWidget):
         """The badge (kind, translated text) for a status."""
         state = status.state
         if state is StreamState.CONNECTING:
+            if status.reason == OfflineReason.KEYFRAME:
+                seconds = int(status.waiting_s or 0)
+                return "connecting", self.tr(
+                    "Waiting for the camera's key frame… %n s", "", seconds)
             return "connecting", self.tr("Connecting…")
         if state is StreamState.LIVE:
             return "live", self.tr("LIVE")

@@ -750,6 +750,11 @@ class VideoService(QObject):
         if judgement.verdict is Verdict.FAIL:
             assert judgement.reason is not None
             self._fail(tile, judgement.reason, judgement.detail)
+        elif judgement.verdict is Verdict.WAIT and tile.state is StreamState.CONNECTING:
+            waiting = live.connected_at is not None and stats.first_keyframe_at is None \
+                and now - live.connected_at >= 1.0
+            # a wait longer than a second says what it waits for (a long GOP's key frame)
+            self._publish(tile, StreamState.CONNECTING, OfflineReason.KEYFRAME if waiting else None)
         elif judgement.verdict is Verdict.STALLED:
             tile.live_since = None
             self._publish(tile, StreamState.STALLED, None)
@@ -783,6 +788,9 @@ class VideoService(QObject):
             muted=tile.muted,
             replay_offset=tile.replay_offset if tile.state is StreamState.REPLAY else None,
             transport=tile.transport,
+            waiting_s=(now - live.connected_at
+                       if tile.reason == OfflineReason.KEYFRAME and live is not None
+                       and live.connected_at is not None else None),
         )
 
     def _publish_current(self, tile: _Tile, force: bool = False) -> None:

@@ -35,6 +35,8 @@ class OfflineReason:
     RENDERER = "renderer failed"
     GATEWAY = "gateway"  # the media gateway does not answer (its session URL is refused)
     NO_SESSION = "no session"  # the backend granted no session to watch through the gateway
+    # not offline: CONNECTING's reason while a long-GOP camera's first key frame is awaited
+    KEYFRAME = "keyframe"
     ERROR = "error"
 
 
@@ -61,6 +63,8 @@ class TileStatus:
     muted: bool = True
     replay_offset: float | None = None
     transport: str = "tcp"
+    # CONNECTING with reason KEYFRAME: seconds the stream has waited for the camera's key frame
+    waiting_s: float | None = None
 
 
 STOPPED_STATUS = TileStatus(StreamState.STOPPED)

@@ -3367,170 +3367,177 @@
     <context>
         <name>VideoTile</name>
         <message>
-            <location filename="../../widgets/tile.py" line="337" />
-            <location filename="../../widgets/tile.py" line="338" />
-            <location filename="../../widgets/tile.py" line="398" />
-            <location filename="../../widgets/tile.py" line="428" />
+            <location filename="../../widgets/tile.py" line="339" />
+            <location filename="../../widgets/tile.py" line="340" />
+            <location filename="../../widgets/tile.py" line="403" />
+            <location filename="../../widgets/tile.py" line="433" />
             <source>Connecting…</source>
             <translation>Đang kết nối…</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="347" />
+            <location filename="../../widgets/tile.py" line="349" />
             <source>Empty — drop a camera here</source>
             <translation>Trống — kéo camera vào đây</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="430" />
+            <location filename="../../widgets/tile.py" line="435" />
             <source>Live</source>
             <translation>Trực tiếp</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../widgets/tile.py" line="433" />
+            <location filename="../../widgets/tile.py" line="438" />
             <source>Frozen %n s</source>
             <translation>
                 <numerusform>Đứng hình %n giây</numerusform>
             </translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="434" />
+            <location filename="../../widgets/tile.py" line="439" />
             <source>Frozen</source>
             <translation>Đứng hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="407" />
-            <location filename="../../widgets/tile.py" line="437" />
+            <location filename="../../widgets/tile.py" line="412" />
+            <location filename="../../widgets/tile.py" line="442" />
             <source>Offline: %1</source>
             <translation>Mất tín hiệu: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="179" />
-            <location filename="../../widgets/tile.py" line="439" />
+            <location filename="../../widgets/tile.py" line="181" />
+            <location filename="../../widgets/tile.py" line="444" />
             <source>Replay</source>
             <translation>Xem lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="180" />
+            <location filename="../../widgets/tile.py" line="182" />
             <source>Instant replay of the last 30 s (R)</source>
             <translation>Xem lại ngay 30 giây vừa qua (R)</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="185" />
+            <location filename="../../widgets/tile.py" line="187" />
             <source>Bookmark</source>
             <translation>Đánh dấu</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="186" />
+            <location filename="../../widgets/tile.py" line="188" />
             <source>Bookmark this moment of the camera (B)</source>
             <translation>Đánh dấu thời điểm này của camera (B)</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="194" />
+            <location filename="../../widgets/tile.py" line="196" />
             <source>Tour position</source>
             <translation>Vị trí tuần tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="263" />
+            <location filename="../../widgets/tile.py" line="265" />
             <source>Tour %1</source>
             <translation>Tuần tra %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="299" />
+            <location filename="../../widgets/tile.py" line="301" />
             <source>No permission to view this camera</source>
             <translation>Không có quyền xem camera này</translation>
         </message>
+        <message numerus="yes">
+            <location filename="../../widgets/tile.py" line="402" />
+            <source>Waiting for the camera's key frame… %n s</source>
+            <translation>
+                <numerusform>Đang chờ khung hình chính của camera… %n giây</numerusform>
+            </translation>
+        </message>
         <message>
-            <location filename="../../widgets/tile.py" line="400" />
+            <location filename="../../widgets/tile.py" line="405" />
             <source>LIVE</source>
             <translation>TRỰC TIẾP</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../widgets/tile.py" line="403" />
+            <location filename="../../widgets/tile.py" line="408" />
             <source>STALLED — no new picture for %n s</source>
             <translation>
                 <numerusform>ĐỨNG HÌNH — không có hình mới trong %n giây</numerusform>
             </translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="405" />
+            <location filename="../../widgets/tile.py" line="410" />
             <source>offline</source>
             <translation>mất tín hiệu</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../widgets/tile.py" line="409" />
+            <location filename="../../widgets/tile.py" line="414" />
             <source>Offline: %1 — reconnecting in %n s</source>
             <translation>
                 <numerusform>Mất tín hiệu: %1 — kết nối lại sau %n giây</numerusform>
             </translation>
         </message>
         <message numerus="yes">
-            <location filename="../../widgets/tile.py" line="413" />
+            <location filename="../../widgets/tile.py" line="418" />
             <source>REPLAY — %n s behind live (R: back to live)</source>
             <translation>
                 <numerusform>XEM LẠI — chậm %n giây so với trực tiếp (R: về trực tiếp)</numerusform>
             </translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="437" />
+            <location filename="../../widgets/tile.py" line="442" />
             <source>Offline</source>
             <translation>Mất tín hiệu</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="440" />
+            <location filename="../../widgets/tile.py" line="445" />
             <source>Stopped</source>
             <translation>Đã dừng</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="444" />
+            <location filename="../../widgets/tile.py" line="449" />
             <source>connection refused</source>
             <translation>bị từ chối kết nối</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="445" />
+            <location filename="../../widgets/tile.py" line="450" />
             <source>wrong camera credentials</source>
             <translation>sai thông tin đăng nhập camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="446" />
+            <location filename="../../widgets/tile.py" line="451" />
             <source>no answer</source>
             <translation>không phản hồi</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="447" />
+            <location filename="../../widgets/tile.py" line="452" />
             <source>stream not found</source>
             <translation>không tìm thấy luồng video</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="448" />
+            <location filename="../../widgets/tile.py" line="453" />
             <source>access denied</source>
             <translation>bị từ chối truy cập</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="449" />
+            <location filename="../../widgets/tile.py" line="454" />
             <source>disconnected</source>
             <translation>mất kết nối</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="450" />
+            <location filename="../../widgets/tile.py" line="455" />
             <source>no video</source>
             <translation>không có hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="451" />
+            <location filename="../../widgets/tile.py" line="456" />
             <source>player error</source>
             <translation>lỗi trình phát</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="452" />
+            <location filename="../../widgets/tile.py" line="457" />
             <source>video gateway unreachable</source>
             <translation>không kết nối được cổng video</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="453" />
+            <location filename="../../widgets/tile.py" line="458" />
             <source>the server granted no viewing session</source>
             <translation>máy chủ không cấp phiên xem</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="454" />
+            <location filename="../../widgets/tile.py" line="459" />
             <source>error</source>
             <translation>lỗi</translation>
         </message>

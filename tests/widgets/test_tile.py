@@ -153,6 +153,10 @@ def test_overlay_follows_the_status_and_counts_by_itself(qtbot: QtBot) -> None:
         tile.overlay_text()
     )
     qtbot.waitUntil(lambda: "reconnecting in 3 s" in tile.overlay_text(), timeout=5000)
+    # a long GOP: the wait says what it waits for, counting on by itself
+    tile.set_status(TileStatus(StreamState.CONNECTING, reason="keyframe", waiting_s=6.2))
+    assert "key frame" in tile.overlay_text() and "6 s" in tile.overlay_text()
+    qtbot.waitUntil(lambda: "7 s" in tile.overlay_text(), timeout=5000)
     tile.set_status(TileStatus(StreamState.REPLAY, replay_offset=30.4))
     assert "REPLAY" in tile.overlay_text() and "30" in tile.overlay_text()
     tile.clear()
