@@ -3,6 +3,7 @@ the camera returns (probe), and never more than 8 connection attempts in flight 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -200,5 +201,38 @@ def test_sixteen_cameras_dropped_at_once_never_exceed_eight_attempts(
             )
             print(f"attempts in flight, high-water mark: {service.limiter.high_water}")
             assert 1 <= service.limiter.high_water <= 8
+    finally:
+        service.shutdown()
+
+
+def test_a_twelve_second_gop_camera_plays_without_a_timeout_killing_it(
+    qtbot: QtBot, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from lab.testing import start_test_lab
+
+    service = VideoService()
+    tile = VideoTile(0)
+    qtbot.addWidget(tile)
+    tile.setGeometry(700, 100, 640, 400)
+    tile.show()
+    qtbot.waitExposed(tile)
+    statuses: list[TileStatus] = []
+    service.tile_status_changed.connect(lambda key, status: statuses.append(status))
+    service.tile_status_changed.connect(lambda key, status: tile.set_status(status))
+    try:
+        # the camera's encoder runs on its own clock: a session joins wherever its GOP is
+        with start_test_lab(tmp_path_factory.mktemp("gop12"), cameras=1, gop_seconds=12,
+                            key_frame_on_connect=False) as lab:
+            started = time.monotonic()
+            service.play("g12", sub_url(lab, 0), tile.video_window_id(), "CAM-GOP12",
+                         spare_window=tile.spare_window_id())
+            _wait_state(qtbot, service, "g12", StreamState.LIVE, 20.0)
+            waited = time.monotonic() - started
+            print(f"\nfirst picture of a 12 s GOP after {waited:.1f} s")
+            assert not [s for s in statuses if s.state is StreamState.OFFLINE], statuses
+            if waited > 2.5:  # a wait longer than a second says what it waits for
+                assert any(s.reason == "keyframe" for s in statuses), statuses
+            qtbot.wait(2000)
+            assert service.status("g12").state is StreamState.LIVE
     finally:
         service.shutdown()
