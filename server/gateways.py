@@ -97,7 +97,7 @@ def camera_entries(session: Session, gateway: Gateway, box: SecretBox) -> list[d
             if not url:
                 continue
             entry: dict[str, Any] = {"camera_id": camera.id, "stream": stream, "url": url,
-                                     "username": username, "transport": "tcp",
+                                     "username": username, "transport": camera.transport,
                                      "name": camera.name}
             if camera.rtsp_password_sealed is not None:
                 entry["sealed_password"] = camera.rtsp_password_sealed

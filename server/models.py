@@ -148,6 +148,8 @@ class Camera(Base):
                                                    index=True)
     rtsp_password_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
     onvif_password_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # how its gateway reaches it: "auto" (TCP, UDP when the camera refuses TCP), "tcp", "udp"
+    transport: Mapped[str] = mapped_column(String(8), default="auto", server_default="auto")
 
     ward: Mapped[Ward] = relationship(lazy="joined")
 

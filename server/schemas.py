@@ -154,6 +154,8 @@ class CameraPublic(BaseModel):
     # for users holding ``admin``: whether the camera's gateway holds its password (false: an
     # administrator must enter it, e.g. after the gateway's key changed); null for others
     has_credentials: bool | None = None
+    # for administrators: how its gateway reaches it ("auto", "tcp", "udp"); null for others
+    transport: str | None = None
 
 
 class AuditEventPublic(BaseModel):
@@ -525,6 +527,14 @@ class GatewayUpdate(StrictInput):
                                     pattern=CONTROL_URL_PATTERN)
     control_secret: str | None = Field(default=None, min_length=16, max_length=256)
     is_active: bool | None = None
+
+
+class CameraUpdate(StrictInput):
+    """An administrator's change to a camera (fields left out stay as they are)."""
+
+    # how its gateway reaches the camera: "auto" (TCP, falling back to UDP when the camera
+    # refuses TCP), "tcp", or "udp" (a camera that serves UDP only)
+    transport: Literal["auto", "tcp", "udp"] | None = None
 
 
 class CameraPlacementChange(StrictInput):

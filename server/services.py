@@ -73,14 +73,16 @@ def camera_public(item: VisibleCamera, box: SecretBox) -> CameraPublic:
     if perm.Action.VIEW in item.actions and camera.gateway_id is not None:
         streams = ["main", "sub"] if camera.sub_url else ["main"]
     # no ONVIF address nor password: PTZ goes through the gateway's broker (server.ptz_broker)
-    has_credentials = None
+    has_credentials = transport = None
     if perm.Action.ADMIN in item.actions:
         has_credentials = camera.gateway_id is not None and camera.rtsp_password_sealed is not None
+        transport = camera.transport
     return CameraPublic(
         id=camera.id, name=camera.name, ward=camera.ward.name, ward_id=camera.ward_id,
         system=camera.system, ptz=camera.ptz, public=camera.public, location=camera.location,
         owner=camera.owner, actions=perm.ordered(item.actions), main_stream_url=None,
         sub_stream_url=None, streams=streams, has_credentials=has_credentials,
+        transport=transport,
     )
 
 

@@ -170,3 +170,41 @@ def test_no_column_holds_a_camera_password_the_backend_could_read(demo: Backend)
     assert not {"rtsp_password_enc", "onvif_password_enc"} & columns
     assert {c for c in columns if "password" in c} == {"rtsp_password_sealed",
                                                       "onvif_password_sealed"}
+
+
+def test_an_administrator_sets_how_the_gateway_reaches_a_camera(demo: Backend) -> None:
+    from server.gateways import camera_entries
+    from server.models import Camera, Gateway
+
+    admin = demo.login("ioc.admin")
+    camera_id = demo.camera_ids()[2]
+    headers = {"Authorization": f"Bearer {admin}"}
+    assert demo.get(f"/cameras/{camera_id}", admin).json()["transport"] == "auto"
+    changed = demo.client.patch(f"/api/v1/admin/cameras/{camera_id}", headers=headers,
+                                json={"transport": "udp"})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["transport"] == "udp" and changed.json()["id"] == camera_id
+    # the gateway's table carries it for both streams
+    runtime = demo.client.app.state.runtime  # type: ignore[attr-defined]
+    with runtime.sessions() as session:
+        camera = session.get(Camera, camera_id)
+        assert camera is not None
+        gateway = session.get(Gateway, camera.gateway_id)
+        assert gateway is not None
+        entries = [e for e in camera_entries(session, gateway, runtime.secrets)
+                   if e["camera_id"] == camera_id]
+    assert [e["transport"] for e in entries] == ["udp", "udp"]
+    row = demo.audit_rows("camera_update")[-1]
+    assert row["camera_id"] == camera_id
+    # a bad value is refused naming the field, and changes nothing
+    bad = demo.client.patch(f"/api/v1/admin/cameras/{camera_id}", headers=headers,
+                            json={"transport": "quic"})
+    assert bad.status_code == 422 and "transport" in bad.text
+    assert demo.get(f"/cameras/{camera_id}", admin).json()["transport"] == "udp"
+    # not an administrator: refused; viewers never learn the setting
+    operator = demo.login("ioc.operator")
+    refused = demo.client.patch(f"/api/v1/admin/cameras/{camera_id}",
+                                headers={"Authorization": f"Bearer {operator}"},
+                                json={"transport": "tcp"})
+    assert refused.status_code == 403
+    assert demo.get(f"/cameras/{camera_id}", operator).json()["transport"] is None
