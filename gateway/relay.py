@@ -57,19 +57,24 @@ from common.stream_tokens import StreamToken, TokenError  # noqa: E402
 from gateway.access import Gate, Revocation  # noqa: E402
 from gateway.config import CameraTable, Upstream, live_path  # noqa: E402
 from gateway.events import Events  # noqa: E402
-from gateway.keeper import VIEWER_PIPELINE, Feed, GopKeeper  # noqa: E402
+from gateway.keeper import (  # noqa: E402
+    AUDIO,
+    PROTOCOLS,
+    UPSTREAM_LATENCY_MS,
+    UPSTREAM_TIMEOUT_US,
+    VIDEO,
+    DigestQop,
+    Feed,
+    GopKeeper,
+    viewer_pipeline,
+)
 
 log = logging.getLogger("iocwall.gateway")
 
 LISTEN_BACKLOG = 128
-UPSTREAM_LATENCY_MS = 100
-UPSTREAM_TIMEOUT_US = 5_000_000  # rtspsrc: give up on a silent camera after 5 s
-PROTOCOLS = {
-    "tcp": GstRtsp.RTSPLowerTrans.TCP,
-    "udp": GstRtsp.RTSPLowerTrans.UDP,
-    "auto": GstRtsp.RTSPLowerTrans.UDP | GstRtsp.RTSPLowerTrans.UDP_MCAST
-    | GstRtsp.RTSPLowerTrans.TCP,
-}
+# The plain relay lets rtspsrc choose (UDP first, then TCP); the keeper tries TCP first.
+RELAY_PROTOCOLS = {"tcp": PROTOCOLS["tcp"], "udp": PROTOCOLS["udp"],
+                   "auto": PROTOCOLS["udp"] | PROTOCOLS["tcp"]}
 PIPELINE = (
     "( rtspsrc name=src ! rtph264depay ! h264parse ! "
     "rtph264pay name=pay0 pt=96 config-interval=-1 )"
@@ -108,13 +113,17 @@ class StreamFactory(GstRtspServer.RTSPMediaFactory):
         log.info("%s: connecting upstream %s", self.upstream.label, self.upstream.masked_url)
         return bin_
 
-    def configure_source(self, src: Gst.Element) -> None:
-        """The camera's ``rtspsrc``: location, credentials as properties, transport, limits."""
+    def set_location(self, src: Gst.Element) -> None:
+        """The camera's ``rtspsrc``: location, credentials as properties (never in a URL)."""
         src.set_property("location", self.upstream.url)
         if self.upstream.username:
             src.set_property("user-id", self.upstream.username)
             src.set_property("user-pw", self.upstream.password)
-        src.set_property("protocols", PROTOCOLS[self.upstream.transport])
+
+    def configure_source(self, src: Gst.Element) -> None:
+        """The relay's ``rtspsrc``: location, credentials, transport, limits."""
+        self.set_location(src)
+        src.set_property("protocols", RELAY_PROTOCOLS[self.upstream.transport])
         src.set_property("latency", UPSTREAM_LATENCY_MS)
         src.set_property("timeout", UPSTREAM_TIMEOUT_US)
         src.connect("select-stream", self._select_stream)
@@ -171,27 +180,44 @@ class KeeperFactory(StreamFactory):
         super().__init__(upstream)
         self.set_shared(False)
         self.live = live
+        digest = (DigestQop(upstream.url, upstream.username, upstream.password)
+                  if upstream.username else None)
         self.keeper = keeper if keeper is not None else GopKeeper(
-            upstream.label, self.configure_source, lambda: on_lost(upstream.path))
+            upstream.label, self.set_location, lambda: on_lost(upstream.path),
+            transport=upstream.transport, digest=digest)
 
     def live_mount(self) -> KeeperFactory:
         return KeeperFactory(self.upstream, lambda _path: None, keeper=self.keeper, live=True)
 
-    def do_create_element(self, url: GstRtsp.RTSPUrl) -> Gst.Element:
-        return Gst.parse_launch(VIEWER_PIPELINE)
-
-    def _on_media_configure(self, _factory: Any, media: GstRtspServer.RTSPMedia) -> None:
-        self.medias += 1
-        feed = Feed(media.get_element().get_by_name_recurse_up("src"), live=self.live)
-        media.connect("unprepared", lambda _media: self.keeper.detach(feed))
+    def do_create_element(self, url: GstRtsp.RTSPUrl) -> Gst.Element | None:
+        """The viewer's pipeline, after the camera's streams (this waits for its SDP when no
+        one watches it yet); None (the viewer gets 503) when the camera cannot be reached."""
         if self.keeper.pipeline is None:
             log.info("%s: connecting upstream %s", self.upstream.label,
                      self.upstream.masked_url)
+        announce = self.keeper.prepare()
+        if announce is None or announce.video is None:
+            return None
+        return Gst.parse_launch(viewer_pipeline(announce))
+
+    def _on_media_configure(self, _factory: Any, media: GstRtspServer.RTSPMedia) -> None:
+        self.medias += 1
+        element = media.get_element()
+        video = element.get_by_name_recurse_up("vsrc")
+        caps_name = video.get_property("caps").get_structure(0).get_name()
+        codec = next(codec for codec in VIDEO.values() if codec.caps.startswith(caps_name))
+        pay = element.get_by_name_recurse_up("pay1")
+        audio = (None if pay is None else
+                 next(a.name for a in AUDIO.values()
+                      if a.pay.split()[0] == pay.get_factory().get_name()))
+        feed = Feed(video, audio=element.get_by_name_recurse_up("asrc"), live=self.live,
+                    filler=codec.filler, codecs=(codec.name, audio))
+        media.connect("unprepared", lambda _media: self.keeper.detach(feed))
         self.keeper.attach(feed)
 
     def stats_row(self) -> dict[str, Any]:
         return {"upstream_connected": self.keeper.connected,
-                "upstream_failures": self.keeper.failures, "bytes": self.keeper.bytes_in,
+                "upstream_failures": self.keeper.upstream.failures, "bytes": self.keeper.bytes_in,
                 **self.keeper.stats()}
 
 
