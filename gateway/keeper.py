@@ -485,7 +485,8 @@ class GopKeeper:
         GLib.idle_add(self._set_playing, pipeline)
 
     def _set_playing(self, pipeline: Gst.Element) -> bool:
-        if pipeline is not self.pipeline:
+        stopped = pipeline is not self.pipeline
+        if stopped:
             return False  # stopped before it started
         if pipeline.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
             self._fail(pipeline, "could not start", "failed")

@@ -5,7 +5,7 @@ the parent, one JSON object per line: the first stdin line is
 ``{"mounts": [{"path": "/x", "launch": "( ... )", "protocols": "tcp+udp" | "udp",
 "auth": null | {"user": "u", "password": "p"}}]}``; stdout answers ``{"ready": true, "port": N}``,
 then one reply per ``{"cmd": "stats"}`` (per path: ``describes``, ``authorized``,
-``unauthorized``, ``media``). EOF on stdin ends it.
+``unauthorized``, ``bad_credentials``, ``basic``, ``requests``, ``media``). EOF on stdin ends it.
 
 Authentication imitates Hikvision-style cameras, which GStreamer's server cannot: a front on
 the public port answers every request of a mount with ``auth`` that lacks good credentials
@@ -42,7 +42,7 @@ counts: dict[str, dict[str, int]] = {}
 
 def count(path: str, key: str) -> None:
     with lock:
-        row = counts.setdefault(path, {"describes": 0, "authorized": 0, "unauthorized": 0,
+        row = counts.setdefault(path, {"requests": 0, "describes": 0, "authorized": 0, "unauthorized": 0,
                                        "bad_credentials": 0, "basic": 0,
                                        "media": 0})
         row[key] += 1
@@ -136,7 +136,8 @@ class Front:
                 method, uri = lines[0].split()[:2]
                 mount = self.mount_of(uri)
                 auth = (mount or {}).get("auth")
-                path = mount["path"] if mount else uri
+                path = mount["path"] if mount else re.sub(r"^rtsp://[^/]*", "", uri).split("?")[0]
+                count(path, "requests")
                 if method == "DESCRIBE":
                     count(path, "describes")
                 if auth:
