@@ -53,23 +53,32 @@ gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
-from common.stream_tokens import StreamToken, TokenError  # noqa: E402
+from common.stream_tokens import (  # noqa: E402
+    LIVE_MOUNT,  # noqa: E402
+    StreamToken,
+    TokenError,
+)
 from gateway.access import Gate, Revocation  # noqa: E402
 from gateway.config import CameraTable, Upstream, live_path  # noqa: E402
 from gateway.events import Events  # noqa: E402
-from gateway.keeper import VIEWER_PIPELINE, Feed, GopKeeper  # noqa: E402
+from gateway.keeper import (  # noqa: E402
+    AUDIO,
+    PROTOCOLS,
+    UPSTREAM_LATENCY_MS,
+    UPSTREAM_TIMEOUT_US,
+    VIDEO,
+    DigestQop,
+    Feed,
+    GopKeeper,
+    viewer_pipeline,
+)
 
 log = logging.getLogger("iocwall.gateway")
 
 LISTEN_BACKLOG = 128
-UPSTREAM_LATENCY_MS = 100
-UPSTREAM_TIMEOUT_US = 5_000_000  # rtspsrc: give up on a silent camera after 5 s
-PROTOCOLS = {
-    "tcp": GstRtsp.RTSPLowerTrans.TCP,
-    "udp": GstRtsp.RTSPLowerTrans.UDP,
-    "auto": GstRtsp.RTSPLowerTrans.UDP | GstRtsp.RTSPLowerTrans.UDP_MCAST
-    | GstRtsp.RTSPLowerTrans.TCP,
-}
+# The plain relay lets rtspsrc choose (UDP first, then TCP); the keeper tries TCP first.
+RELAY_PROTOCOLS = {"tcp": PROTOCOLS["tcp"], "udp": PROTOCOLS["udp"],
+                   "auto": PROTOCOLS["udp"] | PROTOCOLS["tcp"]}
 PIPELINE = (
     "( rtspsrc name=src ! rtph264depay ! h264parse ! "
     "rtph264pay name=pay0 pt=96 config-interval=-1 )"
@@ -108,13 +117,17 @@ class StreamFactory(GstRtspServer.RTSPMediaFactory):
         log.info("%s: connecting upstream %s", self.upstream.label, self.upstream.masked_url)
         return bin_
 
-    def configure_source(self, src: Gst.Element) -> None:
-        """The camera's ``rtspsrc``: location, credentials as properties, transport, limits."""
+    def set_location(self, src: Gst.Element) -> None:
+        """The camera's ``rtspsrc``: location, credentials as properties (never in a URL)."""
         src.set_property("location", self.upstream.url)
         if self.upstream.username:
             src.set_property("user-id", self.upstream.username)
             src.set_property("user-pw", self.upstream.password)
-        src.set_property("protocols", PROTOCOLS[self.upstream.transport])
+
+    def configure_source(self, src: Gst.Element) -> None:
+        """The relay's ``rtspsrc``: location, credentials, transport, limits."""
+        self.set_location(src)
+        src.set_property("protocols", RELAY_PROTOCOLS[self.upstream.transport])
         src.set_property("latency", UPSTREAM_LATENCY_MS)
         src.set_property("timeout", UPSTREAM_TIMEOUT_US)
         src.connect("select-stream", self._select_stream)
@@ -171,27 +184,44 @@ class KeeperFactory(StreamFactory):
         super().__init__(upstream)
         self.set_shared(False)
         self.live = live
+        digest = (DigestQop(upstream.url, upstream.username, upstream.password)
+                  if upstream.username else None)
         self.keeper = keeper if keeper is not None else GopKeeper(
-            upstream.label, self.configure_source, lambda: on_lost(upstream.path))
+            upstream.label, self.set_location, lambda: on_lost(upstream.path),
+            transport=upstream.transport, digest=digest)
 
     def live_mount(self) -> KeeperFactory:
         return KeeperFactory(self.upstream, lambda _path: None, keeper=self.keeper, live=True)
 
-    def do_create_element(self, url: GstRtsp.RTSPUrl) -> Gst.Element:
-        return Gst.parse_launch(VIEWER_PIPELINE)
-
-    def _on_media_configure(self, _factory: Any, media: GstRtspServer.RTSPMedia) -> None:
-        self.medias += 1
-        feed = Feed(media.get_element().get_by_name_recurse_up("src"), live=self.live)
-        media.connect("unprepared", lambda _media: self.keeper.detach(feed))
+    def do_create_element(self, url: GstRtsp.RTSPUrl) -> Gst.Element | None:
+        """The viewer's pipeline, after the camera's streams (this waits for its SDP when no
+        one watches it yet); None (the viewer gets 503) when the camera cannot be reached."""
         if self.keeper.pipeline is None:
             log.info("%s: connecting upstream %s", self.upstream.label,
                      self.upstream.masked_url)
+        announce = self.keeper.prepare()
+        if announce is None or announce.video is None:
+            return None
+        return Gst.parse_launch(viewer_pipeline(announce))
+
+    def _on_media_configure(self, _factory: Any, media: GstRtspServer.RTSPMedia) -> None:
+        self.medias += 1
+        element = media.get_element()
+        video = element.get_by_name_recurse_up("vsrc")
+        caps_name = video.get_property("caps").get_structure(0).get_name()
+        codec = next(codec for codec in VIDEO.values() if codec.caps.startswith(caps_name))
+        pay = element.get_by_name_recurse_up("pay1")
+        audio = (None if pay is None else
+                 next(a.name for a in AUDIO.values()
+                      if a.pay.split()[0] == pay.get_factory().get_name()))
+        feed = Feed(video, audio=element.get_by_name_recurse_up("asrc"), live=self.live,
+                    filler=codec.filler, codecs=(codec.name, audio))
+        media.connect("unprepared", lambda _media: self.keeper.detach(feed))
         self.keeper.attach(feed)
 
     def stats_row(self) -> dict[str, Any]:
         return {"upstream_connected": self.keeper.connected,
-                "upstream_failures": self.keeper.failures, "bytes": self.keeper.bytes_in,
+                "upstream_failures": self.keeper.upstream.failures, "bytes": self.keeper.bytes_in,
                 **self.keeper.stats()}
 
 
@@ -279,6 +309,7 @@ class Relay:
         self.lock = threading.RLock()
         self.viewers: dict[Any, list[Viewer]] = {}  # RTSPClient → its sessions
         self.refused: dict[Any, str] = {}  # RTSPClient → the last refusal logged for it
+        self.refusal_reasons: dict[Any, str] = {}  # RTSPClient → the status line of its 503
         self.factories: dict[str, StreamFactory] = {}
         self.server = GstRtspServer.RTSPServer()
         self.server.set_address(address)
@@ -406,9 +437,48 @@ class Relay:
 
     # -- session life ------------------------------------------------------------------------
     def _on_client_connected(self, _server: Any, client: GstRtspServer.RTSPClient) -> None:
+        client.connect("pre-describe-request", self._on_pre_describe)
+        client.connect("send-message", self._on_send_message)
         client.connect("play-request", self._on_play)
         client.connect("teardown-request", self._on_teardown)
         client.connect("closed", self._on_closed)
+
+    def _on_pre_describe(self, client: GstRtspServer.RTSPClient,
+                         ctx: GstRtspServer.RTSPContext) -> GstRtsp.RTSPStatusCode:
+        """A camera that is backing off (or whose login failed) is not tried for a viewer:
+        a viewer with a valid token is answered 503 at once, with the reason (an invalid
+        token goes on to the usual 401, so nobody learns a camera's state without one)."""
+        uri = ctx.uri
+        path = (uri.abspath or "").rstrip("/") if uri is not None else ""
+        factory = self.factories.get(path.removesuffix("/" + LIVE_MOUNT))
+        if not isinstance(factory, KeeperFactory):
+            return GstRtsp.RTSPStatusCode.OK
+        reason = factory.keeper.refusal()
+        presented = presented_token(ctx) if reason is not None else None
+        if reason is None or presented is None:
+            return GstRtsp.RTSPStatusCode.OK
+        try:
+            self.gate.admit(presented[1], factory.upstream.camera_id, factory.upstream.stream,
+                            session_id=presented[0])
+        except TokenError:
+            return GstRtsp.RTSPStatusCode.OK
+        with self.lock:
+            self.refusal_reasons[client] = reason
+        log.info("%s: viewer refused without trying the camera: %s", factory.upstream.label,
+                 reason)
+        return GstRtsp.RTSPStatusCode.SERVICE_UNAVAILABLE
+
+    def _on_send_message(self, client: GstRtspServer.RTSPClient,
+                         ctx: GstRtspServer.RTSPContext, _message: Any) -> None:
+        """The 503 of :meth:`_on_pre_describe` says why in its status line."""
+        with self.lock:
+            reason = self.refusal_reasons.pop(client, None)
+        response = ctx.response if ctx is not None else None
+        if reason is None or response is None or ctx.request is None:
+            return
+        response.init_response(GstRtsp.RTSPStatusCode.SERVICE_UNAVAILABLE, reason, ctx.request)
+        response.add_header(GstRtsp.RTSPHeaderField.RETRY_AFTER,
+                            reason.rsplit(" in ", 1)[-1].split()[0])
 
     def _on_play(self, client: GstRtspServer.RTSPClient, _ctx: Any) -> None:
         with self.lock:
@@ -425,6 +495,7 @@ class Relay:
         self._end(client, None)
         with self.lock:
             self.refused.pop(client, None)
+            self.refusal_reasons.pop(client, None)
 
     def _end(self, client: Any, reason: str | None) -> None:
         with self.lock:
