@@ -107,6 +107,17 @@ def test_a_camera_down_answers_at_once_and_plays_again_once_back(
                    for line in gateway.stderr_lines)
     finally:
         lab.start_stream(cam.index)
+
+    def plays_again_within(seconds: float) -> None:
+        """The gateway waits out its backoff for the camera (viewers meanwhile are refused at
+        once, without the camera being asked), then plays it again."""
+        back = time.monotonic() + seconds
+        while ffprobe(session_url(gateway, issue(signing_key, camera_id(cam), "sub"),
+                                  signing_key)).returncode != 0:
+            assert time.monotonic() < back, f"the camera did not play again in {seconds} s"
+            time.sleep(0.5)
+
+    plays_again_within(10)
     viewer = Reader(session_url(gateway, issue(signing_key, camera_id(cam), "sub"),
                                 signing_key)).start()
     try:
@@ -118,6 +129,7 @@ def test_a_camera_down_answers_at_once_and_plays_again_once_back(
             lab.start_stream(cam.index)
     finally:
         viewer.close()
+    plays_again_within(10)
     claims = issue(signing_key, camera_id(cam), "sub")
     assert probe_video(session_url(gateway, claims, signing_key))["codec_name"] == "h264"
 
