@@ -8,7 +8,8 @@ answers with one JSON event per line on stdout. Times are ``time.monotonic()``, 
 the same clock in every process, so the parent can compare them with its own.
 
 Commands: ``{"cmd": "play", "tiles": [[slot, url, label], ...]}``, ``{"cmd": "stop", "slots":
-[...]}``, ``{"cmd": "quit"}``. Events: ``{"ev": "ready"}`` once the tiles are shown,
+[...]}``, ``{"cmd": "stats"}`` (vlc: answered by ``{"ev": "stats", "slots": {slot: {"state",
+"fps", "width", "height"}}}``, the tiles' own figures), ``{"cmd": "quit"}``. Events: ``{"ev": "ready"}`` once the tiles are shown,
 ``{"ev": "played", "slot", "t"}`` just before each play call, ``{"ev": "state", "slot", "state",
 "t"}`` on every state change (``live`` = the first picture is on screen), ``{"ev": "stopped",
 "slot", "t"}``, ``{"ev": "error", "detail"}``.
@@ -69,6 +70,10 @@ class _Backend(QObject):
     def stop(self, slot: int) -> None:
         raise NotImplementedError
 
+    def stats(self) -> dict[str, dict[str, Any]]:
+        """What each playing tile reports of itself (empty: the backend reports nothing)."""
+        return {}
+
     def shutdown(self) -> None:
         raise NotImplementedError
 
@@ -113,6 +118,14 @@ class VlcBackend(_Backend):
 
     def stop(self, slot: int) -> None:
         self.video.stop(str(slot))
+
+    def stats(self) -> dict[str, dict[str, Any]]:
+        out = {}
+        for key in self.video.tile_keys():
+            status = self.video.status(key)
+            out[key] = {"state": status.state.value, "fps": status.fps,
+                        "width": status.width, "height": status.height}
+        return out
 
     @Slot(str, object)
     def _on_status(self, key: str, status: Any) -> None:
@@ -208,6 +221,8 @@ class Controller(QObject):
         elif cmd == "stop":
             for slot in command["slots"]:
                 self.backend.stop(int(slot))
+        elif cmd == "stats":
+            emit({"ev": "stats", "slots": self.backend.stats(), "t": time.monotonic()})
         elif cmd == "quit":
             self.backend.shutdown()
             self.app.quit()

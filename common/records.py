@@ -419,6 +419,8 @@ class CameraPlacement:
 
 
 GATEWAY_UNAVAILABLE = "gateway_unavailable"
+# a session refused because the camera refuses its gateway's login (a wrong password)
+CAMERA_LOGIN_FAILED = "camera_login_failed"
 """The error code of a session refused because the camera's media gateway is not up (503)."""
 
 

@@ -26,7 +26,7 @@ from server.services import VisibleCamera, user_context, visible_camera
 
 if TYPE_CHECKING:
     from server.clip_requests import ClipWorker
-    from server.gateway_fleet import GatewaySync
+    from server.gateway_fleet import GatewaySync, UpstreamState
     from server.gateways import Gateways, GatewaySupervisor, GrantEnds
     from server.login_guard import AddressLimiter
     from server.ptz_broker import HolderNotices
@@ -55,6 +55,12 @@ class Runtime:
     recorder: Recorder | None = None
     public_limiter: RateLimiter | None = None  # /public/v1 (server.public)
     login_addresses: AddressLimiter | None = None  # failed logins per address
+
+    def upstream(self, camera_id: int, stream: str) -> UpstreamState | None:
+        """What the camera's gateway last said of its connection to the stream (None: not
+        heard, or no gateway sync in this process)."""
+        sync = self.gateway_sync
+        return None if sync is None else sync.upstream(camera_id, stream)
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -21,9 +21,11 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -122,6 +124,34 @@ def move_camera(session: Session, camera: Camera, target: Gateway, box: SecretBo
     camera.gateway_id = target.id
 
 
+@dataclass(frozen=True)
+class UpstreamState:
+    """A gateway's word on one camera stream's connection (its GET /stats ``upstream``):
+    ``state`` (idle, connecting, connected, auth_failed, failed), ``next_attempt_in_s``, what
+    the camera sends (``video``, ``audio``), ``transport``; ``heard_at`` is monotonic."""
+
+    upstream: dict[str, Any]
+    heard_at: float
+
+    @property
+    def state(self) -> str:
+        return str(self.upstream.get("state") or "")
+
+    def login_refused_now(self, now: float) -> bool:
+        """The camera refused the gateway's login and the gateway is not trying it again yet:
+        a session now would only be refused (the gateway tries once a minute)."""
+        if self.state != "auth_failed":
+            return False
+        wait = self.upstream.get("next_attempt_in_s")
+        return isinstance(wait, int | float) and now < self.heard_at + float(wait)
+
+    def public(self) -> dict[str, Any]:
+        """For administrators: never a secret (the gateway's stats hold none)."""
+        keep = ("state", "failures", "auth_failures", "next_attempt_in_s", "last_error",
+                "transport", "video", "audio")
+        return {k: self.upstream.get(k) for k in keep if k in self.upstream}
+
+
 class GatewaySync:
     """Keeps every active gateway's camera table equal to the database (see the module)."""
 
@@ -143,6 +173,9 @@ class GatewaySync:
         self._lock = threading.Lock()  # one pass at a time (the thread, a route's sync_now)
         self._down: set[int] = set()  # logged as down: said once, not every pass
         self._thread: threading.Thread | None = None
+        # (camera id, stream) → what its gateway last said of the camera's connection
+        # (``upstream`` of the gateway's GET /stats) and when, for administrators and sessions
+        self._upstreams: dict[tuple[int, str], UpstreamState] = {}
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="gateway-sync", daemon=True)
@@ -200,6 +233,7 @@ class GatewaySync:
                 log.info("gateway %s: camera table sent (%s)", gateway.name, answer)
                 session.commit()  # a key learnt above: not held across the holders' locks
                 self._tell_holders(gateway)
+            self._read_upstreams(gateway)
         except (GatewayUnreachable, GatewayRefused) as err:
             if gateway.id not in self._down:
                 log.warning("%s; its cameras get no sessions until it answers", err)
@@ -213,6 +247,22 @@ class GatewaySync:
         if gateway.name != self._embedded:
             gateway.last_seen_at = self._clock()
         return True
+
+    def upstream(self, camera_id: int, stream: str) -> UpstreamState | None:
+        """What the camera's gateway last said of its connection to that stream (None: not
+        heard yet)."""
+        return self._upstreams.get((camera_id, stream))
+
+    def _read_upstreams(self, gateway: Gateway) -> None:
+        stats = control_request(gateway, self._box, "GET", "/stats")
+        now = time.monotonic()
+        rows = stats.get("streams") if isinstance(stats, dict) else None
+        for row in rows if isinstance(rows, list) else []:
+            upstream = row.get("upstream") if isinstance(row, dict) else None
+            camera_id, stream = row.get("camera_id"), row.get("stream")
+            if isinstance(upstream, dict) and isinstance(camera_id, int) \
+                    and isinstance(stream, str):
+                self._upstreams[(camera_id, stream)] = UpstreamState(upstream, now)
 
     def _tell_holders(self, gateway: Gateway) -> None:
         """Every live PTZ lease of the gateway's cameras (after a new table: a camera that

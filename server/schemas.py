@@ -156,6 +156,11 @@ class CameraPublic(BaseModel):
     has_credentials: bool | None = None
     # for administrators: how its gateway reaches it ("auto", "tcp", "udp"); null for others
     transport: str | None = None
+    # for administrators: per stream, what its gateway last said of the camera connection
+    # ({"state": "connected"|"auth_failed"|…, "next_attempt_in_s", "last_error", "transport",
+    # "video": {"codec", "width", "height", "fps"}, "audio": {"codec", "rate", "channels"}});
+    # a stream not heard of yet is absent; null for others
+    stream_status: dict[str, Any] | None = None
 
 
 class AuditEventPublic(BaseModel):

@@ -6,8 +6,10 @@ into the pure contexts that module needs and into the API's camera shape.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -64,25 +66,34 @@ def visible_camera(session: Session, user: User, camera_id: int, now: datetime
     return VisibleCamera(camera, actions) if actions else None
 
 
-def camera_public(item: VisibleCamera, box: SecretBox) -> CameraPublic:
+def camera_public(item: VisibleCamera, box: SecretBox,
+                  upstream: Callable[[int, str], Any] | None = None) -> CameraPublic:
     """The camera as its user may see it. Never a password, nor a URL with credentials: a
     viewer plays ``streams`` through gateway sessions, and a camera served by no gateway has
-    none. Administrators also learn whether its gateway holds its credentials."""
+    none. Administrators also learn whether its gateway holds its credentials, and what the
+    gateway says of each stream's connection (``upstream(camera_id, stream)``: e.g. the camera
+    refusing its password)."""
     camera = item.camera
     streams: list[str] = []
     if perm.Action.VIEW in item.actions and camera.gateway_id is not None:
         streams = ["main", "sub"] if camera.sub_url else ["main"]
     # no ONVIF address nor password: PTZ goes through the gateway's broker (server.ptz_broker)
     has_credentials = transport = None
+    stream_status: dict[str, Any] | None = None
     if perm.Action.ADMIN in item.actions:
         has_credentials = camera.gateway_id is not None and camera.rtsp_password_sealed is not None
         transport = camera.transport
+        stream_status = {}
+        for stream in streams:
+            heard = None if upstream is None else upstream(camera.id, stream)
+            if heard is not None:
+                stream_status[stream] = heard.public()
     return CameraPublic(
         id=camera.id, name=camera.name, ward=camera.ward.name, ward_id=camera.ward_id,
         system=camera.system, ptz=camera.ptz, public=camera.public, location=camera.location,
         owner=camera.owner, actions=perm.ordered(item.actions), main_stream_url=None,
         sub_stream_url=None, streams=streams, has_credentials=has_credentials,
-        transport=transport,
+        transport=transport, stream_status=stream_status,
     )
 
 

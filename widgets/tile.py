@@ -455,6 +455,7 @@ class VideoTile(QWidget):
             "no video": self.tr("no video"),
             "renderer failed": self.tr("player error"),
             "gateway": self.tr("video gateway unreachable"),
+            "camera unreachable": self.tr("the gateway cannot reach the camera"),
             "no session": self.tr("the server granted no viewing session"),
             "error": self.tr("error"),
         }

@@ -358,6 +358,8 @@ class RtspIngest:
                 return OfflineReason.GATEWAY  # the camera is the gateway's business, not ours
             if reason == OfflineReason.AUTH_FAILED:
                 return OfflineReason.FORBIDDEN  # the gateway refused the session (revoked)
+            if isinstance(error, av.error.HTTPServerError):
+                return OfflineReason.CAMERA  # 503: the gateway cannot reach the camera now
         return reason
 
     def _classify_ffmpeg(self, error: BaseException) -> str:

@@ -385,6 +385,13 @@ class VideoService(QObject):
         """Tiles that are playing (in any state but STOPPED)."""
         return list(self._tiles)
 
+    def audio_decoded(self, tile_key: str) -> int:
+        """Audio blocks libvlc has decoded for the tile's live stream (0: muted, no audio)."""
+        tile = self._tiles.get(tile_key)
+        if tile is None or tile.live is None:
+            return 0
+        return tile.live.player.decoded_audio()
+
     def shutdown(self, join_timeout: float | None = None) -> None:
         """Stop every tile, join the ingest threads, release libvlc. Idempotent."""
         for key in list(self._tiles):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from app.errors import BackendError, Forbidden, NotFound
 from app.video.status import OfflineReason
-from common.records import GATEWAY_UNAVAILABLE
+from common.records import CAMERA_LOGIN_FAILED, GATEWAY_UNAVAILABLE
 from common.stream_tokens import mask_token
 from common.urls import mask_url
 
@@ -53,6 +53,8 @@ class SessionSource:
         except BackendError as exc:  # the backend is down, the login expired, …
             if exc.code == GATEWAY_UNAVAILABLE:  # the backend is up, the camera's gateway not
                 raise SourceUnavailable(OfflineReason.GATEWAY, str(exc)) from exc
+            if exc.code == CAMERA_LOGIN_FAILED:  # the camera refuses its gateway's password
+                raise SourceUnavailable(OfflineReason.AUTH_FAILED, str(exc)) from exc
             raise SourceUnavailable(OfflineReason.NO_SESSION, str(exc)) from exc
 
 

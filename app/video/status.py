@@ -34,6 +34,9 @@ class OfflineReason:
     NO_VIDEO = "no video"
     RENDERER = "renderer failed"
     GATEWAY = "gateway"  # the media gateway does not answer (its session URL is refused)
+    # the gateway answers but cannot reach the camera now (it retries with backoff, or waits
+    # for an administrator to enter the camera's right password)
+    CAMERA = "camera unreachable"
     NO_SESSION = "no session"  # the backend granted no session to watch through the gateway
     # not offline: CONNECTING's reason while a long-GOP camera's first key frame is awaited
     KEYFRAME = "keyframe"

@@ -3533,11 +3533,16 @@
         </message>
         <message>
             <location filename="../../widgets/tile.py" line="458" />
+            <source>the gateway cannot reach the camera</source>
+            <translation>cổng video không kết nối được tới camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="459" />
             <source>the server granted no viewing session</source>
             <translation>máy chủ không cấp phiên xem</translation>
         </message>
         <message>
-            <location filename="../../widgets/tile.py" line="459" />
+            <location filename="../../widgets/tile.py" line="460" />
             <source>error</source>
             <translation>lỗi</translation>
         </message>

@@ -602,3 +602,53 @@ def test_the_backend_prints_the_token_key_a_gateway_elsewhere_trusts(
     assert printed == public_key_base64(key) and len(base64.b64decode(printed)) == 32
     assert server_main(["gateway-token-key"]) == 0  # the same key, not a new one
     assert capsys.readouterr().out.strip() == printed
+
+
+def test_a_camera_refusing_its_password_is_shown_to_administrators_and_gets_no_sessions(
+        live: Backend, lab: Any) -> None:
+    """A wrong password entered for a camera: the gateway tries it three times, then once a
+    minute; meanwhile no viewer gets a session (the tile says why), administrators see the
+    stream's state, and the right password brings it back at once."""
+    from tests.gateway.helpers import ffprobe
+
+    admin, operator = live.login("ioc.admin"), live.login("ioc.operator")
+    camera_id = camera_of(live, 1)
+    with runtime_of(live).sessions() as session:
+        gateway_id = session.get(Camera, camera_id).gateway_id  # type: ignore[union-attr]
+    moved = live.put(f"/admin/cameras/{camera_id}/gateway", admin,
+                     json={"gateway_id": gateway_id, "rtsp_password": "not-the-password-1"})
+    assert moved.status_code == 200, moved.text
+    refused, shown = None, {}
+    deadline = time.monotonic() + 60
+    # viewers keep asking (as tiles do) until the gateway has given up for a minute
+    while time.monotonic() < deadline:
+        shown = live.get(f"/cameras/{camera_id}", admin).json()["stream_status"].get("sub", {})
+        if shown.get("auth_failures", 0) >= 3 and (shown.get("next_attempt_in_s") or 0) > 30:
+            break
+        reply = open_session(live, operator, camera_id)
+        if reply.status_code == 201:
+            assert ffprobe(reply.json()["url"], timeout=20).returncode != 0  # never plays
+        elif reply.status_code == 503 and reply.json()["code"] == "camera_login_failed":
+            refused = reply.json()
+        else:
+            raise AssertionError(reply.text)
+        time.sleep(0.3)
+    assert refused is not None, "sessions were never refused for the camera's wrong password"
+    assert "password" in refused["message"]
+    assert shown["state"] == "auth_failed" and shown["auth_failures"] >= 3, shown
+    # locked out for a minute: every session is refused without asking the camera
+    again = open_session(live, operator, camera_id)
+    assert again.status_code == 503 and again.json()["code"] == "camera_login_failed"
+    assert live.get(f"/cameras/{camera_id}", operator).json()["stream_status"] is None
+    answers = json.dumps(live.get("/cameras", admin).json())
+    assert lab.cameras[1].rtsp_password not in answers and "not-the-password-1" not in answers
+
+    fixed = live.put(f"/admin/cameras/{camera_id}/gateway", admin,
+                     json={"gateway_id": gateway_id, "rtsp_password": lab.cameras[1].rtsp_password})
+    assert fixed.status_code == 200, fixed.text
+
+    def plays() -> bool:
+        reply = open_session(live, operator, camera_id)
+        return reply.status_code == 201 and ffprobe(reply.json()["url"]).returncode == 0
+
+    assert wait_until(plays, 20), "the right password did not bring the camera back"

@@ -1,10 +1,16 @@
 import logging
+import time
 from datetime import UTC, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
-from common.records import GATEWAY_UNAVAILABLE, StoredHealthReport, StreamSession
+from common.records import (
+    CAMERA_LOGIN_FAILED,
+    GATEWAY_UNAVAILABLE,
+    StoredHealthReport,
+    StreamSession,
+)
 from common.vocabulary import CameraStream
 from server import audit, stream_sessions
 from server import permissions as perm
@@ -28,7 +34,7 @@ def list_cameras(session: SessionDep, user: CurrentUser, now: NowDep,
                  runtime: RuntimeDep) -> list[CameraPublic]:
     """The cameras in the user's scope, by name; stream URLs carry credentials (view only)."""
     items = visible_cameras(session, user, now)
-    result = [camera_public(item, runtime.secrets) for item in items]
+    result = [camera_public(item, runtime.secrets, runtime.upstream) for item in items]
     audit.append(session, "camera_list", now=now, user_id=user.id, username=user.username,
                  detail={"count": len(result)})
     session.commit()
@@ -40,7 +46,7 @@ def read_camera(
     item: Annotated[VisibleCamera, Depends(require_camera_access(perm.Action.VIEW))],
     session: SessionDep, user: CurrentUser, now: NowDep, runtime: RuntimeDep,
 ) -> CameraPublic:
-    result = camera_public(item, runtime.secrets)
+    result = camera_public(item, runtime.secrets, runtime.upstream)
     audit.append(session, "camera_read", now=now, user_id=user.id, username=user.username,
                  camera_id=item.camera.id)
     session.commit()
@@ -61,7 +67,7 @@ def set_public(
     audit.append(session, "camera_publish" if body.public else "camera_unpublish", now=now,
                  user_id=user.id, username=user.username, camera_id=item.camera.id)
     session.commit()
-    return camera_public(item, runtime.secrets)
+    return camera_public(item, runtime.secrets, runtime.upstream)
 
 
 @router.post("/{camera_id}/health", status_code=status.HTTP_201_CREATED)
@@ -115,6 +121,12 @@ def open_stream_session(
         raise ApiError(status.HTTP_503_SERVICE_UNAVAILABLE,
                        f"The media gateway {name} serving this camera is not available now; "
                        "try again in a few seconds", code=GATEWAY_UNAVAILABLE)
+    heard = runtime.upstream(camera.id, stream.value)
+    if heard is not None and heard.login_refused_now(time.monotonic()):
+        raise ApiError(status.HTTP_503_SERVICE_UNAVAILABLE,
+                       "The camera refuses its gateway's login (wrong password): an "
+                       "administrator must enter the right one; the gateway tries again once "
+                       "a minute", code=CAMERA_LOGIN_FAILED)
     issued = stream_sessions.issue(runtime.stream_key, gateway, user, camera.id, stream, now,
                                    runtime.settings.stream_token_lifetime_s)
     audit.append(session, "stream_session_issue", now=now, user_id=user.id,

@@ -169,4 +169,4 @@ def update_camera(camera_id: Id, body: CameraUpdate, session: SessionDep, admin:
     item = visible_camera(session, admin, camera.id, now)
     if item is None:  # an administrator sees every camera; a race with its removal
         raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="Camera not found")
-    return camera_public(item, runtime.secrets)
+    return camera_public(item, runtime.secrets, runtime.upstream)
