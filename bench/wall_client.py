@@ -9,7 +9,8 @@ the same clock in every process, so the parent can compare them with its own.
 
 Commands: ``{"cmd": "play", "tiles": [[slot, url, label], ...]}``, ``{"cmd": "stop", "slots":
 [...]}``, ``{"cmd": "stats"}`` (vlc: answered by ``{"ev": "stats", "slots": {slot: {"state",
-"fps", "width", "height"}}}``, the tiles' own figures), ``{"cmd": "quit"}``. Events: ``{"ev": "ready"}`` once the tiles are shown,
+"fps", "width", "height"}}}``, the tiles' own figures), ``{"cmd": "unmute", "slot"}`` (vlc:
+the tile's audio on), ``{"cmd": "quit"}``. Events: ``{"ev": "ready"}`` once the tiles are shown,
 ``{"ev": "played", "slot", "t"}`` just before each play call, ``{"ev": "state", "slot", "state",
 "t"}`` on every state change (``live`` = the first picture is on screen), ``{"ev": "stopped",
 "slot", "t"}``, ``{"ev": "error", "detail"}``.
@@ -74,6 +75,9 @@ class _Backend(QObject):
         """What each playing tile reports of itself (empty: the backend reports nothing)."""
         return {}
 
+    def unmute(self, slot: int) -> None:
+        """The tile's audio on (where the backend can)."""
+
     def shutdown(self) -> None:
         raise NotImplementedError
 
@@ -118,6 +122,9 @@ class VlcBackend(_Backend):
 
     def stop(self, slot: int) -> None:
         self.video.stop(str(slot))
+
+    def unmute(self, slot: int) -> None:
+        self.video.set_muted(str(slot), False)
 
     def stats(self) -> dict[str, dict[str, Any]]:
         out = {}
@@ -221,6 +228,8 @@ class Controller(QObject):
         elif cmd == "stop":
             for slot in command["slots"]:
                 self.backend.stop(int(slot))
+        elif cmd == "unmute":
+            self.backend.unmute(int(command["slot"]))
         elif cmd == "stats":
             emit({"ev": "stats", "slots": self.backend.stats(), "t": time.monotonic()})
         elif cmd == "quit":
