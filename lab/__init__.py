@@ -5,5 +5,6 @@ See docs/contracts.md (Lab) for the API the other parts rely on.
 
 from lab.cameras import LabCamera
 from lab.core import Lab, LabError
+from lab.traits import CameraTraits
 
-__all__ = ["Lab", "LabCamera", "LabError"]
+__all__ = ["CameraTraits", "Lab", "LabCamera", "LabError"]
