@@ -398,10 +398,10 @@ class PtzView:
 def not_seekable(_pad: Gst.Pad, info: Gst.PadProbeInfo) -> Gst.PadProbeReturn:
     """audiotestsrc says it can seek; the media then counts as seekable, and a PLAY with a Range
     (ffmpeg sends one) makes GStreamer seek the appsrc, which fails (503). A camera cannot seek:
-    answer the audio branch's seeking query for it."""
+    answer the audio branch's seeking query for it (a new seeking query says "not seekable";
+    the probe may not write to it)."""
     query = info.get_query()
     if query is not None and query.type == Gst.QueryType.SEEKING:
-        query.set_seeking(Gst.Format.TIME, False, 0, -1)
         return Gst.PadProbeReturn.HANDLED
     return Gst.PadProbeReturn.OK
 
