@@ -15,10 +15,10 @@ interrupted runs never see half a file.
 
 The default (profile ``baseline``) is x264 ultrafast without B-frames: PTS = DTS, the child stamps
 frames in order. Real cameras send main/high profile with B-frames and deblocking, so profiles
-``main`` and ``high`` (and H.265, always Main) are encoded with a fast preset and two B-frames;
-their frames arrive in decode order with PTS ≠ DTS, and ffmpeg's ``framecrc`` of the same packets
-(written beside the clip through the ``tee`` muxer, ``*.pts``) gives the child each frame's PTS
-and DTS, so it never has to parse slice headers.
+``main`` and ``high`` (x264 veryfast) and H.265 (always Main, x265 ultrafast, which keeps
+deblocking) are encoded with two B-frames; their frames arrive in decode order with PTS ≠ DTS,
+and ffmpeg's ``framecrc`` of the same packets (written beside the clip through the ``tee``
+muxer, ``*.pts``) gives the child each frame's PTS and DTS, so it never parses slice headers.
 """
 
 from __future__ import annotations
@@ -168,7 +168,9 @@ def _encoder(spec: ClipSpec, kbps: int, out: Path, pts: Path | None) -> list[str
     if spec.codec == "h265":
         params = (f"keyint={gop}:min-keyint={gop}:scenecut=0:open-gop=0:repeat-headers=1:aud=1:"
                   f"bframes={B_FRAMES}:b-adapt=0:pools=1:frame-threads=1:log-level=error")
-        codec = ["-c:v", "libx265", "-preset", "superfast", *rate, "-x265-params", params]
+        # x265's ultrafast keeps deblocking (unlike x264's) and takes half superfast's time: a 4 s
+        # 4K clip in ≈ 5 s on one core instead of 10
+        codec = ["-c:v", "libx265", "-preset", "ultrafast", *rate, "-x265-params", params]
         muxer = "hevc"
     else:
         # veryfast keeps CABAC, deblocking and 8x8 transforms (high) that ultrafast drops.

@@ -45,7 +45,7 @@ class CameraTraits:
       Transport); "tcp" (a UDP SETUP is answered 461).
     - ``codec``: "h264" or "h265". ``profile``: "baseline" (x264 ultrafast, no B-frames) or
       "main"/"high" (x264 veryfast, two B-frames, deblocking); H.265 is always Main with two
-      B-frames (x265 superfast), so it takes ``profile="main"``.
+      B-frames (x265 ultrafast, deblocking on), so it takes ``profile="main"``.
     - ``fps`` and ``size`` (main stream, width × height; None: the lab's size for that index).
     - ``gop_seconds``: seconds between key frames; None: ``Lab.start``'s ``gop_seconds``.
     - ``parameter_sets``: "in-band" (SPS/PPS, and VPS for H.265, before every key frame) or

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 import socket
@@ -11,6 +12,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -18,6 +20,7 @@ import av
 import pytest
 
 from lab import CameraTraits, Lab, LabCamera
+from lab.clips import ClipSpec, paths_for
 from lab.testing import start_test_lab
 from lab.util import digest_authorization, rtsp_describe
 
@@ -154,6 +157,21 @@ def test_traits_a_ptz_camera_cannot_have_are_refused(tmp_path: Path) -> None:
         CameraTraits(codec="h265")
     with pytest.raises(ValueError, match="audio"):
         CameraTraits(audio="opus")  # type: ignore[arg-type]
+
+
+def test_default_clips_keep_their_cache_key_and_traits_get_their_own(tmp_path: Path) -> None:
+    """Caches filled before traits existed stay valid: the default key is computed as it was."""
+    spec = ClipSpec(index=0, name="CAM-01", main_width=1280, main_height=720, seconds=4)
+    fields = {"index": 0, "name": "CAM-01", "main_width": 1280, "main_height": 720, "seconds": 4,
+              "fps": 25, "main_kbps": 3000, "sub_kbps": 1000}
+    before = json.dumps({"v": 5, **fields}, sort_keys=True)
+    assert spec.key() == hashlib.sha256(before.encode()).hexdigest()[:20]
+    assert paths_for(tmp_path, spec).main_pts is None
+    variants = [replace(spec, profile="main"), replace(spec, profile="high"),
+                replace(spec, codec="h265", profile="main")]
+    assert len({spec.key(), *(v.key() for v in variants)}) == 4
+    assert paths_for(tmp_path, variants[2]).main.suffix == ".h265"
+    assert all(paths_for(tmp_path, v).main_pts is not None for v in variants)
 
 
 # -- transport -----------------------------------------------------------------------------------
