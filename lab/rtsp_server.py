@@ -530,8 +530,9 @@ def md5_hex(text: str) -> str:
 
 class CameraLogin:
     """How one camera asks for a login, other than GStreamer's own Digest without qop: "basic",
-    "digest-qop" (qop="auth" offered and required) or "both" (Digest with qop, then Basic, in
-    two WWW-Authenticate headers, as Hikvision sends; either answer is accepted)."""
+    "digest-qop" (qop="auth" offered and required, as RFC 7616 has it) or "both" (a Digest
+    challenge without qop, then a Basic one, in two WWW-Authenticate headers, as Hikvision
+    sends; either answer is accepted)."""
 
     def __init__(self, mode: str, camera: str, user: str, password: str) -> None:
         self.mode = mode
@@ -540,7 +541,8 @@ class CameraLogin:
         self.password = password
 
     def challenges(self, nonce: str) -> list[str]:
-        digest = f'Digest realm="{self.realm}", qop="auth", nonce="{nonce}", stale="FALSE"'
+        qop = ', qop="auth"' if self.mode == "digest-qop" else ""
+        digest = f'Digest realm="{self.realm}"{qop}, nonce="{nonce}", stale="FALSE"'
         basic = f'Basic realm="{self.realm}"'
         return {"basic": [basic], "digest-qop": [digest], "both": [digest, basic]}[self.mode]
 
@@ -553,13 +555,20 @@ class CameraLogin:
             return False
         fields = {k.lower(): (q if q else v) for k, q, v in
                   re.findall(r'(\w+)\s*=\s*(?:"([^"]*)"|([^,\s]*))', rest)}
+        qop_offered = self.mode == "digest-qop"
         if (fields.get("username") != self.user or fields.get("realm") != self.realm
-                or fields.get("qop") != "auth" or not nonce_ok(fields.get("nonce", ""))):
+                or not nonce_ok(fields.get("nonce", ""))
+                or ("qop" in fields) != qop_offered):
             return False
         ha1 = md5_hex(f"{self.user}:{self.realm}:{self.password}")
         ha2 = md5_hex(f"{method}:{fields.get('uri', '')}")
-        expected = md5_hex(f"{ha1}:{fields['nonce']}:{fields.get('nc', '')}:"
-                           f"{fields.get('cnonce', '')}:auth:{ha2}")
+        if qop_offered:
+            if fields["qop"] != "auth":
+                return False
+            expected = md5_hex(f"{ha1}:{fields['nonce']}:{fields.get('nc', '')}:"
+                               f"{fields.get('cnonce', '')}:auth:{ha2}")
+        else:
+            expected = md5_hex(f"{ha1}:{fields['nonce']}:{ha2}")  # RFC 2069
         return hmac.compare_digest(fields.get("response", ""), expected)
 
 

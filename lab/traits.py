@@ -53,8 +53,9 @@ class CameraTraits:
     - ``audio``: "none", "pcma" (G.711 A-law, 8 kHz), "pcmu" (G.711 µ-law, 8 kHz) or "aac"
       (16 kHz mono, RFC 3640): a live tone in the same RTSP session, stamped on the same
       pipeline clock as the video.
-    - ``auth``: "digest" (no qop), "digest-qop" (qop="auth", and a response without qop is
-      refused), "basic", or "both" (a Digest challenge with qop="auth" then a Basic one: two
+    - ``auth``: "digest" (GStreamer's, no qop), "digest-qop" (qop="auth", and a response
+      without qop is refused, as RFC 7616 has it; GStreamer 1.22's rtspsrc cannot answer it),
+      "basic", or "both" (a Digest challenge without qop, then a Basic one: two
       WWW-Authenticate headers, as Hikvision sends; either answer is accepted).
     """
 
