@@ -447,6 +447,11 @@ class Lab:
                 index = int(request.match_info["index"])
                 action = request.match_info["action"]
                 query = request.query
+                body: dict[str, Any] = {}
+                if request.can_read_body:
+                    body = await request.json()
+                    if not isinstance(body, dict):
+                        raise ValueError("the body must be a JSON object")
                 calls = {
                     "freeze": lambda: self.freeze(index),
                     "unfreeze": lambda: self.unfreeze(index),
@@ -457,9 +462,6 @@ class Lab:
                     # the new password travels in the body, never in a URL that gets logged
                     "password": lambda: self.set_password(index, body.get("password")),
                 }
-                body = await request.json() if request.can_read_body else {}
-                if not isinstance(body, dict):
-                    raise ValueError("the body must be a JSON object")
                 if action not in calls:
                     return web.json_response({"detail": f"unknown action {action}"}, status=404)
                 await asyncio.to_thread(calls[action])

@@ -57,7 +57,7 @@ def rtsp_describe(url: str, user: str, password: str, timeout: float = 5.0) -> i
         reader = sock.makefile("rb")
         cseq = 0
 
-        def request(extra: str = "") -> tuple[int, dict[str, str]]:
+        def request(extra: str = "") -> tuple[int, dict[str, list[str]]]:
             nonlocal cseq
             cseq += 1
             msg = f"DESCRIBE {url} RTSP/1.0\r\nCSeq: {cseq}\r\nAccept: application/sdp\r\n{extra}\r\n"

@@ -249,6 +249,7 @@ def test_gop_of_ten_seconds(lab: Lab) -> None:
             if packet.pts is None:
                 continue
             if packet.is_keyframe:
+                assert stream.time_base is not None
                 keys.append(float(packet.pts * stream.time_base))
             if len(keys) == 2:
                 break
@@ -337,7 +338,8 @@ def test_audio_and_video_timestamps_follow_one_clock(lab: Lab) -> None:
             if packet.pts is None or packet.size == 0:
                 continue
             now = time.monotonic()
-            seen[packet.stream.type].append((now, float(packet.pts * packet.stream.time_base)))
+            assert packet.time_base is not None
+            seen[packet.stream.type].append((now, float(packet.pts * packet.time_base)))
             if now - started > 6:
                 break
     finally:
