@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 from lab.cameras import MAX_CAMERAS
 from lab.clips import ClipError
 from lab.core import Lab, LabError, default_data_dir
+from lab.traits import CameraTraits
 
 log = logging.getLogger("iocwall.lab")
 
@@ -30,7 +32,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="seconds between key frames, every camera (default 1)")
     p.add_argument("--join-mid-gop", action="store_true",
                    help="a new session starts where the camera is, not on a key frame")
+    p.add_argument("--traits", type=_traits, default={}, metavar="JSON",
+                   help='real cameras\' traits by index, e.g. \'{"1": {"transport": "udp", '
+                        '"codec": "h265", "profile": "main", "fps": 5, "size": [3840, 2160], '
+                        '"audio": "pcma", "auth": "both"}}\' (lab/traits.py)')
     return p.parse_args(argv)
+
+
+def _traits(text: str) -> dict[int, CameraTraits]:
+    try:
+        data = json.loads(text)
+        return {int(index): CameraTraits.from_json(fields) for index, fields in data.items()}
+    except (ValueError, TypeError, AttributeError) as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         lab = Lab.start(cameras=args.cameras, data_dir=data_dir, rtsp_port=args.rtsp_port,
                         onvif_base_port=args.onvif_base_port, control_port=args.control_port,
                         clip_seconds=args.clip_seconds, gop_seconds=args.gop,
-                        key_frame_on_connect=not args.join_mid_gop)
+                        key_frame_on_connect=not args.join_mid_gop, traits=args.traits)
     except (LabError, ClipError, OSError, ValueError) as err:
         log.error("lab did not start: %s", err)
         return 1
@@ -58,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             print(cam.summary(), flush=True)
         print(f"manifest (with credentials, mode 0600): {lab.manifest_path}", flush=True)
         print(f"controls: http://127.0.0.1:{lab.control_port}/cameras/<index>/"
-              "freeze|unfreeze|stop|start|clock-skew?seconds=N|drop-onvif?on=1", flush=True)
+              "freeze|unfreeze|stop|start|clock-skew?seconds=N|drop-onvif?on=1|password "
+              '(body {"password": "..."})', flush=True)
         while not stop.wait(1.0):
             if lab._rtsp.proc.poll() is not None:  # noqa: SLF001 - our own child
                 log.error("RTSP server exited unexpectedly (code %s)", lab._rtsp.proc.returncode)

@@ -6,6 +6,8 @@ import secrets
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from lab.traits import CameraTraits
+
 # Real places of Đồng Hới, so demo walls and screenshots look like the city's own.
 PLACES: tuple[tuple[str, str], ...] = (
     ("Quảng trường Hồ Chí Minh", "Quảng trường Hồ Chí Minh, Đồng Hới"),
@@ -48,6 +50,8 @@ class LabCamera:
     main_width: int
     main_height: int
     gop_seconds: int = 1  # seconds between key frames, both streams
+    # codec, profile, fps, transport, audio, auth…, resolved: size and gop_seconds filled in
+    traits: CameraTraits = CameraTraits()
 
     @property
     def slug(self) -> str:
@@ -55,14 +59,24 @@ class LabCamera:
         return f"cam{self.index + 1:02d}"
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "traits": self.traits.to_json()}
 
     def summary(self) -> str:
         """One line for the console, without credentials."""
         onvif = f"  ONVIF {self.onvif_host}:{self.onvif_port}" if self.ptz else ""
         gop = f" GOP {self.gop_seconds} s" if self.gop_seconds != 1 else ""
+        t = self.traits
+        extra = "".join(
+            f" {text}" for text, shown in (
+                (f"{t.codec} {t.profile} {t.fps} fps", (t.codec, t.profile, t.fps)
+                 != ("h264", "baseline", 25)),
+                (f"{t.transport.upper()} only", t.transport != "any"),
+                ("SPS out-of-band", t.parameter_sets != "in-band"),
+                (f"audio {t.audio}", t.audio != "none"),
+                (f"auth {t.auth}", t.auth != "digest"),
+            ) if shown)
         return (
-            f"{self.name:<48} {self.main_width}x{self.main_height}{gop} {self.main_url}  "
+            f"{self.name:<48} {self.main_width}x{self.main_height}{gop}{extra} {self.main_url}  "
             f"{self.sub_url}{onvif}"
         )
 
@@ -85,6 +99,7 @@ def main_size(index: int) -> tuple[int, int]:
 def make_camera(
     index: int, host: str, rtsp_port: int, onvif_port: int | None,
     previous: dict[str, Any] | None = None, gop_seconds: int = 1,
+    traits: CameraTraits | None = None,
 ) -> LabCamera:
     """A camera with random credentials, or those of ``previous`` (its entry in the last manifest).
 
@@ -92,7 +107,9 @@ def make_camera(
     """
     prev = previous or {}
     name, location = describe(index)
-    width, height = main_size(index)
+    traits = (traits or CameraTraits()).resolved(main_size(index), gop_seconds)
+    assert traits.size is not None and traits.gop_seconds is not None
+    width, height = traits.size
     slug = f"cam{index + 1:02d}"
     ptz = index % 3 == 0
     return LabCamera(
@@ -110,5 +127,6 @@ def make_camera(
         onvif_password=str(prev.get("onvif_password") or secrets.token_urlsafe(12)) if ptz else None,
         main_width=width,
         main_height=height,
-        gop_seconds=gop_seconds,
+        gop_seconds=traits.gop_seconds,
+        traits=traits,
     )

@@ -6,13 +6,19 @@ per stream (a moving test pattern, the camera's name and a running timecode burn
 tile is visible), encoded once into ``<data_dir>/lab-cache`` and then served looped by
 ``lab/rtsp_server.py`` without re-encoding.
 
-The files are raw Annex-B H.264 with an access unit delimiter before every frame (the RTSP child
-splits on them), SPS/PPS repeated before every IDR, no B-frames (PTS = DTS, so the child can stamp
-frames in order) and a fixed GOP (one second unless the camera asks for more: ``gop_seconds``;
-the clip is then lengthened to a whole number of GOPs, so the loop point keeps the rhythm). Cache
-entries are keyed by every parameter that
-changes the bytes, and written atomically (temporary name, then rename), so parallel labs and
+The files are raw Annex-B H.264 (or H.265) with an access unit delimiter before every frame (the
+RTSP child splits on them), parameter sets repeated before every IDR and a fixed, closed GOP (one
+second unless the camera asks for more: ``gop_seconds``; the clip is then lengthened to a whole
+number of GOPs, so the loop point keeps the rhythm). Cache entries are keyed by every parameter
+that changes the bytes, and written atomically (temporary name, then rename), so parallel labs and
 interrupted runs never see half a file.
+
+The default (profile ``baseline``) is x264 ultrafast without B-frames: PTS = DTS, the child stamps
+frames in order. Real cameras send main/high profile with B-frames and deblocking, so profiles
+``main`` and ``high`` (x264 veryfast) and H.265 (always Main, x265 ultrafast, which keeps
+deblocking) are encoded with two B-frames; their frames arrive in decode order with PTS ≠ DTS,
+and ffmpeg's ``framecrc`` of the same packets (written beside the clip through the ``tee``
+muxer, ``*.pts``) gives the child each frame's PTS and DTS, so it never parses slice headers.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
@@ -55,30 +62,48 @@ class ClipSpec:
     main_kbps: int = 3000
     sub_kbps: int = 1000
     gop_seconds: int = 1
+    codec: str = "h264"  # "h264" or "h265"
+    profile: str = "baseline"  # "baseline" (no B-frames), "main" or "high" (two B-frames)
 
     def key(self) -> str:
         fields = asdict(self)
-        if self.gop_seconds == 1:
-            del fields["gop_seconds"]  # today's clips keep their cached files
+        # Fields at their first default are left out, so today's clips keep their cached files.
+        for name, default in (("gop_seconds", 1), ("codec", "h264"), ("profile", "baseline")):
+            if fields[name] == default:
+                del fields[name]
         payload = json.dumps({"v": FORMAT_VERSION, **fields}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
 
+    @property
+    def has_b_frames(self) -> bool:
+        return self.profile != "baseline"
+
+
 @dataclass(frozen=True)
 class CameraClips:
-    """The cached files of one camera."""
+    """The cached files of one camera. ``main_pts``/``sub_pts``: the ``framecrc`` timestamps of
+    a clip with B-frames (None without: PTS = DTS)."""
 
     main: Path
     sub: Path
     snapshot: Path
+    main_pts: Path | None = None
+    sub_pts: Path | None = None
+
+    def files(self) -> list[Path]:
+        return [p for p in (self.snapshot, self.sub_pts, self.sub, self.main_pts, self.main) if p]
 
 
 def paths_for(cache_dir: Path, spec: ClipSpec) -> CameraClips:
     stem = f"cam{spec.index + 1:02d}-{spec.key()}"
+    ext = spec.codec
     return CameraClips(
-        main=cache_dir / f"{stem}-main.h264",
-        sub=cache_dir / f"{stem}-sub.h264",
+        main=cache_dir / f"{stem}-main.{ext}",
+        sub=cache_dir / f"{stem}-sub.{ext}",
         snapshot=cache_dir / f"{stem}-snapshot.jpg",
+        main_pts=cache_dir / f"{stem}-main.pts" if spec.has_b_frames else None,
+        sub_pts=cache_dir / f"{stem}-sub.pts" if spec.has_b_frames else None,
     )
 
 
@@ -131,10 +156,59 @@ def _x264(kbps: int, fps: int, gop_seconds: int = 1) -> list[str]:
     ]  # fmt: skip
 
 
+B_FRAMES = 2  # I P B B P…: what camera encoders with B-frames send (a fixed pattern, b-adapt off)
+
+
+def _encoder(spec: ClipSpec, kbps: int, out: Path, pts: Path | None) -> list[str]:
+    """The output options of one stream: today's baseline x264, or a camera-like encoding."""
+    if not spec.has_b_frames:
+        return [*_x264(kbps, spec.fps, spec.gop_seconds), str(out)]
+    gop = spec.fps * spec.gop_seconds
+    rate = ["-b:v", f"{kbps}k", "-maxrate", f"{kbps}k", "-bufsize", f"{kbps}k"]
+    if spec.codec == "h265":
+        params = (f"keyint={gop}:min-keyint={gop}:scenecut=0:open-gop=0:repeat-headers=1:aud=1:"
+                  f"bframes={B_FRAMES}:b-adapt=0:pools=1:frame-threads=1:log-level=error")
+        # x265's ultrafast keeps deblocking (unlike x264's) and takes half superfast's time: a 4 s
+        # 4K clip in ≈ 5 s on one core instead of 10
+        codec = ["-c:v", "libx265", "-preset", "ultrafast", *rate, "-x265-params", params]
+        muxer = "hevc"
+    else:
+        # veryfast keeps CABAC, deblocking and 8x8 transforms (high) that ultrafast drops.
+        codec = ["-c:v", "libx264", "-preset", "veryfast", "-profile:v", spec.profile,
+                 "-bf", str(B_FRAMES), "-g", str(gop), "-keyint_min", str(gop),
+                 "-sc_threshold", "0", *rate, "-x264-params",
+                 "aud=1:repeat-headers=1:b-adapt=0:open-gop=0", "-threads", "1"]
+        muxer = "h264"
+    assert pts is not None
+    # tee: the same packets go to the raw file and to framecrc (their PTS and DTS, decode order).
+    return [*codec, "-f", "tee", f"[f={muxer}]{_tee_path(out)}|[f=framecrc]{_tee_path(pts)}"]
+
+
+def _tee_path(path: Path) -> str:
+    return str(path).replace("\\", "\\\\").replace("|", "\\|").replace("[", "\\[")
+
+
+def read_pts(path: Path) -> list[tuple[int, int]]:
+    """(DTS, PTS) of every frame in decode order, in frames, from a ``framecrc`` file."""
+    frames = []
+    for line in path.read_text(encoding="ascii").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = [f.strip() for f in line.split(",")]
+        frames.append((int(fields[1]), int(fields[2])))
+    return frames
+
+
+def main_kbps_for(width: int, height: int) -> int:
+    """3000 kbit/s up to 1080p (today's clips); more for 1440p and 4K, as such cameras send."""
+    pixels = width * height / (1920 * 1080)
+    return 3000 if pixels <= 1 else int(3000 * pixels**0.5)
+
+
 def encode_camera(cache_dir: Path, spec: ClipSpec) -> CameraClips:
     """Return the camera's cached clips, encoding them first if they are missing."""
     out = paths_for(cache_dir, spec)
-    if out.main.exists() and out.sub.exists() and out.snapshot.exists():
+    if all(p.exists() for p in out.files()):
         return out
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
@@ -146,23 +220,26 @@ def encode_camera(cache_dir: Path, spec: ClipSpec) -> CameraClips:
         tmp = Path(tmp_name)
         name_file = tmp / "name.txt"
         name_file.write_text(spec.name, encoding="utf-8")
-        main, sub, snap = tmp / "main.h264", tmp / "sub.h264", tmp / "snapshot.jpg"
+        staged = paths_for(tmp, spec)
+        main, sub, snap = staged.main, staged.sub, staged.snapshot
         cmd = [
             ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
             "-filter_threads", "1", "-filter_complex", _filter_graph(spec, name_file),
-            "-map", "[main]", *_x264(spec.main_kbps, spec.fps, spec.gop_seconds), str(main),
-            "-map", "[sub]", *_x264(spec.sub_kbps, spec.fps, spec.gop_seconds), str(sub),
+            "-map", "[main]", *_encoder(spec, spec.main_kbps, main, staged.main_pts),
+            "-map", "[sub]", *_encoder(spec, spec.sub_kbps, sub, staged.sub_pts),
             "-map", "[snap]", "-frames:v", "1", "-q:v", "4", str(snap),
         ]  # fmt: skip
-        log.info("%s: encoding %ss clips (%dx%d + %dx%d, GOP %d s)", spec.name, spec.seconds,
-                 spec.main_width, spec.main_height, *SUB_SIZE, spec.gop_seconds)
+        log.info("%s: encoding %ss clips (%s %s, %dx%d + %dx%d, %d fps, GOP %d s)", spec.name,
+                 spec.seconds, spec.codec, spec.profile, spec.main_width, spec.main_height,
+                 *SUB_SIZE, spec.fps, spec.gop_seconds)
+        started = time.monotonic()
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0 or not main.exists() or main.stat().st_size == 0:
             raise ClipError(f"ffmpeg failed for {spec.name}: {proc.stderr.strip()[-800:]}")
-        # Snapshot and sub first, main last: encode_camera's existence check sees main last.
-        os.replace(snap, out.snapshot)
-        os.replace(sub, out.sub)
-        os.replace(main, out.main)
+        log.info("%s: clips encoded in %.1f s", spec.name, time.monotonic() - started)
+        # Main last: encode_camera's existence check sees main last.
+        for staged_file, final in zip(staged.files(), out.files(), strict=True):
+            os.replace(staged_file, final)
     return out
 
 

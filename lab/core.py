@@ -12,6 +12,7 @@ import dataclasses
 import json
 import logging
 import os
+import secrets
 import subprocess
 import threading
 import time
@@ -23,7 +24,7 @@ from typing import IO, Any
 
 from aiohttp import web
 
-from lab.cameras import MAX_CAMERAS, LabCamera, describe, main_size, make_camera
+from lab.cameras import MAX_CAMERAS, LabCamera, make_camera
 from lab.clips import (
     PANORAMA_SIZE,
     SUB_SIZE,
@@ -31,10 +32,12 @@ from lab.clips import (
     ClipSpec,
     clip_seconds_for,
     encode_all,
+    main_kbps_for,
     make_panorama,
     report_progress,
 )
 from lab.onvif_sim import PAN_TILT_RATE, ZOOM_RATE, DeviceControls, OnvifLab, PtzState
+from lab.traits import CameraTraits
 from lab.util import RtspProbeError, rtsp_describe
 
 log = logging.getLogger("iocwall.lab")
@@ -202,6 +205,7 @@ class Lab:
         ready_timeout: float = 600.0,
         gop_seconds: int | Mapping[int, int] = 1,
         key_frame_on_connect: bool = True,
+        traits: Mapping[int, CameraTraits] | None = None,
     ) -> Lab:
         """Encode (or reuse) the clips, start RTSP + ONVIF, wait until every mount answers.
 
@@ -211,9 +215,16 @@ class Lab:
         False: a new RTSP session of a clip camera starts at the frame the camera is at now (its
         encoder runs on its own clock, as a camera that does not restart its GOP for a client),
         so a viewer waits for the next key frame; True (default) starts it on a key frame.
+        ``traits``: ``{index: CameraTraits(...)}`` gives those cameras real cameras' traits
+        (transport, codec and profile, fps and size, GOP, parameter sets, audio, auth; see
+        ``lab.traits``); the others keep the defaults. A trait's ``gop_seconds`` wins over
+        ``gop_seconds``. ``LabCamera.traits`` and the manifest say every camera's traits.
         """
         if not 1 <= cameras <= MAX_CAMERAS:
             raise ValueError(f"cameras must be 1..{MAX_CAMERAS}")
+        chosen = dict(traits or {})
+        if any(not 0 <= i < cameras for i in chosen):
+            raise ValueError(f"traits given for cameras outside 0..{cameras - 1}")
         gops = {i: (gop_seconds.get(i, 1) if isinstance(gop_seconds, Mapping) else gop_seconds)
                 for i in range(cameras)}
         if any(not isinstance(g, int) or g < 1 for g in gops.values()):
@@ -221,29 +232,42 @@ class Lab:
         data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         data_dir.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
-        specs = []
-        for i in range(cameras):
-            w, h = main_size(i)
-            specs.append(ClipSpec(index=i, name=describe(i)[0], main_width=w, main_height=h,
-                                  seconds=clip_seconds_for(clip_seconds, gops[i]),
-                                  gop_seconds=gops[i]))
-        clips = encode_all(data_dir / "lab-cache", specs)
-        encoded = time.monotonic()
 
         # Credentials first (the child needs them), URLs once the child knows its port.
         previous = _previous_credentials(data_dir / "lab.json")
-        draft = [make_camera(i, HOST, rtsp_port, None, previous.get(i), gops[i])
+        draft = [make_camera(i, HOST, rtsp_port, None, previous.get(i), gops[i], chosen.get(i))
                  for i in range(cameras)]
+        for cam in draft:
+            asked = chosen.get(cam.index)
+            if cam.ptz and asked is not None and asked.clip_traits:
+                raise ValueError(f"camera {cam.index} is a PTZ camera (encoded live): it takes "
+                                 f"no {', '.join(asked.clip_traits)} trait")
+        specs = []
+        for cam in draft:
+            t = cam.traits
+            specs.append(ClipSpec(index=cam.index, name=cam.name, main_width=cam.main_width,
+                                  main_height=cam.main_height,
+                                  seconds=clip_seconds_for(clip_seconds, cam.gop_seconds),
+                                  fps=t.fps, main_kbps=main_kbps_for(cam.main_width,
+                                                                     cam.main_height),
+                                  gop_seconds=cam.gop_seconds, codec=t.codec, profile=t.profile))
+        clips = encode_all(data_dir / "lab-cache", specs)
+        encoded = time.monotonic()
         mounts = []
         panoramas = {cam.index: make_panorama(data_dir / "lab-cache", variant)
                      for variant, cam in enumerate(c for c in draft if c.ptz)}
         for cam, clip in zip(draft, clips, strict=True):
-            for stream, path in (("main", clip.main), ("sub", clip.sub)):
+            t = cam.traits
+            for stream, path, pts in (("main", clip.main, clip.main_pts),
+                                      ("sub", clip.sub, clip.sub_pts)):
                 mount: dict[str, Any] = {
                     "path": f"/{cam.slug}/{stream}", "camera": cam.slug, "file": str(path),
-                    "fps": 25, "user": cam.rtsp_username, "password": cam.rtsp_password,
+                    "fps": t.fps, "user": cam.rtsp_username, "password": cam.rtsp_password,
                     "name": cam.name, "gop_seconds": cam.gop_seconds,
-                    "key_frame_on_connect": key_frame_on_connect}
+                    "key_frame_on_connect": key_frame_on_connect,
+                    "codec": t.codec, "pts": str(pts) if pts else None,
+                    "parameter_sets": t.parameter_sets, "audio": t.audio,
+                    "transport": t.transport, "auth": t.auth}
                 panorama = panoramas.get(cam.index)
                 if panorama is not None:
                     w, h = (cam.main_width, cam.main_height) if stream == "main" else SUB_SIZE
@@ -358,6 +382,21 @@ class Lab:
         self._rtsp.command("start", cam.slug)
         log.info("%s: streams started", cam.name)
 
+    def set_password(self, index: int, password: str | None = None) -> str:
+        """Change the camera's RTSP password now (a random one if None) and return it: a client
+        still holding the old one gets 401 from its next request on (sessions already playing
+        keep playing, as on real cameras). ``cameras`` and the manifest get the new one."""
+        cam = self.camera(index)
+        new = password if password is not None else secrets.token_urlsafe(12)
+        if not new:
+            raise ValueError("an empty password")
+        self._rtsp.command("password", cam.slug, password=new)
+        self.cameras = [dataclasses.replace(c, rtsp_password=new) if c.index == index else c
+                        for c in self.cameras]
+        self.write_manifest()
+        log.info("%s: RTSP password changed", cam.name)
+        return new
+
     def set_clock_skew(self, index: int, seconds: float) -> None:
         """Skew the camera's ONVIF clock (GetSystemDateAndTime and the WS-Security check)."""
         self._ptz_controls(index).clock_skew_s = float(seconds)
@@ -408,6 +447,11 @@ class Lab:
                 index = int(request.match_info["index"])
                 action = request.match_info["action"]
                 query = request.query
+                body: dict[str, Any] = {}
+                if request.can_read_body:
+                    body = await request.json()
+                    if not isinstance(body, dict):
+                        raise ValueError("the body must be a JSON object")
                 calls = {
                     "freeze": lambda: self.freeze(index),
                     "unfreeze": lambda: self.unfreeze(index),
@@ -415,6 +459,8 @@ class Lab:
                     "start": lambda: self.start_stream(index),
                     "clock-skew": lambda: self.set_clock_skew(index, float(query["seconds"])),
                     "drop-onvif": lambda: self.drop_onvif(index, query.get("on", "1") == "1"),
+                    # the new password travels in the body, never in a URL that gets logged
+                    "password": lambda: self.set_password(index, body.get("password")),
                 }
                 if action not in calls:
                     return web.json_response({"detail": f"unknown action {action}"}, status=404)

@@ -1,4 +1,4 @@
-"""The lab's RTSP server: GStreamer's RTSP server serving pre-encoded H.264 clips, looped.
+"""The lab's RTSP server: GStreamer's RTSP server serving pre-encoded H.264/H.265 clips, looped.
 
 Runs under Debian's ``/usr/bin/python3`` (the only interpreter here with ``gi``), as a child of
 ``lab.Lab`` in the venv. It must import nothing but the stdlib and ``gi``.
@@ -16,11 +16,17 @@ Protocol with the parent (one JSON object per line):
       "camera": "cam01", "file": "...h264", "fps": 25, "user": "...", "password": "...",
       "name": "CAM-01 ...", "gop_seconds": 1, "key_frame_on_connect": true,
       "ptz": null | {"panorama": "...jpg", "pano_width", "pano_height",
-      "width", "height", "kbps"}}]}  (a PTZ mount is encoded live from the panorama)
+      "width", "height", "kbps"}, "codec": "h264"|"h265", "pts": null | "...pts",
+      "parameter_sets": "in-band"|"out-of-band", "audio": "none"|"pcma"|"pcmu"|"aac",
+      "transport": "any"|"udp"|"tcp", "auth": "digest"|"digest-qop"|"basic"|"both"}]}
+      (a PTZ mount is encoded live from the panorama; the keys after "ptz" are a camera's
+      traits, lab/traits.py, each optional with the first value as default; "pts": the
+      framecrc timestamps of a clip with B-frames).
       key_frame_on_connect false: a clip session starts where the camera's own clock is in the
       clip (a viewer waits for the next key frame), not on a key frame.
   stdout: {"ready": true, "port": 8554} once the server listens, then one reply per command.
   stdin commands: {"cmd": "freeze"|"unfreeze"|"stop"|"start", "camera": "cam01"},
+      {"cmd": "password", "camera": "cam01", "password": "..."} (new requests need it),
       {"cmd": "ptz", "camera": "cam01", "state": {"origin": [p, t, z], "velocity": [p, t, z],
       "since": monotonic, "until": monotonic | null, "rates": [p, t, z]}} and
       {"cmd": "stats"}; replies {"ok": true, ...} or {"ok": false, "error": "..."}.
@@ -30,14 +36,19 @@ Credentials arrive on stdin only, never on the command line (``ps`` shows argv t
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import heapq
+import hmac
 import json
 import mmap
 import os
+import re
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 import gi
 
@@ -47,10 +58,31 @@ gi.require_version("GstRtspServer", "1.0")
 gi.require_version("GstVideo", "1.0")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer, GstVideo  # noqa: E402
 
-AUD = b"\x00\x00\x01\x09"
+AUD = {"h264": b"\x00\x00\x01\x09", "h265": b"\x00\x00\x01\x46\x01"}  # delimiter NAL
+# NAL types of parameter sets and delimiters, left out of an out-of-band stream's frames
+OUT_OF_BAND_DROP = {"h264": {7, 8, 9}, "h265": {32, 33, 34, 35}}
 LEAD_S = 0.010  # push a frame this long before its PTS comes due
 MAX_LATE_S = 0.5  # further behind than this (a stall, a frozen process): re-base on now
 MAX_AHEAD_S = 1.0  # further ahead than this: the running time was re-based; feed from now
+
+
+# A camera's audio: a live tone in the same pipeline as its video, so both are stamped on the
+# same clock (the payloaders turn running time into RTP time; RTCP ties both to one NTP clock).
+_TONE = "audiotestsrc is-live=true wave=sine freq=440 volume=0.2"
+AUDIO_BRANCHES = {
+    "none": "",
+    "pcma": f" {_TONE} samplesperbuffer=160 ! audio/x-raw,rate=8000,channels=1 ! alawenc ! "
+            "rtppcmapay name=pay1 pt=8",
+    "pcmu": f" {_TONE} samplesperbuffer=160 ! audio/x-raw,rate=8000,channels=1 ! mulawenc ! "
+            "rtppcmupay name=pay1 pt=0",
+    "aac": f" {_TONE} samplesperbuffer=1024 ! audio/x-raw,rate=16000,channels=1 ! audioconvert "
+           "! avenc_aac bitrate=32000 ! rtpmp4gpay name=pay1 pt=97",
+}
+LOWER_TRANSPORTS = {
+    "any": GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP,
+    "udp": GstRtsp.RTSPLowerTrans.UDP,  # a TCP SETUP is answered 461 Unsupported Transport
+    "tcp": GstRtsp.RTSPLowerTrans.TCP,
+}
 
 
 def log(msg: str) -> None:
@@ -59,32 +91,119 @@ def log(msg: str) -> None:
     sys.stderr.flush()
 
 
-class Clip:
-    """One Annex-B H.264 file, split into access units (offset, length) once, read by mmap."""
+def nal_units(data: bytes) -> list[bytes]:
+    """The NAL units of Annex-B ``data`` (start codes and the zeros before them removed)."""
+    starts = []
+    pos = data.find(b"\x00\x00\x01")
+    while pos >= 0:
+        starts.append(pos + 3)
+        pos = data.find(b"\x00\x00\x01", pos + 3)
+    ends = [s - 3 for s in starts[1:]] + [len(data)]
+    # A NAL unit never ends in a zero byte: trailing zeros belong to the next 4-byte start code.
+    return [data[s:e].rstrip(b"\x00") for s, e in zip(starts, ends, strict=True)]
 
-    def __init__(self, path: str, fps: int) -> None:
+
+def nal_type(codec: str, nal: bytes) -> int:
+    return (nal[0] >> 1) & 0x3F if codec == "h265" else nal[0] & 0x1F
+
+
+def codec_data(codec: str, parameter_sets: dict[int, bytes]) -> bytes:
+    """avcC / hvcC (ISO 14496-15) from the stream's parameter sets: what an out-of-band camera
+    announces in its SDP instead of sending them before key frames."""
+    if codec == "h264":
+        sps, pps = parameter_sets[7], parameter_sets[8]
+        return (bytes([1, sps[1], sps[2], sps[3], 0xFF, 0xE1]) + len(sps).to_bytes(2, "big")
+                + sps + b"\x01" + len(pps).to_bytes(2, "big") + pps)
+    vps, sps, pps = parameter_sets[32], parameter_sets[33], parameter_sets[34]
+    # general profile_tier_level: the 12 bytes after the SPS's NAL header and its first byte
+    ptl = sps.replace(b"\x00\x00\x03", b"\x00\x00")[3:15]
+    # segmentation, parallelism, 4:2:0, 8-bit luma/chroma, no frame rate, one temporal layer,
+    # 4-byte NAL lengths; then one array each for VPS, SPS and PPS
+    head = b"\x01" + ptl + b"\xf0\x00\xfc\xfd\xf8\xf8\x00\x00\x0f\x03"
+    arrays = b"".join(bytes([0x80 | kind]) + b"\x00\x01" + len(nal).to_bytes(2, "big") + nal
+                      for kind, nal in ((32, vps), (33, sps), (34, pps)))
+    return head + arrays
+
+
+class Clip:
+    """One Annex-B H.264/H.265 file, split into access units (offset, length) once, read by
+    mmap. With B-frames the parent's ``*.pts`` file gives each frame's PTS; out-of-band, each
+    access unit is served length-prefixed (avc/hvc1) without parameter sets, and the caps carry
+    them as codec_data, which the payloader turns into the SDP's sprop-* attributes."""
+
+    def __init__(self, path: str, fps: int, codec: str = "h264", pts_path: str | None = None,
+                 out_of_band: bool = False) -> None:
         self.path = path
         self.fps = fps
+        self.codec = codec
+        self.out_of_band = out_of_band
         with open(path, "rb") as f:
             self.map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        aud = AUD[codec]
         starts = []
-        pos = self.map.find(AUD)
+        pos = self.map.find(aud)
         while pos >= 0:
             # x264 writes the delimiter with a 4-byte start code: keep the leading zero in the AU.
             starts.append(pos - 1 if pos > 0 and self.map[pos - 1] == 0 else pos)
-            pos = self.map.find(AUD, pos + 4)
+            pos = self.map.find(aud, pos + len(aud))
         if not starts:
-            raise ValueError(f"{path}: no access unit delimiters (encode with x264 aud=1)")
+            raise ValueError(f"{path}: no access unit delimiters (encode with aud=1)")
         ends = starts[1:] + [len(self.map)]
         self.units = [(s, e - s) for s, e in zip(starts, ends, strict=True)]
+        # Frame i (decode order) is pushed at slot i with DTS = slot - lag and PTS = slot +
+        # pts_shift[i] frames: the I frame on its slot, a P frame ahead, its B-frames behind.
+        self.pts_shift = [0] * len(self.units)
+        self.lag = 0
+        if pts_path:
+            stamps = read_framecrc(pts_path)
+            if len(stamps) != len(self.units):
+                raise ValueError(f"{pts_path}: {len(stamps)} frames, the clip has "
+                                 f"{len(self.units)}")
+            first_dts = stamps[0][0]
+            self.pts_shift = [pts - (dts - first_dts) for dts, pts in stamps]
+            self.lag = max(0, -min(self.pts_shift))
+        self.codec_data = b""
+        if out_of_band:
+            found: dict[int, bytes] = {}
+            for nal in nal_units(self.unit_bytes(0)):
+                found.setdefault(nal_type(codec, nal), nal)
+            self.codec_data = codec_data(codec, found)
         # The scan touched every page; let them go (file-backed, clean) so 64 idle cameras do
         # not sit in this process's RSS. Mounts with clients fault their pages back in.
         if hasattr(mmap, "MADV_DONTNEED"):
             self.map.madvise(mmap.MADV_DONTNEED)
 
-    def unit(self, index: int) -> bytes:
+    def caps(self) -> str:
+        if not self.out_of_band:
+            return (f"video/x-{self.codec},stream-format=byte-stream,alignment=au,"
+                    f"framerate={self.fps}/1")
+        fmt = "avc" if self.codec == "h264" else "hvc1"
+        return (f"video/x-{self.codec},stream-format={fmt},alignment=au,framerate={self.fps}/1,"
+                f"codec_data=(buffer){self.codec_data.hex()}")
+
+    def unit_bytes(self, index: int) -> bytes:
         offset, length = self.units[index]
         return self.map[offset : offset + length]
+
+    def unit(self, index: int) -> bytes:
+        data = self.unit_bytes(index)
+        if not self.out_of_band:
+            return data
+        drop = OUT_OF_BAND_DROP[self.codec]
+        return b"".join(len(nal).to_bytes(4, "big") + nal for nal in nal_units(data)
+                        if nal and nal_type(self.codec, nal) not in drop)
+
+
+def read_framecrc(path: str) -> list[tuple[int, int]]:
+    """(DTS, PTS) per frame in decode order, in frames, from ffmpeg's ``framecrc`` output."""
+    stamps = []
+    with open(path, encoding="ascii") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            fields = line.split(",")
+            stamps.append((int(fields[1]), int(fields[2])))
+    return stamps
 
 
 class Feeder:
@@ -98,6 +217,7 @@ class Feeder:
         self.next_pts: int | None = None
         self.alive = True
         self.pushed = 0
+        self.last_pts = -1
         self.restart_at_key_frame = False  # set from a GStreamer thread, read by the scheduler
 
     def running_time(self) -> int | None:
@@ -126,15 +246,19 @@ class Feeder:
             # The base time moved (the media restarted): continue from now, never wait hours.
             log(f"{self.mount.path}: running time moved back; feeding from now")
             self.next_pts = now
+        clip = self.mount.clip
         if self.restart_at_key_frame:
             self.restart_at_key_frame = False
             self.frame = self.mount.start_frame()
+            # a P frame already pushed may present after this slot: keep PTS growing
+            self.next_pts = max(self.next_pts, self.last_pts + self.duration)
         while self.next_pts - now <= LEAD_S * Gst.SECOND:
-            data = self.mount.clip.unit(self.frame)
+            data = clip.unit(self.frame)
             buf = Gst.Buffer.new_wrapped(data)
-            buf.pts = self.next_pts
-            buf.dts = self.next_pts
+            buf.pts = max(0, self.next_pts + clip.pts_shift[self.frame] * self.duration)
+            buf.dts = max(0, self.next_pts - clip.lag * self.duration)
             buf.duration = self.duration
+            self.last_pts = max(self.last_pts, buf.pts)
             ret = self.appsrc.emit("push-buffer", buf)
             if ret not in (Gst.FlowReturn.OK,):
                 if ret == Gst.FlowReturn.FLUSHING:
@@ -271,6 +395,17 @@ class PtzView:
         crop.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, probe)
 
 
+def not_seekable(_pad: Gst.Pad, info: Gst.PadProbeInfo) -> Gst.PadProbeReturn:
+    """audiotestsrc says it can seek; the media then counts as seekable, and a PLAY with a Range
+    (ffmpeg sends one) makes GStreamer seek the appsrc, which fails (503). A camera cannot seek:
+    answer the audio branch's seeking query for it (a new seeking query says "not seekable";
+    the probe may not write to it)."""
+    query = info.get_query()
+    if query is not None and query.type == Gst.QueryType.SEEKING:
+        return Gst.PadProbeReturn.HANDLED
+    return Gst.PadProbeReturn.OK
+
+
 class Mount:
     """One RTSP path (``/camNN/main`` or ``/camNN/sub``) and its shared factory."""
 
@@ -283,6 +418,10 @@ class Mount:
         self.frozen = False
         self.feeders: list[Feeder] = []
         self.key_frame_on_connect = bool(spec.get("key_frame_on_connect", True))
+        self.user: str = spec["user"]
+        self.auth_mode: str = spec.get("auth", "digest")
+        self.transport: str = spec.get("transport", "any")
+        self.audio: str = spec.get("audio", "none")
         self.epoch = time.monotonic()  # the camera's own clock, for sessions joining mid-GOP
         ptz = spec.get("ptz")
         self.ptz = (PtzView(ptz, spec.get("name", ""), clip.fps * int(spec.get("gop_seconds", 1)))
@@ -294,14 +433,20 @@ class Mount:
 
     def make_factory(self) -> GstRtspServer.RTSPMediaFactory:
         factory = GstRtspServer.RTSPMediaFactory()
-        caps = f"video/x-h264,stream-format=byte-stream,alignment=au,framerate={self.clip.fps}/1"
         if self.ptz is not None:
             factory.set_launch(self.ptz.launch())
         else:
+            codec = self.clip.codec
+            if self.clip.out_of_band:
+                # no parser: it would put the parameter sets back in front of key frames
+                video = f"rtp{codec}pay name=pay0 pt=96 config-interval=0"
+            else:
+                video = (f"{codec}parse config-interval=-1 ! "
+                         f"rtp{codec}pay name=pay0 pt=96 config-interval=-1")
             factory.set_launch(
-                f"( appsrc name=src is-live=true format=time do-timestamp=false caps={caps} "
-                "max-bytes=4000000 block=false "
-                "! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
+                f"( appsrc name=src is-live=true format=time do-timestamp=false "
+                f"caps={self.clip.caps()} max-bytes=4000000 block=false ! {video}"
+                f"{AUDIO_BRANCHES[self.audio]} )"
             )
         # A clip mount gives every client its own pipeline (appsrc → parse → pay costs next to
         # nothing) that starts on a key frame, as real cameras send an IDR to a new session: with
@@ -310,7 +455,7 @@ class Mount:
         # one's shared media was being torn down got 503. Live-encoded PTZ mounts stay shared:
         # an encoder per client would cost a core.
         factory.set_shared(self.ptz is not None)
-        factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP)
+        factory.set_protocols(LOWER_TRANSPORTS[self.transport])
         perms = Gst.Structure.new_from_string(
             f"{self.role}, media.factory.access=(boolean)true, "
             "media.factory.construct=(boolean)true"
@@ -329,6 +474,14 @@ class Mount:
             media.connect("unprepared", self.on_live_unprepared, encoder)
             return
         appsrc = media.get_element().get_by_name_recurse_up("src")
+        audio_pay = media.get_element().get_by_name_recurse_up("pay1")
+        if audio_pay is not None:
+            pad = audio_pay.get_static_pad("sink")
+            # a frozen camera sends nothing at all: its audio stops with its video
+            pad.add_probe(Gst.PadProbeType.BUFFER,
+                          lambda _pad, _info: Gst.PadProbeReturn.DROP if self.frozen
+                          else Gst.PadProbeReturn.OK)
+            pad.add_probe(Gst.PadProbeType.QUERY_UPSTREAM, not_seekable)
         feeder = Feeder(self, appsrc)
         self.feeders = [f for f in self.feeders if f.alive] + [feeder]
         media.connect("unprepared", self.on_unprepared, feeder)
@@ -371,6 +524,109 @@ class Mount:
                 feeder.thaw()
 
 
+def md5_hex(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()  # noqa: S324 - RFC 2617 digest
+
+
+class CameraLogin:
+    """How one camera asks for a login, other than GStreamer's own Digest without qop: "basic",
+    "digest-qop" (qop="auth" offered and required, as RFC 7616 has it) or "both" (a Digest
+    challenge without qop, then a Basic one, in two WWW-Authenticate headers, as Hikvision
+    sends; either answer is accepted)."""
+
+    def __init__(self, mode: str, camera: str, user: str, password: str) -> None:
+        self.mode = mode
+        self.realm = f"IP Camera({camera})"
+        self.user = user
+        self.password = password
+
+    def challenges(self, nonce: str) -> list[str]:
+        qop = ', qop="auth"' if self.mode == "digest-qop" else ""
+        digest = f'Digest realm="{self.realm}"{qop}, nonce="{nonce}", stale="FALSE"'
+        basic = f'Basic realm="{self.realm}"'
+        return {"basic": [basic], "digest-qop": [digest], "both": [digest, basic]}[self.mode]
+
+    def accepts(self, authorization: str, method: str, nonce_ok: Callable[[str], bool]) -> bool:
+        scheme, _, rest = authorization.strip().partition(" ")
+        if scheme.lower() == "basic" and self.mode in ("basic", "both"):
+            expected = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
+            return hmac.compare_digest(rest.strip(), expected)
+        if scheme.lower() != "digest" or self.mode == "basic":
+            return False
+        fields = {k.lower(): (q if q else v) for k, q, v in
+                  re.findall(r'(\w+)\s*=\s*(?:"([^"]*)"|([^,\s]*))', rest)}
+        qop_offered = self.mode == "digest-qop"
+        if (fields.get("username") != self.user or fields.get("realm") != self.realm
+                or not nonce_ok(fields.get("nonce", ""))
+                or ("qop" in fields) != qop_offered):
+            return False
+        ha1 = md5_hex(f"{self.user}:{self.realm}:{self.password}")
+        ha2 = md5_hex(f"{method}:{fields.get('uri', '')}")
+        if qop_offered:
+            if fields["qop"] != "auth":
+                return False
+            expected = md5_hex(f"{ha1}:{fields['nonce']}:{fields.get('nc', '')}:"
+                               f"{fields.get('cnonce', '')}:auth:{ha2}")
+        else:
+            expected = md5_hex(f"{ha1}:{fields['nonce']}:{ha2}")  # RFC 2069
+        return hmac.compare_digest(fields.get("response", ""), expected)
+
+
+class LabAuth(GstRtspServer.RTSPAuth):
+    """GStreamer's RTSPAuth, plus cameras that log in otherwise (:class:`CameraLogin`).
+
+    GStreamer 1.22 cannot do these from Python: its Digest has no qop, its auth methods are an
+    enum in the bindings (Basic and Digest together cannot be asked for), and the messages a
+    Python ``do_generate_authenticate_header`` or ``do_authenticate`` sees are copies (their
+    headers cannot be changed, ``ctx.token`` cannot be set). So for these cameras' paths
+    ``do_check`` decides itself and sends its own 401; every other path, and the connection
+    check, goes to GStreamer's own check unchanged.
+    """
+
+    CHECKS = ("auth.check.url", "auth.check.media.factory.access",
+              "auth.check.media.factory.construct")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.logins: dict[str, CameraLogin] = {}  # mount path → its camera's login
+        self.secret = os.urandom(16)
+
+    def login_for(self, path: str) -> CameraLogin | None:
+        for mount_path, login in self.logins.items():
+            if path == mount_path or path.startswith(mount_path + "/"):
+                return login
+        return None
+
+    def nonce(self) -> str:
+        stamp = f"{int(time.time()):x}"
+        return stamp + hmac.new(self.secret, stamp.encode(), "sha256").hexdigest()[:24]
+
+    def nonce_ok(self, nonce: str) -> bool:
+        stamp, mac = nonce[:-24], nonce[-24:]
+        good = hmac.new(self.secret, stamp.encode(), "sha256").hexdigest()[:24]
+        return bool(stamp) and hmac.compare_digest(mac, good)
+
+    def do_check(self, ctx: GstRtspServer.RTSPContext, check: str) -> bool:
+        uri = ctx.uri
+        login = self.login_for(uri.abspath) if uri is not None else None
+        if login is None or check == "auth.check.connect":
+            return GstRtspServer.RTSPAuth.do_check(self, ctx, check)
+        if check not in self.CHECKS:
+            return False  # client transport settings (multicast): not for these cameras
+        request = ctx.request  # a copy: readable, not writable
+        result, authorization = request.get_header(GstRtsp.RTSPHeaderField.AUTHORIZATION, 0)
+        _, method, _, _ = request.parse_request()
+        if result == GstRtsp.RTSPResult.OK and login.accepts(
+                authorization, GstRtsp.rtsp_method_as_text(method), self.nonce_ok):
+            return True
+        _, response = GstRtsp.rtsp_message_new_response(
+            GstRtsp.RTSPStatusCode.UNAUTHORIZED, "Unauthorized", request)
+        for challenge in login.challenges(self.nonce()):
+            response.add_header(GstRtsp.RTSPHeaderField.WWW_AUTHENTICATE, challenge)
+        ctx.client.send_message(ctx.session, response)
+        return False  # the reply is sent: GStreamer sends none of its own
+
+
 class LabRtspServer:
     def __init__(self, config: dict) -> None:
         self.server = GstRtspServer.RTSPServer()
@@ -388,24 +644,33 @@ class LabRtspServer:
         self.client_thread = self.server.get_thread_pool().get_thread(
             GstRtspServer.RTSPThreadType.CLIENT, GstRtspServer.RTSPContext())
         self.scheduler = Scheduler()
-        self.auth = GstRtspServer.RTSPAuth()
+        own_logins = any(m.get("auth", "digest") != "digest" for m in config["mounts"])
+        self.auth = LabAuth() if own_logins else GstRtspServer.RTSPAuth()
         self.auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
         self.server.set_auth(self.auth)
         self.mounts: dict[str, Mount] = {}
         self.stopped: set[str] = set()
         self.client_paths: dict[int, set[str]] = {}
+        self.tokens: dict[str, GstRtspServer.RTSPToken] = {}  # user → token, for a new password
         clips: dict[str, Clip] = {}
-        users: set[str] = set()
         for spec in config["mounts"]:
             clip = clips.get(spec["file"])
             if clip is None:
-                clip = clips[spec["file"]] = Clip(spec["file"], int(spec.get("fps", 25)))
+                clip = clips[spec["file"]] = Clip(
+                    spec["file"], int(spec.get("fps", 25)), spec.get("codec", "h264"),
+                    spec.get("pts"), spec.get("parameter_sets") == "out-of-band")
             mount = Mount(spec, clip, self.scheduler)
             self.mounts[mount.path] = mount
-            if spec["user"] not in users:
-                users.add(spec["user"])
+            if mount.auth_mode != "digest":
+                assert isinstance(self.auth, LabAuth)
+                same = next((login for login in self.auth.logins.values()
+                             if login.user == mount.user), None)
+                self.auth.logins[mount.path] = same or CameraLogin(
+                    mount.auth_mode, mount.camera, mount.user, spec["password"])
+            elif spec["user"] not in self.tokens:
                 token = GstRtspServer.RTSPToken()
                 token.set_string("media.factory.role", mount.role)
+                self.tokens[spec["user"]] = token
                 self.auth.add_digest(spec["user"], spec["password"], token)
         points = self.server.get_mount_points()
         for mount in self.mounts.values():
@@ -472,6 +737,16 @@ class LabRtspServer:
                 points.add_factory(m.path, m.factory)
                 self.stopped.discard(m.path)
 
+    def set_password(self, camera: str, password: str) -> None:
+        """From the next request on, the camera wants ``password``; sessions already playing
+        keep playing (as on real cameras)."""
+        for mount in self.camera_mounts(camera):
+            if mount.auth_mode == "digest":
+                self.auth.remove_digest(mount.user)
+                self.auth.add_digest(mount.user, password, self.tokens[mount.user])
+            else:
+                self.auth.logins[mount.path].password = password
+
     def handle(self, request: dict) -> dict:
         cmd = request.get("cmd")
         try:
@@ -483,6 +758,8 @@ class LabRtspServer:
                     m.set_frozen(False)
             elif cmd == "stop":
                 self.stop_camera(request["camera"])
+            elif cmd == "password":
+                self.set_password(request["camera"], str(request["password"]))
             elif cmd == "start":
                 self.start_camera(request["camera"])
             elif cmd == "ptz":
