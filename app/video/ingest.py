@@ -233,6 +233,7 @@ class IngestStats:
         self.packets = 0
         self.bytes = 0
         self.keyframes = 0
+        self.video_frames = 0  # video packets: one per frame the camera sent
         self.frame_interval: float | None = None  # seconds, measured (see FrameClock)
 
 
@@ -438,6 +439,7 @@ class RtspIngest:
             self.stats.packets += 1
             self.stats.bytes += packet.size
             if packet.stream.index == video_index:
+                self.stats.video_frames += 1
                 if packet.is_keyframe:
                     self.stats.keyframes += 1
                     if self.stats.first_keyframe_at is None:

@@ -44,6 +44,16 @@ PIPE_CACHING_MS = 300
 MAX_CACHING_MS = 2000
 
 
+BIG_PICTURE_PIXELS = 1920 * 1088  # above 1080p one decoder thread cannot keep up
+
+
+def decoder_threads_for(width: int, height: int) -> int | None:
+    """A tile's decoder threads for pictures of this size: above 1080p FFmpeg's own choice
+    (0: one per core), since one thread fell behind a 5 fps 4K camera (no new picture for
+    seconds, then a burst); None keeps the instance's (one per tile, see DecodeOptions)."""
+    return 0 if width * height > BIG_PICTURE_PIXELS else None
+
+
 def caching_for(frame_interval: float | None) -> int:
     """libvlc's input caching (ms) for a stream with ``frame_interval`` seconds between frames.
 
@@ -198,6 +208,7 @@ class TilePlayer:
         self._stats = vlc.MediaStats()
         self._size_seen_at: float | None = None
         self.caching_ms = PIPE_CACHING_MS
+        self.decoder_threads: int | None = None
 
     @property
     def playing(self) -> bool:
@@ -205,16 +216,19 @@ class TilePlayer:
         return self._media is not None
 
     def play(self, buffer: TsByteBuffer, window_id: int, muted: bool = True,
-             caching_ms: int = PIPE_CACHING_MS) -> None:
+             caching_ms: int = PIPE_CACHING_MS, decoder_threads: int | None = None) -> None:
         """Start rendering ``buffer`` into ``window_id`` (stops what played before).
 
         ``muted``: the media gets no audio output at all (no audio device is opened).
         ``caching_ms``: how far behind the stream libvlc plays (see :func:`caching_for`).
+        ``decoder_threads``: this media's FFmpeg decoder threads (None: the instance's; see
+        :func:`decoder_threads_for`).
         """
         self.stop()
         self._size_seen_at = None
         self._buffer = buffer
         self.caching_ms = caching_ms
+        self.decoder_threads = decoder_threads
         if self.feed == "pipe":
             self._pipe = buffer.open_pipe()
             media = self._instance.media_new_location(f"stream:///dev/fd/{self._pipe}")
@@ -229,6 +243,8 @@ class TilePlayer:
             self.stop()
             raise RuntimeError(f"{self.label}: libvlc could not create a media")
         media.add_option(":demux=ts")
+        if decoder_threads is not None:
+            media.add_option(f":avcodec-threads={decoder_threads}")
         if muted:
             media.add_option(":no-audio")
         self._media = media

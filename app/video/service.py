@@ -39,6 +39,7 @@ from app.video.player import (
     HwDecode,
     TilePlayer,
     caching_for,
+    decoder_threads_for,
     instance_args,
 )
 from app.video.policy import Backoff, ConnectionLimiter
@@ -51,6 +52,8 @@ from app.video.tsbuffer import TsByteBuffer
 from app.video.x11 import keep_contents_on_expose
 
 log = logging.getLogger("iocwall.video")
+
+RATE_WINDOW_FRAMES = 10  # the shown frame rate is counted over at least this many frames
 
 # reasons after which the camera may come back by itself: probe for it between full attempts
 _PROBE_REASONS = {
@@ -108,11 +111,13 @@ class _Tile:
     sample_at: float = 0.0
     sample_frames: int = 0
     sample_bytes: int = 0
+    sample_received: int = 0  # the ingest's video frames at sample_at
     fps: float = 0.0
     bitrate_kbps: float = 0.0
     # the stream's measured frame interval (kept across reconnects: the next player starts
     # with the caching it needs)
     frame_interval: float | None = None
+    decoder_threads: int | None = None  # per media, for its picture size (None: instance's)
 
 
 class VideoService(QObject):
@@ -445,7 +450,8 @@ class VideoService(QObject):
         # libvlc starts first and waits in the read callback: its start-up overlaps the connect.
         self._tune_buffer(tile, buffer)
         pipeline.player.play(buffer, window_id, muted=tile.muted,
-                             caching_ms=caching_for(tile.frame_interval))
+                             caching_ms=caching_for(tile.frame_interval),
+                             decoder_threads=tile.decoder_threads)
         assert pipeline.ingest is not None
         pipeline.ingest.start()
         return pipeline
@@ -586,6 +592,8 @@ class VideoService(QObject):
         if event.kind == "connected":
             pipeline.connected_at = time.monotonic()
             pipeline.info = event.info
+            if pipeline is tile.live:
+                self._learn_stream(tile, pipeline)
         elif event.kind == "info":
             pipeline.info = event.info
             if pipeline is tile.live:
@@ -602,22 +610,31 @@ class VideoService(QObject):
         it is replaced: in place while nothing is on screen yet, else by a fresh session
         rendered underneath and raised at its first picture (no black)."""
         info = live.info
-        if info is None or not info.frame_rate:
+        if info is None:
             return
-        tile.frame_interval = 1.0 / info.frame_rate
+        if info.frame_rate:
+            tile.frame_interval = 1.0 / info.frame_rate
+        if info.width and info.height:
+            tile.decoder_threads = decoder_threads_for(info.width, info.height)
         needed = caching_for(tile.frame_interval)
-        if live.buffer is not None:
-            self._tune_buffer(tile, live.buffer)
-        if needed <= live.player.caching_ms * 1.25 or tile.replay is not None:
+        self._tune_buffer(tile, live.buffer)
+        if tile.replay is not None or (
+            needed <= live.player.caching_ms * 1.25
+            and tile.decoder_threads == live.player.decoder_threads
+        ):
             return
-        log.info("%s: %.1f fps: live cache %d → %d ms", tile.label, info.frame_rate,
-                 live.player.caching_ms, needed)
+        log.info("%s: %s fps %d×%d: live cache %d → %d ms, decoder threads %s → %s",
+                 tile.label, info.frame_rate, info.width, info.height, live.player.caching_ms,
+                 needed, live.player.decoder_threads, tile.decoder_threads)
         if live.last_frame_at is None and live.remuxer is not None:
             buffer = self._new_buffer()
             self._tune_buffer(tile, buffer)
             live.buffer = buffer
-            live.player.play(buffer, live.window_id, muted=tile.muted, caching_ms=needed)
+            live.player.play(buffer, live.window_id, muted=tile.muted, caching_ms=needed,
+                             decoder_threads=tile.decoder_threads)
             live.remuxer.retarget(buffer)
+            live.frames_seen = 0  # a new media: libvlc counts from zero again
+            tile.sample_at, tile.sample_frames = time.monotonic(), 0
             return
         other = self._other_window(tile)
         if other is not None and tile.pending is None and tile.held is None:
@@ -705,7 +722,11 @@ class VideoService(QObject):
                 self._release(old)
             if pending.remuxer is not None:
                 pending.remuxer.attach_ring(tile.ring)
-            tile.sample_at, tile.sample_frames, tile.sample_bytes = now, 0, 0
+            # the rate window starts from what the new player has shown already
+            tile.sample_at, tile.sample_frames = now, pending.frames_seen
+            if pending.ingest is not None:
+                tile.sample_bytes = pending.ingest.stats.bytes
+                tile.sample_received = pending.ingest.stats.video_frames
             self._publish_current(tile, force=True)
             return
         limit = self.ingest_options.open_timeout + self.health.renderer_timeout
@@ -740,11 +761,18 @@ class VideoService(QObject):
             # libvlc's counter has not moved yet: start the rate window at its first picture,
             # not at play (a window over the start-up would report a few fps for a second)
             tile.sample_at, tile.sample_frames, tile.sample_bytes = now, 0, stats.bytes
-        elif now - tile.sample_at >= 1.0:
+            tile.sample_received = stats.video_frames
+        elif now - tile.sample_at >= max(1.0, RATE_WINDOW_FRAMES * (tile.frame_interval or 0.0)):
+            # over at least 10 frames: a 5 fps stream counted over 1 s read 2.7 to 5.9
             elapsed = now - tile.sample_at
-            tile.fps = max(0, frames - tile.sample_frames) / elapsed
+            # pictures shown, but never more than the camera sent: libvlc's counters ran to
+            # twice a 5 fps 1440p camera's rate with frame-threaded decoding
+            shown = max(0, frames - tile.sample_frames)
+            received = max(0, stats.video_frames - tile.sample_received)
+            tile.fps = min(shown, received) / elapsed
             tile.bitrate_kbps = max(0, stats.bytes - tile.sample_bytes) * 8 / 1000 / elapsed
             tile.sample_at, tile.sample_frames, tile.sample_bytes = now, frames, stats.bytes
+            tile.sample_received = stats.video_frames
 
         judgement = judge(LiveSample(
             now=now, connected_at=live.connected_at, opening_at=stats.opening_at,

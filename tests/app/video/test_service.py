@@ -111,7 +111,7 @@ def test_stop_returns_promptly_while_the_camera_is_frozen(
     camera_lab.freeze(index)
     try:
         status = _wait_state(qtbot, video_service, "t2", StreamState.STALLED, 6.0)
-        assert status.last_frame_age is not None and status.last_frame_age > 3.0
+        assert status.last_frame_age is not None and status.last_frame_age >= 1.5  # 25 fps: 1.5 s
         started = time.monotonic()
         video_service.stop("t2")
         assert time.monotonic() - started < 2.0
