@@ -47,9 +47,12 @@ class OfflineReason:
 class TileStatus:
     """A snapshot of one tile's health.
 
-    ``last_frame_age`` is the time since libvlc last displayed a new picture (None before the
-    first one); ``fps`` is the displayed frame rate and ``bitrate_kbps`` the compressed rate
-    received from the camera, both over the last second or so. ``retry_in`` (OFFLINE) is the time
+    ``last_frame_age`` is the time since libvlc last showed a new picture (decoded, not dropped
+    as late; never a redisplay of the last one; None before the first one); ``fps`` is the rate
+    of those new pictures, never more than the camera sent, counted over at least a second and
+    ten of the stream's frames; ``bitrate_kbps`` the compressed rate received from the camera.
+    STALLED comes after six of the stream's frame intervals (at least 1.5 s) without a new
+    picture; the last picture stays on screen under the badge. ``retry_in`` (OFFLINE) is the time
     until the next full connection attempt; ``width``/``height`` what the ingest receives (0
     before it connected); ``replay_offset`` (REPLAY) how far behind live the replay started.
     Statuses are sent on changes only: a widget counts ages up and ``retry_in`` down itself.
