@@ -6,7 +6,8 @@ One lab (``lab.traits.CameraTraits``: one camera per trait) and a media gateway 
 keeper on, every camera's transport "auto"). For each row, one after the other, a fresh wall
 client process (``bench.wall_client``: the wall's ``VideoService`` into one tile, under this
 bench's own Xvfb at 1920×1080) plays the camera's stream through a gateway session, as the first
-viewer of an idle camera (the gateway connects upstream when the tile opens):
+viewer of an idle camera (the gateway connects upstream when the tile opens; the lab's cameras
+do not start a GOP for a new client, so that first viewer waits for the camera's key frame):
 - **first picture**: play → the tile's first LIVE (a picture on screen), seconds;
 - **fps**: the tile's own rate (new decoded pictures a second, as it shows it) beside the
   camera's, sampled every second over ``--seconds`` once live (median; min);
@@ -131,7 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         key = Ed25519PrivateKey.generate()
-        with start_test_lab(args.data_dir, cameras=CAMERAS, traits=traits()) as lab:
+        # each camera's encoder runs on its own clock: a first viewer waits for its key frame
+        with start_test_lab(args.data_dir, cameras=CAMERAS, traits=traits(),
+                            key_frame_on_connect=False) as lab:
             config = gateway_config(lab, key)
             for entry in config["cameras"]:
                 entry["transport"] = "auto"
