@@ -182,10 +182,12 @@ class DigestQop:
     strongest scheme (Digest over Basic: checked against a camera sending both), but its Digest
     answer is RFC 2069's (``username, realm, nonce, uri, response``; no ``qop``, ``nc``,
     ``cnonce``): a camera that asks for ``qop="auth"`` refuses it (401, as if the password were
-    wrong). Its ``before-send`` signal shows each request before it leaves: when the camera's
-    challenge asks for qop (learned once, by a DESCRIBE without credentials), the Digest header
-    ``rtspsrc`` wrote (its nonce is the camera's, from the 401 on the same connection) is
-    replaced by one computed with ``qop=auth``.
+    wrong), and its connection replaces any Digest header a ``before-send`` handler writes
+    with its own. So for such a camera (learnt before each connection by a DESCRIBE without
+    credentials: no failed login) ``rtspsrc`` gets no credentials at all, and every request it
+    sends is signed here with the probe's nonce, ``qop=auth``, a counter and a client nonce.
+    That works with cameras whose nonces outlive a connection (time-stamped nonces, as the
+    lab's); one that gives each connection its own nonce still refuses it.
     """
 
     def __init__(self, url: str, username: str, password: str) -> None:
@@ -193,18 +195,22 @@ class DigestQop:
         self._username = username
         self._password = password
         self._qop: bool | None = None  # None: not probed yet
+        self._challenge: dict[str, str] = {}  # the camera's last Digest challenge (realm, nonce…)
         self._nc = 0
         self._lock = threading.Lock()
 
+    def wants_qop(self) -> bool:
+        """Ask the camera (a DESCRIBE without credentials: no failed login) for its challenge,
+        before each connection: whether it wants qop, and a fresh nonce. When it does, the
+        ``rtspsrc`` gets no credentials at all (its connection would replace any Digest header
+        with its own RFC 2069 one) and :meth:`on_before_send` signs every request itself."""
+        self._qop = self._probe()
+        return self._qop
+
     def on_before_send(self, _src: Gst.Element, message: GstRtsp.RTSPMessage) -> bool:
-        result, value = message.get_header(GstRtsp.RTSPHeaderField.AUTHORIZATION, 0)
-        if result != GstRtsp.RTSPResult.OK or not value.lower().startswith("digest "):
+        if not self._qop or not self._challenge:
             return True
-        if self._qop is None:
-            self._qop = self._probe()
-        if not self._qop:
-            return True
-        fields = dict(re.findall(r'(\w+)="([^"]*)"', value))
+        fields = self._challenge
         _result, method, uri, _version = message.parse_request()
         with self._lock:
             self._nc += 1
@@ -228,7 +234,7 @@ class DigestQop:
         parts = urlsplit(self._url)
         try:
             with socket.create_connection((parts.hostname or "", parts.port or 554),
-                                          timeout=3) as sock:
+                                          timeout=1.5) as sock:
                 sock.sendall(f"DESCRIBE {self._url} RTSP/1.0\r\nCSeq: 1\r\n"
                              "Accept: application/sdp\r\n\r\n".encode())
                 head = b""
@@ -240,9 +246,13 @@ class DigestQop:
         except OSError:
             return False
         text = head.decode("latin-1")
-        return any(re.search(r"qop\s*=\s*\"?[^\"\r\n]*\bauth\b", line, re.IGNORECASE)
-                   for line in text.split("\r\n")
-                   if line.lower().startswith("www-authenticate:") and "digest" in line.lower())
+        for line in text.split("\r\n"):
+            if not (line.lower().startswith("www-authenticate:") and "digest" in line.lower()):
+                continue
+            if re.search(r"qop\s*=\s*\"?[^\"\r\n]*\bauth\b", line, re.IGNORECASE):
+                self._challenge = dict(re.findall(r'(\w+)="([^"]*)"', line))
+                return True
+        return False
 
 
 def _md5(text: str) -> str:
@@ -470,6 +480,10 @@ class GopKeeper:
         src = Gst.ElementFactory.make("rtspsrc", "src")
         pipeline.add(src)
         self._configure(src)
+        if self._digest is not None and self._digest.wants_qop():
+            # the gateway answers the camera's qop challenge itself (see DigestQop)
+            src.set_property("user-id", None)
+            src.set_property("user-pw", None)
         src.set_property("protocols", PROTOCOLS[self._protocol])
         src.set_property("latency", UPSTREAM_LATENCY_MS)
         src.set_property("timeout", UPSTREAM_TIMEOUT_US)

@@ -3,7 +3,7 @@ wall's video service into real tiles. One lab and one gateway for the module; ea
 its own camera.
 
 Lab cameras (every third index is a live-encoded PTZ camera with the lab's defaults):
-1: UDP only, H.264 high profile with B-frames, G.711 A-law, Basic auth
+1: UDP only, H.264 high profile with B-frames, G.711 A-law, Digest with qop=auth
 2: H.265 with parameter sets only in the SDP, G.711 µ-law, Digest and Basic offered (Hikvision)
 4: 5 fps, main stream 2560×1440, high profile, AAC
 5: 5 fps, main stream 3840×2160, main profile, no audio, a 12 s GOP
@@ -33,7 +33,7 @@ from widgets.tile import VideoTile
 pytestmark = [pytest.mark.video, pytest.mark.lab]
 
 TRAITS = {
-    1: CameraTraits(transport="udp", profile="high", audio="pcma", auth="basic"),
+    1: CameraTraits(transport="udp", profile="high", audio="pcma", auth="digest-qop"),
     2: CameraTraits(codec="h265", profile="main", parameter_sets="out-of-band", audio="pcmu",
                     auth="both"),
     4: CameraTraits(fps=5, size=(2560, 1440), profile="high", audio="aac"),
