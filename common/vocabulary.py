@@ -18,6 +18,14 @@ class CameraStream(StrEnum):
     SUB = "sub"
 
 
+class CameraTransport(StrEnum):
+    """How a camera's gateway reaches it over RTSP (viewers always reach the gateway by TCP)."""
+
+    AUTO = "auto"  # TCP, then UDP when the camera refuses TCP (461)
+    TCP = "tcp"
+    UDP = "udp"
+
+
 # -- who may do what (regulation Art. 11, 12; server.permissions applies them) ------------------
 
 

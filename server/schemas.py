@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from common.records import PtzAccess
+from common.vocabulary import CameraTransport
 
 # What a request may carry. Integers fit the databases' INTEGER columns (PostgreSQL's is 32-bit;
 # a larger value would fail inside the database instead of being refused); times and days lie in
@@ -539,7 +540,7 @@ class CameraUpdate(StrictInput):
 
     # how its gateway reaches the camera: "auto" (TCP, falling back to UDP when the camera
     # refuses TCP), "tcp", or "udp" (a camera that serves UDP only)
-    transport: Literal["auto", "tcp", "udp"] | None = None
+    transport: CameraTransport | None = None
 
 
 class CameraPlacementChange(StrictInput):

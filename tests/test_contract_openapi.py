@@ -35,6 +35,7 @@ from common.vocabulary import (
     Action,
     CameraStream,
     CameraSystem,
+    CameraTransport,
     CaseAction,
     CaseKind,
     CaseState,
@@ -79,6 +80,7 @@ WORDS: dict[str, Words] = {
     "ClipState": ClipState,  # ClipRequest.state, ClipEvent.state
     "AccessRequestState": AccessRequestState,  # AccessRequest.state
     "CameraStream": CameraStream,  # POST /cameras/{camera_id}/streams/{stream}/session
+    "CameraTransport": CameraTransport,  # PATCH /admin/cameras/{camera_id}
 }
 # request models read from multipart forms: not in the OpenAPI, checked from their own schemas
 FORM_MODELS: tuple[type[BaseModel], ...] = (ClipRequestCreate, AccessRequestCreate, IncidentCreate)
