@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 from app.backend import BackendClient
 from app.video import StreamState, VideoService
 from app.video.sources import SessionSource
+from tests.app.video.grabs import shown_tile
 from widgets.tile import VideoTile
 
 
@@ -22,11 +23,7 @@ def play_four_tiles(qtbot: QtBot, video: VideoService, client: BackendClient,
     assert len(cameras) == 4
     keys, tiles = [], []
     for n, camera in enumerate(cameras):
-        tile = VideoTile(n)
-        qtbot.addWidget(tile)
-        tile.setGeometry(300 + 480 * (n % 2), 200 + 280 * (n // 2), 480, 270)
-        tile.show()
-        qtbot.waitExposed(tile)
+        tile = shown_tile(qtbot, 300 + 480 * (n % 2), 200 + 280 * (n // 2), 480, 270, index=n)
         tiles.append(tile)
         keys.append(f"{prefix}{n}")
         issue = functools.partial(client.stream_session_url, camera.id, "sub")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication, QImage
+from pytestqt.qtbot import QtBot
 
 from widgets.tile import VideoTile
 
@@ -32,3 +33,16 @@ def luma_difference(a: QImage, b: QImage) -> float:
     rows, columns = range(0, a.height(), 2), range(0, a.width(), 2)
     total = sum(abs(raw_a[y * stride + x] - raw_b[y * stride + x]) for y in rows for x in columns)
     return total / (len(rows) * len(columns))
+
+
+def shown_tile(qtbot: QtBot, x: int, y: int, width: int, height: int, index: int = 0
+               ) -> VideoTile:
+    """A tile shown at (x, y) of the screen. Away from the origin: a libvlc player that cannot
+    embed opens its own window there, and a tile at the origin would take its picture for its
+    own."""
+    tile = VideoTile(index)
+    qtbot.addWidget(tile)
+    tile.setGeometry(x, y, width, height)
+    tile.show()
+    qtbot.waitExposed(tile)
+    return tile

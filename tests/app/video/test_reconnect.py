@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.video import StreamState, TileStatus, VideoService
 from app.video.probe import rtsp_answers
 from tests.app.video.conftest import closed_port, sub_url, with_credentials
-from tests.app.video.grabs import grab_tile, luma_difference, mean_luma
+from tests.app.video.grabs import grab_tile, luma_difference, mean_luma, shown_tile
 from widgets.tile import VideoTile
 
 pytestmark = [pytest.mark.video, pytest.mark.lab]
@@ -100,13 +100,7 @@ def test_offline_tile_keeps_its_last_picture_and_the_reconnect_replaces_it_in_th
     qtbot: QtBot, video_service: VideoService, camera_lab: Any
 ) -> None:
     index = 2
-    # away from the screen's origin: a libvlc player that cannot embed opens its own window
-    # there, and a tile at the origin would mistake that window's picture for its own
-    tile = VideoTile(2)
-    qtbot.addWidget(tile)
-    tile.setGeometry(900, 500, 640, 400)
-    tile.show()
-    qtbot.waitExposed(tile)
+    tile = shown_tile(qtbot, 900, 500, 640, 400, index=2)
     video_service.tile_status_changed.connect(lambda key, status: tile.set_status(status))
     video_service.stream_switched.connect(lambda key, window_id: tile.show_surface(window_id))
     tile.set_camera(3, "CAM-03")
@@ -213,11 +207,7 @@ def test_a_twelve_second_gop_camera_plays_without_a_timeout_killing_it(
     from lab.testing import start_test_lab
 
     service = VideoService()
-    tile = VideoTile(0)
-    qtbot.addWidget(tile)
-    tile.setGeometry(700, 100, 640, 400)
-    tile.show()
-    qtbot.waitExposed(tile)
+    tile = shown_tile(qtbot, 700, 100, 640, 400)
     statuses: list[TileStatus] = []
     service.tile_status_changed.connect(lambda key, status: statuses.append(status))
     service.tile_status_changed.connect(lambda key, status: tile.set_status(status))
