@@ -37,7 +37,7 @@ from bench.bench_gateway import Site, gateway_config, load
 from bench.bench_wall import REPO, ClientProcess, Stream, measure_cpu
 from gateway.process import GatewayProcess
 
-CAMERAS = 11  # PTZ cameras (0, 3, 6, 9) are left alone: live-encoded, no traits
+CAMERAS = 14  # PTZ cameras (0, 3, 6, 9, 12) are left alone: live-encoded, no traits
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,9 @@ def rows() -> list[Row]:
         Row("5 fps 2560×1440 (main)", 7, "main", 5),
         Row("5 fps 3840×2160 (main)", 8, "main", 5),
         Row("GOP 12 s, first viewer of the idle camera", 10, "sub", 25),
+        Row("H.264, parameter sets only in the SDP, G.711 µ-law unmuted", 11, "sub", 25,
+            unmute=True),
+        Row("H.264 main, AAC unmuted, Digest qop=auth", 13, "sub", 25, unmute=True),
     ]
 
 
@@ -71,6 +74,8 @@ def traits() -> dict[int, Any]:
         7: CameraTraits(fps=5, size=(2560, 1440), profile="high"),
         8: CameraTraits(fps=5, size=(3840, 2160), profile="main"),
         10: CameraTraits(gop_seconds=12),
+        11: CameraTraits(parameter_sets="out-of-band", audio="pcmu"),
+        13: CameraTraits(profile="main", audio="aac", auth="digest-qop"),
     }
 
 
