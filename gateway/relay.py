@@ -309,7 +309,6 @@ class Relay:
         self.lock = threading.RLock()
         self.viewers: dict[Any, list[Viewer]] = {}  # RTSPClient → its sessions
         self.refused: dict[Any, str] = {}  # RTSPClient → the last refusal logged for it
-        self.refusal_reasons: dict[Any, str] = {}  # RTSPClient → the status line of its 503
         self.factories: dict[str, StreamFactory] = {}
         self.server = GstRtspServer.RTSPServer()
         self.server.set_address(address)
@@ -438,7 +437,6 @@ class Relay:
     # -- session life ------------------------------------------------------------------------
     def _on_client_connected(self, _server: Any, client: GstRtspServer.RTSPClient) -> None:
         client.connect("pre-describe-request", self._on_pre_describe)
-        client.connect("send-message", self._on_send_message)
         client.connect("play-request", self._on_play)
         client.connect("teardown-request", self._on_teardown)
         client.connect("closed", self._on_closed)
@@ -446,8 +444,11 @@ class Relay:
     def _on_pre_describe(self, client: GstRtspServer.RTSPClient,
                          ctx: GstRtspServer.RTSPContext) -> GstRtsp.RTSPStatusCode:
         """A camera that is backing off (or whose login failed) is not tried for a viewer:
-        a viewer with a valid token is answered 503 at once, with the reason (an invalid
-        token goes on to the usual 401, so nobody learns a camera's state without one)."""
+        a viewer with a valid token is answered 503 at once (an invalid token goes on to the
+        usual 401, so nobody learns a camera's state without one). The reason is logged: the
+        status line stays the standard one (a ``send-message`` handler's change to the
+        response did not reach the client from Python); the backend tells viewers why
+        (``camera_login_failed``)."""
         uri = ctx.uri
         path = (uri.abspath or "").rstrip("/") if uri is not None else ""
         factory = self.factories.get(path.removesuffix("/" + LIVE_MOUNT))
@@ -462,23 +463,9 @@ class Relay:
                             session_id=presented[0])
         except TokenError:
             return GstRtsp.RTSPStatusCode.OK
-        with self.lock:
-            self.refusal_reasons[client] = reason
         log.info("%s: viewer refused without trying the camera: %s", factory.upstream.label,
                  reason)
         return GstRtsp.RTSPStatusCode.SERVICE_UNAVAILABLE
-
-    def _on_send_message(self, client: GstRtspServer.RTSPClient,
-                         ctx: GstRtspServer.RTSPContext, _message: Any) -> None:
-        """The 503 of :meth:`_on_pre_describe` says why in its status line."""
-        with self.lock:
-            reason = self.refusal_reasons.pop(client, None)
-        response = ctx.response if ctx is not None else None
-        if reason is None or response is None or ctx.request is None:
-            return
-        response.init_response(GstRtsp.RTSPStatusCode.SERVICE_UNAVAILABLE, reason, ctx.request)
-        response.add_header(GstRtsp.RTSPHeaderField.RETRY_AFTER,
-                            reason.rsplit(" in ", 1)[-1].split()[0])
 
     def _on_play(self, client: GstRtspServer.RTSPClient, _ctx: Any) -> None:
         with self.lock:
@@ -495,7 +482,6 @@ class Relay:
         self._end(client, None)
         with self.lock:
             self.refused.pop(client, None)
-            self.refusal_reasons.pop(client, None)
 
     def _end(self, client: Any, reason: str | None) -> None:
         with self.lock:
