@@ -199,13 +199,18 @@ class DigestQop:
         self._nc = 0
         self._lock = threading.Lock()
 
-    def wants_qop(self) -> bool:
+    def refresh(self) -> None:
         """Ask the camera (a DESCRIBE without credentials: no failed login) for its challenge,
-        before each connection: whether it wants qop, and a fresh nonce. When it does, the
-        ``rtspsrc`` gets no credentials at all (its connection would replace any Digest header
-        with its own RFC 2069 one) and :meth:`on_before_send` signs every request itself."""
+        before each connection: whether it wants qop, and a fresh nonce. Blocking (≤ 1.5 s):
+        call it outside the keeper's lock."""
         self._qop = self._probe()
-        return self._qop
+
+    @property
+    def qop(self) -> bool:
+        """The camera wants qop (at the last :meth:`refresh`): then the ``rtspsrc`` gets no
+        credentials at all (its connection would replace any Digest header with its own RFC
+        2069 one) and :meth:`on_before_send` signs every request itself."""
+        return bool(self._qop)
 
     def on_before_send(self, _src: Gst.Element, message: GstRtsp.RTSPMessage) -> bool:
         if not self._qop or not self._challenge:
@@ -412,6 +417,9 @@ class GopKeeper:
         wait for the camera's SDP (past ``timeout``: a guess, see :data:`ANNOUNCE_TIMEOUT_S`);
         None when the camera is backing off or failed."""
         deadline = time.monotonic() + timeout
+        if self._digest is not None and self.pipeline is None \
+                and self.upstream.refusal(self._clock()) is None:
+            self._digest.refresh()  # its own connection, never under the lock
         with self.lock:
             if self.pipeline is None:
                 if self.upstream.refusal(self._clock()) is not None:
@@ -480,7 +488,7 @@ class GopKeeper:
         src = Gst.ElementFactory.make("rtspsrc", "src")
         pipeline.add(src)
         self._configure(src)
-        if self._digest is not None and self._digest.wants_qop():
+        if self._digest is not None and self._digest.qop:
             # the gateway answers the camera's qop challenge itself (see DigestQop)
             src.set_property("user-id", None)
             src.set_property("user-pw", None)
