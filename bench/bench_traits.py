@@ -9,6 +9,8 @@ bench's own Xvfb at 1920×1080) plays the camera's stream through a gateway sess
 viewer of an idle camera (the gateway connects upstream when the tile opens; the lab's cameras
 do not start a GOP for a new client, so that first viewer waits for the camera's key frame):
 - **first picture**: play → the tile's first LIVE (a picture on screen), seconds;
+- **time to live**: play → the first moment the tile shows the camera's own pace (its fps
+  within 10 % of the camera's, polled every 0.25 s), seconds;
 - **fps**: the tile's own rate (new decoded pictures a second, as it shows it) beside the
   camera's, sampled every second over ``--seconds`` once live (median; min);
 - **stalls**: STALLED or OFFLINE states seen while measuring;
@@ -26,6 +28,7 @@ import secrets
 import statistics
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,6 +93,7 @@ def measure(site: Site, row: Row, seconds: float, log_path: Path) -> dict[str, A
         played, live = client.play_until_live([Stream(url, row.label)], [0], timeout=60)
         if 0 not in live:
             return {"row": row, "first": None}
+        paced = _time_to_pace(client, row.fps, played[0])
         if row.unmute:
             client.send({"cmd": "unmute", "slot": 0})
             client.wait_for(lambda e: e.get("ev") == "state" and e.get("state") == "live"
@@ -102,23 +106,41 @@ def measure(site: Site, row: Row, seconds: float, log_path: Path) -> dict[str, A
             c, g = measure_cpu([client.psutil], 1.0, also=[gateway])
             cpu_client += c / int(seconds)
             cpu_gateway += g / int(seconds)
-            client.send({"cmd": "stats"})
-            got: dict[str, Any] = {}
-
-            def stats(event: dict[str, Any], got: dict[str, Any] = got) -> bool:
-                if event["ev"] == "stats":
-                    got.update(event["slots"].get("0", {}))
-                    return True
-                return False
-
-            client.wait_for(stats, 5)
-            rates.append(float(got.get("fps", 0.0)))
+            rates.append(_slot_fps(client))
         stalls = [e for e in client.history[seen_from:]
                   if e.get("ev") == "state" and e.get("state") in ("stalled", "offline")]
-        return {"row": row, "first": live[0] - played[0], "fps": rates, "stalls": len(stalls),
+        return {"row": row, "first": live[0] - played[0], "paced": paced, "fps": rates,
+                "stalls": len(stalls),
                 "cpu_client": cpu_client, "cpu_gateway": cpu_gateway}
     finally:
         client.close()
+
+
+def _slot_fps(client: ClientProcess) -> float:
+    """The tile's fps as it shows it now."""
+    client.send({"cmd": "stats"})
+    got: dict[str, Any] = {}
+
+    def stats(event: dict[str, Any]) -> bool:
+        if event["ev"] == "stats":
+            got.update(event["slots"].get("0", {}))
+            return True
+        return False
+
+    client.wait_for(stats, 5)
+    return float(got.get("fps", 0.0))
+
+
+def _time_to_pace(client: ClientProcess, fps: int, played: float,
+                  timeout: float = 30.0) -> float | None:
+    """Seconds from play until the tile's fps is within 10 % of the camera's (None: not in
+    ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if abs(_slot_fps(client) - fps) <= 0.1 * fps:
+            return time.monotonic() - played
+        client.wait_for(lambda _e: False, 0.25)
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,9 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         xvfb.stop()
     print(f"\nend: {load()}\n")
-    print("| camera | first picture s | shown fps median (min) | camera fps | stalls | "
-          "client CPU % | gateway CPU % |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| camera | first picture s | time to live s | shown fps median (min) | camera fps | "
+          "stalls | client CPU % | gateway CPU % |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for result in results:
         print(_line(result))
     return 0
@@ -165,9 +187,10 @@ def main(argv: list[str] | None = None) -> int:
 def _line(result: dict[str, Any]) -> str:
     row: Row = result["row"]
     if result["first"] is None:
-        return f"| {row.label} | no picture in 60 s | – | {row.fps} | – | – | – |"
+        return f"| {row.label} | no picture in 60 s | – | – | {row.fps} | – | – | – |"
     rates = result["fps"]
-    return (f"| {row.label} | {result['first']:.2f} | {statistics.median(rates):.1f} "
+    paced = "not in 30 s" if result["paced"] is None else f"{result['paced']:.2f}"
+    return (f"| {row.label} | {result['first']:.2f} | {paced} | {statistics.median(rates):.1f} "
             f"({min(rates):.1f}) | {row.fps} | {result['stalls']} | "
             f"{result['cpu_client']:.1f} | {result['cpu_gateway']:.1f} |")
 

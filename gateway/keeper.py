@@ -38,8 +38,8 @@ that plays resets both; a new configuration for the camera is a new keeper.
 
 Transport ``auto`` asks for TCP first and falls back to UDP when the camera refuses TCP (461,
 which ``rtspsrc`` reports as "no supported stream") or sends nothing interleaved within
-:data:`DATA_TIMEOUT_S`; the fallback is remembered for the keeper's life. Digest with
-``qop=auth``: see :class:`DigestQop`.
+:data:`DATA_TIMEOUT_S`; the fallback is remembered for the keeper's life. The camera's login
+(Digest, ``qop``, Basic) is not ``rtspsrc``'s: see :mod:`gateway.camera_login`.
 
 Threads: samples arrive on the ingest's streaming thread; feeds start on their ``appsrc``'s
 streaming thread (``need-data``); attach/detach come from GStreamer's RTSP threads; the bus
@@ -49,17 +49,13 @@ its one lock; no GStreamer state change happens under it.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import secrets
-import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import gi
 
@@ -175,95 +171,6 @@ def viewer_pipeline(announce: Announce) -> str:
     return "( " + " ".join(parts) + " )"
 
 
-class DigestQop:
-    """Digest with ``qop=auth`` (RFC 2617) on top of ``rtspsrc``.
-
-    GStreamer 1.22's ``rtspsrc`` reads every ``WWW-Authenticate`` header and takes the
-    strongest scheme (Digest over Basic: checked against a camera sending both), but its Digest
-    answer is RFC 2069's (``username, realm, nonce, uri, response``; no ``qop``, ``nc``,
-    ``cnonce``): a camera that asks for ``qop="auth"`` refuses it (401, as if the password were
-    wrong), and its connection replaces any Digest header a ``before-send`` handler writes
-    with its own. So for such a camera (learnt before each connection by a DESCRIBE without
-    credentials: no failed login) ``rtspsrc`` gets no credentials at all, and every request it
-    sends is signed here with the probe's nonce, ``qop=auth``, a counter and a client nonce.
-    That works with cameras whose nonces outlive a connection (time-stamped nonces, as the
-    lab's); one that gives each connection its own nonce still refuses it.
-    """
-
-    def __init__(self, url: str, username: str, password: str) -> None:
-        self._url = url
-        self._username = username
-        self._password = password
-        self._qop: bool | None = None  # None: not probed yet
-        self._challenge: dict[str, str] = {}  # the camera's last Digest challenge (realm, nonce…)
-        self._nc = 0
-        self._lock = threading.Lock()
-
-    def refresh(self) -> None:
-        """Ask the camera (a DESCRIBE without credentials: no failed login) for its challenge,
-        before each connection: whether it wants qop, and a fresh nonce. Blocking (≤ 1.5 s):
-        call it outside the keeper's lock."""
-        self._qop = self._probe()
-
-    @property
-    def qop(self) -> bool:
-        """The camera wants qop (at the last :meth:`refresh`): then the ``rtspsrc`` gets no
-        credentials at all (its connection would replace any Digest header with its own RFC
-        2069 one) and :meth:`on_before_send` signs every request itself."""
-        return bool(self._qop)
-
-    def on_before_send(self, _src: Gst.Element, message: GstRtsp.RTSPMessage) -> bool:
-        if not self._qop or not self._challenge:
-            return True
-        fields = self._challenge
-        _result, method, uri, _version = message.parse_request()
-        with self._lock:
-            self._nc += 1
-            nc = f"{self._nc:08x}"
-        cnonce = secrets.token_hex(8)
-        ha1 = _md5(f"{self._username}:{fields.get('realm', '')}:{self._password}")
-        ha2 = _md5(f"{GstRtsp.rtsp_method_as_text(method)}:{uri}")
-        response = _md5(f"{ha1}:{fields.get('nonce', '')}:{nc}:{cnonce}:auth:{ha2}")
-        header = (f'Digest username="{self._username}", realm="{fields.get("realm", "")}", '
-                  f'nonce="{fields.get("nonce", "")}", uri="{uri}", response="{response}", '
-                  f'qop=auth, nc={nc}, cnonce="{cnonce}"')
-        if "opaque" in fields:
-            header += f', opaque="{fields["opaque"]}"'
-        message.remove_header(GstRtsp.RTSPHeaderField.AUTHORIZATION, -1)
-        message.add_header(GstRtsp.RTSPHeaderField.AUTHORIZATION, header)
-        return True
-
-    def _probe(self) -> bool:
-        """Whether the camera's Digest challenge asks for qop (a DESCRIBE without
-        credentials: no failed login on the camera)."""
-        parts = urlsplit(self._url)
-        try:
-            with socket.create_connection((parts.hostname or "", parts.port or 554),
-                                          timeout=1.5) as sock:
-                sock.sendall(f"DESCRIBE {self._url} RTSP/1.0\r\nCSeq: 1\r\n"
-                             "Accept: application/sdp\r\n\r\n".encode())
-                head = b""
-                while b"\r\n\r\n" not in head and len(head) < 16384:
-                    chunk = sock.recv(4096)
-                    if not chunk:
-                        break
-                    head += chunk
-        except OSError:
-            return False
-        text = head.decode("latin-1")
-        for line in text.split("\r\n"):
-            if not (line.lower().startswith("www-authenticate:") and "digest" in line.lower()):
-                continue
-            if re.search(r"qop\s*=\s*\"?[^\"\r\n]*\bauth\b", line, re.IGNORECASE):
-                self._challenge = dict(re.findall(r'(\w+)="([^"]*)"', line))
-                return True
-        return False
-
-
-def _md5(text: str) -> str:
-    return hashlib.md5(text.encode()).hexdigest()  # noqa: S324 - RFC 2617 Digest
-
-
 class Feed:
     """One viewer's ``appsrc``s (video, and audio when the camera has some). ``playing``: it
     has had a key frame and takes every frame.
@@ -376,14 +283,12 @@ class GopKeeper:
 
     def __init__(self, label: str, configure: Callable[[Gst.Element], None],
                  on_lost: Callable[[], None], transport: str = "auto",
-                 digest: DigestQop | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.label = label
         self._configure = configure
         self._on_lost = on_lost
         self._transport = transport
         self._protocol = "udp" if transport == "udp" else "tcp"
-        self._digest = digest
         self._clock = clock
         self.lock = threading.Lock()
         self.feeds: list[Feed] = []  # attached: waiting for need-data, a key frame, or playing
@@ -417,9 +322,6 @@ class GopKeeper:
         wait for the camera's SDP (past ``timeout``: a guess, see :data:`ANNOUNCE_TIMEOUT_S`);
         None when the camera is backing off or failed."""
         deadline = time.monotonic() + timeout
-        if self._digest is not None and self.pipeline is None \
-                and self.upstream.refusal(self._clock()) is None:
-            self._digest.refresh()  # its own connection, never under the lock
         with self.lock:
             if self.pipeline is None:
                 if self.upstream.refusal(self._clock()) is not None:
@@ -488,18 +390,12 @@ class GopKeeper:
         src = Gst.ElementFactory.make("rtspsrc", "src")
         pipeline.add(src)
         self._configure(src)
-        if self._digest is not None and self._digest.qop:
-            # the gateway answers the camera's qop challenge itself (see DigestQop)
-            src.set_property("user-id", None)
-            src.set_property("user-pw", None)
         src.set_property("protocols", PROTOCOLS[self._protocol])
         src.set_property("latency", UPSTREAM_LATENCY_MS)
         src.set_property("timeout", UPSTREAM_TIMEOUT_US)
         src.connect("on-sdp", self._on_sdp, pipeline)
         src.connect("select-stream", self._select_stream, pipeline)
         src.connect("pad-added", self._on_pad_added, pipeline)
-        if self._digest is not None:
-            src.connect("before-send", self._digest.on_before_send)
         pipeline.get_bus().add_watch(GLib.PRIORITY_DEFAULT, self._on_bus, pipeline)
         self.pipeline = pipeline
         log.info("%s: connecting upstream over %s (GOP keeper)", self.label,

@@ -59,6 +59,7 @@ from common.stream_tokens import (  # noqa: E402
     TokenError,
 )
 from gateway.access import Gate, Revocation  # noqa: E402
+from gateway.camera_login import CameraLogin  # noqa: E402
 from gateway.config import CameraTable, Upstream, live_path  # noqa: E402
 from gateway.events import Events  # noqa: E402
 from gateway.keeper import (  # noqa: E402
@@ -67,7 +68,6 @@ from gateway.keeper import (  # noqa: E402
     UPSTREAM_LATENCY_MS,
     UPSTREAM_TIMEOUT_US,
     VIDEO,
-    DigestQop,
     Feed,
     GopKeeper,
     viewer_pipeline,
@@ -105,6 +105,8 @@ class StreamFactory(GstRtspServer.RTSPMediaFactory):
         self.connected = False
         self.medias = 0
         self.failures = 0  # upstream connections that never played
+        self._login: CameraLogin | None = None
+        self._login_lock = threading.Lock()
         self.connect("media-configure", self._on_media_configure)
 
     def do_gen_key(self, url: GstRtsp.RTSPUrl) -> str:
@@ -118,11 +120,26 @@ class StreamFactory(GstRtspServer.RTSPMediaFactory):
         return bin_
 
     def set_location(self, src: Gst.Element) -> None:
-        """The camera's ``rtspsrc``: location, credentials as properties (never in a URL)."""
-        src.set_property("location", self.upstream.url)
-        if self.upstream.username:
-            src.set_property("user-id", self.upstream.username)
-            src.set_property("user-pw", self.upstream.password)
+        """The camera's ``rtspsrc``: the camera itself, or for a camera with credentials its
+        login on this gateway (``rtspsrc`` never gets them: see :mod:`gateway.camera_login`)."""
+        src.set_property("location", self.login.local_url if self.upstream.username
+                         else self.upstream.url)
+
+    @property
+    def login(self) -> CameraLogin:
+        """The camera's login, opened at the first connection that needs it."""
+        with self._login_lock:
+            if self._login is None:
+                self._login = CameraLogin(self.upstream.url, self.upstream.username,
+                                          self.upstream.password, self.upstream.label)
+            return self._login
+
+    def close(self) -> None:
+        """Unmounted: the camera's login stops listening and its connections end."""
+        with self._login_lock:
+            login, self._login = self._login, None
+        if login is not None:
+            login.close()
 
     def configure_source(self, src: Gst.Element) -> None:
         """The relay's ``rtspsrc``: location, credentials, transport, limits."""
@@ -184,11 +201,9 @@ class KeeperFactory(StreamFactory):
         super().__init__(upstream)
         self.set_shared(False)
         self.live = live
-        digest = (DigestQop(upstream.url, upstream.username, upstream.password)
-                  if upstream.username else None)
         self.keeper = keeper if keeper is not None else GopKeeper(
             upstream.label, self.set_location, lambda: on_lost(upstream.path),
-            transport=upstream.transport, digest=digest)
+            transport=upstream.transport)
 
     def live_mount(self) -> KeeperFactory:
         return KeeperFactory(self.upstream, lambda _path: None, keeper=self.keeper, live=True)
@@ -359,7 +374,7 @@ class Relay:
         for path in doomed_paths:
             points.remove_factory(path)
             points.remove_factory(live_path(path))
-            del self.factories[path]
+            self.factories.pop(path).close()
         if doomed:
             self.server.client_filter(
                 lambda _server, client, *_args: GstRtspServer.RTSPFilterResult.REMOVE

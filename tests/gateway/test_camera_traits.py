@@ -225,10 +225,6 @@ def test_a_udp_only_camera_plays_with_auto_and_is_refused_with_tcp(
 
 
 # -- 4. camera authentication --------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="this camera gives each connection its own nonce: the "
-                   "gateway answers qop with the nonce of its probe connection, which only "
-                   "cameras whose nonces outlive a connection accept (the lab's digest-qop "
-                   "camera does: tests/e2e/test_camera_traits.py)")
 def test_digest_with_qop_auth_is_chosen_over_basic(
         cams: CamServer, gw: GatewayProcess, signing_key: Ed25519PrivateKey) -> None:
     seen = read(url_of(gw, signing_key, 7), 3.0)
@@ -251,9 +247,9 @@ def test_a_wrong_password_is_tried_three_times_then_once_a_minute_until_a_new_on
         time.sleep(0.3)
     info = upstream(gw, 8)
     print(f"\n{len(refusals)} viewers, camera saw {cams.counts(path)}; {info}")
-    # 3 gateway attempts; rtspsrc 1.22 repeats the refused credentials on each (measured: 8)
+    # 3 gateway attempts, each one bad login (rtspsrc alone repeats them: measured 8 each)
     bad = cams.counts(path)["bad_credentials"]
-    assert 3 <= bad <= 3 * 8
+    assert bad == 3
     assert info["state"] == "auth_failed" and info["auth_failures"] == 3
     assert 40 < info["next_attempt_in_s"] <= 60
     # PyGObject hands send-message a copy of the response: the reason text stays the standard
@@ -264,15 +260,15 @@ def test_a_wrong_password_is_tried_three_times_then_once_a_minute_until_a_new_on
     subprocess.run(["ffprobe", "-v", "error", url_of(gw, signing_key, 8)], capture_output=True,
                    timeout=30, check=False)
     assert time.monotonic() - started < 1.5 and cams.counts(path)["bad_credentials"] == bad
-    # the administrator gives the right password: the camera is tried at once (it cannot play
-    # yet: this camera asks for qop=auth, see the xfail above)
+    # the administrator gives the right password: the camera is tried at once, and plays
     rows = table(cams)
     rows[7]["password"] = QOP["password"]
     gw.replace_cameras(rows, "v2")
     before = cams.counts(path)["requests"]
-    subprocess.run(["ffprobe", "-v", "error", url_of(gw, signing_key, 8)], capture_output=True,
-                   timeout=30, check=False)
-    assert cams.counts(path)["requests"] > before
+    seen = read(url_of(gw, signing_key, 8), 3.0)
+    assert seen["frames"] >= 10 and cams.counts(path)["requests"] > before
+    assert cams.counts(path)["bad_credentials"] == bad
+    assert upstream(gw, 8)["auth_failures"] == 0
 
 
 def test_a_camera_failing_fast_is_not_hammered(
