@@ -14,6 +14,7 @@ unmuted, since a muted tile receives no audio at all.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -33,13 +34,20 @@ class _BufferWriter:
 
     def write(self, data: bytes) -> int:
         remuxer = self._remuxer
-        if remuxer._feeding_buffer:
-            remuxer.buffer.write(data)
+        with remuxer._lock:
+            if remuxer._feeding_buffer:
+                remuxer.buffer.write(data)
+            remuxer._keep(data)
         ring = remuxer.ring
         if ring is not None and remuxer._ring_open:
             ring.write(data)
         return len(data)
 
+
+# the current GOP's bytes are kept for a player that starts over (see TsRemuxer.retarget);
+# a longer GOP than this (a 4K camera with a 10 s GOP) is not kept: that player waits for the
+# next key frame instead
+MAX_KEPT_GOP_BYTES = 16 * 1024 * 1024
 
 # audio codecs MPEG-TS cannot carry for libvlc: transcoded to AAC
 TRANSCODED_AUDIO = frozenset({"pcm_alaw", "pcm_mulaw"})
@@ -94,6 +102,9 @@ class TsRemuxer:
         self._video_index: int | None = None
         self._started = False
         self.packets_written = 0
+        self._lock = threading.Lock()
+        self._gop = bytearray()  # the TS bytes since the last video keyframe (with its PAT/PMT)
+        self._gop_whole = False  # _gop starts at a keyframe and nothing was left out
 
     def begin(self, streams: Sequence[av.stream.Stream]) -> None:
         """Open a TS muxer with the input streams' codec parameters copied over."""
@@ -119,9 +130,32 @@ class TsRemuxer:
         self._ring_open = False
         self.ring = ring
 
-    def retarget(self, buffer: TsByteBuffer) -> None:
-        """Send live bytes to ``buffer`` from the next video keyframe on (any thread)."""
-        self._next_buffer = buffer
+    def retarget(self, buffer: TsByteBuffer, at_once: bool = False) -> None:
+        """Send live bytes to ``buffer`` from the next video keyframe on (any thread).
+
+        ``at_once``: from now on, starting with the current GOP's bytes (kept since its
+        keyframe), so that a player started over (a new cache, more decoder threads) shows
+        its first picture now, not one GOP later; without a whole GOP kept, as without
+        ``at_once``."""
+        with self._lock:
+            if at_once and self._gop_whole and self._started:
+                self._next_buffer = None
+                self.buffer = buffer
+                self._feeding_buffer = True
+                buffer.mark_keyframe()
+                buffer.write(bytes(self._gop))
+                return
+            self._next_buffer = buffer
+
+    def _keep(self, data: bytes) -> None:
+        """(under the lock) the muxer wrote ``data``: part of the current GOP."""
+        if not self._gop_whole:
+            return
+        if len(self._gop) + len(data) > MAX_KEPT_GOP_BYTES:
+            self._gop_whole = False
+            self._gop = bytearray()
+        else:
+            self._gop += data
 
     def write(self, packet: av.Packet) -> None:
         """Mux one packet; everything before the first video keyframe is dropped."""
@@ -140,11 +174,14 @@ class TsRemuxer:
             self._started = True
             self._feeding_buffer = True
         if keyframe:
-            upcoming = self._next_buffer
-            if upcoming is not None:
-                self._next_buffer = None
-                self.buffer = upcoming
-                self._feeding_buffer = True
+            with self._lock:
+                self._gop = bytearray()
+                self._gop_whole = True
+                upcoming = self._next_buffer
+                if upcoming is not None:
+                    self._next_buffer = None
+                    self.buffer = upcoming
+                    self._feeding_buffer = True
             ring = self.ring
             if ring is not None:
                 ring.start_chunk()

@@ -632,7 +632,7 @@ class VideoService(QObject):
             live.buffer = buffer
             live.player.play(buffer, live.window_id, muted=tile.muted, caching_ms=needed,
                              decoder_threads=tile.decoder_threads)
-            live.remuxer.retarget(buffer)
+            live.remuxer.retarget(buffer, at_once=True)  # the GOP so far: no GOP's wait
             live.frames_seen = 0  # a new media: libvlc counts from zero again
             tile.sample_at, tile.sample_frames = time.monotonic(), 0
             return

@@ -76,3 +76,45 @@ def test_the_frame_clock_measures_the_camera_pace_not_a_burst() -> None:
     for n in range(1, 10):  # then the camera's 5 fps, with one lost frame
         clock.add(0.029 + n * 0.2 + (0.2 if n > 5 else 0.0))
     assert clock.interval == pytest.approx(0.2)
+
+
+def _drain(buffer: TsByteBuffer) -> bytes:
+    buffer.finish()
+    data = bytearray()
+    while chunk := buffer.read(65536, timeout=0.1):
+        data += chunk
+    return bytes(data)
+
+
+@pytest.mark.parametrize("at_once", [True, False])
+def test_a_player_started_over_mid_gop_gets_the_gop_so_far_at_once(
+        tmp_path: Path, at_once: bool) -> None:
+    """A player replaced before its first picture (the stream turned out to be 4K at 5 fps)
+    starts on the current GOP's key frame, not one GOP later."""
+    path = _camera_file(tmp_path, "aac")  # GOP 1 s at 25 fps, 3 s
+    first = TsByteBuffer(capacity=16 * 1024 * 1024)
+    second = TsByteBuffer(capacity=16 * 1024 * 1024)
+    remuxer = TsRemuxer(first, "test")
+    videos = 0
+    with av.open(str(path)) as source:
+        streams = [source.streams.video[0], source.streams.audio[0]]
+        remuxer.begin(streams)
+        repairs = {stream.index: _TimestampRepair(stream) for stream in streams}
+        for packet in source.demux(streams):
+            if packet.size == 0:
+                continue
+            for ready in repairs[packet.stream.index].feed(packet):
+                remuxer.write(ready)
+                if ready.stream.type == "video":
+                    videos += 1
+                    if videos == 10:  # 10 frames into the first GOP
+                        remuxer.retarget(second, at_once=at_once)
+        remuxer.end()
+    ts = tmp_path / "second.ts"
+    ts.write_bytes(_drain(second))
+    with av.open(str(ts)) as out:
+        frames = [frame for packet in out.demux(out.streams.video[0])
+                  for frame in packet.decode()]
+    assert frames[0].key_frame
+    # at once: the first GOP's frames from its key frame on; else from the second GOP on
+    assert len(frames) == (75 if at_once else 50), len(frames)
