@@ -76,6 +76,7 @@ from gateway.keeper import (  # noqa: E402
 log = logging.getLogger("iocwall.gateway")
 
 LISTEN_BACKLOG = 128
+CLIENT_THREADS = 64
 # The plain relay lets rtspsrc choose (UDP first, then TCP); the keeper tries TCP first.
 RELAY_PROTOCOLS = {"tcp": PROTOCOLS["tcp"], "udp": PROTOCOLS["udp"],
                    "auto": PROTOCOLS["udp"] | PROTOCOLS["tcp"]}
@@ -338,7 +339,13 @@ class Relay:
         # stops it when the last client leaves while that client's shared media is still being
         # torn down, and the next viewer, on a fresh thread, finds the half-unprepared media in
         # the factory's cache and gets 503.
-        self._client_thread = self.server.get_thread_pool().get_thread(
+        pool = self.server.get_thread_pool()
+        # A viewer's DESCRIBE waits (≤ ANNOUNCE_TIMEOUT_S) for an idle camera's SDP on its
+        # client thread; with the default single thread every other viewer's requests waited
+        # behind it (measured: 1.25 s for a camera that never answers). Up to this many
+        # viewers get a thread each; past it they share them round-robin.
+        pool.set_max_threads(CLIENT_THREADS)
+        self._client_thread = pool.get_thread(
             GstRtspServer.RTSPThreadType.CLIENT, GstRtspServer.RTSPContext())
         for upstream in cameras:
             self._mount(upstream)

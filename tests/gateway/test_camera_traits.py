@@ -7,8 +7,11 @@ from the lab. Each test plays a session URL end to end; bounds are loose (2 shar
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -327,3 +330,87 @@ def test_the_first_viewer_of_an_idle_12_s_gop_camera(
         print(f"\nGOP 12 s, idle camera: open {opened:.2f} s, first key frame {first_key} s")
         assert first_key is not None and first_key < 15
         assert wait_until(lambda: not any(s["viewers"] for s in gw.stats()["streams"]), 10)
+
+
+# -- 9. a camera that never answers holds up no one else -------------------------------------
+def test_a_silent_camera_does_not_stall_other_viewers(
+        cams: CamServer, gw: GatewayProcess, signing_key: Ed25519PrivateKey) -> None:
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts, never answers
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        silent.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(silent.accept()[0])
+            except OSError:
+                continue
+
+    rows = table(cams) + [{"camera_id": 12, "stream": "main",
+                           "url": f"rtsp://127.0.0.1:{silent.getsockname()[1]}/silent",
+                           "username": "", "password": "", "transport": "tcp",
+                           "name": "silent"}]
+    threading.Thread(target=accept, daemon=True).start()
+    gw.replace_cameras(rows, "v-silent")
+
+    knocks: list[float] = []
+
+    def describe(ident: int) -> float:
+        url = url_of(gw, signing_key, ident)
+        began = time.monotonic()
+        with socket.create_connection(("127.0.0.1", gw.rtsp_port), timeout=10) as sock:
+            sock.sendall(f"DESCRIBE {url} RTSP/1.0\r\nCSeq: 1\r\n\r\n".encode())
+            with contextlib.suppress(OSError):
+                sock.recv(4096)
+        return time.monotonic() - began
+
+    def knock() -> None:
+        """DESCRIBEs of the silent camera, one after the other: each waits for its SDP."""
+        while not stop.is_set():
+            url = url_of(gw, signing_key, 12)
+            began = time.monotonic()
+            with socket.create_connection(("127.0.0.1", gw.rtsp_port), timeout=10) as sock:
+                sock.sendall(f"DESCRIBE {url} RTSP/1.0\r\nCSeq: 1\r\n\r\n".encode())
+                with contextlib.suppress(OSError):
+                    sock.recv(4096)
+            knocks.append(time.monotonic() - began)
+            stop.wait(0.2)
+
+    container = av.open(url_of(gw, signing_key, 3), options={"rtsp_transport": "tcp"},
+                        timeout=(10, 15))
+    knocker = threading.Thread(target=knock, daemon=True)
+    arrivals: list[float] = []
+    others: list[float] = []
+
+    def other_viewers() -> None:
+        """New viewers of a live camera while the silent camera's DESCRIBEs wait."""
+        while not stop.wait(0.45):
+            others.append(describe(4))
+
+    other = threading.Thread(target=other_viewers, daemon=True)
+    try:
+        started = time.monotonic()
+        for _packet in container.demux(container.streams.video[0]):
+            arrivals.append(time.monotonic())
+            if arrivals[-1] - started > 1.0 and not knocker.is_alive():
+                knocker.start()
+                other.start()
+            if arrivals[-1] - started > 9.0:
+                break
+    finally:
+        stop.set()
+        other.join(timeout=15)
+        container.close()
+        silent.close()
+        for sock in held:
+            sock.close()
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    worst = max(gaps[30:])
+    print(f"\nworst gap between frames while the silent camera was asked: {worst:.3f} s; "
+          f"{len(held)} connection(s) to it, viewers of it waited {knocks}; DESCRIBEs of "
+          f"another camera meanwhile: {others}")
+    # the silent camera was asked, and its viewer's DESCRIBE waited for it
+    assert held and max(knocks) >= 1.0, (held, knocks)
+    assert worst < 0.5, worst
+    assert max(others) < 0.5, others
