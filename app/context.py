@@ -23,6 +23,7 @@ from app.audit_log import AuditLogService
 from app.auth import AuthService
 from app.backend import BackendClient
 from app.bookmarks import BookmarkService
+from app.camera_directory import CameraDirectory
 from app.capabilities import Capabilities
 from app.cases import CaseService
 from app.clip_player import ClipPlayer
@@ -97,6 +98,9 @@ class SessionContext(QObject):
         ops, messages, video = runtime.ops, runtime.messages, runtime.video
         self.closed = False
 
+        # the cameras this user may see, followed while the wall runs
+        self.cameras = CameraDirectory(runtime.auth.cameras, ops, self)
+
         # the walls: the main window's and one per wall window on another screen
         self._walls: dict[str, WallController] = {}
         self.wall = self.new_wall(MAIN_WALL)
@@ -164,6 +168,7 @@ class SessionContext(QObject):
         self.health.start()
         self.bookmarks.refresh()
         if self.poll:
+            self.cameras.start()
             self.clips.start_polling()
             if self.capabilities.incident_desk:
                 self.incidents.start_polling()
@@ -183,6 +188,7 @@ class SessionContext(QObject):
         self.health.flush_all()
         self.health.stop()
         self.watcher.stop()
+        self.cameras.stop()
         self.incidents.stop_polling()
         if self.cases is not None:
             self.cases.stop_polling()

@@ -29,8 +29,10 @@ class Poller:
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.request)
 
-    def start(self) -> None:
-        self.request()
+    def start(self, now: bool = True) -> None:
+        """Poll every interval; ``now``: the first fetch at once (else after one interval)."""
+        if now:
+            self.request()
         self.timer.start()
 
     def stop(self) -> None:

@@ -133,6 +133,9 @@ class Client:
             window.cameras_loaded.connect(listener)
         if context.access is not None:  # a grant given or ended changes the cameras shown
             context.access.cameras_changed.connect(window.load_cameras)
+        # cameras added, moved or deactivated by an administrator reach this wall on their own
+        window.cameras_loaded.connect(context.cameras.shown)
+        context.cameras.changed.connect(window.show_cameras)
         window.logout_requested.connect(self.logout)
         window.closing.connect(self._window_closing)
         if self.args.demo:
@@ -150,8 +153,10 @@ class Client:
         return window
 
     def _fill_wall(self, cameras: list[Camera]) -> None:
+        """The demo's wall, once: later lists (an administrator's change) leave it as it is."""
         if self.window is None:
             return
+        self.window.cameras_loaded.disconnect(self._fill_wall)
         for camera in sorted(cameras, key=lambda c: c.id)[: len(self.window.wall.tiles)]:
             self.window.wall.add_camera(camera.id)
 

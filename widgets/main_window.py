@@ -265,12 +265,14 @@ class MainWindow(QMainWindow):
         """Load the camera list; the first time also the startup layout (which may arrive first:
         its tiles wait for the list)."""
         self._ops.run(self._camera_source.cameras, label=self.tr("Loading cameras"), owner=self) \
-            .success(self._on_cameras)
+            .success(self.show_cameras)
         if not self._startup_asked and self.layouts is not None:
             self._startup_asked = True
             self.layouts.load_startup()
 
-    def _on_cameras(self, cameras: list[Camera]) -> None:
+    def show_cameras(self, cameras: list[Camera]) -> None:
+        """The cameras this user may see now (loaded here, or changed on the server): the
+        tree, the walls (a tile whose camera left stops and says why), the docks."""
         self.wall_controller.set_cameras(cameras)
         if self.wall_windows is not None:
             self.wall_windows.set_cameras(cameras)

@@ -793,6 +793,14 @@
         </message>
     </context>
     <context>
+        <name>CameraDirectory</name>
+        <message>
+            <location filename="../../app/camera_directory.py" line="66" />
+            <source>Refreshing the camera list</source>
+            <translation>Đang cập nhật danh sách camera</translation>
+        </message>
+    </context>
+    <context>
         <name>CameraTree</name>
         <message>
             <location filename="../../widgets/camera_tree.py" line="76" />
@@ -1950,7 +1958,7 @@
         </message>
         <message>
             <location filename="../../widgets/main_window.py" line="194" />
-            <location filename="../../widgets/main_window.py" line="526" />
+            <location filename="../../widgets/main_window.py" line="528" />
             <source>Full screen</source>
             <translation>Toàn màn hình</translation>
         </message>
@@ -1986,7 +1994,7 @@
         </message>
         <message>
             <location filename="../../widgets/main_window.py" line="221" />
-            <location filename="../../widgets/main_window.py" line="390" />
+            <location filename="../../widgets/main_window.py" line="392" />
             <source>Delete layout</source>
             <translation>Xóa bố cục</translation>
         </message>
@@ -2021,143 +2029,143 @@
             <translation>Đang tải danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="279" />
+            <location filename="../../widgets/main_window.py" line="281" />
             <source>Cameras (%1)</source>
             <translation>Danh sách camera (%1)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="313" />
+            <location filename="../../widgets/main_window.py" line="315" />
             <source>Layout %1 cannot be shown: %2</source>
             <translation>Không thể hiển thị bố cục %1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="374" />
+            <location filename="../../widgets/main_window.py" line="376" />
             <source>Save layout as</source>
             <translation>Lưu bố cục thành</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="374" />
+            <location filename="../../widgets/main_window.py" line="376" />
             <source>Name:</source>
             <translation>Tên:</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="381" />
+            <location filename="../../widgets/main_window.py" line="383" />
             <source>Rename layout</source>
             <translation>Đổi tên bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="381" />
+            <location filename="../../widgets/main_window.py" line="383" />
             <source>New name:</source>
             <translation>Tên mới:</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="391" />
+            <location filename="../../widgets/main_window.py" line="393" />
             <source>Delete the layout %1?</source>
             <translation>Xóa bố cục %1?</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="421" />
+            <location filename="../../widgets/main_window.py" line="423" />
             <source>Layout %1 saved.</source>
             <translation>Đã lưu bố cục %1.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="441" />
+            <location filename="../../widgets/main_window.py" line="443" />
             <source>My layouts</source>
             <translation>Bố cục của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="442" />
+            <location filename="../../widgets/main_window.py" line="444" />
             <source>Shared by my unit</source>
             <translation>Đơn vị chia sẻ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="447" />
+            <location filename="../../widgets/main_window.py" line="449" />
             <source>%1 (by %2, read-only)</source>
             <translation>%1 (của %2, chỉ xem)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="450" />
+            <location filename="../../widgets/main_window.py" line="452" />
             <source>%1 (at start)</source>
             <translation>%1 (khi khởi động)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="457" />
-            <location filename="../../widgets/main_window.py" line="518" />
+            <location filename="../../widgets/main_window.py" line="459" />
+            <location filename="../../widgets/main_window.py" line="520" />
             <source>(none)</source>
             <translation>(không có)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="474" />
+            <location filename="../../widgets/main_window.py" line="476" />
             <source>Layout: (not saved)</source>
             <translation>Bố cục: (chưa lưu)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="476" />
+            <location filename="../../widgets/main_window.py" line="478" />
             <source>Layout: %1</source>
             <translation>Bố cục: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="478" />
+            <location filename="../../widgets/main_window.py" line="480" />
             <source>Layout: %1 (read-only)</source>
             <translation>Bố cục: %1 (chỉ xem)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="485" />
+            <location filename="../../widgets/main_window.py" line="487" />
             <source>No saved layouts to tour.</source>
             <translation>Không có bố cục đã lưu để tuần tra.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="499" />
+            <location filename="../../widgets/main_window.py" line="501" />
             <source>(not available)</source>
             <translation>(không khả dụng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="502" />
+            <location filename="../../widgets/main_window.py" line="504" />
             <source>New wall window on</source>
             <translation>Mở cửa sổ màn hình tường mới trên</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="509" />
+            <location filename="../../widgets/main_window.py" line="511" />
             <source>Wall %1 on %2</source>
             <translation>Màn hình tường %1 trên %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="511" />
+            <location filename="../../widgets/main_window.py" line="513" />
             <source>Show layout</source>
             <translation>Hiển thị bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="520" />
+            <location filename="../../widgets/main_window.py" line="522" />
             <source>Move to screen</source>
             <translation>Chuyển sang màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="530" />
+            <location filename="../../widgets/main_window.py" line="532" />
             <source>Close this wall window</source>
             <translation>Đóng cửa sổ màn hình tường này</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="536" />
+            <location filename="../../widgets/main_window.py" line="538" />
             <source>%1 (this window's screen)</source>
             <translation>%1 (màn hình của cửa sổ này)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="560" />
+            <location filename="../../widgets/main_window.py" line="562" />
             <source>The language changes at the next start.</source>
             <translation>Ngôn ngữ sẽ được đổi ở lần khởi động sau.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="573" />
+            <location filename="../../widgets/main_window.py" line="575" />
             <source>Info</source>
             <translation>Thông tin</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="573" />
+            <location filename="../../widgets/main_window.py" line="575" />
             <source>Warning</source>
             <translation>Cảnh báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="574" />
+            <location filename="../../widgets/main_window.py" line="576" />
             <source>Error</source>
             <translation>Lỗi</translation>
         </message>
