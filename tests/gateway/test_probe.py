@@ -209,6 +209,17 @@ def seal(gateway: GatewayProcess, password: str) -> str:
     return base64.b64encode(box.encrypt(password.encode())).decode()
 
 
+def wait_logged(gateway: GatewayProcess, line: str, timeout: float = 5.0) -> str:
+    """The gateway's stderr so far, once ``line`` is in it (it is read on another thread)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        logged = "\n".join(gateway.stderr_lines)
+        if line in logged or time.monotonic() > deadline:
+            assert line in logged
+            return logged
+        time.sleep(0.05)
+
+
 def gateway_probe(gateway: GatewayProcess, cam: LabCamera,
                   password: str | None = None) -> tuple[int, dict[str, Any]]:
     body = {"host": cam.onvif_host, "port": cam.onvif_port, "username": cam.onvif_username,
@@ -232,8 +243,8 @@ def test_gateway_probe_verifies_h265_main_and_sub_through_gstreamer(
     assert sub["ok"] and (sub["width"], sub["height"]) == (640, 360)
     assert main["fps"] and 20 <= main["fps"] <= 30
     assert all(p["stream_path"].startswith("/cam03/") for p in answer["profiles"])
-    logged = "\n".join(probe_gateway.stderr_lines)
-    assert "probe of 127.0.0.1" in logged and (cam.onvif_password or "") not in logged
+    logged = wait_logged(probe_gateway, f"probe of 127.0.0.1 port {cam.onvif_port}: ok")
+    assert (cam.onvif_password or "") not in logged
 
 
 def test_gateway_probe_of_a_nated_skewed_ptz_camera(
