@@ -68,7 +68,7 @@ def parse_probe(body: Any, open_sealed: Callable[[bytes], bytes] | None) -> Prob
             raise ProbeBadRequest("rtsp_url: not an rtsp:// URL")
         if parts.username is not None or parts.password is not None:
             raise ProbeBadRequest("rtsp_url: user info in the URL (send the password sealed)")
-        if parts.hostname != host:
+        if parts.hostname != host.lower():
             raise ProbeBadRequest("rtsp_url: another host than host")
     if port is None and rtsp_url is None:
         raise ProbeBadRequest("port: give the ONVIF port, or an rtsp_url")

@@ -43,7 +43,7 @@ class ProbeStreamCheck(BaseModel):
 
     token: str
     ok: bool
-    failure: ProbeFailure | Literal["transport"] | None = None
+    failure: ProbeFailure | None = None
     detail: str = ""
     codec: str | None = None
     width: int | None = None

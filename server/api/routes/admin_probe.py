@@ -42,11 +42,17 @@ def probe(body: CameraProbeCreate, session: SessionDep, admin: AdminUser, now: N
         raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT,
                        "port: give the ONVIF port, or an rtsp_url", code="validation_error",
                        field="port")
-    if body.rtsp_url is not None and urlsplit(body.rtsp_url).hostname != body.host.strip("[]"):
-        # the probe never opens a connection off the host entered
-        raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                       "rtsp_url: its host is not the host entered", code="validation_error",
-                       field="rtsp_url")
+    if body.rtsp_url is not None:
+        try:
+            parts = urlsplit(body.rtsp_url)
+            rtsp_host, _port = parts.hostname, parts.port
+        except ValueError:
+            rtsp_host = None
+        if rtsp_host != body.host.strip("[]").lower():
+            # the probe never opens a connection off the host entered
+            raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                           "rtsp_url: not a URL on the host entered", code="validation_error",
+                           field="rtsp_url")
     gateway = session.get(Gateway, body.gateway_id)
     if gateway is None or not gateway.is_active:
         raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT,
