@@ -399,8 +399,12 @@ class OnvifSoap:
             data = response.read(MAX_REPLY + 1)
             return response.status, response.msg, data
         except TimeoutError as err:
-            raise ProbeError(ProbeFailure.UNREACHABLE if not self.connected
-                             else ProbeFailure.NOT_ONVIF, step,
+            if time.monotonic() >= self.deadline - 0.05:
+                raise ProbeError(ProbeFailure.TIMEOUT, step,
+                                 "the probe's deadline passed while the camera was silent") \
+                    from err
+            # a device that takes the request and never answers is as good as unreachable
+            raise ProbeError(ProbeFailure.UNREACHABLE, step,
                              f"no answer from port {port} within {timeout:.0f} s") from err
         except (ConnectionError, socket.gaierror, OSError) as err:
             if not self.connected:

@@ -89,6 +89,31 @@ def parse_probe(body: Any, open_sealed: Callable[[bytes], bytes] | None) -> Prob
                         rtsp_url=rtsp_url)
 
 
+def without_secret(answer: dict[str, Any], password: str) -> dict[str, Any]:
+    """``answer`` with the password masked in every string: a camera may echo it (a stream URI
+    with ``?password=`` in its query, a fault's text), and the answer goes to the backend, its
+    audit and the administrator's screen."""
+    if not password:
+        return answer
+    echoed = False
+
+    def clean(value: Any) -> Any:
+        nonlocal echoed
+        if isinstance(value, str) and password in value:
+            echoed = True
+            return value.replace(password, "***")
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    cleaned: dict[str, Any] = clean(answer)
+    if echoed:
+        log.warning("the camera echoed its password in the probe's answer; masked")
+    return cleaned
+
+
 class Prober:
     """Runs probes for the control endpoint (see the module's docstring)."""
 
@@ -122,6 +147,7 @@ class Prober:
         if not answer:  # the probe's own waits should have ended it: answer anyway
             answer = {"ok": False, "failure": str(ProbeFailure.TIMEOUT), "step": "probe",
                       "detail": f"no answer within {self._deadline_s:.0f} s"}
+        answer = without_secret(answer, request.password)
         log.info("probe of %s port %s: %s in %.1f s", request.host, request.port,
                  "ok" if answer.get("ok") else f"{answer.get('failure')} at {answer.get('step')}",
                  time.monotonic() - started)

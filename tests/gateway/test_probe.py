@@ -198,7 +198,8 @@ def test_an_http_server_that_is_not_onvif() -> None:
 def test_a_probe_off_loopback_is_refused_by_the_suites_socket_guard() -> None:
     # 192.168.1.64 is what a NATed camera advertises: the probe never dials it itself, and
     # were anything in the suite to, the guard stops it before a packet leaves
-    with pytest.raises(SocketConnectBlockedError):
+    with pytest.warns(UserWarning, match='host "192.168.1.64"'), \
+            pytest.raises(SocketConnectBlockedError):
         run(ProbeRequest("192.168.1.64", 80, "admin", "x"))
 
 
@@ -293,3 +294,69 @@ def test_rtsp_only_camera_is_verified(onvif_lab: Lab, probe_gateway: GatewayProc
     status, answer = probe_gateway.control("POST", "/probe", body, timeout=40)
     assert status == 200 and answer["ok"], answer
     assert answer["verification"]["main"]["ok"] and answer["verification"]["main"]["width"] == 640
+
+
+def test_a_clock_never_set_is_refused_as_clock_skew(onvif_lab: Lab) -> None:
+    cam = onvif_lab.cameras[PLAIN_ONVIF]
+    onvif_lab.set_clock_skew(cam.index, -400 * 86400)  # back at its factory date
+    try:
+        error = failure_of(onvif(cam))
+    finally:
+        onvif_lab.set_clock_skew(cam.index, 0)
+    assert error.failure == ProbeFailure.CLOCK_SKEW and error.step == "GetSystemDateAndTime"
+
+
+def test_without_get_services_the_capabilities_give_the_services(onvif_lab: Lab) -> None:
+    cam = onvif_lab.cameras[SKEWED_NAT_PTZ]
+    onvif_lab.refuse_onvif(cam.index, {"GetServices"})
+    try:
+        result = run(onvif(cam))
+    finally:
+        onvif_lab.refuse_onvif(cam.index, ())
+    assert set(result.services) == {"device", "media", "ptz"}
+    assert result.rewritten == ["192.168.1.64"] and result.ptz is not None
+
+
+def test_a_silent_camera_ends_at_the_deadline(onvif_lab: Lab) -> None:
+    cam = onvif_lab.cameras[PLAIN_ONVIF]
+    onvif_lab.drop_onvif(cam.index)
+    started = time.monotonic()
+    try:
+        with pytest.raises(ProbeError) as caught:
+            run(onvif(cam), seconds=1.5)
+    finally:
+        onvif_lab.drop_onvif(cam.index, False)
+    assert caught.value.failure == ProbeFailure.TIMEOUT
+    assert caught.value.step == "GetSystemDateAndTime"
+    assert time.monotonic() - started < 3.0
+
+
+def test_an_echoed_password_is_masked_in_the_answer() -> None:
+    from gateway.probing import without_secret
+
+    answer = {"ok": True, "profiles": [{"stream_uri": "rtsp://10.0.0.5/ch1?user=a&pwd=S3cr3t!",
+                                        "width": 1}]}
+    assert "S3cr3t!" not in json.dumps(without_secret(answer, "S3cr3t!"))
+    assert without_secret(answer, "1")["profiles"][0]["width"] == 1  # numbers stay numbers
+
+
+def test_a_probe_waiting_on_a_silent_camera_does_not_hold_up_revocations(
+        onvif_lab: Lab, probe_gateway: GatewayProcess) -> None:
+    cam = onvif_lab.cameras[PLAIN_ONVIF]
+    onvif_lab.drop_onvif(cam.index)
+    answers: list[tuple[int, dict[str, Any]]] = []
+    try:
+        probing = threading.Thread(target=lambda: answers.append(
+            gateway_probe(probe_gateway, cam)))
+        probing.start()
+        time.sleep(0.5)  # the probe now waits for the camera
+        started = time.monotonic()
+        status, _ = probe_gateway.control("POST", "/revoke", {"user_id": 7})
+        assert status == 200 and time.monotonic() - started < 0.5
+        assert probe_gateway.health()
+        probing.join(30)
+    finally:
+        onvif_lab.drop_onvif(cam.index, False)
+    ((status, answer),) = answers
+    assert status == 200 and answer["failure"] == "unreachable"
+    assert answer["step"] == "GetSystemDateAndTime"
