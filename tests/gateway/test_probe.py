@@ -30,23 +30,14 @@ from lab import Lab, LabCamera
 from lab.testing import (
     DIGEST_ONLY,
     MEDIA2_H265,
-    ONVIF_TRAITS,
     PLAIN_ONVIF,
     SKEWED_NAT_PTZ,
     TIME_LOGIN_PTZ,
-    start_test_lab,
 )
 from lab.util import free_port
 from tests.gateway.helpers import public_pem
 
 pytestmark = pytest.mark.lab
-
-
-@pytest.fixture(scope="module")
-def onvif_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    with start_test_lab(tmp_path_factory.mktemp("lab-probe"), cameras=5,
-                        traits=ONVIF_TRAITS) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
