@@ -696,17 +696,20 @@ def _ptz(soap: OnvifSoap, endpoint: tuple[str, int, str]) -> dict[str, Any] | No
             raise ProbeError(ProbeFailure.AUTH_FAILED, "PTZ GetNodes",
                              "the camera refused the user name or password") from refused
         return None
-    nodes = []
+    nodes: list[dict[str, Any]] = []
+    all_spaces: set[str] = set()
     for node in children(answer, "PTZNode"):
-        spaces = child(node, "SupportedPTZSpaces")
-        kinds = sorted({_local(space.tag) for space in (spaces if spaces is not None else [])})
+        supported = child(node, "SupportedPTZSpaces")
+        kinds = sorted({_local(space.tag) for space in
+                        (supported if supported is not None else [])})
+        all_spaces.update(kinds)
         nodes.append({"token": node.get("token") or "", "name": text(node, "Name") or "",
                       "spaces": kinds,
                       "home_supported": (text(node, "HomeSupported") or "").lower() == "true",
                       "max_presets": _int(text(node, "MaximumNumberOfPresets"))})
     if not nodes:
         return None
-    spaces = set().union(*(set(n["spaces"]) for n in nodes))
+    spaces = all_spaces
     return {"nodes": nodes,
             "continuous": any(s.startswith("ContinuousPanTilt") for s in spaces),
             "absolute": any(s.startswith("AbsolutePanTilt") for s in spaces),
