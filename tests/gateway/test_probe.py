@@ -351,3 +351,16 @@ def test_a_probe_waiting_on_a_silent_camera_does_not_hold_up_revocations(
     ((status, answer),) = answers
     assert status == 200 and answer["failure"] == "unreachable"
     assert answer["step"] == "GetSystemDateAndTime"
+
+
+def test_probe_needs_the_control_secret(probe_gateway: GatewayProcess) -> None:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{probe_gateway.control_port}/probe", method="POST",
+        data=json.dumps({"host": "127.0.0.1", "port": 80}).encode(),
+        headers={"Authorization": "Bearer not-the-secret", "Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)  # noqa: S310 - loopback
+    assert refused.value.code == 401
