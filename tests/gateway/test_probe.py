@@ -24,7 +24,8 @@ from nacl.public import PublicKey, SealedBox
 from pytest_socket import SocketConnectBlockedError
 
 from common.vocabulary import ProbeFailure
-from gateway.probe import ProbeError, ProbeRequest, ProbeResult, parse_xml, probe
+from gateway.onvif_soap import ProbeError, parse_xml
+from gateway.probe import ProbeRequest, ProbeResult, probe
 from gateway.process import GatewayProcess
 from lab import Lab, LabCamera
 from lab.testing import (

@@ -21,7 +21,8 @@ import zeep
 from lxml import etree
 from onvif import ONVIFCamera
 
-from gateway.probe import OnvifSoap, ProbeRequest, probe
+from gateway.onvif_soap import OnvifSoap
+from gateway.probe import ProbeRequest, probe
 from lab import Lab
 from lab.testing import PLAIN_ONVIF, SKEWED_NAT_PTZ
 
