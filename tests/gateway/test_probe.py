@@ -365,3 +365,12 @@ def test_probe_needs_the_control_secret(probe_gateway: GatewayProcess) -> None:
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=5)  # noqa: S310 - loopback
     assert refused.value.code == 401
+
+
+def test_stream_uris_keep_port_and_path_on_the_entered_host_without_user_info() -> None:
+    from gateway.probe import clean_uri
+
+    assert clean_uri("rtsp://admin:12345@192.168.1.64:554/Streaming/Channels/101?transportmode"
+                     "=unicast", "10.20.0.7") == \
+        "rtsp://10.20.0.7:554/Streaming/Channels/101?transportmode=unicast"
+    assert clean_uri("rtsp://192.168.1.64/live", "fe80::1") == "rtsp://[fe80::1]/live"
