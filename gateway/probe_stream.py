@@ -1,8 +1,9 @@
 """A proposed stream, verified before the probe answers: RTSP DESCRIBE, then the first key frame.
 
-The ingest is the keeper's (:mod:`gateway.keeper`): its SDP reading (:func:`parse_sdp`), its
-depayload-and-parse branches per codec (:data:`VIDEO`), and its Digest ``qop=auth`` answer
-(:class:`DigestQop`), so a stream that verifies here is one the gateway will play. The first
+The ingest is the keeper's (:mod:`gateway.keeper`): its SDP reading (:func:`parse_sdp`) and its
+depayload-and-parse branches per codec (:data:`VIDEO`), and the login is the gateway's own
+(:class:`gateway.camera_login.CameraLogin`: ``rtspsrc`` never holds the password, one bad login
+per attempt), so a stream that verifies here is one the gateway will play. The first
 whole access unit without the DELTA_UNIT flag proves the stream decodable from there; its caps
 give codec and resolution, the parser's framerate (or the frames' PTS over a short window) the
 fps, and the SDP the audio codec. TCP first, UDP when the camera refuses TCP (461).
@@ -19,8 +20,10 @@ import gi
 gi.require_version("Gst", "1.0")
 from gi.repository import Gst  # noqa: E402
 
+from common.urls import mask_url  # noqa: E402
 from common.vocabulary import ProbeFailure  # noqa: E402
-from gateway.keeper import APPSINK, AUDIO, PROTOCOLS, VIDEO, DigestQop, parse_sdp  # noqa: E402
+from gateway.camera_login import CameraLogin  # noqa: E402
+from gateway.keeper import APPSINK, AUDIO, PROTOCOLS, VIDEO, parse_sdp  # noqa: E402
 from gateway.probe import StreamCheck  # noqa: E402
 
 FPS_WINDOW_S = 1.0  # after the key frame, frames are counted this long when caps say no fps
@@ -30,8 +33,7 @@ LATENCY_MS = 100
 class _Attempt:
     """One ``rtspsrc`` connection and what it learnt (set from GStreamer's threads)."""
 
-    def __init__(self, url: str, username: str, password: str, protocol: str,
-                 digest: DigestQop) -> None:
+    def __init__(self, location: str, protocol: str) -> None:
         self.lock = threading.Lock()
         self.done = threading.Event()
         self.described = False
@@ -42,14 +44,7 @@ class _Attempt:
         self.pipeline = Gst.Pipeline.new(None)
         src = Gst.ElementFactory.make("rtspsrc", "src")
         self.pipeline.add(src)
-        src.set_property("location", url)
-        if username or password:
-            src.set_property("user-id", username)
-            src.set_property("user-pw", password)
-        if digest.qop:  # answered by DigestQop: rtspsrc's own answer lacks qop
-            src.set_property("user-id", None)
-            src.set_property("user-pw", None)
-            src.connect("before-send", digest.on_before_send)
+        src.set_property("location", location)
         src.set_property("protocols", PROTOCOLS[protocol])
         src.set_property("latency", LATENCY_MS)
         src.set_property("timeout", 3_000_000)
@@ -124,18 +119,23 @@ def verify_stream(url: str, username: str, password: str, deadline: float) -> St
     if not Gst.is_initialized():
         Gst.init(None)
     started = time.monotonic()
-    digest = DigestQop(url, username, password)
-    digest.refresh()
-    check = _attempt(url, username, password, "tcp", digest, deadline)
-    if check.failure == "transport":
-        check = _attempt(url, username, password, "udp", digest, deadline)
+    # the camera's login on this gateway: rtspsrc connects to it and never sees the password
+    login = CameraLogin(url, username, password, f"probe {mask_url(url)}") \
+        if username or password else None
+    location = login.local_url if login is not None else url
+    try:
+        check = _attempt(location, "tcp", deadline)
+        if check.failure == "transport":
+            check = _attempt(location, "udp", deadline)
+    finally:
+        if login is not None:
+            login.close()
     check.seconds = round(time.monotonic() - started, 2)
     return check
 
 
-def _attempt(url: str, username: str, password: str, protocol: str, digest: DigestQop,
-             deadline: float) -> StreamCheck:
-    attempt = _Attempt(url, username, password, protocol, digest)
+def _attempt(location: str, protocol: str, deadline: float) -> StreamCheck:
+    attempt = _Attempt(location, protocol)
     bus = attempt.pipeline.get_bus()
     error: str | None = None
     auth = transport = False
