@@ -374,3 +374,13 @@ def test_stream_uris_keep_port_and_path_on_the_entered_host_without_user_info() 
                      "=unicast", "10.20.0.7") == \
         "rtsp://10.20.0.7:554/Streaming/Channels/101?transportmode=unicast"
     assert clean_uri("rtsp://192.168.1.64/live", "fe80::1") == "rtsp://[fe80::1]/live"
+
+
+def test_rtsp_only_camera_with_a_wrong_password(onvif_lab: Lab,
+                                                probe_gateway: GatewayProcess) -> None:
+    cam = onvif_lab.cameras[PLAIN_ONVIF]
+    body = {"host": "127.0.0.1", "port": None, "username": cam.rtsp_username,
+            "sealed_password": seal(probe_gateway, "wrong"), "rtsp_url": cam.main_url}
+    status, answer = probe_gateway.control("POST", "/probe", body, timeout=40)
+    assert status == 200 and answer["failure"] == "auth_failed", answer
+    assert answer["step"] == "verify main stream"
