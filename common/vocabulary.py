@@ -207,3 +207,16 @@ class ViewEvent(StrEnum):
 
     VIEW_START = "view_start"
     VIEW_STOP = "view_stop"
+
+
+class ProbeFailure(StrEnum):
+    """Why an ONVIF onboarding probe (the gateway's ``POST /probe``, the backend's
+    ``POST /admin/cameras/probe``) failed; the answer names the step that failed too."""
+
+    UNREACHABLE = "unreachable"  # no TCP connection to the host and port entered
+    NOT_ONVIF = "not_onvif"  # something answers, but not ONVIF SOAP
+    AUTH_FAILED = "auth_failed"  # the camera refused the user name and password
+    CLOCK_SKEW = "clock_skew"  # the camera's clock is too far off to be trusted
+    NO_STREAM = "no_stream"  # no profile or stream URI, or its RTSP DESCRIBE failed
+    STREAM_UNPLAYABLE = "stream_unplayable"  # described, but no key frame or unknown codec
+    TIMEOUT = "timeout"  # the probe's deadline passed (the step it was at is named)

@@ -26,6 +26,10 @@ anything else gets 401. Routes:
   PTZ lease, and the PTZ broker forwards commands for that user only; ``{"camera_id"}`` alone:
   nobody holds it. The backend sends it at every grant, renewal and release, and again for
   every live lease when the gateway has restarted.
+- ``POST /probe`` with ``{"host", "port", "username", "sealed_password", "rtsp_url"}`` → the
+  ONVIF onboarding probe's answer (:mod:`gateway.probing`): 200 with ``{"ok": true, ...}`` or
+  ``{"ok": false, "failure", "step", "detail"}``, 400 naming the field, 503 while busy. It runs
+  on its request's own thread under a deadline, never on the main loop a revocation needs.
 The handlers run on the server's threads and reach GStreamer through ``on_main_loop``.
 """
 
@@ -40,6 +44,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from gateway.access import Revocation
+from gateway.probing import ProbeBadRequest, ProbeBusy, Prober
 from gateway.ptz import Holder
 from gateway.served import ServedHttp
 
@@ -106,7 +111,7 @@ class ControlServer(ServedHttp):
                  replace_cameras: Callable[[Any, Any, str], dict[str, int]] | None = None,
                  reseal: Callable[[str, str], str] | None = None,
                  cameras_version: Callable[[], str] = lambda: "",
-                 public_key: str | None = None) -> None:
+                 public_key: str | None = None, prober: Prober | None = None) -> None:
         """``replace_cameras(entries, ptz_entries, version)`` and ``reseal(sealed, to_key)`` raise
         :class:`BadRequest` (or ``ValueError``) naming what is wrong with their input."""
         expected = f"Bearer {secret}".encode()
@@ -161,6 +166,16 @@ class ControlServer(ServedHttp):
                         camera_id, holder = parse_holder(self._body())
                         set_holder(camera_id, holder)
                         self._answer(HTTPStatus.OK, {"ok": True})
+                    elif self.path == "/probe" and prober is not None:
+                        try:
+                            answer = prober.run(self._body())
+                        except ProbeBusy as err:
+                            self._answer(HTTPStatus.SERVICE_UNAVAILABLE, {"error": str(err)})
+                            return
+                        except ProbeBadRequest as err:
+                            self._answer(HTTPStatus.BAD_REQUEST, {"error": str(err)})
+                            return
+                        self._answer(HTTPStatus.OK, answer)
                     elif self.path == "/reseal" and reseal is not None:
                         body = self._body()
                         if not isinstance(body, dict) or set(body) != {"sealed", "to"}:

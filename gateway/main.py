@@ -105,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from gateway.access import Gate, Revocation
     from gateway.control import ControlServer
+    from gateway.probe_stream import verify_stream
+    from gateway.probing import Prober
     from gateway.ptz import Holders, PtzBroker, PtzServer
 
     Gst.init(None)
@@ -145,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
             revoke=revoke,
             set_holder=broker.set_holder,
             replace_cameras=replace_cameras, reseal=reseal,
-            cameras_version=lambda: version[0], public_key=public_key)
+            cameras_version=lambda: version[0], public_key=public_key,
+            prober=Prober(open_sealed, verify_stream))
     except OSError as err:
         events.emit({"event": "ready", "ok": False, "error": str(err)})
         log.error("gateway not started: %s", err)

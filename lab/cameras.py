@@ -63,7 +63,7 @@ class LabCamera:
 
     def summary(self) -> str:
         """One line for the console, without credentials."""
-        onvif = f"  ONVIF {self.onvif_host}:{self.onvif_port}" if self.ptz else ""
+        onvif = f"  ONVIF {self.onvif_host}:{self.onvif_port}" if self.onvif_port else ""
         gop = f" GOP {self.gop_seconds} s" if self.gop_seconds != 1 else ""
         t = self.traits
         extra = "".join(
@@ -112,6 +112,16 @@ def make_camera(
     width, height = traits.size
     slug = f"cam{index + 1:02d}"
     ptz = index % 3 == 0
+    onvif = ptz or traits.onvif
+    rtsp_password = str(prev.get("rtsp_password") or secrets.token_urlsafe(12))
+    if traits.onvif:  # one account for ONVIF and RTSP, as on real cameras
+        onvif_username: str | None = f"viewer{index + 1:02d}"
+        onvif_password: str | None = rtsp_password
+    elif ptz:
+        onvif_username = f"onvif{index + 1:02d}"
+        onvif_password = str(prev.get("onvif_password") or secrets.token_urlsafe(12))
+    else:
+        onvif_username = onvif_password = None
     return LabCamera(
         index=index,
         name=name,
@@ -119,12 +129,12 @@ def make_camera(
         main_url=f"rtsp://{host}:{rtsp_port}/{slug}/main",
         sub_url=f"rtsp://{host}:{rtsp_port}/{slug}/sub",
         rtsp_username=f"viewer{index + 1:02d}",
-        rtsp_password=str(prev.get("rtsp_password") or secrets.token_urlsafe(12)),
+        rtsp_password=rtsp_password,
         ptz=ptz,
-        onvif_host=host if ptz else None,
-        onvif_port=onvif_port if ptz else None,
-        onvif_username=f"onvif{index + 1:02d}" if ptz else None,
-        onvif_password=str(prev.get("onvif_password") or secrets.token_urlsafe(12)) if ptz else None,
+        onvif_host=host if onvif else None,
+        onvif_port=onvif_port if onvif else None,
+        onvif_username=onvif_username,
+        onvif_password=onvif_password,
         main_width=width,
         main_height=height,
         gop_seconds=traits.gop_seconds,

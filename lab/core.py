@@ -288,8 +288,11 @@ class Lab:
                     main_url=f"rtsp://{HOST}:{rtsp.port}/{cam.slug}/main",
                     sub_url=f"rtsp://{HOST}:{rtsp.port}/{cam.slug}/sub",
                 )
-                if cam.ptz:
-                    controls[cam.index] = DeviceControls(on_motion=motion_sender(rtsp, cam.slug))
+                if cam.ptz or cam.traits.onvif:
+                    t = cam.traits
+                    controls[cam.index] = DeviceControls(
+                        on_motion=motion_sender(rtsp, cam.slug) if cam.ptz else None,
+                        clock_skew_s=float(t.clock_skew_s), advertise_host=t.advertise_host)
                     wanted = onvif_base_port + cam.index if onvif_base_port else 0
                     port = onvif.add_device(cam, clip.snapshot.read_bytes(),
                                             controls[cam.index], wanted)
@@ -426,7 +429,7 @@ class Lab:
     def _ptz_controls(self, index: int) -> DeviceControls:
         cam = self.camera(index)
         if index not in self._controls:
-            raise LabError(f"{cam.name} has no ONVIF endpoint (not a PTZ camera)")
+            raise LabError(f"{cam.name} has no ONVIF endpoint (not a PTZ camera, no onvif trait)")
         return self._controls[index]
 
     def rtsp_stats(self) -> dict[str, dict[str, int]]:

@@ -1,4 +1,5 @@
-"""A simulated ONVIF device (Device, Media and PTZ services) for every PTZ lab camera.
+"""A simulated ONVIF device (Device, Media, PTZ and optionally Media2 services) for every PTZ lab
+camera and every camera with the ``onvif`` trait (those without PTZ have no PTZ service).
 
 Real enough for onvif-zeep-async with its bundled WSDLs: SOAP 1.2 over HTTP on loopback, one port
 per camera, XAddrs advertised as ``http://127.0.0.1:<port>/onvif/...``, WS-Security UsernameToken
@@ -6,6 +7,11 @@ with PasswordDigest checked against the camera's credentials and its own (possib
 and SOAP faults (``ter:NotAuthorized`` with HTTP 400) where real devices send them. The PTZ
 position moves with the last ContinuousMove velocity, computed from the elapsed time whenever it
 is read, and clamps at the limits, so tests see a head that keeps moving between two calls.
+
+A camera's ONVIF traits (``lab.traits``) make it answer as awkward real devices do: a skewed
+clock (also in every HTTP ``Date`` header), a foreign advertised address, HTTP Digest on the
+SOAP endpoint, a Media2 service with the profiles Media1 does not list, a login demanded for
+GetSystemDateAndTime, and replies using a namespace prefix they never declare.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import base64
 import hashlib
 import hmac
 import logging
+import os
 import re
 import socket
 import threading
@@ -22,6 +29,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from aiohttp import web
@@ -36,6 +45,7 @@ NS = {
     "tds": "http://www.onvif.org/ver10/device/wsdl",
     "trt": "http://www.onvif.org/ver10/media/wsdl",
     "tptz": "http://www.onvif.org/ver20/ptz/wsdl",
+    "tr2": "http://www.onvif.org/ver20/media/wsdl",
     "tt": "http://www.onvif.org/ver10/schema",
     "ter": "http://www.onvif.org/ver10/error",
     "wsse": "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd",
@@ -219,8 +229,11 @@ def _xml_datetime(tag: str, t: datetime) -> str:
     )
 
 
-def envelope(body: str) -> str:
-    decls = " ".join(f'xmlns:{p}="{u}"' for p, u in NS.items() if p not in ("wsse", "wsu"))
+def envelope(body: str, undeclared: tuple[str, ...] = ()) -> str:
+    """A SOAP 1.2 envelope; the prefixes in ``undeclared`` are used but not declared (as cheap
+    firmwares send them: the reply is not namespace-well-formed)."""
+    decls = " ".join(f'xmlns:{p}="{u}"' for p, u in NS.items()
+                     if p not in ("wsse", "wsu", *undeclared))
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<env:Envelope {decls}>'
         f"<env:Body>{body}</env:Body></env:Envelope>"
@@ -258,6 +271,17 @@ class OnvifDevice:
             "GetProfile": self.get_profile,
             "GetStreamUri": self.get_stream_uri,
             "GetSnapshotUri": self.get_snapshot_uri,
+        }
+        # Media2 names its operations as Media1 does: they are told apart by namespace
+        self.media2_handlers: dict[str, Callable[[etree._Element], str]] = {
+            "GetProfiles": self.get_profiles2,
+            "GetStreamUri": self.get_stream_uri2,
+            "GetSnapshotUri": self.get_snapshot_uri2,
+        }
+        self._nonce_key = os.urandom(16)
+        if not camera.ptz:
+            return
+        self.handlers.update({
             "GetNodes": self.get_nodes,
             "GetNode": self.get_nodes,
             "GetConfigurations": self.get_configurations,
@@ -274,7 +298,7 @@ class OnvifDevice:
             "RemovePreset": self.remove_preset,
             "GotoHomePosition": self.goto_home,
             "SetHomePosition": self.set_home,
-        }
+        })
 
     # -- plumbing -------------------------------------------------------------------------------
     @property
@@ -293,6 +317,8 @@ class OnvifDevice:
             raise web.HTTPServiceUnavailable()
         raw = await request.read()
         action = "?"
+        traits = self.camera.traits
+        headers = {"Date": format_datetime(self.device_now(), usegmt=True)}
         try:
             try:
                 root = etree.fromstring(raw, parser=etree.XMLParser(resolve_entities=False))
@@ -305,21 +331,74 @@ class OnvifDevice:
             action = etree.QName(op).localname
             if self.controls.on_request is not None:
                 self.controls.on_request(action)
-            handler = self.handlers.get(action)
+            media2 = etree.QName(op).namespace == NS["tr2"]
+            handlers = self.media2_handlers if media2 and traits.media2 else \
+                {} if media2 else self.handlers
+            handler = handlers.get(action)
             if handler is None or action in self.controls.refused:
                 raise SoapFault(("ter:ActionNotSupported",), f"{action} is not supported",
                                 code="env:Receiver")
-            if action != "GetSystemDateAndTime":
-                self.check_auth(root)
+            if action != "GetSystemDateAndTime" or traits.time_login != "none":
+                challenge = self.check_http_digest(request)
+                if challenge is not None:
+                    headers["WWW-Authenticate"] = challenge
+                    fault = SoapFault(("ter:NotAuthorized",), "Sender not Authorized", 401)
+                    return self._reply(envelope(fault_body(fault)), 401, headers)
+                if traits.onvif_auth != "http-digest":
+                    self.check_auth(root)
             reply = handler(op)
             if action in _MOTION_ACTIONS and self.controls.on_motion is not None:
                 self.controls.on_motion(self.ptz)
-            return web.Response(body=envelope(reply).encode(), status=200,
-                                content_type="application/soap+xml", charset="utf-8")
+            undeclared = ("tt",) if traits.undeclared_prefixes else ()
+            return self._reply(envelope(reply, undeclared), 200, headers)
         except SoapFault as fault:
             log.info("%s: ONVIF %s fault: %s", self.camera.name, action, fault.reason)
-            return web.Response(body=envelope(fault_body(fault)).encode(), status=fault.status,
-                                content_type="application/soap+xml", charset="utf-8")
+            status = fault.status
+            if (action == "GetSystemDateAndTime" and traits.time_login == "http-401"
+                    and "ter:NotAuthorized" in fault.subcodes):
+                status = 401
+            return self._reply(envelope(fault_body(fault)), status, headers)
+
+    def _reply(self, text: str, status: int, headers: dict[str, str]) -> web.Response:
+        return web.Response(body=text.encode(), status=status, headers=headers,
+                            content_type="application/soap+xml", charset="utf-8")
+
+    def _nonce(self) -> str:
+        stamp = str(int(time.time()))
+        mac = hmac.new(self._nonce_key, stamp.encode(), hashlib.sha256).hexdigest()[:16]
+        return f"{stamp}.{mac}"
+
+    def check_http_digest(self, request: web.Request) -> str | None:
+        """None when the camera asks no HTTP login or the request's Digest answer holds; else
+        the challenge to send with a 401 (qop=auth, MD5, as most cameras)."""
+        if not self.camera.traits.onvif_auth.startswith("http-digest"):
+            return None
+        challenge = (f'Digest realm="iocwall-lab-onvif", qop="auth", '
+                     f'nonce="{self._nonce()}", algorithm=MD5')
+        given = request.headers.get("Authorization", "")
+        if not given.lower().startswith("digest "):
+            return challenge
+        fields = {k: quoted or bare for k, quoted, bare in
+                  re.findall(r'(\w+)=(?:"([^"]*)"|([^\s,]*))', given[7:])}
+        nonce = fields.get("nonce", "")
+        stamp, _, mac = nonce.partition(".")
+        expected_mac = hmac.new(self._nonce_key, stamp.encode(), hashlib.sha256).hexdigest()[:16]
+        if not hmac.compare_digest(mac, expected_mac):
+            return challenge
+
+        def md5(text: str) -> str:
+            return hashlib.md5(text.encode()).hexdigest()  # noqa: S324 - RFC 7616 MD5
+
+        ha1 = md5(f"{self.camera.onvif_username}:iocwall-lab-onvif:{self.camera.onvif_password}")
+        ha2 = md5(f"{request.method}:{fields.get('uri', '')}")
+        expected = md5(f"{ha1}:{nonce}:{fields.get('nc', '')}:{fields.get('cnonce', '')}:auth:"
+                       f"{ha2}")
+        user_ok = hmac.compare_digest(fields.get("username", ""),
+                                      self.camera.onvif_username or "")
+        if not (user_ok and fields.get("qop") == "auth"
+                and hmac.compare_digest(fields.get("response", ""), expected)):
+            return challenge
+        return None
 
     def check_auth(self, root: etree._Element) -> None:
         token = _find(root, "env:Header/wsse:Security/wsse:UsernameToken")
@@ -370,9 +449,9 @@ class OnvifDevice:
         return (
             "<tds:GetDeviceInformationResponse>"
             "<tds:Manufacturer>iocwall lab</tds:Manufacturer>"
-            "<tds:Model>LabPTZ-1</tds:Model><tds:FirmwareVersion>1.0.0</tds:FirmwareVersion>"
+            f"<tds:Model>{'LabPTZ-1' if self.camera.ptz else 'LabCam-1'}</tds:Model><tds:FirmwareVersion>1.0.0</tds:FirmwareVersion>"
             f"<tds:SerialNumber>LAB-{self.camera.index + 1:04d}</tds:SerialNumber>"
-            "<tds:HardwareId>lab-ptz</tds:HardwareId></tds:GetDeviceInformationResponse>"
+            f"<tds:HardwareId>{'lab-ptz' if self.camera.ptz else 'lab-cam'}</tds:HardwareId></tds:GetDeviceInformationResponse>"
         )
 
     def get_capabilities(self, _op: etree._Element) -> str:
@@ -383,16 +462,17 @@ class OnvifDevice:
             "<tt:StreamingCapabilities><tt:RTPMulticast>false</tt:RTPMulticast>"
             "<tt:RTP_TCP>true</tt:RTP_TCP><tt:RTP_RTSP_TCP>true</tt:RTP_RTSP_TCP>"
             "</tt:StreamingCapabilities></tt:Media>"
-            f"<tt:PTZ><tt:XAddr>{self.base}/ptz_service</tt:XAddr></tt:PTZ>"
-            "</tds:Capabilities></tds:GetCapabilitiesResponse>"
+            + (f"<tt:PTZ><tt:XAddr>{self.base}/ptz_service</tt:XAddr></tt:PTZ>"
+               if self.camera.ptz else "")
+            + "</tds:Capabilities></tds:GetCapabilitiesResponse>"
         )
 
     def get_services(self, _op: etree._Element) -> str:
-        services = (
-            (NS["tds"], "device_service", 2, 60),
-            (NS["trt"], "media_service", 2, 60),
-            (NS["tptz"], "ptz_service", 2, 60),
-        )
+        services = [(NS["tds"], "device_service", 2, 60), (NS["trt"], "media_service", 2, 60)]
+        if self.camera.ptz:
+            services.append((NS["tptz"], "ptz_service", 2, 60))
+        if self.camera.traits.media2:
+            services.append((NS["tr2"], "media2_service", 2, 60))
         items = "".join(
             f"<tds:Service><tds:Namespace>{ns}</tds:Namespace>"
             f"<tds:XAddr>{self.base}/{path}</tds:XAddr>"
@@ -403,11 +483,35 @@ class OnvifDevice:
         return f"<tds:GetServicesResponse>{items}</tds:GetServicesResponse>"
 
     # -- media ----------------------------------------------------------------------------------
+    @property
+    def encoding(self) -> str:
+        return "H265" if self.camera.traits.codec == "h265" else "H264"
+
+    def _media1_tokens(self) -> tuple[str, ...]:
+        """Media1 knows only H.264 (its schema's encodings): with Media2, an H.265 camera's
+        profiles are listed there alone."""
+        if self.camera.traits.media2 and self.encoding != "H264":
+            return ()
+        return tuple(PROFILES)
+
+    def _stream_size(self, stream: str) -> tuple[int, int, int]:
+        cam = self.camera
+        w, h = (cam.main_width, cam.main_height) if stream == "main" else (640, 360)
+        return w, h, 3000 if stream == "main" else 1000
+
+    def _advertised(self, url: str) -> str:
+        """``url`` as the device believes it is reached (its own address behind NAT)."""
+        host = self.controls.advertise_host
+        if not host:
+            return url
+        parts = urlsplit(url)
+        return urlunsplit(parts._replace(netloc=f"{host}:{parts.port}"))
+
     def _profile_xml(self, tag: str, token: str) -> str:
         stream = PROFILES[token]
         cam = self.camera
-        w, h = (cam.main_width, cam.main_height) if stream == "main" else (640, 360)
-        kbps = 3000 if stream == "main" else 1000
+        w, h, kbps = self._stream_size(stream)
+        fps = cam.traits.fps
         return (
             f'<{tag} token="{token}" fixed="true"><tt:Name>{stream}</tt:Name>'
             '<tt:VideoSourceConfiguration token="VideoSourceConfig0">'
@@ -417,9 +521,10 @@ class OnvifDevice:
             "</tt:VideoSourceConfiguration>"
             f'<tt:VideoEncoderConfiguration token="VideoEncoder_{stream}">'
             f"<tt:Name>{stream}</tt:Name><tt:UseCount>1</tt:UseCount>"
-            "<tt:Encoding>H264</tt:Encoding>"
+            f"<tt:Encoding>{self.encoding}</tt:Encoding>"
             f"<tt:Resolution><tt:Width>{w}</tt:Width><tt:Height>{h}</tt:Height></tt:Resolution>"
-            "<tt:Quality>5</tt:Quality><tt:RateControl><tt:FrameRateLimit>25</tt:FrameRateLimit>"
+            "<tt:Quality>5</tt:Quality><tt:RateControl>"
+            f"<tt:FrameRateLimit>{fps}</tt:FrameRateLimit>"
             f"<tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>{kbps}"
             "</tt:BitrateLimit></tt:RateControl>"
             "<tt:H264><tt:GovLength>25</tt:GovLength><tt:H264Profile>Main</tt:H264Profile>"
@@ -427,17 +532,19 @@ class OnvifDevice:
             "<tt:IPv4Address>0.0.0.0</tt:IPv4Address></tt:Address><tt:Port>0</tt:Port>"
             "<tt:TTL>0</tt:TTL><tt:AutoStart>false</tt:AutoStart></tt:Multicast>"
             "<tt:SessionTimeout>PT60S</tt:SessionTimeout></tt:VideoEncoderConfiguration>"
-            f"{self._ptz_configuration_xml('tt:PTZConfiguration')}</{tag}>"
+            + (self._ptz_configuration_xml("tt:PTZConfiguration") if cam.ptz else "")
+            + f"</{tag}>"
         )
 
     def _profile_token(self, op: etree._Element) -> str:
         token = _text(op, "trt:ProfileToken") or _text(op, "tptz:ProfileToken")
-        if token not in PROFILES:
+        if token not in PROFILES or (etree.QName(op).namespace == NS["trt"]
+                                     and token not in self._media1_tokens()):
             raise SoapFault(("ter:InvalidArgVal", "ter:NoProfile"), f"no profile {token!r}")
         return token
 
     def get_profiles(self, _op: etree._Element) -> str:
-        profiles = "".join(self._profile_xml("trt:Profiles", t) for t in PROFILES)
+        profiles = "".join(self._profile_xml("trt:Profiles", t) for t in self._media1_tokens())
         return f"<trt:GetProfilesResponse>{profiles}</trt:GetProfilesResponse>"
 
     def get_profile(self, op: etree._Element) -> str:
@@ -456,11 +563,56 @@ class OnvifDevice:
     def get_stream_uri(self, op: etree._Element) -> str:
         token = self._profile_token(op)
         uri = self.camera.main_url if PROFILES[token] == "main" else self.camera.sub_url
-        return self._media_uri("trt:GetStreamUriResponse", uri)
+        return self._media_uri("trt:GetStreamUriResponse", self._advertised(uri))
 
     def get_snapshot_uri(self, op: etree._Element) -> str:
         self._profile_token(op)
         return self._media_uri("trt:GetSnapshotUriResponse", f"{self.base}/snapshot.jpg")
+
+    # -- Media2 (ver20/media/wsdl) --------------------------------------------------------------
+    def _profile2_xml(self, token: str) -> str:
+        stream = PROFILES[token]
+        cam = self.camera
+        w, h, kbps = self._stream_size(stream)
+        return (
+            f'<tr2:Profiles token="{token}" fixed="true"><tr2:Name>{stream}</tr2:Name>'
+            "<tr2:Configurations>"
+            '<tr2:VideoSource token="VideoSourceConfig0"><tt:Name>VideoSource</tt:Name>'
+            "<tt:UseCount>2</tt:UseCount><tt:SourceToken>VideoSource0</tt:SourceToken>"
+            f'<tt:Bounds x="0" y="0" width="{cam.main_width}" height="{cam.main_height}"/>'
+            "</tr2:VideoSource>"
+            f'<tr2:VideoEncoder token="VideoEncoder_{stream}" GovLength="{cam.traits.fps}" '
+            f'Profile="Main"><tt:Name>{stream}</tt:Name><tt:UseCount>1</tt:UseCount>'
+            f"<tt:Encoding>{self.encoding}</tt:Encoding>"
+            f"<tt:Resolution><tt:Width>{w}</tt:Width><tt:Height>{h}</tt:Height></tt:Resolution>"
+            f"<tt:RateControl ConstantBitRate=\"false\"><tt:FrameRateLimit>{cam.traits.fps}"
+            f"</tt:FrameRateLimit><tt:BitrateLimit>{kbps}</tt:BitrateLimit></tt:RateControl>"
+            "<tt:Quality>5</tt:Quality></tr2:VideoEncoder>"
+            "</tr2:Configurations></tr2:Profiles>"
+        )
+
+    def _profile2_token(self, op: etree._Element) -> str:
+        token = _text(op, "tr2:ProfileToken")
+        if token not in PROFILES:
+            raise SoapFault(("ter:InvalidArgVal", "ter:NoProfile"), f"no profile {token!r}")
+        return token
+
+    def get_profiles2(self, op: etree._Element) -> str:
+        wanted = _text(op, "tr2:Token")
+        tokens = [t for t in PROFILES if wanted in (None, t)]
+        profiles = "".join(self._profile2_xml(t) for t in tokens)
+        return f"<tr2:GetProfilesResponse>{profiles}</tr2:GetProfilesResponse>"
+
+    def get_stream_uri2(self, op: etree._Element) -> str:
+        token = self._profile2_token(op)
+        uri = self.camera.main_url if PROFILES[token] == "main" else self.camera.sub_url
+        return (f"<tr2:GetStreamUriResponse><tr2:Uri>{escape(self._advertised(uri))}</tr2:Uri>"
+                "</tr2:GetStreamUriResponse>")
+
+    def get_snapshot_uri2(self, op: etree._Element) -> str:
+        self._profile2_token(op)
+        return (f"<tr2:GetSnapshotUriResponse><tr2:Uri>{escape(self.base)}/snapshot.jpg"
+                "</tr2:Uri></tr2:GetSnapshotUriResponse>")
 
     async def handle_snapshot(self, request: web.Request) -> web.StreamResponse:
         """HTTP Basic, as many cameras do for snapshots."""
@@ -699,7 +851,7 @@ class OnvifLab:
             self.closing = asyncio.Event()
         device = OnvifDevice(camera, snapshot, controls, self.closing)
         app = web.Application(client_max_size=256 * 1024)
-        for path in ("device_service", "media_service", "ptz_service"):
+        for path in ("device_service", "media_service", "ptz_service", "media2_service"):
             app.router.add_post(f"/onvif/{path}", device.handle)
         app.router.add_get("/onvif/snapshot.jpg", device.handle_snapshot)
         device.port = await self._serve(app, camera.onvif_host or "127.0.0.1", port)

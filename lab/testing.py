@@ -41,3 +41,21 @@ def start_test_lab(data_dir: Path, cameras: int = 4, clip_seconds: int = TEST_CL
                      control_port=control_port, clip_seconds=clip_seconds, ready_timeout=120,
                      gop_seconds=gop_seconds, key_frame_on_connect=key_frame_on_connect,
                      traits=traits)
+
+
+# One camera of each kind an ONVIF onboarding probe must handle (tests/lab/test_onvif_traits.py,
+# tests/gateway/test_probe.py): start_test_lab(tmp, cameras=5, traits=ONVIF_TRAITS).
+SKEWED_NAT_PTZ = 0  # PTZ, clock 7 h ahead, advertises 192.168.1.64 (behind NAT)
+DIGEST_ONLY = 1  # HTTP Digest only, login even for the time, clock 5 h 13 min behind
+MEDIA2_H265 = 2  # H.265: profiles on Media2 only; replies use an undeclared tt: prefix
+TIME_LOGIN_PTZ = 3  # PTZ, GetSystemDateAndTime answers ter:NotAuthorized without a login
+PLAIN_ONVIF = 4  # Device and Media only: no PTZ, no Media2, no Imaging
+ONVIF_TRAITS = {
+    SKEWED_NAT_PTZ: CameraTraits(clock_skew_s=7 * 3600, advertise_host="192.168.1.64"),
+    DIGEST_ONLY: CameraTraits(onvif_auth="http-digest", time_login="http-401",
+                              clock_skew_s=-(5 * 3600 + 13 * 60)),
+    MEDIA2_H265: CameraTraits(codec="h265", profile="main", media2=True,
+                              undeclared_prefixes=True),
+    TIME_LOGIN_PTZ: CameraTraits(time_login="fault"),
+    PLAIN_ONVIF: CameraTraits(onvif=True),
+}

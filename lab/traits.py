@@ -26,6 +26,8 @@ Profile = Literal["baseline", "main", "high"]
 ParameterSets = Literal["in-band", "out-of-band"]
 Audio = Literal["none", "pcma", "pcmu", "aac"]
 Auth = Literal["digest", "digest-qop", "basic", "both"]
+OnvifAuth = Literal["wsse", "http-digest", "http-digest+wsse"]
+TimeLogin = Literal["none", "fault", "http-401"]
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "transport": ("any", "udp", "tcp"),
@@ -34,6 +36,8 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "parameter_sets": ("in-band", "out-of-band"),
     "audio": ("none", "pcma", "pcmu", "aac"),
     "auth": ("digest", "digest-qop", "basic", "both"),
+    "onvif_auth": ("wsse", "http-digest", "http-digest+wsse"),
+    "time_login": ("none", "fault", "http-401"),
 }
 
 
@@ -57,6 +61,28 @@ class CameraTraits:
       without qop is refused, as RFC 7616 has it; GStreamer 1.22's rtspsrc cannot answer it),
       "basic", or "both" (a Digest challenge without qop, then a Basic one: two
       WWW-Authenticate headers, as Hikvision sends; either answer is accepted).
+
+    ONVIF traits (what an onboarding probe meets on real devices; PTZ cameras take them too):
+
+    - ``onvif``: True gives a camera that is not PTZ an ONVIF endpoint (Device and Media, no
+      PTZ service). Any ONVIF trait below implies it. A camera with ``onvif`` has one account
+      for ONVIF and RTSP (its RTSP user name and password), as real cameras do, so that one
+      login entered by an administrator reaches both.
+    - ``clock_skew_s``: the device clock this many seconds off UTC from the start (real
+      devices are often hours off: ``7 * 3600``, ``-(5 * 3600 + 13 * 60)``); WS-Security
+      ``Created`` is checked against it, and HTTP ``Date`` headers carry it.
+    - ``advertise_host``: the address the device believes it has (``"192.168.1.64"``, behind
+      NAT): GetCapabilities, GetServices, GetStreamUri and GetSnapshotUri answer it, with the
+      real port and path, instead of the loopback one a client connects to.
+    - ``onvif_auth``: "wsse" (WS-Security UsernameToken); "http-digest" (HTTP Digest, qop=auth,
+      on the SOAP endpoint: 401 with ``WWW-Authenticate: Digest``; a WS-Security header alone
+      is not accepted); "http-digest+wsse" (both are required).
+    - ``media2``: a Media2 service (``ver20/media/wsdl``) listing every profile; Media1's
+      GetProfiles then lists only the H.264 ones (an H.265 camera's profiles are Media2-only).
+    - ``time_login``: "none" (GetSystemDateAndTime answers anybody), "fault" (it answers
+      ``ter:NotAuthorized`` without a login) or "http-401" (HTTP 401 without a login).
+    - ``undeclared_prefixes``: replies use the ``tt:`` prefix without declaring it (as some
+      cheap firmwares do); a strict XML parser rejects them.
     """
 
     transport: Transport = "any"
@@ -68,6 +94,13 @@ class CameraTraits:
     parameter_sets: ParameterSets = "in-band"
     audio: Audio = "none"
     auth: Auth = "digest"
+    onvif: bool = False
+    clock_skew_s: int = 0
+    advertise_host: str | None = None
+    onvif_auth: OnvifAuth = "wsse"
+    media2: bool = False
+    time_login: TimeLogin = "none"
+    undeclared_prefixes: bool = False
 
     def __post_init__(self) -> None:
         for name, allowed in _CHOICES.items():
@@ -84,6 +117,14 @@ class CameraTraits:
         if self.gop_seconds is not None and (
                 not isinstance(self.gop_seconds, int) or self.gop_seconds < 1):
             raise ValueError("gop_seconds must be whole seconds ≥ 1")
+        if not isinstance(self.clock_skew_s, int):
+            raise ValueError("clock_skew_s must be whole seconds")
+        if self.advertise_host is not None and not self.advertise_host:
+            raise ValueError("advertise_host must be an address or None")
+        onvif_traits = (self.clock_skew_s, self.advertise_host, self.onvif_auth != "wsse",
+                        self.media2, self.time_login != "none", self.undeclared_prefixes)
+        if any(onvif_traits) and not self.onvif:
+            object.__setattr__(self, "onvif", True)  # an ONVIF trait needs an ONVIF endpoint
 
     @property
     def clip_traits(self) -> tuple[str, ...]:

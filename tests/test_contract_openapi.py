@@ -46,6 +46,7 @@ from common.vocabulary import (
     DecisionKind,
     IncidentKind,
     IncidentState,
+    ProbeFailure,
     ReportFormat,
     ReportKind,
     Role,
@@ -81,6 +82,7 @@ WORDS: dict[str, Words] = {
     "AccessRequestState": AccessRequestState,  # AccessRequest.state
     "CameraStream": CameraStream,  # POST /cameras/{camera_id}/streams/{stream}/session
     "CameraTransport": CameraTransport,  # PATCH /admin/cameras/{camera_id}
+    "ProbeFailure": ProbeFailure,  # POST /admin/cameras/probe: ProbeStreamCheck.failure
 }
 # request models read from multipart forms: not in the OpenAPI, checked from their own schemas
 FORM_MODELS: tuple[type[BaseModel], ...] = (ClipRequestCreate, AccessRequestCreate, IncidentCreate)

@@ -7,6 +7,7 @@ from server.api.params import refuse_nul, strict_query
 from server.api.routes import (
     access_requests,
     admin,
+    admin_probe,
     audit,
     auth,
     bookmarks,
@@ -32,6 +33,8 @@ api_router.include_router(auth.router)
 api_router.include_router(me.router)
 api_router.include_router(cameras.router)
 api_router.include_router(ptz.router)
+# before the routes with a {camera_id}: /admin/cameras/probe is not a camera's id
+api_router.include_router(admin_probe.router)
 api_router.include_router(gateways.router)
 api_router.include_router(audit.router)
 api_router.include_router(layouts.router)

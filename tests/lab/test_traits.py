@@ -141,7 +141,9 @@ def test_manifest_and_lab_camera_say_each_cameras_traits(lab: Lab) -> None:
     traits = by_index[TCP_4K_H265]["traits"]
     assert traits == {"transport": "tcp", "codec": "h265", "profile": "main", "fps": 5,
                       "size": [3840, 2160], "gop_seconds": 1, "parameter_sets": "out-of-band",
-                      "audio": "aac", "auth": "digest-qop"}
+                      "audio": "aac", "auth": "digest-qop", "onvif": False,
+                      "clock_skew_s": 0, "advertise_host": None, "onvif_auth": "wsse",
+                      "media2": False, "time_login": "none", "undeclared_prefixes": False}
     assert by_index[GOP10_MAIN]["gop_seconds"] == 10
     assert by_index[GOP10_MAIN]["traits"]["gop_seconds"] == 10
     assert by_index[DEFAULT_PTZ]["traits"] == {
