@@ -9,7 +9,8 @@ STAMP := $(VENV)/.iocwall-installed
 SYSSTAMP := .cache/system-packages.ok
 PKGSTAMP := $(VENV)/.iocwall-package-installed
 
-.PHONY: run test lint bench setup system clean-venv translations package package-check
+.PHONY: run test lint bench setup system clean-venv translations package package-check \
+	package-server package-gateway
 
 run: setup
 	@echo "iocwall demo: every demo user's password is 'demo' (ioc.operator, police.commander, ward.dongphu.police, ...)"
@@ -34,6 +35,14 @@ package: $(PKGSTAMP)
 # Extract the .deb and run its self-check against a one-camera lab on a private Xvfb.
 package-check: package
 	$(PY) installer/package_check.py
+
+# The site's backend and media gateway: source, maintainer scripts and systemd units in
+# architecture-independent .debs (dist/); docs/administration.md installs them.
+package-server: $(STAMP)
+	$(PY) -m installer.build_server
+
+package-gateway: $(STAMP)
+	$(PY) -m installer.build_gateway
 
 setup: $(SYSSTAMP) $(STAMP)
 
