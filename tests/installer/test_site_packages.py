@@ -241,7 +241,7 @@ def test_the_gateway_postinst_makes_its_user_and_writes_no_configuration(
 # -- the backend's Python dependencies ---------------------------------------------------------
 
 def _pins(text: str) -> dict[str, str]:
-    pins = {}
+    pins: dict[str, str] = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
             name, separator, version = line.partition("==")
