@@ -416,3 +416,129 @@ def test_systemd_accepts_both_units(server: Built, gateway: Built, tmp_path: Pat
                               timeout=60, check=False)
     assert verified.returncode == 0, verified.stderr
     assert "iocwall" not in verified.stderr, verified.stderr
+
+
+# -- the maintainer scripts, run ------------------------------------------------------------------
+
+STUB = """#!/bin/sh
+echo "{name} $*" >> "{log}"
+{body}
+"""
+STUB_BODIES = {
+    "adduser": "", "deluser": "", "delgroup": "", "getent": "",  # the users "exist"
+    # is-active answers as the test says (the backend running or not before an upgrade)
+    "systemctl": '[ "$1" != is-active ] || exit "${ACTIVE_STATUS:-3}"',
+    # the system users do not exist here: owners are what the log shows
+    "install": 'dirs=; mode=\n'
+               'while :; do\n'
+               '    case "$1" in\n'
+               '        -d) dirs=-d; shift ;;\n'
+               '        -m) mode=$2; shift 2 ;;\n'
+               '        -o|-g) shift 2 ;;\n'
+               '        *) break ;;\n'
+               '    esac\n'
+               'done\n'
+               'exec /usr/bin/install $dirs ${mode:+-m "$mode"} "$@"',
+}
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """A package's unpacked files and maintainer scripts with every absolute path the scripts
+    touch moved under one directory, and stubs for what needs root or a running systemd."""
+
+    top: Path
+    root: Path
+    log: Path
+
+    def path(self, absolute: str) -> Path:
+        return self.top / "root" / absolute.lstrip("/") if absolute.startswith(
+            ("/opt/", "/etc/")) else self.top / absolute.lstrip("/")
+
+    def run(self, script: str, *args: str, active: bool = False) -> list[str]:
+        """Run ``script`` with ``args``; the stubbed commands it ran."""
+        before = self.log.read_text().splitlines() if self.log.exists() else []
+        env = {"PATH": f"{self.top / 'stub'}:{os.environ['PATH']}",
+               "ACTIVE_STATUS": "0" if active else "3", "HOME": str(self.top)}
+        done = subprocess.run(["sh", str(self.top / script), *args], env=env,
+                              capture_output=True, text=True, timeout=180, check=False)
+        assert done.returncode == 0, f"{script} {args}: {done.stderr}"
+        return self.log.read_text().splitlines()[len(before):]
+
+
+def _sandbox(built: Built, top: Path) -> Sandbox:
+    root = top / "root"
+    shutil.copytree(built.root, root, symlinks=True)
+    (top / "stub").mkdir()
+    log = top / "commands.log"
+    for name, body in STUB_BODIES.items():
+        stub = top / "stub" / name
+        stub.write_text(STUB.format(name=name, log=log, body=body))
+        stub.chmod(0o755)
+    (top / "run" / "systemd" / "system").mkdir(parents=True)
+    (top / "var" / "lib").mkdir(parents=True)
+    for name in ("postinst", "prerm", "postrm"):
+        text = (built.control / name).read_text(encoding="utf-8")
+        for prefix, moved in (("/opt/", f"{root}/opt/"), ("/etc/iocwall", f"{root}/etc/iocwall"),
+                              ("/var/lib/", f"{top}/var/lib/"), ("/run/", f"{top}/run/")):
+            text = re.sub(rf"(?<=[\s=(]){re.escape(prefix)}", moved, text)
+        (top / name).write_text(text, encoding="utf-8")
+    return Sandbox(top, root, log)
+
+
+def test_the_server_scripts_install_upgrade_remove_and_purge(server: Built,
+                                                             tmp_path: Path) -> None:
+    box = _sandbox(server, tmp_path)
+    # pip's part needs the pinned wheels (minutes, and PyPI): an empty set runs the same steps
+    box.path("/opt/iocwall-server/requirements.txt").write_text("# none here\n")
+    ran = box.run("postinst", "configure", "")
+    data = box.path("/var/lib/iocwall")
+    assert f"adduser --system --group --home {data} --no-create-home --gecos iocwall backend " \
+           "iocwall" in ran
+    assert data.stat().st_mode & 0o777 == 0o700
+    assert f"install -d -o iocwall -g iocwall -m 0700 {data}" in ran
+    env = box.path("/etc/iocwall/server.env")
+    assert env.read_text() == box.path("/etc/iocwall/server.env.example").read_text()
+    assert env.stat().st_mode & 0o777 == 0o640 and any("-g iocwall -m 0640" in c for c in ran)
+    assert [c for c in ran if c.startswith("systemctl")] == ["systemctl daemon-reload"]
+    venv = box.path("/opt/iocwall-server/venv")
+    found = subprocess.run([str(venv / "bin" / "python"), "-P", "-c",
+                            "import common.urls; print(common.urls.__file__)"], cwd=tmp_path,
+                           capture_output=True, text=True, check=True).stdout
+    assert found.startswith(str(box.path("/opt/iocwall-server/common/")))  # the .pth
+
+    env.write_text("IOCWALL_PORT=8800\n")  # the administrator's: a reconfigure keeps it
+    box.run("postinst", "configure", "0.1.0")
+    assert env.read_text() == "IOCWALL_PORT=8800\n"
+
+    # an upgrade of a running backend starts it again; of a stopped one, not
+    assert "systemctl stop iocwall-server.service" in box.run("prerm", "upgrade", "0.2.0",
+                                                              active=True)
+    assert "systemctl start iocwall-server.service" in box.run("postinst", "configure", "0.1.0")
+    box.run("prerm", "upgrade", "0.2.0")
+    assert not any("start" in c for c in box.run("postinst", "configure", "0.1.0"))
+
+    (data / "iocwall.db").write_bytes(b"the site's data")
+    assert "systemctl stop iocwall-server.service" in box.run("prerm", "remove")
+    box.run("postrm", "remove")
+    assert not venv.exists() and (data / "iocwall.db").exists() and env.exists()
+    ran = box.run("postrm", "purge")
+    assert "deluser --system iocwall" in ran and not env.exists()
+    assert (data / "iocwall.db").read_bytes() == b"the site's data"
+
+
+def test_the_gateway_scripts_install_and_purge_without_touching_its_key(
+        gateway: Built, tmp_path: Path) -> None:
+    box = _sandbox(gateway, tmp_path)
+    ran = box.run("postinst", "configure", "")
+    state = box.path("/var/lib/iocwall-gateway")
+    assert any(c.startswith(f"adduser --system --group --home {state} ") and
+               c.endswith(" iocwall-gateway") for c in ran)
+    assert [c for c in ran if c.startswith("systemctl")] == ["systemctl daemon-reload"]
+    assert not box.path("/etc/iocwall/gateway.json").exists()
+    state.mkdir()
+    (state / "x25519.key").write_bytes(b"key")
+    box.run("prerm", "remove")
+    box.run("postrm", "remove")
+    assert "deluser --system iocwall-gateway" in box.run("postrm", "purge")
+    assert (state / "x25519.key").read_bytes() == b"key"
