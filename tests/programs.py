@@ -68,6 +68,9 @@ DYNAMIC_SITES: dict[str, frozenset[str]] = {
     "tests/pg.py::_start_server": frozenset(),
     # the freshly built bundle's own executable (a temporary directory)
     "installer/package_check.py::run_self_check": frozenset(),
+    # the venv a site package's postinst made in a temporary directory
+    "tests/installer/test_site_packages.py::test_the_server_scripts_install_upgrade_remove_and_purge":
+        frozenset(),
 }
 
 # Programs that tools we run start themselves, out of sight of both the scan and the recorder.
