@@ -162,6 +162,8 @@ def test_the_gateway_example_is_refused_until_the_site_fills_it_in(gateway: Buil
 def test_the_administration_guide_goes_with_the_server(server: Built) -> None:
     shipped = server.root / "usr/share/doc/iocwall-server/administration.md"
     assert shipped.read_bytes() == (ROOT / "docs/administration.md").read_bytes()
+    unit = (server.root / "lib/systemd/system/iocwall-server.service").read_text()
+    assert f"\nDocumentation=file:/{build_server.DOC}\n" in unit
 
 
 # -- maintainer scripts -----------------------------------------------------------------------
@@ -542,3 +544,32 @@ def test_the_gateway_scripts_install_and_purge_without_touching_its_key(
     box.run("postrm", "remove")
     assert "deluser --system iocwall-gateway" in box.run("postrm", "purge")
     assert (state / "x25519.key").read_bytes() == b"key"
+
+
+def test_the_command_runs_python_m_server_with_the_settings_file(server: Built,
+                                                                 tmp_path: Path) -> None:
+    """``iocwall-server``: the settings file as sh reads it (single quotes keep ``$`` and
+    ``&``, as systemd's EnvironmentFile does), the data dir by default, the arguments intact."""
+    box = _sandbox(server, tmp_path)
+    command = (box.root / "usr/sbin/iocwall-server").read_text(encoding="utf-8")
+    python = box.path("/opt/iocwall-server/venv/bin/python")
+    python.parent.mkdir(parents=True)
+    python.write_text('#!/bin/sh\nprintf "%s\\n" "$@" "$IOCWALL_DATABASE_URL" "$IOCWALL_DATA_DIR" '
+                      '"$IOCWALL_PORT" "$HOME" "$(umask)"\n')
+    python.chmod(0o755)
+    (box.top / "stub" / "id").write_text('#!/bin/sh\n[ "$1" = -un ] && echo iocwall || echo 999\n')
+    (box.top / "stub" / "id").chmod(0o755)
+    for absolute in ("/opt/iocwall-server/venv", "/etc/iocwall/server.env", "/var/lib/iocwall"):
+        command = command.replace(absolute, str(box.path(absolute)))
+    (box.top / "iocwall-server").write_text(command, encoding="utf-8")
+    box.path("/etc/iocwall/server.env").write_text(
+        "# the site's\nIOCWALL_PORT=8800\n"
+        "IOCWALL_DATABASE_URL='postgresql://iocwall:pa$$w&rd@db/iocwall'\n")
+    env = {"PATH": f"{box.top / 'stub'}:{os.environ['PATH']}", "HOME": "/root"}
+    done = subprocess.run(["sh", str(box.top / "iocwall-server"), "init", "--admin-username",
+                           "quản trị"], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "-P", "-m", "server", "init", "--admin-username", "quản trị",
+        "postgresql://iocwall:pa$$w&rd@db/iocwall", str(box.path("/var/lib/iocwall")), "8800",
+        str(box.path("/var/lib/iocwall")), "0077"]
