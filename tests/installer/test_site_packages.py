@@ -575,3 +575,20 @@ def test_the_command_runs_python_m_server_with_the_settings_file(server: Built,
         "-P", "-m", "server", "init", "--admin-username", "quản trị",
         "postgresql://iocwall:pa$$w&rd@db/iocwall", str(box.path("/var/lib/iocwall")), "8800",
         str(box.path("/var/lib/iocwall")), "0077"]
+
+
+def test_a_package_built_with_a_wheelhouse_carries_one_wheel_per_pin(tmp_path: Path) -> None:
+    """What postinst installs from with --no-index (stand-in wheels: the real ones are 95 MB)."""
+    wheels = tmp_path / "wheelhouse"
+    wheels.mkdir()
+    pins = _pins(build_server.server_requirements())
+    for name, version in pins.items():
+        (wheels / f"{name.replace('-', '_')}-{version}-py3-none-any.whl").write_bytes(b"")
+    (wheels / "numpy-1.0.0-py3-none-any.whl").write_bytes(b"")  # not the pinned version
+    deb = build_server.build_server(out_dir=tmp_path / "dist", build_dir=tmp_path / "build",
+                                    wheelhouse=wheels)
+    listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True,
+                             check=True).stdout
+    carried = sorted(line.rsplit("/", 1)[1] for line in listing.splitlines()
+                     if "/opt/iocwall-server/wheelhouse/" in line and line.endswith(".whl"))
+    assert len(carried) == len(pins) and "numpy-1.0.0-py3-none-any.whl" not in carried
