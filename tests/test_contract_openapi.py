@@ -44,8 +44,10 @@ from common.vocabulary import (
     ClipState,
     DeadlineStatus,
     DecisionKind,
+    ImportAction,
     IncidentKind,
     IncidentState,
+    OwnerCategory,
     ReportFormat,
     ReportKind,
     Role,
@@ -81,6 +83,12 @@ WORDS: dict[str, Words] = {
     "AccessRequestState": AccessRequestState,  # AccessRequest.state
     "CameraStream": CameraStream,  # POST /cameras/{camera_id}/streams/{stream}/session
     "CameraTransport": CameraTransport,  # PATCH /admin/cameras/{camera_id}
+    # the administrators' forms (/admin/units, /admin/users, /admin/cameras)
+    "UnitKind": UnitKind,
+    "Role": Role,
+    "CameraSystem": CameraSystem,
+    "OwnerCategory": OwnerCategory,
+    "ImportAction": ImportAction,  # ImportRowResult.action
 }
 # request models read from multipart forms: not in the OpenAPI, checked from their own schemas
 FORM_MODELS: tuple[type[BaseModel], ...] = (ClipRequestCreate, AccessRequestCreate, IncidentCreate)
