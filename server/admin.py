@@ -284,7 +284,7 @@ def create_user(session: Session, passwords: Passwords, actor: Actor, now: datet
                 must_change_password=must_change_password)
     session.add(user)
     session.flush()
-    _audit(session, actor, "user_create", now, target_user_id=user.id, after=_user_shown(user))
+    _audit(session, actor, "account_create", now, target_user_id=user.id, after=_user_shown(user))
     return user
 
 
@@ -310,7 +310,7 @@ def update_user(session: Session, actor: Actor, now: datetime, user_id: int, *,
         return user, False
     session.flush()
     session.expire(user, ["unit"])
-    _audit(session, actor, "user_update", now, target_user_id=user.id, before=before,
+    _audit(session, actor, "account_update", now, target_user_id=user.id, before=before,
            after=after)
     return user, (before["unit_id"], before["role"]) != (after["unit_id"], after["role"])
 
