@@ -35,8 +35,10 @@ NOT_INITIALISED = 2  # exit status: serve on a data dir that init has not made a
 
 
 def _parser() -> argparse.ArgumentParser:
+    # no abbreviations: "--admin-password SECRET" must not pass for --admin-password-file
     parser = argparse.ArgumentParser(prog="python -m server", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     allow_abbrev=False)
     parser.add_argument("--data-dir", type=Path,
                         help="the site's data dir (default: IOCWALL_DATA_DIR, or the user's "
                              "data dir)")
@@ -46,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=8700)
     parser.add_argument("--log-level", default="info")
     commands = parser.add_subparsers(dest="command")
-    init = commands.add_parser("init", help="initialise a new site: database, keys, the "
+    init = commands.add_parser("init", allow_abbrev=False, help="initialise a new site: database, keys, the "
                                             "operating unit and the first administrator")
     init.add_argument("--data-dir", type=Path, required=True, dest="init_data_dir")
     init.add_argument("--admin-username", required=True)
