@@ -104,7 +104,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     if "rtsp_url" not in header:
         raise ImportRefused("rtsp_url", "required column missing")
     reader.fieldnames = header
-    rows = []
+    rows: list[tuple[int, dict[str, str]]] = []
     try:
         for number, row in enumerate(reader, start=2):
             if None in row:

@@ -230,14 +230,15 @@ def _upsert_camera(session: Session, box: SecretBox, entry: ManifestCamera,
     if gateway is not None:
         fields["gateway_id"] = gateway.id
     # without a gateway nothing could open a sealed password: none is kept
-    secrets = {"password": entry.rtsp_password, "onvif_password": entry.onvif_password} \
+    secrets: dict[str, Any] = {"password": entry.rtsp_password,
+                               "onvif_password": entry.onvif_password} \
         if gateway is not None and gateway.public_key else {}
     if camera is None:
-        admin.create_camera(session, box, admin.SYSTEM, now, CameraCreate(
-            external_id=external_id, **fields, **secrets))
+        admin.create_camera(session, box, admin.SYSTEM, now, CameraCreate.model_validate(
+            {"external_id": external_id, **fields, **secrets}))
         report.created += 1
         return
-    update = CameraUpdate(**fields)
+    update = CameraUpdate.model_validate(fields)
     changed = admin.camera_changes(box, camera, update)
     # A sealed password cannot be compared (the backend cannot open it): it is sealed again
     # when the camera changed (the lab changes its ports with its credentials) or is missing.
@@ -245,6 +246,7 @@ def _upsert_camera(session: Session, box: SecretBox, entry: ManifestCamera,
                   for k, v in secrets.items() if v)
     if changed or missing:
         admin.update_camera(session, box, admin.SYSTEM, now, camera.id,
-                            CameraUpdate(**fields, **{k: v for k, v in secrets.items() if v}))
+                            CameraUpdate.model_validate(
+                                {**fields, **{k: v for k, v in secrets.items() if v}}))
     if changed:
         report.updated += 1
