@@ -206,6 +206,11 @@ def update_unit(session: Session, actor: Actor, now: datetime, unit_id: int, *,
     elif kind is not None and kind not in perm.WARD_UNIT_KINDS and ward_id is _UNSET:
         new_ward = None  # a city-wide kind has no ward: dropped with the change of kind
     if (new_kind.value, new_ward) != (unit.kind, unit.ward_id):
+        acting = session.get(User, actor.user_id) if actor.user_id is not None else None
+        if new_kind is not UnitKind.OPERATING_UNIT and unit.kind == UnitKind.OPERATING_UNIT \
+                and acting is not None and acting.unit_id == unit.id:
+            raise Refused(CONFLICT, "kind", "this is the acting administrator's own unit: its "
+                          "kind gives them the administration")
         _check_unit_ward(session, new_kind, new_ward)
         unit.kind, unit.ward_id = new_kind.value, new_ward
     if is_active is False and unit.is_active:
@@ -295,15 +300,18 @@ def update_user(session: Session, actor: Actor, now: datetime, user_id: int, *,
     see changed (their live streams are then cut, to be opened again under the new rights)."""
     user = get_user(session, user_id)
     before = _user_shown(user)
+    if actor.user_id == user.id and ((unit_id is not None and unit_id != user.unit_id) or (
+            role is not None and role != user.role)):
+        # the administration right follows from the unit and role: another administrator
+        # makes this change, so that a site never locks its last administrator out by mistake
+        raise Refused(CONFLICT, "unit_id" if unit_id is not None and unit_id != user.unit_id
+                      else "role", "an administrator cannot change their own unit or role")
     if full_name is not None:
         user.full_name = full_name
     if unit_id is not None and unit_id != user.unit_id:
         _active_unit(session, unit_id)
         user.unit_id = unit_id
     if role is not None:
-        if actor.user_id == user.id and role is not Role.ADMIN and user.role == Role.ADMIN:
-            raise Refused(CONFLICT, "role", "an administrator cannot take away their own "
-                          "administration")
         user.role = role.value
     after = _user_shown(user)
     if after == before:
@@ -320,6 +328,9 @@ def reset_password(session: Session, passwords: Passwords, actor: Actor, now: da
     """An administrator's new password for a forgotten one: every session ends and the owner
     must choose their own at the next login."""
     user = get_user(session, user_id)
+    if actor.user_id == user.id:
+        raise Refused(CONFLICT, None, "Administrators change their own password with "
+                      "POST /auth/password (the current one first)")
     check_password(session, password, user.username)
     user.must_change_password = True
     sessions.set_password_hash(session, user, passwords.hash(password), now,

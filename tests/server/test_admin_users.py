@@ -160,3 +160,19 @@ def test_password_policy(password: str, problem: str | None) -> None:
 def test_the_demo_password_passes_only_on_the_demo_site() -> None:
     assert password_problem("demo", demo_site=True) is None
     assert password_problem("demo", demo_site=False) is not None
+
+
+def test_an_administrator_cannot_lock_themselves_out(demo: Backend) -> None:
+    admin = demo.login("ioc.admin")
+    own = {u["username"]: u for u in demo.get("/admin/users", admin).json()}["ioc.admin"]
+    for change, field in (({"role": "operator"}, "role"),
+                          ({"unit_id": unit_id(demo, WARD_POLICE)}, "unit_id")):
+        reply = patch(demo, f"/admin/users/{own['id']}", admin, json=change)
+        assert (reply.status_code, reply.json()["field"]) == (409, field)
+    reply = demo.post(f"/admin/users/{own['id']}/password", admin,
+                      json={"password": "Self-Reset-99aa"})
+    assert reply.status_code == 409
+    reply = patch(demo, f"/admin/units/{unit_id(demo, IOC)}", admin,
+                  json={"kind": "city_police"})
+    assert (reply.status_code, reply.json()["field"]) == (409, "kind")
+    assert demo.get("/admin/users", admin).status_code == 200

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from fastapi import APIRouter, HTTPException, Response, status
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server import admin as services
@@ -44,6 +45,10 @@ def refusals(session: Session) -> Iterator[None]:
         session.rollback()
         raise ApiError(err.status, f"{err.field}: {err.message}" if err.field else err.message,
                        code=err.code, field=err.field) from err
+    except IntegrityError as err:  # two administrators took the same name at once
+        session.rollback()
+        raise ApiError(status.HTTP_409_CONFLICT, "a record with the same name or id was "
+                       "written meanwhile; nothing was saved", code="changed_meanwhile") from err
 
 
 def _ward(ward: Ward) -> WardAdminPublic:
