@@ -23,6 +23,13 @@ down_revision: str | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# The demo seed's accounts (server/demo.py at this revision): a database holding all of them was
+# made by the demo, not by a site that happens to use one of these names.
+DEMO_USERNAMES = ("ioc.operator", "ioc.admin", "police.commander", "police.officer",
+                  "traffic.officer", "order.officer", "ward.dongphu.police",
+                  "ward.dongphu.leader", "ward.haithanh.police", "ward.dongphu.committee",
+                  "agency.viewer")
+
 
 def upgrade() -> None:
     op.create_table(
@@ -32,24 +39,24 @@ def upgrade() -> None:
         sa.Column('demo', sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint('id'),
     )
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
+    # plain ADD COLUMN, not a batch: on SQLite a batch would copy and drop the table, which
+    # its foreign keys forbid once other tables point at its rows
+    op.add_column('users', sa.Column('must_change_password', sa.Boolean(), nullable=False,
+                                     server_default=sa.false()))
     for table in ('wards', 'units', 'cameras'):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('is_active', sa.Boolean(), nullable=False,
-                                          server_default=sa.true()))
-    with op.batch_alter_table('cameras', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('owner_category', sa.String(length=32), nullable=True))
-        batch_op.add_column(sa.Column('latitude', sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column('longitude', sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column('direction', sa.Integer(), nullable=True))
+        op.add_column(table, sa.Column('is_active', sa.Boolean(), nullable=False,
+                                       server_default=sa.true()))
+    op.add_column('cameras', sa.Column('owner_category', sa.String(length=32), nullable=True))
+    op.add_column('cameras', sa.Column('latitude', sa.Float(), nullable=True))
+    op.add_column('cameras', sa.Column('longitude', sa.Float(), nullable=True))
+    op.add_column('cameras', sa.Column('direction', sa.Integer(), nullable=True))
 
     # one statement (no reading back), so that the offline SQL script does it too
+    demo_names = ", ".join(f"'{name}'" for name in DEMO_USERNAMES)
     op.execute(
         "INSERT INTO site (id, created_at, demo) "
         "SELECT 1, CURRENT_TIMESTAMP, "
-        "EXISTS (SELECT 1 FROM users WHERE username = 'ioc.admin') "
+        f"(SELECT count(*) FROM users WHERE username IN ({demo_names})) = {len(DEMO_USERNAMES)} "
         "WHERE EXISTS (SELECT 1 FROM users)"
     )
 
