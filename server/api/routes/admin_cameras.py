@@ -135,6 +135,9 @@ def update_camera(camera_id: Id, body: CameraUpdate, session: SessionDep, admin:
     session.commit()
     if changed:
         _sync(runtime)
+    if {"ward_id", "system"} & set(changed) and runtime.gateways is not None:
+        # who may see it changed: its viewers open their streams again under the new rights
+        runtime.gateways.revoke_camera(camera.id)
     return _answer(session, camera, runtime)
 
 
