@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import func, select
@@ -371,8 +372,8 @@ REQUIRED_FIELDS = frozenset({"name", "ward_id", "system", "main_url", "ptz", "pu
 
 
 def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, (CameraSystem, OwnerCategory)) or hasattr(
-        value, "value") else value
+    """An enum member as the string its column stores."""
+    return value.value if isinstance(value, Enum) else value
 
 
 def camera_shown(camera: Camera) -> dict[str, Any]:
