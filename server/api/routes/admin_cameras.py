@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from sqlalchemy import select
 
+from common.urls import mask_url
 from server import admin as services
 from server.api.errors import ApiError, documented
 from server.api.params import Id
@@ -33,7 +34,8 @@ def camera_admin_public(camera: Camera, box: SecretBox,
         ward_id=camera.ward_id, ward=camera.ward.name, system=camera.system,
         owner_category=camera.owner_category, owner=camera.owner, location=camera.location,
         latitude=camera.latitude, longitude=camera.longitude, direction=camera.direction,
-        main_url=camera.main_url, sub_url=camera.sub_url,
+        # entered URLs hold no credentials (refused); masked anyway for rows older than that
+        main_url=mask_url(camera.main_url), sub_url=mask_url(camera.sub_url) or None,
         onvif_host=box.decrypt(camera.onvif_host_enc), onvif_port=int(port) if port else None,
         ptz=camera.ptz, public=camera.public, record=camera.record,
         transport=camera.transport, gateway_id=camera.gateway_id,
