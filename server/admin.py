@@ -148,8 +148,9 @@ def _unit_shown(unit: Unit) -> dict[str, Any]:
 
 def list_units(session: Session) -> list[tuple[Unit, int]]:
     """Every unit with how many active accounts it has."""
-    counts = dict(session.execute(select(User.unit_id, func.count()).where(
-        User.is_active.is_(True)).group_by(User.unit_id)).tuples().all())
+    counts = {unit_id: int(n) for unit_id, n in session.execute(
+        select(User.unit_id, func.count()).where(User.is_active.is_(True))
+        .group_by(User.unit_id)).all()}
     units = session.execute(select(Unit).order_by(Unit.name, Unit.id)).scalars().all()
     return [(unit, int(counts.get(unit.id, 0))) for unit in units]
 
@@ -243,10 +244,10 @@ def _user_shown(user: User) -> dict[str, Any]:
 
 def list_users(session: Session, now: datetime) -> list[tuple[User, int]]:
     """Every account with its number of live sessions."""
-    counts = dict(session.execute(
+    counts = {user_id: int(n) for user_id, n in session.execute(
         select(AuthToken.user_id, func.count()).where(
             AuthToken.revoked_at.is_(None), AuthToken.expires_at > now)
-        .group_by(AuthToken.user_id)).tuples().all())
+        .group_by(AuthToken.user_id)).all()}
     users = session.execute(select(User).order_by(User.username)).scalars().all()
     return [(user, int(counts.get(user.id, 0))) for user in users]
 
