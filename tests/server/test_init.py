@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import requests
@@ -108,8 +109,8 @@ def test_the_password_is_asked_twice_and_must_follow_the_policy(tmp_path: Path) 
 def test_an_initialised_site_serves_and_its_administrator_logs_in(tmp_path: Path) -> None:
     data_dir = tmp_path / "site"
     assert _init(data_dir, tmp_path).returncode == 0
-    base_url, process = start_test_server(data_dir, demo=False,
-                                          env_overrides={"IOCWALL_GATEWAY": "off"})
+    # its embedded media gateway too: the one the administrator onboards cameras onto
+    base_url, process = start_test_server(data_dir, demo=False)
     try:
         login = requests.post(f"{base_url}/api/v1/auth/login", timeout=10,
                               json={"username": "site.admin", "password": PASSWORD})
@@ -118,6 +119,17 @@ def test_an_initialised_site_serves_and_its_administrator_logs_in(tmp_path: Path
         users = requests.get(f"{base_url}/api/v1/admin/users", timeout=10,
                              headers={"Authorization": f"Bearer {token}"})
         assert [u["username"] for u in users.json()] == ["site.admin"]
+        def gateways() -> list[dict[str, object]]:
+            reply = requests.get(f"{base_url}/api/v1/admin/gateways", timeout=10,
+                                 headers={"Authorization": f"Bearer {token}"})
+            listed: list[dict[str, object]] = reply.json()
+            return listed
+
+        deadline = time.monotonic() + 20  # its row is made as the gateway starts
+        while not gateways() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [(g["name"], g["cameras"]) for g in gateways()] == [("local", 0)]
+        assert gateways()[0]["public_key"]  # known: passwords can be sealed to it
         demo = requests.post(f"{base_url}/api/v1/auth/login", timeout=10,
                              json={"username": "ioc.admin", "password": "demo"})
         assert demo.status_code == 401
