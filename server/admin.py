@@ -13,6 +13,7 @@ functions only flush, the caller commits or rolls back, so a refusal leaves noth
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -32,6 +33,8 @@ from server.models import AuthToken, Camera, Gateway, Unit, User, Ward
 from server.password_policy import password_problem
 from server.schemas import CameraCreate, CameraUpdate
 from server.security import Passwords, SecretBox
+
+log = logging.getLogger("iocwall.admin")
 
 NOT_FOUND, CONFLICT, INVALID = 404, 409, 422
 
@@ -292,6 +295,7 @@ def create_user(session: Session, passwords: Passwords, actor: Actor, now: datet
     session.add(user)
     session.flush()
     _audit(session, actor, "account_create", now, target_user_id=user.id, after=_user_shown(user))
+    log.info("account %s created by %s", user.username, actor.username)
     return user
 
 
@@ -473,6 +477,7 @@ def create_camera(session: Session, box: SecretBox, actor: Actor, now: datetime,
     session.flush()
     _audit(session, actor, "camera_create", now, camera_id=camera.id, after=camera_shown(camera),
            credentials_entered=_entered(body))
+    log.info("%s: onboarded by %s (%s)", camera.name, actor.username, mask_url(camera.main_url))
     return camera
 
 
@@ -592,6 +597,7 @@ def update_camera(session: Session, box: SecretBox, actor: Actor, now: datetime,
     session.expire(camera, ["ward"])
     _audit(session, actor, "camera_update", now, camera_id=camera.id, before=before,
            after=camera_shown(camera), changed=changed, credentials_entered=_entered(body))
+    log.info("%s: changed by %s (%s)", camera.name, actor.username, ", ".join(changed))
     return camera, changed
 
 
@@ -617,4 +623,6 @@ def set_camera_active(session: Session, actor: Actor, now: datetime, camera_id: 
     session.flush()
     _audit(session, actor, "camera_activate" if active else "camera_deactivate", now,
            camera_id=camera.id)
+    log.info("%s: %s by %s", camera.name, "reactivated" if active else "deactivated",
+             actor.username)
     return camera, True
