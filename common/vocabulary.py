@@ -65,6 +65,32 @@ class CameraSystem(StrEnum):
     TRAFFIC = "traffic"
 
 
+class OwnerCategory(StrEnum):
+    """Who owns a camera connected to the public system (Art. 3.6, 7): an administrator says so
+    when onboarding it, and it decides whether the camera may ever be published (Art. 14)."""
+
+    SCHOOL = "school"
+    HOSPITAL = "hospital"
+    AGENCY = "agency"
+    HOUSEHOLD = "household"
+    BUSINESS = "business"
+    OTHER = "other"
+
+
+# Pictures of children, patients and homes stay off the public app (Art. 14), whatever an
+# administrator asks: these owners' cameras can never be made public.
+NEVER_PUBLIC_OWNERS = frozenset({OwnerCategory.SCHOOL, OwnerCategory.HOSPITAL,
+                                 OwnerCategory.HOUSEHOLD})
+
+
+class ImportAction(StrEnum):
+    """What a camera import (``POST /admin/cameras/import``) does with one row of the file."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+
+
 class Scope(StrEnum):
     """Where a permission rule applies (a column of docs/permissions.md)."""
 

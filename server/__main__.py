@@ -1,6 +1,12 @@
 """``python -m server``: migrate, optionally seed the demo, and serve; or verify the audit log.
 
-    python -m server [--demo] [--lab-manifest PATH] [--host 127.0.0.1] [--port 8700]
+    python -m server init --data-dir DIR --admin-username NAME [--admin-password-file FILE]
+        a new site: the database, the keys, the operating unit and its first administrator
+        (the password from the file's first line, or asked twice; never on the command line)
+    python -m server [--data-dir DIR] [--demo] [--lab-manifest PATH] [--host 127.0.0.1]
+                     [--port 8700]
+        serve an initialised site (exit 2 with the way to run init otherwise); --demo makes
+        the demo site itself
     python -m server migrate
         only the migration (serving migrates too): a site runs it as the schema's owner
     python -m server audit verify
@@ -24,16 +30,33 @@ from pathlib import Path
 
 log = logging.getLogger("iocwall.server")
 
+IOC_UNIT_NAME = "Văn phòng HĐND-UBND thành phố (Trung tâm IOC)"
+NOT_INITIALISED = 2  # exit status: serve on a data dir that init has not made a site
+
 
 def _parser() -> argparse.ArgumentParser:
+    # no abbreviations: "--admin-password SECRET" must not pass for --admin-password-file
     parser = argparse.ArgumentParser(prog="python -m server", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     allow_abbrev=False)
+    parser.add_argument("--data-dir", type=Path,
+                        help="the site's data dir (default: IOCWALL_DATA_DIR, or the user's "
+                             "data dir)")
     parser.add_argument("--demo", action="store_true", help="seed the demo organisation")
     parser.add_argument("--lab-manifest", type=Path, help="lab.json with the demo cameras")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8700)
     parser.add_argument("--log-level", default="info")
     commands = parser.add_subparsers(dest="command")
+    init = commands.add_parser("init", allow_abbrev=False, help="initialise a new site: database, keys, the "
+                                            "operating unit and the first administrator")
+    init.add_argument("--data-dir", type=Path, required=True, dest="init_data_dir")
+    init.add_argument("--admin-username", required=True)
+    init.add_argument("--admin-full-name", default="Quản trị hệ thống")
+    init.add_argument("--admin-password-file", type=Path,
+                      help="a file whose first line is the password (else asked twice)")
+    init.add_argument("--unit-name", default=IOC_UNIT_NAME,
+                      help="the operating unit's name (the IOC)")
     commands.add_parser("migrate", help="bring the database (IOCWALL_DATABASE_URL) to the "
                                         "newest schema revision and exit")
     audit_cmd = commands.add_parser("audit", help="audit log tools")
@@ -65,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         sys.stdout.write(render_markdown())
         return 0
+    if args.command == "init":
+        return _init(args)
     if args.command == "migrate":
         return _migrate()
     if args.command == "gateway-token-key":
@@ -139,19 +164,117 @@ def _clip_verify(clip: Path, manifest: Path, public_key_file: Path | None) -> in
     return int(result.verdict)
 
 
+def _read_password(path: Path | None) -> str | None:
+    """The first administrator's password: a file's first line, or typed twice (no echo).
+    Never an argument: the command line is readable by every user of the machine."""
+    import getpass
+
+    if path is not None:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"init: cannot read the password file {path}: {exc}", file=sys.stderr)
+            return None
+        return lines[0] if lines else ""
+    first = getpass.getpass("Password of the first administrator: ")
+    if getpass.getpass("The same password again: ") != first:
+        print("init: the two passwords differ; nothing was done", file=sys.stderr)
+        return None
+    return first
+
+
+def _init(args: argparse.Namespace) -> int:
+    """A new site: the schema (Alembic), the keys the server would make at its first start,
+    the site row, the operating unit (the IOC) and its first administrator. No demo data."""
+    from sqlalchemy.exc import IntegrityError
+
+    from server import admin, audit
+    from server.config import Settings, prepare_private_dir
+    from server.db import make_engine, make_sessionmaker, migrate
+    from server.main import utc_now
+    from server.password_policy import password_problem
+    from server.permissions import Role, UnitKind
+    from server.security import Passwords, SecretBox
+    from server.signing import load_or_create_signing_key
+    from server.site import initialised, mark_initialised
+    from server.stream_sessions import load_or_create_token_key
+
+    settings = Settings.from_env(data_dir=args.init_data_dir)
+    password = _read_password(args.admin_password_file)
+    if password is None:
+        return NOT_INITIALISED
+    problem = password_problem(password, username=args.admin_username)
+    if problem:
+        print(f"init: the password {problem}; nothing was done", file=sys.stderr)
+        return NOT_INITIALISED
+    prepare_private_dir(settings.data_dir)
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        if initialised(engine):
+            print(f"init: {settings.data_dir} is already an initialised site; nothing was done",
+                  file=sys.stderr)
+            return 1
+        # the keys the server makes at its first start, made now so a backup taken after init
+        # holds them
+        SecretBox.from_settings(settings)
+        load_or_create_signing_key(settings.signing_key_file)
+        load_or_create_token_key(settings.stream_token_key_file)
+        now = utc_now()
+        with make_sessionmaker(engine)() as session:
+            try:
+                mark_initialised(session, now, demo=False)
+                unit = admin.create_unit(session, admin.SYSTEM, now, name=args.unit_name,
+                                         kind=UnitKind.OPERATING_UNIT, ward_id=None)
+                user = admin.create_user(session, Passwords(settings), admin.SYSTEM, now,
+                                         username=args.admin_username,
+                                         full_name=args.admin_full_name, unit_id=unit.id,
+                                         role=Role.ADMIN, password=password,
+                                         must_change_password=False)
+                audit.append(session, "site_init", now=now, username="system",
+                             detail={"unit_id": unit.id, "admin_user_id": user.id,
+                                     "admin_username": user.username})
+                session.commit()
+            except admin.Refused as err:
+                print(f"init: {err}; nothing was done", file=sys.stderr)
+                return NOT_INITIALISED
+            except IntegrityError:  # another init won the race
+                print("init: the site was initialised meanwhile; nothing was done",
+                      file=sys.stderr)
+                return 1
+    finally:
+        engine.dispose()
+    print(f"OK: site initialised in {settings.data_dir}; administrator {args.admin_username}. "
+          f"Serve it with: python -m server --data-dir {settings.data_dir}")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.config import Settings, prepare_private_dir
-    from server.db import migrate
+    from server.db import make_engine, migrate
     from server.demo import read_manifest, seed_demo
     from server.main import create_app, utc_now
+    from server.site import SiteMismatch, initialised
 
-    settings = Settings.from_env()
+    settings = Settings.from_env(**({"data_dir": args.data_dir} if args.data_dir else {}))
     if args.demo and args.lab_manifest is not None and not os.environ.get("IOCWALL_RECORD"):
         settings = settings.model_copy(update={"record": True})
     prepare_private_dir(settings.data_dir)
     migrate(settings.database_url)
+    if not args.demo:
+        engine = make_engine(settings.database_url)
+        try:
+            ready = initialised(engine)
+        finally:
+            engine.dispose()
+        if not ready:
+            print(f"{settings.data_dir} is not an initialised site. Initialise it first:\n"
+                  f"    python -m server init --data-dir {settings.data_dir} "
+                  "--admin-username NAME [--admin-password-file FILE]\n"
+                  "or run the demo: python -m server --demo", file=sys.stderr)
+            return NOT_INITIALISED
     app = create_app(settings)
     if args.lab_manifest is not None and not args.demo:
         log.warning("--lab-manifest is only used with --demo")
@@ -159,8 +282,12 @@ def _serve(args: argparse.Namespace) -> int:
         runtime = app.state.runtime
         manifest = read_manifest(args.lab_manifest) if args.lab_manifest else None
         with runtime.sessions() as session:
-            seed_demo(session, runtime.passwords, runtime.secrets, utc_now(), manifest,
-                      settings)
+            try:
+                seed_demo(session, runtime.passwords, runtime.secrets, utc_now(), manifest,
+                          settings)
+            except SiteMismatch as err:
+                print(f"--demo: {err}", file=sys.stderr)
+                return NOT_INITIALISED
     log.info("Serving on http://%s:%d/api/v1", args.host, args.port)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0

@@ -120,7 +120,7 @@ def catalogue(session: Session, user: User, now: datetime) -> list[RequestableCa
                            "decides them); units of the regulation see their cameras by their "
                            "rights")
     query = (select(Camera).join(Ward, Camera.ward_id == Ward.id)
-             .where(Camera.system.in_(sorted(GRANTABLE)))
+             .where(Camera.system.in_(sorted(GRANTABLE)), Camera.is_active.is_(True))
              .order_by(Ward.name, Camera.name, Camera.id))
     result = [RequestableCamera(id=c.id, name=c.name, ward=c.ward.name, location=c.location)
               for c in session.execute(query).scalars().unique().all()]

@@ -18,16 +18,18 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server import audit
+from common.vocabulary import OwnerCategory
+from server import admin, audit
 from server.config import Settings
-from server.gateways import ensure_local_gateway, seal
-from server.models import Camera, Gateway, Unit, User, Ward
+from server.gateways import ensure_local_gateway
+from server.models import Gateway, Unit, User, Ward
+from server.password_policy import DEMO_PASSWORD
 from server.permissions import CameraSystem, Role, UnitKind
+from server.schemas import CameraCreate, CameraUpdate
 from server.security import Passwords, SecretBox
+from server.site import mark_initialised
 
 log = logging.getLogger("iocwall.server.demo")
-
-DEMO_PASSWORD = "demo"
 
 WARDS = ("Đồng Phú", "Hải Thành", "Bắc Lý")
 
@@ -86,6 +88,7 @@ class Placement:
     system: CameraSystem
     owner: str
     public: bool  # published to the SmartCity app (Art. 11.3.a, Art. 14)
+    category: OwnerCategory | None = None  # who owns a public-system camera
 
 
 # The lab's first eight cameras. Indexes 0..3 are all in Đồng Phú and cover the three systems, so
@@ -93,11 +96,13 @@ class Placement:
 PLACEMENTS: tuple[Placement, ...] = (
     Placement("Đồng Phú", CameraSystem.SMART_CITY, SMART_CITY_OWNER, False),
     Placement("Đồng Phú", CameraSystem.TRAFFIC, SMART_CITY_OWNER, True),
-    Placement("Đồng Phú", CameraSystem.PUBLIC, "Trường THPT Đồng Hới", False),
+    Placement("Đồng Phú", CameraSystem.PUBLIC, "Trường THPT Đồng Hới", False,
+              OwnerCategory.SCHOOL),
     Placement("Đồng Phú", CameraSystem.SMART_CITY, SMART_CITY_OWNER, False),
     Placement("Hải Thành", CameraSystem.TRAFFIC, SMART_CITY_OWNER, False),
     Placement("Hải Thành", CameraSystem.SMART_CITY, SMART_CITY_OWNER, False),
-    Placement("Bắc Lý", CameraSystem.PUBLIC, "Bệnh viện Hữu nghị Việt Nam - Cu Ba", False),
+    Placement("Bắc Lý", CameraSystem.PUBLIC, "Bệnh viện Hữu nghị Việt Nam - Cu Ba", False,
+              OwnerCategory.HOSPITAL),
     Placement("Bắc Lý", CameraSystem.TRAFFIC, SMART_CITY_OWNER, True),
 )
 _SYSTEM_CYCLE = (CameraSystem.SMART_CITY, CameraSystem.TRAFFIC, CameraSystem.PUBLIC)
@@ -108,9 +113,10 @@ def placement(index: int) -> Placement:
     if index < len(PLACEMENTS):
         return PLACEMENTS[index]
     system = _SYSTEM_CYCLE[(index // len(WARDS)) % len(_SYSTEM_CYCLE)]
-    owner = "Hộ gia đình (kết nối tự nguyện)" if system is CameraSystem.PUBLIC \
-        else SMART_CITY_OWNER
-    return Placement(WARDS[index % len(WARDS)], system, owner, False)
+    if system is CameraSystem.PUBLIC:
+        return Placement(WARDS[index % len(WARDS)], system, "Hộ gia đình (kết nối tự nguyện)",
+                         False, OwnerCategory.HOUSEHOLD)
+    return Placement(WARDS[index % len(WARDS)], system, SMART_CITY_OWNER, False)
 
 
 class ManifestCamera(BaseModel):
@@ -146,53 +152,57 @@ class SeedReport:
 def seed_demo(session: Session, passwords: Passwords, box: SecretBox, now: datetime,
               manifest: list[ManifestCamera] | None = None,
               settings: Settings | None = None) -> SeedReport:
-    """Create or update the demo organisation (and cameras from a manifest); commits.
+    """Create or update the demo organisation (and cameras from a manifest) through the
+    administrators' own functions (``server.admin``), so every demo start exercises them;
+    commits. The database becomes the demo site (its site row), which is what lets the demo
+    keep its documented password; :class:`server.site.SiteMismatch` on a site initialised
+    for real use.
 
     With ``settings``, every demo camera is served by the local media gateway (its row made
     if needed, its key made and learnt if it has none: ``settings.gateway`` embedded), its
     passwords sealed to that gateway's key; without, the cameras get no password (nothing
     could open it)."""
     report = SeedReport()
+    mark_initialised(session, now, demo=True)
+    actor = admin.SYSTEM
     wards: dict[str, Ward] = {}
     for name in WARDS:
         ward = session.execute(select(Ward).where(Ward.name == name)).scalar_one_or_none()
         if ward is None:
-            ward = Ward(name=name)
-            session.add(ward)
+            ward = admin.create_ward(session, actor, now, name)
             report.created += 1
         wards[name] = ward
-    session.flush()
 
     units: dict[str, Unit] = {}
     for name, kind, ward_name in UNITS:
         ward_id = wards[ward_name].id if ward_name else None
         unit = session.execute(select(Unit).where(Unit.name == name)).scalar_one_or_none()
         if unit is None:
-            unit = Unit(name=name, kind=kind.value, ward_id=ward_id)
-            session.add(unit)
+            unit = admin.create_unit(session, actor, now, name=name, kind=kind, ward_id=ward_id)
             report.created += 1
-        elif (unit.kind, unit.ward_id) != (kind.value, ward_id):
-            unit.kind, unit.ward_id = kind.value, ward_id
+        elif (unit.kind, unit.ward_id, unit.is_active) != (kind.value, ward_id, True):
+            admin.update_unit(session, actor, now, unit.id, kind=kind, ward_id=ward_id,
+                              is_active=True)
             report.updated += 1
         units[name] = unit
-    session.flush()
 
     for username, full_name, unit_name, role in USERS:
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         unit_id = units[unit_name].id
         if user is None:
-            session.add(User(username=username, full_name=full_name, unit_id=unit_id,
-                             role=role.value, password_hash=passwords.hash(DEMO_PASSWORD),
-                             is_active=True))
+            admin.create_user(session, passwords, actor, now, username=username,
+                              full_name=full_name, unit_id=unit_id, role=role,
+                              password=DEMO_PASSWORD, must_change_password=False)
             report.created += 1
         elif (user.full_name, user.unit_id, user.role) != (full_name, unit_id, role.value):
-            user.full_name, user.unit_id, user.role = full_name, unit_id, role.value
+            admin.update_user(session, actor, now, user.id, full_name=full_name,
+                              unit_id=unit_id, role=role)
             report.updated += 1
-    session.flush()
 
     gateway = ensure_local_gateway(session, settings, box) if settings is not None else None
+    session.flush()
     for entry in manifest or []:
-        _upsert_camera(session, box, entry, wards, report, gateway)
+        _upsert_camera(session, box, entry, wards, report, gateway, now)
 
     if report.created or report.updated:
         audit.append(session, "admin_seed_demo", now=now, username="system",
@@ -204,54 +214,39 @@ def seed_demo(session: Session, passwords: Passwords, box: SecretBox, now: datet
 
 
 def _upsert_camera(session: Session, box: SecretBox, entry: ManifestCamera,
-                   wards: dict[str, Ward], report: SeedReport, gateway: Gateway | None) -> None:
+                   wards: dict[str, Ward], report: SeedReport, gateway: Gateway | None,
+                   now: datetime) -> None:
     place = placement(entry.index)
     external_id = f"lab:{entry.index}"
-    camera = session.execute(
-        select(Camera).where(Camera.external_id == external_id)
-    ).scalar_one_or_none()
-    plain: dict[str, Any] = {
-        "name": entry.name, "ward_id": wards[place.ward].id, "system": place.system.value,
-        "owner": place.owner, "location": entry.location, "main_url": entry.main_url,
-        "sub_url": entry.sub_url, "ptz": entry.ptz, "public": place.public,
-    }
-    onvif_port = str(entry.onvif_port) if entry.onvif_port is not None else None
-    secret: dict[str, str | None] = {
-        "rtsp_username_enc": entry.rtsp_username, "onvif_host_enc": entry.onvif_host,
-        "onvif_port_enc": onvif_port, "onvif_username_enc": entry.onvif_username,
+    camera = admin.camera_by_external_id(session, external_id)
+    fields: dict[str, Any] = {
+        "name": entry.name, "ward_id": wards[place.ward].id, "system": place.system,
+        "owner_category": place.category, "owner": place.owner, "location": entry.location,
+        "main_url": entry.main_url, "sub_url": entry.sub_url, "ptz": entry.ptz,
+        "public": place.public, "onvif_host": entry.onvif_host,
+        "onvif_port": entry.onvif_port, "username": entry.rtsp_username,
+        "onvif_username": entry.onvif_username,
     }
     if gateway is not None:
-        plain["gateway_id"] = gateway.id
-    sealed = {"rtsp_password_sealed": entry.rtsp_password,
-              "onvif_password_sealed": entry.onvif_password}
+        fields["gateway_id"] = gateway.id
+    # without a gateway nothing could open a sealed password: none is kept
+    secrets: dict[str, Any] = {"password": entry.rtsp_password,
+                               "onvif_password": entry.onvif_password} \
+        if gateway is not None and gateway.public_key else {}
     if camera is None:
-        camera = Camera(external_id=external_id, **plain,
-                        **{k: box.encrypt(v) for k, v in secret.items()})
-        _seal(camera, gateway, sealed)
-        session.add(camera)
+        admin.create_camera(session, box, admin.SYSTEM, now, CameraCreate.model_validate(
+            {"external_id": external_id, **fields, **secrets}))
         report.created += 1
         return
-    changed = False
-    for key, value in plain.items():
-        if getattr(camera, key) != value:
-            setattr(camera, key, value)
-            changed = True
-    for key, value in secret.items():
-        # Compare plaintexts: Fernet ciphertexts differ on every encryption.
-        if box.decrypt(getattr(camera, key)) != value:
-            setattr(camera, key, box.encrypt(value))
-            changed = True
+    update = CameraUpdate.model_validate(fields)
+    changed = admin.camera_changes(box, camera, update)
     # A sealed password cannot be compared (the backend cannot open it): it is sealed again
     # when the camera changed (the lab changes its ports with its credentials) or is missing.
-    if changed or any(getattr(camera, k) is None for k, v in sealed.items() if v):
-        _seal(camera, gateway, sealed)
+    missing = any(getattr(camera, admin.PASSWORD_FIELDS[k]) is None
+                  for k, v in secrets.items() if v)
+    if changed or missing:
+        admin.update_camera(session, box, admin.SYSTEM, now, camera.id,
+                            CameraUpdate.model_validate(
+                                {**fields, **{k: v for k, v in secrets.items() if v}}))
     if changed:
         report.updated += 1
-
-
-def _seal(camera: Camera, gateway: Gateway | None, sealed: dict[str, str | None]) -> None:
-    """The passwords sealed to the serving gateway's key; without a gateway and its key, none
-    (nothing could open them)."""
-    key = gateway.public_key if gateway is not None else None
-    for column, password in sealed.items():
-        setattr(camera, column, seal(key, password) if key and password else None)

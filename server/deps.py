@@ -18,6 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from server import permissions as perm
+from server.api.errors import ApiError
 from server.api.params import Id
 from server.config import Settings
 from server.models import AuthToken, User
@@ -133,11 +134,29 @@ def get_auth(
 AuthDep = Annotated[Authenticated, Depends(get_auth)]
 
 
+PASSWORD_CHANGE_REQUIRED = "password_change_required"
+
+
 def get_current_user(auth: AuthDep) -> User:
+    """The logged-in user, once they chose their own password: while an administrator's
+    password is still theirs (new account, reset), only ``POST /auth/password``,
+    ``POST /auth/logout`` and ``GET /me`` (which use :data:`AuthDep` or
+    :data:`UserWithAnyPassword`) answer; everything else is 403 ``password_change_required``."""
+    if auth.user.must_change_password:
+        raise ApiError(status.HTTP_403_FORBIDDEN,
+                       "Change the password an administrator set before anything else "
+                       "(POST /api/v1/auth/password)", code=PASSWORD_CHANGE_REQUIRED)
     return auth.user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_user_with_any_password(auth: AuthDep) -> User:
+    return auth.user
+
+
+UserWithAnyPassword = Annotated[User, Depends(get_user_with_any_password)]
 
 
 def camera_not_found() -> HTTPException:

@@ -88,7 +88,8 @@ def set_gateway_key(session: Session, gateway: Gateway, public_key: str) -> list
 
 def camera_entries(session: Session, gateway: Gateway, box: SecretBox) -> list[dict[str, Any]]:
     """The camera streams ``gateway`` serves, in its configuration's shape (sealed passwords)."""
-    cameras = session.execute(select(Camera).where(Camera.gateway_id == gateway.id)
+    cameras = session.execute(select(Camera).where(Camera.gateway_id == gateway.id,
+                                                   Camera.is_active.is_(True))
                               .order_by(Camera.id)).scalars().all()
     entries = []
     for camera in cameras:
@@ -133,7 +134,8 @@ class GatewayTable:
 
 
 def gateway_table(session: Session, gateway: Gateway, box: SecretBox) -> GatewayTable:
-    cameras = session.execute(select(Camera).where(Camera.gateway_id == gateway.id)
+    cameras = session.execute(select(Camera).where(Camera.gateway_id == gateway.id,
+                                                   Camera.is_active.is_(True))
                               .order_by(Camera.id)).scalars().all()
     return GatewayTable(cameras=camera_entries(session, gateway, box),
                         ptz_cameras=ptz_broker.onvif_entries(list(cameras), box))
@@ -187,6 +189,10 @@ class Gateways:
 
     def revoke_user(self, user_id: int) -> int:
         return self._send(Revocation(user_id=user_id))
+
+    def revoke_camera(self, camera_id: int) -> int:
+        """Every viewer's streams of the camera (deactivated)."""
+        return self._send(Revocation(camera_id=camera_id))
 
     def revoke_user_camera(self, user_id: int, camera_id: int) -> int:
         return self._send(Revocation(user_id=user_id, camera_id=camera_id))

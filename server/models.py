@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
     true,
 )
@@ -59,11 +60,25 @@ class Base(DeclarativeBase):
     pass
 
 
+class Site(Base):
+    """The site's one row, written when it is initialised (``python -m server init`` or the
+    demo): a database without it is not served. ``demo`` allows the demo's documented
+    password; no API sets it."""
+
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    demo: Mapped[bool] = mapped_column(Boolean)
+
+
 class Ward(Base):
     __tablename__ = "wards"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # deactivated, never deleted: cameras, units and the audit log refer to it
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Unit(Base):
@@ -73,6 +88,7 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"), nullable=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     ward: Mapped[Ward | None] = relationship(lazy="joined")
 
@@ -87,6 +103,10 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(32))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # an administrator set the password (new account, reset): every route but the password
+    # change and logout refuses until its owner picks their own
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
 
     unit: Mapped[Unit] = relationship(lazy="joined")
 
@@ -150,6 +170,13 @@ class Camera(Base):
     onvif_password_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
     # how its gateway reaches it: "auto" (TCP, UDP when the camera refuses TCP), "tcp", "udp"
     transport: Mapped[str] = mapped_column(String(8), default="auto", server_default="auto")
+    # deactivated: gone from every list and gateway table at once, its recordings kept
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # who owns a public-system camera (common.vocabulary.OwnerCategory): decides publication
+    owner_category: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    direction: Mapped[int | None] = mapped_column(Integer, nullable=True)  # degrees, 0 = north
 
     ward: Mapped[Ward] = relationship(lazy="joined")
 

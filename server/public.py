@@ -57,7 +57,8 @@ def retry_after(seconds: float) -> str:
 
 
 def public_cameras(session: Session) -> list[Camera]:
-    return list(session.execute(select(Camera).where(Camera.public.is_(True))
+    return list(session.execute(select(Camera).where(Camera.public.is_(True),
+                                                     Camera.is_active.is_(True))
                                 .order_by(Camera.name, Camera.id)).scalars().all())
 
 

@@ -231,7 +231,8 @@ def record_targets(session: Session, gateway_sessions: GatewaySessions,
                    ) -> tuple[list[RecordTarget], dict[int, str]]:
     """The cameras flagged for recording (optionally only ``camera_ids``) that a gateway
     serves, and why each other one is not recorded (camera id → reason)."""
-    query = select(Camera).where(Camera.record.is_(True)).order_by(Camera.id)
+    query = select(Camera).where(Camera.record.is_(True), Camera.is_active.is_(True)
+                                 ).order_by(Camera.id)
     if camera_ids is not None:
         query = query.where(Camera.id.in_(list(camera_ids)))
     targets = []

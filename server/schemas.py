@@ -23,7 +23,15 @@ from pydantic import (
 )
 
 from common.records import PtzAccess
-from common.vocabulary import CameraTransport
+from common.urls import rtsp_url_problem
+from common.vocabulary import (
+    CameraSystem,
+    CameraTransport,
+    ImportAction,
+    OwnerCategory,
+    Role,
+    UnitKind,
+)
 
 # What a request may carry. Integers fit the databases' INTEGER columns (PostgreSQL's is 32-bit;
 # a larger value would fail inside the database instead of being refused); times and days lie in
@@ -125,6 +133,9 @@ class MePublic(BaseModel):
     role: str
     unit: UnitPublic
     scope: ScopePublic
+    # an administrator set the password: every route but POST /auth/password, /auth/logout and
+    # GET /me answers 403 ``password_change_required`` until the user changes it
+    must_change_password: bool = False
 
 
 class TokenPublic(BaseModel):
@@ -535,14 +546,6 @@ class GatewayUpdate(StrictInput):
     is_active: bool | None = None
 
 
-class CameraUpdate(StrictInput):
-    """An administrator's change to a camera (fields left out stay as they are)."""
-
-    # how its gateway reaches the camera: "auto" (TCP, falling back to UDP when the camera
-    # refuses TCP), "tcp", or "udp" (a camera that serves UDP only)
-    transport: CameraTransport | None = None
-
-
 class CameraPlacementChange(StrictInput):
     """Serve the camera by another gateway. Passwords given here are sealed to that gateway's
     key and forgotten; left out, the gateway holding them re-seals them."""
@@ -550,3 +553,221 @@ class CameraPlacementChange(StrictInput):
     gateway_id: DbInt
     rtsp_password: str | None = Field(default=None, min_length=1, max_length=256)
     onvif_password: str | None = Field(default=None, min_length=1, max_length=256)
+
+
+# -- site administration (server.admin) -------------------------------------------------------
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+USERNAME_PATTERN = r"^[A-Za-z0-9._@-]+$"
+Password = Annotated[str, Field(min_length=1, max_length=1024)]
+Secret = Annotated[str, Field(min_length=1, max_length=256)]
+
+
+def _rtsp_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    problem = rtsp_url_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+RtspUrl = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_rtsp_url)]
+
+
+class WardCreate(StrictInput):
+    name: Name
+
+
+class WardUpdate(StrictInput):
+    name: Name | None = None
+    is_active: StrictBool | None = None
+
+
+class WardAdminPublic(BaseModel):
+    id: int
+    name: str
+    is_active: bool
+
+
+class UnitCreate(StrictInput):
+    """A unit of the regulation. ``ward_id`` is required for ward police and ward committees
+    (what they see is their ward) and refused for every other kind (city-wide or granted)."""
+
+    name: Name
+    kind: UnitKind
+    ward_id: DbInt | None = None
+
+
+class UnitUpdate(StrictInput):
+    name: Name | None = None
+    kind: UnitKind | None = None
+    ward_id: DbInt | None = None
+    is_active: StrictBool | None = None
+
+
+class UnitAdminPublic(BaseModel):
+    id: int
+    name: str
+    kind: str
+    ward: WardPublic | None
+    is_active: bool
+    users: int
+
+
+class UserCreate(StrictInput):
+    """A new account; ``password`` is its first password, which its owner must change at the
+    first login (policy: at least 10 characters, not a common password)."""
+
+    username: str = Field(min_length=1, max_length=150, pattern=USERNAME_PATTERN)
+    full_name: Name
+    unit_id: DbInt
+    role: Role
+    password: Password
+
+
+class UserUpdate(StrictInput):
+    full_name: Name | None = None
+    unit_id: DbInt | None = None
+    role: Role | None = None
+
+
+class PasswordReset(StrictInput):
+    """The administrator's new password for the account; its owner must change it at the next
+    login, and every session of the account ends."""
+
+    password: Password
+
+
+class UserAdminPublic(BaseModel):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    unit: UnitPublic
+    is_active: bool
+    must_change_password: bool
+    sessions: int
+
+
+class CameraFields(StrictInput):
+    """What an administrator enters of a camera. The credentials (``username``, ``password``,
+    ``onvif_username``, ``onvif_password``) are write-only: the user names are kept encrypted,
+    the passwords sealed to the serving gateway's key; no answer shows them (only
+    ``has_credentials``). Left out, the ONVIF credentials are the RTSP ones."""
+
+    name: Name
+    ward_id: DbInt
+    system: CameraSystem
+    # who owns a camera of the public system; required for it, refused for the others
+    owner_category: OwnerCategory | None = None
+    owner: str = Field(default="", max_length=200)
+    location: str = Field(default="", max_length=300)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    direction: int | None = Field(default=None, ge=0, le=359)
+    main_url: RtspUrl
+    sub_url: RtspUrl | None = None
+    onvif_host: str | None = Field(default=None, min_length=1, max_length=255,
+                                   pattern=HOST_PATTERN)
+    onvif_port: int | None = Field(default=None, ge=1, le=65535)
+    ptz: StrictBool = False
+    public: StrictBool = False
+    record: StrictBool = True
+    transport: CameraTransport = CameraTransport.AUTO
+    gateway_id: DbInt | None = None
+    external_id: str | None = Field(default=None, min_length=1, max_length=100)
+    username: str | None = Field(default=None, max_length=256)
+    password: Secret | None = None
+    onvif_username: str | None = Field(default=None, max_length=256)
+    onvif_password: Secret | None = None
+
+
+class CameraCreate(CameraFields):
+    pass
+
+
+class CameraUpdate(StrictInput):
+    """An administrator's change to a camera: fields left out stay as they are (``null`` clears
+    an optional one). A new ``gateway_id`` moves the camera; its passwords are re-sealed by the
+    gateway holding them or must be entered again (409 naming the field)."""
+
+    name: Name | None = None
+    ward_id: DbInt | None = None
+    system: CameraSystem | None = None
+    owner_category: OwnerCategory | None = None
+    owner: str | None = Field(default=None, max_length=200)
+    location: str | None = Field(default=None, max_length=300)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    direction: int | None = Field(default=None, ge=0, le=359)
+    main_url: RtspUrl | None = None
+    sub_url: RtspUrl | None = None
+    onvif_host: str | None = Field(default=None, min_length=1, max_length=255,
+                                   pattern=HOST_PATTERN)
+    onvif_port: int | None = Field(default=None, ge=1, le=65535)
+    ptz: StrictBool | None = None
+    public: StrictBool | None = None
+    record: StrictBool | None = None
+    # how its gateway reaches the camera: "auto" (TCP, falling back to UDP when the camera
+    # refuses TCP), "tcp", or "udp" (a camera that serves UDP only)
+    transport: CameraTransport | None = None
+    gateway_id: DbInt | None = None
+    external_id: str | None = Field(default=None, min_length=1, max_length=100)
+    username: str | None = Field(default=None, max_length=256)
+    password: Secret | None = None
+    onvif_username: str | None = Field(default=None, max_length=256)
+    onvif_password: Secret | None = None
+
+
+class CameraAdminPublic(BaseModel):
+    """A camera as its administrators manage it: never a user name or password."""
+
+    id: int
+    external_id: str | None
+    name: str
+    ward_id: int
+    ward: str
+    system: str
+    owner_category: str | None
+    owner: str
+    location: str
+    latitude: float | None
+    longitude: float | None
+    direction: int | None
+    main_url: str
+    sub_url: str | None
+    onvif_host: str | None
+    onvif_port: int | None
+    ptz: bool
+    public: bool
+    record: bool
+    transport: str
+    gateway_id: int | None
+    gateway: str | None
+    is_active: bool
+    has_credentials: bool
+    has_onvif_credentials: bool
+
+
+class ImportRowError(BaseModel):
+    row: int = Field(description="the CSV line, 1 being the header")
+    column: str
+    reason: str
+
+
+class ImportRowResult(BaseModel):
+    row: int
+    external_id: str
+    action: ImportAction
+    camera_id: int | None = None
+
+
+class CameraImportPublic(BaseModel):
+    dry_run: bool
+    gateway_id: int
+    created: int
+    updated: int
+    unchanged: int
+    rows: list[ImportRowResult]
+    errors: list[ImportRowError]

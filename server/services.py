@@ -47,7 +47,8 @@ class VisibleCamera:
 def visible_cameras(session: Session, user: User, now: datetime) -> list[VisibleCamera]:
     """The cameras the user may see (any action), ordered by name."""
     ctx = user_context(session, user)
-    cameras = session.execute(select(Camera).order_by(Camera.name, Camera.id)).scalars().all()
+    cameras = session.execute(select(Camera).where(Camera.is_active.is_(True))
+                              .order_by(Camera.name, Camera.id)).scalars().all()
     result = []
     for camera in cameras:
         actions = perm.actions_for(ctx, camera_context(camera), now)
@@ -60,7 +61,7 @@ def visible_camera(session: Session, user: User, camera_id: int, now: datetime
                    ) -> VisibleCamera | None:
     """One camera if the user may see it; None both when missing and when out of scope."""
     camera = session.get(Camera, camera_id)
-    if camera is None:
+    if camera is None or not camera.is_active:  # a deactivated camera is gone for everyone
         return None
     actions = perm.actions_for(user_context(session, user), camera_context(camera), now)
     return VisibleCamera(camera, actions) if actions else None
@@ -113,4 +114,5 @@ def me_public(session: Session, user: User, now: datetime) -> MePublic:
                         else None),
         scope=ScopePublic(city_wide=scope.city_wide, ward_ids=list(scope.ward_ids),
                           systems=[s.value for s in scope.systems]),
+        must_change_password=user.must_change_password,
     )

@@ -50,7 +50,9 @@ def start_test_server(
     """Start ``python -m server`` on a free port; return (root URL, process) once healthy.
 
     ``record`` turns the recorder on (off by default, to keep other parts' tests cheap);
-    ``env_overrides`` sets further ``IOCWALL_*`` variables (e.g. segment length)."""
+    ``env_overrides`` sets further ``IOCWALL_*`` variables (e.g. segment length). Without
+    ``demo`` the data dir must hold a site made by ``python -m server init``: the server
+    refuses an uninitialised one (exit 2), which this reports as :class:`TestServerError`."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)

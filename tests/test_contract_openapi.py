@@ -44,9 +44,11 @@ from common.vocabulary import (
     ClipState,
     DeadlineStatus,
     DecisionKind,
+    ImportAction,
     IncidentKind,
     IncidentState,
     ProbeFailure,
+    OwnerCategory,
     ReportFormat,
     ReportKind,
     Role,
@@ -83,6 +85,12 @@ WORDS: dict[str, Words] = {
     "CameraStream": CameraStream,  # POST /cameras/{camera_id}/streams/{stream}/session
     "CameraTransport": CameraTransport,  # PATCH /admin/cameras/{camera_id}
     "ProbeFailure": ProbeFailure,  # POST /admin/cameras/probe: ProbeStreamCheck.failure
+    # the administrators' forms (/admin/units, /admin/users, /admin/cameras)
+    "UnitKind": UnitKind,
+    "Role": Role,
+    "CameraSystem": CameraSystem,
+    "OwnerCategory": OwnerCategory,
+    "ImportAction": ImportAction,  # ImportRowResult.action
 }
 # request models read from multipart forms: not in the OpenAPI, checked from their own schemas
 FORM_MODELS: tuple[type[BaseModel], ...] = (ClipRequestCreate, AccessRequestCreate, IncidentCreate)

@@ -58,7 +58,8 @@ class ErrorBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(description="stable machine-readable reason: " + ", ".join(
-        sorted(set(CODES.values()) | {"ptz_taken", "rate_limited", "changed_meanwhile"})))
+        sorted(set(CODES.values()) | {"ptz_taken", "rate_limited", "changed_meanwhile",
+                                     "password_change_required", "credentials_needed"})))
     message: str
     field: str | None = None
     errors: list[FieldError] = Field(default_factory=list)

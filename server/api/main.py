@@ -7,6 +7,7 @@ from server.api.params import refuse_nul, strict_query
 from server.api.routes import (
     access_requests,
     admin,
+    admin_cameras,
     admin_probe,
     audit,
     auth,
@@ -47,3 +48,4 @@ api_router.include_router(incidents.router)
 api_router.include_router(access_requests.router)
 api_router.include_router(reports.router)
 api_router.include_router(admin.router)
+api_router.include_router(admin_cameras.router)

@@ -157,3 +157,28 @@ def test_every_demo_camera_is_served_by_the_local_gateway_and_sealed_to_its_key(
                   settings)
     opened({"rtsp_port": 9554, "onvif_base": 9800})
     runtime.engine.dispose()
+
+
+def test_the_seed_goes_through_the_administrators_path(new_database: Callable[..., str],
+                                                       migrated_template: str,
+                                                       manifest_path: Path,
+                                                       tmp_path: Path) -> None:
+    """Every ward, unit, account and camera of the demo is made by ``server.admin`` (its audit
+    rows say so), the database becomes the demo site, and its passwords stay ``demo``."""
+    from collections import Counter
+
+    from server.models import AuditLog, Site, User
+
+    runtime = _app(new_database, migrated_template, tmp_path).state.runtime
+    with runtime.sessions() as session:
+        seed_demo(session, runtime.passwords, runtime.secrets, START,
+                  read_manifest(manifest_path))
+        events = Counter(session.execute(select(AuditLog.event)).scalars())
+        site = session.execute(select(Site)).scalar_one()
+        hashes = session.execute(select(User.password_hash)).scalars().all()
+        assert all(runtime.passwords.verify(h, "demo") for h in hashes)
+        assert not any(u.must_change_password for u in session.execute(select(User)).scalars())
+    runtime.engine.dispose()
+    assert site.demo is True
+    assert (events["ward_create"], events["unit_create"], events["account_create"],
+            events["camera_create"], events["admin_seed_demo"]) == (3, 11, len(USERS), 8, 1)

@@ -652,3 +652,31 @@ def test_a_camera_refusing_its_password_is_shown_to_administrators_and_gets_no_s
         return reply.status_code == 201 and ffprobe(reply.json()["url"]).returncode == 0
 
     assert wait_until(plays, 20), "the right password did not bring the camera back"
+
+
+def test_a_camera_onboarded_by_an_administrator_plays_and_a_deactivated_one_is_cut(
+        live: Backend, lab: Any) -> None:
+    """The administrators' path end to end: a camera entered through ``POST /admin/cameras``
+    (its password sealed to the embedded gateway's key) reaches the gateway's table and plays;
+    deactivated, its viewers are cut and no new session opens."""
+    admin = live.login("ioc.admin")
+    operator = live.login("ioc.operator")
+    entry = read_manifest(lab.manifest_path)[1]
+    with runtime_of(live).sessions() as session:
+        gateway_id = session.execute(select(Gateway.id)).scalar_one()
+        ward_id = session.execute(select(Camera.ward_id).where(
+            Camera.external_id == "lab:0")).scalar_one()
+    created = live.post("/admin/cameras", admin, json={
+        "name": "CAM-ONBOARDED", "ward_id": ward_id, "system": "smart_city",
+        "main_url": entry.main_url, "sub_url": entry.sub_url, "gateway_id": gateway_id,
+        "username": entry.rtsp_username, "password": entry.rtsp_password})
+    assert created.status_code == 201, created.text
+    assert entry.rtsp_password not in created.text
+    camera_id = created.json()["id"]
+    viewer = play(live, operator, camera_id)
+    asked = time.monotonic()
+    assert live.post(f"/admin/cameras/{camera_id}/deactivate", admin).status_code == 200
+    assert viewer.ended.wait(CUT_WITHIN_S), "the deactivated camera still plays"
+    assert viewer.ended_at is not None and viewer.ended_at - asked <= CUT_WITHIN_S
+    assert open_session(live, operator, camera_id).status_code == 404
+    assert camera_id not in [c["id"] for c in live.get("/cameras", operator).json()]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -17,8 +18,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from server.db import alembic_config, make_engine, migrate
+from server.demo import USERS
 from server.models import Base
 from server.permissions import render_markdown
+
+DEMO_USERS = [username for username, *_rest in USERS]
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -105,3 +109,33 @@ def test_migrations_render_for_postgresql() -> None:
 
 def test_permissions_doc_is_generated_from_the_rules() -> None:
     assert (REPO / "docs" / "permissions.md").read_text(encoding="utf-8") == render_markdown()
+
+
+@pytest.mark.parametrize("usernames,demo", [
+    (["ioc.admin"], False),  # one demo name is not the demo
+    (list(DEMO_USERS), True),
+])
+def test_a_database_from_before_the_site_row_is_marked_initialised(
+        new_database: Callable[..., str], tmp_path: Path, usernames: list[str],
+        demo: bool) -> None:
+    """Upgrading a database that already serves users must not stop it at the next start;
+    it is the demo only when it holds the demo's accounts."""
+    from sqlalchemy import text
+
+    url = new_database(tmp_path)
+    engine = make_engine(url)
+    try:
+        _alembic(engine, url, command.upgrade, "0012")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO units (id, name, kind) VALUES (1, 'IOC', "
+                              "'operating_unit')"))
+            for name in usernames:
+                conn.execute(text("INSERT INTO users (username, full_name, unit_id, role, "
+                                  "password_hash, is_active) VALUES (:name, 'A', 1, 'admin', "
+                                  "'x', true)"), {"name": name})
+        _alembic(engine, url, command.upgrade, "head")
+        with engine.connect() as conn:
+            rows = [tuple(r) for r in conn.execute(text("SELECT id, demo FROM site"))]
+    finally:
+        engine.dispose()
+    assert [(i, bool(d)) for i, d in rows] == [(1, demo)]

@@ -119,6 +119,20 @@ def test_every_admin_route_refuses_everyone_but_administrators(demo: Backend,
     routes = [(method.upper(), path) for path, operations in paths.items()
               if path.startswith("/api/v1/admin/") for method in operations]
     assert len(routes) >= 8
+    # the site administration (wards, units, accounts, cameras, the CSV import) among them
+    assert {("GET", "/api/v1/admin/wards"), ("POST", "/api/v1/admin/wards"),
+            ("PATCH", "/api/v1/admin/wards/{ward_id}"), ("GET", "/api/v1/admin/units"),
+            ("POST", "/api/v1/admin/units"), ("PATCH", "/api/v1/admin/units/{unit_id}"),
+            ("GET", "/api/v1/admin/users"), ("POST", "/api/v1/admin/users"),
+            ("PATCH", "/api/v1/admin/users/{user_id}"),
+            ("POST", "/api/v1/admin/users/{user_id}/password"),
+            ("GET", "/api/v1/admin/cameras"), ("POST", "/api/v1/admin/cameras"),
+            ("GET", "/api/v1/admin/cameras/{camera_id}"),
+            ("PATCH", "/api/v1/admin/cameras/{camera_id}"),
+            ("POST", "/api/v1/admin/cameras/{camera_id}/deactivate"),
+            ("POST", "/api/v1/admin/cameras/{camera_id}/activate"),
+            ("POST", "/api/v1/admin/cameras/import"), ("GET", "/api/v1/admin/gateways"),
+            } <= set(routes)
     for method, path in routes:
         url = re.sub(r"\{[^}]+\}", "1", path)
         for headers, expected in (({"Authorization": f"Bearer {token}"}, 403), ({}, 401)):

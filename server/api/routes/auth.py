@@ -5,6 +5,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy import select
 
 from server import audit, login_guard, sessions
+from server.admin import Refused, check_password
 from server.api.errors import ApiError, documented
 from server.deps import AuthDep, NowDep, RuntimeDep, SessionDep
 from server.models import AuthToken, User
@@ -103,7 +104,9 @@ def _wait(until: datetime, now: datetime, why: str) -> ApiError:
 @router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
 def change_password(body: PasswordChange, auth: AuthDep, session: SessionDep, runtime: RuntimeDep,
                     now: NowDep) -> Response:
-    """Change one's own password (the current one first); every session ends, this one too."""
+    """Change one's own password (the current one first; the site's policy: at least 10
+    characters, not a common password); every session ends, this one too. The one way out of
+    ``must_change_password``."""
     user = auth.user
     if not runtime.passwords.verify(user.password_hash, body.current_password):
         raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT, "current_password: wrong password",
@@ -112,6 +115,12 @@ def change_password(body: PasswordChange, auth: AuthDep, session: SessionDep, ru
         raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT,
                        "new_password: must differ from the current one",
                        code="validation_error", field="new_password")
+    try:
+        check_password(session, body.new_password, user.username, field="new_password")
+    except Refused as err:
+        raise ApiError(err.status, f"new_password: {err.message}", code="validation_error",
+                       field="new_password") from err
+    user.must_change_password = False
     sessions.set_password_hash(session, user, runtime.passwords.hash(body.new_password), now,
                                user)
     session.commit()

@@ -11,7 +11,7 @@ from common.records import (
     StoredHealthReport,
     StreamSession,
 )
-from common.vocabulary import CameraStream
+from common.vocabulary import NEVER_PUBLIC_OWNERS, CameraStream, OwnerCategory
 from server import audit, stream_sessions
 from server import permissions as perm
 from server.api.errors import ApiError, documented
@@ -63,6 +63,10 @@ def set_public(
     if user.unit.kind != perm.UnitKind.OPERATING_UNIT:
         raise HTTPException(status_code=status.HTTP_403_FORBIDDEN,
                             detail="Only the operating unit publishes cameras")
+    category = item.camera.owner_category
+    if body.public and category is not None and OwnerCategory(category) in NEVER_PUBLIC_OWNERS:
+        raise ApiError(status.HTTP_409_CONFLICT, f"public: a camera owned by a {category} can "
+                       "never be made public", code="conflict", field="public")
     item.camera.public = body.public
     audit.append(session, "camera_publish" if body.public else "camera_unpublish", now=now,
                  user_id=user.id, username=user.username, camera_id=item.camera.id)

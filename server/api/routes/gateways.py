@@ -1,6 +1,7 @@
-"""``/admin/gateways``, ``/admin/cameras/{id}/gateway`` and ``PATCH /admin/cameras/{id}``: which
-media gateway serves which camera (rules in :mod:`server.gateway_fleet`) and how it reaches it. Administrators only; every change is audited
-with what it was before, and no answer or audit row holds a secret."""
+"""``/admin/gateways`` and ``/admin/cameras/{id}/gateway``: which media gateway serves which
+camera (rules in :mod:`server.gateway_fleet`). Administrators only; every change is audited with
+what it was before, and no answer or audit row holds a secret. The cameras' other fields are
+``server.api.routes.admin_cameras``'."""
 
 from __future__ import annotations
 
@@ -18,12 +19,9 @@ from server.gateway_fleet import CredentialsNeeded, move_camera
 from server.models import Camera, Gateway
 from server.schemas import (
     CameraPlacementChange,
-    CameraPublic,
-    CameraUpdate,
     GatewayCreate,
     GatewayUpdate,
 )
-from server.services import camera_public, visible_camera
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
@@ -148,25 +146,3 @@ def place_camera(camera_id: Id, body: CameraPlacementChange, session: SessionDep
     _sync(runtime)
     return CameraPlacement(camera_id=camera.id, gateway_id=target.id, gateway=target.name,
                            has_credentials=camera.rtsp_password_sealed is not None)
-
-
-@router.patch("/cameras/{camera_id}")
-def update_camera(camera_id: Id, body: CameraUpdate, session: SessionDep, admin: AdminUser,
-                  now: NowDep, runtime: RuntimeDep) -> CameraPublic:
-    """Change how the camera's gateway reaches it (its transport); the gateway reconnects to
-    the camera with it within seconds."""
-    camera = session.get(Camera, camera_id)
-    if camera is None:
-        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="Camera not found")
-    before = {"transport": camera.transport}
-    if body.transport is not None:
-        camera.transport = body.transport
-    audit.append(session, "camera_update", now=now, user_id=admin.id, username=admin.username,
-                 camera_id=camera.id,
-                 detail={"before": before, "after": {"transport": camera.transport}})
-    session.commit()
-    _sync(runtime)
-    item = visible_camera(session, admin, camera.id, now)
-    if item is None:  # an administrator sees every camera; a race with its removal
-        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="Camera not found")
-    return camera_public(item, runtime.secrets, runtime.upstream)
