@@ -3,7 +3,11 @@
 Columns (a header line first, in any order; unknown columns are refused):
 ``external_id, name, ward, system, category, lat, lon, onvif, rtsp_url, username, password``.
 ``ward`` is a ward's name, ``category`` the owner category of a public-system camera, ``onvif``
-``host:port``. Each row creates the camera of its ``external_id`` or updates it, so the same
+``host:port``. A row with ``onvif`` and no ``rtsp_url`` has its streams found by the import's
+gateway (its ONVIF probe, :mod:`server.camera_probe`: the largest profile is the main stream, the
+smallest the sub, both played to a key frame), two cameras at a time, the dry run too: a row
+whose camera cannot be probed is an error naming the failed step. Each row creates the camera
+of its ``external_id`` or updates it, so the same
 file imported twice creates nothing the second time. Every row is checked before anything is
 written; one bad row and nothing is imported (each error names its line and column). The
 passwords are sealed to the import's gateway like those typed in the form (``server.admin``).
@@ -13,6 +17,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,6 +37,20 @@ COLUMNS = ("external_id", "name", "ward", "system", "category", "lat", "lon", "o
            "rtsp_url", "username", "password")
 REQUIRED_COLUMNS = ("external_id", "name", "ward", "system")
 MAX_ROWS = 5000
+PROBES_AT_ONCE = 2  # what one gateway probes at once (gateway/probing.py)
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """A camera's streams as its gateway found them over ONVIF (or why not)."""
+
+    main_url: str | None = None
+    sub_url: str | None = None
+    error: str | None = None
+
+
+# (host, port, username, password) → the streams of the camera at that ONVIF address
+Discover = Callable[[str, int, str, str], Discovered]
 # the camera's field → the file's column, to name the column in an error
 COLUMN_OF = {"external_id": "external_id", "name": "name", "ward_id": "ward", "system": "system",
              "owner_category": "category", "latitude": "lat", "longitude": "lon",
@@ -101,8 +121,9 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise ImportRefused(missing[0], "required column missing")
-    if "rtsp_url" not in header:
-        raise ImportRefused("rtsp_url", "required column missing")
+    if "rtsp_url" not in header and "onvif" not in header:
+        raise ImportRefused("rtsp_url", "required column missing (or onvif, to find the "
+                                        "streams over ONVIF)")
     reader.fieldnames = header
     rows: list[tuple[int, dict[str, str]]] = []
     try:
@@ -159,28 +180,62 @@ def _validation_errors(err: ValidationError) -> list[tuple[str, str]]:
     return found
 
 
+def _onvif_address(row: dict[str, str]) -> tuple[str, int] | None:
+    host, _, port = row.get("onvif", "").rpartition(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        return None
+    return host.strip("[]"), int(port)
+
+
+def discover_streams(rows: list[tuple[int, dict[str, str]]],
+                     discover: Discover | None) -> dict[int, Discovered]:
+    """The streams of every row that names its camera by ONVIF only, by line."""
+    wanted = [(line, address, row) for line, row in rows
+              if not row.get("rtsp_url") and (address := _onvif_address(row)) is not None]
+    if not wanted or discover is None:
+        return {}
+    with ThreadPoolExecutor(max_workers=PROBES_AT_ONCE,
+                            thread_name_prefix="import-probe") as pool:
+        futures = {line: pool.submit(discover, address[0], address[1], row.get("username", ""),
+                                     row.get("password", ""))
+                   for line, address, row in wanted}
+        return {line: future.result() for line, future in futures.items()}
+
+
 def import_cameras(session: Session, box: SecretBox, actor: admin.Actor, now: datetime,
-                   data: bytes, gateway: Gateway, *, dry_run: bool) -> ImportResult:
+                   data: bytes, gateway: Gateway, *, dry_run: bool,
+                   discover: Discover | None = None) -> ImportResult:
     """Check every row, then (not a dry run, no error) create or update each camera. The
-    caller commits only a real import without errors, and rolls back otherwise."""
+    caller commits only a real import without errors, and rolls back otherwise. ``discover``
+    finds the streams of rows with an ONVIF address and no ``rtsp_url`` (None: such rows are
+    errors)."""
     result = ImportResult(gateway_id=gateway.id, dry_run=dry_run)
     wards = {w.name.casefold(): w for w in session.execute(select(Ward)).scalars()}
     planned: list[_Row] = []
     seen: dict[str, int] = {}
-    for line, row in read_rows(data):
+    rows = read_rows(data)
+    found = discover_streams(rows, discover)
+    for line, row in rows:
         problems: list[tuple[str, str]] = []
         for column in REQUIRED_COLUMNS:
             if not row.get(column):
                 problems.append((column, "required"))
-        if not row.get("rtsp_url"):
-            problems.append(("rtsp_url", "required: the camera's main stream (rtsp://host/path);"
-                             " its ONVIF address alone does not name a stream"))
+        streams = found.get(line)
+        if streams is not None and streams.error:
+            problems.append(("onvif", streams.error))
+        elif streams is not None:
+            row = {**row, "rtsp_url": streams.main_url or ""}
+        elif not row.get("rtsp_url"):
+            problems.append(("rtsp_url", "required: the camera's main stream (rtsp://host/path),"
+                             " or its ONVIF address (onvif host:port) to find it"))
         external_id = row.get("external_id", "")
         if external_id in seen:
             problems.append(("external_id", f"repeats line {seen[external_id]}"))
         elif external_id:
             seen[external_id] = line
         values = _fields(row, wards, gateway, problems)
+        if streams is not None and streams.sub_url:
+            values["sub_url"] = streams.sub_url
         if problems:
             result.errors += [ImportRowError(row=line, column=c, reason=r) for c, r in problems]
             continue

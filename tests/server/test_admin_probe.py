@@ -144,3 +144,39 @@ def test_only_administrators_may_probe(demo: Backend, probe_lab: Lab, username: 
     assert reply.status_code == 403
     assert demo.post("/admin/cameras/probe", None,
                      json=probe_body(probe_lab, PLAIN, 1)).status_code == 401
+
+
+def test_a_csv_row_with_only_an_onvif_address_gets_its_streams_from_the_gateway(
+        demo: Backend, probe_lab: Lab, site_gateway: GatewayProcess) -> None:
+    gateway_id = register(demo, site_gateway)
+    admin = demo.login("ioc.admin")
+    cam = probe_lab.cameras[PLAIN]
+    header = "external_id,name,ward,system,onvif,username,password\n"
+    good = (f"lab-onvif-1,CAM ONVIF,Đồng Phú,smart_city,{cam.onvif_host}:{cam.onvif_port},"
+            f"{cam.onvif_username},{cam.onvif_password}\n")
+    closed = (f"lab-onvif-2,CAM TẮT,Đồng Phú,smart_city,127.0.0.1:{free_port()},"
+              f"{cam.onvif_username},{cam.onvif_password}\n")
+
+    def imported(body: str, dry_run: bool) -> Any:
+        return demo.client.post(
+            "/api/v1/admin/cameras/import", params={"dry_run": dry_run, "gateway_id": gateway_id},
+            content=body.encode(), headers={"Authorization": f"Bearer {admin}",
+                                            "Content-Type": "text/csv"})
+
+    dry = imported(header + good + closed, True)
+    assert dry.status_code == 200, dry.text
+    answer = dry.json()
+    assert [(r["row"], r["action"]) for r in answer["rows"]] == [(2, "create")]
+    assert [(e["row"], e["column"]) for e in answer["errors"]] == [(3, "onvif")]
+    assert "unreachable" in answer["errors"][0]["reason"]
+    assert (cam.onvif_password or "") not in dry.text
+    # all or nothing: the closed camera's row keeps the good one out too
+    assert imported(header + good + closed, False).status_code == 422
+    assert "CAM ONVIF" not in [c["name"] for c in demo.get("/admin/cameras", admin).json()]
+
+    done = imported(header + good, False)
+    assert done.status_code == 200, done.text
+    camera_id = done.json()["rows"][0]["camera_id"]
+    camera = demo.get(f"/admin/cameras/{camera_id}", admin).json()
+    assert camera["main_url"].startswith("rtsp://127.0.0.1:") and camera["sub_url"]
+    assert camera["main_url"] != camera["sub_url"] and camera["has_credentials"]

@@ -6,14 +6,30 @@ clients, which poll ``/cameras``, see it at their next poll."""
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from common.urls import mask_url
+from common.vocabulary import ProbeFailure
 from server import admin as services
 from server.api.errors import ApiError, documented
 from server.api.params import Id
 from server.api.routes.admin import refusals
-from server.camera_import import ImportRefused, choose_gateway, import_cameras
+from server.camera_import import (
+    Discover,
+    Discovered,
+    ImportRefused,
+    choose_gateway,
+    import_cameras,
+)
+from server.camera_probe import (
+    CameraProbeCreate,
+    GatewayRefused,
+    GatewayUnreachable,
+    ProbeFailed,
+    probe_camera,
+)
 from server.deps import AdminUser, NowDep, RuntimeDep, SessionDep
 from server.models import Camera, Gateway
 from server.schemas import CameraAdminPublic, CameraCreate, CameraImportPublic, CameraUpdate
@@ -78,6 +94,35 @@ def create_camera(body: CameraCreate, session: SessionDep, admin: AdminUser, now
     return _answer(session, camera, runtime)
 
 
+def _discover(gateway: Gateway, box: SecretBox) -> Discover:
+    """How an import row with only an ONVIF address gets its streams: the gateway's probe
+    (the largest profile for main, the smallest for sub, each played to a key frame)."""
+
+    def discover(host: str, port: int, username: str, password: str) -> Discovered:
+        if gateway.public_key is None:
+            return Discovered(error=f"the gateway {gateway.name} has not reported its key yet")
+        try:
+            found = probe_camera(gateway, box, CameraProbeCreate(
+                gateway_id=gateway.id, host=host, port=port, username=username,
+                password=password))
+        except ValidationError as err:
+            return Discovered(error=f"not an ONVIF address: {err.errors()[0]['msg']}")
+        except ProbeFailed as failed:
+            return Discovered(error=f"{failed.step}: {failed.failure}: {failed.detail}")
+        except (GatewayUnreachable, GatewayRefused) as err:
+            return Discovered(error=str(err))
+        uris = {profile.token: profile.stream_uri for profile in found.profiles}
+        main, sub = uris.get(found.proposed.main or ""), uris.get(found.proposed.sub or "")
+        checked = found.verification.get("main")
+        if main is None or (checked is not None and not checked.ok):
+            why = checked.failure if checked is not None else "no stream"
+            return Discovered(error=f"{ProbeFailure.NO_STREAM.value}: no playable main stream "
+                                    f"({why})")
+        return Discovered(main_url=main, sub_url=sub if sub and sub != main else None)
+
+    return discover
+
+
 @router.post("/import", responses=documented(404, 409, 422), openapi_extra={
     "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}})
 async def import_csv(request: Request, session: SessionDep, admin: AdminUser, now: NowDep,
@@ -92,8 +137,10 @@ async def import_csv(request: Request, session: SessionDep, admin: AdminUser, no
     with refusals(session):
         gateway = choose_gateway(session, gateway_id)
         try:
-            result = import_cameras(session, runtime.secrets, services.Actor.of(admin), now,
-                                    data, gateway, dry_run=dry_run)
+            # rows found over ONVIF wait for the gateway's probes: off the event loop
+            result = await run_in_threadpool(
+                import_cameras, session, runtime.secrets, services.Actor.of(admin), now, data,
+                gateway, dry_run=dry_run, discover=_discover(gateway, runtime.secrets))
         except ImportRefused as err:
             raise services.Refused(services.INVALID, err.column, str(err)) from err
     answer = CameraImportPublic(dry_run=dry_run, gateway_id=gateway.id,
