@@ -132,6 +132,7 @@ class UpstreamState:
 
     upstream: dict[str, Any]
     heard_at: float
+    gateway_id: int | None = None  # the gateway that said it
 
     @property
     def state(self) -> str:
@@ -254,15 +255,22 @@ class GatewaySync:
         return self._upstreams.get((camera_id, stream))
 
     def _read_upstreams(self, gateway: Gateway) -> None:
+        """The gateway's word on each of its streams; a stream it no longer serves (the camera
+        moved to another gateway, or left) loses what this gateway said of it."""
         stats = control_request(gateway, self._box, "GET", "/stats")
         now = time.monotonic()
         rows = stats.get("streams") if isinstance(stats, dict) else None
+        served: set[tuple[int, str]] = set()
         for row in rows if isinstance(rows, list) else []:
             upstream = row.get("upstream") if isinstance(row, dict) else None
             camera_id, stream = row.get("camera_id"), row.get("stream")
             if isinstance(upstream, dict) and isinstance(camera_id, int) \
                     and isinstance(stream, str):
-                self._upstreams[(camera_id, stream)] = UpstreamState(upstream, now)
+                self._upstreams[(camera_id, stream)] = UpstreamState(upstream, now, gateway.id)
+                served.add((camera_id, stream))
+        for key, state in list(self._upstreams.items()):
+            if state.gateway_id == gateway.id and key not in served:
+                del self._upstreams[key]
 
     def _tell_holders(self, gateway: Gateway) -> None:
         """Every live PTZ lease of the gateway's cameras (after a new table: a camera that

@@ -674,9 +674,17 @@ def test_a_camera_onboarded_by_an_administrator_plays_and_a_deactivated_one_is_c
     assert entry.rtsp_password not in created.text
     camera_id = created.json()["id"]
     viewer = play(live, operator, camera_id)
+    sync = runtime_of(live).gateway_sync
+    assert sync is not None
+    sync.sync()
+    heard = sync.upstream(camera_id, "main")
+    assert heard is not None and heard.gateway_id == gateway_id
     asked = time.monotonic()
     assert live.post(f"/admin/cameras/{camera_id}/deactivate", admin).status_code == 200
     assert viewer.ended.wait(CUT_WITHIN_S), "the deactivated camera still plays"
     assert viewer.ended_at is not None and viewer.ended_at - asked <= CUT_WITHIN_S
     assert open_session(live, operator, camera_id).status_code == 404
     assert camera_id not in [c["id"] for c in live.get("/cameras", operator).json()]
+    # the gateway no longer serves it: what it said of the camera's connection goes too
+    sync.sync()
+    assert sync.upstream(camera_id, "main") is None
