@@ -14,7 +14,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from common.vocabulary import ProbeFailure
-from server.gateway_fleet import GatewayRefused, GatewayUnreachable, control_request
+from server.gateway_fleet import (
+    GatewayBusy,
+    GatewayRefused,
+    GatewayUnreachable,
+    control_request,
+)
 from server.gateways import seal
 from server.models import Gateway
 from server.schemas import HOST_PATTERN, DbInt, StrictInput
@@ -118,5 +123,6 @@ def probe_camera(gateway: Gateway, box: SecretBox, body: CameraProbeCreate) -> C
     return CameraProbeResult.model_validate(answer)
 
 
-__all__ = ["CameraProbeCreate", "CameraProbeResult", "GatewayRefused", "GatewayUnreachable",
+__all__ = ["CameraProbeCreate", "CameraProbeResult", "GatewayBusy", "GatewayRefused",
+           "GatewayUnreachable",
            "ProbeFailed", "probe_camera"]

@@ -49,6 +49,11 @@ class GatewayUnreachable(OSError):
     """The gateway's control endpoint did not answer (or answered nonsense)."""
 
 
+class GatewayBusy(GatewayUnreachable):
+    """The gateway answered 503: it is doing as much of that work as it does at once (its
+    probes); the same request a few seconds later is served."""
+
+
 class GatewayRefused(ValueError):
     """The gateway answered 4xx; the message is its own, naming what it refused."""
 
@@ -80,6 +85,8 @@ def control_request(gateway: Gateway, box: SecretBox, method: str, path: str,
         message = said.get("error") if isinstance(said, dict) else None
         if 400 <= err.code < 500:
             raise GatewayRefused(f"gateway {gateway.name}: {message or err.code}") from err
+        if err.code == 503:
+            raise GatewayBusy(f"gateway {gateway.name}: busy ({message or 'try again'})") from err
         raise GatewayUnreachable(f"gateway {gateway.name}: HTTP {err.code}") from err
     except (OSError, ValueError) as err:
         raise GatewayUnreachable(f"gateway {gateway.name}: {err}") from err

@@ -5,8 +5,11 @@ proposed streams through GStreamer; administrators only, audited without the pas
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import secrets
+import socket
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -180,3 +183,40 @@ def test_a_csv_row_with_only_an_onvif_address_gets_its_streams_from_the_gateway(
     camera = demo.get(f"/admin/cameras/{camera_id}", admin).json()
     assert camera["main_url"].startswith("rtsp://127.0.0.1:") and camera["sub_url"]
     assert camera["main_url"] != camera["sub_url"] and camera["has_credentials"]
+
+
+def test_a_gateway_busy_with_other_probes_is_said_so_not_called_unreachable(
+        demo: Backend, probe_lab: Lab, site_gateway: GatewayProcess) -> None:
+    gateway_id = register(demo, site_gateway)
+    admin = demo.login("ioc.admin")
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts, never answers: probes wait
+    held: list[socket.socket] = []
+    answers: list[Any] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                held.append(silent.accept()[0])
+
+    def probe() -> None:
+        answers.append(demo.post("/admin/cameras/probe", admin, json=probe_body(
+            probe_lab, PLAIN, gateway_id, {"port": silent.getsockname()[1]})))
+
+    threading.Thread(target=accept, daemon=True).start()
+    probes = [threading.Thread(target=probe) for _ in range(3)]
+    try:
+        for thread in probes:
+            thread.start()
+        for thread in probes:
+            thread.join(60)
+    finally:
+        silent.close()
+        for sock in held:
+            sock.close()
+    codes = sorted(reply.status_code for reply in answers)
+    # two probes run (and fail on the silent camera); the third is told the gateway is busy
+    assert codes.count(503) == 1 and set(codes) - {503} <= {502, 504}, \
+        [(r.status_code, r.text) for r in answers]
+    (busy,) = [reply for reply in answers if reply.status_code == 503]
+    assert busy.json()["code"] == "gateway_busy"
+    assert busy.json()["context"]["step"] == "gateway"

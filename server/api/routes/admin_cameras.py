@@ -3,6 +3,7 @@
 after a change the gateways get their new tables within seconds (``GatewaySync``), and the
 clients, which poll ``/cameras``, see it at their next poll."""
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
@@ -25,6 +26,7 @@ from server.camera_import import (
 )
 from server.camera_probe import (
     CameraProbeCreate,
+    GatewayBusy,
     GatewayRefused,
     GatewayUnreachable,
     ProbeFailed,
@@ -94,6 +96,9 @@ def create_camera(body: CameraCreate, session: SessionDep, admin: AdminUser, now
     return _answer(session, camera, runtime)
 
 
+BUSY_RETRIES_S = (2.0, 4.0)
+
+
 def _discover(gateway: Gateway, box: SecretBox) -> Discover:
     """How an import row with only an ONVIF address gets its streams: the gateway's probe
     (the largest profile for main, the smallest for sub, each played to a key frame)."""
@@ -102,9 +107,16 @@ def _discover(gateway: Gateway, box: SecretBox) -> Discover:
         if gateway.public_key is None:
             return Discovered(error=f"the gateway {gateway.name} has not reported its key yet")
         try:
-            found = probe_camera(gateway, box, CameraProbeCreate(
-                gateway_id=gateway.id, host=host, port=port, username=username,
-                password=password))
+            body = CameraProbeCreate(gateway_id=gateway.id, host=host, port=port,
+                                     username=username, password=password)
+            for wait in BUSY_RETRIES_S:  # another administrator's probes hold the gateway
+                try:
+                    found = probe_camera(gateway, box, body)
+                    break
+                except GatewayBusy:
+                    time.sleep(wait)
+            else:
+                found = probe_camera(gateway, box, body)
         except ValidationError as err:
             return Discovered(error=f"not an ONVIF address: {err.errors()[0]['msg']}")
         except ProbeFailed as failed:

@@ -19,6 +19,7 @@ from server.api.errors import ApiError, documented
 from server.camera_probe import (
     CameraProbeCreate,
     CameraProbeResult,
+    GatewayBusy,
     GatewayRefused,
     GatewayUnreachable,
     ProbeFailed,
@@ -81,6 +82,12 @@ def probe(body: CameraProbeCreate, session: SessionDep, admin: AdminUser, now: N
                        code="probe_timeout" if timeout else "probe_failed",
                        context={"failure": failed.failure, "step": failed.step,
                                 "detail": failed.detail, "partial": failed.partial}) from failed
+    except GatewayBusy as err:
+        audited("gateway_busy", "gateway")
+        raise ApiError(status.HTTP_503_SERVICE_UNAVAILABLE,
+                       f"gateway: the gateway {gateway.name} is probing other cameras; try "
+                       "again in a few seconds", code="gateway_busy",
+                       context={"failure": "gateway_busy", "step": "gateway"}) from err
     except GatewayUnreachable as err:
         audited("gateway_unreachable", "gateway")
         log.warning("probe of %s through gateway %s: %s", body.host, gateway.name, err)
