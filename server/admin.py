@@ -443,18 +443,22 @@ def _check_camera(session: Session, values: dict[str, Any], camera: Camera | Non
             raise Refused(CONFLICT, "external_id", "another camera has this external id")
 
 
+def _check_sealable(gateway: Gateway | None, has_password: bool) -> None:
+    """A password entered needs the gateway that will hold it, and that gateway's key."""
+    if has_password and gateway is None:
+        raise Refused(INVALID, "gateway_id", "a camera with a password needs the gateway that "
+                      "will hold it")
+    if gateway is not None and gateway.public_key is None and has_password:
+        raise Refused(CONFLICT, "gateway_id", f"the gateway {gateway.name} has not reported "
+                      "its key yet: start it, then enter the password")
+
+
 def check_camera_create(session: Session, body: CameraCreate) -> Gateway | None:
     """Everything :func:`create_camera` checks, without writing (the import's dry run)."""
     values = body.model_dump()
     _check_camera(session, values, None)
     gateway = _gateway(session, body.gateway_id) if body.gateway_id is not None else None
-    if (body.password or body.onvif_password) and gateway is None:
-        raise Refused(INVALID, "gateway_id", "a camera with a password needs the gateway that "
-                      "will hold it")
-    if gateway is not None and gateway.public_key is None and (body.password
-                                                               or body.onvif_password):
-        raise Refused(CONFLICT, "gateway_id", f"the gateway {gateway.name} has not reported "
-                      "its key yet: start it, then enter the password")
+    _check_sealable(gateway, bool(body.password or body.onvif_password))
     return gateway
 
 
@@ -539,13 +543,7 @@ def check_camera_update(session: Session, box: SecretBox, camera: Camera,
     _check_camera(session, values, camera)
     gateway_id = body.gateway_id if "gateway_id" in body.model_fields_set else camera.gateway_id
     gateway = _gateway(session, gateway_id) if gateway_id is not None else None
-    if (body.password or body.onvif_password) and gateway is None:
-        raise Refused(INVALID, "gateway_id", "a camera with a password needs the gateway that "
-                      "will hold it")
-    if gateway is not None and gateway.public_key is None and (body.password
-                                                               or body.onvif_password):
-        raise Refused(CONFLICT, "gateway_id", f"the gateway {gateway.name} has not reported "
-                      "its key yet: start it, then enter the password")
+    _check_sealable(gateway, bool(body.password or body.onvif_password))
     return gateway
 
 
