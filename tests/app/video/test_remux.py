@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import av
@@ -26,9 +27,11 @@ def _camera_file(tmp_path: Path, audio_codec: str, fps: int = 25) -> Path:
     return path
 
 
-def _remux(path: Path) -> bytes:
-    buffer = TsByteBuffer(capacity=16 * 1024 * 1024)
-    remuxer = TsRemuxer(buffer, "test")
+def _feed(path: Path, remuxer: TsRemuxer,
+          after_video: Callable[[int], None] | None = None) -> None:
+    """The file's packets into ``remuxer`` as the ingest gives them; ``after_video(n)`` after
+    the n-th video packet."""
+    videos = 0
     with av.open(str(path)) as source:
         streams = [source.streams.video[0], source.streams.audio[0]]
         remuxer.begin(streams)
@@ -38,12 +41,24 @@ def _remux(path: Path) -> bytes:
                 continue  # the demuxer's end marker
             for ready in repairs[packet.stream.index].feed(packet):  # as the ingest does
                 remuxer.write(ready)
+                if ready.stream.type == "video" and after_video is not None:
+                    videos += 1
+                    after_video(videos)
         remuxer.end()
+
+
+def _drain(buffer: TsByteBuffer) -> bytes:
     buffer.finish()
     data = bytearray()
     while chunk := buffer.read(65536, timeout=0.1):
         data += chunk
     return bytes(data)
+
+
+def _remux(path: Path) -> bytes:
+    buffer = TsByteBuffer(capacity=16 * 1024 * 1024)
+    _feed(path, TsRemuxer(buffer, "test"))
+    return _drain(buffer)
 
 
 @pytest.mark.parametrize("audio_codec", ["pcm_alaw", "pcm_mulaw"])
@@ -78,14 +93,6 @@ def test_the_frame_clock_measures_the_camera_pace_not_a_burst() -> None:
     assert clock.interval == pytest.approx(0.2)
 
 
-def _drain(buffer: TsByteBuffer) -> bytes:
-    buffer.finish()
-    data = bytearray()
-    while chunk := buffer.read(65536, timeout=0.1):
-        data += chunk
-    return bytes(data)
-
-
 @pytest.mark.parametrize("at_once", [True, False])
 def test_a_player_started_over_mid_gop_gets_the_gop_so_far_at_once(
         tmp_path: Path, at_once: bool) -> None:
@@ -95,21 +102,12 @@ def test_a_player_started_over_mid_gop_gets_the_gop_so_far_at_once(
     first = TsByteBuffer(capacity=16 * 1024 * 1024)
     second = TsByteBuffer(capacity=16 * 1024 * 1024)
     remuxer = TsRemuxer(first, "test")
-    videos = 0
-    with av.open(str(path)) as source:
-        streams = [source.streams.video[0], source.streams.audio[0]]
-        remuxer.begin(streams)
-        repairs = {stream.index: _TimestampRepair(stream) for stream in streams}
-        for packet in source.demux(streams):
-            if packet.size == 0:
-                continue
-            for ready in repairs[packet.stream.index].feed(packet):
-                remuxer.write(ready)
-                if ready.stream.type == "video":
-                    videos += 1
-                    if videos == 10:  # 10 frames into the first GOP
-                        remuxer.retarget(second, at_once=at_once)
-        remuxer.end()
+
+    def after_video(count: int) -> None:
+        if count == 10:  # 10 frames into the first GOP
+            remuxer.retarget(second, at_once=at_once)
+
+    _feed(path, remuxer, after_video)
     ts = tmp_path / "second.ts"
     ts.write_bytes(_drain(second))
     with av.open(str(ts)) as out:
