@@ -255,9 +255,8 @@ class ProbePage(QWizardPage):
                 profile.name or profile.token, profile.codec or "", profile.resolution, fps,
                 ", ".join(proposed))) + "</tr>"
         text += "</table>"
-        for which, token in ((self.tr("Main stream"), result.proposed.main),
-                             (self.tr("Sub stream"), result.proposed.sub)):
-            check = result.verification.get(token or "")
+        for which, role in ((self.tr("Main stream"), "main"), (self.tr("Sub stream"), "sub")):
+            check = result.verification.get(role)
             text += f"<p><b>{html.escape(which)}</b>: {html.escape(self.verdict(check))}</p>"
         return text
 

@@ -235,7 +235,7 @@ class ProbeResult:
     clock_offset_s: float | None
     profiles: tuple[ProbeProfile, ...]
     proposed: ProbeProposal
-    verification: dict[str, ProbeStream]
+    verification: dict[str, ProbeStream]  # by role: "main", "sub"
     ptz: dict[str, Any] | None = None
     services: tuple[str, ...] = ()
 
