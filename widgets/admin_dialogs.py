@@ -240,8 +240,8 @@ class CameraFieldsForm:
         form.add("system", translate("CameraDialog", "System"), self.system_combo)
         self.category_combo = QComboBox()
         self.category_combo.addItem(translate("CameraDialog", "(none)"), None)
-        for value in OwnerCategory:
-            self.category_combo.addItem(words.owner_category(value), value)
+        for category in OwnerCategory:
+            self.category_combo.addItem(words.owner_category(category), category)
         form.add("owner_category", translate("CameraDialog", "Owner category"), self.category_combo)
         self.location_edit = QLineEdit()
         form.add("location", translate("CameraDialog", "Location"), self.location_edit)
@@ -261,8 +261,8 @@ class CameraFieldsForm:
         self.onvif_port_edit = QLineEdit()
         self.ptz_check = QCheckBox(translate("CameraDialog", "Pan, tilt, zoom"))
         self.transport_combo = QComboBox()
-        for value in CameraTransport:
-            self.transport_combo.addItem(words.transport(value), value)
+        for transport in CameraTransport:
+            self.transport_combo.addItem(words.transport(transport), transport)
         self.gateway_combo = gateway_combo(gateways, translate("CameraDialog", "(none)"))
         self.username_edit = QLineEdit()
         self.password_edit = QLineEdit()

@@ -285,8 +285,9 @@ class AdminWindow(QMainWindow):
         if not isinstance(user, AdminUser):
             self.sessions = []
             return
-        self.admin.sessions(user.id, owner=self).success(
-            lambda sessions, uid=user.id: self._sessions(uid, sessions))
+        user_id = user.id
+        self.admin.sessions(user_id, owner=self).success(
+            lambda sessions: self._sessions(user_id, sessions))
 
     def _sessions(self, user_id: int, sessions: list[LoginSession]) -> None:
         selected = self.user_panel.selected()
@@ -465,10 +466,12 @@ def install_admin_window(main: QMainWindow, admin: AdminService | None,
         menu = main.menuBar().addMenu(translate("AdminPanels", "&Administration"))
     action = QAction(translate("AdminWindow", "Site administration…"), main)
     action.setObjectName("site_administration")
-    first = menu.actions()[0] if menu.actions() else None
-    menu.insertAction(first, action)
-    if first is not None:
+    if menu.actions():
+        first = menu.actions()[0]
+        menu.insertAction(first, action)
         menu.insertSeparator(first)
+    else:
+        menu.addAction(action)
     installed = SiteAdministration(main, admin, action)
     action.triggered.connect(lambda _checked=False: installed.open())
     return installed

@@ -88,7 +88,7 @@ class CameraImportDialog(QDialog):
         self.resize(900, 600)
         self.admin = admin
         self.data: bytes | None = None
-        self.result: ImportResult | None = None
+        self.outcome: ImportResult | None = None
         layout = QVBoxLayout(self)
         hint = QLabel(arg(self.tr("Columns: %1. Cameras are matched by external_id: a known "
                                   "one is updated, a new one created."),
@@ -149,7 +149,7 @@ class CameraImportDialog(QDialog):
 
     def load(self, path: Path) -> None:
         """Read the file (the next step is the dry run)."""
-        self.result = None
+        self.outcome = None
         self.import_button.setEnabled(False)
         self.table.setRowCount(0)
         self.summary_label.clear()
@@ -186,12 +186,12 @@ class CameraImportDialog(QDialog):
 
     def _checked(self, result: ImportResult) -> None:
         self._busy(False)
-        self.result = result
+        self.outcome = result
         self.show_result(result)
         self.import_button.setEnabled(not result.errors and bool(result.rows))
 
     def run_import(self) -> None:
-        if self.data is None or self.result is None or self.result.errors:
+        if self.data is None or self.outcome is None or self.outcome.errors:
             return
         self._busy(True)
         self.admin.import_csv(self.data, self.gateway_combo.currentData(), False, owner=self) \
@@ -199,7 +199,7 @@ class CameraImportDialog(QDialog):
 
     def _imported(self, result: ImportResult) -> None:
         self._busy(False)
-        self.result = result
+        self.outcome = result
         self.show_result(result)
         self.import_button.setEnabled(False)
         self.summary_label.setText(arg(self.tr(
@@ -246,7 +246,7 @@ class CameraImportDialog(QDialog):
         out = []
         for index in range(self.table.rowCount()):
             error = self.table.item(index, 5)
-            if error is not None and error.text():
-                out.append((self.table.item(index, 0).text(), self.table.item(index, 4).text(),
-                            error.text()))
+            line, column = self.table.item(index, 0), self.table.item(index, 4)
+            if error is not None and error.text() and line is not None and column is not None:
+                out.append((line.text(), column.text(), error.text()))
         return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import time
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -109,11 +110,10 @@ class AddressPage(QWizardPage):
 
     def host(self) -> str:
         host = self.host_edit.text().strip()
-        if not host and self.rtsp_url():
-            from urllib.parse import urlsplit
-
+        url = self.rtsp_url()
+        if not host and url:
             try:
-                host = urlsplit(self.rtsp_url()).hostname or ""
+                host = urlsplit(url).hostname or ""
             except ValueError:
                 host = ""
         return host
@@ -209,7 +209,7 @@ class ProbePage(QWizardPage):
     def _probed(self, result: ProbeResult) -> None:
         self._stop()
         self.result = result
-        self.result_view.setHtml(self.render(result))
+        self.result_view.setHtml(self.describe(result))
         self.completeChanged.emit()
 
     def _failed(self, error: BaseException) -> None:
@@ -229,7 +229,7 @@ class ProbePage(QWizardPage):
         self.failure_label.show()
         self.retry_button.show()
 
-    def render(self, result: ProbeResult) -> str:
+    def describe(self, result: ProbeResult) -> str:
         device = result.device
         rows = [(self.tr("Manufacturer"), device.get("manufacturer", "")),
                 (self.tr("Model"), device.get("model", "")),

@@ -220,7 +220,7 @@ def test_a_csv_with_bad_rows_shows_them_and_cannot_be_imported(
     dialog.load(csv_file)
     assert dialog.check_button.isEnabled() and not dialog.import_button.isEnabled()
     dialog.check_button.click()
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=20_000)
     errors = dialog.error_rows()
     assert ("3", "ward", "no ward of this name") in errors
     assert any(line == "4" and column == "lat" for line, column, _ in errors)
