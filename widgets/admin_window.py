@@ -272,9 +272,10 @@ class AdminWindow(QMainWindow):
         if user.must_change_password:
             rows.append((self.tr("Password"), self.tr("must be changed at the next login")))
         sessions = [s for s in self.sessions]
-        text = _table(rows) + f"<p><b>{html.escape(self.tr('Open sessions'))}</b></p>"
+        heading = html.escape(self.tr("Open sessions"))
+        text = _table(rows) + f"<p><b>{heading}</b></p>"
         if not sessions:
-            return text + f"<p>{html.escape(self.tr('None.'))}</p>"
+            return text + "<p>" + html.escape(self.tr("None.")) + "</p>"
         return text + _table([(arg(self.tr("Session %1"), s.id),
                                arg(self.tr("since %1, until %2"),
                                    s.created_at.astimezone().strftime("%d/%m/%Y %H:%M"),

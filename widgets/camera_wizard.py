@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -179,6 +180,7 @@ class ProbePage(QWizardPage):
         self._ticker.stop()
 
     def start(self) -> None:
+        self.setTitle(self.tr("Probing the camera"))
         self.result = None
         self.failure_label.hide()
         self.retry_button.hide()
@@ -208,6 +210,7 @@ class ProbePage(QWizardPage):
 
     def _probed(self, result: ProbeResult) -> None:
         self._stop()
+        self.setTitle(self.tr("The camera answered"))
         self.result = result
         self.result_view.setHtml(self.describe(result))
         self.completeChanged.emit()
@@ -240,7 +243,8 @@ class ProbePage(QWizardPage):
         text = "<table cellspacing='4'>" + "".join(
             f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(str(v))}</td></tr>"
             for k, v in rows) + "</table>"
-        text += f"<p><b>{html.escape(self.tr('Profiles'))}</b></p><table cellspacing='4'>"
+        heading = html.escape(self.tr("Profiles"))
+        text += f"<p><b>{heading}</b></p><table cellspacing='4'>"
         text += "<tr>" + "".join(f"<th align='left'>{html.escape(h)}</th>" for h in (
             self.tr("Profile"), self.tr("Codec"), self.tr("Resolution"), self.tr("Frame rate"),
             self.tr("Proposed"))) + "</tr>"
@@ -379,6 +383,11 @@ class LivePage(QWizardPage):
         layout.addWidget(self.saved_label)
         self.tile = VideoTile(0)
         self.tile.setMinimumSize(480, 270)
+        # a preview, not a wall cell: no wall behind it to replay or bookmark for
+        for name in ("tileReplayButton", "tileBookmarkButton"):
+            button = self.tile.findChild(QToolButton, name)
+            if button is not None:
+                button.hide()
         layout.addWidget(self.tile, 1)
         admin.preview_status.connect(self._status)
 

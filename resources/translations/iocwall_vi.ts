@@ -421,57 +421,57 @@
     <context>
         <name>AddressPage</name>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="65" />
+            <location filename="../../widgets/camera_wizard.py" line="66" />
             <source>Camera address</source>
             <translation>Địa chỉ camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="66" />
+            <location filename="../../widgets/camera_wizard.py" line="67" />
             <source>Where the camera is, how to log in to it, and which media gateway will serve it.</source>
             <translation>Camera ở đâu, đăng nhập vào camera bằng tài khoản nào và cổng truyền hình (gateway) nào sẽ phục vụ nó.</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="69" />
+            <location filename="../../widgets/camera_wizard.py" line="70" />
             <source>ONVIF camera</source>
             <translation>Camera ONVIF</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="70" />
+            <location filename="../../widgets/camera_wizard.py" line="71" />
             <source>RTSP address only (no ONVIF)</source>
             <translation>Chỉ có địa chỉ RTSP (không có ONVIF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="79" />
+            <location filename="../../widgets/camera_wizard.py" line="80" />
             <source>Host</source>
             <translation>Địa chỉ máy (host)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="81" />
+            <location filename="../../widgets/camera_wizard.py" line="82" />
             <source>ONVIF port</source>
             <translation>Cổng ONVIF</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="84" />
+            <location filename="../../widgets/camera_wizard.py" line="85" />
             <source>RTSP address</source>
             <translation>Địa chỉ RTSP</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="86" />
+            <location filename="../../widgets/camera_wizard.py" line="87" />
             <source>User name</source>
             <translation>Tên đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="89" />
+            <location filename="../../widgets/camera_wizard.py" line="90" />
             <source>Password</source>
             <translation>Mật khẩu</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="90" />
+            <location filename="../../widgets/camera_wizard.py" line="91" />
             <source>(choose a gateway)</source>
             <translation>(chọn gateway)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="93" />
+            <location filename="../../widgets/camera_wizard.py" line="94" />
             <source>Gateway</source>
             <translation>Gateway</translation>
         </message>
@@ -679,7 +679,7 @@
         </message>
         <message>
             <location filename="../../widgets/admin_panels.py" line="128" />
-            <location filename="../../widgets/admin_window.py" line="465" />
+            <location filename="../../widgets/admin_window.py" line="467" />
             <source>&amp;Administration</source>
             <translation>&amp;Quản trị</translation>
         </message>
@@ -818,8 +818,8 @@
         </message>
         <message>
             <location filename="../../widgets/admin_window.py" line="115" />
-            <location filename="../../widgets/admin_window.py" line="393" />
-            <location filename="../../widgets/admin_window.py" line="402" />
+            <location filename="../../widgets/admin_window.py" line="395" />
+            <location filename="../../widgets/admin_window.py" line="404" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
@@ -833,10 +833,10 @@
             <location filename="../../widgets/admin_window.py" line="184" />
             <location filename="../../widgets/admin_window.py" line="212" />
             <location filename="../../widgets/admin_window.py" line="217" />
-            <location filename="../../widgets/admin_window.py" line="328" />
-            <location filename="../../widgets/admin_window.py" line="350" />
-            <location filename="../../widgets/admin_window.py" line="391" />
-            <location filename="../../widgets/admin_window.py" line="398" />
+            <location filename="../../widgets/admin_window.py" line="330" />
+            <location filename="../../widgets/admin_window.py" line="352" />
+            <location filename="../../widgets/admin_window.py" line="393" />
+            <location filename="../../widgets/admin_window.py" line="400" />
             <source>Name</source>
             <translation>Tên</translation>
         </message>
@@ -847,10 +847,10 @@
             <location filename="../../widgets/admin_window.py" line="221" />
             <location filename="../../widgets/admin_window.py" line="253" />
             <location filename="../../widgets/admin_window.py" line="271" />
-            <location filename="../../widgets/admin_window.py" line="333" />
-            <location filename="../../widgets/admin_window.py" line="363" />
-            <location filename="../../widgets/admin_window.py" line="397" />
-            <location filename="../../widgets/admin_window.py" line="403" />
+            <location filename="../../widgets/admin_window.py" line="335" />
+            <location filename="../../widgets/admin_window.py" line="365" />
+            <location filename="../../widgets/admin_window.py" line="399" />
+            <location filename="../../widgets/admin_window.py" line="405" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
@@ -873,15 +873,15 @@
             <location filename="../../widgets/admin_window.py" line="190" />
             <location filename="../../widgets/admin_window.py" line="226" />
             <location filename="../../widgets/admin_window.py" line="260" />
-            <location filename="../../widgets/admin_window.py" line="341" />
+            <location filename="../../widgets/admin_window.py" line="343" />
             <source>Deactivate / activate</source>
             <translation>Ngừng / kích hoạt lại</translation>
         </message>
         <message>
             <location filename="../../widgets/admin_window.py" line="207" />
             <location filename="../../widgets/admin_window.py" line="243" />
-            <location filename="../../widgets/admin_window.py" line="317" />
-            <location filename="../../widgets/admin_window.py" line="382" />
+            <location filename="../../widgets/admin_window.py" line="319" />
+            <location filename="../../widgets/admin_window.py" line="384" />
             <source>Saved.</source>
             <translation>Đã lưu.</translation>
         </message>
@@ -894,8 +894,8 @@
         <message>
             <location filename="../../widgets/admin_window.py" line="214" />
             <location filename="../../widgets/admin_window.py" line="219" />
-            <location filename="../../widgets/admin_window.py" line="329" />
-            <location filename="../../widgets/admin_window.py" line="350" />
+            <location filename="../../widgets/admin_window.py" line="331" />
+            <location filename="../../widgets/admin_window.py" line="352" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
@@ -912,7 +912,7 @@
         <message>
             <location filename="../../widgets/admin_window.py" line="225" />
             <location filename="../../widgets/admin_window.py" line="257" />
-            <location filename="../../widgets/admin_window.py" line="340" />
+            <location filename="../../widgets/admin_window.py" line="342" />
             <source>Edit…</source>
             <translation>Sửa…</translation>
         </message>
@@ -976,172 +976,182 @@
             <translation>phải đổi ở lần đăng nhập tới</translation>
         </message>
         <message>
+            <location filename="../../widgets/admin_window.py" line="275" />
+            <source>Open sessions</source>
+            <translation>Phiên đang mở</translation>
+        </message>
+        <message>
             <location filename="../../widgets/admin_window.py" line="278" />
+            <source>None.</source>
+            <translation>Không có.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="279" />
             <source>Session %1</source>
             <translation>Phiên %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="279" />
+            <location filename="../../widgets/admin_window.py" line="280" />
             <source>since %1, until %2</source>
             <translation>từ %1 đến %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="323" />
+            <location filename="../../widgets/admin_window.py" line="325" />
             <source>Every session of the account has ended.</source>
             <translation>Mọi phiên của tài khoản đã kết thúc.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="330" />
-            <location filename="../../widgets/admin_window.py" line="351" />
+            <location filename="../../widgets/admin_window.py" line="332" />
+            <location filename="../../widgets/admin_window.py" line="353" />
             <source>System</source>
             <translation>Hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="331" />
-            <location filename="../../widgets/admin_window.py" line="360" />
+            <location filename="../../widgets/admin_window.py" line="333" />
+            <location filename="../../widgets/admin_window.py" line="362" />
             <source>Gateway</source>
             <translation>Gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="332" />
-            <location filename="../../widgets/admin_window.py" line="361" />
+            <location filename="../../widgets/admin_window.py" line="334" />
+            <location filename="../../widgets/admin_window.py" line="363" />
             <source>Credentials</source>
             <translation>Thông tin đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="334" />
+            <location filename="../../widgets/admin_window.py" line="336" />
             <source>Search cameras</source>
             <translation>Tìm camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="335" />
+            <location filename="../../widgets/admin_window.py" line="337" />
             <source>Add camera…</source>
             <translation>Thêm camera…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="337" />
+            <location filename="../../widgets/admin_window.py" line="339" />
             <source>Import CSV…</source>
             <translation>Nhập từ CSV…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="352" />
+            <location filename="../../widgets/admin_window.py" line="354" />
             <source>Owner category</source>
             <translation>Loại chủ sở hữu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="353" />
+            <location filename="../../widgets/admin_window.py" line="355" />
             <source>Location</source>
             <translation>Vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="354" />
+            <location filename="../../widgets/admin_window.py" line="356" />
             <source>Latitude</source>
             <translation>Vĩ độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="354" />
+            <location filename="../../widgets/admin_window.py" line="356" />
             <source>Longitude</source>
             <translation>Kinh độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="355" />
+            <location filename="../../widgets/admin_window.py" line="357" />
             <source>Direction</source>
             <translation>Hướng</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="356" />
+            <location filename="../../widgets/admin_window.py" line="358" />
             <source>Main stream</source>
             <translation>Luồng chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="356" />
+            <location filename="../../widgets/admin_window.py" line="358" />
             <source>Sub stream</source>
             <translation>Luồng phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="357" />
+            <location filename="../../widgets/admin_window.py" line="359" />
             <source>ONVIF</source>
             <translation>ONVIF</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="358" />
+            <location filename="../../widgets/admin_window.py" line="360" />
             <source>PTZ</source>
             <translation>PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="358" />
+            <location filename="../../widgets/admin_window.py" line="360" />
             <source>yes</source>
             <translation>có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="358" />
+            <location filename="../../widgets/admin_window.py" line="360" />
             <source>no</source>
             <translation>không</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="359" />
+            <location filename="../../widgets/admin_window.py" line="361" />
             <source>Transport</source>
             <translation>Giao thức truyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="361" />
+            <location filename="../../widgets/admin_window.py" line="363" />
             <source>held by the gateway</source>
             <translation>gateway đang giữ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="362" />
+            <location filename="../../widgets/admin_window.py" line="364" />
             <source>none</source>
             <translation>không có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="388" />
+            <location filename="../../widgets/admin_window.py" line="390" />
             <source>never</source>
             <translation>chưa bao giờ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="392" />
-            <location filename="../../widgets/admin_window.py" line="399" />
+            <location filename="../../widgets/admin_window.py" line="394" />
+            <location filename="../../widgets/admin_window.py" line="401" />
             <source>RTSP</source>
             <translation>RTSP</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="394" />
+            <location filename="../../widgets/admin_window.py" line="396" />
             <source>Key</source>
             <translation>Khóa</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="394" />
+            <location filename="../../widgets/admin_window.py" line="396" />
             <source>reported</source>
             <translation>đã báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="395" />
+            <location filename="../../widgets/admin_window.py" line="397" />
             <source>not yet</source>
             <translation>chưa có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="396" />
-            <location filename="../../widgets/admin_window.py" line="402" />
+            <location filename="../../widgets/admin_window.py" line="398" />
+            <location filename="../../widgets/admin_window.py" line="404" />
             <source>Last heard</source>
             <translation>Liên lạc lần cuối</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="400" />
+            <location filename="../../widgets/admin_window.py" line="402" />
             <source>PTZ port</source>
             <translation>Cổng PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="401" />
+            <location filename="../../widgets/admin_window.py" line="403" />
             <source>Control</source>
             <translation>Điều khiển</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="404" />
+            <location filename="../../widgets/admin_window.py" line="406" />
             <source>Search gateways</source>
             <translation>Tìm gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="466" />
+            <location filename="../../widgets/admin_window.py" line="468" />
             <source>Site administration…</source>
             <translation>Quản trị hệ thống…</translation>
         </message>
@@ -2020,27 +2030,27 @@
     <context>
         <name>CameraWizard</name>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="413" />
+            <location filename="../../widgets/camera_wizard.py" line="415" />
             <source>Add a camera</source>
             <translation>Thêm camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="415" />
+            <location filename="../../widgets/camera_wizard.py" line="417" />
             <source>Next &gt;</source>
             <translation>Tiếp &gt;</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="416" />
+            <location filename="../../widgets/camera_wizard.py" line="418" />
             <source>&lt; Back</source>
             <translation>&lt; Quay lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="417" />
+            <location filename="../../widgets/camera_wizard.py" line="419" />
             <source>Finish</source>
             <translation>Hoàn tất</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="418" />
+            <location filename="../../widgets/camera_wizard.py" line="420" />
             <source>Cancel</source>
             <translation>Hủy</translation>
         </message>
@@ -2678,38 +2688,38 @@
     <context>
         <name>DetailsPage</name>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="285" />
+            <location filename="../../widgets/camera_wizard.py" line="287" />
             <source>Streams and place</source>
             <translation>Luồng và vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="286" />
+            <location filename="../../widgets/camera_wizard.py" line="288" />
             <source>Choose the main and sub streams and say where the camera stands; Save adds it to the site.</source>
             <translation>Chọn luồng chính, luồng phụ và nhập vị trí đặt camera; bấm Lưu để thêm camera vào hệ thống.</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="289" />
-            <location filename="../../widgets/camera_wizard.py" line="366" />
+            <location filename="../../widgets/camera_wizard.py" line="291" />
+            <location filename="../../widgets/camera_wizard.py" line="368" />
             <source>Save</source>
             <translation>Lưu</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="293" />
+            <location filename="../../widgets/camera_wizard.py" line="295" />
             <source>Main stream</source>
             <translation>Luồng chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="294" />
+            <location filename="../../widgets/camera_wizard.py" line="296" />
             <source>Sub stream</source>
             <translation>Luồng phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="305" />
+            <location filename="../../widgets/camera_wizard.py" line="307" />
             <source>(none)</source>
             <translation>(không có)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="352" />
+            <location filename="../../widgets/camera_wizard.py" line="354" />
             <source>Saving…</source>
             <translation>Đang lưu…</translation>
         </message>
@@ -3078,12 +3088,12 @@
     <context>
         <name>LivePage</name>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="376" />
+            <location filename="../../widgets/camera_wizard.py" line="378" />
             <source>Saved: live picture</source>
             <translation>Đã lưu: hình ảnh trực tiếp</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="391" />
+            <location filename="../../widgets/camera_wizard.py" line="393" />
             <source>The camera %1 is saved; its gateway starts serving it within seconds. Its sub stream plays below.</source>
             <translation>Camera %1 đã được lưu; gateway sẽ bắt đầu phục vụ trong vài giây. Luồng phụ của camera phát bên dưới.</translation>
         </message>
@@ -3614,6 +3624,7 @@
         <name>ProbePage</name>
         <message>
             <location filename="../../widgets/camera_wizard.py" line="144" />
+            <location filename="../../widgets/camera_wizard.py" line="182" />
             <source>Probing the camera</source>
             <translation>Đang dò camera</translation>
         </message>
@@ -3628,92 +3639,102 @@
             <translation>Dò lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="200" />
+            <location filename="../../widgets/camera_wizard.py" line="201" />
             <source>Probing… %1 s</source>
             <translation>Đang dò… %1 giây</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="223" />
+            <location filename="../../widgets/camera_wizard.py" line="212" />
+            <source>The camera answered</source>
+            <translation>Camera đã trả lời</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="225" />
             <source>(step: %1)</source>
             <translation>(bước: %1)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="234" />
+            <location filename="../../widgets/camera_wizard.py" line="236" />
             <source>Manufacturer</source>
             <translation>Hãng sản xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="235" />
+            <location filename="../../widgets/camera_wizard.py" line="237" />
             <source>Model</source>
             <translation>Mẫu</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="236" />
+            <location filename="../../widgets/camera_wizard.py" line="238" />
             <source>Firmware</source>
             <translation>Phần mềm (firmware)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="238" />
+            <location filename="../../widgets/camera_wizard.py" line="240" />
             <source>Clock</source>
             <translation>Đồng hồ</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="238" />
+            <location filename="../../widgets/camera_wizard.py" line="240" />
             <source>%1 s off the gateway's</source>
             <translation>lệch %1 giây so với gateway</translation>
         </message>
         <message>
             <location filename="../../widgets/camera_wizard.py" line="245" />
+            <source>Profiles</source>
+            <translation>Cấu hình (profile)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="248" />
             <source>Profile</source>
             <translation>Cấu hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="245" />
+            <location filename="../../widgets/camera_wizard.py" line="248" />
             <source>Codec</source>
             <translation>Chuẩn nén</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="245" />
+            <location filename="../../widgets/camera_wizard.py" line="248" />
             <source>Resolution</source>
             <translation>Độ phân giải</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="245" />
+            <location filename="../../widgets/camera_wizard.py" line="248" />
             <source>Frame rate</source>
             <translation>Tốc độ khung hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="246" />
+            <location filename="../../widgets/camera_wizard.py" line="249" />
             <source>Proposed</source>
             <translation>Đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="250" />
+            <location filename="../../widgets/camera_wizard.py" line="253" />
             <source>main</source>
             <translation>chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="252" />
+            <location filename="../../widgets/camera_wizard.py" line="255" />
             <source>sub</source>
             <translation>phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="258" />
+            <location filename="../../widgets/camera_wizard.py" line="261" />
             <source>Main stream</source>
             <translation>Luồng chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="259" />
+            <location filename="../../widgets/camera_wizard.py" line="261" />
             <source>Sub stream</source>
             <translation>Luồng phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="266" />
+            <location filename="../../widgets/camera_wizard.py" line="268" />
             <source>not checked</source>
             <translation>chưa kiểm tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="269" />
+            <location filename="../../widgets/camera_wizard.py" line="271" />
             <source>✔ plays (%1 %2, first picture after %3 s)</source>
             <translation>✔ phát được (%1 %2, hình đầu tiên sau %3 giây)</translation>
         </message>
