@@ -13,7 +13,7 @@ import html
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDialog, QLineEdit, QMainWindow, QMenu, QTabWidget, QWidget
 
@@ -99,7 +99,8 @@ class AdminWindow(QMainWindow):
         self.users: list[AdminUser] = []
         self.cameras: list[AdminCamera] = []
         self.gateways: list[GatewayInfo] = []
-        self.sessions: list[LoginSession] = []
+        self.sessions: list[LoginSession] = []  # the open sessions of the selected account
+        self.sessions_of: int | None = None
         self.dialog: QDialog | None = None  # the dialog open now (tests read it)
 
         self.tabs = QTabWidget()
@@ -262,6 +263,10 @@ class AdminWindow(QMainWindow):
         panel.add_action(Action("end_sessions", self.tr("End every session"),
                                 self.end_sessions, lambda u: u is not None and u.sessions > 0))
         panel.selection_changed.connect(self._load_sessions)
+        if panel.detail is not None:
+            # each open session carries an "end session" link
+            panel.detail.setOpenLinks(False)
+            panel.detail.anchorClicked.connect(self._session_link)
         return panel
 
     def _render_user(self, user: AdminUser) -> str:
@@ -271,20 +276,25 @@ class AdminWindow(QMainWindow):
             (self.tr("State"), words.active(user.is_active))]
         if user.must_change_password:
             rows.append((self.tr("Password"), self.tr("must be changed at the next login")))
-        sessions = [s for s in self.sessions]
+        sessions = self.sessions if self.sessions_of == user.id else []
         heading = html.escape(self.tr("Open sessions"))
         text = _table(rows) + f"<p><b>{heading}</b></p>"
         if not sessions:
             return text + "<p>" + html.escape(self.tr("None.")) + "</p>"
-        return text + _table([(arg(self.tr("Session %1"), s.id),
-                               arg(self.tr("since %1, until %2"),
-                                   s.created_at.astimezone().strftime("%d/%m/%Y %H:%M"),
-                                   s.expires_at.astimezone().strftime("%d/%m/%Y %H:%M")))
-                              for s in sessions])
+        end = html.escape(self.tr("End session"))
+        lines = "".join(
+            "<tr><td><b>{}</b></td><td>{}</td><td><a href='end-session:{}'>{}</a></td></tr>"
+            .format(html.escape(arg(self.tr("Session %1"), s.id)),
+                    html.escape(arg(self.tr("since %1, until %2"),
+                                    s.created_at.astimezone().strftime("%d/%m/%Y %H:%M"),
+                                    s.expires_at.astimezone().strftime("%d/%m/%Y %H:%M"))),
+                    s.id, end)
+            for s in sessions)
+        return text + f"<table cellspacing='4'>{lines}</table>"
 
     def _load_sessions(self, user: object) -> None:
         if not isinstance(user, AdminUser):
-            self.sessions = []
+            self.sessions, self.sessions_of = [], None
             return
         user_id = user.id
         self.admin.sessions(user_id, owner=self).success(
@@ -293,7 +303,7 @@ class AdminWindow(QMainWindow):
     def _sessions(self, user_id: int, sessions: list[LoginSession]) -> None:
         selected = self.user_panel.selected()
         if selected is not None and selected.id == user_id:
-            self.sessions = sessions
+            self.sessions, self.sessions_of = sessions, user_id
             if self.user_panel.detail is not None:
                 self.user_panel.detail.setHtml(self._render_user(selected))
 
@@ -317,6 +327,17 @@ class AdminWindow(QMainWindow):
             self._act(self.user_panel, self.admin.set_user_active(user.id, not user.is_active,
                                                                   owner=self),
                       self.tr("Saved."))
+
+    def _session_link(self, url: QUrl) -> None:
+        if url.scheme() == "end-session" and url.path().isdigit():
+            self.end_session(int(url.path()))
+
+    def end_session(self, session_id: int) -> None:
+        """End one open session of the selected account."""
+        user = self.user_panel.selected()
+        if user is not None:
+            self._act(self.user_panel, self.admin.end_session(user.id, session_id, owner=self),
+                      self.tr("The session has ended."))
 
     def end_sessions(self) -> None:
         user = self.user_panel.selected()

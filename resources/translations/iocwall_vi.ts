@@ -421,57 +421,57 @@
     <context>
         <name>AddressPage</name>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="66" />
+            <location filename="../../widgets/camera_wizard.py" line="67" />
             <source>Camera address</source>
             <translation>Địa chỉ camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="67" />
+            <location filename="../../widgets/camera_wizard.py" line="68" />
             <source>Where the camera is, how to log in to it, and which media gateway will serve it.</source>
             <translation>Camera ở đâu, đăng nhập vào camera bằng tài khoản nào và cổng truyền hình (gateway) nào sẽ phục vụ nó.</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="70" />
+            <location filename="../../widgets/camera_wizard.py" line="71" />
             <source>ONVIF camera</source>
             <translation>Camera ONVIF</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="71" />
+            <location filename="../../widgets/camera_wizard.py" line="72" />
             <source>RTSP address only (no ONVIF)</source>
             <translation>Chỉ có địa chỉ RTSP (không có ONVIF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="80" />
+            <location filename="../../widgets/camera_wizard.py" line="81" />
             <source>Host</source>
             <translation>Địa chỉ máy (host)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="82" />
+            <location filename="../../widgets/camera_wizard.py" line="83" />
             <source>ONVIF port</source>
             <translation>Cổng ONVIF</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="85" />
+            <location filename="../../widgets/camera_wizard.py" line="86" />
             <source>RTSP address</source>
             <translation>Địa chỉ RTSP</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="87" />
+            <location filename="../../widgets/camera_wizard.py" line="88" />
             <source>User name</source>
             <translation>Tên đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="90" />
+            <location filename="../../widgets/camera_wizard.py" line="91" />
             <source>Password</source>
             <translation>Mật khẩu</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="91" />
+            <location filename="../../widgets/camera_wizard.py" line="92" />
             <source>(choose a gateway)</source>
             <translation>(chọn gateway)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="94" />
+            <location filename="../../widgets/camera_wizard.py" line="95" />
             <source>Gateway</source>
             <translation>Gateway</translation>
         </message>
@@ -679,7 +679,7 @@
         </message>
         <message>
             <location filename="../../widgets/admin_panels.py" line="128" />
-            <location filename="../../widgets/admin_window.py" line="467" />
+            <location filename="../../widgets/admin_window.py" line="488" />
             <source>&amp;Administration</source>
             <translation>&amp;Quản trị</translation>
         </message>
@@ -800,358 +800,368 @@
             <translation>Quản trị hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="112" />
+            <location filename="../../widgets/admin_window.py" line="113" />
             <source>Wards</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="113" />
+            <location filename="../../widgets/admin_window.py" line="114" />
             <source>Units</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="114" />
-            <location filename="../../widgets/admin_window.py" line="215" />
-            <location filename="../../widgets/admin_window.py" line="220" />
+            <location filename="../../widgets/admin_window.py" line="115" />
+            <location filename="../../widgets/admin_window.py" line="216" />
+            <location filename="../../widgets/admin_window.py" line="221" />
             <source>Accounts</source>
             <translation>Tài khoản</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="115" />
-            <location filename="../../widgets/admin_window.py" line="395" />
-            <location filename="../../widgets/admin_window.py" line="404" />
+            <location filename="../../widgets/admin_window.py" line="116" />
+            <location filename="../../widgets/admin_window.py" line="416" />
+            <location filename="../../widgets/admin_window.py" line="425" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="116" />
+            <location filename="../../widgets/admin_window.py" line="117" />
             <source>Gateways</source>
             <translation>Gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="182" />
-            <location filename="../../widgets/admin_window.py" line="184" />
-            <location filename="../../widgets/admin_window.py" line="212" />
-            <location filename="../../widgets/admin_window.py" line="217" />
-            <location filename="../../widgets/admin_window.py" line="330" />
-            <location filename="../../widgets/admin_window.py" line="352" />
-            <location filename="../../widgets/admin_window.py" line="393" />
-            <location filename="../../widgets/admin_window.py" line="400" />
+            <location filename="../../widgets/admin_window.py" line="183" />
+            <location filename="../../widgets/admin_window.py" line="185" />
+            <location filename="../../widgets/admin_window.py" line="213" />
+            <location filename="../../widgets/admin_window.py" line="218" />
+            <location filename="../../widgets/admin_window.py" line="351" />
+            <location filename="../../widgets/admin_window.py" line="373" />
+            <location filename="../../widgets/admin_window.py" line="414" />
+            <location filename="../../widgets/admin_window.py" line="421" />
             <source>Name</source>
             <translation>Tên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="183" />
-            <location filename="../../widgets/admin_window.py" line="185" />
-            <location filename="../../widgets/admin_window.py" line="216" />
-            <location filename="../../widgets/admin_window.py" line="221" />
-            <location filename="../../widgets/admin_window.py" line="253" />
-            <location filename="../../widgets/admin_window.py" line="271" />
-            <location filename="../../widgets/admin_window.py" line="335" />
-            <location filename="../../widgets/admin_window.py" line="365" />
-            <location filename="../../widgets/admin_window.py" line="399" />
-            <location filename="../../widgets/admin_window.py" line="405" />
+            <location filename="../../widgets/admin_window.py" line="184" />
+            <location filename="../../widgets/admin_window.py" line="186" />
+            <location filename="../../widgets/admin_window.py" line="217" />
+            <location filename="../../widgets/admin_window.py" line="222" />
+            <location filename="../../widgets/admin_window.py" line="254" />
+            <location filename="../../widgets/admin_window.py" line="276" />
+            <location filename="../../widgets/admin_window.py" line="356" />
+            <location filename="../../widgets/admin_window.py" line="386" />
+            <location filename="../../widgets/admin_window.py" line="420" />
+            <location filename="../../widgets/admin_window.py" line="426" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="186" />
+            <location filename="../../widgets/admin_window.py" line="187" />
             <source>Search wards</source>
             <translation>Tìm phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="187" />
+            <location filename="../../widgets/admin_window.py" line="188" />
             <source>New ward…</source>
             <translation>Thêm phường…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="189" />
+            <location filename="../../widgets/admin_window.py" line="190" />
             <source>Rename…</source>
             <translation>Đổi tên…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="190" />
-            <location filename="../../widgets/admin_window.py" line="226" />
-            <location filename="../../widgets/admin_window.py" line="260" />
-            <location filename="../../widgets/admin_window.py" line="343" />
+            <location filename="../../widgets/admin_window.py" line="191" />
+            <location filename="../../widgets/admin_window.py" line="227" />
+            <location filename="../../widgets/admin_window.py" line="261" />
+            <location filename="../../widgets/admin_window.py" line="364" />
             <source>Deactivate / activate</source>
             <translation>Ngừng / kích hoạt lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="207" />
-            <location filename="../../widgets/admin_window.py" line="243" />
-            <location filename="../../widgets/admin_window.py" line="319" />
-            <location filename="../../widgets/admin_window.py" line="384" />
+            <location filename="../../widgets/admin_window.py" line="208" />
+            <location filename="../../widgets/admin_window.py" line="244" />
+            <location filename="../../widgets/admin_window.py" line="329" />
+            <location filename="../../widgets/admin_window.py" line="405" />
             <source>Saved.</source>
             <translation>Đã lưu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="213" />
-            <location filename="../../widgets/admin_window.py" line="218" />
+            <location filename="../../widgets/admin_window.py" line="214" />
+            <location filename="../../widgets/admin_window.py" line="219" />
             <source>Kind</source>
             <translation>Loại</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="214" />
-            <location filename="../../widgets/admin_window.py" line="219" />
-            <location filename="../../widgets/admin_window.py" line="331" />
+            <location filename="../../widgets/admin_window.py" line="215" />
+            <location filename="../../widgets/admin_window.py" line="220" />
             <location filename="../../widgets/admin_window.py" line="352" />
+            <location filename="../../widgets/admin_window.py" line="373" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="222" />
+            <location filename="../../widgets/admin_window.py" line="223" />
             <source>Search units</source>
             <translation>Tìm đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="223" />
+            <location filename="../../widgets/admin_window.py" line="224" />
             <source>New unit…</source>
             <translation>Thêm đơn vị…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="225" />
-            <location filename="../../widgets/admin_window.py" line="257" />
-            <location filename="../../widgets/admin_window.py" line="342" />
+            <location filename="../../widgets/admin_window.py" line="226" />
+            <location filename="../../widgets/admin_window.py" line="258" />
+            <location filename="../../widgets/admin_window.py" line="363" />
             <source>Edit…</source>
             <translation>Sửa…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="248" />
-            <location filename="../../widgets/admin_window.py" line="269" />
+            <location filename="../../widgets/admin_window.py" line="249" />
+            <location filename="../../widgets/admin_window.py" line="274" />
             <source>User name</source>
             <translation>Tên đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="249" />
-            <location filename="../../widgets/admin_window.py" line="269" />
+            <location filename="../../widgets/admin_window.py" line="250" />
+            <location filename="../../widgets/admin_window.py" line="274" />
             <source>Full name</source>
             <translation>Họ và tên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="250" />
-            <location filename="../../widgets/admin_window.py" line="270" />
+            <location filename="../../widgets/admin_window.py" line="251" />
+            <location filename="../../widgets/admin_window.py" line="275" />
             <source>Unit</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="251" />
-            <location filename="../../widgets/admin_window.py" line="270" />
+            <location filename="../../widgets/admin_window.py" line="252" />
+            <location filename="../../widgets/admin_window.py" line="275" />
             <source>Role</source>
             <translation>Vai trò</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="252" />
+            <location filename="../../widgets/admin_window.py" line="253" />
             <source>Sessions</source>
             <translation>Phiên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="254" />
+            <location filename="../../widgets/admin_window.py" line="255" />
             <source>Search accounts</source>
             <translation>Tìm tài khoản</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="255" />
+            <location filename="../../widgets/admin_window.py" line="256" />
             <source>New account…</source>
             <translation>Thêm tài khoản…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="258" />
+            <location filename="../../widgets/admin_window.py" line="259" />
             <source>Reset password…</source>
             <translation>Đặt lại mật khẩu…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="262" />
+            <location filename="../../widgets/admin_window.py" line="263" />
             <source>End every session</source>
             <translation>Kết thúc mọi phiên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="273" />
+            <location filename="../../widgets/admin_window.py" line="278" />
             <source>Password</source>
             <translation>Mật khẩu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="273" />
+            <location filename="../../widgets/admin_window.py" line="278" />
             <source>must be changed at the next login</source>
             <translation>phải đổi ở lần đăng nhập tới</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="275" />
+            <location filename="../../widgets/admin_window.py" line="280" />
             <source>Open sessions</source>
             <translation>Phiên đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="278" />
+            <location filename="../../widgets/admin_window.py" line="283" />
             <source>None.</source>
             <translation>Không có.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="279" />
+            <location filename="../../widgets/admin_window.py" line="284" />
+            <source>End session</source>
+            <translation>Kết thúc phiên</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="287" />
             <source>Session %1</source>
             <translation>Phiên %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="280" />
+            <location filename="../../widgets/admin_window.py" line="288" />
             <source>since %1, until %2</source>
             <translation>từ %1 đến %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="325" />
+            <location filename="../../widgets/admin_window.py" line="340" />
+            <source>The session has ended.</source>
+            <translation>Phiên đã kết thúc.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="346" />
             <source>Every session of the account has ended.</source>
             <translation>Mọi phiên của tài khoản đã kết thúc.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="332" />
             <location filename="../../widgets/admin_window.py" line="353" />
+            <location filename="../../widgets/admin_window.py" line="374" />
             <source>System</source>
             <translation>Hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="333" />
-            <location filename="../../widgets/admin_window.py" line="362" />
+            <location filename="../../widgets/admin_window.py" line="354" />
+            <location filename="../../widgets/admin_window.py" line="383" />
             <source>Gateway</source>
             <translation>Gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="334" />
-            <location filename="../../widgets/admin_window.py" line="363" />
+            <location filename="../../widgets/admin_window.py" line="355" />
+            <location filename="../../widgets/admin_window.py" line="384" />
             <source>Credentials</source>
             <translation>Thông tin đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="336" />
+            <location filename="../../widgets/admin_window.py" line="357" />
             <source>Search cameras</source>
             <translation>Tìm camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="337" />
+            <location filename="../../widgets/admin_window.py" line="358" />
             <source>Add camera…</source>
             <translation>Thêm camera…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="339" />
+            <location filename="../../widgets/admin_window.py" line="360" />
             <source>Import CSV…</source>
             <translation>Nhập từ CSV…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="354" />
+            <location filename="../../widgets/admin_window.py" line="375" />
             <source>Owner category</source>
             <translation>Loại chủ sở hữu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="355" />
+            <location filename="../../widgets/admin_window.py" line="376" />
             <source>Location</source>
             <translation>Vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="356" />
+            <location filename="../../widgets/admin_window.py" line="377" />
             <source>Latitude</source>
             <translation>Vĩ độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="356" />
+            <location filename="../../widgets/admin_window.py" line="377" />
             <source>Longitude</source>
             <translation>Kinh độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="357" />
+            <location filename="../../widgets/admin_window.py" line="378" />
             <source>Direction</source>
             <translation>Hướng</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="358" />
+            <location filename="../../widgets/admin_window.py" line="379" />
             <source>Main stream</source>
             <translation>Luồng chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="358" />
+            <location filename="../../widgets/admin_window.py" line="379" />
             <source>Sub stream</source>
             <translation>Luồng phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="359" />
+            <location filename="../../widgets/admin_window.py" line="380" />
             <source>ONVIF</source>
             <translation>ONVIF</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="360" />
+            <location filename="../../widgets/admin_window.py" line="381" />
             <source>PTZ</source>
             <translation>PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="360" />
+            <location filename="../../widgets/admin_window.py" line="381" />
             <source>yes</source>
             <translation>có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="360" />
+            <location filename="../../widgets/admin_window.py" line="381" />
             <source>no</source>
             <translation>không</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="361" />
+            <location filename="../../widgets/admin_window.py" line="382" />
             <source>Transport</source>
             <translation>Giao thức truyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="363" />
+            <location filename="../../widgets/admin_window.py" line="384" />
             <source>held by the gateway</source>
             <translation>gateway đang giữ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="364" />
+            <location filename="../../widgets/admin_window.py" line="385" />
             <source>none</source>
             <translation>không có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="390" />
+            <location filename="../../widgets/admin_window.py" line="411" />
             <source>never</source>
             <translation>chưa bao giờ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="394" />
-            <location filename="../../widgets/admin_window.py" line="401" />
+            <location filename="../../widgets/admin_window.py" line="415" />
+            <location filename="../../widgets/admin_window.py" line="422" />
             <source>RTSP</source>
             <translation>RTSP</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="396" />
+            <location filename="../../widgets/admin_window.py" line="417" />
             <source>Key</source>
             <translation>Khóa</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="396" />
+            <location filename="../../widgets/admin_window.py" line="417" />
             <source>reported</source>
             <translation>đã báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="397" />
+            <location filename="../../widgets/admin_window.py" line="418" />
             <source>not yet</source>
             <translation>chưa có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="398" />
-            <location filename="../../widgets/admin_window.py" line="404" />
+            <location filename="../../widgets/admin_window.py" line="419" />
+            <location filename="../../widgets/admin_window.py" line="425" />
             <source>Last heard</source>
             <translation>Liên lạc lần cuối</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="402" />
+            <location filename="../../widgets/admin_window.py" line="423" />
             <source>PTZ port</source>
             <translation>Cổng PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="403" />
+            <location filename="../../widgets/admin_window.py" line="424" />
             <source>Control</source>
             <translation>Điều khiển</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="406" />
+            <location filename="../../widgets/admin_window.py" line="427" />
             <source>Search gateways</source>
             <translation>Tìm gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="468" />
+            <location filename="../../widgets/admin_window.py" line="489" />
             <source>Site administration…</source>
             <translation>Quản trị hệ thống…</translation>
         </message>
@@ -2030,27 +2040,27 @@
     <context>
         <name>CameraWizard</name>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="415" />
+            <location filename="../../widgets/camera_wizard.py" line="421" />
             <source>Add a camera</source>
             <translation>Thêm camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="417" />
+            <location filename="../../widgets/camera_wizard.py" line="423" />
             <source>Next &gt;</source>
             <translation>Tiếp &gt;</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="418" />
+            <location filename="../../widgets/camera_wizard.py" line="424" />
             <source>&lt; Back</source>
             <translation>&lt; Quay lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="419" />
+            <location filename="../../widgets/camera_wizard.py" line="425" />
             <source>Finish</source>
             <translation>Hoàn tất</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="420" />
+            <location filename="../../widgets/camera_wizard.py" line="426" />
             <source>Cancel</source>
             <translation>Hủy</translation>
         </message>
@@ -2688,38 +2698,38 @@
     <context>
         <name>DetailsPage</name>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="287" />
+            <location filename="../../widgets/camera_wizard.py" line="288" />
             <source>Streams and place</source>
             <translation>Luồng và vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="288" />
+            <location filename="../../widgets/camera_wizard.py" line="289" />
             <source>Choose the main and sub streams and say where the camera stands; Save adds it to the site.</source>
             <translation>Chọn luồng chính, luồng phụ và nhập vị trí đặt camera; bấm Lưu để thêm camera vào hệ thống.</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="291" />
-            <location filename="../../widgets/camera_wizard.py" line="368" />
+            <location filename="../../widgets/camera_wizard.py" line="292" />
+            <location filename="../../widgets/camera_wizard.py" line="369" />
             <source>Save</source>
             <translation>Lưu</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="295" />
+            <location filename="../../widgets/camera_wizard.py" line="296" />
             <source>Main stream</source>
             <translation>Luồng chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="296" />
+            <location filename="../../widgets/camera_wizard.py" line="297" />
             <source>Sub stream</source>
             <translation>Luồng phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="307" />
+            <location filename="../../widgets/camera_wizard.py" line="308" />
             <source>(none)</source>
             <translation>(không có)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="354" />
+            <location filename="../../widgets/camera_wizard.py" line="355" />
             <source>Saving…</source>
             <translation>Đang lưu…</translation>
         </message>
@@ -3088,12 +3098,12 @@
     <context>
         <name>LivePage</name>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="378" />
+            <location filename="../../widgets/camera_wizard.py" line="379" />
             <source>Saved: live picture</source>
             <translation>Đã lưu: hình ảnh trực tiếp</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="393" />
+            <location filename="../../widgets/camera_wizard.py" line="399" />
             <source>The camera %1 is saved; its gateway starts serving it within seconds. Its sub stream plays below.</source>
             <translation>Camera %1 đã được lưu; gateway sẽ bắt đầu phục vụ trong vài giây. Luồng phụ của camera phát bên dưới.</translation>
         </message>
@@ -3623,118 +3633,118 @@
     <context>
         <name>ProbePage</name>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="144" />
-            <location filename="../../widgets/camera_wizard.py" line="182" />
+            <location filename="../../widgets/camera_wizard.py" line="145" />
+            <location filename="../../widgets/camera_wizard.py" line="183" />
             <source>Probing the camera</source>
             <translation>Đang dò camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="145" />
+            <location filename="../../widgets/camera_wizard.py" line="146" />
             <source>The gateway logs in to the camera, reads its profiles and plays the proposed streams. This can take up to 25 seconds.</source>
             <translation>Gateway đăng nhập vào camera, đọc các cấu hình (profile) và phát thử các luồng đề xuất. Việc này có thể mất tới 25 giây.</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="157" />
+            <location filename="../../widgets/camera_wizard.py" line="158" />
             <source>Probe again</source>
             <translation>Dò lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="201" />
+            <location filename="../../widgets/camera_wizard.py" line="202" />
             <source>Probing… %1 s</source>
             <translation>Đang dò… %1 giây</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="212" />
+            <location filename="../../widgets/camera_wizard.py" line="213" />
             <source>The camera answered</source>
             <translation>Camera đã trả lời</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="225" />
+            <location filename="../../widgets/camera_wizard.py" line="226" />
             <source>(step: %1)</source>
             <translation>(bước: %1)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="236" />
+            <location filename="../../widgets/camera_wizard.py" line="237" />
             <source>Manufacturer</source>
             <translation>Hãng sản xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="237" />
+            <location filename="../../widgets/camera_wizard.py" line="238" />
             <source>Model</source>
             <translation>Mẫu</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="238" />
+            <location filename="../../widgets/camera_wizard.py" line="239" />
             <source>Firmware</source>
             <translation>Phần mềm (firmware)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="240" />
+            <location filename="../../widgets/camera_wizard.py" line="241" />
             <source>Clock</source>
             <translation>Đồng hồ</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="240" />
+            <location filename="../../widgets/camera_wizard.py" line="241" />
             <source>%1 s off the gateway's</source>
             <translation>lệch %1 giây so với gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="245" />
+            <location filename="../../widgets/camera_wizard.py" line="246" />
             <source>Profiles</source>
             <translation>Cấu hình (profile)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="248" />
+            <location filename="../../widgets/camera_wizard.py" line="249" />
             <source>Profile</source>
             <translation>Cấu hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="248" />
+            <location filename="../../widgets/camera_wizard.py" line="249" />
             <source>Codec</source>
             <translation>Chuẩn nén</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="248" />
+            <location filename="../../widgets/camera_wizard.py" line="249" />
             <source>Resolution</source>
             <translation>Độ phân giải</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="248" />
+            <location filename="../../widgets/camera_wizard.py" line="249" />
             <source>Frame rate</source>
             <translation>Tốc độ khung hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="249" />
+            <location filename="../../widgets/camera_wizard.py" line="250" />
             <source>Proposed</source>
             <translation>Đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="253" />
+            <location filename="../../widgets/camera_wizard.py" line="254" />
             <source>main</source>
             <translation>chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="255" />
+            <location filename="../../widgets/camera_wizard.py" line="256" />
             <source>sub</source>
             <translation>phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="261" />
+            <location filename="../../widgets/camera_wizard.py" line="262" />
             <source>Main stream</source>
             <translation>Luồng chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="261" />
+            <location filename="../../widgets/camera_wizard.py" line="262" />
             <source>Sub stream</source>
             <translation>Luồng phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="268" />
+            <location filename="../../widgets/camera_wizard.py" line="269" />
             <source>not checked</source>
             <translation>chưa kiểm tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="271" />
+            <location filename="../../widgets/camera_wizard.py" line="272" />
             <source>✔ plays (%1 %2, first picture after %3 s)</source>
             <translation>✔ phát được (%1 %2, hình đầu tiên sau %3 giây)</translation>
         </message>

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTranslator
+from PySide6.QtCore import QTranslator, QUrl
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from pytestqt.qtbot import QtBot
@@ -20,6 +20,7 @@ from app.auth import AuthService
 from app.backend import BackendClient
 from app.context import Runtime
 from app.credentials import TokenStore
+from app.errors import SessionExpired
 from app.i18n import install_translators, remove_translators
 from app.messages import MessageBridge
 from app.ops import Ops
@@ -256,3 +257,26 @@ def test_a_user_whose_password_was_set_chooses_their_own_first(
     finally:
         check.logout()
         check.close()
+
+
+def test_an_open_session_is_listed_and_ended_from_the_account(
+        start: Any, qtbot: QtBot, backend_url: str) -> None:
+    officer = BackendClient(backend_url)
+    officer.login("traffic.officer", "demo")
+    try:
+        window = open_admin(start("ioc.admin"), qtbot)
+        window.tabs.setCurrentWidget(window.user_panel)
+        account = next(u for u in window.users if u.username == "traffic.officer")
+        assert window.user_panel.select(account.id)
+        qtbot.waitUntil(lambda: window.sessions_of == account.id and bool(window.sessions),
+                        timeout=20_000)
+        detail = window.user_panel.detail
+        assert detail is not None and "end-session:" in detail.toHtml()
+        session_id = window.sessions[0].id
+        detail.anchorClicked.emit(QUrl(f"end-session:{session_id}"))
+        qtbot.waitUntil(lambda: window.sessions_of == account.id and not window.sessions,
+                        timeout=20_000)
+        with pytest.raises(SessionExpired):
+            officer.me()
+    finally:
+        officer.close()
