@@ -184,17 +184,19 @@ class AdminService(QObject):
         return self._write(CAMERAS, work, self.tr("Camera import"), owner)
 
     # -- a saved camera's live picture -------------------------------------------------------------
-    def preview(self, camera_id: int, tile_key: str, window_id: int, label: str) -> None:
-        """Play the camera's sub stream into the native window ``window_id``. The backend
-        issues stream sessions only for saved cameras; the video service asks for one (and a
-        new one at each reconnect) itself. Stop with :meth:`stop_preview`."""
+    def preview(self, camera: AdminCamera, tile_key: str, window_id: int) -> None:
+        """Play the saved camera's sub stream (its main one when it has no other) into the
+        native window ``window_id``. The backend issues stream sessions only for saved cameras;
+        the video service asks for one (and a new one at each reconnect) itself. Stop with
+        :meth:`stop_preview`."""
         if self._video is None:
             return
         self._previews.add(tile_key)
-        stream = str(CameraStream.SUB)
+        camera_id = camera.id
+        stream = str(CameraStream.SUB if camera.sub_url else CameraStream.MAIN)
         source = SessionSource(camera_id, stream, functools.partial(
             self._backend.stream_session_url, camera_id, stream))
-        self._video.play(tile_key, source, window_id, label)
+        self._video.play(tile_key, source, window_id, camera.name)
 
     def stop_preview(self, tile_key: str) -> None:
         self._previews.discard(tile_key)

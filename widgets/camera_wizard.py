@@ -396,10 +396,10 @@ class LivePage(QWizardPage):
         if camera is None:
             return
         self.saved_label.setText(arg(self.tr(
-            "The camera %1 is saved; its gateway starts serving it within seconds. Its sub "
-            "stream plays below."), camera.name))
+            "The camera %1 is saved; its gateway starts serving it within seconds. Its picture "
+            "plays below, through the gateway."), camera.name))
         self.tile.set_camera(camera.id, camera.name)
-        self.admin.preview(camera.id, PREVIEW_KEY, self.tile.video_window_id(), camera.name)
+        self.admin.preview(camera, PREVIEW_KEY, self.tile.video_window_id())
 
     def _status(self, tile_key: str, status: object) -> None:
         from app.video.status import TileStatus

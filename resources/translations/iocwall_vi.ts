@@ -3104,8 +3104,8 @@
         </message>
         <message>
             <location filename="../../widgets/camera_wizard.py" line="399" />
-            <source>The camera %1 is saved; its gateway starts serving it within seconds. Its sub stream plays below.</source>
-            <translation>Camera %1 đã được lưu; gateway sẽ bắt đầu phục vụ trong vài giây. Luồng phụ của camera phát bên dưới.</translation>
+            <source>The camera %1 is saved; its gateway starts serving it within seconds. Its picture plays below, through the gateway.</source>
+            <translation>Camera %1 đã được lưu; gateway sẽ bắt đầu phục vụ trong vài giây. Hình ảnh của camera phát bên dưới, qua gateway.</translation>
         </message>
     </context>
     <context>

@@ -8,6 +8,7 @@ a save the server refuses leaves nothing written and the error beside its field.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel
@@ -159,4 +160,42 @@ def test_a_refused_save_writes_nothing_and_names_the_field(
     assert error.text() == "A camera of the public system needs its owner category."
     assert wizard.currentPage() is details and details.saved is None
     assert len(client.admin_cameras()) == len(before)
+    wizard.close()
+
+
+def test_a_camera_without_onvif_is_added_by_its_rtsp_address(
+        admin: tuple[AdminService, BackendClient], onvif_lab: Lab, qtbot: QtBot) -> None:
+    service, client = admin
+    cam = onvif_lab.cameras[0]
+    parts = urlsplit(cam.main_url)
+    address = urlunsplit((parts.scheme, f"{parts.hostname}:{parts.port}", parts.path, "", ""))
+    wizard = wizard_for(service, client, qtbot)
+    page = wizard.address_page
+    page.rtsp_radio.setChecked(True)
+    page.rtsp_edit.setText(f"rtsp://viewer:secret@{parts.hostname}:{parts.port}{parts.path}")
+    wizard.next()  # credentials in the address are refused before anything is sent
+    error = page.findChild(QLabel, "rtsp_url_error")
+    assert error is not None and error.text().startswith("No user name or password")
+    page.rtsp_edit.setText(address)
+    page.username_edit.setText(cam.rtsp_username)
+    page.password_edit.setText(cam.rtsp_password)
+    page.gateway_combo.setCurrentIndex(1)
+    wizard.next()
+    probe = wizard.probe_page
+    qtbot.waitUntil(lambda: probe.result is not None or probe.failure_label.isVisible(),
+                    timeout=45_000)
+    assert probe.result is not None, probe.failure_label.text()
+    assert probe.result.verification["main"].ok
+    wizard.next()
+    details = wizard.details_page
+    details.fields_form.name_edit.setText("Camera chỉ RTSP")
+    details.fields_form.ward_combo.setCurrentIndex(1)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.live_page, timeout=20_000)
+    assert wizard.saved is not None
+    stored = client.admin_camera(wizard.saved.id)
+    assert stored.onvif_host is None and stored.main_url == address and stored.has_credentials
+    tile = wizard.live_page.tile
+    qtbot.waitUntil(lambda: tile.status() is not None
+                    and tile.status().state is StreamState.LIVE, timeout=60_000)
     wizard.close()
