@@ -27,10 +27,16 @@ from app.ops import Ops
 from app.settings import SettingsStore
 from app.settings import data_dir as client_data_dir
 from app.video import VideoService
-from common.vocabulary import Role, UnitKind
+from common.vocabulary import CameraTransport, Role, UnitKind
 from main import parse_args
 from shell.client import Client
-from widgets.admin_dialogs import ResetPasswordDialog, UnitDialog, UserDialog, WardDialog
+from widgets.admin_dialogs import (
+    CameraDialog,
+    ResetPasswordDialog,
+    UnitDialog,
+    UserDialog,
+    WardDialog,
+)
 from widgets.admin_window import AdminWindow
 from widgets.camera_import import CameraImportDialog
 from widgets.password_change import PasswordChangeDialog
@@ -280,3 +286,40 @@ def test_an_open_session_is_listed_and_ended_from_the_account(
             officer.me()
     finally:
         officer.close()
+
+
+def test_editing_a_camera_keeps_its_credentials_unless_a_password_is_typed(
+        start: Any, qtbot: QtBot, admin_client: BackendClient) -> None:
+    window = open_admin(start("ioc.admin"), qtbot)
+    qtbot.waitUntil(lambda: bool(window.cameras) and bool(window.gateways), timeout=20_000)
+    camera = next(c for c in window.cameras if c.has_credentials)
+    window.tabs.setCurrentWidget(window.camera_panel)
+    assert window.camera_panel.select(camera.id)
+    window.edit_camera()
+    dialog = window.dialog
+    assert isinstance(dialog, CameraDialog)
+    form = dialog.fields_form
+    assert form.password_edit.text() == "" and form.password_edit.placeholderText()
+    assert form.credentials_label.text().startswith("✔")
+    form.direction_edit.setText("400")
+    form.sub_edit.setText("rtsp://user:pw@10.1.1.1/sub")
+    dialog.ok_button.click()
+    assert error_of(dialog, "direction") == "Direction is between 0 and 359 degrees."
+    assert error_of(dialog, "sub_url").startswith("No user name or password in the address")
+    form.sub_edit.setText(camera.sub_url or "")
+    form.direction_edit.setText("90")
+    form.transport_combo.setCurrentIndex(form.transport_combo.findData(CameraTransport.TCP))
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: window.dialog is None, timeout=20_000)
+    stored = admin_client.admin_camera(camera.id)
+    assert stored.direction == 90 and stored.transport == CameraTransport.TCP
+    assert stored.has_credentials
+    # a deactivated camera leaves the walls; it comes back on activation
+    window.camera_panel.select(camera.id)
+    window.toggle_camera()
+    qtbot.waitUntil(lambda: not admin_client.admin_camera(camera.id).is_active, timeout=20_000)
+    qtbot.waitUntil(lambda: any(c.id == camera.id and not c.is_active for c in window.cameras),
+                    timeout=20_000)
+    window.camera_panel.select(camera.id)
+    window.toggle_camera()
+    qtbot.waitUntil(lambda: admin_client.admin_camera(camera.id).is_active, timeout=20_000)
