@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -34,6 +35,8 @@ from app.i18n import arg
 from widgets.forms import error_label
 
 translate = QCoreApplication.translate  # lupdate reads translate("AdminForms", "text")
+
+SLOW_MS = 1000  # a wait longer than this shows progress
 
 
 def problem_text(problem: Problem) -> str:
@@ -208,9 +211,19 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(self._ok)
         self.buttons.rejected.connect(self.reject)
         self.result_value: object = None
+        # shown when the server takes longer than a second to answer
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setObjectName("sending")
+        self.progress.hide()
+        self._slow = QTimer(self)
+        self._slow.setSingleShot(True)
+        self._slow.setInterval(SLOW_MS)
+        self._slow.timeout.connect(self.progress.show)
 
     def finish(self) -> None:
         self.form.finish()
+        self.form.addRow(self.progress)
         self.form.addRow(self.buttons)
 
     def _ok(self) -> None:
@@ -222,8 +235,14 @@ class FormDialog(QDialog):
 
     def sending(self, busy: bool) -> None:
         self.ok_button.setEnabled(not busy)
+        if busy:
+            self._slow.start()
+        else:
+            self._slow.stop()
+            self.progress.hide()
 
     def done_ok(self, value: object = None) -> None:
+        self.sending(False)
         self.result_value = value
         self.accept()
 

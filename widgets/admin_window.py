@@ -127,6 +127,13 @@ class AdminWindow(QMainWindow):
         def failed(panel: ListDetailPanel[Any]) -> Callable[[BaseException], None]:
             return lambda error: panel.show_error(refusal(error)[1])
 
+        panels: dict[str, ListDetailPanel[Any]] = {
+            WARDS: self.ward_panel, UNITS: self.unit_panel, USERS: self.user_panel,
+            CAMERAS: self.camera_panel, GATEWAYS: self.gateway_panel}
+        panel = panels.get(what)
+        if panel is not None and not panel.items():
+            panel.show_status(self.tr("Loading…"))
+
         if what == WARDS:
             self.admin.wards(owner=self).success(self._wards).failure(failed(self.ward_panel))
         elif what == UNITS:

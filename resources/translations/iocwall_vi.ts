@@ -487,175 +487,175 @@
     <context>
         <name>AdminForms</name>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="42" />
-            <location filename="../../widgets/admin_forms.py" line="72" />
+            <location filename="../../widgets/admin_forms.py" line="45" />
+            <location filename="../../widgets/admin_forms.py" line="75" />
             <source>Required.</source>
             <translation>Bắt buộc nhập.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="43" />
+            <location filename="../../widgets/admin_forms.py" line="46" />
             <source>Latitude is between -90 and 90.</source>
             <translation>Vĩ độ phải nằm trong khoảng -90 đến 90.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="44" />
+            <location filename="../../widgets/admin_forms.py" line="47" />
             <source>Longitude is between -180 and 180.</source>
             <translation>Kinh độ phải nằm trong khoảng -180 đến 180.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="45" />
+            <location filename="../../widgets/admin_forms.py" line="48" />
             <source>Direction is between 0 and 359 degrees.</source>
             <translation>Hướng phải nằm trong khoảng 0 đến 359 độ.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="46" />
+            <location filename="../../widgets/admin_forms.py" line="49" />
             <source>A port is between 1 and 65535.</source>
             <translation>Cổng phải nằm trong khoảng 1 đến 65535.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="47" />
+            <location filename="../../widgets/admin_forms.py" line="50" />
             <source>Enter an address of the form rtsp://host:port/path.</source>
             <translation>Nhập địa chỉ dạng rtsp://host:cổng/đường-dẫn.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="49" />
+            <location filename="../../widgets/admin_forms.py" line="52" />
             <source>No user name or password in the address (user:pass@): enter them in their own fields.</source>
             <translation>Không ghi tên đăng nhập hay mật khẩu trong địa chỉ (user:pass@): hãy nhập vào ô riêng của chúng.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="52" />
-            <location filename="../../widgets/admin_forms.py" line="66" />
+            <location filename="../../widgets/admin_forms.py" line="55" />
+            <location filename="../../widgets/admin_forms.py" line="69" />
             <source>The password needs at least %1 characters.</source>
             <translation>Mật khẩu cần ít nhất %1 ký tự.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="54" />
+            <location filename="../../widgets/admin_forms.py" line="57" />
             <source>The two passwords differ.</source>
             <translation>Hai mật khẩu không khớp nhau.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="63" />
+            <location filename="../../widgets/admin_forms.py" line="66" />
             <source>This name is already used.</source>
             <translation>Tên này đã được dùng.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="65" />
+            <location filename="../../widgets/admin_forms.py" line="68" />
             <source>An account with this user name already exists.</source>
             <translation>Đã có tài khoản với tên đăng nhập này.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="69" />
+            <location filename="../../widgets/admin_forms.py" line="72" />
             <source>This password is too common: choose another.</source>
             <translation>Mật khẩu này quá phổ biến: hãy chọn mật khẩu khác.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="71" />
+            <location filename="../../widgets/admin_forms.py" line="74" />
             <source>The password must not contain the user name.</source>
             <translation>Mật khẩu không được chứa tên đăng nhập.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="73" />
+            <location filename="../../widgets/admin_forms.py" line="76" />
             <source>The current password is wrong.</source>
             <translation>Mật khẩu hiện tại không đúng.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="75" />
+            <location filename="../../widgets/admin_forms.py" line="78" />
             <source>The new password must differ from the current one.</source>
             <translation>Mật khẩu mới phải khác mật khẩu hiện tại.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="77" />
+            <location filename="../../widgets/admin_forms.py" line="80" />
             <source>A unit of this kind belongs to one ward: choose it.</source>
             <translation>Đơn vị loại này thuộc một phường: hãy chọn phường.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="79" />
+            <location filename="../../widgets/admin_forms.py" line="82" />
             <source>A unit of this kind belongs to no ward.</source>
             <translation>Đơn vị loại này không thuộc phường nào.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="80" />
+            <location filename="../../widgets/admin_forms.py" line="83" />
             <source>This ward does not exist.</source>
             <translation>Phường này không tồn tại.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="81" />
+            <location filename="../../widgets/admin_forms.py" line="84" />
             <source>This ward is deactivated.</source>
             <translation>Phường này đã ngừng hoạt động.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="82" />
+            <location filename="../../widgets/admin_forms.py" line="85" />
             <source>This unit does not exist.</source>
             <translation>Đơn vị này không tồn tại.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="83" />
+            <location filename="../../widgets/admin_forms.py" line="86" />
             <source>This unit is deactivated.</source>
             <translation>Đơn vị này đã ngừng hoạt động.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="85" />
+            <location filename="../../widgets/admin_forms.py" line="88" />
             <source>A camera of the public system needs its owner category.</source>
             <translation>Camera thuộc hệ thống công cộng cần có loại chủ sở hữu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="87" />
+            <location filename="../../widgets/admin_forms.py" line="90" />
             <source>Only cameras of the public system have an owner category.</source>
             <translation>Chỉ camera thuộc hệ thống công cộng mới có loại chủ sở hữu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="89" />
+            <location filename="../../widgets/admin_forms.py" line="92" />
             <source>Another camera has this external id.</source>
             <translation>Một camera khác đã có mã ngoài (external id) này.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="91" />
+            <location filename="../../widgets/admin_forms.py" line="94" />
             <source>Enter the ONVIF host with the ONVIF port.</source>
             <translation>Hãy nhập địa chỉ ONVIF cùng với cổng ONVIF.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="97" />
+            <location filename="../../widgets/admin_forms.py" line="100" />
             <source>A camera with a password needs the gateway that serves it.</source>
             <translation>Camera có mật khẩu cần có gateway phục vụ nó.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="98" />
-            <location filename="../../widgets/admin_forms.py" line="99" />
+            <location filename="../../widgets/admin_forms.py" line="101" />
+            <location filename="../../widgets/admin_forms.py" line="102" />
             <source>This gateway does not exist.</source>
             <translation>Gateway này không tồn tại.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="100" />
+            <location filename="../../widgets/admin_forms.py" line="103" />
             <source>This gateway is switched off.</source>
             <translation>Gateway này đang tắt.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="102" />
+            <location filename="../../widgets/admin_forms.py" line="105" />
             <source>The RTSP address must be on the host entered.</source>
             <translation>Địa chỉ RTSP phải nằm trên đúng máy (host) đã nhập.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="109" />
+            <location filename="../../widgets/admin_forms.py" line="112" />
             <source>The server cannot be reached: try again.</source>
             <translation>Không kết nối được máy chủ: hãy thử lại.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="111" />
+            <location filename="../../widgets/admin_forms.py" line="114" />
             <source>Only administrators may do this.</source>
             <translation>Chỉ quản trị viên mới được làm việc này.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="113" />
+            <location filename="../../widgets/admin_forms.py" line="116" />
             <source>Unexpected error: %1</source>
             <translation>Lỗi không mong đợi: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="126" />
+            <location filename="../../widgets/admin_forms.py" line="129" />
             <source>The server refused: %1</source>
             <translation>Máy chủ từ chối: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="207" />
+            <location filename="../../widgets/admin_forms.py" line="210" />
             <source>Cancel</source>
             <translation>Hủy</translation>
         </message>
@@ -679,7 +679,7 @@
         </message>
         <message>
             <location filename="../../widgets/admin_panels.py" line="128" />
-            <location filename="../../widgets/admin_window.py" line="488" />
+            <location filename="../../widgets/admin_window.py" line="493" />
             <source>&amp;Administration</source>
             <translation>&amp;Quản trị</translation>
         </message>
@@ -811,15 +811,15 @@
         </message>
         <message>
             <location filename="../../widgets/admin_window.py" line="115" />
-            <location filename="../../widgets/admin_window.py" line="216" />
             <location filename="../../widgets/admin_window.py" line="221" />
+            <location filename="../../widgets/admin_window.py" line="226" />
             <source>Accounts</source>
             <translation>Tài khoản</translation>
         </message>
         <message>
             <location filename="../../widgets/admin_window.py" line="116" />
-            <location filename="../../widgets/admin_window.py" line="416" />
-            <location filename="../../widgets/admin_window.py" line="425" />
+            <location filename="../../widgets/admin_window.py" line="421" />
+            <location filename="../../widgets/admin_window.py" line="430" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
@@ -829,339 +829,344 @@
             <translation>Gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="183" />
-            <location filename="../../widgets/admin_window.py" line="185" />
-            <location filename="../../widgets/admin_window.py" line="213" />
+            <location filename="../../widgets/admin_window.py" line="133" />
+            <source>Loading…</source>
+            <translation>Đang tải…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="188" />
+            <location filename="../../widgets/admin_window.py" line="190" />
             <location filename="../../widgets/admin_window.py" line="218" />
-            <location filename="../../widgets/admin_window.py" line="351" />
-            <location filename="../../widgets/admin_window.py" line="373" />
-            <location filename="../../widgets/admin_window.py" line="414" />
-            <location filename="../../widgets/admin_window.py" line="421" />
+            <location filename="../../widgets/admin_window.py" line="223" />
+            <location filename="../../widgets/admin_window.py" line="356" />
+            <location filename="../../widgets/admin_window.py" line="378" />
+            <location filename="../../widgets/admin_window.py" line="419" />
+            <location filename="../../widgets/admin_window.py" line="426" />
             <source>Name</source>
             <translation>Tên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="184" />
-            <location filename="../../widgets/admin_window.py" line="186" />
-            <location filename="../../widgets/admin_window.py" line="217" />
+            <location filename="../../widgets/admin_window.py" line="189" />
+            <location filename="../../widgets/admin_window.py" line="191" />
             <location filename="../../widgets/admin_window.py" line="222" />
-            <location filename="../../widgets/admin_window.py" line="254" />
-            <location filename="../../widgets/admin_window.py" line="276" />
-            <location filename="../../widgets/admin_window.py" line="356" />
-            <location filename="../../widgets/admin_window.py" line="386" />
-            <location filename="../../widgets/admin_window.py" line="420" />
-            <location filename="../../widgets/admin_window.py" line="426" />
+            <location filename="../../widgets/admin_window.py" line="227" />
+            <location filename="../../widgets/admin_window.py" line="259" />
+            <location filename="../../widgets/admin_window.py" line="281" />
+            <location filename="../../widgets/admin_window.py" line="361" />
+            <location filename="../../widgets/admin_window.py" line="391" />
+            <location filename="../../widgets/admin_window.py" line="425" />
+            <location filename="../../widgets/admin_window.py" line="431" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="187" />
+            <location filename="../../widgets/admin_window.py" line="192" />
             <source>Search wards</source>
             <translation>Tìm phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="188" />
+            <location filename="../../widgets/admin_window.py" line="193" />
             <source>New ward…</source>
             <translation>Thêm phường…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="190" />
+            <location filename="../../widgets/admin_window.py" line="195" />
             <source>Rename…</source>
             <translation>Đổi tên…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="191" />
-            <location filename="../../widgets/admin_window.py" line="227" />
-            <location filename="../../widgets/admin_window.py" line="261" />
-            <location filename="../../widgets/admin_window.py" line="364" />
+            <location filename="../../widgets/admin_window.py" line="196" />
+            <location filename="../../widgets/admin_window.py" line="232" />
+            <location filename="../../widgets/admin_window.py" line="266" />
+            <location filename="../../widgets/admin_window.py" line="369" />
             <source>Deactivate / activate</source>
             <translation>Ngừng / kích hoạt lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="208" />
-            <location filename="../../widgets/admin_window.py" line="244" />
-            <location filename="../../widgets/admin_window.py" line="329" />
-            <location filename="../../widgets/admin_window.py" line="405" />
+            <location filename="../../widgets/admin_window.py" line="213" />
+            <location filename="../../widgets/admin_window.py" line="249" />
+            <location filename="../../widgets/admin_window.py" line="334" />
+            <location filename="../../widgets/admin_window.py" line="410" />
             <source>Saved.</source>
             <translation>Đã lưu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="214" />
             <location filename="../../widgets/admin_window.py" line="219" />
+            <location filename="../../widgets/admin_window.py" line="224" />
             <source>Kind</source>
             <translation>Loại</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="215" />
             <location filename="../../widgets/admin_window.py" line="220" />
-            <location filename="../../widgets/admin_window.py" line="352" />
-            <location filename="../../widgets/admin_window.py" line="373" />
+            <location filename="../../widgets/admin_window.py" line="225" />
+            <location filename="../../widgets/admin_window.py" line="357" />
+            <location filename="../../widgets/admin_window.py" line="378" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="223" />
+            <location filename="../../widgets/admin_window.py" line="228" />
             <source>Search units</source>
             <translation>Tìm đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="224" />
+            <location filename="../../widgets/admin_window.py" line="229" />
             <source>New unit…</source>
             <translation>Thêm đơn vị…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="226" />
-            <location filename="../../widgets/admin_window.py" line="258" />
-            <location filename="../../widgets/admin_window.py" line="363" />
+            <location filename="../../widgets/admin_window.py" line="231" />
+            <location filename="../../widgets/admin_window.py" line="263" />
+            <location filename="../../widgets/admin_window.py" line="368" />
             <source>Edit…</source>
             <translation>Sửa…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="249" />
-            <location filename="../../widgets/admin_window.py" line="274" />
+            <location filename="../../widgets/admin_window.py" line="254" />
+            <location filename="../../widgets/admin_window.py" line="279" />
             <source>User name</source>
             <translation>Tên đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="250" />
-            <location filename="../../widgets/admin_window.py" line="274" />
+            <location filename="../../widgets/admin_window.py" line="255" />
+            <location filename="../../widgets/admin_window.py" line="279" />
             <source>Full name</source>
             <translation>Họ và tên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="251" />
-            <location filename="../../widgets/admin_window.py" line="275" />
+            <location filename="../../widgets/admin_window.py" line="256" />
+            <location filename="../../widgets/admin_window.py" line="280" />
             <source>Unit</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="252" />
-            <location filename="../../widgets/admin_window.py" line="275" />
+            <location filename="../../widgets/admin_window.py" line="257" />
+            <location filename="../../widgets/admin_window.py" line="280" />
             <source>Role</source>
             <translation>Vai trò</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="253" />
+            <location filename="../../widgets/admin_window.py" line="258" />
             <source>Sessions</source>
             <translation>Phiên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="255" />
+            <location filename="../../widgets/admin_window.py" line="260" />
             <source>Search accounts</source>
             <translation>Tìm tài khoản</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="256" />
+            <location filename="../../widgets/admin_window.py" line="261" />
             <source>New account…</source>
             <translation>Thêm tài khoản…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="259" />
+            <location filename="../../widgets/admin_window.py" line="264" />
             <source>Reset password…</source>
             <translation>Đặt lại mật khẩu…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="263" />
+            <location filename="../../widgets/admin_window.py" line="268" />
             <source>End every session</source>
             <translation>Kết thúc mọi phiên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="278" />
+            <location filename="../../widgets/admin_window.py" line="283" />
             <source>Password</source>
             <translation>Mật khẩu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="278" />
+            <location filename="../../widgets/admin_window.py" line="283" />
             <source>must be changed at the next login</source>
             <translation>phải đổi ở lần đăng nhập tới</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="280" />
+            <location filename="../../widgets/admin_window.py" line="285" />
             <source>Open sessions</source>
             <translation>Phiên đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="283" />
+            <location filename="../../widgets/admin_window.py" line="288" />
             <source>None.</source>
             <translation>Không có.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="284" />
+            <location filename="../../widgets/admin_window.py" line="289" />
             <source>End session</source>
             <translation>Kết thúc phiên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="287" />
+            <location filename="../../widgets/admin_window.py" line="292" />
             <source>Session %1</source>
             <translation>Phiên %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="288" />
+            <location filename="../../widgets/admin_window.py" line="293" />
             <source>since %1, until %2</source>
             <translation>từ %1 đến %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="340" />
+            <location filename="../../widgets/admin_window.py" line="345" />
             <source>The session has ended.</source>
             <translation>Phiên đã kết thúc.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="346" />
+            <location filename="../../widgets/admin_window.py" line="351" />
             <source>Every session of the account has ended.</source>
             <translation>Mọi phiên của tài khoản đã kết thúc.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="353" />
-            <location filename="../../widgets/admin_window.py" line="374" />
+            <location filename="../../widgets/admin_window.py" line="358" />
+            <location filename="../../widgets/admin_window.py" line="379" />
             <source>System</source>
             <translation>Hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="354" />
-            <location filename="../../widgets/admin_window.py" line="383" />
+            <location filename="../../widgets/admin_window.py" line="359" />
+            <location filename="../../widgets/admin_window.py" line="388" />
             <source>Gateway</source>
             <translation>Gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="355" />
-            <location filename="../../widgets/admin_window.py" line="384" />
+            <location filename="../../widgets/admin_window.py" line="360" />
+            <location filename="../../widgets/admin_window.py" line="389" />
             <source>Credentials</source>
             <translation>Thông tin đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="357" />
+            <location filename="../../widgets/admin_window.py" line="362" />
             <source>Search cameras</source>
             <translation>Tìm camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="358" />
+            <location filename="../../widgets/admin_window.py" line="363" />
             <source>Add camera…</source>
             <translation>Thêm camera…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="360" />
+            <location filename="../../widgets/admin_window.py" line="365" />
             <source>Import CSV…</source>
             <translation>Nhập từ CSV…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="375" />
+            <location filename="../../widgets/admin_window.py" line="380" />
             <source>Owner category</source>
             <translation>Loại chủ sở hữu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="376" />
+            <location filename="../../widgets/admin_window.py" line="381" />
             <source>Location</source>
             <translation>Vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="377" />
+            <location filename="../../widgets/admin_window.py" line="382" />
             <source>Latitude</source>
             <translation>Vĩ độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="377" />
+            <location filename="../../widgets/admin_window.py" line="382" />
             <source>Longitude</source>
             <translation>Kinh độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="378" />
+            <location filename="../../widgets/admin_window.py" line="383" />
             <source>Direction</source>
             <translation>Hướng</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="379" />
+            <location filename="../../widgets/admin_window.py" line="384" />
             <source>Main stream</source>
             <translation>Luồng chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="379" />
+            <location filename="../../widgets/admin_window.py" line="384" />
             <source>Sub stream</source>
             <translation>Luồng phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="380" />
+            <location filename="../../widgets/admin_window.py" line="385" />
             <source>ONVIF</source>
             <translation>ONVIF</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="381" />
+            <location filename="../../widgets/admin_window.py" line="386" />
             <source>PTZ</source>
             <translation>PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="381" />
+            <location filename="../../widgets/admin_window.py" line="386" />
             <source>yes</source>
             <translation>có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="381" />
+            <location filename="../../widgets/admin_window.py" line="386" />
             <source>no</source>
             <translation>không</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="382" />
+            <location filename="../../widgets/admin_window.py" line="387" />
             <source>Transport</source>
             <translation>Giao thức truyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="384" />
+            <location filename="../../widgets/admin_window.py" line="389" />
             <source>held by the gateway</source>
             <translation>gateway đang giữ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="385" />
+            <location filename="../../widgets/admin_window.py" line="390" />
             <source>none</source>
             <translation>không có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="411" />
+            <location filename="../../widgets/admin_window.py" line="416" />
             <source>never</source>
             <translation>chưa bao giờ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="415" />
-            <location filename="../../widgets/admin_window.py" line="422" />
+            <location filename="../../widgets/admin_window.py" line="420" />
+            <location filename="../../widgets/admin_window.py" line="427" />
             <source>RTSP</source>
             <translation>RTSP</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="417" />
+            <location filename="../../widgets/admin_window.py" line="422" />
             <source>Key</source>
             <translation>Khóa</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="417" />
+            <location filename="../../widgets/admin_window.py" line="422" />
             <source>reported</source>
             <translation>đã báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="418" />
+            <location filename="../../widgets/admin_window.py" line="423" />
             <source>not yet</source>
             <translation>chưa có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="419" />
-            <location filename="../../widgets/admin_window.py" line="425" />
+            <location filename="../../widgets/admin_window.py" line="424" />
+            <location filename="../../widgets/admin_window.py" line="430" />
             <source>Last heard</source>
             <translation>Liên lạc lần cuối</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="423" />
+            <location filename="../../widgets/admin_window.py" line="428" />
             <source>PTZ port</source>
             <translation>Cổng PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="424" />
+            <location filename="../../widgets/admin_window.py" line="429" />
             <source>Control</source>
             <translation>Điều khiển</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="427" />
+            <location filename="../../widgets/admin_window.py" line="432" />
             <source>Search gateways</source>
             <translation>Tìm gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="489" />
+            <location filename="../../widgets/admin_window.py" line="494" />
             <source>Site administration…</source>
             <translation>Quản trị hệ thống…</translation>
         </message>
