@@ -323,3 +323,17 @@ def test_editing_a_camera_keeps_its_credentials_unless_a_password_is_typed(
     window.camera_panel.select(camera.id)
     window.toggle_camera()
     qtbot.waitUntil(lambda: admin_client.admin_camera(camera.id).is_active, timeout=20_000)
+
+
+def test_cancelling_the_password_change_goes_back_to_the_login(
+        start: Any, qtbot: QtBot, admin_client: BackendClient) -> None:
+    police = next(u for u in admin_client.admin_units() if u.kind == UnitKind.CITY_POLICE)
+    admin_client.create_user("bo.doi", "Phan Văn Bỏ", police.id, Role.OFFICER,
+                             "Mat-khau-cua-admin")
+    client = start("bo.doi", "Mat-khau-cua-admin")
+    dialog = client.password_dialog
+    assert isinstance(dialog, PasswordChangeDialog)
+    dialog.reject()
+    qtbot.waitUntil(lambda: client.login_dialog is not None, timeout=20_000)
+    assert client.window is None and client.password_dialog is None
+    client.login_dialog.close()
