@@ -116,6 +116,7 @@ def test_the_window_is_offered_to_administrators_only(start: Any, qtbot: QtBot) 
     for username in ("ioc.operator", "police.commander", "agency.viewer"):
         client = start(username)
         assert client.site_admin is None
+        assert client.context is not None and client.context.admin is None
         assert client.window is not None
         assert not [a for a in client.window.findChildren(QAction)
                     if a.objectName() == "site_administration"]
@@ -337,3 +338,30 @@ def test_cancelling_the_password_change_goes_back_to_the_login(
     qtbot.waitUntil(lambda: client.login_dialog is not None, timeout=20_000)
     assert client.window is None and client.password_dialog is None
     client.login_dialog.close()
+
+
+def test_a_clean_csv_is_checked_then_imported(start: Any, qtbot: QtBot, tmp_path: Path,
+                                              admin_client: BackendClient) -> None:
+    window = open_admin(start("ioc.admin"), qtbot)
+    qtbot.waitUntil(lambda: bool(window.gateways), timeout=20_000)
+    csv_file = tmp_path / "good.csv"
+    csv_file.write_text(
+        "external_id,name,ward,system,lat,lon,rtsp_url\n"
+        "G-1,Cầu Dài Thử,Hải Thành,traffic,17.48,106.63,rtsp://10.9.1.1:554/main\n",
+        encoding="utf-8")
+    dialog = CameraImportDialog(window.admin, window.gateways, window)
+    qtbot.addWidget(dialog)
+    dialog.load(csv_file)
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=20_000)
+    assert dialog.error_rows() == [] and dialog.import_button.isEnabled()
+    assert dialog.table.item(0, 2).text() == "Cầu Dài Thử"
+    assert not [c for c in admin_client.admin_cameras() if c.external_id == "G-1"]
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.outcome is not None and not dialog.outcome.dry_run,
+                    timeout=20_000)
+    assert dialog.outcome.created == 1 and not dialog.import_button.isEnabled()
+    imported = [c for c in admin_client.admin_cameras() if c.external_id == "G-1"]
+    assert [c.name for c in imported] == ["Cầu Dài Thử"]
+    qtbot.waitUntil(lambda: any(c.external_id == "G-1" for c in window.cameras),
+                    timeout=20_000)
