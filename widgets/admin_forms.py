@@ -187,10 +187,6 @@ class FieldForm(QFormLayout):
         field, text = refusal(error)
         self.show_error(field, text)
 
-    def error_text(self, field: str | None) -> str:
-        label = self.errors.get(field or "", self.general)
-        return label.text() if label.isVisible() or label.text() else ""
-
 
 class FormDialog(QDialog):
     """A dialog around a :class:`FieldForm` with OK/Cancel: OK runs :meth:`submit`, which sends

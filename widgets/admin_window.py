@@ -80,8 +80,9 @@ class AdminListPanel(ListDetailPanel[T], Generic[T]):
 
 
 class AdminWindow(QMainWindow):
-    """See the module docstring. ``wizard`` and ``importer`` open the camera wizard and the
-    CSV import (they are passed in: the shell composes them)."""
+    """See the module docstring. ``open_wizard`` and ``open_import`` open the camera wizard
+    and the CSV import with the window as parent (passed in: :class:`SiteAdministration`
+    composes them); without them the buttons are hidden."""
 
     def __init__(self, admin: AdminService, *,
                  open_wizard: Callable[[QWidget], Any] | None = None,
