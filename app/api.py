@@ -14,7 +14,7 @@ from __future__ import annotations
 import json as jsonlib
 from abc import ABC, abstractmethod
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from app.access_requests import (
     AccessRequest,
@@ -25,6 +25,17 @@ from app.access_requests import (
 from app.audit_log import AuditFilter, AuditRow, ChainVerdict
 from app.audit_log import parse_row as parse_audit_row
 from app.cases import Case, CaseFilter, StepInput, parse_case
+from app.domain.admin import (
+    AdminCamera,
+    AdminUnit,
+    AdminUser,
+    AdminWard,
+    CameraFields,
+    GatewayInfo,
+    ImportResult,
+    LoginSession,
+    ProbeResult,
+)
 from app.errors import BackendError
 from app.health_reports import HealthReport
 from app.incidents import Incident, parse_incident
@@ -33,7 +44,9 @@ from app.public_cameras import PublicCameraRow
 from app.public_cameras import parse_row as parse_public_camera
 from app.reports import ExportFormat, Report, ReportQuery, parse_report
 from common.records import MalformedRecord, StreamSession, from_json
-from common.vocabulary import CaseAction, IncidentKind, IncidentState
+from common.vocabulary import CaseAction, IncidentKind, IncidentState, Role, UnitKind
+
+R = TypeVar("R")
 
 DEFAULT_BYTES_LIMIT = 64 * 1024 * 1024
 # a letter is at most MAX_LETTER_BYTES; the slack lets the caller say "too large" itself
@@ -59,9 +72,12 @@ class BackendApi(ABC):
     # -- the transport (app.backend.BackendClient) ---------------------------------------------
     @abstractmethod
     def _call(self, method: str, path: str, *, json: Any = None,
-              params: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
-              files: dict[str, Any] | None = None) -> Any:
-        """One authenticated API call; the parsed JSON answer (None for an empty body)."""
+              params: dict[str, Any] | None = None, data: dict[str, Any] | bytes | None = None,
+              files: dict[str, Any] | None = None, content_type: str | None = None,
+              read_timeout: float | None = None) -> Any:
+        """One authenticated API call; the parsed JSON answer (None for an empty body).
+        ``data`` as bytes is sent as the body with ``content_type``; ``read_timeout`` replaces
+        the client's for a call the server answers slowly (a camera probe)."""
 
     @abstractmethod
     def _get_bytes(self, path: str, *, params: dict[str, Any] | None = None,
@@ -264,3 +280,135 @@ class BackendApi(ABC):
         """The report as the server's CSV or PDF."""
         body, _type = self._get_bytes("/reports", params=query.params(ExportFormat(fmt).value))
         return body
+
+    # -- site administration (docs/contracts.md, "site administration"; admins only) ----------
+    def change_password(self, current_password: str, new_password: str) -> None:
+        """Change one's own password; the server ends every session of the account, this one
+        too: log in again with the new password."""
+        self._call("POST", "/auth/password", json={"current_password": current_password,
+                                                   "new_password": new_password})
+
+    def admin_wards(self) -> list[AdminWard]:
+        return _records(AdminWard, self._call("GET", "/admin/wards"), "ward list")
+
+    def create_ward(self, name: str) -> AdminWard:
+        return _record(AdminWard, self._call("POST", "/admin/wards", json={"name": name}))
+
+    def update_ward(self, ward_id: int, *, name: str | None = None,
+                    is_active: bool | None = None) -> AdminWard:
+        body = _given(name=name, is_active=is_active)
+        return _record(AdminWard, self._call("PATCH", f"/admin/wards/{int(ward_id)}", json=body))
+
+    def admin_units(self) -> list[AdminUnit]:
+        return _records(AdminUnit, self._call("GET", "/admin/units"), "unit list")
+
+    def create_unit(self, name: str, kind: UnitKind | str, ward_id: int | None) -> AdminUnit:
+        body = {"name": name, "kind": str(kind), "ward_id": ward_id}
+        return _record(AdminUnit, self._call("POST", "/admin/units", json=body))
+
+    def update_unit(self, unit_id: int, *, name: str | None = None,
+                    kind: UnitKind | str | None = None, ward_id: int | None | object = ...,
+                    is_active: bool | None = None) -> AdminUnit:
+        """``ward_id`` left out stays; None clears it (a unit no longer of one ward)."""
+        body = _given(name=name, kind=str(kind) if kind else None, is_active=is_active)
+        if ward_id is not ...:
+            body["ward_id"] = ward_id
+        return _record(AdminUnit, self._call("PATCH", f"/admin/units/{int(unit_id)}", json=body))
+
+    def admin_users(self) -> list[AdminUser]:
+        return _records(AdminUser, self._call("GET", "/admin/users"), "account list")
+
+    def create_user(self, username: str, full_name: str, unit_id: int, role: Role | str,
+                    password: str) -> AdminUser:
+        body = {"username": username, "full_name": full_name, "unit_id": int(unit_id),
+                "role": str(role), "password": password}
+        return _record(AdminUser, self._call("POST", "/admin/users", json=body))
+
+    def update_user(self, user_id: int, *, full_name: str | None = None,
+                    unit_id: int | None = None, role: Role | str | None = None) -> AdminUser:
+        body = _given(full_name=full_name, unit_id=unit_id, role=str(role) if role else None)
+        return _record(AdminUser, self._call("PATCH", f"/admin/users/{int(user_id)}", json=body))
+
+    def reset_password(self, user_id: int, password: str) -> None:
+        """The account's sessions end; its owner must choose a password at the next login."""
+        self._call("POST", f"/admin/users/{int(user_id)}/password", json={"password": password})
+
+    def set_user_active(self, user_id: int, active: bool) -> None:
+        step = "activate" if active else "deactivate"
+        self._call("POST", f"/admin/users/{int(user_id)}/{step}")
+
+    def user_sessions(self, user_id: int) -> list[LoginSession]:
+        return _records(LoginSession, self._call("GET", f"/admin/users/{int(user_id)}/sessions"),
+                        "session list")
+
+    def end_user_session(self, user_id: int, session_id: int | None = None) -> None:
+        """End one session of the account, or every one (``session_id`` None)."""
+        path = f"/admin/users/{int(user_id)}/sessions"
+        self._call("DELETE", path if session_id is None else f"{path}/{int(session_id)}")
+
+    def admin_cameras(self) -> list[AdminCamera]:
+        """Every camera, deactivated ones too, by name."""
+        return _records(AdminCamera, self._call("GET", "/admin/cameras"), "camera list")
+
+    def admin_camera(self, camera_id: int) -> AdminCamera:
+        return _record(AdminCamera, self._call("GET", f"/admin/cameras/{int(camera_id)}"))
+
+    def create_camera(self, fields: CameraFields) -> AdminCamera:
+        """All or nothing: a refusal names the field and leaves nothing written."""
+        return _record(AdminCamera, self._call("POST", "/admin/cameras", json=fields.body()))
+
+    def update_camera(self, camera_id: int, changes: dict[str, Any]) -> AdminCamera:
+        """``changes``: :meth:`CameraFields.changes` (fields left out stay)."""
+        return _record(AdminCamera, self._call("PATCH", f"/admin/cameras/{int(camera_id)}",
+                                               json=changes))
+
+    def set_camera_active(self, camera_id: int, active: bool) -> AdminCamera:
+        step = "activate" if active else "deactivate"
+        return _record(AdminCamera, self._call("POST",
+                                               f"/admin/cameras/{int(camera_id)}/{step}"))
+
+    def gateways(self) -> list[GatewayInfo]:
+        return _records(GatewayInfo, self._call("GET", "/admin/gateways"), "gateway list")
+
+    def probe_camera(self, gateway_id: int, host: str, port: int | None, username: str,
+                     password: str, rtsp_url: str | None = None) -> ProbeResult:
+        """The gateway's probe of a camera (up to 30 s). A failed probe raises a
+        :class:`BackendError` whose ``context`` holds ``failure``, ``step`` and ``detail``."""
+        body: dict[str, Any] = {"gateway_id": int(gateway_id), "host": host,
+                                "username": username, "password": password}
+        if port is not None:
+            body["port"] = int(port)
+        if rtsp_url:
+            body["rtsp_url"] = rtsp_url
+        return _record(ProbeResult, self._call("POST", "/admin/cameras/probe", json=body,
+                                               read_timeout=PROBE_READ_TIMEOUT))
+
+    def import_cameras(self, csv_text: bytes, gateway_id: int | None,
+                       dry_run: bool) -> ImportResult:
+        """Create or update cameras from a CSV file; a dry run writes nothing and lists every
+        row's errors, a real import with a bad row imports nothing (422)."""
+        params: dict[str, Any] = {"dry_run": "true" if dry_run else "false"}
+        if gateway_id is not None:
+            params["gateway_id"] = int(gateway_id)
+        return _record(ImportResult, self._call("POST", "/admin/cameras/import", params=params,
+                                                data=csv_text, content_type="text/csv"))
+
+
+# the gateway gives up after 25 s and the backend after 30 s: the client waits a little longer
+PROBE_READ_TIMEOUT = 35.0
+
+
+def _record(cls: type[R], data: Any) -> R:
+    try:
+        return from_json(cls, data)
+    except MalformedRecord as exc:
+        raise BackendError(f"the server sent an unexpected {cls.__name__} record") from exc
+
+
+def _records(cls: type[R], data: Any, what: str) -> list[R]:
+    return [_record(cls, item) for item in _rows(data, what)]
+
+
+def _given(**fields: Any) -> dict[str, Any]:
+    """The fields of a change that were given (None: left as it is)."""
+    return {k: v for k, v in fields.items() if v is not None}

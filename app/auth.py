@@ -60,6 +60,18 @@ class AuthService:
             self._tokens.forget(client.server_url, username)
             return None
 
+    def change_password(self, server_url: str, current_password: str, new_password: str,
+                        remember: bool) -> Session:
+        """Change the logged-in user's own password (the way out of ``must_change_password``).
+        The server ends every session of the account, this one too: log in again with the new
+        password and answer that session."""
+        client = self._client_for(server_url)
+        if client.session is None:
+            raise BackendError("not logged in")
+        username = client.session.user.username
+        client.change_password(current_password, new_password)
+        return self.login(server_url, username, new_password, remember)
+
     def cameras(self) -> list[Camera]:
         if self.client is None:
             raise BackendError("not logged in")

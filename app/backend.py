@@ -68,9 +68,14 @@ class BackendClient(BackendApi):
 
     def _request(self, method: str, path: str, *, json: Any = None, auth: bool = True,
                  token: str | None = None, params: dict[str, Any] | None = None,
-                 data: dict[str, Any] | None = None, files: dict[str, Any] | None = None,
-                 stream: bool = False) -> requests.Response:
+                 data: dict[str, Any] | bytes | None = None,
+                 files: dict[str, Any] | None = None, stream: bool = False,
+                 content_type: str | None = None,
+                 read_timeout: float | None = None) -> requests.Response:
         headers: dict[str, str] = {}
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        timeout = self._timeout if read_timeout is None else (self._timeout[0], read_timeout)
         with self._lock:
             bearer = token or (self._token if auth else None)
         if bearer:
@@ -78,7 +83,7 @@ class BackendClient(BackendApi):
         try:
             response = self._http.request(method, self._url(path), json=json, headers=headers,
                                           params=params, data=data, files=files, stream=stream,
-                                          timeout=self._timeout)
+                                          timeout=timeout)
         except requests.Timeout as exc:
             raise BackendUnreachable(
                 f"the server {mask_url(self.server_url)} did not answer in time") from exc
@@ -103,11 +108,13 @@ class BackendClient(BackendApi):
 
     # -- the raw calls under app.api's typed endpoints: private to the client -------------------
     def _call(self, method: str, path: str, *, json: Any = None,
-              params: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
-              files: dict[str, Any] | None = None) -> Any:
+              params: dict[str, Any] | None = None, data: dict[str, Any] | bytes | None = None,
+              files: dict[str, Any] | None = None, content_type: str | None = None,
+              read_timeout: float | None = None) -> Any:
         """One authenticated API call; the parsed JSON answer (None for an empty body). Blocking:
         run it through ops. Errors are :class:`BackendError` subclasses with the server's message."""
-        response = self._request(method, path, json=json, params=params, data=data, files=files)
+        response = self._request(method, path, json=json, params=params, data=data, files=files,
+                                 content_type=content_type, read_timeout=read_timeout)
         if response.status_code == 204 or not response.content:
             return None
         return self._json(response)
@@ -416,7 +423,8 @@ def parse_user(data: Any) -> User:
                           if s in CameraSystem._value2member_map_),
         )
         return User(int(data["id"]), str(data["username"]), str(data.get("full_name") or ""),
-                    str(data.get("role") or ""), unit, scope)
+                    str(data.get("role") or ""), unit, scope,
+                    must_change_password=bool(data.get("must_change_password", False)))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise BackendError("the server sent an unexpected user record") from exc
 

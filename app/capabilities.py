@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain import User
-from common.vocabulary import UnitKind
+from common.vocabulary import Role, UnitKind
 
 # units that read cases (the server answers 403/404 to others)
 CASE_UNITS = frozenset({UnitKind.OPERATING_UNIT, UnitKind.CITY_POLICE, UnitKind.TRAFFIC_POLICE})
@@ -22,6 +22,8 @@ class Capabilities:
     audit: bool = False           # the audit log
     decide_access: bool = False   # grant or refuse other agencies' access requests (Art. 12)
     file_access: bool = False     # an outside agency files its own access requests
+    administer: bool = False      # the operating unit's administrators: the Administration
+    #                               window (wards, units, accounts, cameras, gateways; Art. 10)
 
     @classmethod
     def of(cls, user: User) -> Capabilities:
@@ -29,7 +31,8 @@ class Capabilities:
         desk = kind == UnitKind.OPERATING_UNIT
         return cls(cases=kind in CASE_UNITS, open_cases=desk, incident_desk=desk,
                    public_cameras=desk, reports=desk, audit=desk, decide_access=desk,
-                   file_access=kind == UnitKind.OTHER_AGENCY)
+                   file_access=kind == UnitKind.OTHER_AGENCY,
+                   administer=desk and user.role == Role.ADMIN)
 
     @property
     def access_requests(self) -> bool:

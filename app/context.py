@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 
 from app.access_requests import AccessRequestService
+from app.admin import AdminService
 from app.audit_log import AuditLogService
 from app.auth import AuthService
 from app.backend import BackendClient
@@ -129,6 +130,9 @@ class SessionContext(QObject):
         self.access = (AccessRequestService(backend, ops, messages, self)
                        if caps.access_requests else None)
         self.audit = AuditLogService(backend, ops, messages, self) if caps.audit else None
+        # site administration: wards, units, accounts, cameras (the Administration window)
+        self.admin = (AdminService(backend, ops, messages, video, self)
+                      if caps.administer else None)
 
         # PTZ over ONVIF with the backend's lease
         self.ptz = PtzSessions(backend, ops, runtime.joystick_pump() if joystick else None)

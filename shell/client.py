@@ -23,10 +23,12 @@ from app.video import StreamState
 from app.wall import WallController
 from common.vocabulary import ViewEvent
 from widgets.admin_panels import AdminPanels, install_admin_panels
+from widgets.admin_window import SiteAdministration, install_admin_window
 from widgets.login_dialog import LoginDialog
 from widgets.main_window import MainWindow
 from widgets.operations import Operations, install_operations
 from widgets.panels import EvidencePanels, install_panels
+from widgets.password_change import PasswordChangeDialog
 from widgets.wall_window import WallWindows
 
 log = logging.getLogger("iocwall.main")
@@ -53,6 +55,8 @@ class Client:
         self.panels: EvidencePanels | None = None
         self.operations: Operations | None = None
         self.admin: AdminPanels | None = None
+        self.site_admin: SiteAdministration | None = None
+        self.password_dialog: PasswordChangeDialog | None = None
         self._logging_out = False
         self._live_reported = False
 
@@ -69,7 +73,7 @@ class Client:
         if self.args.demo:
             self.ops.run(functools.partial(self.auth.login, self.server_url, self.demo_user,
                                            DEMO_PASSWORD, False), label="demo login") \
-                .success(self.open_main_window).failure(self._demo_login_failed)
+                .success(self.logged_in).failure(self._demo_login_failed)
         elif saved.remember_me and saved.last_user and self.args.user in (None,
                                                                           saved.last_user):
             self.ops.run(functools.partial(self.auth.resume, self.server_url, saved.last_user),
@@ -86,7 +90,7 @@ class Client:
         if session is None:
             self.show_login()
         else:
-            self.open_main_window(session)
+            self.logged_in(session)
 
     def _demo_login_failed(self, error: BaseException) -> None:
         self.messages.error(f"demo login as {self.demo_user} failed: {error}")
@@ -97,10 +101,30 @@ class Client:
         dialog = LoginDialog(self.auth, self.ops, server_url=self.server_url,
                              username=self.args.user or saved.last_user,
                              remember=saved.remember_me)
-        dialog.logged_in.connect(self.open_main_window)
+        dialog.logged_in.connect(self.logged_in)
         dialog.rejected.connect(self._login_cancelled)
         self.login_dialog = dialog
         dialog.show()
+
+    def logged_in(self, session: Session) -> None:
+        """After a login: a user whose password an administrator set chooses their own first
+        (the server refuses everything else until then), then the main window opens."""
+        if not session.user.must_change_password:
+            self.open_main_window(session)
+            return
+        self.login_dialog = None
+        dialog = PasswordChangeDialog(self.auth, self.ops, session,
+                                      remember=self.settings.load().remember_me)
+        dialog.changed.connect(self.open_main_window)
+        dialog.rejected.connect(self._password_change_cancelled)
+        self.password_dialog = dialog
+        dialog.show()
+
+    def _password_change_cancelled(self) -> None:
+        """No password chosen, no session: back to the login."""
+        self.password_dialog = None
+        self.ops.run(self.auth.logout, label="logout").success(lambda _r: self.show_login()) \
+            .failure(lambda _e: self.show_login())
 
     def _login_cancelled(self) -> None:
         if self.window is None:
@@ -109,6 +133,7 @@ class Client:
     def open_main_window(self, session: Session, *, poll: bool = True) -> MainWindow:
         """Build the session's services, the main window and its docks, connect them, start."""
         self.login_dialog = None
+        self.password_dialog = None
         context = SessionContext(self.runtime, session, poll=poll)
         self.context = context
         self.wall_windows = WallWindows(self.video, self.messages, self.settings,
@@ -122,6 +147,7 @@ class Client:
         self.admin = admin = install_admin_panels(
             window, context.capabilities, reports=context.reports, access=context.access,
             audit=context.audit, letter_dir=context.letter_dir)
+        self.site_admin = install_admin_window(window, context.admin, admin.menu)
         self.operations = operations = install_operations(
             window, capabilities=context.capabilities, incidents=context.incidents,
             cases=context.cases, public_cameras=context.public_cameras, messages=self.messages,
@@ -195,7 +221,7 @@ class Client:
         context, self.context = self.context, None
         if self.operations is not None:
             self.operations.close()
-        self.panels = self.operations = self.admin = None
+        self.panels = self.operations = self.admin = self.site_admin = None
         if context is None:
             return
         context.close()

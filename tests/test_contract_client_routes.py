@@ -31,10 +31,19 @@ from app.backend import BackendClient
 from app.bookmarks import BookmarkDraft, BookmarkFilter
 from app.cases import CaseFilter, StepInput
 from app.domain import Layout
+from app.domain.admin import CameraFields
 from app.health_reports import HealthReport
 from app.ptz.lease import LeaseApi
 from app.reports import ExportFormat, ReportQuery
-from common.vocabulary import CaseAction, ClipBox, IncidentKind, IncidentState, ReportKind
+from common.vocabulary import (
+    CaseAction,
+    ClipBox,
+    IncidentKind,
+    IncidentState,
+    ReportKind,
+    Role,
+    UnitKind,
+)
 from layouts import template
 from tests.openapi import server_openapi
 
@@ -139,6 +148,31 @@ CALLS: dict[str, list[Call]] = {
                                               end=date(2026, 3, 2)))],
     "report_file": [lambda c: c.report_file(ReportQuery(ReportKind.YEARLY, 2026),
                                             ExportFormat.PDF)],
+    # site administration
+    "change_password": [lambda c: c.change_password("demo", "a-long-new-one")],
+    "admin_wards": [lambda c: c.admin_wards()],
+    "create_ward": [lambda c: c.create_ward("Bắc Lý")],
+    "update_ward": [lambda c: c.update_ward(2, name="Bắc Lý", is_active=False)],
+    "admin_units": [lambda c: c.admin_units()],
+    "create_unit": [lambda c: c.create_unit("Công an phường Bắc Lý", UnitKind.WARD_POLICE, 2)],
+    "update_unit": [lambda c: c.update_unit(4, name="x", ward_id=None)],
+    "admin_users": [lambda c: c.admin_users()],
+    "create_user": [lambda c: c.create_user("a.b", "A B", 4, Role.OFFICER, "x" * 12)],
+    "update_user": [lambda c: c.update_user(6, role=Role.LEADER)],
+    "reset_password": [lambda c: c.reset_password(6, "x" * 12)],
+    "set_user_active": [lambda c: c.set_user_active(6, False),
+                        lambda c: c.set_user_active(6, True)],
+    "user_sessions": [lambda c: c.user_sessions(6)],
+    "end_user_session": [lambda c: c.end_user_session(6), lambda c: c.end_user_session(6, 8)],
+    "admin_cameras": [lambda c: c.admin_cameras()],
+    "admin_camera": [lambda c: c.admin_camera(3)],
+    "create_camera": [lambda c: c.create_camera(CameraFields("c", 2, main_url="rtsp://h/p"))],
+    "update_camera": [lambda c: c.update_camera(3, {"transport": "tcp"})],
+    "set_camera_active": [lambda c: c.set_camera_active(3, False),
+                          lambda c: c.set_camera_active(3, True)],
+    "gateways": [lambda c: c.gateways()],
+    "probe_camera": [lambda c: c.probe_camera(1, "10.0.0.2", 80, "admin", "pw")],
+    "import_cameras": [lambda c: c.import_cameras(b"external_id,name\n", 1, True)],
 }
 NOT_ENDPOINTS = {"close"}
 

@@ -45,6 +45,9 @@ class User:
     role: str
     unit: Unit
     scope: Scope
+    # set by an administrator (a new account, a reset password): the user chooses their own
+    # password before anything else (the server refuses every other route until then)
+    must_change_password: bool = False
 
 
 @dataclass(frozen=True)

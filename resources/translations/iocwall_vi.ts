@@ -419,6 +419,248 @@
         </message>
     </context>
     <context>
+        <name>AddressPage</name>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="67" />
+            <source>Camera address</source>
+            <translation>Địa chỉ camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="68" />
+            <source>Where the camera is, how to log in to it, and which media gateway will serve it.</source>
+            <translation>Camera ở đâu, đăng nhập vào camera bằng tài khoản nào và cổng truyền hình (gateway) nào sẽ phục vụ nó.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="71" />
+            <source>ONVIF camera</source>
+            <translation>Camera ONVIF</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="72" />
+            <source>RTSP address only (no ONVIF)</source>
+            <translation>Chỉ có địa chỉ RTSP (không có ONVIF)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="81" />
+            <source>Host</source>
+            <translation>Địa chỉ máy (host)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="83" />
+            <source>ONVIF port</source>
+            <translation>Cổng ONVIF</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="86" />
+            <source>RTSP address</source>
+            <translation>Địa chỉ RTSP</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="88" />
+            <source>User name</source>
+            <translation>Tên đăng nhập</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="91" />
+            <source>Password</source>
+            <translation>Mật khẩu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="92" />
+            <source>(choose a gateway)</source>
+            <translation>(chọn gateway)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="95" />
+            <source>Gateway</source>
+            <translation>Gateway</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminDialogs</name>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="37" />
+            <source>At least %1 characters; not a common password, not the user name.</source>
+            <translation>Ít nhất %1 ký tự; không dùng mật khẩu phổ biến, không chứa tên đăng nhập.</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminForms</name>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="45" />
+            <location filename="../../widgets/admin_forms.py" line="75" />
+            <source>Required.</source>
+            <translation>Bắt buộc nhập.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="46" />
+            <source>Latitude is between -90 and 90.</source>
+            <translation>Vĩ độ phải nằm trong khoảng -90 đến 90.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="47" />
+            <source>Longitude is between -180 and 180.</source>
+            <translation>Kinh độ phải nằm trong khoảng -180 đến 180.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="48" />
+            <source>Direction is between 0 and 359 degrees.</source>
+            <translation>Hướng phải nằm trong khoảng 0 đến 359 độ.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="49" />
+            <source>A port is between 1 and 65535.</source>
+            <translation>Cổng phải nằm trong khoảng 1 đến 65535.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="50" />
+            <source>Enter an address of the form rtsp://host:port/path.</source>
+            <translation>Nhập địa chỉ dạng rtsp://host:cổng/đường-dẫn.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="52" />
+            <source>No user name or password in the address (user:pass@): enter them in their own fields.</source>
+            <translation>Không ghi tên đăng nhập hay mật khẩu trong địa chỉ (user:pass@): hãy nhập vào ô riêng của chúng.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="55" />
+            <location filename="../../widgets/admin_forms.py" line="69" />
+            <source>The password needs at least %1 characters.</source>
+            <translation>Mật khẩu cần ít nhất %1 ký tự.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="57" />
+            <source>The two passwords differ.</source>
+            <translation>Hai mật khẩu không khớp nhau.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="66" />
+            <source>This name is already used.</source>
+            <translation>Tên này đã được dùng.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="68" />
+            <source>An account with this user name already exists.</source>
+            <translation>Đã có tài khoản với tên đăng nhập này.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="72" />
+            <source>This password is too common: choose another.</source>
+            <translation>Mật khẩu này quá phổ biến: hãy chọn mật khẩu khác.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="74" />
+            <source>The password must not contain the user name.</source>
+            <translation>Mật khẩu không được chứa tên đăng nhập.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="76" />
+            <source>The current password is wrong.</source>
+            <translation>Mật khẩu hiện tại không đúng.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="78" />
+            <source>The new password must differ from the current one.</source>
+            <translation>Mật khẩu mới phải khác mật khẩu hiện tại.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="80" />
+            <source>A unit of this kind belongs to one ward: choose it.</source>
+            <translation>Đơn vị loại này thuộc một phường: hãy chọn phường.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="82" />
+            <source>A unit of this kind belongs to no ward.</source>
+            <translation>Đơn vị loại này không thuộc phường nào.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="83" />
+            <source>This ward does not exist.</source>
+            <translation>Phường này không tồn tại.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="84" />
+            <source>This ward is deactivated.</source>
+            <translation>Phường này đã ngừng hoạt động.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="85" />
+            <source>This unit does not exist.</source>
+            <translation>Đơn vị này không tồn tại.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="86" />
+            <source>This unit is deactivated.</source>
+            <translation>Đơn vị này đã ngừng hoạt động.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="88" />
+            <source>A camera of the public system needs its owner category.</source>
+            <translation>Camera thuộc hệ thống công cộng cần có loại chủ sở hữu.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="90" />
+            <source>Only cameras of the public system have an owner category.</source>
+            <translation>Chỉ camera thuộc hệ thống công cộng mới có loại chủ sở hữu.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="92" />
+            <source>Another camera has this external id.</source>
+            <translation>Một camera khác đã có mã ngoài (external id) này.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="94" />
+            <source>Enter the ONVIF host with the ONVIF port.</source>
+            <translation>Hãy nhập địa chỉ ONVIF cùng với cổng ONVIF.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="100" />
+            <source>A camera with a password needs the gateway that serves it.</source>
+            <translation>Camera có mật khẩu cần có gateway phục vụ nó.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="101" />
+            <location filename="../../widgets/admin_forms.py" line="102" />
+            <source>This gateway does not exist.</source>
+            <translation>Gateway này không tồn tại.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="103" />
+            <source>This gateway is switched off.</source>
+            <translation>Gateway này đang tắt.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="105" />
+            <source>The RTSP address must be on the host entered.</source>
+            <translation>Địa chỉ RTSP phải nằm trên đúng máy (host) đã nhập.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="112" />
+            <source>The server cannot be reached: try again.</source>
+            <translation>Không kết nối được máy chủ: hãy thử lại.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="114" />
+            <source>Only administrators may do this.</source>
+            <translation>Chỉ quản trị viên mới được làm việc này.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="116" />
+            <source>Unexpected error: %1</source>
+            <translation>Lỗi không mong đợi: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="129" />
+            <source>The server refused: %1</source>
+            <translation>Máy chủ từ chối: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="210" />
+            <source>Cancel</source>
+            <translation>Hủy</translation>
+        </message>
+    </context>
+    <context>
         <name>AdminPanels</name>
         <message>
             <location filename="../../widgets/admin_panels.py" line="101" />
@@ -437,8 +679,689 @@
         </message>
         <message>
             <location filename="../../widgets/admin_panels.py" line="128" />
+            <location filename="../../widgets/admin_window.py" line="493" />
             <source>&amp;Administration</source>
             <translation>&amp;Quản trị</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminService</name>
+        <message>
+            <location filename="../../app/admin.py" line="88" />
+            <source>Wards</source>
+            <translation>Phường</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="91" />
+            <source>Units</source>
+            <translation>Đơn vị</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="94" />
+            <source>Accounts</source>
+            <translation>Tài khoản</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="101" />
+            <source>Cameras</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="108" />
+            <source>Gateways</source>
+            <translation>Gateway</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="113" />
+            <source>New ward</source>
+            <translation>Phường mới</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="118" />
+            <source>Ward change</source>
+            <translation>Sửa phường</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="123" />
+            <source>New unit</source>
+            <translation>Đơn vị mới</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="128" />
+            <source>Unit change</source>
+            <translation>Sửa đơn vị</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="135" />
+            <source>New account</source>
+            <translation>Tài khoản mới</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="140" />
+            <source>Account change</source>
+            <translation>Sửa tài khoản</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="145" />
+            <source>Password reset</source>
+            <translation>Đặt lại mật khẩu</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="150" />
+            <source>Account state</source>
+            <translation>Trạng thái tài khoản</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="155" />
+            <source>End session</source>
+            <translation>Kết thúc phiên</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="161" />
+            <source>New camera</source>
+            <translation>Camera mới</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="166" />
+            <source>Camera change</source>
+            <translation>Sửa camera</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="171" />
+            <source>Camera state</source>
+            <translation>Trạng thái camera</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="177" />
+            <source>Camera probe</source>
+            <translation>Dò camera</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="183" />
+            <source>Import check</source>
+            <translation>Kiểm tra tệp nhập</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="184" />
+            <source>Camera import</source>
+            <translation>Nhập camera</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminWindow</name>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="78" />
+            <source>%1 shown of %2</source>
+            <translation>Hiển thị %1 / %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="92" />
+            <source>Administration</source>
+            <translation>Quản trị hệ thống</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="113" />
+            <source>Wards</source>
+            <translation>Phường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="114" />
+            <source>Units</source>
+            <translation>Đơn vị</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="115" />
+            <location filename="../../widgets/admin_window.py" line="221" />
+            <location filename="../../widgets/admin_window.py" line="226" />
+            <source>Accounts</source>
+            <translation>Tài khoản</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="116" />
+            <location filename="../../widgets/admin_window.py" line="421" />
+            <location filename="../../widgets/admin_window.py" line="430" />
+            <source>Cameras</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="117" />
+            <source>Gateways</source>
+            <translation>Gateway</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="133" />
+            <source>Loading…</source>
+            <translation>Đang tải…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="188" />
+            <location filename="../../widgets/admin_window.py" line="190" />
+            <location filename="../../widgets/admin_window.py" line="218" />
+            <location filename="../../widgets/admin_window.py" line="223" />
+            <location filename="../../widgets/admin_window.py" line="356" />
+            <location filename="../../widgets/admin_window.py" line="378" />
+            <location filename="../../widgets/admin_window.py" line="419" />
+            <location filename="../../widgets/admin_window.py" line="426" />
+            <source>Name</source>
+            <translation>Tên</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="189" />
+            <location filename="../../widgets/admin_window.py" line="191" />
+            <location filename="../../widgets/admin_window.py" line="222" />
+            <location filename="../../widgets/admin_window.py" line="227" />
+            <location filename="../../widgets/admin_window.py" line="259" />
+            <location filename="../../widgets/admin_window.py" line="281" />
+            <location filename="../../widgets/admin_window.py" line="361" />
+            <location filename="../../widgets/admin_window.py" line="391" />
+            <location filename="../../widgets/admin_window.py" line="425" />
+            <location filename="../../widgets/admin_window.py" line="431" />
+            <source>State</source>
+            <translation>Trạng thái</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="192" />
+            <source>Search wards</source>
+            <translation>Tìm phường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="193" />
+            <source>New ward…</source>
+            <translation>Thêm phường…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="195" />
+            <source>Rename…</source>
+            <translation>Đổi tên…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="196" />
+            <location filename="../../widgets/admin_window.py" line="232" />
+            <location filename="../../widgets/admin_window.py" line="266" />
+            <location filename="../../widgets/admin_window.py" line="369" />
+            <source>Deactivate / activate</source>
+            <translation>Ngừng / kích hoạt lại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="213" />
+            <location filename="../../widgets/admin_window.py" line="249" />
+            <location filename="../../widgets/admin_window.py" line="334" />
+            <location filename="../../widgets/admin_window.py" line="410" />
+            <source>Saved.</source>
+            <translation>Đã lưu.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="219" />
+            <location filename="../../widgets/admin_window.py" line="224" />
+            <source>Kind</source>
+            <translation>Loại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="220" />
+            <location filename="../../widgets/admin_window.py" line="225" />
+            <location filename="../../widgets/admin_window.py" line="357" />
+            <location filename="../../widgets/admin_window.py" line="378" />
+            <source>Ward</source>
+            <translation>Phường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="228" />
+            <source>Search units</source>
+            <translation>Tìm đơn vị</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="229" />
+            <source>New unit…</source>
+            <translation>Thêm đơn vị…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="231" />
+            <location filename="../../widgets/admin_window.py" line="263" />
+            <location filename="../../widgets/admin_window.py" line="368" />
+            <source>Edit…</source>
+            <translation>Sửa…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="254" />
+            <location filename="../../widgets/admin_window.py" line="279" />
+            <source>User name</source>
+            <translation>Tên đăng nhập</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="255" />
+            <location filename="../../widgets/admin_window.py" line="279" />
+            <source>Full name</source>
+            <translation>Họ và tên</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="256" />
+            <location filename="../../widgets/admin_window.py" line="280" />
+            <source>Unit</source>
+            <translation>Đơn vị</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="257" />
+            <location filename="../../widgets/admin_window.py" line="280" />
+            <source>Role</source>
+            <translation>Vai trò</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="258" />
+            <source>Sessions</source>
+            <translation>Phiên</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="260" />
+            <source>Search accounts</source>
+            <translation>Tìm tài khoản</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="261" />
+            <source>New account…</source>
+            <translation>Thêm tài khoản…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="264" />
+            <source>Reset password…</source>
+            <translation>Đặt lại mật khẩu…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="268" />
+            <source>End every session</source>
+            <translation>Kết thúc mọi phiên</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="283" />
+            <source>Password</source>
+            <translation>Mật khẩu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="283" />
+            <source>must be changed at the next login</source>
+            <translation>phải đổi ở lần đăng nhập tới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="285" />
+            <source>Open sessions</source>
+            <translation>Phiên đang mở</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="288" />
+            <source>None.</source>
+            <translation>Không có.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="289" />
+            <source>End session</source>
+            <translation>Kết thúc phiên</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="292" />
+            <source>Session %1</source>
+            <translation>Phiên %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="293" />
+            <source>since %1, until %2</source>
+            <translation>từ %1 đến %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="345" />
+            <source>The session has ended.</source>
+            <translation>Phiên đã kết thúc.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="351" />
+            <source>Every session of the account has ended.</source>
+            <translation>Mọi phiên của tài khoản đã kết thúc.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="358" />
+            <location filename="../../widgets/admin_window.py" line="379" />
+            <source>System</source>
+            <translation>Hệ thống</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="359" />
+            <location filename="../../widgets/admin_window.py" line="388" />
+            <source>Gateway</source>
+            <translation>Gateway</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="360" />
+            <location filename="../../widgets/admin_window.py" line="389" />
+            <source>Credentials</source>
+            <translation>Thông tin đăng nhập</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="362" />
+            <source>Search cameras</source>
+            <translation>Tìm camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="363" />
+            <source>Add camera…</source>
+            <translation>Thêm camera…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="365" />
+            <source>Import CSV…</source>
+            <translation>Nhập từ CSV…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="380" />
+            <source>Owner category</source>
+            <translation>Loại chủ sở hữu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="381" />
+            <source>Location</source>
+            <translation>Vị trí</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="382" />
+            <source>Latitude</source>
+            <translation>Vĩ độ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="382" />
+            <source>Longitude</source>
+            <translation>Kinh độ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="383" />
+            <source>Direction</source>
+            <translation>Hướng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="384" />
+            <source>Main stream</source>
+            <translation>Luồng chính</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="384" />
+            <source>Sub stream</source>
+            <translation>Luồng phụ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="385" />
+            <source>ONVIF</source>
+            <translation>ONVIF</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="386" />
+            <source>PTZ</source>
+            <translation>PTZ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="386" />
+            <source>yes</source>
+            <translation>có</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="386" />
+            <source>no</source>
+            <translation>không</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="387" />
+            <source>Transport</source>
+            <translation>Giao thức truyền</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="389" />
+            <source>held by the gateway</source>
+            <translation>gateway đang giữ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="390" />
+            <source>none</source>
+            <translation>không có</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="416" />
+            <source>never</source>
+            <translation>chưa bao giờ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="420" />
+            <location filename="../../widgets/admin_window.py" line="427" />
+            <source>RTSP</source>
+            <translation>RTSP</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="422" />
+            <source>Key</source>
+            <translation>Khóa</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="422" />
+            <source>reported</source>
+            <translation>đã báo</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="423" />
+            <source>not yet</source>
+            <translation>chưa có</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="424" />
+            <location filename="../../widgets/admin_window.py" line="430" />
+            <source>Last heard</source>
+            <translation>Liên lạc lần cuối</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="428" />
+            <source>PTZ port</source>
+            <translation>Cổng PTZ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="429" />
+            <source>Control</source>
+            <translation>Điều khiển</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="432" />
+            <source>Search gateways</source>
+            <translation>Tìm gateway</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="494" />
+            <source>Site administration…</source>
+            <translation>Quản trị hệ thống…</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminWords</name>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="23" />
+            <source>Operating unit (IOC)</source>
+            <translation>Đơn vị vận hành (IOC)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="24" />
+            <source>City police</source>
+            <translation>Công an thành phố</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="25" />
+            <source>Traffic police</source>
+            <translation>Cảnh sát giao thông</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="26" />
+            <source>Urban order</source>
+            <translation>Trật tự đô thị</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="27" />
+            <source>Ward police</source>
+            <translation>Công an phường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="28" />
+            <source>Ward committee</source>
+            <translation>UBND phường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="29" />
+            <source>Other agency</source>
+            <translation>Cơ quan khác</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="36" />
+            <source>Leader</source>
+            <translation>Lãnh đạo</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="37" />
+            <source>Officer</source>
+            <translation>Cán bộ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="38" />
+            <source>Operator</source>
+            <translation>Trực vận hành</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="39" />
+            <source>Administrator</source>
+            <translation>Quản trị viên</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="46" />
+            <source>Smart city</source>
+            <translation>Đô thị thông minh</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="47" />
+            <source>Public (connected)</source>
+            <translation>Công cộng (kết nối)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="48" />
+            <source>Traffic</source>
+            <translation>Giao thông</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="57" />
+            <source>School</source>
+            <translation>Trường học</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="58" />
+            <source>Hospital</source>
+            <translation>Bệnh viện</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="59" />
+            <source>Agency</source>
+            <translation>Cơ quan</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="60" />
+            <source>Household</source>
+            <translation>Hộ gia đình</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="61" />
+            <source>Business</source>
+            <translation>Doanh nghiệp</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="62" />
+            <source>Other</source>
+            <translation>Khác</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="69" />
+            <source>Automatic (TCP, then UDP)</source>
+            <translation>Tự động (TCP, sau đó UDP)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="70" />
+            <source>TCP</source>
+            <translation>TCP</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="71" />
+            <source>UDP</source>
+            <translation>UDP</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="78" />
+            <source>Create</source>
+            <translation>Tạo mới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="79" />
+            <source>Update</source>
+            <translation>Cập nhật</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="80" />
+            <source>Unchanged</source>
+            <translation>Không đổi</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="86" />
+            <source>Active</source>
+            <translation>Đang hoạt động</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="86" />
+            <source>Deactivated</source>
+            <translation>Ngừng hoạt động</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="93" />
+            <source>The camera cannot be reached at this address and port: check the address, the port and the network between the gateway and the camera.</source>
+            <translation>Không kết nối được camera ở địa chỉ và cổng này: hãy kiểm tra địa chỉ, cổng và đường mạng giữa gateway và camera.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="96" />
+            <source>Something answers at this address, but it is not an ONVIF camera: check the port, or enter the camera's RTSP address instead.</source>
+            <translation>Có thiết bị trả lời ở địa chỉ này nhưng không phải camera ONVIF: hãy kiểm tra cổng, hoặc nhập địa chỉ RTSP của camera.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="99" />
+            <source>The camera refused the user name or password.</source>
+            <translation>Camera từ chối tên đăng nhập hoặc mật khẩu.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="101" />
+            <source>The camera's clock is too far off to log in: set its date and time (or NTP) and try again.</source>
+            <translation>Đồng hồ của camera lệch quá nhiều nên không đăng nhập được: hãy chỉnh ngày giờ (hoặc NTP) của camera rồi thử lại.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="104" />
+            <source>The camera offers no video stream the gateway could open.</source>
+            <translation>Camera không có luồng video nào mà gateway mở được.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="106" />
+            <source>The camera's stream opens but cannot be played (no picture arrived or its codec is unknown).</source>
+            <translation>Luồng của camera mở được nhưng không phát được (không nhận được hình hoặc chuẩn nén không xác định).</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="109" />
+            <source>The camera did not answer in time.</source>
+            <translation>Camera không trả lời kịp thời gian.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="111" />
+            <source>The media gateway did not answer: check that it is running.</source>
+            <translation>Gateway không trả lời: hãy kiểm tra gateway có đang chạy không.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="113" />
+            <source>The media gateway refused the probe.</source>
+            <translation>Gateway từ chối yêu cầu dò camera.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_words.py" line="117" />
+            <source>The probe failed.</source>
+            <translation>Dò camera không thành công.</translation>
         </message>
     </context>
     <context>
@@ -793,11 +1716,307 @@
         </message>
     </context>
     <context>
+        <name>CameraDialog</name>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="234" />
+            <source>Name</source>
+            <translation>Tên</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="235" />
+            <source>(choose a ward)</source>
+            <translation>(chọn phường)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="236" />
+            <source>Ward</source>
+            <translation>Phường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="240" />
+            <source>System</source>
+            <translation>Hệ thống</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="242" />
+            <location filename="../../widgets/admin_dialogs.py" line="266" />
+            <source>(none)</source>
+            <translation>(không có)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="245" />
+            <source>Owner category</source>
+            <translation>Loại chủ sở hữu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="247" />
+            <source>Location</source>
+            <translation>Vị trí</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="250" />
+            <source>Latitude</source>
+            <translation>Vĩ độ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="253" />
+            <source>Longitude</source>
+            <translation>Kinh độ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="255" />
+            <source>0–359°, 0 = north</source>
+            <translation>0–359°, 0 = hướng bắc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="256" />
+            <source>Direction</source>
+            <translation>Hướng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="262" />
+            <source>Pan, tilt, zoom</source>
+            <translation>Quay, nghiêng, thu phóng (PTZ)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="273" />
+            <source>Main stream</source>
+            <translation>Luồng chính</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="274" />
+            <source>Sub stream</source>
+            <translation>Luồng phụ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="275" />
+            <source>ONVIF host</source>
+            <translation>Địa chỉ ONVIF</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="276" />
+            <source>ONVIF port</source>
+            <translation>Cổng ONVIF</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="278" />
+            <source>Transport</source>
+            <translation>Giao thức truyền</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="279" />
+            <source>Gateway</source>
+            <translation>Gateway</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="280" />
+            <source>Camera user name</source>
+            <translation>Tên đăng nhập camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="281" />
+            <source>Camera password</source>
+            <translation>Mật khẩu camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="310" />
+            <source>(unchanged)</source>
+            <translation>(giữ nguyên)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="313" />
+            <source>✔ The gateway holds this camera's credentials; leave the password empty to keep them.</source>
+            <translation>✔ Gateway đang giữ thông tin đăng nhập của camera này; để trống ô mật khẩu để giữ nguyên.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="315" />
+            <source>No credentials are held for this camera.</source>
+            <translation>Chưa có thông tin đăng nhập cho camera này.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="355" />
+            <source>Edit camera %1</source>
+            <translation>Sửa camera %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="355" />
+            <source>Save</source>
+            <translation>Lưu</translation>
+        </message>
+    </context>
+    <context>
         <name>CameraDirectory</name>
         <message>
             <location filename="../../app/camera_directory.py" line="66" />
             <source>Refreshing the camera list</source>
             <translation>Đang cập nhật danh sách camera</translation>
+        </message>
+    </context>
+    <context>
+        <name>CameraImport</name>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="61" />
+            <source>required</source>
+            <translation>bắt buộc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="62" />
+            <source>no ward of this name</source>
+            <translation>không có phường nào tên này</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="63" />
+            <source>not a number</source>
+            <translation>không phải là số</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="64" />
+            <source>must be host:port</source>
+            <translation>phải có dạng host:cổng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="65" />
+            <source>the same external_id is on another line</source>
+            <translation>external_id này đã có ở dòng khác</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="66" />
+            <location filename="../../widgets/camera_import.py" line="67" />
+            <source>out of range</source>
+            <translation>nằm ngoài khoảng cho phép</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="69" />
+            <source>no user name or password in the address (user:pass@)</source>
+            <translation>không ghi tên đăng nhập hay mật khẩu trong địa chỉ (user:pass@)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="70" />
+            <source>must start with rtsp://</source>
+            <translation>phải bắt đầu bằng rtsp://</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="71" />
+            <source>not an accepted value</source>
+            <translation>giá trị không hợp lệ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="77" />
+            <source>refused: %1</source>
+            <translation>bị từ chối: %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>CameraImportDialog</name>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="87" />
+            <source>Import cameras from CSV</source>
+            <translation>Nhập camera từ tệp CSV</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="93" />
+            <source>Columns: %1. Cameras are matched by external_id: a known one is updated, a new one created.</source>
+            <translation>Các cột: %1. Camera được đối chiếu theo external_id: camera đã có sẽ được cập nhật, camera mới sẽ được tạo.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="101" />
+            <source>No file chosen</source>
+            <translation>Chưa chọn tệp</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="102" />
+            <source>Choose file…</source>
+            <translation>Chọn tệp…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="108" />
+            <source>Gateway</source>
+            <translation>Gateway</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="109" />
+            <source>(the only one)</source>
+            <translation>(gateway duy nhất)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="113" />
+            <source>Check (dry run)</source>
+            <translation>Kiểm tra (chạy thử)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="123" />
+            <source>Line</source>
+            <translation>Dòng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="123" />
+            <source>Action</source>
+            <translation>Thao tác</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="123" />
+            <source>Name</source>
+            <translation>Tên</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="124" />
+            <source>External id</source>
+            <translation>Mã ngoài</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="124" />
+            <source>Column</source>
+            <translation>Cột</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="125" />
+            <source>Error</source>
+            <translation>Lỗi</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="134" />
+            <source>Import</source>
+            <translation>Nhập</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="138" />
+            <source>Close</source>
+            <translation>Đóng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="145" />
+            <source>Choose a CSV file</source>
+            <translation>Chọn tệp CSV</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="146" />
+            <source>CSV files (*.csv)</source>
+            <translation>Tệp CSV (*.csv)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="160" />
+            <source>The file cannot be read: %1</source>
+            <translation>Không đọc được tệp: %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="163" />
+            <source>The file is larger than 2 MB: split it.</source>
+            <translation>Tệp lớn hơn 2 MB: hãy chia nhỏ.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="206" />
+            <source>Imported: %1 created, %2 updated, %3 unchanged.</source>
+            <translation>Đã nhập: tạo mới %1, cập nhật %2, không đổi %3.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="236" />
+            <source>%1 error(s): correct the file and check it again; nothing is imported while a row has an error.</source>
+            <translation>%1 lỗi: hãy sửa tệp rồi kiểm tra lại; không nhập gì khi còn dòng bị lỗi.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_import.py" line="241" />
+            <source>Ready to import: %1 to create, %2 to update, %3 unchanged.</source>
+            <translation>Sẵn sàng nhập: tạo mới %1, cập nhật %2, không đổi %3.</translation>
         </message>
     </context>
     <context>
@@ -821,6 +2040,34 @@
             <location filename="../../widgets/camera_tree.py" line="100" />
             <source>Traffic cameras</source>
             <translation>Camera giao thông</translation>
+        </message>
+    </context>
+    <context>
+        <name>CameraWizard</name>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="421" />
+            <source>Add a camera</source>
+            <translation>Thêm camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="423" />
+            <source>Next &gt;</source>
+            <translation>Tiếp &gt;</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="424" />
+            <source>&lt; Back</source>
+            <translation>&lt; Quay lại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="425" />
+            <source>Finish</source>
+            <translation>Hoàn tất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="426" />
+            <source>Cancel</source>
+            <translation>Hủy</translation>
         </message>
     </context>
     <context>
@@ -1454,6 +2701,45 @@
         </message>
     </context>
     <context>
+        <name>DetailsPage</name>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="288" />
+            <source>Streams and place</source>
+            <translation>Luồng và vị trí</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="289" />
+            <source>Choose the main and sub streams and say where the camera stands; Save adds it to the site.</source>
+            <translation>Chọn luồng chính, luồng phụ và nhập vị trí đặt camera; bấm Lưu để thêm camera vào hệ thống.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="292" />
+            <location filename="../../widgets/camera_wizard.py" line="369" />
+            <source>Save</source>
+            <translation>Lưu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="296" />
+            <source>Main stream</source>
+            <translation>Luồng chính</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="297" />
+            <source>Sub stream</source>
+            <translation>Luồng phụ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="308" />
+            <source>(none)</source>
+            <translation>(không có)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="355" />
+            <source>Saving…</source>
+            <translation>Đang lưu…</translation>
+        </message>
+    </context>
+    <context>
         <name>EvidencePanels</name>
         <message>
             <location filename="../../widgets/panels.py" line="74" />
@@ -1812,6 +3098,19 @@
             <location filename="../../widgets/incidents_panel.py" line="374" />
             <source>Incident #%1: %2</source>
             <translation>Sự cố #%1: %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>LivePage</name>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="379" />
+            <source>Saved: live picture</source>
+            <translation>Đã lưu: hình ảnh trực tiếp</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="399" />
+            <source>The camera %1 is saved; its gateway starts serving it within seconds. Its picture plays below, through the gateway.</source>
+            <translation>Camera %1 đã được lưu; gateway sẽ bắt đầu phục vụ trong vài giây. Hình ảnh của camera phát bên dưới, qua gateway.</translation>
         </message>
     </context>
     <context>
@@ -2296,6 +3595,163 @@
             <location filename="../../widgets/operations.py" line="271" />
             <source>Report a fault on the selected tile…</source>
             <translation>Báo lỗi camera ở ô đang chọn…</translation>
+        </message>
+    </context>
+    <context>
+        <name>PasswordChangeDialog</name>
+        <message>
+            <location filename="../../widgets/password_change.py" line="37" />
+            <source>Choose your password</source>
+            <translation>Chọn mật khẩu của bạn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/password_change.py" line="37" />
+            <source>Change password</source>
+            <translation>Đổi mật khẩu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/password_change.py" line="40" />
+            <source>An administrator set your password. Choose your own before you continue.</source>
+            <translation>Mật khẩu của bạn do quản trị viên đặt. Hãy chọn mật khẩu riêng trước khi tiếp tục.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/password_change.py" line="46" />
+            <source>Current password</source>
+            <translation>Mật khẩu hiện tại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/password_change.py" line="48" />
+            <source>New password</source>
+            <translation>Mật khẩu mới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/password_change.py" line="49" />
+            <source>Repeat it</source>
+            <translation>Nhập lại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/password_change.py" line="63" />
+            <source>Password change</source>
+            <translation>Đổi mật khẩu</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProbePage</name>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="145" />
+            <location filename="../../widgets/camera_wizard.py" line="183" />
+            <source>Probing the camera</source>
+            <translation>Đang dò camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="146" />
+            <source>The gateway logs in to the camera, reads its profiles and plays the proposed streams. This can take up to 25 seconds.</source>
+            <translation>Gateway đăng nhập vào camera, đọc các cấu hình (profile) và phát thử các luồng đề xuất. Việc này có thể mất tới 25 giây.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="158" />
+            <source>Probe again</source>
+            <translation>Dò lại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="202" />
+            <source>Probing… %1 s</source>
+            <translation>Đang dò… %1 giây</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="213" />
+            <source>The camera answered</source>
+            <translation>Camera đã trả lời</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="226" />
+            <source>(step: %1)</source>
+            <translation>(bước: %1)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="237" />
+            <source>Manufacturer</source>
+            <translation>Hãng sản xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="238" />
+            <source>Model</source>
+            <translation>Mẫu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="239" />
+            <source>Firmware</source>
+            <translation>Phần mềm (firmware)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="241" />
+            <source>Clock</source>
+            <translation>Đồng hồ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="241" />
+            <source>%1 s off the gateway's</source>
+            <translation>lệch %1 giây so với gateway</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="246" />
+            <source>Profiles</source>
+            <translation>Cấu hình (profile)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="249" />
+            <source>Profile</source>
+            <translation>Cấu hình</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="249" />
+            <source>Codec</source>
+            <translation>Chuẩn nén</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="249" />
+            <source>Resolution</source>
+            <translation>Độ phân giải</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="249" />
+            <source>Frame rate</source>
+            <translation>Tốc độ khung hình</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="250" />
+            <source>Proposed</source>
+            <translation>Đề xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="254" />
+            <source>main</source>
+            <translation>chính</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="256" />
+            <source>sub</source>
+            <translation>phụ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="262" />
+            <source>Main stream</source>
+            <translation>Luồng chính</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="262" />
+            <source>Sub stream</source>
+            <translation>Luồng phụ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="269" />
+            <source>not checked</source>
+            <translation>chưa kiểm tra</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="272" />
+            <source>✔ plays (%1 %2, first picture after %3 s)</source>
+            <translation>✔ phát được (%1 %2, hình đầu tiên sau %3 giây)</translation>
         </message>
     </context>
     <context>
@@ -3289,6 +4745,34 @@
         </message>
     </context>
     <context>
+        <name>ResetPasswordDialog</name>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="193" />
+            <source>Reset the password of %1</source>
+            <translation>Đặt lại mật khẩu của %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="194" />
+            <source>Reset password</source>
+            <translation>Đặt lại mật khẩu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="197" />
+            <source>New password</source>
+            <translation>Mật khẩu mới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="198" />
+            <source>Repeat it</source>
+            <translation>Nhập lại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="200" />
+            <source>Every session of the account ends; its owner must choose a new password at the next login.</source>
+            <translation>Mọi phiên của tài khoản sẽ kết thúc; chủ tài khoản phải chọn mật khẩu mới ở lần đăng nhập tới.</translation>
+        </message>
+    </context>
+    <context>
         <name>ResolveDialog</name>
         <message>
             <location filename="../../widgets/incidents_panel.py" line="185" />
@@ -3370,6 +4854,97 @@
             <location filename="../../widgets/case_dialogs.py" line="256" />
             <source>Note</source>
             <translation>Ghi chú</translation>
+        </message>
+    </context>
+    <context>
+        <name>UnitDialog</name>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="83" />
+            <source>New unit</source>
+            <translation>Đơn vị mới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="83" />
+            <source>Edit unit</source>
+            <translation>Sửa đơn vị</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="84" />
+            <source>Save</source>
+            <translation>Lưu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="87" />
+            <source>Name</source>
+            <translation>Tên</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="91" />
+            <source>Kind</source>
+            <translation>Loại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="92" />
+            <source>(no ward)</source>
+            <translation>(không thuộc phường)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="93" />
+            <source>Ward</source>
+            <translation>Phường</translation>
+        </message>
+    </context>
+    <context>
+        <name>UserDialog</name>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="130" />
+            <source>New account</source>
+            <translation>Tài khoản mới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="130" />
+            <source>Edit account</source>
+            <translation>Sửa tài khoản</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="131" />
+            <source>Save</source>
+            <translation>Lưu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="135" />
+            <source>User name</source>
+            <translation>Tên đăng nhập</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="137" />
+            <source>Full name</source>
+            <translation>Họ và tên</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="142" />
+            <source>Unit</source>
+            <translation>Đơn vị</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="147" />
+            <source>Role</source>
+            <translation>Vai trò</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="152" />
+            <source>First password</source>
+            <translation>Mật khẩu ban đầu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="153" />
+            <source>Repeat it</source>
+            <translation>Nhập lại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="154" />
+            <source>Its owner must change it at the first login.</source>
+            <translation>Chủ tài khoản phải đổi mật khẩu này ở lần đăng nhập đầu tiên.</translation>
         </message>
     </context>
     <context>
@@ -3607,6 +5182,29 @@
             <location filename="../../widgets/wall_window.py" line="213" />
             <source>Layout %1 cannot be shown: %2</source>
             <translation>Không thể hiển thị bố cục %1: %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>WardDialog</name>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="63" />
+            <source>New ward</source>
+            <translation>Phường mới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="63" />
+            <source>Edit ward</source>
+            <translation>Sửa phường</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="64" />
+            <source>Save</source>
+            <translation>Lưu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="67" />
+            <source>Name</source>
+            <translation>Tên</translation>
         </message>
     </context>
 </TS>
