@@ -9,8 +9,8 @@ refusal is an :class:`app.errors.BackendError`; :class:`app.errors.ValidationFai
 :class:`app.errors.Conflict` carry the field the server named.
 
 Signals:
-    changed(str): something was written (``wards``, ``units``, ``users``, ``cameras``): the lists
-        showing it read it again.
+    changed(str): something was written (``wards``, ``units``, ``users``, ``cameras``,
+        ``gateways``): the lists showing it read it again.
     preview_status(str, object): ``(tile_key, TileStatus)`` of a live picture started with
         :meth:`preview` (on the GUI thread).
 """
@@ -153,6 +153,20 @@ class AdminService(QObject):
                     owner: QObject | None = None) -> Op[None]:
         return self._write(USERS, functools.partial(self._backend.end_user_session, user_id,
                                                     session_id), self.tr("End session"), owner)
+
+    # -- gateways --------------------------------------------------------------------------------
+    def create_gateway(self, name: str, rtsp_host: str, rtsp_port: int, control_url: str,
+                       control_secret: str, ptz_port: int | None = None,
+                       owner: QObject | None = None) -> Op[GatewayInfo]:
+        return self._write(GATEWAYS, functools.partial(
+            self._backend.create_gateway, name, rtsp_host, rtsp_port, control_url,
+            control_secret, ptz_port), self.tr("New gateway"), owner)
+
+    def update_gateway(self, gateway_id: int, owner: QObject | None = None,
+                       **changes: Any) -> Op[GatewayInfo]:
+        return self._write(GATEWAYS, functools.partial(self._backend.update_gateway, gateway_id,
+                                                       **changes),
+                           self.tr("Gateway change"), owner)
 
     # -- cameras ---------------------------------------------------------------------------------
     def create_camera(self, fields: CameraFields,

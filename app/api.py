@@ -370,6 +370,24 @@ class BackendApi(ABC):
     def gateways(self) -> list[GatewayInfo]:
         return _records(GatewayInfo, self._call("GET", "/admin/gateways"), "gateway list")
 
+    def create_gateway(self, name: str, rtsp_host: str, rtsp_port: int, control_url: str,
+                       control_secret: str, ptz_port: int | None = None) -> GatewayInfo:
+        body = {"name": name, "rtsp_host": rtsp_host, "rtsp_port": int(rtsp_port),
+                "control_url": control_url, "control_secret": control_secret,
+                "ptz_port": ptz_port}
+        return _record(GatewayInfo, self._call("POST", "/admin/gateways", json=body))
+
+    def update_gateway(self, gateway_id: int, *, rtsp_host: str | None = None,
+                       rtsp_port: int | None = None, ptz_port: int | None = None,
+                       control_url: str | None = None, control_secret: str | None = None,
+                       is_active: bool | None = None) -> GatewayInfo:
+        """Only the fields given change (the secret is write-only: None keeps it)."""
+        body = _given(rtsp_host=rtsp_host, rtsp_port=rtsp_port, ptz_port=ptz_port,
+                      control_url=control_url, control_secret=control_secret,
+                      is_active=is_active)
+        return _record(GatewayInfo, self._call("PATCH", f"/admin/gateways/{int(gateway_id)}",
+                                               json=body))
+
     def probe_camera(self, gateway_id: int, host: str, port: int | None, username: str,
                      password: str, rtsp_url: str | None = None) -> ProbeResult:
         """The gateway's probe of a camera (up to 30 s). A failed probe raises a

@@ -1,5 +1,5 @@
 """The add/edit dialogs of the Administration window: a ward, a unit, an account, a password
-reset, a camera. Each checks what it can before sending, sends through
+reset, a camera, a gateway. Each checks what it can before sending, sends through
 :class:`app.admin.AdminService`, and closes only when the server agreed; a refusal is shown next
 to the field it names and the dialog stays open."""
 
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
 from app.admin import AdminService
 from app.domain.admin import (
+    MIN_CONTROL_SECRET_LENGTH,
     MIN_PASSWORD_LENGTH,
     WARD_UNIT_KINDS,
     AdminCamera,
@@ -23,6 +24,7 @@ from app.domain.admin import (
     GatewayInfo,
     Problem,
     check_camera,
+    check_gateway,
     check_password,
 )
 from app.i18n import arg
@@ -369,3 +371,67 @@ class CameraDialog(FormDialog):
         self.sending(True)
         self.admin.update_camera(self.camera.id, changes, owner=self) \
             .success(self.done_ok).failure(self.refused)
+
+
+class GatewayDialog(FormDialog):
+    """A gateway the site runs elsewhere: where viewers reach it and its control endpoint. The
+    control secret is write-only: the edit dialog shows it empty and sends it only when typed.
+    A gateway keeps its name (the server's audit and the camera lists know it by it)."""
+
+    def __init__(self, admin: AdminService, gateway: GatewayInfo | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("New gateway") if gateway is None else self.tr("Edit gateway"),
+                         self.tr("Save"), parent)
+        self.admin, self.gateway = admin, gateway
+        self.name_edit = QLineEdit(gateway.name if gateway else "")
+        self.name_edit.setReadOnly(gateway is not None)
+        self.form.add("name", self.tr("Name"), self.name_edit)
+        self.rtsp_host_edit = QLineEdit(gateway.rtsp_host if gateway else "")
+        self.rtsp_host_edit.setPlaceholderText(self.tr("where viewers reach it, e.g. 10.0.0.2"))
+        self.form.add("rtsp_host", self.tr("RTSP host"), self.rtsp_host_edit)
+        self.rtsp_port_edit = QLineEdit(str(gateway.rtsp_port) if gateway else "8554")
+        self.form.add("rtsp_port", self.tr("RTSP port"), self.rtsp_port_edit)
+        self.ptz_port_edit = QLineEdit(str(gateway.ptz_port) if gateway and gateway.ptz_port
+                                       else "")
+        self.ptz_port_edit.setPlaceholderText(self.tr("none: its cameras get no PTZ"))
+        self.form.add("ptz_port", self.tr("PTZ port"), self.ptz_port_edit)
+        self.control_url_edit = QLineEdit(gateway.control_url if gateway else "")
+        self.control_url_edit.setPlaceholderText("http://10.0.0.2:8601")
+        self.form.add("control_url", self.tr("Control address"), self.control_url_edit)
+        self.control_secret_edit = QLineEdit()
+        self.control_secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.control_secret_edit.setPlaceholderText(
+            arg(self.tr("at least %1 characters"), MIN_CONTROL_SECRET_LENGTH) if gateway is None
+            else self.tr("unchanged unless typed"))
+        self.form.add("control_secret", self.tr("Control secret"), self.control_secret_edit)
+        self.active_check = QCheckBox(self.tr("Active"))
+        self.active_check.setChecked(gateway.is_active if gateway else True)
+        self.active_check.setVisible(gateway is not None)
+        if gateway is not None:
+            self.form.add("is_active", "", self.active_check)
+        self.finish()
+
+    def submit(self) -> None:
+        rtsp_port, bad_rtsp = _number(self.rtsp_port_edit.text(), True)
+        ptz_port, bad_ptz = _number(self.ptz_port_edit.text(), True)
+        secret = self.control_secret_edit.text()
+        # a port that is not a number is checked as port 0: "a port is between 1 and 65535"
+        if self.form.show_problems(check_gateway(
+                None if self.gateway else self.name_edit.text(), self.rtsp_host_edit.text(),
+                0 if bad_rtsp else None if rtsp_port is None else int(rtsp_port),
+                0 if bad_ptz else None if ptz_port is None else int(ptz_port),
+                self.control_url_edit.text(), secret or None)):
+            return
+        assert rtsp_port is not None
+        host, url = self.rtsp_host_edit.text().strip(), self.control_url_edit.text().strip()
+        self.sending(True)
+        if self.gateway is None:
+            op = self.admin.create_gateway(
+                self.name_edit.text().strip(), host, int(rtsp_port), url, secret,
+                None if ptz_port is None else int(ptz_port), owner=self)
+        else:
+            op = self.admin.update_gateway(
+                self.gateway.id, owner=self, rtsp_host=host, rtsp_port=int(rtsp_port),
+                ptz_port=None if ptz_port is None else int(ptz_port), control_url=url,
+                control_secret=secret or None, is_active=self.active_check.isChecked())
+        op.success(self.done_ok).failure(self.refused)

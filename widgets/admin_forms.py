@@ -29,7 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.admin import MIN_PASSWORD_LENGTH, FieldProblem, Problem
+from app.domain.admin import (
+    MIN_CONTROL_SECRET_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    FieldProblem,
+    Problem,
+)
 from app.errors import BackendError, BackendUnreachable, Forbidden
 from app.i18n import arg
 from widgets.forms import error_label
@@ -55,6 +60,11 @@ def problem_text(problem: Problem) -> str:
         Problem.PASSWORD_SHORT: arg(translate(
             "AdminForms", "The password needs at least %1 characters."), MIN_PASSWORD_LENGTH),
         Problem.PASSWORDS_DIFFER: translate("AdminForms", "The two passwords differ."),
+        Problem.HOST: translate("AdminForms", "Enter a host name or an IP address."),
+        Problem.CONTROL_URL: translate("AdminForms",
+                                       "Enter an address of the form http://host:port."),
+        Problem.SECRET_SHORT: arg(translate(
+            "AdminForms", "The secret needs at least %1 characters."), MIN_CONTROL_SECRET_LENGTH),
     }
     return texts[problem]
 
@@ -98,6 +108,11 @@ def _reasons() -> list[tuple[str, str]]:
         ("must name the camera's host", problem_text(Problem.URL_SHAPE)),
         ("a camera with a password needs the gateway",
          translate("AdminForms", "A camera with a password needs the gateway that serves it.")),
+        ("a gateway of that name exists",
+         translate("AdminForms", "A gateway with this name already exists.")),
+        ("the gateway still serves",
+         translate("AdminForms", "The gateway still serves cameras: move them to another "
+                   "gateway first.")),
         ("no such gateway", translate("AdminForms", "This gateway does not exist.")),
         ("no active gateway", translate("AdminForms", "This gateway does not exist.")),
         ("the gateway is switched off", translate("AdminForms", "This gateway is switched off.")),

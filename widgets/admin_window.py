@@ -30,6 +30,7 @@ from app.i18n import arg
 from widgets import admin_words as words
 from widgets.admin_dialogs import (
     CameraDialog,
+    GatewayDialog,
     ResetPasswordDialog,
     UnitDialog,
     UserDialog,
@@ -418,7 +419,7 @@ class AdminWindow(QMainWindow):
             return g.last_seen_at.astimezone().strftime("%d/%m/%Y %H:%M:%S") \
                 if g.last_seen_at else self.tr("never")
 
-        return AdminListPanel(
+        panel: AdminListPanel[GatewayInfo] = AdminListPanel(
             [Column(self.tr("Name"), lambda g: g.name, sort=lambda g: g.name),
              Column(self.tr("RTSP"), lambda g: f"{g.rtsp_host}:{g.rtsp_port}"),
              Column(self.tr("Cameras"), lambda g: str(g.cameras), sort=lambda g: g.cameras),
@@ -433,6 +434,19 @@ class AdminWindow(QMainWindow):
                               (self.tr("Cameras"), g.cameras), (self.tr("Last heard"), seen(g)),
                               (self.tr("State"), words.active(g.is_active))]),
             self.tr("Search gateways"))
+        panel.add_action(Action("add", self.tr("Add gateway…"), self.new_gateway, always,
+                                object_name="new_gateway"))
+        panel.add_action(Action("edit", self.tr("Edit…"), self.edit_gateway, with_item))
+        return panel
+
+    def new_gateway(self) -> QDialog:
+        return self._open(GatewayDialog(self.admin, parent=self))
+
+    def edit_gateway(self) -> QDialog | None:
+        gateway = self.gateway_panel.selected()
+        if gateway is None:
+            return None
+        return self._open(GatewayDialog(self.admin, gateway, parent=self))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         if self.dialog is not None:

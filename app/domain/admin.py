@@ -10,6 +10,7 @@ only whether it ``has_credentials``.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -30,8 +31,8 @@ from common.vocabulary import (
 __all__ = ["AdminCamera", "AdminUnit", "AdminUser", "AdminWard", "CameraFields",
            "FieldProblem", "GatewayInfo", "ImportResult", "ImportRow", "ImportRowError",
            "LoginSession", "ProbeFailureInfo", "ProbeProfile", "ProbeResult", "ProbeStream",
-           "Problem", "ProbeFailure", "check_camera", "check_password", "check_port",
-           "check_rtsp_url", "MIN_PASSWORD_LENGTH", "WARD_UNIT_KINDS"]
+           "Problem", "ProbeFailure", "check_camera", "check_gateway", "check_password", "check_port",
+           "check_rtsp_url", "MIN_CONTROL_SECRET_LENGTH", "MIN_PASSWORD_LENGTH", "WARD_UNIT_KINDS"]
 
 MIN_PASSWORD_LENGTH = 10  # the site's policy (server/password_policy.py)
 
@@ -292,6 +293,9 @@ class Problem(enum.StrEnum):
     URL_CREDENTIALS = "url_credentials"
     PASSWORD_SHORT = "password_short"
     PASSWORDS_DIFFER = "passwords_differ"
+    HOST = "host"
+    CONTROL_URL = "control_url"
+    SECRET_SHORT = "secret_short"
 
 
 @dataclass(frozen=True)
@@ -347,6 +351,40 @@ def check_camera(fields: CameraFields, *, new: bool = True) -> list[FieldProblem
         problems.append(FieldProblem("onvif_host", Problem.REQUIRED))
     if fields.password and fields.gateway_id is None:
         problems.append(FieldProblem("gateway_id", Problem.REQUIRED))
+    return [p for p in problems if p is not None]
+
+
+# what the server accepts for a gateway (server/schemas.py: HOST_PATTERN, CONTROL_URL_PATTERN)
+_GATEWAY_HOST = re.compile(r"[A-Za-z0-9.\-:\[\]]{1,255}")
+_CONTROL_URL = re.compile(r"https?://[A-Za-z0-9.\-:\[\]]+(/[A-Za-z0-9._~/-]*)?")
+MIN_CONTROL_SECRET_LENGTH = 16
+
+
+def check_gateway(name: str | None, rtsp_host: str, rtsp_port: int | None,
+                  ptz_port: int | None, control_url: str,
+                  control_secret: str | None) -> list[FieldProblem]:
+    """Every problem of a gateway's fields the client can see without the server. ``name``
+    None: an edit (a gateway keeps its name); ``control_secret`` None or empty on an edit:
+    the secret is left as it is."""
+    problems: list[FieldProblem | None] = []
+    if name is not None and not name.strip():
+        problems.append(FieldProblem("name", Problem.REQUIRED))
+    host = rtsp_host.strip()
+    if not host:
+        problems.append(FieldProblem("rtsp_host", Problem.REQUIRED))
+    elif not _GATEWAY_HOST.fullmatch(host):
+        problems.append(FieldProblem("rtsp_host", Problem.HOST))
+    problems.append(check_port("rtsp_port", rtsp_port, required=True))
+    problems.append(check_port("ptz_port", ptz_port))
+    url = control_url.strip()
+    if not url:
+        problems.append(FieldProblem("control_url", Problem.REQUIRED))
+    elif not _CONTROL_URL.fullmatch(url):
+        problems.append(FieldProblem("control_url", Problem.CONTROL_URL))
+    if name is not None and not control_secret:
+        problems.append(FieldProblem("control_secret", Problem.REQUIRED))
+    elif control_secret and len(control_secret) < MIN_CONTROL_SECRET_LENGTH:
+        problems.append(FieldProblem("control_secret", Problem.SECRET_SHORT))
     return [p for p in problems if p is not None]
 
 

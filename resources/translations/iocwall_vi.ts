@@ -479,7 +479,7 @@
     <context>
         <name>AdminDialogs</name>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="37" />
+            <location filename="../../widgets/admin_dialogs.py" line="39" />
             <source>At least %1 characters; not a common password, not the user name.</source>
             <translation>Ít nhất %1 ký tự; không dùng mật khẩu phổ biến, không chứa tên đăng nhập.</translation>
         </message>
@@ -487,175 +487,200 @@
     <context>
         <name>AdminForms</name>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="45" />
-            <location filename="../../widgets/admin_forms.py" line="75" />
+            <location filename="../../widgets/admin_forms.py" line="50" />
+            <location filename="../../widgets/admin_forms.py" line="85" />
             <source>Required.</source>
             <translation>Bắt buộc nhập.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="46" />
+            <location filename="../../widgets/admin_forms.py" line="51" />
             <source>Latitude is between -90 and 90.</source>
             <translation>Vĩ độ phải nằm trong khoảng -90 đến 90.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="47" />
+            <location filename="../../widgets/admin_forms.py" line="52" />
             <source>Longitude is between -180 and 180.</source>
             <translation>Kinh độ phải nằm trong khoảng -180 đến 180.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="48" />
+            <location filename="../../widgets/admin_forms.py" line="53" />
             <source>Direction is between 0 and 359 degrees.</source>
             <translation>Hướng phải nằm trong khoảng 0 đến 359 độ.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="49" />
+            <location filename="../../widgets/admin_forms.py" line="54" />
             <source>A port is between 1 and 65535.</source>
             <translation>Cổng phải nằm trong khoảng 1 đến 65535.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="50" />
+            <location filename="../../widgets/admin_forms.py" line="55" />
             <source>Enter an address of the form rtsp://host:port/path.</source>
             <translation>Nhập địa chỉ dạng rtsp://host:cổng/đường-dẫn.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="52" />
+            <location filename="../../widgets/admin_forms.py" line="57" />
             <source>No user name or password in the address (user:pass@): enter them in their own fields.</source>
             <translation>Không ghi tên đăng nhập hay mật khẩu trong địa chỉ (user:pass@): hãy nhập vào ô riêng của chúng.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="55" />
-            <location filename="../../widgets/admin_forms.py" line="69" />
+            <location filename="../../widgets/admin_forms.py" line="60" />
+            <location filename="../../widgets/admin_forms.py" line="79" />
             <source>The password needs at least %1 characters.</source>
             <translation>Mật khẩu cần ít nhất %1 ký tự.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="57" />
+            <location filename="../../widgets/admin_forms.py" line="62" />
             <source>The two passwords differ.</source>
             <translation>Hai mật khẩu không khớp nhau.</translation>
         </message>
         <message>
+            <location filename="../../widgets/admin_forms.py" line="63" />
+            <source>Enter a host name or an IP address.</source>
+            <translation>Hãy nhập tên máy hoặc địa chỉ IP.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="64" />
+            <source>Enter an address of the form http://host:port.</source>
+            <translation>Hãy nhập địa chỉ dạng http://máy:cổng.</translation>
+        </message>
+        <message>
             <location filename="../../widgets/admin_forms.py" line="66" />
+            <source>The secret needs at least %1 characters.</source>
+            <translation>Mã bí mật cần ít nhất %1 ký tự.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="76" />
             <source>This name is already used.</source>
             <translation>Tên này đã được dùng.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="68" />
+            <location filename="../../widgets/admin_forms.py" line="78" />
             <source>An account with this user name already exists.</source>
             <translation>Đã có tài khoản với tên đăng nhập này.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="72" />
+            <location filename="../../widgets/admin_forms.py" line="82" />
             <source>This password is too common: choose another.</source>
             <translation>Mật khẩu này quá phổ biến: hãy chọn mật khẩu khác.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="74" />
+            <location filename="../../widgets/admin_forms.py" line="84" />
             <source>The password must not contain the user name.</source>
             <translation>Mật khẩu không được chứa tên đăng nhập.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="76" />
+            <location filename="../../widgets/admin_forms.py" line="86" />
             <source>The current password is wrong.</source>
             <translation>Mật khẩu hiện tại không đúng.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="78" />
+            <location filename="../../widgets/admin_forms.py" line="88" />
             <source>The new password must differ from the current one.</source>
             <translation>Mật khẩu mới phải khác mật khẩu hiện tại.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="80" />
+            <location filename="../../widgets/admin_forms.py" line="90" />
             <source>A unit of this kind belongs to one ward: choose it.</source>
             <translation>Đơn vị loại này thuộc một phường: hãy chọn phường.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="82" />
+            <location filename="../../widgets/admin_forms.py" line="92" />
             <source>A unit of this kind belongs to no ward.</source>
             <translation>Đơn vị loại này không thuộc phường nào.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="83" />
+            <location filename="../../widgets/admin_forms.py" line="93" />
             <source>This ward does not exist.</source>
             <translation>Phường này không tồn tại.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="84" />
+            <location filename="../../widgets/admin_forms.py" line="94" />
             <source>This ward is deactivated.</source>
             <translation>Phường này đã ngừng hoạt động.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="85" />
+            <location filename="../../widgets/admin_forms.py" line="95" />
             <source>This unit does not exist.</source>
             <translation>Đơn vị này không tồn tại.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="86" />
+            <location filename="../../widgets/admin_forms.py" line="96" />
             <source>This unit is deactivated.</source>
             <translation>Đơn vị này đã ngừng hoạt động.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="88" />
+            <location filename="../../widgets/admin_forms.py" line="98" />
             <source>A camera of the public system needs its owner category.</source>
             <translation>Camera thuộc hệ thống công cộng cần có loại chủ sở hữu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="90" />
+            <location filename="../../widgets/admin_forms.py" line="100" />
             <source>Only cameras of the public system have an owner category.</source>
             <translation>Chỉ camera thuộc hệ thống công cộng mới có loại chủ sở hữu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="92" />
+            <location filename="../../widgets/admin_forms.py" line="102" />
             <source>Another camera has this external id.</source>
             <translation>Một camera khác đã có mã ngoài (external id) này.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="94" />
+            <location filename="../../widgets/admin_forms.py" line="104" />
             <source>Enter the ONVIF host with the ONVIF port.</source>
             <translation>Hãy nhập địa chỉ ONVIF cùng với cổng ONVIF.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="100" />
+            <location filename="../../widgets/admin_forms.py" line="110" />
             <source>A camera with a password needs the gateway that serves it.</source>
             <translation>Camera có mật khẩu cần có gateway phục vụ nó.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="101" />
-            <location filename="../../widgets/admin_forms.py" line="102" />
+            <location filename="../../widgets/admin_forms.py" line="112" />
+            <source>A gateway with this name already exists.</source>
+            <translation>Đã có gateway mang tên này.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="114" />
+            <source>The gateway still serves cameras: move them to another gateway first.</source>
+            <translation>Gateway này vẫn đang phục vụ camera: hãy chuyển chúng sang gateway khác trước.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_forms.py" line="116" />
+            <location filename="../../widgets/admin_forms.py" line="117" />
             <source>This gateway does not exist.</source>
             <translation>Gateway này không tồn tại.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="103" />
+            <location filename="../../widgets/admin_forms.py" line="118" />
             <source>This gateway is switched off.</source>
             <translation>Gateway này đang tắt.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="105" />
+            <location filename="../../widgets/admin_forms.py" line="120" />
             <source>The RTSP address must be on the host entered.</source>
             <translation>Địa chỉ RTSP phải nằm trên đúng máy (host) đã nhập.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="112" />
+            <location filename="../../widgets/admin_forms.py" line="127" />
             <source>The server cannot be reached: try again.</source>
             <translation>Không kết nối được máy chủ: hãy thử lại.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="114" />
+            <location filename="../../widgets/admin_forms.py" line="129" />
             <source>Only administrators may do this.</source>
             <translation>Chỉ quản trị viên mới được làm việc này.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="116" />
+            <location filename="../../widgets/admin_forms.py" line="131" />
             <source>Unexpected error: %1</source>
             <translation>Lỗi không mong đợi: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="129" />
+            <location filename="../../widgets/admin_forms.py" line="144" />
             <source>The server refused: %1</source>
             <translation>Máy chủ từ chối: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_forms.py" line="210" />
+            <location filename="../../widgets/admin_forms.py" line="221" />
             <source>Cancel</source>
             <translation>Hủy</translation>
         </message>
@@ -679,7 +704,7 @@
         </message>
         <message>
             <location filename="../../widgets/admin_panels.py" line="128" />
-            <location filename="../../widgets/admin_window.py" line="493" />
+            <location filename="../../widgets/admin_window.py" line="510" />
             <source>&amp;Administration</source>
             <translation>&amp;Quản trị</translation>
         </message>
@@ -757,32 +782,42 @@
             <translation>Kết thúc phiên</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="161" />
+            <location filename="../../app/admin.py" line="163" />
+            <source>New gateway</source>
+            <translation>Gateway mới</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="169" />
+            <source>Gateway change</source>
+            <translation>Sửa gateway</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="175" />
             <source>New camera</source>
             <translation>Camera mới</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="166" />
+            <location filename="../../app/admin.py" line="180" />
             <source>Camera change</source>
             <translation>Sửa camera</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="171" />
+            <location filename="../../app/admin.py" line="185" />
             <source>Camera state</source>
             <translation>Trạng thái camera</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="177" />
+            <location filename="../../app/admin.py" line="191" />
             <source>Camera probe</source>
             <translation>Dò camera</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="183" />
+            <location filename="../../app/admin.py" line="197" />
             <source>Import check</source>
             <translation>Kiểm tra tệp nhập</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="184" />
+            <location filename="../../app/admin.py" line="198" />
             <source>Camera import</source>
             <translation>Nhập camera</translation>
         </message>
@@ -790,383 +825,389 @@
     <context>
         <name>AdminWindow</name>
         <message>
-            <location filename="../../widgets/admin_window.py" line="78" />
+            <location filename="../../widgets/admin_window.py" line="79" />
             <source>%1 shown of %2</source>
             <translation>Hiển thị %1 / %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="92" />
+            <location filename="../../widgets/admin_window.py" line="94" />
             <source>Administration</source>
             <translation>Quản trị hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="113" />
+            <location filename="../../widgets/admin_window.py" line="115" />
             <source>Wards</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="114" />
+            <location filename="../../widgets/admin_window.py" line="116" />
             <source>Units</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="115" />
-            <location filename="../../widgets/admin_window.py" line="221" />
-            <location filename="../../widgets/admin_window.py" line="226" />
+            <location filename="../../widgets/admin_window.py" line="117" />
+            <location filename="../../widgets/admin_window.py" line="225" />
+            <location filename="../../widgets/admin_window.py" line="230" />
             <source>Accounts</source>
             <translation>Tài khoản</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="116" />
-            <location filename="../../widgets/admin_window.py" line="421" />
-            <location filename="../../widgets/admin_window.py" line="430" />
+            <location filename="../../widgets/admin_window.py" line="118" />
+            <location filename="../../widgets/admin_window.py" line="425" />
+            <location filename="../../widgets/admin_window.py" line="434" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="117" />
+            <location filename="../../widgets/admin_window.py" line="119" />
             <source>Gateways</source>
             <translation>Gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="133" />
+            <location filename="../../widgets/admin_window.py" line="137" />
             <source>Loading…</source>
             <translation>Đang tải…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="188" />
-            <location filename="../../widgets/admin_window.py" line="190" />
-            <location filename="../../widgets/admin_window.py" line="218" />
-            <location filename="../../widgets/admin_window.py" line="223" />
-            <location filename="../../widgets/admin_window.py" line="356" />
-            <location filename="../../widgets/admin_window.py" line="378" />
-            <location filename="../../widgets/admin_window.py" line="419" />
-            <location filename="../../widgets/admin_window.py" line="426" />
+            <location filename="../../widgets/admin_window.py" line="192" />
+            <location filename="../../widgets/admin_window.py" line="194" />
+            <location filename="../../widgets/admin_window.py" line="222" />
+            <location filename="../../widgets/admin_window.py" line="227" />
+            <location filename="../../widgets/admin_window.py" line="360" />
+            <location filename="../../widgets/admin_window.py" line="382" />
+            <location filename="../../widgets/admin_window.py" line="423" />
+            <location filename="../../widgets/admin_window.py" line="430" />
             <source>Name</source>
             <translation>Tên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="189" />
-            <location filename="../../widgets/admin_window.py" line="191" />
-            <location filename="../../widgets/admin_window.py" line="222" />
-            <location filename="../../widgets/admin_window.py" line="227" />
-            <location filename="../../widgets/admin_window.py" line="259" />
-            <location filename="../../widgets/admin_window.py" line="281" />
-            <location filename="../../widgets/admin_window.py" line="361" />
-            <location filename="../../widgets/admin_window.py" line="391" />
-            <location filename="../../widgets/admin_window.py" line="425" />
-            <location filename="../../widgets/admin_window.py" line="431" />
+            <location filename="../../widgets/admin_window.py" line="193" />
+            <location filename="../../widgets/admin_window.py" line="195" />
+            <location filename="../../widgets/admin_window.py" line="226" />
+            <location filename="../../widgets/admin_window.py" line="231" />
+            <location filename="../../widgets/admin_window.py" line="263" />
+            <location filename="../../widgets/admin_window.py" line="285" />
+            <location filename="../../widgets/admin_window.py" line="365" />
+            <location filename="../../widgets/admin_window.py" line="395" />
+            <location filename="../../widgets/admin_window.py" line="429" />
+            <location filename="../../widgets/admin_window.py" line="435" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="192" />
+            <location filename="../../widgets/admin_window.py" line="196" />
             <source>Search wards</source>
             <translation>Tìm phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="193" />
+            <location filename="../../widgets/admin_window.py" line="197" />
             <source>New ward…</source>
             <translation>Thêm phường…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="195" />
+            <location filename="../../widgets/admin_window.py" line="199" />
             <source>Rename…</source>
             <translation>Đổi tên…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="196" />
-            <location filename="../../widgets/admin_window.py" line="232" />
-            <location filename="../../widgets/admin_window.py" line="266" />
-            <location filename="../../widgets/admin_window.py" line="369" />
+            <location filename="../../widgets/admin_window.py" line="200" />
+            <location filename="../../widgets/admin_window.py" line="236" />
+            <location filename="../../widgets/admin_window.py" line="270" />
+            <location filename="../../widgets/admin_window.py" line="373" />
             <source>Deactivate / activate</source>
             <translation>Ngừng / kích hoạt lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="213" />
-            <location filename="../../widgets/admin_window.py" line="249" />
-            <location filename="../../widgets/admin_window.py" line="334" />
-            <location filename="../../widgets/admin_window.py" line="410" />
+            <location filename="../../widgets/admin_window.py" line="217" />
+            <location filename="../../widgets/admin_window.py" line="253" />
+            <location filename="../../widgets/admin_window.py" line="338" />
+            <location filename="../../widgets/admin_window.py" line="414" />
             <source>Saved.</source>
             <translation>Đã lưu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="219" />
-            <location filename="../../widgets/admin_window.py" line="224" />
+            <location filename="../../widgets/admin_window.py" line="223" />
+            <location filename="../../widgets/admin_window.py" line="228" />
             <source>Kind</source>
             <translation>Loại</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="220" />
-            <location filename="../../widgets/admin_window.py" line="225" />
-            <location filename="../../widgets/admin_window.py" line="357" />
-            <location filename="../../widgets/admin_window.py" line="378" />
+            <location filename="../../widgets/admin_window.py" line="224" />
+            <location filename="../../widgets/admin_window.py" line="229" />
+            <location filename="../../widgets/admin_window.py" line="361" />
+            <location filename="../../widgets/admin_window.py" line="382" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="228" />
+            <location filename="../../widgets/admin_window.py" line="232" />
             <source>Search units</source>
             <translation>Tìm đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="229" />
+            <location filename="../../widgets/admin_window.py" line="233" />
             <source>New unit…</source>
             <translation>Thêm đơn vị…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="231" />
-            <location filename="../../widgets/admin_window.py" line="263" />
-            <location filename="../../widgets/admin_window.py" line="368" />
+            <location filename="../../widgets/admin_window.py" line="235" />
+            <location filename="../../widgets/admin_window.py" line="267" />
+            <location filename="../../widgets/admin_window.py" line="372" />
+            <location filename="../../widgets/admin_window.py" line="439" />
             <source>Edit…</source>
             <translation>Sửa…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="254" />
-            <location filename="../../widgets/admin_window.py" line="279" />
+            <location filename="../../widgets/admin_window.py" line="258" />
+            <location filename="../../widgets/admin_window.py" line="283" />
             <source>User name</source>
             <translation>Tên đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="255" />
-            <location filename="../../widgets/admin_window.py" line="279" />
+            <location filename="../../widgets/admin_window.py" line="259" />
+            <location filename="../../widgets/admin_window.py" line="283" />
             <source>Full name</source>
             <translation>Họ và tên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="256" />
-            <location filename="../../widgets/admin_window.py" line="280" />
+            <location filename="../../widgets/admin_window.py" line="260" />
+            <location filename="../../widgets/admin_window.py" line="284" />
             <source>Unit</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="257" />
-            <location filename="../../widgets/admin_window.py" line="280" />
+            <location filename="../../widgets/admin_window.py" line="261" />
+            <location filename="../../widgets/admin_window.py" line="284" />
             <source>Role</source>
             <translation>Vai trò</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="258" />
+            <location filename="../../widgets/admin_window.py" line="262" />
             <source>Sessions</source>
             <translation>Phiên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="260" />
+            <location filename="../../widgets/admin_window.py" line="264" />
             <source>Search accounts</source>
             <translation>Tìm tài khoản</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="261" />
+            <location filename="../../widgets/admin_window.py" line="265" />
             <source>New account…</source>
             <translation>Thêm tài khoản…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="264" />
+            <location filename="../../widgets/admin_window.py" line="268" />
             <source>Reset password…</source>
             <translation>Đặt lại mật khẩu…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="268" />
+            <location filename="../../widgets/admin_window.py" line="272" />
             <source>End every session</source>
             <translation>Kết thúc mọi phiên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="283" />
+            <location filename="../../widgets/admin_window.py" line="287" />
             <source>Password</source>
             <translation>Mật khẩu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="283" />
+            <location filename="../../widgets/admin_window.py" line="287" />
             <source>must be changed at the next login</source>
             <translation>phải đổi ở lần đăng nhập tới</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="285" />
+            <location filename="../../widgets/admin_window.py" line="289" />
             <source>Open sessions</source>
             <translation>Phiên đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="288" />
+            <location filename="../../widgets/admin_window.py" line="292" />
             <source>None.</source>
             <translation>Không có.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="289" />
+            <location filename="../../widgets/admin_window.py" line="293" />
             <source>End session</source>
             <translation>Kết thúc phiên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="292" />
+            <location filename="../../widgets/admin_window.py" line="296" />
             <source>Session %1</source>
             <translation>Phiên %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="293" />
+            <location filename="../../widgets/admin_window.py" line="297" />
             <source>since %1, until %2</source>
             <translation>từ %1 đến %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="345" />
+            <location filename="../../widgets/admin_window.py" line="349" />
             <source>The session has ended.</source>
             <translation>Phiên đã kết thúc.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="351" />
+            <location filename="../../widgets/admin_window.py" line="355" />
             <source>Every session of the account has ended.</source>
             <translation>Mọi phiên của tài khoản đã kết thúc.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="358" />
-            <location filename="../../widgets/admin_window.py" line="379" />
+            <location filename="../../widgets/admin_window.py" line="362" />
+            <location filename="../../widgets/admin_window.py" line="383" />
             <source>System</source>
             <translation>Hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="359" />
-            <location filename="../../widgets/admin_window.py" line="388" />
+            <location filename="../../widgets/admin_window.py" line="363" />
+            <location filename="../../widgets/admin_window.py" line="392" />
             <source>Gateway</source>
             <translation>Gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="360" />
-            <location filename="../../widgets/admin_window.py" line="389" />
+            <location filename="../../widgets/admin_window.py" line="364" />
+            <location filename="../../widgets/admin_window.py" line="393" />
             <source>Credentials</source>
             <translation>Thông tin đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="362" />
+            <location filename="../../widgets/admin_window.py" line="366" />
             <source>Search cameras</source>
             <translation>Tìm camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="363" />
+            <location filename="../../widgets/admin_window.py" line="367" />
             <source>Add camera…</source>
             <translation>Thêm camera…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="365" />
+            <location filename="../../widgets/admin_window.py" line="369" />
             <source>Import CSV…</source>
             <translation>Nhập từ CSV…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="380" />
+            <location filename="../../widgets/admin_window.py" line="384" />
             <source>Owner category</source>
             <translation>Loại chủ sở hữu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="381" />
+            <location filename="../../widgets/admin_window.py" line="385" />
             <source>Location</source>
             <translation>Vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="382" />
+            <location filename="../../widgets/admin_window.py" line="386" />
             <source>Latitude</source>
             <translation>Vĩ độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="382" />
+            <location filename="../../widgets/admin_window.py" line="386" />
             <source>Longitude</source>
             <translation>Kinh độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="383" />
+            <location filename="../../widgets/admin_window.py" line="387" />
             <source>Direction</source>
             <translation>Hướng</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="384" />
+            <location filename="../../widgets/admin_window.py" line="388" />
             <source>Main stream</source>
             <translation>Luồng chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="384" />
+            <location filename="../../widgets/admin_window.py" line="388" />
             <source>Sub stream</source>
             <translation>Luồng phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="385" />
+            <location filename="../../widgets/admin_window.py" line="389" />
             <source>ONVIF</source>
             <translation>ONVIF</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="386" />
+            <location filename="../../widgets/admin_window.py" line="390" />
             <source>PTZ</source>
             <translation>PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="386" />
+            <location filename="../../widgets/admin_window.py" line="390" />
             <source>yes</source>
             <translation>có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="386" />
+            <location filename="../../widgets/admin_window.py" line="390" />
             <source>no</source>
             <translation>không</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="387" />
+            <location filename="../../widgets/admin_window.py" line="391" />
             <source>Transport</source>
             <translation>Giao thức truyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="389" />
+            <location filename="../../widgets/admin_window.py" line="393" />
             <source>held by the gateway</source>
             <translation>gateway đang giữ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="390" />
+            <location filename="../../widgets/admin_window.py" line="394" />
             <source>none</source>
             <translation>không có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="416" />
+            <location filename="../../widgets/admin_window.py" line="420" />
             <source>never</source>
             <translation>chưa bao giờ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="420" />
-            <location filename="../../widgets/admin_window.py" line="427" />
+            <location filename="../../widgets/admin_window.py" line="424" />
+            <location filename="../../widgets/admin_window.py" line="431" />
             <source>RTSP</source>
             <translation>RTSP</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="422" />
+            <location filename="../../widgets/admin_window.py" line="426" />
             <source>Key</source>
             <translation>Khóa</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="422" />
+            <location filename="../../widgets/admin_window.py" line="426" />
             <source>reported</source>
             <translation>đã báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="423" />
+            <location filename="../../widgets/admin_window.py" line="427" />
             <source>not yet</source>
             <translation>chưa có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="424" />
-            <location filename="../../widgets/admin_window.py" line="430" />
+            <location filename="../../widgets/admin_window.py" line="428" />
+            <location filename="../../widgets/admin_window.py" line="434" />
             <source>Last heard</source>
             <translation>Liên lạc lần cuối</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="428" />
+            <location filename="../../widgets/admin_window.py" line="432" />
             <source>PTZ port</source>
             <translation>Cổng PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="429" />
+            <location filename="../../widgets/admin_window.py" line="433" />
             <source>Control</source>
             <translation>Điều khiển</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="432" />
+            <location filename="../../widgets/admin_window.py" line="436" />
             <source>Search gateways</source>
             <translation>Tìm gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="494" />
+            <location filename="../../widgets/admin_window.py" line="437" />
+            <source>Add gateway…</source>
+            <translation>Thêm gateway…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="511" />
             <source>Site administration…</source>
             <translation>Quản trị hệ thống…</translation>
         </message>
@@ -1718,128 +1759,128 @@
     <context>
         <name>CameraDialog</name>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="234" />
+            <location filename="../../widgets/admin_dialogs.py" line="236" />
             <source>Name</source>
             <translation>Tên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="235" />
+            <location filename="../../widgets/admin_dialogs.py" line="237" />
             <source>(choose a ward)</source>
             <translation>(chọn phường)</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="236" />
+            <location filename="../../widgets/admin_dialogs.py" line="238" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="240" />
+            <location filename="../../widgets/admin_dialogs.py" line="242" />
             <source>System</source>
             <translation>Hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="242" />
-            <location filename="../../widgets/admin_dialogs.py" line="266" />
+            <location filename="../../widgets/admin_dialogs.py" line="244" />
+            <location filename="../../widgets/admin_dialogs.py" line="268" />
             <source>(none)</source>
             <translation>(không có)</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="245" />
+            <location filename="../../widgets/admin_dialogs.py" line="247" />
             <source>Owner category</source>
             <translation>Loại chủ sở hữu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="247" />
+            <location filename="../../widgets/admin_dialogs.py" line="249" />
             <source>Location</source>
             <translation>Vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="250" />
+            <location filename="../../widgets/admin_dialogs.py" line="252" />
             <source>Latitude</source>
             <translation>Vĩ độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="253" />
+            <location filename="../../widgets/admin_dialogs.py" line="255" />
             <source>Longitude</source>
             <translation>Kinh độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="255" />
+            <location filename="../../widgets/admin_dialogs.py" line="257" />
             <source>0–359°, 0 = north</source>
             <translation>0–359°, 0 = hướng bắc</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="256" />
+            <location filename="../../widgets/admin_dialogs.py" line="258" />
             <source>Direction</source>
             <translation>Hướng</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="262" />
+            <location filename="../../widgets/admin_dialogs.py" line="264" />
             <source>Pan, tilt, zoom</source>
             <translation>Quay, nghiêng, thu phóng (PTZ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="273" />
+            <location filename="../../widgets/admin_dialogs.py" line="275" />
             <source>Main stream</source>
             <translation>Luồng chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="274" />
+            <location filename="../../widgets/admin_dialogs.py" line="276" />
             <source>Sub stream</source>
             <translation>Luồng phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="275" />
+            <location filename="../../widgets/admin_dialogs.py" line="277" />
             <source>ONVIF host</source>
             <translation>Địa chỉ ONVIF</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="276" />
+            <location filename="../../widgets/admin_dialogs.py" line="278" />
             <source>ONVIF port</source>
             <translation>Cổng ONVIF</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="278" />
+            <location filename="../../widgets/admin_dialogs.py" line="280" />
             <source>Transport</source>
             <translation>Giao thức truyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="279" />
+            <location filename="../../widgets/admin_dialogs.py" line="281" />
             <source>Gateway</source>
             <translation>Gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="280" />
+            <location filename="../../widgets/admin_dialogs.py" line="282" />
             <source>Camera user name</source>
             <translation>Tên đăng nhập camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="281" />
+            <location filename="../../widgets/admin_dialogs.py" line="283" />
             <source>Camera password</source>
             <translation>Mật khẩu camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="310" />
+            <location filename="../../widgets/admin_dialogs.py" line="312" />
             <source>(unchanged)</source>
             <translation>(giữ nguyên)</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="313" />
+            <location filename="../../widgets/admin_dialogs.py" line="315" />
             <source>✔ The gateway holds this camera's credentials; leave the password empty to keep them.</source>
             <translation>✔ Gateway đang giữ thông tin đăng nhập của camera này; để trống ô mật khẩu để giữ nguyên.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="315" />
+            <location filename="../../widgets/admin_dialogs.py" line="317" />
             <source>No credentials are held for this camera.</source>
             <translation>Chưa có thông tin đăng nhập cho camera này.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="355" />
+            <location filename="../../widgets/admin_dialogs.py" line="357" />
             <source>Edit camera %1</source>
             <translation>Sửa camera %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="355" />
+            <location filename="../../widgets/admin_dialogs.py" line="357" />
             <source>Save</source>
             <translation>Lưu</translation>
         </message>
@@ -2816,6 +2857,79 @@
             <location filename="../../widgets/incidents_panel.py" line="134" />
             <source>Report</source>
             <translation>Báo lỗi</translation>
+        </message>
+    </context>
+    <context>
+        <name>GatewayDialog</name>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="383" />
+            <source>New gateway</source>
+            <translation>Gateway mới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="383" />
+            <source>Edit gateway</source>
+            <translation>Sửa gateway</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="384" />
+            <source>Save</source>
+            <translation>Lưu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="388" />
+            <source>Name</source>
+            <translation>Tên</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="390" />
+            <source>where viewers reach it, e.g. 10.0.0.2</source>
+            <translation>nơi người xem kết nối tới, ví dụ 10.0.0.2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="391" />
+            <source>RTSP host</source>
+            <translation>Máy RTSP</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="393" />
+            <source>RTSP port</source>
+            <translation>Cổng RTSP</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="396" />
+            <source>none: its cameras get no PTZ</source>
+            <translation>để trống: camera của nó không điều khiển PTZ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="397" />
+            <source>PTZ port</source>
+            <translation>Cổng PTZ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="400" />
+            <source>Control address</source>
+            <translation>Địa chỉ điều khiển</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="404" />
+            <source>at least %1 characters</source>
+            <translation>ít nhất %1 ký tự</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="405" />
+            <source>unchanged unless typed</source>
+            <translation>giữ nguyên nếu không nhập</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="406" />
+            <source>Control secret</source>
+            <translation>Mã bí mật điều khiển</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_dialogs.py" line="407" />
+            <source>Active</source>
+            <translation>Đang hoạt động</translation>
         </message>
     </context>
     <context>
@@ -4747,27 +4861,27 @@
     <context>
         <name>ResetPasswordDialog</name>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="193" />
+            <location filename="../../widgets/admin_dialogs.py" line="195" />
             <source>Reset the password of %1</source>
             <translation>Đặt lại mật khẩu của %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="194" />
+            <location filename="../../widgets/admin_dialogs.py" line="196" />
             <source>Reset password</source>
             <translation>Đặt lại mật khẩu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="197" />
+            <location filename="../../widgets/admin_dialogs.py" line="199" />
             <source>New password</source>
             <translation>Mật khẩu mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="198" />
+            <location filename="../../widgets/admin_dialogs.py" line="200" />
             <source>Repeat it</source>
             <translation>Nhập lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="200" />
+            <location filename="../../widgets/admin_dialogs.py" line="202" />
             <source>Every session of the account ends; its owner must choose a new password at the next login.</source>
             <translation>Mọi phiên của tài khoản sẽ kết thúc; chủ tài khoản phải chọn mật khẩu mới ở lần đăng nhập tới.</translation>
         </message>
@@ -4859,37 +4973,37 @@
     <context>
         <name>UnitDialog</name>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="83" />
+            <location filename="../../widgets/admin_dialogs.py" line="85" />
             <source>New unit</source>
             <translation>Đơn vị mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="83" />
+            <location filename="../../widgets/admin_dialogs.py" line="85" />
             <source>Edit unit</source>
             <translation>Sửa đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="84" />
+            <location filename="../../widgets/admin_dialogs.py" line="86" />
             <source>Save</source>
             <translation>Lưu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="87" />
+            <location filename="../../widgets/admin_dialogs.py" line="89" />
             <source>Name</source>
             <translation>Tên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="91" />
+            <location filename="../../widgets/admin_dialogs.py" line="93" />
             <source>Kind</source>
             <translation>Loại</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="92" />
+            <location filename="../../widgets/admin_dialogs.py" line="94" />
             <source>(no ward)</source>
             <translation>(không thuộc phường)</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="93" />
+            <location filename="../../widgets/admin_dialogs.py" line="95" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
@@ -4897,52 +5011,52 @@
     <context>
         <name>UserDialog</name>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="130" />
+            <location filename="../../widgets/admin_dialogs.py" line="132" />
             <source>New account</source>
             <translation>Tài khoản mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="130" />
+            <location filename="../../widgets/admin_dialogs.py" line="132" />
             <source>Edit account</source>
             <translation>Sửa tài khoản</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="131" />
+            <location filename="../../widgets/admin_dialogs.py" line="133" />
             <source>Save</source>
             <translation>Lưu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="135" />
+            <location filename="../../widgets/admin_dialogs.py" line="137" />
             <source>User name</source>
             <translation>Tên đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="137" />
+            <location filename="../../widgets/admin_dialogs.py" line="139" />
             <source>Full name</source>
             <translation>Họ và tên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="142" />
+            <location filename="../../widgets/admin_dialogs.py" line="144" />
             <source>Unit</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="147" />
+            <location filename="../../widgets/admin_dialogs.py" line="149" />
             <source>Role</source>
             <translation>Vai trò</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="152" />
+            <location filename="../../widgets/admin_dialogs.py" line="154" />
             <source>First password</source>
             <translation>Mật khẩu ban đầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="153" />
+            <location filename="../../widgets/admin_dialogs.py" line="155" />
             <source>Repeat it</source>
             <translation>Nhập lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="154" />
+            <location filename="../../widgets/admin_dialogs.py" line="156" />
             <source>Its owner must change it at the first login.</source>
             <translation>Chủ tài khoản phải đổi mật khẩu này ở lần đăng nhập đầu tiên.</translation>
         </message>
@@ -5187,22 +5301,22 @@
     <context>
         <name>WardDialog</name>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="63" />
+            <location filename="../../widgets/admin_dialogs.py" line="65" />
             <source>New ward</source>
             <translation>Phường mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="63" />
+            <location filename="../../widgets/admin_dialogs.py" line="65" />
             <source>Edit ward</source>
             <translation>Sửa phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="64" />
+            <location filename="../../widgets/admin_dialogs.py" line="66" />
             <source>Save</source>
             <translation>Lưu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_dialogs.py" line="67" />
+            <location filename="../../widgets/admin_dialogs.py" line="69" />
             <source>Name</source>
             <translation>Tên</translation>
         </message>

@@ -2,7 +2,8 @@
 offered to administrators only; creating a ward, a unit and an account through its dialogs
 reaches the server; a refusal is said next to the field it names, in Vietnamese, and the dialog
 stays open; a CSV file with bad rows shows them after the dry run and cannot be imported; a user
-whose password an administrator set chooses their own before the main window opens."""
+whose password an administrator set chooses their own before the main window opens; a gateway
+is added and edited through its dialogs."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from main import parse_args
 from shell.client import Client
 from widgets.admin_dialogs import (
     CameraDialog,
+    GatewayDialog,
     ResetPasswordDialog,
     UnitDialog,
     UserDialog,
@@ -365,3 +367,59 @@ def test_a_clean_csv_is_checked_then_imported(start: Any, qtbot: QtBot, tmp_path
     assert [c.name for c in imported] == ["Cầu Dài Thử"]
     qtbot.waitUntil(lambda: any(c.external_id == "G-1" for c in window.cameras),
                     timeout=20_000)
+
+
+def test_a_gateway_is_added_and_edited_through_its_dialogs(
+        start: Any, qtbot: QtBot, admin_client: BackendClient) -> None:
+    window = open_admin(start("ioc.admin"), qtbot)
+    qtbot.waitUntil(lambda: bool(window.gateways), timeout=20_000)
+    taken = window.gateways[0].name
+    dialog = window.new_gateway()
+    assert isinstance(dialog, GatewayDialog)
+    # refused before anything is sent: each problem beside its field
+    dialog.name_edit.setText("gw-thu-nghiem")
+    dialog.rtsp_host_edit.setText("10.0.0.9/x")
+    dialog.rtsp_port_edit.setText("99999")
+    dialog.ptz_port_edit.setText("abc")
+    dialog.control_url_edit.setText("ftp://10.0.0.9")
+    dialog.control_secret_edit.setText("short")
+    dialog.ok_button.click()
+    assert error_of(dialog, "rtsp_host") == "Enter a host name or an IP address."
+    assert error_of(dialog, "rtsp_port") == "A port is between 1 and 65535."
+    assert error_of(dialog, "ptz_port") == "A port is between 1 and 65535."
+    assert error_of(dialog, "control_url") == "Enter an address of the form http://host:port."
+    assert error_of(dialog, "control_secret") == "The secret needs at least 16 characters."
+    assert not any(g.name == "gw-thu-nghiem" for g in admin_client.gateways())
+    # a name the server knows is refused next to the name
+    dialog.name_edit.setText(taken)
+    dialog.rtsp_host_edit.setText("10.0.0.9")
+    dialog.rtsp_port_edit.setText("8554")
+    dialog.ptz_port_edit.setText("")
+    dialog.control_url_edit.setText("http://127.0.0.1:9")
+    dialog.control_secret_edit.setText("a-control-secret-of-the-test")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: bool(error_of(dialog, "name")), timeout=20_000)
+    assert error_of(dialog, "name") == "A gateway with this name already exists."
+    assert dialog.isVisible()
+    dialog.name_edit.setText("gw-thu-nghiem")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: window.dialog is None, timeout=20_000)
+    created = next(g for g in admin_client.gateways() if g.name == "gw-thu-nghiem")
+    assert (created.rtsp_host, created.rtsp_port, created.ptz_port, created.control_url) == (
+        "10.0.0.9", 8554, None, "http://127.0.0.1:9")
+    qtbot.waitUntil(lambda: any(g.id == created.id for g in window.gateways), timeout=20_000)
+
+    # the edit keeps the secret unless one is typed, and switches the gateway off
+    window.tabs.setCurrentWidget(window.gateway_panel)
+    assert window.gateway_panel.select(created.id)
+    edit = window.edit_gateway()
+    assert isinstance(edit, GatewayDialog)
+    assert edit.name_edit.isReadOnly() and edit.control_secret_edit.text() == ""
+    edit.rtsp_port_edit.setText("8555")
+    edit.ptz_port_edit.setText("8081")
+    edit.active_check.setChecked(False)
+    edit.ok_button.click()
+    qtbot.waitUntil(lambda: window.dialog is None, timeout=20_000)
+    changed = next(g for g in admin_client.gateways() if g.id == created.id)
+    assert (changed.rtsp_port, changed.ptz_port, changed.is_active) == (8555, 8081, False)
+    assert changed.control_url == "http://127.0.0.1:9"
