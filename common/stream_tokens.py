@@ -19,6 +19,14 @@ may not import a crypto library): :func:`encode` takes ``sign(message) -> signat
 this order, and the first that fails names the exception: shape (:class:`MalformedToken`),
 signature (:class:`BadSignature`), fields (:class:`MalformedToken`), expiry
 (:class:`ExpiredToken`), camera and stream (:class:`WrongStream`). No message carries the token.
+
+A preview (an administrator watching a camera's stream before the camera is saved: it has no
+id yet) is served at ``/preview/<preview_id>``. Its token has the same format and fields:
+``stream`` is ``"preview"``, ``camera_id`` is 0 and ``session_id`` is the preview's id. A
+preview token thus opens no camera mount (no camera stream is called ``preview``), a camera
+token opens no preview mount (its stream is ``main`` or ``sub``), and a preview token opens
+that one preview only (the gateway checks the session id against the mount's); every token
+signed before stays valid as it was.
 """
 
 from __future__ import annotations
@@ -41,6 +49,8 @@ STREAMS = tuple(stream.value for stream in CameraStream)
 # The last part of a stream's live mount at the gateway: the same upstream as its viewers, no
 # kept GOP, timestamps as the frames arrive (for recording).
 LIVE_MOUNT = "live"
+# The stream claim of a preview's token, and the first part of its mount's path.
+PREVIEW_STREAM = "preview"
 # The session id is the user name of the RTSP URL: no ':', '@', '/' or spaces.
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_TOKEN_CHARS = 4096
@@ -147,9 +157,15 @@ class StreamToken:
                            strings=("session_id", "username", "stream"))
         if not SESSION_ID.fullmatch(claims["session_id"]):
             raise MalformedToken("session_id is not 8-64 characters of [A-Za-z0-9_-]")
-        if claims["stream"] not in STREAMS:
-            raise MalformedToken(f"stream is not one of {', '.join(STREAMS)}")
+        if claims["stream"] not in STREAMS and claims["stream"] != PREVIEW_STREAM:
+            raise MalformedToken(f"stream is not one of {', '.join(STREAMS)}, {PREVIEW_STREAM}")
+        if claims["stream"] == PREVIEW_STREAM and claims["camera_id"] != 0:
+            raise MalformedToken("a preview token is for camera 0")
         return cls(**claims)
+
+    @property
+    def preview(self) -> bool:
+        return self.stream == PREVIEW_STREAM
 
 
 def _b64encode(data: bytes) -> str:
@@ -175,6 +191,16 @@ def session_url(host: str, port: int, camera_id: int, stream: str, token: str, *
     logs :func:`mask_token` of it."""
     mount = f"/cam/{camera_id}/{stream}" + (f"/{LIVE_MOUNT}" if live else "")
     return f"rtsp://{host}:{port}{mount}?token={token}"
+
+
+def preview_path(preview_id: str) -> str:
+    """A preview's mount at the gateway."""
+    return f"/{PREVIEW_STREAM}/{preview_id}"
+
+
+def preview_url(host: str, port: int, preview_id: str, token: str) -> str:
+    """Where a viewer opens a preview: ``rtsp://host:port/preview/<id>?token=<token>``."""
+    return f"rtsp://{host}:{port}{preview_path(preview_id)}?token={token}"
 
 
 _TOKEN_IN_URL = re.compile(r"""(?P<name>[?&]token=)[^&#\s'"]*""")
@@ -221,10 +247,12 @@ def verified_payload(text: str, verify_signature: VerifySignature) -> Any:
 
 
 def decode_and_verify(text: str, verify_signature: VerifySignature, now: float, *,
-                      camera_id: int | None = None, stream: str | None = None) -> StreamToken:
+                      camera_id: int | None = None, stream: str | None = None,
+                      preview_id: str | None = None) -> StreamToken:
     """The token's claims once its signature holds, it has not expired at ``now`` (Unix
-    seconds) and, when given, it is for ``camera_id`` and ``stream``; a :class:`TokenError`
-    subclass otherwise (see the module's docstring for the order)."""
+    seconds) and, when given, it is for ``camera_id`` and ``stream``, and for the preview
+    ``preview_id`` (its session id); a :class:`TokenError` subclass otherwise (see the
+    module's docstring for the order)."""
     token = StreamToken.from_payload(verified_payload(text, verify_signature))
     if token.expired(now):
         raise ExpiredToken(f"expired {now - token.expires_at:.0f} s ago", token)
@@ -232,4 +260,6 @@ def decode_and_verify(text: str, verify_signature: VerifySignature, now: float, 
         raise WrongStream(f"issued for camera {token.camera_id}, not {camera_id}", token)
     if stream is not None and token.stream != stream:
         raise WrongStream(f"issued for the {token.stream} stream, not {stream}", token)
+    if preview_id is not None and token.session_id != preview_id:
+        raise WrongStream("issued for another preview", token)
     return token

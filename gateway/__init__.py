@@ -16,7 +16,7 @@ Protocol with the parent:
       {"rtsp": {"address": "127.0.0.1", "port": 8554},
        "control": {"address": "127.0.0.1", "port": 0, "secret": "<≥ 16 chars>"},
        "token_keys": ["<Ed25519 public key: PEM or base64 of the 32 raw bytes>", ...],
-       "max_token_lifetime_s": 3600, "cameras_version": "<the backend's name for the table>",
+       "max_token_lifetime_s": 3600, "preview_lifetime_s": 120, "cameras_version": "<the backend's name for the table>",
        "cameras": [{"camera_id": 1, "stream": "main" | "sub", "url": "rtsp://host:554/...",
                     "username": "...", "password": "...", "transport": "auto" | "tcp" | "udp",
                     "name": "CAM-01 ...", "keeper": true}, ...],
@@ -34,7 +34,9 @@ Protocol with the parent:
       {"event": "session_start", "session_id", "user_id", "username", "camera_id", "stream",
           "started_at"}                                          at a viewer's first PLAY
       {"event": "session_end", ... the same ..., "duration_s", "reason": "closed" | "teardown"
-          | "revoked" | "moved" | "shutdown"}       ("moved": its camera left this gateway)
+          | "revoked" | "moved" | "shutdown" | "expired" | "watched"}  ("moved": its camera left
+          this gateway; "expired", "watched": a preview's end, ``camera_id`` 0, ``stream``
+          "preview")
       {"event": "session_refused", "reason": "malformed" | "bad_signature" | "expired" |
           "wrong_stream" | "revoked" | "session_mismatch", "camera_id", "stream"
           [, "session_id", "user_id", "username", "token_camera_id", "token_stream" once the
@@ -45,6 +47,7 @@ Protocol with the parent:
   stderr: diagnostics for people (``iocwall.gateway`` log lines), camera URLs masked, no token.
   Viewers: ``rtsp://<host>:<rtsp port>/cam/<camera id>/<main|sub>?token=<token>``
   (``common.stream_tokens.session_url``; log it through ``mask_token``), RTSP over TCP.
+  Previews: ``.../preview/<preview id>?token=<token>`` (``preview_url``), a preview's token.
   Recorders: ``.../cam/<camera id>/<main|sub>/live?token=<token>`` (``session_url(...,
   live=True)``), the same token: the same upstream session as the viewers', without the kept
   GOP; it starts at the next key frame and its timestamps are the frames' arrival (the camera's

@@ -77,13 +77,15 @@ class Gate:
         self._user_cameras: dict[tuple[int, int], float] = {}
 
     def admit(self, token_text: str, camera_id: int, stream: str, *,
-              session_id: str | None = None) -> StreamToken:
+              session_id: str | None = None, preview_id: str | None = None) -> StreamToken:
         """The token's claims when it may start a session on this camera stream now; a
         :class:`TokenError` (its ``reason`` a stable word) otherwise. ``session_id``: the one
-        the viewer named besides (Basic user name), which must be the token's."""
+        the viewer named besides (Basic user name), which must be the token's. A preview's
+        mount asks camera 0, stream ``preview`` and its ``preview_id`` (the token's session
+        id: see :mod:`common.stream_tokens`)."""
         now = self._clock()
         token = decode_and_verify(token_text, self._verify, now, camera_id=camera_id,
-                                  stream=stream)
+                                  stream=stream, preview_id=preview_id)
         if token.expires_at - token.issued_at > self._max_lifetime:
             raise MalformedToken(f"lifetime over {self._max_lifetime} s")
         if session_id is not None and token.session_id != session_id:

@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from common.stream_tokens import LIVE_MOUNT, STREAMS
+from common.stream_tokens import LIVE_MOUNT, STREAMS, preview_path
 from common.urls import mask_url
 
 TRANSPORTS = ("auto", "tcp", "udp")
 MAX_CONFIG_FILE = 16 * 1024 * 1024  # a site without a backend may list its cameras there
 DEFAULT_MAX_TOKEN_LIFETIME_S = 3600
+DEFAULT_PREVIEW_LIFETIME_S = 120
 # DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): the raw 32-byte key follows it.
 ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
 
@@ -56,15 +57,21 @@ class Upstream:
     transport: str = "auto"
     name: str = ""
     keeper: bool = True  # serve viewers from the GOP keeper (gateway/keeper.py), else relay
+    # a preview's id (camera 0, stream "preview"): a stream of a camera not saved yet
+    preview_id: str = ""
 
     @property
     def path(self) -> str:
         """The gateway's mount for this stream."""
+        if self.preview_id:
+            return preview_path(self.preview_id)
         return mount_path(self.camera_id, self.stream)
 
     @property
     def label(self) -> str:
         """How logs name it: the camera's name first, then its id and the stream."""
+        if self.preview_id:
+            return f"preview {self.preview_id[:6]}…"
         ident = f"camera {self.camera_id} {self.stream}"
         return f"{self.name} ({ident})" if self.name else ident
 
@@ -264,6 +271,7 @@ class GatewayConfig:
     ptz_address: str = "127.0.0.1"
     ptz_port: int = 0
     ptz_cameras: Mapping[int, OnvifTarget] = field(default_factory=dict)
+    preview_lifetime_s: int = DEFAULT_PREVIEW_LIFETIME_S
 
     @staticmethod
     def key_file_of(data: Any) -> Path | None:
@@ -294,6 +302,9 @@ class GatewayConfig:
         lifetime = data.get("max_token_lifetime_s", DEFAULT_MAX_TOKEN_LIFETIME_S)
         if not isinstance(lifetime, int) or lifetime <= 0:
             raise ConfigError("max_token_lifetime_s: not a positive integer")
+        preview_lifetime = data.get("preview_lifetime_s", DEFAULT_PREVIEW_LIFETIME_S)
+        if not isinstance(preview_lifetime, int) or not 0 < preview_lifetime <= 3600:
+            raise ConfigError("preview_lifetime_s: not an integer between 1 and 3600")
         return cls(
             # a gateway on another machine starts with none: the backend sends them
             cameras=CameraTable.from_config(data.get("cameras", []), open_sealed),
@@ -309,6 +320,7 @@ class GatewayConfig:
             ptz_address=str(ptz.get("address", "127.0.0.1")),
             ptz_port=_port(ptz.get("port", 0), "ptz.port"),
             ptz_cameras=onvif_targets(data.get("ptz_cameras"), open_sealed),
+            preview_lifetime_s=preview_lifetime,
         )
 
 

@@ -30,6 +30,10 @@ anything else gets 401. Routes:
   ONVIF onboarding probe's answer (:mod:`gateway.probing`): 200 with ``{"ok": true, ...}`` or
   ``{"ok": false, "failure", "step", "detail"}``, 400 naming the field, 503 while busy. It runs
   on its request's own thread under a deadline, never on the main loop a revocation needs.
+- ``POST /preview`` with ``{"url", "username", "sealed_password", "transport"}`` → ``{"preview_id",
+  "expires_in_s"}``: the stream mounted at ``/preview/<preview_id>`` for viewers with a token
+  for that preview (:mod:`gateway.previews`); 400 naming the field, 503 when as many previews
+  as allowed are open.
 The handlers run on the server's threads and reach GStreamer through ``on_main_loop``.
 """
 
@@ -44,6 +48,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from gateway.access import Revocation
+from gateway.previews import PreviewsBusy
 from gateway.probing import ProbeBadRequest, ProbeBusy, Prober
 from gateway.ptz import Holder
 from gateway.served import ServedHttp
@@ -111,9 +116,11 @@ class ControlServer(ServedHttp):
                  replace_cameras: Callable[[Any, Any, str], dict[str, int]] | None = None,
                  reseal: Callable[[str, str], str] | None = None,
                  cameras_version: Callable[[], str] = lambda: "",
-                 public_key: str | None = None, prober: Prober | None = None) -> None:
-        """``replace_cameras(entries, ptz_entries, version)`` and ``reseal(sealed, to_key)`` raise
-        :class:`BadRequest` (or ``ValueError``) naming what is wrong with their input."""
+                 public_key: str | None = None, prober: Prober | None = None,
+                 preview: Callable[[Any], dict[str, Any]] | None = None) -> None:
+        """``replace_cameras(entries, ptz_entries, version)``, ``reseal(sealed, to_key)`` and
+        ``preview(body)`` raise :class:`BadRequest` (or ``ValueError``) naming what is wrong
+        with their input; ``preview`` raises :class:`~gateway.previews.PreviewsBusy` too."""
         expected = f"Bearer {secret}".encode()
 
         class Handler(BaseHTTPRequestHandler):
@@ -174,6 +181,13 @@ class ControlServer(ServedHttp):
                             return
                         except ProbeBadRequest as err:
                             self._answer(HTTPStatus.BAD_REQUEST, {"error": str(err)})
+                            return
+                        self._answer(HTTPStatus.OK, answer)
+                    elif self.path == "/preview" and preview is not None:
+                        try:
+                            answer = preview(self._body())
+                        except PreviewsBusy as err:
+                            self._answer(HTTPStatus.SERVICE_UNAVAILABLE, {"error": str(err)})
                             return
                         self._answer(HTTPStatus.OK, answer)
                     elif self.path == "/reseal" and reseal is not None:

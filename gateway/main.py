@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from gateway.access import Gate, Revocation
     from gateway.control import ControlServer
+    from gateway.previews import parse_preview
     from gateway.probe_stream import verify_stream
     from gateway.probing import Prober
     from gateway.ptz import Holders, PtzBroker, PtzServer
@@ -112,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     Gst.init(None)
     verify = make_verifier(config.token_keys)
     gate = Gate(verify, config.max_token_lifetime_s, time.time)
-    relay = Relay(config.cameras, gate, events, config.rtsp_address, config.rtsp_port)
+    relay = Relay(config.cameras, gate, events, config.rtsp_address, config.rtsp_port,
+                  config.preview_lifetime_s)
     version = [config.cameras_version]
 
     holders = Holders()
@@ -135,6 +137,11 @@ def main(argv: list[str] | None = None) -> int:
         broker.revoke(revocation.user_id, revocation.camera_id)
         return int(cut)
 
+    def preview(body: Any) -> dict[str, Any]:
+        upstream = parse_preview(body, open_sealed)  # PreviewBadRequest names the field
+        preview_id = on_main_loop(lambda: relay.add_preview(upstream))
+        return {"preview_id": preview_id, "expires_in_s": config.preview_lifetime_s}
+
     def stats() -> dict[str, Any]:
         return {**on_main_loop(relay.stats), "ptz_holders": holders.count()}
 
@@ -148,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             set_holder=broker.set_holder,
             replace_cameras=replace_cameras, reseal=reseal,
             cameras_version=lambda: version[0], public_key=public_key,
-            prober=Prober(open_sealed, verify_stream))
+            prober=Prober(open_sealed, verify_stream), preview=preview)
     except OSError as err:
         events.emit({"event": "ready", "ok": False, "error": str(err)})
         log.error("gateway not started: %s", err)

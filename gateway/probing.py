@@ -72,21 +72,27 @@ def parse_probe(body: Any, open_sealed: Callable[[bytes], bytes] | None) -> Prob
             raise ProbeBadRequest("rtsp_url: another host than host")
     if port is None and rtsp_url is None:
         raise ProbeBadRequest("port: give the ONVIF port, or an rtsp_url")
-    password = ""
-    sealed = body.get("sealed_password")
-    if sealed is not None:
-        if open_sealed is None:
-            raise ProbeBadRequest("sealed_password: this gateway has no key to open it")
-        try:
-            box = base64.b64decode(str(sealed), validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise ProbeBadRequest("sealed_password: not base64") from exc
-        try:
-            password = open_sealed(box).decode("utf-8")
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ProbeBadRequest("sealed_password: not sealed to this gateway's key") from exc
+    password = open_password(body.get("sealed_password"), open_sealed, ProbeBadRequest)
     return ProbeRequest(host=host, port=port, username=username, password=password,
                         rtsp_url=rtsp_url)
+
+
+def open_password(sealed: Any, open_sealed: Callable[[bytes], bytes] | None,
+                  refused: type[ValueError]) -> str:
+    """The password of a request's ``sealed_password`` (base64 of a box sealed to this
+    gateway's key; None: no password), or ``refused`` naming the field."""
+    if sealed is None:
+        return ""
+    if open_sealed is None:
+        raise refused("sealed_password: this gateway has no key to open it")
+    try:
+        box = base64.b64decode(str(sealed), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise refused("sealed_password: not base64") from exc
+    try:
+        return open_sealed(box).decode("utf-8")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise refused("sealed_password: not sealed to this gateway's key") from exc
 
 
 def without_secret(answer: dict[str, Any], password: str) -> dict[str, Any]:

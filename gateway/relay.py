@@ -30,6 +30,10 @@ for the length of that one check when admitted (the role opens that one mount on
 when refused, which makes it send the 401. Only DESCRIBE and SETUP check the media: a playing
 session is never checked again (expiry gates the start only); a revocation cuts it.
 
+A preview (:mod:`gateway.previews`) is a kept stream mounted at ``/preview/<id>`` for a camera
+not saved yet: its viewers need a token for that preview; it is unmounted at its lifetime, or
+when its last viewer leaves after having played, and at most :data:`MAX_PREVIEWS` are mounted.
+
 Everything here runs on GStreamer's threads or the GLib main loop; :class:`Relay` keeps its own
 state under one lock.
 """
@@ -38,7 +42,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -60,7 +66,12 @@ from common.stream_tokens import (  # noqa: E402
 )
 from gateway.access import Gate, Revocation  # noqa: E402
 from gateway.camera_login import CameraLogin  # noqa: E402
-from gateway.config import CameraTable, Upstream, live_path  # noqa: E402
+from gateway.config import (  # noqa: E402
+    DEFAULT_PREVIEW_LIFETIME_S,
+    CameraTable,
+    Upstream,
+    live_path,
+)
 from gateway.events import Events  # noqa: E402
 from gateway.keeper import (  # noqa: E402
     AUDIO,
@@ -72,6 +83,7 @@ from gateway.keeper import (  # noqa: E402
     GopKeeper,
     viewer_pipeline,
 )
+from gateway.previews import MAX_PREVIEWS, PreviewsBusy  # noqa: E402
 
 log = logging.getLogger("iocwall.gateway")
 
@@ -319,8 +331,10 @@ class Relay:
     """The RTSP server, its mounts, its viewers and their revocation."""
 
     def __init__(self, cameras: CameraTable, gate: Gate, events: Events, address: str,
-                 port: int) -> None:
+                 port: int, preview_lifetime_s: int = DEFAULT_PREVIEW_LIFETIME_S) -> None:
         self.gate = gate
+        self.preview_lifetime_s = preview_lifetime_s
+        self.previews: dict[str, KeeperFactory] = {}  # preview id → its mount
         self.events = events
         self.lock = threading.RLock()
         self.viewers: dict[Any, list[Viewer]] = {}  # RTSPClient → its sessions
@@ -396,6 +410,46 @@ class Relay:
         return {"streams": len(wanted), "mounted": added, "unmounted": len(doomed_paths),
                 "cut": len(doomed)}
 
+    def add_preview(self, upstream: Upstream) -> str:
+        """Mount ``upstream`` as a new preview; its id. :class:`PreviewsBusy` when
+        :data:`MAX_PREVIEWS` are mounted. Call on the main loop."""
+        with self.lock:
+            if len(self.previews) >= MAX_PREVIEWS:
+                raise PreviewsBusy(f"{MAX_PREVIEWS} previews are open: try again shortly")
+            preview_id = secrets.token_urlsafe(16)
+            upstream = dataclasses.replace(upstream, preview_id=preview_id)
+            factory = KeeperFactory(upstream, self._cut_stream)
+            self.previews[preview_id] = factory
+        self.server.get_mount_points().add_factory(upstream.path, factory)
+        GLib.timeout_add_seconds(self.preview_lifetime_s,
+                                 lambda: self.end_preview(preview_id, "expired") and False)
+        log.info("%s: mounted for %d s (upstream %s)", upstream.label, self.preview_lifetime_s,
+                 upstream.masked_url)
+        return preview_id
+
+    def end_preview(self, preview_id: str, reason: str) -> bool:
+        """Unmount a preview and cut its viewers (whose end lines give ``reason``); False when
+        it had ended already. Call on the main loop."""
+        with self.lock:
+            factory = self.previews.pop(preview_id, None)
+            if factory is None:
+                return False
+            doomed = set()
+            for client, viewers in self.viewers.items():
+                for viewer in viewers:
+                    if viewer.factory is factory:
+                        viewer.end_reason = reason
+                        doomed.add(client)
+        self.server.get_mount_points().remove_factory(factory.upstream.path)
+        if doomed:
+            self.server.client_filter(
+                lambda _server, client, *_args: GstRtspServer.RTSPFilterResult.REMOVE
+                if client in doomed else GstRtspServer.RTSPFilterResult.KEEP)
+        factory.close()
+        log.info("%s: unmounted (%s), %d viewer connection(s) cut", factory.upstream.label,
+                 reason, len(doomed))
+        return True
+
     def attach(self) -> int:
         """Listen; the bound port. GStreamer answers 0 without a word when the port is taken:
         that is raised here, so the gateway fails loudly instead of serving nothing."""
@@ -428,7 +482,8 @@ class Relay:
         session_id, token_text = presented
         try:
             token = self.gate.admit(token_text, upstream.camera_id, upstream.stream,
-                                    session_id=session_id)
+                                    session_id=session_id,
+                                    preview_id=upstream.preview_id or None)
         except TokenError as err:
             self._refuse(client, upstream, err)
             return None
@@ -511,10 +566,20 @@ class Relay:
         for viewer in viewers:
             if viewer.started is None:
                 continue
+            preview_id = viewer.factory.upstream.preview_id
+            if preview_id and not self._watched(viewer.factory):
+                # its last viewer has seen it: the preview has done its job
+                GLib.idle_add(lambda p=preview_id: self.end_preview(p, "watched") and False)
             duration = round(time.monotonic() - viewer.started_mono, 3)
             self._emit_session("session_end", viewer, duration_s=duration,
                                reason=reason if viewer.end_reason == "closed" and reason
                                else viewer.end_reason)
+
+    def _watched(self, factory: StreamFactory) -> bool:
+        """Whether a viewer is playing ``factory``'s mount."""
+        with self.lock:
+            return any(v.factory is factory and v.started is not None
+                       for viewers in self.viewers.values() for v in viewers)
 
     def _emit_session(self, kind: str, viewer: Viewer, **extra: Any) -> None:
         token = viewer.token
@@ -590,6 +655,7 @@ class Relay:
              "viewers": watching.get(path, 0), "live_readers": live.get(path, 0),
              "keeper": f.upstream.keeper, **f.stats_row()}
             for path, f in self.factories.items()],
+            "previews": len(self.previews),
             "revocations": self.gate.revoked_count()}
 
     def cleanup_sessions(self) -> bool:

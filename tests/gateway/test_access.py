@@ -65,6 +65,34 @@ def test_admit_checks_camera_stream_expiry_and_the_named_session(gate: Gate,
         gate.admit(text, 1, "sub")
 
 
+def preview_token(preview_id: str = "pv-abcdefghijklmnop",
+                  issued: int = T0 - 5) -> tuple[StreamToken, str]:
+    claims = StreamToken(preview_id, 7, "an", 0, "preview", issued, issued + 60)
+    return claims, encode(claims, KEY.sign)
+
+
+def test_a_preview_token_opens_its_preview_only_and_a_camera_token_no_preview(
+        gate: Gate) -> None:
+    claims, text = preview_token()
+    assert gate.admit(text, 0, "preview", preview_id="pv-abcdefghijklmnop") == claims
+    with pytest.raises(WrongStream):  # another preview
+        gate.admit(text, 0, "preview", preview_id="pv-zzzzzzzzzzzzzzzz")
+    for camera, stream in ((1, "sub"), (0, "main"), (1, "main")):  # no camera mount
+        with pytest.raises(WrongStream):
+            gate.admit(text, camera, stream)
+    _claims, camera_text = token()
+    with pytest.raises(WrongStream):  # a camera token on a preview mount
+        gate.admit(camera_text, 0, "preview", preview_id="pv-abcdefghijklmnop")
+    # a camera token that names camera 0 is still not for a preview
+    zero = StreamToken("pv-abcdefghijklmnop", 7, "an", 0, "sub", T0 - 5, T0 + 55)
+    with pytest.raises(WrongStream):
+        gate.admit(encode(zero, KEY.sign), 0, "preview", preview_id="pv-abcdefghijklmnop")
+    # a preview token for a camera is no token at all
+    with pytest.raises(MalformedToken):
+        encode(StreamToken("pv-abcdefghijklmnop", 7, "an", 3, "preview", T0, T0 + 60),
+               KEY.sign)
+
+
 def test_a_token_living_longer_than_allowed_is_refused(gate: Gate) -> None:
     _, text = token(lifetime=601)
     with pytest.raises(MalformedToken, match="lifetime"):
