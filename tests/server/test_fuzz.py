@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import schemathesis
@@ -31,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from server import camera_probe
+from server import camera_preview, camera_probe
 from server.login_guard import AddressLimiter
 from tests.server.conftest import Backend
 
@@ -42,9 +43,9 @@ DOCUMENTED = [not_a_server_error, status_code_conformance, content_type_conforma
 
 
 def loopback_probes_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The camera probe route sends the host it is given to a gateway, which dials it: the
-    fuzzer's hosts are answered here as an unreachable gateway, never dialled (a gateway runs
-    outside this process's socket guard)."""
+    """The camera probe and preview routes send the address they are given to a gateway, which
+    dials it: the fuzzer's hosts are answered here as an unreachable gateway, never dialled (a
+    gateway runs outside this process's socket guard)."""
     real = camera_probe.control_request
 
     def control_request(gateway: Any, box: Any, method: str, path: str, body: Any = None,
@@ -52,9 +53,13 @@ def loopback_probes_only(monkeypatch: pytest.MonkeyPatch) -> None:
         if path == "/probe" and (not isinstance(body, dict)
                                  or body.get("host") not in ("127.0.0.1", "::1")):
             raise camera_probe.GatewayUnreachable("the fuzzer probes loopback only")
+        if path == "/preview" and (not isinstance(body, dict) or urlsplit(
+                str(body.get("url"))).hostname not in ("127.0.0.1", "::1")):
+            raise camera_preview.GatewayUnreachable("the fuzzer previews loopback only")
         return real(gateway, box, method, path, body, timeout)
 
     monkeypatch.setattr(camera_probe, "control_request", control_request)
+    monkeypatch.setattr(camera_preview, "control_request", control_request)
 
 
 @pytest.mark.parametrize("role", list(ROLES))

@@ -132,6 +132,7 @@ def test_every_admin_route_refuses_everyone_but_administrators(demo: Backend,
             ("POST", "/api/v1/admin/cameras/{camera_id}/deactivate"),
             ("POST", "/api/v1/admin/cameras/{camera_id}/activate"),
             ("POST", "/api/v1/admin/cameras/import"), ("GET", "/api/v1/admin/gateways"),
+            ("POST", "/api/v1/admin/cameras/probe"), ("POST", "/api/v1/admin/cameras/preview"),
             } <= set(routes)
     for method, path in routes:
         url = re.sub(r"\{[^}]+\}", "1", path)

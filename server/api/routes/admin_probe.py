@@ -1,9 +1,12 @@
 """``POST /admin/cameras/probe``: what a camera an administrator is onboarding is, and which of its
-streams to use, found by the gateway that will serve it (:mod:`server.camera_probe`).
+streams to use, found by the gateway that will serve it (:mod:`server.camera_probe`);
+``POST /admin/cameras/preview``: the chosen stream live, before the camera is saved
+(:mod:`server.camera_preview`).
 
 Administrators only. Every probe is audited (``camera_probe``: gateway, host, port, outcome and
-the failed step), never with the password, which the backend seals to the gateway's key and
-forgets. A probe that failed answers 502 (504 when it ran out of time) naming the step.
+the failed step), every preview too (``camera_preview``: gateway, host, outcome), never with
+the password, which the backend seals to the gateway's key and forgets. A probe that failed
+answers 502 (504 when it ran out of time) naming the step.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, status
 
+from common.records import StreamSession
 from common.vocabulary import ProbeFailure
-from server import audit
+from server import audit, stream_sessions
 from server.api.errors import ApiError, documented
+from server.camera_preview import CameraPreviewCreate, open_preview
 from server.camera_probe import (
     CameraProbeCreate,
     CameraProbeResult,
@@ -101,3 +106,53 @@ def probe(body: CameraProbeCreate, session: SessionDep, admin: AdminUser, now: N
                        context={"failure": "gateway_refused", "step": "gateway"}) from err
     audited("ok")
     return result
+
+
+@router.post("/cameras/preview", status_code=status.HTTP_201_CREATED,
+             responses=documented(409, 502, 503, 504))
+def preview(body: CameraPreviewCreate, session: SessionDep, admin: AdminUser, now: NowDep,
+            runtime: RuntimeDep) -> StreamSession:
+    """A session URL of a camera's stream before the camera is saved (the probed profile's
+    ``stream_uri`` and the camera's login), played like a camera session's. The gateway keeps
+    it for two minutes, or until its viewer has watched and left; 503 while it has as many
+    previews open as it allows."""
+    gateway = session.get(Gateway, body.gateway_id)
+    if gateway is None or not gateway.is_active:
+        raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                       "gateway_id: no active gateway of that id", code="validation_error",
+                       field="gateway_id")
+    if gateway.public_key is None or not stream_sessions.gateway_ready(gateway):
+        raise ApiError(status.HTTP_409_CONFLICT, f"gateway_id: the gateway {gateway.name} has "
+                       "not reported its key yet: start it, then preview", code="conflict",
+                       field="gateway_id")
+    try:
+        host = urlsplit(body.rtsp_url).hostname
+    except ValueError:
+        host = None
+    where = {"gateway_id": gateway.id, "host": host, "transport": str(body.transport)}
+
+    def audited(outcome: str, **extra: str) -> None:
+        audit.append(session, "camera_preview", now=now, user_id=admin.id,
+                     username=admin.username, detail={**where, "outcome": outcome, **extra})
+        session.commit()
+
+    try:
+        opened = open_preview(gateway, runtime.secrets, runtime.stream_key, admin, body, now,
+                              runtime.settings.stream_token_lifetime_s)
+    except GatewayBusy as err:
+        audited("gateway_busy")
+        raise ApiError(status.HTTP_503_SERVICE_UNAVAILABLE,
+                       f"gateway: the gateway {gateway.name} has as many previews open as it "
+                       "allows; try again shortly", code="gateway_busy") from err
+    except GatewayUnreachable as err:
+        audited("gateway_unreachable")
+        log.warning("preview of %s through gateway %s: %s", host, gateway.name, err)
+        raise ApiError(status.HTTP_504_GATEWAY_TIMEOUT,
+                       f"gateway: the gateway {gateway.name} did not answer",
+                       code="gateway_unreachable") from err
+    except GatewayRefused as err:
+        audited("gateway_refused")
+        raise ApiError(status.HTTP_502_BAD_GATEWAY, f"gateway: {err}",
+                       code="gateway_refused") from err
+    audited("ok", session_id=opened.token.session_id)
+    return opened.session
