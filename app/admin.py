@@ -12,7 +12,7 @@ Signals:
     changed(str): something was written (``wards``, ``units``, ``users``, ``cameras``,
         ``gateways``): the lists showing it read it again.
     preview_status(str, object): ``(tile_key, TileStatus)`` of a live picture started with
-        :meth:`preview` (on the GUI thread).
+        :meth:`preview` or :meth:`preview_stream` (on the GUI thread).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.video import VideoService
 from app.video.sources import SessionSource
+from common.stream_tokens import PREVIEW_STREAM
 from common.vocabulary import CameraStream, Role, UnitKind
 
 log = logging.getLogger("iocwall.admin")
@@ -211,6 +212,20 @@ class AdminService(QObject):
         source = SessionSource(camera_id, stream, functools.partial(
             self._backend.stream_session_url, camera_id, stream))
         self._video.play(tile_key, source, window_id, camera.name)
+
+    def preview_stream(self, gateway_id: int, rtsp_url: str, username: str, password: str,
+                       tile_key: str, window_id: int, label: str) -> None:
+        """Play a camera's stream before the camera is saved (a probed profile's
+        ``stream_uri``) into the native window ``window_id``: the backend has its gateway
+        mount it as a preview and answers a session like a camera's; the video service asks
+        for one (a new preview at each reconnect) itself. Nothing is saved. Stop with
+        :meth:`stop_preview`."""
+        if self._video is None:
+            return
+        self._previews.add(tile_key)
+        source = SessionSource(0, PREVIEW_STREAM, functools.partial(
+            self._backend.preview_stream_url, gateway_id, rtsp_url, username, password))
+        self._video.play(tile_key, source, window_id, label)
 
     def stop_preview(self, tile_key: str) -> None:
         self._previews.discard(tile_key)

@@ -388,6 +388,22 @@ class BackendApi(ABC):
         return _record(GatewayInfo, self._call("PATCH", f"/admin/gateways/{int(gateway_id)}",
                                                json=body))
 
+    def preview_stream(self, gateway_id: int, rtsp_url: str, username: str, password: str,
+                       transport: str = "auto") -> StreamSession:
+        """A session of a camera's stream before the camera is saved (a probed profile's
+        ``stream_uri``): its gateway mounts it for two minutes, or until it was watched."""
+        body = {"gateway_id": int(gateway_id), "rtsp_url": rtsp_url, "username": username,
+                "password": password, "transport": str(transport)}
+        try:
+            return from_json(StreamSession, self._call("POST", "/admin/cameras/preview",
+                                                       json=body))
+        except MalformedRecord as exc:
+            raise BackendError("the server sent an unexpected stream session") from exc
+
+    def preview_stream_url(self, gateway_id: int, rtsp_url: str, username: str, password: str,
+                           transport: str = "auto") -> str:
+        return self.preview_stream(gateway_id, rtsp_url, username, password, transport).url
+
     def probe_camera(self, gateway_id: int, host: str, port: int | None, username: str,
                      password: str, rtsp_url: str | None = None) -> ProbeResult:
         """The gateway's probe of a camera (up to 30 s). A failed probe raises a

@@ -1,11 +1,14 @@
 """Adding a camera, step by step: where it is and how to log in to it (and which gateway will
 serve it) → the gateway probes it (device, profiles, the proposed streams played) → which
-streams to use and where the camera stands → saved, then its live picture through the gateway.
+streams to use, seen live before anything is saved → where the camera stands → saved, then its
+live picture through the gateway.
 
-The probe and the save go through :class:`app.admin.AdminService`; the live picture is the app's
-video service playing a stream session of the saved camera into this wizard's tile (the backend
-issues sessions only for saved cameras). Saving is all or nothing on the server: a refusal leaves
-nothing written, and the wizard stays on the page with the error next to the field named.
+The probe, the preview and the save go through :class:`app.admin.AdminService`; both live
+pictures are the app's video service playing a session into one of this wizard's tiles: before
+the save a preview of the chosen stream that its gateway mounts for a short while (nothing is
+written: cancelling leaves no camera behind), after it a stream session of the saved camera.
+Saving is all or nothing on the server: a refusal leaves nothing written, and the wizard stays
+on the page with the error next to the field named.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ from widgets.tile import VideoTile
 
 ONVIF_PORT = 80
 PREVIEW_KEY = "admin:preview"  # the wizard's tile in the video service
+UNSAVED_PREVIEW_KEY = "admin:preview-unsaved"  # the chosen stream's tile, before the save
 
 
 class AddressPage(QWizardPage):
@@ -277,24 +281,130 @@ class ProbePage(QWizardPage):
         return self.result is not None
 
 
-class DetailsPage(QWizardPage):
-    """Page 3: which profiles to use, and the camera's name, ward, system, owner category,
-    location and position. Next saves it (a commit: no way back to an unsaved camera)."""
+def preview_tile() -> VideoTile:
+    """A tile for a wizard's live picture: a preview, not a wall cell (no wall behind it to
+    replay or bookmark for)."""
+    tile = VideoTile(0)
+    tile.setMinimumSize(480, 270)
+    for name in ("tileReplayButton", "tileBookmarkButton"):
+        button = tile.findChild(QToolButton, name)
+        if button is not None:
+            button.hide()
+    return tile
 
-    def __init__(self, admin: AdminService, address: AddressPage, probe: ProbePage,
-                 wards: Sequence[AdminWard], gateways: Sequence[GatewayInfo]) -> None:
+
+class StreamsPage(QWizardPage):
+    """Page 3: which profiles to use as the main and sub streams, the chosen sub stream (the
+    main one without a sub) playing live through the gateway before anything is saved: the
+    administrator sees what the wall will show before the camera exists."""
+
+    def __init__(self, admin: AdminService, address: AddressPage, probe: ProbePage) -> None:
         super().__init__()
         self.admin, self.address, self.probe = admin, address, probe
-        self.setTitle(self.tr("Streams and place"))
-        self.setSubTitle(self.tr("Choose the main and sub streams and say where the camera "
-                                 "stands; Save adds it to the site."))
-        self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Save"))
-        self.form = FieldForm(self)
+        self.setTitle(self.tr("Streams"))
+        self.setSubTitle(self.tr("Choose the main and sub streams; the one the wall shows in "
+                                 "small tiles plays below. Nothing is saved yet."))
+        self.form = FieldForm()
         self.main_combo = QComboBox()
         self.sub_combo = QComboBox()
         self.form.add("main_url", self.tr("Main stream"), self.main_combo)
         self.form.add("sub_url", self.tr("Sub stream"), self.sub_combo)
+        self.form.finish()
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        self.tile = preview_tile()
+        layout.addWidget(self.tile, 1)
+        self.playing: str | None = None  # the stream URI in the tile
+        self.main_combo.currentIndexChanged.connect(self._chosen)
+        self.sub_combo.currentIndexChanged.connect(self._chosen)
+        admin.preview_status.connect(self._status)
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt's name)
+        result = self.probe.result
+        for combo in (self.main_combo, self.sub_combo):
+            combo.blockSignals(True)
+            combo.clear()
+        self.sub_combo.addItem(self.tr("(none)"), None)
+        if result is not None:
+            for profile in result.profiles:
+                if not profile.stream_uri:
+                    continue
+                text = " · ".join(x for x in (
+                    profile.name or profile.token, profile.codec or "", profile.resolution,
+                    f"{profile.fps:g} fps" if profile.fps else "") if x)
+                self.main_combo.addItem(text, profile.token)
+                self.sub_combo.addItem(text, profile.token)
+            for combo, token in ((self.main_combo, result.proposed.main),
+                                 (self.sub_combo, result.proposed.sub)):
+                index = combo.findData(token)
+                if index >= 0:
+                    combo.setCurrentIndex(index)
+        for combo in (self.main_combo, self.sub_combo):
+            combo.blockSignals(False)
+        self._chosen()
+
+    def stream_uris(self) -> tuple[str, str | None]:
+        """(the main stream's URI or "", the sub stream's or None) as chosen."""
+        result = self.probe.result
+        main = result.profile(self.main_combo.currentData()) if result else None
+        sub = result.profile(self.sub_combo.currentData()) if result else None
+        return (main.stream_uri or "" if main else "",
+                sub.stream_uri if sub and sub is not main else None)
+
+    def _chosen(self) -> None:
+        """Play the chosen sub stream (the main one without it); a new choice replaces it."""
+        main, sub = self.stream_uris()
+        wanted = sub or main or None
+        if wanted == self.playing:
+            return
+        self.stop()
+        if wanted is None:
+            return
+        address = self.address
+        self.playing = wanted
+        self.tile.set_camera(0, self.tr("Preview"))
+        self.admin.preview_stream(
+            address.gateway_combo.currentData(), wanted, address.username_edit.text().strip(),
+            address.password_edit.text(), UNSAVED_PREVIEW_KEY, self.tile.video_window_id(),
+            self.tr("Preview"))
+
+    def _status(self, tile_key: str, status: object) -> None:
+        from app.video.status import TileStatus
+
+        if tile_key == UNSAVED_PREVIEW_KEY and isinstance(status, TileStatus):
+            self.tile.set_status(status)
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt's name)
+        main, _sub = self.stream_uris()
+        if self.form.show_problems([None if main else FieldProblem("main_url",
+                                                                   Problem.REQUIRED)]):
+            return False
+        self.stop()  # seen: the gateway ends the preview once its viewer leaves
+        return True
+
+    def cleanupPage(self) -> None:  # noqa: N802 (Qt's name)
+        self.stop()
+
+    def stop(self) -> None:
+        if self.playing is not None:
+            self.playing = None
+            self.admin.stop_preview(UNSAVED_PREVIEW_KEY)
+
+
+class DetailsPage(QWizardPage):
+    """Page 4: the camera's name, ward, system, owner category, location and position. Next
+    saves it (a commit: no way back to an unsaved camera)."""
+
+    def __init__(self, admin: AdminService, address: AddressPage, probe: ProbePage,
+                 streams: StreamsPage, wards: Sequence[AdminWard],
+                 gateways: Sequence[GatewayInfo]) -> None:
+        super().__init__()
+        self.admin, self.address, self.probe, self.streams = admin, address, probe, streams
+        self.setTitle(self.tr("Place"))
+        self.setSubTitle(self.tr("Say where the camera stands; Save adds it to the site."))
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Save"))
+        self.form = FieldForm(self)
         self.fields_form = CameraFieldsForm(self.form, wards, gateways, addresses=False)
         self.form.add("ptz", "", self.fields_form.ptz_check)
         self.form.finish()
@@ -303,34 +413,12 @@ class DetailsPage(QWizardPage):
 
     def initializePage(self) -> None:  # noqa: N802 (Qt's name)
         result = self.probe.result
-        self.main_combo.clear()
-        self.sub_combo.clear()
-        self.sub_combo.addItem(self.tr("(none)"), None)
-        if result is None:
-            return
-        for profile in result.profiles:
-            if not profile.stream_uri:
-                continue
-            text = " · ".join(x for x in (profile.name or profile.token, profile.codec or "",
-                                          profile.resolution,
-                                          f"{profile.fps:g} fps" if profile.fps else "") if x)
-            self.main_combo.addItem(text, profile.token)
-            self.sub_combo.addItem(text, profile.token)
-        for combo, token in ((self.main_combo, result.proposed.main),
-                             (self.sub_combo, result.proposed.sub)):
-            index = combo.findData(token)
-            if index >= 0:
-                combo.setCurrentIndex(index)
-        self.fields_form.ptz_check.setChecked(bool(result.ptz))
+        self.fields_form.ptz_check.setChecked(bool(result and result.ptz))
 
     def camera_fields(self) -> tuple[CameraFields, list[FieldProblem]]:
         fields, problems = self.fields_form.fields()
-        result = self.probe.result
         address = self.address
-        main = result.profile(self.main_combo.currentData()) if result else None
-        sub = result.profile(self.sub_combo.currentData()) if result else None
-        fields.main_url = main.stream_uri or "" if main else ""
-        fields.sub_url = sub.stream_uri if sub and sub is not main else None
+        fields.main_url, fields.sub_url = self.streams.stream_uris()
         if address.onvif_radio.isChecked():
             fields.onvif_host = address.host()
             fields.onvif_port = address.port()
@@ -371,7 +459,7 @@ class DetailsPage(QWizardPage):
 
 
 class LivePage(QWizardPage):
-    """Page 4: the saved camera's live picture, through its gateway."""
+    """Page 5: the saved camera's live picture, through its gateway."""
 
     def __init__(self, admin: AdminService, details: DetailsPage) -> None:
         super().__init__()
@@ -381,13 +469,7 @@ class LivePage(QWizardPage):
         self.saved_label = QLabel()
         self.saved_label.setWordWrap(True)
         layout.addWidget(self.saved_label)
-        self.tile = VideoTile(0)
-        self.tile.setMinimumSize(480, 270)
-        # a preview, not a wall cell: no wall behind it to replay or bookmark for
-        for name in ("tileReplayButton", "tileBookmarkButton"):
-            button = self.tile.findChild(QToolButton, name)
-            if button is not None:
-                button.hide()
+        self.tile = preview_tile()
         layout.addWidget(self.tile, 1)
         admin.preview_status.connect(self._status)
 
@@ -427,12 +509,18 @@ class CameraWizard(QWizard):
         self.resize(900, 760)
         self.address_page = AddressPage(gateways)
         self.probe_page = ProbePage(admin, self.address_page)
-        self.details_page = DetailsPage(admin, self.address_page, self.probe_page, wards,
-                                        gateways)
+        self.streams_page = StreamsPage(admin, self.address_page, self.probe_page)
+        self.details_page = DetailsPage(admin, self.address_page, self.probe_page,
+                                        self.streams_page, wards, gateways)
         self.live_page = LivePage(admin, self.details_page)
-        for page in (self.address_page, self.probe_page, self.details_page, self.live_page):
+        for page in (self.address_page, self.probe_page, self.streams_page, self.details_page,
+                     self.live_page):
             self.addPage(page)
-        self.finished.connect(lambda _r: self.live_page.stop())
+        self.finished.connect(lambda _r: self._stop())
+
+    def _stop(self) -> None:
+        self.streams_page.stop()
+        self.live_page.stop()
 
     @property
     def saved(self) -> AdminCamera | None:

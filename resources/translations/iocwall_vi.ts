@@ -421,57 +421,57 @@
     <context>
         <name>AddressPage</name>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="67" />
+            <location filename="../../widgets/camera_wizard.py" line="71" />
             <source>Camera address</source>
             <translation>Địa chỉ camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="68" />
+            <location filename="../../widgets/camera_wizard.py" line="72" />
             <source>Where the camera is, how to log in to it, and which media gateway will serve it.</source>
             <translation>Camera ở đâu, đăng nhập vào camera bằng tài khoản nào và cổng truyền hình (gateway) nào sẽ phục vụ nó.</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="71" />
+            <location filename="../../widgets/camera_wizard.py" line="75" />
             <source>ONVIF camera</source>
             <translation>Camera ONVIF</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="72" />
+            <location filename="../../widgets/camera_wizard.py" line="76" />
             <source>RTSP address only (no ONVIF)</source>
             <translation>Chỉ có địa chỉ RTSP (không có ONVIF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="81" />
+            <location filename="../../widgets/camera_wizard.py" line="85" />
             <source>Host</source>
             <translation>Địa chỉ máy (host)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="83" />
+            <location filename="../../widgets/camera_wizard.py" line="87" />
             <source>ONVIF port</source>
             <translation>Cổng ONVIF</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="86" />
+            <location filename="../../widgets/camera_wizard.py" line="90" />
             <source>RTSP address</source>
             <translation>Địa chỉ RTSP</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="88" />
+            <location filename="../../widgets/camera_wizard.py" line="92" />
             <source>User name</source>
             <translation>Tên đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="91" />
+            <location filename="../../widgets/camera_wizard.py" line="95" />
             <source>Password</source>
             <translation>Mật khẩu</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="92" />
+            <location filename="../../widgets/camera_wizard.py" line="96" />
             <source>(choose a gateway)</source>
             <translation>(chọn gateway)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="95" />
+            <location filename="../../widgets/camera_wizard.py" line="99" />
             <source>Gateway</source>
             <translation>Gateway</translation>
         </message>
@@ -712,112 +712,112 @@
     <context>
         <name>AdminService</name>
         <message>
-            <location filename="../../app/admin.py" line="88" />
+            <location filename="../../app/admin.py" line="89" />
             <source>Wards</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="91" />
+            <location filename="../../app/admin.py" line="92" />
             <source>Units</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="94" />
+            <location filename="../../app/admin.py" line="95" />
             <source>Accounts</source>
             <translation>Tài khoản</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="101" />
+            <location filename="../../app/admin.py" line="102" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="108" />
+            <location filename="../../app/admin.py" line="109" />
             <source>Gateways</source>
             <translation>Gateway</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="113" />
+            <location filename="../../app/admin.py" line="114" />
             <source>New ward</source>
             <translation>Phường mới</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="118" />
+            <location filename="../../app/admin.py" line="119" />
             <source>Ward change</source>
             <translation>Sửa phường</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="123" />
+            <location filename="../../app/admin.py" line="124" />
             <source>New unit</source>
             <translation>Đơn vị mới</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="128" />
+            <location filename="../../app/admin.py" line="129" />
             <source>Unit change</source>
             <translation>Sửa đơn vị</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="135" />
+            <location filename="../../app/admin.py" line="136" />
             <source>New account</source>
             <translation>Tài khoản mới</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="140" />
+            <location filename="../../app/admin.py" line="141" />
             <source>Account change</source>
             <translation>Sửa tài khoản</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="145" />
+            <location filename="../../app/admin.py" line="146" />
             <source>Password reset</source>
             <translation>Đặt lại mật khẩu</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="150" />
+            <location filename="../../app/admin.py" line="151" />
             <source>Account state</source>
             <translation>Trạng thái tài khoản</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="155" />
+            <location filename="../../app/admin.py" line="156" />
             <source>End session</source>
             <translation>Kết thúc phiên</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="163" />
+            <location filename="../../app/admin.py" line="164" />
             <source>New gateway</source>
             <translation>Gateway mới</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="169" />
+            <location filename="../../app/admin.py" line="170" />
             <source>Gateway change</source>
             <translation>Sửa gateway</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="175" />
+            <location filename="../../app/admin.py" line="176" />
             <source>New camera</source>
             <translation>Camera mới</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="180" />
+            <location filename="../../app/admin.py" line="181" />
             <source>Camera change</source>
             <translation>Sửa camera</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="185" />
+            <location filename="../../app/admin.py" line="186" />
             <source>Camera state</source>
             <translation>Trạng thái camera</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="191" />
+            <location filename="../../app/admin.py" line="192" />
             <source>Camera probe</source>
             <translation>Dò camera</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="197" />
+            <location filename="../../app/admin.py" line="198" />
             <source>Import check</source>
             <translation>Kiểm tra tệp nhập</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="198" />
+            <location filename="../../app/admin.py" line="199" />
             <source>Camera import</source>
             <translation>Nhập camera</translation>
         </message>
@@ -2086,27 +2086,27 @@
     <context>
         <name>CameraWizard</name>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="421" />
+            <location filename="../../widgets/camera_wizard.py" line="503" />
             <source>Add a camera</source>
             <translation>Thêm camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="423" />
+            <location filename="../../widgets/camera_wizard.py" line="505" />
             <source>Next &gt;</source>
             <translation>Tiếp &gt;</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="424" />
+            <location filename="../../widgets/camera_wizard.py" line="506" />
             <source>&lt; Back</source>
             <translation>&lt; Quay lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="425" />
+            <location filename="../../widgets/camera_wizard.py" line="507" />
             <source>Finish</source>
             <translation>Hoàn tất</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="426" />
+            <location filename="../../widgets/camera_wizard.py" line="508" />
             <source>Cancel</source>
             <translation>Hủy</translation>
         </message>
@@ -2744,38 +2744,23 @@
     <context>
         <name>DetailsPage</name>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="288" />
-            <source>Streams and place</source>
-            <translation>Luồng và vị trí</translation>
+            <location filename="../../widgets/camera_wizard.py" line="403" />
+            <source>Place</source>
+            <translation>Vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="289" />
-            <source>Choose the main and sub streams and say where the camera stands; Save adds it to the site.</source>
-            <translation>Chọn luồng chính, luồng phụ và nhập vị trí đặt camera; bấm Lưu để thêm camera vào hệ thống.</translation>
+            <location filename="../../widgets/camera_wizard.py" line="404" />
+            <source>Say where the camera stands; Save adds it to the site.</source>
+            <translation>Cho biết camera đặt ở đâu; Lưu sẽ thêm camera vào hệ thống.</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="292" />
-            <location filename="../../widgets/camera_wizard.py" line="369" />
+            <location filename="../../widgets/camera_wizard.py" line="406" />
+            <location filename="../../widgets/camera_wizard.py" line="457" />
             <source>Save</source>
             <translation>Lưu</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="296" />
-            <source>Main stream</source>
-            <translation>Luồng chính</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/camera_wizard.py" line="297" />
-            <source>Sub stream</source>
-            <translation>Luồng phụ</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/camera_wizard.py" line="308" />
-            <source>(none)</source>
-            <translation>(không có)</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/camera_wizard.py" line="355" />
+            <location filename="../../widgets/camera_wizard.py" line="443" />
             <source>Saving…</source>
             <translation>Đang lưu…</translation>
         </message>
@@ -3217,12 +3202,12 @@
     <context>
         <name>LivePage</name>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="379" />
+            <location filename="../../widgets/camera_wizard.py" line="467" />
             <source>Saved: live picture</source>
             <translation>Đã lưu: hình ảnh trực tiếp</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="399" />
+            <location filename="../../widgets/camera_wizard.py" line="481" />
             <source>The camera %1 is saved; its gateway starts serving it within seconds. Its picture plays below, through the gateway.</source>
             <translation>Camera %1 đã được lưu; gateway sẽ bắt đầu phục vụ trong vài giây. Hình ảnh của camera phát bên dưới, qua gateway.</translation>
         </message>
@@ -3752,118 +3737,118 @@
     <context>
         <name>ProbePage</name>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="145" />
-            <location filename="../../widgets/camera_wizard.py" line="183" />
+            <location filename="../../widgets/camera_wizard.py" line="149" />
+            <location filename="../../widgets/camera_wizard.py" line="187" />
             <source>Probing the camera</source>
             <translation>Đang dò camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="146" />
+            <location filename="../../widgets/camera_wizard.py" line="150" />
             <source>The gateway logs in to the camera, reads its profiles and plays the proposed streams. This can take up to 25 seconds.</source>
             <translation>Gateway đăng nhập vào camera, đọc các cấu hình (profile) và phát thử các luồng đề xuất. Việc này có thể mất tới 25 giây.</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="158" />
+            <location filename="../../widgets/camera_wizard.py" line="162" />
             <source>Probe again</source>
             <translation>Dò lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="202" />
+            <location filename="../../widgets/camera_wizard.py" line="206" />
             <source>Probing… %1 s</source>
             <translation>Đang dò… %1 giây</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="213" />
+            <location filename="../../widgets/camera_wizard.py" line="217" />
             <source>The camera answered</source>
             <translation>Camera đã trả lời</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="226" />
+            <location filename="../../widgets/camera_wizard.py" line="230" />
             <source>(step: %1)</source>
             <translation>(bước: %1)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="237" />
+            <location filename="../../widgets/camera_wizard.py" line="241" />
             <source>Manufacturer</source>
             <translation>Hãng sản xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="238" />
+            <location filename="../../widgets/camera_wizard.py" line="242" />
             <source>Model</source>
             <translation>Mẫu</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="239" />
+            <location filename="../../widgets/camera_wizard.py" line="243" />
             <source>Firmware</source>
             <translation>Phần mềm (firmware)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="241" />
+            <location filename="../../widgets/camera_wizard.py" line="245" />
             <source>Clock</source>
             <translation>Đồng hồ</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="241" />
+            <location filename="../../widgets/camera_wizard.py" line="245" />
             <source>%1 s off the gateway's</source>
             <translation>lệch %1 giây so với gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="246" />
+            <location filename="../../widgets/camera_wizard.py" line="250" />
             <source>Profiles</source>
             <translation>Cấu hình (profile)</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="249" />
+            <location filename="../../widgets/camera_wizard.py" line="253" />
             <source>Profile</source>
             <translation>Cấu hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="249" />
+            <location filename="../../widgets/camera_wizard.py" line="253" />
             <source>Codec</source>
             <translation>Chuẩn nén</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="249" />
+            <location filename="../../widgets/camera_wizard.py" line="253" />
             <source>Resolution</source>
             <translation>Độ phân giải</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="249" />
+            <location filename="../../widgets/camera_wizard.py" line="253" />
             <source>Frame rate</source>
             <translation>Tốc độ khung hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="250" />
+            <location filename="../../widgets/camera_wizard.py" line="254" />
             <source>Proposed</source>
             <translation>Đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="254" />
+            <location filename="../../widgets/camera_wizard.py" line="258" />
             <source>main</source>
             <translation>chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="256" />
+            <location filename="../../widgets/camera_wizard.py" line="260" />
             <source>sub</source>
             <translation>phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="262" />
+            <location filename="../../widgets/camera_wizard.py" line="266" />
             <source>Main stream</source>
             <translation>Luồng chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="262" />
+            <location filename="../../widgets/camera_wizard.py" line="266" />
             <source>Sub stream</source>
             <translation>Luồng phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="269" />
+            <location filename="../../widgets/camera_wizard.py" line="273" />
             <source>not checked</source>
             <translation>chưa kiểm tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/camera_wizard.py" line="272" />
+            <location filename="../../widgets/camera_wizard.py" line="276" />
             <source>✔ plays (%1 %2, first picture after %3 s)</source>
             <translation>✔ phát được (%1 %2, hình đầu tiên sau %3 giây)</translation>
         </message>
@@ -4968,6 +4953,40 @@
             <location filename="../../widgets/case_dialogs.py" line="256" />
             <source>Note</source>
             <translation>Ghi chú</translation>
+        </message>
+    </context>
+    <context>
+        <name>StreamsPage</name>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="304" />
+            <source>Streams</source>
+            <translation>Luồng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="305" />
+            <source>Choose the main and sub streams; the one the wall shows in small tiles plays below. Nothing is saved yet.</source>
+            <translation>Chọn luồng chính và luồng phụ; luồng mà màn hình tường hiển thị ở ô nhỏ được phát bên dưới. Chưa có gì được lưu.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="310" />
+            <source>Main stream</source>
+            <translation>Luồng chính</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="311" />
+            <source>Sub stream</source>
+            <translation>Luồng phụ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="327" />
+            <source>(none)</source>
+            <translation>(không có)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/camera_wizard.py" line="365" />
+            <location filename="../../widgets/camera_wizard.py" line="369" />
+            <source>Preview</source>
+            <translation>Xem trước</translation>
         </message>
     </context>
     <context>

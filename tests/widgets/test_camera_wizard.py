@@ -1,9 +1,11 @@
 """The camera wizard against a lab ONVIF camera, a real backend and its media gateway: the address
 page sends the probe through the gateway, the probe page shows the device and the profiles with
-the proposed streams played, the details page saves the camera (its password sealed to the
-gateway), and the last page plays the saved camera's sub stream through a stream session. A
-camera that refuses the login gives the failure in one sentence and the wizard goes no further;
-a save the server refuses leaves nothing written and the error beside its field."""
+the proposed streams played, the streams page plays the chosen stream live before anything is
+saved (a wizard cancelled there leaves no camera), the details page saves the camera (its
+password sealed to the gateway), and the last page plays the saved camera's sub stream through a
+stream session. A camera that refuses the login gives the failure in one sentence and the wizard
+goes no further; a save the server refuses leaves nothing written and the error beside its
+field."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from app.video import StreamState, VideoService
 from lab import CameraTraits, Lab
 from lab.testing import start_test_lab
 from widgets.camera_wizard import CameraWizard
+from widgets.tile import VideoTile
 
 pytestmark = [pytest.mark.lab, pytest.mark.video]
 
@@ -87,10 +90,18 @@ def test_the_wizard_probes_saves_and_shows_the_camera(
     shown = probe.result_view.toPlainText()
     assert "Profiles" in shown and result.profiles[0].name in shown and "✔ plays" in shown
 
+    before = {c.id for c in client.admin_cameras()}
+    wizard.next()
+    streams = wizard.streams_page
+    assert wizard.currentPage() is streams
+    assert streams.main_combo.currentData() == result.proposed.main
+    # the chosen stream is live before the Save button is even shown
+    assert_live(streams.tile, qtbot)
+    assert {c.id for c in client.admin_cameras()} == before
     wizard.next()
     details = wizard.details_page
     assert wizard.currentPage() is details
-    assert details.main_combo.currentData() == result.proposed.main
+    assert streams.playing is None  # left behind: its preview stopped
     fields = details.fields_form
     fields.name_edit.setText("Camera thử Quảng Bình")
     fields.latitude_edit.setText("95")  # out of range: refused before sending
@@ -101,7 +112,6 @@ def test_the_wizard_probes_saves_and_shows_the_camera(
     fields.latitude_edit.setText("17.4690")
     fields.longitude_edit.setText("106.6220")
     fields.ward_combo.setCurrentIndex(1)
-    before = {c.id for c in client.admin_cameras()}
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.live_page, timeout=20_000)
     saved = wizard.saved
@@ -115,6 +125,37 @@ def test_the_wizard_probes_saves_and_shows_the_camera(
     qtbot.waitUntil(lambda: tile.status() is not None
                     and tile.status().state is StreamState.LIVE, timeout=60_000)
     wizard.close()
+
+
+def assert_live(tile: VideoTile, qtbot: QtBot) -> None:
+    qtbot.waitUntil(lambda: tile.status() is not None
+                    and tile.status().state is StreamState.LIVE, timeout=60_000)
+
+
+def test_a_wizard_cancelled_after_the_preview_saves_nothing(
+        admin: tuple[AdminService, BackendClient], onvif_lab: Lab, qtbot: QtBot) -> None:
+    service, client = admin
+    before = {c.id for c in client.admin_cameras()}
+    wizard = wizard_for(service, client, qtbot)
+    fill_address(wizard, onvif_lab)
+    wizard.next()
+    probe = wizard.probe_page
+    qtbot.waitUntil(lambda: probe.result is not None or probe.failure_label.isVisible(),
+                    timeout=45_000)
+    assert probe.result is not None, probe.failure_label.text()
+    wizard.next()
+    streams = wizard.streams_page
+    assert_live(streams.tile, qtbot)
+    # another sub stream chosen: the preview follows the choice
+    first = streams.playing
+    other = next(i for i in range(1, streams.sub_combo.count())
+                 if streams.sub_combo.itemData(i) != streams.sub_combo.currentData())
+    streams.sub_combo.setCurrentIndex(other)
+    assert streams.playing is not None and streams.playing != first
+    assert_live(streams.tile, qtbot)
+    wizard.reject()
+    assert streams.playing is None and wizard.saved is None
+    assert {c.id for c in client.admin_cameras()} == before
 
 
 def test_a_refused_login_is_one_sentence_and_goes_no_further(
@@ -141,6 +182,7 @@ def test_a_refused_save_writes_nothing_and_names_the_field(
     qtbot.waitUntil(lambda: probe.result is not None or probe.failure_label.isVisible(),
                     timeout=45_000)
     assert probe.result is not None, probe.failure_label.text()
+    wizard.next()
     wizard.next()
     details = wizard.details_page
     fields = details.fields_form
@@ -186,6 +228,8 @@ def test_a_camera_without_onvif_is_added_by_its_rtsp_address(
                     timeout=45_000)
     assert probe.result is not None, probe.failure_label.text()
     assert probe.result.verification["main"].ok
+    wizard.next()
+    assert wizard.currentPage() is wizard.streams_page
     wizard.next()
     details = wizard.details_page
     details.fields_form.name_edit.setText("Camera chỉ RTSP")
