@@ -34,9 +34,9 @@ Protocol with the parent:
       {"event": "session_start", "session_id", "user_id", "username", "camera_id", "stream",
           "started_at"}                                          at a viewer's first PLAY
       {"event": "session_end", ... the same ..., "duration_s", "reason": "closed" | "teardown"
-          | "revoked" | "moved" | "shutdown" | "expired" | "watched"}  ("moved": its camera left
-          this gateway; "expired", "watched": a preview's end, ``camera_id`` 0, ``stream``
-          "preview")
+          | "revoked" | "moved" | "shutdown" | "expired" | "watched" | "unreachable"}  ("moved":
+          its camera left this gateway; the last three: a preview's end, ``camera_id`` 0,
+          ``stream`` "preview")
       {"event": "session_refused", "reason": "malformed" | "bad_signature" | "expired" |
           "wrong_stream" | "revoked" | "session_mismatch", "camera_id", "stream"
           [, "session_id", "user_id", "username", "token_camera_id", "token_stream" once the

@@ -6,9 +6,9 @@ Body: ``{"url": "rtsp://10.0.0.5:554/..." (no user info), "username": "...",
 (:meth:`gateway.relay.Relay.add_preview`: a GOP keeper, the camera's login through
 :class:`~gateway.camera_login.CameraLogin`, so the password never leaves this process) and
 answers ``{"preview_id", "expires_in_s"}``. Its viewers need a token for that preview
-(:mod:`common.stream_tokens`), which the backend signs. A preview ends at its lifetime or when
-its last viewer leaves after having played, whichever comes first: it is a look before saving,
-not a way to watch a camera nobody registered.
+(:mod:`common.stream_tokens`), which the backend signs. A preview ends at its lifetime, when
+its last viewer leaves after having played, or when its camera cannot be reached, whichever
+comes first: it is a look before saving, not a way to watch a camera nobody registered.
 """
 
 from __future__ import annotations

@@ -210,10 +210,14 @@ class KeeperFactory(StreamFactory):
     their timestamps are the frames' arrival (what a recording needs)."""
 
     def __init__(self, upstream: Upstream, on_lost: Callable[[str], None],
-                 keeper: GopKeeper | None = None, live: bool = False) -> None:
+                 keeper: GopKeeper | None = None, live: bool = False,
+                 on_unplayable: Callable[[], None] | None = None) -> None:
+        """``on_unplayable``: called (on a client thread) when a viewer is refused because the
+        camera could not be reached."""
         super().__init__(upstream)
         self.set_shared(False)
         self.live = live
+        self._on_unplayable = on_unplayable
         self.keeper = keeper if keeper is not None else GopKeeper(
             upstream.label, self.set_location, lambda: on_lost(upstream.path),
             transport=upstream.transport)
@@ -229,6 +233,8 @@ class KeeperFactory(StreamFactory):
                      self.upstream.masked_url)
         announce = self.keeper.prepare()
         if announce is None or announce.video is None:
+            if self._on_unplayable is not None:
+                self._on_unplayable()
             return None
         return Gst.parse_launch(viewer_pipeline(announce))
 
@@ -418,7 +424,11 @@ class Relay:
                 raise PreviewsBusy(f"{MAX_PREVIEWS} previews are open: try again shortly")
             preview_id = secrets.token_urlsafe(16)
             upstream = dataclasses.replace(upstream, preview_id=preview_id)
-            factory = KeeperFactory(upstream, self._cut_stream)
+            # a camera that cannot be reached frees its slot at once: the viewer's reconnect
+            # asks for a new preview, and a fifth would otherwise wait out this one's lifetime
+            factory = KeeperFactory(
+                upstream, self._cut_stream, on_unplayable=lambda: GLib.idle_add(
+                    lambda: self.end_preview(preview_id, "unreachable") and False))
             self.previews[preview_id] = factory
         self.server.get_mount_points().add_factory(upstream.path, factory)
         GLib.timeout_add_seconds(self.preview_lifetime_s,

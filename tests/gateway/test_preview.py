@@ -1,6 +1,7 @@
 """A preview (``POST /preview``): a camera's stream watched before the camera is saved. It plays
 with a token for that preview only; a camera's token does not open it and its token opens no
-camera; it ends when its viewer has watched and left, or at its lifetime; a few at most."""
+camera; it ends when its viewer has watched and left, when its camera cannot be reached, or at
+its lifetime; a few at most."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from common.stream_tokens import PREVIEW_STREAM, StreamToken, encode
 from gateway.previews import MAX_PREVIEWS
 from gateway.process import GatewayProcess
 from lab import Lab, LabCamera
+from lab.util import free_port
 from tests.gateway.helpers import (
     camera_id,
+    ffprobe,
     gateway_config,
     issue,
     probe_video,
@@ -103,6 +106,22 @@ def test_an_unwatched_preview_expires(lab: Lab, keyed_gateway: GatewayProcess,
     assert time.monotonic() - started >= LIFETIME_S - 1
     assert any("unmounted (expired)" in line for line in keyed_gateway.stderr_lines)
     assert refused(preview_url(keyed_gateway, answer["preview_id"], token))
+
+
+def test_a_preview_of_a_camera_out_of_reach_ends_at_its_first_viewer(
+        keyed_gateway: GatewayProcess, signing_key: Ed25519PrivateKey) -> None:
+    status, answer = keyed_gateway.control("POST", "/preview", {
+        "url": f"rtsp://127.0.0.1:{free_port()}/nothing", "username": "",
+        "sealed_password": None, "transport": "tcp"})
+    assert status == 200, answer
+    token = encode(preview_token(signing_key, answer["preview_id"]), signing_key.sign)
+    started = time.monotonic()
+    result = ffprobe(preview_url(keyed_gateway, answer["preview_id"], token))
+    assert result.returncode != 0
+    # its slot is free at once, not at its lifetime
+    assert wait_until(lambda: previews(keyed_gateway) == 0, timeout=LIFETIME_S / 2)
+    assert time.monotonic() - started < LIFETIME_S - 1
+    assert any("unmounted (unreachable)" in line for line in keyed_gateway.stderr_lines)
 
 
 def test_bad_preview_requests_name_the_field_and_a_fifth_is_busy(
