@@ -41,6 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.evidence import canonical_json
+from common.stream_tokens import PREVIEW_STREAM
 from gateway.process import GatewayError, GatewayProcess, gateway_public_key
 from server import audit, ptz_broker
 from server.config import Settings
@@ -518,11 +519,12 @@ class GatewaySupervisor:
         if not start:
             detail["duration_s"] = event.get("duration_s")
             detail["reason"] = event.get("reason")
+        # a preview's session is of no camera yet (its token names camera 0)
+        camera_id = None if event.get("stream") == PREVIEW_STREAM else _int(event.get("camera_id"))
         with self._sessions() as session:
             audit.append(session, "stream_session_start" if start else "stream_session_end",
                          now=self._clock(), user_id=_int(event.get("user_id")),
-                         username=event.get("username"),
-                         camera_id=_int(event.get("camera_id")), detail=detail)
+                         username=event.get("username"), camera_id=camera_id, detail=detail)
             session.commit()
 
 

@@ -190,6 +190,30 @@ def test_each_session_start_and_end_is_audited_with_its_duration(live: Backend) 
     assert "token" not in str([issued, start, end])  # no token (nor URL) in the log
 
 
+def test_a_preview_on_the_embedded_gateway_plays_and_its_session_is_audited_without_a_camera(
+        live: Backend, lab: Any) -> None:
+    cam = lab.cameras[1]
+    with runtime_of(live).sessions() as session:
+        gateway_id = int(session.execute(select(Gateway.id).where(
+            Gateway.name == live.settings.gateway_name)).scalar_one())
+    reply = live.post("/admin/cameras/preview", live.login("ioc.admin"), json={
+        "gateway_id": gateway_id, "rtsp_url": cam.sub_url, "username": cam.rtsp_username,
+        "password": cam.rtsp_password, "transport": "tcp"})
+    assert reply.status_code == 201, reply.text
+    reader = Reader(reply.json()["url"]).start()
+    reader.wait_playing()
+    reader.close()
+    assert wait_until(lambda: audit_rows(live, "stream_session_end"), 10)
+    (opened,) = audit_rows(live, "camera_preview")
+    (start,) = audit_rows(live, "stream_session_start")
+    (end,) = audit_rows(live, "stream_session_end")
+    for row in (start, end):
+        assert (row["username"], row["camera_id"]) == ("ioc.admin", None)
+        assert row["detail"]["stream"] == "preview"
+        assert row["detail"]["session_id"] == opened["detail"]["session_id"]
+    assert cam.rtsp_password not in str([opened, start, end])
+
+
 def test_a_killed_gateway_is_restarted_and_a_new_session_plays(live: Backend) -> None:
     supervisor = supervisor_of(live)
     token = live.login("ioc.operator")
