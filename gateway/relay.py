@@ -31,8 +31,9 @@ when refused, which makes it send the 401. Only DESCRIBE and SETUP check the med
 session is never checked again (expiry gates the start only); a revocation cuts it.
 
 A preview (:mod:`gateway.previews`) is a kept stream mounted at ``/preview/<id>`` for a camera
-not saved yet: its viewers need a token for that preview; it is unmounted at its lifetime, or
-when its last viewer leaves after having played, and at most :data:`MAX_PREVIEWS` are mounted.
+not saved yet: its viewers need a token for that preview; it is unmounted at its lifetime, when
+its last viewer leaves after having played, or when its camera cannot be reached, and at most
+:data:`MAX_PREVIEWS` are mounted.
 
 Everything here runs on GStreamer's threads or the GLib main loop; :class:`Relay` keeps its own
 state under one lock.
