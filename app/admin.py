@@ -38,7 +38,7 @@ from app.domain.admin import (
 )
 from app.messages import MessageBridge
 from app.ops import Op, Ops
-from app.video import VideoService
+from app.ports import VideoPort
 from app.video.sources import SessionSource
 from common.stream_tokens import PREVIEW_STREAM
 from common.vocabulary import CameraStream, Role, UnitKind
@@ -57,7 +57,7 @@ class AdminService(QObject):
     preview_status = Signal(str, object)
 
     def __init__(self, backend: BackendApi, ops: Ops, messages: MessageBridge,
-                 video: VideoService | None = None, parent: QObject | None = None) -> None:
+                 video: VideoPort | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._backend = backend
         self._ops = ops
