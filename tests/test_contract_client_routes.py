@@ -171,6 +171,12 @@ CALLS: dict[str, list[Call]] = {
     "set_camera_active": [lambda c: c.set_camera_active(3, False),
                           lambda c: c.set_camera_active(3, True)],
     "gateways": [lambda c: c.gateways()],
+    "create_gateway": [lambda c: c.create_gateway("ward-box", "10.0.0.9", 8555,
+                                                  "http://10.0.0.9:8557", "s" * 24, 8556)],
+    "update_gateway": [lambda c: c.update_gateway(2, rtsp_port=8555, is_active=False)],
+    "preview_stream": [lambda c: c.preview_stream(1, "rtsp://10.0.0.2/ch1", "admin", "pw")],
+    "preview_stream_url": [lambda c: c.preview_stream_url(1, "rtsp://10.0.0.2/ch1", "admin",
+                                                          "pw", "tcp")],
     "probe_camera": [lambda c: c.probe_camera(1, "10.0.0.2", 80, "admin", "pw")],
     "import_cameras": [lambda c: c.import_cameras(b"external_id,name\n", 1, True)],
 }
