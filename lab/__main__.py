@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import logging
 import signal
@@ -16,6 +17,7 @@ from lab.core import Lab, LabError, default_data_dir
 from lab.traits import CameraTraits
 
 log = logging.getLogger("iocwall.lab")
+SHUTDOWN_DEADLINE_S = 20.0  # then the stacks and exit 1 (supervisors wait 30 s before SIGKILL)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -54,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def on_signal(signum: int, _frame: object) -> None:
         log.info("signal %d: shutting down", signum)
+        # A supervisor waits a bounded time before SIGKILL: past the deadline, say where the
+        # shutdown is stuck (every thread's stack on stderr) and end with code 1 instead.
+        faulthandler.dump_traceback_later(SHUTDOWN_DEADLINE_S, exit=True)
         stop.set()
 
     signal.signal(signal.SIGTERM, on_signal)

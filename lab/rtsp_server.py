@@ -843,7 +843,10 @@ def main() -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         GLib.unix_signal_add(GLib.PRIORITY_HIGH, signum, lambda *_: (loop.quit(), False)[1])
     loop.run()
-    return 0
+    # No interpreter teardown with GStreamer's streaming threads still running: a daemon thread
+    # stopped mid-callback can hold a lock that finalising a pipeline then waits on forever.
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

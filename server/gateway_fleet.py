@@ -179,6 +179,11 @@ class GatewaySync:
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._lock = threading.Lock()  # one pass at a time (the thread, a route's sync_now)
+        # Changes asked for (``sync_soon``) and the newest of them a finished pass has seen: a
+        # session for a camera just added waits for the pass that tells its gateway of it.
+        self._settled = threading.Condition()
+        self._asked = 0
+        self._done = 0
         self._down: set[int] = set()  # logged as down: said once, not every pass
         self._thread: threading.Thread | None = None
         # (camera id, stream) → what its gateway last said of the camera's connection
@@ -208,12 +213,23 @@ class GatewaySync:
 
     def sync_soon(self) -> None:
         """After a change: the next pass now, not at the next interval."""
+        with self._settled:
+            self._asked += 1
         self._wake.set()
+
+    def settled(self, timeout: float) -> bool:
+        """Wait until a pass that began after every change asked for so far has ended (at most
+        ``timeout`` seconds): then the gateways have been told of it, or found down."""
+        with self._settled:
+            wanted = self._asked
+            return self._settled.wait_for(lambda: self._done >= wanted, timeout)
 
     def sync(self, gateway_ids: Iterable[int] | None = None) -> dict[int, bool]:
         """One pass over the active gateways (or the given ones): whether each is up and
         serving the table it should."""
         with self._lock, self._sessions() as session:
+            with self._settled:
+                seen = self._asked
             query = select(Gateway).where(Gateway.is_active.is_(True))
             if gateway_ids is not None:
                 query = query.where(Gateway.id.in_(list(gateway_ids)))
@@ -221,6 +237,10 @@ class GatewaySync:
             for gateway in session.execute(query).scalars().all():
                 result[gateway.id] = self._sync_one(session, gateway)
                 session.commit()
+            if gateway_ids is None:
+                with self._settled:
+                    self._done = max(self._done, seen)
+                    self._settled.notify_all()
             return result
 
     def _sync_one(self, session: Session, gateway: Gateway) -> bool:

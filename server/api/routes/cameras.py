@@ -26,6 +26,9 @@ from server.schemas import (
 from server.services import VisibleCamera, camera_public, visible_cameras
 
 log = logging.getLogger("iocwall.api")
+
+# How long a new session waits for the camera table to reach its gateway after a change
+SETTLE_WAIT_S = 5.0
 router = APIRouter(prefix="/cameras", tags=["cameras"])
 
 
@@ -125,6 +128,9 @@ def open_stream_session(
         raise ApiError(status.HTTP_503_SERVICE_UNAVAILABLE,
                        f"The media gateway {name} serving this camera is not available now; "
                        "try again in a few seconds", code=GATEWAY_UNAVAILABLE)
+    if runtime.gateway_sync is not None:
+        # a camera added or moved a moment ago: its gateway hears of it before the viewer asks
+        runtime.gateway_sync.settled(SETTLE_WAIT_S)
     heard = runtime.upstream(camera.id, stream.value)
     if heard is not None and heard.login_refused_now(time.monotonic()):
         raise ApiError(status.HTTP_503_SERVICE_UNAVAILABLE,
