@@ -11,6 +11,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +30,8 @@ from app.domain import (
     Ward,
 )
 from app.domain.layouts import layout_body, parse_layout
-from app.errors import BackendError, BackendUnreachable, error_for
+from app.errors import BackendError, BackendUnreachable, ClientTooOld, error_for
+from common import versions
 from common.urls import mask_url
 from common.vocabulary import Action, CameraSystem, ClipBox
 
@@ -57,10 +59,15 @@ class BackendClient(BackendApi):
         self.server_url = normalize_server_url(server_url)
         self._timeout = timeout
         self._http = requests.Session()
-        self._http.headers["User-Agent"] = "iocwall-client/0.1"
+        self._http.headers["User-Agent"] = f"{versions.CLIENT_AGENT}/{versions.PRODUCT_VERSION}"
+        self._http.headers[versions.API_LEVEL_HEADER] = str(versions.API_LEVEL)
         self._lock = threading.Lock()
         self._token: str | None = None
         self.session: Session | None = None
+        # This machine's clock minus the server's (seconds), from the last answer's time stamp;
+        # sent with the next requests so the server knows every workstation's offset.
+        self.clock_offset_s: float | None = None
+        self.too_old: ClientTooOld | None = None  # the server refused this client's version
 
     # -- plumbing -------------------------------------------------------------------------------
     def _url(self, path: str) -> str:
@@ -80,6 +87,10 @@ class BackendClient(BackendApi):
             bearer = token or (self._token if auth else None)
         if bearer:
             headers["Authorization"] = f"Bearer {bearer}"
+        offset = self.clock_offset_s
+        if offset is not None:
+            headers[versions.CLOCK_OFFSET_HEADER] = f"{offset:.3f}"
+        sent = time.time()
         try:
             response = self._http.request(method, self._url(path), json=json, headers=headers,
                                           params=params, data=data, files=files, stream=stream,
@@ -94,9 +105,26 @@ class BackendClient(BackendApi):
             raise BackendError(f"request to {mask_url(self.server_url)} failed: "
                                f"{type(exc).__name__}") from exc
         log.debug("%s %s -> %s", method, path, response.status_code)
+        self._note_server_time(response, sent, time.time())
         if response.status_code >= 400:
-            raise _error_for(response, authenticated=bool(bearer) and path != "/auth/login")
+            error = _error_for(response, authenticated=bool(bearer) and path != "/auth/login")
+            if isinstance(error, ClientTooOld):
+                self.too_old = error
+            raise error
         return response
+
+    def _note_server_time(self, response: requests.Response, sent: float,
+                          received: float) -> None:
+        """The clock offset, NTP-style: the server stamped its answer somewhere between our
+        send and our receipt; the midpoint is the best guess (error ≤ half the round trip)."""
+        stamp = response.headers.get(versions.SERVER_TIME_HEADER)
+        if stamp is None:
+            return
+        try:
+            server_time = float(stamp)
+        except ValueError:
+            return
+        self.clock_offset_s = (sent + received) / 2 - server_time
 
     @staticmethod
     def _json(response: requests.Response) -> Any:
@@ -143,6 +171,12 @@ class BackendClient(BackendApi):
     def health(self) -> bool:
         data = self._json(self._request("GET", "/health", auth=False))
         return bool(isinstance(data, dict) and data.get("status") == "ok")
+
+    def version(self) -> dict[str, Any]:
+        """The server's version, the API levels it serves and its time (no auth; answered even
+        to a client too old to be served)."""
+        data = self._json(self._request("GET", "/version", auth=False))
+        return data if isinstance(data, dict) else {}
 
     def login(self, username: str, password: str) -> Session:
         response = self._request("POST", "/auth/login",

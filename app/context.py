@@ -39,6 +39,7 @@ from app.ptz.joystick_sdl import JoystickPump
 from app.ptz.sessions import PtzSessions, start_joystick
 from app.public_cameras import PublicCameraService
 from app.reports import ReportService
+from app.server_watch import ServerWatch
 from app.settings import SettingsStore
 from app.video import VideoService
 from app.wall import CellKind, WallController
@@ -101,6 +102,7 @@ class SessionContext(QObject):
 
         # the cameras this user may see, followed while the wall runs
         self.cameras = CameraDirectory(runtime.auth.cameras, ops, self)
+        self.server = ServerWatch(backend, ops, messages, self)
 
         # the walls: the main window's and one per wall window on another screen
         self._walls: dict[str, WallController] = {}
@@ -173,6 +175,7 @@ class SessionContext(QObject):
         self.bookmarks.refresh()
         if self.poll:
             self.cameras.start()
+            self.server.start()
             self.clips.start_polling()
             if self.capabilities.incident_desk:
                 self.incidents.start_polling()
@@ -193,6 +196,7 @@ class SessionContext(QObject):
         self.health.stop()
         self.watcher.stop()
         self.cameras.stop()
+        self.server.stop()
         self.incidents.stop_polling()
         if self.cases is not None:
             self.cases.stop_polling()

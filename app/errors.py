@@ -55,6 +55,11 @@ class LoginThrottled(BackendError):
         self.retry_after = retry_after
 
 
+class ClientTooOld(BackendError):
+    """426: this client's API level is below what the server serves; it must be updated. Live
+    video already playing keeps playing (the gateway's sessions do not ask)."""
+
+
 class Forbidden(BackendError):
     """403: the user may not do this. ``reason`` is the server's sentence saying why (None when it
     gave none); ``code`` its machine-readable reason."""
@@ -104,6 +109,8 @@ def error_for(status: int, envelope: Mapping[str, Any], *, authenticated: bool,
         return AuthFailed(text or "wrong user name or password", **facts)
     if status == 429 and not authenticated:
         return LoginThrottled(text or "too many failed logins", retry_after, **facts)
+    if status == 426 and code == "client_too_old":
+        return ClientTooOld(text or "this client is too old for the server", **facts)
     if status == 403:
         return Forbidden(text or "not allowed", text, **facts)
     if status == 404:

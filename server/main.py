@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
+from common import versions
 from server.api import errors
 from server.api.guards import RequestGuard
 from server.api.main import api_router
 from server.api.public import public_router
+from server.api.versions import VersionGuard
 from server.clip_requests import ClipWorker
 from server.config import Settings, prepare_private_dir
 from server.db import make_engine, make_sessionmaker
@@ -103,7 +105,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         lifespan=lifespan,
         title="iocwall backend",
         summary="Camera access under Decision 790/QĐ-UBND of Đồng Hới",
-        version="0.1.0",
+        version=versions.PRODUCT_VERSION,
         openapi_url="/openapi.json",
     )
     app.state.runtime = runtime
@@ -111,4 +113,5 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     app.include_router(public_router, prefix=PUBLIC_PREFIX)
     errors.install(app)
     app.add_middleware(RequestGuard, runtime=runtime)
+    app.add_middleware(VersionGuard, now=runtime.clock)  # outermost: every answer is stamped
     return app

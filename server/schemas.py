@@ -185,6 +185,15 @@ class HealthPublic(BaseModel):
     status: Literal["ok"] = "ok"
 
 
+class VersionPublic(BaseModel):
+    """Which server answers, which clients it serves, and its clock (see common.versions)."""
+
+    version: str
+    api_level: int
+    min_client_api_level: int
+    server_time: datetime
+
+
 # --- Saved layouts -----------------------------------------------------------------------------
 
 MAX_GRID = 16  # rows and columns each; 8×8 = 64 tiles is the largest template

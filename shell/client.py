@@ -162,6 +162,7 @@ class Client:
         # cameras added, moved or deactivated by an administrator reach this wall on their own
         window.cameras_loaded.connect(context.cameras.shown)
         context.cameras.changed.connect(window.show_cameras)
+        context.server.changed.connect(window.show_server_state)
         window.logout_requested.connect(self.logout)
         window.closing.connect(self._window_closing)
         if self.args.demo:

@@ -81,6 +81,7 @@ Call = Callable[[BackendClient], Any]
 # each public method of the client → the calls that exercise its routes
 CALLS: dict[str, list[Call]] = {
     "health": [lambda c: c.health()],
+    "version": [lambda c: c.version()],
     "login": [lambda c: c.login("ioc.operator", "demo")],
     "resume": [lambda c: c.resume("token")],
     "logout": [lambda c: c.logout()],

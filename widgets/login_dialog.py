@@ -30,6 +30,7 @@ from app.errors import (
     AuthFailed,
     BackendError,
     BackendUnreachable,
+    ClientTooOld,
     LoginThrottled,
     ValidationFailed,
 )
@@ -141,6 +142,10 @@ class LoginDialog(QDialog):
         if isinstance(error, BackendUnreachable):
             return arg(self.tr("Cannot reach the server at %1. Check the address and the network."),
                        mask_url(self.server_edit.text().strip()))
+        if isinstance(error, ClientTooOld):
+            version = error.context.get("server_version", "?")
+            return arg(self.tr("This iocwall is too old for the server (version %1): ask the "
+                               "administrator for the update."), version)
         if isinstance(error, ValidationFailed):
             return arg(self.tr("The server rejected the request: %1"), error)
         if isinstance(error, BackendError):

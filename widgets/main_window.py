@@ -63,6 +63,7 @@ from app.layout_store import LayoutLibrary
 from app.messages import Level, Message, MessageBridge
 from app.ops import Ops
 from app.ports import CameraSource, VideoPort
+from app.server_watch import ServerState
 from app.settings import SettingsStore
 from app.wall import CellKind, WallController
 from layouts import TemplateError
@@ -254,6 +255,11 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.user_label)
         bar.addWidget(self.unit_label)
         bar.addWidget(self.layout_label)
+        self.server_warning = QLabel()
+        self.server_warning.setObjectName("serverWarning")
+        self.server_warning.setStyleSheet("color: #ff6b5a; font-weight: bold;")
+        self.server_warning.hide()
+        bar.addPermanentWidget(self.server_warning)
         bar.addPermanentWidget(self.clock_label)
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
@@ -280,6 +286,17 @@ class MainWindow(QMainWindow):
         # Not statusBar().showMessage(): a temporary message hides the user and unit labels.
         self.tree_dock.setWindowTitle(arg(self.tr("Cameras (%1)"), len(cameras)))
         self.cameras_loaded.emit(cameras)
+
+    def show_server_state(self, state: ServerState) -> None:
+        """A warning of the server watch, shown until it is gone: the operator must not trust
+        times on a clock that is off, nor expect an outdated client to keep working."""
+        parts = []
+        if state.too_old:
+            parts.append(self.tr("iocwall too old for the server: update it"))
+        if state.clock_off and state.clock_offset_s is not None:
+            parts.append(arg(self.tr("Clock off by %1 s"), f"{state.clock_offset_s:+.0f}"))
+        self.server_warning.setText(" · ".join(parts))
+        self.server_warning.setVisible(bool(parts))
 
     # -- bookmarks ------------------------------------------------------------------------------
     def _on_bookmark_cell(self, cell: int) -> None:

@@ -3215,83 +3215,88 @@
     <context>
         <name>LoginDialog</name>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="54" />
+            <location filename="../../widgets/login_dialog.py" line="55" />
             <source>iocwall — Log in</source>
             <translation>iocwall — Đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="57" />
+            <location filename="../../widgets/login_dialog.py" line="58" />
             <source>Smart City Monitoring and Operations Center — Đồng Hới</source>
             <translation>Trung tâm Giám sát, điều hành đô thị thông minh — Đồng Hới</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="68" />
+            <location filename="../../widgets/login_dialog.py" line="69" />
             <source>Remember me on this computer</source>
             <translation>Ghi nhớ đăng nhập trên máy này</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="72" />
+            <location filename="../../widgets/login_dialog.py" line="73" />
             <source>Server</source>
             <translation>Máy chủ</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="73" />
+            <location filename="../../widgets/login_dialog.py" line="74" />
             <source>User name</source>
             <translation>Tên đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="74" />
+            <location filename="../../widgets/login_dialog.py" line="75" />
             <source>Password</source>
             <translation>Mật khẩu</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="86" />
-            <location filename="../../widgets/login_dialog.py" line="119" />
+            <location filename="../../widgets/login_dialog.py" line="87" />
+            <location filename="../../widgets/login_dialog.py" line="120" />
             <source>Log in</source>
             <translation>Đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="87" />
+            <location filename="../../widgets/login_dialog.py" line="88" />
             <source>Cancel</source>
             <translation>Hủy</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="103" />
+            <location filename="../../widgets/login_dialog.py" line="104" />
             <source>Enter the server address, your user name and password.</source>
             <translation>Nhập địa chỉ máy chủ, tên đăng nhập và mật khẩu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="119" />
+            <location filename="../../widgets/login_dialog.py" line="120" />
             <source>Logging in…</source>
             <translation>Đang đăng nhập…</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="137" />
+            <location filename="../../widgets/login_dialog.py" line="138" />
             <source>Too many failed logins. Try again in %1 s, or call the IOC duty desk.</source>
             <translation>Đăng nhập sai quá nhiều lần. Hãy thử lại sau %1 giây, hoặc gọi trực ban IOC.</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="140" />
+            <location filename="../../widgets/login_dialog.py" line="141" />
             <source>Wrong user name or password.</source>
             <translation>Sai tên đăng nhập hoặc mật khẩu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="142" />
+            <location filename="../../widgets/login_dialog.py" line="143" />
             <source>Cannot reach the server at %1. Check the address and the network.</source>
             <translation>Không kết nối được máy chủ %1. Hãy kiểm tra địa chỉ và mạng.</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="145" />
+            <location filename="../../widgets/login_dialog.py" line="147" />
+            <source>This iocwall is too old for the server (version %1): ask the administrator for the update.</source>
+            <translation>Phần mềm iocwall này quá cũ so với máy chủ (phiên bản %1): hãy xin quản trị viên bản cập nhật.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="150" />
             <source>The server rejected the request: %1</source>
             <translation>Máy chủ từ chối yêu cầu: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="147" />
+            <location filename="../../widgets/login_dialog.py" line="152" />
             <source>Login failed: %1</source>
             <translation>Đăng nhập không thành công: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="149" />
+            <location filename="../../widgets/login_dialog.py" line="154" />
             <source>Login failed because of an internal error (%1).</source>
             <translation>Đăng nhập không thành công do lỗi nội bộ (%1).</translation>
         </message>
@@ -3299,271 +3304,281 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../widgets/main_window.py" line="105" />
+            <location filename="../../widgets/main_window.py" line="106" />
             <source>iocwall — Đồng Hới IOC video wall</source>
             <translation>iocwall — Màn hình giám sát IOC Đồng Hới</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="124" />
+            <location filename="../../widgets/main_window.py" line="125" />
             <source>Cameras</source>
             <translation>Danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="132" />
+            <location filename="../../widgets/main_window.py" line="133" />
             <source>Messages</source>
             <translation>Thông báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="144" />
-            <location filename="../../widgets/main_window.py" line="199" />
+            <location filename="../../widgets/main_window.py" line="145" />
+            <location filename="../../widgets/main_window.py" line="200" />
             <source>PTZ control</source>
             <translation>Điều khiển PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="174" />
+            <location filename="../../widgets/main_window.py" line="175" />
             <source>&amp;System</source>
             <translation>&amp;Hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="175" />
+            <location filename="../../widgets/main_window.py" line="176" />
             <source>Reload camera list</source>
             <translation>Tải lại danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="177" />
+            <location filename="../../widgets/main_window.py" line="178" />
             <source>Log out</source>
             <translation>Đăng xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="179" />
+            <location filename="../../widgets/main_window.py" line="180" />
             <source>Quit</source>
             <translation>Thoát</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="186" />
+            <location filename="../../widgets/main_window.py" line="187" />
             <source>&amp;View</source>
             <translation>&amp;Xem</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="187" />
+            <location filename="../../widgets/main_window.py" line="188" />
             <source>Wall template</source>
             <translation>Kiểu bố trí màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="191" />
+            <location filename="../../widgets/main_window.py" line="192" />
             <source>Custom grid…</source>
             <translation>Lưới tùy chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="194" />
-            <location filename="../../widgets/main_window.py" line="528" />
+            <location filename="../../widgets/main_window.py" line="195" />
+            <location filename="../../widgets/main_window.py" line="545" />
             <source>Full screen</source>
             <translation>Toàn màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="203" />
+            <location filename="../../widgets/main_window.py" line="204" />
             <source>Tour the wall through my layouts</source>
             <translation>Tuần tra màn hình qua các bố cục của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="209" />
+            <location filename="../../widgets/main_window.py" line="210" />
             <source>&amp;Wall windows</source>
             <translation>&amp;Cửa sổ màn hình tường</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="213" />
+            <location filename="../../widgets/main_window.py" line="214" />
             <source>La&amp;youts</source>
             <translation>&amp;Bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="214" />
+            <location filename="../../widgets/main_window.py" line="215" />
             <source>Save layout</source>
             <translation>Lưu bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="217" />
+            <location filename="../../widgets/main_window.py" line="218" />
             <source>Save layout as…</source>
             <translation>Lưu bố cục thành…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="219" />
+            <location filename="../../widgets/main_window.py" line="220" />
             <source>Rename layout…</source>
             <translation>Đổi tên bố cục…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="221" />
-            <location filename="../../widgets/main_window.py" line="392" />
+            <location filename="../../widgets/main_window.py" line="222" />
+            <location filename="../../widgets/main_window.py" line="409" />
             <source>Delete layout</source>
             <translation>Xóa bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="223" />
+            <location filename="../../widgets/main_window.py" line="224" />
             <source>Open at start</source>
             <translation>Mở khi khởi động</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="225" />
+            <location filename="../../widgets/main_window.py" line="226" />
             <source>Share with my unit</source>
             <translation>Chia sẻ với đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="230" />
+            <location filename="../../widgets/main_window.py" line="231" />
             <source>&amp;Language</source>
             <translation>&amp;Ngôn ngữ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="244" />
+            <location filename="../../widgets/main_window.py" line="245" />
             <source>User: %1 (%2)</source>
             <translation>Người dùng: %1 (%2)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="247" />
+            <location filename="../../widgets/main_window.py" line="248" />
             <source>Unit: %1</source>
             <translation>Đơn vị: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="267" />
+            <location filename="../../widgets/main_window.py" line="273" />
             <source>Loading cameras</source>
             <translation>Đang tải danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="281" />
+            <location filename="../../widgets/main_window.py" line="287" />
             <source>Cameras (%1)</source>
             <translation>Danh sách camera (%1)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="315" />
+            <location filename="../../widgets/main_window.py" line="295" />
+            <source>iocwall too old for the server: update it</source>
+            <translation>iocwall quá cũ so với máy chủ: hãy cập nhật</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="297" />
+            <source>Clock off by %1 s</source>
+            <translation>Đồng hồ lệch %1 giây</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="332" />
             <source>Layout %1 cannot be shown: %2</source>
             <translation>Không thể hiển thị bố cục %1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="376" />
+            <location filename="../../widgets/main_window.py" line="393" />
             <source>Save layout as</source>
             <translation>Lưu bố cục thành</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="376" />
+            <location filename="../../widgets/main_window.py" line="393" />
             <source>Name:</source>
             <translation>Tên:</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="383" />
+            <location filename="../../widgets/main_window.py" line="400" />
             <source>Rename layout</source>
             <translation>Đổi tên bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="383" />
+            <location filename="../../widgets/main_window.py" line="400" />
             <source>New name:</source>
             <translation>Tên mới:</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="393" />
+            <location filename="../../widgets/main_window.py" line="410" />
             <source>Delete the layout %1?</source>
             <translation>Xóa bố cục %1?</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="423" />
+            <location filename="../../widgets/main_window.py" line="440" />
             <source>Layout %1 saved.</source>
             <translation>Đã lưu bố cục %1.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="443" />
+            <location filename="../../widgets/main_window.py" line="460" />
             <source>My layouts</source>
             <translation>Bố cục của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="444" />
+            <location filename="../../widgets/main_window.py" line="461" />
             <source>Shared by my unit</source>
             <translation>Đơn vị chia sẻ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="449" />
+            <location filename="../../widgets/main_window.py" line="466" />
             <source>%1 (by %2, read-only)</source>
             <translation>%1 (của %2, chỉ xem)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="452" />
+            <location filename="../../widgets/main_window.py" line="469" />
             <source>%1 (at start)</source>
             <translation>%1 (khi khởi động)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="459" />
-            <location filename="../../widgets/main_window.py" line="520" />
+            <location filename="../../widgets/main_window.py" line="476" />
+            <location filename="../../widgets/main_window.py" line="537" />
             <source>(none)</source>
             <translation>(không có)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="476" />
+            <location filename="../../widgets/main_window.py" line="493" />
             <source>Layout: (not saved)</source>
             <translation>Bố cục: (chưa lưu)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="478" />
+            <location filename="../../widgets/main_window.py" line="495" />
             <source>Layout: %1</source>
             <translation>Bố cục: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="480" />
+            <location filename="../../widgets/main_window.py" line="497" />
             <source>Layout: %1 (read-only)</source>
             <translation>Bố cục: %1 (chỉ xem)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="487" />
+            <location filename="../../widgets/main_window.py" line="504" />
             <source>No saved layouts to tour.</source>
             <translation>Không có bố cục đã lưu để tuần tra.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="501" />
+            <location filename="../../widgets/main_window.py" line="518" />
             <source>(not available)</source>
             <translation>(không khả dụng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="504" />
+            <location filename="../../widgets/main_window.py" line="521" />
             <source>New wall window on</source>
             <translation>Mở cửa sổ màn hình tường mới trên</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="511" />
+            <location filename="../../widgets/main_window.py" line="528" />
             <source>Wall %1 on %2</source>
             <translation>Màn hình tường %1 trên %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="513" />
+            <location filename="../../widgets/main_window.py" line="530" />
             <source>Show layout</source>
             <translation>Hiển thị bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="522" />
+            <location filename="../../widgets/main_window.py" line="539" />
             <source>Move to screen</source>
             <translation>Chuyển sang màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="532" />
+            <location filename="../../widgets/main_window.py" line="549" />
             <source>Close this wall window</source>
             <translation>Đóng cửa sổ màn hình tường này</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="538" />
+            <location filename="../../widgets/main_window.py" line="555" />
             <source>%1 (this window's screen)</source>
             <translation>%1 (màn hình của cửa sổ này)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="562" />
+            <location filename="../../widgets/main_window.py" line="579" />
             <source>The language changes at the next start.</source>
             <translation>Ngôn ngữ sẽ được đổi ở lần khởi động sau.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="575" />
+            <location filename="../../widgets/main_window.py" line="592" />
             <source>Info</source>
             <translation>Thông tin</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="575" />
+            <location filename="../../widgets/main_window.py" line="592" />
             <source>Warning</source>
             <translation>Cảnh báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="576" />
+            <location filename="../../widgets/main_window.py" line="593" />
             <source>Error</source>
             <translation>Lỗi</translation>
         </message>
@@ -4887,6 +4902,24 @@
             <location filename="../../widgets/incidents_panel.py" line="186" />
             <source>Resolution</source>
             <translation>Biện pháp khắc phục</translation>
+        </message>
+    </context>
+    <context>
+        <name>ServerWatch</name>
+        <message>
+            <location filename="../../app/server_watch.py" line="77" />
+            <source>Checking the server</source>
+            <translation>Đang kiểm tra máy chủ</translation>
+        </message>
+        <message>
+            <location filename="../../app/server_watch.py" line="97" />
+            <source>This workstation's iocwall is too old for the server: update it. Live video keeps playing.</source>
+            <translation>Phần mềm iocwall trên máy trạm này quá cũ so với máy chủ: hãy cập nhật. Video trực tiếp vẫn tiếp tục.</translation>
+        </message>
+        <message>
+            <location filename="../../app/server_watch.py" line="102" />
+            <source>This computer's clock is %1 s off the server's: tell the administrator.</source>
+            <translation>Đồng hồ của máy tính này lệch %1 giây so với máy chủ: hãy báo quản trị viên.</translation>
         </message>
     </context>
     <context>

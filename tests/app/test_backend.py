@@ -231,3 +231,29 @@ def test_a_503_or_502_is_unavailable(proxy_url: str) -> None:
         assert gateway.value.status == 502 and gateway.value.code is None
     finally:
         client.close()
+
+
+def test_the_client_learns_the_servers_version_and_its_clock_offset(client: BackendClient) -> None:
+    from common import versions
+    answer = client.version()
+    assert answer["version"] == versions.PRODUCT_VERSION
+    assert client.clock_offset_s is not None
+    assert abs(client.clock_offset_s) < 1.0  # the same machine's clock, within a round trip
+    assert client.too_old is None
+
+
+def test_a_client_below_the_servers_level_gets_client_too_old(
+        backend_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.errors import ClientTooOld
+    from common import versions
+    monkeypatch.setattr(versions, "API_LEVEL", versions.MIN_CLIENT_API_LEVEL - 1)
+    old = BackendClient(backend_url)
+    try:
+        with pytest.raises(ClientTooOld) as refused:
+            old.login("ioc.operator", "demo")
+        assert refused.value.status == 426
+        assert refused.value.context["server_version"] == versions.PRODUCT_VERSION
+        assert old.too_old is refused.value
+        assert old.version()["min_client_api_level"] == versions.MIN_CLIENT_API_LEVEL
+    finally:
+        old.close()

@@ -713,3 +713,23 @@ def test_a_camera_onboarded_by_an_administrator_plays_and_a_deactivated_one_is_c
     # the gateway no longer serves it: what it said of the camera's connection goes too
     sync.sync()
     assert sync.upstream(camera_id, "main") is None
+
+
+def test_a_client_too_old_after_an_upgrade_keeps_its_live_video(
+        live: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server is upgraded past the client's API level while a tile plays: the client's API
+    calls are refused with the reason, and the session it holds keeps bringing pictures."""
+    from common import versions
+    operator = live.login("ioc.operator")
+    viewer = play(live, operator, camera_of(live, 0))
+    try:
+        monkeypatch.setattr(versions, "MIN_CLIENT_API_LEVEL", versions.API_LEVEL + 1)
+        refused = live.client.get("/api/v1/cameras", headers={
+            versions.API_LEVEL_HEADER: str(versions.API_LEVEL),
+            "Authorization": f"Bearer {operator}"})
+        assert refused.status_code == 426 and refused.json()["code"] == "client_too_old"
+        seen = viewer.packets
+        assert wait_until(lambda: viewer.packets >= seen + 25, 10), "the tile stopped playing"
+        assert not viewer.ended.is_set()
+    finally:
+        viewer.close()

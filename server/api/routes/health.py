@@ -1,6 +1,9 @@
+
 from fastapi import APIRouter
 
-from server.schemas import HealthPublic
+from common import versions
+from server.deps import NowDep
+from server.schemas import HealthPublic, VersionPublic
 
 router = APIRouter(tags=["health"])
 
@@ -9,3 +12,12 @@ router = APIRouter(tags=["health"])
 def health() -> HealthPublic:
     """Liveness for the client and test helpers; no auth, no database."""
     return HealthPublic()
+
+
+@router.get("/version")
+def version(now: NowDep) -> VersionPublic:
+    """The server's version, the API levels it serves and its time; no auth, open to clients
+    too old to be served (so they can say which version they need)."""
+    return VersionPublic(version=versions.PRODUCT_VERSION, api_level=versions.API_LEVEL,
+                         min_client_api_level=versions.MIN_CLIENT_API_LEVEL,
+                         server_time=now)
