@@ -42,6 +42,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import time
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
@@ -148,9 +149,11 @@ class ControlServer(ServedHttp):
                 if not self._authorized():
                     return
                 if self.path == "/health":
+                    # "time": the backend compares it with its own clock at every contact
                     self._answer(HTTPStatus.OK, {"ok": True,
                                                  "cameras_version": cameras_version(),
-                                                 "public_key": public_key})
+                                                 "public_key": public_key,
+                                                 "time": time.time()})
                 elif self.path == "/stats":
                     self._answer(HTTPStatus.OK, stats())
                 else:

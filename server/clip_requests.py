@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,6 +42,7 @@ from server import audit
 from server import permissions as perm
 from server.bookmarks import user_ref
 from server.clips import ExtractionError, extract_clip
+from server.clocks import ClockState, read_clock_state
 from server.config import Settings
 from server.models import ClipRequest, ClipRequestEvent, User
 from server.recorder import covering_segments, recorded_ranges
@@ -363,7 +365,10 @@ def _person(user: User | None) -> dict[str, str] | None:
 
 
 def build_manifest(request: ClipRequest, clip_sha256: str, size: int, clip_start: datetime,
-                   filename: str, signer: Ed25519PrivateKey, now: datetime) -> dict[str, Any]:
+                   filename: str, signer: Ed25519PrivateKey, now: datetime, *,
+                   server_clock: ClockState | None = None) -> dict[str, Any]:
+    """The signed manifest. ``server_clock``: what the server's time service said when it was
+    made (its times are only as good as that clock)."""
     camera = request.camera
     body = {
         "format": MANIFEST_FORMAT,
@@ -388,6 +393,8 @@ def build_manifest(request: ClipRequest, clip_sha256: str, size: int, clip_start
         "created_at": vn_iso(now),
         "key_id": key_id(signer.public_key()),
     }
+    if server_clock is not None:
+        body["server_clock"] = server_clock.public()
     return sign_manifest(body, signer)
 
 
@@ -399,8 +406,10 @@ class ClipWorker:
     """
 
     def __init__(self, sessions: sessionmaker[Session], settings: Settings,
-                 signer: Ed25519PrivateKey) -> None:
+                 signer: Ed25519PrivateKey, *,
+                 clock_state: Callable[[], ClockState] | None = None) -> None:
         self._sessions = sessions
+        self._clock_state = clock_state or read_clock_state
         self._settings = settings
         self._signer = signer
         self._wake = threading.Event()
@@ -485,7 +494,8 @@ class ClipWorker:
             request = session.get(ClipRequest, request_id)
             assert request is not None
             document = build_manifest(request, result.sha256, result.size, result.clip_start,
-                                      clip_path.name, self._signer, now)
+                                      clip_path.name, self._signer, now,
+                                      server_clock=self._clock_state())
             write_atomically(manifest_path, json.dumps(document, ensure_ascii=False,
                                                        indent=2).encode("utf-8"))
             request.clip_path, request.manifest_path = str(clip_path), str(manifest_path)

@@ -27,6 +27,7 @@ from server.services import VisibleCamera, user_context, visible_camera
 
 if TYPE_CHECKING:
     from server.clip_requests import ClipWorker
+    from server.clocks import ClockWatch
     from server.gateway_fleet import GatewaySync, UpstreamState
     from server.gateways import Gateways, GatewaySupervisor, GrantEnds
     from server.login_guard import AddressLimiter
@@ -47,6 +48,7 @@ class Runtime:
     clock: Clock
     signer: Ed25519PrivateKey
     stream_key: Ed25519PrivateKey  # signs stream session tokens (server.stream_sessions)
+    clocks: ClockWatch | None = None  # the server's time service and the others' offsets
     gateways: Gateways | None = None  # tells the media gateways what to revoke
     gateway_supervisor: GatewaySupervisor | None = None  # the embedded gateway (lifespan)
     ptz_holders: HolderNotices | None = None  # tells gateways who holds each PTZ lease

@@ -34,6 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from server import ptz_broker
+from server.clocks import ClockWatch
 from server.gateways import CONTROL_TIMEOUT_S, gateway_table, seal, set_gateway_key
 from server.models import Camera, Gateway
 from server.security import SecretBox
@@ -166,11 +167,14 @@ class GatewaySync:
     def __init__(self, sessions: sessionmaker[Session], box: SecretBox,
                  clock: Callable[[], datetime], *, embedded: str | None = None,
                  interval_s: float = SYNC_INTERVAL_S,
-                 holders: ptz_broker.HolderNotices | None = None) -> None:
+                 holders: ptz_broker.HolderNotices | None = None,
+                 clocks: ClockWatch | None = None) -> None:
         """``embedded``: the name of the gateway this backend runs; its supervisor says when
         it is up (a pass that raced its restart must not mark it down). ``holders``: the PTZ
         lease notices, whose per-camera order the replay after a new table keeps."""
         self._sessions = sessions
+        self._clocks = clocks
+        self.wall_time: Callable[[], float] = time.time  # the server's clock gateways are held to
         self._holders = holders if holders is not None else ptz_broker.HolderNotices(box)
         self._embedded = embedded
         self._box = box
@@ -247,9 +251,12 @@ class GatewaySync:
         if gateway.control_url.endswith(":0"):
             return False  # the embedded gateway before its first start: nothing to ask
         try:
+            sent = self.wall_time()
             health = control_request(gateway, self._box, "GET", "/health")
+            received = self.wall_time()
             if not isinstance(health, dict) or not health.get("ok"):
                 raise GatewayUnreachable(f"gateway {gateway.name}: not healthy")
+            self._note_clock(gateway, health.get("time"), sent, received)
             key = health.get("public_key")
             if isinstance(key, str) and key and key != gateway.public_key:
                 log.info("gateway %s reports a new key", gateway.name)
@@ -275,6 +282,13 @@ class GatewaySync:
         if gateway.name != self._embedded:
             gateway.last_seen_at = self._clock()
         return True
+
+    def _note_clock(self, gateway: Gateway, said: object, sent: float, received: float) -> None:
+        """The gateway's clock against ours, NTP-style (its answer left between our send and
+        our receipt): its tokens' times and its recordings' stamps depend on it."""
+        if self._clocks is None or not isinstance(said, (int, float)) or isinstance(said, bool):
+            return
+        self._clocks.note(f"gateway {gateway.name}", float(said) - (sent + received) / 2)
 
     def upstream(self, camera_id: int, stream: str) -> UpstreamState | None:
         """What the camera's gateway last said of its connection to that stream (None: not

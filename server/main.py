@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 
 from common import versions
+from server import audit
 from server.api import errors
 from server.api.guards import RequestGuard
 from server.api.main import api_router
 from server.api.public import public_router
 from server.api.versions import VersionGuard
 from server.clip_requests import ClipWorker
+from server.clocks import ClockWatch, Offset
 from server.config import Settings, prepare_private_dir
 from server.db import make_engine, make_sessionmaker
 from server.deps import Clock, Runtime
@@ -37,6 +41,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def audit_clock_offset(runtime: Runtime, offset: Offset) -> None:
+    """A clock found off the server's: in the audit (who can then say which evidence times it
+    touched), once per subject per :data:`server.clocks.REPEAT_S`."""
+    try:
+        with runtime.sessions() as session:
+            audit.append(session, "clock_offset", now=runtime.clock(),
+                         detail={"subject": offset.subject, "offset_s": offset.offset_s})
+            session.commit()
+    except SQLAlchemyError as err:
+        log.warning("clock offset of %s not audited: %s", offset.subject, err)
+
+
 def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     """Build the app on ``settings``' database (already migrated: see ``server.db.migrate``).
 
@@ -56,6 +72,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         signer=load_or_create_signing_key(settings.signing_key_file),
         stream_key=load_or_create_token_key(settings.stream_token_key_file),
     )
+    runtime.clocks = ClockWatch(clock, on_off=functools.partial(audit_clock_offset, runtime))
     runtime.gateways = Gateways(runtime.sessions, runtime.secrets,
                                 settings.stream_token_lifetime_s)
     runtime.grant_ends = GrantEnds(runtime.sessions, runtime.gateways, clock)
@@ -64,13 +81,14 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         runtime.gateway_sync = GatewaySync(
             runtime.sessions, runtime.secrets, clock,
             embedded=settings.gateway_name if settings.gateway == "embedded" else None,
-            holders=runtime.ptz_holders)
+            holders=runtime.ptz_holders, clocks=runtime.clocks)
     if settings.gateway == "embedded":
         runtime.gateway_supervisor = GatewaySupervisor(
             runtime.sessions, settings, runtime.secrets, public_key_base64(runtime.stream_key),
             runtime.gateways, clock)
     if settings.clip_worker:
-        runtime.clip_worker = ClipWorker(runtime.sessions, settings, runtime.signer)
+        runtime.clip_worker = ClipWorker(runtime.sessions, settings, runtime.signer,
+                                         clock_state=runtime.clocks.state)
     if settings.record:
         runtime.recorder = Recorder(runtime.sessions, settings, runtime.stream_key, clock=clock)
 
@@ -113,5 +131,5 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     app.include_router(public_router, prefix=PUBLIC_PREFIX)
     errors.install(app)
     app.add_middleware(RequestGuard, runtime=runtime)
-    app.add_middleware(VersionGuard, now=runtime.clock)  # outermost: every answer is stamped
+    app.add_middleware(VersionGuard, now=runtime.clock, clocks=runtime.clocks)  # outermost: every answer is stamped
     return app

@@ -185,6 +185,26 @@ class HealthPublic(BaseModel):
     status: Literal["ok"] = "ok"
 
 
+class ClockStatePublic(BaseModel):
+    """What the server's time service says (``synchronized`` null: no service answered)."""
+
+    source: str = Field(description="timedatectl, chronyc, or none")
+    synchronized: bool | None
+    detail: str
+
+
+class ClockOffsetPublic(BaseModel):
+    subject: str = Field(description="'gateway <name>' or 'workstation <address>'")
+    offset_s: float = Field(description="its clock minus the server's, seconds")
+    at: datetime
+    off: bool = Field(description="past the 2 s tolerance")
+
+
+class ClocksPublic(BaseModel):
+    server: ClockStatePublic
+    offsets: list[ClockOffsetPublic]
+
+
 class VersionPublic(BaseModel):
     """Which server answers, which clients it serves, and its clock (see common.versions)."""
 
@@ -192,6 +212,7 @@ class VersionPublic(BaseModel):
     api_level: int
     min_client_api_level: int
     server_time: datetime
+    clock: ClockStatePublic
 
 
 # --- Saved layouts -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from server.api.routes import (
     access_requests,
     admin,
     admin_cameras,
+    admin_clocks,
     admin_probe,
     audit,
     auth,
@@ -49,3 +50,4 @@ api_router.include_router(access_requests.router)
 api_router.include_router(reports.router)
 api_router.include_router(admin.router)
 api_router.include_router(admin_cameras.router)
+api_router.include_router(admin_clocks.router)

@@ -8,15 +8,18 @@ client, so a refused one can still say which version it needs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime
 
+import anyio
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common import versions
 from server.api.errors import ErrorBody
+from server.clocks import TOLERANCE_S, ClockWatch
 
 OPEN_TO_ANY_CLIENT = frozenset({"/api/v1/health", "/api/v1/version"})
 
@@ -31,9 +34,11 @@ class VersionGuard:
     """ASGI middleware: the version and time headers on every answer of the API, and 426 for a
     client whose API level is below the server's minimum."""
 
-    def __init__(self, app: ASGIApp, now: Callable[[], datetime]) -> None:
+    def __init__(self, app: ASGIApp, now: Callable[[], datetime],
+                 clocks: ClockWatch | None = None) -> None:
         self.app = app
         self.now = now
+        self.clocks = clocks
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
@@ -50,6 +55,9 @@ class VersionGuard:
             await send(message)
 
         request = Headers(scope=scope)
+        said = request.get(versions.CLOCK_OFFSET_HEADER.lower())
+        if said is not None and self.clocks is not None:
+            await self._note_offset(scope, said)
         level = versions.client_api_level(request.get("user-agent", ""),
                                            request.get(versions.API_LEVEL_HEADER.lower()))
         if (level is not None and level < versions.MIN_CLIENT_API_LEVEL
@@ -62,3 +70,21 @@ class VersionGuard:
             await response(scope, receive, stamped)
             return
         await self.app(scope, receive, stamped)
+
+    async def _note_offset(self, scope: Scope, said: str) -> None:
+        """The workstation's clock offset, by its address (the user is not known before the
+        route runs). An offset past the tolerance is audited, off the event loop."""
+        try:
+            offset = float(said)
+        except ValueError:
+            return
+        if not math.isfinite(offset):
+            return
+        client = scope.get("client")
+        subject = f"workstation {client[0] if client else '?'}"
+        clocks = self.clocks
+        assert clocks is not None
+        if abs(offset) > TOLERANCE_S:
+            await anyio.to_thread.run_sync(clocks.note, subject, offset)
+        else:
+            clocks.note(subject, offset)

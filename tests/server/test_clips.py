@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.clip_requests import ClipWorker
+from server.clocks import read_clock_state
 from server.db import make_engine
 from server.models import AccessGrant, Camera, RecordingGap, RecordingSegment, Unit, User
 from server.permissions import Role
@@ -127,6 +128,9 @@ def test_ioc_operator_is_auto_approved_extracted_and_verifies(recorded_backend: 
     assert body["start"].endswith("+07:00") and body["requester"]["username"] == "ioc.operator"
     assert body["sha256"] == hashlib.sha256(clip.read_bytes()).hexdigest()
     assert document["signature"]["algorithm"] == "Ed25519"
+    # its times are as good as the server's clock was: the manifest says what that was
+    assert body["server_clock"] == read_clock_state().public()
+    assert body["server_clock"]["source"] in ("timedatectl", "chronyc", "none")
     keys = backend.client.get("/api/v1/keys").json()
     assert keys[0]["key_id"] == document["signature"]["key_id"]
     assert backend.get(f"/clips/{created['id']}", token).json()["state"] == "delivered"

@@ -733,3 +733,27 @@ def test_a_client_too_old_after_an_upgrade_keeps_its_live_video(
         assert not viewer.ended.is_set()
     finally:
         viewer.close()
+
+
+def test_the_gateways_clock_is_measured_at_every_contact_and_an_offset_is_audited(
+        live: Backend) -> None:
+    runtime = runtime_of(live)
+    sync, watch = runtime.gateway_sync, runtime.clocks
+    assert sync is not None and watch is not None
+    sync.sync()
+    with runtime.sessions() as session:
+        subject = "gateway " + session.execute(select(Gateway.name)).scalar_one()
+    measured = {o.subject: o for o in watch.offsets() if o.subject.startswith("gateway ")}
+    assert list(measured) == [subject]
+    offset = measured[subject]
+    assert abs(offset.offset_s) < 1.0 and not offset.off  # the same machine's clock
+    assert not [r for r in live.audit_rows("clock_offset") if r["detail"]["subject"] == subject]
+    # the server's clock 10 s ahead of the gateway's: the same as the gateway 10 s behind
+    sync.wall_time = lambda: time.time() + 10
+    try:
+        sync.sync()
+    finally:
+        sync.wall_time = time.time
+    rows = [r for r in live.audit_rows("clock_offset") if r["detail"]["subject"] == subject]
+    assert len(rows) == 1 and -11 < rows[0]["detail"]["offset_s"] < -9, rows
+    assert {o.subject: o.off for o in watch.offsets()}[subject] is True

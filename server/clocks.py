@@ -1,0 +1,126 @@
+"""How far the site's clocks can be trusted: the server's own time service, and the offsets the
+gateways and workstations show at every contact.
+
+Evidence times, deadlines and session tokens all count in seconds on these clocks. The server
+asks its time service (systemd-timesyncd through ``timedatectl``, or chrony) whether it is
+synchronised, and evidence manifests record that answer. Every gateway contact and every client
+request carries the other side's time; an offset over :data:`TOLERANCE_S` is logged and audited
+(once per subject per :data:`REPEAT_S`), and administrators read the table.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+log = logging.getLogger("iocwall.clock")
+
+TOLERANCE_S = 2.0
+REPEAT_S = 600.0  # an offset that stays off is said again every 10 minutes, not per request
+STATE_TTL_S = 60.0  # the time service is asked at most once a minute
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """What the server's time service says. ``synchronized`` None: no service answered (a
+    container, a machine without timesyncd or chrony): the time is the machine's word only."""
+
+    source: str  # "timedatectl", "chronyc" or "none"
+    synchronized: bool | None
+    detail: str
+
+    def public(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+Runner = Callable[[list[str]], str | None]
+
+
+def _run(command: list[str]) -> str | None:
+    if shutil.which(command[0]) is None:
+        return None
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=3, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def read_clock_state(run: Runner = _run) -> ClockState:
+    said = run(["timedatectl", "show", "--property=NTPSynchronized", "--value"])
+    if said is not None and said.strip() in ("yes", "no"):
+        return ClockState("timedatectl", said.strip() == "yes",
+                          "NTPSynchronized=" + said.strip())
+    said = run(["chronyc", "tracking"])
+    if said is not None:
+        for line in said.splitlines():
+            name, _, value = line.partition(":")
+            if name.strip() == "Leap status":
+                return ClockState("chronyc", value.strip() == "Normal",
+                                  "Leap status: " + value.strip())
+    return ClockState("none", None, "no time service answered")
+
+
+@dataclass(frozen=True)
+class Offset:
+    subject: str  # "gateway <name>" or "workstation <address>"
+    offset_s: float  # its clock minus the server's
+    at: datetime
+
+    @property
+    def off(self) -> bool:
+        return abs(self.offset_s) > TOLERANCE_S
+
+
+class ClockWatch:
+    """The server's clock state (cached) and the latest offset of every subject that reported
+    one. ``on_off(offset)`` is called when a subject is first seen off, and again every
+    :data:`REPEAT_S` while it stays off (the caller audits it)."""
+
+    def __init__(self, now: Callable[[], datetime], *, run: Runner = _run,
+                 on_off: Callable[[Offset], None] | None = None) -> None:
+        self._now = now
+        self._run = run
+        self._on_off = on_off
+        self._lock = threading.Lock()
+        self._state: tuple[float, ClockState] | None = None
+        self._offsets: dict[str, Offset] = {}
+        self._said: dict[str, float] = {}  # subject → monotonic time it was last said off
+
+    def state(self) -> ClockState:
+        with self._lock:
+            cached = self._state
+        if cached is not None and time.monotonic() - cached[0] < STATE_TTL_S:
+            return cached[1]
+        fresh = read_clock_state(self._run)
+        with self._lock:
+            self._state = (time.monotonic(), fresh)
+        return fresh
+
+    def note(self, subject: str, offset_s: float) -> Offset:
+        offset = Offset(subject, round(offset_s, 3), self._now())
+        now = time.monotonic()
+        with self._lock:
+            self._offsets[subject] = offset
+            last = self._said.get(subject)
+            say = offset.off and (last is None or now - last >= REPEAT_S)
+            if say:
+                self._said[subject] = now
+            elif not offset.off:
+                self._said.pop(subject, None)
+        if say:
+            log.warning("%s: clock %+.1f s off the server's", subject, offset.offset_s)
+            if self._on_off is not None:
+                self._on_off(offset)
+        return offset
+
+    def offsets(self) -> list[Offset]:
+        with self._lock:
+            return sorted(self._offsets.values(), key=lambda o: o.subject)
