@@ -26,6 +26,8 @@ from typing import Any, Literal
 import platformdirs
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from common.vocabulary import CameraSystem
+
 
 def default_data_dir(env: Mapping[str, str] | None = None) -> Path:
     """The data dir the whole product agrees on (contracts.md: Environment)."""
@@ -63,6 +65,9 @@ class Settings(BaseModel):
     recordings_dir: Path | None = None
     segment_seconds: int = 10
     retention_days: float = 30.0
+    # Per camera system (Decree 13/2023: kept no longer than its purpose needs): a system not
+    # listed keeps ``retention_days``.
+    retention_days_by_system: dict[str, float] = {}
     retention_max_bytes: int | None = None
     clip_max_seconds: int = 7200
     clip_worker: bool = True
@@ -143,6 +148,7 @@ class Settings(BaseModel):
             ("recordings_dir", "IOCWALL_RECORDINGS_DIR", Path),
             ("segment_seconds", "IOCWALL_SEGMENT_SECONDS", int),
             ("retention_days", "IOCWALL_RETENTION_DAYS", float),
+            ("retention_days_by_system", "IOCWALL_RETENTION_DAYS_BY_SYSTEM", _days_by_system),
             ("retention_max_bytes", "IOCWALL_RETENTION_MAX_GB", _gigabytes),
             ("clip_max_seconds", "IOCWALL_CLIP_MAX_SECONDS", int),
             ("clip_worker", "IOCWALL_CLIP_WORKER", _flag),
@@ -166,6 +172,28 @@ class Settings(BaseModel):
 
 def _addresses(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _days_by_system(value: str) -> dict[str, float]:
+    """``traffic=90,public=15``: days per camera system (the regulation's three)."""
+    known = {system.value for system in CameraSystem}
+    days: dict[str, float] = {}
+    for part in value.split(","):
+        if not part.strip():
+            continue
+        system, _, number = part.partition("=")
+        system = system.strip()
+        if system not in known:
+            raise ValueError(f"IOCWALL_RETENTION_DAYS_BY_SYSTEM: {system!r} is not one of "
+                             + ", ".join(sorted(known)))
+        try:
+            days[system] = float(number)
+        except ValueError:
+            raise ValueError(f"IOCWALL_RETENTION_DAYS_BY_SYSTEM: {system}: {number!r} is not "
+                             "a number of days") from None
+        if not days[system] > 0:
+            raise ValueError(f"IOCWALL_RETENTION_DAYS_BY_SYSTEM: {system}: days must be > 0")
+    return days
 
 
 def _gateway_mode(value: str) -> str:

@@ -56,7 +56,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from common.evidence import sha256_file
 from common.stream_tokens import mask_token
-from common.vocabulary import CameraStream
+from common.vocabulary import CameraStream, CameraSystem
 from server import audit, stream_sessions
 from server.config import Settings
 from server.models import Bookmark, Camera, ClipRequest, Gateway, RecordingGap, RecordingSegment
@@ -584,18 +584,26 @@ def is_protected(segment: RecordingSegment,
                for start, end in ranges.get(segment.camera_id, ()))
 
 
+def retention_days(settings: Settings, system: str) -> float:
+    """How long a camera system's recordings are kept (its own setting, else the site's)."""
+    return settings.retention_days_by_system.get(system, settings.retention_days)
+
+
 def apply_retention(session: Session, settings: Settings, now: datetime) -> RetentionReport:
-    """Remove expired and over-quota segments that no evidence lock protects; commits."""
+    """Remove expired and over-quota segments that no evidence lock protects; commits. A
+    segment expires after its camera system's retention (:func:`retention_days`)."""
     ranges = _protected_ranges(session)
-    cutoff = now - timedelta(days=settings.retention_days)
     doomed: dict[int, RecordingSegment] = {}
     kept = 0
-    for segment in session.execute(select(RecordingSegment)
-                                   .where(RecordingSegment.end_at < cutoff)).scalars():
-        if is_protected(segment, ranges):
-            kept += 1
-        else:
-            doomed[segment.id] = segment
+    for system in CameraSystem:
+        cutoff = now - timedelta(days=retention_days(settings, system.value))
+        expired = (select(RecordingSegment).join(Camera, Camera.id == RecordingSegment.camera_id)
+                   .where(Camera.system == system.value, RecordingSegment.end_at < cutoff))
+        for segment in session.execute(expired).scalars():
+            if is_protected(segment, ranges):
+                kept += 1
+            else:
+                doomed[segment.id] = segment
     if settings.retention_max_bytes is not None:
         roots = session.execute(select(RecordingSegment.storage_root,
                                        func.sum(RecordingSegment.size_bytes))

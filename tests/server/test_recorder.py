@@ -11,9 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psutil
+import pytest
 from sqlalchemy import select, update
 
-from server.models import Bookmark, ClipRequest, RecordingGap, RecordingSegment, User
+from common.vocabulary import CameraSystem
+from server.config import Settings
+from server.models import Bookmark, Camera, ClipRequest, RecordingGap, RecordingSegment, User
 from server.recorder import (
     CameraRecorder,
     RecordTarget,
@@ -185,6 +188,41 @@ def test_retention_by_age_keeps_protected_segments(recorded: Recorded,
     assert {s.id for s in _segments(recorded_backend)} == {bookmarked.id}
     rows = recorded_backend.audit_rows("recording_retention")
     assert [r["detail"]["removed"] for r in rows] == [len(segments) - 2, 1]
+
+
+def test_retention_follows_each_camera_systems_own_period(recorded: Recorded,
+                                                          recorded_backend: Backend,
+                                                          tmp_path: Path) -> None:
+    """Decree 13/2023: a system's recordings are kept as long as its purpose needs, the site's
+    default otherwise; a bookmark's segment is held whatever the period."""
+    segments = _local_copy(recorded_backend, recorded, tmp_path)  # two days old
+    _bookmark_over(recorded_backend, segments[0])
+    runtime = recorded_backend.client.app.state.runtime
+    with runtime.sessions() as session:
+        system = session.get(Camera, recorded.camera_id).system
+    others = {s.value: 1.0 for s in CameraSystem if s.value != system}
+    # the other systems keep one day, this camera's keeps the site's 30: nothing goes
+    settings = runtime.settings.model_copy(update={"retention_days": 30.0,
+                                                   "retention_days_by_system": others})
+    with runtime.sessions() as session:
+        assert apply_retention(session, settings, datetime.now(UTC)).removed == 0
+    assert len(_segments(recorded_backend)) == len(segments)
+    # its own system keeps one day: all but the bookmarked one go, the site default aside
+    settings = settings.model_copy(update={"retention_days_by_system": {**others, system: 1.0}})
+    with runtime.sessions() as session:
+        report = apply_retention(session, settings, datetime.now(UTC))
+    assert [s.id for s in _segments(recorded_backend)] == [segments[0].id]
+    assert report.removed == len(segments) - 1 and report.kept_protected == 1
+
+
+def test_retention_days_by_system_is_read_from_the_environment(tmp_path: Path) -> None:
+    env = {"IOCWALL_DATA_DIR": str(tmp_path),
+           "IOCWALL_RETENTION_DAYS_BY_SYSTEM": "traffic=90, public=15"}
+    assert Settings.from_env(env).retention_days_by_system == {"traffic": 90.0, "public": 15.0}
+    for wrong, named in (("school=3", "school"), ("traffic=x", "traffic"),
+                         ("public=0", "public")):
+        with pytest.raises(ValueError, match=named):
+            Settings.from_env({**env, "IOCWALL_RETENTION_DAYS_BY_SYSTEM": wrong})
 
 
 def test_retention_by_size_removes_oldest_unprotected_first(recorded: Recorded,
