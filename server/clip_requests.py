@@ -282,8 +282,9 @@ def record_download(session: Session, user: User, request: ClipRequest, now: dat
     if first:
         request.state, request.delivered_at = ClipState.DELIVERED, now
     request.updated_at = now
+    # every export of personal data says what for (Decree 13/2023): the request's purpose
     _now_event(session, request, "download", user, now, sha256=request.clip_sha256,
-               first=first)
+               first=first, purpose=request.purpose)
 
 
 def can_read(session: Session, user: User, request: ClipRequest, now: datetime) -> bool:

@@ -137,6 +137,8 @@ def test_ioc_operator_is_auto_approved_extracted_and_verifies(recorded_backend: 
     events = [r["event"] for r in backend.audit_rows("clip_")]
     assert events == ["clip_request", "clip_approve", "clip_extracting", "clip_ready",
                       "clip_download", "clip_manifest_read"]
+    download = backend.audit_rows("clip_download")[0]
+    assert download["detail"]["purpose"] == "Sự cố giao thông"
     key_path = backend.settings.signing_key_file
     assert key_path.stat().st_mode & 0o777 == 0o600
 
