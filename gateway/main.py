@@ -66,11 +66,11 @@ class TrustedTokenKeys:
         return False
 
 
-def make_verifier(keys: tuple[bytes, ...],
-                  until: Mapping[bytes, float] | None = None) -> TrustedTokenKeys:
+def make_verifier(keys: tuple[bytes, ...], until: Mapping[bytes, float] | None = None,
+                  clock: Callable[[], float] = time.time) -> TrustedTokenKeys:
     """The verifier over ``keys``, each trusted until ``until[key]`` when given."""
     ends = until or {}
-    return TrustedTokenKeys(tuple((key, ends.get(key)) for key in keys))
+    return TrustedTokenKeys(tuple((key, ends.get(key)) for key in keys), clock)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
