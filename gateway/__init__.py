@@ -15,7 +15,8 @@ Protocol with the parent:
   without cameras: the backend sends them (``PUT /cameras``) once it knows the gateway:
       {"rtsp": {"address": "127.0.0.1", "port": 8554},
        "control": {"address": "127.0.0.1", "port": 0, "secret": "<≥ 16 chars>"},
-       "token_keys": ["<Ed25519 public key: PEM or base64 of the 32 raw bytes>", ...],
+       "token_keys": ["<Ed25519 public key: PEM or base64 of the 32 raw bytes>" | {"key": "<the same>",
+                      "until": <Unix seconds: a retired key, trusted until then>}, ...],
        "max_token_lifetime_s": 3600, "preview_lifetime_s": 120, "cameras_version": "<the backend's name for the table>",
        "cameras": [{"camera_id": 1, "stream": "main" | "sub", "url": "rtsp://host:554/...",
                     "username": "...", "password": "...", "transport": "auto" | "tcp" | "udp",

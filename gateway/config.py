@@ -254,6 +254,25 @@ def public_key_bytes(text: str) -> bytes:
     return data
 
 
+def token_keys_of(keys: Any) -> tuple[tuple[bytes, float | None], ...]:
+    """``token_keys`` as (raw key, trusted until): an entry is a key (trusted for as long as
+    the configuration says it) or ``{"key": ..., "until": <Unix seconds>}``, a retired key
+    the backend rotated away from, trusted until the last token it signed expires."""
+    if not isinstance(keys, list) or not keys:
+        raise ConfigError("token_keys: not a non-empty list of keys")
+    parsed: list[tuple[bytes, float | None]] = []
+    for entry in keys:
+        if isinstance(entry, str):
+            parsed.append((public_key_bytes(entry), None))
+        elif (isinstance(entry, Mapping) and set(entry) == {"key", "until"}
+              and isinstance(entry["key"], str) and isinstance(entry["until"], int | float)
+              and not isinstance(entry["until"], bool)):
+            parsed.append((public_key_bytes(entry["key"]), float(entry["until"])))
+        else:
+            raise ConfigError('token_keys: an entry is neither a key nor {"key", "until"}')
+    return tuple(parsed)
+
+
 @dataclass(frozen=True)
 class GatewayConfig:
     """Everything the gateway is told at start."""
@@ -272,6 +291,8 @@ class GatewayConfig:
     ptz_port: int = 0
     ptz_cameras: Mapping[int, OnvifTarget] = field(default_factory=dict)
     preview_lifetime_s: int = DEFAULT_PREVIEW_LIFETIME_S
+    # a retired key's end of trust (Unix seconds), by raw key; a key not here has none
+    token_keys_until: Mapping[bytes, float] = field(default_factory=dict)
 
     @staticmethod
     def key_file_of(data: Any) -> Path | None:
@@ -296,9 +317,7 @@ class GatewayConfig:
         secret = control.get("secret")
         if not isinstance(secret, str) or len(secret) < 16:
             raise ConfigError("control.secret: missing or shorter than 16 characters")
-        keys = data.get("token_keys")
-        if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
-            raise ConfigError("token_keys: not a non-empty list of keys")
+        keys = token_keys_of(data.get("token_keys"))
         lifetime = data.get("max_token_lifetime_s", DEFAULT_MAX_TOKEN_LIFETIME_S)
         if not isinstance(lifetime, int) or lifetime <= 0:
             raise ConfigError("max_token_lifetime_s: not a positive integer")
@@ -308,7 +327,8 @@ class GatewayConfig:
         return cls(
             # a gateway on another machine starts with none: the backend sends them
             cameras=CameraTable.from_config(data.get("cameras", []), open_sealed),
-            token_keys=tuple(public_key_bytes(k) for k in keys),
+            token_keys=tuple(key for key, _until in keys),
+            token_keys_until={key: until for key, until in keys if until is not None},
             control_secret=secret,
             rtsp_address=str(rtsp.get("address", "127.0.0.1")),
             rtsp_port=_port(rtsp.get("port", 8554), "rtsp.port"),

@@ -21,6 +21,10 @@ anything else gets 401. Routes:
 - ``POST /reseal`` with ``{"sealed": "<box sealed to this gateway>", "to": "<X25519 public
   key, base64>"}`` → ``{"sealed": "<the same secret sealed to that key>"}``: a camera moves to
   another gateway without its password ever being readable by the backend.
+- ``PUT /token-keys`` with ``{"token_keys": [...]}`` (entries as in the configuration: a key,
+  or ``{"key", "until"}`` for a retired one) → ``{"ok": true}``: the keys whose tokens open
+  sessions from now on, replaced live (the backend rotated its token key: sessions playing
+  and tokens of the old key within its ``until`` go on).
 - ``POST /ptz/holder`` with ``{"camera_id", "user_id", "username", "full_name", "until"}``
   (``until``: Unix seconds, the lease's end) → ``{"ok": true}``: that user holds the camera's
   PTZ lease, and the PTZ broker forwards commands for that user only; ``{"camera_id"}`` alone:
@@ -118,7 +122,8 @@ class ControlServer(ServedHttp):
                  reseal: Callable[[str, str], str] | None = None,
                  cameras_version: Callable[[], str] = lambda: "",
                  public_key: str | None = None, prober: Prober | None = None,
-                 preview: Callable[[Any], dict[str, Any]] | None = None) -> None:
+                 preview: Callable[[Any], dict[str, Any]] | None = None,
+                 replace_token_keys: Callable[[Any], None] | None = None) -> None:
         """``replace_cameras(entries, ptz_entries, version)``, ``reseal(sealed, to_key)`` and
         ``preview(body)`` raise :class:`BadRequest` (or ``ValueError``) naming what is wrong
         with their input; ``preview`` raises :class:`~gateway.previews.PreviewsBusy` too."""
@@ -206,6 +211,17 @@ class ControlServer(ServedHttp):
 
             def do_PUT(self) -> None:  # noqa: N802
                 if not self._authorized():
+                    return
+                if self.path == "/token-keys" and replace_token_keys is not None:
+                    try:
+                        body = self._body()
+                        if not isinstance(body, dict) or set(body) != {"token_keys"}:
+                            raise BadRequest("give token_keys")
+                        replace_token_keys(body["token_keys"])  # ConfigError names the entry
+                    except (BadRequest, ValueError) as err:
+                        self._answer(HTTPStatus.BAD_REQUEST, {"error": str(err)})
+                        return
+                    self._answer(HTTPStatus.OK, {"ok": True})
                     return
                 if self.path != "/cameras" or replace_cameras is None:
                     self._answer(HTTPStatus.NOT_FOUND, {"error": "not found"})

@@ -16,26 +16,48 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from gateway.config import CameraTable, ConfigError, GatewayConfig, onvif_targets, read_config_file
+from gateway.config import (
+    CameraTable,
+    ConfigError,
+    GatewayConfig,
+    onvif_targets,
+    read_config_file,
+    token_keys_of,
+)
 from gateway.events import Events
 
 log = logging.getLogger("iocwall.gateway")
 
 
-def make_verifier(keys: tuple[bytes, ...]) -> Any:
-    """``verify(message, signature) -> bool`` over the trusted Ed25519 keys (PyNaCl)."""
-    from nacl.exceptions import BadSignatureError
-    from nacl.signing import VerifyKey
+class TrustedTokenKeys:
+    """``verify(message, signature) -> bool`` over the trusted Ed25519 keys (PyNaCl); a
+    retired key only until its end (``until``, Unix seconds). ``replace`` swaps the set while
+    the gateway runs (``PUT /token-keys``: the backend rotated its key)."""
 
-    verify_keys = [VerifyKey(key) for key in keys]
+    def __init__(self, keys: tuple[tuple[bytes, float | None], ...],
+                 clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._keys: list[tuple[Any, float | None]] = []
+        self.replace(keys)
 
-    def verify(message: bytes, signature: bytes) -> bool:
+    def replace(self, keys: tuple[tuple[bytes, float | None], ...]) -> None:
+        from nacl.signing import VerifyKey
+
+        self._keys = [(VerifyKey(key), until) for key, until in keys]
+
+    def __call__(self, message: bytes, signature: bytes) -> bool:
+        from nacl.exceptions import BadSignatureError
+
         if len(signature) != 64:
             return False
-        for key in verify_keys:
+        now = self._clock()
+        for key, until in self._keys:
+            if until is not None and now >= until:
+                continue
             try:
                 key.verify(message, signature)
             except BadSignatureError:
@@ -43,7 +65,12 @@ def make_verifier(keys: tuple[bytes, ...]) -> Any:
             return True
         return False
 
-    return verify
+
+def make_verifier(keys: tuple[bytes, ...], until: Mapping[bytes, float] | None = None,
+                  clock: Callable[[], float] = time.time) -> TrustedTokenKeys:
+    """The verifier over ``keys``, each trusted until ``until[key]`` when given."""
+    ends = until or {}
+    return TrustedTokenKeys(tuple((key, ends.get(key)) for key in keys), clock)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -111,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     from gateway.ptz import Holders, PtzBroker, PtzServer
 
     Gst.init(None)
-    verify = make_verifier(config.token_keys)
+    verify = make_verifier(config.token_keys, config.token_keys_until)
     gate = Gate(verify, config.max_token_lifetime_s, time.time)
     relay = Relay(config.cameras, gate, events, config.rtsp_address, config.rtsp_port,
                   config.preview_lifetime_s)
@@ -155,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             set_holder=broker.set_holder,
             replace_cameras=replace_cameras, reseal=reseal,
             cameras_version=lambda: version[0], public_key=public_key,
+            replace_token_keys=lambda keys: verify.replace(token_keys_of(keys)),
             prober=Prober(open_sealed, verify_stream), preview=preview)
     except OSError as err:
         events.emit({"event": "ready", "ok": False, "error": str(err)})

@@ -14,7 +14,13 @@
     python -m server gateway-token-key
         the public key a gateway on another machine trusts tokens from (its "token_keys")
     python -m server clip verify FILE MANIFEST [--public-key PEM]
-        exit 0 intact, 1 altered (hash mismatch), 2 signature invalid
+        exit 0 intact, 1 altered (hash mismatch), 2 signature invalid (checked against the
+        current evidence key and every retired one, unless --public-key names one)
+    python -m server backup --to DIR [--data-dir D] [--settings-file F]
+    python -m server restore --from DIR [--data-dir D] [--settings-file F] [--force] [--strict]
+        the database, the keys and the settings (server.backup; docs/keys.md)
+    python -m server rotate-keys --evidence | --token | --credentials [--data-dir D]
+        a new key, keeping what the old one vouched for (server.key_rotation; docs/keys.md)
 
 With ``--demo --lab-manifest`` the server records every demo camera unless IOCWALL_RECORD=0.
 """
@@ -27,6 +33,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger("iocwall.server")
 
@@ -72,6 +79,28 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("manifest", type=Path)
     verify.add_argument("--public-key", type=Path,
                         help="PEM public key (GET /api/v1/keys); default: this server's key")
+    backup_cmd = commands.add_parser("backup", allow_abbrev=False,
+                                     help="the database, keys and settings into a new folder")
+    backup_cmd.add_argument("--to", type=Path, required=True, dest="backup_to")
+    backup_cmd.add_argument("--data-dir", type=Path, dest="site_data_dir")
+    backup_cmd.add_argument("--settings-file", type=Path,
+                            help="the site's settings (e.g. /etc/iocwall/server.env)")
+    restore_cmd = commands.add_parser("restore", allow_abbrev=False,
+                                      help="a backup into a new data dir and empty database")
+    restore_cmd.add_argument("--from", type=Path, required=True, dest="restore_from")
+    restore_cmd.add_argument("--data-dir", type=Path, dest="site_data_dir")
+    restore_cmd.add_argument("--settings-file", type=Path,
+                             help="where the settings file goes (default: where it was)")
+    restore_cmd.add_argument("--force", action="store_true",
+                             help="replace the keys of a data dir that is already a site")
+    restore_cmd.add_argument("--strict", action="store_true",
+                             help="fail when a referenced recording or clip is missing")
+    rotate_cmd = commands.add_parser("rotate-keys", allow_abbrev=False,
+                                     help="a new key for evidence, tokens or credentials")
+    which = rotate_cmd.add_mutually_exclusive_group(required=True)
+    for name in ("evidence", "token", "credentials"):
+        which.add_argument(f"--{name}", action="store_const", const=name, dest="rotate_key")
+    rotate_cmd.add_argument("--data-dir", type=Path, dest="site_data_dir")
     return parser
 
 
@@ -98,6 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _audit_verify()
     if args.command == "clip":
         return _clip_verify(args.file, args.manifest, args.public_key)
+    if args.command in ("backup", "restore"):
+        return _backup_or_restore(args)
+    if args.command == "rotate-keys":
+        return _rotate_keys(args)
     return _serve(args)
 
 
@@ -151,17 +184,77 @@ def _audit_verify() -> int:
 def _clip_verify(clip: Path, manifest: Path, public_key_file: Path | None) -> int:
     from common.evidence import Verdict
     from server.config import Settings
+    from server.key_ring import all_keys
     from server.signing import load_public_key, verify_clip
 
     key_file = public_key_file or Settings.from_env().signing_key_file
     try:
-        public_key = load_public_key(key_file.read_bytes())
+        if public_key_file is not None:
+            public_keys = [load_public_key(key_file.read_bytes())]
+        else:  # this server's keys: the current one and every retired one
+            public_keys = [k.public_key for k in all_keys(key_file)]
     except (OSError, ValueError) as exc:
         print(f"signature invalid: cannot load the public key {key_file} ({exc})")
         return int(Verdict.SIGNATURE_INVALID)
-    result = verify_clip(clip, manifest, public_key)
+    result = verify_clip(clip, manifest, public_keys)
     print(result.message)
     return int(result.verdict)
+
+
+def _site_settings(args: argparse.Namespace) -> Any:
+    from server.config import Settings
+
+    data_dir = args.site_data_dir or args.data_dir
+    return Settings.from_env(**({"data_dir": data_dir} if data_dir else {}))
+
+
+def _backup_or_restore(args: argparse.Namespace) -> int:
+    from server import backup
+
+    settings = _site_settings(args)
+    if args.command == "backup":
+        try:
+            manifest = backup.backup(settings, args.backup_to, settings_file=args.settings_file)
+        except (backup.BackupError, OSError) as err:
+            print(f"backup: {err}; no backup was written", file=sys.stderr)
+            return 1
+        print(f"OK: backup of {settings.data_dir} in {args.backup_to} ({len(manifest['files'])} "
+              f"files, audit row {manifest['audit_tip']['last_id']}, "
+              f"{len(manifest['references'])} recordings and clips by reference)")
+        return 0
+    try:
+        restored = backup.restore(settings, args.restore_from,
+                                  settings_target=args.settings_file, force=args.force)
+    except backup.RestoreRefused as err:
+        print(f"restore refused: {err}", file=sys.stderr)
+        return 1
+    except (backup.RestoreFailed, backup.BackupError, OSError) as err:
+        print(f"restore failed: {err}", file=sys.stderr)
+        return 1
+    for line in restored.missing:
+        print(f"WARNING: {line}", file=sys.stderr)
+    print(f"OK: restored into {settings.data_dir}; {len(restored.missing)} referenced file(s) "
+          "missing or changed")
+    return 1 if args.strict and restored.missing else 0
+
+
+def _rotate_keys(args: argparse.Namespace) -> int:
+    from server import key_rotation
+    from server.main import utc_now
+
+    settings = _site_settings(args)
+    rotation = {"evidence": key_rotation.rotate_evidence, "token": key_rotation.rotate_token,
+                "credentials": key_rotation.rotate_credentials}[args.rotate_key]
+    try:
+        rotated = rotation(settings, utc_now())
+    except key_rotation.RotationRefused as err:
+        print(f"rotate-keys: {err}", file=sys.stderr)
+        return 1
+    print(f"OK: {rotated.key} key {rotated.retired} retired, {rotated.current} in use"
+          + (f"; {rotated.resealed} camera password(s) re-sealed" if rotated.resealed else ""))
+    for line in rotated.todo:
+        print(f"TODO: {line}", file=sys.stderr)
+    return 0
 
 
 def _read_password(path: Path | None) -> str | None:

@@ -310,12 +310,14 @@ class GatewaySupervisor:
     a death (tests kill it)."""
 
     def __init__(self, sessions: sessionmaker[Session], settings: Settings, box: SecretBox,
-                 token_public_key: str, gateways: Gateways,
+                 token_keys: Callable[[], list[Any]], gateways: Gateways,
                  clock: Callable[[], datetime]) -> None:
+        """``token_keys()``: the gateway configuration's ``token_keys`` at each start (the
+        current key, and retired ones while tokens they signed live)."""
         self._sessions = sessions
         self._settings = settings
         self._box = box
-        self._token_key = token_public_key
+        self._token_keys = token_keys
         self._gateways = gateways
         self._clock = clock
         self._stopping = threading.Event()
@@ -427,7 +429,7 @@ class GatewaySupervisor:
         port = self._last_port if self._last_port is not None else settings.gateway_rtsp_port
         return {"rtsp": {"address": settings.gateway_rtsp_address, "port": port},
                 "control": {"address": "127.0.0.1", "port": 0, "secret": secret},
-                "token_keys": [self._token_key],
+                "token_keys": self._token_keys(),
                 "max_token_lifetime_s": settings.stream_token_lifetime_s,
                 "key_file": str(settings.gateway_dir / KEY_FILE),
                 "cameras": table.cameras, "cameras_version": table.version,

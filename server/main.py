@@ -25,11 +25,11 @@ from server.db import make_engine, make_sessionmaker
 from server.deps import Clock, Runtime
 from server.gateway_fleet import GatewaySync
 from server.gateways import Gateways, GatewaySupervisor, GrantEnds
+from server.key_ring import KeyOnFile
 from server.ptz_broker import HolderNotices
 from server.recorder import Recorder
 from server.security import Passwords, SecretBox
-from server.signing import load_or_create_signing_key
-from server.stream_sessions import load_or_create_token_key, public_key_base64
+from server.stream_sessions import gateway_token_keys
 
 log = logging.getLogger("iocwall.api")
 
@@ -69,8 +69,9 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         passwords=Passwords(settings),
         secrets=SecretBox.from_settings(settings),
         clock=clock,
-        signer=load_or_create_signing_key(settings.signing_key_file),
-        stream_key=load_or_create_token_key(settings.stream_token_key_file),
+        # read again when `python -m server rotate-keys` replaces the file
+        signer=KeyOnFile(settings.signing_key_file),
+        stream_key=KeyOnFile(settings.stream_token_key_file),
     )
     runtime.clocks = ClockWatch(clock, on_off=functools.partial(audit_clock_offset, runtime))
     runtime.gateways = Gateways(runtime.sessions, runtime.secrets,
@@ -84,7 +85,8 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
             holders=runtime.ptz_holders, clocks=runtime.clocks)
     if settings.gateway == "embedded":
         runtime.gateway_supervisor = GatewaySupervisor(
-            runtime.sessions, settings, runtime.secrets, public_key_base64(runtime.stream_key),
+            runtime.sessions, settings, runtime.secrets,
+            lambda: gateway_token_keys(settings.stream_token_key_file, clock()),
             runtime.gateways, clock)
     if settings.clip_worker:
         runtime.clip_worker = ClipWorker(runtime.sessions, settings, runtime.signer,

@@ -405,9 +405,14 @@ class RecordingsPublic(BaseModel):
 
 
 class SigningKeyPublic(BaseModel):
+    """An evidence key: the current one (``valid_until`` null) or a retired one, kept so that
+    what it signed still verifies; ``valid_from`` null: the site's first key."""
+
     key_id: str
     algorithm: Literal["Ed25519"] = "Ed25519"
     public_key_pem: str
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
 
 
 # -- working-day calendar -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ import hashlib
 import logging
 import os
 import stat
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -97,19 +98,22 @@ def _ed25519_valid(public_key: bytes, message: bytes, signature: bytes) -> bool:
     return True
 
 
-def verify_clip(clip: Path, manifest_file: Path, public_key: Ed25519PublicKey) -> Verification:
-    """The shared check (``common.evidence``) against this server's key, worded for
-    ``python -m server clip verify``."""
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    found = evidence.verify_clip(clip, manifest_file, [TrustedKey(key_id(public_key), raw)],
-                                 _ed25519_valid)
+def verify_clip(clip: Path, manifest_file: Path,
+                public_keys: Sequence[Ed25519PublicKey]) -> Verification:
+    """The shared check (``common.evidence``) against this server's keys (the current one and
+    the retired ones: the manifest's key id picks which, one without tries them all), worded
+    for ``python -m server clip verify``."""
+    trusted = [TrustedKey(key_id(k), k.public_bytes(serialization.Encoding.Raw,
+                                                    serialization.PublicFormat.Raw))
+               for k in public_keys]
+    found = evidence.verify_clip(clip, manifest_file, trusted, _ed25519_valid)
     if found.finding in (Finding.MANIFEST_UNREADABLE, Finding.MANIFEST_MALFORMED):
         return Verification(Verdict.SIGNATURE_INVALID, "signature invalid: unreadable manifest "
                             f"({type(found.error).__name__})")
     if found.finding is Finding.SIGNATURE_MISMATCH:
         return Verification(Verdict.SIGNATURE_INVALID,
-                            "signature invalid: the manifest was changed or not signed by this "
-                            "server's key")
+                            "signature invalid: the manifest was changed or not signed by any "
+                            "of this server's keys")
     if found.finding is Finding.CLIP_UNREADABLE:
         return Verification(Verdict.ALTERED, "altered: cannot read the clip "
                             f"({getattr(found.error, 'strerror', None)})")

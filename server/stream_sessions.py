@@ -18,6 +18,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -25,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from common import stream_tokens
 from common.records import StreamSession
 from common.stream_tokens import CameraStream, StreamToken
+from server.key_ring import retired_keys
 from server.models import Gateway, User
 from server.signing import load_or_create_signing_key
 
@@ -39,6 +41,20 @@ def public_key_base64(key: Ed25519PrivateKey) -> str:
     raw = key.public_key().public_bytes(serialization.Encoding.Raw,
                                         serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode("ascii")
+
+
+def gateway_token_keys(key_file: Path, now: datetime) -> list[str | dict[str, Any]]:
+    """What a gateway's ``token_keys`` holds: the current key, and each retired one until the
+    last token it signed has expired (``{"key", "until"}``: the gateway stops trusting it by
+    itself then, so a rotation logs nobody out and cuts nobody)."""
+    entries: list[str | dict[str, Any]] = [public_key_base64(load_or_create_token_key(key_file))]
+    for retired in retired_keys(key_file):
+        if retired.valid_until is not None and retired.valid_until > now:
+            raw = retired.public_key.public_bytes(serialization.Encoding.Raw,
+                                                  serialization.PublicFormat.Raw)
+            entries.append({"key": base64.b64encode(raw).decode("ascii"),
+                            "until": int(retired.valid_until.timestamp()) + 1})
+    return entries
 
 
 @dataclass(frozen=True)

@@ -193,3 +193,27 @@ def test_the_configuration_needs_a_secret_and_keys_and_hides_the_secret() -> Non
         GatewayConfig.from_json({**base, "token_keys": []})
     with pytest.raises(ConfigError, match="port"):
         GatewayConfig.from_json({**base, "rtsp": {"port": 70000}})
+
+
+def test_a_retired_token_key_is_trusted_until_its_end_and_not_after() -> None:
+    from gateway.main import make_verifier
+
+    old = Ed25519PrivateKey.generate()
+    old_raw = old.public_key().public_bytes(serialization.Encoding.Raw,
+                                            serialization.PublicFormat.Raw)
+    config = GatewayConfig.from_json({
+        "control": {"secret": "s" * 20}, "cameras": [],
+        "token_keys": [base64.b64encode(RAW).decode(),
+                       {"key": base64.b64encode(old_raw).decode(), "until": 1000}]})
+    assert config.token_keys == (RAW, old_raw) and config.token_keys_until == {old_raw: 1000.0}
+    now = [999.0]
+    verify = make_verifier(config.token_keys, config.token_keys_until, lambda: now[0])
+    message = b"claims"
+    assert verify(message, old.sign(message)) and verify(message, KEY.sign(message))
+    now[0] = 1000.0
+    assert not verify(message, old.sign(message)) and verify(message, KEY.sign(message))
+    verify.replace(((old_raw, None),))  # PUT /token-keys: the set replaced live
+    assert verify(message, old.sign(message)) and not verify(message, KEY.sign(message))
+    with pytest.raises(ConfigError, match="token_keys"):
+        GatewayConfig.from_json({**{"control": {"secret": "s" * 20}},
+                                 "token_keys": [{"key": base64.b64encode(RAW).decode()}]})

@@ -1,15 +1,17 @@
-"""The server's public signing key(s), to verify clip manifests without an account."""
+"""The server's public evidence keys, to verify clip manifests without an account: the current
+one and every retired one (a clip signed before a rotation verifies against its key)."""
 
 from fastapi import APIRouter
 
 from server.deps import RuntimeDep
+from server.key_ring import all_keys
 from server.schemas import SigningKeyPublic
-from server.signing import key_id, public_key_pem
 
 router = APIRouter(tags=["keys"])
 
 
 @router.get("/keys")
 def list_keys(runtime: RuntimeDep) -> list[SigningKeyPublic]:
-    public = runtime.signer.public_key()
-    return [SigningKeyPublic(key_id=key_id(public), public_key_pem=public_key_pem(public))]
+    return [SigningKeyPublic(key_id=k.key_id, public_key_pem=k.public_key_pem,
+                             valid_from=k.valid_from, valid_until=k.valid_until)
+            for k in all_keys(runtime.settings.signing_key_file)]
