@@ -33,9 +33,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -263,3 +264,11 @@ def decode_and_verify(text: str, verify_signature: VerifySignature, now: float, 
     if preview_id is not None and token.session_id != preview_id:
         raise WrongStream("issued for another preview", token)
     return token
+
+
+def trusted_keys_digest(keys: Iterable[tuple[bytes, float | None]]) -> str:
+    """One word for a set of trusted token keys (raw Ed25519 public key, trusted until): the
+    gateway says it in its health, the backend compares it with the set it wants trusted and
+    sends the set again when they differ (a remote gateway restarted from its file)."""
+    lines = sorted(f"{key.hex()}:{'' if until is None else int(until)}" for key, until in keys)
+    return hashlib.sha256("\n".join(lines).encode("ascii")).hexdigest()

@@ -123,7 +123,8 @@ class ControlServer(ServedHttp):
                  cameras_version: Callable[[], str] = lambda: "",
                  public_key: str | None = None, prober: Prober | None = None,
                  preview: Callable[[Any], dict[str, Any]] | None = None,
-                 replace_token_keys: Callable[[Any], None] | None = None) -> None:
+                 replace_token_keys: Callable[[Any], None] | None = None,
+                 token_keys_digest: Callable[[], str] = lambda: "") -> None:
         """``replace_cameras(entries, ptz_entries, version)``, ``reseal(sealed, to_key)`` and
         ``preview(body)`` raise :class:`BadRequest` (or ``ValueError``) naming what is wrong
         with their input; ``preview`` raises :class:`~gateway.previews.PreviewsBusy` too."""
@@ -158,6 +159,7 @@ class ControlServer(ServedHttp):
                     self._answer(HTTPStatus.OK, {"ok": True,
                                                  "cameras_version": cameras_version(),
                                                  "public_key": public_key,
+                                                 "token_keys_digest": token_keys_digest(),
                                                  "time": time.time()})
                 elif self.path == "/stats":
                     self._answer(HTTPStatus.OK, stats())

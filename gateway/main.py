@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from common.stream_tokens import trusted_keys_digest
 from gateway.config import (
     CameraTable,
     ConfigError,
@@ -48,6 +49,7 @@ class TrustedTokenKeys:
         from nacl.signing import VerifyKey
 
         self._keys = [(VerifyKey(key), until) for key, until in keys]
+        self.digest = trusted_keys_digest(keys)
 
     def __call__(self, message: bytes, signature: bytes) -> bool:
         from nacl.exceptions import BadSignatureError
@@ -182,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             set_holder=broker.set_holder,
             replace_cameras=replace_cameras, reseal=reseal,
             cameras_version=lambda: version[0], public_key=public_key,
+            token_keys_digest=lambda: verify.digest,
             replace_token_keys=lambda keys: verify.replace(token_keys_of(keys)),
             prober=Prober(open_sealed, verify_stream), preview=preview)
     except OSError as err:

@@ -33,11 +33,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from common.stream_tokens import trusted_keys_digest
 from server import ptz_broker
 from server.clocks import ClockWatch
 from server.gateways import CONTROL_TIMEOUT_S, gateway_table, seal, set_gateway_key
 from server.models import Camera, Gateway
 from server.security import SecretBox
+from server.stream_sessions import token_key_pairs
 
 log = logging.getLogger("iocwall.gateway")
 
@@ -168,12 +170,14 @@ class GatewaySync:
                  clock: Callable[[], datetime], *, embedded: str | None = None,
                  interval_s: float = SYNC_INTERVAL_S,
                  holders: ptz_broker.HolderNotices | None = None,
-                 clocks: ClockWatch | None = None) -> None:
+                 clocks: ClockWatch | None = None,
+                 token_keys: Callable[[], list[Any]] | None = None) -> None:
         """``embedded``: the name of the gateway this backend runs; its supervisor says when
         it is up (a pass that raced its restart must not mark it down). ``holders``: the PTZ
         lease notices, whose per-camera order the replay after a new table keeps."""
         self._sessions = sessions
         self._clocks = clocks
+        self._token_keys = token_keys  # what every gateway must trust (server.stream_sessions)
         self.wall_time: Callable[[], float] = time.time  # the server's clock gateways are held to
         self._holders = holders if holders is not None else ptz_broker.HolderNotices(box)
         self._embedded = embedded
@@ -257,6 +261,7 @@ class GatewaySync:
             if not isinstance(health, dict) or not health.get("ok"):
                 raise GatewayUnreachable(f"gateway {gateway.name}: not healthy")
             self._note_clock(gateway, health.get("time"), sent, received)
+            self._send_token_keys(gateway, health.get("token_keys_digest"))
             key = health.get("public_key")
             if isinstance(key, str) and key and key != gateway.public_key:
                 log.info("gateway %s reports a new key", gateway.name)
@@ -282,6 +287,18 @@ class GatewaySync:
         if gateway.name != self._embedded:
             gateway.last_seen_at = self._clock()
         return True
+
+    def _send_token_keys(self, gateway: Gateway, digest: object) -> None:
+        """A gateway that trusts another set of token keys than the backend wants (a rotation
+        it missed, or a restart from its file) is sent the set: nobody's session is refused
+        for long after a rotation, on any gateway."""
+        if self._token_keys is None or not isinstance(digest, str) or not digest:
+            return
+        entries = self._token_keys()
+        if trusted_keys_digest(token_key_pairs(entries)) == digest:
+            return
+        control_request(gateway, self._box, "PUT", "/token-keys", {"token_keys": entries})
+        log.info("gateway %s: token keys sent (%d)", gateway.name, len(entries))
 
     def _note_clock(self, gateway: Gateway, said: object, sent: float, received: float) -> None:
         """The gateway's clock against ours, NTP-style (its answer left between our send and

@@ -82,7 +82,8 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         runtime.gateway_sync = GatewaySync(
             runtime.sessions, runtime.secrets, clock,
             embedded=settings.gateway_name if settings.gateway == "embedded" else None,
-            holders=runtime.ptz_holders, clocks=runtime.clocks)
+            holders=runtime.ptz_holders, clocks=runtime.clocks,
+            token_keys=lambda: gateway_token_keys(settings.stream_token_key_file, clock()))
     if settings.gateway == "embedded":
         runtime.gateway_supervisor = GatewaySupervisor(
             runtime.sessions, settings, runtime.secrets,

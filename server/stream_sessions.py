@@ -57,6 +57,18 @@ def gateway_token_keys(key_file: Path, now: datetime) -> list[str | dict[str, An
     return entries
 
 
+def token_key_pairs(entries: list[str | dict[str, Any]]) -> list[tuple[bytes, float | None]]:
+    """:func:`gateway_token_keys`' entries as (raw key, until): what a gateway's digest of its
+    trusted keys is computed over."""
+    pairs: list[tuple[bytes, float | None]] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            pairs.append((base64.b64decode(entry), None))
+        else:
+            pairs.append((base64.b64decode(entry["key"]), float(entry["until"])))
+    return pairs
+
+
 @dataclass(frozen=True)
 class IssuedSession:
     token: StreamToken

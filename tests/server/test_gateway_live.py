@@ -17,6 +17,7 @@ from typing import Any
 
 import av
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, SealedBox
@@ -28,7 +29,7 @@ from server.gateways import GatewaySupervisor
 from server.main import create_app
 from server.models import AccessGrant, Camera, Gateway, Unit
 from server.stream_sessions import public_key_base64
-from tests.gateway.helpers import Reader, wait_until
+from tests.gateway.helpers import Reader, refused, wait_until
 from tests.server.conftest import Backend, MovableClock, TestDatabases, make_settings
 
 pytestmark = pytest.mark.lab
@@ -757,3 +758,33 @@ def test_the_gateways_clock_is_measured_at_every_contact_and_an_offset_is_audite
     rows = [r for r in live.audit_rows("clock_offset") if r["detail"]["subject"] == subject]
     assert len(rows) == 1 and -11 < rows[0]["detail"]["offset_s"] < -9, rows
     assert {o.subject: o.off for o in watch.offsets()}[subject] is True
+
+
+def test_a_gateway_trusting_other_token_keys_is_sent_the_backends_at_the_next_pass(
+        live: Backend) -> None:
+    """A remote gateway restarted from its file after a rotation trusts the old key only: the
+    backend sees it in the gateway's health and sends the keys it must trust, so sessions the
+    backend issues open again without anybody editing the gateway's file."""
+    from common.stream_tokens import trusted_keys_digest
+    from server.gateway_fleet import control_request
+    from server.stream_sessions import gateway_token_keys, token_key_pairs
+    runtime = runtime_of(live)
+    sync = runtime.gateway_sync
+    assert sync is not None
+    operator = live.login("ioc.operator")
+    camera_id = camera_of(live, 0)
+    wanted = gateway_token_keys(live.settings.stream_token_key_file, live.clock())
+    with runtime.sessions() as session:
+        gateway = session.execute(select(Gateway)).scalar_one()
+    health = control_request(gateway, runtime.secrets, "GET", "/health")
+    assert health["token_keys_digest"] == trusted_keys_digest(token_key_pairs(wanted))
+    stale = public_key_base64(Ed25519PrivateKey.generate())
+    control_request(gateway, runtime.secrets, "PUT", "/token-keys", {"token_keys": [stale]})
+    reply = open_session(live, operator, camera_id)
+    assert reply.status_code == 201 and refused(reply.json()["url"]), \
+        "a gateway not trusting the backend's key must refuse its sessions"
+    sync.sync()
+    assert control_request(gateway, runtime.secrets, "GET", "/health")["token_keys_digest"] \
+        == trusted_keys_digest(token_key_pairs(wanted))
+    viewer = play(live, operator, camera_id)
+    viewer.close()
