@@ -195,3 +195,48 @@ def test_killed_gateway_darkens_tiles_with_the_reason_and_they_are_live_within_3
     print(f"\nlive again {time.monotonic() - returned:.2f} s after the gateway's return")
     for key in keys:
         video.stop(key)
+
+
+def test_a_gateway_restarted_for_an_upgrade_darkens_each_tile_at_most_3_s(
+        qtbot: QtBot, qapp: QApplication, stack: DemoStack, tmp_path: Path, ops: Ops,
+        messages: MessageBridge, video: VideoService) -> None:
+    """An upgrade restarts the gateway (SIGTERM, the service manager's stop): from that moment
+    each tile may miss pictures for at most 3 s before it is live again."""
+    settings = SettingsStore(tmp_path)
+    auth = AuthService(settings, TokenStore())
+    auth.login(stack.server_url, "ward.dongphu.police", "demo", False)
+    client = auth.client
+    assert client is not None
+    keys, _tiles, _camera_ids = play_four_tiles(qtbot, video, client, "u")
+    backend = stack.processes[-1]
+    qtbot.waitUntil(lambda: _gateway_pid(backend.pid) is not None, timeout=30000)
+    old = _gateway_pid(backend.pid)
+    assert old is not None
+    qtbot.wait(500)
+    assert all(video.status(k).state is StreamState.LIVE for k in keys)
+    dark: dict[str, float] = {}  # when each tile last showed a new picture before it came back
+    went_dark: dict[str, float] = {}
+
+    def watch(key: str, status: TileStatus) -> None:
+        if key not in keys:
+            return
+        if status.state is not StreamState.LIVE:
+            went_dark.setdefault(key, time.monotonic())
+        elif key in went_dark and key not in dark:
+            dark[key] = time.monotonic() - went_dark[key]
+
+    video.tile_status_changed.connect(watch)
+    asked = time.monotonic()
+    os.kill(old, signal.SIGTERM)
+    qtbot.waitUntil(lambda: _gateway_pid(backend.pid) not in (None, old), timeout=30000)
+    qtbot.waitUntil(lambda: len(dark) == len(went_dark) and all(
+        video.status(k).state is StreamState.LIVE for k in keys), timeout=15000)
+    back = time.monotonic() - asked
+    print(f"\nplanned gateway restart: every tile live again {back:.2f} s after SIGTERM; "
+          f"dark per tile {sorted(round(v, 2) for v in dark.values())}")
+    video.tile_status_changed.disconnect(watch)
+    for key in keys:
+        video.stop(key)
+    # every tile went dark (the gateway closed its sessions at once) and came back by itself
+    assert set(dark) == set(keys)
+    assert max(dark.values()) <= 3.0, f"a tile was dark {max(dark.values()):.2f} s"
