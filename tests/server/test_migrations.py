@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -139,3 +141,65 @@ def test_a_database_from_before_the_site_row_is_marked_initialised(
     finally:
         engine.dispose()
     assert [(i, bool(d)) for i, d in rows] == [(1, demo)]
+
+
+# -- upgrades with the server up: expand, then contract ----------------------------------------
+
+VERSIONS = Path(__file__).resolve().parents[2] / "server" / "alembic" / "versions"
+# The first migration a real site can have run (``server init`` came with it): from the next one
+# on, an upgrade migrates while the old release still serves, so a migration only adds (new
+# tables, new nullable or defaulted columns, indexes); removing or changing what the old release
+# reads waits for a later "contract" migration (``PHASE = "contract"``), once no server of the
+# old release runs.
+FIRST_SITE_REVISION = "0013"
+CHANGES_WHAT_OLD_CODE_READS = ("drop_column", "drop_table", "rename_table", "drop_constraint")
+
+
+def contracting_calls(source: str) -> list[str]:
+    """The calls of a migration's ``upgrade()`` that the release before it could trip on."""
+    tree = ast.parse(source)
+    found: list[str] = []
+    for function in tree.body:
+        if not (isinstance(function, ast.FunctionDef) and function.name == "upgrade"):
+            continue
+        for node in ast.walk(function):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            text = ast.unparse(node)
+            relaxes_only = "nullable=True" in text and not any(
+                change in text for change in ("type_=", "new_column_name", "server_default"))
+            if node.func.attr in CHANGES_WHAT_OLD_CODE_READS or (
+                    node.func.attr == "add_column" and "nullable=False" in text
+                    and "server_default" not in text) or (
+                    node.func.attr == "alter_column" and not relaxes_only):
+                found.append(text)
+    return found
+
+
+def test_the_expand_check_finds_what_the_old_release_would_trip_on() -> None:
+    sample = ("def upgrade():\n"
+              "    op.add_column('a', sa.Column('x', sa.Integer(), nullable=True))\n"
+              "    op.add_column('a', sa.Column('y', sa.Integer(), nullable=False,"
+              " server_default='0'))\n"
+              "    op.add_column('a', sa.Column('z', sa.Integer(), nullable=False))\n"
+              "    with op.batch_alter_table('b') as batch:\n"
+              "        batch.drop_column('old')\n"
+              "        batch.alter_column('c', existing_type=sa.Integer(), nullable=True)\n"
+              "        batch.alter_column('d', type_=sa.BigInteger())\n"
+              "def downgrade():\n"
+              "    op.drop_table('a')\n")
+    assert contracting_calls(sample) == [
+        "op.add_column('a', sa.Column('z', sa.Integer(), nullable=False))",
+        "batch.drop_column('old')", "batch.alter_column('d', type_=sa.BigInteger())"]
+
+
+def test_migrations_after_the_first_site_release_only_expand() -> None:
+    later = [p for p in sorted(VERSIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
+             if p.name[:4] > FIRST_SITE_REVISION]
+    for path in later:
+        source = path.read_text(encoding="utf-8")
+        if re.search(r'^PHASE = "contract"$', source, re.MULTILINE):
+            continue
+        assert contracting_calls(source) == [], (
+            f"{path.name} changes what the running release reads: split it into an expand "
+            "migration now and a contract one (PHASE = \"contract\") in a later release")
