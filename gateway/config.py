@@ -57,6 +57,9 @@ class Upstream:
     transport: str = "auto"
     name: str = ""
     keeper: bool = True  # serve viewers from the GOP keeper (gateway/keeper.py), else relay
+    # privacy masks: (x, y, width, height) as fractions of the picture, blacked out before any
+    # viewer or the recorder gets the stream (Decree 13/2023); masked streams are re-encoded
+    masks: tuple[tuple[float, float, float, float], ...] = ()
     # a preview's id (camera 0, stream "preview"): a stream of a camera not saved yet
     preview_id: str = ""
 
@@ -204,11 +207,13 @@ class CameraTable:
             keeper = entry.get("keeper", True)  # the GOP keeper's switch
             if not isinstance(keeper, bool):
                 raise ConfigError(f"cameras[{n}].keeper: not true or false")
+            masks = parse_masks(entry.get("masks", []), f"cameras[{n}].masks")
             upstreams.append(Upstream(
                 camera_id=camera_id, stream=stream, url=bare,
                 username=str(entry.get("username") or user),
                 password=str(entry.get("password") or password),
-                transport=transport, name=str(entry.get("name", "")), keeper=keeper))
+                transport=transport, name=str(entry.get("name", "")),
+                keeper=keeper or bool(masks), masks=masks))
         return cls(upstreams)
 
     def get(self, camera_id: int, stream: str) -> Upstream | None:
@@ -219,6 +224,25 @@ class CameraTable:
 
     def __len__(self) -> int:
         return len(self._streams)
+
+
+MAX_MASKS = 16
+
+
+def parse_masks(value: Any, name: str) -> tuple[tuple[float, float, float, float], ...]:
+    """``[[x, y, width, height], ...]``, fractions of the picture inside it."""
+    if not isinstance(value, list) or len(value) > MAX_MASKS:
+        raise ConfigError(f"{name}: not a list of at most {MAX_MASKS} rectangles")
+    masks = []
+    for i, rect in enumerate(value):
+        if (not isinstance(rect, list) or len(rect) != 4
+                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in rect)):
+            raise ConfigError(f"{name}[{i}]: not [x, y, width, height]")
+        x, y, w, h = (float(v) for v in rect)
+        if not (0 <= x < 1 and 0 <= y < 1 and 0 < w <= 1 - x + 1e-9 and 0 < h <= 1 - y + 1e-9):
+            raise ConfigError(f"{name}[{i}]: not inside the picture (fractions 0–1)")
+        masks.append((x, y, w, h))
+    return tuple(masks)
 
 
 def _open_password(sealed: Any, open_sealed: OpenSealed | None, name: str) -> str:

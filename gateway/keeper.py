@@ -54,7 +54,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import gi
@@ -95,6 +95,7 @@ class VideoCodec:
     pay: str
     caps: str
     filler: bytes  # an access unit delimiter: a buffer that is no picture
+    decoder: str = ""  # to black out privacy masks, the pictures themselves
 
 
 @dataclass(frozen=True)
@@ -109,13 +110,14 @@ VIDEO = {
         "h264", "rtph264depay ! h264parse config-interval=-1 ! "
         "video/x-h264,stream-format=byte-stream,alignment=au",
         "rtph264pay pt=96 config-interval=-1",
-        "video/x-h264,stream-format=byte-stream,alignment=au", b"\x00\x00\x00\x01\x09\xf0"),
+        "video/x-h264,stream-format=byte-stream,alignment=au", b"\x00\x00\x00\x01\x09\xf0",
+        "avdec_h264"),
     "H265": VideoCodec(
         "h265", "rtph265depay ! h265parse config-interval=-1 ! "
         "video/x-h265,stream-format=byte-stream,alignment=au",
         "rtph265pay pt=96 config-interval=-1",
         "video/x-h265,stream-format=byte-stream,alignment=au",
-        b"\x00\x00\x00\x01\x46\x01\x50"),
+        b"\x00\x00\x00\x01\x46\x01\x50", "avdec_h265"),
 }
 AUDIO = {
     "PCMA": AudioCodec("pcma", "rtppcmadepay", "rtppcmapay pt=8"),
@@ -159,6 +161,34 @@ def parse_sdp(sdp: GstSdp.SDPMessage) -> Announce:
         elif kind == "audio" and audio is None and encoding in AUDIO:
             audio, audio_index = encoding, index
     return Announce(video, audio, video_index, audio_index)
+
+
+# A masked stream is decoded, blacked out and encoded again as H.264: no viewer and no recording
+# ever holds the masked pixels. A key frame every MASKED_KEY_FRAMES frames (2 s at 25 fps).
+MASKED_KEY_FRAMES = 50
+# Whole pictures, not slices from parallel threads: a viewer's first picture was cut in half.
+MASKED_ENCODER = ("x264enc tune=zerolatency sliced-threads=false speed-preset=veryfast "
+                  f"bframes=0 key-int-max={MASKED_KEY_FRAMES} ! h264parse config-interval=-1 ! "
+                  "video/x-h264,stream-format=byte-stream,alignment=au")
+Mask = tuple[float, float, float, float]
+
+
+def masks_svg(masks: tuple[Mask, ...]) -> str:
+    """The masks as an SVG stretched over the picture (``rsvgoverlay fit-to-frame``)."""
+    rects = "".join(f'<rect x="{x * 10000:.0f}" y="{y * 10000:.0f}" width="{w * 10000:.0f}" '
+                    f'height="{h * 10000:.0f}" fill="black"/>' for x, y, w, h in masks)
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="10000" height="10000" '
+            f'viewBox="0 0 10000 10000" preserveAspectRatio="none">{rects}</svg>')
+
+
+def masked_ingest(encoding: str) -> str:
+    """The video branch of a masked camera: its codec decoded, the masks drawn (the element
+    ``privacy``, whose ``data`` is :func:`masks_svg`), H.264 out."""
+    codec = VIDEO[encoding]
+    # "first": the branch's way in; rsvgoverlay's SVG input pad must not be mistaken for it
+    return (f"identity name=first ! {codec.ingest} ! {codec.decoder} ! videoconvert ! "
+            "rsvgoverlay name=privacy fit-to-frame=true ! videoconvert ! "
+            f"video/x-raw,format=I420 ! {MASKED_ENCODER}")
 
 
 def viewer_pipeline(announce: Announce) -> str:
@@ -283,8 +313,11 @@ class GopKeeper:
 
     def __init__(self, label: str, configure: Callable[[Gst.Element], None],
                  on_lost: Callable[[], None], transport: str = "auto",
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 masks: tuple[Mask, ...] = ()) -> None:
+        """``masks``: privacy masks; the stream is then re-encoded (:func:`masked_ingest`)."""
         self.label = label
+        self.masks = masks
         self._configure = configure
         self._on_lost = on_lost
         self._transport = transport
@@ -412,6 +445,8 @@ class GopKeeper:
 
     def _on_sdp(self, _src: Gst.Element, sdp: GstSdp.SDPMessage, pipeline: Gst.Element) -> None:
         announce = parse_sdp(sdp)
+        if self.masks and announce.video is not None:
+            announce = replace(announce, video="H264")  # what the masked branch gives viewers
         with self.lock:
             if pipeline is not self.pipeline:
                 return
@@ -447,14 +482,20 @@ class GopKeeper:
         encoding = (structure.get_string("encoding-name") or "").upper()
         media = structure.get_string("media")
         if media == "video" and encoding in VIDEO:
-            description, handler = VIDEO[encoding].ingest, self._on_video
+            description = masked_ingest(encoding) if self.masks else VIDEO[encoding].ingest
+            handler = self._on_video
         elif media == "audio" and encoding in AUDIO:
             description, handler = AUDIO[encoding].ingest, self._on_audio
         else:
             description, handler = "fakesink", None
         if handler is not None:
             description += f" ! {APPSINK}"
-        branch = Gst.parse_bin_from_description(description, True)
+        privacy_branch = handler is not None and media == "video" and bool(self.masks)
+        branch = Gst.parse_bin_from_description(description, not privacy_branch)
+        if privacy_branch:
+            branch.get_by_name("privacy").set_property("data", masks_svg(self.masks))
+            branch.add_pad(Gst.GhostPad.new(
+                "sink", branch.get_by_name("first").get_static_pad("sink")))
         if handler is not None:
             sink = _last_element(branch)
             sink.connect("new-sample", handler, pipeline)

@@ -221,7 +221,7 @@ class KeeperFactory(StreamFactory):
         self._on_unplayable = on_unplayable
         self.keeper = keeper if keeper is not None else GopKeeper(
             upstream.label, self.set_location, lambda: on_lost(upstream.path),
-            transport=upstream.transport)
+            transport=upstream.transport, masks=upstream.masks)
 
     def live_mount(self) -> KeeperFactory:
         return KeeperFactory(self.upstream, lambda _path: None, keeper=self.keeper, live=True)
