@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -179,6 +179,12 @@ class AdminService(QObject):
                       owner: QObject | None = None) -> Op[AdminCamera]:
         return self._write(CAMERAS, functools.partial(self._backend.update_camera, camera_id,
                                                       changes), self.tr("Camera change"), owner)
+
+    def set_privacy_masks(self, camera_id: int,
+                          masks: Sequence[tuple[float, float, float, float]],
+                          owner: QObject | None = None) -> Op[AdminCamera]:
+        work = functools.partial(self._backend.set_privacy_masks, camera_id, list(masks))
+        return self._write(CAMERAS, work, self.tr("Saving privacy masks"), owner)
 
     def set_camera_active(self, camera_id: int, active: bool,
                           owner: QObject | None = None) -> Op[AdminCamera]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json as jsonlib
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -361,6 +362,13 @@ class BackendApi(ABC):
         """``changes``: :meth:`CameraFields.changes` (fields left out stay)."""
         return _record(AdminCamera, self._call("PATCH", f"/admin/cameras/{int(camera_id)}",
                                                json=changes))
+
+    def set_privacy_masks(self, camera_id: int,
+                          masks: Sequence[tuple[float, float, float, float]]) -> AdminCamera:
+        """Replace the camera's privacy masks (``[]``: none)."""
+        return _record(AdminCamera, self._call(
+            "PUT", f"/admin/cameras/{int(camera_id)}/privacy-masks",
+            json={"masks": [[round(float(v), 4) for v in rect] for rect in masks]}))
 
     def set_camera_active(self, camera_id: int, active: bool) -> AdminCamera:
         step = "activate" if active else "deactivate"

@@ -13,6 +13,7 @@ functions only flush, the caller commits or rolls back, so a refusal leaves noth
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -441,6 +442,25 @@ def _check_camera(session: Session, values: dict[str, Any], camera: Camera | Non
     if external_id is not None and (camera is None or external_id != camera.external_id):
         if camera_by_external_id(session, external_id) is not None:
             raise Refused(CONFLICT, "external_id", "another camera has this external id")
+
+
+def set_privacy_masks(session: Session, actor: Actor, now: datetime, camera_id: int,
+                      masks: list[list[float]]) -> tuple[Camera, bool]:
+    """Replace a camera's privacy masks; (the camera, whether they changed)."""
+    camera = get_camera(session, camera_id)
+    for n, (x, y, width, height) in enumerate(masks):
+        if width <= 0 or height <= 0 or x + width > 1 + 1e-9 or y + height > 1 + 1e-9:
+            raise Refused(INVALID, f"masks.{n}", "a mask must be a region inside the picture "
+                          "(x + width and y + height at most 1, width and height above 0)")
+    rounded = [[round(v, 4) for v in rect] for rect in masks]
+    before = json.loads(camera.privacy_masks) if camera.privacy_masks else []
+    if rounded == before:
+        return camera, False
+    camera.privacy_masks = json.dumps(rounded) if rounded else None
+    _audit(session, actor, "camera_privacy_masks", now, camera_id=camera.id, before=before,
+           after=rounded)
+    log.info("%s: privacy masks set by %s (%d)", camera.name, actor.username, len(rounded))
+    return camera, True
 
 
 def _check_sealable(gateway: Gateway | None, has_password: bool) -> None:

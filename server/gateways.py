@@ -87,6 +87,10 @@ def set_gateway_key(session: Session, gateway: Gateway, public_key: str) -> list
 
 # -- the rows ---------------------------------------------------------------------------------
 
+def privacy_masks(camera: Camera) -> list[list[float]]:
+    return json.loads(camera.privacy_masks) if camera.privacy_masks else []
+
+
 def camera_entries(session: Session, gateway: Gateway, box: SecretBox) -> list[dict[str, Any]]:
     """The camera streams ``gateway`` serves, in its configuration's shape (sealed passwords)."""
     cameras = session.execute(select(Camera).where(Camera.gateway_id == gateway.id,
@@ -103,6 +107,9 @@ def camera_entries(session: Session, gateway: Gateway, box: SecretBox) -> list[d
                                      "name": camera.name}
             if camera.rtsp_password_sealed is not None:
                 entry["sealed_password"] = camera.rtsp_password_sealed
+            masks = privacy_masks(camera)
+            if masks:  # the same regions on both streams: they are fractions of the picture
+                entry["masks"] = masks
             entries.append(entry)
     return entries
 

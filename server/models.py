@@ -177,6 +177,8 @@ class Camera(Base):
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     direction: Mapped[int | None] = mapped_column(Integer, nullable=True)  # degrees, 0 = north
+    # [[x, y, width, height], ...] fractions of the picture, blacked out by the gateway
+    privacy_masks: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     ward: Mapped[Ward] = relationship(lazy="joined")
 

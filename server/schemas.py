@@ -755,6 +755,18 @@ class CameraUpdate(StrictInput):
     onvif_password: Secret | None = None
 
 
+MaskRect = Annotated[list[Annotated[float, Field(ge=0, le=1)]], Field(min_length=4,
+                                                                     max_length=4)]
+
+
+class PrivacyMasksUpdate(StrictInput):
+    """A camera's privacy masks, replacing the ones it has (``[]``: none): regions its
+    gateway blacks out before any viewer or recording gets them."""
+
+    masks: list[MaskRect] = Field(max_length=16,
+                                  description="[x, y, width, height] fractions of the picture")
+
+
 class CameraAdminPublic(BaseModel):
     """A camera as its administrators manage it: never a user name or password."""
 
@@ -783,6 +795,8 @@ class CameraAdminPublic(BaseModel):
     is_active: bool
     has_credentials: bool
     has_onvif_credentials: bool
+    privacy_masks: list[list[float]] = Field(
+        default_factory=list, description="[x, y, width, height] fractions of the picture")
 
 
 class ImportRowError(BaseModel):

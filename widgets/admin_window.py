@@ -38,6 +38,7 @@ from widgets.admin_dialogs import (
 )
 from widgets.admin_forms import refusal
 from widgets.list_detail import Action, Column, Identified, ListDetailPanel, always, with_item
+from widgets.privacy_masks import PrivacyMaskDialog
 
 translate = QCoreApplication.translate  # lupdate reads translate("AdminWindow", "text")
 
@@ -370,6 +371,8 @@ class AdminWindow(QMainWindow):
                                 shown=self._open_import is not None,
                                 object_name="import_cameras"))
         panel.add_action(Action("edit", self.tr("Edit…"), self.edit_camera, with_item))
+        panel.add_action(Action("masks", self.tr("Privacy masks…"), self.privacy_masks,
+                                with_item, object_name="privacy_masks"))
         panel.add_action(Action("toggle", self.tr("Deactivate / activate"), self.toggle_camera,
                                 with_item))
         return panel
@@ -392,6 +395,7 @@ class AdminWindow(QMainWindow):
             (self.tr("Gateway"), c.gateway or "—"),
             (self.tr("Credentials"), self.tr("held by the gateway") if c.has_credentials
              else self.tr("none")),
+            (self.tr("Privacy masks"), len(c.privacy_masks) or self.tr("none")),
             (self.tr("State"), words.active(c.is_active))])
 
     def add_camera(self) -> None:
@@ -406,6 +410,11 @@ class AdminWindow(QMainWindow):
         camera = self.camera_panel.selected()
         if camera is not None:
             self._open(CameraDialog(self.admin, self.wards, self.gateways, camera, parent=self))
+
+    def privacy_masks(self) -> None:
+        camera = self.camera_panel.selected()
+        if camera is not None:
+            self._open(PrivacyMaskDialog(self.admin, camera, parent=self))
 
     def toggle_camera(self) -> None:
         camera = self.camera_panel.selected()

@@ -121,6 +121,8 @@ class AdminCamera:
     is_active: bool
     has_credentials: bool
     has_onvif_credentials: bool = False
+    # (x, y, width, height) fractions of the picture its gateway blacks out
+    privacy_masks: tuple[tuple[float, ...], ...] = ()
 
 
 @dataclass

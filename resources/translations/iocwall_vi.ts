@@ -704,7 +704,7 @@
         </message>
         <message>
             <location filename="../../widgets/admin_panels.py" line="128" />
-            <location filename="../../widgets/admin_window.py" line="510" />
+            <location filename="../../widgets/admin_window.py" line="519" />
             <source>&amp;Administration</source>
             <translation>&amp;Quản trị</translation>
         </message>
@@ -802,22 +802,27 @@
             <translation>Sửa camera</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="186" />
+            <location filename="../../app/admin.py" line="187" />
+            <source>Saving privacy masks</source>
+            <translation>Đang lưu vùng che riêng tư</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="192" />
             <source>Camera state</source>
             <translation>Trạng thái camera</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="192" />
+            <location filename="../../app/admin.py" line="198" />
             <source>Camera probe</source>
             <translation>Dò camera</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="198" />
+            <location filename="../../app/admin.py" line="204" />
             <source>Import check</source>
             <translation>Kiểm tra tệp nhập</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="199" />
+            <location filename="../../app/admin.py" line="205" />
             <source>Camera import</source>
             <translation>Nhập camera</translation>
         </message>
@@ -825,389 +830,400 @@
     <context>
         <name>AdminWindow</name>
         <message>
-            <location filename="../../widgets/admin_window.py" line="79" />
+            <location filename="../../widgets/admin_window.py" line="80" />
             <source>%1 shown of %2</source>
             <translation>Hiển thị %1 / %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="94" />
+            <location filename="../../widgets/admin_window.py" line="95" />
             <source>Administration</source>
             <translation>Quản trị hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="115" />
+            <location filename="../../widgets/admin_window.py" line="116" />
             <source>Wards</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="116" />
+            <location filename="../../widgets/admin_window.py" line="117" />
             <source>Units</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="117" />
-            <location filename="../../widgets/admin_window.py" line="225" />
-            <location filename="../../widgets/admin_window.py" line="230" />
+            <location filename="../../widgets/admin_window.py" line="118" />
+            <location filename="../../widgets/admin_window.py" line="226" />
+            <location filename="../../widgets/admin_window.py" line="231" />
             <source>Accounts</source>
             <translation>Tài khoản</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="118" />
-            <location filename="../../widgets/admin_window.py" line="425" />
+            <location filename="../../widgets/admin_window.py" line="119" />
             <location filename="../../widgets/admin_window.py" line="434" />
+            <location filename="../../widgets/admin_window.py" line="443" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="119" />
+            <location filename="../../widgets/admin_window.py" line="120" />
             <source>Gateways</source>
             <translation>Gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="137" />
+            <location filename="../../widgets/admin_window.py" line="138" />
             <source>Loading…</source>
             <translation>Đang tải…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="192" />
-            <location filename="../../widgets/admin_window.py" line="194" />
-            <location filename="../../widgets/admin_window.py" line="222" />
-            <location filename="../../widgets/admin_window.py" line="227" />
-            <location filename="../../widgets/admin_window.py" line="360" />
-            <location filename="../../widgets/admin_window.py" line="382" />
-            <location filename="../../widgets/admin_window.py" line="423" />
-            <location filename="../../widgets/admin_window.py" line="430" />
+            <location filename="../../widgets/admin_window.py" line="193" />
+            <location filename="../../widgets/admin_window.py" line="195" />
+            <location filename="../../widgets/admin_window.py" line="223" />
+            <location filename="../../widgets/admin_window.py" line="228" />
+            <location filename="../../widgets/admin_window.py" line="361" />
+            <location filename="../../widgets/admin_window.py" line="385" />
+            <location filename="../../widgets/admin_window.py" line="432" />
+            <location filename="../../widgets/admin_window.py" line="439" />
             <source>Name</source>
             <translation>Tên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="193" />
-            <location filename="../../widgets/admin_window.py" line="195" />
-            <location filename="../../widgets/admin_window.py" line="226" />
-            <location filename="../../widgets/admin_window.py" line="231" />
-            <location filename="../../widgets/admin_window.py" line="263" />
-            <location filename="../../widgets/admin_window.py" line="285" />
-            <location filename="../../widgets/admin_window.py" line="365" />
-            <location filename="../../widgets/admin_window.py" line="395" />
-            <location filename="../../widgets/admin_window.py" line="429" />
-            <location filename="../../widgets/admin_window.py" line="435" />
+            <location filename="../../widgets/admin_window.py" line="194" />
+            <location filename="../../widgets/admin_window.py" line="196" />
+            <location filename="../../widgets/admin_window.py" line="227" />
+            <location filename="../../widgets/admin_window.py" line="232" />
+            <location filename="../../widgets/admin_window.py" line="264" />
+            <location filename="../../widgets/admin_window.py" line="286" />
+            <location filename="../../widgets/admin_window.py" line="366" />
+            <location filename="../../widgets/admin_window.py" line="399" />
+            <location filename="../../widgets/admin_window.py" line="438" />
+            <location filename="../../widgets/admin_window.py" line="444" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="196" />
+            <location filename="../../widgets/admin_window.py" line="197" />
             <source>Search wards</source>
             <translation>Tìm phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="197" />
+            <location filename="../../widgets/admin_window.py" line="198" />
             <source>New ward…</source>
             <translation>Thêm phường…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="199" />
+            <location filename="../../widgets/admin_window.py" line="200" />
             <source>Rename…</source>
             <translation>Đổi tên…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="200" />
-            <location filename="../../widgets/admin_window.py" line="236" />
-            <location filename="../../widgets/admin_window.py" line="270" />
-            <location filename="../../widgets/admin_window.py" line="373" />
+            <location filename="../../widgets/admin_window.py" line="201" />
+            <location filename="../../widgets/admin_window.py" line="237" />
+            <location filename="../../widgets/admin_window.py" line="271" />
+            <location filename="../../widgets/admin_window.py" line="376" />
             <source>Deactivate / activate</source>
             <translation>Ngừng / kích hoạt lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="217" />
-            <location filename="../../widgets/admin_window.py" line="253" />
-            <location filename="../../widgets/admin_window.py" line="338" />
-            <location filename="../../widgets/admin_window.py" line="414" />
+            <location filename="../../widgets/admin_window.py" line="218" />
+            <location filename="../../widgets/admin_window.py" line="254" />
+            <location filename="../../widgets/admin_window.py" line="339" />
+            <location filename="../../widgets/admin_window.py" line="423" />
             <source>Saved.</source>
             <translation>Đã lưu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="223" />
-            <location filename="../../widgets/admin_window.py" line="228" />
+            <location filename="../../widgets/admin_window.py" line="224" />
+            <location filename="../../widgets/admin_window.py" line="229" />
             <source>Kind</source>
             <translation>Loại</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="224" />
-            <location filename="../../widgets/admin_window.py" line="229" />
-            <location filename="../../widgets/admin_window.py" line="361" />
-            <location filename="../../widgets/admin_window.py" line="382" />
+            <location filename="../../widgets/admin_window.py" line="225" />
+            <location filename="../../widgets/admin_window.py" line="230" />
+            <location filename="../../widgets/admin_window.py" line="362" />
+            <location filename="../../widgets/admin_window.py" line="385" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="232" />
+            <location filename="../../widgets/admin_window.py" line="233" />
             <source>Search units</source>
             <translation>Tìm đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="233" />
+            <location filename="../../widgets/admin_window.py" line="234" />
             <source>New unit…</source>
             <translation>Thêm đơn vị…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="235" />
-            <location filename="../../widgets/admin_window.py" line="267" />
-            <location filename="../../widgets/admin_window.py" line="372" />
-            <location filename="../../widgets/admin_window.py" line="439" />
+            <location filename="../../widgets/admin_window.py" line="236" />
+            <location filename="../../widgets/admin_window.py" line="268" />
+            <location filename="../../widgets/admin_window.py" line="373" />
+            <location filename="../../widgets/admin_window.py" line="448" />
             <source>Edit…</source>
             <translation>Sửa…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="258" />
-            <location filename="../../widgets/admin_window.py" line="283" />
+            <location filename="../../widgets/admin_window.py" line="259" />
+            <location filename="../../widgets/admin_window.py" line="284" />
             <source>User name</source>
             <translation>Tên đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="259" />
-            <location filename="../../widgets/admin_window.py" line="283" />
+            <location filename="../../widgets/admin_window.py" line="260" />
+            <location filename="../../widgets/admin_window.py" line="284" />
             <source>Full name</source>
             <translation>Họ và tên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="260" />
-            <location filename="../../widgets/admin_window.py" line="284" />
+            <location filename="../../widgets/admin_window.py" line="261" />
+            <location filename="../../widgets/admin_window.py" line="285" />
             <source>Unit</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="261" />
-            <location filename="../../widgets/admin_window.py" line="284" />
+            <location filename="../../widgets/admin_window.py" line="262" />
+            <location filename="../../widgets/admin_window.py" line="285" />
             <source>Role</source>
             <translation>Vai trò</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="262" />
+            <location filename="../../widgets/admin_window.py" line="263" />
             <source>Sessions</source>
             <translation>Phiên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="264" />
+            <location filename="../../widgets/admin_window.py" line="265" />
             <source>Search accounts</source>
             <translation>Tìm tài khoản</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="265" />
+            <location filename="../../widgets/admin_window.py" line="266" />
             <source>New account…</source>
             <translation>Thêm tài khoản…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="268" />
+            <location filename="../../widgets/admin_window.py" line="269" />
             <source>Reset password…</source>
             <translation>Đặt lại mật khẩu…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="272" />
+            <location filename="../../widgets/admin_window.py" line="273" />
             <source>End every session</source>
             <translation>Kết thúc mọi phiên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="287" />
+            <location filename="../../widgets/admin_window.py" line="288" />
             <source>Password</source>
             <translation>Mật khẩu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="287" />
+            <location filename="../../widgets/admin_window.py" line="288" />
             <source>must be changed at the next login</source>
             <translation>phải đổi ở lần đăng nhập tới</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="289" />
+            <location filename="../../widgets/admin_window.py" line="290" />
             <source>Open sessions</source>
             <translation>Phiên đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="292" />
+            <location filename="../../widgets/admin_window.py" line="293" />
             <source>None.</source>
             <translation>Không có.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="293" />
+            <location filename="../../widgets/admin_window.py" line="294" />
             <source>End session</source>
             <translation>Kết thúc phiên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="296" />
+            <location filename="../../widgets/admin_window.py" line="297" />
             <source>Session %1</source>
             <translation>Phiên %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="297" />
+            <location filename="../../widgets/admin_window.py" line="298" />
             <source>since %1, until %2</source>
             <translation>từ %1 đến %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="349" />
+            <location filename="../../widgets/admin_window.py" line="350" />
             <source>The session has ended.</source>
             <translation>Phiên đã kết thúc.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="355" />
+            <location filename="../../widgets/admin_window.py" line="356" />
             <source>Every session of the account has ended.</source>
             <translation>Mọi phiên của tài khoản đã kết thúc.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="362" />
-            <location filename="../../widgets/admin_window.py" line="383" />
+            <location filename="../../widgets/admin_window.py" line="363" />
+            <location filename="../../widgets/admin_window.py" line="386" />
             <source>System</source>
             <translation>Hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="363" />
-            <location filename="../../widgets/admin_window.py" line="392" />
+            <location filename="../../widgets/admin_window.py" line="364" />
+            <location filename="../../widgets/admin_window.py" line="395" />
             <source>Gateway</source>
             <translation>Gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="364" />
-            <location filename="../../widgets/admin_window.py" line="393" />
+            <location filename="../../widgets/admin_window.py" line="365" />
+            <location filename="../../widgets/admin_window.py" line="396" />
             <source>Credentials</source>
             <translation>Thông tin đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="366" />
+            <location filename="../../widgets/admin_window.py" line="367" />
             <source>Search cameras</source>
             <translation>Tìm camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="367" />
+            <location filename="../../widgets/admin_window.py" line="368" />
             <source>Add camera…</source>
             <translation>Thêm camera…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="369" />
+            <location filename="../../widgets/admin_window.py" line="370" />
             <source>Import CSV…</source>
             <translation>Nhập từ CSV…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="384" />
+            <location filename="../../widgets/admin_window.py" line="374" />
+            <source>Privacy masks…</source>
+            <translation>Vùng che riêng tư…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="387" />
             <source>Owner category</source>
             <translation>Loại chủ sở hữu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="385" />
+            <location filename="../../widgets/admin_window.py" line="388" />
             <source>Location</source>
             <translation>Vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="386" />
+            <location filename="../../widgets/admin_window.py" line="389" />
             <source>Latitude</source>
             <translation>Vĩ độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="386" />
+            <location filename="../../widgets/admin_window.py" line="389" />
             <source>Longitude</source>
             <translation>Kinh độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="387" />
+            <location filename="../../widgets/admin_window.py" line="390" />
             <source>Direction</source>
             <translation>Hướng</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="388" />
+            <location filename="../../widgets/admin_window.py" line="391" />
             <source>Main stream</source>
             <translation>Luồng chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="388" />
+            <location filename="../../widgets/admin_window.py" line="391" />
             <source>Sub stream</source>
             <translation>Luồng phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="389" />
+            <location filename="../../widgets/admin_window.py" line="392" />
             <source>ONVIF</source>
             <translation>ONVIF</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="390" />
+            <location filename="../../widgets/admin_window.py" line="393" />
             <source>PTZ</source>
             <translation>PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="390" />
+            <location filename="../../widgets/admin_window.py" line="393" />
             <source>yes</source>
             <translation>có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="390" />
+            <location filename="../../widgets/admin_window.py" line="393" />
             <source>no</source>
             <translation>không</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="391" />
+            <location filename="../../widgets/admin_window.py" line="394" />
             <source>Transport</source>
             <translation>Giao thức truyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="393" />
+            <location filename="../../widgets/admin_window.py" line="396" />
             <source>held by the gateway</source>
             <translation>gateway đang giữ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="394" />
+            <location filename="../../widgets/admin_window.py" line="397" />
+            <location filename="../../widgets/admin_window.py" line="398" />
             <source>none</source>
             <translation>không có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="420" />
+            <location filename="../../widgets/admin_window.py" line="398" />
+            <source>Privacy masks</source>
+            <translation>Vùng che riêng tư</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="429" />
             <source>never</source>
             <translation>chưa bao giờ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="424" />
-            <location filename="../../widgets/admin_window.py" line="431" />
+            <location filename="../../widgets/admin_window.py" line="433" />
+            <location filename="../../widgets/admin_window.py" line="440" />
             <source>RTSP</source>
             <translation>RTSP</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="426" />
+            <location filename="../../widgets/admin_window.py" line="435" />
             <source>Key</source>
             <translation>Khóa</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="426" />
+            <location filename="../../widgets/admin_window.py" line="435" />
             <source>reported</source>
             <translation>đã báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="427" />
+            <location filename="../../widgets/admin_window.py" line="436" />
             <source>not yet</source>
             <translation>chưa có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="428" />
-            <location filename="../../widgets/admin_window.py" line="434" />
+            <location filename="../../widgets/admin_window.py" line="437" />
+            <location filename="../../widgets/admin_window.py" line="443" />
             <source>Last heard</source>
             <translation>Liên lạc lần cuối</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="432" />
+            <location filename="../../widgets/admin_window.py" line="441" />
             <source>PTZ port</source>
             <translation>Cổng PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="433" />
+            <location filename="../../widgets/admin_window.py" line="442" />
             <source>Control</source>
             <translation>Điều khiển</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="436" />
+            <location filename="../../widgets/admin_window.py" line="445" />
             <source>Search gateways</source>
             <translation>Tìm gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="437" />
+            <location filename="../../widgets/admin_window.py" line="446" />
             <source>Add gateway…</source>
             <translation>Thêm gateway…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="511" />
+            <location filename="../../widgets/admin_window.py" line="520" />
             <source>Site administration…</source>
             <translation>Quản trị hệ thống…</translation>
         </message>
@@ -3747,6 +3763,49 @@
             <location filename="../../widgets/password_change.py" line="63" />
             <source>Password change</source>
             <translation>Đổi mật khẩu</translation>
+        </message>
+    </context>
+    <context>
+        <name>PrivacyMaskDialog</name>
+        <message>
+            <location filename="../../widgets/privacy_masks.py" line="155" />
+            <source>Privacy masks of %1</source>
+            <translation>Vùng che riêng tư của %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/privacy_masks.py" line="158" />
+            <source>Drag on the frame on the right to black out a region (a window, a yard); right-click a region to remove it. Once saved, the camera's gateway blacks the regions out for every viewer, the recordings and the exported clips; the live picture on the left shows the result within seconds.</source>
+            <translation>Kéo chuột trên khung bên phải để che đen một vùng (cửa sổ, sân nhà); nhấp chuột phải vào một vùng để bỏ nó. Sau khi lưu, cổng truyền hình của camera che đen các vùng này với mọi người xem, trong bản ghi và trong clip xuất ra; hình trực tiếp bên trái cho thấy kết quả sau vài giây.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/privacy_masks.py" line="180" />
+            <source>Remove all</source>
+            <translation>Bỏ tất cả</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/privacy_masks.py" line="182" />
+            <source>Save</source>
+            <translation>Lưu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/privacy_masks.py" line="186" />
+            <source>Close</source>
+            <translation>Đóng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/privacy_masks.py" line="200" />
+            <source>%1 region(s), at most %2</source>
+            <translation>%1 vùng, tối đa %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/privacy_masks.py" line="218" />
+            <source>Saved: %1 region(s).</source>
+            <translation>Đã lưu: %1 vùng.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/privacy_masks.py" line="223" />
+            <source>The masks were not saved: %1</source>
+            <translation>Chưa lưu được vùng che: %1</translation>
         </message>
     </context>
     <context>

@@ -788,3 +788,64 @@ def test_a_gateway_trusting_other_token_keys_is_sent_the_backends_at_the_next_pa
         == trusted_keys_digest(token_key_pairs(wanted))
     viewer = play(live, operator, camera_id)
     viewer.close()
+
+
+def test_a_privacy_mask_set_by_an_administrator_is_black_live_recorded_and_exported(
+        live: Backend, tmp_path: Path) -> None:
+    """Decree 13/2023: an administrator masks the top-left quarter of a camera; from its
+    gateway's next table every viewer, the recording and a clip cut from it show it black,
+    and the change is audited with the masks before and after."""
+    from server.clips import extract_clip
+    from server.models import RecordingSegment
+    from server.recorder import CameraRecorder, GatewaySessions, RecordTarget
+    from tests.gateway.test_privacy_masks import pictures, quarters
+
+    admin, operator = live.login("ioc.admin"), live.login("ioc.operator")
+    camera_id = camera_of(live, 0)
+    refused_mask = live.put(f"/admin/cameras/{camera_id}/privacy-masks", admin,
+                            json={"masks": [[0.6, 0.0, 0.5, 0.5]]})
+    assert refused_mask.status_code == 422 and refused_mask.json()["field"] == "masks.0"
+    reply = live.put(f"/admin/cameras/{camera_id}/privacy-masks", admin,
+                     json={"masks": [[0.0, 0.0, 0.5, 0.5]]})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["privacy_masks"] == [[0.0, 0.0, 0.5, 0.5]]
+    assert live.put(f"/admin/cameras/{camera_id}/privacy-masks", operator,
+                    json={"masks": []}).status_code == 403
+    row = live.audit_rows("camera_privacy_masks")[-1]
+    assert (row["detail"]["before"], row["detail"]["after"]) == ([], [[0.0, 0.0, 0.5, 0.5]])
+
+    def masked_live() -> bool:
+        session = open_session(live, operator, camera_id)
+        if session.status_code != 201:
+            return False
+        codec, planes = pictures(session.json()["url"], 3)
+        return codec == "h264" and all(quarters(p)[0] < 20 < 40 < quarters(p)[1]
+                                       for p in planes)
+
+    assert wait_until(masked_live, 30, step=0.5), "live viewers still see the masked region"
+
+    runtime = runtime_of(live)
+    settings = live.settings.model_copy(update={"segment_seconds": 2})
+    recorder = CameraRecorder(
+        RecordTarget(camera_id, "CAM-01", lambda: GatewaySessions(
+            runtime.sessions, settings, runtime.stream_key).open(camera_id)),
+        runtime.sessions, settings)
+    recorder.start()
+    try:
+        def segments() -> list[RecordingSegment]:
+            with runtime.sessions() as session:
+                return list(session.execute(select(RecordingSegment).where(
+                    RecordingSegment.camera_id == camera_id)
+                    .order_by(RecordingSegment.start_at)).scalars())
+
+        assert wait_until(lambda: len(segments()) >= 2, 40, step=0.5), "nothing recorded"
+    finally:
+        recorder.stop()
+    recorded = segments()
+    for segment in recorded:
+        _codec, planes = pictures(segment.path, 3)
+        assert planes and all(quarters(p)[0] < 20 for p in planes), "recorded unmasked"
+    clip = tmp_path / "clip.mp4"
+    extract_clip(recorded, recorded[0].start_at, recorded[-1].end_at, clip)
+    _codec, planes = pictures(str(clip), 10)
+    assert len(planes) == 10 and all(quarters(p)[0] < 20 < 40 < quarters(p)[1] for p in planes)

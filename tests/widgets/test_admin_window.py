@@ -423,3 +423,54 @@ def test_a_gateway_is_added_and_edited_through_its_dialogs(
     changed = next(g for g in admin_client.gateways() if g.id == created.id)
     assert (changed.rtsp_port, changed.ptz_port, changed.is_active) == (8555, 8081, False)
     assert changed.control_url == "http://127.0.0.1:9"
+
+
+def test_privacy_masks_are_drawn_removed_and_saved_from_the_camera_panel(
+        start: Any, qtbot: QtBot, admin_client: BackendClient) -> None:
+    from PySide6.QtCore import QPoint, QPointF, Qt
+
+    from widgets.privacy_masks import MaskCanvas, PrivacyMaskDialog
+
+    window = open_admin(start("ioc.admin"), qtbot)
+    qtbot.waitUntil(lambda: bool(window.cameras), timeout=20_000)
+    camera = window.cameras[0]
+    window.tabs.setCurrentWidget(window.camera_panel)
+    assert window.camera_panel.select(camera.id)
+    window.privacy_masks()
+    dialog = window.dialog
+    assert isinstance(dialog, PrivacyMaskDialog)
+    canvas: MaskCanvas = dialog.canvas
+    qtbot.waitUntil(lambda: canvas.frame().width() > 100, timeout=5_000)
+
+    def at(x: float, y: float) -> QPoint:
+        frame = canvas.frame()
+        return QPointF(frame.left() + x * frame.width(),
+                       frame.top() + y * frame.height()).toPoint()
+
+    def drag(a: tuple[float, float], b: tuple[float, float]) -> None:
+        qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=at(*a))
+        qtbot.mouseMove(canvas, at(*b))
+        qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=at(*b))
+
+    drag((0.1, 0.2), (0.5, 0.6))
+    drag((0.7, 0.7), (0.9, 0.95))
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=at(0.3, 0.3))  # no drag: nothing
+    assert len(canvas.masks) == 2
+    qtbot.mouseClick(canvas, Qt.MouseButton.RightButton, pos=at(0.8, 0.8))  # removed
+    assert len(canvas.masks) == 1
+    x, y, width, height = canvas.masks[0]
+    assert abs(x - 0.1) < 0.01 and abs(y - 0.2) < 0.01
+    assert abs(width - 0.4) < 0.01 and abs(height - 0.4) < 0.01
+    assert dialog.count_label.text().startswith("1 ")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: len(admin_client.admin_camera(camera.id).privacy_masks) == 1,
+                    timeout=20_000)
+    assert admin_client.admin_camera(camera.id).privacy_masks[0] == canvas.masks[0]
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=5_000)
+    assert dialog.count_label.text().startswith("Saved: 1")
+    canvas.clear()
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: admin_client.admin_camera(camera.id).privacy_masks == (),
+                    timeout=20_000)
+    dialog.reject()
+    qtbot.waitUntil(lambda: window.dialog is None, timeout=5_000)

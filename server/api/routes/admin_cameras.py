@@ -33,8 +33,15 @@ from server.camera_probe import (
     probe_camera,
 )
 from server.deps import AdminUser, NowDep, RuntimeDep, SessionDep
+from server.gateways import privacy_masks
 from server.models import Camera, Gateway
-from server.schemas import CameraAdminPublic, CameraCreate, CameraImportPublic, CameraUpdate
+from server.schemas import (
+    CameraAdminPublic,
+    CameraCreate,
+    CameraImportPublic,
+    CameraUpdate,
+    PrivacyMasksUpdate,
+)
 from server.security import SecretBox
 
 router = APIRouter(prefix="/admin/cameras", tags=["admin"],
@@ -58,6 +65,7 @@ def camera_admin_public(camera: Camera, box: SecretBox,
         ptz=camera.ptz, public=camera.public, record=camera.record,
         transport=camera.transport, gateway_id=camera.gateway_id,
         gateway=gateway.name if gateway is not None else None, is_active=camera.is_active,
+        privacy_masks=privacy_masks(camera),
         has_credentials=camera.gateway_id is not None
         and camera.rtsp_password_sealed is not None,
         has_onvif_credentials=camera.gateway_id is not None
@@ -212,6 +220,21 @@ def _set_active(camera_id: int, active: bool, session: SessionDep, admin: AdminU
         _sync(runtime)
         if not active and runtime.gateways is not None:
             runtime.gateways.revoke_camera(camera.id)
+    return _answer(session, camera, runtime)
+
+
+@router.put("/{camera_id}/privacy-masks")
+def set_privacy_masks(camera_id: Id, body: PrivacyMasksUpdate, session: SessionDep,
+                      admin: AdminUser, now: NowDep, runtime: RuntimeDep) -> CameraAdminPublic:
+    """Replace the camera's privacy masks (audited, before and after). Its gateway serves the
+    masked picture from its next table: viewers reconnect to it, and recordings from then on
+    hold it; what was recorded before stays as it was."""
+    with refusals(session):
+        camera, changed = services.set_privacy_masks(session, services.Actor.of(admin), now,
+                                                     camera_id, body.masks)
+    session.commit()
+    if changed:
+        _sync(runtime)
     return _answer(session, camera, runtime)
 
 
