@@ -169,6 +169,7 @@ CALLS: dict[str, list[Call]] = {
     "admin_camera": [lambda c: c.admin_camera(3)],
     "create_camera": [lambda c: c.create_camera(CameraFields("c", 2, main_url="rtsp://h/p"))],
     "update_camera": [lambda c: c.update_camera(3, {"transport": "tcp"})],
+    "set_privacy_masks": [lambda c: c.set_privacy_masks(3, [(0.0, 0.0, 0.5, 0.5)])],
     "set_camera_active": [lambda c: c.set_camera_active(3, False),
                           lambda c: c.set_camera_active(3, True)],
     "gateways": [lambda c: c.gateways()],
