@@ -142,7 +142,8 @@ class DemoStack:
             parts = urlsplit(normalize_server_url(self.server_url))
             server = self._spawn("server", [
                 sys.executable, "-m", "server", "--demo", "--lab-manifest",
-                str(self.manifest_path), "--host", parts.hostname or "127.0.0.1",
+                str(self.manifest_path), "--insecure-loopback", "--host",
+                parts.hostname or "127.0.0.1",
                 "--port", str(parts.port or 8700)])
             waiting_since = time.monotonic()
             report(DemoProgress("backend", 0, 0))
