@@ -42,6 +42,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import ssl
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
@@ -117,7 +118,8 @@ class ControlServer(ServedHttp):
                  reseal: Callable[[str, str], str] | None = None,
                  cameras_version: Callable[[], str] = lambda: "",
                  public_key: str | None = None, prober: Prober | None = None,
-                 preview: Callable[[Any], dict[str, Any]] | None = None) -> None:
+                 preview: Callable[[Any], dict[str, Any]] | None = None,
+                 tls: ssl.SSLContext | None = None) -> None:
         """``replace_cameras(entries, ptz_entries, version)``, ``reseal(sealed, to_key)`` and
         ``preview(body)`` raise :class:`BadRequest` (or ``ValueError``) naming what is wrong
         with their input; ``preview`` raises :class:`~gateway.previews.PreviewsBusy` too."""
@@ -218,4 +220,4 @@ class ControlServer(ServedHttp):
                     return
                 self._answer(HTTPStatus.OK, result)
 
-        super().__init__(address, port, Handler, "control")
+        super().__init__(address, port, Handler, "control", tls)

@@ -115,6 +115,18 @@ class Settings(BaseModel):
         return self.data_dir / "gateway-local"
 
     @property
+    def tls_dir(self) -> Path:
+        """The site's certificates (``server.tls``): ``ca.crt``, ``server.crt``…"""
+        return self.data_dir / "tls"
+
+    @property
+    def site_ca_file(self) -> Path | None:
+        """The site CA's certificate, None for a site without certificates (development on
+        loopback): gateways, the recorder and workstations trust it and nothing else."""
+        ca = self.tls_dir / "ca.crt"
+        return ca if ca.is_file() else None
+
+    @property
     def calendar_file(self) -> Path:
         """The operating unit's working-day adjustments (``server.working_calendar``)."""
         return self.data_dir / "working-calendar.json"

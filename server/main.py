@@ -24,6 +24,7 @@ from server.recorder import Recorder
 from server.security import Passwords, SecretBox
 from server.signing import load_or_create_signing_key
 from server.stream_sessions import load_or_create_token_key, public_key_base64
+from server.tls import trust_site_ca
 
 log = logging.getLogger("iocwall.api")
 
@@ -44,6 +45,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     if settings.record:
         prepare_private_dir(settings.recordings_root)
     engine = make_engine(settings.database_url)
+    trust_site_ca(settings.site_ca_file)
     runtime = Runtime(
         settings=settings,
         engine=engine,

@@ -18,8 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import socket
+import ssl
+import threading
+import urllib.request
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from http.client import HTTPResponse
 from pathlib import Path
 
 from cryptography import x509
@@ -250,3 +254,34 @@ def gateway_cert(tls: SiteTls, name: str, hosts: Sequence[str], out: Path) -> tu
     issue(tls, f"iocwall gateway {name}", hosts, cert, key)
     _write_public(out / "ca.crt", tls.ca_cert.read_bytes())
     return cert, key
+
+
+# -- the backend's calls to its gateways --------------------------------------------------------
+
+_trust_lock = threading.Lock()
+_gateway_context: ssl.SSLContext | None = None
+
+
+def trust_site_ca(ca_file: Path | None) -> None:
+    """The CA the backend checks its gateways' control endpoints against: the site's, set when
+    the app is built (``server.main.create_app``). Many services call gateways (the fleet's
+    sync, revocations, PTZ holders, probes, previews) and all must trust this CA and no
+    other; one setting here keeps any of them from opening ``https://`` with the system's
+    trust store."""
+    global _gateway_context
+    context = ssl.create_default_context(cafile=str(ca_file)) if ca_file is not None else None
+    with _trust_lock:
+        _gateway_context = context
+
+
+def open_gateway(request: urllib.request.Request, timeout: float) -> HTTPResponse:
+    """``urlopen`` of a gateway control call; ``https://`` only against the site CA (a site
+    without one refuses ``https://`` control URLs rather than trusting anything)."""
+    with _trust_lock:
+        context = _gateway_context
+    if request.full_url.startswith("https://") and context is None:
+        raise ssl.SSLError("an https:// gateway, but this site has no CA to check it against")
+    answer: HTTPResponse = urllib.request.urlopen(request, timeout=timeout,  # noqa: S310
+                                                  context=context)
+    return answer
+
