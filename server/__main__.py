@@ -395,6 +395,8 @@ def _serve(args: argparse.Namespace) -> int:
     if isinstance(transport, str):  # why not
         print(transport, file=sys.stderr)
         return NOT_INITIALISED
+    if transport is None:
+        settings = settings.model_copy(update={"insecure_loopback": True})
     app = create_app(settings)
     if args.lab_manifest is not None and not args.demo:
         log.warning("--lab-manifest is only used with --demo")

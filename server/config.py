@@ -85,6 +85,9 @@ class Settings(BaseModel):
     gateway_ptz_port: int = 8556  # its PTZ broker (ONVIF), on the RTSP address; 0: any
     ffmpeg: str = "ffmpeg"
     ffprobe: str = "ffprobe"
+    # development on loopback (``--insecure-loopback``): the whole site in clear, the embedded
+    # gateway too, whatever certificates the data dir holds
+    insecure_loopback: bool = False
 
     @property
     def secret_key_file(self) -> Path:
@@ -124,7 +127,7 @@ class Settings(BaseModel):
         """The site CA's certificate, None for a site without certificates (development on
         loopback): gateways, the recorder and workstations trust it and nothing else."""
         ca = self.tls_dir / "ca.crt"
-        return ca if ca.is_file() else None
+        return ca if ca.is_file() and not self.insecure_loopback else None
 
     @property
     def calendar_file(self) -> Path:

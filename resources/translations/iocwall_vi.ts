@@ -2845,6 +2845,29 @@
         </message>
     </context>
     <context>
+        <name>FingerprintDialog</name>
+        <message>
+            <location filename="../../widgets/fingerprint_dialog.py" line="36" />
+            <source>New server — check its certificate</source>
+            <translation>Máy chủ mới — kiểm tra chứng chỉ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/fingerprint_dialog.py" line="38" />
+            <source>This computer has not met the server at %1 before. Before your password is sent, compare the fingerprint below with the one your administrator reads out to you (python -m server tls-fingerprint on the server). Accept only if every group matches.</source>
+            <translation>Máy tính này chưa từng kết nối tới máy chủ %1. Trước khi gửi mật khẩu, hãy so sánh dấu vân tay dưới đây với dấu vân tay do quản trị viên đọc cho bạn (lệnh python -m server tls-fingerprint trên máy chủ). Chỉ chấp nhận khi mọi nhóm ký tự đều trùng khớp.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/fingerprint_dialog.py" line="49" />
+            <source>They match: trust this server</source>
+            <translation>Trùng khớp: tin cậy máy chủ này</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/fingerprint_dialog.py" line="52" />
+            <source>They differ: do not connect</source>
+            <translation>Không khớp: không kết nối</translation>
+        </message>
+    </context>
+    <context>
         <name>GatewayDialog</name>
         <message>
             <location filename="../../widgets/admin_dialogs.py" line="383" />
@@ -3215,83 +3238,98 @@
     <context>
         <name>LoginDialog</name>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="54" />
+            <location filename="../../widgets/login_dialog.py" line="61" />
             <source>iocwall — Log in</source>
             <translation>iocwall — Đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="57" />
+            <location filename="../../widgets/login_dialog.py" line="64" />
             <source>Smart City Monitoring and Operations Center — Đồng Hới</source>
             <translation>Trung tâm Giám sát, điều hành đô thị thông minh — Đồng Hới</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="68" />
+            <location filename="../../widgets/login_dialog.py" line="75" />
             <source>Remember me on this computer</source>
             <translation>Ghi nhớ đăng nhập trên máy này</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="72" />
+            <location filename="../../widgets/login_dialog.py" line="79" />
             <source>Server</source>
             <translation>Máy chủ</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="73" />
+            <location filename="../../widgets/login_dialog.py" line="80" />
             <source>User name</source>
             <translation>Tên đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="74" />
+            <location filename="../../widgets/login_dialog.py" line="81" />
             <source>Password</source>
             <translation>Mật khẩu</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="86" />
-            <location filename="../../widgets/login_dialog.py" line="119" />
+            <location filename="../../widgets/login_dialog.py" line="93" />
+            <location filename="../../widgets/login_dialog.py" line="126" />
             <source>Log in</source>
             <translation>Đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="87" />
+            <location filename="../../widgets/login_dialog.py" line="94" />
             <source>Cancel</source>
             <translation>Hủy</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="103" />
+            <location filename="../../widgets/login_dialog.py" line="110" />
             <source>Enter the server address, your user name and password.</source>
             <translation>Nhập địa chỉ máy chủ, tên đăng nhập và mật khẩu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="119" />
+            <location filename="../../widgets/login_dialog.py" line="126" />
             <source>Logging in…</source>
             <translation>Đang đăng nhập…</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="137" />
+            <location filename="../../widgets/login_dialog.py" line="150" />
+            <source>Not connected: the server's certificate was not accepted. Nothing was sent to it.</source>
+            <translation>Chưa kết nối: chứng chỉ của máy chủ không được chấp nhận. Không có dữ liệu nào được gửi đi.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="165" />
+            <source>The server's certificate is not from the certificate authority this computer trusts for it. Someone may be intercepting the connection: nothing was sent. Call the IOC's administrator.</source>
+            <translation>Chứng chỉ của máy chủ không do tổ chức cấp chứng chỉ mà máy tính này tin cậy cho máy chủ đó cấp. Có thể kết nối đang bị nghe lén: không có dữ liệu nào được gửi đi. Hãy gọi quản trị viên của Trung tâm IOC.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="169" />
+            <source>The server did not prove its identity (its certificate authority is invalid). Nothing was sent. Call the IOC's administrator.</source>
+            <translation>Máy chủ không chứng minh được danh tính (tổ chức cấp chứng chỉ không hợp lệ). Không có dữ liệu nào được gửi đi. Hãy gọi quản trị viên của Trung tâm IOC.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/login_dialog.py" line="173" />
             <source>Too many failed logins. Try again in %1 s, or call the IOC duty desk.</source>
             <translation>Đăng nhập sai quá nhiều lần. Hãy thử lại sau %1 giây, hoặc gọi trực ban IOC.</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="140" />
+            <location filename="../../widgets/login_dialog.py" line="176" />
             <source>Wrong user name or password.</source>
             <translation>Sai tên đăng nhập hoặc mật khẩu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="142" />
+            <location filename="../../widgets/login_dialog.py" line="178" />
             <source>Cannot reach the server at %1. Check the address and the network.</source>
             <translation>Không kết nối được máy chủ %1. Hãy kiểm tra địa chỉ và mạng.</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="145" />
+            <location filename="../../widgets/login_dialog.py" line="181" />
             <source>The server rejected the request: %1</source>
             <translation>Máy chủ từ chối yêu cầu: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="147" />
+            <location filename="../../widgets/login_dialog.py" line="183" />
             <source>Login failed: %1</source>
             <translation>Đăng nhập không thành công: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/login_dialog.py" line="149" />
+            <location filename="../../widgets/login_dialog.py" line="185" />
             <source>Login failed because of an internal error (%1).</source>
             <translation>Đăng nhập không thành công do lỗi nội bộ (%1).</translation>
         </message>
@@ -5259,6 +5297,11 @@
         </message>
         <message>
             <location filename="../../widgets/tile.py" line="460" />
+            <source>the video gateway's certificate is not from this system's certificate authority: not connected</source>
+            <translation>chứng chỉ của cổng video không do tổ chức cấp chứng chỉ của hệ thống cấp: không kết nối</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tile.py" line="462" />
             <source>error</source>
             <translation>lỗi</translation>
         </message>

@@ -4,6 +4,7 @@ certificate does not carry) is refused before anything is sent."""
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import ssl
 import subprocess
@@ -16,7 +17,11 @@ import av
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from app.ptz.base import PtzError
+from app.ptz.onvif_controller import OnvifPtzController
 from common import stream_tokens
+from common.ptz_tokens import PtzToken
+from common.ptz_tokens import encode as encode_ptz
 from common.stream_tokens import encode
 from common.tls import NoTrustAnchor, ffmpeg_tls_options
 from gateway.process import GatewayProcess
@@ -163,3 +168,35 @@ def test_ptz_is_served_over_https_and_refuses_another_ca(
         plain.request("POST", "/onvif/device_service", "x")
         plain.getresponse()
     plain.close()
+
+
+def test_the_product_ptz_controller_speaks_https_with_the_site_ca_only(
+        secure: GatewayProcess, lab: Lab, signing_key: Ed25519PrivateKey,
+        sites: tuple[tls.SiteTls, tls.SiteTls]) -> None:
+    camera = camera_id(lab.cameras[0])
+    user = (7, "ioc.operator", "Trần Thị Bình")
+    secure.set_ptz_holder(camera, {"user_id": user[0], "username": user[1],
+                                   "full_name": user[2], "until": time.time() + 30})
+    issued = int(time.time()) - 1
+    text = encode_ptz(PtzToken(user_id=user[0], username=user[1], camera_id=camera,
+                               issued_at=issued, expires_at=issued + 30), signing_key.sign)
+    heard: list[str] = []
+    lab.on_onvif_request(0, heard.append)
+
+    async def drive(ca: Path) -> None:
+        ptz = OnvifPtzController("127.0.0.1", secure.ptz_port, text, text, label="TLS",
+                                 ca_file=str(ca))
+        try:
+            await ptz.connect()
+            await ptz.relative_move(0.1, 0.0, 0.0)
+        finally:
+            await ptz.close()
+
+    try:
+        with pytest.raises(PtzError, match="certificate"):
+            asyncio.run(asyncio.wait_for(drive(sites[1].ca_cert), 30))
+        assert heard == []  # the camera heard nothing
+        asyncio.run(asyncio.wait_for(drive(sites[0].ca_cert), 30))
+        assert "RelativeMove" in heard
+    finally:
+        lab.on_onvif_request(0, None)
