@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import signal
 import ssl
 import subprocess
 import time
@@ -129,6 +130,22 @@ def test_the_recorders_check_refuses_another_ca_too(
     assert done.returncode == 1
     assert "cannot open the input" in done.stderr and "token=***" in done.stderr
     assert not list(tmp_path.glob("r-*"))
+    # the same job with the site CA records (a fresh token: the first one was not used)
+    job.update(url=_url(secure, signing_key, lab), ca_file=str(sites[0].ca_cert))
+    child = subprocess.Popen([sys.executable, "-m", "server.record_child"],
+                             stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdin is not None
+    child.stdin.write(json.dumps(job) + "\n")
+    child.stdin.close()
+    try:
+        deadline = time.monotonic() + 30
+        while not list(tmp_path.glob("r-*")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)
+    finally:
+        child.send_signal(signal.SIGINT)
+        assert child.wait(30) == 0, child.stderr.read() if child.stderr else ""
+    assert any(segment.stat().st_size > 0 for segment in tmp_path.glob("r-*"))
 
 
 def test_a_certificate_without_the_dialled_name_is_refused(
