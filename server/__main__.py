@@ -244,6 +244,11 @@ def _make_tls(data_dir: Path, args: argparse.Namespace, site_name: str) -> str |
             if not all(part is not None for part in own):
                 return "--tls-ca-cert, --tls-cert and --tls-key go together"
             tls.import_site(data_dir, *own)
+        elif tls.site_tls(data_dir).can_issue() and not tls.site_tls(data_dir).cert.exists():
+            # the CA stays (workstations pinned it): a new backend certificate from it, for
+            # renewal or other names
+            site = tls.site_tls(data_dir)
+            tls.issue(site, "iocwall backend", tls.host_names(args.tls_host), site.cert, site.key)
         else:
             tls.create_site(data_dir, site_name, args.tls_host)
     except tls.TlsError as err:

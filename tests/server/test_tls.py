@@ -88,6 +88,15 @@ def test_gateway_cert_and_fingerprint_commands(tmp_path: Path) -> None:
     assert fingerprint in made.stdout
     shown = _server(["tls-fingerprint"], data_dir)
     assert shown.stdout.strip() == fingerprint
+    again = _server(["tls"], data_dir)
+    assert again.returncode == 1 and "not replaced" in again.stderr
+    # renewal, another name: the backend's certificate anew from the same CA
+    for name in ("server.crt", "server.key"):
+        (data_dir / "tls" / name).unlink()
+    renewed = _server(["tls", "--tls-host", "wall.ioc.example"], data_dir)
+    assert renewed.returncode == 0, renewed.stderr
+    assert tls.site_tls(data_dir).fingerprint() == fingerprint
+    assert "wall.ioc.example" in _names(data_dir / "tls" / "server.crt")
     out = tmp_path / "gw-out"
     done = _server(["gateway-cert", "north", "--host", "10.1.2.3", "--host", "gw-north",
                     "--out", str(out)], data_dir)
