@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from app.demo import DEMO_USER
 from app.settings import DEFAULT_SERVER_URL, LANGUAGES
@@ -25,6 +26,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "'demo'); otherwise: the user name the login dialog starts with. "
                              "A password is never taken from the command line")
     parser.add_argument("--server", help=f"backend URL (default: last used, {DEFAULT_SERVER_URL})")
+    parser.add_argument("--ca-file", type=Path, metavar="FILE",
+                        help="the site's certificate authority (ca.crt from the administrator): "
+                             "trusted for the server from now on, without the fingerprint "
+                             "question")
     parser.add_argument("--lang", choices=LANGUAGES, help="UI language for this run")
     parser.add_argument("--lab-cameras", type=int, help="demo: number of lab cameras")
     parser.add_argument("--lab-rtsp-port", type=int, help="demo: the lab's RTSP port")

@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from app.backend import BackendClient, normalize_server_url
 from app.credentials import TokenStore
 from app.domain import Camera, Session
-from app.errors import AuthFailed, BackendError
+from app.errors import AuthFailed, BackendError, FirstContact, ServerNotTrusted
 from app.settings import SettingsStore
+from app.trust import TrustStore, first_contact
 
 log = logging.getLogger("iocwall.auth")
 
 
 class AuthService:
     def __init__(self, settings: SettingsStore, tokens: TokenStore,
-                 client_factory: Callable[[str], BackendClient] = BackendClient) -> None:
+                 client_factory: Callable[[str], BackendClient] = BackendClient,
+                 trust: TrustStore | None = None) -> None:
         self._settings = settings
         self._tokens = tokens
         self._client_factory = client_factory
+        self.trust_store = trust or TrustStore(settings.path.parent)
         self.client: BackendClient | None = None
 
     def _client_for(self, server_url: str) -> BackendClient:
@@ -32,10 +36,24 @@ class AuthService:
             if self.client is not None:
                 self.client.close()
             self.client = self._client_factory(url)
+        self.client.trust(self.trust_store.ca_file(url))
         return self.client
 
+    def site_ca_file(self) -> Path | None:
+        """The CA pinned for the server of the current session: its gateways' too."""
+        return self.client.ca_file if self.client is not None else None
+
+    def trust(self, contact: FirstContact) -> None:
+        """The operator compared the fingerprint and accepted: pin the CA for that server."""
+        self.trust_store.pin(normalize_server_url(contact.server_url), contact.pem)
+
     def login(self, server_url: str, username: str, password: str, remember: bool) -> Session:
+        """Raises :class:`~app.errors.ServerNotTrusted` (with what the server offers) for an
+        ``https://`` server met for the first time: nothing else is sent to it until the
+        operator accepts its CA (:meth:`trust`)."""
         client = self._client_for(server_url)
+        if client.server_url.startswith("https://") and client.ca_file is None:
+            raise ServerNotTrusted(first_contact(client.server_url))
         session = client.login(username.strip(), password)
         settings = self._settings.load()
         settings.server_url = client.server_url

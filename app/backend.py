@@ -30,7 +30,13 @@ from app.domain import (
     Ward,
 )
 from app.domain.layouts import layout_body, parse_layout
-from app.errors import BackendError, BackendUnreachable, ClientTooOld, error_for
+from app.errors import (
+    BackendError,
+    BackendUnreachable,
+    ClientTooOld,
+    UntrustedCertificate,
+    error_for,
+)
 from common import versions
 from common.urls import mask_url
 from common.vocabulary import Action, CameraSystem, ClipBox
@@ -55,10 +61,13 @@ class BackendClient(BackendApi):
     they read headers or stream bodies."""
 
     def __init__(self, server_url: str, *, timeout: tuple[float, float] = (CONNECT_TIMEOUT,
-                                                                           READ_TIMEOUT)) -> None:
+                                                                           READ_TIMEOUT),
+                 ca_file: Path | None = None) -> None:
         self.server_url = normalize_server_url(server_url)
         self._timeout = timeout
         self._http = requests.Session()
+        self.ca_file: Path | None = None
+        self.trust(ca_file)
         self._http.headers["User-Agent"] = f"{versions.CLIENT_AGENT}/{versions.PRODUCT_VERSION}"
         self._http.headers[versions.API_LEVEL_HEADER] = str(versions.API_LEVEL)
         self._lock = threading.Lock()
@@ -68,6 +77,13 @@ class BackendClient(BackendApi):
         # sent with the next requests so the server knows every workstation's offset.
         self.clock_offset_s: float | None = None
         self.too_old: ClientTooOld | None = None  # the server refused this client's version
+
+    def trust(self, ca_file: Path | None) -> None:
+        """Check the server's certificate against this CA file (the one pinned for it) and no
+        other; without one an ``https://`` server is not contacted at all."""
+        self.ca_file = ca_file
+        # given with each request: a session-wide ``verify`` loses to REQUESTS_CA_BUNDLE
+        self._verify: str | bool = str(ca_file) if ca_file is not None else True
 
     # -- plumbing -------------------------------------------------------------------------------
     def _url(self, path: str) -> str:
@@ -87,6 +103,9 @@ class BackendClient(BackendApi):
             bearer = token or (self._token if auth else None)
         if bearer:
             headers["Authorization"] = f"Bearer {bearer}"
+        if self.server_url.startswith("https://") and self.ca_file is None:
+            raise UntrustedCertificate(
+                f"no certificate authority is trusted for {mask_url(self.server_url)} yet")
         offset = self.clock_offset_s
         if offset is not None:
             headers[versions.CLOCK_OFFSET_HEADER] = f"{offset:.3f}"
@@ -94,10 +113,16 @@ class BackendClient(BackendApi):
         try:
             response = self._http.request(method, self._url(path), json=json, headers=headers,
                                           params=params, data=data, files=files, stream=stream,
-                                          timeout=timeout)
+                                          timeout=timeout, verify=self._verify)
         except requests.Timeout as exc:
             raise BackendUnreachable(
                 f"the server {mask_url(self.server_url)} did not answer in time") from exc
+        except requests.exceptions.SSLError as exc:
+            # before requests' ConnectionError, of which it is one: the handshake failed, so
+            # nothing (no password, no token) was sent
+            raise UntrustedCertificate(
+                f"the certificate of {mask_url(self.server_url)} is not from the certificate "
+                "authority trusted for it") from exc
         except requests.ConnectionError as exc:
             raise BackendUnreachable(
                 f"cannot reach the server {mask_url(self.server_url)}") from exc

@@ -98,6 +98,8 @@ class SessionContext(QObject):
         self.poll = poll
         self.capabilities = Capabilities.of(session.user)
         ops, messages, video = runtime.ops, runtime.messages, runtime.video
+        # the CA pinned for this server checks its gateways too (RTSPS, PTZ over HTTPS)
+        video.trust_site_ca(str(backend.ca_file) if backend.ca_file is not None else None)
         self.closed = False
 
         # the cameras this user may see, followed while the wall runs

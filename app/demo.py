@@ -67,13 +67,23 @@ class DemoProgress:
 _LAB_PROGRESS = re.compile(r"iocwall\.lab\.progress \w+ progress (\w+) (\d+)/(\d+)")
 
 
-def backend_answers(server_url: str, timeout: float = 1.0) -> bool:
+def backend_answers(server_url: str, timeout: float = 1.0, ca_file: Path | None = None) -> bool:
+    """The backend answers its health check (an ``https://`` one with a certificate from
+    ``ca_file``; without it, never)."""
+    url = normalize_server_url(server_url)
+    if url.startswith("https://") and (ca_file is None or not ca_file.is_file()):
+        return False
     try:
-        response = requests.get(f"{normalize_server_url(server_url)}/api/v1/health",
-                                timeout=timeout)
-    except requests.RequestException:
+        response = requests.get(f"{url}/api/v1/health", timeout=timeout,
+                                verify=str(ca_file) if ca_file is not None else True)
+    except (requests.RequestException, OSError):
         return False
     return response.status_code == 200
+
+
+def demo_site_ca(data_dir: Path) -> Path:
+    """Where the demo backend (its data dir ``<data>/demo/server``) keeps its site CA."""
+    return data_dir / "demo" / "server" / "tls" / "ca.crt"
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
@@ -100,6 +110,12 @@ class DemoStack:
     @property
     def manifest_path(self) -> Path:
         return self.demo_dir / "lab.json"
+
+    @property
+    def site_ca(self) -> Path:
+        """The CA the demo backend makes for itself (as ``init`` makes a site's): the demo
+        client trusts it without asking, since it runs that backend."""
+        return demo_site_ca(self.data_dir)
 
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
         log_path = self.demo_dir / f"{name}.log"
@@ -140,13 +156,16 @@ class DemoStack:
                        deadline, on_tick=lambda: self._lab_progress(lab_log, lab_log_start,
                                                                     report))
             parts = urlsplit(normalize_server_url(self.server_url))
+            # HTTPS unless the URL asks for plain HTTP (development on loopback only)
+            plain = ["--insecure-loopback"] if parts.scheme == "http" else []
             server = self._spawn("server", [
                 sys.executable, "-m", "server", "--demo", "--lab-manifest",
-                str(self.manifest_path), "--host", parts.hostname or "127.0.0.1",
+                str(self.manifest_path), *plain, "--host", parts.hostname or "127.0.0.1",
                 "--port", str(parts.port or 8700)])
             waiting_since = time.monotonic()
             report(DemoProgress("backend", 0, 0))
-            self._wait(lambda: backend_answers(self.server_url, 0.5), server, "backend health",
+            self._wait(lambda: backend_answers(self.server_url, 0.5, self.site_ca), server,
+                       "backend health",
                        deadline, on_tick=lambda: report(DemoProgress(
                            "backend", int(time.monotonic() - waiting_since), 0)))
         except BaseException:

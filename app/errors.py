@@ -12,6 +12,7 @@ into the one type a caller can catch; the fields stay on the exception (``code``
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -133,3 +134,33 @@ def error_for(status: int, envelope: Mapping[str, Any], *, authenticated: bool,
         # the backend's 500s for clips carry a readable message (e.g. a stored clip off its hash)
         return BackendError(f"server error {status}" + (f": {text}" if text else ""), **facts)
     return BackendError(text or f"unexpected answer {status}", **facts)
+
+
+# -- TLS (app/trust.py) ------------------------------------------------------------------------
+
+class UntrustedCertificate(BackendUnreachable):
+    """The server (or its gateway) presented a certificate that is not from the CA pinned for
+    it: possibly someone in the middle. Nothing was sent."""
+
+
+class NotTheSiteCa(BackendError):
+    """At first contact the server offered a CA that did not issue its own certificate, or
+    something that is not a CA certificate."""
+
+
+@dataclass(frozen=True)
+class FirstContact:
+    """What a server offers the first time: its CA (PEM) and that CA's fingerprint."""
+
+    server_url: str
+    pem: bytes
+    fingerprint: str
+
+
+class ServerNotTrusted(BackendError):
+    """An ``https://`` server with no CA pinned for it yet: ``contact`` is what it offers, for
+    the operator to compare before :meth:`TrustStore.pin`."""
+
+    def __init__(self, contact: FirstContact) -> None:
+        super().__init__(f"the certificate authority of {contact.server_url} is not trusted yet")
+        self.contact = contact

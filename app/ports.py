@@ -10,12 +10,18 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from app.domain import Camera, Session
+from app.errors import FirstContact
 from app.video.sources import StreamSource
 
 
 class LoginService(Protocol):
     def login(self, server_url: str, username: str, password: str, remember: bool) -> Session:
-        """Blocking: log in; raises ``app.errors.BackendError`` subclasses."""
+        """Blocking: log in; raises ``app.errors.BackendError`` subclasses, among them
+        ``ServerNotTrusted`` for a server met for the first time (nothing sent to it yet)."""
+        ...
+
+    def trust(self, contact: FirstContact) -> None:
+        """Blocking (a file): pin the CA the operator compared and accepted."""
         ...
 
 

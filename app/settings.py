@@ -24,7 +24,7 @@ log = logging.getLogger("iocwall.settings")
 
 SETTINGS_VERSION = 2  # 2: wall_windows, tour_dwell_s
 LANGUAGES = ("vi", "en")
-DEFAULT_SERVER_URL = "http://127.0.0.1:8700"
+DEFAULT_SERVER_URL = "https://127.0.0.1:8700"
 
 
 def data_dir() -> Path:

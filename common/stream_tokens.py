@@ -183,15 +183,20 @@ def _b64decode(text: str) -> bytes:
 
 
 def session_url(host: str, port: int, camera_id: int, stream: str, token: str, *,
-                live: bool = False) -> str:
+                live: bool = False, secure: bool = False) -> str:
     """Where a viewer opens a session: ``rtsp://host:port/cam/<id>/<stream>?token=<token>``
-    (``live``: the stream's live mount, ``.../<stream>/live?token=...``, for recording).
+    (``live``: the stream's live mount, ``.../<stream>/live?token=...``, for recording;
+    ``secure``: ``rtsps://``, a gateway with a certificate from the site CA).
 
     The token rides in the query, not as the URL's password: FFmpeg (PyAV, ffprobe) cuts a
     URL's user info at 127 bytes, and a token is longer. Whatever logs or shows a session URL
     logs :func:`mask_token` of it."""
     mount = f"/cam/{camera_id}/{stream}" + (f"/{LIVE_MOUNT}" if live else "")
-    return f"rtsp://{host}:{port}{mount}?token={token}"
+    return f"{_scheme(secure)}://{host}:{port}{mount}?token={token}"
+
+
+def _scheme(secure: bool) -> str:
+    return "rtsps" if secure else "rtsp"
 
 
 def preview_path(preview_id: str) -> str:
@@ -199,9 +204,10 @@ def preview_path(preview_id: str) -> str:
     return f"/{PREVIEW_STREAM}/{preview_id}"
 
 
-def preview_url(host: str, port: int, preview_id: str, token: str) -> str:
+def preview_url(host: str, port: int, preview_id: str, token: str, *,
+                secure: bool = False) -> str:
     """Where a viewer opens a preview: ``rtsp://host:port/preview/<id>?token=<token>``."""
-    return f"rtsp://{host}:{port}{preview_path(preview_id)}?token={token}"
+    return f"{_scheme(secure)}://{host}:{port}{preview_path(preview_id)}?token={token}"
 
 
 _TOKEN_IN_URL = re.compile(r"""(?P<name>[?&]token=)[^&#\s'"]*""")

@@ -317,6 +317,14 @@ class GatewayConfig:
     preview_lifetime_s: int = DEFAULT_PREVIEW_LIFETIME_S
     # a retired key's end of trust (Unix seconds), by raw key; a key not here has none
     token_keys_until: Mapping[bytes, float] = field(default_factory=dict)
+    # TLS (``"tls": {"cert_file", "key_file"}``, absolute paths; from the site CA): RTSPS for
+    # viewers, HTTPS for PTZ and control. None: all in clear (a site without certificates).
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = None
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert_file is not None
 
     @staticmethod
     def key_file_of(data: Any) -> Path | None:
@@ -348,7 +356,15 @@ class GatewayConfig:
         preview_lifetime = data.get("preview_lifetime_s", DEFAULT_PREVIEW_LIFETIME_S)
         if not isinstance(preview_lifetime, int) or not 0 < preview_lifetime <= 3600:
             raise ConfigError("preview_lifetime_s: not an integer between 1 and 3600")
+        tls = data.get("tls")
+        cert_file = key_file = None
+        if tls is not None:
+            if not isinstance(tls, Mapping):
+                raise ConfigError("tls: not an object")
+            cert_file, key_file = (_absolute(tls.get(name), f"tls.{name}")
+                                   for name in ("cert_file", "key_file"))
         return cls(
+            tls_cert_file=cert_file, tls_key_file=key_file,
             # a gateway on another machine starts with none: the backend sends them
             cameras=CameraTable.from_config(data.get("cameras", []), open_sealed),
             token_keys=tuple(key for key, _until in keys),
@@ -396,6 +412,12 @@ def read_config_file(path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise ConfigError(f"{path}: not UTF-8") from err
+
+
+def _absolute(value: Any, name: str) -> Path:
+    if not isinstance(value, str) or not value.startswith("/"):
+        raise ConfigError(f"{name}: not an absolute path")
+    return Path(value)
 
 
 def _port(value: Any, name: str) -> int:

@@ -46,6 +46,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import ssl
 import time
 from collections.abc import Callable
 from http import HTTPStatus
@@ -124,7 +125,8 @@ class ControlServer(ServedHttp):
                  public_key: str | None = None, prober: Prober | None = None,
                  preview: Callable[[Any], dict[str, Any]] | None = None,
                  replace_token_keys: Callable[[Any], None] | None = None,
-                 token_keys_digest: Callable[[], str] = lambda: "") -> None:
+                 token_keys_digest: Callable[[], str] = lambda: "",
+                 tls: ssl.SSLContext | None = None) -> None:
         """``replace_cameras(entries, ptz_entries, version)``, ``reseal(sealed, to_key)`` and
         ``preview(body)`` raise :class:`BadRequest` (or ``ValueError``) naming what is wrong
         with their input; ``preview`` raises :class:`~gateway.previews.PreviewsBusy` too."""
@@ -239,4 +241,4 @@ class ControlServer(ServedHttp):
                     return
                 self._answer(HTTPStatus.OK, result)
 
-        super().__init__(address, port, Handler, "control")
+        super().__init__(address, port, Handler, "control", tls)

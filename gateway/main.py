@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -138,17 +139,25 @@ def main(argv: list[str] | None = None) -> int:
     from gateway.probe_stream import verify_stream
     from gateway.probing import Prober
     from gateway.ptz import Holders, PtzBroker, PtzServer
+    from gateway.served import server_context
 
     Gst.init(None)
     verify = make_verifier(config.token_keys, config.token_keys_until)
     gate = Gate(verify, config.max_token_lifetime_s, time.time)
-    relay = Relay(config.cameras, gate, events, config.rtsp_address, config.rtsp_port,
-                  config.preview_lifetime_s)
+    tls_files = (str(config.tls_cert_file), str(config.tls_key_file)) if config.tls else None
+    try:
+        relay = Relay(config.cameras, gate, events, config.rtsp_address, config.rtsp_port,
+                      config.preview_lifetime_s, tls_files)
+        tls = server_context(*tls_files) if tls_files is not None else None
+    except (OSError, ssl.SSLError) as err:
+        events.emit({"event": "ready", "ok": False, "error": str(err)})
+        log.error("gateway not started: %s", err)
+        return 2
     version = [config.cameras_version]
 
     holders = Holders()
     broker = PtzBroker(dict(config.ptz_cameras), verify, config.max_token_lifetime_s, holders,
-                       events.emit, revoked=gate.revoked_claims)
+                       events.emit, revoked=gate.revoked_claims, secure=config.tls)
     replacing = threading.Lock()  # two tables at once would leave a mix of both
 
     def replace_cameras(entries: Any, ptz_entries: Any, new_version: str) -> dict[str, int]:
@@ -176,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         rtsp_port = relay.attach()
-        ptz = PtzServer(config.ptz_address, config.ptz_port, broker)
+        ptz = PtzServer(config.ptz_address, config.ptz_port, broker, tls)
         control = ControlServer(
             config.control_address, config.control_port, config.control_secret,
             stats=stats,
@@ -186,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
             cameras_version=lambda: version[0], public_key=public_key,
             token_keys_digest=lambda: verify.digest,
             replace_token_keys=lambda keys: verify.replace(token_keys_of(keys)),
-            prober=Prober(open_sealed, verify_stream), preview=preview)
+            prober=Prober(open_sealed, verify_stream), preview=preview, tls=tls)
     except OSError as err:
         events.emit({"event": "ready", "ok": False, "error": str(err)})
         log.error("gateway not started: %s", err)
@@ -205,14 +214,15 @@ def main(argv: list[str] | None = None) -> int:
 
     if config_file is None:
         threading.Thread(target=wait_for_eof, name="stdin", daemon=True).start()
-    log.info("gateway ready: %d camera stream(s), RTSP %s:%d, control %s:%d, PTZ for %d "
-             "camera(s) on %s:%d%s", len(config.cameras), config.rtsp_address, rtsp_port,
+    log.info("gateway ready: %d camera stream(s), RTSP%s %s:%d, control %s:%d, PTZ for %d "
+             "camera(s) on %s:%d%s", len(config.cameras), "S" if config.tls else "",
+             config.rtsp_address, rtsp_port,
              config.control_address, control.port, len(config.ptz_cameras),
              config.ptz_address, ptz.port,
              f", configured by {config_file}" if config_file is not None else "")
     ready: dict[str, Any] = {"event": "ready", "ok": True, "rtsp_port": rtsp_port,
                              "control_port": control.port, "ptz_port": ptz.port,
-                             "pid": os.getpid()}
+                             "pid": os.getpid(), "tls": config.tls}
     if public_key is not None:
         ready["public_key"] = public_key
     events.emit(ready)

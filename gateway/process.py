@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import signal
+import ssl
 import subprocess
 import threading
 import time
@@ -75,6 +76,12 @@ class GatewayProcess:
         self.config_file = config_file
         self.secret = str(config["control"]["secret"])
         self.control_address = str(config["control"].get("address", "127.0.0.1"))
+        # a gateway with a certificate answers control calls over HTTPS only: checked against
+        # the site CA its configuration names (``"tls": {"ca_file"}``), never the system's
+        tls = config.get("tls")
+        self.scheme = "https" if tls else "http"
+        self.tls_context = ssl.create_default_context(cafile=str(tls["ca_file"])) if tls \
+            else None
         self.events: list[dict[str, Any]] = []
         self._on_event = on_event
         self._keep_events = keep_events
@@ -158,11 +165,12 @@ class GatewayProcess:
                 timeout: float = 10.0) -> tuple[int, Any]:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(
-            f"http://{self.control_address}:{self.control_port}{path}", data=data,
+            f"{self.scheme}://{self.control_address}:{self.control_port}{path}", data=data,
             method=method, headers={"Authorization": f"Bearer {self.secret}",
                                     "Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=timeout,  # noqa: S310
+                                        context=self.tls_context) as answer:
                 return answer.status, json.loads(answer.read() or b"null")
         except urllib.error.HTTPError as err:
             return err.code, json.loads(err.read() or b"null")

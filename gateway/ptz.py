@@ -38,6 +38,7 @@ import logging
 import os
 import queue
 import re
+import ssl
 import threading
 import time
 import xml.etree.ElementTree as ET  # noqa: N817 - the usual name
@@ -442,9 +443,12 @@ class PtzBroker:
                  max_token_lifetime_s: int, holders: Holders,
                  emit: Callable[[dict[str, Any]], None],
                  revoked: Callable[[int, int, int], bool] = lambda *_claims: False,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, *, secure: bool = False) -> None:
         """``revoked(user_id, camera_id, issued_at)``: the revocation list's word on a token
-        (:meth:`gateway.access.Gate.revoked_claims`)."""
+        (:meth:`gateway.access.Gate.revoked_claims`); ``secure``: served over HTTPS, so the
+        service addresses handed out are ``https://`` (a client following ``http://`` would
+        leave the TLS it trusted)."""
+        self.scheme = "https" if secure else "http"
         self.links = {camera_id: CameraLink(target) for camera_id, target in cameras.items()}
         self.holders = holders
         self._verify = verify
@@ -637,7 +641,7 @@ class PtzBroker:
             raise Fault(("iw:CameraFailed",), "the camera sent a malformed answer",
                         sender=False) from None
         link.learn_paths(reply)
-        base = f"http://{host}/onvif"
+        base = f"{self.scheme}://{host}/onvif"
         for service in reply.findall("tds:Service", NS):
             namespace = (service.findtext("tds:Namespace", "", NS) or "").strip()
             address = service.find("tds:XAddr", NS)
@@ -666,7 +670,8 @@ class PtzServer(ServedHttp):
     """Serves a :class:`PtzBroker` over HTTP/1.1 (kept alive) on a thread; ``port`` is the
     bound one."""
 
-    def __init__(self, address: str, port: int, broker: PtzBroker) -> None:
+    def __init__(self, address: str, port: int, broker: PtzBroker,
+                 tls: ssl.SSLContext | None = None) -> None:
         bound_host = f"[{address}]" if ":" in address else address
 
         class Handler(BaseHTTPRequestHandler):
@@ -707,7 +712,7 @@ class PtzServer(ServedHttp):
                     ("ter:ActionNotSupported",), "SOAP over POST only"))))
 
         self.broker = broker
-        super().__init__(address, port, Handler, "ptz")
+        super().__init__(address, port, Handler, "ptz", tls)
         bound_port = self.port
 
     def close(self) -> None:

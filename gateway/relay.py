@@ -58,7 +58,7 @@ import gi
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gi.repository import Gio, GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 from common.stream_tokens import (  # noqa: E402
     LIVE_MOUNT,  # noqa: E402
@@ -338,7 +338,10 @@ class Relay:
     """The RTSP server, its mounts, its viewers and their revocation."""
 
     def __init__(self, cameras: CameraTable, gate: Gate, events: Events, address: str,
-                 port: int, preview_lifetime_s: int = DEFAULT_PREVIEW_LIFETIME_S) -> None:
+                 port: int, preview_lifetime_s: int = DEFAULT_PREVIEW_LIFETIME_S,
+                 tls_files: tuple[str, str] | None = None) -> None:
+        """``tls_files``: (certificate, key) from the site CA; every connection is then RTSPS
+        (GLib's TLS, glib-networking): tokens and pictures never cross the network in clear."""
         self.gate = gate
         self.preview_lifetime_s = preview_lifetime_s
         self.previews: dict[str, KeeperFactory] = {}  # preview id → its mount
@@ -355,6 +358,12 @@ class Relay:
         # later (first picture p50 ≈ 0.2 s but p95 ≈ 1.2 s at N = 16)
         self.server.set_backlog(LISTEN_BACKLOG)
         self.auth = TokenAuth(self._decide, self.lock)
+        if tls_files is not None:
+            try:
+                certificate = Gio.TlsCertificate.new_from_files(*tls_files)
+            except GLib.Error as err:
+                raise OSError(f"TLS certificate {tls_files[0]}: {err.message}") from None
+            self.auth.set_tls_certificate(certificate)
         self.server.set_auth(self.auth)
         # As in the lab: hold the pool's client thread for the process's life. GStreamer 1.22
         # stops it when the last client leaves while that client's shared media is still being

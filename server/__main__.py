@@ -3,10 +3,19 @@
     python -m server init --data-dir DIR --admin-username NAME [--admin-password-file FILE]
         a new site: the database, the keys, the operating unit and its first administrator
         (the password from the file's first line, or asked twice; never on the command line)
+        and its certificates (``tls/``: a new site CA, or the site's own with --tls-ca-cert,
+        --tls-cert and --tls-key; --tls-host NAME for each name workstations dial)
     python -m server [--data-dir DIR] [--demo] [--lab-manifest PATH] [--host 127.0.0.1]
-                     [--port 8700]
-        serve an initialised site (exit 2 with the way to run init otherwise); --demo makes
-        the demo site itself
+                     [--port 8700] [--insecure-loopback]
+        serve an initialised site over HTTPS (exit 2 with the way to run init otherwise);
+        --demo makes the demo site itself, certificates included; plain HTTP only on a
+        loopback address with --insecure-loopback
+    python -m server tls [--tls-host NAME ...]
+        the certificates of a site initialised without them
+    python -m server tls-fingerprint
+        the site CA's SHA-256 fingerprint, which the administrator reads out to operators
+    python -m server gateway-cert NAME --host H [--host H2 ...] --out DIR
+        a remote gateway's certificate and key from the site CA (its configuration's "tls")
     python -m server migrate
         only the migration (serving migrates too): a site runs it as the schema's owner
     python -m server audit verify
@@ -33,7 +42,10 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from server.tls import SiteTls
 
 log = logging.getLogger("iocwall.server")
 
@@ -54,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8700)
     parser.add_argument("--log-level", default="info")
+    parser.add_argument("--insecure-loopback", action="store_true",
+                        help="development only: plain HTTP on a loopback address (refused on "
+                             "any other)")
     commands = parser.add_subparsers(dest="command")
     init = commands.add_parser("init", allow_abbrev=False, help="initialise a new site: database, keys, the "
                                             "operating unit and the first administrator")
@@ -64,6 +79,19 @@ def _parser() -> argparse.ArgumentParser:
                       help="a file whose first line is the password (else asked twice)")
     init.add_argument("--unit-name", default=IOC_UNIT_NAME,
                       help="the operating unit's name (the IOC)")
+    _tls_arguments(init)
+    tls_cmd = commands.add_parser("tls", allow_abbrev=False,
+                                  help="make the certificates of a site initialised without")
+    _tls_arguments(tls_cmd)
+    commands.add_parser("tls-fingerprint", help="print the site CA's SHA-256 fingerprint")
+    gateway_cert = commands.add_parser("gateway-cert", allow_abbrev=False,
+                                       help="a remote gateway's certificate from the site CA")
+    gateway_cert.add_argument("name")
+    gateway_cert.add_argument("--host", action="append", required=True, dest="gateway_hosts",
+                              help="a name or address viewers and the backend dial it by "
+                                   "(repeat for each)")
+    gateway_cert.add_argument("--out", type=Path, required=True,
+                              help="where gateway.crt, gateway.key and ca.crt are written")
     commands.add_parser("migrate", help="bring the database (IOCWALL_DATABASE_URL) to the "
                                         "newest schema revision and exit")
     audit_cmd = commands.add_parser("audit", help="audit log tools")
@@ -104,6 +132,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tls_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tls-host", action="append", default=[],
+                        help="a host name or address workstations reach the backend by, for "
+                             "its certificate (repeat for each; loopback is always in)")
+    parser.add_argument("--tls-ca-cert", type=Path, help="the site's own CA certificate (PEM)")
+    parser.add_argument("--tls-cert", type=Path,
+                        help="the backend's certificate from that CA (PEM)")
+    parser.add_argument("--tls-key", type=Path, help="its unencrypted private key (PEM)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from server.config import PRIVATE_UMASK
 
@@ -119,6 +157,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "init":
         return _init(args)
+    if args.command == "tls":
+        return _tls_only(args)
+    if args.command == "tls-fingerprint":
+        return _tls_fingerprint(args)
+    if args.command == "gateway-cert":
+        return _gateway_cert(args)
     if args.command == "migrate":
         return _migrate()
     if args.command == "gateway-token-key":
@@ -276,6 +320,74 @@ def _read_password(path: Path | None) -> str | None:
     return first
 
 
+def _data_dir(args: argparse.Namespace) -> Path:
+    from server.config import Settings
+
+    return Settings.from_env(**({"data_dir": args.data_dir} if args.data_dir else {})).data_dir
+
+
+def _make_tls(data_dir: Path, args: argparse.Namespace, site_name: str) -> str | None:
+    """The site's ``tls/`` (new CA, or imported); an error message, or None when done."""
+    from server import tls
+
+    own = (args.tls_ca_cert, args.tls_cert, args.tls_key)
+    try:
+        if any(part is not None for part in own):
+            if not all(part is not None for part in own):
+                return "--tls-ca-cert, --tls-cert and --tls-key go together"
+            tls.import_site(data_dir, *own)
+        elif tls.site_tls(data_dir).can_issue() and not tls.site_tls(data_dir).cert.exists():
+            # the CA stays (workstations pinned it): a new backend certificate from it, for
+            # renewal or other names
+            site = tls.site_tls(data_dir)
+            tls.issue(site, "iocwall backend", tls.host_names(args.tls_host), site.cert, site.key)
+        else:
+            tls.create_site(data_dir, site_name, args.tls_host)
+    except tls.TlsError as err:
+        return str(err)
+    return None
+
+
+def _tls_only(args: argparse.Namespace) -> int:
+    from server import tls
+    from server.config import prepare_private_dir
+
+    data_dir = _data_dir(args)
+    prepare_private_dir(data_dir)
+    problem = _make_tls(data_dir, args, IOC_UNIT_NAME)
+    if problem:
+        print(f"tls: {problem}; nothing was done", file=sys.stderr)
+        return 1
+    print(f"OK: certificates in {tls.site_tls(data_dir).folder}; CA fingerprint (SHA-256) "
+          f"{tls.site_tls(data_dir).fingerprint()}")
+    return 0
+
+
+def _tls_fingerprint(args: argparse.Namespace) -> int:
+    from server import tls
+
+    site = tls.site_tls(_data_dir(args))
+    if not site.ca_cert.is_file():
+        print(f"no site CA in {site.folder}: run python -m server tls", file=sys.stderr)
+        return 1
+    print(site.fingerprint())
+    return 0
+
+
+def _gateway_cert(args: argparse.Namespace) -> int:
+    from server import tls
+
+    site = tls.site_tls(_data_dir(args))
+    try:
+        cert, key = tls.gateway_cert(site, args.name, args.gateway_hosts, args.out)
+    except tls.TlsError as err:
+        print(f"gateway-cert: {err}", file=sys.stderr)
+        return 1
+    print(f"OK: {cert}, {key} and {args.out / 'ca.crt'}: copy them to the gateway (key "
+          "readable by its user only) and name them in its configuration's \"tls\"")
+    return 0
+
+
 def _init(args: argparse.Namespace) -> int:
     """A new site: the schema (Alembic), the keys the server would make at its first start,
     the site row, the operating unit (the IOC) and its first administrator. No demo data."""
@@ -313,6 +425,10 @@ def _init(args: argparse.Namespace) -> int:
         SecretBox.from_settings(settings)
         load_or_create_signing_key(settings.signing_key_file)
         load_or_create_token_key(settings.stream_token_key_file)
+        problem = _make_tls(settings.data_dir, args, args.unit_name)
+        if problem:
+            print(f"init: {problem}; nothing was done", file=sys.stderr)
+            return NOT_INITIALISED
         now = utc_now()
         with make_sessionmaker(engine)() as session:
             try:
@@ -337,8 +453,12 @@ def _init(args: argparse.Namespace) -> int:
                 return 1
     finally:
         engine.dispose()
+    from server.tls import site_tls
+
     print(f"OK: site initialised in {settings.data_dir}; administrator {args.admin_username}. "
-          f"Serve it with: python -m server --data-dir {settings.data_dir}")
+          f"Serve it with: python -m server --data-dir {settings.data_dir}\n"
+          f"Site CA fingerprint (SHA-256), for operators to compare at first login: "
+          f"{site_tls(settings.data_dir).fingerprint()}")
     return 0
 
 
@@ -368,6 +488,12 @@ def _serve(args: argparse.Namespace) -> int:
                   "--admin-username NAME [--admin-password-file FILE]\n"
                   "or run the demo: python -m server --demo", file=sys.stderr)
             return NOT_INITIALISED
+    transport = _transport(args, settings.data_dir)
+    if isinstance(transport, str):  # why not
+        print(transport, file=sys.stderr)
+        return NOT_INITIALISED
+    if transport is None:
+        settings = settings.model_copy(update={"insecure_loopback": True})
     app = create_app(settings)
     if args.lab_manifest is not None and not args.demo:
         log.warning("--lab-manifest is only used with --demo")
@@ -381,9 +507,38 @@ def _serve(args: argparse.Namespace) -> int:
             except SiteMismatch as err:
                 print(f"--demo: {err}", file=sys.stderr)
                 return NOT_INITIALISED
-    log.info("Serving on http://%s:%d/api/v1", args.host, args.port)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    scheme = "https" if transport is not None else "http"
+    log.info("Serving on %s://%s:%d/api/v1", scheme, args.host, args.port)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                ssl_certfile=str(transport.cert) if transport is not None else None,
+                ssl_keyfile=str(transport.key) if transport is not None else None)
     return 0
+
+
+def _transport(args: argparse.Namespace, data_dir: Path) -> SiteTls | None | str:
+    """The certificates to serve with (None: plain HTTP, only on loopback when asked), or why
+    the server must not start. The demo makes its certificates as ``init`` does."""
+    import ipaddress
+
+    from server import tls
+
+    site = tls.site_tls(data_dir)
+    if args.insecure_loopback:
+        try:
+            loopback = ipaddress.ip_address(args.host).is_loopback
+        except ValueError:
+            loopback = args.host == "localhost"
+        if not loopback:
+            return (f"--insecure-loopback: {args.host} is not a loopback address; plain HTTP "
+                    "would carry passwords and tokens in clear on the network")
+        return None
+    if args.demo:
+        tls.ensure_site(data_dir, "iocwall demo", [args.host])
+    if not site.exists():
+        return (f"{site.folder} holds no certificates: make them with\n"
+                f"    python -m server --data-dir {data_dir} tls [--tls-host NAME]\n"
+                "(or --insecure-loopback on 127.0.0.1 for development)")
+    return site
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from server.gateways import seal
 from server.models import Gateway, User
 from server.schemas import DbInt, StrictInput
 from server.security import SecretBox
+from server.stream_sessions import gateway_secure
 
 PREVIEW_TIMEOUT_S = 10.0  # the gateway mounts it at once: it dials the camera at the first viewer
 _PREVIEW_ID = stream_tokens.SESSION_ID
@@ -72,7 +73,8 @@ def open_preview(gateway: Gateway, box: SecretBox, key: Ed25519PrivateKey, user:
                         camera_id=0, stream=PREVIEW_STREAM, issued_at=issued_at,
                         expires_at=issued_at + lifetime_s)
     text = stream_tokens.encode(token, key.sign)
-    url = stream_tokens.preview_url(gateway.rtsp_host, gateway.rtsp_port, preview_id, text)
+    url = stream_tokens.preview_url(gateway.rtsp_host, gateway.rtsp_port, preview_id, text,
+                                    secure=gateway_secure(gateway))
     return OpenedPreview(token, StreamSession(
         url=url, expires_at=datetime.fromtimestamp(token.expires_at, UTC)))
 

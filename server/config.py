@@ -90,6 +90,9 @@ class Settings(BaseModel):
     gateway_ptz_port: int = 8556  # its PTZ broker (ONVIF), on the RTSP address; 0: any
     ffmpeg: str = "ffmpeg"
     ffprobe: str = "ffprobe"
+    # development on loopback (``--insecure-loopback``): the whole site in clear, the embedded
+    # gateway too, whatever certificates the data dir holds
+    insecure_loopback: bool = False
 
     @property
     def secret_key_file(self) -> Path:
@@ -118,6 +121,18 @@ class Settings(BaseModel):
         """The embedded gateway's own directory: its X25519 key file, which only the gateway
         reads (the backend seals to the public half it reports)."""
         return self.data_dir / "gateway-local"
+
+    @property
+    def tls_dir(self) -> Path:
+        """The site's certificates (``server.tls``): ``ca.crt``, ``server.crt``…"""
+        return self.data_dir / "tls"
+
+    @property
+    def site_ca_file(self) -> Path | None:
+        """The site CA's certificate, None for a site without certificates (development on
+        loopback): gateways, the recorder and workstations trust it and nothing else."""
+        ca = self.tls_dir / "ca.crt"
+        return ca if ca.is_file() and not self.insecure_loopback else None
 
     @property
     def calendar_file(self) -> Path:

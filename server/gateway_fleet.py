@@ -40,6 +40,7 @@ from server.gateways import CONTROL_TIMEOUT_S, gateway_table, seal, set_gateway_
 from server.models import Camera, Gateway
 from server.security import SecretBox
 from server.stream_sessions import token_key_pairs
+from server.tls import open_gateway
 
 log = logging.getLogger("iocwall.gateway")
 
@@ -78,7 +79,7 @@ def control_request(gateway: Gateway, box: SecretBox, method: str, path: str,
         data=json.dumps(body).encode() if body is not None else None,
         headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+        with open_gateway(request, timeout) as answer:
             return json.loads(answer.read() or b"null")
     except urllib.error.HTTPError as err:
         try:

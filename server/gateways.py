@@ -43,11 +43,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from common.evidence import canonical_json
 from common.stream_tokens import PREVIEW_STREAM
 from gateway.process import GatewayError, GatewayProcess, gateway_public_key
-from server import audit, ptz_broker
+from server import audit, ptz_broker, tls
 from server.config import Settings
 from server.models import AccessGrant, Camera, Gateway, User
 from server.security import SecretBox, SecretKeyMismatch
 from server.services import visible_camera
+from server.tls import open_gateway
 
 log = logging.getLogger("iocwall.gateway")
 
@@ -304,7 +305,7 @@ def post_revoke(control_url: str, secret: str, body: dict[str, Any]) -> int:
     request = urllib.request.Request(
         f"{control_url.rstrip('/')}/revoke", data=json.dumps(body).encode(), method="POST",
         headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=CONTROL_TIMEOUT_S) as answer:  # noqa: S310
+    with open_gateway(request, CONTROL_TIMEOUT_S) as answer:
         return int(json.loads(answer.read())["cut"])
 
 
@@ -370,7 +371,7 @@ class GatewaySupervisor:
             try:
                 process = self._launch()
             except (GatewayError, SQLAlchemyError, OSError, ValueError,
-                    SecretKeyMismatch) as err:
+                    SecretKeyMismatch, tls.TlsError) as err:
                 log.error("gateway %s did not start: %s; again in %.1f s",
                           self._settings.gateway_name, err, delay)
                 # the ports may be taken: the configured ones next
@@ -434,7 +435,10 @@ class GatewaySupervisor:
             table = gateway_table(session, gateway, self._box)
             secret = self._box.decrypt(gateway.control_secret_enc) or ""
         port = self._last_port if self._last_port is not None else settings.gateway_rtsp_port
-        return {"rtsp": {"address": settings.gateway_rtsp_address, "port": port},
+        config: dict[str, Any] = {}
+        if settings.site_ca_file is not None:
+            config["tls"] = self._certificate()
+        return {**config, "rtsp": {"address": settings.gateway_rtsp_address, "port": port},
                 "control": {"address": "127.0.0.1", "port": 0, "secret": secret},
                 "token_keys": self._token_keys(),
                 "max_token_lifetime_s": settings.stream_token_lifetime_s,
@@ -445,6 +449,21 @@ class GatewaySupervisor:
                         "port": self._last_ptz_port if self._last_ptz_port is not None
                         else settings.gateway_ptz_port},
                 "ptz_cameras": table.ptz_cameras}
+
+    def _certificate(self) -> dict[str, str]:
+        """The embedded gateway's certificate, issued by the site CA at each start for the
+        names viewers and the backend dial it by; a site whose CA lives in its own PKI (no CA
+        key here) lends it the backend's certificate, which names this machine too."""
+        settings = self._settings
+        site = tls.site_tls(settings.data_dir)
+        if not site.can_issue():
+            return {"cert_file": str(site.cert), "key_file": str(site.key),
+                    "ca_file": str(site.ca_cert)}
+        cert, key = settings.gateway_dir / "gateway.crt", settings.gateway_dir / "gateway.key"
+        tls.issue(site, f"iocwall gateway {settings.gateway_name}",
+                  [settings.gateway_rtsp_host, settings.gateway_rtsp_address, *tls.DEFAULT_NAMES],
+                  cert, key)
+        return {"cert_file": str(cert), "key_file": str(key), "ca_file": str(site.ca_cert)}
 
     def _new_key(self, public_key: str) -> bool:
         """Store a key the row did not have and seal to it; False when it is the known one."""
@@ -463,7 +482,7 @@ class GatewaySupervisor:
             gateway = ensure_local_gateway(session, self._settings, self._box)
             gateway.rtsp_port = process.rtsp_port
             gateway.ptz_port = process.ptz_port
-            gateway.control_url = f"http://127.0.0.1:{process.control_port}"
+            gateway.control_url = f"{process.scheme}://127.0.0.1:{process.control_port}"
             gateway.last_seen_at = self._clock()
             session.commit()
         for revocation in self._gateways.recent():

@@ -30,6 +30,7 @@ from server.ptz_broker import HolderNotices
 from server.recorder import Recorder
 from server.security import Passwords, SecretBox
 from server.stream_sessions import gateway_token_keys
+from server.tls import trust_site_ca
 
 log = logging.getLogger("iocwall.api")
 
@@ -62,6 +63,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     if settings.record:
         prepare_private_dir(settings.recordings_root)
     engine = make_engine(settings.database_url)
+    trust_site_ca(settings.site_ca_file)
     runtime = Runtime(
         settings=settings,
         engine=engine,

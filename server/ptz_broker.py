@@ -37,6 +37,7 @@ from server import ptz_leases
 from server.models import Camera, Gateway, PtzLease, User
 from server.schemas import PtzHolderPublic
 from server.security import SecretBox
+from server.tls import open_gateway
 
 log = logging.getLogger("iocwall.gateway")
 
@@ -97,7 +98,7 @@ def post_holder(control_url: str, secret: str, body: dict[str, Any]) -> None:
     request = urllib.request.Request(
         f"{control_url.rstrip('/')}/ptz/holder", data=json.dumps(body).encode(), method="POST",
         headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=CONTROL_TIMEOUT_S) as answer:  # noqa: S310
+    with open_gateway(request, CONTROL_TIMEOUT_S) as answer:
         answer.read()
 
 

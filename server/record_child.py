@@ -5,7 +5,10 @@ line to its stdin, then closes it; nothing secret is on its command line or in i
 (``ps``, ``/proc/<pid>/environ``), where others could read it::
 
     {"url": "rtsp://gateway/cam/1/main/live?token=...", "pattern": "/rec/1/r2026...-%Y%m%dT%H%M%S",
-     "list": "/rec/1/.r2026....csv", "segment_seconds": 10, "timeout_s": 10, "strftime": true}
+     "list": "/rec/1/.r2026....csv", "segment_seconds": 10, "timeout_s": 10, "strftime": true,
+     "ca_file": "/var/lib/iocwall/tls/ca.crt"}
+
+``ca_file`` (required for ``rtsps://``): the gateway's certificate must be from that CA.
 
 It reads the stream with PyAV (RTSP over TCP) and writes what ``ffmpeg -i url -map 0 -c copy -f
 segment -reset_timestamps 1 -strftime 1 -segment_list list.csv`` wrote: segments named by the
@@ -40,6 +43,7 @@ import av.container
 import av.stream
 
 from common.stream_tokens import mask_token
+from common.tls import ffmpeg_tls_options
 
 G711 = ("pcm_alaw", "pcm_mulaw")
 SUFFIXES = {"mpegts": ".ts", "matroska": ".mkv"}
@@ -58,6 +62,7 @@ class Job:
     segment_seconds: float
     timeout_s: float = 10.0
     strftime: bool = True  # False: ``pattern`` numbers its segments (``%03d``) instead
+    ca_file: str | None = None  # the site CA an ``rtsps://`` gateway's certificate must be from
 
     @classmethod
     def from_json(cls, line: str) -> Job:
@@ -79,8 +84,13 @@ class Job:
         strftime = data.get("strftime", True)
         if not isinstance(strftime, bool):
             raise JobError("strftime: not true or false")
+        ca_file = data.get("ca_file")
+        if ca_file is not None and not isinstance(ca_file, str):
+            raise JobError("ca_file: not a path")
+        if data["url"].startswith("rtsps://") and not ca_file:
+            raise JobError("ca_file: an rtsps:// input needs the site CA")
         return cls(data["url"], data["pattern"], data["list"], float(seconds), float(timeout),
-                   strftime)
+                   strftime, ca_file)
 
 
 def container_format(source: av.container.InputContainer) -> str:
@@ -166,6 +176,7 @@ def kept_packets(source: av.container.InputContainer, stop: list[bool]) -> Itera
 
 def record(job: Job, stop: list[bool]) -> int:
     options = {"rtsp_transport": "tcp"} if job.url.startswith(("rtsp://", "rtsps://")) else {}
+    options.update(ffmpeg_tls_options(job.url, job.ca_file))
     try:
         source = av.open(job.url, options=options, timeout=(job.timeout_s, job.timeout_s))
     except av.error.FFmpegError as err:

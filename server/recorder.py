@@ -306,7 +306,8 @@ class CameraRecorder:
         settings = self._settings
         return {"url": url, "pattern": str(self.directory / f"{run.prefix}-%Y%m%dT%H%M%S"),
                 "list": str(run.list_path), "segment_seconds": settings.segment_seconds,
-                "timeout_s": 10}
+                "timeout_s": 10,
+                "ca_file": str(settings.site_ca_file) if settings.site_ca_file else None}
 
     def _run_forever(self) -> None:
         backoff = BACKOFF_START

@@ -92,9 +92,16 @@ def issue_for(key: Ed25519PrivateKey, gateway: Gateway, user_id: int, username: 
                         issued_at=issued_at, expires_at=issued_at + lifetime_s)
     text = stream_tokens.encode(token, key.sign)
     url = stream_tokens.session_url(gateway.rtsp_host, gateway.rtsp_port, camera_id,
-                                    stream.value, text, live=live)
+                                    stream.value, text, live=live, secure=gateway_secure(gateway))
     expires = datetime.fromtimestamp(token.expires_at, UTC)
     return IssuedSession(token, StreamSession(url=url, expires_at=expires))
+
+
+def gateway_secure(gateway: Gateway) -> bool:
+    """A gateway with a certificate from the site CA: its one ``"tls"`` setting makes its
+    control endpoint HTTPS, its viewers' RTSP RTSPS and its PTZ broker HTTPS, so the control
+    URL's scheme tells all three (no column of its own)."""
+    return gateway.control_url.startswith("https://")
 
 
 def gateway_ready(gateway: Gateway | None) -> bool:

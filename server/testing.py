@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -46,13 +47,16 @@ def start_test_server(
     timeout: float = 30.0,
     record: bool = False,
     env_overrides: dict[str, str] | None = None,
+    tls: bool = False,
 ) -> tuple[str, subprocess.Popen[bytes]]:
     """Start ``python -m server`` on a free port; return (root URL, process) once healthy.
 
     ``record`` turns the recorder on (off by default, to keep other parts' tests cheap);
     ``env_overrides`` sets further ``IOCWALL_*`` variables (e.g. segment length). Without
     ``demo`` the data dir must hold a site made by ``python -m server init``: the server
-    refuses an uninitialised one (exit 2), which this reports as :class:`TestServerError`."""
+    refuses an uninitialised one (exit 2), which this reports as :class:`TestServerError`.
+    ``tls``: HTTPS with the site's certificates (``<data dir>/tls``, the demo makes them; the
+    URL is ``https://``), else plain HTTP on loopback (``--insecure-loopback``)."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
@@ -71,18 +75,21 @@ def start_test_server(
                "--log-level", "warning"]
         if demo:
             cmd.append("--demo")
+        if not tls:
+            cmd.append("--insecure-loopback")
         if lab_manifest is not None:
             cmd += ["--lab-manifest", str(lab_manifest)]
         with open(log_path, "ab") as log_file:
             process = subprocess.Popen(cmd, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                        preexec_fn=_die_with_parent)
-        base_url = f"http://127.0.0.1:{port}"
+        base_url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 break  # died (port taken?): try another port
             try:
-                with urllib.request.urlopen(f"{base_url}/api/v1/health", timeout=1) as reply:
+                with urllib.request.urlopen(f"{base_url}/api/v1/health", timeout=1,
+                                            context=_site_context(data_dir, tls)) as reply:
                     if reply.status == 200:
                         return base_url, process
             except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -91,6 +98,16 @@ def start_test_server(
             stop_test_server(process)
             raise TestServerError(f"backend did not answer /health in {timeout} s; see {log_path}")
     raise TestServerError(f"backend exited at start; see {log_path}")
+
+
+def _site_context(data_dir: Path, tls: bool) -> ssl.SSLContext | None:
+    """A context trusting the site CA (once the server has made it), None for plain HTTP."""
+    ca = data_dir / "tls" / "ca.crt"
+    if not tls:
+        return None
+    if not ca.exists():
+        raise urllib.error.URLError("the site CA is not written yet")
+    return ssl.create_default_context(cafile=str(ca))
 
 
 def _die_with_parent() -> None:

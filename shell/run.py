@@ -19,12 +19,14 @@ from app.auth import AuthService
 from app.context import Runtime
 from app.crash import CrashHandler
 from app.credentials import TokenStore
-from app.demo import DemoProgress, DemoStack, LabPorts, backend_answers
+from app.demo import DemoProgress, DemoStack, LabPorts, backend_answers, demo_site_ca
+from app.errors import BackendError
 from app.i18n import install_translators
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.self_check import LIBRARY_CHECKS
 from app.settings import SettingsStore, data_dir
+from app.trust import TrustStore
 from app.video import VideoService
 from shell.client import Client
 from widgets.self_check import run_self_check
@@ -117,16 +119,26 @@ def run(args: argparse.Namespace) -> int:
 
     wake = install_signal_handlers(app, loop_running, quit_app)
 
+    trust = TrustStore(data)
     demo: DemoStack | None = None
     try:
-        if args.demo and not backend_answers(server_url):
+        if args.ca_file is not None:
+            try:
+                trust.import_file(server_url, args.ca_file)
+            except BackendError as err:
+                print(f"iocwall: --ca-file: {err}", file=sys.stderr)
+                return 2
+        if args.demo and not backend_answers(server_url, ca_file=demo_site_ca(data)):
             demo = DemoStack(data, server_url, LabPorts(
                 rtsp=args.lab_rtsp_port, onvif_base=args.lab_onvif_base_port,
                 control=args.lab_control_port, cameras=args.lab_cameras))
             log.info("no backend at %s: starting the demo lab and backend", server_url)
             start_demo(demo, app)
+        if args.demo and demo_site_ca(data).is_file():
+            # the demo backend is ours (this data dir's): its CA needs no question
+            trust.import_file(server_url, demo_site_ca(data))
         runtime = Runtime(settings, messages, ops, VideoService(),
-                          AuthService(settings, TokenStore()), data)
+                          AuthService(settings, TokenStore(), trust=trust), data)
         client = Client(app, args, runtime, server_url)
         client.start()
         loop_running[0] = True

@@ -31,13 +31,18 @@ from app.errors import (
     BackendError,
     BackendUnreachable,
     ClientTooOld,
+    FirstContact,
     LoginThrottled,
+    NotTheSiteCa,
+    ServerNotTrusted,
+    UntrustedCertificate,
     ValidationFailed,
 )
 from app.i18n import arg
 from app.ops import Op, Ops
 from app.ports import LoginService
 from common.urls import mask_url
+from widgets.fingerprint_dialog import FingerprintDialog
 
 log = logging.getLogger("iocwall.ui")
 
@@ -51,6 +56,8 @@ class LoginDialog(QDialog):
         self._auth = auth
         self._ops = ops
         self._op: Op[Session] | None = None
+        self._trust_op: Op[None] | None = None
+        self.fingerprint_dialog: FingerprintDialog | None = None
         self.setObjectName("loginDialog")
         self.setWindowTitle(self.tr("iocwall — Log in"))
         self.setMinimumWidth(420)
@@ -127,12 +134,41 @@ class LoginDialog(QDialog):
 
     def _on_failure(self, error: BaseException) -> None:
         self._set_busy(False)
+        if isinstance(error, ServerNotTrusted):
+            self.ask_trust(error.contact)
+            return
         self.show_error(self.describe(error))
         self.password_edit.selectAll()
         self.password_edit.setFocus()
 
+    def ask_trust(self, contact: FirstContact) -> None:
+        """First contact: the fingerprint to compare; on "they match" the CA is pinned and the
+        login sent again, else nothing is sent."""
+        dialog = FingerprintDialog(contact, self)
+        self.fingerprint_dialog = dialog
+        dialog.accepted.connect(lambda: self._trust(contact))
+        dialog.rejected.connect(lambda: self.show_error(self.tr(
+            "Not connected: the server's certificate was not accepted. Nothing was sent to it.")))
+        dialog.open()
+
+    def _trust(self, contact: FirstContact) -> None:
+        self._set_busy(True)
+        self._trust_op = (
+            self._ops.run(functools.partial(self._auth.trust, contact), label="trust server",
+                          owner=self)
+            .success(lambda _none: self.submit())
+            .failure(self._on_failure)
+        )
+
     def describe(self, error: BaseException) -> str:
         """A readable, translated reason for a failed login (never the raw exception)."""
+        if isinstance(error, UntrustedCertificate):
+            return self.tr("The server's certificate is not from the certificate authority "
+                           "this computer trusts for it. Someone may be intercepting the "
+                           "connection: nothing was sent. Call the IOC's administrator.")
+        if isinstance(error, NotTheSiteCa):
+            return self.tr("The server did not prove its identity (its certificate authority "
+                           "is invalid). Nothing was sent. Call the IOC's administrator.")
         if isinstance(error, LoginThrottled):
             wait = error.retry_after or 60
             return arg(self.tr("Too many failed logins. Try again in %1 s, or call the IOC "

@@ -457,6 +457,8 @@ class VideoTile(QWidget):
             "gateway": self.tr("video gateway unreachable"),
             "camera unreachable": self.tr("the gateway cannot reach the camera"),
             "no session": self.tr("the server granted no viewing session"),
+            "untrusted certificate": self.tr("the video gateway's certificate is not from this "
+                                             "system's certificate authority: not connected"),
             "error": self.tr("error"),
         }
         if reason is None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from app.errors import (
     Forbidden,
     NotFound,
     SessionExpired,
+    UntrustedCertificate,
     error_for,
 )
 from app.ptz.base import LeaseHolder, LeaseState, LeaseStatus, PtzError, PtzErrorKind
@@ -115,7 +117,10 @@ class LeaseApi:
 
     async def _send(self, method: str, path: str, json: Any = None) -> tuple[int, Any]:
         if self._http is None or self._http.closed:
-            self._http = aiohttp.ClientSession(timeout=self._timeout)
+            ca_file = getattr(self._backend, "ca_file", None)
+            connector = aiohttp.TCPConnector(
+                ssl=ssl.create_default_context(cafile=str(ca_file)) if ca_file else True)
+            self._http = aiohttp.ClientSession(timeout=self._timeout, connector=connector)
         try:
             async with self._http.request(method, self._url(path), json=json,
                                           headers=self._headers()) as response:
@@ -124,6 +129,9 @@ class LeaseApi:
                     body = await response.json(content_type=None) if status != 204 else None
                 except ValueError:
                     body = None
+        except aiohttp.ClientConnectorCertificateError as err:
+            raise UntrustedCertificate("the server's certificate is not from the certificate "
+                                       "authority trusted for it") from err
         except (TimeoutError, aiohttp.ClientError) as err:
             raise BackendUnreachable("cannot reach the server for the PTZ lease") from err
         if status >= 400 and status != 409:  # a 409 is an answer here: who holds the lease

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -102,6 +103,9 @@ def classify(error: BaseException, what: str) -> PtzError:
                                 f"{what}: the camera refused the user name or password")
             return PtzError(PtzErrorKind.MALFORMED, f"{what}: the camera answered HTTP "
                             f"{err.status}")
+        if _certificate_refused(err):
+            return PtzError(PtzErrorKind.UNREACHABLE, f"{what}: the gateway's certificate is not "
+                            "from the site's certificate authority (nothing was sent)")
         if isinstance(err, aiohttp.ClientError | ConnectionError | OSError):
             return PtzError(PtzErrorKind.UNREACHABLE, f"{what}: cannot reach the camera")
         if isinstance(err, zeep.exceptions.TransportError):
@@ -128,15 +132,66 @@ def _range(space: Any, axis: str = "XRange") -> Range | None:
     return None
 
 
+def _certificate_refused(err: BaseException) -> bool:
+    """The TLS peer's certificate failed the site CA's check, however deep the library wrapped
+    it."""
+    seen: BaseException | None = err
+    for _depth in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, aiohttp.ClientConnectorCertificateError | ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class PinnedOnvifCamera(ONVIFCamera):
+    """onvif-zeep-async over HTTPS checking the peer against one CA (the site's).
+
+    The library gives every service an aiohttp connector with certificate checks switched off,
+    and builds the device service's address as ``http://``. Here the device service is
+    ``https://`` (the gateway's broker then hands out ``https://`` addresses for the others),
+    and each service's session is replaced, before its first call, by one whose connector
+    checks ``tls``."""
+
+    def __init__(self, *args: Any, tls: ssl.SSLContext, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._tls = tls
+
+    def get_definition(self, name: str, port_type: str | None = None) -> tuple[str, str, str]:
+        xaddr, wsdl, binding = super().get_definition(name, port_type)
+        if xaddr.startswith("http://"):
+            xaddr = "https://" + xaddr[len("http://"):]
+        return xaddr, wsdl, binding
+
+    async def create_onvif_service(self, name: str, port_type: str | None = None,
+                                   read_timeout: int | None = None,
+                                   write_timeout: int | None = None) -> Any:
+        service = await super().create_onvif_service(name, port_type, read_timeout,
+                                                     write_timeout)
+        if not getattr(service, "iocwall_pinned", False):
+            old_session, old_connector = service._session, service._connector
+            connector = aiohttp.TCPConnector(ssl=self._tls)
+            session = aiohttp.ClientSession(connector=connector, timeout=old_session.timeout)
+            service._connector, service._session = connector, session
+            service.transport.session = session
+            service.iocwall_pinned = True
+            await old_session.close()
+            await old_connector.close()
+        return service
+
+
 class OnvifPtzController(PtzController):
     """One camera's PTZ over ONVIF. Create and use it on one event loop; ``await close()``."""
 
     def __init__(self, host: str, port: int, username: str, password: str, *, label: str = "",
                  profile_token: str | None = None, timeout_s: float = CALL_TIMEOUT_S,
-                 credentials: Credentials | None = None) -> None:
+                 credentials: Credentials | None = None, ca_file: str | None = None) -> None:
         """``credentials``: asked before each call for the (user name, password) to sign it
         with, when they change over time (a PTZ token at the media gateway, renewed with the
-        lease)."""
+        lease); ``ca_file``: speak HTTPS, trusting this CA only (a gateway of a site with
+        certificates)."""
+        self._ca_file = ca_file
         self.host = host
         self.port = int(port)
         self.label = label or f"{host}:{port}"
@@ -183,8 +238,14 @@ class OnvifPtzController(PtzController):
     async def connect(self) -> PtzCapabilities:
         if self._ptz is not None:
             return self.capabilities
-        camera = ONVIFCamera(self.host, self.port, self._username, self._password,
-                             adjust_time=True, nat_override=True)
+        camera: ONVIFCamera
+        if self._ca_file is not None:
+            tls = ssl.create_default_context(cafile=self._ca_file)
+            camera = PinnedOnvifCamera(self.host, self.port, self._username, self._password,
+                                       adjust_time=True, nat_override=True, tls=tls)
+        else:
+            camera = ONVIFCamera(self.host, self.port, self._username, self._password,
+                                 adjust_time=True, nat_override=True)
         self._camera = camera
         try:
             await self._call("connect", camera.update_xaddrs)

@@ -30,6 +30,9 @@ class PtzSessions:
     def __init__(self, backend: BackendClient, ops: Ops,
                  joystick: JoystickPump | None = None) -> None:
         self.api = LeaseApi(backend)
+        # a backend reached over HTTPS: its gateways' PTZ brokers are HTTPS with the same CA
+        ca = backend.ca_file if backend.server_url.startswith("https://") else None
+        self.ca_file = str(ca) if ca is not None else None
         self.ops = ops
         self.joystick = joystick
         self.username = backend.session.user.username if backend.session is not None else ""
@@ -51,7 +54,8 @@ class PtzSessions:
         lease = PtzLease(self.api, camera.id)
         access = await lease.access()
         controller = OnvifPtzController(access.host, access.port, access.token, access.token,
-                                        label=camera.name, credentials=lease.credentials)
+                                        label=camera.name, credentials=lease.credentials,
+                                        ca_file=self.ca_file)
         session = PtzSession(controller, lease, self.ops, label=camera.name)
         try:
             await session.a_connect()

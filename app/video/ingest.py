@@ -13,6 +13,7 @@ that into a queued signal) and through counters the service polls.
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 import time
@@ -35,6 +36,7 @@ from app.video.sources import (
     resolve,
 )
 from app.video.status import OfflineReason
+from common.tls import NoTrustAnchor, ffmpeg_tls_options
 
 log = logging.getLogger("iocwall.video")
 
@@ -56,6 +58,9 @@ class IngestOptions:
     open_timeout: float = 5.0
     read_timeout: float = 5.0
     with_audio: bool = False
+    # the site CA an rtsps:// gateway's certificate must come from (the one pinned for the
+    # server); an rtsps:// URL without it is not opened
+    ca_file: str | None = None
 
     def ffmpeg_options(self) -> dict[str, str]:
         """FFmpeg demuxer options for the RTSP input."""
@@ -333,6 +338,8 @@ class RtspIngest:
             reason, detail = error.reason, scrub(error.detail)
             if not self._cancelled.is_set():
                 log.info("%s: no session to play (%s): %s", self.label, reason, detail)
+        except NoTrustAnchor as error:
+            reason, detail = OfflineReason.UNTRUSTED, str(error)
         except (av.FFmpegError, OSError) as error:
             reason = self._classify(error)
             # strerror only: str(error) carries the URL, credentials or session token included
@@ -345,7 +352,7 @@ class RtspIngest:
                     sink.end()
             if (reason == OfflineReason.DISCONNECTED and isinstance(self.url, SessionSource)
                     and not self._cancelled.is_set()
-                    and not gateway_answers(self.url, GATEWAY_CHECK_S)):
+                    and not gateway_answers(self.url, GATEWAY_CHECK_S, self.options.ca_file)):
                 # a gateway ends the stream of a camera it lost; one that ended with the
                 # stream is down itself: say so, not "disconnected" (the camera may be fine)
                 reason, detail = OfflineReason.GATEWAY, "the media gateway does not answer"
@@ -353,6 +360,13 @@ class RtspIngest:
                 self._emit(IngestEvent("ended", reason=reason, detail=detail))
 
     def _classify(self, error: BaseException) -> str:
+        url = self.url.issued[0] if isinstance(self.url, SessionSource) and self.url.issued \
+            else self.url
+        if (isinstance(url, str) and url.startswith("rtsps://") and not self.stats.connected_at
+                and isinstance(error, OSError) and error.errno == errno.EIO):
+            # FFmpeg's TLS layer says EIO, and only that, when the handshake fails: a
+            # certificate not from the site CA, or not naming the address dialled
+            return OfflineReason.UNTRUSTED
         reason = self._classify_ffmpeg(error)
         if isinstance(self.url, SessionSource) and not self.stats.connected_at:
             if reason in (OfflineReason.REFUSED, OfflineReason.TIMEOUT):
@@ -384,7 +398,8 @@ class RtspIngest:
             self.stats.opening_at = time.monotonic()
             return av.open(
                 url,
-                options=self.options.ffmpeg_options(),
+                options={**self.options.ffmpeg_options(),
+                         **ffmpeg_tls_options(url, self.options.ca_file)},
                 timeout=(self.options.open_timeout, self.options.read_timeout),
             )
         finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import socket
+import ssl
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 
@@ -47,14 +48,32 @@ def rtsp_answers(url: str, timeout: float = 1.0) -> bool:
     return rtsp_status(url, timeout) == 200
 
 
-def rtsp_status(url: str, timeout: float = 1.0) -> int:
+def _connect(scheme: str, host: str, port: int, timeout: float,
+             ca_file: str | None) -> socket.socket:
+    sock = socket.create_connection((host, port), timeout=timeout)
+    if scheme != "rtsps":
+        return sock
+    if ca_file is None:
+        sock.close()
+        raise ssl.SSLError("an rtsps:// peer but no site CA to check it against")
+    context = ssl.create_default_context(cafile=ca_file)
+    try:
+        return context.wrap_socket(sock, server_hostname=host)
+    except (ssl.SSLError, OSError):
+        sock.close()
+        raise
+
+
+def rtsp_status(url: str, timeout: float = 1.0, ca_file: str | None = None) -> int:
     """The status of a DESCRIBE on ``url`` (after a digest round when asked and possible); 0
-    for no RTSP answer at all."""
+    for no RTSP answer at all, and for an ``rtsps://`` peer whose certificate is not from
+    ``ca_file`` (nothing is sent to it)."""
     plain, user, password = _without_credentials(url)
     parts = urlsplit(plain)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 554
+    host, port = parts.hostname or "127.0.0.1", parts.port or (322 if parts.scheme == "rtsps"
+                                                                 else 554)
     try:
-        with socket.create_connection((host, port), timeout=timeout) as sock:
+        with _connect(parts.scheme, host, port, timeout, ca_file) as sock:
             sock.settimeout(timeout)
             reader = sock.makefile("rb")
             cseq = 0

@@ -696,7 +696,8 @@ class VideoService(QObject):
         ):
             tile.probe_at = now + self.health.probe_interval
             try:
-                tile.probe = self._probes.submit(_answers, tile.url, self.health.probe_timeout)
+                tile.probe = self._probes.submit(_answers, tile.url, self.health.probe_timeout,
+                                                 self.ingest_options.ca_file)
             except RuntimeError:  # shut down
                 tile.probe = None
 
@@ -850,9 +851,14 @@ class VideoService(QObject):
         tile.state, tile.reason = state, reason
         self.tile_status_changed.emit(tile.key, self._snapshot(tile))
 
+    def trust_site_ca(self, ca_file: str | None) -> None:
+        """The CA every ``rtsps://`` gateway must prove itself against from now on (the one
+        pinned for the server the user logged in to); tiles opened later use it."""
+        self.ingest_options = replace(self.ingest_options, ca_file=ca_file)
 
-def _answers(source: StreamSource, timeout: float) -> bool:
+
+def _answers(source: StreamSource, timeout: float, ca_file: str | None) -> bool:
     """The probe: the camera answers (a URL), or the gateway answers again (a session)."""
     if isinstance(source, SessionSource):
-        return gateway_answers(source, timeout)
+        return gateway_answers(source, timeout, ca_file)
     return rtsp_answers(source, timeout)

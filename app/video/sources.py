@@ -66,12 +66,14 @@ def resolve(source: StreamSource) -> str:
     return source.open() if isinstance(source, SessionSource) else source
 
 
-def gateway_answers(source: SessionSource, timeout: float = 1.0) -> bool:
+def gateway_answers(source: SessionSource, timeout: float = 1.0,
+                    ca_file: str | None = None) -> bool:
     """True when the gateway behind ``source`` answers RTSP again (200, or 401 for the expired
-    token of the last session): worth asking for a new session now."""
+    token of the last session): worth asking for a new session now. ``ca_file``: the site CA an
+    ``rtsps://`` gateway must prove itself against."""
     from app.video.probe import rtsp_status
 
-    return bool(source.issued) and rtsp_status(source.issued[0], timeout) in (200, 401)
+    return bool(source.issued) and rtsp_status(source.issued[0], timeout, ca_file) in (200, 401)
 
 
 def scrub_url(url: str) -> str:

@@ -38,6 +38,8 @@ class OfflineReason:
     # for an administrator to enter the camera's right password)
     CAMERA = "camera unreachable"
     NO_SESSION = "no session"  # the backend granted no session to watch through the gateway
+    # an rtsps:// gateway whose certificate is not from the site CA pinned for the server
+    UNTRUSTED = "untrusted certificate"
     # not offline: CONNECTING's reason while a long-GOP camera's first key frame is awaited
     KEYFRAME = "keyframe"
     ERROR = "error"

@@ -25,6 +25,7 @@ from server.api.routes import (
     me,
     ptz,
     reports,
+    tls,
 )
 
 # Every route may answer these, in the one error shape (server.api.errors).
@@ -43,6 +44,7 @@ api_router.include_router(layouts.router)
 api_router.include_router(bookmarks.router)
 api_router.include_router(clips.router)
 api_router.include_router(keys.router)
+api_router.include_router(tls.router)
 api_router.include_router(calendar.router)
 api_router.include_router(cases.router)
 api_router.include_router(incidents.router)

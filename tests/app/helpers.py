@@ -10,6 +10,7 @@ import asyncio
 import json
 import socket
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,26 @@ def backend_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
     finally:
         stop_test_server(process)
+
+
+@dataclass(frozen=True)
+class TlsBackend:
+    """A backend serving HTTPS with its own site CA, and that CA's file."""
+
+    url: str
+    ca_file: Path
+
+
+@pytest.fixture(scope="session")
+def tls_backend_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsBackend]:
+    """A real backend child over HTTPS (the demo makes its certificates as ``init`` does)."""
+    from server.testing import start_test_server, stop_test_server
+
+    root = tmp_path_factory.mktemp("tls-backend")
+    url, process = start_test_server(root / "data", fake_manifest(root / "lab.json"), tls=True,
+                                     env_overrides={"IOCWALL_GATEWAY": "off"})
+    try:
+        yield TlsBackend(url, root / "data" / "tls" / "ca.crt")
+    finally:
+        stop_test_server(process)
+

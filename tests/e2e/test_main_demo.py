@@ -1,6 +1,8 @@
 """Smoke test of ``main.py --demo`` as a user starts it: on free ports (so it never collides with a
-running demo), it starts the lab and the backend, logs in as ioc.operator, gets four live tiles,
-and on SIGTERM exits 0 leaving no child process behind."""
+running demo), it starts the lab and the backend (HTTPS with the demo's own site CA, which the
+client trusts without a question since it runs that backend; the tiles play RTSPS through the
+embedded gateway), logs in as ioc.operator, gets four live tiles, and on SIGTERM exits 0
+leaving no child process behind."""
 
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ def test_main_demo_starts_logs_in_fills_the_wall_and_exits_cleanly(tmp_path: Pat
     server_port = free_port()
     env = {**os.environ, "IOCWALL_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "main.py", "--demo", "--server", f"http://127.0.0.1:{server_port}",
+        [sys.executable, "main.py", "--demo", "--server", f"https://127.0.0.1:{server_port}",
          "--lab-cameras", "4", "--lab-rtsp-port", str(free_port()),
          "--lab-control-port", str(free_port()), "--lab-onvif-base-port", "0"],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -57,6 +59,9 @@ def test_main_demo_starts_logs_in_fills_the_wall_and_exits_cleanly(tmp_path: Pat
             time.sleep(0.2)
         log = "".join(lines)
         assert "logged in as ioc.operator" in log
+        site_ca = tmp_path / "data" / "demo" / "server" / "tls" / "ca.crt"
+        (pinned,) = (tmp_path / "data" / "trust").glob("*.crt")
+        assert pinned.read_bytes().strip() == site_ca.read_bytes().strip()
         # A fresh data dir: the lab encodes its clips first, and the terminal says how far.
         assert "iocwall: preparing camera lab: 0/4 clips…" in log
         assert "iocwall: preparing camera lab: 4/4 clips…" in log

@@ -9,6 +9,7 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import av
@@ -17,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from common import stream_tokens
 from common.stream_tokens import StreamToken, encode
+from common.tls import ffmpeg_tls_options
 from gateway.process import GatewayProcess
 from lab import Lab, LabCamera
 
@@ -93,6 +95,7 @@ class Reader:
 
     url: str
     open_timeout: float = 10  # a camera with a long GOP and nothing kept: up to a GOP
+    ca_file: Path | None = None  # an rtsps:// URL's certificate is checked against it
     packets: int = 0
     ended_at: float | None = None
     error: BaseException | None = None
@@ -101,8 +104,8 @@ class Reader:
     first_packet: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> Reader:
-        self.container = av.open(self.url, options={"rtsp_transport": "tcp"},
-                                 timeout=(self.open_timeout, 10))
+        options = {"rtsp_transport": "tcp", **ffmpeg_tls_options(self.url, self.ca_file)}
+        self.container = av.open(self.url, options=options, timeout=(self.open_timeout, 10))
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
         return self

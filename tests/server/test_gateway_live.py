@@ -23,7 +23,9 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, SealedBox
 from sqlalchemy import select, update
 
+from common.tls import ffmpeg_tls_options
 from gateway.process import GatewayProcess
+from server import tls
 from server.demo import read_manifest, seed_demo
 from server.gateways import GatewaySupervisor
 from server.main import create_app
@@ -57,8 +59,22 @@ def supervisor_of(backend: Backend) -> GatewaySupervisor:
 @pytest.fixture
 def live(lab: Any, database: TestDatabases, migrated_template: str,
          new_database: Callable[..., str], tmp_path: Path) -> Iterator[Backend]:
+    yield from _live(lab, database, migrated_template, new_database, tmp_path)
+
+
+@pytest.fixture
+def live_tls(lab: Any, database: TestDatabases, migrated_template: str,
+             new_database: Callable[..., str], tmp_path: Path) -> Iterator[Backend]:
+    """A site with its CA (``python -m server init`` made it): the gateway gets its
+    certificate at start."""
+    tls.create_site(tmp_path / "data", "IOC")
+    yield from _live(lab, database, migrated_template, new_database, tmp_path)
+
+
+def _live(lab: Any, database: TestDatabases, migrated_template: str,
+          new_database: Callable[..., str], tmp_path: Path) -> Iterator[Backend]:
     data_dir = tmp_path / "data"
-    data_dir.mkdir()
+    data_dir.mkdir(exist_ok=True)
     settings = make_settings(data_dir, new_database(data_dir, migrated_template)).model_copy(
         update={"gateway_rtsp_port": 0, "clip_worker": False, "gateway_sync": True})
     clock = RealClock()
@@ -213,6 +229,33 @@ def test_a_preview_on_the_embedded_gateway_plays_and_its_session_is_audited_with
         assert row["detail"]["stream"] == "preview"
         assert row["detail"]["session_id"] == opened["detail"]["session_id"]
     assert cam.rtsp_password not in str([opened, start, end])
+
+
+def test_on_a_site_with_a_ca_sessions_are_rtsps_and_only_the_site_ca_opens_them(
+        live_tls: Backend, tmp_path: Path) -> None:
+    """End to end through the embedded gateway and the lab: the route hands out ``rtsps://``,
+    PyAV plays it checking the site CA, a viewer trusting another CA is refused, and the
+    backend's control calls (here a revocation) reach the gateway over HTTPS."""
+    ca = live_tls.settings.site_ca_file
+    assert ca is not None
+    other = tls.create_site(tmp_path / "other", "other").ca_cert
+    with runtime_of(live_tls).sessions() as session:
+        row = session.execute(select(Gateway)).scalar_one()
+        assert row.control_url.startswith("https://127.0.0.1:")
+    admin = live_tls.login("ioc.admin")
+    token = live_tls.login("ward.dongphu.police")
+    camera_id = camera_of(live_tls, 0)
+    url = open_session(live_tls, token, camera_id).json()["url"]
+    assert url.startswith("rtsps://")
+    with pytest.raises(av.error.OSError):
+        av.open(url, options={"rtsp_transport": "tcp", **ffmpeg_tls_options(url, other)},
+                timeout=(5, 5))
+    reader = Reader(url, ca_file=ca).start()
+    reader.wait_playing()
+    me = live_tls.get("/me", token).json()
+    assert live_tls.post(f"/admin/users/{me['id']}/deactivate", admin).status_code == 204
+    assert reader.ended.wait(CUT_WITHIN_S), "the revocation did not reach the gateway"
+    reader.close()
 
 
 def test_a_killed_gateway_is_restarted_and_a_new_session_plays(live: Backend) -> None:

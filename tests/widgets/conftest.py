@@ -1,1 +1,7 @@
-from tests.app.helpers import backend_url, messages, ops, qloop  # noqa: F401 (fixtures)
+from tests.app.helpers import (  # noqa: F401 (fixtures)
+    backend_url,
+    messages,
+    ops,
+    qloop,
+    tls_backend_url,
+)

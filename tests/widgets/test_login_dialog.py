@@ -12,7 +12,9 @@ from app.auth import AuthService
 from app.credentials import TokenStore
 from app.ops import Ops
 from app.settings import SettingsStore
-from tests.app.helpers import free_port
+from app.trust import TrustStore, fingerprint
+from server import tls
+from tests.app.helpers import TlsBackend, free_port
 from widgets.login_dialog import LoginDialog
 
 
@@ -88,3 +90,63 @@ def test_good_login_emits_the_session(qtbot: QtBot, auth: AuthService, ops: Ops,
     assert saved.last_user == "ward.dongphu.police" and saved.remember_me
     assert "demo" not in (tmp_path / "settings.json").read_text(encoding="utf-8").replace(
         "ward.dongphu", "")
+
+
+# -- first contact with a server over HTTPS: the fingerprint, then the pin ----------------------
+
+def _tls_auth(tmp_path: Path) -> tuple[AuthService, TrustStore]:
+    store = TrustStore(tmp_path / "client")
+    return AuthService(SettingsStore(tmp_path), TokenStore(), trust=store), store
+
+
+def test_first_contact_shows_the_ca_fingerprint_and_pins_it_once_accepted(
+        qtbot: QtBot, ops: Ops, tls_backend_url: TlsBackend, tmp_path: Path) -> None:
+    auth, store = _tls_auth(tmp_path)
+    dialog = make_dialog(qtbot, auth, ops, tls_backend_url.url)
+    dialog.user_edit.setText("ward.dongphu.police")
+    dialog.password_edit.setText("demo")
+    dialog.login_button.click()
+    qtbot.waitUntil(lambda: dialog.fingerprint_dialog is not None
+                    and dialog.fingerprint_dialog.isVisible(), timeout=10000)
+    asked = dialog.fingerprint_dialog
+    assert asked is not None
+    shown = asked.fingerprint_label.text().replace("\n", ":")
+    assert shown == fingerprint(tls_backend_url.ca_file.read_bytes())  # what the admin reads
+    assert store.ca_file(tls_backend_url.url) is None  # nothing pinned, nothing sent yet
+    assert asked.reject_button.isDefault()
+    with qtbot.waitSignal(dialog.logged_in, timeout=15000) as logged:
+        asked.accept_button.click()
+    assert logged.args[0].user.username == "ward.dongphu.police"
+    pinned = store.ca_file(tls_backend_url.url)
+    assert pinned is not None and pinned.read_bytes().strip() == \
+        tls_backend_url.ca_file.read_bytes().strip()
+    auth.logout()
+
+
+def test_a_refused_fingerprint_sends_nothing_and_pins_nothing(
+        qtbot: QtBot, ops: Ops, tls_backend_url: TlsBackend, tmp_path: Path) -> None:
+    auth, store = _tls_auth(tmp_path)
+    dialog = make_dialog(qtbot, auth, ops, tls_backend_url.url)
+    dialog.user_edit.setText("ioc.operator")
+    dialog.password_edit.setText("demo")
+    dialog.login_button.click()
+    qtbot.waitUntil(lambda: dialog.fingerprint_dialog is not None
+                    and dialog.fingerprint_dialog.isVisible(), timeout=10000)
+    assert dialog.fingerprint_dialog is not None
+    dialog.fingerprint_dialog.reject_button.click()
+    assert dialog.isVisible() and dialog.error_label.text().startswith("Not connected")
+    assert store.ca_file(tls_backend_url.url) is None
+    assert auth.client is not None and auth.client.session is None
+
+
+def test_a_certificate_not_from_the_pinned_ca_is_a_clear_refusal(
+        qtbot: QtBot, ops: Ops, tls_backend_url: TlsBackend, tmp_path: Path) -> None:
+    auth, store = _tls_auth(tmp_path)
+    store.pin(tls_backend_url.url, tls.create_site(tmp_path / "other", "other").ca_cert
+              .read_bytes())
+    dialog = make_dialog(qtbot, auth, ops, tls_backend_url.url)
+    submit(qtbot, dialog, "ioc.operator", "demo")
+    assert dialog.isVisible() and dialog.fingerprint_dialog is None
+    assert dialog.error_label.text().startswith(
+        "The server's certificate is not from the certificate authority")
+    assert "Traceback" not in dialog.error_label.text()

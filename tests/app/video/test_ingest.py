@@ -6,6 +6,7 @@ import io
 import logging
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import av
@@ -180,3 +181,51 @@ def test_udp_transport_is_selectable(camera_lab: Any) -> None:
     with av.open(io.BytesIO(data), format="mpegts") as ts:
         frames = list(ts.decode(video=0))
     assert frames and frames[0].key_frame
+
+
+def test_rtsps_plays_only_against_the_site_ca(camera_lab: Any, tmp_path: Path) -> None:
+    """The ingest checks an rtsps:// gateway against the pinned site CA: another CA's
+    certificate (or none to check with) ends it as "untrusted certificate" before the token
+    is sent; the right one plays."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from common import stream_tokens
+    from common.stream_tokens import encode
+    from gateway.process import GatewayProcess
+    from server import tls
+    from tests.gateway.helpers import camera_id, gateway_config, issue
+
+    ours, other = tls.create_site(tmp_path / "ours", "IOC"), tls.create_site(tmp_path / "o", "x")
+    cert, key_file = tls.gateway_cert(ours, "gw", ["127.0.0.1"], tmp_path / "gw")
+    key = Ed25519PrivateKey.generate()
+    config = gateway_config(camera_lab, key)
+    config["tls"] = {"cert_file": str(cert), "key_file": str(key_file),
+                     "ca_file": str(ours.ca_cert)}
+    cam = camera_id(camera_lab.cameras[0])
+
+    def url() -> str:
+        return stream_tokens.session_url("127.0.0.1", gateway.rtsp_port, cam, "sub",
+                                         encode(issue(key, cam), key.sign), secure=True)
+
+    def run(ca: Path | None) -> tuple[RtspIngest, _Events]:
+        events = _Events()
+        ingest = RtspIngest(url(), "tls cam", [TsRemuxer(TsByteBuffer(), "tls cam")], events,
+                            IngestOptions(ca_file=str(ca) if ca else None))
+        ingest.start()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not events.ended.is_set() \
+                and ingest.stats.packets < 20:
+            time.sleep(0.05)
+        ingest.cancel()
+        assert ingest.join(6.0)
+        return ingest, events
+
+    with GatewayProcess(config) as gateway:
+        for ca in (other.ca_cert, None):
+            refused, events = run(ca)
+            assert [e.kind for e in events.items] == ["ended"], events.items
+            assert events.items[0].reason == OfflineReason.UNTRUSTED
+            assert refused.stats.packets == 0
+        assert not any(e.get("event") == "session_start" for e in gateway.events)
+        played, events = run(ours.ca_cert)
+        assert events.items[0].kind == "connected" and played.stats.packets >= 20
