@@ -45,7 +45,14 @@ from app.public_cameras import PublicCameraRow
 from app.public_cameras import parse_row as parse_public_camera
 from app.reports import ExportFormat, Report, ReportQuery, parse_report
 from common.records import MalformedRecord, StreamSession, from_json
-from common.vocabulary import CaseAction, IncidentKind, IncidentState, Role, UnitKind
+from common.vocabulary import (
+    CaseAction,
+    IncidentCategory,
+    IncidentKind,
+    IncidentState,
+    Role,
+    UnitKind,
+)
 
 R = TypeVar("R")
 
@@ -129,8 +136,11 @@ class BackendApi(ABC):
                                      json={"public": False}))
 
     # -- incidents -----------------------------------------------------------------------------
-    def incidents(self, state: IncidentState | str | None = None) -> list[Incident]:
+    def incidents(self, state: IncidentState | str | None = None,
+                  category: IncidentCategory | str | None = None) -> list[Incident]:
         params = {"state": str(state)} if state else {}
+        if category:
+            params["category"] = IncidentCategory(category).value
         return [parse_incident(i) for i in _rows(self._call("GET", "/incidents", params=params),
                                                  "incident list")]
 
@@ -152,6 +162,15 @@ class BackendApi(ABC):
                 "camera_id": int(camera_id), "kind": kind, "note": note,
                 "automatic": automatic})
         return parse_incident(answer)
+
+    def report_fault(self, category: IncidentCategory | str, subject: str,
+                     kind: IncidentKind | str, note: str = "") -> Incident:
+        """File a fault of the system (a server, software, storage, the network), not of a
+        camera: it opens an incident (201) or joins the open one of that subject and kind
+        (200)."""
+        return parse_incident(self._call("POST", "/incidents", json={
+            "category": IncidentCategory(category).value, "subject": subject,
+            "kind": IncidentKind(kind).value, "note": note}))
 
     def acknowledge_incident(self, incident_id: int) -> Incident:
         return parse_incident(self._call("POST", f"/incidents/{int(incident_id)}/acknowledge"))

@@ -1,9 +1,12 @@
-"""Camera incidents (regulation Art. 8, 15.4) — the client of ``/incidents``.
+"""Incidents (regulation Art. 8, 15.4) — the client of ``/incidents``.
 
 Anyone reports a fault on a camera they may view (offline, obstructed, too dark, PTZ broken,
-other) with a note and a snapshot of the tile; the operating unit's duty desk acknowledges and
-resolves. The server keeps one open incident per camera: a second report, from this or another
-workstation, joins it (the answer then carries more than one report).
+other) with a note and a snapshot of the tile, or a fault of the system around the cameras (a
+server, the software, storage, the network: a category, a subject, a kind and a note); the
+server files system faults itself too (a clock off: the reporter is then the system, no user).
+The operating unit's duty desk acknowledges and resolves. The server keeps one open incident per
+camera, and per subject and kind: a second report, from this or another workstation, joins it
+(the answer then carries more than one report).
 
 :class:`OfflineWatcher` files an incident by itself when a camera this client shows has been
 down (offline or frozen, on every tile showing it) for 5 minutes: once per outage and camera;
@@ -18,7 +21,7 @@ Signals (IncidentService):
     open_count_changed(int): open (not acknowledged) incidents, for the desk's badge.
     incident_changed(object): an ``Incident`` the user reported on or acted on.
     reported(object, bool): ``(incident, opened)``: a report was stored; ``opened`` is False
-        when it joined the camera's open incident.
+        when it joined the open incident of the camera (or subject).
     action_failed(str): a report/acknowledge/resolve failed; the server's message.
     snapshot_loaded(int, int, bytes, str): ``(incident id, report id, image, content type)``.
 """
@@ -51,7 +54,7 @@ from app.ops import Op, Ops
 from app.polled import PolledList, report_action_failure
 from common.records import Incident, MalformedRecord, from_json
 from common.records import IncidentReport as IncidentReport
-from common.vocabulary import IncidentKind, IncidentState
+from common.vocabulary import IncidentCategory, IncidentKind, IncidentState
 
 # Incident, IncidentReport: common.records' (the server answers with the same records); the
 # widgets import them from here
@@ -68,10 +71,13 @@ class IncidentBackend(Protocol):
     """The endpoints :class:`IncidentService` uses (:class:`app.api.BackendApi`'s typed
     methods)."""
 
-    def incidents(self, state: IncidentState | str | None = None) -> list[Incident]: ...
+    def incidents(self, state: IncidentState | str | None = None,
+                  category: IncidentCategory | str | None = None) -> list[Incident]: ...
     def report_incident(self, camera_id: int, kind: IncidentKind | str, note: str = "", *,
                         automatic: bool = False, snapshot: bytes | None = None,
                         snapshot_type: str = "image/jpeg") -> Incident: ...
+    def report_fault(self, category: IncidentCategory | str, subject: str,
+                     kind: IncidentKind | str, note: str = "") -> Incident: ...
     def acknowledge_incident(self, incident_id: int) -> Incident: ...
     def resolve_incident(self, incident_id: int, resolution: str) -> Incident: ...
     def incident_snapshot(self, incident_id: int, report_id: int, *,
@@ -166,7 +172,7 @@ class IncidentService(QObject):
             for incident in opened:
                 if incident.id not in self._seen_open:
                     self._messages.warning(
-                        arg(_tr("New incident #%1: %2 — %3"), incident.id, incident.camera_name,
+                        arg(_tr("New incident #%1: %2 — %3"), incident.id, incident.subject,
                             kind_text(incident.kind)))
         self._seen_open = ids
         self.open_count_changed.emit(len(opened))
@@ -198,16 +204,31 @@ class IncidentService(QObject):
         # 201 opened it, 200 joined: this report is the incident's only one iff it opened it
         return incident, len(incident.reports) == 1
 
+    def report_fault(self, category: str, subject: str, kind: str,
+                     note: str = "") -> Op[tuple[Incident, bool]]:
+        """File a fault of the system (no camera): ``subject`` says what it is about."""
+        category = IncidentCategory(category).value
+        kind = IncidentKind(kind).value
+        return (self._ops.run(functools.partial(self.report_fault_blocking, category, subject,
+                                                kind, note),
+                              label=_tr("Fault report"), owner=self)
+                .success(self._on_reported).failure(self._on_action_failed))
+
+    def report_fault_blocking(self, category: str, subject: str, kind: str,
+                              note: str = "") -> tuple[Incident, bool]:
+        incident = self._backend.report_fault(category, subject, kind, note)
+        return incident, len(incident.reports) == 1
+
     def _on_reported(self, result: tuple[Incident, bool]) -> None:
         incident, opened = result
-        log.info("incident %d (%s): %s", incident.id, incident.camera_name,
+        log.info("incident %d (%s): %s", incident.id, incident.subject,
                  "opened" if opened else "joined")
         if opened:
             self._messages.info(arg(_tr("Fault reported: incident #%1 (%2) opened"), incident.id,
-                                    incident.camera_name))
+                                    incident.subject))
         else:
             self._messages.info(arg(_tr("Fault reported: added to open incident #%1 (%2)"),
-                                    incident.id, incident.camera_name))
+                                    incident.id, incident.subject))
         self.reported.emit(incident, opened)
         self.incident_changed.emit(incident)
         self.list.replace(incident)
@@ -226,7 +247,7 @@ class IncidentService(QObject):
                 .success(self._on_incident).failure(self._on_action_failed))
 
     def _on_incident(self, incident: Incident) -> None:
-        log.info("incident %d (%s): %s", incident.id, incident.camera_name, incident.state)
+        log.info("incident %d (%s): %s", incident.id, incident.subject, incident.state)
         self.incident_changed.emit(incident)
         self.list.replace(incident)
 
@@ -249,6 +270,16 @@ def kind_text(kind: str) -> str:
         IncidentKind.OBSTRUCTED: _tr("obstructed"),
         IncidentKind.TOO_DARK: _tr("too dark"),
         IncidentKind.PTZ_BROKEN: _tr("PTZ broken"),
+        IncidentKind.CLOCK_DRIFT: _tr("clock off"),
+        IncidentKind.GATEWAY_DOWN: _tr("gateway down"),
+        IncidentKind.STREAM_LOST: _tr("stream lost"),
+        IncidentKind.RECORDER_STOPPED: _tr("recording stopped"),
+        IncidentKind.DISK_FULL: _tr("disk full"),
+        IncidentKind.STORAGE_FAILURE: _tr("storage failure"),
+        IncidentKind.DATABASE_UNREACHABLE: _tr("database unreachable"),
+        IncidentKind.PROCESS_RESTARTED: _tr("process restarted"),
+        IncidentKind.SOFTWARE_ERROR: _tr("software error"),
+        IncidentKind.NETWORK_DOWN: _tr("network down"),
         IncidentKind.OTHER: _tr("other"),
     }
     return texts.get(kind, kind)
@@ -319,12 +350,12 @@ class OfflineWatcher(CameraWatch):
         incident, opened = result
         if camera_id in self.down_since:  # still down: do not file this outage again
             self.filed_cameras.add(camera_id)
-        log.info("%s: offline for %s: incident %d %s", incident.camera_name, self.after,
+        log.info("%s: offline for %s: incident %d %s", incident.subject, self.after,
                  incident.id, "opened" if opened else "joined")
         self._messages.warning(
             arg(QCoreApplication.translate(
                 "OfflineWatcher", "%1 has been offline for %3 min: incident #%2 filed"),
-                incident.camera_name, incident.id, int(self.after.total_seconds() // 60)))
+                incident.subject, incident.id, int(self.after.total_seconds() // 60)))
         self.filed.emit(incident, opened)
 
     def _on_failed(self, camera_id: int, error: BaseException) -> None:

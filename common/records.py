@@ -33,6 +33,7 @@ from common.vocabulary import (
     ClipState,
     DeadlineStatus,
     DecisionKind,
+    IncidentCategory,
     IncidentKind,
     IncidentState,
 )
@@ -249,10 +250,11 @@ class Case:
 
 @dataclass(frozen=True)
 class IncidentReport:
-    """One report of a fault (the first opened the incident; later ones joined it)."""
+    """One report of a fault (the first opened the incident; later ones joined it). ``user``
+    None: the system filed it (a clock found off, …)."""
 
     id: int
-    user: UserRef
+    user: UserRef | None
     at: datetime
     kind: IncidentKind
     automatic: bool
@@ -262,17 +264,22 @@ class IncidentReport:
 
 @dataclass(frozen=True)
 class Incident:
-    """A camera fault and its handling by the operating unit's desk."""
+    """A fault and its handling by the operating unit's desk: of a camera (``camera_id``,
+    ``camera_name``, ``ward``), or of the system around them (no camera; ``subject`` names
+    what it is about: "gateway gw-1", "workstation 10.0.0.5", "server clock"). A camera's
+    ``subject`` is its name. ``reported_by`` None: the system filed it by itself."""
 
     id: int
-    camera_id: int
-    camera_name: str
-    ward: str
+    category: IncidentCategory
+    subject: str
+    camera_id: int | None
+    camera_name: str | None
+    ward: str | None
     kind: IncidentKind
     state: IncidentState
     note: str
     automatic: bool
-    reported_by: UserRef
+    reported_by: UserRef | None
     reported_at: datetime
     acknowledged_by: UserRef | None
     acknowledged_at: datetime | None

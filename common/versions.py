@@ -11,7 +11,7 @@ workstation has the new client, ``MIN_CLIENT_API_LEVEL``.
 """
 
 PRODUCT_VERSION = "0.1.0"  # pyproject.toml's (a test holds them equal)
-API_LEVEL = 1
+API_LEVEL = 2  # 2: incidents of the system beside the cameras (no camera, no reporter)
 MIN_CLIENT_API_LEVEL = 1
 
 CLIENT_AGENT = "iocwall-client"  # the User-Agent's product token

@@ -184,15 +184,56 @@ class DecisionKind(StrEnum):
     ESPECIALLY_COMPLEX = "especially_complex"  # 2 months
 
 
-# -- incidents (camera faults) ------------------------------------------------------------------
+# -- incidents (faults of cameras and of the system around them) ---------------------------------
+
+
+class IncidentCategory(StrEnum):
+    """What a fault is of, as the operating unit administers it (Art. 10: servers, software,
+    storage; Art. 8: the cameras and their connections). A workstation counts as software: it
+    is the client the operating unit installs and keeps, not a server, not the network."""
+
+    CAMERA = "camera"
+    SOFTWARE = "software"
+    SERVER = "server"
+    STORAGE = "storage"
+    NETWORK = "network"
 
 
 class IncidentKind(StrEnum):
+    """The faults, after the event lists of the common video management systems: a camera's
+    own, then the system's (the site's clocks, gateways, recording, disks, database, network)."""
+
     OFFLINE = "offline"
     OBSTRUCTED = "obstructed"
     TOO_DARK = "too_dark"
     PTZ_BROKEN = "ptz_broken"
+    CLOCK_DRIFT = "clock_drift"
+    GATEWAY_DOWN = "gateway_down"
+    STREAM_LOST = "stream_lost"
+    RECORDER_STOPPED = "recorder_stopped"
+    DISK_FULL = "disk_full"
+    STORAGE_FAILURE = "storage_failure"
+    DATABASE_UNREACHABLE = "database_unreachable"
+    PROCESS_RESTARTED = "process_restarted"
+    SOFTWARE_ERROR = "software_error"
+    NETWORK_DOWN = "network_down"
     OTHER = "other"
+
+
+# the kinds a report of each category may name, in the order a form offers them
+INCIDENT_KINDS: dict[IncidentCategory, tuple[IncidentKind, ...]] = {
+    IncidentCategory.CAMERA: (IncidentKind.OFFLINE, IncidentKind.OBSTRUCTED,
+                              IncidentKind.TOO_DARK, IncidentKind.PTZ_BROKEN, IncidentKind.OTHER),
+    IncidentCategory.SOFTWARE: (IncidentKind.SOFTWARE_ERROR, IncidentKind.PROCESS_RESTARTED,
+                                IncidentKind.CLOCK_DRIFT, IncidentKind.OTHER),
+    IncidentCategory.SERVER: (IncidentKind.GATEWAY_DOWN, IncidentKind.CLOCK_DRIFT,
+                              IncidentKind.DATABASE_UNREACHABLE, IncidentKind.PROCESS_RESTARTED,
+                              IncidentKind.OTHER),
+    IncidentCategory.STORAGE: (IncidentKind.DISK_FULL, IncidentKind.STORAGE_FAILURE,
+                               IncidentKind.RECORDER_STOPPED, IncidentKind.OTHER),
+    IncidentCategory.NETWORK: (IncidentKind.NETWORK_DOWN, IncidentKind.STREAM_LOST,
+                               IncidentKind.OTHER),
+}
 
 
 class IncidentState(StrEnum):

@@ -5,7 +5,9 @@ Evidence times, deadlines and session tokens all count in seconds on these clock
 asks its time service (systemd-timesyncd through ``timedatectl``, or chrony) whether it is
 synchronised, and evidence manifests record that answer. Every gateway contact and every client
 request carries the other side's time; an offset over :data:`TOLERANCE_S` is logged and audited
-(once per subject per :data:`REPEAT_S`), and administrators read the table.
+(once per subject per :data:`REPEAT_S`), and administrators read the table. A clock off, and the
+server's own clock not synchronised, are faults for the duty desk: the callbacks let the server
+file an incident and clear it when the clock is right again (``server.clock_incidents``).
 """
 
 from __future__ import annotations
@@ -81,14 +83,24 @@ class Offset:
 
 class ClockWatch:
     """The server's clock state (cached) and the latest offset of every subject that reported
-    one. ``on_off(offset)`` is called when a subject is first seen off, and again every
-    :data:`REPEAT_S` while it stays off (the caller audits it)."""
+    one.
+
+    ``on_off(offset)`` is called when a subject is first seen off, and again every
+    :data:`REPEAT_S` while it stays off (the caller audits it). ``on_back(offset)`` is called
+    when a subject is seen within the tolerance after it was off, and the first time this
+    process sees it at all (a clock found off before a restart may be right now).
+    ``on_state(state)`` is called with each fresh reading of the time service whose answer
+    (synchronised or not) differs from the reading before, the first one included."""
 
     def __init__(self, now: Callable[[], datetime], *, run: Runner = _run,
-                 on_off: Callable[[Offset], None] | None = None) -> None:
+                 on_off: Callable[[Offset], None] | None = None,
+                 on_back: Callable[[Offset], None] | None = None,
+                 on_state: Callable[[ClockState], None] | None = None) -> None:
         self._now = now
         self._run = run
         self._on_off = on_off
+        self._on_back = on_back
+        self._on_state = on_state
         self._lock = threading.Lock()
         self._state: tuple[float, ClockState] | None = None
         self._offsets: dict[str, Offset] = {}
@@ -101,13 +113,27 @@ class ClockWatch:
             return cached[1]
         fresh = read_clock_state(self._run)
         with self._lock:
+            before = self._state
             self._state = (time.monotonic(), fresh)
+        if self._on_state is not None and (
+                before is None or before[1].synchronized != fresh.synchronized):
+            self._on_state(fresh)
         return fresh
+
+    def calls_back(self, subject: str, offset_s: float) -> bool:
+        """Whether :meth:`note` of this would call a callback (which may write to the
+        database): the caller then notes it off its event loop."""
+        if abs(offset_s) > TOLERANCE_S:
+            return True
+        with self._lock:
+            previous = self._offsets.get(subject)
+        return self._on_back is not None and (previous is None or previous.off)
 
     def note(self, subject: str, offset_s: float) -> Offset:
         offset = Offset(subject, round(offset_s, 3), self._now())
         now = time.monotonic()
         with self._lock:
+            previous = self._offsets.get(subject)
             self._offsets[subject] = offset
             last = self._said.get(subject)
             say = offset.off and (last is None or now - last >= REPEAT_S)
@@ -115,12 +141,47 @@ class ClockWatch:
                 self._said[subject] = now
             elif not offset.off:
                 self._said.pop(subject, None)
+        back = not offset.off and (previous is None or previous.off)
         if say:
             log.warning("%s: clock %+.1f s off the server's", subject, offset.offset_s)
             if self._on_off is not None:
                 self._on_off(offset)
+        elif back:
+            if previous is not None:
+                log.info("%s: clock back within %.0f s of the server's", subject, TOLERANCE_S)
+            if self._on_back is not None:
+                self._on_back(offset)
         return offset
 
     def offsets(self) -> list[Offset]:
         with self._lock:
             return sorted(self._offsets.values(), key=lambda o: o.subject)
+
+
+class StateCheck:
+    """Reads the time service every :data:`STATE_TTL_S` while the server runs, so that a clock
+    losing its synchronisation is seen (``ClockWatch``'s ``on_state``) even when no evidence
+    asks for the state."""
+
+    def __init__(self, watch: ClockWatch, interval_s: float = STATE_TTL_S) -> None:
+        self._watch = watch
+        self._interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="clock-state", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _run(self) -> None:
+        while True:
+            self._watch.state()
+            if self._stop.wait(self._interval_s):
+                return

@@ -9,17 +9,16 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
-from sqlalchemy.exc import SQLAlchemyError
 
 from common import versions
-from server import audit
+from server import clock_incidents
 from server.api import errors
 from server.api.guards import RequestGuard
 from server.api.main import api_router
 from server.api.public import public_router
 from server.api.versions import VersionGuard
 from server.clip_requests import ClipWorker
-from server.clocks import ClockWatch, Offset
+from server.clocks import ClockWatch, StateCheck
 from server.config import Settings, prepare_private_dir
 from server.db import make_engine, make_sessionmaker
 from server.deps import Clock, Runtime
@@ -40,18 +39,6 @@ PUBLIC_PREFIX = "/public/v1"
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def audit_clock_offset(runtime: Runtime, offset: Offset) -> None:
-    """A clock found off the server's: in the audit (who can then say which evidence times it
-    touched), once per subject per :data:`server.clocks.REPEAT_S`."""
-    try:
-        with runtime.sessions() as session:
-            audit.append(session, "clock_offset", now=runtime.clock(),
-                         detail={"subject": offset.subject, "offset_s": offset.offset_s})
-            session.commit()
-    except SQLAlchemyError as err:
-        log.warning("clock offset of %s not audited: %s", offset.subject, err)
 
 
 def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
@@ -75,7 +62,13 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         signer=KeyOnFile(settings.signing_key_file),
         stream_key=KeyOnFile(settings.stream_token_key_file),
     )
-    runtime.clocks = ClockWatch(clock, on_off=functools.partial(audit_clock_offset, runtime))
+    # a clock off (or the server's not synchronised) is audited and filed as an incident;
+    # right again, the incident clears
+    runtime.clocks = ClockWatch(
+        clock, on_off=functools.partial(clock_incidents.clock_off, runtime),
+        on_back=functools.partial(clock_incidents.clock_back, runtime),
+        on_state=functools.partial(clock_incidents.server_clock, runtime))
+    state_check = StateCheck(runtime.clocks)
     runtime.gateways = Gateways(runtime.sessions, runtime.secrets,
                                 settings.stream_token_lifetime_s)
     runtime.grant_ends = GrantEnds(runtime.sessions, runtime.gateways, clock)
@@ -110,9 +103,11 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
             runtime.clip_worker.start()
         if runtime.recorder is not None:
             runtime.recorder.start()
+        state_check.start()
         try:
             yield
         finally:
+            state_check.stop()
             if runtime.recorder is not None:
                 runtime.recorder.stop()
             if runtime.clip_worker is not None:

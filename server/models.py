@@ -547,11 +547,15 @@ class ViolationCaseEvent(Base):
 
 
 class Incident(Base):
-    """A camera fault (Art. 8, 15.4). ``open_camera_id`` is the camera while the incident is not
-    resolved and NULL after: a unique column, so at most one open incident per camera on any
-    database (several workstations filing at once meet the constraint, not a duplicate)."""
+    """A fault (Art. 8, 15.4): of a camera (``camera_id``), or of the system around them
+    (``category`` and ``subject``, no camera). ``open_key`` names what the incident is about
+    while it is not resolved ("camera:12", "clock_drift:gateway gw-1") and is NULL after: a
+    unique column, so at most one open incident per camera or subject on any database (several
+    workstations, or the server's threads, filing at once meet the constraint, not a
+    duplicate). ``reported_by_id`` NULL: the system filed it by itself."""
 
     __tablename__ = "incidents"
+    __table_args__ = (UniqueConstraint("open_key", name="uq_incidents_open_key"),)
     # the step guard: every UPDATE says which version it read, so of two people acting on the
     # same record at once the second changes no row and gets 409 (StaleDataError), never a
     # second approval or a step taken on a state that is gone
@@ -559,13 +563,19 @@ class Incident(Base):
     __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
+    category: Mapped[str] = mapped_column(String(16), index=True, server_default="camera")
+    camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"), index=True,
+                                                  nullable=True)
+    subject: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    open_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # the release before's one-open-incident key, kept up to date for camera incidents while a
+    # server of that release may still run (expand, then contract: a later migration drops it)
     open_camera_id: Mapped[int | None] = mapped_column(Integer, unique=True, nullable=True)
     kind: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(32), index=True)
     note: Mapped[str] = mapped_column(Text)
     automatic: Mapped[bool] = mapped_column(Boolean, default=False)
-    reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -573,8 +583,8 @@ class Incident(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
 
-    camera: Mapped[Camera] = relationship(lazy="joined")
-    reported_by: Mapped[User] = relationship(lazy="joined", foreign_keys=[reported_by_id])
+    camera: Mapped[Camera | None] = relationship(lazy="joined")
+    reported_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[reported_by_id])
     acknowledged_by: Mapped[User | None] = relationship(lazy="joined",
                                                         foreign_keys=[acknowledged_by_id])
     resolved_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[resolved_by_id])
@@ -583,13 +593,14 @@ class Incident(Base):
 
 
 class IncidentReport(Base):
-    """Each filing of an incident (the first and every duplicate), with its snapshot."""
+    """Each filing of an incident (the first and every duplicate), with its snapshot;
+    ``user_id`` NULL: filed by the system."""
 
     __tablename__ = "incident_reports"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     kind: Mapped[str] = mapped_column(String(32))
     automatic: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -597,7 +608,7 @@ class IncidentReport(Base):
     snapshot_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     snapshot_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User | None] = relationship(lazy="joined")
 
 
 class AccessRequest(Base):

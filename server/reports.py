@@ -5,7 +5,8 @@ For a period (in the city's time, UTC+7; its end never beyond "now"):
   recorder's index, ``RecordingSegment``), with the recorded gaps and the time an ``offline``
   incident was open beside it, and what the clients saw (``CameraHealthReport``: seconds live
   and down they reported, prorated to the period; live ÷ (live + down));
-- incidents reported in the period: count by kind and state, mean time to acknowledge and to
+- incidents reported in the period (of cameras and of the system): count by category, kind and
+  state, mean time to acknowledge and to
   resolve (over those acknowledged / resolved);
 - clip requests made in the period: by the requesting unit and outcome (approved = approved,
   extracting, ready, delivered or failed in extraction; rejected; pending = requested or
@@ -56,7 +57,16 @@ CASE_STATE_VI = {"opened": "Mới mở", "sent": "Đã chuyển Công an", "conc
                  "conclusion_reported": "Đã báo kết quả", "record_made": "Đã lập biên bản",
                  "decided": "Đã ra quyết định", "closed": "Đã đóng"}
 INCIDENT_KIND_VI = {"offline": "Mất kết nối", "obstructed": "Bị che khuất",
-                    "too_dark": "Quá tối", "ptz_broken": "Hỏng PTZ", "other": "Khác"}
+                    "too_dark": "Quá tối", "ptz_broken": "Hỏng PTZ",
+                    "clock_drift": "Lệch đồng hồ", "gateway_down": "Cổng media ngừng",
+                    "stream_lost": "Mất luồng video", "recorder_stopped": "Ngừng ghi hình",
+                    "disk_full": "Đầy ổ đĩa", "storage_failure": "Lỗi lưu trữ",
+                    "database_unreachable": "Mất kết nối cơ sở dữ liệu",
+                    "process_restarted": "Tiến trình khởi động lại",
+                    "software_error": "Lỗi phần mềm", "network_down": "Mất kết nối mạng",
+                    "other": "Khác"}
+INCIDENT_CATEGORY_VI = {"camera": "Camera", "software": "Phần mềm", "server": "Máy chủ",
+                        "storage": "Lưu trữ", "network": "Mạng"}
 INCIDENT_STATE_VI = {"open": "Đang mở", "acknowledged": "Đã tiếp nhận",
                      "resolved": "Đã khắc phục"}
 PERIOD_VI = {"quarterly": "Báo cáo quý", "six_monthly": "Báo cáo 6 tháng",
@@ -177,6 +187,7 @@ def build(session: Session, period: Period, calendar: WorkingCalendar,
                                 ).scalars().all()
     incident_part = {
         "count": len(incidents),
+        "by_category": dict(sorted(Counter(i.category for i in incidents).items())),
         "by_kind": dict(sorted(Counter(i.kind for i in incidents).items())),
         "by_state": dict(sorted(Counter(i.state for i in incidents).items())),
         "mean_seconds_to_acknowledge": _mean([(i.acknowledged_at - i.reported_at)
@@ -263,6 +274,8 @@ def to_csv(report: dict[str, Any]) -> bytes:
     w.writerow(["Tổng số", inc["count"]])
     w.writerow(["Thời gian tiếp nhận trung bình (phút)", _minutes(inc["mean_seconds_to_acknowledge"])])
     w.writerow(["Thời gian khắc phục trung bình (phút)", _minutes(inc["mean_seconds_to_resolve"])])
+    for category, count in inc["by_category"].items():
+        w.writerow(["Nhóm: " + INCIDENT_CATEGORY_VI.get(category, category), count])
     for kind, count in inc["by_kind"].items():
         w.writerow(["Loại: " + INCIDENT_KIND_VI.get(kind, kind), count])
     for state, count in inc["by_state"].items():

@@ -472,8 +472,18 @@ class CasePublication(StrictInput):
 # -- incidents ----------------------------------------------------------------------------------
 
 class IncidentCreate(StrictInput):
-    camera_id: DbInt
-    kind: Literal["offline", "obstructed", "too_dark", "ptz_broken", "other"]
+    """A camera fault (``camera_id``; the category is camera) or a fault of the system around
+    the cameras (``category`` and ``subject``, no camera). Which kinds fit which category is
+    ``common.vocabulary.INCIDENT_KINDS``; ``server.incidents`` checks it (422 naming the
+    field)."""
+
+    camera_id: DbInt | None = None
+    category: Literal["camera", "software", "server", "storage", "network"] = "camera"
+    subject: str | None = Field(default=None, max_length=200)
+    kind: Literal["offline", "obstructed", "too_dark", "ptz_broken", "clock_drift",
+                  "gateway_down", "stream_lost", "recorder_stopped", "disk_full",
+                  "storage_failure", "database_unreachable", "process_restarted",
+                  "software_error", "network_down", "other"]
     note: str = Field(default="", max_length=2000)
     automatic: bool = False  # filed by the client after 5 minutes offline
 

@@ -45,6 +45,7 @@ from common.vocabulary import (
     DeadlineStatus,
     DecisionKind,
     ImportAction,
+    IncidentCategory,
     IncidentKind,
     IncidentState,
     OwnerCategory,
@@ -67,6 +68,7 @@ WORDS: dict[str, Words] = {
     "CaseActionBody.decision_kind": DecisionKind,
     "AuditEventCreate.event": ViewEvent,
     "IncidentCreate.kind": IncidentKind,
+    "IncidentCreate.category": IncidentCategory,
     "GET /api/v1/cases query:deadline": PENDING_DEADLINES,
     "GET /api/v1/clips query:box": ClipBox,
     "GET /api/v1/incidents query:state": IncidentState,
@@ -78,6 +80,7 @@ WORDS: dict[str, Words] = {
     "DecisionKind": DecisionKind,  # Case.decision_kind
     "DeadlineStatus": DeadlineStatus,  # Deadline.status, Case.deadline_state
     "IncidentKind": IncidentKind,  # Incident.kind, IncidentReport.kind
+    "IncidentCategory": IncidentCategory,  # Incident.category
     "IncidentState": IncidentState,  # Incident.state
     "ClipChain": ClipChain,  # ClipRequest.chain
     "ClipState": ClipState,  # ClipRequest.state, ClipEvent.state

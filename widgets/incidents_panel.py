@@ -3,9 +3,12 @@
 "Report a fault…" (a tile's context menu) grabs the tile's picture first — from the screen, as
 the X server shows libvlc's pixels (the widget never touches VLC) — then asks kind and note;
 the snapshot is attached unless the user unticks it. The "Incidents" dock (operating unit) lists
-open / acknowledged / resolved incidents with their times to acknowledge and resolve, shows each
-report and its snapshot, and acknowledges or resolves with a note. The dock is a
-:class:`widgets.list_detail.ListDetailPanel` with the snapshots under its detail.
+open / acknowledged / resolved incidents of cameras and of the system (category, the camera or
+the subject, "System" as the reporter of those the server filed itself) with their times to
+acknowledge and resolve, shows each report and its snapshot, acknowledges or resolves with a
+note, and reports a fault that is not a camera's ("Report a fault…": category, kind, subject,
+note). The dock is a :class:`widgets.list_detail.ListDetailPanel` with the snapshots under its
+detail.
 
 Signals (IncidentsPanel):
     badge_changed(int): open incidents not yet acknowledged (forwarded from the service).
@@ -33,6 +36,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QWidget,
 )
@@ -40,7 +44,8 @@ from PySide6.QtWidgets import (
 from app.bookmarks import vn_text
 from app.i18n import arg
 from app.incidents import Incident, IncidentService
-from common.vocabulary import IncidentKind, IncidentState
+from common.records import UserRef
+from common.vocabulary import INCIDENT_KINDS, IncidentCategory, IncidentKind, IncidentState
 from widgets.forms import ReasonDialog, form_footer
 from widgets.list_detail import Action, Column, ListDetailPanel, always
 
@@ -50,6 +55,8 @@ STATE_COLOURS = {IncidentState.OPEN: "#e06c6c", IncidentState.ACKNOWLEDGED: "#f0
 
 def _state_colour(incident: Incident) -> str:
     return STATE_COLOURS.get(IncidentState(incident.state), "#ffffff")
+
+
 SNAPSHOT_QUALITY = 85
 
 
@@ -84,8 +91,40 @@ def kind_names(owner: QWidget) -> dict[str, str]:
         IncidentKind.OBSTRUCTED: QCoreApplication.translate("IncidentKinds", "View obstructed"),
         IncidentKind.TOO_DARK: QCoreApplication.translate("IncidentKinds", "Too dark"),
         IncidentKind.PTZ_BROKEN: QCoreApplication.translate("IncidentKinds", "PTZ broken"),
+        IncidentKind.CLOCK_DRIFT: QCoreApplication.translate("IncidentKinds", "Clock off"),
+        IncidentKind.GATEWAY_DOWN: QCoreApplication.translate("IncidentKinds", "Gateway down"),
+        IncidentKind.STREAM_LOST: QCoreApplication.translate("IncidentKinds", "Stream lost"),
+        IncidentKind.RECORDER_STOPPED: QCoreApplication.translate("IncidentKinds",
+                                                                  "Recording stopped"),
+        IncidentKind.DISK_FULL: QCoreApplication.translate("IncidentKinds", "Disk full"),
+        IncidentKind.STORAGE_FAILURE: QCoreApplication.translate("IncidentKinds",
+                                                                 "Storage failure"),
+        IncidentKind.DATABASE_UNREACHABLE: QCoreApplication.translate(
+            "IncidentKinds", "Database unreachable"),
+        IncidentKind.PROCESS_RESTARTED: QCoreApplication.translate("IncidentKinds",
+                                                                   "Process restarted"),
+        IncidentKind.SOFTWARE_ERROR: QCoreApplication.translate("IncidentKinds",
+                                                                "Software error"),
+        IncidentKind.NETWORK_DOWN: QCoreApplication.translate("IncidentKinds", "Network down"),
         IncidentKind.OTHER: QCoreApplication.translate("IncidentKinds", "Other"),
     }
+
+
+def category_names() -> dict[str, str]:
+    """The categories' names, in the order a form offers them."""
+    return {
+        IncidentCategory.CAMERA: QCoreApplication.translate("IncidentKinds", "Camera"),
+        IncidentCategory.SERVER: QCoreApplication.translate("IncidentKinds", "Server"),
+        IncidentCategory.SOFTWARE: QCoreApplication.translate("IncidentKinds", "Software"),
+        IncidentCategory.STORAGE: QCoreApplication.translate("IncidentKinds", "Storage"),
+        IncidentCategory.NETWORK: QCoreApplication.translate("IncidentKinds", "Network"),
+    }
+
+
+def who_text(user: UserRef | None) -> str:
+    """A person, or the system for what the server filed or cleared by itself."""
+    return user.label if user is not None else QCoreApplication.translate("IncidentKinds",
+                                                                          "System")
 
 
 def duration_text(owner: QWidget, seconds: float | None) -> str:
@@ -109,8 +148,9 @@ class FaultReportDialog(QDialog):
         self.setWindowTitle(arg(self.tr("Report a fault: %1"), camera_name))
         form = QFormLayout(self)
         self.kind_combo = QComboBox()
-        for value, name in kind_names(self).items():
-            self.kind_combo.addItem(name, value)
+        names = kind_names(self)
+        for value in INCIDENT_KINDS[IncidentCategory.CAMERA]:  # a camera's faults only
+            self.kind_combo.addItem(names[value], value.value)
         if kind is not None:
             self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
         form.addRow(self.tr("Fault"), self.kind_combo)
@@ -177,6 +217,90 @@ def ask_fault_report(parent: QWidget, service: IncidentService, camera_id: int,
     return dialog
 
 
+class SystemFaultDialog(QDialog):
+    """A fault that is not a camera's: its category, kind, what it is about, and a note."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Report a fault of the system"))
+        form = QFormLayout(self)
+        self.category_combo = QComboBox()
+        for value, name in category_names().items():
+            if value != IncidentCategory.CAMERA:
+                self.category_combo.addItem(name, value)
+        form.addRow(self.tr("Category"), self.category_combo)
+        self.kind_combo = QComboBox()
+        form.addRow(self.tr("Fault"), self.kind_combo)
+        self.subject_edit = QLineEdit()
+        self.subject_edit.setMaxLength(200)
+        self.subject_edit.setPlaceholderText(
+            self.tr("What it is about: a server, a workstation, a disk, a line"))
+        form.addRow(self.tr("Subject"), self.subject_edit)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setPlaceholderText(self.tr("What do you see? (optional)"))
+        self.note_edit.setMaximumHeight(80)
+        form.addRow(self.tr("Note"), self.note_edit)
+        self.error_label, self.buttons = form_footer(self, form, self.tr("Report"))
+        self.category_combo.currentIndexChanged.connect(self._fill_kinds)
+        self._fill_kinds()
+
+    def _fill_kinds(self) -> None:
+        names = kind_names(self)
+        self.kind_combo.clear()
+        for kind in INCIDENT_KINDS[IncidentCategory(self.category())]:
+            self.kind_combo.addItem(names.get(kind, kind), kind.value)
+
+    def category(self) -> str:
+        return str(self.category_combo.currentData())
+
+    def kind(self) -> str:
+        return str(self.kind_combo.currentData())
+
+    def subject(self) -> str:
+        return " ".join(self.subject_edit.text().split())
+
+    def note(self) -> str:
+        return self.note_edit.toPlainText().strip()
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+        self.buttons.setEnabled(True)
+
+
+def ask_system_fault(parent: QWidget, service: IncidentService) -> SystemFaultDialog:
+    """Open the system fault dialog; Report sends it (the dialog stays open on an error)."""
+    dialog = SystemFaultDialog(parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    connections: list[tuple[Any, Any]] = []
+
+    def send() -> None:
+        if not dialog.subject():
+            dialog.show_error(QCoreApplication.translate("SystemFaultDialog",
+                                                         "Say what the fault is about"))
+            return
+        dialog.buttons.setEnabled(False)
+        service.report_fault(dialog.category(), dialog.subject(), dialog.kind(), dialog.note())
+
+    def done(incident: Incident, _opened: bool) -> None:
+        if incident.camera_id is None and incident.subject.casefold() \
+                == dialog.subject().casefold():
+            dialog.accept()
+
+    def cleanup() -> None:
+        for signal, slot in connections:
+            signal.disconnect(slot)
+        connections.clear()
+
+    dialog.buttons.accepted.connect(send)
+    service.reported.connect(done)
+    service.action_failed.connect(dialog.show_error)
+    connections += [(service.reported, done), (service.action_failed, dialog.show_error)]
+    dialog.finished.connect(lambda _r: cleanup())
+    dialog.open()
+    return dialog
+
+
 class ResolveDialog(ReasonDialog):
     """What was done (the server keeps it with the time to resolve)."""
 
@@ -196,26 +320,31 @@ class IncidentsPanel(ListDetailPanel[Incident]):
 
     COLUMNS = (
         QT_TRANSLATE_NOOP("IncidentsPanel", "#"),
-        QT_TRANSLATE_NOOP("IncidentsPanel", "Camera"),
+        QT_TRANSLATE_NOOP("IncidentsPanel", "Category"),
+        QT_TRANSLATE_NOOP("IncidentsPanel", "Camera / subject"),
         QT_TRANSLATE_NOOP("IncidentsPanel", "Ward"),
         QT_TRANSLATE_NOOP("IncidentsPanel", "Fault"),
         QT_TRANSLATE_NOOP("IncidentsPanel", "State"),
         QT_TRANSLATE_NOOP("IncidentsPanel", "Reported (UTC+7)"),
+        QT_TRANSLATE_NOOP("IncidentsPanel", "Reported by"),
         QT_TRANSLATE_NOOP("IncidentsPanel", "Reports"),
         QT_TRANSLATE_NOOP("IncidentsPanel", "To acknowledge"),
         QT_TRANSLATE_NOOP("IncidentsPanel", "To resolve"),
     )
+    STATE_COLUMN = 5
 
     def __init__(self, service: IncidentService, *, can_handle: bool = True,
                  parent: QWidget | None = None) -> None:
+        categories = category_names()
         cells: tuple[Callable[[Incident], str], ...] = (
-            lambda i: str(i.id), lambda i: i.camera_name, lambda i: i.ward, self._fault_text,
+            lambda i: str(i.id), lambda i: categories.get(i.category, i.category),
+            lambda i: i.subject, lambda i: i.ward or "", self._fault_text,
             lambda i: self.state_text(i.state), lambda i: vn_text(i.reported_at),
-            lambda i: str(len(i.reports)),
+            lambda i: who_text(i.reported_by), lambda i: str(len(i.reports)),
             lambda i: duration_text(self, i.seconds_to_acknowledge),
             lambda i: duration_text(self, i.seconds_to_resolve))
         columns = [Column(QCoreApplication.translate("IncidentsPanel", str(title)), text,
-                          colour=_state_colour if index == 4 else None)
+                          colour=_state_colour if index == self.STATE_COLUMN else None)
                    for index, (title, text) in enumerate(zip(self.COLUMNS, cells, strict=True))]
         super().__init__(columns, render=self.detail_html, keep=self._visible, parent=parent)
         self._service = service
@@ -244,6 +373,8 @@ class IncidentsPanel(ListDetailPanel[Incident]):
             "resolve", self.tr("Resolve…"), self.ask_resolve,
             lambda i: self.can_handle and i is not None and i.state in (
                 IncidentState.OPEN, IncidentState.ACKNOWLEDGED)))
+        self.report_button = self.add_action(Action(
+            "report_fault", self.tr("Report a fault…"), self.ask_system_fault, always))
         self.refresh_button = self.add_action(Action(
             "refresh", self.tr("Refresh"), service.refresh, always))
 
@@ -287,7 +418,7 @@ class IncidentsPanel(ListDetailPanel[Incident]):
         self.report_combo.clear()
         for report in incident.snapshots if incident else []:
             self.report_combo.addItem(
-                arg(self.tr("Snapshot of report #%1 (%2, %3)"), report.id, report.user.label,
+                arg(self.tr("Snapshot of report #%1 (%2, %3)"), report.id, who_text(report.user),
                     vn_text(report.at)),
                 (incident.id if incident else 0, report.id))
         self.report_combo.blockSignals(False)
@@ -302,9 +433,11 @@ class IncidentsPanel(ListDetailPanel[Incident]):
 
     def detail_html(self, incident: Incident) -> str:
         e = html.escape
+        categories = category_names()
         parts = [f"<h3>{e(arg(self.tr('Incident #%1'), incident.id))} — "
                  f"{e(self.kinds.get(incident.kind, incident.kind))}</h3>",
-                 f"<p>{e(incident.camera_name)}, {e(incident.ward)}<br>"
+                 f"<p>{e(categories.get(incident.category, incident.category))}: "
+                 f"{e(incident.subject)}{', ' + e(incident.ward) if incident.ward else ''}<br>"
                  f"{e(self.tr('State'))}: <b>{e(self.state_text(incident.state))}</b></p>",
                  "<table cellspacing='4'>"]
         rows = [(self.tr("Reported"), incident.reported_at, incident.reported_by, None),
@@ -313,12 +446,12 @@ class IncidentsPanel(ListDetailPanel[Incident]):
                 (self.tr("Resolved"), incident.resolved_at, incident.resolved_by,
                  incident.seconds_to_resolve)]
         for label, at, who, seconds in rows:
-            if at is None:
+            if at is None or (who is None and label == self.tr("Acknowledged")):
                 continue
             after = arg(self.tr("after %1"), duration_text(self, seconds)) \
                 if seconds is not None else ""
             parts.append(f"<tr><td>{e(label)}</td><td>{e(vn_text(at))} (UTC+7)</td>"
-                         f"<td>{e(who.label) if who else ''}</td><td>{e(after)}</td></tr>")
+                         f"<td>{e(who_text(who))}</td><td>{e(after)}</td></tr>")
         parts.append("</table>")
         if incident.resolution:
             parts.append(f"<p>{e(self.tr('Resolution'))}: {e(incident.resolution)}</p>")
@@ -326,7 +459,7 @@ class IncidentsPanel(ListDetailPanel[Incident]):
         for report in incident.reports:
             auto = f" — {e(self.tr('automatic'))}" if report.automatic else ""
             note = f": {e(report.note)}" if report.note else ""
-            parts.append(f"<li>{e(vn_text(report.at))} — {e(report.user.label)} — "
+            parts.append(f"<li>{e(vn_text(report.at))} — {e(who_text(report.user))} — "
                          f"{e(self.kinds.get(report.kind, report.kind))}{auto}{note}</li>")
         parts.append("</ul>")
         return "".join(parts)
@@ -359,6 +492,9 @@ class IncidentsPanel(ListDetailPanel[Incident]):
         incident = self.selected()
         if incident is not None:
             self._service.acknowledge(incident.id)
+
+    def ask_system_fault(self) -> SystemFaultDialog:
+        return ask_system_fault(self, self._service)
 
     def ask_resolve(self) -> ResolveDialog | None:
         incident = self.selected()

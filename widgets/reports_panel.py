@@ -351,6 +351,14 @@ class ReportsPanel(QWidget):
     def incident_kind(self, kind: str) -> str:
         return {"offline": self.tr("offline"), "obstructed": self.tr("obstructed"),
                 "too_dark": self.tr("too dark"), "ptz_broken": self.tr("PTZ broken"),
+                "clock_drift": self.tr("clock off"), "gateway_down": self.tr("gateway down"),
+                "stream_lost": self.tr("stream lost"),
+                "recorder_stopped": self.tr("recording stopped"),
+                "disk_full": self.tr("disk full"), "storage_failure": self.tr("storage failure"),
+                "database_unreachable": self.tr("database unreachable"),
+                "process_restarted": self.tr("process restarted"),
+                "software_error": self.tr("software error"),
+                "network_down": self.tr("network down"),
                 "other": self.tr("other")}.get(kind, kind)
 
     def incident_state(self, state: str) -> str:

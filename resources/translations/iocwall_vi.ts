@@ -2825,37 +2825,37 @@
 <context>
     <name>FaultReportDialog</name>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="109"/>
+        <location filename="../../widgets/incidents_panel.py" line="148"/>
         <source>Report a fault: %1</source>
         <translation>Báo lỗi camera: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="116"/>
+        <location filename="../../widgets/incidents_panel.py" line="156"/>
         <source>Fault</source>
         <translation>Lỗi</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="118"/>
+        <location filename="../../widgets/incidents_panel.py" line="158"/>
         <source>What do you see? (optional)</source>
         <translation>Anh/chị thấy gì? (không bắt buộc)</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="120"/>
+        <location filename="../../widgets/incidents_panel.py" line="160"/>
         <source>Note</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="123"/>
+        <location filename="../../widgets/incidents_panel.py" line="163"/>
         <source>Attach the tile&apos;s picture</source>
         <translation>Đính kèm hình của ô</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="130"/>
+        <location filename="../../widgets/incidents_panel.py" line="170"/>
         <source>No picture to attach</source>
         <translation>Không có hình để đính kèm</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="134"/>
+        <location filename="../../widgets/incidents_panel.py" line="174"/>
         <source>Report</source>
         <translation>Báo lỗi</translation>
     </message>
@@ -3070,172 +3070,268 @@
 <context>
     <name>IncidentKinds</name>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="83"/>
+        <location filename="../../widgets/incidents_panel.py" line="90"/>
         <source>Offline / no picture</source>
         <translation>Mất kết nối / không có hình</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="84"/>
+        <location filename="../../widgets/incidents_panel.py" line="91"/>
         <source>View obstructed</source>
         <translation>Bị che khuất</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="85"/>
+        <location filename="../../widgets/incidents_panel.py" line="92"/>
         <source>Too dark</source>
         <translation>Quá tối</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="86"/>
+        <location filename="../../widgets/incidents_panel.py" line="93"/>
         <source>PTZ broken</source>
         <translation>Hỏng PTZ</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="87"/>
+        <location filename="../../widgets/incidents_panel.py" line="109"/>
         <source>Other</source>
         <translation>Khác</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="96"/>
+        <location filename="../../widgets/incidents_panel.py" line="135"/>
         <source>%1 min</source>
         <translation>%1 phút</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="97"/>
+        <location filename="../../widgets/incidents_panel.py" line="136"/>
         <source>%1 h %2 min</source>
         <translation>%1 giờ %2 phút</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="94"/>
+        <source>Clock off</source>
+        <translation>Lệch đồng hồ</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="95"/>
+        <source>Gateway down</source>
+        <translation>Cổng media ngừng hoạt động</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="96"/>
+        <source>Stream lost</source>
+        <translation>Mất luồng video</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="97"/>
+        <source>Recording stopped</source>
+        <translation>Ngừng ghi hình</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="99"/>
+        <source>Disk full</source>
+        <translation>Đầy ổ đĩa</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="100"/>
+        <source>Storage failure</source>
+        <translation>Lỗi lưu trữ</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="102"/>
+        <source>Database unreachable</source>
+        <translation>Mất kết nối cơ sở dữ liệu</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="104"/>
+        <source>Process restarted</source>
+        <translation>Tiến trình khởi động lại</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="106"/>
+        <source>Software error</source>
+        <translation>Lỗi phần mềm</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="108"/>
+        <source>Network down</source>
+        <translation>Mất kết nối mạng</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="116"/>
+        <source>Camera</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="117"/>
+        <source>Server</source>
+        <translation>Máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="118"/>
+        <source>Software</source>
+        <translation>Phần mềm</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="119"/>
+        <source>Storage</source>
+        <translation>Lưu trữ</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="120"/>
+        <source>Network</source>
+        <translation>Mạng</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="126"/>
+        <source>System</source>
+        <translation>Hệ thống</translation>
     </message>
 </context>
 <context>
     <name>IncidentsPanel</name>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="198"/>
+        <location filename="../../widgets/incidents_panel.py" line="322"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="199"/>
-        <source>Camera</source>
-        <translation>Camera</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/incidents_panel.py" line="200"/>
+        <location filename="../../widgets/incidents_panel.py" line="325"/>
         <source>Ward</source>
         <translation>Phường</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="201"/>
+        <location filename="../../widgets/incidents_panel.py" line="326"/>
         <source>Fault</source>
         <translation>Lỗi</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="202"/>
+        <location filename="../../widgets/incidents_panel.py" line="327"/>
         <source>State</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="203"/>
+        <location filename="../../widgets/incidents_panel.py" line="328"/>
         <source>Reported (UTC+7)</source>
         <translation>Báo lỗi lúc (UTC+7)</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="204"/>
+        <location filename="../../widgets/incidents_panel.py" line="330"/>
         <source>Reports</source>
         <translation>Báo lỗi</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="205"/>
+        <location filename="../../widgets/incidents_panel.py" line="331"/>
         <source>To acknowledge</source>
         <translation>Thời gian tiếp nhận</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="206"/>
+        <location filename="../../widgets/incidents_panel.py" line="332"/>
         <source>To resolve</source>
         <translation>Thời gian khắc phục</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="226"/>
+        <location filename="../../widgets/incidents_panel.py" line="355"/>
         <source>Open and acknowledged</source>
         <translation>Đang mở và đã tiếp nhận</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="229"/>
+        <location filename="../../widgets/incidents_panel.py" line="358"/>
         <source>All</source>
         <translation>Tất cả</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="230"/>
+        <location filename="../../widgets/incidents_panel.py" line="359"/>
         <source>Show</source>
         <translation>Hiển thị</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="241"/>
+        <location filename="../../widgets/incidents_panel.py" line="370"/>
         <source>Acknowledge</source>
         <translation>Tiếp nhận</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="244"/>
+        <location filename="../../widgets/incidents_panel.py" line="373"/>
         <source>Resolve…</source>
         <translation>Khắc phục…</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="248"/>
+        <location filename="../../widgets/incidents_panel.py" line="379"/>
         <source>Refresh</source>
         <translation>Làm mới</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="261"/>
+        <location filename="../../widgets/incidents_panel.py" line="392"/>
         <source>open</source>
         <translation>đang mở</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="262"/>
+        <location filename="../../widgets/incidents_panel.py" line="393"/>
         <source>acknowledged</source>
         <translation>đã tiếp nhận</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="263"/>
+        <location filename="../../widgets/incidents_panel.py" line="394"/>
         <source>resolved</source>
         <translation>đã khắc phục</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="267"/>
+        <location filename="../../widgets/incidents_panel.py" line="398"/>
         <source>(automatic)</source>
         <translation>(tự động)</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="290"/>
+        <location filename="../../widgets/incidents_panel.py" line="421"/>
         <source>Snapshot of report #%1 (%2, %3)</source>
         <translation>Ảnh chụp của báo lỗi #%1 (%2, %3)</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="310"/>
+        <location filename="../../widgets/incidents_panel.py" line="443"/>
         <source>Reported</source>
         <translation>Báo lỗi lúc</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="311"/>
+        <location filename="../../widgets/incidents_panel.py" line="444"/>
+        <location filename="../../widgets/incidents_panel.py" line="449"/>
         <source>Acknowledged</source>
         <translation>Đã tiếp nhận</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="313"/>
+        <location filename="../../widgets/incidents_panel.py" line="446"/>
         <source>Resolved</source>
         <translation>Đã khắc phục</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="318"/>
+        <location filename="../../widgets/incidents_panel.py" line="451"/>
         <source>after %1</source>
         <translation>sau %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="347"/>
+        <location filename="../../widgets/incidents_panel.py" line="480"/>
         <source>The snapshot cannot be shown</source>
         <translation>Không hiển thị được ảnh chụp</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="374"/>
+        <location filename="../../widgets/incidents_panel.py" line="510"/>
         <source>Incident #%1: %2</source>
         <translation>Sự cố #%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="323"/>
+        <source>Category</source>
+        <translation>Nhóm</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="324"/>
+        <source>Camera / subject</source>
+        <translation>Camera / đối tượng</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="329"/>
+        <source>Reported by</source>
+        <translation>Người báo</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="377"/>
+        <source>Report a fault…</source>
+        <translation>Báo sự cố…</translation>
     </message>
 </context>
 <context>
@@ -3640,12 +3736,12 @@
 <context>
     <name>OfflineWatcher</name>
     <message>
-        <location filename="../../app/incidents.py" line="305"/>
+        <location filename="../../app/incidents.py" line="336"/>
         <source>No picture since %1 (UTC+7), %2 min or more; filed by the client</source>
         <translation>Không có hình từ %1 (UTC+7), từ %2 phút trở lên; máy trạm tự động báo</translation>
     </message>
     <message>
-        <location filename="../../app/incidents.py" line="325"/>
+        <location filename="../../app/incidents.py" line="356"/>
         <source>%1 has been offline for %3 min: incident #%2 filed</source>
         <translation>%1 mất kết nối đã %3 phút: đã báo sự cố #%2</translation>
     </message>
@@ -4570,110 +4666,160 @@
         <translation>hỏng PTZ</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="354"/>
-        <location filename="../../widgets/reports_panel.py" line="364"/>
+        <location filename="../../widgets/reports_panel.py" line="362"/>
+        <location filename="../../widgets/reports_panel.py" line="372"/>
         <source>other</source>
         <translation>khác</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="357"/>
+        <location filename="../../widgets/reports_panel.py" line="365"/>
         <source>open</source>
         <translation>đang mở</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="357"/>
+        <location filename="../../widgets/reports_panel.py" line="365"/>
         <source>acknowledged</source>
         <translation>đã tiếp nhận</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="358"/>
+        <location filename="../../widgets/reports_panel.py" line="366"/>
         <source>resolved</source>
         <translation>đã khắc phục</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="361"/>
+        <location filename="../../widgets/reports_panel.py" line="369"/>
         <source>red light</source>
         <translation>vượt đèn đỏ</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="361"/>
+        <location filename="../../widgets/reports_panel.py" line="369"/>
         <source>wrong lane</source>
         <translation>sai làn đường</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="362"/>
+        <location filename="../../widgets/reports_panel.py" line="370"/>
         <source>stopping, parking</source>
         <translation>dừng, đỗ sai quy định</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="363"/>
+        <location filename="../../widgets/reports_panel.py" line="371"/>
         <source>other traffic</source>
         <translation>vi phạm giao thông khác</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="364"/>
+        <location filename="../../widgets/reports_panel.py" line="372"/>
         <source>public order</source>
         <translation>trật tự công cộng</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="368"/>
+        <location filename="../../widgets/reports_panel.py" line="376"/>
         <source>opened</source>
         <translation>mới mở</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="368"/>
+        <location filename="../../widgets/reports_panel.py" line="376"/>
         <source>sent to police</source>
         <translation>đã chuyển Công an</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="369"/>
+        <location filename="../../widgets/reports_panel.py" line="377"/>
         <source>verified</source>
         <translation>đã xác minh</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="370"/>
+        <location filename="../../widgets/reports_panel.py" line="378"/>
         <source>conclusion reported</source>
         <translation>đã báo kết quả</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="371"/>
+        <location filename="../../widgets/reports_panel.py" line="379"/>
         <source>record made</source>
         <translation>đã lập biên bản</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="371"/>
+        <location filename="../../widgets/reports_panel.py" line="379"/>
         <source>decided</source>
         <translation>đã ra quyết định</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="372"/>
+        <location filename="../../widgets/reports_panel.py" line="380"/>
         <source>closed</source>
         <translation>đã đóng</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="380"/>
+        <location filename="../../widgets/reports_panel.py" line="388"/>
         <source>Save the report</source>
         <translation>Lưu báo cáo</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="381"/>
+        <location filename="../../widgets/reports_panel.py" line="389"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="382"/>
+        <location filename="../../widgets/reports_panel.py" line="390"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="394"/>
+        <location filename="../../widgets/reports_panel.py" line="402"/>
         <source>Exporting…</source>
         <translation>Đang xuất…</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_panel.py" line="399"/>
+        <location filename="../../widgets/reports_panel.py" line="407"/>
         <source>Saved to %1</source>
         <translation>Đã lưu vào %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports_panel.py" line="354"/>
+        <source>clock off</source>
+        <translation>lệch đồng hồ</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports_panel.py" line="354"/>
+        <source>gateway down</source>
+        <translation>cổng media ngừng hoạt động</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports_panel.py" line="355"/>
+        <source>stream lost</source>
+        <translation>mất luồng video</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports_panel.py" line="356"/>
+        <source>recording stopped</source>
+        <translation>ngừng ghi hình</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports_panel.py" line="357"/>
+        <source>disk full</source>
+        <translation>đầy ổ đĩa</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports_panel.py" line="357"/>
+        <source>storage failure</source>
+        <translation>lỗi lưu trữ</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports_panel.py" line="358"/>
+        <source>database unreachable</source>
+        <translation>mất kết nối cơ sở dữ liệu</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports_panel.py" line="359"/>
+        <source>process restarted</source>
+        <translation>tiến trình khởi động lại</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports_panel.py" line="360"/>
+        <source>software error</source>
+        <translation>lỗi phần mềm</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/reports_panel.py" line="361"/>
+        <source>network down</source>
+        <translation>mất kết nối mạng</translation>
     </message>
 </context>
 <context>
@@ -4986,17 +5132,17 @@
 <context>
     <name>ResolveDialog</name>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="185"/>
+        <location filename="../../widgets/incidents_panel.py" line="309"/>
         <source>Resolve incident #%1</source>
         <translation>Khắc phục sự cố #%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="186"/>
+        <location filename="../../widgets/incidents_panel.py" line="310"/>
         <source>What was done (at least 3 characters)</source>
         <translation>Đã xử lý thế nào (ít nhất 3 ký tự)</translation>
     </message>
     <message>
-        <location filename="../../widgets/incidents_panel.py" line="186"/>
+        <location filename="../../widgets/incidents_panel.py" line="310"/>
         <source>Resolution</source>
         <translation>Biện pháp khắc phục</translation>
     </message>
@@ -5117,6 +5263,54 @@
         <location filename="../../widgets/camera_wizard.py" line="369"/>
         <source>Preview</source>
         <translation>Xem trước</translation>
+    </message>
+</context>
+<context>
+    <name>SystemFaultDialog</name>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="225"/>
+        <source>Report a fault of the system</source>
+        <translation>Báo sự cố hệ thống</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="231"/>
+        <source>Category</source>
+        <translation>Nhóm</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="233"/>
+        <source>Fault</source>
+        <translation>Sự cố</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="237"/>
+        <source>What it is about: a server, a workstation, a disk, a line</source>
+        <translation>Sự cố ở đâu: máy chủ, máy trạm, ổ đĩa, đường truyền</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="238"/>
+        <source>Subject</source>
+        <translation>Đối tượng</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="240"/>
+        <source>What do you see? (optional)</source>
+        <translation>Bạn thấy gì? (không bắt buộc)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="242"/>
+        <source>Note</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="243"/>
+        <source>Report</source>
+        <translation>Báo lỗi</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/incidents_panel.py" line="279"/>
+        <source>Say what the fault is about</source>
+        <translation>Hãy cho biết sự cố ở đâu</translation>
     </message>
 </context>
 <context>

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common import versions
 from server.api.errors import ErrorBody
-from server.clocks import TOLERANCE_S, ClockWatch
+from server.clocks import ClockWatch
 
 OPEN_TO_ANY_CLIENT = frozenset({"/api/v1/health", "/api/v1/version"})
 
@@ -73,7 +73,8 @@ class VersionGuard:
 
     async def _note_offset(self, scope: Scope, said: str) -> None:
         """The workstation's clock offset, by its address (the user is not known before the
-        route runs). An offset past the tolerance is audited, off the event loop."""
+        route runs). An offset past the tolerance is audited and filed as an incident, and one
+        back within it clears that: off the event loop."""
         try:
             offset = float(said)
         except ValueError:
@@ -84,7 +85,7 @@ class VersionGuard:
         subject = f"workstation {client[0] if client else '?'}"
         clocks = self.clocks
         assert clocks is not None
-        if abs(offset) > TOLERANCE_S:
+        if clocks.calls_back(subject, offset):
             await anyio.to_thread.run_sync(clocks.note, subject, offset)
         else:
             clocks.note(subject, offset)

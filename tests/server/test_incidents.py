@@ -58,7 +58,8 @@ def test_the_database_refuses_a_second_open_incident_on_a_camera(demo: Backend) 
                      ).status_code == 201
     with _runtime(demo).sessions() as session:
         user_id = session.execute(select(Incident.reported_by_id)).scalar_one()
-        session.add(Incident(camera_id=camera, open_camera_id=camera, kind="offline",
+        session.add(Incident(category="camera", camera_id=camera,
+                             open_key=incidents.camera_key(camera), kind="offline",
                              state="open", note="", automatic=True, reported_by_id=user_id,
                              reported_at=demo.clock.now))
         with pytest.raises(IntegrityError):
@@ -75,11 +76,11 @@ def test_a_racing_report_joins_the_incident_the_other_opened(demo: Backend) -> N
     runtime = _runtime(demo)
     missed: list[int] = []
 
-    def stale_then_real(session: Any, camera_id: int) -> Incident | None:
+    def stale_then_real(session: Any, key: str) -> Incident | None:
         if not missed:
-            missed.append(camera_id)
+            missed.append(key)
             return None
-        return incidents.find_open(session, camera_id)
+        return incidents.find_open(session, key)
 
     from server.models import User
     from server.schemas import IncidentCreate
@@ -95,7 +96,7 @@ def test_a_racing_report_joins_the_incident_the_other_opened(demo: Backend) -> N
                                                 automatic=True),
             None, runtime.settings.data_dir, demo.clock.now, find=stale_then_real)
         session.commit()
-        assert missed == [camera] and created is False
+        assert missed == [f"camera:{camera}"] and created is False
         assert len(session.execute(select(Incident)).scalars().all()) == 1
         assert len(session.execute(select(IncidentReport)).scalars().all()) == 2
 
@@ -149,3 +150,94 @@ def test_reports_are_checked(demo: Backend) -> None:
                              data={"camera_id": str(camera), "kind": "other"},
                              files={"snapshot": ("x.png", b"GIF89a....", "image/png")})
     assert reply.status_code == 422 and "snapshot" in reply.text
+
+
+NETWORK_FAULT = {"category": "network", "subject": "Đường truyền phường Đồng Phú",
+                 "kind": "network_down", "note": "mất mạng cả phường"}
+
+
+def test_a_ward_files_a_network_fault_the_desk_handles_and_another_ward_never_sees(
+        demo: Backend) -> None:
+    ward = demo.login("ward.dongphu.police")
+    colleague = demo.login("ward.dongphu.leader")
+    other_ward = demo.login("ward.haithanh.police")
+    desk = demo.login("ioc.operator")
+    reply = demo.post("/incidents", ward, json=NETWORK_FAULT)
+    assert reply.status_code == 201, reply.text
+    filed = reply.json()
+    assert (filed["category"], filed["subject"], filed["camera_id"], filed["camera_name"],
+            filed["kind"], filed["reported_by"]["username"]) == (
+        "network", "Đường truyền phường Đồng Phú", None, None, "network_down",
+        "ward.dongphu.police")
+    # the same fault said again (other spacing and case) joins it
+    again = demo.post("/incidents", colleague, json=dict(
+        NETWORK_FAULT, subject="  đường truyền  phường Đồng Phú"))
+    assert again.status_code == 200 and again.json()["id"] == filed["id"]
+    assert len(again.json()["reports"]) == 2
+
+    def listed(token: str, query: str = "") -> list[int]:
+        return [i["id"] for i in demo.get(f"/incidents{query}", token).json()]
+
+    assert listed(desk) == listed(ward) == listed(colleague) == [filed["id"]]
+    assert listed(other_ward) == []
+    assert demo.get(f"/incidents/{filed['id']}", other_ward).status_code == 404
+    assert demo.post(f"/incidents/{filed['id']}/acknowledge", other_ward).status_code == 404
+    assert listed(desk, "?category=network") == [filed["id"]]
+    assert listed(desk, "?category=camera") == []
+
+    assert demo.post(f"/incidents/{filed['id']}/acknowledge", ward).status_code == 403
+    demo.clock.advance(timedelta(minutes=4))
+    ack = demo.post(f"/incidents/{filed['id']}/acknowledge", desk)
+    assert ack.status_code == 200 and ack.json()["seconds_to_acknowledge"] == 240
+    assert ack.json()["acknowledged_at"] == (demo.clock.now).isoformat().replace("+00:00", "Z")
+    demo.clock.advance(timedelta(minutes=26))
+    done = demo.post(f"/incidents/{filed['id']}/resolve", desk,
+                     json={"resolution": "Nhà mạng sửa cáp quang"})
+    assert done.status_code == 200, done.text
+    assert (done.json()["state"], done.json()["seconds_to_resolve"],
+            done.json()["resolved_by"]["username"]) == ("resolved", 1800, "ioc.operator")
+    # resolved: the subject is free, the next report opens a new incident
+    assert demo.post("/incidents", ward, json=NETWORK_FAULT).status_code == 201
+    events = [(r["event"], r["detail"].get("category")) for r in demo.audit_rows("incident_")]
+    assert events == [("incident_report", "network"), ("incident_report_duplicate", "network"),
+                      ("incident_acknowledge", None), ("incident_resolve", None),
+                      ("incident_report", "network")]
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"category": "network", "subject": "cổng gw-1", "kind": "disk_full"}, "kind"),
+    ({"category": "storage", "kind": "disk_full"}, "subject"),
+    ({"category": "storage", "subject": "   ", "kind": "disk_full"}, "subject"),
+    ({"category": "camera", "subject": "x", "kind": "offline", "camera_id": "CAMERA"}, "subject"),
+    ({"category": "camera", "kind": "offline"}, "camera_id"),
+    ({"category": "server", "subject": "x", "kind": "other", "camera_id": "CAMERA"},
+     "camera_id"),
+    ({"category": "weather", "subject": "x", "kind": "other"}, "category"),
+])
+def test_a_fault_names_a_camera_or_a_subject_and_a_kind_of_its_category(
+        demo: Backend, body: dict[str, Any], field: str) -> None:
+    token = demo.login("ioc.operator")
+    if body.get("camera_id") == "CAMERA":
+        body = dict(body, camera_id=_camera(demo))
+    reply = demo.post("/incidents", token, json=body)
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["field"].split(".")[-1] == field or reply.json()["message"].startswith(
+        field + ":"), reply.text
+    assert demo.get("/incidents", token).json() == []
+
+
+def test_a_client_before_system_incidents_is_sent_camera_incidents_only(demo: Backend) -> None:
+    from common import versions
+
+    token = demo.login("ioc.operator")
+    camera = demo.post("/incidents", token, json={"camera_id": _camera(demo), "kind": "offline"})
+    system = demo.post("/incidents", token, json=NETWORK_FAULT)
+    assert camera.status_code == system.status_code == 201
+
+    def listed(level: int) -> list[int]:
+        return [i["id"] for i in demo.client.get("/api/v1/incidents", headers={
+            "Authorization": f"Bearer {token}", "User-Agent": f"{versions.CLIENT_AGENT}/0.1.0",
+            versions.API_LEVEL_HEADER: str(level)}).json()]
+
+    assert listed(1) == [camera.json()["id"]]
+    assert listed(2) == [system.json()["id"], camera.json()["id"]]

@@ -18,6 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import IntegrityError
 
 from server.db import alembic_config, make_engine, migrate
 from server.demo import USERS
@@ -203,3 +204,74 @@ def test_migrations_after_the_first_site_release_only_expand() -> None:
         assert contracting_calls(source) == [], (
             f"{path.name} changes what the running release reads: split it into an expand "
             "migration now and a contract one (PHASE = \"contract\") in a later release")
+
+
+def test_camera_incidents_from_before_system_incidents_are_kept(
+        new_database: Callable[..., str], tmp_path: Path) -> None:
+    """0015 keeps the camera incidents and their reports (the open one keeps its camera
+    closed to a second incident); a downgrade keeps them again and drops the system's."""
+    from sqlalchemy import text
+
+    url = new_database(tmp_path)
+    engine = make_engine(url)
+    at = "2026-03-02 08:00:00"
+    try:
+        _alembic(engine, url, command.upgrade, "0013")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO wards (id, name) VALUES (1, 'Đồng Phú')"))
+            conn.execute(text("INSERT INTO units (id, name, kind) VALUES (1, 'IOC', "
+                              "'operating_unit')"))
+            conn.execute(text("INSERT INTO users (id, username, full_name, unit_id, role, "
+                              "password_hash, is_active) VALUES (1, 'op', 'A', 1, 'operator', "
+                              "'x', true)"))
+            for camera in (1, 2):
+                conn.execute(text(
+                    "INSERT INTO cameras (id, name, ward_id, system, owner, location, main_url, "
+                    "ptz, public) VALUES (:id, :name, 1, 'smart_city', 'IOC', 'x', "
+                    "'rtsp://127.0.0.1/x', false, false)"), {"id": camera, "name": f"C{camera}"})
+            for incident, camera, open_camera in ((1, 1, None), (2, 2, 2)):
+                conn.execute(text(
+                    "INSERT INTO incidents (id, camera_id, open_camera_id, kind, state, note, "
+                    "automatic, reported_by_id, reported_at) VALUES (:id, :camera, :open, "
+                    "'offline', :state, 'n', false, 1, :at)"),
+                    {"id": incident, "camera": camera, "open": open_camera, "at": at,
+                     "state": "resolved" if open_camera is None else "open"})
+                conn.execute(text(
+                    "INSERT INTO incident_reports (id, incident_id, user_id, at, kind, "
+                    "automatic, note) VALUES (:id, :id, 1, :at, 'offline', false, 'n')"),
+                    {"id": incident, "at": at})
+        _alembic(engine, url, command.upgrade, "head")
+        with engine.begin() as conn:
+            rows = [tuple(r) for r in conn.execute(text(
+                "SELECT id, category, camera_id, subject, open_key, reported_by_id "
+                "FROM incidents ORDER BY id"))]
+            reports = [tuple(r) for r in conn.execute(text(
+                "SELECT id, incident_id, user_id FROM incident_reports ORDER BY id"))]
+            # the open key still refuses a second open incident on camera 2
+            with pytest.raises(IntegrityError):
+                with conn.begin_nested():
+                    conn.execute(text(
+                        "INSERT INTO incidents (category, camera_id, open_key, kind, state, "
+                        "note, automatic, reported_at) VALUES ('camera', 2, 'camera:2', "
+                        "'offline', 'open', '', true, :at)"), {"at": at})
+            # a system fault, filed by nobody: what the old schema cannot hold
+            conn.execute(text(
+                "INSERT INTO incidents (id, category, subject, open_key, kind, state, note, "
+                "automatic, reported_at) VALUES (3, 'server', 'gateway gw-1', "
+                "'clock_drift:gateway gw-1', 'clock_drift', 'open', '', true, :at)"),
+                {"at": at})
+            conn.execute(text(
+                "INSERT INTO incident_reports (id, incident_id, at, kind, automatic, note) "
+                "VALUES (3, 3, :at, 'clock_drift', true, '')"), {"at": at})
+        _alembic(engine, url, command.downgrade, "0013")
+        with engine.connect() as conn:
+            old = [tuple(r) for r in conn.execute(text(
+                "SELECT id, camera_id, open_camera_id FROM incidents ORDER BY id"))]
+            old_reports = [tuple(r) for r in conn.execute(text(
+                "SELECT id, incident_id FROM incident_reports ORDER BY id"))]
+    finally:
+        engine.dispose()
+    assert rows == [(1, "camera", 1, None, None, 1), (2, "camera", 2, None, "camera:2", 1)]
+    assert reports == [(1, 1, 1), (2, 2, 1)]
+    assert old == [(1, 1, None), (2, 2, 2)]
+    assert old_reports == [(1, 1), (2, 2)]

@@ -1,4 +1,5 @@
-"""Every demo user × every demo camera × every action: the API equals the regulation.
+"""Every demo user × every demo camera × every action: the API equals the regulation; and who
+reads and handles the faults of the system (Art. 8).
 
 The expectation below is written from Decision 790/QĐ-UBND directly (one line per user, with the
 article), not by calling ``server.permissions``.
@@ -139,3 +140,31 @@ def test_every_admin_route_refuses_everyone_but_administrators(demo: Backend,
         for headers, expected in (({"Authorization": f"Bearer {token}"}, 403), ({}, 401)):
             reply = demo.client.request(method, url, headers=headers, json={})
             assert reply.status_code == expected, (method, path, reply.status_code)
+
+
+DESK = {"ioc.operator", "ioc.admin"}  # the operating unit (Art. 8, 10)
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED))
+def test_faults_of_the_system_go_to_the_duty_desk(demo: Backend, username: str) -> None:
+    """Art. 8: every user reports a fault to the operating unit's duty desk, which receives
+    and resolves it. A fault that is not a camera's is read by the desk and by the unit that
+    reported it; only the desk acknowledges and resolves."""
+    token = demo.login(username)
+    other_unit = "ward.dongphu.police" if username == "ward.haithanh.police" \
+        else "ward.haithanh.police"
+    mine = demo.post("/incidents", token, json={
+        "category": "software", "subject": f"máy trạm của {username}",
+        "kind": "software_error", "note": "phần mềm treo"})
+    assert mine.status_code == 201, (username, mine.text)
+    theirs = demo.post("/incidents", demo.login(other_unit), json={
+        "category": "storage", "subject": "ổ ghi hình 2", "kind": "disk_full"})
+    assert theirs.status_code == 201
+    listed = {i["id"] for i in demo.get("/incidents", token).json()}
+    assert mine.json()["id"] in listed
+    assert (theirs.json()["id"] in listed) == (username in DESK), username
+    assert demo.get(f"/incidents/{theirs.json()['id']}", token).status_code == (
+        200 if username in DESK else 404)
+    for step, body in (("acknowledge", None), ("resolve", {"resolution": "đã khởi động lại"})):
+        reply = demo.post(f"/incidents/{mine.json()['id']}/{step}", token, json=body)
+        assert reply.status_code == (200 if username in DESK else 403), (username, step)

@@ -52,16 +52,22 @@ def _seed(demo: Backend) -> dict[str, Any]:
         segment(a, vn(3, 6), vn(3, 7))  # the next day: outside
         session.add(RecordingGap(camera_id=a.id, from_at=vn(2, 1), to_at=vn(2, 6),
                                  reason="ffmpeg exited"))
-        session.add(Incident(camera_id=a.id, open_camera_id=None, kind="offline",
+        session.add(Incident(camera_id=a.id, open_key=None, kind="offline",
                              state="resolved", note="", automatic=True, reported_by_id=ioc.id,
                              reported_at=vn(2, 1, 30), acknowledged_by_id=ioc.id,
                              acknowledged_at=vn(2, 1, 40), resolved_by_id=ioc.id,
                              resolved_at=vn(2, 3, 30), resolution="ok"))
-        session.add(Incident(camera_id=b.id, open_camera_id=b.id, kind="obstructed",
+        session.add(Incident(camera_id=b.id, open_key=f"camera:{b.id}", kind="obstructed",
                              state="acknowledged", note="", automatic=False,
                              reported_by_id=ward.id, reported_at=vn(2, 10),
                              acknowledged_by_id=ioc.id, acknowledged_at=vn(2, 10, 20)))
-        session.add(Incident(camera_id=a.id, open_camera_id=a.id, kind="offline", state="open",
+        # a server clock off for 2 h, cleared by the system: counted, never acknowledged
+        session.add(Incident(category="server", subject="gateway gw-1", open_key=None,
+                             kind="clock_drift", state="resolved", note="", automatic=True,
+                             reported_at=vn(2, 14), resolved_at=vn(2, 16),
+                             resolution="Tự hết"))
+        session.add(Incident(camera_id=a.id, open_key=f"camera:{a.id}", kind="offline",
+                             state="open",
                              note="", automatic=True, reported_by_id=ioc.id,
                              reported_at=vn(3, 10)))  # outside
 
@@ -128,8 +134,10 @@ def test_ad_hoc_report_matches_hand_computed_figures(demo: Backend) -> None:
     assert rows[seeded["a"]]["client_down_seconds"] == 600
     assert rows[seeded["a"]]["client_availability_percent"] == 83.33
     assert rows[seeded["b"]]["client_availability_percent"] is None
-    assert report["incidents"] == {"count": 2, "by_kind": {"obstructed": 1, "offline": 1},
-                                   "by_state": {"acknowledged": 1, "resolved": 1},
+    assert report["incidents"] == {"count": 3, "by_category": {"camera": 2, "server": 1},
+                                   "by_kind": {"clock_drift": 1, "obstructed": 1,
+                                               "offline": 1},
+                                   "by_state": {"acknowledged": 1, "resolved": 2},
                                    "mean_seconds_to_acknowledge": 900.0,  # (10 + 20 min) / 2
                                    "mean_seconds_to_resolve": 7200.0}
     clips = report["clip_requests"]
@@ -152,7 +160,8 @@ def test_ad_hoc_report_matches_hand_computed_figures(demo: Backend) -> None:
     assert table[0] == ["Báo cáo đột xuất", "02/03/2026 – 02/03/2026"]
     camera_row = next(r for r in table if r and r[0] == seeded["a"])
     assert camera_row[2:] == ["7,00", "29,17", "5,00", "2,00", "83,33"]
-    assert ["Tổng số", "2"] in table
+    assert ["Tổng số", "3"] in table  # incidents
+    assert ["Nhóm: Máy chủ", "1"] in table and ["Loại: Lệch đồng hồ", "1"] in table
     assert ["Thời gian tiếp nhận trung bình (phút)", "15,0"] in table
     assert ["Thời gian khắc phục trung bình (phút)", "120,0"] in table
     assert ["Đang quá hạn", "1"] in table and ["Loại: Vượt đèn đỏ", "1"] in table

@@ -2,7 +2,9 @@
 wires it) shows a live lab camera; "Report a fault…" in the tile's context menu opens the
 dialog with the tile's picture; Report files the incident with that snapshot; the duty desk's
 Incidents panel (operating unit) lists it, shows the snapshot, acknowledges and resolves it
-with a note, and shows the times. The operator's own window has the Incidents dock."""
+with a note, and shows the times. The operator's own window has the Incidents dock. A fault the
+server filed itself (a workstation's clock off) is listed in Vietnamese with the system as its
+reporter and resolved; "Report a fault…" files one that is not a camera's."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, QTranslator
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QDockWidget
 from pytestqt.qtbot import QtBot
@@ -21,7 +23,8 @@ from app.auth import AuthService
 from app.backend import BackendClient
 from app.context import Runtime
 from app.credentials import TokenStore
-from app.incidents import IncidentService
+from app.i18n import install_translators, remove_translators
+from app.incidents import Incident, IncidentService
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.settings import SettingsStore
@@ -31,9 +34,14 @@ from lab.testing import start_test_lab
 from main import parse_args
 from server.testing import start_test_server, stop_test_server
 from shell.client import Client
-from widgets.incidents_panel import FaultReportDialog, IncidentsPanel, ResolveDialog
+from widgets.incidents_panel import (
+    FaultReportDialog,
+    IncidentsPanel,
+    ResolveDialog,
+    SystemFaultDialog,
+)
 
-pytestmark = [pytest.mark.video, pytest.mark.lab]
+LAB = [pytest.mark.video, pytest.mark.lab]
 
 
 class _App:
@@ -100,6 +108,8 @@ def _spread(jpeg: bytes) -> int:
     return max(values) - min(values)
 
 
+@LAB[0]
+@LAB[1]
 def test_a_fault_reported_from_a_tile_reaches_the_duty_desk(
         qapp: QApplication, qtbot: QtBot, tmp_path: Path, live_backend: str, ops: Ops,
         messages: MessageBridge) -> None:
@@ -160,7 +170,7 @@ def test_a_fault_reported_from_a_tile_reaches_the_duty_desk(
         assert not panel.acknowledge_button.isEnabled()
         row = next(r for r in range(panel.table.rowCount())
                    if panel.table.item(r, 0).text() == str(incident.id))
-        assert panel.table.item(row, 7).text().endswith("min")  # time to acknowledge
+        assert panel.table.item(row, 9).text().endswith("min")  # time to acknowledge
 
         def fill_resolution() -> None:
             dialogs = [d for d in panel.findChildren(ResolveDialog) if d.isVisible()]
@@ -185,6 +195,8 @@ def test_a_fault_reported_from_a_tile_reaches_the_duty_desk(
         _close(qtbot, running, app, video, auth)
 
 
+@LAB[0]
+@LAB[1]
 def test_the_operator_window_has_the_incidents_and_cases_docks(
         qapp: QApplication, qtbot: QtBot, tmp_path: Path, live_backend: str, ops: Ops,
         messages: MessageBridge) -> None:
@@ -232,3 +244,107 @@ def test_the_operator_window_has_the_incidents_and_cases_docks(
         dialogs()[0].reject()
     finally:
         _close(qtbot, running, app, video, auth)
+
+
+class SkewedClient(BackendClient):
+    """A workstation whose clock runs 5 s ahead of the server's: every request says so."""
+
+    @property  # type: ignore[override]
+    def clock_offset_s(self) -> float:
+        return 5.0
+
+    @clock_offset_s.setter
+    def clock_offset_s(self, _measured: float | None) -> None:
+        """The measurement keeps finding the same clock."""
+
+
+@pytest.fixture
+def vietnamese(qapp: QApplication) -> Iterator[list[QTranslator]]:
+    translators = install_translators(qapp, "vi")
+    yield translators
+    remove_translators(qapp, translators)
+
+
+def _row(panel: IncidentsPanel, incident_id: int) -> list[str]:
+    row = next(r for r in range(panel.table.rowCount())
+               if panel.table.item(r, 0).text() == str(incident_id))
+    return [panel.table.item(row, c).text() for c in range(panel.table.columnCount())]
+
+
+def test_the_desk_resolves_what_the_system_filed_and_reports_a_fault_of_its_own(
+        qtbot: QtBot, ops: Ops, messages: MessageBridge, backend_url: str,
+        vietnamese: list[QTranslator]) -> None:
+    desk_client = SkewedClient(backend_url)
+    desk_client.login("ioc.operator", "demo")
+    try:
+        desk = IncidentService(desk_client, ops, messages)
+        panel = IncidentsPanel(desk)
+        qtbot.addWidget(panel)
+        panel.resize(1200, 500)
+        panel.show()
+
+        def clock_incident() -> Incident | None:
+            return next((i for i in panel.incidents() if i.kind == "clock_drift"
+                         and i.subject.startswith("workstation ")), None)
+
+        def refreshed() -> None:
+            with qtbot.waitSignal(desk.incidents_changed, timeout=15_000):
+                desk.refresh()
+
+        refreshed()
+        incident = clock_incident()
+        assert incident is not None and incident.reported_by is None
+        cells = _row(panel, incident.id)
+        assert cells[1:3] == ["Phần mềm", incident.subject]
+        assert cells[4].startswith("Lệch đồng hồ") and cells[7] == "Hệ thống"
+        assert cells[5] == panel.state_text("open") != "open"
+        assert panel.select(incident.id)
+        assert "Hệ thống" in panel.detail.toPlainText()
+        assert panel.acknowledge_button.isEnabled() and panel.resolve_button.isEnabled()
+
+        def fill_resolution() -> None:
+            dialogs = [d for d in panel.findChildren(ResolveDialog) if d.isVisible()]
+            dialogs[-1].resolution_edit.setPlainText("Đã chỉnh NTP cho máy trạm")
+            dialogs[-1].accept()
+
+        QTimer.singleShot(200, fill_resolution)
+        with qtbot.waitSignal(desk.incident_changed, timeout=15_000) as resolved:
+            panel.ask_resolve()
+        done: Incident = resolved.args[0]
+        assert (done.id, done.state, done.resolution) == (
+            incident.id, "resolved", "Đã chỉnh NTP cho máy trạm")
+        assert done.resolved_by is not None and done.resolved_by.username == "ioc.operator"
+
+        # a fault that is not a camera's, from the panel
+        panel.report_button.click()
+        dialog = next(d for d in panel.findChildren(SystemFaultDialog) if d.isVisible())
+        dialog.category_combo.setCurrentIndex(dialog.category_combo.findData("network"))
+        assert dialog.kind_combo.itemText(0) == "Mất kết nối mạng"
+        dialog.subject_edit.setText("Cáp quang phường  Đồng Phú")
+        dialog.note_edit.setPlainText("mất mạng từ 8 giờ")
+        with qtbot.waitSignal(desk.reported, timeout=15_000) as reported:
+            dialog.buttons.accepted.emit()
+        filed: Incident = reported.args[0]
+        assert (filed.category, filed.subject, filed.kind, filed.camera_id) == (
+            "network", "Cáp quang phường Đồng Phú", "network_down", None)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+        refreshed()
+        cells = _row(panel, filed.id)
+        assert cells[1:3] == ["Mạng", "Cáp quang phường Đồng Phú"]
+        assert cells[3] == "" and cells[7] != "Hệ thống"
+    finally:
+        desk_client.close()
+
+
+def test_a_camera_fault_offers_a_camera_s_kinds_and_a_system_fault_its_category_s(
+        qtbot: QtBot) -> None:
+    camera = FaultReportDialog(1, "CAM-01", None)
+    system = SystemFaultDialog()
+    qtbot.addWidget(camera)
+    qtbot.addWidget(system)
+    assert [camera.kind_combo.itemData(i) for i in range(camera.kind_combo.count())] == [
+        "offline", "obstructed", "too_dark", "ptz_broken", "other"]
+    system.category_combo.setCurrentIndex(system.category_combo.findData("storage"))
+    assert [system.kind_combo.itemData(i) for i in range(system.kind_combo.count())] == [
+        "disk_full", "storage_failure", "recorder_stopped", "other"]
+    assert system.category_combo.findData("camera") == -1

@@ -75,9 +75,11 @@ def test_figures_in_tables_and_plots(panel: ReportsPanel, qtbot: QtBot,
     # recorded 7 h of 24, 5 h gap, 2 h offline; no client health reports were seeded
     assert rows[names["a"]][2:] == ["7.00", "29.17 %", "5.00", "2.00", "—"]
     assert rows[names["b"]][3] == "0.00 %"
+    # two camera incidents and a server clock the system filed and cleared
     assert panel.incidents_label.text() == (
-        "2 incidents; mean time to acknowledge 15.0 min, to resolve 120.0 min")
+        "3 incidents; mean time to acknowledge 15.0 min, to resolve 120.0 min")
     assert ["Kind: offline", "1"] in cells(panel.incidents_table)
+    assert ["Kind: clock off", "1"] in cells(panel.incidents_table)
     assert ["State: acknowledged", "1"] in cells(panel.incidents_table)
     clips = {r[0]: r for r in cells(panel.clips_table)}
     assert clips[names["ward_unit"]] == [names["ward_unit"], "3", "1", "1", "1", "120.0"]
@@ -87,7 +89,8 @@ def test_figures_in_tables_and_plots(panel: ReportsPanel, qtbot: QtBot,
     assert ["Kind: red light", "1"] in case_cells and ["Steps done late", "1"] in case_cells
     assert panel.cases_label.text().startswith("2 violation cases;")
     assert dict(panel.availability_chart.bars)[names["a"]] == 29.17
-    assert dict(panel.incidents_chart.bars) == {"obstructed": 1.0, "offline": 1.0}
+    assert dict(panel.incidents_chart.bars) == {"clock off": 1.0, "obstructed": 1.0,
+                                                "offline": 1.0}
     assert dict(panel.clips_chart.bars)[names["ward_unit"]] == 3.0
     assert dict(panel.cases_chart.bars) == {"opened": 1.0, "sent to police": 1.0}
     panel.tabs.setCurrentIndex(panel.tabs.count() - 1)  # the plots paint without warnings

@@ -24,5 +24,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('cameras', schema=None) as batch_op:
-        batch_op.drop_column('privacy_masks')
+    # not a batch table copy: on SQLite that drops ``cameras`` under the rows that point at it
+    # (the foreign keys are on); both databases drop a plain column in place
+    op.execute("ALTER TABLE cameras DROP COLUMN privacy_masks")
