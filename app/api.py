@@ -287,18 +287,22 @@ class BackendApi(ABC):
         except MalformedRecord as exc:
             raise BackendError("the server sent an unexpected verification") from exc
 
-    def audit_export(self, where: AuditFilter, *, limit: int = DEFAULT_BYTES_LIMIT) -> bytes:
-        """The filtered rows as the server's CSV."""
-        body, _type = self._get_bytes("/audit/export", params=where.params(), limit=limit)
+    def audit_export(self, where: AuditFilter, *, purpose: str,
+                     limit: int = DEFAULT_BYTES_LIMIT) -> bytes:
+        """The filtered rows as the server's CSV; ``purpose``: what the export is for (the
+        audit keeps it)."""
+        body, _type = self._get_bytes("/audit/export",
+                                      params={**where.params(), "purpose": purpose}, limit=limit)
         return body
 
     # -- reports -------------------------------------------------------------------------------
     def report(self, query: ReportQuery) -> Report:
         return parse_report(self._call("GET", "/reports", params=query.params()))
 
-    def report_file(self, query: ReportQuery, fmt: ExportFormat) -> bytes:
-        """The report as the server's CSV or PDF."""
-        body, _type = self._get_bytes("/reports", params=query.params(ExportFormat(fmt).value))
+    def report_file(self, query: ReportQuery, fmt: ExportFormat, *, purpose: str) -> bytes:
+        """The report as the server's CSV or PDF; ``purpose``: what it is for (audited)."""
+        body, _type = self._get_bytes("/reports", params={
+            **query.params(ExportFormat(fmt).value), "purpose": purpose})
         return body
 
     # -- site administration (docs/contracts.md, "site administration"; admins only) ----------

@@ -146,7 +146,7 @@ class AuditBackend(Protocol):
                    ) -> list[AuditRow]: ...
     def audit_event_names(self) -> list[str]: ...
     def verify_audit(self) -> ChainVerdict: ...
-    def audit_export(self, where: AuditFilter, *, limit: int = ...) -> bytes: ...
+    def audit_export(self, where: AuditFilter, *, purpose: str, limit: int = ...) -> bytes: ...
 
 
 class AuditLogService(QObject):
@@ -219,14 +219,15 @@ class AuditLogService(QObject):
                                      verdict.broken_id, verdict.reason or ""))
         self.verified.emit(verdict)
 
-    def export(self, where: AuditFilter, path: Path) -> Op[AuditExport]:
-        """The filtered rows as the server's Vietnamese CSV, saved atomically to ``path``."""
-        return (self._ops.run(functools.partial(self._export, where, Path(path)),
+    def export(self, where: AuditFilter, path: Path, purpose: str) -> Op[AuditExport]:
+        """The filtered rows as the server's Vietnamese CSV, saved atomically to ``path``;
+        ``purpose``: what the export is for (Decree 13/2023: the audit keeps it)."""
+        return (self._ops.run(functools.partial(self._export, where, Path(path), purpose),
                               label=self.tr("Audit export"), owner=self)
                 .success(self._on_exported).failure(self._on_failed))
 
-    def _export(self, where: AuditFilter, path: Path) -> AuditExport:
-        body = self._backend.audit_export(where, limit=MAX_EXPORT_BYTES)
+    def _export(self, where: AuditFilter, path: Path, purpose: str) -> AuditExport:
+        body = self._backend.audit_export(where, purpose=purpose, limit=MAX_EXPORT_BYTES)
         result = parse_export(body, path)
         try:
             write_atomically(path, body)

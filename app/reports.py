@@ -180,7 +180,7 @@ class ReportBackend(Protocol):
     methods)."""
 
     def report(self, query: ReportQuery) -> Report: ...
-    def report_file(self, query: ReportQuery, fmt: ExportFormat) -> bytes: ...
+    def report_file(self, query: ReportQuery, fmt: ExportFormat, *, purpose: str) -> bytes: ...
 
 
 class ReportService(QObject):
@@ -212,15 +212,17 @@ class ReportService(QObject):
         self.query, self.report = query, report
         self.loaded.emit(report)
 
-    def export(self, query: ReportQuery, fmt: ExportFormat, path: Path) -> Op[Path]:
-        """Save the server's CSV or PDF of ``query`` to ``path`` (atomically)."""
+    def export(self, query: ReportQuery, fmt: ExportFormat, path: Path,
+               purpose: str) -> Op[Path]:
+        """Save the server's CSV or PDF of ``query`` to ``path`` (atomically); ``purpose``:
+        what it is for (Decree 13/2023: the audit keeps it)."""
         return (self._ops.run(functools.partial(self._export, query, ExportFormat(fmt),
-                                                Path(path)),
+                                                Path(path), purpose),
                               label=self.tr("Report export"), owner=self)
                 .success(self._on_exported).failure(self._on_failed))
 
-    def _export(self, query: ReportQuery, fmt: ExportFormat, path: Path) -> Path:
-        body = self._backend.report_file(query, fmt)
+    def _export(self, query: ReportQuery, fmt: ExportFormat, path: Path, purpose: str) -> Path:
+        body = self._backend.report_file(query, fmt, purpose=purpose)
         if not body.startswith(MAGIC[fmt]):
             raise BackendError(arg(self.tr("the server did not send a %1 file"), fmt.value.upper()))
         try:

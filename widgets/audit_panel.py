@@ -38,6 +38,7 @@ from app.bookmarks import vn_text
 from app.domain import Camera
 from app.i18n import arg
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
+from widgets.export_purpose import export_purpose, purpose_edit
 from widgets.forms import ERROR_STYLE
 from widgets.tables import read_only_table, texts
 
@@ -109,6 +110,8 @@ class AuditPanel(QWidget):
         self.export_button = QPushButton(self.tr("Export CSV…"))
         filters.addWidget(self.apply_button, 2, 2)
         filters.addWidget(self.export_button, 2, 3)
+        self.purpose_edit = purpose_edit()
+        filters.addWidget(self.purpose_edit, 3, 0, 1, 4)
         layout.addLayout(filters)
 
         self.table = read_only_table([self.tr(str(c)) for c in self.COLUMNS],
@@ -250,7 +253,9 @@ class AuditPanel(QWidget):
                                          verdict.broken_id, verdict.reason or ""))
 
     # -- export ------------------------------------------------------------------------------------
-    def ask_export(self) -> QFileDialog:
+    def ask_export(self) -> QFileDialog | None:
+        if export_purpose(self.purpose_edit, self.status_label) is None:
+            return None
         where = self.current_filter()
         name = f"nhat-ky-{datetime.now(UTC):%Y%m%d-%H%M}.csv"
         dialog = QFileDialog(self, self.tr("Export the audit log"), str(Path.home() / name),
@@ -265,9 +270,12 @@ class AuditPanel(QWidget):
         return dialog
 
     def export_to(self, path: Path, where: AuditFilter | None = None) -> None:
+        purpose = export_purpose(self.purpose_edit, self.status_label)
+        if purpose is None:
+            return
         self.status_label.setStyleSheet("")
         self.status_label.setText(self.tr("Exporting…"))
-        self._service.export(where or self.current_filter(), path)
+        self._service.export(where or self.current_filter(), path, purpose)
 
     def _on_exported(self, result: AuditExport) -> None:
         self.export_result = result

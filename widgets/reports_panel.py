@@ -35,6 +35,7 @@ from app.bookmarks import vn_text, vn_time
 from app.i18n import arg
 from app.reports import ExportFormat, Report, ReportQuery, ReportService
 from common.vocabulary import ReportKind
+from widgets.export_purpose import export_purpose, purpose_edit
 from widgets.forms import ERROR_STYLE
 from widgets.tables import read_only_table, texts
 
@@ -180,7 +181,8 @@ class ReportsPanel(QWidget):
         self.csv_button = QPushButton(self.tr("Export CSV…"))
         for button in (self.show_button, self.pdf_button, self.csv_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
+        self.purpose_edit = purpose_edit()
+        buttons.addWidget(self.purpose_edit, 1)
         layout.addLayout(buttons)
         self.title_label = QLabel()
         self.title_label.setWordWrap(True)
@@ -380,8 +382,11 @@ class ReportsPanel(QWidget):
                 "closed": self.tr("closed")}.get(state, state)
 
     # -- export -----------------------------------------------------------------------------------
-    def ask_export(self, fmt: ExportFormat) -> QFileDialog:
-        """Ask where to save the PDF or CSV of the chosen period, then export."""
+    def ask_export(self, fmt: ExportFormat) -> QFileDialog | None:
+        """Ask where to save the PDF or CSV of the chosen period, then export (nothing without
+        the export's purpose)."""
+        if export_purpose(self.purpose_edit, self.status_label) is None:
+            return None
         query = self.query()
         suffix = fmt.value
         name = f"bao-cao-{query.kind.value}.{suffix}"
@@ -398,9 +403,12 @@ class ReportsPanel(QWidget):
         return dialog
 
     def export_to(self, fmt: ExportFormat, path: Path, query: ReportQuery | None = None) -> None:
+        purpose = export_purpose(self.purpose_edit, self.status_label)
+        if purpose is None:
+            return
         self.status_label.setStyleSheet("")
         self.status_label.setText(self.tr("Exporting…"))
-        self._service.export(query or self.query(), fmt, path)
+        self._service.export(query or self.query(), fmt, path, purpose)
 
     def _on_exported(self, path: Path) -> None:
         self.status_label.setStyleSheet("color: #4caf50;")

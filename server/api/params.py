@@ -28,6 +28,10 @@ Offset = Annotated[int, Query(ge=0, le=DB_INT_MAX)]
 # Use inside Annotated[..., Query(description=...)] (nested Annotated flattens).
 OptionalMoment = Annotated[datetime | None, AfterValidator(_moment_or_none)]
 OptionalDay = Annotated[date | None, AfterValidator(_day_or_none)]
+# What an export of personal data is for (Decree 13/2023/NĐ-CP), kept in its audit row. Optional
+# while older clients that do not send it are served; this release's client always does.
+ExportPurpose = Annotated[str | None, Query(min_length=3, max_length=300,
+                                            description="what the export is for (audited)")]
 
 
 def refuse_nul(request: Request) -> None:

@@ -95,7 +95,7 @@ def test_verify_export_then_tampered(live: LiveBackend, admin: BackendClient,
     assert verdict.ok and verdict.broken_id is None and verdict.rows > 3
     target = tmp_path / "nhat-ky.csv"
     with qtbot.waitSignal(service.exported, timeout=20_000) as saved:
-        service.export(AuditFilter(username="police.commander"), target)
+        service.export(AuditFilter(username="police.commander"), target, "kiểm tra")
     export: AuditExport = saved.args[0]
     assert export.chain_ok and export.path == target and target.exists()
     assert export.header[:3] == ["Số TT", "Thời gian (UTC+7)", "Sự kiện"]
@@ -113,7 +113,7 @@ def test_verify_export_then_tampered(live: LiveBackend, admin: BackendClient,
                                 for m in posted))
     broken = tmp_path / "broken.csv"
     with qtbot.waitSignal(service.exported, timeout=20_000) as saved:
-        service.export(AuditFilter(event="view_stop"), broken)
+        service.export(AuditFilter(event="view_stop"), broken, "kiểm tra")
     assert not saved.args[0].chain_ok and f"bản ghi {row_id}" in saved.args[0].chain_text
 
 
@@ -126,7 +126,7 @@ def test_others_are_refused(live: LiveBackend, ops: Ops, messages: MessageBridge
             service.load(AuditFilter())
         assert failed.args[0]
         with qtbot.waitSignal(service.failed, timeout=20_000):
-            service.export(AuditFilter(), tmp_path / "x.csv")
+            service.export(AuditFilter(), tmp_path / "x.csv", "kiểm tra")
         assert list(tmp_path.iterdir()) == []
     finally:
         police.close()

@@ -111,10 +111,10 @@ def test_typed_endpoints_answer_the_apps_types(client: BackendClient) -> None:
     verdict = client.verify_audit()
     assert isinstance(verdict, ChainVerdict) and verdict.ok and verdict.rows > 0
     assert all(isinstance(row, AuditRow) for row in client.audit_rows(AuditFilter(), limit=5))
-    body = client.audit_export(AuditFilter())
+    body = client.audit_export(AuditFilter(), purpose="kiểm tra")
     assert body.count(b"\n") >= 2
     with pytest.raises(BackendError, match="larger than"):
-        client.audit_export(AuditFilter(), limit=10)
+        client.audit_export(AuditFilter(), purpose="kiểm tra", limit=10)
     rows = client.public_camera_rows()
     assert rows and all(isinstance(row, PublicCameraRow) for row in rows)
     assert all(isinstance(i, Incident) and i.state == IncidentState.OPEN
@@ -227,7 +227,7 @@ def test_a_503_or_502_is_unavailable(proxy_url: str) -> None:
         assert info.value.status == 503 and info.value.code == "unavailable"
         assert "Back in a minute" in str(info.value)
         with pytest.raises(Unavailable) as gateway:
-            client.audit_export(AuditFilter())
+            client.audit_export(AuditFilter(), purpose="kiểm tra")
         assert gateway.value.status == 502 and gateway.value.code is None
     finally:
         client.close()

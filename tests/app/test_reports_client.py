@@ -51,10 +51,10 @@ def test_ad_hoc_report_figures(seeded: tuple[LiveBackend, dict[str, Any]],
     assert rows[names["a"]].availability_percent == 29.17
     assert rows[names["a"]].offline_incident_seconds == 2 * 3600
     assert rows[names["b"]].availability_percent == 0.0
-    assert report.incidents.count == 2
+    assert report.incidents.count == 3  # two camera faults and a server clock drift
     assert report.incidents.mean_seconds_to_acknowledge == 900.0
     assert report.incidents.mean_seconds_to_resolve == 7200.0
-    assert report.incidents.by_kind == {"obstructed": 1, "offline": 1}
+    assert report.incidents.by_kind == {"clock_drift": 1, "obstructed": 1, "offline": 1}
     units = {u.unit: u for u in report.clip_requests.by_unit}
     assert report.clip_requests.count == 4
     assert (units[names["ward_unit"]].approved, units[names["ward_unit"]].rejected,
@@ -70,7 +70,7 @@ def test_exports_are_saved_and_parse(seeded: tuple[LiveBackend, dict[str, Any]],
     service = ReportService(operator, ops, messages)
     target = tmp_path / "bao-cao.csv"
     with qtbot.waitSignal(service.exported, timeout=20_000) as saved:
-        service.export(DAY, ExportFormat.CSV, target)
+        service.export(DAY, ExportFormat.CSV, target, "báo cáo quý")
     assert saved.args == [target]
     table = list(csv.reader(io.StringIO(target.read_bytes().decode("utf-8-sig")),
                             delimiter=";"))
@@ -78,7 +78,7 @@ def test_exports_are_saved_and_parse(seeded: tuple[LiveBackend, dict[str, Any]],
     assert next(r for r in table if r and r[0] == seeded[1]["a"])[2:4] == ["7,00", "29,17"]
     pdf = tmp_path / "bao-cao.pdf"
     with qtbot.waitSignal(service.exported, timeout=60_000):
-        service.export(DAY, ExportFormat.PDF, pdf)
+        service.export(DAY, ExportFormat.PDF, pdf, "báo cáo quý")
     reader = PdfReader(io.BytesIO(pdf.read_bytes()))
     words = " ".join(page.extract_text() for page in reader.pages)
     assert "BÁO CÁO ĐỘT XUẤT" in words and "29.17 %" in words
@@ -99,7 +99,7 @@ def test_refusals_are_readable_and_leave_no_file(seeded: tuple[LiveBackend, dict
             service.fetch(DAY)
         assert "operating unit" in failed.args[0]
         with qtbot.waitSignal(service.failed, timeout=20_000):
-            service.export(DAY, ExportFormat.PDF, tmp_path / "x.pdf")
+            service.export(DAY, ExportFormat.PDF, tmp_path / "x.pdf", "báo cáo quý")
     finally:
         police.close()
     service = ReportService(operator, ops, messages)
@@ -108,7 +108,8 @@ def test_refusals_are_readable_and_leave_no_file(seeded: tuple[LiveBackend, dict
                                   end=date(2026, 3, 1)))
     assert failed.args[0].startswith("end:")
     with qtbot.waitSignal(service.failed, timeout=20_000) as failed:
-        service.export(DAY, ExportFormat.CSV, tmp_path / "missing-dir" / "x.csv")
+        service.export(DAY, ExportFormat.CSV, tmp_path / "missing-dir" / "x.csv",
+                       "báo cáo quý")
     assert "cannot write" in failed.args[0]
     assert list(tmp_path.iterdir()) == []
     qtbot.waitUntil(lambda: sum(m.level is Level.ERROR for m in posted) >= 4)

@@ -28,7 +28,7 @@ def test_export_with_verification_then_tampering_shows(demo: Backend) -> None:
     assert demo.get("/audit/verify", police).status_code == 403
     verdict = demo.get("/audit/verify", ioc).json()
     assert verdict["ok"] is True and verdict["broken_id"] is None and verdict["rows"] > 2
-    reply = demo.get("/audit/export?username=police.commander", ioc)
+    reply = demo.get("/audit/export?username=police.commander&purpose=Kiểm tra định kỳ", ioc)
     assert reply.status_code == 200 and reply.headers["X-Audit-Chain"] == "ok"
     table = _table(reply.content)
     assert table[1][:2] == ["Kiểm tra chuỗi băm", "toàn vẹn"]
@@ -40,7 +40,8 @@ def test_export_with_verification_then_tampering_shows(demo: Backend) -> None:
     assert [r[2] for r in rows if r[2].startswith("view_")] == ["view_start", "view_stop"]
     assert [int(r[0]) for r in rows] == sorted(int(r[0]) for r in rows)
     assert all(r[1].endswith("+07:00") for r in rows)
-    assert len(demo.audit_rows("audit_export")) == 1
+    exports = demo.audit_rows("audit_export")
+    assert len(exports) == 1 and exports[0]["detail"]["purpose"] == "Kiểm tra định kỳ"
     # tamper with the view_stop row
     stop_id = int(next(r[0] for r in rows if r[2] == "view_stop"))
     with demo.client.app.state.runtime.sessions() as session:

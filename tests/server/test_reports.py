@@ -152,8 +152,8 @@ def test_ad_hoc_report_matches_hand_computed_figures(demo: Backend) -> None:
                                "steps_done_late": 1}
     assert [r["event"] for r in demo.audit_rows("report_")] == ["report_export"]
 
-    text = demo.get("/reports?kind=ad_hoc&start=2026-03-02&end=2026-03-02&format=csv",
-                    token)
+    text = demo.get("/reports?kind=ad_hoc&start=2026-03-02&end=2026-03-02&format=csv"
+                    "&purpose=Báo cáo UBND", token)
     assert text.status_code == 200 and text.headers["content-type"].startswith("text/csv")
     assert text.content.startswith("\ufeff".encode())
     table = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig")), delimiter=";"))
@@ -168,6 +168,9 @@ def test_ad_hoc_report_matches_hand_computed_figures(demo: Backend) -> None:
 
     pdf = demo.get("/reports?kind=ad_hoc&start=2026-03-02&end=2026-03-02&format=pdf", token)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    # every export says what it was for (Decree 13/2023); the client always sends it
+    assert [r["detail"]["purpose"] for r in demo.audit_rows("report_export")] \
+        == [None, "Báo cáo UBND", None]
     reader = PdfReader(io.BytesIO(pdf.content))
     words = " ".join(page.extract_text() for page in reader.pages)
     for phrase in ("BÁO CÁO ĐỘT XUẤT", "Tình trạng hoạt động của hệ thống camera",

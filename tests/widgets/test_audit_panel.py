@@ -100,7 +100,11 @@ def test_export_then_tampered_chain(panel: AuditPanel, live: LiveBackend, qtbot:
     panel.user_edit.setText("police.commander")
     _apply(panel, qtbot)
     target = tmp_path / "nhat-ky.csv"
+    assert panel.ask_export() is None, "no export without its purpose"
+    assert "what the export is for" in panel.status_label.text()
+    panel.purpose_edit.setText("Kiểm tra định kỳ quý IV")
     dialog = panel.ask_export()
+    assert dialog is not None
     dialog.selectFile(str(target))
     dialog.accept()
     qtbot.waitUntil(lambda: panel.export_result is not None, timeout=20_000)

@@ -100,6 +100,10 @@ def test_figures_in_tables_and_plots(panel: ReportsPanel, qtbot: QtBot,
 
 def _save_through_dialog(panel: ReportsPanel, qtbot: QtBot, fmt: ExportFormat,
                          path: Path) -> None:
+    panel.purpose_edit.clear()
+    assert panel.ask_export(fmt) is None, "no export without its purpose"
+    assert "what the export is for" in panel.status_label.text()
+    panel.purpose_edit.setText("Báo cáo UBND thành phố")
     dialog = panel.ask_export(fmt)
     assert isinstance(dialog, QFileDialog) and dialog.isVisible()
     with qtbot.waitSignal(panel._service.exported, timeout=60_000):

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from common.records import AuditRow, ChainVerdict
 from server import audit
 from server.api.errors import file_answer
-from server.api.params import IdQuery, Offset, OptionalMoment
+from server.api.params import ExportPurpose, IdQuery, Offset, OptionalMoment
 from server.deps import CurrentUser, NowDep, OperatingUnitUser, SessionDep, camera_not_found
 from server.models import AuditLog
 from server.schemas import (
@@ -129,6 +129,7 @@ def export_csv(
     username: Annotated[str | None, Query(max_length=150)] = None,
     event: Annotated[str | None, Query(max_length=64)] = None,
     camera_id: IdQuery = None,
+    purpose: ExportPurpose = None,
 ) -> Response:
     """The filtered rows oldest first as a Vietnamese CSV (UTF-8 with BOM, ``;``), headed by the
     chain verification result of the whole log at export time. The export itself is audited
@@ -153,7 +154,7 @@ def export_csv(
                          row.prev_hash, row.hash])
         count += 1
     audit.append(session, "audit_export", now=now, user_id=user.id, username=user.username,
-                 detail={"rows": count, "chain_ok": result.ok})
+                 detail={"rows": count, "chain_ok": result.ok, "purpose": purpose})
     session.commit()
     name = f"nhat-ky-{now.astimezone(VIETNAM):%Y%m%d-%H%M}.csv"
     return Response(("\ufeff" + out.getvalue()).encode("utf-8"),

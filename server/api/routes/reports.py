@@ -9,7 +9,7 @@ from server import permissions as perm
 from server import reports as service
 from server import working_calendar as wc
 from server.api.forms import invalid
-from server.api.params import OptionalDay
+from server.api.params import ExportPurpose, OptionalDay
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -30,6 +30,7 @@ def report(
     start: Annotated[OptionalDay, Query(description="ad_hoc: first day (UTC+7)")] = None,
     end: Annotated[OptionalDay, Query(description="ad_hoc: last day, inclusive")] = None,
     format: Literal["json", "csv", "pdf"] = "json",
+    purpose: ExportPurpose = None,
 ) -> Any:
     """The operating unit's periodic and ad hoc reports (Art. 15.3)."""
     if user.unit.kind != perm.UnitKind.OPERATING_UNIT:
@@ -43,7 +44,8 @@ def report(
     calendar = wc.WorkingCalendar(wc.load(runtime.settings.calendar_file))
     data = service.build(session, period, calendar, now)
     audit.append(session, "report_export", now=now, user_id=user.id, username=user.username,
-                 detail={"kind": kind, "label": period.label, "format": format})
+                 detail={"kind": kind, "label": period.label, "format": format,
+                         "purpose": purpose})
     session.commit()
     name = f"bao-cao-{kind}-{period.start.date().isoformat()}"
     if format == "csv":
