@@ -188,32 +188,37 @@ class FaultReportDialog(QDialog):
         self.buttons.setEnabled(True)
 
 
+def _open_report(dialog: Any, service: IncidentService, send: Callable[[], None],
+                 answered: Callable[[Incident], bool]) -> None:
+    """Report sends (``send``); the dialog closes on the service's answer for it (``answered``)
+    and stays open with the error on a refusal; its connections to the service end with it."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def done(incident: Incident, _opened: bool) -> None:
+        if answered(incident):
+            dialog.accept()
+
+    def cleanup() -> None:
+        service.reported.disconnect(done)
+        service.action_failed.disconnect(dialog.show_error)
+
+    dialog.buttons.accepted.connect(send)
+    service.reported.connect(done)
+    service.action_failed.connect(dialog.show_error)
+    dialog.finished.connect(lambda _r: cleanup())
+    dialog.open()
+
+
 def ask_fault_report(parent: QWidget, service: IncidentService, camera_id: int,
                      camera_name: str, snapshot: bytes | None) -> FaultReportDialog:
     """Open the fault dialog; Report sends it (the dialog stays open on an error)."""
     dialog = FaultReportDialog(camera_id, camera_name, snapshot, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    connections: list[tuple[Any, Any]] = []
 
     def send() -> None:
         dialog.buttons.setEnabled(False)
         service.report(camera_id, dialog.kind(), dialog.note(), dialog.attached())
 
-    def done(incident: Incident, _opened: bool) -> None:
-        if incident.camera_id == camera_id:
-            dialog.accept()
-
-    def cleanup() -> None:
-        for signal, slot in connections:
-            signal.disconnect(slot)
-        connections.clear()
-
-    dialog.buttons.accepted.connect(send)
-    service.reported.connect(done)
-    service.action_failed.connect(dialog.show_error)
-    connections += [(service.reported, done), (service.action_failed, dialog.show_error)]
-    dialog.finished.connect(lambda _r: cleanup())
-    dialog.open()
+    _open_report(dialog, service, send, lambda incident: incident.camera_id == camera_id)
     return dialog
 
 
@@ -271,8 +276,6 @@ class SystemFaultDialog(QDialog):
 def ask_system_fault(parent: QWidget, service: IncidentService) -> SystemFaultDialog:
     """Open the system fault dialog; Report sends it (the dialog stays open on an error)."""
     dialog = SystemFaultDialog(parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    connections: list[tuple[Any, Any]] = []
 
     def send() -> None:
         if not dialog.subject():
@@ -282,22 +285,8 @@ def ask_system_fault(parent: QWidget, service: IncidentService) -> SystemFaultDi
         dialog.buttons.setEnabled(False)
         service.report_fault(dialog.category(), dialog.subject(), dialog.kind(), dialog.note())
 
-    def done(incident: Incident, _opened: bool) -> None:
-        if incident.camera_id is None and incident.subject.casefold() \
-                == dialog.subject().casefold():
-            dialog.accept()
-
-    def cleanup() -> None:
-        for signal, slot in connections:
-            signal.disconnect(slot)
-        connections.clear()
-
-    dialog.buttons.accepted.connect(send)
-    service.reported.connect(done)
-    service.action_failed.connect(dialog.show_error)
-    connections += [(service.reported, done), (service.action_failed, dialog.show_error)]
-    dialog.finished.connect(lambda _r: cleanup())
-    dialog.open()
+    _open_report(dialog, service, send, lambda incident: incident.camera_id is None
+                 and incident.subject.casefold() == dialog.subject().casefold())
     return dialog
 
 
