@@ -34,7 +34,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.stream_tokens import trusted_keys_digest
-from server import ptz_broker
+from common.vocabulary import IncidentCategory, IncidentKind
+from server import incidents, ptz_broker
 from server.clocks import ClockWatch
 from server.gateways import CONTROL_TIMEOUT_S, gateway_table, seal, set_gateway_key
 from server.models import Camera, Gateway
@@ -45,6 +46,9 @@ from server.tls import open_gateway
 log = logging.getLogger("iocwall.gateway")
 
 SYNC_INTERVAL_S = 3.0
+# A gateway silent this long is a fault for the duty desk; a restart (an upgrade's takes ≤ 3 s)
+# is not
+GATEWAY_DOWN_AFTER_S = 15.0
 SECRET_COLUMNS = {"rtsp_password": "rtsp_password_sealed",
                   "onvif_password": "onvif_password_sealed"}
 
@@ -194,6 +198,8 @@ class GatewaySync:
         self._asked = 0
         self._done = 0
         self._down: set[int] = set()  # logged as down: said once, not every pass
+        self._down_since: dict[int, float] = {}  # monotonic time of the first silent pass
+        self._filed_down: set[int] = set()  # its gateway_down incident is open
         self._thread: threading.Thread | None = None
         # (camera id, stream) → what its gateway last said of the camera's connection
         # (``upstream`` of the gateway's GET /stats) and when, for administrators and sessions
@@ -279,15 +285,35 @@ class GatewaySync:
             if gateway.id not in self._down:
                 log.warning("%s; its cameras get no sessions until it answers", err)
                 self._down.add(gateway.id)
+            self._file_down(session, gateway, str(err))
             if gateway.name != self._embedded:
                 gateway.last_seen_at = None
             return False
+        self._down_since.pop(gateway.id, None)
+        if gateway.id in self._filed_down:
+            self._filed_down.discard(gateway.id)
+            incidents.clear_system_incident(
+                session, IncidentKind.GATEWAY_DOWN, f"gateway {gateway.name}",
+                "Cổng truyền hình trả lời trở lại", self._clock())
         if gateway.id in self._down:
             log.info("gateway %s answers again", gateway.name)
             self._down.discard(gateway.id)
         if gateway.name != self._embedded:
             gateway.last_seen_at = self._clock()
         return True
+
+    def _file_down(self, session: Session, gateway: Gateway, why: str) -> None:
+        """A gateway silent for :data:`GATEWAY_DOWN_AFTER_S`: an incident on every duty
+        operator's list (its cameras are dark), cleared when it answers again."""
+        since = self._down_since.setdefault(gateway.id, time.monotonic())
+        if gateway.id in self._filed_down or time.monotonic() - since < GATEWAY_DOWN_AFTER_S:
+            return
+        self._filed_down.add(gateway.id)
+        incidents.file_system_incident(
+            session, IncidentCategory.SERVER, IncidentKind.GATEWAY_DOWN,
+            f"gateway {gateway.name}",
+            f"Cổng truyền hình không trả lời ({why}); các camera của nó không xem được",
+            self._clock())
 
     def _send_token_keys(self, gateway: Gateway, digest: object) -> None:
         """A gateway that trusts another set of token keys than the backend wants (a rotation

@@ -892,3 +892,52 @@ def test_a_privacy_mask_set_by_an_administrator_is_black_live_recorded_and_expor
     extract_clip(recorded, recorded[0].start_at, recorded[-1].end_at, clip)
     _codec, planes = pictures(str(clip), 10)
     assert len(planes) == 10 and all(quarters(p)[0] < 20 < 40 < quarters(p)[1] for p in planes)
+
+
+def test_a_gateway_silent_past_its_grace_is_an_incident_that_clears_when_it_answers(
+        live: Backend, remote: GatewayProcess, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every duty operator sees a gateway that stopped answering (its cameras are dark) as a
+    server incident the system files by itself; a restart within the grace is none, and the
+    incident clears when the gateway answers again."""
+    import socket
+
+    from server import gateway_fleet
+    from server.models import Incident
+
+    admin, desk = live.login("ioc.admin"), live.login("ioc.operator")
+    info = register(live, admin, remote)
+    sync = runtime_of(live).gateway_sync
+    assert sync is not None
+    assert wait_until(lambda: sync.sync([info["id"]]) == {info["id"]: True}, 10)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    answering = f"http://127.0.0.1:{remote.control_port}"
+    moved = live.client.patch(f"/api/v1/admin/gateways/{info['id']}",
+                              headers={"Authorization": f"Bearer {admin}"},
+                              json={"control_url": f"http://127.0.0.1:{closed}"})
+    assert moved.status_code == 200, moved.text
+
+    def down_incidents() -> list[Incident]:
+        with runtime_of(live).sessions() as session:
+            return list(session.execute(select(Incident).where(
+                Incident.kind == "gateway_down")).scalars())
+
+    assert sync.sync([info["id"]]) == {info["id"]: False}
+    assert down_incidents() == [], "silent within the grace (a restart): no incident yet"
+    monkeypatch.setattr(gateway_fleet, "GATEWAY_DOWN_AFTER_S", 0.0)
+    sync.sync([info["id"]])
+    sync.sync([info["id"]])  # still down: the same incident, not a second one
+    (incident,) = down_incidents()
+    assert (incident.category, incident.subject, incident.state, incident.reported_by_id) == (
+        "server", "gateway ward-box", "open", None)
+    listed = live.get("/incidents?category=server", desk).json()
+    assert [(i["kind"], i["subject"]) for i in listed] == [("gateway_down", "gateway ward-box")]
+
+    back = live.client.patch(f"/api/v1/admin/gateways/{info['id']}",
+                             headers={"Authorization": f"Bearer {admin}"},
+                             json={"control_url": answering})
+    assert back.status_code == 200, back.text
+    assert sync.sync([info["id"]]) == {info["id"]: True}
+    (cleared,) = down_incidents()
+    assert (cleared.state, cleared.open_key, cleared.resolved_by_id) == ("resolved", None, None)
