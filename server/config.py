@@ -69,6 +69,7 @@ class Settings(BaseModel):
     # listed keeps ``retention_days``.
     retention_days_by_system: dict[str, float] = {}
     retention_max_bytes: int | None = None
+    disk_alert_percent: float = 90.0  # a disk this full is an incident (server.storage_watch)
     clip_max_seconds: int = 7200
     clip_worker: bool = True
     clip_readrate: float | None = None
@@ -165,6 +166,7 @@ class Settings(BaseModel):
             ("retention_days", "IOCWALL_RETENTION_DAYS", float),
             ("retention_days_by_system", "IOCWALL_RETENTION_DAYS_BY_SYSTEM", _days_by_system),
             ("retention_max_bytes", "IOCWALL_RETENTION_MAX_GB", _gigabytes),
+            ("disk_alert_percent", "IOCWALL_DISK_ALERT_PERCENT", float),
             ("clip_max_seconds", "IOCWALL_CLIP_MAX_SECONDS", int),
             ("clip_worker", "IOCWALL_CLIP_WORKER", _flag),
             ("clip_readrate", "IOCWALL_CLIP_READRATE", float),

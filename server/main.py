@@ -28,6 +28,7 @@ from server.key_ring import KeyOnFile
 from server.ptz_broker import HolderNotices
 from server.recorder import Recorder
 from server.security import Passwords, SecretBox
+from server.storage_watch import StorageWatch
 from server.stream_sessions import gateway_token_keys
 from server.tls import trust_site_ca
 
@@ -90,6 +91,9 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     if settings.record:
         runtime.recorder = Recorder(runtime.sessions, settings, runtime.stream_key, clock=clock)
 
+    storage = StorageWatch(runtime.sessions, [settings.data_dir, settings.recordings_root],
+                           settings.disk_alert_percent, clock)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         """Background work runs only while the app serves (uvicorn, or ``with TestClient``)."""
@@ -104,9 +108,11 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         if runtime.recorder is not None:
             runtime.recorder.start()
         state_check.start()
+        storage.start()
         try:
             yield
         finally:
+            storage.stop()
             state_check.stop()
             if runtime.recorder is not None:
                 runtime.recorder.stop()

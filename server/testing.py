@@ -67,6 +67,7 @@ def start_test_server(
     env["IOCWALL_RECORD"] = "1" if record else "0"
     env["IOCWALL_GATEWAY_RTSP_PORT"] = "0"  # its embedded gateway on any free port
     env["IOCWALL_GATEWAY_PTZ_PORT"] = "0"
+    env.setdefault("IOCWALL_DISK_ALERT_PERCENT", "100")  # the machine's disk is not the test's
     env.update(env_overrides or {})
     log_path = data_dir / "server.log"
     for _attempt in range(3):

@@ -74,6 +74,8 @@ def make_settings(data_dir: Path, database_url: str) -> Settings:
         gateway_sync=False,  # the API's tests: no gateway to reach (test_gateway_live has them)
         gateway_rtsp_port=0,  # tests run side by side: each embedded gateway on a free port
         gateway_ptz_port=0,  # an embedded gateway's PTZ broker on any free port
+        # the test machine's disk is no test's subject (test_storage_watch sets its own)
+        disk_alert_percent=100.0,
     )
 
 
