@@ -50,8 +50,8 @@ KNOWN_EVENTS = (
     "clip_approve", "clip_reject", "clip_download", "clip_manifest_read", "case_open",
     "case_send", "case_close", "incident_report", "incident_acknowledge", "incident_resolve",
     "access_request", "access_grant", "access_reject", "access_revoke", "calendar_update",
-    "recording_gap", "recording_retention", "report_export", "audit_read", "audit_verify",
-    "audit_export",
+    "calendar_confirm", "recording_gap", "recording_retention", "report_export", "audit_read",
+    "audit_verify", "audit_export",
 )
 
 

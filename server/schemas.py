@@ -420,18 +420,37 @@ class SigningKeyPublic(BaseModel):
 class CalendarDayIn(StrictInput):
     date: Day
     note: str = Field(default="", max_length=300)
+    # the government notice an administrator entered the day from (kept when unchanged)
+    source: str = Field(default="", max_length=300)
 
 
 class CalendarUpdate(StrictInput):
-    """The operating unit's adjustments for the government's yearly decisions."""
+    """The administrators' days for the government's yearly decisions; ``holidays`` left out
+    keeps the listed public holidays as they are."""
 
     working_days: list[CalendarDayIn] = Field(default_factory=list, max_length=500)
     days_off: list[CalendarDayIn] = Field(default_factory=list, max_length=500)
+    holidays: list[CalendarDayIn] | None = Field(default=None, max_length=500)
+
+
+class CalendarDayPublic(BaseModel):
+    date: Day
+    note: str
+    source: str
+    provisional: bool
 
 
 class CalendarPublic(BaseModel):
-    working_days: list[CalendarDayIn]
-    days_off: list[CalendarDayIn]
+    holidays: list[CalendarDayPublic]
+    working_days: list[CalendarDayPublic]
+    days_off: list[CalendarDayPublic]
+
+
+class CalendarConfirm(StrictInput):
+    """The government notice the day was checked against (number, date, issuer)."""
+
+    notice: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                             max_length=300)]
 
 
 # -- violation cases ----------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Vietnam's working-day calendar and the deadline arithmetic of the regulation.
 
-Working days are Monday to Friday, minus the public holidays of the Labour Code (the ``holidays``
-package's Vietnam calendar: New Year, the lunar Tết, the Hùng Kings' day, 30/4, 1/5, National
-Day, and the swaps it knows), minus the government's extra days off, plus the weekend days it
-turns into working days (day swaps). The swaps and extra days change every year by decision; they live in a data file the
-operating unit edits through ``PUT /api/v1/calendar`` (``<data dir>/working-calendar.json``,
-seeded from ``server/data/working-calendar.json``).
+Working days are Monday to Friday, minus the public holidays of the Labour Code (New Year, the
+lunar Tết, the Hùng Kings' day, 30/4, 1/5, National Day, and the days off swapped for them),
+minus the government's extra days off, plus the weekend days it turns into working days (day
+swaps). All of it is read from one data file (``<data dir>/working-calendar.json``, seeded from
+``server/data/working-calendar.json``), never from the ``holidays`` package at run time: the
+shipped holidays are a snapshot of that package (``scripts/snapshot_holidays.py``), so upgrading
+it can never move a deadline already counted. A snapshotted day is ``provisional`` until an
+administrator confirms it against the government's notice, which then becomes its ``source``.
 
 Deadlines follow how the Civil Code (2015, Art. 147–148) counts periods, in the city's time
 (UTC+7): a period in days starts the day after the event and ends at the end (24:00) of its last
@@ -19,46 +21,69 @@ from __future__ import annotations
 import calendar
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import holidays
+from typing import Any, Literal
 
 VIETNAM = timezone(timedelta(hours=7), "UTC+07:00")
-FORMAT = "iocwall-working-calendar/1"
+FORMAT = "iocwall-working-calendar/2"
+# the adjustments alone, on top of the package's holidays: still read from a site's data dir
+LEGACY_FORMAT = "iocwall-working-calendar/1"
+LEGACY_SOURCE = "operating unit"
+
+Kind = Literal["holidays", "working_days", "days_off"]
+KINDS: tuple[Kind, ...] = ("holidays", "working_days", "days_off")
 
 
 @dataclass(frozen=True)
 class CalendarDay:
     day: date
     note: str
+    source: str = ""
+    provisional: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"date": self.day.isoformat(), "note": self.note, "source": self.source,
+                "provisional": self.provisional}
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any], source: str = "") -> CalendarDay:
+        return cls(date.fromisoformat(item["date"]), str(item.get("note", "")),
+                   str(item.get("source", source)), bool(item.get("provisional", False)))
 
 
 @dataclass(frozen=True)
 class CalendarData:
-    """The operating unit's adjustments: weekend days worked, weekdays off."""
+    """Public holidays, weekend days worked and extra weekdays off."""
 
     working_days: tuple[CalendarDay, ...] = ()
     days_off: tuple[CalendarDay, ...] = ()
+    holidays: tuple[CalendarDay, ...] = ()
+
+    def of(self, kind: Kind) -> tuple[CalendarDay, ...]:
+        return tuple(sorted(getattr(self, kind), key=lambda x: x.day))
+
+    def entries(self) -> dict[date, tuple[Kind, CalendarDay]]:
+        """Each listed day with the list it is in (the lists do not share a day)."""
+        return {d.day: (kind, d) for kind in KINDS for d in getattr(self, kind)}
+
+    def with_day(self, kind: Kind, day: CalendarDay) -> CalendarData:
+        """``day`` in place of the one of the same date in list ``kind``."""
+        kept = tuple(d for d in getattr(self, kind) if d.day != day.day)
+        return replace(self, **{kind: kept + (day,)})
 
     def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT,
-                "working_days": [{"date": d.day.isoformat(), "note": d.note}
-                                 for d in sorted(self.working_days, key=lambda x: x.day)],
-                "days_off": [{"date": d.day.isoformat(), "note": d.note}
-                             for d in sorted(self.days_off, key=lambda x: x.day)]}
+                **{kind: [d.to_json() for d in self.of(kind)] for kind in KINDS}}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> CalendarData:
+    def from_json(cls, data: dict[str, Any], source: str = "") -> CalendarData:
         def days(key: str) -> tuple[CalendarDay, ...]:
-            return tuple(CalendarDay(date.fromisoformat(item["date"]), str(item.get("note", "")))
-                         for item in data.get(key, []))
+            return tuple(CalendarDay.from_json(item, source) for item in data.get(key, []))
 
-        return cls(days("working_days"), days("days_off"))
+        return cls(days("working_days"), days("days_off"), days("holidays"))
 
 
 def default_data() -> CalendarData:
@@ -67,11 +92,21 @@ def default_data() -> CalendarData:
 
 
 def load(path: Path) -> CalendarData:
-    """The data file, or the shipped default when the operating unit has not edited it yet."""
+    """The data file, or the shipped default when nobody has edited it yet.
+
+    A file of the first format holds only the operating unit's adjustments (the holidays came
+    from the package): they are laid over the shipped holidays, theirs winning on a shared day.
+    """
     try:
-        return CalendarData.from_json(json.loads(path.read_text(encoding="utf-8")))
+        raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return default_data()
+    if raw.get("format") != LEGACY_FORMAT:
+        return CalendarData.from_json(raw)
+    adjusted = CalendarData.from_json(raw, source=LEGACY_SOURCE)
+    taken = {d.day for d in adjusted.working_days + adjusted.days_off}
+    holidays = tuple(d for d in default_data().holidays if d.day not in taken)
+    return replace(adjusted, holidays=holidays)
 
 
 def save(path: Path, data: CalendarData) -> None:
@@ -97,26 +132,21 @@ def end_of_day(day: date) -> datetime:
 
 class WorkingCalendar:
     def __init__(self, data: CalendarData | None = None) -> None:
-        self.data = data or CalendarData()
+        # no data: the shipped one, never a calendar without holidays
+        self.data = default_data() if data is None else data
         self._worked = {d.day for d in self.data.working_days}
         self._off = {d.day for d in self.data.days_off}
-
-    @cached_property
-    def _holidays(self) -> holidays.HolidayBase:
-        return holidays.country_holidays("VN")
+        self._holidays = {d.day: d.note for d in self.data.holidays}
 
     def holiday_name(self, day: date) -> str | None:
-        name = self._holidays.get(day)
-        return str(name) if name else None
+        return self._holidays.get(day)
 
     def is_working_day(self, day: date) -> bool:
         if day in self._worked:
             return True
-        if day in self._off:
+        if day in self._off or day in self._holidays:
             return False
-        # the package's own calendar: weekends, holidays, and the weekend days it knows were
-        # worked to swap with a day off (e.g. Saturday 26/4/2025 for Friday 2/5/2025)
-        return bool(self._holidays.is_working_day(day))
+        return day.weekday() < 5
 
     def next_working_day(self, day: date) -> date:
         """``day`` itself when it is a working day, else the first one after it."""

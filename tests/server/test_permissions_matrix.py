@@ -168,3 +168,28 @@ def test_faults_of_the_system_go_to_the_duty_desk(demo: Backend, username: str) 
     for step, body in (("acknowledge", None), ("resolve", {"resolution": "đã khởi động lại"})):
         reply = demo.post(f"/incidents/{mine.json()['id']}/{step}", token, json=body)
         assert reply.status_code == (200 if username in DESK else 403), (username, step)
+
+
+CALENDAR_EDITS = (("PUT", "/api/v1/calendar"), ("POST", "/api/v1/calendar/{date}/confirm"))
+
+
+@pytest.mark.parametrize("username", sorted(u for u, (_w, _s, actions) in EXPECTED.items()
+                                            if "admin" not in actions))
+def test_only_administrators_edit_the_working_day_calendar(demo: Backend, username: str) -> None:
+    """The calendar moves every deadline of the regulation: the operating unit's administrators
+    (Art. 10) edit it and confirm its days; everyone logged in reads it."""
+    token = demo.login(username)
+    paths = demo.client.get("/openapi.json").json()["paths"]
+    routes = {(method.upper(), path) for path, operations in paths.items()
+              if path.startswith("/api/v1/calendar") for method in operations}
+    assert routes == {("GET", "/api/v1/calendar"), *CALENDAR_EDITS}
+    body = {"working_days": [], "days_off": [], "notice": "x"}
+    for method, path in CALENDAR_EDITS:
+        url = path.replace("{date}", "2026-04-30")
+        for headers, expected in (({"Authorization": f"Bearer {token}"}, 403), ({}, 401)):
+            reply = demo.client.request(method, url, headers=headers, json=body)
+            assert reply.status_code == expected, (method, path, reply.status_code)
+    assert demo.get("/calendar", token).status_code == 200
+    admin = demo.login("ioc.admin")
+    reply = demo.post("/calendar/2026-04-30/confirm", admin, json={"notice": "Thông báo"})
+    assert reply.status_code == 200, reply.text
