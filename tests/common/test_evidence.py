@@ -185,7 +185,7 @@ def test_server_and_client_reach_the_same_verdicts(tmp_path: Path) -> None:
 
     def both(document: dict[str, Any], clip_path: Path = clip) -> tuple[Verification, ...]:
         manifest.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-        return server_verify(clip_path, manifest, public), client_verify(clip_path, manifest,
+        return server_verify(clip_path, manifest, [public]), client_verify(clip_path, manifest,
                                                                          published)
 
     signed = sign_manifest(body, private)

@@ -88,7 +88,8 @@ def test_a_time_without_an_offset_is_utc_and_unknown_keys_are_ignored() -> None:
 
 def test_optional_records_numbers_and_defaults() -> None:
     incident = from_json(Incident, {
-        "id": 1, "camera_id": 3, "camera_name": "CAM-03", "ward": "W", "kind": "offline",
+        "id": 1, "category": "camera", "subject": "CAM-03", "camera_id": 3,
+        "camera_name": "CAM-03", "ward": "W", "kind": "offline",
         "state": "open", "note": "", "automatic": True, "reported_by": USER,
         "reported_at": "2026-03-02T08:00:00Z", "acknowledged_by": None, "acknowledged_at": None,
         "resolved_by": None, "resolved_at": None, "resolution": None,
