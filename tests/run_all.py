@@ -21,7 +21,10 @@ STEPS: list[tuple[str, list[str]]] = [
     ("mypy", [sys.executable, "-m", "mypy", "app", "layouts", "server", "widgets", "shell", "main.py",
               "common", "gateway"]),
     ("import-linter", [str(BIN / "lint-imports")]),
+    # a worker that crashes (a native library's segfault) ends the run with the crash shown:
+    # replaced, xdist's file scheduling was seen waiting forever for the lost file's tests
     ("pytest (parallel)", [sys.executable, "-m", "pytest", "-n", "auto", "--dist", "loadfile",
+                           "--max-worker-restart", "0",
                            "-m", "not video and not lab", *sys.argv[1:]]),
     ("pytest (video and lab, serial)", [sys.executable, "-m", "pytest", "-m", "video or lab",
                                         *sys.argv[1:]]),

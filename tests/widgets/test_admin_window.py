@@ -425,6 +425,7 @@ def test_a_gateway_is_added_and_edited_through_its_dialogs(
     assert changed.control_url == "http://127.0.0.1:9"
 
 
+@pytest.mark.video  # the dialog plays the camera's live picture (libvlc): with the serial tests
 def test_privacy_masks_are_drawn_removed_and_saved_from_the_camera_panel(
         start: Any, qtbot: QtBot, admin_client: BackendClient) -> None:
     from PySide6.QtCore import QPoint, QPointF, Qt
