@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from server.periodic import Periodic
+
 log = logging.getLogger("iocwall.clock")
 
 TOLERANCE_S = 2.0
@@ -158,30 +160,8 @@ class ClockWatch:
             return sorted(self._offsets.values(), key=lambda o: o.subject)
 
 
-class StateCheck:
+def state_check(watch: ClockWatch, interval_s: float = STATE_TTL_S) -> Periodic:
     """Reads the time service every :data:`STATE_TTL_S` while the server runs, so that a clock
     losing its synchronisation is seen (``ClockWatch``'s ``on_state``) even when no evidence
     asks for the state."""
-
-    def __init__(self, watch: ClockWatch, interval_s: float = STATE_TTL_S) -> None:
-        self._watch = watch
-        self._interval_s = interval_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="clock-state", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-
-    def _run(self) -> None:
-        while True:
-            self._watch.state()
-            if self._stop.wait(self._interval_s):
-                return
+    return Periodic("clock-state", interval_s, watch.state)

@@ -18,7 +18,8 @@ from server.api.main import api_router
 from server.api.public import public_router
 from server.api.versions import VersionGuard
 from server.clip_requests import ClipWorker
-from server.clocks import ClockWatch, StateCheck
+from server.clocks import ClockWatch
+from server.clocks import state_check as clocks_state_check
 from server.config import Settings, prepare_private_dir
 from server.db import make_engine, make_sessionmaker
 from server.deps import Clock, Runtime
@@ -69,7 +70,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         clock, on_off=functools.partial(clock_incidents.clock_off, runtime),
         on_back=functools.partial(clock_incidents.clock_back, runtime),
         on_state=functools.partial(clock_incidents.server_clock, runtime))
-    state_check = StateCheck(runtime.clocks)
+    state_check = clocks_state_check(runtime.clocks)
     runtime.gateways = Gateways(runtime.sessions, runtime.secrets,
                                 settings.stream_token_lifetime_s)
     runtime.grant_ends = GrantEnds(runtime.sessions, runtime.gateways, clock)

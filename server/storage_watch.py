@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from common.vocabulary import IncidentCategory, IncidentKind
 from server.incidents import clear_system_incident, file_system_incident
+from server.periodic import Periodic
 
 log = logging.getLogger("iocwall.storage")
 
@@ -48,9 +48,7 @@ class StorageWatch:
         self.threshold_percent = threshold_percent
         self._clock = clock
         self._usage = usage
-        self._interval_s = interval_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._periodic = Periodic("storage-watch", interval_s, self.check)
 
     def subjects(self) -> dict[str, Path]:
         """One path per file system: "disk <the first watched path on it>"."""
@@ -95,18 +93,7 @@ class StorageWatch:
         return used
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="storage-watch", daemon=True)
-        self._thread.start()
+        self._periodic.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-
-    def _run(self) -> None:
-        while True:
-            self.check()
-            if self._stop.wait(self._interval_s):
-                return
+        self._periodic.stop()
