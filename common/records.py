@@ -36,6 +36,7 @@ from common.vocabulary import (
     IncidentCategory,
     IncidentKind,
     IncidentState,
+    PublicationState,
 )
 
 # -- who did something ----------------------------------------------------------------------------
@@ -477,6 +478,46 @@ class StoredHealthReport(HealthReport):
 
 
 # -- reading records from JSON --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicCatalogue:
+    """The shareable-data catalogue (Art. 14): what the public API may serve."""
+
+    camera_ids: tuple[int, ...]
+    violation_kinds: tuple[CaseKind, ...]
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A proposal to publish a case's media: its blurring, review, approval (Art. 14)."""
+
+    id: int
+    case_id: int
+    camera_name: str
+    kind: CaseKind
+    title: str
+    clip_request_id: int | None
+    state: PublicationState
+    tracks: tuple[Any, ...]  # [[{"t": seconds, "box": [x, y, w, h]}, ...], ...]
+    proposed_by: UserRef
+    proposed_at: datetime
+    redacted_at: datetime | None
+    redacted_sha256: str | None
+    redaction_error: str | None
+    reviewed_by: UserRef | None
+    reviewed_at: datetime | None
+    review_note: str | None
+    approved_by: UserRef | None
+    approved_at: datetime | None
+    closed_by: UserRef | None
+    closed_at: datetime | None
+    close_reason: str | None
+    actions: tuple[str, ...]
+    updated_at: datetime
+
+    def may(self, action: str) -> bool:
+        return action in self.actions
 
 
 class MalformedRecord(ValueError):

@@ -83,6 +83,35 @@ NEVER_PUBLIC_OWNERS = frozenset({OwnerCategory.SCHOOL, OwnerCategory.HOSPITAL,
                                  OwnerCategory.HOUSEHOLD})
 
 
+# Art. 11.3.a, 14: only the media of traffic violations may ever be published
+TRAFFIC_CASE_KINDS = frozenset({"red_light", "lane", "stopping_parking", "other_traffic"})
+
+
+class PublicationState(StrEnum):
+    """A proposal to publish a case (Art. 14): an operator proposes, the clip is blurred where
+    they drew, someone reviews the blurred clip, an IOC leader approves; withdrawn at once."""
+
+    REDACTING = "redacting"  # the server is blurring the clip
+    REDACTION_FAILED = "redaction_failed"
+    REDACTED = "redacted"  # waits for its review
+    REVIEWED = "reviewed"  # waits for a leader
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+OPEN_PUBLICATION_STATES = frozenset({PublicationState.REDACTING, PublicationState.REDACTED,
+                                     PublicationState.REVIEWED, PublicationState.PUBLISHED})
+
+
+class CatalogueDataset(StrEnum):
+    """What the shareable-data catalogue of Art. 14 lists: traffic cameras the public may see,
+    and the kinds of violation whose media may be published."""
+
+    TRAFFIC_CAMERA = "traffic_camera"
+    VIOLATION_MEDIA = "violation_media"
+
+
 class ImportAction(StrEnum):
     """What a camera import (``POST /admin/cameras/import``) does with one row of the file."""
 

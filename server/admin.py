@@ -429,6 +429,9 @@ def _check_camera(session: Session, values: dict[str, Any], camera: Camera | Non
     if system is not CameraSystem.PUBLIC and category is not None:
         raise Refused(INVALID, "owner_category", "only cameras of the public system have an "
                       "owner category")
+    if values["public"] and system is not CameraSystem.TRAFFIC:
+        raise Refused(CONFLICT, "public", "only cameras of the traffic system may be public "
+                      "(Art. 11.3.a)")
     if values["public"] and category is not None and OwnerCategory(category) in \
             NEVER_PUBLIC_OWNERS:
         raise Refused(CONFLICT, "public", f"a camera owned by a {category} can never be made "

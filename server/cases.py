@@ -282,33 +282,6 @@ def act(session: Session, user: User, case: ViolationCase, action: CaseAction,
     session.flush()
 
 
-def set_publication(session: Session, user: User, case: ViolationCase, public: bool,
-                    title: str | None, clip_id: int | None, now: datetime) -> None:
-    """Art. 14: the operating unit publishes a case's media (title, one ready clip)."""
-    if _kind(user) not in OPERATING:
-        raise CaseDenied("Only the operating unit publishes")
-    if not public and not case.public:
-        # nothing to withdraw: no event, no audit row (a stale client view, a double click)
-        raise CaseConflict(f"Case #{case.id} is not public (never published or already "
-                           "withdrawn): nothing to unpublish")
-    if public:
-        if not title:
-            raise CaseInvalid("title: a public case needs a title")
-        if clip_id is not None and clip_id not in {c.clip_request_id for c in case.clips}:
-            raise CaseInvalid("clip_request_id: not an evidence clip of this case")
-        if clip_id is not None:
-            clip = session.get(ClipRequest, clip_id)
-            if clip is None or clip.clip_path is None:
-                raise CaseInvalid("clip_request_id: the clip is not extracted yet")
-    case.public = public
-    case.public_title = title if public else None
-    case.public_clip_id = clip_id if public else None
-    case.updated_at = now
-    _event(session, case, "publish" if public else "unpublish", user, now, now, title=title,
-           clip_request_id=clip_id)
-    session.flush()
-
-
 def case_public(session: Session, user: User, case: ViolationCase, calendar: WorkingCalendar,
                 now: datetime) -> Case:
     items = deadlines(case, calendar, now)

@@ -18,11 +18,11 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.vocabulary import OwnerCategory
+from common.vocabulary import TRAFFIC_CASE_KINDS, CatalogueDataset, OwnerCategory
 from server import admin, audit
 from server.config import Settings
 from server.gateways import ensure_local_gateway
-from server.models import Gateway, Unit, User, Ward
+from server.models import Camera, Gateway, PublicCatalogueEntry, Unit, User, Ward
 from server.password_policy import DEMO_PASSWORD
 from server.permissions import CameraSystem, Role, UnitKind
 from server.schemas import CameraCreate, CameraUpdate
@@ -68,6 +68,7 @@ UNITS = _units()
 USERS: tuple[tuple[str, str, str, Role], ...] = (
     ("ioc.operator", "Nguyễn Thị Hà (trực IOC)", IOC, Role.OPERATOR),
     ("ioc.admin", "Trần Văn Bình (quản trị IOC)", IOC, Role.ADMIN),
+    ("ioc.leader", "Đỗ Thị Thu (lãnh đạo IOC)", IOC, Role.LEADER),
     ("police.commander", "Lê Quang Dũng", CITY_POLICE, Role.LEADER),
     ("police.officer", "Phạm Minh Tuấn", CITY_POLICE, Role.OFFICER),
     ("traffic.officer", "Hoàng Văn Nam", TRAFFIC_POLICE, Role.OFFICER),
@@ -203,6 +204,7 @@ def seed_demo(session: Session, passwords: Passwords, box: SecretBox, now: datet
     session.flush()
     for entry in manifest or []:
         _upsert_camera(session, box, entry, wards, report, gateway, now)
+    _first_catalogue(session, now)
 
     if report.created or report.updated:
         audit.append(session, "admin_seed_demo", now=now, username="system",
@@ -211,6 +213,24 @@ def seed_demo(session: Session, passwords: Passwords, box: SecretBox, now: datet
     session.commit()
     log.info("Demo seed: %d created, %d updated", report.created, report.updated)
     return report
+
+
+def _first_catalogue(session: Session, now: datetime) -> None:
+    """The demo's shareable-data catalogue (Art. 14) when it has none: its public traffic
+    cameras and the traffic violations. An administrator's later changes are kept."""
+    if session.execute(select(PublicCatalogueEntry.id).limit(1)).first() is not None:
+        return
+    owner = session.execute(select(User).where(User.username == "ioc.admin")).scalar_one()
+    cameras = session.execute(select(Camera.id).where(
+        Camera.public.is_(True), Camera.system == CameraSystem.TRAFFIC.value)).scalars().all()
+    for camera_id in cameras:
+        session.add(PublicCatalogueEntry(dataset=CatalogueDataset.TRAFFIC_CAMERA.value,
+                                         value=str(camera_id), added_by_id=owner.id,
+                                         added_at=now))
+    for kind in sorted(TRAFFIC_CASE_KINDS):
+        session.add(PublicCatalogueEntry(dataset=CatalogueDataset.VIOLATION_MEDIA.value,
+                                         value=kind, added_by_id=owner.id, added_at=now))
+    session.flush()
 
 
 def _upsert_camera(session: Session, box: SecretBox, entry: ManifestCamera,

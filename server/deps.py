@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from server.login_guard import AddressLimiter
     from server.ptz_broker import HolderNotices
     from server.public import RateLimiter
+    from server.publications import Redactor
     from server.recorder import Recorder
 
 Clock = Callable[[], datetime]
@@ -56,6 +57,7 @@ class Runtime:
     gateway_sync: GatewaySync | None = None  # keeps the gateways' camera tables (lifespan)
     clip_worker: ClipWorker | None = None  # started by the app's lifespan (not in unit tests)
     recorder: Recorder | None = None
+    redactor: Redactor | None = None  # blurs clips proposed for publication
     public_limiter: RateLimiter | None = None  # /public/v1 (server.public)
     login_addresses: AddressLimiter | None = None  # failed logins per address
 

@@ -27,6 +27,7 @@ from server.gateway_fleet import GatewaySync
 from server.gateways import Gateways, GatewaySupervisor, GrantEnds
 from server.key_ring import KeyOnFile
 from server.ptz_broker import HolderNotices
+from server.publications import Redactor
 from server.recorder import Recorder
 from server.security import Passwords, SecretBox
 from server.storage_watch import StorageWatch
@@ -89,6 +90,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     if settings.clip_worker:
         runtime.clip_worker = ClipWorker(runtime.sessions, settings, runtime.signer,
                                          clock_state=runtime.clocks.state)
+    runtime.redactor = Redactor(runtime.sessions, settings, clock)
     if settings.record:
         runtime.recorder = Recorder(runtime.sessions, settings, runtime.stream_key, clock=clock)
 
@@ -108,6 +110,8 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
             runtime.clip_worker.start()
         if runtime.recorder is not None:
             runtime.recorder.start()
+        if runtime.redactor is not None:
+            runtime.redactor.start()
         state_check.start()
         storage.start()
         try:
@@ -115,6 +119,8 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         finally:
             storage.stop()
             state_check.stop()
+            if runtime.redactor is not None:
+                runtime.redactor.stop()
             if runtime.recorder is not None:
                 runtime.recorder.stop()
             if runtime.clip_worker is not None:

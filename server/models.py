@@ -663,3 +663,54 @@ class CameraHealthReport(Base):
     down_seconds: Mapped[float] = mapped_column(Float)
     reconnects: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PublicCatalogueEntry(Base):
+    """One line of the shareable-data catalogue (Art. 14), kept by administrators: a traffic
+    camera (``value`` = its id) or a kind of violation (``value`` = the kind). The public API
+    serves only what it lists."""
+
+    __tablename__ = "public_catalogue"
+    __table_args__ = (UniqueConstraint("dataset", "value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(64))
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Publication(Base):
+    """A proposal to publish a case's title and one evidence clip, blurred (``server.
+    publications``). Only the blurred file is ever served to the public."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("violation_cases.id"), index=True)
+    clip_request_id: Mapped[int | None] = mapped_column(ForeignKey("clip_requests.id"),
+                                                        nullable=True)
+    title: Mapped[str] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(32))
+    tracks: Mapped[str] = mapped_column(Text)  # JSON: the boxes drawn (server.redaction)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    redacted_path: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    redacted_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    redaction_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    close_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    case: Mapped[ViolationCase] = relationship(lazy="joined")
+    proposed_by: Mapped[User] = relationship(lazy="joined", foreign_keys=[proposed_by_id])
+    reviewed_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[reviewed_by_id])
+    approved_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[approved_by_id])
+    closed_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[closed_by_id])

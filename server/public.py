@@ -24,7 +24,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import Camera, ClipRequest, RecordingSegment, ViolationCase
+from server.models import Camera, RecordingSegment, ViolationCase
+from server.publications import (
+    camera_may_be_public,
+    catalogued_cameras,
+    catalogued_kinds,
+    published,
+)
 from server.schemas import PublicCamera, PublicViolation
 from server.working_calendar import VIETNAM
 
@@ -57,9 +63,17 @@ def retry_after(seconds: float) -> str:
 
 
 def public_cameras(session: Session) -> list[Camera]:
-    return list(session.execute(select(Camera).where(Camera.public.is_(True),
-                                                     Camera.is_active.is_(True))
-                                .order_by(Camera.name, Camera.id)).scalars().all())
+    """Cameras marked public that the catalogue lists (and that may be public at all)."""
+    listed = catalogued_cameras(session)
+    return [c for c in session.execute(select(Camera).where(Camera.public.is_(True),
+                                                            Camera.is_active.is_(True))
+                                       .order_by(Camera.name, Camera.id)).scalars().all()
+            if c.id in listed and camera_may_be_public(session, c) is None]
+
+
+def is_public_camera(session: Session, camera: Camera) -> bool:
+    return (camera.public and camera.is_active
+            and camera_may_be_public(session, camera) is None)
 
 
 def latest_segment(session: Session, camera_id: int) -> RecordingSegment | None:
@@ -102,18 +116,21 @@ SNAPSHOTS = SnapshotCache()
 
 
 def public_violations(session: Session) -> list[ViolationCase]:
-    return list(session.execute(select(ViolationCase).where(ViolationCase.public.is_(True))
-                                .order_by(ViolationCase.detected_at.desc(),
-                                          ViolationCase.id.desc())).scalars().all())
+    """Cases published (by two people, blurred) whose kind the catalogue still lists."""
+    kinds = catalogued_kinds(session)
+    return [c for c in session.execute(select(ViolationCase).where(ViolationCase.public.is_(True))
+                                       .order_by(ViolationCase.detected_at.desc(),
+                                                 ViolationCase.id.desc())).scalars().all()
+            if c.kind in kinds and published(session, c) is not None]
 
 
-def published_clip(session: Session, case: ViolationCase) -> ClipRequest | None:
-    if case.public_clip_id is None:
+def published_media(session: Session, case: ViolationCase) -> Path | None:
+    """The blurred clip of the case's publication (never the evidence clip itself)."""
+    item = published(session, case)
+    if item is None or item.redacted_path is None or item.clip_request_id is None:
         return None
-    clip = session.get(ClipRequest, case.public_clip_id)
-    if clip is None or not clip.clip_path or not Path(clip.clip_path).exists():
-        return None
-    return clip
+    path = Path(item.redacted_path)
+    return path if path.exists() else None
 
 
 def violation_view(session: Session, case: ViolationCase) -> PublicViolation:
@@ -121,6 +138,6 @@ def violation_view(session: Session, case: ViolationCase) -> PublicViolation:
     return PublicViolation(
         id=case.id, kind=case.kind, title=case.public_title or "", ward=camera.ward.name,
         detected_on=case.detected_at.astimezone(VIETNAM).date().isoformat(),
-        camera=camera_view(session, camera) if camera.public else None,
+        camera=camera_view(session, camera) if is_public_camera(session, camera) else None,
         media=(f"/public/v1/violations/{case.id}/media"
-               if published_clip(session, case) else None))
+               if published_media(session, case) else None))

@@ -482,10 +482,37 @@ class CaseClipAdd(StrictInput):
     clip_request_id: DbInt
 
 
-class CasePublication(StrictInput):
-    public: StrictBool
-    title: str | None = Field(default=None, min_length=3, max_length=300)
+# -- publication (Art. 14) -----------------------------------------------------------------------
+
+class RedactionKeyframe(StrictInput):
+    t: float = Field(ge=0, le=86400, allow_inf_nan=False, description="seconds from the clip's start")
+    box: list[Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]] = Field(
+        min_length=4, max_length=4, description="x, y, width, height: fractions of the picture")
+
+
+class PublicationCreate(StrictInput):
+    """An operator's proposal: the public title, one extracted evidence clip of the case and the
+    boxes to blur in it (tracks of keyframes, ``server.redaction``)."""
+
+    case_id: DbInt
+    title: str = Field(min_length=3, max_length=300)
     clip_request_id: DbInt | None = None
+    tracks: list[Annotated[list[RedactionKeyframe], Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list, max_length=16)
+
+
+class PublicationReview(StrictInput):
+    note: str = Field(min_length=3, max_length=2000,
+                      description="what the reviewer checked in the blurred clip")
+
+
+class PublicationReason(StrictInput):
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+class PublicCatalogueBody(StrictInput):
+    camera_ids: list[DbInt] = Field(max_length=10000)
+    violation_kinds: list[CaseKind] = Field(max_length=16)
 
 
 # -- incidents ----------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ from common.vocabulary import (
     IncidentState,
     OwnerCategory,
     ProbeFailure,
+    PublicationState,
     ReportFormat,
     ReportKind,
     Role,
@@ -76,6 +77,8 @@ WORDS: dict[str, Words] = {
     "GET /api/v1/reports query:format": ReportFormat,
     # the records of common.records type these fields with the shared enums (schema components)
     "CaseKind": CaseKind,  # Case.kind
+    "PublicCatalogueBody.violation_kinds": CaseKind,
+    "PublicationState": PublicationState,  # Publication.state
     "CaseState": CaseState,  # Case.state
     "DecisionKind": DecisionKind,  # Case.decision_kind
     "DeadlineStatus": DeadlineStatus,  # Deadline.status, Case.deadline_state

@@ -24,6 +24,7 @@ from server.api.routes import (
     layouts,
     me,
     ptz,
+    publications,
     reports,
     tls,
 )
@@ -47,6 +48,7 @@ api_router.include_router(keys.router)
 api_router.include_router(tls.router)
 api_router.include_router(calendar.router)
 api_router.include_router(cases.router)
+api_router.include_router(publications.router)
 api_router.include_router(incidents.router)
 api_router.include_router(access_requests.router)
 api_router.include_router(reports.router)

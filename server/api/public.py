@@ -49,7 +49,7 @@ def cameras(session: SessionDep) -> list[PublicCamera]:
 def snapshot(camera_id: Id, session: SessionDep, runtime: RuntimeDep) -> Response:
     """One JPEG frame from the end of the camera's latest recorded segment."""
     camera = session.get(Camera, camera_id)
-    if camera is None or not camera.public:
+    if camera is None or not service.is_public_camera(session, camera):
         raise _missing("Camera")
     segment = service.latest_segment(session, camera_id)
     if segment is None:
@@ -71,10 +71,9 @@ def violations(session: SessionDep) -> list[PublicViolation]:
                    responses=file_answer("video/mp4", description="the published clip"))
 def media(case_id: Id, session: SessionDep) -> FileResponse:
     case = session.get(ViolationCase, case_id)
-    if case is None or not case.public:
+    if case is None or case not in service.public_violations(session):
         raise _missing("Violation")
-    clip = service.published_clip(session, case)
-    if clip is None or clip.clip_path is None:
+    path = service.published_media(session, case)
+    if path is None:
         raise _missing("Media")
-    return FileResponse(clip.clip_path, media_type="video/mp4",
-                        filename=f"vi-pham-{case.id}.mp4")
+    return FileResponse(path, media_type="video/mp4", filename=f"vi-pham-{case.id}.mp4")

@@ -124,9 +124,14 @@ def test_a_school_camera_is_never_published(demo: Backend) -> None:
     assert (reply.status_code, reply.json()["field"]) == (409, "public")
     reply = patch(demo, f"/admin/cameras/{camera['id']}", admin, json={"public": True})
     assert (reply.status_code, reply.json()["field"]) == (409, "public")
+    # nor any camera outside the traffic system (Art. 11.3.a), a business's either
     business = patch(demo, f"/admin/cameras/{camera['id']}", admin,
                      json={"owner_category": "business", "public": True})
-    assert business.status_code == 200 and business.json()["public"] is True
+    assert (business.status_code, business.json()["field"]) == (409, "public")
+    assert "traffic" in business.json()["message"]
+    traffic = patch(demo, f"/admin/cameras/{camera['id']}", admin,
+                    json={"system": "traffic", "owner_category": None, "public": True})
+    assert traffic.status_code == 200 and traffic.json()["public"] is True
 
 
 def test_edit_changes_only_what_is_given_and_audits_before_and_after(demo: Backend) -> None:

@@ -11,8 +11,8 @@ from common.records import (
     StoredHealthReport,
     StreamSession,
 )
-from common.vocabulary import NEVER_PUBLIC_OWNERS, CameraStream, OwnerCategory
-from server import audit, stream_sessions
+from common.vocabulary import CameraStream
+from server import audit, publications, stream_sessions
 from server import permissions as perm
 from server.api.errors import ApiError, documented
 from server.api.forms import invalid
@@ -66,10 +66,10 @@ def set_public(
     if user.unit.kind != perm.UnitKind.OPERATING_UNIT:
         raise HTTPException(status_code=status.HTTP_403_FORBIDDEN,
                             detail="Only the operating unit publishes cameras")
-    category = item.camera.owner_category
-    if body.public and category is not None and OwnerCategory(category) in NEVER_PUBLIC_OWNERS:
-        raise ApiError(status.HTTP_409_CONFLICT, f"public: a camera owned by a {category} can "
-                       "never be made public", code="conflict", field="public")
+    refusal = publications.camera_may_be_public(session, item.camera) if body.public else None
+    if refusal is not None:
+        raise ApiError(status.HTTP_409_CONFLICT, f"public: {refusal}", code="conflict",
+                       field="public")
     item.camera.public = body.public
     audit.append(session, "camera_publish" if body.public else "camera_unpublish", now=now,
                  user_id=user.id, username=user.username, camera_id=item.camera.id)

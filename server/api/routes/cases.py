@@ -13,7 +13,7 @@ from server.api.params import Id, IdQuery, OptionalMoment
 from server.api.steps import StepErrors, aware, commit_step, load_or_404
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 from server.models import ViolationCase
-from server.schemas import CaseActionBody, CaseClipAdd, CaseCreate, CasePublication
+from server.schemas import CaseActionBody, CaseClipAdd, CaseCreate
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -86,14 +86,4 @@ def act(case_id: Id, action: CaseAction, body: CaseActionBody, session: SessionD
     if body.at is not None:
         body = body.model_copy(update={"at": aware(body.at)})
     commit_step(session, CASE_ERRORS, lambda: service.act(session, user, case, action, body, now))
-    return service.case_public(session, user, case, _calendar(runtime), now)
-
-
-@router.put("/{case_id}/publication")
-def publish(case_id: Id, body: CasePublication, session: SessionDep, user: CurrentUser,
-            now: NowDep, runtime: RuntimeDep) -> Case:
-    """Art. 14: the operating unit publishes (or withdraws) a case on ``/public/v1``."""
-    case = _readable(session, user, case_id, now)
-    commit_step(session, CASE_ERRORS, lambda: service.set_publication(
-        session, user, case, body.public, body.title, body.clip_request_id, now))
     return service.case_public(session, user, case, _calendar(runtime), now)
