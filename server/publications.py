@@ -49,6 +49,7 @@ from common.vocabulary import (
     UnitKind,
 )
 from server import audit, redaction
+from server import cases as case_service
 from server.bookmarks import user_ref
 from server.config import Settings
 from server.models import (
@@ -58,6 +59,7 @@ from server.models import (
     PublicCatalogueEntry,
     User,
     ViolationCase,
+    ViolationCaseClip,
     ViolationCaseEvent,
 )
 
@@ -295,6 +297,21 @@ def withdraw(session: Session, user: User, item: Publication, reason: str,
     _case_event(case, "unpublish", user, now, reason=item.close_reason, publication_id=item.id)
     _audit(session, item, "withdraw", user, now, reason=item.close_reason)
     session.flush()
+
+
+def evidence_clip_path(session: Session, user: User, clip_id: int,
+                       now: datetime) -> Path | None:
+    """An extracted evidence clip of a case the operating-unit reader may read, or None."""
+    if not _operating(user):
+        return None
+    for link in session.execute(select(ViolationCaseClip).where(
+            ViolationCaseClip.clip_request_id == clip_id)).scalars():
+        case = session.get(ViolationCase, link.case_id)
+        if case is not None and case_service.can_read(session, user, case, now):
+            clip = session.get(ClipRequest, clip_id)
+            if clip is not None and clip.clip_path and Path(clip.clip_path).exists():
+                return Path(clip.clip_path)
+    return None
 
 
 def published(session: Session, case: ViolationCase) -> Publication | None:

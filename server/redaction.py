@@ -179,3 +179,14 @@ def render(ffmpeg: str, clip: Path, blurred: list[Step], destination: Path) -> N
         os.replace(part, destination)
     finally:
         part.unlink(missing_ok=True)
+
+
+def frame_jpeg(ffmpeg: str, clip: Path, at_s: float) -> bytes:
+    """One picture of the clip near ``at_s`` seconds, as JPEG (to draw the boxes on)."""
+    out = subprocess.run(
+        [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-ss", f"{at_s:.3f}", "-i",
+         str(clip), "-frames:v", "1", "-an", "-c:v", "mjpeg", "-q:v", "4", "-f", "image2", "-"],
+        capture_output=True, timeout=30, check=False)
+    if out.returncode != 0 or not out.stdout.startswith(b"\xff\xd8"):
+        raise RuntimeError("no picture at that time in the clip")
+    return out.stdout

@@ -117,6 +117,21 @@ def test_two_people_publish_a_blurred_clip_and_withdraw_it_at_once(demo: Backend
     assert history[-2:] == ["publish", "unpublish"]
 
 
+def test_a_picture_of_the_clip_to_draw_on(demo: Backend, tmp_path: Path) -> None:
+    demo.clock.now = vn(2026, 3, 2, 9)
+    operator, police = demo.login("ioc.operator"), demo.login("police.commander")
+    _case_id, clip = _case(demo, operator, tmp_path)
+    reply = demo.get(f"/publications/frames/{clip}", operator, params={"at": 1.5})
+    assert reply.status_code == 200 and reply.headers["content-type"] == "image/jpeg"
+    assert reply.content.startswith(b"\xff\xd8")
+    assert demo.get(f"/publications/frames/{clip}", police).status_code == 404
+    assert demo.get(f"/publications/frames/{clip}", operator,
+                    params={"at": 99}).status_code == 404
+    loose = insert_ready_clip(demo, _camera(demo, operator, system="traffic")["id"],
+                              vn(2026, 3, 2, 8), tmp_path / "evidence.mp4")
+    assert demo.get(f"/publications/frames/{loose}", operator).status_code == 404  # no case
+
+
 def test_one_person_cannot_publish(demo: Backend, tmp_path: Path) -> None:
     demo.clock.now = vn(2026, 3, 2, 9)
     leader = demo.login("ioc.leader")

@@ -1,16 +1,18 @@
 """Publication of violation media (Art. 14): proposals, their blurred clip, review, approval by
 a leader, rejection, withdrawal; and the shareable-data catalogue administrators keep."""
 
+import subprocess
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
 from common import records
 from common.vocabulary import PublicationState
 from server import cases as case_service
 from server import publications as service
+from server import redaction
 from server.api.errors import file_answer
 from server.api.params import Id
 from server.api.steps import StepErrors, commit_step, load_or_404
@@ -57,6 +59,25 @@ def propose(body: PublicationCreate, session: SessionDep, user: CurrentUser, now
     if item.state == PublicationState.REDACTING and runtime.redactor is not None:
         runtime.redactor.submit(item.id)
     return service.publication_public(user, item)
+
+
+@router.get("/publications/frames/{clip_request_id}", response_class=Response,
+            responses=file_answer("image/jpeg", description="a picture of the clip"))
+def frame(clip_request_id: Id, session: SessionDep, user: CurrentUser, now: NowDep,
+          runtime: RuntimeDep,
+          at: Annotated[float, Query(ge=0, le=86400, description="seconds from the start")] = 0
+          ) -> Response:
+    """A picture of an evidence clip at ``at`` seconds, for the operating unit to draw the boxes
+    to blur on."""
+    path = service.evidence_clip_path(session, user, clip_request_id, now)
+    if path is None:
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="Clip not found")
+    try:
+        picture = redaction.frame_jpeg(runtime.settings.ffmpeg, path, at)
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND,
+                            detail="No picture at that time in the clip") from exc
+    return Response(picture, media_type="image/jpeg")
 
 
 @router.get("/publications/{publication_id}")
