@@ -44,7 +44,7 @@ from app.letters import MAX_LETTER_BYTES
 from app.public_cameras import PublicCameraRow
 from app.public_cameras import parse_row as parse_public_camera
 from app.reports import ExportFormat, Report, ReportQuery, parse_report
-from common.records import MalformedRecord, StreamSession, from_json
+from common.records import MalformedRecord, Publication, StreamSession, from_json
 from common.vocabulary import (
     CaseAction,
     IncidentCategory,
@@ -72,6 +72,13 @@ def _rows(data: Any, what: str) -> list[Any]:
     if not isinstance(data, list):
         raise BackendError(f"the server sent an unexpected {what}")
     return data
+
+
+def _publication(data: Any) -> Publication:
+    try:
+        return from_json(Publication, data)
+    except MalformedRecord as exc:
+        raise BackendError("the server sent an unexpected publication record") from exc
 
 
 class BackendApi(ABC):
@@ -125,15 +132,29 @@ class BackendApi(ABC):
         return parse_case(self._call("POST", f"/cases/{int(case_id)}/{action}",
                                      json=(step or StepInput()).body()))
 
-    def publish_case(self, case_id: int, title: str, clip_request_id: int | None = None) -> Case:
-        body: dict[str, Any] = {"public": True, "title": title}
+    # -- publication (Art. 14) -----------------------------------------------------------------
+    def publications(self) -> list[Publication]:
+        return [_publication(p) for p in _rows(self._call("GET", "/publications"),
+                                               "publications")]
+
+    def propose_publication(self, case_id: int, title: str, clip_request_id: int | None,
+                            tracks: list[list[dict[str, Any]]]) -> Publication:
+        body: dict[str, Any] = {"case_id": int(case_id), "title": title, "tracks": tracks}
         if clip_request_id is not None:
             body["clip_request_id"] = int(clip_request_id)
-        return parse_case(self._call("PUT", f"/cases/{int(case_id)}/publication", json=body))
+        return _publication(self._call("POST", "/publications", json=body))
 
-    def unpublish_case(self, case_id: int) -> Case:
-        return parse_case(self._call("PUT", f"/cases/{int(case_id)}/publication",
-                                     json={"public": False}))
+    def publication_step(self, publication_id: int, step: str,
+                         text: str | None = None) -> Publication:
+        field = {"review": "note", "reject": "reason", "withdraw": "reason"}.get(step)
+        body = {field: text or ""} if field else None
+        return _publication(self._call("POST", f"/publications/{int(publication_id)}/{step}",
+                                       json=body))
+
+    def publication_frame(self, clip_request_id: int, at_s: float) -> bytes:
+        picture, _type = self._get_bytes(f"/publications/frames/{int(clip_request_id)}",
+                                         params={"at": round(float(at_s), 3)})
+        return picture
 
     # -- incidents -----------------------------------------------------------------------------
     def incidents(self, state: IncidentState | str | None = None,

@@ -15,10 +15,8 @@ a case an action answered, for the panel's row).
 Signals (CaseService):
     cases_changed(list): the cases of the current filter (``Case``), newest detection first.
     overdue_changed(int): how many readable cases have an overdue deadline (the dock's badge).
-    case_changed(object): a ``Case`` the user opened, acted on or (un)published (the server's
-        answer).
-    action_failed(str): an open/step/add-clip/publication failed; the server's readable
-        message.
+    case_changed(object): a ``Case`` the user opened or acted on (the server's answer).
+    action_failed(str): an open/step/add-clip failed; the server's readable message.
     sources_loaded(list, list): ``(bookmarks, clip requests)`` to open a case from.
 """
 
@@ -70,9 +68,6 @@ class CaseBackend(Protocol):
     def add_case_clip(self, case_id: int, clip_request_id: int) -> Case: ...
     def case_step(self, case_id: int, action: CaseAction | str,
                   step: StepInput | None = None) -> Case: ...
-    def publish_case(self, case_id: int, title: str,
-                     clip_request_id: int | None = None) -> Case: ...
-    def unpublish_case(self, case_id: int) -> Case: ...
     def bookmarks(self, where: BookmarkFilter) -> tuple[int, list[Bookmark]]: ...
     def clips(self, box: str = ClipBox.ALL) -> list[ClipRequest]: ...
 
@@ -268,17 +263,6 @@ class CaseService(QObject):
     def act(self, case_id: int, action: str, step: StepInput | None = None) -> Op[Case]:
         return self._act(functools.partial(self._backend.case_step, case_id, CaseAction(action),
                                            step or StepInput()), _tr("Case step"))
-
-    def publish(self, case_id: int, title: str, clip_request_id: int | None = None
-                ) -> Op[Case]:
-        """Art. 14: show the case on the public API (the operating unit; the server keeps to
-        its allow-list: type, ward, date, this title and the chosen ready evidence clip)."""
-        return self._act(functools.partial(self._backend.publish_case, case_id, title,
-                                           clip_request_id), _tr("Publish case"))
-
-    def unpublish(self, case_id: int) -> Op[Case]:
-        return self._act(functools.partial(self._backend.unpublish_case, case_id),
-                         _tr("Unpublish case"))
 
     def _act(self, work: Callable[[], Case], label: str) -> Op[Case]:
         return (self._ops.run(work, label=label, owner=self)

@@ -38,6 +38,7 @@ from app.ops import Ops
 from app.ptz.joystick_sdl import JoystickPump
 from app.ptz.sessions import PtzSessions, start_joystick
 from app.public_cameras import PublicCameraService
+from app.publications import PublicationService
 from app.reports import ReportService
 from app.server_watch import ServerWatch
 from app.settings import SettingsStore
@@ -128,6 +129,9 @@ class SessionContext(QObject):
         self.cases = CaseService(backend, ops, messages, self) if caps.cases else None
         self.public_cameras = (PublicCameraService(backend, ops, messages, self)
                                if caps.public_cameras else None)
+        # the operating unit proposes, reviews and approves publications (Art. 14)
+        self.publications = (PublicationService(backend, ops, messages, self)
+                             if caps.public_cameras else None)
 
         # administration
         self.reports = ReportService(backend, ops, messages, self) if caps.reports else None
@@ -183,6 +187,8 @@ class SessionContext(QObject):
                 self.incidents.start_polling()
             if self.cases is not None:
                 self.cases.start_polling()
+            if self.publications is not None:
+                self.publications.start_polling()
             if self.access is not None:
                 self.access.start_polling()
         elif self.access is not None:
@@ -202,6 +208,8 @@ class SessionContext(QObject):
         self.incidents.stop_polling()
         if self.cases is not None:
             self.cases.stop_polling()
+        if self.publications is not None:
+            self.publications.stop_polling()
         if self.access is not None:
             self.access.stop()
         self.clips.stop_polling()

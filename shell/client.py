@@ -150,7 +150,8 @@ class Client:
         self.site_admin = install_admin_window(window, context.admin, admin.menu)
         self.operations = operations = install_operations(
             window, capabilities=context.capabilities, incidents=context.incidents,
-            cases=context.cases, public_cameras=context.public_cameras, messages=self.messages,
+            cases=context.cases, public_cameras=context.public_cameras,
+            publications=context.publications, messages=self.messages,
             main_view=window.wall, wall_windows=self.wall_windows, evidence=panels)
 
         window.bookmark_requested.connect(panels.bookmark_camera)

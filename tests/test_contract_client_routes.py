@@ -116,8 +116,13 @@ CALLS: dict[str, list[Call]] = {
     "add_case_clip": [lambda c: c.add_case_clip(6, 5)],
     "case_step": [(lambda c, a=action: c.case_step(6, a, StepInput(at=NOW)))
                   for action in CaseAction],
-    "publish_case": [lambda c: c.publish_case(6, "title", 5)],
-    "unpublish_case": [lambda c: c.unpublish_case(6)],
+    "publications": [lambda c: c.publications()],
+    "propose_publication": [
+        lambda c: c.propose_publication(6, "title", 5, [[{"t": 0, "box": [0, 0, 0.1, 0.1]}]]),
+        lambda c: c.propose_publication(6, "title", None, [])],
+    "publication_step": [(lambda c, s=step: c.publication_step(4, s, "text"))
+                         for step in ("review", "approve", "reject", "withdraw")],
+    "publication_frame": [lambda c: c.publication_frame(5, 1.5)],
     "incidents": [lambda c: c.incidents(IncidentState.OPEN), lambda c: c.incidents(),
                   lambda c: c.incidents(IncidentState.OPEN, IncidentCategory.SERVER)],
     "report_incident": [lambda c: c.report_incident(3, IncidentKind.OFFLINE, "n"),

@@ -1,7 +1,7 @@
 """The Cases panel's dialogs and the translated names of the server's case codes.
 
 Open a case (from a bookmark or a clip request), record a step, add an evidence clip, publish a
-case (Art. 14). Each dialog only collects what the user chose; the panel sends it and keeps the
+case. Each dialog only collects what the user chose; the panel sends it and keeps the
 dialog open on the server's refusal (``show_error``). Dialogs are opened with ``open()``.
 """
 
@@ -16,10 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
-    QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -297,55 +294,3 @@ class AddClipDialog(QDialog):
     def clip_id(self) -> int | None:
         value = self.clip_combo.currentData()
         return int(value) if value is not None else None
-
-
-class PublishDialog(QDialog):
-    """Art. 14: what the public will see of a case — its type, ward and date, this title and
-    optionally one extracted evidence clip; never a person, a note or who handled it."""
-
-    def __init__(self, case: Case, clips: list[ClipRequest],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(arg(self.tr("Publish case #%1"), case.id))
-        self.setMinimumWidth(560)
-        outer = QVBoxLayout(self)
-        hint = QLabel(self.tr(
-            "The public API will show the violation type, the ward, the date, this title and "
-            "the chosen clip. Write no names, number plates or other personal details in the "
-            "title."))
-        hint.setWordWrap(True)
-        outer.addWidget(hint)
-        form = QFormLayout()
-        outer.addLayout(form)
-        self.title_edit = QLineEdit(case.public_title or "")
-        self.title_edit.setMaxLength(300)
-        self.title_edit.setPlaceholderText(self.tr("e.g. Red-light violation at the junction"))
-        form.addRow(self.tr("Public title"), self.title_edit)
-        self.clip_combo = QComboBox()
-        self.clip_combo.addItem(self.tr("No clip"), None)
-        by_id = {c.id: c for c in clips}
-        for clip_id in case.clip_request_ids:
-            request = by_id.get(clip_id)
-            if request is None or request.clip_sha256 is None:
-                continue  # not extracted: the server would refuse it
-            self.clip_combo.addItem(
-                arg(self.tr("Clip request #%1: %2, %3"), request.id, request.camera_name,
-                    range_text(request)),
-                request.id)
-        if self.clip_combo.count() > 1:
-            self.clip_combo.setCurrentIndex(max(1, self.clip_combo.findData(
-                case.public_clip_id)))
-        form.addRow(self.tr("Clip"), self.clip_combo)
-        self.error_label, self.buttons = form_footer(self, form, self.tr("Publish"))
-
-    def title(self) -> str:
-        return self.title_edit.text().strip()
-
-    def clip_id(self) -> int | None:
-        value = self.clip_combo.currentData()
-        return int(value) if value is not None else None
-
-    def show_error(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.show()
-        self.buttons.setEnabled(True)

@@ -5,8 +5,9 @@ in order, each deadline in UTC+7 coloured by the state the server computed (due 
 overdue / done / done late), and the events; one button per step, enabled when the server lists
 it in the case's ``actions`` for this user. "Open case…" (operating unit) picks a bookmark or a
 clip request of the user; "Add evidence clip…" adds a clip request to the selected case;
-"Publish…" / "Unpublish" (operating unit, Art. 14) show the case on the public API with a title
-and one extracted evidence clip, or take it back. The list, the detail and the buttons are a
+"Propose for publication…" (operating unit, Art. 14) proposes the case's title and one
+extracted evidence clip, with the boxes to blur (:mod:`widgets.publication_dialogs`); the
+Publications panel takes it on from there. The list, the detail and the buttons are a
 :class:`widgets.list_detail.ListDetailPanel`; the dialogs are in :mod:`widgets.case_dialogs`.
 
 Dialogs never block the event loop (``open()``): polling goes on while one is open.
@@ -29,19 +30,21 @@ from app.bookmarks import Bookmark, vn_text
 from app.cases import STEP_OF_ACTION, Case, CaseFilter, CaseService, due_text
 from app.clips import ClipRequest
 from app.i18n import arg
+from app.publications import PublicationService
+from common.records import Publication
 from common.vocabulary import CaseAction, CaseKind, CaseState, DeadlineStatus
 from widgets.case_dialogs import (
     STATUS_COLOURS,
     AddClipDialog,
     CaseTexts,
     OpenCaseDialog,
-    PublishDialog,
     StepDialog,
 )
 from widgets.list_detail import Action, Column, ListDetailPanel, always
+from widgets.publication_dialogs import ProposeDialog
 
 __all__ = ["STATUS_COLOURS", "AddClipDialog", "CaseTexts", "CasesPanel", "OpenCaseDialog",
-           "PublishDialog", "StepDialog"]
+           "ProposeDialog", "StepDialog"]
 
 _PLACEHOLDER = re.compile(r"%(\d)")
 
@@ -73,6 +76,7 @@ class CasesPanel(ListDetailPanel[Case]):
     )
 
     def __init__(self, service: CaseService, *, can_open: bool = False,
+                 publications: PublicationService | None = None,
                  parent: QWidget | None = None) -> None:
         texts = CaseTexts()
         cells = (lambda c: str(c.id), lambda c: c.camera_name, lambda c: c.ward,
@@ -95,7 +99,8 @@ class CasesPanel(ListDetailPanel[Case]):
         self._pending_clip_case: Case | None = None
         self._pending_publish: Case | None = None
         self.open_dialog: OpenCaseDialog | None = None
-        self.publish_dialog: PublishDialog | None = None
+        self._publications = publications
+        self.publish_dialog: ProposeDialog | None = None
         assert self.detail is not None
         self.detail.setObjectName("caseDetail")
 
@@ -124,13 +129,10 @@ class CasesPanel(ListDetailPanel[Case]):
         self.add_clip_button = self.add_action(Action(
             "add_clip", self.tr("Add evidence clip…"), self.ask_add_clip,
             lambda c: c is not None and c.state != CaseState.CLOSED))
-        # the operating unit publishes (Art. 14)
+        # the operating unit proposes; a leader approves in the Publications panel (Art. 14)
         self.publish_button = self.add_action(Action(
-            "publish", self.tr("Publish…"), self.ask_publish,
-            lambda c: c is not None and not c.public, shown=can_open))
-        self.unpublish_button = self.add_action(Action(
-            "unpublish", self.tr("Unpublish"), self.unpublish,
-            lambda c: c is not None and c.public, shown=can_open))
+            "publish", self.tr("Propose for publication…"), self.ask_publish,
+            lambda c: c is not None and not c.public, shown=publications is not None))
         self.action_buttons: dict[str, QPushButton] = {}
         for action in CaseAction:
             key = action.value
@@ -144,6 +146,9 @@ class CasesPanel(ListDetailPanel[Case]):
         service.case_changed.connect(self._on_case)
         service.action_failed.connect(self._on_failed)
         service.sources_loaded.connect(self._on_sources)
+        if publications is not None:
+            publications.publication_changed.connect(self._on_publication)
+            publications.action_failed.connect(self._on_publication_failed)
         self.update_selection()
 
     # -- list ------------------------------------------------------------------------------------
@@ -295,31 +300,43 @@ class CasesPanel(ListDetailPanel[Case]):
         self._pending_publish = case
         self._service.load_sources()
 
-    def unpublish(self) -> None:
-        case = self.selected()
-        if case is not None and case.public:
-            self._service.unpublish(case.id)
-
     def _show_publish_dialog(self, case: Case, clips: list[ClipRequest]) -> None:
         if self.publish_dialog is not None:
             self.publish_dialog.close()
-        dialog = PublishDialog(case, clips, self)
+        if self._publications is None:
+            return
+        dialog = ProposeDialog(case, clips, self._publications, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.buttons.accepted.connect(lambda: self._send_publish(case, dialog))
         dialog.finished.connect(lambda _r: self._publish_closed(dialog))
         self.publish_dialog = dialog
         dialog.open()
 
-    def _publish_closed(self, dialog: PublishDialog) -> None:
+    def _publish_closed(self, dialog: ProposeDialog) -> None:
         if self.publish_dialog is dialog:
             self.publish_dialog = None
 
-    def _send_publish(self, case: Case, dialog: PublishDialog) -> None:
+    def _send_publish(self, case: Case, dialog: ProposeDialog) -> None:
         if len(dialog.title()) < 3:
             dialog.show_error(self.tr("Give the public a title (at least 3 characters)."))
             return
+        if self._publications is None:
+            return
         dialog.buttons.setEnabled(False)  # the dialog stays open on an error
-        self._service.publish(case.id, dialog.title(), dialog.clip_id())
+        self._publications.propose(case.id, dialog.title(), dialog.clip_id(), dialog.keyframes)
+
+    def _on_publication(self, item: Publication) -> None:
+        dialog = self.publish_dialog
+        if dialog is None or dialog.case.id != item.case_id:
+            return
+        self.publish_dialog = None
+        dialog.accept()
+        self.show_status(self.tr("Proposed for publication: it is blurred, then reviewed and "
+                                 "approved in the Publications panel."))
+
+    def _on_publication_failed(self, text: str) -> None:
+        if self.publish_dialog is not None:
+            self.publish_dialog.show_error(text)
 
     def _on_sources(self, bookmarks: list[Bookmark], clips: list[ClipRequest]) -> None:
         self._bookmarks, self._clips = bookmarks, clips
@@ -382,9 +399,6 @@ class CasesPanel(ListDetailPanel[Case]):
         if self.open_dialog is not None:
             self.open_dialog.accept()
             self.open_dialog = None
-        if self.publish_dialog is not None and case.public:
-            self.publish_dialog.accept()
-            self.publish_dialog = None
         self.show_status(arg(self.tr("Case #%1: %2"), case.id, self.texts.state(case.state)))
 
     def _on_failed(self, text: str) -> None:
@@ -394,5 +408,3 @@ class CasesPanel(ListDetailPanel[Case]):
         self._service.refresh()
         if self.open_dialog is not None:
             self.open_dialog.show_error(text)
-        if self.publish_dialog is not None:
-            self.publish_dialog.show_error(text)

@@ -12,6 +12,8 @@ The shell calls it once after login with the session's services (``app.context``
 - Any user: "Report a fault…" from a tile's context menu (:meth:`Operations.report_fault`, also
   for the other screens' walls) or the Operations menu (the selected tile), with the tile's
   picture.
+- "Publications" dock (the operating unit, Art. 14): proposals to publish violation media,
+  their review, a leader's approval, withdrawal.
 - An "Operations" menu with the docks, "Open case…", "Open case from the selected bookmark /
   clip request…" (when the evidence panels are given), "Public cameras…" (the operating unit,
   Art. 14) and "Report a fault…".
@@ -37,6 +39,7 @@ from app.i18n import arg
 from app.incidents import IncidentService
 from app.messages import MessageBridge
 from app.public_cameras import PublicCameraService
+from app.publications import PublicationService
 from app.video.status import StreamState
 from app.wall import CellKind
 from common.vocabulary import IncidentKind
@@ -49,6 +52,7 @@ from widgets.incidents_panel import (
 )
 from widgets.panels import EvidencePanels
 from widgets.public_cameras import PublicCamerasDialog, open_public_cameras
+from widgets.publications_panel import PublicationsPanel
 from widgets.wall_view import WallView
 from widgets.wall_window import WallWindows
 
@@ -66,6 +70,8 @@ class Operations:
     cases: CaseService | None = None
     cases_panel: CasesPanel | None = None
     cases_dock: QDockWidget | None = None
+    publications_panel: PublicationsPanel | None = None
+    publications_dock: QDockWidget | None = None
     incidents_panel: IncidentsPanel | None = None
     incidents_dock: QDockWidget | None = None
     evidence: EvidencePanels | None = None
@@ -193,6 +199,7 @@ def _share_the_evidence_tabs(window: QMainWindow, evidence: EvidencePanels | Non
 def install_operations(window: QMainWindow, *, capabilities: Capabilities,
                        incidents: IncidentService, cases: CaseService | None,
                        public_cameras: PublicCameraService | None, messages: MessageBridge,
+                       publications: PublicationService | None = None,
                        main_view: WallView, wall_windows: WallWindows | None = None,
                        evidence: EvidencePanels | None = None) -> Operations:
     """Add the docks and the Operations menu the user's unit may use (see the module
@@ -203,7 +210,7 @@ def install_operations(window: QMainWindow, *, capabilities: Capabilities,
                         wall_windows=wall_windows, evidence=evidence)
 
     if cases is not None:
-        panel = CasesPanel(cases, can_open=capabilities.open_cases)
+        panel = CasesPanel(cases, can_open=capabilities.open_cases, publications=publications)
         dock = QDockWidget(QCoreApplication.translate("Operations", "Cases"), window)
         dock.setObjectName("cases_dock")
         dock.setWidget(panel)
@@ -246,7 +253,22 @@ def install_operations(window: QMainWindow, *, capabilities: Capabilities,
 
         incidents.open_count_changed.connect(incidents_badge)
 
-    _share_the_evidence_tabs(window, evidence, [result.cases_dock, result.incidents_dock])
+    if publications is not None:
+        publications_panel = PublicationsPanel(publications)
+        publications_dock = QDockWidget(QCoreApplication.translate("Operations", "Publications"),
+                                        window)
+        publications_dock.setObjectName("publications_dock")
+        publications_dock.setWidget(publications_panel)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, publications_dock)
+        result.publications_panel = publications_panel
+        result.publications_dock = publications_dock
+        action = publications_dock.toggleViewAction()
+        action.setText(QCoreApplication.translate("Operations", "Publications"))
+        menu.addAction(action)
+        result.actions["publications"] = action
+
+    _share_the_evidence_tabs(window, evidence, [result.cases_dock, result.incidents_dock,
+                                                result.publications_dock])
 
     menu.addSeparator()
     if result.cases is not None and capabilities.open_cases:

@@ -403,17 +403,17 @@
     <context>
         <name>AddClipDialog</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="278" />
+            <location filename="../../widgets/case_dialogs.py" line="275" />
             <source>Add evidence to case #%1</source>
             <translation>Bổ sung chứng cứ cho vụ việc #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="285" />
+            <location filename="../../widgets/case_dialogs.py" line="282" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="288" />
+            <location filename="../../widgets/case_dialogs.py" line="285" />
             <source>Clip request</source>
             <translation>Yêu cầu trích xuất</translation>
         </message>
@@ -2130,261 +2130,261 @@
     <context>
         <name>CaseTexts</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="49" />
+            <location filename="../../widgets/case_dialogs.py" line="46" />
             <source>Case opened</source>
             <translation>Đã mở vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="50" />
+            <location filename="../../widgets/case_dialogs.py" line="47" />
             <source>Evidence clip added</source>
             <translation>Đã bổ sung đoạn trích làm chứng cứ</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="51" />
-            <location filename="../../widgets/case_dialogs.py" line="107" />
+            <location filename="../../widgets/case_dialogs.py" line="48" />
+            <location filename="../../widgets/case_dialogs.py" line="104" />
             <source>Sent to city police</source>
             <translation>Đã chuyển Công an thành phố</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="52" />
-            <location filename="../../widgets/case_dialogs.py" line="108" />
+            <location filename="../../widgets/case_dialogs.py" line="49" />
+            <location filename="../../widgets/case_dialogs.py" line="105" />
             <source>Verification concluded</source>
             <translation>Đã kết luận xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="53" />
-            <location filename="../../widgets/case_dialogs.py" line="109" />
+            <location filename="../../widgets/case_dialogs.py" line="50" />
+            <location filename="../../widgets/case_dialogs.py" line="106" />
             <source>Conclusion reported to the IOC</source>
             <translation>Đã báo cáo kết luận về Trung tâm IOC</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="54" />
-            <location filename="../../widgets/case_dialogs.py" line="99" />
-            <location filename="../../widgets/case_dialogs.py" line="111" />
+            <location filename="../../widgets/case_dialogs.py" line="51" />
+            <location filename="../../widgets/case_dialogs.py" line="96" />
+            <location filename="../../widgets/case_dialogs.py" line="108" />
             <source>Violator identified</source>
             <translation>Đã xác định người vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="55" />
-            <location filename="../../widgets/case_dialogs.py" line="112" />
+            <location filename="../../widgets/case_dialogs.py" line="52" />
+            <location filename="../../widgets/case_dialogs.py" line="109" />
             <source>Record of violation made</source>
             <translation>Đã lập biên bản vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="56" />
-            <location filename="../../widgets/case_dialogs.py" line="102" />
-            <location filename="../../widgets/case_dialogs.py" line="113" />
+            <location filename="../../widgets/case_dialogs.py" line="53" />
+            <location filename="../../widgets/case_dialogs.py" line="99" />
+            <location filename="../../widgets/case_dialogs.py" line="110" />
             <source>Record handed over</source>
             <translation>Đã chuyển biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="57" />
-            <location filename="../../widgets/case_dialogs.py" line="103" />
+            <location filename="../../widgets/case_dialogs.py" line="54" />
+            <location filename="../../widgets/case_dialogs.py" line="100" />
             <source>Penalty decided</source>
             <translation>Đã ra quyết định xử phạt</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="58" />
+            <location filename="../../widgets/case_dialogs.py" line="55" />
             <source>Case closed</source>
             <translation>Đã kết thúc vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="59" />
+            <location filename="../../widgets/case_dialogs.py" line="56" />
             <source>Made public</source>
             <translation>Đã công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="60" />
+            <location filename="../../widgets/case_dialogs.py" line="57" />
             <source>Withdrawn from the public</source>
             <translation>Đã thôi công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="71" />
+            <location filename="../../widgets/case_dialogs.py" line="68" />
             <source>Red light</source>
             <translation>Vượt đèn đỏ</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="72" />
+            <location filename="../../widgets/case_dialogs.py" line="69" />
             <source>Wrong lane</source>
             <translation>Đi sai làn đường</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="73" />
+            <location filename="../../widgets/case_dialogs.py" line="70" />
             <source>Stopping / parking</source>
             <translation>Dừng, đỗ xe sai quy định</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="74" />
+            <location filename="../../widgets/case_dialogs.py" line="71" />
             <source>Other traffic violation</source>
             <translation>Vi phạm giao thông khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="75" />
+            <location filename="../../widgets/case_dialogs.py" line="72" />
             <source>Public order</source>
             <translation>Trật tự công cộng</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="76" />
+            <location filename="../../widgets/case_dialogs.py" line="73" />
             <source>Other</source>
             <translation>Khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="79" />
+            <location filename="../../widgets/case_dialogs.py" line="76" />
             <source>opened</source>
             <translation>đã mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="80" />
+            <location filename="../../widgets/case_dialogs.py" line="77" />
             <source>sent to police</source>
             <translation>đã chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="81" />
+            <location filename="../../widgets/case_dialogs.py" line="78" />
             <source>verified</source>
             <translation>đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="82" />
+            <location filename="../../widgets/case_dialogs.py" line="79" />
             <source>conclusion reported</source>
             <translation>đã báo cáo kết luận</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="84" />
+            <location filename="../../widgets/case_dialogs.py" line="81" />
             <source>record made</source>
             <translation>đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="85" />
+            <location filename="../../widgets/case_dialogs.py" line="82" />
             <source>decided</source>
             <translation>đã ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="86" />
+            <location filename="../../widgets/case_dialogs.py" line="83" />
             <source>closed</source>
             <translation>đã kết thúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="89" />
+            <location filename="../../widgets/case_dialogs.py" line="86" />
             <source>due</source>
             <translation>còn hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="90" />
+            <location filename="../../widgets/case_dialogs.py" line="87" />
             <source>due soon</source>
             <translation>sắp đến hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="91" />
+            <location filename="../../widgets/case_dialogs.py" line="88" />
             <source>overdue</source>
             <translation>quá hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="92" />
+            <location filename="../../widgets/case_dialogs.py" line="89" />
             <source>done</source>
             <translation>đã xong</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="93" />
+            <location filename="../../widgets/case_dialogs.py" line="90" />
             <source>done late</source>
             <translation>xong nhưng trễ hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="96" />
+            <location filename="../../widgets/case_dialogs.py" line="93" />
             <source>Send to police</source>
             <translation>Chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="97" />
+            <location filename="../../widgets/case_dialogs.py" line="94" />
             <source>Verified</source>
             <translation>Đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="98" />
+            <location filename="../../widgets/case_dialogs.py" line="95" />
             <source>Report conclusion</source>
             <translation>Báo cáo kết luận</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="101" />
+            <location filename="../../widgets/case_dialogs.py" line="98" />
             <source>Record made</source>
             <translation>Đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="104" />
+            <location filename="../../widgets/case_dialogs.py" line="101" />
             <source>Close</source>
             <translation>Kết thúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="114" />
+            <location filename="../../widgets/case_dialogs.py" line="111" />
             <source>Penalty decision</source>
             <translation>Quyết định xử phạt</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="115" />
+            <location filename="../../widgets/case_dialogs.py" line="112" />
             <source>Closed</source>
             <translation>Kết thúc vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="118" />
+            <location filename="../../widgets/case_dialogs.py" line="115" />
             <source>Send to city police (5 working days)</source>
             <translation>Chuyển Công an thành phố (5 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="120" />
+            <location filename="../../widgets/case_dialogs.py" line="117" />
             <source>Verify (1 month, 2 if complex)</source>
             <translation>Xác minh (1 tháng, phức tạp 2 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="121" />
+            <location filename="../../widgets/case_dialogs.py" line="118" />
             <source>Report the conclusion (5 working days)</source>
             <translation>Báo cáo kết luận (5 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="123" />
+            <location filename="../../widgets/case_dialogs.py" line="120" />
             <source>Record of violation (3 working days)</source>
             <translation>Lập biên bản vi phạm (3 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="124" />
+            <location filename="../../widgets/case_dialogs.py" line="121" />
             <source>Hand the record over (24 hours)</source>
             <translation>Chuyển biên bản (24 giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="125" />
+            <location filename="../../widgets/case_dialogs.py" line="122" />
             <source>Decision (7 working days)</source>
             <translation>Ra quyết định (7 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="126" />
+            <location filename="../../widgets/case_dialogs.py" line="123" />
             <source>Decision, transferred (10 working days)</source>
             <translation>Ra quyết định, chuyển hồ sơ (10 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="128" />
+            <location filename="../../widgets/case_dialogs.py" line="125" />
             <source>Decision, explanation requested (1 month)</source>
             <translation>Ra quyết định, có giải trình (1 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="130" />
+            <location filename="../../widgets/case_dialogs.py" line="127" />
             <source>Decision, especially complex (2 months)</source>
             <translation>Ra quyết định, đặc biệt phức tạp (2 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="134" />
+            <location filename="../../widgets/case_dialogs.py" line="131" />
             <source>Simple (7 working days)</source>
             <translation>Đơn giản (7 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="135" />
+            <location filename="../../widgets/case_dialogs.py" line="132" />
             <source>Transferred (10 working days)</source>
             <translation>Chuyển hồ sơ (10 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="137" />
+            <location filename="../../widgets/case_dialogs.py" line="134" />
             <source>Explanation or verification (1 month)</source>
             <translation>Giải trình hoặc xác minh (1 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="139" />
+            <location filename="../../widgets/case_dialogs.py" line="136" />
             <source>Especially complex (2 months)</source>
             <translation>Đặc biệt phức tạp (2 tháng)</translation>
         </message>
@@ -2392,127 +2392,127 @@
     <context>
         <name>CasesPanel</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="103" />
+            <location filename="../../widgets/cases_panel.py" line="108" />
             <source>All states</source>
             <translation>Mọi trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="107" />
+            <location filename="../../widgets/cases_panel.py" line="112" />
             <source>All violations</source>
             <translation>Mọi hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="111" />
-            <location filename="../../widgets/cases_panel.py" line="171" />
+            <location filename="../../widgets/cases_panel.py" line="116" />
+            <location filename="../../widgets/cases_panel.py" line="176" />
             <source>All wards</source>
             <translation>Mọi phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="113" />
+            <location filename="../../widgets/cases_panel.py" line="118" />
             <source>Any deadline</source>
             <translation>Mọi thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="69" />
-            <location filename="../../widgets/cases_panel.py" line="116" />
+            <location filename="../../widgets/cases_panel.py" line="72" />
+            <location filename="../../widgets/cases_panel.py" line="121" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="68" />
-            <location filename="../../widgets/cases_panel.py" line="117" />
+            <location filename="../../widgets/cases_panel.py" line="71" />
+            <location filename="../../widgets/cases_panel.py" line="122" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="67" />
-            <location filename="../../widgets/cases_panel.py" line="118" />
+            <location filename="../../widgets/cases_panel.py" line="70" />
+            <location filename="../../widgets/cases_panel.py" line="123" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="65" />
+            <location filename="../../widgets/cases_panel.py" line="68" />
             <source>#</source>
             <translation>#</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="66" />
+            <location filename="../../widgets/cases_panel.py" line="69" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="70" />
+            <location filename="../../widgets/cases_panel.py" line="73" />
             <source>Detected (UTC+7)</source>
             <translation>Phát hiện (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="71" />
+            <location filename="../../widgets/cases_panel.py" line="74" />
             <source>Next deadline (UTC+7)</source>
             <translation>Hạn gần nhất (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="72" />
-            <location filename="../../widgets/cases_panel.py" line="119" />
+            <location filename="../../widgets/cases_panel.py" line="75" />
+            <location filename="../../widgets/cases_panel.py" line="124" />
             <source>Deadline</source>
             <translation>Thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="123" />
+            <location filename="../../widgets/cases_panel.py" line="128" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="125" />
+            <location filename="../../widgets/cases_panel.py" line="130" />
             <source>Add evidence clip…</source>
             <translation>Bổ sung đoạn trích làm chứng cứ…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="129" />
-            <source>Publish…</source>
-            <translation>Công khai…</translation>
+            <location filename="../../widgets/cases_panel.py" line="134" />
+            <source>Propose for publication…</source>
+            <translation>Đề xuất công bố…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="132" />
-            <source>Unpublish</source>
-            <translation>Thôi công khai</translation>
-        </message>
-        <message>
-            <location filename="../../widgets/cases_panel.py" line="229" />
+            <location filename="../../widgets/cases_panel.py" line="234" />
             <source>done %1</source>
             <translation>xong %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="242" />
+            <location filename="../../widgets/cases_panel.py" line="247" />
             <source>clip #%1</source>
             <translation>đoạn trích #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="265" />
+            <location filename="../../widgets/cases_panel.py" line="270" />
             <source>%1 (UTC+7): %2, by %3</source>
             <translation>%1 (UTC+7): %2, người thực hiện: %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="268" />
+            <location filename="../../widgets/cases_panel.py" line="273" />
             <source>%1 (UTC+7): %2</source>
             <translation>%1 (UTC+7): %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="279" />
+            <location filename="../../widgets/cases_panel.py" line="284" />
             <source>Loading bookmarks and clip requests…</source>
             <translation>Đang tải đánh dấu và yêu cầu trích xuất…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="319" />
+            <location filename="../../widgets/cases_panel.py" line="321" />
             <source>Give the public a title (at least 3 characters).</source>
             <translation>Nhập tiêu đề công khai (ít nhất 3 ký tự).</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="363" />
+            <location filename="../../widgets/cases_panel.py" line="334" />
+            <source>Proposed for publication: it is blurred, then reviewed and approved in the Publications panel.</source>
+            <translation>Đã đề xuất công bố: clip được làm mờ, sau đó được kiểm tra và phê duyệt trong bảng Công bố.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="380" />
             <source>Choose a bookmark or a clip request.</source>
             <translation>Hãy chọn một đánh dấu hoặc một yêu cầu trích xuất.</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="388" />
+            <location filename="../../widgets/cases_panel.py" line="402" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
         </message>
@@ -3201,148 +3201,148 @@
     <context>
         <name>IncidentsPanel</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="322" />
+            <location filename="../../widgets/incidents_panel.py" line="311" />
             <source>#</source>
             <translation>#</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="325" />
+            <location filename="../../widgets/incidents_panel.py" line="314" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="326" />
+            <location filename="../../widgets/incidents_panel.py" line="315" />
             <source>Fault</source>
             <translation>Lỗi</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="327" />
+            <location filename="../../widgets/incidents_panel.py" line="316" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="328" />
+            <location filename="../../widgets/incidents_panel.py" line="317" />
             <source>Reported (UTC+7)</source>
             <translation>Báo lỗi lúc (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="330" />
+            <location filename="../../widgets/incidents_panel.py" line="319" />
             <source>Reports</source>
             <translation>Báo lỗi</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="331" />
+            <location filename="../../widgets/incidents_panel.py" line="320" />
             <source>To acknowledge</source>
             <translation>Thời gian tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="332" />
+            <location filename="../../widgets/incidents_panel.py" line="321" />
             <source>To resolve</source>
             <translation>Thời gian khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="355" />
+            <location filename="../../widgets/incidents_panel.py" line="344" />
             <source>Open and acknowledged</source>
             <translation>Đang mở và đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="358" />
+            <location filename="../../widgets/incidents_panel.py" line="347" />
             <source>All</source>
             <translation>Tất cả</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="359" />
+            <location filename="../../widgets/incidents_panel.py" line="348" />
             <source>Show</source>
             <translation>Hiển thị</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="370" />
+            <location filename="../../widgets/incidents_panel.py" line="359" />
             <source>Acknowledge</source>
             <translation>Tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="373" />
+            <location filename="../../widgets/incidents_panel.py" line="362" />
             <source>Resolve…</source>
             <translation>Khắc phục…</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="379" />
+            <location filename="../../widgets/incidents_panel.py" line="368" />
             <source>Refresh</source>
             <translation>Làm mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="392" />
+            <location filename="../../widgets/incidents_panel.py" line="381" />
             <source>open</source>
             <translation>đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="393" />
+            <location filename="../../widgets/incidents_panel.py" line="382" />
             <source>acknowledged</source>
             <translation>đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="394" />
+            <location filename="../../widgets/incidents_panel.py" line="383" />
             <source>resolved</source>
             <translation>đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="398" />
+            <location filename="../../widgets/incidents_panel.py" line="387" />
             <source>(automatic)</source>
             <translation>(tự động)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="421" />
+            <location filename="../../widgets/incidents_panel.py" line="410" />
             <source>Snapshot of report #%1 (%2, %3)</source>
             <translation>Ảnh chụp của báo lỗi #%1 (%2, %3)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="443" />
+            <location filename="../../widgets/incidents_panel.py" line="432" />
             <source>Reported</source>
             <translation>Báo lỗi lúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="444" />
-            <location filename="../../widgets/incidents_panel.py" line="449" />
+            <location filename="../../widgets/incidents_panel.py" line="433" />
+            <location filename="../../widgets/incidents_panel.py" line="438" />
             <source>Acknowledged</source>
             <translation>Đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="446" />
+            <location filename="../../widgets/incidents_panel.py" line="435" />
             <source>Resolved</source>
             <translation>Đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="451" />
+            <location filename="../../widgets/incidents_panel.py" line="440" />
             <source>after %1</source>
             <translation>sau %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="480" />
+            <location filename="../../widgets/incidents_panel.py" line="469" />
             <source>The snapshot cannot be shown</source>
             <translation>Không hiển thị được ảnh chụp</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="510" />
+            <location filename="../../widgets/incidents_panel.py" line="499" />
             <source>Incident #%1: %2</source>
             <translation>Sự cố #%1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="323" />
+            <location filename="../../widgets/incidents_panel.py" line="312" />
             <source>Category</source>
             <translation>Nhóm</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="324" />
+            <location filename="../../widgets/incidents_panel.py" line="313" />
             <source>Camera / subject</source>
             <translation>Camera / đối tượng</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="329" />
+            <location filename="../../widgets/incidents_panel.py" line="318" />
             <source>Reported by</source>
             <translation>Người báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="377" />
+            <location filename="../../widgets/incidents_panel.py" line="366" />
             <source>Report a fault…</source>
             <translation>Báo sự cố…</translation>
         </message>
@@ -3762,42 +3762,42 @@
     <context>
         <name>OpenCaseDialog</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="166" />
+            <location filename="../../widgets/case_dialogs.py" line="163" />
             <source>Open a violation case</source>
             <translation>Mở vụ việc vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="172" />
+            <location filename="../../widgets/case_dialogs.py" line="169" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="179" />
+            <location filename="../../widgets/case_dialogs.py" line="176" />
             <source>Bookmark #%1: %2, %3 %4</source>
             <translation>Đánh dấu #%1: %2, %3 %4</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="183" />
+            <location filename="../../widgets/case_dialogs.py" line="180" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="191" />
+            <location filename="../../widgets/case_dialogs.py" line="188" />
             <source>From</source>
             <translation>Từ</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="192" />
+            <location filename="../../widgets/case_dialogs.py" line="189" />
             <source>Detected at another time (UTC+7)</source>
             <translation>Phát hiện vào thời điểm khác (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="200" />
+            <location filename="../../widgets/case_dialogs.py" line="197" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="201" />
+            <location filename="../../widgets/case_dialogs.py" line="198" />
             <source>Open case</source>
             <translation>Mở vụ việc</translation>
         </message>
@@ -3805,71 +3805,77 @@
     <context>
         <name>Operations</name>
         <message>
-            <location filename="../../widgets/operations.py" line="100" />
+            <location filename="../../widgets/operations.py" line="106" />
             <source>Choose a tile that shows a camera.</source>
             <translation>Hãy chọn một ô đang hiển thị camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="135" />
+            <location filename="../../widgets/operations.py" line="141" />
             <source>Select a bookmark first.</source>
             <translation>Hãy chọn một đánh dấu trước.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="145" />
+            <location filename="../../widgets/operations.py" line="151" />
             <source>Select a clip request first.</source>
             <translation>Hãy chọn một yêu cầu trích xuất trước.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="201" />
+            <location filename="../../widgets/operations.py" line="208" />
             <source>&amp;Operations</source>
             <translation>&amp;Vận hành</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="207" />
-            <location filename="../../widgets/operations.py" line="213" />
-            <location filename="../../widgets/operations.py" line="218" />
+            <location filename="../../widgets/operations.py" line="214" />
+            <location filename="../../widgets/operations.py" line="220" />
+            <location filename="../../widgets/operations.py" line="225" />
             <source>Cases</source>
             <translation>Vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="219" />
+            <location filename="../../widgets/operations.py" line="226" />
             <source>%1 (%2 overdue)</source>
             <translation>%1 (%2 quá hạn)</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="228" />
-            <location filename="../../widgets/operations.py" line="236" />
-            <location filename="../../widgets/operations.py" line="241" />
+            <location filename="../../widgets/operations.py" line="235" />
+            <location filename="../../widgets/operations.py" line="243" />
+            <location filename="../../widgets/operations.py" line="248" />
             <source>Incidents</source>
             <translation>Sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="242" />
+            <location filename="../../widgets/operations.py" line="249" />
             <source>%1 (%2 open)</source>
             <translation>%1 (%2 đang mở)</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="253" />
+            <location filename="../../widgets/operations.py" line="258" />
+            <location filename="../../widgets/operations.py" line="266" />
+            <source>Publications</source>
+            <translation>Công bố</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="275" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="258" />
+            <location filename="../../widgets/operations.py" line="280" />
             <source>Open case from the selected bookmark…</source>
             <translation>Mở vụ việc từ đánh dấu đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="261" />
+            <location filename="../../widgets/operations.py" line="283" />
             <source>Open case from the selected clip request…</source>
             <translation>Mở vụ việc từ yêu cầu trích xuất đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="267" />
+            <location filename="../../widgets/operations.py" line="289" />
             <source>Public cameras…</source>
             <translation>Camera công khai…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="271" />
+            <location filename="../../widgets/operations.py" line="293" />
             <source>Report a fault on the selected tile…</source>
             <translation>Báo lỗi camera ở ô đang chọn…</translation>
         </message>
@@ -4072,6 +4078,69 @@
             <location filename="../../widgets/camera_wizard.py" line="276" />
             <source>✔ plays (%1 %2, first picture after %3 s)</source>
             <translation>✔ phát được (%1 %2, hình đầu tiên sau %3 giây)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProposeDialog</name>
+        <message>
+            <location filename="../../widgets/publication_dialogs.py" line="97" />
+            <source>Propose case #%1 for publication</source>
+            <translation>Đề xuất công bố vụ việc #%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publication_dialogs.py" line="101" />
+            <source>The public will see the violation type, the ward, the date, this title and the blurred clip. Draw a box over every face and number plate of a bystander: the n-th box at each moment is the same object, moved in a straight line between moments; a box drawn at one moment only stays for the whole clip. The blurred clip is reviewed, then an IOC leader approves it.</source>
+            <translation>Người dân sẽ thấy loại vi phạm, phường, ngày, tiêu đề này và clip đã làm mờ. Hãy vẽ khung lên mọi khuôn mặt và biển số của người không liên quan: khung thứ n ở mỗi thời điểm là cùng một đối tượng, di chuyển thẳng giữa các thời điểm; khung chỉ vẽ ở một thời điểm sẽ giữ nguyên suốt clip. Clip đã làm mờ được kiểm tra, sau đó lãnh đạo IOC phê duyệt.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publication_dialogs.py" line="112" />
+            <source>e.g. Red-light violation at the junction</source>
+            <translation>vd. Vượt đèn đỏ tại nút giao</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publication_dialogs.py" line="113" />
+            <source>Public title</source>
+            <translation>Tiêu đề công khai</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publication_dialogs.py" line="115" />
+            <source>No clip (title only)</source>
+            <translation>Không có clip (chỉ tiêu đề)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publication_dialogs.py" line="122" />
+            <source>Clip request #%1: %2, %3</source>
+            <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publication_dialogs.py" line="124" />
+            <source>Clip</source>
+            <translation>Clip</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publication_dialogs.py" line="130" />
+            <source>Moment</source>
+            <translation>Thời điểm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publication_dialogs.py" line="134" />
+            <source>Remove the boxes of this moment</source>
+            <translation>Xoá các khung của thời điểm này</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publication_dialogs.py" line="143" />
+            <source>Propose</source>
+            <translation>Đề xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publication_dialogs.py" line="205" />
+            <source>No box drawn yet.</source>
+            <translation>Chưa vẽ khung nào.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publication_dialogs.py" line="207" />
+            <source>%1: %2 box(es)</source>
+            <translation>%1: %2 khung</translation>
         </message>
     </context>
     <context>
@@ -4309,46 +4378,162 @@
         </message>
     </context>
     <context>
-        <name>PublishDialog</name>
+        <name>PublicationsPanel</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="309" />
-            <source>Publish case #%1</source>
-            <translation>Công khai vụ việc #%1</translation>
+            <location filename="../../widgets/publications_panel.py" line="29" />
+            <source>being blurred</source>
+            <translation>đang làm mờ</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="313" />
-            <source>The public API will show the violation type, the ward, the date, this title and the chosen clip. Write no names, number plates or other personal details in the title.</source>
-            <translation>Cổng thông tin công khai sẽ hiển thị loại vi phạm, phường, ngày, tiêu đề này và đoạn trích đã chọn. Không ghi họ tên, biển số xe hoặc thông tin cá nhân khác vào tiêu đề.</translation>
+            <location filename="../../widgets/publications_panel.py" line="30" />
+            <source>blurring failed</source>
+            <translation>làm mờ thất bại</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="322" />
-            <source>e.g. Red-light violation at the junction</source>
-            <translation>ví dụ: Vi phạm vượt đèn đỏ tại nút giao</translation>
+            <location filename="../../widgets/publications_panel.py" line="31" />
+            <source>waiting for review</source>
+            <translation>chờ kiểm tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="323" />
+            <location filename="../../widgets/publications_panel.py" line="32" />
+            <source>waiting for a leader</source>
+            <translation>chờ lãnh đạo duyệt</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="33" />
+            <source>published</source>
+            <translation>đã công bố</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="34" />
+            <source>rejected</source>
+            <translation>đã từ chối</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="35" />
+            <source>withdrawn</source>
+            <translation>đã gỡ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="47" />
+            <source>#</source>
+            <translation>#</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="48" />
+            <source>Case</source>
+            <translation>Vụ việc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="49" />
+            <source>Camera</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="50" />
             <source>Public title</source>
             <translation>Tiêu đề công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="325" />
-            <source>No clip</source>
-            <translation>Không kèm đoạn trích</translation>
+            <location filename="../../widgets/publications_panel.py" line="51" />
+            <source>State</source>
+            <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="332" />
-            <source>Clip request #%1: %2, %3</source>
-            <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
+            <location filename="../../widgets/publications_panel.py" line="52" />
+            <source>Proposed (UTC+7)</source>
+            <translation>Đề xuất lúc (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="338" />
-            <source>Clip</source>
-            <translation>Đoạn trích</translation>
+            <location filename="../../widgets/publications_panel.py" line="69" />
+            <source>Review the blurred clip…</source>
+            <translation>Kiểm tra clip đã làm mờ…</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="339" />
-            <source>Publish</source>
-            <translation>Công khai</translation>
+            <location filename="../../widgets/publications_panel.py" line="72" />
+            <source>Approve</source>
+            <translation>Phê duyệt</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="74" />
+            <source>Reject…</source>
+            <translation>Từ chối…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="77" />
+            <source>Withdraw…</source>
+            <translation>Gỡ công bố…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="89" />
+            <source>Proposed</source>
+            <translation>Đề xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="91" />
+            <source>Blurred clip reviewed</source>
+            <translation>Đã kiểm tra clip làm mờ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="93" />
+            <source>Approved</source>
+            <translation>Đã phê duyệt</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="105" />
+            <source>Clip request #%1; %2 object(s) blurred, %3 box(es) drawn.</source>
+            <translation>Yêu cầu trích xuất #%1; làm mờ %2 đối tượng, đã vẽ %3 khung.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="107" />
+            <source>No clip: the title only.</source>
+            <translation>Không có clip: chỉ tiêu đề.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="122" />
+            <source>Review the blurred clip</source>
+            <translation>Kiểm tra clip đã làm mờ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="123" />
+            <source>What you checked</source>
+            <translation>Nội dung đã kiểm tra</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="124" />
+            <source>e.g. No face or number plate of a bystander can be recognised</source>
+            <translation>vd. Không còn nhận ra khuôn mặt hay biển số của người không liên quan</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="125" />
+            <source>Reject the proposal</source>
+            <translation>Từ chối đề xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="125" />
+            <location filename="../../widgets/publications_panel.py" line="127" />
+            <source>Reason</source>
+            <translation>Lý do</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="126" />
+            <source>e.g. A number plate is still readable at 0:12</source>
+            <translation>vd. Biển số vẫn đọc được ở giây 0:12</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="127" />
+            <source>Withdraw from the public</source>
+            <translation>Gỡ khỏi công khai</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="128" />
+            <source>e.g. A person in the clip asked to be removed</source>
+            <translation>vd. Người trong clip đề nghị gỡ bỏ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/publications_panel.py" line="157" />
+            <source>Publication #%1: %2</source>
+            <translation>Công bố #%1: %2</translation>
         </message>
     </context>
     <context>
@@ -5145,17 +5330,17 @@
     <context>
         <name>ResolveDialog</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="309" />
+            <location filename="../../widgets/incidents_panel.py" line="298" />
             <source>Resolve incident #%1</source>
             <translation>Khắc phục sự cố #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="310" />
+            <location filename="../../widgets/incidents_panel.py" line="299" />
             <source>What was done (at least 3 characters)</source>
             <translation>Đã xử lý thế nào (ít nhất 3 ký tự)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="310" />
+            <location filename="../../widgets/incidents_panel.py" line="299" />
             <source>Resolution</source>
             <translation>Biện pháp khắc phục</translation>
         </message>
@@ -5209,37 +5394,37 @@
     <context>
         <name>StepDialog</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="228" />
+            <location filename="../../widgets/case_dialogs.py" line="225" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="233" />
+            <location filename="../../widgets/case_dialogs.py" line="230" />
             <source>When (UTC+7)</source>
             <translation>Thời điểm (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="238" />
+            <location filename="../../widgets/case_dialogs.py" line="235" />
             <source>Complex: verification takes 2 months</source>
             <translation>Phức tạp: xác minh trong 2 tháng</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="247" />
+            <location filename="../../widgets/case_dialogs.py" line="244" />
             <source>Decision period</source>
             <translation>Thời hạn ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="250" />
+            <location filename="../../widgets/case_dialogs.py" line="247" />
             <source>The record must be handed to another authority (24 hours)</source>
             <translation>Biên bản phải chuyển cho cơ quan có thẩm quyền khác (24 giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="255" />
+            <location filename="../../widgets/case_dialogs.py" line="252" />
             <source>Conclusion of the verification</source>
             <translation>Kết luận xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="256" />
+            <location filename="../../widgets/case_dialogs.py" line="253" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
@@ -5281,47 +5466,47 @@
     <context>
         <name>SystemFaultDialog</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="225" />
+            <location filename="../../widgets/incidents_panel.py" line="230" />
             <source>Report a fault of the system</source>
             <translation>Báo sự cố hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="231" />
+            <location filename="../../widgets/incidents_panel.py" line="236" />
             <source>Category</source>
             <translation>Nhóm</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="233" />
+            <location filename="../../widgets/incidents_panel.py" line="238" />
             <source>Fault</source>
             <translation>Sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="237" />
+            <location filename="../../widgets/incidents_panel.py" line="242" />
             <source>What it is about: a server, a workstation, a disk, a line</source>
             <translation>Sự cố ở đâu: máy chủ, máy trạm, ổ đĩa, đường truyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="238" />
+            <location filename="../../widgets/incidents_panel.py" line="243" />
             <source>Subject</source>
             <translation>Đối tượng</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="240" />
+            <location filename="../../widgets/incidents_panel.py" line="245" />
             <source>What do you see? (optional)</source>
             <translation>Bạn thấy gì? (không bắt buộc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="242" />
+            <location filename="../../widgets/incidents_panel.py" line="247" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="243" />
+            <location filename="../../widgets/incidents_panel.py" line="248" />
             <source>Report</source>
             <translation>Báo lỗi</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="279" />
+            <location filename="../../widgets/incidents_panel.py" line="282" />
             <source>Say what the fault is about</source>
             <translation>Hãy cho biết sự cố ở đâu</translation>
         </message>

@@ -4,9 +4,10 @@ camera (2 s segments, two clips of 2 s each):
 
 - "Open case from the selected clip request…" (Operations menu) opens a case whose evidence is
   the selected ready clip; "Add evidence clip…" adds the second; the case shows both;
-- "Publish…" with a title and the case's extracted clip puts exactly that case on the
-  unauthenticated ``/public/v1/violations`` (its media playable, nothing about people), a title
-  too short is refused in the dialog, "Unpublish" takes it back;
+- "Propose for publication…" with a title, the case's extracted clip and a box drawn on a
+  picture of it; the blurred clip reviewed in the Publications panel; an IOC leader approves;
+  exactly that case is then on the unauthenticated ``/public/v1/violations`` (the blurred
+  media, nothing about people); "Withdraw…" takes it off at once;
 - "Public cameras…" (Operations menu; on the cheap eight-camera backend): ticking a camera puts
   exactly the ticked cameras on ``/public/v1/cameras``; unticking takes it off again.
 """
@@ -14,6 +15,7 @@ camera (2 s segments, two clips of 2 s each):
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import math
 import os
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QStyle, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
@@ -43,7 +45,7 @@ from app.video import VideoService
 from main import parse_args
 from shell.client import Client
 from tests.footage import Footage, recorded_footage
-from widgets.cases_panel import AddClipDialog, CasesPanel, OpenCaseDialog, PublishDialog
+from widgets.cases_panel import AddClipDialog, CasesPanel, OpenCaseDialog, ProposeDialog
 from widgets.public_cameras import PublicCamerasDialog
 
 NOTE = "Nguyễn Văn An, biển số 73A-555.66"
@@ -216,65 +218,103 @@ def test_case_from_a_ready_clip_request_then_a_second_clip_as_evidence(
 
 
 @pytest.mark.lab
-def test_publish_a_case_and_take_it_back_through_the_gui(
+def test_propose_blur_review_and_withdraw_a_publication_through_the_gui(
         footage: CaseFootage, operator_window: Main, qtbot: QtBot) -> None:
+    """The operator proposes with a box drawn on a picture of the clip, reviews the blurred
+    clip in the Publications panel; an IOC leader approves (two people); the operator
+    withdraws it, with a reason, and it is off the public at once."""
     main = operator_window
-    first, second = footage.clips
+    _first, second = footage.clips
     operator = footage.client()
+    leader = footage.client("ioc.leader")
     try:
         case_id = operator.open_case("lane", clip_request_id=second, note=NOTE).id
         before_violations = {v["id"] for v in footage.public("/violations")}
         assert case_id not in before_violations
 
         panel = main.cases_panel
-        assert panel.publish_button.isVisible() and panel.unpublish_button.isVisible()
+        assert panel.publish_button.isVisible()
         main.operations.cases.refresh()  # (a poll may be running: it fetches once more)
         qtbot.waitUntil(lambda: panel.select(case_id), timeout=15_000)
-        assert panel.publish_button.isEnabled() and not panel.unpublish_button.isEnabled()
+        assert panel.publish_button.isEnabled()
         qtbot.mouseClick(panel.publish_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: panel.publish_dialog is not None, timeout=15_000)
         dialog = panel.publish_dialog
-        assert isinstance(dialog, PublishDialog)
+        assert isinstance(dialog, ProposeDialog)
         # only this case's extracted evidence clip is offered (or none)
         assert [dialog.clip_combo.itemData(i) for i in range(dialog.clip_combo.count())] == [
             None, second]
         assert dialog.clip_id() == second
+        # the picture of the clip at the moment comes from the server; a box drawn on it
+        qtbot.waitUntil(lambda: dialog.canvas.picture is not None, timeout=20_000)
+        assert dialog.canvas.add(QPointF(0.1, 0.1), QPointF(0.4, 0.5))
+        assert dialog.keyframes == {0.0: [(0.1, 0.1, 0.3, 0.4)]}
         dialog.title_edit.setText("ab")
         _ok(qtbot, dialog.buttons)
         assert dialog.isVisible() and "title" in dialog.error_label.text()
-        _shot(dialog, "case_publish_dialog")
+        dialog.title_edit.setText("Đi sai làn đường tại nút giao")
+        _shot(dialog, "publication_propose_dialog")
+        publications = main.client.context.publications
+        with qtbot.waitSignal(publications.publication_changed, timeout=15_000) as proposed:
+            _ok(qtbot, dialog.buttons)
+        item = proposed.args[0]
+        assert (item.case_id, item.clip_request_id, item.state) == (case_id, second,
+                                                                    "redacting")
+        assert item.tracks == ([{"t": 0.0, "box": [0.1, 0.1, 0.3, 0.4]}],)
+        qtbot.waitUntil(lambda: panel.publish_dialog is None, timeout=5000)
+
+        # the blurred clip waits for its review, in the Publications panel
+        board = main.operations.publications_panel
+        assert board is not None
+
+        def reviewable() -> bool:
+            publications.refresh()
+            return board.select(item.id) and board.selected().may("review")  # type: ignore
+
+        qtbot.waitUntil(reviewable, timeout=60_000)
+        assert not board.buttons_by_step["approve"].isEnabled()  # not a leader
+        qtbot.mouseClick(board.buttons_by_step["review"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: board.dialog is not None, timeout=5000)
+        assert board.dialog is not None
+        board.dialog.reason_edit.setPlainText("Đã làm mờ khuôn mặt người đi bộ")
+        with qtbot.waitSignal(publications.publication_changed, timeout=15_000) as reviewed:
+            _ok(qtbot, board.dialog.buttons)
+        assert reviewed.args[0].state == "reviewed"
+        assert reviewed.args[0].reviewed_by.username == "ioc.operator"
         assert {v["id"] for v in footage.public("/violations")} == before_violations
 
-        dialog.title_edit.setText("Đi sai làn đường tại nút giao")
-        with qtbot.waitSignal(main.operations.cases.case_changed, timeout=15_000) as published:
-            _ok(qtbot, dialog.buttons)
-        case = published.args[0]
-        assert case.public and case.public_title == "Đi sai làn đường tại nút giao"
-        assert case.public_clip_id == second
-        qtbot.waitUntil(lambda: panel.publish_dialog is None, timeout=5000)
-        assert "Published: Đi sai làn đường tại nút giao" in panel.detail.toPlainText()
-        assert panel.unpublish_button.isEnabled() and not panel.publish_button.isEnabled()
-
+        approved = leader.publication_step(item.id, "approve")
+        assert approved.state == "published"
         listed = footage.public("/violations")
         assert {v["id"] for v in listed} == before_violations | {case_id}
         shown = next(v for v in listed if v["id"] == case_id)
         assert shown["title"] == "Đi sai làn đường tại nút giao" and shown["kind"] == "lane"
-        assert shown["media"] == f"/public/v1/violations/{case_id}/media"
         text = json.dumps(listed, ensure_ascii=False)
         for private in (NOTE, "73A-555.66", "ioc.operator", "rtsp://"):
             assert private not in text
         with urllib.request.urlopen(f"{footage.base_url}{shown['media']}", timeout=10) as media:
             assert media.headers["Content-Type"] == "video/mp4"
-            assert b"ftyp" in media.read(64)
+            body = media.read()
+        assert b"ftyp" in body[:64]
+        assert hashlib.sha256(body).hexdigest() == approved.redacted_sha256
 
-        with qtbot.waitSignal(main.operations.cases.case_changed, timeout=15_000) as withdrawn:
-            qtbot.mouseClick(panel.unpublish_button, Qt.MouseButton.LeftButton)
-        assert not withdrawn.args[0].public
-        assert [e.action for e in withdrawn.args[0].events] == ["open", "publish", "unpublish"]
+        publications.refresh()
+        qtbot.waitUntil(lambda: board.select(item.id)
+                        and board.selected().may("withdraw"), timeout=15_000)  # type: ignore
+        _shot(board, "publications_panel")
+        qtbot.mouseClick(board.buttons_by_step["withdraw"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: board.dialog is not None, timeout=5000)
+        assert board.dialog is not None
+        board.dialog.reason_edit.setPlainText("Người dân đề nghị gỡ")
+        with qtbot.waitSignal(publications.publication_changed, timeout=15_000) as withdrawn:
+            _ok(qtbot, board.dialog.buttons)
+        assert withdrawn.args[0].state == "withdrawn"
         assert {v["id"] for v in footage.public("/violations")} == before_violations
-
+        events = [e.action for e in operator.case(case_id).events]
+        assert events == ["open", "publish", "unpublish"]
     finally:
         operator.close()
+        leader.close()
 
 
 def _public(base_url: str, path: str) -> Any:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -159,7 +158,7 @@ def test_send_from_the_panel_then_police_verify(
             police_service.refresh()
         assert police_panel.open_button.isHidden()
         # publishing (Art. 14) is the operating unit's
-        assert police_panel.publish_button.isHidden() and police_panel.unpublish_button.isHidden()
+        assert police_panel.publish_button.isHidden()
         assert police_panel.select(case.id)
         assert police_panel.action_buttons["send"].isHidden()
         assert police_panel.action_buttons["conclude"].isEnabled()
@@ -254,6 +253,20 @@ def test_main_window_badge_and_one_overdue_notification(
         auth.logout()
 
 
+def publish_and_withdraw(backend_url: str, operator: BackendClient, case_id: int,
+                         title: str) -> None:
+    """Through both people: the operator proposes (the title only) and reviews, the IOC leader
+    approves, the operator withdraws."""
+    item = operator.propose_publication(case_id, title, None, [])
+    operator.publication_step(item.id, "review", "Không có thông tin cá nhân")
+    leader = login(backend_url, "ioc.leader")
+    try:
+        leader.publication_step(item.id, "approve")
+    finally:
+        leader.close()
+    operator.publication_step(item.id, "withdraw", "Hết thời hạn công bố")
+
+
 def _operator_case(backend_url: str, camera_id: int, note: str) -> tuple[BackendClient, int]:
     operator = login(backend_url, "ioc.operator")
     case = seed_case(operator, camera_id, detection_for(DeadlineStatus.DUE, datetime.now(UTC)),
@@ -268,8 +281,7 @@ def test_history_shows_labels_who_and_when_in_utc7(
     operator, case_id = _operator_case(backend_url, seeded["camera"].id, "Panel: lịch sử")
     try:
         operator.case_step(case_id, CaseAction.SEND, StepInput(note="Chuyển hồ sơ"))
-        operator.publish_case(case_id, "Đi sai làn đường")
-        operator.unpublish_case(case_id)
+        publish_and_withdraw(backend_url, operator, case_id, "Đi sai làn đường")
     finally:
         operator.close()
     with qtbot.waitSignal(service.cases_changed, timeout=15_000):
@@ -299,38 +311,3 @@ def test_history_shows_labels_who_and_when_in_utc7(
     odd = replace(case, events=(replace(case.events[0], action="reopen_by_court"),))
     assert panel.history_lines(odd)[0].startswith(
         f"{vn_text(case.events[0].at)} (UTC+7): reopen_by_court, by ")
-
-
-def test_unpublish_only_for_a_public_case_and_a_stale_click_is_told(
-        seeded: dict[str, Any], qtbot: QtBot, operator_panel: tuple[CasesPanel, CaseService],
-        backend_url: str) -> None:
-    panel, service = operator_panel
-    other, case_id = _operator_case(backend_url, seeded["camera"].id, "Panel: công khai")
-    try:
-        with qtbot.waitSignal(service.cases_changed, timeout=15_000):
-            service.refresh()
-        assert panel.select(case_id)
-        assert panel.unpublish_button.isVisible() and not panel.unpublish_button.isEnabled()
-        assert panel.publish_button.isEnabled()
-
-        other.publish_case(case_id, "Đi sai làn đường")
-        with qtbot.waitSignal(service.cases_changed, timeout=15_000):
-            service.refresh()
-        assert panel.select(case_id) and panel.selected().public
-        assert panel.unpublish_button.isEnabled() and not panel.publish_button.isEnabled()
-
-        # another desk withdraws it; this panel still shows it public and its click is refused
-        other.unpublish_case(case_id)
-        assert panel.unpublish_button.isEnabled()
-        with qtbot.waitSignal(service.action_failed, timeout=15_000) as refused:
-            qtbot.mouseClick(panel.unpublish_button, Qt.MouseButton.LeftButton)
-        assert "is not public" in refused.args[0] and "nothing to unpublish" in refused.args[0]
-        assert "is not public" in panel.status_label.text()
-        # the panel reads the cases again: the button follows the server
-        qtbot.waitUntil(lambda: panel.select(case_id) and not panel.selected().public,
-                        timeout=15_000)
-        assert not panel.unpublish_button.isEnabled() and panel.publish_button.isEnabled()
-        events = [e.action for e in other.case(case_id).events]
-        assert events == ["open", "publish", "unpublish"]
-    finally:
-        other.close()
