@@ -41,6 +41,7 @@ from common.vocabulary import ClipChain, ClipState
 from server import audit
 from server import permissions as perm
 from server.bookmarks import user_ref
+from server.case_evidence import received_evidence
 from server.clips import ExtractionError, extract_clip
 from server.clocks import ClockState, read_clock_state
 from server.config import Settings
@@ -272,13 +273,17 @@ def reject(session: Session, user: User, request: ClipRequest, reason: str,
     _now_event(session, request, "reject", user, now, reason=request.reject_reason)
 
 
-def can_download(user: User, request: ClipRequest) -> bool:
+def can_download(session: Session, user: User, request: ClipRequest, now: datetime) -> bool:
+    """The requester, and the police units a case citing the clip was sent to."""
     return (request.state in (ClipState.READY, ClipState.DELIVERED)
-            and user.id == request.requester_id)
+            and (user.id == request.requester_id
+                 or received_evidence(session, user, request.id, now)))
 
 
 def record_download(session: Session, user: User, request: ClipRequest, now: datetime) -> None:
-    first = request.state == ClipState.READY
+    # delivered to the one who asked for it; a receiving police unit's download is recorded as
+    # such, the request's own state unchanged
+    first = request.state == ClipState.READY and user.id == request.requester_id
     if first:
         request.state, request.delivered_at = ClipState.DELIVERED, now
     request.updated_at = now
@@ -295,6 +300,8 @@ def can_read(session: Session, user: User, request: ClipRequest, now: datetime) 
         return True
     if user.unit_id == request.requester_unit_id and user.role == perm.Role.LEADER:
         return True
+    if received_evidence(session, user, request.id, now):
+        return True
     return can_endorse(user, request) or (
         perm.Action.APPROVE_CLIP in _actions_on(session, user, request, now)
         and perm.UnitKind(user.unit.kind) in (perm.UnitKind.CITY_POLICE,
@@ -310,7 +317,7 @@ def reader_actions(session: Session, user: User, request: ClipRequest,
         actions.append("approve")
     if actions:
         actions.append("reject")
-    if can_download(user, request):
+    if can_download(session, user, request, now):
         actions.append("download")
     return actions
 

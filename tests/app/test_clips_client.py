@@ -339,3 +339,60 @@ def test_a_known_user_is_not_asked_for_again(ops: Ops, messages: MessageBridge,
     with qtbot.waitSignal(service.badge_changed, timeout=5000):
         service.refresh()
     assert calls == ["mine", "awaiting"]
+
+
+def test_police_open_play_and_verify_the_clips_of_a_case_sent_to_them(
+        footage: Footage, tmp_path: Path) -> None:
+    """A case's evidence travels with it (Art. 11.3.b): before the IOC sends the case, city
+    police cannot even read its clip; once sent, they list it, download it (audited, the
+    request stays the requester's), verify signature and hash, and their verification step
+    flows back to the IOC. Ward police never get it through the case."""
+    from app.cases import StepInput
+    from app.clips import verify_clip
+    from common.vocabulary import CaseAction
+
+    operator, police = footage.client("ioc.operator"), footage.client("police.officer")
+    ward = footage.client("ward.dongphu.police")
+    try:
+        start, end = footage.recorded_range(3.0)
+        request = operator.create_clip(footage.camera_id, start, end, "Bằng chứng vi phạm")
+        deadline = time.monotonic() + 60
+        while operator.clip(request.id).state != "ready":
+            assert time.monotonic() < deadline, "the clip was not extracted in 60 s"
+            time.sleep(0.3)
+        case = operator.open_case("red_light", clip_request_id=request.id)
+        assert request.id not in {r.id for r in police.clips()}
+        with pytest.raises(Exception, match="not found"):
+            police.clip_manifest(request.id)
+
+        sent = operator.case_step(case.id, CaseAction.SEND, StepInput(note="Chuyển công an"))
+        assert sent.state == "sent"
+        received = police.case(case.id)
+        verify = next(d for d in received.deadlines if d.rule == "verify")
+        assert verify.starts_at == sent.steps["sent"]  # the clock runs from receipt
+        listed = {r.id: r for r in police.clips()}
+        assert listed[request.id].may("download")
+        clip = tmp_path / f"clip-{request.id}.mp4"
+        police.download_clip(request.id, clip)
+        manifest = tmp_path / f"clip-{request.id}.manifest.json"
+        manifest.write_text(json.dumps(police.clip_manifest(request.id)), encoding="utf-8")
+        verification = verify_clip(clip, manifest, police.signing_keys())
+        assert verification.verdict is Verdict.INTACT, verification.message
+        assert _server_verify(footage, clip, manifest) == 0
+        after = operator.clip(request.id)
+        assert after.state == "ready"  # delivered only to the one who asked for it
+        download = [e for e in after.events if e.action == "download"]
+        assert len(download) == 1 and download[0].user.username == "police.officer"
+
+        assert request.id not in {r.id for r in ward.clips()}
+        with pytest.raises(Exception, match="not found"):
+            ward.clip_manifest(request.id)
+
+        concluded = police.case_step(case.id, CaseAction.CONCLUDE,
+                                     StepInput(note="Xác minh đúng vi phạm"))
+        assert concluded.state == "concluded"
+        back = operator.case(case.id)
+        assert back.state == "concluded" and back.conclusion == "Xác minh đúng vi phạm"
+    finally:
+        for client in (operator, police, ward):
+            client.close()

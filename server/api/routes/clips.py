@@ -161,10 +161,11 @@ def reject_clip(request_id: Id, body: ClipRejectBody, session: SessionDep, user:
             responses=file_answer("video/mp4", description="the signed clip"))
 def download_clip(request_id: Id, session: SessionDep, user: CurrentUser,
                   now: NowDep) -> FileResponse:
-    """The MP4 for its requester once ready; audited, the first download marks it delivered.
+    """The MP4 for its requester once ready, and for the police units a case citing it was sent
+    to; audited, the requester's first download marks it delivered.
     The file is checked against its recorded SHA-256 before it leaves the server."""
     request = _readable(session, user, request_id, now)
-    if not service.can_download(user, request):
+    if not service.can_download(session, user, request, now):
         if request.state not in (ClipState.READY, ClipState.DELIVERED):
             raise HTTPException(status_code=status.HTTP_409_CONFLICT,
                                 detail=f"state: the clip is {request.state}, not ready yet")
