@@ -17,6 +17,8 @@ answered, for the panel's rows).
 Signals (ClipService):
     mine_changed(list): my requests (``ClipRequest``), newest first, after each refresh.
     awaiting_changed(list): requests awaiting my endorsement/approval.
+    received_changed(list): evidence clips of the violation cases sent to my unit (city police
+        and its traffic team: they download, verify and play them).
     badge_changed(int): how many things need me: awaiting my action + mine ready to download.
     request_changed(object): a ``ClipRequest`` the user created or acted on.
     action_failed(str): a create/endorse/approve/reject failed; the server's message.
@@ -227,14 +229,17 @@ class DownloadJob:
         return self._cancel.is_set()
 
 
-# one fetch: my requests, those awaiting me, and the user when not known yet
-_Boxes = tuple[list[ClipRequest], list[ClipRequest], User | None]
+# one fetch: my requests, those awaiting me, the evidence of cases sent to my unit, and the user
+# when not known yet
+_Boxes = tuple[list[ClipRequest], list[ClipRequest], list[ClipRequest], User | None]
 
 
-def _both_boxes(boxes: _Boxes) -> list[ClipRequest]:
-    mine, awaiting, _user = boxes
-    listed = {r.id for r in mine}
-    return [*mine, *(r for r in awaiting if r.id not in listed)]
+def _every_box(boxes: _Boxes) -> list[ClipRequest]:
+    mine, awaiting, received, _user = boxes
+    found: dict[int, ClipRequest] = {}
+    for request in (*mine, *awaiting, *received):
+        found.setdefault(request.id, request)
+    return list(found.values())
 
 
 class ClipService(QObject):
@@ -242,6 +247,7 @@ class ClipService(QObject):
 
     mine_changed = Signal(list)
     awaiting_changed = Signal(list)
+    received_changed = Signal(list)
     badge_changed = Signal(int)
     request_changed = Signal(object)
     action_failed = Signal(str)
@@ -264,6 +270,7 @@ class ClipService(QObject):
         self._messages = messages
         self.mine: list[ClipRequest] = []
         self.awaiting: list[ClipRequest] = []
+        self.received: list[ClipRequest] = []
         self.badge = 0
         self.user: User | None = user
         self._keys: list[SigningKey] | None = None
@@ -273,7 +280,7 @@ class ClipService(QObject):
                                       Qt.ConnectionType.QueuedConnection)
         # both boxes in one round trip; the list's items are every request shown in either
         self.list: PolledList[ClipRequest, None, _Boxes] = PolledList(
-            ops, self._fetch_boxes, None, items_of=_both_boxes, on_answer=self._on_boxes,
+            ops, self._fetch_boxes, None, items_of=_every_box, on_answer=self._on_boxes,
             interval_ms=poll_interval_ms, label="clip requests", logger=log, parent=self)
 
     # -- lists, polling, notifications ----------------------------------------------------------
@@ -293,7 +300,8 @@ class ClipService(QObject):
 
     def _fetch_boxes(self, _where: None) -> _Boxes:
         user = self._backend.me() if self.user is None else None
-        return self._backend.clips(ClipBox.MINE), self._backend.clips(ClipBox.AWAITING), user
+        return (self._backend.clips(ClipBox.MINE), self._backend.clips(ClipBox.AWAITING),
+                self._backend.clips(ClipBox.RECEIVED), user)
 
     @property
     def needs_letter(self) -> bool | None:
@@ -302,22 +310,30 @@ class ClipService(QObject):
         return None if self.user is None else self.user.unit.kind == UnitKind.OTHER_AGENCY
 
     def _on_boxes(self, boxes: _Boxes, current: bool) -> None:
-        mine, awaiting, user = boxes
+        mine, awaiting, received, user = boxes
         if user is not None and self.user is None:
             self.user = user
             self.user_known.emit(user)
         if not current:
             return  # older than the user's own step: the next answer follows
         if self.list.loaded:
-            self._notify(mine, awaiting)
-        self.mine, self.awaiting = mine, awaiting
+            self._notify(mine, awaiting, received)
+        self.mine, self.awaiting, self.received = mine, awaiting, received
         self.mine_changed.emit(list(mine))
         self.awaiting_changed.emit(list(awaiting))
+        self.received_changed.emit(list(received))
         badge = len(awaiting) + sum(1 for r in mine if r.state == ClipState.READY)
         self.badge = badge
         self.badge_changed.emit(badge)
 
-    def _notify(self, mine: list[ClipRequest], awaiting: list[ClipRequest]) -> None:
+    def _notify(self, mine: list[ClipRequest], awaiting: list[ClipRequest],
+                received: list[ClipRequest]) -> None:
+        before_received = {r.id for r in self.received}
+        for request in received:
+            if request.id not in before_received:
+                text = QCoreApplication.translate(
+                    "ClipService", "Evidence clip #%1 (%2) received with a violation case")
+                self._messages.info(arg(text, request.id, request.camera_name))
         before_awaiting = {r.id for r in self.awaiting}
         before_state = {r.id: r.state for r in self.mine}
         for request in awaiting:
@@ -371,6 +387,7 @@ class ClipService(QObject):
         # shown at once in the box that lists it; the refresh that follows reads both again
         self.mine = [request if r.id == request.id else r for r in self.mine]
         self.awaiting = [request if r.id == request.id else r for r in self.awaiting]
+        self.received = [request if r.id == request.id else r for r in self.received]
         self.list.replace(request)
 
     def _on_action_failed(self, error: BaseException) -> None:

@@ -147,6 +147,7 @@ class ClipBox(StrEnum):
 
     MINE = "mine"
     AWAITING = "awaiting"  # awaiting the reader's endorsement or approval
+    RECEIVED = "received"  # evidence of the cases sent to the reader's unit
     ALL = "all"
 
 

@@ -346,7 +346,8 @@ def request_public(session: Session, user: User, request: ClipRequest,
 
 def list_requests(session: Session, user: User, box: str, now: datetime) -> list[ClipRequest]:
     """``mine``: the user's own; ``awaiting``: waiting for the user's endorsement/approval;
-    ``all``: every request the user may read. Newest first."""
+    ``received``: evidence clips of the cases sent to the user's unit; ``all``: every request
+    the user may read. Newest first."""
     if box == "mine":
         query = select(ClipRequest).where(ClipRequest.requester_id == user.id)
         return list(session.execute(query.order_by(ClipRequest.id.desc())).unique().scalars())
@@ -356,6 +357,8 @@ def list_requests(session: Session, user: User, box: str, now: datetime) -> list
     rows = session.execute(query.order_by(ClipRequest.id.desc())).unique().scalars()
     if box == "awaiting":
         return [r for r in rows if can_endorse(user, r) or can_approve(session, user, r, now)]
+    if box == "received":
+        return [r for r in rows if received_evidence(session, user, r.id, now)]
     return [r for r in rows if can_read(session, user, r, now)]
 
 

@@ -195,7 +195,9 @@ class RequestsPanel(ListDetailPanel[ClipRequest]):
         super().__init__(columns, render=self._detail, detail_beside=False,
                          boxes=(QCoreApplication.translate("RequestsPanel", "Mine"),
                                 QCoreApplication.translate("RequestsPanel",
-                                                           "Awaiting my action")),
+                                                           "Awaiting my action"),
+                                QCoreApplication.translate("RequestsPanel",
+                                                           "Received with cases")),
                          parent=parent)
         self._service = service
         self.download_dir = Path(download_dir)
@@ -205,6 +207,7 @@ class RequestsPanel(ListDetailPanel[ClipRequest]):
         self._sending: ClipRequestDialog | None = None
         self.mine_table = self.lists[0].widget
         self.awaiting_table = self.lists[1].widget
+        self.received_table = self.lists[2].widget
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.new_button = self.add_action(Action(
@@ -242,6 +245,7 @@ class RequestsPanel(ListDetailPanel[ClipRequest]):
         self.cancel_button.clicked.connect(self.cancel_download)
         service.mine_changed.connect(lambda items: self.set_items(items, 0))
         service.awaiting_changed.connect(self._on_awaiting)
+        service.received_changed.connect(lambda items: self.set_items(items, 2))
         service.list.item_changed.connect(self.replace_item)
         service.badge_changed.connect(self.badge_changed)
         service.action_failed.connect(self._on_action_failed)
@@ -287,8 +291,9 @@ class RequestsPanel(ListDetailPanel[ClipRequest]):
             self.tabs.setTabText(1, f"{title} ({len(requests)})" if requests else title)
 
     def select(self, request_id: int, box: str = "mine") -> bool:
-        """Select request ``request_id`` in ``mine`` or ``awaiting`` (shows that tab)."""
-        self.show_box(0 if box == "mine" else 1)
+        """Select request ``request_id`` in ``mine``, ``awaiting`` or ``received`` (shows that
+        tab)."""
+        self.show_box({"mine": 0, "awaiting": 1, "received": 2}.get(box, 0))
         return super().select(request_id)
 
     def _detail(self, request: ClipRequest) -> str:

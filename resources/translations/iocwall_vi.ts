@@ -2657,102 +2657,107 @@
     <context>
         <name>ClipService</name>
         <message>
-            <location filename="../../app/clips.py" line="81" />
+            <location filename="../../app/clips.py" line="83" />
             <source>Attach the official request letter (a PDF file).</source>
             <translation>Hãy đính kèm công văn đề nghị (tệp PDF).</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="84" />
+            <location filename="../../app/clips.py" line="86" />
             <source>Cannot read the letter %1: %2</source>
             <translation>Không đọc được công văn %1: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="87" />
+            <location filename="../../app/clips.py" line="89" />
             <source>The letter must be a PDF file; %1 is not a PDF.</source>
             <translation>Công văn phải là tệp PDF; %1 không phải tệp PDF.</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="89" />
+            <location filename="../../app/clips.py" line="91" />
             <source>The letter may be at most %1 MB; %2 is larger.</source>
             <translation>Công văn tối đa %1 MB; %2 lớn hơn mức này.</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="185" />
+            <location filename="../../app/clips.py" line="187" />
             <source>signature invalid: cannot read the manifest (%1)</source>
             <translation>chữ ký không hợp lệ: không đọc được tệp mô tả (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="189" />
+            <location filename="../../app/clips.py" line="191" />
             <source>signature invalid: unreadable manifest (%1)</source>
             <translation>chữ ký không hợp lệ: tệp mô tả không đọc được (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="193" />
+            <location filename="../../app/clips.py" line="195" />
             <source>signature invalid: the manifest was changed or not signed by this server's key</source>
             <translation>chữ ký không hợp lệ: tệp mô tả đã bị sửa đổi hoặc không được ký bằng khóa của máy chủ này</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="197" />
+            <location filename="../../app/clips.py" line="199" />
             <source>altered: cannot read the clip (%1)</source>
             <translation>đã bị sửa đổi: không đọc được đoạn video (%1)</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="201" />
+            <location filename="../../app/clips.py" line="203" />
             <source>altered: SHA-256 of the clip is %1, the signed manifest says %2</source>
             <translation>đã bị sửa đổi: SHA-256 của đoạn video là %1, tệp mô tả đã ký ghi %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="205" />
+            <location filename="../../app/clips.py" line="207" />
             <source>intact: SHA-256 %1 matches the manifest signed by key %2</source>
             <translation>nguyên vẹn: SHA-256 %1 khớp với tệp mô tả được ký bằng khóa %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="325" />
+            <location filename="../../app/clips.py" line="334" />
+            <source>Evidence clip #%1 (%2) received with a violation case</source>
+            <translation>Đã nhận clip chứng cứ #%1 (%2) kèm hồ sơ vụ việc vi phạm</translation>
+        </message>
+        <message>
+            <location filename="../../app/clips.py" line="341" />
             <source>Clip request #%1 (%2, %3) awaits your action</source>
             <translation>Yêu cầu trích xuất số %1 (%2, %3) đang chờ đồng chí xử lý</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="334" />
+            <location filename="../../app/clips.py" line="350" />
             <source>Clip #%1 (%2) is ready to download</source>
             <translation>Đoạn video số %1 (%2) đã sẵn sàng để tải về</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="338" />
+            <location filename="../../app/clips.py" line="354" />
             <source>Clip request #%1 was rejected: %2</source>
             <translation>Yêu cầu trích xuất số %1 bị từ chối: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="342" />
+            <location filename="../../app/clips.py" line="358" />
             <source>Clip #%1 could not be extracted: %2</source>
             <translation>Không trích xuất được đoạn video số %1: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="378" />
+            <location filename="../../app/clips.py" line="395" />
             <source>Clip request: %1</source>
             <translation>Yêu cầu trích xuất: %1</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="393" />
+            <location filename="../../app/clips.py" line="410" />
             <source>the server's letter is not a PDF file</source>
             <translation>công văn máy chủ gửi về không phải tệp PDF</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="433" />
+            <location filename="../../app/clips.py" line="450" />
             <source>Clip #%1 saved to %2: %3</source>
             <translation>Đã lưu đoạn video số %1 vào %2: %3</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="442" />
+            <location filename="../../app/clips.py" line="459" />
             <source>Clip #%1: download cancelled</source>
             <translation>Đoạn video số %1: đã hủy tải về</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="448" />
+            <location filename="../../app/clips.py" line="465" />
             <source>Clip #%1: download failed: %2</source>
             <translation>Đoạn video số %1: tải về thất bại: %2</translation>
         </message>
         <message>
-            <location filename="../../app/clips.py" line="463" />
+            <location filename="../../app/clips.py" line="480" />
             <source>Clip verification: %1</source>
             <translation>Kiểm tra đoạn video: %1</translation>
         </message>
@@ -5029,272 +5034,277 @@
         </message>
         <message>
             <location filename="../../widgets/requests_panel.py" line="197" />
-            <location filename="../../widgets/requests_panel.py" line="285" />
+            <location filename="../../widgets/requests_panel.py" line="289" />
             <source>Awaiting my action</source>
             <translation>Chờ tôi xử lý</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="211" />
+            <location filename="../../widgets/requests_panel.py" line="214" />
             <source>New request…</source>
             <translation>Yêu cầu mới…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="213" />
+            <location filename="../../widgets/requests_panel.py" line="216" />
             <source>Endorse</source>
             <translation>Đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="215" />
+            <location filename="../../widgets/requests_panel.py" line="218" />
             <source>Approve</source>
             <translation>Phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="217" />
+            <location filename="../../widgets/requests_panel.py" line="220" />
             <source>Reject…</source>
             <translation>Từ chối…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="219" />
+            <location filename="../../widgets/requests_panel.py" line="222" />
             <source>Download</source>
             <translation>Tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="223" />
+            <location filename="../../widgets/requests_panel.py" line="226" />
             <source>Play</source>
             <translation>Phát</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="230" />
+            <location filename="../../widgets/requests_panel.py" line="233" />
             <source>Verify file…</source>
             <translation>Kiểm tra tệp…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="226" />
+            <location filename="../../widgets/requests_panel.py" line="229" />
             <source>Open letter</source>
             <translation>Mở công văn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="228" />
+            <location filename="../../widgets/requests_panel.py" line="199" />
+            <source>Received with cases</source>
+            <translation>Nhận kèm vụ việc</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/requests_panel.py" line="231" />
             <source>The requesting agency's official letter (PDF)</source>
             <translation>Công văn đề nghị của cơ quan yêu cầu (PDF)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="234" />
+            <location filename="../../widgets/requests_panel.py" line="237" />
             <source>Downloading… %p%</source>
             <translation>Đang tải về… %p%</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="235" />
+            <location filename="../../widgets/requests_panel.py" line="238" />
             <source>Cancel</source>
             <translation>Hủy</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="257" />
+            <location filename="../../widgets/requests_panel.py" line="261" />
             <source>#</source>
             <translation>Số</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="258" />
+            <location filename="../../widgets/requests_panel.py" line="262" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="259" />
+            <location filename="../../widgets/requests_panel.py" line="263" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="260" />
+            <location filename="../../widgets/requests_panel.py" line="264" />
             <source>Range (UTC+7)</source>
             <translation>Khoảng thời gian (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="261" />
+            <location filename="../../widgets/requests_panel.py" line="265" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="262" />
+            <location filename="../../widgets/requests_panel.py" line="266" />
             <source>Requester</source>
             <translation>Người yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="263" />
+            <location filename="../../widgets/requests_panel.py" line="267" />
             <source>Purpose</source>
             <translation>Mục đích</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="270" />
+            <location filename="../../widgets/requests_panel.py" line="274" />
             <source>requested</source>
             <translation>đã yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="270" />
+            <location filename="../../widgets/requests_panel.py" line="274" />
             <source>endorsed</source>
             <translation>đã đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="271" />
+            <location filename="../../widgets/requests_panel.py" line="275" />
             <source>approved</source>
             <translation>đã phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="271" />
+            <location filename="../../widgets/requests_panel.py" line="275" />
             <source>rejected</source>
             <translation>bị từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="272" />
+            <location filename="../../widgets/requests_panel.py" line="276" />
             <source>extracting</source>
             <translation>đang trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="272" />
+            <location filename="../../widgets/requests_panel.py" line="276" />
             <source>ready</source>
             <translation>sẵn sàng</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="273" />
+            <location filename="../../widgets/requests_panel.py" line="277" />
             <source>delivered</source>
             <translation>đã giao</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="273" />
+            <location filename="../../widgets/requests_panel.py" line="277" />
             <source>failed</source>
             <translation>thất bại</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="277" />
+            <location filename="../../widgets/requests_panel.py" line="281" />
             <source>request</source>
             <translation>yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="277" />
+            <location filename="../../widgets/requests_panel.py" line="281" />
             <source>endorse</source>
             <translation>đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="278" />
+            <location filename="../../widgets/requests_panel.py" line="282" />
             <source>approve</source>
             <translation>phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="278" />
+            <location filename="../../widgets/requests_panel.py" line="282" />
             <source>reject</source>
             <translation>từ chối</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="279" />
+            <location filename="../../widgets/requests_panel.py" line="283" />
             <source>extraction started</source>
             <translation>bắt đầu trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="279" />
+            <location filename="../../widgets/requests_panel.py" line="283" />
             <source>extracted</source>
             <translation>đã trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="280" />
+            <location filename="../../widgets/requests_panel.py" line="284" />
             <source>download</source>
             <translation>tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="281" />
+            <location filename="../../widgets/requests_panel.py" line="285" />
             <source>extraction failed</source>
             <translation>trích xuất thất bại</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="295" />
+            <location filename="../../widgets/requests_panel.py" line="300" />
             <source>Request #%1, %2</source>
             <translation>Yêu cầu số %1, %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="297" />
+            <location filename="../../widgets/requests_panel.py" line="302" />
             <source>system</source>
             <translation>hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="301" />
+            <location filename="../../widgets/requests_panel.py" line="306" />
             <source>Commitment: %1</source>
             <translation>Cam kết: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="303" />
+            <location filename="../../widgets/requests_panel.py" line="308" />
             <source>Official letter: %1</source>
             <translation>Công văn: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="305" />
+            <location filename="../../widgets/requests_panel.py" line="310" />
             <source>Reason: %1</source>
             <translation>Lý do: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="307" />
+            <location filename="../../widgets/requests_panel.py" line="312" />
             <source>Error: %1</source>
             <translation>Lỗi: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="369" />
+            <location filename="../../widgets/requests_panel.py" line="374" />
             <source>Fetching the letter of request #%1…</source>
             <translation>Đang tải công văn của yêu cầu số %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="374" />
+            <location filename="../../widgets/requests_panel.py" line="379" />
             <source>Letter of request #%1: %2</source>
             <translation>Công văn của yêu cầu số %1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="399" />
+            <location filename="../../widgets/requests_panel.py" line="404" />
             <source>Clip to verify</source>
             <translation>Đoạn video cần kiểm tra</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="400" />
+            <location filename="../../widgets/requests_panel.py" line="405" />
             <source>Clips (*.mp4)</source>
             <translation>Đoạn video (*.mp4)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="410" />
+            <location filename="../../widgets/requests_panel.py" line="415" />
             <source>Its manifest</source>
             <translation>Tệp kê khai của đoạn video</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="411" />
+            <location filename="../../widgets/requests_panel.py" line="416" />
             <source>Manifests (*.json)</source>
             <translation>Tệp kê khai (*.json)</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="421" />
+            <location filename="../../widgets/requests_panel.py" line="426" />
             <source>Verifying %1…</source>
             <translation>Đang kiểm tra %1…</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="426" />
+            <location filename="../../widgets/requests_panel.py" line="431" />
             <source>Intact</source>
             <translation>Nguyên vẹn</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="426" />
+            <location filename="../../widgets/requests_panel.py" line="431" />
             <source>ALTERED</source>
             <translation>ĐÃ BỊ THAY ĐỔI</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="427" />
+            <location filename="../../widgets/requests_panel.py" line="432" />
             <source>SIGNATURE INVALID</source>
             <translation>CHỮ KÝ KHÔNG HỢP LỆ</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="453" />
+            <location filename="../../widgets/requests_panel.py" line="458" />
             <source>Download cancelled</source>
             <translation>Đã hủy tải về</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="454" />
+            <location filename="../../widgets/requests_panel.py" line="459" />
             <source>Download failed: %1</source>
             <translation>Tải về thất bại: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/requests_panel.py" line="468" />
+            <location filename="../../widgets/requests_panel.py" line="473" />
             <source>Request #%1: %2</source>
             <translation>Yêu cầu số %1: %2</translation>
         </message>

@@ -338,7 +338,7 @@ def test_a_known_user_is_not_asked_for_again(ops: Ops, messages: MessageBridge,
     assert service.needs_letter is True  # known before any refresh
     with qtbot.waitSignal(service.badge_changed, timeout=5000):
         service.refresh()
-    assert calls == ["mine", "awaiting"]
+    assert calls == ["mine", "awaiting", "received"]
 
 
 def test_police_open_play_and_verify_the_clips_of_a_case_sent_to_them(
@@ -372,6 +372,8 @@ def test_police_open_play_and_verify_the_clips_of_a_case_sent_to_them(
         assert verify.starts_at == sent.steps["sent"]  # the clock runs from receipt
         listed = {r.id: r for r in police.clips()}
         assert listed[request.id].may("download")
+        assert [r.id for r in police.clips("received")] == [request.id]
+        assert request.id not in {r.id for r in operator.clips("received")}
         clip = tmp_path / f"clip-{request.id}.mp4"
         police.download_clip(request.id, clip)
         manifest = tmp_path / f"clip-{request.id}.manifest.json"

@@ -283,3 +283,48 @@ def test_ward_leader_badge_and_notifications_through_the_panels(
     assert officer.panels.requests_action.text() == _title(officer_before + 1)
     mine = officer.panels.requests_panel
     assert mine.select(request.id, "mine") and mine.download_button.isEnabled()
+
+
+def test_city_police_download_verify_and_play_a_clip_received_with_a_case(
+        footage: Footage, open_window: Any, messages: MessageBridge, qtbot: QtBot) -> None:
+    """The IOC sends a case; the police officer's "Received with cases" tab lists its clip, is
+    told of it, downloads and verifies it, and "Play" hands the verified file to the player."""
+    from app.cases import StepInput
+    from common.vocabulary import CaseAction
+
+    posted = _posted(messages)
+    police = open_window("police.officer")
+    operator = footage.client("ioc.operator")
+    try:
+        start, end = footage.recorded_range(3.0)
+        request = operator.create_clip(footage.camera_id, start, end, "Bằng chứng vi phạm")
+        qtbot.waitUntil(lambda: operator.clip(request.id).state == "ready", timeout=60_000)
+        case = operator.open_case("red_light", clip_request_id=request.id)
+        police.clips.refresh()
+        qtbot.waitUntil(lambda: police.clips.list.loaded, timeout=15_000)
+        assert request.id not in {r.id for r in police.clips.received}
+        operator.case_step(case.id, CaseAction.SEND, StepInput())
+    finally:
+        operator.close()
+
+    panel = police.panels.requests_panel
+
+    def received() -> bool:
+        police.clips.refresh()
+        return any(r.id == request.id for r in police.clips.received)
+
+    qtbot.waitUntil(received, timeout=30_000)
+    qtbot.waitUntil(lambda: panel.select(request.id, "received"), timeout=10_000)
+    assert panel.tabs.currentIndex() == 2 and panel.tabs.tabText(2) == "Received with cases"
+    assert any(m.text == f"Evidence clip #{request.id} ({request.camera_name}) received with "
+               "a violation case" for m in posted)
+    assert panel.download_button.isEnabled() and not panel.play_button.isEnabled()
+    with qtbot.waitSignal(police.clips.download_finished, timeout=60_000) as finished:
+        qtbot.mouseClick(panel.download_button, Qt.MouseButton.LeftButton)
+    result = finished.args[1]
+    assert result.verification.intact, result.verification.message
+    qtbot.waitUntil(lambda: panel.select(request.id, "received")
+                    and panel.play_button.isEnabled(), timeout=10_000)
+    with qtbot.waitSignal(panel.play_requested, timeout=5000) as play:
+        qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
+    assert play.args[0] == result.clip_path and play.args[1]["request_id"] == request.id

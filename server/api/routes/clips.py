@@ -104,8 +104,10 @@ def create_clip(body: ClipInput, session: SessionDep, user: CurrentUser, now: No
 
 @router.get("/clips")
 def list_clips(session: SessionDep, user: CurrentUser, now: NowDep,
-               box: Literal["mine", "awaiting", "all"] = "all") -> list[records.ClipRequest]:
-    """``mine``, ``awaiting`` (my endorsement/approval) or ``all`` I may read; newest first."""
+               box: Literal["mine", "awaiting", "received", "all"] = "all"
+               ) -> list[records.ClipRequest]:
+    """``mine``, ``awaiting`` (my endorsement/approval), ``received`` (evidence of the cases
+    sent to my unit) or ``all`` I may read; newest first."""
     rows = service.list_requests(session, user, box, now)
     return [service.request_public(session, user, r, now) for r in rows]
 
