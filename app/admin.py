@@ -40,6 +40,7 @@ from app.messages import MessageBridge
 from app.ops import Op, Ops
 from app.ports import VideoPort
 from app.video.sources import SessionSource
+from common.records import PublicCatalogue
 from common.stream_tokens import PREVIEW_STREAM
 from common.vocabulary import CameraStream, Role, UnitKind
 
@@ -48,6 +49,7 @@ log = logging.getLogger("iocwall.admin")
 T = TypeVar("T")
 
 WARDS, UNITS, USERS, CAMERAS, GATEWAYS = "wards", "units", "users", "cameras", "gateways"
+CATALOGUE = "catalogue"  # the shareable-data catalogue (Art. 14)
 
 
 class AdminService(QObject):
@@ -107,6 +109,17 @@ class AdminService(QObject):
 
     def gateways(self, owner: QObject | None = None) -> Op[list[GatewayInfo]]:
         return self._read(self._backend.gateways, self.tr("Gateways"), owner)
+
+    def public_catalogue(self, owner: QObject | None = None) -> Op[PublicCatalogue]:
+        return self._read(self._backend.public_catalogue, self.tr("Public data catalogue"),
+                          owner)
+
+    def set_public_catalogue(self, camera_ids: list[int], violation_kinds: list[str],
+                             owner: QObject | None = None) -> Op[PublicCatalogue]:
+        """Replace the catalogue; what leaves it leaves the public at once (the server)."""
+        return self._write(CATALOGUE, functools.partial(self._backend.set_public_catalogue,
+                                                        camera_ids, violation_kinds),
+                           self.tr("Public data catalogue"), owner)
 
     # -- wards and units -------------------------------------------------------------------------
     def create_ward(self, name: str, owner: QObject | None = None) -> Op[AdminWard]:

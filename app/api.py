@@ -44,7 +44,13 @@ from app.letters import MAX_LETTER_BYTES
 from app.public_cameras import PublicCameraRow
 from app.public_cameras import parse_row as parse_public_camera
 from app.reports import ExportFormat, Report, ReportQuery, parse_report
-from common.records import MalformedRecord, Publication, StreamSession, from_json
+from common.records import (
+    MalformedRecord,
+    Publication,
+    PublicCatalogue,
+    StreamSession,
+    from_json,
+)
 from common.vocabulary import (
     CaseAction,
     IncidentCategory,
@@ -394,6 +400,16 @@ class BackendApi(ABC):
     def admin_cameras(self) -> list[AdminCamera]:
         """Every camera, deactivated ones too, by name."""
         return _records(AdminCamera, self._call("GET", "/admin/cameras"), "camera list")
+
+    def public_catalogue(self) -> PublicCatalogue:
+        return _record(PublicCatalogue, self._call("GET", "/public-catalogue"))
+
+    def set_public_catalogue(self, camera_ids: Sequence[int],
+                             violation_kinds: Sequence[str]) -> PublicCatalogue:
+        return _record(PublicCatalogue, self._call(
+            "PUT", "/admin/public-catalogue",
+            json={"camera_ids": [int(c) for c in camera_ids],
+                  "violation_kinds": [str(k) for k in violation_kinds]}))
 
     def admin_camera(self, camera_id: int) -> AdminCamera:
         return _record(AdminCamera, self._call("GET", f"/admin/cameras/{int(camera_id)}"))

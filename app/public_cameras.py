@@ -1,5 +1,7 @@
-"""Which cameras the public may see (Art. 14): the operating unit marks a camera public
-(``PUT /cameras/{id}/public``) and ``/public/v1/cameras`` lists it, without login.
+"""Which cameras the public may see (Art. 14): among the traffic cameras of the shareable-data
+catalogue (``GET /public-catalogue``, kept by administrators), the operating unit marks a
+camera public (``PUT /cameras/{id}/public``) and ``/public/v1/cameras`` lists it, without
+login.
 
 Only what the choice needs is kept of a camera here (id, name, ward, location, the flag): never
 its stream URLs, which ``GET /cameras`` carries with credentials for viewing.
@@ -23,6 +25,7 @@ from app.errors import BackendError
 from app.i18n import arg
 from app.messages import MessageBridge
 from app.ops import Op, Ops
+from common.records import PublicCatalogue
 
 log = logging.getLogger("iocwall.public")
 
@@ -54,6 +57,7 @@ class PublicCameraBackend(Protocol):
     """The endpoints :class:`PublicCameraService` uses (:class:`app.api.BackendApi`'s)."""
 
     def public_camera_rows(self) -> list[PublicCameraRow]: ...
+    def public_catalogue(self) -> PublicCatalogue: ...
     def set_camera_public(self, camera_id: int, public: bool) -> PublicCameraRow: ...
 
 
@@ -77,7 +81,10 @@ class PublicCameraService(QObject):
                 .failure(functools.partial(self._on_failed, 0)))
 
     def _fetch(self) -> list[PublicCameraRow]:
-        rows = self._backend.public_camera_rows()
+        """The cameras the shareable-data catalogue lets the public see (administrators keep
+        it); the operating unit chooses among them."""
+        listed = set(self._backend.public_catalogue().camera_ids)
+        rows = [r for r in self._backend.public_camera_rows() if r.id in listed]
         return sorted(rows, key=lambda r: (r.name, r.id))
 
     def set_public(self, camera_id: int, public: bool) -> Op[PublicCameraRow]:

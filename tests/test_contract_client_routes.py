@@ -117,6 +117,8 @@ CALLS: dict[str, list[Call]] = {
     "case_step": [(lambda c, a=action: c.case_step(6, a, StepInput(at=NOW)))
                   for action in CaseAction],
     "publications": [lambda c: c.publications()],
+    "public_catalogue": [lambda c: c.public_catalogue()],
+    "set_public_catalogue": [lambda c: c.set_public_catalogue([3], ["red_light"])],
     "propose_publication": [
         lambda c: c.propose_publication(6, "title", 5, [[{"t": 0, "box": [0, 0, 0.1, 0.1]}]]),
         lambda c: c.propose_publication(6, "title", None, [])],

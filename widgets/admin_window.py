@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDialog, QLineEdit, QMainWindow, QMenu, QTabWidget, QWidget
 
-from app.admin import CAMERAS, GATEWAYS, UNITS, USERS, WARDS, AdminService
+from app.admin import CAMERAS, CATALOGUE, GATEWAYS, UNITS, USERS, WARDS, AdminService
 from app.domain.admin import (
     AdminCamera,
     AdminUnit,
@@ -28,6 +28,7 @@ from app.domain.admin import (
 )
 from app.i18n import arg
 from widgets import admin_words as words
+from widgets.admin_catalogue import CatalogueTab
 from widgets.admin_dialogs import (
     CameraDialog,
     GatewayDialog,
@@ -113,17 +114,19 @@ class AdminWindow(QMainWindow):
         self.user_panel = self._user_panel()
         self.camera_panel = self._camera_panel()
         self.gateway_panel = self._gateway_panel()
+        self.catalogue_tab = CatalogueTab(admin)
         for panel, title in ((self.ward_panel, self.tr("Wards")),
                              (self.unit_panel, self.tr("Units")),
                              (self.user_panel, self.tr("Accounts")),
                              (self.camera_panel, self.tr("Cameras")),
-                             (self.gateway_panel, self.tr("Gateways"))):
+                             (self.gateway_panel, self.tr("Gateways")),
+                             (self.catalogue_tab, self.tr("Public data"))):
             self.tabs.addTab(panel, title)
         admin.changed.connect(self.reload)
 
     # -- loading ---------------------------------------------------------------------------------
     def refresh(self) -> None:
-        for what in (WARDS, UNITS, USERS, CAMERAS, GATEWAYS):
+        for what in (WARDS, UNITS, USERS, CAMERAS, GATEWAYS, CATALOGUE):
             self.reload(what)
 
     def reload(self, what: str) -> None:
@@ -150,6 +153,8 @@ class AdminWindow(QMainWindow):
         elif what == GATEWAYS:
             self.admin.gateways(owner=self).success(self._gateways) \
                 .failure(failed(self.gateway_panel))
+        elif what == CATALOGUE:
+            self.catalogue_tab.load()
 
     def _wards(self, wards: list[AdminWard]) -> None:
         self.wards = wards
@@ -167,6 +172,7 @@ class AdminWindow(QMainWindow):
     def _cameras(self, cameras: list[AdminCamera]) -> None:
         self.cameras = cameras
         self.camera_panel.show_all(cameras)
+        self.catalogue_tab.set_cameras(cameras)
 
     def _gateways(self, gateways: list[GatewayInfo]) -> None:
         self.gateways = gateways

@@ -704,7 +704,7 @@
         </message>
         <message>
             <location filename="../../widgets/admin_panels.py" line="128" />
-            <location filename="../../widgets/admin_window.py" line="519" />
+            <location filename="../../widgets/admin_window.py" line="525" />
             <source>&amp;Administration</source>
             <translation>&amp;Quản trị</translation>
         </message>
@@ -712,117 +712,123 @@
     <context>
         <name>AdminService</name>
         <message>
-            <location filename="../../app/admin.py" line="89" />
+            <location filename="../../app/admin.py" line="91" />
             <source>Wards</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="92" />
+            <location filename="../../app/admin.py" line="94" />
             <source>Units</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="95" />
+            <location filename="../../app/admin.py" line="97" />
             <source>Accounts</source>
             <translation>Tài khoản</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="102" />
+            <location filename="../../app/admin.py" line="104" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="109" />
+            <location filename="../../app/admin.py" line="111" />
             <source>Gateways</source>
             <translation>Gateway</translation>
         </message>
         <message>
             <location filename="../../app/admin.py" line="114" />
+            <location filename="../../app/admin.py" line="122" />
+            <source>Public data catalogue</source>
+            <translation>Danh mục dữ liệu công khai</translation>
+        </message>
+        <message>
+            <location filename="../../app/admin.py" line="127" />
             <source>New ward</source>
             <translation>Phường mới</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="119" />
+            <location filename="../../app/admin.py" line="132" />
             <source>Ward change</source>
             <translation>Sửa phường</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="124" />
+            <location filename="../../app/admin.py" line="137" />
             <source>New unit</source>
             <translation>Đơn vị mới</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="129" />
+            <location filename="../../app/admin.py" line="142" />
             <source>Unit change</source>
             <translation>Sửa đơn vị</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="136" />
+            <location filename="../../app/admin.py" line="149" />
             <source>New account</source>
             <translation>Tài khoản mới</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="141" />
+            <location filename="../../app/admin.py" line="154" />
             <source>Account change</source>
             <translation>Sửa tài khoản</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="146" />
+            <location filename="../../app/admin.py" line="159" />
             <source>Password reset</source>
             <translation>Đặt lại mật khẩu</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="151" />
+            <location filename="../../app/admin.py" line="164" />
             <source>Account state</source>
             <translation>Trạng thái tài khoản</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="156" />
+            <location filename="../../app/admin.py" line="169" />
             <source>End session</source>
             <translation>Kết thúc phiên</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="164" />
+            <location filename="../../app/admin.py" line="177" />
             <source>New gateway</source>
             <translation>Gateway mới</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="170" />
+            <location filename="../../app/admin.py" line="183" />
             <source>Gateway change</source>
             <translation>Sửa gateway</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="176" />
+            <location filename="../../app/admin.py" line="189" />
             <source>New camera</source>
             <translation>Camera mới</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="181" />
+            <location filename="../../app/admin.py" line="194" />
             <source>Camera change</source>
             <translation>Sửa camera</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="187" />
+            <location filename="../../app/admin.py" line="200" />
             <source>Saving privacy masks</source>
             <translation>Đang lưu vùng che riêng tư</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="192" />
+            <location filename="../../app/admin.py" line="205" />
             <source>Camera state</source>
             <translation>Trạng thái camera</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="198" />
+            <location filename="../../app/admin.py" line="211" />
             <source>Camera probe</source>
             <translation>Dò camera</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="204" />
+            <location filename="../../app/admin.py" line="217" />
             <source>Import check</source>
             <translation>Kiểm tra tệp nhập</translation>
         </message>
         <message>
-            <location filename="../../app/admin.py" line="205" />
+            <location filename="../../app/admin.py" line="218" />
             <source>Camera import</source>
             <translation>Nhập camera</translation>
         </message>
@@ -830,400 +836,405 @@
     <context>
         <name>AdminWindow</name>
         <message>
-            <location filename="../../widgets/admin_window.py" line="80" />
+            <location filename="../../widgets/admin_window.py" line="81" />
             <source>%1 shown of %2</source>
             <translation>Hiển thị %1 / %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="95" />
+            <location filename="../../widgets/admin_window.py" line="96" />
             <source>Administration</source>
             <translation>Quản trị hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="116" />
+            <location filename="../../widgets/admin_window.py" line="118" />
             <source>Wards</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="117" />
+            <location filename="../../widgets/admin_window.py" line="119" />
             <source>Units</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="118" />
-            <location filename="../../widgets/admin_window.py" line="226" />
-            <location filename="../../widgets/admin_window.py" line="231" />
+            <location filename="../../widgets/admin_window.py" line="120" />
+            <location filename="../../widgets/admin_window.py" line="232" />
+            <location filename="../../widgets/admin_window.py" line="237" />
             <source>Accounts</source>
             <translation>Tài khoản</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="119" />
-            <location filename="../../widgets/admin_window.py" line="434" />
-            <location filename="../../widgets/admin_window.py" line="443" />
+            <location filename="../../widgets/admin_window.py" line="121" />
+            <location filename="../../widgets/admin_window.py" line="440" />
+            <location filename="../../widgets/admin_window.py" line="449" />
             <source>Cameras</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="120" />
+            <location filename="../../widgets/admin_window.py" line="122" />
             <source>Gateways</source>
             <translation>Gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="138" />
+            <location filename="../../widgets/admin_window.py" line="123" />
+            <source>Public data</source>
+            <translation>Dữ liệu công khai</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_window.py" line="141" />
             <source>Loading…</source>
             <translation>Đang tải…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="193" />
-            <location filename="../../widgets/admin_window.py" line="195" />
-            <location filename="../../widgets/admin_window.py" line="223" />
-            <location filename="../../widgets/admin_window.py" line="228" />
-            <location filename="../../widgets/admin_window.py" line="361" />
-            <location filename="../../widgets/admin_window.py" line="385" />
-            <location filename="../../widgets/admin_window.py" line="432" />
-            <location filename="../../widgets/admin_window.py" line="439" />
+            <location filename="../../widgets/admin_window.py" line="199" />
+            <location filename="../../widgets/admin_window.py" line="201" />
+            <location filename="../../widgets/admin_window.py" line="229" />
+            <location filename="../../widgets/admin_window.py" line="234" />
+            <location filename="../../widgets/admin_window.py" line="367" />
+            <location filename="../../widgets/admin_window.py" line="391" />
+            <location filename="../../widgets/admin_window.py" line="438" />
+            <location filename="../../widgets/admin_window.py" line="445" />
             <source>Name</source>
             <translation>Tên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="194" />
-            <location filename="../../widgets/admin_window.py" line="196" />
-            <location filename="../../widgets/admin_window.py" line="227" />
-            <location filename="../../widgets/admin_window.py" line="232" />
-            <location filename="../../widgets/admin_window.py" line="264" />
-            <location filename="../../widgets/admin_window.py" line="286" />
-            <location filename="../../widgets/admin_window.py" line="366" />
-            <location filename="../../widgets/admin_window.py" line="399" />
-            <location filename="../../widgets/admin_window.py" line="438" />
+            <location filename="../../widgets/admin_window.py" line="200" />
+            <location filename="../../widgets/admin_window.py" line="202" />
+            <location filename="../../widgets/admin_window.py" line="233" />
+            <location filename="../../widgets/admin_window.py" line="238" />
+            <location filename="../../widgets/admin_window.py" line="270" />
+            <location filename="../../widgets/admin_window.py" line="292" />
+            <location filename="../../widgets/admin_window.py" line="372" />
+            <location filename="../../widgets/admin_window.py" line="405" />
             <location filename="../../widgets/admin_window.py" line="444" />
+            <location filename="../../widgets/admin_window.py" line="450" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="197" />
+            <location filename="../../widgets/admin_window.py" line="203" />
             <source>Search wards</source>
             <translation>Tìm phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="198" />
+            <location filename="../../widgets/admin_window.py" line="204" />
             <source>New ward…</source>
             <translation>Thêm phường…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="200" />
+            <location filename="../../widgets/admin_window.py" line="206" />
             <source>Rename…</source>
             <translation>Đổi tên…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="201" />
-            <location filename="../../widgets/admin_window.py" line="237" />
-            <location filename="../../widgets/admin_window.py" line="271" />
-            <location filename="../../widgets/admin_window.py" line="376" />
+            <location filename="../../widgets/admin_window.py" line="207" />
+            <location filename="../../widgets/admin_window.py" line="243" />
+            <location filename="../../widgets/admin_window.py" line="277" />
+            <location filename="../../widgets/admin_window.py" line="382" />
             <source>Deactivate / activate</source>
             <translation>Ngừng / kích hoạt lại</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="218" />
-            <location filename="../../widgets/admin_window.py" line="254" />
-            <location filename="../../widgets/admin_window.py" line="339" />
-            <location filename="../../widgets/admin_window.py" line="423" />
+            <location filename="../../widgets/admin_window.py" line="224" />
+            <location filename="../../widgets/admin_window.py" line="260" />
+            <location filename="../../widgets/admin_window.py" line="345" />
+            <location filename="../../widgets/admin_window.py" line="429" />
             <source>Saved.</source>
             <translation>Đã lưu.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="224" />
-            <location filename="../../widgets/admin_window.py" line="229" />
+            <location filename="../../widgets/admin_window.py" line="230" />
+            <location filename="../../widgets/admin_window.py" line="235" />
             <source>Kind</source>
             <translation>Loại</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="225" />
-            <location filename="../../widgets/admin_window.py" line="230" />
-            <location filename="../../widgets/admin_window.py" line="362" />
-            <location filename="../../widgets/admin_window.py" line="385" />
+            <location filename="../../widgets/admin_window.py" line="231" />
+            <location filename="../../widgets/admin_window.py" line="236" />
+            <location filename="../../widgets/admin_window.py" line="368" />
+            <location filename="../../widgets/admin_window.py" line="391" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="233" />
+            <location filename="../../widgets/admin_window.py" line="239" />
             <source>Search units</source>
             <translation>Tìm đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="234" />
+            <location filename="../../widgets/admin_window.py" line="240" />
             <source>New unit…</source>
             <translation>Thêm đơn vị…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="236" />
-            <location filename="../../widgets/admin_window.py" line="268" />
-            <location filename="../../widgets/admin_window.py" line="373" />
-            <location filename="../../widgets/admin_window.py" line="448" />
+            <location filename="../../widgets/admin_window.py" line="242" />
+            <location filename="../../widgets/admin_window.py" line="274" />
+            <location filename="../../widgets/admin_window.py" line="379" />
+            <location filename="../../widgets/admin_window.py" line="454" />
             <source>Edit…</source>
             <translation>Sửa…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="259" />
-            <location filename="../../widgets/admin_window.py" line="284" />
+            <location filename="../../widgets/admin_window.py" line="265" />
+            <location filename="../../widgets/admin_window.py" line="290" />
             <source>User name</source>
             <translation>Tên đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="260" />
-            <location filename="../../widgets/admin_window.py" line="284" />
+            <location filename="../../widgets/admin_window.py" line="266" />
+            <location filename="../../widgets/admin_window.py" line="290" />
             <source>Full name</source>
             <translation>Họ và tên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="261" />
-            <location filename="../../widgets/admin_window.py" line="285" />
+            <location filename="../../widgets/admin_window.py" line="267" />
+            <location filename="../../widgets/admin_window.py" line="291" />
             <source>Unit</source>
             <translation>Đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="262" />
-            <location filename="../../widgets/admin_window.py" line="285" />
+            <location filename="../../widgets/admin_window.py" line="268" />
+            <location filename="../../widgets/admin_window.py" line="291" />
             <source>Role</source>
             <translation>Vai trò</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="263" />
+            <location filename="../../widgets/admin_window.py" line="269" />
             <source>Sessions</source>
             <translation>Phiên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="265" />
+            <location filename="../../widgets/admin_window.py" line="271" />
             <source>Search accounts</source>
             <translation>Tìm tài khoản</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="266" />
+            <location filename="../../widgets/admin_window.py" line="272" />
             <source>New account…</source>
             <translation>Thêm tài khoản…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="269" />
+            <location filename="../../widgets/admin_window.py" line="275" />
             <source>Reset password…</source>
             <translation>Đặt lại mật khẩu…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="273" />
+            <location filename="../../widgets/admin_window.py" line="279" />
             <source>End every session</source>
             <translation>Kết thúc mọi phiên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="288" />
+            <location filename="../../widgets/admin_window.py" line="294" />
             <source>Password</source>
             <translation>Mật khẩu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="288" />
+            <location filename="../../widgets/admin_window.py" line="294" />
             <source>must be changed at the next login</source>
             <translation>phải đổi ở lần đăng nhập tới</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="290" />
+            <location filename="../../widgets/admin_window.py" line="296" />
             <source>Open sessions</source>
             <translation>Phiên đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="293" />
+            <location filename="../../widgets/admin_window.py" line="299" />
             <source>None.</source>
             <translation>Không có.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="294" />
+            <location filename="../../widgets/admin_window.py" line="300" />
             <source>End session</source>
             <translation>Kết thúc phiên</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="297" />
+            <location filename="../../widgets/admin_window.py" line="303" />
             <source>Session %1</source>
             <translation>Phiên %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="298" />
+            <location filename="../../widgets/admin_window.py" line="304" />
             <source>since %1, until %2</source>
             <translation>từ %1 đến %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="350" />
+            <location filename="../../widgets/admin_window.py" line="356" />
             <source>The session has ended.</source>
             <translation>Phiên đã kết thúc.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="356" />
+            <location filename="../../widgets/admin_window.py" line="362" />
             <source>Every session of the account has ended.</source>
             <translation>Mọi phiên của tài khoản đã kết thúc.</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="363" />
-            <location filename="../../widgets/admin_window.py" line="386" />
+            <location filename="../../widgets/admin_window.py" line="369" />
+            <location filename="../../widgets/admin_window.py" line="392" />
             <source>System</source>
             <translation>Hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="364" />
-            <location filename="../../widgets/admin_window.py" line="395" />
+            <location filename="../../widgets/admin_window.py" line="370" />
+            <location filename="../../widgets/admin_window.py" line="401" />
             <source>Gateway</source>
             <translation>Gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="365" />
-            <location filename="../../widgets/admin_window.py" line="396" />
+            <location filename="../../widgets/admin_window.py" line="371" />
+            <location filename="../../widgets/admin_window.py" line="402" />
             <source>Credentials</source>
             <translation>Thông tin đăng nhập</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="367" />
+            <location filename="../../widgets/admin_window.py" line="373" />
             <source>Search cameras</source>
             <translation>Tìm camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="368" />
+            <location filename="../../widgets/admin_window.py" line="374" />
             <source>Add camera…</source>
             <translation>Thêm camera…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="370" />
+            <location filename="../../widgets/admin_window.py" line="376" />
             <source>Import CSV…</source>
             <translation>Nhập từ CSV…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="374" />
+            <location filename="../../widgets/admin_window.py" line="380" />
             <source>Privacy masks…</source>
             <translation>Vùng che riêng tư…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="387" />
+            <location filename="../../widgets/admin_window.py" line="393" />
             <source>Owner category</source>
             <translation>Loại chủ sở hữu</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="388" />
+            <location filename="../../widgets/admin_window.py" line="394" />
             <source>Location</source>
             <translation>Vị trí</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="389" />
+            <location filename="../../widgets/admin_window.py" line="395" />
             <source>Latitude</source>
             <translation>Vĩ độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="389" />
+            <location filename="../../widgets/admin_window.py" line="395" />
             <source>Longitude</source>
             <translation>Kinh độ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="390" />
+            <location filename="../../widgets/admin_window.py" line="396" />
             <source>Direction</source>
             <translation>Hướng</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="391" />
+            <location filename="../../widgets/admin_window.py" line="397" />
             <source>Main stream</source>
             <translation>Luồng chính</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="391" />
+            <location filename="../../widgets/admin_window.py" line="397" />
             <source>Sub stream</source>
             <translation>Luồng phụ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="392" />
+            <location filename="../../widgets/admin_window.py" line="398" />
             <source>ONVIF</source>
             <translation>ONVIF</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="393" />
+            <location filename="../../widgets/admin_window.py" line="399" />
             <source>PTZ</source>
             <translation>PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="393" />
+            <location filename="../../widgets/admin_window.py" line="399" />
             <source>yes</source>
             <translation>có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="393" />
+            <location filename="../../widgets/admin_window.py" line="399" />
             <source>no</source>
             <translation>không</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="394" />
+            <location filename="../../widgets/admin_window.py" line="400" />
             <source>Transport</source>
             <translation>Giao thức truyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="396" />
+            <location filename="../../widgets/admin_window.py" line="402" />
             <source>held by the gateway</source>
             <translation>gateway đang giữ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="397" />
-            <location filename="../../widgets/admin_window.py" line="398" />
+            <location filename="../../widgets/admin_window.py" line="403" />
+            <location filename="../../widgets/admin_window.py" line="404" />
             <source>none</source>
             <translation>không có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="398" />
+            <location filename="../../widgets/admin_window.py" line="404" />
             <source>Privacy masks</source>
             <translation>Vùng che riêng tư</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="429" />
+            <location filename="../../widgets/admin_window.py" line="435" />
             <source>never</source>
             <translation>chưa bao giờ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="433" />
-            <location filename="../../widgets/admin_window.py" line="440" />
+            <location filename="../../widgets/admin_window.py" line="439" />
+            <location filename="../../widgets/admin_window.py" line="446" />
             <source>RTSP</source>
             <translation>RTSP</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="435" />
+            <location filename="../../widgets/admin_window.py" line="441" />
             <source>Key</source>
             <translation>Khóa</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="435" />
+            <location filename="../../widgets/admin_window.py" line="441" />
             <source>reported</source>
             <translation>đã báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="436" />
+            <location filename="../../widgets/admin_window.py" line="442" />
             <source>not yet</source>
             <translation>chưa có</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="437" />
             <location filename="../../widgets/admin_window.py" line="443" />
+            <location filename="../../widgets/admin_window.py" line="449" />
             <source>Last heard</source>
             <translation>Liên lạc lần cuối</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="441" />
+            <location filename="../../widgets/admin_window.py" line="447" />
             <source>PTZ port</source>
             <translation>Cổng PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="442" />
+            <location filename="../../widgets/admin_window.py" line="448" />
             <source>Control</source>
             <translation>Điều khiển</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="445" />
+            <location filename="../../widgets/admin_window.py" line="451" />
             <source>Search gateways</source>
             <translation>Tìm gateway</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="446" />
+            <location filename="../../widgets/admin_window.py" line="452" />
             <source>Add gateway…</source>
             <translation>Thêm gateway…</translation>
         </message>
         <message>
-            <location filename="../../widgets/admin_window.py" line="520" />
+            <location filename="../../widgets/admin_window.py" line="526" />
             <source>Site administration…</source>
             <translation>Quản trị hệ thống…</translation>
         </message>
@@ -2515,6 +2526,39 @@
             <location filename="../../widgets/cases_panel.py" line="402" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>CatalogueTab</name>
+        <message>
+            <location filename="../../widgets/admin_catalogue.py" line="46" />
+            <source>The shareable-data catalogue (Art. 14): the public app shows only the traffic cameras and the kinds of traffic violation ticked here. A camera unticked leaves the public at once.</source>
+            <translation>Danh mục dữ liệu được chia sẻ (Điều 14): ứng dụng công khai chỉ hiển thị các camera giao thông và các loại vi phạm giao thông được đánh dấu ở đây. Camera bỏ đánh dấu sẽ bị gỡ khỏi công khai ngay.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_catalogue.py" line="54" />
+            <source>Traffic cameras the public may see</source>
+            <translation>Camera giao thông người dân được xem</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_catalogue.py" line="59" />
+            <source>Violations whose media may be published</source>
+            <translation>Loại vi phạm được công bố hình ảnh</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_catalogue.py" line="74" />
+            <source>Save the catalogue</source>
+            <translation>Lưu danh mục</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_catalogue.py" line="82" />
+            <source>Loading…</source>
+            <translation>Đang tải…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/admin_catalogue.py" line="122" />
+            <source>Saved: %1 camera(s), %2 kind(s) of violation.</source>
+            <translation>Đã lưu: %1 camera, %2 loại vi phạm.</translation>
         </message>
     </context>
     <context>

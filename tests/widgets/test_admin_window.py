@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTranslator, QUrl
+from PySide6.QtCore import Qt, QTranslator, QUrl
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from pytestqt.qtbot import QtBot
@@ -475,3 +475,35 @@ def test_privacy_masks_are_drawn_removed_and_saved_from_the_camera_panel(
                     timeout=20_000)
     dialog.reject()
     qtbot.waitUntil(lambda: window.dialog is None, timeout=5_000)
+
+
+def test_the_public_data_catalogue_is_kept_in_its_tab(
+        start: Any, qtbot: QtBot, admin_client: BackendClient) -> None:
+    """Only traffic cameras and traffic violations are offered; a tick saved is in the server's
+    catalogue, an untick takes it out again (the catalogue is put back as it was)."""
+    window = open_admin(start("ioc.admin"), qtbot)
+    tab = window.catalogue_tab
+    before = admin_client.public_catalogue()
+    traffic = [c for c in admin_client.admin_cameras() if c.system == "traffic" and c.is_active]
+    qtbot.waitUntil(lambda: tab.camera_list.count() == len(traffic), timeout=20_000)
+    offered = {tab.kind_list.item(i).data(Qt.ItemDataRole.UserRole)
+               for i in range(tab.kind_list.count())}
+    assert offered == {"red_light", "lane", "stopping_parking", "other_traffic"}
+    rows = {tab.camera_list.item(i).data(Qt.ItemDataRole.UserRole): tab.camera_list.item(i)
+            for i in range(tab.camera_list.count())}
+    qtbot.waitUntil(lambda: {k for k, item in rows.items()
+                             if item.checkState() == Qt.CheckState.Checked}
+                    == set(before.camera_ids), timeout=20_000)
+    try:
+        unlisted = next(c.id for c in traffic if c.id not in before.camera_ids)
+        rows[unlisted].setCheckState(Qt.CheckState.Checked)
+        for i in range(tab.kind_list.count()):
+            if tab.kind_list.item(i).data(Qt.ItemDataRole.UserRole) == "lane":
+                tab.kind_list.item(i).setCheckState(Qt.CheckState.Unchecked)
+        tab.save_button.click()
+        qtbot.waitUntil(lambda: "Saved" in tab.status_label.text(), timeout=20_000)
+        after = admin_client.public_catalogue()
+        assert set(after.camera_ids) == set(before.camera_ids) | {unlisted}
+        assert "lane" not in after.violation_kinds
+    finally:
+        admin_client.set_public_catalogue(before.camera_ids, before.violation_kinds)

@@ -323,8 +323,26 @@ def _public(base_url: str, path: str) -> Any:
         return json.loads(reply.read())
 
 
+@pytest.fixture
+def catalogued(backend_url: str) -> Iterator[int]:
+    """A traffic camera not public yet, entered in the catalogue by an administrator (the
+    catalogue is put back as it was afterwards)."""
+    admin = BackendClient(backend_url)
+    admin.login("ioc.admin", "demo")
+    before = admin.public_catalogue()
+    public = {c["id"] for c in _public(backend_url, "/cameras")}
+    extra = next(c.id for c in admin.admin_cameras() if c.system == "traffic" and c.is_active
+                 and c.id not in before.camera_ids and c.id not in public)
+    admin.set_public_catalogue([*before.camera_ids, extra], before.violation_kinds)
+    try:
+        yield extra
+    finally:
+        admin.set_public_catalogue(before.camera_ids, before.violation_kinds)
+        admin.close()
+
+
 def test_public_cameras_dialog_publishes_exactly_the_ticked_cameras(
-        backend_url: str, open_main: Any, qtbot: QtBot) -> None:
+        backend_url: str, open_main: Any, qtbot: QtBot, catalogued: int) -> None:
     """On the eight-camera backend (the demo publishes some already): the Operations menu's
     "Public cameras…" shows the server's flags; a tick and an untick each change exactly that
     camera on the unauthenticated ``/public/v1/cameras``; nothing but the allow-list leaves."""
@@ -340,8 +358,11 @@ def test_public_cameras_dialog_publishes_exactly_the_ticked_cameras(
         return {c["id"] for c in _public(backend_url, "/cameras")}
 
     before = public_ids()
-    assert cameras.checked_ids() == before and len(cameras.rows()) > len(before) + 1
+    # only the catalogue's cameras are offered
+    assert cameras.checked_ids() == before and {r.id for r in cameras.rows()} == before | {
+        catalogued}
     marked = next(r for r in cameras.rows() if not r.public)
+    assert marked.id == catalogued
     taken_back = next((r for r in cameras.rows() if r.public), None)
 
     def toggle(camera_id: int, state: Qt.CheckState) -> None:
@@ -379,7 +400,8 @@ def test_public_cameras_dialog_publishes_exactly_the_ticked_cameras(
 
 
 def test_a_refused_tick_is_put_back_and_told(backend_url: str, ops: Ops,
-                                             messages: MessageBridge, qtbot: QtBot) -> None:
+                                             messages: MessageBridge, qtbot: QtBot,
+                                             catalogued: int) -> None:
     """The dialog on a unit that may not publish (city police; the menu does not offer it to
     them): the server's 403 is shown and the box shows the server's flag again."""
     police = BackendClient(backend_url)
