@@ -118,6 +118,8 @@ CALLS: dict[str, list[Call]] = {
                   for action in CaseAction],
     "publish_case": [lambda c: c.publish_case(6, "title", 5)],
     "unpublish_case": [lambda c: c.unpublish_case(6)],
+    "download_case_package": [lambda c: c.download_case_package(
+        6, DOWNLOADS / "package.zip", purpose="chuyển Công an thành phố")],
     "incidents": [lambda c: c.incidents(IncidentState.OPEN), lambda c: c.incidents(),
                   lambda c: c.incidents(IncidentState.OPEN, IncidentCategory.SERVER)],
     "report_incident": [lambda c: c.report_incident(3, IncidentKind.OFFLINE, "n"),
