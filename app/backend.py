@@ -390,11 +390,35 @@ class BackendClient(BackendApi):
         ``progress(done, total)`` is called from this thread (total 0 when unknown);
         ``cancelled()`` is polled between chunks and ends the download with
         :class:`DownloadCancelled`."""
+        headers, done = self._stream_to(f"/clips/{int(request_id)}/download", destination,
+                                        progress=progress, cancelled=cancelled,
+                                        chunk_size=chunk_size)
+        log.info("clip %d downloaded: %d bytes", request_id, done)
+        return str(headers.get("X-Clip-SHA256") or "")
+
+    def download_case_package(self, case_id: int, destination: Path, *, purpose: str,
+                              progress: Callable[[int, int], None] | None = None,
+                              cancelled: Callable[[], bool] | None = None) -> str:
+        """Stream case ``case_id``'s evidence package (a ZIP a recipient checks without
+        iocwall) into ``destination`` as :meth:`download_clip` does; ``purpose``: what it is
+        for (the audit keeps it). Returns the server's ``X-Package-SHA256``."""
+        headers, done = self._stream_to(f"/cases/{int(case_id)}/package", destination,
+                                        params={"purpose": purpose}, progress=progress,
+                                        cancelled=cancelled)
+        log.info("case %d evidence package downloaded: %d bytes", case_id, done)
+        return str(headers.get("X-Package-SHA256") or "")
+
+    def _stream_to(self, path: str, destination: Path, *,
+                   params: dict[str, Any] | None = None,
+                   progress: Callable[[int, int], None] | None = None,
+                   cancelled: Callable[[], bool] | None = None,
+                   chunk_size: int = 256 * 1024) -> tuple[Any, int]:
+        """A file answer streamed to ``destination`` whole or not at all: (headers, bytes)."""
         from app.clips import DownloadCancelled
 
         destination = Path(destination)
         destination.parent.mkdir(parents=True, exist_ok=True)
-        response = self._request("GET", f"/clips/{int(request_id)}/download", stream=True)
+        response = self._request("GET", path, params=params, stream=True)
         fd, part_name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part",
                                          dir=destination.parent)
         part = Path(part_name)
@@ -422,8 +446,7 @@ class BackendClient(BackendApi):
         finally:
             response.close()
             part.unlink(missing_ok=True)
-        log.info("clip %d downloaded: %d bytes", request_id, done)
-        return str(response.headers.get("X-Clip-SHA256") or "")
+        return response.headers, done
 
     def close(self) -> None:
         self._http.close()

@@ -18,6 +18,8 @@ Signals (CaseService):
     case_changed(object): a ``Case`` the user opened or acted on (the server's answer).
     action_failed(str): an open/step/add-clip failed; the server's readable message.
     sources_loaded(list, list): ``(bookmarks, clip requests)`` to open a case from.
+    package_saved(int, str, str): ``(case id, file, SHA-256)``: a case's evidence package
+        was saved whole.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
@@ -70,6 +73,7 @@ class CaseBackend(Protocol):
                   step: StepInput | None = None) -> Case: ...
     def bookmarks(self, where: BookmarkFilter) -> tuple[int, list[Bookmark]]: ...
     def clips(self, box: str = ClipBox.ALL) -> list[ClipRequest]: ...
+    def download_case_package(self, case_id: int, destination: Path, *, purpose: str) -> str: ...
 
 
 # the step column each action fills (``Case.steps``)
@@ -162,6 +166,7 @@ class CaseService(QObject):
     case_changed = Signal(object)
     action_failed = Signal(str)
     sources_loaded = Signal(list, list)
+    package_saved = Signal(int, str, str)
 
     def __init__(self, backend: CaseBackend, ops: Ops, messages: MessageBridge,
                  parent: QObject | None = None, *, poll_interval_ms: int = POLL_INTERVAL_MS
@@ -277,6 +282,24 @@ class CaseService(QObject):
     def _on_action_failed(self, error: BaseException) -> None:
         self.action_failed.emit(report_action_failure(self._messages, log,
                                                       _tr("Violation case: %1"), error))
+
+    # -- the evidence package ------------------------------------------------------------------
+    def download_package(self, case_id: int, destination: Path, purpose: str) -> Op[str]:
+        """Save case ``case_id``'s evidence package (one ZIP, checked by its recipient with
+        ``sha256sum`` and ``openssl``) to ``destination``; ``purpose`` goes to the audit log.
+        ``package_saved`` on success; a failure leaves no file and reaches ``action_failed``."""
+        destination = Path(destination)
+        return (self._ops.run(functools.partial(self._backend.download_case_package, case_id,
+                                                destination, purpose=purpose),
+                              label=_tr("Evidence package"), owner=self)
+                .success(lambda sha256: self._on_package(case_id, destination, sha256))
+                .failure(self._on_action_failed))
+
+    def _on_package(self, case_id: int, destination: Path, sha256: str) -> None:
+        log.info("case %d evidence package saved to %s", case_id, destination)
+        self._messages.info(arg(_tr("Evidence package of case #%1 saved to %2 (SHA-256 %3)"),
+                                case_id, str(destination), sha256))
+        self.package_saved.emit(case_id, str(destination), sha256)
 
     # -- where cases come from -----------------------------------------------------------------
     def load_sources(self) -> Op[Any]:

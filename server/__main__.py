@@ -204,7 +204,7 @@ def _gateway_token_key() -> int:
 def _audit_verify() -> int:
     from sqlalchemy import inspect
 
-    from server import audit
+    from server import audit_anchors
     from server.config import Settings
     from server.db import make_engine, make_sessionmaker
 
@@ -215,7 +215,7 @@ def _audit_verify() -> int:
             print("BROKEN: no audit log in this database (not migrated?)")
             return 2
         with make_sessionmaker(engine)() as session:
-            result = audit.verify(session)
+            result = audit_anchors.verify(session, settings)
     finally:
         engine.dispose()
     if result.ok:

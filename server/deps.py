@@ -26,6 +26,7 @@ from server.security import Passwords, SecretBox, token_hash
 from server.services import VisibleCamera, user_context, visible_camera
 
 if TYPE_CHECKING:
+    from server.audit_anchors import AuditAnchoring
     from server.clip_requests import ClipWorker
     from server.clocks import ClockWatch
     from server.gateway_fleet import GatewaySync, UpstreamState
@@ -60,6 +61,7 @@ class Runtime:
     redactor: Redactor | None = None  # blurs clips proposed for publication
     public_limiter: RateLimiter | None = None  # /public/v1 (server.public)
     login_addresses: AddressLimiter | None = None  # failed logins per address
+    audit_anchors: AuditAnchoring | None = None  # signs the audit chain's tip (lifespan)
 
     def upstream(self, camera_id: int, stream: str) -> UpstreamState | None:
         """What the camera's gateway last said of its connection to the stream (None: not

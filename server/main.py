@@ -17,6 +17,7 @@ from server.api.guards import RequestGuard
 from server.api.main import api_router
 from server.api.public import public_router
 from server.api.versions import VersionGuard
+from server.audit_anchors import AuditAnchoring
 from server.clip_requests import ClipWorker
 from server.clocks import ClockWatch
 from server.clocks import state_check as clocks_state_check
@@ -94,6 +95,9 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
     if settings.record:
         runtime.recorder = Recorder(runtime.sessions, settings, runtime.stream_key, clock=clock)
 
+    # the audit chain's tip signed every 10 minutes and at shutdown (a cut tail shows)
+    anchoring = AuditAnchoring(runtime.sessions, settings, runtime.signer, clock)
+    runtime.audit_anchors = anchoring
     storage = StorageWatch(runtime.sessions, [settings.data_dir, settings.recordings_root],
                            settings.disk_alert_percent, clock)
 
@@ -114,6 +118,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
             runtime.redactor.start()
         state_check.start()
         storage.start()
+        anchoring.start()
         try:
             yield
         finally:
@@ -131,6 +136,8 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
                 runtime.gateway_sync.stop()
             if runtime.gateway_supervisor is not None:
                 runtime.gateway_supervisor.stop()
+            # last: what the work above audited while stopping is in the final anchor
+            anchoring.stop()
 
     app = FastAPI(
         lifespan=lifespan,

@@ -252,6 +252,23 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditAnchor(Base):
+    """The chain's tip signed with the evidence key (``server.audit_anchors``): ``body`` is the
+    canonical JSON the signature covers, exactly as signed; the other columns repeat it for
+    queries and are never trusted over it. Each anchor is appended to a file outside the
+    database too."""
+
+    __tablename__ = "audit_anchors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer, index=True)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    key_id: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str] = mapped_column(String(200), unique=True)  # base64 Ed25519
+
+
 class Layout(Base):
     """A saved wall layout of one user, private or shared (read-only) with the owner's unit.
 

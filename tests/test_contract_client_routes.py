@@ -125,6 +125,8 @@ CALLS: dict[str, list[Call]] = {
     "publication_step": [(lambda c, s=step: c.publication_step(4, s, "text"))
                          for step in ("review", "approve", "reject", "withdraw")],
     "publication_frame": [lambda c: c.publication_frame(5, 1.5)],
+    "download_case_package": [lambda c: c.download_case_package(
+        6, DOWNLOADS / "package.zip", purpose="chuyển Công an thành phố")],
     "incidents": [lambda c: c.incidents(IncidentState.OPEN), lambda c: c.incidents(),
                   lambda c: c.incidents(IncidentState.OPEN, IncidentCategory.SERVER)],
     "report_incident": [lambda c: c.report_incident(3, IncidentKind.OFFLINE, "n"),

@@ -8,6 +8,7 @@ dialog open on the server's refusal (``show_error``). Dialogs are opened with ``
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
@@ -15,8 +16,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
     QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -26,6 +33,7 @@ from app.clips import ClipRequest, range_text
 from app.i18n import arg
 from common.vocabulary import CaseAction, CaseKind, CaseState, DeadlineStatus, DecisionKind
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
+from widgets.export_purpose import export_purpose, purpose_edit
 from widgets.forms import form_footer
 
 STATUS_COLOURS = {
@@ -294,3 +302,61 @@ class AddClipDialog(QDialog):
     def clip_id(self) -> int | None:
         value = self.clip_combo.currentData()
         return int(value) if value is not None else None
+
+
+class PackageDialog(QDialog):
+    """Art. 11.3, 12.2: a case's evidence as one file for its recipient — what it is for (kept
+    in the audit log) and where to save it. OK is the caller's to connect (the dialog closes
+    once the package is saved; an error shows in it)."""
+
+    def __init__(self, case: Case, directory: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(arg(self.tr("Evidence package of case #%1"), case.id))
+        self.setMinimumWidth(560)
+        outer = QVBoxLayout(self)
+        hint = QLabel(self.tr(
+            "One ZIP file with the evidence clips, their signed manifests, the case record, the "
+            "letters and the site's public keys. The recipient checks it without iocwall "
+            "(sha256sum -c SHA256SUMS, then openssl)."))
+        hint.setWordWrap(True)
+        outer.addWidget(hint)
+        form = QFormLayout()
+        outer.addLayout(form)
+        self.purpose_edit = purpose_edit()
+        form.addRow(self.tr("Purpose"), self.purpose_edit)
+        self.path_edit = QLineEdit(str(Path(directory) / f"goi-chung-cu-vu-{case.id}.zip"))
+        self.path_edit.setObjectName("packagePath")
+        browse = QPushButton(self.tr("Choose…"))
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        form.addRow(self.tr("Save as"), row)
+        self.error_label, self.buttons = form_footer(self, form, self.tr("Export"))
+
+    def _browse(self) -> None:
+        chooser = QFileDialog(self, self.tr("Save the evidence package"), self.path_edit.text(),
+                              self.tr("ZIP files (*.zip)"))
+        chooser.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        chooser.setDefaultSuffix("zip")
+        chooser.fileSelected.connect(self.path_edit.setText)
+        chooser.open()  # never a nested event loop: polling goes on
+
+    def purpose(self) -> str | None:
+        """The purpose typed, or None after saying in the dialog that one is needed."""
+        found = export_purpose(self.purpose_edit, self.error_label)
+        if found is None:
+            self.error_label.show()
+        return found
+
+    def destination(self) -> Path | None:
+        text = self.path_edit.text().strip()
+        if not text:
+            self.show_error(self.tr("Choose where to save the package."))
+            return None
+        return Path(text)
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+        self.buttons.setEnabled(True)

@@ -22,6 +22,7 @@ import functools
 import html
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QPushButton, QTableWidgetItem, QWidget
@@ -38,13 +39,14 @@ from widgets.case_dialogs import (
     AddClipDialog,
     CaseTexts,
     OpenCaseDialog,
+    PackageDialog,
     StepDialog,
 )
 from widgets.list_detail import Action, Column, ListDetailPanel, always
 from widgets.publication_dialogs import ProposeDialog
 
 __all__ = ["STATUS_COLOURS", "AddClipDialog", "CaseTexts", "CasesPanel", "OpenCaseDialog",
-           "ProposeDialog", "StepDialog"]
+           "PackageDialog", "ProposeDialog", "StepDialog"]
 
 _PLACEHOLDER = re.compile(r"%(\d)")
 
@@ -101,6 +103,9 @@ class CasesPanel(ListDetailPanel[Case]):
         self.open_dialog: OpenCaseDialog | None = None
         self._publications = publications
         self.publish_dialog: ProposeDialog | None = None
+        self.package_dialog: PackageDialog | None = None
+        # where packages are saved unless the user picks another folder
+        self.package_directory = Path.home()
         assert self.detail is not None
         self.detail.setObjectName("caseDetail")
 
@@ -133,6 +138,10 @@ class CasesPanel(ListDetailPanel[Case]):
         self.publish_button = self.add_action(Action(
             "publish", self.tr("Propose for publication…"), self.ask_publish,
             lambda c: c is not None and not c.public, shown=publications is not None))
+        # Art. 11.3, 12.2: the evidence as one file its recipient checks without iocwall
+        self.package_button = self.add_action(Action(
+            "package", self.tr("Export evidence package…"), self.ask_package,
+            lambda c: c is not None))
         self.action_buttons: dict[str, QPushButton] = {}
         for action in CaseAction:
             key = action.value
@@ -149,6 +158,7 @@ class CasesPanel(ListDetailPanel[Case]):
         if publications is not None:
             publications.publication_changed.connect(self._on_publication)
             publications.action_failed.connect(self._on_publication_failed)
+        service.package_saved.connect(self._on_package_saved)
         self.update_selection()
 
     # -- list ------------------------------------------------------------------------------------
@@ -401,6 +411,38 @@ class CasesPanel(ListDetailPanel[Case]):
             self.open_dialog = None
         self.show_status(arg(self.tr("Case #%1: %2"), case.id, self.texts.state(case.state)))
 
+    # -- the evidence package --------------------------------------------------------------------
+    def ask_package(self) -> None:
+        case = self.selected()
+        if case is None:
+            return
+        if self.package_dialog is not None:
+            self.package_dialog.close()
+        dialog = PackageDialog(case, self.package_directory, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.buttons.accepted.connect(lambda: self._send_package(case, dialog))
+        dialog.finished.connect(lambda _r: self._package_closed(dialog))
+        self.package_dialog = dialog
+        dialog.open()
+
+    def _package_closed(self, dialog: PackageDialog) -> None:
+        if self.package_dialog is dialog:
+            self.package_dialog = None
+
+    def _send_package(self, case: Case, dialog: PackageDialog) -> None:
+        purpose = dialog.purpose()
+        destination = dialog.destination() if purpose is not None else None
+        if purpose is None or destination is None:
+            return
+        dialog.buttons.setEnabled(False)  # the dialog stays open on an error
+        self.package_directory = destination.parent
+        self._service.download_package(case.id, destination, purpose)
+
+    def _on_package_saved(self, _case_id: int, path: str, _sha256: str) -> None:
+        self.status_label.setText(arg(self.tr("Evidence package saved: %1"), path))
+        if self.package_dialog is not None:
+            self.package_dialog.accept()
+
     def _on_failed(self, text: str) -> None:
         self.show_error(text)
         # a refusal often means this view is stale (another desk acted): read the cases again,
@@ -408,3 +450,5 @@ class CasesPanel(ListDetailPanel[Case]):
         self._service.refresh()
         if self.open_dialog is not None:
             self.open_dialog.show_error(text)
+        if self.package_dialog is not None:
+            self.package_dialog.show_error(text)

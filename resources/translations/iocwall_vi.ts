@@ -403,17 +403,17 @@
     <context>
         <name>AddClipDialog</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="275" />
+            <location filename="../../widgets/case_dialogs.py" line="283" />
             <source>Add evidence to case #%1</source>
             <translation>Bổ sung chứng cứ cho vụ việc #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="282" />
+            <location filename="../../widgets/case_dialogs.py" line="290" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="285" />
+            <location filename="../../widgets/case_dialogs.py" line="293" />
             <source>Clip request</source>
             <translation>Yêu cầu trích xuất</translation>
         </message>
@@ -2141,261 +2141,261 @@
     <context>
         <name>CaseTexts</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="46" />
+            <location filename="../../widgets/case_dialogs.py" line="54" />
             <source>Case opened</source>
             <translation>Đã mở vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="47" />
+            <location filename="../../widgets/case_dialogs.py" line="55" />
             <source>Evidence clip added</source>
             <translation>Đã bổ sung đoạn trích làm chứng cứ</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="48" />
-            <location filename="../../widgets/case_dialogs.py" line="104" />
+            <location filename="../../widgets/case_dialogs.py" line="56" />
+            <location filename="../../widgets/case_dialogs.py" line="112" />
             <source>Sent to city police</source>
             <translation>Đã chuyển Công an thành phố</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="49" />
-            <location filename="../../widgets/case_dialogs.py" line="105" />
+            <location filename="../../widgets/case_dialogs.py" line="57" />
+            <location filename="../../widgets/case_dialogs.py" line="113" />
             <source>Verification concluded</source>
             <translation>Đã kết luận xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="50" />
-            <location filename="../../widgets/case_dialogs.py" line="106" />
+            <location filename="../../widgets/case_dialogs.py" line="58" />
+            <location filename="../../widgets/case_dialogs.py" line="114" />
             <source>Conclusion reported to the IOC</source>
             <translation>Đã báo cáo kết luận về Trung tâm IOC</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="51" />
-            <location filename="../../widgets/case_dialogs.py" line="96" />
-            <location filename="../../widgets/case_dialogs.py" line="108" />
+            <location filename="../../widgets/case_dialogs.py" line="59" />
+            <location filename="../../widgets/case_dialogs.py" line="104" />
+            <location filename="../../widgets/case_dialogs.py" line="116" />
             <source>Violator identified</source>
             <translation>Đã xác định người vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="52" />
-            <location filename="../../widgets/case_dialogs.py" line="109" />
+            <location filename="../../widgets/case_dialogs.py" line="60" />
+            <location filename="../../widgets/case_dialogs.py" line="117" />
             <source>Record of violation made</source>
             <translation>Đã lập biên bản vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="53" />
-            <location filename="../../widgets/case_dialogs.py" line="99" />
-            <location filename="../../widgets/case_dialogs.py" line="110" />
+            <location filename="../../widgets/case_dialogs.py" line="61" />
+            <location filename="../../widgets/case_dialogs.py" line="107" />
+            <location filename="../../widgets/case_dialogs.py" line="118" />
             <source>Record handed over</source>
             <translation>Đã chuyển biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="54" />
-            <location filename="../../widgets/case_dialogs.py" line="100" />
+            <location filename="../../widgets/case_dialogs.py" line="62" />
+            <location filename="../../widgets/case_dialogs.py" line="108" />
             <source>Penalty decided</source>
             <translation>Đã ra quyết định xử phạt</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="55" />
+            <location filename="../../widgets/case_dialogs.py" line="63" />
             <source>Case closed</source>
             <translation>Đã kết thúc vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="56" />
+            <location filename="../../widgets/case_dialogs.py" line="64" />
             <source>Made public</source>
             <translation>Đã công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="57" />
+            <location filename="../../widgets/case_dialogs.py" line="65" />
             <source>Withdrawn from the public</source>
             <translation>Đã thôi công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="68" />
+            <location filename="../../widgets/case_dialogs.py" line="76" />
             <source>Red light</source>
             <translation>Vượt đèn đỏ</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="69" />
+            <location filename="../../widgets/case_dialogs.py" line="77" />
             <source>Wrong lane</source>
             <translation>Đi sai làn đường</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="70" />
+            <location filename="../../widgets/case_dialogs.py" line="78" />
             <source>Stopping / parking</source>
             <translation>Dừng, đỗ xe sai quy định</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="71" />
+            <location filename="../../widgets/case_dialogs.py" line="79" />
             <source>Other traffic violation</source>
             <translation>Vi phạm giao thông khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="72" />
+            <location filename="../../widgets/case_dialogs.py" line="80" />
             <source>Public order</source>
             <translation>Trật tự công cộng</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="73" />
+            <location filename="../../widgets/case_dialogs.py" line="81" />
             <source>Other</source>
             <translation>Khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="76" />
+            <location filename="../../widgets/case_dialogs.py" line="84" />
             <source>opened</source>
             <translation>đã mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="77" />
+            <location filename="../../widgets/case_dialogs.py" line="85" />
             <source>sent to police</source>
             <translation>đã chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="78" />
+            <location filename="../../widgets/case_dialogs.py" line="86" />
             <source>verified</source>
             <translation>đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="79" />
+            <location filename="../../widgets/case_dialogs.py" line="87" />
             <source>conclusion reported</source>
             <translation>đã báo cáo kết luận</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="81" />
+            <location filename="../../widgets/case_dialogs.py" line="89" />
             <source>record made</source>
             <translation>đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="82" />
+            <location filename="../../widgets/case_dialogs.py" line="90" />
             <source>decided</source>
             <translation>đã ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="83" />
+            <location filename="../../widgets/case_dialogs.py" line="91" />
             <source>closed</source>
             <translation>đã kết thúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="86" />
+            <location filename="../../widgets/case_dialogs.py" line="94" />
             <source>due</source>
             <translation>còn hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="87" />
+            <location filename="../../widgets/case_dialogs.py" line="95" />
             <source>due soon</source>
             <translation>sắp đến hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="88" />
+            <location filename="../../widgets/case_dialogs.py" line="96" />
             <source>overdue</source>
             <translation>quá hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="89" />
+            <location filename="../../widgets/case_dialogs.py" line="97" />
             <source>done</source>
             <translation>đã xong</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="90" />
+            <location filename="../../widgets/case_dialogs.py" line="98" />
             <source>done late</source>
             <translation>xong nhưng trễ hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="93" />
+            <location filename="../../widgets/case_dialogs.py" line="101" />
             <source>Send to police</source>
             <translation>Chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="94" />
+            <location filename="../../widgets/case_dialogs.py" line="102" />
             <source>Verified</source>
             <translation>Đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="95" />
+            <location filename="../../widgets/case_dialogs.py" line="103" />
             <source>Report conclusion</source>
             <translation>Báo cáo kết luận</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="98" />
+            <location filename="../../widgets/case_dialogs.py" line="106" />
             <source>Record made</source>
             <translation>Đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="101" />
+            <location filename="../../widgets/case_dialogs.py" line="109" />
             <source>Close</source>
             <translation>Kết thúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="111" />
+            <location filename="../../widgets/case_dialogs.py" line="119" />
             <source>Penalty decision</source>
             <translation>Quyết định xử phạt</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="112" />
+            <location filename="../../widgets/case_dialogs.py" line="120" />
             <source>Closed</source>
             <translation>Kết thúc vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="115" />
+            <location filename="../../widgets/case_dialogs.py" line="123" />
             <source>Send to city police (5 working days)</source>
             <translation>Chuyển Công an thành phố (5 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="117" />
+            <location filename="../../widgets/case_dialogs.py" line="125" />
             <source>Verify (1 month, 2 if complex)</source>
             <translation>Xác minh (1 tháng, phức tạp 2 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="118" />
+            <location filename="../../widgets/case_dialogs.py" line="126" />
             <source>Report the conclusion (5 working days)</source>
             <translation>Báo cáo kết luận (5 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="120" />
+            <location filename="../../widgets/case_dialogs.py" line="128" />
             <source>Record of violation (3 working days)</source>
             <translation>Lập biên bản vi phạm (3 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="121" />
+            <location filename="../../widgets/case_dialogs.py" line="129" />
             <source>Hand the record over (24 hours)</source>
             <translation>Chuyển biên bản (24 giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="122" />
+            <location filename="../../widgets/case_dialogs.py" line="130" />
             <source>Decision (7 working days)</source>
             <translation>Ra quyết định (7 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="123" />
+            <location filename="../../widgets/case_dialogs.py" line="131" />
             <source>Decision, transferred (10 working days)</source>
             <translation>Ra quyết định, chuyển hồ sơ (10 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="125" />
+            <location filename="../../widgets/case_dialogs.py" line="133" />
             <source>Decision, explanation requested (1 month)</source>
             <translation>Ra quyết định, có giải trình (1 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="127" />
+            <location filename="../../widgets/case_dialogs.py" line="135" />
             <source>Decision, especially complex (2 months)</source>
             <translation>Ra quyết định, đặc biệt phức tạp (2 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="131" />
+            <location filename="../../widgets/case_dialogs.py" line="139" />
             <source>Simple (7 working days)</source>
             <translation>Đơn giản (7 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="132" />
+            <location filename="../../widgets/case_dialogs.py" line="140" />
             <source>Transferred (10 working days)</source>
             <translation>Chuyển hồ sơ (10 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="134" />
+            <location filename="../../widgets/case_dialogs.py" line="142" />
             <source>Explanation or verification (1 month)</source>
             <translation>Giải trình hoặc xác minh (1 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="136" />
+            <location filename="../../widgets/case_dialogs.py" line="144" />
             <source>Especially complex (2 months)</source>
             <translation>Đặc biệt phức tạp (2 tháng)</translation>
         </message>
@@ -2403,129 +2403,139 @@
     <context>
         <name>CasesPanel</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="108" />
+            <location filename="../../widgets/cases_panel.py" line="113" />
             <source>All states</source>
             <translation>Mọi trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="112" />
+            <location filename="../../widgets/cases_panel.py" line="117" />
             <source>All violations</source>
             <translation>Mọi hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="116" />
-            <location filename="../../widgets/cases_panel.py" line="176" />
+            <location filename="../../widgets/cases_panel.py" line="121" />
+            <location filename="../../widgets/cases_panel.py" line="186" />
             <source>All wards</source>
             <translation>Mọi phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="118" />
+            <location filename="../../widgets/cases_panel.py" line="123" />
             <source>Any deadline</source>
             <translation>Mọi thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="72" />
-            <location filename="../../widgets/cases_panel.py" line="121" />
+            <location filename="../../widgets/cases_panel.py" line="74" />
+            <location filename="../../widgets/cases_panel.py" line="126" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="71" />
-            <location filename="../../widgets/cases_panel.py" line="122" />
+            <location filename="../../widgets/cases_panel.py" line="73" />
+            <location filename="../../widgets/cases_panel.py" line="127" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="70" />
-            <location filename="../../widgets/cases_panel.py" line="123" />
+            <location filename="../../widgets/cases_panel.py" line="72" />
+            <location filename="../../widgets/cases_panel.py" line="128" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="68" />
+            <location filename="../../widgets/cases_panel.py" line="70" />
             <source>#</source>
             <translation>#</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="69" />
+            <location filename="../../widgets/cases_panel.py" line="71" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="73" />
+            <location filename="../../widgets/cases_panel.py" line="75" />
             <source>Detected (UTC+7)</source>
             <translation>Phát hiện (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="74" />
+            <location filename="../../widgets/cases_panel.py" line="76" />
             <source>Next deadline (UTC+7)</source>
             <translation>Hạn gần nhất (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="75" />
-            <location filename="../../widgets/cases_panel.py" line="124" />
+            <location filename="../../widgets/cases_panel.py" line="77" />
+            <location filename="../../widgets/cases_panel.py" line="129" />
             <source>Deadline</source>
             <translation>Thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="128" />
+            <location filename="../../widgets/cases_panel.py" line="133" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="130" />
+            <location filename="../../widgets/cases_panel.py" line="135" />
             <source>Add evidence clip…</source>
             <translation>Bổ sung đoạn trích làm chứng cứ…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="134" />
+            <location filename="../../widgets/cases_panel.py" line="139" />
             <source>Propose for publication…</source>
             <translation>Đề xuất công bố…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="234" />
+            <location filename="../../widgets/cases_panel.py" line="143" />
+            <source>Export evidence package…</source>
+            <translation>Xuất gói chứng cứ…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="244" />
             <source>done %1</source>
             <translation>xong %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="247" />
+            <location filename="../../widgets/cases_panel.py" line="257" />
             <source>clip #%1</source>
             <translation>đoạn trích #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="270" />
+            <location filename="../../widgets/cases_panel.py" line="280" />
             <source>%1 (UTC+7): %2, by %3</source>
             <translation>%1 (UTC+7): %2, người thực hiện: %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="273" />
+            <location filename="../../widgets/cases_panel.py" line="283" />
             <source>%1 (UTC+7): %2</source>
             <translation>%1 (UTC+7): %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="284" />
+            <location filename="../../widgets/cases_panel.py" line="294" />
             <source>Loading bookmarks and clip requests…</source>
             <translation>Đang tải đánh dấu và yêu cầu trích xuất…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="321" />
+            <location filename="../../widgets/cases_panel.py" line="331" />
             <source>Give the public a title (at least 3 characters).</source>
             <translation>Nhập tiêu đề công khai (ít nhất 3 ký tự).</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="334" />
+            <location filename="../../widgets/cases_panel.py" line="344" />
             <source>Proposed for publication: it is blurred, then reviewed and approved in the Publications panel.</source>
             <translation>Đã đề xuất công bố: clip được làm mờ, sau đó được kiểm tra và phê duyệt trong bảng Công bố.</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="380" />
+            <location filename="../../widgets/cases_panel.py" line="390" />
             <source>Choose a bookmark or a clip request.</source>
             <translation>Hãy chọn một đánh dấu hoặc một yêu cầu trích xuất.</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="402" />
+            <location filename="../../widgets/cases_panel.py" line="412" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="442" />
+            <source>Evidence package saved: %1</source>
+            <translation>Đã lưu gói chứng cứ: %1</translation>
         </message>
     </context>
     <context>
@@ -3811,42 +3821,42 @@
     <context>
         <name>OpenCaseDialog</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="163" />
+            <location filename="../../widgets/case_dialogs.py" line="171" />
             <source>Open a violation case</source>
             <translation>Mở vụ việc vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="169" />
+            <location filename="../../widgets/case_dialogs.py" line="177" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="176" />
+            <location filename="../../widgets/case_dialogs.py" line="184" />
             <source>Bookmark #%1: %2, %3 %4</source>
             <translation>Đánh dấu #%1: %2, %3 %4</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="180" />
+            <location filename="../../widgets/case_dialogs.py" line="188" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="188" />
+            <location filename="../../widgets/case_dialogs.py" line="196" />
             <source>From</source>
             <translation>Từ</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="189" />
+            <location filename="../../widgets/case_dialogs.py" line="197" />
             <source>Detected at another time (UTC+7)</source>
             <translation>Phát hiện vào thời điểm khác (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="197" />
+            <location filename="../../widgets/case_dialogs.py" line="205" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="198" />
+            <location filename="../../widgets/case_dialogs.py" line="206" />
             <source>Open case</source>
             <translation>Mở vụ việc</translation>
         </message>
@@ -3927,6 +3937,54 @@
             <location filename="../../widgets/operations.py" line="293" />
             <source>Report a fault on the selected tile…</source>
             <translation>Báo lỗi camera ở ô đang chọn…</translation>
+        </message>
+    </context>
+    <context>
+        <name>PackageDialog</name>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="314" />
+            <source>Evidence package of case #%1</source>
+            <translation>Gói chứng cứ của vụ việc #%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="318" />
+            <source>One ZIP file with the evidence clips, their signed manifests, the case record, the letters and the site's public keys. The recipient checks it without iocwall (sha256sum -c SHA256SUMS, then openssl).</source>
+            <translation>Một tệp ZIP gồm các đoạn video chứng cứ, bản kê khai đã ký của chúng, hồ sơ vụ việc, công văn và khóa công khai của hệ thống. Bên nhận tự kiểm tra mà không cần iocwall (sha256sum -c SHA256SUMS, rồi openssl).</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="326" />
+            <source>Purpose</source>
+            <translation>Mục đích</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="329" />
+            <source>Choose…</source>
+            <translation>Chọn…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="334" />
+            <source>Save as</source>
+            <translation>Lưu thành</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="335" />
+            <source>Export</source>
+            <translation>Xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="338" />
+            <source>Save the evidence package</source>
+            <translation>Lưu gói chứng cứ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="339" />
+            <source>ZIP files (*.zip)</source>
+            <translation>Tệp ZIP (*.zip)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="355" />
+            <source>Choose where to save the package.</source>
+            <translation>Hãy chọn nơi lưu gói chứng cứ.</translation>
         </message>
     </context>
     <context>
@@ -5448,37 +5506,37 @@
     <context>
         <name>StepDialog</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="225" />
+            <location filename="../../widgets/case_dialogs.py" line="233" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="230" />
+            <location filename="../../widgets/case_dialogs.py" line="238" />
             <source>When (UTC+7)</source>
             <translation>Thời điểm (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="235" />
+            <location filename="../../widgets/case_dialogs.py" line="243" />
             <source>Complex: verification takes 2 months</source>
             <translation>Phức tạp: xác minh trong 2 tháng</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="244" />
+            <location filename="../../widgets/case_dialogs.py" line="252" />
             <source>Decision period</source>
             <translation>Thời hạn ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="247" />
+            <location filename="../../widgets/case_dialogs.py" line="255" />
             <source>The record must be handed to another authority (24 hours)</source>
             <translation>Biên bản phải chuyển cho cơ quan có thẩm quyền khác (24 giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="252" />
+            <location filename="../../widgets/case_dialogs.py" line="260" />
             <source>Conclusion of the verification</source>
             <translation>Kết luận xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="253" />
+            <location filename="../../widgets/case_dialogs.py" line="261" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>

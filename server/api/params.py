@@ -32,6 +32,9 @@ OptionalDay = Annotated[date | None, AfterValidator(_day_or_none)]
 # while older clients that do not send it are served; this release's client always does.
 ExportPurpose = Annotated[str | None, Query(min_length=3, max_length=300,
                                             description="what the export is for (audited)")]
+# an export of evidence leaves the IOC only for a stated purpose (Art. 12.2.d)
+RequiredPurpose = Annotated[str, Query(min_length=3, max_length=300,
+                                       description="what the export is for (audited)")]
 
 
 def refuse_nul(request: Request) -> None:

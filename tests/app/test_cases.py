@@ -5,8 +5,12 @@ tells an overdue case exactly once however often it polls."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -217,6 +221,38 @@ def test_sources_are_the_users_bookmarks_and_clips(seeded: dict[str, Any], qtbot
         assert isinstance(clips, list)
     finally:
         client.close()
+
+
+def test_evidence_package_is_saved_whole_through_ops(seeded: dict[str, Any], qtbot: QtBot,
+                                                     ops: Ops, messages: MessageBridge,
+                                                     backend_url: str, tmp_path: Path) -> None:
+    """The package goes to the chosen file off the GUI thread; a refusal leaves no file."""
+    service, client = _service(backend_url, "ioc.operator", ops, messages)
+    ward_service, ward = _service(backend_url, "ward.dongphu.police", ops, messages)
+    case = seeded["cases"]["due"]
+    destination = tmp_path / "out" / f"case-{case.id}.zip"
+    try:
+        with qtbot.waitSignal(service.package_saved, timeout=30_000) as saved:
+            service.download_package(case.id, destination, "Chuyển Công an thành phố")
+        assert saved.args == [case.id, str(destination),
+                              hashlib.sha256(destination.read_bytes()).hexdigest()]
+        with zipfile.ZipFile(destination) as archive:
+            names = set(archive.namelist())
+            manifest = json.loads(archive.read("package-manifest.json"))
+        assert {"case.json", "package-manifest.json", "package-manifest.sig",
+                "SHA256SUMS", "signing-key.pem"} <= names
+        assert manifest["case_id"] == case.id
+        assert manifest["purpose"] == "Chuyển Công an thành phố"
+        assert [p.name for p in destination.parent.iterdir()] == [destination.name]
+        # a unit that does not read cases: the server's 404, told readably; nothing saved
+        refused_at = tmp_path / "ward.zip"
+        with qtbot.waitSignal(ward_service.action_failed, timeout=30_000) as refused:
+            ward_service.download_package(case.id, refused_at, "Xem thử")
+        assert "not found" in refused.args[0].lower()
+        assert list(tmp_path.glob("*ward*")) == [] and list(tmp_path.glob(".*")) == []
+    finally:
+        client.close()
+        ward.close()
 
 
 def test_due_text_says_24_00_for_the_end_of_a_day() -> None:

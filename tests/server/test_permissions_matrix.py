@@ -193,3 +193,33 @@ def test_only_administrators_edit_the_working_day_calendar(demo: Backend, userna
     admin = demo.login("ioc.admin")
     reply = demo.post("/calendar/2026-04-30/confirm", admin, json={"notice": "Thông báo"})
     assert reply.status_code == 200, reply.text
+
+
+# Art. 11.3 (the IOC sends violation evidence to city police; traffic police use the traffic
+# cameras for violations) and Art. 12.2 (extracted video handed to city police and related
+# units): the operating unit, city police and traffic police take a case's evidence package.
+PACKAGE_TAKERS = {"ioc.operator", "ioc.admin", "police.commander", "police.officer",
+                  "traffic.officer"}
+# Art. 5, 10: the audit log (and its signed anchors) is the operating unit's to read and hand on.
+AUDIT_READERS = {"ioc.operator", "ioc.admin"}
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED))
+def test_who_takes_evidence_packages_and_audit_anchors(demo: Backend, username: str) -> None:
+    operator = demo.login("ioc.operator")
+    camera_id = demo.camera_ids()[1]  # a traffic camera of Đồng Phú
+    bookmark = demo.post("/bookmarks", operator, json={
+        "camera_id": camera_id, "at": demo.clock().isoformat(), "note": "Vượt đèn đỏ"})
+    assert bookmark.status_code == 201, bookmark.text
+    case = demo.post("/cases", operator, json={"kind": "red_light",
+                                                "bookmark_id": bookmark.json()["id"]})
+    assert case.status_code == 201, case.text
+    token = demo.login(username)
+    package = demo.get(f"/cases/{case.json()['id']}/package", token,
+                       params={"purpose": "Chuyển Công an thành phố"})
+    assert package.status_code == (200 if username in PACKAGE_TAKERS else 404), username
+    anchors = demo.get("/audit/anchors", token)
+    assert anchors.status_code == (200 if username in AUDIT_READERS else 403), username
+    for path in (f"/api/v1/cases/{case.json()['id']}/package?purpose=abc",
+                 "/api/v1/audit/anchors"):
+        assert demo.client.get(path).status_code == 401

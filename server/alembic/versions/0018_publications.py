@@ -1,7 +1,7 @@
 """publication by two people, with the bystanders blurred, from a catalogue administrators keep
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 
 - ``public_catalogue``: the shareable-data catalogue of Art. 14 (traffic cameras, kinds of
   violation whose media may be published). The cameras and traffic-violation cases public
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0018'
-down_revision: str | None = '0015'
+down_revision: str | None = '0017'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -7,10 +7,17 @@ from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import Select, func, select
 
 from common.records import AuditRow, ChainVerdict
-from server import audit
+from server import audit, audit_anchors
 from server.api.errors import file_answer
 from server.api.params import ExportPurpose, IdQuery, Offset, OptionalMoment
-from server.deps import CurrentUser, NowDep, OperatingUnitUser, SessionDep, camera_not_found
+from server.deps import (
+    CurrentUser,
+    NowDep,
+    OperatingUnitUser,
+    RuntimeDep,
+    SessionDep,
+    camera_not_found,
+)
 from server.models import AuditLog
 from server.schemas import (
     AuditEventCreate,
@@ -109,10 +116,12 @@ def _verdict(result: ChainVerdict) -> str:
 
 
 @router.get("/verify")
-def verify_chain(session: SessionDep, user: OperatingUnitUser,
-                 now: NowDep) -> ChainVerdict:
-    """Walk the whole hash chain (what ``python -m server audit verify`` does)."""
-    result = audit.verify(session)
+def verify_chain(session: SessionDep, user: OperatingUnitUser, now: NowDep,
+                 runtime: RuntimeDep) -> ChainVerdict:
+    """Walk the whole hash chain and check it against its signed anchors (what ``python -m
+    server audit verify`` does): an edited or missing row, a cut tail, a forged or deleted
+    anchor; ``reason`` says which."""
+    result = audit_anchors.verify(session, runtime.settings)
     audit.append(session, "audit_verify", now=now, user_id=user.id, username=user.username,
                  detail={"ok": result.ok, "rows": result.rows, "broken_id": result.broken_id})
     session.commit()
@@ -124,6 +133,7 @@ def export_csv(
     session: SessionDep,
     user: OperatingUnitUser,
     now: NowDep,
+    runtime: RuntimeDep,
     since: Annotated[OptionalMoment, Query(description="rows at or after (ISO-8601)")] = None,
     until: Annotated[OptionalMoment, Query(description="rows before (ISO-8601)")] = None,
     username: Annotated[str | None, Query(max_length=150)] = None,
@@ -134,7 +144,7 @@ def export_csv(
     """The filtered rows oldest first as a Vietnamese CSV (UTF-8 with BOM, ``;``), headed by the
     chain verification result of the whole log at export time. The export itself is audited
     after the rows are read, so it is not in its own file."""
-    result = audit.verify(session)
+    result = audit_anchors.verify(session, runtime.settings)
     query = _filtered(since, until, username, event, camera_id)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -161,3 +171,24 @@ def export_csv(
                     media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
                              "X-Audit-Chain": "ok" if result.ok else "broken"})
+
+
+@router.get("/anchors", responses=file_answer(
+    "application/x-ndjson", description="the public keys, then the signed anchors, one JSON "
+                                        "object a line"))
+def export_anchors(session: SessionDep, user: OperatingUnitUser, now: NowDep,
+                   runtime: RuntimeDep, purpose: ExportPurpose = None) -> Response:
+    """The audit chain's signed anchors for a party outside the IOC: each public evidence key
+    (``{"kind": "key", "key_id", "public_key_pem", …}``) and each anchor (``{"kind": "anchor",
+    "key_id", "signature", "body"}``: ``body`` is the exact text signed, ``signature`` its raw
+    Ed25519 signature in base64). ``docs/evidence.md`` checks one with openssl alone."""
+    lines = list(audit_anchors.export_lines(session, runtime.settings))
+    audit.append(session, "audit_anchors_export", now=now, user_id=user.id,
+                 username=user.username,
+                 detail={"anchors": sum('"kind":"anchor"' in line for line in lines),
+                         "purpose": purpose})
+    session.commit()
+    name = f"neo-nhat-ky-{now.astimezone(VIETNAM):%Y%m%d-%H%M}.jsonl"
+    return Response("".join(line + "\n" for line in lines).encode("utf-8"),
+                    media_type="application/x-ndjson",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

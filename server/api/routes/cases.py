@@ -3,14 +3,18 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, status
+from fastapi.responses import FileResponse
 
 from common.records import Case
 from common.vocabulary import CaseAction
+from server import audit, case_package
 from server import cases as service
 from server import working_calendar as wc
-from server.api.params import Id, IdQuery, OptionalMoment
+from server.api.errors import file_answer
+from server.api.params import Id, IdQuery, OptionalMoment, RequiredPurpose
 from server.api.steps import StepErrors, aware, commit_step, load_or_404
+from server.audit_anchors import trusted_keys
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 from server.models import ViolationCase
 from server.schemas import CaseActionBody, CaseClipAdd, CaseCreate
@@ -87,3 +91,36 @@ def act(case_id: Id, action: CaseAction, body: CaseActionBody, session: SessionD
         body = body.model_copy(update={"at": aware(body.at)})
     commit_step(session, CASE_ERRORS, lambda: service.act(session, user, case, action, body, now))
     return service.case_public(session, user, case, _calendar(runtime), now)
+
+
+@router.get("/{case_id}/package", response_class=FileResponse,
+            responses=file_answer("application/zip", description="the evidence package"))
+def evidence_package(case_id: Id, purpose: RequiredPurpose, session: SessionDep,
+                     user: CurrentUser, now: NowDep, runtime: RuntimeDep,
+                     cleanup: BackgroundTasks) -> FileResponse:
+    """The case's evidence as one ZIP a recipient checks without iocwall (``docs/evidence.md``):
+    the clips with their signed manifests, the case record, the letters, the public keys,
+    ``SHA256SUMS`` and a signed package manifest. For the units that read the case (the
+    operating unit, city police, traffic police); audited as ``case_package_download`` with
+    the ZIP's SHA-256 and the purpose."""
+    case = _readable(session, user, case_id, now)
+    record = service.case_public(session, user, case, _calendar(runtime), now)
+    try:
+        package = case_package.build(session, runtime.settings, case, record, user, purpose,
+                                     trusted_keys(runtime.settings), runtime.signer, now)
+    except case_package.StoredClipAltered as exc:
+        raise HTTPException(status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
+                            detail=f"{exc}; the operating unit has been notified") from None
+    try:
+        audit.append(session, "case_package_download", now=now, user_id=user.id,
+                     username=user.username, camera_id=case.camera_id,
+                     detail={"case_id": case.id, "sha256": package.sha256,
+                             "size": package.size, "purpose": purpose, "clips": package.clips,
+                             "letters": package.letters})
+        session.commit()
+    except BaseException:
+        package.path.unlink(missing_ok=True)  # not audited: not sent
+        raise
+    cleanup.add_task(package.path.unlink, missing_ok=True)
+    return FileResponse(package.path, media_type="application/zip", filename=package.filename,
+                        headers={"X-Package-SHA256": package.sha256})
