@@ -51,6 +51,10 @@ DYNAMIC_SITES: dict[str, frozenset[str]] = {
     "server/clips.py::_ffprobe_reference": frozenset({"ffprobe"}),
     "server/clips.py::_g711_audio": frozenset({"ffprobe"}),
     "server/public.py::frame": frozenset({"ffmpeg"}),
+    # blurring a clip proposed for publication, and its pictures to draw on
+    "server/redaction.py::clip_duration": frozenset({"ffprobe"}),
+    "server/redaction.py::render": frozenset({"ffmpeg"}),
+    "server/redaction.py::frame_jpeg": frozenset({"ffmpeg"}),
     # the demo's children (lab, server) and make test's steps: this venv's Python and tools
     "app/demo.py::_spawn": frozenset(),
     "tests/run_all.py::main": frozenset(),
