@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, HTTPException, Query, status
 
 from common.records import Case
 from common.vocabulary import CaseAction
@@ -13,7 +13,14 @@ from server.api.params import Id, IdQuery, OptionalMoment
 from server.api.steps import StepErrors, aware, commit_step, load_or_404
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 from server.models import ViolationCase
-from server.schemas import CaseActionBody, CaseClipAdd, CaseCreate, CasePublication
+from server.schemas import (
+    CaseActionBody,
+    CaseClipAdd,
+    CaseCreate,
+    CaseEdit,
+    CasePublication,
+    CaseVersionApproval,
+)
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -38,7 +45,8 @@ def open_case(body: CaseCreate, session: SessionDep, user: CurrentUser, now: Now
               runtime: RuntimeDep) -> Case:
     if body.detected_at is not None:
         body = body.model_copy(update={"detected_at": aware(body.detected_at)})
-    case = commit_step(session, CASE_ERRORS, lambda: service.open_case(session, user, body, now))
+    case = commit_step(session, CASE_ERRORS, lambda: service.open_case(
+        session, user, body, now, runtime.settings.declared_time_window))
     return service.case_public(session, user, case, _calendar(runtime), now)
 
 
@@ -52,8 +60,9 @@ def list_cases(
     since: Annotated[OptionalMoment, Query(description="detected at or after")] = None,
     until: Annotated[OptionalMoment, Query(description="detected before")] = None,
 ) -> list[Case]:
-    """Cases the reader's unit handles (operating unit, city police, traffic & order police) on
-    cameras it may view, newest detection first; ``deadline`` = the worst pending deadline."""
+    """Cases the reader's unit handles (operating unit, city police, traffic & order police) or
+    reads (ward police, the urban order team) on cameras it may view, newest detection first;
+    ``deadline`` = the worst pending deadline."""
     calendar = _calendar(runtime)
     where = service.CaseFilter(state=state, kind=kind, deadline=deadline, camera_id=camera_id,
                                since=aware(since), until=aware(until))
@@ -77,15 +86,42 @@ def add_clip(case_id: Id, body: CaseClipAdd, session: SessionDep, user: CurrentU
     return service.case_public(session, user, case, _calendar(runtime), now)
 
 
+@router.post("/{case_id}/edit")
+def edit(case_id: Id, body: CaseEdit, session: SessionDep, user: CurrentUser, now: NowDep,
+         runtime: RuntimeDep) -> Case:
+    """A new version of the case's record (note, kind, complex, decision_kind,
+    handover_needed) with its ``reason``; earlier versions stay as they were. A reclassification
+    after the case was sent waits for a police leader's approval before the deadlines move."""
+    case = _readable(session, user, case_id, now)
+    commit_step(session, CASE_ERRORS, lambda: service.edit(session, user, case, body, now))
+    return service.case_public(session, user, case, _calendar(runtime), now)
+
+
+@router.post("/{case_id}/versions/{number}/approve")
+def approve_version(case_id: Id, number: Id, body: CaseVersionApproval, session: SessionDep,
+                    user: CurrentUser, now: NowDep, runtime: RuntimeDep) -> Case:
+    """A police leader approves a pending reclassification: the deadlines count from it."""
+    case = _readable(session, user, case_id, now)
+    try:
+        commit_step(session, CASE_ERRORS, lambda: service.approve_version(
+            session, user, case, number, body.reason, now))
+    except service.CaseVersionMissing as exc:
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=str(exc)) from exc
+    return service.case_public(session, user, case, _calendar(runtime), now)
+
+
 @router.post("/{case_id}/{action}")
 def act(case_id: Id, action: CaseAction, body: CaseActionBody, session: SessionDep,
         user: CurrentUser, now: NowDep, runtime: RuntimeDep) -> Case:
     """One step of the procedure (``send``, ``conclude``, ``report_conclusion``,
-    ``identify_violator``, ``make_record``, ``hand_over``, ``decide``, ``close``)."""
+    ``identify_violator``, ``make_record``, ``hand_over``, ``decide``, ``close``) at the
+    server's clock; ``at`` is taken only by ``identify_violator`` (an earlier time declared),
+    ``close`` needs its reason in ``note``."""
     case = _readable(session, user, case_id, now)
     if body.at is not None:
         body = body.model_copy(update={"at": aware(body.at)})
-    commit_step(session, CASE_ERRORS, lambda: service.act(session, user, case, action, body, now))
+    commit_step(session, CASE_ERRORS, lambda: service.act(
+        session, user, case, action, body, now, runtime.settings.declared_time_window))
     return service.case_public(session, user, case, _calendar(runtime), now)
 
 
