@@ -261,7 +261,7 @@ def _event(session: Session, case: ViolationCase, action: str, user: User, at: d
     case.events.append(ViolationCaseEvent(
         case_id=case.id, at=at, recorded_at=now, action=action, user_id=user.id,
         detail=canonical_json(detail), declared_at=declared,
-        declared_by_id=user.id if declared is not None else None))
+        declared_by=user if declared is not None else None))
     declared_detail = {} if declared is None else {"declared_at": declared.isoformat(),
                                                    "declared_by": user.username}
     audit.append(session, f"case_{action}", now=now, user_id=user.id, username=user.username,
@@ -316,7 +316,8 @@ def open_case(session: Session, user: User, body: CaseCreate, now: datetime,
         camera_id, evidence_at = clip.camera_id, clip.start_at
         floors = [(clip.start_at, "the clip's start")]
         ceilings = [(clip.end_at, "the clip's end")]
-    declared = body.detected_at if body.detected_at != evidence_at else None
+    declared = (body.detected_at.astimezone(UTC)
+                if body.detected_at is not None and body.detected_at != evidence_at else None)
     if declared is not None:
         _check_declared("detected_at", declared, now, window, floors, ceilings)
     detected = declared or evidence_at
@@ -380,7 +381,7 @@ def act(session: Session, user: User, case: ViolationCase, action: CaseAction,
         if needs is not None:
             floors.append((getattr(case, needs), needs.removesuffix("_at")))
         _check_declared("at", body.at, now, window, floors, [])
-        declared = body.at
+        declared = body.at.astimezone(UTC)
     if action is CaseAction.CLOSE and not body.note.strip():
         raise CaseInvalid("note: closing a case needs a reason (the note)")
     detail: dict[str, Any] = {}
@@ -450,10 +451,10 @@ def edit(session: Session, user: User, case: ViolationCase, body: CaseEdit,
     if not late or leader:
         _move_basis(case, changes)
     version = ViolationCaseVersion(
-        case_id=case.id, number=len(case.versions) + 1, at=now, user_id=user.id,
+        case_id=case.id, number=len(case.versions) + 1, at=now,
         reason=body.reason, before=canonical_json(before), after=canonical_json(changes),
         needs_approval=late and not leader,
-        approved_by_id=user.id if late and leader else None,
+        approved_by=user if late and leader else None, user=user,
         approved_at=now if late and leader else None,
         approval_reason=body.reason if late and leader else None)
     case.versions.append(version)
@@ -486,7 +487,7 @@ def approve_version(session: Session, user: User, case: ViolationCase, number: i
     if status is not CaseVersionStatus.PENDING:
         raise CaseConflict(f"Version {number} is {status.value}: nothing to approve")
     _move_basis(case, json.loads(version.after))
-    version.approved_by_id = user.id
+    version.approved_by = user  # the relationship, not only its id: the answer shows it
     version.approved_at = now
     version.approval_reason = reason
     case.updated_at = now
@@ -523,11 +524,12 @@ def set_publication(session: Session, user: User, case: ViolationCase, public: b
 
 def _version_public(case: ViolationCase, version: ViolationCaseVersion) -> CaseVersion:
     return CaseVersion(
-        number=version.number, at=version.at, user=user_ref(version.user),
+        number=version.number, at=version.at.astimezone(UTC), user=user_ref(version.user),
         reason=version.reason, before=json.loads(version.before),
         after=json.loads(version.after), status=version_status(case, version),
         approved_by=user_ref(version.approved_by) if version.approved_by else None,
-        approved_at=version.approved_at, approval_reason=version.approval_reason)
+        approved_at=version.approved_at and version.approved_at.astimezone(UTC),
+        approval_reason=version.approval_reason)
 
 
 def case_public(session: Session, user: User, case: ViolationCase, calendar: WorkingCalendar,
