@@ -403,17 +403,17 @@
     <context>
         <name>AddClipDialog</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="278" />
+            <location filename="../../widgets/case_dialogs.py" line="317" />
             <source>Add evidence to case #%1</source>
             <translation>Bổ sung chứng cứ cho vụ việc #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="285" />
+            <location filename="../../widgets/case_dialogs.py" line="324" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="288" />
+            <location filename="../../widgets/case_dialogs.py" line="327" />
             <source>Clip request</source>
             <translation>Yêu cầu trích xuất</translation>
         </message>
@@ -1422,6 +1422,34 @@
         </message>
     </context>
     <context>
+        <name>ApproveVersionDialog</name>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="457" />
+            <source>Approve a reclassification of case #%1</source>
+            <translation>Phê duyệt phân loại lại vụ việc #%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="462" />
+            <source>Version %1: %2 (by %3)</source>
+            <translation>Phiên bản %1: %2 (bởi %3)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="464" />
+            <source>Version</source>
+            <translation>Phiên bản</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="467" />
+            <source>Reason</source>
+            <translation>Lý do</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="468" />
+            <source>Approve</source>
+            <translation>Phê duyệt</translation>
+        </message>
+    </context>
+    <context>
         <name>AuditLogService</name>
         <message>
             <location filename="../../app/audit_log.py" line="59" />
@@ -2130,389 +2158,464 @@
     <context>
         <name>CaseTexts</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="49" />
+            <location filename="../../widgets/case_dialogs.py" line="56" />
             <source>Case opened</source>
             <translation>Đã mở vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="50" />
+            <location filename="../../widgets/case_dialogs.py" line="57" />
             <source>Evidence clip added</source>
             <translation>Đã bổ sung đoạn trích làm chứng cứ</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="51" />
-            <location filename="../../widgets/case_dialogs.py" line="107" />
+            <location filename="../../widgets/case_dialogs.py" line="58" />
+            <location filename="../../widgets/case_dialogs.py" line="116" />
             <source>Sent to city police</source>
             <translation>Đã chuyển Công an thành phố</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="52" />
-            <location filename="../../widgets/case_dialogs.py" line="108" />
+            <location filename="../../widgets/case_dialogs.py" line="59" />
+            <location filename="../../widgets/case_dialogs.py" line="117" />
             <source>Verification concluded</source>
             <translation>Đã kết luận xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="53" />
-            <location filename="../../widgets/case_dialogs.py" line="109" />
+            <location filename="../../widgets/case_dialogs.py" line="60" />
+            <location filename="../../widgets/case_dialogs.py" line="118" />
             <source>Conclusion reported to the IOC</source>
             <translation>Đã báo cáo kết luận về Trung tâm IOC</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="54" />
-            <location filename="../../widgets/case_dialogs.py" line="99" />
-            <location filename="../../widgets/case_dialogs.py" line="111" />
+            <location filename="../../widgets/case_dialogs.py" line="61" />
+            <location filename="../../widgets/case_dialogs.py" line="108" />
+            <location filename="../../widgets/case_dialogs.py" line="120" />
             <source>Violator identified</source>
             <translation>Đã xác định người vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="55" />
-            <location filename="../../widgets/case_dialogs.py" line="112" />
+            <location filename="../../widgets/case_dialogs.py" line="62" />
+            <location filename="../../widgets/case_dialogs.py" line="121" />
             <source>Record of violation made</source>
             <translation>Đã lập biên bản vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="56" />
-            <location filename="../../widgets/case_dialogs.py" line="102" />
-            <location filename="../../widgets/case_dialogs.py" line="113" />
+            <location filename="../../widgets/case_dialogs.py" line="63" />
+            <location filename="../../widgets/case_dialogs.py" line="111" />
+            <location filename="../../widgets/case_dialogs.py" line="122" />
             <source>Record handed over</source>
             <translation>Đã chuyển biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="57" />
-            <location filename="../../widgets/case_dialogs.py" line="103" />
+            <location filename="../../widgets/case_dialogs.py" line="64" />
+            <location filename="../../widgets/case_dialogs.py" line="112" />
             <source>Penalty decided</source>
             <translation>Đã ra quyết định xử phạt</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="58" />
+            <location filename="../../widgets/case_dialogs.py" line="65" />
             <source>Case closed</source>
             <translation>Đã kết thúc vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="59" />
+            <location filename="../../widgets/case_dialogs.py" line="66" />
             <source>Made public</source>
             <translation>Đã công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="60" />
+            <location filename="../../widgets/case_dialogs.py" line="67" />
+            <source>Record edited</source>
+            <translation>Đã sửa hồ sơ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="68" />
+            <source>Reclassification approved</source>
+            <translation>Đã phê duyệt phân loại lại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="69" />
             <source>Withdrawn from the public</source>
             <translation>Đã thôi công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="71" />
+            <location filename="../../widgets/case_dialogs.py" line="80" />
             <source>Red light</source>
             <translation>Vượt đèn đỏ</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="72" />
+            <location filename="../../widgets/case_dialogs.py" line="81" />
             <source>Wrong lane</source>
             <translation>Đi sai làn đường</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="73" />
+            <location filename="../../widgets/case_dialogs.py" line="82" />
             <source>Stopping / parking</source>
             <translation>Dừng, đỗ xe sai quy định</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="74" />
+            <location filename="../../widgets/case_dialogs.py" line="83" />
             <source>Other traffic violation</source>
             <translation>Vi phạm giao thông khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="75" />
+            <location filename="../../widgets/case_dialogs.py" line="84" />
             <source>Public order</source>
             <translation>Trật tự công cộng</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="76" />
+            <location filename="../../widgets/case_dialogs.py" line="85" />
             <source>Other</source>
             <translation>Khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="79" />
+            <location filename="../../widgets/case_dialogs.py" line="88" />
             <source>opened</source>
             <translation>đã mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="80" />
+            <location filename="../../widgets/case_dialogs.py" line="89" />
             <source>sent to police</source>
             <translation>đã chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="81" />
+            <location filename="../../widgets/case_dialogs.py" line="90" />
             <source>verified</source>
             <translation>đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="82" />
+            <location filename="../../widgets/case_dialogs.py" line="91" />
             <source>conclusion reported</source>
             <translation>đã báo cáo kết luận</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="84" />
+            <location filename="../../widgets/case_dialogs.py" line="93" />
             <source>record made</source>
             <translation>đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="85" />
+            <location filename="../../widgets/case_dialogs.py" line="94" />
             <source>decided</source>
             <translation>đã ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="86" />
+            <location filename="../../widgets/case_dialogs.py" line="95" />
             <source>closed</source>
             <translation>đã kết thúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="89" />
+            <location filename="../../widgets/case_dialogs.py" line="98" />
             <source>due</source>
             <translation>còn hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="90" />
+            <location filename="../../widgets/case_dialogs.py" line="99" />
             <source>due soon</source>
             <translation>sắp đến hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="91" />
+            <location filename="../../widgets/case_dialogs.py" line="100" />
             <source>overdue</source>
             <translation>quá hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="92" />
+            <location filename="../../widgets/case_dialogs.py" line="101" />
             <source>done</source>
             <translation>đã xong</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="93" />
+            <location filename="../../widgets/case_dialogs.py" line="102" />
             <source>done late</source>
             <translation>xong nhưng trễ hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="96" />
+            <location filename="../../widgets/case_dialogs.py" line="105" />
             <source>Send to police</source>
             <translation>Chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="97" />
+            <location filename="../../widgets/case_dialogs.py" line="106" />
             <source>Verified</source>
             <translation>Đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="98" />
+            <location filename="../../widgets/case_dialogs.py" line="107" />
             <source>Report conclusion</source>
             <translation>Báo cáo kết luận</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="101" />
+            <location filename="../../widgets/case_dialogs.py" line="110" />
             <source>Record made</source>
             <translation>Đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="104" />
+            <location filename="../../widgets/case_dialogs.py" line="113" />
             <source>Close</source>
             <translation>Kết thúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="114" />
+            <location filename="../../widgets/case_dialogs.py" line="123" />
             <source>Penalty decision</source>
             <translation>Quyết định xử phạt</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="115" />
+            <location filename="../../widgets/case_dialogs.py" line="124" />
             <source>Closed</source>
             <translation>Kết thúc vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="118" />
+            <location filename="../../widgets/case_dialogs.py" line="127" />
             <source>Send to city police (5 working days)</source>
             <translation>Chuyển Công an thành phố (5 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="120" />
+            <location filename="../../widgets/case_dialogs.py" line="129" />
             <source>Verify (1 month, 2 if complex)</source>
             <translation>Xác minh (1 tháng, phức tạp 2 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="121" />
+            <location filename="../../widgets/case_dialogs.py" line="130" />
             <source>Report the conclusion (5 working days)</source>
             <translation>Báo cáo kết luận (5 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="123" />
+            <location filename="../../widgets/case_dialogs.py" line="132" />
             <source>Record of violation (3 working days)</source>
             <translation>Lập biên bản vi phạm (3 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="124" />
+            <location filename="../../widgets/case_dialogs.py" line="133" />
             <source>Hand the record over (24 hours)</source>
             <translation>Chuyển biên bản (24 giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="125" />
+            <location filename="../../widgets/case_dialogs.py" line="134" />
             <source>Decision (7 working days)</source>
             <translation>Ra quyết định (7 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="126" />
+            <location filename="../../widgets/case_dialogs.py" line="135" />
             <source>Decision, transferred (10 working days)</source>
             <translation>Ra quyết định, chuyển hồ sơ (10 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="128" />
+            <location filename="../../widgets/case_dialogs.py" line="137" />
             <source>Decision, explanation requested (1 month)</source>
             <translation>Ra quyết định, có giải trình (1 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="130" />
+            <location filename="../../widgets/case_dialogs.py" line="139" />
             <source>Decision, especially complex (2 months)</source>
             <translation>Ra quyết định, đặc biệt phức tạp (2 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="134" />
+            <location filename="../../widgets/case_dialogs.py" line="143" />
             <source>Simple (7 working days)</source>
             <translation>Đơn giản (7 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="135" />
+            <location filename="../../widgets/case_dialogs.py" line="144" />
             <source>Transferred (10 working days)</source>
             <translation>Chuyển hồ sơ (10 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="137" />
+            <location filename="../../widgets/case_dialogs.py" line="146" />
             <source>Explanation or verification (1 month)</source>
             <translation>Giải trình hoặc xác minh (1 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="139" />
+            <location filename="../../widgets/case_dialogs.py" line="148" />
             <source>Especially complex (2 months)</source>
             <translation>Đặc biệt phức tạp (2 tháng)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="153" />
+            <source>applied</source>
+            <translation>đã áp dụng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="154" />
+            <source>waiting for a leader's approval; deadlines unchanged</source>
+            <translation>chờ lãnh đạo phê duyệt; thời hạn chưa thay đổi</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="156" />
+            <source>approved</source>
+            <translation>đã phê duyệt</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="157" />
+            <source>superseded</source>
+            <translation>đã bị thay thế</translation>
         </message>
     </context>
     <context>
         <name>CasesPanel</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="103" />
+            <location filename="../../widgets/cases_panel.py" line="108" />
             <source>All states</source>
             <translation>Mọi trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="107" />
+            <location filename="../../widgets/cases_panel.py" line="112" />
             <source>All violations</source>
             <translation>Mọi hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="111" />
-            <location filename="../../widgets/cases_panel.py" line="171" />
+            <location filename="../../widgets/cases_panel.py" line="116" />
+            <location filename="../../widgets/cases_panel.py" line="183" />
             <source>All wards</source>
             <translation>Mọi phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="113" />
+            <location filename="../../widgets/cases_panel.py" line="118" />
             <source>Any deadline</source>
             <translation>Mọi thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="69" />
-            <location filename="../../widgets/cases_panel.py" line="116" />
+            <location filename="../../widgets/cases_panel.py" line="73" />
+            <location filename="../../widgets/cases_panel.py" line="121" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="68" />
-            <location filename="../../widgets/cases_panel.py" line="117" />
+            <location filename="../../widgets/cases_panel.py" line="72" />
+            <location filename="../../widgets/cases_panel.py" line="122" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="67" />
-            <location filename="../../widgets/cases_panel.py" line="118" />
+            <location filename="../../widgets/cases_panel.py" line="71" />
+            <location filename="../../widgets/cases_panel.py" line="123" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="65" />
+            <location filename="../../widgets/cases_panel.py" line="69" />
             <source>#</source>
             <translation>#</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="66" />
+            <location filename="../../widgets/cases_panel.py" line="70" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="70" />
+            <location filename="../../widgets/cases_panel.py" line="74" />
             <source>Detected (UTC+7)</source>
             <translation>Phát hiện (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="71" />
+            <location filename="../../widgets/cases_panel.py" line="75" />
             <source>Next deadline (UTC+7)</source>
             <translation>Hạn gần nhất (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="72" />
-            <location filename="../../widgets/cases_panel.py" line="119" />
+            <location filename="../../widgets/cases_panel.py" line="76" />
+            <location filename="../../widgets/cases_panel.py" line="124" />
             <source>Deadline</source>
             <translation>Thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="123" />
+            <location filename="../../widgets/cases_panel.py" line="128" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="125" />
+            <location filename="../../widgets/cases_panel.py" line="130" />
             <source>Add evidence clip…</source>
             <translation>Bổ sung đoạn trích làm chứng cứ…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="129" />
+            <location filename="../../widgets/cases_panel.py" line="134" />
             <source>Publish…</source>
             <translation>Công khai…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="132" />
+            <location filename="../../widgets/cases_panel.py" line="137" />
             <source>Unpublish</source>
             <translation>Thôi công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="229" />
+            <location filename="../../widgets/cases_panel.py" line="141" />
+            <source>Edit / reclassify…</source>
+            <translation>Sửa / phân loại lại…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="144" />
+            <source>Approve reclassification…</source>
+            <translation>Phê duyệt phân loại lại…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="242" />
             <source>done %1</source>
             <translation>xong %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="242" />
+            <location filename="../../widgets/cases_panel.py" line="255" />
             <source>clip #%1</source>
             <translation>đoạn trích #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="265" />
+            <location filename="../../widgets/cases_panel.py" line="282" />
             <source>%1 (UTC+7): %2, by %3</source>
             <translation>%1 (UTC+7): %2, người thực hiện: %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="268" />
+            <location filename="../../widgets/cases_panel.py" line="285" />
             <source>%1 (UTC+7): %2</source>
             <translation>%1 (UTC+7): %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="279" />
+            <location filename="../../widgets/cases_panel.py" line="287" />
+            <source> (recorded %1 UTC+7)</source>
+            <translation>(ghi nhận lúc %1 UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="295" />
+            <source>declared by %1</source>
+            <translation>khai báo bởi %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="302" />
+            <source>Version %1, %2 (UTC+7), %3: %4 → %5 — %6 [%7]</source>
+            <translation>Phiên bản %1, %2 (UTC+7), %3: %4 → %5 — %6 [%7]</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="309" />
+            <source>approved by %1 at %2: %3</source>
+            <translation>được %1 phê duyệt lúc %2: %3</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="321" />
             <source>Loading bookmarks and clip requests…</source>
             <translation>Đang tải đánh dấu và yêu cầu trích xuất…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="319" />
+            <location filename="../../widgets/cases_panel.py" line="361" />
             <source>Give the public a title (at least 3 characters).</source>
             <translation>Nhập tiêu đề công khai (ít nhất 3 ký tự).</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="363" />
+            <location filename="../../widgets/cases_panel.py" line="405" />
             <source>Choose a bookmark or a clip request.</source>
             <translation>Hãy chọn một đánh dấu hoặc một yêu cầu trích xuất.</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="388" />
+            <location filename="../../widgets/cases_panel.py" line="438" />
+            <source>Nothing has changed.</source>
+            <translation>Không có gì thay đổi.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="441" />
+            <source>Give the reason for the change (at least 3 characters).</source>
+            <translation>Hãy nêu lý do thay đổi (ít nhất 3 ký tự).</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="463" />
+            <source>Give the reason for the approval (at least 3 characters).</source>
+            <translation>Hãy nêu lý do phê duyệt (ít nhất 3 ký tự).</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="483" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
         </message>
@@ -2779,6 +2882,49 @@
             <location filename="../../widgets/camera_wizard.py" line="443" />
             <source>Saving…</source>
             <translation>Đang lưu…</translation>
+        </message>
+    </context>
+    <context>
+        <name>EditCaseDialog</name>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="402" />
+            <source>Edit case #%1</source>
+            <translation>Sửa vụ việc #%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="408" />
+            <source>Violation</source>
+            <translation>Hành vi vi phạm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="409" />
+            <source>Complex: verification takes 2 months</source>
+            <translation>Phức tạp: xác minh trong 2 tháng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="417" />
+            <source>Decision period</source>
+            <translation>Thời hạn ra quyết định</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="419" />
+            <source>The record must be handed to another authority (24 hours)</source>
+            <translation>Biên bản phải chuyển cho cơ quan có thẩm quyền khác (24 giờ)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="424" />
+            <source>Note</source>
+            <translation>Ghi chú</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="427" />
+            <source>Reason</source>
+            <translation>Lý do</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="428" />
+            <source>Save</source>
+            <translation>Lưu</translation>
         </message>
     </context>
     <context>
@@ -3201,148 +3347,148 @@
     <context>
         <name>IncidentsPanel</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="322" />
+            <location filename="../../widgets/incidents_panel.py" line="311" />
             <source>#</source>
             <translation>#</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="325" />
+            <location filename="../../widgets/incidents_panel.py" line="314" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="326" />
+            <location filename="../../widgets/incidents_panel.py" line="315" />
             <source>Fault</source>
             <translation>Lỗi</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="327" />
+            <location filename="../../widgets/incidents_panel.py" line="316" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="328" />
+            <location filename="../../widgets/incidents_panel.py" line="317" />
             <source>Reported (UTC+7)</source>
             <translation>Báo lỗi lúc (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="330" />
+            <location filename="../../widgets/incidents_panel.py" line="319" />
             <source>Reports</source>
             <translation>Báo lỗi</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="331" />
+            <location filename="../../widgets/incidents_panel.py" line="320" />
             <source>To acknowledge</source>
             <translation>Thời gian tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="332" />
+            <location filename="../../widgets/incidents_panel.py" line="321" />
             <source>To resolve</source>
             <translation>Thời gian khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="355" />
+            <location filename="../../widgets/incidents_panel.py" line="344" />
             <source>Open and acknowledged</source>
             <translation>Đang mở và đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="358" />
+            <location filename="../../widgets/incidents_panel.py" line="347" />
             <source>All</source>
             <translation>Tất cả</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="359" />
+            <location filename="../../widgets/incidents_panel.py" line="348" />
             <source>Show</source>
             <translation>Hiển thị</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="370" />
+            <location filename="../../widgets/incidents_panel.py" line="359" />
             <source>Acknowledge</source>
             <translation>Tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="373" />
+            <location filename="../../widgets/incidents_panel.py" line="362" />
             <source>Resolve…</source>
             <translation>Khắc phục…</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="379" />
+            <location filename="../../widgets/incidents_panel.py" line="368" />
             <source>Refresh</source>
             <translation>Làm mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="392" />
+            <location filename="../../widgets/incidents_panel.py" line="381" />
             <source>open</source>
             <translation>đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="393" />
+            <location filename="../../widgets/incidents_panel.py" line="382" />
             <source>acknowledged</source>
             <translation>đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="394" />
+            <location filename="../../widgets/incidents_panel.py" line="383" />
             <source>resolved</source>
             <translation>đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="398" />
+            <location filename="../../widgets/incidents_panel.py" line="387" />
             <source>(automatic)</source>
             <translation>(tự động)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="421" />
+            <location filename="../../widgets/incidents_panel.py" line="410" />
             <source>Snapshot of report #%1 (%2, %3)</source>
             <translation>Ảnh chụp của báo lỗi #%1 (%2, %3)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="443" />
+            <location filename="../../widgets/incidents_panel.py" line="432" />
             <source>Reported</source>
             <translation>Báo lỗi lúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="444" />
-            <location filename="../../widgets/incidents_panel.py" line="449" />
+            <location filename="../../widgets/incidents_panel.py" line="433" />
+            <location filename="../../widgets/incidents_panel.py" line="438" />
             <source>Acknowledged</source>
             <translation>Đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="446" />
+            <location filename="../../widgets/incidents_panel.py" line="435" />
             <source>Resolved</source>
             <translation>Đã khắc phục</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="451" />
+            <location filename="../../widgets/incidents_panel.py" line="440" />
             <source>after %1</source>
             <translation>sau %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="480" />
+            <location filename="../../widgets/incidents_panel.py" line="469" />
             <source>The snapshot cannot be shown</source>
             <translation>Không hiển thị được ảnh chụp</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="510" />
+            <location filename="../../widgets/incidents_panel.py" line="499" />
             <source>Incident #%1: %2</source>
             <translation>Sự cố #%1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="323" />
+            <location filename="../../widgets/incidents_panel.py" line="312" />
             <source>Category</source>
             <translation>Nhóm</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="324" />
+            <location filename="../../widgets/incidents_panel.py" line="313" />
             <source>Camera / subject</source>
             <translation>Camera / đối tượng</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="329" />
+            <location filename="../../widgets/incidents_panel.py" line="318" />
             <source>Reported by</source>
             <translation>Người báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="377" />
+            <location filename="../../widgets/incidents_panel.py" line="366" />
             <source>Report a fault…</source>
             <translation>Báo sự cố…</translation>
         </message>
@@ -3762,42 +3908,42 @@
     <context>
         <name>OpenCaseDialog</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="166" />
+            <location filename="../../widgets/case_dialogs.py" line="182" />
             <source>Open a violation case</source>
             <translation>Mở vụ việc vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="172" />
+            <location filename="../../widgets/case_dialogs.py" line="188" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="179" />
+            <location filename="../../widgets/case_dialogs.py" line="195" />
             <source>Bookmark #%1: %2, %3 %4</source>
             <translation>Đánh dấu #%1: %2, %3 %4</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="183" />
+            <location filename="../../widgets/case_dialogs.py" line="199" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="191" />
+            <location filename="../../widgets/case_dialogs.py" line="207" />
             <source>From</source>
             <translation>Từ</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="192" />
+            <location filename="../../widgets/case_dialogs.py" line="208" />
             <source>Detected at another time (UTC+7)</source>
             <translation>Phát hiện vào thời điểm khác (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="200" />
+            <location filename="../../widgets/case_dialogs.py" line="216" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="201" />
+            <location filename="../../widgets/case_dialogs.py" line="217" />
             <source>Open case</source>
             <translation>Mở vụ việc</translation>
         </message>
@@ -4311,42 +4457,42 @@
     <context>
         <name>PublishDialog</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="309" />
+            <location filename="../../widgets/case_dialogs.py" line="348" />
             <source>Publish case #%1</source>
             <translation>Công khai vụ việc #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="313" />
+            <location filename="../../widgets/case_dialogs.py" line="352" />
             <source>The public API will show the violation type, the ward, the date, this title and the chosen clip. Write no names, number plates or other personal details in the title.</source>
             <translation>Cổng thông tin công khai sẽ hiển thị loại vi phạm, phường, ngày, tiêu đề này và đoạn trích đã chọn. Không ghi họ tên, biển số xe hoặc thông tin cá nhân khác vào tiêu đề.</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="322" />
+            <location filename="../../widgets/case_dialogs.py" line="361" />
             <source>e.g. Red-light violation at the junction</source>
             <translation>ví dụ: Vi phạm vượt đèn đỏ tại nút giao</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="323" />
+            <location filename="../../widgets/case_dialogs.py" line="362" />
             <source>Public title</source>
             <translation>Tiêu đề công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="325" />
+            <location filename="../../widgets/case_dialogs.py" line="364" />
             <source>No clip</source>
             <translation>Không kèm đoạn trích</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="332" />
+            <location filename="../../widgets/case_dialogs.py" line="371" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="338" />
+            <location filename="../../widgets/case_dialogs.py" line="377" />
             <source>Clip</source>
             <translation>Đoạn trích</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="339" />
+            <location filename="../../widgets/case_dialogs.py" line="378" />
             <source>Publish</source>
             <translation>Công khai</translation>
         </message>
@@ -5145,17 +5291,17 @@
     <context>
         <name>ResolveDialog</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="309" />
+            <location filename="../../widgets/incidents_panel.py" line="298" />
             <source>Resolve incident #%1</source>
             <translation>Khắc phục sự cố #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="310" />
+            <location filename="../../widgets/incidents_panel.py" line="299" />
             <source>What was done (at least 3 characters)</source>
             <translation>Đã xử lý thế nào (ít nhất 3 ký tự)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="310" />
+            <location filename="../../widgets/incidents_panel.py" line="299" />
             <source>Resolution</source>
             <translation>Biện pháp khắc phục</translation>
         </message>
@@ -5209,39 +5355,54 @@
     <context>
         <name>StepDialog</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="228" />
+            <location filename="../../widgets/case_dialogs.py" line="246" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="233" />
-            <source>When (UTC+7)</source>
-            <translation>Thời điểm (UTC+7)</translation>
+            <location filename="../../widgets/case_dialogs.py" line="253" />
+            <source>Identified earlier (declared, UTC+7)</source>
+            <translation>Đã xác định trước đó (khai báo, UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="238" />
+            <location filename="../../widgets/case_dialogs.py" line="259" />
+            <source>Recorded at the server's time.</source>
+            <translation>Ghi nhận theo giờ của máy chủ.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="264" />
             <source>Complex: verification takes 2 months</source>
             <translation>Phức tạp: xác minh trong 2 tháng</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="247" />
+            <location filename="../../widgets/case_dialogs.py" line="273" />
             <source>Decision period</source>
             <translation>Thời hạn ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="250" />
+            <location filename="../../widgets/case_dialogs.py" line="276" />
             <source>The record must be handed to another authority (24 hours)</source>
             <translation>Biên bản phải chuyển cho cơ quan có thẩm quyền khác (24 giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="255" />
+            <location filename="../../widgets/case_dialogs.py" line="281" />
             <source>Conclusion of the verification</source>
             <translation>Kết luận xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="256" />
+            <location filename="../../widgets/case_dialogs.py" line="282" />
             <source>Note</source>
             <translation>Ghi chú</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="282" />
+            <source>Reason</source>
+            <translation>Lý do</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="296" />
+            <source>Give the reason for closing the case.</source>
+            <translation>Hãy nêu lý do đóng vụ việc.</translation>
         </message>
     </context>
     <context>
@@ -5281,47 +5442,47 @@
     <context>
         <name>SystemFaultDialog</name>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="225" />
+            <location filename="../../widgets/incidents_panel.py" line="230" />
             <source>Report a fault of the system</source>
             <translation>Báo sự cố hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="231" />
+            <location filename="../../widgets/incidents_panel.py" line="236" />
             <source>Category</source>
             <translation>Nhóm</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="233" />
+            <location filename="../../widgets/incidents_panel.py" line="238" />
             <source>Fault</source>
             <translation>Sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="237" />
+            <location filename="../../widgets/incidents_panel.py" line="242" />
             <source>What it is about: a server, a workstation, a disk, a line</source>
             <translation>Sự cố ở đâu: máy chủ, máy trạm, ổ đĩa, đường truyền</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="238" />
+            <location filename="../../widgets/incidents_panel.py" line="243" />
             <source>Subject</source>
             <translation>Đối tượng</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="240" />
+            <location filename="../../widgets/incidents_panel.py" line="245" />
             <source>What do you see? (optional)</source>
             <translation>Bạn thấy gì? (không bắt buộc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="242" />
+            <location filename="../../widgets/incidents_panel.py" line="247" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="243" />
+            <location filename="../../widgets/incidents_panel.py" line="248" />
             <source>Report</source>
             <translation>Báo lỗi</translation>
         </message>
         <message>
-            <location filename="../../widgets/incidents_panel.py" line="279" />
+            <location filename="../../widgets/incidents_panel.py" line="282" />
             <source>Say what the fault is about</source>
             <translation>Hãy cho biết sự cố ở đâu</translation>
         </message>
