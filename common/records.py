@@ -201,8 +201,8 @@ class CaseEvent:
     user: UserRef
     detail: dict[str, Any]
     # an earlier time a user declared for the step (detection, violator identified), and who
-    declared_at: datetime | None = None
-    declared_by: UserRef | None = None
+    declared_at: datetime | None
+    declared_by: UserRef | None
 
 
 @dataclass(frozen=True)
@@ -218,9 +218,9 @@ class CaseVersion:
     before: dict[str, Any]
     after: dict[str, Any]
     status: CaseVersionStatus
-    approved_by: UserRef | None = None
-    approved_at: datetime | None = None
-    approval_reason: str | None = None
+    approved_by: UserRef | None
+    approved_at: datetime | None
+    approval_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -252,12 +252,12 @@ class Case:
     public_clip_id: int | None
     events: tuple[CaseEvent, ...]
     updated_at: datetime
-    detected_declared_by: UserRef | None = None  # None: the moment of the evidence
+    detected_declared_by: UserRef | None  # None: the moment of the evidence
     # the classification the deadlines count from (a late reclassification waits for approval)
-    deadline_complex: bool = False
-    deadline_decision_kind: DecisionKind = DecisionKind.SIMPLE
-    versions: tuple[CaseVersion, ...] = ()  # every edit, oldest first
-    record_actions: tuple[CaseRecordAction, ...] = ()  # edit / approve a version, now
+    deadline_complex: bool
+    deadline_decision_kind: DecisionKind
+    versions: tuple[CaseVersion, ...]  # every edit, oldest first
+    record_actions: tuple[CaseRecordAction, ...]  # edit / approve a version, now
 
     def may(self, action: str) -> bool:
         """What the server says the reader may do now (a step or an action on the record)."""
