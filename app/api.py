@@ -25,7 +25,7 @@ from app.access_requests import (
 )
 from app.audit_log import AuditFilter, AuditRow, ChainVerdict
 from app.audit_log import parse_row as parse_audit_row
-from app.cases import Case, CaseFilter, StepInput, parse_case
+from app.cases import Case, CaseEditInput, CaseFilter, StepInput, parse_case
 from app.domain.admin import (
     AdminCamera,
     AdminUnit,
@@ -137,6 +137,15 @@ class BackendApi(ABC):
         action = CaseAction(action).value
         return parse_case(self._call("POST", f"/cases/{int(case_id)}/{action}",
                                      json=(step or StepInput()).body()))
+
+    def edit_case(self, case_id: int, edit: CaseEditInput) -> Case:
+        """A new version of the case's record (the server keeps the earlier ones)."""
+        return parse_case(self._call("POST", f"/cases/{int(case_id)}/edit", json=edit.body()))
+
+    def approve_case_version(self, case_id: int, number: int, reason: str) -> Case:
+        return parse_case(self._call(
+            "POST", f"/cases/{int(case_id)}/versions/{int(number)}/approve",
+            json={"reason": reason}))
 
     # -- publication (Art. 14) -----------------------------------------------------------------
     def publications(self) -> list[Publication]:

@@ -71,6 +71,8 @@ class CaseBackend(Protocol):
     def add_case_clip(self, case_id: int, clip_request_id: int) -> Case: ...
     def case_step(self, case_id: int, action: CaseAction | str,
                   step: StepInput | None = None) -> Case: ...
+    def edit_case(self, case_id: int, edit: CaseEditInput) -> Case: ...
+    def approve_case_version(self, case_id: int, number: int, reason: str) -> Case: ...
     def bookmarks(self, where: BookmarkFilter) -> tuple[int, list[Bookmark]]: ...
     def clips(self, box: str = ClipBox.ALL) -> list[ClipRequest]: ...
     def download_case_package(self, case_id: int, destination: Path, *, purpose: str) -> str: ...
@@ -135,7 +137,9 @@ def parse_case(data: Any) -> Case:
 
 @dataclass(frozen=True)
 class StepInput:
-    """The body of one step (``POST /cases/{id}/{action}``); None fields are left out."""
+    """The body of one step (``POST /cases/{id}/{action}``); None fields are left out. The
+    server records every step at its own clock: ``at`` (an earlier time declared) is for
+    ``identify_violator`` only, and ``close`` needs its reason in ``note``."""
 
     at: datetime | None = None
     note: str = ""
@@ -148,6 +152,26 @@ class StepInput:
         if self.at is not None:
             out["at"] = aware(self.at).isoformat()
         for name in ("complex", "decision_kind", "handover_needed"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+
+@dataclass(frozen=True)
+class CaseEditInput:
+    """The body of an edit (``POST /cases/{id}/edit``): why, and the fields that change."""
+
+    reason: str
+    note: str | None = None
+    kind: str | None = None
+    complex: bool | None = None
+    decision_kind: str | None = None
+    handover_needed: bool | None = None
+
+    def body(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"reason": self.reason}
+        for name in ("note", "kind", "complex", "decision_kind", "handover_needed"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
@@ -268,6 +292,16 @@ class CaseService(QObject):
     def act(self, case_id: int, action: str, step: StepInput | None = None) -> Op[Case]:
         return self._act(functools.partial(self._backend.case_step, case_id, CaseAction(action),
                                            step or StepInput()), _tr("Case step"))
+
+    def edit(self, case_id: int, edit: CaseEditInput) -> Op[Case]:
+        """A new version of the case's record; a reclassification after sending waits for a
+        police leader before the deadlines move (the server decides)."""
+        return self._act(functools.partial(self._backend.edit_case, case_id, edit),
+                         _tr("Edit case"))
+
+    def approve_version(self, case_id: int, number: int, reason: str) -> Op[Case]:
+        return self._act(functools.partial(self._backend.approve_case_version, case_id, number,
+                                           reason), _tr("Approve reclassification"))
 
     def _act(self, work: Callable[[], Case], label: str) -> Op[Case]:
         return (self._ops.run(work, label=label, owner=self)

@@ -28,7 +28,9 @@ from common.vocabulary import (
     AccessRequestState,
     CaseAction,
     CaseKind,
+    CaseRecordAction,
     CaseState,
+    CaseVersionStatus,
     ClipChain,
     ClipState,
     DeadlineStatus,
@@ -194,11 +196,32 @@ class Deadline:
 class CaseEvent:
     """One entry of a case's history (``action``: the event's code, e.g. ``open``, ``send``)."""
 
-    at: datetime
-    recorded_at: datetime
+    at: datetime  # the step's time: ``recorded_at``, or the time declared
+    recorded_at: datetime  # the server's clock when it was recorded
     action: str
     user: UserRef
     detail: dict[str, Any]
+    # an earlier time a user declared for the step (detection, violator identified), and who
+    declared_at: datetime | None
+    declared_by: UserRef | None
+
+
+@dataclass(frozen=True)
+class CaseVersion:
+    """One edit of a case's record (``POST /cases/{id}/edit``): the values before and after,
+    who, when (the server's clock) and why; a late reclassification waits for a police
+    leader's approval (``status`` pending) before the deadlines count from it."""
+
+    number: int
+    at: datetime
+    user: UserRef
+    reason: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    status: CaseVersionStatus
+    approved_by: UserRef | None
+    approved_at: datetime | None
+    approval_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -230,10 +253,21 @@ class Case:
     public_clip_id: int | None
     events: tuple[CaseEvent, ...]
     updated_at: datetime
+    detected_declared_by: UserRef | None  # None: the moment of the evidence
+    # the classification the deadlines count from (a late reclassification waits for approval)
+    deadline_complex: bool
+    deadline_decision_kind: DecisionKind
+    versions: tuple[CaseVersion, ...]  # every edit, oldest first
+    record_actions: tuple[CaseRecordAction, ...]  # edit / approve a version, now
 
     def may(self, action: str) -> bool:
-        """What the server says the reader may do now."""
-        return action in self.actions
+        """What the server says the reader may do now (a step or an action on the record)."""
+        return action in self.actions or action in self.record_actions
+
+    @property
+    def pending_versions(self) -> tuple[CaseVersion, ...]:
+        """Reclassifications waiting for a police leader's approval."""
+        return tuple(v for v in self.versions if v.status == CaseVersionStatus.PENDING)
 
     @property
     def overdue_rules(self) -> frozenset[str]:

@@ -195,6 +195,28 @@ class CaseAction(StrEnum):
     CLOSE = "close"
 
 
+class CaseRecordAction(StrEnum):
+    """What may be done to a case's record beside the steps (``Case.record_actions``): edit it
+    (a new version: ``POST /cases/{id}/edit``), approve a pending reclassification
+    (``POST /cases/{id}/versions/{n}/approve``)."""
+
+    EDIT = "edit"
+    APPROVE_VERSION = "approve_version"
+
+
+class CaseVersionStatus(StrEnum):
+    """A version of a case's record. ``applied``: its values count at once (deadlines too);
+    ``pending``: a reclassification after the case was sent, the deadlines still count from the
+    classification before it until a police leader approves; ``approved``: a leader approved
+    it (or made it); ``superseded``: pending, and a later version changed the same
+    classification, so it can no longer be approved."""
+
+    APPLIED = "applied"
+    PENDING = "pending"
+    APPROVED = "approved"
+    SUPERSEDED = "superseded"
+
+
 class DeadlineStatus(StrEnum):
     DONE = "done"
     DONE_LATE = "done_late"

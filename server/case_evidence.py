@@ -22,6 +22,13 @@ from server.models import User, ViolationCase, ViolationCaseClip
 RECEIVERS = frozenset({perm.UnitKind.CITY_POLICE, perm.UnitKind.TRAFFIC_POLICE})
 
 
+def may_take_evidence(user: User) -> bool:
+    """The units a case's evidence goes to whole: the operating unit that gathered it and the
+    police units it is sent to."""
+    kind = perm.UnitKind(user.unit.kind)
+    return kind in RECEIVERS or kind is perm.UnitKind.OPERATING_UNIT
+
+
 def received_cases(session: Session, user: User, clip_id: int,
                    now: datetime) -> list[ViolationCase]:
     """The sent cases citing the clip that the user's unit received and may read."""

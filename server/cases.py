@@ -19,6 +19,27 @@ the calendar (a new swap day) moves them at once.
 A pending deadline is ``overdue`` once past, ``due_soon`` within its warning window (24 h before
 the end for working-day periods, 3 days for months, 4 h for the 24-hour handover) and ``due``
 before that; a done one is ``done`` or ``done_late``. A closed case keeps only its done ones.
+
+Records the regulation can rely on (Art. 5: recorded data is not altered; Art. 11.3, 13: the
+deadlines count from real events):
+
+| what | rule |
+| --- | --- |
+| a step's time | the server's clock when it is recorded; ``at`` on any step but ``identify_violator`` is refused (422 ``at``) |
+| detection (``detected_at`` when opening) | default: the bookmark's moment / the clip's start; a time declared instead must lie within the footage cited (bookmark: its window's start to its moment; clip: its start to its end), not in the future, at most ``declared_time_window`` back (422 ``detected_at``) |
+| violator identified (``at``) | default now; a time declared must not be in the future, before the case was sent or detected, or more than ``declared_time_window`` back (422 ``at``) |
+| a declared time | kept beside the server's: the event's ``recorded_at``, ``declared_at``, ``declared_by`` (the case's ``detected_declared_by``) |
+| close | needs a reason, the ``note`` (422 ``note``) |
+| edit (note, kind, complex, decision_kind, handover_needed) | ``POST /cases/{id}/edit`` with a ``reason``: a new version row (who, when, why, before, after); nothing earlier is overwritten. note, kind, complex: the operating unit and the police; decision_kind, handover_needed (their record, Art. 13): the police |
+| classification in a step | ``complex`` with ``send`` (or ``conclude`` when never set), ``decision_kind`` with ``make_record``/``decide`` when never set: the first classification, deadlines count from it; a different value once set is refused (422): that is a reclassification, an edit |
+| reclassification before the case is sent | applies at once, deadlines too (none of the affected ones has started) |
+| reclassification after it is sent (complex, decision_kind) | the case shows the new value at once; the deadlines keep counting from the classification before (``deadline_complex``, ``deadline_decision_kind``) until a leader of city police or of the traffic & order police team (the units whose verification and decision those deadlines time) approves the version (``POST /cases/{id}/versions/{n}/approve``, with a reason); such a leader's own edit is approved at once. A pending version a later one reclassified again is superseded |
+
+Who reads (Art. 11.2 lists the units that use the traffic cameras to handle violations): the
+operating unit, city police and the traffic & order police team handle the steps; ward police
+(the cases on their own ward's cameras) and the urban order team (the cases on cameras of the
+systems it may view) read them and add evidence clips they may read, since Art. 11.3.b has them
+use the images and video as grounds for penalty records; they take no step of Art. 11.3 / 13.
 """
 
 from __future__ import annotations
@@ -32,8 +53,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.evidence import canonical_json
-from common.records import Case, CaseEvent, Deadline
-from common.vocabulary import CaseAction, CaseKind, CaseState, DeadlineStatus, DecisionKind
+from common.records import Case, CaseEvent, CaseVersion, Deadline
+from common.vocabulary import (
+    CaseAction,
+    CaseKind,
+    CaseRecordAction,
+    CaseState,
+    CaseVersionStatus,
+    DeadlineStatus,
+    DecisionKind,
+    Role,
+)
 from server import audit
 from server import permissions as perm
 from server.bookmarks import user_ref
@@ -44,15 +74,26 @@ from server.models import (
     ViolationCase,
     ViolationCaseClip,
     ViolationCaseEvent,
+    ViolationCaseVersion,
 )
-from server.schemas import CaseActionBody, CaseCreate
+from server.schemas import CaseActionBody, CaseCreate, CaseEdit
 from server.services import visible_camera
 from server.working_calendar import WorkingCalendar
 
-READERS = frozenset({perm.UnitKind.OPERATING_UNIT, perm.UnitKind.CITY_POLICE,
-                     perm.UnitKind.TRAFFIC_POLICE})
 POLICE = frozenset({perm.UnitKind.CITY_POLICE, perm.UnitKind.TRAFFIC_POLICE})
 OPERATING = frozenset({perm.UnitKind.OPERATING_UNIT})
+HANDLERS = OPERATING | POLICE
+READERS = HANDLERS | {perm.UnitKind.WARD_POLICE, perm.UnitKind.URBAN_ORDER}
+
+# what an edit may change, and which units may change it
+EDITABLE: dict[str, frozenset[perm.UnitKind]] = {
+    "note": HANDLERS, "kind": HANDLERS, "complex": HANDLERS,
+    "decision_kind": POLICE, "handover_needed": POLICE,
+}
+# the classification the deadlines count from (``deadline_<field>`` columns)
+DEADLINE_FIELDS = frozenset({"complex", "decision_kind"})
+# the steps whose time may be declared earlier than the server's clock
+DECLARED_STEPS = frozenset({CaseAction.IDENTIFY_VIOLATOR})
 
 # action -> (who, column it sets, column it needs, state after)
 STEPS: dict[CaseAction, tuple[frozenset[perm.UnitKind], str, str | None, CaseState | None]] = {
@@ -81,6 +122,10 @@ class CaseInvalid(Exception):
     """422 naming the field."""
 
 
+class CaseVersionMissing(Exception):
+    """404: the case has no such version."""
+
+
 def _status(due: datetime, done: datetime | None, now: datetime,
             window: timedelta) -> DeadlineStatus:
     if done is not None:
@@ -93,6 +138,16 @@ def _status(due: datetime, done: datetime | None, now: datetime,
 
 
 DAY = timedelta(days=1)
+
+
+def basis_complex(case: ViolationCase) -> bool:
+    """Whether the deadlines count the case as complex (see the module docstring)."""
+    return bool(case.complex if case.deadline_complex is None else case.deadline_complex)
+
+
+def basis_decision_kind(case: ViolationCase) -> DecisionKind:
+    return DecisionKind(case.decision_kind if case.deadline_decision_kind is None
+                        else case.deadline_decision_kind)
 
 
 def deadlines(case: ViolationCase, calendar: WorkingCalendar, now: datetime) -> list[Deadline]:
@@ -116,7 +171,7 @@ def deadlines(case: ViolationCase, calendar: WorkingCalendar, now: datetime) -> 
 
     add("send_to_police", "Art. 11.3.b", case.detected_at, wd(case.detected_at, 5),
         case.sent_at, DAY)
-    add("verify", "Art. 11.3.b", case.sent_at, months(case.sent_at, 2 if case.complex else 1),
+    add("verify", "Art. 11.3.b", case.sent_at, months(case.sent_at, 2 if basis_complex(case) else 1),
         case.concluded_at, 3 * DAY)
     add("report_conclusion", "Art. 11.3.b", case.concluded_at, wd(case.concluded_at, 5),
         case.conclusion_reported_at, DAY)
@@ -126,7 +181,7 @@ def deadlines(case: ViolationCase, calendar: WorkingCalendar, now: datetime) -> 
         add("hand_over", "Art. 13", case.record_made_at,
             calendar.add_hours(case.record_made_at, 24), case.record_handed_at,
             timedelta(hours=4))
-    kind = DecisionKind(case.decision_kind)
+    kind = basis_decision_kind(case)
     if kind in (DecisionKind.SIMPLE, DecisionKind.TRANSFERRED):
         due = wd(case.record_made_at, 7 if kind is DecisionKind.SIMPLE else 10)
         window = DAY
@@ -150,9 +205,22 @@ def _kind(user: User) -> perm.UnitKind:
     return perm.UnitKind(user.unit.kind)
 
 
+def approves_reclassification(user: User) -> bool:
+    """A leader of the units whose deadlines a reclassification moves: verification
+    (``complex``) and the penalty decision (``decision_kind``) are city police's steps, the
+    traffic & order police team's with them."""
+    return _kind(user) in POLICE and user.role == Role.LEADER.value
+
+
 def can_read(session: Session, user: User, case: ViolationCase, now: datetime) -> bool:
-    return _kind(user) in READERS and visible_camera(session, user, case.camera_id,
-                                                     now) is not None
+    """The operating unit reads its cases from the start; the other units receive a case when
+    the IOC sends it (Art. 11.3.a) — before, it is not theirs to see — in the scope of the
+    cameras they may view."""
+    if _kind(user) not in READERS:
+        return False
+    if _kind(user) not in OPERATING and case.sent_at is None:
+        return False
+    return visible_camera(session, user, case.camera_id, now) is not None
 
 
 def actions_for(user: User, case: ViolationCase) -> list[CaseAction]:
@@ -168,17 +236,63 @@ def actions_for(user: User, case: ViolationCase) -> list[CaseAction]:
     return result
 
 
+def version_status(case: ViolationCase, version: ViolationCaseVersion) -> CaseVersionStatus:
+    if version.approved_at is not None:
+        return CaseVersionStatus.APPROVED
+    if not version.needs_approval:
+        return CaseVersionStatus.APPLIED
+    fields = DEADLINE_FIELDS & set(json.loads(version.after))
+    if any(later.number > version.number and fields & set(json.loads(later.after))
+           for later in case.versions):
+        return CaseVersionStatus.SUPERSEDED
+    return CaseVersionStatus.PENDING
+
+
+def record_actions_for(user: User, case: ViolationCase) -> list[CaseRecordAction]:
+    if case.closed_at is not None:
+        return []
+    result = []
+    if _kind(user) in HANDLERS:
+        result.append(CaseRecordAction.EDIT)
+    if approves_reclassification(user) and any(
+            version_status(case, v) is CaseVersionStatus.PENDING for v in case.versions):
+        result.append(CaseRecordAction.APPROVE_VERSION)
+    return result
+
+
 def _event(session: Session, case: ViolationCase, action: str, user: User, at: datetime,
-           now: datetime, **detail: Any) -> None:
+           now: datetime, declared: datetime | None = None, **detail: Any) -> None:
     # appended to the loaded collection (not only added to the session): the sessions do not
     # expire on commit, so the step's answer would list the events as they were before it
-    case.events.append(ViolationCaseEvent(case_id=case.id, at=at, recorded_at=now,
-                                          action=action, user_id=user.id,
-                                          detail=canonical_json(detail)))
+    case.events.append(ViolationCaseEvent(
+        case_id=case.id, at=at, recorded_at=now, action=action, user_id=user.id,
+        detail=canonical_json(detail), declared_at=declared,
+        declared_by=user if declared is not None else None))
+    declared_detail = {} if declared is None else {"declared_at": declared.isoformat(),
+                                                   "declared_by": user.username}
     audit.append(session, f"case_{action}", now=now, user_id=user.id, username=user.username,
                  camera_id=case.camera_id,
                  detail={"case_id": case.id, "state": case.state, "at": at.isoformat(),
-                         **detail})
+                         **declared_detail, **detail})
+
+
+def _check_declared(field: str, value: datetime, now: datetime, window: timedelta,
+                    floors: list[tuple[datetime, str]],
+                    ceilings: list[tuple[datetime, str]]) -> None:
+    """An earlier time a user declares: not in the future, within what the evidence and the
+    steps before it allow, and not further back than the site's window (422 naming it)."""
+    if value > now:
+        raise CaseInvalid(f"{field}: in the future (the server's clock is {now.isoformat()})")
+    for floor, what in floors:
+        if value < floor:
+            raise CaseInvalid(f"{field}: before {what} ({floor.isoformat()})")
+    for ceiling, what in ceilings:
+        if value > ceiling:
+            raise CaseInvalid(f"{field}: after {what} ({ceiling.isoformat()})")
+    if now - value > window:
+        hours = window.total_seconds() / 3600
+        raise CaseInvalid(f"{field}: more than {hours:g} hours before the server's clock; a "
+                          f"time declared may lie at most {hours:g} hours back")
 
 
 def _readable_clip(session: Session, user: User, clip_id: int, now: datetime) -> ClipRequest:
@@ -188,7 +302,8 @@ def _readable_clip(session: Session, user: User, clip_id: int, now: datetime) ->
     return clip
 
 
-def open_case(session: Session, user: User, body: CaseCreate, now: datetime) -> ViolationCase:
+def open_case(session: Session, user: User, body: CaseCreate, now: datetime,
+              window: timedelta) -> ViolationCase:
     if _kind(user) not in OPERATING:
         raise CaseDenied("Only the operating unit opens violation cases")
     if (body.bookmark_id is None) == (body.clip_request_id is None):
@@ -198,16 +313,25 @@ def open_case(session: Session, user: User, body: CaseCreate, now: datetime) -> 
         bookmark = session.get(Bookmark, body.bookmark_id)
         if bookmark is None or visible_camera(session, user, bookmark.camera_id, now) is None:
             raise CaseInvalid(f"bookmark_id: bookmark {body.bookmark_id} not found")
-        camera_id, detected = bookmark.camera_id, bookmark.at
+        camera_id, evidence_at = bookmark.camera_id, bookmark.at
+        floors = [(bookmark.window_start, "the start of the footage the bookmark keeps")]
+        ceilings = [(bookmark.at, "the bookmark's moment")]
     else:
         assert body.clip_request_id is not None
         clip = _readable_clip(session, user, body.clip_request_id, now)
-        camera_id, detected = clip.camera_id, clip.start_at
-    detected = body.detected_at or detected
+        camera_id, evidence_at = clip.camera_id, clip.start_at
+        floors = [(clip.start_at, "the clip's start")]
+        ceilings = [(clip.end_at, "the clip's end")]
+    declared = (body.detected_at.astimezone(UTC)
+                if body.detected_at is not None and body.detected_at != evidence_at else None)
+    if declared is not None:
+        _check_declared("detected_at", declared, now, window, floors, ceilings)
+    detected = declared or evidence_at
     if detected > now:
         raise CaseInvalid("detected_at: in the future")
     case = ViolationCase(camera_id=camera_id, kind=body.kind, state=CaseState.OPENED.value,
                          note=body.note, bookmark_id=body.bookmark_id, detected_at=detected,
+                         detected_declared_by_id=user.id if declared is not None else None,
                          opened_by_id=user.id, opened_at=now, complex=False,
                          decision_kind=DecisionKind.SIMPLE.value, handover_needed=False,
                          public=False, updated_at=now)
@@ -215,7 +339,7 @@ def open_case(session: Session, user: User, body: CaseCreate, now: datetime) -> 
     session.flush()
     if clip is not None:
         session.add(ViolationCaseClip(case_id=case.id, clip_request_id=clip.id))
-    _event(session, case, "open", user, detected, now, kind=body.kind,
+    _event(session, case, "open", user, detected, now, declared, kind=body.kind,
            bookmark_id=body.bookmark_id, clip_request_id=body.clip_request_id)
     session.flush()
     session.refresh(case)
@@ -236,8 +360,12 @@ def add_clip(session: Session, user: User, case: ViolationCase, clip_id: int,
     session.refresh(case)
 
 
+RECLASSIFY = ("a change of a classification once set is an edit with a reason "
+              "(POST /cases/{id}/edit)")
+
+
 def act(session: Session, user: User, case: ViolationCase, action: CaseAction,
-        body: CaseActionBody, now: datetime) -> None:
+        body: CaseActionBody, now: datetime, window: timedelta) -> None:
     who, column, needs, state = STEPS[action]
     if _kind(user) not in who:
         raise CaseDenied(f"Not allowed: {action.value} is not this unit's step")
@@ -249,20 +377,37 @@ def act(session: Session, user: User, case: ViolationCase, action: CaseAction,
         raise CaseConflict(f"{action.value} needs {needs.removesuffix('_at')} first")
     if action is CaseAction.HAND_OVER and not case.handover_needed:
         raise CaseConflict("This case's record needs no handover")
-    at = body.at or now
-    if at > now:
-        raise CaseInvalid("at: in the future")
-    if needs is not None and at < getattr(case, needs):
-        raise CaseInvalid(f"at: before {needs.removesuffix('_at')}")
+    declared: datetime | None = None
+    if body.at is not None:
+        if action not in DECLARED_STEPS:
+            # refused, not ignored: a client must not believe it backdated a step
+            raise CaseInvalid("at: step times are the server's clock (only identify_violator "
+                              "takes a declared time)")
+        floors = [(case.detected_at, "the detection")]
+        if needs is not None:
+            floors.append((getattr(case, needs), needs.removesuffix("_at")))
+        _check_declared("at", body.at, now, window, floors, [])
+        declared = body.at.astimezone(UTC)
+    if action is CaseAction.CLOSE and not body.note.strip():
+        raise CaseInvalid("note: closing a case needs a reason (the note)")
     detail: dict[str, Any] = {}
     if body.complex is not None:
+        first = case.sent_at is None or case.deadline_complex is None
         if action not in (CaseAction.SEND, CaseAction.CONCLUDE) and body.complex != case.complex:
-            raise CaseInvalid("complex: set when sending or before concluding")
+            raise CaseInvalid("complex: set when sending or concluding; " + RECLASSIFY)
+        if not first and body.complex != case.complex:
+            raise CaseInvalid("complex: the case is classified already; " + RECLASSIFY)
+        if first:
+            case.deadline_complex = body.complex
         case.complex = body.complex
         detail["complex"] = body.complex
     if body.decision_kind is not None:
         if action not in (CaseAction.MAKE_RECORD, CaseAction.DECIDE):
             raise CaseInvalid("decision_kind: set with make_record or decide")
+        if case.deadline_decision_kind is not None and body.decision_kind != case.decision_kind:
+            raise CaseInvalid("decision_kind: the case is classified already; " + RECLASSIFY)
+        if case.deadline_decision_kind is None:
+            case.deadline_decision_kind = body.decision_kind
         case.decision_kind = body.decision_kind
         detail["decision_kind"] = body.decision_kind
     if body.handover_needed is not None:
@@ -272,20 +417,103 @@ def act(session: Session, user: User, case: ViolationCase, action: CaseAction,
         detail["handover_needed"] = body.handover_needed
     if action is CaseAction.CONCLUDE:
         case.conclusion = body.note
+    at = declared or now
     setattr(case, column, at)
     if state is not None:
         case.state = state.value
     case.updated_at = now
     if body.note:
         detail["note"] = body.note
-    _event(session, case, action.value, user, at, now, **detail)
+    _event(session, case, action.value, user, at, now, declared, **detail)
     session.flush()
+
+
+def edit(session: Session, user: User, case: ViolationCase, body: CaseEdit,
+         now: datetime) -> ViolationCaseVersion:
+    """A new version of the case's record (see the module docstring's table)."""
+    if _kind(user) not in HANDLERS:
+        raise CaseDenied("Only the operating unit and the police edit a case's record")
+    if case.closed_at is not None:
+        raise CaseConflict("The case is closed")
+    given = {name: getattr(body, name) for name in EDITABLE if getattr(body, name) is not None}
+    changes = {name: value for name, value in given.items() if value != getattr(case, name)}
+    if not changes:
+        field = next(iter(given), "note")
+        raise CaseInvalid(f"{field}: nothing changes (give at least one of "
+                          f"{', '.join(EDITABLE)} with a value the case does not have)")
+    for name in changes:
+        if _kind(user) not in EDITABLE[name]:
+            raise CaseDenied(f"Not allowed: {name} is not this unit's to change")
+    before = {name: getattr(case, name) for name in changes}
+    late = case.sent_at is not None and bool(DEADLINE_FIELDS & set(changes))
+    leader = approves_reclassification(user)
+    # the deadlines' basis of a classification the edit changes is pinned to its value before,
+    # so that a pending reclassification leaves the deadlines where they were
+    for name in sorted(DEADLINE_FIELDS & set(changes)):
+        if getattr(case, f"deadline_{name}") is None:
+            setattr(case, f"deadline_{name}", getattr(case, name))
+    for name, value in changes.items():
+        setattr(case, name, value)
+    if not late or leader:
+        _move_basis(case, changes)
+    version = ViolationCaseVersion(
+        case_id=case.id, number=len(case.versions) + 1, at=now,
+        reason=body.reason, before=canonical_json(before), after=canonical_json(changes),
+        needs_approval=late and not leader,
+        approved_by=user if late and leader else None, user=user,
+        approved_at=now if late and leader else None,
+        approval_reason=body.reason if late and leader else None)
+    case.versions.append(version)
+    case.updated_at = now
+    _event(session, case, "edit", user, now, now, version=version.number, reason=body.reason,
+           before=before, after=changes, pending=version.needs_approval)
+    session.flush()
+    return version
+
+
+def _move_basis(case: ViolationCase, changes: dict[str, Any]) -> None:
+    if "complex" in changes:
+        case.deadline_complex = changes["complex"]
+    if "decision_kind" in changes:
+        case.deadline_decision_kind = changes["decision_kind"]
+
+
+def approve_version(session: Session, user: User, case: ViolationCase, number: int,
+                    reason: str, now: datetime) -> None:
+    """A leader approves a late reclassification: the deadlines count from it from now on."""
+    if not approves_reclassification(user):
+        raise CaseDenied("Only a leader of city police or of the traffic & order police team "
+                         "approves a reclassification")
+    version = next((v for v in case.versions if v.number == number), None)
+    if version is None:
+        raise CaseVersionMissing(f"Case #{case.id} has no version {number}")
+    if case.closed_at is not None:
+        raise CaseConflict("The case is closed")
+    status = version_status(case, version)
+    if status is not CaseVersionStatus.PENDING:
+        raise CaseConflict(f"Version {number} is {status.value}: nothing to approve")
+    _move_basis(case, json.loads(version.after))
+    version.approved_by = user  # the relationship, not only its id: the answer shows it
+    version.approved_at = now
+    version.approval_reason = reason
+    case.updated_at = now
+    _event(session, case, "approve_version", user, now, now, version=number, reason=reason)
+    session.flush()
+
+
+def _version_public(case: ViolationCase, version: ViolationCaseVersion) -> CaseVersion:
+    return CaseVersion(
+        number=version.number, at=version.at.astimezone(UTC), user=user_ref(version.user),
+        reason=version.reason, before=json.loads(version.before),
+        after=json.loads(version.after), status=version_status(case, version),
+        approved_by=user_ref(version.approved_by) if version.approved_by else None,
+        approved_at=version.approved_at and version.approved_at.astimezone(UTC),
+        approval_reason=version.approval_reason)
 
 
 def case_public(session: Session, user: User, case: ViolationCase, calendar: WorkingCalendar,
                 now: datetime) -> Case:
     items = deadlines(case, calendar, now)
-    users = {e.user_id: e.user for e in case.events}
     return Case(
         id=case.id, camera_id=case.camera_id, camera_name=case.camera.name,
         ward=case.camera.ward.name, kind=CaseKind(case.kind), state=CaseState(case.state),
@@ -301,9 +529,16 @@ def case_public(session: Session, user: User, case: ViolationCase, calendar: Wor
         deadline_state=deadline_state(items), actions=tuple(actions_for(user, case)),
         public=case.public, public_title=case.public_title, public_clip_id=case.public_clip_id,
         events=tuple(CaseEvent(at=e.at, recorded_at=e.recorded_at, action=e.action,
-                               user=user_ref(users[e.user_id]), detail=json.loads(e.detail))
+                               user=user_ref(e.user), detail=json.loads(e.detail),
+                               declared_at=e.declared_at,
+                               declared_by=user_ref(e.declared_by) if e.declared_by else None)
                      for e in case.events),
-        updated_at=case.updated_at)
+        updated_at=case.updated_at,
+        detected_declared_by=(user_ref(case.detected_declared_by)
+                              if case.detected_declared_by else None),
+        deadline_complex=basis_complex(case), deadline_decision_kind=basis_decision_kind(case),
+        versions=tuple(_version_public(case, v) for v in case.versions),
+        record_actions=tuple(record_actions_for(user, case)))
 
 
 @dataclass(frozen=True)

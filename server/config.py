@@ -74,6 +74,9 @@ class Settings(BaseModel):
     clip_worker: bool = True
     clip_readrate: float | None = None
     public_rate_per_minute: int = 60  # /public/v1 requests per client address
+    # How far back a user may declare a case's detection or the identification of its violator
+    # (server.cases): an earlier time than this is refused, the record then says "late".
+    declared_time_window: timedelta = timedelta(hours=72)
     # Stream sessions at the media gateway (server.stream_sessions, server.gateways): a token
     # opens a session until this long after it was issued (expiry gates only the start).
     stream_token_lifetime_s: int = 60
@@ -171,6 +174,7 @@ class Settings(BaseModel):
             ("clip_worker", "IOCWALL_CLIP_WORKER", _flag),
             ("clip_readrate", "IOCWALL_CLIP_READRATE", float),
             ("public_rate_per_minute", "IOCWALL_PUBLIC_RATE_PER_MINUTE", int),
+            ("declared_time_window", "IOCWALL_DECLARED_TIME_WINDOW_HOURS", _hours),
             ("login_address_limit", "IOCWALL_LOGIN_ADDRESS_LIMIT", int),
             ("trusted_proxies", "IOCWALL_TRUSTED_PROXIES", _addresses),
             ("max_sessions_per_user", "IOCWALL_MAX_SESSIONS_PER_USER", int),
@@ -220,6 +224,13 @@ def _gateway_mode(value: str) -> str:
     if mode in ("1", "on", "yes", "true", "embedded"):
         return "embedded"
     raise ValueError(f"IOCWALL_GATEWAY: {value!r} is neither embedded nor off")
+
+
+def _hours(value: str) -> timedelta:
+    hours = float(value)
+    if hours < 0:
+        raise ValueError(f"a number of hours (0 or more) expected, got {value!r}")
+    return timedelta(hours=hours)
 
 
 def _flag(value: str) -> bool:

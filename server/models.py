@@ -506,10 +506,18 @@ class ViolationCase(Base):
     note: Mapped[str] = mapped_column(Text)
     bookmark_id: Mapped[int | None] = mapped_column(ForeignKey("bookmarks.id"), nullable=True)
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # who declared ``detected_at`` when it is not the moment of the evidence (NULL: it is)
+    detected_declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"),
+                                                                nullable=True)
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     complex: Mapped[bool] = mapped_column(Boolean, default=False)
     decision_kind: Mapped[str] = mapped_column(String(32), default="simple")
+    # The classification the deadlines count from (``server.cases``): NULL until the case is
+    # first classified (the deadlines then follow the columns above); a late reclassification
+    # changes the columns above at once and these only when a police leader approves it.
+    deadline_complex: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    deadline_decision_kind: Mapped[str | None] = mapped_column(String(32), nullable=True)
     handover_needed: Mapped[bool] = mapped_column(Boolean, default=False)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -530,10 +538,14 @@ class ViolationCase(Base):
 
     camera: Mapped[Camera] = relationship(lazy="joined")
     opened_by: Mapped[User] = relationship(lazy="joined", foreign_keys=[opened_by_id])
+    detected_declared_by: Mapped[User | None] = relationship(
+        lazy="joined", foreign_keys=[detected_declared_by_id])
     clips: Mapped[list[ViolationCaseClip]] = relationship(lazy="selectin",
                                                           order_by="ViolationCaseClip.id")
     events: Mapped[list[ViolationCaseEvent]] = relationship(lazy="selectin",
                                                             order_by="ViolationCaseEvent.id")
+    versions: Mapped[list[ViolationCaseVersion]] = relationship(
+        lazy="selectin", order_by="ViolationCaseVersion.number")
 
 
 class ViolationCaseClip(Base):
@@ -554,13 +566,44 @@ class ViolationCaseEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("violation_cases.id"), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime())  # when it happened (as stated)
+    # the step's time: the server's clock when it was recorded, or the earlier time declared
+    # (``declared_at``, ``declared_by_id``) where the regulation counts from an earlier event
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     action: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     detail: Mapped[str] = mapped_column(Text)  # canonical JSON object
+    declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined", foreign_keys=[user_id])
+    declared_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[declared_by_id])
+
+
+class ViolationCaseVersion(Base):
+    """One edit of a case's record (note, kind, classification): who, when (the server's
+    clock), why, the values before and after. Rows are only added: a later edit is a new row.
+    The approval of a late reclassification (``server.cases``) is written once into the row
+    it approves (who, when, why); ``needs_approval`` says whether it waited for one."""
+
+    __tablename__ = "violation_case_versions"
+    __table_args__ = (UniqueConstraint("case_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("violation_cases.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    before: Mapped[str] = mapped_column(Text)  # canonical JSON object: field -> value
+    after: Mapped[str] = mapped_column(Text)
+    needs_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    approval_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    user: Mapped[User] = relationship(lazy="joined", foreign_keys=[user_id])
+    approved_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[approved_by_id])
 
 
 class Incident(Base):

@@ -54,6 +54,9 @@ def day_within_window(value: dt_date) -> dt_date:
 
 
 DbInt = Annotated[int, Field(ge=DB_INT_MIN, le=DB_INT_MAX)]
+# Why a record was refused, closed or changed: blanks around it do not count, so "   " is no
+# reason (a 422 naming the field).
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
 Moment = Annotated[datetime, AfterValidator(within_window)]
 Day = Annotated[dt_date, AfterValidator(day_within_window)]
 
@@ -384,7 +387,7 @@ class ClipRequestCreate(StrictInput):
 
 
 class ClipRejectBody(StrictInput):
-    reason: str = Field(min_length=3, max_length=2000)
+    reason: Reason
 
 
 class RecordedRangePublic(BaseModel):
@@ -471,11 +474,28 @@ class CaseCreate(StrictInput):
 
 
 class CaseActionBody(StrictInput):
-    at: Moment | None = None  # when it happened; default now, never in the future
-    note: str = Field(default="", max_length=4000)
+    # identify_violator only: when the violator was identified, if earlier than now (declared,
+    # within the bounds ``server.cases`` checks); every other step is the server's clock
+    at: Moment | None = None
+    note: str = Field(default="", max_length=4000)  # close: the reason, required
     complex: StrictBool | None = None  # send / conclude: verification gets 2 months
     decision_kind: DecisionKindName | None = None  # make_record / decide
     handover_needed: StrictBool | None = None  # make_record: hand to another authority (24 h)
+
+
+class CaseEdit(StrictInput):
+    """A new version of a case's record: the fields given change, ``reason`` says why."""
+
+    reason: Reason
+    note: str | None = Field(default=None, max_length=4000)
+    kind: CaseKind | None = None
+    complex: StrictBool | None = None
+    decision_kind: DecisionKindName | None = None
+    handover_needed: StrictBool | None = None
+
+
+class CaseVersionApproval(StrictInput):
+    reason: Reason
 
 
 class CaseClipAdd(StrictInput):
@@ -535,7 +555,7 @@ class IncidentCreate(StrictInput):
 
 
 class IncidentResolve(StrictInput):
-    resolution: str = Field(min_length=3, max_length=2000)
+    resolution: Reason
 
 
 # -- access requests of other agencies ----------------------------------------------------------
@@ -570,7 +590,7 @@ class AccessGrantBody(StrictInput):
 
 
 class AccessRejectBody(StrictInput):
-    reason: str = Field(min_length=3, max_length=2000)
+    reason: Reason
 
 
 # -- public API (Art. 14): allow-listed fields only ----------------------------------------------

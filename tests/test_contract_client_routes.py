@@ -29,7 +29,7 @@ from app.api import BackendApi
 from app.audit_log import AuditFilter
 from app.backend import BackendClient
 from app.bookmarks import BookmarkDraft, BookmarkFilter
-from app.cases import CaseFilter, StepInput
+from app.cases import CaseEditInput, CaseFilter, StepInput
 from app.domain import Layout
 from app.domain.admin import CameraFields
 from app.health_reports import HealthReport
@@ -114,8 +114,13 @@ CALLS: dict[str, list[Call]] = {
     "case": [lambda c: c.case(6)],
     "open_case": [lambda c: c.open_case("lane", bookmark_id=1, detected_at=NOW, note="n")],
     "add_case_clip": [lambda c: c.add_case_clip(6, 5)],
-    "case_step": [(lambda c, a=action: c.case_step(6, a, StepInput(at=NOW)))
-                  for action in CaseAction],
+    "case_step": [(lambda c, a=action: c.case_step(6, a, StepInput(note="n")))
+                  for action in CaseAction]
+    + [lambda c: c.case_step(6, CaseAction.IDENTIFY_VIOLATOR, StepInput(at=NOW))],
+    "edit_case": [lambda c: c.edit_case(6, CaseEditInput(
+        "reason", note="n", kind="lane", complex=True, decision_kind="transferred",
+        handover_needed=True))],
+    "approve_case_version": [lambda c: c.approve_case_version(6, 2, "reason")],
     "publications": [lambda c: c.publications()],
     "public_catalogue": [lambda c: c.public_catalogue()],
     "set_public_catalogue": [lambda c: c.set_public_catalogue([3], ["red_light"])],

@@ -38,7 +38,9 @@ from common.vocabulary import (
     CameraTransport,
     CaseAction,
     CaseKind,
+    CaseRecordAction,
     CaseState,
+    CaseVersionStatus,
     ClipBox,
     ClipChain,
     ClipState,
@@ -81,6 +83,10 @@ WORDS: dict[str, Words] = {
     "PublicationState": PublicationState,  # Publication.state
     "CaseState": CaseState,  # Case.state
     "DecisionKind": DecisionKind,  # Case.decision_kind
+    "CaseRecordAction": CaseRecordAction,  # Case.record_actions
+    "CaseVersionStatus": CaseVersionStatus,  # CaseVersion.status
+    "CaseEdit.kind": CaseKind,
+    "CaseEdit.decision_kind": DecisionKind,
     "DeadlineStatus": DeadlineStatus,  # Deadline.status, Case.deadline_state
     "IncidentKind": IncidentKind,  # Incident.kind, IncidentReport.kind
     "IncidentCategory": IncidentCategory,  # Incident.category

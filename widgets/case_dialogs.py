@@ -28,10 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.bookmarks import Bookmark, vn_text
-from app.cases import Case, StepInput
+from app.cases import Case, CaseEditInput, StepInput
 from app.clips import ClipRequest, range_text
 from app.i18n import arg
-from common.vocabulary import CaseAction, CaseKind, CaseState, DeadlineStatus, DecisionKind
+from common.vocabulary import (
+    CaseAction,
+    CaseKind,
+    CaseState,
+    CaseVersionStatus,
+    DeadlineStatus,
+    DecisionKind,
+)
 from widgets.bookmarks_panel import from_vn_qdatetime, to_vn_qdatetime, vn_editor
 from widgets.export_purpose import export_purpose, purpose_edit
 from widgets.forms import form_footer
@@ -62,6 +69,8 @@ EVENT_LABELS: dict[str, object] = {
     "decide": QT_TRANSLATE_NOOP("CaseTexts", "Penalty decided"),
     "close": QT_TRANSLATE_NOOP("CaseTexts", "Case closed"),
     "publish": QT_TRANSLATE_NOOP("CaseTexts", "Made public"),
+    "edit": QT_TRANSLATE_NOOP("CaseTexts", "Record edited"),
+    "approve_version": QT_TRANSLATE_NOOP("CaseTexts", "Reclassification approved"),
     "unpublish": QT_TRANSLATE_NOOP("CaseTexts", "Withdrawn from the public"),
 }
 
@@ -145,6 +154,13 @@ class CaseTexts:
                 "CaseTexts", "Especially complex (2 months)")),
         }
         self.events = {code: tr(source) for code, source in EVENT_LABELS.items()}
+        self.version_states = {
+            CaseVersionStatus.APPLIED: tr(QT_TRANSLATE_NOOP("CaseTexts", "applied")),
+            CaseVersionStatus.PENDING: tr(QT_TRANSLATE_NOOP(
+                "CaseTexts", "waiting for a leader's approval; deadlines unchanged")),
+            CaseVersionStatus.APPROVED: tr(QT_TRANSLATE_NOOP("CaseTexts", "approved")),
+            CaseVersionStatus.SUPERSEDED: tr(QT_TRANSLATE_NOOP("CaseTexts", "superseded")),
+        }
 
     def event(self, code: str) -> str:
         """The history's label of an event code; an unknown code is shown as it is."""
@@ -224,7 +240,9 @@ class OpenCaseDialog(QDialog):
 
 
 class StepDialog(QDialog):
-    """When the step happened (UTC+7, default now), a note, and the step's own choices."""
+    """A note (closing: the reason, required) and the step's own choices. The server records
+    the step at its own clock; only the violator's identification may be declared earlier
+    (within the bounds the server checks)."""
 
     def __init__(self, case: Case, action: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -233,9 +251,17 @@ class StepDialog(QDialog):
         self.setWindowTitle(arg(self.tr("Case #%1: %2"), case.id,
                                 texts.actions.get(CaseAction(action), action)))
         form = QFormLayout(self)
+        self.declared_check: QCheckBox | None = None
         self.at_edit = vn_editor()
         self.at_edit.setDateTime(to_vn_qdatetime(datetime.now(UTC)))
-        form.addRow(self.tr("When (UTC+7)"), self.at_edit)
+        if action == CaseAction.IDENTIFY_VIOLATOR:
+            self.declared_check = QCheckBox(self.tr("Identified earlier (declared, UTC+7)"))
+            self.at_edit.setEnabled(False)
+            self.declared_check.toggled.connect(self.at_edit.setEnabled)
+            form.addRow(self.declared_check, self.at_edit)
+        else:
+            self.at_edit.hide()
+            form.addRow(QLabel(self.tr("Recorded at the server's time.")))
         self.complex_check: QCheckBox | None = None
         self.decision_combo: QComboBox | None = None
         self.handover_check: QCheckBox | None = None
@@ -258,16 +284,29 @@ class StepDialog(QDialog):
         self.note_edit.setMaximumHeight(80)
         if action == CaseAction.CONCLUDE:
             self.note_edit.setPlaceholderText(self.tr("Conclusion of the verification"))
-        form.addRow(self.tr("Note"), self.note_edit)
+        form.addRow(self.tr("Reason") if action == CaseAction.CLOSE else self.tr("Note"),
+                    self.note_edit)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        form.addRow(self.error_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
 
+    def accept(self) -> None:
+        if self.action == CaseAction.CLOSE and not self.note_edit.toPlainText().strip():
+            self.error_label.setText(self.tr("Give the reason for closing the case."))
+            self.error_label.show()
+            return
+        super().accept()
+
     def step(self) -> StepInput:
+        declared = self.declared_check is not None and self.declared_check.isChecked()
         return StepInput(
-            at=from_vn_qdatetime(self.at_edit.dateTime()),
+            at=from_vn_qdatetime(self.at_edit.dateTime()) if declared else None,
             note=self.note_edit.toPlainText().strip(),
             complex=self.complex_check.isChecked() if self.complex_check else None,
             decision_kind=self.decision_combo.currentData() if self.decision_combo else None,
@@ -360,3 +399,98 @@ class PackageDialog(QDialog):
         self.error_label.setText(text)
         self.error_label.show()
         self.buttons.setEnabled(True)
+
+
+class EditCaseDialog(QDialog):
+    """A new version of a case's record: the fields that change and why (required). After the
+    case was sent, a change of its classification waits for a police leader's approval before
+    the deadlines move (the server decides and says so in the version's status)."""
+
+    def __init__(self, case: Case, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        texts = CaseTexts(self)
+        self.case = case
+        self.setWindowTitle(arg(self.tr("Edit case #%1"), case.id))
+        form = QFormLayout(self)
+        self.kind_combo = QComboBox()
+        for kind in CaseKind:
+            self.kind_combo.addItem(texts.kind(kind), kind.value)
+        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(case.kind)))
+        form.addRow(self.tr("Violation"), self.kind_combo)
+        self.complex_check = QCheckBox(self.tr("Complex: verification takes 2 months"))
+        self.complex_check.setChecked(case.complex)
+        form.addRow(self.complex_check)
+        self.decision_combo = QComboBox()
+        for decision in DecisionKind:
+            self.decision_combo.addItem(texts.decisions[decision], decision.value)
+        self.decision_combo.setCurrentIndex(
+            max(0, self.decision_combo.findData(case.decision_kind)))
+        form.addRow(self.tr("Decision period"), self.decision_combo)
+        self.handover_check = QCheckBox(
+            self.tr("The record must be handed to another authority (24 hours)"))
+        self.handover_check.setChecked(case.handover_needed)
+        form.addRow(self.handover_check)
+        self.note_edit = QPlainTextEdit(case.note)
+        self.note_edit.setMaximumHeight(80)
+        form.addRow(self.tr("Note"), self.note_edit)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setMaxLength(2000)
+        form.addRow(self.tr("Reason"), self.reason_edit)
+        self.error_label, self.buttons = form_footer(self, form, self.tr("Save"))
+
+    def edit(self) -> CaseEditInput | None:
+        """What changed, or None when nothing did."""
+        case = self.case
+        changes: dict[str, object] = {
+            "kind": self.kind_combo.currentData(), "complex": self.complex_check.isChecked(),
+            "decision_kind": self.decision_combo.currentData(),
+            "handover_needed": self.handover_check.isChecked(),
+            "note": self.note_edit.toPlainText().strip()}
+        changed = {k: v for k, v in changes.items() if v != getattr(case, k)}
+        if not changed:
+            return None
+        return CaseEditInput(self.reason(), **changed)  # type: ignore[arg-type]
+
+    def reason(self) -> str:
+        return self.reason_edit.text().strip()
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+        self.buttons.setEnabled(True)
+
+
+class ApproveVersionDialog(QDialog):
+    """A police leader approves a pending reclassification, with the reason."""
+
+    def __init__(self, case: Case, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(arg(self.tr("Approve a reclassification of case #%1"), case.id))
+        form = QFormLayout(self)
+        self.version_combo = QComboBox()
+        for version in case.pending_versions:
+            self.version_combo.addItem(
+                arg(self.tr("Version %1: %2 (by %3)"), version.number,
+                    version_text(version.after), version.user.label), version.number)
+        form.addRow(self.tr("Version"), self.version_combo)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setMaxLength(2000)
+        form.addRow(self.tr("Reason"), self.reason_edit)
+        self.error_label, self.buttons = form_footer(self, form, self.tr("Approve"))
+
+    def number(self) -> int | None:
+        value = self.version_combo.currentData()
+        return int(value) if value is not None else None
+
+    def reason(self) -> str:
+        return self.reason_edit.text().strip()
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+        self.buttons.setEnabled(True)
+
+
+def version_text(values: dict[str, object]) -> str:
+    """A version's values, field by field, as the server sent them."""
+    return ", ".join(f"{name} = {value}" for name, value in sorted(values.items()))

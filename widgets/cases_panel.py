@@ -25,28 +25,31 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QPushButton, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QPushButton, QTableWidgetItem, QWidget
 
 from app.bookmarks import Bookmark, vn_text
 from app.cases import STEP_OF_ACTION, Case, CaseFilter, CaseService, due_text
 from app.clips import ClipRequest
 from app.i18n import arg
 from app.publications import PublicationService
-from common.records import Publication
-from common.vocabulary import CaseAction, CaseKind, CaseState, DeadlineStatus
+from common.records import Publication, UserRef
+from common.vocabulary import CaseAction, CaseKind, CaseState, CaseVersionStatus, DeadlineStatus
 from widgets.case_dialogs import (
     STATUS_COLOURS,
     AddClipDialog,
+    ApproveVersionDialog,
     CaseTexts,
+    EditCaseDialog,
     OpenCaseDialog,
     PackageDialog,
     StepDialog,
+    version_text,
 )
 from widgets.list_detail import Action, Column, ListDetailPanel, always
 from widgets.publication_dialogs import ProposeDialog
 
-__all__ = ["STATUS_COLOURS", "AddClipDialog", "CaseTexts", "CasesPanel", "OpenCaseDialog",
-           "PackageDialog", "ProposeDialog", "StepDialog"]
+__all__ = ["STATUS_COLOURS", "AddClipDialog", "ApproveVersionDialog", "CaseTexts", "CasesPanel",
+           "EditCaseDialog", "OpenCaseDialog", "PackageDialog", "ProposeDialog", "StepDialog"]
 
 _PLACEHOLDER = re.compile(r"%(\d)")
 
@@ -106,6 +109,7 @@ class CasesPanel(ListDetailPanel[Case]):
         self.package_dialog: PackageDialog | None = None
         # where packages are saved unless the user picks another folder
         self.package_directory = Path.home()
+        self.record_dialog: EditCaseDialog | ApproveVersionDialog | None = None
         assert self.detail is not None
         self.detail.setObjectName("caseDetail")
 
@@ -142,6 +146,13 @@ class CasesPanel(ListDetailPanel[Case]):
         self.package_button = self.add_action(Action(
             "package", self.tr("Export evidence package…"), self.ask_package,
             lambda c: c is not None))
+        # a new version of the record; a police leader approves a late reclassification
+        self.edit_button = self.add_action(Action(
+            "edit", self.tr("Edit / reclassify…"), self.ask_edit,
+            shown=lambda c: bool(c and c.may("edit"))))
+        self.approve_button = self.add_action(Action(
+            "approve_version", self.tr("Approve reclassification…"), self.ask_approve,
+            shown=lambda c: bool(c and c.may("approve_version"))))
         self.action_buttons: dict[str, QPushButton] = {}
         for action in CaseAction:
             key = action.value
@@ -217,7 +228,8 @@ class CasesPanel(ListDetailPanel[Case]):
         parts = [f"<h3>{e(arg(self.tr('Case #%1'), case.id))} — "
                  f"{e(self.texts.kind(case.kind))}</h3>",
                  f"<p>{e(case.camera_name)}, {e(case.ward)}<br>"
-                 f"{e(self.tr('Detected'))}: {e(vn_text(case.detected_at))} (UTC+7)<br>"
+                 f"{e(self.tr('Detected'))}: {e(vn_text(case.detected_at))} (UTC+7)"
+                 f"{e(self._declared(case.detected_declared_by))}<br>"
                  f"{e(self.tr('State'))}: <b>{e(self.texts.state(case.state))}</b></p>"]
         if case.note:
             parts.append(f"<p>{e(case.note)}</p>")
@@ -258,6 +270,10 @@ class CasesPanel(ListDetailPanel[Case]):
                     if case.public_clip_id is not None else "")
             parts.append(f"<p>{e(self.tr('Published'))}: {e(case.public_title or '')}"
                          f"{e(clip)}</p>")
+        if case.versions:
+            parts.append(f"<h4>{e(self.tr('Versions of the record'))}</h4><ul>")
+            parts.extend(f"<li>{e(line)}</li>" for line in self.version_lines(case))
+            parts.append("</ul>")
         if case.events:
             parts.append(f"<h4>{e(self.tr('History'))}</h4><ul>")
             parts.extend(f"<li>{e(line)}</li>" for line in self.history_lines(case))
@@ -281,8 +297,33 @@ class CasesPanel(ListDetailPanel[Case]):
                              event.user.label)
             else:
                 line = _fill(self.tr("%1 (UTC+7): %2"), vn_text(event.at), what)
-            note = event.detail.get("note")
+            if event.declared_at is not None:
+                line += _fill(self.tr(" (recorded %1 UTC+7)"), vn_text(event.recorded_at))
+                line += self._declared(event.declared_by)
+            note = event.detail.get("note") or event.detail.get("reason")
             lines.append(f"{line} — {note}" if note else line)
+        return lines
+
+    def _declared(self, who: UserRef | None) -> str:
+        """", declared by …" after a time a user declared; nothing for the server's."""
+        return "" if who is None else ", " + arg(self.tr("declared by %1"), who.label)
+
+    def version_lines(self, case: Case) -> list[str]:
+        """One line per version of the record: its number, when, who, what changed, why, and
+        its state (a pending reclassification leaves the deadlines where they were)."""
+        lines = []
+        for version in case.versions:
+            line = _fill(self.tr("Version %1, %2 (UTC+7), %3: %4 → %5 — %6 [%7]"),
+                         str(version.number), vn_text(version.at), version.user.label,
+                         version_text(version.before), version_text(version.after),
+                         version.reason,
+                         self.texts.version_states.get(CaseVersionStatus(version.status),
+                                                       version.status))
+            if version.approved_by is not None and version.approved_at is not None:
+                line += " " + _fill(self.tr("approved by %1 at %2: %3"),
+                                    version.approved_by.label, vn_text(version.approved_at),
+                                    version.approval_reason or "")
+            lines.append(line)
         return lines
 
     # -- actions ---------------------------------------------------------------------------------
@@ -405,7 +446,60 @@ class CasesPanel(ListDetailPanel[Case]):
         dialog.open()
         return dialog
 
+    def ask_edit(self) -> EditCaseDialog | None:
+        case = self.selected()
+        if case is None or not case.may("edit"):
+            return None
+        dialog = EditCaseDialog(case, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.buttons.accepted.connect(lambda: self._send_edit(case, dialog))
+        dialog.finished.connect(lambda _r: self._record_dialog_closed(dialog))
+        self.record_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _send_edit(self, case: Case, dialog: EditCaseDialog) -> None:
+        edit = dialog.edit()
+        if edit is None:
+            dialog.show_error(self.tr("Nothing has changed."))
+            return
+        if len(edit.reason) < 3:
+            dialog.show_error(self.tr("Give the reason for the change (at least 3 characters)."))
+            return
+        dialog.buttons.setEnabled(False)  # the dialog stays open on an error
+        self._service.edit(case.id, edit)
+
+    def ask_approve(self) -> ApproveVersionDialog | None:
+        case = self.selected()
+        if case is None or not case.may("approve_version"):
+            return None
+        dialog = ApproveVersionDialog(case, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.buttons.accepted.connect(lambda: self._send_approve(case, dialog))
+        dialog.finished.connect(lambda _r: self._record_dialog_closed(dialog))
+        self.record_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _send_approve(self, case: Case, dialog: ApproveVersionDialog) -> None:
+        number = dialog.number()
+        if number is None:
+            return
+        if len(dialog.reason()) < 3:
+            dialog.show_error(self.tr("Give the reason for the approval (at least 3 "
+                                      "characters)."))
+            return
+        dialog.buttons.setEnabled(False)
+        self._service.approve_version(case.id, number, dialog.reason())
+
+    def _record_dialog_closed(self, dialog: QDialog) -> None:
+        if self.record_dialog is dialog:
+            self.record_dialog = None
+
     def _on_case(self, case: Case) -> None:
+        if self.record_dialog is not None:
+            self.record_dialog.accept()
+            self.record_dialog = None
         if self.open_dialog is not None:
             self.open_dialog.accept()
             self.open_dialog = None
@@ -452,3 +546,5 @@ class CasesPanel(ListDetailPanel[Case]):
             self.open_dialog.show_error(text)
         if self.package_dialog is not None:
             self.package_dialog.show_error(text)
+        if isinstance(self.record_dialog, (EditCaseDialog, ApproveVersionDialog)):
+            self.record_dialog.show_error(text)

@@ -403,17 +403,17 @@
     <context>
         <name>AddClipDialog</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="283" />
+            <location filename="../../widgets/case_dialogs.py" line="322" />
             <source>Add evidence to case #%1</source>
             <translation>Bổ sung chứng cứ cho vụ việc #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="290" />
+            <location filename="../../widgets/case_dialogs.py" line="329" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="293" />
+            <location filename="../../widgets/case_dialogs.py" line="332" />
             <source>Clip request</source>
             <translation>Yêu cầu trích xuất</translation>
         </message>
@@ -1433,6 +1433,34 @@
         </message>
     </context>
     <context>
+        <name>ApproveVersionDialog</name>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="468" />
+            <source>Approve a reclassification of case #%1</source>
+            <translation>Phê duyệt phân loại lại vụ việc #%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="473" />
+            <source>Version %1: %2 (by %3)</source>
+            <translation>Phiên bản %1: %2 (bởi %3)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="475" />
+            <source>Version</source>
+            <translation>Phiên bản</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="478" />
+            <source>Reason</source>
+            <translation>Lý do</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="479" />
+            <source>Approve</source>
+            <translation>Phê duyệt</translation>
+        </message>
+    </context>
+    <context>
         <name>AuditLogService</name>
         <message>
             <location filename="../../app/audit_log.py" line="59" />
@@ -2141,399 +2169,474 @@
     <context>
         <name>CaseTexts</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="54" />
+            <location filename="../../widgets/case_dialogs.py" line="61" />
             <source>Case opened</source>
             <translation>Đã mở vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="55" />
+            <location filename="../../widgets/case_dialogs.py" line="62" />
             <source>Evidence clip added</source>
             <translation>Đã bổ sung đoạn trích làm chứng cứ</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="56" />
-            <location filename="../../widgets/case_dialogs.py" line="112" />
+            <location filename="../../widgets/case_dialogs.py" line="63" />
+            <location filename="../../widgets/case_dialogs.py" line="121" />
             <source>Sent to city police</source>
             <translation>Đã chuyển Công an thành phố</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="57" />
-            <location filename="../../widgets/case_dialogs.py" line="113" />
+            <location filename="../../widgets/case_dialogs.py" line="64" />
+            <location filename="../../widgets/case_dialogs.py" line="122" />
             <source>Verification concluded</source>
             <translation>Đã kết luận xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="58" />
-            <location filename="../../widgets/case_dialogs.py" line="114" />
+            <location filename="../../widgets/case_dialogs.py" line="65" />
+            <location filename="../../widgets/case_dialogs.py" line="123" />
             <source>Conclusion reported to the IOC</source>
             <translation>Đã báo cáo kết luận về Trung tâm IOC</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="59" />
-            <location filename="../../widgets/case_dialogs.py" line="104" />
-            <location filename="../../widgets/case_dialogs.py" line="116" />
+            <location filename="../../widgets/case_dialogs.py" line="66" />
+            <location filename="../../widgets/case_dialogs.py" line="113" />
+            <location filename="../../widgets/case_dialogs.py" line="125" />
             <source>Violator identified</source>
             <translation>Đã xác định người vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="60" />
-            <location filename="../../widgets/case_dialogs.py" line="117" />
+            <location filename="../../widgets/case_dialogs.py" line="67" />
+            <location filename="../../widgets/case_dialogs.py" line="126" />
             <source>Record of violation made</source>
             <translation>Đã lập biên bản vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="61" />
-            <location filename="../../widgets/case_dialogs.py" line="107" />
-            <location filename="../../widgets/case_dialogs.py" line="118" />
+            <location filename="../../widgets/case_dialogs.py" line="68" />
+            <location filename="../../widgets/case_dialogs.py" line="116" />
+            <location filename="../../widgets/case_dialogs.py" line="127" />
             <source>Record handed over</source>
             <translation>Đã chuyển biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="62" />
-            <location filename="../../widgets/case_dialogs.py" line="108" />
+            <location filename="../../widgets/case_dialogs.py" line="69" />
+            <location filename="../../widgets/case_dialogs.py" line="117" />
             <source>Penalty decided</source>
             <translation>Đã ra quyết định xử phạt</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="63" />
+            <location filename="../../widgets/case_dialogs.py" line="70" />
             <source>Case closed</source>
             <translation>Đã kết thúc vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="64" />
+            <location filename="../../widgets/case_dialogs.py" line="71" />
             <source>Made public</source>
             <translation>Đã công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="65" />
+            <location filename="../../widgets/case_dialogs.py" line="72" />
+            <source>Record edited</source>
+            <translation>Đã sửa hồ sơ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="73" />
+            <source>Reclassification approved</source>
+            <translation>Đã phê duyệt phân loại lại</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="74" />
             <source>Withdrawn from the public</source>
             <translation>Đã thôi công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="76" />
+            <location filename="../../widgets/case_dialogs.py" line="85" />
             <source>Red light</source>
             <translation>Vượt đèn đỏ</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="77" />
+            <location filename="../../widgets/case_dialogs.py" line="86" />
             <source>Wrong lane</source>
             <translation>Đi sai làn đường</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="78" />
+            <location filename="../../widgets/case_dialogs.py" line="87" />
             <source>Stopping / parking</source>
             <translation>Dừng, đỗ xe sai quy định</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="79" />
+            <location filename="../../widgets/case_dialogs.py" line="88" />
             <source>Other traffic violation</source>
             <translation>Vi phạm giao thông khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="80" />
+            <location filename="../../widgets/case_dialogs.py" line="89" />
             <source>Public order</source>
             <translation>Trật tự công cộng</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="81" />
+            <location filename="../../widgets/case_dialogs.py" line="90" />
             <source>Other</source>
             <translation>Khác</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="84" />
+            <location filename="../../widgets/case_dialogs.py" line="93" />
             <source>opened</source>
             <translation>đã mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="85" />
+            <location filename="../../widgets/case_dialogs.py" line="94" />
             <source>sent to police</source>
             <translation>đã chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="86" />
+            <location filename="../../widgets/case_dialogs.py" line="95" />
             <source>verified</source>
             <translation>đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="87" />
+            <location filename="../../widgets/case_dialogs.py" line="96" />
             <source>conclusion reported</source>
             <translation>đã báo cáo kết luận</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="89" />
+            <location filename="../../widgets/case_dialogs.py" line="98" />
             <source>record made</source>
             <translation>đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="90" />
+            <location filename="../../widgets/case_dialogs.py" line="99" />
             <source>decided</source>
             <translation>đã ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="91" />
+            <location filename="../../widgets/case_dialogs.py" line="100" />
             <source>closed</source>
             <translation>đã kết thúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="94" />
+            <location filename="../../widgets/case_dialogs.py" line="103" />
             <source>due</source>
             <translation>còn hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="95" />
+            <location filename="../../widgets/case_dialogs.py" line="104" />
             <source>due soon</source>
             <translation>sắp đến hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="96" />
+            <location filename="../../widgets/case_dialogs.py" line="105" />
             <source>overdue</source>
             <translation>quá hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="97" />
+            <location filename="../../widgets/case_dialogs.py" line="106" />
             <source>done</source>
             <translation>đã xong</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="98" />
+            <location filename="../../widgets/case_dialogs.py" line="107" />
             <source>done late</source>
             <translation>xong nhưng trễ hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="101" />
+            <location filename="../../widgets/case_dialogs.py" line="110" />
             <source>Send to police</source>
             <translation>Chuyển Công an</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="102" />
+            <location filename="../../widgets/case_dialogs.py" line="111" />
             <source>Verified</source>
             <translation>Đã xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="103" />
+            <location filename="../../widgets/case_dialogs.py" line="112" />
             <source>Report conclusion</source>
             <translation>Báo cáo kết luận</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="106" />
+            <location filename="../../widgets/case_dialogs.py" line="115" />
             <source>Record made</source>
             <translation>Đã lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="109" />
+            <location filename="../../widgets/case_dialogs.py" line="118" />
             <source>Close</source>
             <translation>Kết thúc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="119" />
+            <location filename="../../widgets/case_dialogs.py" line="128" />
             <source>Penalty decision</source>
             <translation>Quyết định xử phạt</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="120" />
+            <location filename="../../widgets/case_dialogs.py" line="129" />
             <source>Closed</source>
             <translation>Kết thúc vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="123" />
+            <location filename="../../widgets/case_dialogs.py" line="132" />
             <source>Send to city police (5 working days)</source>
             <translation>Chuyển Công an thành phố (5 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="125" />
+            <location filename="../../widgets/case_dialogs.py" line="134" />
             <source>Verify (1 month, 2 if complex)</source>
             <translation>Xác minh (1 tháng, phức tạp 2 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="126" />
+            <location filename="../../widgets/case_dialogs.py" line="135" />
             <source>Report the conclusion (5 working days)</source>
             <translation>Báo cáo kết luận (5 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="128" />
+            <location filename="../../widgets/case_dialogs.py" line="137" />
             <source>Record of violation (3 working days)</source>
             <translation>Lập biên bản vi phạm (3 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="129" />
+            <location filename="../../widgets/case_dialogs.py" line="138" />
             <source>Hand the record over (24 hours)</source>
             <translation>Chuyển biên bản (24 giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="130" />
+            <location filename="../../widgets/case_dialogs.py" line="139" />
             <source>Decision (7 working days)</source>
             <translation>Ra quyết định (7 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="131" />
+            <location filename="../../widgets/case_dialogs.py" line="140" />
             <source>Decision, transferred (10 working days)</source>
             <translation>Ra quyết định, chuyển hồ sơ (10 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="133" />
+            <location filename="../../widgets/case_dialogs.py" line="142" />
             <source>Decision, explanation requested (1 month)</source>
             <translation>Ra quyết định, có giải trình (1 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="135" />
+            <location filename="../../widgets/case_dialogs.py" line="144" />
             <source>Decision, especially complex (2 months)</source>
             <translation>Ra quyết định, đặc biệt phức tạp (2 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="139" />
+            <location filename="../../widgets/case_dialogs.py" line="148" />
             <source>Simple (7 working days)</source>
             <translation>Đơn giản (7 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="140" />
+            <location filename="../../widgets/case_dialogs.py" line="149" />
             <source>Transferred (10 working days)</source>
             <translation>Chuyển hồ sơ (10 ngày làm việc)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="142" />
+            <location filename="../../widgets/case_dialogs.py" line="151" />
             <source>Explanation or verification (1 month)</source>
             <translation>Giải trình hoặc xác minh (1 tháng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="144" />
+            <location filename="../../widgets/case_dialogs.py" line="153" />
             <source>Especially complex (2 months)</source>
             <translation>Đặc biệt phức tạp (2 tháng)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="158" />
+            <source>applied</source>
+            <translation>đã áp dụng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="159" />
+            <source>waiting for a leader's approval; deadlines unchanged</source>
+            <translation>chờ lãnh đạo phê duyệt; thời hạn chưa thay đổi</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="161" />
+            <source>approved</source>
+            <translation>đã phê duyệt</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="162" />
+            <source>superseded</source>
+            <translation>đã bị thay thế</translation>
         </message>
     </context>
     <context>
         <name>CasesPanel</name>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="113" />
+            <location filename="../../widgets/cases_panel.py" line="117" />
             <source>All states</source>
             <translation>Mọi trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="117" />
+            <location filename="../../widgets/cases_panel.py" line="121" />
             <source>All violations</source>
             <translation>Mọi hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="121" />
-            <location filename="../../widgets/cases_panel.py" line="186" />
+            <location filename="../../widgets/cases_panel.py" line="125" />
+            <location filename="../../widgets/cases_panel.py" line="197" />
             <source>All wards</source>
             <translation>Mọi phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="123" />
+            <location filename="../../widgets/cases_panel.py" line="127" />
             <source>Any deadline</source>
             <translation>Mọi thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="74" />
-            <location filename="../../widgets/cases_panel.py" line="126" />
+            <location filename="../../widgets/cases_panel.py" line="77" />
+            <location filename="../../widgets/cases_panel.py" line="130" />
             <source>State</source>
             <translation>Trạng thái</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="73" />
-            <location filename="../../widgets/cases_panel.py" line="127" />
+            <location filename="../../widgets/cases_panel.py" line="76" />
+            <location filename="../../widgets/cases_panel.py" line="131" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="72" />
-            <location filename="../../widgets/cases_panel.py" line="128" />
+            <location filename="../../widgets/cases_panel.py" line="75" />
+            <location filename="../../widgets/cases_panel.py" line="132" />
             <source>Ward</source>
             <translation>Phường</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="70" />
+            <location filename="../../widgets/cases_panel.py" line="73" />
             <source>#</source>
             <translation>#</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="71" />
+            <location filename="../../widgets/cases_panel.py" line="74" />
             <source>Camera</source>
             <translation>Camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="75" />
+            <location filename="../../widgets/cases_panel.py" line="78" />
             <source>Detected (UTC+7)</source>
             <translation>Phát hiện (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="76" />
+            <location filename="../../widgets/cases_panel.py" line="79" />
             <source>Next deadline (UTC+7)</source>
             <translation>Hạn gần nhất (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="77" />
-            <location filename="../../widgets/cases_panel.py" line="129" />
+            <location filename="../../widgets/cases_panel.py" line="80" />
+            <location filename="../../widgets/cases_panel.py" line="133" />
             <source>Deadline</source>
             <translation>Thời hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="133" />
+            <location filename="../../widgets/cases_panel.py" line="137" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="135" />
+            <location filename="../../widgets/cases_panel.py" line="139" />
             <source>Add evidence clip…</source>
             <translation>Bổ sung đoạn trích làm chứng cứ…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="139" />
+            <location filename="../../widgets/cases_panel.py" line="143" />
             <source>Propose for publication…</source>
             <translation>Đề xuất công bố…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="143" />
+            <location filename="../../widgets/cases_panel.py" line="147" />
             <source>Export evidence package…</source>
             <translation>Xuất gói chứng cứ…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="244" />
+            <location filename="../../widgets/cases_panel.py" line="151" />
+            <source>Edit / reclassify…</source>
+            <translation>Sửa / phân loại lại…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="154" />
+            <source>Approve reclassification…</source>
+            <translation>Phê duyệt phân loại lại…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="256" />
             <source>done %1</source>
             <translation>xong %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="257" />
+            <location filename="../../widgets/cases_panel.py" line="269" />
             <source>clip #%1</source>
             <translation>đoạn trích #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="280" />
+            <location filename="../../widgets/cases_panel.py" line="296" />
             <source>%1 (UTC+7): %2, by %3</source>
             <translation>%1 (UTC+7): %2, người thực hiện: %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="283" />
+            <location filename="../../widgets/cases_panel.py" line="299" />
             <source>%1 (UTC+7): %2</source>
             <translation>%1 (UTC+7): %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="294" />
+            <location filename="../../widgets/cases_panel.py" line="301" />
+            <source> (recorded %1 UTC+7)</source>
+            <translation>(ghi nhận lúc %1 UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="309" />
+            <source>declared by %1</source>
+            <translation>khai báo bởi %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="316" />
+            <source>Version %1, %2 (UTC+7), %3: %4 → %5 — %6 [%7]</source>
+            <translation>Phiên bản %1, %2 (UTC+7), %3: %4 → %5 — %6 [%7]</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="323" />
+            <source>approved by %1 at %2: %3</source>
+            <translation>được %1 phê duyệt lúc %2: %3</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="335" />
             <source>Loading bookmarks and clip requests…</source>
             <translation>Đang tải đánh dấu và yêu cầu trích xuất…</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="331" />
+            <location filename="../../widgets/cases_panel.py" line="372" />
             <source>Give the public a title (at least 3 characters).</source>
             <translation>Nhập tiêu đề công khai (ít nhất 3 ký tự).</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="344" />
+            <location filename="../../widgets/cases_panel.py" line="385" />
             <source>Proposed for publication: it is blurred, then reviewed and approved in the Publications panel.</source>
             <translation>Đã đề xuất công bố: clip được làm mờ, sau đó được kiểm tra và phê duyệt trong bảng Công bố.</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="390" />
+            <location filename="../../widgets/cases_panel.py" line="431" />
             <source>Choose a bookmark or a clip request.</source>
             <translation>Hãy chọn một đánh dấu hoặc một yêu cầu trích xuất.</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="412" />
+            <location filename="../../widgets/cases_panel.py" line="464" />
+            <source>Nothing has changed.</source>
+            <translation>Không có gì thay đổi.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="467" />
+            <source>Give the reason for the change (at least 3 characters).</source>
+            <translation>Hãy nêu lý do thay đổi (ít nhất 3 ký tự).</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="489" />
+            <source>Give the reason for the approval (at least 3 characters).</source>
+            <translation>Hãy nêu lý do phê duyệt (ít nhất 3 ký tự).</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/cases_panel.py" line="506" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/cases_panel.py" line="442" />
+            <location filename="../../widgets/cases_panel.py" line="536" />
             <source>Evidence package saved: %1</source>
             <translation>Đã lưu gói chứng cứ: %1</translation>
         </message>
@@ -2838,6 +2941,49 @@
             <location filename="../../widgets/camera_wizard.py" line="443" />
             <source>Saving…</source>
             <translation>Đang lưu…</translation>
+        </message>
+    </context>
+    <context>
+        <name>EditCaseDialog</name>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="413" />
+            <source>Edit case #%1</source>
+            <translation>Sửa vụ việc #%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="419" />
+            <source>Violation</source>
+            <translation>Hành vi vi phạm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="420" />
+            <source>Complex: verification takes 2 months</source>
+            <translation>Phức tạp: xác minh trong 2 tháng</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="428" />
+            <source>Decision period</source>
+            <translation>Thời hạn ra quyết định</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="430" />
+            <source>The record must be handed to another authority (24 hours)</source>
+            <translation>Biên bản phải chuyển cho cơ quan có thẩm quyền khác (24 giờ)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="435" />
+            <source>Note</source>
+            <translation>Ghi chú</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="438" />
+            <source>Reason</source>
+            <translation>Lý do</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="439" />
+            <source>Save</source>
+            <translation>Lưu</translation>
         </message>
     </context>
     <context>
@@ -3821,42 +3967,42 @@
     <context>
         <name>OpenCaseDialog</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="171" />
+            <location filename="../../widgets/case_dialogs.py" line="187" />
             <source>Open a violation case</source>
             <translation>Mở vụ việc vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="177" />
+            <location filename="../../widgets/case_dialogs.py" line="193" />
             <source>Violation</source>
             <translation>Hành vi vi phạm</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="184" />
+            <location filename="../../widgets/case_dialogs.py" line="200" />
             <source>Bookmark #%1: %2, %3 %4</source>
             <translation>Đánh dấu #%1: %2, %3 %4</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="188" />
+            <location filename="../../widgets/case_dialogs.py" line="204" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="196" />
+            <location filename="../../widgets/case_dialogs.py" line="212" />
             <source>From</source>
             <translation>Từ</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="197" />
+            <location filename="../../widgets/case_dialogs.py" line="213" />
             <source>Detected at another time (UTC+7)</source>
             <translation>Phát hiện vào thời điểm khác (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="205" />
+            <location filename="../../widgets/case_dialogs.py" line="221" />
             <source>Note</source>
             <translation>Ghi chú</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="206" />
+            <location filename="../../widgets/case_dialogs.py" line="222" />
             <source>Open case</source>
             <translation>Mở vụ việc</translation>
         </message>
@@ -3942,47 +4088,47 @@
     <context>
         <name>PackageDialog</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="314" />
+            <location filename="../../widgets/case_dialogs.py" line="353" />
             <source>Evidence package of case #%1</source>
             <translation>Gói chứng cứ của vụ việc #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="318" />
+            <location filename="../../widgets/case_dialogs.py" line="357" />
             <source>One ZIP file with the evidence clips, their signed manifests, the case record, the letters and the site's public keys. The recipient checks it without iocwall (sha256sum -c SHA256SUMS, then openssl).</source>
             <translation>Một tệp ZIP gồm các đoạn video chứng cứ, bản kê khai đã ký của chúng, hồ sơ vụ việc, công văn và khóa công khai của hệ thống. Bên nhận tự kiểm tra mà không cần iocwall (sha256sum -c SHA256SUMS, rồi openssl).</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="326" />
+            <location filename="../../widgets/case_dialogs.py" line="365" />
             <source>Purpose</source>
             <translation>Mục đích</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="329" />
+            <location filename="../../widgets/case_dialogs.py" line="368" />
             <source>Choose…</source>
             <translation>Chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="334" />
+            <location filename="../../widgets/case_dialogs.py" line="373" />
             <source>Save as</source>
             <translation>Lưu thành</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="335" />
+            <location filename="../../widgets/case_dialogs.py" line="374" />
             <source>Export</source>
             <translation>Xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="338" />
+            <location filename="../../widgets/case_dialogs.py" line="377" />
             <source>Save the evidence package</source>
             <translation>Lưu gói chứng cứ</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="339" />
+            <location filename="../../widgets/case_dialogs.py" line="378" />
             <source>ZIP files (*.zip)</source>
             <translation>Tệp ZIP (*.zip)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="355" />
+            <location filename="../../widgets/case_dialogs.py" line="394" />
             <source>Choose where to save the package.</source>
             <translation>Hãy chọn nơi lưu gói chứng cứ.</translation>
         </message>
@@ -5506,39 +5652,54 @@
     <context>
         <name>StepDialog</name>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="233" />
+            <location filename="../../widgets/case_dialogs.py" line="251" />
             <source>Case #%1: %2</source>
             <translation>Vụ việc #%1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="238" />
-            <source>When (UTC+7)</source>
-            <translation>Thời điểm (UTC+7)</translation>
+            <location filename="../../widgets/case_dialogs.py" line="258" />
+            <source>Identified earlier (declared, UTC+7)</source>
+            <translation>Đã xác định trước đó (khai báo, UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="243" />
+            <location filename="../../widgets/case_dialogs.py" line="264" />
+            <source>Recorded at the server's time.</source>
+            <translation>Ghi nhận theo giờ của máy chủ.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="269" />
             <source>Complex: verification takes 2 months</source>
             <translation>Phức tạp: xác minh trong 2 tháng</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="252" />
+            <location filename="../../widgets/case_dialogs.py" line="278" />
             <source>Decision period</source>
             <translation>Thời hạn ra quyết định</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="255" />
+            <location filename="../../widgets/case_dialogs.py" line="281" />
             <source>The record must be handed to another authority (24 hours)</source>
             <translation>Biên bản phải chuyển cho cơ quan có thẩm quyền khác (24 giờ)</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="260" />
+            <location filename="../../widgets/case_dialogs.py" line="286" />
             <source>Conclusion of the verification</source>
             <translation>Kết luận xác minh</translation>
         </message>
         <message>
-            <location filename="../../widgets/case_dialogs.py" line="261" />
+            <location filename="../../widgets/case_dialogs.py" line="287" />
             <source>Note</source>
             <translation>Ghi chú</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="287" />
+            <source>Reason</source>
+            <translation>Lý do</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/case_dialogs.py" line="301" />
+            <source>Give the reason for closing the case.</source>
+            <translation>Hãy nêu lý do đóng vụ việc.</translation>
         </message>
     </context>
     <context>

@@ -11,6 +11,7 @@ import json
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,37 @@ def fake_manifest(path: Path, cameras: int = 8) -> Path:
     return path
 
 
+# the data dir (SQLite database) of each running test backend, by its URL: a seed that needs a
+# step in the past writes it through the server's own service, as the demo seed may, never the
+# API (which records every step at the server's clock)
+BACKEND_DATA_DIRS: dict[str, Path] = {}
+
+
+def send_case_in_the_past(url: str, case_id: int, at: datetime) -> None:
+    """Send a case at ``at``: the server's service, with that moment as its clock."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from common.vocabulary import CaseAction
+    from server import cases as service
+    from server.db import make_engine
+    from server.models import User, ViolationCase
+    from server.schemas import CaseActionBody
+
+    engine = make_engine(f"sqlite:///{BACKEND_DATA_DIRS[url.rstrip('/')] / 'iocwall.db'}")
+    try:
+        with Session(engine) as session:
+            user = session.execute(select(User).where(User.username == "ioc.operator")
+                                   ).scalar_one()
+            case = session.get(ViolationCase, case_id)
+            assert case is not None
+            service.act(session, user, case, CaseAction.SEND, CaseActionBody(), at,
+                        timedelta(hours=72))
+            session.commit()
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def backend_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real backend child process (demo organisation, temp DB, fake camera manifest)."""
@@ -111,6 +143,7 @@ def backend_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     root = tmp_path_factory.mktemp("backend")
     url, process = start_test_server(root / "data", fake_manifest(root / "lab.json"))
+    BACKEND_DATA_DIRS[url.rstrip("/")] = root / "data"
     try:
         yield url
     finally:

@@ -22,10 +22,10 @@ from app.cases import Case, CaseFilter, CaseService, StepInput, parse_case
 from app.errors import BackendError
 from app.messages import Message, MessageBridge
 from app.ops import Ops
-from common.vocabulary import CaseAction
 from server.cases import DeadlineStatus, deadlines
 from server.models import ViolationCase
 from server.working_calendar import WorkingCalendar, default_data
+from tests.app.helpers import send_case_in_the_past
 
 CAL = WorkingCalendar(default_data())
 
@@ -64,10 +64,10 @@ def seed_case(client: BackendClient, camera_id: int, when: tuple[datetime, bool]
     an hour after detection when asked."""
     detected, send = when
     bookmark = client.create_bookmark(BookmarkDraft(camera_id, detected, note=note))
-    case = client.open_case(kind, bookmark_id=bookmark.id, detected_at=detected, note=note)
+    case = client.open_case(kind, bookmark_id=bookmark.id, note=note)
     if send:
-        case = client.case_step(case.id, CaseAction.SEND,
-                                StepInput(at=detected + timedelta(hours=1), note=""))
+        send_case_in_the_past(client.server_url, case.id, detected + timedelta(hours=1))
+        case = client.case(case.id)
     return case
 
 
@@ -199,11 +199,11 @@ def test_steps_follow_what_the_server_allows_each_unit(seeded: dict[str, Any], q
         # the step's own answer carries the timeline with the step in it
         assert [e.action for e in concluded.args[0].events] == ["open", "send", "conclude"]
 
-        # a step in the future is refused by the server (422 naming the field)
-        with qtbot.waitSignal(police_service.action_failed, timeout=15_000) as future:
+        # a step time from the client is refused (the server's clock), 422 naming the field
+        with qtbot.waitSignal(police_service.action_failed, timeout=15_000) as backdated:
             police_service.act(case.id, "report_conclusion",
-                               StepInput(at=datetime.now(UTC) + timedelta(days=1)))
-        assert future.args[0].startswith("at")
+                               StepInput(at=datetime.now(UTC) - timedelta(hours=1)))
+        assert backdated.args[0].startswith("at")
     finally:
         operator.close()
         police.close()

@@ -54,8 +54,15 @@ def case_body(**changes: Any) -> dict[str, Any]:
         "deadline_state": "due_soon", "actions": ["conclude", "close"], "public": False,
         "public_title": None, "public_clip_id": None,
         "events": [{"at": "2026-03-02T08:05:00Z", "recorded_at": "2026-03-02T08:05:01Z",
-                    "action": "open", "user": USER, "detail": {"bookmark_id": 9}}],
-        "updated_at": "2026-03-02T09:00:00Z",
+                    "action": "open", "user": USER, "detail": {"bookmark_id": 9},
+                    "declared_at": "2026-03-02T08:00:00Z", "declared_by": USER}],
+        "updated_at": "2026-03-02T09:00:00Z", "detected_declared_by": USER,
+        "deadline_complex": False, "deadline_decision_kind": "simple",
+        "versions": [{"number": 1, "at": "2026-03-02T08:30:00Z", "user": USER,
+                      "reason": "sửa loại", "before": {"complex": False},
+                      "after": {"complex": True}, "status": "pending", "approved_by": None,
+                      "approved_at": None, "approval_reason": None}],
+        "record_actions": ["edit"],
     }
     body.update(changes)
     return body
@@ -73,6 +80,9 @@ def test_a_case_is_read_with_its_nested_records_enums_and_times() -> None:
     assert case.detected_at == datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     assert case.opened_at == datetime(2026, 3, 2, 1, 5, tzinfo=UTC)  # +07:00 kept, same moment
     assert case.opened_by == UserRef(7, "ioc.operator", "Nguyễn Văn A", "IOC")
+    assert case.detected_declared_by == case.events[0].declared_by == case.opened_by
+    assert case.may("edit") and not case.may("approve_version")
+    assert [v.number for v in case.pending_versions] == [1]
     assert case.steps == {"sent": datetime(2026, 3, 2, 9, 0, tzinfo=UTC), "closed": None}
     (deadline,) = case.deadlines
     assert deadline.status is DeadlineStatus.DUE_SOON and deadline.pending

@@ -139,9 +139,11 @@ def test_case_flow_with_roles_and_deadlines(demo: Backend) -> None:
         "starts_at": created["detected_at"], "due_at": "2026-02-27T17:00:00Z",
         "done_at": None, "status": "due_soon"}]
     assert created["actions"] == ["send"]
-    # a ward police unit does not handle cases
-    assert demo.get(f"/cases/{case_id}", ward).status_code == 404
-    assert demo.get("/cases", ward).json() == []
+    # ward police read the cases of their own ward (Art. 11.2) and take no step
+    read = demo.get(f"/cases/{case_id}", ward)
+    assert read.status_code == 200 and read.json()["actions"] == []
+    assert read.json()["record_actions"] == []
+    assert demo.post(f"/cases/{case_id}/send", ward, json={}).status_code == 403
     # police cannot send; the IOC cannot conclude
     assert demo.post(f"/cases/{case_id}/send", police, json={}).status_code == 403
     reply = demo.post(f"/cases/{case_id}/conclude", police, json={})
@@ -153,7 +155,7 @@ def test_case_flow_with_roles_and_deadlines(demo: Backend) -> None:
     assert [c["id"] for c in overdue] == [case_id]
     assert demo.get("/cases?deadline=due", police).json() == []
     reply = demo.post(f"/cases/{case_id}/send", ioc, json={"at": vn(2026, 3, 1).isoformat()})
-    assert reply.status_code == 422 and "at" in reply.text  # in the future
+    assert reply.status_code == 422 and "at: step times are the server's clock" in reply.text
     reply = demo.post(f"/cases/{case_id}/send", ioc, json={"complex": True})
     assert reply.status_code == 200, reply.text
     sent = reply.json()
@@ -176,7 +178,8 @@ def test_case_flow_with_roles_and_deadlines(demo: Backend) -> None:
     # 10 wd from Sat 28/2: 2, 3, 4, 5, 6, 9, 10, 11, 12, 13/3 -> end of Fri 13/3
     assert rules["decision_transferred"]["due_at"] == "2026-03-13T17:00:00Z"
     assert demo.post(f"/cases/{case_id}/decide", police, json={}).status_code == 200
-    assert demo.post(f"/cases/{case_id}/close", police, json={}).status_code == 200
+    assert demo.post(f"/cases/{case_id}/close", police,
+                     json={"note": "Đã ra quyết định xử phạt"}).status_code == 200
     closed = demo.get(f"/cases/{case_id}", ioc).json()
     assert closed["state"] == "closed" and closed["actions"] == []
     assert closed["deadline_state"] is None
@@ -250,15 +253,11 @@ def test_each_steps_answer_lists_its_own_event(demo: Backend) -> None:
         ("POST", f"/cases/{case_id}/identify_violator", police, {}),
         ("POST", f"/cases/{case_id}/make_record", police, {"handover_needed": True}),
         ("POST", f"/cases/{case_id}/hand_over", police, {}),
-        ("PUT", f"/cases/{case_id}/publication", ioc,
-         {"public": True, "title": "Vượt đèn đỏ", "clip_request_id": clip}),
-        ("PUT", f"/cases/{case_id}/publication", ioc, {"public": False}),
         ("POST", f"/cases/{case_id}/decide", police, {}),
-        ("POST", f"/cases/{case_id}/close", police, {}),
+        ("POST", f"/cases/{case_id}/close", police, {"note": "Đã xử phạt xong"}),
     ]
     for method, path, token, body in steps:
-        action = {"clips": "add_clip", "publication": "publish" if body.get("public")
-                  else "unpublish"}.get(path.rsplit("/", 1)[1], path.rsplit("/", 1)[1])
+        action = {"clips": "add_clip"}.get(path.rsplit("/", 1)[1], path.rsplit("/", 1)[1])
         expected.append(action)
         reply = demo.client.request(method, f"/api/v1{path}", json=body,
                                     headers={"Authorization": f"Bearer {token}"})
@@ -268,29 +267,253 @@ def test_each_steps_answer_lists_its_own_event(demo: Backend) -> None:
             expected
 
 
-def test_unpublishing_a_case_that_is_not_public_is_a_conflict(demo: Backend) -> None:
-    """Withdrawing what was never shown (or is withdrawn already) is refused with 409 naming
-    the state; it records no event and no audit row. Publishing then withdrawing still works."""
+# -- records the regulation can rely on (Art. 5, 11.3, 13) ---------------------------------------
+
+def _opened(demo: Backend, ioc: str, **extra: Any) -> dict[str, Any]:
+    bookmark = _bookmark(demo, ioc, demo.clock.now - timedelta(hours=1))
+    reply = demo.post("/cases", ioc, json={"kind": "red_light", "bookmark_id": bookmark,
+                                           **extra})
+    assert reply.status_code == 201, reply.text
+    return dict(reply.json())
+
+
+def test_declared_detection_is_checked_and_kept_with_who_declared_it(demo: Backend) -> None:
     demo.clock.now = vn(2026, 3, 2, 9)
     ioc = demo.login("ioc.operator")
     camera_id = next(iter(demo.camera_ids().values()))
+    # the bookmark at 08:00 keeps 07:59:30–08:00:30
+    bookmark = _bookmark(demo, ioc, vn(2026, 3, 2, 8))
+
+    def open_with(detected: datetime) -> Any:
+        return demo.post("/cases", ioc, json={"kind": "lane", "bookmark_id": bookmark,
+                                              "detected_at": detected.isoformat()})
+
+    future = open_with(vn(2026, 3, 2, 9, 30))
+    assert future.status_code == 422 and "detected_at: in the future" in future.text
+    after = open_with(vn(2026, 3, 2, 8) + timedelta(seconds=10))
+    assert after.status_code == 422 and "detected_at: after the bookmark" in after.text
+    before = open_with(vn(2026, 3, 2, 7, 59))
+    assert before.status_code == 422 and "detected_at: before the start" in before.text
+    reply = open_with(vn(2026, 3, 2, 8) - timedelta(seconds=20))
+    assert reply.status_code == 201, reply.text
+    case = reply.json()
+    assert case["detected_at"] == "2026-03-02T00:59:40Z"
+    assert case["detected_declared_by"]["username"] == "ioc.operator"
+    assert case["opened_at"] == "2026-03-02T02:00:00Z"
+    opened = case["events"][0]
+    assert opened["declared_at"] == "2026-03-02T00:59:40Z"
+    assert opened["declared_by"]["username"] == "ioc.operator"
+    assert opened["recorded_at"] == "2026-03-02T02:00:00Z"
+    # the bookmark's own moment is not a declaration
+    plain = open_with(vn(2026, 3, 2, 8)).json()
+    assert plain["detected_declared_by"] is None and plain["events"][0]["declared_at"] is None
+    # a clip: within its start and end
     clip = insert_ready_clip(demo, camera_id, vn(2026, 3, 2, 7, 30))
-    case_id = demo.post("/cases", ioc, json={"kind": "lane", "clip_request_id": clip}).json()["id"]
-    path = f"/cases/{case_id}/publication"
-    audited = len(demo.audit_rows("case_"))
+    reply = demo.post("/cases", ioc, json={"kind": "lane", "clip_request_id": clip,
+                                           "detected_at": vn(2026, 3, 2, 7, 31).isoformat()})
+    assert reply.status_code == 422 and "detected_at: after the clip's end" in reply.text
 
-    reply = demo.put(path, ioc, json={"public": False})
-    assert reply.status_code == 409, reply.text
-    assert reply.json()["message"] == (f"Case #{case_id} is not public (never published or "
-                                      "already withdrawn): nothing to unpublish")
-    assert [e["action"] for e in demo.get(f"/cases/{case_id}", ioc).json()["events"]] == ["open"]
-    assert len(demo.audit_rows("case_")) == audited
 
-    assert demo.put(path, ioc, json={"public": True, "title": "Đi sai làn"}).status_code == 200
-    assert demo.put(path, ioc, json={"public": False}).status_code == 200
-    again = demo.put(path, ioc, json={"public": False})
-    assert again.status_code == 409 and "not public" in again.json()["message"]
-    assert [e["action"] for e in demo.get(f"/cases/{case_id}", ioc).json()["events"]] == [
-        "open", "publish", "unpublish"]
-    assert [r["event"] for r in demo.audit_rows("case_")][audited:] == [
-        "case_publish", "case_unpublish"]
+def test_a_declared_time_more_than_the_window_back_is_refused(demo: Backend) -> None:
+    demo.clock.now = vn(2026, 3, 10, 9)
+    ioc = demo.login("ioc.operator")
+    camera_id = next(iter(demo.camera_ids().values()))
+    clip = insert_ready_clip(demo, camera_id, vn(2026, 3, 6, 8))  # four days back
+    reply = demo.post("/cases", ioc, json={"kind": "lane", "clip_request_id": clip,
+                                           "detected_at": (vn(2026, 3, 6, 8) + timedelta(
+                                               seconds=10)).isoformat()})
+    assert reply.status_code == 422, reply.text
+    assert "detected_at: more than 72 hours before the server's clock" in reply.text
+    # the clip's own start (no declaration) opens it
+    assert demo.post("/cases", ioc, json={"kind": "lane", "clip_request_id": clip}
+                     ).status_code == 201
+
+
+def test_only_identify_violator_takes_a_declared_time_within_bounds(demo: Backend) -> None:
+    demo.clock.now = vn(2026, 3, 2, 9)
+    ioc = demo.login("ioc.operator")
+    police = demo.login("police.officer")
+    case_id = _opened(demo, ioc)["id"]
+    backdated = demo.post(f"/cases/{case_id}/send", ioc,
+                          json={"at": vn(2026, 3, 2, 8, 30).isoformat()})
+    assert backdated.status_code == 422
+    assert "at: step times are the server's clock" in backdated.text
+    assert demo.post(f"/cases/{case_id}/send", ioc, json={}).status_code == 200
+    demo.clock.advance(timedelta(days=1))  # 3/3 09:00
+    police = demo.login("police.officer")
+    before_sent = demo.post(f"/cases/{case_id}/identify_violator", police,
+                            json={"at": vn(2026, 3, 2, 8).isoformat()})
+    assert before_sent.status_code == 422 and "at: before" in before_sent.text
+    future = demo.post(f"/cases/{case_id}/identify_violator", police,
+                       json={"at": vn(2026, 3, 3, 10).isoformat()})
+    assert future.status_code == 422 and "at: in the future" in future.text
+    reply = demo.post(f"/cases/{case_id}/identify_violator", police,
+                      json={"at": vn(2026, 3, 2, 15).isoformat()})
+    assert reply.status_code == 200, reply.text
+    case = reply.json()
+    assert case["steps"]["violator_identified"] == "2026-03-02T08:00:00Z"
+    event = case["events"][-1]
+    assert event["declared_by"]["username"] == "police.officer"
+    assert datetime.fromisoformat(event["recorded_at"]) == vn(2026, 3, 3, 9)
+    # the record's deadline counts from the time declared: 3, 4, 5/3 -> end of Thu 5/3
+    rules = {d["rule"]: d for d in case["deadlines"]}
+    assert rules["record"]["due_at"] == "2026-03-05T17:00:00Z"
+    made = demo.post(f"/cases/{case_id}/make_record", police,
+                     json={"at": vn(2026, 3, 3, 8).isoformat()})
+    assert made.status_code == 422 and "at: step times" in made.text
+
+
+def test_the_window_is_a_setting() -> None:
+    from server.config import Settings
+
+    settings = Settings.from_env({"IOCWALL_DECLARED_TIME_WINDOW_HOURS": "12"},
+                                 data_dir="/tmp/x", database_url="sqlite://")
+    assert settings.declared_time_window == timedelta(hours=12)
+    assert Settings(data_dir="/tmp/x", database_url="sqlite://").declared_time_window == \
+        timedelta(hours=72)
+
+
+@pytest.mark.parametrize("path, body, field", [
+    ("close", {}, "note"), ("close", {"note": "   "}, "note"),
+    ("edit", {"complex": True}, "reason"), ("edit", {"complex": True, "reason": "  \t "},
+                                            "reason")])
+def test_closing_and_editing_need_a_reason(demo: Backend, path: str, body: dict[str, Any],
+                                           field: str) -> None:
+    demo.clock.now = vn(2026, 3, 2, 9)
+    ioc = demo.login("ioc.operator")
+    case_id = _opened(demo, ioc)["id"]
+    assert demo.post(f"/cases/{case_id}/send", ioc, json={}).status_code == 200
+    reply = demo.post(f"/cases/{case_id}/{path}", ioc, json=body)
+    assert reply.status_code == 422, reply.text
+    assert field in reply.text
+    assert demo.get(f"/cases/{case_id}", ioc).json()["state"] == "sent"
+
+
+def test_rejecting_a_clip_or_an_access_request_needs_a_reason(demo: Backend) -> None:
+    """Blank reasons are no reasons: the clip and access request rejections refuse them before
+    looking at the record (422 naming ``reason``)."""
+    token = demo.login("police.commander")
+    for path in ("/clips/1/reject", "/access-requests/1/reject"):
+        reply = demo.post(path, token, json={"reason": "     "})
+        assert reply.status_code == 422 and reply.json()["field"] == "reason", (path, reply.text)
+    reply = demo.post("/incidents/1/resolve", token, json={"resolution": "   "})
+    assert reply.status_code == 422 and reply.json()["field"] == "resolution"
+
+
+def _deadline(case: dict[str, Any], rule: str) -> str:
+    return str({d["rule"]: d for d in case["deadlines"]}[rule]["due_at"])
+
+
+def test_a_late_reclassification_keeps_the_deadline_until_a_leader_approves(
+        demo: Backend) -> None:
+    demo.clock.now = vn(2026, 3, 2, 9)
+    ioc = demo.login("ioc.operator")
+    officer = demo.login("police.officer")
+    leader = demo.login("police.commander")
+    case_id = _opened(demo, ioc)["id"]
+    # before sending: a classification, applied at once
+    reply = demo.post(f"/cases/{case_id}/edit", ioc,
+                      json={"note": "xe tải vượt đèn đỏ", "reason": "bổ sung mô tả"})
+    assert reply.status_code == 200 and reply.json()["versions"][0]["status"] == "applied"
+    sent = demo.post(f"/cases/{case_id}/send", ioc, json={"complex": False}).json()
+    one_month = _deadline(sent, "verify")  # sent Mon 2/3 + 1 month -> end of Thu 2/4
+    assert one_month == "2026-04-02T17:00:00Z"
+    # after sending, a different value in a step is a reclassification: refused there
+    refused = demo.post(f"/cases/{case_id}/conclude", officer, json={"complex": True})
+    assert refused.status_code == 422 and "complex: the case is classified" in refused.text
+    demo.clock.advance(timedelta(days=20))
+    officer = demo.login("police.officer")
+    leader = demo.login("police.commander")
+    reply = demo.post(f"/cases/{case_id}/edit", officer,
+                      json={"complex": True, "reason": "nhiều phương tiện liên quan"})
+    assert reply.status_code == 200, reply.text
+    case = reply.json()
+    assert case["complex"] is True and case["deadline_complex"] is False
+    assert _deadline(case, "verify") == one_month
+    version = case["versions"][-1]
+    assert (version["number"], version["status"], version["before"], version["after"]) == (
+        2, "pending", {"complex": False}, {"complex": True})
+    assert version["user"]["username"] == "police.officer"
+    assert datetime.fromisoformat(version["at"]) == vn(2026, 3, 22, 9)
+    assert "approve_version" not in case["record_actions"]  # an officer does not approve
+    assert demo.post(f"/cases/{case_id}/versions/2/approve", officer,
+                     json={"reason": "đồng ý"}).status_code == 403
+    assert demo.post(f"/cases/{case_id}/versions/2/approve", leader,
+                     json={"reason": " "}).status_code == 422
+    assert demo.post(f"/cases/{case_id}/versions/9/approve", leader,
+                     json={"reason": "đồng ý"}).status_code == 404
+    assert demo.post(f"/cases/{case_id}/versions/1/approve", leader,
+                     json={"reason": "đồng ý"}).status_code == 409  # applied already
+    listed = demo.get(f"/cases/{case_id}", leader).json()
+    assert "approve_version" in listed["record_actions"]
+    reply = demo.post(f"/cases/{case_id}/versions/2/approve", leader,
+                      json={"reason": "vụ việc phức tạp, đồng ý 2 tháng"})
+    assert reply.status_code == 200, reply.text
+    approved = reply.json()
+    assert approved["deadline_complex"] is True
+    assert _deadline(approved, "verify") == "2026-05-04T17:00:00Z"  # 2/5 is a Saturday
+    version = approved["versions"][-1]
+    assert version["status"] == "approved" and version["approved_by"]["username"] == \
+        "police.commander"
+    assert version["approval_reason"] == "vụ việc phức tạp, đồng ý 2 tháng"
+    assert demo.post(f"/cases/{case_id}/versions/2/approve", leader,
+                     json={"reason": "lần nữa"}).status_code == 409
+    # a leader's own reclassification is approved at once
+    reply = demo.post(f"/cases/{case_id}/edit", leader,
+                      json={"complex": False, "reason": "đã rõ, không phức tạp"})
+    case = reply.json()
+    assert case["versions"][-1]["status"] == "approved"
+    assert _deadline(case, "verify") == one_month
+    assert [e["action"] for e in case["events"]][-3:] == ["edit", "approve_version", "edit"]
+
+
+def test_a_pending_version_a_later_one_reclassified_is_superseded(demo: Backend) -> None:
+    demo.clock.now = vn(2026, 3, 2, 9)
+    ioc = demo.login("ioc.operator")
+    officer = demo.login("police.officer")
+    case_id = _opened(demo, ioc)["id"]
+    demo.post(f"/cases/{case_id}/send", ioc, json={})
+    for value in (True, False):
+        assert demo.post(f"/cases/{case_id}/edit", officer,
+                         json={"complex": value, "reason": "xem xét lại"}).status_code == 200
+    case = demo.get(f"/cases/{case_id}", ioc).json()
+    assert [v["status"] for v in case["versions"]] == ["superseded", "pending"]
+    leader = demo.login("police.commander")
+    assert demo.post(f"/cases/{case_id}/versions/1/approve", leader,
+                     json={"reason": "đồng ý"}).status_code == 409
+
+
+def test_the_version_history_is_append_only(demo: Backend) -> None:
+    demo.clock.now = vn(2026, 3, 2, 9)
+    ioc = demo.login("ioc.operator")
+    police = demo.login("police.commander")
+    created = _opened(demo, ioc, note="ban đầu")
+    case_id = created["id"]
+    first = demo.post(f"/cases/{case_id}/edit", ioc,
+                      json={"note": "lần một", "kind": "lane", "reason": "sửa loại"}).json()
+    v1 = first["versions"][0]
+    assert (v1["before"], v1["after"]) == ({"note": "ban đầu", "kind": "red_light"},
+                                           {"note": "lần một", "kind": "lane"})
+    demo.clock.advance(timedelta(minutes=5))
+    ioc = demo.login("ioc.operator")
+    police = demo.login("police.commander")
+    demo.post(f"/cases/{case_id}/edit", ioc, json={"note": "lần hai", "reason": "sửa ghi chú"})
+    demo.post(f"/cases/{case_id}/send", ioc, json={})
+    demo.post(f"/cases/{case_id}/edit", police,
+              json={"handover_needed": True, "reason": "chuyển cơ quan khác"})
+    # nothing to change, and a unit that may not change a field
+    same = demo.post(f"/cases/{case_id}/edit", ioc, json={"note": "lần hai", "reason": "lại"})
+    assert same.status_code == 422 and "nothing changes" in same.text
+    assert demo.post(f"/cases/{case_id}/edit", ioc, json={
+        "decision_kind": "transferred", "reason": "không phải việc IOC"}).status_code == 403
+    case = demo.get(f"/cases/{case_id}", ioc).json()
+    assert case["note"] == "lần hai" and case["kind"] == "lane" and case["handover_needed"]
+    assert case["versions"][0] == v1
+    assert [v["number"] for v in case["versions"]] == [1, 2, 3]
+    assert case["versions"][1]["before"] == {"note": "lần một"}
+    assert datetime.fromisoformat(case["versions"][1]["at"]) == vn(2026, 3, 2, 9, 5)
+    # closing keeps every version; a closed case takes no edit
+    demo.post(f"/cases/{case_id}/close", ioc, json={"note": "trùng vụ việc khác"})
+    assert demo.post(f"/cases/{case_id}/edit", ioc,
+                     json={"note": "sau khi đóng", "reason": "thử"}).status_code == 409
+    assert demo.get(f"/cases/{case_id}", ioc).json()["versions"] == case["versions"]

@@ -214,6 +214,8 @@ def test_who_takes_evidence_packages_and_audit_anchors(demo: Backend, username: 
     case = demo.post("/cases", operator, json={"kind": "red_light",
                                                 "bookmark_id": bookmark.json()["id"]})
     assert case.status_code == 201, case.text
+    # handed over: the police units receive it when the IOC sends it
+    assert demo.post(f"/cases/{case.json()['id']}/send", operator, json={}).status_code == 200
     token = demo.login(username)
     package = demo.get(f"/cases/{case.json()['id']}/package", token,
                        params={"purpose": "Chuyển Công an thành phố"})
@@ -223,3 +225,88 @@ def test_who_takes_evidence_packages_and_audit_anchors(demo: Backend, username: 
     for path in (f"/api/v1/cases/{case.json()['id']}/package?purpose=abc",
                  "/api/v1/audit/anchors"):
         assert demo.client.get(path).status_code == 401
+
+
+# -- violation cases ---------------------------------------------------------------------------
+
+# Art. 11.2: the units that use the cameras to handle violations are the operating unit (through
+# the IOC), city police, the traffic & order police team, ward police and the urban order team.
+# Art. 11.3.a: the operating unit sends what it detects to city police; 11.3.b and 13: city
+# police (the traffic & order police team with them) verify, conclude, draw up the record and
+# decide; ward police and the urban order team use the images as grounds for their records: they
+# read and add evidence, in the scope they may view (ward police: their own ward, 11.2 / 12.2.c).
+# Ward committees are not among the units of Art. 11.2; other agencies see nothing ungranted.
+CASE_READERS: dict[str, str | None] = {  # user: ward scope, None for city-wide
+    "ioc.operator": None, "ioc.admin": None, "police.commander": None,
+    "police.officer": None, "traffic.officer": None, "order.officer": None,
+    "ward.dongphu.police": "Đồng Phú", "ward.dongphu.leader": "Đồng Phú",
+    "ward.haithanh.police": "Hải Thành",
+}
+OPENS_AND_SENDS = {"ioc.operator", "ioc.admin"}  # Art. 11.3.a
+EDITS = OPENS_AND_SENDS | {"police.commander", "police.officer", "traffic.officer"}
+CASE_CAMERAS = (0, 4, 6)  # Đồng Phú, Hải Thành, Bắc Lý
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED))
+def test_who_reads_and_acts_on_which_case(demo: Backend, username: str) -> None:
+    from datetime import timedelta
+
+    from tests.server.test_cases import insert_ready_clip
+
+    ioc = demo.login("ioc.operator")
+    ids = {c["name"]: c["id"] for c in demo.get("/cameras", ioc).json()}
+    cases: dict[str, int] = {}
+
+    def open_case(index: int) -> int:
+        camera_id = ids[camera_entry(index)["name"]]
+        bookmark = demo.post("/bookmarks", ioc, json={"camera_id": camera_id}).json()["id"]
+        reply = demo.post("/cases", ioc, json={"kind": "other", "bookmark_id": bookmark})
+        assert reply.status_code == 201, reply.text
+        return int(reply.json()["id"])
+
+    # the other units receive a case when the IOC sends it (Art. 11.3.a); before, it is the
+    # operating unit's alone
+    for index in CASE_CAMERAS:
+        cases[CAMERAS[index][0]] = open_case(index)
+        assert demo.post(f"/cases/{cases[CAMERAS[index][0]]}/send", ioc,
+                         json={}).status_code == 200
+    draft = open_case(0)
+    token = demo.login(username)
+    scope = CASE_READERS.get(username, "—")
+    readable = {ward for ward in cases if username in CASE_READERS
+                and (scope is None or scope == ward)}
+    listed = {c["id"] for c in demo.get("/cases", token).json()}
+    assert listed == {cases[w] for w in readable} | (
+        {draft} if username in OPENS_AND_SENDS else set()), username
+    for ward, case_id in cases.items():
+        assert demo.get(f"/cases/{case_id}", token).status_code == (
+            200 if ward in readable else 404), (username, ward)
+    assert demo.get(f"/cases/{draft}", token).status_code == (
+        200 if username in OPENS_AND_SENDS else 404)
+    if username in OPENS_AND_SENDS:
+        assert demo.get(f"/cases/{draft}", token).json()["actions"] == ["send"]
+    case_id = cases["Đồng Phú"]
+    if "Đồng Phú" in readable:
+        case = demo.get(f"/cases/{case_id}", token).json()
+        assert case["record_actions"] == (["edit"] if username in EDITS else [])
+    # opening: the operating unit only
+    bookmark = demo.post("/bookmarks", ioc, json={"camera_id": ids[camera_entry(0)["name"]]})
+    opened = demo.post("/cases", token, json={"kind": "other",
+                                              "bookmark_id": bookmark.json()["id"]})
+    assert opened.status_code == (201 if username in OPENS_AND_SENDS else 403), username
+    # evidence: every unit that reads the case, with a clip it may read
+    clip = insert_ready_clip(demo, ids[camera_entry(0)["name"]],
+                             demo.clock.now - timedelta(minutes=5))
+    added = demo.post(f"/cases/{case_id}/clips", token, json={"clip_request_id": clip})
+    assert added.status_code == (200 if "Đồng Phú" in readable else 404), (username,
+                                                                          added.text)
+    edited = demo.post(f"/cases/{case_id}/edit", token,
+                       json={"note": "ghi chú mới", "reason": "bổ sung"})
+    assert edited.status_code == (200 if username in EDITS else 403 if "Đồng Phú" in readable
+                                  else 404), username
+    sent = demo.post(f"/cases/{draft}/send", token, json={})
+    assert sent.status_code == (200 if username in OPENS_AND_SENDS else 404), username
+    approve = demo.post(f"/cases/{case_id}/versions/1/approve", token, json={"reason": "đồng ý"})
+    # a version applied at once has nothing to approve; only police leaders may try
+    assert approve.status_code == (409 if username == "police.commander" else 403
+                                   if "Đồng Phú" in readable else 404), (username, approve.text)

@@ -1,7 +1,7 @@
 """audit anchors: the audit chain's tip signed with the evidence key
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 
 A new table only (expand): the release before never reads it. Each anchor's signed body is
 kept exactly as signed; a copy of every anchor is also appended to ``audit-anchors.jsonl`` in
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0017'
-down_revision: str | None = '0015'
+down_revision: str | None = '0016'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

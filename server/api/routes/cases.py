@@ -8,7 +8,7 @@ from fastapi.responses import FileResponse
 
 from common.records import Case
 from common.vocabulary import CaseAction
-from server import audit, case_package
+from server import audit, case_evidence, case_package
 from server import cases as service
 from server import working_calendar as wc
 from server.api.errors import file_answer
@@ -17,7 +17,13 @@ from server.api.steps import StepErrors, aware, commit_step, load_or_404
 from server.audit_anchors import trusted_keys
 from server.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 from server.models import ViolationCase
-from server.schemas import CaseActionBody, CaseClipAdd, CaseCreate
+from server.schemas import (
+    CaseActionBody,
+    CaseClipAdd,
+    CaseCreate,
+    CaseEdit,
+    CaseVersionApproval,
+)
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -42,7 +48,8 @@ def open_case(body: CaseCreate, session: SessionDep, user: CurrentUser, now: Now
               runtime: RuntimeDep) -> Case:
     if body.detected_at is not None:
         body = body.model_copy(update={"detected_at": aware(body.detected_at)})
-    case = commit_step(session, CASE_ERRORS, lambda: service.open_case(session, user, body, now))
+    case = commit_step(session, CASE_ERRORS, lambda: service.open_case(
+        session, user, body, now, runtime.settings.declared_time_window))
     return service.case_public(session, user, case, _calendar(runtime), now)
 
 
@@ -56,8 +63,9 @@ def list_cases(
     since: Annotated[OptionalMoment, Query(description="detected at or after")] = None,
     until: Annotated[OptionalMoment, Query(description="detected before")] = None,
 ) -> list[Case]:
-    """Cases the reader's unit handles (operating unit, city police, traffic & order police) on
-    cameras it may view, newest detection first; ``deadline`` = the worst pending deadline."""
+    """Cases the reader's unit handles (operating unit, city police, traffic & order police) or
+    reads (ward police, the urban order team) on cameras it may view, newest detection first;
+    ``deadline`` = the worst pending deadline."""
     calendar = _calendar(runtime)
     where = service.CaseFilter(state=state, kind=kind, deadline=deadline, camera_id=camera_id,
                                since=aware(since), until=aware(until))
@@ -81,15 +89,42 @@ def add_clip(case_id: Id, body: CaseClipAdd, session: SessionDep, user: CurrentU
     return service.case_public(session, user, case, _calendar(runtime), now)
 
 
+@router.post("/{case_id}/edit")
+def edit(case_id: Id, body: CaseEdit, session: SessionDep, user: CurrentUser, now: NowDep,
+         runtime: RuntimeDep) -> Case:
+    """A new version of the case's record (note, kind, complex, decision_kind,
+    handover_needed) with its ``reason``; earlier versions stay as they were. A reclassification
+    after the case was sent waits for a police leader's approval before the deadlines move."""
+    case = _readable(session, user, case_id, now)
+    commit_step(session, CASE_ERRORS, lambda: service.edit(session, user, case, body, now))
+    return service.case_public(session, user, case, _calendar(runtime), now)
+
+
+@router.post("/{case_id}/versions/{number}/approve")
+def approve_version(case_id: Id, number: Id, body: CaseVersionApproval, session: SessionDep,
+                    user: CurrentUser, now: NowDep, runtime: RuntimeDep) -> Case:
+    """A police leader approves a pending reclassification: the deadlines count from it."""
+    case = _readable(session, user, case_id, now)
+    try:
+        commit_step(session, CASE_ERRORS, lambda: service.approve_version(
+            session, user, case, number, body.reason, now))
+    except service.CaseVersionMissing as exc:
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=str(exc)) from exc
+    return service.case_public(session, user, case, _calendar(runtime), now)
+
+
 @router.post("/{case_id}/{action}")
 def act(case_id: Id, action: CaseAction, body: CaseActionBody, session: SessionDep,
         user: CurrentUser, now: NowDep, runtime: RuntimeDep) -> Case:
     """One step of the procedure (``send``, ``conclude``, ``report_conclusion``,
-    ``identify_violator``, ``make_record``, ``hand_over``, ``decide``, ``close``)."""
+    ``identify_violator``, ``make_record``, ``hand_over``, ``decide``, ``close``) at the
+    server's clock; ``at`` is taken only by ``identify_violator`` (an earlier time declared),
+    ``close`` needs its reason in ``note``."""
     case = _readable(session, user, case_id, now)
     if body.at is not None:
         body = body.model_copy(update={"at": aware(body.at)})
-    commit_step(session, CASE_ERRORS, lambda: service.act(session, user, case, action, body, now))
+    commit_step(session, CASE_ERRORS, lambda: service.act(
+        session, user, case, action, body, now, runtime.settings.declared_time_window))
     return service.case_public(session, user, case, _calendar(runtime), now)
 
 
@@ -100,10 +135,13 @@ def evidence_package(case_id: Id, purpose: RequiredPurpose, session: SessionDep,
                      cleanup: BackgroundTasks) -> FileResponse:
     """The case's evidence as one ZIP a recipient checks without iocwall (``docs/evidence.md``):
     the clips with their signed manifests, the case record, the letters, the public keys,
-    ``SHA256SUMS`` and a signed package manifest. For the units that read the case (the
-    operating unit, city police, traffic police); audited as ``case_package_download`` with
-    the ZIP's SHA-256 and the purpose."""
-    case = _readable(session, user, case_id, now)
+    ``SHA256SUMS`` and a signed package manifest. For the operating unit and the units that
+    receive the evidence of a sent case (city police, traffic police: ward police and the urban
+    order team read the case, their clips come through their own requests); audited as
+    ``case_package_download`` with the ZIP's SHA-256 and the purpose."""
+    case = load_or_404(session, ViolationCase, case_id,
+                       lambda c: service.can_read(session, user, c, now)
+                       and case_evidence.may_take_evidence(user), "Case not found")
     record = service.case_public(session, user, case, _calendar(runtime), now)
     try:
         package = case_package.build(session, runtime.settings, case, record, user, purpose,
