@@ -36,6 +36,8 @@ EXPECTED: dict[str, tuple[str | None, set[str], set[str]]] = {
     "ioc.operator": (None, ALL, {"view", "ptz", "bookmark", "request_clip", "approve_clip"}),
     # IOC admin: the same use, and administration (Art. 10) instead of approving.
     "ioc.admin": (None, ALL, {"view", "ptz", "bookmark", "request_clip", "admin"}),
+    # IOC leader: the operator's use; approves publications another proposed (Art. 14).
+    "ioc.leader": (None, ALL, {"view", "ptz", "bookmark", "request_clip", "approve_clip"}),
     # City police leadership approves ward police's extraction requests (12.2.c).
     "police.commander": (None, ALL, {"view", "ptz", "bookmark", "request_clip", "approve_clip"}),
     "police.officer": (None, ALL, {"view", "ptz", "bookmark", "request_clip"}),  # 11.2, 12.2.b
@@ -142,7 +144,7 @@ def test_every_admin_route_refuses_everyone_but_administrators(demo: Backend,
             assert reply.status_code == expected, (method, path, reply.status_code)
 
 
-DESK = {"ioc.operator", "ioc.admin"}  # the operating unit (Art. 8, 10)
+DESK = {"ioc.operator", "ioc.admin", "ioc.leader"}  # the operating unit (Art. 8, 10)
 
 
 @pytest.mark.parametrize("username", sorted(EXPECTED))
@@ -198,10 +200,10 @@ def test_only_administrators_edit_the_working_day_calendar(demo: Backend, userna
 # Art. 11.3 (the IOC sends violation evidence to city police; traffic police use the traffic
 # cameras for violations) and Art. 12.2 (extracted video handed to city police and related
 # units): the operating unit, city police and traffic police take a case's evidence package.
-PACKAGE_TAKERS = {"ioc.operator", "ioc.admin", "police.commander", "police.officer",
+PACKAGE_TAKERS = {"ioc.operator", "ioc.admin", "ioc.leader", "police.commander", "police.officer",
                   "traffic.officer"}
 # Art. 5, 10: the audit log (and its signed anchors) is the operating unit's to read and hand on.
-AUDIT_READERS = {"ioc.operator", "ioc.admin"}
+AUDIT_READERS = {"ioc.operator", "ioc.admin", "ioc.leader"}
 
 
 @pytest.mark.parametrize("username", sorted(EXPECTED))
@@ -237,12 +239,12 @@ def test_who_takes_evidence_packages_and_audit_anchors(demo: Backend, username: 
 # read and add evidence, in the scope they may view (ward police: their own ward, 11.2 / 12.2.c).
 # Ward committees are not among the units of Art. 11.2; other agencies see nothing ungranted.
 CASE_READERS: dict[str, str | None] = {  # user: ward scope, None for city-wide
-    "ioc.operator": None, "ioc.admin": None, "police.commander": None,
+    "ioc.operator": None, "ioc.admin": None, "ioc.leader": None, "police.commander": None,
     "police.officer": None, "traffic.officer": None, "order.officer": None,
     "ward.dongphu.police": "Đồng Phú", "ward.dongphu.leader": "Đồng Phú",
     "ward.haithanh.police": "Hải Thành",
 }
-OPENS_AND_SENDS = {"ioc.operator", "ioc.admin"}  # Art. 11.3.a
+OPENS_AND_SENDS = {"ioc.operator", "ioc.admin", "ioc.leader"}  # Art. 11.3.a
 EDITS = OPENS_AND_SENDS | {"police.commander", "police.officer", "traffic.officer"}
 CASE_CAMERAS = (0, 4, 6)  # Đồng Phú, Hải Thành, Bắc Lý
 
@@ -310,3 +312,46 @@ def test_who_reads_and_acts_on_which_case(demo: Backend, username: str) -> None:
     # a version applied at once has nothing to approve; only police leaders may try
     assert approve.status_code == (409 if username == "police.commander" else 403
                                    if "Đồng Phú" in readable else 404), (username, approve.text)
+
+
+# Art. 14 (and 11.3.a): the operating unit publishes — an operator proposes, a leader of the
+# operating unit who did not propose approves; administrators keep the catalogue (Art. 10).
+PUBLISHERS = {"ioc.operator", "ioc.admin", "ioc.leader"}
+PUBLICATION_APPROVERS = {"ioc.leader"}
+CATALOGUE_KEEPERS = {"ioc.admin"}
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED))
+def test_who_proposes_approves_and_keeps_the_catalogue(demo: Backend, username: str) -> None:
+    operator = demo.login("ioc.operator")
+    camera_id = demo.camera_ids()[1]  # a traffic camera of Đồng Phú
+
+    def sent_case() -> int:
+        bookmark = demo.post("/bookmarks", operator, json={"camera_id": camera_id}).json()["id"]
+        case = demo.post("/cases", operator, json={"kind": "red_light", "bookmark_id": bookmark})
+        assert case.status_code == 201, case.text
+        assert demo.post(f"/cases/{case.json()['id']}/send", operator, json={}).status_code == 200
+        return int(case.json()["id"])
+
+    proposed = demo.post("/publications", operator, json={"case_id": sent_case(),
+                                                          "title": "Vượt đèn đỏ"})
+    assert proposed.status_code == 201, proposed.text
+    item = proposed.json()["id"]
+    assert demo.post(f"/publications/{item}/review", operator,
+                     json={"note": "Không có thông tin cá nhân"}).status_code == 200
+    token = demo.login(username)
+    listed = {p["id"] for p in demo.get("/publications", token).json()}
+    assert (item in listed) == (username in PUBLISHERS), username
+    assert demo.get(f"/publications/{item}", token).status_code == (
+        200 if username in PUBLISHERS else 404)
+    reads_case = username in PUBLISHERS or username in CASE_READERS and CASE_READERS[username] \
+        in (None, "Đồng Phú")
+    mine = demo.post("/publications", token, json={"case_id": sent_case(), "title": "Vượt đèn đỏ"})
+    assert mine.status_code == (201 if username in PUBLISHERS else 403 if reads_case
+                                else 404), (username, mine.text)
+    approved = demo.post(f"/publications/{item}/approve", token)
+    assert approved.status_code == (200 if username in PUBLICATION_APPROVERS else 403
+                                    if username in PUBLISHERS else 404), (username, approved.text)
+    catalogue = demo.get("/public-catalogue", token).json()
+    assert demo.put("/admin/public-catalogue", token, json=catalogue).status_code == (
+        200 if username in CATALOGUE_KEEPERS else 403), username
