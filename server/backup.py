@@ -52,6 +52,7 @@ from sqlalchemy.engine import make_url
 from common.evidence import sha256_file
 from common.files import fsync_dir
 from server import audit
+from server.audit_anchors import anchors_file
 from server.config import Settings, prepare_private_dir
 from server.db import engine_url, make_engine, make_sessionmaker
 from server.gateways import KEY_FILE
@@ -103,11 +104,13 @@ def server_version() -> str:
 
 
 def site_files(settings: Settings) -> list[Path]:
-    """What of the data dir a backup copies: every key, its ring, the working calendar."""
+    """What of the data dir a backup copies: every key, its ring, the working calendar, and the
+    audit anchors kept outside the database (a restored chain is checked against them)."""
     keys = [settings.secret_key_file, settings.signing_key_file, settings.stream_token_key_file,
             settings.gateway_dir / KEY_FILE]
     return [*keys, ring_file(settings.signing_key_file),
-            ring_file(settings.stream_token_key_file), settings.calendar_file]
+            ring_file(settings.stream_token_key_file), settings.calendar_file,
+            anchors_file(settings)]
 
 
 def _dialect(database_url: str) -> str:

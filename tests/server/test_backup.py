@@ -139,6 +139,7 @@ def test_backup_wipe_restore_to_a_new_path_and_the_site_works_again(
         play(live, camera_id)
         manifest = sign_clip(runtime_of(live).signer, clip)  # delivered before the loss
         gateway_key = (settings.gateway_dir / "x25519.key").read_bytes()
+        runtime_of(live).audit_anchors.anchor()  # the tip signed, in the file outside the DB
         # while the server runs (the gateway writes sessions to the audit log meanwhile)
         done = cli("backup", "--to", str(target), settings=settings)
         assert done.returncode == 0, done.stderr
@@ -150,7 +151,7 @@ def test_backup_wipe_restore_to_a_new_path_and_the_site_works_again(
     assert datetime.fromisoformat(written["created_at"]).utcoffset() == timedelta(0)
     assert written["database"]["dialect"] == database.dialect
     for name in ("data/clip-signing.key", "data/stream-token.key", "data/secret.key",
-                 "data/gateway-local/x25519.key"):
+                 "data/gateway-local/x25519.key", "data/audit-anchors.jsonl"):
         assert (target / name).stat().st_mode & 0o777 == 0o600, name
         assert written["files"][name]["sha256"] == sha256_file(target / name)
     assert written["audit_tip"]["last_id"] > 0 and len(written["audit_tip"]["hash"]) == 64
@@ -167,7 +168,9 @@ def test_backup_wipe_restore_to_a_new_path_and_the_site_works_again(
     assert done.returncode == 0, done.stderr
     assert (second_dir / "gateway-local" / "x25519.key").read_bytes() == gateway_key
     assert (second_dir / "clip-signing.key").stat().st_mode & 0o777 == 0o600
-    assert cli("audit", "verify", settings=restored).returncode == 0
+    assert (second_dir / "audit-anchors.jsonl").read_bytes() == (
+        target / "data/audit-anchors.jsonl").read_bytes()
+    assert cli("audit", "verify", settings=restored).returncode == 0  # anchors checked too
 
     with serving(restored) as again:
         play(again, lab_camera(again))  # the restored gateway key opens the sealed password

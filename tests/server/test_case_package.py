@@ -59,6 +59,9 @@ def _case_with_clip(backend: Backend) -> tuple[int, int, str]:
             letter_filename="cong-van.pdf"))
     case = backend.post("/cases", token, json={"kind": "red_light", "clip_request_id": clip_id})
     assert case.status_code == 201, case.text
+    # sent to city police: the receiving units take the evidence from then on
+    sent = backend.post(f"/cases/{case.json()['id']}/send", token, json={})
+    assert sent.status_code == 200, sent.text
     return case.json()["id"], clip_id, token
 
 
@@ -70,9 +73,11 @@ def _unpack(content: bytes, directory: Path) -> Path:
 
 def test_the_package_verifies_with_sha256sum_and_openssl_and_fails_when_changed(
         recorded_backend: Backend, tmp_path: Path) -> None:
+    """City police, who received the case, export its package; the recipient checks it."""
     backend = recorded_backend
-    case_id, clip_id, token = _case_with_clip(backend)
-    reply = backend.get(f"/cases/{case_id}/package", token, params={"purpose": PURPOSE})
+    case_id, clip_id, _operator = _case_with_clip(backend)
+    police = backend.login("police.officer")
+    reply = backend.get(f"/cases/{case_id}/package", police, params={"purpose": PURPOSE})
     assert reply.status_code == 200, reply.text
     assert reply.headers["content-type"] == "application/zip"
     assert "attachment" in reply.headers["content-disposition"]
@@ -98,7 +103,7 @@ def test_the_package_verifies_with_sha256sum_and_openssl_and_fails_when_changed(
     manifest = json.loads((folder / "package-manifest.json").read_text(encoding="utf-8"))
     assert manifest["format"] == "iocwall-evidence-package/1"
     assert manifest["case_id"] == case_id and manifest["purpose"] == PURPOSE
-    assert manifest["created_by"]["username"] == "ioc.operator"
+    assert manifest["created_by"]["username"] == "police.officer"
     assert manifest["created_at"].endswith("+07:00")
     assert manifest["key_id"] == keys[0]["key_id"]
     listed = {f["path"]: f for f in manifest["files"]}
@@ -112,7 +117,7 @@ def test_the_package_verifies_with_sha256sum_and_openssl_and_fails_when_changed(
         "size": mp4.stat().st_size}
     record = json.loads((folder / "case.json").read_text(encoding="utf-8"))
     assert record["id"] == case_id and record["clip_request_ids"] == [clip_id]
-    assert [e["action"] for e in record["events"]] == ["open"]
+    assert [e["action"] for e in record["events"]] == ["open", "send"]
 
     # one byte of the MP4 changed: sha256sum names it
     original = mp4.read_bytes()
@@ -132,7 +137,7 @@ def test_the_package_verifies_with_sha256sum_and_openssl_and_fails_when_changed(
     # audited with the ZIP's hash and the purpose
     rows = backend.audit_rows("case_package_download")
     assert len(rows) == 1
-    assert rows[0]["username"] == "ioc.operator"
+    assert rows[0]["username"] == "police.officer"
     assert rows[0]["detail"]["sha256"] == zip_sha256
     assert rows[0]["detail"]["purpose"] == PURPOSE
     assert rows[0]["detail"]["case_id"] == case_id and rows[0]["detail"]["clips"] == [clip_id]
