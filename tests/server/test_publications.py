@@ -156,7 +156,11 @@ def test_refusals_name_the_field_or_the_rule(demo: Backend, tmp_path: Path) -> N
     reply = demo.post("/publications", operator, json={"case_id": order_case,
                                                        "title": "Gây rối trật tự"})
     assert reply.status_code == 409 and "catalogue" in reply.json()["message"]
-    # only the operating unit proposes; the others see no proposal at all
+    # only the operating unit proposes (city police read the case once it is sent to them);
+    # the others see no proposal at all
+    assert demo.post("/publications", police, json={"case_id": case_id,
+                                                    "title": "Vượt đèn đỏ"}).status_code == 404
+    assert demo.post(f"/cases/{case_id}/send", operator, json={}).status_code == 200
     assert demo.post("/publications", police, json={"case_id": case_id,
                                                     "title": "Vượt đèn đỏ"}).status_code == 403
     for body, field in (
