@@ -139,21 +139,18 @@ def test_case_flow_with_roles_and_deadlines(demo: Backend) -> None:
         "starts_at": created["detected_at"], "due_at": "2026-02-27T17:00:00Z",
         "done_at": None, "status": "due_soon"}]
     assert created["actions"] == ["send"]
-    # ward police read the cases of their own ward (Art. 11.2) and take no step
-    read = demo.get(f"/cases/{case_id}", ward)
-    assert read.status_code == 200 and read.json()["actions"] == []
-    assert read.json()["record_actions"] == []
-    assert demo.post(f"/cases/{case_id}/send", ward, json={}).status_code == 403
-    # police cannot send; the IOC cannot conclude
-    assert demo.post(f"/cases/{case_id}/send", police, json={}).status_code == 403
-    reply = demo.post(f"/cases/{case_id}/conclude", police, json={})
-    assert reply.status_code == 409 and "sent" in reply.text
+    # before the IOC sends it, the case is the operating unit's alone (Art. 11.3.a)
+    assert demo.get(f"/cases/{case_id}", ward).status_code == 404
+    assert demo.get(f"/cases/{case_id}", police).status_code == 404
+    assert demo.post(f"/cases/{case_id}/send", police, json={}).status_code == 404
+    assert demo.get("/cases", police).json() == []
     demo.clock.advance(timedelta(days=1))  # 28/2 09:00: past the end of 27/2
     ioc = demo.login("ioc.operator")
     police = demo.login("police.commander")
-    overdue = demo.get("/cases?deadline=overdue", police).json()
+    ward = demo.login("ward.dongphu.police")
+    overdue = demo.get("/cases?deadline=overdue", ioc).json()
     assert [c["id"] for c in overdue] == [case_id]
-    assert demo.get("/cases?deadline=due", police).json() == []
+    assert demo.get("/cases?deadline=due", ioc).json() == []
     reply = demo.post(f"/cases/{case_id}/send", ioc, json={"at": vn(2026, 3, 1).isoformat()})
     assert reply.status_code == 422 and "at: step times are the server's clock" in reply.text
     reply = demo.post(f"/cases/{case_id}/send", ioc, json={"complex": True})
@@ -165,6 +162,13 @@ def test_case_flow_with_roles_and_deadlines(demo: Backend) -> None:
     # sent Sat 28/2 + 2 months = Tue 28/4/2026 (a working day) -> end of 28/4
     assert rules["verify"]["due_at"] == "2026-04-28T17:00:00Z"
     assert demo.post(f"/cases/{case_id}/send", ioc, json={}).status_code == 409
+    # received: city police list it; ward police read the cases of their own ward (Art. 11.2)
+    # and take no step; police cannot send
+    assert [c["id"] for c in demo.get("/cases", police).json()] == [case_id]
+    read = demo.get(f"/cases/{case_id}", ward)
+    assert read.status_code == 200 and read.json()["actions"] == []
+    assert read.json()["record_actions"] == []
+    assert demo.post(f"/cases/{case_id}/close", ward, json={"note": "x"}).status_code == 403
     reply = demo.post(f"/cases/{case_id}/identify_violator", police, json={})
     assert reply.status_code == 200
     reply = demo.post(f"/cases/{case_id}/make_record", police,

@@ -275,3 +275,40 @@ def test_camera_incidents_from_before_system_incidents_are_kept(
     assert reports == [(1, 1, 1), (2, 2, 1)]
     assert old == [(1, 1, None), (2, 2, 2)]
     assert old_reports == [(1, 1), (2, 2)]
+
+
+def test_publication_upgrade_keeps_the_lawful_and_takes_down_the_unreviewed(
+        new_database: Callable[..., str], tmp_path: Path) -> None:
+    """0018: a public traffic camera enters the catalogue (still public), a public camera of
+    another system and a case published by one person without blurring go off the public."""
+    from sqlalchemy import text
+
+    url = new_database(tmp_path)
+    engine = make_engine(url)
+    try:
+        _alembic(engine, url, command.upgrade, "0017")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO wards (id, name) VALUES (1, 'Đồng Phú')"))
+            conn.execute(text("INSERT INTO units (id, name, kind) VALUES (1, 'IOC', "
+                              "'operating_unit')"))
+            conn.execute(text("INSERT INTO users (id, username, full_name, unit_id, role, "
+                              "password_hash, is_active) VALUES (1, 'op', 'A', 1, 'operator', "
+                              "'x', true)"))
+            for camera, system in ((1, "traffic"), (2, "public"), (3, "traffic")):
+                conn.execute(text(
+                    "INSERT INTO cameras (id, name, ward_id, system, owner, location, main_url, "
+                    "ptz, public) VALUES (:id, :name, 1, :system, 'IOC', 'x', "
+                    "'rtsp://127.0.0.1/x', false, :public)"),
+                    {"id": camera, "name": f"C{camera}", "system": system,
+                     "public": camera != 3})
+        _alembic(engine, url, command.upgrade, "head")
+        with engine.begin() as conn:
+            listed = {tuple(r) for r in conn.execute(text(
+                "SELECT dataset, value FROM public_catalogue"))}
+            public = {r[0] for r in conn.execute(text("SELECT id FROM cameras WHERE public"))}
+        assert listed == {("traffic_camera", "1")} | {
+            ("violation_media", k) for k in ("red_light", "lane", "stopping_parking",
+                                             "other_traffic")}
+        assert public == {1}
+    finally:
+        engine.dispose()

@@ -129,7 +129,7 @@ def test_the_window_is_offered_to_administrators_only(start: Any, qtbot: QtBot) 
     assert menu.actions()[0].objectName() == "site_administration"
     window = open_admin(admin, qtbot)
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        "Wards", "Units", "Accounts", "Cameras", "Gateways"]
+        "Wards", "Units", "Accounts", "Cameras", "Gateways", "Public data"]
     qtbot.waitUntil(lambda: bool(window.cameras), timeout=20_000)
     names = {w.name for w in window.wards}
     assert "Đồng Phú" in names
