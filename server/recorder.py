@@ -304,7 +304,11 @@ class CameraRecorder:
     # -- the loop ----------------------------------------------------------------------------
     def _job(self, run: _Run, url: str) -> dict[str, Any]:
         settings = self._settings
-        return {"url": url, "pattern": str(self.directory / f"{run.prefix}-%Y%m%dT%H%M%S"),
+        # numbered, not named by the second a segment starts: two segments starting within one
+        # second (a short one after a keyframe gap) would share a name, and the second would
+        # truncate the first after it was listed (the run's prefix is unique to the microsecond)
+        return {"url": url, "pattern": str(self.directory / f"{run.prefix}-%06d"),
+                "strftime": False,
                 "list": str(run.list_path), "segment_seconds": settings.segment_seconds,
                 "timeout_s": 10,
                 "ca_file": str(settings.site_ca_file) if settings.site_ca_file else None}
