@@ -74,9 +74,20 @@ class RestartNotices:
             if loop is not None:
                 loop.count += 1
                 loop.note = note
-                if self._monotonic() - loop.reported_at < self.report_every_s:
+                if (self._monotonic() - loop.reported_at < self.report_every_s
+                        and self._still_open(subject)):
                     return  # counted: the next report (or ``flush``) says it
             self._report(subject, loop, note)
+
+    def _still_open(self, subject: str) -> bool:
+        """Its incident is open (the desk has not resolved it); a database that does not
+        answer: as if open (counted, said when it answers)."""
+        try:
+            with self._sessions() as session:
+                return find_open(session, subject_key(IncidentKind.PROCESS_RESTARTED,
+                                                      subject)) is not None
+        except SQLAlchemyError:
+            return True
 
     def flush(self) -> None:
         """Report the count of a loop whose last restarts were only counted."""
