@@ -246,8 +246,9 @@ def test_a_recording_that_stops_is_filed_and_clears(recording: Backend) -> None:
         except ProcessLookupError:
             pass
     assert incident.category == IncidentCategory.STORAGE
-    assert incident.subject == "recorder CAM-01" and incident.reported_by_id is None
-    assert "Ngừng ghi hình camera CAM-01" in incident.note
+    assert incident.subject == f"recorder {camera.target.name}"
+    assert incident.reported_by_id is None
+    assert f"Ngừng ghi hình camera {camera.target.name}" in incident.note
     wait_for(lambda: not open_incidents(runtime, IncidentKind.RECORDER_STOPPED), 90)
     [cleared] = incidents(runtime, IncidentKind.RECORDER_STOPPED)
     assert cleared.resolution == "Tự hết: camera được ghi hình trở lại"
