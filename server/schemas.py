@@ -188,14 +188,6 @@ class HealthPublic(BaseModel):
     status: Literal["ok"] = "ok"
 
 
-class HealthDownPublic(BaseModel):
-    """503: the server runs but cannot serve (its database does not answer)."""
-
-    status: Literal["database_unreachable"] = "database_unreachable"
-    detail: str
-    since: datetime
-
-
 class ClockStatePublic(BaseModel):
     """What the server's time service says (``synchronized`` null: no service answered)."""
 

@@ -158,9 +158,9 @@ def test_a_stopped_database_is_said_then_filed(database: TestDatabases, tmp_path
             try:
                 reply = wait_for(lambda: (r := client.get(HEALTH)).status_code == 503 and r, 30)
                 body = reply.json()
-                assert body["status"] == "database_unreachable"
-                assert body["detail"] == "The server cannot reach its database"
-                since = datetime.fromisoformat(body["since"])
+                assert body["code"] == "database_unreachable"
+                assert body["message"] == "The server cannot reach its database"
+                since = datetime.fromisoformat(body["context"]["since"])
                 assert before - timedelta(seconds=1) <= since <= datetime.now(UTC)
                 assert str(cluster.port) not in reply.text  # nothing of where it is
             finally:

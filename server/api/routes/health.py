@@ -1,27 +1,26 @@
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 
 from common import versions
+from server.api.errors import ApiError, documented
 from server.clocks import read_clock_state
 from server.deps import NowDep, RuntimeDep
-from server.schemas import ClockStatePublic, HealthDownPublic, HealthPublic, VersionPublic
+from server.schemas import ClockStatePublic, HealthPublic, VersionPublic
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", response_model=HealthPublic, responses={503: {"model": HealthDownPublic,
-                                        "description": "The database does not answer"}})
-def health(runtime: RuntimeDep) -> HealthPublic | JSONResponse:
+@router.get("/health", responses=documented(503))
+def health(runtime: RuntimeDep) -> HealthPublic:
     """Liveness for the client and test helpers; no auth. It does not query the database: it
     says what the database watch's last probe found (503 while the database does not answer,
-    which the walls' status bar shows)."""
+    which the walls' status bar shows: code ``database_unreachable``, ``context.since``)."""
     watch = runtime.database_watch
     outage = watch.outage if watch is not None else None
     if outage is not None:
-        # no error text: the answer is open to anyone, the database's address is not
-        body = HealthDownPublic(detail="The server cannot reach its database", since=outage.since)
-        return JSONResponse(status_code=503, content=body.model_dump(mode="json"))
+        # not the error's text: the answer is open to anyone, the database's address is not
+        raise ApiError(503, "The server cannot reach its database", code="database_unreachable",
+                       context={"since": outage.since.isoformat()})
     return HealthPublic()
 
 
