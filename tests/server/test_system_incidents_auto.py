@@ -283,3 +283,39 @@ def test_a_stream_the_gateway_loses_is_filed_and_clears(recording: Backend, lab:
     wait_for(lambda: not open_incidents(runtime, IncidentKind.STREAM_LOST), 90)
     [cleared] = incidents(runtime, IncidentKind.STREAM_LOST)
     assert cleared.resolution is not None and cleared.resolution.startswith("Tự hết")
+
+
+def test_a_stream_back_within_the_threshold_files_nothing(demo: Backend) -> None:
+    """The threshold, on the gateways' word as the sync keeps it (no lab: the states are what
+    a gateway's /stats says); a stream nobody asks for (idle) says nothing either way."""
+    from server.gateway_fleet import UpstreamState
+    from server.stream_watch import StreamWatch
+
+    runtime = demo.client.app.state.runtime  # type: ignore[attr-defined]
+    camera_id = demo.camera_ids()[0]
+    said: dict[tuple[int, str], UpstreamState] = {}
+    ticks = [0.0]
+    watch = StreamWatch(runtime.sessions, lambda: dict(said), demo.clock, 60.0,
+                        monotonic=lambda: ticks[0])
+
+    def gateway_says(state: str, after_s: float) -> None:
+        said[(camera_id, "main")] = UpstreamState({"state": state, "last_error": "404"}, 0.0, 1)
+        ticks[0] += after_s
+        watch.check()
+
+    gateway_says("connected", 0)
+    gateway_says("connecting", 1)
+    gateway_says("failed", 50)  # 50 s: a camera rebooting
+    gateway_says("connected", 5)
+    assert incidents(runtime, IncidentKind.STREAM_LOST) == []
+    gateway_says("failed", 1)
+    gateway_says("failed", 59)
+    assert incidents(runtime, IncidentKind.STREAM_LOST) == []
+    gateway_says("failed", 2)
+    gateway_says("failed", 30)  # still lost: no second report
+    [incident] = open_incidents(runtime, IncidentKind.STREAM_LOST)
+    assert incident.camera_id == camera_id and len(incident.reports) == 1
+    gateway_says("idle", 5)
+    assert open_incidents(runtime, IncidentKind.STREAM_LOST)
+    gateway_says("connected", 5)
+    assert open_incidents(runtime, IncidentKind.STREAM_LOST) == []
