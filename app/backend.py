@@ -34,6 +34,7 @@ from app.errors import (
     BackendError,
     BackendUnreachable,
     ClientTooOld,
+    Unavailable,
     UntrustedCertificate,
     error_for,
 )
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
     from app.clips import ClipRequest, SigningKey
 
 log = logging.getLogger("iocwall.api")
+# /health's 503 code: the server runs, its database does not answer
+DATABASE_UNREACHABLE = "database_unreachable"
 
 API_PREFIX = "/api/v1"
 CONNECT_TIMEOUT = 3.0
@@ -194,7 +197,14 @@ class BackendClient(BackendApi):
 
     # -- API ------------------------------------------------------------------------------------
     def health(self) -> bool:
-        data = self._json(self._request("GET", "/health", auth=False))
+        """Whether the server can serve: False while it says it cannot reach its database
+        (503 ``database_unreachable``); no answer at all raises :class:`BackendUnreachable`."""
+        try:
+            data = self._json(self._request("GET", "/health", auth=False))
+        except Unavailable as exc:
+            if exc.code == DATABASE_UNREACHABLE:
+                return False
+            raise
         return bool(isinstance(data, dict) and data.get("status") == "ok")
 
     def version(self) -> dict[str, Any]:

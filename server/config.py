@@ -70,6 +70,13 @@ class Settings(BaseModel):
     retention_days_by_system: dict[str, float] = {}
     retention_max_bytes: int | None = None
     disk_alert_percent: float = 90.0  # a disk this full is an incident (server.storage_watch)
+    # The faults the server files by itself (server.fault_watch): a camera stream its gateway
+    # has lost this long (a reconnect takes seconds), a recorded camera without a new segment
+    # this long while its stream is live; how often they and the database are looked at.
+    stream_lost_after_s: float = 60.0
+    recorder_stall_s: float = 60.0
+    fault_check_s: float = 5.0
+    database_probe_s: float = 5.0
     clip_max_seconds: int = 7200
     clip_worker: bool = True
     clip_readrate: float | None = None
@@ -170,6 +177,8 @@ class Settings(BaseModel):
             ("retention_days_by_system", "IOCWALL_RETENTION_DAYS_BY_SYSTEM", _days_by_system),
             ("retention_max_bytes", "IOCWALL_RETENTION_MAX_GB", _gigabytes),
             ("disk_alert_percent", "IOCWALL_DISK_ALERT_PERCENT", float),
+            ("stream_lost_after_s", "IOCWALL_STREAM_LOST_AFTER_S", float),
+            ("recorder_stall_s", "IOCWALL_RECORDER_STALL_S", float),
             ("clip_max_seconds", "IOCWALL_CLIP_MAX_SECONDS", int),
             ("clip_worker", "IOCWALL_CLIP_WORKER", _flag),
             ("clip_readrate", "IOCWALL_CLIP_READRATE", float),

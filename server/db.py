@@ -49,7 +49,9 @@ def make_engine(database_url: str) -> Engine:
             dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
         return engine
-    return create_engine(database_url, pool_pre_ping=True)
+    # a server that does not answer at all (its host down, the network cut) fails a connection
+    # in 10 s instead of holding the thread that asked (server.database_watch probes with one)
+    return create_engine(database_url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
 
 
 def _lower(value: object) -> object:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from server.audit_anchors import AuditAnchoring
     from server.clip_requests import ClipWorker
     from server.clocks import ClockWatch
+    from server.database_watch import DatabaseWatch
     from server.gateway_fleet import GatewaySync, UpstreamState
     from server.gateways import Gateways, GatewaySupervisor, GrantEnds
     from server.login_guard import AddressLimiter
@@ -62,6 +63,7 @@ class Runtime:
     public_limiter: RateLimiter | None = None  # /public/v1 (server.public)
     login_addresses: AddressLimiter | None = None  # failed logins per address
     audit_anchors: AuditAnchoring | None = None  # signs the audit chain's tip (lifespan)
+    database_watch: DatabaseWatch | None = None  # probes the database; /health says (lifespan)
 
     def upstream(self, camera_id: int, stream: str) -> UpstreamState | None:
         """What the camera's gateway last said of its connection to the stream (None: not

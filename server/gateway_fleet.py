@@ -339,6 +339,11 @@ class GatewaySync:
         heard yet)."""
         return self._upstreams.get((camera_id, stream))
 
+    def upstreams(self) -> dict[tuple[int, str], UpstreamState]:
+        """What every gateway last said of each camera stream it serves ((camera id, stream) →
+        its word), for the stream watch (``server.stream_watch``)."""
+        return dict(self._upstreams)
+
     def _read_upstreams(self, gateway: Gateway) -> None:
         """The gateway's word on each of its streams; a stream it no longer serves (the camera
         moved to another gateway, or left) loses what this gateway said of it."""

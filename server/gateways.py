@@ -319,9 +319,12 @@ class GatewaySupervisor:
 
     def __init__(self, sessions: sessionmaker[Session], settings: Settings, box: SecretBox,
                  token_keys: Callable[[], list[Any]], gateways: Gateways,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], *,
+                 on_restart: Callable[[str, str], None] | None = None) -> None:
         """``token_keys()``: the gateway configuration's ``token_keys`` at each start (the
-        current key, and retired ones while tokens they signed live)."""
+        current key, and retired ones while tokens they signed live). ``on_restart(subject,
+        note)``: the gateway died and is started again (``server.restarts``)."""
+        self._on_restart = on_restart
         self._sessions = sessions
         self._settings = settings
         self._box = box
@@ -392,6 +395,11 @@ class GatewaySupervisor:
             log.warning("gateway %s (pid %d) died with code %s; restarting in %.1f s",
                         self._settings.gateway_name, process.pid, process.proc.returncode,
                         delay)
+            if self._on_restart is not None:
+                self._on_restart(f"gateway {self._settings.gateway_name}",
+                                 f"Cổng truyền hình {self._settings.gateway_name} (pid "
+                                 f"{process.pid}) dừng với mã {process.proc.returncode}; "
+                                 "đang khởi động lại")
             self._stopping.wait(delay)
             delay = min(delay * 2, MAX_BACKOFF_S)
 

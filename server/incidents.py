@@ -176,6 +176,34 @@ def clear_system_incident(session: Session, kind: IncidentKind, subject: str, no
     return incident
 
 
+def file_camera_fault(session: Session, camera_id: int, kind: IncidentKind, note: str,
+                      now: datetime) -> tuple[Incident, bool]:
+    """The system saw a camera's fault (its gateway lost its stream): filed in the camera's
+    one open incident, so an operator's or a wall's report of the same camera joins it instead
+    of opening a second. The caller commits."""
+    filing = Filing(IncidentCategory.CAMERA, kind, note, True, camera_id=camera_id)
+    return _file(session, None, filing, None, None, now, find_open)
+
+
+def clear_camera_fault(session: Session, camera_id: int, kind: IncidentKind, note: str,
+                       now: datetime) -> Incident | None:
+    """The camera's fault of ``kind`` ended: its open incident is resolved by the system, but
+    only one the system opened with that kind (a person's report stays for the desk). The
+    caller commits."""
+    incident = find_open(session, camera_key(camera_id))
+    if incident is None or incident.kind != kind or incident.reported_by_id is not None:
+        return None
+    incident.state = IncidentState.RESOLVED.value
+    incident.resolved_by, incident.resolved_at = None, now
+    incident.resolution = note
+    incident.open_key = incident.open_camera_id = None
+    audit.append(session, "incident_clear", now=now, camera_id=camera_id,
+                 detail={"incident_id": incident.id, "category": incident.category,
+                         "kind": incident.kind, "resolution": note})
+    session.flush()
+    return incident
+
+
 def _file(session: Session, user: User | None, filing: Filing, snapshot: Snapshot | None,
           data_dir: Path | None, now: datetime,
           find: Callable[[Session, str], Incident | None]) -> tuple[Incident, bool]:

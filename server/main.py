@@ -22,17 +22,22 @@ from server.clip_requests import ClipWorker
 from server.clocks import ClockWatch
 from server.clocks import state_check as clocks_state_check
 from server.config import Settings, prepare_private_dir
+from server.database_watch import DatabaseWatch
 from server.db import make_engine, make_sessionmaker
 from server.deps import Clock, Runtime
 from server.gateway_fleet import GatewaySync
 from server.gateways import Gateways, GatewaySupervisor, GrantEnds
 from server.key_ring import KeyOnFile
+from server.periodic import Periodic
 from server.ptz_broker import HolderNotices
 from server.publications import Redactor
 from server.recorder import Recorder
+from server.recorder_watch import RecorderWatch
+from server.restarts import BACKEND, RestartNotices, mark_running, mark_stopped
 from server.security import Passwords, SecretBox
 from server.storage_watch import StorageWatch
 from server.stream_sessions import gateway_token_keys
+from server.stream_watch import StreamWatch
 from server.tls import trust_site_ca
 
 log = logging.getLogger("iocwall.api")
@@ -73,6 +78,9 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         on_back=functools.partial(clock_incidents.clock_back, runtime),
         on_state=functools.partial(clock_incidents.server_clock, runtime))
     state_check = clocks_state_check(runtime.clocks)
+    # a process of the backend that restarted (the embedded gateway, a record child, the
+    # backend itself after an unclean stop) is an incident, a crash loop one with its count
+    restarts = RestartNotices(runtime.sessions, clock)
     runtime.gateways = Gateways(runtime.sessions, runtime.secrets,
                                 settings.stream_token_lifetime_s)
     runtime.grant_ends = GrantEnds(runtime.sessions, runtime.gateways, clock)
@@ -87,23 +95,44 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
         runtime.gateway_supervisor = GatewaySupervisor(
             runtime.sessions, settings, runtime.secrets,
             lambda: gateway_token_keys(settings.stream_token_key_file, clock()),
-            runtime.gateways, clock)
+            runtime.gateways, clock, on_restart=restarts.restarted)
     if settings.clip_worker:
         runtime.clip_worker = ClipWorker(runtime.sessions, settings, runtime.signer,
                                          clock_state=runtime.clocks.state)
     runtime.redactor = Redactor(runtime.sessions, settings, clock)
     if settings.record:
-        runtime.recorder = Recorder(runtime.sessions, settings, runtime.stream_key, clock=clock)
+        runtime.recorder = Recorder(runtime.sessions, settings, runtime.stream_key, clock=clock,
+                                    on_restart=restarts.restarted)
 
     # the audit chain's tip signed every 10 minutes and at shutdown (a cut tail shows)
     anchoring = AuditAnchoring(runtime.sessions, settings, runtime.signer, clock)
     runtime.audit_anchors = anchoring
     storage = StorageWatch(runtime.sessions, [settings.data_dir, settings.recordings_root],
                            settings.disk_alert_percent, clock)
+    # The faults the server sees for itself, each filed once and cleared when it ends
+    # (server.stream_watch, server.recorder_watch, server.database_watch, server.restarts).
+    # Each runs on a Periodic: a check that raises is logged and runs again next time.
+    database_watch = DatabaseWatch(runtime.engine, runtime.sessions, clock,
+                                   settings.database_probe_s)
+    runtime.database_watch = database_watch
+    watches = [Periodic("restart-notices", settings.fault_check_s, restarts.flush)]
+    if runtime.gateway_sync is not None:
+        watches.append(Periodic("stream-watch", settings.fault_check_s, StreamWatch(
+            runtime.sessions, runtime.gateway_sync.upstreams, clock,
+            settings.stream_lost_after_s).check))
+    if runtime.recorder is not None:
+        watches.append(Periodic("recorder-watch", settings.fault_check_s, RecorderWatch(
+            runtime.recorder, runtime.sessions, runtime.upstream, clock,
+            settings.recorder_stall_s).check))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         """Background work runs only while the app serves (uvicorn, or ``with TestClient``)."""
+        left = mark_running(settings.data_dir, clock())
+        if left is not None:
+            restarts.restarted(BACKEND, f"Máy chủ iocwall khởi động lại sau khi dừng bất thường "
+                                        f"(lần chạy trước: {left})")
+        database_watch.start()
         if runtime.gateway_supervisor is not None:
             runtime.gateway_supervisor.start()
         if runtime.grant_ends is not None:
@@ -118,10 +147,14 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
             runtime.redactor.start()
         state_check.start()
         storage.start()
+        for watch in watches:
+            watch.start()
         anchoring.start()
         try:
             yield
         finally:
+            for watch in watches:
+                watch.stop()
             storage.stop()
             state_check.stop()
             if runtime.redactor is not None:
@@ -136,8 +169,10 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
                 runtime.gateway_sync.stop()
             if runtime.gateway_supervisor is not None:
                 runtime.gateway_supervisor.stop()
+            database_watch.stop()
             # last: what the work above audited while stopping is in the final anchor
             anchoring.stop()
+            mark_stopped(settings.data_dir)
 
     app = FastAPI(
         lifespan=lifespan,

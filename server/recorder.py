@@ -263,8 +263,12 @@ class CameraRecorder:
     """Records one camera until ``stop``; restarts its child with backoff, records gaps."""
 
     def __init__(self, target: RecordTarget, sessions: sessionmaker[Session], settings: Settings,
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC), *,
+                 on_restart: Callable[[str, str], None] | None = None) -> None:
+        """``on_restart(subject, note)``: a child was killed (by a signal, not ended by its
+        stream), for the restart notices (``server.restarts``)."""
         self.target = target
+        self._on_restart = on_restart
         self._sessions = sessions
         self._settings = settings
         self._now = now
@@ -275,6 +279,9 @@ class CameraRecorder:
         self._process: subprocess.Popen[bytes] | None = None
         self._last_error = ""
         self.restarts = 0
+        # monotonic time of the last finished segment (or of the start): the recorder watch
+        # (server.recorder_watch) tells a stalled recording by it
+        self.last_segment_at = time.monotonic()
         # finished segments the database could not take yet (oldest first), and whether that
         # has been logged: a database that restarts must not stop the recording
         self._unindexed: list[tuple[Path, datetime, datetime]] = []
@@ -300,6 +307,18 @@ class CameraRecorder:
     def pid(self) -> int | None:
         with self._lock:
             return self._process.pid if self._process is not None else None
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def alive(self) -> bool:
+        """Its thread runs (or it was stopped on purpose)."""
+        return self._stop.is_set() or (self._thread is not None and self._thread.is_alive())
+
+    @property
+    def last_error(self) -> str:
+        return self._last_error
 
     # -- the loop ----------------------------------------------------------------------------
     def _job(self, run: _Run, url: str) -> dict[str, Any]:
@@ -329,6 +348,11 @@ class CameraRecorder:
                       else "record child not started")
             if self._last_error:
                 reason += f": {self._last_error}"
+            if code is not None and code < 0 and self._on_restart is not None:
+                # killed (a crash, the OOM killer, someone): a stream that ended exits by itself
+                self._on_restart(f"record child {self.target.name}",
+                                 f"Tiến trình ghi hình của camera {self.target.name} bị dừng "
+                                 f"(tín hiệu {-code}); đã khởi động lại")
             log.warning("%s: recorder stopped (%s); restarting in %.0f s", self.target.name,
                         reason, backoff)
             self._unless_database_down(self._open_gap, reason[:500])
@@ -438,6 +462,7 @@ class CameraRecorder:
 
     def _store(self, path: Path, start: datetime, end: datetime) -> None:
         """Index a finished segment, after any the database could not take before."""
+        self.last_segment_at = time.monotonic()
         self._unindexed.append((path, start, end))
         self._index_unindexed()
 
@@ -519,7 +544,9 @@ class Recorder:
 
     def __init__(self, sessions: sessionmaker[Session], settings: Settings,
                  stream_key: Ed25519PrivateKey, camera_ids: Iterable[int] | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC), *,
+                 on_restart: Callable[[str, str], None] | None = None) -> None:
+        self._on_restart = on_restart
         self._sessions = sessions
         self._settings = settings
         self._gateway_sessions = GatewaySessions(sessions, settings, stream_key, clock)
@@ -538,7 +565,8 @@ class Recorder:
         for camera_id, reason in self.unrecorded.items():
             log.warning("%s: not recorded: %s", names.get(camera_id, camera_id), reason)
         for target in targets:
-            recorder = CameraRecorder(target, self._sessions, self._settings)
+            recorder = CameraRecorder(target, self._sessions, self._settings,
+                                      on_restart=self._on_restart)
             self.cameras[target.camera_id] = recorder
             recorder.start()
         self._retention = threading.Thread(target=self._retention_loop, daemon=True,

@@ -192,6 +192,19 @@ class PostgresCluster:
         assert row is not None, name
         return sorted(p for p in (self.data_dir / "base" / str(row[0])).iterdir() if p.is_file())
 
+    def halt(self) -> None:
+        """Stop the server as an administrator would (its sessions ended), keeping its files:
+        ``resume`` starts it again on the same port."""
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=30)
+
+    def resume(self, timeout: float = 60.0) -> None:
+        started = _start_server(self.root, self.bindir, self.password, self.log_path,
+                                _run_as(service_user()), timeout, port=self.port)
+        if started is None:
+            raise PostgresStartError(f"postgres did not start again:\n{_tail(self.log_path)}")
+        self.process = started.process
+
     def stop(self) -> None:
         """Stop the server and remove its files; raise the first failed later drop."""
         self._ahead.shutdown(wait=True, cancel_futures=True)
@@ -216,10 +229,9 @@ def start_cluster(timeout: float = 60.0) -> PostgresCluster:
     bindir = server_bindir()
     user = service_user()
     root = Path(tempfile.mkdtemp(prefix="iocwall-pg-"))
-    run_as: dict[str, Any] = {}
+    run_as = _run_as(user)
     if user is not None:
         os.chown(root, user.pw_uid, user.pw_gid)
-        run_as = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
     password = secrets.token_urlsafe(24)
     password_file = root / "password"
     password_file.write_text(password + "\n")
@@ -248,6 +260,12 @@ def start_cluster(timeout: float = 60.0) -> PostgresCluster:
         raise
 
 
+def _run_as(user: pwd.struct_passwd | None) -> dict[str, Any]:
+    if user is None:
+        return {}
+    return {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
+
+
 def _locale() -> str:
     """C.UTF-8 (Unicode case mapping for lower() and ILIKE, code-point order for sorting, as a
     site's UTF-8 cluster has) where the C library ships it (Debian 12 does), else C."""
@@ -255,10 +273,11 @@ def _locale() -> str:
 
 
 def _start_server(root: Path, bindir: Path, password: str, log_path: Path,
-                  run_as: dict[str, Any], timeout: float) -> PostgresCluster | None:
-    """Start postgres on a free port and wait until it answers; None when the port was taken
-    meanwhile (the caller tries another)."""
-    port = _free_port()
+                  run_as: dict[str, Any], timeout: float,
+                  port: int | None = None) -> PostgresCluster | None:
+    """Start postgres on ``port`` (a free one when None) and wait until it answers; None when
+    the port was taken meanwhile (the caller tries another)."""
+    port = port or _free_port()
     settings = dict(SERVER_SETTINGS, port=str(port), unix_socket_directories=str(root))
     command = [str(bindir / "postgres"), "-D", str(root / "data")]
     for name, value in settings.items():

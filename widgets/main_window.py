@@ -291,6 +291,8 @@ class MainWindow(QMainWindow):
         """A warning of the server watch, shown until it is gone: the operator must not trust
         times on a clock that is off, nor expect an outdated client to keep working."""
         parts = []
+        if state.database_unreachable:
+            parts.append(self.tr("Server: database unreachable"))
         if state.too_old:
             parts.append(self.tr("iocwall too old for the server: update it"))
         if state.clock_off and state.clock_offset_s is not None:

@@ -3729,7 +3729,7 @@
         </message>
         <message>
             <location filename="../../widgets/main_window.py" line="195" />
-            <location filename="../../widgets/main_window.py" line="545" />
+            <location filename="../../widgets/main_window.py" line="547" />
             <source>Full screen</source>
             <translation>Toàn màn hình</translation>
         </message>
@@ -3765,7 +3765,7 @@
         </message>
         <message>
             <location filename="../../widgets/main_window.py" line="222" />
-            <location filename="../../widgets/main_window.py" line="409" />
+            <location filename="../../widgets/main_window.py" line="411" />
             <source>Delete layout</source>
             <translation>Xóa bố cục</translation>
         </message>
@@ -3806,147 +3806,152 @@
         </message>
         <message>
             <location filename="../../widgets/main_window.py" line="295" />
+            <source>Server: database unreachable</source>
+            <translation>Máy chủ: mất kết nối cơ sở dữ liệu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="297" />
             <source>iocwall too old for the server: update it</source>
             <translation>iocwall quá cũ so với máy chủ: hãy cập nhật</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="297" />
+            <location filename="../../widgets/main_window.py" line="299" />
             <source>Clock off by %1 s</source>
             <translation>Đồng hồ lệch %1 giây</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="332" />
+            <location filename="../../widgets/main_window.py" line="334" />
             <source>Layout %1 cannot be shown: %2</source>
             <translation>Không thể hiển thị bố cục %1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="393" />
+            <location filename="../../widgets/main_window.py" line="395" />
             <source>Save layout as</source>
             <translation>Lưu bố cục thành</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="393" />
+            <location filename="../../widgets/main_window.py" line="395" />
             <source>Name:</source>
             <translation>Tên:</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="400" />
+            <location filename="../../widgets/main_window.py" line="402" />
             <source>Rename layout</source>
             <translation>Đổi tên bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="400" />
+            <location filename="../../widgets/main_window.py" line="402" />
             <source>New name:</source>
             <translation>Tên mới:</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="410" />
+            <location filename="../../widgets/main_window.py" line="412" />
             <source>Delete the layout %1?</source>
             <translation>Xóa bố cục %1?</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="440" />
+            <location filename="../../widgets/main_window.py" line="442" />
             <source>Layout %1 saved.</source>
             <translation>Đã lưu bố cục %1.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="460" />
+            <location filename="../../widgets/main_window.py" line="462" />
             <source>My layouts</source>
             <translation>Bố cục của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="461" />
+            <location filename="../../widgets/main_window.py" line="463" />
             <source>Shared by my unit</source>
             <translation>Đơn vị chia sẻ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="466" />
+            <location filename="../../widgets/main_window.py" line="468" />
             <source>%1 (by %2, read-only)</source>
             <translation>%1 (của %2, chỉ xem)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="469" />
+            <location filename="../../widgets/main_window.py" line="471" />
             <source>%1 (at start)</source>
             <translation>%1 (khi khởi động)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="476" />
-            <location filename="../../widgets/main_window.py" line="537" />
+            <location filename="../../widgets/main_window.py" line="478" />
+            <location filename="../../widgets/main_window.py" line="539" />
             <source>(none)</source>
             <translation>(không có)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="493" />
+            <location filename="../../widgets/main_window.py" line="495" />
             <source>Layout: (not saved)</source>
             <translation>Bố cục: (chưa lưu)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="495" />
+            <location filename="../../widgets/main_window.py" line="497" />
             <source>Layout: %1</source>
             <translation>Bố cục: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="497" />
+            <location filename="../../widgets/main_window.py" line="499" />
             <source>Layout: %1 (read-only)</source>
             <translation>Bố cục: %1 (chỉ xem)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="504" />
+            <location filename="../../widgets/main_window.py" line="506" />
             <source>No saved layouts to tour.</source>
             <translation>Không có bố cục đã lưu để tuần tra.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="518" />
+            <location filename="../../widgets/main_window.py" line="520" />
             <source>(not available)</source>
             <translation>(không khả dụng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="521" />
+            <location filename="../../widgets/main_window.py" line="523" />
             <source>New wall window on</source>
             <translation>Mở cửa sổ màn hình tường mới trên</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="528" />
+            <location filename="../../widgets/main_window.py" line="530" />
             <source>Wall %1 on %2</source>
             <translation>Màn hình tường %1 trên %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="530" />
+            <location filename="../../widgets/main_window.py" line="532" />
             <source>Show layout</source>
             <translation>Hiển thị bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="539" />
+            <location filename="../../widgets/main_window.py" line="541" />
             <source>Move to screen</source>
             <translation>Chuyển sang màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="549" />
+            <location filename="../../widgets/main_window.py" line="551" />
             <source>Close this wall window</source>
             <translation>Đóng cửa sổ màn hình tường này</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="555" />
+            <location filename="../../widgets/main_window.py" line="557" />
             <source>%1 (this window's screen)</source>
             <translation>%1 (màn hình của cửa sổ này)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="579" />
+            <location filename="../../widgets/main_window.py" line="581" />
             <source>The language changes at the next start.</source>
             <translation>Ngôn ngữ sẽ được đổi ở lần khởi động sau.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="592" />
+            <location filename="../../widgets/main_window.py" line="594" />
             <source>Info</source>
             <translation>Thông tin</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="592" />
+            <location filename="../../widgets/main_window.py" line="594" />
             <source>Warning</source>
             <translation>Cảnh báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="593" />
+            <location filename="../../widgets/main_window.py" line="595" />
             <source>Error</source>
             <translation>Lỗi</translation>
         </message>
@@ -5606,17 +5611,22 @@
     <context>
         <name>ServerWatch</name>
         <message>
-            <location filename="../../app/server_watch.py" line="77" />
+            <location filename="../../app/server_watch.py" line="81" />
             <source>Checking the server</source>
             <translation>Đang kiểm tra máy chủ</translation>
         </message>
         <message>
-            <location filename="../../app/server_watch.py" line="97" />
+            <location filename="../../app/server_watch.py" line="112" />
+            <source>The server cannot reach its database: lists, searches, clips and incidents do not work until it is back. Live video keeps playing. Tell the administrator.</source>
+            <translation>Máy chủ không kết nối được cơ sở dữ liệu: danh sách, tìm kiếm, đoạn trích xuất và sự cố không hoạt động cho đến khi kết nối lại. Video trực tiếp vẫn phát. Hãy báo quản trị viên.</translation>
+        </message>
+        <message>
+            <location filename="../../app/server_watch.py" line="117" />
             <source>This workstation's iocwall is too old for the server: update it. Live video keeps playing.</source>
             <translation>Phần mềm iocwall trên máy trạm này quá cũ so với máy chủ: hãy cập nhật. Video trực tiếp vẫn tiếp tục.</translation>
         </message>
         <message>
-            <location filename="../../app/server_watch.py" line="102" />
+            <location filename="../../app/server_watch.py" line="122" />
             <source>This computer's clock is %1 s off the server's: tell the administrator.</source>
             <translation>Đồng hồ của máy tính này lệch %1 giây so với máy chủ: hãy báo quản trị viên.</translation>
         </message>

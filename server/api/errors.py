@@ -60,7 +60,7 @@ class ErrorBody(BaseModel):
     code: str = Field(description="stable machine-readable reason: " + ", ".join(
         sorted(set(CODES.values()) | {"ptz_taken", "rate_limited", "changed_meanwhile",
                                      "password_change_required", "credentials_needed",
-                                     "client_too_old"})))
+                                     "client_too_old", "database_unreachable"})))
     message: str
     field: str | None = None
     errors: list[FieldError] = Field(default_factory=list)

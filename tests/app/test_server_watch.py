@@ -17,10 +17,14 @@ class FakeServer:
         self.too_old: ClientTooOld | None = None
         self.clock_offset_s: float | None = 0.1
         self.asked = 0
+        self.healthy = True
 
     def version(self) -> dict[str, Any]:
         self.asked += 1
         return {"version": "0.1.0"}
+
+    def health(self) -> bool:
+        return self.healthy
 
 
 def test_a_clock_off_and_a_client_too_old_are_said_once_and_shown_until_gone(
@@ -59,4 +63,25 @@ def test_the_watch_asks_the_server_off_the_gui_thread_and_reads_the_offset(
     with qtbot.waitSignal(watch.changed, timeout=5000) as changed:
         watch.start()
     assert server.asked == 1 and changed.args[0].clock_offset_s == 5.0
+    watch.stop()
+
+
+def test_a_server_without_its_database_is_said_once_and_shown_until_back(
+        qtbot: QtBot, ops: Ops, messages: MessageBridge) -> None:
+    server = FakeServer()
+    posted: list[Any] = []
+    messages.posted.connect(posted.append)
+    watch = ServerWatch(server, ops, messages, interval_ms=3_600_000)
+    server.healthy = False
+    with qtbot.waitSignal(watch.changed, timeout=5000) as changed:
+        watch.start()
+    assert changed.args[0].database_unreachable
+    assert len(posted) == 1 and posted[0].level is Level.ERROR
+    assert "database" in posted[0].text
+    watch.note()  # the next answers that say nothing of it: still shown, not said again
+    assert watch.state.database_unreachable and len(posted) == 1
+    server.healthy = True
+    with qtbot.waitSignal(watch.changed, timeout=5000) as changed:
+        watch.check()
+    assert changed.args[0] == ServerState(clock_offset_s=0.1)
     watch.stop()
