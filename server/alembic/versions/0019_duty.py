@@ -50,15 +50,15 @@ def upgrade() -> None:
         sa.Column('acknowledged_at', sa.DateTime(timezone=True), nullable=True),
         sa.UniqueConstraint('day', 'shift'),
     )
-    with op.batch_alter_table('cameras') as batch:
-        batch.add_column(sa.Column('created_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('cameras', sa.Column('created_at', sa.DateTime(timezone=True), nullable=True))
     op.get_bind().execute(sa.text(
         "UPDATE cameras SET created_at = (SELECT MIN(a.ts) FROM audit_log a "
         "WHERE a.event = 'camera_create' AND a.camera_id = cameras.id)"))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('cameras') as batch:
-        batch.drop_column('created_at')
+    # a plain ALTER (SQLite 3.35+ has it): a batch rebuild would drop the table other rows
+    # refer to, which SQLite's foreign keys refuse
+    op.execute("ALTER TABLE cameras DROP COLUMN created_at")
     op.drop_table('handovers')
     op.drop_table('duty_assignments')
