@@ -148,7 +148,7 @@ def _onboarded(session: Session) -> dict[int, datetime]:
     rows = session.execute(select(AuditLog.camera_id, func.min(AuditLog.ts)).where(
         AuditLog.event == "camera_create", AuditLog.camera_id.is_not(None))
         .group_by(AuditLog.camera_id)).all()
-    return {int(camera_id): ts for camera_id, ts in rows if ts is not None}
+    return {camera_id: ts for camera_id, ts in rows if camera_id is not None and ts is not None}
 
 
 def build(session: Session, period: Period, calendar: WorkingCalendar,

@@ -4,7 +4,7 @@ was pending then, acknowledged by the next shift on the server's clock; every st
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from server.duty import ShiftPlan
