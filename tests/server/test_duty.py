@@ -132,3 +132,14 @@ def test_a_late_acknowledgement_is_counted_late(demo: Backend) -> None:
     late = demo.post(f"/duty/handovers/{written.json()['id']}/acknowledge", leader)
     assert late.status_code == 200, late.text
     assert late.json()["late"] is True
+
+
+def test_the_demo_has_a_week_of_roster_from_its_seeding(demo: Backend) -> None:
+    """Seeded at the test clock's start (15:00 on 2/3/2026, UTC+7): the operator on duty."""
+    token = demo.login("ward.dongphu.police")
+    now = demo.get("/duty/now", token).json()
+    assert (now["day"], now["shift"]) == ("2026-03-02", 1)
+    assert [p["username"] for p in now["people"]] == ["ioc.operator"]
+    week = demo.get("/duty/roster", token, params={"start": "2026-03-02",
+                                                   "end": "2026-03-09"}).json()
+    assert [bool(s["people"]) for s in week] == [True] * 21 + [False] * 3
