@@ -14,7 +14,7 @@ from __future__ import annotations
 import json as jsonlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from app.access_requests import (
@@ -45,6 +45,8 @@ from app.public_cameras import PublicCameraRow
 from app.public_cameras import parse_row as parse_public_camera
 from app.reports import ExportFormat, Report, ReportQuery, parse_report
 from common.records import (
+    DutyShift,
+    Handover,
     MalformedRecord,
     Publication,
     PublicCatalogue,
@@ -245,6 +247,36 @@ class BackendApi(ABC):
     def set_camera_public(self, camera_id: int, public: bool) -> PublicCameraRow:
         return parse_public_camera(self._call("PUT", f"/cameras/{int(camera_id)}/public",
                                               json={"public": bool(public)}))
+
+    # -- the 24/7 duty -------------------------------------------------------------------------
+    def duty_now(self) -> DutyShift:
+        """The shift on duty now and its people (anyone signed in)."""
+        return _record(DutyShift, self._call("GET", "/duty/now"))
+
+    def duty_roster(self, start: date, end: date) -> list[DutyShift]:
+        """Every shift of ``start``..``end`` (days in UTC+7, inclusive) and who is on it."""
+        return _records(DutyShift, self._call("GET", "/duty/roster", params={
+            "start": start.isoformat(), "end": end.isoformat()}), "duty roster")
+
+    def assign_duty(self, day: date, shift: int, user_ids: list[int]) -> DutyShift:
+        """Who is on a shift (replaces the list; administrators and leaders of the IOC)."""
+        return _record(DutyShift, self._call(
+            "PUT", f"/duty/roster/{day.isoformat()}/{int(shift)}",
+            json={"user_ids": [int(u) for u in user_ids]}))
+
+    def handovers(self) -> list[Handover]:
+        return _records(Handover, self._call("GET", "/duty/handovers"), "handover list")
+
+    def handover(self, handover_id: int) -> Handover:
+        return _record(Handover, self._call("GET", f"/duty/handovers/{int(handover_id)}"))
+
+    def write_handover(self, note: str) -> Handover:
+        """The outgoing shift's note; the server lists what is pending now."""
+        return _record(Handover, self._call("POST", "/duty/handovers", json={"note": note}))
+
+    def acknowledge_handover(self, handover_id: int) -> Handover:
+        return _record(Handover, self._call(
+            "POST", f"/duty/handovers/{int(handover_id)}/acknowledge"))
 
     # -- access requests -----------------------------------------------------------------------
     def access_requests(self) -> list[AccessRequest]:

@@ -51,7 +51,7 @@ KNOWN_EVENTS = (
     "case_send", "case_close", "incident_report", "incident_acknowledge", "incident_resolve",
     "access_request", "access_grant", "access_reject", "access_revoke", "calendar_update",
     "calendar_confirm", "recording_gap", "recording_retention", "report_export", "audit_read",
-    "audit_verify", "audit_export",
+    "audit_verify", "audit_export", "duty_assign", "handover_write", "handover_acknowledge",
 )
 
 

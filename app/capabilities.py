@@ -19,6 +19,7 @@ class Capabilities:
     incident_desk: bool = False   # acknowledge/resolve incidents, told of each new one
     public_cameras: bool = False  # choose the cameras shown to the public (Art. 14)
     reports: bool = False         # periodic reports (Art. 15)
+    handovers: bool = False       # the shift handover of the 24/7 duty (Art. 8.1, 15.1)
     audit: bool = False           # the audit log
     decide_access: bool = False   # grant or refuse other agencies' access requests (Art. 12)
     file_access: bool = False     # an outside agency files its own access requests
@@ -30,7 +31,7 @@ class Capabilities:
         kind = user.unit.kind
         desk = kind == UnitKind.OPERATING_UNIT
         return cls(cases=kind in CASE_UNITS, open_cases=desk, incident_desk=desk,
-                   public_cameras=desk, reports=desk, audit=desk, decide_access=desk,
+                   public_cameras=desk, reports=desk, handovers=desk, audit=desk, decide_access=desk,
                    file_access=kind == UnitKind.OTHER_AGENCY,
                    administer=desk and user.role == Role.ADMIN)
 

@@ -30,6 +30,7 @@ from app.cases import CaseService
 from app.clip_player import ClipPlayer
 from app.clips import ClipService
 from app.domain import Session
+from app.duty import DutyService
 from app.health_reports import HealthReporter
 from app.incidents import IncidentService, OfflineWatcher
 from app.layout_store import LayoutCache, LayoutLibrary
@@ -124,6 +125,8 @@ class SessionContext(QObject):
         caps = self.capabilities
         self.incidents = IncidentService(backend, ops, messages, self,
                                          notify_new=caps.incident_desk)
+        # who is on duty (every user: faults go to the duty desk); the desk's handovers
+        self.duty = DutyService(backend, ops, messages, self, handovers=caps.handovers)
         self.watcher = OfflineWatcher(backend, ops, messages, video, self.camera_of, parent=self)
         self.health = HealthReporter(backend, ops, video, self.camera_of, parent=self)
         self.cases = CaseService(backend, ops, messages, self) if caps.cases else None
@@ -183,6 +186,7 @@ class SessionContext(QObject):
             self.cameras.start()
             self.server.start()
             self.clips.start_polling()
+            self.duty.start()
             if self.capabilities.incident_desk:
                 self.incidents.start_polling()
             if self.cases is not None:
@@ -206,6 +210,7 @@ class SessionContext(QObject):
         self.cameras.stop()
         self.server.stop()
         self.incidents.stop_polling()
+        self.duty.stop()
         if self.cases is not None:
             self.cases.stop_polling()
         if self.publications is not None:

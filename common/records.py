@@ -390,6 +390,62 @@ class AccessRequest:
         return bool(self.active_camera_ids)
 
 
+# -- the 24/7 duty (Art. 8.1, 15.1) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DutyShift:
+    """One shift of the IOC's duty roster: the day it starts on (UTC+7), its index among the
+    day's shifts, when it runs, and who is on it."""
+
+    day: date
+    shift: int
+    name: str
+    start: datetime
+    end: datetime
+    people: tuple[UserRef, ...]
+
+    @property
+    def names(self) -> str:
+        return ", ".join(p.full_name or p.username for p in self.people)
+
+
+@dataclass(frozen=True)
+class HandoverItem:
+    """One pending matter listed in a handover as it stood when the note was written."""
+
+    id: int
+    summary: str
+    state: str
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A shift's handover note (biên bản giao ca) and its acknowledgement. The lists are what
+    the server found pending when the note was written (kept as they were then).
+    ``actions``: what the reader may do now (``acknowledge``)."""
+
+    id: int
+    day: date
+    shift: int
+    shift_name: str
+    shift_end: datetime
+    note: str
+    written_by: UserRef
+    written_at: datetime
+    acknowledged_by: UserRef | None
+    acknowledged_at: datetime | None
+    late: bool
+    open_incidents: tuple[HandoverItem, ...]
+    cases_due: tuple[HandoverItem, ...]
+    pending_clips: tuple[HandoverItem, ...]
+    pending_access: tuple[HandoverItem, ...]
+    actions: tuple[str, ...]
+
+    def may(self, action: str) -> bool:
+        return action in self.actions
+
+
 # -- the audit log --------------------------------------------------------------------------------
 
 

@@ -490,7 +490,7 @@ def create_camera(session: Session, box: SecretBox, actor: Actor, now: datetime,
     gateway = check_camera_create(session, body)
     values = body.model_dump()
     camera = Camera(**{name: _plain(values[name]) for name in PLAIN_FIELDS},
-                    gateway_id=body.gateway_id, is_active=True)
+                    gateway_id=body.gateway_id, is_active=True, created_at=now)
     onvif = _onvif_credentials(body.onvif_host, body.username, body.password,
                                body.onvif_username, body.onvif_password)
     camera.onvif_host_enc = box.encrypt(body.onvif_host)

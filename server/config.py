@@ -104,6 +104,18 @@ class Settings(BaseModel):
     # development on loopback (``--insecure-loopback``): the whole site in clear, the embedded
     # gateway too, whatever certificates the data dir holds
     insecure_loopback: bool = False
+    # the IOC's 24/7 duty (server.duty): the hours (UTC+7) each shift of a day starts at
+    duty_shift_starts: tuple[int, ...] = (6, 14, 22)
+    # the periodic report's letterhead (Decree 30/2020/NĐ-CP): the governing body, the issuing
+    # unit, the place of issue, the signer, the recipients
+    report_governing_body: str = "UBND THÀNH PHỐ ĐỒNG HỚI"
+    report_issuing_unit: str = "TRUNG TÂM GIÁM SÁT, ĐIỀU HÀNH ĐÔ THỊ THÔNG MINH"
+    report_place: str = "Đồng Hới"
+    report_signer_title: str = "GIÁM ĐỐC"
+    report_signer_name: str = ""
+    report_recipients: tuple[str, ...] = ("UBND thành phố (để b/c)",
+                                          "Văn phòng HĐND-UBND thành phố",
+                                          "Công an thành phố", "Lưu: VT, IOC")
 
     @property
     def secret_key_file(self) -> Path:
@@ -193,6 +205,12 @@ class Settings(BaseModel):
             ("gateway_rtsp_address", "IOCWALL_GATEWAY_RTSP_ADDRESS", str),
             ("gateway_rtsp_port", "IOCWALL_GATEWAY_RTSP_PORT", int),
             ("gateway_ptz_port", "IOCWALL_GATEWAY_PTZ_PORT", int),
+            ("duty_shift_starts", "IOCWALL_DUTY_SHIFT_STARTS", _shift_starts),
+            ("report_governing_body", "IOCWALL_REPORT_GOVERNING_BODY", str),
+            ("report_issuing_unit", "IOCWALL_REPORT_ISSUING_UNIT", str),
+            ("report_place", "IOCWALL_REPORT_PLACE", str),
+            ("report_signer_title", "IOCWALL_REPORT_SIGNER_TITLE", str),
+            ("report_signer_name", "IOCWALL_REPORT_SIGNER_NAME", str),
         ):
             if env.get(var):
                 values[field] = kind(env[var])
@@ -240,6 +258,14 @@ def _hours(value: str) -> timedelta:
     if hours < 0:
         raise ValueError(f"a number of hours (0 or more) expected, got {value!r}")
     return timedelta(hours=hours)
+
+
+def _shift_starts(value: str) -> tuple[int, ...]:
+    """``6,14,22``: the hours shifts start at, ascending, within a day."""
+    hours = tuple(int(part) for part in value.split(","))
+    if not hours or list(hours) != sorted(set(hours)) or not 0 <= hours[0] <= hours[-1] <= 23:
+        raise ValueError(f"IOCWALL_DUTY_SHIFT_STARTS: ascending hours 0–23, not {value!r}")
+    return hours
 
 
 def _flag(value: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +21,17 @@ from sqlalchemy.orm import Session
 from common.vocabulary import TRAFFIC_CASE_KINDS, CatalogueDataset, OwnerCategory
 from server import admin, audit
 from server.config import Settings
+from server.duty import ShiftPlan
 from server.gateways import ensure_local_gateway
-from server.models import Camera, Gateway, PublicCatalogueEntry, Unit, User, Ward
+from server.models import (
+    Camera,
+    DutyAssignment,
+    Gateway,
+    PublicCatalogueEntry,
+    Unit,
+    User,
+    Ward,
+)
 from server.password_policy import DEMO_PASSWORD
 from server.permissions import CameraSystem, Role, UnitKind
 from server.schemas import CameraCreate, CameraUpdate
@@ -205,6 +214,7 @@ def seed_demo(session: Session, passwords: Passwords, box: SecretBox, now: datet
     for entry in manifest or []:
         _upsert_camera(session, box, entry, wards, report, gateway, now)
     _first_catalogue(session, now)
+    _first_roster(session, now, settings)
 
     if report.created or report.updated:
         audit.append(session, "admin_seed_demo", now=now, username="system",
@@ -230,6 +240,29 @@ def _first_catalogue(session: Session, now: datetime) -> None:
     for kind in sorted(TRAFFIC_CASE_KINDS):
         session.add(PublicCatalogueEntry(dataset=CatalogueDataset.VIOLATION_MEDIA.value,
                                          value=kind, added_by_id=owner.id, added_at=now))
+    session.flush()
+
+
+DEMO_ROSTER_DAYS = 7
+# who is on each shift of the day in the demo: the operator by day, the administrator by night
+DEMO_SHIFTS = ("ioc.operator", "ioc.operator", "ioc.admin")
+
+
+def _first_roster(session: Session, now: datetime, settings: Settings | None) -> None:
+    """A week of the duty roster from today when the demo has none, so the wall shows who is
+    on duty; the leaders' later changes are kept."""
+    if session.execute(select(DutyAssignment.id).limit(1)).first() is not None:
+        return
+    plan = ShiftPlan(settings.duty_shift_starts if settings is not None else (6, 14, 22))
+    users = {u.username: u for u in session.execute(select(User).where(
+        User.username.in_({"ioc.leader", *DEMO_SHIFTS}))).scalars()}
+    first = plan.at(now)[0]
+    for offset in range(DEMO_ROSTER_DAYS):
+        for shift in range(len(plan.starts)):
+            person = users[DEMO_SHIFTS[min(shift, len(DEMO_SHIFTS) - 1)]]
+            session.add(DutyAssignment(day=first + timedelta(days=offset), shift=shift,
+                                       user_id=person.id, assigned_by_id=users["ioc.leader"].id,
+                                       assigned_at=now))
     session.flush()
 
 

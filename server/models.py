@@ -7,12 +7,13 @@ pydantic and ``server.permissions``) so the schema stays the same on SQLite and 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -179,6 +180,9 @@ class Camera(Base):
     direction: Mapped[int | None] = mapped_column(Integer, nullable=True)  # degrees, 0 = north
     # [[x, y, width, height], ...] fractions of the picture, blacked out by the gateway
     privacy_masks: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # when it was onboarded: a report counts its availability from then, not from the period's
+    # start (NULL: onboarded before the column existed and before any audited creation)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     ward: Mapped[Ward] = relationship(lazy="joined")
 
@@ -774,3 +778,48 @@ class Publication(Base):
     reviewed_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[reviewed_by_id])
     approved_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[approved_by_id])
     closed_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[closed_by_id])
+
+
+class DutyAssignment(Base):
+    """One operator on one shift of the IOC's 24/7 duty roster (Art. 8.1, 15.1). A shift is
+    named by the day it starts on (UTC+7) and its index in the day's shifts
+    (``server.duty.ShiftPlan``)."""
+
+    __tablename__ = "duty_assignments"
+    __table_args__ = (UniqueConstraint("day", "shift", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    shift: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined", foreign_keys=[user_id])
+
+
+class Handover(Base):
+    """A shift's handover note (biên bản giao ca), with what was pending when it was written
+    (``snapshot``, canonical JSON: it keeps what was true then), and its acknowledgement by the
+    incoming shift. One per shift."""
+
+    __tablename__ = "handovers"
+    __table_args__ = (UniqueConstraint("day", "shift"),)
+    # the step guard: two acknowledgements at once, the second gets 409
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    shift: Mapped[int] = mapped_column(Integer)
+    shift_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(Text)
+    snapshot: Mapped[str] = mapped_column(Text)
+    written_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    written_by: Mapped[User] = relationship(lazy="joined", foreign_keys=[written_by_id])
+    acknowledged_by: Mapped[User | None] = relationship(lazy="joined",
+                                                        foreign_keys=[acknowledged_by_id])

@@ -29,12 +29,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common.vocabulary import DeadlineStatus
+from server import duty
 from server.cases import deadline_state, deadlines
+from server.config import Settings
 from server.models import (
+    AuditLog,
     Camera,
     CameraHealthReport,
     ClipRequest,
@@ -139,22 +142,38 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 1) if values else None
 
 
+def _onboarded(session: Session) -> dict[int, datetime]:
+    """Each camera's earliest audited creation, for cameras onboarded before their row kept
+    the time (``Camera.created_at`` NULL)."""
+    rows = session.execute(select(AuditLog.camera_id, func.min(AuditLog.ts)).where(
+        AuditLog.event == "camera_create", AuditLog.camera_id.is_not(None))
+        .group_by(AuditLog.camera_id)).all()
+    return {camera_id: ts for camera_id, ts in rows if camera_id is not None and ts is not None}
+
+
 def build(session: Session, period: Period, calendar: WorkingCalendar,
           now: datetime) -> dict[str, Any]:
     start, end = period.start, min(period.end, max(now, period.start))
-    length = (end - start).total_seconds()
 
     # availability
     cameras = session.execute(select(Camera).order_by(Camera.name, Camera.id)).scalars().all()
     availability = []
+    created = _onboarded(session)
     for camera in cameras:
         if not camera.record:
             continue
+        # a camera onboarded during the period is counted from then: the time before it
+        # existed is no downtime
+        since = camera.created_at or created.get(camera.id)
+        own_start = max(start, since) if since is not None else start
+        if own_start >= end:
+            continue
+        own_length = (end - own_start).total_seconds()
         spans = [(s.start_at, s.end_at) for s in session.execute(
             select(RecordingSegment).where(RecordingSegment.camera_id == camera.id,
-                                           RecordingSegment.end_at > start,
+                                           RecordingSegment.end_at > own_start,
                                            RecordingSegment.start_at < end)).scalars()]
-        recorded = _union_seconds(spans, start, end)
+        recorded = _union_seconds(spans, own_start, end)
         gaps = session.execute(select(RecordingGap).where(
             RecordingGap.camera_id == camera.id, RecordingGap.from_at < end)).scalars().all()
         gap_seconds = sum(_overlap(g.from_at, g.to_at or end, start, end) for g in gaps)
@@ -173,8 +192,9 @@ def build(session: Session, period: Period, calendar: WorkingCalendar,
             down += health.down_seconds * share
         availability.append({
             "camera_id": camera.id, "camera": camera.name, "ward": camera.ward.name,
-            "recorded_seconds": round(recorded, 1), "period_seconds": round(length, 1),
-            "availability_percent": round(100 * recorded / length, 2) if length else None,
+            "recorded_seconds": round(recorded, 1), "period_seconds": round(own_length, 1),
+            "availability_percent": round(100 * recorded / own_length, 2) if own_length
+            else None,
             "gap_seconds": round(gap_seconds, 1),
             "offline_incident_seconds": round(offline_seconds, 1),
             "client_live_seconds": round(live, 1), "client_down_seconds": round(down, 1),
@@ -238,17 +258,50 @@ def build(session: Session, period: Period, calendar: WorkingCalendar,
                  "overdue_now": overdue, "steps_done_late": late}
 
     return {"kind": period.kind, "label": period.label, "start": start.isoformat(),
-            "end": end.isoformat(), "generated_at": now.astimezone(VIETNAM).isoformat(),
+            "end": end.isoformat(),
+            "generated_at": now.astimezone(VIETNAM).replace(microsecond=0).isoformat(),
             "availability": availability, "incidents": incident_part, "clip_requests": clip_part,
-            "cases": case_part}
+            "cases": case_part, "handovers": duty.figures(session, start, end, now)}
+
+
+def vn_number(value: float, decimals: int = 0) -> str:
+    """Vietnamese style: thousands with ".", decimals with "," (1.234,5)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def _hours(seconds: float | None) -> str:
-    return "" if seconds is None else f"{seconds / 3600:.2f}".replace(".", ",")
+    return "" if seconds is None else vn_number(seconds / 3600, 2)
 
 
 def _minutes(seconds: float | None) -> str:
-    return "" if seconds is None else f"{seconds / 60:.1f}".replace(".", ",")
+    return "" if seconds is None else vn_number(seconds / 60, 1)
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{vn_number(value, 2)} %"
+
+
+def _local(value: str) -> datetime:
+    return datetime.fromisoformat(value).astimezone(VIETNAM)
+
+
+def vn_date(moment: datetime) -> str:
+    return f"{moment.astimezone(VIETNAM):%d/%m/%Y}"
+
+
+def last_day(end: datetime) -> date:
+    """The last day a period ending (exclusive) at ``end`` covers: one ending at midnight
+    covers the day before."""
+    local = end.astimezone(VIETNAM)
+    return (local - timedelta(microseconds=1)).date()
+
+
+def place_and_date(place: str, day: date) -> str:
+    """Decree 30/2020, Annex I: days below 10 and the months January and February take a
+    leading zero."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def to_csv(report: dict[str, Any]) -> bytes:
@@ -256,7 +309,9 @@ def to_csv(report: dict[str, Any]) -> bytes:
     out = io.StringIO()
     w = csv.writer(out, delimiter=";", lineterminator="\r\n")
     w.writerow([PERIOD_VI[report["kind"]], report["label"]])
-    w.writerow(["Từ", report["start"], "Đến", report["end"], "Lập lúc", report["generated_at"]])
+    w.writerow(["Từ ngày", vn_date(_local(report["start"])), "Đến ngày",
+                f"{last_day(_local(report['end'])):%d/%m/%Y}", "Lập lúc",
+                f"{_local(report['generated_at']):%H:%M %d/%m/%Y}"])
     w.writerow([])
     w.writerow(["1. Tình trạng hoạt động camera"])
     w.writerow(["Camera", "Phường", "Thời gian ghi hình (giờ)", "Tỷ lệ hoạt động (%)",
@@ -265,9 +320,9 @@ def to_csv(report: dict[str, Any]) -> bytes:
     for row in report["availability"]:
         percent, seen = row["availability_percent"], row["client_availability_percent"]
         w.writerow([row["camera"], row["ward"], _hours(row["recorded_seconds"]),
-                    "" if percent is None else f"{percent:.2f}".replace(".", ","),
+                    "" if percent is None else vn_number(percent, 2),
                     _hours(row["gap_seconds"]), _hours(row["offline_incident_seconds"]),
-                    "" if seen is None else f"{seen:.2f}".replace(".", ",")])
+                    "" if seen is None else vn_number(seen, 2)])
     w.writerow([])
     inc = report["incidents"]
     w.writerow(["2. Sự cố"])
@@ -299,6 +354,13 @@ def to_csv(report: dict[str, Any]) -> bytes:
         w.writerow(["Loại: " + KIND_VI.get(kind, kind), count])
     for state, count in cases["by_state"].items():
         w.writerow(["Trạng thái: " + CASE_STATE_VI.get(state, state), count])
+    w.writerow([])
+    handovers = report["handovers"]
+    w.writerow(["5. Trực 24/24 và giao ca"])
+    w.writerow(["Biên bản giao ca đã lập", handovers["written"]])
+    w.writerow(["Đã xác nhận", handovers["acknowledged"]])
+    w.writerow(["Xác nhận muộn", handovers["acknowledged_late"]])
+    w.writerow(["Chưa xác nhận", handovers["not_acknowledged"]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -326,61 +388,140 @@ def _bar_png(title: str, labels: list[str], values: list[float], unit: str) -> b
     axes.set_title(title, fontproperties=font, fontsize=10)
     axes.set_xlabel(unit, fontproperties=font, fontsize=8)
     for position, value in zip(positions, values, strict=True):
-        axes.text(value, position, f" {value:g}", va="center", fontsize=7)
+        axes.text(value, position, f" {vn_number(value, 2 if value % 1 else 0)}", va="center",
+                  fontsize=7)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
 
 
-def to_pdf(report: dict[str, Any]) -> bytes:
+@dataclass(frozen=True)
+class Letterhead:
+    """Who issues the report and to whom (Decree 30/2020/NĐ-CP, Annex I): the site's names
+    come from the settings (``server.config``), these are Đồng Hới's."""
+
+    governing_body: str = "UBND THÀNH PHỐ ĐỒNG HỚI"
+    issuing_unit: str = "TRUNG TÂM GIÁM SÁT, ĐIỀU HÀNH ĐÔ THỊ THÔNG MINH"
+    place: str = "Đồng Hới"
+    symbol: str = "BC-IOC"
+    signer_title: str = "GIÁM ĐỐC"
+    signer_name: str = ""
+    recipients: tuple[str, ...] = ("UBND thành phố (để b/c)", "Văn phòng HĐND-UBND thành phố",
+                                   "Công an thành phố", "Lưu: VT, IOC")
+
+    @classmethod
+    def of(cls, settings: Settings) -> Letterhead:
+        return cls(governing_body=settings.report_governing_body,
+                   issuing_unit=settings.report_issuing_unit, place=settings.report_place,
+                   signer_title=settings.report_signer_title,
+                   signer_name=settings.report_signer_name,
+                   recipients=settings.report_recipients)
+
+
+@dataclass(frozen=True)
+class DrawnCell:
+    """A table cell as drawn: its lines, the font they were set in and the width they had."""
+
+    lines: tuple[str, ...]
+    style: str
+    size: float
+    width: float
+
+
+# Decree 30/2020, Annex I: margins top 20–25 mm, bottom 20–25, left 30–35, right 15–20
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 30.0, 15.0, 20.0, 20.0
+HEAD_LEFT = 72.0  # the issuing body's column; the motto's takes the rest
+
+
+def render_pdf(report: dict[str, Any], letterhead: Letterhead | None = None
+               ) -> tuple[bytes, list[DrawnCell]]:
+    """The report as an administrative document (Decree 30/2020/NĐ-CP) and the table cells it
+    drew (tests check their text fits)."""
     from fpdf import FPDF
 
+    head = letterhead or Letterhead()
     fonts = _font()
     pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.set_margins(MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT)
+    pdf.set_auto_page_break(auto=True, margin=MARGIN_BOTTOM)
     pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
+    pdf.add_font("DejaVu", "I", str(fonts / "DejaVuSans-Oblique.ttf"))
+    pdf.add_font("DejaVu", "BI", str(fonts / "DejaVuSans-BoldOblique.ttf"))
     pdf.set_title(f"{PERIOD_VI[report['kind']]} {report['label']}")
     pdf.add_page()
+    cells: list[DrawnCell] = []
+    width = pdf.epw
+    start, end = _local(report["start"]), _local(report["end"])
+    generated = _local(report["generated_at"])
 
-    def heading(text: str, size: int = 12) -> None:
-        pdf.set_font("DejaVu", "B", size)
-        pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("DejaVu", "", 9)
+    def block(x: float, w: float, text: str, style: str, size: float, height: float,
+              align: str = "C") -> float:
+        """``text`` wrapped in a column at ``x``; the y below it."""
+        pdf.set_font("DejaVu", style, size)
+        pdf.set_x(x)
+        pdf.multi_cell(w, height, text, align=align, new_x="LEFT", new_y="NEXT")
+        return pdf.get_y()
 
-    def line(text: str) -> None:
-        pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+    def rule(x: float, w: float, text_width: float, y: float) -> None:
+        """The short rule under a heading: a third of the line it stands under, centred."""
+        length = text_width / 3
+        pdf.line(x + (w - length) / 2, y + 0.8, x + (w + length) / 2, y + 0.8)
 
-    def table(header: list[str], rows: list[list[str]], widths: list[int]) -> None:
-        pdf.set_font("DejaVu", "B", 8)
-        for text, width in zip(header, widths, strict=True):
-            pdf.cell(width, 6, text, border=1)
-        pdf.ln()
-        pdf.set_font("DejaVu", "", 8)
-        for row in rows:
-            for text, width in zip(row, widths, strict=True):
-                pdf.cell(width, 5, text, border=1)
-            pdf.ln()
-        pdf.ln(2)
+    # the issuing body (left) and the national motto (right)
+    top = pdf.get_y()
+    right_x, right_w = MARGIN_LEFT + HEAD_LEFT, width - HEAD_LEFT
+    y = block(MARGIN_LEFT, HEAD_LEFT, head.governing_body.upper(), "", 10, 5)
+    y = block(MARGIN_LEFT, HEAD_LEFT, head.issuing_unit.upper(), "B", 10, 5)
+    pdf.set_font("DejaVu", "B", 10)
+    rule(MARGIN_LEFT, HEAD_LEFT, min(HEAD_LEFT, pdf.get_string_width(
+        head.issuing_unit.upper().split(",")[0])), y)
+    left_bottom = y
+    pdf.set_y(top)
+    block(right_x, right_w, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", 10, 5)
+    motto = "Độc lập - Tự do - Hạnh phúc"
+    y = block(right_x, right_w, motto, "B", 11, 6)
+    pdf.set_font("DejaVu", "B", 11)
+    motto_width = pdf.get_string_width(motto)
+    pdf.line(right_x + (right_w - motto_width) / 2, y + 0.8,
+             right_x + (right_w + motto_width) / 2, y + 0.8)
+    row = max(left_bottom, y) + 4
+    pdf.set_y(row)
+    block(MARGIN_LEFT, HEAD_LEFT, f"Số:        /{head.symbol}", "", 10, 5)
+    pdf.set_y(row)
+    block(right_x, right_w, place_and_date(head.place, generated.date()), "I", 10, 5)
+    pdf.ln(8)
 
-    def plot(png: bytes) -> None:
-        pdf.image(io.BytesIO(png), w=170)
-        pdf.ln(2)
-
-    heading("TRUNG TÂM GIÁM SÁT, ĐIỀU HÀNH ĐÔ THỊ THÔNG MINH THÀNH PHỐ ĐỒNG HỚI", 11)
-    heading(f"{PERIOD_VI[report['kind']].upper()}: {report['label']}", 14)
-    line(f"Kỳ báo cáo: {report['start']} – {report['end']}. Lập lúc: {report['generated_at']}.")
+    # the title and the subject
+    block(MARGIN_LEFT, width, "BÁO CÁO", "B", 14, 7)
+    block(MARGIN_LEFT, width, "Tình hình hoạt động của Hệ thống camera giám sát thành phố "
+          f"{head.place}", "B", 11, 6)
+    block(MARGIN_LEFT, width, f"{PERIOD_VI[report['kind']]}: {report['label']}", "B", 11, 6)
+    y = pdf.get_y()
+    pdf.line(MARGIN_LEFT + width / 2 - 15, y + 1, MARGIN_LEFT + width / 2 + 15, y + 1)
+    pdf.ln(5)
+    body(pdf, f"Kỳ báo cáo: từ ngày {vn_date(start)} đến ngày {last_day(end):%d/%m/%Y}; "
+              f"số liệu tính đến {generated:%H:%M} ngày {vn_date(generated)}.")
+    body(pdf, f"Thực hiện chế độ báo cáo tại khoản 3 Điều 15 Quy chế quản lý, vận hành, sử dụng "
+              f"Hệ thống camera giám sát thành phố {head.place}, đơn vị báo cáo như sau:")
     pdf.ln(2)
 
+    def heading(text: str) -> None:
+        pdf.set_font("DejaVu", "B", 11)
+        pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+
+    def plot(png: bytes) -> None:
+        pdf.image(io.BytesIO(png), w=width)
+        pdf.ln(2)
+
     heading("1. Tình trạng hoạt động của hệ thống camera")
-    rows = [[r["camera"][:34], r["ward"], _hours(r["recorded_seconds"]),
-             "" if r["availability_percent"] is None else f"{r['availability_percent']:.2f} %",
-             _hours(r["offline_incident_seconds"]),
-             "" if r["client_availability_percent"] is None
-             else f"{r['client_availability_percent']:.2f} %"] for r in report["availability"]]
-    table(["Camera", "Phường", "Ghi hình (giờ)", "Hoạt động", "Mất kết nối", "Máy trạm"],
-          rows, [60, 30, 26, 24, 24, 26])
+    rows = [[r["camera"], r["ward"], _hours(r["period_seconds"]), _hours(r["recorded_seconds"]),
+             _percent(r["availability_percent"]), _hours(r["offline_incident_seconds"]),
+             _percent(r["client_availability_percent"])] for r in report["availability"]]
+    table(pdf, cells, ["Camera", "Phường", "Theo dõi (giờ)", "Ghi hình (giờ)", "Hoạt động",
+                       "Mất kết nối (giờ)", "Máy trạm có hình"],
+          rows, [40, 25, 21, 21, 19, 20, 19], numeric_from=2)
     if report["availability"]:
         plot(_bar_png("Tỷ lệ hoạt động theo camera",
                       [r["camera"][:30] for r in report["availability"]],
@@ -388,19 +529,24 @@ def to_pdf(report: dict[str, Any]) -> bytes:
 
     inc = report["incidents"]
     heading("2. Sự cố")
-    line(f"Tổng số sự cố: {inc['count']}. Thời gian tiếp nhận trung bình: "
-         f"{_minutes(inc['mean_seconds_to_acknowledge']) or '—'} phút; thời gian khắc phục "
-         f"trung bình: {_minutes(inc['mean_seconds_to_resolve']) or '—'} phút.")
+    body(pdf, f"Tổng số sự cố: {vn_number(inc['count'])}. Thời gian tiếp nhận trung bình: "
+              f"{_minutes(inc['mean_seconds_to_acknowledge']) or '—'} phút; thời gian khắc phục "
+              f"trung bình: {_minutes(inc['mean_seconds_to_resolve']) or '—'} phút.")
     if inc["by_kind"]:
+        table(pdf, cells, ["Loại sự cố", "Số sự cố"],
+              [[INCIDENT_KIND_VI.get(k, k), vn_number(v)] for k, v in inc["by_kind"].items()],
+              [125, 40], numeric_from=1)
         plot(_bar_png("Sự cố theo loại", [INCIDENT_KIND_VI.get(k, k) for k in inc["by_kind"]],
                       [float(v) for v in inc["by_kind"].values()], "số sự cố"))
 
     clips = report["clip_requests"]
     heading("3. Yêu cầu trích xuất dữ liệu hình ảnh")
-    table(["Đơn vị", "Số yêu cầu", "Được duyệt", "Từ chối", "Đang chờ", "TB duyệt (phút)"],
-          [[r["unit"][:45], str(r["count"]), str(r["approved"]), str(r["rejected"]),
-            str(r["pending"]), _minutes(r["mean_seconds_to_approve"])]
-           for r in clips["by_unit"]], [72, 22, 22, 20, 20, 34])
+    table(pdf, cells, ["Đơn vị", "Số yêu cầu", "Được duyệt", "Từ chối", "Đang chờ",
+                       "TB duyệt (phút)"],
+          [[r["unit"], vn_number(r["count"]), vn_number(r["approved"]),
+            vn_number(r["rejected"]), vn_number(r["pending"]),
+            _minutes(r["mean_seconds_to_approve"])] for r in clips["by_unit"]],
+          [61, 20, 21, 20, 20, 23], numeric_from=1)
     if clips["by_unit"]:
         plot(_bar_png("Yêu cầu trích xuất theo đơn vị",
                       [r["unit"][:30] for r in clips["by_unit"]],
@@ -408,12 +554,76 @@ def to_pdf(report: dict[str, Any]) -> bytes:
 
     cases = report["cases"]
     heading("4. Vụ việc vi phạm")
-    line(f"Tổng số vụ việc: {cases['count']}; đang quá hạn: {cases['overdue_now']}; bước xử lý "
-         f"trễ hạn: {cases['steps_done_late']}.")
+    body(pdf, f"Tổng số vụ việc: {vn_number(cases['count'])}; đang quá hạn: "
+              f"{vn_number(cases['overdue_now'])}; bước xử lý trễ hạn: "
+              f"{vn_number(cases['steps_done_late'])}.")
     for kind, count in cases["by_kind"].items():
-        line(f"  • {KIND_VI.get(kind, kind)}: {count}")
+        body(pdf, f"- {KIND_VI.get(kind, kind)}: {vn_number(count)}")
     if cases["by_state"]:
         plot(_bar_png("Vụ việc theo trạng thái",
                       [CASE_STATE_VI.get(s, s) for s in cases["by_state"]],
                       [float(v) for v in cases["by_state"].values()], "số vụ việc"))
-    return bytes(pdf.output())
+
+    handovers = report["handovers"]
+    heading("5. Chế độ trực 24/24 giờ và giao ca")
+    body(pdf, f"Số biên bản giao ca đã lập: {vn_number(handovers['written'])}; đã xác nhận: "
+              f"{vn_number(handovers['acknowledged'])}; xác nhận muộn: "
+              f"{vn_number(handovers['acknowledged_late'])}; chưa xác nhận: "
+              f"{vn_number(handovers['not_acknowledged'])}.")
+    pdf.ln(6)
+
+    # recipients (left) and the signature (right), kept together on one page
+    if pdf.get_y() + 55 > pdf.page_break_trigger:
+        pdf.add_page()
+    top = pdf.get_y()
+    block(MARGIN_LEFT, HEAD_LEFT, "Nơi nhận:", "BI", 10, 5, align="L")
+    for name in head.recipients:
+        block(MARGIN_LEFT, HEAD_LEFT, f"- {name};", "", 9, 4.5, align="L")
+    pdf.set_y(top)
+    block(right_x, right_w, head.signer_title.upper(), "B", 11, 6)
+    y = block(right_x, right_w, "(Ký, ghi rõ họ tên)", "I", 9, 5)
+    pdf.set_y(y + 22)
+    if head.signer_name:
+        block(right_x, right_w, head.signer_name, "B", 11, 6)
+    return bytes(pdf.output()), cells
+
+
+def body(pdf: Any, text: str) -> None:
+    pdf.set_font("DejaVu", "", 10)
+    pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def table(pdf: Any, cells: list[DrawnCell], header: list[str], rows: list[list[str]],
+          widths: list[float], numeric_from: int) -> None:
+    """Rows whose cells wrap within their width (a row is as tall as its tallest cell), the
+    header repeated on a new page; numbers aligned right."""
+    line = 4.2
+
+    def draw(texts: list[str], style: str) -> None:
+        pdf.set_font("DejaVu", style, 8)
+        wrapped = [pdf.multi_cell(w, line, t, dry_run=True, output="LINES")
+                   for t, w in zip(texts, widths, strict=True)]
+        height = max(len(lines) for lines in wrapped) * line + 1
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+            if style == "":
+                draw(header, "B")
+                pdf.set_font("DejaVu", style, 8)
+        x, y = pdf.l_margin, pdf.get_y()
+        for column, (text, w, lines) in enumerate(zip(texts, widths, wrapped, strict=True)):
+            pdf.rect(x, y, w, height)
+            pdf.set_xy(x, y + 0.5)
+            align = "R" if style == "" and column >= numeric_from else "L"
+            pdf.multi_cell(w, line, text, align=align, new_x="RIGHT", new_y="TOP")
+            cells.append(DrawnCell(tuple(lines), style, 8, w))
+            x += w
+        pdf.set_xy(pdf.l_margin, y + height)
+
+    draw(header, "B")
+    for row in rows:
+        draw(row, "")
+    pdf.ln(3)
+
+
+def to_pdf(report: dict[str, Any], letterhead: Letterhead | None = None) -> bytes:
+    return render_pdf(report, letterhead)[0]

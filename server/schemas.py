@@ -593,6 +593,21 @@ class AccessRejectBody(StrictInput):
     reason: Reason
 
 
+# -- the 24/7 duty (server.duty) ------------------------------------------------------------------
+
+class DutyAssignBody(StrictInput):
+    """Who is on the shift (the list replaces the one before; empty: nobody)."""
+
+    user_ids: list[DbInt] = Field(max_length=20)
+
+
+class HandoverCreate(StrictInput):
+    """The outgoing shift's note; the pending matters are listed by the server."""
+
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3,
+                                           max_length=10_000)]
+
+
 # -- public API (Art. 14): allow-listed fields only ----------------------------------------------
 
 class PublicCamera(BaseModel):

@@ -152,7 +152,8 @@ class Client:
             window, capabilities=context.capabilities, incidents=context.incidents,
             cases=context.cases, public_cameras=context.public_cameras,
             publications=context.publications, messages=self.messages,
-            main_view=window.wall, wall_windows=self.wall_windows, evidence=panels)
+            main_view=window.wall, wall_windows=self.wall_windows, evidence=panels,
+            duty=context.duty)
 
         window.bookmark_requested.connect(panels.bookmark_camera)
         window.fault_report_requested.connect(operations.report_fault)
@@ -164,6 +165,7 @@ class Client:
         window.cameras_loaded.connect(context.cameras.shown)
         context.cameras.changed.connect(window.show_cameras)
         context.server.changed.connect(window.show_server_state)
+        context.duty.on_duty.connect(window.show_on_duty)
         window.logout_requested.connect(self.logout)
         window.closing.connect(self._window_closing)
         if self.args.demo:

@@ -147,6 +147,13 @@ CALLS: dict[str, list[Call]] = {
     "stream_session": [lambda c: c.stream_session(3, "main")],
     "stream_session_url": [lambda c: c.stream_session_url(3, "sub")],
     "set_camera_public": [lambda c: c.set_camera_public(3, True)],
+    "duty_now": [lambda c: c.duty_now()],
+    "duty_roster": [lambda c: c.duty_roster(NOW.date(), NOW.date())],
+    "assign_duty": [lambda c: c.assign_duty(NOW.date(), 1, [2])],
+    "handovers": [lambda c: c.handovers()],
+    "handover": [lambda c: c.handover(4)],
+    "write_handover": [lambda c: c.write_handover("giao ca")],
+    "acknowledge_handover": [lambda c: c.acknowledge_handover(4)],
     "access_requests": [lambda c: c.access_requests()],
     "requestable_cameras": [lambda c: c.requestable_cameras()],
     "file_access_request": [lambda c: c.file_access_request(

@@ -57,7 +57,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.bookmarks import vn_text
 from app.domain import Camera, Layout, Session
+from app.duty import DutyShift
 from app.i18n import arg
 from app.layout_store import LayoutLibrary
 from app.messages import Level, Message, MessageBridge
@@ -260,6 +262,10 @@ class MainWindow(QMainWindow):
         self.server_warning.setStyleSheet("color: #ff6b5a; font-weight: bold;")
         self.server_warning.hide()
         bar.addPermanentWidget(self.server_warning)
+        self.duty_label = QLabel()
+        self.duty_label.setObjectName("dutyLabel")
+        self.duty_label.hide()
+        bar.addPermanentWidget(self.duty_label)
         bar.addPermanentWidget(self.clock_label)
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
@@ -299,6 +305,15 @@ class MainWindow(QMainWindow):
             parts.append(arg(self.tr("Clock off by %1 s"), f"{state.clock_offset_s:+.0f}"))
         self.server_warning.setText(" · ".join(parts))
         self.server_warning.setVisible(bool(parts))
+
+    def show_on_duty(self, shift: DutyShift) -> None:
+        """Who is on duty now (Art. 8.1: faults are reported to the duty desk)."""
+        people = shift.names or self.tr("nobody on the roster")
+        self.duty_label.setText(arg(self.tr("On duty: %1 — %2"), shift.name, people))
+        self.duty_label.setToolTip(arg(self.tr("%1 to %2 (UTC+7)"),
+                                       vn_text(shift.start, seconds=False),
+                                       vn_text(shift.end, seconds=False)))
+        self.duty_label.show()
 
     # -- bookmarks ------------------------------------------------------------------------------
     def _on_bookmark_cell(self, cell: int) -> None:

@@ -14,6 +14,8 @@ The shell calls it once after login with the session's services (``app.context``
   picture.
 - "Publications" dock (the operating unit, Art. 14): proposals to publish violation media,
   their review, a leader's approval, withdrawal.
+- "Handover" dock (the operating unit, Art. 8.1, 15.1): the shift handover notes, "Write
+  handover note…", "Acknowledge handover".
 - An "Operations" menu with the docks, "Open case…", "Open case from the selected bookmark /
   clip request…" (when the evidence panels are given), "Public cameras…" (the operating unit,
   Art. 14) and "Report a fault…".
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 from app.capabilities import Capabilities
 from app.cases import CaseService
 from app.domain import Camera
+from app.duty import DutyService
 from app.i18n import arg
 from app.incidents import IncidentService
 from app.messages import MessageBridge
@@ -44,6 +47,7 @@ from app.video.status import StreamState
 from app.wall import CellKind
 from common.vocabulary import IncidentKind
 from widgets.cases_panel import CasesPanel
+from widgets.handover_panel import HandoverPanel
 from widgets.incidents_panel import (
     FaultReportDialog,
     IncidentsPanel,
@@ -74,6 +78,8 @@ class Operations:
     publications_dock: QDockWidget | None = None
     incidents_panel: IncidentsPanel | None = None
     incidents_dock: QDockWidget | None = None
+    handover_panel: HandoverPanel | None = None
+    handover_dock: QDockWidget | None = None
     evidence: EvidencePanels | None = None
     actions: dict[str, QAction] = field(default_factory=dict)
     # the operating unit's "Public cameras…" (Art. 14)
@@ -201,7 +207,8 @@ def install_operations(window: QMainWindow, *, capabilities: Capabilities,
                        public_cameras: PublicCameraService | None, messages: MessageBridge,
                        publications: PublicationService | None = None,
                        main_view: WallView, wall_windows: WallWindows | None = None,
-                       evidence: EvidencePanels | None = None) -> Operations:
+                       evidence: EvidencePanels | None = None,
+                       duty: DutyService | None = None) -> Operations:
     """Add the docks and the Operations menu the user's unit may use (see the module
     docstring)."""
     desk = capabilities.incident_desk
@@ -267,8 +274,20 @@ def install_operations(window: QMainWindow, *, capabilities: Capabilities,
         menu.addAction(action)
         result.actions["publications"] = action
 
+    if duty is not None and capabilities.handovers:
+        handover_panel = HandoverPanel(duty)
+        handover_dock = QDockWidget(QCoreApplication.translate("Operations", "Handover"), window)
+        handover_dock.setObjectName("handover_dock")
+        handover_dock.setWidget(handover_panel)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, handover_dock)
+        result.handover_panel, result.handover_dock = handover_panel, handover_dock
+        action = handover_dock.toggleViewAction()
+        action.setText(QCoreApplication.translate("Operations", "Handover"))
+        menu.addAction(action)
+        result.actions["handover"] = action
+
     _share_the_evidence_tabs(window, evidence, [result.cases_dock, result.incidents_dock,
-                                                result.publications_dock])
+                                                result.publications_dock, result.handover_dock])
 
     menu.addSeparator()
     if result.cases is not None and capabilities.open_cases:

@@ -2944,6 +2944,39 @@
         </message>
     </context>
     <context>
+        <name>DutyService</name>
+        <message>
+            <location filename="../../app/duty.py" line="72" />
+            <source>Handovers</source>
+            <translation>Biên bản giao ca</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="93" />
+            <source>Who is on duty</source>
+            <translation>Ca trực hiện tại</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="120" />
+            <source>Write handover</source>
+            <translation>Viết biên bản giao ca</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="124" />
+            <source>Acknowledge handover</source>
+            <translation>Xác nhận nhận ca</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="135" />
+            <source>Handover saved</source>
+            <translation>Đã lưu biên bản giao ca</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="139" />
+            <source>Handover: %1</source>
+            <translation>Giao ca: %1</translation>
+        </message>
+    </context>
+    <context>
         <name>EditCaseDialog</name>
         <message>
             <location filename="../../widgets/case_dialogs.py" line="413" />
@@ -3283,6 +3316,99 @@
             <location filename="../../widgets/grid_editor.py" line="313" />
             <source>Drag across cells to merge them into one; click a merged cell and press Split to undo it.</source>
             <translation>Kéo chuột qua các ô để gộp thành một ô; bấm vào một ô đã gộp rồi bấm Tách ô để bỏ gộp.</translation>
+        </message>
+    </context>
+    <context>
+        <name>HandoverPanel</name>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="28" />
+            <source>Shift</source>
+            <translation>Ca trực</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="29" />
+            <source>Day</source>
+            <translation>Ngày</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="30" />
+            <source>Written by</source>
+            <translation>Người giao ca</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="31" />
+            <source>Written (UTC+7)</source>
+            <translation>Lập lúc (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="32" />
+            <source>Acknowledged by</source>
+            <translation>Người nhận ca</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="33" />
+            <source>Acknowledged (UTC+7)</source>
+            <translation>Nhận ca lúc (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="49" />
+            <source>Write handover note…</source>
+            <translation>Viết biên bản giao ca…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="52" />
+            <source>Acknowledge handover</source>
+            <translation>Xác nhận nhận ca</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="54" />
+            <source>Refresh</source>
+            <translation>Làm mới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="60" />
+            <source>Handover note</source>
+            <translation>Biên bản giao ca</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="60" />
+            <source>Note</source>
+            <translation>Nội dung</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="61" />
+            <source>What the next shift must know</source>
+            <translation>Những việc ca sau cần biết</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="62" />
+            <source>Write</source>
+            <translation>Lập biên bản</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="63" />
+            <source>Open incidents, cases near their deadlines and pending requests are listed by the server.</source>
+            <translation>Sự cố đang mở, vụ việc sắp hoặc đã quá hạn và các yêu cầu đang chờ do máy chủ tự liệt kê.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="86" />
+            <source>Open incidents</source>
+            <translation>Sự cố đang mở</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="87" />
+            <source>Cases near or past their deadline</source>
+            <translation>Vụ việc sắp đến hạn hoặc quá hạn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="88" />
+            <source>Clip requests waiting</source>
+            <translation>Yêu cầu trích xuất đang chờ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="89" />
+            <source>Access requests waiting</source>
+            <translation>Đề nghị truy cập đang chờ</translation>
         </message>
     </context>
     <context>
@@ -3672,286 +3798,301 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../widgets/main_window.py" line="106" />
+            <location filename="../../widgets/main_window.py" line="108" />
             <source>iocwall — Đồng Hới IOC video wall</source>
             <translation>iocwall — Màn hình giám sát IOC Đồng Hới</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="125" />
+            <location filename="../../widgets/main_window.py" line="127" />
             <source>Cameras</source>
             <translation>Danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="133" />
+            <location filename="../../widgets/main_window.py" line="135" />
             <source>Messages</source>
             <translation>Thông báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="145" />
-            <location filename="../../widgets/main_window.py" line="200" />
+            <location filename="../../widgets/main_window.py" line="147" />
+            <location filename="../../widgets/main_window.py" line="202" />
             <source>PTZ control</source>
             <translation>Điều khiển PTZ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="175" />
+            <location filename="../../widgets/main_window.py" line="177" />
             <source>&amp;System</source>
             <translation>&amp;Hệ thống</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="176" />
+            <location filename="../../widgets/main_window.py" line="178" />
             <source>Reload camera list</source>
             <translation>Tải lại danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="178" />
+            <location filename="../../widgets/main_window.py" line="180" />
             <source>Log out</source>
             <translation>Đăng xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="180" />
+            <location filename="../../widgets/main_window.py" line="182" />
             <source>Quit</source>
             <translation>Thoát</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="187" />
+            <location filename="../../widgets/main_window.py" line="189" />
             <source>&amp;View</source>
             <translation>&amp;Xem</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="188" />
+            <location filename="../../widgets/main_window.py" line="190" />
             <source>Wall template</source>
             <translation>Kiểu bố trí màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="192" />
+            <location filename="../../widgets/main_window.py" line="194" />
             <source>Custom grid…</source>
             <translation>Lưới tùy chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="195" />
-            <location filename="../../widgets/main_window.py" line="547" />
+            <location filename="../../widgets/main_window.py" line="197" />
+            <location filename="../../widgets/main_window.py" line="562" />
             <source>Full screen</source>
             <translation>Toàn màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="204" />
+            <location filename="../../widgets/main_window.py" line="206" />
             <source>Tour the wall through my layouts</source>
             <translation>Tuần tra màn hình qua các bố cục của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="210" />
+            <location filename="../../widgets/main_window.py" line="212" />
             <source>&amp;Wall windows</source>
             <translation>&amp;Cửa sổ màn hình tường</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="214" />
+            <location filename="../../widgets/main_window.py" line="216" />
             <source>La&amp;youts</source>
             <translation>&amp;Bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="215" />
+            <location filename="../../widgets/main_window.py" line="217" />
             <source>Save layout</source>
             <translation>Lưu bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="218" />
+            <location filename="../../widgets/main_window.py" line="220" />
             <source>Save layout as…</source>
             <translation>Lưu bố cục thành…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="220" />
+            <location filename="../../widgets/main_window.py" line="222" />
             <source>Rename layout…</source>
             <translation>Đổi tên bố cục…</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="222" />
-            <location filename="../../widgets/main_window.py" line="411" />
+            <location filename="../../widgets/main_window.py" line="224" />
+            <location filename="../../widgets/main_window.py" line="426" />
             <source>Delete layout</source>
             <translation>Xóa bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="224" />
+            <location filename="../../widgets/main_window.py" line="226" />
             <source>Open at start</source>
             <translation>Mở khi khởi động</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="226" />
+            <location filename="../../widgets/main_window.py" line="228" />
             <source>Share with my unit</source>
             <translation>Chia sẻ với đơn vị</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="231" />
+            <location filename="../../widgets/main_window.py" line="233" />
             <source>&amp;Language</source>
             <translation>&amp;Ngôn ngữ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="245" />
+            <location filename="../../widgets/main_window.py" line="247" />
             <source>User: %1 (%2)</source>
             <translation>Người dùng: %1 (%2)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="248" />
+            <location filename="../../widgets/main_window.py" line="250" />
             <source>Unit: %1</source>
             <translation>Đơn vị: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="273" />
+            <location filename="../../widgets/main_window.py" line="279" />
             <source>Loading cameras</source>
             <translation>Đang tải danh sách camera</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="287" />
+            <location filename="../../widgets/main_window.py" line="293" />
             <source>Cameras (%1)</source>
             <translation>Danh sách camera (%1)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="295" />
+            <location filename="../../widgets/main_window.py" line="301" />
             <source>Server: database unreachable</source>
             <translation>Máy chủ: mất kết nối cơ sở dữ liệu</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="297" />
+            <location filename="../../widgets/main_window.py" line="303" />
             <source>iocwall too old for the server: update it</source>
             <translation>iocwall quá cũ so với máy chủ: hãy cập nhật</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="299" />
+            <location filename="../../widgets/main_window.py" line="305" />
             <source>Clock off by %1 s</source>
             <translation>Đồng hồ lệch %1 giây</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="334" />
+            <location filename="../../widgets/main_window.py" line="311" />
+            <source>nobody on the roster</source>
+            <translation>chưa phân công</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="312" />
+            <source>On duty: %1 — %2</source>
+            <translation>Trực: %1 — %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="313" />
+            <source>%1 to %2 (UTC+7)</source>
+            <translation>Từ %1 đến %2 (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/main_window.py" line="349" />
             <source>Layout %1 cannot be shown: %2</source>
             <translation>Không thể hiển thị bố cục %1: %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="395" />
+            <location filename="../../widgets/main_window.py" line="410" />
             <source>Save layout as</source>
             <translation>Lưu bố cục thành</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="395" />
+            <location filename="../../widgets/main_window.py" line="410" />
             <source>Name:</source>
             <translation>Tên:</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="402" />
+            <location filename="../../widgets/main_window.py" line="417" />
             <source>Rename layout</source>
             <translation>Đổi tên bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="402" />
+            <location filename="../../widgets/main_window.py" line="417" />
             <source>New name:</source>
             <translation>Tên mới:</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="412" />
+            <location filename="../../widgets/main_window.py" line="427" />
             <source>Delete the layout %1?</source>
             <translation>Xóa bố cục %1?</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="442" />
+            <location filename="../../widgets/main_window.py" line="457" />
             <source>Layout %1 saved.</source>
             <translation>Đã lưu bố cục %1.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="462" />
+            <location filename="../../widgets/main_window.py" line="477" />
             <source>My layouts</source>
             <translation>Bố cục của tôi</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="463" />
+            <location filename="../../widgets/main_window.py" line="478" />
             <source>Shared by my unit</source>
             <translation>Đơn vị chia sẻ</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="468" />
+            <location filename="../../widgets/main_window.py" line="483" />
             <source>%1 (by %2, read-only)</source>
             <translation>%1 (của %2, chỉ xem)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="471" />
+            <location filename="../../widgets/main_window.py" line="486" />
             <source>%1 (at start)</source>
             <translation>%1 (khi khởi động)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="478" />
-            <location filename="../../widgets/main_window.py" line="539" />
+            <location filename="../../widgets/main_window.py" line="493" />
+            <location filename="../../widgets/main_window.py" line="554" />
             <source>(none)</source>
             <translation>(không có)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="495" />
+            <location filename="../../widgets/main_window.py" line="510" />
             <source>Layout: (not saved)</source>
             <translation>Bố cục: (chưa lưu)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="497" />
+            <location filename="../../widgets/main_window.py" line="512" />
             <source>Layout: %1</source>
             <translation>Bố cục: %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="499" />
+            <location filename="../../widgets/main_window.py" line="514" />
             <source>Layout: %1 (read-only)</source>
             <translation>Bố cục: %1 (chỉ xem)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="506" />
+            <location filename="../../widgets/main_window.py" line="521" />
             <source>No saved layouts to tour.</source>
             <translation>Không có bố cục đã lưu để tuần tra.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="520" />
+            <location filename="../../widgets/main_window.py" line="535" />
             <source>(not available)</source>
             <translation>(không khả dụng)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="523" />
+            <location filename="../../widgets/main_window.py" line="538" />
             <source>New wall window on</source>
             <translation>Mở cửa sổ màn hình tường mới trên</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="530" />
+            <location filename="../../widgets/main_window.py" line="545" />
             <source>Wall %1 on %2</source>
             <translation>Màn hình tường %1 trên %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="532" />
+            <location filename="../../widgets/main_window.py" line="547" />
             <source>Show layout</source>
             <translation>Hiển thị bố cục</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="541" />
+            <location filename="../../widgets/main_window.py" line="556" />
             <source>Move to screen</source>
             <translation>Chuyển sang màn hình</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="551" />
+            <location filename="../../widgets/main_window.py" line="566" />
             <source>Close this wall window</source>
             <translation>Đóng cửa sổ màn hình tường này</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="557" />
+            <location filename="../../widgets/main_window.py" line="572" />
             <source>%1 (this window's screen)</source>
             <translation>%1 (màn hình của cửa sổ này)</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="581" />
+            <location filename="../../widgets/main_window.py" line="596" />
             <source>The language changes at the next start.</source>
             <translation>Ngôn ngữ sẽ được đổi ở lần khởi động sau.</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="594" />
+            <location filename="../../widgets/main_window.py" line="609" />
             <source>Info</source>
             <translation>Thông tin</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="594" />
+            <location filename="../../widgets/main_window.py" line="609" />
             <source>Warning</source>
             <translation>Cảnh báo</translation>
         </message>
         <message>
-            <location filename="../../widgets/main_window.py" line="595" />
+            <location filename="../../widgets/main_window.py" line="610" />
             <source>Error</source>
             <translation>Lỗi</translation>
         </message>
@@ -4015,77 +4156,83 @@
     <context>
         <name>Operations</name>
         <message>
-            <location filename="../../widgets/operations.py" line="106" />
+            <location filename="../../widgets/operations.py" line="112" />
             <source>Choose a tile that shows a camera.</source>
             <translation>Hãy chọn một ô đang hiển thị camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="141" />
+            <location filename="../../widgets/operations.py" line="147" />
             <source>Select a bookmark first.</source>
             <translation>Hãy chọn một đánh dấu trước.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="151" />
+            <location filename="../../widgets/operations.py" line="157" />
             <source>Select a clip request first.</source>
             <translation>Hãy chọn một yêu cầu trích xuất trước.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="208" />
+            <location filename="../../widgets/operations.py" line="215" />
             <source>&amp;Operations</source>
             <translation>&amp;Vận hành</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="214" />
-            <location filename="../../widgets/operations.py" line="220" />
-            <location filename="../../widgets/operations.py" line="225" />
+            <location filename="../../widgets/operations.py" line="221" />
+            <location filename="../../widgets/operations.py" line="227" />
+            <location filename="../../widgets/operations.py" line="232" />
             <source>Cases</source>
             <translation>Vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="226" />
+            <location filename="../../widgets/operations.py" line="233" />
             <source>%1 (%2 overdue)</source>
             <translation>%1 (%2 quá hạn)</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="235" />
-            <location filename="../../widgets/operations.py" line="243" />
-            <location filename="../../widgets/operations.py" line="248" />
+            <location filename="../../widgets/operations.py" line="242" />
+            <location filename="../../widgets/operations.py" line="250" />
+            <location filename="../../widgets/operations.py" line="255" />
             <source>Incidents</source>
             <translation>Sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="249" />
+            <location filename="../../widgets/operations.py" line="256" />
             <source>%1 (%2 open)</source>
             <translation>%1 (%2 đang mở)</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="258" />
-            <location filename="../../widgets/operations.py" line="266" />
+            <location filename="../../widgets/operations.py" line="265" />
+            <location filename="../../widgets/operations.py" line="273" />
             <source>Publications</source>
             <translation>Công bố</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="275" />
+            <location filename="../../widgets/operations.py" line="279" />
+            <location filename="../../widgets/operations.py" line="285" />
+            <source>Handover</source>
+            <translation>Giao ca</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="294" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="280" />
+            <location filename="../../widgets/operations.py" line="299" />
             <source>Open case from the selected bookmark…</source>
             <translation>Mở vụ việc từ đánh dấu đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="283" />
+            <location filename="../../widgets/operations.py" line="302" />
             <source>Open case from the selected clip request…</source>
             <translation>Mở vụ việc từ yêu cầu trích xuất đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="289" />
+            <location filename="../../widgets/operations.py" line="308" />
             <source>Public cameras…</source>
             <translation>Camera công khai…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="293" />
+            <location filename="../../widgets/operations.py" line="312" />
             <source>Report a fault on the selected tile…</source>
             <translation>Báo lỗi camera ở ô đang chọn…</translation>
         </message>

@@ -17,6 +17,7 @@ from server.api.routes import (
     cameras,
     cases,
     clips,
+    duty,
     gateways,
     health,
     incidents,
@@ -52,6 +53,7 @@ api_router.include_router(publications.router)
 api_router.include_router(incidents.router)
 api_router.include_router(access_requests.router)
 api_router.include_router(reports.router)
+api_router.include_router(duty.router)
 api_router.include_router(admin.router)
 api_router.include_router(admin_cameras.router)
 api_router.include_router(admin_clocks.router)

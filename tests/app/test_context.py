@@ -30,9 +30,11 @@ def test_capabilities_follow_the_unit_kind() -> None:
     desk = Capabilities.of(_user(UnitKind.OPERATING_UNIT))
     assert desk.cases and desk.open_cases and desk.incident_desk and desk.reports and desk.audit
     assert desk.decide_access and not desk.file_access and desk.access_requests
+    assert desk.handovers  # the 24/7 duty's handover is the operating unit's (Art. 8.1, 15.1)
     police = Capabilities.of(_user(UnitKind.CITY_POLICE))
     assert police.cases and not police.open_cases and not police.incident_desk
     assert not police.reports and not police.audit and not police.access_requests
+    assert not police.handovers
     agency = Capabilities.of(_user(UnitKind.OTHER_AGENCY))
     assert agency.file_access and agency.access_requests and not agency.cases
     ward = Capabilities.of(_user(UnitKind.WARD_COMMITTEE))
@@ -64,6 +66,7 @@ def test_the_services_follow_the_user_and_stop_with_the_session(
     assert desk.cases is not None and desk.reports is not None and desk.audit is not None
     assert desk.access is not None and desk.public_cameras is not None
     assert desk.incidents.notify_new
+    assert desk.duty.list is not None  # the desk follows the handovers
     assert desk.download_dir == runtime.data_dir / "clips"
     desk.start()
     assert desk.watcher.active and desk.health.active
@@ -75,6 +78,7 @@ def test_the_services_follow_the_user_and_stop_with_the_session(
     assert police.cases is not None
     assert police.reports is police.audit is police.access is police.public_cameras is None
     assert not police.incidents.notify_new
+    assert police.duty.list is None  # who is on duty only
     police.close()
 
 

@@ -355,3 +355,43 @@ def test_who_proposes_approves_and_keeps_the_catalogue(demo: Backend, username: 
     catalogue = demo.get("/public-catalogue", token).json()
     assert demo.put("/admin/public-catalogue", token, json=catalogue).status_code == (
         200 if username in CATALOGUE_KEEPERS else 403), username
+
+
+# Art. 8.1, 15.1-2: the operating unit runs the system 24/7 with a duty roster its
+# administrators and leaders keep (Art. 10.1); every unit reports faults to the duty desk, so
+# everyone signed in reads who is on duty. The handover is the operating unit's record: the
+# outgoing shift (or a leader) writes it, someone on the next shift (or a leader) acknowledges it,
+# never its writer.
+ROSTER_KEEPERS = {"ioc.admin", "ioc.leader"}
+HANDOVER_WRITERS = {"ioc.operator", "ioc.leader"}  # on the shift in progress, or a leader
+HANDOVER_ACKNOWLEDGERS = {"ioc.admin", "ioc.leader"}  # on the next shift, or a leader
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED))
+def test_who_reads_and_keeps_the_roster_and_writes_and_acknowledges_handovers(
+        demo: Backend, username: str) -> None:
+    admin = demo.login("ioc.admin")
+    ids = {u["username"]: u["id"] for u in demo.get("/admin/users", admin).json()}
+    leader = demo.login("ioc.leader")
+    token = demo.login(username)
+    # the test clock: 15:00 on 2/3/2026 (UTC+7), the 14–22 shift
+    assert demo.get("/duty/now", token).status_code == 200
+    assert demo.get("/duty/roster", token, params={"start": "2026-03-02",
+                                                   "end": "2026-03-03"}).status_code == 200
+    kept = demo.put("/duty/roster/2026-03-04/0", token, json={"user_ids": [ids["ioc.operator"]]})
+    assert kept.status_code == (200 if username in ROSTER_KEEPERS else 403), (username, kept.text)
+    assert demo.put("/duty/roster/2026-03-02/1", leader,
+                    json={"user_ids": [ids["ioc.operator"]]}).status_code == 200
+    on_next = demo.put("/duty/roster/2026-03-02/2", leader, json={"user_ids": [ids[username]]})
+    assert on_next.status_code == (200 if username in DESK else 422), username
+    written = demo.post("/duty/handovers", demo.login("ioc.operator"), json={"note": "giao ca"})
+    assert written.status_code == 201, written.text
+    again = demo.post("/duty/handovers", token, json={"note": "giao ca"})
+    assert again.status_code == (409 if username in HANDOVER_WRITERS else 403), username
+    handover = written.json()["id"]
+    assert demo.get("/duty/handovers", token).status_code == (200 if username in DESK else 403)
+    assert demo.get(f"/duty/handovers/{handover}", token).status_code == (
+        200 if username in DESK else 404)
+    acknowledged = demo.post(f"/duty/handovers/{handover}/acknowledge", token)
+    assert acknowledged.status_code == (
+        200 if username in HANDOVER_ACKNOWLEDGERS else 403 if username in DESK else 404), username

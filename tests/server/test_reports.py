@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+import re
+import subprocess
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,13 +19,14 @@ from sqlalchemy import select
 from server.models import (
     Camera,
     ClipRequest,
+    Handover,
     Incident,
     RecordingGap,
     RecordingSegment,
     User,
     ViolationCase,
 )
-from server.reports import period_for
+from server.reports import Letterhead, period_for, place_and_date, render_pdf, vn_number
 from server.working_calendar import VIETNAM
 from tests.server.conftest import Backend
 
@@ -36,6 +40,8 @@ def _seed(demo: Backend) -> dict[str, Any]:
     with runtime.sessions() as session:
         cameras = session.execute(select(Camera).order_by(Camera.id)).scalars().all()
         a, b = cameras[0], cameras[1]
+        # onboarded before the day reported (the demo seeds them at the test clock's start)
+        a.created_at = b.created_at = vn(1, 0)
         users = {u.username: u for u in session.execute(select(User)).scalars()}
         ioc, ward, leader = (users["ioc.operator"], users["ward.dongphu.police"],
                              users["police.commander"])
@@ -173,9 +179,9 @@ def test_ad_hoc_report_matches_hand_computed_figures(demo: Backend) -> None:
         == [None, "Báo cáo UBND", None]
     reader = PdfReader(io.BytesIO(pdf.content))
     words = " ".join(page.extract_text() for page in reader.pages)
-    for phrase in ("BÁO CÁO ĐỘT XUẤT", "Tình trạng hoạt động của hệ thống camera",
+    for phrase in ("BÁO CÁO", "Báo cáo đột xuất", "Tình trạng hoạt động của hệ thống camera",
                    "Sự cố", "Yêu cầu trích xuất dữ liệu hình ảnh", "Vụ việc vi phạm",
-                   "Vượt đèn đỏ: 1", "29.17 %"):
+                   "Vượt đèn đỏ: 1", "29,17 %"):
         assert phrase in words, phrase
     images = sum(len(page.images) for page in reader.pages)
     assert images == 4  # availability, incidents, clip requests, cases
@@ -228,3 +234,121 @@ def test_health_reports_are_checked(demo: Backend) -> None:
     reply = send(police, vn(2, 12), vn(2, 12, 10), 600, 0)
     assert reply.status_code == 422 and "future" in reply.text
     assert send(police, vn(2, 10), vn(2, 10, 1), 50, 10).status_code == 201
+
+
+def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          check=True, timeout=60)
+    return done.stdout.decode("utf-8")
+
+
+def _seed_quarter(demo: Backend) -> dict[str, Any]:
+    """Camera A onboarded before the year, B on 1/3: B's availability counts March only.
+    Handovers: one acknowledged in time, one late, one not acknowledged, one after the
+    period."""
+    runtime = demo.client.app.state.runtime
+    with runtime.sessions() as session:
+        cameras = session.execute(select(Camera).order_by(Camera.id)).scalars().all()
+        a, b = cameras[0], cameras[1]
+        a.created_at = vn(31, 0, month=12) - timedelta(days=365)
+        b.created_at = vn(1, 0)
+        a.name = "Camera nút giao Quảng Bình Quan – Hùng Vương – Lý Thường Kiệt hướng Bắc"
+        session.add(RecordingSegment(camera_id=b.id, start_at=vn(1, 0),
+                                     end_at=vn(1, 0) + timedelta(hours=186), storage_root="/x",
+                                     path="/x/b.ts", size_bytes=1, created_at=vn(9, 0)))
+        # recorded before it was onboarded: not counted
+        session.add(RecordingSegment(camera_id=b.id, start_at=vn(20, 0, month=2),
+                                     end_at=vn(21, 0, month=2), storage_root="/x",
+                                     path="/x/b0.ts", size_bytes=1, created_at=vn(21, 0, month=2)))
+        writer = session.execute(select(User).where(User.username == "ioc.operator")).scalar_one()
+        reader = session.execute(select(User).where(User.username == "ioc.admin")).scalar_one()
+        for day, acknowledged in ((10, vn(10, 14, 10)), (11, vn(11, 16)), (12, None),
+                                  (2, vn(2, 14, 5))):
+            month = 4 if day == 2 else 3
+            written = vn(day, 13, 50, month=month)
+            session.add(Handover(day=written.date(), shift=0, shift_end=vn(day, 14, month=month),
+                                 note="n", snapshot="{}", written_by_id=writer.id,
+                                 written_at=written,
+                                 acknowledged_by_id=reader.id if acknowledged else None,
+                                 acknowledged_at=acknowledged))
+        session.commit()
+        return {"a": a.name, "b": b.name}
+
+
+def test_pdf_is_an_administrative_document_with_each_cameras_own_period(
+        demo: Backend, tmp_path: Path) -> None:
+    seeded = _seed_quarter(demo)
+    demo.clock.now = vn(5, 9, month=4)
+    token = demo.login("ioc.operator")
+    query = "/reports?kind=ad_hoc&start=2026-01-01&end=2026-03-31"
+    report = demo.get(query, token).json()
+    rows = {r["camera"]: r for r in report["availability"]}
+    # 186 h recorded of the 744 h of March it existed, not of the quarter's 2 160 h
+    assert rows[seeded["b"]]["period_seconds"] == 744 * 3600
+    assert rows[seeded["b"]]["recorded_seconds"] == 186 * 3600
+    assert rows[seeded["b"]]["availability_percent"] == 25.0
+    assert rows[seeded["a"]]["period_seconds"] == 2160 * 3600
+    assert report["handovers"] == {"written": 3, "acknowledged": 2, "acknowledged_late": 1,
+                                   "not_acknowledged": 1}
+
+    pdf = demo.get(query + "&format=pdf", token)
+    assert pdf.status_code == 200, pdf.text
+    text = _pdf_text(pdf.content, tmp_path)
+    lines = text.splitlines()
+    flat = " ".join(text.split())
+    # the motto block top right, beside the governing body top left
+    first = next(line for line in lines if "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in line)
+    assert first.index("UBND THÀNH PHỐ ĐỒNG HỚI") < first.index("CỘNG HÒA")
+    assert "Độc lập - Tự do - Hạnh phúc" in flat
+    assert "TRUNG TÂM GIÁM SÁT, ĐIỀU HÀNH" in flat and "ĐÔ THỊ THÔNG MINH" in flat
+    dated = next(line for line in lines if "/BC-IOC" in line)
+    assert "Số:" in dated and "Đồng Hới, ngày 05 tháng 4 năm 2026" in dated
+    assert dated.index("Số:") < dated.index("Đồng Hới, ngày")
+    after = lines.index(dated) + 1
+    assert any(line.strip() == "BÁO CÁO" for line in lines[after:after + 6])
+    assert "Tình hình hoạt động của Hệ thống camera giám sát thành phố Đồng Hới" in flat
+    # the period shows its last day, not the midnight after it
+    assert "từ ngày 01/01/2026 đến ngày 31/03/2026" in flat
+    assert "2.160,00" in flat and "744,00" in flat and "25,00 %" in flat
+    assert ("Số biên bản giao ca đã lập: 3; đã xác nhận: 2; xác nhận muộn: 1; chưa xác nhận: 1"
+            in flat)
+    signed = next(line for line in lines if "Nơi nhận:" in line)
+    assert signed.index("Nơi nhận:") < signed.index("GIÁM ĐỐC")
+    assert "Lưu: VT, IOC" in flat
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d", text)
+    assert not re.search(r"\d\.\d{6}", text) and "+07:00" not in text
+
+
+def test_every_table_cell_fits_its_width(demo: Backend) -> None:
+    from fpdf import FPDF
+
+    _seed_quarter(demo)
+    demo.clock.now = vn(5, 9, month=4)
+    report = demo.get("/reports?kind=ad_hoc&start=2026-01-01&end=2026-03-31",
+                      demo.login("ioc.operator")).json()
+    report["clip_requests"]["by_unit"] = [{
+        "unit": "Ban Quản lý dự án đầu tư xây dựng và phát triển quỹ đất thành phố Đồng Hới",
+        "count": 12345, "approved": 1, "rejected": 0, "pending": 0,
+        "mean_seconds_to_approve": 123456.0}]
+    _pdf, cells = render_pdf(report, Letterhead())
+    assert len(cells) > 20
+    measure = FPDF()
+    fonts = Path("/usr/share/fonts/truetype/dejavu")
+    measure.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
+    measure.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
+    wrapped = 0
+    for drawn in cells:
+        measure.set_font("DejaVu", drawn.style, drawn.size)
+        wrapped += len(drawn.lines) > 1
+        for line in drawn.lines:
+            assert measure.get_string_width(line) <= drawn.width - 2 * measure.c_margin, line
+    assert wrapped  # the long names wrapped rather than ran over
+
+
+def test_vietnamese_numbers_and_dates() -> None:
+    assert vn_number(1234567.891, 2) == "1.234.567,89"
+    assert vn_number(0.5, 1) == "0,5" and vn_number(12) == "12"
+    assert place_and_date("Đồng Hới", date(2026, 2, 7)) == "Đồng Hới, ngày 07 tháng 02 năm 2026"
+    assert place_and_date("Đồng Hới", date(2026, 12, 17)) == "Đồng Hới, ngày 17 tháng 12 năm 2026"

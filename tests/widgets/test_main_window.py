@@ -11,10 +11,11 @@ from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.auth import AuthService
+from app.backend import BackendClient
 from app.context import layout_library
 from app.credentials import TokenStore
 from app.i18n import install_translators, remove_translators
@@ -257,3 +258,34 @@ def test_layout_questions_do_not_block_and_delete_only_on_yes(
         window.close()
         window.wall_controller.stop_for_exit()
         remove_translators(qapp, translators)  # type: ignore[arg-type]
+
+
+def test_the_status_bar_says_who_is_on_duty(qtbot: QtBot, qapp: QApplication, tmp_path: Path,
+                                            backend_url: str, ops: Ops,
+                                            messages: MessageBridge,
+                                            video: VideoService) -> None:
+    """Who is on duty now, as the duty service reads it from the server (Art. 8.1)."""
+    from app.duty import DutyService
+
+    window, auth, translators = build_window(qtbot, qapp, tmp_path, backend_url, ops, messages,
+                                             video)
+    try:
+        label = window.findChild(QLabel, "dutyLabel")
+        assert label is not None and not label.isVisible()
+        client = auth.client
+        assert client is not None
+        leader = BackendClient(backend_url)
+        leader.login("ioc.leader", "demo")
+        now = leader.duty_now()
+        leader.assign_duty(now.day, now.shift, [window.session.user.id])
+        leader.close()
+        duty = DutyService(client, ops, messages)
+        duty.on_duty.connect(window.show_on_duty)
+        duty.start()
+        qtbot.waitUntil(lambda: label.isVisible(), timeout=20_000)
+        assert now.name in label.text()
+        assert (window.session.user.full_name or "ioc.operator") in label.text()
+        assert label.text().startswith("Trực: ")
+        duty.stop()
+    finally:
+        remove_translators(qapp, translators)

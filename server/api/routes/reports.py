@@ -52,6 +52,6 @@ def report(
         return Response(service.to_csv(data), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     if format == "pdf":
-        return Response(service.to_pdf(data), media_type="application/pdf",
+        return Response(service.to_pdf(data, service.Letterhead.of(runtime.settings)), media_type="application/pdf",
                         headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
     return data
