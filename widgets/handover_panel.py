@@ -23,6 +23,25 @@ from widgets.list_detail import Action, Column, ListDetailPanel, always, server_
 LATE_COLOUR = "#e06c6c"
 
 
+
+# the states a handover lists (incidents, deadlines, clip and access requests), by their code
+STATE_LABELS: dict[str, object] = {
+    "open": QT_TRANSLATE_NOOP("HandoverPanel", "open"),
+    "acknowledged": QT_TRANSLATE_NOOP("HandoverPanel", "acknowledged"),
+    "due_soon": QT_TRANSLATE_NOOP("HandoverPanel", "due soon"),
+    "overdue": QT_TRANSLATE_NOOP("HandoverPanel", "overdue"),
+    "requested": QT_TRANSLATE_NOOP("HandoverPanel", "requested"),
+    "endorsed": QT_TRANSLATE_NOOP("HandoverPanel", "endorsed"),
+    "approved": QT_TRANSLATE_NOOP("HandoverPanel", "approved"),
+    "extracting": QT_TRANSLATE_NOOP("HandoverPanel", "extracting"),
+}
+
+
+def state_text(code: str) -> str:
+    """A state's name in the user's language; a code this client does not know as it is."""
+    source = STATE_LABELS.get(code)
+    return QCoreApplication.translate("HandoverPanel", str(source)) if source else code
+
 class HandoverPanel(ListDetailPanel[Handover]):
     COLUMNS = (
         QT_TRANSLATE_NOOP("HandoverPanel", "Shift"),
@@ -75,7 +94,8 @@ class HandoverPanel(ListDetailPanel[Handover]):
 
     def detail_html(self, handover: Handover) -> str:
         def section(title: str, items: tuple[HandoverItem, ...]) -> str:
-            rows = "".join(f"<li>#{i.id} {html.escape(i.summary)} ({html.escape(i.state)})</li>"
+            rows = "".join(f"<li>#{i.id} {html.escape(i.summary)} "
+                           f"({html.escape(state_text(i.state))})</li>"
                            for i in items) or f"<li>{html.escape(self.tr('None'))}</li>"
             return f"<p><b>{html.escape(title)}</b></p><ul>{rows}</ul>"
 

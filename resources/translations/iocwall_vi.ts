@@ -3321,92 +3321,132 @@
     <context>
         <name>HandoverPanel</name>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="28" />
+            <location filename="../../widgets/handover_panel.py" line="29" />
+            <source>open</source>
+            <translation>đang mở</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="30" />
+            <source>acknowledged</source>
+            <translation>đã tiếp nhận</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="31" />
+            <source>due soon</source>
+            <translation>sắp đến hạn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="32" />
+            <source>overdue</source>
+            <translation>quá hạn</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="33" />
+            <source>requested</source>
+            <translation>đã yêu cầu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="34" />
+            <source>endorsed</source>
+            <translation>đã đề xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="35" />
+            <source>approved</source>
+            <translation>đã phê duyệt</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="36" />
+            <source>extracting</source>
+            <translation>đang trích xuất</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="47" />
             <source>Shift</source>
             <translation>Ca trực</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="29" />
+            <location filename="../../widgets/handover_panel.py" line="48" />
             <source>Day</source>
             <translation>Ngày</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="30" />
+            <location filename="../../widgets/handover_panel.py" line="49" />
             <source>Written by</source>
             <translation>Người giao ca</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="31" />
+            <location filename="../../widgets/handover_panel.py" line="50" />
             <source>Written (UTC+7)</source>
             <translation>Lập lúc (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="32" />
+            <location filename="../../widgets/handover_panel.py" line="51" />
             <source>Acknowledged by</source>
             <translation>Người nhận ca</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="33" />
+            <location filename="../../widgets/handover_panel.py" line="52" />
             <source>Acknowledged (UTC+7)</source>
             <translation>Nhận ca lúc (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="49" />
+            <location filename="../../widgets/handover_panel.py" line="68" />
             <source>Write handover note…</source>
             <translation>Viết biên bản giao ca…</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="52" />
+            <location filename="../../widgets/handover_panel.py" line="71" />
             <source>Acknowledge handover</source>
             <translation>Xác nhận nhận ca</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="54" />
+            <location filename="../../widgets/handover_panel.py" line="73" />
             <source>Refresh</source>
             <translation>Làm mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="60" />
+            <location filename="../../widgets/handover_panel.py" line="79" />
             <source>Handover note</source>
             <translation>Biên bản giao ca</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="60" />
+            <location filename="../../widgets/handover_panel.py" line="79" />
             <source>Note</source>
             <translation>Nội dung</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="61" />
+            <location filename="../../widgets/handover_panel.py" line="80" />
             <source>What the next shift must know</source>
             <translation>Những việc ca sau cần biết</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="62" />
+            <location filename="../../widgets/handover_panel.py" line="81" />
             <source>Write</source>
             <translation>Lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="63" />
+            <location filename="../../widgets/handover_panel.py" line="82" />
             <source>Open incidents, cases near their deadlines and pending requests are listed by the server.</source>
             <translation>Sự cố đang mở, vụ việc sắp hoặc đã quá hạn và các yêu cầu đang chờ do máy chủ tự liệt kê.</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="86" />
+            <location filename="../../widgets/handover_panel.py" line="106" />
             <source>Open incidents</source>
             <translation>Sự cố đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="87" />
+            <location filename="../../widgets/handover_panel.py" line="107" />
             <source>Cases near or past their deadline</source>
             <translation>Vụ việc sắp đến hạn hoặc quá hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="88" />
+            <location filename="../../widgets/handover_panel.py" line="108" />
             <source>Clip requests waiting</source>
             <translation>Yêu cầu trích xuất đang chờ</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="89" />
+            <location filename="../../widgets/handover_panel.py" line="109" />
             <source>Access requests waiting</source>
             <translation>Đề nghị truy cập đang chờ</translation>
         </message>
