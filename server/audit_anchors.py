@@ -206,8 +206,17 @@ def check_anchors(session: Session, settings: Settings, rows: int) -> ChainVerdi
     holds, the chain reaches every anchored row with the anchored hash, and every anchor in the
     file is in the table. The first failure, in that order, is the verdict."""
     keys = trusted_keys(settings)
-    in_table = stored_anchors(session)
+    # the file first, then the table in a read that starts after it: an anchor's row is
+    # committed before its line is written, so every line read has its row in that read (the
+    # caller's session may hold an older snapshot, from before an anchor made meanwhile)
     in_file = list(file_anchors(anchors_file(settings)))
+    with Session(session.get_bind()) as fresh:
+        return _check(fresh, keys, in_file, rows)
+
+
+def _check(session: Session, keys: list[RingKey],
+           in_file: list[tuple[int, SignedAnchor | None]], rows: int) -> ChainVerdict:
+    in_table = stored_anchors(session)
     for number, maybe in in_file:
         if maybe is None:
             return _broken(rows, rows + 1, f"anchor signature does not hold: line {number} of "

@@ -216,3 +216,23 @@ def test_an_anchor_of_a_rotated_key_verifies_and_openssl_checks_the_export(
     assert done.returncode != 0
     exported = demo.audit_rows("audit_anchors_export")
     assert exported[-1]["detail"] == {"anchors": 2, "purpose": "Thanh tra Sở TT&TT"}
+
+
+def test_an_anchor_made_while_the_chain_is_checked_is_no_false_alarm(
+        demo: Backend, monkeypatch: Any) -> None:
+    """Anchoring goes on while a check runs: an anchor made just as the checker reads the file
+    (its row committed, its line written) must not look deleted from the database."""
+    from server import audit_anchors
+
+    _activity(demo)
+    _anchoring(demo).anchor()
+    _activity(demo)
+    reading = audit_anchors.file_anchors
+
+    def anchored_meanwhile(path: Path) -> Any:
+        _anchoring(demo).anchor()
+        return reading(path)
+
+    monkeypatch.setattr(audit_anchors, "file_anchors", anchored_meanwhile)
+    verdict = _verdict(demo)
+    assert verdict["ok"] is True, verdict
