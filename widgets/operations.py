@@ -11,7 +11,8 @@ The shell calls it once after login with the session's services (``app.context``
   resolve, snapshots; the open count on its title; each new incident told.
 - Any user: "Report a fault…" from a tile's context menu (:meth:`Operations.report_fault`, also
   for the other screens' walls) or the Operations menu (the selected tile), with the tile's
-  picture.
+  picture; "Report a system fault…" (Operations menu) for a fault of the server, software,
+  storage or network (:meth:`Operations.report_system_fault`).
 - "Publications" dock (the operating unit, Art. 14): proposals to publish violation media,
   their review, a leader's approval, withdrawal.
 - "Handover" dock (the operating unit, Art. 8.1, 15.1): the shift handover notes, "Write
@@ -51,7 +52,9 @@ from widgets.handover_panel import HandoverPanel
 from widgets.incidents_panel import (
     FaultReportDialog,
     IncidentsPanel,
+    SystemFaultDialog,
     ask_fault_report,
+    ask_system_fault,
     grab_picture,
 )
 from widgets.panels import EvidencePanels
@@ -120,6 +123,12 @@ class Operations:
             dialog.kind_combo.setCurrentIndex(
                 dialog.kind_combo.findData(IncidentKind.OFFLINE.value))
         return dialog
+
+    def report_system_fault(self) -> SystemFaultDialog | None:
+        window = self.window
+        if window is None:
+            return None
+        return ask_system_fault(window, self.incidents)
 
     def wire_wall_windows(self) -> None:
         """The other screens' walls: their tiles' "Report a fault…" too."""
@@ -312,6 +321,12 @@ def install_operations(window: QMainWindow, *, capabilities: Capabilities,
         QCoreApplication.translate("Operations", "Report a fault on the selected tile…"))
     fault.triggered.connect(lambda: result.report_fault())
     result.actions["report_fault"] = fault
+    # a fault of the system around the cameras (server, software, storage, network): any user
+    # reports it to the duty desk (Art. 8, 10), not only the desk itself
+    system_fault = menu.addAction(
+        QCoreApplication.translate("Operations", "Report a system fault…"))
+    system_fault.triggered.connect(result.report_system_fault)
+    result.actions["report_system_fault"] = system_fault
 
     if wall_windows is not None:
         wall_windows.windows_changed.connect(result.wire_wall_windows)

@@ -4196,85 +4196,90 @@
     <context>
         <name>Operations</name>
         <message>
-            <location filename="../../widgets/operations.py" line="112" />
+            <location filename="../../widgets/operations.py" line="115" />
             <source>Choose a tile that shows a camera.</source>
             <translation>Hãy chọn một ô đang hiển thị camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="147" />
+            <location filename="../../widgets/operations.py" line="156" />
             <source>Select a bookmark first.</source>
             <translation>Hãy chọn một đánh dấu trước.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="157" />
+            <location filename="../../widgets/operations.py" line="166" />
             <source>Select a clip request first.</source>
             <translation>Hãy chọn một yêu cầu trích xuất trước.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="215" />
+            <location filename="../../widgets/operations.py" line="224" />
             <source>&amp;Operations</source>
             <translation>&amp;Vận hành</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="221" />
-            <location filename="../../widgets/operations.py" line="227" />
-            <location filename="../../widgets/operations.py" line="232" />
+            <location filename="../../widgets/operations.py" line="230" />
+            <location filename="../../widgets/operations.py" line="236" />
+            <location filename="../../widgets/operations.py" line="241" />
             <source>Cases</source>
             <translation>Vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="233" />
+            <location filename="../../widgets/operations.py" line="242" />
             <source>%1 (%2 overdue)</source>
             <translation>%1 (%2 quá hạn)</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="242" />
-            <location filename="../../widgets/operations.py" line="250" />
-            <location filename="../../widgets/operations.py" line="255" />
+            <location filename="../../widgets/operations.py" line="251" />
+            <location filename="../../widgets/operations.py" line="259" />
+            <location filename="../../widgets/operations.py" line="264" />
             <source>Incidents</source>
             <translation>Sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="256" />
+            <location filename="../../widgets/operations.py" line="265" />
             <source>%1 (%2 open)</source>
             <translation>%1 (%2 đang mở)</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="265" />
-            <location filename="../../widgets/operations.py" line="273" />
+            <location filename="../../widgets/operations.py" line="274" />
+            <location filename="../../widgets/operations.py" line="282" />
             <source>Publications</source>
             <translation>Công bố</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="279" />
-            <location filename="../../widgets/operations.py" line="285" />
+            <location filename="../../widgets/operations.py" line="288" />
+            <location filename="../../widgets/operations.py" line="294" />
             <source>Handover</source>
             <translation>Giao ca</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="294" />
+            <location filename="../../widgets/operations.py" line="303" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="299" />
+            <location filename="../../widgets/operations.py" line="308" />
             <source>Open case from the selected bookmark…</source>
             <translation>Mở vụ việc từ đánh dấu đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="302" />
+            <location filename="../../widgets/operations.py" line="311" />
             <source>Open case from the selected clip request…</source>
             <translation>Mở vụ việc từ yêu cầu trích xuất đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="308" />
+            <location filename="../../widgets/operations.py" line="317" />
             <source>Public cameras…</source>
             <translation>Camera công khai…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="312" />
+            <location filename="../../widgets/operations.py" line="321" />
             <source>Report a fault on the selected tile…</source>
             <translation>Báo lỗi camera ở ô đang chọn…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="327" />
+            <source>Report a system fault…</source>
+            <translation>Báo sự cố hệ thống…</translation>
         </message>
     </context>
     <context>

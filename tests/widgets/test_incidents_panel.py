@@ -348,3 +348,33 @@ def test_a_camera_fault_offers_a_camera_s_kinds_and_a_system_fault_its_category_
     assert [system.kind_combo.itemData(i) for i in range(system.kind_combo.count())] == [
         "disk_full", "storage_failure", "recorder_stopped", "other"]
     assert system.category_combo.findData("camera") == -1
+
+
+def test_any_user_reports_a_fault_of_the_system_from_the_operations_menu(
+        qapp: QApplication, qtbot: QtBot, tmp_path: Path, backend_url: str, ops: Ops,
+        messages: MessageBridge) -> None:
+    """A ward police officer (not the duty desk) reports a network fault; the desk lists it
+    with its category and the officer as reporter."""
+    running, app, video, auth = _client(qtbot, tmp_path, backend_url, "ward.dongphu.police",
+                                        ops, messages)
+    desk = BackendClient(backend_url)
+    desk.login("ioc.operator", "demo")
+    try:
+        operations = running.operations
+        assert operations is not None and operations.incidents_dock is None
+        operations.actions["report_system_fault"].trigger()
+        dialog = next(d for d in running.window.findChildren(SystemFaultDialog)  # type: ignore
+                      if d.isVisible())
+        dialog.category_combo.setCurrentIndex(dialog.category_combo.findData("network"))
+        dialog.subject_edit.setText("Đường truyền phường Đồng Phú")
+        dialog.note_edit.setPlainText("Mất kết nối từ 14:00")
+        with qtbot.waitSignal(operations.incidents.reported, timeout=20_000) as reported:
+            dialog.buttons.accepted.emit()
+        incident = reported.args[0]
+        assert (incident.category, incident.camera_id) == ("network", None)
+        assert incident.subject == "Đường truyền phường Đồng Phú"
+        listed = {i.id: i for i in desk.incidents()}
+        assert listed[incident.id].reports[0].user.username == "ward.dongphu.police"
+    finally:
+        desk.close()
+        _close(qtbot, running, app, video, auth)
