@@ -118,28 +118,36 @@ class MaskCanvas(QWidget):
         painter = QPainter(self)
         frame = self.frame()
         painter.fillRect(self.rect(), QColor("#1b1f24"))
-        painter.fillRect(frame, QColor("#55606b"))
-        painter.setPen(QPen(QColor("#8a96a3"), 1, Qt.PenStyle.DotLine))
-        for step in range(1, 4):  # quarter lines, to place regions by eye
-            x = frame.left() + frame.width() * step / 4
-            y = frame.top() + frame.height() * step / 4
-            painter.drawLine(QPointF(x, frame.top()), QPointF(x, frame.bottom()))
-            painter.drawLine(QPointF(frame.left(), y), QPointF(frame.right(), y))
+        self.paint_picture(painter, frame)
 
         def shown(x: float, y: float, width: float, height: float) -> QRectF:
             return QRectF(frame.left() + x * frame.width(), frame.top() + y * frame.height(),
                           width * frame.width(), height * frame.height())
 
-        painter.setPen(QPen(QColor("#ff6b5a"), 1))
-        for x, y, width, height in self.masks:
-            painter.fillRect(shown(x, y, width, height), QColor("black"))
-            painter.drawRect(shown(x, y, width, height))
+        for number, (x, y, width, height) in enumerate(self.masks, start=1):
+            self.paint_region(painter, shown(x, y, width, height), number)
         if self._start is not None and self._current is not None:
             a, b = self._start, self._current
             painter.setPen(QPen(QColor("#ffd166"), 2, Qt.PenStyle.DashLine))
             painter.drawRect(shown(min(a.x(), b.x()), min(a.y(), b.y()),
                                    abs(a.x() - b.x()), abs(a.y() - b.y())))
         painter.end()
+
+    def paint_picture(self, painter: QPainter, frame: QRectF) -> None:
+        """Under the regions: a plain frame with quarter lines, to place regions by eye."""
+        painter.fillRect(frame, QColor("#55606b"))
+        painter.setPen(QPen(QColor("#8a96a3"), 1, Qt.PenStyle.DotLine))
+        for step in range(1, 4):
+            x = frame.left() + frame.width() * step / 4
+            y = frame.top() + frame.height() * step / 4
+            painter.drawLine(QPointF(x, frame.top()), QPointF(x, frame.bottom()))
+            painter.drawLine(QPointF(frame.left(), y), QPointF(frame.right(), y))
+
+    def paint_region(self, painter: QPainter, area: QRectF, _number: int) -> None:
+        """A region as the gateway will show it: black."""
+        painter.setPen(QPen(QColor("#ff6b5a"), 1))
+        painter.fillRect(area, QColor("black"))
+        painter.drawRect(area)
 
 
 class PrivacyMaskDialog(QDialog):

@@ -11,7 +11,7 @@ server does, and the blurred clip is reviewed before a leader can approve it.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -56,31 +56,18 @@ class FrameCanvas(MaskCanvas):
         self.update()
         return True
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
-        painter = QPainter(self)
-        frame = self.frame()
-        painter.fillRect(self.rect(), QColor("#1b1f24"))
+    def paint_picture(self, painter: QPainter, frame: QRectF) -> None:
         if self.picture is not None:
             painter.drawPixmap(frame, self.picture, QRectF(self.picture.rect()))
         else:
-            painter.fillRect(frame, QColor("#55606b"))
+            super().paint_picture(painter, frame)
 
-        def shown(x: float, y: float, width: float, height: float) -> QRectF:
-            return QRectF(frame.left() + x * frame.width(), frame.top() + y * frame.height(),
-                          width * frame.width(), height * frame.height())
-
-        for number, (x, y, width, height) in enumerate(self.masks, start=1):
-            area = shown(x, y, width, height)
-            painter.fillRect(area, QColor(255, 107, 90, 110))
-            painter.setPen(QPen(QColor("#ff6b5a"), 2))
-            painter.drawRect(area)
-            painter.drawText(area.topLeft() + QPointF(4, 14), str(number))
-        if self._start is not None and self._current is not None:
-            a, b = self._start, self._current
-            painter.setPen(QPen(QColor("#ffd166"), 2, Qt.PenStyle.DashLine))
-            painter.drawRect(shown(min(a.x(), b.x()), min(a.y(), b.y()),
-                                   abs(a.x() - b.x()), abs(a.y() - b.y())))
-        painter.end()
+    def paint_region(self, painter: QPainter, area: QRectF, number: int) -> None:
+        """Shaded, numbered: the n-th box of each moment is the same object."""
+        painter.fillRect(area, QColor(255, 107, 90, 110))
+        painter.setPen(QPen(QColor("#ff6b5a"), 2))
+        painter.drawRect(area)
+        painter.drawText(area.topLeft() + QPointF(4, 14), str(number))
 
 
 class ProposeDialog(QDialog):
