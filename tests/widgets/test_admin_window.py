@@ -489,14 +489,18 @@ def test_the_public_data_catalogue_is_kept_in_its_tab(
     offered = {tab.kind_list.item(i).data(Qt.ItemDataRole.UserRole)
                for i in range(tab.kind_list.count())}
     assert offered == {"red_light", "lane", "stopping_parking", "other_traffic"}
-    rows = {tab.camera_list.item(i).data(Qt.ItemDataRole.UserRole): tab.camera_list.item(i)
-            for i in range(tab.camera_list.count())}
-    qtbot.waitUntil(lambda: {k for k, item in rows.items()
-                             if item.checkState() == Qt.CheckState.Checked}
-                    == set(before.camera_ids), timeout=20_000)
+
+    def items() -> dict[int, Any]:
+        """The rows as shown now (the list is filled again when the catalogue arrives)."""
+        return {tab.camera_list.item(i).data(Qt.ItemDataRole.UserRole): tab.camera_list.item(i)
+                for i in range(tab.camera_list.count())}
+
+    qtbot.waitUntil(lambda: tab.camera_list.count() == len(traffic) and {
+        k for k, item in items().items() if item.checkState() == Qt.CheckState.Checked}
+        == set(before.camera_ids), timeout=20_000)
     try:
         unlisted = next(c.id for c in traffic if c.id not in before.camera_ids)
-        rows[unlisted].setCheckState(Qt.CheckState.Checked)
+        items()[unlisted].setCheckState(Qt.CheckState.Checked)
         for i in range(tab.kind_list.count()):
             if tab.kind_list.item(i).data(Qt.ItemDataRole.UserRole) == "lane":
                 tab.kind_list.item(i).setCheckState(Qt.CheckState.Unchecked)
