@@ -396,10 +396,14 @@ class GatewaySupervisor:
                         self._settings.gateway_name, process.pid, process.proc.returncode,
                         delay)
             if self._on_restart is not None:
-                self._on_restart(f"gateway {self._settings.gateway_name}",
-                                 f"Cổng truyền hình {self._settings.gateway_name} (pid "
-                                 f"{process.pid}) dừng với mã {process.proc.returncode}; "
-                                 "đang khởi động lại")
+                # told on its own thread: filing the incident must not hold the viewers' gateway
+                # back (its database write may wait on a busy database)
+                threading.Thread(
+                    target=self._on_restart, name="gateway-restart-notice", daemon=True,
+                    args=(f"gateway {self._settings.gateway_name}",
+                          f"Cổng truyền hình {self._settings.gateway_name} (pid "
+                          f"{process.pid}) dừng với mã {process.proc.returncode}; "
+                          "đang khởi động lại")).start()
             self._stopping.wait(delay)
             delay = min(delay * 2, MAX_BACKOFF_S)
 
