@@ -26,6 +26,7 @@ import json
 import logging
 import queue
 import secrets
+import signal
 import threading
 import time
 import urllib.error
@@ -390,7 +391,10 @@ class GatewaySupervisor:
             if self._stopping.is_set():
                 break
             self.restarts += 1
-            if time.monotonic() - started > STABLE_AFTER_S:
+            planned = process.proc.returncode in (0, -signal.SIGTERM)
+            if planned or time.monotonic() - started > STABLE_AFTER_S:
+                # a stop asked for (an upgrade, the service manager) is no crash loop: the
+                # viewers' tiles wait on it, so it comes back after the shortest pause
                 delay = FIRST_BACKOFF_S
             log.warning("gateway %s (pid %d) died with code %s; restarting in %.1f s",
                         self._settings.gateway_name, process.pid, process.proc.returncode,
