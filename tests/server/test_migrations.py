@@ -206,6 +206,17 @@ def test_migrations_after_the_first_site_release_only_expand() -> None:
             "migration now and a contract one (PHASE = \"contract\") in a later release")
 
 
+def _one_ward_unit_and_operator(conn: Any) -> None:
+    """What an older schema's rows need beneath them: a ward, the IOC unit, an operator."""
+    from sqlalchemy import text
+
+    conn.execute(text("INSERT INTO wards (id, name) VALUES (1, 'Đồng Phú')"))
+    conn.execute(text("INSERT INTO units (id, name, kind) VALUES (1, 'IOC', 'operating_unit')"))
+    conn.execute(text("INSERT INTO users (id, username, full_name, unit_id, role, "
+                      "password_hash, is_active) VALUES (1, 'op', 'A', 1, 'operator', 'x', "
+                      "true)"))
+
+
 def test_camera_incidents_from_before_system_incidents_are_kept(
         new_database: Callable[..., str], tmp_path: Path) -> None:
     """0015 keeps the camera incidents and their reports (the open one keeps its camera
@@ -218,12 +229,7 @@ def test_camera_incidents_from_before_system_incidents_are_kept(
     try:
         _alembic(engine, url, command.upgrade, "0013")
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO wards (id, name) VALUES (1, 'Đồng Phú')"))
-            conn.execute(text("INSERT INTO units (id, name, kind) VALUES (1, 'IOC', "
-                              "'operating_unit')"))
-            conn.execute(text("INSERT INTO users (id, username, full_name, unit_id, role, "
-                              "password_hash, is_active) VALUES (1, 'op', 'A', 1, 'operator', "
-                              "'x', true)"))
+            _one_ward_unit_and_operator(conn)
             for camera in (1, 2):
                 conn.execute(text(
                     "INSERT INTO cameras (id, name, ward_id, system, owner, location, main_url, "
@@ -288,12 +294,7 @@ def test_publication_upgrade_keeps_the_lawful_and_takes_down_the_unreviewed(
     try:
         _alembic(engine, url, command.upgrade, "0017")
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO wards (id, name) VALUES (1, 'Đồng Phú')"))
-            conn.execute(text("INSERT INTO units (id, name, kind) VALUES (1, 'IOC', "
-                              "'operating_unit')"))
-            conn.execute(text("INSERT INTO users (id, username, full_name, unit_id, role, "
-                              "password_hash, is_active) VALUES (1, 'op', 'A', 1, 'operator', "
-                              "'x', true)"))
+            _one_ward_unit_and_operator(conn)
             for camera, system in ((1, "traffic"), (2, "public"), (3, "traffic")):
                 conn.execute(text(
                     "INSERT INTO cameras (id, name, ward_id, system, owner, location, main_url, "
