@@ -110,6 +110,9 @@ class ProposeDialog(QDialog):
                     range_text(request)), request.id)
         form.addRow(self.tr("Clip"), self.clip_combo)
         self.time_slider = QSlider(Qt.Orientation.Horizontal)
+        # a picture is asked of the server per moment: once the handle is let go, not per pixel
+        # of a drag
+        self.time_slider.setTracking(False)
         self.time_label = QLabel()
         row = QHBoxLayout()
         row.addWidget(self.time_slider, 1)
