@@ -369,8 +369,8 @@ class VideoTile(QWidget):
         self._refresh_overlay()
         counting = status.state in (StreamState.STALLED, StreamState.OFFLINE) or (
             status.state is StreamState.CONNECTING and status.reason == OfflineReason.KEYFRAME)
-        if counting and not self._ticker.isActive():
-            self._ticker.start()
+        if counting:
+            self._ticker.start()  # (re)started: the ticks fall a whole second after this status
         elif not counting:
             self._ticker.stop()
 

@@ -6,6 +6,7 @@ reporter's measurements reach the server's availability report."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -149,8 +150,16 @@ def test_camera_states_fold_tiles_into_cameras() -> None:
     assert states.cameras() == {8}
 
 
+def _refused_url() -> str:
+    """An RTSP address on loopback where nothing listens: a camera that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"rtsp://127.0.0.1:{port}/down"
+
+
 def _play(video: VideoService, qtbot: QtBot, camera: dict[str, Any], window: int) -> None:
-    video.play("wall/0", camera.sub_stream_url, window, camera.name)
+    video.play("wall/0", _refused_url(), window, camera.name)
     qtbot.waitUntil(lambda: video.status("wall/0").state is StreamState.OFFLINE, timeout=20_000)
 
 
@@ -230,7 +239,7 @@ def test_health_reports_reach_the_availability_report(
     reporter.sent.connect(sent.append)
     try:
         reporter.start()
-        video.play("wall/0", camera.sub_stream_url, int(surface.winId()), camera.name)
+        video.play("wall/0", _refused_url(), int(surface.winId()), camera.name)
         qtbot.waitUntil(lambda: video.status("wall/0").state is StreamState.OFFLINE,
                         timeout=20_000)
         qtbot.waitUntil(lambda: reporter.states.camera(camera.id) is Availability.DOWN,
