@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.bookmarks import Bookmark, BookmarkFilter, vn_time
 from app.clips import ClipRequest
@@ -55,9 +55,6 @@ POLL_INTERVAL_MS = 30_000
 # more new overdue cases than this in one poll → one summary message instead of one each
 NOTIFY_EACH_UP_TO = 5
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CaseService", text)
 
 
 class CaseBackend(Protocol):
@@ -203,7 +200,7 @@ class CaseService(QObject):
         self._announced: dict[int, frozenset[str]] = {}  # case id → overdue rules told
         self.list: PolledList[Case, CaseFilter, _Lists] = PolledList(
             ops, self._fetch, CaseFilter(), items_of=lambda lists: lists[1],
-            on_answer=self._on_lists, interval_ms=poll_interval_ms, label=_tr("Cases"),
+            on_answer=self._on_lists, interval_ms=poll_interval_ms, label=self.tr("Cases"),
             logger=log, parent=self)
         self.list.items_changed.connect(self.cases_changed)
 
@@ -253,18 +250,18 @@ class CaseService(QObject):
         fresh = [c for c in overdue if self._announced.get(c.id) != c.overdue_rules]
         self._announced = {c.id: c.overdue_rules for c in overdue}
         if len(fresh) > NOTIFY_EACH_UP_TO:
-            self._messages.warning(arg(_tr("%1 violation cases are overdue"), len(fresh)))
+            self._messages.warning(arg(self.tr("%1 violation cases are overdue"), len(fresh)))
             return
         for case in fresh:
             due = min((d.due_at for d in case.deadlines if d.status == DeadlineStatus.OVERDUE),
                       default=None)
             self._messages.warning(
-                arg(_tr("Violation case #%1 (%2) is overdue: due %3 (UTC+7)"), case.id,
+                arg(self.tr("Violation case #%1 (%2) is overdue: due %3 (UTC+7)"), case.id,
                     case.camera_name, due_text(due)))
 
     def case(self, case_id: int) -> Op[Case]:
         """One case, fresh (``case_changed`` on success)."""
-        return (self._ops.run(functools.partial(self._get, case_id), label=_tr("Case"),
+        return (self._ops.run(functools.partial(self._get, case_id), label=self.tr("Case"),
                               owner=self)
                 .success(self._on_read).failure(self._on_action_failed))
 
@@ -283,25 +280,25 @@ class CaseService(QObject):
         return self._act(functools.partial(
             self._backend.open_case, kind, bookmark_id=bookmark_id,
             clip_request_id=clip_request_id, detected_at=detected_at, note=note),
-            _tr("Open case"))
+            self.tr("Open case"))
 
     def add_clip(self, case_id: int, clip_request_id: int) -> Op[Case]:
         return self._act(functools.partial(self._backend.add_case_clip, case_id,
-                                           clip_request_id), _tr("Add evidence"))
+                                           clip_request_id), self.tr("Add evidence"))
 
     def act(self, case_id: int, action: str, step: StepInput | None = None) -> Op[Case]:
         return self._act(functools.partial(self._backend.case_step, case_id, CaseAction(action),
-                                           step or StepInput()), _tr("Case step"))
+                                           step or StepInput()), self.tr("Case step"))
 
     def edit(self, case_id: int, edit: CaseEditInput) -> Op[Case]:
         """A new version of the case's record; a reclassification after sending waits for a
         police leader before the deadlines move (the server decides)."""
         return self._act(functools.partial(self._backend.edit_case, case_id, edit),
-                         _tr("Edit case"))
+                         self.tr("Edit case"))
 
     def approve_version(self, case_id: int, number: int, reason: str) -> Op[Case]:
         return self._act(functools.partial(self._backend.approve_case_version, case_id, number,
-                                           reason), _tr("Approve reclassification"))
+                                           reason), self.tr("Approve reclassification"))
 
     def _act(self, work: Callable[[], Case], label: str) -> Op[Case]:
         return (self._ops.run(work, label=label, owner=self)
@@ -315,7 +312,7 @@ class CaseService(QObject):
 
     def _on_action_failed(self, error: BaseException) -> None:
         self.action_failed.emit(report_action_failure(self._messages, log,
-                                                      _tr("Violation case: %1"), error))
+                                                      self.tr("Violation case: %1"), error))
 
     # -- the evidence package ------------------------------------------------------------------
     def download_package(self, case_id: int, destination: Path, purpose: str) -> Op[str]:
@@ -325,13 +322,13 @@ class CaseService(QObject):
         destination = Path(destination)
         return (self._ops.run(functools.partial(self._backend.download_case_package, case_id,
                                                 destination, purpose=purpose),
-                              label=_tr("Evidence package"), owner=self)
+                              label=self.tr("Evidence package"), owner=self)
                 .success(lambda sha256: self._on_package(case_id, destination, sha256))
                 .failure(self._on_action_failed))
 
     def _on_package(self, case_id: int, destination: Path, sha256: str) -> None:
         log.info("case %d evidence package saved to %s", case_id, destination)
-        self._messages.info(arg(_tr("Evidence package of case #%1 saved to %2 (SHA-256 %3)"),
+        self._messages.info(arg(self.tr("Evidence package of case #%1 saved to %2 (SHA-256 %3)"),
                                 case_id, str(destination), sha256))
         self.package_saved.emit(case_id, str(destination), sha256)
 
@@ -339,7 +336,7 @@ class CaseService(QObject):
     def load_sources(self) -> Op[Any]:
         """The bookmarks and clip requests the user may open a case from or add as evidence
         (``sources_loaded``)."""
-        return (self._ops.run(self._fetch_sources, label=_tr("Bookmarks and clips"),
+        return (self._ops.run(self._fetch_sources, label=self.tr("Bookmarks and clips"),
                               owner=self)
                 .success(lambda pair: self.sources_loaded.emit(*pair))
                 .failure(self._on_action_failed))

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 
 from app.bookmarks import vn_text
 from app.errors import BackendError
@@ -84,9 +84,6 @@ class IncidentBackend(Protocol):
                           limit: int = ...) -> tuple[bytes, str]: ...
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("IncidentService", text)
-
 
 def parse_incident(data: Any) -> Incident:
     try:
@@ -129,7 +126,7 @@ class IncidentService(QObject):
         self._seen_open: set[int] | None = None
         self.list: PolledList[Incident, str | None, _Lists] = PolledList(
             ops, self._fetch, None, items_of=lambda lists: lists[1], on_answer=self._on_lists,
-            interval_ms=poll_interval_ms, label=_tr("Incidents"), logger=log, parent=self)
+            interval_ms=poll_interval_ms, label=self.tr("Incidents"), logger=log, parent=self)
         self.list.items_changed.connect(self.incidents_changed)
 
     # -- list ----------------------------------------------------------------------------------
@@ -172,7 +169,7 @@ class IncidentService(QObject):
             for incident in opened:
                 if incident.id not in self._seen_open:
                     self._messages.warning(
-                        arg(_tr("New incident #%1: %2 — %3"), incident.id, incident.subject,
+                        arg(self.tr("New incident #%1: %2 — %3"), incident.id, incident.subject,
                             kind_text(incident.kind)))
         self._seen_open = ids
         self.open_count_changed.emit(len(opened))
@@ -184,7 +181,7 @@ class IncidentService(QObject):
         kind = IncidentKind(kind).value
         return (self._ops.run(functools.partial(self.report_blocking, camera_id, kind, note,
                                                 snapshot, automatic),
-                              label=_tr("Fault report"), owner=self)
+                              label=self.tr("Fault report"), owner=self)
                 .success(self._on_reported).failure(self._on_action_failed))
 
     def report_blocking(self, camera_id: int, kind: str, note: str = "",
@@ -211,7 +208,7 @@ class IncidentService(QObject):
         kind = IncidentKind(kind).value
         return (self._ops.run(functools.partial(self.report_fault_blocking, category, subject,
                                                 kind, note),
-                              label=_tr("Fault report"), owner=self)
+                              label=self.tr("Fault report"), owner=self)
                 .success(self._on_reported).failure(self._on_action_failed))
 
     def report_fault_blocking(self, category: str, subject: str, kind: str,
@@ -224,10 +221,10 @@ class IncidentService(QObject):
         log.info("incident %d (%s): %s", incident.id, incident.subject,
                  "opened" if opened else "joined")
         if opened:
-            self._messages.info(arg(_tr("Fault reported: incident #%1 (%2) opened"), incident.id,
+            self._messages.info(arg(self.tr("Fault reported: incident #%1 (%2) opened"), incident.id,
                                     incident.subject))
         else:
-            self._messages.info(arg(_tr("Fault reported: added to open incident #%1 (%2)"),
+            self._messages.info(arg(self.tr("Fault reported: added to open incident #%1 (%2)"),
                                     incident.id, incident.subject))
         self.reported.emit(incident, opened)
         self.incident_changed.emit(incident)
@@ -236,11 +233,11 @@ class IncidentService(QObject):
     # -- the duty desk --------------------------------------------------------------------------
     def acknowledge(self, incident_id: int) -> Op[Incident]:
         return self._step(functools.partial(self._backend.acknowledge_incident, incident_id),
-                          _tr("Acknowledge incident"))
+                          self.tr("Acknowledge incident"))
 
     def resolve(self, incident_id: int, resolution: str) -> Op[Incident]:
         return self._step(functools.partial(self._backend.resolve_incident, incident_id,
-                                            resolution), _tr("Resolve incident"))
+                                            resolution), self.tr("Resolve incident"))
 
     def _step(self, work: Callable[[], Incident], label: str) -> Op[Incident]:
         return (self._ops.run(work, label=label, owner=self)
@@ -254,35 +251,36 @@ class IncidentService(QObject):
     def load_snapshot(self, incident_id: int, report_id: int) -> Op[tuple[bytes, str]]:
         return (self._ops.run(functools.partial(self._backend.incident_snapshot, incident_id,
                                                 report_id, limit=MAX_SNAPSHOT_BYTES + 1024),
-                              label=_tr("Snapshot"), owner=self)
+                              label=self.tr("Snapshot"), owner=self)
                 .success(lambda pair: self.snapshot_loaded.emit(incident_id, report_id,
                                                                 pair[0], pair[1]))
                 .failure(self._on_action_failed))
 
     def _on_action_failed(self, error: BaseException) -> None:
-        self.action_failed.emit(report_action_failure(self._messages, log, _tr("Incident: %1"),
+        self.action_failed.emit(report_action_failure(self._messages, log, self.tr("Incident: %1"),
                                                       error))
 
 
 def kind_text(kind: str) -> str:
-    texts: dict[str, str] = {
-        IncidentKind.OFFLINE: _tr("offline"),
-        IncidentKind.OBSTRUCTED: _tr("obstructed"),
-        IncidentKind.TOO_DARK: _tr("too dark"),
-        IncidentKind.PTZ_BROKEN: _tr("PTZ broken"),
-        IncidentKind.CLOCK_DRIFT: _tr("clock off"),
-        IncidentKind.GATEWAY_DOWN: _tr("gateway down"),
-        IncidentKind.STREAM_LOST: _tr("stream lost"),
-        IncidentKind.RECORDER_STOPPED: _tr("recording stopped"),
-        IncidentKind.DISK_FULL: _tr("disk full"),
-        IncidentKind.STORAGE_FAILURE: _tr("storage failure"),
-        IncidentKind.DATABASE_UNREACHABLE: _tr("database unreachable"),
-        IncidentKind.PROCESS_RESTARTED: _tr("process restarted"),
-        IncidentKind.SOFTWARE_ERROR: _tr("software error"),
-        IncidentKind.NETWORK_DOWN: _tr("network down"),
-        IncidentKind.OTHER: _tr("other"),
+    texts: dict[str, object] = {
+        IncidentKind.OFFLINE: QT_TRANSLATE_NOOP("IncidentService", "offline"),
+        IncidentKind.OBSTRUCTED: QT_TRANSLATE_NOOP("IncidentService", "obstructed"),
+        IncidentKind.TOO_DARK: QT_TRANSLATE_NOOP("IncidentService", "too dark"),
+        IncidentKind.PTZ_BROKEN: QT_TRANSLATE_NOOP("IncidentService", "PTZ broken"),
+        IncidentKind.CLOCK_DRIFT: QT_TRANSLATE_NOOP("IncidentService", "clock off"),
+        IncidentKind.GATEWAY_DOWN: QT_TRANSLATE_NOOP("IncidentService", "gateway down"),
+        IncidentKind.STREAM_LOST: QT_TRANSLATE_NOOP("IncidentService", "stream lost"),
+        IncidentKind.RECORDER_STOPPED: QT_TRANSLATE_NOOP("IncidentService", "recording stopped"),
+        IncidentKind.DISK_FULL: QT_TRANSLATE_NOOP("IncidentService", "disk full"),
+        IncidentKind.STORAGE_FAILURE: QT_TRANSLATE_NOOP("IncidentService", "storage failure"),
+        IncidentKind.DATABASE_UNREACHABLE: QT_TRANSLATE_NOOP("IncidentService", "database unreachable"),
+        IncidentKind.PROCESS_RESTARTED: QT_TRANSLATE_NOOP("IncidentService", "process restarted"),
+        IncidentKind.SOFTWARE_ERROR: QT_TRANSLATE_NOOP("IncidentService", "software error"),
+        IncidentKind.NETWORK_DOWN: QT_TRANSLATE_NOOP("IncidentService", "network down"),
+        IncidentKind.OTHER: QT_TRANSLATE_NOOP("IncidentService", "other"),
     }
-    return texts.get(kind, kind)
+    text = texts.get(kind)
+    return kind if text is None else QCoreApplication.translate("IncidentService", str(text))
 
 
 class OfflineWatcher(CameraWatch):

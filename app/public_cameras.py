@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.errors import BackendError
 from app.i18n import arg
@@ -29,9 +29,6 @@ from common.records import PublicCatalogue
 
 log = logging.getLogger("iocwall.public")
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PublicCameraService", text)
 
 
 @dataclass(frozen=True)
@@ -76,7 +73,7 @@ class PublicCameraService(QObject):
         self._messages = messages
 
     def load(self) -> Op[list[PublicCameraRow]]:
-        return (self._ops.run(self._fetch, label=_tr("Cameras"), owner=self)
+        return (self._ops.run(self._fetch, label=self.tr("Cameras"), owner=self)
                 .success(self.cameras_loaded.emit)
                 .failure(functools.partial(self._on_failed, 0)))
 
@@ -91,7 +88,7 @@ class PublicCameraService(QObject):
         def work() -> PublicCameraRow:
             return self._backend.set_camera_public(camera_id, public)
 
-        return (self._ops.run(work, label=_tr("Public camera"), owner=self)
+        return (self._ops.run(work, label=self.tr("Public camera"), owner=self)
                 .success(self._on_changed)
                 .failure(functools.partial(self._on_failed, int(camera_id))))
 
@@ -104,5 +101,5 @@ class PublicCameraService(QObject):
             f"{type(error).__name__}: {error}"
         if not isinstance(error, BackendError):
             log.error("public camera change failed", exc_info=error)
-        self._messages.error(arg(_tr("Public cameras: %1"), text))
+        self._messages.error(arg(self.tr("Public cameras: %1"), text))
         self.failed.emit(camera_id, text)

@@ -24,7 +24,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.messages import MessageBridge
 from app.ops import Op, Ops
@@ -38,9 +38,6 @@ STEPS = ("review", "approve", "reject", "withdraw")
 
 Box = tuple[float, float, float, float]
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PublicationService", text)
 
 
 def tracks_from_keyframes(keyframes: Mapping[float, Sequence[Box]]) -> list[list[dict[str, Any]]]:
@@ -84,7 +81,7 @@ class PublicationService(QObject):
         self._messages = messages
         self.list: PolledList[Publication, None, list[Publication]] = PolledList(
             ops, lambda _where: backend.publications(), None, interval_ms=poll_interval_ms,
-            label=_tr("Publications"), logger=log, parent=self)
+            label=self.tr("Publications"), logger=log, parent=self)
         self.list.items_changed.connect(self.publications_changed)
 
     @property
@@ -104,7 +101,7 @@ class PublicationService(QObject):
                 keyframes: Mapping[float, Sequence[Box]]) -> Op[Publication]:
         tracks = tracks_from_keyframes(keyframes)
         return self._act(functools.partial(self._backend.propose_publication, case_id, title,
-                                           clip_request_id, tracks), _tr("Propose publication"))
+                                           clip_request_id, tracks), self.tr("Propose publication"))
 
     def step(self, publication_id: int, step: str, text: str | None = None
              ) -> Op[Publication]:
@@ -112,12 +109,12 @@ class PublicationService(QObject):
         if step not in STEPS:
             raise ValueError(step)
         return self._act(functools.partial(self._backend.publication_step, publication_id,
-                                           step, text), _tr("Publication"))
+                                           step, text), self.tr("Publication"))
 
     def load_frame(self, clip_request_id: int, at_s: float) -> Op[bytes]:
         return (self._ops.run(functools.partial(self._backend.publication_frame,
                                                 clip_request_id, at_s),
-                              label=_tr("Picture of the clip"), owner=self)
+                              label=self.tr("Picture of the clip"), owner=self)
                 .success(lambda picture: self.frame_loaded.emit(clip_request_id, at_s,
                                                                 picture))
                 .failure(self._on_failed))
@@ -133,4 +130,4 @@ class PublicationService(QObject):
 
     def _on_failed(self, error: BaseException) -> None:
         self.action_failed.emit(report_action_failure(self._messages, log,
-                                                      _tr("Publication: %1"), error))
+                                                      self.tr("Publication: %1"), error))

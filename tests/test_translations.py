@@ -79,3 +79,34 @@ def test_table_columns_are_in_the_catalogue(qapp: object) -> None:
     assert checked >= 30, checked  # the panels' tables were found
     assert not missing, "column titles without Vietnamese (use QT_TRANSLATE_NOOP): " + \
         "; ".join(missing)
+
+
+def test_the_services_speak_vietnamese(qapp: object) -> None:
+    """The app-side services' notices (labels of their waits, overdue warnings, incident kinds)
+    are read by lupdate and shown in Vietnamese — a module-level ``_tr(text)`` helper hid them."""
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from app.cases import CaseService
+    from app.incidents import IncidentService, kind_text
+    from app.publications import PublicationService
+    from common.vocabulary import IncidentKind
+
+    translator = QTranslator()
+    assert translator.load(str(translations.QM_FILE))
+    QCoreApplication.installTranslator(translator)
+    try:
+        assert kind_text(IncidentKind.OFFLINE) == "mất kết nối"
+        assert kind_text(IncidentKind.PTZ_BROKEN) == "PTZ hỏng"
+        assert QCoreApplication.translate("CaseService", "Violation case: %1") == \
+            "Vụ việc vi phạm: %1"
+        assert QCoreApplication.translate("IncidentService", "New incident #%1: %2 — %3") == \
+            "Sự cố mới #%1: %2 — %3"
+        assert QCoreApplication.translate("PublicationService", "Propose publication") == \
+            "Đề xuất công bố"
+        # the services look their strings up under their own class name
+        assert CaseService.tr("Evidence package") == "Gói chứng cứ"
+        assert IncidentService.tr("Snapshot") == "Ảnh chụp"
+        assert PublicationService.tr("Publication") == "Công bố"
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert kind_text(IncidentKind.OFFLINE) == "offline"

@@ -2167,6 +2167,74 @@
         </message>
     </context>
     <context>
+        <name>CaseService</name>
+        <message>
+            <location filename="../../app/cases.py" line="203" />
+            <source>Cases</source>
+            <translation>Vụ việc</translation>
+        </message>
+        <message>
+            <location filename="../../app/cases.py" line="253" />
+            <source>%1 violation cases are overdue</source>
+            <translation>%1 vụ việc vi phạm đã quá hạn</translation>
+        </message>
+        <message>
+            <location filename="../../app/cases.py" line="259" />
+            <source>Violation case #%1 (%2) is overdue: due %3 (UTC+7)</source>
+            <translation>Vụ việc vi phạm #%1 (%2) đã quá hạn: hạn %3 (UTC+7)</translation>
+        </message>
+        <message>
+            <location filename="../../app/cases.py" line="264" />
+            <source>Case</source>
+            <translation>Vụ việc</translation>
+        </message>
+        <message>
+            <location filename="../../app/cases.py" line="283" />
+            <source>Open case</source>
+            <translation>Mở vụ việc</translation>
+        </message>
+        <message>
+            <location filename="../../app/cases.py" line="287" />
+            <source>Add evidence</source>
+            <translation>Bổ sung chứng cứ</translation>
+        </message>
+        <message>
+            <location filename="../../app/cases.py" line="291" />
+            <source>Case step</source>
+            <translation>Bước xử lý vụ việc</translation>
+        </message>
+        <message>
+            <location filename="../../app/cases.py" line="297" />
+            <source>Edit case</source>
+            <translation>Sửa vụ việc</translation>
+        </message>
+        <message>
+            <location filename="../../app/cases.py" line="301" />
+            <source>Approve reclassification</source>
+            <translation>Phê duyệt phân loại lại</translation>
+        </message>
+        <message>
+            <location filename="../../app/cases.py" line="315" />
+            <source>Violation case: %1</source>
+            <translation>Vụ việc vi phạm: %1</translation>
+        </message>
+        <message>
+            <location filename="../../app/cases.py" line="325" />
+            <source>Evidence package</source>
+            <translation>Gói chứng cứ</translation>
+        </message>
+        <message>
+            <location filename="../../app/cases.py" line="331" />
+            <source>Evidence package of case #%1 saved to %2 (SHA-256 %3)</source>
+            <translation>Đã lưu gói chứng cứ của vụ việc #%1 vào %2 (SHA-256 %3)</translation>
+        </message>
+        <message>
+            <location filename="../../app/cases.py" line="339" />
+            <source>Bookmarks and clips</source>
+            <translation>Đánh dấu và clip</translation>
+        </message>
+    </context>
+    <context>
         <name>CaseTexts</name>
         <message>
             <location filename="../../widgets/case_dialogs.py" line="61" />
@@ -3570,6 +3638,130 @@
         </message>
     </context>
     <context>
+        <name>IncidentService</name>
+        <message>
+            <location filename="../../app/incidents.py" line="129" />
+            <source>Incidents</source>
+            <translation>Sự cố</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="172" />
+            <source>New incident #%1: %2 — %3</source>
+            <translation>Sự cố mới #%1: %2 — %3</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="184" />
+            <location filename="../../app/incidents.py" line="211" />
+            <source>Fault report</source>
+            <translation>Báo sự cố</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="224" />
+            <source>Fault reported: incident #%1 (%2) opened</source>
+            <translation>Đã báo sự cố: mở sự cố #%1 (%2)</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="227" />
+            <source>Fault reported: added to open incident #%1 (%2)</source>
+            <translation>Đã báo sự cố: gộp vào sự cố đang mở #%1 (%2)</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="236" />
+            <source>Acknowledge incident</source>
+            <translation>Tiếp nhận sự cố</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="240" />
+            <source>Resolve incident</source>
+            <translation>Khắc phục sự cố</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="254" />
+            <source>Snapshot</source>
+            <translation>Ảnh chụp</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="260" />
+            <source>Incident: %1</source>
+            <translation>Sự cố: %1</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="266" />
+            <source>offline</source>
+            <translation>mất kết nối</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="267" />
+            <source>obstructed</source>
+            <translation>bị che khuất</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="268" />
+            <source>too dark</source>
+            <translation>quá tối</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="269" />
+            <source>PTZ broken</source>
+            <translation>PTZ hỏng</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="270" />
+            <source>clock off</source>
+            <translation>lệch đồng hồ</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="271" />
+            <source>gateway down</source>
+            <translation>cổng media ngừng hoạt động</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="272" />
+            <source>stream lost</source>
+            <translation>mất luồng video</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="273" />
+            <source>recording stopped</source>
+            <translation>ngừng ghi hình</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="274" />
+            <source>disk full</source>
+            <translation>đầy ổ đĩa</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="275" />
+            <source>storage failure</source>
+            <translation>lỗi lưu trữ</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="276" />
+            <source>database unreachable</source>
+            <translation>mất kết nối cơ sở dữ liệu</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="277" />
+            <source>process restarted</source>
+            <translation>tiến trình khởi động lại</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="278" />
+            <source>software error</source>
+            <translation>lỗi phần mềm</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="279" />
+            <source>network down</source>
+            <translation>mất kết nối mạng</translation>
+        </message>
+        <message>
+            <location filename="../../app/incidents.py" line="280" />
+            <source>other</source>
+            <translation>khác</translation>
+        </message>
+    </context>
+    <context>
         <name>IncidentsPanel</name>
         <message>
             <location filename="../../widgets/incidents_panel.py" line="311" />
@@ -4140,12 +4332,12 @@
     <context>
         <name>OfflineWatcher</name>
         <message>
-            <location filename="../../app/incidents.py" line="336" />
+            <location filename="../../app/incidents.py" line="334" />
             <source>No picture since %1 (UTC+7), %2 min or more; filed by the client</source>
             <translation>Không có hình từ %1 (UTC+7), từ %2 phút trở lên; máy trạm tự động báo</translation>
         </message>
         <message>
-            <location filename="../../app/incidents.py" line="356" />
+            <location filename="../../app/incidents.py" line="354" />
             <source>%1 has been offline for %3 min: incident #%2 filed</source>
             <translation>%1 mất kết nối đã %3 phút: đã báo sự cố #%2</translation>
         </message>
@@ -4371,42 +4563,42 @@
     <context>
         <name>PrivacyMaskDialog</name>
         <message>
-            <location filename="../../widgets/privacy_masks.py" line="155" />
+            <location filename="../../widgets/privacy_masks.py" line="163" />
             <source>Privacy masks of %1</source>
             <translation>Vùng che riêng tư của %1</translation>
         </message>
         <message>
-            <location filename="../../widgets/privacy_masks.py" line="158" />
+            <location filename="../../widgets/privacy_masks.py" line="166" />
             <source>Drag on the frame on the right to black out a region (a window, a yard); right-click a region to remove it. Once saved, the camera's gateway blacks the regions out for every viewer, the recordings and the exported clips; the live picture on the left shows the result within seconds.</source>
             <translation>Kéo chuột trên khung bên phải để che đen một vùng (cửa sổ, sân nhà); nhấp chuột phải vào một vùng để bỏ nó. Sau khi lưu, cổng truyền hình của camera che đen các vùng này với mọi người xem, trong bản ghi và trong clip xuất ra; hình trực tiếp bên trái cho thấy kết quả sau vài giây.</translation>
         </message>
         <message>
-            <location filename="../../widgets/privacy_masks.py" line="180" />
+            <location filename="../../widgets/privacy_masks.py" line="188" />
             <source>Remove all</source>
             <translation>Bỏ tất cả</translation>
         </message>
         <message>
-            <location filename="../../widgets/privacy_masks.py" line="182" />
+            <location filename="../../widgets/privacy_masks.py" line="190" />
             <source>Save</source>
             <translation>Lưu</translation>
         </message>
         <message>
-            <location filename="../../widgets/privacy_masks.py" line="186" />
+            <location filename="../../widgets/privacy_masks.py" line="194" />
             <source>Close</source>
             <translation>Đóng</translation>
         </message>
         <message>
-            <location filename="../../widgets/privacy_masks.py" line="200" />
+            <location filename="../../widgets/privacy_masks.py" line="208" />
             <source>%1 region(s), at most %2</source>
             <translation>%1 vùng, tối đa %2</translation>
         </message>
         <message>
-            <location filename="../../widgets/privacy_masks.py" line="218" />
+            <location filename="../../widgets/privacy_masks.py" line="226" />
             <source>Saved: %1 region(s).</source>
             <translation>Đã lưu: %1 vùng.</translation>
         </message>
         <message>
-            <location filename="../../widgets/privacy_masks.py" line="223" />
+            <location filename="../../widgets/privacy_masks.py" line="231" />
             <source>The masks were not saved: %1</source>
             <translation>Chưa lưu được vùng che: %1</translation>
         </message>
@@ -4533,62 +4725,62 @@
     <context>
         <name>ProposeDialog</name>
         <message>
-            <location filename="../../widgets/publication_dialogs.py" line="97" />
+            <location filename="../../widgets/publication_dialogs.py" line="84" />
             <source>Propose case #%1 for publication</source>
             <translation>Đề xuất công bố vụ việc #%1</translation>
         </message>
         <message>
-            <location filename="../../widgets/publication_dialogs.py" line="101" />
+            <location filename="../../widgets/publication_dialogs.py" line="88" />
             <source>The public will see the violation type, the ward, the date, this title and the blurred clip. Draw a box over every face and number plate of a bystander: the n-th box at each moment is the same object, moved in a straight line between moments; a box drawn at one moment only stays for the whole clip. The blurred clip is reviewed, then an IOC leader approves it.</source>
             <translation>Người dân sẽ thấy loại vi phạm, phường, ngày, tiêu đề này và clip đã làm mờ. Hãy vẽ khung lên mọi khuôn mặt và biển số của người không liên quan: khung thứ n ở mỗi thời điểm là cùng một đối tượng, di chuyển thẳng giữa các thời điểm; khung chỉ vẽ ở một thời điểm sẽ giữ nguyên suốt clip. Clip đã làm mờ được kiểm tra, sau đó lãnh đạo IOC phê duyệt.</translation>
         </message>
         <message>
-            <location filename="../../widgets/publication_dialogs.py" line="112" />
+            <location filename="../../widgets/publication_dialogs.py" line="99" />
             <source>e.g. Red-light violation at the junction</source>
             <translation>vd. Vượt đèn đỏ tại nút giao</translation>
         </message>
         <message>
-            <location filename="../../widgets/publication_dialogs.py" line="113" />
+            <location filename="../../widgets/publication_dialogs.py" line="100" />
             <source>Public title</source>
             <translation>Tiêu đề công khai</translation>
         </message>
         <message>
-            <location filename="../../widgets/publication_dialogs.py" line="115" />
+            <location filename="../../widgets/publication_dialogs.py" line="102" />
             <source>No clip (title only)</source>
             <translation>Không có clip (chỉ tiêu đề)</translation>
         </message>
         <message>
-            <location filename="../../widgets/publication_dialogs.py" line="122" />
+            <location filename="../../widgets/publication_dialogs.py" line="109" />
             <source>Clip request #%1: %2, %3</source>
             <translation>Yêu cầu trích xuất #%1: %2, %3</translation>
         </message>
         <message>
-            <location filename="../../widgets/publication_dialogs.py" line="124" />
+            <location filename="../../widgets/publication_dialogs.py" line="111" />
             <source>Clip</source>
             <translation>Clip</translation>
         </message>
         <message>
-            <location filename="../../widgets/publication_dialogs.py" line="130" />
+            <location filename="../../widgets/publication_dialogs.py" line="120" />
             <source>Moment</source>
             <translation>Thời điểm</translation>
         </message>
         <message>
-            <location filename="../../widgets/publication_dialogs.py" line="134" />
+            <location filename="../../widgets/publication_dialogs.py" line="124" />
             <source>Remove the boxes of this moment</source>
             <translation>Xoá các khung của thời điểm này</translation>
         </message>
         <message>
-            <location filename="../../widgets/publication_dialogs.py" line="143" />
+            <location filename="../../widgets/publication_dialogs.py" line="133" />
             <source>Propose</source>
             <translation>Đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/publication_dialogs.py" line="205" />
+            <location filename="../../widgets/publication_dialogs.py" line="195" />
             <source>No box drawn yet.</source>
             <translation>Chưa vẽ khung nào.</translation>
         </message>
         <message>
-            <location filename="../../widgets/publication_dialogs.py" line="207" />
+            <location filename="../../widgets/publication_dialogs.py" line="197" />
             <source>%1: %2 box(es)</source>
             <translation>%1: %2 khung</translation>
         </message>
@@ -4770,6 +4962,24 @@
         </message>
     </context>
     <context>
+        <name>PublicCameraService</name>
+        <message>
+            <location filename="../../app/public_cameras.py" line="76" />
+            <source>Cameras</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <location filename="../../app/public_cameras.py" line="91" />
+            <source>Public camera</source>
+            <translation>Camera công khai</translation>
+        </message>
+        <message>
+            <location filename="../../app/public_cameras.py" line="104" />
+            <source>Public cameras: %1</source>
+            <translation>Camera công khai: %1</translation>
+        </message>
+    </context>
+    <context>
         <name>PublicCamerasDialog</name>
         <message>
             <location filename="../../widgets/public_cameras.py" line="31" />
@@ -4825,6 +5035,34 @@
             <location filename="../../widgets/public_cameras.py" line="132" />
             <source>%1 is no longer public</source>
             <translation>%1 đã thôi công khai</translation>
+        </message>
+    </context>
+    <context>
+        <name>PublicationService</name>
+        <message>
+            <location filename="../../app/publications.py" line="84" />
+            <source>Publications</source>
+            <translation>Công bố</translation>
+        </message>
+        <message>
+            <location filename="../../app/publications.py" line="104" />
+            <source>Propose publication</source>
+            <translation>Đề xuất công bố</translation>
+        </message>
+        <message>
+            <location filename="../../app/publications.py" line="112" />
+            <source>Publication</source>
+            <translation>Công bố</translation>
+        </message>
+        <message>
+            <location filename="../../app/publications.py" line="117" />
+            <source>Picture of the clip</source>
+            <translation>Hình ảnh của clip</translation>
+        </message>
+        <message>
+            <location filename="../../app/publications.py" line="133" />
+            <source>Publication: %1</source>
+            <translation>Công bố: %1</translation>
         </message>
     </context>
     <context>
