@@ -38,6 +38,7 @@ from server.models import (
     User,
     ViolationCase,
 )
+from server.wording import INCIDENT_KIND_VI, KIND_VI
 from server.working_calendar import VIETNAM, WorkingCalendar
 
 # an acknowledgement later than this after the shift's end is counted late in the reports
@@ -218,14 +219,16 @@ def pending_now(session: Session, calendar: WorkingCalendar, now: datetime
         if state in ATTENTION:
             due = min((d.due_at for d in items if d.status in ATTENTION), default=None)
             when = "" if due is None else f", hạn {due.astimezone(VIETNAM):%d/%m/%Y %H:%M}"
-            cases.append(_item(case.id, f"Vụ việc #{case.id} ({case.kind}){when}", str(state)))
+            cases.append(_item(case.id, f"Vụ việc #{case.id} ({KIND_VI.get(case.kind, case.kind)})"
+                                        f"{when}", str(state)))
     clips = session.execute(select(ClipRequest).where(ClipRequest.state.in_(PENDING_CLIPS))
                             .order_by(ClipRequest.id)).scalars()
     access = session.execute(select(AccessRequest).where(AccessRequest.state == "requested")
                              .order_by(AccessRequest.id)).scalars()
     return {
         "open_incidents": [_item(i.id, f"{i.camera.name if i.camera else i.subject or ''}: "
-                                       f"{i.kind}", i.state) for i in incidents],
+                                       f"{INCIDENT_KIND_VI.get(i.kind, i.kind)}", i.state)
+                           for i in incidents],
         "cases_due": cases,
         "pending_clips": [_item(c.id, f"{c.camera.name} — {c.requester.unit.name}", c.state)
                           for c in clips],

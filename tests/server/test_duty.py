@@ -91,6 +91,8 @@ def test_handover_lists_what_was_pending_and_the_next_shift_acknowledges_it(
     handover = written.json()
     assert (handover["day"], handover["shift"]) == ("2026-12-07", 0)
     assert [i["id"] for i in handover["open_incidents"]] == [incident.json()["id"]]
+    # the note names the kind in Vietnamese, as the report does, not by its code
+    assert handover["open_incidents"][0]["summary"].endswith(": Mất kết nối")
     assert handover["acknowledged_at"] is None and handover["actions"] == []
     # a second note for the same shift is refused
     assert demo.post("/duty/handovers", operator, json={"note": "lần nữa"}).status_code == 409
