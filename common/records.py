@@ -39,6 +39,7 @@ from common.vocabulary import (
     IncidentKind,
     IncidentState,
     PublicationState,
+    Role,
 )
 
 # -- who did something ----------------------------------------------------------------------------
@@ -404,10 +405,29 @@ class DutyShift:
     start: datetime
     end: datetime
     people: tuple[UserRef, ...]
+    # what the reader may do now: ``assign`` (a keeper of the roster, and the shift not ended)
+    actions: tuple[str, ...]
 
     @property
     def names(self) -> str:
         return ", ".join(p.full_name or p.username for p in self.people)
+
+    def may(self, action: str) -> bool:
+        return action in self.actions
+
+
+@dataclass(frozen=True)
+class DutyPerson:
+    """Someone the roster's keepers may put on a shift: an active user of the operating unit."""
+
+    id: int
+    username: str
+    full_name: str
+    role: Role
+
+    @property
+    def label(self) -> str:
+        return self.full_name or self.username
 
 
 @dataclass(frozen=True)

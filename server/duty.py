@@ -2,8 +2,10 @@
 
 A day (UTC+7) has the shifts of ``Settings.duty_shift_starts`` (06–14, 14–22, 22–06 by default);
 a shift is named by the day it starts on and its index. Administrators and leaders of the
-operating unit put its people on shifts; anyone signed in may read who is on duty (every unit
-reports faults to the duty desk, Art. 8.1).
+operating unit put its people on shifts — the shift in progress and those to come; who was on
+a shift that has ended is a record and stays as it was. Anyone signed in may read who is on
+duty (every unit reports faults to the duty desk, Art. 8.1); each shift lists what the reader
+may do with it (``assign``).
 
 At the end of a shift its operator writes the handover note: the server lists, at that moment,
 the open incidents, the cases whose deadline is near or past, the clip requests and the access
@@ -35,6 +37,7 @@ from server.models import (
     DutyAssignment,
     Handover,
     Incident,
+    Unit,
     User,
     ViolationCase,
 )
@@ -50,6 +53,7 @@ MAX_PEOPLE = 20
 PENDING_CLIPS = ("requested", "endorsed")
 ATTENTION = (DeadlineStatus.DUE_SOON, DeadlineStatus.OVERDUE)
 ACKNOWLEDGE = "acknowledge"
+ASSIGN = "assign"
 
 
 class DutyDenied(Exception):
@@ -116,13 +120,22 @@ def _people(session: Session, day: date, shift: int) -> list[User]:
     return [row.user for row in rows]
 
 
-def shift_public(session: Session, plan: ShiftPlan, day: date, shift: int) -> records.DutyShift:
+def _shift_record(plan: ShiftPlan, reader: User, day: date, shift: int, people: list[User],
+                  now: datetime) -> records.DutyShift:
     start, end = plan.bounds(day, shift)
-    return records.DutyShift(day=day, shift=shift, name=plan.name(shift), start=start, end=end,
-                             people=tuple(user_ref(u) for u in _people(session, day, shift)))
+    return records.DutyShift(
+        day=day, shift=shift, name=plan.name(shift), start=start, end=end,
+        people=tuple(user_ref(u) for u in people),
+        actions=(ASSIGN,) if may_assign(reader) and now < end else ())
 
 
-def roster(session: Session, plan: ShiftPlan, first: date, last: date) -> list[records.DutyShift]:
+def shift_public(session: Session, plan: ShiftPlan, reader: User, day: date, shift: int,
+                 now: datetime) -> records.DutyShift:
+    return _shift_record(plan, reader, day, shift, _people(session, day, shift), now)
+
+
+def roster(session: Session, plan: ShiftPlan, reader: User, first: date, last: date,
+           now: datetime) -> list[records.DutyShift]:
     if last < first:
         raise DutyInvalid("end: before start")
     if (last - first).days >= MAX_ROSTER_DAYS:
@@ -137,16 +150,15 @@ def roster(session: Session, plan: ShiftPlan, first: date, last: date) -> list[r
     day = first
     while day <= last:
         for shift in range(len(plan.starts)):
-            start, end = plan.bounds(day, shift)
-            out.append(records.DutyShift(
-                day=day, shift=shift, name=plan.name(shift), start=start, end=end,
-                people=tuple(user_ref(u) for u in by_shift.get((day, shift), []))))
+            out.append(_shift_record(plan, reader, day, shift,
+                                     by_shift.get((day, shift), []), now))
         day += timedelta(days=1)
     return out
 
 
-def on_duty(session: Session, plan: ShiftPlan, now: datetime) -> records.DutyShift:
-    return shift_public(session, plan, *plan.at(now))
+def on_duty(session: Session, plan: ShiftPlan, reader: User,
+            now: datetime) -> records.DutyShift:
+    return shift_public(session, plan, reader, *plan.at(now), now)
 
 
 def _operating(user: User) -> bool:
@@ -162,12 +174,27 @@ def may_assign(user: User) -> bool:
     return _operating(user) and user.role in (perm.Role.ADMIN, perm.Role.LEADER)
 
 
+def people(session: Session, actor: User) -> list[records.DutyPerson]:
+    """Whom the roster's keepers may put on a shift: the operating unit's active users."""
+    if not may_assign(actor):
+        raise DutyDenied("Only administrators and leaders of the operating unit keep the roster")
+    users = session.execute(select(User).join(User.unit).where(
+        User.is_active.is_(True), Unit.kind == perm.UnitKind.OPERATING_UNIT)
+        .order_by(User.full_name, User.username)).scalars()
+    return [records.DutyPerson(id=u.id, username=u.username, full_name=u.full_name,
+                               role=perm.Role(u.role)) for u in users]
+
+
 def assign(session: Session, plan: ShiftPlan, actor: User, day: date, shift: int,
            user_ids: list[int], now: datetime) -> records.DutyShift:
     """Who is on ``shift`` of ``day`` from now on (the list replaces the one before)."""
     if not may_assign(actor):
         raise DutyDenied("Only administrators and leaders of the operating unit keep the roster")
     plan.check(shift)
+    ended = plan.bounds(day, shift)[1]
+    if ended <= now:
+        raise DutyInvalid(f"day: {plan.name(shift)} on {day:%d/%m/%Y} ended at "
+                          f"{ended:%d/%m/%Y %H:%M} (UTC+7); who was on duty is a record")
     wanted = list(dict.fromkeys(user_ids))
     if len(wanted) > MAX_PEOPLE:
         raise DutyInvalid(f"user_ids: at most {MAX_PEOPLE} people on a shift")
@@ -197,7 +224,7 @@ def assign(session: Session, plan: ShiftPlan, actor: User, day: date, shift: int
         audit.append(session, "duty_assign", now=now, user_id=actor.id, username=actor.username,
                      detail={"day": day.isoformat(), "shift": shift, "before": before,
                              "after": after})
-    return shift_public(session, plan, day, shift)
+    return shift_public(session, plan, actor, day, shift, now)
 
 
 # -- the handover ---------------------------------------------------------------------------------

@@ -145,3 +145,62 @@ def test_the_demo_has_a_week_of_roster_from_its_seeding(demo: Backend) -> None:
     week = demo.get("/duty/roster", token, params={"start": "2026-03-02",
                                                    "end": "2026-03-09"}).json()
     assert [bool(s["people"]) for s in week] == [True] * 21 + [False] * 3
+
+
+def test_the_keepers_of_the_roster_list_the_operating_units_active_people(demo: Backend) -> None:
+    admin = demo.login("ioc.admin")
+    users = demo.get("/admin/users", admin).json()
+    desk = {u["username"] for u in users
+            if u["unit"]["kind"] == "operating_unit" and u["is_active"]}
+    assert {"ioc.operator", "ioc.admin", "ioc.leader"} <= desk
+    listed = demo.get("/duty/people", demo.login("ioc.leader"))
+    assert listed.status_code == 200, listed.text
+    people = listed.json()
+    assert {p["username"] for p in people} == desk
+    assert set(people[0]) == {"id", "username", "full_name", "role"}
+    assert {p["username"]: p["role"] for p in people}["ioc.leader"] == "leader"
+    # only the roster's keepers are told who could be on it
+    for username in ("ioc.operator", "police.commander", "ward.dongphu.police", "agency.viewer"):
+        assert demo.get("/duty/people", demo.login(username)).status_code == 403, username
+    # someone deactivated is put on no shift, so is not offered
+    operator = next(u for u in users if u["username"] == "ioc.operator")
+    assert demo.post(f"/admin/users/{operator['id']}/deactivate", admin).status_code == 204
+    assert "ioc.operator" not in {p["username"] for p in demo.get("/duty/people", admin).json()}
+
+
+def test_an_ended_shift_is_a_record_the_running_one_may_still_change(demo: Backend) -> None:
+    _at(demo, datetime(2026, 12, 7, 15, 0))  # the 14–22 shift of 7/12
+    ids = _user_ids(demo)
+    day = date(2026, 12, 7)
+    leader = demo.login("ioc.leader")
+    audited = len(demo.audit_rows("duty_assign"))
+    for past_day, past_shift in ((day, 0), (date(2026, 12, 6), 2), (date(2026, 12, 1), 1)):
+        ended = _assign(demo, leader, past_day, past_shift, [ids["ioc.operator"]])
+        assert ended.status_code == 422, ended.text
+        body = ended.json()
+        assert body["field"] == "day", body
+        assert "day: " in body["message"] and "record" in body["message"], body
+    assert len(demo.audit_rows("duty_assign")) == audited  # nothing changed, nothing audited
+    running = _assign(demo, leader, day, 1, [ids["ioc.operator"], ids["ioc.admin"]])
+    assert running.status_code == 200, running.text
+    assert running.json()["actions"] == ["assign"]
+    rows = demo.audit_rows("duty_assign")
+    assert len(rows) == audited + 1
+    assert rows[-1]["detail"]["day"] == "2026-12-07" and rows[-1]["detail"]["shift"] == 1
+    assert rows[-1]["detail"]["after"] == ["ioc.admin", "ioc.operator"]
+    assert _assign(demo, leader, day, 2, [ids["ioc.admin"]]).status_code == 200
+    # the roster tells each reader which shifts they may change: the keepers, from now on
+    week = {(s["day"], s["shift"]): s["actions"] for s in demo.get(
+        "/duty/roster", leader, params={"start": "2026-12-06", "end": "2026-12-08"}).json()}
+    assert week[("2026-12-06", 2)] == [] and week[("2026-12-07", 0)] == []
+    assert week[("2026-12-07", 1)] == ["assign"] and week[("2026-12-08", 0)] == ["assign"]
+    for username in ("ioc.operator", "police.commander"):
+        read = demo.get("/duty/roster", demo.login(username),
+                        params={"start": "2026-12-07", "end": "2026-12-08"}).json()
+        assert all(s["actions"] == [] for s in read), username
+    assert demo.get("/duty/now", leader).json()["actions"] == ["assign"]
+    assert demo.get("/duty/now", demo.login("ioc.operator")).json()["actions"] == []
+    # the moment a shift ends it is a record too
+    _at(demo, datetime(2026, 12, 7, 22, 0))
+    closed = _assign(demo, leader, day, 1, [ids["ioc.operator"]])
+    assert closed.status_code == 422 and closed.json()["field"] == "day", closed.text

@@ -380,6 +380,20 @@ def test_who_reads_and_keeps_the_roster_and_writes_and_acknowledges_handovers(
                                                    "end": "2026-03-03"}).status_code == 200
     kept = demo.put("/duty/roster/2026-03-04/0", token, json={"user_ids": [ids["ioc.operator"]]})
     assert kept.status_code == (200 if username in ROSTER_KEEPERS else 403), (username, kept.text)
+    # a shift that has ended is a record, for its keepers too
+    ended = demo.put("/duty/roster/2026-03-02/0", token, json={"user_ids": [ids["ioc.operator"]]})
+    assert ended.status_code == (422 if username in ROSTER_KEEPERS else 403), (username,
+                                                                             ended.text)
+    # the keepers are told whom they may put on a shift, and which shifts they may change
+    people = demo.get("/duty/people", token)
+    assert people.status_code == (200 if username in ROSTER_KEEPERS else 403), username
+    roster = demo.get("/duty/roster", token, params={"start": "2026-03-02",
+                                                     "end": "2026-03-04"}).json()
+    # the test clock's 14–22 shift of 2/3 and those after it
+    open_shifts = {("2026-03-02", 1), ("2026-03-02", 2)} | {
+        (day, i) for day in ("2026-03-03", "2026-03-04") for i in range(3)}
+    assert {(s["day"], s["shift"]) for s in roster if "assign" in s["actions"]} == (
+        open_shifts if username in ROSTER_KEEPERS else set()), username
     assert demo.put("/duty/roster/2026-03-02/1", leader,
                     json={"user_ids": [ids["ioc.operator"]]}).status_code == 200
     on_next = demo.put("/duty/roster/2026-03-02/2", leader, json={"user_ids": [ids[username]]})

@@ -24,27 +24,36 @@ def _plan(runtime: RuntimeDep) -> service.ShiftPlan:
 
 
 @router.get("/roster")
-def roster(session: SessionDep, user: CurrentUser, runtime: RuntimeDep,
+def roster(session: SessionDep, user: CurrentUser, runtime: RuntimeDep, now: NowDep,
            start: Annotated[Day, Query(description="first day (UTC+7)")],
            end: Annotated[Day, Query(description="last day, inclusive")]
            ) -> list[records.DutyShift]:
     """Every shift of the days asked for and who is on it (anyone signed in reads it: every
-    unit reports faults to the duty desk, Art. 8.1)."""
+    unit reports faults to the duty desk, Art. 8.1); ``actions`` lists ``assign`` where the
+    reader may change it."""
     return commit_step(session, ERRORS,
-                       lambda: service.roster(session, _plan(runtime), start, end))
+                       lambda: service.roster(session, _plan(runtime), user, start, end, now))
 
 
 @router.get("/now")
 def on_duty(session: SessionDep, user: CurrentUser, runtime: RuntimeDep,
             now: NowDep) -> records.DutyShift:
     """The shift on duty now and its people."""
-    return service.on_duty(session, _plan(runtime), now)
+    return service.on_duty(session, _plan(runtime), user, now)
+
+
+@router.get("/people")
+def people(session: SessionDep, user: CurrentUser) -> list[records.DutyPerson]:
+    """Whom a shift may be given to: the operating unit's active users (for its administrators
+    and leaders, who keep the roster)."""
+    return commit_step(session, ERRORS, lambda: service.people(session, user))
 
 
 @router.put("/roster/{day}/{shift}")
 def assign(day: Day, shift: Shift, body: DutyAssignBody, session: SessionDep,
            user: CurrentUser, runtime: RuntimeDep, now: NowDep) -> records.DutyShift:
-    """Put people of the operating unit on a shift (its administrators and leaders)."""
+    """Put people of the operating unit on a shift (its administrators and leaders): the shift
+    in progress or one to come; a shift that has ended is a record (422 ``day``)."""
     return commit_step(session, ERRORS, lambda: service.assign(
         session, _plan(runtime), user, day, shift, body.user_ids, now))
 
