@@ -45,6 +45,7 @@ from app.public_cameras import PublicCameraRow
 from app.public_cameras import parse_row as parse_public_camera
 from app.reports import ExportFormat, Report, ReportQuery, parse_report
 from common.records import (
+    DutyPerson,
     DutyShift,
     Handover,
     MalformedRecord,
@@ -257,6 +258,11 @@ class BackendApi(ABC):
         """Every shift of ``start``..``end`` (days in UTC+7, inclusive) and who is on it."""
         return _records(DutyShift, self._call("GET", "/duty/roster", params={
             "start": start.isoformat(), "end": end.isoformat()}), "duty roster")
+
+    def duty_people(self) -> list[DutyPerson]:
+        """Whom a shift may be given to: the operating unit's active users (for the keepers of
+        the roster; 403 to anyone else)."""
+        return _records(DutyPerson, self._call("GET", "/duty/people"), "duty people")
 
     def assign_duty(self, day: date, shift: int, user_ids: list[int]) -> DutyShift:
         """Who is on a shift (replaces the list; administrators and leaders of the IOC)."""

@@ -20,6 +20,8 @@ class Capabilities:
     public_cameras: bool = False  # choose the cameras shown to the public (Art. 14)
     reports: bool = False         # periodic reports (Art. 15)
     handovers: bool = False       # the shift handover of the 24/7 duty (Art. 8.1, 15.1)
+    keep_roster: bool = False     # "Assign…" on the duty roster: the operating unit's
+    #                               administrators and leaders (Art. 10.1, 15.2)
     audit: bool = False           # the audit log
     decide_access: bool = False   # grant or refuse other agencies' access requests (Art. 12)
     file_access: bool = False     # an outside agency files its own access requests
@@ -33,6 +35,7 @@ class Capabilities:
         return cls(cases=kind in CASE_UNITS, open_cases=desk, incident_desk=desk,
                    public_cameras=desk, reports=desk, handovers=desk, audit=desk, decide_access=desk,
                    file_access=kind == UnitKind.OTHER_AGENCY,
+                   keep_roster=desk and user.role in (Role.ADMIN, Role.LEADER),
                    administer=desk and user.role == Role.ADMIN)
 
     @property

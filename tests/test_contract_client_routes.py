@@ -150,6 +150,7 @@ CALLS: dict[str, list[Call]] = {
     "duty_now": [lambda c: c.duty_now()],
     "duty_roster": [lambda c: c.duty_roster(NOW.date(), NOW.date())],
     "assign_duty": [lambda c: c.assign_duty(NOW.date(), 1, [2])],
+    "duty_people": [lambda c: c.duty_people()],
     "handovers": [lambda c: c.handovers()],
     "handover": [lambda c: c.handover(4)],
     "write_handover": [lambda c: c.write_handover("giao ca")],

@@ -31,6 +31,15 @@ def test_capabilities_follow_the_unit_kind() -> None:
     assert desk.cases and desk.open_cases and desk.incident_desk and desk.reports and desk.audit
     assert desk.decide_access and not desk.file_access and desk.access_requests
     assert desk.handovers  # the 24/7 duty's handover is the operating unit's (Art. 8.1, 15.1)
+    # its administrators and leaders keep the duty roster (Art. 10.1, 15.2); its operators not
+    assert not desk.keep_roster
+    for role in ("admin", "leader"):
+        keeper = User(1, "u", "U", role, Unit(1, "unit", UnitKind.OPERATING_UNIT, None),
+                      Scope(True, (), ()))
+        assert Capabilities.of(keeper).keep_roster, role
+    police_leader = User(1, "u", "U", "leader", Unit(1, "unit", UnitKind.CITY_POLICE, None),
+                         Scope(True, (), ()))
+    assert not Capabilities.of(police_leader).keep_roster
     police = Capabilities.of(_user(UnitKind.CITY_POLICE))
     assert police.cases and not police.open_cases and not police.incident_desk
     assert not police.reports and not police.audit and not police.access_requests
