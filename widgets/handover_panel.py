@@ -4,12 +4,14 @@ was pending when it was written, and its acknowledgement by the next shift.
 "Write handover note…" asks for the note; the server lists the open incidents, the cases near or
 past a deadline and the requests waiting, as they are at that moment. "Acknowledge handover" is
 offered when the server lists it among the selected note's actions (someone on the next shift,
-or a leader). The dock is a :class:`widgets.list_detail.ListDetailPanel`.
+or a leader). "Duty roster…" opens the roster (:mod:`widgets.roster_panel`). The dock is a
+:class:`widgets.list_detail.ListDetailPanel`.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QWidget
@@ -52,7 +54,8 @@ class HandoverPanel(ListDetailPanel[Handover]):
         QT_TRANSLATE_NOOP("HandoverPanel", "Acknowledged (UTC+7)"),
     )
 
-    def __init__(self, service: DutyService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: DutyService, parent: QWidget | None = None, *,
+                 open_roster: Callable[[], object] | None = None) -> None:
         cells = (lambda h: h.shift_name, lambda h: f"{h.day:%d/%m/%Y}",
                  lambda h: h.written_by.label, lambda h: vn_text(h.written_at),
                  lambda h: h.acknowledged_by.label if h.acknowledged_by else "",
@@ -70,6 +73,9 @@ class HandoverPanel(ListDetailPanel[Handover]):
         self.acknowledge_button = self.add_action(Action(
             "acknowledge", self.tr("Acknowledge handover"), self.acknowledge_selected,
             server_allows("acknowledge"), object_name="acknowledgeHandover"))
+        if open_roster is not None:
+            self.add_action(Action("roster", self.tr("Duty roster…"), open_roster, always,
+                                   object_name="openDutyRoster"))
         self.add_action(Action("refresh", self.tr("Refresh"), service.refresh, always))
         service.listed.connect(self.set_items)
         service.handover_changed.connect(self.replace_item)

@@ -16,7 +16,9 @@ The shell calls it once after login with the session's services (``app.context``
 - "Publications" dock (the operating unit, Art. 14): proposals to publish violation media,
   their review, a leader's approval, withdrawal.
 - "Handover" dock (the operating unit, Art. 8.1, 15.1): the shift handover notes, "Write
-  handover note…", "Acknowledge handover".
+  handover note…", "Acknowledge handover", "Duty roster…".
+- "Duty roster…" (Operations menu, any user: every unit reports to the duty desk): the week's
+  shifts and who is on them; the operating unit's administrators and leaders assign people.
 - An "Operations" menu with the docks, "Open case…", "Open case from the selected bookmark /
   clip request…" (when the evidence panels are given), "Public cameras…" (the operating unit,
   Art. 14) and "Report a fault…".
@@ -60,6 +62,7 @@ from widgets.incidents_panel import (
 from widgets.panels import EvidencePanels
 from widgets.public_cameras import PublicCamerasDialog, open_public_cameras
 from widgets.publications_panel import PublicationsPanel
+from widgets.roster_panel import RosterDialog, open_roster
 from widgets.wall_view import WallView
 from widgets.wall_window import WallWindows
 
@@ -88,6 +91,10 @@ class Operations:
     # the operating unit's "Public cameras…" (Art. 14)
     public_cameras: PublicCameraService | None = None
     public_cameras_dialog: PublicCamerasDialog | None = None
+    # the duty roster window (any user reads it; its keepers assign)
+    duty: DutyService | None = None
+    keep_roster: bool = False
+    roster_dialog: RosterDialog | None = None
     closed: bool = False
 
     @property
@@ -182,6 +189,19 @@ class Operations:
         self.public_cameras_dialog = dialog
         return dialog
 
+    def open_roster(self) -> RosterDialog | None:
+        """The "Duty roster" window (one at a time; raised when open already)."""
+        if self.duty is None or self.window is None:
+            return None
+        if self.roster_dialog is not None:
+            self.roster_dialog.raise_()
+            self.roster_dialog.activateWindow()
+            return self.roster_dialog
+        dialog = open_roster(self.duty, can_assign=self.keep_roster, parent=self.window)
+        dialog.finished.connect(lambda _r: setattr(self, "roster_dialog", None))
+        self.roster_dialog = dialog
+        return dialog
+
     def set_cameras(self, cameras: list[Camera]) -> None:
         if self.cases_panel is not None:
             self.cases_panel.set_wards(sorted({str(c.ward) for c in cameras}))
@@ -194,6 +214,8 @@ class Operations:
         self.evidence = None  # it holds the window: no cycle left behind
         if self.public_cameras_dialog is not None:
             self.public_cameras_dialog.close()
+        if self.roster_dialog is not None:
+            self.roster_dialog.close()
 
 
 def _share_the_evidence_tabs(window: QMainWindow, evidence: EvidencePanels | None,
@@ -223,7 +245,8 @@ def install_operations(window: QMainWindow, *, capabilities: Capabilities,
     desk = capabilities.incident_desk
     menu = window.menuBar().addMenu(QCoreApplication.translate("Operations", "&Operations"))
     result = Operations(weakref.ref(window), incidents, menu, messages, main_view,
-                        wall_windows=wall_windows, evidence=evidence)
+                        wall_windows=wall_windows, evidence=evidence, duty=duty,
+                        keep_roster=capabilities.keep_roster)
 
     if cases is not None:
         panel = CasesPanel(cases, can_open=capabilities.open_cases, publications=publications)
@@ -284,7 +307,7 @@ def install_operations(window: QMainWindow, *, capabilities: Capabilities,
         result.actions["publications"] = action
 
     if duty is not None and capabilities.handovers:
-        handover_panel = HandoverPanel(duty)
+        handover_panel = HandoverPanel(duty, open_roster=result.open_roster)
         handover_dock = QDockWidget(QCoreApplication.translate("Operations", "Handover"), window)
         handover_dock.setObjectName("handover_dock")
         handover_dock.setWidget(handover_panel)
@@ -312,6 +335,10 @@ def install_operations(window: QMainWindow, *, capabilities: Capabilities,
             from_clip.triggered.connect(result.open_case_from_clip)
             result.actions["open_case_bookmark"] = from_bookmark
             result.actions["open_case_clip"] = from_clip
+    if duty is not None:
+        roster = menu.addAction(QCoreApplication.translate("Operations", "Duty roster…"))
+        roster.triggered.connect(result.open_roster)
+        result.actions["duty_roster"] = roster
     if public_cameras is not None:
         result.public_cameras = public_cameras
         public = menu.addAction(QCoreApplication.translate("Operations", "Public cameras…"))

@@ -1461,6 +1461,44 @@
         </message>
     </context>
     <context>
+        <name>AssignDialog</name>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="317" />
+            <source>Assign duty</source>
+            <translation>Phân công trực</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="323" />
+            <source>Find a person…</source>
+            <translation>Tìm người…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="329" />
+            <source>Loading the operating unit's people…</source>
+            <translation>Đang tải danh sách cán bộ của đơn vị vận hành…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="338" />
+            <source>Save</source>
+            <translation>Lưu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="341" />
+            <source>Cancel</source>
+            <translation>Hủy</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="371" />
+            <source>%1 (no longer active: taken off when saved)</source>
+            <translation>%1 (không còn hoạt động: sẽ bị bỏ khỏi ca khi lưu)</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="402" />
+            <source>%1 chosen (at most %2)</source>
+            <translation>Đã chọn %1 người (tối đa %2)</translation>
+        </message>
+    </context>
+    <context>
         <name>AuditLogService</name>
         <message>
             <location filename="../../app/audit_log.py" line="59" />
@@ -3014,34 +3052,84 @@
     <context>
         <name>DutyService</name>
         <message>
-            <location filename="../../app/duty.py" line="72" />
+            <location filename="../../app/duty.py" line="106" />
             <source>Handovers</source>
             <translation>Biên bản giao ca</translation>
         </message>
         <message>
-            <location filename="../../app/duty.py" line="93" />
+            <location filename="../../app/duty.py" line="127" />
             <source>Who is on duty</source>
             <translation>Ca trực hiện tại</translation>
         </message>
         <message>
-            <location filename="../../app/duty.py" line="120" />
+            <location filename="../../app/duty.py" line="154" />
             <source>Write handover</source>
             <translation>Viết biên bản giao ca</translation>
         </message>
         <message>
-            <location filename="../../app/duty.py" line="124" />
+            <location filename="../../app/duty.py" line="158" />
             <source>Acknowledge handover</source>
             <translation>Xác nhận nhận ca</translation>
         </message>
         <message>
-            <location filename="../../app/duty.py" line="135" />
+            <location filename="../../app/duty.py" line="169" />
             <source>Handover saved</source>
             <translation>Đã lưu biên bản giao ca</translation>
         </message>
         <message>
-            <location filename="../../app/duty.py" line="139" />
+            <location filename="../../app/duty.py" line="173" />
             <source>Handover: %1</source>
             <translation>Giao ca: %1</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="179" />
+            <source>Duty roster</source>
+            <translation>Lịch trực</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="186" />
+            <source>Duty people</source>
+            <translation>Danh sách cán bộ trực</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="193" />
+            <source>Assign duty</source>
+            <translation>Phân công trực</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="200" />
+            <source>Duty roster saved: %1, %2</source>
+            <translation>Đã lưu lịch trực: %1, ngày %2</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="210" />
+            <source>The server cannot be reached; try again.</source>
+            <translation>Không kết nối được máy chủ; vui lòng thử lại.</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="212" />
+            <source>Only administrators and leaders of the operating unit keep the duty roster.</source>
+            <translation>Chỉ quản trị viên và lãnh đạo của đơn vị vận hành được phân công lịch trực.</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="216" />
+            <source>This shift has ended: who was on duty is kept as a record and cannot be changed.</source>
+            <translation>Ca trực này đã kết thúc: danh sách người trực được lưu làm hồ sơ, không thể thay đổi.</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="219" />
+            <source>Only active people of the operating unit can be put on a shift (at most 20).</source>
+            <translation>Chỉ phân công được cán bộ đang hoạt động của đơn vị vận hành (tối đa 20 người một ca).</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="222" />
+            <source>The days asked for are not a span the roster is read in (the first before the last, at most 62 days).</source>
+            <translation>Khoảng ngày yêu cầu không hợp lệ (ngày đầu phải trước ngày cuối, tối đa 62 ngày).</translation>
+        </message>
+        <message>
+            <location filename="../../app/duty.py" line="230" />
+            <source>Duty roster: %1</source>
+            <translation>Lịch trực: %1</translation>
         </message>
     </context>
     <context>
@@ -3389,132 +3477,137 @@
     <context>
         <name>HandoverPanel</name>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="29" />
+            <location filename="../../widgets/handover_panel.py" line="31" />
             <source>open</source>
             <translation>đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="30" />
+            <location filename="../../widgets/handover_panel.py" line="32" />
             <source>acknowledged</source>
             <translation>đã tiếp nhận</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="31" />
+            <location filename="../../widgets/handover_panel.py" line="33" />
             <source>due soon</source>
             <translation>sắp đến hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="32" />
+            <location filename="../../widgets/handover_panel.py" line="34" />
             <source>overdue</source>
             <translation>quá hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="33" />
+            <location filename="../../widgets/handover_panel.py" line="35" />
             <source>requested</source>
             <translation>đã yêu cầu</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="34" />
+            <location filename="../../widgets/handover_panel.py" line="36" />
             <source>endorsed</source>
             <translation>đã đề xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="35" />
+            <location filename="../../widgets/handover_panel.py" line="37" />
             <source>approved</source>
             <translation>đã phê duyệt</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="36" />
+            <location filename="../../widgets/handover_panel.py" line="38" />
             <source>extracting</source>
             <translation>đang trích xuất</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="47" />
+            <location filename="../../widgets/handover_panel.py" line="49" />
             <source>Shift</source>
             <translation>Ca trực</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="48" />
+            <location filename="../../widgets/handover_panel.py" line="50" />
             <source>Day</source>
             <translation>Ngày</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="49" />
+            <location filename="../../widgets/handover_panel.py" line="51" />
             <source>Written by</source>
             <translation>Người giao ca</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="50" />
+            <location filename="../../widgets/handover_panel.py" line="52" />
             <source>Written (UTC+7)</source>
             <translation>Lập lúc (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="51" />
+            <location filename="../../widgets/handover_panel.py" line="53" />
             <source>Acknowledged by</source>
             <translation>Người nhận ca</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="52" />
+            <location filename="../../widgets/handover_panel.py" line="54" />
             <source>Acknowledged (UTC+7)</source>
             <translation>Nhận ca lúc (UTC+7)</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="68" />
+            <location filename="../../widgets/handover_panel.py" line="71" />
             <source>Write handover note…</source>
             <translation>Viết biên bản giao ca…</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="71" />
+            <location filename="../../widgets/handover_panel.py" line="74" />
             <source>Acknowledge handover</source>
             <translation>Xác nhận nhận ca</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="73" />
+            <location filename="../../widgets/handover_panel.py" line="77" />
+            <source>Duty roster…</source>
+            <translation>Lịch trực…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/handover_panel.py" line="79" />
             <source>Refresh</source>
             <translation>Làm mới</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="79" />
+            <location filename="../../widgets/handover_panel.py" line="85" />
             <source>Handover note</source>
             <translation>Biên bản giao ca</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="79" />
+            <location filename="../../widgets/handover_panel.py" line="85" />
             <source>Note</source>
             <translation>Nội dung</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="80" />
+            <location filename="../../widgets/handover_panel.py" line="86" />
             <source>What the next shift must know</source>
             <translation>Những việc ca sau cần biết</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="81" />
+            <location filename="../../widgets/handover_panel.py" line="87" />
             <source>Write</source>
             <translation>Lập biên bản</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="82" />
+            <location filename="../../widgets/handover_panel.py" line="88" />
             <source>Open incidents, cases near their deadlines and pending requests are listed by the server.</source>
             <translation>Sự cố đang mở, vụ việc sắp hoặc đã quá hạn và các yêu cầu đang chờ do máy chủ tự liệt kê.</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="106" />
+            <location filename="../../widgets/handover_panel.py" line="112" />
             <source>Open incidents</source>
             <translation>Sự cố đang mở</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="107" />
+            <location filename="../../widgets/handover_panel.py" line="113" />
             <source>Cases near or past their deadline</source>
             <translation>Vụ việc sắp đến hạn hoặc quá hạn</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="108" />
+            <location filename="../../widgets/handover_panel.py" line="114" />
             <source>Clip requests waiting</source>
             <translation>Yêu cầu trích xuất đang chờ</translation>
         </message>
         <message>
-            <location filename="../../widgets/handover_panel.py" line="109" />
+            <location filename="../../widgets/handover_panel.py" line="115" />
             <source>Access requests waiting</source>
             <translation>Đề nghị truy cập đang chờ</translation>
         </message>
@@ -4388,88 +4481,93 @@
     <context>
         <name>Operations</name>
         <message>
-            <location filename="../../widgets/operations.py" line="115" />
+            <location filename="../../widgets/operations.py" line="122" />
             <source>Choose a tile that shows a camera.</source>
             <translation>Hãy chọn một ô đang hiển thị camera.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="156" />
+            <location filename="../../widgets/operations.py" line="163" />
             <source>Select a bookmark first.</source>
             <translation>Hãy chọn một đánh dấu trước.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="166" />
+            <location filename="../../widgets/operations.py" line="173" />
             <source>Select a clip request first.</source>
             <translation>Hãy chọn một yêu cầu trích xuất trước.</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="224" />
+            <location filename="../../widgets/operations.py" line="246" />
             <source>&amp;Operations</source>
             <translation>&amp;Vận hành</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="230" />
-            <location filename="../../widgets/operations.py" line="236" />
-            <location filename="../../widgets/operations.py" line="241" />
+            <location filename="../../widgets/operations.py" line="253" />
+            <location filename="../../widgets/operations.py" line="259" />
+            <location filename="../../widgets/operations.py" line="264" />
             <source>Cases</source>
             <translation>Vụ việc</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="242" />
+            <location filename="../../widgets/operations.py" line="265" />
             <source>%1 (%2 overdue)</source>
             <translation>%1 (%2 quá hạn)</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="251" />
-            <location filename="../../widgets/operations.py" line="259" />
-            <location filename="../../widgets/operations.py" line="264" />
+            <location filename="../../widgets/operations.py" line="274" />
+            <location filename="../../widgets/operations.py" line="282" />
+            <location filename="../../widgets/operations.py" line="287" />
             <source>Incidents</source>
             <translation>Sự cố</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="265" />
+            <location filename="../../widgets/operations.py" line="288" />
             <source>%1 (%2 open)</source>
             <translation>%1 (%2 đang mở)</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="274" />
-            <location filename="../../widgets/operations.py" line="282" />
+            <location filename="../../widgets/operations.py" line="297" />
+            <location filename="../../widgets/operations.py" line="305" />
             <source>Publications</source>
             <translation>Công bố</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="288" />
-            <location filename="../../widgets/operations.py" line="294" />
+            <location filename="../../widgets/operations.py" line="311" />
+            <location filename="../../widgets/operations.py" line="317" />
             <source>Handover</source>
             <translation>Giao ca</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="303" />
+            <location filename="../../widgets/operations.py" line="326" />
             <source>Open case…</source>
             <translation>Mở vụ việc…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="308" />
+            <location filename="../../widgets/operations.py" line="331" />
             <source>Open case from the selected bookmark…</source>
             <translation>Mở vụ việc từ đánh dấu đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="311" />
+            <location filename="../../widgets/operations.py" line="334" />
             <source>Open case from the selected clip request…</source>
             <translation>Mở vụ việc từ yêu cầu trích xuất đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="317" />
+            <location filename="../../widgets/operations.py" line="339" />
+            <source>Duty roster…</source>
+            <translation>Lịch trực…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/operations.py" line="344" />
             <source>Public cameras…</source>
             <translation>Camera công khai…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="321" />
+            <location filename="../../widgets/operations.py" line="348" />
             <source>Report a fault on the selected tile…</source>
             <translation>Báo lỗi camera ở ô đang chọn…</translation>
         </message>
         <message>
-            <location filename="../../widgets/operations.py" line="327" />
+            <location filename="../../widgets/operations.py" line="354" />
             <source>Report a system fault…</source>
             <translation>Báo sự cố hệ thống…</translation>
         </message>
@@ -6036,6 +6134,123 @@
             <location filename="../../widgets/incidents_panel.py" line="299" />
             <source>Resolution</source>
             <translation>Biện pháp khắc phục</translation>
+        </message>
+    </context>
+    <context>
+        <name>RosterDialog</name>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="441" />
+            <source>Duty roster</source>
+            <translation>Lịch trực</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="447" />
+            <source>Close</source>
+            <translation>Đóng</translation>
+        </message>
+    </context>
+    <context>
+        <name>RosterPanel</name>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="54" />
+            <source>Monday</source>
+            <translation>Thứ Hai</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="55" />
+            <source>Tuesday</source>
+            <translation>Thứ Ba</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="56" />
+            <source>Wednesday</source>
+            <translation>Thứ Tư</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="57" />
+            <source>Thursday</source>
+            <translation>Thứ Năm</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="58" />
+            <source>Friday</source>
+            <translation>Thứ Sáu</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="59" />
+            <source>Saturday</source>
+            <translation>Thứ Bảy</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="60" />
+            <source>Sunday</source>
+            <translation>Chủ Nhật</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="96" />
+            <source>◀ Previous week</source>
+            <translation>◀ Tuần trước</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="97" />
+            <source>This week</source>
+            <translation>Tuần này</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="98" />
+            <source>Next week ▶</source>
+            <translation>Tuần sau ▶</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="104" />
+            <source>Refresh</source>
+            <translation>Làm mới</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="128" />
+            <location filename="../../widgets/roster_panel.py" line="287" />
+            <source>Assign duty…</source>
+            <translation>Phân công…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="169" />
+            <source>Loading the roster…</source>
+            <translation>Đang tải lịch trực…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="174" />
+            <source>Week of %1 – %2</source>
+            <translation>Tuần từ %1 đến %2</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="202" />
+            <source>Nobody on this shift</source>
+            <translation>Chưa phân công ai</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="209" />
+            <source>On duty now</source>
+            <translation>Ca đang trực</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="212" />
+            <source>Ended: kept as a record</source>
+            <translation>Đã kết thúc: lưu làm hồ sơ</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="229" />
+            <source>Green: the shift on duty now. Grey: ended shifts, kept as a record.</source>
+            <translation>Nền xanh lá: ca đang trực. Chữ xám: ca đã kết thúc, lưu làm hồ sơ.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="231" />
+            <source>Double-click a shift to assign its people.</source>
+            <translation>Nhấp đúp vào một ca để phân công người trực.</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/roster_panel.py" line="275" />
+            <source>This shift has ended: who was on duty is kept as a record.</source>
+            <translation>Ca trực này đã kết thúc: danh sách người trực được lưu làm hồ sơ.</translation>
         </message>
     </context>
     <context>
