@@ -51,14 +51,15 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.evidence import sha256_file
 from common.stream_tokens import mask_token
-from common.vocabulary import CameraStream, CameraSystem
+from common.vocabulary import CameraStream, CameraSystem, IncidentCategory, IncidentKind
 from server import audit, stream_sessions
 from server.config import Settings
+from server.incidents import clear_system_incident, file_system_incident
 from server.models import Bookmark, Camera, ClipRequest, Gateway, RecordingGap, RecordingSegment
 
 log = logging.getLogger("iocwall.recorder")
@@ -75,6 +76,7 @@ BACKOFF_MAX = 30.0
 STABLE_RUN = 30.0  # a child that lived this long resets the backoff
 POLL_SECONDS = 0.5
 RETENTION_PERIOD = 60.0
+RETENTION_SUBJECT = "recording retention"
 # Clip requests in these states no longer lock their footage.
 CLOSED_CLIP_STATES = ("delivered", "rejected", "failed")
 
@@ -583,11 +585,44 @@ class Recorder:
 
     def _retention_loop(self) -> None:
         while not self._stop.wait(RETENTION_PERIOD):
-            try:
-                with self._sessions() as session:
-                    apply_retention(session, self._settings, datetime.now(UTC))
-            except OperationalError as exc:
-                log.error("Retention skipped: the database is unreachable (%s)", exc.orig or exc)
+            self.retention_pass(datetime.now(UTC))
+
+    def retention_pass(self, now: datetime) -> RetentionReport | None:
+        """One round of retention. It never ends the loop: a disk that refuses to give space
+        back is a storage incident the duty desk sees (the disk would fill while recording
+        went on), cleared by the first round that removes all it should."""
+        problem = ""
+        report: RetentionReport | None = None
+        try:
+            with self._sessions() as session:
+                report = apply_retention(session, self._settings, now)
+        except OperationalError as exc:
+            log.error("Retention skipped: the database is unreachable (%s)", exc.orig or exc)
+            return None
+        except Exception as exc:  # noqa: BLE001 — the round fails, the loop lives on
+            log.exception("Retention failed")
+            problem = f"{type(exc).__name__}: {exc}"
+        if report is not None and report.failed:
+            problem = (f"{len(report.failed)} đoạn ghi hình hết hạn không xoá được: "
+                       + "; ".join(report.failed[:3]))
+        self._note_retention(problem, now)
+        return report
+
+    def _note_retention(self, problem: str, now: datetime) -> None:
+        try:
+            with self._sessions() as session:
+                if problem:
+                    file_system_incident(session, IncidentCategory.STORAGE,
+                                         IncidentKind.STORAGE_FAILURE, RETENTION_SUBJECT,
+                                         f"Xoá ghi hình theo thời hạn lỗi: {problem}"[:1000], now)
+                else:
+                    clear_system_incident(session, IncidentKind.STORAGE_FAILURE,
+                                          RETENTION_SUBJECT,
+                                          "Tự hết: xoá ghi hình theo thời hạn chạy lại bình thường",
+                                          now)
+                session.commit()
+        except SQLAlchemyError as exc:
+            log.warning("Retention incident not written (%s)", exc)
 
 
 # -- retention --------------------------------------------------------------------------------
@@ -597,6 +632,9 @@ class RetentionReport:
     removed: int
     removed_bytes: int
     kept_protected: int
+    # the expired segments whose file would not go ("name: why"); their rows stay, so the next
+    # round tries again and nothing indexed points at a file that is gone
+    failed: tuple[str, ...] = ()
 
 
 def _protected_ranges(session: Session) -> dict[int, list[tuple[datetime, datetime]]]:
@@ -660,18 +698,26 @@ def apply_retention(session: Session, settings: Settings, now: datetime) -> Rete
                 doomed[segment.id] = segment
                 excess -= segment.size_bytes
     removed_bytes = 0
+    failed: list[str] = []
     for segment in doomed.values():
-        Path(segment.path).unlink(missing_ok=True)
+        try:
+            Path(segment.path).unlink(missing_ok=True)
+        except OSError as err:
+            failed.append(f"{Path(segment.path).name}: {err.strerror or err}")
+            continue
         removed_bytes += segment.size_bytes
         session.delete(segment)
-    if doomed:
+    removed = len(doomed) - len(failed)
+    if removed:
         audit.append(session, "recording_retention", now=now, username="system",
-                     detail={"removed": len(doomed), "bytes": removed_bytes,
+                     detail={"removed": removed, "bytes": removed_bytes,
                              "kept_protected": kept})
-        log.info("Retention removed %d segments (%d bytes); %d protected kept", len(doomed),
+        log.info("Retention removed %d segments (%d bytes); %d protected kept", removed,
                  removed_bytes, kept)
+    if failed:
+        log.error("Retention could not remove %d segments: %s", len(failed), "; ".join(failed[:3]))
     session.commit()
-    return RetentionReport(len(doomed), removed_bytes, kept)
+    return RetentionReport(removed, removed_bytes, kept, tuple(failed))
 
 
 # -- what is recorded -------------------------------------------------------------------------

@@ -12,13 +12,23 @@ from pathlib import Path
 
 import psutil
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select, update
 
-from common.vocabulary import CameraSystem
+from common.vocabulary import CameraSystem, IncidentCategory, IncidentKind, IncidentState
 from server.config import Settings
-from server.models import Bookmark, Camera, ClipRequest, RecordingGap, RecordingSegment, User
+from server.models import (
+    Bookmark,
+    Camera,
+    ClipRequest,
+    Incident,
+    RecordingGap,
+    RecordingSegment,
+    User,
+)
 from server.recorder import (
     CameraRecorder,
+    Recorder,
     RecordTarget,
     apply_retention,
     mask_text,
@@ -188,6 +198,42 @@ def test_retention_by_age_keeps_protected_segments(recorded: Recorded,
     assert {s.id for s in _segments(recorded_backend)} == {bookmarked.id}
     rows = recorded_backend.audit_rows("recording_retention")
     assert [r["detail"]["removed"] for r in rows] == [len(segments) - 2, 1]
+
+
+def test_a_segment_that_will_not_go_is_a_storage_incident_and_the_rest_still_goes(
+        recorded: Recorded, recorded_backend: Backend, tmp_path: Path) -> None:
+    """A disk that refuses to give space back would fill while recording went on: the round
+    removes what it can, keeps the stuck segment indexed, and the duty desk gets a storage
+    incident that the first clean round resolves."""
+    segments = _local_copy(recorded_backend, recorded, tmp_path)
+    stuck = Path(segments[1].path)
+    stuck.unlink()
+    stuck.mkdir()  # a non-empty directory where the file was: unlink fails even for root
+    (stuck / "held").write_bytes(b"x")
+    runtime = recorded_backend.client.app.state.runtime
+    settings = runtime.settings.model_copy(update={"retention_days": 1.0})
+    recorder = Recorder(runtime.sessions, settings, Ed25519PrivateKey.generate(), camera_ids=[])
+
+    def incident() -> Incident | None:
+        with runtime.sessions() as session:
+            return session.execute(select(Incident).where(
+                Incident.kind == IncidentKind.STORAGE_FAILURE.value)).scalar_one_or_none()
+
+    report = recorder.retention_pass(datetime.now(UTC))
+    assert report is not None and report.removed == len(segments) - 1
+    assert len(report.failed) == 1 and report.failed[0].startswith(stuck.name)
+    assert [s.id for s in _segments(recorded_backend)] == [segments[1].id]
+    opened = incident()
+    assert opened is not None and opened.state == IncidentState.OPEN.value
+    assert opened.category == IncidentCategory.STORAGE.value and stuck.name in opened.note
+    # the disk mended: the next round removes it and resolves the incident by itself
+    shutil.rmtree(stuck)
+    stuck.write_bytes(b"")
+    report = recorder.retention_pass(datetime.now(UTC))
+    assert report is not None and report.removed == 1 and not report.failed
+    assert _segments(recorded_backend) == [] and not stuck.exists()
+    resolved = incident()
+    assert resolved is not None and resolved.state == IncidentState.RESOLVED.value
 
 
 def test_retention_follows_each_camera_systems_own_period(recorded: Recorded,
