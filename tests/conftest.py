@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,6 +84,16 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     d.mkdir()
     monkeypatch.setenv("IOCWALL_DATA_DIR", str(d))
     yield d
+
+
+@pytest.fixture
+def vietnamese(qapp: Any) -> Iterator[list[Any]]:
+    """The Vietnamese catalogue the client loads by default, installed for one test."""
+    from app.i18n import install_translators, remove_translators
+
+    translators = install_translators(qapp, "vi")
+    yield translators
+    remove_translators(qapp, translators)
 
 
 # The client's one qasync loop for the whole run (see tests/app/helpers.py for why).

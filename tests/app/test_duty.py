@@ -9,12 +9,10 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.bookmarks import VIETNAM
 from app.duty import ASSIGN, DutyPerson, DutyService, DutyShift, Roster
-from app.i18n import install_translators, remove_translators
 from app.messages import Message, MessageBridge
 from app.ops import Ops
 from tests.app.admin_helpers import LiveBackend, live_backend
@@ -26,13 +24,6 @@ WAIT_MS = 20_000
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
     with live_backend(tmp_path_factory.mktemp("duty-client")) as backend:
         yield backend
-
-
-@pytest.fixture
-def vietnamese(qapp: QApplication) -> Iterator[None]:
-    translators = install_translators(qapp, "vi")
-    yield
-    remove_translators(qapp, translators)
 
 
 def _today() -> date:

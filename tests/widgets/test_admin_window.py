@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTranslator, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from pytestqt.qtbot import QtBot
@@ -22,7 +22,6 @@ from app.backend import BackendClient
 from app.context import Runtime
 from app.credentials import TokenStore
 from app.errors import SessionExpired
-from app.i18n import install_translators, remove_translators
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.settings import SettingsStore
@@ -50,14 +49,6 @@ class _App:
 
     def quit(self) -> None:
         self.quit_calls += 1
-
-
-@pytest.fixture
-def vietnamese(qapp: QApplication) -> Iterator[list[QTranslator]]:
-    """The catalogue the client loads by default."""
-    installed = install_translators(qapp, "vi")
-    yield installed
-    remove_translators(qapp, installed)
 
 
 @pytest.fixture

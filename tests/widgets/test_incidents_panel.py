@@ -23,7 +23,6 @@ from app.auth import AuthService
 from app.backend import BackendClient
 from app.context import Runtime
 from app.credentials import TokenStore
-from app.i18n import install_translators, remove_translators
 from app.incidents import Incident, IncidentService
 from app.messages import MessageBridge
 from app.ops import Ops
@@ -256,13 +255,6 @@ class SkewedClient(BackendClient):
     @clock_offset_s.setter
     def clock_offset_s(self, _measured: float | None) -> None:
         """The measurement keeps finding the same clock."""
-
-
-@pytest.fixture
-def vietnamese(qapp: QApplication) -> Iterator[list[QTranslator]]:
-    translators = install_translators(qapp, "vi")
-    yield translators
-    remove_translators(qapp, translators)
 
 
 def _row(panel: IncidentsPanel, incident_id: int) -> list[str]:

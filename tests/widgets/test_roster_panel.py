@@ -11,14 +11,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
 from app.backend import BackendClient
 from app.bookmarks import VIETNAM
 from app.capabilities import Capabilities
 from app.duty import DutyService
-from app.i18n import install_translators, remove_translators
 from app.incidents import IncidentService
 from app.messages import MessageBridge
 from app.ops import Ops
@@ -36,13 +35,6 @@ WAIT_MS = 20_000
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
     with live_backend(tmp_path_factory.mktemp("roster-panel")) as backend:
         yield backend
-
-
-@pytest.fixture
-def vietnamese(qapp: QApplication) -> Iterator[None]:
-    translators = install_translators(qapp, "vi")
-    yield
-    remove_translators(qapp, translators)
 
 
 def _today() -> date:

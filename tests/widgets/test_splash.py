@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.i18n import arg, install_translators, remove_translators
+from app.i18n import arg
 from widgets.splash import ACCENT, StartupSplash
-
-
-@pytest.fixture
-def vietnamese(qapp: QApplication) -> Iterator[None]:
-    translators = install_translators(qapp, "vi")
-    yield
-    remove_translators(qapp, translators)
 
 
 def _accent_pixels(splash: StartupSplash) -> int:
