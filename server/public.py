@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from server.models import Camera, RecordingSegment, ViolationCase
+from common.vocabulary import PublicationState
+from server.models import Camera, Publication, RecordingSegment, ViolationCase
 from server.publications import (
     camera_may_be_public,
     catalogued_cameras,
@@ -115,13 +116,26 @@ class SnapshotCache:
 SNAPSHOTS = SnapshotCache()
 
 
+def _public_cases(session: Session) -> Select[ViolationCase]:
+    """Cases published (by two people, blurred) whose kind the catalogue still lists — one
+    query, whatever the number of cases: the public API is open to anyone."""
+    return select(ViolationCase).where(
+        ViolationCase.public.is_(True),
+        ViolationCase.kind.in_(catalogued_kinds(session)),
+        select(Publication.id).where(
+            Publication.case_id == ViolationCase.id,
+            Publication.state == PublicationState.PUBLISHED.value).exists())
+
+
 def public_violations(session: Session) -> list[ViolationCase]:
-    """Cases published (by two people, blurred) whose kind the catalogue still lists."""
-    kinds = catalogued_kinds(session)
-    return [c for c in session.execute(select(ViolationCase).where(ViolationCase.public.is_(True))
-                                       .order_by(ViolationCase.detected_at.desc(),
-                                                 ViolationCase.id.desc())).scalars().all()
-            if c.kind in kinds and published(session, c) is not None]
+    return list(session.execute(_public_cases(session).order_by(
+        ViolationCase.detected_at.desc(), ViolationCase.id.desc())).scalars().all())
+
+
+def public_violation(session: Session, case_id: int) -> ViolationCase | None:
+    """The case if it is one of :func:`public_violations`."""
+    return session.execute(_public_cases(session).where(ViolationCase.id == case_id)
+                           ).scalar_one_or_none()
 
 
 def published_media(session: Session, case: ViolationCase) -> Path | None:

@@ -12,7 +12,7 @@ from server import public as service
 from server.api.errors import documented, file_answer
 from server.api.params import Id, refuse_nul, strict_query
 from server.deps import NowDep, RuntimeDep, SessionDep
-from server.models import Camera, ViolationCase
+from server.models import Camera
 from server.schemas import PublicCamera, PublicViolation
 
 
@@ -70,8 +70,8 @@ def violations(session: SessionDep) -> list[PublicViolation]:
 @public_router.get("/violations/{case_id}/media", response_class=FileResponse,
                    responses=file_answer("video/mp4", description="the published clip"))
 def media(case_id: Id, session: SessionDep) -> FileResponse:
-    case = session.get(ViolationCase, case_id)
-    if case is None or case not in service.public_violations(session):
+    case = service.public_violation(session, case_id)
+    if case is None:
         raise _missing("Violation")
     path = service.published_media(session, case)
     if path is None:
