@@ -154,4 +154,12 @@ def open_ptz_access(item: PtzCamera, session: SessionDep, user: CurrentUser, now
         raise HTTPException(status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
                             detail="The media gateway serving this camera is not available "
                                    "now; try again in a few seconds")
+    if runtime.ptz_holders is not None:
+        with holder_change(runtime, camera.id):
+            lease = ptz_store.current(session, camera.id, user, now)
+            session.commit()
+            if lease.holder is not None and lease.holder.user_id == user.id:
+                # the gateway may have taken the camera over since the lease was granted (a
+                # camera moved): told now, the holder's first command there is not refused
+                tell_holder(runtime, session, camera.id, lease.holder)
     return access
