@@ -142,11 +142,15 @@ def filter_graph(blurred: list[Step]) -> str:
     current = "base"
     for i, step in enumerate(blurred):
         x, y, width, height = step.box
+        # the blur is the cost: each branch blurs only inside its own half second (a crop
+        # outside it is a pointer move, an overlay outside it a pass-through) — blurring every
+        # frame on every branch made two tracks over a minute take minutes
+        during = f"enable='between(t,{step.start:.3f},{step.end:.3f})'"
         parts.append(f"[s{i}]crop=w=iw*{width:.5f}:h=ih*{height:.5f}:x=iw*{x:.5f}:"
-                     f"y=ih*{y:.5f},gblur=sigma={BLUR_SIGMA}:steps=3[b{i}]")
+                     f"y=ih*{y:.5f},gblur=sigma={BLUR_SIGMA}:steps=3:{during}[b{i}]")
         out = "out" if i == len(blurred) - 1 else f"o{i}"
         parts.append(f"[{current}][b{i}]overlay=x=main_w*{x:.5f}:y=main_h*{y:.5f}:"
-                     f"enable='between(t,{step.start:.3f},{step.end:.3f})'[{out}]")
+                     f"{during}[{out}]")
         current = out
     return ";".join(parts)
 
@@ -165,8 +169,11 @@ def clip_duration(ffprobe: str, clip: Path) -> float:
 def render(ffmpeg: str, clip: Path, blurred: list[Step], destination: Path) -> None:
     """Write the redacted clip to ``destination`` whole or not at all."""
     part = destination.with_name(f".{destination.name}.part")
+    # the graph goes in a file: with hundreds of steps it outgrows one command-line argument
+    graph = destination.with_name(f".{destination.name}.graph")
+    graph.write_text(filter_graph(blurred), encoding="ascii")
     command = [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(clip),
-               "-filter_complex", filter_graph(blurred), "-map", "[out]", "-an",
+               "-filter_complex_script", str(graph), "-map", "[out]", "-an",
                "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p",
                "-movflags", "+faststart", "-f", "mp4", str(part)]
     try:
@@ -179,6 +186,7 @@ def render(ffmpeg: str, clip: Path, blurred: list[Step], destination: Path) -> N
         os.replace(part, destination)
     finally:
         part.unlink(missing_ok=True)
+        graph.unlink(missing_ok=True)
 
 
 def frame_jpeg(ffmpeg: str, clip: Path, at_s: float) -> bytes:
