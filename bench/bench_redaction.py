@@ -7,9 +7,10 @@ so the baseline is :func:`server.redaction.render` with no box: the decode, ``se
 libx264 ``veryfast`` encode and the faststart MP4 that every publication pays. Measured in the
 same run, on the same clip, one after the other, ``--rounds`` times each (medians):
 - **one fixed box**: a plate or a face that does not move (one blurred crop the whole clip);
-- **two moving tracks**: two people walking across the whole clip, a box every half second
-  (:func:`server.redaction.steps`: one crop + blur + overlay branch per half second per track);
-- **the most a clip may carry**: as many half-second steps as :data:`MAX_STEPS` allows.
+- **two moving tracks**: two people walking across the whole clip (:func:`server.redaction.sweeps`:
+  one crop + blur + overlay branch per track, its position evaluated at each frame);
+- **the most a clip may carry**: :data:`MAX_TRACKS` tracks of :data:`MAX_KEYFRAMES` keyframes
+  each, all moving the whole clip.
 Each row: wall time, CPU (the ffmpeg child's user + sys), both as a ratio to the baseline, and
 how many times faster than real time the clip was made. The source is a synthetic clip
 (``testsrc2`` with film grain, H.264 at the camera's size and 25 fps) made once per run; the
@@ -29,19 +30,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from server.redaction import MAX_STEPS, STEP_S, Keyframe, Step, render, steps
+from server.redaction import MAX_KEYFRAMES, MAX_TRACKS, Keyframe, Sweep, render, sweeps
 
 
 @dataclass(frozen=True)
 class Case:
     name: str
-    blurred: list[Step]
+    blurred: list[Sweep]
+
+    @property
+    def keyframes(self) -> int:
+        return sum(len(s.frames) for s in self.blurred)
 
 
 @dataclass(frozen=True)
 class Result:
     name: str
-    steps: int
+    tracks: int
+    keyframes: int
     wall_s: float
     cpu_s: float
 
@@ -68,16 +74,15 @@ def cases(seconds: float) -> list[Case]:
         [Keyframe(0.0, (0.05, 0.40, 0.10, 0.30)), Keyframe(seconds, (0.80, 0.45, 0.10, 0.30))],
         [Keyframe(0.0, (0.70, 0.10, 0.08, 0.25)), Keyframe(seconds, (0.10, 0.60, 0.08, 0.25))],
     ]
-    # the most steps one clip may carry: tracks that move the whole clip, enough of them
-    per_track = max(1, int(seconds / STEP_S))
-    crowd = [[Keyframe(0.0, (0.02 + 0.05 * i % 0.8, 0.1, 0.06, 0.2)),
-              Keyframe(seconds, (0.02 + 0.05 * i % 0.8, 0.7, 0.06, 0.2))]
-             for i in range(max(1, MAX_STEPS // per_track))]
+    # the most one publication may carry: every track zigzagging through all its keyframes
+    crowd = [[Keyframe(seconds * k / (MAX_KEYFRAMES - 1),
+                       (0.05 + 0.8 * (k % 2), 0.05 * i, 0.08, 0.05))
+              for k in range(MAX_KEYFRAMES)] for i in range(MAX_TRACKS)]
     return [
         Case("baseline: re-encode, no box", []),
-        Case("one fixed box", steps([[Keyframe(0.0, (0.40, 0.70, 0.15, 0.08))]], seconds)),
-        Case("two moving tracks", steps(walking, seconds)),
-        Case(f"most steps allowed ({MAX_STEPS})", steps(crowd, seconds)),
+        Case("one fixed box", sweeps([[Keyframe(0.0, (0.40, 0.70, 0.15, 0.08))]], seconds)),
+        Case("two moving tracks", sweeps(walking, seconds)),
+        Case("the most allowed", sweeps(crowd, seconds)),
     ]
 
 
@@ -87,7 +92,7 @@ def _children_cpu() -> float:
 
 
 def measure(ffmpeg: str, clip: Path, case: Case, out_dir: Path,
-            run: Callable[[str, Path, list[Step], Path], None] = render) -> Result:
+            run: Callable[[str, Path, list[Sweep], Path], None] = render) -> Result:
     destination = out_dir / f"{abs(hash(case.name))}.mp4"
     cpu_before, started = _children_cpu(), time.perf_counter()
     run(ffmpeg, clip, case.blurred, destination)
@@ -95,7 +100,7 @@ def measure(ffmpeg: str, clip: Path, case: Case, out_dir: Path,
     if not destination.exists() or destination.stat().st_size == 0:
         raise RuntimeError(f"{case.name}: no clip written")
     destination.unlink()
-    return Result(case.name, len(case.blurred), wall, cpu)
+    return Result(case.name, len(case.blurred), case.keyframes, wall, cpu)
 
 
 def run_bench(ffmpeg: str, seconds: float, size: str, rounds: int, work: Path
@@ -108,7 +113,7 @@ def run_bench(ffmpeg: str, seconds: float, size: str, rounds: int, work: Path
     for _ in range(rounds):
         for case in every:
             seen[case.name].append(measure(ffmpeg, clip, case, work))
-    return [Result(name, results[0].steps,
+    return [Result(name, results[0].tracks, results[0].keyframes,
                    statistics.median(r.wall_s for r in results),
                    statistics.median(r.cpu_s for r in results))
             for name, results in seen.items()]
@@ -116,10 +121,11 @@ def run_bench(ffmpeg: str, seconds: float, size: str, rounds: int, work: Path
 
 def table(results: list[Result], seconds: float) -> str:
     base = results[0]
-    lines = ["| case | blurred steps | wall s | × baseline | CPU s | × baseline | × real time |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = ["| case | tracks | keyframes | wall s | × baseline | CPU s | × baseline | "
+             "× real time |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
-        lines.append(f"| {r.name} | {r.steps} | {r.wall_s:.2f} | {r.wall_s / base.wall_s:.2f} | "
+        lines.append(f"| {r.name} | {r.tracks} | {r.keyframes} | {r.wall_s:.2f} | "
+                     f"{r.wall_s / base.wall_s:.2f} | "
                      f"{r.cpu_s:.2f} | {r.cpu_s / base.cpu_s:.2f} | {seconds / r.wall_s:.1f} |")
     return "\n".join(lines)
 

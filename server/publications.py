@@ -203,7 +203,7 @@ def propose(session: Session, user: User, case: ViolationCase, title: str,
             raise PublicationInvalid("clip_request_id: the clip is not extracted yet")
         duration = redaction.clip_duration(settings.ffprobe, Path(clip.clip_path))
         try:
-            redaction.steps(redaction.parse_tracks(tracks, duration), duration)
+            redaction.parse_tracks(tracks, duration)
         except redaction.RedactionInvalid as exc:
             raise PublicationInvalid(str(exc)) from exc
     elif tracks:
@@ -448,7 +448,7 @@ class Redactor:
                 raise RuntimeError("the evidence clip is gone")
             source = Path(clip.clip_path)
             duration = redaction.clip_duration(self._settings.ffprobe, source)
-            blurred = redaction.steps(redaction.parse_tracks(tracks, duration), duration)
+            blurred = redaction.sweeps(redaction.parse_tracks(tracks, duration), duration)
             destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             redaction.render(self._settings.ffmpeg, source, blurred, destination)
             digest = sha256_file(destination)

@@ -6,11 +6,14 @@ picture: x, y, width, height) at a time (seconds from the clip's start); between
 the box moves in a straight line. A track of one keyframe holds its box for the whole clip (a
 parked car's plate). Tracks start at their first keyframe and end at their last.
 
-The renderer never follows the line exactly: each ``STEP_S`` of a track is covered by one box
-that contains the interpolated box at both ends of the step (their union, plus a margin), so a
-box that moves is blurred a little wider, never a little beside. Each step is a crop of the
-picture, blurred hard (``gblur``), laid back over the same place only while its step lasts.
-The result is H.264 without sound (a bystander's voice is personal data too).
+The renderer gives each track one branch of the filter graph, whatever its length: a box of
+the track's largest size (plus a margin on every side when it moves) whose centre follows the
+track's line frame by frame (``crop`` and ``overlay`` evaluate their position at each frame),
+blurred hard (``gblur``) and laid back over the same place only while the track lasts. The
+cost is one crop, one blur and one overlay per track and frame: a graph of a branch per moment
+grew with the clip's length (and blurred every frame in every branch) until two people walking
+across a minute took minutes to render. The result is H.264 without sound (a bystander's voice
+is personal data too).
 """
 
 from __future__ import annotations
@@ -18,15 +21,13 @@ from __future__ import annotations
 import math
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-STEP_S = 0.5
 MARGIN = 0.01  # of the picture, on every side of a moving box
 MAX_TRACKS = 16
 MAX_KEYFRAMES = 64
-MAX_STEPS = 600  # filter branches in one graph: beyond that ffmpeg's graph gets slow to build
 BLUR_SIGMA = 40
 TIMEOUT_S = 600
 
@@ -45,12 +46,25 @@ class Keyframe:
 
 
 @dataclass(frozen=True)
-class Step:
-    """One blurred box, shown from ``start`` to ``end`` seconds."""
+class Sweep:
+    """One track's blur: a ``width`` × ``height`` box whose centre follows ``frames`` (a
+    straight line between two keyframes), shown from ``start`` to ``end`` seconds."""
 
     start: float
     end: float
-    box: Box
+    frames: tuple[Keyframe, ...]
+    width: float
+    height: float
+
+    def centre(self, t: float) -> tuple[float, float]:
+        x, y, width, height = _at(list(self.frames), t)
+        return (x + width / 2, y + height / 2)
+
+    def box(self, t: float) -> Box:
+        """The blurred box at ``t`` (inside the picture: pushed in at its edges)."""
+        cx, cy = self.centre(t)
+        return (min(max(cx - self.width / 2, 0.0), 1.0 - self.width),
+                min(max(cy - self.height / 2, 0.0), 1.0 - self.height), self.width, self.height)
 
 
 def parse_tracks(raw: Sequence[Sequence[dict[str, object]]], duration_s: float
@@ -104,52 +118,53 @@ def _at(frames: list[Keyframe], t: float) -> Box:
     return frames[-1].box if t >= frames[-1].t else frames[0].box
 
 
-def _union(a: Box, b: Box, margin: float) -> Box:
-    left = max(0.0, min(a[0], b[0]) - margin)
-    top = max(0.0, min(a[1], b[1]) - margin)
-    right = min(1.0, max(a[0] + a[2], b[0] + b[2]) + margin)
-    bottom = min(1.0, max(a[1] + a[3], b[1] + b[3]) + margin)
-    return (left, top, right - left, bottom - top)
-
-
-def steps(tracks: list[list[Keyframe]], duration_s: float) -> list[Step]:
+def sweeps(tracks: list[list[Keyframe]], duration_s: float) -> list[Sweep]:
     """The blurred boxes over time that cover every track."""
-    found: list[Step] = []
+    found: list[Sweep] = []
     for frames in tracks:
-        if len(frames) == 1:
-            found.append(Step(0.0, duration_s + 1.0, frames[0].box))
-            continue
-        start, end = frames[0].t, frames[-1].t
-        count = max(1, math.ceil((end - start) / STEP_S))
-        for index in range(count):
-            a = start + index * (end - start) / count
-            b = start + (index + 1) * (end - start) / count
-            moving = _at(frames, a) != _at(frames, b)
-            found.append(Step(a, b, _union(_at(frames, a), _at(frames, b),
-                                           MARGIN if moving else 0.0)))
-    if len(found) > MAX_STEPS:
-        raise RedactionInvalid(f"tracks: too many moving boxes for one clip (more than "
-                               f"{MAX_STEPS} half-second steps)")
+        moving = any(a.box != b.box for a, b in zip(frames, frames[1:], strict=False))
+        margin = MARGIN if moving else 0.0
+        width = min(1.0, max(f.box[2] for f in frames) + 2 * margin)
+        height = min(1.0, max(f.box[3] for f in frames) + 2 * margin)
+        start, end = ((0.0, duration_s + 1.0) if len(frames) == 1
+                      else (frames[0].t, frames[-1].t))
+        found.append(Sweep(start, end, tuple(frames), width, height))
     return found
 
 
-def filter_graph(blurred: list[Step]) -> str:
-    """The ``-filter_complex`` graph: each step's crop blurred and laid back in place."""
+def _line(frames: Sequence[Keyframe], value: Callable[[Keyframe], float]) -> str:
+    """An ffmpeg expression of ``t``: ``value`` of the keyframes, straight between them."""
+    expression = f"{value(frames[-1]):.5f}"
+    for a, b in reversed(list(zip(frames, frames[1:], strict=False))):
+        va, vb = value(a), value(b)
+        expression = (f"if(lt(t,{b.t:.3f}),{va:.5f}+({vb - va:.5f})*(t-{a.t:.3f})/"
+                      f"{b.t - a.t:.3f},{expression})")
+    return expression
+
+
+def _position(sweep: Sweep) -> tuple[str, str]:
+    """The box's left and top as fractions of the picture, at each frame."""
+    left = _line(sweep.frames, lambda f: f.box[0] + f.box[2] / 2 - sweep.width / 2)
+    top = _line(sweep.frames, lambda f: f.box[1] + f.box[3] / 2 - sweep.height / 2)
+    return (f"clip({left},0,{1 - sweep.width:.5f})", f"clip({top},0,{1 - sweep.height:.5f})")
+
+
+def filter_graph(blurred: list[Sweep]) -> str:
+    """The ``-filter_complex`` graph: each track's box cut out, blurred and laid back in place
+    (crop and overlay both round the position down to even pixels for 4:2:0: the same place)."""
     if not blurred:
         return "[0:v]setpts=PTS-STARTPTS,format=yuv420p[out]"
     parts = [f"[0:v]setpts=PTS-STARTPTS,format=yuv420p,split={len(blurred) + 1}[base]"
              + "".join(f"[s{i}]" for i in range(len(blurred)))]
     current = "base"
-    for i, step in enumerate(blurred):
-        x, y, width, height = step.box
-        # the blur is the cost: each branch blurs only inside its own half second (a crop
-        # outside it is a pointer move, an overlay outside it a pass-through) — blurring every
-        # frame on every branch made two tracks over a minute take minutes
-        during = f"enable='between(t,{step.start:.3f},{step.end:.3f})'"
-        parts.append(f"[s{i}]crop=w=iw*{width:.5f}:h=ih*{height:.5f}:x=iw*{x:.5f}:"
-                     f"y=ih*{y:.5f},gblur=sigma={BLUR_SIGMA}:steps=3:{during}[b{i}]")
+    for i, sweep in enumerate(blurred):
+        left, top = _position(sweep)
+        during = f"enable='between(t,{sweep.start:.3f},{sweep.end:.3f})'"
+        parts.append(f"[s{i}]crop=w=iw*{sweep.width:.5f}:h=ih*{sweep.height:.5f}:"
+                     f"x='iw*{left}':y='ih*{top}',gblur=sigma={BLUR_SIGMA}:steps=3:"
+                     f"{during}[b{i}]")
         out = "out" if i == len(blurred) - 1 else f"o{i}"
-        parts.append(f"[{current}][b{i}]overlay=x=main_w*{x:.5f}:y=main_h*{y:.5f}:"
+        parts.append(f"[{current}][b{i}]overlay=x='main_w*{left}':y='main_h*{top}':"
                      f"{during}[{out}]")
         current = out
     return ";".join(parts)
@@ -166,7 +181,7 @@ def clip_duration(ffprobe: str, clip: Path) -> float:
         raise RuntimeError("the clip's length could not be read") from exc
 
 
-def render(ffmpeg: str, clip: Path, blurred: list[Step], destination: Path) -> None:
+def render(ffmpeg: str, clip: Path, blurred: list[Sweep], destination: Path) -> None:
     """Write the redacted clip to ``destination`` whole or not at all."""
     part = destination.with_name(f".{destination.name}.part")
     # the graph goes in a file: with hundreds of steps it outgrows one command-line argument

@@ -1,7 +1,7 @@
 """The redaction benchmark cannot rot silently: its measurements, reduced, on a short small clip.
 
 Only sanity is checked (every case wrote a clip and spent CPU, the heaviest case carries the most
-steps a publication may); the numbers belong to ``bench.bench_redaction`` and docs/benchmarks.md.
+tracks and keyframes a publication may); the numbers belong to ``bench.bench_redaction`` and docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bench.bench_redaction import main
-from server.redaction import MAX_STEPS
+from server.redaction import MAX_KEYFRAMES, MAX_TRACKS
 
 
 def test_the_bench_times_every_case_beside_the_plain_re_encode(
@@ -20,10 +20,9 @@ def test_the_bench_times_every_case_beside_the_plain_re_encode(
     rows = [line.split("|")[1:-1] for line in out.splitlines()
             if line.startswith("| ") and not line.startswith("| ---")][1:]
     assert [r[0].strip() for r in rows] == ["baseline: re-encode, no box", "one fixed box",
-                                            "two moving tracks",
-                                            f"most steps allowed ({MAX_STEPS})"]
-    steps = [int(r[1]) for r in rows]
-    assert steps[:2] == [0, 1] and 0 < steps[2] < MAX_STEPS and steps[3] == MAX_STEPS
+                                            "two moving tracks", "the most allowed"]
+    tracks, keyframes = [int(r[1]) for r in rows], [int(r[2]) for r in rows]
+    assert tracks == [0, 1, 2, MAX_TRACKS] and keyframes == [0, 1, 4, MAX_TRACKS * MAX_KEYFRAMES]
     # every case took time and CPU, and the baseline's ratios are 1 by construction
-    assert all(float(r[2]) > 0 and float(r[4]) > 0 for r in rows), rows
-    assert float(rows[0][3]) == float(rows[0][5]) == 1.0
+    assert all(float(r[3]) > 0 and float(r[5]) > 0 for r in rows), rows
+    assert float(rows[0][4]) == float(rows[0][6]) == 1.0
