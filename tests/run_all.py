@@ -2,9 +2,10 @@
 
 The suite runs in three parts: the tests that need no real video or camera lab on every core
 (pytest-xdist, a file's tests on one worker so its fixtures are built once); the camera-lab tests
-without a wall on two workers (they mostly wait on real time — key frames, timeouts, backoffs —
-and use about a third of a core each, so two at once halve their time; every worker starts its
-own lab and gateways on ports of its own); then the video tests one at a time, since the wall's
+without a wall on three workers (they mostly wait on real time — key frames, timeouts, backoffs:
+about 18 min one at a time, 9 min on two workers using 0.7 of a core between them, 6.4 min on
+three; every worker starts its own lab and gateways on ports of its own); then the video tests
+one at a time, since the wall's
 timing (first picture, reconnects, a tile's darkness) is what they check and must not share the
 CPU. Runs every step even when one fails, so one run shows everything; exits non-zero if any
 failed. Extra arguments go to every pytest run.
@@ -29,9 +30,9 @@ STEPS: list[tuple[str, list[str]]] = [
     ("pytest (parallel)", [sys.executable, "-m", "pytest", "-n", "auto", "--dist", "loadfile",
                            "--max-worker-restart", "0",
                            "-m", "not video and not lab", *sys.argv[1:]]),
-    ("pytest (camera lab, two workers)", [sys.executable, "-m", "pytest", "-n", "2",
-                                          "--dist", "loadfile", "--max-worker-restart", "0",
-                                          "-m", "lab and not video", *sys.argv[1:]]),
+    ("pytest (camera lab, three workers)", [sys.executable, "-m", "pytest", "-n", "3",
+                                            "--dist", "loadfile", "--max-worker-restart", "0",
+                                            "-m", "lab and not video", *sys.argv[1:]]),
     ("pytest (video, serial)", [sys.executable, "-m", "pytest", "-m", "video", *sys.argv[1:]]),
 ]
 
