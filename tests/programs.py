@@ -55,6 +55,7 @@ DYNAMIC_SITES: dict[str, frozenset[str]] = {
     "server/redaction.py::clip_duration": frozenset({"ffprobe"}),
     "server/redaction.py::render": frozenset({"ffmpeg"}),
     "server/redaction.py::frame_jpeg": frozenset({"ffmpeg"}),
+    "bench/bench_redaction.py::make_clip": frozenset({"ffmpeg"}),
     # the demo's children (lab, server) and make test's steps: this venv's Python and tools
     "app/demo.py::_spawn": frozenset(),
     "tests/run_all.py::main": frozenset(),

@@ -157,7 +157,19 @@ def test_a_matroska_segment_cut_by_a_crash_is_measured(tmp_path: Path) -> None:
     writing: its packets tell it (what the recorder indexes after a crash)."""
     paced = PacedChild(tmp_path)
     paced.wait_listed()
-    time.sleep(1.0)  # into the next segment
+
+    def mid_segment() -> bool:
+        """The segment being written holds packets of 0.5 to 1.3 s (not one just begun, not
+        one about to close): on disk, where the kill will leave it."""
+        names = {name for name, _s, _e in listed(paced.out)}
+        writing = [p for p in paced.out.glob("seg-*") if p.name not in names]
+        measured = probe_duration("ffprobe", writing[0]) if len(writing) == 1 else None
+        return measured is not None and 0.5 < measured < 1.3
+
+    deadline = time.monotonic() + 20
+    while not mid_segment():
+        assert time.monotonic() < deadline and paced.child.poll() is None
+        time.sleep(0.05)
     code, _errors = paced.end(signal.SIGKILL)
     assert code == -signal.SIGKILL
     names = {name for name, _s, _e in listed(paced.out)}
