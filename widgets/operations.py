@@ -255,17 +255,19 @@ def install_operations(window: QMainWindow, *, capabilities: Capabilities,
         dock.setWidget(panel)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         result.cases, result.cases_panel, result.cases_dock = cases, panel, dock
-        action = dock.toggleViewAction()
-        action.setText(QCoreApplication.translate("Operations", "Cases"))
-        menu.addAction(action)
-        result.actions["cases"] = action
+        cases_action = dock.toggleViewAction()
+        cases_action.setText(QCoreApplication.translate("Operations", "Cases"))
+        menu.addAction(cases_action)
+        result.actions["cases"] = cases_action
 
+        # (each badge names its own dock and action: a shared name, bound late, would write
+        # onto whichever dock's action was made last)
         def cases_badge(count: int) -> None:
             title = QCoreApplication.translate("Operations", "Cases")
             text = QCoreApplication.translate("Operations", "%1 (%2 overdue)")
             text = arg(text, title, count) if count else title
             dock.setWindowTitle(text)
-            action.setText(text)
+            cases_action.setText(text)
 
         cases.overdue_changed.connect(cases_badge)
 
@@ -278,17 +280,17 @@ def install_operations(window: QMainWindow, *, capabilities: Capabilities,
         if result.cases_dock is not None:
             window.tabifyDockWidget(result.cases_dock, incidents_dock)
         result.incidents_panel, result.incidents_dock = incidents_panel, incidents_dock
-        action = incidents_dock.toggleViewAction()
-        action.setText(QCoreApplication.translate("Operations", "Incidents"))
-        menu.addAction(action)
-        result.actions["incidents"] = action
+        incidents_action = incidents_dock.toggleViewAction()
+        incidents_action.setText(QCoreApplication.translate("Operations", "Incidents"))
+        menu.addAction(incidents_action)
+        result.actions["incidents"] = incidents_action
 
         def incidents_badge(count: int) -> None:
             title = QCoreApplication.translate("Operations", "Incidents")
             text = QCoreApplication.translate("Operations", "%1 (%2 open)")
             text = arg(text, title, count) if count else title
             incidents_dock.setWindowTitle(text)
-            action.setText(text)
+            incidents_action.setText(text)
 
         incidents.open_count_changed.connect(incidents_badge)
 
