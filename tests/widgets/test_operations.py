@@ -9,21 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
-from app.capabilities import Capabilities
 from app.cases import CaseService
 from app.duty import DutyService
 from app.incidents import IncidentService
 from app.messages import MessageBridge
 from app.ops import Ops
 from app.publications import PublicationService
-from app.video import VideoService
-from app.wall import WallController
 from tests.app.admin_helpers import LiveBackend, live_backend
-from widgets.operations import install_operations
-from widgets.wall_view import WallView
+from tests.widgets.operations_helpers import operations_window
 
 
 @pytest.fixture(scope="module")
@@ -35,38 +30,28 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
 def test_each_dock_count_lands_on_its_own_menu_entry(
         live: LiveBackend, ops: Ops, messages: MessageBridge, qtbot: QtBot) -> None:
     leader = live.client("ioc.leader")
-    assert leader.session is not None
-    video = VideoService()
-    controller = WallController(video, ops, messages)
-    window = QMainWindow()
-    qtbot.addWidget(window)
-    view = WallView(controller, video, window)
-    window.setCentralWidget(view)
     cases = CaseService(leader, ops, messages)
     incidents = IncidentService(leader, ops, messages)
     try:
-        operations = install_operations(
-            window, capabilities=Capabilities.of(leader.session.user), incidents=incidents,
-            cases=cases, public_cameras=None, messages=messages, main_view=view,
-            publications=PublicationService(leader, ops, messages),
-            duty=DutyService(leader, ops, messages, handovers=True))
-        entries = {key: operations.actions[key]
-                   for key in ("cases", "incidents", "publications", "handover")}
-        assert {k: a.text() for k, a in entries.items()} == {
-            "cases": "Cases", "incidents": "Incidents", "publications": "Publications",
-            "handover": "Handover"}
-        cases.overdue_changed.emit(2)
-        incidents.open_count_changed.emit(3)
-        assert {k: a.text() for k, a in entries.items()} == {
-            "cases": "Cases (2 overdue)", "incidents": "Incidents (3 open)",
-            "publications": "Publications", "handover": "Handover"}
-        assert operations.cases_dock is not None and operations.incidents_dock is not None
-        assert operations.cases_dock.windowTitle() == "Cases (2 overdue)"
-        assert operations.incidents_dock.windowTitle() == "Incidents (3 open)"
-        cases.overdue_changed.emit(0)
-        assert entries["cases"].text() == "Cases" and entries["handover"].text() == "Handover"
-        operations.close()
+        with operations_window(leader, ops, messages, qtbot, incidents=incidents, cases=cases,
+                               publications=PublicationService(leader, ops, messages),
+                               duty=DutyService(leader, ops, messages, handovers=True)
+                               ) as operations:
+            entries = {key: operations.actions[key]
+                       for key in ("cases", "incidents", "publications", "handover")}
+            assert {k: a.text() for k, a in entries.items()} == {
+                "cases": "Cases", "incidents": "Incidents", "publications": "Publications",
+                "handover": "Handover"}
+            cases.overdue_changed.emit(2)
+            incidents.open_count_changed.emit(3)
+            assert {k: a.text() for k, a in entries.items()} == {
+                "cases": "Cases (2 overdue)", "incidents": "Incidents (3 open)",
+                "publications": "Publications", "handover": "Handover"}
+            assert operations.cases_dock is not None and operations.incidents_dock is not None
+            assert operations.cases_dock.windowTitle() == "Cases (2 overdue)"
+            assert operations.incidents_dock.windowTitle() == "Incidents (3 open)"
+            cases.overdue_changed.emit(0)
+            assert entries["cases"].text() == "Cases"
+            assert entries["handover"].text() == "Handover"
     finally:
-        controller.stop_for_exit()
-        video.shutdown()
         leader.close()

@@ -11,22 +11,17 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
 from app.backend import BackendClient
 from app.bookmarks import VIETNAM
-from app.capabilities import Capabilities
 from app.duty import DutyService
 from app.incidents import IncidentService
 from app.messages import MessageBridge
 from app.ops import Ops
-from app.video import VideoService
-from app.wall import WallController
 from tests.app.admin_helpers import LiveBackend, live_backend
-from widgets.operations import install_operations
+from tests.widgets.operations_helpers import operations_window
 from widgets.roster_panel import ENDED_TEXT, NOW_FILL, RosterDialog, RosterPanel, monday_of
-from widgets.wall_view import WallView
 
 WAIT_MS = 20_000
 
@@ -154,35 +149,23 @@ def test_the_roster_opens_from_the_operations_menu_and_the_handover_dock(
         live: LiveBackend, ops: Ops, messages: MessageBridge, qtbot: QtBot,
         vietnamese: None) -> None:
     leader = live.client("ioc.leader")
-    assert leader.session is not None
-    video = VideoService()
-    controller = WallController(video, ops, messages)
-    window = QMainWindow()
-    qtbot.addWidget(window)
-    view = WallView(controller, video, window)
-    window.setCentralWidget(view)
     duty = DutyService(leader, ops, messages, handovers=True)
     try:
-        operations = install_operations(
-            window, capabilities=Capabilities.of(leader.session.user),
-            incidents=IncidentService(leader, ops, messages), cases=None, public_cameras=None,
-            messages=messages, main_view=view, duty=duty)
-        action = operations.actions["duty_roster"]
-        assert action.text() == "Lịch trực…"
-        action.trigger()
-        dialog = operations.roster_dialog
-        assert isinstance(dialog, RosterDialog) and dialog.isVisible()
-        assert dialog.panel.can_assign  # a leader of the operating unit keeps the roster
-        qtbot.waitUntil(lambda: bool(dialog.panel.shifts), timeout=WAIT_MS)
-        assert operations.handover_panel is not None
-        button = operations.handover_panel.buttons["roster"]
-        assert button.text() == "Lịch trực…"
-        button.click()
-        assert operations.roster_dialog is dialog  # one window, raised
-        dialog.close()
-        qtbot.waitUntil(lambda: operations.roster_dialog is None, timeout=WAIT_MS)
-        operations.close()
+        with operations_window(leader, ops, messages, qtbot, duty=duty,
+                               incidents=IncidentService(leader, ops, messages)) as operations:
+            action = operations.actions["duty_roster"]
+            assert action.text() == "Lịch trực…"
+            action.trigger()
+            dialog = operations.roster_dialog
+            assert isinstance(dialog, RosterDialog) and dialog.isVisible()
+            assert dialog.panel.can_assign  # a leader of the operating unit keeps the roster
+            qtbot.waitUntil(lambda: bool(dialog.panel.shifts), timeout=WAIT_MS)
+            assert operations.handover_panel is not None
+            button = operations.handover_panel.buttons["roster"]
+            assert button.text() == "Lịch trực…"
+            button.click()
+            assert operations.roster_dialog is dialog  # one window, raised
+            dialog.close()
+            qtbot.waitUntil(lambda: operations.roster_dialog is None, timeout=WAIT_MS)
     finally:
-        controller.stop_for_exit()
-        video.shutdown()
         leader.close()
